@@ -1,0 +1,14 @@
+# The two commands of the README, and the checks CI runs.
+.PHONY: run test lint ci bench
+
+run:  ## set up, load the demo data and serve http://127.0.0.1:8000
+	bash .ci/setup.sh run
+
+test:  ## set up and run the whole test suite
+	bash .ci/setup.sh test $(PYTEST_ARGS)
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+ci:  ## what CI runs, against this machine's PostgreSQL and Redis
+	bash .ci/run

@@ -1,0 +1,75 @@
+"""The Vietnamese catalogue is complete and current, and formats follow Vietnamese usage."""
+
+import datetime
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import polib
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils import formats, translation
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUE = ROOT / "locale" / "vi" / "LC_MESSAGES" / "django.po"
+SOURCES = ["config", "units", "campaign", "reports", "templates", "manage.py", "locale"]
+
+
+def problems(catalogue):
+    untranslated = [e.msgid for e in catalogue.untranslated_entries() if not e.obsolete]
+    fuzzy = [e.msgid for e in catalogue.fuzzy_entries() if not e.obsolete]
+    return untranslated, fuzzy
+
+
+def test_the_committed_catalogue_has_no_missing_or_fuzzy_translation():
+    untranslated, fuzzy = problems(polib.pofile(str(CATALOGUE)))
+    assert untranslated == [], f"untranslated: {untranslated}"
+    assert fuzzy == [], f"fuzzy: {fuzzy}"
+
+
+def test_every_message_in_the_code_is_in_the_catalogue(tmp_path):
+    # Re-extract the messages from a copy of the sources, as a developer would with
+    # makemessages, and check that the result needs no new translation.
+    for name in SOURCES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, tmp_path / name)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "vi",
+            "--no-obsolete",
+            "--ignore=tests/*",
+            "--ignore=.venv/*",
+        ],
+        cwd=tmp_path,
+        env={"DJANGO_SETTINGS_MODULE": "config.settings_test", "PATH": _path()},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    extracted = polib.pofile(str(tmp_path / "locale" / "vi" / "LC_MESSAGES" / "django.po"))
+    untranslated, fuzzy = problems(extracted)
+    assert untranslated == [], f"messages with no Vietnamese translation: {untranslated}"
+    assert fuzzy == [], f"messages whose translation is fuzzy: {fuzzy}"
+
+
+def test_dates_and_numbers_follow_vietnamese_usage():
+    with translation.override("vi"):
+        assert formats.date_format(datetime.date(2026, 3, 5), "SHORT_DATE_FORMAT") == "05/03/2026"
+        assert formats.number_format(Decimal("1234.5"), 1, force_grouping=True) == "1.234,5"
+        assert intcomma(1234567) == "1.234.567"
+        assert translation.gettext("Home") == "Trang chủ"
+
+
+def _path():
+    import os
+
+    return os.environ.get("PATH", "/usr/bin:/bin")

@@ -1,0 +1,38 @@
+import factory
+
+from units.models import Membership, Unit, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.LazyAttribute(lambda o: f"Người dùng {o.username}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.django.Password("secret-pass-123")
+
+
+class UnitFactory:
+    """Units live in a tree, so they are added under a parent rather than built freely."""
+
+    counter = 0
+
+    @classmethod
+    def create(cls, parent=None, kind=Unit.Kind.GRASSROOTS, **fields):
+        cls.counter += 1
+        fields.setdefault("code", f"U{cls.counter:05d}")
+        fields.setdefault("name", f"Đơn vị {fields['code']}")
+        fields["kind"] = kind
+        if parent is None:
+            return Unit.objects.add_root(create_kwargs=fields)
+        return Unit.objects.add_child(parent, create_kwargs=fields)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.OFFICER

@@ -1,0 +1,77 @@
+"""The demo data: the seed's federation, one account per role, loaded twice harmlessly."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from units.demo import DEMO_PASSWORD, DEMO_USERS
+from units.models import Membership, Unit, User
+
+DISTRICTS = {
+    "TP Bến Tre",
+    "Châu Thành",
+    "Chợ Lách",
+    "Mỏ Cày Nam",
+    "Mỏ Cày Bắc",
+    "Giồng Trôm",
+    "Bình Đại",
+    "Ba Tri",
+    "Thạnh Phú",
+}
+
+
+def snapshot():
+    return (
+        list(Unit.objects.values_list("code", "path", "name", "kind")),
+        list(User.objects.values_list("username", "password").order_by("username")),
+        sorted(Membership.objects.values_list("user__username", "unit__code", "role")),
+    )
+
+
+def test_the_demo_holds_the_seed_federation(db):
+    call_command("load_demo", force=True)
+    province = Unit.objects.get(kind=Unit.Kind.PROVINCE)
+    assert province.name == "Liên đoàn Lao động tỉnh Bến Tre"
+    districts = Unit.objects.filter(kind=Unit.Kind.DISTRICT)
+    assert {d.short_name.removeprefix("LĐLĐ ") for d in districts} == DISTRICTS
+    assert all(Unit.objects.get_parent(d) == province for d in districts)
+    assert Unit.objects.filter(kind=Unit.Kind.SECTOR).count() >= 3
+    assert Unit.objects.filter(kind=Unit.Kind.CIVIL_SERVANTS).count() == 1
+    assert Unit.objects.filter(kind=Unit.Kind.INDUSTRIAL_ZONE).count() == 1
+    direct = Unit.objects.get_children(province).filter(kind=Unit.Kind.GRASSROOTS)
+    assert direct.count() >= 2
+    for upper in Unit.objects.filter(kind__in=[Unit.Kind.DISTRICT, Unit.Kind.SECTOR]):
+        children = Unit.objects.get_children(upper)
+        assert children.filter(kind=Unit.Kind.GRASSROOTS).exists(), upper
+
+
+def test_the_demo_has_an_account_for_every_role(db, client):
+    call_command("load_demo", force=True)
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == set(Membership.Role.values)
+    assert Membership.objects.filter(
+        user__username="cspl", role="reviewer", unit__kind="province"
+    ).exists()
+    assert Membership.objects.filter(
+        user__username="ldld.chauthanh", role="reviewer", unit__kind="district"
+    ).exists()
+    assert Membership.objects.filter(
+        user__username="thuongvu", role="viewer", unit__kind="province"
+    ).exists()
+    assert Membership.objects.filter(role="officer").values("unit").distinct().count() >= 3
+    assert client.login(username="cb.tanthach", password=DEMO_PASSWORD)
+    assert "CĐCS UBND xã Tân Thạch" in client.get("/").content.decode()
+
+
+def test_loading_the_demo_twice_changes_nothing(db):
+    call_command("load_demo", force=True)
+    first = snapshot()
+    call_command("load_demo", force=True)
+    assert snapshot() == first
+    assert User.objects.count() == len(DEMO_USERS)
+
+
+def test_the_demo_refuses_to_load_with_debug_off_unless_forced(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("load_demo")
+    assert not User.objects.exists()

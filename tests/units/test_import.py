@@ -1,0 +1,413 @@
+"""Importing the federation tree from .csv and .xlsx files: all rows or none."""
+
+import csv
+import datetime
+import unicodedata
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import translation
+
+from units.importing import ImportResult, UnitImportError, import_units, read_rows
+from units.models import Unit
+
+HEADER = ["code", "name", "kind", "parent_code"]
+
+# The `tree` fixture as a file, parents first.
+TREE_ROWS = [
+    ["PV", "LĐLĐ tỉnh Thử nghiệm", "province", ""],
+    ["DA", "LĐLĐ huyện A", "district", "PV"],
+    ["DB", "LĐLĐ huyện B", "district", "PV"],
+    ["SE", "CĐ ngành S", "sector", "PV"],
+    ["A1", "CĐCS A1", "grassroots", "DA"],
+    ["A2", "CĐCS A2", "grassroots", "DA"],
+    ["B1", "CĐCS B1", "grassroots", "DB"],
+    ["S1", "CĐCS S1", "grassroots", "SE"],
+]
+
+# A valid new unit that sits on line 2 of every bad file: it must never be created.
+VALID_ROW = ["NEW", "CĐCS Mới", "grassroots", "PV"]
+
+
+def write_csv(tmp_path, rows, header=HEADER, name="units.csv", delimiter=",", bom=False):
+    path = tmp_path / name
+    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def write_xlsx(tmp_path, rows, header=HEADER, name="units.xlsx"):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / name
+    workbook.save(path)
+    return path
+
+
+def import_file(path):
+    return import_units(read_rows(path))
+
+
+def unit(code):
+    return Unit.objects.get(code=code)
+
+
+def parent_code(code):
+    parent = Unit.objects.get_parent(unit(code))
+    return parent.code if parent else None
+
+
+def error_lines(excinfo):
+    return [line for line, _message in excinfo.value.errors]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # Messages are asserted in English whatever the Vietnamese catalogue says.
+    with translation.override("en"):
+        yield
+
+
+# --- Creating -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_it_creates_a_tree_from_a_csv_file_even_when_children_come_first(tmp_path):
+    path = write_csv(
+        tmp_path,
+        [
+            ["G1", "CĐCS Trường học", "grassroots", "D1"],
+            ["D1", "LĐLĐ huyện Một", "district", "P"],
+            ["P", "LĐLĐ tỉnh", "province", ""],
+            ["G2", "CĐCS Bệnh viện", "grassroots", "P"],
+        ],
+    )
+
+    result = import_file(path)
+
+    assert result == ImportResult(created=4, updated=0, moved=0, unchanged=0)
+    assert unit("P").is_root()
+    assert parent_code("D1") == "P"
+    assert parent_code("G1") == "D1"
+    assert parent_code("G2") == "P"
+    assert unit("G1").path.startswith(unit("D1").path)
+    assert unit("D1").kind == Unit.Kind.DISTRICT
+
+
+@pytest.mark.django_db
+def test_it_creates_a_tree_from_an_xlsx_file_with_numeric_codes_and_date_cells(tmp_path):
+    header = [*HEADER, "opened_on", "closed_on"]
+    path = write_xlsx(
+        tmp_path,
+        [
+            [100.0, "LĐLĐ tỉnh", "province", None, datetime.datetime(1990, 5, 1), None],
+            [None, None, None, None, None, None],  # an empty row is skipped
+            [101, "LĐLĐ huyện Một", "district", 100.0, "15/03/2001", "2020-12-31"],
+        ],
+        header=header,
+    )
+
+    rows = read_rows(path)
+    result = import_units(rows)
+
+    assert [row["line"] for row in rows] == [2, 4]
+    assert rows[1]["code"] == "101"
+    assert rows[1]["parent_code"] == "100"
+    assert result.created == 2
+    assert unit("100").opened_on == datetime.date(1990, 5, 1)
+    assert parent_code("101") == "100"
+    assert unit("101").opened_on == datetime.date(2001, 3, 15)
+    assert unit("101").closed_on == datetime.date(2020, 12, 31)
+
+
+@pytest.mark.django_db
+def test_it_understands_vietnamese_headers_and_kind_labels_in_a_semicolon_csv_with_bom(tmp_path):
+    header = ["Mã", " TÊN ", "Loại", "Mã cấp trên", "Tên viết tắt", "Ngày thành lập"]
+    grassroots_nfd = unicodedata.normalize("NFD", "cđcs")
+    path = write_csv(
+        tmp_path,
+        [
+            ["T", "Liên đoàn Lao động tỉnh", "LĐLĐ tỉnh", "", "LĐLĐ", "01/05/1990"],
+            ["H", "LĐLĐ huyện Hai", "LĐLĐ huyện, thành phố", "T", "", ""],
+            ["N", "Công đoàn ngành Giáo dục", "CĐ ngành", "T", "", ""],
+            ["V", "Công đoàn Viên chức tỉnh", "CĐ Viên chức", "T", "", ""],
+            ["K", "Công đoàn các KCN", "CĐ các KCN", "T", "", ""],
+            ["C1", "CĐCS Một", grassroots_nfd, "H", "", ""],
+            ["C2", "CĐCS Hai", "Grassroots union", "H", "", ""],
+            ["C3", "CĐCS Ba", "GRASSROOTS", "H", "", ""],
+        ],
+        header=header,
+        delimiter=";",
+        bom=True,
+    )
+
+    result = import_file(path)
+
+    assert result.created == 8
+    kinds = dict(Unit.objects.values_list("code", "kind"))
+    assert kinds == {
+        "T": "province",
+        "H": "district",
+        "N": "sector",
+        "V": "civil_servants",
+        "K": "industrial_zone",
+        "C1": "grassroots",
+        "C2": "grassroots",
+        "C3": "grassroots",
+    }
+    assert unit("T").short_name == "LĐLĐ"
+    assert unit("T").opened_on == datetime.date(1990, 5, 1)
+
+
+# --- Re-importing -------------------------------------------------------------------------------
+
+
+def test_reimporting_the_same_file_changes_nothing_and_creates_no_duplicates(tree, tmp_path):
+    path = write_csv(tmp_path, [*TREE_ROWS, VALID_ROW])
+
+    first = import_file(path)
+    count = Unit.objects.count()
+    paths = dict(Unit.objects.values_list("code", "path"))
+    second = import_file(path)
+
+    assert first == ImportResult(created=1, unchanged=8)
+    assert second == ImportResult(unchanged=9)
+    assert Unit.objects.count() == count == 9
+    assert dict(Unit.objects.values_list("code", "path")) == paths
+
+
+def test_reimporting_with_a_changed_name_updates_the_unit(tree, tmp_path):
+    rows = [list(row) for row in TREE_ROWS]
+    rows[4][1] = "CĐCS Trường Tiểu học A1"
+    path = write_csv(tmp_path, rows)
+
+    result = import_file(path)
+
+    assert result == ImportResult(updated=1, unchanged=7)
+    assert unit("A1").name == "CĐCS Trường Tiểu học A1"
+    assert parent_code("A1") == "DA"
+
+
+def test_reimporting_with_a_changed_parent_moves_the_unit_with_its_children(tree, tmp_path):
+    rows = [list(row) for row in TREE_ROWS]
+    rows[1][3] = "SE"  # district A goes under the sector union
+    path = write_csv(tmp_path, rows)
+
+    result = import_file(path)
+
+    assert result == ImportResult(moved=1, unchanged=7)
+    district_a, sector = unit("DA"), unit("SE")
+    assert parent_code("DA") == "SE"
+    assert district_a.path.startswith(sector.path)
+    for child in ("A1", "A2"):
+        assert unit(child).path.startswith(district_a.path)
+        assert parent_code(child) == "DA"
+    assert sorted(c.code for c in Unit.objects.get_children(sector)) == ["DA", "S1"]
+    assert Unit.objects.count() == 8
+
+
+def test_a_unit_can_move_below_its_former_child_when_that_child_moves_out_first(tree, tmp_path):
+    # A1 leaves district A for the province, and district A goes below A1.
+    path = write_csv(
+        tmp_path, [["DA", "LĐLĐ huyện A", "district", "A1"], ["A1", "CĐCS A1", "grassroots", "PV"]]
+    )
+
+    result = import_file(path)
+
+    assert result == ImportResult(moved=2)
+    assert parent_code("A1") == "PV"
+    assert parent_code("DA") == "A1"
+    assert parent_code("A2") == "DA"
+    assert unit("A2").path.startswith(unit("A1").path)
+
+
+def test_an_empty_parent_code_moves_an_existing_unit_to_the_root(tree, tmp_path):
+    path = write_csv(tmp_path, [["SE", "CĐ ngành S", "sector", ""]])
+
+    result = import_file(path)
+
+    assert result == ImportResult(moved=1)
+    assert unit("SE").is_root()
+    assert parent_code("S1") == "SE"
+
+
+def test_a_missing_optional_column_keeps_the_value_and_an_empty_one_clears_it(tree, tmp_path):
+    Unit.objects.filter(code="A1").update(short_name="A1", opened_on=datetime.date(2000, 1, 1))
+    keep = write_csv(tmp_path, [["A1", "CĐCS A1", "grassroots", "DA"]], name="keep.csv")
+    clear = write_csv(
+        tmp_path,
+        [["A1", "CĐCS A1", "grassroots", "DA", "", ""]],
+        header=[*HEADER, "short_name", "opened_on"],
+        name="clear.csv",
+    )
+
+    kept = import_file(keep)
+    assert kept == ImportResult(unchanged=1)
+    assert unit("A1").short_name == "A1"
+    cleared = import_file(clear)
+
+    assert cleared == ImportResult(updated=1)
+    assert unit("A1").short_name == ""
+    assert unit("A1").opened_on is None
+
+
+# --- Bad rows -----------------------------------------------------------------------------------
+
+BAD_ROWS = {
+    "unknown parent": ([["X1", "CĐCS X1", "grassroots", "NOPE"]], [3], "Unknown parent code"),
+    "unknown kind": ([["X1", "CĐCS X1", "club", "PV"]], [3], "Unknown kind"),
+    "duplicate code": (
+        [["NEW", "CĐCS Khác", "grassroots", "DA"]],
+        [3],
+        "already appears on line 2",
+    ),
+    "empty name": ([["X1", "  ", "grassroots", "PV"]], [3], "name is empty"),
+    "empty code": ([["", "CĐCS X1", "grassroots", "PV"]], [3], "code is empty"),
+    "own parent": ([["X1", "CĐCS X1", "grassroots", "X1"]], [3], "its own parent"),
+    "cycle in the file": (
+        [["X1", "CĐCS X1", "grassroots", "X2"], ["X2", "CĐCS X2", "grassroots", "X1"]],
+        [3, 4],
+        "below itself",
+    ),
+    "cycle through the database": (
+        [["DA", "LĐLĐ huyện A", "district", "A1"]],
+        [3],
+        "below itself",
+    ),
+    "bad date": (
+        [["X1", "CĐCS X1", "grassroots", "PV", "31/02/2020", ""]],
+        [3],
+        "is not a date",
+    ),
+    "closing before opening": (
+        [["X1", "CĐCS X1", "grassroots", "PV", "02/01/2020", "01/01/2020"]],
+        [3],
+        "closing date is before",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("bad_rows", "expected_lines", "expected_message"), BAD_ROWS.values(), ids=BAD_ROWS.keys()
+)
+def test_a_bad_row_is_reported_on_its_line_and_nothing_is_imported(
+    tree, tmp_path, bad_rows, expected_lines, expected_message
+):
+    header = [*HEADER, "opened_on", "closed_on"]
+    rows = [row + [""] * (len(header) - len(row)) for row in [VALID_ROW, *bad_rows]]
+    path = write_csv(tmp_path, rows, header=header)
+    paths_before = dict(Unit.objects.values_list("code", "path"))
+
+    with pytest.raises(UnitImportError) as excinfo:
+        import_file(path)
+
+    assert error_lines(excinfo) == expected_lines
+    assert all(expected_message in message for _line, message in excinfo.value.errors)
+    assert not Unit.objects.filter(code="NEW").exists()
+    assert dict(Unit.objects.values_list("code", "path")) == paths_before
+
+
+def test_it_reports_every_bad_row_in_the_file_at_once(tree, tmp_path):
+    path = write_csv(
+        tmp_path,
+        [
+            VALID_ROW,
+            ["X1", "", "grassroots", "PV"],  # line 3: empty name
+            ["X2", "CĐCS X2", "club", "NOPE"],  # line 4: unknown kind and unknown parent
+            ["NEW", "CĐCS Mới", "grassroots", "PV"],  # line 5: duplicate
+            ["X3", "CĐCS X3", "grassroots", "PV"],  # fine
+        ],
+    )
+
+    with pytest.raises(UnitImportError) as excinfo:
+        import_file(path)
+
+    assert error_lines(excinfo) == [3, 4, 5]
+    messages = " ".join(message for _line, message in excinfo.value.errors)
+    assert "Unknown kind “club”" in messages
+    assert "duplicate" not in messages  # the messages are sentences, not codes
+    assert "already appears on line 2" in messages
+    assert Unit.objects.count() == 8
+    assert not Unit.objects.filter(code__in=["NEW", "X3"]).exists()
+
+
+def test_an_unknown_parent_is_also_reported_next_to_other_errors(tree, tmp_path):
+    path = write_csv(tmp_path, [["X2", "CĐCS X2", "grassroots", "NOPE"], ["X3", "", "cđcs", "PV"]])
+
+    with pytest.raises(UnitImportError) as excinfo:
+        import_file(path)
+
+    assert excinfo.value.errors == [
+        (2, "Unknown parent code “NOPE”."),
+        (3, "The name is empty."),
+    ]
+
+
+def test_a_missing_required_column_is_reported_on_line_1(db, tmp_path):
+    path = write_csv(tmp_path, [["X1", "CĐCS X1", "grassroots"]], header=["Mã", "Tên", "Loại"])
+
+    with pytest.raises(UnitImportError) as excinfo:
+        read_rows(path)
+
+    assert error_lines(excinfo) == [1]
+    assert "parent_code" in excinfo.value.errors[0][1]
+
+
+def test_an_unsupported_file_type_is_refused(tmp_path):
+    path = tmp_path / "units.ods"
+    path.write_bytes(b"not a spreadsheet")
+
+    with pytest.raises(UnitImportError) as excinfo:
+        read_rows(path)
+
+    assert ".ods" in excinfo.value.errors[0][1]
+
+
+# --- The management command ---------------------------------------------------------------------
+
+
+def test_the_command_imports_the_file_and_prints_a_summary(tree, tmp_path, capsys):
+    path = write_csv(tmp_path, [*TREE_ROWS, VALID_ROW])
+
+    call_command("import_units", str(path))
+
+    assert "1 created" in capsys.readouterr().out
+    assert parent_code("NEW") == "PV"
+
+
+def test_the_command_lists_every_bad_line_and_fails_without_importing(tree, tmp_path, capsys):
+    path = write_csv(
+        tmp_path, [VALID_ROW, ["X1", "CĐCS X1", "club", "PV"], ["X2", "CĐCS X2", "cđcs", "NOPE"]]
+    )
+
+    with pytest.raises(CommandError, match=r"Nothing was imported: 2 error\(s\)"):
+        call_command("import_units", str(path))
+
+    stderr = capsys.readouterr().err
+    assert "Line 3: Unknown kind “club”." in stderr
+    assert "Line 4: Unknown parent code “NOPE”." in stderr
+    assert not Unit.objects.filter(code="NEW").exists()
+
+
+def test_the_command_dry_run_reports_what_would_change_and_leaves_the_database_alone(
+    tree, tmp_path, capsys
+):
+    rows = [list(row) for row in TREE_ROWS]
+    rows[1][3] = "SE"
+    path = write_csv(tmp_path, [*rows, VALID_ROW])
+    paths_before = dict(Unit.objects.values_list("code", "path"))
+
+    call_command("import_units", str(path), "--dry-run")
+
+    out = capsys.readouterr().out
+    assert "Would create 1" in out
+    assert "move 1" in out
+    assert dict(Unit.objects.values_list("code", "path")) == paths_before
+    assert not Unit.objects.filter(code="NEW").exists()

@@ -1,0 +1,179 @@
+"""The web pages of the units app, each up the permission ladder."""
+
+import pytest
+from django.urls import reverse
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+# --- home ------------------------------------------------------------------------------------
+def test_home_sends_an_anonymous_visitor_to_the_login_page(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_home_lists_each_unit_once_with_every_role_held_there(client, cast, tree):
+    from units.models import Membership
+
+    Membership.objects.create(user=cast["officer_a"], unit=tree["DA"], role="viewer")
+    response = login(client, cast["officer_a"]).get(reverse("home"))
+    assert response.status_code == 200
+    entries = response.context["my_units"]
+    assert [entry["unit"].code for entry in entries] == ["DA"]
+    assert len(entries[0]["roles"]) == 2
+    assert "LĐLĐ huyện A" in response.content.decode()
+
+
+def test_home_tells_a_user_without_roles_what_to_do(client, cast):
+    response = login(client, cast["outsider"]).get(reverse("home"))
+    assert response.status_code == 200
+    assert response.context["my_units"] == []
+
+
+def test_home_costs_a_fixed_number_of_queries(client, cast, tree, django_assert_max_num_queries):
+    from units.models import Membership
+
+    user = cast["cspl"]
+    for code in ("DA", "DB", "SE", "A1"):
+        Membership.objects.create(user=user, unit=tree[code], role="viewer")
+    login(client, user)
+    # session, user, memberships with their units
+    with django_assert_max_num_queries(3):
+        client.get(reverse("home"))
+
+
+# --- unit page: anonymous, outsider, other subtree, own subtree --------------------------------
+def test_unit_page_ladder(client, cast, tree):
+    url = reverse("unit_detail", args=[tree["A1"].pk])
+    assert client.get(url).status_code == 302
+    assert login(client, cast["outsider"]).get(url).status_code == 404
+    assert login(client, cast["officer_b1"]).get(url).status_code == 404
+    assert login(client, cast["officer_a1"]).get(url).status_code == 200
+    assert login(client, cast["standing"]).get(url).status_code == 200
+
+
+def test_unit_page_shows_children_and_only_visible_ancestors(client, cast, tree):
+    response = login(client, cast["officer_a"]).get(reverse("unit_detail", args=[tree["DA"].pk]))
+    assert [c.code for c in response.context["children"]] == ["A1", "A2"]
+    assert response.context["ancestors"] == []  # the province lies outside the officer's scope
+    response = login(client, cast["cspl"]).get(reverse("unit_detail", args=[tree["A1"].pk]))
+    assert [a.code for a in response.context["ancestors"]] == ["PV", "DA"]
+
+
+# --- contacts: reviewers only ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("outsider", 404),  # sees nothing
+        ("officer_b1", 404),  # another subtree
+        ("officer_a", 403),  # sees district A, but an officer does not review
+        ("standing", 403),  # a viewer does not review either
+        ("reviewer_a", 200),
+        ("cspl", 200),
+    ],
+)
+def test_contacts_ladder(client, cast, tree, who, expected):
+    url = reverse("unit_contacts", args=[tree["DA"].pk])
+    assert login(client, cast[who]).get(url).status_code == expected
+
+
+def test_contacts_are_refused_to_anonymous_visitors(client, tree):
+    response = client.get(reverse("unit_contacts", args=[tree["DA"].pk]))
+    assert response.status_code == 302
+
+
+def test_contacts_list_the_officers_of_the_subtree(client, cast, tree):
+    response = login(client, cast["reviewer_a"]).get(reverse("unit_contacts", args=[tree["DA"].pk]))
+    listed = {(m.user.username, m.unit.code) for m in response.context["officers"]}
+    assert listed == {("officer_a", "DA"), ("officer_a1", "A1")}
+
+
+def test_contacts_cost_the_same_queries_for_a_bigger_subtree(
+    client, cast, tree, django_assert_num_queries
+):
+    from tests.factories import MembershipFactory, UnitFactory, UserFactory
+
+    login(client, cast["cspl"])
+    url = reverse("unit_contacts", args=[tree["PV"].pk])
+    # session, user, scope memberships, the unit, the officers with user and unit
+    with django_assert_num_queries(5):
+        client.get(url)
+    for n in range(10):
+        unit = UnitFactory.create(parent=tree["DB"])
+        MembershipFactory(user=UserFactory(username=f"extra{n}"), unit=unit)
+    with django_assert_num_queries(5):
+        response = client.get(url)
+    assert len(response.context["officers"]) == 13
+
+
+# --- error pages -------------------------------------------------------------------------------
+def test_error_pages_speak_vietnamese(client, cast, tree):
+    login(client, cast["officer_a"])
+    not_found = client.get(reverse("unit_detail", args=[tree["B1"].pk]))
+    assert "Không tìm thấy trang" in not_found.content.decode()
+    forbidden = client.get(reverse("unit_contacts", args=[tree["DA"].pk]))
+    assert "Bạn không có quyền" in forbidden.content.decode()
+
+
+def test_the_500_page_renders_without_a_request_context():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Đã xảy ra lỗi hệ thống" in html
+
+
+def test_an_unhandled_error_gets_the_friendly_500_page(client, cast, monkeypatch):
+    from units import views
+
+    def boom(request):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views, "render", lambda *a, **k: boom(None))
+    client.raise_request_exception = False
+    response = login(client, cast["officer_a"]).get(reverse("home"))
+    assert response.status_code == 500
+    assert "Đã xảy ra lỗi hệ thống" in response.content.decode()
+
+
+# --- login and logout --------------------------------------------------------------------------
+def test_login_rotates_the_session_and_logout_ends_it(client, cast):
+    client.get(reverse("login"))
+    before = client.cookies.get("sessionid")
+    response = client.post(
+        reverse("login"), {"username": "officer_a", "password": "secret-pass-123"}
+    )
+    assert response.status_code == 302
+    after = client.cookies["sessionid"].value
+    assert after and (before is None or before.value != after)
+    assert client.get(reverse("home")).status_code == 200
+    client.post(reverse("logout"))
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_a_wrong_password_is_refused_in_vietnamese(client, cast):
+    response = client.post(reverse("login"), {"username": "officer_a", "password": "nope"})
+    assert response.status_code == 200
+    assert "mật khẩu chính xác" in response.content.decode()
+    assert response.context["form"]["username"].value() == "officer_a"  # typed input kept
+
+
+def test_the_navigation_adapts_to_the_role(client, cast, tree):
+    contacts = reverse("unit_contacts", args=[tree["DA"].pk])
+    assert contacts in login(client, cast["reviewer_a"]).get(reverse("home")).content.decode()
+    assert contacts not in login(client, cast["officer_a"]).get(reverse("home")).content.decode()
+
+
+def test_english_is_one_switch_away(client, cast):
+    login(client, cast["officer_a"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Your units and roles" in client.get(reverse("home")).content.decode()
+
+
+def test_static_files_come_from_the_bootstrap_package(client, cast):
+    html = login(client, cast["officer_a"]).get(reverse("home")).content.decode()
+    assert "/static/bootstrap/css/bootstrap.min.css" in html
+    assert "cdn" not in html.lower()

@@ -1,0 +1,143 @@
+"""The access scope: which units a user may see, file for and review.
+
+Every view fetches objects through a `Scope`. An object outside what the user may see is a
+404 (its existence is not revealed); an object the user may see but not act on is a 403.
+
+A role held at a unit reaches that unit's whole subtree. Because units are stored as
+materialised paths, "the subtree of U" is `path LIKE 'U.path%'`, which an index answers
+(see the units migrations), so a scoped queryset costs no extra query.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from units.models import Membership, Unit
+
+Role = Membership.Role
+
+# What each verb needs. Seeing needs any role; filing and reviewing need their own.
+SEE = frozenset(Role.values)
+FILE = frozenset({Role.OFFICER})
+REVIEW = frozenset({Role.REVIEWER})
+
+
+class Scope:
+    """What one user may reach, loaded once (one query) and then answered from memory."""
+
+    def __init__(self, user):
+        self.user = user
+        self._paths = {role: [] for role in Role.values}
+        self.memberships = []
+        if user.is_authenticated and user.is_active:
+            self.memberships = list(
+                Membership.objects.filter(user=user)
+                .select_related("unit")
+                .order_by("unit__path", "role")
+            )
+            for membership in self.memberships:
+                self._paths[membership.role].append(membership.unit.path)
+
+    @classmethod
+    def for_request(cls, request):
+        """The request's scope, built on first use and kept for the rest of the request."""
+        scope = getattr(request, "_access_scope", None)
+        if scope is None or scope.user != request.user:
+            scope = cls(request.user)
+            request._access_scope = scope
+        return scope
+
+    # --- questions about roles -----------------------------------------------------------
+    def paths(self, roles=SEE):
+        return [path for role in roles for path in self._paths[role]]
+
+    def has_role(self, roles):
+        """True when the user holds any of `roles` anywhere."""
+        return bool(self.paths(roles))
+
+    @property
+    def is_officer(self):
+        return self.has_role(FILE)
+
+    @property
+    def is_reviewer(self):
+        return self.has_role(REVIEW)
+
+    @property
+    def is_viewer(self):
+        return self.has_role({Role.VIEWER})
+
+    def allows(self, unit, roles):
+        """True when `unit` lies in the subtree of a unit where the user holds one of `roles`."""
+        return any(unit.path.startswith(path) for path in self.paths(roles))
+
+    def can_see(self, unit):
+        return self.allows(unit, SEE)
+
+    def can_file_for(self, unit):
+        return self.allows(unit, FILE)
+
+    def can_review(self, unit):
+        return self.allows(unit, REVIEW)
+
+    # --- scoped querysets ----------------------------------------------------------------
+    def condition(self, roles=SEE, path_field="path"):
+        """A Q object matching rows whose unit path lies in the scope for `roles`."""
+        paths = self.paths(roles)
+        if not paths:
+            return Q(pk__in=[])
+        condition = Q()
+        for path in _outermost(paths):
+            condition |= Q(**{f"{path_field}__startswith": path})
+        return condition
+
+    def units(self, roles=SEE):
+        """Units the user reaches with any of `roles`: no query until evaluated."""
+        return Unit.objects.filter(self.condition(roles))
+
+    def filter(self, queryset, roles=SEE, unit_field="unit"):
+        """Restrict `queryset` of objects that belong to a unit to the scope for `roles`.
+
+        `unit_field` is the lookup from the object to its unit ("" for units themselves).
+        """
+        path_field = f"{unit_field}__path" if unit_field else "path"
+        return queryset.filter(self.condition(roles, path_field=path_field))
+
+    # --- fetching one object ---------------------------------------------------------------
+    def get(self, queryset, roles=SEE, unit_field="unit", **lookup):
+        """Fetch one object of `queryset` or raise.
+
+        Raises Http404 when the object does not exist or lies outside what the user may
+        see, and PermissionDenied when the user may see it but lacks `roles` on it.
+        One query.
+        """
+        scoped = self.filter(queryset, SEE, unit_field)
+        if unit_field:
+            scoped = scoped.select_related(unit_field)
+        try:
+            obj = scoped.get(**lookup)
+        except queryset.model.DoesNotExist:
+            raise Http404 from None
+        unit = _follow(obj, unit_field) if unit_field else obj
+        if not self.allows(unit, roles):
+            raise PermissionDenied
+        return obj
+
+    def get_unit(self, roles=SEE, **lookup):
+        """Fetch a unit by `lookup` with the same 404/403 rule as `get`."""
+        return self.get(Unit.objects.all(), roles, unit_field="", **lookup)
+
+
+def _outermost(paths):
+    """Drop paths that lie inside another path of the list: they add nothing to the scope."""
+    kept = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(outer) for outer in kept):
+            kept.append(path)
+    return kept
+
+
+def _follow(obj, dotted):
+    for part in dotted.split("__"):
+        obj = getattr(obj, part)
+    return obj

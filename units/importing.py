@@ -1,0 +1,416 @@
+"""Import the federation tree from a spreadsheet (.csv or .xlsx).
+
+`read_rows` turns a file into plain dicts; `import_units` validates every row against the file
+and the existing tree, then applies all of them in one transaction or none at all.
+
+A row has the canonical keys below (plus `line`, its 1-based row number in the file, the header
+being line 1). Optional columns missing from the file's header are missing from the row too and
+leave the existing value alone; an optional column that is present but empty clears the value.
+"""
+
+import csv
+import datetime
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from units.models import Unit
+
+REQUIRED_COLUMNS = ("code", "name", "kind", "parent_code")
+OPTIONAL_COLUMNS = ("short_name", "opened_on", "closed_on")
+DATE_COLUMNS = ("opened_on", "closed_on")
+TEXT_LIMITS = {"code": 30, "name": 255, "short_name": 100}
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+
+HEADER_ALIASES = {
+    "code": ("code", "mã", "mã đơn vị"),
+    "name": ("name", "tên", "tên đơn vị"),
+    "kind": ("kind", "loại", "loại đơn vị"),
+    "parent_code": ("parent_code", "parent code", "parent", "mã cấp trên"),
+    "short_name": ("short_name", "short name", "tên viết tắt"),
+    "opened_on": ("opened_on", "opened on", "ngày thành lập"),
+    "closed_on": ("closed_on", "closed on", "ngày giải thể"),
+}
+
+# Abbreviations and full names used in the federation's own lists, besides the stored values
+# and the English and Vietnamese labels of Unit.Kind.
+KIND_ALIASES = {
+    "LĐLĐ tỉnh": Unit.Kind.PROVINCE,
+    "Liên đoàn Lao động tỉnh": Unit.Kind.PROVINCE,
+    "LĐLĐ huyện": Unit.Kind.DISTRICT,
+    "LĐLĐ huyện, thành phố": Unit.Kind.DISTRICT,
+    "LĐLĐ thành phố": Unit.Kind.DISTRICT,
+    "Liên đoàn Lao động huyện": Unit.Kind.DISTRICT,
+    "CĐ ngành": Unit.Kind.SECTOR,
+    "Công đoàn ngành": Unit.Kind.SECTOR,
+    "CĐ Viên chức": Unit.Kind.CIVIL_SERVANTS,
+    "Công đoàn Viên chức": Unit.Kind.CIVIL_SERVANTS,
+    "CĐ các KCN": Unit.Kind.INDUSTRIAL_ZONE,
+    "CĐ KCN": Unit.Kind.INDUSTRIAL_ZONE,
+    "Công đoàn các Khu công nghiệp": Unit.Kind.INDUSTRIAL_ZONE,
+    "CĐCS": Unit.Kind.GRASSROOTS,
+    "Công đoàn cơ sở": Unit.Kind.GRASSROOTS,
+}
+
+
+class UnitImportError(Exception):
+    """Rows that cannot be imported: `errors` is a list of (line number, message).
+
+    Line 0 means the whole file (for instance an unsupported file type).
+    """
+
+    def __init__(self, errors):
+        self.errors = sorted(errors, key=lambda error: error[0])
+        super().__init__("; ".join(f"{line}: {message}" for line, message in self.errors))
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    moved: int = 0
+    unchanged: int = 0
+
+
+def _normalise(text):
+    """NFC, casefolded, with runs of whitespace collapsed, for comparing labels."""
+    text = unicodedata.normalize("NFC", str(text)).casefold()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+_HEADERS = {_normalise(alias): key for key, aliases in HEADER_ALIASES.items() for alias in aliases}
+
+
+# --- Reading files ------------------------------------------------------------------------------
+
+
+def read_rows(path):
+    """The data rows of a .csv or .xlsx file as dicts with canonical keys and `line`."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        records = _read_csv(path)
+    elif suffix in (".xlsx", ".xlsm"):
+        records = _read_xlsx(path)
+    else:
+        raise UnitImportError(
+            [(0, _("Unsupported file type “%(suffix)s”; use .csv or .xlsx.") % {"suffix": suffix})]
+        )
+    return _rows_from_records(records)
+
+
+def _read_csv(path):
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnitImportError([(0, _("The file is not UTF-8 encoded text."))]) from error
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _read_xlsx(path):
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError) as error:
+        raise UnitImportError([(0, _("The file is not a readable .xlsx workbook."))]) from error
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_cell_value(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _cell_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _rows_from_records(records):
+    if not records or not any(_is_filled(value) for value in records[0]):
+        raise UnitImportError([(1, _("The file has no header row."))])
+    columns = {}
+    errors = []
+    for index, header in enumerate(records[0]):
+        key = _HEADERS.get(_normalise(header)) if isinstance(header, str) else None
+        if key is None:
+            continue
+        if key in columns:
+            errors.append((1, _("Column “%(column)s” appears twice.") % {"column": header}))
+        columns[key] = index
+    missing = [key for key in REQUIRED_COLUMNS if key not in columns]
+    if missing:
+        errors.append(
+            (1, _("Missing required column(s): %(columns)s.") % {"columns": ", ".join(missing)})
+        )
+    if errors:
+        raise UnitImportError(errors)
+
+    rows = []
+    for line, record in enumerate(records[1:], start=2):
+        if not any(_is_filled(value) for value in record):
+            continue
+        row = {"line": line}
+        for key, index in columns.items():
+            value = record[index] if index < len(record) else ""
+            row[key] = value.strip() if isinstance(value, str) else value
+        rows.append(row)
+    return rows
+
+
+def _is_filled(value):
+    return value is not None and (not isinstance(value, str) or value.strip() != "")
+
+
+# --- Validating ---------------------------------------------------------------------------------
+
+
+def _kind_lookup():
+    lookup = {_normalise(alias): kind.value for alias, kind in KIND_ALIASES.items()}
+    for language in ("en", "vi", translation.get_language()):
+        with translation.override(language):
+            for value, label in Unit.Kind.choices:
+                lookup.setdefault(_normalise(label), value)
+    for value in Unit.Kind.values:
+        lookup[_normalise(value)] = value
+    return lookup
+
+
+def _text(value):
+    if value is None:
+        return ""
+    return str(value).strip()
+
+
+def _parse_date(value):
+    """A date, None for an empty cell, or raise ValueError."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    for date_format in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, date_format).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+@dataclass
+class _Row:
+    line: int
+    code: str
+    name: str
+    kind: str
+    parent_code: str
+    fields: dict  # short_name and dates, only for the columns the file has
+
+
+def _clean_rows(rows, errors):
+    """Check each row on its own; return the rows that can go on to the tree checks."""
+    kinds = _kind_lookup()
+    cleaned = []
+    first_line = {}
+    for position, raw in enumerate(rows):
+        line = raw.get("line") or position + 2
+        row_errors = []
+        code = _text(raw.get("code"))
+        name = _text(raw.get("name"))
+        kind_text = _text(raw.get("kind"))
+        parent_code = _text(raw.get("parent_code"))
+        if not code:
+            row_errors.append(_("The code is empty."))
+        elif code in first_line:
+            row_errors.append(
+                _("Code “%(code)s” already appears on line %(line)s.")
+                % {"code": code, "line": first_line[code]}
+            )
+        else:
+            first_line[code] = line
+        if not name:
+            row_errors.append(_("The name is empty."))
+        kind = kinds.get(_normalise(kind_text))
+        if not kind_text:
+            row_errors.append(_("The kind is empty."))
+        elif kind is None:
+            row_errors.append(_("Unknown kind “%(kind)s”.") % {"kind": kind_text})
+        if code and parent_code == code:
+            row_errors.append(_("Unit “%(code)s” cannot be its own parent.") % {"code": code})
+
+        fields = {}
+        if "short_name" in raw:
+            fields["short_name"] = _text(raw.get("short_name"))
+        for key, value in (
+            ("code", code),
+            ("name", name),
+            ("short_name", fields.get("short_name")),
+        ):
+            if value and len(value) > TEXT_LIMITS[key]:
+                row_errors.append(
+                    _("The %(column)s is longer than %(limit)s characters.")
+                    % {"column": key.replace("_", " "), "limit": TEXT_LIMITS[key]}
+                )
+        for key in DATE_COLUMNS:
+            if key not in raw:
+                continue
+            try:
+                fields[key] = _parse_date(raw[key])
+            except ValueError:
+                row_errors.append(
+                    _("“%(value)s” in %(column)s is not a date (use dd/mm/yyyy or yyyy-mm-dd).")
+                    % {"value": _text(raw[key]), "column": key}
+                )
+
+        errors.extend((line, message) for message in row_errors)
+        if not row_errors:
+            cleaned.append(
+                _Row(
+                    line=line,
+                    code=code,
+                    name=name,
+                    kind=kind,
+                    parent_code=parent_code,
+                    fields=fields,
+                )
+            )
+    return cleaned
+
+
+def _check_tree(rows, all_codes, existing, errors):
+    """Check parents, cycles and dates against the file and the tree; return the final parents.
+
+    `all_codes` holds every code the file names (even on rows with other errors), `existing`
+    maps the code of each unit in the database to (unit, current parent code).
+    """
+    final_parent = {code: parent for code, (_unit, parent) in existing.items()}
+    usable = []
+    for row in rows:
+        if row.parent_code and row.parent_code not in all_codes and row.parent_code not in existing:
+            errors.append(
+                (row.line, _("Unknown parent code “%(code)s”.") % {"code": row.parent_code})
+            )
+            continue
+        usable.append(row)
+        final_parent[row.code] = row.parent_code or None
+
+    for row in usable:
+        chain = [row.code]
+        seen = {row.code}
+        parent = final_parent.get(row.code)
+        while parent is not None and parent not in seen:
+            chain.append(parent)
+            seen.add(parent)
+            parent = final_parent.get(parent)
+        if parent == row.code:
+            errors.append(
+                (
+                    row.line,
+                    _("Unit “%(code)s” would end up below itself: %(chain)s.")
+                    % {"code": row.code, "chain": " → ".join([*chain, row.code])},
+                )
+            )
+
+    for row in usable:
+        unit = existing.get(row.code, (None, None))[0]
+        opened_on = row.fields.get("opened_on", unit.opened_on if unit else None)
+        closed_on = row.fields.get("closed_on", unit.closed_on if unit else None)
+        if opened_on and closed_on and closed_on < opened_on:
+            errors.append((row.line, _("The closing date is before the opening date.")))
+        if unit and unit.successor_id and closed_on is None:
+            errors.append((row.line, _("A unit merged into another must keep its closing date.")))
+    return final_parent
+
+
+def _depth(code, final_parent):
+    depth = 0
+    parent = final_parent.get(code)
+    while parent is not None:
+        depth += 1
+        parent = final_parent.get(parent)
+    return depth
+
+
+# --- Applying -----------------------------------------------------------------------------------
+
+
+def import_units(rows):
+    """Create, update and move units as the rows say, all or nothing.
+
+    Raises UnitImportError listing every bad row (nothing is changed then).
+    """
+    with transaction.atomic():
+        errors = []
+        cleaned = _clean_rows(rows, errors)
+        all_codes = {_text(row.get("code")) for row in rows} - {""}
+        units = list(Unit.objects.all())
+        by_path = {unit.path: unit for unit in units}
+        existing = {}
+        for unit in units:
+            parent = by_path.get(unit.path[: -Unit.steplen]) if unit.depth > 1 else None
+            existing[unit.code] = (unit, parent.code if parent else None)
+        final_parent = _check_tree(cleaned, all_codes, existing, errors)
+        if errors:
+            raise UnitImportError(errors)
+
+        result = ImportResult()
+        # Parents before children: an ancestor in the final tree is always shallower.
+        for row in sorted(cleaned, key=lambda row: _depth(row.code, final_parent)):
+            _apply(row, existing, result)
+        return result
+
+
+def _apply(row, existing, result):
+    values = {"name": row.name, "kind": row.kind, **row.fields}
+    if row.code not in existing:
+        if row.parent_code:
+            parent = Unit.objects.get(code=row.parent_code)
+            Unit.objects.add_child(parent, {"code": row.code, **values})
+        else:
+            Unit.objects.add_root({"code": row.code, **values})
+        result.created += 1
+        return
+
+    unit = Unit.objects.get(code=row.code)
+    changed = [field for field, value in values.items() if getattr(unit, field) != value]
+    if changed:
+        for field in changed:
+            setattr(unit, field, values[field])
+        unit.save(update_fields=changed)
+        result.updated += 1
+
+    # Moves keep the parent of every other unit, so the parent read before applying still holds.
+    current_parent = existing[row.code][1]
+    new_parent = row.parent_code or None
+    if new_parent != current_parent:
+        unit = Unit.objects.get(code=row.code)
+        if new_parent:
+            Unit.objects.move(unit, Unit.objects.get(code=new_parent), pos="last-child")
+        else:
+            Unit.objects.move(unit, Unit.objects.get_last_root_node(), pos="last-sibling")
+        result.moved += 1
+
+    if not changed and new_parent == current_parent:
+        result.unchanged += 1

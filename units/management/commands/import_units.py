@@ -1,0 +1,66 @@
+"""Import or update the federation tree from a .csv or .xlsx file: all rows or none."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from units.importing import UnitImportError, import_units, read_rows
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back."""
+
+
+class Command(BaseCommand):
+    help = "Create, update and move units from a .csv or .xlsx file (all rows or none)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Path to a .csv or .xlsx file with a header row.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check the file and report what would change, without saving anything.",
+        )
+
+    def handle(self, *args, file, dry_run=False, **options):
+        try:
+            rows = read_rows(file)
+            result = self._dry_run(rows) if dry_run else import_units(rows)
+        except UnitImportError as error:
+            for line, message in error.errors:
+                if line:
+                    message = _("Line %(line)s: %(message)s") % {"line": line, "message": message}
+                self.stderr.write(message)
+            raise CommandError(
+                _("Nothing was imported: %(count)s error(s).") % {"count": len(error.errors)}
+            ) from error
+        except FileNotFoundError as error:
+            raise CommandError(_("File not found: %(file)s") % {"file": file}) from error
+
+        counts = {
+            "created": result.created,
+            "updated": result.updated,
+            "moved": result.moved,
+            "unchanged": result.unchanged,
+        }
+        if dry_run:
+            summary = _(
+                "Dry run, nothing saved. Would create %(created)s, update %(updated)s, "
+                "move %(moved)s; %(unchanged)s unchanged."
+            )
+        else:
+            summary = _(
+                "Imported: %(created)s created, %(updated)s updated, %(moved)s moved, "
+                "%(unchanged)s unchanged."
+            )
+        self.stdout.write(self.style.SUCCESS(summary % counts))
+
+    def _dry_run(self, rows):
+        result = None
+        try:
+            with transaction.atomic():
+                result = import_units(rows)
+                raise _DryRun
+        except _DryRun:
+            pass
+        return result

@@ -1,0 +1,55 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from units.access import REVIEW, Scope
+from units.models import Membership, Unit
+
+
+@login_required
+def home(request):
+    """The user's units and roles, each unit once with every role held there."""
+    scope = Scope.for_request(request)
+    units = {}
+    for membership in scope.memberships:
+        entry = units.setdefault(membership.unit.pk, {"unit": membership.unit, "roles": []})
+        entry["roles"].append(membership.get_role_display())
+    return render(request, "units/home.html", {"my_units": list(units.values())})
+
+
+@login_required
+def unit_detail(request, pk):
+    """One unit in the user's scope: where it sits in the tree and the units under it."""
+    scope = Scope.for_request(request)
+    unit = scope.get_unit(pk=pk)
+    ancestors = [a for a in Unit.objects.get_ancestors(unit) if scope.can_see(a)]
+    children = Unit.objects.get_children(unit).order_by("kind", "name")
+    return render(
+        request,
+        "units/unit_detail.html",
+        {
+            "unit": unit,
+            "ancestors": ancestors,
+            "children": children,
+            "can_review": scope.can_review(unit),
+        },
+    )
+
+
+@login_required
+def unit_contacts(request, pk):
+    """Who to call in every unit below: the officers of the subtree, for reviewers.
+
+    Two queries (the unit, the memberships) whatever the size of the subtree.
+    """
+    scope = Scope.for_request(request)
+    unit = scope.get_unit(REVIEW, pk=pk)
+    officers = (
+        Membership.objects.filter(
+            role=Membership.Role.OFFICER,
+            unit__in=Unit.objects.in_subtree(unit.path),
+            user__is_active=True,
+        )
+        .select_related("user", "unit")
+        .order_by("unit__path", "user__full_name")
+    )
+    return render(request, "units/unit_contacts.html", {"unit": unit, "officers": officers})
