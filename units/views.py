@@ -22,7 +22,7 @@ def unit_detail(request, pk):
     scope = Scope.for_request(request)
     unit = scope.get_unit(pk=pk)
     ancestors = [a for a in Unit.objects.get_ancestors(unit) if scope.can_see(a)]
-    children = Unit.objects.get_children(unit).order_by("kind", "name")
+    children = Unit.objects.get_children(unit)  # tree order: as the federation lists them
     return render(
         request,
         "units/unit_detail.html",

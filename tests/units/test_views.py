@@ -177,3 +177,9 @@ def test_static_files_come_from_the_bootstrap_package(client, cast):
     html = login(client, cast["officer_a"]).get(reverse("home")).content.decode()
     assert "/static/bootstrap/css/bootstrap.min.css" in html
     assert "cdn" not in html.lower()
+
+
+def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(client, cast):
+    login(client, cast["officer_a"])
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Đơn vị và vai trò của bạn" in html
