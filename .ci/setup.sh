@@ -34,6 +34,7 @@ missing=()
 "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || missing+=("python3-venv")
 ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || missing+=("libpango-1.0-0")
 ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || missing+=("libpangoft2-1.0-0")
+ldconfig -p 2>/dev/null | grep -q 'libmagic.so.1' || missing+=("libmagic1")
 command -v fc-list >/dev/null 2>&1 || missing+=("fontconfig")
 { command -v fc-list >/dev/null 2>&1 && fc-list :lang=vi family | grep -q 'Liberation Serif'; } ||
   missing+=("fonts-liberation2")

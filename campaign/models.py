@@ -1,0 +1,469 @@
+"""Campaigns, their content and indicators, the units' plans, and the submission records."""
+
+import datetime
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from units.models import Unit
+
+MAX_PARTICIPANTS = 1_000_000  # more than the province's whole membership
+
+
+def default_addressed_kinds():
+    """Every unit below the province files: the seed's section III.1."""
+    return [kind for kind in Unit.Kind.values if kind != Unit.Kind.PROVINCE]
+
+
+class CampaignQuerySet(models.QuerySet):
+    def running_in(self, year):
+        return self.filter(first_year__lte=year).filter(
+            Q(last_year__isnull=True) | Q(last_year__gte=year)
+        )
+
+
+class Campaign(models.Model):
+    """A plan issued by a unit (the seed's plan is one), which subordinate units carry out."""
+
+    slug = models.SlugField(_("identifier"), max_length=50, unique=True)
+    number = models.CharField(_("document number"), max_length=50)
+    title = models.CharField(_("title"), max_length=500)
+    issuer = models.ForeignKey(
+        Unit, verbose_name=_("issuing unit"), on_delete=models.PROTECT, related_name="campaigns"
+    )
+    issued_on = models.DateField(_("issued on"))
+    directive = models.CharField(
+        _("directive implemented"),
+        max_length=500,
+        help_text=_("The document this campaign carries out, e.g. a provincial plan."),
+    )
+    first_year = models.PositiveSmallIntegerField(
+        _("first year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    last_year = models.PositiveSmallIntegerField(
+        _("last year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text=_("Empty when the campaign runs on without an end."),
+    )
+    plan_due_on = models.DateField(_("plan due on"))
+    report_due_day = models.PositiveSmallIntegerField(
+        _("annual report due: day"), default=20, validators=[MaxValueValidator(31)]
+    )
+    report_due_month = models.PositiveSmallIntegerField(
+        _("annual report due: month"), default=12, validators=[MaxValueValidator(12)]
+    )
+    cutoff_day = models.PositiveSmallIntegerField(
+        _("data cut-off: day"),
+        default=14,
+        validators=[MaxValueValidator(31)],
+        help_text=_("A year's figures run from the day after the previous cut-off to this day."),
+    )
+    cutoff_month = models.PositiveSmallIntegerField(
+        _("data cut-off: month"), default=12, validators=[MaxValueValidator(12)]
+    )
+    addressed_kinds = models.JSONField(
+        _("unit kinds that file"),
+        default=default_addressed_kinds,
+        help_text=_("Kinds of unit expected to file a plan and report each year."),
+    )
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-issued_on", "number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_year__isnull=True) | Q(last_year__gte=F("first_year")),
+                name="campaign_last_year_after_first",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number} – {self.title}"
+
+    def clean(self):
+        errors = {}
+        if self.last_year and self.first_year and self.last_year < self.first_year:
+            errors["last_year"] = _("The last year cannot be before the first year.")
+        for day, month, field in (
+            (self.report_due_day, self.report_due_month, "report_due_day"),
+            (self.cutoff_day, self.cutoff_month, "cutoff_day"),
+        ):
+            try:
+                datetime.date(2024, month, day)  # a leap year admits 29/02
+            except (TypeError, ValueError):
+                errors[field] = _("This day does not exist in that month.")
+        kinds = self.addressed_kinds or []
+        if not isinstance(kinds, list) or not set(kinds) <= set(Unit.Kind.values):
+            errors["addressed_kinds"] = _("Use a list of unit kinds: %(kinds)s.") % {
+                "kinds": ", ".join(Unit.Kind.values)
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    def runs_in(self, year):
+        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+    def addresses(self, unit):
+        return unit.kind in self.addressed_kinds
+
+
+class Theme(models.Model):
+    """An item of the propagation content, numbered as in the plan: "1", "2", "2.1"…"""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="themes"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent item"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
+    number = models.CharField(_("number"), max_length=20)
+    title = models.TextField(_("content"))
+    # "2.10" must sort after "2.9": the number with each part zero-padded.
+    sort_key = models.CharField(max_length=60, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("propagation content item")
+        verbose_name_plural = _("propagation content items")
+        ordering = ["campaign", "sort_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "number"], name="theme_unique_number")
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.short_title}"
+
+    @property
+    def short_title(self):
+        return self.title if len(self.title) <= 90 else self.title[:87].rstrip() + "…"
+
+    def clean(self):
+        parts = self.number.split(".") if self.number else []
+        if not parts or not all(part.isdigit() for part in parts):
+            raise ValidationError({"number": _("Number items like 1, 2 or 2.1.")})
+        if self.parent_id and not self.number.startswith(self.parent.number + "."):
+            raise ValidationError(
+                {"number": _("A sub-item's number starts with its parent's number.")}
+            )
+
+    def save(self, *args, **kwargs):
+        self.sort_key = ".".join(part.zfill(4) for part in self.number.split("."))
+        super().save(*args, **kwargs)
+
+
+class Indicator(models.Model):
+    """A figure every addressed unit reports each year."""
+
+    class Kind(models.TextChoices):
+        INTEGER = "integer", _("Whole number")
+        TEXT = "text", _("Text")
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=255)
+    unit_of_measure = models.CharField(_("unit of measure"), max_length=50, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.INTEGER)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["campaign", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "code"], name="indicator_unique_code")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+# --- Submissions ---------------------------------------------------------------------------------
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+
+class Step(models.Model):
+    """One step of a submission's life: who did what, when, why, and what it looked like."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("Submitted")
+        RETURN = "return", _("Returned")
+        ACCEPT = "accept", _("Accepted")
+        REOPEN = "reopen", _("Reopened")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    submission = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    from_status = models.CharField(max_length=10, choices=Status.choices)
+    to_status = models.CharField(max_length=10, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
+    # The submission's content at this step, so a reviewer sees exactly what changed between
+    # the version they returned and the one sent back.
+    snapshot = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("workflow step")
+        verbose_name_plural = _("workflow steps")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} – {self.at:%d/%m/%Y %H:%M}"
+
+
+class Submission(models.Model):
+    """What plans and annual reports share: a unit files it, upper units review it.
+
+    Transitions happen only through campaign.workflow. `version` grows with every save and
+    every step, so a save based on an older version is refused instead of overwriting.
+    """
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    steps = GenericRelation(Step)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_editable(self):
+        return self.status in EDITABLE
+
+    def snapshot(self):
+        """The content as {"fields": {name: text}, "items": {key: {name: text}}}."""
+        raise NotImplementedError
+
+    def completeness_problems(self):
+        """Reasons the submission cannot be submitted yet (translated strings)."""
+        return []
+
+
+class Plan(Submission):
+    """One unit's implementation plan for a campaign."""
+
+    doc_number = models.CharField(_("document number"), max_length=50)
+    doc_date = models.DateField(_("document date"))
+    signer = models.CharField(_("signed by"), max_length=150)
+    summary = models.TextField(_("summary"), max_length=5000)
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "campaign"], name="plan_one_per_unit")
+        ]
+
+    def __str__(self):
+        return _("Plan %(number)s of %(unit)s") % {"number": self.doc_number, "unit": self.unit}
+
+    SNAPSHOT_FIELDS = ("doc_number", "doc_date", "signer", "summary")
+
+    def snapshot(self):
+        fields = {name: _text(getattr(self, name)) for name in self.SNAPSHOT_FIELDS}
+        items = {
+            str(activity.pk): activity.snapshot()
+            for activity in self.activities.prefetch_related("themes")
+        }
+        fields["attachments"] = ", ".join(
+            sorted(a.original_name for a in self.attachments.all())
+        )
+        return {"fields": fields, "items": items}
+
+    def completeness_problems(self):
+        problems = []
+        if not self.activities.exists():
+            problems.append(_("Add at least one activity."))
+        if not self.attachments.exists():
+            problems.append(_("Attach the signed scan of the plan."))
+        return problems
+
+
+class Activity(models.Model):
+    """A propagation activity that a plan schedules."""
+
+    class Method(models.TextChoices):
+        CONFERENCE = "conference", _("Conference")
+        SEMINAR = "seminar", _("Seminar or talk")
+        NEWSLETTER = "newsletter", _("Newsletter")
+        BANNER = "banner", _("Banner or poster")
+        LOUDSPEAKER = "loudspeaker", _("Loudspeaker")
+        SOCIAL_MEDIA = "social_media", _("Social media")
+        CONTEST = "contest", _("Contest")
+        UNION_MEETING = "union_meeting", _("Integrated into union meetings")
+        OTHER = "other", _("Other")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="activities"
+    )
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    themes = models.ManyToManyField(Theme, verbose_name=_("content covered"), blank=True)
+    audience = models.CharField(_("target audience"), max_length=255)
+    planned_on = models.DateField(_("planned date"), null=True, blank=True)
+    planned_quarter = models.PositiveSmallIntegerField(
+        _("planned quarter"),
+        null=True,
+        blank=True,
+        choices=[(q, _("Quarter %(q)s") % {"q": q}) for q in (1, 2, 3, 4)],
+    )
+    expected_participants = models.PositiveIntegerField(
+        _("expected participants"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_PARTICIPANTS)],
+    )
+    history = HistoricalRecords(m2m_fields=[themes])
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["plan", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_on__isnull=False) | Q(planned_quarter__isnull=False),
+                name="activity_has_a_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_quarter__isnull=True) | Q(planned_quarter__range=(1, 4)),
+                name="activity_quarter_1_to_4",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_method_display()} – {self.audience}"
+
+    def clean(self):
+        if self.planned_on is None and self.planned_quarter is None:
+            raise ValidationError(
+                {"planned_on": _("Give a planned date or a quarter.")}, code="no_time"
+            )
+
+    @property
+    def when(self):
+        if self.planned_on:
+            return self.planned_on.strftime("%d/%m/%Y")
+        return self.get_planned_quarter_display()
+
+    def snapshot(self):
+        return {
+            "method": self.get_method_display(),
+            "themes": ", ".join(t.number for t in sorted(self.themes.all(), key=_theme_key)),
+            "audience": self.audience,
+            "when": _text(self.when),
+            "expected_participants": _text(self.expected_participants),
+        }
+
+
+def attachment_path(attachment, filename):
+    # A random name: nothing about the stored file comes from the user.
+    suffix = PurePath(filename).suffix.lower()[:6]
+    return f"plans/{attachment.plan_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    """A file attached to a plan (the signed scan). Served only through an authorising view."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Notification(models.Model):
+    """An e-mail waiting in the outbox, then sent exactly once.
+
+    Rows are written in the transaction of the step that causes them, so nothing is lost when
+    the broker is down; `key` makes writing the same notification twice impossible.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    to_email = models.EmailField()
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.to_email}: {self.subject}"
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _theme_key(theme):
+    return theme.sort_key or theme.number

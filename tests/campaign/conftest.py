@@ -1,0 +1,87 @@
+"""Fixtures for campaigns and plans, on top of the tree and cast of tests/conftest.py."""
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+
+from campaign.models import Activity, Attachment, Campaign, Indicator, Plan, Theme
+
+# The smallest files of each accepted type, as their real magic bytes.
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+@pytest.fixture
+def campaign(tree):
+    campaign = Campaign.objects.create(
+        slug="test-campaign",
+        number="99/KH-LĐLĐ",
+        title="Kế hoạch tuyên truyền thử nghiệm",
+        issuer=tree["PV"],
+        issued_on=datetime.date(2015, 6, 10),
+        directive="Kế hoạch số 1/KH-UBND",
+        first_year=2015,
+        plan_due_on=datetime.date(2015, 7, 31),
+    )
+    one = Theme.objects.create(campaign=campaign, number="1", title="Nội dung một")
+    two = Theme.objects.create(campaign=campaign, number="2", title="Nội dung hai")
+    Theme.objects.create(campaign=campaign, parent=two, number="2.1", title="Ý hai chấm một")
+    Theme.objects.create(campaign=campaign, parent=two, number="2.10", title="Ý hai chấm mười")
+    Theme.objects.create(campaign=campaign, parent=two, number="2.2", title="Ý hai chấm hai")
+    assert one.sort_key == "0001"
+    Indicator.objects.create(
+        campaign=campaign, code="sessions", name="Số buổi tuyên truyền", unit_of_measure="buổi"
+    )
+    return campaign
+
+
+def make_plan(unit, campaign, user, *, activities=1, attach=True, **fields):
+    plan = Plan.objects.create(
+        unit=unit,
+        campaign=campaign,
+        doc_number=fields.pop("doc_number", f"12/KH-{unit.code}"),
+        doc_date=fields.pop("doc_date", datetime.date(2015, 7, 1)),
+        signer=fields.pop("signer", "Chủ tịch công đoàn"),
+        summary=fields.pop("summary", "Triển khai tuyên truyền CCHC đến đoàn viên."),
+        **fields,
+    )
+    themes = list(campaign.themes.all())
+    for n in range(activities):
+        activity = Activity.objects.create(
+            plan=plan,
+            method=Activity.Method.CONFERENCE,
+            audience=f"Đoàn viên công đoàn {n}",
+            planned_quarter=3,
+            expected_participants=50 + n,
+        )
+        activity.themes.set(themes[:2])
+    if attach:
+        Attachment.objects.create(
+            plan=plan,
+            file=ContentFile(PDF_BYTES, name="ke-hoach.pdf"),
+            original_name="ke-hoach.pdf",
+            content_type="application/pdf",
+            size=len(PDF_BYTES),
+            uploaded_by=user,
+        )
+    return plan
+
+
+@pytest.fixture
+def plan_factory():
+    return make_plan
+
+
+@pytest.fixture
+def plan_a1(tree, cast, campaign):
+    """A draft plan of grassroots A1 (officer_a1's unit, under district A)."""
+    return make_plan(tree["A1"], campaign, cast["officer_a1"])
+
+
+@pytest.fixture
+def plan_b1(tree, cast, campaign):
+    """A draft plan of grassroots B1, in another district's subtree."""
+    return make_plan(tree["B1"], campaign, cast["officer_b1"])
