@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -272,6 +273,9 @@ class Submission(models.Model):
     def is_editable(self):
         return self.status in EDITABLE
 
+    def get_kind_label(self):
+        return self._meta.verbose_name
+
     def snapshot(self):
         """The content as {"fields": {name: text}, "items": {key: {name: text}}}."""
         raise NotImplementedError
@@ -300,6 +304,9 @@ class Plan(Submission):
 
     def __str__(self):
         return _("Plan %(number)s of %(unit)s") % {"number": self.doc_number, "unit": self.unit}
+
+    def get_absolute_url(self):
+        return reverse("plan_detail", args=[self.pk])
 
     SNAPSHOT_FIELDS = ("doc_number", "doc_date", "signer", "summary")
 

@@ -142,6 +142,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "config.celery.heartbeat", "schedule": 60.0},
+    "flush-outbox": {"task": "campaign.tasks.flush_outbox", "schedule": 120.0},
 }
 
 # --- E-mail ------------------------------------------------------------------------------
@@ -149,6 +150,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 globals().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cong-thong-tin@ldldbentre.local")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in e-mails point here.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Authentication and sessions -----------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -203,6 +206,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Functions (scope -> list of items) whose results the home page lists as pending work.
+PENDING_PROVIDERS = ["campaign.pending.pending_items"]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

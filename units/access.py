@@ -78,7 +78,27 @@ class Scope:
         return self.allows(unit, FILE)
 
     def can_review(self, unit):
-        return self.allows(unit, REVIEW)
+        """True when the user reviews `unit`: a reviewer role strictly above it.
+
+        Nobody reviews their own unit's submissions: a district's own plan goes to the
+        province, while the district's reviewers review its grassroots unions.
+        """
+        return any(
+            unit.path.startswith(path) and unit.path != path for path in self.paths(REVIEW)
+        )
+
+    def reviewed_units(self):
+        """Units whose submissions the user reviews (see can_review): no query until used."""
+        return Unit.objects.filter(self.review_condition())
+
+    def review_condition(self, path_field="path"):
+        """A Q object matching rows whose unit the user reviews (see can_review)."""
+        condition = Q(pk__in=[])
+        # A reviewer role inside another one's subtree adds nothing: the outer one covers
+        # the inner unit itself too, since it lies strictly below.
+        for path in _outermost(self.paths(REVIEW)):
+            condition |= Q(**{f"{path_field}__startswith": path}) & ~Q(**{path_field: path})
+        return condition
 
     # --- scoped querysets ----------------------------------------------------------------
     def condition(self, roles=SEE, path_field="path"):

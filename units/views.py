@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.module_loading import import_string
 
 from units.access import REVIEW, Scope
 from units.models import Membership, Unit
@@ -13,7 +15,16 @@ def home(request):
     for membership in scope.memberships:
         entry = units.setdefault(membership.unit.pk, {"unit": membership.unit, "roles": []})
         entry["roles"].append(membership.get_role_display())
-    return render(request, "units/home.html", {"my_units": list(units.values())})
+    # The apps above units (campaigns, reports) say what waits for the user; config lists
+    # them, so units needs to know nothing about them.
+    pending = [
+        item
+        for provider in settings.PENDING_PROVIDERS
+        for item in import_string(provider)(scope)
+    ]
+    return render(
+        request, "units/home.html", {"my_units": list(units.values()), "pending": pending}
+    )
 
 
 @login_required

@@ -99,3 +99,13 @@ def _user(username):
     from tests.factories import UserFactory
 
     return UserFactory(username=username)
+
+
+def test_reviewers_review_the_units_below_them_but_not_their_own(cast, tree):
+    district = Scope(cast["reviewer_a"])
+    assert codes(district.reviewed_units()) == ["A1", "A2"]
+    assert district.can_review(tree["A1"]) and not district.can_review(tree["DA"])
+    province = Scope(cast["cspl"])
+    assert codes(province.reviewed_units()) == sorted(set(tree) - {"PV"})
+    assert province.can_review(tree["DA"]) and not province.can_review(tree["PV"])
+    assert codes(Scope(cast["officer_a"]).reviewed_units()) == []

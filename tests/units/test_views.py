@@ -162,9 +162,9 @@ def test_a_wrong_password_is_refused_in_vietnamese(client, cast):
 
 
 def test_the_navigation_adapts_to_the_role(client, cast, tree):
-    contacts = reverse("unit_contacts", args=[tree["DA"].pk])
-    assert contacts in login(client, cast["reviewer_a"]).get(reverse("home")).content.decode()
-    assert contacts not in login(client, cast["officer_a"]).get(reverse("home")).content.decode()
+    queue = f'href="{reverse("review_queue")}"'
+    assert queue in login(client, cast["reviewer_a"]).get(reverse("home")).content.decode()
+    assert queue not in login(client, cast["officer_a"]).get(reverse("home")).content.decode()
 
 
 def test_english_is_one_switch_away(client, cast):

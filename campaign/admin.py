@@ -1,0 +1,154 @@
+"""Staff keep campaigns in the admin and can browse plans, their history and the outbox.
+
+A new campaign, with its content items and indicators, is added here without a code
+change. Plans are filed through the portal; here staff read them and every change of them,
+and their status changes only through campaign.workflow.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from campaign.models import Activity, Campaign, Indicator, Notification, Plan, Step, Theme
+from units.models import Unit
+
+
+class CampaignForm(forms.ModelForm):
+    addressed_kinds = forms.MultipleChoiceField(
+        label=_("unit kinds that file"),
+        choices=Unit.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Kinds of unit expected to file a plan and report each year."),
+    )
+
+    class Meta:
+        model = Campaign
+        fields = "__all__"
+
+
+class ThemeInline(admin.TabularInline):
+    model = Theme
+    fields = ("number", "parent", "title")
+    extra = 1
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # A sub-item's parent is an item of the same campaign; a campaign being added has
+        # none yet, so its sub-items get their parent once it is saved.
+        parent = formset.form.base_fields["parent"]
+        parent.queryset = (
+            Theme.objects.all()
+        )
+        return formset
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    fields = ("code", "name", "unit_of_measure", "kind", "order")
+    extra = 1
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    form = CampaignForm
+    list_display = ("number", "title", "issuer", "first_year", "last_year")
+    list_select_related = ("issuer",)
+    search_fields = ("number", "title", "slug")
+    autocomplete_fields = ["issuer"]
+    inlines = [ThemeInline, IndicatorInline]
+
+
+class ActivityInline(admin.TabularInline):
+    """The activities as the unit filed them; they are edited in the portal, not here."""
+
+    model = Activity
+    fields = ("method", "audience", "planned_on", "planned_quarter", "expected_participants")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = ("unit", "campaign", "status", "updated_at")
+    list_filter = ("status", "unit__kind")
+    list_select_related = ("unit", "campaign")
+    search_fields = ("unit__name", "unit__code", "doc_number")
+    autocomplete_fields = ["unit", "campaign"]
+    # Status changes only through campaign.workflow, which records each step.
+    readonly_fields = ("created_at", "updated_at", "submitted_at")
+    inlines = [ActivityInline]
+    history_list_display = ["status", "doc_number", "signer"]
+
+    CONTENT = ("unit", "campaign", "doc_number", "doc_date", "signer", "summary")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and not obj.is_editable:
+            # Submitted and accepted plans are locked, here as in the portal.
+            return (*self.CONTENT, *fields)
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # An officer who loaded the plan before this save must not overwrite it.
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    # History is for reading: reverting to an old version would restore its status too,
+    # around the workflow and its recorded steps.
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SentFilter(admin.SimpleListFilter):
+    title = _("sent")
+    parameter_name = "sent"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Sent")), ("no", _("Unsent"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(sent_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(sent_at__isnull=True)
+        return queryset
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("to_email", "subject", "created_at", "sent_at", "attempts", "last_error")
+    list_filter = (SentFilter,)
+    search_fields = ("to_email", "subject")
+
+
+@admin.register(Step)
+class StepAdmin(ReadOnlyAdmin):
+    list_display = ("action", "actor", "at", "reason")
+    list_filter = ("action",)
+    list_select_related = ("actor",)

@@ -1,0 +1,89 @@
+"""Forms for filing a plan: the header, the activities formset and the review reason."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from campaign.models import Activity, Plan
+
+DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
+
+
+class PlanForm(forms.ModelForm):
+    # The version the user started from; a save from an older one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Plan
+        fields = ["doc_number", "doc_date", "signer", "summary"]
+        widgets = {
+            "doc_date": DATE_INPUT,
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "doc_number": _("The unit's own number, e.g. 05/KH-CĐCS."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["doc_date"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = [
+            "method",
+            "themes",
+            "audience",
+            "planned_on",
+            "planned_quarter",
+            "expected_participants",
+        ]
+        widgets = {
+            "themes": forms.CheckboxSelectMultiple,
+            "planned_on": DATE_INPUT,
+        }
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the content items of this plan's campaign can be chosen.
+        self.fields["themes"].queryset = campaign.themes.all()
+        self.fields["themes"].label_from_instance = lambda theme: f"{theme.number}. {theme.short_title}"
+        self.fields["planned_on"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class BaseActivityFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.has_changed() and not self._should_delete_form(form) or (
+                form.instance.pk and not self._should_delete_form(form)
+            )
+        ]
+        if not kept:
+            raise forms.ValidationError(_("A plan needs at least one activity."))
+
+
+ActivityFormSet = forms.inlineformset_factory(
+    Plan,
+    Activity,
+    form=ActivityForm,
+    formset=BaseActivityFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=100,
+    validate_max=True,
+)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text=_("The unit's officers receive it by e-mail and see it on the plan."),
+    )

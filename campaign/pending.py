@@ -1,0 +1,66 @@
+"""What waits for the user in campaigns: shown on the home page (see PENDING_PROVIDERS)."""
+
+import datetime
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from campaign.models import Campaign, Plan, Status
+
+
+
+def pending_items(scope):
+    """Plans the user must write, fix or review. Three queries at most.
+
+    For officers: each campaign running this year that addresses one of their own units
+    (where they hold the role, not the whole subtree) and whose plan is missing, a draft or
+    returned. For reviewers: how many plans wait for their review.
+    """
+    items = []
+    own_units = [m.unit for m in scope.memberships if m.role == "officer"]
+    if own_units:
+        year = datetime.date.today().year
+        campaigns = list(Campaign.objects.running_in(year))
+        plans = {
+            (plan.unit_id, plan.campaign_id): plan
+            for plan in Plan.objects.filter(unit__in=own_units, campaign__in=campaigns)
+        }
+        for campaign in campaigns:
+            for unit in own_units:
+                if not campaign.addresses(unit):
+                    continue
+                plan = plans.get((unit.pk, campaign.pk))
+                if plan is None:
+                    items.append({
+                        "title": _("Write the plan of %(unit)s") % {"unit": unit},
+                        "detail": campaign.title,
+                        "due": campaign.plan_due_on,
+                        "url": reverse("plan_start", args=[campaign.pk, unit.pk]),
+                    })
+                elif plan.status == Status.DRAFT:
+                    items.append({
+                        "title": _("Submit the draft plan of %(unit)s") % {"unit": unit},
+                        "detail": campaign.title,
+                        "due": campaign.plan_due_on,
+                        "url": plan.get_absolute_url(),
+                    })
+                elif plan.status == Status.RETURNED:
+                    items.append({
+                        "title": _("Fix and resubmit the returned plan of %(unit)s")
+                        % {"unit": unit},
+                        "detail": campaign.title,
+                        "due": None,
+                        "url": plan.get_absolute_url(),
+                    })
+    if scope.is_reviewer:
+        waiting = Plan.objects.filter(
+            scope.review_condition(path_field="unit__path"), status=Status.SUBMITTED
+        ).count()
+        if waiting:
+            items.append({
+                "title": _("%(count)s plan(s) wait for your review") % {"count": waiting},
+                "detail": "",
+                "due": None,
+                "url": reverse("review_queue"),
+            })
+    return items

@@ -1,0 +1,234 @@
+"""Files attached to plans: checking an upload, storing it, serving it back, removing it.
+
+An upload is judged by its content, never by its name or by the Content-Type the browser
+sent: libmagic reads the first bytes and only PDF, JPEG, PNG and DOCX are kept. The stored
+file gets a random name (see `campaign.models.attachment_path`) and lives outside any
+served directory; it is only ever sent back by `attachment_download`, which checks the
+access scope and sends it as a download that the browser must not sniff or render.
+"""
+
+import re
+import unicodedata
+import zipfile
+
+import magic
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from campaign.models import Attachment, Plan
+from units.access import FILE, SEE, Scope
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+# The accepted content types and the extension a file of that type is given.
+ACCEPTED = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    DOCX: ".docx",
+}
+
+# Other extensions that already name the type correctly, so they are left as they are.
+EXTENSION_ALIASES = {
+    "image/jpeg": {".jpeg", ".jpe"},
+}
+
+SNIFF_BYTES = 8 * 1024
+MAX_NAME_LENGTH = 200  # Attachment.original_name's max_length
+MAX_ZIP_ENTRIES = 10_000  # a real DOCX has a few dozen parts
+
+# What libmagic may call a DOCX when it does not recognise the part order inside the zip.
+_ZIP_TYPES = {"application/zip", "application/x-zip-compressed", "application/octet-stream"}
+_ZIP_MAGIC = b"PK\x03\x04"
+# "name.ext": an extension is a dot followed by a letter and a few letters or digits, so
+# "Plan 12.2024" has none and gets one appended rather than losing its "2024".
+_EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,7}$")
+
+
+# --- checking an upload ------------------------------------------------------------------------
+def detect_type(uploaded_file):
+    """The MIME type of the file's content, as libmagic sees it; None when it cannot tell.
+
+    A DOCX is a zip: it is confirmed by its part names (read from the zip's directory,
+    nothing is extracted), so a plain zip or a broken one is not taken for a DOCX. The file
+    is rewound afterwards.
+    """
+    try:
+        uploaded_file.seek(0)
+        head = uploaded_file.read(SNIFF_BYTES)
+        detected = magic.from_buffer(head, mime=True) if head else None
+        if detected == DOCX or (detected in _ZIP_TYPES and head.startswith(_ZIP_MAGIC)):
+            uploaded_file.seek(0)
+            detected = DOCX if _is_docx(uploaded_file) else "application/zip"
+        return detected
+    finally:
+        uploaded_file.seek(0)
+
+
+def _is_docx(fileobj):
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return False
+    if len(infos) > MAX_ZIP_ENTRIES:
+        return False
+    names = {info.filename for info in infos}
+    return {"[Content_Types].xml", "word/document.xml"} <= names
+
+
+def validate_upload(uploaded_file):
+    """Return the detected MIME type of an acceptable upload, or raise ValidationError.
+
+    The size is checked first, from the size the upload handler counted, so an oversized
+    file is refused without being read.
+    """
+    size = uploaded_file.size
+    if not size:
+        raise ValidationError(_("The file is empty."), code="empty")
+    if size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            _("The file is too large (%(size)s). Files can be at most %(limit)s."),
+            code="too_large",
+            params={"size": filesizeformat(size), "limit": filesizeformat(MAX_UPLOAD_BYTES)},
+        )
+    detected = detect_type(uploaded_file)
+    if detected not in ACCEPTED:
+        raise ValidationError(
+            _("This type of file is not accepted. Upload a PDF, JPEG, PNG or DOCX file."),
+            code="type",
+        )
+    return detected
+
+
+def download_name(name, content_type):
+    """The name a file is offered for download under: the uploader's, made safe.
+
+    The upload is accepted for what its content is, whatever its name says (a PNG named
+    "scan.pdf" is kept as a PNG and served as image/png). So that the name never contradicts
+    the content, an extension that does not belong to the detected type is replaced by the
+    right one ("scan.pdf" becomes "scan.png"), and a name without an extension gets one.
+    Folders, control characters and surrounding spaces and dots are dropped, the text is
+    normalised (NFC, as Vietnamese names from some systems arrive decomposed) and the name is
+    cut to fit Attachment.original_name, keeping the extension.
+    """
+    name = unicodedata.normalize("NFC", str(name or ""))
+    name = re.split(r"[/\\]", name)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
+    name = name.strip().strip(".").strip()
+    right = ACCEPTED[content_type]
+    good = {right} | EXTENSION_ALIASES.get(content_type, set())
+    extension = _EXTENSION.search(name)
+    if extension and extension.group().lower() in good:
+        stem, suffix = name[: extension.start()], extension.group()
+    else:
+        stem, suffix = (name[: extension.start()] if extension else name), right
+    stem = stem.rstrip(" .") or "attachment"
+    return stem[: MAX_NAME_LENGTH - len(suffix)] + suffix
+
+
+class AttachmentForm(forms.Form):
+    """One file for a plan: the signed scan. Optional unless built with required=True."""
+
+    file = forms.FileField(
+        label=_("Signed scan (PDF, JPEG, PNG or DOCX, at most 10 MB)"),
+        # The empty file gets validate_upload's message, like every other refusal.
+        allow_empty_file=True,
+        required=False,
+    )
+
+    def __init__(self, *args, required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].required = required
+        self.detected_type = None
+
+    def clean_file(self):
+        uploaded = self.cleaned_data.get("file")
+        if uploaded:
+            self.detected_type = validate_upload(uploaded)
+        return uploaded
+
+    def save(self, plan, user):
+        """Store the cleaned file as an attachment of `plan`; None when no file was given."""
+        uploaded = self.cleaned_data.get("file")
+        if not uploaded:
+            return None
+        content_type = self.detected_type
+        attachment = Attachment(
+            plan=plan,
+            original_name=download_name(uploaded.name, content_type),
+            content_type=content_type,
+            size=uploaded.size,
+            uploaded_by=user,
+        )
+        uploaded.seek(0)
+        # The stored name is random; only its extension comes from the detected type.
+        attachment.file.save(f"upload{ACCEPTED[content_type]}", uploaded, save=False)
+        try:
+            attachment.save()
+        except Exception:
+            attachment.file.delete(save=False)
+            raise
+        return attachment
+
+
+# --- views ---------------------------------------------------------------------------------------
+@login_required
+def attachment_download(request, plan_pk, pk):
+    """Send an attachment to a user who may see its plan, as a download only."""
+    attachment = Scope.for_request(request).get(
+        Attachment.objects.filter(plan_id=plan_pk), SEE, unit_field="plan__unit", pk=pk
+    )
+    try:
+        handle = attachment.file.storage.open(attachment.file.name, "rb")
+    except (FileNotFoundError, IsADirectoryError, ValueError):
+        raise Http404 from None
+    content_type = attachment.content_type
+    if content_type not in ACCEPTED:
+        content_type = "application/octet-stream"
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_delete(request, plan_pk, pk):
+    """Remove an attachment of a plan that its unit's officers may still edit."""
+    attachment = Scope.for_request(request).get(
+        Attachment.objects.filter(plan_id=plan_pk), FILE, unit_field="plan__unit", pk=pk
+    )
+    plan_url = reverse("plan_detail", args=[plan_pk])
+    with transaction.atomic():
+        # Lock the plan so it cannot be submitted while the file is being removed.
+        plan = Plan.objects.select_for_update().get(pk=plan_pk)
+        if not plan.is_editable:
+            messages.error(
+                request,
+                gettext("This plan can no longer be changed, so its files cannot be removed."),
+            )
+            return redirect(plan_url)
+        storage, stored_name = attachment.file.storage, attachment.file.name
+        attachment.delete()
+        # The file goes only once the row is gone for good.
+        transaction.on_commit(lambda: storage.delete(stored_name) if stored_name else None)
+    messages.success(
+        request, gettext("The file “%(name)s” was removed.") % {"name": attachment.original_name}
+    )
+    return redirect(plan_url)

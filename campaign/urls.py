@@ -1,0 +1,33 @@
+from django.urls import path
+
+from campaign import uploads, views
+from campaign.models import Step
+
+Action = Step.Action
+
+urlpatterns = [
+    path("campaigns/", views.campaign_list, name="campaign_list"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path(
+        "campaigns/<int:campaign_pk>/units/<int:unit_pk>/plan/",
+        views.plan_start,
+        name="plan_start",
+    ),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/submit/", views.plan_action, {"action": Action.SUBMIT}, name="plan_submit"),
+    path("plans/<int:pk>/return/", views.plan_action, {"action": Action.RETURN}, name="plan_return"),
+    path("plans/<int:pk>/accept/", views.plan_action, {"action": Action.ACCEPT}, name="plan_accept"),
+    path("plans/<int:pk>/reopen/", views.plan_action, {"action": Action.REOPEN}, name="plan_reopen"),
+    path(
+        "plans/<int:plan_pk>/attachments/<int:pk>/",
+        uploads.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "plans/<int:plan_pk>/attachments/<int:pk>/delete/",
+        uploads.attachment_delete,
+        name="attachment_delete",
+    ),
+    path("review/", views.review_queue, name="review_queue"),
+]

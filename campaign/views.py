@@ -1,0 +1,285 @@
+"""Campaign pages, plan filing and review. Every object is fetched through the access scope."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from campaign import workflow
+from campaign.filters import QueueFilter
+from campaign.forms import ActivityFormSet, PlanForm, ReasonForm
+from campaign.models import Activity, Campaign, Plan, Status, Step
+from campaign.uploads import AttachmentForm
+from units.access import FILE, SEE, Scope
+
+Action = Step.Action
+HEADER_FIELDS = ["doc_number", "doc_date", "signer", "summary"]
+
+
+def plans():
+    return Plan.objects.select_related("unit", "campaign")
+
+
+@login_required
+def campaign_list(request):
+    # Campaigns are the federation's published plans: every signed-in user may read them.
+    campaigns = Campaign.objects.select_related("issuer").order_by("-issued_on")
+    return render(request, "campaign/campaign_list.html", {"campaigns": campaigns})
+
+
+@login_required
+def campaign_detail(request, pk):
+    """The campaign's content and indicators, and the plans of the units the user files for."""
+    campaign = get_object_or_404(Campaign.objects.select_related("issuer"), pk=pk)
+    scope = Scope.for_request(request)
+    own_units = [m.unit for m in scope.memberships if m.role == "officer"]
+    filed = {
+        plan.unit_id: plan
+        for plan in Plan.objects.filter(campaign=campaign, unit__in=own_units)
+    }
+    rows = [
+        {"unit": unit, "plan": filed.get(unit.pk)}
+        for unit in own_units
+        if campaign.addresses(unit)
+    ]
+    return render(
+        request,
+        "campaign/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "themes": campaign.themes.all(),
+            "indicators": campaign.indicators.all(),
+            "rows": rows,
+        },
+    )
+
+
+@login_required
+def plan_start(request, campaign_pk, unit_pk):
+    """File a new plan for a unit; if it already has one, open that one."""
+    scope = Scope.for_request(request)
+    unit = scope.get_unit(FILE, pk=unit_pk)
+    campaign = get_object_or_404(Campaign, pk=campaign_pk)
+    existing = Plan.objects.filter(unit=unit, campaign=campaign).first()
+    if existing:
+        return redirect(existing)
+    plan = Plan(unit=unit, campaign=campaign)
+    form = PlanForm(request.POST or None, instance=plan)
+    formset = ActivityFormSet(
+        request.POST or None, instance=plan, prefix="activities",
+        form_kwargs={"campaign": campaign},
+    )
+    upload = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and _all_valid(form, formset, upload):
+        try:
+            with transaction.atomic():
+                plan = form.save()
+                formset.instance = plan
+                formset.save()
+                if upload.cleaned_data.get("file"):
+                    upload.save(plan, request.user)
+        except IntegrityError:
+            # Another officer of the unit created the plan a moment ago.
+            existing = Plan.objects.filter(unit=unit, campaign=campaign).first()
+            if existing is None:
+                raise
+            messages.error(
+                request,
+                _("Someone else has just started this unit's plan. Open it and add your "
+                  "changes there; what you typed is still below."),
+            )
+        else:
+            messages.success(request, _("The plan was saved as a draft."))
+            return redirect(plan)
+    return render(
+        request,
+        "campaign/plan_form.html",
+        {"form": form, "formset": formset, "upload": upload, "unit": unit,
+         "campaign": campaign, "plan": None},
+    )
+
+
+@login_required
+def plan_detail(request, pk):
+    return _render_detail(request, Scope.for_request(request), pk)
+
+
+@login_required
+def plan_edit(request, pk):
+    """Edit a draft or returned plan; a save based on an outdated version is refused."""
+    scope = Scope.for_request(request)
+    plan = scope.get(plans(), FILE, pk=pk)
+    if not plan.is_editable:
+        messages.error(
+            request,
+            _("This plan is %(status)s and cannot be changed.")
+            % {"status": plan.get_status_display().lower()},
+        )
+        return redirect(plan)
+    form = PlanForm(request.POST or None, instance=plan)
+    formset = ActivityFormSet(
+        request.POST or None, instance=plan, prefix="activities",
+        form_kwargs={"campaign": plan.campaign},
+        queryset=plan.activities.prefetch_related("themes"),
+    )
+    upload = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and _all_valid(form, formset, upload):
+        expected = form.cleaned_data.get("version") or 0
+        try:
+            with transaction.atomic():
+                workflow.save_if_unchanged(
+                    form.save(commit=False), expected_version=expected, fields=HEADER_FIELDS
+                )
+                formset.save()
+                if upload.cleaned_data.get("file"):
+                    upload.save(plan, request.user)
+        except workflow.ConflictError:
+            form.add_error(
+                None,
+                _("Someone else saved this plan after you opened it, so your changes were "
+                  "not saved. What you typed is still below: open the plan in a new tab to "
+                  "see the other changes, then save again here or copy your text over."),
+            )
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect(plan)
+    return render(
+        request,
+        "campaign/plan_form.html",
+        {"form": form, "formset": formset, "upload": upload, "unit": plan.unit,
+         "campaign": plan.campaign, "plan": plan},
+    )
+
+
+@login_required
+@require_POST
+def plan_action(request, pk, action):
+    """Submit, return, accept or reopen a plan through the workflow."""
+    scope = Scope.for_request(request)
+    plan = scope.get(plans(), SEE, pk=pk)
+    reason_form = ReasonForm(request.POST) if action in workflow.NEEDS_REASON else None
+    if reason_form is not None and not reason_form.is_valid():
+        # Shown again with the error, the page keeps whatever the reviewer typed.
+        return _render_detail(request, scope, pk, reason_form, action, status=400)
+    reason = reason_form.cleaned_data["reason"] if reason_form else ""
+    functions = {
+        Action.SUBMIT: lambda: workflow.submission_submit(plan, user=request.user),
+        Action.RETURN: lambda: workflow.submission_return(plan, user=request.user, reason=reason),
+        Action.ACCEPT: lambda: workflow.submission_accept(plan, user=request.user),
+        Action.REOPEN: lambda: workflow.submission_reopen(plan, user=request.user, reason=reason),
+    }
+    try:
+        step = functions[action]()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The plan was %(action)s.") % {"action": step.get_action_display().lower()},
+        )
+    return redirect(plan)
+
+
+@login_required
+def review_queue(request):
+    """Submissions in the reviewer's subtree that wait for action, filtered and paginated.
+
+    A fixed number of queries whatever the number of plans.
+    """
+    scope = Scope.for_request(request)
+    if not scope.is_reviewer:
+        raise PermissionDenied
+    queryset = (
+        plans()
+        .filter(scope.review_condition(path_field="unit__path"))
+        .annotate(activity_count=Count("activities"))
+        .order_by("submitted_at", "pk")
+    )
+    data = request.GET.copy()
+    data.setdefault("status", Status.SUBMITTED)
+    queue = QueueFilter(data, queryset=queryset, scope=scope)
+    page = Paginator(queue.qs, 25).get_page(request.GET.get("page"))
+    query = data.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "campaign/review_queue.html",
+        {"filter": queue, "page": page, "query": query.urlencode()},
+    )
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def _all_valid(*forms):
+    # Validate every form, so every error shows at once.
+    return all([form.is_valid() for form in forms])
+
+
+def _render_detail(request, scope, pk, reason_form=None, reason_action=None, status=200):
+    """The plan, its activities and scan, its timeline and what changed since a return.
+
+    A fixed number of queries whatever the number of activities, steps or attachments.
+    """
+    plan = scope.get(
+        plans().prefetch_related(
+            Prefetch("activities", queryset=Activity.objects.prefetch_related("themes")),
+            "attachments",
+        ),
+        SEE,
+        pk=pk,
+    )
+    steps = list(plan.steps.select_related("actor").order_by("at", "pk"))
+    return render(
+        request,
+        "campaign/plan_detail.html",
+        {
+            "plan": plan,
+            "steps": steps,
+            "changes": _labelled(workflow.changes_since_return(plan, steps)),
+            "actions": workflow.allowed_actions(plan, scope),
+            "can_edit": plan.is_editable and scope.can_file_for(plan.unit),
+            "reason_form": reason_form or ReasonForm(),
+            "reason_action": reason_action,
+        },
+        status=status,
+    )
+
+
+def _labelled(changes):
+    """The diff with each field name replaced by its label, ready to render."""
+    if changes is None:
+        return None
+    labels = _field_labels()
+
+    def label(rows):
+        return [(labels.get(name, name), old, new) for name, old, new in rows]
+
+    return {
+        "fields": label(changes["fields"]),
+        "changed": [(key, label(rows)) for key, rows in changes["changed"]],
+        "added": changes["added"],
+        "removed": changes["removed"],
+    }
+
+
+def _field_labels():
+    labels = {name: Plan._meta.get_field(name).verbose_name for name in Plan.SNAPSHOT_FIELDS}
+    labels["attachments"] = _("Attachments")
+    labels.update(
+        {
+            "method": Activity._meta.get_field("method").verbose_name,
+            "themes": Activity._meta.get_field("themes").verbose_name,
+            "audience": Activity._meta.get_field("audience").verbose_name,
+            "when": _("Planned time"),
+            "expected_participants": Activity._meta.get_field(
+                "expected_participants"
+            ).verbose_name,
+        }
+    )
+    return labels
+

@@ -1,0 +1,200 @@
+"""The one submission workflow, shared by plans and annual reports.
+
+    draft ──submit──► submitted ──accept──► accepted ──reopen──► returned
+                          │                                         │
+                          └──return──► returned ──submit──► submitted
+
+Every step runs in one transaction: lock the row, check the transition and the actor's
+right, change the status, record the step with a snapshot of the content, and write the
+notifications to the outbox (sent after commit). Officers of the unit submit; reviewers of
+an upper unit return, accept and reopen.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaign import notifications
+from campaign.models import EDITABLE, Status, Step
+from units.access import Scope
+
+Action = Step.Action
+
+# action: (allowed source states, target state, who may act)
+TRANSITIONS = {
+    Action.SUBMIT: ({Status.DRAFT, Status.RETURNED}, Status.SUBMITTED, "officer"),
+    Action.RETURN: ({Status.SUBMITTED}, Status.RETURNED, "reviewer"),
+    Action.ACCEPT: ({Status.SUBMITTED}, Status.ACCEPTED, "reviewer"),
+    Action.REOPEN: ({Status.ACCEPTED}, Status.RETURNED, "reviewer"),
+}
+NEEDS_REASON = {Action.RETURN, Action.REOPEN}
+
+
+class TransitionError(ValidationError):
+    """The step is not possible in the submission's current state."""
+
+
+class ConflictError(Exception):
+    """Someone else saved the submission since this user loaded it."""
+
+
+def submission_submit(submission, *, user):
+    return _step(submission, Action.SUBMIT, user)
+
+
+def submission_return(submission, *, user, reason):
+    return _step(submission, Action.RETURN, user, reason)
+
+
+def submission_accept(submission, *, user):
+    return _step(submission, Action.ACCEPT, user)
+
+
+def submission_reopen(submission, *, user, reason):
+    return _step(submission, Action.REOPEN, user, reason)
+
+
+def allowed_actions(submission, scope):
+    """The actions `scope`'s user may take on `submission` now (no query)."""
+    actions = []
+    for action, (sources, _target, actor) in TRANSITIONS.items():
+        if submission.status not in sources:
+            continue
+        if actor == "officer" and scope.can_file_for(submission.unit):
+            actions.append(action)
+        elif actor == "reviewer" and scope.can_review(submission.unit):
+            actions.append(action)
+    return actions
+
+
+def check_can_edit(submission, scope):
+    """Raise PermissionDenied unless the user may change the submission's content now."""
+    if not scope.can_file_for(submission.unit):
+        raise PermissionDenied
+    if not submission.is_editable:
+        raise TransitionError(
+            _("This submission is %(status)s and cannot be changed.")
+            % {"status": submission.get_status_display().lower()}
+        )
+
+
+@transaction.atomic
+def save_if_unchanged(submission, *, expected_version, fields):
+    """Save `fields` of `submission` only if nobody saved it since `expected_version`.
+
+    The row is locked first, so of two concurrent saves from the same version exactly one
+    wins; the other raises ConflictError without writing anything. Call it inside the
+    transaction that also saves the items and attachments, so a conflict leaves nothing
+    half-written.
+    """
+    locked = type(submission).objects.select_for_update().only("version", "status").get(
+        pk=submission.pk
+    )
+    if locked.version != expected_version or locked.status not in EDITABLE:
+        raise ConflictError
+    submission.status = locked.status
+    submission.version = expected_version + 1
+    submission.save(update_fields=[*fields, "version", "updated_at"])
+    return submission
+
+
+def changes_since_return(submission, steps):
+    """What changed between the version last returned and the one submitted after it.
+
+    `steps` are the submission's steps in order (already fetched, so this costs no query).
+    Returns None when there is nothing to compare, otherwise
+    {"fields": [(name, old, new)], "added": [item], "removed": [item],
+     "changed": [(item_key, [(name, old, new)])]}.
+    """
+    returned_at = None
+    for index, step in enumerate(steps):
+        if step.action in (Action.RETURN, Action.REOPEN):
+            returned_at = index
+    if returned_at is None:
+        return None
+    resubmitted = next(
+        (s for s in steps[returned_at + 1 :] if s.action == Action.SUBMIT), None
+    )
+    if resubmitted is None:
+        return None
+    return diff_snapshots(steps[returned_at].snapshot, resubmitted.snapshot)
+
+
+def diff_snapshots(old, new):
+    old_fields, new_fields = old.get("fields", {}), new.get("fields", {})
+    fields = [
+        (name, old_fields.get(name, ""), new_fields.get(name, ""))
+        for name in dict.fromkeys([*old_fields, *new_fields])
+        if old_fields.get(name, "") != new_fields.get(name, "")
+    ]
+    old_items, new_items = old.get("items", {}), new.get("items", {})
+    added = [new_items[key] for key in new_items if key not in old_items]
+    removed = [old_items[key] for key in old_items if key not in new_items]
+    changed = []
+    for key in new_items.keys() & old_items.keys():
+        before, after = old_items[key], new_items[key]
+        item_changes = [
+            (name, before.get(name, ""), after.get(name, ""))
+            for name in dict.fromkeys([*before, *after])
+            if before.get(name, "") != after.get(name, "")
+        ]
+        if item_changes:
+            changed.append((key, item_changes))
+    changed.sort(key=lambda pair: int(pair[0]) if pair[0].isdigit() else pair[0])
+    return {"fields": fields, "added": added, "removed": removed, "changed": changed}
+
+
+# --- internals ---------------------------------------------------------------------------------
+@transaction.atomic
+def _step(submission, action, user, reason=""):
+    reason = (reason or "").strip()
+    if action in NEEDS_REASON and not reason:
+        raise ValidationError({"reason": _("Give the reason, so the unit knows what to fix.")})
+    model = type(submission)
+    locked = model.objects.select_for_update().select_related("unit", "campaign").get(
+        pk=submission.pk
+    )
+    sources, target, actor = TRANSITIONS[action]
+    scope = Scope(user)
+    allowed = scope.can_file_for(locked.unit) if actor == "officer" else scope.can_review(
+        locked.unit
+    )
+    if not allowed:
+        raise PermissionDenied
+    if locked.status not in sources:
+        raise TransitionError(
+            _("A submission that is %(status)s cannot be %(action)s.")
+            % {
+                "status": locked.get_status_display().lower(),
+                "action": Action(action).label.lower(),
+            }
+        )
+    if action == Action.SUBMIT:
+        problems = locked.completeness_problems()
+        if problems:
+            raise ValidationError(problems)
+    now = timezone.now()
+    source = locked.status
+    locked.status = target
+    locked.version += 1
+    update_fields = ["status", "version", "updated_at"]
+    if action == Action.SUBMIT:
+        locked.submitted_at = now
+        update_fields.append("submitted_at")
+    locked.save(update_fields=update_fields)
+    step = Step.objects.create(
+        submission=locked,
+        action=action,
+        from_status=source,
+        to_status=target,
+        actor=user,
+        at=now,
+        reason=reason,
+        snapshot=locked.snapshot(),
+    )
+    notifications.notify_step(locked, step)
+    # Keep the caller's instance current.
+    submission.status, submission.version = locked.status, locked.version
+    submission.submitted_at = locked.submitted_at
+    return step

@@ -1,0 +1,222 @@
+"""Staff add campaigns in the admin and browse plans with their history; status stays read-only."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from campaign.models import Campaign, Notification, Plan, Status, Theme
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def staff_client(client, db):
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    return client
+
+
+def management(prefix, total, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def campaign_form(issuer, **overrides):
+    data = {
+        "slug": "an-toan-lao-dong-2016",
+        "number": "05/KH-LĐLĐ",
+        "title": "Tuyên truyền an toàn, vệ sinh lao động",
+        "issuer": str(issuer.pk),
+        "issued_on": "10/01/2016",
+        "directive": "Kế hoạch số 10/KH-UBND ngày 05/01/2016",
+        "first_year": "2016",
+        "last_year": "2018",
+        "plan_due_on": "29/02/2016",
+        "report_due_day": "20",
+        "report_due_month": "12",
+        "cutoff_day": "14",
+        "cutoff_month": "12",
+        "addressed_kinds": ["district", "grassroots"],
+        **management("themes", 1),
+        "themes-0-number": "1",
+        "themes-0-parent": "",
+        "themes-0-title": "Phổ biến Luật An toàn, vệ sinh lao động",
+        **management("indicators", 1),
+        "indicators-0-code": "trainings",
+        "indicators-0-name": "Số lớp huấn luyện",
+        "indicators-0-unit_of_measure": "lớp",
+        "indicators-0-kind": "integer",
+        "indicators-0-order": "1",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_staff_add_a_second_campaign_with_a_content_item_and_an_indicator(
+    staff_client, tree, campaign
+):
+    url = reverse("admin:campaign_campaign_add")
+    assert staff_client.get(url).status_code == 200
+
+    response = staff_client.post(url, campaign_form(tree["DA"]))
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Campaign.objects.count() == 2
+    added = Campaign.objects.get(slug="an-toan-lao-dong-2016")
+    assert added.issuer == tree["DA"]
+    assert added.addressed_kinds == ["district", "grassroots"]
+    assert (added.first_year, added.last_year) == (2016, 2018)
+    assert list(added.themes.values_list("number", "title")) == [
+        ("1", "Phổ biến Luật An toàn, vệ sinh lao động")
+    ]
+    assert list(added.indicators.values_list("code", "unit_of_measure", "kind")) == [
+        ("trainings", "lớp", "integer")
+    ]
+
+
+def test_the_campaign_admin_refuses_an_impossible_due_day(staff_client, tree):
+    data = campaign_form(tree["PV"], report_due_day="31", report_due_month="2")
+
+    response = staff_client.post(reverse("admin:campaign_campaign_add"), data)
+
+    assert response.status_code == 200
+    assert "report_due_day" in response.context["adminform"].form.errors
+    assert not Campaign.objects.exists()
+
+
+def test_a_content_item_can_only_sit_under_an_item_of_its_own_campaign(
+    staff_client, tree, campaign
+):
+    other = Campaign.objects.create(
+        slug="other",
+        number="1/KH",
+        title="Khác",
+        issuer=tree["PV"],
+        issued_on=campaign.issued_on,
+        directive="-",
+        first_year=2016,
+        plan_due_on=campaign.plan_due_on,
+    )
+    Theme.objects.create(campaign=other, number="1", title="Mục của kế hoạch khác")
+
+    response = staff_client.get(reverse("admin:campaign_campaign_change", args=[campaign.pk]))
+
+    assert response.status_code == 200
+    themes_formset = response.context["inline_admin_formsets"][0].formset
+    choices = set(themes_formset.forms[0].fields["parent"].queryset)
+    assert choices == set(campaign.themes.all())
+    assert "Mục của kế hoạch khác" not in response.content.decode()
+
+
+def test_the_plan_changelist_change_and_history_pages_open(staff_client, plan_a1):
+    plan_a1.signer = "Phó Chủ tịch công đoàn"
+    plan_a1.save()
+    assert plan_a1.history.count() == 2
+
+    changelist = staff_client.get(reverse("admin:campaign_plan_changelist"))
+    change = staff_client.get(reverse("admin:campaign_plan_change", args=[plan_a1.pk]))
+    history = staff_client.get(reverse("admin:campaign_plan_history", args=[plan_a1.pk]))
+
+    assert changelist.status_code == 200
+    assert plan_a1.doc_number in changelist.content.decode()
+    assert change.status_code == 200
+    assert history.status_code == 200
+    assert len(history.context["page_obj"].object_list) == 2
+    assert "Phó Chủ tịch công đoàn" in history.content.decode()
+
+
+def test_an_old_version_of_a_plan_can_be_read_but_not_restored(staff_client, plan_a1):
+    first = plan_a1.history.earliest()
+    Plan.objects.filter(pk=plan_a1.pk).update(status=Status.SUBMITTED)
+    url = reverse("admin:campaign_plan_simple_history", args=[plan_a1.pk, first.history_id])
+
+    assert staff_client.get(url).status_code == 200
+    response = staff_client.post(url, plan_form(plan_a1, doc_number="OLD"))
+
+    assert response.status_code == 403
+    plan = Plan.objects.get(pk=plan_a1.pk)
+    assert (plan.status, plan.doc_number) == (Status.SUBMITTED, plan_a1.doc_number)
+
+
+def test_the_plan_changelist_filters_by_status_and_unit_kind(staff_client, plan_a1):
+    response = staff_client.get(
+        reverse("admin:campaign_plan_changelist"),
+        {"status__exact": "submitted", "unit__kind": "grassroots"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 0
+
+
+def plan_form(plan, **overrides):
+    activity = plan.activities.get()
+    data = {
+        "unit": str(plan.unit_id),
+        "campaign": str(plan.campaign_id),
+        "doc_number": plan.doc_number,
+        "doc_date": plan.doc_date.strftime("%d/%m/%Y"),
+        "signer": plan.signer,
+        "summary": plan.summary,
+        "status": Status.ACCEPTED,
+        "version": "99",
+        **management("activities", 1, 1),
+        "activities-0-id": str(activity.pk),
+        "activities-0-plan": str(plan.pk),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_status_is_read_only_on_the_plan_change_page(staff_client, plan_a1):
+    url = reverse("admin:campaign_plan_change", args=[plan_a1.pk])
+
+    page = staff_client.get(url)
+    assert "status" not in page.context["adminform"].form.fields
+    assert "version" not in page.context["adminform"].form.fields
+
+    response = staff_client.post(url, plan_form(plan_a1, doc_number="15/KH-CĐCS"))
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    plan = Plan.objects.get(pk=plan_a1.pk)
+    assert plan.status == Status.DRAFT
+    assert plan.doc_number == "15/KH-CĐCS"
+    # A save in the admin moves the version on, so an officer's older form cannot overwrite it.
+    assert plan.version == plan_a1.version + 1
+
+
+def test_an_accepted_plan_is_locked_in_the_admin_too(staff_client, plan_a1):
+    Plan.objects.filter(pk=plan_a1.pk).update(status=Status.ACCEPTED)
+    url = reverse("admin:campaign_plan_change", args=[plan_a1.pk])
+
+    staff_client.post(url, plan_form(plan_a1, doc_number="CHANGED"))
+
+    assert Plan.objects.get(pk=plan_a1.pk).doc_number == plan_a1.doc_number
+
+
+def test_the_outbox_lists_unsent_notifications_and_cannot_be_edited(staff_client, cast):
+    user = cast["officer_a1"]
+    common = {"recipient": user, "to_email": user.email, "body": "…"}
+    Notification.objects.create(key="sent", subject="Đã gửi", sent_at=timezone.now(), **common)
+    Notification.objects.create(key="waiting", subject="Chưa gửi", **common)
+    url = reverse("admin:campaign_notification_changelist")
+
+    unsent = staff_client.get(url, {"sent": "no"})
+
+    assert unsent.status_code == 200
+    assert [n.key for n in unsent.context["cl"].result_list] == ["waiting"]
+    assert [n.key for n in staff_client.get(url, {"sent": "yes"}).context["cl"].result_list] == [
+        "sent"
+    ]
+    assert staff_client.get(reverse("admin:campaign_notification_add")).status_code == 403
+
+
+def test_the_campaign_and_workflow_step_lists_open(staff_client, campaign):
+    campaigns = staff_client.get(reverse("admin:campaign_campaign_changelist"))
+    steps = staff_client.get(reverse("admin:campaign_step_changelist"))
+
+    assert campaigns.status_code == 200
+    assert campaign.number in campaigns.content.decode()
+    assert steps.status_code == 200

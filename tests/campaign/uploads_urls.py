@@ -1,0 +1,41 @@
+"""A URLconf for tests/campaign/test_uploads.py alone, so those tests do not depend on how
+far the rest of the site's URLs and templates have got: the attachment views by their real
+names and paths, the login page, a stand-in for the plan page, and bare error pages (the
+site's 403/404 templates link to pages this URLconf does not have)."""
+
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponse, HttpResponseForbidden, HttpResponseNotFound
+from django.urls import path
+
+from campaign import uploads
+
+
+def plan_detail(request, pk):
+    return HttpResponse(f"plan {pk}")
+
+
+def not_found(request, exception):
+    return HttpResponseNotFound("not found")
+
+
+def forbidden(request, exception):
+    return HttpResponseForbidden("forbidden")
+
+
+handler404 = not_found
+handler403 = forbidden
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("plans/<int:pk>/", plan_detail, name="plan_detail"),
+    path(
+        "plans/<int:plan_pk>/attachments/<int:pk>/",
+        uploads.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "plans/<int:plan_pk>/attachments/<int:pk>/delete/",
+        uploads.attachment_delete,
+        name="attachment_delete",
+    ),
+]
