@@ -17,16 +17,32 @@ from units.models import Unit
 
 
 class CampaignForm(forms.ModelForm):
+    # A row of checkboxes instead of the JSON text box the model field would get.
     addressed_kinds = forms.MultipleChoiceField(
-        label=_("unit kinds that file"),
+        label=Campaign._meta.get_field("addressed_kinds").verbose_name,
         choices=Unit.Kind.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Kinds of unit expected to file a plan and report each year."),
+        help_text=Campaign._meta.get_field("addressed_kinds").help_text,
     )
 
     class Meta:
         model = Campaign
-        fields = "__all__"
+        fields = [
+            "slug",
+            "number",
+            "title",
+            "issuer",
+            "issued_on",
+            "directive",
+            "first_year",
+            "last_year",
+            "plan_due_on",
+            "report_due_day",
+            "report_due_month",
+            "cutoff_day",
+            "cutoff_month",
+            "addressed_kinds",
+        ]
 
 
 class ThemeInline(admin.TabularInline):
@@ -41,7 +57,7 @@ class ThemeInline(admin.TabularInline):
         # none yet, so its sub-items get their parent once it is saved.
         parent = formset.form.base_fields["parent"]
         parent.queryset = (
-            Theme.objects.all()
+            Theme.objects.filter(campaign=obj) if obj is not None else Theme.objects.none()
         )
         return formset
 
@@ -84,7 +100,7 @@ class PlanAdmin(SimpleHistoryAdmin):
     search_fields = ("unit__name", "unit__code", "doc_number")
     autocomplete_fields = ["unit", "campaign"]
     # Status changes only through campaign.workflow, which records each step.
-    readonly_fields = ("created_at", "updated_at", "submitted_at")
+    readonly_fields = ("status", "version", "created_at", "updated_at", "submitted_at")
     inlines = [ActivityInline]
     history_list_display = ["status", "doc_number", "signer"]
 

@@ -55,6 +55,19 @@ class ActivityForm(forms.ModelForm):
 
 
 class BaseActivityFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # Django offers every activity in the database as the hidden id's choices and then
+        # silently skips a row whose id is not one of this plan's. A tampered id is refused
+        # with an error instead: only this plan's own activities can be named.
+        id_field = form.fields[self.model._meta.pk.name]
+        id_field.queryset = (
+            self.model._default_manager.filter(plan=self.instance)
+            if self.instance.pk
+            else self.model._default_manager.none()
+        )
+        id_field.error_messages["invalid_choice"] = _("This activity is not part of this plan.")
+
     def clean(self):
         super().clean()
         kept = [

@@ -316,9 +316,7 @@ class Plan(Submission):
             str(activity.pk): activity.snapshot()
             for activity in self.activities.prefetch_related("themes")
         }
-        fields["attachments"] = ", ".join(
-            sorted(a.original_name for a in self.attachments.all())
-        )
+        fields["attachments"] = ", ".join(sorted(a.original_name for a in self.attachments.all()))
         return {"fields": fields, "items": items}
 
     def completeness_problems(self):

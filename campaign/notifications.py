@@ -33,9 +33,9 @@ MAX_ATTEMPTS = 10
 def recipients_for(submission, action):
     """Who hears about `action` on `submission`: one query.
 
-    A submission goes to the reviewers of the nearest upper unit that has any (a district
-    federation for its grassroots unions, the CSPL board for units directly under the
-    province); a review step goes back to the unit's own officers.
+    A submission goes to the reviewers of the nearest upper unit that has any reachable by
+    e-mail (a district federation for its grassroots unions, the CSPL board for units
+    directly under the province); a review step goes back to the unit's own officers.
     """
     unit = submission.unit
     if action == Step.Action.SUBMIT:
@@ -43,7 +43,9 @@ def recipients_for(submission, action):
         memberships = list(
             Membership.objects.filter(
                 role=Role.REVIEWER, unit__path__in=ancestors, user__is_active=True
-            ).select_related("user", "unit")
+            )
+            .exclude(user__email="")
+            .select_related("user", "unit")
         )
         if not memberships:
             return []

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from campaign.models import Campaign, Plan, Status
 
 
-
 def pending_items(scope):
     """Plans the user must write, fix or review. Three queries at most.
 
@@ -31,36 +30,44 @@ def pending_items(scope):
                     continue
                 plan = plans.get((unit.pk, campaign.pk))
                 if plan is None:
-                    items.append({
-                        "title": _("Write the plan of %(unit)s") % {"unit": unit},
-                        "detail": campaign.title,
-                        "due": campaign.plan_due_on,
-                        "url": reverse("plan_start", args=[campaign.pk, unit.pk]),
-                    })
+                    items.append(
+                        {
+                            "title": _("Write the plan of %(unit)s") % {"unit": unit},
+                            "detail": campaign.title,
+                            "due": campaign.plan_due_on,
+                            "url": reverse("plan_start", args=[campaign.pk, unit.pk]),
+                        }
+                    )
                 elif plan.status == Status.DRAFT:
-                    items.append({
-                        "title": _("Submit the draft plan of %(unit)s") % {"unit": unit},
-                        "detail": campaign.title,
-                        "due": campaign.plan_due_on,
-                        "url": plan.get_absolute_url(),
-                    })
+                    items.append(
+                        {
+                            "title": _("Submit the draft plan of %(unit)s") % {"unit": unit},
+                            "detail": campaign.title,
+                            "due": campaign.plan_due_on,
+                            "url": plan.get_absolute_url(),
+                        }
+                    )
                 elif plan.status == Status.RETURNED:
-                    items.append({
-                        "title": _("Fix and resubmit the returned plan of %(unit)s")
-                        % {"unit": unit},
-                        "detail": campaign.title,
-                        "due": None,
-                        "url": plan.get_absolute_url(),
-                    })
+                    items.append(
+                        {
+                            "title": _("Fix and resubmit the returned plan of %(unit)s")
+                            % {"unit": unit},
+                            "detail": campaign.title,
+                            "due": None,
+                            "url": plan.get_absolute_url(),
+                        }
+                    )
     if scope.is_reviewer:
         waiting = Plan.objects.filter(
             scope.review_condition(path_field="unit__path"), status=Status.SUBMITTED
         ).count()
         if waiting:
-            items.append({
-                "title": _("%(count)s plan(s) wait for your review") % {"count": waiting},
-                "detail": "",
-                "due": None,
-                "url": reverse("review_queue"),
-            })
+            items.append(
+                {
+                    "title": _("%(count)s plan(s) wait for your review") % {"count": waiting},
+                    "detail": "",
+                    "due": None,
+                    "url": reverse("review_queue"),
+                }
+            )
     return items

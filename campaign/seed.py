@@ -176,7 +176,7 @@ def _upsert(obj, values, where):
         obj.full_clean()
     except ValidationError as error:
         raise ValidationError(_messages(error, where)) from error
-    if True:
+    if before is None or _values(obj) != before:
         obj.save()
 
 
@@ -200,8 +200,7 @@ def _check_keys(item, required, optional, where):
     missing = [key for key in required if key not in item]
     if missing:
         raise CampaignDataError(
-            _("%(what)s lacks: %(keys)s.")
-            % {"what": capfirst(where), "keys": ", ".join(missing)}
+            _("%(what)s lacks: %(keys)s.") % {"what": capfirst(where), "keys": ", ".join(missing)}
         )
     unknown = [
         key

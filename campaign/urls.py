@@ -15,10 +15,18 @@ urlpatterns = [
     ),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
-    path("plans/<int:pk>/submit/", views.plan_action, {"action": Action.SUBMIT}, name="plan_submit"),
-    path("plans/<int:pk>/return/", views.plan_action, {"action": Action.RETURN}, name="plan_return"),
-    path("plans/<int:pk>/accept/", views.plan_action, {"action": Action.ACCEPT}, name="plan_accept"),
-    path("plans/<int:pk>/reopen/", views.plan_action, {"action": Action.REOPEN}, name="plan_reopen"),
+    path(
+        "plans/<int:pk>/submit/", views.plan_action, {"action": Action.SUBMIT}, name="plan_submit"
+    ),
+    path(
+        "plans/<int:pk>/return/", views.plan_action, {"action": Action.RETURN}, name="plan_return"
+    ),
+    path(
+        "plans/<int:pk>/accept/", views.plan_action, {"action": Action.ACCEPT}, name="plan_accept"
+    ),
+    path(
+        "plans/<int:pk>/reopen/", views.plan_action, {"action": Action.REOPEN}, name="plan_reopen"
+    ),
     path(
         "plans/<int:plan_pk>/attachments/<int:pk>/",
         uploads.attachment_download,

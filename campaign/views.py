@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +20,7 @@ from units.access import FILE, SEE, Scope
 
 Action = Step.Action
 HEADER_FIELDS = ["doc_number", "doc_date", "signer", "summary"]
+PAGE_SIZE = 25
 
 
 def plans():
@@ -65,6 +67,9 @@ def plan_start(request, campaign_pk, unit_pk):
     scope = Scope.for_request(request)
     unit = scope.get_unit(FILE, pk=unit_pk)
     campaign = get_object_or_404(Campaign, pk=campaign_pk)
+    if not campaign.addresses(unit):
+        # The campaign asks no plan of this kind of unit (the province issues it).
+        raise Http404
     existing = Plan.objects.filter(unit=unit, campaign=campaign).first()
     if existing:
         return redirect(existing)
@@ -111,10 +116,14 @@ def plan_detail(request, pk):
 
 @login_required
 def plan_edit(request, pk):
-    """Edit a draft or returned plan; a save based on an outdated version is refused."""
+    """Edit a draft or returned plan; a save based on an outdated version is refused.
+
+    A plan that cannot be changed is not offered for editing; a save that reaches it anyway
+    (it was submitted while the user typed) is refused with the input kept on screen.
+    """
     scope = Scope.for_request(request)
     plan = scope.get(plans(), FILE, pk=pk)
-    if not plan.is_editable:
+    if not plan.is_editable and request.method != "POST":
         messages.error(
             request,
             _("This plan is %(status)s and cannot be changed.")
@@ -128,26 +137,25 @@ def plan_edit(request, pk):
         queryset=plan.activities.prefetch_related("themes"),
     )
     upload = AttachmentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and _all_valid(form, formset, upload):
-        expected = form.cleaned_data.get("version") or 0
-        try:
-            with transaction.atomic():
-                workflow.save_if_unchanged(
-                    form.save(commit=False), expected_version=expected, fields=HEADER_FIELDS
-                )
-                formset.save()
-                if upload.cleaned_data.get("file"):
-                    upload.save(plan, request.user)
-        except workflow.ConflictError:
-            form.add_error(
-                None,
-                _("Someone else saved this plan after you opened it, so your changes were "
-                  "not saved. What you typed is still below: open the plan in a new tab to "
-                  "see the other changes, then save again here or copy your text over."),
-            )
-        else:
-            messages.success(request, _("Your changes were saved."))
-            return redirect(plan)
+    if request.method == "POST":
+        valid = _all_valid(form, formset, upload)
+        if not plan.is_editable:
+            _refuse_stale_save(form, plan)
+        elif valid:
+            expected = form.cleaned_data.get("version") or 0
+            try:
+                with transaction.atomic():
+                    workflow.save_if_unchanged(
+                        form.save(commit=False), expected_version=expected, fields=HEADER_FIELDS
+                    )
+                    formset.save()
+                    if upload.cleaned_data.get("file"):
+                        upload.save(plan, request.user)
+            except workflow.ConflictError:
+                _refuse_stale_save(form, plan)
+            else:
+                messages.success(request, _("Your changes were saved."))
+                return redirect(plan)
     return render(
         request,
         "campaign/plan_form.html",
@@ -162,6 +170,21 @@ def plan_action(request, pk, action):
     """Submit, return, accept or reopen a plan through the workflow."""
     scope = Scope.for_request(request)
     plan = scope.get(plans(), SEE, pk=pk)
+    # The role comes first: someone who may not take the step learns nothing more (403),
+    # whatever else is wrong with the request.
+    sources, _target, actor = workflow.TRANSITIONS[action]
+    if not (scope.can_file_for(plan.unit) if actor == "officer" else scope.can_review(plan.unit)):
+        raise PermissionDenied
+    if plan.status not in sources:
+        messages.error(
+            request,
+            _("The plan is %(status)s, so it cannot be %(action)s.")
+            % {
+                "status": plan.get_status_display().lower(),
+                "action": Action(action).label.lower(),
+            },
+        )
+        return redirect(plan)
     reason_form = ReasonForm(request.POST) if action in workflow.NEEDS_REASON else None
     if reason_form is not None and not reason_form.is_valid():
         # Shown again with the error, the page keeps whatever the reviewer typed.
@@ -204,7 +227,11 @@ def review_queue(request):
     data = request.GET.copy()
     data.setdefault("status", Status.SUBMITTED)
     queue = QueueFilter(data, queryset=queryset, scope=scope)
-    page = Paginator(queue.qs, 25).get_page(request.GET.get("page"))
+    # django-filter skips a field whose value is invalid and filters on the rest, which
+    # would show more than was asked for: an invalid filter matches nothing instead, and
+    # the form shows why.
+    results = queue.qs if queue.is_valid() else queryset.none()
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = data.copy()
     query.pop("page", None)
     return render(
@@ -215,6 +242,31 @@ def review_queue(request):
 
 
 # --- helpers ----------------------------------------------------------------------------------
+def _refuse_stale_save(form, plan):
+    """Explain a refused save; the form keeps what the user typed.
+
+    While the plan is still editable, the form now carries the current version, so saving
+    again here (after a look at the other person's changes) is a deliberate overwrite.
+    """
+    current = Plan.objects.only("version", "status").get(pk=plan.pk)
+    if current.is_editable:
+        form.add_error(
+            None,
+            _("Someone else saved this plan after you opened it, so your changes were "
+              "not saved. What you typed is still below: open the plan in a new tab to "
+              "see the other changes, then save again here or copy your text over."),
+        )
+        form.data = form.data.copy()
+        form.data["version"] = str(current.version)
+    else:
+        form.add_error(
+            None,
+            _("This plan was %(status)s after you opened it and can no longer be changed, "
+              "so your changes were not saved. What you typed is still below.")
+            % {"status": current.get_status_display().lower()},
+        )
+
+
 def _all_valid(*forms):
     # Validate every form, so every error shows at once.
     return all([form.is_valid() for form in forms])
@@ -240,7 +292,7 @@ def _render_detail(request, scope, pk, reason_form=None, reason_action=None, sta
         {
             "plan": plan,
             "steps": steps,
-            "changes": _labelled(workflow.changes_since_return(plan, steps)),
+            "changes": _labelled(workflow.changes_since_return(plan, steps), plan),
             "actions": workflow.allowed_actions(plan, scope),
             "can_edit": plan.is_editable and scope.can_file_for(plan.unit),
             "reason_form": reason_form or ReasonForm(),
@@ -250,18 +302,25 @@ def _render_detail(request, scope, pk, reason_form=None, reason_action=None, sta
     )
 
 
-def _labelled(changes):
-    """The diff with each field name replaced by its label, ready to render."""
+def _labelled(changes, plan):
+    """The diff with each field name replaced by its label, ready to render.
+
+    A changed activity is named by its current row (from the prefetched activities, so no
+    query); one removed since then keeps its key.
+    """
     if changes is None:
         return None
     labels = _field_labels()
+    activities = {str(activity.pk): str(activity) for activity in plan.activities.all()}
 
     def label(rows):
         return [(labels.get(name, name), old, new) for name, old, new in rows]
 
     return {
         "fields": label(changes["fields"]),
-        "changed": [(key, label(rows)) for key, rows in changes["changed"]],
+        "changed": [
+            (activities.get(key, key), label(rows)) for key, rows in changes["changed"]
+        ],
         "added": changes["added"],
         "removed": changes["removed"],
     }

@@ -61,22 +61,9 @@ def allowed_actions(submission, scope):
     for action, (sources, _target, actor) in TRANSITIONS.items():
         if submission.status not in sources:
             continue
-        if actor == "officer" and scope.can_file_for(submission.unit):
-            actions.append(action)
-        elif actor == "reviewer" and scope.can_review(submission.unit):
+        if _may_act(scope, actor, submission.unit):
             actions.append(action)
     return actions
-
-
-def check_can_edit(submission, scope):
-    """Raise PermissionDenied unless the user may change the submission's content now."""
-    if not scope.can_file_for(submission.unit):
-        raise PermissionDenied
-    if not submission.is_editable:
-        raise TransitionError(
-            _("This submission is %(status)s and cannot be changed.")
-            % {"status": submission.get_status_display().lower()}
-        )
 
 
 @transaction.atomic
@@ -88,8 +75,8 @@ def save_if_unchanged(submission, *, expected_version, fields):
     transaction that also saves the items and attachments, so a conflict leaves nothing
     half-written.
     """
-    locked = type(submission).objects.select_for_update().only("version", "status").get(
-        pk=submission.pk
+    locked = (
+        type(submission).objects.select_for_update().only("version", "status").get(pk=submission.pk)
     )
     if locked.version != expected_version or locked.status not in EDITABLE:
         raise ConflictError
@@ -113,9 +100,7 @@ def changes_since_return(submission, steps):
             returned_at = index
     if returned_at is None:
         return None
-    resubmitted = next(
-        (s for s in steps[returned_at + 1 :] if s.action == Action.SUBMIT), None
-    )
+    resubmitted = next((s for s in steps[returned_at + 1 :] if s.action == Action.SUBMIT), None)
     if resubmitted is None:
         return None
     return diff_snapshots(steps[returned_at].snapshot, resubmitted.snapshot)
@@ -152,23 +137,16 @@ def _step(submission, action, user, reason=""):
     if action in NEEDS_REASON and not reason:
         raise ValidationError({"reason": _("Give the reason, so the unit knows what to fix.")})
     model = type(submission)
-    locked = model.objects.select_for_update().select_related("unit", "campaign").get(
-        pk=submission.pk
+    locked = (
+        model.objects.select_for_update().select_related("unit", "campaign").get(pk=submission.pk)
     )
     sources, target, actor = TRANSITIONS[action]
-    scope = Scope(user)
-    allowed = scope.can_file_for(locked.unit) if actor == "officer" else scope.can_review(
-        locked.unit
-    )
-    if not allowed:
+    if not _may_act(Scope(user), actor, locked.unit):
         raise PermissionDenied
     if locked.status not in sources:
         raise TransitionError(
-            _("A submission that is %(status)s cannot be %(action)s.")
-            % {
-                "status": locked.get_status_display().lower(),
-                "action": Action(action).label.lower(),
-            }
+            _("“%(action)s” is not possible while the submission is “%(status)s”.")
+            % {"status": locked.get_status_display(), "action": Action(action).label}
         )
     if action == Action.SUBMIT:
         problems = locked.completeness_problems()
@@ -198,3 +176,8 @@ def _step(submission, action, user, reason=""):
     submission.status, submission.version = locked.status, locked.version
     submission.submitted_at = locked.submitted_at
     return step
+
+
+def _may_act(scope, actor, unit):
+    """Officers act for the units they file for; reviewers for the units below them."""
+    return scope.can_file_for(unit) if actor == "officer" else scope.can_review(unit)

@@ -83,9 +83,7 @@ class Scope:
         Nobody reviews their own unit's submissions: a district's own plan goes to the
         province, while the district's reviewers review its grassroots unions.
         """
-        return any(
-            unit.path.startswith(path) and unit.path != path for path in self.paths(REVIEW)
-        )
+        return any(unit.path.startswith(path) and unit.path != path for path in self.paths(REVIEW))
 
     def reviewed_units(self):
         """Units whose submissions the user reviews (see can_review): no query until used."""

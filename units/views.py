@@ -18,9 +18,7 @@ def home(request):
     # The apps above units (campaigns, reports) say what waits for the user; config lists
     # them, so units needs to know nothing about them.
     pending = [
-        item
-        for provider in settings.PENDING_PROVIDERS
-        for item in import_string(provider)(scope)
+        item for provider in settings.PENDING_PROVIDERS for item in import_string(provider)(scope)
     ]
     return render(
         request, "units/home.html", {"my_units": list(units.values()), "pending": pending}

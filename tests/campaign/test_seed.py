@@ -109,7 +109,7 @@ def test_loading_the_file_twice_changes_nothing(ben_tre):
     before = snapshot()
 
     with CaptureQueriesContext(connection) as queries:
-        campaign, created = load_campaign_file(DEFAULT_CAMPAIGN)
+        _campaign, created = load_campaign_file(DEFAULT_CAMPAIGN)
 
     assert created is False
     assert snapshot() == before
@@ -119,9 +119,7 @@ def test_loading_the_file_twice_changes_nothing(ben_tre):
     assert writes == []
 
 
-def test_a_changed_file_updates_the_existing_campaign_instead_of_adding_one(
-    ben_tre, campaign_file
-):
+def test_a_changed_file_updates_the_existing_campaign_instead_of_adding_one(ben_tre, campaign_file):
     first, _created = load_campaign_file(DEFAULT_CAMPAIGN)
     theme_ids = set(first.themes.values_list("pk", flat=True))
     _path, edit = campaign_file
@@ -182,14 +180,12 @@ def test_a_sub_item_without_its_parent_is_refused(ben_tre, campaign_file):
     def orphan(data):
         data["themes"].append({"number": "7.1", "title": "Ý không có mục cha"})
 
-    with pytest.raises(CampaignDataError, match="7.1"):
+    with pytest.raises(CampaignDataError, match=r"7\.1"):
         load_campaign_file(edit(orphan))
     assert Campaign.objects.count() == 0
 
 
-def test_an_invalid_value_raises_validation_error_before_anything_is_saved(
-    ben_tre, campaign_file
-):
+def test_an_invalid_value_raises_validation_error_before_anything_is_saved(ben_tre, campaign_file):
     _path, edit = campaign_file
 
     def bad_indicator(data):
@@ -207,7 +203,7 @@ def test_a_file_that_is_not_json_is_a_clear_error(ben_tre, tmp_path):
     path = tmp_path / "broken.json"
     path.write_text("{not json", encoding="utf-8")
 
-    with pytest.raises(CampaignDataError, match="not valid JSON"):
+    with translation.override("en"), pytest.raises(CampaignDataError, match="not valid JSON"):
         load_campaign_file(path)
 
 
@@ -218,9 +214,7 @@ def test_the_command_loads_the_shipped_campaign_and_prints_a_summary(ben_tre):
         call_command("load_campaign", stdout=out)
 
     lines = out.getvalue().splitlines()
-    assert lines[0] == (
-        "Campaign cchc-2015 created with 8 content items and 8 indicators."
-    )
+    assert lines[0] == ("Campaign cchc-2015 created with 8 content items and 8 indicators.")
     assert lines[1] == (
         "Campaign cchc-2015 is up to date with the file: 8 content items and 8 indicators."
     )

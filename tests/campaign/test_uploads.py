@@ -83,9 +83,11 @@ def oversized_pdf():
 
 
 def refusal(uploaded):
-    with translation.override("en"), pytest.raises(ValidationError) as caught:
-        uploads.validate_upload(uploaded)
-    return caught.value.code, " ".join(caught.value.messages)
+    # The messages are lazy: read them while English is still active.
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as caught:
+            uploads.validate_upload(uploaded)
+        return caught.value.code, " ".join(caught.value.messages)
 
 
 def login(client, user):

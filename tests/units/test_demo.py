@@ -20,7 +20,12 @@ DISTRICTS = {
 
 
 def snapshot():
+    from campaign.models import Campaign, Indicator, Theme
+
     return (
+        list(Campaign.objects.values()),
+        list(Theme.objects.values().order_by("pk")),
+        list(Indicator.objects.values().order_by("pk")),
         list(Unit.objects.values_list("code", "path", "name", "kind")),
         list(User.objects.values_list("username", "password").order_by("username")),
         sorted(Membership.objects.values_list("user__username", "unit__code", "role")),
@@ -42,6 +47,15 @@ def test_the_demo_holds_the_seed_federation(db):
     for upper in Unit.objects.filter(kind__in=[Unit.Kind.DISTRICT, Unit.Kind.SECTOR]):
         children = Unit.objects.get_children(upper)
         assert children.filter(kind=Unit.Kind.GRASSROOTS).exists(), upper
+
+
+def test_the_demo_loads_the_seed_campaign(db):
+    from campaign.models import Campaign
+
+    call_command("load_demo", force=True)
+    campaign = Campaign.objects.get(slug="cchc-2015")
+    assert campaign.issuer.code == "BT"
+    assert campaign.themes.count() == 8 and campaign.indicators.count() == 8
 
 
 def test_the_demo_has_an_account_for_every_role(db, client):

@@ -1,12 +1,15 @@
+# The demo spans every app, so its command lives in reports, the top of the import chain
+# (reports → campaign → units).
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from campaign.seed import DEFAULT_CAMPAIGN, load_campaign_file
 from units.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo federation and one demo account per role. Safe to run twice."
+    help = "Load the demo federation, the seed campaign and one account per role. Safe twice."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -21,6 +24,8 @@ class Command(BaseCommand):
                 _("Refusing to load demo accounts with DEBUG off; pass --force if you mean it.")
             )
         accounts = load_demo()
+        campaign, _created = load_campaign_file(DEFAULT_CAMPAIGN)
+        self.stdout.write(_("Campaign: %(campaign)s") % {"campaign": campaign.title})
         self.stdout.write(
             _("Demo data loaded. Accounts (password: %(password)s):") % {"password": DEMO_PASSWORD}
         )
