@@ -41,6 +41,8 @@ command -v fc-list >/dev/null 2>&1 || missing+=("fontconfig")
 command -v msgfmt >/dev/null 2>&1 || missing+=("gettext")
 if [ "$mode" = test ]; then
   command -v pdftotext >/dev/null 2>&1 || missing+=("poppler-utils")
+  # Browser tests drive Debian's Chromium; Playwright never downloads a browser here.
+  [ -x /usr/bin/chromium ] || missing+=("chromium")
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   # python3-venv is versioned on Debian/Ubuntu (python3.11-venv); ask apt for both names.

@@ -153,9 +153,9 @@ class Theme(models.Model):
     def __str__(self):
         return f"{self.number}. {self.short_title}"
 
-    @property
-    def short_title(self):
-        return self.title if len(self.title) <= 90 else self.title[:87].rstrip() + "…"
+    def save(self, *args, **kwargs):
+        self.sort_key = ".".join(part.zfill(4) for part in self.number.split("."))
+        super().save(*args, **kwargs)
 
     def clean(self):
         parts = self.number.split(".") if self.number else []
@@ -166,9 +166,9 @@ class Theme(models.Model):
                 {"number": _("A sub-item's number starts with its parent's number.")}
             )
 
-    def save(self, *args, **kwargs):
-        self.sort_key = ".".join(part.zfill(4) for part in self.number.split("."))
-        super().save(*args, **kwargs)
+    @property
+    def short_title(self):
+        return self.title if len(self.title) <= 90 else self.title[:87].rstrip() + "…"
 
 
 class Indicator(models.Model):
@@ -353,7 +353,12 @@ class Activity(models.Model):
         _("planned quarter"),
         null=True,
         blank=True,
-        choices=[(q, _("Quarter %(q)s") % {"q": q}) for q in (1, 2, 3, 4)],
+        choices=[
+            (1, _("Quarter 1")),
+            (2, _("Quarter 2")),
+            (3, _("Quarter 3")),
+            (4, _("Quarter 4")),
+        ],
     )
     expected_participants = models.PositiveIntegerField(
         _("expected participants"),

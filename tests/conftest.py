@@ -28,6 +28,11 @@ def _unavailable(what):
     pytest.skip(f"{what} is not configured; set DATABASE_URL/REDIS_URL to run this test")
 
 
+def pytest_collection_modifyitems(config, items):
+    # Browser tests run last: Playwright leaves an event loop in the main thread.
+    items.sort(key=lambda item: "/e2e/" in str(item.fspath))
+
+
 @pytest.fixture
 def require_postgres():
     if connection.vendor != "postgresql":

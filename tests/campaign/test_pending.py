@@ -1,0 +1,50 @@
+"""The home page lists what waits for the user: plans to write, fix or review."""
+
+import datetime
+
+from django.urls import reverse
+
+from campaign import workflow
+from campaign.models import Campaign
+
+
+def pending_titles(client, user):
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    return [item["title"] for item in response.context["pending"]], response
+
+
+def running_now(campaign):
+    Campaign.objects.filter(pk=campaign.pk).update(first_year=datetime.date.today().year - 1)
+
+
+def test_an_officer_is_asked_to_write_a_missing_plan(client, cast, campaign):
+    running_now(campaign)
+    titles, response = pending_titles(client, cast["officer_a1"])
+    assert titles == ["Xây dựng kế hoạch của CĐCS A1"]
+    assert reverse(
+        "plan_start", args=[campaign.pk, cast["officer_a1"].memberships.get().unit_id]
+    ) in (response.content.decode())
+
+
+def test_an_officer_is_reminded_of_a_draft_and_of_a_returned_plan(client, cast, plan_a1):
+    running_now(plan_a1.campaign)
+    assert pending_titles(client, cast["officer_a1"])[0] == ["Gửi bản nháp kế hoạch của CĐCS A1"]
+    workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    assert pending_titles(client, cast["officer_a1"])[0] == []
+    workflow.submission_return(plan_a1, user=cast["reviewer_a"], reason="Bổ sung")
+    assert pending_titles(client, cast["officer_a1"])[0] == [
+        "Chỉnh sửa và gửi lại kế hoạch bị trả lại của CĐCS A1"
+    ]
+
+
+def test_a_reviewer_sees_how_many_plans_wait(client, cast, plan_a1, plan_b1):
+    for plan, officer in ((plan_a1, "officer_a1"), (plan_b1, "officer_b1")):
+        workflow.submission_submit(plan, user=cast[officer])
+    assert pending_titles(client, cast["reviewer_a"])[0] == ["Có 1 kế hoạch chờ bạn xem xét"]
+    assert pending_titles(client, cast["cspl"])[0] == ["Có 2 kế hoạch chờ bạn xem xét"]
+
+
+def test_a_campaign_that_ended_asks_for_nothing(client, cast, campaign):
+    Campaign.objects.filter(pk=campaign.pk).update(first_year=2015, last_year=2016)
+    assert pending_titles(client, cast["officer_a1"])[0] == []
