@@ -1,6 +1,7 @@
 """Forms for filing a plan: the header, the activities formset and the review reason."""
 
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Activity, Plan
@@ -46,15 +47,33 @@ class ActivityForm(forms.ModelForm):
             "planned_on": DATE_INPUT,
         }
 
-    def __init__(self, *args, campaign, **kwargs):
+    def __init__(self, *args, campaign, theme_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the content items of this plan's campaign can be chosen.
-        self.fields["themes"].queryset = campaign.themes.all()
-        self.fields["themes"].label_from_instance = lambda theme: f"{theme.number}. {theme.short_title}"
+        themes = self.fields["themes"]
+        themes.queryset = campaign.themes.all()
+        themes.label_from_instance = theme_label
+        if theme_choices is not None:
+            # Choices listed once for the whole formset, so that showing N activities does
+            # not list the campaign's content N times. Validation still uses the queryset.
+            themes.choices = theme_choices
         self.fields["planned_on"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
+def theme_label(theme):
+    return f"{theme.number}. {theme.short_title}"
+
+
 class BaseActivityFormSet(forms.BaseInlineFormSet):
+    @cached_property
+    def theme_choices(self):
+        return [
+            (theme.pk, theme_label(theme)) for theme in self.form_kwargs["campaign"].themes.all()
+        ]
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "theme_choices": self.theme_choices}
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         # Django offers every activity in the database as the hidden id's choices and then
@@ -73,9 +92,7 @@ class BaseActivityFormSet(forms.BaseInlineFormSet):
         kept = [
             form
             for form in self.forms
-            if form.has_changed() and not self._should_delete_form(form) or (
-                form.instance.pk and not self._should_delete_form(form)
-            )
+            if not self._should_delete_form(form) and (form.has_changed() or form.instance.pk)
         ]
         if not kept:
             raise forms.ValidationError(_("A plan needs at least one activity."))

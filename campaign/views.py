@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from campaign import workflow
@@ -19,6 +20,12 @@ from campaign.uploads import AttachmentForm
 from units.access import FILE, SEE, Scope
 
 Action = Step.Action
+DONE = {
+    Action.SUBMIT: gettext_lazy("The plan was submitted for review."),
+    Action.RETURN: gettext_lazy("The plan was returned to the unit with your reason."),
+    Action.ACCEPT: gettext_lazy("The plan was accepted; it is now locked."),
+    Action.REOPEN: gettext_lazy("The plan was reopened; the unit can change it again."),
+}
 HEADER_FIELDS = ["doc_number", "doc_date", "signer", "summary"]
 PAGE_SIZE = 25
 
@@ -41,13 +48,10 @@ def campaign_detail(request, pk):
     scope = Scope.for_request(request)
     own_units = [m.unit for m in scope.memberships if m.role == "officer"]
     filed = {
-        plan.unit_id: plan
-        for plan in Plan.objects.filter(campaign=campaign, unit__in=own_units)
+        plan.unit_id: plan for plan in Plan.objects.filter(campaign=campaign, unit__in=own_units)
     }
     rows = [
-        {"unit": unit, "plan": filed.get(unit.pk)}
-        for unit in own_units
-        if campaign.addresses(unit)
+        {"unit": unit, "plan": filed.get(unit.pk)} for unit in own_units if campaign.addresses(unit)
     ]
     return render(
         request,
@@ -74,12 +78,7 @@ def plan_start(request, campaign_pk, unit_pk):
     if existing:
         return redirect(existing)
     plan = Plan(unit=unit, campaign=campaign)
-    form = PlanForm(request.POST or None, instance=plan)
-    formset = ActivityFormSet(
-        request.POST or None, instance=plan, prefix="activities",
-        form_kwargs={"campaign": campaign},
-    )
-    upload = AttachmentForm(request.POST or None, request.FILES or None)
+    form, formset, upload = _plan_forms(request, plan)
     if request.method == "POST" and _all_valid(form, formset, upload):
         try:
             with transaction.atomic():
@@ -95,18 +94,15 @@ def plan_start(request, campaign_pk, unit_pk):
                 raise
             messages.error(
                 request,
-                _("Someone else has just started this unit's plan. Open it and add your "
-                  "changes there; what you typed is still below."),
+                _(
+                    "Someone else has just started this unit's plan. Open it and add your "
+                    "changes there; what you typed is still below."
+                ),
             )
         else:
             messages.success(request, _("The plan was saved as a draft."))
             return redirect(plan)
-    return render(
-        request,
-        "campaign/plan_form.html",
-        {"form": form, "formset": formset, "upload": upload, "unit": unit,
-         "campaign": campaign, "plan": None},
-    )
+    return _render_form(request, form, formset, upload, unit, campaign, plan=None)
 
 
 @login_required
@@ -130,13 +126,7 @@ def plan_edit(request, pk):
             % {"status": plan.get_status_display().lower()},
         )
         return redirect(plan)
-    form = PlanForm(request.POST or None, instance=plan)
-    formset = ActivityFormSet(
-        request.POST or None, instance=plan, prefix="activities",
-        form_kwargs={"campaign": plan.campaign},
-        queryset=plan.activities.prefetch_related("themes"),
-    )
-    upload = AttachmentForm(request.POST or None, request.FILES or None)
+    form, formset, upload = _plan_forms(request, plan)
     if request.method == "POST":
         valid = _all_valid(form, formset, upload)
         if not plan.is_editable:
@@ -156,12 +146,7 @@ def plan_edit(request, pk):
             else:
                 messages.success(request, _("Your changes were saved."))
                 return redirect(plan)
-    return render(
-        request,
-        "campaign/plan_form.html",
-        {"form": form, "formset": formset, "upload": upload, "unit": plan.unit,
-         "campaign": plan.campaign, "plan": plan},
-    )
+    return _render_form(request, form, formset, upload, plan.unit, plan.campaign, plan=plan)
 
 
 @login_required
@@ -172,18 +157,10 @@ def plan_action(request, pk, action):
     plan = scope.get(plans(), SEE, pk=pk)
     # The role comes first: someone who may not take the step learns nothing more (403),
     # whatever else is wrong with the request.
-    sources, _target, actor = workflow.TRANSITIONS[action]
-    if not (scope.can_file_for(plan.unit) if actor == "officer" else scope.can_review(plan.unit)):
-        raise PermissionDenied
-    if plan.status not in sources:
-        messages.error(
-            request,
-            _("The plan is %(status)s, so it cannot be %(action)s.")
-            % {
-                "status": plan.get_status_display().lower(),
-                "action": Action(action).label.lower(),
-            },
-        )
+    try:
+        workflow.check_step(plan, action, scope)
+    except workflow.TransitionError as error:
+        messages.error(request, error.messages[0])
         return redirect(plan)
     reason_form = ReasonForm(request.POST) if action in workflow.NEEDS_REASON else None
     if reason_form is not None and not reason_form.is_valid():
@@ -202,10 +179,7 @@ def plan_action(request, pk, action):
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(
-            request,
-            _("The plan was %(action)s.") % {"action": step.get_action_display().lower()},
-        )
+        messages.success(request, DONE[step.action])
     return redirect(plan)
 
 
@@ -252,24 +226,62 @@ def _refuse_stale_save(form, plan):
     if current.is_editable:
         form.add_error(
             None,
-            _("Someone else saved this plan after you opened it, so your changes were "
-              "not saved. What you typed is still below: open the plan in a new tab to "
-              "see the other changes, then save again here or copy your text over."),
+            _(
+                "Someone else saved this plan after you opened it, so your changes were "
+                "not saved. What you typed is still below: open the plan in a new tab to "
+                "see the other changes, then save again here or copy your text over."
+            ),
         )
         form.data = form.data.copy()
         form.data["version"] = str(current.version)
     else:
         form.add_error(
             None,
-            _("This plan was %(status)s after you opened it and can no longer be changed, "
-              "so your changes were not saved. What you typed is still below.")
+            _("This plan is %(status)s and cannot be changed.")
             % {"status": current.get_status_display().lower()},
         )
 
 
+def _posted(request):
+    """The data and files to bind the forms to: a POST binds them even when it is empty."""
+    if request.method == "POST":
+        return request.POST, request.FILES
+    return None, None
+
+
+def _plan_forms(request, plan):
+    """The header form, the activities formset and the upload form, bound on any POST."""
+    data, files = _posted(request)
+    queryset = plan.activities.prefetch_related("themes") if plan.pk else Activity.objects.none()
+    return (
+        PlanForm(data, instance=plan),
+        ActivityFormSet(
+            data,
+            instance=plan,
+            prefix="activities",
+            form_kwargs={"campaign": plan.campaign},
+            queryset=queryset,
+        ),
+        AttachmentForm(data, files),
+    )
+
+
+def _render_form(request, form, formset, upload, unit, campaign, plan):
+    context = {
+        "form": form,
+        "formset": formset,
+        "upload": upload,
+        "unit": unit,
+        "campaign": campaign,
+        "plan": plan,
+    }
+    return render(request, "campaign/plan_form.html", context)
+
+
 def _all_valid(*forms):
-    # Validate every form, so every error shows at once.
-    return all([form.is_valid() for form in forms])
+    # Validate every form (no short cut), so every error shows at once.
+    results = [form.is_valid() for form in forms]
+    return all(results)
 
 
 def _render_detail(request, scope, pk, reason_form=None, reason_action=None, status=200):
@@ -318,9 +330,7 @@ def _labelled(changes, plan):
 
     return {
         "fields": label(changes["fields"]),
-        "changed": [
-            (activities.get(key, key), label(rows)) for key, rows in changes["changed"]
-        ],
+        "changed": [(activities.get(key, key), label(rows)) for key, rows in changes["changed"]],
         "added": changes["added"],
         "removed": changes["removed"],
     }
@@ -335,10 +345,7 @@ def _field_labels():
             "themes": Activity._meta.get_field("themes").verbose_name,
             "audience": Activity._meta.get_field("audience").verbose_name,
             "when": _("Planned time"),
-            "expected_participants": Activity._meta.get_field(
-                "expected_participants"
-            ).verbose_name,
+            "expected_participants": Activity._meta.get_field("expected_participants").verbose_name,
         }
     )
     return labels
-

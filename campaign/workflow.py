@@ -55,6 +55,19 @@ def submission_reopen(submission, *, user, reason):
     return _step(submission, Action.REOPEN, user, reason)
 
 
+def check_step(submission, action, scope):
+    """Raise PermissionDenied if the user may not take `action` on `submission`, and
+    TransitionError if its current state does not allow it. No query."""
+    sources, _target, actor = TRANSITIONS[action]
+    if not _may_act(scope, actor, submission.unit):
+        raise PermissionDenied
+    if submission.status not in sources:
+        raise TransitionError(
+            _("“%(action)s” is not possible while the submission is “%(status)s”.")
+            % {"status": submission.get_status_display(), "action": Action(action).label}
+        )
+
+
 def allowed_actions(submission, scope):
     """The actions `scope`'s user may take on `submission` now (no query)."""
     actions = []
@@ -134,20 +147,16 @@ def diff_snapshots(old, new):
 @transaction.atomic
 def _step(submission, action, user, reason=""):
     reason = (reason or "").strip()
-    if action in NEEDS_REASON and not reason:
-        raise ValidationError({"reason": _("Give the reason, so the unit knows what to fix.")})
     model = type(submission)
     locked = (
         model.objects.select_for_update().select_related("unit", "campaign").get(pk=submission.pk)
     )
-    sources, target, actor = TRANSITIONS[action]
-    if not _may_act(Scope(user), actor, locked.unit):
-        raise PermissionDenied
-    if locked.status not in sources:
-        raise TransitionError(
-            _("“%(action)s” is not possible while the submission is “%(status)s”.")
-            % {"status": locked.get_status_display(), "action": Action(action).label}
-        )
+    check_step(locked, action, Scope(user))
+    _sources, target, _actor = TRANSITIONS[action]
+    # Checked after the right and the state, so that nobody is asked for a reason for a
+    # step they could not take anyway.
+    if action in NEEDS_REASON and not reason:
+        raise ValidationError({"reason": _("Give the reason, so the unit knows what to fix.")})
     if action == Action.SUBMIT:
         problems = locked.completeness_problems()
         if problems:

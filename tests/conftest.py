@@ -33,6 +33,23 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: "/e2e/" in str(item.fspath))
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request):
+    """Run Celery tasks in the test process, except in tests marked `redis`.
+
+    Most tests check what a task does, and must see its effects (e-mails in mail.outbox);
+    the `redis` tests start a real worker and go through the broker.
+    """
+    from config.celery import app
+
+    if request.node.get_closest_marker("redis"):
+        yield
+        return
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, True
+    yield
+    app.conf.task_always_eager = eager
+
+
 @pytest.fixture
 def require_postgres():
     if connection.vendor != "postgresql":

@@ -144,3 +144,65 @@ def test_inactive_officers_get_nothing(plan_a1, cast):
     officer.save()
     workflow.submission_accept(plan_a1, user=cast["reviewer_a"])
     assert Notification.objects.filter(recipient=officer).count() == 0
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_the_notification_of_a_submission(
+    require_postgres, require_redis, plan_a1, cast, tmp_path
+):
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from django.db import connection
+
+    root = Path(__file__).resolve().parents[2]
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        # The worker must see the test database, where the step's rows were committed.
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
+        f"/{database['NAME']}",
+    }
+    log_path = tmp_path / "worker.log"
+    with log_path.open("w") as log:
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=INFO",
+            ],
+            cwd=root,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            workflow.submission_submit(plan_a1, user=cast["officer_a1"])  # commits, enqueues
+            notification = Notification.objects.get()
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                notification.refresh_from_db()
+                if notification.sent_at:
+                    break
+                assert worker.poll() is None, log_path.read_text()
+                time.sleep(0.2)
+            else:
+                pytest.fail("the worker never sent the notification:\n" + log_path.read_text())
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+    assert notification.attempts == 1 and notification.last_error == ""

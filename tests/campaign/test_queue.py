@@ -1,0 +1,215 @@
+"""The reviewer queue: whose plans each reviewer sees, the filters, pages and query count."""
+
+import datetime
+import html
+import re
+
+import pytest
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+
+from campaign.models import Campaign, Status
+from campaign.views import PAGE_SIZE
+
+S = Status
+URL = reverse("review_queue")
+
+
+@pytest.fixture
+def other_campaign(tree):
+    return Campaign.objects.create(
+        slug="other",
+        number="7/KH-LĐLĐ",
+        title="Chiến dịch thứ hai",
+        issuer=tree["PV"],
+        issued_on=datetime.date(2016, 3, 1),
+        directive="Kế hoạch số 2/KH-UBND",
+        first_year=2016,
+        plan_due_on=datetime.date(2016, 4, 30),
+    )
+
+
+def file_plan(plan_factory, unit, campaign, user, status=S.SUBMITTED):
+    submitted_at = None if status == S.DRAFT else timezone.now()
+    return plan_factory(
+        unit, campaign, user, attach=False, status=status, submitted_at=submitted_at
+    )
+
+
+@pytest.fixture
+def filed(tree, cast, campaign, other_campaign, plan_factory):
+    """Every unit below the province has submitted its plan for the first campaign; for the
+    second, A1's plan is a draft and A2's and B1's are accepted."""
+    officer = cast["officer_a1"]
+    plans = {
+        code: file_plan(plan_factory, tree[code], campaign, officer)
+        for code in ("A1", "A2", "DA", "B1", "S1")
+    }
+    plans["A1 draft"] = file_plan(plan_factory, tree["A1"], other_campaign, officer, S.DRAFT)
+    plans["A2 accepted"] = file_plan(plan_factory, tree["A2"], other_campaign, officer, S.ACCEPTED)
+    plans["B1 accepted"] = file_plan(plan_factory, tree["B1"], other_campaign, officer, S.ACCEPTED)
+    return plans
+
+
+def listed(response):
+    """The listed plans as (unit code, status), in page order."""
+    assert response.status_code == 200
+    return [(plan.unit.code, plan.status) for plan in response.context["page"].object_list]
+
+
+def codes(response):
+    return sorted(code for code, _status in listed(response))
+
+
+def open_queue(client, user, **params):
+    client.force_login(user)
+    return client.get(URL, params)
+
+
+# --- who sees what -------------------------------------------------------------------------------
+def test_a_district_reviewer_sees_the_submitted_plans_of_its_grassroots_unions_only(
+    client, cast, filed
+):
+    response = open_queue(client, cast["reviewer_a"])
+    assert codes(response) == ["A1", "A2"]
+    assert {status for _code, status in listed(response)} == {S.SUBMITTED}
+    page = response.content.decode()
+    assert "CĐCS A1" in page and "CĐCS B1" not in page
+
+
+def test_the_cspl_board_sees_every_submitted_plan_below_the_province_with_districts_own(
+    client, cast, filed
+):
+    response = open_queue(client, cast["cspl"])
+    assert codes(response) == ["A1", "A2", "B1", "DA", "S1"]
+
+
+@pytest.mark.parametrize("who", ["officer_a1", "officer_a", "officer_b1", "standing", "outsider"])
+def test_only_reviewers_open_the_queue(client, cast, filed, who):
+    assert open_queue(client, cast[who]).status_code == 403
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(client, filed):
+    response = client.get(URL)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+# --- filters --------------------------------------------------------------------------------------
+def test_the_status_filter_shows_the_accepted_plans_when_asked(client, cast, filed):
+    response = open_queue(client, cast["cspl"], status=S.ACCEPTED)
+    assert sorted(listed(response)) == [("A2", S.ACCEPTED), ("B1", S.ACCEPTED)]
+
+
+def test_an_empty_status_shows_plans_in_any_status_within_the_reviewers_subtree(
+    client, cast, filed
+):
+    response = open_queue(client, cast["reviewer_a"], status="")
+    assert sorted(listed(response)) == [
+        ("A1", S.DRAFT),
+        ("A1", S.SUBMITTED),
+        ("A2", S.ACCEPTED),
+        ("A2", S.SUBMITTED),
+    ]
+    assert len(listed(open_queue(client, cast["cspl"], status=""))) == len(filed)
+
+
+def test_the_kind_filter_keeps_plans_of_that_kind_of_unit(client, cast, filed):
+    assert codes(open_queue(client, cast["cspl"], kind="district")) == ["DA"]
+    assert codes(open_queue(client, cast["cspl"], kind="grassroots")) == ["A1", "A2", "B1", "S1"]
+
+
+def test_the_parent_filter_keeps_the_units_below_that_parent(client, tree, cast, filed):
+    response = open_queue(client, cast["cspl"], parent=tree["DA"].pk)
+    assert codes(response) == ["A1", "A2"]
+
+
+def test_the_parent_choices_are_the_upper_units_the_reviewer_reaches(client, tree, cast, filed):
+    field = open_queue(client, cast["reviewer_a"]).context["filter"].form.fields["parent"]
+    assert list(field.queryset) == [tree["DA"]]
+    field = open_queue(client, cast["cspl"]).context["filter"].form.fields["parent"]
+    assert [unit.code for unit in field.queryset] == ["PV", "DA", "DB", "SE"]
+
+
+@pytest.mark.parametrize("parent", ["DB", "A1", "missing", "not-a-number"])
+def test_a_parent_outside_the_choices_lists_nothing_and_says_why(client, tree, cast, filed, parent):
+    # django-filter on its own would drop the invalid field and list the whole scope.
+    value = {"missing": 999_999, "not-a-number": "x"}.get(parent) or tree[parent].pk
+    response = open_queue(client, cast["reviewer_a"], parent=value)
+    assert response.status_code == 200
+    assert "parent" in response.context["filter"].form.errors
+    assert listed(response) == []
+    page = response.content.decode()
+    assert "LĐLĐ huyện B" not in page and "CĐCS B1" not in page
+
+
+def test_an_unknown_status_lists_nothing_and_says_why(client, cast, filed):
+    response = open_queue(client, cast["cspl"], status="lost")
+    assert "status" in response.context["filter"].form.errors
+    assert listed(response) == []
+
+
+def test_the_campaign_filter_keeps_that_campaigns_plans(client, cast, filed, other_campaign):
+    response = open_queue(client, cast["cspl"], campaign=other_campaign.pk, status="")
+    assert sorted(listed(response)) == [("A1", S.DRAFT), ("A2", S.ACCEPTED), ("B1", S.ACCEPTED)]
+
+
+def test_filters_combine(client, tree, cast, filed, other_campaign):
+    response = open_queue(
+        client,
+        cast["cspl"],
+        parent=tree["DA"].pk,
+        status="",
+        kind="grassroots",
+        campaign=other_campaign.pk,
+    )
+    assert sorted(listed(response)) == [("A1", S.DRAFT), ("A2", S.ACCEPTED)]
+
+
+# --- pages and queries ----------------------------------------------------------------------------
+def many_plans(tree, cast, campaign, plan_factory, unit_factory, count):
+    """`count` submitted plans, on grassroots unions added under districts A and B."""
+    for n in range(count):
+        parent = tree["DA"] if n % 2 else tree["DB"]
+        unit = unit_factory.create(parent=parent)
+        file_plan(plan_factory, unit, campaign, cast["officer_a"])
+
+
+def test_the_queue_is_paginated_and_the_pages_keep_the_filters(
+    client, tree, cast, campaign, plan_factory, unit_factory
+):
+    assert PAGE_SIZE == 25
+    many_plans(tree, cast, campaign, plan_factory, unit_factory, 30)
+    first = open_queue(client, cast["cspl"], kind="grassroots")
+    assert len(listed(first)) == 25
+    [link] = re.findall(r'href="\?([^"]*)"', first.content.decode())
+    query = QueryDict(html.unescape(link))
+    assert (query["kind"], query["status"], query["page"]) == ("grassroots", S.SUBMITTED, "2")
+    second = client.get(URL, query)
+    assert len(listed(second)) == 5
+    assert not {p.pk for p in first.context["page"]} & {p.pk for p in second.context["page"]}
+
+
+def test_a_page_past_the_end_shows_the_last_page(
+    client, tree, cast, campaign, plan_factory, unit_factory
+):
+    many_plans(tree, cast, campaign, plan_factory, unit_factory, 30)
+    assert len(listed(open_queue(client, cast["cspl"], page=99))) == 5
+
+
+# Session, user, the reviewer's memberships (scope), the count for the paginator, the page
+# of plans with unit, campaign and activity count, and the choices of the parent and
+# campaign filters.
+QUEUE_QUERIES = 7
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_queue_costs_the_same_queries_whatever_the_number_of_plans(
+    client, tree, cast, campaign, plan_factory, unit_factory, django_assert_num_queries, count
+):
+    many_plans(tree, cast, campaign, plan_factory, unit_factory, count)
+    client.force_login(cast["cspl"])
+    with django_assert_num_queries(QUEUE_QUERIES):
+        response = client.get(URL)
+    assert len(listed(response)) == min(count, PAGE_SIZE)
+    assert all(plan.activity_count == 1 for plan in response.context["page"])
