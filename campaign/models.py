@@ -264,6 +264,9 @@ class Submission(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # The first submission decides whether it came on time; resubmissions do not.
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
     steps = GenericRelation(Step)
 
     class Meta:
@@ -271,7 +274,15 @@ class Submission(models.Model):
 
     @property
     def is_editable(self):
-        return self.status in EDITABLE
+        return self.status in EDITABLE and self.filing_open()
+
+    def filing_open(self):
+        """Whether the unit may still change and submit it (annual reports close)."""
+        return True
+
+    def extra_reopen_sources(self):
+        """States, besides accepted, from which a reviewer may reopen it now."""
+        return set()
 
     def get_kind_label(self):
         return self._meta.verbose_name

@@ -155,52 +155,73 @@ def plan_action(request, pk, action):
     """Submit, return, accept or reopen a plan through the workflow."""
     scope = Scope.for_request(request)
     plan = scope.get(plans(), SEE, pk=pk)
+    return act_on(
+        request,
+        plan,
+        action,
+        DONE,
+        lambda reason_form: _render_detail(request, scope, pk, reason_form, action, status=400),
+    )
+
+
+def act_on(request, submission, action, done, render_with_reason_errors):
+    """Take a workflow step from a POST; shared by plans and annual reports.
+
+    `done` maps actions to success messages; `render_with_reason_errors(form)` shows the
+    submission's page again when the reason is missing, keeping what the reviewer typed.
+    """
+    scope = Scope.for_request(request)
     # The role comes first: someone who may not take the step learns nothing more (403),
     # whatever else is wrong with the request.
     try:
-        workflow.check_step(plan, action, scope)
+        workflow.check_step(submission, action, scope)
     except workflow.TransitionError as error:
         messages.error(request, error.messages[0])
-        return redirect(plan)
+        return redirect(submission)
     reason_form = ReasonForm(request.POST) if action in workflow.NEEDS_REASON else None
     if reason_form is not None and not reason_form.is_valid():
-        # Shown again with the error, the page keeps whatever the reviewer typed.
-        return _render_detail(request, scope, pk, reason_form, action, status=400)
+        return render_with_reason_errors(reason_form)
     reason = reason_form.cleaned_data["reason"] if reason_form else ""
-    functions = {
-        Action.SUBMIT: lambda: workflow.submission_submit(plan, user=request.user),
-        Action.RETURN: lambda: workflow.submission_return(plan, user=request.user, reason=reason),
-        Action.ACCEPT: lambda: workflow.submission_accept(plan, user=request.user),
-        Action.REOPEN: lambda: workflow.submission_reopen(plan, user=request.user, reason=reason),
+    steps = {
+        Action.SUBMIT: lambda: workflow.submission_submit(submission, user=request.user),
+        Action.RETURN: lambda: workflow.submission_return(
+            submission, user=request.user, reason=reason
+        ),
+        Action.ACCEPT: lambda: workflow.submission_accept(submission, user=request.user),
+        Action.REOPEN: lambda: workflow.submission_reopen(
+            submission, user=request.user, reason=reason
+        ),
     }
     try:
-        step = functions[action]()
+        step = steps[action]()
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, DONE[step.action])
-    return redirect(plan)
+        messages.success(request, done[step.action])
+    return redirect(submission)
 
 
 @login_required
 def review_queue(request):
-    """Submissions in the reviewer's subtree that wait for action, filtered and paginated.
+    """Plans in the reviewer's subtree that wait for action, filtered and paginated."""
+    queryset = plans().annotate(activity_count=Count("activities")).order_by("submitted_at", "pk")
+    return render_queue(request, queryset, QueueFilter, "campaign/review_queue.html")
 
-    A fixed number of queries whatever the number of plans.
+
+def render_queue(request, queryset, filter_class, template):
+    """The reviewer queue of any kind of submission: what the user reviews, filtered by
+    `filter_class` (waiting for review unless asked otherwise) and paginated.
+
+    A fixed number of queries whatever the number of submissions.
     """
     scope = Scope.for_request(request)
     if not scope.is_reviewer:
         raise PermissionDenied
-    queryset = (
-        plans()
-        .filter(scope.review_condition(path_field="unit__path"))
-        .annotate(activity_count=Count("activities"))
-        .order_by("submitted_at", "pk")
-    )
+    queryset = queryset.filter(scope.review_condition(path_field="unit__path"))
     data = request.GET.copy()
     data.setdefault("status", Status.SUBMITTED)
-    queue = QueueFilter(data, queryset=queryset, scope=scope)
+    queue = filter_class(data, queryset=queryset, scope=scope)
     # django-filter skips a field whose value is invalid and filters on the rest, which
     # would show more than was asked for: an invalid filter matches nothing instead, and
     # the form shows why.
@@ -208,11 +229,7 @@ def review_queue(request):
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = data.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "campaign/review_queue.html",
-        {"filter": queue, "page": page, "query": query.urlencode()},
-    )
+    return render(request, template, {"filter": queue, "page": page, "query": query.urlencode()})
 
 
 # --- helpers ----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign import notifications
-from campaign.models import EDITABLE, Status, Step
+from campaign.models import Status, Step
 from units.access import Scope
 
 Action = Step.Action
@@ -57,22 +57,28 @@ def submission_reopen(submission, *, user, reason):
 
 def check_step(submission, action, scope):
     """Raise PermissionDenied if the user may not take `action` on `submission`, and
-    TransitionError if its current state does not allow it. No query."""
-    sources, _target, actor = TRANSITIONS[action]
+    TransitionError if its current state or its filing period does not allow it."""
+    _sources, _target, actor = TRANSITIONS[action]
     if not _may_act(scope, actor, submission.unit):
         raise PermissionDenied
-    if submission.status not in sources:
+    if submission.status not in _sources_for(submission, action):
         raise TransitionError(
             _("“%(action)s” is not possible while the submission is “%(status)s”.")
             % {"status": submission.get_status_display(), "action": Action(action).label}
+        )
+    if action == Action.SUBMIT and not submission.filing_open():
+        raise TransitionError(
+            _("The filing period is closed. Ask a reviewer of an upper unit to reopen it.")
         )
 
 
 def allowed_actions(submission, scope):
     """The actions `scope`'s user may take on `submission` now (no query)."""
     actions = []
-    for action, (sources, _target, actor) in TRANSITIONS.items():
-        if submission.status not in sources:
+    for action, (_sources, _target, actor) in TRANSITIONS.items():
+        if submission.status not in _sources_for(submission, action):
+            continue
+        if action == Action.SUBMIT and not submission.filing_open():
             continue
         if _may_act(scope, actor, submission.unit):
             actions.append(action)
@@ -88,10 +94,8 @@ def save_if_unchanged(submission, *, expected_version, fields):
     transaction that also saves the items and attachments, so a conflict leaves nothing
     half-written.
     """
-    locked = (
-        type(submission).objects.select_for_update().only("version", "status").get(pk=submission.pk)
-    )
-    if locked.version != expected_version or locked.status not in EDITABLE:
+    locked = type(submission).objects.select_for_update().get(pk=submission.pk)
+    if locked.version != expected_version or not locked.is_editable:
         raise ConflictError
     submission.status = locked.status
     submission.version = expected_version + 1
@@ -169,6 +173,12 @@ def _step(submission, action, user, reason=""):
     if action == Action.SUBMIT:
         locked.submitted_at = now
         update_fields.append("submitted_at")
+        if locked.first_submitted_at is None:
+            locked.first_submitted_at = now
+            update_fields.append("first_submitted_at")
+    elif action == Action.REOPEN:
+        locked.reopened_at = now
+        update_fields.append("reopened_at")
     locked.save(update_fields=update_fields)
     step = Step.objects.create(
         submission=locked,
@@ -184,7 +194,16 @@ def _step(submission, action, user, reason=""):
     # Keep the caller's instance current.
     submission.status, submission.version = locked.status, locked.version
     submission.submitted_at = locked.submitted_at
+    submission.first_submitted_at = locked.first_submitted_at
+    submission.reopened_at = locked.reopened_at
     return step
+
+
+def _sources_for(submission, action):
+    sources, _target, _actor = TRANSITIONS[action]
+    if action == Action.REOPEN:
+        return sources | submission.extra_reopen_sources()
+    return sources
 
 
 def _may_act(scope, actor, unit):

@@ -208,7 +208,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Functions (scope -> list of items) whose results the home page lists as pending work.
-PENDING_PROVIDERS = ["campaign.pending.pending_items"]
+PENDING_PROVIDERS = ["campaign.pending.pending_items", "reports.pending.pending_items"]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

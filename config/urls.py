@@ -16,4 +16,5 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("", include("units.urls")),
     path("", include("campaign.urls")),
+    path("", include("reports.urls")),
 ]

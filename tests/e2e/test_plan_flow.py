@@ -71,7 +71,7 @@ def test_a_plan_is_filed_returned_fixed_resubmitted_and_accepted(
     expect(page.get_by_role("link", name="Sửa")).to_have_count(0)
     page.goto(plan_url.rstrip("/") + "/edit/")
     expect(page.locator(".alert-danger")).to_be_visible()
-    plan = Plan.objects.get()
+    plan = Plan.objects.get(unit__code="BT-CT-03")
     assert plan.status == "accepted"
     assert [s.action for s in plan.steps.order_by("at", "pk")] == [
         "submit",

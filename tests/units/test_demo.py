@@ -20,9 +20,16 @@ DISTRICTS = {
 
 
 def snapshot():
-    from campaign.models import Campaign, Indicator, Theme
+    from campaign.models import Campaign, Indicator, Plan, Step, Theme
+    from reports.models import AnnualReport, IndicatorValue, Inspection, Obstacle
 
     return (
+        list(Plan.objects.values_list("pk", "unit_id", "status").order_by("pk")),
+        list(AnnualReport.objects.values_list("pk", "unit_id", "year", "status").order_by("pk")),
+        IndicatorValue.objects.count(),
+        Step.objects.count(),
+        Obstacle.objects.count(),
+        Inspection.objects.count(),
         list(Campaign.objects.values()),
         list(Theme.objects.values().order_by("pk")),
         list(Indicator.objects.values().order_by("pk")),
@@ -56,6 +63,26 @@ def test_the_demo_loads_the_seed_campaign(db):
     campaign = Campaign.objects.get(slug="cchc-2015")
     assert campaign.issuer.code == "BT"
     assert campaign.themes.count() == 8 and campaign.indicators.count() == 8
+
+
+def test_the_demo_history_has_every_kind_of_report(db):
+    from reports.models import AnnualReport
+
+    call_command("load_demo", force=True)
+    seen = {(r.year, r.status, r.timeliness) for r in AnnualReport.objects.select_related("period")}
+    years = {year for year, _status, _timeliness in seen}
+    assert len(years) >= 2
+    assert any(status == "accepted" and t == "on_time" for _y, status, t in seen)
+    assert any(status == "accepted" and t == "late" for _y, status, t in seen)
+    assert any(status == "returned" for _y, status, _t in seen)
+    # Some expected units never reported in a past year.
+    for year in (2024, 2025):
+        assert (
+            AnnualReport.objects.filter(year=year).count()
+            < Unit.objects.exclude(kind="province").count()
+        )
+    # The demo officers still have their own work to do.
+    assert not AnnualReport.objects.filter(unit__code="BT-CT-03", year__gte=2026).exists()
 
 
 def test_the_demo_has_an_account_for_every_role(db, client):

@@ -44,8 +44,8 @@ def test_home_costs_a_fixed_number_of_queries(client, cast, tree, django_assert_
         Membership.objects.create(user=user, unit=tree[code], role="viewer")
     login(client, user)
     # session, user, memberships with their units; then the pending work of the apps above
-    # (one count of the plans waiting for review here)
-    with django_assert_max_num_queries(4):
+    # for a reviewer: plans waiting, annual reports waiting, open and overdue obstacles
+    with django_assert_max_num_queries(6):
         client.get(reverse("home"))
 
 

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from campaign.seed import DEFAULT_CAMPAIGN, load_campaign_file
+from reports.demo import load_demo_history
 from units.demo import DEMO_PASSWORD, load_demo
 
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             )
         accounts = load_demo()
         campaign, _created = load_campaign_file(DEFAULT_CAMPAIGN)
+        load_demo_history(campaign.slug)
         self.stdout.write(_("Campaign: %(campaign)s") % {"campaign": campaign.title})
         self.stdout.write(
             _("Demo data loaded. Accounts (password: %(password)s):") % {"password": DEMO_PASSWORD}
