@@ -8,6 +8,7 @@ give SECRET_KEY and ALLOWED_HOSTS; see the configuration table in the README.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -143,6 +144,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "config.celery.heartbeat", "schedule": 60.0},
     "flush-outbox": {"task": "campaign.tasks.flush_outbox", "schedule": 120.0},
+    # Reminders (đôn đốc) go out once a day, at the start of the working day.
+    "send-reminders": {
+        "task": "reports.tasks.send_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # --- E-mail ------------------------------------------------------------------------------

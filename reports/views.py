@@ -1,7 +1,5 @@
 """Annual reports: filing, review and the roll-up of the units below. Scoped fetches only."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,7 +14,7 @@ from django.views.decorators.http import require_POST
 from campaign import workflow
 from campaign.filters import QueueFilter
 from campaign.forms import ReasonForm
-from campaign.models import Campaign, Status, Step
+from campaign.models import Campaign, Indicator, Status, Step
 from campaign.views import act_on, render_queue
 from reports.forms import ReportForm, ValuesForm
 from reports.models import AnnualReport, Period
@@ -44,9 +42,16 @@ def reports():
 
 
 def report_year(campaign, today=None):
-    """The year whose report is being written now: the current year until its lock date."""
+    """The year whose report is being written now: last year's until its lock date (late
+    reports still come in during January), then this year's."""
     today = today or timezone.localdate()
     year = today.year
+    previous = year - 1
+    if campaign.runs_in(previous):
+        period = Period.objects.filter(campaign=campaign, year=previous).first()
+        locks_on = period.locks_on if period else Period.defaults(campaign, previous)["locks_on"]
+        if today <= locks_on:
+            year = previous
     if campaign.last_year and year > campaign.last_year:
         return campaign.last_year
     return max(year, campaign.first_year)
@@ -165,9 +170,7 @@ def report_edit(request, pk):
                     )
                     values.save(report)
             except workflow.ConflictError:
-                form.data = form.data.copy()
-                form.data["version"] = AnnualReport.objects.get(pk=report.pk).version
-                form.add_error(None, _CONFLICT)
+                _refuse_stale_save(form, report)
             else:
                 messages.success(request, _("Your changes were saved."))
                 return redirect(report)
@@ -204,6 +207,22 @@ _CONFLICT = gettext_lazy(
 )
 
 
+def _refuse_stale_save(form, report):
+    """Explain a refused save; the form keeps what the user typed.
+
+    While the report is still editable, the form now carries the current version, so saving
+    again (after a look at the other person's changes) is a deliberate overwrite. A report
+    submitted or locked meanwhile says so instead: saving again would only fail again.
+    """
+    current = reports().get(pk=report.pk)
+    if current.is_editable:
+        form.data = form.data.copy()
+        form.data["version"] = str(current.version)
+        form.add_error(None, _CONFLICT)
+    else:
+        form.add_error(None, _not_editable_message(current) + " " + _KEPT)
+
+
 def _not_editable_message(report):
     if report.status in (Status.DRAFT, Status.RETURNED) and not report.filing_open():
         return _("Reports for %(year)s locked on %(date)s; only a reviewer can reopen it.") % {
@@ -218,8 +237,8 @@ def _not_editable_message(report):
 def _report_forms(request, report):
     """The narrative form, the figures form and, for an upper unit, the roll-up below it.
 
-    `?prefill=children` fills the figures with the roll-up's totals as a starting point;
-    nothing is saved until the officer saves.
+    `?prefill=children` fills the whole-number figures with the totals the roll-up shows, as
+    a starting point; nothing is saved until the officer saves.
     """
     data = request.POST if request.method == "POST" else None
     indicators = report.campaign.indicators.all()
@@ -227,12 +246,19 @@ def _report_forms(request, report):
     rollup = None
     if report.unit.numchild:
         rollup = children_totals(report.unit, report.campaign, report.year, report.period)
+        # A figure no counted unit filled in adds up to 0, as the box shows it.
         rollup["rows"] = [
-            (indicator, rollup["totals"].get(indicator.pk))
+            (indicator, rollup["totals"].get(indicator.pk) or 0)
             for indicator in indicators
-            if indicator.kind == "integer"
+            if indicator.kind == Indicator.Kind.INTEGER
         ]
-    prefill = rollup["totals"] if rollup and request.GET.get("prefill") == "children" else None
+        # Copied only when there is something to copy, as the box offers it.
+        rollup["prefilled"] = (
+            data is None and rollup["included"] > 0 and request.GET.get("prefill") == "children"
+        )
+    prefill = None
+    if rollup and rollup["prefilled"]:
+        prefill = {indicator.pk: total for indicator, total in rollup["rows"]}
     return (
         ReportForm(data, instance=report),
         ValuesForm(data, indicators=indicators, values=values, prefill=prefill),
@@ -249,14 +275,14 @@ def _render_form(request, report, form, values, rollup):
             "form": form,
             "values": values,
             "rollup": rollup,
-            "prefilled": request.GET.get("prefill") == "children",
+            "prefilled": bool(rollup and rollup["prefilled"]),
         },
     )
 
 
 def _render_detail(request, scope, pk, reason_form=None, status=200):
     """The report with its figures, timeline and changes since a return: fixed queries."""
-    report = scope.get(reports().prefetch_related("values__indicator"), SEE, pk=pk)
+    report = scope.get(reports().prefetch_related("values"), SEE, pk=pk)
     steps = list(report.steps.select_related("actor").order_by("at", "pk"))
     indicators = list(report.campaign.indicators.all())
     by_indicator = {value.indicator_id: value for value in report.values.all()}
@@ -271,7 +297,6 @@ def _render_detail(request, scope, pk, reason_form=None, status=200):
             "actions": workflow.allowed_actions(report, scope),
             "can_edit": report.is_editable and scope.can_file_for(report.unit),
             "reason_form": reason_form or ReasonForm(),
-            "today": datetime.date.today(),
         },
         status=status,
     )

@@ -42,6 +42,7 @@ def test_a_plan_is_filed_returned_fixed_resubmitted_and_accepted(
 
     # The district federation's reviewer finds it in the queue and returns it.
     page = login("ldld.chauthanh")
+    page.get_by_role("button", name="Theo dõi").click()
     page.get_by_role("link", name="Xem xét", exact=True).click()
     page.get_by_role("link", name=re.compile("Tân Thạch")).click()
     page.fill("#id_reason", "Bổ sung số người dự kiến của hoạt động 1.")

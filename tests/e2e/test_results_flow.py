@@ -1,0 +1,107 @@
+"""Annual results, the roll-up, an obstacle and an inspection in a real browser."""
+
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from reports.models import AnnualReport, Inspection, Obstacle
+
+pytestmark = pytest.mark.e2e
+
+FIGURES = {
+    "sessions": "12",
+    "participants": "1.250",  # written with a thousand separator, as Vietnamese users do
+    "grassroots_plans": "0",
+    "documents": "40",
+    "news_items": "5",
+    "initiatives": "2",
+    "members_commended": "3",
+}
+
+
+def test_an_annual_report_is_filed_returned_accepted_and_rolled_up(demo, login, live_server):
+    year = timezone.localdate().year
+
+    # 1. The commune union's officer files and submits this year's report.
+    page = login("cb.tanthach")
+    page.get_by_role("link", name="Báo cáo năm", exact=True).click()
+    page.locator("main a.btn-primary").first.click()
+    for code, value in FIGURES.items():
+        page.fill(f"#id_value_{code}", value)
+    page.fill("#id_results", "Tổ chức 12 buổi tuyên truyền CCHC cho đoàn viên.")
+    page.select_option("#id_self_assessment", "good")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    report_url = page.url
+    page.get_by_role("button", name="Gửi xem xét").click()
+    expect(page.locator(".badge.status-submitted")).to_be_visible()
+
+    # 2. The district reviewer returns it, the officer resubmits, the reviewer accepts.
+    page = login("ldld.chauthanh")
+    page.goto(f"{live_server.url}/review/reports/")
+    page.get_by_role("link", name=re.compile("Tân Thạch")).click()
+    page.fill("#id_reason", "Ghi rõ số buổi theo từng quý.")
+    page.get_by_role("button", name="Trả lại với lý do này").click()
+    expect(page.locator(".badge.status-returned")).to_be_visible()
+    page = login("cb.tanthach")
+    page.goto(report_url)
+    page.get_by_role("link", name="Sửa").click()
+    page.fill("#id_value_sessions", "14")
+    page.locator("main form button[type=submit]").click()
+    page.get_by_role("button", name="Gửi xem xét").click()
+    page = login("ldld.chauthanh")
+    page.goto(report_url)
+    expect(page.locator(".diff-new", has_text="14")).to_be_visible()
+    page.get_by_role("button", name="Chấp nhận").click()
+    expect(page.locator(".badge.status-accepted")).to_be_visible()
+    report = AnnualReport.objects.get(unit__code="BT-CT-03", year=year)
+    assert report.status == "accepted"
+    assert report.values.get(indicator__code="participants").int_value == 1250
+
+    # 3. The district officer sees the totals of the units below and copies them.
+    page = login("cb.chauthanh")
+    page.get_by_role("link", name="Báo cáo năm", exact=True).click()
+    page.locator("main a.btn-primary").first.click()
+    rollup = page.locator("aside")
+    expect(rollup).to_contain_text("3")
+    accepted_below = AnnualReport.objects.filter(
+        unit__code__startswith="BT-CT-", year=year, status="accepted"
+    )
+    expected_sessions = sum(
+        r.values.get(indicator__code="sessions").int_value for r in accepted_below
+    )
+    page.locator("aside a.btn").click()
+    expect(page.locator("#id_value_sessions")).to_have_value(str(expected_sessions))
+
+    # 4. An obstacle is raised by the commune union and answered by the district.
+    page = login("cb.tanthach")
+    page.goto(f"{live_server.url}/obstacles/new/")
+    if page.locator("#id_campaign").input_value() == "":
+        page.select_option("#id_campaign", index=1)
+    page.fill("#id_subject", "Cách tính lượt CNVCLĐ tham gia")
+    page.fill("#id_text", "Một đoàn viên dự hai buổi thì tính một hay hai lượt?")
+    page.locator("main form button[type=submit]").click()
+    obstacle_url = page.url
+    page = login("ldld.chauthanh")
+    page.goto(obstacle_url)
+    page.fill("#id_answer", "Tính hai lượt: mỗi lần tham dự là một lượt.")
+    page.locator("main form button[type=submit]").first.click()
+    obstacle = Obstacle.objects.get(subject="Cách tính lượt CNVCLĐ tham gia")
+    assert obstacle.status == "answered"
+    assert obstacle.answered_by.username == "ldld.chauthanh"
+
+    # 5. The CSPL board records an inspection of the commune union.
+    page = login("cspl")
+    page.goto(f"{live_server.url}/inspections/new/")
+    tan_thach = page.locator("#id_unit option", has_text="Tân Thạch").first.get_attribute("value")
+    page.select_option("#id_unit", tan_thach)
+    page.select_option("#id_campaign", index=1)
+    page.select_option("#id_kind", "inspection")
+    page.fill("#id_visited_on", timezone.localdate().strftime("%d/%m/%Y"))
+    page.fill("#id_members", "Ban CSPL (2 đồng chí)")
+    page.fill("#id_findings", "Có sổ theo dõi các buổi tuyên truyền.")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    assert Inspection.objects.filter(unit__code="BT-CT-03").exists()
