@@ -10,9 +10,10 @@ notifications to the outbox (sent after commit). Officers of the unit submit; re
 an upper unit return, accept and reopen.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from campaign import notifications
@@ -188,7 +189,7 @@ def _step(submission, action, user, reason=""):
         actor=user,
         at=now,
         reason=reason,
-        snapshot=locked.snapshot(),
+        snapshot=_snapshot(locked),
     )
     notifications.notify_step(locked, step)
     # Keep the caller's instance current.
@@ -197,6 +198,13 @@ def _step(submission, action, user, reason=""):
     submission.first_submitted_at = locked.first_submitted_at
     submission.reopened_at = locked.reopened_at
     return step
+
+
+def _snapshot(submission):
+    # Labels in the snapshot (methods, assessments) must not depend on the language of
+    # whoever takes the step, or the diff would show an unchanged value as changed.
+    with translation.override(settings.LANGUAGE_CODE):
+        return submission.snapshot()
 
 
 def _sources_for(submission, action):

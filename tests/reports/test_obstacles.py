@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from campaign.models import Campaign
 from reports.models import MAX_NARRATIVE, AnnualReport, Obstacle, Period
