@@ -251,8 +251,9 @@ class Submission(models.Model):
     every step, so a save based on an older version is refused instead of overwriting.
     """
 
+    # unit.plans / unit.annualreports: the rollup joins them to the units in one query.
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="%(class)ss"
     )
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="+"

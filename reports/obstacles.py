@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from campaign.models import Campaign
 from reports.models import MAX_NARRATIVE, AnnualReport, Obstacle
 from units.access import FILE, SEE, Scope
+from units.dataversion import bump_data_version
 from units.models import Unit
 
 PAGE_SIZE = 25
@@ -207,6 +208,7 @@ def obstacle_answer(request, pk):
         status=S.ANSWERED,
     )
     if updated:
+        bump_data_version()  # the conditional update sends no signal; the rollup counts it
         messages.success(request, _("Your answer was saved; the unit can read it now."))
     else:
         messages.error(request, _("This obstacle is closed; it can no longer be answered."))
@@ -224,6 +226,7 @@ def obstacle_close(request, pk):
         status=S.CLOSED, closed_at=timezone.now()
     )
     if updated:
+        bump_data_version()
         messages.success(request, _("The obstacle was closed."))
     elif Obstacle.objects.filter(pk=obstacle.pk, status=S.OPEN).exists():
         messages.error(

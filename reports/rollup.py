@@ -1,13 +1,202 @@
-"""Totals of the figures of the units below a unit.
+"""The rollup: every figure the dashboard, the PDF summary and the Excel export show.
 
-A figure is computed here once and only rendered by the pages that show it.
+A figure is computed here once, in the database, and the outputs only render the plain
+data this module returns. Two functions:
+
+- `rollup(campaign, year, unit)` for the CSPL dashboard: where the campaign stands in a
+  unit's subtree, in a fixed number of queries whatever the number of units;
+- `children_totals(unit, campaign, year, period)` for an upper unit's own report form.
+
+Counting rules, written once here:
+
+- **Expected** units are those in the subtree (the unit itself included) of a kind the
+  campaign addresses and open at the period's cut-off.
+- A report is **on time** or **late** once submitted or accepted, by the local date of its
+  first submission against the due date; **returned** is returned; everything else
+  (draft or no report at all) is **missing**.
+- **Figures** come from the included reports (accepted only, or everything submitted) of
+  the units that report for an area: a unit the campaign addresses reports for its whole
+  subtree (a district federation's officer starts from the grassroots unions' totals), so
+  the units below it are never added a second time. The headline is the unit's own report
+  if it files one, otherwise the sum over the first addressed unit down each branch; each
+  row of the breakdown is the same rule applied to a unit directly below.
 """
 
-from django.db.models import Sum
+import datetime
+from zoneinfo import ZoneInfo
 
-from campaign.models import Indicator, Status
-from reports.models import AnnualReport, IndicatorValue
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, FilteredRelation, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Length, Substr
+from django.utils import timezone
+
+from campaign.models import Indicator, Status, Theme
+from reports.models import AnnualReport, IndicatorValue, Obstacle, Period, Reminder
+from units.dataversion import data_version
 from units.models import Unit
+
+ACCEPTED_ONLY = "accepted"
+ALL_SUBMITTED = "submitted"
+INCLUDE = {
+    ACCEPTED_ONLY: [Status.ACCEPTED],
+    ALL_SUBMITTED: [Status.SUBMITTED, Status.ACCEPTED],
+}
+SUBMITTED = [Status.SUBMITTED, Status.ACCEPTED]
+CATEGORIES = ("on_time", "late", "returned", "missing")
+ASSESSMENTS = [choice for choice, _label in AnnualReport.Assessment.choices]
+CACHE_SECONDS = 24 * 60 * 60
+
+
+def cached_rollup(campaign, year, unit, include=ACCEPTED_ONLY):
+    """`rollup` through the cache. The key holds the data version and today's date (an
+    obstacle becomes overdue without any write), so a cached figure is never stale."""
+    key = ":".join(
+        str(part)
+        for part in (
+            "rollup",
+            data_version(),
+            timezone.localdate().isoformat(),
+            campaign.pk,
+            year,
+            unit.pk,
+            include,
+        )
+    )
+    result = cache.get(key)
+    if result is None:
+        result = rollup(campaign, year, unit, include)
+        result["cache_key"] = key
+        cache.set(key, result, CACHE_SECONDS)
+    return result
+
+
+def rollup(campaign, year, unit, include=ACCEPTED_ONLY):
+    """Everything about `campaign` in `year` below `unit`, as plain data. Seven queries.
+
+    `include` chooses the reports whose figures count: accepted ones (the default) or
+    everything submitted. Raises ValidationError for a year the campaign does not run.
+    """
+    period = _period(campaign, year, unit)  # 1, with the obstacle and reminder counts
+    due_end = end_of_day(period.due_on)
+    included = INCLUDE[include]
+    steplen = Unit.steplen
+    child_length = len(unit.path) + steplen
+    expected = _expected(campaign, unit, period)
+
+    # 2: every count, per child and kind, from the units joined to their report and plan.
+    rows = (
+        expected.annotate(
+            report=FilteredRelation(
+                "annualreports",
+                condition=Q(annualreports__campaign=campaign, annualreports__year=year),
+            ),
+            plan=FilteredRelation("plans", condition=Q(plans__campaign=campaign)),
+            child=Substr("path", 1, child_length),
+        )
+        .values("child", "kind")
+        .annotate(
+            expected=Count("pk"),
+            plans_filed=Count("pk", filter=Q(plan__first_submitted_at__isnull=False)),
+            plans_accepted=Count("pk", filter=Q(plan__status=Status.ACCEPTED)),
+            on_time=Count(
+                "pk",
+                filter=Q(report__status__in=SUBMITTED, report__first_submitted_at__lt=due_end),
+            ),
+            late=Count(
+                "pk",
+                filter=Q(report__status__in=SUBMITTED, report__first_submitted_at__gte=due_end),
+            ),
+            returned=Count("pk", filter=Q(report__status=Status.RETURNED)),
+            included=Count("pk", filter=Q(report__status__in=included)),
+            **{
+                f"assessed_{grade}": Count(
+                    "pk",
+                    filter=Q(report__status__in=included, report__self_assessment=grade),
+                )
+                for grade in ASSESSMENTS
+            },
+        )
+        .order_by()
+    )
+    rows = list(rows)
+
+    # 3: the figures of the reporting units, per child, kind and indicator.
+    reporting = _reporting(expected, campaign, unit, for_children=True)
+    sums = (
+        IndicatorValue.objects.filter(
+            report__campaign=campaign,
+            report__year=year,
+            report__status__in=included,
+            report__unit__in=reporting,
+            indicator__kind=Indicator.Kind.INTEGER,
+        )
+        .annotate(child=Substr("report__unit__path", 1, child_length))
+        .values("child", "report__unit__kind", "indicator_id")
+        .annotate(total=Sum("int_value"))
+        .order_by()
+    )
+    sums = list(sums)
+
+    # 4: the trend of the figures over every year of the campaign.
+    trend_rows = list(
+        IndicatorValue.objects.filter(
+            report__campaign=campaign,
+            report__status__in=included,
+            report__unit__in=_reporting(_addressed(campaign, unit), campaign, unit),
+            indicator__kind=Indicator.Kind.INTEGER,
+        )
+        .values("report__year", "indicator_id")
+        .annotate(total=Sum("int_value"), reports=Count("report", distinct=True))
+        .order_by("report__year")
+    )
+
+    # 5: the content items, each with how many accepted plans' activities cover it.
+    covered = Q(
+        activity__plan__status=Status.ACCEPTED,
+        activity__plan__unit__in=expected,
+    )
+    themes = list(
+        Theme.objects.filter(campaign=campaign)
+        .annotate(
+            activities=Count("activity", filter=covered),
+            plans=Count("activity__plan", filter=covered, distinct=True),
+        )
+        .order_by("sort_key")
+        .values("pk", "number", "title", "parent_id", "activities", "plans")
+    )
+
+    # 6: the indicators, for labels and order.
+    indicators = list(
+        Indicator.objects.filter(campaign=campaign)
+        .order_by("order", "code")
+        .values("pk", "code", "name", "unit_of_measure", "kind")
+    )
+
+    # 7: the unit's ancestors (for the breadcrumb) and the units directly below (to name
+    # the rows of the breakdown).
+    ancestor_paths = [unit.path[:end] for end in range(steplen, len(unit.path) + 1, steplen)]
+    named = list(
+        Unit.objects.filter(
+            Q(path__in=ancestor_paths) | Q(path__startswith=unit.path, depth=unit.depth + 1)
+        )
+        .order_by("path")
+        .values("pk", "path", "name", "short_name", "kind", "numchild", "depth")
+    )
+    children = {u["path"]: u for u in named if u["depth"] >= unit.depth}
+    return _assemble(
+        unit,
+        named,
+        campaign.addresses(unit),
+        include,
+        period,
+        rows,
+        sums,
+        trend_rows,
+        themes,
+        indicators,
+        children,
+    )
 
 
 def children_totals(unit, campaign, year, period):
@@ -34,3 +223,205 @@ def children_totals(unit, campaign, year, period):
     expected = children.count()
     included = accepted.count()
     return {"totals": totals, "included": included, "expected": expected}
+
+
+def status_of(report, period):
+    """The category (on_time, late, returned, missing) of one unit's report, by the rules
+    above; for the status grid, which shows units one page at a time."""
+    if report is None:
+        return "missing"
+    if report.status == Status.RETURNED:
+        return "returned"
+    if report.status in SUBMITTED and report.first_submitted_at:
+        return "on_time" if report.first_submitted_at < end_of_day(period.due_on) else "late"
+    return "missing"
+
+
+# --- the parts --------------------------------------------------------------------------------
+def _period(campaign, year, unit):
+    """The period, annotated with the subtree's open and overdue obstacles and the year's
+    reminders, so that they cost no query of their own."""
+    if not campaign.runs_in(year):
+        Period.objects.for_year(campaign, year)  # raises the usual ValidationError
+    below = Q(unit__path__startswith=unit.path, campaign=OuterRef("campaign_id"))
+    today = timezone.localdate()
+    annotated = Period.objects.filter(campaign=campaign, year=year).annotate(
+        open_obstacles=_count(Obstacle.objects.filter(below, status=Obstacle.Status.OPEN)),
+        overdue_obstacles=_count(
+            Obstacle.objects.filter(below, status=Obstacle.Status.OPEN, answer_by__lt=today)
+        ),
+        reminders=_count(Reminder.objects.filter(below, year=year)),
+        manual_reminders=_count(Reminder.objects.filter(below, year=year, manual=True)),
+    )
+    period = annotated.first()
+    if period is None:  # first use of the year: create it from the campaign's rules
+        Period.objects.for_year(campaign, year)
+        period = annotated.first()
+    return period
+
+
+def _addressed(campaign, unit):
+    return Unit.objects.filter(path__startswith=unit.path, kind__in=campaign.addressed_kinds)
+
+
+def _expected(campaign, unit, period):
+    return _addressed(campaign, unit).open_on(period.ends_on)
+
+
+def _reporting(units, campaign, unit, for_children=False):
+    """Of `units`, those whose reports give the area's figures: `unit` itself if it reports,
+    else the first addressed unit down each branch (its parent is `unit` or not addressed).
+    With `for_children`, both: the unit's own report and those standing for each child."""
+    addressed = campaign.addresses(unit)
+    own = Q(pk=unit.pk) if addressed else Q(pk__in=[])
+    if addressed and not for_children:
+        return units.filter(own)
+    parent_kind = Subquery(
+        Unit.objects.filter(
+            path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Unit.steplen)
+        ).values("kind")[:1]
+    )
+    first_below = Q(depth__gt=unit.depth) & (
+        Q(depth=unit.depth + 1) | ~Q(parent_kind__in=campaign.addressed_kinds)
+    )
+    return units.annotate(parent_kind=parent_kind).filter(own | first_below)
+
+
+def _count(queryset):
+    return Subquery(queryset.order_by().values("campaign").annotate(n=Count("pk")).values("n")[:1])
+
+
+def end_of_day(day):
+    """The first instant after `day` in the portal's time zone (Asia/Ho_Chi_Minh)."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), zone)
+
+
+def _assemble(
+    unit, named, addressed, include, period, rows, sums, trend_rows, themes, indicators, children
+):
+    integer_ids = [i["pk"] for i in indicators if i["kind"] == Indicator.Kind.INTEGER]
+    codes = {i["pk"]: i["code"] for i in indicators}
+
+    def empty():
+        counts = dict.fromkeys(
+            [
+                "expected",
+                "plans_filed",
+                "plans_accepted",
+                "on_time",
+                "late",
+                "returned",
+                "included",
+                *(f"assessed_{g}" for g in ASSESSMENTS),
+            ],
+            0,
+        )
+        counts["totals"] = {codes[pk]: 0 for pk in integer_ids}
+        return counts
+
+    headline, by_kind, by_child = empty(), {}, {}
+    for row in rows:
+        for target in (
+            headline,
+            by_kind.setdefault(row["kind"], empty()),
+            by_child.setdefault(row["child"], empty()),
+        ):
+            for key, value in row.items():
+                if key not in ("child", "kind"):
+                    target[key] += value
+    for row in sums:
+        code = codes.get(row["indicator_id"])
+        if code is None:
+            continue
+        total = row["total"] or 0
+        by_child.setdefault(row["child"], empty())["totals"][code] += total
+        if row["child"] == unit.path:
+            headline["totals"][code] += total  # the unit's own report stands for it all
+        else:
+            by_kind.setdefault(row["report__unit__kind"], empty())["totals"][code] += total
+            if not addressed:
+                headline["totals"][code] += total
+    for group in (headline, *by_kind.values(), *by_child.values()):
+        _finish(group)
+
+    child_list = []
+    for path, figures in sorted(by_child.items()):
+        info = children.get(path, {})
+        child_list.append(
+            {
+                "unit_id": info.get("pk"),
+                "name": info.get("short_name") or info.get("name", ""),
+                "kind": info.get("kind", ""),
+                "is_scope": path == unit.path,
+                "has_children": bool(info.get("numchild")),
+                **figures,
+            }
+        )
+
+    trend = {}
+    for row in trend_rows:
+        entry = trend.setdefault(
+            row["report__year"],
+            {
+                "year": row["report__year"],
+                "reports": 0,
+                "totals": {codes[pk]: 0 for pk in integer_ids},
+            },
+        )
+        entry["reports"] = max(entry["reports"], row["reports"])
+        code = codes.get(row["indicator_id"])
+        if code is not None:
+            entry["totals"][code] += row["total"] or 0
+
+    return {
+        "cache_key": "",
+        "ancestors": [
+            {"pk": u["pk"], "path": u["path"], "name": u["short_name"] or u["name"]}
+            for u in named
+            if u["depth"] <= unit.depth
+        ],
+        "campaign_id": period.campaign_id,
+        "year": period.year,
+        "unit_id": unit.pk,
+        "include": include,
+        "period": {
+            "starts_on": period.starts_on,
+            "ends_on": period.ends_on,
+            "due_on": period.due_on,
+            "locks_on": period.locks_on,
+        },
+        "indicators": indicators,
+        "headline": headline,
+        "by_kind": [
+            {"kind": kind, **figures}
+            for kind, figures in sorted(by_kind.items(), key=lambda item: _kind_order(item[0]))
+        ],
+        "by_child": child_list,
+        "themes": themes,
+        "assessment": {grade: headline[f"assessed_{grade}"] for grade in ASSESSMENTS},
+        "trend": [trend[y] for y in sorted(trend)],
+        "obstacles": {
+            "open": period.open_obstacles or 0,
+            "overdue": period.overdue_obstacles or 0,
+        },
+        "reminders": {
+            "sent": period.reminders or 0,
+            "manual": period.manual_reminders or 0,
+        },
+    }
+
+
+def _finish(group):
+    submitted = group["on_time"] + group["late"]
+    group["submitted"] = submitted
+    group["missing"] = group["expected"] - submitted - group["returned"]
+    group["rate"] = round(100 * submitted / group["expected"], 1) if group["expected"] else None
+    group["on_time_rate"] = (
+        round(100 * group["on_time"] / group["expected"], 1) if group["expected"] else None
+    )
+
+
+def _kind_order(kind):
+    order = list(Unit.Kind.values)
+    return order.index(kind) if kind in order else len(order)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from campaign.models import Step
-from reports import inspections, obstacles, reminders, views
+from reports import dashboard, inspections, obstacles, reminders, views
 
 Action = Step.Action
 
@@ -39,6 +39,7 @@ urlpatterns = [
         name="report_reopen",
     ),
     path("review/reports/", views.report_queue, name="report_queue"),
+    *dashboard.urlpatterns,
     *obstacles.urlpatterns,
     *inspections.urlpatterns,
     *reminders.urlpatterns,

@@ -41,14 +41,17 @@ def reports():
     return AnnualReport.objects.select_related("unit", "campaign", "period")
 
 
-def report_year(campaign, today=None):
+def report_year(campaign, today=None, from_rules=False):
     """The year whose report is being written now: last year's until its lock date (late
-    reports still come in during January), then this year's."""
+    reports still come in during January), then this year's. With `from_rules` the lock
+    date comes from the campaign's rules, without a query (a default for the dashboard)."""
     today = today or timezone.localdate()
     year = today.year
     previous = year - 1
     if campaign.runs_in(previous):
-        period = Period.objects.filter(campaign=campaign, year=previous).first()
+        period = (
+            None if from_rules else Period.objects.filter(campaign=campaign, year=previous).first()
+        )
         locks_on = period.locks_on if period else Period.defaults(campaign, previous)["locks_on"]
         if today <= locks_on:
             year = previous

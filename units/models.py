@@ -54,6 +54,14 @@ class UnitManager(MP_NodeManager):
     def in_subtree(self, *paths):
         return self.get_queryset().in_subtree(*paths)
 
+    def move(self, node, target, pos=None):
+        # treebeard rewrites the paths with UPDATE queries, which send no signal.
+        from units.dataversion import bump_data_version
+
+        result = super().move(node, target, pos)
+        bump_data_version()
+        return result
+
 
 class Unit(MP_Node):
     """A node of the federation tree. Units are closed or merged, never deleted."""

@@ -653,9 +653,9 @@ def test_the_plan_page_shows_no_diff_before_any_return(client, cast, plan_a1):
 
 
 # --- query counts ---------------------------------------------------------------------------------
-# Session, user, the user's memberships (scope), the plan with unit and campaign, its
+# (The session comes from the cache.) User, the user's memberships (scope), the plan with unit and campaign, its
 # activities, their themes, its attachments, its steps with their actors.
-PLAN_PAGE_QUERIES = 8
+PLAN_PAGE_QUERIES = 7
 
 
 def busy_plan(plan_factory, tree, cast, campaign, activities):
@@ -695,9 +695,9 @@ def test_the_plan_page_costs_the_same_queries_whatever_it_holds(
         assert len(response.context["changes"]["changed"]) == activities
 
 
-# Session, user, memberships (scope), the plan with unit and campaign, its activities, their
+# (The session comes from the cache.) User, memberships (scope), the plan with unit and campaign, its activities, their
 # themes, the campaign's content items (listed once for every row), the plan's attachments.
-EDIT_PAGE_QUERIES = 8
+EDIT_PAGE_QUERIES = 7
 
 
 @pytest.mark.parametrize("activities", [1, 20])

@@ -938,9 +938,9 @@ def busy_report(tree, cast, campaign, indicators):
     return report
 
 
-# Session, user, the user's memberships (scope), the report with unit, campaign and period,
+# (The session comes from the cache.) User, the user's memberships (scope), the report with unit, campaign and period,
 # its figures, its steps with their actors, the campaign's indicators.
-DETAIL_QUERIES = 7
+DETAIL_QUERIES = 6
 
 
 @pytest.mark.parametrize("indicators", [2, 20])
@@ -958,9 +958,9 @@ def test_the_report_page_costs_the_same_queries_whatever_it_holds(
     assert len(response.context["changes"]) == integers  # each whole number went 7 → 8
 
 
-# Session, user, memberships (scope), the report with unit, campaign and period, the
+# (The session comes from the cache.) User, memberships (scope), the report with unit, campaign and period, the
 # campaign's indicators, the report's figures.
-EDIT_QUERIES = 6
+EDIT_QUERIES = 5
 
 
 @pytest.mark.parametrize("indicators", [2, 20])

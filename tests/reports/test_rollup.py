@@ -357,9 +357,9 @@ def test_a_grassroots_union_has_no_totals_box(client, tree, cast, campaign, acce
     assert response.context["values"]["value_sessions"].value() == 12
 
 
-# Session, user, memberships (scope), the report with unit, campaign and period, the
+# (The session comes from the cache.) User, memberships (scope), the report with unit, campaign and period, the
 # campaign's indicators, the report's figures, and the roll-up's three queries.
-DISTRICT_EDIT_QUERIES = 9
+DISTRICT_EDIT_QUERIES = 8
 
 
 @pytest.mark.parametrize("children", [2, 30])

@@ -43,7 +43,7 @@ def test_home_costs_a_fixed_number_of_queries(client, cast, tree, django_assert_
     for code in ("DA", "DB", "SE", "A1"):
         Membership.objects.create(user=user, unit=tree[code], role="viewer")
     login(client, user)
-    # session, user, memberships with their units; then the pending work of the apps above
+    # user, memberships with their units; then the pending work of the apps above
     # for a reviewer: plans waiting, annual reports waiting, open and overdue obstacles
     with django_assert_max_num_queries(6):
         client.get(reverse("home"))
@@ -102,13 +102,13 @@ def test_contacts_cost_the_same_queries_for_a_bigger_subtree(
 
     login(client, cast["cspl"])
     url = reverse("unit_contacts", args=[tree["PV"].pk])
-    # session, user, scope memberships, the unit, the officers with user and unit
-    with django_assert_num_queries(5):
+    # user, scope memberships, the unit, the officers with user and unit
+    with django_assert_num_queries(4):
         client.get(url)
     for n in range(10):
         unit = UnitFactory.create(parent=tree["DB"])
         MembershipFactory(user=UserFactory(username=f"extra{n}"), unit=unit)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(url)
     assert len(response.context["officers"]) == 13
 

@@ -1,0 +1,224 @@
+"""The CSPL dashboard: where a campaign stands, for a year and a unit in the user's scope.
+
+Every figure comes from the rollup (cached under the data version); the page only renders
+it, plus one page of the status grid. A fixed number of queries whatever the number of units.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, FilteredRelation, IntegerField, Q, Value, When
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaign.models import Campaign, Status
+from reports import charts
+from reports.models import AnnualReport
+from reports.rollup import (
+    ACCEPTED_ONLY,
+    ALL_SUBMITTED,
+    CATEGORIES,
+    SUBMITTED,
+    cached_rollup,
+    end_of_day,
+)
+from reports.views import report_year
+from units.access import Scope
+from units.models import Membership, Unit
+
+Role = Membership.Role
+GRID_PAGE = 50
+SORTS = {"path": ("path",), "name": ("name", "path"), "status": ("category", "path")}
+
+
+@login_required
+def dashboard(request):
+    scope = Scope.for_request(request)
+    if not scope.memberships:
+        raise PermissionDenied
+    campaigns = list(Campaign.objects.order_by("-issued_on", "pk"))
+    if not campaigns:
+        return render(request, "reports/dashboard.html", {"campaigns": []})
+    campaign = _pick(campaigns, request.GET.get("campaign"))
+    year = _int(request.GET.get("year")) or report_year(campaign, from_rules=True)
+    include = ALL_SUBMITTED if request.GET.get("include") == ALL_SUBMITTED else ACCEPTED_ONLY
+    unit = _unit(request, scope)
+    try:
+        data = cached_rollup(campaign, year, unit, include)
+    except ValidationError as error:
+        raise Http404(error.messages[0]) from None
+    drawn = _charts(data, campaign, year, unit, include)
+    grid = _grid(request, campaign, year, unit, data)
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "campaigns": campaigns,
+            "campaign": campaign,
+            "years": list(
+                range(
+                    campaign.last_year or max(year, timezone.localdate().year),
+                    campaign.first_year - 1,
+                    -1,
+                )
+            ),
+            "year": year,
+            "include": include,
+            "unit": unit,
+            "breadcrumb": [a for a in data["ancestors"] if scope.can_see(_Path(a["path"]))],
+            "data": data,
+            "charts": drawn,
+            "grid": grid,
+            "query": _query(request, exclude=("page", "status", "kind", "sort")),
+            "grid_query": _query(request, exclude=("page",)),
+            "kind_labels": dict(Unit.Kind.choices),
+        },
+    )
+
+
+def _unit(request, scope):
+    """The unit the dashboard is about: asked for by `?unit=`, else the user's first unit.
+
+    Reviewers and viewers see any unit of their subtrees; officers only their own units.
+    Outside the scope it is a 404, like every object fetch.
+    """
+    pk = _int(request.GET.get("unit"))
+    if pk is None:
+        return scope.memberships[0].unit
+    unit = scope.get_unit(pk=pk)
+    own = {m.unit_id for m in scope.memberships if m.role == Role.OFFICER}
+    if not (scope.allows(unit, {Role.REVIEWER, Role.VIEWER}) or unit.pk in own):
+        raise PermissionDenied
+    return unit
+
+
+def _charts(data, campaign, year, unit, include):
+    """The SVG charts, cached with the rollup they draw (drawing costs more than reading)."""
+    key = f"charts:{data['cache_key']}"
+    drawn = cache.get(key)
+    if drawn is None:
+        labels = dict(AnnualReport.Assessment.choices)
+        kind_labels = dict(Unit.Kind.choices)
+        child_rows = [
+            {"label": row["name"], "rate": row["rate"]}
+            for row in data["by_child"]
+            if not row["is_scope"]
+        ]
+        drawn = {
+            "status": charts.status_chart(data["headline"]),
+            "children": charts.rate_chart(child_rows, _("Reporting rate by unit below"))
+            if child_rows
+            else "",
+            "kinds": charts.rate_chart(
+                [
+                    {"label": kind_labels.get(r["kind"], r["kind"]), "rate": r["rate"]}
+                    for r in data["by_kind"]
+                ],
+                _("Reporting rate by kind of unit"),
+            ),
+            "trend": charts.trend_chart(data["trend"], data["indicators"]),
+            "assessment": charts.assessment_chart(data["assessment"], labels),
+        }
+        cache.set(key, drawn, 24 * 60 * 60)
+    return drawn
+
+
+def _grid(request, campaign, year, unit, data):
+    """One page of the status grid of the expected units, filtered and sorted. One query:
+    the number of rows comes from the rollup's counts."""
+    status = request.GET.get("status")
+    kind = request.GET.get("kind")
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "path"
+    period = data["period"]
+    due_end = end_of_day(period["due_on"])
+    category = Case(
+        When(
+            Q(report__status__in=SUBMITTED, report__first_submitted_at__lt=due_end),
+            then=Value(0),
+        ),
+        When(report__status__in=SUBMITTED, then=Value(1)),
+        When(report__status=Status.RETURNED, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    units = (
+        Unit.objects.filter(path__startswith=unit.path, kind__in=campaign.addressed_kinds)
+        .open_on(period["ends_on"])
+        .annotate(
+            report=FilteredRelation(
+                "annualreports",
+                condition=Q(annualreports__campaign=campaign, annualreports__year=year),
+            ),
+            category=category,
+        )
+    )
+    counts = {row["kind"]: row for row in data["by_kind"]}
+    if kind in counts:
+        units = units.filter(kind=kind)
+        scope_counts = counts[kind]
+    else:
+        kind = ""
+        scope_counts = data["headline"]
+    if status in CATEGORIES:
+        units = units.filter(category=CATEGORIES.index(status))
+        total = scope_counts[status]
+    else:
+        status = ""
+        total = scope_counts["expected"]
+    pages = max(1, -(-total // GRID_PAGE))
+    page = min(max(_int(request.GET.get("page")) or 1, 1), pages)
+    rows = list(
+        units.order_by(*SORTS[sort]).values(
+            "pk",
+            "name",
+            "kind",
+            "path",
+            "category",
+            "report__pk",
+            "report__status",
+            "report__first_submitted_at",
+        )[(page - 1) * GRID_PAGE : page * GRID_PAGE]
+    )
+    for row in rows:
+        row["category_name"] = CATEGORIES[row["category"]]
+    return {
+        "rows": rows,
+        "status": status,
+        "kind": kind,
+        "sort": sort,
+        "page": page,
+        "pages": pages,
+        "total": total,
+        "categories": CATEGORIES,
+    }
+
+
+class _Path:
+    """Just enough of a unit for Scope.can_see, from a path the rollup returned."""
+
+    def __init__(self, path):
+        self.path = path
+
+
+def _pick(campaigns, wanted):
+    return next((c for c in campaigns if str(c.pk) == wanted), campaigns[0])
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _query(request, exclude):
+    query = request.GET.copy()
+    for key in exclude:
+        query.pop(key, None)
+    return query.urlencode()
+
+
+urlpatterns = [path("dashboard/", dashboard, name="dashboard")]
