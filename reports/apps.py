@@ -42,10 +42,20 @@ class ReportsConfig(AppConfig):
             Inspection,
             Reminder,
         ):
-            post_save.connect(changed, sender=model, dispatch_uid=f"data-version-{model.__name__}")
+            # weak=False: `changed` lives only in this function, and a weak reference to it
+            # would be collected as soon as ready() returns.
+            post_save.connect(
+                changed, sender=model, weak=False, dispatch_uid=f"data-version-{model.__name__}"
+            )
             post_delete.connect(
-                changed, sender=model, dispatch_uid=f"data-version-del-{model.__name__}"
+                changed,
+                sender=model,
+                weak=False,
+                dispatch_uid=f"data-version-del-{model.__name__}",
             )
         m2m_changed.connect(
-            changed, sender=Activity.themes.through, dispatch_uid="data-version-themes"
+            changed,
+            sender=Activity.themes.through,
+            weak=False,
+            dispatch_uid="data-version-themes",
         )

@@ -39,6 +39,22 @@ def _config(**options):
     return config
 
 
+def _render(chart):
+    """The chart's SVG. Emptying `js` only drops pygal's external scripts: it still writes
+    its configuration as an inline script, which is taken out of the tree here."""
+    chart.add_xml_filter(_without_scripts)
+    return chart.render(is_unicode=True)
+
+
+def _without_scripts(root):
+    """Drop every <script> element from the SVG tree before it is written out."""
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] == "script":
+                parent.remove(child)
+    return root
+
+
 def status_chart(headline):
     """Reports on time, late, returned and missing, as a pie."""
     chart = pygal.Pie(_config(inner_radius=0.45, title=_("Annual reports")))
@@ -49,7 +65,7 @@ def status_chart(headline):
         ("missing", _("Missing")),
     ):
         chart.add(f"{label}: {headline[key]}", headline[key])
-    return chart.render(is_unicode=True)
+    return _render(chart)
 
 
 def rate_chart(rows, title):
@@ -61,7 +77,7 @@ def rate_chart(rows, title):
     # pygal writes its labels into JSON: lazy translations must be strings by now.
     chart.x_labels = [str(row["label"]) for row in rows]
     chart.add(_("Reporting rate (%)"), [row["rate"] or 0 for row in rows])
-    return chart.render(is_unicode=True)
+    return _render(chart)
 
 
 def trend_chart(trend, indicators):
@@ -75,11 +91,11 @@ def trend_chart(trend, indicators):
             [entry["totals"].get(indicator["code"], 0) for entry in trend],
             secondary=True,
         )
-    return chart.render(is_unicode=True)
+    return _render(chart)
 
 
 def assessment_chart(assessment, labels):
     chart = pygal.Bar(_config(show_legend=False, title=_("Self-assessment")))
     chart.x_labels = [str(labels[grade]) for grade in assessment]
     chart.add(_("Units"), list(assessment.values()))
-    return chart.render(is_unicode=True)
+    return _render(chart)

@@ -11,7 +11,7 @@ from django.db.models import Case, FilteredRelation, IntegerField, Q, Value, Whe
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign, Status
@@ -43,7 +43,19 @@ def dashboard(request):
     if not campaigns:
         return render(request, "reports/dashboard.html", {"campaigns": []})
     campaign = _pick(campaigns, request.GET.get("campaign"))
+    years = _years(campaign)
     year = _int(request.GET.get("year")) or report_year(campaign, from_rules=True)
+    if year not in years:
+        # Not a year of the campaign, or one still to come: nothing to show, and no period
+        # is created for it.
+        raise Http404(
+            _("The campaign runs from %(first)s%(last)s; there is no report for %(year)s.")
+            % {
+                "first": campaign.first_year,
+                "last": f" – {campaign.last_year}" if campaign.last_year else "",
+                "year": year,
+            }
+        )
     include = ALL_SUBMITTED if request.GET.get("include") == ALL_SUBMITTED else ACCEPTED_ONLY
     unit = _unit(request, scope)
     try:
@@ -52,31 +64,51 @@ def dashboard(request):
         raise Http404(error.messages[0]) from None
     drawn = _charts(data, campaign, year, unit, include)
     grid = _grid(request, campaign, year, unit, data)
+    may_open = _may_open(scope)
     return render(
         request,
         "reports/dashboard.html",
         {
             "campaigns": campaigns,
             "campaign": campaign,
-            "years": list(
-                range(
-                    campaign.last_year or max(year, timezone.localdate().year),
-                    campaign.first_year - 1,
-                    -1,
-                )
-            ),
+            "years": years,
             "year": year,
             "include": include,
             "unit": unit,
-            "breadcrumb": [a for a in data["ancestors"] if scope.can_see(_Path(a["path"]))],
+            # Only the units the user may open here: reviewers and viewers their subtrees,
+            # officers their own units.
+            "breadcrumb": [a for a in data["ancestors"] if may_open(a["pk"], a["path"])],
+            "drill": {
+                row["unit_id"]
+                for row in data["by_child"]
+                if row["unit_id"] and not row["is_scope"] and may_open(row["unit_id"], row["path"])
+            },
             "data": data,
             "charts": drawn,
             "grid": grid,
-            "query": _query(request, exclude=("page", "status", "kind", "sort")),
+            # For the links to another unit, which add their own `unit`.
+            "query": _query(request, exclude=("page", "status", "kind", "sort", "unit")),
             "grid_query": _query(request, exclude=("page",)),
             "kind_labels": dict(Unit.Kind.choices),
         },
     )
+
+
+def _years(campaign):
+    """The years the dashboard offers, newest first: the campaign's years up to this one."""
+    last = campaign.last_year or max(timezone.localdate().year, campaign.first_year)
+    return list(range(last, campaign.first_year - 1, -1))
+
+
+def _may_open(scope):
+    """Whether the user may open the dashboard of a unit (by pk and path): the rule of
+    `_unit`, answered from memory."""
+    own = {m.unit_id for m in scope.memberships if m.role == Role.OFFICER}
+
+    def may_open(pk, path):
+        return pk in own or scope.allows(_Path(path), {Role.REVIEWER, Role.VIEWER})
+
+    return may_open
 
 
 def _unit(request, scope):
@@ -97,7 +129,8 @@ def _unit(request, scope):
 
 def _charts(data, campaign, year, unit, include):
     """The SVG charts, cached with the rollup they draw (drawing costs more than reading)."""
-    key = f"charts:{data['cache_key']}"
+    # The charts carry translated labels: one drawing per language.
+    key = f"charts:{translation.get_language()}:{data['cache_key']}"
     drawn = cache.get(key)
     if drawn is None:
         labels = dict(AnnualReport.Assessment.choices)

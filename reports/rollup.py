@@ -15,11 +15,23 @@ Counting rules, written once here:
   first submission against the due date; **returned** is returned; everything else
   (draft or no report at all) is **missing**.
 - **Figures** come from the included reports (accepted only, or everything submitted) of
-  the units that report for an area: a unit the campaign addresses reports for its whole
-  subtree (a district federation's officer starts from the grassroots unions' totals), so
-  the units below it are never added a second time. The headline is the unit's own report
-  if it files one, otherwise the sum over the first addressed unit down each branch; each
-  row of the breakdown is the same rule applied to a unit directly below.
+  the units that report for an area: an expected unit reports for its whole subtree (a
+  district federation's officer starts from the grassroots unions' totals), so the units
+  below it are never added a second time. The units reporting for an area are the expected
+  units with no expected unit between them and the area's top, the top included: the
+  area's own report if it is expected to file one, otherwise the first expected unit down
+  each branch (below a kind the campaign does not address, or a unit closed at the
+  cut-off, the branch goes on to the units below). The headline applies this to the scope;
+  each row of the breakdown applies it to a unit directly below, and to the scope itself
+  when it files; each kind's totals add up the rows' reporting units of that kind.
+- **Plans** filed are the expected units' plans submitted at least once, whatever their state
+  since; each content item counts the activities of their accepted plans that cover it,
+  and those plans. The **self-assessment** counts the included reports of the expected
+  units. **Obstacles** are the subtree's open ones whatever the year (overdue: past their
+  answer-by date); **reminders** are those sent in the subtree about the year.
+- The **trend** gives, for every year of the campaign up to the one shown, the reports
+  included and the headline figures as that year's own rollup counts them (the units
+  expected at that year's cut-off).
 """
 
 import datetime
@@ -27,8 +39,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, FilteredRelation, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Length, Substr
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from campaign.models import Indicator, Status, Theme
@@ -80,11 +92,20 @@ def rollup(campaign, year, unit, include=ACCEPTED_ONLY):
     period = _period(campaign, year, unit)  # 1, with the obstacle and reminder counts
     due_end = end_of_day(period.due_on)
     included = INCLUDE[include]
-    steplen = Unit.steplen
-    child_length = len(unit.path) + steplen
+    child_length = len(unit.path) + Unit.steplen
     expected = _expected(campaign, unit, period)
+    # The depths at which a unit may stand between the scope and a unit below it.
+    deepest = max(period.deepest or unit.depth, unit.depth)
 
-    # 2: every count, per child and kind, from the units joined to their report and plan.
+    # 2: the indicators, for labels and order, and to sum each one in the trend.
+    indicators = list(
+        Indicator.objects.filter(campaign=campaign)
+        .order_by("order", "code")
+        .values("pk", "code", "name", "unit_of_measure", "kind")
+    )
+    integer_ids = [i["pk"] for i in indicators if i["kind"] == Indicator.Kind.INTEGER]
+
+    # 3: every count, per child and kind, from the units joined to their report and plan.
     rows = (
         expected.annotate(
             report=FilteredRelation(
@@ -121,8 +142,11 @@ def rollup(campaign, year, unit, include=ACCEPTED_ONLY):
     )
     rows = list(rows)
 
-    # 3: the figures of the reporting units, per child, kind and indicator.
-    reporting = _reporting(expected, campaign, unit, for_children=True)
+    # 4: the figures of the units reporting for each child (and of the unit itself), per
+    # child, kind and indicator.
+    reporting = expected.filter(
+        _none_expected_above(campaign, range(unit.depth + 1, deepest), period.ends_on)
+    )
     sums = (
         IndicatorValue.objects.filter(
             report__campaign=campaign,
@@ -138,20 +162,35 @@ def rollup(campaign, year, unit, include=ACCEPTED_ONLY):
     )
     sums = list(sums)
 
-    # 4: the trend of the figures over every year of the campaign.
+    # 5: the trend over every year: each year's reports counted and headline figures, by the
+    # units expected at that year's own cut-off.
+    cutoff = OuterRef("period__ends_on")
+    stands_for_all = _none_expected_above(
+        campaign, range(unit.depth, deepest), cutoff, prefix="unit__"
+    )
     trend_rows = list(
-        IndicatorValue.objects.filter(
-            report__campaign=campaign,
-            report__status__in=included,
-            report__unit__in=_reporting(_addressed(campaign, unit), campaign, unit),
-            indicator__kind=Indicator.Kind.INTEGER,
+        AnnualReport.objects.filter(
+            campaign=campaign,
+            status__in=included,
+            unit__path__startswith=unit.path,
+            unit__kind__in=campaign.addressed_kinds,
         )
-        .values("report__year", "indicator_id")
-        .annotate(total=Sum("int_value"), reports=Count("report", distinct=True))
-        .order_by("report__year")
+        .filter(Q(unit__opened_on__isnull=True) | Q(unit__opened_on__lte=F("period__ends_on")))
+        .filter(Q(unit__closed_on__isnull=True) | Q(unit__closed_on__gt=F("period__ends_on")))
+        .values("year")
+        .annotate(
+            reports=Count("pk", distinct=True),
+            **{
+                f"total_{pk}": Sum(
+                    "values__int_value", filter=Q(values__indicator_id=pk) & stands_for_all
+                )
+                for pk in integer_ids
+            },
+        )
+        .order_by("year")
     )
 
-    # 5: the content items, each with how many accepted plans' activities cover it.
+    # 6: the content items, each with how many accepted plans' activities cover it.
     covered = Q(
         activity__plan__status=Status.ACCEPTED,
         activity__plan__unit__in=expected,
@@ -166,15 +205,9 @@ def rollup(campaign, year, unit, include=ACCEPTED_ONLY):
         .values("pk", "number", "title", "parent_id", "activities", "plans")
     )
 
-    # 6: the indicators, for labels and order.
-    indicators = list(
-        Indicator.objects.filter(campaign=campaign)
-        .order_by("order", "code")
-        .values("pk", "code", "name", "unit_of_measure", "kind")
-    )
-
     # 7: the unit's ancestors (for the breadcrumb) and the units directly below (to name
     # the rows of the breakdown).
+    steplen = Unit.steplen
     ancestor_paths = [unit.path[:end] for end in range(steplen, len(unit.path) + 1, steplen)]
     named = list(
         Unit.objects.filter(
@@ -183,11 +216,10 @@ def rollup(campaign, year, unit, include=ACCEPTED_ONLY):
         .order_by("path")
         .values("pk", "path", "name", "short_name", "kind", "numchild", "depth")
     )
-    children = {u["path"]: u for u in named if u["depth"] >= unit.depth}
     return _assemble(
         unit,
+        campaign,
         named,
-        campaign.addresses(unit),
         include,
         period,
         rows,
@@ -195,7 +227,6 @@ def rollup(campaign, year, unit, include=ACCEPTED_ONLY):
         trend_rows,
         themes,
         indicators,
-        children,
     )
 
 
@@ -252,6 +283,9 @@ def _period(campaign, year, unit):
         ),
         reminders=_count(Reminder.objects.filter(below, year=year)),
         manual_reminders=_count(Reminder.objects.filter(below, year=year, manual=True)),
+        deepest=Subquery(
+            Unit.objects.filter(path__startswith=unit.path).order_by("-depth").values("depth")[:1]
+        ),
     )
     period = annotated.first()
     if period is None:  # first use of the year: create it from the campaign's rules
@@ -268,23 +302,21 @@ def _expected(campaign, unit, period):
     return _addressed(campaign, unit).open_on(period.ends_on)
 
 
-def _reporting(units, campaign, unit, for_children=False):
-    """Of `units`, those whose reports give the area's figures: `unit` itself if it reports,
-    else the first addressed unit down each branch (its parent is `unit` or not addressed).
-    With `for_children`, both: the unit's own report and those standing for each child."""
-    addressed = campaign.addresses(unit)
-    own = Q(pk=unit.pk) if addressed else Q(pk__in=[])
-    if addressed and not for_children:
-        return units.filter(own)
-    parent_kind = Subquery(
-        Unit.objects.filter(
-            path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Unit.steplen)
-        ).values("kind")[:1]
-    )
-    first_below = Q(depth__gt=unit.depth) & (
-        Q(depth=unit.depth + 1) | ~Q(parent_kind__in=campaign.addressed_kinds)
-    )
-    return units.annotate(parent_kind=parent_kind).filter(own | first_below)
+def _none_expected_above(campaign, depths, cutoff, prefix=""):
+    """A condition on units (reached through `prefix`): no unit the campaign expects (of an
+    addressed kind, open at `cutoff`) stands above it at any of `depths`. With `depths`
+    starting at the scope's depth, these are the units whose reports give the scope's
+    figures; starting one level below, those giving each child's figures (and the scope's
+    own, if it is expected). Each depth is one indexed look-up of the ancestor's path."""
+    paths = [Substr(OuterRef(f"{prefix}path"), 1, Unit.steplen * depth) for depth in depths]
+    if not paths:
+        return Q()
+    above = Unit.objects.filter(
+        path__in=paths,
+        depth__lt=OuterRef(f"{prefix}depth"),
+        kind__in=campaign.addressed_kinds,
+    ).open_on(cutoff)
+    return Q(~Exists(above))
 
 
 def _count(queryset):
@@ -297,11 +329,11 @@ def end_of_day(day):
     return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), zone)
 
 
-def _assemble(
-    unit, named, addressed, include, period, rows, sums, trend_rows, themes, indicators, children
-):
+def _assemble(unit, campaign, named, include, period, rows, sums, trend_rows, themes, indicators):
     integer_ids = [i["pk"] for i in indicators if i["kind"] == Indicator.Kind.INTEGER]
     codes = {i["pk"]: i["code"] for i in indicators}
+    # The unit's own report stands for its whole area when the unit is expected to file.
+    files_itself = campaign.addresses(unit) and unit.is_open_on(period.ends_on)
 
     def empty():
         counts = dict.fromkeys(
@@ -340,17 +372,19 @@ def _assemble(
             headline["totals"][code] += total  # the unit's own report stands for it all
         else:
             by_kind.setdefault(row["report__unit__kind"], empty())["totals"][code] += total
-            if not addressed:
+            if not files_itself:
                 headline["totals"][code] += total
     for group in (headline, *by_kind.values(), *by_child.values()):
         _finish(group)
 
+    children = {u["path"]: u for u in named if u["depth"] >= unit.depth}
     child_list = []
     for path, figures in sorted(by_child.items()):
         info = children.get(path, {})
         child_list.append(
             {
                 "unit_id": info.get("pk"),
+                "path": path,
                 "name": info.get("short_name") or info.get("name", ""),
                 "kind": info.get("kind", ""),
                 "is_scope": path == unit.path,
@@ -359,20 +393,19 @@ def _assemble(
             }
         )
 
-    trend = {}
-    for row in trend_rows:
-        entry = trend.setdefault(
-            row["report__year"],
+    # Every year of the campaign up to the one shown (or a later one with reports).
+    counted = {row["year"]: row for row in trend_rows}
+    last = max([period.year, *counted])
+    trend = []
+    for trend_year in range(campaign.first_year, last + 1):
+        row = counted.get(trend_year, {})
+        trend.append(
             {
-                "year": row["report__year"],
-                "reports": 0,
-                "totals": {codes[pk]: 0 for pk in integer_ids},
-            },
+                "year": trend_year,
+                "reports": row.get("reports", 0),
+                "totals": {codes[pk]: row.get(f"total_{pk}") or 0 for pk in integer_ids},
+            }
         )
-        entry["reports"] = max(entry["reports"], row["reports"])
-        code = codes.get(row["indicator_id"])
-        if code is not None:
-            entry["totals"][code] += row["total"] or 0
 
     return {
         "cache_key": "",
@@ -400,7 +433,7 @@ def _assemble(
         "by_child": child_list,
         "themes": themes,
         "assessment": {grade: headline[f"assessed_{grade}"] for grade in ASSESSMENTS},
-        "trend": [trend[y] for y in sorted(trend)],
+        "trend": trend,
         "obstacles": {
             "open": period.open_obstacles or 0,
             "overdue": period.overdue_obstacles or 0,

@@ -18,3 +18,6 @@ def send_reminders(today_iso=None):
     """
     today = date.fromisoformat(today_iso) if today_iso else timezone.localdate()
     return reminders.send_due_reminders(today)
+
+
+from reports import summary_tasks  # noqa: E402,F401  (autodiscovery imports tasks.py only)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from campaign.models import Step
-from reports import dashboard, inspections, obstacles, reminders, views
+from reports import dashboard, excel, inspections, obstacles, reminders, summary, views
 
 Action = Step.Action
 
@@ -40,7 +40,9 @@ urlpatterns = [
     ),
     path("review/reports/", views.report_queue, name="report_queue"),
     *dashboard.urlpatterns,
+    *excel.urlpatterns,
     *obstacles.urlpatterns,
     *inspections.urlpatterns,
     *reminders.urlpatterns,
+    *summary.urlpatterns,
 ]

@@ -653,8 +653,8 @@ def test_the_plan_page_shows_no_diff_before_any_return(client, cast, plan_a1):
 
 
 # --- query counts ---------------------------------------------------------------------------------
-# (The session comes from the cache.) User, the user's memberships (scope), the plan with unit and campaign, its
-# activities, their themes, its attachments, its steps with their actors.
+# (The session comes from the cache.) User, the user's memberships (scope), the plan with unit and
+# campaign, its activities, their themes, its attachments, its steps with their actors.
 PLAN_PAGE_QUERIES = 7
 
 
@@ -695,8 +695,9 @@ def test_the_plan_page_costs_the_same_queries_whatever_it_holds(
         assert len(response.context["changes"]["changed"]) == activities
 
 
-# (The session comes from the cache.) User, memberships (scope), the plan with unit and campaign, its activities, their
-# themes, the campaign's content items (listed once for every row), the plan's attachments.
+# (The session comes from the cache.) User, memberships (scope), the plan with unit and campaign,
+# its activities, their themes, the campaign's content items (listed once for every row), the
+# plan's attachments.
 EDIT_PAGE_QUERIES = 7
 
 

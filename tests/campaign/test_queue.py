@@ -197,9 +197,9 @@ def test_a_page_past_the_end_shows_the_last_page(
     assert len(listed(open_queue(client, cast["cspl"], page=99))) == 5
 
 
-# (The session comes from the cache.) User, the reviewer's memberships (scope), the count for the paginator, the page
-# of plans with unit, campaign and activity count, and the choices of the parent and
-# campaign filters.
+# (The session comes from the cache.) User, the reviewer's memberships (scope), the count for the
+# paginator, the page of plans with unit, campaign and activity count, and the choices of the
+# parent and campaign filters.
 QUEUE_QUERIES = 6
 
 

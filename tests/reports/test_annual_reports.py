@@ -938,8 +938,8 @@ def busy_report(tree, cast, campaign, indicators):
     return report
 
 
-# (The session comes from the cache.) User, the user's memberships (scope), the report with unit, campaign and period,
-# its figures, its steps with their actors, the campaign's indicators.
+# (The session comes from the cache.) User, the user's memberships (scope), the report with unit,
+# campaign and period, its figures, its steps with their actors, the campaign's indicators.
 DETAIL_QUERIES = 6
 
 
@@ -958,8 +958,8 @@ def test_the_report_page_costs_the_same_queries_whatever_it_holds(
     assert len(response.context["changes"]) == integers  # each whole number went 7 → 8
 
 
-# (The session comes from the cache.) User, memberships (scope), the report with unit, campaign and period, the
-# campaign's indicators, the report's figures.
+# (The session comes from the cache.) User, memberships (scope), the report with unit, campaign and
+# period, the campaign's indicators, the report's figures.
 EDIT_QUERIES = 5
 
 

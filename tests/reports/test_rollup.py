@@ -357,8 +357,8 @@ def test_a_grassroots_union_has_no_totals_box(client, tree, cast, campaign, acce
     assert response.context["values"]["value_sessions"].value() == 12
 
 
-# (The session comes from the cache.) User, memberships (scope), the report with unit, campaign and period, the
-# campaign's indicators, the report's figures, and the roll-up's three queries.
+# (The session comes from the cache.) User, memberships (scope), the report with unit, campaign and
+# period, the campaign's indicators, the report's figures, and the roll-up's three queries.
 DISTRICT_EDIT_QUERIES = 8
 
 

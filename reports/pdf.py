@@ -1,0 +1,632 @@
+"""The PDF of a summary report, and the safe way WeasyPrint renders it.
+
+What goes into the PDF
+    `document_context(summary)` gathers everything the template `pdf/summary.html` shows,
+    as plain data: the document's own fields, the figures and the appendix's unit rows.
+    Figures come from the rollup, never recomputed here: a draft shows the live rollup, an
+    issued report the snapshot `freeze()` took when it was issued. The rollup does not list
+    units, so the appendix costs ONE extra query (`appendix_rows`): the expected units joined
+    to their report and its integer figures, summed per indicator in the database. It is
+    frozen with the rollup at issue. Every string is NFC-normalised, and the template's
+    autoescaping turns whatever a user typed into text: no user text is ever markup, style
+    or a URL.
+
+What WeasyPrint may fetch
+    Only through `PortalURLFetcher`: `data:` URLs (the charts, drawn by `reports.charts` and
+    embedded as `data:image/svg+xml;base64,...`) and the project's own static files under
+    the `portal://static/...` scheme, mapped onto settings.STATICFILES_DIRS with path
+    traversal refused. `file:`, `http(s):` and every other scheme raise ValueError, and no
+    redirect is ever followed. WeasyPrint ≥ 70 is required: before it, a custom fetcher
+    could be bypassed. Fonts come from fontconfig (Liberation Serif, whose metrics are Times
+    New Roman's, which Decree 30 names), never from a URL.
+
+Where it runs
+    `run_isolated` renders in a forked child process with a cap on its address space and a
+    wall-clock limit, so a runaway render is killed without taking the web or Celery worker
+    down. It forks with billiard, Celery's own fork of multiprocessing: the standard library
+    refuses to start a child from a Celery pool worker (a daemonic process).
+"""
+
+import base64
+import contextlib
+import datetime
+import logging
+import mimetypes
+import os
+import resource
+import signal
+import unicodedata
+from pathlib import Path, PurePosixPath
+from types import SimpleNamespace
+from urllib.parse import unquote, urlsplit
+
+import billiard
+from django.conf import settings
+from django.db.models import FilteredRelation, Q, Sum
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from reports import charts
+from reports.rollup import INCLUDE, rollup, status_of
+from units.models import Unit
+
+# WeasyPrint reports every step at INFO, from its import on; the logs need its warnings only.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+import weasyprint  # noqa: E402
+from weasyprint.urls import UNICODE_SCHEME_RE, URLFetcher, URLFetcherResponse  # noqa: E402
+
+TEMPLATE = "pdf/summary.html"
+PORTAL_SCHEME = "portal"
+STATIC_HOST = "static"
+STYLESHEET_URL = f"{PORTAL_SCHEME}://{STATIC_HOST}/css/pdf.css"
+MAX_STATIC_BYTES = 5 * 1024 * 1024
+MIN_WEASYPRINT = 70
+
+# How long and how large a render may grow before it is killed (settings may override).
+RENDER_TIMEOUT = getattr(settings, "SUMMARY_PDF_TIMEOUT", 90)
+PREVIEW_TIMEOUT = getattr(settings, "SUMMARY_PDF_PREVIEW_TIMEOUT", 25)  # under gunicorn's 30 s
+MEMORY_LIMIT = getattr(settings, "SUMMARY_PDF_MEMORY_LIMIT", 768 * 1024 * 1024)
+
+# The fixed wording of a Vietnamese administrative document (Decree 30/2020/NĐ-CP,
+# Appendix I). These are not interface text to translate: the document is Vietnamese in
+# any interface language, and an English "national name" would make it invalid.
+NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+NUMBER_LABEL = "Số:"
+DOCUMENT_KIND = "BÁO CÁO"
+RECIPIENTS_LABEL = "Nơi nhận:"
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
+
+
+def _check_version():
+    major = int(weasyprint.__version__.split(".")[0])
+    if major < MIN_WEASYPRINT:
+        raise RuntimeError(
+            f"WeasyPrint {weasyprint.__version__} cannot be trusted with a custom URL fetcher; "
+            f"install {MIN_WEASYPRINT} or later."
+        )
+
+
+# --- the URL fetcher -------------------------------------------------------------------------
+class PortalURLFetcher(URLFetcher):
+    """Serves `data:` URLs and the project's own static files, and refuses everything else.
+
+    `portal://static/css/pdf.css` is the file css/pdf.css of one of STATICFILES_DIRS. A path
+    with `.` or `..` segments (also percent-encoded), a backslash or a NUL byte, or one that
+    resolves (through a symbolic link) outside its directory is refused, as is any scheme
+    but these two. Redirects are never followed: the opener has no redirect handler.
+    """
+
+    def __init__(self, static_dirs=None, **kwargs):
+        kwargs.update(allowed_protocols=("data", PORTAL_SCHEME), allow_redirects=False)
+        kwargs.setdefault("timeout", 5)
+        super().__init__(**kwargs)
+        dirs = settings.STATICFILES_DIRS if static_dirs is None else static_dirs
+        self.roots = []
+        for entry in dirs:
+            prefix, directory = entry if isinstance(entry, (tuple, list)) else ("", entry)
+            self.roots.append((prefix.strip("/"), Path(directory).resolve()))
+
+    def fetch(self, url, headers=None):
+        match = UNICODE_SCHEME_RE.match(url)
+        scheme = match[1].lower() if match else ""
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == PORTAL_SCHEME:
+            return self._static(url)
+        raise ValueError(f"Refused to fetch {url[:200]!r}: only data: and portal: URLs")
+
+    def _static(self, url):
+        parts = urlsplit(url)
+        if parts.netloc != STATIC_HOST:
+            raise ValueError(f"Refused {url[:200]!r}: only {PORTAL_SCHEME}://{STATIC_HOST}/")
+        relative = unquote(parts.path).lstrip("/")
+        segments = relative.split("/")
+        if (
+            not relative
+            or "\x00" in relative
+            or "\\" in relative
+            or any(segment in ("", ".", "..") for segment in segments)
+        ):
+            raise ValueError(f"Refused {url[:200]!r}: not a plain path to a static file")
+        for prefix, root in self.roots:
+            inside = relative
+            if prefix:
+                if not relative.startswith(prefix + "/"):
+                    continue
+                inside = relative[len(prefix) + 1 :]
+            candidate = (root / PurePosixPath(inside)).resolve()
+            if not candidate.is_relative_to(root) or not candidate.is_file():
+                continue
+            if candidate.stat().st_size > MAX_STATIC_BYTES:
+                raise ValueError(f"Refused {url[:200]!r}: too large")
+            content_type = mimetypes.guess_type(candidate.name)[0] or "application/octet-stream"
+            if content_type.startswith("text/"):
+                content_type += "; charset=utf-8"
+            return URLFetcherResponse(
+                url, body=candidate.read_bytes(), headers={"Content-Type": content_type}
+            )
+        raise ValueError(f"Refused {url[:200]!r}: no such static file")
+
+
+def html_to_pdf(html):
+    """Render an HTML string to PDF bytes, fetching only what PortalURLFetcher allows."""
+    _check_version()
+    fetcher = PortalURLFetcher()
+    document = weasyprint.HTML(
+        string=html, base_url=f"{PORTAL_SCHEME}://{STATIC_HOST}/", url_fetcher=fetcher
+    )
+    return document.write_pdf()
+
+
+# --- running a render in a child process --------------------------------------------------------
+class RenderError(Exception):
+    """A render failed. The message says why, in words the person who retries can act on."""
+
+
+def run_isolated(func, *args, timeout=RENDER_TIMEOUT, memory_limit=MEMORY_LIMIT):
+    """Call `func(*args)` in a forked child process and return its (picklable) result.
+
+    The child may grow its address space by `memory_limit` bytes (RLIMIT_AS, on top of what
+    it inherits) and runs at most `timeout` seconds of wall-clock time, after which it is
+    killed. The child must not use the database: it shares the parent's connections.
+    Raises RenderError when the child fails, runs out of memory, overruns or dies.
+    """
+    context = billiard.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sender, memory_limit, func, args), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise RenderError(
+                _("The rendering took longer than %(seconds)s seconds and was stopped.")
+                % {"seconds": timeout}
+            )
+        try:
+            outcome, payload = receiver.recv()
+        except (EOFError, OSError):
+            child.join(5)
+            raise RenderError(
+                _("The rendering process stopped unexpectedly (exit code %(code)s).")
+                % {"code": child.exitcode}
+            ) from None
+    finally:
+        if child.is_alive():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child.pid, signal.SIGKILL)
+        child.join(5)
+        receiver.close()
+    if outcome == "memory":
+        raise RenderError(
+            _("The rendering needed more than %(megabytes)s MiB of memory and was stopped.")
+            % {"megabytes": memory_limit // (1024 * 1024)}
+        )
+    if outcome == "error":
+        raise RenderError(_("The rendering failed: %(reason)s") % {"reason": payload})
+    return payload
+
+
+def _child(sender, memory_limit, func, args):
+    try:
+        if memory_limit:
+            _limit_memory(memory_limit)
+        result = func(*args)
+    except MemoryError:
+        outcome, result = "memory", None
+    except BaseException as error:  # the parent reports it; the child must never raise
+        outcome, result = "error", f"{type(error).__name__}: {error}"[:1000]
+    else:
+        outcome = "ok"
+    try:
+        sender.send((outcome, result))
+    finally:
+        sender.close()
+
+
+def _limit_memory(extra_bytes):
+    """Cap the address space at what the process already maps plus `extra_bytes`."""
+    mapped = 0
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    mapped = int(line.split()[1]) * 1024
+                    break
+    except OSError:
+        pass
+    cap = mapped + extra_bytes
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+
+# --- the figures -------------------------------------------------------------------------------
+def freeze(summary):
+    """The figures of `summary` as they stand now, as JSON-ready data: the rollup, the
+    appendix's unit rows, and the campaign and unit names the document shows."""
+    data = rollup(summary.campaign, summary.year, summary.unit, summary.include)
+    data.pop("cache_key", None)
+    return {
+        "rollup": data,
+        "units": appendix_rows(summary.campaign, summary.year, summary.unit, data),
+        "campaign": {"number": summary.campaign.number, "title": summary.campaign.title},
+        "unit": {"name": summary.unit.name},
+        "taken_at": timezone.now(),
+    }
+
+
+def figures_of(summary):
+    """The snapshot of an issued report; the live figures of a draft."""
+    if summary.rollup_snapshot:
+        return summary.rollup_snapshot
+    return freeze(summary)
+
+
+def appendix_rows(campaign, year, unit, data):
+    """Every unit the rollup expects to report (the same rule: the subtree's units of a kind
+    the campaign addresses, open at the cut-off), in tree order, with its report's category
+    and its integer figures when the report counts. ONE query: the units joined to their
+    report for the year and that report's values, summed per indicator by the database.
+
+    Kept lean on purpose: long tables are WeasyPrint's slow path, so a row is a few strings.
+    """
+    period = data["period"]
+    ends_on = _as_date(period["ends_on"])
+    included = INCLUDE[data["include"]]
+    integers = [i for i in data["indicators"] if i["kind"] == "integer"]
+    figures = {
+        f"figure_{i['pk']}": Sum(
+            "report__values__int_value",
+            filter=Q(report__status__in=included, report__values__indicator_id=i["pk"]),
+        )
+        for i in integers
+    }
+    units = (
+        Unit.objects.filter(path__startswith=unit.path, kind__in=campaign.addressed_kinds)
+        .open_on(ends_on)
+        .annotate(
+            report=FilteredRelation(
+                "annualreports",
+                condition=Q(annualreports__campaign=campaign, annualreports__year=year),
+            )
+        )
+        .values(
+            "pk",
+            "name",
+            "short_name",
+            "kind",
+            "depth",
+            "path",
+            "report__pk",
+            "report__status",
+            "report__first_submitted_at",
+        )
+        .annotate(**figures)
+        .order_by("path")
+    )
+    due = SimpleNamespace(due_on=_as_date(period["due_on"]))
+    rows = []
+    for row in units:
+        report = None
+        if row["report__pk"] is not None:
+            report = SimpleNamespace(
+                status=row["report__status"], first_submitted_at=row["report__first_submitted_at"]
+            )
+        counted = report is not None and report.status in included
+        rows.append(
+            {
+                "name": row["short_name"] or row["name"],
+                "kind": row["kind"],
+                "level": row["depth"] - unit.depth,
+                "category": status_of(report, due),
+                "status": row["report__status"] or "",
+                "counted": counted,
+                "values": {
+                    i["code"]: row[f"figure_{i['pk']}"] if counted else None for i in integers
+                },
+            }
+        )
+    return rows
+
+
+# --- the document ------------------------------------------------------------------------------
+def date_line(place, day):
+    """ "Bến Tre, ngày 05 tháng 01 năm 2026": Decree 30 writes a day below 10 and a month
+    below 3 with a leading zero."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def number(value):
+    if value is None:
+        return "—"
+    return number_format(value, force_grouping=True)
+
+
+def rate(value):
+    if value is None:
+        return "—"
+    return number_format(value, decimal_pos=1)
+
+
+def chart_url(svg):
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def document_context(summary, figures=None):
+    """Everything the PDF template shows, as NFC-normalised plain data. Language: the site's
+    (Vietnamese), whatever the person who asked for it reads the interface in."""
+    figures = figures if figures is not None else figures_of(summary)
+    with translation.override(settings.LANGUAGE_CODE):
+        context = _document_context(summary, _nfc(figures))
+    return _nfc(context)
+
+
+def _document_context(summary, figures):
+    data = figures["rollup"]
+    headline = data["headline"]
+    integers = [i for i in data["indicators"] if i["kind"] == "integer"]
+    kind_labels = dict(Unit.Kind.choices)
+    category_labels = {
+        "on_time": _("On time"),
+        "late": _("Late"),
+        "returned": _("Returned"),
+        "missing": _("Missing"),
+    }
+    period = data["period"]
+    draft = summary.is_draft
+
+    def status_cells(group):
+        return [
+            number(group["expected"]),
+            number(group["submitted"]),
+            number(group["on_time"]),
+            number(group["late"]),
+            number(group["returned"]),
+            number(group["missing"]),
+            rate(group["rate"]),
+        ]
+
+    kinds = [
+        {
+            "label": str(kind_labels.get(row["kind"], row["kind"])),
+            "status": status_cells(row),
+            "totals": [number(row["totals"].get(i["code"])) for i in integers],
+        }
+        for row in data["by_kind"]
+    ]
+    children = [
+        {
+            "label": row["name"] + (" " + _("(own report)") if row["is_scope"] else ""),
+            "status": status_cells(row),
+            "totals": [number(row["totals"].get(i["code"])) for i in integers],
+        }
+        for row in data["by_child"]
+    ]
+    indicator_rows = [
+        {
+            "name": i["name"],
+            "unit_of_measure": i["unit_of_measure"],
+            "total": number(headline["totals"].get(i["code"])),
+            "by_kind": [number(row["totals"].get(i["code"])) for row in data["by_kind"]],
+        }
+        for i in integers
+    ]
+    headline_rows = [
+        {"label": _("Units expected to report"), "unit_of_measure": _("units"), "key": "expected"},
+        {"label": _("Reports submitted"), "unit_of_measure": _("reports"), "key": "submitted"},
+        {"label": _("of which on time"), "unit_of_measure": _("reports"), "key": "on_time"},
+        {"label": _("of which late"), "unit_of_measure": _("reports"), "key": "late"},
+        {"label": _("Returned"), "unit_of_measure": _("reports"), "key": "returned"},
+        {"label": _("Missing"), "unit_of_measure": _("reports"), "key": "missing"},
+        {"label": _("Reports counted"), "unit_of_measure": _("reports"), "key": "included"},
+    ]
+    for row in headline_rows:
+        row["value"] = number(headline[row.pop("key")])
+    headline_rows.insert(
+        2, {"label": _("Reporting rate"), "unit_of_measure": "%", "value": rate(headline["rate"])}
+    )
+    headline_rows += [
+        {"label": i["name"], "unit_of_measure": i["unit_of_measure"], "value": row["total"]}
+        for i, row in zip(integers, indicator_rows, strict=True)
+    ]
+    appendix = [
+        {
+            "name": row["name"],
+            "level": min(row["level"], 3),
+            "kind": str(kind_labels.get(row["kind"], row["kind"])),
+            "category": str(category_labels.get(row["category"], row["category"])),
+            "awaiting": row["category"] in ("on_time", "late") and not row["counted"],
+            "values": [number(row["values"].get(i["code"])) for i in integers],
+        }
+        for row in figures["units"]
+    ]
+
+    chart_list = [
+        {"title": _("Annual reports by status"), "src": chart_url(charts.status_chart(headline))}
+    ]
+    child_rates = [
+        {"label": row["name"], "rate": row["rate"]}
+        for row in data["by_child"]
+        if not row["is_scope"]
+    ]
+    if child_rates:
+        chart_list.append(
+            {
+                "title": _("Reporting rate by unit below"),
+                "src": chart_url(charts.rate_chart(child_rates, _("Reporting rate by unit below"))),
+            }
+        )
+    if len(data.get("trend") or []) > 1:
+        chart_list.append(
+            {
+                "title": _("Over the years"),
+                "src": chart_url(charts.trend_chart(data["trend"], data["indicators"])),
+            }
+        )
+
+    sections = []
+    for field, heading in (
+        ("general_assessment", _("General assessment")),
+        ("results", _("Results")),
+        ("shortcomings", _("Shortcomings")),
+        ("obstacles_proposals", _("Obstacles and proposals")),
+        ("direction", _("Direction for next year")),
+    ):
+        text = getattr(summary, field)
+        if not text.strip() and field != "results":
+            continue
+        sections.append(
+            {
+                "number": ROMAN[len(sections)],
+                "heading": str(heading).upper(),
+                "paragraphs": _paragraphs(text),
+                "figures": field == "results",
+            }
+        )
+
+    # The signature never stands alone on a page: the last paragraph goes with it.
+    ending = ""
+    if sections and sections[-1]["paragraphs"] and not sections[-1]["figures"]:
+        ending = sections[-1]["paragraphs"].pop()
+
+    return {
+        "draft": draft,
+        "ending": ending,
+        "draft_label": _("Draft").upper(),
+        "draft_note": _("Draft for review: not issued, figures may still change."),
+        "stylesheet": STYLESHEET_URL,
+        "national_name": NATIONAL_NAME,
+        "motto": MOTTO,
+        "number_label": NUMBER_LABEL,
+        "document_kind": DOCUMENT_KIND,
+        "recipients_label": RECIPIENTS_LABEL,
+        "doc": {
+            "parent_body": summary.parent_body.upper(),
+            "issuing_body": summary.issuing_body.upper(),
+            "number": summary.number or "…",
+            "date_line": date_line(summary.place, summary.dated_on),
+            "subject": summary.subject,
+            "addressee": summary.addressee,
+            "signer_block": summary.signer_block.upper(),
+            "signer_title": summary.signer_title.upper(),
+            "signer_name": summary.signer_name,
+            "recipients": [line.lstrip("-–• ").strip() for line in summary.recipient_lines],
+            "title": f"{DOCUMENT_KIND} {summary.number}".strip(),
+        },
+        "campaign": figures["campaign"],
+        "scope_name": figures["unit"]["name"],
+        "year": data["year"],
+        "include_note": (
+            _("Figures from the accepted reports only.")
+            if data["include"] == "accepted"
+            else _("Figures from every submitted report, accepted or awaiting review.")
+        ),
+        "period_note": _("Figures from %(start)s to %(end)s; reports due on %(due)s.")
+        % {
+            "start": _as_date(period["starts_on"]).strftime("%d/%m/%Y"),
+            "end": _as_date(period["ends_on"]).strftime("%d/%m/%Y"),
+            "due": _as_date(period["due_on"]).strftime("%d/%m/%Y"),
+        },
+        "sections": sections,
+        "status_headers": [
+            _("Units expected"),
+            _("Submitted"),
+            _("On time"),
+            _("Late"),
+            _("Returned"),
+            _("Missing"),
+            _("Rate (%)"),
+        ],
+        "headline": {
+            "status": status_cells(headline),
+            "totals": [number(headline["totals"].get(i["code"])) for i in integers],
+            "included": number(headline["included"]),
+        },
+        "indicators": [
+            {"name": i["name"], "unit_of_measure": i["unit_of_measure"]} for i in integers
+        ],
+        "indicator_rows": indicator_rows,
+        "headline_rows": headline_rows,
+        "kinds": kinds,
+        "children": children,
+        "charts": chart_list,
+        "appendix": appendix,
+        "labels": {
+            "kind": _("Kind of unit"),
+            "unit": _("Unit"),
+            "indicator": _("Indicator"),
+            "unit_of_measure": _("Unit of measure"),
+            "total": _("Total"),
+            "whole_scope": _("Whole scope"),
+            "number": _("No."),
+            "status": _("Status"),
+            "table_headline": _("Table %(n)s. Key figures") % {"n": 1},
+            "table_kind_status": _("Table %(n)s. Reports by kind of unit") % {"n": 2},
+            "table_kind_figures": _("Table %(n)s. Figures by kind of unit") % {"n": 3},
+            "table_child_status": _("Table %(n)s. Reports by unit below") % {"n": 4},
+            "table_child_figures": _("Table %(n)s. Figures by unit below") % {"n": 5},
+            "appendix": _("Appendix"),
+            "appendix_title": _("Every unit expected to report, its status and figures"),
+            "appendix_note": _(
+                "A dash: the report is missing, returned or not counted. A unit reports for "
+                "the units below it, so the rows do not add up to the totals."
+            ),
+            "awaiting": _("awaiting review"),
+            "counted_reports": _("Reports counted"),
+        },
+    }
+
+
+def _paragraphs(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _nfc(value):
+    """`value` with every string in it (keys included) normalised to NFC."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {_nfc(key): _nfc(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_nfc(item) for item in value]
+    return value
+
+
+def _as_date(value):
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
+
+
+# --- rendering ----------------------------------------------------------------------------------
+def render_html(summary, figures=None):
+    """The HTML of the summary's PDF (autoescaped, NFC)."""
+    return render_to_string(TEMPLATE, document_context(summary, figures))
+
+
+def render_summary_pdf(summary, *, isolated=False, timeout=RENDER_TIMEOUT):
+    """The PDF of `summary` as bytes. A draft shows the live figures and a draft mark; an
+    issued report shows its snapshot. With `isolated`, WeasyPrint runs in a child process
+    under the time and memory limits (see run_isolated); the HTML is built here, with the
+    database, first."""
+    html = render_html(summary)
+    if isolated:
+        return run_isolated(html_to_pdf, html, timeout=timeout)
+    return html_to_pdf(html)
+
+
+def pdf_filename(summary):
+    """A download name from the number: "15/BC-LĐLĐ" → "bao-cao-15-BC-LDLD.pdf"."""
+    plain = summary.number.replace("Đ", "D").replace("đ", "d").replace("/", "-")
+    plain = unicodedata.normalize("NFKD", plain)
+    plain = "".join(c for c in plain if c.isascii() and (c.isalnum() or c in "-_"))
+    plain = plain or str(summary.pk)
+    if summary.is_draft:
+        return f"bao-cao-ban-nhap-{summary.pk}.pdf"
+    return f"bao-cao-{plain}.pdf"

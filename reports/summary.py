@@ -1,0 +1,672 @@
+"""Summary reports to the Standing Committee (seed section III.3): views, forms, URLs.
+
+The CSPL board creates a summary report for a campaign, year and unit, pre-filled from the
+rollup; edits the draft; issues it, which freezes the figures and queues the PDF; and
+corrects an issued report with a new version. The Standing Committee lists the issued
+reports and downloads their PDFs.
+
+Who may do what, the same in every view:
+
+- **Writing** (create, edit, preview, issue, correct, retry the PDF) needs the reviewer
+  role AT OR ABOVE the summary's unit (`scope.allows(unit, REVIEW)`), not strictly above
+  it as `scope.can_review` asks for submissions: the CSPL board is the province's own
+  reviewer, and it reports on the province itself. A district's reviewers may likewise
+  write a summary of their district.
+- **Reading** an issued (or superseded) report and its PDF needs the viewer or reviewer
+  role at or above its unit: the Standing Committee sees the reports of its subtree.
+- A **draft** exists only for the reviewers at or above its unit; for everybody else, as
+  for anything outside the scope, it is a 404.
+
+Every figure comes from the rollup: the pre-filled narrative quotes it, the PDF renders
+it (see reports.pdf), and issuing freezes it in `rollup_snapshot`.
+"""
+
+import functools
+import unicodedata
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from campaign.models import Campaign
+from reports import pdf, summary_tasks
+from reports.models import (
+    MAX_NARRATIVE,
+    SUMMARY_PARENT_BODY,
+    AnnualReport,
+    Obstacle,
+    SummaryReport,
+)
+from reports.rollup import INCLUDE, cached_rollup
+from reports.views import report_year
+from units.access import REVIEW, Scope
+from units.models import Membership, Unit
+
+Role = Membership.Role
+READ = frozenset({Role.REVIEWER, Role.VIEWER})
+S = SummaryReport.Status
+RS = SummaryReport.RenderState
+PAGE_SIZE = 25
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
+# How many lines of the units' own obstacles and proposals, and of the obstacle tracker,
+# the pre-filled narrative quotes: a few, for the author to edit.
+QUOTED_LINES = 5
+QUOTED_UNITS = 3
+BADGES = {
+    RS.NONE: "text-bg-light",
+    RS.QUEUED: "text-bg-secondary",
+    RS.RENDERING: "text-bg-info",
+    RS.DONE: "text-bg-success",
+    RS.FAILED: "text-bg-danger",
+}
+DOCUMENT_FIELDS = [
+    "number",
+    "dated_on",
+    "place",
+    "parent_body",
+    "issuing_body",
+    "subject",
+    "addressee",
+    "signer_block",
+    "signer_title",
+    "signer_name",
+    "recipients",
+]
+NARRATIVE_FIELDS = [
+    "general_assessment",
+    "results",
+    "shortcomings",
+    "obstacles_proposals",
+    "direction",
+]
+
+
+# --- access ----------------------------------------------------------------------------------
+def visible(scope):
+    """The summary reports the user may open: issued ones at or below a unit where they
+    read, drafts at or below a unit where they review. No query until evaluated."""
+    issued = Q(status__in=[S.ISSUED, S.SUPERSEDED]) & scope.condition(READ, path_field="unit__path")
+    drafts = Q(status=S.DRAFT) & scope.condition(REVIEW, path_field="unit__path")
+    return SummaryReport.objects.filter(issued | drafts).select_related(
+        "campaign", "unit", "issued_by", "created_by", "supersedes"
+    )
+
+
+def can_write(scope, summary):
+    return scope.allows(summary.unit, REVIEW)
+
+
+def get_summary(request, pk, write=False):
+    """The summary `pk` if the user may open it (else 404); with `write`, only if the user
+    may also change it (else 403)."""
+    scope = Scope.for_request(request)
+    summary = scope.get(visible(scope), READ, unit_field="unit", pk=pk)
+    if write and not can_write(scope, summary):
+        raise PermissionDenied
+    return summary
+
+
+# --- forms -------------------------------------------------------------------------------------
+def _nfc_strings(cleaned):
+    return {
+        key: unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+        for key, value in cleaned.items()
+    }
+
+
+class SummaryCreateForm(forms.ModelForm):
+    """What a summary is about: campaign, year, a unit the user reviews at, which reports."""
+
+    class Meta:
+        model = SummaryReport
+        fields = ["campaign", "year", "unit", "include"]
+        help_texts = {
+            "include": gettext_lazy(
+                "Accepted reports only, or also the reports still waiting for review."
+            )
+        }
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = scope.units(REVIEW).order_by("path")
+        self.fields["campaign"].queryset = Campaign.objects.order_by("-issued_on", "pk")
+
+    def clean(self):
+        cleaned = super().clean()
+        campaign, year = cleaned.get("campaign"), cleaned.get("year")
+        if campaign and year and not campaign.runs_in(year):
+            self.add_error("year", _("The campaign does not run in %(year)s.") % {"year": year})
+        return cleaned
+
+
+class SummaryEditForm(forms.ModelForm):
+    """The document's fields and its narrative. `version` refuses a save based on an older
+    version of the draft, so that two people never silently overwrite each other."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = SummaryReport
+        fields = ["include", *DOCUMENT_FIELDS, *NARRATIVE_FIELDS]
+        widgets = {
+            "dated_on": DATE_INPUT,
+            "recipients": forms.Textarea(attrs={"rows": 5}),
+            "subject": forms.Textarea(attrs={"rows": 2}),
+            **{name: forms.Textarea(attrs={"rows": 7}) for name in NARRATIVE_FIELDS},
+        }
+        help_texts = {
+            "dated_on": gettext_lazy("dd/mm/yyyy"),
+            "general_assessment": gettext_lazy("One paragraph a line."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dated_on"].input_formats = DATE_FORMATS
+        if not self.is_bound:
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        return _nfc_strings(super().clean())
+
+
+# --- pre-filling the narrative from the rollup ----------------------------------------------------
+def prefill(summary, data):
+    """Fill the subject, header and narrative of a new `summary` from the rollup `data`
+    and the units' own words (their reports' obstacles and proposals, the obstacle
+    tracker). Written in the site's language; every figure is the rollup's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        _prefill(summary, data)
+
+
+def _prefill(summary, data):
+    campaign, unit = summary.campaign, summary.unit
+    headline = data["headline"]
+    integers = [i for i in data["indicators"] if i["kind"] == "integer"]
+    fmt = pdf.number
+    parent = (
+        Unit.objects.filter(path=unit.path[: -Unit.steplen]).first() if unit.depth > 1 else None
+    )
+    summary.parent_body = (parent.short_name or parent.name) if parent else SUMMARY_PARENT_BODY
+    summary.issuing_body = unit.name
+    summary.subject = _("Results in %(year)s of carrying out plan %(number)s: %(title)s") % {
+        "year": summary.year,
+        "number": campaign.number,
+        "title": campaign.title,
+    }
+    summary.subject = summary.subject[:500]
+
+    assessment = data["assessment"]
+    general = [
+        _(
+            "In %(year)s, %(submitted)s of the %(expected)s units expected to report sent "
+            "their annual report (%(rate)s%%): %(on_time)s on time and %(late)s late; "
+            "%(returned)s were returned for correction and %(missing)s are missing."
+        )
+        % {
+            "year": summary.year,
+            "submitted": fmt(headline["submitted"]),
+            "expected": fmt(headline["expected"]),
+            "rate": pdf.rate(headline["rate"]),
+            "on_time": fmt(headline["on_time"]),
+            "late": fmt(headline["late"]),
+            "returned": fmt(headline["returned"]),
+            "missing": fmt(headline["missing"]),
+        },
+        ngettext(
+            "%(filed)s unit has filed its implementation plan, %(accepted)s of them accepted.",
+            "%(filed)s units have filed their implementation plan, %(accepted)s of them accepted.",
+            headline["plans_filed"],
+        )
+        % {"filed": fmt(headline["plans_filed"]), "accepted": fmt(headline["plans_accepted"])},
+        _(
+            "The units' self-assessment: good %(good)s, fair %(fair)s, average %(average)s, "
+            "weak %(weak)s."
+        )
+        % {grade: fmt(count) for grade, count in assessment.items()},
+    ]
+    results = [
+        _("The %(included)s reports counted give the following figures:")
+        % {"included": fmt(headline["included"])}
+    ]
+    for indicator in integers:
+        total = headline["totals"].get(indicator["code"])
+        results.append(
+            f"- {indicator['name']}: {fmt(total)} {indicator['unit_of_measure']}".rstrip() + ";"
+        )
+    shortcomings = []
+    if headline["late"] or headline["missing"] or headline["returned"]:
+        shortcomings.append(
+            _(
+                "Reports sent late: %(late)s; reports returned for correction: %(returned)s; "
+                "units that have not reported: %(missing)s."
+            )
+            % {
+                "late": fmt(headline["late"]),
+                "returned": fmt(headline["returned"]),
+                "missing": fmt(headline["missing"]),
+            }
+        )
+    obstacles = _quoted_reports(summary, data)
+    tracker = data["obstacles"]
+    if tracker["open"]:
+        obstacles.append(
+            _("Obstacles raised by the units still open: %(open)s, of them overdue: %(overdue)s.")
+            % {"open": fmt(tracker["open"]), "overdue": fmt(tracker["overdue"])}
+        )
+    obstacles += _quoted_obstacles(summary)
+    direction = [
+        _(
+            "Keep carrying out plan %(number)s; urge the units that have not reported, and "
+            "answer the open obstacles."
+        )
+        % {"number": campaign.number}
+    ]
+    summary.general_assessment = _limit(general)
+    summary.results = _limit(results)
+    summary.shortcomings = _limit(shortcomings)
+    summary.obstacles_proposals = _limit(obstacles)
+    summary.direction = _limit(direction)
+
+
+def _quoted_reports(summary, data):
+    """A few lines of the obstacles and proposals the units wrote in their counted reports,
+    identical texts once, with the units that wrote them. One query."""
+    rows = (
+        AnnualReport.objects.filter(
+            campaign=summary.campaign,
+            year=summary.year,
+            status__in=INCLUDE[summary.include],
+            unit__path__startswith=summary.unit.path,
+        )
+        .filter(~Q(obstacles="") | ~Q(proposals=""))
+        .order_by("unit__path")
+        .values_list("unit__short_name", "unit__name", "obstacles", "proposals")[:500]
+    )
+    by_text = {"obstacles": {}, "proposals": {}}
+    for short_name, name, obstacles, proposals in rows:
+        for key, text in (("obstacles", obstacles), ("proposals", proposals)):
+            text = " ".join(text.split())
+            if text:
+                by_text[key].setdefault(text, []).append(short_name or name)
+    lines = []
+    for key, label in (("obstacles", _("Obstacles")), ("proposals", _("Proposals"))):
+        quoted = sorted(by_text[key].items(), key=lambda item: -len(item[1]))[:QUOTED_LINES]
+        if quoted:
+            lines.append(f"{label}:")
+        for text, units in quoted:
+            names = ", ".join(units[:QUOTED_UNITS])
+            if len(units) > QUOTED_UNITS:
+                names = _("%(names)s and %(more)s more") % {
+                    "names": names,
+                    "more": len(units) - QUOTED_UNITS,
+                }
+            lines.append(f"- {Truncator(text).chars(300)} ({names});")
+    return lines
+
+
+def _quoted_obstacles(summary):
+    """The oldest open obstacles of the tracker in the summary's subtree. One query."""
+    rows = (
+        Obstacle.objects.filter(
+            campaign=summary.campaign,
+            unit__path__startswith=summary.unit.path,
+            status=Obstacle.Status.OPEN,
+        )
+        .order_by("raised_at", "pk")
+        .values_list("subject", "unit__short_name", "unit__name")[:QUOTED_LINES]
+    )
+    return [f"- {subject} ({short or name});" for subject, short, name in rows]
+
+
+def _limit(lines):
+    """The lines as one text; a list of "- item;" lines ends with a full stop."""
+    if lines and lines[-1].startswith("- ") and lines[-1].endswith(";"):
+        lines = [*lines[:-1], lines[-1][:-1] + "."]
+    return "\n".join(lines)[:MAX_NARRATIVE]
+
+
+# --- views -------------------------------------------------------------------------------------
+@login_required
+def summary_list(request):
+    """Issued summary reports the user may read, newest first; a reviewer's drafts too."""
+    scope = Scope.for_request(request)
+    if not scope.has_role(READ):
+        raise PermissionDenied
+    reports = visible(scope)
+    issued = reports.filter(status__in=[S.ISSUED, S.SUPERSEDED]).order_by("-issued_at", "-pk")
+    page = Paginator(issued, PAGE_SIZE).get_page(request.GET.get("page"))
+    drafts = []
+    if scope.is_reviewer:
+        drafts = list(reports.filter(status=S.DRAFT).order_by("-updated_at", "-pk")[:50])
+    return render(
+        request,
+        "reports/summary/list.html",
+        {"page": page, "drafts": drafts, "can_create": scope.is_reviewer, "badges": BADGES},
+    )
+
+
+@login_required
+def summary_create(request):
+    """Choose what the report is about; it is created as a draft pre-filled from the rollup."""
+    scope = Scope.for_request(request)
+    if not scope.is_reviewer:
+        raise PermissionDenied
+    if request.method == "POST":
+        form = SummaryCreateForm(request.POST, scope=scope)
+        if form.is_valid():
+            summary = form.save(commit=False)
+            summary.created_by = request.user
+            try:
+                data = cached_rollup(summary.campaign, summary.year, summary.unit, summary.include)
+            except ValidationError as error:
+                form.add_error("year", error.messages[0])
+            else:
+                prefill(summary, data)
+                summary.save()
+                messages.success(
+                    request,
+                    _(
+                        "The draft was created from the current figures. Check the text, "
+                        "give it its number and signer, then issue it."
+                    ),
+                )
+                return redirect("summary_edit", summary.pk)
+    else:
+        campaign = Campaign.objects.order_by("-issued_on", "pk").first()
+        units = scope.units(REVIEW).order_by("path")
+        form = SummaryCreateForm(
+            scope=scope,
+            initial={
+                "campaign": campaign.pk if campaign else None,
+                "year": report_year(campaign, from_rules=True) if campaign else None,
+                "unit": units.first(),
+            },
+        )
+    return render(request, "reports/summary/create.html", {"form": form})
+
+
+@login_required
+def summary_detail(request, pk):
+    scope = Scope.for_request(request)
+    summary = get_summary(request, pk)
+    writer = can_write(scope, summary)
+    correction = None
+    if summary.is_issued:
+        correction = visible(scope).filter(supersedes=summary).first()
+    return render(
+        request,
+        "reports/summary/detail.html",
+        {
+            "summary": summary,
+            "can_write": writer,
+            "correction": correction,
+            "badge": BADGES[summary.render_state],
+            "pending": summary.render_state in (RS.QUEUED, RS.RENDERING),
+            "narrative": [
+                (SummaryReport._meta.get_field(name).verbose_name, getattr(summary, name))
+                for name in NARRATIVE_FIELDS
+            ],
+        },
+    )
+
+
+@login_required
+def summary_edit(request, pk):
+    """Edit a draft. An issued report is never changed: the request is refused with a
+    message, whatever it sends."""
+    summary = get_summary(request, pk, write=True)
+    if not summary.is_draft:
+        messages.error(request, _not_editable())
+        return redirect(summary)
+    if request.method == "POST":
+        form = SummaryEditForm(request.POST, instance=summary)
+        if form.is_valid():
+            saved = _save_draft(form, summary)
+            if saved is True:
+                messages.success(request, _("Your changes were saved."))
+                return redirect(summary)
+            if saved == "issued":
+                messages.error(request, _not_editable())
+                return redirect(summary)
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this draft while you were editing it. Your text is "
+                    "still below: open the draft in another tab, compare, and save again."
+                ),
+            )
+            form.data = form.data.copy()
+            form.data["version"] = SummaryReport.objects.get(pk=summary.pk).version
+    else:
+        form = SummaryEditForm(instance=summary)
+    return render(request, "reports/summary/edit.html", {"form": form, "summary": summary})
+
+
+def _save_draft(form, summary):
+    """True when saved; "issued" when it was issued meanwhile; False when outdated."""
+    with transaction.atomic():
+        current = SummaryReport.objects.select_for_update().get(pk=summary.pk)
+        if current.status != S.DRAFT:
+            return "issued"
+        if current.version != form.cleaned_data["version"]:
+            return False
+        draft = form.save(commit=False)
+        draft.version = current.version + 1
+        draft.save(update_fields=["include", *DOCUMENT_FIELDS, *NARRATIVE_FIELDS, "version"])
+    return True
+
+
+@login_required
+@require_POST
+def summary_issue(request, pk):
+    """Issue a draft: check it is complete, freeze the figures, queue the PDF."""
+    summary = get_summary(request, pk, write=True)
+    problems = None
+    with transaction.atomic():
+        current = SummaryReport.objects.select_for_update().get(pk=summary.pk)
+        if current.status != S.DRAFT:
+            messages.error(request, _("This report has already been issued."))
+            return redirect(summary)
+        current.status = S.ISSUED
+        current.issued_by = request.user
+        current.issued_at = timezone.now()
+        try:
+            current.full_clean()
+            current.rollup_snapshot = pdf.freeze(current)
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            current.render_state = RS.QUEUED
+            current.render_started_at = current.issued_at
+            current.render_error = ""
+            try:
+                with transaction.atomic():
+                    current.save()
+            except IntegrityError:
+                problems = [_("Another summary report already has this number.")]
+            else:
+                if current.supersedes_id:
+                    SummaryReport.objects.filter(pk=current.supersedes_id, status=S.ISSUED).update(
+                        status=S.SUPERSEDED
+                    )
+                transaction.on_commit(functools.partial(summary_tasks.enqueue_render, current.pk))
+    if problems:
+        messages.error(
+            request, _("The report was not issued: %(problems)s") % {"problems": " ".join(problems)}
+        )
+        return redirect("summary_edit", summary.pk)
+    messages.success(
+        request,
+        _("The report was issued. Its PDF is being prepared; this page shows when it is ready."),
+    )
+    return redirect(summary)
+
+
+@login_required
+@require_POST
+def summary_correct(request, pk):
+    """Start a correction of an issued report: a new draft version with the same text and
+    no number yet. The issued one is kept, and marked superseded once the correction is
+    issued."""
+    summary = get_summary(request, pk, write=True)
+    existing = SummaryReport.objects.filter(supersedes=summary).first()
+    if existing:
+        messages.info(request, _("A correction of this report already exists."))
+        return redirect(existing)
+    if summary.status != S.ISSUED:
+        messages.error(request, _("Only the current issued version can be corrected."))
+        return redirect(summary)
+    correction = SummaryReport(
+        campaign=summary.campaign,
+        year=summary.year,
+        unit=summary.unit,
+        include=summary.include,
+        supersedes=summary,
+        created_by=request.user,
+        dated_on=timezone.localdate(),
+        **{name: getattr(summary, name) for name in DOCUMENT_FIELDS if name != "dated_on"},
+        **{name: getattr(summary, name) for name in NARRATIVE_FIELDS},
+    )
+    correction.number = ""
+    try:
+        with transaction.atomic():
+            correction.save()
+    except IntegrityError:
+        existing = SummaryReport.objects.filter(supersedes=summary).first()
+        if existing is None:
+            raise
+        return redirect(existing)
+    messages.success(
+        request,
+        _(
+            "A correction was started as a new draft. Give it its own number; the issued "
+            "version is kept."
+        ),
+    )
+    return redirect("summary_edit", correction.pk)
+
+
+@login_required
+@require_POST
+def summary_retry(request, pk):
+    """Queue the PDF again after a failed (or stuck) rendering."""
+    summary = get_summary(request, pk, write=True)
+    if not summary.can_retry_render:
+        messages.info(request, _("The PDF is not in a state that needs a retry."))
+        return redirect(summary)
+    with transaction.atomic():
+        queued = SummaryReport.objects.filter(
+            pk=summary.pk, render_state=summary.render_state
+        ).update(render_state=RS.QUEUED, render_error="", render_started_at=timezone.now())
+        if queued:
+            transaction.on_commit(functools.partial(summary_tasks.enqueue_render, summary.pk))
+    messages.success(request, _("The PDF was queued again."))
+    return redirect(summary)
+
+
+@login_required
+@require_GET
+def summary_status(request, pk):
+    """Where the PDF stands, for the page's script (static/js/summary_status.js)."""
+    summary = get_summary(request, pk)
+    scope = Scope.for_request(request)
+    response = JsonResponse(
+        {
+            "state": summary.render_state,
+            "label": str(summary.get_render_state_display()),
+            "badge": BADGES[summary.render_state],
+            "error": summary.render_error,
+            "done": summary.render_state == RS.DONE,
+            "retry": summary.can_retry_render and can_write(scope, summary),
+            "pending": summary.render_state in (RS.QUEUED, RS.RENDERING)
+            and not summary.render_is_stuck(),
+        }
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def summary_pdf(request, pk):
+    """The stored PDF of an issued report, as a download the browser must not sniff."""
+    summary = get_summary(request, pk)
+    if not summary.is_issued or summary.render_state != RS.DONE or not summary.pdf:
+        raise Http404
+    try:
+        handle = summary.pdf.storage.open(summary.pdf.name, "rb")
+    except (FileNotFoundError, IsADirectoryError, ValueError):
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=pdf.pdf_filename(summary),
+        content_type="application/pdf",
+    )
+    return _download_headers(response)
+
+
+@login_required
+@require_GET
+def summary_preview(request, pk):
+    """A draft's PDF with the current figures, marked as a draft, rendered now (in a child
+    process with the preview's time limit). Reviewers only."""
+    summary = get_summary(request, pk, write=True)
+    if not summary.is_draft:
+        return redirect(summary)
+    try:
+        content = pdf.render_summary_pdf(summary, isolated=True, timeout=pdf.PREVIEW_TIMEOUT)
+    except pdf.RenderError as error:
+        messages.error(request, str(error))
+        return redirect(summary)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect(summary)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=pdf.pdf_filename(summary)
+    )
+    return _download_headers(response)
+
+
+def _download_headers(response):
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _not_editable():
+    return _(
+        "An issued report cannot be changed. To change it, start a correction: a new version "
+        "with its own number."
+    )
+
+
+urlpatterns = [
+    path("summaries/", summary_list, name="summary_list"),
+    path("summaries/new/", summary_create, name="summary_create"),
+    path("summaries/<int:pk>/", summary_detail, name="summary_detail"),
+    path("summaries/<int:pk>/edit/", summary_edit, name="summary_edit"),
+    path("summaries/<int:pk>/issue/", summary_issue, name="summary_issue"),
+    path("summaries/<int:pk>/correct/", summary_correct, name="summary_correct"),
+    path("summaries/<int:pk>/retry/", summary_retry, name="summary_retry"),
+    path("summaries/<int:pk>/status/", summary_status, name="summary_status"),
+    path("summaries/<int:pk>/pdf/", summary_pdf, name="summary_pdf"),
+    path("summaries/<int:pk>/preview/", summary_preview, name="summary_preview"),
+]

@@ -1,0 +1,63 @@
+// Keeps a summary report's PDF status up to date without a reload: while the PDF is queued
+// or rendering, asks the status endpoint (data-status-url) every few seconds and shows the
+// state, the error, the download link or the retry button that the server marks as
+// data-status-when="done" / "retry" / "pending". All text comes from the server, translated.
+// Without JavaScript the page shows the state it was rendered with and a refresh link.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-summary-status]");
+  if (!box || !window.fetch) return;
+  var url = box.getAttribute("data-status-url");
+  var label = box.querySelector("[data-status-label]");
+  var error = box.querySelector("[data-status-error]");
+  var delay = 2000;
+  var maxDelay = 10000;
+  var deadline = Date.now() + 15 * 60 * 1000;
+
+  function show(name, visible) {
+    box.querySelectorAll('[data-status-when="' + name + '"]').forEach(function (element) {
+      element.hidden = !visible;
+    });
+  }
+
+  function apply(status) {
+    box.setAttribute("data-state", status.state);
+    if (label) {
+      label.textContent = status.label;
+      label.className = "badge " + status.badge;
+    }
+    if (error) {
+      error.textContent = status.error || "";
+      error.hidden = !status.error;
+    }
+    show("done", status.done);
+    show("retry", status.retry);
+    show("pending", false); // this script refreshes: the manual link is not needed
+  }
+
+  function poll() {
+    fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (status) {
+        apply(status);
+        if (status.pending && Date.now() < deadline) schedule();
+      })
+      .catch(function () {
+        show("pending", true); // keep the manual refresh link when polling fails
+        if (Date.now() < deadline) schedule();
+      });
+  }
+
+  function schedule() {
+    window.setTimeout(poll, delay);
+    delay = Math.min(maxDelay, Math.round(delay * 1.5));
+  }
+
+  if (box.hasAttribute("data-pending")) {
+    show("pending", false);
+    schedule();
+  }
+})();

@@ -1,0 +1,525 @@
+"""Summary reports to the Standing Committee: creating a draft pre-filled from the rollup,
+editing it, issuing it (the figures freeze, the PDF renders in the background), who sees
+what, downloads, the failure and retry of a render, a broker that is down, and corrections
+that keep the version they correct."""
+
+import datetime
+import re
+
+import pytest
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone, translation
+from kombu.exceptions import OperationalError
+
+from reports import pdf, summary_tasks
+from reports.models import IndicatorValue, Obstacle, SummaryReport
+from reports.rollup import rollup
+from tests.factories import MembershipFactory, UserFactory
+from tests.reports.test_pdf import (
+    SIGNER,
+    YEAR,
+    campaign_with_reports,
+    file_report,
+    issue,
+    make_summary,
+    pdftotext,
+    vi,
+)
+from units.models import Membership
+
+S = SummaryReport.Status
+RS = SummaryReport.RenderState
+Role = Membership.Role
+LIST = reverse("summary_list")
+CREATE = reverse("summary_create")
+EDITABLE = [
+    "include",
+    "number",
+    "place",
+    "parent_body",
+    "issuing_body",
+    "subject",
+    "addressee",
+    "signer_block",
+    "signer_title",
+    "signer_name",
+    "recipients",
+    "general_assessment",
+    "results",
+    "shortcomings",
+    "obstacles_proposals",
+    "direction",
+]
+
+
+def url(name, summary):
+    return reverse(name, args=[summary.pk])
+
+
+def form_data(summary, **changes):
+    data = {name: getattr(summary, name) for name in EDITABLE}
+    data["dated_on"] = summary.dated_on.strftime("%d/%m/%Y")
+    data["version"] = summary.version
+    data.update(changes)
+    return data
+
+
+def logged_in(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def campaign(tree):
+    return campaign_with_reports(tree)
+
+
+@pytest.fixture
+def viewer_b(tree):
+    """A Standing Committee member of district B only."""
+    user = UserFactory(username="viewer_b")
+    MembershipFactory(user=user, unit=tree["DB"], role=Role.VIEWER)
+    return user
+
+
+@pytest.fixture
+def draft(tree, cast, campaign):
+    return make_summary(tree["PV"], campaign, cast["cspl"], number="17/BC-LĐLĐ")
+
+
+@pytest.fixture
+def issued(tree, cast, campaign, client, django_capture_on_commit_callbacks):
+    """A summary issued through the view, its PDF rendered by the (in-process) task."""
+    summary = make_summary(tree["PV"], campaign, cast["cspl"])
+    logged_in(client, cast["cspl"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("summary_issue", summary))
+    client.logout()
+    summary.refresh_from_db()
+    assert summary.status == S.ISSUED and summary.render_state == RS.DONE
+    return summary
+
+
+# --- creating a draft ----------------------------------------------------------------------------
+def test_a_reviewer_creates_a_draft_prefilled_from_the_rollup_and_the_units_words(
+    client, tree, cast, campaign
+):
+    file_report(
+        tree["A2"],
+        campaign,
+        obstacles="Thiếu tài liệu in sẵn.",
+        proposals="Đề nghị cấp thêm tài liệu.",
+    )
+    Obstacle.objects.create(
+        unit=tree["S1"],
+        campaign=campaign,
+        subject="Chưa có mẫu báo cáo",
+        text="Đề nghị hướng dẫn.",
+        raised_by=cast["officer_b1"],
+    )
+    logged_in(client, cast["cspl"])
+    response = client.post(
+        CREATE,
+        {"campaign": campaign.pk, "year": YEAR, "unit": tree["PV"].pk, "include": "accepted"},
+    )
+    summary = SummaryReport.objects.get()
+    assert response.status_code == 302 and response["Location"] == url("summary_edit", summary)
+    assert summary.status == S.DRAFT and summary.created_by == cast["cspl"]
+    headline = rollup(campaign, YEAR, tree["PV"])["headline"]
+    assert str(headline["expected"]) in summary.general_assessment
+    assert str(headline["submitted"]) in summary.general_assessment
+    assert f"Số lượt người tham dự: {pdf.number(headline['totals']['participants'])}" in (
+        summary.results
+    )
+    assert "Thiếu tài liệu in sẵn." in summary.obstacles_proposals
+    assert "Đề nghị cấp thêm tài liệu." in summary.obstacles_proposals
+    assert "Chưa có mẫu báo cáo" in summary.obstacles_proposals
+    assert summary.issuing_body == tree["PV"].name
+    assert summary.recipients.splitlines()[-1] == "Lưu: VT, Ban CSPL."
+    assert summary.addressee == "Kính gửi: Ban Thường vụ LĐLĐ tỉnh"
+
+
+def test_a_reviewer_cannot_create_a_summary_above_their_own_unit(client, tree, cast, campaign):
+    logged_in(client, cast["reviewer_a"])
+    response = client.post(
+        CREATE,
+        {"campaign": campaign.pk, "year": YEAR, "unit": tree["PV"].pk, "include": "accepted"},
+    )
+    assert response.status_code == 200 and "unit" in response.context["form"].errors
+    assert not SummaryReport.objects.exists()
+    # Their own district is theirs to report on.
+    client.post(
+        CREATE,
+        {"campaign": campaign.pk, "year": YEAR, "unit": tree["DA"].pk, "include": "accepted"},
+    )
+    assert SummaryReport.objects.get().unit == tree["DA"]
+
+
+def test_a_year_the_campaign_does_not_run_is_refused(client, tree, cast, campaign):
+    logged_in(client, cast["cspl"])
+    response = client.post(
+        CREATE,
+        {"campaign": campaign.pk, "year": 2010, "unit": tree["PV"].pk, "include": "accepted"},
+    )
+    assert "year" in response.context["form"].errors
+    assert not SummaryReport.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["standing", "officer_a", "outsider"])
+def test_only_reviewers_create_summaries(client, cast, who):
+    logged_in(client, cast[who])
+    assert client.get(CREATE).status_code == 403
+    assert client.post(CREATE, {}).status_code == 403
+
+
+# --- editing -----------------------------------------------------------------------------------
+def test_a_reviewer_edits_a_draft(client, cast, draft):
+    logged_in(client, cast["cspl"])
+    page = client.get(url("summary_detail", draft)).content.decode()
+    for name in ("summary_edit", "summary_preview", "summary_issue"):
+        assert url(name, draft) in page, name
+    form = client.get(url("summary_edit", draft))
+    assert form.status_code == 200 and draft.subject in form.content.decode()
+    assert client.get(CREATE).status_code == 200
+    response = client.post(url("summary_edit", draft), form_data(draft, results="Đã sửa."))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.results == "Đã sửa." and draft.version == 2
+
+
+def test_an_issued_report_cannot_be_edited(client, cast, issued):
+    before = SummaryReport.objects.filter(pk=issued.pk).values().get()
+    logged_in(client, cast["cspl"])
+    response = client.post(
+        url("summary_edit", issued), form_data(issued, results="Sửa sau khi ban hành.")
+    )
+    assert response.status_code == 302 and response["Location"] == url("summary_detail", issued)
+    assert SummaryReport.objects.filter(pk=issued.pk).values().get() == before
+    response = client.get(url("summary_edit", issued), follow=True)
+    assert "summary_edit" not in response.resolver_match.url_name
+    assert any("không thể sửa" in str(m) for m in response.context["messages"])  # in Vietnamese
+
+
+def test_a_save_based_on_an_older_version_is_refused_with_the_input_kept(client, cast, draft):
+    logged_in(client, cast["cspl"])
+    first = form_data(draft, results="Bản của người thứ nhất.")
+    second = form_data(draft, results="Bản của người thứ hai.")
+    client.post(url("summary_edit", draft), first)
+    response = client.post(url("summary_edit", draft), second)
+    assert response.status_code == 200
+    assert "Bản của người thứ hai." in response.content.decode()
+    assert SummaryReport.objects.get(pk=draft.pk).results == "Bản của người thứ nhất."
+
+
+def test_a_viewer_cannot_edit_or_even_see_a_draft(client, cast, draft):
+    logged_in(client, cast["standing"])
+    for name in ("summary_detail", "summary_edit", "summary_preview", "summary_status"):
+        assert client.get(url(name, draft)).status_code == 404, name
+    assert client.post(url("summary_issue", draft)).status_code == 404
+
+
+# --- issuing -----------------------------------------------------------------------------------
+def test_issuing_freezes_the_figures_and_stores_the_pdf(
+    client, tree, cast, campaign, draft, django_capture_on_commit_callbacks, tmp_path
+):
+    logged_in(client, cast["cspl"])
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(url("summary_issue", draft))
+    assert response.status_code == 302 and len(callbacks) == 1
+    draft.refresh_from_db()
+    assert (draft.status, draft.issued_by, draft.render_state) == (S.ISSUED, cast["cspl"], RS.DONE)
+    assert draft.issued_at is not None and draft.render_error == ""
+    frozen = draft.rollup_snapshot["rollup"]["headline"]
+    assert frozen["totals"] == rollup(campaign, YEAR, tree["PV"])["headline"]["totals"]
+    assert re.fullmatch(r"summaries/[0-9a-f]{32}\.pdf", draft.pdf.name)
+    stored = draft.pdf.read()
+    assert stored.startswith(b"%PDF") and SIGNER in pdftotext(stored, tmp_path)
+    # A later change to the reports changes neither the snapshot nor what a render shows.
+    IndicatorValue.objects.filter(report__unit=tree["DA"], indicator__code="sessions").update(
+        int_value=900
+    )
+    draft.refresh_from_db()
+    assert draft.rollup_snapshot["rollup"]["headline"] == frozen
+
+
+def test_issuing_needs_a_number_and_a_signer(client, cast, tree, campaign):
+    summary = make_summary(tree["PV"], campaign, cast["cspl"], number="", signer_name="")
+    logged_in(client, cast["cspl"])
+    response = client.post(url("summary_issue", summary), follow=True)
+    assert response.resolver_match.url_name == "summary_edit"
+    summary.refresh_from_db()
+    assert summary.status == S.DRAFT and summary.rollup_snapshot == {}
+    assert summary.render_state == RS.NONE
+
+
+def test_two_reports_never_share_a_number(client, cast, tree, campaign, issued):
+    other = make_summary(tree["PV"], campaign, cast["cspl"], number="")
+    logged_in(client, cast["cspl"])
+    response = client.post(url("summary_edit", other), form_data(other, number=issued.number))
+    assert "number" in response.context["form"].errors
+    assert SummaryReport.objects.get(pk=other.pk).number == ""
+    duplicate = SummaryReport(
+        campaign=campaign,
+        unit=tree["PV"],
+        year=YEAR,
+        created_by=cast["cspl"],
+        issuing_body="LĐLĐ",
+        subject="Trùng số",
+        number=issued.number,
+    )
+    with pytest.raises(ValidationError) as error:
+        duplicate.full_clean()
+    assert "number" in str(error.value)
+
+
+def test_the_model_refuses_what_the_constraints_refuse(tree, cast, campaign, draft):
+    draft.status = S.ISSUED
+    draft.number = ""
+    with pytest.raises(ValidationError) as error:
+        draft.full_clean()
+    assert "number" in error.value.message_dict
+    draft.refresh_from_db()
+    correction = make_summary(tree["PV"], campaign, cast["cspl"], number="", supersedes=draft)
+    with pytest.raises(ValidationError) as error:
+        correction.full_clean()
+    assert "supersedes" in error.value.message_dict
+
+
+# --- who sees what --------------------------------------------------------------------------------
+def test_the_standing_committee_lists_issued_reports_newest_first_and_no_draft(
+    client, tree, cast, campaign, draft
+):
+    older = issue(make_summary(tree["PV"], campaign, cast["cspl"], number="1/BC"), cast["cspl"])
+    newer = issue(make_summary(tree["PV"], campaign, cast["cspl"], number="2/BC"), cast["cspl"])
+    SummaryReport.objects.filter(pk=older.pk).update(
+        issued_at=timezone.now() - datetime.timedelta(days=3)
+    )
+    logged_in(client, cast["standing"])
+    response = client.get(LIST)
+    assert [s.pk for s in response.context["page"]] == [newer.pk, older.pk]
+    assert response.context["drafts"] == []
+    assert draft.get_absolute_url() not in response.content.decode()
+    client.force_login(cast["cspl"])
+    assert [s.pk for s in client.get(LIST).context["drafts"]] == [draft.pk]
+
+
+def test_a_viewer_outside_the_scope_gets_404_on_the_detail_status_and_pdf(client, viewer_b, issued):
+    logged_in(client, viewer_b)
+    for name in ("summary_detail", "summary_status", "summary_pdf"):
+        assert client.get(url(name, issued)).status_code == 404, name
+    assert client.get(LIST).context["page"].paginator.count == 0
+
+
+def test_a_viewer_sees_the_reports_of_the_units_below_their_own(
+    client, tree, cast, campaign, viewer_b
+):
+    district = issue(
+        make_summary(tree["DB"], campaign, cast["cspl"], number="3/BC-LĐLĐ"), cast["cspl"]
+    )
+    logged_in(client, viewer_b)
+    assert client.get(url("summary_detail", district)).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["officer_a", "outsider"])
+def test_people_without_a_reading_role_get_nothing(client, cast, issued, who):
+    logged_in(client, cast[who])
+    assert client.get(LIST).status_code == 403
+    assert client.get(url("summary_pdf", issued)).status_code == 404
+
+
+def test_the_pdf_is_downloaded_as_an_attachment_the_browser_must_not_sniff(
+    client, cast, issued, tmp_path
+):
+    logged_in(client, cast["standing"])
+    response = client.get(url("summary_pdf", issued))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-15-BC-LDLD.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    content = b"".join(response.streaming_content)
+    assert "Số: 15/BC-LĐLĐ" in pdftotext(content, tmp_path)
+
+
+def test_a_reviewer_previews_a_draft_pdf_marked_as_a_draft(client, cast, draft, tmp_path):
+    logged_in(client, cast["cspl"])
+    response = client.get(url("summary_preview", draft))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert vi("Draft").upper() in pdftotext(response.content, tmp_path)
+    # A draft has no stored PDF to download.
+    assert client.get(url("summary_pdf", draft)).status_code == 404
+
+
+# --- the render: status, failure, retry, broker ---------------------------------------------------
+def test_the_page_follows_the_render_through_a_script_and_works_without_it(
+    client, cast, tree, campaign
+):
+    summary = issue(make_summary(tree["PV"], campaign, cast["cspl"]), cast["cspl"])
+    SummaryReport.objects.filter(pk=summary.pk).update(
+        render_state=RS.QUEUED, render_started_at=timezone.now()
+    )
+    logged_in(client, cast["standing"])
+    page = client.get(url("summary_detail", summary)).content.decode()
+    assert f'data-status-url="{url("summary_status", summary)}"' in page
+    assert "js/summary_status.js" in page
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)  # no inline script
+    assert re.search(r'data-status-when="pending"(?! hidden)', page)  # the refresh link
+    status = client.get(url("summary_status", summary)).json()
+    assert status["state"] == "queued" and status["pending"] and not status["done"]
+    SummaryReport.objects.filter(pk=summary.pk).update(
+        render_state=RS.FAILED, render_error="Lỗi thử"
+    )
+    status = client.get(url("summary_status", summary)).json()
+    assert (status["state"], status["error"], status["pending"]) == ("failed", "Lỗi thử", False)
+    assert status["retry"] is False  # a viewer may not retry
+    client.force_login(cast["cspl"])
+    assert client.get(url("summary_status", summary)).json()["retry"] is True
+
+
+def test_a_failed_render_is_marked_failed_with_its_reason_and_a_retry_renders_it(
+    client, cast, draft, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(html):
+        raise RuntimeError("font cache exploded")
+
+    monkeypatch.setattr(pdf, "html_to_pdf", broken)
+    logged_in(client, cast["cspl"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("summary_issue", draft))
+    draft.refresh_from_db()
+    assert (draft.status, draft.render_state) == (S.ISSUED, RS.FAILED)
+    assert "RuntimeError: font cache exploded" in draft.render_error
+    assert not draft.pdf
+    page = client.get(url("summary_detail", draft)).content.decode()
+    assert "font cache exploded" in page and url("summary_retry", draft) in page
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("summary_retry", draft))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.render_state, draft.render_error) == (RS.DONE, "")
+    assert draft.pdf.read().startswith(b"%PDF")
+
+
+def test_a_render_that_overruns_its_limit_is_marked_failed(draft, cast, monkeypatch):
+    issue(draft, cast["cspl"])
+    SummaryReport.objects.filter(pk=draft.pk).update(render_state=RS.QUEUED)
+
+    def slow(summary, **options):
+        raise pdf.RenderError("The rendering took longer than 90 seconds and was stopped.")
+
+    monkeypatch.setattr(pdf, "render_summary_pdf", slow)
+    assert summary_tasks.render(draft.pk) == "failed"
+    draft.refresh_from_db()
+    assert draft.render_state == RS.FAILED and "90 seconds" in draft.render_error
+
+    def killed_softly(summary, **options):
+        raise SoftTimeLimitExceeded
+
+    SummaryReport.objects.filter(pk=draft.pk).update(render_state=RS.QUEUED)
+    monkeypatch.setattr(pdf, "render_summary_pdf", killed_softly)
+    assert summary_tasks.render(draft.pk) == "failed"
+    draft.refresh_from_db()
+    assert draft.render_state == RS.FAILED
+    assert str(summary_tasks.SOFT_TIME_LIMIT) in draft.render_error
+
+
+def test_a_broker_that_is_down_marks_the_render_failed_with_a_retry_message(
+    client, cast, draft, monkeypatch, django_capture_on_commit_callbacks
+):
+    def down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(summary_tasks.render_summary, "delay", down)
+    logged_in(client, cast["cspl"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("summary_issue", draft))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.status, draft.render_state) == (S.ISSUED, RS.FAILED)
+    with translation.override(settings.LANGUAGE_CODE):
+        assert draft.render_error == str(summary_tasks.QUEUE_UNAVAILABLE)
+    assert draft.can_retry_render
+
+
+def test_the_task_does_nothing_when_there_is_nothing_to_render(issued, draft):
+    rendered = issued.pdf.name
+    assert summary_tasks.render(issued.pk) == "skipped"  # done already: a redelivery
+    assert summary_tasks.render(draft.pk) == "skipped"  # a draft never renders
+    issued.refresh_from_db()
+    assert issued.pdf.name == rendered and issued.render_state == RS.DONE
+
+
+def test_a_render_left_by_a_killed_worker_is_claimed_again_once_stale(cast, draft):
+    issue(draft, cast["cspl"])
+    moments_ago = timezone.now() - datetime.timedelta(seconds=30)
+    SummaryReport.objects.filter(pk=draft.pk).update(
+        render_state=RS.RENDERING, render_started_at=moments_ago
+    )
+    assert summary_tasks.render(draft.pk) == "skipped"  # still running elsewhere
+    long_ago = timezone.now() - summary_tasks.STALE_AFTER - datetime.timedelta(seconds=1)
+    SummaryReport.objects.filter(pk=draft.pk).update(render_started_at=long_ago)
+    assert summary_tasks.render(draft.pk) == "done"
+
+
+def test_the_task_has_soft_and_hard_time_limits_above_the_childs_own():
+    task = summary_tasks.render_summary
+    assert pdf.RENDER_TIMEOUT < task.soft_time_limit < task.time_limit
+    assert pdf.MEMORY_LIMIT > 0
+
+
+# --- corrections ----------------------------------------------------------------------------------
+def test_a_correction_is_a_new_version_and_the_old_one_is_kept(
+    client, cast, issued, django_capture_on_commit_callbacks, tmp_path
+):
+    logged_in(client, cast["cspl"])
+    response = client.post(url("summary_correct", issued))
+    correction = SummaryReport.objects.get(supersedes=issued)
+    assert response["Location"] == url("summary_edit", correction)
+    assert (correction.status, correction.number) == (S.DRAFT, "")
+    assert correction.results == issued.results and correction.signer_name == issued.signer_name
+    # Asking again opens the same correction instead of starting another.
+    client.post(url("summary_correct", issued))
+    assert SummaryReport.objects.filter(supersedes=issued).count() == 1
+
+    client.post(
+        url("summary_edit", correction),
+        form_data(correction, number="16/BC-LĐLĐ", results="Số liệu đã đính chính."),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("summary_issue", correction))
+    correction.refresh_from_db()
+    old = SummaryReport.objects.get(pk=issued.pk)
+    assert (correction.status, correction.render_state) == (S.ISSUED, RS.DONE)
+    assert old.status == S.SUPERSEDED
+    assert old.number == "15/BC-LĐLĐ" and old.results == issued.results
+    assert old.rollup_snapshot == issued.rollup_snapshot and old.pdf.name == issued.pdf.name
+    client.force_login(cast["standing"])
+    kept = b"".join(client.get(url("summary_pdf", old)).streaming_content)
+    assert "Số: 15/BC-LĐLĐ" in pdftotext(kept, tmp_path)
+    listed = client.get(LIST).context["page"]
+    assert {s.pk for s in listed} == {old.pk, correction.pk}
+    assert client.post(url("summary_correct", old)).status_code == 403  # viewers never write
+
+
+def test_a_correction_cannot_reuse_the_number_it_corrects(client, cast, issued):
+    logged_in(client, cast["cspl"])
+    client.post(url("summary_correct", issued))
+    correction = SummaryReport.objects.get(supersedes=issued)
+    client.post(url("summary_edit", correction), form_data(correction, number=issued.number))
+    client.post(url("summary_issue", correction))
+    correction.refresh_from_db()
+    assert correction.status == S.DRAFT and correction.number == ""
+    assert SummaryReport.objects.get(pk=issued.pk).status == S.ISSUED
+
+
+def test_the_navigation_links_summary_reports_for_readers_only(client, cast):
+    for who, shown in (("standing", True), ("cspl", True), ("officer_a", False)):
+        client.force_login(cast[who])
+        page = client.get(reverse("home")).content.decode()
+        assert (f'href="{LIST}"' in page) is shown, who
