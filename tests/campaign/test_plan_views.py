@@ -39,7 +39,7 @@ def header(**overrides):
     data = {
         "doc_number": "05/KH-CĐCS",
         "doc_date": "01/07/2015",
-        "signer": "Nguyễn Văn An",
+        "signer": "Chủ tịch Công đoàn cơ sở",
         "summary": "Tuyên truyền cải cách hành chính đến đoàn viên.",
     }
     data.update(overrides)
@@ -448,7 +448,13 @@ INVALID = [
         ("activity", "expected_participants"),
         'value="10000000"',
     ),
-    ("no activity at all", {"signer": "Trần Thị Bình"}, [], ("formset", None), "Trần Thị Bình"),
+    (
+        "no activity at all",
+        {"signer": "Phó Chủ tịch Công đoàn"},
+        [],
+        ("formset", None),
+        "Phó Chủ tịch Công đoàn",
+    ),
 ]
 
 

@@ -62,7 +62,7 @@ def people(cast, tree):
 def record(unit, campaign, user, **fields):
     fields.setdefault("visited_on", datetime.date(2026, 10, 5))
     fields.setdefault("kind", K.INSPECTION)
-    fields.setdefault("members", "Nguyễn Văn An – Trưởng ban CSPL")
+    fields.setdefault("members", "Trưởng ban CSPL")
     fields.setdefault("findings", f"{unit.code} đã tổ chức tuyên truyền đúng kế hoạch.")
     return Inspection.objects.create(unit=unit, campaign=campaign, recorded_by=user, **fields)
 
@@ -92,7 +92,7 @@ def form_data(unit, campaign, **overrides):
         "campaign": campaign.pk,
         "visited_on": "05/10/2026",
         "kind": K.SUPERVISION,
-        "members": "Trần Thị Bình – Phó ban CSPL",
+        "members": "Phó ban CSPL",
         "findings": "Đơn vị chưa lưu biên bản các buổi tuyên truyền.",
         "recommendations": "Bổ sung biên bản trước 30/11.",
     }

@@ -38,7 +38,7 @@ YEAR = 2024  # figures 15/12/2023–14/12/2024, due 20/12/2024
 PIXEL = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
 )
-SIGNER = "Nguyễn Thị Hồng Nhung"
+SIGNER = "Phó Chủ tịch Thường trực Liên đoàn"
 SUBJECT = "Kết quả thực hiện Kế hoạch tuyên truyền cải cách hành chính năm 2024"
 EVERY_TONE = "Ắ Ằ Ẳ Ẵ Ặ ớ ờ ở ỡ ợ ữ ỹ Ỷ đ Đ ơ ư"
 
