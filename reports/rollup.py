@@ -165,10 +165,7 @@ def rollup(campaign, year, unit, include=ACCEPTED_ONLY):
     # 5: the trend over every year: each year's reports counted and headline figures, by the
     # units expected at that year's own cut-off.
     cutoff = OuterRef("period__ends_on")
-    stands_for_all = _none_expected_above(
-        campaign, range(unit.depth, deepest), cutoff, prefix="unit__"
-    )
-    trend_rows = list(
+    counted = (
         AnnualReport.objects.filter(
             campaign=campaign,
             status__in=included,
@@ -177,12 +174,19 @@ def rollup(campaign, year, unit, include=ACCEPTED_ONLY):
         )
         .filter(Q(unit__opened_on__isnull=True) | Q(unit__opened_on__lte=F("period__ends_on")))
         .filter(Q(unit__closed_on__isnull=True) | Q(unit__closed_on__gt=F("period__ends_on")))
-        .values("year")
+    )
+    # The reports that stand for their whole area, as an uncorrelated IN (...) that
+    # PostgreSQL hashes once, instead of testing every figure's ancestors once per indicator.
+    standing = counted.filter(
+        _none_expected_above(campaign, range(unit.depth, deepest), cutoff, prefix="unit__")
+    ).values("pk")
+    trend_rows = list(
+        counted.values("year")
         .annotate(
             reports=Count("pk", distinct=True),
             **{
                 f"total_{pk}": Sum(
-                    "values__int_value", filter=Q(values__indicator_id=pk) & stands_for_all
+                    "values__int_value", filter=Q(values__indicator_id=pk, pk__in=standing)
                 )
                 for pk in integer_ids
             },
