@@ -222,14 +222,23 @@ def render_queue(request, queryset, filter_class, template):
     data = request.GET.copy()
     data.setdefault("status", Status.SUBMITTED)
     queue = filter_class(data, queryset=queryset, scope=scope)
-    # django-filter skips a field whose value is invalid and filters on the rest, which
-    # would show more than was asked for: an invalid filter matches nothing instead, and
-    # the form shows why.
-    results = queue.qs if queue.is_valid() else queryset.none()
+    page, query = filtered_page(request, queue, data)
+    return render(request, template, {"filter": queue, "page": page, "query": query})
+
+
+def filtered_page(request, found, data=None):
+    """The requested page of a django-filter FilterSet's results, and the query string that
+    keeps the filters on the other pages' links. Shared by every filtered list.
+
+    django-filter skips a field whose value is invalid and filters on the rest, which would
+    show more than was asked for: an invalid filter matches nothing instead, and the form
+    shows why.
+    """
+    results = found.qs if found.is_valid() else found.queryset.none()
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = data.copy()
+    query = (data if data is not None else request.GET).copy()
     query.pop("page", None)
-    return render(request, template, {"filter": queue, "page": page, "query": query.urlencode()})
+    return page, query.urlencode()
 
 
 # --- helpers ----------------------------------------------------------------------------------

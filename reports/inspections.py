@@ -10,7 +10,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -19,10 +18,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from campaign.models import Campaign
+from campaign.views import filtered_page
 from reports.models import Inspection
 from units.access import SEE, Scope
 
-PAGE_SIZE = 25
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
 
@@ -110,18 +109,14 @@ def inspection_list(request):
     scope = Scope.for_request(request)
     queryset = scope.filter(inspections(), SEE).order_by("-visited_on", "-pk")
     found = InspectionFilter(request.GET, queryset=queryset)
-    # An invalid filter matches nothing (rather than being skipped), and the form says why.
-    results = found.qs if found.is_valid() else queryset.none()
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = filtered_page(request, found)
     return render(
         request,
         "reports/inspections/list.html",
         {
             "filter": found,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "can_record": scope.is_reviewer,
         },
     )

@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -19,12 +18,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from campaign.models import Campaign
+from campaign.views import filtered_page
 from reports.models import MAX_NARRATIVE, AnnualReport, Obstacle
 from units.access import FILE, SEE, Scope
 from units.dataversion import bump_data_version
 from units.models import Unit
 
-PAGE_SIZE = 25
 S = Obstacle.Status
 
 
@@ -138,19 +137,14 @@ def obstacle_list(request):
     scope = Scope.for_request(request)
     queryset = scope.filter(obstacles(), SEE).order_by("-raised_at", "-pk")
     found = ObstacleFilter(request.GET, queryset=queryset)
-    # django-filter skips an invalid field and filters on the rest, which would show more
-    # than was asked for: an invalid filter matches nothing instead, and the form says why.
-    results = found.qs if found.is_valid() else queryset.none()
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = filtered_page(request, found)
     return render(
         request,
         "reports/obstacles/list.html",
         {
             "filter": found,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "can_raise": scope.is_officer,
         },
     )

@@ -225,6 +225,22 @@ def differences(mine, theirs, limit=10):
     return found[:limit]
 
 
+class TimedOut(Exception):
+    """A statement ran into the run's statement_timeout."""
+
+
+def guarded(function, *args):
+    """function(*args), with a statement timeout turned into TimedOut."""
+    from django.db import OperationalError
+
+    try:
+        return function(*args)
+    except OperationalError as error:
+        if "statement timeout" in str(error):
+            raise TimedOut(str(error).strip()) from None
+        raise
+
+
 def check_figures(campaign, period, unit, include, codes):
     """Run both, compare; returns the list of differences (empty: equal)."""
     from reports.rollup import rollup
@@ -237,7 +253,10 @@ def check_figures(campaign, period, unit, include, codes):
         )
     )
     mine = figures_from_sql(run_hand_sql(params), codes, paths)
-    theirs = figures_from_rollup(rollup(campaign, period.year, unit, include))
+    try:
+        theirs = figures_from_rollup(guarded(rollup, campaign, period.year, unit, include))
+    except TimedOut:
+        return ["the rollup ran into the statement timeout: not compared"], mine
     return differences(mine, theirs), mine
 
 
@@ -246,23 +265,38 @@ def time_side_by_side(campaign, period, unit, include, reps, budget):
     from reports.rollup import rollup
 
     params = hand_params(campaign, period, unit, include)
-    run_hand_sql(params)
-    rollup(campaign, period.year, unit, include)
     sql_times, rollup_times = [], []
+    run_hand_sql(params)
+    t0 = time.perf_counter()
+    try:
+        guarded(rollup, campaign, period.year, unit, include)
+    except TimedOut:
+        # Not worth repeating: one timed-out run is the measurement.
+        sql_times.append(_timed(run_hand_sql, params))
+        return sql_times, [time.perf_counter() - t0], True
     started = time.perf_counter()
     for rep in range(reps):
         steps = [("sql", lambda: run_hand_sql(params))]
-        steps.append(("rollup", lambda: rollup(campaign, period.year, unit, include)))
+        steps.append(("rollup", lambda: guarded(rollup, campaign, period.year, unit, include)))
         if rep % 2:
             steps.reverse()
         for name, function in steps:
             t0 = time.perf_counter()
-            function()
-            elapsed = time.perf_counter() - t0
-            (sql_times if name == "sql" else rollup_times).append(elapsed)
+            try:
+                function()
+            except TimedOut:
+                rollup_times.append(time.perf_counter() - t0)
+                return sql_times, rollup_times, True
+            (sql_times if name == "sql" else rollup_times).append(time.perf_counter() - t0)
         if rep >= 2 and time.perf_counter() - started > budget:
             break
-    return sql_times, rollup_times
+    return sql_times, rollup_times, False
+
+
+def _timed(function, *args):
+    t0 = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - t0
 
 
 def rollup_queries(campaign, period, unit, include):
@@ -281,8 +315,8 @@ def rollup_queries(campaign, period, unit, include):
             captured.append({"sql": sql, "params": params, "ms": ms(time.perf_counter() - t0)})
 
     t0 = time.perf_counter()
-    with connection.execute_wrapper(timer):
-        rollup(campaign, period.year, unit, include)
+    with contextlib.suppress(TimedOut), connection.execute_wrapper(timer):
+        guarded(rollup, campaign, period.year, unit, include)
     total = ms(time.perf_counter() - t0)
     return captured, total
 
@@ -294,8 +328,16 @@ def explain(captured, params, path):
     chunks = []
     with connection.cursor() as cursor:
         for index, query in enumerate(captured, start=1):
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"], query["params"])
-            plan = "\n".join(row[0] for row in cursor.fetchall())
+            try:
+                guarded(
+                    cursor.execute, "EXPLAIN (ANALYZE, BUFFERS) " + query["sql"], query["params"]
+                )
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            except TimedOut:
+                cursor.execute("EXPLAIN " + query["sql"], query["params"])
+                plan = "(statement timeout: the plan without ANALYZE)\n" + "\n".join(
+                    row[0] for row in cursor.fetchall()
+                )
             chunks.append(f"=== rollup query {index} ({query['ms']} ms)\n{query['sql']}\n\n{plan}")
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + HAND_SQL, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
@@ -491,24 +533,43 @@ def percentile(values, fraction):
 
 
 def request_loop(browser, path, count, budget, before=None, marker=b""):
-    """Up to `count` timed GETs within `budget` seconds (a started request always finishes)."""
+    """Up to `count` timed GETs within `budget` seconds (a started request always finishes,
+    within the server's statement timeout). Stops at the first failed request.
+
+    Returns (times, error)."""
     times = []
     started = time.perf_counter()
     for _ in range(count):
         if before:
             before()
         t0 = time.perf_counter()
-        status, body = browser.get(path)
+        try:
+            status, body = browser.get(path)
+        except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
+            return times, f"{type(error).__name__}: {error} after {time.perf_counter() - t0:.0f} s"
         elapsed = time.perf_counter() - t0
         if status != 200 or marker not in body:
-            raise RuntimeError(f"unexpected answer {status} ({len(body)} bytes) for {path}")
+            return times, f"unexpected answer {status} ({len(body)} bytes) after {elapsed:.0f} s"
         times.append(elapsed)
         if time.perf_counter() - started + elapsed > budget:
             break
-    return times
+    return times, None
 
 
-def http_bench(args, campaign, year, unit, scale_env):
+def summary(times, error):
+    if not times:
+        return {"n": 0, "error": error}
+    return {
+        "n": len(times),
+        "p50_ms": ms(percentile(times, 0.50)),
+        "p95_ms": ms(percentile(times, 0.95)),
+        "min_ms": ms(min(times)),
+        "max_ms": ms(max(times)),
+        **({"error": error} if error else {}),
+    }
+
+
+def http_bench(args, campaign, year, unit, warm_up_unit):
     from django.utils.html import escape
 
     redis_db, redis_client = pick_redis_db(args.redis_url, args.redis_db)
@@ -522,7 +583,6 @@ def http_bench(args, campaign, year, unit, scale_env):
             redis_url,
             STATIC_ROOT=static_root,
             CACHE_KEY_PREFIX=prefix,
-            **scale_env,
         ),
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -544,32 +604,42 @@ def http_bench(args, campaign, year, unit, scale_env):
         server.wait_ready()
         browser = Browser(f"http://127.0.0.1:{port}")
         browser.login(common.REVIEWER_USERNAME, common.REVIEWER_PASSWORD)
-        query = urllib.parse.urlencode(
-            {"campaign": campaign.pk, "year": year, "unit": unit.pk, "include": args.include}
-        )
-        path = f"/dashboard/?{query}"
-        result["path"] = path
-        marker = escape(unit.name).encode()
 
-        # Warm-up: every worker imports, connects and renders once (cold for the first).
-        request_loop(browser, path, 2 * args.workers, budget=args.http_seconds, marker=marker)
+        def page(target):
+            query = urllib.parse.urlencode(
+                {"campaign": campaign.pk, "year": year, "unit": target.pk, "include": args.include}
+            )
+            return f"/dashboard/?{query}", escape(target.name).encode()
+
+        path, marker = page(unit)
+        result["path"] = path
+
+        # Warm-up on a small subtree: every worker imports, connects and renders the page,
+        # and the scope's own rollup stays out of the cache.
+        warm_path, warm_marker = page(warm_up_unit)
+        times, error = request_loop(
+            browser, warm_path, 2 * args.workers, args.http_seconds, None, warm_marker
+        )
+        result["warm_up"] = {"unit_id": warm_up_unit.pk, **summary(times, error)}
 
         def flush():
             flush_keeping_sessions(redis_client, prefix)
 
-        cold = request_loop(
-            browser, path, args.http_cold, args.http_seconds, before=flush, marker=marker
+        result["cold"] = summary(
+            *request_loop(browser, path, args.http_cold, args.http_seconds, flush, marker)
         )
-        browser.get(path)  # fills the cache
-        warm = request_loop(browser, path, args.http_warm, args.http_seconds, marker=marker)
-        for name, times in (("cold", cold), ("warm", warm)):
-            result[name] = {
-                "n": len(times),
-                "p50_ms": ms(percentile(times, 0.50)),
-                "p95_ms": ms(percentile(times, 0.95)),
-                "min_ms": ms(min(times)),
-                "max_ms": ms(max(times)),
-            }
+        if result["cold"]["n"] == 0:
+            # The page never completes cold, so the cache cannot be filled: nothing warm.
+            note = "not measured: no cold request completed, so the cache was never filled"
+            result["fill"] = result["warm"] = {"n": 0, "error": note}
+        else:
+            # One request fills the cache (the cold loop may have stopped on a failure).
+            result["fill"] = summary(
+                *request_loop(browser, path, 1, args.http_seconds, None, marker)
+            )
+            result["warm"] = summary(
+                *request_loop(browser, path, args.http_warm, args.http_seconds, None, marker)
+            )
     finally:
         if server is not None:
             server.stop()
@@ -627,8 +697,49 @@ def main(argv=None):
     parser.add_argument("--redis-db", type=int, help="default: the first empty one from 15 down")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE into out/")
+    parser.add_argument(
+        "--statement-timeout",
+        type=int,
+        default=300,
+        help="seconds; set on the benchmark database for the run, so no query runs away",
+    )
     args = parser.parse_args(argv)
 
+    set_statement_timeout(args.database_url, args.statement_timeout)
+    try:
+        return run(args)
+    finally:
+        set_statement_timeout(args.database_url, None)
+
+
+def set_statement_timeout(url, seconds):
+    """ALTER DATABASE … SET (or RESET) statement_timeout: every new connection of the run,
+    in-process and gunicorn's, gets it (the settings' connection options do not set it)."""
+    import psycopg2
+
+    name = common.database_name(url)
+    conn = psycopg2.connect(common.server_url(url))
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        if seconds:
+            cursor.execute(f'ALTER DATABASE "{name}" SET statement_timeout = %s', [f"{seconds}s"])
+        else:
+            cursor.execute(f'ALTER DATABASE "{name}" RESET statement_timeout')
+    conn.close()
+
+
+def fingerprint():
+    """Short hashes of the code measured: others may edit it while a run goes on."""
+    import hashlib
+
+    files = ("reports/rollup.py", "reports/dashboard.py", "config/settings.py")
+    return {
+        name: hashlib.sha256((common.ROOT / name).read_bytes()).hexdigest()[:12] for name in files
+    }
+
+
+def run(args):
+    code_before = fingerprint()
     common.configure_django(args.database_url)
     # WhiteNoise looks for STATIC_ROOT in-process; the in-process client needs none.
     warnings.filterwarnings("ignore", message="No directory at")
@@ -667,6 +778,7 @@ def main(argv=None):
         "scope": {"unit_id": unit.pk, "name": unit.name, "units": scope_units},
         "year": args.year,
         "include": args.include,
+        "statement_timeout_s": args.statement_timeout,
         # On the app's own connection (the settings may set it), shared by (a) and (b).
         "jit": machine["postgresql_settings"]["jit"],
     }
@@ -681,7 +793,9 @@ def main(argv=None):
             found, _figures = check_figures(campaign, period, checked_unit, include, codes)
             checks[f"{checked_unit.pk}/{include}"] = found
             for line in found:
-                print(f"  MISMATCH unit {checked_unit.pk} ({include}): {line}")
+                print(f"  MISMATCH unit {checked_unit.pk} ({include}): {line}", flush=True)
+            if found and "timeout" in found[0]:
+                break  # one timed-out rollup per unit is enough
     figures_match = not any(checks.values())
     results["figures_match"] = figures_match
     results["figure_checks"] = {key: value or "equal" for key, value in checks.items()}
@@ -692,13 +806,16 @@ def main(argv=None):
     )
 
     # (a) and (b) side by side.
-    sql_times, rollup_times = time_side_by_side(
+    sql_times, rollup_times, timed_out = time_side_by_side(
         campaign, period, unit, args.include, args.reps, args.budget
     )
     sql_ms, rollup_ms = ms(statistics.median(sql_times)), ms(statistics.median(rollup_times))
     ratio = rollup_ms / sql_ms if sql_ms else float("inf")
+    if timed_out:
+        print(f"  (b) the rollup ran into the {args.statement_timeout} s statement timeout")
     captured, total = rollup_queries(campaign, period, unit, args.include)
     results["sql_vs_rollup"] = {
+        "rollup_timed_out": timed_out,
         "reps": len(sql_times),
         "sql_ms": [ms(t) for t in sql_times],
         "rollup_ms": [ms(t) for t in rollup_times],
@@ -710,7 +827,11 @@ def main(argv=None):
         ],
         "rollup_outside_queries_ms": round(total - sum(q["ms"] for q in captured), 1),
     }
-    print(f"  (a) SQL {sql_ms} ms, (b) rollup {rollup_ms} ms, b/a {ratio:.2f}", flush=True)
+    more = ">= " if timed_out else ""
+    print(
+        f"  (a) SQL {sql_ms} ms, (b) rollup {more}{rollup_ms} ms, b/a {more}{ratio:.2f}",
+        flush=True,
+    )
     for index, query in enumerate(captured, start=1):
         print(f"      rollup query {index}: {query['ms']:>9} ms  {query['sql'][:90]}")
     if args.explain:
@@ -750,21 +871,22 @@ def main(argv=None):
 
     # (c) over HTTP.
     if not args.skip_http:
-        results["http"] = http_bench(args, campaign, args.year, unit, {})
-        http = results["http"]
-        print(
-            f"  (c) HTTP cold p50 {http['cold']['p50_ms']} / p95 {http['cold']['p95_ms']} ms "
-            f"(n={http['cold']['n']}), warm p50 {http['warm']['p50_ms']} / p95 "
-            f"{http['warm']['p95_ms']} ms (n={http['warm']['n']})",
-            flush=True,
-        )
+        results["http"] = http_bench(args, campaign, args.year, unit, small)
+        for name in ("warm_up", "cold", "fill", "warm"):
+            figures = results["http"][name]
+            line = f"  (c) HTTP {name}: n={figures['n']}"
+            if figures["n"]:
+                line += f", p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms"
+            if figures.get("error"):
+                line += f"; stopped: {figures['error']}"
+            print(line, flush=True)
 
     # The targets.
     targets = {
         "figures equal (SQL = rollup)": (figures_match, "equal" if figures_match else "differ"),
         f"rollup cold <= {TARGET_RATIO} x SQL": (
-            ratio <= TARGET_RATIO,
-            f"{rollup_ms} / {sql_ms} ms = {ratio:.2f}",
+            ratio <= TARGET_RATIO and not timed_out,
+            f"{more}{rollup_ms} / {sql_ms} ms = {more}{ratio:.2f}",
         ),
         f"page queries equal and <= {TARGET_QUERIES}": (
             len(small_queries) == len(large_queries) <= TARGET_QUERIES,
@@ -772,11 +894,12 @@ def main(argv=None):
         ),
     }
     if "http" in results:
-        p95 = results["http"]["warm"]["p95_ms"]
+        p95 = results["http"]["warm"].get("p95_ms")
         label = f"warm p95 <= {TARGET_WARM_P95_MS:.0f} ms" + (
             "" if scale == "national" else " (target set for national)"
         )
-        targets[label] = (p95 <= TARGET_WARM_P95_MS, f"{p95} ms")
+        value = f"{p95} ms (n={results['http']['warm']['n']})" if p95 is not None else "none"
+        targets[label] = (p95 is not None and p95 <= TARGET_WARM_P95_MS, value)
     results["targets"] = {
         name: {"pass": ok, "value": value} for name, (ok, value) in targets.items()
     }
@@ -787,6 +910,10 @@ def main(argv=None):
         print(f"{name:<{width}}  {verdict(ok):<6}  {value}")
 
     results["load_average"] = {"before": load_before, "after": os.getloadavg()}
+    code_after = fingerprint()
+    results["code"] = {"before": code_before, "after": code_after}
+    if code_after != code_before:
+        print(f"WARNING: the code changed during the run: {code_before} -> {code_after}")
     print(
         f"load average (1, 5, 15 min): before {', '.join(f'{x:.2f}' for x in load_before)}, "
         f"after {', '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs"
