@@ -428,6 +428,8 @@ class Reminder(models.Model):
                 name="reminder_once_per_step",
             )
         ]
+        # The rollup counts a year's reminders of a campaign; without this it reads them all.
+        indexes = [models.Index(fields=["campaign", "year"], name="reminder_campaign_year")]
 
     def __str__(self):
         return f"{self.unit} – {self.get_what_display()} {self.year} – {self.step}"
