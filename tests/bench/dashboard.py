@@ -738,9 +738,27 @@ def fingerprint():
     }
 
 
+def unapplied_migrations():
+    """Migrations of the code that the benchmark database lacks (generate.py applied those of
+    its day): the figures would describe an older schema."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+
+
 def run(args):
     code_before = fingerprint()
     common.configure_django(args.database_url)
+    missing = unapplied_migrations()
+    if missing:
+        print(
+            f"WARNING: the database lacks migrations {', '.join(missing)}; apply them with "
+            "DATABASE_URL=… python manage.py migrate (or generate it again)",
+            flush=True,
+        )
     # WhiteNoise looks for STATIC_ROOT in-process; the in-process client needs none.
     warnings.filterwarnings("ignore", message="No directory at")
     load_before = os.getloadavg()
@@ -779,6 +797,7 @@ def run(args):
         "year": args.year,
         "include": args.include,
         "statement_timeout_s": args.statement_timeout,
+        "unapplied_migrations": missing,
         # On the app's own connection (the settings may set it), shared by (a) and (b).
         "jit": machine["postgresql_settings"]["jit"],
     }
