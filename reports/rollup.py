@@ -39,7 +39,18 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -143,55 +154,47 @@ def rollup(campaign, year, unit, include=ACCEPTED_ONLY):
     rows = list(rows)
 
     # 4: the figures of the units reporting for each child (and of the unit itself), per
-    # child, kind and indicator.
-    reporting = expected.filter(
-        _none_expected_above(campaign, range(unit.depth + 1, deepest), period.ends_on)
-    )
-    sums = (
-        IndicatorValue.objects.filter(
-            report__campaign=campaign,
-            report__year=year,
-            report__status__in=included,
-            report__unit__in=reporting,
-            indicator__kind=Indicator.Kind.INTEGER,
-        )
-        .annotate(child=Substr("report__unit__path", 1, child_length))
-        .values("child", "report__unit__kind", "indicator_id")
-        .annotate(total=Sum("int_value"))
-        .order_by()
-    )
-    sums = list(sums)
-
-    # 5: the trend over every year: each year's reports counted and headline figures, by the
-    # units expected at that year's own cut-off.
-    cutoff = OuterRef("period__ends_on")
-    counted = (
+    # child and kind, one column per indicator.
+    reporting = (
         AnnualReport.objects.filter(
             campaign=campaign,
+            year=year,
             status__in=included,
             unit__path__startswith=unit.path,
             unit__kind__in=campaign.addressed_kinds,
         )
-        .filter(Q(unit__opened_on__isnull=True) | Q(unit__opened_on__lte=F("period__ends_on")))
-        .filter(Q(unit__closed_on__isnull=True) | Q(unit__closed_on__gt=F("period__ends_on")))
+        .filter(_open_at(period.ends_on, "unit__"))
+        .filter(*_none_expected_above(campaign, range(unit.depth + 1, deepest), period.ends_on))
     )
-    # The reports that stand for their whole area, as an uncorrelated IN (...) that
-    # PostgreSQL hashes once, instead of testing every figure's ancestors once per indicator.
-    standing = counted.filter(
-        _none_expected_above(campaign, range(unit.depth, deepest), cutoff, prefix="unit__")
-    ).values("pk")
+    sums = list(
+        reporting.annotate(child=Substr("unit__path", 1, child_length))
+        .values("child", "unit__kind")
+        .annotate(**_totals(integer_ids))
+        .order_by()
+    )
+
+    # 5: the trend over every year: each year's reports counted and headline figures, by the
+    # units expected at that year's own cutoff. Two aggregates in one statement (UNION ALL):
+    # the reports counted per year, and the figures of the reports standing for the area.
+    cutoff = F("period__ends_on")
+    counted = AnnualReport.objects.filter(
+        campaign=campaign,
+        status__in=included,
+        unit__path__startswith=unit.path,
+        unit__kind__in=campaign.addressed_kinds,
+    ).filter(_open_at(cutoff, "unit__"))
+    standing = counted.filter(*_none_expected_above(campaign, range(unit.depth, deepest), cutoff))
+    no_total = {f"total_{pk}": Value(None, output_field=BigIntegerField()) for pk in integer_ids}
     trend_rows = list(
         counted.values("year")
-        .annotate(
-            reports=Count("pk", distinct=True),
-            **{
-                f"total_{pk}": Sum(
-                    "values__int_value", filter=Q(values__indicator_id=pk, pk__in=standing)
-                )
-                for pk in integer_ids
-            },
+        .annotate(reports=Count("pk"), **no_total)
+        .order_by()
+        .union(
+            standing.values("year")
+            .annotate(reports=Value(0, output_field=BigIntegerField()), **_totals(integer_ids))
+            .order_by(),
+            all=True,
         )
-        .order_by("year")
     )
 
     # 6: the content items, each with how many accepted plans' activities cover it.
@@ -306,21 +309,46 @@ def _expected(campaign, unit, period):
     return _addressed(campaign, unit).open_on(period.ends_on)
 
 
-def _none_expected_above(campaign, depths, cutoff, prefix=""):
-    """A condition on units (reached through `prefix`): no unit the campaign expects (of an
-    addressed kind, open at `cutoff`) stands above it at any of `depths`. With `depths`
-    starting at the scope's depth, these are the units whose reports give the scope's
-    figures; starting one level below, those giving each child's figures (and the scope's
-    own, if it is expected). Each depth is one indexed look-up of the ancestor's path."""
-    paths = [Substr(OuterRef(f"{prefix}path"), 1, Unit.steplen * depth) for depth in depths]
-    if not paths:
-        return Q()
-    above = Unit.objects.filter(
-        path__in=paths,
-        depth__lt=OuterRef(f"{prefix}depth"),
-        kind__in=campaign.addressed_kinds,
-    ).open_on(cutoff)
-    return Q(~Exists(above))
+def _open_at(day, prefix=""):
+    """Units (reached through `prefix`) open at `day`: a date, or an expression."""
+    opened = Q(**{f"{prefix}opened_on__isnull": True}) | Q(**{f"{prefix}opened_on__lte": day})
+    not_closed = Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": day})
+    return opened & not_closed
+
+
+def _none_expected_above(campaign, depths, cutoff):
+    """Conditions on annual reports: no unit the campaign expects (of an addressed kind, open
+    at `cutoff`) stands above the report's unit at any of `depths`. With `depths` starting at
+    the scope's depth, these are the reports giving the scope's figures; starting one level
+    below, those giving each child's figures (and the scope's own, if it is expected).
+
+    One NOT EXISTS per depth, each an equality on the ancestor's path, so that PostgreSQL
+    turns each into a hashed anti-join over the units of that depth: the cost grows with
+    the number of reports, not with reports times ancestors probed one by one. `cutoff`
+    may be an expression on the report (each year's own cutoff in the trend)."""
+    if isinstance(cutoff, F):
+        cutoff = OuterRef(cutoff.name)
+    conditions = []
+    for depth in depths:
+        above = (
+            Unit.objects.filter(
+                depth=depth,
+                path=Substr(OuterRef("unit__path"), 1, Unit.steplen * depth),
+                kind__in=campaign.addressed_kinds,
+            )
+            .filter(_open_at(cutoff))
+            .filter(depth__lt=OuterRef("unit__depth"))
+        )
+        conditions.append(~Exists(above))
+    return conditions
+
+
+def _totals(integer_ids):
+    """One SUM per integer indicator over the reports' values."""
+    return {
+        f"total_{pk}": Sum("values__int_value", filter=Q(values__indicator_id=pk))
+        for pk in integer_ids
+    }
 
 
 def _count(queryset):
@@ -367,17 +395,15 @@ def _assemble(unit, campaign, named, include, period, rows, sums, trend_rows, th
                 if key not in ("child", "kind"):
                     target[key] += value
     for row in sums:
-        code = codes.get(row["indicator_id"])
-        if code is None:
-            continue
-        total = row["total"] or 0
-        by_child.setdefault(row["child"], empty())["totals"][code] += total
-        if row["child"] == unit.path:
-            headline["totals"][code] += total  # the unit's own report stands for it all
-        else:
-            by_kind.setdefault(row["report__unit__kind"], empty())["totals"][code] += total
-            if not files_itself:
-                headline["totals"][code] += total
+        for pk in integer_ids:
+            code, total = codes[pk], row[f"total_{pk}"] or 0
+            by_child.setdefault(row["child"], empty())["totals"][code] += total
+            if row["child"] == unit.path:
+                headline["totals"][code] += total  # the unit's own report stands for it all
+            else:
+                by_kind.setdefault(row["unit__kind"], empty())["totals"][code] += total
+                if not files_itself:
+                    headline["totals"][code] += total
     for group in (headline, *by_kind.values(), *by_child.values()):
         _finish(group)
 
@@ -398,18 +424,22 @@ def _assemble(unit, campaign, named, include, period, rows, sums, trend_rows, th
         )
 
     # Every year of the campaign up to the one shown (or a later one with reports).
-    counted = {row["year"]: row for row in trend_rows}
+    counted = {}
+    for row in trend_rows:  # per year: one row of counts, one of figures (if any)
+        year_row = counted.setdefault(
+            row["year"], {"reports": 0, "totals": {codes[pk]: 0 for pk in integer_ids}}
+        )
+        year_row["reports"] += row["reports"]
+        for pk in integer_ids:
+            year_row["totals"][codes[pk]] += row[f"total_{pk}"] or 0
     last = max([period.year, *counted])
     trend = []
     for trend_year in range(campaign.first_year, last + 1):
-        row = counted.get(trend_year, {})
-        trend.append(
-            {
-                "year": trend_year,
-                "reports": row.get("reports", 0),
-                "totals": {codes[pk]: row.get(f"total_{pk}") or 0 for pk in integer_ids},
-            }
-        )
+        row = counted.get(trend_year) or {
+            "reports": 0,
+            "totals": {codes[pk]: 0 for pk in integer_ids},
+        }
+        trend.append({"year": trend_year, **row})
 
     return {
         "cache_key": "",
