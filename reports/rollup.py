@@ -41,6 +41,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import (
     BigIntegerField,
+    CharField,
     Count,
     Exists,
     F,
@@ -49,12 +50,13 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
+    TextField,
     Value,
 )
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from campaign.models import Indicator, Status, Theme
+from campaign.models import Activity, Indicator, Status, Theme
 from reports.models import AnnualReport, IndicatorValue, Obstacle, Period, Reminder
 from units.dataversion import data_version
 from units.models import Unit
@@ -197,20 +199,53 @@ def rollup(campaign, year, unit, include=ACCEPTED_ONLY):
         )
     )
 
-    # 6: the content items, each with how many accepted plans' activities cover it.
-    covered = Q(
-        activity__plan__status=Status.ACCEPTED,
-        activity__plan__unit__in=expected,
-    )
-    themes = list(
+    # 6: the content items, each with how many accepted plans' activities cover it: their
+    # labels, and the counts of the subtree's coverage (from its units' plans, so that the
+    # rest of the country's activities are never read), in one UNION ALL.
+    none = {
+        name: Value(None, output_field=field)
+        for name, field in (
+            ("label_number", CharField()),
+            ("label_title", TextField()),
+            ("label_parent", BigIntegerField()),
+            ("label_order", CharField()),
+            ("activities", BigIntegerField()),
+            ("plans", BigIntegerField()),
+        )
+    }
+    theme_columns = ("theme", "label_number", "label_title", "label_parent", "label_order")
+    labels = (
         Theme.objects.filter(campaign=campaign)
         .annotate(
-            activities=Count("activity", filter=covered),
-            plans=Count("activity__plan", filter=covered, distinct=True),
+            theme=F("pk"),
+            label_number=F("number"),
+            label_title=F("title"),
+            label_parent=F("parent_id"),
+            label_order=F("sort_key"),
+            activities=none["activities"],
+            plans=none["plans"],
         )
-        .order_by("sort_key")
-        .values("pk", "number", "title", "parent_id", "activities", "plans")
+        .values_list(*theme_columns, "activities", "plans")
     )
+    coverage = (
+        Activity.themes.through.objects.filter(
+            activity__plan__campaign=campaign,
+            activity__plan__status=Status.ACCEPTED,
+            activity__plan__unit__path__startswith=unit.path,
+            activity__plan__unit__kind__in=campaign.addressed_kinds,
+        )
+        .filter(_open_at(period.ends_on, "activity__plan__unit__"))
+        .values("theme_id")
+        .annotate(
+            theme=F("theme_id"),
+            **{name: none[name] for name in theme_columns[1:]},
+            activities=Count("activity_id"),
+            plans=Count("activity__plan_id", distinct=True),
+        )
+        .values_list(*theme_columns, "activities", "plans")
+        .order_by()
+    )
+    themes = _themes(labels.order_by().union(coverage, all=True))
 
     # 7: the unit's ancestors (for the breadcrumb) and the units directly below (to name
     # the rows of the breakdown).
@@ -344,11 +379,36 @@ def _none_expected_above(campaign, depths, cutoff):
 
 
 def _totals(integer_ids):
-    """One SUM per integer indicator over the reports' values."""
+    """One SUM per integer indicator over the reports' values. Each value is one look-up in
+    the (report, indicator) index: the reports come out of anti-joins whose size PostgreSQL
+    cannot estimate, and a plain join would let it read every value of the campaign."""
     return {
-        f"total_{pk}": Sum("values__int_value", filter=Q(values__indicator_id=pk))
+        f"total_{pk}": Sum(
+            Subquery(
+                IndicatorValue.objects.filter(report=OuterRef("pk"), indicator_id=pk).values(
+                    "int_value"
+                )[:1]
+            )
+        )
         for pk in integer_ids
     }
+
+
+def _themes(rows):
+    """The content items in their order, from the labels' and the counts' rows."""
+    labels, counts = {}, {}
+    for pk, number, title, parent_id, order, activities, plans in rows:
+        if activities is None:
+            labels[pk] = (
+                order,
+                {"pk": pk, "number": number, "title": title, "parent_id": parent_id},
+            )
+        else:
+            counts[pk] = {"activities": activities, "plans": plans}
+    return [
+        {**label, **counts.get(pk, {"activities": 0, "plans": 0})}
+        for pk, (_order, label) in sorted(labels.items(), key=lambda item: item[1][0])
+    ]
 
 
 def _count(queryset):
