@@ -429,7 +429,12 @@ class Reminder(models.Model):
             )
         ]
         # The rollup counts a year's reminders of a campaign; without this it reads them all.
-        indexes = [models.Index(fields=["campaign", "year"], name="reminder_campaign_year")]
+        indexes = [
+            # The rollup counts a year's reminders of a whole tree (campaign, year) or of a
+            # subtree, from its units (unit, campaign, year: an index-only look-up per unit).
+            models.Index(fields=["campaign", "year"], name="reminder_campaign_year"),
+            models.Index(fields=["unit", "campaign", "year"], name="reminder_unit_campaign_year"),
+        ]
 
     def __str__(self):
         return f"{self.unit} – {self.get_what_display()} {self.year} – {self.step}"
