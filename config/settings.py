@@ -92,8 +92,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     # The rollup's aggregates look expensive to the planner, which then spends more time
-    # JIT-compiling them (hundreds of ms) than running them (tens of ms).
-    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+    # JIT-compiling them (hundreds of ms) than running them (tens of ms). For the same
+    # reason it plans parallel workers, which on a small server (2 cores shared with the web
+    # and Celery workers) wait on each other and skip the subtree's path index.
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "options", "-c jit=off -c max_parallel_workers_per_gather=0"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "units.User"

@@ -166,7 +166,9 @@ def rollup(campaign, year, unit, include=ACCEPTED_ONLY):
             unit__kind__in=campaign.addressed_kinds,
         )
         .filter(_open_at(period.ends_on, "unit__"))
-        .filter(*_none_expected_above(campaign, range(unit.depth + 1, deepest), period.ends_on))
+        .filter(
+            *_none_expected_above(campaign, unit, range(unit.depth + 1, deepest), period.ends_on)
+        )
     )
     sums = list(
         reporting.annotate(child=Substr("unit__path", 1, child_length))
@@ -185,7 +187,9 @@ def rollup(campaign, year, unit, include=ACCEPTED_ONLY):
         unit__path__startswith=unit.path,
         unit__kind__in=campaign.addressed_kinds,
     ).filter(_open_at(cutoff, "unit__"))
-    standing = counted.filter(*_none_expected_above(campaign, range(unit.depth, deepest), cutoff))
+    standing = counted.filter(
+        *_none_expected_above(campaign, unit, range(unit.depth, deepest), cutoff)
+    )
     no_total = {f"total_{pk}": Value(None, output_field=BigIntegerField()) for pk in integer_ids}
     trend_rows = list(
         counted.values("year")
@@ -351,7 +355,7 @@ def _open_at(day, prefix=""):
     return opened & not_closed
 
 
-def _none_expected_above(campaign, depths, cutoff):
+def _none_expected_above(campaign, scope, depths, cutoff):
     """Conditions on annual reports: no unit the campaign expects (of an addressed kind, open
     at `cutoff`) stands above the report's unit at any of `depths`. With `depths` starting at
     the scope's depth, these are the reports giving the scope's figures; starting one level
@@ -359,8 +363,9 @@ def _none_expected_above(campaign, depths, cutoff):
 
     One NOT EXISTS per depth, each an equality on the ancestor's path, so that PostgreSQL
     turns each into a hashed anti-join over the units of that depth: the cost grows with
-    the number of reports, not with reports times ancestors probed one by one. `cutoff`
-    may be an expression on the report (each year's own cutoff in the trend)."""
+    the number of reports, not with reports times ancestors probed one by one; each hashes
+    only the scope's units of one depth. `cutoff` may be an expression on the report (each
+    year's own cutoff in the trend)."""
     if isinstance(cutoff, F):
         cutoff = OuterRef(cutoff.name)
     conditions = []
@@ -368,6 +373,7 @@ def _none_expected_above(campaign, depths, cutoff):
         above = (
             Unit.objects.filter(
                 depth=depth,
+                path__startswith=scope.path,
                 path=Substr(OuterRef("unit__path"), 1, Unit.steplen * depth),
                 kind__in=campaign.addressed_kinds,
             )
