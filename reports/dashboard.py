@@ -4,12 +4,15 @@ Every figure comes from the rollup (cached under the data version); the page onl
 it, plus one page of the status grid. A fixed number of queries whatever the number of units.
 """
 
+import hashlib
+
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, FilteredRelation, IntegerField, Q, Value, When
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,6 +23,7 @@ from reports.models import AnnualReport
 from reports.rollup import (
     ACCEPTED_ONLY,
     ALL_SUBMITTED,
+    CACHE_SECONDS,
     CATEGORIES,
     SUBMITTED,
     cached_rollup,
@@ -62,9 +66,17 @@ def dashboard(request):
         data = cached_rollup(campaign, year, unit, include)
     except ValidationError as error:
         raise Http404(error.messages[0]) from None
-    drawn = _charts(data, campaign, year, unit, include)
     grid = _grid(request, campaign, year, unit, data)
     may_open = _may_open(scope)
+    # Only the units the user may open here: reviewers and viewers their subtrees, officers
+    # their own units.
+    drill = {
+        row["unit_id"]
+        for row in data["by_child"]
+        if row["unit_id"] and not row["is_scope"] and may_open(row["unit_id"], row["path"])
+    }
+    # For the links to another unit, which add their own `unit`.
+    query = _query(request, exclude=("page", "status", "kind", "sort", "unit"))
     return render(
         request,
         "reports/dashboard.html",
@@ -75,23 +87,38 @@ def dashboard(request):
             "year": year,
             "include": include,
             "unit": unit,
-            # Only the units the user may open here: reviewers and viewers their subtrees,
-            # officers their own units.
             "breadcrumb": [a for a in data["ancestors"] if may_open(a["pk"], a["path"])],
-            "drill": {
-                row["unit_id"]
-                for row in data["by_child"]
-                if row["unit_id"] and not row["is_scope"] and may_open(row["unit_id"], row["path"])
-            },
             "data": data,
-            "charts": drawn,
+            "figures": _figures(data, campaign, year, unit, include, drill, query),
+            "query": query,
             "grid": grid,
-            # For the links to another unit, which add their own `unit`.
-            "query": _query(request, exclude=("page", "status", "kind", "sort", "unit")),
             "grid_query": _query(request, exclude=("page",)),
             "kind_labels": dict(Unit.Kind.choices),
         },
     )
+
+
+def _figures(data, campaign, year, unit, include, drill, query):
+    """The rollup's tables and charts as HTML, cached beside the rollup: they change only
+    with it, the language, and the links this user may follow (rendering the tables and
+    their thousands of numbers costs more than the rest of the page)."""
+    varies = f"{translation.get_language()}|{data['cache_key']}|{query}|{sorted(drill)}"
+    key = "dashboard-figures:" + hashlib.sha256(varies.encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "reports/partials/dashboard_figures.html",
+            {
+                "data": data,
+                "charts": _charts(data, campaign, year, unit, include),
+                "drill": drill,
+                "query": query,
+                "year": year,
+                "kind_labels": dict(Unit.Kind.choices),
+            },
+        )
+        cache.set(key, html, CACHE_SECONDS)
+    return html  # a SafeString, also once unpickled from the cache
 
 
 def _years(campaign):
@@ -215,8 +242,10 @@ def _grid(request, campaign, year, unit, data):
             "report__first_submitted_at",
         )[(page - 1) * GRID_PAGE : page * GRID_PAGE]
     )
+    kind_labels = dict(Unit.Kind.choices)
     for row in rows:
         row["category_name"] = CATEGORIES[row["category"]]
+        row["kind_label"] = kind_labels.get(row["kind"], row["kind"])
     return {
         "rows": rows,
         "status": status,

@@ -1207,3 +1207,40 @@ def test_the_grid_filters_by_kind_and_sorts_by_name_or_status(client, cast, grid
     assert order == sorted(order) and order[0] == 0
     assert grid(client, grid_district, page="-5").context["grid"]["page"] == 1
     assert grid(client, grid_district, page="7").context["grid"]["page"] == 2
+
+
+def test_the_figures_are_rendered_once_per_rollup_language_and_links(
+    client, cast, world, monkeypatch, settings
+):
+    from reports import dashboard as dashboard_module
+    from units.dataversion import bump_data_version
+
+    rendered = []
+    real = dashboard_module.render_to_string
+
+    def counting(*args, **kwargs):
+        rendered.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard_module, "render_to_string", counting)
+    district = world.units["DA"]
+    first = get(client, cast["reviewer_a"], unit=district.pk)
+    again = get(client, cast["reviewer_a"], unit=district.pk)
+    assert len(rendered) == 1  # the second page came from the cache
+    assert again.context["figures"] == first.context["figures"]
+    assert drill_links(html(first))  # a reviewer may open the units below
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = get(client, cast["reviewer_a"], unit=district.pk)
+    assert len(rendered) == 2
+    assert "By unit directly below" in html(english)
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+
+    # The same figures, but an officer may open no unit below: no cached links leak to him.
+    officer = get(client, cast["officer_a"], unit=district.pk)
+    assert len(rendered) == 3
+    assert drill_links(html(officer)) == set()
+
+    bump_data_version()  # any write: new rollup, new figures
+    get(client, cast["reviewer_a"], unit=district.pk)
+    assert len(rendered) == 4
