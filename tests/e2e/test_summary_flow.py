@@ -141,6 +141,8 @@ def test_the_cspl_board_issues_a_summary_and_the_standing_committee_reads_its_pd
     assert page.evaluate("window.followedWithoutReload") is True
     summary.refresh_from_db()
     assert (summary.status, summary.render_state) == ("issued", "done")
+    # The document's recipients under their administrative name, as on the PDF.
+    expect(page.locator("main dt").filter(has_text=re.compile("^Nơi nhận$"))).to_have_count(1)
 
     # 4. A Standing Committee member finds the report in the list and downloads its PDF.
     page = login("thuongvu")
