@@ -122,6 +122,8 @@ def celery_worker_process(require_postgres, require_redis, live_server, tmp_path
     queue = f"test-e2e-{uuid.uuid4().hex[:12]}"
     default_queue, app.conf.task_default_queue = app.conf.task_default_queue, queue
     database = connection.settings_dict
+    # It inherits MEDIA_ROOT and CACHE_KEY_PREFIX, which config.settings_test put in this
+    # process's environment: the PDF it stores is the file the live server sends.
     env = {
         key: value
         for key, value in os.environ.items()
