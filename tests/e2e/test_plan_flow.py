@@ -1,6 +1,7 @@
 """The plan's whole life in a real browser, with the demo federation."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -37,6 +38,7 @@ def test_a_plan_is_filed_returned_fixed_resubmitted_and_accepted(
     expect(page.locator(".alert-success")).to_be_visible()
     plan_url = page.url
     expect(page.locator("main table tbody tr")).to_have_count(3)
+    expect(page.get_by_role("link", name=scan.name)).to_be_visible()
     page.get_by_role("button", name="Gửi xem xét").click()
     expect(page.locator(".badge.status-submitted")).to_be_visible()
 
@@ -45,6 +47,11 @@ def test_a_plan_is_filed_returned_fixed_resubmitted_and_accepted(
     page.get_by_role("button", name="Theo dõi").click()
     page.get_by_role("link", name="Xem xét", exact=True).click()
     page.get_by_role("link", name=re.compile("Tân Thạch")).click()
+    # The signed scan reaches the reviewer as it was uploaded.
+    with page.expect_download() as started:
+        page.get_by_role("link", name=scan.name).click()
+    assert started.value.suggested_filename == scan.name
+    assert Path(started.value.path()).read_bytes() == PDF_BYTES
     page.fill("#id_reason", "Bổ sung số người dự kiến của hoạt động 1.")
     page.get_by_role("button", name="Trả lại với lý do này").click()
     expect(page.locator(".badge.status-returned")).to_be_visible()
@@ -81,3 +88,5 @@ def test_a_plan_is_filed_returned_fixed_resubmitted_and_accepted(
         "accept",
     ]
     assert plan.activities.order_by("pk").first().expected_participants == 80
+    assert [a.original_name for a in plan.attachments.all()] == [scan.name]
+    assert plan.steps.get(action="return").reason == "Bổ sung số người dự kiến của hoạt động 1."

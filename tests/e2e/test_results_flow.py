@@ -6,7 +6,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from reports import pdf
 from reports.models import AnnualReport, Inspection, Obstacle
+from reports.rollup import children_totals
+from units.models import Unit
 
 pytestmark = pytest.mark.e2e
 
@@ -63,20 +66,42 @@ def test_an_annual_report_is_filed_returned_accepted_and_rolled_up(demo, login, 
     assert report.status == "accepted"
     assert report.values.get(indicator__code="participants").int_value == 1250
 
-    # 3. The district officer sees the totals of the units below and copies them.
+    # 3. The district officer starts the district's report from the roll-up: the accepted
+    # reports of the units directly below, totalled, with how many of how many are counted.
+    district = Unit.objects.get(code="BT-CT")
+    below = children_totals(district, report.campaign, year, report.period)
+    assert below["included"] >= 1  # the commune union's report, accepted above
+    integers = list(report.campaign.indicators.filter(kind="integer").order_by("pk"))
+    participants = next(i for i in integers if i.code == "participants")
     page = login("cb.chauthanh")
     page.get_by_role("link", name="Báo cáo năm", exact=True).click()
     page.locator("main a.btn-primary").first.click()
     rollup = page.locator("aside")
-    expect(rollup).to_contain_text("3")
-    accepted_below = AnnualReport.objects.filter(
-        unit__code__startswith="BT-CT-", year=year, status="accepted"
+    expect(rollup).to_contain_text(
+        f"Đã tính báo cáo được chấp nhận của {below['included']}/{below['expected']} đơn vị."
     )
-    expected_sessions = sum(
-        r.values.get(indicator__code="sessions").int_value for r in accepted_below
+    expect(rollup.locator("tr", has_text=participants.name)).to_contain_text(
+        pdf.number(below["totals"][participants.pk])
     )
-    page.locator("aside a.btn").click()
-    expect(page.locator("#id_value_sessions")).to_have_value(str(expected_sessions))
+    page.get_by_role("link", name="Chép số liệu tổng hợp vào báo cáo của tôi").click()
+    for indicator in integers:
+        field = page.locator(f"#id_value_{indicator.code}")
+        expect(field).to_have_value(re.compile(r"^[\d.]+$"))
+        copied = int(field.input_value().replace(".", ""))
+        assert copied == below["totals"].get(indicator.pk, 0), indicator.code
+    # It files the copied figures as the district's own report.
+    page.fill("#id_results", "Tổng hợp kết quả của các CĐCS trực thuộc.")
+    page.select_option("#id_self_assessment", "fair")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    page.get_by_role("button", name="Gửi xem xét").click()
+    expect(page.locator(".badge.status-submitted")).to_be_visible()
+    filed = AnnualReport.objects.get(unit=district, year=year)
+    assert filed.status == "submitted"
+    assert {
+        value.indicator_id: value.int_value
+        for value in filed.values.filter(indicator__kind="integer")
+    } == {indicator.pk: below["totals"].get(indicator.pk, 0) for indicator in integers}
 
     # 4. An obstacle is raised by the commune union and answered by the district.
     page = login("cb.tanthach")

@@ -1,0 +1,178 @@
+"""The CSPL board's dashboard and summary report, and the Standing Committee's PDF, in a
+real browser with the demo federation.
+
+The PDF is rendered by a real Celery worker, not eagerly. An eager task would run inside the
+live server's request, before the redirect: the page would open on a finished PDF and the
+script that follows the rendering (static/js/summary_status.js) would never be exercised,
+and WeasyPrint's child process would be forked from the test process, beside Chromium's
+driver and Playwright's event loop. The worker is a child process reading the live server's
+test database and consuming a queue of this test only (see `celery_worker_process`), which
+is how production runs it; this journey therefore needs PostgreSQL and Redis.
+"""
+
+import re
+import subprocess
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from campaign.models import Campaign
+from reports import pdf
+from reports.models import SummaryReport
+from reports.rollup import rollup
+from reports.views import report_year
+from units.models import Unit
+
+pytestmark = [pytest.mark.e2e, pytest.mark.redis, pytest.mark.postgres]
+
+NUMBER = "27/BC-LĐLĐ"
+SIGNER = "Phó Chủ tịch Thường trực Liên đoàn"
+# The worker starts, claims the task and renders a few pages: seconds, but the machine is
+# shared. The page's script polls with a back-off capped at 10 s.
+RENDER_TIMEOUT_MS = 90_000
+
+
+def squeezed(text):
+    """`text` without whitespace, so that a line wrapped by the PDF's layout compares equal."""
+    return re.sub(r"\s+", "", text)
+
+
+def pdftotext(path, *options):
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", *options, str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    ).stdout
+
+
+def headline(page, label):
+    """The figure of the dashboard's headline card labelled `label`."""
+    return page.locator("main .card").filter(has_text=label).locator(".fs-4")
+
+
+@pytest.mark.timeout(180)
+def test_the_cspl_board_issues_a_summary_and_the_standing_committee_reads_its_pdf(
+    demo, login, live_server, celery_worker_process, tmp_path
+):
+    campaign = Campaign.objects.get(slug="cchc-2015")
+    year = report_year(campaign, from_rules=True)
+    province = Unit.objects.get(code="BT")
+    district = Unit.objects.get(code="BT-CT")
+    figures = rollup(campaign, year, province)
+    below = rollup(campaign, year, district)
+    participants = figures["headline"]["totals"]["participants"]
+    indicator = campaign.indicators.get(code="participants")
+    # How the pre-filled results state it, in the edit form and in the PDF.
+    result_line = f"{indicator.name}: {pdf.number(participants)} {indicator.unit_of_measure}"
+
+    # 1. The CSPL reviewer opens the dashboard: the headline is the rollup's.
+    page = login("cspl")
+    page.set_default_timeout(15_000)
+    page.get_by_role("link", name="Bảng theo dõi", exact=True).click()
+    expect(page.locator("main h1")).to_contain_text(province.name)
+    expect(headline(page, "Đơn vị phải báo cáo")).to_have_text(
+        pdf.number(figures["headline"]["expected"])
+    )
+    expect(
+        page.locator("main table tr").filter(has_text=indicator.name).first.locator("td").last
+    ).to_have_text(f"{pdf.number(participants)} {indicator.unit_of_measure}")
+
+    # It drills down into a district federation, then goes back up by the breadcrumb.
+    page.locator("#by-child").locator("xpath=..").get_by_role(
+        "link", name=district.short_name, exact=True
+    ).click()
+    expect(page.locator("main h1")).to_contain_text(district.name)
+    expect(headline(page, "Đơn vị phải báo cáo")).to_have_text(
+        pdf.number(below["headline"]["expected"])
+    )
+    page.locator(".breadcrumb").get_by_role("link", name=province.short_name, exact=True).click()
+    expect(page.locator("main h1")).to_contain_text(province.name)
+    expect(page.locator(".breadcrumb-item.active")).to_have_text(province.short_name)
+
+    # 2. It creates the summary report of the campaign and year for the whole province.
+    page.get_by_role("link", name="Báo cáo tổng hợp", exact=True).click()
+    page.get_by_role("link", name="Báo cáo tổng hợp mới").click()
+    page.select_option("#id_campaign", str(campaign.pk))
+    page.fill("#id_year", str(year))
+    page.select_option("#id_unit", str(province.pk))
+    page.select_option("#id_include", "accepted")
+    page.get_by_role("button", name="Tạo dự thảo").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    # The draft is pre-filled from the same rollup.
+    expect(page.locator("#id_results")).to_have_value(re.compile(re.escape(result_line)))
+
+    # It fills in the document's own fields and saves the draft.
+    page.fill("#id_number", NUMBER)
+    page.fill("#id_place", "Bến Tre")
+    page.fill("#id_dated_on", timezone.localdate().strftime("%d/%m/%Y"))
+    page.fill("#id_signer_name", SIGNER)
+    page.get_by_role("button", name="Lưu bản nháp").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    summary = SummaryReport.objects.get()
+    assert (summary.status, summary.number, summary.signer_name) == ("draft", NUMBER, SIGNER)
+
+    # 3. It issues the report. The page opens on a PDF still waiting for the worker, then
+    # follows it to "ready" by itself: a marker set on this page survives, so no reload.
+    celery_worker_process.wait_ready()
+    page.get_by_role("button", name="Ban hành báo cáo").click()
+    status = page.locator("[data-summary-status]")
+    expect(status).to_have_attribute("data-pending", "")
+    expect(status.locator("[data-status-label]")).to_have_text(
+        re.compile("^(Đang chờ|Đang tạo PDF)$")
+    )
+    download_link = status.get_by_role("link", name="Tải tệp PDF")
+    expect(download_link).to_be_hidden()
+    page.evaluate("window.followedWithoutReload = true")
+    try:
+        expect(status.locator("[data-status-label]")).to_have_text(
+            "Đã sẵn sàng", timeout=RENDER_TIMEOUT_MS
+        )
+    except AssertionError:
+        summary.refresh_from_db()
+        pytest.fail(
+            f"the PDF never became ready on the page (state {summary.render_state!r}, "
+            f"error {summary.render_error!r}); worker log:\n{celery_worker_process.log()}"
+        )
+    expect(status).to_have_attribute("data-state", "done")
+    expect(download_link).to_be_visible()
+    assert page.evaluate("window.followedWithoutReload") is True
+    summary.refresh_from_db()
+    assert (summary.status, summary.render_state) == ("issued", "done")
+    # The document's recipients under their administrative name, as on the PDF.
+    expect(page.locator("main dt").filter(has_text=re.compile("^Nơi nhận$"))).to_have_count(1)
+
+    # 4. A Standing Committee member finds the report in the list and downloads its PDF.
+    page = login("thuongvu")
+    page.get_by_role("link", name="Báo cáo tổng hợp", exact=True).click()
+    expect(page.get_by_role("heading", name="Dự thảo")).to_have_count(0)
+    row = page.locator("main table tbody tr").filter(has_text=NUMBER)
+    expect(row).to_have_count(1)
+    with page.expect_download() as started:
+        row.get_by_role("link", name="Tải về").click()
+    download = started.value
+    assert download.failure() is None
+    assert download.suggested_filename == "bao-cao-27-BC-LDLD.pdf"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF")
+
+    # 5. What the PDF says, as pdftotext reads it.
+    text = pdftotext(saved)
+    flat = squeezed(text)
+    assert squeezed(f"Số: {NUMBER}") in flat
+    assert "BÁO CÁO" in text
+    assert squeezed(summary.subject) in flat
+    assert squeezed(result_line) in flat
+    # The figure table, from the figures frozen at issue, shows the rollup's total too.
+    table_row = re.compile(
+        rf"^\s*{re.escape(indicator.name)}\s+{re.escape(indicator.unit_of_measure)}"
+        rf"\s+{re.escape(pdf.number(participants))}\s*$",
+        re.MULTILINE,
+    )
+    assert table_row.search(pdftotext(saved, "-layout")), "no table row with the total"
+    # Vietnamese letters come through whole: composed, with every diacritic as typed.
+    for words in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", SIGNER):
+        assert squeezed(words) in flat, words
