@@ -285,4 +285,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes logs every successful login in several lines; failures and lockouts,
+    # which are worth reading, are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
