@@ -206,8 +206,10 @@ def stored_file_response(field_file, *, filename, content_type):
 
     The caller has checked that the user may have it. With MEDIA_ACCEL_REDIRECT set, the
     response is empty and tells the reverse proxy which file to send (X-Accel-Redirect: the
-    prefix plus the storage name, URL-quoted); the proxy keeps this response's headers.
-    Otherwise Django streams the file. Either way a file missing from the storage is a 404.
+    prefix plus the storage name, URL-quoted); nginx keeps its Content-Type and
+    Content-Disposition, and its `internal` location adds nosniff and the sandbox policy
+    again (see MEDIA_ACCEL_REDIRECT in config/settings.py). Otherwise Django streams the
+    file. Either way a file missing from the storage is a 404.
     """
     name = field_file.name
     storage = field_file.storage
