@@ -5,10 +5,12 @@ Celery tasks run in-process, e-mail to the console. Production sets DEBUG off an
 give SECRET_KEY and ALLOWED_HOSTS; see the configuration table in the README.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +45,8 @@ INSTALLED_APPS = [
     "treebeard",
     "simple_history",
     "django_filters",
+    "axes",
+    "csp",
     "units",
     "campaign",
     "reports",
@@ -50,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.LanguageMiddleware",
@@ -59,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -173,6 +180,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "config.auth.LoginAttemptsBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -183,6 +195,21 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
+# --- Brute-force protection (django-axes) ---------------------------------------------------
+# Five wrong passwords for one username from one address lock that pair out for 15 minutes
+# (a sixth try, even with the right password, gets the lockout page). Counting the pair
+# rather than the username alone means an attacker elsewhere cannot lock an officer out of
+# the office. The attempts are kept in the database (axes' default handler): it is shared by
+# every web node, works on the embedded SQLite default too, and staff see and clear
+# lockouts in the admin under "Access attempts" (or `manage.py axes_reset_username NAME`).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "config.auth.client_ip"
+AXES_LOCKOUT_CALLABLE = "config.auth.lockout_response"
+
 # --- HTTPS (production sits behind a TLS-terminating reverse proxy) ------------------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
@@ -190,10 +217,34 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
-if env.bool("BEHIND_TLS_PROXY", default=False):
+# Behind the proxy, X-Forwarded-Proto says whether the client used HTTPS, and the last
+# X-Forwarded-For address is the client's (config.auth.client_ip).
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Content-Security-Policy (django-csp 4) ----------------------------------------------------
+# Nothing inline runs: every script is a static file, and no page has an event-handler
+# attribute or a javascript: URL. The only inline styles are the <style> elements of the
+# dashboard's server-drawn SVG charts, which carry the request's nonce (reports'
+# `chart` template tag); no element has a style attribute. Bootstrap's own icons are data:
+# images. Downloads send their own stricter policy ("default-src 'none'; sandbox").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- Language and formats -------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -210,6 +261,16 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploads live outside the static root and have no URL: only authorising views serve them.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+# Empty: the authorising views stream the file themselves. Set (e.g. "/protected-media/")
+# behind nginx: they answer with an empty response whose X-Accel-Redirect header is this
+# prefix plus the file's storage name, and nginx sends the file from an `internal`
+# location aliased to MEDIA_ROOT (see campaign.uploads.stored_file_response). nginx keeps
+# the response's Content-Type and Content-Disposition but drops X-Content-Type-Options and
+# Content-Security-Policy, so that location adds them again:
+#   location /protected-media/ { internal; alias <MEDIA_ROOT>/;
+#     add_header X-Content-Type-Options nosniff always;
+#     add_header Content-Security-Policy "default-src 'none'; sandbox" always; }
+MEDIA_ACCEL_REDIRECT = env.str("MEDIA_ACCEL_REDIRECT", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -233,4 +294,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes logs every successful login in several lines; failures and lockouts,
+    # which are worth reading, are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -32,7 +32,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone, translation
@@ -43,6 +43,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from campaign.models import Campaign
+from campaign.uploads import protect_download, stored_file_response
 from reports import pdf, summary_tasks
 from reports.models import (
     MAX_NARRATIVE,
@@ -608,17 +609,9 @@ def summary_pdf(request, pk):
     summary = get_summary(request, pk)
     if not summary.is_issued or summary.render_state != RS.DONE or not summary.pdf:
         raise Http404
-    try:
-        handle = summary.pdf.storage.open(summary.pdf.name, "rb")
-    except (FileNotFoundError, IsADirectoryError, ValueError):
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=pdf.pdf_filename(summary),
-        content_type="application/pdf",
+    return stored_file_response(
+        summary.pdf, filename=pdf.pdf_filename(summary), content_type="application/pdf"
     )
-    return _download_headers(response)
 
 
 @login_required
@@ -641,14 +634,7 @@ def summary_preview(request, pk):
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=pdf.pdf_filename(summary)
     )
-    return _download_headers(response)
-
-
-def _download_headers(response):
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return protect_download(response)
 
 
 def _not_editable():

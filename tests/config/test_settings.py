@@ -69,3 +69,28 @@ def test_settings_follow_the_environment():
         "LocMemCache",
         "console",
     ], embedded.stderr
+
+
+def test_check_deploy_passes_with_nginx_sending_the_uploads():
+    env = {**PRODUCTION_ENV, "MEDIA_ACCEL_REDIRECT": "/protected-media/"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_counts_logins_and_sends_the_content_security_policy():
+    script = (
+        "from django.conf import settings as s;"
+        "print(s.AUTHENTICATION_BACKENDS[0], s.MIDDLEWARE[-1], s.AXES_FAILURE_LIMIT,"
+        " s.AXES_LOCKOUT_PARAMETERS, 'csp.middleware.CSPMiddleware' in s.MIDDLEWARE,"
+        " repr(s.MEDIA_ACCEL_REDIRECT))"
+    )
+    result = manage("shell", "-v", "0", "-c", script, env=PRODUCTION_ENV)
+    assert result.stdout.split() == [
+        "config.auth.LoginAttemptsBackend",
+        "axes.middleware.AxesMiddleware",
+        "5",
+        "[['username',",
+        "'ip_address']]",
+        "True",
+        "''",
+    ], result.stderr

@@ -1,0 +1,58 @@
+"""Login protection: how django-axes counts failed logins and what a locked-out user sees.
+
+Axes counts failures per username and client address (see the AXES_* settings). These
+are the project's three hooks into it: the backend, the client address and the lockout page.
+"""
+
+from axes.backends import AxesStandaloneBackend
+from axes.helpers import get_cool_off
+from django.conf import settings
+from django.shortcuts import render
+
+
+class LoginAttemptsBackend(AxesStandaloneBackend):
+    """Axes' lockout check for every login that comes from a web request.
+
+    Axes refuses `authenticate()` without a request, but code that is not serving anybody
+    (the test client's `login()`, a shell, a management command) calls it that way.
+    Nobody can attempt such a login over the network: the login and admin-login views
+    always pass their request, so they are always counted. Without a request the check is
+    skipped and the next backend decides.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def client_ip(request):
+    """The address a login attempt came from.
+
+    Behind the reverse proxy (BEHIND_TLS_PROXY), every request reaches Django from the
+    proxy's own address, so the client is the last address of X-Forwarded-For: the one
+    the proxy itself appended. Addresses before it are what the client claimed and are
+    ignored, so a client cannot pick a fresh address for each attempt. Elsewhere it is the
+    connection's address.
+    """
+    if settings.BEHIND_TLS_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        last = forwarded.rsplit(",", 1)[-1].strip()
+        if last:
+            return last
+    return request.META.get("REMOTE_ADDR")
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The page a locked-out user sees instead of the login form: why, and for how long.
+
+    429 Too Many Requests, rendered from a template like any other page.
+    """
+    cool_off = get_cool_off(request)
+    minutes = round(cool_off.total_seconds() / 60) if cool_off else None
+    return render(
+        request,
+        "registration/lockout.html",
+        {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
+        status=429,
+    )

@@ -1,0 +1,28 @@
+"""Putting the server-drawn SVG charts (reports.charts) into a page."""
+
+import re
+
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# pygal escapes every text it writes (unit names, labels), so "<style" can only be the
+# start of one of its own style elements.
+_STYLE_TAG = re.compile(r"<style(?=[\s>])")
+
+
+@register.simple_tag(takes_context=True)
+def chart(context, svg):
+    """The chart's SVG, inline, with the request's CSP nonce on its <style> elements.
+
+    The charts are cached across requests, so the nonce, which changes with every
+    response, is added here rather than when they are drawn. Asking for it is what puts
+    the nonce into the response's Content-Security-Policy (django-csp).
+    """
+    if not svg:
+        return ""
+    nonce = getattr(context.get("request"), "csp_nonce", None)
+    if nonce is not None:
+        svg = _STYLE_TAG.sub(f'<style nonce="{nonce}"', svg)
+    return mark_safe(svg)  # noqa: S308 - drawn by pygal on the server, see above

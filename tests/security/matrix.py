@@ -1,0 +1,72 @@
+"""Walking the URLconf and asking every URL as every kind of user (see test_access_matrix)."""
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security.conftest import ROLES
+
+ADMIN_LOGIN = "/admin/login/"
+
+
+@dataclass(frozen=True)
+class Route:
+    key: str  # "name", or "namespace:name"; the route itself when it has no name
+    route: str
+    pattern: object
+
+
+def walk(patterns=None, prefix="", namespace=None):
+    """Every URL pattern of the URLconf, however deeply included."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            name = entry.name and (f"{namespace}:{entry.name}" if namespace else entry.name)
+            yield Route(key=name or route, route=route, pattern=entry)
+
+
+def outcome(response):
+    """A response as the matrix writes it: the status code, or where a redirect goes."""
+    if response.status_code in (301, 302):
+        path = urlsplit(response["Location"]).path
+        if path == reverse(settings.LOGIN_URL):
+            return "L"  # to the login page
+        if path == ADMIN_LOGIN:
+            return "A"  # to the admin's login page
+        return "R"  # anywhere else: the view's own redirect
+    return str(response.status_code)
+
+
+class Asker:
+    """One signed-in test client per role; every request's changes are rolled back, so
+    the order of the requests never matters and one world serves them all."""
+
+    def __init__(self, users, enforce_csrf_checks=False):
+        self.users = users
+        self.csrf = enforce_csrf_checks
+        self.clients = {role: self.client(role) for role in ROLES}
+
+    def client(self, role):
+        client = Client(enforce_csrf_checks=self.csrf, raise_request_exception=False)
+        if role != "anonymous":
+            client.force_login(self.users[role])
+        return client
+
+    def ask(self, role, method, url, fresh=False):
+        # Logging in or out, or switching the language, changes the client: use a new one.
+        client = self.client(role) if fresh else self.clients[role]
+        with transaction.atomic():
+            response = getattr(client, method)(url)
+            transaction.set_rollback(True)
+        return response

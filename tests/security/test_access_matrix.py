@@ -1,0 +1,367 @@
+"""The access matrix: every URL of the URLconf, asked by every kind of user, about their own
+objects and about another subtree's, with the outcome written down.
+
+The URLs come from the URLconf itself, so a view added later without a line here fails
+("not in the matrix") instead of going untested. Each line gives, for GET and for POST
+(empty, with the CSRF check off: test_csrf checks the token), the outcome for each column:
+
+    anonymous  stranger  outsider  officer  reviewer  viewer
+
+- anonymous: not signed in;
+- stranger: signed in, no role anywhere;
+- outsider: officer of B1 and reviewer and viewer of district B, asking about A's objects
+  ("own") and about B's objects ("other", their own subtree);
+- officer of grassroots A1, reviewer of district A, viewer of district A.
+
+Outcomes: a status code, or where a redirect goes: L to the login page, A to the admin's
+login page, R any other redirect (the view's own: to the object, or back with a message).
+An object outside what the user may see is a 404 (its existence is not revealed), one they
+see without the needed role a 403.
+"""
+
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import reverse
+
+from tests.security.conftest import ROLES
+from tests.security.matrix import Asker, outcome, walk
+
+pytestmark = pytest.mark.django_db
+
+
+def E(get, post):  # a line of the table
+    return {"get": get.split(), "post": post.split()}
+
+
+# --- how to build each URL from the world: None for URLs without an object -----------------
+def _pk(name):
+    return lambda side, world: {"pk": side[name].pk}
+
+
+URL_KWARGS = {
+    "unit_detail": lambda side, world: {"pk": side["unit"].pk},
+    "unit_contacts": lambda side, world: {"pk": side["unit"].pk},
+    "campaign_detail": lambda side, world: {"pk": world.campaign.pk},
+    "plan_start": lambda side, world: {
+        "campaign_pk": world.campaign.pk,
+        "unit_pk": side["unit"].pk,
+    },
+    "attachment_download": lambda side, world: {
+        "plan_pk": side["plan"].pk,
+        "pk": side["attachment"].pk,
+    },
+    "attachment_delete": lambda side, world: {
+        "plan_pk": side["plan"].pk,
+        "pk": side["attachment"].pk,
+    },
+    "report_start": lambda side, world: {
+        "campaign_pk": world.campaign.pk,
+        "unit_pk": side["unit"].pk,
+        "year": world.year,
+    },
+    **{
+        name: _pk("plan")
+        for name in (
+            "plan_detail",
+            "plan_edit",
+            "plan_submit",
+            "plan_return",
+            "plan_accept",
+            "plan_reopen",
+        )
+    },
+    **{
+        name: _pk("report")
+        for name in (
+            "report_detail",
+            "report_edit",
+            "report_submit",
+            "report_return",
+            "report_accept",
+            "report_reopen",
+        )
+    },
+    **{name: _pk("obstacle") for name in ("obstacle_detail", "obstacle_answer", "obstacle_close")},
+    **{name: _pk("inspection") for name in ("inspection_detail", "inspection_follow_up")},
+    **{
+        name: _pk("summary")
+        for name in ("summary_detail", "summary_correct", "summary_status", "summary_pdf")
+    },
+    **{
+        name: _pk("draft")
+        for name in ("summary_edit", "summary_issue", "summary_retry", "summary_preview")
+    },
+}
+
+# Views that take their object from the query string: asked about each side too.
+QUERY = {
+    "dashboard": lambda side, world: {"unit": side["unit"].pk},
+    "dashboard_excel": lambda side, world: {"unit": side["unit"].pk},
+    "obstacle_create": lambda side, world: {"report": side["report"].pk},
+}
+SIDED = set(URL_KWARGS) | set(QUERY)
+
+# Views that log in or out or change the language: asked with a client of their own.
+FRESH_CLIENT = {"login", "logout", "set_language"}
+
+# Every URL of the admin site needs staff status, which nobody here has: whatever the
+# page, GET or POST, everyone is sent to the admin's login page. Only that page answers.
+ADMIN_NAMESPACE = "admin"
+ADMIN_EVERYWHERE = E("A A A A A A", "A A A A A A")
+ADMIN_SAMPLE_KWARGS = {
+    "app_label": "units",
+    "object_id": "1",
+    "id": "1",
+    "content_type_id": 1,
+    "url": "no-such-page/",
+}
+
+MATRIX = {
+    #                anonymous stranger outsider officer reviewer viewer
+    "login": E("200 R R R R R", "200 R R R R R"),
+    "logout": E("405 405 405 405 405 405", "L L L L L L"),
+    "set_language": E("R R R R R R", "R R R R R R"),
+    # The admin's own pages that everybody reaches: its login form (a signed-in non-staff
+    # user is told they lack access), its logout (back to its index, hence to its login),
+    # and the translation catalogue treebeard's tree page loads.
+    "admin:login": E("200 200 200 200 200 200", "200 200 200 200 200 200"),
+    "admin:logout": E("R R R R R R", "R R R R R R"),
+    "admin:javascript-catalog": E("200 200 200 200 200 200", "405 405 405 405 405 405"),
+    # For the reverse proxy's and monitoring's checks: says only whether services answer.
+    "healthz": E("200 200 200 200 200 200", "200 200 200 200 200 200"),
+    # --- pages: GET-only views render again on a POST (the CSRF token still applies) ------
+    "home": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "unit_detail": {
+        "own": E("L 404 404 200 200 200", "L 404 404 200 200 200"),
+        "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
+    },
+    "unit_contacts": {
+        "own": E("L 404 404 403 200 403", "L 404 404 403 200 403"),
+        "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
+    },
+    "campaign_list": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "campaign_detail": {
+        "own": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+        "other": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    },
+    # --- plans: officers file for their unit, reviewers act on the units below them ---------
+    # The own plan is a draft: submitting it is the officer's step, the reviewers' steps
+    # are refused with a message (R); starting a plan that exists opens it (R).
+    "plan_start": {
+        "own": E("L 404 404 R 403 403", "L 404 404 R 403 403"),
+        "other": E("L 404 R 404 404 404", "L 404 R 404 404 404"),
+    },
+    "plan_detail": {
+        "own": E("L 404 404 200 200 200", "L 404 404 200 200 200"),
+        "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
+    },
+    "plan_edit": {
+        "own": E("L 404 404 200 403 403", "L 404 404 200 403 403"),
+        "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
+    },
+    "plan_submit": {
+        "own": E("L 405 405 405 405 405", "L 404 404 R 403 403"),
+        "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
+    },
+    "plan_return": {
+        "own": E("L 405 405 405 405 405", "L 404 404 403 R 403"),
+        "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
+    },
+    "plan_accept": {
+        "own": E("L 405 405 405 405 405", "L 404 404 403 R 403"),
+        "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
+    },
+    "plan_reopen": {
+        "own": E("L 405 405 405 405 405", "L 404 404 403 R 403"),
+        "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
+    },
+    "attachment_download": {
+        "own": E("L 404 404 200 200 200", "L 404 404 200 200 200"),
+        "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
+    },
+    "attachment_delete": {
+        "own": E("L 405 405 405 405 405", "L 404 404 R 403 403"),
+        "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
+    },
+    "review_queue": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
+    # --- annual reports: the own report is accepted, so it is locked (editing it goes back
+    # to the report, R) and only a reviewer's reopen applies (400: the reason is missing).
+    "report_list": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "report_start": {
+        "own": E("L 404 404 R 403 403", "L 404 404 R 403 403"),
+        "other": E("L 404 R 404 404 404", "L 404 R 404 404 404"),
+    },
+    "report_detail": {
+        "own": E("L 404 404 200 200 200", "L 404 404 200 200 200"),
+        "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
+    },
+    "report_edit": {
+        "own": E("L 404 404 R 403 403", "L 404 404 200 403 403"),
+        "other": E("L 404 R 404 404 404", "L 404 200 404 404 404"),
+    },
+    "report_submit": {
+        "own": E("L 405 405 405 405 405", "L 404 404 R 403 403"),
+        "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
+    },
+    "report_return": {
+        "own": E("L 405 405 405 405 405", "L 404 404 403 R 403"),
+        "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
+    },
+    "report_accept": {
+        "own": E("L 405 405 405 405 405", "L 404 404 403 R 403"),
+        "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
+    },
+    "report_reopen": {
+        "own": E("L 405 405 405 405 405", "L 404 404 403 400 403"),
+        "other": E("L 405 405 405 405 405", "L 404 400 404 404 404"),
+    },
+    "report_queue": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
+    # --- the dashboard and its Excel file, about `?unit=`: officers their own unit,
+    # reviewers and viewers their subtree, anyone else a 404.
+    "dashboard": {
+        "own": E("L 403 404 200 200 200", "L 403 404 200 200 200"),
+        "other": E("L 403 200 404 404 404", "L 403 200 404 404 404"),
+    },
+    "dashboard_excel": {
+        "own": E("L 403 404 200 200 200", "L 403 404 200 200 200"),
+        "other": E("L 403 200 404 404 404", "L 403 200 404 404 404"),
+    },
+    # --- obstacles, inspections and reminders: raised by officers, answered, recorded and
+    # sent by reviewers. obstacle_create takes `?report=` to fill in its form.
+    "obstacle_list": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "obstacle_create": {
+        "own": E("L 403 404 200 403 403", "L 403 200 200 403 403"),
+        "other": E("L 403 200 404 403 403", "L 403 200 200 403 403"),
+    },
+    "obstacle_detail": {
+        "own": E("L 404 404 200 200 200", "L 404 404 200 200 200"),
+        "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
+    },
+    "obstacle_answer": {
+        "own": E("L 405 405 405 405 405", "L 404 404 403 400 403"),
+        "other": E("L 405 405 405 405 405", "L 404 400 404 404 404"),
+    },
+    "obstacle_close": {
+        "own": E("L 405 405 405 405 405", "L 404 404 R R 403"),
+        "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
+    },
+    "inspection_list": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "inspection_create": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
+    "inspection_detail": {
+        "own": E("L 404 404 200 200 200", "L 404 404 200 200 200"),
+        "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
+    },
+    "inspection_follow_up": {
+        "own": E("L 405 405 405 405 405", "L 404 404 403 400 403"),
+        "other": E("L 405 405 405 405 405", "L 404 400 404 404 404"),
+    },
+    "late_units": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
+    "remind_units": E("L 405 405 405 405 405", "L 403 404 403 404 403"),
+    "reminder_log": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    # --- summary reports: the own one of district A is issued with its PDF (readable by
+    # reviewers and viewers, written by reviewers); its draft exists only for reviewers.
+    "summary_list": E("L 403 200 403 200 200", "L 403 200 403 200 200"),
+    "summary_create": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
+    "summary_detail": {
+        "own": E("L 404 404 404 200 200", "L 404 404 404 200 200"),
+        "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
+    },
+    "summary_edit": {
+        "own": E("L 404 404 404 200 404", "L 404 404 404 200 404"),
+        "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
+    },
+    "summary_issue": {
+        "own": E("L 405 405 405 405 405", "L 404 404 404 R 404"),
+        "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
+    },
+    "summary_correct": {
+        "own": E("L 405 405 405 405 405", "L 404 404 404 R 403"),
+        "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
+    },
+    "summary_retry": {
+        "own": E("L 405 405 405 405 405", "L 404 404 404 R 404"),
+        "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
+    },
+    "summary_status": {
+        "own": E("L 404 404 404 200 200", "L 405 405 405 405 405"),
+        "other": E("L 404 200 404 404 404", "L 405 405 405 405 405"),
+    },
+    "summary_pdf": {
+        "own": E("L 404 404 404 200 200", "L 405 405 405 405 405"),
+        "other": E("L 404 200 404 404 404", "L 405 405 405 405 405"),
+    },
+    "summary_preview": {
+        "own": E("L 404 404 404 200 404", "L 405 405 405 405 405"),
+        "other": E("L 404 200 404 404 404", "L 405 405 405 405 405"),
+    },
+}
+
+
+# --- the test ---------------------------------------------------------------------------------
+def url_for(route, side, world):
+    """The concrete URL of `route`, about `side`'s objects (None: a URL without objects)."""
+    if route.pattern.name is None:  # no name: the admin's catch-all
+        assert route.route.startswith("admin/"), route
+        return "/admin/" + ADMIN_SAMPLE_KWARGS["url"]
+    if route.key.startswith(ADMIN_NAMESPACE + ":"):
+        regex = route.pattern.pattern.regex
+        if regex.groups and not regex.groupindex:  # positional, as django-simple-history's
+            return reverse(route.key, args=["1"] * regex.groups)
+        return reverse(route.key, kwargs={k: ADMIN_SAMPLE_KWARGS[k] for k in regex.groupindex})
+    builder = URL_KWARGS.get(route.key)
+    url = reverse(route.key, kwargs=builder(side, world) if builder else None)
+    if route.key in QUERY:
+        url += "?" + urlencode(QUERY[route.key](side, world))
+    return url
+
+
+def expected_for(route):
+    if route.key in MATRIX:
+        return MATRIX[route.key]
+    if route.pattern.name is None or route.key.startswith(ADMIN_NAMESPACE + ":"):
+        return ADMIN_EVERYWHERE
+    return None
+
+
+def observe(asker, route, url):
+    fresh = route.key in FRESH_CLIENT
+    return {
+        method: [outcome(asker.ask(role, method, url, fresh)) for role in ROLES]
+        for method in ("get", "post")
+    }
+
+
+def line(observed):
+    return f'E("{" ".join(observed["get"])}", "{" ".join(observed["post"])}")'
+
+
+def test_every_url_answers_every_role_as_written_down(world):
+    asker = Asker(world.users)
+    problems = []
+    for route in walk():
+        expected = expected_for(route)
+        sides = ["own", "other"] if route.key in SIDED else [None]
+        if expected is None:
+            observed = {
+                side: observe(asker, route, url_for(route, getattr(world, side or "own"), world))
+                for side in sides
+            }
+            if sides == [None]:
+                written = line(observed[None])
+            else:
+                written = "{" + ", ".join(f'"{s}": {line(observed[s])}' for s in sides) + "}"
+            problems.append(f'new view not in the matrix: "{route.key}": {written},')
+            continue
+        for side in sides:
+            want = expected[side] if side else expected
+            url = url_for(route, getattr(world, side or "own"), world)
+            got = observe(asker, route, url)
+            for method in ("get", "post"):
+                for role, w, g in zip(ROLES, want[method], got[method], strict=True):
+                    if w != g:
+                        problems.append(
+                            f"{route.key} ({side or '-'}) {method.upper()} {url} as {role}: "
+                            f"expected {w}, got {g}"
+                        )
+    assert not problems, "\n".join(problems)
