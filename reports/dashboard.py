@@ -29,6 +29,7 @@ from reports.rollup import (
     cached_rollup,
     end_of_day,
 )
+from reports.templatetags.chart_tags import with_nonce
 from reports.views import report_year
 from units.access import Scope
 from units.models import Membership, Unit
@@ -89,7 +90,7 @@ def dashboard(request):
             "unit": unit,
             "breadcrumb": [a for a in data["ancestors"] if may_open(a["pk"], a["path"])],
             "data": data,
-            "figures": _figures(data, campaign, year, unit, include, drill, query),
+            "figures": _figures(request, data, campaign, year, unit, include, drill, query),
             "query": query,
             "grid": grid,
             "grid_query": _query(request, exclude=("page",)),
@@ -98,7 +99,7 @@ def dashboard(request):
     )
 
 
-def _figures(data, campaign, year, unit, include, drill, query):
+def _figures(request, data, campaign, year, unit, include, drill, query):
     """The rollup's tables and charts as HTML, cached beside the rollup: they change only
     with it, the language, and the links this user may follow (rendering the tables and
     their thousands of numbers costs more than the rest of the page)."""
@@ -118,7 +119,8 @@ def _figures(data, campaign, year, unit, include, drill, query):
             },
         )
         cache.set(key, html, CACHE_SECONDS)
-    return html  # a SafeString, also once unpickled from the cache
+    # The charts' <style> elements get this response's CSP nonce, which no cache may keep.
+    return with_nonce(html, request)
 
 
 def _years(campaign):
