@@ -3,9 +3,10 @@
 `enqueue_render(pk)` runs after the commit that issued the report (or asked for a retry):
 it hands the task to the broker, and when the broker is down it marks the render failed
 with a message saying to retry, instead of failing the request. The task claims the report
-with a conditional UPDATE (queued → rendering, or a rendering left stale by a killed
-worker), renders the HTML here with the database, and WeasyPrint in a child process with a
-time and memory cap (`reports.pdf.run_isolated`); the task itself has soft and hard time
+with a conditional UPDATE (queued → rendering, or a rendering left by a killed worker:
+once stale, or at once when the broker redelivers the killed worker's message), renders
+the HTML here with the database, and WeasyPrint in a child process with a time and memory
+cap (`reports.pdf.run_isolated`); the task itself has soft and hard time
 limits above that. Success stores the PDF under MEDIA_ROOT with a random name and marks it
 done; any failure marks it failed with the reason, and it can be retried. A task delivered
 twice finds nothing to claim and does nothing.

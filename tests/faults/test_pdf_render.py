@@ -11,14 +11,13 @@ import time
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from reports import summary_tasks
 from reports.models import SummaryReport
 from tests.faults.conftest import wait_for
-from tests.reports.test_pdf import campaign_with_reports, make_summary
-
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+from tests.reports.test_pdf import campaign_with_reports, issue, make_summary
 
 RS = SummaryReport.RenderState
 
@@ -64,6 +63,9 @@ def state(summary):
     return summary.render_state
 
 
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("fault", sorted(FAULTS))
 def test_a_render_that_fails_on_the_worker_is_marked_failed_and_a_retry_succeeds(
     fault, app_on_private_redis, fault_worker, tree, cast, client
@@ -96,3 +98,27 @@ def test_a_render_that_fails_on_the_worker_is_marked_failed_and_a_retry_succeeds
     with summary.pdf.open("rb") as stored:
         assert stored.read(5) == b"%PDF-"
     assert time.monotonic() - started < 60
+
+
+# A pool process killed mid-render is put back by its worker at once (reject on worker
+# lost), and the broker marks the message redelivered. The render it left "rendering" is
+# not stale yet; a redelivered task may take it over, and only the latest claim stores.
+def test_a_redelivered_render_takes_over_the_render_its_dead_worker_left(tree, cast):
+    summary = issue(
+        make_summary(tree["PV"], campaign_with_reports(tree), cast["cspl"]), cast["cspl"]
+    )
+    SummaryReport.objects.filter(pk=summary.pk).update(
+        render_state=RS.RENDERING, render_started_at=timezone.now()
+    )
+    task = summary_tasks.render_summary
+    task.push_request(delivery_info={"redelivered": False})
+    try:
+        assert task.run(summary.pk) == "skipped"  # a first delivery leaves a live render be
+    finally:
+        task.pop_request()
+    task.push_request(delivery_info={"redelivered": True})
+    try:
+        assert task.run(summary.pk) == "done"
+    finally:
+        task.pop_request()
+    assert state(summary) == RS.DONE and summary.pdf
