@@ -93,3 +93,22 @@ def test_a_killed_pool_process_s_task_is_put_back_at_once_and_mails_once(
     assert notification.sent_at and notification.attempts == 2
     time.sleep(0.5)
     assert len(delivered(mailbox)) == 1
+
+
+def test_the_visibility_timeout_must_outlast_every_task_s_time_limit():
+    # Shorter, the broker would hand a task still running to a second worker.
+    from config.celery import app, check_visibility_timeout
+
+    conf = app.conf
+    saved = conf.broker_url, conf.task_always_eager, conf.broker_transport_options
+    options = conf.broker_transport_options
+    try:
+        conf.broker_url, conf.task_always_eager = "redis://127.0.0.1:6379/0", False
+        assert options["visibility_timeout"] == 900  # the default, from config/settings.py
+        assert check_visibility_timeout() == []
+        conf.broker_transport_options = {**options, "visibility_timeout": 600}
+        errors = check_visibility_timeout()
+    finally:
+        conf.broker_url, conf.task_always_eager, conf.broker_transport_options = saved
+    assert [error.id for error in errors] == ["config.E001"]
+    assert "reports.tasks.send_reminders: 600 s" in errors[0].msg
