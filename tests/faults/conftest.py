@@ -6,16 +6,19 @@ never stop them: they stop and restart a redis-server they started themselves on
 port, and drop only the connections of their own processes to their own test database.
 """
 
+import contextlib
 import shutil
 import socket
 import subprocess
 import time
 import uuid
 
+import kombu.pools
 import pytest
 import redis
 from django.db import connection
 from django.urls import reverse
+from kombu.utils.collections import eqhash
 
 from config.celery import app
 from tests.campaign.conftest import campaign, make_plan  # noqa: F401  (the campaign fixture)
@@ -113,11 +116,21 @@ def private_redis(tmp_path):
 
 def _forget_broker_connections():
     # The app keeps a pool of broker connections (and of producers on them) for the URL it
-    # first connected to; drop both so that the next publish connects to the current URL.
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # first connected to; forget both so that the next publish uses the current URL. The
+    # pools stay in kombu's registry, where the app finds them again for that URL.
     app._pool = None
     app.amqp._producer_pool = None
+
+
+def _close_broker_pools(url):
+    # Take the private Redis's pools out of kombu's registry and close them: a later test
+    # given the same port must not be handed closed pools.
+    key = eqhash(app.connection_for_write(url))
+    for group in (kombu.pools.connections, kombu.pools.producers):
+        pool = dict.pop(group, key, None)
+        if pool is not None:
+            with contextlib.suppress(Exception):  # its server is gone; closing is tidying
+                pool.force_close_all()
 
 
 @pytest.fixture
@@ -138,6 +151,7 @@ def app_on_private_redis(private_redis, settings):
     yield private_redis
     app.conf.broker_url, app.conf.task_always_eager = saved
     _forget_broker_connections()
+    _close_broker_pools(private_redis.url)
 
 
 @pytest.fixture
