@@ -466,6 +466,9 @@ class Notification(models.Model):
     body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The Celery task (its id) that holds the claim: a redelivery of that same task, after
+    # its worker died mid-send, may take the claim back without waiting for the lease.
+    claimed_by = models.CharField(max_length=255, blank=True, default="")
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

@@ -3,20 +3,24 @@
 A step writes its notifications as rows in its own transaction. After the commit each row
 is handed to a Celery task; if the broker is down the row simply waits, and the periodic
 `flush_outbox` task sends it later. Sending claims the row with a conditional UPDATE, so a
-task that runs twice, or two workers racing, send one e-mail.
+task that runs twice, or two workers racing, send one e-mail. A task redelivered after its
+worker died mid-send takes its own claim back and sends; the one case that can still send
+twice is a worker dying between the mail server's acceptance and the row being marked, so
+every message carries a Message-ID fixed per row, by which mail clients drop the duplicate.
 """
 
 import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from campaign.models import Notification, Step
+from config.db import on_a_live_connection
 from units.models import Membership, Unit
 
 log = logging.getLogger(__name__)
@@ -100,34 +104,56 @@ def enqueue(keys):
             log.warning("Broker unavailable; notification %s waits in the outbox", pk)
 
 
-def send(pk):
+def send(pk, claimant=""):
     """Send notification `pk` unless it was sent or another worker holds it.
 
-    Returns "sent", "skipped" or "failed". Never raises for a mail error: the row records
-    it and the periodic flush retries.
+    `claimant` is the id of the Celery task sending it. A claim it already holds was left by
+    an earlier delivery of this same task whose worker died: the broker gives a message
+    again only after its pool process was killed or after the visibility timeout, which is
+    longer than any task may run. Returns "sent", "skipped" or "failed". Never raises for a
+    mail error: the row records it and the periodic flush retries.
     """
     now = timezone.now()
+    free = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE)
+    if claimant:
+        free |= Q(claimed_by=claimant)
     claimed = (
         Notification.objects.filter(pk=pk, sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE))
-        .update(claimed_at=now, attempts=F("attempts") + 1)
+        .filter(free)
+        .update(claimed_at=now, claimed_by=claimant, attempts=F("attempts") + 1)
     )
     if not claimed:
         return "skipped"
     notification = Notification.objects.get(pk=pk)
     try:
-        send_mail(
-            notification.subject,
-            notification.body,
-            settings.DEFAULT_FROM_EMAIL,
-            [notification.to_email],
-        )
+        message(notification).send()
     except Exception as exc:  # SMTP and network errors alike; the row keeps the reason
         log.warning("Sending notification %s failed: %s", pk, exc)
-        Notification.objects.filter(pk=pk).update(claimed_at=None, last_error=str(exc)[:2000])
+        reason = str(exc)[:2000]
+        on_a_live_connection(
+            lambda: Notification.objects.filter(pk=pk).update(
+                claimed_at=None, claimed_by="", last_error=reason
+            )
+        )
         return "failed"
-    Notification.objects.filter(pk=pk).update(sent_at=timezone.now(), last_error="")
+    # The mail server has the message: the mark must not be lost to a connection that died
+    # while it talked to the server, or the row would be sent again once its lease ran out.
+    on_a_live_connection(
+        lambda: Notification.objects.filter(pk=pk).update(sent_at=timezone.now(), last_error="")
+    )
     return "sent"
+
+
+def message(notification):
+    """The e-mail of `notification`, with a Message-ID that is the same at every attempt."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    return EmailMessage(
+        notification.subject,
+        notification.body,
+        settings.DEFAULT_FROM_EMAIL,
+        [notification.to_email],
+        headers={"Message-ID": f"<{notification.key}@{domain}>"},
+    )
 
 
 def waiting(now=None):

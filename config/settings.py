@@ -115,7 +115,9 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis being down must cost cache misses, not error pages: sessions fall back to
+            # the database and submissions still succeed (config/cache.py).
+            "BACKEND": "config.cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -129,6 +131,9 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged when it finishes, not when it starts, so a worker killed mid-task
+# does not lose it: a killed pool process puts it back at once (reject on worker lost), a
+# killed worker leaves it for the visibility timeout below. Tasks are therefore idempotent.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -146,8 +151,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_start": 0,
     "interval_step": 0.2,
     "interval_max": 0.5,
-    # Tasks are short; a worker that died mid-task gets its message back within 10 minutes.
-    "visibility_timeout": 600,
+    # With late acks, a message taken by a worker that then died (SIGKILL, OOM, power) is
+    # given to another worker once it has been unacknowledged this long. It must exceed the
+    # longest hard time limit of any task (send_reminders: 600 s), or a task still running
+    # would be started a second time (`manage.py check` reports it: config/celery.py).
+    # Tests that kill workers shorten it through the environment.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,

@@ -3,9 +3,10 @@
 `enqueue_render(pk)` runs after the commit that issued the report (or asked for a retry):
 it hands the task to the broker, and when the broker is down it marks the render failed
 with a message saying to retry, instead of failing the request. The task claims the report
-with a conditional UPDATE (queued → rendering, or a rendering left stale by a killed
-worker), renders the HTML here with the database, and WeasyPrint in a child process with a
-time and memory cap (`reports.pdf.run_isolated`); the task itself has soft and hard time
+with a conditional UPDATE (queued → rendering, or a rendering left by a killed worker:
+once stale, or at once when the broker redelivers the killed worker's message), renders
+the HTML here with the database, and WeasyPrint in a child process with a time and memory
+cap (`reports.pdf.run_isolated`); the task itself has soft and hard time
 limits above that. Success stores the PDF under MEDIA_ROOT with a random name and marks it
 done; any failure marks it failed with the reason, and it can be retried. A task delivered
 twice finds nothing to claim and does nothing.
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError
 
+from config.db import on_a_live_connection
 from reports import pdf
 from reports.models import SummaryReport, summary_pdf_path
 
@@ -43,33 +45,41 @@ STALE_AFTER = timedelta(seconds=HARD_TIME_LIMIT + 60)
 
 
 @shared_task(
+    bind=True,
     ignore_result=True,
     acks_late=True,
     soft_time_limit=SOFT_TIME_LIMIT,
     time_limit=HARD_TIME_LIMIT,
 )
-def render_summary(pk):
+def render_summary(self, pk):
     """Render and store the PDF of issued summary report `pk`. Idempotent."""
-    return render(pk)
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    return render(pk, redelivered=redelivered)
 
 
-def render(pk):
+def render(pk, *, redelivered=False):
     """Claim, render and store; returns "done", "failed" or "skipped". Reasons for a
-    failure are written in the site's language, whoever's request ran the task."""
+    failure are written in the site's language, whoever's request ran the task.
+
+    `redelivered` says the broker gave this message before to a worker that died with it
+    (its pool process was killed, or it never acknowledged within the visibility timeout):
+    the render it left "rendering" is claimed again at once instead of after STALE_AFTER.
+    Should another run still hold that render, only the latest claim stores its outcome.
+    """
     with translation.override(settings.LANGUAGE_CODE):
-        return _render(pk)
+        return _render(pk, redelivered)
 
 
-def _render(pk):
+def _render(pk, redelivered=False):
     now = timezone.now()
+    left = Q(render_state=RS.RENDERING, render_started_at__lt=now - STALE_AFTER)
+    if redelivered:
+        left = Q(render_state=RS.RENDERING)
     claimed = (
         SummaryReport.objects.filter(
             pk=pk, status__in=[SummaryReport.Status.ISSUED, SummaryReport.Status.SUPERSEDED]
         )
-        .filter(
-            Q(render_state=RS.QUEUED)
-            | Q(render_state=RS.RENDERING, render_started_at__lt=now - STALE_AFTER)
-        )
+        .filter(Q(render_state=RS.QUEUED) | left)
         .update(render_state=RS.RENDERING, render_started_at=now, render_error="")
     )
     if not claimed:
@@ -97,9 +107,12 @@ def store(summary, content, claimed_at):
     storage = summary.pdf.storage
     name = storage.save(summary_pdf_path(summary, "summary.pdf"), ContentFile(content))
     old = summary.pdf.name
-    updated = SummaryReport.objects.filter(
-        pk=summary.pk, render_state=RS.RENDERING, render_started_at=claimed_at
-    ).update(pdf=name, render_state=RS.DONE, render_error="")
+    # The connection sat idle through the render and may have been dropped meanwhile.
+    updated = on_a_live_connection(
+        lambda: SummaryReport.objects.filter(
+            pk=summary.pk, render_state=RS.RENDERING, render_started_at=claimed_at
+        ).update(pdf=name, render_state=RS.DONE, render_error="")
+    )
     if not updated:
         storage.delete(name)
         return "skipped"
@@ -111,9 +124,11 @@ def store(summary, content, claimed_at):
 def fail(pk, claimed_at, reason):
     reason = str(reason)
     log.warning("Summary report %s: %s", pk, reason)
-    SummaryReport.objects.filter(
-        pk=pk, render_state=RS.RENDERING, render_started_at=claimed_at
-    ).update(render_state=RS.FAILED, render_error=reason[:2000])
+    on_a_live_connection(
+        lambda: SummaryReport.objects.filter(
+            pk=pk, render_state=RS.RENDERING, render_started_at=claimed_at
+        ).update(render_state=RS.FAILED, render_error=reason[:2000])
+    )
     return "failed"
 
 

@@ -8,7 +8,13 @@ The tree, from the top:
     └── sector union S (SE)        ── grassroots S1 (S1)
 """
 
+import contextlib
 import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -19,6 +25,7 @@ from units.models import Membership, Unit
 Role = Membership.Role
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _unavailable(what):
@@ -105,3 +112,113 @@ def cast(tree):
 @pytest.fixture
 def unit_factory():
     return UnitFactory
+
+
+# --- Real Celery workers ------------------------------------------------------------------------
+def subprocess_database_url(application_name=""):
+    """A DATABASE_URL for a subprocess (worker, web server) that must see the test database,
+    where a `transaction=True` test commits its rows. `application_name` tags its
+    connections in pg_stat_activity."""
+    database = connection.settings_dict
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    return f"{url}?application_name={application_name}" if application_name else url
+
+
+class Worker:
+    """A `celery -A config worker` subprocess, in a session of its own so that killing it
+    kills its pool processes too."""
+
+    def __init__(self, args, env, log_path):
+        self.log_path = log_path
+        with log_path.open("w") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "config", "worker", *args],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    @property
+    def pid(self):
+        return self.process.pid
+
+    def log(self):
+        return self.log_path.read_text(errors="replace")
+
+    def wait_until(self, condition, what, timeout=60, interval=0.1):
+        """Poll `condition()` until it is true; fail with the log if the worker dies first or
+        `timeout` seconds pass."""
+        deadline = time.monotonic() + timeout
+        while True:
+            result = condition()
+            if result:
+                return result
+            if self.process.poll() is not None:
+                pytest.fail(f"the worker exited before {what}:\n{self.log()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"{what} did not happen within {timeout} s:\n{self.log()}")
+            time.sleep(interval)
+
+    def wait_ready(self, timeout=60):
+        self.wait_until(lambda: " ready." in self.log(), "the worker got ready", timeout)
+        return self
+
+    def kill(self):
+        """SIGKILL the worker and its pool processes at once, as a crash or the OOM killer
+        would: no task is finished, acknowledged or handed back."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self):
+        """Warm shutdown (SIGTERM), or SIGKILL if it does not stop within 20 s."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        # Pool processes left behind by a killed parent must not outlive the test.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def start_worker(tmp_path):
+    """Start real Celery workers on the test database, each stopped when the test ends.
+
+    `start_worker(env={...}, pool="solo")` returns a ready `Worker`. `env` adds to or
+    overrides the environment (REDIS_URL for another broker, DJANGO_SETTINGS_MODULE for
+    other settings, DATABASE_URL from `subprocess_database_url(name)` to tag connections).
+    """
+    workers = []
+
+    def start(*, env=None, pool="solo", concurrency=1, queue=None, ready=True):
+        number = len(workers) + 1
+        environment = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings_test",
+            "DATABASE_URL": subprocess_database_url(),
+            **(env or {}),
+        }
+        args = [
+            f"--pool={pool}",
+            f"--concurrency={concurrency}",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=INFO",
+            "-n",
+            f"test{number}-{os.getpid()}@%h",
+        ]
+        if queue:
+            args += ["-Q", queue]
+        worker = Worker(args, environment, tmp_path / f"worker{number}.log")
+        workers.append(worker)
+        return worker.wait_ready() if ready else worker
+
+    yield start
+    for worker in workers:
+        worker.stop()

@@ -113,7 +113,7 @@ def test_a_mail_server_error_is_recorded_and_retried(plan_a1, cast, monkeypatch,
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("SMTP server unreachable")
 
-    monkeypatch.setattr(notifications, "send_mail", refuse)
+    monkeypatch.setattr(notifications.EmailMessage, "send", refuse)
     assert notifications.send(notification.pk) == "failed"
     notification.refresh_from_db()
     assert notification.sent_at is None and notification.claimed_at is None

@@ -57,7 +57,7 @@ def test_settings_follow_the_environment():
         "60",
         "True",
         "False",
-        "RedisCache",
+        "ForgivingRedisCache",
         "smtp",
     ], production.stderr
     embedded = manage("shell", "-v", "0", "-c", script, env={"DEBUG": "true"})

@@ -1,0 +1,84 @@
+"""Redis stopped while units submit: the submissions succeed, and every notification goes
+out exactly once after Redis returns.
+
+Redis is the broker and the cache. While it is down a submission still commits its step and
+its outbox rows; the hand-over to the broker fails fast and leaves the rows waiting, and the
+cache misses. Once Redis is back, beat's next `flush_outbox` (sent here as beat would, twice,
+as if two beats raced) hands them to the worker, which has reconnected by itself.
+"""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from campaign.models import Notification
+from campaign.tasks import flush_outbox
+from tests.faults.conftest import make_plan, message_ids, submit, wait_for
+from tests.faults.mailbox import delivered
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+
+def succeeded(task, worker):
+    return len(re.findall(rf"{task}\[[^\]]+\] succeeded", worker.log()))
+
+
+def test_submissions_succeed_while_redis_is_down_and_mail_goes_out_once_it_returns(
+    app_on_private_redis, fault_worker, mailbox, tree, cast, campaign, client
+):
+    redis_server = app_on_private_redis
+    worker = fault_worker()
+    first = make_plan(tree["A1"], campaign, cast["officer_a1"])
+    during = [
+        (cast["officer_b1"], make_plan(tree["B1"], campaign, cast["officer_b1"])),
+        (cast["officer_a"], make_plan(tree["A2"], campaign, cast["officer_a"])),
+    ]
+
+    # With Redis up, a submission's e-mail goes through the broker to the worker.
+    response, _ = submit(client, cast["officer_a1"], first)
+    assert response.status_code == 302
+    wait_for(lambda: len(delivered(mailbox)) == 1, "the first notification being delivered")
+    worker.wait_until(
+        lambda: succeeded("send_notification", worker) == 1, "the first task finishing"
+    )
+
+    redis_server.stop()
+    for officer, plan in during:
+        response, seconds = submit(client, officer, plan)
+        # The step is taken and the user sent on, without waiting on the dead broker.
+        assert response.status_code == 302, response.content.decode()[:500]
+        assert seconds < 15, f"a submission took {seconds:.1f} s with Redis down"
+        plan.refresh_from_db()
+        assert plan.status == "submitted"
+        # Pages still open: the session comes from the database when the cache misses.
+        assert client.get(plan.get_absolute_url()).status_code == 200
+    waiting = Notification.objects.filter(sent_at__isnull=True)
+    assert waiting.count() == 2 and not waiting.filter(claimed_at__isnull=False).exists()
+    assert len(delivered(mailbox)) == 1
+
+    redis_server.start()
+    # Beat runs the flush every two minutes and leaves rows younger than its grace period
+    # alone; age the rows instead of waiting, then deliver two flushes, as two racing beats.
+    Notification.objects.filter(sent_at__isnull=True).update(
+        created_at=timezone.now() - timedelta(minutes=1)
+    )
+    for _ in range(2):
+        flush_outbox.delay()
+    worker.wait_until(
+        lambda: succeeded("flush_outbox", worker) == 2,
+        "the worker reconnecting and running both flushes",
+        timeout=60,
+    )
+    time.sleep(0.5)  # anything sent twice would have landed by now
+
+    rows = Notification.objects.order_by("pk")
+    assert all(row.sent_at for row in rows)
+    messages = delivered(mailbox)
+    assert len(messages) == 3
+    ids = message_ids(messages)
+    assert sorted(ids) == sorted({f"<{row.key}@ldldbentre.local>" for row in rows})
+    expected = sorted([cast["reviewer_a"].email, cast["cspl"].email, cast["reviewer_a"].email])
+    assert sorted(row.to_email for row in rows) == expected
