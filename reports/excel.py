@@ -31,6 +31,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from campaign.models import Campaign, Indicator, Status
+from campaign.uploads import protect_download
 from reports.dashboard import _int, _pick, _unit, _years
 from reports.models import AnnualReport, IndicatorValue, Period
 from reports.rollup import ACCEPTED_ONLY, ALL_SUBMITTED, ASSESSMENTS, cached_rollup, status_of
@@ -398,8 +399,7 @@ def dashboard_excel(request):
     response["Content-Disposition"] = content_disposition_header(
         True, f"{campaign.slug}-{year}-{code}.xlsx"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return protect_download(response)
 
 
 urlpatterns = [path("dashboard/excel/", dashboard_excel, name="dashboard_excel")]

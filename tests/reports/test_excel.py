@@ -444,6 +444,9 @@ def test_the_download_is_an_xlsx_attachment_named_after_campaign_year_and_unit(
     )
     assert response["Content-Disposition"] == 'attachment; filename="test-campaign-2024-DA.xlsx"'
     assert response["X-Content-Type-Options"] == "nosniff"
+    # Like every download: never rendered by the browser, nor kept in a shared cache.
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Cache-Control"] == "private, no-store"
     workbook = workbook_of(response)
     assert summary(workbook.worksheets[0])[_("Unit")].value == "LĐLĐ huyện A"
     assert [row[_("Code")].value for row in records(workbook.worksheets[3])] == ["DA", "A1", "A2"]
