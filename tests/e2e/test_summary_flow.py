@@ -59,6 +59,19 @@ def required(text):
     return re.compile(rf"^\s*{re.escape(text)}\*?\s*$")
 
 
+def lines(page, selector):
+    """How many lines of text the tallest element matching `selector` holds, as laid out."""
+    return page.evaluate(
+        """(selector) => Math.max(...Array.from(document.querySelectorAll(selector), (el) => {
+            const style = getComputedStyle(el);
+            const content = el.clientHeight - parseFloat(style.paddingTop)
+                - parseFloat(style.paddingBottom);
+            return Math.round(content / parseFloat(style.lineHeight));
+        }))""",
+        selector,
+    )
+
+
 def headline(page, label):
     """The figure of the dashboard's headline card labelled `label`."""
     return page.locator("main .card").filter(has_text=label).locator(".fs-4")
@@ -90,6 +103,11 @@ def test_the_cspl_board_issues_a_summary_and_the_standing_committee_reads_its_pd
     expect(
         page.locator("main table tr").filter(has_text=indicator.name).first.locator("td").last
     ).to_have_text(f"{pdf.number(participants)} {indicator.unit_of_measure}")
+
+    # On the office screen (1366 × 768) no table header wraps, nor a kind of unit's name.
+    for table in ("#by-child ~ div", "#by-kind ~ div", "section:has(#trend) div"):
+        assert lines(page, f"{table} thead th") == 1, table
+    assert lines(page, "#by-kind ~ div tbody td") == 1
 
     # It drills down into a district federation, then goes back up by the breadcrumb.
     page.locator("#by-child").locator("xpath=..").get_by_role(
