@@ -4,7 +4,10 @@ The same SVG goes into the dashboard page and the PDF summary, so no JavaScript 
 library is needed and nothing is fetched: pygal's own scripts are switched off.
 """
 
+import math
+
 import pygal
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from pygal.style import Style
 
@@ -24,6 +27,59 @@ STYLE = Style(
 )
 
 
+# The steps an axis may take, times a power of ten: an axis of counts reads 0, 250, 500...
+NICE_STEPS = (1, 2, 2.5, 5)
+# How many intervals an axis of counts may have (fewer only when the counts are smaller);
+# the number that wastes least height wins, and the finer grid on a tie.
+MIN_INTERVALS, MAX_INTERVALS = 3, 6
+
+
+def count(value):
+    """A count as the page's language writes it: whole, grouped ("2.770" in Vietnamese).
+    pygal hands its axis labels and values over as floats."""
+    if value is None:
+        return ""
+    return number_format(round(value), force_grouping=True)
+
+
+def rate(value):
+    """A rate in per cent: whole on the axis ("50"), one decimal for a value ("88,9")."""
+    if value is None:
+        return ""
+    value = round(float(value), 1)
+    return number_format(value, decimal_pos=0 if value.is_integer() else 1)
+
+
+def _step(maximum, intervals):
+    """The smallest step of NICE_STEPS that is a whole number and reaches `maximum` in
+    `intervals` steps."""
+    if maximum <= 0:
+        return 1
+    magnitude = 10 ** math.floor(math.log10(maximum / intervals))
+    for nice in (*NICE_STEPS, 10):
+        step = nice * magnitude
+        if step >= 1 and step == int(step) and step * intervals >= maximum:
+            return int(step)
+    return 1  # only for a maximum below one, which a single step of one reaches
+
+
+def count_axes(*maxima):
+    """Whole, evenly spaced ticks for one axis per maximum, all with the same number of
+    intervals, so that a secondary axis lines up with the grid of the first: pygal divides
+    the secondary range by the first axis's intervals, and a range it does not choose
+    gives labels such as 2077.5. Each axis is its ticks, from 0."""
+    maxima = [max(0, m or 0) for m in maxima]
+
+    def waste(intervals):
+        return sum((intervals * _step(m, intervals) - m) / m if m else 0 for m in maxima)
+
+    fewest = max(1, min(MIN_INTERVALS, max(maxima, default=0)))
+    intervals = min(
+        range(fewest, MAX_INTERVALS + 1), key=lambda intervals: (waste(intervals), -intervals)
+    )
+    return [[i * _step(m, intervals) for i in range(intervals + 1)] for m in maxima]
+
+
 def _config(**options):
     config = pygal.Config()
     config.style = STYLE
@@ -34,6 +90,7 @@ def _config(**options):
     config.height = options.pop("height", 300)
     config.legend_at_bottom = True
     config.print_values = False
+    config.value_formatter = count
     for key, value in options.items():
         setattr(config, key, value)
     return config
@@ -69,7 +126,7 @@ def status_chart(headline):
         ("returned", _("Returned")),
         ("missing", _("Missing")),
     ):
-        chart.add(f"{label}: {headline[key]}", headline[key])
+        chart.add(f"{label}: {count(headline[key])}", headline[key])
     return _render(chart)
 
 
@@ -77,7 +134,7 @@ def rate_chart(rows, title):
     """The reporting rate of each row (child unit or kind), as horizontal bars."""
     height = max(160, 60 + 22 * len(rows))
     chart = pygal.HorizontalBar(
-        _config(height=height, range=(0, 100), show_legend=False, title=title)
+        _config(height=height, range=(0, 100), show_legend=False, title=title, value_formatter=rate)
     )
     # pygal writes its labels into JSON: lazy translations must be strings by now.
     chart.x_labels = [str(row["label"]) for row in rows]
@@ -87,20 +144,39 @@ def rate_chart(rows, title):
 
 def trend_chart(trend, indicators):
     """The reports counted and the first two figures over the campaign's years."""
-    chart = pygal.Line(_config(title=_("Over the years")))
-    chart.x_labels = [str(entry["year"]) for entry in trend]
-    chart.add(_("Reports counted"), [entry["reports"] for entry in trend])
-    for indicator in [i for i in indicators if i["kind"] == "integer"][:2]:
-        chart.add(
-            indicator["name"],
-            [entry["totals"].get(indicator["code"], 0) for entry in trend],
-            secondary=True,
+    reports = [entry["reports"] for entry in trend]
+    figures = [
+        (indicator["name"], [entry["totals"].get(indicator["code"]) or 0 for entry in trend])
+        for indicator in [i for i in indicators if i["kind"] == "integer"][:2]
+    ]
+    secondary_maximum = max((max(values, default=0) for _name, values in figures), default=0)
+    left, right = count_axes(max(reports, default=0), secondary_maximum)
+    # Both axes are fixed: left to its ticks, right to a range pygal divides in as many steps.
+    options = {"y_labels": left, "range": (0, left[-1])}
+    if figures:
+        options["secondary_range"] = (0, right[-1])
+    # One legend entry a line, whole: an indicator's name is a sentence.
+    chart = pygal.Line(
+        _config(
+            title=_("Over the years"),
+            height=340,  # the legend's three lines come out of the plot's height
+            legend_at_bottom_columns=1,
+            truncate_legend=-1,
+            **options,
         )
+    )
+    chart.x_labels = [str(entry["year"]) for entry in trend]
+    chart.add(_("Reports counted"), reports)
+    for name, values in figures:
+        chart.add(name, values, secondary=True)
     return _render(chart)
 
 
 def assessment_chart(assessment, labels):
-    chart = pygal.Bar(_config(show_legend=False, title=_("Self-assessment")))
+    (ticks,) = count_axes(max(assessment.values(), default=0))
+    chart = pygal.Bar(
+        _config(show_legend=False, title=_("Self-assessment"), y_labels=ticks, range=(0, ticks[-1]))
+    )
     chart.x_labels = [str(labels[grade]) for grade in assessment]
     chart.add(_("Units"), list(assessment.values()))
     return _render(chart)

@@ -39,7 +39,7 @@ from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from campaign.models import Campaign
@@ -136,6 +136,7 @@ class SummaryCreateForm(forms.ModelForm):
     class Meta:
         model = SummaryReport
         fields = ["campaign", "year", "unit", "include"]
+        labels = {"include": pgettext_lazy("which reports a summary counts", "Figures from")}
         help_texts = {
             "include": gettext_lazy(
                 "Accepted reports only, or also the reports still waiting for review."
@@ -164,6 +165,14 @@ class SummaryEditForm(forms.ModelForm):
     class Meta:
         model = SummaryReport
         fields = ["include", *DOCUMENT_FIELDS, *NARRATIVE_FIELDS]
+        # The model's verbose names share their msgids with other models' fields (a period's
+        # start date, a reminder's count of recipients, a content item's number), whose
+        # translations read wrong here: the document's own words, in their own context.
+        labels = {
+            "include": pgettext_lazy("which reports a summary counts", "Figures from"),
+            "number": pgettext_lazy("an official document's number and code", "Number"),
+            "recipients": pgettext_lazy("the places a document is sent to", "Recipients"),
+        }
         widgets = {
             "dated_on": DATE_INPUT,
             "recipients": forms.Textarea(attrs={"rows": 5}),

@@ -3,6 +3,8 @@
 // state, the error, the download link or the retry button that the server marks as
 // data-status-when="done" / "retry" / "pending". All text comes from the server, translated.
 // Without JavaScript the page shows the state it was rendered with and a refresh link.
+// Once the PDF is no longer on its way (ready, or failed), the flash message that said it was
+// is taken down: the page marks those messages' texts with <template data-status-stale>.
 (function () {
   "use strict";
   var box = document.querySelector("[data-summary-status]");
@@ -13,6 +15,18 @@
   var delay = 2000;
   var maxDelay = 10000;
   var deadline = Date.now() + 15 * 60 * 1000;
+  var stale = Array.prototype.map.call(
+    box.querySelectorAll("template[data-status-stale]"),
+    function (template) {
+      return template.content.textContent.trim();
+    }
+  );
+
+  function dropStaleMessages() {
+    document.querySelectorAll('.alert[role="alert"]').forEach(function (alert) {
+      if (stale.indexOf(alert.textContent.trim()) !== -1) alert.remove();
+    });
+  }
 
   function show(name, visible) {
     box.querySelectorAll('[data-status-when="' + name + '"]').forEach(function (element) {
@@ -33,6 +47,7 @@
     show("done", status.done);
     show("retry", status.retry);
     show("pending", false); // this script refreshes: the manual link is not needed
+    if (!status.pending) dropStaleMessages();
   }
 
   function poll() {
@@ -59,5 +74,7 @@
   if (box.hasAttribute("data-pending")) {
     show("pending", false);
     schedule();
+  } else {
+    dropStaleMessages(); // the PDF was done (or failed) before the page was served
   }
 })();

@@ -48,6 +48,30 @@ def pdftotext(path, *options):
     ).stdout
 
 
+def label(page, field):
+    """The <label> of the form field `field`."""
+    return page.locator(f"label[for=id_{field}]")
+
+
+def required(text):
+    """A label's text as crispy-forms renders it: an asterisk follows a required field's,
+    and the markup's line breaks are kept."""
+    return re.compile(rf"^\s*{re.escape(text)}\*?\s*$")
+
+
+def lines(page, selector):
+    """How many lines of text the tallest element matching `selector` holds, as laid out."""
+    return page.evaluate(
+        """(selector) => Math.max(...Array.from(document.querySelectorAll(selector), (el) => {
+            const style = getComputedStyle(el);
+            const content = el.clientHeight - parseFloat(style.paddingTop)
+                - parseFloat(style.paddingBottom);
+            return Math.round(content / parseFloat(style.lineHeight));
+        }))""",
+        selector,
+    )
+
+
 def headline(page, label):
     """The figure of the dashboard's headline card labelled `label`."""
     return page.locator("main .card").filter(has_text=label).locator(".fs-4")
@@ -80,6 +104,11 @@ def test_the_cspl_board_issues_a_summary_and_the_standing_committee_reads_its_pd
         page.locator("main table tr").filter(has_text=indicator.name).first.locator("td").last
     ).to_have_text(f"{pdf.number(participants)} {indicator.unit_of_measure}")
 
+    # On the office screen (1366 × 768) no table header wraps, nor a kind of unit's name.
+    for table in ("#by-child ~ div", "#by-kind ~ div", "section:has(#trend) div"):
+        assert lines(page, f"{table} thead th") == 1, table
+    assert lines(page, "#by-kind ~ div tbody td") == 1
+
     # It drills down into a district federation, then goes back up by the breadcrumb.
     page.locator("#by-child").locator("xpath=..").get_by_role(
         "link", name=district.short_name, exact=True
@@ -95,6 +124,8 @@ def test_the_cspl_board_issues_a_summary_and_the_standing_committee_reads_its_pd
     # 2. It creates the summary report of the campaign and year for the whole province.
     page.get_by_role("link", name="Báo cáo tổng hợp", exact=True).click()
     page.get_by_role("link", name="Báo cáo tổng hợp mới").click()
+    # The document's own words, not those of the model fields that share their msgids.
+    expect(label(page, "include")).to_have_text(required("Số liệu từ"))
     page.select_option("#id_campaign", str(campaign.pk))
     page.fill("#id_year", str(year))
     page.select_option("#id_unit", str(province.pk))
@@ -105,6 +136,9 @@ def test_the_cspl_board_issues_a_summary_and_the_standing_committee_reads_its_pd
     expect(page.locator("#id_results")).to_have_value(re.compile(re.escape(result_line)))
 
     # It fills in the document's own fields and saves the draft.
+    expect(label(page, "include")).to_have_text(required("Số liệu từ"))
+    expect(label(page, "number")).to_have_text(required("Số, ký hiệu"))
+    expect(label(page, "recipients")).to_have_text(required("Nơi nhận"))
     page.fill("#id_number", NUMBER)
     page.fill("#id_place", "Bến Tre")
     page.fill("#id_dated_on", timezone.localdate().strftime("%d/%m/%Y"))
@@ -125,6 +159,9 @@ def test_the_cspl_board_issues_a_summary_and_the_standing_committee_reads_its_pd
     )
     download_link = status.get_by_role("link", name="Tải tệp PDF")
     expect(download_link).to_be_hidden()
+    # The flash message says the PDF is on its way, until it no longer is.
+    on_its_way = page.get_by_role("alert").filter(has_text="Tệp PDF đang được tạo")
+    expect(on_its_way).to_be_visible()
     page.evaluate("window.followedWithoutReload = true")
     try:
         expect(status.locator("[data-status-label]")).to_have_text(
@@ -138,6 +175,7 @@ def test_the_cspl_board_issues_a_summary_and_the_standing_committee_reads_its_pd
         )
     expect(status).to_have_attribute("data-state", "done")
     expect(download_link).to_be_visible()
+    expect(on_its_way).to_have_count(0)
     assert page.evaluate("window.followedWithoutReload") is True
     summary.refresh_from_db()
     assert (summary.status, summary.render_state) == ("issued", "done")

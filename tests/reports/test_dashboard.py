@@ -1251,3 +1251,24 @@ def test_the_figures_are_rendered_once_per_rollup_language_and_links(
         bump_data_version()  # any write: new rollup, new figures
     get(client, cast["reviewer_a"], unit=district.pk)
     assert len(rendered) == 4
+
+
+def test_the_wide_tables_head_each_indicator_by_its_number_in_the_list_of_figures(
+    client, cast, world
+):
+    """Indicator names are sentences: cut to three words they read wrong, and whole they
+    wrap a column header over five lines. Each column is headed "(n)", the indicator's
+    number in the list of figures, with the whole name on hover and for screen readers."""
+    page = html(get(client, cast["cspl"], unit=world.units["PV"].pk))
+    for number, code in enumerate(INTEGER_CODES, start=1):
+        name = f"Chỉ tiêu {code}"
+        assert f'<td class="text-body-secondary text-nowrap">({number})</td><td>{name}</td>' in page
+        header = (
+            f'<th class="text-end text-nowrap" scope="col"><abbr title="{name}">({number})</abbr>'
+            f'<span class="visually-hidden"> {name}</span></th>'
+        )
+        assert page.count(header) == 3, code  # by unit below, by kind, over the years
+    assert "…</th>" not in page
+    # The status headers never wrap, nor the names of the kinds of unit.
+    assert page.count('<th class="text-end text-nowrap" scope="col">Đúng hạn</th>') == 2
+    assert '<td class="text-nowrap">LĐLĐ huyện, thành phố</td>' in page

@@ -1,0 +1,112 @@
+"""The charts' numbers: whole counts on every axis, written as the page's language writes
+them (Vietnamese "2.770", "88,9"), and a secondary axis whose ticks are whole too."""
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reports import charts
+
+SVG = "{http://www.w3.org/2000/svg}"
+INDICATORS = [
+    {"kind": "integer", "code": "sessions", "name": "Số buổi tuyên truyền đã tổ chức"},
+    {"kind": "text", "code": "other_forms", "name": "Hình thức khác"},
+    {"kind": "integer", "code": "participants", "name": "Số lượt CNVCLĐ tham gia"},
+]
+# The demo federation's years, whose right-hand axis used to read 692.5, 1385, 2077.5, 2770.
+TREND = [
+    {"year": 2024, "reports": 43, "totals": {"sessions": 295, "participants": 2090}},
+    {"year": 2025, "reports": 30, "totals": {"sessions": 197, "participants": 2770}},
+    {"year": 2026, "reports": 19, "totals": {"sessions": 83, "participants": 860}},
+]
+VI_COUNT = re.compile(r"^\d{1,3}(\.\d{3})*$")  # 0, 500, 2.770, 1.234.567
+
+
+def axis_labels(svg, axis):
+    """The texts of the axis `axis` ("y", "y2", "x") of a pygal chart."""
+    root = ET.fromstring(svg)  # noqa: S314 -- the chart this module just drew
+    for group in root.iter(f"{SVG}g"):
+        if group.get("class", "").split()[:2] == ["axis", axis]:
+            return [text.text for text in group.iter(f"{SVG}text") if text.text]
+    raise AssertionError(f"no {axis} axis")
+
+
+def values(svg):
+    return re.findall(r'<desc class="value">([^<]*)</desc>', svg)
+
+
+def as_number(label):
+    return int(label.replace(".", ""))
+
+
+def test_the_trend_axes_are_whole_counts_in_vietnamese_and_share_the_grid():
+    with translation.override("vi"):
+        svg = charts.trend_chart(TREND, INDICATORS)
+    left, right = axis_labels(svg, "y"), axis_labels(svg, "y2")
+    assert all(VI_COUNT.match(label) for label in left + right), (left, right)
+    assert len(left) == len(right)  # each right-hand tick sits on a line of the grid
+    assert right == ["0", "500", "1.000", "1.500", "2.000", "2.500", "3.000"]
+    assert as_number(left[-1]) >= 43
+    # The tooltips' values too, and the two integer indicators, the text one skipped.
+    assert values(svg) == ["43", "30", "19", "295", "197", "83", "2.090", "2.770", "860"]
+    assert "Số lượt CNVCLĐ tham gia" in svg and "Hình thức khác" not in svg
+
+
+def test_the_numbers_follow_the_language_of_the_page():
+    with translation.override("en"):
+        svg = charts.trend_chart(TREND, INDICATORS)
+    assert axis_labels(svg, "y2")[-1] == "3,000"
+    assert "2,770" in values(svg)
+
+
+def test_rates_keep_one_decimal_with_a_decimal_comma_and_the_axis_is_whole():
+    rows = [{"label": "LĐLĐ huyện", "rate": 88.9}, {"label": "CĐCS", "rate": 50.0}]
+    with translation.override("vi"):
+        svg = charts.rate_chart(rows, "Tỷ lệ")
+    assert values(svg) == ["88,9", "50"]
+    ticks = axis_labels(svg, "x")
+    assert ticks[0] == "0" and ticks[-1] == "100" and all(t.isdigit() for t in ticks)
+
+
+def test_the_pie_legend_groups_thousands():
+    headline = {"on_time": 1234, "late": 5, "returned": 0, "missing": 12345}
+    with translation.override("vi"):
+        svg = charts.status_chart(headline)
+    assert "Đúng hạn: 1.234" in svg and "Chưa nộp: 12.345" in svg
+
+
+@pytest.mark.parametrize(
+    "assessment, ticks",
+    [
+        ({"good": 1, "fair": 0, "average": 0, "weak": 0}, ["0", "1"]),
+        ({"good": 8, "fair": 9, "average": 2, "weak": 0}, ["0", "2", "4", "6", "8", "10"]),
+        ({"good": 0, "fair": 0, "average": 0, "weak": 0}, None),
+    ],
+)
+def test_the_self_assessment_counts_units_in_whole_steps(assessment, ticks):
+    labels = {grade: grade for grade in assessment}
+    with translation.override("vi"):
+        svg = charts.assessment_chart(assessment, labels)
+    found = axis_labels(svg, "y")
+    assert all(VI_COUNT.match(label) for label in found), found
+    if ticks:
+        assert found == ticks
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=3))
+def test_count_axes_are_whole_even_from_zero_and_reach_each_maximum(maxima):
+    axes = charts.count_axes(*maxima)
+    assert len(axes) == len(maxima)
+    assert len({len(ticks) for ticks in axes}) == 1  # as many intervals on every axis
+    assert 2 <= len(axes[0]) <= charts.MAX_INTERVALS + 1
+    for maximum, ticks in zip(maxima, axes, strict=True):
+        step = ticks[1]
+        assert all(isinstance(tick, int) for tick in ticks)
+        assert ticks == [i * step for i in range(len(ticks))]
+        assert ticks[-1] >= maximum
+        # A nice step: 1, 2, 2.5 or 5 times a power of ten ("2.5" only from 25 up).
+        assert re.fullmatch(r"(1|2|25|5)0*", str(step)), step
