@@ -175,21 +175,3 @@ def test_the_documented_commands_serve_the_login_page_and_run_a_worker(productio
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
-
-
-def test_the_systemd_units_start_the_documented_commands():
-    commands = readme.documented_commands()
-    in_install_dir = {
-        name: [arg.replace(".venv/bin/", f"{readme.INSTALL_DIR}/.venv/bin/") for arg in argv]
-        for name, argv in commands.items()
-    }
-    exec_starts = readme.systemd_exec_starts()
-    assert sorted(map(tuple, exec_starts)) == sorted(map(tuple, in_install_dir.values()))
-
-
-def test_exactly_one_beat_is_documented():
-    # Two beats would send every periodic task twice (reminders, the outbox flush).
-    text = readme.README.read_text(encoding="utf-8")
-    assert sum(1 for argv in readme.systemd_exec_starts(text) if "beat" in argv) == 1
-    worker = readme.documented_commands(text)["worker"]
-    assert "beat" not in worker and "-B" not in worker and "--beat" not in worker
