@@ -202,19 +202,16 @@ def check_bare_rows(clients, rounds):
 
 # --- the server ---------------------------------------------------------------------------------
 def gunicorn_command(args, port):
-    """The deployment's command (README, "Deployment"), on a free loopback port."""
-    command = [
-        str(Path(sys.executable).with_name("gunicorn")),
-        "config.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(args.workers),
-        "--worker-class",
-        args.worker_class,
-        "--timeout",
-        "30",
-    ]
+    """The deployment's command, read from the README (tests/deploy/readme.py), on a free
+    loopback port, with `--workers` and the worker class of this run."""
+    from tests.deploy import readme
+
+    command = readme.localised(readme.documented_commands()["web"], bind=f"127.0.0.1:{port}")
+    if "--workers" in command:
+        command[command.index("--workers") + 1] = str(args.workers)
+    else:
+        command += ["--workers", str(args.workers)]
+    command += ["--worker-class", args.worker_class]
     if args.worker_class == "gthread":
         command += ["--threads", str(args.threads)]
     return command
@@ -589,19 +586,23 @@ def officer_phase(args, port, accounts, campaign_pk, year):
         # all in the same millisecond (a burst of 200 password checks is 44 CPU-seconds).
         officer.start_at = started + args.ramp * n / len(officers)
         officer.start()
-    # Every officer holds an open form (or gave up): the deadline minute starts.
+    # Every officer holds an open form (or the arrival budget is spent): the rush starts.
+    # Officers still logging in then join it as soon as their form is open.
     wait_until(officers, "ready", deadline)
     arrived = time.perf_counter()
+    ready_at_rush = sum(o.ready for o in officers)
     rush.set()
-    wait_until(officers, "submitted", deadline)
+    rush_deadline = arrived + args.rush_seconds
+    wait_until(officers, "submitted", rush_deadline)
     rush_end = max((o.submitted_at for o in officers if o.submitted_at), default=arrived)
     submitted = sum(o.submitted for o in officers)
     verify.set()
-    still_running = join_all(officers, deadline + args.timeout)
+    still_running = join_all(officers, rush_deadline + args.timeout)
     rush_seconds = rush_end - arrived
     return {
         "officers": len(officers),
         "ready": sum(o.ready for o in officers),
+        "ready_when_the_rush_started": ready_at_rush,
         "submitted": submitted,
         "verified": sum(o.verified for o in officers),
         "still_running_at_deadline": still_running,
@@ -703,15 +704,16 @@ def run(args):
     }
     server = None
     try:
-        t0 = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-            cwd=common.ROOT,
-            env=env,
-            check=True,
-            timeout=300,
-        )
-        print(f"collectstatic in {time.perf_counter() - t0:.0f} s", flush=True)
+        if args.collectstatic or not static_is_current(static_root):
+            t0 = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+                cwd=common.ROOT,
+                env=env,
+                check=True,
+                timeout=600,
+            )
+            print(f"collectstatic in {time.perf_counter() - t0:.0f} s", flush=True)
         port = free_port()
         command = gunicorn_command(args, port)
         results["gunicorn"] = " ".join(command[1:])
@@ -753,6 +755,16 @@ def run(args):
     return report(args, results)
 
 
+def static_is_current(static_root):
+    """Whether the collected files are newer than the project's static files and the
+    installed packages (which bring Bootstrap and the admin's files)."""
+    manifest = static_root / "staticfiles.json"
+    if not manifest.exists():
+        return False
+    sources = [common.ROOT / "requirements.txt", *(common.ROOT / "static").rglob("*")]
+    return all(path.stat().st_mtime < manifest.stat().st_mtime for path in sources)
+
+
 def cleanup_redis(client, prefix, queue_before):
     """The run's cache keys; the queued e-mails only if the queue was empty before."""
     with contextlib.suppress(Exception):
@@ -772,7 +784,8 @@ def report(args, results):
         portal["steps"],
     )
     print(
-        f"  arrival (log in, open the form) {portal['arrival_s']} s; rush (save + submit) "
+        f"  arrival (log in, open the form) {portal['arrival_s']} s, "
+        f"{portal['ready_when_the_rush_started']} forms open; rush (save + submit) "
         f"{portal['rush_s']} s; all submitted after {portal['makespan_s']} s"
     )
     print(
@@ -845,14 +858,16 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--worker-class", choices=("sync", "gthread"), default="sync")
     parser.add_argument("--threads", type=int, default=4, help="per worker, with gthread")
-    parser.add_argument(
-        "--timeout", type=float, default=60, help="seconds per request (nginx's default)"
-    )
+    parser.add_argument("--timeout", type=float, default=30, help="seconds per request")
     parser.add_argument(
         "--ramp", type=float, default=30, help="seconds over which the officers arrive"
     )
     parser.add_argument(
-        "--budget", type=float, default=90, help="seconds for the officers to log in and submit"
+        "--budget", type=float, default=60, help="seconds for the officers to arrive"
+    )
+    parser.add_argument("--rush-seconds", type=float, default=30, help="seconds for the rush")
+    parser.add_argument(
+        "--collectstatic", action="store_true", help="collect even if out/static looks current"
     )
     parser.add_argument("--bare-rounds", type=int, default=5, help="saves per bare client")
     parser.add_argument("--bare-seconds", type=float, default=30)
