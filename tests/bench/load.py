@@ -260,6 +260,58 @@ class Gunicorn:
         ]
 
 
+# --- server CPU -----------------------------------------------------------------------------------
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid):
+    """(ppid, CPU seconds) of a process from /proc, or None if it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2 :].split()  # after "pid (comm) "
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def server_pids(master_pid, database):
+    """gunicorn's master and workers, and the PostgreSQL backends serving `database`."""
+    from django.db import connection
+
+    workers = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            stat = _stat(entry.name)
+            if stat and stat[0] == master_pid:
+                workers.append(int(entry.name))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [database],
+        )
+        backends = [row[0] for row in cursor.fetchall()]
+    return {"gunicorn": [master_pid, *workers], "postgresql": backends}
+
+
+def cpu_sample(master_pid, database):
+    """CPU seconds used so far by each server process: {(group, pid): seconds}."""
+    sample = {}
+    for group, pids in server_pids(master_pid, database).items():
+        for pid in pids:
+            stat = _stat(pid)
+            if stat:
+                sample[(group, pid)] = stat[1]
+    return sample
+
+
+def cpu_used(before, after):
+    """CPU seconds by group between two samples (a process new in `after` counts fully)."""
+    used = defaultdict(float)
+    for key, seconds in after.items():
+        used[key[0]] += seconds - before.get(key, 0.0)
+    return {group: round(seconds, 2) for group, seconds in used.items()}
+
+
 # --- the client harness -------------------------------------------------------------------------
 def request_once(port, method, path, body=None, headers=None, timeout=30.0):
     """One HTTP request on a fresh connection (sync gunicorn closes it after each answer)."""
@@ -563,7 +615,7 @@ def print_steps(title, figures):
 
 
 # --- the run ------------------------------------------------------------------------------------
-def officer_phase(args, port, accounts, campaign_pk, year):
+def officer_phase(args, port, accounts, campaign_pk, year, sample):
     recorder = Recorder()
     rush, verify = threading.Event(), threading.Event()
     officers = [
@@ -579,6 +631,7 @@ def officer_phase(args, port, accounts, campaign_pk, year):
         )
         for n, (username, unit_pk) in enumerate(accounts)
     ]
+    arrival_cpu_before = sample()
     started = time.perf_counter()
     deadline = started + args.budget
     for n, officer in enumerate(officers):
@@ -591,11 +644,14 @@ def officer_phase(args, port, accounts, campaign_pk, year):
     wait_until(officers, "ready", deadline)
     arrived = time.perf_counter()
     ready_at_rush = sum(o.ready for o in officers)
+    cpu_before = sample()
+    arrival_cpu = cpu_used(arrival_cpu_before, cpu_before)
     rush.set()
     rush_deadline = arrived + args.rush_seconds
     wait_until(officers, "submitted", rush_deadline)
     rush_end = max((o.submitted_at for o in officers if o.submitted_at), default=arrived)
     submitted = sum(o.submitted for o in officers)
+    rush_cpu = cpu_used(cpu_before, sample())
     verify.set()
     still_running = join_all(officers, rush_deadline + args.timeout)
     rush_seconds = rush_end - arrived
@@ -613,6 +669,16 @@ def officer_phase(args, port, accounts, campaign_pk, year):
         "requests_per_s_in_rush": (
             round(2 * submitted / rush_seconds, 1) if rush_seconds > 0 else 0.0
         ),
+        "arrival_server_cpu_s": arrival_cpu,
+        "server_cpu_ms_per_arrival": {
+            group: round(1000 * seconds / ready_at_rush, 1) if ready_at_rush else None
+            for group, seconds in arrival_cpu.items()
+        },
+        "rush_server_cpu_s": rush_cpu,
+        "server_cpu_ms_per_submission": {
+            group: round(1000 * seconds / submitted, 1) if submitted else None
+            for group, seconds in rush_cpu.items()
+        },
         "steps": step_figures(recorder),
         "errors": dict(recorder.errors),
         "server_errors_5xx": recorder.server_errors(),
@@ -620,7 +686,7 @@ def officer_phase(args, port, accounts, campaign_pk, year):
     }
 
 
-def bare_phase(args, port):
+def bare_phase(args, port, sample):
     recorder = Recorder()
     go = threading.Event()
     clients = [
@@ -632,8 +698,11 @@ def bare_phase(args, port):
     for client in clients:
         client.start()
     wait_until(clients, "ready", deadline)
+    cpu_before = sample()
     go_at = time.perf_counter()
     go.set()
+    wait_until(clients, "finished_at", go_at + args.bare_seconds)
+    bare_cpu = cpu_used(cpu_before, sample())
     still_running = join_all(clients, deadline + args.timeout)
     end = max((c.finished_at for c in clients if c.finished_at), default=go_at)
     saves = sum(c.saved for c in clients)
@@ -646,6 +715,11 @@ def bare_phase(args, port):
         "still_running_at_deadline": still_running,
         "seconds": round(seconds, 2),
         "saves_per_s": round(saves / seconds, 1) if seconds > 0 else 0.0,
+        "server_cpu_s": bare_cpu,
+        "server_cpu_ms_per_save": {
+            group: round(1000 * used / saves, 2) if saves else None
+            for group, used in bare_cpu.items()
+        },
         "steps": step_figures(recorder),
         "errors": dict(recorder.errors),
         "server_errors_5xx": recorder.server_errors(),
@@ -722,7 +796,15 @@ def run(args):
         server.wait_ready("/login/")
         warm_up(port, "/login/", args.workers, args.timeout)
         print(f"gunicorn {' '.join(command[1:])} ready; the officers arrive", flush=True)
-        portal = officer_phase(args, port, accounts, campaign_pk, year)
+        database = common.database_name(args.database_url)
+        portal = officer_phase(
+            args,
+            port,
+            accounts,
+            campaign_pk,
+            year,
+            lambda: cpu_sample(server.process.pid, database),
+        )
         portal["gunicorn_log_errors"] = server.server_errors()[:20]
         server.stop()
         server = None
@@ -743,7 +825,7 @@ def run(args):
         server.wait_ready("/bare/0/")
         warm_up(port, "/bare/0/", args.workers, args.timeout)
         print("bare endpoint ready; its clients post", flush=True)
-        bare = bare_phase(args, port)
+        bare = bare_phase(args, port, lambda: cpu_sample(server.process.pid, database))
         bare["gunicorn_log_errors"] = server.server_errors()[:20]
         results["bare"] = bare
         results["bare_check"] = check_bare_rows(args.officers, args.bare_rounds)
@@ -775,6 +857,10 @@ def cleanup_redis(client, prefix, queue_before):
             client.delete("celery", *client.scan_iter(match="_kombu.binding.*"))
 
 
+def cpu_text(per_op):
+    return ", ".join(f"{group} {ms_} ms" for group, ms_ in per_op.items()) or "not measured"
+
+
 def report(args, results):
     portal, bare = results["portal"], results["bare"]
     check, bare_check = results["database_check"], results["bare_check"]
@@ -792,6 +878,10 @@ def report(args, results):
         f"  throughput in the rush: {portal['submissions_per_s']} submissions/s "
         f"({portal['requests_per_s_in_rush']} write requests/s)"
     )
+    per_arrival = cpu_text(portal["server_cpu_ms_per_arrival"])
+    per_submission = cpu_text(portal["server_cpu_ms_per_submission"])
+    print(f"  server CPU per officer arriving (log in, open the form): {per_arrival}")
+    print(f"  server CPU per submission in the rush: {per_submission}")
     print(f"  errors: {portal['errors'] or 'none'}; 5xx: {portal['server_errors_5xx']}")
     print(
         f"  database: {check['reports']} reports for {check['officers']} officers, "
@@ -808,6 +898,15 @@ def report(args, results):
         f"errors: {bare['errors'] or 'none'}; 5xx: {bare['server_errors_5xx']}; rows saved "
         f"every round: {bare_check['rows_saved_every_round']}/{bare_check['rows']}"
     )
+    print(f"  server CPU per save: {cpu_text(bare['server_cpu_ms_per_save'])}")
+    ours = sum(v or 0 for v in portal["server_cpu_ms_per_submission"].values())
+    theirs = sum(v or 0 for v in bare["server_cpu_ms_per_save"].values())
+    results["cpu_ratio_bare_over_ours"] = round(theirs / ours, 3) if ours else None
+    if ours:
+        print(
+            f"  server CPU: a bare save costs {theirs / ours:.2f} x a submission: the "
+            "throughput ratio an otherwise idle machine would show"
+        )
 
     ratio = portal["submissions_per_s"] / bare["saves_per_s"] if bare["saves_per_s"] else 0.0
     no_5xx = portal["server_errors_5xx"] == 0 and bare["server_errors_5xx"] == 0
