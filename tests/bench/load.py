@@ -10,13 +10,16 @@ One run, all on 127.0.0.1:
    submission writes an e-mail to the outbox and enqueues it on Redis, as in production)
    and 200 grassroots unions with one officer each, using the production password hasher.
    The shipped campaign runs this year; its period is open.
-2. `collectstatic`, then `gunicorn config.wsgi --workers 4` with DEBUG off, the cache and
-   the Celery broker in an empty Redis database.
-3. The deadline: 200 threads, one per officer. Each logs in (GET and POST /login/) and opens
-   its unit's report form. When every officer holds an open form (or the arrival budget
-   is spent), all of them at once save the form (POST, with every field filled from the
-   form's own HTML and its CSRF token) and submit it (POST …/submit/): the rush. Then each
-   opens the report and checks the success message. Every request has a timeout.
+2. `collectstatic` into out/static (skipped while it is current), then the deployment's
+   gunicorn command as the README documents it (tests/deploy/readme.py reads it), 4 sync
+   workers, DEBUG off, the cache and the Celery broker in an empty Redis database.
+3. The deadline: 200 threads, one per officer, arriving evenly over `--ramp` seconds. Each
+   logs in (GET and POST /login/) and opens its unit's report form. When every officer
+   holds an open form (or the arrival budget is spent), all of them at once save the form
+   (POST, with every field filled from the form's own HTML and its CSRF token) and submit
+   it (POST …/submit/): the rush. Then each opens the report and checks the success
+   message. Every request has a timeout; the server's CPU is read from /proc around the
+   arrival and the rush.
 4. The database is checked: exactly one report per officer's unit, submitted, with exactly
    one submit step and one outbox e-mail (0 lost, 0 doubled).
 5. gunicorn restarts with the same command and environment but the bench-only settings
@@ -26,8 +29,9 @@ One run, all on 127.0.0.1:
 
 Reports throughput, p50/p95 per step, errors by status, 5xx, the database check, and the
 target: submissions per second in the rush ≥ 0.5 × the bare endpoint's saves per second,
-with zero 5xx. Writes tests/bench/out/load.json. gunicorn is always stopped and the run's
-Redis keys deleted, also on error or Ctrl+C.
+with zero 5xx. Writes tests/bench/out/load.json; exits with 1 when a report is lost or
+doubled or a 5xx was seen. gunicorn is always stopped and the run's Redis keys deleted,
+also on error or Ctrl+C.
 """
 
 import argparse
