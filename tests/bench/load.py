@@ -858,7 +858,7 @@ def cleanup_redis(client, prefix, queue_before):
         if keys:
             client.delete(*keys)
         if queue_before == 0:
-            client.delete("celery", *client.scan_iter(match="_kombu.binding.*"))
+            client.delete("celery", *client.scan_iter(match="_kombu.binding*"))
 
 
 def cpu_text(per_op):
