@@ -1,5 +1,5 @@
 # The two commands of the README, and the checks CI runs.
-.PHONY: run test lint ci bench
+.PHONY: run test lint ci bench bench-load
 
 run:  ## set up, load the demo data and serve http://127.0.0.1:8000
 	bash .ci/setup.sh run
@@ -12,3 +12,6 @@ lint:
 
 ci:  ## what CI runs, against this machine's PostgreSQL and Redis
 	bash .ci/run
+
+bench-load:  ## the deadline load test (tests/bench/README.md); needs PostgreSQL and Redis
+	.venv/bin/python -m tests.bench.load $(LOAD_ARGS)
