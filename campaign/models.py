@@ -270,6 +270,9 @@ class Submission(models.Model):
     reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
     steps = GenericRelation(Step)
 
+    # What a workflow step reads besides the row itself (the rights, the filing window).
+    WORKFLOW_RELATED = ("unit", "campaign")
+
     class Meta:
         abstract = True
 

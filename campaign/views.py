@@ -182,14 +182,15 @@ def act_on(request, submission, action, done, render_with_reason_errors):
     if reason_form is not None and not reason_form.is_valid():
         return render_with_reason_errors(reason_form)
     reason = reason_form.cleaned_data["reason"] if reason_form else ""
+    user = request.user
     steps = {
-        Action.SUBMIT: lambda: workflow.submission_submit(submission, user=request.user),
+        Action.SUBMIT: lambda: workflow.submission_submit(submission, user=user, scope=scope),
         Action.RETURN: lambda: workflow.submission_return(
-            submission, user=request.user, reason=reason
+            submission, user=user, reason=reason, scope=scope
         ),
-        Action.ACCEPT: lambda: workflow.submission_accept(submission, user=request.user),
+        Action.ACCEPT: lambda: workflow.submission_accept(submission, user=user, scope=scope),
         Action.REOPEN: lambda: workflow.submission_reopen(
-            submission, user=request.user, reason=reason
+            submission, user=user, reason=reason, scope=scope
         ),
     }
     try:

@@ -40,20 +40,22 @@ class ConflictError(Exception):
     """Someone else saved the submission since this user loaded it."""
 
 
-def submission_submit(submission, *, user):
-    return _step(submission, Action.SUBMIT, user)
+def submission_submit(submission, *, user, scope=None):
+    """Submit for review. `scope` is the user's access scope when the caller already has
+    it (a view's `Scope.for_request`), which saves loading the memberships again."""
+    return _step(submission, Action.SUBMIT, user, scope=scope)
 
 
-def submission_return(submission, *, user, reason):
-    return _step(submission, Action.RETURN, user, reason)
+def submission_return(submission, *, user, reason, scope=None):
+    return _step(submission, Action.RETURN, user, reason, scope=scope)
 
 
-def submission_accept(submission, *, user):
-    return _step(submission, Action.ACCEPT, user)
+def submission_accept(submission, *, user, scope=None):
+    return _step(submission, Action.ACCEPT, user, scope=scope)
 
 
-def submission_reopen(submission, *, user, reason):
-    return _step(submission, Action.REOPEN, user, reason)
+def submission_reopen(submission, *, user, reason, scope=None):
+    return _step(submission, Action.REOPEN, user, reason, scope=scope)
 
 
 def check_step(submission, action, scope):
@@ -150,13 +152,19 @@ def diff_snapshots(old, new):
 
 # --- internals ---------------------------------------------------------------------------------
 @transaction.atomic
-def _step(submission, action, user, reason=""):
+def _step(submission, action, user, reason="", scope=None):
     reason = (reason or "").strip()
     model = type(submission)
+    # Only the submission's own row is locked: locking the joined campaign row too would
+    # make every unit's step wait for the others' at a deadline.
     locked = (
-        model.objects.select_for_update().select_related("unit", "campaign").get(pk=submission.pk)
+        model.objects.select_for_update(of=("self",))
+        .select_related(*model.WORKFLOW_RELATED)
+        .get(pk=submission.pk)
     )
-    check_step(locked, action, Scope(user))
+    if scope is None or scope.user != user:
+        scope = Scope(user)
+    check_step(locked, action, scope)
     _sources, target, _actor = TRANSITIONS[action]
     # Checked after the right and the state, so that nobody is asked for a reason for a
     # step they could not take anyway.

@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from campaign.models import Indicator
 from reports.models import MAX_FIGURE, MAX_TEXT_VALUE, AnnualReport
@@ -84,11 +85,20 @@ class ValuesForm(forms.Form):
         """(indicator, bound field) pairs in the indicators' order, for the template."""
         return [(indicator, self[self.field_name(indicator)]) for indicator in self.indicators]
 
-    def save(self, report):
-        """Write every value of `report` (inside the caller's transaction)."""
+    def save(self, report, existing=None):
+        """Write the values of `report` that changed, with their history (inside the
+        caller's transaction).
+
+        `existing` is the report's values by indicator id when the caller knows them (none
+        for a report it has just created); otherwise they are read. At most five queries,
+        whatever the number of indicators: the read, then one insert of the new values and
+        one of their history rows, one update of the changed values and one of theirs.
+        """
         from reports.models import IndicatorValue
 
-        existing = {value.indicator_id: value for value in report.values.all()}
+        if existing is None:
+            existing = {value.indicator_id: value for value in report.values.all()}
+        created, changed = [], []
         for indicator in self.indicators:
             cleaned = self.cleaned_data.get(self.field_name(indicator))
             value = existing.get(indicator.pk) or IndicatorValue(report=report, indicator=indicator)
@@ -100,7 +110,13 @@ class ValuesForm(forms.Form):
                 continue
             for key, item in new.items():
                 setattr(value, key, item)
-            value.save()
+            (changed if value.pk else created).append(value)
+        # The history rows are what one save() per value would have written ("+" for a new
+        # value, "~" for a changed one, by the request's user).
+        if created:
+            bulk_create_with_history(created, IndicatorValue)
+        if changed:
+            bulk_update_with_history(changed, IndicatorValue, ["int_value", "text_value"])
 
 
 class YearForm(forms.Form):

@@ -135,6 +135,9 @@ class AnnualReport(Submission):
     )
     history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
+    # filing_open() reads the period's lock date.
+    WORKFLOW_RELATED = ("unit", "campaign", "period")
+
     class Meta:
         verbose_name = _("annual report")
         verbose_name_plural = _("annual reports")

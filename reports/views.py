@@ -126,10 +126,17 @@ def report_start(request, campaign_pk, unit_pk, year):
         return redirect("report_list")
     form, values, rollup = _report_forms(request, report)
     if request.method == "POST" and form.is_valid() & values.is_valid():
+        submit = SAVE_AND_SUBMIT in request.POST
         try:
             with transaction.atomic():
                 report = form.save()
-                values.save(report)
+                values.save(report, existing={})
+                if submit:
+                    workflow.submission_submit(report, user=request.user, scope=scope)
+        except ValidationError as error:
+            # The submit was refused (a figure missing): the new report was rolled back.
+            report.pk, report._state.adding = None, True
+            _refuse_submit(form, error)
         except IntegrityError:
             if not AnnualReport.objects.filter(unit=unit, campaign=campaign, year=year).exists():
                 raise
@@ -141,7 +148,7 @@ def report_start(request, campaign_pk, unit_pk, year):
                 ),
             )
         else:
-            messages.success(request, _("The annual report was saved as a draft."))
+            messages.success(request, DONE[Action.SUBMIT] if submit else _SAVED_AS_DRAFT)
             return redirect(report)
     return _render_form(request, report, form, values, rollup)
 
@@ -166,16 +173,21 @@ def report_edit(request, pk):
             form.add_error(None, _not_editable_message(report) + " " + _KEPT)
         elif valid:
             expected = form.cleaned_data.get("version") or 0
+            submit = SAVE_AND_SUBMIT in request.POST
             try:
                 with transaction.atomic():
                     workflow.save_if_unchanged(
                         form.save(commit=False), expected_version=expected, fields=NARRATIVE
                     )
                     values.save(report)
+                    if submit:
+                        workflow.submission_submit(report, user=request.user, scope=scope)
             except workflow.ConflictError:
                 _refuse_stale_save(form, report)
+            except ValidationError as error:
+                _refuse_submit(form, error)
             else:
-                messages.success(request, _("Your changes were saved."))
+                messages.success(request, DONE[Action.SUBMIT] if submit else _CHANGES_SAVED)
                 return redirect(report)
     return _render_form(request, report, form, values, rollup)
 
@@ -202,7 +214,15 @@ def report_queue(request):
 
 
 # --- helpers ----------------------------------------------------------------------------------
+# The name of the form's "Save and submit" button: the save and the submit step then run in
+# one transaction, so the report is either saved and submitted, or left as it was.
+SAVE_AND_SUBMIT = "save_and_submit"
+_SAVED_AS_DRAFT = gettext_lazy("The annual report was saved as a draft.")
+_CHANGES_SAVED = gettext_lazy("Your changes were saved.")
 _KEPT = gettext_lazy("Your changes were not saved; what you typed is still below.")
+_NOT_SUBMITTED = gettext_lazy(
+    "The report was neither saved nor submitted; what you typed is still below."
+)
 _CONFLICT = gettext_lazy(
     "Someone else saved this report after you opened it, so your changes were not saved. "
     "What you typed is still below: open the report in a new tab to see the other changes, "
@@ -224,6 +244,13 @@ def _refuse_stale_save(form, report):
         form.add_error(None, _CONFLICT)
     else:
         form.add_error(None, _not_editable_message(current) + " " + _KEPT)
+
+
+def _refuse_submit(form, error):
+    """Explain why "Save and submit" was refused; nothing was written, the input is kept."""
+    for message in error.messages:
+        form.add_error(None, message)
+    form.add_error(None, _NOT_SUBMITTED)
 
 
 def _not_editable_message(report):

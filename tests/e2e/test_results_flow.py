@@ -38,7 +38,7 @@ def test_an_annual_report_is_filed_returned_accepted_and_rolled_up(demo, login, 
         page.fill(f"#id_value_{code}", value)
     page.fill("#id_results", "Tổ chức 12 buổi tuyên truyền CCHC cho đoàn viên.")
     page.select_option("#id_self_assessment", "good")
-    page.locator("main form button[type=submit]").click()
+    page.get_by_role("button", name="Lưu bản nháp").click()
     expect(page.locator(".alert-success")).to_be_visible()
     report_url = page.url
     page.get_by_role("button", name="Gửi xem xét").click()
@@ -55,8 +55,10 @@ def test_an_annual_report_is_filed_returned_accepted_and_rolled_up(demo, login, 
     page.goto(report_url)
     page.get_by_role("link", name="Sửa").click()
     page.fill("#id_value_sessions", "14")
-    page.locator("main form button[type=submit]").click()
-    page.get_by_role("button", name="Gửi xem xét").click()
+    # The edit is saved and resubmitted in one step, as most officers file at a deadline.
+    page.get_by_role("button", name="Lưu và gửi xem xét").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã gửi báo cáo năm để xem xét.")
+    expect(page.locator(".badge.status-submitted")).to_be_visible()
     page = login("ldld.chauthanh")
     page.goto(report_url)
     expect(page.locator(".diff-new", has_text="14")).to_be_visible()
@@ -92,7 +94,7 @@ def test_an_annual_report_is_filed_returned_accepted_and_rolled_up(demo, login, 
     # It files the copied figures as the district's own report.
     page.fill("#id_results", "Tổng hợp kết quả của các CĐCS trực thuộc.")
     page.select_option("#id_self_assessment", "fair")
-    page.locator("main form button[type=submit]").click()
+    page.get_by_role("button", name="Lưu bản nháp").click()
     expect(page.locator(".alert-success")).to_be_visible()
     page.get_by_role("button", name="Gửi xem xét").click()
     expect(page.locator(".badge.status-submitted")).to_be_visible()
