@@ -661,6 +661,7 @@ def officer_phase(args, port, accounts, campaign_pk, year, sample):
     verify.set()
     still_running = join_all(officers, rush_deadline + args.timeout)
     rush_seconds = rush_end - arrived
+    per_second = round(submitted / rush_seconds, 1) if rush_seconds > 0 else 0.0
     return {
         "officers": len(officers),
         "ready": sum(o.ready for o in officers),
@@ -671,11 +672,9 @@ def officer_phase(args, port, accounts, campaign_pk, year, sample):
         "arrival_s": round(arrived - started, 2),
         "rush_s": round(rush_seconds, 2),
         "makespan_s": round(rush_end - started, 2),
-        "submissions_per_s": round(submitted / rush_seconds, 1) if rush_seconds > 0 else 0.0,
+        "submissions_per_s": per_second,
         # One request per submission since the form's "Save and submit" button.
-        "requests_per_s_in_rush": (
-            round(submitted / rush_seconds, 1) if rush_seconds > 0 else 0.0
-        ),  # fmt: skip
+        "requests_per_s_in_rush": per_second,
         "arrival_server_cpu_s": arrival_cpu,
         "server_cpu_ms_per_arrival": {
             group: round(1000 * seconds / ready_at_rush, 1) if ready_at_rush else None
