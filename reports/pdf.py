@@ -45,7 +45,7 @@ from django.conf import settings
 from django.db.models import FilteredRelation, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext as _
 
 from reports import charts
@@ -390,8 +390,22 @@ def document_context(summary, figures=None):
     (Vietnamese), whatever the person who asked for it reads the interface in."""
     figures = figures if figures is not None else figures_of(summary)
     with translation.override(settings.LANGUAGE_CODE):
-        context = _document_context(summary, _nfc(figures))
+        context = _document_context(summary, _nfc_figures(figures))
     return _nfc(context)
+
+
+def _nfc_figures(figures):
+    """`figures` in NFC. In the appendix's thousands of unit rows only the name is text
+    (the rest are codes, paths and numbers): walking every row's values is most of the cost
+    of normalising."""
+    units = [
+        {**row, "name": unicodedata.normalize("NFC", row["name"])}
+        for row in figures.get("units") or []
+    ]
+    return {
+        **_nfc({key: value for key, value in figures.items() if key != "units"}),
+        "units": units,
+    }
 
 
 def _document_context(summary, figures):
@@ -642,18 +656,20 @@ def _appendix(units, by_child, integers, category_labels):
     of those with none. Returns {"groups", "header", "tab_size", "legend"}."""
     if not units:
         return {"groups": []}
-    # Every figure as the document prints it, and each column's width in digits and dots.
-    cells = [
-        [number(row["values"].get(i["code"])).replace("—", NO_FIGURE) for i in integers]
-        for row in units
-    ]
+    # Every figure of the units that reported, as (text, digits, dots), and each column's
+    # width in digits and dots. Vietnamese groups thousands by three, as Python's "," does.
+    separator = get_format("THOUSAND_SEPARATOR")
+    cells = {}
+    for index, row in enumerate(units):
+        if row["category"] in ("on_time", "late"):
+            cells[index] = [_cell(row["values"].get(i["code"]), separator) for i in integers]
     widths = [(1, 0)] * len(integers)
-    for line in cells:
+    for line in cells.values():
         widths = [
-            (max(digits, _digits(cell)), max(dots, len(cell) - _digits(cell)))
+            (max(digits, cell[1]), max(dots, cell[2]))
             for (digits, dots), cell in zip(widths, line, strict=True)
         ]
-    header = [_padded(str(n), width) for n, width in enumerate(widths, start=1)]
+    header = [_padded((str(n), 1, 0), width) for n, width in enumerate(widths, start=1)]
     awaiting = " (" + _("awaiting review") + ")"
     status_em = 0.5 * (max(len(str(label)) for label in category_labels.values()) + len(awaiting))
     figures_em = sum(d * 0.5 + s * 0.25 + 1 for d, s in widths) + status_em
@@ -662,7 +678,7 @@ def _appendix(units, by_child, integers, category_labels):
     groups, group_of = _appendix_groups(by_child, integers)
     # The children's paths are one step longer than the scope's.
     child_length = max((len(row["path"]) for row in by_child), default=None)
-    for row, line in zip(units, cells, strict=True):
+    for index, row in enumerate(units):
         path = row.get("path")  # snapshots issued before paths were kept: one group
         if path is None:
             group = group_of.setdefault(None, _new_group(None))
@@ -676,7 +692,7 @@ def _appendix(units, by_child, integers, category_labels):
             if not row["counted"]:
                 status += awaiting
             figures = COLUMN_GAP.join(
-                _padded(cell, width) for cell, width in zip(line, widths, strict=True)
+                _padded(cell, width) for cell, width in zip(cells[index], widths, strict=True)
             )
             indent = EM_SPACE * min(max(row["level"] - 1, 0), 3)
             group["lines"].append(f"{indent}{name}\t{figures}{COLUMN_GAP}{status}")
@@ -750,19 +766,20 @@ def _new_group(counts, label=None):
     return {"heading": heading, "lines": [], "names": {}}
 
 
-def _digits(cell):
-    """How many 0.5-em characters (digits, the en dash) `cell` has."""
-    return sum(1 for char in cell if char.isdigit() or char == NO_FIGURE)
+def _cell(value, separator):
+    """A figure as (text, how many 0.5-em characters: digits, sign or the en dash, how many
+    thousands separators)."""
+    if value is None:
+        return (NO_FIGURE, 1, 0)
+    text = f"{value:,}"
+    dots = text.count(",")
+    return (text.replace(",", separator), len(text) - dots, dots)
 
 
 def _padded(cell, width):
     """`cell` right-aligned in a column `width` = (digits, dots) wide."""
-    digits, dots = width
-    return (
-        FIGURE_SPACE * (digits - _digits(cell))
-        + PUNCTUATION_SPACE * (dots - (len(cell) - _digits(cell)))
-        + cell
-    )
+    text, digits, dots = cell
+    return FIGURE_SPACE * (width[0] - digits) + PUNCTUATION_SPACE * (width[1] - dots) + text
 
 
 def _paragraphs(text):
