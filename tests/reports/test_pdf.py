@@ -396,6 +396,19 @@ def test_the_appendix_figures_are_right_aligned_by_padding(tree, cast, campaign)
     assert "1.234.567" in flat(" ".join(lines))
 
 
+def test_a_snapshot_issued_before_the_appendix_kept_paths_still_lists_every_unit(
+    tree, cast, campaign, tmp_path
+):
+    summary = issue(make_summary(tree["PV"], campaign, cast["cspl"]), cast["cspl"])
+    for row in summary.rollup_snapshot["units"]:
+        del row["path"]
+    summary.save(update_fields=["rollup_snapshot"])
+    summary.refresh_from_db()
+    appendix = pdftotext(pdf.render_summary_pdf(summary), tmp_path).split(vi("Appendix").upper())
+    for code in ["DA", "DB", "SE", "A1", "A2", "B1", "S1"]:
+        assert tree[code].name in appendix[-1], code
+
+
 def test_many_units_directly_below_share_one_row_of_the_tables_and_are_listed_one_by_one(
     tree, cast, campaign, tmp_path
 ):
