@@ -629,8 +629,17 @@ def _child_groups(by_child, integers):
         label = row["name"] + (" " + _("(own report)") if row["is_scope"] else "")
         groups.append({**row, "label": label})
     if combine:
-        groups.append(_added_up(direct, integers))
+        added = _added_up(direct, integers)
+        added["label"] = f"{_direct_label(by_child)} ({number(len(direct))})"
+        groups.append(added)
     return groups
+
+
+def _direct_label(by_child):
+    """What the children without units below are called: "other" beside the areas."""
+    if any(row["has_children"] and not row["is_scope"] for row in by_child):
+        return _("Other units directly below")
+    return _("Units directly below")
 
 
 def _added_up(rows, integers):
@@ -643,7 +652,6 @@ def _added_up(rows, integers):
         values = [row["totals"].get(indicator["code"]) for row in rows]
         values = [value for value in values if value is not None]
         group["totals"][indicator["code"]] = sum(values) if values else None
-    group["label"] = _("Other units directly below (%(count)s)") % {"count": len(rows)}
     group["is_scope"] = False
     return group
 
@@ -738,21 +746,23 @@ def _appendix_groups(by_child, integers):
     groups = []
     for row in by_child:
         if row["is_scope"]:
-            group_of["scope"] = _new_group(row, row["name"] + " " + _("(own report)"))
+            # One unit: its line says all, so the heading is only its name.
+            group_of["scope"] = _new_group(None, row["name"] + " " + _("(own report)"))
             groups.insert(0, group_of["scope"])
         elif row["has_children"]:
             group_of[row["path"]] = _new_group(row, row["name"])
             groups.append(group_of[row["path"]])
     direct = [row for row in by_child if not row["is_scope"] and not row["has_children"]]
     added = _added_up(direct, integers) if direct else None
-    group_of["direct"] = _new_group(added, added["label"] if added else "")
+    group_of["direct"] = _new_group(added, _direct_label(by_child))
     group_of.setdefault("scope", group_of["direct"])
     groups.append(group_of["direct"])
     return groups, group_of
 
 
 def _new_group(counts, label=None):
-    heading = None
+    """A group headed by `label` and, given the rollup's `counts`, what they say."""
+    heading = label
     if counts is not None:
         heading = (
             label

@@ -426,7 +426,8 @@ def test_many_units_directly_below_share_one_row_of_the_tables_and_are_listed_on
     context = pdf.document_context(summary)
     data = rollup(campaign, YEAR, province)
     with translation.override(settings.LANGUAGE_CODE):
-        label = gettext("Other units directly below (%(count)s)") % {"count": len(direct)}
+        label = gettext("Other units directly below") + f" ({len(direct)})"
+        direct_heading = gettext("Other units directly below") + ": "
     rows = {row["label"]: row for row in context["children"]}
     # The three areas one by one, the eleven direct units in one row, their figures added.
     assert list(rows) == [tree["DA"].name, tree["DB"].name, tree["SE"].name, label]
@@ -434,10 +435,31 @@ def test_many_units_directly_below_share_one_row_of_the_tables_and_are_listed_on
     assert rows[label]["totals"] == ["10", "400"]
     assert sum(int(row["status"][0]) for row in context["children"]) == data["headline"]["expected"]
     listed = appendix_units(context)
-    assert sorted(name for heading, name, _ in listed if heading.startswith(label)) == sorted(
-        unit.name for unit in direct
-    )
+    assert sorted(
+        name for heading, name, _ in listed if heading.startswith(direct_heading)
+    ) == sorted(unit.name for unit in direct)
     assert label in flat(pdftotext(pdf.render_summary_pdf(summary), tmp_path))
+
+
+def test_a_districts_appendix_puts_its_own_report_first_then_the_units_directly_below(
+    tree, cast, campaign
+):
+    context = pdf.document_context(make_summary(tree["DA"], campaign, cast["cspl"]))
+    with translation.override(settings.LANGUAGE_CODE):
+        own = tree["DA"].name + " " + gettext("(own report)")
+        below = gettext("Units directly below") + ": "
+    listed = appendix_units(context)
+    assert listed[0][:2] == (own, tree["DA"].name)
+    assert sorted(name for heading, name, _ in listed if heading.startswith(below)) == [
+        tree["A1"].name,
+        tree["A2"].name,
+    ]
+    # Two units directly below: each keeps its own row in the tables.
+    assert [row["label"] for row in context["children"]] == [
+        own,
+        tree["A1"].name,
+        tree["A2"].name,
+    ]
 
 
 def test_the_appendix_costs_one_query_whatever_the_number_of_units(
