@@ -30,6 +30,7 @@ Where it runs
 import base64
 import contextlib
 import datetime
+import gc
 import logging
 import mimetypes
 import os
@@ -45,7 +46,7 @@ from django.conf import settings
 from django.db.models import FilteredRelation, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext as _
 
 from reports import charts
@@ -79,6 +80,31 @@ NUMBER_LABEL = "Số:"
 DOCUMENT_KIND = "BÁO CÁO"
 RECIPIENTS_LABEL = "Nơi nhận:"
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
+
+# A province has dozens of grassroots unions reporting straight to it, outside any district.
+# One row each would stretch the body's tables over pages (and tables are WeasyPrint's slow
+# path); past this many they share one row there, and the appendix lists them one by one.
+DIRECT_ROWS = 10
+
+# The appendix's unit lines are text, not a table: a table cell costs WeasyPrint as much as
+# a paragraph, and 2,000 units × 9 cells took 20 s and 490 MiB. A line is the unit's name,
+# a tab to the figures' column, then the figures right-aligned by padding: in Liberation
+# Serif (Times metrics) every digit, the figure space and the en dash are 0.5 em wide, and
+# the punctuation space is as wide as the "." that groups thousands.
+FIGURE_SPACE = "\u2007"
+PUNCTUATION_SPACE = "\u2008"
+EM_SPACE = "\u2003"
+NO_FIGURE = "–"
+COLUMN_GAP = FIGURE_SPACE * 2
+# Lines per paragraph: fewer, longer paragraphs lay out faster, but WeasyPrint lays out
+# what is left of a paragraph again after each page break.
+APPENDIX_CHUNK = 25
+# The text width of an A4 page with Decree 30's margins (210 − 30 − 15 mm), in ems of the
+# appendix lines' 8.5 pt (static/css/pdf.css): where the names' column ends is set from it.
+APPENDIX_POINTS = 8.5
+APPENDIX_WIDTH_EM = 165 / (APPENDIX_POINTS * 25.4 / 72)
+MIN_NAME_EM = 20
+COUNTS = ("expected", "submitted", "on_time", "late", "returned", "missing", "included")
 
 
 def _check_version():
@@ -178,7 +204,14 @@ def run_isolated(func, *args, timeout=RENDER_TIMEOUT, memory_limit=MEMORY_LIMIT)
     context = billiard.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(sender, memory_limit, func, args), daemon=True)
-    child.start()
+    # Frozen, the objects the child inherits (Django, the figures) are left alone by its
+    # garbage collector, which would otherwise walk them, and copy their pages, in every full
+    # collection WeasyPrint's allocations start: 7 % of a province summary's render here.
+    gc.freeze()
+    try:
+        child.start()
+    finally:
+        gc.unfreeze()
     sender.close()
     try:
         if not receiver.poll(timeout):
@@ -274,6 +307,7 @@ def appendix_rows(campaign, year, unit, data):
     report for the year and that report's values, summed per indicator by the database.
 
     Kept lean on purpose: long tables are WeasyPrint's slow path, so a row is a few strings.
+    The path places a row under its child of the scope in the appendix.
     """
     period = data["period"]
     ends_on = _as_date(period["ends_on"])
@@ -321,6 +355,7 @@ def appendix_rows(campaign, year, unit, data):
         rows.append(
             {
                 "name": row["short_name"] or row["name"],
+                "path": row["path"],
                 "kind": row["kind"],
                 "level": row["depth"] - unit.depth,
                 "category": status_of(report, due),
@@ -363,8 +398,22 @@ def document_context(summary, figures=None):
     (Vietnamese), whatever the person who asked for it reads the interface in."""
     figures = figures if figures is not None else figures_of(summary)
     with translation.override(settings.LANGUAGE_CODE):
-        context = _document_context(summary, _nfc(figures))
+        context = _document_context(summary, _nfc_figures(figures))
     return _nfc(context)
+
+
+def _nfc_figures(figures):
+    """`figures` in NFC. In the appendix's thousands of unit rows only the name is text
+    (the rest are codes, paths and numbers): walking every row's values is most of the cost
+    of normalising."""
+    units = [
+        {**row, "name": unicodedata.normalize("NFC", row["name"])}
+        for row in figures.get("units") or []
+    ]
+    return {
+        **_nfc({key: value for key, value in figures.items() if key != "units"}),
+        "units": units,
+    }
 
 
 def _document_context(summary, figures):
@@ -400,13 +449,14 @@ def _document_context(summary, figures):
         }
         for row in data["by_kind"]
     ]
+    child_groups = _child_groups(data["by_child"], integers)
     children = [
         {
-            "label": row["name"] + (" " + _("(own report)") if row["is_scope"] else ""),
-            "status": status_cells(row),
-            "totals": [number(row["totals"].get(i["code"])) for i in integers],
+            "label": group["label"],
+            "status": status_cells(group),
+            "totals": [number(group["totals"].get(i["code"])) for i in integers],
         }
-        for row in data["by_child"]
+        for group in child_groups
     ]
     indicator_rows = [
         {
@@ -435,25 +485,15 @@ def _document_context(summary, figures):
         {"label": i["name"], "unit_of_measure": i["unit_of_measure"], "value": row["total"]}
         for i, row in zip(integers, indicator_rows, strict=True)
     ]
-    appendix = [
-        {
-            "name": row["name"],
-            "level": min(row["level"], 3),
-            "kind": str(kind_labels.get(row["kind"], row["kind"])),
-            "category": str(category_labels.get(row["category"], row["category"])),
-            "awaiting": row["category"] in ("on_time", "late") and not row["counted"],
-            "values": [number(row["values"].get(i["code"])) for i in integers],
-        }
-        for row in figures["units"]
-    ]
+    appendix = _appendix(figures.get("units") or [], data["by_child"], integers, category_labels)
 
     chart_list = [
         {"title": _("Annual reports by status"), "src": chart_url(charts.status_chart(headline))}
     ]
     child_rates = [
-        {"label": row["name"], "rate": row["rate"]}
-        for row in data["by_child"]
-        if not row["is_scope"]
+        {"label": group["label"], "rate": group["rate"]}
+        for group in child_groups
+        if not group["is_scope"]
     ]
     if child_rates:
         chart_list.append(
@@ -564,8 +604,6 @@ def _document_context(summary, figures):
             "unit_of_measure": _("Unit of measure"),
             "total": _("Total"),
             "whole_scope": _("Whole scope"),
-            "number": _("No."),
-            "status": _("Status"),
             "table_headline": _("Table %(n)s. Key figures") % {"n": 1},
             "table_kind_status": _("Table %(n)s. Reports by kind of unit") % {"n": 2},
             "table_kind_figures": _("Table %(n)s. Figures by kind of unit") % {"n": 3},
@@ -573,14 +611,193 @@ def _document_context(summary, figures):
             "table_child_figures": _("Table %(n)s. Figures by unit below") % {"n": 5},
             "appendix": _("Appendix"),
             "appendix_title": _("Every unit expected to report, its status and figures"),
+            "appendix_columns": _("Figures by column"),
             "appendix_note": _(
-                "A dash: the report is missing, returned or not counted. A unit reports for "
-                "the units below it, so the rows do not add up to the totals."
+                "Under each unit below the scope: the units that reported, with their "
+                "figures, then those whose report was returned and those that have not "
+                "reported. A dash: no figure counted. A unit reports for the units below it, "
+                "so the lines do not add up to the totals."
             ),
-            "awaiting": _("awaiting review"),
-            "counted_reports": _("Reports counted"),
         },
     }
+
+
+def _child_groups(by_child, integers):
+    """The rows of the tables by unit below and of the rate chart: the scope's own report
+    and every child with units below it, each as the rollup has it; the children without
+    units below too, one by one up to DIRECT_ROWS of them, else added up in one row (counts
+    and figures of disjoint units add up; the rate is the rollup's rule, submitted over
+    expected). Each row: label, is_scope, the counts, rate and totals."""
+    direct = [row for row in by_child if not row["is_scope"] and not row["has_children"]]
+    combine = len(direct) > DIRECT_ROWS
+    groups = []
+    for row in by_child:
+        if combine and not row["is_scope"] and not row["has_children"]:
+            continue
+        label = row["name"] + (" " + _("(own report)") if row["is_scope"] else "")
+        groups.append({**row, "label": label})
+    if combine:
+        added = _added_up(direct, integers)
+        added["label"] = f"{_direct_label(by_child)} ({number(len(direct))})"
+        groups.append(added)
+    return groups
+
+
+def _direct_label(by_child):
+    """What the children without units below are called: "other" beside the areas."""
+    if any(row["has_children"] and not row["is_scope"] for row in by_child):
+        return _("Other units directly below")
+    return _("Units directly below")
+
+
+def _added_up(rows, integers):
+    group = {key: sum(row[key] for row in rows) for key in COUNTS}
+    group["rate"] = (
+        round(100 * group["submitted"] / group["expected"], 1) if group["expected"] else None
+    )
+    group["totals"] = {}
+    for indicator in integers:
+        values = [row["totals"].get(indicator["code"]) for row in rows]
+        values = [value for value in values if value is not None]
+        group["totals"][indicator["code"]] = sum(values) if values else None
+    group["is_scope"] = False
+    return group
+
+
+def _appendix(units, by_child, integers, category_labels):
+    """The appendix: every expected unit under its child of the scope (the scope's own
+    report first, the children without units below together last). Each group has a
+    heading with its counts (the rollup's), the lines of the units that reported (name,
+    figures, on time or late), then the names of the units whose report was returned and
+    of those with none. Returns {"groups", "header", "tab_size", "legend"}."""
+    if not units:
+        return {"groups": []}
+    # Every figure of the units that reported, as (text, digits, dots), and each column's
+    # width in digits and dots. Vietnamese groups thousands by three, as Python's "," does.
+    separator = get_format("THOUSAND_SEPARATOR")
+    cells = {}
+    for index, row in enumerate(units):
+        if row["category"] in ("on_time", "late"):
+            cells[index] = [_cell(row["values"].get(i["code"]), separator) for i in integers]
+    widths = [(1, 0)] * len(integers)
+    for line in cells.values():
+        widths = [
+            (max(digits, cell[1]), max(dots, cell[2]))
+            for (digits, dots), cell in zip(widths, line, strict=True)
+        ]
+    header = [_padded((str(n), 1, 0), width) for n, width in enumerate(widths, start=1)]
+    awaiting = " (" + _("awaiting review") + ")"
+    status_em = 0.5 * (max(len(str(label)) for label in category_labels.values()) + len(awaiting))
+    figures_em = sum(d * 0.5 + s * 0.25 + 1 for d, s in widths) + status_em
+    tab_size = max(round(APPENDIX_WIDTH_EM - figures_em, 1), MIN_NAME_EM)
+
+    groups, group_of = _appendix_groups(by_child, integers)
+    # The children's paths are one step longer than the scope's.
+    child_length = max((len(row["path"]) for row in by_child), default=None)
+    for index, row in enumerate(units):
+        path = row.get("path")  # snapshots issued before paths were kept: one group
+        if path is None:
+            group = group_of.setdefault(None, _new_group(None))
+        elif child_length is None or len(path) < child_length:
+            group = group_of["scope"]
+        else:
+            group = group_of.get(path[:child_length]) or group_of["direct"]
+        name = " ".join(row["name"].split())
+        if row["category"] in ("on_time", "late"):
+            status = str(category_labels[row["category"]])
+            if not row["counted"]:
+                status += awaiting
+            figures = COLUMN_GAP.join(
+                _padded(cell, width) for cell, width in zip(cells[index], widths, strict=True)
+            )
+            indent = EM_SPACE * min(max(row["level"] - 1, 0), 3)
+            group["lines"].append(f"{indent}{name}\t{figures}{COLUMN_GAP}{status}")
+        else:
+            group["names"].setdefault(row["category"], []).append(name)
+    result = []
+    for group in [*groups, group_of.get(None)]:
+        if group is None or not (group["lines"] or group["names"]):
+            continue
+        lines = group.pop("lines")
+        group["chunks"] = [
+            "\n".join(lines[start : start + APPENDIX_CHUNK])
+            for start in range(0, len(lines), APPENDIX_CHUNK)
+        ]
+        names = group.pop("names")
+        group["lists"] = [
+            {
+                "label": category_labels[category],
+                "count": number(len(names[category])),
+                "names": "; ".join(names[category]) + ".",
+            }
+            for category in ("returned", "missing")
+            if names.get(category)
+        ]
+        result.append(group)
+    return {
+        "groups": result,
+        "header": _("Unit") + "\t" + COLUMN_GAP.join(header) + COLUMN_GAP + _("Status"),
+        # In points: an em would be the section's, inherited as a length.
+        "tab_size": f"{tab_size * APPENDIX_POINTS:.1f}pt",
+        "legend": "; ".join(
+            f"({n}) {i['name']}" + (f" ({i['unit_of_measure']})" if i["unit_of_measure"] else "")
+            for n, i in enumerate(integers, start=1)
+        )
+        + ".",
+    }
+
+
+def _appendix_groups(by_child, integers):
+    """The appendix's groups in order, and a look-up: "scope", "direct" and each child with
+    units below by its path."""
+    group_of = {}
+    groups = []
+    for row in by_child:
+        if row["is_scope"]:
+            # One unit: its line says all, so the heading is only its name.
+            group_of["scope"] = _new_group(None, row["name"] + " " + _("(own report)"))
+            groups.insert(0, group_of["scope"])
+        elif row["has_children"]:
+            group_of[row["path"]] = _new_group(row, row["name"])
+            groups.append(group_of[row["path"]])
+    direct = [row for row in by_child if not row["is_scope"] and not row["has_children"]]
+    added = _added_up(direct, integers) if direct else None
+    group_of["direct"] = _new_group(added, _direct_label(by_child))
+    group_of.setdefault("scope", group_of["direct"])
+    groups.append(group_of["direct"])
+    return groups, group_of
+
+
+def _new_group(counts, label=None):
+    """A group headed by `label` and, given the rollup's `counts`, what they say."""
+    heading = label
+    if counts is not None:
+        heading = (
+            label
+            + ": "
+            + _(
+                "%(expected)s units expected: %(on_time)s on time, %(late)s late, "
+                "%(returned)s returned, %(missing)s missing"
+            )
+            % {key: number(counts[key]) for key in COUNTS}
+        )
+    return {"heading": heading, "lines": [], "names": {}}
+
+
+def _cell(value, separator):
+    """A figure as (text, how many 0.5-em characters: digits, sign or the en dash, how many
+    thousands separators)."""
+    if value is None:
+        return (NO_FIGURE, 1, 0)
+    text = f"{value:,}"
+    dots = text.count(",")
+    return (text.replace(",", separator), len(text) - dots, dots)
+
+
+def _padded(cell, width):
+    """`cell` right-aligned in a column `width` = (digits, dots) wide."""
+    text, digits, dots = cell
+    return FIGURE_SPACE * (width[0] - digits) + PUNCTUATION_SPACE * (width[1] - dots) + text
 
 
 def _paragraphs(text):

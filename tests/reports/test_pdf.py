@@ -319,6 +319,149 @@ def test_the_appendix_lists_every_expected_unit_with_its_status(tree, cast, camp
     assert vi("Missing") in appendix and vi("Returned") in appendix
 
 
+def appendix_units(context):
+    """The units the appendix lists, as (group heading, name, status) in its order."""
+    listed = []
+    for group in context["appendix"]["groups"]:
+        for chunk in group["chunks"]:
+            for line in chunk.split("\n"):
+                name, figures = line.split("\t")
+                status = figures.split(pdf.COLUMN_GAP)[-1]
+                listed.append((group["heading"], name.strip(pdf.EM_SPACE), status))
+        for listing in group["lists"]:
+            for name in listing["names"].removesuffix(".").split("; "):
+                listed.append((group["heading"], name, listing["label"]))
+    return listed
+
+
+def test_the_appendix_lists_every_expected_unit_once_under_its_child_with_the_rollups_counts(
+    tree, cast, campaign, tmp_path
+):
+    summary = make_summary(tree["PV"], campaign, cast["cspl"])
+    context = pdf.document_context(summary)
+    listed = appendix_units(context)
+    data = rollup(campaign, YEAR, tree["PV"])
+    names = sorted(name for _heading, name, _status in listed)
+    assert names == sorted(tree[code].name for code in ["DA", "DB", "SE", "A1", "A2", "B1", "S1"])
+    assert len(listed) == data["headline"]["expected"]
+    with translation.override(settings.LANGUAGE_CODE):
+        district_a = next(row for row in data["by_child"] if row["name"] == tree["DA"].name)
+        heading = (
+            tree["DA"].name
+            + ": "
+            + gettext(
+                "%(expected)s units expected: %(on_time)s on time, %(late)s late, "
+                "%(returned)s returned, %(missing)s missing"
+            )
+            % {key: district_a[key] for key in pdf.COUNTS}
+        )
+        # Hand-checked: DA and A1 on time, A2 missing; B1 returned; SE awaiting review.
+        assert (district_a["expected"], district_a["on_time"], district_a["missing"]) == (3, 2, 1)
+        by_name = {name: (group, status) for group, name, status in listed}
+        assert by_name[tree["A1"].name] == (heading, gettext("On time"))
+        assert by_name[tree["A2"].name] == (heading, gettext("Missing"))
+        assert by_name[tree["B1"].name][1] == gettext("Returned")
+        awaiting = gettext("On time") + " (" + gettext("awaiting review") + ")"
+        assert by_name[tree["SE"].name][1] == awaiting
+    text = pdftotext(pdf.render_summary_pdf(summary), tmp_path, "-layout")
+    appendix = text.split(vi("Appendix").upper())[-1]
+    assert re.search(rf"{tree['DA'].name}\s+12\s+345\s+{vi('On time')}", appendix)
+    assert re.search(rf"{tree['DB'].name}\s+7\s+889\s+{vi('Late')}", appendix)
+    assert f"{vi('Missing')} (1): {tree['A2'].name}." in flat(appendix)
+
+
+def test_the_appendix_figures_are_right_aligned_by_padding(tree, cast, campaign):
+    """In Liberation Serif every digit, en dash and figure space is 0.5 em wide, every dot
+    and punctuation space 0.25 em: each figure ends at the same distance from the tab stop
+    on every line, whatever the numbers."""
+    file_report(tree["S1"], campaign, sessions=1, participants=1_234_567)
+    context = pdf.document_context(make_summary(tree["PV"], campaign, cast["cspl"]))
+    groups = context["appendix"]["groups"]
+    lines = [line for group in groups for chunk in group["chunks"] for line in chunk.split("\n")]
+    assert len(lines) >= 4
+    half = {pdf.FIGURE_SPACE, pdf.NO_FIGURE, *"0123456789"}
+    quarter = {pdf.PUNCTUATION_SPACE, "."}
+    ends = set()
+    for line in lines:
+        figures = line.split("\t")[1].rsplit(pdf.COLUMN_GAP, 1)[0]  # the status is last
+        assert set(figures) <= half | quarter, line
+        position, line_ends = 0.0, []
+        for char, after in zip(figures, figures[1:] + pdf.FIGURE_SPACE, strict=True):
+            position += 0.5 if char in half else 0.25
+            if char not in (pdf.FIGURE_SPACE, pdf.PUNCTUATION_SPACE) and after == pdf.FIGURE_SPACE:
+                line_ends.append(position)
+        ends.add(tuple(line_ends))
+    # Two columns: sessions (2 digits wide), then participants (7 digits and 2 dots).
+    assert ends == {(1.0, 6.0)}
+    assert "1.234.567" in flat(" ".join(lines))
+
+
+def test_a_snapshot_issued_before_the_appendix_kept_paths_still_lists_every_unit(
+    tree, cast, campaign, tmp_path
+):
+    summary = issue(make_summary(tree["PV"], campaign, cast["cspl"]), cast["cspl"])
+    for row in summary.rollup_snapshot["units"]:
+        del row["path"]
+    summary.save(update_fields=["rollup_snapshot"])
+    summary.refresh_from_db()
+    appendix = pdftotext(pdf.render_summary_pdf(summary), tmp_path).split(vi("Appendix").upper())
+    for code in ["DA", "DB", "SE", "A1", "A2", "B1", "S1"]:
+        assert tree[code].name in appendix[-1], code
+
+
+def test_many_units_directly_below_share_one_row_of_the_tables_and_are_listed_one_by_one(
+    tree, cast, campaign, tmp_path
+):
+    province = Unit.objects.get(pk=tree["PV"].pk)
+    direct = [
+        Unit.objects.add_child(
+            province,
+            {"code": f"G{n:02d}", "name": f"CĐCS trực thuộc {n:02d}", "kind": "grassroots"},
+        )
+        for n in range(pdf.DIRECT_ROWS + 1)
+    ]
+    for n, unit in enumerate(direct[:4]):
+        file_report(unit, campaign, late=n == 0, sessions=n + 1, participants=100)
+    summary = make_summary(Unit.objects.get(pk=province.pk), campaign, cast["cspl"])
+    context = pdf.document_context(summary)
+    data = rollup(campaign, YEAR, province)
+    with translation.override(settings.LANGUAGE_CODE):
+        label = gettext("Other units directly below") + f" ({len(direct)})"
+        direct_heading = gettext("Other units directly below") + ": "
+    rows = {row["label"]: row for row in context["children"]}
+    # The three areas one by one, the eleven direct units in one row, their figures added.
+    assert list(rows) == [tree["DA"].name, tree["DB"].name, tree["SE"].name, label]
+    assert rows[label]["status"][:6] == ["11", "4", "3", "1", "0", "7"]
+    assert rows[label]["totals"] == ["10", "400"]
+    assert sum(int(row["status"][0]) for row in context["children"]) == data["headline"]["expected"]
+    listed = appendix_units(context)
+    assert sorted(
+        name for heading, name, _ in listed if heading.startswith(direct_heading)
+    ) == sorted(unit.name for unit in direct)
+    assert label in flat(pdftotext(pdf.render_summary_pdf(summary), tmp_path))
+
+
+def test_a_districts_appendix_puts_its_own_report_first_then_the_units_directly_below(
+    tree, cast, campaign
+):
+    context = pdf.document_context(make_summary(tree["DA"], campaign, cast["cspl"]))
+    with translation.override(settings.LANGUAGE_CODE):
+        own = tree["DA"].name + " " + gettext("(own report)")
+        below = gettext("Units directly below") + ": "
+    listed = appendix_units(context)
+    assert listed[0][:2] == (own, tree["DA"].name)
+    assert sorted(name for heading, name, _ in listed if heading.startswith(below)) == [
+        tree["A1"].name,
+        tree["A2"].name,
+    ]
+    # Two units directly below: each keeps its own row in the tables.
+    assert [row["label"] for row in context["children"]] == [
+        own,
+        tree["A1"].name,
+        tree["A2"].name,
+    ]
+
+
 def test_the_appendix_costs_one_query_whatever_the_number_of_units(
     tree, campaign, django_assert_num_queries
 ):
