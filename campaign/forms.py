@@ -5,11 +5,12 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Activity, Plan
+from units.forms import FORMSET_ERRORS, PortalInputMixin
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(PortalInputMixin, forms.ModelForm):
     # The version the user started from; a save from an older one is refused.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -31,7 +32,7 @@ class PlanForm(forms.ModelForm):
             self.initial["version"] = self.instance.version
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(PortalInputMixin, forms.ModelForm):
     class Meta:
         model = Activity
         fields = [
@@ -65,6 +66,8 @@ def theme_label(theme):
 
 
 class BaseActivityFormSet(forms.BaseInlineFormSet):
+    default_error_messages = FORMSET_ERRORS
+
     @cached_property
     def theme_choices(self):
         return [
@@ -107,10 +110,13 @@ ActivityFormSet = forms.inlineformset_factory(
     can_delete=True,
     max_num=100,
     validate_max=True,
+    # A tampered row count builds no more forms than a plan may have (Django's default
+    # would build up to 1,100 and render them all again with the error).
+    absolute_max=100,
 )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PortalInputMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Indicator
 from reports.models import MAX_FIGURE, MAX_TEXT_VALUE, AnnualReport
+from units.forms import PortalInputMixin
 
 # 1.234 or 1 234 as Vietnamese users write thousands; a lone "1.5" is not a whole number.
 GROUPED = re.compile(r"^\d{1,3}([. \u00a0]\d{3})+$")
@@ -26,7 +27,7 @@ class FigureField(forms.IntegerField):
         return super().to_python(value)
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(PortalInputMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -43,7 +44,7 @@ class ReportForm(forms.ModelForm):
             self.initial["version"] = self.instance.version
 
 
-class ValuesForm(forms.Form):
+class ValuesForm(PortalInputMixin, forms.Form):
     """One field per indicator of the campaign, named by the indicator's code."""
 
     def __init__(self, *args, indicators, values=None, prefill=None, **kwargs):
@@ -75,6 +76,8 @@ class ValuesForm(forms.Form):
             indicator = next((i for i in self.indicators if i.pk == indicator_id), None)
             if indicator is not None and indicator.kind == Indicator.Kind.INTEGER:
                 self.initial[self.field_name(indicator)] = total
+        # The indicators' fields were added after PortalInputMixin saw the form.
+        self.prepare_input()
 
     @staticmethod
     def field_name(indicator):
@@ -103,7 +106,7 @@ class ValuesForm(forms.Form):
             value.save()
 
 
-class YearForm(forms.Form):
+class YearForm(PortalInputMixin, forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
 
     def __init__(self, *args, years, **kwargs):
