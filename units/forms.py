@@ -11,7 +11,8 @@
   line breaks remain allowed where the field has several lines.
 - Dates must fall in 2000–2100, the years a campaign can run in (Campaign.first_year): a
   year typed as "0015" or "9999" is a typo, not a date to file a plan under.
-- Django's messages that its Vietnamese catalogue lacks or gets wrong are replaced.
+- Django's messages that its Vietnamese catalogue lacks are translated in ours, and those
+  it gets wrong or that say too little are replaced.
 
 Forms mix in `PortalInputMixin`; formsets take `FORMSET_ERRORS` as their error messages.
 """
@@ -29,6 +30,7 @@ from django.core.validators import (
 )
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 EARLIEST_DATE = datetime.date(2000, 1, 1)
 LATEST_DATE = datetime.date(2100, 12, 31)
@@ -51,6 +53,14 @@ FORMSET_ERRORS = {
     "too_many_forms": _("Send at most %(num)d rows."),
     "too_few_forms": _("Send at least %(num)d rows."),
 }
+
+
+# Django's own messages that its Vietnamese catalogue lacks. Listed here so that makemessages
+# keeps their translations in the project's catalogue, which is searched before Django's.
+DJANGO_MESSAGES = [
+    gettext_noop("Null characters are not allowed."),
+    gettext_noop("“%(pk)s” is not a valid value."),
+]
 
 
 def clean_text(value):
@@ -161,8 +171,6 @@ def _harden(field):
                 LATEST_DATE, message=_("Enter a date from 01/01/2000 to 31/12/2100.")
             ),
         ]
-    elif isinstance(field, forms.ModelMultipleChoiceField):
-        field.error_messages["invalid_pk_value"] = _("“%(pk)s” is not one of the choices offered.")
     elif isinstance(field, forms.IntegerField) and field.widget.is_hidden:
         # Only a page altered outside the browser sends a bad hidden number.
         field.error_messages["invalid"] = _HIDDEN_DAMAGED

@@ -89,3 +89,29 @@ def assert_refused_in_vietnamese(response):
         assert VIETNAMESE_LETTERS.search(message), f"not in Vietnamese: {message[:200]!r}"
         # The page shows the message (as much of it as does not echo the input back).
         assert message[:40] in page, f"not shown on the page: {message[:200]!r}"
+
+
+def post_and_check(client, url, data, state, saved):
+    """POST `data` to `url` in a rolled-back savepoint and check the outcome.
+
+    `state()` returns everything the request could change; a refusal must leave it equal.
+    `saved(response)` checks what a success (a redirect) stored.
+    """
+    with rolled_back():
+        before = state()
+        response = client.post(url, data)
+        assert_not_a_server_error(response)
+        if response.status_code == 302:
+            saved(response)
+        else:
+            assert_refused_in_vietnamese(response)
+            assert state() == before, "a refused request changed what was saved"
+    return response
+
+
+def assert_text_stored(stored, typed, limit, required=True):
+    """A text field stored what was typed, normalised, within its limit."""
+    assert stored == as_stored(typed or "")
+    assert len(stored) <= limit
+    if required:
+        assert stored
