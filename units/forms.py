@@ -39,7 +39,7 @@ LATEST_DATE = datetime.date(2100, 12, 31)
 # the word joiner and the byte-order mark.
 _EDGES = re.compile(r"^[\s\u200b\u2060\ufeff]+|[\s\u200b\u2060\ufeff]+$")
 # C0 controls but tab, line feed and carriage return; DEL; C1 controls.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAK = re.compile(r"[\n\r\u2028\u2029\x85]")
 
 _HIDDEN_DAMAGED = _(
@@ -78,7 +78,7 @@ class ControlCharacterValidator:
     def __call__(self, value):
         if not isinstance(value, str):
             return
-        found = _CONTROL.search(value)
+        found = CONTROL_CHARACTER.search(value)
         if found:
             raise ValidationError(
                 _(

@@ -3,6 +3,7 @@ as the CSPL board's reviewer."""
 
 import datetime
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
@@ -59,18 +60,9 @@ def test_a_recorded_visit_is_saved_as_typed_or_refused_in_vietnamese(
     post_and_check(vi_client, reverse("inspection_create"), data, inspection_state, saved)
 
 
-@given(
-    data=st.fixed_dictionaries(
-        {
-            "follow_up": fz.hostile_choice(FOLLOW_UPS),
-            "follow_up_note": fz.hostile_text(MAX_NARRATIVE),
-        }
-    )
-)
-def test_a_follow_up_is_saved_as_typed_or_refused_in_vietnamese(
-    vi_client, tree, cast, campaign, data
-):
-    visit = Inspection.objects.create(
+@pytest.fixture
+def visit(tree, cast, campaign):
+    return Inspection.objects.create(
         unit=tree["A1"],
         campaign=campaign,
         visited_on=datetime.date(2024, 5, 6),
@@ -79,6 +71,17 @@ def test_a_follow_up_is_saved_as_typed_or_refused_in_vietnamese(
         findings="Đơn vị đã triển khai kế hoạch.",
         recorded_by=cast["cspl"],
     )
+
+
+@given(
+    data=st.fixed_dictionaries(
+        {
+            "follow_up": fz.hostile_choice(FOLLOW_UPS),
+            "follow_up_note": fz.hostile_text(MAX_NARRATIVE),
+        }
+    )
+)
+def test_a_follow_up_is_saved_as_typed_or_refused_in_vietnamese(vi_client, cast, visit, data):
     vi_client.force_login(cast["cspl"])
 
     def saved(response):

@@ -1,6 +1,7 @@
 """Fuzzing the obstacle forms: raising one (the unit's officer) and answering it (a
 reviewer above the unit)."""
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
@@ -51,11 +52,9 @@ def test_a_raised_obstacle_is_saved_as_typed_or_refused_in_vietnamese(
     post_and_check(vi_client, reverse("obstacle_create"), data, obstacle_state, saved)
 
 
-@given(answer=fz.hostile_text(MAX_NARRATIVE))
-def test_an_answer_is_saved_as_typed_or_refused_in_vietnamese(
-    vi_client, tree, cast, campaign, answer
-):
-    obstacle = Obstacle.objects.create(
+@pytest.fixture
+def obstacle(tree, cast, campaign):
+    return Obstacle.objects.create(
         unit=tree["A1"],
         campaign=campaign,
         subject="Vướng mắc về tài liệu",
@@ -63,6 +62,10 @@ def test_an_answer_is_saved_as_typed_or_refused_in_vietnamese(
         raised_by=cast["officer_a1"],
         raised_at=timezone.now(),
     )
+
+
+@given(answer=fz.hostile_text(MAX_NARRATIVE))
+def test_an_answer_is_saved_as_typed_or_refused_in_vietnamese(vi_client, cast, obstacle, answer):
     vi_client.force_login(cast["reviewer_a"])
 
     def saved(response):
