@@ -33,6 +33,9 @@ class PlanForm(PortalInputMixin, forms.ModelForm):
 
 
 class ActivityForm(PortalInputMixin, forms.ModelForm):
+    # campaign/partials/activity_form.html shows the errors of the hidden id and plan.
+    shows_hidden_errors = True
+
     class Meta:
         model = Activity
         fields = [
@@ -92,6 +95,10 @@ class BaseActivityFormSet(forms.BaseInlineFormSet):
 
     def clean(self):
         super().clean()
+        if not self.management_form.is_valid():
+            # The rows could not be read at all; Django's error raised in clean() would
+            # replace the one that says so.
+            return
         kept = [
             form
             for form in self.forms

@@ -60,6 +60,8 @@ FORMSET_ERRORS = {
 DJANGO_MESSAGES = [
     gettext_noop("Null characters are not allowed."),
     gettext_noop("“%(pk)s” is not a valid value."),
+    # Translated "Nhập một số tổng thể." ("enter an overall number") there.
+    gettext_noop("Enter a whole number."),
 ]
 
 
@@ -117,11 +119,15 @@ class PortalInputMixin:
         if self.is_bound:
             self.data = self._normalised(self.data)
 
+    # Whether the form's template shows the errors of its hidden fields itself.
+    shows_hidden_errors = False
+
     def full_clean(self):
-        """Validate, then show the errors of hidden fields (a version number, a row's id)
-        with the form's own errors: no template shows them beside an invisible field."""
+        """Validate, then show the errors of hidden fields (a version number) with the
+        form's own errors, unless its template shows them: a form's template usually
+        shows none beside an invisible field."""
         super().full_clean()
-        if not self._errors:
+        if not self._errors or self.shows_hidden_errors:
             return
         for name in list(self._errors):
             field = self.fields.get(name)
@@ -162,7 +168,6 @@ def _harden(field):
         ]
         field.validators.insert(0, ControlCharacterValidator(multiline=multiline))
     elif isinstance(field, forms.DateField):
-        field.error_messages["invalid"] = _("Enter a real date as dd/mm/yyyy, e.g. 01/07/2025.")
         field.validators += [
             MinValueValidator(
                 EARLIEST_DATE, message=_("Enter a date from 01/01/2000 to 31/12/2100.")
@@ -180,5 +185,3 @@ def _harden(field):
             else v
             for v in field.validators
         ]
-    elif isinstance(field, forms.IntegerField):
-        field.error_messages["invalid"] = _("Enter a whole number, without decimals.")
