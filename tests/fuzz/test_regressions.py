@@ -157,3 +157,14 @@ def test_the_edges_of_a_date_range_are_accepted(officer, start_url, tree):
     response = officer.post(start_url, plan_data(doc_date="01/01/2000"))
     assert response.status_code == 302
     assert Plan.objects.get(unit=tree["A1"]).doc_date == datetime.date(2000, 1, 1)
+
+
+def test_a_report_for_a_year_past_2100_is_refused_not_a_server_error(
+    vi_client, cast, tree, campaign
+):
+    # The campaign has no last year; the period of year 53,943,302,360,048 overflowed.
+    vi_client.force_login(cast["officer_a1"])
+    for year in (2101, 10_000, 53_943_302_360_048):
+        response = vi_client.get(reverse("report_start", args=[campaign.pk, tree["A1"].pk, year]))
+        assert response.status_code == 404
+        assert "Kế hoạch thực hiện từ năm 2015" in response.content.decode()
