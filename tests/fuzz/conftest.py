@@ -24,7 +24,7 @@ _SHARED = {
     "print_blob": True,
 }
 settings.register_profile("ci", max_examples=30, derandomize=True, database=None, **_SHARED)
-settings.register_profile("dev", max_examples=40, **_SHARED)
+settings.register_profile("dev", max_examples=30, **_SHARED)
 settings.register_profile("long", max_examples=1500, **_SHARED)
 # Many examples, no shrinking, every distinct failure reported: to survey what breaks.
 settings.register_profile(

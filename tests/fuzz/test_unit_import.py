@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from tests.fuzz import strategies as fz
 from tests.fuzz.helpers import VIETNAMESE_LETTERS, as_stored, rolled_back
-from units.importing import UnitImportError, import_units, read_rows
+from units.importing import UnitImportError, import_units
 from units.models import Unit
 
 ONE_LINE = re.compile(r"\s*[\t\n\r\u2028\u2029\x85]+\s*")
@@ -110,4 +110,3 @@ def test_the_command_refuses_a_file_that_is_not_what_its_name_says(tree, tmp_pat
     with translation.override("vi"), pytest.raises(CommandError) as refused:
         call_command("import_units", str(path), stdout=io.StringIO(), stderr=io.StringIO())
     assert VIETNAMESE_LETTERS.search(str(refused.value))
-    assert read_rows is not None
