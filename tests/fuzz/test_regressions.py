@@ -4,11 +4,13 @@ import datetime
 import unicodedata
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
 from campaign.models import Activity, Plan
 from reports.models import Obstacle, SummaryReport
+from tests.campaign.conftest import PDF_BYTES
 from tests.fuzz.helpers import assert_refused_in_vietnamese, error_messages
 from units.importing import UnitImportError, import_units
 from units.models import Unit
@@ -168,3 +170,14 @@ def test_a_report_for_a_year_past_2100_is_refused_not_a_server_error(
         response = vi_client.get(reverse("report_start", args=[campaign.pk, tree["A1"].pk, year]))
         assert response.status_code == 404
         assert "Kế hoạch thực hiện từ năm 2015" in response.content.decode()
+
+
+def test_a_file_name_too_long_to_read_gets_a_vietnamese_page_and_nothing_saved(officer, start_url):
+    # 400 KB of file name: Django refuses the multipart headers before any view runs.
+    scan = SimpleUploadedFile("😀" * 100_000 + ".pdf", PDF_BYTES)
+    response = officer.post(start_url, {**plan_data(), "file": scan})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Hệ thống không đọc được dữ liệu đã gửi" in page
+    assert "Chưa có gì được lưu." in page
+    assert not Plan.objects.exists()
