@@ -181,3 +181,21 @@ def test_a_file_name_too_long_to_read_gets_a_vietnamese_page_and_nothing_saved(o
     assert "Hệ thống không đọc được dữ liệu đã gửi" in page
     assert "Chưa có gì được lưu." in page
     assert not Plan.objects.exists()
+
+
+def test_a_control_character_in_a_text_figure_is_refused_before_it_breaks_the_excel_export(
+    officer, report_a1
+):
+    # Saved, "Pa nô\x0báp phích" made openpyxl refuse the dashboard's workbook (a 500).
+    data = {
+        "version": "1",
+        "results": "Tổ chức tuyên truyền.",
+        "self_assessment": "good",
+        "value_sessions": "3",
+        "value_participants": "4",
+        "value_other_forms": "Pa nô\x0báp phích",
+    }
+    response = officer.post(reverse("report_edit", args=[report_a1.pk]), data)
+    assert_refused_in_vietnamese(response)
+    assert any("(U+000B)" in message for message in error_messages(response))
+    assert not report_a1.values.filter(text_value__contains="\x0b").exists()
