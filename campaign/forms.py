@@ -5,11 +5,12 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Activity, Plan
+from units.forms import FORMSET_ERRORS, PortalInputMixin
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(PortalInputMixin, forms.ModelForm):
     # The version the user started from; a save from an older one is refused.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -31,7 +32,10 @@ class PlanForm(forms.ModelForm):
             self.initial["version"] = self.instance.version
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(PortalInputMixin, forms.ModelForm):
+    # campaign/partials/activity_form.html shows the errors of the hidden id and plan.
+    shows_hidden_errors = True
+
     class Meta:
         model = Activity
         fields = [
@@ -65,6 +69,8 @@ def theme_label(theme):
 
 
 class BaseActivityFormSet(forms.BaseInlineFormSet):
+    default_error_messages = FORMSET_ERRORS
+
     @cached_property
     def theme_choices(self):
         return [
@@ -89,6 +95,10 @@ class BaseActivityFormSet(forms.BaseInlineFormSet):
 
     def clean(self):
         super().clean()
+        if not self.management_form.is_valid():
+            # The rows could not be read at all; Django's error raised in clean() would
+            # replace the one that says so.
+            return
         kept = [
             form
             for form in self.forms
@@ -107,10 +117,13 @@ ActivityFormSet = forms.inlineformset_factory(
     can_delete=True,
     max_num=100,
     validate_max=True,
+    # A tampered row count builds no more forms than a plan may have (Django's default
+    # would build up to 1,100 and render them all again with the error).
+    absolute_max=100,
 )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PortalInputMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),

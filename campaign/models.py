@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from units.models import Unit
 
+LATEST_YEAR = 2100  # the last year a campaign may run in (first_year's and last_year's limit)
 MAX_PARTICIPANTS = 1_000_000  # more than the province's whole membership
 
 
@@ -117,7 +118,9 @@ class Campaign(models.Model):
             raise ValidationError(errors)
 
     def runs_in(self, year):
-        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+        # A campaign without an end still runs no later than the last year a campaign may
+        # name: a year from an address such as /reports/99999/ has no period to compute.
+        return self.first_year <= year <= (self.last_year or LATEST_YEAR)
 
     def addresses(self, unit):
         return unit.kind in self.addressed_kinds

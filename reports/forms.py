@@ -8,6 +8,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from campaign.models import Indicator
 from reports.models import MAX_FIGURE, MAX_TEXT_VALUE, AnnualReport
+from units.forms import PortalInputMixin
 
 # 1.234 or 1 234 as Vietnamese users write thousands; a lone "1.5" is not a whole number.
 GROUPED = re.compile(r"^\d{1,3}([. \u00a0]\d{3})+$")
@@ -27,7 +28,7 @@ class FigureField(forms.IntegerField):
         return super().to_python(value)
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(PortalInputMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -44,7 +45,7 @@ class ReportForm(forms.ModelForm):
             self.initial["version"] = self.instance.version
 
 
-class ValuesForm(forms.Form):
+class ValuesForm(PortalInputMixin, forms.Form):
     """One field per indicator of the campaign, named by the indicator's code."""
 
     def __init__(self, *args, indicators, values=None, prefill=None, **kwargs):
@@ -76,6 +77,8 @@ class ValuesForm(forms.Form):
             indicator = next((i for i in self.indicators if i.pk == indicator_id), None)
             if indicator is not None and indicator.kind == Indicator.Kind.INTEGER:
                 self.initial[self.field_name(indicator)] = total
+        # The indicators' fields were added after PortalInputMixin saw the form.
+        self.prepare_input()
 
     @staticmethod
     def field_name(indicator):
@@ -119,7 +122,7 @@ class ValuesForm(forms.Form):
             bulk_update_with_history(changed, IndicatorValue, ["int_value", "text_value"])
 
 
-class YearForm(forms.Form):
+class YearForm(PortalInputMixin, forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
 
     def __init__(self, *args, years, **kwargs):

@@ -21,6 +21,7 @@ from campaign.models import Campaign
 from campaign.views import filtered_page
 from reports.models import Inspection
 from units.access import SEE, Scope
+from units.forms import PortalInputMixin
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
@@ -53,7 +54,7 @@ class InspectionFilter(django_filters.FilterSet):
         fields = ["kind", "follow_up", "campaign"]
 
 
-class InspectionForm(forms.ModelForm):
+class InspectionForm(PortalInputMixin, forms.ModelForm):
     class Meta:
         model = Inspection
         fields = [
@@ -92,7 +93,7 @@ class InspectionForm(forms.ModelForm):
         return visited_on
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(PortalInputMixin, forms.ModelForm):
     class Meta:
         model = Inspection
         fields = ["follow_up", "follow_up_note"]

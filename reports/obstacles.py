@@ -22,6 +22,7 @@ from campaign.views import filtered_page
 from reports.models import MAX_NARRATIVE, AnnualReport, Obstacle
 from units.access import FILE, SEE, Scope
 from units.dataversion import bump_data_version
+from units.forms import PortalInputMixin
 from units.models import Unit
 
 S = Obstacle.Status
@@ -75,7 +76,7 @@ def report_label(report):
     return f"{report.campaign.number} – {report.year} – {report.unit.name}"
 
 
-class ObstacleForm(forms.ModelForm):
+class ObstacleForm(PortalInputMixin, forms.ModelForm):
     """Raise an obstacle for a unit the user files for, optionally about an annual report."""
 
     class Meta:
@@ -118,7 +119,7 @@ class ObstacleForm(forms.ModelForm):
         return cleaned
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(PortalInputMixin, forms.Form):
     answer = forms.CharField(
         label=gettext_lazy("Answer"),
         widget=forms.Textarea(attrs={"rows": 5}),

@@ -55,6 +55,7 @@ from reports.models import (
 from reports.rollup import INCLUDE, cached_rollup
 from reports.views import report_year
 from units.access import REVIEW, Scope
+from units.forms import PortalInputMixin
 from units.models import Membership, Unit
 
 Role = Membership.Role
@@ -130,7 +131,7 @@ def _nfc_strings(cleaned):
     }
 
 
-class SummaryCreateForm(forms.ModelForm):
+class SummaryCreateForm(PortalInputMixin, forms.ModelForm):
     """What a summary is about: campaign, year, a unit the user reviews at, which reports."""
 
     class Meta:
@@ -156,7 +157,7 @@ class SummaryCreateForm(forms.ModelForm):
         return cleaned
 
 
-class SummaryEditForm(forms.ModelForm):
+class SummaryEditForm(PortalInputMixin, forms.ModelForm):
     """The document's fields and its narrative. `version` refuses a save based on an older
     version of the draft, so that two people never silently overwrite each other."""
 

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from units.forms import CONTROL_CHARACTER, clean_text
 from units.models import Unit
 
 REQUIRED_COLUMNS = ("code", "name", "kind", "parent_code")
@@ -27,6 +28,7 @@ OPTIONAL_COLUMNS = ("short_name", "opened_on", "closed_on")
 DATE_COLUMNS = ("opened_on", "closed_on")
 TEXT_LIMITS = {"code": 30, "name": 255, "short_name": 100}
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+_LINE_BREAKS = re.compile(r"\s*[\t\n\r\u2028\u2029\x85]+\s*")
 
 HEADER_ALIASES = {
     "code": ("code", "mã", "mã đơn vị"),
@@ -195,9 +197,13 @@ def _kind_lookup():
 
 
 def _text(value):
+    """A cell as text, cleaned as the portal's forms clean what people type: NFC, without
+    blank or invisible characters at either end, on one line."""
     if value is None:
         return ""
-    return str(value).strip()
+    # Every column is one line (a name goes into e-mail subjects): a cell's line breaks, as
+    # Alt+Enter leaves them in a spreadsheet, become spaces.
+    return _LINE_BREAKS.sub(" ", clean_text(str(value)))
 
 
 def _parse_date(value):
@@ -272,6 +278,14 @@ def _clean_rows(rows, errors):
                 row_errors.append(
                     _("The %(column)s is longer than %(limit)s characters.")
                     % {"column": key.replace("_", " "), "limit": TEXT_LIMITS[key]}
+                )
+        for key in ("code", "name", "kind", "parent_code", "short_name"):
+            # PostgreSQL cannot store NUL, and the Excel export cannot write control codes.
+            found = CONTROL_CHARACTER.search(_text(raw.get(key)))
+            if found:
+                row_errors.append(
+                    _("The %(column)s contains an invisible control character (%(code)s).")
+                    % {"column": key.replace("_", " "), "code": f"U+{ord(found.group()):04X}"}
                 )
         for key in DATE_COLUMNS:
             if key not in raw:

@@ -1,0 +1,187 @@
+"""What every form of the portal does with what people type, before its own checks.
+
+- Text is normalised to NFC. Vietnamese arrives decomposed from some systems (macOS, some
+  PDF copy-pastes, old input methods: "ế" as "e" + U+0302 + U+0301); stored as typed, the
+  same word would be two different strings to search, sorting, uniqueness and the limits
+  on length (a decomposed 150-letter name is over 300 characters).
+- Leading and trailing blanks, zero-width spaces and byte-order marks are dropped, so a
+  required field is not satisfied by something invisible.
+- Control characters are refused with a message: PostgreSQL cannot store NUL, the Excel
+  export cannot write C0 controls, and e-mail headers cannot carry line breaks. Tabs and
+  line breaks remain allowed where the field has several lines.
+- Dates must fall in 2000–2100, the years a campaign can run in (Campaign.first_year): a
+  year typed as "0015" or "9999" is a typo, not a date to file a plan under.
+- Django's messages that its Vietnamese catalogue lacks are translated in ours, and those
+  it gets wrong or that say too little are replaced.
+
+Forms mix in `PortalInputMixin`; formsets take `FORMSET_ERRORS` as their error messages.
+"""
+
+import datetime
+import re
+import unicodedata
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+)
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+
+# Blank or invisible at either end: whitespace (as str.isspace has it), the zero-width space,
+# the word joiner and the byte-order mark.
+_EDGES = re.compile(r"^[\s\u200b\u2060\ufeff]+|[\s\u200b\u2060\ufeff]+$")
+# C0 controls but tab, line feed and carriage return; DEL; C1 controls.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAK = re.compile(r"[\n\r\u2028\u2029\x85]")
+
+_HIDDEN_DAMAGED = _(
+    "The page was sent back with damaged hidden data. Reload it and enter your changes again."
+)
+
+FORMSET_ERRORS = {
+    "missing_management_form": _(
+        "The list of rows was sent incomplete or altered. Reload the page and enter the rows again."
+    ),
+    "too_many_forms": _("Send at most %(num)d rows."),
+    "too_few_forms": _("Send at least %(num)d rows."),
+}
+
+
+# Django's own messages that its Vietnamese catalogue lacks. Listed here so that makemessages
+# keeps their translations in the project's catalogue, which is searched before Django's.
+DJANGO_MESSAGES = [
+    gettext_noop("Null characters are not allowed."),
+    gettext_noop("“%(pk)s” is not a valid value."),
+    # Translated "Nhập một số tổng thể." ("enter an overall number") there.
+    gettext_noop("Enter a whole number."),
+]
+
+
+def clean_text(value):
+    """`value` in NFC without blank or invisible characters at either end."""
+    return _EDGES.sub("", unicodedata.normalize("NFC", value))
+
+
+@deconstructible
+class ControlCharacterValidator:
+    """Refuse control characters; in a single-line field, line breaks too."""
+
+    def __init__(self, multiline=True):
+        self.multiline = multiline
+
+    def __call__(self, value):
+        if not isinstance(value, str):
+            return
+        found = CONTROL_CHARACTER.search(value)
+        if found:
+            raise ValidationError(
+                _(
+                    "The text contains an invisible control character (%(code)s) at "
+                    "character %(position)s; remove it and try again."
+                ),
+                code="control_character",
+                params={"code": f"U+{ord(found.group()):04X}", "position": found.start() + 1},
+            )
+        if not self.multiline and _LINE_BREAK.search(value):
+            raise ValidationError(
+                _("This field takes a single line: remove the line breaks."),
+                code="line_break",
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, ControlCharacterValidator) and other.multiline == self.multiline
+
+
+class PortalInputMixin:
+    """Normalises a bound form's text and adds the checks above to its fields.
+
+    Put it before the form class: `class PlanForm(PortalInputMixin, forms.ModelForm)`. A
+    form that adds fields in its own `__init__` calls `prepare_input()` again afterwards.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prepare_input()
+
+    def prepare_input(self):
+        for field in self.fields.values():
+            if not getattr(field, "portal_input", False):
+                _harden(field)
+                field.portal_input = True
+        if self.is_bound:
+            self.data = self._normalised(self.data)
+
+    # Whether the form's template shows the errors of its hidden fields itself.
+    shows_hidden_errors = False
+
+    def full_clean(self):
+        """Validate, then show the errors of hidden fields (a version number) with the
+        form's own errors, unless its template shows them: a form's template usually
+        shows none beside an invisible field."""
+        super().full_clean()
+        if not self._errors or self.shows_hidden_errors:
+            return
+        for name in list(self._errors):
+            field = self.fields.get(name)
+            if field is not None and field.widget.is_hidden:
+                for error in self._errors.pop(name).as_data():
+                    self.add_error(None, error)
+
+    def _normalised(self, data):
+        """A copy of `data` with the text of this form's own text fields cleaned; the
+        data itself when there is nothing to change (it may be shared by a formset)."""
+        changes = {}
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.CharField) or not field.strip:
+                continue
+            key = self.add_prefix(name)
+            if key not in data:
+                continue
+            values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+            cleaned = [clean_text(v) if isinstance(v, str) else v for v in values]
+            if cleaned != values:
+                changes[key] = cleaned
+        if not changes:
+            return data
+        data = data.copy()
+        for key, values in changes.items():
+            if hasattr(data, "setlist"):
+                data.setlist(key, values)
+            else:
+                data[key] = values[-1]
+        return data
+
+
+def _harden(field):
+    if isinstance(field, forms.CharField):
+        multiline = isinstance(field.widget, forms.Textarea)
+        field.validators = [
+            v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+        field.validators.insert(0, ControlCharacterValidator(multiline=multiline))
+    elif isinstance(field, forms.DateField):
+        field.validators += [
+            MinValueValidator(
+                EARLIEST_DATE, message=_("Enter a date from 01/01/2000 to 31/12/2100.")
+            ),
+            MaxValueValidator(
+                LATEST_DATE, message=_("Enter a date from 01/01/2000 to 31/12/2100.")
+            ),
+        ]
+    elif isinstance(field, forms.IntegerField) and field.widget.is_hidden:
+        # Only a page altered outside the browser sends a bad hidden number.
+        field.error_messages["invalid"] = _HIDDEN_DAMAGED
+        field.validators = [
+            type(v)(v.limit_value, message=_HIDDEN_DAMAGED)
+            if isinstance(v, MinValueValidator | MaxValueValidator)
+            else v
+            for v in field.validators
+        ]
