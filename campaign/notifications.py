@@ -75,7 +75,9 @@ def notify_step(submission, step):
             "step": step,
             "url": settings.SITE_URL.rstrip("/") + submission.get_absolute_url(),
         }
-        subject = render_to_string("campaign/email/step_subject.txt", context).strip()
+        # One line whatever a unit's name holds (an admin edit can still put a line break
+        # in it): a header with a newline makes every send of this e-mail fail.
+        subject = " ".join(render_to_string("campaign/email/step_subject.txt", context).split())
         body = render_to_string("campaign/email/step_body.txt", context)
     for user in recipients_for(submission, step.action):
         rows.append(

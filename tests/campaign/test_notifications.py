@@ -26,6 +26,20 @@ def test_a_submission_mails_the_nearest_reviewers_after_commit(
     assert f"/plans/{plan_a1.pk}/" in message.body
 
 
+def test_a_unit_name_with_a_line_break_still_makes_a_one_line_subject(
+    plan_a1, cast, django_capture_on_commit_callbacks
+):
+    # Forms refuse it, but the admin or an old import may have stored one.
+    type(plan_a1.unit).objects.filter(pk=plan_a1.unit_id).update(name="CĐCS\nA1  mới")
+    plan_a1.unit.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    assert len(mail.outbox) == 1
+    subject = mail.outbox[0].subject
+    assert "CĐCS A1 mới" in subject
+    assert "\n" not in subject
+
+
 def test_a_units_directly_under_the_province_go_to_the_cspl_board(
     tree, cast, campaign, plan_factory, django_capture_on_commit_callbacks
 ):
