@@ -175,11 +175,21 @@ class Theme(models.Model):
 
 
 class Indicator(models.Model):
-    """A figure every addressed unit reports each year."""
+    """A figure every addressed unit reports each year, and how it adds up over an area.
+
+    Whole numbers are summed over the included reports of an area; text is listed, never
+    summed. A figure the portal can count from its own records (`Source.PLANS`: the units
+    of a kind with their own plan) is computed, not typed, wherever those units file in the
+    campaign; where they do not, the unit above types it like any other figure.
+    """
 
     class Kind(models.TextChoices):
-        INTEGER = "integer", _("Whole number")
-        TEXT = "text", _("Text")
+        INTEGER = "integer", _("Whole number (summed)")
+        TEXT = "text", _("Text (listed)")
+
+    class Source(models.TextChoices):
+        TYPED = "typed", _("Typed by each unit")
+        PLANS = "plans", _("Counted by the portal: units of a kind with their own plan")
 
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="indicators"
@@ -189,17 +199,46 @@ class Indicator(models.Model):
     unit_of_measure = models.CharField(_("unit of measure"), max_length=50, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.INTEGER)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    help_text = models.TextField(
+        _("help text"), blank=True, help_text=_("Shown under the field on the report form.")
+    )
+    source = models.CharField(
+        _("how it is obtained"), max_length=10, choices=Source.choices, default=Source.TYPED
+    )
+    counted_kind = models.CharField(
+        _("kind of unit counted"),
+        max_length=20,
+        choices=Unit.Kind.choices,
+        blank=True,
+        help_text=_("For a figure the portal counts: the kind of unit whose plans it counts."),
+    )
 
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         ordering = ["campaign", "order", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "code"], name="indicator_unique_code")
+            models.UniqueConstraint(fields=["campaign", "code"], name="indicator_unique_code"),
+            models.CheckConstraint(
+                condition=Q(source="typed") | (Q(kind="integer") & ~Q(counted_kind="")),
+                name="indicator_counted_is_whole_with_kind",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.source == self.Source.PLANS:
+            if self.kind != self.Kind.INTEGER:
+                raise ValidationError({"kind": _("A figure the portal counts is a whole number.")})
+            if not self.counted_kind:
+                raise ValidationError({"counted_kind": _("Choose the kind of unit to count.")})
+
+    def is_computed(self, addressed_kinds) -> bool:
+        """Whether the portal counts it for a campaign addressing `addressed_kinds`: only
+        where the units it counts file their plans in the portal."""
+        return self.source == self.Source.PLANS and self.counted_kind in addressed_kinds
 
 
 # --- Submissions ---------------------------------------------------------------------------------

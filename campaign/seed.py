@@ -2,7 +2,8 @@
 
 The file holds the campaign's fields, `issuer_code` (the issuing unit's code), a list of
 `themes` ({"number", "title"}) and a list of `indicators` ({"code", "name",
-"unit_of_measure", "kind", "order"}). Keys starting with "_" are comments and ignored.
+"unit_of_measure", "kind", "order", "help_text", "source", "counted_kind"}). Keys starting
+with "_" are comments and ignored.
 
 Loading creates or updates the campaign by slug, its themes by number (the parent follows
 from the dotted number: "2.1" sits under "2") and its indicators by code. Every object is
@@ -46,7 +47,7 @@ CAMPAIGN_OPTIONAL = (
 )
 THEME_REQUIRED = ("number", "title")
 INDICATOR_REQUIRED = ("code", "name")
-INDICATOR_OPTIONAL = ("unit_of_measure", "kind", "order")
+INDICATOR_OPTIONAL = ("unit_of_measure", "kind", "order", "help_text", "source", "counted_kind")
 
 
 class CampaignDataError(ValueError):
@@ -163,6 +164,9 @@ def _load_indicators(campaign, items):
             "unit_of_measure": item.get("unit_of_measure", ""),
             "kind": item.get("kind", Indicator.Kind.INTEGER),
             "order": item.get("order", position),
+            "help_text": item.get("help_text", ""),
+            "source": item.get("source", Indicator.Source.TYPED),
+            "counted_kind": item.get("counted_kind", ""),
         }
         _upsert(indicator, values, _("indicator %(code)s") % {"code": code})
 

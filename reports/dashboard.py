@@ -9,7 +9,6 @@ import hashlib
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, FilteredRelation, IntegerField, Q, Value, When
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -17,18 +16,11 @@ from django.urls import path
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from campaign.models import Campaign, Status
+from campaign.counting import CATEGORIES, inclusion
+from campaign.models import Campaign
 from reports import charts
 from reports.models import AnnualReport
-from reports.rollup import (
-    ACCEPTED_ONLY,
-    ALL_SUBMITTED,
-    CACHE_SECONDS,
-    CATEGORIES,
-    SUBMITTED,
-    cached_rollup,
-    end_of_day,
-)
+from reports.rollup import CACHE_SECONDS, GRID_SORTS, cached_rollup, unit_rows
 from reports.templatetags.chart_tags import with_nonce
 from reports.views import report_year
 from units.access import Scope
@@ -36,7 +28,6 @@ from units.models import Membership, Unit
 
 Role = Membership.Role
 GRID_PAGE = 50
-SORTS = {"path": ("path",), "name": ("name", "path"), "status": ("category", "path")}
 
 
 @login_required
@@ -61,7 +52,7 @@ def dashboard(request):
                 "year": year,
             }
         )
-    include = ALL_SUBMITTED if request.GET.get("include") == ALL_SUBMITTED else ACCEPTED_ONLY
+    include = inclusion(request.GET.get("include"))
     unit = _unit(request, scope)
     try:
         data = cached_rollup(campaign, year, unit, include)
@@ -72,9 +63,9 @@ def dashboard(request):
     # Only the units the user may open here: reviewers and viewers their subtrees, officers
     # their own units.
     drill = {
-        row["unit_id"]
-        for row in data["by_child"]
-        if row["unit_id"] and not row["is_scope"] and may_open(row["unit_id"], row["path"])
+        row.unit_id
+        for row in data.by_child
+        if row.unit_id and not row.is_scope and may_open(row.unit_id, row.path)
     }
     # For the links to another unit, which add their own `unit`.
     query = _query(request, exclude=("page", "status", "kind", "sort", "unit"))
@@ -88,7 +79,7 @@ def dashboard(request):
             "year": year,
             "include": include,
             "unit": unit,
-            "breadcrumb": [a for a in data["ancestors"] if may_open(a["pk"], a["path"])],
+            "breadcrumb": [a for a in data.ancestors if may_open(a.pk, a.path)],
             "data": data,
             "figures": _figures(request, data, campaign, year, unit, include, drill, query),
             "query": query,
@@ -103,7 +94,7 @@ def _figures(request, data, campaign, year, unit, include, drill, query):
     """The rollup's tables and charts as HTML, cached beside the rollup: they change only
     with it, the language, and the links this user may follow (rendering the tables and
     their thousands of numbers costs more than the rest of the page)."""
-    varies = f"{translation.get_language()}|{data['cache_key']}|{query}|{sorted(drill)}"
+    varies = f"{translation.get_language()}|{data.cache_key}|{query}|{sorted(drill)}"
     key = "dashboard-figures:" + hashlib.sha256(varies.encode()).hexdigest()
     html = cache.get(key)
     if html is None:
@@ -115,6 +106,7 @@ def _figures(request, data, campaign, year, unit, include, drill, query):
                 "drill": drill,
                 "query": query,
                 "year": year,
+                "include": include,
                 "kind_labels": dict(Unit.Kind.choices),
             },
         )
@@ -159,30 +151,28 @@ def _unit(request, scope):
 def _charts(data, campaign, year, unit, include):
     """The SVG charts, cached with the rollup they draw (drawing costs more than reading)."""
     # The charts carry translated labels: one drawing per language.
-    key = f"charts:{translation.get_language()}:{data['cache_key']}"
+    key = f"charts:{translation.get_language()}:{data.cache_key}"
     drawn = cache.get(key)
     if drawn is None:
         labels = dict(AnnualReport.Assessment.choices)
         kind_labels = dict(Unit.Kind.choices)
         child_rows = [
-            {"label": row["name"], "rate": row["rate"]}
-            for row in data["by_child"]
-            if not row["is_scope"]
+            {"label": row.name, "rate": row.rate} for row in data.by_child if not row.is_scope
         ]
         drawn = {
-            "status": charts.status_chart(data["headline"]),
+            "status": charts.status_chart(data.headline),
             "children": charts.rate_chart(child_rows, _("Reporting rate by unit below"))
             if child_rows
             else "",
             "kinds": charts.rate_chart(
                 [
-                    {"label": kind_labels.get(r["kind"], r["kind"]), "rate": r["rate"]}
-                    for r in data["by_kind"]
+                    {"label": kind_labels.get(r.kind, r.kind), "rate": r.rate}
+                    for r in data.by_kind
                 ],
                 _("Reporting rate by kind of unit"),
             ),
-            "trend": charts.trend_chart(data["trend"], data["indicators"]),
-            "assessment": charts.assessment_chart(data["assessment"], labels),
+            "trend": charts.trend_chart(data.trend, data.indicators),
+            "assessment": charts.assessment_chart(data.assessment, labels),
         }
         cache.set(key, drawn, 24 * 60 * 60)
     return drawn
@@ -193,61 +183,32 @@ def _grid(request, campaign, year, unit, data):
     the number of rows comes from the rollup's counts."""
     status = request.GET.get("status")
     kind = request.GET.get("kind")
-    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "path"
-    period = data["period"]
-    due_end = end_of_day(period["due_on"])
-    category = Case(
-        When(
-            Q(report__status__in=SUBMITTED, report__first_submitted_at__lt=due_end),
-            then=Value(0),
-        ),
-        When(report__status__in=SUBMITTED, then=Value(1)),
-        When(report__status=Status.RETURNED, then=Value(2)),
-        default=Value(3),
-        output_field=IntegerField(),
-    )
-    units = (
-        Unit.objects.filter(path__startswith=unit.path, kind__in=campaign.addressed_kinds)
-        .open_on(period["ends_on"])
-        .annotate(
-            report=FilteredRelation(
-                "annualreports",
-                condition=Q(annualreports__campaign=campaign, annualreports__year=year),
-            ),
-            category=category,
-        )
-    )
-    counts = {row["kind"]: row for row in data["by_kind"]}
+    sort = request.GET.get("sort") if request.GET.get("sort") in GRID_SORTS else "path"
+    counts = {row.kind: row for row in data.by_kind}
     if kind in counts:
-        units = units.filter(kind=kind)
         scope_counts = counts[kind]
     else:
         kind = ""
-        scope_counts = data["headline"]
+        scope_counts = data.headline
     if status in CATEGORIES:
-        units = units.filter(category=CATEGORIES.index(status))
-        total = scope_counts[status]
+        total = getattr(scope_counts, status)
     else:
         status = ""
-        total = scope_counts["expected"]
+        total = scope_counts.expected
     pages = max(1, -(-total // GRID_PAGE))
     page = min(max(_int(request.GET.get("page")) or 1, 1), pages)
-    rows = list(
-        units.order_by(*SORTS[sort]).values(
-            "pk",
-            "name",
-            "kind",
-            "path",
-            "category",
-            "report__pk",
-            "report__status",
-            "report__first_submitted_at",
-        )[(page - 1) * GRID_PAGE : page * GRID_PAGE]
+    rows = unit_rows(
+        campaign,
+        unit,
+        data,
+        kind=kind,
+        category=status,
+        sort=sort,
+        window=((page - 1) * GRID_PAGE, page * GRID_PAGE),
     )
     kind_labels = dict(Unit.Kind.choices)
     for row in rows:
-        row["category_name"] = CATEGORIES[row["category"]]
-        row["kind_label"] = kind_labels.get(row["kind"], row["kind"])
+        row.kind_label = kind_labels.get(row.kind, row.kind)
     return {
         "rows": rows,
         "status": status,

@@ -48,7 +48,7 @@ class ReportForm(PortalInputMixin, forms.ModelForm):
 class ValuesForm(PortalInputMixin, forms.Form):
     """One field per indicator of the campaign, named by the indicator's code."""
 
-    def __init__(self, *args, indicators, values=None, prefill=None, **kwargs):
+    def __init__(self, *args, indicators, values=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicators = list(indicators)
         values = values or {}
@@ -65,6 +65,7 @@ class ValuesForm(PortalInputMixin, forms.Form):
                     widget=forms.Textarea(attrs={"rows": 2}),
                 )
             field.unit_of_measure = indicator.unit_of_measure
+            field.help_text = indicator.help_text
             self.fields[name] = field
             value = values.get(indicator.pk)
             if value is not None:
@@ -73,10 +74,6 @@ class ValuesForm(PortalInputMixin, forms.Form):
                     if indicator.kind == Indicator.Kind.INTEGER
                     else value.text_value
                 )
-        for indicator_id, total in (prefill or {}).items():
-            indicator = next((i for i in self.indicators if i.pk == indicator_id), None)
-            if indicator is not None and indicator.kind == Indicator.Kind.INTEGER:
-                self.initial[self.field_name(indicator)] = total
         # The indicators' fields were added after PortalInputMixin saw the form.
         self.prepare_input()
 

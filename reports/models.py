@@ -193,11 +193,14 @@ class AnnualReport(Submission):
 
     def completeness_problems(self):
         filled = self.values.filter(int_value__isnull=False).values("indicator_id")
-        missing = list(
-            Indicator.objects.filter(campaign_id=self.campaign_id, kind=Indicator.Kind.INTEGER)
-            .exclude(pk__in=filled)
-            .values_list("name", flat=True)
-        )
+        missing = [
+            indicator.name
+            for indicator in Indicator.objects.filter(
+                campaign_id=self.campaign_id, kind=Indicator.Kind.INTEGER
+            ).exclude(pk__in=filled)
+            # What the portal counts itself is not typed.
+            if not indicator.is_computed(self.campaign.addressed_kinds)
+        ]
         if missing:
             return [_("Fill in: %(names)s.") % {"names": ", ".join(missing)}]
         return []

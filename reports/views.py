@@ -12,13 +12,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from campaign import workflow
+from campaign.counting import area_below
 from campaign.filters import QueueFilter
 from campaign.forms import ReasonForm
 from campaign.models import Campaign, Indicator, Status, Step
 from campaign.views import act_on, render_queue
 from reports.forms import ReportForm, ValuesForm
 from reports.models import AnnualReport, Period
-from reports.rollup import children_totals
 from units.access import FILE, SEE, Scope
 
 Action = Step.Action
@@ -124,7 +124,7 @@ def report_start(request, campaign_pk, unit_pk, year):
             % {"year": year, "date": period.locks_on.strftime("%d/%m/%Y")},
         )
         return redirect("report_list")
-    form, values, rollup = _report_forms(request, report)
+    form, values, area = _report_forms(request, report)
     if request.method == "POST" and form.is_valid() & values.is_valid():
         submit = SAVE_AND_SUBMIT in request.POST
         try:
@@ -150,7 +150,7 @@ def report_start(request, campaign_pk, unit_pk, year):
         else:
             messages.success(request, DONE[Action.SUBMIT] if submit else _SAVED_AS_DRAFT)
             return redirect(report)
-    return _render_form(request, report, form, values, rollup)
+    return _render_form(request, report, form, values, area)
 
 
 @login_required
@@ -166,7 +166,7 @@ def report_edit(request, pk):
     if not report.is_editable and request.method != "POST":
         messages.error(request, _not_editable_message(report))
         return redirect(report)
-    form, values, rollup = _report_forms(request, report)
+    form, values, area = _report_forms(request, report)
     if request.method == "POST":
         valid = form.is_valid() & values.is_valid()
         if not report.is_editable:
@@ -189,7 +189,7 @@ def report_edit(request, pk):
             else:
                 messages.success(request, DONE[Action.SUBMIT] if submit else _CHANGES_SAVED)
                 return redirect(report)
-    return _render_form(request, report, form, values, rollup)
+    return _render_form(request, report, form, values, area)
 
 
 @login_required
@@ -265,48 +265,40 @@ def _not_editable_message(report):
 
 
 def _report_forms(request, report):
-    """The narrative form, the figures form and, for an upper unit, the roll-up below it.
+    """The narrative form, the figures form and, for an upper unit, its area below.
 
-    `?prefill=children` fills the whole-number figures with the totals the roll-up shows, as
-    a starting point; nothing is saved until the officer saves.
+    The area below is shown beside the form, read-only: the unit types its own figures
+    only, and the totals of its area are computed wherever they are read.
     """
     data = request.POST if request.method == "POST" else None
-    indicators = report.campaign.indicators.all()
+    indicators = list(report.campaign.indicators.all())
     values = {v.indicator_id: v for v in report.values.all()} if report.pk else {}
-    rollup = None
+    area = None
     if report.unit.numchild:
-        rollup = children_totals(report.unit, report.campaign, report.year, report.period)
-        # A figure no counted unit filled in adds up to 0, as the box shows it.
-        rollup["rows"] = [
-            (indicator, rollup["totals"].get(indicator.pk) or 0)
+        area = area_below(report.unit, report.campaign, report.year, report.period, indicators)
+        area.rows = [
+            (indicator, area.totals[indicator.pk])
             for indicator in indicators
-            if indicator.kind == Indicator.Kind.INTEGER
+            if indicator.pk in area.totals
         ]
-        # Copied only when there is something to copy, as the box offers it.
-        rollup["prefilled"] = (
-            data is None and rollup["included"] > 0 and request.GET.get("prefill") == "children"
-        )
-    prefill = None
-    if rollup and rollup["prefilled"]:
-        prefill = {indicator.pk: total for indicator, total in rollup["rows"]}
     return (
         ReportForm(data, instance=report),
-        ValuesForm(data, indicators=indicators, values=values, prefill=prefill),
-        rollup,
+        ValuesForm(
+            data,
+            indicators=[
+                i for i in indicators if not i.is_computed(report.campaign.addressed_kinds)
+            ],
+            values=values,
+        ),
+        area,
     )
 
 
-def _render_form(request, report, form, values, rollup):
+def _render_form(request, report, form, values, area):
     return render(
         request,
         "reports/report_form.html",
-        {
-            "report": report,
-            "form": form,
-            "values": values,
-            "rollup": rollup,
-            "prefilled": bool(rollup and rollup["prefilled"]),
-        },
+        {"report": report, "form": form, "values": values, "area": area},
     )
 
 

@@ -1,0 +1,140 @@
+"""Who is expected to file, which filings count, and when one counts as on time.
+
+The counting rule of DESIGN.md ("How figures are counted") starts here, with the words
+every count is built from; `reports.rollup` adds up areas with them, and the reminders
+use them to find who is late:
+
+- **Expected** units: the units of an area (a unit and its subtree) of a kind the campaign
+  addresses, open at the period's cut-off.
+- **Included** filings: accepted ones; or every submitted one (submitted or accepted) when
+  the reader asks for it.
+- A report is **on time** when it was first submitted by the end of its due day (local
+  time), **late** after; **returned** is returned; a draft, or no report, is **missing**.
+- A report holds its unit's **own figures**; the total of an area is the sum of the
+  included reports of the units in it, never copied into another report.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Q, QuerySet, Sum
+
+from campaign.models import Status
+from units.models import Unit
+
+ACCEPTED_ONLY = "accepted"
+ALL_SUBMITTED = "submitted"
+INCLUDE: dict[str, tuple[str, ...]] = {
+    ACCEPTED_ONLY: (Status.ACCEPTED,),
+    ALL_SUBMITTED: (Status.SUBMITTED, Status.ACCEPTED),
+}
+SUBMITTED: tuple[str, ...] = (Status.SUBMITTED, Status.ACCEPTED)
+CATEGORIES = ("on_time", "late", "returned", "missing")
+
+
+def inclusion(value: str | None) -> str:
+    """The inclusion asked for (`?include=`), accepted-only unless it names the other."""
+    return ALL_SUBMITTED if value == ALL_SUBMITTED else ACCEPTED_ONLY
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The first instant after `day` in the portal's time zone (Asia/Ho_Chi_Minh)."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), zone)
+
+
+def open_at(day, prefix: str = "") -> Q:
+    """Units (reached through `prefix`) open at `day`: a date, or an expression."""
+    opened = Q(**{f"{prefix}opened_on__isnull": True}) | Q(**{f"{prefix}opened_on__lte": day})
+    not_closed = Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": day})
+    return opened & not_closed
+
+
+def expected_units(campaign, unit: Unit, cutoff: datetime.date) -> QuerySet:
+    """The units of `unit`'s area that must file for the period ending at `cutoff`."""
+    return Unit.objects.filter(
+        path__startswith=unit.path, kind__in=campaign.addressed_kinds
+    ).open_on(cutoff)
+
+
+def category(status: str | None, first_submitted_at, due_on: datetime.date) -> str:
+    """on_time, late, returned or missing: one unit's report by the rule above."""
+    if status == Status.RETURNED:
+        return "returned"
+    if status in SUBMITTED and first_submitted_at:
+        return "on_time" if first_submitted_at < end_of_day(due_on) else "late"
+    return "missing"
+
+
+@dataclass
+class AreaBelow:
+    """What the area below a unit adds up to, beside that unit's own report form: the totals
+    of the accepted reports of the units below it (never the unit's own), their coverage
+    and every unit in it with its report, so that the officer sees what is counted where."""
+
+    totals: dict[int, int | None]  # by indicator pk; None while nothing is included
+    reports: int
+    included: int
+    expected: int
+    units: list[dict] = field(default_factory=list)  # name, kind, report pk, category
+
+
+def area_below(unit: Unit, campaign, year: int, period, indicators) -> AreaBelow:
+    """The area below `unit` for the report form, with the totals of the typed whole-number
+    `indicators`. Four queries whatever its size."""
+    from reports.models import AnnualReport, IndicatorValue
+
+    below = Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth)
+    expected = set(
+        expected_units(campaign, unit, period.ends_on)
+        .filter(depth__gt=unit.depth)
+        .values_list("pk", flat=True)
+    )
+    reports = {
+        r["unit_id"]: r
+        for r in AnnualReport.objects.filter(campaign=campaign, year=year, unit__in=below).values(
+            "pk", "unit_id", "status", "first_submitted_at"
+        )
+    }
+    included = [r["pk"] for r in reports.values() if r["status"] in INCLUDE[ACCEPTED_ONLY]]
+    sums = dict(
+        IndicatorValue.objects.filter(report_id__in=included, int_value__isnull=False)
+        .values_list("indicator_id")
+        .annotate(total=Sum("int_value"))
+        .values_list("indicator_id", "total")
+    )
+    integer_ids = [
+        i.pk
+        for i in indicators
+        if i.kind == "integer" and not i.is_computed(campaign.addressed_kinds)
+    ]
+    units = []
+    for row in below.filter(pk__in=expected | set(reports)).values(
+        "pk", "name", "short_name", "kind", "depth"
+    ):
+        report = reports.get(row["pk"])
+        units.append(
+            {
+                "name": row["short_name"] or row["name"],
+                "kind": row["kind"],
+                "level": row["depth"] - unit.depth,
+                "report_id": report["pk"] if report else None,
+                "category": category(
+                    report and report["status"],
+                    report and report["first_submitted_at"],
+                    period.due_on,
+                )
+                if row["pk"] in expected
+                else "",
+                "included": bool(report and report["pk"] in included),
+            }
+        )
+    return AreaBelow(
+        totals={pk: (sums.get(pk) or 0) if included else None for pk in integer_ids},
+        reports=len(included),
+        included=sum(1 for pk in expected if pk in reports and reports[pk]["pk"] in included),
+        expected=len(expected),
+        units=units,
+    )
