@@ -1,7 +1,9 @@
 """Charts of the rollup as SVG, drawn on the server with pygal.
 
 The same SVG goes into the dashboard page and the PDF summary, so no JavaScript chart
-library is needed and nothing is fetched: pygal's own scripts are switched off.
+library is needed and nothing is fetched: pygal's own scripts are switched off. The charts
+draw a `reports.rollup.Rollup`'s parts (attributes, not keys); a total that is None (no
+report included that year) is a gap in its line, never a zero.
 """
 
 import math
@@ -118,7 +120,7 @@ def _without_scripts(root):
 
 
 def status_chart(headline):
-    """Reports on time, late, returned and missing, as a pie."""
+    """Reports on time, late, returned and missing (a rollup's `Figures`), as a pie."""
     chart = pygal.Pie(_config(inner_radius=0.45, title=_("Annual reports")))
     for key, label in (
         ("on_time", _("On time")),
@@ -126,7 +128,8 @@ def status_chart(headline):
         ("returned", _("Returned")),
         ("missing", _("Missing")),
     ):
-        chart.add(f"{label}: {count(headline[key])}", headline[key])
+        value = getattr(headline, key)
+        chart.add(f"{label}: {count(value)}", value)
     return _render(chart)
 
 
@@ -143,13 +146,17 @@ def rate_chart(rows, title):
 
 
 def trend_chart(trend, indicators):
-    """The reports counted and the first two figures over the campaign's years."""
-    reports = [entry["reports"] for entry in trend]
+    """The reports summed and the first two whole-number figures over the campaign's years
+    (the rollup's `TrendRow`s and `IndicatorInfo`s). A year with no report included has no
+    total: its point is left out and the line broken there, not drawn down to zero."""
+    reports = [entry.reports for entry in trend]
     figures = [
-        (indicator["name"], [entry["totals"].get(indicator["code"]) or 0 for entry in trend])
-        for indicator in [i for i in indicators if i["kind"] == "integer"][:2]
+        (indicator.name, [entry.totals.get(indicator.code) for entry in trend])
+        for indicator in [i for i in indicators if i.is_integer][:2]
     ]
-    secondary_maximum = max((max(values, default=0) for _name, values in figures), default=0)
+    secondary_maximum = max(
+        (value for _name, values in figures for value in values if value is not None), default=0
+    )
     left, right = count_axes(max(reports, default=0), secondary_maximum)
     # Both axes are fixed: left to its ticks, right to a range pygal divides in as many steps.
     options = {"y_labels": left, "range": (0, left[-1])}
@@ -162,11 +169,12 @@ def trend_chart(trend, indicators):
             height=340,  # the legend's three lines come out of the plot's height
             legend_at_bottom_columns=1,
             truncate_legend=-1,
+            allow_interruptions=True,  # a None (nothing included) breaks the line
             **options,
         )
     )
-    chart.x_labels = [str(entry["year"]) for entry in trend]
-    chart.add(_("Reports counted"), reports)
+    chart.x_labels = [str(entry.year) for entry in trend]
+    chart.add(_("Reports summed"), reports)
     for name, values in figures:
         chart.add(name, values, secondary=True)
     return _render(chart)

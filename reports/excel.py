@@ -1,26 +1,29 @@
 """The Excel export of the CSPL dashboard: the same rollup, as a workbook to work on.
 
-Four sheets: the headline figures, the breakdowns by kind of unit and by unit directly
-below, and every expected unit with its report's status, first submission and figures.
-Every figure comes from the rollup (cached, like the dashboard's); the unit sheet costs two
-queries whatever the number of units. Numbers are numeric cells, dates real dates, rates
-fractions shown as percentages; labels are translated at run time (Vietnamese by default).
+Sheets: the headline figures, the breakdowns by kind of unit and by unit directly below,
+every expected unit with its own report's category, first submission and figures, and,
+when the campaign has text indicators, the texts those units reported. Every figure comes
+from the rollup (cached, like the dashboard's) and its one query of units
+(`reports.rollup.unit_rows`), by the counting rule of DESIGN.md: a report holds its unit's
+own figures; an area's total is the sum of its included reports, written beside its
+coverage (units included of units expected, reports summed); a total with nothing included
+is an empty cell, never 0. Numbers are numeric cells, dates real dates, rates fractions
+shown as percentages; labels are translated at run time (Vietnamese by default).
 """
 
 import datetime
 import re
 from io import BytesIO
-from types import SimpleNamespace
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import FilteredRelation, Q
 from django.http import Http404, HttpResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
@@ -30,11 +33,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from campaign.models import Campaign, Indicator, Status
+from campaign.counting import ACCEPTED_ONLY, ALL_SUBMITTED, inclusion
+from campaign.models import Campaign, Status
 from campaign.uploads import protect_download
 from reports.dashboard import _int, _pick, _unit, _years
-from reports.models import AnnualReport, IndicatorValue, Period
-from reports.rollup import ACCEPTED_ONLY, ALL_SUBMITTED, ASSESSMENTS, cached_rollup, status_of
+from reports.models import AnnualReport, Period
+from reports.rollup import ASSESSMENTS, cached_rollup, unit_rows
 from reports.views import report_year
 from units.access import Scope
 from units.models import Unit
@@ -50,8 +54,8 @@ HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 MIN_WIDTH, MAX_WIDTH, HEADER_WIDTH = 8, 50, 16
 SHEET_TITLE_LENGTH = 31
 NOT_IN_SHEET_TITLES = re.compile(r"[\[\]:*?/\\]")
-# Figures of a report the unit has sent, even if returned since; a draft's are not data yet.
-SENT = [Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED]
+# The mark of a yes in a column of marks: the same in every language.
+MARK = "✓"
 
 
 class V(NamedTuple):
@@ -62,85 +66,18 @@ class V(NamedTuple):
     indent: int = 0
 
 
-# --- the units sheet's data -----------------------------------------------------------------------
-def unit_rows(campaign, year, unit, data):
-    """Every expected unit of `unit`'s subtree (itself included), in tree order, with its
-    report's category (on_time, late, returned, missing), workflow status, first submission
-    (a naive local datetime, as Excel wants it) and figures by indicator code.
-
-    Two queries whatever the number of units: the units joined to their report, and the
-    figures of those reports. The figures of a draft are left out: the unit has not sent them.
-    """
-    period = SimpleNamespace(**data["period"])
-    expected = Unit.objects.filter(
-        path__startswith=unit.path, kind__in=campaign.addressed_kinds
-    ).open_on(period.ends_on)
-    units = list(
-        expected.annotate(
-            report=FilteredRelation(
-                "annualreports",
-                condition=Q(annualreports__campaign=campaign, annualreports__year=year),
-            )
-        )
-        .order_by("path")
-        .values(
-            "pk",
-            "code",
-            "name",
-            "kind",
-            "depth",
-            "report__pk",
-            "report__status",
-            "report__first_submitted_at",
-        )
-    )
-    kinds = {i["pk"]: (i["code"], i["kind"]) for i in data["indicators"]}
-    values = {}
-    for report_id, indicator_id, int_value, text_value in IndicatorValue.objects.filter(
-        report__campaign=campaign,
-        report__year=year,
-        report__status__in=SENT,
-        report__unit__in=expected,
-    ).values_list("report_id", "indicator_id", "int_value", "text_value"):
-        if indicator_id not in kinds:
-            continue
-        code, kind = kinds[indicator_id]
-        value = int_value if kind == Indicator.Kind.INTEGER else (text_value or None)
-        values.setdefault(report_id, {})[code] = value
-
-    zone = ZoneInfo(settings.TIME_ZONE)
-    rows = []
-    for row in units:
-        report = None
-        if row["report__pk"] is not None:
-            report = SimpleNamespace(
-                status=row["report__status"],
-                first_submitted_at=row["report__first_submitted_at"],
-            )
-        first = row["report__first_submitted_at"]
-        rows.append(
-            {
-                "pk": row["pk"],
-                "code": row["code"],
-                "name": row["name"],
-                "kind": row["kind"],
-                "level": row["depth"] - unit.depth,
-                "category": status_of(report, period),
-                "status": row["report__status"] or "",
-                "first_submitted_at": (
-                    timezone.localtime(first, zone).replace(tzinfo=None) if first else None
-                ),
-                "values": values.get(row["report__pk"], {}),
-            }
-        )
-    return rows
-
-
 # --- the workbook ---------------------------------------------------------------------------------
-def build_workbook(data, units, campaign=None):
-    """The workbook of a rollup `data` and the `units` of `unit_rows`. No query."""
+def build_workbook(result, units, campaign=None):
+    """The workbook of a rollup `result` and the `units` of `unit_rows(..., with_values=True)`
+    for the same campaign, year, unit and inclusion. No query."""
     kind_labels = {value: str(label) for value, label in Unit.Kind.choices}
-    integers = [i for i in data["indicators"] if i["kind"] == Indicator.Kind.INTEGER]
+    category_labels = {
+        "on_time": _("On time"),
+        "late": _("Late"),
+        "returned": _("Returned"),
+        "missing": _("Missing"),
+    }
+    integers = result.integer_indicators
     workbook = Workbook()
     taken = set()
 
@@ -148,8 +85,8 @@ def build_workbook(data, units, campaign=None):
     summary.title = sheet_title(pgettext("spreadsheet", "Summary"), taken)
     _table(
         summary,
-        [_("Item"), capfirst(_("value")), capfirst(_("unit of measure"))],
-        _summary_rows(data, integers, campaign),
+        [_("Item"), capfirst(_("value")), capfirst(_("unit of measure")), _("Coverage")],
+        _summary_rows(result, campaign),
         freeze="A2",
     )
 
@@ -162,53 +99,64 @@ def build_workbook(data, units, campaign=None):
         (_("Late"), "late"),
         (_("Returned"), "returned"),
         (_("Missing"), "missing"),
-        (_("Reports counted"), "included"),
     ]
     figure_headers = [
         *(label for label, _key in counts),
         _("Reporting rate"),
         _("On-time rate"),
+        _("Units included"),
+        _("Coverage"),
+        _("Reports summed"),
         *(_indicator_header(i) for i in integers),
     ]
 
     def figures(group):
+        """A group's counts, its coverage, then its totals: None (an empty cell) while
+        nothing is included."""
         return [
-            *(V(group[key]) for _label, key in counts),
-            _rate(group["rate"]),
-            _rate(group["on_time_rate"]),
-            *(V(group["totals"].get(i["code"])) for i in integers),
+            *(V(getattr(group, key)) for _label, key in counts),
+            _rate(group.rate),
+            _rate(group.on_time_rate),
+            V(group.included),
+            _rate(group.coverage),
+            V(group.reports),
+            *(V(group.totals.get(i.code)) for i in integers),
         ]
 
     by_kind = workbook.create_sheet(sheet_title(_("By kind of unit"), taken))
     _table(
         by_kind,
         [_("Kind"), *figure_headers],
-        ([V(kind_labels.get(row["kind"], row["kind"])), *figures(row)] for row in data["by_kind"]),
+        ([V(kind_labels.get(row.kind, row.kind)), *figures(row)] for row in result.by_kind),
         freeze="B2",
     )
 
     by_child = workbook.create_sheet(sheet_title(_("By unit directly below"), taken))
     _table(
         by_child,
-        [_("Unit"), _("Kind"), *figure_headers],
+        [
+            _("Unit"),
+            _("Kind"),
+            _("Own report"),
+            capfirst(_("figures of the units below only")),
+            *figure_headers,
+        ],
         (
             [
-                V(capfirst(_("the unit itself")) if row["is_scope"] else row["name"]),
-                V(kind_labels.get(row["kind"], row["kind"])),
+                V(capfirst(_("the unit itself")) if row.is_scope else row.name),
+                V(kind_labels.get(row.kind, row.kind)),
+                V(own_report(row, category_labels)),
+                V(MARK if row.from_below else None),
                 *figures(row),
             ]
-            for row in data["by_child"]
+            for row in result.by_child
         ),
         freeze="B2",
     )
 
+    # The figures a unit types: a computed one is counted over an area, not typed by a unit.
+    typed = [i for i in result.indicators if not i.computed]
     every = workbook.create_sheet(sheet_title(_("Every unit"), taken))
-    category_labels = {
-        "on_time": _("On time"),
-        "late": _("Late"),
-        "returned": _("Returned"),
-        "missing": _("Missing"),
-    }
     status_labels = {value: str(label) for value, label in Status.choices}
     _table(
         every,
@@ -219,28 +167,53 @@ def build_workbook(data, units, campaign=None):
             _("Status"),
             _("Report status"),
             _("First submitted"),
-            *(_indicator_header(i) for i in data["indicators"]),
+            _("Included in the totals"),
+            *(_indicator_header(i) for i in typed),
         ],
         (
             [
-                V(row["name"], indent=row["level"]),
-                V(row["code"]),
-                V(kind_labels.get(row["kind"], row["kind"])),
-                V(category_labels[row["category"]]),
-                V(status_labels.get(row["status"])),
-                V(row["first_submitted_at"], DATETIME),
-                *(V(row["values"].get(i["code"])) for i in data["indicators"]),
+                V(row.name, indent=row.level),
+                V(row.code),
+                V(kind_labels.get(row.kind, row.kind)),
+                V(category_labels[row.category]),
+                V(status_labels.get(row.status)),
+                V(_naive_local(row.first_submitted_at), DATETIME),
+                V(MARK if row.included else None),
+                *(V(_cell_value(row.values.get(i.code))) for i in typed),
             ]
             for row in units
         ),
         freeze="B2",
     )
+
+    texts = result.text_indicators
+    if texts:
+        listed = workbook.create_sheet(sheet_title(_("Texts reported"), taken))
+        _table(
+            listed,
+            [_("Unit"), _("Code"), _("Indicator"), capfirst(_("value"))],
+            (
+                [V(row.name), V(row.code), V(indicator.name), V(row.values[indicator.code])]
+                for row in units
+                if row.included
+                for indicator in texts
+                if row.values.get(indicator.code)
+            ),
+            freeze="B2",
+        )
     return workbook
 
 
-def _summary_rows(data, integers, campaign):
-    headline = data["headline"]
-    unit_name = data["ancestors"][-1]["name"] if data["ancestors"] else ""
+def own_report(row, category_labels):
+    """What a row by unit below says of its unit's own report: its category; for a unit not
+    expected to file, whether a report it filed all the same is included."""
+    if row.own:
+        return category_labels[row.own]
+    return capfirst(_("included")) if row.own_included else _("does not file")
+
+
+def _summary_rows(result, campaign):
+    headline = result.headline
     include_labels = {
         ACCEPTED_ONLY: _("accepted reports"),
         ALL_SUBMITTED: _("all submitted reports"),
@@ -248,46 +221,63 @@ def _summary_rows(data, integers, campaign):
     assessment_labels = dict(AnnualReport.Assessment.choices)
     period_field = Period._meta.get_field
     assessed = capfirst(_("self-assessment"))  # outside the f-string, where xgettext finds it
+    coverage = coverage_text(headline)
     rows = []
     if campaign is not None:
         rows.append([V(_("Campaign")), V(f"{campaign.number} – {campaign.title}")])
     rows += [
-        [V(_("Unit")), V(unit_name)],
-        [V(_("Year")), V(data["year"], YEAR)],
-        [V(_("Figures from")), V(include_labels.get(data["include"], data["include"]))],
+        [V(_("Unit")), V(result.unit_name)],
+        [V(_("Year")), V(result.year, YEAR)],
+        [V(_("Figures from")), V(include_labels.get(result.include, result.include))],
         *(
-            [V(capfirst(period_field(name).verbose_name)), V(data["period"][name], DATE)]
+            [V(capfirst(period_field(name).verbose_name)), V(getattr(result.period, name), DATE)]
             for name in ("starts_on", "ends_on", "due_on", "locks_on")
         ),
-        [V(_("Units expected")), V(headline["expected"])],
-        [V(_("Plans filed")), V(headline["plans_filed"])],
-        [V(_("Plans accepted")), V(headline["plans_accepted"])],
-        [V(_("Reports submitted")), V(headline["submitted"])],
-        [V(_("On time")), V(headline["on_time"])],
-        [V(_("Late")), V(headline["late"])],
-        [V(_("Returned")), V(headline["returned"])],
-        [V(_("Missing")), V(headline["missing"])],
-        [V(_("Reporting rate")), _rate(headline["rate"])],
-        [V(_("On-time rate")), _rate(headline["on_time_rate"])],
-        [V(_("Reports counted")), V(headline["included"])],
+        [V(_("Units expected")), V(headline.expected)],
+        [V(_("Plans filed")), V(headline.plans_filed)],
+        [V(_("Plans accepted")), V(headline.plans_accepted)],
+        [V(_("Reports submitted")), V(headline.submitted)],
+        [V(_("On time")), V(headline.on_time)],
+        [V(_("Late")), V(headline.late)],
+        [V(_("Returned")), V(headline.returned)],
+        [V(_("Missing")), V(headline.missing)],
+        [V(_("Reporting rate")), _rate(headline.rate)],
+        [V(_("On-time rate")), _rate(headline.on_time_rate)],
+        [V(_("Units included")), V(headline.included)],
+        [V(_("Coverage")), _rate(headline.coverage)],
+        [V(_("Reports summed")), V(headline.reports)],
         *(
-            [
-                V(f"{assessed}: {assessment_labels[grade]}"),
-                V(data["assessment"][grade]),
-            ]
+            [V(f"{assessed}: {assessment_labels[grade]}"), V(result.assessment.get(grade, 0))]
             for grade in ASSESSMENTS
         ),
         *(
-            [V(i["name"]), V(headline["totals"].get(i["code"])), V(i["unit_of_measure"] or None)]
-            for i in integers
+            [
+                V(i.name),
+                V(headline.totals.get(i.code)),
+                V(i.unit_of_measure or None),
+                V(capfirst(_("counted by the portal")) if i.computed else coverage),
+            ]
+            for i in result.integer_indicators
         ),
-        [V(_("Obstacles open")), V(data["obstacles"]["open"])],
-        [V(_("Obstacles overdue")), V(data["obstacles"]["overdue"])],
-        [V(_("Reminders sent")), V(data["reminders"]["sent"])],
-        [V(_("Reminders sent by hand")), V(data["reminders"]["manual"])],
+        [V(_("Obstacles open")), V(result.obstacles_open)],
+        [V(_("Obstacles overdue")), V(result.obstacles_overdue)],
+        [V(_("Reminders sent")), V(result.reminders_sent)],
+        [V(_("Reminders sent by hand")), V(result.reminders_manual)],
         [V(_("Exported on")), V(_local_now(), DATETIME)],
     ]
     return rows
+
+
+def coverage_text(figures):
+    """What the totals of `figures` are made of, in words: "3 of 7 units included; reports
+    summed: 5", or that nothing is included yet."""
+    if not figures.reports:
+        return _("No report is included yet: there is no total to show.")
+    return _("%(included)s of %(expected)s units included; reports summed: %(reports)s") % {
+        "included": number_format(figures.included, force_grouping=True),
+        "expected": number_format(figures.expected, force_grouping=True),
+        "reports": number_format(figures.reports, force_grouping=True),
+    }
 
 
 def _table(sheet, headers, rows, freeze):
@@ -349,8 +339,20 @@ def _rate(percent):
 
 
 def _indicator_header(indicator):
-    unit = indicator["unit_of_measure"]
-    return f"{indicator['name']} ({unit})" if unit else indicator["name"]
+    unit = indicator.unit_of_measure
+    return f"{indicator.name} ({unit})" if unit else indicator.name
+
+
+def _cell_value(value):
+    """A unit's figure as a cell: a number, a text, or empty (an empty text too)."""
+    return value if value not in ("", None) else None
+
+
+def _naive_local(moment):
+    """An aware datetime as the naive local time Excel wants, or None."""
+    if moment is None:
+        return None
+    return timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE)).replace(tzinfo=None)
 
 
 def _local_now():
@@ -385,13 +387,14 @@ def dashboard_excel(request):
     year = _int(request.GET.get("year")) or report_year(campaign, from_rules=True)
     if year not in _years(campaign):  # a year still to come: no period is created for it
         raise Http404
-    include = ALL_SUBMITTED if request.GET.get("include") == ALL_SUBMITTED else ACCEPTED_ONLY
+    include = inclusion(request.GET.get("include"))
     unit = _unit(request, scope)
     try:
-        data = cached_rollup(campaign, year, unit, include)
+        result = cached_rollup(campaign, year, unit, include)
     except ValidationError as error:
         raise Http404(error.messages[0]) from None
-    workbook = build_workbook(data, unit_rows(campaign, year, unit, data), campaign)
+    units = unit_rows(campaign, unit, result, with_values=True)
+    workbook = build_workbook(result, units, campaign)
     buffer = BytesIO()
     workbook.save(buffer)
     code = re.sub(r"[^A-Za-z0-9_-]+", "-", unit.code).strip("-") or str(unit.pk)

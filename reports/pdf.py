@@ -4,12 +4,14 @@ What goes into the PDF
     `document_context(summary)` gathers everything the template `pdf/summary.html` shows,
     as plain data: the document's own fields, the figures and the appendix's unit rows.
     Figures come from the rollup, never recomputed here: a draft shows the live rollup, an
-    issued report the snapshot `freeze()` took when it was issued. The rollup does not list
-    units, so the appendix costs ONE extra query (`appendix_rows`): the expected units joined
-    to their report and its integer figures, summed per indicator in the database. It is
-    frozen with the rollup at issue. Every string is NFC-normalised, and the template's
-    autoescaping turns whatever a user typed into text: no user text is ever markup, style
-    or a URL.
+    issued report the snapshot `freeze()` took when it was issued (`Rollup.as_json`, read
+    back with `Rollup.from_json`; a snapshot issued before the counting rule of DESIGN.md
+    is converted by `_current`). By that rule every total stands beside its coverage (units
+    included of units expected, reports summed), and a table of totals with nothing
+    included says so in one line instead of a grid of dashes. The appendix's units are the
+    rollup's one query of units (`reports.rollup.unit_rows`), frozen with it. Every string
+    is NFC-normalised, and the template's autoescaping turns whatever a user typed into
+    text: no user text is ever markup, style or a URL.
 
 What WeasyPrint may fetch
     Only through `PortalURLFetcher`: `data:` URLs (the charts, drawn by `reports.charts` and
@@ -29,7 +31,6 @@ Where it runs
 
 import base64
 import contextlib
-import datetime
 import gc
 import logging
 import mimetypes
@@ -38,19 +39,18 @@ import resource
 import signal
 import unicodedata
 from pathlib import Path, PurePosixPath
-from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
 
 import billiard
 from django.conf import settings
-from django.db.models import FilteredRelation, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import get_format, number_format
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
 from reports import charts
-from reports.rollup import INCLUDE, rollup, status_of
+from reports.rollup import ASSESSMENTS, AreaRow, Rollup, rollup, unit_rows
 from units.models import Unit
 
 # WeasyPrint reports every step at INFO, from its import on; the logs need its warnings only.
@@ -105,6 +105,8 @@ APPENDIX_POINTS = 8.5
 APPENDIX_WIDTH_EM = 165 / (APPENDIX_POINTS * 25.4 / 72)
 MIN_NAME_EM = 20
 COUNTS = ("expected", "submitted", "on_time", "late", "returned", "missing", "included")
+# How much of one unit's text figure the document quotes (the rollup lists at most 30).
+TEXT_CHARS = 300
 
 
 def _check_version():
@@ -280,16 +282,40 @@ def _limit_memory(extra_bytes):
 
 # --- the figures -------------------------------------------------------------------------------
 def freeze(summary):
-    """The figures of `summary` as they stand now, as JSON-ready data: the rollup, the
-    appendix's unit rows, and the campaign and unit names the document shows."""
-    data = rollup(summary.campaign, summary.year, summary.unit, summary.include)
-    data.pop("cache_key", None)
+    """The figures of `summary` as they stand now, as JSON-ready data: the rollup
+    (`Rollup.as_json`), the appendix's unit rows (`unit_rows`, with their figures), and the
+    campaign and unit names the document shows."""
+    result = rollup(summary.campaign, summary.year, summary.unit, summary.include)
+    units = unit_rows(summary.campaign, summary.unit, result, with_values=True)
+    typed = [i.code for i in result.integer_indicators if not i.computed]
     return {
-        "rollup": data,
-        "units": appendix_rows(summary.campaign, summary.year, summary.unit, data),
+        "rollup": result.as_json(),
+        "units": [_frozen_row(row, typed) for row in units],
         "campaign": {"number": summary.campaign.number, "title": summary.campaign.title},
         "unit": {"name": summary.unit.name},
         "taken_at": timezone.now(),
+    }
+
+
+def _frozen_row(row, codes):
+    """A unit row of `unit_rows` as plain data, lean: long tables are WeasyPrint's slow path,
+    and a province freezes thousands of these. Its figures are the typed whole numbers (the
+    appendix's columns), None unless its report is included; its name is the one the
+    document shows (the short name, if any); its path places it under its child of the
+    scope."""
+    return {
+        "pk": row.pk,
+        "code": row.code,
+        "name": row.label,
+        "kind": row.kind,
+        "path": row.path,
+        "level": row.level,
+        "category": row.category,
+        "status": row.status,
+        "report_id": row.report_id,
+        "first_submitted_at": row.first_submitted_at,
+        "included": row.included,
+        "values": {code: row.values.get(code) for code in codes},
     }
 
 
@@ -300,73 +326,103 @@ def figures_of(summary):
     return freeze(summary)
 
 
-def appendix_rows(campaign, year, unit, data):
-    """Every unit the rollup expects to report (the same rule: the subtree's units of a kind
-    the campaign addresses, open at the cut-off), in tree order, with its report's category
-    and its integer figures when the report counts. ONE query: the units joined to their
-    report for the year and that report's values, summed per indicator by the database.
+def _current(figures):
+    """`figures` in the form `freeze` writes today, and whether they were converted from a
+    snapshot issued before the counting rule of DESIGN.md ("How figures are counted").
 
-    Kept lean on purpose: long tables are WeasyPrint's slow path, so a row is a few strings.
-    The path places a row under its child of the scope in the appendix.
-    """
-    period = data["period"]
-    ends_on = _as_date(period["ends_on"])
-    included = INCLUDE[data["include"]]
-    integers = [i for i in data["indicators"] if i["kind"] == "integer"]
-    figures = {
-        f"figure_{i['pk']}": Sum(
-            "report__values__int_value",
-            filter=Q(report__status__in=included, report__values__indicator_id=i["pk"]),
-        )
-        for i in integers
-    }
-    units = (
-        Unit.objects.filter(path__startswith=unit.path, kind__in=campaign.addressed_kinds)
-        .open_on(ends_on)
-        .annotate(
-            report=FilteredRelation(
-                "annualreports",
-                condition=Q(annualreports__campaign=campaign, annualreports__year=year),
-            )
-        )
-        .values(
-            "pk",
-            "name",
-            "short_name",
-            "kind",
-            "depth",
-            "path",
-            "report__pk",
-            "report__status",
-            "report__first_submitted_at",
-        )
-        .annotate(**figures)
-        .order_by("path")
-    )
-    due = SimpleNamespace(due_on=_as_date(period["due_on"]))
-    rows = []
-    for row in units:
-        report = None
-        if row["report__pk"] is not None:
-            report = SimpleNamespace(
-                status=row["report__status"], first_submitted_at=row["report__first_submitted_at"]
-            )
-        counted = report is not None and report.status in included
-        rows.append(
+    Such a snapshot holds the old rollup's dict: groups without `reports` (how many reports
+    were summed) nor `own` (the category of a child's own report), rates and totals of 0
+    where nothing was included, and unit rows marked `counted`. It is read as it was issued:
+    the counts and totals it recorded are kept; what it did not record is None (reports
+    summed) or empty (own report, texts, content items, units expected in past years); a
+    total of a group with nothing included is None, as it is now shown."""
+    data = figures.get("rollup") or {}
+    if "texts" in data:
+        return figures, False
+
+    def group(old, **extra):
+        included = old.get("included") or 0
+        return {
+            **{name: old.get(name) or 0 for name in OLD_COUNTS},
+            "reports": None,
+            "assessed": {grade: old.get(f"assessed_{grade}") or 0 for grade in ASSESSMENTS},
+            "totals": {
+                code: (value if included else None)
+                for code, value in (old.get("totals") or {}).items()
+            },
+            **extra,
+        }
+
+    assessment = data.get("assessment") or {}
+    headline = group(data.get("headline") or {})
+    headline["assessed"] = {grade: assessment.get(grade, 0) for grade in ASSESSMENTS}
+    converted = {
+        "campaign_id": data.get("campaign_id"),
+        "year": data.get("year"),
+        "unit_id": data.get("unit_id"),
+        "include": data.get("include") or "accepted",
+        "period": data["period"],
+        "indicators": [
             {
-                "name": row["short_name"] or row["name"],
-                "path": row["path"],
-                "kind": row["kind"],
-                "level": row["depth"] - unit.depth,
-                "category": status_of(report, due),
-                "status": row["report__status"] or "",
-                "counted": counted,
-                "values": {
-                    i["code"]: row[f"figure_{i['pk']}"] if counted else None for i in integers
+                "pk": i["pk"],
+                "code": i["code"],
+                "name": i["name"],
+                "unit_of_measure": i.get("unit_of_measure") or "",
+                "kind": i["kind"],
+            }
+            for i in data.get("indicators") or []
+        ],
+        "headline": headline,
+        "by_child": [
+            group(
+                row,
+                unit_id=row.get("unit_id"),
+                path=row.get("path") or "",
+                name=row.get("name") or "",
+                kind=row.get("kind") or "",
+                has_children=bool(row.get("has_children")),
+                is_scope=bool(row.get("is_scope")),
+            )
+            for row in data.get("by_child") or []
+        ],
+        "by_kind": [group(row, kind=row.get("kind") or "") for row in data.get("by_kind") or []],
+        "themes": [],
+        "trend": [
+            {
+                "year": row["year"],
+                "reports": row.get("reports") or 0,
+                "totals": {
+                    code: (value if row.get("reports") else None)
+                    for code, value in (row.get("totals") or {}).items()
                 },
             }
-        )
-    return rows
+            for row in data.get("trend") or []
+        ],
+        "texts": [],
+        "texts_more": False,
+        "ancestors": data.get("ancestors") or [],
+        "obstacles_open": (data.get("obstacles") or {}).get("open", 0),
+        "obstacles_overdue": (data.get("obstacles") or {}).get("overdue", 0),
+        "reminders_sent": (data.get("reminders") or {}).get("sent", 0),
+        "reminders_manual": (data.get("reminders") or {}).get("manual", 0),
+    }
+    units = [
+        {**row, "included": bool(row.get("counted", row.get("included")))}
+        for row in figures.get("units") or []
+    ]
+    return {**figures, "rollup": converted, "units": units}, True
+
+
+# The counts an old snapshot's groups recorded, under the same names today.
+OLD_COUNTS = (
+    "expected",
+    "on_time",
+    "late",
+    "returned",
+    "included",
+    "plans_filed",
+    "plans_accepted",
+)
 
 
 # --- the document ------------------------------------------------------------------------------
@@ -397,8 +453,9 @@ def document_context(summary, figures=None):
     """Everything the PDF template shows, as NFC-normalised plain data. Language: the site's
     (Vietnamese), whatever the person who asked for it reads the interface in."""
     figures = figures if figures is not None else figures_of(summary)
+    figures, legacy = _current(figures)
     with translation.override(settings.LANGUAGE_CODE):
-        context = _document_context(summary, _nfc_figures(figures))
+        context = _document_context(summary, _nfc_figures(figures), legacy)
     return _nfc(context)
 
 
@@ -416,10 +473,22 @@ def _nfc_figures(figures):
     }
 
 
-def _document_context(summary, figures):
-    data = figures["rollup"]
-    headline = data["headline"]
-    integers = [i for i in data["indicators"] if i["kind"] == "integer"]
+def _summed(group):
+    """Whether any report was summed into `group`'s totals (for an old snapshot, which did
+    not record how many: whether any unit was included)."""
+    return bool(group.reports if group.reports is not None else group.included)
+
+
+def _coverage(group):
+    """Units included of units expected, as the tables write it: "3/7"."""
+    return f"{number(group.included)}/{number(group.expected)}"
+
+
+def _document_context(summary, figures, legacy=False):
+    result = Rollup.from_json(figures["rollup"])
+    headline = result.headline
+    integers = result.integer_indicators
+    typed = [i for i in integers if not i.computed]
     kind_labels = dict(Unit.Kind.choices)
     category_labels = {
         "on_time": _("On time"),
@@ -427,43 +496,56 @@ def _document_context(summary, figures):
         "returned": _("Returned"),
         "missing": _("Missing"),
     }
-    period = data["period"]
+    period = result.period
     draft = summary.is_draft
+    summed = _summed(headline)
 
     def status_cells(group):
         return [
-            number(group["expected"]),
-            number(group["submitted"]),
-            number(group["on_time"]),
-            number(group["late"]),
-            number(group["returned"]),
-            number(group["missing"]),
-            rate(group["rate"]),
+            number(group.expected),
+            number(group.submitted),
+            number(group.on_time),
+            number(group.late),
+            number(group.returned),
+            number(group.missing),
+            rate(group.rate),
         ]
+
+    def totals(group):
+        return [number(group.totals.get(i.code)) for i in integers]
 
     kinds = [
         {
-            "label": str(kind_labels.get(row["kind"], row["kind"])),
+            "label": str(kind_labels.get(row.kind, row.kind)),
             "status": status_cells(row),
-            "totals": [number(row["totals"].get(i["code"])) for i in integers],
+            "coverage": _coverage(row),
         }
-        for row in data["by_kind"]
+        for row in result.by_kind
     ]
-    child_groups = _child_groups(data["by_child"], integers)
-    children = [
-        {
-            "label": group["label"],
-            "status": status_cells(group),
-            "totals": [number(group["totals"].get(i["code"])) for i in integers],
-        }
-        for group in child_groups
-    ]
+    child_groups = _child_groups(result.by_child, integers)
+    children = []
+    for group in child_groups:
+        row = group["row"]
+        own = ""
+        if not legacy and not group["combined"]:
+            own = str(_own_report(row, category_labels))
+        children.append(
+            {
+                "label": group["label"],
+                "mark": "*" if not legacy and not group["combined"] and row.from_below else "",
+                "own": own,
+                "status": status_cells(row),
+                "coverage": _coverage(row),
+                "totals": totals(row),
+            }
+        )
     indicator_rows = [
         {
-            "name": i["name"],
-            "unit_of_measure": i["unit_of_measure"],
-            "total": number(headline["totals"].get(i["code"])),
-            "by_kind": [number(row["totals"].get(i["code"])) for row in data["by_kind"]],
+            "name": i.name,
+            "unit_of_measure": i.unit_of_measure,
+            "computed": i.computed,
+            "total": number(headline.totals.get(i.code)),
+            "by_kind": [number(row.totals.get(i.code)) for row in result.by_kind],
         }
         for i in integers
     ]
@@ -474,26 +556,49 @@ def _document_context(summary, figures):
         {"label": _("of which late"), "unit_of_measure": _("reports"), "key": "late"},
         {"label": _("Returned"), "unit_of_measure": _("reports"), "key": "returned"},
         {"label": _("Missing"), "unit_of_measure": _("reports"), "key": "missing"},
-        {"label": _("Reports counted"), "unit_of_measure": _("reports"), "key": "included"},
     ]
     for row in headline_rows:
-        row["value"] = number(headline[row.pop("key")])
+        row["value"] = number(getattr(headline, row.pop("key")))
     headline_rows.insert(
-        2, {"label": _("Reporting rate"), "unit_of_measure": "%", "value": rate(headline["rate"])}
+        2, {"label": _("Reporting rate"), "unit_of_measure": "%", "value": rate(headline.rate)}
     )
     headline_rows += [
-        {"label": i["name"], "unit_of_measure": i["unit_of_measure"], "value": row["total"]}
-        for i, row in zip(integers, indicator_rows, strict=True)
+        {
+            "label": _("Units included"),
+            "unit_of_measure": _("units"),
+            "value": _coverage(headline),
+        },
+        {
+            "label": _("Reports summed"),
+            "unit_of_measure": _("reports"),
+            "value": number(headline.reports),
+        },
     ]
-    appendix = _appendix(figures.get("units") or [], data["by_child"], integers, category_labels)
+    # The totals: those summed from the reports only once a report is included (else one
+    # line says so); those the portal counts itself whatever the reports.
+    total_rows = [
+        {
+            "label": i.name + (" (" + _("counted by the portal") + ")" if i.computed else ""),
+            "unit_of_measure": i.unit_of_measure,
+            "value": row["total"],
+        }
+        for i, row in zip(integers, indicator_rows, strict=True)
+        if summed or i.computed
+    ]
+    appendix = _appendix(
+        figures.get("units") or [], result.by_child, typed, category_labels, legacy
+    )
 
     chart_list = [
-        {"title": _("Annual reports by status"), "src": chart_url(charts.status_chart(headline))}
+        {
+            "title": _("Annual reports by status"),
+            "src": chart_url(charts.status_chart(headline)),
+        }
     ]
     child_rates = [
-        {"label": group["label"], "rate": group["rate"]}
+        {"label": group["label"], "rate": group["row"].rate}
         for group in child_groups
-        if not group["is_scope"]
+        if not group["row"].is_scope
     ]
     if child_rates:
         chart_list.append(
@@ -502,13 +607,26 @@ def _document_context(summary, figures):
                 "src": chart_url(charts.rate_chart(child_rates, _("Reporting rate by unit below"))),
             }
         )
-    if len(data.get("trend") or []) > 1:
+    # Over the years, once some year has a report summed: else every line would be a gap.
+    if len(result.trend) > 1 and any(entry.reports for entry in result.trend):
         chart_list.append(
             {
                 "title": _("Over the years"),
-                "src": chart_url(charts.trend_chart(data["trend"], data["indicators"])),
+                "src": chart_url(charts.trend_chart(result.trend, result.indicators)),
             }
         )
+
+    texts = []
+    for indicator in result.text_indicators:
+        entries = [
+            f"{entry.unit_name}: {Truncator(' '.join(entry.text.split())).chars(TEXT_CHARS)}"
+            for entry in result.texts
+            if entry.indicator == indicator.code
+        ]
+        if entries:
+            texts.append({"name": indicator.name, "entries": entries})
+    if texts and result.texts_more:
+        texts[-1]["entries"].append(_("… and more, not listed here."))
 
     sections = []
     for field, heading in (
@@ -561,18 +679,21 @@ def _document_context(summary, figures):
         },
         "campaign": figures["campaign"],
         "scope_name": figures["unit"]["name"],
-        "year": data["year"],
+        "year": result.year,
+        "legacy": legacy,
         "include_note": (
             _("Figures from the accepted reports only.")
-            if data["include"] == "accepted"
+            if result.include == "accepted"
             else _("Figures from every submitted report, accepted or awaiting review.")
         ),
         "period_note": _("Figures from %(start)s to %(end)s; reports due on %(due)s.")
         % {
-            "start": _as_date(period["starts_on"]).strftime("%d/%m/%Y"),
-            "end": _as_date(period["ends_on"]).strftime("%d/%m/%Y"),
-            "due": _as_date(period["due_on"]).strftime("%d/%m/%Y"),
+            "start": period.starts_on.strftime("%d/%m/%Y"),
+            "end": period.ends_on.strftime("%d/%m/%Y"),
+            "due": period.due_on.strftime("%d/%m/%Y"),
         },
+        "coverage_note": coverage_sentence(headline),
+        "summed": summed,
         "sections": sections,
         "status_headers": [
             _("Units expected"),
@@ -585,16 +706,17 @@ def _document_context(summary, figures):
         ],
         "headline": {
             "status": status_cells(headline),
-            "totals": [number(headline["totals"].get(i["code"])) for i in integers],
-            "included": number(headline["included"]),
+            "totals": totals(headline),
+            "coverage": _coverage(headline),
         },
-        "indicators": [
-            {"name": i["name"], "unit_of_measure": i["unit_of_measure"]} for i in integers
-        ],
+        "indicators": [{"name": i.name, "unit_of_measure": i.unit_of_measure} for i in integers],
         "indicator_rows": indicator_rows,
         "headline_rows": headline_rows,
+        "total_rows": total_rows,
         "kinds": kinds,
         "children": children,
+        "marked": any(row["mark"] for row in children),
+        "texts": texts,
         "charts": chart_list,
         "appendix": appendix,
         "labels": {
@@ -604,6 +726,10 @@ def _document_context(summary, figures):
             "unit_of_measure": _("Unit of measure"),
             "total": _("Total"),
             "whole_scope": _("Whole scope"),
+            "own_report": _("Own report"),
+            "units_included": _("Units included"),
+            "nothing_included": _("No report is included yet: there is no total to show."),
+            "from_below": "* " + capfirst(_("figures of the units below only")) + ".",
             "table_headline": _("Table %(n)s. Key figures") % {"n": 1},
             "table_kind_status": _("Table %(n)s. Reports by kind of unit") % {"n": 2},
             "table_kind_figures": _("Table %(n)s. Figures by kind of unit") % {"n": 3},
@@ -617,59 +743,112 @@ def _document_context(summary, figures):
                 "figures, then those whose report was returned and those that have not "
                 "reported. A dash: no figure counted. A unit reports for the units below it, "
                 "so the lines do not add up to the totals."
+            )
+            if legacy
+            else _(
+                "Under each unit below the scope: the units that reported, with the figures "
+                "of their own report, then those whose report was returned and those that "
+                "have not reported. A dash: no figure counted (the report is not included, "
+                "or the figure was left empty). Each report holds its own unit's figures "
+                "only: an area's total is the sum of the included reports in it."
             ),
         },
     }
 
 
+def coverage_sentence(figures):
+    """What the totals of `figures` add up, in a sentence: "… from N reports, M/K units",
+    or that nothing is included yet."""
+    if not _summed(figures):
+        return _("No report is included yet: there is no total to show.")
+    if figures.reports is None:  # an old snapshot: how many were summed was not recorded
+        return _("Totals from the reports of %(included)s of the %(expected)s units expected.") % {
+            "included": number(figures.included),
+            "expected": number(figures.expected),
+        }
+    return _(
+        "The totals add up %(reports)s reports, from %(included)s/%(expected)s of the units "
+        "expected."
+    ) % {
+        "reports": number(figures.reports),
+        "included": number(figures.included),
+        "expected": number(figures.expected),
+    }
+
+
+def _own_report(row, category_labels):
+    """What a row by unit below says of its unit's own report (as the Excel export does): its
+    category; for a unit not expected to file, whether a report it filed is included."""
+    if row.own:
+        return category_labels[row.own]
+    return capfirst(_("included")) if row.own_included else _("does not file")
+
+
 def _child_groups(by_child, integers):
     """The rows of the tables by unit below and of the rate chart: the scope's own report
     and every child with units below it, each as the rollup has it; the children without
-    units below too, one by one up to DIRECT_ROWS of them, else added up in one row (counts
-    and figures of disjoint units add up; the rate is the rollup's rule, submitted over
-    expected). Each row: label, is_scope, the counts, rate and totals."""
-    direct = [row for row in by_child if not row["is_scope"] and not row["has_children"]]
+    units below too, one by one up to DIRECT_ROWS of them, else added up in one row (see
+    `_added_up`). Each: {"label", "row" (an AreaRow), "combined"}."""
+    direct = [row for row in by_child if not row.is_scope and not row.has_children]
     combine = len(direct) > DIRECT_ROWS
     groups = []
     for row in by_child:
-        if combine and not row["is_scope"] and not row["has_children"]:
+        if combine and not row.is_scope and not row.has_children:
             continue
-        label = row["name"] + (" " + _("(own report)") if row["is_scope"] else "")
-        groups.append({**row, "label": label})
+        label = row.name + (" " + _("(own report)") if row.is_scope else "")
+        groups.append({"label": label, "row": row, "combined": False})
     if combine:
-        added = _added_up(direct, integers)
-        added["label"] = f"{_direct_label(by_child)} ({number(len(direct))})"
-        groups.append(added)
+        groups.append(
+            {
+                "label": f"{_direct_label(by_child)} ({number(len(direct))})",
+                "row": _added_up(direct, integers),
+                "combined": True,
+            }
+        )
     return groups
 
 
 def _direct_label(by_child):
     """What the children without units below are called: "other" beside the areas."""
-    if any(row["has_children"] and not row["is_scope"] for row in by_child):
+    if any(row.has_children and not row.is_scope for row in by_child):
         return _("Other units directly below")
     return _("Units directly below")
 
 
+ADDED = (
+    "expected",
+    "on_time",
+    "late",
+    "returned",
+    "included",
+    "reports",
+    "plans_filed",
+    "plans_accepted",
+)
+
+
 def _added_up(rows, integers):
-    group = {key: sum(row[key] for row in rows) for key in COUNTS}
-    group["rate"] = (
-        round(100 * group["submitted"] / group["expected"], 1) if group["expected"] else None
-    )
-    group["totals"] = {}
+    """The figures of the disjoint areas `rows` as one: the rollup's counts and totals
+    added up (a total None while none of them has one), its rates by the rollup's rule
+    (`Figures`' properties)."""
+    group = AreaRow()
+    for name in ADDED:
+        values = [getattr(row, name) for row in rows]
+        setattr(group, name, None if None in values else sum(values))
     for indicator in integers:
-        values = [row["totals"].get(indicator["code"]) for row in rows]
+        values = [row.totals.get(indicator.code) for row in rows]
         values = [value for value in values if value is not None]
-        group["totals"][indicator["code"]] = sum(values) if values else None
-    group["is_scope"] = False
+        group.totals[indicator.code] = sum(values) if values else None
     return group
 
 
-def _appendix(units, by_child, integers, category_labels):
+def _appendix(units, by_child, typed, category_labels, legacy=False):
     """The appendix: every expected unit under its child of the scope (the scope's own
     report first, the children without units below together last). Each group has a
     heading with its counts (the rollup's), the lines of the units that reported (name,
-    figures, on time or late), then the names of the units whose report was returned and
-    of those with none. Returns {"groups", "header", "tab_size", "legend"}."""
+    the typed figures of its own report, on time or late), then the names of the units
+    whose report was returned and of those with none. Returns {"groups", "header",
+    "tab_size", "legend"}."""
     if not units:
         return {"groups": []}
     # Every figure of the units that reported, as (text, digits, dots), and each column's
@@ -678,8 +857,9 @@ def _appendix(units, by_child, integers, category_labels):
     cells = {}
     for index, row in enumerate(units):
         if row["category"] in ("on_time", "late"):
-            cells[index] = [_cell(row["values"].get(i["code"]), separator) for i in integers]
-    widths = [(1, 0)] * len(integers)
+            values = row.get("values") or {}
+            cells[index] = [_cell(values.get(i.code), separator) for i in typed]
+    widths = [(1, 0)] * len(typed)
     for line in cells.values():
         widths = [
             (max(digits, cell[1]), max(dots, cell[2]))
@@ -691,9 +871,9 @@ def _appendix(units, by_child, integers, category_labels):
     figures_em = sum(d * 0.5 + s * 0.25 + 1 for d, s in widths) + status_em
     tab_size = max(round(APPENDIX_WIDTH_EM - figures_em, 1), MIN_NAME_EM)
 
-    groups, group_of = _appendix_groups(by_child, integers)
+    groups, group_of = _appendix_groups(by_child, typed)
     # The children's paths are one step longer than the scope's.
-    child_length = max((len(row["path"]) for row in by_child), default=None)
+    child_length = max((len(row.path) for row in by_child if row.path), default=None)
     for index, row in enumerate(units):
         path = row.get("path")  # snapshots issued before paths were kept: one group
         if path is None:
@@ -705,7 +885,7 @@ def _appendix(units, by_child, integers, category_labels):
         name = " ".join(row["name"].split())
         if row["category"] in ("on_time", "late"):
             status = str(category_labels[row["category"]])
-            if not row["counted"]:
+            if not row["included"]:
                 status += awaiting
             figures = COLUMN_GAP.join(
                 _padded(cell, width) for cell, width in zip(cells[index], widths, strict=True)
@@ -740,8 +920,8 @@ def _appendix(units, by_child, integers, category_labels):
         # In points: an em would be the section's, inherited as a length.
         "tab_size": f"{tab_size * APPENDIX_POINTS:.1f}pt",
         "legend": "; ".join(
-            f"({n}) {i['name']}" + (f" ({i['unit_of_measure']})" if i["unit_of_measure"] else "")
-            for n, i in enumerate(integers, start=1)
+            f"({n}) {i.name}" + (f" ({i.unit_of_measure})" if i.unit_of_measure else "")
+            for n, i in enumerate(typed, start=1)
         )
         + ".",
     }
@@ -753,14 +933,14 @@ def _appendix_groups(by_child, integers):
     group_of = {}
     groups = []
     for row in by_child:
-        if row["is_scope"]:
+        if row.is_scope:
             # One unit: its line says all, so the heading is only its name.
-            group_of["scope"] = _new_group(None, row["name"] + " " + _("(own report)"))
+            group_of["scope"] = _new_group(None, row.name + " " + _("(own report)"))
             groups.insert(0, group_of["scope"])
-        elif row["has_children"]:
-            group_of[row["path"]] = _new_group(row, row["name"])
-            groups.append(group_of[row["path"]])
-    direct = [row for row in by_child if not row["is_scope"] and not row["has_children"]]
+        elif row.has_children:
+            group_of[row.path] = _new_group(row, row.name)
+            groups.append(group_of[row.path])
+    direct = [row for row in by_child if not row.is_scope and not row.has_children]
     added = _added_up(direct, integers) if direct else None
     group_of["direct"] = _new_group(added, _direct_label(by_child))
     group_of.setdefault("scope", group_of["direct"])
@@ -769,7 +949,7 @@ def _appendix_groups(by_child, integers):
 
 
 def _new_group(counts, label=None):
-    """A group headed by `label` and, given the rollup's `counts`, what they say."""
+    """A group headed by `label` and, given the rollup's `counts` (Figures), what they say."""
     heading = label
     if counts is not None:
         heading = (
@@ -779,7 +959,7 @@ def _new_group(counts, label=None):
                 "%(expected)s units expected: %(on_time)s on time, %(late)s late, "
                 "%(returned)s returned, %(missing)s missing"
             )
-            % {key: number(counts[key]) for key in COUNTS}
+            % {key: number(getattr(counts, key)) for key in COUNTS}
         )
     return {"heading": heading, "lines": [], "names": {}}
 
@@ -813,12 +993,6 @@ def _nfc(value):
     if isinstance(value, (list, tuple)):
         return [_nfc(item) for item in value]
     return value
-
-
-def _as_date(value):
-    if isinstance(value, datetime.date):
-        return value
-    return datetime.date.fromisoformat(str(value)[:10])
 
 
 # --- rendering ----------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ from reports.models import (
     Obstacle,
     SummaryReport,
 )
-from reports.rollup import INCLUDE, cached_rollup
+from reports.rollup import ASSESSMENTS, INCLUDE, cached_rollup
 from reports.views import report_year
 from units.access import REVIEW, Scope
 from units.forms import PortalInputMixin
@@ -196,18 +196,18 @@ class SummaryEditForm(PortalInputMixin, forms.ModelForm):
 
 
 # --- pre-filling the narrative from the rollup ----------------------------------------------------
-def prefill(summary, data):
-    """Fill the subject, header and narrative of a new `summary` from the rollup `data`
-    and the units' own words (their reports' obstacles and proposals, the obstacle
-    tracker). Written in the site's language; every figure is the rollup's."""
+def prefill(summary, result):
+    """Fill the subject, header and narrative of a new `summary` from the rollup `result`
+    (a `reports.rollup.Rollup`) and the units' own words (their reports' obstacles and
+    proposals, the obstacle tracker). Written in the site's language; every figure is the
+    rollup's, each total quoted with what it adds up (reports summed, units included)."""
     with translation.override(settings.LANGUAGE_CODE):
-        _prefill(summary, data)
+        _prefill(summary, result)
 
 
-def _prefill(summary, data):
+def _prefill(summary, result):
     campaign, unit = summary.campaign, summary.unit
-    headline = data["headline"]
-    integers = [i for i in data["indicators"] if i["kind"] == "integer"]
+    headline = result.headline
     fmt = pdf.number
     parent = (
         Unit.objects.filter(path=unit.path[: -Unit.steplen]).first() if unit.depth > 1 else None
@@ -221,7 +221,6 @@ def _prefill(summary, data):
     }
     summary.subject = summary.subject[:500]
 
-    assessment = data["assessment"]
     general = [
         _(
             "In %(year)s, %(submitted)s of the %(expected)s units expected to report sent "
@@ -230,54 +229,67 @@ def _prefill(summary, data):
         )
         % {
             "year": summary.year,
-            "submitted": fmt(headline["submitted"]),
-            "expected": fmt(headline["expected"]),
-            "rate": pdf.rate(headline["rate"]),
-            "on_time": fmt(headline["on_time"]),
-            "late": fmt(headline["late"]),
-            "returned": fmt(headline["returned"]),
-            "missing": fmt(headline["missing"]),
+            "submitted": fmt(headline.submitted),
+            "expected": fmt(headline.expected),
+            "rate": pdf.rate(headline.rate),
+            "on_time": fmt(headline.on_time),
+            "late": fmt(headline.late),
+            "returned": fmt(headline.returned),
+            "missing": fmt(headline.missing),
         },
         ngettext(
             "%(filed)s unit has filed its implementation plan, %(accepted)s of them accepted.",
             "%(filed)s units have filed their implementation plan, %(accepted)s of them accepted.",
-            headline["plans_filed"],
+            headline.plans_filed,
         )
-        % {"filed": fmt(headline["plans_filed"]), "accepted": fmt(headline["plans_accepted"])},
+        % {"filed": fmt(headline.plans_filed), "accepted": fmt(headline.plans_accepted)},
         _(
             "The units' self-assessment: good %(good)s, fair %(fair)s, average %(average)s, "
             "weak %(weak)s."
         )
-        % {grade: fmt(count) for grade, count in assessment.items()},
+        % {grade: fmt(result.assessment.get(grade, 0)) for grade in ASSESSMENTS},
     ]
-    results = [
-        _("The %(included)s reports counted give the following figures:")
-        % {"included": fmt(headline["included"])}
-    ]
-    for indicator in integers:
-        total = headline["totals"].get(indicator["code"])
+    results = []
+    if headline.reports:
         results.append(
-            f"- {indicator['name']}: {fmt(total)} {indicator['unit_of_measure']}".rstrip() + ";"
+            _(
+                "Added up from %(reports)s reports, %(included)s/%(expected)s units included, "
+                "the figures are:"
+            )
+            % {
+                "reports": fmt(headline.reports),
+                "included": fmt(headline.included),
+                "expected": fmt(headline.expected),
+            }
         )
+    else:
+        results.append(_("No report is included yet: there is no total to show."))
+    for indicator in result.integer_indicators:
+        total = headline.totals.get(indicator.code)
+        if total is None:
+            continue  # nothing included: no figure, rather than a 0 that is not one
+        line = f"- {indicator.name}: {fmt(total)} {indicator.unit_of_measure}".rstrip()
+        if indicator.computed:
+            line += " (" + _("counted by the portal") + ")"
+        results.append(line + ";")
     shortcomings = []
-    if headline["late"] or headline["missing"] or headline["returned"]:
+    if headline.late or headline.missing or headline.returned:
         shortcomings.append(
             _(
                 "Reports sent late: %(late)s; reports returned for correction: %(returned)s; "
                 "units that have not reported: %(missing)s."
             )
             % {
-                "late": fmt(headline["late"]),
-                "returned": fmt(headline["returned"]),
-                "missing": fmt(headline["missing"]),
+                "late": fmt(headline.late),
+                "returned": fmt(headline.returned),
+                "missing": fmt(headline.missing),
             }
         )
-    obstacles = _quoted_reports(summary, data)
-    tracker = data["obstacles"]
-    if tracker["open"]:
+    obstacles = _quoted_reports(summary)
+    if result.obstacles_open:
         obstacles.append(
             _("Obstacles raised by the units still open: %(open)s, of them overdue: %(overdue)s.")
-            % {"open": fmt(tracker["open"]), "overdue": fmt(tracker["overdue"])}
+            % {"open": fmt(result.obstacles_open), "overdue": fmt(result.obstacles_overdue)}
         )
     obstacles += _quoted_obstacles(summary)
     direction = [
@@ -294,7 +306,7 @@ def _prefill(summary, data):
     summary.direction = _limit(direction)
 
 
-def _quoted_reports(summary, data):
+def _quoted_reports(summary):
     """A few lines of the obstacles and proposals the units wrote in their counted reports,
     identical texts once, with the units that wrote them. One query."""
     rows = (
@@ -383,11 +395,13 @@ def summary_create(request):
             summary = form.save(commit=False)
             summary.created_by = request.user
             try:
-                data = cached_rollup(summary.campaign, summary.year, summary.unit, summary.include)
+                result = cached_rollup(
+                    summary.campaign, summary.year, summary.unit, summary.include
+                )
             except ValidationError as error:
                 form.add_error("year", error.messages[0])
             else:
-                prefill(summary, data)
+                prefill(summary, result)
                 summary.save()
                 messages.success(
                     request,

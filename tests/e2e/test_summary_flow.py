@@ -87,7 +87,8 @@ def test_the_cspl_board_issues_a_summary_and_the_standing_committee_reads_its_pd
     district = Unit.objects.get(code="BT-CT")
     figures = rollup(campaign, year, province)
     below = rollup(campaign, year, district)
-    participants = figures["headline"]["totals"]["participants"]
+    participants = figures.headline.totals["participants"]
+    assert participants is not None, "the demo federation has accepted reports"
     indicator = campaign.indicators.get(code="participants")
     # How the pre-filled results state it, in the edit form and in the PDF.
     result_line = f"{indicator.name}: {pdf.number(participants)} {indicator.unit_of_measure}"
@@ -98,7 +99,7 @@ def test_the_cspl_board_issues_a_summary_and_the_standing_committee_reads_its_pd
     page.get_by_role("link", name="Bảng theo dõi", exact=True).click()
     expect(page.locator("main h1")).to_contain_text(province.name)
     expect(headline(page, "Đơn vị phải báo cáo")).to_have_text(
-        pdf.number(figures["headline"]["expected"])
+        pdf.number(figures.headline.expected)
     )
     expect(
         page.locator("main table tr").filter(has_text=indicator.name).first.locator("td").last
@@ -114,9 +115,7 @@ def test_the_cspl_board_issues_a_summary_and_the_standing_committee_reads_its_pd
         "link", name=district.short_name, exact=True
     ).click()
     expect(page.locator("main h1")).to_contain_text(district.name)
-    expect(headline(page, "Đơn vị phải báo cáo")).to_have_text(
-        pdf.number(below["headline"]["expected"])
-    )
+    expect(headline(page, "Đơn vị phải báo cáo")).to_have_text(pdf.number(below.headline.expected))
     page.locator(".breadcrumb").get_by_role("link", name=province.short_name, exact=True).click()
     expect(page.locator("main h1")).to_contain_text(province.name)
     expect(page.locator(".breadcrumb-item.active")).to_have_text(province.short_name)
@@ -132,8 +131,14 @@ def test_the_cspl_board_issues_a_summary_and_the_standing_committee_reads_its_pd
     page.select_option("#id_include", "accepted")
     page.get_by_role("button", name="Tạo dự thảo").click()
     expect(page.locator(".alert-success")).to_be_visible()
-    # The draft is pre-filled from the same rollup.
+    # The draft is pre-filled from the same rollup, each total with what it adds up.
     expect(page.locator("#id_results")).to_have_value(re.compile(re.escape(result_line)))
+    coverage = (
+        f"Tổng hợp từ {pdf.number(figures.headline.reports)} báo cáo, "
+        f"{pdf.number(figures.headline.included)}/{pdf.number(figures.headline.expected)} "
+        "đơn vị được tính"
+    )
+    expect(page.locator("#id_results")).to_have_value(re.compile(re.escape(coverage)))
 
     # It fills in the document's own fields and saves the draft.
     expect(label(page, "include")).to_have_text(required("Số liệu từ"))
@@ -204,6 +209,7 @@ def test_the_cspl_board_issues_a_summary_and_the_standing_committee_reads_its_pd
     assert "BÁO CÁO" in text
     assert squeezed(summary.subject) in flat
     assert squeezed(result_line) in flat
+    assert squeezed(coverage) in flat
     # The figure table, from the figures frozen at issue, shows the rollup's total too.
     table_row = re.compile(
         rf"^\s*{re.escape(indicator.name)}\s+{re.escape(indicator.unit_of_measure)}"

@@ -1,5 +1,6 @@
 """The charts' numbers: whole counts on every axis, written as the page's language writes
-them (Vietnamese "2.770", "88,9"), and a secondary axis whose ticks are whole too."""
+them (Vietnamese "2.770", "88,9"), a secondary axis whose ticks are whole too, and a year
+with nothing included drawn as a gap, never as a zero."""
 
 import re
 import xml.etree.ElementTree as ET
@@ -10,18 +11,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reports import charts
+from reports.rollup import Figures, IndicatorInfo, TrendRow
 
 SVG = "{http://www.w3.org/2000/svg}"
 INDICATORS = [
-    {"kind": "integer", "code": "sessions", "name": "Số buổi tuyên truyền đã tổ chức"},
-    {"kind": "text", "code": "other_forms", "name": "Hình thức khác"},
-    {"kind": "integer", "code": "participants", "name": "Số lượt CNVCLĐ tham gia"},
+    IndicatorInfo(1, "sessions", "Số buổi tuyên truyền đã tổ chức", "buổi", "integer"),
+    IndicatorInfo(2, "other_forms", "Hình thức khác", "", "text"),
+    IndicatorInfo(3, "participants", "Số lượt CNVCLĐ tham gia", "lượt", "integer"),
 ]
 # The demo federation's years, whose right-hand axis used to read 692.5, 1385, 2077.5, 2770.
 TREND = [
-    {"year": 2024, "reports": 43, "totals": {"sessions": 295, "participants": 2090}},
-    {"year": 2025, "reports": 30, "totals": {"sessions": 197, "participants": 2770}},
-    {"year": 2026, "reports": 19, "totals": {"sessions": 83, "participants": 860}},
+    TrendRow(2024, reports=43, expected=60, totals={"sessions": 295, "participants": 2090}),
+    TrendRow(2025, reports=30, expected=60, totals={"sessions": 197, "participants": 2770}),
+    TrendRow(2026, reports=19, expected=61, totals={"sessions": 83, "participants": 860}),
 ]
 VI_COUNT = re.compile(r"^\d{1,3}(\.\d{3})*$")  # 0, 500, 2.770, 1.234.567
 
@@ -63,6 +65,24 @@ def test_the_numbers_follow_the_language_of_the_page():
     assert "2,770" in values(svg)
 
 
+def test_a_year_with_nothing_included_is_a_gap_in_the_lines_not_a_zero():
+    trend = [
+        TREND[0],
+        TrendRow(2025, reports=0, expected=60, totals={"sessions": None, "participants": None}),
+        TREND[2],
+    ]
+    with translation.override("vi"):
+        svg = charts.trend_chart(trend, INDICATORS)
+    # The reports summed are a count (0 is 0); the totals of 2025 have no point at all.
+    assert values(svg) == ["43", "0", "19", "295", "83", "2.090", "860"]
+    # Nothing included in any year: no line to draw, and the axes still whole.
+    empty = [TrendRow(y, totals={"sessions": None, "participants": None}) for y in (2024, 2025)]
+    with translation.override("vi"):
+        svg = charts.trend_chart(empty, INDICATORS)
+    assert values(svg) == ["0", "0"]
+    assert all(VI_COUNT.match(label) for label in axis_labels(svg, "y"))
+
+
 def test_rates_keep_one_decimal_with_a_decimal_comma_and_the_axis_is_whole():
     rows = [{"label": "LĐLĐ huyện", "rate": 88.9}, {"label": "CĐCS", "rate": 50.0}]
     with translation.override("vi"):
@@ -73,7 +93,8 @@ def test_rates_keep_one_decimal_with_a_decimal_comma_and_the_axis_is_whole():
 
 
 def test_the_pie_legend_groups_thousands():
-    headline = {"on_time": 1234, "late": 5, "returned": 0, "missing": 12345}
+    headline = Figures(expected=1234 + 5 + 12345, on_time=1234, late=5, returned=0)
+    assert headline.missing == 12345
     with translation.override("vi"):
         svg = charts.status_chart(headline)
     assert "Đúng hạn: 1.234" in svg and "Chưa nộp: 12.345" in svg

@@ -1,8 +1,13 @@
-"""The Excel export of the dashboard: the rollup's figures as numeric cells, every unit's
-status and figures as stored, readable sheets, the dashboard's access rules, and a fixed
-number of queries whatever the number of units."""
+"""The Excel export of the dashboard: the rollup's figures as numeric cells, checked
+against the counting rule recounted here in plain Python (`recount`), coverage beside every
+total, an empty cell (never 0) for a total with nothing included, every unit's category and
+the figures of its included report, the texts listed, readable sheets, the dashboard's
+access rules, and a fixed number of queries whatever the number of units.
+
+`recount` is shared with test_pdf.py: it knows nothing of `reports.rollup`."""
 
 import datetime
+from dataclasses import dataclass, field
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
@@ -15,9 +20,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign, Indicator, Status
-from reports.excel import build_workbook, sheet_title, unit_rows
+from reports.excel import build_workbook, sheet_title
 from reports.models import AnnualReport, IndicatorValue, Period
-from reports.rollup import ACCEPTED_ONLY, ALL_SUBMITTED, rollup
+from reports.rollup import ACCEPTED_ONLY, ALL_SUBMITTED, rollup, unit_rows
 from tests.factories import UnitFactory
 from units.models import Unit
 
@@ -29,18 +34,140 @@ ON_TIME = datetime.datetime(2024, 12, 18, 15, 30, tzinfo=LOCAL)
 LAST_MINUTE = datetime.datetime(2024, 12, 20, 23, 30, tzinfo=LOCAL)  # 16:30 UTC: still on time
 LATE = datetime.datetime(2024, 12, 21, 8, 0, tzinfo=LOCAL)
 EXPECTED_CODES = ["DA", "A1", "A2", "DB", "B1", "SE", "S1"]  # tree order; PV is not addressed
+CUTOFF, DUE = D(2024, 12, 14), D(2024, 12, 20)
 COUNTS = [
     ("Expected", "expected"),
-    ("Plans filed", "plans_filed"),
-    ("Plans accepted", "plans_accepted"),
     ("Reports submitted", "submitted"),
     ("On time", "on_time"),
     ("Late", "late"),
     ("Returned", "returned"),
     ("Missing", "missing"),
-    ("Reports counted", "included"),
+    ("Units included", "included"),
+    ("Reports summed", "reports"),
 ]
-RATES = [("Reporting rate", "rate"), ("On-time rate", "on_time_rate")]
+RATES = [("Reporting rate", "rate"), ("On-time rate", "on_time_rate"), ("Coverage", "coverage")]
+INTEGER_CODES = ("sessions", "participants")
+MARK = "✓"
+
+
+# --- the counting rule, recounted ----------------------------------------------------------------
+@dataclass
+class Record:
+    """A unit as the test made it, and its report (if any): plain data, no query."""
+
+    code: str
+    parent: str | None
+    kind: str
+    opened_on: datetime.date | None = None
+    closed_on: datetime.date | None = None
+    status: str | None = None  # of its report for YEAR; None without one
+    submitted: datetime.datetime | None = None
+    figures: dict = field(default_factory=dict)
+
+
+def records_of(units, reports=None):
+    """The records of the units `units` (code: Unit) and `reports` (code: (status,
+    first submission, figures)), from what the test created."""
+    reports = reports or {}
+    by_path = {unit.path: code for code, unit in units.items()}
+    records = {}
+    for code, unit in units.items():
+        status, submitted, figures = reports.get(code, (None, None, {}))
+        records[code] = Record(
+            code,
+            by_path.get(unit.path[: -Unit.steplen]),
+            unit.kind,
+            unit.opened_on,
+            unit.closed_on,
+            status,
+            submitted,
+            figures,
+        )
+    return records
+
+
+def recount(records, top, include, addressed, cutoff=CUTOFF, due=DUE, codes=INTEGER_CODES):
+    """The figures of `top`'s area by the rule of DESIGN.md, counted again: the expected units
+    (of the area, an addressed kind, open at the cut-off) with their own report's category
+    and whether it is included; the totals, the sum of the included reports of EVERY unit of
+    the area (None when none is included). Returns {"headline", "by_kind", "by_child"}, each
+    group a dict of the rollup's names."""
+    included_statuses = {ACCEPTED_ONLY: {S.ACCEPTED}, ALL_SUBMITTED: {S.SUBMITTED, S.ACCEPTED}}
+    included_statuses = included_statuses[include]
+
+    def subtree(code):
+        found = [code]
+        for other in records.values():
+            if other.parent == code:
+                found += subtree(other.code)
+        return found
+
+    def expected(record):
+        return (
+            record.kind in addressed
+            and (record.opened_on is None or record.opened_on <= cutoff)
+            and (record.closed_on is None or record.closed_on > cutoff)
+        )
+
+    def category(record):
+        if record.status == S.RETURNED:
+            return "returned"
+        if record.status in (S.SUBMITTED, S.ACCEPTED) and record.submitted:
+            on = record.submitted.astimezone(LOCAL).date()
+            return "on_time" if on <= due else "late"
+        return "missing"
+
+    def area(codes_in):
+        group = [records[c] for c in codes_in]
+        counted = [r for r in group if expected(r)]
+        summed = [r for r in group if r.status in included_statuses]
+        figures = dict.fromkeys(("on_time", "late", "returned", "missing"), 0)
+        for record in counted:
+            figures[category(record)] += 1
+        figures["expected"] = len(counted)
+        figures["submitted"] = figures["on_time"] + figures["late"]
+        figures["included"] = sum(1 for r in counted if r.status in included_statuses)
+        figures["reports"] = len(summed)
+        for name, part in (
+            ("rate", figures["submitted"]),
+            ("on_time_rate", figures["on_time"]),
+            ("coverage", figures["included"]),
+        ):
+            figures[name] = round(100 * part / len(counted), 1) if counted else None
+        figures["totals"] = {
+            code: sum(r.figures.get(code) or 0 for r in summed) if summed else None
+            for code in codes
+        }
+        return figures
+
+    inside = subtree(top)
+    kinds = list(Unit.Kind.values)
+    by_kind = []
+    for kind in kinds:
+        group = area([c for c in inside if records[c].kind == kind])
+        if group["expected"] or group["reports"]:
+            by_kind.append({**group, "kind": kind})
+    by_child = []
+    scope = records[top]
+    if expected(scope) or scope.status in included_statuses:
+        by_child.append({**area([top]), "code": top, "is_scope": True, "own": category(scope)})
+    for record in records.values():
+        if record.parent != top:
+            continue
+        group = area(subtree(record.code))
+        if not (group["expected"] or group["reports"]):
+            continue
+        by_child.append(
+            {
+                **group,
+                "code": record.code,
+                "is_scope": False,
+                "own": category(record) if expected(record) else "",
+                "own_included": record.status in included_statuses,
+                "from_below": group["reports"] > 0 and record.status not in included_statuses,
+            }
+        )
+    return {"headline": area(inside), "by_kind": by_kind, "by_child": by_child}
 
 
 # --- fixtures ------------------------------------------------------------------------------------
@@ -122,30 +249,33 @@ def child(parent, code, **fields):
     return Unit.objects.get(pk=unit.pk)
 
 
+FILED = {
+    "DA": (S.ACCEPTED, ON_TIME, {"sessions": 20, "participants": 500}),
+    "A1": (S.ACCEPTED, LAST_MINUTE, {"sessions": 10, "participants": 1250, "other_forms": "Pa nô"}),
+    "A2": (S.SUBMITTED, LATE, {"sessions": 5, "participants": None}),
+    "B1": (S.RETURNED, ON_TIME, {"sessions": 3, "participants": 30}),
+    "SE": (S.DRAFT, None, {"sessions": 99, "participants": 990, "other_forms": "Nháp"}),
+    "S1": (S.ACCEPTED, LATE, {"sessions": 7, "participants": 70}),
+    # Not expected, yet in district A's area: their included reports are summed.
+    "A6": (S.ACCEPTED, ON_TIME, {"sessions": 300, "participants": 3000}),
+    "IZ": (S.ACCEPTED, ON_TIME, {"sessions": 400, "participants": 4000}),
+    # DB files nothing.
+}
+
+
 @pytest.fixture
 def filed(tree, campaign):
     """Reports in every state across the tree, and units that must not be listed."""
     units = dict(tree)
     units["A6"] = child(tree["DA"], "A6", closed_on=D(2024, 6, 30))  # closed before the cut-off
     units["IZ"] = child(tree["DA"], "IZ", kind=Unit.Kind.INDUSTRIAL_ZONE)  # not addressed
-    report(units["DA"], campaign, S.ACCEPTED, ON_TIME, sessions=20, participants=500)
-    report(
-        units["A1"],
-        campaign,
-        S.ACCEPTED,
-        LAST_MINUTE,
-        sessions=10,
-        participants=1250,
-        other_forms="Pa nô",
-    )
-    report(units["A2"], campaign, S.SUBMITTED, LATE, sessions=5, participants=None)
-    report(units["B1"], campaign, S.RETURNED, ON_TIME, sessions=3, participants=30)
-    report(units["SE"], campaign, S.DRAFT, sessions=99, participants=990, other_forms="Nháp")
-    report(units["S1"], campaign, S.ACCEPTED, LATE, sessions=7, participants=70)
-    report(units["A6"], campaign, S.ACCEPTED, ON_TIME, sessions=300, participants=3000)
-    report(units["IZ"], campaign, S.ACCEPTED, ON_TIME, sessions=400, participants=4000)
-    # DB files nothing.
+    for code, (status, submitted, figures) in FILED.items():
+        report(units[code], campaign, status, submitted, **figures)
     return {code: Unit.objects.get(pk=unit.pk) for code, unit in units.items()}
+
+
+def recounted(filed, campaign, top="PV", include=ACCEPTED_ONLY, reports=FILED):
+    return recount(records_of(filed, reports), top, include, campaign.addressed_kinds)
 
 
 def download(client, cast, who="cspl", **params):
@@ -168,6 +298,11 @@ def records(sheet):
     return [dict(zip(names, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
 
 
+def lines(sheet):
+    """The summary sheet as {label: [every cell's value]}."""
+    return {row[0].value: [cell.value for cell in row] for row in sheet.iter_rows(min_row=2)}
+
+
 def summary(sheet):
     """The summary sheet as {label: value cell}."""
     return {row[0].value: row[1] for row in sheet.iter_rows(min_row=2)}
@@ -181,30 +316,39 @@ def indicator_header(code, campaign):
 
 
 def assert_figures(cells, figures, campaign):
-    """A breakdown row's cells hold the rollup's counts, rates and totals, as numbers."""
+    """A breakdown row's cells hold the counts, rates, coverage and totals of `figures` (a
+    recount's dict), as numbers; a total with nothing included is an empty cell."""
     for label, key in COUNTS:
         cell = cells[_(label)]
         assert (cell.value, cell.data_type, cell.number_format) == (figures[key], "n", "#,##0")
     for label, key in RATES:
         cell = cells[_(label)]
+        if figures[key] is None:
+            assert cell.value is None
+            continue
         assert cell.value == pytest.approx(figures[key] / 100)
         assert (cell.data_type, cell.number_format) == ("n", "0.0%")
     for code, total in figures["totals"].items():
         cell = cells[indicator_header(code, campaign)]
-        assert (cell.value, cell.data_type) == (total, "n")
+        if total is None:
+            assert cell.value is None, code  # nothing included: empty, never 0
+        else:
+            assert (cell.value, cell.data_type) == (total, "n")
 
 
 # --- the figures ---------------------------------------------------------------------------------
-def test_the_summary_sheet_gives_the_rollups_headline_figures_as_numeric_cells(
+def test_the_summary_sheet_gives_the_headline_figures_as_numeric_cells(
     client, cast, campaign, filed
 ):
     sheet = workbook_of(download(client, cast, unit=filed["PV"].pk)).worksheets[0]
-    data = rollup(campaign, YEAR, filed["PV"])
-    headline = data["headline"]
+    headline = recounted(filed, campaign)["headline"]
     # Hand-counted: 7 units expected; DA and A1 on time (23:30 local on the due day), A2 and
-    # S1 late, B1 returned, DB and SE (a draft) missing; DA, A1 and S1 accepted.
+    # S1 late, B1 returned, DB and SE (a draft) missing; DA, A1 and S1 accepted. Summed: the
+    # accepted reports of every unit of the area, A6 (closed) and IZ (not addressed) too.
     assert (headline["expected"], headline["on_time"], headline["late"]) == (7, 2, 2)
     assert (headline["returned"], headline["missing"], headline["included"]) == (1, 2, 3)
+    assert headline["reports"] == 5
+    assert headline["totals"] == {"sessions": 20 + 10 + 7 + 300 + 400, "participants": 8820}
     cells = summary(sheet)
     for label, key in [("Units expected", "expected"), *COUNTS[1:]]:
         cell = cells[_(label)]
@@ -214,7 +358,7 @@ def test_the_summary_sheet_gives_the_rollups_headline_figures_as_numeric_cells(
         assert cell.value == pytest.approx(headline[key] / 100)
         assert (cell.data_type, cell.number_format) == ("n", "0.0%")
     assert cells[_("Reporting rate")].value == pytest.approx(0.571)  # 4 of 7
-    assert headline["totals"]["sessions"] > 0
+    assert cells[_("Coverage")].value == pytest.approx(0.429)  # 3 of 7
     for code, total in headline["totals"].items():
         cell = cells[campaign.indicators.get(code=code).name]
         assert (cell.value, cell.data_type, cell.number_format) == (total, "n", "#,##0")
@@ -222,6 +366,168 @@ def test_the_summary_sheet_gives_the_rollups_headline_figures_as_numeric_cells(
     assert cells[_("Unit")].value == filed["PV"].name
     assert cells[_("Campaign")].value == f"{campaign.number} – {campaign.title}"
     assert cells[_("Figures from")].value == _("accepted reports")
+
+
+def test_the_coverage_stands_beside_every_total_of_the_summary_sheet(client, cast, campaign, filed):
+    sheet = workbook_of(download(client, cast, unit=filed["PV"].pk)).worksheets[0]
+    assert headers(sheet) == [
+        _("Item"),
+        capfirst(_("value")),
+        capfirst(_("unit of measure")),
+        _("Coverage"),
+    ]
+    rows = {row[0].value: [cell.value for cell in row] for row in sheet.iter_rows(min_row=2)}
+    coverage = _("%(included)s of %(expected)s units included; reports summed: %(reports)s") % {
+        "included": 3,
+        "expected": 7,
+        "reports": 5,
+    }
+    for code in INTEGER_CODES:
+        indicator = campaign.indicators.get(code=code)
+        assert rows[indicator.name][2:] == [indicator.unit_of_measure, coverage]
+
+
+def test_a_total_with_nothing_included_is_an_empty_cell_never_zero(client, cast, campaign, filed):
+    # District B: B1's report was returned, DB filed nothing.
+    workbook = workbook_of(download(client, cast, unit=filed["DB"].pk))
+    figures = recounted(filed, campaign, top="DB")["headline"]
+    assert (figures["expected"], figures["reports"], figures["totals"]["sessions"]) == (2, 0, None)
+    rows = {
+        row[0].value: [cell.value for cell in row]
+        for row in workbook.worksheets[0].iter_rows(min_row=2)
+    }
+    for code in INTEGER_CODES:
+        name = campaign.indicators.get(code=code).name
+        assert rows[name][1] is None
+        assert rows[name][3] == _("No report is included yet: there is no total to show.")
+    assert rows[_("Reports summed")][1] == 0
+    # By kind (district, grassroots), by unit below (DB's own report, B1).
+    for sheet in workbook.worksheets[1:3]:
+        rows = records(sheet)
+        assert len(rows) == 2, sheet.title
+        for row in rows:
+            for code in INTEGER_CODES:
+                assert row[indicator_header(code, campaign)].value is None, sheet.title
+
+
+def test_each_kind_of_unit_row_gives_the_recounted_figures(client, cast, campaign, filed):
+    sheet = workbook_of(download(client, cast, unit=filed["PV"].pk)).worksheets[1]
+    by_kind = recounted(filed, campaign)["by_kind"]
+    rows = records(sheet)
+    kinds = dict(Unit.Kind.choices)
+    assert [row[_("Kind")].value for row in rows] == [str(kinds[k["kind"]]) for k in by_kind]
+    # The industrial-zone union is not expected, but its accepted report is summed.
+    assert [row[_("Kind")].value for row in rows] == [
+        str(kinds[Unit.Kind.DISTRICT]),
+        str(kinds[Unit.Kind.SECTOR]),
+        str(kinds[Unit.Kind.INDUSTRIAL_ZONE]),
+        str(kinds[Unit.Kind.GRASSROOTS]),
+    ]
+    for cells, figures in zip(rows, by_kind, strict=True):
+        assert_figures(cells, figures, campaign)
+    grassroots = rows[3]
+    assert (grassroots[_("Expected")].value, grassroots[_("Late")].value) == (4, 2)
+    assert grassroots[indicator_header("sessions", campaign)].value == 10 + 7 + 300
+
+
+def test_each_unit_below_row_gives_its_areas_total_and_coverage_and_its_own_report_apart(
+    client, cast, campaign, filed
+):
+    sheet = workbook_of(download(client, cast, unit=filed["PV"].pk)).worksheets[2]
+    by_child = recounted(filed, campaign)["by_child"]
+    rows = records(sheet)
+    assert [row[_("Unit")].value for row in rows] == ["LĐLĐ huyện A", "LĐLĐ huyện B", "CĐ ngành S"]
+    for cells, figures in zip(rows, by_child, strict=True):
+        assert_figures(cells, figures, campaign)
+    district_a, district_b, sector = rows
+    assert district_a[_("Expected")].value == 3  # DA, A1, A2
+    assert district_a[indicator_header("sessions", campaign)].value == 20 + 10 + 300 + 400
+    own = _("Own report")
+    below = capfirst(_("figures of the units below only"))
+    assert [row[own].value for row in rows] == [_("On time"), _("Missing"), _("Missing")]
+    # The sector union's own report is a draft: its area's figures are S1's only.
+    assert [row[below].value for row in rows] == [None, None, MARK]
+    assert sector[indicator_header("participants", campaign)].value == 70
+    assert district_b[indicator_header("participants", campaign)].value is None
+
+
+def test_a_district_whose_own_report_is_missing_shows_its_grassroots_units_figures(
+    client, cast, campaign, tree
+):
+    # District B files nothing; its grassroots union's report is accepted.
+    reports = {"B1": (S.ACCEPTED, ON_TIME, {"sessions": 4, "participants": 44})}
+    report(tree["B1"], campaign, S.ACCEPTED, ON_TIME, sessions=4, participants=44)
+    figures = recount(records_of(tree, reports), "PV", ACCEPTED_ONLY, campaign.addressed_kinds)
+    (district_b,) = [row for row in figures["by_child"] if row["code"] == "DB"]
+    assert district_b["totals"] == {"sessions": 4, "participants": 44}
+    assert (district_b["own"], district_b["from_below"]) == ("missing", True)
+    rows = {
+        row[_("Unit")].value: row
+        for row in records(workbook_of(download(client, cast, unit=tree["PV"].pk)).worksheets[2])
+    }
+    row = rows["LĐLĐ huyện B"]
+    assert_figures(row, district_b, campaign)
+    assert row[_("Own report")].value == _("Missing")
+    assert row[capfirst(_("figures of the units below only"))].value == MARK
+    assert (row[_("Units included")].value, row[_("Expected")].value) == (1, 2)
+    # Its own dashboard export says the same of its headline.
+    cells = summary(workbook_of(download(client, cast, unit=tree["DB"].pk)).worksheets[0])
+    assert cells[campaign.indicators.get(code="participants").name].value == 44
+
+
+def test_a_unit_that_reports_itself_has_a_row_for_its_own_report(client, cast, campaign, filed):
+    sheet = workbook_of(download(client, cast, "reviewer_a", unit=filed["DA"].pk)).worksheets[2]
+    by_child = recounted(filed, campaign, top="DA")["by_child"]
+    rows = records(sheet)
+    # A6 (closed) and IZ (not addressed) are not expected, but their reports are summed.
+    assert [row[_("Unit")].value for row in rows] == [
+        capfirst(_("the unit itself")),
+        "CĐCS A1",
+        "CĐCS A2",
+        filed["A6"].name,
+        filed["IZ"].name,
+    ]
+    for cells, figures in zip(rows, by_child, strict=True):
+        assert_figures(cells, figures, campaign)
+    assert rows[0][indicator_header("sessions", campaign)].value == 20
+    assert [row[_("Own report")].value for row in rows[:3]] == [
+        _("On time"),
+        _("On time"),
+        _("Late"),
+    ]
+    # Not expected to file, yet filed, and included: said so, not "does not file".
+    assert [row[_("Own report")].value for row in rows[3:]] == [capfirst(_("included"))] * 2
+    assert [row[_("Units included")].value for row in rows[3:]] == [0, 0]
+    assert [row[_("Reports summed")].value for row in rows[3:]] == [1, 1]
+
+
+@pytest.mark.parametrize("include", [ACCEPTED_ONLY, ALL_SUBMITTED])
+@pytest.mark.parametrize("code", ["PV", "DA", "SE"])
+def test_the_workbook_gives_the_rollups_figures_for_the_same_unit_and_inclusion(
+    client, cast, campaign, filed, code, include
+):
+    """The same campaign, year, unit and inclusion: the export's cells are the rollup's,
+    and both are the recount's."""
+    result = rollup(campaign, YEAR, filed[code], include)
+    expected = recounted(filed, campaign, top=code, include=include)
+    workbook = workbook_of(download(client, cast, unit=filed[code].pk, include=include))
+    cells = summary(workbook.worksheets[0])
+    headline = result.headline
+    for label, key in [("Units expected", "expected"), *COUNTS[1:]]:
+        assert cells[_(label)].value == getattr(headline, key) == expected["headline"][key]
+    for i in result.integer_indicators:
+        total = headline.totals[i.code]
+        assert total == expected["headline"]["totals"][i.code]
+        assert cells[i.name].value == total
+    rows = records(workbook.worksheets[2])
+    assert len(rows) == len(result.by_child) == len(expected["by_child"])
+    for cells, row, wanted in zip(rows, result.by_child, expected["by_child"], strict=True):
+        assert row.unit_id == filed[wanted["code"]].pk
+        assert_figures(cells, wanted, campaign)
+        for label, key in COUNTS:
+            assert cells[_(label)].value == getattr(row, key)
+        for i in result.integer_indicators:
+            assert cells[indicator_header(i.code, campaign)].value == row.totals[i.code]
 
 
 def test_the_period_dates_are_date_cells(client, cast, campaign, filed):
@@ -236,47 +542,7 @@ def test_the_period_dates_are_date_cells(client, cast, campaign, filed):
     assert exported.is_date and exported.value == datetime.datetime(2025, 1, 10, 9, 0)
 
 
-def test_each_kind_of_unit_row_gives_the_rollups_figures(client, cast, campaign, filed):
-    sheet = workbook_of(download(client, cast, unit=filed["PV"].pk)).worksheets[1]
-    by_kind = rollup(campaign, YEAR, filed["PV"])["by_kind"]
-    rows = records(sheet)
-    kinds = dict(Unit.Kind.choices)
-    assert [row[_("Kind")].value for row in rows] == [str(kinds[k["kind"]]) for k in by_kind]
-    assert [row[_("Kind")].value for row in rows] == [
-        str(kinds[Unit.Kind.DISTRICT]),
-        str(kinds[Unit.Kind.SECTOR]),
-        str(kinds[Unit.Kind.GRASSROOTS]),
-    ]
-    for cells, figures in zip(rows, by_kind, strict=True):
-        assert_figures(cells, figures, campaign)
-    grassroots = rows[2]
-    assert (grassroots[_("Expected")].value, grassroots[_("Late")].value) == (4, 2)
-
-
-def test_each_unit_below_row_gives_the_rollups_figures(client, cast, campaign, filed):
-    sheet = workbook_of(download(client, cast, unit=filed["PV"].pk)).worksheets[2]
-    by_child = rollup(campaign, YEAR, filed["PV"])["by_child"]
-    rows = records(sheet)
-    assert [row[_("Unit")].value for row in rows] == ["LĐLĐ huyện A", "LĐLĐ huyện B", "CĐ ngành S"]
-    for cells, figures in zip(rows, by_child, strict=True):
-        assert_figures(cells, figures, campaign)
-    assert rows[0][_("Expected")].value == 3  # DA, A1, A2
-
-
-def test_a_unit_that_reports_itself_has_a_row_for_its_own_report(client, cast, campaign, filed):
-    sheet = workbook_of(download(client, cast, "reviewer_a", unit=filed["DA"].pk)).worksheets[2]
-    by_child = rollup(campaign, YEAR, filed["DA"])["by_child"]
-    rows = records(sheet)
-    assert [row[_("Unit")].value for row in rows] == [
-        capfirst(_("the unit itself")),
-        "CĐCS A1",
-        "CĐCS A2",
-    ]
-    for cells, figures in zip(rows, by_child, strict=True):
-        assert_figures(cells, figures, campaign)
-
-
-def test_the_unit_sheet_lists_every_expected_unit_with_its_status_and_figures_as_stored(
+def test_the_unit_sheet_lists_every_expected_unit_with_its_category_and_included_figures(
     client, cast, campaign, filed
 ):
     sheet = workbook_of(download(client, cast, unit=filed["PV"].pk)).worksheets[3]
@@ -302,36 +568,56 @@ def test_the_unit_sheet_lists_every_expected_unit_with_its_status_and_figures_as
         assert row[_("Report status")].value == (
             unit_report.get_status_display() if unit_report else None
         )
-        sent = unit_report is not None and unit_report.status != S.DRAFT
-        values = (
-            {v.indicator.code: v for v in unit_report.values.select_related("indicator")}
-            if sent
-            else {}
-        )
+        # Accepted only: the figures of an included report, none of any other.
+        status = FILED.get(code, (None,))[0]
+        included = status == S.ACCEPTED
+        assert row[_("Included in the totals")].value == (MARK if included else None)
+        figures = FILED[code][2] if included else {}
         for indicator in campaign.indicators.all():
             cell = row[indicator_header(indicator.code, campaign)]
-            value = values.get(indicator.code)
-            if indicator.kind == Indicator.Kind.INTEGER:
-                assert cell.value == (value.int_value if value else None), (code, indicator)
-                if cell.value is not None:
-                    assert (cell.data_type, cell.number_format) == ("n", "#,##0")
-            else:
-                assert cell.value == (value.text_value if value else None), (code, indicator)
+            assert cell.value == figures.get(indicator.code), (code, indicator.code)
+            if indicator.kind == Indicator.Kind.INTEGER and cell.value is not None:
+                assert (cell.data_type, cell.number_format) == ("n", "#,##0")
     assert rows["A1"][indicator_header("participants", campaign)].value == 1250
     assert rows["A1"][indicator_header("other_forms", campaign)].value == "Pa nô"
 
 
-def test_a_drafts_figures_are_left_out_of_the_unit_sheet(client, cast, campaign, filed):
+def test_the_figures_of_a_report_not_included_are_left_out_of_the_unit_sheet(
+    client, cast, campaign, filed
+):
     rows = {
         row[_("Code")].value: row
         for row in records(workbook_of(download(client, cast, unit=filed["PV"].pk)).worksheets[3])
     }
     assert IndicatorValue.objects.filter(report__unit=filed["SE"], int_value=99).exists()
-    assert rows["SE"][indicator_header("sessions", campaign)].value is None
+    # A draft, a returned report, and (accepted only) a report awaiting review.
+    for code in ("SE", "B1", "A2"):
+        assert rows[code][indicator_header("sessions", campaign)].value is None, code
+        assert rows[code][_("Included in the totals")].value is None, code
     assert rows["SE"][indicator_header("other_forms", campaign)].value is None
     assert rows["SE"][_("Report status")].value == _("Draft")
-    # A returned report was sent: its figures show, with its status.
-    assert rows["B1"][indicator_header("sessions", campaign)].value == 3
+    submitted = {
+        row[_("Code")].value: row
+        for row in records(
+            workbook_of(
+                download(client, cast, unit=filed["PV"].pk, include=ALL_SUBMITTED)
+            ).worksheets[3]
+        )
+    }
+    assert submitted["A2"][indicator_header("sessions", campaign)].value == 5
+    assert submitted["A2"][_("Included in the totals")].value == MARK
+    assert submitted["B1"][indicator_header("sessions", campaign)].value is None
+
+
+def test_the_texts_of_the_included_reports_are_listed_with_their_unit(
+    client, cast, campaign, filed
+):
+    workbook = workbook_of(download(client, cast, unit=filed["PV"].pk))
+    assert workbook.sheetnames[4] == _("Texts reported")
+    listed = [[cell.value for cell in row] for row in workbook.worksheets[4].iter_rows(min_row=2)]
+    other_forms = campaign.indicators.get(code="other_forms").name
+    # The draft's text is not listed: only the included reports' (here A1's).
+    assert listed == [[filed["A1"].name, "A1", other_forms, "Pa nô"]]
 
 
 def test_the_first_submission_is_a_local_date_and_time_cell(client, cast, campaign, filed):
@@ -351,11 +637,14 @@ def test_figures_from_all_submitted_reports_follow_the_include_parameter(
 ):
     response = download(client, cast, unit=filed["PV"].pk, include=ALL_SUBMITTED)
     cells = summary(workbook_of(response).worksheets[0])
-    accepted = rollup(campaign, YEAR, filed["PV"], ACCEPTED_ONLY)["headline"]
-    submitted = rollup(campaign, YEAR, filed["PV"], ALL_SUBMITTED)["headline"]
+    accepted = recounted(filed, campaign, include=ACCEPTED_ONLY)["headline"]
+    submitted = recounted(filed, campaign, include=ALL_SUBMITTED)["headline"]
     assert (accepted["included"], submitted["included"]) == (3, 4)  # A2 is only submitted
-    assert cells[_("Reports counted")].value == 4
+    assert (accepted["reports"], submitted["reports"]) == (5, 6)
+    assert cells[_("Units included")].value == 4
+    assert cells[_("Reports summed")].value == 6
     assert cells[_("Figures from")].value == _("all submitted reports")
+    assert submitted["totals"]["sessions"] == accepted["totals"]["sessions"] + 5
     for code, total in submitted["totals"].items():
         assert cells[campaign.indicators.get(code=code).name].value == total
 
@@ -365,7 +654,8 @@ def test_every_figure_in_the_breakdowns_is_a_number_with_a_count_or_rate_format(
     client, cast, campaign, filed
 ):
     workbook = workbook_of(download(client, cast, unit=filed["PV"].pk))
-    for sheet, labels in [(workbook.worksheets[1], 1), (workbook.worksheets[2], 2)]:
+    # The by-child sheet's own report and mark are labels; its figures start at column 5.
+    for sheet, labels in [(workbook.worksheets[1], 1), (workbook.worksheets[2], 4)]:
         checked = 0
         for row in sheet.iter_rows(min_row=2, min_col=labels + 1):
             for cell in row:
@@ -379,7 +669,7 @@ def test_every_figure_in_the_breakdowns_is_a_number_with_a_count_or_rate_format(
 
 def test_every_sheet_has_a_bold_frozen_header_row_and_sized_columns(client, cast, filed):
     workbook = workbook_of(download(client, cast, unit=filed["PV"].pk))
-    assert [sheet.freeze_panes for sheet in workbook.worksheets] == ["A2", "B2", "B2", "B2"]
+    assert [sheet.freeze_panes for sheet in workbook.worksheets] == ["A2", "B2", "B2", "B2", "B2"]
     for sheet in workbook.worksheets:
         assert all(cell.font.bold for cell in sheet[1]), sheet.title
         for column in range(1, sheet.max_column + 1):
@@ -399,24 +689,33 @@ def test_sheet_names_and_headers_are_translated_at_run_time(client, cast, campai
     assert headers(workbook.worksheets[2])[:2] == ["Đơn vị", "Loại"]
     for sheet in workbook.worksheets:
         assert all(isinstance(h, str) and h.strip() for h in headers(sheet)), sheet.title
-    data = rollup(campaign, YEAR, filed["PV"])
+    result = rollup(campaign, YEAR, filed["PV"])
+    units = unit_rows(campaign, filed["PV"], result, with_values=True)
     with translation.override("en"):
-        english = build_workbook(data, unit_rows(campaign, YEAR, filed["PV"], data), campaign)
+        english = build_workbook(result, units, campaign)
     assert english.sheetnames == [
         "Summary",
         "By kind of unit",
         "By unit directly below",
         "Every unit",
+        "Texts reported",
     ]
-    assert headers(english.worksheets[3])[:6] == [
+    assert headers(english.worksheets[3])[:7] == [
         "Unit",
         "Code",
         "Kind",
         "Status",
         "Report status",
         "First submitted",
+        "Included in the totals",
     ]
-    assert headers(english.worksheets[0]) == ["Item", "Value", "Unit of measure"]
+    assert headers(english.worksheets[2])[:4] == [
+        "Unit",
+        "Kind",
+        "Own report",
+        "Figures of the units below only",
+    ]
+    assert headers(english.worksheets[0]) == ["Item", "Value", "Unit of measure", "Coverage"]
 
 
 def test_sheet_titles_are_made_valid_for_excel_and_unique():
@@ -506,7 +805,7 @@ def test_the_dashboard_links_to_the_export_of_what_it_shows(client, cast, campai
 
 # --- queries -------------------------------------------------------------------------------------
 @pytest.mark.parametrize("children", [10, 60])
-def test_building_the_unit_sheet_costs_two_queries_whatever_the_number_of_units(
+def test_building_the_unit_sheet_costs_one_query_whatever_the_number_of_units(
     tree, campaign, django_assert_num_queries, children
 ):
     district = UnitFactory.create(parent=tree["PV"], kind=Unit.Kind.DISTRICT, code="DX")
@@ -516,10 +815,18 @@ def test_building_the_unit_sheet_costs_two_queries_whatever_the_number_of_units(
             status = S.ACCEPTED if n % 3 == 1 else S.DRAFT
             report(unit, campaign, status, ON_TIME, sessions=n, other_forms=f"Cách {n}")
     district = Unit.objects.get(pk=district.pk)
-    data = rollup(campaign, YEAR, district)
-    with django_assert_num_queries(2):
-        workbook = build_workbook(data, unit_rows(campaign, YEAR, district, data), campaign)
+    result = rollup(campaign, YEAR, district)
+    with django_assert_num_queries(1):
+        units = unit_rows(campaign, district, result, with_values=True)
+        workbook = build_workbook(result, units, campaign)
     rows = list(workbook.worksheets[3].iter_rows(min_row=2, values_only=True))
     assert len(rows) == children + 1
     sessions = headers(workbook.worksheets[3]).index(indicator_header("sessions", campaign))
-    assert sum(row[sessions] or 0 for row in rows) == sum(n for n in range(children) if n % 3 == 1)
+    accepted = [n for n in range(children) if n % 3 == 1]
+    assert sum(row[sessions] or 0 for row in rows) == sum(accepted)
+    # The units' figures add up to the area's total: each report holds its own figures.
+    assert summary(workbook.worksheets[0])[campaign.indicators.get(code="sessions").name].value == (
+        sum(accepted)
+    )
+    texts = list(workbook.worksheets[4].iter_rows(min_row=2, values_only=True))
+    assert [row[3] for row in texts] == [f"Cách {n}" for n in accepted]

@@ -1,7 +1,8 @@
-"""Summary reports to the Standing Committee: creating a draft pre-filled from the rollup,
-editing it, issuing it (the figures freeze, the PDF renders in the background), who sees
-what, downloads, the failure and retry of a render, a broker that is down, and corrections
-that keep the version they correct."""
+"""Summary reports to the Standing Committee: creating a draft pre-filled from the rollup
+(its figures checked against the counting rule recounted in test_pdf.py), editing it,
+issuing it (the figures freeze, the PDF renders in the background), who sees what,
+downloads, the failure and retry of a render, a broker that is down, and corrections that
+keep the version they correct."""
 
 import datetime
 import re
@@ -9,23 +10,28 @@ import re
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
 
+from campaign.models import Status
 from reports import pdf, summary_tasks
 from reports.models import IndicatorValue, Obstacle, SummaryReport
-from reports.rollup import rollup
+from reports.rollup import Rollup, rollup
 from tests.factories import MembershipFactory, UserFactory
 from tests.reports.test_pdf import (
+    FILED,
     SIGNER,
     YEAR,
     campaign_with_reports,
     file_report,
     issue,
+    make_campaign,
     make_summary,
     pdftotext,
+    recounted,
     vi,
 )
 from units.models import Membership
@@ -70,6 +76,15 @@ def form_data(summary, **changes):
 def logged_in(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # A draft is pre-filled from the cached rollup, and test data is rolled back without
+    # bumping the data version: never read another test's cached rollup.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -128,18 +143,51 @@ def test_a_reviewer_creates_a_draft_prefilled_from_the_rollup_and_the_units_word
     summary = SummaryReport.objects.get()
     assert response.status_code == 302 and response["Location"] == url("summary_edit", summary)
     assert summary.status == S.DRAFT and summary.created_by == cast["cspl"]
-    headline = rollup(campaign, YEAR, tree["PV"])["headline"]
+    filed = {**FILED, "A2": (Status.ACCEPTED, False, {})}
+    headline = recounted(tree, campaign, filed=filed)["headline"]
+    # DA, DB, A1 and A2 accepted, each with its own figures (A2 typed none).
+    assert (headline["expected"], headline["submitted"], headline["reports"]) == (7, 5, 4)
+    assert headline["totals"] == {"sessions": 22, "participants": 1274}
     assert str(headline["expected"]) in summary.general_assessment
     assert str(headline["submitted"]) in summary.general_assessment
-    assert f"Số lượt người tham dự: {pdf.number(headline['totals']['participants'])}" in (
-        summary.results
-    )
+    # Each total quoted with what it adds up: reports summed, units included.
+    assert "Tổng hợp từ 4 báo cáo, 4/7 đơn vị được tính" in summary.results
+    assert "- Số buổi tuyên truyền: 22 buổi;" in summary.results
+    assert "- Số lượt người tham dự: 1.274 lượt người." in summary.results
     assert "Thiếu tài liệu in sẵn." in summary.obstacles_proposals
     assert "Đề nghị cấp thêm tài liệu." in summary.obstacles_proposals
     assert "Chưa có mẫu báo cáo" in summary.obstacles_proposals
     assert summary.issuing_body == tree["PV"].name
     assert summary.recipients.splitlines()[-1] == "Lưu: VT, Ban CSPL."
     assert summary.addressee == "Kính gửi: Ban Thường vụ LĐLĐ tỉnh"
+
+
+def test_a_draft_with_nothing_included_says_so_rather_than_quote_zeros(tree, cast, client):
+    campaign = make_campaign(tree["PV"])
+    file_report(tree["A1"], campaign, Status.SUBMITTED, sessions=5, participants=50)
+    assert (
+        recounted(tree, campaign, filed={"A1": (Status.SUBMITTED, False, {})})["headline"][
+            "reports"
+        ]
+        == 0
+    )
+    logged_in(client, cast["cspl"])
+    client.post(
+        CREATE,
+        {"campaign": campaign.pk, "year": YEAR, "unit": tree["PV"].pk, "include": "accepted"},
+    )
+    summary = SummaryReport.objects.get()
+    assert summary.results == vi("No report is included yet: there is no total to show.")
+    # With the report awaiting review counted, its figures are quoted, with their coverage.
+    summary.delete()
+    client.post(
+        CREATE,
+        {"campaign": campaign.pk, "year": YEAR, "unit": tree["PV"].pk, "include": "submitted"},
+    )
+    results = SummaryReport.objects.get().results
+    assert "Tổng hợp từ 1 báo cáo, 1/7 đơn vị được tính" in results
+    assert "- Số buổi tuyên truyền: 5 buổi;" in results
+    assert "- Số lượt người tham dự: 50 lượt người." in results
 
 
 def test_a_reviewer_cannot_create_a_summary_above_their_own_unit(client, tree, cast, campaign):
@@ -233,7 +281,12 @@ def test_issuing_freezes_the_figures_and_stores_the_pdf(
     assert (draft.status, draft.issued_by, draft.render_state) == (S.ISSUED, cast["cspl"], RS.DONE)
     assert draft.issued_at is not None and draft.render_error == ""
     frozen = draft.rollup_snapshot["rollup"]["headline"]
-    assert frozen["totals"] == rollup(campaign, YEAR, tree["PV"])["headline"]["totals"]
+    assert frozen["totals"] == rollup(campaign, YEAR, tree["PV"]).headline.totals
+    assert frozen["totals"] == recounted(tree, campaign)["headline"]["totals"]
+    assert frozen["reports"] == 3 and frozen["included"] == 3
+    # The snapshot reads back as the rollup it froze.
+    assert Rollup.from_json(draft.rollup_snapshot["rollup"]).headline.totals == frozen["totals"]
+    assert len(draft.rollup_snapshot["units"]) == 7
     assert re.fullmatch(r"summaries/[0-9a-f]{32}\.pdf", draft.pdf.name)
     stored = draft.pdf.read()
     assert stored.startswith(b"%PDF") and SIGNER in pdftotext(stored, tmp_path)
