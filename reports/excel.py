@@ -175,7 +175,8 @@ def build_workbook(result, units, campaign=None):
                 V(row.name, indent=row.level),
                 V(row.code),
                 V(kind_labels.get(row.kind, row.kind)),
-                V(category_labels[row.category]),
+                # A unit not expected that filed all the same is listed for its figures.
+                V(category_labels[row.category] if row.category else _("does not file")),
                 V(status_labels.get(row.status)),
                 V(_naive_local(row.first_submitted_at), DATETIME),
                 V(MARK if row.included else None),
@@ -393,7 +394,7 @@ def dashboard_excel(request):
         result = cached_rollup(campaign, year, unit, include)
     except ValidationError as error:
         raise Http404(error.messages[0]) from None
-    units = unit_rows(campaign, unit, result, with_values=True)
+    units = unit_rows(campaign, unit, result, with_values=True, with_filers=True)
     workbook = build_workbook(result, units, campaign)
     buffer = BytesIO()
     workbook.save(buffer)

@@ -286,7 +286,7 @@ def freeze(summary):
     (`Rollup.as_json`), the appendix's unit rows (`unit_rows`, with their figures), and the
     campaign and unit names the document shows."""
     result = rollup(summary.campaign, summary.year, summary.unit, summary.include)
-    units = unit_rows(summary.campaign, summary.unit, result, with_values=True)
+    units = unit_rows(summary.campaign, summary.unit, result, with_values=True, with_filers=True)
     typed = [i.code for i in result.integer_indicators if not i.computed]
     return {
         "rollup": result.as_json(),

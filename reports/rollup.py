@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -65,7 +66,6 @@ from campaign.counting import (
     SUBMITTED,
     category,
     end_of_day,
-    expected_units,
     open_at,
 )
 from campaign.models import Activity, Indicator, Status, Theme
@@ -274,16 +274,29 @@ class Rollup:
         def day(value):
             return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
+        indicators = [IndicatorInfo(**i) for i in data["indicators"]]
+        codes = [i.code for i in indicators if i.is_integer]
+
+        def ordered(row):
+            # PostgreSQL's jsonb keeps a dict's keys in its own order: put the totals back
+            # in the indicators' order and the grades in theirs.
+            row = dict(row)
+            if "totals" in row:
+                row["totals"] = {code: row["totals"].get(code) for code in codes}
+            if "assessed" in row:
+                row["assessed"] = {g: row["assessed"].get(g, 0) for g in ASSESSMENTS}
+            return row
+
         return cls(
             **{
                 **data,
                 "period": PeriodDates(**{k: day(v) for k, v in data["period"].items()}),
-                "indicators": [IndicatorInfo(**i) for i in data["indicators"]],
-                "headline": Figures(**data["headline"]),
-                "by_child": [AreaRow(**row) for row in data["by_child"]],
-                "by_kind": [KindRow(**row) for row in data["by_kind"]],
+                "indicators": indicators,
+                "headline": Figures(**ordered(data["headline"])),
+                "by_child": [AreaRow(**ordered(row)) for row in data["by_child"]],
+                "by_kind": [KindRow(**ordered(row)) for row in data["by_kind"]],
                 "themes": [ThemeRow(**row) for row in data["themes"]],
-                "trend": [TrendRow(**row) for row in data["trend"]],
+                "trend": [TrendRow(**ordered(row)) for row in data["trend"]],
                 "texts": [TextEntry(**row) for row in data["texts"]],
                 "ancestors": [Crumb(**row) for row in data["ancestors"]],
             }
@@ -795,7 +808,7 @@ class UnitRow:
     kind: str
     path: str
     level: int  # depth below the scope
-    category: str
+    category: str  # "" for a unit not expected to file (listed for its included report)
     status: str  # the report's workflow status, "" without a report
     report_id: int | None
     first_submitted_at: datetime.datetime | None
@@ -819,32 +832,48 @@ def unit_rows(
     sort: str = "path",
     window: tuple[int, int] | None = None,
     with_values: bool = False,
+    with_filers: bool = False,
 ) -> list[UnitRow]:
     """The expected units of `result`'s area (the scope included), in `sort` order, filtered
-    by `kind` and report `category`, sliced to `window` (start, stop). ONE query: the units
-    joined to their report for the year and, `with_values`, that report's figures (each
-    aggregated per indicator by the database)."""
+    by `kind` and report `category`, sliced to `window` (start, stop); `with_filers` adds the
+    units not expected whose report is included all the same (closed after filing, or of a
+    kind not addressed), so that the rows add up to the totals. ONE query: the units joined
+    to their report for the year and, `with_values`, that report's typed figures (each
+    aggregated per indicator by the database; a computed figure is the rollup's)."""
     period = result.period
     due_end = end_of_day(period.due_on)
     included = INCLUDE[result.include]
+    # The categories of campaign.counting.category, in SQL.
     code_of = Case(
         When(
             Q(report__status__in=SUBMITTED, report__first_submitted_at__lt=due_end),
             then=Value(0),
         ),
-        When(report__status__in=SUBMITTED, then=Value(1)),
+        When(
+            Q(report__status__in=SUBMITTED, report__first_submitted_at__isnull=False),
+            then=Value(1),
+        ),
         When(report__status=Status.RETURNED, then=Value(2)),
         default=Value(3),
         output_field=IntegerField(),
     )
-    units = expected_units(campaign, unit, period.ends_on).annotate(
-        report=FilteredRelation(
-            "annualreports",
-            condition=Q(
-                annualreports__campaign_id=result.campaign_id, annualreports__year=result.year
+    expected = Q(kind__in=campaign.addressed_kinds) & open_at(period.ends_on)
+    units = (
+        Unit.objects.filter(path__startswith=unit.path)
+        .annotate(
+            report=FilteredRelation(
+                "annualreports",
+                condition=Q(
+                    annualreports__campaign_id=result.campaign_id,
+                    annualreports__year=result.year,
+                ),
             ),
-        ),
-        category=code_of,
+            category=code_of,
+            is_expected=Case(
+                When(expected, then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+        )
+        .filter(expected | Q(report__status__in=included) if with_filers else expected)
     )
     if kind:
         units = units.filter(kind=kind)
@@ -859,6 +888,7 @@ def unit_rows(
         "path",
         "depth",
         "category",
+        "is_expected",
         "report__pk",
         "report__status",
         "report__first_submitted_at",
@@ -867,6 +897,8 @@ def unit_rows(
     if with_values:
         counted = Q(report__status__in=included)
         for i in result.indicators:
+            if i.computed:
+                continue
             which = counted & Q(report__values__indicator_id=i.pk)
             figures[f"figure_{i.pk}"] = (
                 Sum("report__values__int_value", filter=which)
@@ -891,13 +923,13 @@ def unit_rows(
                 kind=row["kind"],
                 path=row["path"],
                 level=row["depth"] - unit.depth,
-                category=CATEGORIES[row["category"]],
+                category=CATEGORIES[row["category"]] if row["is_expected"] else "",
                 status=status,
                 report_id=row["report__pk"],
                 first_submitted_at=row["report__first_submitted_at"],
                 included=status in included,
                 values={
-                    i.code: row[f"figure_{i.pk}"] if status in included else None
+                    i.code: row[f"figure_{i.pk}"] if status in included and not i.computed else None
                     for i in result.indicators
                 }
                 if with_values

@@ -547,8 +547,10 @@ def test_the_unit_sheet_lists_every_expected_unit_with_its_category_and_included
 ):
     sheet = workbook_of(download(client, cast, unit=filed["PV"].pk)).worksheets[3]
     rows = {row[_("Code")].value: row for row in records(sheet)}
-    # Closed before the cut-off (A6), not addressed (IZ, PV): not listed.
-    assert list(rows) == EXPECTED_CODES
+    # Closed before the cut-off (A6) or not addressed (IZ): listed after the expected units
+    # of their district, because their accepted reports are summed; PV (not addressed, no
+    # report) is not listed.
+    assert list(rows) == ["DA", "A1", "A2", "A6", "IZ", "DB", "B1", "SE", "S1"]
     categories = {
         "DA": "On time",
         "A1": "On time",
@@ -557,6 +559,8 @@ def test_the_unit_sheet_lists_every_expected_unit_with_its_category_and_included
         "B1": "Returned",
         "SE": "Missing",
         "S1": "Late",
+        "A6": "does not file",
+        "IZ": "does not file",
     }
     assert {code: row[_("Status")].value for code, row in rows.items()} == {
         code: _(label) for code, label in categories.items()
@@ -748,7 +752,8 @@ def test_the_download_is_an_xlsx_attachment_named_after_campaign_year_and_unit(
     assert response["Cache-Control"] == "private, no-store"
     workbook = workbook_of(response)
     assert summary(workbook.worksheets[0])[_("Unit")].value == "LĐLĐ huyện A"
-    assert [row[_("Code")].value for row in records(workbook.worksheets[3])] == ["DA", "A1", "A2"]
+    codes = [row[_("Code")].value for row in records(workbook.worksheets[3])]
+    assert codes == ["DA", "A1", "A2", "A6", "IZ"]
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(client, filed):
