@@ -1,4 +1,5 @@
-"""Annual results, the roll-up, an obstacle and an inspection in a real browser."""
+"""Annual results, what the units below add up to, an obstacle and an inspection in a real
+browser."""
 
 import re
 
@@ -6,17 +7,21 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from reports import pdf
-from reports.models import AnnualReport, Inspection, Obstacle
-from reports.rollup import children_totals
+from campaign.models import Status
+from reports.models import AnnualReport, IndicatorValue, Inspection, Obstacle
 from units.models import Unit
 
 pytestmark = pytest.mark.e2e
 
+
+def grouped(n):
+    """A whole number as the Vietnamese pages write it: 1.234."""
+    return f"{n:,}".replace(",", ".")
+
+
 FIGURES = {
     "sessions": "12",
     "participants": "1.250",  # written with a thousand separator, as Vietnamese users do
-    "grassroots_plans": "0",
     "documents": "40",
     "news_items": "5",
     "initiatives": "2",
@@ -24,7 +29,9 @@ FIGURES = {
 }
 
 
-def test_an_annual_report_is_filed_returned_accepted_and_rolled_up(demo, login, live_server):
+def test_an_annual_report_is_filed_returned_accepted_and_added_up_below_the_district(
+    demo, login, live_server
+):
     from campaign.models import Campaign
     from reports.views import report_year
 
@@ -68,42 +75,78 @@ def test_an_annual_report_is_filed_returned_accepted_and_rolled_up(demo, login, 
     assert report.status == "accepted"
     assert report.values.get(indicator__code="participants").int_value == 1250
 
-    # 3. The district officer starts the district's report from the roll-up: the accepted
-    # reports of the units directly below, totalled, with how many of how many are counted.
+    # 3. The district officer files the district's own figures. Beside the form, read-only,
+    # what the units below add up to: the totals of their accepted reports, how many of
+    # the units expected below are included, and each unit with a link to its report.
+    # Nothing is copied into the district's report.
     district = Unit.objects.get(code="BT-CT")
-    below = children_totals(district, report.campaign, year, report.period)
-    assert below["included"] >= 1  # the commune union's report, accepted above
-    integers = list(report.campaign.indicators.filter(kind="integer").order_by("pk"))
-    participants = next(i for i in integers if i.code == "participants")
+    campaign, period = report.campaign, report.period
+    below = Unit.objects.filter(path__startswith=district.path, depth__gt=district.depth)
+    expected = [
+        unit.pk
+        for unit in below
+        if unit.kind in campaign.addressed_kinds
+        and (unit.opened_on is None or unit.opened_on <= period.ends_on)
+        and (unit.closed_on is None or unit.closed_on > period.ends_on)
+    ]
+    accepted = list(
+        AnnualReport.objects.filter(
+            campaign=campaign, year=year, unit__in=below, status=Status.ACCEPTED
+        )
+    )
+    assert report.pk in {r.pk for r in accepted}  # the commune union's, accepted above
+    typed = [
+        i
+        for i in campaign.indicators.filter(kind="integer")
+        if not i.is_computed(campaign.addressed_kinds)
+    ]
+    totals = {
+        i.code: sum(
+            v.int_value or 0
+            for v in IndicatorValue.objects.filter(report__in=accepted, indicator=i)
+        )
+        for i in typed
+    }
+    included = sum(1 for r in accepted if r.unit_id in expected)
     page = login("cb.chauthanh")
     page.get_by_role("link", name="Báo cáo năm", exact=True).click()
     page.locator("main a.btn-primary").first.click()
-    rollup = page.locator("aside")
-    expect(rollup).to_contain_text(
-        f"Đã tính báo cáo được chấp nhận của {below['included']}/{below['expected']} đơn vị."
+    box = page.locator("aside")
+    expect(box).to_contain_text("Tổng hợp của các đơn vị cấp dưới")
+    expect(box).to_contain_text(
+        f"Từ {len(accepted)} báo cáo đã được chấp nhận; đã tính {included} "
+        f"trên {len(expected)} đơn vị cấp dưới."
     )
-    expect(rollup.locator("tr", has_text=participants.name)).to_contain_text(
-        pdf.number(below["totals"][participants.pk])
-    )
-    page.get_by_role("link", name="Chép số liệu tổng hợp vào báo cáo của tôi").click()
-    for indicator in integers:
-        field = page.locator(f"#id_value_{indicator.code}")
-        expect(field).to_have_value(re.compile(r"^[\d.]+$"))
-        copied = int(field.input_value().replace(".", ""))
-        assert copied == below["totals"].get(indicator.pk, 0), indicator.code
-    # It files the copied figures as the district's own report.
-    page.fill("#id_results", "Tổng hợp kết quả của các CĐCS trực thuộc.")
+    for indicator in typed:
+        expect(box.locator("tr", has_text=indicator.name)).to_contain_text(
+            f"{grouped(totals[indicator.code])} {indicator.unit_of_measure}".strip()
+        )
+    # No copy: the district's inputs start empty, and the counted figure is no input.
+    expect(page.get_by_text("Chép số liệu tổng hợp vào báo cáo của tôi")).to_have_count(0)
+    expect(page.locator("#id_value_grassroots_plans")).to_have_count(0)
+    for indicator in typed:
+        expect(page.locator(f"#id_value_{indicator.code}")).to_have_value("")
+    # The units below, each with its own report a click away.
+    box.locator("summary").click()
+    link = box.get_by_role("link", name=re.compile("Tân Thạch"))
+    expect(link).to_have_attribute("href", f"/reports/{report.pk}/")
+    link.click()
+    page.wait_for_url(report_url)
+    page.go_back()
+    # The district types what it did itself, and submits it as its own report.
+    own = {indicator.code: str(n + 1) for n, indicator in enumerate(typed)}
+    for code, value in own.items():
+        page.fill(f"#id_value_{code}", value)
+    page.fill("#id_results", "Tổ chức các buổi tuyên truyền CCHC tại cơ quan LĐLĐ huyện.")
     page.select_option("#id_self_assessment", "fair")
-    page.get_by_role("button", name="Lưu bản nháp").click()
-    expect(page.locator(".alert-success")).to_be_visible()
-    page.get_by_role("button", name="Gửi xem xét").click()
+    page.get_by_role("button", name="Lưu và gửi xem xét").click()
     expect(page.locator(".badge.status-submitted")).to_be_visible()
-    filed = AnnualReport.objects.get(unit=district, year=year)
+    filed = AnnualReport.objects.get(unit=district, campaign=campaign, year=year)
     assert filed.status == "submitted"
     assert {
-        value.indicator_id: value.int_value
-        for value in filed.values.filter(indicator__kind="integer")
-    } == {indicator.pk: below["totals"].get(indicator.pk, 0) for indicator in integers}
+        value.indicator.code: value.int_value
+        for value in filed.values.filter(indicator__kind="integer").select_related("indicator")
+    } == {code: int(value) for code, value in own.items()}
 
     # 4. An obstacle is raised by the commune union and answered by the district.
     page = login("cb.tanthach")

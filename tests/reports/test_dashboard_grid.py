@@ -1,0 +1,154 @@
+"""The dashboard's status grid: every expected unit of the area with its own report, over
+pages of 50, filtered by status and kind, sorted by tree order, name or status, each row
+a `reports.rollup.UnitRow` linking to the unit's report."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+
+from reports.models import AnnualReport, Period
+from tests.factories import MembershipFactory, UnitFactory
+from tests.reports.world import (
+    CATEGORIES,
+    YEAR,
+    D,
+    S,
+    due,
+    freeze_clock,
+    fresh_data_version,
+    local,
+    make_campaign,
+)
+from units.models import Unit
+
+GRID_UNITS = 50
+# The report of unit n is STATES[n % 5]: (status, first submitted), or no report at all.
+STATES = [
+    None,
+    (S.DRAFT, None),
+    (S.SUBMITTED, local(due(YEAR), 23, 59)),  # on time: the due day's last minute
+    (S.ACCEPTED, local(due(YEAR) + datetime.timedelta(days=1))),  # late: midnight after
+    (S.RETURNED, local(due(YEAR), 8)),
+]
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    return freeze_clock(monkeypatch)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_version():
+    fresh_data_version()
+
+
+@pytest.fixture
+def grid_district(tree, cast):
+    """District G with 50 grassroots unions in every state (51 expected units with itself)."""
+    campaign = make_campaign(tree["PV"], "grid", D(2023, 1, 1))
+    period = Period.objects.get(campaign=campaign, year=YEAR)
+    district = UnitFactory.create(parent=tree["PV"], kind=Unit.Kind.DISTRICT, code="DG")
+    units = [district]
+    for n in range(GRID_UNITS):
+        parent = Unit.objects.get(pk=district.pk)
+        units.append(UnitFactory.create(parent=parent, code=f"G{n:02d}", name=f"CĐCS {99 - n:02d}"))
+    for n, unit in enumerate(units):
+        state = STATES[n % len(STATES)]
+        if state:
+            AnnualReport.objects.create(
+                unit=unit,
+                campaign=campaign,
+                year=YEAR,
+                period=period,
+                status=state[0],
+                first_submitted_at=state[1],
+                results="Đã tuyên truyền.",
+                self_assessment="fair",
+            )
+    MembershipFactory(user=cast["cspl"], unit=Unit.objects.get(pk=district.pk), role="viewer")
+    return Unit.objects.get(pk=district.pk)
+
+
+def html(response):
+    return response.content.decode()
+
+
+def grid(client, district, **params):
+    response = client.get(reverse("dashboard"), {"unit": district.pk, **params})
+    assert response.status_code == 200
+    return response
+
+
+def expected_category(n):
+    """The category of unit n's report, by the states above."""
+    state = STATES[n % len(STATES)]
+    if state is None or state[0] == S.DRAFT:
+        return "missing"
+    return {S.SUBMITTED: "on_time", S.ACCEPTED: "late", S.RETURNED: "returned"}[state[0]]
+
+
+def test_the_grid_lists_every_expected_unit_over_two_pages_with_a_link_to_each_report(
+    client, cast, grid_district
+):
+    client.force_login(cast["cspl"])
+    first = grid(client, grid_district)
+    data, rows = first.context["data"], list(first.context["grid"]["rows"])
+    assert data.headline.expected == first.context["grid"]["total"] == GRID_UNITS + 1
+    assert (len(rows), first.context["grid"]["pages"]) == (50, 2)
+    second = grid(client, grid_district, page="2")
+    rows += second.context["grid"]["rows"]
+    assert len(rows) == GRID_UNITS + 1
+    assert [r.path for r in rows] == sorted(r.path for r in rows)
+    assert len({r.pk for r in rows}) == GRID_UNITS + 1
+    # In tree order: the district, then G00, G01…: each in the state it was given.
+    assert [r.category for r in rows] == [expected_category(n) for n in range(GRID_UNITS + 1)]
+    reports = dict(AnnualReport.objects.values_list("unit_id", "pk"))
+    firsts = dict(AnnualReport.objects.values_list("unit_id", "first_submitted_at"))
+    assert [r.report_id for r in rows] == [reports.get(r.pk) for r in rows]
+    assert [r.first_submitted_at for r in rows] == [firsts.get(r.pk) for r in rows]
+    page = html(first) + html(second)
+    with translation.override("vi"):
+        kinds = dict(Unit.Kind.choices)
+        for row in rows:
+            assert row.kind_label == kinds[row.kind]
+            if row.first_submitted_at:
+                moment = timezone.localtime(row.first_submitted_at)
+                shown = formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+                assert f"<td>{shown}</td>" in page
+    linked = re.findall(r'href="/reports/(\d+)/"', page)
+    assert sorted(int(pk) for pk in linked) == sorted(r.report_id for r in rows if r.report_id)
+    assert len(linked) == 40  # every unit but the eleven with no report at all
+    assert '&amp;page=2">' in html(first) and '&amp;page=1">' in html(second)
+
+
+@pytest.mark.parametrize("status", CATEGORIES)
+def test_the_grid_filtered_by_status_lists_as_many_units_as_the_rollup_counts(
+    client, cast, grid_district, status
+):
+    client.force_login(cast["cspl"])
+    response = grid(client, grid_district, status=status)
+    counted = getattr(response.context["data"].headline, status)
+    assert response.context["grid"]["total"] == counted
+    rows = response.context["grid"]["rows"]
+    assert len(rows) == counted > 0
+    assert {row.category for row in rows} == {status}
+    assert counted == sum(1 for n in range(GRID_UNITS + 1) if expected_category(n) == status)
+    assert counted == {"on_time": 10, "late": 10, "returned": 10, "missing": 21}[status]
+
+
+def test_the_grid_filters_by_kind_and_sorts_by_name_or_status(client, cast, grid_district):
+    client.force_login(cast["cspl"])
+    grassroots = grid(client, grid_district, kind="grassroots").context["grid"]
+    assert grassroots["total"] == GRID_UNITS == len(grassroots["rows"])
+    assert {row.kind for row in grassroots["rows"]} == {"grassroots"}
+    by_name = grid(client, grid_district, sort="name", kind="grassroots").context["grid"]["rows"]
+    assert [row.name for row in by_name] == sorted(row.name for row in by_name)
+    assert by_name[0].name == "CĐCS 50"
+    by_status = grid(client, grid_district, sort="status").context["grid"]["rows"]
+    order = [CATEGORIES.index(row.category) for row in by_status]
+    assert order == sorted(order) and order[0] == 0
+    assert grid(client, grid_district, page="-5").context["grid"]["page"] == 1
+    assert grid(client, grid_district, page="7").context["grid"]["page"] == 2
