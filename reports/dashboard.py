@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign, Status
@@ -29,6 +29,10 @@ from reports.rollup import (
     cached_rollup,
     end_of_day,
 )
+from reports.selection import int_or_none as _int
+from reports.selection import offered_years as _years
+from reports.selection import pick_campaign as _pick
+from reports.selection import selected_unit as _unit
 from reports.templatetags.chart_tags import with_nonce
 from reports.views import report_year
 from units.access import Scope
@@ -123,12 +127,6 @@ def _figures(request, data, campaign, year, unit, include, drill, query):
     return with_nonce(html, request)
 
 
-def _years(campaign):
-    """The years the dashboard offers, newest first: the campaign's years up to this one."""
-    last = campaign.last_year or max(timezone.localdate().year, campaign.first_year)
-    return list(range(last, campaign.first_year - 1, -1))
-
-
 def _may_open(scope):
     """Whether the user may open the dashboard of a unit (by pk and path): the rule of
     `_unit`, answered from memory."""
@@ -138,22 +136,6 @@ def _may_open(scope):
         return pk in own or scope.allows(_Path(path), {Role.REVIEWER, Role.VIEWER})
 
     return may_open
-
-
-def _unit(request, scope):
-    """The unit the dashboard is about: asked for by `?unit=`, else the user's first unit.
-
-    Reviewers and viewers see any unit of their subtrees; officers only their own units.
-    Outside the scope it is a 404, like every object fetch.
-    """
-    pk = _int(request.GET.get("unit"))
-    if pk is None:
-        return scope.memberships[0].unit
-    unit = scope.get_unit(pk=pk)
-    own = {m.unit_id for m in scope.memberships if m.role == Role.OFFICER}
-    if not (scope.allows(unit, {Role.REVIEWER, Role.VIEWER}) or unit.pk in own):
-        raise PermissionDenied
-    return unit
 
 
 def _charts(data, campaign, year, unit, include):
@@ -265,17 +247,6 @@ class _Path:
 
     def __init__(self, path):
         self.path = path
-
-
-def _pick(campaigns, wanted):
-    return next((c for c in campaigns if str(c.pk) == wanted), campaigns[0])
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _query(request, exclude):

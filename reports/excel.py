@@ -32,9 +32,12 @@ from openpyxl.utils import get_column_letter
 
 from campaign.models import Campaign, Indicator, Status
 from campaign.uploads import protect_download
-from reports.dashboard import _int, _pick, _unit, _years
 from reports.models import AnnualReport, IndicatorValue, Period
 from reports.rollup import ACCEPTED_ONLY, ALL_SUBMITTED, ASSESSMENTS, cached_rollup, status_of
+from reports.selection import int_or_none as _int
+from reports.selection import offered_years as _years
+from reports.selection import pick_campaign as _pick
+from reports.selection import selected_unit as _unit
 from reports.views import report_year
 from units.access import Scope
 from units.models import Unit
