@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from campaign.listing import filtered_page
 from campaign.models import Campaign
-from campaign.views import filtered_page
 from reports.models import MAX_NARRATIVE, AnnualReport, Obstacle
 from units.access import FILE, SEE, Scope
 from units.dataversion import bump_data_version

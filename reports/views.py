@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 from campaign import workflow
 from campaign.filters import QueueFilter
 from campaign.forms import ReasonForm
+from campaign.listing import render_queue
 from campaign.models import Campaign, Indicator, Status, Step
-from campaign.views import act_on, render_queue
+from campaign.steps import act_on
 from reports.forms import ReportForm, ValuesForm
 from reports.models import AnnualReport, Period
 from reports.rollup import children_totals

@@ -9,8 +9,8 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
+from campaign.listing import PAGE_SIZE
 from campaign.models import Campaign, Status
-from campaign.views import PAGE_SIZE
 
 S = Status
 URL = reverse("review_queue")
