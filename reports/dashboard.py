@@ -17,9 +17,8 @@ from django.urls import path
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from campaign.models import Campaign, Status
+from campaign.models import AnnualReport, Campaign, Status
 from reports import charts
-from reports.models import AnnualReport
 from reports.rollup import (
     ACCEPTED_ONLY,
     ALL_SUBMITTED,

@@ -13,8 +13,19 @@ from zoneinfo import ZoneInfo
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from campaign.models import Activity, Attachment, Campaign, Plan, Status, Step
-from reports.models import AnnualReport, IndicatorValue, Inspection, Obstacle, Period
+from campaign.models import (
+    Activity,
+    AnnualReport,
+    Attachment,
+    Campaign,
+    IndicatorValue,
+    Inspection,
+    Obstacle,
+    Period,
+    Plan,
+    Status,
+    Step,
+)
 from units.models import Membership, Unit, User
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -30,9 +30,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from campaign.models import Campaign, Indicator, Status
+from campaign.models import AnnualReport, Campaign, Indicator, IndicatorValue, Period, Status
 from campaign.uploads import protect_download
-from reports.models import AnnualReport, IndicatorValue, Period
 from reports.rollup import ACCEPTED_ONLY, ALL_SUBMITTED, ASSESSMENTS, cached_rollup, status_of
 from reports.selection import int_or_none as _int
 from reports.selection import offered_years as _years

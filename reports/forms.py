@@ -6,8 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from campaign.models import Indicator
-from reports.models import MAX_FIGURE, MAX_TEXT_VALUE, AnnualReport
+from campaign.models import MAX_FIGURE, MAX_TEXT_VALUE, AnnualReport, Indicator
 from units.forms import PortalInputMixin
 
 # 1.234 or 1 234 as Vietnamese users write thousands; a lone "1.5" is not a whole number.
@@ -97,7 +96,7 @@ class ValuesForm(PortalInputMixin, forms.Form):
         whatever the number of indicators: the read, then one insert of the new values and
         one of their history rows, one update of the changed values and one of theirs.
         """
-        from reports.models import IndicatorValue
+        from campaign.models import IndicatorValue
 
         if existing is None:
             existing = {value.indicator_id: value for value in report.values.all()}

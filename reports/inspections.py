@@ -18,8 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from campaign.listing import filtered_page
-from campaign.models import Campaign
-from reports.models import Inspection
+from campaign.models import Campaign, Inspection
 from units.access import SEE, Scope
 from units.forms import PortalInputMixin
 

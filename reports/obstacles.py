@@ -18,8 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from campaign.listing import filtered_page
-from campaign.models import Campaign
-from reports.models import MAX_NARRATIVE, AnnualReport, Obstacle
+from campaign.models import MAX_NARRATIVE, AnnualReport, Campaign, Obstacle
 from units.access import FILE, SEE, Scope
 from units.dataversion import bump_data_version
 from units.forms import PortalInputMixin

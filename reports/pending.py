@@ -5,8 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign.models import Campaign, Status
-from reports.models import AnnualReport, Obstacle
+from campaign.models import AnnualReport, Campaign, Obstacle, Status
 
 
 def pending_items(scope):

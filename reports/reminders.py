@@ -35,8 +35,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from campaign import notifications
-from campaign.models import Campaign, Notification, Plan, Status
-from reports.models import AnnualReport, Period, Reminder
+from campaign.models import AnnualReport, Campaign, Notification, Period, Plan, Reminder, Status
 from units.access import SEE, Scope
 from units.models import Membership, Unit
 

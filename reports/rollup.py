@@ -56,8 +56,17 @@ from django.db.models import (
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from campaign.models import Activity, Indicator, Status, Theme
-from reports.models import AnnualReport, IndicatorValue, Obstacle, Period, Reminder
+from campaign.models import (
+    Activity,
+    AnnualReport,
+    Indicator,
+    IndicatorValue,
+    Obstacle,
+    Period,
+    Reminder,
+    Status,
+    Theme,
+)
 from units.dataversion import data_version
 from units.models import Unit
 

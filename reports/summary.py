@@ -42,16 +42,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from campaign.models import Campaign
+from campaign.models import MAX_NARRATIVE, AnnualReport, Campaign, Obstacle
 from campaign.uploads import protect_download, stored_file_response
 from reports import pdf, summary_tasks
-from reports.models import (
-    MAX_NARRATIVE,
-    SUMMARY_PARENT_BODY,
-    AnnualReport,
-    Obstacle,
-    SummaryReport,
-)
+from reports.models import SUMMARY_PARENT_BODY, SummaryReport
 from reports.rollup import INCLUDE, cached_rollup
 from reports.views import report_year
 from units.access import REVIEW, Scope

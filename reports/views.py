@@ -15,10 +15,9 @@ from campaign import workflow
 from campaign.filters import QueueFilter
 from campaign.forms import ReasonForm
 from campaign.listing import render_queue
-from campaign.models import Campaign, Indicator, Status, Step
+from campaign.models import AnnualReport, Campaign, Indicator, Period, Status, Step
 from campaign.steps import act_on
 from reports.forms import ReportForm, ValuesForm
-from reports.models import AnnualReport, Period
 from reports.rollup import children_totals
 from units.access import FILE, SEE, Scope
 

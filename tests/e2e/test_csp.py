@@ -47,8 +47,7 @@ def visit(page, url):
 
 
 def pages_for(live_server):
-    from campaign.models import Campaign, Plan
-    from reports.models import AnnualReport, Inspection, Obstacle
+    from campaign.models import AnnualReport, Campaign, Inspection, Obstacle, Plan
     from reports.views import report_year
     from units.models import Unit
 

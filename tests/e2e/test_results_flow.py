@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from campaign.models import AnnualReport, Inspection, Obstacle
 from reports import pdf
-from reports.models import AnnualReport, Inspection, Obstacle
 from reports.rollup import children_totals
 from units.models import Unit
 

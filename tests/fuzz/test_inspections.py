@@ -9,7 +9,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reports.models import MAX_NARRATIVE, Inspection
+from campaign.models import MAX_NARRATIVE, Inspection
 from tests.fuzz import strategies as fz
 from tests.fuzz.helpers import assert_text_stored, post_and_check
 

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from campaign.models import Activity, Plan
-from reports.models import Obstacle, SummaryReport
+from campaign.models import Activity, Obstacle, Plan
+from reports.models import SummaryReport
 from tests.campaign.conftest import PDF_BYTES
 from tests.fuzz.helpers import assert_refused_in_vietnamese, error_messages
 from units.importing import UnitImportError, import_units

@@ -4,7 +4,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reports.models import MAX_FIGURE, MAX_NARRATIVE, MAX_TEXT_VALUE, AnnualReport, IndicatorValue
+from campaign.models import MAX_FIGURE, MAX_NARRATIVE, MAX_TEXT_VALUE, AnnualReport, IndicatorValue
 from tests.fuzz import strategies as fz
 from tests.fuzz.helpers import assert_text_stored, post_and_check
 

@@ -13,9 +13,18 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from campaign import workflow
-from campaign.models import Campaign, Indicator, Status, Step
+from campaign.models import (
+    MAX_FIGURE,
+    MAX_TEXT_VALUE,
+    AnnualReport,
+    Campaign,
+    Indicator,
+    IndicatorValue,
+    Period,
+    Status,
+    Step,
+)
 from reports.forms import ValuesForm
-from reports.models import MAX_FIGURE, MAX_TEXT_VALUE, AnnualReport, IndicatorValue, Period
 from tests.factories import MembershipFactory, UserFactory
 from units.models import Membership
 

@@ -23,8 +23,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign import workflow
-from campaign.models import Activity, Campaign, Indicator, Plan, Status, Theme
-from reports.models import AnnualReport, IndicatorValue, Obstacle, Period, Reminder
+from campaign.models import (
+    Activity,
+    AnnualReport,
+    Campaign,
+    Indicator,
+    IndicatorValue,
+    Obstacle,
+    Period,
+    Plan,
+    Reminder,
+    Status,
+    Theme,
+)
 from reports.rollup import rollup
 from tests.factories import MembershipFactory, UnitFactory
 from units import dataversion

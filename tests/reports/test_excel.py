@@ -14,9 +14,8 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from campaign.models import Campaign, Indicator, Status
+from campaign.models import AnnualReport, Campaign, Indicator, IndicatorValue, Period, Status
 from reports.excel import build_workbook, sheet_title, unit_rows
-from reports.models import AnnualReport, IndicatorValue, Period
 from reports.rollup import ACCEPTED_ONLY, ALL_SUBMITTED, rollup
 from tests.factories import UnitFactory
 from units.models import Unit

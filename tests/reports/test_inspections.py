@@ -10,8 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign.models import Campaign
-from reports.models import MAX_NARRATIVE, Inspection
+from campaign.models import MAX_NARRATIVE, Campaign, Inspection
 from tests.factories import MembershipFactory, UserFactory
 from units.models import Membership
 

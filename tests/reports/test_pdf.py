@@ -27,9 +27,9 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from campaign.models import Campaign, Indicator, Status
+from campaign.models import AnnualReport, Campaign, Indicator, IndicatorValue, Period, Status
 from reports import pdf
-from reports.models import AnnualReport, IndicatorValue, Period, SummaryReport
+from reports.models import SummaryReport
 from reports.rollup import rollup
 from units.models import Unit
 

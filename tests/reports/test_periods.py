@@ -12,8 +12,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from campaign import workflow
-from campaign.models import Campaign, Indicator, Status, Step
-from reports.models import AnnualReport, IndicatorValue, Period
+from campaign.models import AnnualReport, Campaign, Indicator, IndicatorValue, Period, Status, Step
 from reports.views import report_year
 from tests.factories import UserFactory
 
@@ -501,10 +500,10 @@ def admin_data(period, **overrides):
 def test_staff_list_and_open_periods_in_the_admin(client, staff, campaign):
     period = Period.objects.for_year(campaign, YEAR)
     login(client, staff)
-    response = client.get(reverse("admin:reports_period_changelist"))
+    response = client.get(reverse("admin:campaign_period_changelist"))
     assert response.status_code == 200
-    assert reverse("admin:reports_period_change", args=[period.pk]) in html(response)
-    response = client.get(reverse("admin:reports_period_change", args=[period.pk]))
+    assert reverse("admin:campaign_period_change", args=[period.pk]) in html(response)
+    response = client.get(reverse("admin:campaign_period_change", args=[period.pk]))
     assert response.status_code == 200
     assert "20/12/2024" in html(response)
 
@@ -512,7 +511,7 @@ def test_staff_list_and_open_periods_in_the_admin(client, staff, campaign):
 def test_staff_move_the_due_date_in_the_admin(client, staff, campaign):
     period = Period.objects.for_year(campaign, YEAR)
     response = login(client, staff).post(
-        reverse("admin:reports_period_change", args=[period.pk]),
+        reverse("admin:campaign_period_change", args=[period.pk]),
         admin_data(period, due_on="27/12/2024"),
     )
     assert response.status_code == 302
@@ -524,7 +523,7 @@ def test_staff_move_the_due_date_in_the_admin(client, staff, campaign):
 def test_the_admin_refuses_a_lock_date_before_the_due_date(client, staff, campaign):
     period = Period.objects.for_year(campaign, YEAR)
     response = login(client, staff).post(
-        reverse("admin:reports_period_change", args=[period.pk]),
+        reverse("admin:campaign_period_change", args=[period.pk]),
         admin_data(period, locks_on="01/12/2024"),
     )
     assert response.status_code == 200
@@ -536,7 +535,7 @@ def test_the_admin_refuses_a_lock_date_before_the_due_date(client, staff, campai
 def test_a_portal_user_without_staff_rights_cannot_edit_periods(client, cast, campaign):
     period = Period.objects.for_year(campaign, YEAR)
     response = login(client, cast["cspl"]).post(
-        reverse("admin:reports_period_change", args=[period.pk]),
+        reverse("admin:campaign_period_change", args=[period.pk]),
         admin_data(period, due_on="27/12/2024"),
     )
     assert response.status_code == 302

@@ -23,9 +23,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from campaign.models import Campaign, Notification, Plan, Status
+from campaign.models import AnnualReport, Campaign, Notification, Period, Plan, Reminder, Status
 from reports import reminders, tasks
-from reports.models import AnnualReport, Period, Reminder
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from units.models import Membership, Unit
 

@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from campaign.models import Campaign, Indicator, Status
-from reports.models import AnnualReport, IndicatorValue, Period
+from campaign.models import AnnualReport, Campaign, Indicator, IndicatorValue, Period, Status
 from reports.rollup import children_totals
 from tests.factories import UnitFactory
 from units.models import Unit

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
 
+from campaign.models import IndicatorValue, Obstacle
 from reports import pdf, summary_tasks
-from reports.models import IndicatorValue, Obstacle, SummaryReport
+from reports.models import SummaryReport
 from reports.rollup import rollup
 from tests.factories import MembershipFactory, UserFactory
 from tests.reports.test_pdf import (
