@@ -298,7 +298,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Functions (scope -> list of items) whose results the home page lists as pending work.
-PENDING_PROVIDERS = ["campaign.pending.pending_items", "reports.pending.pending_items"]
+PENDING_PROVIDERS = ["campaign.pending.plan_items", "campaign.pending.report_items"]
+
+# What an upper unit's annual report form offers as a starting point: the accepted figures
+# of the units below it, counted by the rollup (reports, which campaign does not import).
+REPORT_FORM_TOTALS = "reports.rollup.children_totals"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from campaign.models import AnnualReport, Campaign, Status
+from campaign.periods import report_year
 from reports import charts
 from reports.rollup import (
     ACCEPTED_ONLY,
@@ -33,7 +34,6 @@ from reports.selection import offered_years as _years
 from reports.selection import pick_campaign as _pick
 from reports.selection import selected_unit as _unit
 from reports.templatetags.chart_tags import with_nonce
-from reports.views import report_year
 from units.access import Scope
 from units.models import Membership, Unit
 

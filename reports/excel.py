@@ -31,13 +31,13 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from campaign.models import AnnualReport, Campaign, Indicator, IndicatorValue, Period, Status
+from campaign.periods import report_year
 from campaign.uploads import protect_download
 from reports.rollup import ACCEPTED_ONLY, ALL_SUBMITTED, ASSESSMENTS, cached_rollup, status_of
 from reports.selection import int_or_none as _int
 from reports.selection import offered_years as _years
 from reports.selection import pick_campaign as _pick
 from reports.selection import selected_unit as _unit
-from reports.views import report_year
 from units.access import Scope
 from units.models import Unit
 

@@ -43,11 +43,11 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from campaign.models import MAX_NARRATIVE, AnnualReport, Campaign, Obstacle
+from campaign.periods import report_year
 from campaign.uploads import protect_download, stored_file_response
 from reports import pdf, summary_tasks
 from reports.models import SUMMARY_PARENT_BODY, SummaryReport
 from reports.rollup import INCLUDE, cached_rollup
-from reports.views import report_year
 from units.access import REVIEW, Scope
 from units.forms import PortalInputMixin
 from units.models import Membership, Unit

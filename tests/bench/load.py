@@ -64,7 +64,7 @@ BENCH_SETTINGS = "tests.bench.load_site.settings"
 OFFICER_PASSWORD = "bench-officer-Pass-2025"  # a throw-away database on 127.0.0.1
 GRASSROOTS_PER_DISTRICT = 20
 SUCCESS_MESSAGE = "Đã gửi báo cáo năm để xem xét."  # "The annual report was submitted…"
-SAVE_AND_SUBMIT = "save_and_submit"  # the report form's button (reports/views.py)
+SAVE_AND_SUBMIT = "save_and_submit"  # the report form's button (campaign/annual_reports.py)
 
 
 # --- the data -----------------------------------------------------------------------------------
@@ -89,8 +89,8 @@ def build_data(officers):
     from django.contrib.auth.hashers import make_password
 
     from campaign.models import Period
+    from campaign.periods import report_year
     from campaign.seed import DEFAULT_CAMPAIGN, load_campaign
-    from reports.views import report_year
     from tests.bench.load_site.models import Row
     from units.models import Membership, Unit, User
 

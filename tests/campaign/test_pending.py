@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from campaign import workflow
 from campaign.models import Campaign
-from campaign.pending import pending_items
+from campaign.pending import plan_items
 from units.access import Scope
 
 
@@ -14,7 +14,7 @@ def pending_titles(client, user):
     """This provider's items, and the home page that lists them with the other apps' ones."""
     client.force_login(user)
     response = client.get(reverse("home"))
-    titles = [item["title"] for item in pending_items(Scope(user))]
+    titles = [item["title"] for item in plan_items(Scope(user))]
     listed = [item["title"] for item in response.context["pending"]]
     assert all(title in listed for title in titles)
     return titles, response

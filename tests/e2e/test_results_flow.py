@@ -26,7 +26,7 @@ FIGURES = {
 
 def test_an_annual_report_is_filed_returned_accepted_and_rolled_up(demo, login, live_server):
     from campaign.models import Campaign
-    from reports.views import report_year
+    from campaign.periods import report_year
 
     year = report_year(Campaign.objects.get(slug="cchc-2015"))
 

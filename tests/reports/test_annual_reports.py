@@ -24,7 +24,7 @@ from campaign.models import (
     Status,
     Step,
 )
-from reports.forms import ValuesForm
+from campaign.forms import ValuesForm
 from tests.factories import MembershipFactory, UserFactory
 from units.models import Membership
 
@@ -1076,7 +1076,7 @@ def test_save_and_submit_from_an_outdated_version_is_refused_and_nothing_submitt
 
 
 def _conflict_message():
-    from reports.views import _CONFLICT
+    from campaign.annual_reports import _CONFLICT
 
     return _CONFLICT
 

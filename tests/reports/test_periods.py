@@ -13,7 +13,7 @@ from django.utils.html import escape
 
 from campaign import workflow
 from campaign.models import AnnualReport, Campaign, Indicator, IndicatorValue, Period, Status, Step
-from reports.views import report_year
+from campaign.periods import report_year
 from tests.factories import UserFactory
 
 S = Status

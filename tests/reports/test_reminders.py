@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from campaign.models import AnnualReport, Campaign, Notification, Period, Plan, Reminder, Status
-from reports import reminders, tasks
+from campaign import reminders, tasks
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from units.models import Membership, Unit
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # Rendered by WeasyPrint (which runs no script) or sent as plain-text e-mail: never served.
-NOT_SERVED = ("pdf/", "campaign/email/", "reports/email/")
+NOT_SERVED = ("pdf/", "campaign/email/")
 
 
 def directives(response):

@@ -1,11 +1,11 @@
-# The demo spans every app, so its command lives in reports, the top of the import chain
-# (reports → campaign → units).
+# The demo fills units and campaigns (plans, annual reports, the follow-up); the reports app
+# adds nothing of its own to it, so the command lives in campaign (campaign → units).
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from campaign.demo import load_demo_history
 from campaign.seed import DEFAULT_CAMPAIGN, load_campaign_file
-from reports.demo import load_demo_history
 from units.demo import DEMO_PASSWORD, load_demo
 
 

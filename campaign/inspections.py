@@ -112,7 +112,7 @@ def inspection_list(request):
     page, query = filtered_page(request, found)
     return render(
         request,
-        "reports/inspections/list.html",
+        "campaign/inspections/list.html",
         {
             "filter": found,
             "page": page,
@@ -139,7 +139,7 @@ def inspection_create(request):
     else:
         newest = Campaign.objects.order_by("-issued_on", "pk").first()
         form = InspectionForm(scope=scope, initial={"campaign": newest.pk if newest else None})
-    return render(request, "reports/inspections/form.html", {"form": form})
+    return render(request, "campaign/inspections/form.html", {"form": form})
 
 
 @login_required
@@ -173,7 +173,7 @@ def _render_detail(request, scope, inspection, form=None, status=200):
         inspection.refresh_from_db(fields=["follow_up", "follow_up_note"])
     return render(
         request,
-        "reports/inspections/detail.html",
+        "campaign/inspections/detail.html",
         {"inspection": inspection, "can_follow_up": can_follow_up, "follow_up_form": form},
         status=status,
     )

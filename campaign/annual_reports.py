@@ -1,5 +1,6 @@
 """Annual reports: filing, review and the roll-up of the units below. Scoped fetches only."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -7,18 +8,18 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from campaign import workflow
 from campaign.filters import QueueFilter
-from campaign.forms import ReasonForm
+from campaign.forms import ReasonForm, ReportForm, ValuesForm
 from campaign.listing import render_queue
 from campaign.models import AnnualReport, Campaign, Indicator, Period, Status, Step
+from campaign.periods import report_year
 from campaign.steps import act_on
-from reports.forms import ReportForm, ValuesForm
-from reports.rollup import children_totals
 from units.access import FILE, SEE, Scope
 
 Action = Step.Action
@@ -41,23 +42,11 @@ def reports():
     return AnnualReport.objects.select_related("unit", "campaign", "period")
 
 
-def report_year(campaign, today=None, from_rules=False):
-    """The year whose report is being written now: last year's until its lock date (late
-    reports still come in during January), then this year's. With `from_rules` the lock
-    date comes from the campaign's rules, without a query (a default for the dashboard)."""
-    today = today or timezone.localdate()
-    year = today.year
-    previous = year - 1
-    if campaign.runs_in(previous):
-        period = (
-            None if from_rules else Period.objects.filter(campaign=campaign, year=previous).first()
-        )
-        locks_on = period.locks_on if period else Period.defaults(campaign, previous)["locks_on"]
-        if today <= locks_on:
-            year = previous
-    if campaign.last_year and year > campaign.last_year:
-        return campaign.last_year
-    return max(year, campaign.first_year)
+def children_totals(unit, campaign, year, period):
+    """The accepted figures of the units directly below `unit`, which its report form offers
+    as a starting point. The rollup counts them; it lives in reports, above campaign in the
+    import chain, so settings.REPORT_FORM_TOTALS names it."""
+    return import_string(settings.REPORT_FORM_TOTALS)(unit, campaign, year, period)
 
 
 @login_required
@@ -66,7 +55,7 @@ def report_list(request):
     scope = Scope.for_request(request)
     campaigns = list(Campaign.objects.order_by("-issued_on"))
     if not campaigns:
-        return render(request, "reports/report_list.html", {"campaigns": []})
+        return render(request, "campaign/report_list.html", {"campaigns": []})
     campaign = next(
         (c for c in campaigns if str(c.pk) == request.GET.get("campaign")), campaigns[0]
     )
@@ -87,7 +76,7 @@ def report_list(request):
     rows = [{"unit": unit, "report": filed.get(unit.pk)} for unit in own_units]
     return render(
         request,
-        "reports/report_list.html",
+        "campaign/report_list.html",
         {
             "campaigns": campaigns,
             "campaign": campaign,
@@ -111,7 +100,7 @@ def report_start(request, campaign_pk, unit_pk, year):
         period = Period.objects.for_year(campaign, year)
     except ValidationError as error:
         return render(
-            request, "reports/year_refused.html", {"message": error.messages[0]}, status=404
+            request, "campaign/year_refused.html", {"message": error.messages[0]}, status=404
         )
     existing = AnnualReport.objects.filter(unit=unit, campaign=campaign, year=year).first()
     if existing:
@@ -210,7 +199,7 @@ def report_action(request, pk, action):
 def report_queue(request):
     """Annual reports waiting for the reviewer, filtered and paginated."""
     queryset = reports().order_by("submitted_at", "pk")
-    return render_queue(request, queryset, ReportQueueFilter, "reports/report_queue.html")
+    return render_queue(request, queryset, ReportQueueFilter, "campaign/report_queue.html")
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -299,7 +288,7 @@ def _report_forms(request, report):
 def _render_form(request, report, form, values, rollup):
     return render(
         request,
-        "reports/report_form.html",
+        "campaign/report_form.html",
         {
             "report": report,
             "form": form,
@@ -318,7 +307,7 @@ def _render_detail(request, scope, pk, reason_form=None, status=200):
     by_indicator = {value.indicator_id: value for value in report.values.all()}
     return render(
         request,
-        "reports/report_detail.html",
+        "campaign/report_detail.html",
         {
             "report": report,
             "figures": [(indicator, by_indicator.get(indicator.pk)) for indicator in indicators],

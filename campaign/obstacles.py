@@ -140,7 +140,7 @@ def obstacle_list(request):
     page, query = filtered_page(request, found)
     return render(
         request,
-        "reports/obstacles/list.html",
+        "campaign/obstacles/list.html",
         {
             "filter": found,
             "page": page,
@@ -170,7 +170,7 @@ def obstacle_create(request):
             return redirect(obstacle)
     else:
         form = ObstacleForm(scope=scope, initial=_initial(request, scope))
-    return render(request, "reports/obstacles/form.html", {"form": form})
+    return render(request, "campaign/obstacles/form.html", {"form": form})
 
 
 @login_required
@@ -260,7 +260,7 @@ def _render_detail(request, scope, obstacle, answer_form=None, status=200):
         answer_form = AnswerForm(initial={"answer": obstacle.answer})
     return render(
         request,
-        "reports/obstacles/detail.html",
+        "campaign/obstacles/detail.html",
         {
             "obstacle": obstacle,
             "can_answer": can_answer,

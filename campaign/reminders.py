@@ -1,9 +1,10 @@
 """Reminders (đôn đốc) to units that have not submitted their plan or annual report.
 
-A Celery beat task (reports.tasks.send_reminders) runs once a day. For every campaign it
-works out today's step of the escalating schedule for the plan and for each annual report
-being collected, finds the expected units that have not submitted, and e-mails their
-officers through the outbox of campaign.notifications.
+A Celery beat task (campaign.tasks.send_reminders, registered under its old name
+reports.tasks.send_reminders) runs once a day. For every campaign it works out today's step
+of the escalating schedule for the plan and for each annual report being collected, finds
+the expected units that have not submitted, and e-mails their officers through the outbox
+of campaign.notifications.
 
 A unit is reminded once per step: the run claims the step by inserting its Reminder row,
 which a partial unique constraint allows only once for automatic reminders. A second run,
@@ -307,8 +308,8 @@ def _write_notifications(reminder, unit, campaign, users, today):
             "days_late": max(days, 0),
             "url": settings.SITE_URL.rstrip("/") + page,
         }
-        subject = render_to_string("reports/email/reminder_subject.txt", context).strip()
-        body = render_to_string("reports/email/reminder_body.txt", context)
+        subject = render_to_string("campaign/email/reminder_subject.txt", context).strip()
+        body = render_to_string("campaign/email/reminder_body.txt", context)
     rows = [
         Notification(
             key=f"reminder-{reminder.pk}-user-{user.pk}",
@@ -402,11 +403,11 @@ def _outstanding_rows(selection, scope):
 
 def _render_list(request, scope, selection, selected=(), status=200):
     if selection.campaign is None:
-        return render(request, "reports/reminders/late_units.html", {"selection": selection})
+        return render(request, "campaign/reminders/late_units.html", {"selection": selection})
     rows = list(_outstanding_rows(selection, scope))
     return render(
         request,
-        "reports/reminders/late_units.html",
+        "campaign/reminders/late_units.html",
         {
             "selection": selection,
             "rows": rows,
@@ -500,7 +501,7 @@ def reminder_log(request):
     page = Paginator(reminders, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     for reminder in page:
         reminder.step_label = step_label(reminder.step)
-    return render(request, "reports/reminders/log.html", {"page": page, "scope": scope})
+    return render(request, "campaign/reminders/log.html", {"page": page, "scope": scope})
 
 
 urlpatterns = [
