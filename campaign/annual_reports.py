@@ -112,7 +112,7 @@ def report_start(request, campaign_pk, unit_pk, year):
             _("Reports for %(year)s locked on %(date)s. Ask a reviewer of an upper unit.")
             % {"year": year, "date": period.locks_on.strftime("%d/%m/%Y")},
         )
-        return redirect("report_list")
+        return redirect("campaign:report_list")
     form, values, rollup = _report_forms(request, report)
     if request.method == "POST" and form.is_valid() & values.is_valid():
         submit = SAVE_AND_SUBMIT in request.POST

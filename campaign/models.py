@@ -325,7 +325,7 @@ class Plan(Submission):
         return _("Plan %(number)s of %(unit)s") % {"number": self.doc_number, "unit": self.unit}
 
     def get_absolute_url(self):
-        return reverse("plan_detail", args=[self.pk])
+        return reverse("campaign:plan_detail", args=[self.pk])
 
     SNAPSHOT_FIELDS = ("doc_number", "doc_date", "signer", "summary")
 
@@ -644,7 +644,7 @@ class AnnualReport(Submission):
         return _("Annual report %(year)s of %(unit)s") % {"year": self.year, "unit": self.unit}
 
     def get_absolute_url(self):
-        return reverse("report_detail", args=[self.pk])
+        return reverse("campaign:report_detail", args=[self.pk])
 
     SNAPSHOT_FIELDS = ("results", "shortcomings", "obstacles", "proposals", "self_assessment")
 
@@ -822,7 +822,7 @@ class Obstacle(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("obstacle_detail", args=[self.pk])
+        return reverse("campaign:obstacle_detail", args=[self.pk])
 
     def is_overdue(self, today=None):
         today = today or timezone.localdate()
@@ -878,7 +878,7 @@ class Inspection(models.Model):
         return f"{self.get_kind_display()} – {self.unit} – {self.visited_on:%d/%m/%Y}"
 
     def get_absolute_url(self):
-        return reverse("inspection_detail", args=[self.pk])
+        return reverse("campaign:inspection_detail", args=[self.pk])
 
 
 class Reminder(models.Model):

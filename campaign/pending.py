@@ -39,7 +39,7 @@ def plan_items(scope):
                             "title": _("Write the plan of %(unit)s") % {"unit": unit},
                             "detail": campaign.title,
                             "due": campaign.plan_due_on,
-                            "url": reverse("plan_start", args=[campaign.pk, unit.pk]),
+                            "url": reverse("campaign:plan_start", args=[campaign.pk, unit.pk]),
                         }
                     )
                 elif plan.status == Status.DRAFT:
@@ -71,7 +71,7 @@ def plan_items(scope):
                     "title": _("%(count)s plan(s) wait for your review") % {"count": waiting},
                     "detail": "",
                     "due": None,
-                    "url": reverse("review_queue"),
+                    "url": reverse("campaign:review_queue"),
                 }
             )
     return items
@@ -102,7 +102,9 @@ def report_items(scope):
                             % {"year": today.year, "unit": unit},
                             "detail": campaign.title,
                             "due": None,
-                            "url": reverse("report_start", args=[campaign.pk, unit.pk, today.year]),
+                            "url": reverse(
+                                "campaign:report_start", args=[campaign.pk, unit.pk, today.year]
+                            ),
                         }
                     )
                 elif report.status in (Status.DRAFT, Status.RETURNED):
@@ -125,7 +127,7 @@ def report_items(scope):
                     % {"count": waiting},
                     "detail": "",
                     "due": None,
-                    "url": reverse("report_queue"),
+                    "url": reverse("campaign:report_queue"),
                 }
             )
         counts = Obstacle.objects.filter(reviewed, status=Obstacle.Status.OPEN).aggregate(
@@ -137,7 +139,7 @@ def report_items(scope):
                     "title": _("%(open)s open obstacle(s) to answer, %(overdue)s overdue") % counts,
                     "detail": "",
                     "due": None,
-                    "url": reverse("obstacle_list") + "?status=open",
+                    "url": reverse("campaign:obstacle_list") + "?status=open",
                 }
             )
     return items

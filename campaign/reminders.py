@@ -294,9 +294,9 @@ def _write_notifications(reminder, unit, campaign, users, today):
     if not users:
         return
     if reminder.what == What.PLAN:
-        page = reverse("plan_start", args=[campaign.pk, unit.pk])
+        page = reverse("campaign:plan_start", args=[campaign.pk, unit.pk])
     else:
-        page = reverse("report_start", args=[campaign.pk, unit.pk, reminder.year])
+        page = reverse("campaign:report_start", args=[campaign.pk, unit.pk, reminder.year])
     days = (today - reminder.due_on).days
     with translation.override(settings.LANGUAGE_CODE):
         context = {
@@ -488,7 +488,7 @@ def remind_units(request):
             _("No officer with an e-mail address at %(units)s: contact them another way.")
             % {"units": ", ".join(unreachable)},
         )
-    return redirect(f"{reverse('late_units')}?{selection.query()}")
+    return redirect(f"{reverse('campaign:late_units')}?{selection.query()}")
 
 
 @login_required

@@ -5,6 +5,8 @@ from campaign.models import Step
 
 Action = Step.Action
 
+app_name = "campaign"
+
 urlpatterns = [
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),

@@ -231,7 +231,7 @@ class SummaryReport(models.Model):
         }
 
     def get_absolute_url(self):
-        return reverse("summary_detail", args=[self.pk])
+        return reverse("reports:summary_detail", args=[self.pk])
 
     def clean(self):
         # The constraints above, with messages on the fields a person can fix.

@@ -390,7 +390,7 @@ def summary_create(request):
                         "give it its number and signer, then issue it."
                     ),
                 )
-                return redirect("summary_edit", summary.pk)
+                return redirect("reports:summary_edit", summary.pk)
     else:
         campaign = Campaign.objects.order_by("-issued_on", "pk").first()
         units = scope.units(REVIEW).order_by("path")
@@ -514,7 +514,7 @@ def summary_issue(request, pk):
         messages.error(
             request, _("The report was not issued: %(problems)s") % {"problems": " ".join(problems)}
         )
-        return redirect("summary_edit", summary.pk)
+        return redirect("reports:summary_edit", summary.pk)
     messages.success(
         request,
         _("The report was issued. Its PDF is being prepared; this page shows when it is ready."),
@@ -563,7 +563,7 @@ def summary_correct(request, pk):
             "version is kept."
         ),
     )
-    return redirect("summary_edit", correction.pk)
+    return redirect("reports:summary_edit", correction.pk)
 
 
 @login_required

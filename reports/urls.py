@@ -1,5 +1,7 @@
 from reports import dashboard, excel, summary
 
+app_name = "reports"
+
 urlpatterns = [
     *dashboard.urlpatterns,
     *excel.urlpatterns,

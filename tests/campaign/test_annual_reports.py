@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from campaign import workflow
+from campaign.forms import ValuesForm
 from campaign.models import (
     MAX_FIGURE,
     MAX_TEXT_VALUE,
@@ -24,7 +25,6 @@ from campaign.models import (
     Status,
     Step,
 )
-from campaign.forms import ValuesForm
 from tests.factories import MembershipFactory, UserFactory
 from units.models import Membership
 
@@ -217,7 +217,7 @@ def messages_of(response, level="error"):
 
 
 def start_url(campaign, unit, year=YEAR):
-    return reverse("report_start", args=[campaign.pk, unit.pk, year])
+    return reverse("campaign:report_start", args=[campaign.pk, unit.pk, year])
 
 
 # --- the permission ladder -----------------------------------------------------------------------
@@ -228,19 +228,21 @@ NEEDS = {"return": S.SUBMITTED, "accept": S.SUBMITTED, "reopen": S.ACCEPTED}
 
 def request_report_url(client, report, what):
     if what == "detail":
-        return client.get(reverse("report_detail", args=[report.pk]))
+        return client.get(reverse("campaign:report_detail", args=[report.pk]))
     if what == "edit_get":
-        return client.get(reverse("report_edit", args=[report.pk]))
+        return client.get(reverse("campaign:report_edit", args=[report.pk]))
     if what == "edit_post":
         return client.post(
-            reverse("report_edit", args=[report.pk]),
+            reverse("campaign:report_edit", args=[report.pk]),
             edit_data(report, results="Kết quả đã sửa", value_sessions="15"),
         )
-    return client.post(reverse(f"report_{what}", args=[report.pk]), {"reason": "Bổ sung số liệu"})
+    return client.post(
+        reverse(f"campaign:report_{what}", args=[report.pk]), {"reason": "Bổ sung số liệu"}
+    )
 
 
 def assert_succeeded(response, report, what):
-    report_url = reverse("report_detail", args=[report.pk])
+    report_url = reverse("campaign:report_detail", args=[report.pk])
     stored = AnnualReport.objects.get(pk=report.pk)
     if what == "detail":
         assert response.status_code == 200
@@ -311,11 +313,13 @@ def test_every_report_url_answers_each_role_as_the_ladder_says(
 
 @pytest.mark.parametrize("what", ["submit", "return", "accept", "reopen"])
 def test_the_report_workflow_urls_do_not_answer_get(client, cast, report_a1, what):
-    response = login(client, cast["cspl"]).get(reverse(f"report_{what}", args=[report_a1.pk]))
+    response = login(client, cast["cspl"]).get(
+        reverse(f"campaign:report_{what}", args=[report_a1.pk])
+    )
     assert response.status_code == 405
 
 
-@pytest.mark.parametrize("name", ["report_detail", "report_edit"])
+@pytest.mark.parametrize("name", ["campaign:report_detail", "campaign:report_edit"])
 def test_a_report_that_does_not_exist_is_not_found(client, cast, report_a1, name):
     response = login(client, cast["officer_a1"]).get(reverse(name, args=[report_a1.pk + 999]))
     assert response.status_code == 404
@@ -327,13 +331,13 @@ def test_a_district_officer_cannot_reach_another_districts_report_by_its_number(
     theirs = make_report(tree["B1"], campaign, figures=COMPLETE)
     before = state(theirs)
     login(client, cast["officer_a"])
-    assert client.get(reverse("report_detail", args=[theirs.pk])).status_code == 404
-    assert client.get(reverse("report_edit", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("campaign:report_detail", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("campaign:report_edit", args=[theirs.pk])).status_code == 404
     response = client.post(
-        reverse("report_edit", args=[theirs.pk]), edit_data(theirs, results="Sửa trộm")
+        reverse("campaign:report_edit", args=[theirs.pk]), edit_data(theirs, results="Sửa trộm")
     )
     assert response.status_code == 404
-    assert client.post(reverse("report_submit", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("campaign:report_submit", args=[theirs.pk])).status_code == 404
     assert state(theirs) == before
 
 
@@ -341,14 +345,16 @@ def test_a_grassroots_officer_cannot_reach_its_districts_own_report(client, tree
     # A role reaches down the tree, never up it.
     district = make_report(tree["DA"], campaign, figures=COMPLETE)
     login(client, cast["officer_a1"])
-    assert client.get(reverse("report_detail", args=[district.pk])).status_code == 404
-    assert client.post(reverse("report_submit", args=[district.pk])).status_code == 404
+    assert client.get(reverse("campaign:report_detail", args=[district.pk])).status_code == 404
+    assert client.post(reverse("campaign:report_submit", args=[district.pk])).status_code == 404
     assert AnnualReport.objects.get(pk=district.pk).status == S.DRAFT
 
 
 def test_a_district_reviewer_does_not_review_its_own_districts_report(client, tree, cast, campaign):
     district = make_report(tree["DA"], campaign, status=S.SUBMITTED, figures=COMPLETE)
-    response = login(client, cast["reviewer_a"]).post(reverse("report_accept", args=[district.pk]))
+    response = login(client, cast["reviewer_a"]).post(
+        reverse("campaign:report_accept", args=[district.pk])
+    )
     assert response.status_code == 403
     assert AnnualReport.objects.get(pk=district.pk).status == S.SUBMITTED
 
@@ -357,7 +363,9 @@ def test_an_officer_without_the_reviewer_role_cannot_return_even_without_a_reaso
     client, cast, report_a1
 ):
     set_status(report_a1, S.SUBMITTED)
-    response = login(client, cast["officer_a1"]).post(reverse("report_return", args=[report_a1.pk]))
+    response = login(client, cast["officer_a1"]).post(
+        reverse("campaign:report_return", args=[report_a1.pk])
+    )
     assert response.status_code == 403
     assert AnnualReport.objects.get(pk=report_a1.pk).status == S.SUBMITTED
 
@@ -416,7 +424,7 @@ def test_the_province_that_issues_the_campaign_files_no_report_for_it(client, tr
 
 def test_starting_a_report_for_a_campaign_that_does_not_exist_is_not_found(client, tree, cast):
     response = login(client, cast["officer_a1"]).get(
-        reverse("report_start", args=[999_999, tree["A1"].pk, YEAR])
+        reverse("campaign:report_start", args=[999_999, tree["A1"].pk, YEAR])
     )
     assert response.status_code == 404
 
@@ -450,7 +458,7 @@ def test_an_officer_cannot_start_a_report_for_a_unit_outside_its_subtree(
 # --- the list of the officer's reports and the queue ---------------------------------------------
 def test_the_report_list_offers_only_the_units_the_officer_files_for(client, tree, cast, campaign):
     make_report(tree["B1"], campaign, figures=COMPLETE)
-    response = login(client, cast["officer_a1"]).get(reverse("report_list"))
+    response = login(client, cast["officer_a1"]).get(reverse("campaign:report_list"))
     assert response.status_code == 200
     assert [row["unit"].code for row in response.context["rows"]] == ["A1"]
     assert response.context["year"] == YEAR
@@ -459,12 +467,12 @@ def test_the_report_list_offers_only_the_units_the_officer_files_for(client, tre
 
 
 def test_an_anonymous_visitor_is_sent_from_the_report_list_to_the_login_page(client, campaign):
-    response = client.get(reverse("report_list"))
+    response = client.get(reverse("campaign:report_list"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
 def test_the_report_list_shows_nothing_to_a_user_without_a_role(client, cast, campaign):
-    response = login(client, cast["outsider"]).get(reverse("report_list"))
+    response = login(client, cast["outsider"]).get(reverse("campaign:report_list"))
     assert response.status_code == 200
     assert response.context["rows"] == []
 
@@ -472,7 +480,9 @@ def test_the_report_list_shows_nothing_to_a_user_without_a_role(client, cast, ca
 def test_the_report_list_ignores_a_year_the_campaign_does_not_run(client, cast, campaign):
     login(client, cast["officer_a1"])
     for year in ("1999", "abc", "99999"):
-        response = client.get(reverse("report_list"), {"campaign": campaign.pk, "year": year})
+        response = client.get(
+            reverse("campaign:report_list"), {"campaign": campaign.pk, "year": year}
+        )
         assert response.status_code == 200
         assert response.context["year"] == YEAR
     assert not Period.objects.filter(year=1999).exists()
@@ -491,13 +501,13 @@ QUEUE_LADDER = {
 
 
 def test_an_anonymous_visitor_is_sent_from_the_queue_to_the_login_page(client):
-    response = client.get(reverse("report_queue"))
+    response = client.get(reverse("campaign:report_queue"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
 @pytest.mark.parametrize("who", list(QUEUE_LADDER))
 def test_only_reviewers_open_the_report_queue(client, people, campaign, who):
-    response = login(client, people[who]).get(reverse("report_queue"))
+    response = login(client, people[who]).get(reverse("campaign:report_queue"))
     assert response.status_code == QUEUE_LADDER[who]
 
 
@@ -522,37 +532,39 @@ def queued(response):
 def test_a_district_reviewer_queues_only_its_grassroots_submitted_reports(
     client, cast, queue_reports
 ):
-    response = login(client, cast["reviewer_a"]).get(reverse("report_queue"))
+    response = login(client, cast["reviewer_a"]).get(reverse("campaign:report_queue"))
     # Not A2's draft, not the accepted one, not B1 (another district), not DA's own report.
     assert queued(response) == ["A1-2024", "A2-2023"]
     page = html(response)
-    assert reverse("report_detail", args=[queue_reports["a1"].pk]) in page
-    assert reverse("report_detail", args=[queue_reports["b1"].pk]) not in page
+    assert reverse("campaign:report_detail", args=[queue_reports["a1"].pk]) in page
+    assert reverse("campaign:report_detail", args=[queue_reports["b1"].pk]) not in page
 
 
 def test_another_districts_reviewer_queues_none_of_district_as_reports(
     client, people, queue_reports
 ):
-    response = login(client, people["reviewer_b"]).get(reverse("report_queue"))
+    response = login(client, people["reviewer_b"]).get(reverse("campaign:report_queue"))
     assert queued(response) == ["B1-2024"]
 
 
 def test_the_province_reviewer_queues_every_submitted_report_below_it(client, cast, queue_reports):
-    response = login(client, cast["cspl"]).get(reverse("report_queue"))
+    response = login(client, cast["cspl"]).get(reverse("campaign:report_queue"))
     assert queued(response) == ["A1-2024", "A2-2023", "B1-2024", "DA-2024"]
 
 
 def test_the_report_queue_filters_by_year(client, cast, queue_reports):
     login(client, cast["reviewer_a"])
-    assert queued(client.get(reverse("report_queue"), {"year": "2023"})) == ["A2-2023"]
-    assert queued(client.get(reverse("report_queue"), {"year": "2024"})) == ["A1-2024"]
+    assert queued(client.get(reverse("campaign:report_queue"), {"year": "2023"})) == ["A2-2023"]
+    assert queued(client.get(reverse("campaign:report_queue"), {"year": "2024"})) == ["A1-2024"]
     # Another status, asked for explicitly, with the year.
-    response = client.get(reverse("report_queue"), {"year": "2022", "status": S.ACCEPTED})
+    response = client.get(reverse("campaign:report_queue"), {"year": "2022", "status": S.ACCEPTED})
     assert queued(response) == ["A1-2022"]
 
 
 def test_an_invalid_year_filter_matches_nothing_and_says_why(client, cast, queue_reports):
-    response = login(client, cast["reviewer_a"]).get(reverse("report_queue"), {"year": "abc"})
+    response = login(client, cast["reviewer_a"]).get(
+        reverse("campaign:report_queue"), {"year": "abc"}
+    )
     assert queued(response) == []
     assert "year" in response.context["filter"].form.errors
 
@@ -578,24 +590,24 @@ def test_a_report_goes_through_filing_return_resubmission_and_acceptance(
     assert stored_figures(report) == {"sessions": 12, "participants": 1234, "other_forms": "Pa nô"}
     assert report.period == Period.objects.get(campaign=campaign, year=YEAR)
 
-    assert client.post(reverse("report_submit", args=[report.pk])).status_code == 302
+    assert client.post(reverse("campaign:report_submit", args=[report.pk])).status_code == 302
     report.refresh_from_db()
     assert report.status == S.SUBMITTED and report.timeliness == "on_time"
 
     login(client, reviewer)
     response = client.post(
-        reverse("report_return", args=[report.pk]), {"reason": "Số lượt người chưa khớp"}
+        reverse("campaign:report_return", args=[report.pk]), {"reason": "Số lượt người chưa khớp"}
     )
     assert response.status_code == 302
     assert AnnualReport.objects.get(pk=report.pk).status == S.RETURNED
 
     login(client, officer)
     data = edit_data(report, value_participants="1.300", results="Kết quả sau khi sửa")
-    assert client.post(reverse("report_edit", args=[report.pk]), data).status_code == 302
-    assert client.post(reverse("report_submit", args=[report.pk])).status_code == 302
+    assert client.post(reverse("campaign:report_edit", args=[report.pk]), data).status_code == 302
+    assert client.post(reverse("campaign:report_submit", args=[report.pk])).status_code == 302
 
     login(client, reviewer)
-    response = client.get(reverse("report_detail", args=[report.pk]))
+    response = client.get(reverse("campaign:report_detail", args=[report.pk]))
     changes = response.context["changes"]
     assert ("1234", "1300") in [(old, new) for _name, old, new in changes]
     assert ("Tổ chức 12 buổi tuyên truyền CCHC cho đoàn viên.", "Kết quả sau khi sửa") in [
@@ -606,7 +618,7 @@ def test_a_report_goes_through_filing_return_resubmission_and_acceptance(
     assert "Số lượt người chưa khớp" in page  # the reason, in the timeline
     assert "accept" in response.context["actions"]
 
-    assert client.post(reverse("report_accept", args=[report.pk])).status_code == 302
+    assert client.post(reverse("campaign:report_accept", args=[report.pk])).status_code == 302
     report.refresh_from_db()
     assert report.status == S.ACCEPTED
     assert list(report.steps.order_by("at", "pk").values_list("action", flat=True)) == [
@@ -619,10 +631,10 @@ def test_a_report_goes_through_filing_return_resubmission_and_acceptance(
     assert report.history.count() >= 3
 
     login(client, officer)
-    response = client.get(reverse("report_edit", args=[report.pk]))
+    response = client.get(reverse("campaign:report_edit", args=[report.pk]))
     assert response.status_code == 302 and response.url == report.get_absolute_url()
     before = state(report)
-    response = client.post(reverse("report_edit", args=[report.pk]), edit_data(report))
+    response = client.post(reverse("campaign:report_edit", args=[report.pk]), edit_data(report))
     assert response.status_code == 200 and response.context["form"].non_field_errors()
     assert state(report) == before
 
@@ -631,7 +643,9 @@ def test_the_report_page_shows_figures_with_their_unit_and_grouping(client, cast
     IndicatorValue.objects.filter(report=report_a1, indicator__code="participants").update(
         int_value=1234567
     )
-    response = login(client, cast["standing"]).get(reverse("report_detail", args=[report_a1.pk]))
+    response = login(client, cast["standing"]).get(
+        reverse("campaign:report_detail", args=[report_a1.pk])
+    )
     page = html(response)
     assert "1.234.567 lượt người" in page
     assert "12 buổi" in page
@@ -640,7 +654,9 @@ def test_the_report_page_shows_figures_with_their_unit_and_grouping(client, cast
 
 def test_the_report_page_shows_no_diff_before_any_return(client, cast, report_a1):
     set_status(report_a1, S.SUBMITTED)
-    response = login(client, cast["reviewer_a"]).get(reverse("report_detail", args=[report_a1.pk]))
+    response = login(client, cast["reviewer_a"]).get(
+        reverse("campaign:report_detail", args=[report_a1.pk])
+    )
     assert response.context["changes"] is None
     assert 'id="changes"' not in html(response)
 
@@ -648,7 +664,7 @@ def test_the_report_page_shows_no_diff_before_any_return(client, cast, report_a1
 def test_a_return_without_a_reason_is_refused_with_the_reason_error(client, cast, report_a1):
     set_status(report_a1, S.SUBMITTED)
     response = login(client, cast["reviewer_a"]).post(
-        reverse("report_return", args=[report_a1.pk]), {"reason": "  "}
+        reverse("campaign:report_return", args=[report_a1.pk]), {"reason": "  "}
     )
     assert response.status_code == 400
     assert "reason" in response.context["reason_form"].errors
@@ -658,7 +674,7 @@ def test_a_return_without_a_reason_is_refused_with_the_reason_error(client, cast
 
 def test_a_step_the_reports_state_does_not_allow_is_refused_with_a_message(client, cast, report_a1):
     response = login(client, cast["reviewer_a"]).post(
-        reverse("report_accept", args=[report_a1.pk]), follow=True
+        reverse("campaign:report_accept", args=[report_a1.pk]), follow=True
     )
     assert response.status_code == 200
     assert len(messages_of(response)) == 1
@@ -670,7 +686,7 @@ def test_submitting_without_every_whole_number_names_the_missing_indicators(
 ):
     report = make_report(tree["A1"], campaign, figures={"participants": 5})
     response = login(client, cast["officer_a1"]).post(
-        reverse("report_submit", args=[report.pk]), follow=True
+        reverse("campaign:report_submit", args=[report.pk]), follow=True
     )
     assert AnnualReport.objects.get(pk=report.pk).status == S.DRAFT
     assert messages_of(response) == [vi("Fill in: %(names)s.", names="Số buổi tuyên truyền")]
@@ -767,7 +783,7 @@ def test_an_invalid_figure_in_an_edit_is_explained_kept_and_nothing_changed(
     before = state(report_a1)
     data = edit_data(report_a1, **{field: typed}, results="Đang sửa")
     response = login(client, cast["officer_a1"]).post(
-        reverse("report_edit", args=[report_a1.pk]), data
+        reverse("campaign:report_edit", args=[report_a1.pk]), data
     )
     assert response.status_code == 200
     assert any(error in message for message in figure_errors(response, field))
@@ -807,7 +823,7 @@ def test_a_text_figure_up_to_the_limit_is_kept_and_an_empty_one_is_allowed(
     report = AnnualReport.objects.get()
     assert stored_figures(report)["other_forms"] == longest
     response = client.post(
-        reverse("report_edit", args=[report.pk]), edit_data(report, value_other_forms="")
+        reverse("campaign:report_edit", args=[report.pk]), edit_data(report, value_other_forms="")
     )
     assert response.status_code == 302
     assert stored_figures(report)["other_forms"] == ""
@@ -821,7 +837,7 @@ def test_an_empty_whole_number_can_be_saved_in_a_draft_but_not_submitted(
     assert response.status_code == 302
     report = AnnualReport.objects.get()
     assert stored_figures(report)["sessions"] is None
-    response = client.post(reverse("report_submit", args=[report.pk]), follow=True)
+    response = client.post(reverse("campaign:report_submit", args=[report.pk]), follow=True)
     assert messages_of(response) == [vi("Fill in: %(names)s.", names="Số buổi tuyên truyền")]
     assert AnnualReport.objects.get(pk=report.pk).status == S.DRAFT
 
@@ -838,7 +854,7 @@ def test_the_form_errors_are_in_vietnamese_by_default(client, tree, cast, campai
 
 # --- no lost update ------------------------------------------------------------------------------
 def test_a_save_from_an_outdated_version_is_refused_and_the_input_kept(client, cast, report_a1):
-    url = reverse("report_edit", args=[report_a1.pk])
+    url = reverse("campaign:report_edit", args=[report_a1.pk])
     first, second = cast["officer_a1"], cast["officer_a"]
     opened = login(client, first).get(url).context["form"].initial["version"]
     assert opened == report_a1.version
@@ -869,11 +885,11 @@ def test_a_save_reaching_a_report_submitted_meanwhile_says_so_and_keeps_the_inpu
     client, cast, report_a1
 ):
     data = edit_data(report_a1, results="Sửa muộn", value_sessions="77")
-    login(client, cast["officer_a"]).post(reverse("report_submit", args=[report_a1.pk]))
+    login(client, cast["officer_a"]).post(reverse("campaign:report_submit", args=[report_a1.pk]))
     before = state(report_a1)
     assert before[0] == S.SUBMITTED
     response = login(client, cast["officer_a1"]).post(
-        reverse("report_edit", args=[report_a1.pk]), data
+        reverse("campaign:report_edit", args=[report_a1.pk]), data
     )
     assert response.status_code == 200
     [error] = response.context["form"].non_field_errors()
@@ -900,7 +916,7 @@ def test_a_report_submitted_while_a_save_is_under_way_is_not_overwritten(
     data = edit_data(report_a1, results="Sửa giữa chừng", value_sessions="55")
     monkeypatch.setattr(ValuesForm, "is_valid", valid_then_submitted_elsewhere)
     response = login(client, cast["officer_a1"]).post(
-        reverse("report_edit", args=[report_a1.pk]), data
+        reverse("campaign:report_edit", args=[report_a1.pk]), data
     )
     assert response.status_code == 200
     [error] = response.context["form"].non_field_errors()
@@ -960,7 +976,7 @@ def test_the_report_page_costs_the_same_queries_whatever_it_holds(
     login(client, cast["cspl"])
     ContentType.objects.get_for_model(AnnualReport)  # cached for the process once looked up
     with django_assert_num_queries(DETAIL_QUERIES):
-        response = client.get(reverse("report_detail", args=[report.pk]))
+        response = client.get(reverse("campaign:report_detail", args=[report.pk]))
     assert response.status_code == 200
     assert len(response.context["figures"]) == indicators
     integers = campaign.indicators.filter(kind="integer").count()
@@ -982,7 +998,7 @@ def test_the_edit_page_costs_the_same_queries_whatever_the_number_of_indicators(
     report = make_report(tree["A1"], campaign, figures=figures)
     login(client, cast["officer_a1"])
     with django_assert_num_queries(EDIT_QUERIES):
-        response = client.get(reverse("report_edit", args=[report.pk]))
+        response = client.get(reverse("campaign:report_edit", args=[report.pk]))
     assert response.status_code == 200
     rows = response.context["values"].rows()
     assert len(rows) == indicators
@@ -1048,7 +1064,7 @@ def test_a_returned_report_is_corrected_and_resubmitted_in_one_request(
     before = history_types(report_a1)
     data = {**edit_data(report_a1, value_sessions="14"), **SAVE_AND_SUBMIT}
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("report_edit", args=[report_a1.pk]), data)
+        response = client.post(reverse("campaign:report_edit", args=[report_a1.pk]), data)
     assert response.status_code == 302
     report_a1.refresh_from_db()
     assert report_a1.status == S.SUBMITTED
@@ -1063,7 +1079,7 @@ def test_a_returned_report_is_corrected_and_resubmitted_in_one_request(
 def test_save_and_submit_from_an_outdated_version_is_refused_and_nothing_submitted(
     client, cast, report_a1
 ):
-    url = reverse("report_edit", args=[report_a1.pk])
+    url = reverse("campaign:report_edit", args=[report_a1.pk])
     stale = {**edit_data(report_a1, results="Bản cũ"), **SAVE_AND_SUBMIT}
     login(client, cast["officer_a"])
     assert client.post(url, edit_data(report_a1, results="Bản mới hơn")).status_code == 302
@@ -1116,12 +1132,12 @@ def test_a_submitted_report_is_mailed_to_the_district_reviewer_with_its_address(
 ):
     login(client, cast["officer_a1"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("report_submit", args=[report_a1.pk]))
+        response = client.post(reverse("campaign:report_submit", args=[report_a1.pk]))
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [[cast["reviewer_a"].email]]
     message = mail.outbox[0]
     assert "CĐCS A1" in message.subject
-    url = settings.SITE_URL.rstrip("/") + reverse("report_detail", args=[report_a1.pk])
+    url = settings.SITE_URL.rstrip("/") + reverse("campaign:report_detail", args=[report_a1.pk])
     assert url in message.body
 
 
@@ -1131,6 +1147,8 @@ def test_a_returned_report_is_mailed_to_the_units_officers_with_the_reason(
     set_status(report_a1, S.SUBMITTED)
     login(client, cast["reviewer_a"])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("report_return", args=[report_a1.pk]), {"reason": "Thiếu số liệu"})
+        client.post(
+            reverse("campaign:report_return", args=[report_a1.pk]), {"reason": "Thiếu số liệu"}
+        )
     assert [m.to for m in mail.outbox] == [[cast["officer_a1"].email]]
     assert "Thiếu số liệu" in mail.outbox[0].body

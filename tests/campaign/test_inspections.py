@@ -17,8 +17,8 @@ from units.models import Membership
 K = Inspection.Kind
 F = Inspection.FollowUp
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
-LIST = reverse("inspection_list")
-CREATE = reverse("inspection_create")
+LIST = reverse("campaign:inspection_list")
+CREATE = reverse("campaign:inspection_create")
 
 
 # --- fixtures ------------------------------------------------------------------------------------
@@ -103,17 +103,21 @@ def form_data(unit, campaign, **overrides):
 @pytest.mark.parametrize(
     ("name", "method"),
     [
-        ("inspection_list", "get"),
-        ("inspection_create", "get"),
-        ("inspection_create", "post"),
-        ("inspection_detail", "get"),
-        ("inspection_follow_up", "post"),
+        ("campaign:inspection_list", "get"),
+        ("campaign:inspection_create", "get"),
+        ("campaign:inspection_create", "post"),
+        ("campaign:inspection_detail", "get"),
+        ("campaign:inspection_follow_up", "post"),
     ],
 )
 def test_every_inspection_page_sends_an_anonymous_visitor_to_the_login_page(
     client, inspection_a1, name, method
 ):
-    args = [inspection_a1.pk] if name in ("inspection_detail", "inspection_follow_up") else []
+    args = (
+        [inspection_a1.pk]
+        if name in ("campaign:inspection_detail", "campaign:inspection_follow_up")
+        else []
+    )
     data = {"follow_up": F.MET} if method == "post" else None
     response = getattr(client, method)(reverse(name, args=args), data)
     assert response.status_code == 302
@@ -138,7 +142,7 @@ def test_every_inspection_page_sends_an_anonymous_visitor_to_the_login_page(
 )
 def test_a_visit_to_a1_opens_only_inside_a1s_scope(client, people, inspection_a1, who, expected):
     client.force_login(people[who])
-    response = client.get(reverse("inspection_detail", args=[inspection_a1.pk]))
+    response = client.get(reverse("campaign:inspection_detail", args=[inspection_a1.pk]))
     assert response.status_code == expected
     if expected == 200:
         page = response.content.decode()
@@ -191,13 +195,13 @@ def test_only_a_reviewer_above_the_unit_updates_the_follow_up(
 ):
     client.force_login(people[who])
     response = client.post(
-        reverse("inspection_follow_up", args=[inspection_a1.pk]),
+        reverse("campaign:inspection_follow_up", args=[inspection_a1.pk]),
         {"follow_up": F.MET, "follow_up_note": "Đã bổ sung biên bản."},
     )
     assert response.status_code == expected
     inspection_a1.refresh_from_db()
     if expected == 302:
-        assert response.url == reverse("inspection_detail", args=[inspection_a1.pk])
+        assert response.url == reverse("campaign:inspection_detail", args=[inspection_a1.pk])
         assert (inspection_a1.follow_up, inspection_a1.follow_up_note) == (
             F.MET,
             "Đã bổ sung biên bản.",
@@ -208,7 +212,7 @@ def test_only_a_reviewer_above_the_unit_updates_the_follow_up(
 
 def test_the_follow_up_refuses_a_get(client, people, inspection_a1):
     client.force_login(people["cspl"])
-    url = reverse("inspection_follow_up", args=[inspection_a1.pk])
+    url = reverse("campaign:inspection_follow_up", args=[inspection_a1.pk])
     assert client.get(url).status_code == 405
 
 
@@ -217,18 +221,20 @@ def test_a_district_reviewer_may_not_update_the_follow_up_of_a_visit_to_its_own_
 ):
     own = record(tree["DA"], campaign, people["cspl"])
     client.force_login(people["reviewer_a"])
-    detail = client.get(reverse("inspection_detail", args=[own.pk]))
+    detail = client.get(reverse("campaign:inspection_detail", args=[own.pk]))
     assert detail.status_code == 200
     assert detail.context["can_follow_up"] is False
-    response = client.post(reverse("inspection_follow_up", args=[own.pk]), {"follow_up": F.MET})
+    response = client.post(
+        reverse("campaign:inspection_follow_up", args=[own.pk]), {"follow_up": F.MET}
+    )
     assert response.status_code == 403
     own.refresh_from_db()
     assert own.follow_up == F.PENDING
 
 
 def test_the_follow_up_form_is_shown_to_the_reviewer_only(client, people, inspection_a1):
-    url = reverse("inspection_follow_up", args=[inspection_a1.pk])
-    detail = reverse("inspection_detail", args=[inspection_a1.pk])
+    url = reverse("campaign:inspection_follow_up", args=[inspection_a1.pk])
+    detail = reverse("campaign:inspection_detail", args=[inspection_a1.pk])
     client.force_login(people["reviewer_a"])
     assert url in client.get(detail).content.decode()
     client.force_login(people["officer_a1"])
@@ -343,7 +349,9 @@ def test_the_cspl_board_records_a_visit_and_lands_on_it(client, tree, people, ca
     client.force_login(people["cspl"])
     response = client.post(CREATE, form_data(tree["DA"], campaign), follow=True)
     inspection = Inspection.objects.get()
-    assert response.redirect_chain[-1][0] == reverse("inspection_detail", args=[inspection.pk])
+    assert response.redirect_chain[-1][0] == reverse(
+        "campaign:inspection_detail", args=[inspection.pk]
+    )
     assert inspection.unit == tree["DA"]
     assert inspection.visited_on == datetime.date(2026, 10, 5)
     assert inspection.kind == K.SUPERVISION
@@ -423,7 +431,7 @@ def test_the_form_asks_for_the_date_as_dd_mm_yyyy(client, people, campaign):
 def test_an_invalid_follow_up_is_refused_with_the_note_kept(client, people, inspection_a1):
     client.force_login(people["cspl"])
     response = client.post(
-        reverse("inspection_follow_up", args=[inspection_a1.pk]),
+        reverse("campaign:inspection_follow_up", args=[inspection_a1.pk]),
         {"follow_up": "forgotten", "follow_up_note": "Ghi chú đang gõ"},
     )
     assert response.status_code == 400
@@ -436,7 +444,7 @@ def test_an_invalid_follow_up_is_refused_with_the_note_kept(client, people, insp
 def test_a_huge_follow_up_note_is_refused(client, people, inspection_a1):
     client.force_login(people["reviewer_a"])
     response = client.post(
-        reverse("inspection_follow_up", args=[inspection_a1.pk]),
+        reverse("campaign:inspection_follow_up", args=[inspection_a1.pk]),
         {"follow_up": F.IN_PROGRESS, "follow_up_note": "n" * (MAX_NARRATIVE + 1)},
     )
     assert response.status_code == 400
@@ -448,10 +456,10 @@ def test_a_huge_follow_up_note_is_refused(client, people, inspection_a1):
 def test_the_detail_shows_the_updated_follow_up(client, people, inspection_a1):
     client.force_login(people["reviewer_a"])
     client.post(
-        reverse("inspection_follow_up", args=[inspection_a1.pk]),
+        reverse("campaign:inspection_follow_up", args=[inspection_a1.pk]),
         {"follow_up": F.IN_PROGRESS, "follow_up_note": "Đang bổ sung hồ sơ."},
     )
     client.force_login(people["officer_a1"])
-    response = client.get(reverse("inspection_detail", args=[inspection_a1.pk]))
+    response = client.get(reverse("campaign:inspection_detail", args=[inspection_a1.pk]))
     assert response.context["inspection"].follow_up == F.IN_PROGRESS
     assert "Đang bổ sung hồ sơ." in response.content.decode()

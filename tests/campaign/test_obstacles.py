@@ -16,8 +16,8 @@ from units.models import Membership
 
 S = Obstacle.Status
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
-LIST = reverse("obstacle_list")
-CREATE = reverse("obstacle_create")
+LIST = reverse("campaign:obstacle_list")
+CREATE = reverse("campaign:obstacle_create")
 
 
 def local(year, month, day, hour=9, minute=0):
@@ -130,17 +130,17 @@ def messages_of(response, level):
 @pytest.mark.parametrize(
     ("name", "method"),
     [
-        ("obstacle_list", "get"),
-        ("obstacle_create", "get"),
-        ("obstacle_detail", "get"),
-        ("obstacle_answer", "post"),
-        ("obstacle_close", "post"),
+        ("campaign:obstacle_list", "get"),
+        ("campaign:obstacle_create", "get"),
+        ("campaign:obstacle_detail", "get"),
+        ("campaign:obstacle_answer", "post"),
+        ("campaign:obstacle_close", "post"),
     ],
 )
 def test_every_obstacle_page_sends_an_anonymous_visitor_to_the_login_page(
     client, obstacle_a1, name, method
 ):
-    url = reverse(name) if name in ("obstacle_list", "obstacle_create") else None
+    url = reverse(name) if name in ("campaign:obstacle_list", "campaign:obstacle_create") else None
     url = url or reverse(name, args=[obstacle_a1.pk])
     response = getattr(client, method)(url, {"answer": "x"} if method == "post" else None)
     assert response.status_code == 302
@@ -164,7 +164,7 @@ def test_every_obstacle_page_sends_an_anonymous_visitor_to_the_login_page(
 )
 def test_an_obstacle_of_a1_opens_only_inside_a1s_scope(client, people, obstacle_a1, who, expected):
     client.force_login(people[who])
-    response = client.get(reverse("obstacle_detail", args=[obstacle_a1.pk]))
+    response = client.get(reverse("campaign:obstacle_detail", args=[obstacle_a1.pk]))
     assert response.status_code == expected
     if expected == 200:
         assert obstacle_a1.subject in response.content.decode()
@@ -172,7 +172,7 @@ def test_an_obstacle_of_a1_opens_only_inside_a1s_scope(client, people, obstacle_
 
 def test_an_obstacle_that_does_not_exist_is_a_404(client, people):
     client.force_login(people["cspl"])
-    assert client.get(reverse("obstacle_detail", args=[999_999])).status_code == 404
+    assert client.get(reverse("campaign:obstacle_detail", args=[999_999])).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -192,7 +192,7 @@ def test_only_a_reviewer_above_the_unit_answers_its_obstacle(
     client, people, obstacle_a1, who, expected
 ):
     client.force_login(people[who])
-    url = reverse("obstacle_answer", args=[obstacle_a1.pk])
+    url = reverse("campaign:obstacle_answer", args=[obstacle_a1.pk])
     response = client.post(url, {"answer": "Tính theo lượt người."})
     assert response.status_code == expected
     obstacle_a1.refresh_from_db()
@@ -224,7 +224,7 @@ def test_the_units_officers_and_its_reviewers_close_an_answered_obstacle(
 ):
     answered(obstacle_a1, people["cspl"])
     client.force_login(people[who])
-    response = client.post(reverse("obstacle_close", args=[obstacle_a1.pk]))
+    response = client.post(reverse("campaign:obstacle_close", args=[obstacle_a1.pk]))
     assert response.status_code == expected
     obstacle_a1.refresh_from_db()
     if expected == 302:
@@ -246,7 +246,7 @@ def test_only_an_officer_may_open_the_form_to_raise_an_obstacle(
     assert client.get(CREATE).status_code == expected
 
 
-@pytest.mark.parametrize("name", ["obstacle_answer", "obstacle_close"])
+@pytest.mark.parametrize("name", ["campaign:obstacle_answer", "campaign:obstacle_close"])
 def test_answering_and_closing_refuse_a_get(client, people, obstacle_a1, name):
     client.force_login(people["cspl"])
     assert client.get(reverse(name, args=[obstacle_a1.pk])).status_code == 405
@@ -257,8 +257,10 @@ def test_a_district_reviewer_may_not_answer_an_obstacle_of_its_own_district(
 ):
     own = raise_obstacle(tree["DA"], campaign, people["officer_a"])
     client.force_login(people["reviewer_a"])
-    assert client.get(reverse("obstacle_detail", args=[own.pk])).status_code == 200
-    response = client.post(reverse("obstacle_answer", args=[own.pk]), {"answer": "Trả lời"})
+    assert client.get(reverse("campaign:obstacle_detail", args=[own.pk])).status_code == 200
+    response = client.post(
+        reverse("campaign:obstacle_answer", args=[own.pk]), {"answer": "Trả lời"}
+    )
     assert response.status_code == 403
     own.refresh_from_db()
     assert own.status == S.OPEN
@@ -332,7 +334,7 @@ def test_the_answer_by_date_counts_from_the_day_in_viet_nam_not_in_utc(
     response = client.post(CREATE, form_data(tree["A1"], campaign))
     obstacle = Obstacle.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("obstacle_detail", args=[obstacle.pk])
+    assert response.url == reverse("campaign:obstacle_detail", args=[obstacle.pk])
     assert obstacle.answer_by == datetime.date(2026, 12, 4)
 
 
@@ -461,7 +463,7 @@ def test_an_officer_raises_an_obstacle_and_lands_on_it(client, tree, people, cam
     client.force_login(people["officer_a1"])
     response = client.post(CREATE, form_data(tree["A1"], campaign), follow=True)
     obstacle = Obstacle.objects.get()
-    assert response.redirect_chain[-1][0] == reverse("obstacle_detail", args=[obstacle.pk])
+    assert response.redirect_chain[-1][0] == reverse("campaign:obstacle_detail", args=[obstacle.pk])
     assert obstacle.unit == tree["A1"]
     assert obstacle.campaign == campaign
     assert obstacle.raised_by == people["officer_a1"]
@@ -577,26 +579,27 @@ def test_an_empty_subject_is_explained_in_vietnamese(client, tree, people, campa
 
 # --- answering and closing -----------------------------------------------------------------------
 def test_a_reviewer_sees_the_answer_form_and_the_officer_does_not(client, people, obstacle_a1):
-    answer_url = reverse("obstacle_answer", args=[obstacle_a1.pk])
+    answer_url = reverse("campaign:obstacle_answer", args=[obstacle_a1.pk])
     client.force_login(people["reviewer_a"])
     assert (
-        answer_url in client.get(reverse("obstacle_detail", args=[obstacle_a1.pk])).content.decode()
+        answer_url
+        in client.get(reverse("campaign:obstacle_detail", args=[obstacle_a1.pk])).content.decode()
     )
     client.force_login(people["officer_a1"])
-    page = client.get(reverse("obstacle_detail", args=[obstacle_a1.pk])).content.decode()
+    page = client.get(reverse("campaign:obstacle_detail", args=[obstacle_a1.pk])).content.decode()
     assert answer_url not in page
-    assert reverse("obstacle_close", args=[obstacle_a1.pk]) not in page  # not answered yet
+    assert reverse("campaign:obstacle_close", args=[obstacle_a1.pk]) not in page  # not answered yet
 
 
 def test_the_whole_flow_raise_answer_close(client, tree, people, campaign):
     client.force_login(people["officer_a1"])
     client.post(CREATE, form_data(tree["A1"], campaign))
     obstacle = Obstacle.objects.get()
-    detail = reverse("obstacle_detail", args=[obstacle.pk])
+    detail = reverse("campaign:obstacle_detail", args=[obstacle.pk])
 
     client.force_login(people["reviewer_a"])
     response = client.post(
-        reverse("obstacle_answer", args=[obstacle.pk]), {"answer": "Tính hai lượt."}
+        reverse("campaign:obstacle_answer", args=[obstacle.pk]), {"answer": "Tính hai lượt."}
     )
     assert response.url == detail
     obstacle.refresh_from_db()
@@ -605,20 +608,25 @@ def test_the_whole_flow_raise_answer_close(client, tree, people, campaign):
     client.force_login(people["officer_a1"])
     page = client.get(detail).content.decode()
     assert "Tính hai lượt." in page
-    assert reverse("obstacle_close", args=[obstacle.pk]) in page
-    client.post(reverse("obstacle_close", args=[obstacle.pk]))
+    assert reverse("campaign:obstacle_close", args=[obstacle.pk]) in page
+    client.post(reverse("campaign:obstacle_close", args=[obstacle.pk]))
     obstacle.refresh_from_db()
     assert obstacle.status == S.CLOSED
     assert obstacle.closed_at is not None
-    assert reverse("obstacle_close", args=[obstacle.pk]) not in client.get(detail).content.decode()
+    assert (
+        reverse("campaign:obstacle_close", args=[obstacle.pk])
+        not in client.get(detail).content.decode()
+    )
 
 
 def test_answering_again_updates_the_answer(client, people, obstacle_a1):
     answered(obstacle_a1, people["reviewer_a"])
     client.force_login(people["cspl"])
-    form = client.get(reverse("obstacle_detail", args=[obstacle_a1.pk])).context["answer_form"]
+    form = client.get(reverse("campaign:obstacle_detail", args=[obstacle_a1.pk])).context[
+        "answer_form"
+    ]
     assert form.initial["answer"] == "Tính theo từng buổi."
-    client.post(reverse("obstacle_answer", args=[obstacle_a1.pk]), {"answer": "Sửa lại."})
+    client.post(reverse("campaign:obstacle_answer", args=[obstacle_a1.pk]), {"answer": "Sửa lại."})
     obstacle_a1.refresh_from_db()
     assert (obstacle_a1.status, obstacle_a1.answer) == (S.ANSWERED, "Sửa lại.")
     assert obstacle_a1.answered_by == people["cspl"]
@@ -627,7 +635,9 @@ def test_answering_again_updates_the_answer(client, people, obstacle_a1):
 @pytest.mark.parametrize("answer", ["", "   ", "z" * (MAX_NARRATIVE + 1)])
 def test_an_empty_or_huge_answer_is_refused_and_kept(client, people, obstacle_a1, answer):
     client.force_login(people["reviewer_a"])
-    response = client.post(reverse("obstacle_answer", args=[obstacle_a1.pk]), {"answer": answer})
+    response = client.post(
+        reverse("campaign:obstacle_answer", args=[obstacle_a1.pk]), {"answer": answer}
+    )
     assert response.status_code == 400
     assert "answer" in response.context["answer_form"].errors
     obstacle_a1.refresh_from_db()
@@ -638,7 +648,7 @@ def test_an_empty_or_huge_answer_is_refused_and_kept(client, people, obstacle_a1
 
 def test_closing_an_open_obstacle_is_refused_until_it_is_answered(client, people, obstacle_a1):
     client.force_login(people["officer_a1"])
-    response = client.post(reverse("obstacle_close", args=[obstacle_a1.pk]), follow=True)
+    response = client.post(reverse("campaign:obstacle_close", args=[obstacle_a1.pk]), follow=True)
     assert response.status_code == 200
     assert len(messages_of(response, "error")) == 1
     obstacle_a1.refresh_from_db()
@@ -650,10 +660,10 @@ def test_a_closed_obstacle_can_no_longer_be_answered(client, people, obstacle_a1
     answered(obstacle_a1, people["cspl"])
     Obstacle.objects.filter(pk=obstacle_a1.pk).update(status=S.CLOSED)
     client.force_login(people["reviewer_a"])
-    detail = client.get(reverse("obstacle_detail", args=[obstacle_a1.pk]))
+    detail = client.get(reverse("campaign:obstacle_detail", args=[obstacle_a1.pk]))
     assert detail.context["can_answer"] is False
     response = client.post(
-        reverse("obstacle_answer", args=[obstacle_a1.pk]), {"answer": "Muộn"}, follow=True
+        reverse("campaign:obstacle_answer", args=[obstacle_a1.pk]), {"answer": "Muộn"}, follow=True
     )
     assert len(messages_of(response, "error")) == 1
     obstacle_a1.refresh_from_db()
@@ -663,8 +673,8 @@ def test_a_closed_obstacle_can_no_longer_be_answered(client, people, obstacle_a1
 def test_closing_a_closed_obstacle_again_changes_nothing(client, people, obstacle_a1):
     answered(obstacle_a1, people["cspl"])
     client.force_login(people["officer_a1"])
-    client.post(reverse("obstacle_close", args=[obstacle_a1.pk]))
+    client.post(reverse("campaign:obstacle_close", args=[obstacle_a1.pk]))
     closed_at = Obstacle.objects.get(pk=obstacle_a1.pk).closed_at
-    response = client.post(reverse("obstacle_close", args=[obstacle_a1.pk]), follow=True)
+    response = client.post(reverse("campaign:obstacle_close", args=[obstacle_a1.pk]), follow=True)
     assert response.status_code == 200
     assert Obstacle.objects.get(pk=obstacle_a1.pk).closed_at == closed_at

@@ -221,12 +221,12 @@ def test_the_report_page_for_a_year_after_the_campaign_explains_the_refusal(
 ):
     Campaign.objects.filter(pk=campaign.pk).update(last_year=2020)
     response = login(client, cast["officer_a1"]).get(
-        reverse("report_start", args=[campaign.pk, tree["A1"].pk, 2021])
+        reverse("campaign:report_start", args=[campaign.pk, tree["A1"].pk, 2021])
     )
     assert response.status_code == 404
     page = html(response)
     assert "2021" in page and "2020" in page
-    assert reverse("report_list") in page
+    assert reverse("campaign:report_list") in page
 
 
 @pytest.mark.parametrize(
@@ -253,7 +253,7 @@ def test_the_year_offered_by_default_follows_a_lock_date_moved_by_staff(campaign
 # --- on time or late -----------------------------------------------------------------------------
 def submit_at(client, clock, report, user, moment):
     clock.moment = moment
-    response = login(client, user).post(reverse("report_submit", args=[report.pk]))
+    response = login(client, user).post(reverse("campaign:report_submit", args=[report.pk]))
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == S.SUBMITTED
@@ -328,12 +328,13 @@ def test_on_the_lock_date_the_officer_can_still_edit_and_submit(client, clock, c
     assert report_a1.period.locks_on == D(2025, 1, 19)
     clock.moment = LAST_OPEN_MINUTE
     login(client, cast["officer_a1"])
-    assert client.get(reverse("report_edit", args=[report_a1.pk])).status_code == 200
+    assert client.get(reverse("campaign:report_edit", args=[report_a1.pk])).status_code == 200
     response = client.post(
-        reverse("report_edit", args=[report_a1.pk]), edit_data(report_a1, results="Sửa kịp")
+        reverse("campaign:report_edit", args=[report_a1.pk]),
+        edit_data(report_a1, results="Sửa kịp"),
     )
     assert response.status_code == 302
-    assert client.post(reverse("report_submit", args=[report_a1.pk])).status_code == 302
+    assert client.post(reverse("campaign:report_submit", args=[report_a1.pk])).status_code == 302
     report_a1.refresh_from_db()
     assert (report_a1.results, report_a1.status) == ("Sửa kịp", S.SUBMITTED)
     assert report_a1.timeliness == "late"
@@ -344,7 +345,7 @@ def test_the_day_after_the_lock_date_the_edit_page_sends_the_officer_back_with_a
 ):
     clock.moment = FIRST_LOCKED_MINUTE
     login(client, cast["officer_a1"])
-    response = client.get(reverse("report_edit", args=[report_a1.pk]))
+    response = client.get(reverse("campaign:report_edit", args=[report_a1.pk]))
     assert response.status_code == 302 and response.url == report_a1.get_absolute_url()
     page = client.get(response.url)
     expected = vi(
@@ -355,7 +356,7 @@ def test_the_day_after_the_lock_date_the_edit_page_sends_the_officer_back_with_a
     assert messages_of(page) == [expected]
     assert page.context["can_edit"] is False
     assert "submit" not in page.context["actions"]
-    assert reverse("report_edit", args=[report_a1.pk]) not in html(page)
+    assert reverse("campaign:report_edit", args=[report_a1.pk]) not in html(page)
 
 
 def test_the_day_after_the_lock_date_a_save_is_refused_and_the_input_kept(
@@ -365,7 +366,7 @@ def test_the_day_after_the_lock_date_a_save_is_refused_and_the_input_kept(
     clock.moment = FIRST_LOCKED_MINUTE
     before = state(report_a1)
     response = login(client, cast["officer_a1"]).post(
-        reverse("report_edit", args=[report_a1.pk]), data
+        reverse("campaign:report_edit", args=[report_a1.pk]), data
     )
     assert response.status_code == 200
     [error] = response.context["form"].non_field_errors()
@@ -386,7 +387,7 @@ def test_the_day_after_the_lock_date_a_submission_is_refused_with_a_clear_messag
     clock.moment = FIRST_LOCKED_MINUTE
     before = state(report_a1)
     response = login(client, cast["officer_a1"]).post(
-        reverse("report_submit", args=[report_a1.pk]), follow=True
+        reverse("campaign:report_submit", args=[report_a1.pk]), follow=True
     )
     assert messages_of(response) == [
         vi("The filing period is closed. Ask a reviewer of an upper unit to reopen it.")
@@ -398,9 +399,9 @@ def test_the_day_after_the_lock_date_a_submission_is_refused_with_a_clear_messag
 def test_after_the_lock_date_no_new_report_can_be_started(client, clock, tree, cast, campaign):
     clock.moment = FIRST_LOCKED_MINUTE
     login(client, cast["officer_a1"])
-    url = reverse("report_start", args=[campaign.pk, tree["A1"].pk, YEAR])
+    url = reverse("campaign:report_start", args=[campaign.pk, tree["A1"].pk, YEAR])
     response = client.post(url, edit_data(make_report(tree["A2"], campaign)), follow=True)
-    assert response.redirect_chain[-1][0].startswith(reverse("report_list"))
+    assert response.redirect_chain[-1][0].startswith(reverse("campaign:report_list"))
     expected = vi(
         "Reports for %(year)s locked on %(date)s. Ask a reviewer of an upper unit.",
         year=2024,
@@ -414,8 +415,8 @@ def test_a_lock_date_moved_later_by_staff_opens_the_report_again(client, clock, 
     clock.moment = FIRST_LOCKED_MINUTE
     Period.objects.filter(pk=report_a1.period_id).update(locks_on=D(2025, 1, 31))
     login(client, cast["officer_a1"])
-    assert client.get(reverse("report_edit", args=[report_a1.pk])).status_code == 200
-    assert client.post(reverse("report_submit", args=[report_a1.pk])).status_code == 302
+    assert client.get(reverse("campaign:report_edit", args=[report_a1.pk])).status_code == 200
+    assert client.post(reverse("campaign:report_submit", args=[report_a1.pk])).status_code == 302
     assert AnnualReport.objects.get(pk=report_a1.pk).status == S.SUBMITTED
 
 
@@ -428,7 +429,7 @@ def test_after_the_lock_a_reviewer_reopens_the_report_and_the_officer_files_it_a
     response = login(client, cast["reviewer_a"]).get(report_a1.get_absolute_url())
     assert "reopen" in response.context["actions"]
     response = client.post(
-        reverse("report_reopen", args=[report_a1.pk]), {"reason": "Cho phép nộp muộn"}
+        reverse("campaign:report_reopen", args=[report_a1.pk]), {"reason": "Cho phép nộp muộn"}
     )
     assert response.status_code == 302
     report_a1.refresh_from_db()
@@ -438,10 +439,12 @@ def test_after_the_lock_a_reviewer_reopens_the_report_and_the_officer_files_it_a
 
     clock.moment = local(2025, 2, 4)
     login(client, cast["officer_a1"])
-    assert client.get(reverse("report_edit", args=[report_a1.pk])).status_code == 200
+    assert client.get(reverse("campaign:report_edit", args=[report_a1.pk])).status_code == 200
     data = edit_data(report_a1, results="Nộp sau khi mở lại", value_sessions="14")
-    assert client.post(reverse("report_edit", args=[report_a1.pk]), data).status_code == 302
-    assert client.post(reverse("report_submit", args=[report_a1.pk])).status_code == 302
+    assert (
+        client.post(reverse("campaign:report_edit", args=[report_a1.pk]), data).status_code == 302
+    )
+    assert client.post(reverse("campaign:report_submit", args=[report_a1.pk])).status_code == 302
     report_a1.refresh_from_db()
     assert (report_a1.status, report_a1.results) == (S.SUBMITTED, "Nộp sau khi mở lại")
     assert report_a1.timeliness == "late"
@@ -451,7 +454,7 @@ def test_after_the_lock_an_officer_cannot_reopen_the_report_himself(client, cloc
     clock.moment = FIRST_LOCKED_MINUTE
     before = state(report_a1)
     response = login(client, cast["officer_a1"]).post(
-        reverse("report_reopen", args=[report_a1.pk]), {"reason": "Xin mở lại"}
+        reverse("campaign:report_reopen", args=[report_a1.pk]), {"reason": "Xin mở lại"}
     )
     assert response.status_code == 403
     assert state(report_a1) == before
@@ -460,7 +463,7 @@ def test_after_the_lock_an_officer_cannot_reopen_the_report_himself(client, cloc
 def test_before_the_lock_a_draft_is_not_reopened(client, cast, report_a1):
     # Nothing to reopen: the unit can still change it.
     response = login(client, cast["reviewer_a"]).post(
-        reverse("report_reopen", args=[report_a1.pk]), {"reason": "Mở lại"}, follow=True
+        reverse("campaign:report_reopen", args=[report_a1.pk]), {"reason": "Mở lại"}, follow=True
     )
     assert len(messages_of(response)) == 1
     report_a1.refresh_from_db()
@@ -471,7 +474,7 @@ def test_a_reopen_after_the_lock_needs_a_reason(client, clock, cast, report_a1):
     clock.moment = FIRST_LOCKED_MINUTE
     before = state(report_a1)
     response = login(client, cast["reviewer_a"]).post(
-        reverse("report_reopen", args=[report_a1.pk]), {"reason": ""}
+        reverse("campaign:report_reopen", args=[report_a1.pk]), {"reason": ""}
     )
     assert response.status_code == 400
     assert "reason" in response.context["reason_form"].errors

@@ -13,7 +13,7 @@ from campaign.listing import PAGE_SIZE
 from campaign.models import Campaign, Status
 
 S = Status
-URL = reverse("review_queue")
+URL = reverse("campaign:review_queue")
 
 
 @pytest.fixture

@@ -23,8 +23,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from campaign.models import AnnualReport, Campaign, Notification, Period, Plan, Reminder, Status
 from campaign import reminders, tasks
+from campaign.models import AnnualReport, Campaign, Notification, Period, Plan, Reminder, Status
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from units.models import Membership, Unit
 
@@ -331,7 +331,7 @@ def test_the_plan_e_mail_names_the_unit_the_due_date_and_the_page_to_file_it(
     with translation.override("en"):  # e.g. run from a request of a user who chose English
         reminders.send_due_reminders(PLAN_DUE + 7 * DAY)
     notification = Notification.objects.get(recipient=officers["officer_b1"])
-    path = reverse("plan_start", args=[campaign.pk, tree["B1"].pk])
+    path = reverse("campaign:plan_start", args=[campaign.pk, tree["B1"].pk])
     assert f"https://congthongtin.example.vn{path}" in notification.body
     assert "CĐCS B1" in notification.subject and "31/07/2015" in notification.subject
     assert "31/07/2015" in notification.body and re.search(r"\b7\b", notification.body)
@@ -344,7 +344,10 @@ def test_the_plan_e_mail_names_the_unit_the_due_date_and_the_page_to_file_it(
 def test_the_report_e_mail_links_to_that_years_report(tree, campaign, officers):
     reminders.send_due_reminders(REPORT_DUE - 3 * DAY)
     notification = Notification.objects.get(recipient=officers["officer_b1"])
-    assert reverse("report_start", args=[campaign.pk, tree["B1"].pk, 2015]) in notification.body
+    assert (
+        reverse("campaign:report_start", args=[campaign.pk, tree["B1"].pk, 2015])
+        in notification.body
+    )
     assert "20/12/2015" in notification.body and "2015" in notification.subject
 
 
@@ -403,12 +406,12 @@ def test_reminders_per_year_counts_the_reminders_that_reached_someone(
 
 # --- the reviewer's list and manual reminders --------------------------------------------------
 def list_url(campaign, what="plan", year=2015):
-    return f"{reverse('late_units')}?campaign={campaign.pk}&what={what}&year={year}"
+    return f"{reverse('campaign:late_units')}?campaign={campaign.pk}&what={what}&year={year}"
 
 
 def remind(client, campaign, units, what="plan", year=2015):
     return client.post(
-        reverse("remind_units"),
+        reverse("campaign:remind_units"),
         {"campaign": campaign.pk, "what": what, "year": year, "units": [u.pk for u in units]},
     )
 
@@ -516,21 +519,21 @@ def test_a_unit_that_has_already_submitted_is_refused_and_nothing_is_sent(
 
 def test_the_list_explains_when_there_is_no_campaign_yet(client, tree, cast):
     client.force_login(cast["cspl"])
-    response = client.get(reverse("late_units"))
+    response = client.get(reverse("campaign:late_units"))
     assert response.status_code == 200 and "rows" not in response.context
 
 
 def test_remind_refuses_an_empty_selection_and_a_get(client, tree, cast, campaign):
     client.force_login(cast["reviewer_a"])
     assert remind(client, campaign, []).status_code == 400
-    assert client.get(reverse("remind_units")).status_code == 405
+    assert client.get(reverse("campaign:remind_units")).status_code == 405
     assert not Reminder.objects.exists()
 
 
 def test_remind_needs_a_real_campaign_and_year(client, tree, cast, campaign):
     client.force_login(cast["reviewer_a"])
     response = client.post(
-        reverse("remind_units"),
+        reverse("campaign:remind_units"),
         {"campaign": 999_999, "what": "plan", "year": 2015, "units": [tree["A1"].pk]},
     )
     assert response.status_code == 404
@@ -578,13 +581,13 @@ def test_the_log_shows_reminders_in_the_users_scope_newest_first(client, tree, c
     reminders.send_due_reminders(PLAN_DUE - 7 * DAY)
     reminders.send_due_reminders(PLAN_DUE)
     client.force_login(cast["officer_b1"])
-    response = client.get(reverse("reminder_log"))
+    response = client.get(reverse("campaign:reminder_log"))
     assert response.status_code == 200
     page = list(response.context["page"])
     assert [(r.unit.code, r.step) for r in page] == [("B1", "due"), ("B1", "before-7")]
     assert "CĐCS A1" not in response.content.decode()
     client.force_login(cast["outsider"])
-    assert list(client.get(reverse("reminder_log")).context["page"]) == []
+    assert list(client.get(reverse("campaign:reminder_log")).context["page"]) == []
 
 
 def test_the_log_is_paginated(client, tree, cast, campaign):
@@ -601,8 +604,10 @@ def test_the_log_is_paginated(client, tree, cast, campaign):
         for _ in range(reminders.LOG_PAGE_SIZE + 5)
     )
     client.force_login(cast["cspl"])
-    assert len(client.get(reverse("reminder_log")).context["page"]) == reminders.LOG_PAGE_SIZE
-    assert len(client.get(reverse("reminder_log") + "?page=2").context["page"]) == 5
+    assert (
+        len(client.get(reverse("campaign:reminder_log")).context["page"]) == reminders.LOG_PAGE_SIZE
+    )
+    assert len(client.get(reverse("campaign:reminder_log") + "?page=2").context["page"]) == 5
 
 
 # --- PostgreSQL: racing runs -------------------------------------------------------------------

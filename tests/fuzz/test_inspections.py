@@ -57,7 +57,7 @@ def test_a_recorded_visit_is_saved_as_typed_or_refused_in_vietnamese(
             visit.recommendations, data["recommendations"], MAX_NARRATIVE, required=False
         )
 
-    post_and_check(vi_client, reverse("inspection_create"), data, inspection_state, saved)
+    post_and_check(vi_client, reverse("campaign:inspection_create"), data, inspection_state, saved)
 
 
 @pytest.fixture
@@ -91,5 +91,5 @@ def test_a_follow_up_is_saved_as_typed_or_refused_in_vietnamese(vi_client, cast,
             visit.follow_up_note, data["follow_up_note"], MAX_NARRATIVE, required=False
         )
 
-    url = reverse("inspection_follow_up", args=[visit.pk])
+    url = reverse("campaign:inspection_follow_up", args=[visit.pk])
     post_and_check(vi_client, url, data, inspection_state, saved)

@@ -736,7 +736,7 @@ def test_the_dashboard_page_costs_the_same_queries_cold_at_two_sizes_and_fewer_w
 ):
     world = build_world(tree, cast, 5, per_parent=SIZES["small"])
     client.force_login(cast["cspl"])
-    url = reverse("dashboard")
+    url = reverse("reports:dashboard")
     params = {"unit": tree["PV"].pk, "include": "submitted"}
     client.get(url, params)  # the session is in the cache from now on
     cold, warm = [], []
@@ -758,7 +758,7 @@ def test_the_dashboard_page_costs_the_same_queries_cold_at_two_sizes_and_fewer_w
 
 # --- 3. the cache is never stale ----------------------------------------------------------------
 def dashboard_data(client, unit, **params):
-    response = client.get(reverse("dashboard"), {"unit": unit.pk, **params})
+    response = client.get(reverse("reports:dashboard"), {"unit": unit.pk, **params})
     assert response.status_code == 200
     return response.context["data"]
 
@@ -827,7 +827,7 @@ def an_obstacle_answer(world, cast):
     )
 
     def change(client):
-        url = reverse("obstacle_answer", args=[obstacle.pk])
+        url = reverse("campaign:obstacle_answer", args=[obstacle.pk])
         assert client.post(url, {"answer": "Ghi theo biểu mẫu."}).status_code == 302
 
     return change, lambda data: (data["obstacles"]["open"], data["obstacles"]["overdue"])
@@ -886,7 +886,7 @@ def world(tree, cast):
 def get(client, user, **params):
     if user:
         client.force_login(user)
-    return client.get(reverse("dashboard"), params)
+    return client.get(reverse("reports:dashboard"), params)
 
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page(client, world):
@@ -935,7 +935,7 @@ def test_a_unit_outside_the_scope_is_not_found_and_one_not_the_officers_own_is_f
 def test_a_viewer_of_the_province_may_open_every_unit(client, cast, world):
     client.force_login(cast["standing"])
     for code, unit in world.units.items():
-        response = client.get(reverse("dashboard"), {"unit": unit.pk})
+        response = client.get(reverse("reports:dashboard"), {"unit": unit.pk})
         assert response.status_code == 200, code
         assert response.context["data"]["unit_id"] == unit.pk
 
@@ -1028,7 +1028,7 @@ def test_each_unit_below_links_to_its_own_dashboard_with_a_breadcrumb_back_up(cl
     for row in rows:
         assert f'<a href="?include=submitted&amp;unit={row["unit_id"]}">' in page
     district = world.units["DA"]
-    below = client.get(reverse("dashboard"), {"include": "submitted", "unit": district.pk})
+    below = client.get(reverse("reports:dashboard"), {"include": "submitted", "unit": district.pk})
     assert below.status_code == 200
     assert below.context["data"]["unit_id"] == district.pk
     assert below.context["include"] == "submitted"
@@ -1161,7 +1161,7 @@ def grid_district(tree, cast):
 
 
 def grid(client, district, **params):
-    response = client.get(reverse("dashboard"), {"unit": district.pk, **params})
+    response = client.get(reverse("reports:dashboard"), {"unit": district.pk, **params})
     assert response.status_code == 200
     return response
 
@@ -1181,7 +1181,11 @@ def test_the_grid_lists_every_expected_unit_over_two_pages_with_a_link_to_each_r
     assert len({r["pk"] for r in rows}) == GRID_UNITS + 1
     page = html(first) + html(second)
     for row in rows:
-        link = reverse("report_detail", args=[row["report__pk"]]) if row["report__pk"] else None
+        link = (
+            reverse("campaign:report_detail", args=[row["report__pk"]])
+            if row["report__pk"]
+            else None
+        )
         if link:
             assert f'href="{link}"' in page
     linked = re.findall(r'href="/reports/(\d+)/"', page)

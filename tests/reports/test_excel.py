@@ -149,7 +149,7 @@ def filed(tree, campaign):
 
 def download(client, cast, who="cspl", **params):
     client.force_login(cast[who])
-    return client.get(reverse("dashboard_excel"), {"year": YEAR, **params})
+    return client.get(reverse("reports:dashboard_excel"), {"year": YEAR, **params})
 
 
 def workbook_of(response):
@@ -452,7 +452,7 @@ def test_the_download_is_an_xlsx_attachment_named_after_campaign_year_and_unit(
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(client, filed):
-    url = reverse("dashboard_excel")
+    url = reverse("reports:dashboard_excel")
     response = client.get(url, {"unit": filed["PV"].pk})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
@@ -475,9 +475,9 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client, filed):
 def test_the_export_follows_the_dashboards_access_rules(client, cast, filed, who, code, status):
     client.force_login(cast[who])
     params = {"year": YEAR, "unit": filed[code].pk}
-    response = client.get(reverse("dashboard_excel"), params)
+    response = client.get(reverse("reports:dashboard_excel"), params)
     assert response.status_code == status
-    assert client.get(reverse("dashboard"), params).status_code == status
+    assert client.get(reverse("reports:dashboard"), params).status_code == status
     if status == 200:
         assert response["Content-Disposition"].endswith(f'-{YEAR}-{code}.xlsx"')
 
@@ -486,18 +486,19 @@ def test_the_export_follows_the_dashboards_access_rules(client, cast, filed, who
 def test_a_year_the_dashboard_does_not_offer_is_not_found(client, cast, campaign, filed, year):
     client.force_login(cast["cspl"])
     params = {"year": year, "unit": filed["PV"].pk}
-    assert client.get(reverse("dashboard_excel"), params).status_code == 404
-    assert client.get(reverse("dashboard"), params).status_code == 404
+    assert client.get(reverse("reports:dashboard_excel"), params).status_code == 404
+    assert client.get(reverse("reports:dashboard"), params).status_code == 404
     assert not Period.objects.filter(campaign=campaign, year=year).exists()
 
 
 def test_the_dashboard_links_to_the_export_of_what_it_shows(client, cast, campaign, filed):
     client.force_login(cast["cspl"])
     response = client.get(
-        reverse("dashboard"), {"year": YEAR, "unit": filed["DA"].pk, "include": ALL_SUBMITTED}
+        reverse("reports:dashboard"),
+        {"year": YEAR, "unit": filed["DA"].pk, "include": ALL_SUBMITTED},
     )
     link = (
-        f"{reverse('dashboard_excel')}?campaign={campaign.pk}&amp;year={YEAR}"
+        f"{reverse('reports:dashboard_excel')}?campaign={campaign.pk}&amp;year={YEAR}"
         f"&amp;include={ALL_SUBMITTED}&amp;unit={filed['DA'].pk}"
     )
     assert f'href="{link}"' in response.content.decode()

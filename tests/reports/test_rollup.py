@@ -238,7 +238,7 @@ def test_the_district_officer_sees_the_totals_of_the_units_below_beside_the_form
     client, tree, cast, campaign, accepted_a1, report_da
 ):
     client.force_login(cast["officer_a"])
-    response = client.get(reverse("report_edit", args=[report_da.pk]))
+    response = client.get(reverse("campaign:report_edit", args=[report_da.pk]))
     assert response.status_code == 200
     rollup = response.context["rollup"]
     assert (rollup["included"], rollup["expected"]) == (1, 2)
@@ -266,11 +266,12 @@ def test_the_totals_box_is_also_beside_a_new_district_report(
     client, tree, cast, campaign, accepted_a1
 ):
     client.force_login(cast["officer_a"])
-    response = client.get(reverse("report_start", args=[campaign.pk, tree["DA"].pk, YEAR]))
+    response = client.get(reverse("campaign:report_start", args=[campaign.pk, tree["DA"].pk, YEAR]))
     assert response.status_code == 200
     assert response.context["rollup"]["included"] == 1
     response = client.get(
-        reverse("report_start", args=[campaign.pk, tree["DA"].pk, YEAR]), {"prefill": "children"}
+        reverse("campaign:report_start", args=[campaign.pk, tree["DA"].pk, YEAR]),
+        {"prefill": "children"},
     )
     assert response.context["values"]["value_participants"].value() == 1234
     assert not AnnualReport.objects.filter(unit=tree["DA"]).exists()
@@ -282,7 +283,9 @@ def test_copying_the_totals_fills_the_whole_numbers_and_saves_nothing(
     before = list(IndicatorValue.objects.order_by("pk").values())
     version = report_da.version
     client.force_login(cast["officer_a"])
-    response = client.get(reverse("report_edit", args=[report_da.pk]), {"prefill": "children"})
+    response = client.get(
+        reverse("campaign:report_edit", args=[report_da.pk]), {"prefill": "children"}
+    )
     assert response.status_code == 200
     values = response.context["values"]
     assert values["value_sessions"].value() == 12
@@ -314,7 +317,7 @@ def test_the_copied_totals_are_saved_once_the_officer_saves(
         "value_participants": "1.234",
         "value_other_forms": "Tự ghi",
     }
-    url = reverse("report_edit", args=[report_da.pk]) + "?prefill=children"
+    url = reverse("campaign:report_edit", args=[report_da.pk]) + "?prefill=children"
     assert client.post(url, data).status_code == 302
     stored = dict(
         IndicatorValue.objects.filter(report=report_da).values_list("indicator__code", "int_value")
@@ -327,7 +330,9 @@ def test_with_no_accepted_report_below_nothing_is_offered_to_copy(
 ):
     report(tree["A1"], campaign, S.SUBMITTED, sessions=5, participants=6)
     client.force_login(cast["officer_a"])
-    response = client.get(reverse("report_edit", args=[report_da.pk]), {"prefill": "children"})
+    response = client.get(
+        reverse("campaign:report_edit", args=[report_da.pk]), {"prefill": "children"}
+    )
     assert response.context["rollup"]["included"] == 0
     assert vi(
         "Accepted reports of %(included)s of %(expected)s units are counted.",
@@ -344,7 +349,7 @@ def test_a_grassroots_union_has_no_totals_box(client, tree, cast, campaign, acce
     mine = AnnualReport.objects.get(unit=tree["A1"])
     AnnualReport.objects.filter(pk=mine.pk).update(status=S.DRAFT)
     client.force_login(cast["officer_a1"])
-    response = client.get(reverse("report_edit", args=[mine.pk]), {"prefill": "children"})
+    response = client.get(reverse("campaign:report_edit", args=[mine.pk]), {"prefill": "children"})
     assert response.status_code == 200
     assert response.context["rollup"] is None
     page = html(response)
@@ -370,7 +375,7 @@ def test_the_district_form_costs_the_same_queries_whatever_the_number_of_units_b
         report(unit, campaign, sessions=1, participants=2)
     client.force_login(cast["officer_a"])
     with django_assert_num_queries(DISTRICT_EDIT_QUERIES):
-        response = client.get(reverse("report_edit", args=[report_da.pk]))
+        response = client.get(reverse("campaign:report_edit", args=[report_da.pk]))
     rollup = response.context["rollup"]
     assert (rollup["included"], rollup["expected"]) == (children, children)
     assert [total for _i, total in rollup["rows"]] == [children, 2 * children]
