@@ -40,6 +40,7 @@ def _pk(name):
 
 
 URL_KWARGS = {
+    "moved_admin_page": lambda side, world: {"rest": "period/"},  # about no object: not sided
     "units:unit_detail": lambda side, world: {"pk": side["unit"].pk},
     "units:unit_contacts": lambda side, world: {"pk": side["unit"].pk},
     "campaign:campaign_detail": lambda side, world: {"pk": world.campaign.pk},
@@ -120,7 +121,7 @@ QUERY = {
     "reports:dashboard_excel": lambda side, world: {"unit": side["unit"].pk},
     "campaign:obstacle_create": lambda side, world: {"report": side["report"].pk},
 }
-SIDED = set(URL_KWARGS) | set(QUERY)
+SIDED = (set(URL_KWARGS) | set(QUERY)) - {"moved_admin_page"}
 
 # Views that log in or out or change the language: asked with a client of their own.
 FRESH_CLIENT = {"login", "logout", "set_language"}
@@ -149,6 +150,8 @@ MATRIX = {
     "admin:logout": E("R R R R R R", "R R R R R R"),
     "admin:javascript-catalog": E("200 200 200 200 200 200", "405 405 405 405 405 405"),
     # For the reverse proxy's and monitoring's checks: says only whether services answer.
+    # The admin's old addresses of the models moved to campaign: a redirect, for everybody.
+    "moved_admin_page": E("R R R R R R", "R R R R R R"),
     "healthz": E("200 200 200 200 200 200", "200 200 200 200 200 200"),
     # --- pages: GET-only views render again on a POST (the CSRF token still applies) ------
     "units:home": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
