@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.models import AnnualReport, Campaign, Obstacle, Plan, Status
+from units.access import Scope
 
 
-def plan_items(scope):
+def plan_items(scope: Scope) -> list[dict]:
     """Plans the user must write, fix or review. Three queries at most.
 
     For officers: each campaign running this year that addresses one of their own units
@@ -77,7 +78,7 @@ def plan_items(scope):
     return items
 
 
-def report_items(scope):
+def report_items(scope: Scope) -> list[dict]:
     """Reports to write, fix or review, and obstacles to answer. At most four queries."""
     items = []
     today = timezone.localdate()
