@@ -2,7 +2,9 @@
 
 A new campaign, with its content items and indicators, is added here without a code
 change. Plans are filed through the portal; here staff read them and every change of them,
-and their status changes only through campaign.workflow.
+and their status changes only through campaign.workflow. The same holds for annual
+reports; staff also adjust a year's dates (periods) and read obstacles, inspections and
+reminders.
 """
 
 from django import forms
@@ -12,7 +14,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from campaign.models import Activity, Campaign, Indicator, Notification, Plan, Step, Theme
+from campaign.models import (
+    Activity,
+    AnnualReport,
+    Campaign,
+    Indicator,
+    IndicatorValue,
+    Inspection,
+    Notification,
+    Obstacle,
+    Period,
+    Plan,
+    Reminder,
+    Step,
+    Theme,
+)
 from units.models import Unit
 
 
@@ -168,3 +184,77 @@ class StepAdmin(ReadOnlyAdmin):
     list_display = ("action", "actor", "at", "reason")
     list_filter = ("action",)
     list_select_related = ("actor",)
+
+
+# --- Annual reports and the follow-up -------------------------------------------------------------
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin):
+    """Staff adjust a year's cut-off, due and lock dates here."""
+
+    list_display = ("campaign", "year", "starts_on", "ends_on", "due_on", "locks_on")
+    list_filter = ("campaign", "year")
+    ordering = ("-year",)
+
+
+class ValueInline(admin.TabularInline):
+    model = IndicatorValue
+    extra = 0
+    fields = ("indicator", "int_value", "text_value")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(SimpleHistoryAdmin):
+    """Read-only: reports change only through the portal's forms and workflow."""
+
+    list_display = ("unit", "campaign", "year", "status", "first_submitted_at", "updated_at")
+    list_filter = ("status", "year", "unit__kind")
+    search_fields = ("unit__name", "unit__code")
+    list_select_related = ("unit", "campaign")
+    inlines = [ValueInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def revert_view(self, request, *args, **kwargs):
+        # Restoring an old version would bypass the workflow.
+        raise PermissionDenied
+
+
+@admin.register(Obstacle)
+class ObstacleAdmin(admin.ModelAdmin):
+    list_display = ("subject", "unit", "status", "raised_at", "answer_by")
+    list_filter = ("status", "unit__kind")
+    search_fields = ("subject", "unit__name")
+    list_select_related = ("unit",)
+
+
+@admin.register(Inspection)
+class InspectionAdmin(SimpleHistoryAdmin):
+    list_display = ("unit", "kind", "visited_on", "follow_up")
+    list_filter = ("kind", "follow_up")
+    search_fields = ("unit__name",)
+    list_select_related = ("unit",)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ("unit", "what", "year", "step", "manual", "sent_at", "recipients")
+    list_filter = ("what", "manual", "year")
+    list_select_related = ("unit",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 
-from campaign.models import Status
+from campaign.models import AnnualReport, IndicatorValue, Status
 from units.models import Unit
 
 ACCEPTED_ONLY = "accepted"
@@ -84,8 +84,6 @@ class AreaBelow:
 def area_below(unit: Unit, campaign, year: int, period, indicators) -> AreaBelow:
     """The area below `unit` for the report form, with the totals of the typed whole-number
     `indicators`. Four queries whatever its size."""
-    from reports.models import AnnualReport, IndicatorValue
-
     below = Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth)
     expected = set(
         expected_units(campaign, unit, period.ends_on)

@@ -1,6 +1,9 @@
-from celery import shared_task
+from datetime import date
 
-from campaign import notifications
+from celery import shared_task
+from django.utils import timezone
+
+from campaign import notifications, reminders
 
 
 @shared_task(bind=True, ignore_result=True, acks_late=True, soft_time_limit=30, time_limit=60)
@@ -16,3 +19,23 @@ def flush_outbox(self, batch=200):
     pks = list(notifications.waiting().order_by("created_at").values_list("pk", flat=True)[:batch])
     claimant = self.request.id or ""
     return [notifications.send(pk, claimant=claimant) for pk in pks]
+
+
+# Registered under the name it had in the reports app, which beat's schedule uses and
+# messages already queued carry.
+@shared_task(
+    name="reports.tasks.send_reminders",
+    ignore_result=True,
+    acks_late=True,
+    soft_time_limit=540,
+    time_limit=600,
+)
+def send_reminders(today_iso=None):
+    """Send the day's reminders to units that have not submitted (beat: daily at 07:00).
+
+    Idempotent: every step is claimed once, so a redelivered or duplicated run sends nothing
+    more. `today_iso` ("YYYY-MM-DD") replays a given day; the default is today, local time.
+    Returns the number of reminders created.
+    """
+    today = date.fromisoformat(today_iso) if today_iso else timezone.localdate()
+    return reminders.send_due_reminders(today)

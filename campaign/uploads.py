@@ -257,7 +257,7 @@ def attachment_delete(request, plan_pk, pk):
     attachment = Scope.for_request(request).get(
         Attachment.objects.filter(plan_id=plan_pk), FILE, unit_field="plan__unit", pk=pk
     )
-    plan_url = reverse("plan_detail", args=[plan_pk])
+    plan_url = reverse("campaign:plan_detail", args=[plan_pk])
     with transaction.atomic():
         # Lock the plan so it cannot be submitted while the file is being removed.
         plan = Plan.objects.select_for_update().get(pk=plan_pk)

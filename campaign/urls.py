@@ -1,9 +1,11 @@
 from django.urls import path
 
-from campaign import uploads, views
+from campaign import annual_reports, inspections, obstacles, reminders, uploads, views
 from campaign.models import Step
 
 Action = Step.Action
+
+app_name = "campaign"
 
 urlpatterns = [
     path("campaigns/", views.campaign_list, name="campaign_list"),
@@ -38,4 +40,40 @@ urlpatterns = [
         name="attachment_delete",
     ),
     path("review/", views.review_queue, name="review_queue"),
+    path("reports/", annual_reports.report_list, name="report_list"),
+    path(
+        "campaigns/<int:campaign_pk>/units/<int:unit_pk>/reports/<int:year>/",
+        annual_reports.report_start,
+        name="report_start",
+    ),
+    path("reports/<int:pk>/", annual_reports.report_detail, name="report_detail"),
+    path("reports/<int:pk>/edit/", annual_reports.report_edit, name="report_edit"),
+    path(
+        "reports/<int:pk>/submit/",
+        annual_reports.report_action,
+        {"action": Action.SUBMIT},
+        name="report_submit",
+    ),
+    path(
+        "reports/<int:pk>/return/",
+        annual_reports.report_action,
+        {"action": Action.RETURN},
+        name="report_return",
+    ),
+    path(
+        "reports/<int:pk>/accept/",
+        annual_reports.report_action,
+        {"action": Action.ACCEPT},
+        name="report_accept",
+    ),
+    path(
+        "reports/<int:pk>/reopen/",
+        annual_reports.report_action,
+        {"action": Action.REOPEN},
+        name="report_reopen",
+    ),
+    path("review/reports/", annual_reports.report_queue, name="report_queue"),
+    *obstacles.urlpatterns,
+    *inspections.urlpatterns,
+    *reminders.urlpatterns,
 ]

@@ -2,8 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch
 from django.http import Http404
@@ -15,7 +13,9 @@ from django.views.decorators.http import require_POST
 from campaign import workflow
 from campaign.filters import QueueFilter
 from campaign.forms import ActivityFormSet, PlanForm, ReasonForm
-from campaign.models import Activity, Campaign, Plan, Status, Step
+from campaign.listing import render_queue
+from campaign.models import Activity, Campaign, Plan, Step
+from campaign.steps import act_on
 from campaign.uploads import AttachmentForm
 from units.access import FILE, SEE, Scope
 
@@ -27,7 +27,6 @@ DONE = {
     Action.REOPEN: gettext_lazy("The plan was reopened; the unit can change it again."),
 }
 HEADER_FIELDS = ["doc_number", "doc_date", "signer", "summary"]
-PAGE_SIZE = 25
 
 
 def plans():
@@ -164,82 +163,11 @@ def plan_action(request, pk, action):
     )
 
 
-def act_on(request, submission, action, done, render_with_reason_errors):
-    """Take a workflow step from a POST; shared by plans and annual reports.
-
-    `done` maps actions to success messages; `render_with_reason_errors(form)` shows the
-    submission's page again when the reason is missing, keeping what the reviewer typed.
-    """
-    scope = Scope.for_request(request)
-    # The role comes first: someone who may not take the step learns nothing more (403),
-    # whatever else is wrong with the request.
-    try:
-        workflow.check_step(submission, action, scope)
-    except workflow.TransitionError as error:
-        messages.error(request, error.messages[0])
-        return redirect(submission)
-    reason_form = ReasonForm(request.POST) if action in workflow.NEEDS_REASON else None
-    if reason_form is not None and not reason_form.is_valid():
-        return render_with_reason_errors(reason_form)
-    reason = reason_form.cleaned_data["reason"] if reason_form else ""
-    user = request.user
-    steps = {
-        Action.SUBMIT: lambda: workflow.submission_submit(submission, user=user, scope=scope),
-        Action.RETURN: lambda: workflow.submission_return(
-            submission, user=user, reason=reason, scope=scope
-        ),
-        Action.ACCEPT: lambda: workflow.submission_accept(submission, user=user, scope=scope),
-        Action.REOPEN: lambda: workflow.submission_reopen(
-            submission, user=user, reason=reason, scope=scope
-        ),
-    }
-    try:
-        step = steps[action]()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, done[step.action])
-    return redirect(submission)
-
-
 @login_required
 def review_queue(request):
     """Plans in the reviewer's subtree that wait for action, filtered and paginated."""
     queryset = plans().annotate(activity_count=Count("activities")).order_by("submitted_at", "pk")
     return render_queue(request, queryset, QueueFilter, "campaign/review_queue.html")
-
-
-def render_queue(request, queryset, filter_class, template):
-    """The reviewer queue of any kind of submission: what the user reviews, filtered by
-    `filter_class` (waiting for review unless asked otherwise) and paginated.
-
-    A fixed number of queries whatever the number of submissions.
-    """
-    scope = Scope.for_request(request)
-    if not scope.is_reviewer:
-        raise PermissionDenied
-    queryset = queryset.filter(scope.review_condition(path_field="unit__path"))
-    data = request.GET.copy()
-    data.setdefault("status", Status.SUBMITTED)
-    queue = filter_class(data, queryset=queryset, scope=scope)
-    page, query = filtered_page(request, queue, data)
-    return render(request, template, {"filter": queue, "page": page, "query": query})
-
-
-def filtered_page(request, found, data=None):
-    """The requested page of a django-filter FilterSet's results, and the query string that
-    keeps the filters on the other pages' links. Shared by every filtered list.
-
-    django-filter skips a field whose value is invalid and filters on the rest, which would
-    show more than was asked for: an invalid filter matches nothing instead, and the form
-    shows why.
-    """
-    results = found.qs if found.is_valid() else found.queryset.none()
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = (data if data is not None else request.GET).copy()
-    query.pop("page", None)
-    return page, query.urlencode()
 
 
 # --- helpers ----------------------------------------------------------------------------------

@@ -200,7 +200,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "units:home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
 # Sessions are read from the cache (Redis in production), written through to the database.
@@ -298,7 +298,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Functions (scope -> list of items) whose results the home page lists as pending work.
-PENDING_PROVIDERS = ["campaign.pending.pending_items", "reports.pending.pending_items"]
+PENDING_PROVIDERS = ["campaign.pending.plan_items", "campaign.pending.report_items"]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -12,14 +12,19 @@ class ReportsConfig(AppConfig):
         # program's own flow never goes through them.
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from campaign.models import Activity, Campaign, Indicator, Plan, Step, Theme
-        from reports.models import (
+        from campaign.models import (
+            Activity,
             AnnualReport,
+            Campaign,
+            Indicator,
             IndicatorValue,
             Inspection,
             Obstacle,
             Period,
+            Plan,
             Reminder,
+            Step,
+            Theme,
         )
         from units.dataversion import bump_data_version
         from units.models import Unit

@@ -13,16 +13,19 @@ from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from campaign.counting import CATEGORIES, inclusion
-from campaign.models import Campaign
+from campaign.models import AnnualReport, Campaign
+from campaign.periods import report_year
 from reports import charts
-from reports.models import AnnualReport
 from reports.rollup import CACHE_SECONDS, GRID_SORTS, cached_rollup, unit_rows
+from reports.selection import int_or_none as _int
+from reports.selection import offered_years as _years
+from reports.selection import pick_campaign as _pick
+from reports.selection import selected_unit as _unit
 from reports.templatetags.chart_tags import with_nonce
-from reports.views import report_year
 from units.access import Scope
 from units.models import Membership, Unit
 
@@ -115,12 +118,6 @@ def _figures(request, data, campaign, year, unit, include, drill, query):
     return with_nonce(html, request)
 
 
-def _years(campaign):
-    """The years the dashboard offers, newest first: the campaign's years up to this one."""
-    last = campaign.last_year or max(timezone.localdate().year, campaign.first_year)
-    return list(range(last, campaign.first_year - 1, -1))
-
-
 def _may_open(scope):
     """Whether the user may open the dashboard of a unit (by pk and path): the rule of
     `_unit`, answered from memory."""
@@ -130,22 +127,6 @@ def _may_open(scope):
         return pk in own or scope.allows(_Path(path), {Role.REVIEWER, Role.VIEWER})
 
     return may_open
-
-
-def _unit(request, scope):
-    """The unit the dashboard is about: asked for by `?unit=`, else the user's first unit.
-
-    Reviewers and viewers see any unit of their subtrees; officers only their own units.
-    Outside the scope it is a 404, like every object fetch.
-    """
-    pk = _int(request.GET.get("unit"))
-    if pk is None:
-        return scope.memberships[0].unit
-    unit = scope.get_unit(pk=pk)
-    own = {m.unit_id for m in scope.memberships if m.role == Role.OFFICER}
-    if not (scope.allows(unit, {Role.REVIEWER, Role.VIEWER}) or unit.pk in own):
-        raise PermissionDenied
-    return unit
 
 
 def _charts(data, campaign, year, unit, include):
@@ -165,10 +146,7 @@ def _charts(data, campaign, year, unit, include):
             if child_rows
             else "",
             "kinds": charts.rate_chart(
-                [
-                    {"label": kind_labels.get(r.kind, r.kind), "rate": r.rate}
-                    for r in data.by_kind
-                ],
+                [{"label": kind_labels.get(r.kind, r.kind), "rate": r.rate} for r in data.by_kind],
                 _("Reporting rate by kind of unit"),
             ),
             "trend": charts.trend_chart(data.trend, data.indicators),
@@ -226,17 +204,6 @@ class _Path:
 
     def __init__(self, path):
         self.path = path
-
-
-def _pick(campaigns, wanted):
-    return next((c for c in campaigns if str(c.pk) == wanted), campaigns[0])
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _query(request, exclude):

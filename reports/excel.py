@@ -34,12 +34,14 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from campaign.counting import ACCEPTED_ONLY, ALL_SUBMITTED, inclusion
-from campaign.models import Campaign, Status
+from campaign.models import AnnualReport, Campaign, Period, Status
+from campaign.periods import report_year
 from campaign.uploads import protect_download
-from reports.dashboard import _int, _pick, _unit, _years
-from reports.models import AnnualReport, Period
 from reports.rollup import ASSESSMENTS, cached_rollup, unit_rows
-from reports.views import report_year
+from reports.selection import int_or_none as _int
+from reports.selection import offered_years as _years
+from reports.selection import pick_campaign as _pick
+from reports.selection import selected_unit as _unit
 from units.access import Scope
 from units.models import Unit
 

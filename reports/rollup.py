@@ -68,8 +68,17 @@ from campaign.counting import (
     end_of_day,
     open_at,
 )
-from campaign.models import Activity, Indicator, Status, Theme
-from reports.models import AnnualReport, IndicatorValue, Obstacle, Period, Reminder
+from campaign.models import (
+    Activity,
+    AnnualReport,
+    Indicator,
+    IndicatorValue,
+    Obstacle,
+    Period,
+    Reminder,
+    Status,
+    Theme,
+)
 from units.dataversion import data_version
 from units.models import Unit
 

@@ -42,18 +42,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from campaign.models import Campaign
+from campaign.models import MAX_NARRATIVE, AnnualReport, Campaign, Obstacle
+from campaign.periods import report_year
 from campaign.uploads import protect_download, stored_file_response
 from reports import pdf, summary_tasks
-from reports.models import (
-    MAX_NARRATIVE,
-    SUMMARY_PARENT_BODY,
-    AnnualReport,
-    Obstacle,
-    SummaryReport,
-)
+from reports.models import SUMMARY_PARENT_BODY, SummaryReport
 from reports.rollup import ASSESSMENTS, INCLUDE, cached_rollup
-from reports.views import report_year
 from units.access import REVIEW, Scope
 from units.forms import PortalInputMixin
 from units.models import Membership, Unit
@@ -410,7 +404,7 @@ def summary_create(request):
                         "give it its number and signer, then issue it."
                     ),
                 )
-                return redirect("summary_edit", summary.pk)
+                return redirect("reports:summary_edit", summary.pk)
     else:
         campaign = Campaign.objects.order_by("-issued_on", "pk").first()
         units = scope.units(REVIEW).order_by("path")
@@ -534,7 +528,7 @@ def summary_issue(request, pk):
         messages.error(
             request, _("The report was not issued: %(problems)s") % {"problems": " ".join(problems)}
         )
-        return redirect("summary_edit", summary.pk)
+        return redirect("reports:summary_edit", summary.pk)
     messages.success(
         request,
         _("The report was issued. Its PDF is being prepared; this page shows when it is ready."),
@@ -583,7 +577,7 @@ def summary_correct(request, pk):
             "version is kept."
         ),
     )
-    return redirect("summary_edit", correction.pk)
+    return redirect("reports:summary_edit", correction.pk)
 
 
 @login_required

@@ -762,8 +762,7 @@ def run(args):
     # WhiteNoise looks for STATIC_ROOT in-process; the in-process client needs none.
     warnings.filterwarnings("ignore", message="No directory at")
     load_before = os.getloadavg()
-    from campaign.models import Campaign
-    from reports.models import Period
+    from campaign.models import Campaign, Period
     from units.models import Unit, User
 
     root = Unit.objects.filter(depth=1).order_by("path").first()

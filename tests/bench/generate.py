@@ -538,9 +538,8 @@ def orm_objects(tree, scale):
     """The campaign from the shipped JSON (issued by the root), its periods, two users."""
     import json
 
-    from campaign.models import Indicator, Theme
+    from campaign.models import Indicator, Period, Theme
     from campaign.seed import DEFAULT_CAMPAIGN, load_campaign
-    from reports.models import Period
     from units.models import Membership, Unit, User
 
     data = json.loads(DEFAULT_CAMPAIGN.read_text(encoding="utf-8"))

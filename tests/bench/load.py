@@ -64,7 +64,7 @@ BENCH_SETTINGS = "tests.bench.load_site.settings"
 OFFICER_PASSWORD = "bench-officer-Pass-2025"  # a throw-away database on 127.0.0.1
 GRASSROOTS_PER_DISTRICT = 20
 SUCCESS_MESSAGE = "Đã gửi báo cáo năm để xem xét."  # "The annual report was submitted…"
-SAVE_AND_SUBMIT = "save_and_submit"  # the report form's button (reports/views.py)
+SAVE_AND_SUBMIT = "save_and_submit"  # the report form's button (campaign/annual_reports.py)
 
 
 # --- the data -----------------------------------------------------------------------------------
@@ -88,9 +88,9 @@ def build_data(officers):
 
     from django.contrib.auth.hashers import make_password
 
+    from campaign.models import Period
+    from campaign.periods import report_year
     from campaign.seed import DEFAULT_CAMPAIGN, load_campaign
-    from reports.models import Period
-    from reports.views import report_year
     from tests.bench.load_site.models import Row
     from units.models import Membership, Unit, User
 
@@ -164,8 +164,7 @@ def check_database(campaign_pk, year, unit_pks):
     from django.contrib.contenttypes.models import ContentType
     from django.db.models import Count
 
-    from campaign.models import Notification, Status, Step
-    from reports.models import AnnualReport
+    from campaign.models import AnnualReport, Notification, Status, Step
 
     reports = AnnualReport.objects.filter(campaign_id=campaign_pk, year=year, unit_id__in=unit_pks)
     per_unit = Counter(reports.values_list("unit_id", flat=True))

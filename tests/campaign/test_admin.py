@@ -220,3 +220,26 @@ def test_the_campaign_and_workflow_step_lists_open(staff_client, campaign):
     assert campaigns.status_code == 200
     assert campaign.number in campaigns.content.decode()
     assert steps.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/admin/reports/", "/admin/campaign/"),
+        ("/admin/reports/period/", "/admin/campaign/period/"),
+        ("/admin/reports/annualreport/7/change/", "/admin/campaign/annualreport/7/change/"),
+        ("/admin/reports/obstacle/?status=open", "/admin/campaign/obstacle/?status=open"),
+        ("/admin/reports/inspection/3/history/", "/admin/campaign/inspection/3/history/"),
+        ("/admin/reports/reminder/", "/admin/campaign/reminder/"),
+    ],
+)
+def test_the_old_admin_addresses_of_the_models_moved_to_campaign_lead_to_the_new_ones(
+    staff_client, old, new
+):
+    response = staff_client.get(old)
+    assert response.status_code == 301 and response["Location"] == new
+
+
+def test_the_admin_pages_of_annual_reports_and_periods_open_under_campaign(staff_client):
+    for name in ("period", "annualreport", "obstacle", "inspection", "reminder"):
+        assert staff_client.get(reverse(f"admin:campaign_{name}_changelist")).status_code == 200

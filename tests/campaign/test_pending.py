@@ -6,15 +6,15 @@ from django.urls import reverse
 
 from campaign import workflow
 from campaign.models import Campaign
-from campaign.pending import pending_items
+from campaign.pending import plan_items
 from units.access import Scope
 
 
 def pending_titles(client, user):
     """This provider's items, and the home page that lists them with the other apps' ones."""
     client.force_login(user)
-    response = client.get(reverse("home"))
-    titles = [item["title"] for item in pending_items(Scope(user))]
+    response = client.get(reverse("units:home"))
+    titles = [item["title"] for item in plan_items(Scope(user))]
     listed = [item["title"] for item in response.context["pending"]]
     assert all(title in listed for title in titles)
     return titles, response
@@ -29,7 +29,7 @@ def test_an_officer_is_asked_to_write_a_missing_plan(client, cast, campaign):
     titles, response = pending_titles(client, cast["officer_a1"])
     assert titles == ["Xây dựng kế hoạch của CĐCS A1"]
     assert reverse(
-        "plan_start", args=[campaign.pk, cast["officer_a1"].memberships.get().unit_id]
+        "campaign:plan_start", args=[campaign.pk, cast["officer_a1"].memberships.get().unit_id]
     ) in (response.content.decode())
 
 

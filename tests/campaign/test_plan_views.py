@@ -131,18 +131,18 @@ NEEDS = {"return": S.SUBMITTED, "accept": S.SUBMITTED, "reopen": S.ACCEPTED}
 
 def request_plan_url(client, plan, what):
     if what == "detail":
-        return client.get(reverse("plan_detail", args=[plan.pk]))
+        return client.get(reverse("campaign:plan_detail", args=[plan.pk]))
     if what == "edit_get":
-        return client.get(reverse("plan_edit", args=[plan.pk]))
+        return client.get(reverse("campaign:plan_edit", args=[plan.pk]))
     if what == "edit_post":
         return client.post(
-            reverse("plan_edit", args=[plan.pk]), edit_data(plan, doc_number="77/KH-SỬA")
+            reverse("campaign:plan_edit", args=[plan.pk]), edit_data(plan, doc_number="77/KH-SỬA")
         )
-    return client.post(reverse(f"plan_{what}", args=[plan.pk]), {"reason": "Bổ sung lịch"})
+    return client.post(reverse(f"campaign:plan_{what}", args=[plan.pk]), {"reason": "Bổ sung lịch"})
 
 
 def assert_succeeded(response, plan, what):
-    plan_url = reverse("plan_detail", args=[plan.pk])
+    plan_url = reverse("campaign:plan_detail", args=[plan.pk])
     stored = Plan.objects.get(pk=plan.pk)
     if what == "detail":
         assert response.status_code == 200
@@ -208,12 +208,14 @@ def test_every_plan_url_answers_each_role_as_the_ladder_says(client, people, pla
 
 @pytest.mark.parametrize("what", ["submit", "return", "accept", "reopen"])
 def test_the_workflow_urls_do_not_answer_get(client, cast, plan_a1, what):
-    response = login(client, cast["cspl"]).get(reverse(f"plan_{what}", args=[plan_a1.pk]))
+    response = login(client, cast["cspl"]).get(reverse(f"campaign:plan_{what}", args=[plan_a1.pk]))
     assert response.status_code == 405
 
 
 def test_a_plan_that_does_not_exist_is_not_found(client, cast, plan_a1):
-    response = login(client, cast["cspl"]).get(reverse("plan_detail", args=[plan_a1.pk + 999]))
+    response = login(client, cast["cspl"]).get(
+        reverse("campaign:plan_detail", args=[plan_a1.pk + 999])
+    )
     assert response.status_code == 404
 
 
@@ -222,7 +224,9 @@ def test_an_officer_without_the_reviewer_role_cannot_return_even_without_a_reaso
 ):
     # The role is checked before the reason, so the reply says nothing about the form.
     set_status(plan_a1, S.SUBMITTED)
-    response = login(client, cast["officer_a1"]).post(reverse("plan_return", args=[plan_a1.pk]))
+    response = login(client, cast["officer_a1"]).post(
+        reverse("campaign:plan_return", args=[plan_a1.pk])
+    )
     assert response.status_code == 403
     assert Plan.objects.get(pk=plan_a1.pk).status == S.SUBMITTED
 
@@ -240,7 +244,7 @@ START_LADDER = {
 
 
 def start_url(campaign, unit):
-    return reverse("plan_start", args=[campaign.pk, unit.pk])
+    return reverse("campaign:plan_start", args=[campaign.pk, unit.pk])
 
 
 def filing(themes=(), rows=None):
@@ -300,7 +304,9 @@ def test_an_activity_of_another_plan_cannot_be_edited_through_this_plans_form(
             "activities-0-expected_participants": "1",
         }
     )
-    response = login(client, cast["officer_a1"]).post(reverse("plan_edit", args=[plan_a1.pk]), data)
+    response = login(client, cast["officer_a1"]).post(
+        reverse("campaign:plan_edit", args=[plan_a1.pk]), data
+    )
     assert response.status_code == 200
     assert "id" in response.context["formset"].errors[0]
     theirs.refresh_from_db()
@@ -311,7 +317,9 @@ def test_an_activity_of_another_plan_cannot_be_edited_through_this_plans_form(
 def test_an_activity_of_another_plan_cannot_be_claimed_as_a_new_row(client, cast, plan_a1, plan_b1):
     theirs = plan_b1.activities.get()
     data = edit_data(plan_a1, rows=[activity(id=str(theirs.pk), audience="Bị chiếm")])
-    response = login(client, cast["officer_a1"]).post(reverse("plan_edit", args=[plan_a1.pk]), data)
+    response = login(client, cast["officer_a1"]).post(
+        reverse("campaign:plan_edit", args=[plan_a1.pk]), data
+    )
     assert response.status_code == 200
     assert "id" in response.context["formset"].errors[1]
     theirs.refresh_from_db()
@@ -327,7 +335,9 @@ def test_an_activity_of_another_plan_cannot_be_deleted_through_this_plans_form(
     data = edit_data(plan_a1)
     # Two stored rows as far as the form can tell: ours, and theirs ticked for deletion.
     data.update(formset([activity(id=str(mine.pk)), activity(id=str(theirs.pk), DELETE="on")], 2))
-    response = login(client, cast["officer_a1"]).post(reverse("plan_edit", args=[plan_a1.pk]), data)
+    response = login(client, cast["officer_a1"]).post(
+        reverse("campaign:plan_edit", args=[plan_a1.pk]), data
+    )
     assert response.status_code in (200, 302)
     assert Activity.objects.filter(pk=theirs.pk, plan=plan_b1).exists()
     assert Activity.objects.filter(pk=mine.pk, plan=plan_a1).exists()
@@ -347,7 +357,9 @@ def test_a_theme_of_another_campaign_is_refused(client, tree, cast, plan_a1):
     foreign = Theme.objects.create(campaign=other, number="1", title="Nội dung khác")
     data = edit_data(plan_a1)
     data["activities-0-themes"] = [str(foreign.pk)]
-    response = login(client, cast["officer_a1"]).post(reverse("plan_edit", args=[plan_a1.pk]), data)
+    response = login(client, cast["officer_a1"]).post(
+        reverse("campaign:plan_edit", args=[plan_a1.pk]), data
+    )
     assert response.status_code == 200
     assert "themes" in response.context["formset"].errors[0]
     assert not plan_a1.activities.get().themes.filter(pk=foreign.pk).exists()
@@ -390,7 +402,7 @@ def test_an_officer_files_a_plan_with_activities_and_the_signed_scan_then_submit
     assert attachment.original_name == "Kế hoạch đã ký.pdf"
     assert attachment.uploaded_by == cast["officer_a1"]
 
-    response = client.post(reverse("plan_submit", args=[plan.pk]))
+    response = client.post(reverse("campaign:plan_submit", args=[plan.pk]))
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.status == S.SUBMITTED and plan.submitted_at is not None
@@ -401,7 +413,7 @@ def test_submitting_an_incomplete_plan_explains_what_is_missing(client, tree, ca
     login(client, cast["officer_a1"])
     client.post(start_url(campaign, tree["A1"]), filing(), follow=True)  # no scan attached
     plan = Plan.objects.get()
-    response = client.post(reverse("plan_submit", args=[plan.pk]), follow=True)
+    response = client.post(reverse("campaign:plan_submit", args=[plan.pk]), follow=True)
     assert response.status_code == 200
     assert Plan.objects.get(pk=plan.pk).status == S.DRAFT
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
@@ -500,7 +512,9 @@ def test_invalid_edits_are_shown_again_and_the_plan_is_left_as_it_was(client, ca
         doc_date="31/02/2015",
         signer="Người ký mới",
     )
-    response = login(client, cast["officer_a1"]).post(reverse("plan_edit", args=[plan_a1.pk]), data)
+    response = login(client, cast["officer_a1"]).post(
+        reverse("campaign:plan_edit", args=[plan_a1.pk]), data
+    )
     assert response.status_code == 200
     assert "doc_date" in response.context["form"].errors
     assert "expected_participants" in response.context["formset"].errors[1]
@@ -520,7 +534,7 @@ def test_errors_are_in_vietnamese_by_default(client, tree, cast, campaign):
 
 # --- no lost update ------------------------------------------------------------------------------
 def test_a_save_from_an_outdated_version_is_refused_and_the_input_kept(client, cast, plan_a1):
-    url = reverse("plan_edit", args=[plan_a1.pk])
+    url = reverse("campaign:plan_edit", args=[plan_a1.pk])
     first, second = cast["officer_a1"], cast["officer_a"]
     login(client, first)
     opened = client.get(url).context["form"].initial["version"]
@@ -553,7 +567,7 @@ def test_a_save_from_an_outdated_version_is_refused_and_the_input_kept(client, c
 
 
 def test_after_a_refused_save_saving_again_is_a_deliberate_overwrite(client, cast, plan_a1):
-    url = reverse("plan_edit", args=[plan_a1.pk])
+    url = reverse("campaign:plan_edit", args=[plan_a1.pk])
     stale = edit_data(plan_a1, doc_number="01/KH-MỘT")
     Plan.objects.filter(pk=plan_a1.pk).update(version=plan_a1.version + 1, signer="Người khác")
     response = login(client, cast["officer_a1"]).post(url, stale)
@@ -569,7 +583,9 @@ def test_after_a_refused_save_saving_again_is_a_deliberate_overwrite(client, cas
 @pytest.mark.parametrize("status", [S.SUBMITTED, S.ACCEPTED])
 def test_a_submitted_or_accepted_plan_is_not_opened_for_editing(client, cast, plan_a1, status):
     set_status(plan_a1, status)
-    response = login(client, cast["officer_a1"]).get(reverse("plan_edit", args=[plan_a1.pk]))
+    response = login(client, cast["officer_a1"]).get(
+        reverse("campaign:plan_edit", args=[plan_a1.pk])
+    )
     assert response.status_code == 302 and response.url == plan_a1.get_absolute_url()
     page = client.get(response.url)
     assert [m.level_tag for m in page.context["messages"]] == ["error"]
@@ -582,7 +598,9 @@ def test_a_save_reaching_a_locked_plan_changes_nothing_and_keeps_the_input(
     data = edit_data(plan_a1, doc_number="99/KH-MUỘN", rows=[activity(audience="Thêm muộn")])
     set_status(plan_a1, status)
     before = state(plan_a1)
-    response = login(client, cast["officer_a1"]).post(reverse("plan_edit", args=[plan_a1.pk]), data)
+    response = login(client, cast["officer_a1"]).post(
+        reverse("campaign:plan_edit", args=[plan_a1.pk]), data
+    )
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
     assert "99/KH-MUỘN" in html(response)
@@ -594,7 +612,7 @@ def test_a_save_reaching_a_locked_plan_changes_nothing_and_keeps_the_input(
 def test_a_return_without_a_reason_is_refused_with_the_reason_error(client, cast, plan_a1):
     set_status(plan_a1, S.SUBMITTED)
     response = login(client, cast["reviewer_a"]).post(
-        reverse("plan_return", args=[plan_a1.pk]), {"reason": "   "}
+        reverse("campaign:plan_return", args=[plan_a1.pk]), {"reason": "   "}
     )
     assert response.status_code == 400
     assert "reason" in response.context["reason_form"].errors
@@ -605,7 +623,7 @@ def test_a_return_without_a_reason_is_refused_with_the_reason_error(client, cast
 
 def test_a_step_the_plans_state_does_not_allow_is_refused_with_a_message(client, cast, plan_a1):
     response = login(client, cast["reviewer_a"]).post(
-        reverse("plan_accept", args=[plan_a1.pk]), follow=True
+        reverse("campaign:plan_accept", args=[plan_a1.pk]), follow=True
     )
     assert response.status_code == 200
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
@@ -615,7 +633,9 @@ def test_a_step_the_plans_state_does_not_allow_is_refused_with_a_message(client,
 def test_the_plan_page_shows_the_timeline_with_who_and_why(client, cast, plan_a1):
     workflow.submission_submit(plan_a1, user=cast["officer_a1"])
     workflow.submission_return(plan_a1, user=cast["reviewer_a"], reason="Thiếu lịch cụ thể")
-    response = login(client, cast["standing"]).get(reverse("plan_detail", args=[plan_a1.pk]))
+    response = login(client, cast["standing"]).get(
+        reverse("campaign:plan_detail", args=[plan_a1.pk])
+    )
     assert [s.action for s in response.context["steps"]] == [A.SUBMIT, A.RETURN]
     page = html(response)
     assert "Thiếu lịch cụ thể" in page
@@ -634,10 +654,10 @@ def test_the_plan_page_shows_what_changed_between_the_return_and_the_resubmissio
     login(client, cast["officer_a1"])
     data = edit_data(plan_a1, doc_number="13/KH-A1-SỬA")
     data["activities-0-expected_participants"] = "120"
-    assert client.post(reverse("plan_edit", args=[plan_a1.pk]), data).status_code == 302
-    assert client.post(reverse("plan_submit", args=[plan_a1.pk])).status_code == 302
+    assert client.post(reverse("campaign:plan_edit", args=[plan_a1.pk]), data).status_code == 302
+    assert client.post(reverse("campaign:plan_submit", args=[plan_a1.pk])).status_code == 302
 
-    response = client.get(reverse("plan_detail", args=[plan_a1.pk]))
+    response = client.get(reverse("campaign:plan_detail", args=[plan_a1.pk]))
 
     changes = response.context["changes"]
     assert [(old, new) for _label, old, new in changes["fields"]] == [(old_number, "13/KH-A1-SỬA")]
@@ -653,7 +673,9 @@ def test_the_plan_page_shows_what_changed_between_the_return_and_the_resubmissio
 
 def test_the_plan_page_shows_no_diff_before_any_return(client, cast, plan_a1):
     workflow.submission_submit(plan_a1, user=cast["officer_a1"])
-    response = login(client, cast["reviewer_a"]).get(reverse("plan_detail", args=[plan_a1.pk]))
+    response = login(client, cast["reviewer_a"]).get(
+        reverse("campaign:plan_detail", args=[plan_a1.pk])
+    )
     assert response.context["changes"] is None
     assert 'id="changes"' not in html(response)
 
@@ -693,7 +715,7 @@ def test_the_plan_page_costs_the_same_queries_whatever_it_holds(
     # process once looked up: look it up now, so both cases start alike.
     ContentType.objects.get_for_model(Plan)
     with django_assert_num_queries(PLAN_PAGE_QUERIES):
-        response = client.get(reverse("plan_detail", args=[plan.pk]))
+        response = client.get(reverse("campaign:plan_detail", args=[plan.pk]))
     assert response.status_code == 200
     assert len(response.context["plan"].activities.all()) == activities
     if activities > 1:
@@ -714,7 +736,7 @@ def test_the_edit_page_lists_the_content_items_once_whatever_the_number_of_activ
     plan = plan_factory(tree["A1"], campaign, cast["officer_a1"], activities=activities)
     login(client, cast["officer_a1"])
     with django_assert_num_queries(EDIT_PAGE_QUERIES):
-        response = client.get(reverse("plan_edit", args=[plan.pk]))
+        response = client.get(reverse("campaign:plan_edit", args=[plan.pk]))
     formset = response.context["formset"]
     assert len(formset.forms) == activities + 1  # and a blank row to add another
     # Each stored activity covers items 1 and 2: exactly those boxes come back ticked.

@@ -9,11 +9,11 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
+from campaign.listing import PAGE_SIZE
 from campaign.models import Campaign, Status
-from campaign.views import PAGE_SIZE
 
 S = Status
-URL = reverse("review_queue")
+URL = reverse("campaign:review_queue")
 
 
 @pytest.fixture

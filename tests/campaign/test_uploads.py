@@ -253,7 +253,7 @@ def test_the_form_label_names_the_accepted_types_and_limit():
 
 # --- download ------------------------------------------------------------------------------------
 def download_url(plan, attachment):
-    return reverse("attachment_download", args=[plan.pk, attachment.pk])
+    return reverse("campaign:attachment_download", args=[plan.pk, attachment.pk])
 
 
 def test_download_sends_an_anonymous_visitor_to_the_login_page(client, plan_a1):
@@ -324,7 +324,7 @@ def test_download_of_a_row_with_an_unexpected_type_is_sent_as_plain_bytes(client
 
 # --- delete --------------------------------------------------------------------------------------
 def delete_url(plan, attachment):
-    return reverse("attachment_delete", args=[plan.pk, attachment.pk])
+    return reverse("campaign:attachment_delete", args=[plan.pk, attachment.pk])
 
 
 def messages_of(response):
@@ -347,7 +347,7 @@ def test_an_officer_removes_a_file_of_a_draft_plan(
     with django_capture_on_commit_callbacks(execute=True):
         response = login(client, cast["officer_a1"]).post(delete_url(plan_a1, attachment))
     assert response.status_code == 302
-    assert response["Location"] == reverse("plan_detail", args=[plan_a1.pk])
+    assert response["Location"] == reverse("campaign:plan_detail", args=[plan_a1.pk])
     assert not Attachment.objects.filter(pk=attachment.pk).exists()
     assert not stored.exists()
     assert messages_of(response) == [
@@ -377,7 +377,7 @@ def test_a_file_of_a_submitted_plan_is_kept(
     with django_capture_on_commit_callbacks(execute=True):
         response = login(client, cast["officer_a1"]).post(delete_url(plan_a1, attachment))
     assert response.status_code == 302
-    assert response["Location"] == reverse("plan_detail", args=[plan_a1.pk])
+    assert response["Location"] == reverse("campaign:plan_detail", args=[plan_a1.pk])
     assert Attachment.objects.filter(pk=attachment.pk).exists()
     assert Path(attachment.file.path).read_bytes() == PDF_BYTES
     assert messages_of(response) == [

@@ -5,7 +5,7 @@ site's 403/404 templates link to pages this URLconf does not have)."""
 
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse, HttpResponseForbidden, HttpResponseNotFound
-from django.urls import path
+from django.urls import include, path
 
 from campaign import uploads
 
@@ -25,8 +25,7 @@ def forbidden(request, exception):
 handler404 = not_found
 handler403 = forbidden
 
-urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+campaign_urlpatterns = [
     path("plans/<int:pk>/", plan_detail, name="plan_detail"),
     path(
         "plans/<int:plan_pk>/attachments/<int:pk>/",
@@ -38,4 +37,9 @@ urlpatterns = [
         uploads.attachment_delete,
         name="attachment_delete",
     ),
+]
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("", include((campaign_urlpatterns, "campaign"))),
 ]

@@ -47,9 +47,8 @@ def visit(page, url):
 
 
 def pages_for(live_server):
-    from campaign.models import Campaign, Plan
-    from reports.models import AnnualReport, Inspection, Obstacle
-    from reports.views import report_year
+    from campaign.models import AnnualReport, Campaign, Inspection, Obstacle, Plan
+    from campaign.periods import report_year
     from units.models import Unit
 
     campaign = Campaign.objects.get(slug="cchc-2015")

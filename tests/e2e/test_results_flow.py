@@ -7,8 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from campaign.models import Status
-from reports.models import AnnualReport, IndicatorValue, Inspection, Obstacle
+from campaign.models import AnnualReport, IndicatorValue, Inspection, Obstacle, Status
 from units.models import Unit
 
 pytestmark = pytest.mark.e2e
@@ -33,7 +32,7 @@ def test_an_annual_report_is_filed_returned_accepted_and_added_up_below_the_dist
     demo, login, live_server
 ):
     from campaign.models import Campaign
-    from reports.views import report_year
+    from campaign.periods import report_year
 
     year = report_year(Campaign.objects.get(slug="cchc-2015"))
 

@@ -18,10 +18,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from campaign.models import Campaign
+from campaign.periods import report_year
 from reports import pdf
 from reports.models import SummaryReport
 from reports.rollup import rollup
-from reports.views import report_year
 from units.models import Unit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis, pytest.mark.postgres]

@@ -220,5 +220,5 @@ def submit(client, user, plan):
     """Submit `plan` as `user` through the web view; returns the response and its time."""
     client.force_login(user)
     started = time.monotonic()
-    response = client.post(reverse("plan_submit", args=[plan.pk]))
+    response = client.post(reverse("campaign:plan_submit", args=[plan.pk]))
     return response, time.monotonic() - started

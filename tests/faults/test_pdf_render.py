@@ -76,21 +76,21 @@ def test_a_render_that_fails_on_the_worker_is_marked_failed_and_a_retry_succeeds
     client.force_login(cast["cspl"])
     limited = fault_worker(env=limits, pool="prefork")
 
-    response = client.post(reverse("summary_issue", args=[summary.pk]))
+    response = client.post(reverse("reports:summary_issue", args=[summary.pk]))
     assert response.status_code == 302
     limited.wait_until(lambda: state(summary) == RS.FAILED, "the render failing", 60)
     assert any(summary.render_error.startswith(reason) for reason in reasons), summary.render_error
     assert not summary.pdf
-    status = json.loads(client.get(reverse("summary_status", args=[summary.pk])).content)
+    status = json.loads(client.get(reverse("reports:summary_status", args=[summary.pk])).content)
     assert status["retry"] and not status["pending"]
     assert status["error"] == summary.render_error
-    page = client.get(reverse("summary_detail", args=[summary.pk])).content.decode()
-    assert reverse("summary_retry", args=[summary.pk]) in page
+    page = client.get(reverse("reports:summary_detail", args=[summary.pk])).content.decode()
+    assert reverse("reports:summary_retry", args=[summary.pk]) in page
     limited.stop()
 
     fault_worker(pool="prefork")  # production limits
     started = time.monotonic()
-    response = client.post(reverse("summary_retry", args=[summary.pk]))
+    response = client.post(reverse("reports:summary_retry", args=[summary.pk]))
     assert response.status_code == 302
     wait_for(lambda: state(summary) in (RS.DONE, RS.FAILED), "the retried render ending", 90)
     assert summary.render_state == RS.DONE, summary.render_error

@@ -5,8 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from campaign.models import Campaign, Indicator, Theme
-from reports.models import AnnualReport, IndicatorValue, Period
+from campaign.models import AnnualReport, Campaign, Indicator, IndicatorValue, Period, Theme
 from tests.campaign.conftest import make_plan
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reports.models import MAX_NARRATIVE, Inspection
+from campaign.models import MAX_NARRATIVE, Inspection
 from tests.fuzz import strategies as fz
 from tests.fuzz.helpers import assert_text_stored, post_and_check
 
@@ -57,7 +57,7 @@ def test_a_recorded_visit_is_saved_as_typed_or_refused_in_vietnamese(
             visit.recommendations, data["recommendations"], MAX_NARRATIVE, required=False
         )
 
-    post_and_check(vi_client, reverse("inspection_create"), data, inspection_state, saved)
+    post_and_check(vi_client, reverse("campaign:inspection_create"), data, inspection_state, saved)
 
 
 @pytest.fixture
@@ -91,5 +91,5 @@ def test_a_follow_up_is_saved_as_typed_or_refused_in_vietnamese(vi_client, cast,
             visit.follow_up_note, data["follow_up_note"], MAX_NARRATIVE, required=False
         )
 
-    url = reverse("inspection_follow_up", args=[visit.pk])
+    url = reverse("campaign:inspection_follow_up", args=[visit.pk])
     post_and_check(vi_client, url, data, inspection_state, saved)

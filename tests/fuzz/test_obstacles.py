@@ -7,7 +7,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reports.models import MAX_NARRATIVE, Obstacle
+from campaign.models import MAX_NARRATIVE, Obstacle
 from tests.fuzz import strategies as fz
 from tests.fuzz.helpers import assert_text_stored, post_and_check
 
@@ -49,7 +49,7 @@ def test_a_raised_obstacle_is_saved_as_typed_or_refused_in_vietnamese(
         assert_text_stored(obstacle.subject, data["subject"], 255)
         assert_text_stored(obstacle.text, data["text"], MAX_NARRATIVE)
 
-    post_and_check(vi_client, reverse("obstacle_create"), data, obstacle_state, saved)
+    post_and_check(vi_client, reverse("campaign:obstacle_create"), data, obstacle_state, saved)
 
 
 @pytest.fixture
@@ -73,5 +73,5 @@ def test_an_answer_is_saved_as_typed_or_refused_in_vietnamese(vi_client, cast, o
         assert obstacle.status == Obstacle.Status.ANSWERED
         assert_text_stored(obstacle.answer, answer, MAX_NARRATIVE)
 
-    url = reverse("obstacle_answer", args=[obstacle.pk])
+    url = reverse("campaign:obstacle_answer", args=[obstacle.pk])
     post_and_check(vi_client, url, {"answer": answer}, obstacle_state, saved)

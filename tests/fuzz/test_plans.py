@@ -147,7 +147,7 @@ def test_a_new_plan_is_saved_as_typed_or_refused_in_vietnamese(
     data, upload_drawn = drawn
     data = _with_themes(data, campaign)
     vi_client.force_login(cast["officer_a1"])
-    url = reverse("plan_start", args=[campaign.pk, tree["A1"].pk])
+    url = reverse("campaign:plan_start", args=[campaign.pk, tree["A1"].pk])
     with rolled_back():
         response = vi_client.post(url, {**data, **_files(upload_drawn)})
         assert_not_a_server_error(response)
@@ -172,7 +172,7 @@ def test_an_edited_plan_is_saved_as_typed_or_left_as_it_was(
     data = {key: existing if value == "EXISTING" else value for key, value in data.items()}
     data["version"] = version
     vi_client.force_login(cast["officer_a1"])
-    url = reverse("plan_edit", args=[plan_a1.pk])
+    url = reverse("campaign:plan_edit", args=[plan_a1.pk])
     with rolled_back():
         before = plan_state(tree["A1"], campaign)
         response = vi_client.post(url, {**data, **_files(upload_drawn)})

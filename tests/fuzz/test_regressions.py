@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from campaign.models import Activity, Plan
-from reports.models import Obstacle, SummaryReport
+from campaign.models import Activity, Obstacle, Plan
+from reports.models import SummaryReport
 from tests.campaign.conftest import PDF_BYTES
 from tests.fuzz.helpers import assert_refused_in_vietnamese, error_messages
 from units.importing import UnitImportError, import_units
@@ -45,7 +45,7 @@ def officer(vi_client, cast):
 
 @pytest.fixture
 def start_url(tree, campaign):
-    return reverse("plan_start", args=[campaign.pk, tree["A1"].pk])
+    return reverse("campaign:plan_start", args=[campaign.pk, tree["A1"].pk])
 
 
 def test_decomposed_vietnamese_is_stored_composed(officer, start_url, tree):
@@ -95,7 +95,7 @@ def test_a_tampered_version_shows_an_error_and_leaves_the_plan_alone(officer, pl
             "activities-0-id": str(plan_a1.activities.get().pk),
         },
     )
-    response = officer.post(reverse("plan_edit", args=[plan_a1.pk]), data)
+    response = officer.post(reverse("campaign:plan_edit", args=[plan_a1.pk]), data)
     assert_refused_in_vietnamese(response)
     assert "dữ liệu ẩn bị hỏng" in response.content.decode()
     assert Plan.objects.values().get(pk=plan_a1.pk) == before
@@ -103,7 +103,7 @@ def test_a_tampered_version_shows_an_error_and_leaves_the_plan_alone(officer, pl
 
 def test_a_nul_in_a_choice_is_refused_in_vietnamese(officer, tree, campaign):
     data = {"unit": "1\x00", "campaign": str(campaign.pk), "subject": "Hỏi", "text": "Nội dung"}
-    response = officer.post(reverse("obstacle_create"), data)
+    response = officer.post(reverse("campaign:obstacle_create"), data)
     assert_refused_in_vietnamese(response)
     assert "Không được nhập ký tự rỗng (NUL)." in error_messages(response)
     assert not Obstacle.objects.exists()
@@ -129,7 +129,7 @@ def test_a_far_future_summary_date_is_refused(vi_client, tree, cast, campaign):
         "signer_title": "Chủ tịch",
         "recipients": "Lưu VT",
     }
-    response = vi_client.post(reverse("summary_edit", args=[summary.pk]), data)
+    response = vi_client.post(reverse("reports:summary_edit", args=[summary.pk]), data)
     assert_refused_in_vietnamese(response)
     summary.refresh_from_db()
     assert summary.version == 1
@@ -167,7 +167,9 @@ def test_a_report_for_a_year_past_2100_is_refused_not_a_server_error(
     # The campaign has no last year; the period of year 53,943,302,360,048 overflowed.
     vi_client.force_login(cast["officer_a1"])
     for year in (2101, 10_000, 53_943_302_360_048):
-        response = vi_client.get(reverse("report_start", args=[campaign.pk, tree["A1"].pk, year]))
+        response = vi_client.get(
+            reverse("campaign:report_start", args=[campaign.pk, tree["A1"].pk, year])
+        )
         assert response.status_code == 404
         assert "Kế hoạch thực hiện từ năm 2015" in response.content.decode()
 
@@ -195,7 +197,7 @@ def test_a_control_character_in_a_text_figure_is_refused_before_it_breaks_the_ex
         "value_participants": "4",
         "value_other_forms": "Pa nô\x0báp phích",
     }
-    response = officer.post(reverse("report_edit", args=[report_a1.pk]), data)
+    response = officer.post(reverse("campaign:report_edit", args=[report_a1.pk]), data)
     assert_refused_in_vietnamese(response)
     assert any("(U+000B)" in message for message in error_messages(response))
     assert not report_a1.values.filter(text_value__contains="\x0b").exists()

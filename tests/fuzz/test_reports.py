@@ -4,7 +4,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reports.models import MAX_FIGURE, MAX_NARRATIVE, MAX_TEXT_VALUE, AnnualReport, IndicatorValue
+from campaign.models import MAX_FIGURE, MAX_NARRATIVE, MAX_TEXT_VALUE, AnnualReport, IndicatorValue
 from tests.fuzz import strategies as fz
 from tests.fuzz.helpers import assert_text_stored, post_and_check
 
@@ -54,7 +54,7 @@ def test_a_new_annual_report_is_saved_as_typed_or_refused_in_vietnamese(
     vi_client, tree, cast, campaign, year, data
 ):
     vi_client.force_login(cast["officer_a1"])
-    url = reverse("report_start", args=[campaign.pk, tree["A1"].pk, year])
+    url = reverse("campaign:report_start", args=[campaign.pk, tree["A1"].pk, year])
 
     def saved(response):
         assert_report_saved(AnnualReport.objects.get(unit=tree["A1"], campaign=campaign), data)
@@ -67,7 +67,7 @@ def test_an_edited_annual_report_is_saved_as_typed_or_left_as_it_was(
     vi_client, tree, cast, campaign, report_a1, data, version
 ):
     vi_client.force_login(cast["officer_a1"])
-    url = reverse("report_edit", args=[report_a1.pk])
+    url = reverse("campaign:report_edit", args=[report_a1.pk])
 
     def saved(response):
         report_a1.refresh_from_db()

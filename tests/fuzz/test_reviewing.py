@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from campaign import workflow
-from campaign.models import Status, Step
-from reports.models import MAX_NARRATIVE, MAX_RECIPIENTS, SummaryReport
+from campaign.models import MAX_NARRATIVE, Status, Step
+from reports.models import MAX_RECIPIENTS, SummaryReport
 from reports.summary import DOCUMENT_FIELDS, NARRATIVE_FIELDS
 from tests.fuzz import strategies as fz
 from tests.fuzz.helpers import assert_text_stored, post_and_check
@@ -70,7 +70,7 @@ def test_a_return_keeps_the_reason_as_typed_or_is_refused_in_vietnamese(
             # The workflow refused the step itself: a message says why, nothing changed.
             assert plan_a1.status == Status.SUBMITTED
 
-    url = reverse("plan_return", args=[plan_a1.pk])
+    url = reverse("campaign:plan_return", args=[plan_a1.pk])
     post_and_check(vi_client, url, {"reason": reason}, state, saved)
 
 
@@ -106,14 +106,14 @@ def test_a_new_summary_report_is_created_or_refused_in_vietnamese(
 
     def saved(response):
         summary = SummaryReport.objects.get()
-        assert response.url == reverse("summary_edit", args=[summary.pk])
+        assert response.url == reverse("reports:summary_edit", args=[summary.pk])
         assert summary.campaign == campaign
         assert campaign.runs_in(summary.year)
         assert summary.include in INCLUDE
         for name, limit in LIMITS.items():
             assert len(getattr(summary, name)) <= limit, name
 
-    post_and_check(vi_client, reverse("summary_create"), data, summary_state, saved)
+    post_and_check(vi_client, reverse("reports:summary_create"), data, summary_state, saved)
 
 
 @given(
@@ -138,5 +138,5 @@ def test_an_edited_summary_draft_is_saved_as_typed_or_left_as_it_was(
             assert_text_stored(getattr(summary, name), data[name], limit, name in REQUIRED)
         assert datetime.date(2000, 1, 1) <= summary.dated_on <= datetime.date(2100, 12, 31)
 
-    url = reverse("summary_edit", args=[summary.pk])
+    url = reverse("reports:summary_edit", args=[summary.pk])
     post_and_check(vi_client, url, data, summary_state, saved)

@@ -12,8 +12,7 @@ Every figure is checked against numbers the test adds up itself from what it cre
 import pytest
 from django.urls import reverse
 
-from campaign.models import Indicator
-from reports.models import AnnualReport, IndicatorValue, Period
+from campaign.models import AnnualReport, Indicator, IndicatorValue, Period
 from tests.factories import UnitFactory
 from tests.reports.world import (
     ADDRESSED,
@@ -231,7 +230,7 @@ def assert_box(response, campaign, area):
     for code in listed:
         name = units[code].name
         if code in reports:
-            link = reverse("report_detail", args=[reports[code].pk])
+            link = reverse("campaign:report_detail", args=[reports[code].pk])
             assert f'<a href="{link}">{name}</a>' in shown, code
         else:
             assert f">{name} · " in shown, code  # not a link
@@ -252,7 +251,7 @@ def test_the_district_officer_sees_what_the_area_below_adds_up_to_beside_the_for
     client, cast, campaign, area, own_report
 ):
     client.force_login(cast["officer_a"])
-    response = client.get(reverse("report_edit", args=[own_report.pk]))
+    response = client.get(reverse("campaign:report_edit", args=[own_report.pk]))
     assert response.status_code == 200
     assert_box(response, campaign, area)
     # The form holds the district's own figures, nothing of the units below.
@@ -267,7 +266,7 @@ def test_the_district_officer_sees_what_the_area_below_adds_up_to_beside_the_for
 
 def test_a_new_district_report_shows_the_area_below_too(client, tree, cast, campaign, area):
     client.force_login(cast["officer_a"])
-    response = client.get(reverse("report_start", args=[campaign.pk, tree["DA"].pk, YEAR]))
+    response = client.get(reverse("campaign:report_start", args=[campaign.pk, tree["DA"].pk, YEAR]))
     assert response.status_code == 200
     assert_box(response, campaign, area)
     assert not AnnualReport.objects.filter(unit=tree["DA"], campaign=campaign).exists()
@@ -279,7 +278,7 @@ def test_there_is_no_copy_and_prefill_children_copies_nothing(
     before = list(IndicatorValue.objects.order_by("pk").values())
     version = own_report.version
     client.force_login(cast["officer_a"])
-    response = client.get(reverse("report_edit", args=[own_report.pk]), {"prefill": "children"})
+    response = client.get(reverse("campaign:report_edit", args=[own_report.pk]), {"prefill": "children"})
     assert response.status_code == 200
     values = response.context["values"]
     assert values["value_sessions"].value() == OWN["sessions"]
@@ -291,7 +290,7 @@ def test_there_is_no_copy_and_prefill_children_copies_nothing(
     # A new report starts empty, whatever is asked.
     AnnualReport.objects.filter(pk=own_report.pk).delete()
     response = client.get(
-        reverse("report_start", args=[campaign.pk, tree["DA"].pk, YEAR]), {"prefill": "children"}
+        reverse("campaign:report_start", args=[campaign.pk, tree["DA"].pk, YEAR]), {"prefill": "children"}
     )
     assert response.status_code == 200
     values = response.context["values"]
@@ -310,7 +309,7 @@ def test_with_nothing_accepted_below_the_totals_read_none_included_yet(
     file_report(tree["A1"], campaign, S.SUBMITTED, sessions=5, participants=6)
     own = file_report(tree["DA"], campaign, S.DRAFT, sessions=3)
     client.force_login(cast["officer_a"])
-    response = client.get(reverse("report_edit", args=[own.pk]))
+    response = client.get(reverse("campaign:report_edit", args=[own.pk]))
     box = response.context["area"]
     assert (box.reports, box.included, box.expected) == (0, 0, 2)  # A1 and A2
     assert [total for _i, total in box.rows] == [None, None]
@@ -324,7 +323,7 @@ def test_a_grassroots_union_without_units_below_has_no_box(client, tree, cast, c
     mine = area["reports"]["A1"]
     AnnualReport.objects.filter(pk=mine.pk).update(status=S.DRAFT)
     client.force_login(cast["officer_a1"])
-    response = client.get(reverse("report_edit", args=[mine.pk]), {"prefill": "children"})
+    response = client.get(reverse("campaign:report_edit", args=[mine.pk]), {"prefill": "children"})
     assert response.status_code == 200
     assert response.context["area"] is None
     page = html(response)
@@ -354,7 +353,7 @@ def test_a_figure_the_portal_counts_is_no_input_and_the_report_is_submitted_with
     """Grassroots unions file in this campaign: the portal counts their plans."""
     officer = cast["officer_a1" if code == "A1" else "officer_a"]
     client.force_login(officer)
-    url = reverse("report_start", args=[campaign.pk, tree[code].pk, YEAR])
+    url = reverse("campaign:report_start", args=[campaign.pk, tree[code].pk, YEAR])
     response = client.get(url)
     assert "value_grassroots_plans" not in response.context["values"].fields
     assert [i.code for i, _field in response.context["values"].rows()] == [
@@ -379,7 +378,7 @@ def test_where_the_units_counted_do_not_file_the_upper_unit_types_that_figure(cl
     campaign.addressed_kinds = [Unit.Kind.DISTRICT]
     campaign.save()
     client.force_login(cast["officer_a"])
-    url = reverse("report_start", args=[campaign.pk, tree["DA"].pk, YEAR])
+    url = reverse("campaign:report_start", args=[campaign.pk, tree["DA"].pk, YEAR])
     response = client.get(url)
     assert "value_grassroots_plans" in response.context["values"].fields
     assert 'name="value_grassroots_plans"' in html(response)
@@ -396,7 +395,7 @@ def test_where_the_units_counted_do_not_file_the_upper_unit_types_that_figure(cl
 
 def test_a_text_figure_is_never_summed(client, cast, campaign, area, own_report):
     client.force_login(cast["officer_a"])
-    response = client.get(reverse("report_edit", args=[own_report.pk]))
+    response = client.get(reverse("campaign:report_edit", args=[own_report.pk]))
     text = indicators(campaign)["other_forms"]
     box = response.context["area"]
     assert text.pk not in box.totals
@@ -433,9 +432,9 @@ def test_the_district_form_costs_the_same_queries_whatever_the_number_of_units_b
         status = S.ACCEPTED if n % 3 else S.SUBMITTED
         file_report(unit, campaign, status, sessions=n, participants=2, other_forms="Chữ")
     client.force_login(cast["officer_a"])
-    client.get(reverse("report_list"))  # the session is in the cache from now on
+    client.get(reverse("campaign:report_list"))  # the session is in the cache from now on
     with django_assert_num_queries(DISTRICT_FORM_QUERIES):
-        response = client.get(reverse("report_edit", args=[own.pk]))
+        response = client.get(reverse("campaign:report_edit", args=[own.pk]))
     assert response.status_code == 200
     accepted = [n for n in range(children) if n % 3]
     box = response.context["area"]

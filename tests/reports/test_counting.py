@@ -10,7 +10,7 @@ import datetime
 
 import pytest
 
-from reports.models import AnnualReport, IndicatorValue, Period
+from campaign.models import AnnualReport, IndicatorValue, Period
 from reports.rollup import rollup
 from tests.reports.world import (
     CATEGORIES,

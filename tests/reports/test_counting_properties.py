@@ -12,8 +12,7 @@ import datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from campaign.models import Campaign, Indicator, Plan, Status
-from reports.models import AnnualReport, IndicatorValue, Period
+from campaign.models import AnnualReport, Campaign, Indicator, IndicatorValue, Period, Plan, Status
 from reports.rollup import rollup
 from tests.factories import UnitFactory
 from tests.fuzz.helpers import rolled_back

@@ -11,7 +11,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from reports.models import Period
+from campaign.models import Period
 from tests.reports.world import (
     CATEGORIES,
     INCLUDED,
@@ -42,7 +42,7 @@ def world(tree, cast):
 def get(client, user, **params):
     if user:
         client.force_login(user)
-    return client.get(reverse("dashboard"), params)
+    return client.get(reverse("reports:dashboard"), params)
 
 
 def html(response):
@@ -104,7 +104,7 @@ def test_a_unit_outside_the_scope_is_not_found_and_one_not_the_officers_own_is_f
 def test_a_viewer_of_the_province_may_open_every_unit(client, cast, world):
     client.force_login(cast["standing"])
     for code, unit in world.units.items():
-        response = client.get(reverse("dashboard"), {"unit": unit.pk})
+        response = client.get(reverse("reports:dashboard"), {"unit": unit.pk})
         assert response.status_code == 200, code
         assert response.context["data"].unit_id == unit.pk
 

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaign import workflow
-from reports.models import AnnualReport, IndicatorValue, Obstacle, Period
+from campaign.models import AnnualReport, IndicatorValue, Obstacle, Period
 from reports.rollup import rollup
 from tests.reports.world import (
     TODAY,
@@ -70,7 +70,7 @@ def test_the_dashboard_page_costs_the_same_queries_cold_at_two_sizes_and_fewer_w
 ):
     world = build_world(tree, cast, 5, per_parent=SIZES["small"])
     client.force_login(cast["cspl"])
-    url = reverse("dashboard")
+    url = reverse("reports:dashboard")
     params = {"unit": tree["PV"].pk, "include": "submitted"}
     client.get(url, params)  # the session is in the cache from now on
     cold, warm = [], []
@@ -92,7 +92,7 @@ def test_the_dashboard_page_costs_the_same_queries_cold_at_two_sizes_and_fewer_w
 
 # --- the cache is never stale --------------------------------------------------------------------
 def dashboard_data(client, unit, **params):
-    response = client.get(reverse("dashboard"), {"unit": unit.pk, **params})
+    response = client.get(reverse("reports:dashboard"), {"unit": unit.pk, **params})
     assert response.status_code == 200
     return response.context["data"]
 
@@ -161,7 +161,7 @@ def an_obstacle_answer(world, cast):
     )
 
     def change(client):
-        url = reverse("obstacle_answer", args=[obstacle.pk])
+        url = reverse("campaign:obstacle_answer", args=[obstacle.pk])
         assert client.post(url, {"answer": "Ghi theo biểu mẫu."}).status_code == 302
 
     return change, lambda data: (data.obstacles_open, data.obstacles_overdue)
@@ -230,7 +230,7 @@ def test_the_figures_are_rendered_once_per_rollup_language_and_links(
 
     def get(user):
         client.force_login(user)
-        response = client.get(reverse("dashboard"), {"unit": world.units["DA"].pk})
+        response = client.get(reverse("reports:dashboard"), {"unit": world.units["DA"].pk})
         assert response.status_code == 200
         return response
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
-from reports.models import AnnualReport, Period
+from campaign.models import AnnualReport, Period
 from tests.factories import MembershipFactory, UnitFactory
 from tests.reports.world import (
     CATEGORIES,
@@ -77,7 +77,7 @@ def html(response):
 
 
 def grid(client, district, **params):
-    response = client.get(reverse("dashboard"), {"unit": district.pk, **params})
+    response = client.get(reverse("reports:dashboard"), {"unit": district.pk, **params})
     assert response.status_code == 200
     return response
 

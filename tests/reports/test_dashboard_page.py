@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from reports.models import AnnualReport, IndicatorValue, Period
+from campaign.models import AnnualReport, IndicatorValue, Period
 from tests.reports.world import (
     YEAR,
     D,
@@ -58,7 +58,7 @@ def world(tree, cast):
 def get(client, user, **params):
     if user:
         client.force_login(user)
-    response = client.get(reverse("dashboard"), params)
+    response = client.get(reverse("reports:dashboard"), params)
     assert response.status_code == 200
     return response
 

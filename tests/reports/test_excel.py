@@ -19,9 +19,8 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from campaign.models import Campaign, Indicator, Status
+from campaign.models import AnnualReport, Campaign, Indicator, IndicatorValue, Period, Status
 from reports.excel import build_workbook, sheet_title
-from reports.models import AnnualReport, IndicatorValue, Period
 from reports.rollup import ACCEPTED_ONLY, ALL_SUBMITTED, rollup, unit_rows
 from tests.factories import UnitFactory
 from units.models import Unit
@@ -280,7 +279,7 @@ def recounted(filed, campaign, top="PV", include=ACCEPTED_ONLY, reports=FILED):
 
 def download(client, cast, who="cspl", **params):
     client.force_login(cast[who])
-    return client.get(reverse("dashboard_excel"), {"year": YEAR, **params})
+    return client.get(reverse("reports:dashboard_excel"), {"year": YEAR, **params})
 
 
 def workbook_of(response):
@@ -757,7 +756,7 @@ def test_the_download_is_an_xlsx_attachment_named_after_campaign_year_and_unit(
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(client, filed):
-    url = reverse("dashboard_excel")
+    url = reverse("reports:dashboard_excel")
     response = client.get(url, {"unit": filed["PV"].pk})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
@@ -780,9 +779,9 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client, filed):
 def test_the_export_follows_the_dashboards_access_rules(client, cast, filed, who, code, status):
     client.force_login(cast[who])
     params = {"year": YEAR, "unit": filed[code].pk}
-    response = client.get(reverse("dashboard_excel"), params)
+    response = client.get(reverse("reports:dashboard_excel"), params)
     assert response.status_code == status
-    assert client.get(reverse("dashboard"), params).status_code == status
+    assert client.get(reverse("reports:dashboard"), params).status_code == status
     if status == 200:
         assert response["Content-Disposition"].endswith(f'-{YEAR}-{code}.xlsx"')
 
@@ -791,18 +790,19 @@ def test_the_export_follows_the_dashboards_access_rules(client, cast, filed, who
 def test_a_year_the_dashboard_does_not_offer_is_not_found(client, cast, campaign, filed, year):
     client.force_login(cast["cspl"])
     params = {"year": year, "unit": filed["PV"].pk}
-    assert client.get(reverse("dashboard_excel"), params).status_code == 404
-    assert client.get(reverse("dashboard"), params).status_code == 404
+    assert client.get(reverse("reports:dashboard_excel"), params).status_code == 404
+    assert client.get(reverse("reports:dashboard"), params).status_code == 404
     assert not Period.objects.filter(campaign=campaign, year=year).exists()
 
 
 def test_the_dashboard_links_to_the_export_of_what_it_shows(client, cast, campaign, filed):
     client.force_login(cast["cspl"])
     response = client.get(
-        reverse("dashboard"), {"year": YEAR, "unit": filed["DA"].pk, "include": ALL_SUBMITTED}
+        reverse("reports:dashboard"),
+        {"year": YEAR, "unit": filed["DA"].pk, "include": ALL_SUBMITTED},
     )
     link = (
-        f"{reverse('dashboard_excel')}?campaign={campaign.pk}&amp;year={YEAR}"
+        f"{reverse('reports:dashboard_excel')}?campaign={campaign.pk}&amp;year={YEAR}"
         f"&amp;include={ALL_SUBMITTED}&amp;unit={filed['DA'].pk}"
     )
     assert f'href="{link}"' in response.content.decode()

@@ -30,9 +30,9 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from campaign.models import Campaign, Indicator, Status
+from campaign.models import AnnualReport, Campaign, Indicator, IndicatorValue, Period, Status
 from reports import pdf
-from reports.models import AnnualReport, IndicatorValue, Period, SummaryReport
+from reports.models import SummaryReport
 from reports.rollup import ACCEPTED_ONLY, ALL_SUBMITTED, rollup, unit_rows
 from tests.reports.test_excel import records_of, recount
 from units.models import Unit

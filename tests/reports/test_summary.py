@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
 
-from campaign.models import Status
+from campaign.models import IndicatorValue, Obstacle, Status
 from reports import pdf, summary_tasks
-from reports.models import IndicatorValue, Obstacle, SummaryReport
+from reports.models import SummaryReport
 from reports.rollup import Rollup, rollup
 from tests.factories import MembershipFactory, UserFactory
 from tests.reports.test_pdf import (
@@ -39,8 +39,8 @@ from units.models import Membership
 S = SummaryReport.Status
 RS = SummaryReport.RenderState
 Role = Membership.Role
-LIST = reverse("summary_list")
-CREATE = reverse("summary_create")
+LIST = reverse("reports:summary_list")
+CREATE = reverse("reports:summary_create")
 EDITABLE = [
     "include",
     "number",
@@ -111,7 +111,7 @@ def issued(tree, cast, campaign, client, django_capture_on_commit_callbacks):
     summary = make_summary(tree["PV"], campaign, cast["cspl"])
     logged_in(client, cast["cspl"])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url("summary_issue", summary))
+        client.post(url("reports:summary_issue", summary))
     client.logout()
     summary.refresh_from_db()
     assert summary.status == S.ISSUED and summary.render_state == RS.DONE
@@ -141,7 +141,9 @@ def test_a_reviewer_creates_a_draft_prefilled_from_the_rollup_and_the_units_word
         {"campaign": campaign.pk, "year": YEAR, "unit": tree["PV"].pk, "include": "accepted"},
     )
     summary = SummaryReport.objects.get()
-    assert response.status_code == 302 and response["Location"] == url("summary_edit", summary)
+    assert response.status_code == 302 and response["Location"] == url(
+        "reports:summary_edit", summary
+    )
     assert summary.status == S.DRAFT and summary.created_by == cast["cspl"]
     filed = {**FILED, "A2": (Status.ACCEPTED, False, {})}
     headline = recounted(tree, campaign, filed=filed)["headline"]
@@ -226,13 +228,13 @@ def test_only_reviewers_create_summaries(client, cast, who):
 # --- editing -----------------------------------------------------------------------------------
 def test_a_reviewer_edits_a_draft(client, cast, draft):
     logged_in(client, cast["cspl"])
-    page = client.get(url("summary_detail", draft)).content.decode()
-    for name in ("summary_edit", "summary_preview", "summary_issue"):
+    page = client.get(url("reports:summary_detail", draft)).content.decode()
+    for name in ("reports:summary_edit", "reports:summary_preview", "reports:summary_issue"):
         assert url(name, draft) in page, name
-    form = client.get(url("summary_edit", draft))
+    form = client.get(url("reports:summary_edit", draft))
     assert form.status_code == 200 and draft.subject in form.content.decode()
     assert client.get(CREATE).status_code == 200
-    response = client.post(url("summary_edit", draft), form_data(draft, results="Đã sửa."))
+    response = client.post(url("reports:summary_edit", draft), form_data(draft, results="Đã sửa."))
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.results == "Đã sửa." and draft.version == 2
@@ -242,11 +244,13 @@ def test_an_issued_report_cannot_be_edited(client, cast, issued):
     before = SummaryReport.objects.filter(pk=issued.pk).values().get()
     logged_in(client, cast["cspl"])
     response = client.post(
-        url("summary_edit", issued), form_data(issued, results="Sửa sau khi ban hành.")
+        url("reports:summary_edit", issued), form_data(issued, results="Sửa sau khi ban hành.")
     )
-    assert response.status_code == 302 and response["Location"] == url("summary_detail", issued)
+    assert response.status_code == 302 and response["Location"] == url(
+        "reports:summary_detail", issued
+    )
     assert SummaryReport.objects.filter(pk=issued.pk).values().get() == before
-    response = client.get(url("summary_edit", issued), follow=True)
+    response = client.get(url("reports:summary_edit", issued), follow=True)
     assert "summary_edit" not in response.resolver_match.url_name
     assert any("không thể sửa" in str(m) for m in response.context["messages"])  # in Vietnamese
 
@@ -255,8 +259,8 @@ def test_a_save_based_on_an_older_version_is_refused_with_the_input_kept(client,
     logged_in(client, cast["cspl"])
     first = form_data(draft, results="Bản của người thứ nhất.")
     second = form_data(draft, results="Bản của người thứ hai.")
-    client.post(url("summary_edit", draft), first)
-    response = client.post(url("summary_edit", draft), second)
+    client.post(url("reports:summary_edit", draft), first)
+    response = client.post(url("reports:summary_edit", draft), second)
     assert response.status_code == 200
     assert "Bản của người thứ hai." in response.content.decode()
     assert SummaryReport.objects.get(pk=draft.pk).results == "Bản của người thứ nhất."
@@ -264,9 +268,14 @@ def test_a_save_based_on_an_older_version_is_refused_with_the_input_kept(client,
 
 def test_a_viewer_cannot_edit_or_even_see_a_draft(client, cast, draft):
     logged_in(client, cast["standing"])
-    for name in ("summary_detail", "summary_edit", "summary_preview", "summary_status"):
+    for name in (
+        "reports:summary_detail",
+        "reports:summary_edit",
+        "reports:summary_preview",
+        "reports:summary_status",
+    ):
         assert client.get(url(name, draft)).status_code == 404, name
-    assert client.post(url("summary_issue", draft)).status_code == 404
+    assert client.post(url("reports:summary_issue", draft)).status_code == 404
 
 
 # --- issuing -----------------------------------------------------------------------------------
@@ -275,7 +284,7 @@ def test_issuing_freezes_the_figures_and_stores_the_pdf(
 ):
     logged_in(client, cast["cspl"])
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(url("summary_issue", draft))
+        response = client.post(url("reports:summary_issue", draft))
     assert response.status_code == 302 and len(callbacks) == 1
     draft.refresh_from_db()
     assert (draft.status, draft.issued_by, draft.render_state) == (S.ISSUED, cast["cspl"], RS.DONE)
@@ -301,7 +310,7 @@ def test_issuing_freezes_the_figures_and_stores_the_pdf(
 def test_issuing_needs_a_number_and_a_signer(client, cast, tree, campaign):
     summary = make_summary(tree["PV"], campaign, cast["cspl"], number="", signer_name="")
     logged_in(client, cast["cspl"])
-    response = client.post(url("summary_issue", summary), follow=True)
+    response = client.post(url("reports:summary_issue", summary), follow=True)
     assert response.resolver_match.url_name == "summary_edit"
     summary.refresh_from_db()
     assert summary.status == S.DRAFT and summary.rollup_snapshot == {}
@@ -311,7 +320,9 @@ def test_issuing_needs_a_number_and_a_signer(client, cast, tree, campaign):
 def test_two_reports_never_share_a_number(client, cast, tree, campaign, issued):
     other = make_summary(tree["PV"], campaign, cast["cspl"], number="")
     logged_in(client, cast["cspl"])
-    response = client.post(url("summary_edit", other), form_data(other, number=issued.number))
+    response = client.post(
+        url("reports:summary_edit", other), form_data(other, number=issued.number)
+    )
     assert "number" in response.context["form"].errors
     assert SummaryReport.objects.get(pk=other.pk).number == ""
     duplicate = SummaryReport(
@@ -361,7 +372,7 @@ def test_the_standing_committee_lists_issued_reports_newest_first_and_no_draft(
 
 def test_a_viewer_outside_the_scope_gets_404_on_the_detail_status_and_pdf(client, viewer_b, issued):
     logged_in(client, viewer_b)
-    for name in ("summary_detail", "summary_status", "summary_pdf"):
+    for name in ("reports:summary_detail", "reports:summary_status", "reports:summary_pdf"):
         assert client.get(url(name, issued)).status_code == 404, name
     assert client.get(LIST).context["page"].paginator.count == 0
 
@@ -373,21 +384,21 @@ def test_a_viewer_sees_the_reports_of_the_units_below_their_own(
         make_summary(tree["DB"], campaign, cast["cspl"], number="3/BC-LĐLĐ"), cast["cspl"]
     )
     logged_in(client, viewer_b)
-    assert client.get(url("summary_detail", district)).status_code == 200
+    assert client.get(url("reports:summary_detail", district)).status_code == 200
 
 
 @pytest.mark.parametrize("who", ["officer_a", "outsider"])
 def test_people_without_a_reading_role_get_nothing(client, cast, issued, who):
     logged_in(client, cast[who])
     assert client.get(LIST).status_code == 403
-    assert client.get(url("summary_pdf", issued)).status_code == 404
+    assert client.get(url("reports:summary_pdf", issued)).status_code == 404
 
 
 def test_the_pdf_is_downloaded_as_an_attachment_the_browser_must_not_sniff(
     client, cast, issued, tmp_path
 ):
     logged_in(client, cast["standing"])
-    response = client.get(url("summary_pdf", issued))
+    response = client.get(url("reports:summary_pdf", issued))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="bao-cao-15-BC-LDLD.pdf"'
@@ -398,13 +409,13 @@ def test_the_pdf_is_downloaded_as_an_attachment_the_browser_must_not_sniff(
 
 def test_a_reviewer_previews_a_draft_pdf_marked_as_a_draft(client, cast, draft, tmp_path):
     logged_in(client, cast["cspl"])
-    response = client.get(url("summary_preview", draft))
+    response = client.get(url("reports:summary_preview", draft))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert vi("Draft").upper() in pdftotext(response.content, tmp_path)
     # A draft has no stored PDF to download.
-    assert client.get(url("summary_pdf", draft)).status_code == 404
+    assert client.get(url("reports:summary_pdf", draft)).status_code == 404
 
 
 # --- the render: status, failure, retry, broker ---------------------------------------------------
@@ -416,21 +427,21 @@ def test_the_page_follows_the_render_through_a_script_and_works_without_it(
         render_state=RS.QUEUED, render_started_at=timezone.now()
     )
     logged_in(client, cast["standing"])
-    page = client.get(url("summary_detail", summary)).content.decode()
-    assert f'data-status-url="{url("summary_status", summary)}"' in page
+    page = client.get(url("reports:summary_detail", summary)).content.decode()
+    assert f'data-status-url="{url("reports:summary_status", summary)}"' in page
     assert "js/summary_status.js" in page
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)  # no inline script
     assert re.search(r'data-status-when="pending"(?! hidden)', page)  # the refresh link
-    status = client.get(url("summary_status", summary)).json()
+    status = client.get(url("reports:summary_status", summary)).json()
     assert status["state"] == "queued" and status["pending"] and not status["done"]
     SummaryReport.objects.filter(pk=summary.pk).update(
         render_state=RS.FAILED, render_error="Lỗi thử"
     )
-    status = client.get(url("summary_status", summary)).json()
+    status = client.get(url("reports:summary_status", summary)).json()
     assert (status["state"], status["error"], status["pending"]) == ("failed", "Lỗi thử", False)
     assert status["retry"] is False  # a viewer may not retry
     client.force_login(cast["cspl"])
-    assert client.get(url("summary_status", summary)).json()["retry"] is True
+    assert client.get(url("reports:summary_status", summary)).json()["retry"] is True
 
 
 def test_a_failed_render_is_marked_failed_with_its_reason_and_a_retry_renders_it(
@@ -442,17 +453,17 @@ def test_a_failed_render_is_marked_failed_with_its_reason_and_a_retry_renders_it
     monkeypatch.setattr(pdf, "html_to_pdf", broken)
     logged_in(client, cast["cspl"])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url("summary_issue", draft))
+        client.post(url("reports:summary_issue", draft))
     draft.refresh_from_db()
     assert (draft.status, draft.render_state) == (S.ISSUED, RS.FAILED)
     assert "RuntimeError: font cache exploded" in draft.render_error
     assert not draft.pdf
-    page = client.get(url("summary_detail", draft)).content.decode()
-    assert "font cache exploded" in page and url("summary_retry", draft) in page
+    page = client.get(url("reports:summary_detail", draft)).content.decode()
+    assert "font cache exploded" in page and url("reports:summary_retry", draft) in page
 
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("summary_retry", draft))
+        response = client.post(url("reports:summary_retry", draft))
     assert response.status_code == 302
     draft.refresh_from_db()
     assert (draft.render_state, draft.render_error) == (RS.DONE, "")
@@ -491,7 +502,7 @@ def test_a_broker_that_is_down_marks_the_render_failed_with_a_retry_message(
     monkeypatch.setattr(summary_tasks.render_summary, "delay", down)
     logged_in(client, cast["cspl"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("summary_issue", draft))
+        response = client.post(url("reports:summary_issue", draft))
     assert response.status_code == 302
     draft.refresh_from_db()
     assert (draft.status, draft.render_state) == (S.ISSUED, RS.FAILED)
@@ -531,21 +542,21 @@ def test_a_correction_is_a_new_version_and_the_old_one_is_kept(
     client, cast, issued, django_capture_on_commit_callbacks, tmp_path
 ):
     logged_in(client, cast["cspl"])
-    response = client.post(url("summary_correct", issued))
+    response = client.post(url("reports:summary_correct", issued))
     correction = SummaryReport.objects.get(supersedes=issued)
-    assert response["Location"] == url("summary_edit", correction)
+    assert response["Location"] == url("reports:summary_edit", correction)
     assert (correction.status, correction.number) == (S.DRAFT, "")
     assert correction.results == issued.results and correction.signer_name == issued.signer_name
     # Asking again opens the same correction instead of starting another.
-    client.post(url("summary_correct", issued))
+    client.post(url("reports:summary_correct", issued))
     assert SummaryReport.objects.filter(supersedes=issued).count() == 1
 
     client.post(
-        url("summary_edit", correction),
+        url("reports:summary_edit", correction),
         form_data(correction, number="16/BC-LĐLĐ", results="Số liệu đã đính chính."),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url("summary_issue", correction))
+        client.post(url("reports:summary_issue", correction))
     correction.refresh_from_db()
     old = SummaryReport.objects.get(pk=issued.pk)
     assert (correction.status, correction.render_state) == (S.ISSUED, RS.DONE)
@@ -553,19 +564,23 @@ def test_a_correction_is_a_new_version_and_the_old_one_is_kept(
     assert old.number == "15/BC-LĐLĐ" and old.results == issued.results
     assert old.rollup_snapshot == issued.rollup_snapshot and old.pdf.name == issued.pdf.name
     client.force_login(cast["standing"])
-    kept = b"".join(client.get(url("summary_pdf", old)).streaming_content)
+    kept = b"".join(client.get(url("reports:summary_pdf", old)).streaming_content)
     assert "Số: 15/BC-LĐLĐ" in pdftotext(kept, tmp_path)
     listed = client.get(LIST).context["page"]
     assert {s.pk for s in listed} == {old.pk, correction.pk}
-    assert client.post(url("summary_correct", old)).status_code == 403  # viewers never write
+    assert (
+        client.post(url("reports:summary_correct", old)).status_code == 403
+    )  # viewers never write
 
 
 def test_a_correction_cannot_reuse_the_number_it_corrects(client, cast, issued):
     logged_in(client, cast["cspl"])
-    client.post(url("summary_correct", issued))
+    client.post(url("reports:summary_correct", issued))
     correction = SummaryReport.objects.get(supersedes=issued)
-    client.post(url("summary_edit", correction), form_data(correction, number=issued.number))
-    client.post(url("summary_issue", correction))
+    client.post(
+        url("reports:summary_edit", correction), form_data(correction, number=issued.number)
+    )
+    client.post(url("reports:summary_issue", correction))
     correction.refresh_from_db()
     assert correction.status == S.DRAFT and correction.number == ""
     assert SummaryReport.objects.get(pk=issued.pk).status == S.ISSUED
@@ -574,5 +589,5 @@ def test_a_correction_cannot_reuse_the_number_it_corrects(client, cast, issued):
 def test_the_navigation_links_summary_reports_for_readers_only(client, cast):
     for who, shown in (("standing", True), ("cspl", True), ("officer_a", False)):
         client.force_login(cast[who])
-        page = client.get(reverse("home")).content.decode()
+        page = client.get(reverse("units:home")).content.decode()
         assert (f'href="{LIST}"' in page) is shown, who

@@ -22,7 +22,7 @@ def labels(page):
 def test_the_create_form_says_which_reports_the_figures_come_from(client, tree, cast):
     campaign_with_reports(tree)
     client.force_login(cast["cspl"])
-    page = client.get(reverse("summary_create")).content.decode()
+    page = client.get(reverse("reports:summary_create")).content.decode()
     assert labels(page)["include"] == "Số liệu từ"
     assert not any(words in page for words in BORROWED)
 
@@ -30,7 +30,7 @@ def test_the_create_form_says_which_reports_the_figures_come_from(client, tree, 
 def test_the_edit_form_names_the_document_number_and_its_recipients(client, tree, cast):
     summary = make_summary(tree["PV"], campaign_with_reports(tree), cast["cspl"])
     client.force_login(cast["cspl"])
-    page = client.get(reverse("summary_edit", args=[summary.pk])).content.decode()
+    page = client.get(reverse("reports:summary_edit", args=[summary.pk])).content.decode()
     found = labels(page)
     assert (found["include"], found["number"], found["recipients"]) == (
         "Số liệu từ",
@@ -55,8 +55,8 @@ def test_the_page_marks_the_messages_that_say_the_pdf_is_on_its_way(
         (message,) = re.findall(r'<div class="alert alert-success" role="alert">(.*?)</div>', page)
         return message, re.findall(r"<template data-status-stale>(.*?)</template>", page)
 
-    message, stale = message_and_stale("summary_issue")
+    message, stale = message_and_stale("reports:summary_issue")
     assert "Tệp PDF đang được tạo" in message and message in stale
     SummaryReport.objects.filter(pk=summary.pk).update(render_state=RS.FAILED)
-    message, stale = message_and_stale("summary_retry")
+    message, stale = message_and_stale("reports:summary_retry")
     assert message == "Đã đưa việc tạo PDF vào hàng chờ lại." and message in stale

@@ -18,8 +18,19 @@ from zoneinfo import ZoneInfo
 from django.core.cache import cache
 from django.utils import timezone
 
-from campaign.models import Activity, Campaign, Indicator, Plan, Status, Theme
-from reports.models import AnnualReport, IndicatorValue, Obstacle, Period, Reminder
+from campaign.models import (
+    Activity,
+    AnnualReport,
+    Campaign,
+    Indicator,
+    IndicatorValue,
+    Obstacle,
+    Period,
+    Plan,
+    Reminder,
+    Status,
+    Theme,
+)
 from tests.factories import UnitFactory
 from units import dataversion
 from units.models import Unit

@@ -12,8 +12,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from campaign.models import Attachment, Plan, Theme
-from reports.models import AnnualReport, Inspection, Obstacle, SummaryReport
+from campaign.models import AnnualReport, Attachment, Inspection, Obstacle, Plan, Theme
+from reports.models import SummaryReport
 from tests.campaign.conftest import PDF_BYTES, make_plan
 from tests.factories import MembershipFactory, UserFactory
 from tests.reports.test_pdf import YEAR, campaign_with_reports, make_summary

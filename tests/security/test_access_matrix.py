@@ -40,22 +40,23 @@ def _pk(name):
 
 
 URL_KWARGS = {
-    "unit_detail": lambda side, world: {"pk": side["unit"].pk},
-    "unit_contacts": lambda side, world: {"pk": side["unit"].pk},
-    "campaign_detail": lambda side, world: {"pk": world.campaign.pk},
-    "plan_start": lambda side, world: {
+    "moved_admin_page": lambda side, world: {"rest": "period/"},  # about no object: not sided
+    "units:unit_detail": lambda side, world: {"pk": side["unit"].pk},
+    "units:unit_contacts": lambda side, world: {"pk": side["unit"].pk},
+    "campaign:campaign_detail": lambda side, world: {"pk": world.campaign.pk},
+    "campaign:plan_start": lambda side, world: {
         "campaign_pk": world.campaign.pk,
         "unit_pk": side["unit"].pk,
     },
-    "attachment_download": lambda side, world: {
+    "campaign:attachment_download": lambda side, world: {
         "plan_pk": side["plan"].pk,
         "pk": side["attachment"].pk,
     },
-    "attachment_delete": lambda side, world: {
+    "campaign:attachment_delete": lambda side, world: {
         "plan_pk": side["plan"].pk,
         "pk": side["attachment"].pk,
     },
-    "report_start": lambda side, world: {
+    "campaign:report_start": lambda side, world: {
         "campaign_pk": world.campaign.pk,
         "unit_pk": side["unit"].pk,
         "year": world.year,
@@ -63,44 +64,64 @@ URL_KWARGS = {
     **{
         name: _pk("plan")
         for name in (
-            "plan_detail",
-            "plan_edit",
-            "plan_submit",
-            "plan_return",
-            "plan_accept",
-            "plan_reopen",
+            "campaign:plan_detail",
+            "campaign:plan_edit",
+            "campaign:plan_submit",
+            "campaign:plan_return",
+            "campaign:plan_accept",
+            "campaign:plan_reopen",
         )
     },
     **{
         name: _pk("report")
         for name in (
-            "report_detail",
-            "report_edit",
-            "report_submit",
-            "report_return",
-            "report_accept",
-            "report_reopen",
+            "campaign:report_detail",
+            "campaign:report_edit",
+            "campaign:report_submit",
+            "campaign:report_return",
+            "campaign:report_accept",
+            "campaign:report_reopen",
         )
     },
-    **{name: _pk("obstacle") for name in ("obstacle_detail", "obstacle_answer", "obstacle_close")},
-    **{name: _pk("inspection") for name in ("inspection_detail", "inspection_follow_up")},
+    **{
+        name: _pk("obstacle")
+        for name in (
+            "campaign:obstacle_detail",
+            "campaign:obstacle_answer",
+            "campaign:obstacle_close",
+        )
+    },
+    **{
+        name: _pk("inspection")
+        for name in ("campaign:inspection_detail", "campaign:inspection_follow_up")
+    },
     **{
         name: _pk("summary")
-        for name in ("summary_detail", "summary_correct", "summary_status", "summary_pdf")
+        for name in (
+            "reports:summary_detail",
+            "reports:summary_correct",
+            "reports:summary_status",
+            "reports:summary_pdf",
+        )
     },
     **{
         name: _pk("draft")
-        for name in ("summary_edit", "summary_issue", "summary_retry", "summary_preview")
+        for name in (
+            "reports:summary_edit",
+            "reports:summary_issue",
+            "reports:summary_retry",
+            "reports:summary_preview",
+        )
     },
 }
 
 # Views that take their object from the query string: asked about each side too.
 QUERY = {
-    "dashboard": lambda side, world: {"unit": side["unit"].pk},
-    "dashboard_excel": lambda side, world: {"unit": side["unit"].pk},
-    "obstacle_create": lambda side, world: {"report": side["report"].pk},
+    "reports:dashboard": lambda side, world: {"unit": side["unit"].pk},
+    "reports:dashboard_excel": lambda side, world: {"unit": side["unit"].pk},
+    "campaign:obstacle_create": lambda side, world: {"report": side["report"].pk},
 }
-SIDED = set(URL_KWARGS) | set(QUERY)
+SIDED = (set(URL_KWARGS) | set(QUERY)) - {"moved_admin_page"}
 
 # Views that log in or out or change the language: asked with a client of their own.
 FRESH_CLIENT = {"login", "logout", "set_language"}
@@ -129,169 +150,171 @@ MATRIX = {
     "admin:logout": E("R R R R R R", "R R R R R R"),
     "admin:javascript-catalog": E("200 200 200 200 200 200", "405 405 405 405 405 405"),
     # For the reverse proxy's and monitoring's checks: says only whether services answer.
+    # The admin's old addresses of the models moved to campaign: a redirect, for everybody.
+    "moved_admin_page": E("R R R R R R", "R R R R R R"),
     "healthz": E("200 200 200 200 200 200", "200 200 200 200 200 200"),
     # --- pages: GET-only views render again on a POST (the CSRF token still applies) ------
-    "home": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
-    "unit_detail": {
+    "units:home": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "units:unit_detail": {
         "own": E("L 404 404 200 200 200", "L 404 404 200 200 200"),
         "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
     },
-    "unit_contacts": {
+    "units:unit_contacts": {
         "own": E("L 404 404 403 200 403", "L 404 404 403 200 403"),
         "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
     },
-    "campaign_list": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
-    "campaign_detail": {
+    "campaign:campaign_list": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "campaign:campaign_detail": {
         "own": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
         "other": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
     },
     # --- plans: officers file for their unit, reviewers act on the units below them ---------
     # The own plan is a draft: submitting it is the officer's step, the reviewers' steps
     # are refused with a message (R); starting a plan that exists opens it (R).
-    "plan_start": {
+    "campaign:plan_start": {
         "own": E("L 404 404 R 403 403", "L 404 404 R 403 403"),
         "other": E("L 404 R 404 404 404", "L 404 R 404 404 404"),
     },
-    "plan_detail": {
+    "campaign:plan_detail": {
         "own": E("L 404 404 200 200 200", "L 404 404 200 200 200"),
         "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
     },
-    "plan_edit": {
+    "campaign:plan_edit": {
         "own": E("L 404 404 200 403 403", "L 404 404 200 403 403"),
         "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
     },
-    "plan_submit": {
+    "campaign:plan_submit": {
         "own": E("L 405 405 405 405 405", "L 404 404 R 403 403"),
         "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
     },
-    "plan_return": {
+    "campaign:plan_return": {
         "own": E("L 405 405 405 405 405", "L 404 404 403 R 403"),
         "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
     },
-    "plan_accept": {
+    "campaign:plan_accept": {
         "own": E("L 405 405 405 405 405", "L 404 404 403 R 403"),
         "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
     },
-    "plan_reopen": {
+    "campaign:plan_reopen": {
         "own": E("L 405 405 405 405 405", "L 404 404 403 R 403"),
         "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
     },
-    "attachment_download": {
+    "campaign:attachment_download": {
         "own": E("L 404 404 200 200 200", "L 404 404 200 200 200"),
         "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
     },
-    "attachment_delete": {
+    "campaign:attachment_delete": {
         "own": E("L 405 405 405 405 405", "L 404 404 R 403 403"),
         "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
     },
-    "review_queue": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
+    "campaign:review_queue": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
     # --- annual reports: the own report is accepted, so it is locked (editing it goes back
     # to the report, R) and only a reviewer's reopen applies (400: the reason is missing).
-    "report_list": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
-    "report_start": {
+    "campaign:report_list": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "campaign:report_start": {
         "own": E("L 404 404 R 403 403", "L 404 404 R 403 403"),
         "other": E("L 404 R 404 404 404", "L 404 R 404 404 404"),
     },
-    "report_detail": {
+    "campaign:report_detail": {
         "own": E("L 404 404 200 200 200", "L 404 404 200 200 200"),
         "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
     },
-    "report_edit": {
+    "campaign:report_edit": {
         "own": E("L 404 404 R 403 403", "L 404 404 200 403 403"),
         "other": E("L 404 R 404 404 404", "L 404 200 404 404 404"),
     },
-    "report_submit": {
+    "campaign:report_submit": {
         "own": E("L 405 405 405 405 405", "L 404 404 R 403 403"),
         "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
     },
-    "report_return": {
+    "campaign:report_return": {
         "own": E("L 405 405 405 405 405", "L 404 404 403 R 403"),
         "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
     },
-    "report_accept": {
+    "campaign:report_accept": {
         "own": E("L 405 405 405 405 405", "L 404 404 403 R 403"),
         "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
     },
-    "report_reopen": {
+    "campaign:report_reopen": {
         "own": E("L 405 405 405 405 405", "L 404 404 403 400 403"),
         "other": E("L 405 405 405 405 405", "L 404 400 404 404 404"),
     },
-    "report_queue": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
+    "campaign:report_queue": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
     # --- the dashboard and its Excel file, about `?unit=`: officers their own unit,
     # reviewers and viewers their subtree, anyone else a 404.
-    "dashboard": {
+    "reports:dashboard": {
         "own": E("L 403 404 200 200 200", "L 403 404 200 200 200"),
         "other": E("L 403 200 404 404 404", "L 403 200 404 404 404"),
     },
-    "dashboard_excel": {
+    "reports:dashboard_excel": {
         "own": E("L 403 404 200 200 200", "L 403 404 200 200 200"),
         "other": E("L 403 200 404 404 404", "L 403 200 404 404 404"),
     },
     # --- obstacles, inspections and reminders: raised by officers, answered, recorded and
     # sent by reviewers. obstacle_create takes `?report=` to fill in its form.
-    "obstacle_list": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
-    "obstacle_create": {
+    "campaign:obstacle_list": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "campaign:obstacle_create": {
         "own": E("L 403 404 200 403 403", "L 403 200 200 403 403"),
         "other": E("L 403 200 404 403 403", "L 403 200 200 403 403"),
     },
-    "obstacle_detail": {
+    "campaign:obstacle_detail": {
         "own": E("L 404 404 200 200 200", "L 404 404 200 200 200"),
         "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
     },
-    "obstacle_answer": {
+    "campaign:obstacle_answer": {
         "own": E("L 405 405 405 405 405", "L 404 404 403 400 403"),
         "other": E("L 405 405 405 405 405", "L 404 400 404 404 404"),
     },
-    "obstacle_close": {
+    "campaign:obstacle_close": {
         "own": E("L 405 405 405 405 405", "L 404 404 R R 403"),
         "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
     },
-    "inspection_list": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
-    "inspection_create": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
-    "inspection_detail": {
+    "campaign:inspection_list": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "campaign:inspection_create": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
+    "campaign:inspection_detail": {
         "own": E("L 404 404 200 200 200", "L 404 404 200 200 200"),
         "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
     },
-    "inspection_follow_up": {
+    "campaign:inspection_follow_up": {
         "own": E("L 405 405 405 405 405", "L 404 404 403 400 403"),
         "other": E("L 405 405 405 405 405", "L 404 400 404 404 404"),
     },
-    "late_units": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
-    "remind_units": E("L 405 405 405 405 405", "L 403 404 403 404 403"),
-    "reminder_log": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "campaign:late_units": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
+    "campaign:remind_units": E("L 405 405 405 405 405", "L 403 404 403 404 403"),
+    "campaign:reminder_log": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
     # --- summary reports: the own one of district A is issued with its PDF (readable by
     # reviewers and viewers, written by reviewers); its draft exists only for reviewers.
-    "summary_list": E("L 403 200 403 200 200", "L 403 200 403 200 200"),
-    "summary_create": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
-    "summary_detail": {
+    "reports:summary_list": E("L 403 200 403 200 200", "L 403 200 403 200 200"),
+    "reports:summary_create": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
+    "reports:summary_detail": {
         "own": E("L 404 404 404 200 200", "L 404 404 404 200 200"),
         "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
     },
-    "summary_edit": {
+    "reports:summary_edit": {
         "own": E("L 404 404 404 200 404", "L 404 404 404 200 404"),
         "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
     },
-    "summary_issue": {
+    "reports:summary_issue": {
         "own": E("L 405 405 405 405 405", "L 404 404 404 R 404"),
         "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
     },
-    "summary_correct": {
+    "reports:summary_correct": {
         "own": E("L 405 405 405 405 405", "L 404 404 404 R 403"),
         "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
     },
-    "summary_retry": {
+    "reports:summary_retry": {
         "own": E("L 405 405 405 405 405", "L 404 404 404 R 404"),
         "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
     },
-    "summary_status": {
+    "reports:summary_status": {
         "own": E("L 404 404 404 200 200", "L 405 405 405 405 405"),
         "other": E("L 404 200 404 404 404", "L 405 405 405 405 405"),
     },
-    "summary_pdf": {
+    "reports:summary_pdf": {
         "own": E("L 404 404 404 200 200", "L 405 405 405 405 405"),
         "other": E("L 404 200 404 404 404", "L 405 405 405 405 405"),
     },
-    "summary_preview": {
+    "reports:summary_preview": {
         "own": E("L 404 404 404 200 404", "L 405 405 405 405 405"),
         "other": E("L 404 200 404 404 404", "L 405 405 405 405 405"),
     },

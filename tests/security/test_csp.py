@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # Rendered by WeasyPrint (which runs no script) or sent as plain-text e-mail: never served.
-NOT_SERVED = ("pdf/", "campaign/email/", "reports/email/")
+NOT_SERVED = ("pdf/", "campaign/email/")
 
 
 def directives(response):
@@ -26,7 +26,7 @@ def directives(response):
 
 def test_every_page_sends_the_policy(client, world):
     client.force_login(world.users["officer"])
-    policy = directives(client.get(reverse("home")))
+    policy = directives(client.get(reverse("units:home")))
     assert policy == {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
@@ -44,21 +44,21 @@ def test_every_page_sends_the_policy(client, world):
 def test_the_login_page_and_the_error_pages_send_it_too(client, world):
     assert "script-src 'self'" in client.get(reverse("login"))["Content-Security-Policy"]
     client.force_login(world.users["stranger"])
-    refused = client.get(reverse("dashboard"))
+    refused = client.get(reverse("reports:dashboard"))
     assert refused.status_code == 403
     assert "script-src 'self'" in refused["Content-Security-Policy"]
 
 
 def test_the_dashboard_charts_styles_carry_the_nonce_of_their_response(client, world):
     client.force_login(world.users["reviewer"])
-    first = client.get(reverse("dashboard"))
+    first = client.get(reverse("reports:dashboard"))
     nonce = re.fullmatch(r"'nonce-(.+)'", directives(first)["style-src"][1]).group(1)
     page = first.content.decode()
     styles = re.findall(r"<style[^>]*>", page)
     assert styles and all(tag == f'<style nonce="{nonce}" type="text/css">' for tag in styles)
     assert ' style="' not in page
     # The charts come from the cache the second time; the nonce is new all the same.
-    second = client.get(reverse("dashboard"))
+    second = client.get(reverse("reports:dashboard"))
     assert directives(second)["style-src"][1] != f"'nonce-{nonce}'"
     assert f'nonce="{nonce}"' not in second.content.decode()
 
@@ -66,7 +66,7 @@ def test_the_dashboard_charts_styles_carry_the_nonce_of_their_response(client, w
 def test_downloads_keep_their_own_stricter_policy(client, world):
     client.force_login(world.users["officer"])
     plan, attachment = world.own["plan"], world.own["attachment"]
-    response = client.get(reverse("attachment_download", args=[plan.pk, attachment.pk]))
+    response = client.get(reverse("campaign:attachment_download", args=[plan.pk, attachment.pk]))
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
 
 

@@ -30,7 +30,7 @@ def test_every_post_without_the_csrf_token_is_refused(world):
 def test_the_refusal_explains_in_vietnamese_what_to_do(world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.users["officer"])
-    response = client.post(reverse("obstacle_create"), {"subject": "x"})
+    response = client.post(reverse("campaign:obstacle_create"), {"subject": "x"})
     assert response.status_code == 403
     page = response.content.decode()
     assert "Biểu mẫu đã hết hạn" in page
@@ -40,7 +40,7 @@ def test_the_refusal_explains_in_vietnamese_what_to_do(world):
 def test_a_post_with_the_token_passes_the_check(world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.users["officer"])
-    form = client.get(reverse("home"))
+    form = client.get(reverse("units:home"))
     token = form.cookies["csrftoken"].value
     response = client.post(
         reverse("set_language"), {"language": "en", "next": "/", "csrfmiddlewaretoken": token}

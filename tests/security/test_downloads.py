@@ -38,7 +38,7 @@ def assert_protected(response, content_type, filename):
 
 def test_an_attachment_is_streamed_as_an_attachment_with_nosniff(client, world):
     response = download(
-        client, world.users["reviewer"], "attachment_download", *attachment_url_args(world)
+        client, world.users["reviewer"], "campaign:attachment_download", *attachment_url_args(world)
     )
     assert_protected(response, "application/pdf", "ke-hoach.pdf")
     assert b"".join(response.streaming_content) == PDF_BYTES
@@ -47,7 +47,7 @@ def test_an_attachment_is_streamed_as_an_attachment_with_nosniff(client, world):
 
 def test_a_summary_pdf_is_streamed_as_an_attachment_with_nosniff(client, world):
     summary = world.own["summary"]
-    response = download(client, world.users["viewer"], "summary_pdf", summary.pk)
+    response = download(client, world.users["viewer"], "reports:summary_pdf", summary.pk)
     assert_protected(response, "application/pdf", "bao-cao-31-BC-LDLD.pdf")
     assert b"".join(response.streaming_content) == PDF_BYTES
 
@@ -56,7 +56,7 @@ def test_with_accel_redirect_nginx_sends_the_attachment(client, world, settings)
     settings.MEDIA_ACCEL_REDIRECT = PREFIX
     attachment = world.own["attachment"]
     response = download(
-        client, world.users["officer"], "attachment_download", *attachment_url_args(world)
+        client, world.users["officer"], "campaign:attachment_download", *attachment_url_args(world)
     )
     assert_protected(response, "application/pdf", "ke-hoach.pdf")
     assert response.content == b""
@@ -66,7 +66,7 @@ def test_with_accel_redirect_nginx_sends_the_attachment(client, world, settings)
 def test_with_accel_redirect_nginx_sends_the_summary_pdf(client, world, settings):
     settings.MEDIA_ACCEL_REDIRECT = PREFIX
     summary = world.own["summary"]
-    response = download(client, world.users["viewer"], "summary_pdf", summary.pk)
+    response = download(client, world.users["viewer"], "reports:summary_pdf", summary.pk)
     assert_protected(response, "application/pdf", "bao-cao-31-BC-LDLD.pdf")
     assert response.content == b""
     assert response["X-Accel-Redirect"] == PREFIX + quote(summary.pdf.name)
@@ -75,7 +75,7 @@ def test_with_accel_redirect_nginx_sends_the_summary_pdf(client, world, settings
 def test_with_accel_redirect_the_scope_is_still_checked_first(client, world, settings):
     settings.MEDIA_ACCEL_REDIRECT = PREFIX
     response = download(
-        client, world.users["outsider"], "attachment_download", *attachment_url_args(world)
+        client, world.users["outsider"], "campaign:attachment_download", *attachment_url_args(world)
     )
     assert response.status_code == 404
     assert "X-Accel-Redirect" not in response

@@ -35,14 +35,14 @@ def test_the_session_key_changes_at_login(client, officer):
 
     response = attempt(client, "cb.thu", PASSWORD)
 
-    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert response.status_code == 302 and response["Location"] == reverse("units:home")
     after = client.cookies[settings.SESSION_COOKIE_NAME].value
     assert after != before
     assert client.session[SESSION_KEY] == str(officer.pk)
     # The old key no longer opens anything: a fixated session cannot ride along.
     stale = Client()
     stale.cookies[settings.SESSION_COOKIE_NAME] = before
-    assert stale.get(reverse("home"))["Location"].startswith(LOGIN)
+    assert stale.get(reverse("units:home"))["Location"].startswith(LOGIN)
 
 
 def test_the_session_key_changes_again_when_another_user_logs_in(client, officer):
@@ -122,4 +122,4 @@ def test_logins_from_code_without_a_request_still_work(client, officer):
     # The test client's login() (and a shell) authenticate without a request; axes only
     # counts web logins, which always carry one.
     assert client.login(username="cb.thu", password=PASSWORD)
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("units:home")).status_code == 200

@@ -20,8 +20,17 @@ DISTRICTS = {
 
 
 def snapshot():
-    from campaign.models import Campaign, Indicator, Plan, Step, Theme
-    from reports.models import AnnualReport, IndicatorValue, Inspection, Obstacle
+    from campaign.models import (
+        AnnualReport,
+        Campaign,
+        Indicator,
+        IndicatorValue,
+        Inspection,
+        Obstacle,
+        Plan,
+        Step,
+        Theme,
+    )
 
     return (
         list(Plan.objects.values_list("pk", "unit_id", "status").order_by("pk")),
@@ -66,7 +75,7 @@ def test_the_demo_loads_the_seed_campaign(db):
 
 
 def test_the_demo_history_has_every_kind_of_report(db):
-    from reports.models import AnnualReport
+    from campaign.models import AnnualReport
 
     call_command("load_demo", force=True)
     seen = {(r.year, r.status, r.timeliness) for r in AnnualReport.objects.select_related("period")}

@@ -13,7 +13,7 @@ def login(client, user):
 
 # --- home ------------------------------------------------------------------------------------
 def test_home_sends_an_anonymous_visitor_to_the_login_page(client):
-    response = client.get(reverse("home"))
+    response = client.get(reverse("units:home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
@@ -22,7 +22,7 @@ def test_home_lists_each_unit_once_with_every_role_held_there(client, cast, tree
     from units.models import Membership
 
     Membership.objects.create(user=cast["officer_a"], unit=tree["DA"], role="viewer")
-    response = login(client, cast["officer_a"]).get(reverse("home"))
+    response = login(client, cast["officer_a"]).get(reverse("units:home"))
     assert response.status_code == 200
     entries = response.context["my_units"]
     assert [entry["unit"].code for entry in entries] == ["DA"]
@@ -31,7 +31,7 @@ def test_home_lists_each_unit_once_with_every_role_held_there(client, cast, tree
 
 
 def test_home_tells_a_user_without_roles_what_to_do(client, cast):
-    response = login(client, cast["outsider"]).get(reverse("home"))
+    response = login(client, cast["outsider"]).get(reverse("units:home"))
     assert response.status_code == 200
     assert response.context["my_units"] == []
 
@@ -46,12 +46,12 @@ def test_home_costs_a_fixed_number_of_queries(client, cast, tree, django_assert_
     # user, memberships with their units; then the pending work of the apps above
     # for a reviewer: plans waiting, annual reports waiting, open and overdue obstacles
     with django_assert_max_num_queries(6):
-        client.get(reverse("home"))
+        client.get(reverse("units:home"))
 
 
 # --- unit page: anonymous, outsider, other subtree, own subtree --------------------------------
 def test_unit_page_ladder(client, cast, tree):
-    url = reverse("unit_detail", args=[tree["A1"].pk])
+    url = reverse("units:unit_detail", args=[tree["A1"].pk])
     assert client.get(url).status_code == 302
     assert login(client, cast["outsider"]).get(url).status_code == 404
     assert login(client, cast["officer_b1"]).get(url).status_code == 404
@@ -60,10 +60,12 @@ def test_unit_page_ladder(client, cast, tree):
 
 
 def test_unit_page_shows_children_and_only_visible_ancestors(client, cast, tree):
-    response = login(client, cast["officer_a"]).get(reverse("unit_detail", args=[tree["DA"].pk]))
+    response = login(client, cast["officer_a"]).get(
+        reverse("units:unit_detail", args=[tree["DA"].pk])
+    )
     assert [c.code for c in response.context["children"]] == ["A1", "A2"]
     assert response.context["ancestors"] == []  # the province lies outside the officer's scope
-    response = login(client, cast["cspl"]).get(reverse("unit_detail", args=[tree["A1"].pk]))
+    response = login(client, cast["cspl"]).get(reverse("units:unit_detail", args=[tree["A1"].pk]))
     assert [a.code for a in response.context["ancestors"]] == ["PV", "DA"]
 
 
@@ -80,17 +82,19 @@ def test_unit_page_shows_children_and_only_visible_ancestors(client, cast, tree)
     ],
 )
 def test_contacts_ladder(client, cast, tree, who, expected):
-    url = reverse("unit_contacts", args=[tree["DA"].pk])
+    url = reverse("units:unit_contacts", args=[tree["DA"].pk])
     assert login(client, cast[who]).get(url).status_code == expected
 
 
 def test_contacts_are_refused_to_anonymous_visitors(client, tree):
-    response = client.get(reverse("unit_contacts", args=[tree["DA"].pk]))
+    response = client.get(reverse("units:unit_contacts", args=[tree["DA"].pk]))
     assert response.status_code == 302
 
 
 def test_contacts_list_the_officers_of_the_subtree(client, cast, tree):
-    response = login(client, cast["reviewer_a"]).get(reverse("unit_contacts", args=[tree["DA"].pk]))
+    response = login(client, cast["reviewer_a"]).get(
+        reverse("units:unit_contacts", args=[tree["DA"].pk])
+    )
     listed = {(m.user.username, m.unit.code) for m in response.context["officers"]}
     assert listed == {("officer_a", "DA"), ("officer_a1", "A1")}
 
@@ -101,7 +105,7 @@ def test_contacts_cost_the_same_queries_for_a_bigger_subtree(
     from tests.factories import MembershipFactory, UnitFactory, UserFactory
 
     login(client, cast["cspl"])
-    url = reverse("unit_contacts", args=[tree["PV"].pk])
+    url = reverse("units:unit_contacts", args=[tree["PV"].pk])
     # user, scope memberships, the unit, the officers with user and unit
     with django_assert_num_queries(4):
         client.get(url)
@@ -116,9 +120,9 @@ def test_contacts_cost_the_same_queries_for_a_bigger_subtree(
 # --- error pages -------------------------------------------------------------------------------
 def test_error_pages_speak_vietnamese(client, cast, tree):
     login(client, cast["officer_a"])
-    not_found = client.get(reverse("unit_detail", args=[tree["B1"].pk]))
+    not_found = client.get(reverse("units:unit_detail", args=[tree["B1"].pk]))
     assert "Không tìm thấy trang" in not_found.content.decode()
-    forbidden = client.get(reverse("unit_contacts", args=[tree["DA"].pk]))
+    forbidden = client.get(reverse("units:unit_contacts", args=[tree["DA"].pk]))
     assert "Bạn không có quyền" in forbidden.content.decode()
 
 
@@ -137,7 +141,7 @@ def test_an_unhandled_error_gets_the_friendly_500_page(client, cast, monkeypatch
 
     monkeypatch.setattr(views, "render", lambda *a, **k: boom(None))
     client.raise_request_exception = False
-    response = login(client, cast["officer_a"]).get(reverse("home"))
+    response = login(client, cast["officer_a"]).get(reverse("units:home"))
     assert response.status_code == 500
     assert "Đã xảy ra lỗi hệ thống" in response.content.decode()
 
@@ -152,9 +156,9 @@ def test_login_rotates_the_session_and_logout_ends_it(client, cast):
     assert response.status_code == 302
     after = client.cookies["sessionid"].value
     assert after and (before is None or before.value != after)
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("units:home")).status_code == 200
     client.post(reverse("logout"))
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("units:home")).status_code == 302
 
 
 def test_a_wrong_password_is_refused_in_vietnamese(client, cast):
@@ -165,19 +169,19 @@ def test_a_wrong_password_is_refused_in_vietnamese(client, cast):
 
 
 def test_the_navigation_adapts_to_the_role(client, cast, tree):
-    queue = f'href="{reverse("review_queue")}"'
-    assert queue in login(client, cast["reviewer_a"]).get(reverse("home")).content.decode()
-    assert queue not in login(client, cast["officer_a"]).get(reverse("home")).content.decode()
+    queue = f'href="{reverse("campaign:review_queue")}"'
+    assert queue in login(client, cast["reviewer_a"]).get(reverse("units:home")).content.decode()
+    assert queue not in login(client, cast["officer_a"]).get(reverse("units:home")).content.decode()
 
 
 def test_english_is_one_switch_away(client, cast):
     login(client, cast["officer_a"])
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    assert "Your units and roles" in client.get(reverse("home")).content.decode()
+    assert "Your units and roles" in client.get(reverse("units:home")).content.decode()
 
 
 def test_static_files_come_from_the_bootstrap_package(client, cast):
-    html = login(client, cast["officer_a"]).get(reverse("home")).content.decode()
+    html = login(client, cast["officer_a"]).get(reverse("units:home")).content.decode()
     assert "/static/bootstrap/css/bootstrap.min.css" in html
     # Nothing is loaded from another host (a random CSRF token may well contain "cdn").
     assert not re.search(r'(src|href)="(https?:)?//', html)
@@ -185,5 +189,5 @@ def test_static_files_come_from_the_bootstrap_package(client, cast):
 
 def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(client, cast):
     login(client, cast["officer_a"])
-    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    html = client.get(reverse("units:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "Đơn vị và vai trò của bạn" in html

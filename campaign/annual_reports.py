@@ -1,0 +1,322 @@
+"""Annual reports: filing, review and the roll-up of the units below. Scoped fetches only."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from campaign import workflow
+from campaign.counting import area_below
+from campaign.filters import QueueFilter
+from campaign.forms import ReasonForm, ReportForm, ValuesForm
+from campaign.listing import render_queue
+from campaign.models import AnnualReport, Campaign, Period, Status, Step
+from campaign.periods import report_year
+from campaign.steps import act_on
+from units.access import FILE, SEE, Scope
+
+Action = Step.Action
+NARRATIVE = ["results", "shortcomings", "obstacles", "proposals", "self_assessment"]
+DONE = {
+    Action.SUBMIT: gettext_lazy("The annual report was submitted for review."),
+    Action.RETURN: gettext_lazy("The annual report was returned to the unit with your reason."),
+    Action.ACCEPT: gettext_lazy("The annual report was accepted; it is now locked."),
+    Action.REOPEN: gettext_lazy("The annual report was reopened; the unit can change it again."),
+}
+
+
+class ReportQueueFilter(QueueFilter):
+    class Meta(QueueFilter.Meta):
+        model = AnnualReport
+        fields = ["status", "kind", "parent", "campaign", "year"]
+
+
+def reports():
+    return AnnualReport.objects.select_related("unit", "campaign", "period")
+
+
+@login_required
+def report_list(request):
+    """The annual reports of the units the user files for, per campaign and year."""
+    scope = Scope.for_request(request)
+    campaigns = list(Campaign.objects.order_by("-issued_on"))
+    if not campaigns:
+        return render(request, "campaign/report_list.html", {"campaigns": []})
+    campaign = next(
+        (c for c in campaigns if str(c.pk) == request.GET.get("campaign")), campaigns[0]
+    )
+    last = campaign.last_year or timezone.localdate().year
+    years = list(range(last, campaign.first_year - 1, -1))
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = report_year(campaign)
+    if year not in years:
+        year = report_year(campaign)
+    own_units = [
+        m.unit for m in scope.memberships if m.role == "officer" and campaign.addresses(m.unit)
+    ]
+    filed = {
+        r.unit_id: r for r in reports().filter(campaign=campaign, year=year, unit__in=own_units)
+    }
+    rows = [{"unit": unit, "report": filed.get(unit.pk)} for unit in own_units]
+    return render(
+        request,
+        "campaign/report_list.html",
+        {
+            "campaigns": campaigns,
+            "campaign": campaign,
+            "years": years,
+            "year": year,
+            "rows": rows,
+            "period": Period.objects.for_year(campaign, year),
+        },
+    )
+
+
+@login_required
+def report_start(request, campaign_pk, unit_pk, year):
+    """File a unit's annual report; if it exists, open it."""
+    scope = Scope.for_request(request)
+    unit = scope.get_unit(FILE, pk=unit_pk)
+    campaign = get_object_or_404(Campaign, pk=campaign_pk)
+    if not campaign.addresses(unit):
+        raise Http404
+    try:
+        period = Period.objects.for_year(campaign, year)
+    except ValidationError as error:
+        return render(
+            request, "campaign/year_refused.html", {"message": error.messages[0]}, status=404
+        )
+    existing = AnnualReport.objects.filter(unit=unit, campaign=campaign, year=year).first()
+    if existing:
+        return redirect(existing)
+    report = AnnualReport(unit=unit, campaign=campaign, year=year, period=period)
+    if not report.filing_open():
+        messages.error(
+            request,
+            _("Reports for %(year)s locked on %(date)s. Ask a reviewer of an upper unit.")
+            % {"year": year, "date": period.locks_on.strftime("%d/%m/%Y")},
+        )
+        return redirect("campaign:report_list")
+    form, values, area = _report_forms(request, report)
+    if request.method == "POST" and form.is_valid() & values.is_valid():
+        submit = SAVE_AND_SUBMIT in request.POST
+        try:
+            with transaction.atomic():
+                report = form.save()
+                values.save(report, existing={})
+                if submit:
+                    workflow.submission_submit(report, user=request.user, scope=scope)
+        except ValidationError as error:
+            # The submit was refused (a figure missing): the new report was rolled back.
+            report.pk, report._state.adding = None, True
+            _refuse_submit(form, error)
+        except IntegrityError:
+            if not AnnualReport.objects.filter(unit=unit, campaign=campaign, year=year).exists():
+                raise
+            form.add_error(
+                None,
+                _(
+                    "Someone else has just started this report. Open it and add your "
+                    "changes there; what you typed is still below."
+                ),
+            )
+        else:
+            messages.success(request, DONE[Action.SUBMIT] if submit else _SAVED_AS_DRAFT)
+            return redirect(report)
+    return _render_form(request, report, form, values, area)
+
+
+@login_required
+def report_detail(request, pk):
+    return _render_detail(request, Scope.for_request(request), pk)
+
+
+@login_required
+def report_edit(request, pk):
+    """Edit a draft or returned report; an outdated save is refused with the input kept."""
+    scope = Scope.for_request(request)
+    report = scope.get(reports(), FILE, pk=pk)
+    if not report.is_editable and request.method != "POST":
+        messages.error(request, _not_editable_message(report))
+        return redirect(report)
+    form, values, area = _report_forms(request, report)
+    if request.method == "POST":
+        valid = form.is_valid() & values.is_valid()
+        if not report.is_editable:
+            form.add_error(None, _not_editable_message(report) + " " + _KEPT)
+        elif valid:
+            expected = form.cleaned_data.get("version") or 0
+            submit = SAVE_AND_SUBMIT in request.POST
+            try:
+                with transaction.atomic():
+                    workflow.save_if_unchanged(
+                        form.save(commit=False), expected_version=expected, fields=NARRATIVE
+                    )
+                    values.save(report)
+                    if submit:
+                        workflow.submission_submit(report, user=request.user, scope=scope)
+            except workflow.ConflictError:
+                _refuse_stale_save(form, report)
+            except ValidationError as error:
+                _refuse_submit(form, error)
+            else:
+                messages.success(request, DONE[Action.SUBMIT] if submit else _CHANGES_SAVED)
+                return redirect(report)
+    return _render_form(request, report, form, values, area)
+
+
+@login_required
+@require_POST
+def report_action(request, pk, action):
+    scope = Scope.for_request(request)
+    report = scope.get(reports(), SEE, pk=pk)
+    return act_on(
+        request,
+        report,
+        action,
+        DONE,
+        lambda reason_form: _render_detail(request, scope, pk, reason_form, status=400),
+    )
+
+
+@login_required
+def report_queue(request):
+    """Annual reports waiting for the reviewer, filtered and paginated."""
+    queryset = reports().order_by("submitted_at", "pk")
+    return render_queue(request, queryset, ReportQueueFilter, "campaign/report_queue.html")
+
+
+# --- helpers ----------------------------------------------------------------------------------
+# The name of the form's "Save and submit" button: the save and the submit step then run in
+# one transaction, so the report is either saved and submitted, or left as it was.
+SAVE_AND_SUBMIT = "save_and_submit"
+_SAVED_AS_DRAFT = gettext_lazy("The annual report was saved as a draft.")
+_CHANGES_SAVED = gettext_lazy("Your changes were saved.")
+_KEPT = gettext_lazy("Your changes were not saved; what you typed is still below.")
+_NOT_SUBMITTED = gettext_lazy(
+    "The report was neither saved nor submitted; what you typed is still below."
+)
+_CONFLICT = gettext_lazy(
+    "Someone else saved this report after you opened it, so your changes were not saved. "
+    "What you typed is still below: open the report in a new tab to see the other changes, "
+    "then save again here or copy your text over."
+)
+
+
+def _refuse_stale_save(form, report):
+    """Explain a refused save; the form keeps what the user typed.
+
+    While the report is still editable, the form now carries the current version, so saving
+    again (after a look at the other person's changes) is a deliberate overwrite. A report
+    submitted or locked meanwhile says so instead: saving again would only fail again.
+    """
+    current = reports().get(pk=report.pk)
+    if current.is_editable:
+        form.data = form.data.copy()
+        form.data["version"] = str(current.version)
+        form.add_error(None, _CONFLICT)
+    else:
+        form.add_error(None, _not_editable_message(current) + " " + _KEPT)
+
+
+def _refuse_submit(form, error):
+    """Explain why "Save and submit" was refused; nothing was written, the input is kept."""
+    for message in error.messages:
+        form.add_error(None, message)
+    form.add_error(None, _NOT_SUBMITTED)
+
+
+def _not_editable_message(report):
+    if report.status in (Status.DRAFT, Status.RETURNED) and not report.filing_open():
+        return _("Reports for %(year)s locked on %(date)s; only a reviewer can reopen it.") % {
+            "year": report.year,
+            "date": report.period.locks_on.strftime("%d/%m/%Y"),
+        }
+    return _("This report is “%(status)s” and cannot be changed.") % {
+        "status": report.get_status_display()
+    }
+
+
+def _report_forms(request, report):
+    """The narrative form, the figures form and, for an upper unit, its area below.
+
+    The area below is shown beside the form, read-only: the unit types its own figures
+    only, and the totals of its area are computed wherever they are read.
+    """
+    data = request.POST if request.method == "POST" else None
+    indicators = list(report.campaign.indicators.all())
+    values = {v.indicator_id: v for v in report.values.all()} if report.pk else {}
+    area = None
+    if report.unit.numchild:
+        area = area_below(report.unit, report.campaign, report.year, report.period, indicators)
+        area.rows = [
+            (indicator, area.totals[indicator.pk])
+            for indicator in indicators
+            if indicator.pk in area.totals
+        ]
+    return (
+        ReportForm(data, instance=report),
+        ValuesForm(
+            data,
+            indicators=[
+                i for i in indicators if not i.is_computed(report.campaign.addressed_kinds)
+            ],
+            values=values,
+        ),
+        area,
+    )
+
+
+def _render_form(request, report, form, values, area):
+    return render(
+        request,
+        "campaign/report_form.html",
+        {"report": report, "form": form, "values": values, "area": area},
+    )
+
+
+def _render_detail(request, scope, pk, reason_form=None, status=200):
+    """The report with its figures, timeline and changes since a return: fixed queries."""
+    report = scope.get(reports().prefetch_related("values"), SEE, pk=pk)
+    steps = list(report.steps.select_related("actor").order_by("at", "pk"))
+    indicators = list(report.campaign.indicators.all())
+    by_indicator = {value.indicator_id: value for value in report.values.all()}
+    return render(
+        request,
+        "campaign/report_detail.html",
+        {
+            "report": report,
+            "figures": [(indicator, by_indicator.get(indicator.pk)) for indicator in indicators],
+            "steps": steps,
+            "changes": _labelled(workflow.changes_since_return(report, steps), indicators),
+            "actions": workflow.allowed_actions(report, scope),
+            "can_edit": report.is_editable and scope.can_file_for(report.unit),
+            "reason_form": reason_form or ReasonForm(),
+        },
+        status=status,
+    )
+
+
+def _labelled(changes, indicators):
+    """The diff with labels: narrative fields by name, figures by indicator name."""
+    if changes is None:
+        return None
+    labels = {name: AnnualReport._meta.get_field(name).verbose_name for name in NARRATIVE}
+    names = {indicator.code: indicator.name for indicator in indicators}
+    rows = [(labels.get(name, name), old, new) for name, old, new in changes["fields"]]
+    for code, item_changes in changes["changed"]:
+        rows += [
+            (names.get(code, code), old, new) for key, old, new in item_changes if key == "value"
+        ]
+    # A figure first filled in, or cleared, after the return.
+    rows += [(item["name"], "", item["value"]) for item in changes["added"] if item["value"]]
+    rows += [(item["name"], item["value"], "") for item in changes["removed"] if item["value"]]
+    return rows

@@ -1,0 +1,191 @@
+"""Inspections and supervision visits (kiểm tra, giám sát) recorded by the reviewers above a
+unit, and the follow-up of their recommendations.
+
+A unit sees the visits to itself, a reviewer those in its subtree; only a reviewer of the
+unit (strictly above it) records a visit or updates its follow-up.
+"""
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from campaign.listing import filtered_page
+from campaign.models import Campaign, Inspection
+from units.access import SEE, Scope
+from units.forms import PortalInputMixin
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
+
+
+def inspections():
+    return Inspection.objects.select_related("unit", "campaign", "recorded_by")
+
+
+# --- filters and forms ------------------------------------------------------------------------
+class InspectionFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(
+        label=gettext_lazy("Kind"),
+        choices=Inspection.Kind.choices,
+        empty_label=gettext_lazy("Any kind"),
+    )
+    follow_up = django_filters.ChoiceFilter(
+        label=gettext_lazy("Follow-up"),
+        choices=Inspection.FollowUp.choices,
+        empty_label=gettext_lazy("Any follow-up"),
+    )
+    campaign = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Campaign"),
+        queryset=Campaign.objects.all(),
+        empty_label=gettext_lazy("Any campaign"),
+    )
+
+    class Meta:
+        model = Inspection
+        fields = ["kind", "follow_up", "campaign"]
+
+
+class InspectionForm(PortalInputMixin, forms.ModelForm):
+    class Meta:
+        model = Inspection
+        fields = [
+            "unit",
+            "campaign",
+            "visited_on",
+            "kind",
+            "members",
+            "findings",
+            "recommendations",
+        ]
+        widgets = {
+            "visited_on": DATE_INPUT,
+            "members": forms.Textarea(attrs={"rows": 2}),
+            "findings": forms.Textarea(attrs={"rows": 6}),
+            "recommendations": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "visited_on": gettext_lazy("dd/mm/yyyy"),
+            "members": gettext_lazy("Names and positions of the team, one per line."),
+        }
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = scope.reviewed_units().order_by("path")
+        self.fields["campaign"].queryset = Campaign.objects.all()
+        self.fields["visited_on"].input_formats = DATE_FORMATS
+
+    def clean_visited_on(self):
+        visited_on = self.cleaned_data["visited_on"]
+        if visited_on > timezone.localdate():
+            raise forms.ValidationError(
+                _("The visit cannot be in the future: record it once it has taken place."),
+                code="future",
+            )
+        return visited_on
+
+
+class FollowUpForm(PortalInputMixin, forms.ModelForm):
+    class Meta:
+        model = Inspection
+        fields = ["follow_up", "follow_up_note"]
+        widgets = {"follow_up_note": forms.Textarea(attrs={"rows": 3})}
+
+
+# --- views ------------------------------------------------------------------------------------
+@login_required
+def inspection_list(request):
+    """The visits the user may see, latest first, filtered and paginated.
+
+    A fixed number of queries whatever the number of visits.
+    """
+    scope = Scope.for_request(request)
+    queryset = scope.filter(inspections(), SEE).order_by("-visited_on", "-pk")
+    found = InspectionFilter(request.GET, queryset=queryset)
+    page, query = filtered_page(request, found)
+    return render(
+        request,
+        "campaign/inspections/list.html",
+        {
+            "filter": found,
+            "page": page,
+            "query": query,
+            "can_record": scope.is_reviewer,
+        },
+    )
+
+
+@login_required
+def inspection_create(request):
+    scope = Scope.for_request(request)
+    if not scope.is_reviewer:
+        raise PermissionDenied
+    if request.method == "POST":
+        form = InspectionForm(request.POST, scope=scope)
+        if form.is_valid():
+            inspection = form.save(commit=False)
+            inspection.recorded_by = request.user
+            inspection.recorded_at = timezone.now()
+            inspection.save()
+            messages.success(request, _("The visit was recorded."))
+            return redirect(inspection)
+    else:
+        newest = Campaign.objects.order_by("-issued_on", "pk").first()
+        form = InspectionForm(scope=scope, initial={"campaign": newest.pk if newest else None})
+    return render(request, "campaign/inspections/form.html", {"form": form})
+
+
+@login_required
+def inspection_detail(request, pk):
+    scope = Scope.for_request(request)
+    inspection = scope.get(inspections(), SEE, pk=pk)
+    return _render_detail(request, scope, inspection)
+
+
+@login_required
+@require_POST
+def inspection_follow_up(request, pk):
+    scope = Scope.for_request(request)
+    inspection = scope.get(inspections(), SEE, pk=pk)
+    if not scope.can_review(inspection.unit):
+        raise PermissionDenied
+    form = FollowUpForm(request.POST, instance=inspection)
+    if not form.is_valid():
+        return _render_detail(request, scope, inspection, form=form, status=400)
+    form.save()
+    messages.success(request, _("The follow-up was updated."))
+    return redirect(inspection)
+
+
+def _render_detail(request, scope, inspection, form=None, status=200):
+    can_follow_up = scope.can_review(inspection.unit)
+    if form is None and can_follow_up:
+        form = FollowUpForm(instance=inspection)
+    if form is not None and form.is_bound:
+        # The page shows what is saved; the form keeps what was typed.
+        inspection.refresh_from_db(fields=["follow_up", "follow_up_note"])
+    return render(
+        request,
+        "campaign/inspections/detail.html",
+        {"inspection": inspection, "can_follow_up": can_follow_up, "follow_up_form": form},
+        status=status,
+    )
+
+
+urlpatterns = [
+    path("inspections/", inspection_list, name="inspection_list"),
+    path("inspections/new/", inspection_create, name="inspection_create"),
+    path("inspections/<int:pk>/", inspection_detail, name="inspection_detail"),
+    path(
+        "inspections/<int:pk>/follow-up/",
+        inspection_follow_up,
+        name="inspection_follow_up",
+    ),
+]

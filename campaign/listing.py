@@ -1,0 +1,49 @@
+"""Filtered, paginated lists: the reviewers' queues and every list with a filter form."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django_filters import FilterSet
+
+from campaign.models import Status
+from units.access import Scope
+
+PAGE_SIZE = 25
+
+
+def render_queue(
+    request: HttpRequest, queryset: QuerySet, filter_class: type[FilterSet], template: str
+) -> HttpResponse:
+    """The reviewer queue of any kind of submission: what the user reviews, filtered by
+    `filter_class` (waiting for review unless asked otherwise) and paginated.
+
+    A fixed number of queries whatever the number of submissions.
+    """
+    scope = Scope.for_request(request)
+    if not scope.is_reviewer:
+        raise PermissionDenied
+    queryset = queryset.filter(scope.review_condition(path_field="unit__path"))
+    data = request.GET.copy()
+    data.setdefault("status", Status.SUBMITTED)
+    queue = filter_class(data, queryset=queryset, scope=scope)
+    page, query = filtered_page(request, queue, data)
+    return render(request, template, {"filter": queue, "page": page, "query": query})
+
+
+def filtered_page(
+    request: HttpRequest, found: FilterSet, data: QueryDict | None = None
+) -> tuple[Page, str]:
+    """The requested page of a django-filter FilterSet's results, and the query string that
+    keeps the filters on the other pages' links. Shared by every filtered list.
+
+    django-filter skips a field whose value is invalid and filters on the rest, which would
+    show more than was asked for: an invalid filter matches nothing instead, and the form
+    shows why.
+    """
+    results = found.qs if found.is_valid() else found.queryset.none()
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = (data if data is not None else request.GET).copy()
+    query.pop("page", None)
+    return page, query.urlencode()

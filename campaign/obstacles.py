@@ -1,0 +1,280 @@
+"""Obstacles (vướng mắc): a unit raises one, the reviewers above it answer, either side closes.
+
+Every object is fetched through the access scope: an obstacle outside what the user may see
+is a 404, one the user sees but may not act on is a 403.
+"""
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from campaign.listing import filtered_page
+from campaign.models import MAX_NARRATIVE, AnnualReport, Campaign, Obstacle
+from units.access import FILE, SEE, Scope
+from units.dataversion import bump_data_version
+from units.forms import PortalInputMixin
+from units.models import Unit
+
+S = Obstacle.Status
+
+
+def obstacles():
+    return Obstacle.objects.select_related("unit", "campaign", "raised_by")
+
+
+# --- filters and forms ------------------------------------------------------------------------
+class ObstacleFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("Status"), choices=S.choices, empty_label=gettext_lazy("Any status")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=gettext_lazy("Unit kind"),
+        field_name="unit__kind",
+        choices=Unit.Kind.choices,
+        empty_label=gettext_lazy("Any kind"),
+    )
+    overdue = django_filters.BooleanFilter(
+        label=gettext_lazy("Overdue"),
+        method="filter_overdue",
+        widget=forms.Select(
+            choices=[
+                ("", gettext_lazy("Overdue or not")),
+                ("true", gettext_lazy("Overdue only")),
+                ("false", gettext_lazy("Not overdue")),
+            ]
+        ),
+    )
+    campaign = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Campaign"),
+        queryset=Campaign.objects.all(),
+        empty_label=gettext_lazy("Any campaign"),
+    )
+
+    class Meta:
+        model = Obstacle
+        fields = ["status", "kind", "overdue", "campaign"]
+
+    def filter_overdue(self, queryset, name, value):
+        # Overdue: still open after its answer-by date, "today" in Viet Nam's time zone.
+        today = timezone.localdate()
+        if value:
+            return queryset.overdue(today)
+        return queryset.exclude(status=S.OPEN, answer_by__lt=today)
+
+
+def report_label(report):
+    return f"{report.campaign.number} – {report.year} – {report.unit.name}"
+
+
+class ObstacleForm(PortalInputMixin, forms.ModelForm):
+    """Raise an obstacle for a unit the user files for, optionally about an annual report."""
+
+    class Meta:
+        model = Obstacle
+        fields = ["unit", "campaign", "report", "subject", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {
+            "report": gettext_lazy(
+                "Optional: the annual report of this unit and campaign the question is about."
+            ),
+        }
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = scope.units(FILE).order_by("path")
+        self.fields["campaign"].queryset = Campaign.objects.all()
+        report = self.fields["report"]
+        # Only reports the user files for can be named at all; clean() checks that the one
+        # named belongs to the chosen unit and campaign.
+        report.queryset = (
+            scope.filter(AnnualReport.objects.all(), FILE)
+            .select_related("unit", "campaign")
+            .order_by("-year", "unit__path")
+        )
+        report.label_from_instance = report_label
+
+    def clean(self):
+        cleaned = super().clean()
+        report = cleaned.get("report")
+        unit = cleaned.get("unit")
+        campaign = cleaned.get("campaign")
+        elsewhere = report and (
+            (unit and report.unit_id != unit.pk) or (campaign and report.campaign_id != campaign.pk)
+        )
+        if elsewhere:
+            self.add_error(
+                "report",
+                _("This annual report belongs to another unit or campaign than the ones chosen."),
+            )
+        return cleaned
+
+
+class AnswerForm(PortalInputMixin, forms.Form):
+    answer = forms.CharField(
+        label=gettext_lazy("Answer"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=MAX_NARRATIVE,
+        help_text=gettext_lazy("The unit sees it on the obstacle."),
+    )
+
+
+# --- views ------------------------------------------------------------------------------------
+@login_required
+def obstacle_list(request):
+    """The obstacles the user may see, newest first, filtered and paginated.
+
+    A fixed number of queries whatever the number of obstacles.
+    """
+    scope = Scope.for_request(request)
+    queryset = scope.filter(obstacles(), SEE).order_by("-raised_at", "-pk")
+    found = ObstacleFilter(request.GET, queryset=queryset)
+    page, query = filtered_page(request, found)
+    return render(
+        request,
+        "campaign/obstacles/list.html",
+        {
+            "filter": found,
+            "page": page,
+            "query": query,
+            "can_raise": scope.is_officer,
+        },
+    )
+
+
+@login_required
+def obstacle_create(request):
+    scope = Scope.for_request(request)
+    if not scope.is_officer:
+        raise PermissionDenied
+    if request.method == "POST":
+        form = ObstacleForm(request.POST, scope=scope)
+        if form.is_valid():
+            obstacle = form.save(commit=False)
+            obstacle.raised_by = request.user
+            obstacle.raised_at = timezone.now()
+            obstacle.save()
+            messages.success(
+                request,
+                _("The obstacle was sent. The reviewers are asked to answer by %(date)s.")
+                % {"date": obstacle.answer_by.strftime("%d/%m/%Y")},
+            )
+            return redirect(obstacle)
+    else:
+        form = ObstacleForm(scope=scope, initial=_initial(request, scope))
+    return render(request, "campaign/obstacles/form.html", {"form": form})
+
+
+@login_required
+def obstacle_detail(request, pk):
+    scope = Scope.for_request(request)
+    obstacle = scope.get(obstacles().select_related("answered_by", "report"), SEE, pk=pk)
+    return _render_detail(request, scope, obstacle)
+
+
+@login_required
+@require_POST
+def obstacle_answer(request, pk):
+    scope = Scope.for_request(request)
+    obstacle = scope.get(obstacles().select_related("answered_by", "report"), SEE, pk=pk)
+    if not scope.can_review(obstacle.unit):
+        raise PermissionDenied
+    if obstacle.status == S.CLOSED:
+        messages.error(request, _("This obstacle is closed; it can no longer be answered."))
+        return redirect(obstacle)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, scope, obstacle, answer_form=form, status=400)
+    now = timezone.now()
+    # Conditional, so that an obstacle closed a moment ago is not reopened by a late answer.
+    updated = Obstacle.objects.filter(pk=obstacle.pk, status__in=[S.OPEN, S.ANSWERED]).update(
+        answer=form.cleaned_data["answer"],
+        answered_by=request.user,
+        answered_at=now,
+        status=S.ANSWERED,
+    )
+    if updated:
+        bump_data_version()  # the conditional update sends no signal; the rollup counts it
+        messages.success(request, _("Your answer was saved; the unit can read it now."))
+    else:
+        messages.error(request, _("This obstacle is closed; it can no longer be answered."))
+    return redirect(obstacle)
+
+
+@login_required
+@require_POST
+def obstacle_close(request, pk):
+    scope = Scope.for_request(request)
+    obstacle = scope.get(obstacles(), SEE, pk=pk)
+    if not (scope.can_file_for(obstacle.unit) or scope.can_review(obstacle.unit)):
+        raise PermissionDenied
+    updated = Obstacle.objects.filter(pk=obstacle.pk, status=S.ANSWERED).update(
+        status=S.CLOSED, closed_at=timezone.now()
+    )
+    if updated:
+        bump_data_version()
+        messages.success(request, _("The obstacle was closed."))
+    elif Obstacle.objects.filter(pk=obstacle.pk, status=S.OPEN).exists():
+        messages.error(
+            request, _("This obstacle has not been answered yet: it can be closed once answered.")
+        )
+    else:
+        messages.info(request, _("This obstacle is already closed."))
+    return redirect(obstacle)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def _initial(request, scope):
+    """The user's own officer unit and the newest campaign, or those of `?report=<pk>`."""
+    initial = {}
+    own = [m.unit for m in scope.memberships if m.role in FILE]
+    if own:
+        initial["unit"] = own[0].pk
+    newest = Campaign.objects.order_by("-issued_on", "pk").first()
+    if newest:
+        initial["campaign"] = newest.pk
+    report_pk = request.GET.get("report", "")
+    if report_pk:
+        if not report_pk.isdigit():
+            raise Http404
+        report = scope.get(AnnualReport.objects.all(), FILE, pk=int(report_pk))
+        initial.update(unit=report.unit_id, campaign=report.campaign_id, report=report.pk)
+    return initial
+
+
+def _render_detail(request, scope, obstacle, answer_form=None, status=200):
+    open_or_answered = obstacle.status in (S.OPEN, S.ANSWERED)
+    can_answer = open_or_answered and scope.can_review(obstacle.unit)
+    can_close = obstacle.status == S.ANSWERED and (
+        scope.can_file_for(obstacle.unit) or scope.can_review(obstacle.unit)
+    )
+    if answer_form is None and can_answer:
+        answer_form = AnswerForm(initial={"answer": obstacle.answer})
+    return render(
+        request,
+        "campaign/obstacles/detail.html",
+        {
+            "obstacle": obstacle,
+            "can_answer": can_answer,
+            "can_close": can_close,
+            "answer_form": answer_form,
+        },
+        status=status,
+    )
+
+
+urlpatterns = [
+    path("obstacles/", obstacle_list, name="obstacle_list"),
+    path("obstacles/new/", obstacle_create, name="obstacle_create"),
+    path("obstacles/<int:pk>/", obstacle_detail, name="obstacle_detail"),
+    path("obstacles/<int:pk>/answer/", obstacle_answer, name="obstacle_answer"),
+    path("obstacles/<int:pk>/close/", obstacle_close, name="obstacle_close"),
+]

@@ -1,0 +1,511 @@
+"""Reminders (đôn đốc) to units that have not submitted their plan or annual report.
+
+A Celery beat task (campaign.tasks.send_reminders, registered under its old name
+reports.tasks.send_reminders) runs once a day. For every campaign it works out today's step
+of the escalating schedule for the plan and for each annual report being collected, finds
+the expected units that have not submitted, and e-mails their officers through the outbox
+of campaign.notifications.
+
+A unit is reminded once per step: the run claims the step by inserting its Reminder row,
+which a partial unique constraint allows only once for automatic reminders. A second run,
+or a worker racing this one, fails to insert (or blocks until the first commits, then fails)
+and sends nothing. The claim and the outbox rows commit together, so a crash leaves either
+both or neither; the e-mails leave after the commit, each sent once by the outbox.
+
+Reviewers also remind units by hand from the list of units that have not submitted.
+"""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from campaign import notifications
+from campaign.models import AnnualReport, Campaign, Notification, Period, Plan, Reminder, Status
+from units.access import SEE, Scope
+from units.models import Membership, Unit
+
+What = Reminder.What
+
+SUBMITTED = (Status.SUBMITTED, Status.ACCEPTED)
+BEFORE = {7: "before-7", 3: "before-3"}
+DUE = "due"
+LATE_PREFIX = "late-"
+MANUAL = "manual"
+# Plans have no lock date, so weekly reminders for a missing plan would otherwise go on
+# for ever. Eight weeks of reminders is enough to make the point; after that reviewers see
+# the unit on their list of late units and can still remind it by hand.
+PLAN_LATE_WEEKS = 8
+# Report reminders start this many days before the due date (the first step).
+FIRST_STEP_DAYS = 7
+LOG_PAGE_SIZE = 50
+
+
+# --- the schedule ------------------------------------------------------------------------------
+def schedule_step(due_on, today):
+    """Today's step for a document due on `due_on`, or None when no reminder is due today.
+
+    7 and 3 days before ("before-7", "before-3"), on the day ("due"), then every 7 days
+    while late ("late-1" a week after the due date, "late-2" two weeks after, …).
+    A day on which the task does not run (beat or workers down) skips that day's step; the
+    next one goes out on its own day.
+    """
+    days = (today - due_on).days
+    if days < 0:
+        return BEFORE.get(-days)
+    if days == 0:
+        return DUE
+    if days % 7 == 0:
+        return f"{LATE_PREFIX}{days // 7}"
+    return None
+
+
+def late_weeks(step):
+    """N for "late-N", else 0."""
+    if step and step.startswith(LATE_PREFIX):
+        return int(step.removeprefix(LATE_PREFIX))
+    return 0
+
+
+def step_label(step):
+    """The step in words, for the reminder log."""
+    if step == MANUAL:
+        return _("sent by hand")
+    if step == DUE:
+        return _("on the due date")
+    weeks = late_weeks(step)
+    if weeks:
+        return ngettext("%(weeks)d week late", "%(weeks)d weeks late", weeks) % {"weeks": weeks}
+    for days, name in BEFORE.items():
+        if step == name:
+            return ngettext(
+                "%(days)d day before the due date", "%(days)d days before the due date", days
+            ) % {"days": days}
+    return step
+
+
+def plan_step(campaign, today):
+    step = schedule_step(campaign.plan_due_on, today)
+    if late_weeks(step) > PLAN_LATE_WEEKS:
+        return None
+    return step
+
+
+def report_periods(campaigns, today):
+    """(campaign, year, period) for each annual report whose reminder window holds `today`.
+
+    The window runs from a week before the period's due date to its lock date: after the
+    lock the unit can no longer file, so reminding it is pointless. One query for the
+    existing periods; a period is only created (from the campaign's rules) when its window
+    is open, so the daily run does not fill the table with future years.
+    """
+    years = (today.year - 1, today.year, today.year + 1)
+    existing = {
+        (period.campaign_id, period.year): period
+        for period in Period.objects.filter(campaign__in=campaigns, year__in=years)
+    }
+    found = []
+    for campaign in campaigns:
+        for year in years:
+            if not campaign.runs_in(year):
+                continue
+            period = existing.get((campaign.pk, year))
+            if period is None:
+                dates = Period.defaults(campaign, year)
+            else:
+                dates = {"due_on": period.due_on, "locks_on": period.locks_on}
+            first_day = dates["due_on"] - datetime.timedelta(days=FIRST_STEP_DAYS)
+            if not first_day <= today <= dates["locks_on"]:
+                continue
+            found.append((campaign, year, period or Period.objects.for_year(campaign, year)))
+    return found
+
+
+# --- who must file and who has ----------------------------------------------------------------
+def expected_units(campaign, due_on, today=None):
+    """Units that must file: strictly below the issuer, of an addressed kind, open on the
+    due date (and still open `today`, when given: a closed unit is not reminded)."""
+    issuer = campaign.issuer
+    units = (
+        Unit.objects.in_subtree(issuer.path)
+        .exclude(pk=issuer.pk)
+        .filter(kind__in=campaign.addressed_kinds)
+        .open_on(due_on)
+    )
+    if today is not None:
+        units = units.open_on(today)
+    return units
+
+
+def submitted_unit_ids(campaign, what, year):
+    """The ids of units whose document is submitted or accepted, as a lazy subquery."""
+    if what == What.PLAN:
+        documents = Plan.objects.filter(campaign=campaign)
+    else:
+        documents = AnnualReport.objects.filter(campaign=campaign, year=year)
+    return documents.filter(status__in=SUBMITTED).values("unit_id")
+
+
+def outstanding_units(campaign, what, year, due_on, today):
+    """Expected units without a submitted document: one query when evaluated."""
+    return expected_units(campaign, due_on, today).exclude(
+        pk__in=submitted_unit_ids(campaign, what, year)
+    )
+
+
+def due_date(campaign, what, year):
+    if what == What.PLAN:
+        return campaign.plan_due_on
+    return Period.objects.for_year(campaign, year).due_on
+
+
+def document_year(campaign, what, year):
+    """Plans are filed once per campaign: their reminders count in the plan's due year."""
+    return campaign.plan_due_on.year if what == What.PLAN else year
+
+
+# --- sending -----------------------------------------------------------------------------------
+def send_due_reminders(today):
+    """Send today's automatic reminders; return how many reminders were created.
+
+    Safe to run any number of times a day, in parallel too: each (unit, document, step) is
+    claimed by inserting its Reminder, and only the run that inserted it writes e-mails.
+    """
+    created = 0
+    campaigns = list(Campaign.objects.select_related("issuer").order_by("pk"))
+    for campaign in campaigns:
+        step = plan_step(campaign, today)
+        if step:
+            created += _remind_outstanding(
+                campaign, What.PLAN, campaign.plan_due_on.year, campaign.plan_due_on, step, today
+            )
+    for campaign, year, period in report_periods(campaigns, today):
+        step = schedule_step(period.due_on, today)
+        if step:
+            created += _remind_outstanding(campaign, What.REPORT, year, period.due_on, step, today)
+    return created
+
+
+def _remind_outstanding(campaign, what, year, due_on, step, today):
+    units = list(outstanding_units(campaign, what, year, due_on, today))
+    officers = _officers(units)
+    created = 0
+    for unit in units:
+        users = officers.get(unit.pk, [])
+        # Each unit in its own transaction: the claim and its e-mails commit together, and
+        # a racing run waits on this one unit's claim only, not on the whole run.
+        with transaction.atomic():
+            reminder, claimed = Reminder.objects.get_or_create(
+                unit=unit,
+                campaign=campaign,
+                what=what,
+                year=year,
+                step=step,
+                manual=False,
+                defaults={"due_on": due_on, "recipients": len(users)},
+            )
+            if claimed:
+                _write_notifications(reminder, unit, campaign, users, today)
+                created += 1
+    return created
+
+
+def send_manual_reminders(units, campaign, what, year, user, today=None):
+    """Remind `units` by hand on behalf of reviewer `user`; return the Reminders.
+
+    The caller has checked that the user reviews these units and that they are expected
+    to file and have not submitted (before the due date too: reviewers may urge early).
+    """
+    today = today or timezone.localdate()
+    year = document_year(campaign, what, year)
+    due_on = due_date(campaign, what, year)
+    units = list(units)
+    officers = _officers(units)
+    reminders = []
+    with transaction.atomic():
+        for unit in units:
+            users = officers.get(unit.pk, [])
+            reminder = Reminder.objects.create(
+                unit=unit,
+                campaign=campaign,
+                what=what,
+                year=year,
+                step=MANUAL,
+                due_on=due_on,
+                manual=True,
+                sent_by=user,
+                recipients=len(users),
+            )
+            _write_notifications(reminder, unit, campaign, users, today)
+            reminders.append(reminder)
+    return reminders
+
+
+def reminders_per_year(campaign):
+    """{year: number of reminders sent} for the summary report: one query.
+
+    A reminder logged for a unit where nobody could receive it (no officer with an e-mail
+    address) is not counted as sent.
+    """
+    rows = (
+        Reminder.objects.filter(campaign=campaign, recipients__gt=0)
+        .values("year")
+        .annotate(count=Count("pk"))
+        .order_by("year")
+    )
+    return {row["year"]: row["count"] for row in rows}
+
+
+def _officers(units):
+    """{unit id: [active officers with an e-mail address]} for `units`: one query."""
+    officers = {}
+    memberships = (
+        Membership.objects.filter(
+            role=Membership.Role.OFFICER,
+            unit__in=[unit.pk for unit in units],
+            user__is_active=True,
+        )
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("unit_id", "user_id")
+    )
+    for membership in memberships:
+        officers.setdefault(membership.unit_id, []).append(membership.user)
+    return officers
+
+
+def _write_notifications(reminder, unit, campaign, users, today):
+    """Outbox rows for `reminder`, sent once the surrounding transaction commits."""
+    if not users:
+        return
+    if reminder.what == What.PLAN:
+        page = reverse("campaign:plan_start", args=[campaign.pk, unit.pk])
+    else:
+        page = reverse("campaign:report_start", args=[campaign.pk, unit.pk, reminder.year])
+    days = (today - reminder.due_on).days
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "reminder": reminder,
+            "unit": unit,
+            "campaign": campaign,
+            "is_report": reminder.what == What.REPORT,
+            "days_left": max(-days, 0),
+            "days_late": max(days, 0),
+            "url": settings.SITE_URL.rstrip("/") + page,
+        }
+        subject = render_to_string("campaign/email/reminder_subject.txt", context).strip()
+        body = render_to_string("campaign/email/reminder_body.txt", context)
+    rows = [
+        Notification(
+            key=f"reminder-{reminder.pk}-user-{user.pk}",
+            recipient=user,
+            to_email=user.email,
+            subject=" ".join(subject.split())[:255],
+            body=body,
+        )
+        for user in users
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    keys = [row.key for row in rows]
+    transaction.on_commit(lambda: notifications.enqueue(keys))
+
+
+# --- views -------------------------------------------------------------------------------------
+class Selection:
+    """The campaign, document and year a reviewer looks at, from GET or POST data.
+
+    On a GET anything missing or invalid falls back to a default; a POST must name exactly
+    what the page showed, so an invalid value is an error rather than another year.
+    """
+
+    def __init__(self, data, today, strict=False):
+        self.errors = []
+        self.campaigns = list(Campaign.objects.select_related("issuer").order_by("-issued_on"))
+        self.campaign = next(
+            (c for c in self.campaigns if str(c.pk) == data.get("campaign")),
+            None,
+        )
+        self.today = today
+        if self.campaign is None:
+            if strict:
+                raise Http404
+            if not self.campaigns:
+                return  # nothing to list yet
+            self.campaign = self.campaigns[0]
+        self.what = data.get("what")
+        if self.what not in What.values:
+            if strict:
+                raise Http404
+            self.what = What.PLAN
+        last = self.campaign.last_year or max(today.year, self.campaign.first_year)
+        self.years = list(range(last, self.campaign.first_year - 1, -1))
+        try:
+            year = int(data.get("year", ""))
+        except ValueError:
+            year = None
+        if self.what == What.PLAN:
+            self.year = self.campaign.plan_due_on.year
+        elif year in self.years:
+            self.year = year
+        elif strict:
+            raise Http404
+        else:
+            self.year = min(max(today.year, self.campaign.first_year), last)
+        self.due_on = due_date(self.campaign, self.what, self.year)
+
+    def query(self):
+        return urlencode({"campaign": self.campaign.pk, "what": self.what, "year": self.year})
+
+
+def _outstanding_rows(selection, scope):
+    """The units the reviewer reviews that have not submitted, with their reminders so far.
+
+    One query whatever the number of units.
+    """
+    campaign, what, year = selection.campaign, selection.what, selection.year
+    mine = Q(reminders__campaign=campaign, reminders__what=what, reminders__year=year)
+    officers = (
+        Membership.objects.filter(
+            unit=OuterRef("pk"), role=Membership.Role.OFFICER, user__is_active=True
+        )
+        .exclude(user__email="")
+        .order_by()
+        .values("unit")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return (
+        outstanding_units(campaign, what, year, selection.due_on, selection.today)
+        .filter(scope.review_condition())
+        .annotate(
+            reminder_count=Count("reminders", filter=mine),
+            last_reminded_at=Max("reminders__sent_at", filter=mine),
+            officer_count=Coalesce(Subquery(officers), Value(0)),
+        )
+        .order_by("path")
+    )
+
+
+def _render_list(request, scope, selection, selected=(), status=200):
+    if selection.campaign is None:
+        return render(request, "campaign/reminders/late_units.html", {"selection": selection})
+    rows = list(_outstanding_rows(selection, scope))
+    return render(
+        request,
+        "campaign/reminders/late_units.html",
+        {
+            "selection": selection,
+            "rows": rows,
+            "selected": set(selected),
+            "days_late": (selection.today - selection.due_on).days,
+        },
+        status=status,
+    )
+
+
+def _reviewer_scope(request):
+    scope = Scope.for_request(request)
+    if not scope.is_reviewer:
+        raise PermissionDenied
+    return scope
+
+
+@login_required
+def late_units(request):
+    """The units a reviewer reviews that have not submitted, to remind some of them."""
+    scope = _reviewer_scope(request)
+    selection = Selection(request.GET, timezone.localdate())
+    return _render_list(request, scope, selection)
+
+
+@login_required
+@require_POST
+def remind_units(request):
+    """Remind the selected units by hand, then go back to the list.
+
+    A unit the reviewer does not review is a 404 (its existence is not revealed); one that
+    has submitted meanwhile, or is not expected to file, is refused with the reason.
+    """
+    scope = _reviewer_scope(request)
+    selection = Selection(request.POST, timezone.localdate(), strict=True)
+    raw = request.POST.getlist("units")
+    try:
+        ids = {int(value) for value in raw}
+    except ValueError:
+        raise Http404 from None
+    if not ids:
+        selection.errors.append(_("Select at least one unit to remind."))
+        return _render_list(request, scope, selection, status=400)
+    reviewed = set(scope.reviewed_units().filter(pk__in=ids).values_list("pk", flat=True))
+    if reviewed != ids:
+        raise Http404
+    campaign, what, year = selection.campaign, selection.what, selection.year
+    late = list(
+        outstanding_units(campaign, what, year, selection.due_on, selection.today).filter(
+            pk__in=ids
+        )
+    )
+    if len(late) != len(ids):
+        refused = Unit.objects.filter(pk__in=ids - {unit.pk for unit in late}).order_by("path")
+        selection.errors.append(
+            _(
+                "These units have already submitted or are not asked to file, so they "
+                "were not reminded: %(units)s. Nothing was sent; check the list again."
+            )
+            % {"units": ", ".join(str(unit) for unit in refused)}
+        )
+        return _render_list(request, scope, selection, selected=ids, status=400)
+    reminders = send_manual_reminders(late, campaign, what, year, request.user, selection.today)
+    reached = sum(1 for reminder in reminders if reminder.recipients)
+    messages.success(
+        request,
+        ngettext(
+            "A reminder was sent to %(count)d unit.",
+            "Reminders were sent to %(count)d units.",
+            reached,
+        )
+        % {"count": reached},
+    )
+    unreachable = [str(reminder.unit) for reminder in reminders if not reminder.recipients]
+    if unreachable:
+        messages.warning(
+            request,
+            _("No officer with an e-mail address at %(units)s: contact them another way.")
+            % {"units": ", ".join(unreachable)},
+        )
+    return redirect(f"{reverse('campaign:late_units')}?{selection.query()}")
+
+
+@login_required
+def reminder_log(request):
+    """Reminders sent to the units the user may see, newest first."""
+    scope = Scope.for_request(request)
+    reminders = scope.filter(
+        Reminder.objects.select_related("unit", "campaign", "sent_by"), SEE
+    ).order_by("-sent_at", "-pk")
+    page = Paginator(reminders, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    for reminder in page:
+        reminder.step_label = step_label(reminder.step)
+    return render(request, "campaign/reminders/log.html", {"page": page, "scope": scope})
+
+
+urlpatterns = [
+    path("reminders/", late_units, name="late_units"),
+    path("reminders/send/", remind_units, name="remind_units"),
+    path("reminders/log/", reminder_log, name="reminder_log"),
+]

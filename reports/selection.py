@@ -1,0 +1,46 @@
+"""What the dashboard and its Excel export are asked about: campaign, year and unit, read
+from the query string by the same rules for both."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils import timezone
+
+from campaign.models import Campaign
+from units.access import Scope
+from units.models import Membership, Unit
+
+Role = Membership.Role
+
+
+def pick_campaign(campaigns: list[Campaign], wanted: str | None) -> Campaign:
+    """The campaign whose pk is `wanted` (a query string value), else the first one."""
+    return next((c for c in campaigns if str(c.pk) == wanted), campaigns[0])
+
+
+def int_or_none(value: object) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def offered_years(campaign: Campaign) -> list[int]:
+    """The years the dashboard offers, newest first: the campaign's years up to this one."""
+    last = campaign.last_year or max(timezone.localdate().year, campaign.first_year)
+    return list(range(last, campaign.first_year - 1, -1))
+
+
+def selected_unit(request: HttpRequest, scope: Scope) -> Unit:
+    """The unit the dashboard is about: asked for by `?unit=`, else the user's first unit.
+
+    Reviewers and viewers see any unit of their subtrees; officers only their own units.
+    Outside the scope it is a 404, like every object fetch.
+    """
+    pk = int_or_none(request.GET.get("unit"))
+    if pk is None:
+        return scope.memberships[0].unit
+    unit = scope.get_unit(pk=pk)
+    own = {m.unit_id for m in scope.memberships if m.role == Role.OFFICER}
+    if not (scope.allows(unit, {Role.REVIEWER, Role.VIEWER}) or unit.pk in own):
+        raise PermissionDenied
+    return unit

@@ -1,0 +1,1154 @@
+"""Annual report pages: who may open and act on them, filing and validation of every kind of
+indicator, the workflow with its history and diff, conflicts, the reviewer queue, query counts
+and the notification e-mail."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import escape
+
+from campaign import workflow
+from campaign.forms import ValuesForm
+from campaign.models import (
+    MAX_FIGURE,
+    MAX_TEXT_VALUE,
+    AnnualReport,
+    Campaign,
+    Indicator,
+    IndicatorValue,
+    Period,
+    Status,
+    Step,
+)
+from tests.factories import MembershipFactory, UserFactory
+from units.models import Membership
+
+S = Status
+A = Step.Action
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+YEAR = 2024  # figures 15/12/2023–14/12/2024, due 20/12/2024, locked after 19/01/2025
+
+
+def local(year, month, day, hour=9, minute=0):
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=LOCAL)
+
+
+# --- fixtures ------------------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    """Freeze the time the workflow, the models and the sessions read, before the due date."""
+
+    class Clock:
+        moment = local(YEAR, 12, 1)
+
+        def __call__(self):
+            return self.moment.astimezone(datetime.UTC)
+
+    frozen = Clock()
+    monkeypatch.setattr(timezone, "now", frozen)
+    return frozen
+
+
+@pytest.fixture
+def campaign(tree):
+    """A campaign with two whole-number indicators and a text one."""
+    campaign = Campaign.objects.create(
+        slug="test-campaign",
+        number="99/KH-LĐLĐ",
+        title="Kế hoạch tuyên truyền thử nghiệm",
+        issuer=tree["PV"],
+        issued_on=datetime.date(2015, 6, 10),
+        directive="Kế hoạch số 1/KH-UBND",
+        first_year=2015,
+        plan_due_on=datetime.date(2015, 7, 31),
+    )
+    Indicator.objects.create(
+        campaign=campaign,
+        code="sessions",
+        name="Số buổi tuyên truyền",
+        unit_of_measure="buổi",
+        order=1,
+    )
+    Indicator.objects.create(
+        campaign=campaign,
+        code="participants",
+        name="Số lượt người tham dự",
+        unit_of_measure="lượt người",
+        order=2,
+    )
+    Indicator.objects.create(
+        campaign=campaign,
+        code="other_forms",
+        name="Hình thức khác",
+        kind=Indicator.Kind.TEXT,
+        order=3,
+    )
+    return campaign
+
+
+@pytest.fixture
+def people(cast, tree):
+    """The cast plus a reviewer of district B, whose subtree holds neither A1 nor A2."""
+    reviewer_b = UserFactory(username="reviewer_b")
+    MembershipFactory(user=reviewer_b, unit=tree["DB"], role=Membership.Role.REVIEWER)
+    return {**cast, "reviewer_b": reviewer_b}
+
+
+COMPLETE = {"sessions": 12, "participants": 340, "other_forms": "Pa nô, áp phích"}
+
+
+def make_report(unit, campaign, year=YEAR, status=S.DRAFT, figures=None, **fields):
+    """A report stored directly, with `figures` by indicator code."""
+    report = AnnualReport.objects.create(
+        unit=unit,
+        campaign=campaign,
+        year=year,
+        period=Period.objects.for_year(campaign, year),
+        results=fields.pop("results", "Tổ chức các buổi tuyên truyền CCHC."),
+        self_assessment=fields.pop("self_assessment", AnnualReport.Assessment.GOOD),
+        status=status,
+        **fields,
+    )
+    for code, value in (figures or {}).items():
+        indicator = campaign.indicators.get(code=code)
+        if indicator.kind == Indicator.Kind.INTEGER:
+            IndicatorValue.objects.create(report=report, indicator=indicator, int_value=value)
+        else:
+            IndicatorValue.objects.create(report=report, indicator=indicator, text_value=value)
+    return report
+
+
+@pytest.fixture
+def report_a1(tree, cast, campaign):
+    """A complete draft report of grassroots A1 (officer_a1's unit, under district A)."""
+    return make_report(tree["A1"], campaign, figures=COMPLETE)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+def vi(message, **params):
+    """`message` as a Vietnamese user reads it, escaped as the page shows it."""
+    with translation.override("vi"):
+        text = translation.gettext(message)
+        return escape(text % params if params else text)
+
+
+def narrative(**overrides):
+    data = {
+        "results": "Tổ chức 12 buổi tuyên truyền CCHC cho đoàn viên.",
+        "shortcomings": "Một số đơn vị chưa tham gia đầy đủ.",
+        "obstacles": "",
+        "proposals": "Đề nghị cấp thêm tài liệu.",
+        "self_assessment": "good",
+    }
+    data.update(overrides)
+    return data
+
+
+def filing(**overrides):
+    """What the new-report form posts: the narrative and every figure."""
+    data = narrative()
+    data.update(
+        {"value_sessions": "12", "value_participants": "1.234", "value_other_forms": "Pa nô"}
+    )
+    data.update(overrides)
+    return data
+
+
+def edit_data(report, **overrides):
+    """What the edit page posts back for `report` as stored, with the given changes."""
+    report.refresh_from_db()
+    data = narrative(
+        results=report.results,
+        shortcomings=report.shortcomings,
+        obstacles=report.obstacles,
+        proposals=report.proposals,
+        self_assessment=report.self_assessment,
+        version=str(report.version),
+    )
+    for value in report.values.select_related("indicator"):
+        stored = value.int_value if value.indicator.kind == "integer" else value.text_value
+        data[f"value_{value.indicator.code}"] = "" if stored is None else str(stored)
+    data.update(overrides)
+    return data
+
+
+def stored_figures(report):
+    return {
+        value.indicator.code: value.int_value
+        if value.indicator.kind == "integer"
+        else value.text_value
+        for value in IndicatorValue.objects.filter(report=report).select_related("indicator")
+    }
+
+
+def set_status(report, status):
+    AnnualReport.objects.filter(pk=report.pk).update(status=status)
+    report.refresh_from_db()
+
+
+def state(report):
+    """What a refused request must leave as it was."""
+    stored = AnnualReport.objects.get(pk=report.pk)
+    return (
+        stored.status,
+        stored.version,
+        stored.results,
+        stored_figures(report),
+        Step.objects.filter(object_id=report.pk).count(),
+    )
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def html(response):
+    return response.content.decode()
+
+
+def messages_of(response, level="error"):
+    return [str(m) for m in response.context["messages"] if m.level_tag == level]
+
+
+def start_url(campaign, unit, year=YEAR):
+    return reverse("campaign:report_start", args=[campaign.pk, unit.pk, year])
+
+
+# --- the permission ladder -----------------------------------------------------------------------
+REPORT_URLS = ["detail", "edit_get", "edit_post", "submit", "return", "accept", "reopen"]
+# The state each request needs to succeed for someone allowed to make it.
+NEEDS = {"return": S.SUBMITTED, "accept": S.SUBMITTED, "reopen": S.ACCEPTED}
+
+
+def request_report_url(client, report, what):
+    if what == "detail":
+        return client.get(reverse("campaign:report_detail", args=[report.pk]))
+    if what == "edit_get":
+        return client.get(reverse("campaign:report_edit", args=[report.pk]))
+    if what == "edit_post":
+        return client.post(
+            reverse("campaign:report_edit", args=[report.pk]),
+            edit_data(report, results="Kết quả đã sửa", value_sessions="15"),
+        )
+    return client.post(
+        reverse(f"campaign:report_{what}", args=[report.pk]), {"reason": "Bổ sung số liệu"}
+    )
+
+
+def assert_succeeded(response, report, what):
+    report_url = reverse("campaign:report_detail", args=[report.pk])
+    stored = AnnualReport.objects.get(pk=report.pk)
+    if what == "detail":
+        assert response.status_code == 200
+        assert response.context["report"] == report
+    elif what == "edit_get":
+        assert response.status_code == 200
+        assert response.context["form"].instance == report
+    elif what == "edit_post":
+        assert response.status_code == 302 and response.url == report_url
+        assert stored.results == "Kết quả đã sửa"
+        assert stored_figures(report)["sessions"] == 15
+    else:
+        expected = {
+            "submit": S.SUBMITTED,
+            "return": S.RETURNED,
+            "accept": S.ACCEPTED,
+            "reopen": S.RETURNED,
+        }[what]
+        assert response.status_code == 302 and response.url == report_url
+        assert stored.status == expected
+
+
+OFFICER = dict.fromkeys(["detail", "edit_get", "edit_post", "submit"], 200) | dict.fromkeys(
+    ["return", "accept", "reopen"], 403
+)
+REVIEWER = dict.fromkeys(["detail", "return", "accept", "reopen"], 200) | dict.fromkeys(
+    ["edit_get", "edit_post", "submit"], 403
+)
+LADDER = {
+    "outsider": dict.fromkeys(REPORT_URLS, 404),
+    "officer_b1": dict.fromkeys(REPORT_URLS, 404),  # another district's officer: IDOR
+    "reviewer_b": dict.fromkeys(REPORT_URLS, 404),  # another district's reviewer
+    "standing": {"detail": 200} | dict.fromkeys(REPORT_URLS[1:], 403),
+    "officer_a1": OFFICER,
+    "officer_a": OFFICER,  # the district's officer files for its grassroots units too
+    "reviewer_a": REVIEWER,
+    "cspl": REVIEWER,
+}
+
+
+@pytest.mark.parametrize("what", REPORT_URLS)
+def test_an_anonymous_visitor_is_sent_to_the_login_page_from_every_report_url(
+    client, report_a1, what
+):
+    set_status(report_a1, NEEDS.get(what, S.DRAFT))
+    before = state(report_a1)
+    response = request_report_url(client, report_a1, what)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login") + "?next=")
+    assert state(report_a1) == before
+
+
+@pytest.mark.parametrize("what", REPORT_URLS)
+@pytest.mark.parametrize("who", list(LADDER))
+def test_every_report_url_answers_each_role_as_the_ladder_says(
+    client, people, report_a1, who, what
+):
+    set_status(report_a1, NEEDS.get(what, S.DRAFT))
+    before = state(report_a1)
+    response = request_report_url(login(client, people[who]), report_a1, what)
+    expected = LADDER[who][what]
+    if expected == 200:
+        assert_succeeded(response, report_a1, what)
+    else:
+        assert response.status_code == expected
+        assert state(report_a1) == before
+
+
+@pytest.mark.parametrize("what", ["submit", "return", "accept", "reopen"])
+def test_the_report_workflow_urls_do_not_answer_get(client, cast, report_a1, what):
+    response = login(client, cast["cspl"]).get(
+        reverse(f"campaign:report_{what}", args=[report_a1.pk])
+    )
+    assert response.status_code == 405
+
+
+@pytest.mark.parametrize("name", ["campaign:report_detail", "campaign:report_edit"])
+def test_a_report_that_does_not_exist_is_not_found(client, cast, report_a1, name):
+    response = login(client, cast["officer_a1"]).get(reverse(name, args=[report_a1.pk + 999]))
+    assert response.status_code == 404
+
+
+def test_a_district_officer_cannot_reach_another_districts_report_by_its_number(
+    client, tree, cast, campaign
+):
+    theirs = make_report(tree["B1"], campaign, figures=COMPLETE)
+    before = state(theirs)
+    login(client, cast["officer_a"])
+    assert client.get(reverse("campaign:report_detail", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("campaign:report_edit", args=[theirs.pk])).status_code == 404
+    response = client.post(
+        reverse("campaign:report_edit", args=[theirs.pk]), edit_data(theirs, results="Sửa trộm")
+    )
+    assert response.status_code == 404
+    assert client.post(reverse("campaign:report_submit", args=[theirs.pk])).status_code == 404
+    assert state(theirs) == before
+
+
+def test_a_grassroots_officer_cannot_reach_its_districts_own_report(client, tree, cast, campaign):
+    # A role reaches down the tree, never up it.
+    district = make_report(tree["DA"], campaign, figures=COMPLETE)
+    login(client, cast["officer_a1"])
+    assert client.get(reverse("campaign:report_detail", args=[district.pk])).status_code == 404
+    assert client.post(reverse("campaign:report_submit", args=[district.pk])).status_code == 404
+    assert AnnualReport.objects.get(pk=district.pk).status == S.DRAFT
+
+
+def test_a_district_reviewer_does_not_review_its_own_districts_report(client, tree, cast, campaign):
+    district = make_report(tree["DA"], campaign, status=S.SUBMITTED, figures=COMPLETE)
+    response = login(client, cast["reviewer_a"]).post(
+        reverse("campaign:report_accept", args=[district.pk])
+    )
+    assert response.status_code == 403
+    assert AnnualReport.objects.get(pk=district.pk).status == S.SUBMITTED
+
+
+def test_an_officer_without_the_reviewer_role_cannot_return_even_without_a_reason(
+    client, cast, report_a1
+):
+    set_status(report_a1, S.SUBMITTED)
+    response = login(client, cast["officer_a1"]).post(
+        reverse("campaign:report_return", args=[report_a1.pk])
+    )
+    assert response.status_code == 403
+    assert AnnualReport.objects.get(pk=report_a1.pk).status == S.SUBMITTED
+
+
+START_LADDER = {
+    "outsider": 404,
+    "officer_b1": 404,
+    "reviewer_b": 404,
+    "standing": 403,
+    "reviewer_a": 403,
+    "cspl": 403,
+    "officer_a1": 200,
+    "officer_a": 200,
+}
+
+
+def test_an_anonymous_visitor_cannot_start_a_report(client, tree, campaign):
+    for response in (
+        client.get(start_url(campaign, tree["A1"])),
+        client.post(start_url(campaign, tree["A1"]), filing()),
+    ):
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert not AnnualReport.objects.exists()
+
+
+@pytest.mark.parametrize("who", list(START_LADDER))
+def test_starting_a_report_answers_each_role_as_the_ladder_says(
+    client, people, tree, campaign, who
+):
+    login(client, people[who])
+    response = client.get(start_url(campaign, tree["A1"]))
+    assert response.status_code == START_LADDER[who]
+    response = client.post(start_url(campaign, tree["A1"]), filing())
+    if START_LADDER[who] == 200:
+        report = AnnualReport.objects.get()
+        assert response.status_code == 302 and response.url == report.get_absolute_url()
+        assert (report.unit, report.year, report.status) == (tree["A1"], YEAR, S.DRAFT)
+    else:
+        assert response.status_code == START_LADDER[who]
+        assert not AnnualReport.objects.exists()
+
+
+def test_starting_a_report_a_unit_already_has_opens_that_report(client, cast, report_a1):
+    response = login(client, cast["officer_a1"]).get(start_url(report_a1.campaign, report_a1.unit))
+    assert response.status_code == 302 and response.url == report_a1.get_absolute_url()
+
+
+def test_the_province_that_issues_the_campaign_files_no_report_for_it(client, tree, campaign):
+    officer = UserFactory(username="officer_pv")
+    MembershipFactory(user=officer, unit=tree["PV"], role=Membership.Role.OFFICER)
+    login(client, officer)
+    assert client.get(start_url(campaign, tree["PV"])).status_code == 404
+    assert client.post(start_url(campaign, tree["PV"]), filing()).status_code == 404
+    assert not AnnualReport.objects.exists()
+
+
+def test_starting_a_report_for_a_campaign_that_does_not_exist_is_not_found(client, tree, cast):
+    response = login(client, cast["officer_a1"]).get(
+        reverse("campaign:report_start", args=[999_999, tree["A1"].pk, YEAR])
+    )
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("last_year", "year"), [(None, 2014), (2030, 2031)], ids=["before the first", "after the last"]
+)
+def test_starting_a_report_for_a_year_the_campaign_does_not_run_is_refused(
+    client, tree, cast, campaign, last_year, year
+):
+    Campaign.objects.filter(pk=campaign.pk).update(last_year=last_year)
+    login(client, cast["officer_a1"])
+    response = client.get(start_url(campaign, tree["A1"], year))
+    assert response.status_code == 404
+    assert f"{year}" in html(response)
+    assert client.post(start_url(campaign, tree["A1"], year), filing()).status_code == 404
+    assert not AnnualReport.objects.exists()
+    assert not Period.objects.filter(year=year).exists()
+
+
+@pytest.mark.parametrize("code", ["B1", "DA", "DB", "PV"])
+def test_an_officer_cannot_start_a_report_for_a_unit_outside_its_subtree(
+    client, tree, cast, campaign, code
+):
+    login(client, cast["officer_a1"])
+    assert client.get(start_url(campaign, tree[code])).status_code == 404
+    assert client.post(start_url(campaign, tree[code]), filing()).status_code == 404
+    assert not AnnualReport.objects.exists()
+
+
+# --- the list of the officer's reports and the queue ---------------------------------------------
+def test_the_report_list_offers_only_the_units_the_officer_files_for(client, tree, cast, campaign):
+    make_report(tree["B1"], campaign, figures=COMPLETE)
+    response = login(client, cast["officer_a1"]).get(reverse("campaign:report_list"))
+    assert response.status_code == 200
+    assert [row["unit"].code for row in response.context["rows"]] == ["A1"]
+    assert response.context["year"] == YEAR
+    assert start_url(campaign, tree["A1"]) in html(response)
+    assert start_url(campaign, tree["B1"]) not in html(response)
+
+
+def test_an_anonymous_visitor_is_sent_from_the_report_list_to_the_login_page(client, campaign):
+    response = client.get(reverse("campaign:report_list"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_the_report_list_shows_nothing_to_a_user_without_a_role(client, cast, campaign):
+    response = login(client, cast["outsider"]).get(reverse("campaign:report_list"))
+    assert response.status_code == 200
+    assert response.context["rows"] == []
+
+
+def test_the_report_list_ignores_a_year_the_campaign_does_not_run(client, cast, campaign):
+    login(client, cast["officer_a1"])
+    for year in ("1999", "abc", "99999"):
+        response = client.get(
+            reverse("campaign:report_list"), {"campaign": campaign.pk, "year": year}
+        )
+        assert response.status_code == 200
+        assert response.context["year"] == YEAR
+    assert not Period.objects.filter(year=1999).exists()
+
+
+QUEUE_LADDER = {
+    "outsider": 403,
+    "officer_b1": 403,
+    "officer_a1": 403,
+    "officer_a": 403,
+    "standing": 403,
+    "reviewer_a": 200,
+    "reviewer_b": 200,
+    "cspl": 200,
+}
+
+
+def test_an_anonymous_visitor_is_sent_from_the_queue_to_the_login_page(client):
+    response = client.get(reverse("campaign:report_queue"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("who", list(QUEUE_LADDER))
+def test_only_reviewers_open_the_report_queue(client, people, campaign, who):
+    response = login(client, people[who]).get(reverse("campaign:report_queue"))
+    assert response.status_code == QUEUE_LADDER[who]
+
+
+@pytest.fixture
+def queue_reports(tree, campaign):
+    """Reports in various states across the tree, by a short name."""
+    return {
+        "a1": make_report(tree["A1"], campaign, status=S.SUBMITTED, figures=COMPLETE),
+        "a2_draft": make_report(tree["A2"], campaign, figures=COMPLETE),
+        "a2_2023": make_report(tree["A2"], campaign, 2023, status=S.SUBMITTED),
+        "a1_accepted_2022": make_report(tree["A1"], campaign, 2022, status=S.ACCEPTED),
+        "da": make_report(tree["DA"], campaign, status=S.SUBMITTED, figures=COMPLETE),
+        "b1": make_report(tree["B1"], campaign, status=S.SUBMITTED, figures=COMPLETE),
+    }
+
+
+def queued(response):
+    assert response.status_code == 200
+    return sorted(f"{r.unit.code}-{r.year}" for r in response.context["page"].object_list)
+
+
+def test_a_district_reviewer_queues_only_its_grassroots_submitted_reports(
+    client, cast, queue_reports
+):
+    response = login(client, cast["reviewer_a"]).get(reverse("campaign:report_queue"))
+    # Not A2's draft, not the accepted one, not B1 (another district), not DA's own report.
+    assert queued(response) == ["A1-2024", "A2-2023"]
+    page = html(response)
+    assert reverse("campaign:report_detail", args=[queue_reports["a1"].pk]) in page
+    assert reverse("campaign:report_detail", args=[queue_reports["b1"].pk]) not in page
+
+
+def test_another_districts_reviewer_queues_none_of_district_as_reports(
+    client, people, queue_reports
+):
+    response = login(client, people["reviewer_b"]).get(reverse("campaign:report_queue"))
+    assert queued(response) == ["B1-2024"]
+
+
+def test_the_province_reviewer_queues_every_submitted_report_below_it(client, cast, queue_reports):
+    response = login(client, cast["cspl"]).get(reverse("campaign:report_queue"))
+    assert queued(response) == ["A1-2024", "A2-2023", "B1-2024", "DA-2024"]
+
+
+def test_the_report_queue_filters_by_year(client, cast, queue_reports):
+    login(client, cast["reviewer_a"])
+    assert queued(client.get(reverse("campaign:report_queue"), {"year": "2023"})) == ["A2-2023"]
+    assert queued(client.get(reverse("campaign:report_queue"), {"year": "2024"})) == ["A1-2024"]
+    # Another status, asked for explicitly, with the year.
+    response = client.get(reverse("campaign:report_queue"), {"year": "2022", "status": S.ACCEPTED})
+    assert queued(response) == ["A1-2022"]
+
+
+def test_an_invalid_year_filter_matches_nothing_and_says_why(client, cast, queue_reports):
+    response = login(client, cast["reviewer_a"]).get(
+        reverse("campaign:report_queue"), {"year": "abc"}
+    )
+    assert queued(response) == []
+    assert "year" in response.context["filter"].form.errors
+
+
+# --- filing through the pages --------------------------------------------------------------------
+def test_the_form_shows_the_unit_of_measure_beside_each_figure(client, tree, cast, campaign):
+    response = login(client, cast["officer_a1"]).get(start_url(campaign, tree["A1"]))
+    page = html(response)
+    assert 'name="value_sessions"' in page and 'name="value_participants"' in page
+    assert '<span class="input-group-text">buổi</span>' in page
+    assert '<span class="input-group-text">lượt người</span>' in page
+    assert '<textarea name="value_other_forms"' in page
+
+
+def test_a_report_goes_through_filing_return_resubmission_and_acceptance(
+    client, tree, cast, campaign
+):
+    officer, reviewer = cast["officer_a1"], cast["reviewer_a"]
+    login(client, officer)
+    response = client.post(start_url(campaign, tree["A1"]), filing())
+    report = AnnualReport.objects.get()
+    assert response.status_code == 302 and response.url == report.get_absolute_url()
+    assert stored_figures(report) == {"sessions": 12, "participants": 1234, "other_forms": "Pa nô"}
+    assert report.period == Period.objects.get(campaign=campaign, year=YEAR)
+
+    assert client.post(reverse("campaign:report_submit", args=[report.pk])).status_code == 302
+    report.refresh_from_db()
+    assert report.status == S.SUBMITTED and report.timeliness == "on_time"
+
+    login(client, reviewer)
+    response = client.post(
+        reverse("campaign:report_return", args=[report.pk]), {"reason": "Số lượt người chưa khớp"}
+    )
+    assert response.status_code == 302
+    assert AnnualReport.objects.get(pk=report.pk).status == S.RETURNED
+
+    login(client, officer)
+    data = edit_data(report, value_participants="1.300", results="Kết quả sau khi sửa")
+    assert client.post(reverse("campaign:report_edit", args=[report.pk]), data).status_code == 302
+    assert client.post(reverse("campaign:report_submit", args=[report.pk])).status_code == 302
+
+    login(client, reviewer)
+    response = client.get(reverse("campaign:report_detail", args=[report.pk]))
+    changes = response.context["changes"]
+    assert ("1234", "1300") in [(old, new) for _name, old, new in changes]
+    assert ("Tổ chức 12 buổi tuyên truyền CCHC cho đoàn viên.", "Kết quả sau khi sửa") in [
+        (old, new) for _name, old, new in changes
+    ]
+    page = html(response)
+    assert '<td class="diff-old">1234</td><td class="diff-new">1300</td>' in page
+    assert "Số lượt người chưa khớp" in page  # the reason, in the timeline
+    assert "accept" in response.context["actions"]
+
+    assert client.post(reverse("campaign:report_accept", args=[report.pk])).status_code == 302
+    report.refresh_from_db()
+    assert report.status == S.ACCEPTED
+    assert list(report.steps.order_by("at", "pk").values_list("action", flat=True)) == [
+        A.SUBMIT,
+        A.RETURN,
+        A.SUBMIT,
+        A.ACCEPT,
+    ]
+    # Every save is kept in the history.
+    assert report.history.count() >= 3
+
+    login(client, officer)
+    response = client.get(reverse("campaign:report_edit", args=[report.pk]))
+    assert response.status_code == 302 and response.url == report.get_absolute_url()
+    before = state(report)
+    response = client.post(reverse("campaign:report_edit", args=[report.pk]), edit_data(report))
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    assert state(report) == before
+
+
+def test_the_report_page_shows_figures_with_their_unit_and_grouping(client, cast, report_a1):
+    IndicatorValue.objects.filter(report=report_a1, indicator__code="participants").update(
+        int_value=1234567
+    )
+    response = login(client, cast["standing"]).get(
+        reverse("campaign:report_detail", args=[report_a1.pk])
+    )
+    page = html(response)
+    assert "1.234.567 lượt người" in page
+    assert "12 buổi" in page
+    assert "Pa nô, áp phích" in page
+
+
+def test_the_report_page_shows_no_diff_before_any_return(client, cast, report_a1):
+    set_status(report_a1, S.SUBMITTED)
+    response = login(client, cast["reviewer_a"]).get(
+        reverse("campaign:report_detail", args=[report_a1.pk])
+    )
+    assert response.context["changes"] is None
+    assert 'id="changes"' not in html(response)
+
+
+def test_a_return_without_a_reason_is_refused_with_the_reason_error(client, cast, report_a1):
+    set_status(report_a1, S.SUBMITTED)
+    response = login(client, cast["reviewer_a"]).post(
+        reverse("campaign:report_return", args=[report_a1.pk]), {"reason": "  "}
+    )
+    assert response.status_code == 400
+    assert "reason" in response.context["reason_form"].errors
+    assert AnnualReport.objects.get(pk=report_a1.pk).status == S.SUBMITTED
+    assert not Step.objects.filter(action=A.RETURN).exists()
+
+
+def test_a_step_the_reports_state_does_not_allow_is_refused_with_a_message(client, cast, report_a1):
+    response = login(client, cast["reviewer_a"]).post(
+        reverse("campaign:report_accept", args=[report_a1.pk]), follow=True
+    )
+    assert response.status_code == 200
+    assert len(messages_of(response)) == 1
+    assert AnnualReport.objects.get(pk=report_a1.pk).status == S.DRAFT
+
+
+def test_submitting_without_every_whole_number_names_the_missing_indicators(
+    client, tree, cast, campaign
+):
+    report = make_report(tree["A1"], campaign, figures={"participants": 5})
+    response = login(client, cast["officer_a1"]).post(
+        reverse("campaign:report_submit", args=[report.pk]), follow=True
+    )
+    assert AnnualReport.objects.get(pk=report.pk).status == S.DRAFT
+    assert messages_of(response) == [vi("Fill in: %(names)s.", names="Số buổi tuyên truyền")]
+    # The text indicator is optional; a stored but empty figure counts as missing too.
+    IndicatorValue.objects.filter(report=report).update(int_value=None)
+    with translation.override("en"):
+        assert [str(p) for p in report.completeness_problems()] == [
+            "Fill in: Số buổi tuyên truyền, Số lượt người tham dự."
+        ]
+
+
+def test_the_narrative_and_the_self_assessment_are_required(client, tree, cast, campaign):
+    data = filing(results="", self_assessment="")
+    response = login(client, cast["officer_a1"]).post(start_url(campaign, tree["A1"]), data)
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"results", "self_assessment"}
+    data = filing(self_assessment="excellent")
+    response = client.post(start_url(campaign, tree["A1"]), data)
+    assert set(response.context["form"].errors) == {"self_assessment"}
+    assert not AnnualReport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("assessment", "label"),
+    [("good", "Good"), ("fair", "Fair"), ("average", "Average"), ("weak", "Weak")],
+)
+def test_each_self_assessment_is_accepted_and_shown(
+    client, tree, cast, campaign, assessment, label
+):
+    login(client, cast["officer_a1"])
+    client.post(start_url(campaign, tree["A1"]), filing(self_assessment=assessment))
+    report = AnnualReport.objects.get()
+    assert report.self_assessment == assessment
+    assert vi(label) in html(client.get(report.get_absolute_url()))
+
+
+# --- validation of every kind of indicator -------------------------------------------------------
+# (name, field, typed, error shown in English)
+INVALID_FIGURES = [
+    ("negative", "value_sessions", "-1", "Ensure this value is greater than or equal to 0."),
+    (
+        "above the bound",
+        "value_participants",
+        str(MAX_FIGURE + 1),
+        f"Ensure this value is less than or equal to {MAX_FIGURE}.",
+    ),
+    ("huge", "value_participants", "9" * 30, f"less than or equal to {MAX_FIGURE}"),
+    ("not a number", "value_sessions", "abc", "Enter a whole number."),
+    ("a fraction", "value_sessions", "1.5", "Enter a whole number."),
+    ("a decimal comma", "value_sessions", "1,5", "Enter a whole number."),
+    ("badly grouped", "value_participants", "12.34", "Enter a whole number."),
+    (
+        "text too long",
+        "value_other_forms",
+        "x" * (MAX_TEXT_VALUE + 1),
+        f"Ensure this value has at most {MAX_TEXT_VALUE} characters",
+    ),
+]
+
+
+def figure_errors(response, field):
+    with translation.override("en"):
+        return [str(error) for error in response.context["values"].errors[field]]
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "error"),
+    [case[1:] for case in INVALID_FIGURES],
+    ids=[case[0] for case in INVALID_FIGURES],
+)
+def test_an_invalid_figure_in_a_new_report_is_explained_kept_and_nothing_saved(
+    client, tree, cast, campaign, field, typed, error
+):
+    data = filing(**{field: typed}, results="Kết quả gõ dở")
+    response = login(client, cast["officer_a1"]).post(start_url(campaign, tree["A1"]), data)
+    assert response.status_code == 200
+    assert list(response.context["values"].errors) == [field]
+    assert any(error in message for message in figure_errors(response, field))
+    page = html(response)
+    assert escape(typed) in page and "Kết quả gõ dở" in page
+    assert 'class="form-control is-invalid"' in page
+    assert f'id="id_{field}-error"' in page
+    assert not AnnualReport.objects.exists() and not IndicatorValue.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "error"),
+    [case[1:] for case in INVALID_FIGURES],
+    ids=[case[0] for case in INVALID_FIGURES],
+)
+def test_an_invalid_figure_in_an_edit_is_explained_kept_and_nothing_changed(
+    client, cast, report_a1, field, typed, error
+):
+    before = state(report_a1)
+    data = edit_data(report_a1, **{field: typed}, results="Đang sửa")
+    response = login(client, cast["officer_a1"]).post(
+        reverse("campaign:report_edit", args=[report_a1.pk]), data
+    )
+    assert response.status_code == 200
+    assert any(error in message for message in figure_errors(response, field))
+    assert escape(typed) in html(response) and "Đang sửa" in html(response)
+    assert state(report_a1) == before
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("0", 0),
+        ("1.234", 1234),
+        ("1 234", 1234),
+        ("1.234.567", 1234567),
+        (" 42 ", 42),
+        (str(MAX_FIGURE), MAX_FIGURE),
+        ("", None),
+    ],
+)
+def test_whole_numbers_are_read_as_vietnamese_users_write_them(
+    client, tree, cast, campaign, typed, stored
+):
+    response = login(client, cast["officer_a1"]).post(
+        start_url(campaign, tree["A1"]), filing(value_participants=typed)
+    )
+    assert response.status_code == 302
+    assert stored_figures(AnnualReport.objects.get())["participants"] == stored
+
+
+def test_a_text_figure_up_to_the_limit_is_kept_and_an_empty_one_is_allowed(
+    client, tree, cast, campaign
+):
+    login(client, cast["officer_a1"])
+    longest = "ê" * MAX_TEXT_VALUE
+    response = client.post(start_url(campaign, tree["A1"]), filing(value_other_forms=longest))
+    assert response.status_code == 302
+    report = AnnualReport.objects.get()
+    assert stored_figures(report)["other_forms"] == longest
+    response = client.post(
+        reverse("campaign:report_edit", args=[report.pk]), edit_data(report, value_other_forms="")
+    )
+    assert response.status_code == 302
+    assert stored_figures(report)["other_forms"] == ""
+
+
+def test_an_empty_whole_number_can_be_saved_in_a_draft_but_not_submitted(
+    client, tree, cast, campaign
+):
+    login(client, cast["officer_a1"])
+    response = client.post(start_url(campaign, tree["A1"]), filing(value_sessions=""))
+    assert response.status_code == 302
+    report = AnnualReport.objects.get()
+    assert stored_figures(report)["sessions"] is None
+    response = client.post(reverse("campaign:report_submit", args=[report.pk]), follow=True)
+    assert messages_of(response) == [vi("Fill in: %(names)s.", names="Số buổi tuyên truyền")]
+    assert AnnualReport.objects.get(pk=report.pk).status == S.DRAFT
+
+
+def test_the_form_errors_are_in_vietnamese_by_default(client, tree, cast, campaign):
+    response = login(client, cast["officer_a1"]).post(
+        start_url(campaign, tree["A1"]), filing(value_sessions="abc")
+    )
+    with translation.override("vi"):
+        expected = translation.gettext("Enter a whole number.")
+    assert expected != "Enter a whole number."
+    assert escape(expected) in html(response)
+
+
+# --- no lost update ------------------------------------------------------------------------------
+def test_a_save_from_an_outdated_version_is_refused_and_the_input_kept(client, cast, report_a1):
+    url = reverse("campaign:report_edit", args=[report_a1.pk])
+    first, second = cast["officer_a1"], cast["officer_a"]
+    opened = login(client, first).get(url).context["form"].initial["version"]
+    assert opened == report_a1.version
+
+    theirs = edit_data(report_a1, results="Bản của người thứ hai", value_sessions="20")
+    login(client, second)
+    assert client.post(url, theirs).status_code == 302
+    saved = state(report_a1)
+    assert saved[2] == "Bản của người thứ hai" and saved[3]["sessions"] == 20
+
+    mine = dict(theirs, results="Bản của người thứ nhất", value_sessions="31", version=str(opened))
+    login(client, first)
+    response = client.post(url, mine)
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert state(report_a1) == saved
+    page = html(response)
+    assert "Bản của người thứ nhất" in page and 'value="31"' in page
+    # The form now carries the version the user was warned about: saving again overwrites.
+    again = dict(mine, version=response.context["form"]["version"].value())
+    assert again["version"] == str(saved[1])
+    assert client.post(url, again).status_code == 302
+    assert state(report_a1)[2:4] == ("Bản của người thứ nhất", {**saved[3], "sessions": 31})
+
+
+def test_a_save_reaching_a_report_submitted_meanwhile_says_so_and_keeps_the_input(
+    client, cast, report_a1
+):
+    data = edit_data(report_a1, results="Sửa muộn", value_sessions="77")
+    login(client, cast["officer_a"]).post(reverse("campaign:report_submit", args=[report_a1.pk]))
+    before = state(report_a1)
+    assert before[0] == S.SUBMITTED
+    response = login(client, cast["officer_a1"]).post(
+        reverse("campaign:report_edit", args=[report_a1.pk]), data
+    )
+    assert response.status_code == 200
+    [error] = response.context["form"].non_field_errors()
+    status = vi("Submitted")
+    assert vi("This report is “%(status)s” and cannot be changed.", status=status) in error
+    assert "Sửa muộn" in html(response) and 'value="77"' in html(response)
+    assert state(report_a1) == before
+
+
+def test_a_report_submitted_while_a_save_is_under_way_is_not_overwritten(
+    client, cast, report_a1, monkeypatch
+):
+    # The other officer submits between the moment this save read the report and the
+    # moment it writes: the save finds the report locked, says so and keeps the input.
+    validate = ValuesForm.is_valid
+
+    def valid_then_submitted_elsewhere(form):
+        result = validate(form)
+        workflow.submission_submit(
+            AnnualReport.objects.get(pk=report_a1.pk), user=cast["officer_a"]
+        )
+        return result
+
+    data = edit_data(report_a1, results="Sửa giữa chừng", value_sessions="55")
+    monkeypatch.setattr(ValuesForm, "is_valid", valid_then_submitted_elsewhere)
+    response = login(client, cast["officer_a1"]).post(
+        reverse("campaign:report_edit", args=[report_a1.pk]), data
+    )
+    assert response.status_code == 200
+    [error] = response.context["form"].non_field_errors()
+    status = vi("Submitted")
+    assert vi("This report is “%(status)s” and cannot be changed.", status=status) in error
+    assert 'value="55"' in html(response) and "Sửa giữa chừng" in html(response)
+    stored = AnnualReport.objects.get(pk=report_a1.pk)
+    assert (stored.status, stored.results) == (S.SUBMITTED, report_a1.results)
+    assert stored_figures(report_a1)["sessions"] == COMPLETE["sessions"]
+
+
+def test_starting_a_report_someone_started_meanwhile_opens_theirs_and_overwrites_nothing(
+    client, tree, cast, campaign
+):
+    # The second officer opened the new-report page before the first saved.
+    login(client, cast["officer_a"])
+    assert client.get(start_url(campaign, tree["A1"])).status_code == 200
+    first = make_report(tree["A1"], campaign, figures=COMPLETE, results="Bản đầu tiên")
+    response = client.post(start_url(campaign, tree["A1"]), filing(results="Bản thứ hai"))
+    # The existing report opens instead; nothing of the second filing overwrote it.
+    assert response.status_code == 302 and response.url == first.get_absolute_url()
+    assert AnnualReport.objects.get().results == "Bản đầu tiên"
+
+
+# --- query counts --------------------------------------------------------------------------------
+def add_indicators(campaign, count):
+    for n in range(count):
+        kind = Indicator.Kind.TEXT if n % 5 == 4 else Indicator.Kind.INTEGER
+        Indicator.objects.create(
+            campaign=campaign, code=f"extra_{n}", name=f"Chỉ tiêu {n}", kind=kind, order=10 + n
+        )
+
+
+def busy_report(tree, cast, campaign, indicators):
+    """A report with `indicators` figures, returned once and resubmitted."""
+    Indicator.objects.filter(campaign=campaign).exclude(code="sessions").delete()
+    add_indicators(campaign, indicators - 1)
+    figures = {i.code: 7 if i.kind == "integer" else "Văn bản" for i in campaign.indicators.all()}
+    report = make_report(tree["A1"], campaign, figures=figures)
+    workflow.submission_submit(report, user=cast["officer_a1"])
+    workflow.submission_return(report, user=cast["reviewer_a"], reason="Bổ sung")
+    IndicatorValue.objects.filter(report=report, int_value=7).update(int_value=8)
+    workflow.submission_submit(report, user=cast["officer_a"])
+    return report
+
+
+# (The session comes from the cache.) User, the user's memberships (scope), the report with unit,
+# campaign and period, its figures, its steps with their actors, the campaign's indicators.
+DETAIL_QUERIES = 6
+
+
+@pytest.mark.parametrize("indicators", [2, 20])
+def test_the_report_page_costs_the_same_queries_whatever_it_holds(
+    client, tree, cast, campaign, django_assert_num_queries, indicators
+):
+    report = busy_report(tree, cast, campaign, indicators)
+    login(client, cast["cspl"])
+    ContentType.objects.get_for_model(AnnualReport)  # cached for the process once looked up
+    with django_assert_num_queries(DETAIL_QUERIES):
+        response = client.get(reverse("campaign:report_detail", args=[report.pk]))
+    assert response.status_code == 200
+    assert len(response.context["figures"]) == indicators
+    integers = campaign.indicators.filter(kind="integer").count()
+    assert len(response.context["changes"]) == integers  # each whole number went 7 → 8
+
+
+# (The session comes from the cache.) User, memberships (scope), the report with unit, campaign and
+# period, the campaign's indicators, the report's figures.
+EDIT_QUERIES = 5
+
+
+@pytest.mark.parametrize("indicators", [2, 20])
+def test_the_edit_page_costs_the_same_queries_whatever_the_number_of_indicators(
+    client, tree, cast, campaign, django_assert_num_queries, indicators
+):
+    Indicator.objects.filter(campaign=campaign).exclude(code="sessions").delete()
+    add_indicators(campaign, indicators - 1)
+    figures = {i.code: 3 if i.kind == "integer" else "Chữ" for i in campaign.indicators.all()}
+    report = make_report(tree["A1"], campaign, figures=figures)
+    login(client, cast["officer_a1"])
+    with django_assert_num_queries(EDIT_QUERIES):
+        response = client.get(reverse("campaign:report_edit", args=[report.pk]))
+    assert response.status_code == 200
+    rows = response.context["values"].rows()
+    assert len(rows) == indicators
+    assert all(field.value() in (3, "Chữ") for _indicator, field in rows)
+
+
+# --- save and submit in one request -------------------------------------------------------------
+SAVE_AND_SUBMIT = {"save_and_submit": "1"}
+
+
+def history_types(report):
+    """The history rows of the report's figures, as (indicator code, type) pairs."""
+    rows = IndicatorValue.history.filter(report_id=report.pk).select_related("indicator")
+    return sorted((row.indicator.code, row.history_type) for row in rows)
+
+
+def test_a_new_report_is_saved_and_submitted_in_one_request(
+    client, tree, cast, campaign, django_capture_on_commit_callbacks
+):
+    login(client, cast["officer_a1"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(start_url(campaign, tree["A1"]), {**filing(), **SAVE_AND_SUBMIT})
+    report = AnnualReport.objects.get()
+    assert response.status_code == 302 and response.url == report.get_absolute_url()
+    assert report.status == S.SUBMITTED and report.timeliness == "on_time"
+    assert stored_figures(report) == {"sessions": 12, "participants": 1234, "other_forms": "Pa nô"}
+    assert list(report.steps.values_list("action", flat=True)) == [A.SUBMIT]
+    # The step's snapshot holds the figures just written, for the diff after a return.
+    assert report.steps.get().snapshot["items"]["participants"]["value"] == "1234"
+    # Each figure has its history row, by the officer, written in bulk with the values.
+    assert history_types(report) == [("other_forms", "+"), ("participants", "+"), ("sessions", "+")]
+    assert set(IndicatorValue.history.values_list("history_user", flat=True)) == {
+        cast["officer_a1"].pk
+    }
+    assert [m.to for m in mail.outbox] == [[cast["reviewer_a"].email]]
+    page = html(client.get(response.url))
+    assert vi("The annual report was submitted for review.") in page
+
+
+def test_save_and_submit_with_a_missing_figure_saves_nothing_and_keeps_the_input(
+    client, tree, cast, campaign
+):
+    login(client, cast["officer_a1"])
+    data = {**filing(value_participants="", results="Bản chưa đủ số liệu"), **SAVE_AND_SUBMIT}
+    response = client.post(start_url(campaign, tree["A1"]), data)
+    assert response.status_code == 200
+    errors = response.context["form"].non_field_errors()
+    assert vi("Fill in: %(names)s.", names="Số lượt người tham dự") in errors
+    assert response.context["report"].pk is None  # the page offers no link to a lost report
+    assert not AnnualReport.objects.exists()
+    assert not IndicatorValue.history.exists() and not Step.objects.exists()
+    page = html(response)
+    assert vi("The report was neither saved nor submitted; what you typed is still below.") in page
+    assert "Bản chưa đủ số liệu" in page
+
+
+def test_a_returned_report_is_corrected_and_resubmitted_in_one_request(
+    client, cast, report_a1, django_capture_on_commit_callbacks
+):
+    workflow.submission_submit(report_a1, user=cast["officer_a1"])
+    workflow.submission_return(report_a1, user=cast["reviewer_a"], reason="Sửa số buổi")
+    login(client, cast["officer_a1"])
+    before = history_types(report_a1)
+    data = {**edit_data(report_a1, value_sessions="14"), **SAVE_AND_SUBMIT}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("campaign:report_edit", args=[report_a1.pk]), data)
+    assert response.status_code == 302
+    report_a1.refresh_from_db()
+    assert report_a1.status == S.SUBMITTED
+    assert stored_figures(report_a1)["sessions"] == 14
+    # Only the changed figure gets a history row.
+    assert sorted(set(history_types(report_a1)) - set(before)) == [("sessions", "~")]
+    assert len(history_types(report_a1)) == len(before) + 1
+    changes = workflow.changes_since_return(report_a1, list(report_a1.steps.order_by("at", "pk")))
+    assert changes["changed"] == [("sessions", [("value", "12", "14")])]
+
+
+def test_save_and_submit_from_an_outdated_version_is_refused_and_nothing_submitted(
+    client, cast, report_a1
+):
+    url = reverse("campaign:report_edit", args=[report_a1.pk])
+    stale = {**edit_data(report_a1, results="Bản cũ"), **SAVE_AND_SUBMIT}
+    login(client, cast["officer_a"])
+    assert client.post(url, edit_data(report_a1, results="Bản mới hơn")).status_code == 302
+    saved = state(report_a1)
+    login(client, cast["officer_a1"])
+    response = client.post(url, stale)
+    assert response.status_code == 200
+    assert vi(str(_conflict_message())) in html(response)
+    assert state(report_a1) == saved and saved[0] == S.DRAFT
+
+
+def _conflict_message():
+    from campaign.annual_reports import _CONFLICT
+
+    return _CONFLICT
+
+
+# (The session comes from the cache.) User, memberships (scope), the unit, the campaign, the
+# period, the report if it exists, the indicators; then a savepoint, the report and its history
+# row, the figures and their history rows (one insert each), and the submit step in its savepoint:
+# the locked report with its unit, campaign and period, the completeness check, the status update
+# and its history row, the figures for the snapshot, the step, the reviewers, the outbox row.
+# Before the one-request submit, saving then submitting took 28 + 15 queries with 8 figures.
+SAVE_AND_SUBMIT_QUERIES = 23
+
+
+@pytest.mark.parametrize("indicators", [2, 20])
+def test_save_and_submit_costs_the_same_queries_whatever_the_number_of_indicators(
+    client, tree, cast, campaign, django_assert_num_queries, indicators
+):
+    Indicator.objects.filter(campaign=campaign).exclude(code="sessions").delete()
+    add_indicators(campaign, indicators - 1)
+    data = {**narrative(), **SAVE_AND_SUBMIT}
+    for indicator in campaign.indicators.all():
+        data[f"value_{indicator.code}"] = "5" if indicator.kind == "integer" else "Chữ"
+    login(client, cast["officer_a1"])
+    ContentType.objects.get_for_model(AnnualReport)  # cached for the process once looked up
+    Period.objects.for_year(campaign, YEAR)  # opened by the first report of the year
+    with django_assert_num_queries(SAVE_AND_SUBMIT_QUERIES):
+        response = client.post(start_url(campaign, tree["A1"]), data)
+    assert response.status_code == 302
+    report = AnnualReport.objects.get()
+    assert report.status == S.SUBMITTED and report.values.count() == indicators
+    assert IndicatorValue.history.filter(report_id=report.pk).count() == indicators
+
+
+# --- notifications -------------------------------------------------------------------------------
+def test_a_submitted_report_is_mailed_to_the_district_reviewer_with_its_address(
+    client, cast, report_a1, django_capture_on_commit_callbacks, settings
+):
+    login(client, cast["officer_a1"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("campaign:report_submit", args=[report_a1.pk]))
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [[cast["reviewer_a"].email]]
+    message = mail.outbox[0]
+    assert "CĐCS A1" in message.subject
+    url = settings.SITE_URL.rstrip("/") + reverse("campaign:report_detail", args=[report_a1.pk])
+    assert url in message.body
+
+
+def test_a_returned_report_is_mailed_to_the_units_officers_with_the_reason(
+    client, cast, report_a1, django_capture_on_commit_callbacks
+):
+    set_status(report_a1, S.SUBMITTED)
+    login(client, cast["reviewer_a"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("campaign:report_return", args=[report_a1.pk]), {"reason": "Thiếu số liệu"}
+        )
+    assert [m.to for m in mail.outbox] == [[cast["officer_a1"].email]]
+    assert "Thiếu số liệu" in mail.outbox[0].body

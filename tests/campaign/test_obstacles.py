@@ -1,0 +1,680 @@
+"""Obstacles: who may see, raise, answer and close them, the answer-by date, the overdue
+filter around midnight in Viet Nam, the list filters, the report link and bad input."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from campaign.models import MAX_NARRATIVE, AnnualReport, Campaign, Obstacle, Period
+from tests.factories import MembershipFactory, UserFactory
+from units.models import Membership
+
+S = Obstacle.Status
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+LIST = reverse("campaign:obstacle_list")
+CREATE = reverse("campaign:obstacle_create")
+
+
+def local(year, month, day, hour=9, minute=0):
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=LOCAL)
+
+
+# --- fixtures ------------------------------------------------------------------------------------
+@pytest.fixture
+def campaign(tree):
+    return Campaign.objects.create(
+        slug="test-campaign",
+        number="99/KH-LĐLĐ",
+        title="Kế hoạch tuyên truyền thử nghiệm",
+        issuer=tree["PV"],
+        issued_on=datetime.date(2015, 6, 10),
+        directive="Kế hoạch số 1/KH-UBND",
+        first_year=2015,
+        plan_due_on=datetime.date(2015, 7, 31),
+    )
+
+
+@pytest.fixture
+def other_campaign(tree):
+    return Campaign.objects.create(
+        slug="other",
+        number="7/KH-LĐLĐ",
+        title="Chiến dịch thứ hai",
+        issuer=tree["PV"],
+        issued_on=datetime.date(2016, 3, 1),
+        directive="Kế hoạch số 2/KH-UBND",
+        first_year=2016,
+        plan_due_on=datetime.date(2016, 4, 30),
+    )
+
+
+@pytest.fixture
+def people(cast, tree):
+    """The cast plus a reviewer of district B, whose subtree holds neither A1 nor A2."""
+    reviewer_b = UserFactory(username="reviewer_b")
+    MembershipFactory(user=reviewer_b, unit=tree["DB"], role=Membership.Role.REVIEWER)
+    return {**cast, "reviewer_b": reviewer_b}
+
+
+def raise_obstacle(unit, campaign, user, **fields):
+    fields.setdefault("subject", f"Vướng mắc của {unit.code}")
+    fields.setdefault("text", "Chưa rõ cách tính số buổi tuyên truyền.")
+    return Obstacle.objects.create(unit=unit, campaign=campaign, raised_by=user, **fields)
+
+
+def answered(obstacle, user):
+    Obstacle.objects.filter(pk=obstacle.pk).update(
+        status=S.ANSWERED,
+        answer="Tính theo từng buổi.",
+        answered_by=user,
+        answered_at=timezone.now(),
+    )
+    obstacle.refresh_from_db()
+    return obstacle
+
+
+@pytest.fixture
+def obstacle_a1(tree, people, campaign):
+    return raise_obstacle(tree["A1"], campaign, people["officer_a1"])
+
+
+def make_report(unit, campaign, year=2026):
+    return AnnualReport.objects.create(
+        unit=unit,
+        campaign=campaign,
+        year=year,
+        period=Period.objects.for_year(campaign, year),
+        results="Tổ chức 5 buổi tuyên truyền.",
+        self_assessment="good",
+    )
+
+
+@pytest.fixture
+def freeze(monkeypatch):
+    """Freeze `timezone.now` (and so `timezone.localdate`) at an aware datetime."""
+
+    def at(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return moment
+
+    return at
+
+
+def listed(response):
+    assert response.status_code == 200
+    return sorted(obstacle.unit.code for obstacle in response.context["page"].object_list)
+
+
+def form_data(unit, campaign, **overrides):
+    data = {
+        "unit": unit.pk,
+        "campaign": campaign.pk,
+        "report": "",
+        "subject": "Cách tính số người tham dự",
+        "text": "Một người dự hai buổi thì tính một hay hai lượt?",
+    }
+    data.update(overrides)
+    return data
+
+
+def messages_of(response, level):
+    return [str(m) for m in response.context["messages"] if m.level_tag == level]
+
+
+# --- the permission ladder -----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("campaign:obstacle_list", "get"),
+        ("campaign:obstacle_create", "get"),
+        ("campaign:obstacle_detail", "get"),
+        ("campaign:obstacle_answer", "post"),
+        ("campaign:obstacle_close", "post"),
+    ],
+)
+def test_every_obstacle_page_sends_an_anonymous_visitor_to_the_login_page(
+    client, obstacle_a1, name, method
+):
+    url = reverse(name) if name in ("campaign:obstacle_list", "campaign:obstacle_create") else None
+    url = url or reverse(name, args=[obstacle_a1.pk])
+    response = getattr(client, method)(url, {"answer": "x"} if method == "post" else None)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    obstacle_a1.refresh_from_db()
+    assert obstacle_a1.status == S.OPEN
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("outsider", 404),
+        ("officer_b1", 404),
+        ("reviewer_b", 404),
+        ("standing", 200),
+        ("officer_a1", 200),
+        ("officer_a", 200),
+        ("reviewer_a", 200),
+        ("cspl", 200),
+    ],
+)
+def test_an_obstacle_of_a1_opens_only_inside_a1s_scope(client, people, obstacle_a1, who, expected):
+    client.force_login(people[who])
+    response = client.get(reverse("campaign:obstacle_detail", args=[obstacle_a1.pk]))
+    assert response.status_code == expected
+    if expected == 200:
+        assert obstacle_a1.subject in response.content.decode()
+
+
+def test_an_obstacle_that_does_not_exist_is_a_404(client, people):
+    client.force_login(people["cspl"])
+    assert client.get(reverse("campaign:obstacle_detail", args=[999_999])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("outsider", 404),
+        ("officer_b1", 404),
+        ("reviewer_b", 404),
+        ("standing", 403),
+        ("officer_a1", 403),
+        ("officer_a", 403),
+        ("reviewer_a", 302),
+        ("cspl", 302),
+    ],
+)
+def test_only_a_reviewer_above_the_unit_answers_its_obstacle(
+    client, people, obstacle_a1, who, expected
+):
+    client.force_login(people[who])
+    url = reverse("campaign:obstacle_answer", args=[obstacle_a1.pk])
+    response = client.post(url, {"answer": "Tính theo lượt người."})
+    assert response.status_code == expected
+    obstacle_a1.refresh_from_db()
+    if expected == 302:
+        assert obstacle_a1.status == S.ANSWERED
+        assert obstacle_a1.answer == "Tính theo lượt người."
+        assert obstacle_a1.answered_by == people[who]
+        assert obstacle_a1.answered_at is not None
+    else:
+        assert obstacle_a1.status == S.OPEN
+        assert obstacle_a1.answer == ""
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("outsider", 404),
+        ("officer_b1", 404),
+        ("reviewer_b", 404),
+        ("standing", 403),
+        ("officer_a1", 302),
+        ("officer_a", 302),
+        ("reviewer_a", 302),
+        ("cspl", 302),
+    ],
+)
+def test_the_units_officers_and_its_reviewers_close_an_answered_obstacle(
+    client, people, obstacle_a1, who, expected
+):
+    answered(obstacle_a1, people["cspl"])
+    client.force_login(people[who])
+    response = client.post(reverse("campaign:obstacle_close", args=[obstacle_a1.pk]))
+    assert response.status_code == expected
+    obstacle_a1.refresh_from_db()
+    if expected == 302:
+        assert obstacle_a1.status == S.CLOSED
+        assert obstacle_a1.closed_at is not None
+    else:
+        assert obstacle_a1.status == S.ANSWERED
+        assert obstacle_a1.closed_at is None
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("outsider", 403), ("standing", 403), ("cspl", 403), ("reviewer_a", 403), ("officer_a1", 200)],
+)
+def test_only_an_officer_may_open_the_form_to_raise_an_obstacle(
+    client, people, campaign, who, expected
+):
+    client.force_login(people[who])
+    assert client.get(CREATE).status_code == expected
+
+
+@pytest.mark.parametrize("name", ["campaign:obstacle_answer", "campaign:obstacle_close"])
+def test_answering_and_closing_refuse_a_get(client, people, obstacle_a1, name):
+    client.force_login(people["cspl"])
+    assert client.get(reverse(name, args=[obstacle_a1.pk])).status_code == 405
+
+
+def test_a_district_reviewer_may_not_answer_an_obstacle_of_its_own_district(
+    client, tree, people, campaign
+):
+    own = raise_obstacle(tree["DA"], campaign, people["officer_a"])
+    client.force_login(people["reviewer_a"])
+    assert client.get(reverse("campaign:obstacle_detail", args=[own.pk])).status_code == 200
+    response = client.post(
+        reverse("campaign:obstacle_answer", args=[own.pk]), {"answer": "Trả lời"}
+    )
+    assert response.status_code == 403
+    own.refresh_from_db()
+    assert own.status == S.OPEN
+
+
+# --- who sees what in the list -------------------------------------------------------------------
+@pytest.fixture
+def everywhere(tree, people, campaign):
+    return {
+        code: raise_obstacle(tree[code], campaign, people["officer_a1"])
+        for code in ("DA", "A1", "A2", "B1", "S1")
+    }
+
+
+@pytest.mark.parametrize(
+    ("who", "codes"),
+    [
+        ("outsider", []),
+        ("officer_a1", ["A1"]),
+        ("officer_b1", ["B1"]),
+        ("officer_a", ["A1", "A2", "DA"]),
+        ("reviewer_a", ["A1", "A2", "DA"]),
+        ("reviewer_b", ["B1"]),
+        ("cspl", ["A1", "A2", "B1", "DA", "S1"]),
+        ("standing", ["A1", "A2", "B1", "DA", "S1"]),
+    ],
+)
+def test_the_list_shows_the_obstacles_in_the_users_scope(client, people, everywhere, who, codes):
+    client.force_login(people[who])
+    assert listed(client.get(LIST)) == codes
+
+
+def test_the_list_shows_the_newest_obstacle_first_with_its_dates_and_status(
+    client, tree, people, campaign
+):
+    old = raise_obstacle(tree["A1"], campaign, people["officer_a1"], raised_at=local(2026, 3, 2))
+    new = raise_obstacle(tree["A1"], campaign, people["officer_a1"], raised_at=local(2026, 3, 9))
+    client.force_login(people["officer_a1"])
+    response = client.get(LIST)
+    assert list(response.context["page"].object_list) == [new, old]
+    page = response.content.decode()
+    assert "09/03/2026" in page and "02/03/2026" in page
+    assert new.answer_by.strftime("%d/%m/%Y") in page
+    assert 'class="badge obstacle-status-open' in page
+
+
+def test_the_list_is_paginated_by_25(client, tree, people, campaign):
+    for _n in range(27):
+        raise_obstacle(tree["A1"], campaign, people["officer_a1"])
+    client.force_login(people["cspl"])
+    first = client.get(LIST)
+    second = client.get(LIST, {"page": 2})
+    assert len(first.context["page"].object_list) == 25
+    assert len(second.context["page"].object_list) == 2
+
+
+# --- the answer-by date and overdue --------------------------------------------------------------
+def test_an_obstacle_raised_on_a_friday_is_due_ten_working_days_later(tree, people, campaign):
+    obstacle = raise_obstacle(
+        tree["A1"], campaign, people["officer_a1"], raised_at=local(2026, 11, 20, 10)
+    )
+    assert obstacle.answer_by == datetime.date(2026, 12, 4)
+
+
+def test_the_answer_by_date_counts_from_the_day_in_viet_nam_not_in_utc(
+    client, tree, people, campaign, freeze
+):
+    # 17:30 UTC on Thursday 19/11 is already 00:30 on Friday 20/11 in Viet Nam.
+    freeze(datetime.datetime(2026, 11, 19, 17, 30, tzinfo=datetime.UTC))
+    client.force_login(people["officer_a1"])
+    response = client.post(CREATE, form_data(tree["A1"], campaign))
+    obstacle = Obstacle.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("campaign:obstacle_detail", args=[obstacle.pk])
+    assert obstacle.answer_by == datetime.date(2026, 12, 4)
+
+
+@pytest.fixture
+def due_on_4_december(tree, people, campaign):
+    """Raised Friday 20/11/2026: open ones are due 04/12/2026."""
+    raised = local(2026, 11, 20, 10)
+    return {
+        "open": raise_obstacle(
+            tree["A1"], campaign, people["officer_a1"], subject="Còn mở", raised_at=raised
+        ),
+        "answered": answered(
+            raise_obstacle(
+                tree["A2"], campaign, people["officer_a"], subject="Đã trả lời", raised_at=raised
+            ),
+            people["cspl"],
+        ),
+        "later": raise_obstacle(
+            tree["B1"],
+            campaign,
+            people["officer_b1"],
+            subject="Còn hạn",
+            raised_at=local(2026, 11, 27, 10),
+        ),
+    }
+
+
+def subjects(response):
+    assert response.status_code == 200
+    return sorted(obstacle.subject for obstacle in response.context["page"].object_list)
+
+
+def test_an_open_obstacle_is_not_overdue_on_its_answer_by_day(
+    client, people, due_on_4_december, freeze
+):
+    freeze(local(2026, 12, 4, 23, 59))
+    client.force_login(people["cspl"])
+    response = client.get(LIST, {"overdue": "true"})
+    assert subjects(response) == []
+    assert "obstacle-overdue" not in response.content.decode()
+
+
+def test_an_open_obstacle_becomes_overdue_at_midnight_in_viet_nam(
+    client, people, due_on_4_december, freeze
+):
+    # 17:01 UTC on 04/12 is 00:01 on 05/12 in Viet Nam: the UTC date would say "not yet".
+    freeze(datetime.datetime(2026, 12, 4, 17, 1, tzinfo=datetime.UTC))
+    client.force_login(people["cspl"])
+    overdue = client.get(LIST, {"overdue": "true"})
+    assert subjects(overdue) == ["Còn mở"]
+    assert "obstacle-overdue" in overdue.content.decode()
+    assert subjects(client.get(LIST, {"overdue": "false"})) == ["Còn hạn", "Đã trả lời"]
+    assert subjects(client.get(LIST)) == ["Còn hạn", "Còn mở", "Đã trả lời"]
+
+
+def test_an_answered_obstacle_is_never_overdue(client, people, due_on_4_december, freeze):
+    freeze(local(2027, 1, 15))
+    client.force_login(people["cspl"])
+    assert subjects(client.get(LIST, {"overdue": "true"})) == ["Còn hạn", "Còn mở"]
+
+
+# --- the other list filters ----------------------------------------------------------------------
+def test_the_list_filters_by_status(client, people, due_on_4_december):
+    client.force_login(people["cspl"])
+    assert subjects(client.get(LIST, {"status": S.ANSWERED})) == ["Đã trả lời"]
+    assert subjects(client.get(LIST, {"status": S.OPEN})) == ["Còn hạn", "Còn mở"]
+    assert subjects(client.get(LIST, {"status": S.CLOSED})) == []
+
+
+def test_the_list_filters_by_the_kind_of_unit(client, tree, people, everywhere):
+    client.force_login(people["cspl"])
+    assert listed(client.get(LIST, {"kind": "district"})) == ["DA"]
+    assert listed(client.get(LIST, {"kind": "grassroots"})) == ["A1", "A2", "B1", "S1"]
+
+
+def test_the_list_filters_by_campaign(client, tree, people, campaign, other_campaign):
+    raise_obstacle(tree["A1"], campaign, people["officer_a1"], subject="Chiến dịch một")
+    raise_obstacle(tree["A1"], other_campaign, people["officer_a1"], subject="Chiến dịch hai")
+    client.force_login(people["officer_a1"])
+    assert subjects(client.get(LIST, {"campaign": other_campaign.pk})) == ["Chiến dịch hai"]
+    assert subjects(client.get(LIST, {"campaign": campaign.pk})) == ["Chiến dịch một"]
+
+
+@pytest.mark.parametrize(
+    "params", [{"status": "bogus"}, {"kind": "planet"}, {"campaign": "999999"}]
+)
+def test_an_invalid_filter_lists_nothing_and_says_why(client, people, everywhere, params):
+    client.force_login(people["cspl"])
+    response = client.get(LIST, params)
+    assert listed(response) == []
+    assert set(response.context["filter"].form.errors) == set(params)
+    assert "invalid-feedback" in response.content.decode()
+
+
+def test_the_list_costs_the_same_number_of_queries_for_3_or_30_obstacles(
+    client, tree, people, campaign
+):
+    client.force_login(people["cspl"])
+    units = [tree[code] for code in ("A1", "A2", "B1")]
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(LIST).status_code == 200
+        return len(queries)
+
+    for unit in units:
+        raise_obstacle(unit, campaign, people["officer_a1"])
+    few = count()
+    for n in range(27):
+        raise_obstacle(units[n % 3], campaign, people["officer_b1"])
+    assert count() == few
+
+
+# --- raising one ---------------------------------------------------------------------------------
+def test_the_form_offers_the_units_the_officer_files_for_and_starts_on_its_own(
+    client, tree, people, campaign
+):
+    client.force_login(people["officer_a"])
+    form = client.get(CREATE).context["form"]
+    assert [unit.code for unit in form.fields["unit"].queryset] == ["DA", "A1", "A2"]
+    assert form.initial["unit"] == tree["DA"].pk
+    assert form.initial["campaign"] == campaign.pk
+
+
+def test_an_officer_raises_an_obstacle_and_lands_on_it(client, tree, people, campaign):
+    client.force_login(people["officer_a1"])
+    response = client.post(CREATE, form_data(tree["A1"], campaign), follow=True)
+    obstacle = Obstacle.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("campaign:obstacle_detail", args=[obstacle.pk])
+    assert obstacle.unit == tree["A1"]
+    assert obstacle.campaign == campaign
+    assert obstacle.raised_by == people["officer_a1"]
+    assert obstacle.status == S.OPEN
+    assert obstacle.report is None
+    assert "Cách tính số người tham dự" in response.content.decode()
+
+
+def test_an_officer_may_not_raise_an_obstacle_for_a_unit_outside_what_it_files_for(
+    client, tree, people, campaign
+):
+    client.force_login(people["officer_a1"])
+    response = client.post(CREATE, form_data(tree["B1"], campaign))
+    assert response.status_code == 200
+    assert "unit" in response.context["form"].errors
+    assert not Obstacle.objects.exists()
+
+
+def test_an_obstacle_may_point_to_the_units_own_report_of_that_campaign(
+    client, tree, people, campaign
+):
+    report = make_report(tree["A1"], campaign)
+    client.force_login(people["officer_a1"])
+    response = client.post(CREATE, form_data(tree["A1"], campaign, report=report.pk))
+    assert response.status_code == 302
+    assert Obstacle.objects.get().report == report
+
+
+def test_a_report_of_another_unit_the_officer_files_for_is_refused(client, tree, people, campaign):
+    report_a2 = make_report(tree["A2"], campaign)
+    client.force_login(people["officer_a"])
+    response = client.post(CREATE, form_data(tree["A1"], campaign, report=report_a2.pk))
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["report"]
+    # The message is in the user's language, Vietnamese by default.
+    assert "thuộc đơn vị hoặc kế hoạch khác" in str(response.context["form"].errors["report"])
+    assert not Obstacle.objects.exists()
+
+
+def test_a_report_of_the_unit_for_another_campaign_is_refused(
+    client, tree, people, campaign, other_campaign
+):
+    report = make_report(tree["A1"], other_campaign)
+    client.force_login(people["officer_a1"])
+    response = client.post(CREATE, form_data(tree["A1"], campaign, report=report.pk))
+    assert list(response.context["form"].errors) == ["report"]
+    assert not Obstacle.objects.exists()
+
+
+def test_a_report_outside_the_officers_scope_cannot_be_named(client, tree, people, campaign):
+    report_b1 = make_report(tree["B1"], campaign)
+    client.force_login(people["officer_a1"])
+    response = client.post(CREATE, form_data(tree["A1"], campaign, report=report_b1.pk))
+    assert list(response.context["form"].errors) == ["report"]
+    assert not Obstacle.objects.exists()
+
+
+def test_raising_from_a_report_fills_in_its_unit_campaign_and_report(
+    client, tree, people, campaign, other_campaign
+):
+    report = make_report(tree["A2"], other_campaign)
+    client.force_login(people["officer_a"])
+    form = client.get(CREATE, {"report": report.pk}).context["form"]
+    assert form.initial["unit"] == tree["A2"].pk
+    assert form.initial["campaign"] == other_campaign.pk
+    assert form.initial["report"] == report.pk
+
+
+@pytest.mark.parametrize("value", ["b1", "abc", "999999"])
+def test_raising_from_a_report_outside_the_scope_or_unknown_is_a_404(
+    client, tree, people, campaign, value
+):
+    report_b1 = make_report(tree["B1"], campaign)
+    client.force_login(people["officer_a1"])
+    param = str(report_b1.pk) if value == "b1" else value
+    assert client.get(CREATE, {"report": param}).status_code == 404
+
+
+# --- bad input ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"subject": ""}, "subject"),
+        ({"subject": "   "}, "subject"),
+        ({"subject": "x" * 256}, "subject"),
+        ({"text": ""}, "text"),
+        ({"text": "y" * (MAX_NARRATIVE + 1)}, "text"),
+        ({"subject": "nul\x00byte"}, "subject"),
+        ({"campaign": "999999"}, "campaign"),
+        ({"unit": "not-a-number"}, "unit"),
+        ({"report": "not-a-number"}, "report"),
+    ],
+)
+def test_bad_input_is_refused_with_the_typed_text_kept(
+    client, tree, people, campaign, overrides, field
+):
+    client.force_login(people["officer_a1"])
+    data = {**form_data(tree["A1"], campaign), **overrides}
+    response = client.post(CREATE, data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not Obstacle.objects.exists()
+    page = response.content.decode()
+    kept = "text" if field != "text" else "subject"
+    assert data[kept] in page
+
+
+def test_an_empty_subject_is_explained_in_vietnamese(client, tree, people, campaign):
+    client.force_login(people["officer_a1"])
+    response = client.post(CREATE, form_data(tree["A1"], campaign, subject=""))
+    assert "Trường này là bắt buộc." in response.content.decode()
+
+
+# --- answering and closing -----------------------------------------------------------------------
+def test_a_reviewer_sees_the_answer_form_and_the_officer_does_not(client, people, obstacle_a1):
+    answer_url = reverse("campaign:obstacle_answer", args=[obstacle_a1.pk])
+    client.force_login(people["reviewer_a"])
+    assert (
+        answer_url
+        in client.get(reverse("campaign:obstacle_detail", args=[obstacle_a1.pk])).content.decode()
+    )
+    client.force_login(people["officer_a1"])
+    page = client.get(reverse("campaign:obstacle_detail", args=[obstacle_a1.pk])).content.decode()
+    assert answer_url not in page
+    assert reverse("campaign:obstacle_close", args=[obstacle_a1.pk]) not in page  # not answered yet
+
+
+def test_the_whole_flow_raise_answer_close(client, tree, people, campaign):
+    client.force_login(people["officer_a1"])
+    client.post(CREATE, form_data(tree["A1"], campaign))
+    obstacle = Obstacle.objects.get()
+    detail = reverse("campaign:obstacle_detail", args=[obstacle.pk])
+
+    client.force_login(people["reviewer_a"])
+    response = client.post(
+        reverse("campaign:obstacle_answer", args=[obstacle.pk]), {"answer": "Tính hai lượt."}
+    )
+    assert response.url == detail
+    obstacle.refresh_from_db()
+    assert (obstacle.status, obstacle.answer) == (S.ANSWERED, "Tính hai lượt.")
+
+    client.force_login(people["officer_a1"])
+    page = client.get(detail).content.decode()
+    assert "Tính hai lượt." in page
+    assert reverse("campaign:obstacle_close", args=[obstacle.pk]) in page
+    client.post(reverse("campaign:obstacle_close", args=[obstacle.pk]))
+    obstacle.refresh_from_db()
+    assert obstacle.status == S.CLOSED
+    assert obstacle.closed_at is not None
+    assert (
+        reverse("campaign:obstacle_close", args=[obstacle.pk])
+        not in client.get(detail).content.decode()
+    )
+
+
+def test_answering_again_updates_the_answer(client, people, obstacle_a1):
+    answered(obstacle_a1, people["reviewer_a"])
+    client.force_login(people["cspl"])
+    form = client.get(reverse("campaign:obstacle_detail", args=[obstacle_a1.pk])).context[
+        "answer_form"
+    ]
+    assert form.initial["answer"] == "Tính theo từng buổi."
+    client.post(reverse("campaign:obstacle_answer", args=[obstacle_a1.pk]), {"answer": "Sửa lại."})
+    obstacle_a1.refresh_from_db()
+    assert (obstacle_a1.status, obstacle_a1.answer) == (S.ANSWERED, "Sửa lại.")
+    assert obstacle_a1.answered_by == people["cspl"]
+
+
+@pytest.mark.parametrize("answer", ["", "   ", "z" * (MAX_NARRATIVE + 1)])
+def test_an_empty_or_huge_answer_is_refused_and_kept(client, people, obstacle_a1, answer):
+    client.force_login(people["reviewer_a"])
+    response = client.post(
+        reverse("campaign:obstacle_answer", args=[obstacle_a1.pk]), {"answer": answer}
+    )
+    assert response.status_code == 400
+    assert "answer" in response.context["answer_form"].errors
+    obstacle_a1.refresh_from_db()
+    assert (obstacle_a1.status, obstacle_a1.answer) == (S.OPEN, "")
+    if answer.strip():
+        assert answer in response.content.decode()
+
+
+def test_closing_an_open_obstacle_is_refused_until_it_is_answered(client, people, obstacle_a1):
+    client.force_login(people["officer_a1"])
+    response = client.post(reverse("campaign:obstacle_close", args=[obstacle_a1.pk]), follow=True)
+    assert response.status_code == 200
+    assert len(messages_of(response, "error")) == 1
+    obstacle_a1.refresh_from_db()
+    assert obstacle_a1.status == S.OPEN
+    assert obstacle_a1.closed_at is None
+
+
+def test_a_closed_obstacle_can_no_longer_be_answered(client, people, obstacle_a1):
+    answered(obstacle_a1, people["cspl"])
+    Obstacle.objects.filter(pk=obstacle_a1.pk).update(status=S.CLOSED)
+    client.force_login(people["reviewer_a"])
+    detail = client.get(reverse("campaign:obstacle_detail", args=[obstacle_a1.pk]))
+    assert detail.context["can_answer"] is False
+    response = client.post(
+        reverse("campaign:obstacle_answer", args=[obstacle_a1.pk]), {"answer": "Muộn"}, follow=True
+    )
+    assert len(messages_of(response, "error")) == 1
+    obstacle_a1.refresh_from_db()
+    assert (obstacle_a1.status, obstacle_a1.answer) == (S.CLOSED, "Tính theo từng buổi.")
+
+
+def test_closing_a_closed_obstacle_again_changes_nothing(client, people, obstacle_a1):
+    answered(obstacle_a1, people["cspl"])
+    client.force_login(people["officer_a1"])
+    client.post(reverse("campaign:obstacle_close", args=[obstacle_a1.pk]))
+    closed_at = Obstacle.objects.get(pk=obstacle_a1.pk).closed_at
+    response = client.post(reverse("campaign:obstacle_close", args=[obstacle_a1.pk]), follow=True)
+    assert response.status_code == 200
+    assert Obstacle.objects.get(pk=obstacle_a1.pk).closed_at == closed_at
