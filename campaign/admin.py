@@ -25,6 +25,7 @@ from campaign.models import (
     Obstacle,
     Period,
     Plan,
+    PlausibilityRule,
     Reminder,
     Step,
     Theme,
@@ -78,10 +79,34 @@ class ThemeInline(admin.TabularInline):
         return formset
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(admin.StackedInline):
     model = Indicator
-    fields = ("code", "name", "unit_of_measure", "kind", "order")
-    extra = 1
+    fields = (
+        ("code", "name"),
+        ("unit_of_measure", "kind", "order"),
+        ("source", "counted_kind"),
+        "help_text",
+    )
+    extra = 0
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+
+
+class PlausibilityRuleInline(admin.TabularInline):
+    model = PlausibilityRule
+    fields = ("kind", "indicator", "other", "factor", "floor", "limit", "unit_kind")
+    extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # A rule checks whole-number figures of its own campaign.
+        figures = (
+            Indicator.objects.filter(campaign=obj, kind=Indicator.Kind.INTEGER)
+            if obj is not None
+            else Indicator.objects.none()
+        )
+        for name in ("indicator", "other"):
+            formset.form.base_fields[name].queryset = figures
+        return formset
 
 
 @admin.register(Campaign)
@@ -91,7 +116,7 @@ class CampaignAdmin(admin.ModelAdmin):
     list_select_related = ("issuer",)
     search_fields = ("number", "title", "slug")
     autocomplete_fields = ["issuer"]
-    inlines = [ThemeInline, IndicatorInline]
+    inlines = [ThemeInline, IndicatorInline, PlausibilityRuleInline]
 
 
 class ActivityInline(admin.TabularInline):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from campaign import workflow
+from campaign import plausibility, workflow
 from campaign.counting import area_below
 from campaign.filters import QueueFilter
 from campaign.forms import ReasonForm, ReportForm, ValuesForm
@@ -22,7 +22,7 @@ from campaign.steps import act_on
 from units.access import FILE, SEE, Scope
 
 Action = Step.Action
-NARRATIVE = ["results", "shortcomings", "obstacles", "proposals", "self_assessment"]
+NARRATIVE = ["results", "shortcomings", "obstacles", "proposals", "self_assessment", "flags_note"]
 DONE = {
     Action.SUBMIT: gettext_lazy("The annual report was submitted for review."),
     Action.RETURN: gettext_lazy("The annual report was returned to the unit with your reason."),
@@ -108,6 +108,7 @@ def report_start(request, campaign_pk, unit_pk, year):
     form, values, area = _report_forms(request, report)
     if request.method == "POST" and form.is_valid() & values.is_valid():
         submit = SAVE_AND_SUBMIT in request.POST
+        _flag(report, values)
         try:
             with transaction.atomic():
                 report = form.save()
@@ -130,6 +131,7 @@ def report_start(request, campaign_pk, unit_pk, year):
             )
         else:
             messages.success(request, DONE[Action.SUBMIT] if submit else _SAVED_AS_DRAFT)
+            _warn_flags(request, report)
             return redirect(report)
     return _render_form(request, report, form, values, area)
 
@@ -155,10 +157,13 @@ def report_edit(request, pk):
         elif valid:
             expected = form.cleaned_data.get("version") or 0
             submit = SAVE_AND_SUBMIT in request.POST
+            _flag(form.instance, values)
             try:
                 with transaction.atomic():
                     workflow.save_if_unchanged(
-                        form.save(commit=False), expected_version=expected, fields=NARRATIVE
+                        form.save(commit=False),
+                        expected_version=expected,
+                        fields=[*NARRATIVE, "flags"],
                     )
                     values.save(report)
                     if submit:
@@ -169,6 +174,7 @@ def report_edit(request, pk):
                 _refuse_submit(form, error)
             else:
                 messages.success(request, DONE[Action.SUBMIT] if submit else _CHANGES_SAVED)
+                _warn_flags(request, report)
                 return redirect(report)
     return _render_form(request, report, form, values, area)
 
@@ -279,22 +285,58 @@ def _render_form(request, report, form, values, area):
     return render(
         request,
         "campaign/report_form.html",
-        {"report": report, "form": form, "values": values, "area": area},
+        {
+            "report": report,
+            "form": form,
+            "values": values,
+            "area": area,
+            "flag_texts": [
+                plausibility.describe(flag, {i.code: i.name for i in values.indicators})
+                for flag in report.flags
+            ],
+        },
     )
 
 
+def _flag(report, values):
+    """Check the typed figures against the campaign's plausibility rules (two queries): the
+    flags are saved with the report, and it cannot be submitted with flags unexplained."""
+    report.flags = plausibility.flags_for(
+        report, values.whole_numbers(), plausibility.last_year_values(report)
+    )
+
+
+def _warn_flags(request, report):
+    if report.flags:
+        names = dict(report.campaign.indicators.values_list("code", "name"))
+        messages.warning(
+            request,
+            _("Check these figures: %(flags)s")
+            % {"flags": " ".join(plausibility.describe(flag, names) for flag in report.flags)},
+        )
+
+
 def _render_detail(request, scope, pk, reason_form=None, status=200):
-    """The report with its figures, timeline and changes since a return: fixed queries."""
+    """The report with its figures beside the unit's own of last year, its flags, timeline
+    and changes since a return: fixed queries."""
     report = scope.get(reports().prefetch_related("values"), SEE, pk=pk)
     steps = list(report.steps.select_related("actor").order_by("at", "pk"))
     indicators = list(report.campaign.indicators.all())
     by_indicator = {value.indicator_id: value for value in report.values.all()}
+    last_year = plausibility.last_year_values(report)
+    names = {indicator.code: indicator.name for indicator in indicators}
     return render(
         request,
         "campaign/report_detail.html",
         {
             "report": report,
-            "figures": [(indicator, by_indicator.get(indicator.pk)) for indicator in indicators],
+            "figures": [
+                (indicator, by_indicator.get(indicator.pk), last_year.get(indicator.code))
+                for indicator in indicators
+                if not indicator.is_computed(report.campaign.addressed_kinds)
+            ],
+            "flags": [plausibility.describe(flag, names) for flag in report.flags],
+            "flagged_codes": {flag["indicator"] for flag in report.flags},
             "steps": steps,
             "changes": _labelled(workflow.changes_since_return(report, steps), indicators),
             "actions": workflow.allowed_actions(report, scope),

@@ -168,10 +168,20 @@ class ReportForm(PortalInputMixin, forms.ModelForm):
 
     class Meta:
         model = AnnualReport
-        fields = ["results", "shortcomings", "obstacles", "proposals", "self_assessment"]
+        fields = [
+            "results",
+            "shortcomings",
+            "obstacles",
+            "proposals",
+            "self_assessment",
+            "flags_note",
+        ]
         widgets = {
-            name: forms.Textarea(attrs={"rows": 4})
-            for name in ("results", "shortcomings", "obstacles", "proposals")
+            **{
+                name: forms.Textarea(attrs={"rows": 4})
+                for name in ("results", "shortcomings", "obstacles", "proposals")
+            },
+            "flags_note": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -215,6 +225,14 @@ class ValuesForm(PortalInputMixin, forms.Form):
     @staticmethod
     def field_name(indicator):
         return f"value_{indicator.code}"
+
+    def whole_numbers(self) -> dict[str, int | None]:
+        """The cleaned whole-number figures by indicator code (after is_valid)."""
+        return {
+            indicator.code: self.cleaned_data.get(self.field_name(indicator))
+            for indicator in self.indicators
+            if indicator.kind == Indicator.Kind.INTEGER
+        }
 
     def rows(self):
         """(indicator, bound field) pairs in the indicators' order, for the template."""

@@ -242,6 +242,100 @@ class Indicator(models.Model):
         return self.source == self.Source.PLANS and self.counted_kind in addressed_kinds
 
 
+class PlausibilityRule(models.Model):
+    """A rule that flags an implausible figure on save and on review (campaign.plausibility).
+
+    Kept with the campaign as data: a figure at least another (participants ≥ sessions); a
+    jump against the unit's own figure of last year (more than `factor` times, or less than
+    a `factor`-th, once either is at least `floor`; without an indicator, every typed whole
+    number); the most one unit (of a kind, or any) can report.
+    """
+
+    class Kind(models.TextChoices):
+        AT_LEAST = "at_least", _("At least another figure")
+        JUMP = "jump", _("Jump against last year")
+        MAXIMUM = "maximum", _("Most for one unit")
+
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.CASCADE,
+        related_name="plausibility_rules",
+    )
+    kind = models.CharField(_("rule"), max_length=10, choices=Kind.choices)
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("For a jump, leave empty to check every whole-number figure."),
+    )
+    other = models.ForeignKey(
+        Indicator,
+        verbose_name=_("at least this figure"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    factor = models.PositiveSmallIntegerField(
+        _("factor"), default=5, validators=[MinValueValidator(2), MaxValueValidator(100)]
+    )
+    floor = models.PositiveIntegerField(
+        _("floor"),
+        default=20,
+        help_text=_("A jump is flagged only when this year's or last year's figure reaches it."),
+    )
+    limit = models.PositiveIntegerField(_("most for one unit"), null=True, blank=True)
+    unit_kind = models.CharField(
+        _("for units of kind"),
+        max_length=20,
+        choices=Unit.Kind.choices,
+        blank=True,
+        help_text=_("Empty: units of every kind."),
+    )
+
+    class Meta:
+        verbose_name = _("plausibility rule")
+        verbose_name_plural = _("plausibility rules")
+        ordering = ["campaign", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="at_least")
+                | (Q(indicator__isnull=False) & Q(other__isnull=False)),
+                name="rule_at_least_has_both_figures",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="maximum")
+                | (Q(indicator__isnull=False) & Q(limit__isnull=False)),
+                name="rule_maximum_has_figure_and_limit",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.indicator or _('every figure')}"
+
+    def clean(self):
+        errors = {}
+        if self.kind in (self.Kind.AT_LEAST, self.Kind.MAXIMUM) and not self.indicator_id:
+            errors["indicator"] = _("Choose the figure this rule checks.")
+        if self.kind == self.Kind.AT_LEAST and not self.other_id:
+            errors["other"] = _("Choose the figure it must be at least.")
+        if self.kind == self.Kind.MAXIMUM and self.limit is None:
+            errors["limit"] = _("Give the most one unit can report.")
+        for name in ("indicator", "other"):
+            indicator = getattr(self, name) if getattr(self, f"{name}_id") else None
+            if indicator is not None and (
+                indicator.campaign_id != self.campaign_id
+                or indicator.kind != Indicator.Kind.INTEGER
+            ):
+                errors[name] = _("Choose a whole-number figure of this campaign.")
+        if errors:
+            raise ValidationError(errors)
+
+
 # --- Submissions ---------------------------------------------------------------------------------
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -648,6 +742,16 @@ class AnnualReport(Submission):
     self_assessment = models.CharField(
         _("self-assessment"), max_length=10, choices=Assessment.choices
     )
+    # What the campaign's plausibility rules flag in the figures, as of the last save
+    # (campaign.plausibility), and the officer's explanation, needed to submit with flags.
+    flags = models.JSONField(_("figures flagged"), default=list, blank=True, db_default=[])
+    flags_note = models.TextField(
+        _("explanation of the flagged figures"),
+        max_length=2000,
+        blank=True,
+        db_default="",
+        help_text=_("Say briefly why these figures are right, e.g. a large conference."),
+    )
     history = HistoricalRecords(
         excluded_fields=["version", "updated_at"], table_name="reports_historicalannualreport"
     )
@@ -685,7 +789,14 @@ class AnnualReport(Submission):
     def get_absolute_url(self):
         return reverse("campaign:report_detail", args=[self.pk])
 
-    SNAPSHOT_FIELDS = ("results", "shortcomings", "obstacles", "proposals", "self_assessment")
+    SNAPSHOT_FIELDS = (
+        "results",
+        "shortcomings",
+        "obstacles",
+        "proposals",
+        "self_assessment",
+        "flags_note",
+    )
 
     def snapshot(self):
         fields = {name: str(getattr(self, name) or "") for name in self.SNAPSHOT_FIELDS}
@@ -722,9 +833,14 @@ class AnnualReport(Submission):
             # What the portal counts itself is not typed.
             if not indicator.is_computed(self.campaign.addressed_kinds)
         ]
+        problems = []
         if missing:
-            return [_("Fill in: %(names)s.") % {"names": ", ".join(missing)}]
-        return []
+            problems.append(_("Fill in: %(names)s.") % {"names": ", ".join(missing)})
+        if self.flags and not self.flags_note.strip():
+            problems.append(
+                _("Some figures look unusual: explain them in the box below the figures.")
+            )
+        return problems
 
     @property
     def timeliness(self):

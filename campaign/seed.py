@@ -2,8 +2,9 @@
 
 The file holds the campaign's fields, `issuer_code` (the issuing unit's code), a list of
 `themes` ({"number", "title"}) and a list of `indicators` ({"code", "name",
-"unit_of_measure", "kind", "order", "help_text", "source", "counted_kind"}). Keys starting
-with "_" are comments and ignored.
+"unit_of_measure", "kind", "order", "help_text", "source", "counted_kind"}) and, optionally,
+a list of plausibility `rules` ({"kind", "indicator", "other", "factor", "floor", "limit",
+"unit_kind"}, indicators by code). Keys starting with "_" are comments and ignored.
 
 Loading creates or updates the campaign by slug, its themes by number (the parent follows
 from the dotted number: "2.1" sits under "2") and its indicators by code. Every object is
@@ -20,7 +21,7 @@ from django.db import transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from campaign.models import Campaign, Indicator, Theme
+from campaign.models import Campaign, Indicator, PlausibilityRule, Theme
 from units.models import Unit
 
 DEFAULT_CAMPAIGN = Path(__file__).resolve().parent / "data" / "cchc_2015.json"
@@ -44,9 +45,12 @@ CAMPAIGN_OPTIONAL = (
     "addressed_kinds",
     "themes",
     "indicators",
+    "rules",
 )
 THEME_REQUIRED = ("number", "title")
 INDICATOR_REQUIRED = ("code", "name")
+RULE_REQUIRED = ("kind",)
+RULE_OPTIONAL = ("indicator", "other", "factor", "floor", "limit", "unit_kind")
 INDICATOR_OPTIONAL = ("unit_of_measure", "kind", "order", "help_text", "source", "counted_kind")
 
 
@@ -102,12 +106,14 @@ def load_campaign(data) -> tuple[Campaign, bool]:
         name: value
         for name, value in data.items()
         if name in CAMPAIGN_REQUIRED + CAMPAIGN_OPTIONAL
-        and name not in ("slug", "issuer_code", "themes", "indicators")
+        and name not in ("slug", "issuer_code", "themes", "indicators", "rules")
     }
     _upsert(campaign, {**fields, "issuer": issuer}, _("the campaign"))
 
     _load_themes(campaign, _as_list(data.get("themes", []), "themes"))
     _load_indicators(campaign, _as_list(data.get("indicators", []), "indicators"))
+    if "rules" in data:
+        _load_rules(campaign, _as_list(data["rules"], "rules"))
     return campaign, created
 
 
@@ -169,6 +175,49 @@ def _load_indicators(campaign, items):
             "counted_kind": item.get("counted_kind", ""),
         }
         _upsert(indicator, values, _("indicator %(code)s") % {"code": code})
+
+
+def _load_rules(campaign, items):
+    """The campaign's plausibility rules become exactly the file's: kept when unchanged,
+    so that loading the same file twice changes nothing."""
+    indicators = {indicator.code: indicator for indicator in campaign.indicators.all()}
+    wanted = []
+    for position, item in enumerate(items, start=1):
+        _check_keys(item, RULE_REQUIRED, RULE_OPTIONAL, _("a plausibility rule"))
+        where = _("plausibility rule %(number)s") % {"number": position}
+        rule = PlausibilityRule(campaign=campaign, kind=item["kind"])
+        for name in ("indicator", "other"):
+            code = item.get(name)
+            if code is not None and code not in indicators:
+                raise CampaignDataError(
+                    _("%(what)s names the unknown indicator %(code)s.")
+                    % {"what": capfirst(where), "code": code}
+                )
+            setattr(rule, name, indicators.get(code))
+        for name in ("factor", "floor", "limit", "unit_kind"):
+            if name in item:
+                setattr(rule, name, item[name])
+        try:
+            rule.full_clean()
+        except ValidationError as error:
+            raise ValidationError(_messages(error, where)) from error
+        wanted.append(rule)
+    existing = list(campaign.plausibility_rules.all())
+    if sorted(map(_rule_key, existing), key=repr) != sorted(map(_rule_key, wanted), key=repr):
+        campaign.plausibility_rules.all().delete()
+        PlausibilityRule.objects.bulk_create(wanted)
+
+
+def _rule_key(rule):
+    return (
+        rule.kind,
+        rule.indicator_id,
+        rule.other_id,
+        rule.factor,
+        rule.floor,
+        rule.limit,
+        rule.unit_kind,
+    )
 
 
 def _upsert(obj, values, where):

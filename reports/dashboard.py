@@ -20,7 +20,7 @@ from campaign.counting import CATEGORIES, inclusion
 from campaign.models import AnnualReport, Campaign
 from campaign.periods import report_year
 from reports import charts
-from reports.rollup import CACHE_SECONDS, GRID_SORTS, cached_rollup, unit_rows
+from reports.rollup import CACHE_SECONDS, FLAGGED, GRID_SORTS, cached_rollup, unit_rows
 from reports.selection import int_or_none as _int
 from reports.selection import offered_years as _years
 from reports.selection import pick_campaign as _pick
@@ -168,7 +168,7 @@ def _grid(request, campaign, year, unit, data):
     else:
         kind = ""
         scope_counts = data.headline
-    if status in CATEGORIES:
+    if status in (*CATEGORIES, FLAGGED):
         total = getattr(scope_counts, status)
     else:
         status = ""

@@ -126,6 +126,7 @@ class Figures:
     late: int = 0
     returned: int = 0
     included: int = 0  # expected units whose own report is included: the coverage
+    flagged: int = 0  # expected units whose sent report carries plausibility flags
     reports: int = 0  # reports summed into `totals`
     plans_filed: int = 0
     plans_accepted: int = 0
@@ -413,6 +414,9 @@ def rollup(campaign, year: int, unit: Unit, include: str = ACCEPTED_ONLY) -> Rol
             ),
             returned=Count("pk", filter=now_open & Q(report__status=Status.RETURNED)),
             included=Count("pk", filter=now_open & Q(report__status__in=included)),
+            flagged=Count(
+                "pk", filter=now_open & Q(report__status__in=SUBMITTED) & ~Q(report__flags=[])
+            ),
             **{
                 f"assessed_{grade}": Count(
                     "pk",
@@ -742,6 +746,7 @@ class _Group:
         "late",
         "returned",
         "included",
+        "flagged",
         "plans_filed",
         "plans_accepted",
     )
@@ -802,6 +807,7 @@ def category_of(report, due_on: datetime.date) -> str:
 
 
 # --- the units, one row each --------------------------------------------------------------------
+FLAGGED = "flagged"  # a grid filter beside the categories: sent reports with flags
 GRID_SORTS = {"path": ("path",), "name": ("name", "path"), "status": ("category", "path")}
 
 
@@ -888,6 +894,8 @@ def unit_rows(
         units = units.filter(kind=kind)
     if category in CATEGORIES:
         units = units.filter(category=CATEGORIES.index(category))
+    elif category == FLAGGED:
+        units = units.filter(report__status__in=SUBMITTED).exclude(report__flags=[])
     columns = [
         "pk",
         "code",

@@ -132,6 +132,7 @@ class Report:
     first_submitted_at: datetime.datetime | None
     assessment: str
     values: dict  # indicator code: int or None; a code absent has no value row at all
+    flags: list = field(default_factory=list)  # as campaign.plausibility stores them
 
 
 @dataclass
@@ -275,7 +276,12 @@ def build_world(tree, cast, seed, per_parent=(2, 4)):
                         figures[indicator] = f"Pa nô, áp phích ({code})"
                     else:
                         figures[indicator] = None if draw < 0.2 else rng.randint(0, 400)
-                record = Report(code, year, status, submitted, rng.choice(GRADES), figures)
+                flags = (
+                    [{"rule": "maximum", "indicator": "sessions", "value": 999, "limit": 200}]
+                    if rng.random() < 0.15
+                    else []
+                )
+                record = Report(code, year, status, submitted, rng.choice(GRADES), figures, flags)
                 if which == campaign:
                     world.reports[(code, year)] = record
                 reports.append(
@@ -289,6 +295,7 @@ def build_world(tree, cast, seed, per_parent=(2, 4)):
                         submitted_at=submitted,
                         results="Đã tổ chức tuyên truyền.",
                         self_assessment=record.assessment,
+                        flags=record.flags,
                     )
                 )
                 figures_of_reports.append(figures)
@@ -508,6 +515,13 @@ class Recount:
             "expected": len(codes),
             **{name: categories[name] for name in CATEGORIES if name != "missing"},
             "included": sum(1 for report in included if report),
+            "flagged": sum(
+                1
+                for code in codes
+                if (report := self.report(code, year))
+                and report.status in (S.SUBMITTED, S.ACCEPTED)
+                and report.flags
+            ),
             "plans_filed": sum(1 for p in plans if p and p.first_submitted_at is not None),
             "plans_accepted": sum(1 for p in plans if p and p.status == S.ACCEPTED),
             "assessed": {grade: grades[grade] for grade in GRADES},
