@@ -278,7 +278,9 @@ def test_there_is_no_copy_and_prefill_children_copies_nothing(
     before = list(IndicatorValue.objects.order_by("pk").values())
     version = own_report.version
     client.force_login(cast["officer_a"])
-    response = client.get(reverse("campaign:report_edit", args=[own_report.pk]), {"prefill": "children"})
+    response = client.get(
+        reverse("campaign:report_edit", args=[own_report.pk]), {"prefill": "children"}
+    )
     assert response.status_code == 200
     values = response.context["values"]
     assert values["value_sessions"].value() == OWN["sessions"]
@@ -290,7 +292,8 @@ def test_there_is_no_copy_and_prefill_children_copies_nothing(
     # A new report starts empty, whatever is asked.
     AnnualReport.objects.filter(pk=own_report.pk).delete()
     response = client.get(
-        reverse("campaign:report_start", args=[campaign.pk, tree["DA"].pk, YEAR]), {"prefill": "children"}
+        reverse("campaign:report_start", args=[campaign.pk, tree["DA"].pk, YEAR]),
+        {"prefill": "children"},
     )
     assert response.status_code == 200
     values = response.context["values"]
