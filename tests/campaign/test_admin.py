@@ -50,6 +50,10 @@ def campaign_form(issuer, **overrides):
         "indicators-0-unit_of_measure": "lớp",
         "indicators-0-kind": "integer",
         "indicators-0-order": "1",
+        "indicators-0-source": "typed",
+        "indicators-0-counted_kind": "",
+        "indicators-0-help_text": "Chỉ tính các lớp do đơn vị tự tổ chức.",
+        **management("plausibility_rules", 0),
     }
     data.update(overrides)
     return data

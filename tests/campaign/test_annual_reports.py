@@ -964,8 +964,9 @@ def busy_report(tree, cast, campaign, indicators):
 
 
 # (The session comes from the cache.) User, the user's memberships (scope), the report with unit,
-# campaign and period, its figures, its steps with their actors, the campaign's indicators.
-DETAIL_QUERIES = 6
+# campaign and period, its figures, its steps with their actors, the campaign's indicators, the
+# unit's own figures of last year (beside this year's for the reviewer).
+DETAIL_QUERIES = 7
 
 
 @pytest.mark.parametrize("indicators", [2, 20])
@@ -1098,12 +1099,13 @@ def _conflict_message():
 
 
 # (The session comes from the cache.) User, memberships (scope), the unit, the campaign, the
-# period, the report if it exists, the indicators; then a savepoint, the report and its history
+# period, the report if it exists, the indicators; the unit's figures of last year and the
+# campaign's plausibility rules (the flags); then a savepoint, the report and its history
 # row, the figures and their history rows (one insert each), and the submit step in its savepoint:
 # the locked report with its unit, campaign and period, the completeness check, the status update
 # and its history row, the figures for the snapshot, the step, the reviewers, the outbox row.
 # Before the one-request submit, saving then submitting took 28 + 15 queries with 8 figures.
-SAVE_AND_SUBMIT_QUERIES = 23
+SAVE_AND_SUBMIT_QUERIES = 25
 
 
 @pytest.mark.parametrize("indicators", [2, 20])

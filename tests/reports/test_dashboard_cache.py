@@ -122,7 +122,8 @@ def a1_report(world, **fields):
 
 
 def a_submission(world, cast):
-    report = a1_report(world, status=S.DRAFT, first_submitted_at=None)
+    # No flags: a flagged report needs its explanation before it can be submitted.
+    report = a1_report(world, status=S.DRAFT, first_submitted_at=None, flags=[])
 
     def change(client):
         workflow.submission_submit(report, user=cast["officer_a1"])
