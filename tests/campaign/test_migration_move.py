@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from campaign.models import (
@@ -28,10 +29,8 @@ BEFORE = [
     ("campaign", "0004_notification_claimed_by"),
     ("reports", "0006_annualreport_trend_index"),
 ]
-AFTER = [
-    ("campaign", "0005_annual_reports_from_reports"),
-    ("reports", "0007_annual_reports_to_campaign"),
-]
+# The move and everything after it: the models the assertions read are today's.
+AFTER = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes()
 MOVED = [
     "period",
     "annualreport",
@@ -51,6 +50,10 @@ def migrate(targets):
     The test runs in a transaction like any other, so whatever it does, the database is
     back at the latest migrations when it ends.
     """
+    # Rows the fixtures wrote leave deferred foreign-key checks pending, and PostgreSQL
+    # alters no table with pending trigger events (the later migrations add columns).
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     executor = MigrationExecutor(connection)
     executor.migrate(targets)
     # The content types were renamed under the process-wide cache.
@@ -98,7 +101,9 @@ def file_everything(apps, tree, cast, campaign):
         results="Tổ chức 12 buổi tuyên truyền.",
         self_assessment="good",
     )
-    indicator = campaign.indicators.get(code="sessions")
+    indicator = apps.get_model("campaign", "Indicator").objects.get(
+        campaign_id=campaign.pk, code="sessions"
+    )
     value = apps.get_model("reports", "IndicatorValue").objects.create(
         report=report, indicator_id=indicator.pk, int_value=12
     )
