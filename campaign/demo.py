@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from campaign import plausibility
 from campaign.models import (
     Activity,
     AnnualReport,
@@ -77,7 +78,17 @@ def load_demo_history(campaign_slug="cchc-2015", current_year=None):
     if campaign.runs_in(current_year):
         # A demo district officer finds accepted reports below to roll up.
         staffed_paths = {unit.path for unit in expected if unit.pk in staffed}
-        _reports(campaign, current_year, open_work, CURRENT_YEAR_PATTERN, actors, staffed_paths)
+        # A few units report a year of many more sessions than before: the plausibility
+        # rules flag them for the reviewer.
+        _reports(
+            campaign,
+            current_year,
+            open_work,
+            CURRENT_YEAR_PATTERN,
+            actors,
+            staffed_paths,
+            surges=True,
+        )
     _obstacles_and_inspections(campaign, expected, actors)
 
 
@@ -146,12 +157,17 @@ def _plans(campaign, units, actors):
         )
 
 
-def _reports(campaign, year, units, pattern, actors, accepted_below=()):
+def _reports(campaign, year, units, pattern, actors, accepted_below=(), surges=False):
     period = Period.objects.for_year(campaign, year)
     have = set(
         AnnualReport.objects.filter(campaign=campaign, year=year).values_list("unit_id", flat=True)
     )
-    indicators = list(campaign.indicators.all())
+    # What the portal counts itself (the grassroots unions with their own plan) is not typed.
+    typed = [
+        indicator
+        for indicator in campaign.indicators.all()
+        if not indicator.is_computed(campaign.addressed_kinds)
+    ]
     for index, unit in enumerate(units):
         outcome = pattern[index % len(pattern)]
         if unit.path[: -Unit.steplen] in accepted_below:
@@ -173,18 +189,28 @@ def _reports(campaign, year, units, pattern, actors, accepted_below=()):
             proposals="Đề nghị LĐLĐ tỉnh cấp thêm tài liệu." if index % 4 == 0 else "",
             self_assessment=["good", "good", "fair", "average", "fair", "weak"][index % 6],
         )
+        figures = _figures(unit, year, typed, surge=surges and index % 9 == 4)
         IndicatorValue.objects.bulk_create(
             IndicatorValue(
                 report=report,
                 indicator=indicator,
-                int_value=number(unit.code, year, indicator.code, 0, 40)
-                * (10 if indicator.code == "participants" else 1)
-                if indicator.kind == "integer"
-                else None,
+                int_value=figures.get(indicator.code),
                 text_value="" if indicator.kind == "integer" else "Pa-nô, khẩu hiệu tại cơ quan",
             )
-            for indicator in indicators
+            for indicator in typed
         )
+        # The rules flag what an officer would have been warned of on save; a report sent
+        # with flags carries the explanation the officer had to give.
+        report.flags = plausibility.flags_for(
+            report, figures, plausibility.last_year_values(report)
+        )
+        if report.flags:
+            report.flags_note = (
+                "Năm nay đơn vị tổ chức thêm hội nghị chuyên đề cho toàn thể CNVCLĐ."
+            )
+            AnnualReport.objects.filter(pk=report.pk).update(
+                flags=report.flags, flags_note=report.flags_note
+            )
         due = period.due_on
         # This year's reports were sent in the last weeks, not on dates still to come.
         before = min(due, datetime.date.today() - datetime.timedelta(days=7))
@@ -210,6 +236,27 @@ def _reports(campaign, year, units, pattern, actors, accepted_below=()):
             ],
         }[outcome]
         _history(report, steps)
+
+
+def _figures(unit, year, indicators, surge=False):
+    """The unit's own figures for `year`: sessions, and for each some tens of participants;
+    with `surge`, a year of many more sessions than the one before (which the plausibility
+    rules flag)."""
+    figures = {}
+    for indicator in indicators:
+        if indicator.kind != "integer":
+            continue
+        # A unit's figures move by up to a third from one year to the next, as they do.
+        base = number(unit.code, 0, indicator.code, 6, 40)
+        figures[indicator.code] = base * number(unit.code, year, indicator.code, 70, 130) // 100
+    if "sessions" in figures:
+        sessions = max(figures["sessions"], 1)
+        if surge:
+            sessions = 210 + number(unit.code, year, "surge", 0, 20)
+        figures["sessions"] = sessions
+        if "participants" in figures:
+            figures["participants"] = sessions * number(unit.code, year, "per-session", 12, 45)
+    return figures
 
 
 def _history(submission, steps):
