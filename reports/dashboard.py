@@ -21,10 +21,7 @@ from campaign.models import AnnualReport, Campaign
 from campaign.periods import report_year
 from reports import charts
 from reports.rollup import CACHE_SECONDS, FLAGGED, GRID_SORTS, cached_rollup, unit_rows
-from reports.selection import int_or_none as _int
-from reports.selection import offered_years as _years
-from reports.selection import pick_campaign as _pick
-from reports.selection import selected_unit as _unit
+from reports.selection import int_or_none, offered_years, pick_campaign, selected_unit
 from reports.templatetags.chart_tags import with_nonce
 from units.access import Scope
 from units.models import Membership, Unit
@@ -41,9 +38,9 @@ def dashboard(request):
     campaigns = list(Campaign.objects.order_by("-issued_on", "pk"))
     if not campaigns:
         return render(request, "reports/dashboard.html", {"campaigns": []})
-    campaign = _pick(campaigns, request.GET.get("campaign"))
-    years = _years(campaign)
-    year = _int(request.GET.get("year")) or report_year(campaign, from_rules=True)
+    campaign = pick_campaign(campaigns, request.GET.get("campaign"))
+    years = offered_years(campaign)
+    year = int_or_none(request.GET.get("year")) or report_year(campaign, from_rules=True)
     if year not in years:
         # Not a year of the campaign, or one still to come: nothing to show, and no period
         # is created for it.
@@ -56,7 +53,7 @@ def dashboard(request):
             }
         )
     include = inclusion(request.GET.get("include"))
-    unit = _unit(request, scope)
+    unit = selected_unit(request, scope)
     try:
         data = cached_rollup(campaign, year, unit, include)
     except ValidationError as error:
@@ -120,7 +117,7 @@ def _figures(request, data, campaign, year, unit, include, drill, query):
 
 def _may_open(scope):
     """Whether the user may open the dashboard of a unit (by pk and path): the rule of
-    `_unit`, answered from memory."""
+    `selected_unit`, answered from memory."""
     own = {m.unit_id for m in scope.memberships if m.role == Role.OFFICER}
 
     def may_open(pk, path):
@@ -174,7 +171,7 @@ def _grid(request, campaign, year, unit, data):
         status = ""
         total = scope_counts.expected
     pages = max(1, -(-total // GRID_PAGE))
-    page = min(max(_int(request.GET.get("page")) or 1, 1), pages)
+    page = min(max(int_or_none(request.GET.get("page")) or 1, 1), pages)
     rows = unit_rows(
         campaign,
         unit,

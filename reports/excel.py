@@ -38,10 +38,7 @@ from campaign.models import AnnualReport, Campaign, Period, Status
 from campaign.periods import report_year
 from campaign.uploads import protect_download
 from reports.rollup import ASSESSMENTS, cached_rollup, unit_rows
-from reports.selection import int_or_none as _int
-from reports.selection import offered_years as _years
-from reports.selection import pick_campaign as _pick
-from reports.selection import selected_unit as _unit
+from reports.selection import int_or_none, offered_years, pick_campaign, selected_unit
 from units.access import Scope
 from units.models import Unit
 
@@ -386,12 +383,12 @@ def dashboard_excel(request):
     campaigns = list(Campaign.objects.order_by("-issued_on", "pk"))
     if not campaigns:
         raise Http404
-    campaign = _pick(campaigns, request.GET.get("campaign"))
-    year = _int(request.GET.get("year")) or report_year(campaign, from_rules=True)
-    if year not in _years(campaign):  # a year still to come: no period is created for it
+    campaign = pick_campaign(campaigns, request.GET.get("campaign"))
+    year = int_or_none(request.GET.get("year")) or report_year(campaign, from_rules=True)
+    if year not in offered_years(campaign):  # a year still to come: no period is created for it
         raise Http404
     include = inclusion(request.GET.get("include"))
-    unit = _unit(request, scope)
+    unit = selected_unit(request, scope)
     try:
         result = cached_rollup(campaign, year, unit, include)
     except ValidationError as error:

@@ -1,4 +1,4 @@
-"""The PDF of a summary report, and the safe way WeasyPrint renders it.
+"""The PDF of a summary report: its figures, its context and its HTML.
 
 What goes into the PDF
     `document_context(summary)` gathers everything the template `pdf/summary.html` shows,
@@ -13,35 +13,19 @@ What goes into the PDF
     is NFC-normalised, and the template's autoescaping turns whatever a user typed into
     text: no user text is ever markup, style or a URL.
 
-What WeasyPrint may fetch
-    Only through `PortalURLFetcher`: `data:` URLs (the charts, drawn by `reports.charts` and
-    embedded as `data:image/svg+xml;base64,...`) and the project's own static files under
-    the `portal://static/...` scheme, mapped onto settings.STATICFILES_DIRS with path
-    traversal refused. `file:`, `http(s):` and every other scheme raise ValueError, and no
-    redirect is ever followed. WeasyPrint ≥ 70 is required: before it, a custom fetcher
-    could be bypassed. Fonts come from fontconfig (Liberation Serif, whose metrics are Times
-    New Roman's, which Decree 30 names), never from a URL.
-
-Where it runs
-    `run_isolated` renders in a forked child process with a cap on its address space and a
-    wall-clock limit, so a runaway render is killed without taking the web or Celery worker
-    down. It forks with billiard, Celery's own fork of multiprocessing: the standard library
-    refuses to start a child from a Celery pool worker (a daemonic process).
+How it is rendered
+    `render_summary_pdf` hands the HTML to WeasyPrint in the sandbox of `config.pdf_sandbox`,
+    which fetches only `data:` URLs (the charts, drawn by `reports.charts` and embedded by
+    `chart_url`) and the project's own static files (the stylesheet, `STYLESHEET_URL`), and,
+    for the background task and the preview, renders in a child process under a time and
+    memory cap. Fonts come from fontconfig: Liberation Serif, whose metrics are Times New
+    Roman's, which Decree 30 names.
 """
 
 import base64
-import contextlib
-import gc
-import logging
-import mimetypes
-import os
-import resource
-import signal
+import datetime
 import unicodedata
-from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlsplit
 
-import billiard
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -49,27 +33,14 @@ from django.utils.formats import get_format, number_format
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
+from config import pdf_sandbox
 from reports import charts
-from reports.rollup import ASSESSMENTS, AreaRow, Rollup, rollup, unit_rows
+from reports.models import SummaryReport
+from reports.rollup import ASSESSMENTS, AreaRow, Figures, Rollup, rollup, unit_rows
 from units.models import Unit
 
-# WeasyPrint reports every step at INFO, from its import on; the logs need its warnings only.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-
-import weasyprint  # noqa: E402
-from weasyprint.urls import UNICODE_SCHEME_RE, URLFetcher, URLFetcherResponse  # noqa: E402
-
 TEMPLATE = "pdf/summary.html"
-PORTAL_SCHEME = "portal"
-STATIC_HOST = "static"
-STYLESHEET_URL = f"{PORTAL_SCHEME}://{STATIC_HOST}/css/pdf.css"
-MAX_STATIC_BYTES = 5 * 1024 * 1024
-MIN_WEASYPRINT = 70
-
-# How long and how large a render may grow before it is killed (settings may override).
-RENDER_TIMEOUT = getattr(settings, "SUMMARY_PDF_TIMEOUT", 90)
-PREVIEW_TIMEOUT = getattr(settings, "SUMMARY_PDF_PREVIEW_TIMEOUT", 25)  # under gunicorn's 30 s
-MEMORY_LIMIT = getattr(settings, "SUMMARY_PDF_MEMORY_LIMIT", 768 * 1024 * 1024)
+STYLESHEET_URL = pdf_sandbox.STATIC_BASE + "css/pdf.css"
 
 # The fixed wording of a Vietnamese administrative document (Decree 30/2020/NĐ-CP,
 # Appendix I). These are not interface text to translate: the document is Vietnamese in
@@ -109,179 +80,8 @@ COUNTS = ("expected", "submitted", "on_time", "late", "returned", "missing", "in
 TEXT_CHARS = 300
 
 
-def _check_version():
-    major = int(weasyprint.__version__.split(".")[0])
-    if major < MIN_WEASYPRINT:
-        raise RuntimeError(
-            f"WeasyPrint {weasyprint.__version__} cannot be trusted with a custom URL fetcher; "
-            f"install {MIN_WEASYPRINT} or later."
-        )
-
-
-# --- the URL fetcher -------------------------------------------------------------------------
-class PortalURLFetcher(URLFetcher):
-    """Serves `data:` URLs and the project's own static files, and refuses everything else.
-
-    `portal://static/css/pdf.css` is the file css/pdf.css of one of STATICFILES_DIRS. A path
-    with `.` or `..` segments (also percent-encoded), a backslash or a NUL byte, or one that
-    resolves (through a symbolic link) outside its directory is refused, as is any scheme
-    but these two. Redirects are never followed: the opener has no redirect handler.
-    """
-
-    def __init__(self, static_dirs=None, **kwargs):
-        kwargs.update(allowed_protocols=("data", PORTAL_SCHEME), allow_redirects=False)
-        kwargs.setdefault("timeout", 5)
-        super().__init__(**kwargs)
-        dirs = settings.STATICFILES_DIRS if static_dirs is None else static_dirs
-        self.roots = []
-        for entry in dirs:
-            prefix, directory = entry if isinstance(entry, (tuple, list)) else ("", entry)
-            self.roots.append((prefix.strip("/"), Path(directory).resolve()))
-
-    def fetch(self, url, headers=None):
-        match = UNICODE_SCHEME_RE.match(url)
-        scheme = match[1].lower() if match else ""
-        if scheme == "data":
-            return super().fetch(url, headers)
-        if scheme == PORTAL_SCHEME:
-            return self._static(url)
-        raise ValueError(f"Refused to fetch {url[:200]!r}: only data: and portal: URLs")
-
-    def _static(self, url):
-        parts = urlsplit(url)
-        if parts.netloc != STATIC_HOST:
-            raise ValueError(f"Refused {url[:200]!r}: only {PORTAL_SCHEME}://{STATIC_HOST}/")
-        relative = unquote(parts.path).lstrip("/")
-        segments = relative.split("/")
-        if (
-            not relative
-            or "\x00" in relative
-            or "\\" in relative
-            or any(segment in ("", ".", "..") for segment in segments)
-        ):
-            raise ValueError(f"Refused {url[:200]!r}: not a plain path to a static file")
-        for prefix, root in self.roots:
-            inside = relative
-            if prefix:
-                if not relative.startswith(prefix + "/"):
-                    continue
-                inside = relative[len(prefix) + 1 :]
-            candidate = (root / PurePosixPath(inside)).resolve()
-            if not candidate.is_relative_to(root) or not candidate.is_file():
-                continue
-            if candidate.stat().st_size > MAX_STATIC_BYTES:
-                raise ValueError(f"Refused {url[:200]!r}: too large")
-            content_type = mimetypes.guess_type(candidate.name)[0] or "application/octet-stream"
-            if content_type.startswith("text/"):
-                content_type += "; charset=utf-8"
-            return URLFetcherResponse(
-                url, body=candidate.read_bytes(), headers={"Content-Type": content_type}
-            )
-        raise ValueError(f"Refused {url[:200]!r}: no such static file")
-
-
-def html_to_pdf(html):
-    """Render an HTML string to PDF bytes, fetching only what PortalURLFetcher allows."""
-    _check_version()
-    fetcher = PortalURLFetcher()
-    document = weasyprint.HTML(
-        string=html, base_url=f"{PORTAL_SCHEME}://{STATIC_HOST}/", url_fetcher=fetcher
-    )
-    return document.write_pdf()
-
-
-# --- running a render in a child process --------------------------------------------------------
-class RenderError(Exception):
-    """A render failed. The message says why, in words the person who retries can act on."""
-
-
-def run_isolated(func, *args, timeout=RENDER_TIMEOUT, memory_limit=MEMORY_LIMIT):
-    """Call `func(*args)` in a forked child process and return its (picklable) result.
-
-    The child may grow its address space by `memory_limit` bytes (RLIMIT_AS, on top of what
-    it inherits) and runs at most `timeout` seconds of wall-clock time, after which it is
-    killed. The child must not use the database: it shares the parent's connections.
-    Raises RenderError when the child fails, runs out of memory, overruns or dies.
-    """
-    context = billiard.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, memory_limit, func, args), daemon=True)
-    # Frozen, the objects the child inherits (Django, the figures) are left alone by its
-    # garbage collector, which would otherwise walk them, and copy their pages, in every full
-    # collection WeasyPrint's allocations start: 7 % of a province summary's render here.
-    gc.freeze()
-    try:
-        child.start()
-    finally:
-        gc.unfreeze()
-    sender.close()
-    try:
-        if not receiver.poll(timeout):
-            raise RenderError(
-                _("The rendering took longer than %(seconds)s seconds and was stopped.")
-                % {"seconds": timeout}
-            )
-        try:
-            outcome, payload = receiver.recv()
-        except (EOFError, OSError):
-            child.join(5)
-            raise RenderError(
-                _("The rendering process stopped unexpectedly (exit code %(code)s).")
-                % {"code": child.exitcode}
-            ) from None
-    finally:
-        if child.is_alive():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(child.pid, signal.SIGKILL)
-        child.join(5)
-        receiver.close()
-    if outcome == "memory":
-        raise RenderError(
-            _("The rendering needed more than %(megabytes)s MiB of memory and was stopped.")
-            % {"megabytes": memory_limit // (1024 * 1024)}
-        )
-    if outcome == "error":
-        raise RenderError(_("The rendering failed: %(reason)s") % {"reason": payload})
-    return payload
-
-
-def _child(sender, memory_limit, func, args):
-    try:
-        if memory_limit:
-            _limit_memory(memory_limit)
-        result = func(*args)
-    except MemoryError:
-        outcome, result = "memory", None
-    except BaseException as error:  # the parent reports it; the child must never raise
-        outcome, result = "error", f"{type(error).__name__}: {error}"[:1000]
-    else:
-        outcome = "ok"
-    try:
-        sender.send((outcome, result))
-    finally:
-        sender.close()
-
-
-def _limit_memory(extra_bytes):
-    """Cap the address space at what the process already maps plus `extra_bytes`."""
-    mapped = 0
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmSize:"):
-                    mapped = int(line.split()[1]) * 1024
-                    break
-    except OSError:
-        pass
-    cap = mapped + extra_bytes
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        cap = min(cap, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-
-
 # --- the figures -------------------------------------------------------------------------------
-def freeze(summary):
+def freeze(summary: SummaryReport) -> dict:
     """The figures of `summary` as they stand now, as JSON-ready data: the rollup
     (`Rollup.as_json`), the appendix's unit rows (`unit_rows`, with their figures), and the
     campaign and unit names the document shows."""
@@ -319,7 +119,7 @@ def _frozen_row(row, codes):
     }
 
 
-def figures_of(summary):
+def figures_of(summary: SummaryReport) -> dict:
     """The snapshot of an issued report; the live figures of a draft."""
     if summary.rollup_snapshot:
         return summary.rollup_snapshot
@@ -426,30 +226,30 @@ OLD_COUNTS = (
 
 
 # --- the document ------------------------------------------------------------------------------
-def date_line(place, day):
+def date_line(place: str, day: datetime.date) -> str:
     """ "Bến Tre, ngày 05 tháng 01 năm 2026": Decree 30 writes a day below 10 and a month
     below 3 with a leading zero."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
-def number(value):
+def number(value: float | None) -> str:
     if value is None:
         return "—"
     return number_format(value, force_grouping=True)
 
 
-def rate(value):
+def rate(value: float | None) -> str:
     if value is None:
         return "—"
     return number_format(value, decimal_pos=1)
 
 
-def chart_url(svg):
+def chart_url(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def document_context(summary, figures=None):
+def document_context(summary: SummaryReport, figures: dict | None = None) -> dict:
     """Everything the PDF template shows, as NFC-normalised plain data. Language: the site's
     (Vietnamese), whatever the person who asked for it reads the interface in."""
     figures = figures if figures is not None else figures_of(summary)
@@ -756,7 +556,7 @@ def _document_context(summary, figures, legacy=False):
     }
 
 
-def coverage_sentence(figures):
+def coverage_sentence(figures: Figures) -> str:
     """What the totals of `figures` add up, in a sentence: "… from N reports, M/K units",
     or that nothing is included yet."""
     if not _summed(figures):
@@ -996,23 +796,28 @@ def _nfc(value):
 
 
 # --- rendering ----------------------------------------------------------------------------------
-def render_html(summary, figures=None):
+def render_html(summary: SummaryReport, figures: dict | None = None) -> str:
     """The HTML of the summary's PDF (autoescaped, NFC)."""
     return render_to_string(TEMPLATE, document_context(summary, figures))
 
 
-def render_summary_pdf(summary, *, isolated=False, timeout=RENDER_TIMEOUT):
+def render_summary_pdf(
+    summary: SummaryReport,
+    *,
+    isolated: bool = False,
+    timeout: float = pdf_sandbox.RENDER_TIMEOUT,
+) -> bytes:
     """The PDF of `summary` as bytes. A draft shows the live figures and a draft mark; an
     issued report shows its snapshot. With `isolated`, WeasyPrint runs in a child process
-    under the time and memory limits (see run_isolated); the HTML is built here, with the
-    database, first."""
+    under the time and memory limits (`config.pdf_sandbox.run_isolated`, which raises
+    RenderError); the HTML is built here, with the database, first."""
     html = render_html(summary)
     if isolated:
-        return run_isolated(html_to_pdf, html, timeout=timeout)
-    return html_to_pdf(html)
+        return pdf_sandbox.run_isolated(pdf_sandbox.html_to_pdf, html, timeout=timeout)
+    return pdf_sandbox.html_to_pdf(html)
 
 
-def pdf_filename(summary):
+def pdf_filename(summary: SummaryReport) -> str:
     """A download name from the number: "15/BC-LĐLĐ" → "bao-cao-15-BC-LDLD.pdf"."""
     plain = summary.number.replace("Đ", "D").replace("đ", "d").replace("/", "-")
     plain = unicodedata.normalize("NFKD", plain)

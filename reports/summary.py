@@ -17,15 +17,15 @@ Who may do what, the same in every view:
 - A **draft** exists only for the reviewers at or above its unit; for everybody else, as
   for anything outside the scope, it is a 404.
 
-Every figure comes from the rollup: the pre-filled narrative quotes it, the PDF renders
-it (see reports.pdf), and issuing freezes it in `rollup_snapshot`.
+Every figure comes from the rollup: the pre-filled narrative quotes it (reports.prefill),
+the PDF renders it (reports.pdf), and issuing freezes it in `rollup_snapshot`
+(reports.issuing).
 """
 
 import functools
 import unicodedata
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,22 +35,24 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from campaign.models import MAX_NARRATIVE, AnnualReport, Campaign, Obstacle
+from campaign.models import Campaign
 from campaign.periods import report_year
 from campaign.uploads import protect_download, stored_file_response
-from reports import pdf, summary_tasks
-from reports.models import SUMMARY_PARENT_BODY, SummaryReport
-from reports.rollup import ASSESSMENTS, INCLUDE, cached_rollup
+from config import pdf_sandbox
+from reports import issuing, pdf, summary_tasks
+from reports.issuing import DOCUMENT_FIELDS, NARRATIVE_FIELDS
+from reports.models import SummaryReport
+from reports.prefill import prefill
+from reports.rollup import cached_rollup
 from units.access import REVIEW, Scope
 from units.forms import PortalInputMixin
-from units.models import Membership, Unit
+from units.models import Membership
 
 Role = Membership.Role
 READ = frozenset({Role.REVIEWER, Role.VIEWER})
@@ -59,10 +61,6 @@ RS = SummaryReport.RenderState
 PAGE_SIZE = 25
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
-# How many lines of the units' own obstacles and proposals, and of the obstacle tracker,
-# the pre-filled narrative quotes: a few, for the author to edit.
-QUOTED_LINES = 5
-QUOTED_UNITS = 3
 BADGES = {
     RS.NONE: "text-bg-light",
     RS.QUEUED: "text-bg-secondary",
@@ -70,26 +68,6 @@ BADGES = {
     RS.DONE: "text-bg-success",
     RS.FAILED: "text-bg-danger",
 }
-DOCUMENT_FIELDS = [
-    "number",
-    "dated_on",
-    "place",
-    "parent_body",
-    "issuing_body",
-    "subject",
-    "addressee",
-    "signer_block",
-    "signer_title",
-    "signer_name",
-    "recipients",
-]
-NARRATIVE_FIELDS = [
-    "general_assessment",
-    "results",
-    "shortcomings",
-    "obstacles_proposals",
-    "direction",
-]
 
 
 # --- access ----------------------------------------------------------------------------------
@@ -187,174 +165,6 @@ class SummaryEditForm(PortalInputMixin, forms.ModelForm):
 
     def clean(self):
         return _nfc_strings(super().clean())
-
-
-# --- pre-filling the narrative from the rollup ----------------------------------------------------
-def prefill(summary, result):
-    """Fill the subject, header and narrative of a new `summary` from the rollup `result`
-    (a `reports.rollup.Rollup`) and the units' own words (their reports' obstacles and
-    proposals, the obstacle tracker). Written in the site's language; every figure is the
-    rollup's, each total quoted with what it adds up (reports summed, units included)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        _prefill(summary, result)
-
-
-def _prefill(summary, result):
-    campaign, unit = summary.campaign, summary.unit
-    headline = result.headline
-    fmt = pdf.number
-    parent = (
-        Unit.objects.filter(path=unit.path[: -Unit.steplen]).first() if unit.depth > 1 else None
-    )
-    summary.parent_body = (parent.short_name or parent.name) if parent else SUMMARY_PARENT_BODY
-    summary.issuing_body = unit.name
-    summary.subject = _("Results in %(year)s of carrying out plan %(number)s: %(title)s") % {
-        "year": summary.year,
-        "number": campaign.number,
-        "title": campaign.title,
-    }
-    summary.subject = summary.subject[:500]
-
-    general = [
-        _(
-            "In %(year)s, %(submitted)s of the %(expected)s units expected to report sent "
-            "their annual report (%(rate)s%%): %(on_time)s on time and %(late)s late; "
-            "%(returned)s were returned for correction and %(missing)s are missing."
-        )
-        % {
-            "year": summary.year,
-            "submitted": fmt(headline.submitted),
-            "expected": fmt(headline.expected),
-            "rate": pdf.rate(headline.rate),
-            "on_time": fmt(headline.on_time),
-            "late": fmt(headline.late),
-            "returned": fmt(headline.returned),
-            "missing": fmt(headline.missing),
-        },
-        ngettext(
-            "%(filed)s unit has filed its implementation plan, %(accepted)s of them accepted.",
-            "%(filed)s units have filed their implementation plan, %(accepted)s of them accepted.",
-            headline.plans_filed,
-        )
-        % {"filed": fmt(headline.plans_filed), "accepted": fmt(headline.plans_accepted)},
-        _(
-            "The units' self-assessment: good %(good)s, fair %(fair)s, average %(average)s, "
-            "weak %(weak)s."
-        )
-        % {grade: fmt(result.assessment.get(grade, 0)) for grade in ASSESSMENTS},
-    ]
-    results = []
-    if headline.reports:
-        results.append(
-            _(
-                "Added up from %(reports)s reports, %(included)s/%(expected)s units included, "
-                "the figures are:"
-            )
-            % {
-                "reports": fmt(headline.reports),
-                "included": fmt(headline.included),
-                "expected": fmt(headline.expected),
-            }
-        )
-    else:
-        results.append(_("No report is included yet: there is no total to show."))
-    for indicator in result.integer_indicators:
-        total = headline.totals.get(indicator.code)
-        if total is None:
-            continue  # nothing included: no figure, rather than a 0 that is not one
-        line = f"- {indicator.name}: {fmt(total)} {indicator.unit_of_measure}".rstrip()
-        if indicator.computed:
-            line += " (" + _("counted by the portal") + ")"
-        results.append(line + ";")
-    shortcomings = []
-    if headline.late or headline.missing or headline.returned:
-        shortcomings.append(
-            _(
-                "Reports sent late: %(late)s; reports returned for correction: %(returned)s; "
-                "units that have not reported: %(missing)s."
-            )
-            % {
-                "late": fmt(headline.late),
-                "returned": fmt(headline.returned),
-                "missing": fmt(headline.missing),
-            }
-        )
-    obstacles = _quoted_reports(summary)
-    if result.obstacles_open:
-        obstacles.append(
-            _("Obstacles raised by the units still open: %(open)s, of them overdue: %(overdue)s.")
-            % {"open": fmt(result.obstacles_open), "overdue": fmt(result.obstacles_overdue)}
-        )
-    obstacles += _quoted_obstacles(summary)
-    direction = [
-        _(
-            "Keep carrying out plan %(number)s; urge the units that have not reported, and "
-            "answer the open obstacles."
-        )
-        % {"number": campaign.number}
-    ]
-    summary.general_assessment = _limit(general)
-    summary.results = _limit(results)
-    summary.shortcomings = _limit(shortcomings)
-    summary.obstacles_proposals = _limit(obstacles)
-    summary.direction = _limit(direction)
-
-
-def _quoted_reports(summary):
-    """A few lines of the obstacles and proposals the units wrote in their counted reports,
-    identical texts once, with the units that wrote them. One query."""
-    rows = (
-        AnnualReport.objects.filter(
-            campaign=summary.campaign,
-            year=summary.year,
-            status__in=INCLUDE[summary.include],
-            unit__path__startswith=summary.unit.path,
-        )
-        .filter(~Q(obstacles="") | ~Q(proposals=""))
-        .order_by("unit__path")
-        .values_list("unit__short_name", "unit__name", "obstacles", "proposals")[:500]
-    )
-    by_text = {"obstacles": {}, "proposals": {}}
-    for short_name, name, obstacles, proposals in rows:
-        for key, text in (("obstacles", obstacles), ("proposals", proposals)):
-            text = " ".join(text.split())
-            if text:
-                by_text[key].setdefault(text, []).append(short_name or name)
-    lines = []
-    for key, label in (("obstacles", _("Obstacles")), ("proposals", _("Proposals"))):
-        quoted = sorted(by_text[key].items(), key=lambda item: -len(item[1]))[:QUOTED_LINES]
-        if quoted:
-            lines.append(f"{label}:")
-        for text, units in quoted:
-            names = ", ".join(units[:QUOTED_UNITS])
-            if len(units) > QUOTED_UNITS:
-                names = _("%(names)s and %(more)s more") % {
-                    "names": names,
-                    "more": len(units) - QUOTED_UNITS,
-                }
-            lines.append(f"- {Truncator(text).chars(300)} ({names});")
-    return lines
-
-
-def _quoted_obstacles(summary):
-    """The oldest open obstacles of the tracker in the summary's subtree. One query."""
-    rows = (
-        Obstacle.objects.filter(
-            campaign=summary.campaign,
-            unit__path__startswith=summary.unit.path,
-            status=Obstacle.Status.OPEN,
-        )
-        .order_by("raised_at", "pk")
-        .values_list("subject", "unit__short_name", "unit__name")[:QUOTED_LINES]
-    )
-    return [f"- {subject} ({short or name});" for subject, short, name in rows]
-
-
-def _limit(lines):
-    """The lines as one text; a list of "- item;" lines ends with a full stop."""
-    if lines and lines[-1].startswith("- ") and lines[-1].endswith(";"):
-        lines = [*lines[:-1], lines[-1][:-1] + "."]
-    return "\n".join(lines)[:MAX_NARRATIVE]
 
 
 # --- views -------------------------------------------------------------------------------------
@@ -495,38 +305,15 @@ def _save_draft(form, summary):
 def summary_issue(request, pk):
     """Issue a draft: check it is complete, freeze the figures, queue the PDF."""
     summary = get_summary(request, pk, write=True)
-    problems = None
-    with transaction.atomic():
-        current = SummaryReport.objects.select_for_update().get(pk=summary.pk)
-        if current.status != S.DRAFT:
-            messages.error(request, _("This report has already been issued."))
-            return redirect(summary)
-        current.status = S.ISSUED
-        current.issued_by = request.user
-        current.issued_at = timezone.now()
-        try:
-            current.full_clean()
-            current.rollup_snapshot = pdf.freeze(current)
-        except ValidationError as error:
-            problems = error.messages
-        else:
-            current.render_state = RS.QUEUED
-            current.render_started_at = current.issued_at
-            current.render_error = ""
-            try:
-                with transaction.atomic():
-                    current.save()
-            except IntegrityError:
-                problems = [_("Another summary report already has this number.")]
-            else:
-                if current.supersedes_id:
-                    SummaryReport.objects.filter(pk=current.supersedes_id, status=S.ISSUED).update(
-                        status=S.SUPERSEDED
-                    )
-                transaction.on_commit(functools.partial(summary_tasks.enqueue_render, current.pk))
-    if problems:
+    try:
+        issuing.summary_issue(summary=summary, user=request.user)
+    except issuing.AlreadyIssuedError:
+        messages.error(request, _("This report has already been issued."))
+        return redirect(summary)
+    except ValidationError as error:
         messages.error(
-            request, _("The report was not issued: %(problems)s") % {"problems": " ".join(problems)}
+            request,
+            _("The report was not issued: %(problems)s") % {"problems": " ".join(error.messages)},
         )
         return redirect("reports:summary_edit", summary.pk)
     messages.success(
@@ -641,8 +428,10 @@ def summary_preview(request, pk):
     if not summary.is_draft:
         return redirect(summary)
     try:
-        content = pdf.render_summary_pdf(summary, isolated=True, timeout=pdf.PREVIEW_TIMEOUT)
-    except pdf.RenderError as error:
+        content = pdf.render_summary_pdf(
+            summary, isolated=True, timeout=pdf_sandbox.PREVIEW_TIMEOUT
+        )
+    except pdf_sandbox.RenderError as error:
         messages.error(request, str(error))
         return redirect(summary)
     except ValidationError as error:

@@ -6,10 +6,10 @@ with a message saying to retry, instead of failing the request. The task claims 
 with a conditional UPDATE (queued → rendering, or a rendering left by a killed worker:
 once stale, or at once when the broker redelivers the killed worker's message), renders
 the HTML here with the database, and WeasyPrint in a child process with a time and memory
-cap (`reports.pdf.run_isolated`); the task itself has soft and hard time
-limits above that. Success stores the PDF under MEDIA_ROOT with a random name and marks it
-done; any failure marks it failed with the reason, and it can be retried. A task delivered
-twice finds nothing to claim and does nothing.
+cap (`reports.pdf.render_summary_pdf` through `config.pdf_sandbox.run_isolated`); the task
+itself has soft and hard time limits above that. Success stores the PDF under MEDIA_ROOT
+with a random name and marks it done; any failure marks it failed with the reason, and it
+can be retried. A task delivered twice finds nothing to claim and does nothing.
 
 Celery discovers tasks in `reports/tasks.py` only: that module imports this one.
 """
@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError
 
+from config import pdf_sandbox
 from config.db import on_a_live_connection
 from reports import pdf
 from reports.models import SummaryReport, summary_pdf_path
@@ -34,8 +35,8 @@ from reports.models import SummaryReport, summary_pdf_path
 log = logging.getLogger(__name__)
 
 RS = SummaryReport.RenderState
-SOFT_TIME_LIMIT = pdf.RENDER_TIMEOUT + 30
-HARD_TIME_LIMIT = pdf.RENDER_TIMEOUT + 60
+SOFT_TIME_LIMIT = pdf_sandbox.RENDER_TIMEOUT + 30
+HARD_TIME_LIMIT = pdf_sandbox.RENDER_TIMEOUT + 60
 QUEUE_UNAVAILABLE = gettext_lazy(
     "The task queue is unavailable, so the PDF could not be queued. The report is issued; "
     "retry the rendering in a few minutes."
@@ -57,7 +58,7 @@ def render_summary(self, pk):
     return render(pk, redelivered=redelivered)
 
 
-def render(pk, *, redelivered=False):
+def render(pk: int, *, redelivered: bool = False) -> str:
     """Claim, render and store; returns "done", "failed" or "skipped". Reasons for a
     failure are written in the site's language, whoever's request ran the task.
 
@@ -94,7 +95,7 @@ def _render(pk, redelivered=False):
             _("The rendering took longer than %(seconds)s seconds and was stopped.")
             % {"seconds": SOFT_TIME_LIMIT},
         )
-    except pdf.RenderError as error:
+    except pdf_sandbox.RenderError as error:
         return fail(pk, now, str(error))
     except Exception as error:  # whatever it is, the report says so and can be retried
         log.exception("Rendering summary report %s failed", pk)
@@ -132,7 +133,7 @@ def fail(pk, claimed_at, reason):
     return "failed"
 
 
-def enqueue_render(pk):
+def enqueue_render(pk: int) -> None:
     """Hand the render to the broker; if it cannot take it, mark the render failed."""
     try:
         render_summary.delay(pk)

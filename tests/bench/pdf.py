@@ -8,7 +8,7 @@ In one run, side by side, each repetition in fresh processes, alternating:
 (a) our pipeline for the province's summary, as the rendering task runs it: the figures
     (the rollup and the appendix's query, `reports.pdf.freeze`), the document's context
     and HTML (`reports.pdf.render_html`), then WeasyPrint behind our URL fetcher in a forked
-    child under the time and memory caps (`reports.pdf.run_isolated`), back to PDF bytes.
+    child under the time and memory caps (`config.pdf_sandbox.run_isolated`), back to PDF bytes.
     Wall time from the first query to the bytes (imports and the narrative's pre-fill, done
     once when a draft is created, are not timed), and peak RSS: the largest of the process
     and its render child (VmHWM and RUSAGE_CHILDREN), forked children included.
@@ -78,8 +78,10 @@ def pipeline(args):
     """(a): prints one JSON line; writes the HTML and the PDF next to `args.html`."""
     common.configure_django(args.database_url)
     from campaign.models import Campaign
-    from reports import pdf, summary
+    from config import pdf_sandbox
+    from reports import pdf
     from reports.models import SummaryReport
+    from reports.prefill import prefill
     from reports.rollup import rollup
     from units.models import Unit
 
@@ -98,7 +100,7 @@ def pipeline(args):
         signer_name="Phó Chủ tịch Thường trực",
         status=SummaryReport.Status.ISSUED,
     )
-    summary.prefill(report, rollup(campaign, args.year, unit, args.include))
+    prefill(report, rollup(campaign, args.year, unit, args.include))
     rss_before = rss_now_mib()
     cpu_started = cpu_seconds()
     started = time.perf_counter()
@@ -106,7 +108,9 @@ def pipeline(args):
     figured = time.perf_counter()
     html = pdf.render_html(report, figures)
     written = time.perf_counter()
-    content = pdf.run_isolated(pdf.html_to_pdf, html, timeout=pdf.RENDER_TIMEOUT)
+    content = pdf_sandbox.run_isolated(
+        pdf_sandbox.html_to_pdf, html, timeout=pdf_sandbox.RENDER_TIMEOUT
+    )
     finished = time.perf_counter()
     cpu = cpu_seconds() - cpu_started
     own, children = peak_rss_mib()
@@ -205,6 +209,7 @@ def fingerprint():
     """Short hashes of the code measured: others may edit it while a run goes on."""
     files = (
         "reports/pdf.py",
+        "config/pdf_sandbox.py",
         "reports/rollup.py",
         "templates/pdf/summary.html",
         "static/css/pdf.css",

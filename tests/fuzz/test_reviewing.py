@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from campaign import workflow
 from campaign.models import MAX_NARRATIVE, Status, Step
+from reports.issuing import DOCUMENT_FIELDS, NARRATIVE_FIELDS
 from reports.models import MAX_RECIPIENTS, SummaryReport
-from reports.summary import DOCUMENT_FIELDS, NARRATIVE_FIELDS
 from tests.fuzz import strategies as fz
 from tests.fuzz.helpers import assert_text_stored, post_and_check
 

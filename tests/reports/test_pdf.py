@@ -1,27 +1,21 @@
 """The summary report's PDF: what pdftotext and pdffonts find in it, that its figures are the
 rollup's and the counting rule's (recounted by test_excel.py's `recount`), coverage beside
 the totals and one line where nothing is included, a snapshot issued before the counting
-rule still rendered, that hostile text is never fetched and shows as text, the URL fetcher
-on its own, and the child process that renders under a time and memory cap.
+rule still rendered, that hostile text is never fetched and shows as text, and that it
+renders the same in the sandbox's child process. The sandbox on its own (the URL fetcher,
+the child process under a time and memory cap) is tested in tests/config/test_pdf_sandbox.py.
 
-The builders and fixtures here (a campaign with reports, a summary, an HTTP server that
-counts hits, pdftotext) are reused by test_summary.py.
+The builders and fixtures here (a campaign with reports, a summary, pdftotext) are reused by
+test_summary.py.
 """
 
-import base64
 import datetime
-import os
 import re
 import shutil
 import subprocess
-import threading
 import time
 import unicodedata
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from types import SimpleNamespace
-from urllib.request import HTTPRedirectHandler
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -31,17 +25,16 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from campaign.models import AnnualReport, Campaign, Indicator, IndicatorValue, Period, Status
+from config import pdf_sandbox
 from reports import pdf
 from reports.models import SummaryReport
 from reports.rollup import ACCEPTED_ONLY, ALL_SUBMITTED, rollup, unit_rows
+from tests.config.test_pdf_sandbox import pdf_listing, spy_server
 from tests.reports.test_excel import records_of, recount
 from units.models import Unit
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 YEAR = 2024  # figures 15/12/2023–14/12/2024, due 20/12/2024
-PIXEL = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
-)
 SIGNER = "Phó Chủ tịch Thường trực Liên đoàn"
 SUBJECT = "Kết quả thực hiện Kế hoạch tuyên truyền cải cách hành chính năm 2024"
 EVERY_TONE = "Ắ Ằ Ẳ Ẵ Ặ ớ ờ ở ỡ ợ ữ ỹ Ỷ đ Đ ơ ư"
@@ -167,13 +160,19 @@ def make_summary(unit, campaign, author, **fields):
 
 
 def issue(summary, user):
-    """Issue `summary` as the view does, without queuing the render."""
+    """Issue `summary` as `reports.issuing.summary_issue` does, without queuing the render."""
     summary.status = SummaryReport.Status.ISSUED
     summary.issued_by = user
     summary.issued_at = timezone.now()
     summary.rollup_snapshot = pdf.freeze(summary)
     summary.save()
     return summary
+
+
+@pytest.fixture
+def http_spy():
+    with spy_server() as spy:
+        yield spy
 
 
 def pdftotext(content, tmp_path, *options):
@@ -193,15 +192,6 @@ def flat(text):
     return " ".join(text.split())
 
 
-def pdf_listing(command, content, tmp_path):
-    """The rows `pdffonts` or `pdfimages -list` print for `content`, headers left out."""
-    path = tmp_path / f"list-{time.monotonic_ns()}.pdf"
-    path.write_bytes(content)
-    arguments = [command, "-list", str(path)] if command == "pdfimages" else [command, str(path)]
-    out = subprocess.run(arguments, capture_output=True, text=True, check=True).stdout
-    return out.strip().splitlines()[2:]
-
-
 def squeezed(text):
     """`text` without any whitespace: a line wrapped by the layout compares equal."""
     return re.sub(r"\s+", "", text)
@@ -210,35 +200,6 @@ def squeezed(text):
 def vi(message):
     with translation.override(settings.LANGUAGE_CODE):
         return gettext(message)
-
-
-@pytest.fixture
-def http_spy():
-    """An HTTP server on 127.0.0.1 that records every request; /redirect answers 302."""
-    hits = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            if self.path.startswith("/redirect"):
-                self.send_response(302)
-                self.send_header("Location", "/landed.png")
-                self.end_headers()
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.end_headers()
-            self.wfile.write(PIXEL)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_port}", hits=hits)
-    server.shutdown()
-    server.server_close()
 
 
 # --- what the PDF says ----------------------------------------------------------------------------
@@ -864,13 +825,13 @@ def test_hostile_text_in_every_field_is_never_fetched_and_shows_as_text(
     Unit.objects.filter(pk=tree["DB"].pk).update(short_name=attacks[5])
     campaign.indicators.filter(code="sessions").update(name=attacks[2])
     fetched = []
-    fetch = pdf.PortalURLFetcher.fetch
+    fetch = pdf_sandbox.PortalURLFetcher.fetch
 
     def spying(self, url, headers=None):
         fetched.append(url)
         return fetch(self, url, headers)
 
-    monkeypatch.setattr(pdf.PortalURLFetcher, "fetch", spying)
+    monkeypatch.setattr(pdf_sandbox.PortalURLFetcher, "fetch", spying)
     summary = issue(make_summary(tree["PV"], campaign, cast["cspl"], **fields), cast["cspl"])
     content = pdf.render_summary_pdf(summary)
 
@@ -891,146 +852,6 @@ def test_hostile_text_in_every_field_is_never_fetched_and_shows_as_text(
     html = pdf.render_html(summary)
     for attack in attacks:
         assert "<" not in attack or attack not in html, attack  # escaped, never markup
-
-
-def test_the_renderer_refuses_every_url_but_data_and_static_even_in_raw_html(tmp_path, http_spy):
-    """If escaping ever failed, the fetcher still lets nothing in: only the data: image."""
-    secret = tmp_path / "secret.png"
-    secret.write_bytes(PIXEL)
-    data_url = "data:image/png;base64," + base64.b64encode(PIXEL).decode()
-    html = f"""<html><head>
-      <link rel="stylesheet" href="{http_spy.url}/link.css">
-      <style>@import url("{http_spy.url}/import.css");
-        body {{ background: url({http_spy.url}/bg.png) }}</style></head><body>
-      <img src="file://{secret}"><img src="{secret}"><img src="{http_spy.url}/a.png">
-      <img src="{http_spy.url}/redirect"><img src="https://127.0.0.1:1/b.png">
-      <img src="portal://static/../../../../{secret}"><img src="ftp://127.0.0.1/c.png">
-      <img src="{data_url}"><p>Nội dung</p></body></html>"""
-    images = pdf_listing("pdfimages", pdf.html_to_pdf(html), tmp_path)
-    assert http_spy.hits == []
-    pictures = [row for row in images if row.split()[2] == "image"]  # not their alpha masks
-    assert len(pictures) == 1  # the data: pixel, and nothing else
-
-
-# --- the fetcher on its own -----------------------------------------------------------------------
-def test_the_fetcher_serves_data_urls():
-    response = pdf.PortalURLFetcher().fetch("data:text/plain;base64,Y2jDoG8=")
-    assert response.read() == "chào".encode()
-
-
-def test_the_fetcher_serves_the_projects_own_static_files():
-    response = pdf.PortalURLFetcher().fetch(pdf.STYLESHEET_URL)
-    assert response.read() == (Path(settings.BASE_DIR) / "static/css/pdf.css").read_bytes()
-    assert response.content_type == "text/css"
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "portal://static/../config/settings.py",
-        "portal://static/css/../../manage.py",
-        "portal://static/%2e%2e/manage.py",
-        "portal://static/css/%2E%2E/%2E%2E/manage.py",
-        "portal://static//etc/passwd",
-        "portal://static/css/./pdf.css",
-        "portal://static/css%2F..%2F..%2Fmanage.py",
-        "portal://static/css\\..\\..\\manage.py",
-        "portal://static/css/pdf.css%00.png",
-        "portal://static/",
-        "portal://media/plans/1/scan.pdf",
-        "portal:///etc/passwd",
-        "portal://static/no/such/file.css",
-    ],
-)
-def test_the_fetcher_refuses_paths_outside_the_static_files(url):
-    with pytest.raises(ValueError):
-        pdf.PortalURLFetcher().fetch(url)
-
-
-def test_the_fetcher_refuses_a_symbolic_link_out_of_the_static_directory(tmp_path):
-    static = tmp_path / "static"
-    static.mkdir()
-    (static / "ok.css").write_text("p {}")
-    (static / "leak.css").symlink_to("/etc/passwd")
-    fetcher = pdf.PortalURLFetcher(static_dirs=[static])
-    assert fetcher.fetch("portal://static/ok.css").read() == b"p {}"
-    with pytest.raises(ValueError):
-        fetcher.fetch("portal://static/leak.css")
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "file:///etc/passwd",
-        "FILE:///etc/passwd",
-        "https://127.0.0.1:1/x.png",
-        "ftp://127.0.0.1/x.png",
-        "javascript:alert(1)",
-        "css/pdf.css",
-        "/etc/passwd",
-    ],
-)
-def test_the_fetcher_refuses_file_http_and_every_other_scheme(url):
-    with pytest.raises(ValueError):
-        pdf.PortalURLFetcher().fetch(url)
-
-
-def test_the_fetcher_refuses_http_and_never_follows_a_redirect(http_spy):
-    fetcher = pdf.PortalURLFetcher()
-    for path in ("/a.png", "/redirect"):
-        with pytest.raises(ValueError):
-            fetcher.fetch(http_spy.url + path)
-    assert http_spy.hits == []
-    assert not any(isinstance(handler, HTTPRedirectHandler) for handler in fetcher.handlers)
-
-
-# --- the child process ----------------------------------------------------------------------------
-def _answer(value):
-    return value * 2
-
-
-def _allocate(size):
-    return len(bytearray(size))
-
-
-def _sleep(seconds):
-    time.sleep(seconds)
-
-
-def _explode():
-    raise RuntimeError("kaboom")
-
-
-def _die():
-    os._exit(3)
-
-
-def test_a_render_in_the_child_returns_its_result():
-    assert pdf.run_isolated(_answer, 21, timeout=30) == 42
-
-
-@translation.override("en")
-def test_a_render_that_grows_past_the_memory_cap_fails_with_a_memory_message():
-    # 64 MiB allowed; the child asks for 2 GiB, and the parent lives on.
-    with pytest.raises(pdf.RenderError, match="64 MiB"):
-        pdf.run_isolated(_allocate, 2 * 1024**3, timeout=30, memory_limit=64 * 1024**2)
-    assert pdf.run_isolated(_allocate, 1024, timeout=30, memory_limit=64 * 1024**2) == 1024
-
-
-@translation.override("en")
-def test_a_render_that_overruns_is_killed_at_its_time_limit():
-    started = time.monotonic()
-    with pytest.raises(pdf.RenderError, match="1 seconds"):
-        pdf.run_isolated(_sleep, 60, timeout=1)
-    assert time.monotonic() - started < 10
-
-
-@translation.override("en")
-def test_an_error_or_a_crash_in_the_child_is_reported_with_its_reason():
-    with pytest.raises(pdf.RenderError, match="RuntimeError: kaboom"):
-        pdf.run_isolated(_explode, timeout=30)
-    with pytest.raises(pdf.RenderError, match="exit code 3"):
-        pdf.run_isolated(_die, timeout=30)
 
 
 def test_the_pdf_renders_the_same_in_the_child_process(tree, cast, campaign, tmp_path):

@@ -17,7 +17,8 @@ from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
 
 from campaign.models import IndicatorValue, Obstacle, Status
-from reports import pdf, summary_tasks
+from config import pdf_sandbox
+from reports import issuing, pdf, summary_tasks
 from reports.models import SummaryReport
 from reports.rollup import Rollup, rollup
 from tests.factories import MembershipFactory, UserFactory
@@ -317,6 +318,33 @@ def test_issuing_needs_a_number_and_a_signer(client, cast, tree, campaign):
     assert summary.render_state == RS.NONE
 
 
+def test_summary_issue_returns_the_issued_report_and_queues_its_pdf_after_the_commit(
+    cast, draft, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        issued = issuing.summary_issue(summary=draft, user=cast["cspl"])
+    assert (issued.pk, issued.status, issued.issued_by) == (draft.pk, S.ISSUED, cast["cspl"])
+    assert issued.render_state == RS.QUEUED and issued.rollup_snapshot["rollup"]
+    assert len(callbacks) == 1
+    # Issued once: a second call finds no draft, and changes nothing.
+    with pytest.raises(issuing.AlreadyIssuedError):
+        issuing.summary_issue(summary=draft, user=cast["standing"])
+    assert SummaryReport.objects.get(pk=draft.pk).issued_by == cast["cspl"]
+
+
+def test_summary_issue_refuses_an_incomplete_draft_and_writes_nothing(cast, tree, campaign):
+    summary = make_summary(tree["PV"], campaign, cast["cspl"], number="")
+    with pytest.raises(ValidationError) as error:
+        issuing.summary_issue(summary=summary, user=cast["cspl"])
+    assert "number" in error.value.message_dict
+    summary.refresh_from_db()
+    assert (summary.status, summary.rollup_snapshot, summary.render_state) == (
+        S.DRAFT,
+        {},
+        RS.NONE,
+    )
+
+
 def test_two_reports_never_share_a_number(client, cast, tree, campaign, issued):
     other = make_summary(tree["PV"], campaign, cast["cspl"], number="")
     logged_in(client, cast["cspl"])
@@ -450,7 +478,7 @@ def test_a_failed_render_is_marked_failed_with_its_reason_and_a_retry_renders_it
     def broken(html):
         raise RuntimeError("font cache exploded")
 
-    monkeypatch.setattr(pdf, "html_to_pdf", broken)
+    monkeypatch.setattr(pdf_sandbox, "html_to_pdf", broken)
     logged_in(client, cast["cspl"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url("reports:summary_issue", draft))
@@ -475,7 +503,7 @@ def test_a_render_that_overruns_its_limit_is_marked_failed(draft, cast, monkeypa
     SummaryReport.objects.filter(pk=draft.pk).update(render_state=RS.QUEUED)
 
     def slow(summary, **options):
-        raise pdf.RenderError("The rendering took longer than 90 seconds and was stopped.")
+        raise pdf_sandbox.RenderError("The rendering took longer than 90 seconds and was stopped.")
 
     monkeypatch.setattr(pdf, "render_summary_pdf", slow)
     assert summary_tasks.render(draft.pk) == "failed"
@@ -533,8 +561,8 @@ def test_a_render_left_by_a_killed_worker_is_claimed_again_once_stale(cast, draf
 
 def test_the_task_has_soft_and_hard_time_limits_above_the_childs_own():
     task = summary_tasks.render_summary
-    assert pdf.RENDER_TIMEOUT < task.soft_time_limit < task.time_limit
-    assert pdf.MEMORY_LIMIT > 0
+    assert pdf_sandbox.RENDER_TIMEOUT < task.soft_time_limit < task.time_limit
+    assert pdf_sandbox.MEMORY_LIMIT > 0
 
 
 # --- corrections ----------------------------------------------------------------------------------

@@ -1,0 +1,84 @@
+"""Issuing a summary report: the draft becomes a numbered, dated, signed document.
+
+`summary_issue` runs in one transaction: lock the draft, check it is complete, freeze the
+figures, mark it issued by the user, queue its PDF, and mark the version it corrects
+superseded. The PDF is queued after the commit (`reports.summary_tasks.enqueue_render`),
+so a rollback never leaves a render of a report that was not issued.
+"""
+
+import functools
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reports import pdf, summary_tasks
+from reports.models import SummaryReport
+from units.models import User
+
+S = SummaryReport.Status
+RS = SummaryReport.RenderState
+
+# The fields a reviewer writes: the document's header and signature, then its narrative.
+# The edit form shows them; a correction copies them from the version it corrects.
+DOCUMENT_FIELDS = [
+    "number",
+    "dated_on",
+    "place",
+    "parent_body",
+    "issuing_body",
+    "subject",
+    "addressee",
+    "signer_block",
+    "signer_title",
+    "signer_name",
+    "recipients",
+]
+NARRATIVE_FIELDS = [
+    "general_assessment",
+    "results",
+    "shortcomings",
+    "obstacles_proposals",
+    "direction",
+]
+
+
+class AlreadyIssuedError(Exception):
+    """The summary is no longer a draft: someone issued it meanwhile."""
+
+
+def summary_issue(*, summary: SummaryReport, user: User) -> SummaryReport:
+    """Issue the draft `summary` as `user` and return it, issued: status, issuer and
+    time set, the figures frozen in `rollup_snapshot`, its PDF queued after the commit, and
+    the version it corrects (if any) marked superseded.
+
+    The caller has checked that `user` may write the summary (`reports.summary.get_summary`
+    with `write=True`). Raises AlreadyIssuedError when it is no longer a draft, and
+    ValidationError when it cannot be issued: incomplete (no number or signer), its number
+    taken, or its figures not available; then nothing is written. Locks the row; the
+    figures' queries are the rollup's (`reports.pdf.freeze`).
+    """
+    with transaction.atomic():
+        current = SummaryReport.objects.select_for_update().get(pk=summary.pk)
+        if current.status != S.DRAFT:
+            raise AlreadyIssuedError
+        current.status = S.ISSUED
+        current.issued_by = user
+        current.issued_at = timezone.now()
+        current.full_clean()
+        current.rollup_snapshot = pdf.freeze(current)
+        current.render_state = RS.QUEUED
+        current.render_started_at = current.issued_at
+        current.render_error = ""
+        try:
+            with transaction.atomic():
+                current.save()
+        except IntegrityError:
+            raise ValidationError(_("Another summary report already has this number.")) from None
+        if current.supersedes_id:
+            SummaryReport.objects.filter(pk=current.supersedes_id, status=S.ISSUED).update(
+                status=S.SUPERSEDED
+            )
+        transaction.on_commit(functools.partial(summary_tasks.enqueue_render, current.pk))
+    return current
