@@ -749,6 +749,7 @@ class AnnualReport(Submission):
         _("explanation of the flagged figures"),
         max_length=2000,
         blank=True,
+        default="",  # a new report's value in Python (db_default only serves raw inserts)
         db_default="",
         help_text=_("Say briefly why these figures are right, e.g. a large conference."),
     )

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='annualreport',
             name='flags_note',
-            field=models.TextField(blank=True, db_default='', help_text='Say briefly why these figures are right, e.g. a large conference.', max_length=2000, verbose_name='explanation of the flagged figures'),
+            field=models.TextField(blank=True, db_default='', default='', help_text='Say briefly why these figures are right, e.g. a large conference.', max_length=2000, verbose_name='explanation of the flagged figures'),
         ),
         migrations.AddField(
             model_name='historicalannualreport',
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalannualreport',
             name='flags_note',
-            field=models.TextField(blank=True, db_default='', help_text='Say briefly why these figures are right, e.g. a large conference.', max_length=2000, verbose_name='explanation of the flagged figures'),
+            field=models.TextField(blank=True, db_default='', default='', help_text='Say briefly why these figures are right, e.g. a large conference.', max_length=2000, verbose_name='explanation of the flagged figures'),
         ),
         migrations.CreateModel(
             name='PlausibilityRule',

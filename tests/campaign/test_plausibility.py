@@ -276,3 +276,11 @@ def test_the_dashboard_counts_and_lists_the_flagged_reports_of_the_scope(
     province = client.get(url, {"unit": tree["PV"].pk, "year": YEAR, "status": "flagged"})
     assert province.context["data"].headline.flagged == 2
     assert {row.pk for row in province.context["grid"]["rows"]} == {tree["A1"].pk, tree["B1"].pk}
+
+
+def test_a_new_report_asks_for_no_explanation_and_stores_an_empty_one(client, tree, cast, campaign):
+    client.force_login(cast["officer_a1"])
+    page = client.get(start(client, campaign, tree["A1"])).content.decode()
+    assert 'name="flags_note"' not in page
+    client.post(start(client, campaign, tree["A1"]), form_data(sessions=3, participants=30))
+    assert AnnualReport.objects.get(unit=tree["A1"]).flags_note == ""
