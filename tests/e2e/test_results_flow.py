@@ -34,7 +34,12 @@ def test_an_annual_report_is_filed_returned_accepted_and_added_up_below_the_dist
     from campaign.models import Campaign
     from campaign.periods import report_year
 
-    year = report_year(Campaign.objects.get(slug="cchc-2015"))
+    campaign = Campaign.objects.get(slug="cchc-2015")
+    year = report_year(campaign)
+    # This journey files, reviews and adds up; the figures it types are far from the demo
+    # unit's last year, which the plausibility rules would flag (their own journey is in
+    # test_plausibility_flow.py).
+    campaign.plausibility_rules.all().delete()
 
     # 1. The commune union's officer files and submits this year's report.
     page = login("cb.tanthach")
