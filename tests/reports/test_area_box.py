@@ -21,8 +21,6 @@ from tests.reports.world import (
     S,
     cutoff,
     due,
-    freeze_clock,
-    fresh_data_version,
     local,
     make_campaign,
 )
@@ -63,14 +61,8 @@ CATEGORY = {"on_time": "Đúng hạn", "late": "Trễ hạn", "returned": "Bị 
 CATEGORY["missing"] = "Chưa nộp"
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    return freeze_clock(monkeypatch)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_version():
-    fresh_data_version()
+# Today is 10/01/2025 and every test starts from a data version of its own.
+pytestmark = pytest.mark.usefixtures("world_clock", "fresh_version")
 
 
 @pytest.fixture

@@ -22,8 +22,6 @@ from tests.reports.world import (
     assert_same_figures,
     build_world,
     due,
-    freeze_clock,
-    fresh_data_version,
     local,
     make_campaign,
 )
@@ -31,14 +29,8 @@ from tests.reports.world import (
 SCOPES = ["PV", "DA", "SE", "IZD", "SX", "A1"]
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    return freeze_clock(monkeypatch)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_version():
-    fresh_data_version()
+# Today is 10/01/2025 and every test starts from a data version of its own.
+pytestmark = pytest.mark.usefixtures("world_clock", "fresh_version")
 
 
 @pytest.mark.parametrize("seed", [3, 11, 2024])

@@ -25,8 +25,6 @@ from tests.reports.world import (
     S,
     build_world,
     due,
-    freeze_clock,
-    fresh_data_version,
     local,
 )
 from units import dataversion
@@ -38,14 +36,8 @@ PAGE_QUERIES = 12
 SIZES = {"small": (0, 1), "large": (18, 22)}
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    return freeze_clock(monkeypatch)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_version():
-    fresh_data_version()
+# Today is 10/01/2025 and every test starts from a data version of its own.
+pytestmark = pytest.mark.usefixtures("world_clock", "fresh_version")
 
 
 def html(response):

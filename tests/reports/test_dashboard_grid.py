@@ -17,8 +17,6 @@ from tests.reports.world import (
     D,
     S,
     due,
-    freeze_clock,
-    fresh_data_version,
     local,
     make_campaign,
 )
@@ -35,14 +33,8 @@ STATES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    return freeze_clock(monkeypatch)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_version():
-    fresh_data_version()
+# Today is 10/01/2025 and every test starts from a data version of its own.
+pytestmark = pytest.mark.usefixtures("world_clock", "fresh_version")
 
 
 @pytest.fixture

@@ -1,0 +1,18 @@
+"""Fixtures of the counting tests over the generated federation (tests/reports/world.py)."""
+
+import pytest
+
+from tests.reports.world import freeze_clock, fresh_data_version
+
+
+@pytest.fixture
+def world_clock(monkeypatch):
+    """Today is 10/01/2025, 09:00 in Viet Nam: 2024's reports are due, not locked yet."""
+    return freeze_clock(monkeypatch)
+
+
+@pytest.fixture
+def fresh_version():
+    """A data version no other test used: tests reuse primary keys on SQLite, and the
+    writes of a test never commit, so no signal moves the version on by itself."""
+    fresh_data_version()
