@@ -771,9 +771,13 @@ class AnnualReport(Submission):
             )
         ]
         indexes = [
-            # Named as Django named it while the model lived in reports.
+            # A year's reports by status, with their unit and key: the rollup reads the
+            # included reports of a year and joins their values from this index alone (an
+            # index-only scan on PostgreSQL, instead of one heap page per report).
             models.Index(
-                fields=["campaign", "year", "status"], name="reports_ann_campaig_df13e1_idx"
+                fields=["campaign", "year", "status"],
+                include=["unit", "id"],
+                name="annualreport_year_status",
             ),
             # The rollup's trend reads a subtree's reports of every year from its units: on
             # PostgreSQL an index-only scan per unit, instead of one heap page per report.
@@ -845,11 +849,15 @@ class AnnualReport(Submission):
 
     @property
     def timeliness(self):
-        """ "on_time" or "late" from the first submission and the due date, else None."""
+        """ "on_time" or "late" from the first submission and the due date, else None: the
+        counting rule's categories (campaign.counting, which reads these models)."""
+        from campaign.counting import category
+
         if self.first_submitted_at is None:
             return None
-        submitted_on = timezone.localdate(self.first_submitted_at)
-        return "on_time" if submitted_on <= self.period.due_on else "late"
+        # Whatever the report's state since, its first submission decides.
+        found = category(Status.SUBMITTED, self.first_submitted_at, self.period.due_on)
+        return found if found in ("on_time", "late") else None
 
     def get_timeliness_display(self):
         return {"on_time": _("on time"), "late": _("late")}.get(self.timeliness, "")
@@ -874,6 +882,14 @@ class IndicatorValue(models.Model):
         db_table = "reports_indicatorvalue"
         verbose_name = _("indicator value")
         verbose_name_plural = _("indicator values")
+        indexes = [
+            # The rollup sums a year's values report by report: with the figure in the index,
+            # on PostgreSQL that reads this index only (index-only scan), not a heap page
+            # per value.
+            models.Index(
+                fields=["report", "indicator"], include=["int_value"], name="value_report_figures"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["report", "indicator"], name="value_one_per_indicator"),
             models.CheckConstraint(

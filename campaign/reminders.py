@@ -35,14 +35,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from campaign import notifications
-from campaign.models import AnnualReport, Campaign, Notification, Period, Plan, Reminder, Status
+from campaign import counting, notifications
+from campaign.models import AnnualReport, Campaign, Notification, Period, Plan, Reminder
 from units.access import SEE, Scope
 from units.models import Membership, Unit
 
 What = Reminder.What
 
-SUBMITTED = (Status.SUBMITTED, Status.ACCEPTED)
 BEFORE = {7: "before-7", 3: "before-3"}
 DUE = "due"
 LATE_PREFIX = "late-"
@@ -137,16 +136,15 @@ def report_periods(campaigns, today):
 
 
 # --- who must file and who has ----------------------------------------------------------------
-def expected_units(campaign, due_on, today=None):
-    """Units that must file: strictly below the issuer, of an addressed kind, open on the
-    due date (and still open `today`, when given: a closed unit is not reminded)."""
-    issuer = campaign.issuer
-    units = (
-        Unit.objects.in_subtree(issuer.path)
-        .exclude(pk=issuer.pk)
-        .filter(kind__in=campaign.addressed_kinds)
-        .open_on(due_on)
-    )
+def expected_units(campaign, what, year, today=None):
+    """Units that must file, by the counting rule (campaign.counting): below the issuer, of
+    an addressed kind, open at the year's cut-off (a plan: at its due date), and still open
+    `today` when given (a closed unit is not reminded). Lazy: no query of its own."""
+    if what == What.PLAN:
+        on = campaign.plan_due_on
+    else:
+        on = Subquery(Period.objects.filter(campaign=campaign, year=year).values("ends_on")[:1])
+    units = counting.expected_units(campaign, campaign.issuer, on).exclude(pk=campaign.issuer_id)
     if today is not None:
         units = units.open_on(today)
     return units
@@ -158,12 +156,12 @@ def submitted_unit_ids(campaign, what, year):
         documents = Plan.objects.filter(campaign=campaign)
     else:
         documents = AnnualReport.objects.filter(campaign=campaign, year=year)
-    return documents.filter(status__in=SUBMITTED).values("unit_id")
+    return documents.filter(status__in=counting.SUBMITTED).values("unit_id")
 
 
-def outstanding_units(campaign, what, year, due_on, today):
+def outstanding_units(campaign, what, year, today):
     """Expected units without a submitted document: one query when evaluated."""
-    return expected_units(campaign, due_on, today).exclude(
+    return expected_units(campaign, what, year, today).exclude(
         pk__in=submitted_unit_ids(campaign, what, year)
     )
 
@@ -202,7 +200,7 @@ def send_due_reminders(today):
 
 
 def _remind_outstanding(campaign, what, year, due_on, step, today):
-    units = list(outstanding_units(campaign, what, year, due_on, today))
+    units = list(outstanding_units(campaign, what, year, today))
     officers = _officers(units)
     created = 0
     for unit in units:
@@ -390,7 +388,7 @@ def _outstanding_rows(selection, scope):
         .values("count")
     )
     return (
-        outstanding_units(campaign, what, year, selection.due_on, selection.today)
+        outstanding_units(campaign, what, year, selection.today)
         .filter(scope.review_condition())
         .annotate(
             reminder_count=Count("reminders", filter=mine),
@@ -455,11 +453,7 @@ def remind_units(request):
     if reviewed != ids:
         raise Http404
     campaign, what, year = selection.campaign, selection.what, selection.year
-    late = list(
-        outstanding_units(campaign, what, year, selection.due_on, selection.today).filter(
-            pk__in=ids
-        )
-    )
+    late = list(outstanding_units(campaign, what, year, selection.today).filter(pk__in=ids))
     if len(late) != len(ids):
         refused = Unit.objects.filter(pk__in=ids - {unit.pk for unit in late}).order_by("path")
         selection.errors.append(

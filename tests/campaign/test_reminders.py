@@ -739,3 +739,22 @@ def test_two_real_workers_running_the_task_send_one_e_mail_per_officer_and_step(
     assert notifications_by_user() == dict.fromkeys(officers, 1)
     sent = Notification.objects.all()
     assert all(n.sent_at and n.attempts == 1 and n.last_error == "" for n in sent)
+
+
+def test_who_is_late_for_a_report_follows_the_counting_rule_at_the_cut_off(tree, campaign):
+    """Expected are the units open at the year's cut-off (14/12), as the dashboard counts
+    them: one closed after it (but before the due date) is still late, one closed before it
+    is not expected; a unit that closes is never reminded once closed."""
+    Period.objects.for_year(campaign, 2015)
+    Unit.objects.filter(pk=tree["A1"].pk).update(closed_on=datetime.date(2015, 12, 16))
+    Unit.objects.filter(pk=tree["A2"].pk).update(closed_on=datetime.date(2015, 12, 14))
+    late = {unit.code for unit in reminders.outstanding_units(campaign, "report", 2015, today=None)}
+    codes = {code: tree[code].code for code in ALL_UNITS}
+    assert late == {codes[c] for c in ALL_UNITS - {"A2"}}
+    today = {
+        unit.code
+        for unit in reminders.outstanding_units(
+            campaign, "report", 2015, today=datetime.date(2015, 12, 20)
+        )
+    }
+    assert today == {codes[c] for c in ALL_UNITS - {"A1", "A2"}}
