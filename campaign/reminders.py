@@ -16,29 +16,19 @@ Reviewers also remind units by hand from the list of units that have not submitt
 """
 
 import datetime
-from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Max, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.db.models import Count, Subquery
 from django.template.loader import render_to_string
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from campaign import counting, notifications
 from campaign.models import AnnualReport, Campaign, Notification, Period, Plan, Reminder
-from units.access import SEE, Scope
-from units.models import Membership, Unit
+from units.models import Membership
 
 What = Reminder.What
 
@@ -321,185 +311,3 @@ def _write_notifications(reminder, unit, campaign, users, today):
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     keys = [row.key for row in rows]
     transaction.on_commit(lambda: notifications.enqueue(keys))
-
-
-# --- views -------------------------------------------------------------------------------------
-class Selection:
-    """The campaign, document and year a reviewer looks at, from GET or POST data.
-
-    On a GET anything missing or invalid falls back to a default; a POST must name exactly
-    what the page showed, so an invalid value is an error rather than another year.
-    """
-
-    def __init__(self, data, today, strict=False):
-        self.errors = []
-        self.campaigns = list(Campaign.objects.select_related("issuer").order_by("-issued_on"))
-        self.campaign = next(
-            (c for c in self.campaigns if str(c.pk) == data.get("campaign")),
-            None,
-        )
-        self.today = today
-        if self.campaign is None:
-            if strict:
-                raise Http404
-            if not self.campaigns:
-                return  # nothing to list yet
-            self.campaign = self.campaigns[0]
-        self.what = data.get("what")
-        if self.what not in What.values:
-            if strict:
-                raise Http404
-            self.what = What.PLAN
-        last = self.campaign.last_year or max(today.year, self.campaign.first_year)
-        self.years = list(range(last, self.campaign.first_year - 1, -1))
-        try:
-            year = int(data.get("year", ""))
-        except ValueError:
-            year = None
-        if self.what == What.PLAN:
-            self.year = self.campaign.plan_due_on.year
-        elif year in self.years:
-            self.year = year
-        elif strict:
-            raise Http404
-        else:
-            self.year = min(max(today.year, self.campaign.first_year), last)
-        self.due_on = due_date(self.campaign, self.what, self.year)
-
-    def query(self):
-        return urlencode({"campaign": self.campaign.pk, "what": self.what, "year": self.year})
-
-
-def _outstanding_rows(selection, scope):
-    """The units the reviewer reviews that have not submitted, with their reminders so far.
-
-    One query whatever the number of units.
-    """
-    campaign, what, year = selection.campaign, selection.what, selection.year
-    mine = Q(reminders__campaign=campaign, reminders__what=what, reminders__year=year)
-    officers = (
-        Membership.objects.filter(
-            unit=OuterRef("pk"), role=Membership.Role.OFFICER, user__is_active=True
-        )
-        .exclude(user__email="")
-        .order_by()
-        .values("unit")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return (
-        outstanding_units(campaign, what, year, selection.today)
-        .filter(scope.review_condition())
-        .annotate(
-            reminder_count=Count("reminders", filter=mine),
-            last_reminded_at=Max("reminders__sent_at", filter=mine),
-            officer_count=Coalesce(Subquery(officers), Value(0)),
-        )
-        .order_by("path")
-    )
-
-
-def _render_list(request, scope, selection, selected=(), status=200):
-    if selection.campaign is None:
-        return render(request, "campaign/reminders/late_units.html", {"selection": selection})
-    rows = list(_outstanding_rows(selection, scope))
-    return render(
-        request,
-        "campaign/reminders/late_units.html",
-        {
-            "selection": selection,
-            "rows": rows,
-            "selected": set(selected),
-            "days_late": (selection.today - selection.due_on).days,
-        },
-        status=status,
-    )
-
-
-def _reviewer_scope(request):
-    scope = Scope.for_request(request)
-    if not scope.is_reviewer:
-        raise PermissionDenied
-    return scope
-
-
-@login_required
-def late_units(request):
-    """The units a reviewer reviews that have not submitted, to remind some of them."""
-    scope = _reviewer_scope(request)
-    selection = Selection(request.GET, timezone.localdate())
-    return _render_list(request, scope, selection)
-
-
-@login_required
-@require_POST
-def remind_units(request):
-    """Remind the selected units by hand, then go back to the list.
-
-    A unit the reviewer does not review is a 404 (its existence is not revealed); one that
-    has submitted meanwhile, or is not expected to file, is refused with the reason.
-    """
-    scope = _reviewer_scope(request)
-    selection = Selection(request.POST, timezone.localdate(), strict=True)
-    raw = request.POST.getlist("units")
-    try:
-        ids = {int(value) for value in raw}
-    except ValueError:
-        raise Http404 from None
-    if not ids:
-        selection.errors.append(_("Select at least one unit to remind."))
-        return _render_list(request, scope, selection, status=400)
-    reviewed = set(scope.reviewed_units().filter(pk__in=ids).values_list("pk", flat=True))
-    if reviewed != ids:
-        raise Http404
-    campaign, what, year = selection.campaign, selection.what, selection.year
-    late = list(outstanding_units(campaign, what, year, selection.today).filter(pk__in=ids))
-    if len(late) != len(ids):
-        refused = Unit.objects.filter(pk__in=ids - {unit.pk for unit in late}).order_by("path")
-        selection.errors.append(
-            _(
-                "These units have already submitted or are not asked to file, so they "
-                "were not reminded: %(units)s. Nothing was sent; check the list again."
-            )
-            % {"units": ", ".join(str(unit) for unit in refused)}
-        )
-        return _render_list(request, scope, selection, selected=ids, status=400)
-    reminders = send_manual_reminders(late, campaign, what, year, request.user, selection.today)
-    reached = sum(1 for reminder in reminders if reminder.recipients)
-    messages.success(
-        request,
-        ngettext(
-            "A reminder was sent to %(count)d unit.",
-            "Reminders were sent to %(count)d units.",
-            reached,
-        )
-        % {"count": reached},
-    )
-    unreachable = [str(reminder.unit) for reminder in reminders if not reminder.recipients]
-    if unreachable:
-        messages.warning(
-            request,
-            _("No officer with an e-mail address at %(units)s: contact them another way.")
-            % {"units": ", ".join(unreachable)},
-        )
-    return redirect(f"{reverse('campaign:late_units')}?{selection.query()}")
-
-
-@login_required
-def reminder_log(request):
-    """Reminders sent to the units the user may see, newest first."""
-    scope = Scope.for_request(request)
-    reminders = scope.filter(
-        Reminder.objects.select_related("unit", "campaign", "sent_by"), SEE
-    ).order_by("-sent_at", "-pk")
-    page = Paginator(reminders, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
-    for reminder in page:
-        reminder.step_label = step_label(reminder.step)
-    return render(request, "campaign/reminders/log.html", {"page": page, "scope": scope})
-
-
-urlpatterns = [
-    path("reminders/", late_units, name="late_units"),
-    path("reminders/send/", remind_units, name="remind_units"),
-    path("reminders/log/", reminder_log, name="reminder_log"),
-]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaign import annual_reports, inspections, obstacles, reminders, uploads, views
+from campaign import annual_reports, inspections, obstacles, reminder_pages, uploads, views
 from campaign.models import Step
 
 Action = Step.Action
@@ -75,5 +75,5 @@ urlpatterns = [
     path("review/reports/", annual_reports.report_queue, name="report_queue"),
     *obstacles.urlpatterns,
     *inspections.urlpatterns,
-    *reminders.urlpatterns,
+    *reminder_pages.urlpatterns,
 ]

@@ -278,7 +278,7 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 # Empty: the authorising views stream the file themselves. Set (e.g. "/protected-media/")
 # behind nginx: they answer with an empty response whose X-Accel-Redirect header is this
 # prefix plus the file's storage name, and nginx sends the file from an `internal`
-# location aliased to MEDIA_ROOT (see campaign.uploads.stored_file_response). nginx keeps
+# location aliased to MEDIA_ROOT (see campaign.downloads.stored_file_response). nginx keeps
 # the response's Content-Type and Content-Disposition but drops X-Content-Type-Options and
 # Content-Security-Policy, so that location adds them again:
 #   location /protected-media/ { internal; alias <MEDIA_ROOT>/;

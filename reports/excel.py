@@ -34,9 +34,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from campaign.counting import ACCEPTED_ONLY, ALL_SUBMITTED, inclusion
+from campaign.downloads import protect_download
 from campaign.models import AnnualReport, Campaign, Period, Status
 from campaign.periods import report_year
-from campaign.uploads import protect_download
 from reports.rollup import ASSESSMENTS, cached_rollup, unit_rows
 from reports.selection import int_or_none, offered_years, pick_campaign, selected_unit
 from units.access import Scope

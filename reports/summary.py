@@ -41,9 +41,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from campaign.downloads import protect_download, stored_file_response
 from campaign.models import Campaign
 from campaign.periods import report_year
-from campaign.uploads import protect_download, stored_file_response
 from config import pdf_sandbox
 from reports import issuing, pdf, summary_tasks
 from reports.issuing import DOCUMENT_FIELDS, NARRATIVE_FIELDS

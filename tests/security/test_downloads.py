@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404
 from django.urls import reverse
 
-from campaign.uploads import stored_file_response
+from campaign.downloads import stored_file_response
 from tests.campaign.conftest import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
