@@ -31,14 +31,53 @@ The counting rule (DESIGN.md, "How figures are counted"; its words are defined i
 
 `rollup()` returns a `Rollup`, plain typed data that pickles into the cache and turns into
 JSON (`as_json` / `Rollup.from_json`) for an issued summary's frozen figures.
+
+How it stays fast (tests/bench/README.md has the figures)
+---------------------------------------------------------
+
+Seven queries whatever the number of units: the periods (with the area's obstacles and
+reminders, and the figure stamps below), the indicators, the units (per child and kind),
+the reports' sums (per child, kind and indicator, added up by the database from the
+values; index-only on PostgreSQL through the indexes of AnnualReport and IndicatorValue),
+the content items, the names, the text figures.
+
+**The trend's other years are kept close at hand.** A past year's figures change only when
+one of its reports changes (a reviewer reopens it), when the tree is reorganised, or, for a
+computed indicator, when a plan changes; yet they cost most of the work at national scale
+(ten years of reports and values instead of one). So the trend's row of every year other
+than the one shown is kept in the cache, in two parts:
+
+- the *units part* (units expected at that year's cut-off, what each computed indicator
+  counts), under a key made of the scope, the inclusion, the cut-off, the kinds addressed,
+  the computed indicators, and the stamps of the tree and of the campaign's plans;
+- the *sums part* (reports included, typed totals), under a key made of the scope, the
+  inclusion, the typed indicators, and the stamps of that year's reports and of the tree.
+
+A *figure stamp* (table `campaign_figurestamp`, migration campaign 0009) is a number that
+database triggers move on, in the writing transaction itself, with every write that can
+change those figures: a report's status, unit or year, a whole-number value, a plan's
+status, unit or first submission, a unit added, moved, opened, closed or of another kind.
+Every way of writing counts (forms, workflow, admin, queryset updates, bulk operations,
+treebeard's raw path updates, raw SQL, data migrations; TRUNCATE moves every stamp), and a
+stamp is the larger of its old value plus one and the clock in microseconds, so it never
+returns to a value used before a restore or in a rolled-back transaction. The periods'
+query reads the stamps, so a changed year has a new key and misses the store: it is then
+computed by the units' and the sums' queries, which take that year along with the one
+shown (still seven queries), and stored again. A key never names other figures than the
+ones computed under it, so the store can never serve a stale figure; losing it (eviction,
+a Redis restart) only costs the time of computing those years again. The year shown is
+always computed from the rows, like everything else in the rollup.
 """
 
 import dataclasses
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Case,
     CharField,
@@ -55,6 +94,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -370,25 +410,25 @@ def rollup(campaign, year: int, unit: Unit, include: str = ACCEPTED_ONLY) -> Rol
     summed = [i for i in indicators if i.is_integer and not i.computed]
     # Every year up to the one shown, and any later one someone has filed for already.
     cutoffs = _cutoffs(campaign, periods, max(year, *periods))
+    # The trend's other years, as far as the store has them (no query: the cache).
+    store = _TrendStore(campaign, year, unit, include, periods, cutoffs, summed, computed)
 
-    # 3: the area's units of an addressed kind, per child and kind: at this year's cut-off,
-    # the expected ones, their own report's category and their plans; at every year's
-    # cut-off, how many were expected and how many each computed indicator counts.
+    # 3: every unit of the area, per child and kind: at this year's cut-off, the expected
+    # ones (of an addressed kind, open), their own report's category and their plans, and
+    # the included reports of all of them; for a trend year the store lacks, how many were
+    # expected at that year's cut-off and how many each computed indicator counts.
     due_end = end_of_day(period.due_on)
-    now_open = open_at(period.ends_on)
+    expected = Q(kind__in=campaign.addressed_kinds) & open_at(period.ends_on)
     per_year = {}
-    for trend_year, cutoff in cutoffs.items():
-        then_open = open_at(cutoff)
-        per_year[f"expected_{trend_year}"] = Count("pk", filter=then_open)
+    for trend_year in store.units_missing:
+        then_expected = Q(kind__in=campaign.addressed_kinds) & open_at(cutoffs[trend_year])
+        per_year[f"expected_{trend_year}"] = Count("pk", filter=then_expected)
         for code, kind in computed.items():
             per_year[f"counted_{code}_{trend_year}"] = Count(
-                "pk",
-                filter=then_open
-                & Q(kind=kind, plan__status__in=included)
-                & Q(plan__first_submitted_at__lt=end_of_day(cutoff)),
+                "pk", filter=then_expected & _counted(kind, included, cutoffs[trend_year])
             )
     unit_rows = list(
-        Unit.objects.filter(path__startswith=unit.path, kind__in=campaign.addressed_kinds)
+        Unit.objects.filter(path__startswith=unit.path)
         .annotate(
             report=FilteredRelation(
                 "annualreports",
@@ -399,53 +439,67 @@ def rollup(campaign, year: int, unit: Unit, include: str = ACCEPTED_ONLY) -> Rol
         )
         .values("child", "kind")
         .annotate(
-            expected=Count("pk", filter=now_open),
-            plans_filed=Count("pk", filter=now_open & Q(plan__first_submitted_at__isnull=False)),
-            plans_accepted=Count("pk", filter=now_open & Q(plan__status=Status.ACCEPTED)),
+            expected=Count("pk", filter=expected),
+            reports=Count("pk", filter=Q(report__status__in=included)),
+            plans_filed=Count("pk", filter=expected & Q(plan__first_submitted_at__isnull=False)),
+            plans_accepted=Count("pk", filter=expected & Q(plan__status=Status.ACCEPTED)),
             on_time=Count(
                 "pk",
-                filter=now_open
+                filter=expected
                 & Q(report__status__in=SUBMITTED, report__first_submitted_at__lt=due_end),
             ),
             late=Count(
                 "pk",
-                filter=now_open
+                filter=expected
                 & Q(report__status__in=SUBMITTED, report__first_submitted_at__gte=due_end),
             ),
-            returned=Count("pk", filter=now_open & Q(report__status=Status.RETURNED)),
-            included=Count("pk", filter=now_open & Q(report__status__in=included)),
+            returned=Count("pk", filter=expected & Q(report__status=Status.RETURNED)),
+            included=Count("pk", filter=expected & Q(report__status__in=included)),
             flagged=Count(
-                "pk", filter=now_open & Q(report__status__in=SUBMITTED) & ~Q(report__flags=[])
+                "pk", filter=expected & Q(report__status__in=SUBMITTED) & ~Q(report__flags=[])
             ),
             **{
                 f"assessed_{grade}": Count(
                     "pk",
-                    filter=now_open & Q(report__status__in=included, report__self_assessment=grade),
+                    filter=expected & Q(report__status__in=included, report__self_assessment=grade),
                 )
                 for grade in ASSESSMENTS
+            },
+            **{
+                f"counted_{code}_{year}": Count(
+                    "pk", filter=expected & _counted(kind, included, period.ends_on)
+                )
+                for code, kind in computed.items()
             },
             **per_year,
         )
         .order_by()
     )
 
-    # 4: the included reports of the area, per year, child and kind of their unit: how
-    # many, and the sum of each typed whole-number indicator.
+    # 4: the sums of the typed whole-number figures of the included reports of the area,
+    # for this year per child and kind, for a trend year the store lacks per year; one row
+    # per indicator, added up by the database from the reports' values (index-only: see the
+    # indexes of AnnualReport and IndicatorValue). Then, for those trend years, how many
+    # reports were included.
     area_reports = AnnualReport.objects.filter(
         campaign=campaign, status__in=included, unit__path__startswith=unit.path
     )
-    sums = list(
-        area_reports.annotate(child=Substr("unit__path", 1, child_length))
-        .values("year", "child", "unit__kind")
-        .annotate(
-            reports=Count("pk", distinct=True),
-            **{
-                f"total_{i.pk}": Sum("values__int_value", filter=Q(values__indicator_id=i.pk))
-                for i in summed
-            },
+    sums = _sums(campaign, included, unit.path, [year, *store.sums_missing], summed, child_length)
+    if store.sums_missing:
+        sums = sums.union(
+            area_reports.filter(year__in=store.sums_missing)
+            .values("year")
+            .annotate(
+                child=Value("", output_field=CharField()),
+                unit_kind=Value("", output_field=CharField()),
+                figure=Value(None, output_field=IntegerField()),
+                n=Count("pk"),
+            )
+            .values_list("year", "child", "unit_kind", "figure", "n")
+            .order_by(),
+            all=True,
         )
-        .order_by()
-    )
+    sums = list(sums)
 
     # 5: the content items, each with how many accepted plans' activities cover it.
     themes = _themes(campaign, unit, period)
@@ -486,8 +540,14 @@ def rollup(campaign, year: int, unit: Unit, include: str = ACCEPTED_ONLY) -> Rol
     text_ids = [i.pk for i in indicators if not i.is_integer]
     if text_ids:
         texts = list(
+            # Joined (not a semi-join on the reports): the year's included reports of the
+            # area, then each one's text values by (report, indicator).
             IndicatorValue.objects.filter(
-                report__in=area_reports.filter(year=year), indicator_id__in=text_ids
+                report__campaign=campaign,
+                report__year=year,
+                report__status__in=included,
+                report__unit__path__startswith=unit.path,
+                indicator_id__in=text_ids,
             )
             .exclude(text_value="")
             .order_by("report__unit__path", "indicator__order", "indicator__code")
@@ -496,7 +556,7 @@ def rollup(campaign, year: int, unit: Unit, include: str = ACCEPTED_ONLY) -> Rol
             )[: TEXTS_SHOWN + 1]
         )
 
-    return _assemble(
+    result = _assemble(
         campaign=campaign,
         unit=unit,
         period=period,
@@ -506,10 +566,149 @@ def rollup(campaign, year: int, unit: Unit, include: str = ACCEPTED_ONLY) -> Rol
         cutoffs=cutoffs,
         unit_rows=unit_rows,
         sums=sums,
+        store=store,
         themes=themes,
         named=named,
         texts=texts,
     )
+    store.keep(result.trend)
+    return result
+
+
+def _counted(kind, included, cutoff):
+    """The units a computed indicator counts at `cutoff`: of its kind, with their own plan
+    included and first submitted by the end of the cut-off day."""
+    return Q(kind=kind, plan__status__in=included, plan__first_submitted_at__lt=end_of_day(cutoff))
+
+
+def _sums(campaign, included, path, years, summed, child_length):
+    """Per year, child, kind of unit and typed whole-number indicator: the sum of the
+    included reports' values. Rows (year, child, kind, indicator pk, sum)."""
+    return (
+        IndicatorValue.objects.filter(
+            report__campaign=campaign,
+            report__status__in=included,
+            report__unit__path__startswith=path,
+            report__year__in=years,
+            indicator_id__in=[i.pk for i in summed],
+        )
+        .annotate(
+            year=F("report__year"),
+            child=Substr("report__unit__path", 1, child_length),
+            unit_kind=F("report__unit__kind"),
+            figure=F("indicator_id"),
+        )
+        .values("year", "child", "unit_kind", "figure")
+        .annotate(n=Sum("int_value"))
+        .values_list("year", "child", "unit_kind", "figure", "n")
+        .order_by()
+    )
+
+
+# --- the trend's other years, close at hand ------------------------------------------------------
+# The table of figure stamps (campaign/migrations/0009_figure_stamps.py) exists on these.
+STAMPED_VENDORS = ("postgresql", "sqlite")
+STAMP_TABLE = "campaign_figurestamp"
+STORE_SECONDS = 30 * 24 * 60 * 60
+STORE_VERSION = 1
+
+
+def _stamp(campaign_sql, year_sql):
+    # The SQL is made of this module's fixed names only, never of input.
+    return RawSQL(  # noqa: S611
+        f"SELECT s.stamp FROM {STAMP_TABLE} s "  # noqa: S608
+        f"WHERE s.campaign_id = {campaign_sql} AND s.year = {year_sql}",
+        (),
+        output_field=BigIntegerField(),
+    )
+
+
+def _stamps():
+    """Annotations of a period row: the stamps of its year's reports, of the campaign's plans
+    and of the tree (None where nothing was ever written)."""
+    if connection.vendor not in STAMPED_VENDORS:
+        return {}
+    return {
+        "reports_stamp": _stamp('"reports_period"."campaign_id"', '"reports_period"."year"'),
+        "plans_stamp": _stamp('"reports_period"."campaign_id"', "0"),
+        "units_stamp": _stamp("0", "0"),
+    }
+
+
+class _TrendStore:
+    """The trend's rows of the years other than the one shown, kept in the cache for a scope
+    and an inclusion, in two parts with keys made of everything they are computed from:
+
+    - the units part (units expected at the year's cut-off, and what each computed indicator
+      counts there): the cut-off, the kinds addressed, the computed indicators, and the
+      stamps of the tree and of the campaign's plans;
+    - the sums part (reports included, typed totals): the typed indicators and the stamps
+      of that year's reports and of the tree.
+
+    A stamp changes in the transaction of any write its figures read (the triggers of
+    campaign/migrations/0009_figure_stamps.py), so a changed year gets a new key and is
+    computed again, by the same queries as the year shown; a key never names other figures.
+    """
+
+    def __init__(self, campaign, year, unit, include, periods, cutoffs, summed, computed):
+        self.units, self.sums, self.keys = {}, {}, {}
+        self.summed = [i.code for i in summed]
+        self.computed = list(computed)
+        shown = periods[year]
+        stored = [
+            y
+            for y in cutoffs
+            if y != year and y in periods and hasattr(periods[y], "reports_stamp")
+        ]
+        for trend_year in stored:
+            common = (STORE_VERSION, campaign.pk, trend_year, include, unit.pk, unit.path)
+            self.keys[trend_year] = (
+                _store_key(
+                    "units",
+                    *common,
+                    cutoffs[trend_year],
+                    sorted(campaign.addressed_kinds),
+                    sorted(computed.items()),
+                    shown.units_stamp,
+                    shown.plans_stamp,
+                ),
+                _store_key(
+                    "sums",
+                    *common,
+                    [(i.pk, i.code) for i in summed],
+                    periods[trend_year].reports_stamp,
+                    shown.units_stamp,
+                ),
+            )
+        if self.keys:
+            found = cache.get_many([key for pair in self.keys.values() for key in pair])
+            for trend_year, (units_key, sums_key) in self.keys.items():
+                if units_key in found:
+                    self.units[trend_year] = found[units_key]
+                if sums_key in found:
+                    self.sums[trend_year] = found[sums_key]
+        trend_years = [y for y in cutoffs if y != year]
+        self.units_missing = [y for y in trend_years if y not in self.units]
+        self.sums_missing = [y for y in trend_years if y not in self.sums]
+
+    def keep(self, trend):
+        """Store the parts of `trend`'s rows that were computed."""
+        kept = {}
+        for row in trend:
+            if row.year not in self.keys:
+                continue
+            units_key, sums_key = self.keys[row.year]
+            if row.year not in self.units:
+                kept[units_key] = (row.expected, {c: row.totals[c] for c in self.computed})
+            if row.year not in self.sums:
+                kept[sums_key] = (row.reports, {c: row.totals[c] for c in self.summed})
+        if kept:
+            cache.set_many(kept, STORE_SECONDS)
+
+
+def _store_key(part, *parts):
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
+    return f"rollup-trend:{part}:{digest}"
 
 
 # --- the parts --------------------------------------------------------------------------------
@@ -532,6 +731,7 @@ def _periods(campaign, year, unit):
         ),
         reminders=this_year(Reminder.objects.filter(below, year=year)),
         manual_reminders=this_year(Reminder.objects.filter(below, year=year, manual=True)),
+        **_stamps(),
     )
     periods = {period.year: period for period in annotated}
     if year not in periods:  # first use of the year: create it from the campaign's rules
@@ -625,6 +825,7 @@ def _assemble(
     cutoffs,
     unit_rows,
     sums,
+    store,
     themes,
     named,
     texts,
@@ -632,21 +833,22 @@ def _assemble(
     """The rollup's groups from the queries' rows: the headline, the children, the kinds
     and the years each add up the rows that fall in them."""
     year = period.year
-    summed = [i for i in indicators if i.is_integer and not i.computed]
+    codes = {i.pk: i.code for i in indicators if i.is_integer and not i.computed}
     headline, by_child, by_kind = _Group(), {}, {}
-    by_year = {trend_year: _Group() for trend_year in cutoffs}
+    by_year = {y: _Group() for y in cutoffs if y != year}
     for row in unit_rows:
         for group in (headline, _get(by_kind, row["kind"]), _get(by_child, row["child"])):
             group.add_units(row, computed, year)
-        for trend_year, group in by_year.items():
-            group.figures.expected += row[f"expected_{trend_year}"]
-            group.add_counted(row, computed, trend_year)
-    for row in sums:
-        if row["year"] == year:
-            for group in (headline, _get(by_kind, row["unit__kind"]), _get(by_child, row["child"])):
-                group.add_reports(row, summed)
-        if row["year"] in by_year:
-            by_year[row["year"]].add_reports(row, summed)
+        for trend_year in store.units_missing:
+            by_year[trend_year].add_year(row, computed, trend_year)
+    for row_year, child, kind, indicator, n in sums:
+        if indicator is None:  # a trend year's reports
+            by_year[row_year].figures.reports += n
+        elif row_year == year:
+            for group in (headline, _get(by_kind, kind), _get(by_child, child)):
+                group.add_sum(codes[indicator], n)
+        else:
+            by_year[row_year].add_sum(codes[indicator], n)
 
     def totals(group, kind=None):
         result = {}
@@ -700,13 +902,31 @@ def _assemble(
         children.append(row)
 
     trend = []
-    for trend_year, group in by_year.items():
+    for trend_year in cutoffs:
+        if trend_year == year:  # the year shown is the headline
+            trend.append(
+                TrendRow(
+                    year=year,
+                    reports=headline.figures.reports,
+                    expected=headline.figures.expected,
+                    totals=dict(headline.figures.totals),
+                )
+            )
+            continue
+        group = by_year[trend_year]
+        if trend_year in store.units:
+            group.figures.expected, counted = store.units[trend_year]
+            group.counted, group.has_units = dict(counted), group.figures.expected > 0
+        computed_now = totals(group)
+        if trend_year in store.sums:
+            group.figures.reports, stored = store.sums[trend_year]
+            computed_now.update(stored)
         trend.append(
             TrendRow(
                 year=trend_year,
                 reports=group.figures.reports,
                 expected=group.figures.expected,
-                totals=totals(group),
+                totals={code: computed_now[code] for code in computed_now},
             )
         )
     shown = texts[:TEXTS_SHOWN]
@@ -747,6 +967,7 @@ class _Group:
         "returned",
         "included",
         "flagged",
+        "reports",
         "plans_filed",
         "plans_accepted",
     )
@@ -758,23 +979,25 @@ class _Group:
         self.has_units = False
 
     def add_units(self, row, computed, year):
+        """A row of the units query: the year shown."""
         figures = self.figures
         for name in self.UNIT_COUNTS:
             setattr(figures, name, getattr(figures, name) + row[name])
         for grade in ASSESSMENTS:
             figures.assessed[grade] += row[f"assessed_{grade}"]
-        self.add_counted(row, computed, year)
+        for code in computed:
+            self.counted[code] = self.counted.get(code, 0) + row[f"counted_{code}_{year}"]
         self.has_units = self.has_units or row["expected"] > 0
 
-    def add_counted(self, row, computed, year):
+    def add_year(self, row, computed, year):
+        """A row of the units query: another year of the trend."""
+        self.figures.expected += row[f"expected_{year}"]
         for code in computed:
             self.counted[code] = self.counted.get(code, 0) + row[f"counted_{code}_{year}"]
         self.has_units = self.has_units or row[f"expected_{year}"] > 0
 
-    def add_reports(self, row, summed):
-        self.figures.reports += row["reports"]
-        for i in summed:
-            self.sums[i.code] = self.sums.get(i.code, 0) + (row[f"total_{i.pk}"] or 0)
+    def add_sum(self, code, total):
+        self.sums[code] = self.sums.get(code, 0) + (total or 0)
 
 
 def _get(groups, key):

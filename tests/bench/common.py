@@ -102,7 +102,14 @@ def machine_info(cursor=None):
         cursor.execute("SELECT version()")
         info["postgresql"] = cursor.fetchone()[0]
         settings = {}
-        for name in ("shared_buffers", "work_mem", "effective_cache_size", "jit"):
+        for name in (
+            "shared_buffers",
+            "work_mem",
+            "effective_cache_size",
+            "random_page_cost",
+            "max_parallel_workers_per_gather",
+            "jit",
+        ):
             cursor.execute(f"SHOW {name}")
             settings[name] = cursor.fetchone()[0]
         info["postgresql_settings"] = settings

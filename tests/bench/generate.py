@@ -12,14 +12,18 @@ periods, two users and their memberships go through the ORM.
   sector unions, the civil-servants and industrial-zone unions, grassroots unions below).
 - national: a root "Tổng LĐLĐ Việt Nam" (kind province) over 63 provincial federations of
   realistic, uneven sizes (TP Hồ Chí Minh ≈10,000 units … small provinces ≈900), ≈130,000
-  units in all, ≈1.2 M annual reports and ≈9.4 M indicator values.
+  units in all, ≈1.1 M annual reports and ≈7.8 M indicator values.
 
 Every addressed unit-year draws its annual report: ≈70 % accepted, 10 % submitted, 5 %
 returned, 5 % draft, 10 % no report. First submissions fall around the due date (≈15 % after
 it, a few exactly on either side of midnight at the end of the due day, Asia/Ho_Chi_Minh).
 A few grassroots unions open or close during the ten years (some with a successor), so
-units closed before a cut-off are not expected but may still hold a report. The data is
-deterministic for a given scale and seed.
+units closed before a cut-off are not expected but may still hold a report. A report holds
+its unit's own figures; the computed indicator (grassroots unions with their own plan) is
+counted from the plans, never typed; ≈3 % of the sent reports carry a plausibility flag
+with its explanation. The loads run without the figure stamps' triggers, which would fire
+once per copied row, and stamp what was loaded at the end. The data is deterministic for a
+given scale and seed.
 """
 
 import argparse
@@ -134,8 +138,10 @@ GRASSROOTS = [
     ("Công ty Cổ phần {p}", "CTCP {p}", "company"),
 ]
 
-# Figures by kind: (low, span) per integer indicator code. grassroots_plans of an upper
-# unit follows its number of units below instead.
+# Own figures by kind: (low, span) per typed whole-number indicator code. A report holds
+# what its unit did itself (DESIGN.md, "How figures are counted"), so an upper unit's figures
+# are of the same order as a grassroots union's, not its area's total. The computed
+# `grassroots_plans` is never typed: the portal counts it from the plans.
 FIGURES = {
     "grassroots": {
         "sessions": (1, 12),
@@ -146,14 +152,18 @@ FIGURES = {
         "members_commended": (0, 15),
     },
     "upper": {
-        "sessions": (4, 40),
-        "participants": (300, 8000),
-        "documents": (100, 5000),
-        "news_items": (5, 60),
-        "initiatives": (0, 20),
-        "members_commended": (5, 120),
+        "sessions": (2, 20),
+        "participants": (60, 1500),
+        "documents": (20, 1500),
+        "news_items": (2, 30),
+        "initiatives": (0, 5),
+        "members_commended": (0, 30),
     },
 }
+# A sent report whose figures the campaign's plausibility rules flagged, with the officer's
+# explanation (campaign.plausibility): ≈3 % of them.
+FLAGGED_SHARE = 0.03
+FLAG_NOTE = "Năm nay đơn vị tổ chức hội nghị lớn cho toàn thể đoàn viên."
 OTHER_FORMS = [
     "Pa-nô, áp phích tại trụ sở",
     "Loa truyền thanh, bản tin nội bộ",
@@ -506,6 +516,7 @@ def load_units(conn, tree):
     )
     with conn.cursor() as cursor:
         cursor.execute("SET synchronous_commit = off")
+        cursor.execute(NO_TRIGGERS)
         # Truncating in the same transaction lets COPY write the rows frozen. Every table
         # that refers to units is still empty right after the migrations.
         cursor.execute("TRUNCATE units_unit CASCADE")
@@ -554,11 +565,15 @@ def orm_objects(tree, scale):
         year: Period.objects.for_year(campaign, year)
         for year in range(common.FIRST_YEAR, common.LAST_YEAR + 1)
     }
-    indicators = list(
-        Indicator.objects.filter(campaign=campaign)
-        .order_by("order", "code")
-        .values_list("pk", "code", "kind")
-    )
+    # (pk, code, kind) of what units type: the computed indicator (the grassroots unions'
+    # plans, counted by the portal) has no value of its own in any report.
+    indicators = [
+        (i.pk, i.code, i.kind)
+        for i in Indicator.objects.filter(campaign=campaign).order_by("order", "code")
+        if not i.is_computed(campaign.addressed_kinds)
+    ]
+    if len(indicators) == Indicator.objects.filter(campaign=campaign).count():
+        raise SystemExit("The shipped campaign has no computed indicator: update the generator.")
     themes = list(Theme.objects.filter(campaign=campaign).values_list("pk", flat=True))
 
     root = Unit.objects.get(code=tree.nodes[0].code)
@@ -670,16 +685,25 @@ def report_rows(tree, out, periods, campaign_id, rng):
         x = rng.random()
         grade = next((g for g, cut in ASSESSMENTS if x < cut), "weak")
         first_text = stamp(first) if first > 0 else "\\N"
+        flags, note = "[]", ""
+        if status != DRAFT and rng.random() < FLAGGED_SHARE:
+            value = 800 + int(rng.random() * 2000)
+            flags = (
+                f'[{{"rule": "jump", "indicator": "participants", "value": {value}, '
+                f'"last": {value // 8}, "factor": 5}}]'
+            )
+            note = FLAG_NOTE
         yield (
             f"{rid}\t{STATUS_NAME[status]}\t{version}\t{stamp(created)}\t{stamp(updated)}\t"
             f"{submitted}\t{first_text}\t\\N\t{out.year[k]}\t"
             f"{rng.choice(RESULTS)}\t{rng.choice(SHORTCOMINGS)}\t\t{rng.choice(PROPOSALS)}\t"
-            f"{grade}\t{campaign_id}\t{tree.nodes[out.unit[k]].id}\t{period.pk}\n"
+            f"{grade}\t{campaign_id}\t{tree.nodes[out.unit[k]].id}\t{period.pk}\t{flags}\t{note}\n"
         )
 
 
 def value_chunks(tree, out, indicators, rng):
-    """Eight values per report: seven integers (some left empty in drafts) and one text."""
+    """Seven values per report: the six typed integers (some left empty in drafts) and one
+    text."""
     integer = [(pk, code) for pk, code, kind in indicators if kind == "integer"]
     text_ids = [pk for pk, _code, kind in indicators if kind != "integer"]
     ranges = {
@@ -696,17 +720,9 @@ def value_chunks(tree, out, indicators, rng):
         node = tree.nodes[out.unit[k]]
         group = "grassroots" if node.kind == "grassroots" else "upper"
         draft = out.status[k] == DRAFT
-        for pk, code, low, span in ranges[group]:
+        for pk, _code, low, span in ranges[group]:
             value_id += 1
-            if draft and random_() < 0.3:
-                value = "\\N"
-            elif code == "grassroots_plans":
-                if group == "grassroots":
-                    value = 1 if random_() < 0.9 else 0
-                else:
-                    value = int(node.numchild * (0.7 + 0.3 * random_()))
-            else:
-                value = low + int(random_() * (span + 1))
+            value = "\\N" if draft and random_() < 0.3 else low + int(random_() * (span + 1))
             buffer.append(f"{value_id}\t{value}\t\t{pk}\t{rid}\n")
         for pk in text_ids:
             value_id += 1
@@ -912,6 +928,7 @@ def load_bulk(conn, tree, campaign, periods, indicators, themes, reviewer_id, of
 
     with conn.cursor() as cursor:
         cursor.execute("SET synchronous_commit = off")
+        cursor.execute(NO_TRIGGERS)
         cursor.execute("SET maintenance_work_mem = '1GB'")
         constraints, indexes = saved_schema(cursor, BULK_TABLES)
         drop_schema(cursor, constraints, indexes)
@@ -983,6 +1000,8 @@ def load_bulk(conn, tree, campaign, periods, indicators, themes, reviewer_id, of
                 "campaign_id",
                 "unit_id",
                 "period_id",
+                "flags",
+                "flags_note",
             ),
             batched(report_rows(tree, out, periods, campaign.pk, rng)),
         )
@@ -1039,6 +1058,31 @@ def load_bulk(conn, tree, campaign, periods, indicators, themes, reviewer_id, of
             cursor.execute(sql.format(table), [table])
     conn.commit()
     return counts, out
+
+
+# The figure stamps' triggers (campaign/migrations/0009_figure_stamps.py) would fire once per
+# copied row: the loads run without them (a superuser's session setting), and stamp_figures
+# stamps what was loaded at the end.
+NO_TRIGGERS = "SET session_replication_role = replica"
+
+
+def stamp_figures(cursor):
+    """A fresh stamp for every year of reports, every campaign's plans and the tree, as the
+    triggers would have left them: figures cached from another database under the same
+    keys can never be taken for these."""
+    cursor.execute(
+        """
+        INSERT INTO campaign_figurestamp (campaign_id, year, stamp)
+        SELECT campaign_id, year, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint
+        FROM (
+            SELECT DISTINCT campaign_id, year FROM reports_annualreport
+            UNION SELECT DISTINCT campaign_id, 0 FROM campaign_plan
+            UNION SELECT 0, 0
+        ) AS scopes
+        ON CONFLICT (campaign_id, year) DO UPDATE
+        SET stamp = greatest(campaign_figurestamp.stamp + 1, excluded.stamp)
+        """
+    )
 
 
 def check_tree(cursor):
@@ -1101,6 +1145,7 @@ def main(argv=None):
     started = time.perf_counter()
     conn.autocommit = True
     with conn.cursor() as cursor:
+        stamp_figures(cursor)
         cursor.execute("VACUUM (ANALYZE)")
         log("VACUUM (ANALYZE)", started=started)
         check_tree(cursor)

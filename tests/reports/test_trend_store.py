@@ -1,0 +1,171 @@
+"""The trend's other years, kept close at hand (reports.rollup, "The trend's other years"):
+used once computed, and never stale, whatever writes the figures they are made of: the
+workflow, a queryset update or raw SQL that sends no signal, treebeard moving a subtree,
+a deletion. Each change is made after a rollup filled the store, in the same transaction as
+the next rollup, with no commit and no signal in between: only the stamps can tell.
+"""
+
+import pytest
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+
+from campaign import workflow
+from campaign.models import AnnualReport, IndicatorValue, Plan
+from reports.rollup import rollup
+from tests.reports.world import (
+    YEAR,
+    D,
+    Recount,
+    S,
+    build_world,
+    local,
+)
+from units.models import Unit
+
+PAST = YEAR - 1
+
+pytestmark = pytest.mark.usefixtures("world_clock", "fresh_version")
+
+
+def trend_of(world, scope, include="accepted"):
+    result = rollup(world.campaign, YEAR, world.units[scope], include)
+    return {row.year: row for row in result.trend}
+
+
+def recounted_trend(world, scope, include="accepted"):
+    """The trend counted again from the database's rows, by the independent recount."""
+    fresh = Recount(world)
+    return {
+        row["year"]: (row["reports"], row["expected"], row["totals"])
+        for row in fresh.rollup(scope, YEAR, include)["trend"]
+    }
+
+
+def as_tuples(trend):
+    return {year: (row.reports, row.expected, row.totals) for year, row in trend.items()}
+
+
+def test_the_other_years_come_from_the_store_once_computed(tree, cast):
+    world = build_world(tree, cast, 7)
+    with CaptureQueriesContext(connection) as first:
+        trend_of(world, "PV")
+    with CaptureQueriesContext(connection) as second:
+        again = trend_of(world, "PV")
+    # The first rollup counted every year; the second only the year shown.
+    assert any(f"expected_{PAST}" in q["sql"] for q in first.captured_queries)
+    assert not any(f"expected_{PAST}" in q["sql"] for q in second.captured_queries)
+    assert len(first.captured_queries) == len(second.captured_queries)
+    assert as_tuples(again) == recounted_trend(world, "PV")
+
+
+def a_past_report(world, status=S.ACCEPTED):
+    """An included past-year report of a unit of district A's area, with a typed figure."""
+    for (code, year), record in world.reports.items():
+        unit = world.units[code]
+        if (
+            year == PAST
+            and record.status == status
+            and unit.path.startswith(world.units["DA"].path)
+            and (record.values.get("sessions") or 0) > 0
+        ):
+            return AnnualReport.objects.get(unit=unit, campaign=world.campaign, year=PAST), code
+    raise AssertionError("the world has no such report")
+
+
+def reopened_by_the_workflow(world, cast):
+    report, code = a_past_report(world)
+    workflow.submission_reopen(report, user=cast["cspl"], reason="Sửa số liệu")
+    world.reports[(code, PAST)].status = AnnualReport.objects.get(pk=report.pk).status
+
+
+def status_set_by_a_queryset_update(world, cast):
+    report, code = a_past_report(world)
+    AnnualReport.objects.filter(pk=report.pk).update(status=S.RETURNED)
+    world.reports[(code, PAST)].status = S.RETURNED
+
+
+def value_set_by_a_queryset_update(world, cast):
+    report, code = a_past_report(world)
+    IndicatorValue.objects.filter(report=report, indicator__code="sessions").update(
+        int_value=F("int_value") + 5
+    )
+    world.reports[(code, PAST)].values["sessions"] += 5
+
+
+def value_set_by_raw_sql(world, cast):
+    report, code = a_past_report(world)
+    value = IndicatorValue.objects.get(report=report, indicator__code="sessions")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE reports_indicatorvalue SET int_value = int_value + 3 WHERE id = %s", [value.pk]
+        )
+    world.reports[(code, PAST)].values["sessions"] += 3
+
+
+def report_deleted(world, cast):
+    report, code = a_past_report(world)
+    report.delete()
+    del world.reports[(code, PAST)]
+
+
+def subtree_moved_by_treebeard(world, cast):
+    # A grassroots union of district A, with its reports, moves to district B: treebeard
+    # rewrites the paths with raw UPDATEs.
+    _report, code = a_past_report(world)
+    unit = Unit.objects.get(pk=world.units[code].pk)
+    Unit.objects.move(unit, Unit.objects.get(pk=world.units["DB"].pk), "last-child")
+    world.parent[code] = "DB"
+    for moved in world.units:
+        world.units[moved] = Unit.objects.get(pk=world.units[moved].pk)
+
+
+def unit_closed_by_a_queryset_update(world, cast):
+    code = next(
+        c
+        for c in Recount(world).expected("DA", PAST)
+        if world.kind[c] == Unit.Kind.GRASSROOTS and c != "DA"
+    )
+    Unit.objects.filter(pk=world.units[code].pk).update(closed_on=D(PAST, 1, 31))
+    world.closed[code] = D(PAST, 1, 31)
+
+
+def plan_accepted_by_a_queryset_update(world, cast):
+    # A grassroots union's plan not counted yet becomes accepted, first submitted long ago:
+    # the plans counted in every year's trend change.
+    code, record = next(
+        (c, p)
+        for c, p in world.plans.items()
+        if p.status != S.ACCEPTED
+        and world.kind[c] == Unit.Kind.GRASSROOTS
+        and c in Recount(world).expected("DA", PAST)
+    )
+    first = local(D(PAST - 1, 8, 1), 9)
+    Plan.objects.filter(unit=world.units[code], campaign=world.campaign).update(
+        status=S.ACCEPTED, first_submitted_at=first
+    )
+    record.status, record.first_submitted_at = S.ACCEPTED, first
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        reopened_by_the_workflow,
+        status_set_by_a_queryset_update,
+        value_set_by_a_queryset_update,
+        value_set_by_raw_sql,
+        report_deleted,
+        subtree_moved_by_treebeard,
+        unit_closed_by_a_queryset_update,
+        plan_accepted_by_a_queryset_update,
+    ],
+)
+def test_a_past_year_is_never_stale_after(tree, cast, change):
+    world = build_world(tree, cast, 11)
+    before = as_tuples(trend_of(world, "DA"))
+    assert before == recounted_trend(world, "DA")
+    trend_of(world, "DA")  # from the store now
+    change(world, cast)
+    after = as_tuples(trend_of(world, "DA"))
+    assert after[PAST] != before[PAST]
+    assert after == recounted_trend(world, "DA")
