@@ -457,11 +457,15 @@ class Client:
 
 
 def fill(fields, selects, rng):
-    """Every field of the report form filled in as an officer would."""
+    """Every field of the report form filled in as an officer would, with figures the
+    campaign's plausibility rules accept (participants well above sessions, nothing beyond
+    what one unit reports): a flagged report would need an explanation to be submitted."""
     filled = dict(fields)
+    sessions = rng.randint(1, 40)
+    plausible = {"value_sessions": sessions, "value_participants": sessions * rng.randint(10, 40)}
     for name in fields:
         if name.startswith("value_"):
-            filled[name] = str(rng.randint(0, 400))
+            filled[name] = str(plausible.get(name, rng.randint(0, 40)))
         elif name in ("results", "shortcomings", "obstacles", "proposals"):
             filled[name] = "Quán triệt kế hoạch đến toàn thể đoàn viên; lồng ghép tuyên truyền."
         elif selects.get(name):
