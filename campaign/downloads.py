@@ -53,5 +53,3 @@ def stored_file_response(field_file, *, filename, content_type):
         handle, as_attachment=True, filename=filename, content_type=content_type
     )
     return protect_download(response)
-
-

@@ -56,6 +56,11 @@ KIND_ALIASES = {
     "CĐ các KCN": Unit.Kind.INDUSTRIAL_ZONE,
     "CĐ KCN": Unit.Kind.INDUSTRIAL_ZONE,
     "Công đoàn các Khu công nghiệp": Unit.Kind.INDUSTRIAL_ZONE,
+    "Công đoàn xã": Unit.Kind.COMMUNE,
+    "Công đoàn phường": Unit.Kind.COMMUNE,
+    "Công đoàn xã, phường": Unit.Kind.COMMUNE,
+    "CĐ xã": Unit.Kind.COMMUNE,
+    "CĐ phường": Unit.Kind.COMMUNE,
     "CĐCS": Unit.Kind.GRASSROOTS,
     "Công đoàn cơ sở": Unit.Kind.GRASSROOTS,
 }

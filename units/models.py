@@ -54,12 +54,17 @@ class UnitManager(MP_NodeManager):
     def in_subtree(self, *paths):
         return self.get_queryset().in_subtree(*paths)
 
-    def move(self, node, target, pos=None):
+    def move(self, node, target, pos=None, *, effective_on=None):
+        """Move `node` with its subtree; their history records it from `effective_on`
+        (today when not given: a move made by hand takes effect the day it is made)."""
         # treebeard rewrites the paths with UPDATE queries, which send no signal.
         from units.dataversion import bump_data_version
 
         result = super().move(node, target, pos)
         bump_data_version()
+        node.refresh_from_db()
+        moved = list(self.in_subtree(node.path).values_list("pk", flat=True))
+        UnitState.objects.sync(moved, effective_on or datetime.date.today())
         return result
 
 
@@ -72,6 +77,7 @@ class Unit(MP_Node):
         SECTOR = "sector", _("Sector union")
         CIVIL_SERVANTS = "civil_servants", _("Civil servants union")
         INDUSTRIAL_ZONE = "industrial_zone", _("Industrial-zone union")
+        COMMUNE = "commune", _("Commune or ward union")
         GRASSROOTS = "grassroots", _("Grassroots union")
 
     code = models.CharField(_("code"), max_length=30, unique=True)
@@ -124,6 +130,21 @@ class Unit(MP_Node):
         # Reports and plans keep their unit for ever: close or merge a unit instead.
         raise ValidationError(_("Units are never deleted; close or merge the unit instead."))
 
+    def save(self, *args, effective_on=None, **kwargs):
+        """Save, and keep the unit's history (UnitState) in step with the change.
+
+        A new unit gets its first era. A change made outside a reorganisation (the admin,
+        the import) takes effect today, one made by a reorganisation on its
+        `effective_on`: the era valid then gets the new names or kind, and the eras before
+        are left as they were.
+        """
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            UnitState.objects.start(self)
+        else:
+            UnitState.objects.sync([self.pk], effective_on or datetime.date.today())
+
     def is_open_on(self, day):
         return (self.opened_on is None or self.opened_on <= day) and (
             self.closed_on is None or self.closed_on > day
@@ -168,3 +189,175 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} – {self.unit}"
+
+
+BEGINNING = datetime.date(1900, 1, 1)  # the first era of a unit without an opening date
+
+
+class UnitStateQuerySet(models.QuerySet):
+    def on(self, day):
+        """The states valid on `day`: one per unit open that day, none for a closed unit."""
+        return self.filter(valid_from__lte=day).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=day)
+        )
+
+    def in_area(self, path):
+        """States at or below `path`: with on(day), the area of a unit as it stood that day
+        (pass the path of the unit's own state of that day). One indexed prefix scan."""
+        return self.filter(path__startswith=path)
+
+
+class UnitStateManager(models.Manager.from_queryset(UnitStateQuerySet)):
+    def start(self, unit):
+        """The first era of a new unit: from its opening (or 1900) until its closing."""
+        valid_from = unit.opened_on or BEGINNING
+        if unit.closed_on and unit.closed_on <= valid_from:
+            return None  # never open: no era
+        return self.create(
+            unit=unit, valid_from=valid_from, valid_until=unit.closed_on, **_era_values(unit)
+        )
+
+    def sync(self, unit_ids, day):
+        """Make the eras of `unit_ids` from `day` on match the units as they are now.
+
+        The era valid on `day` ends there and a new one starts with the current parent,
+        path, kind and names (or is corrected in place when it starts on `day` itself); a
+        unit closed on `day` has its era end there. Eras before `day` are never touched.
+        Returns the units whose history changed. Three queries plus one per change.
+        """
+        units = {unit.pk: unit for unit in Unit.objects.filter(pk__in=unit_ids)}
+        parents = _parents(units.values())
+        current = {state.unit_id: state for state in self.filter(unit__in=units).on(day)}
+        changed = []
+        for pk, unit in units.items():
+            wanted = _era_values(unit, parents)
+            state = current.get(pk)
+            open_on_day = unit.is_open_on(day)
+            if state is None:
+                if open_on_day and not self.filter(unit=unit, valid_from__gt=day).exists():
+                    self.create(unit=unit, valid_from=day, valid_until=unit.closed_on, **wanted)
+                    changed.append(unit)
+                continue
+            if not open_on_day:
+                # Closed by `day`: the era ends on the closing day.
+                end = unit.closed_on if unit.closed_on and unit.closed_on <= day else day
+                if state.valid_from >= end:
+                    raise ValidationError(
+                        _("The history of unit %(code)s cannot end before it starts.")
+                        % {"code": unit.code}
+                    )
+                state.valid_until = end
+                state.save(update_fields=["valid_until"])
+                changed.append(unit)
+                continue
+            until = state.valid_until
+            if unit.closed_on and (until is None or unit.closed_on < until):
+                until = unit.closed_on
+            differs = any(getattr(state, field) != value for field, value in wanted.items())
+            if not differs and until == state.valid_until:
+                continue
+            if state.valid_from == day or not differs:
+                for field, value in wanted.items():
+                    setattr(state, field, value)
+                state.valid_until = until
+                state.save()
+            else:
+                state.valid_until = day
+                state.save(update_fields=["valid_until"])
+                self.create(unit=unit, valid_from=day, valid_until=until, **wanted)
+            changed.append(unit)
+        return changed
+
+    def overlapping(self, unit_ids=None):
+        """Pairs of eras of one unit that overlap: none, if the history is sound. One query."""
+        states = self.order_by("unit_id", "valid_from")
+        if unit_ids is not None:
+            states = states.filter(unit__in=unit_ids)
+        found = []
+        previous = None
+        for state in states:
+            if (
+                previous is not None
+                and previous.unit_id == state.unit_id
+                and (previous.valid_until is None or previous.valid_until > state.valid_from)
+            ):
+                found.append((previous, state))
+            previous = state
+        return found
+
+
+def _parents(units):
+    """The parent of each of `units` by its path: {parent path: parent}. One query."""
+    paths = {unit.path[: -Unit.steplen] for unit in units if unit.depth > 1}
+    return {unit.path: unit for unit in Unit.objects.filter(path__in=paths)}
+
+
+def _era_values(unit, parents=None):
+    if parents is None:
+        parents = _parents([unit])
+    parent = parents.get(unit.path[: -Unit.steplen]) if unit.depth > 1 else None
+    return {
+        "parent": parent,
+        "path": unit.path,
+        "depth": unit.depth,
+        "kind": unit.kind,
+        "name": unit.name,
+        "short_name": unit.short_name,
+    }
+
+
+class UnitState(models.Model):
+    """One era of a unit: where it sat in the tree, its kind and names, from `valid_from`
+    until the day before `valid_until` (None: still valid).
+
+    A unit has eras only while it is open, so the states valid on a day are exactly the
+    units open that day, each with its parent, path, kind and names as they were. A new era
+    starts when a unit is renamed, changes kind, or its path changes (it or an ancestor
+    moved); eras of one unit never overlap (checked by `overlapping()`, see DESIGN.md).
+    The treebeard tree (`Unit`) is today's tree; the states are its history.
+    """
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="states"
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    parent = models.ForeignKey(
+        Unit,
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The unit's materialised path in that era. db_index on a CharField gives PostgreSQL a
+    # second index with varchar_pattern_ops, as Unit.path's unique index does, so that
+    # in_area()'s LIKE 'path%' is an index scan.
+    path = models.CharField(max_length=255, db_index=True)
+    depth = models.PositiveIntegerField()
+    kind = models.CharField(_("kind"), max_length=20, choices=Unit.Kind.choices)
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+
+    objects = UnitStateManager()
+
+    class Meta:
+        verbose_name = _("unit state")
+        verbose_name_plural = _("unit states")
+        ordering = ["path", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "valid_from"], name="unitstate_one_start"),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
+                name="unitstate_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["valid_from", "valid_until"], name="unitstate_dates")]
+
+    def __str__(self):
+        until = f"{self.valid_until:%d/%m/%Y}" if self.valid_until else "…"
+        return f"{self.short_name or self.name} ({self.valid_from:%d/%m/%Y} – {until})"
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
