@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
@@ -64,7 +65,7 @@ class UnitManager(MP_NodeManager):
         bump_data_version()
         node.refresh_from_db()
         moved = list(self.in_subtree(node.path).values_list("pk", flat=True))
-        UnitState.objects.sync(moved, effective_on or datetime.date.today())
+        UnitState.objects.sync(moved, effective_on or timezone.localdate())
         return result
 
 
@@ -143,7 +144,7 @@ class Unit(MP_Node):
         if adding:
             UnitState.objects.start(self)
         else:
-            UnitState.objects.sync([self.pk], effective_on or datetime.date.today())
+            UnitState.objects.sync([self.pk], effective_on or timezone.localdate())
 
     def is_open_on(self, day):
         return (self.opened_on is None or self.opened_on <= day) and (
@@ -361,3 +362,119 @@ class UnitState(models.Model):
     @property
     def display_name(self):
         return self.short_name or self.name
+
+
+class Reorganisation(models.Model):
+    """One recorded act that changes the tree: a decision with ordered operations.
+
+    draft → applied (units.reorganisations.reorganisation_apply), or draft → scheduled →
+    applied by the daily task once its effective date comes, or cancelled while not yet
+    applied. `summary` keeps what applying it did (the preview as applied).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        APPLIED = "applied", _("Applied")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    number = models.CharField(_("decision number"), max_length=50)
+    decided_on = models.DateField(_("decision date"))
+    signer = models.CharField(_("signed by"), max_length=150, blank=True)
+    effective_on = models.DateField(_("effective date"))
+    note = models.TextField(_("note"), max_length=5000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    applied_by = models.ForeignKey(
+        User,
+        verbose_name=_("applied by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    summary = models.JSONField(_("what was done"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("reorganisation")
+        verbose_name_plural = _("reorganisations")
+        ordering = ["-effective_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.number} ({self.effective_on:%d/%m/%Y})"
+
+    @property
+    def is_editable(self):
+        return self.status == self.Status.DRAFT
+
+
+class Operation(models.Model):
+    """One step of a reorganisation, applied in `position` order.
+
+    Units are named by code, so that a step can name a unit an earlier step creates.
+    - create: `code`, `name`, `short_name`, `kind`, under `target_code` (empty: a root);
+    - rename: `unit_code` gets `name` and `short_name`;
+    - change_kind: `unit_code` gets `kind`;
+    - move: `unit_code` with its subtree goes under `target_code`;
+    - close: `unit_code` closes (it must have no open unit below);
+    - merge: `unit_code` closes into the successor `target_code`, its open units below
+      moving there with `move_children`, its people getting the same roles there with
+      `move_members`;
+    - split: one row per successor `target_code`, each taking the open units below
+      `unit_code` listed in `children_codes`; the unit closes after its last split row.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Create a unit")
+        RENAME = "rename", _("Rename")
+        CHANGE_KIND = "change_kind", _("Change kind")
+        MOVE = "move", _("Move with its subtree")
+        CLOSE = "close", _("Close")
+        MERGE = "merge", _("Merge into a successor")
+        SPLIT = "split", _("Split among successors")
+
+    reorganisation = models.ForeignKey(
+        Reorganisation,
+        verbose_name=_("reorganisation"),
+        on_delete=models.CASCADE,
+        related_name="operations",
+    )
+    position = models.PositiveIntegerField(_("order"), default=0)
+    action = models.CharField(_("operation"), max_length=12, choices=Action.choices)
+    unit_code = models.CharField(_("unit code"), max_length=30, blank=True)
+    target_code = models.CharField(_("parent or successor code"), max_length=30, blank=True)
+    code = models.CharField(_("new unit's code"), max_length=30, blank=True)
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Unit.Kind.choices, blank=True)
+    move_children = models.BooleanField(_("move its open units below"), default=False)
+    move_members = models.BooleanField(_("give its people the same roles there"), default=False)
+    children_codes = models.CharField(
+        _("codes of the units below it takes"),
+        max_length=2000,
+        blank=True,
+        help_text=_("For a split: the codes, separated by commas."),
+    )
+
+    class Meta:
+        verbose_name = _("operation")
+        verbose_name_plural = _("operations")
+        ordering = ["reorganisation", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.position}. {self.get_action_display()} {self.unit_code or self.code}"
+
+    @property
+    def children(self):
+        return [code.strip() for code in self.children_codes.split(",") if code.strip()]

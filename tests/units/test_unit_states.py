@@ -3,10 +3,11 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from units.models import Unit, UnitState
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 LONG_AGO = datetime.date(2015, 1, 1)
 
 
