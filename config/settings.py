@@ -306,7 +306,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 PENDING_PROVIDERS = ["campaign.pending.plan_items", "campaign.pending.report_items"]
 # What the campaigns make of a reorganisation (who files from when, open submissions): called
 # by units.reorganisations while it previews or applies one, so units knows nothing of them.
-REORGANISATION_HANDLERS = []
+REORGANISATION_HANDLERS = ["campaign.reorganisations.effects"]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -242,13 +242,18 @@ class UnitStateManager(models.Manager.from_queryset(UnitStateQuerySet)):
             if not open_on_day:
                 # Closed by `day`: the era ends on the closing day.
                 end = unit.closed_on if unit.closed_on and unit.closed_on <= day else day
-                if state.valid_from >= end:
+                if state.valid_from > end:
                     raise ValidationError(
                         _("The history of unit %(code)s cannot end before it starts.")
                         % {"code": unit.code}
                     )
-                state.valid_until = end
-                state.save(update_fields=["valid_until"])
+                if state.valid_from == end:
+                    # An era begun that same day (moved, then closed) never was: the era
+                    # before it already ends on that day.
+                    state.delete()
+                else:
+                    state.valid_until = end
+                    state.save(update_fields=["valid_until"])
                 changed.append(unit)
                 continue
             until = state.valid_until

@@ -154,3 +154,15 @@ def test_a_new_commune_union_takes_grassroots_unions_of_a_district_that_ends(
     assert [c["code"] for c in preview.closed] == ["DA"]
     assert {m["code"] for m in preview.moved} == {"A1", "A2"}
     assert UnitState.objects.overlapping() == []
+
+
+def test_a_unit_moved_and_closed_the_same_day_keeps_no_empty_era(tree, reorganise, admin_user):
+    r = reorganise(
+        JULY,
+        {"action": "move", "unit_code": "A2", "target_code": "DB"},
+        {"action": "merge", "unit_code": "A2", "target_code": "B1"},
+    )
+    reorganisation_apply(reorganisation=r, user=admin_user)
+    eras = list(UnitState.objects.filter(unit=tree["A2"]).values_list("valid_until", "path"))
+    assert eras == [(JULY, tree["A2"].path)]
+    assert UnitState.objects.overlapping() == []
