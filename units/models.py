@@ -153,7 +153,7 @@ class Unit(MP_Node):
 
     @property
     def is_open(self):
-        return self.is_open_on(datetime.date.today())
+        return self.is_open_on(timezone.localdate())
 
     def close(self, day, successor=None):
         """Close the unit on `day`, optionally merging it into `successor`."""
