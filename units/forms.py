@@ -245,3 +245,22 @@ class OperationForm(PortalInputMixin, forms.ModelForm):
             if not cleaned.get(name):
                 self.add_error(name, _("This operation needs this field."))
         return cleaned
+
+
+MAX_UPLOAD = 2 * 1024 * 1024  # far above any reorganisation's list of operations
+
+
+class ReorganisationUploadForm(PortalInputMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx or .csv)"),
+        help_text=_(
+            "One row per operation, in order; columns: decision number, effective date, "
+            "operation, unit code, parent or successor code, new code, name, short name, kind."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise ValidationError(_("The file is larger than 2 MB."))
+        return upload

@@ -5,7 +5,9 @@ Only staff (federation administrators) reach them: anyone else signed in gets 40
 page of a reorganisation shows its preview, so what will happen is always in sight.
 """
 
+import tempfile
 from functools import wraps
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from units.forms import OperationForm, ReorganisationForm
+from units.forms import OperationForm, ReorganisationForm, ReorganisationUploadForm
+from units.importing import UnitImportError, import_reorganisation, read_reorganisation_rows
 from units.models import Membership, Operation, Reorganisation, Unit
 from units.reorganisations import (
     ReorganisationError,
@@ -286,3 +289,29 @@ def reorganisation_schedule_view(request, pk):
 @require_POST
 def reorganisation_cancel_view(request, pk):
     return _act(request, pk, reorganisation_cancel, _("The reorganisation was cancelled."))
+
+
+@staff_required
+def reorganisation_upload(request):
+    """A draft reorganisation from a spreadsheet: every bad row is listed, nothing is kept
+    unless every row is good; then the draft's page shows its preview."""
+    form = ReorganisationUploadForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        with tempfile.NamedTemporaryFile(suffix=suffix) as copy:
+            for chunk in upload.chunks():
+                copy.write(chunk)
+            copy.flush()
+            try:
+                rows = read_reorganisation_rows(copy.name)
+                reorganisation = import_reorganisation(rows, user=request.user)
+            except UnitImportError as error:
+                errors = error.errors
+            else:
+                messages.success(
+                    request, _("The reorganisation was read from the file: check its preview.")
+                )
+                return redirect("units:reorganisation_detail", reorganisation.pk)
+    return render(request, "units/reorganisation_upload.html", {"form": form, "errors": errors})

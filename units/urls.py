@@ -11,6 +11,7 @@ urlpatterns = [
     path("units/<int:pk>/contacts/", views.unit_contacts, name="unit_contacts"),
     path("reorganisations/", pages.reorganisation_list, name="reorganisation_list"),
     path("reorganisations/new/", pages.reorganisation_create, name="reorganisation_create"),
+    path("reorganisations/upload/", pages.reorganisation_upload, name="reorganisation_upload"),
     path("reorganisations/<int:pk>/", pages.reorganisation_detail, name="reorganisation_detail"),
     path("reorganisations/<int:pk>/edit/", pages.reorganisation_edit, name="reorganisation_edit"),
     path("reorganisations/<int:pk>/operations/new/", pages.operation_add, name="operation_add"),
