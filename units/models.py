@@ -61,11 +61,25 @@ class UnitManager(MP_NodeManager):
         # treebeard rewrites the paths with UPDATE queries, which send no signal.
         from units.dataversion import bump_data_version
 
+        # Besides the moved subtree, a move to a position among siblings ("left", "sorted-
+        # sibling"…) renumbers the paths of the siblings after it and of their subtrees:
+        # every unit under the new parent whose era no longer has its path is synced too.
+        if pos and pos.endswith("child"):
+            area = target.path
+        else:
+            area = target.path[: -self.model.steplen] if target.depth > 1 else ""
         result = super().move(node, target, pos)
         bump_data_version()
         node.refresh_from_db()
-        moved = list(self.in_subtree(node.path).values_list("pk", flat=True))
-        UnitState.objects.sync(moved, effective_on or timezone.localdate())
+        day = effective_on or timezone.localdate()
+        moved = set(self.in_subtree(node.path).values_list("pk", flat=True))
+        moved |= set(
+            UnitState.objects.on(day)
+            .filter(unit__path__startswith=area)
+            .exclude(path=models.F("unit__path"))
+            .values_list("unit_id", flat=True)
+        )
+        UnitState.objects.sync(list(moved), day)
         return result
 
 
@@ -207,8 +221,29 @@ class UnitStateQuerySet(models.QuerySet):
         (pass the path of the unit's own state of that day). One indexed prefix scan."""
         return self.filter(path__startswith=path)
 
+    def as_of(self, day):
+        """Each unit's era on `day` or, for a unit closed by then, its last era: where every
+        unit that ever opened by `day` last stood (a closed unit's report still counts in its
+        year, under the area it was in). One query, a correlated subquery answered by the
+        (unit, valid_from) index."""
+        last = (
+            UnitState.objects.filter(unit=models.OuterRef("unit"), valid_from__lte=day)
+            .order_by("-valid_from")
+            .values("valid_from")[:1]
+        )
+        return self.filter(valid_from__lte=day, valid_from=models.Subquery(last))
+
 
 class UnitStateManager(models.Manager.from_queryset(UnitStateQuerySet)):
+    def area(self, unit, day):
+        """The states of `unit`'s area on `day`: the unit and the units below it, as they
+        stood that day; none if the unit was not open then. One query now (where the unit
+        stood), one when the result is read."""
+        path = self.on(day).filter(unit=unit).values_list("path", flat=True).first()
+        if path is None:
+            return self.none()
+        return self.on(day).in_area(path)
+
     def start(self, unit):
         """The first era of a new unit: from its opening (or 1900) until its closing."""
         valid_from = unit.opened_on or BEGINNING

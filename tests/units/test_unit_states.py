@@ -79,3 +79,36 @@ def test_overlapping_eras_are_found(tree):
 def test_the_area_and_day_read_in_one_query(tree, django_assert_num_queries):
     with django_assert_num_queries(1):
         list(UnitState.objects.on(LONG_AGO).in_area(tree["PV"].path))
+
+
+def test_a_move_among_siblings_keeps_the_paths_of_the_renumbered_siblings(tree):
+    # Moving S1 to the left of A1 renumbers A1 and A2: their eras follow.
+    Unit.objects.move(Unit.objects.get(code="S1"), Unit.objects.get(code="A1"), pos="left")
+    for unit in Unit.objects.all():
+        assert UnitState.objects.on(TODAY).get(unit=unit).path == unit.path, unit.code
+    assert set(names_on(TODAY, Unit.objects.get(code="DA").path)) == {"DA", "S1", "A1", "A2"}
+    assert UnitState.objects.overlapping() == []
+
+
+def test_the_area_of_a_unit_on_a_day_is_where_it_stood(tree, django_assert_num_queries):
+    Unit.objects.move(Unit.objects.get(code="A1"), Unit.objects.get(code="DB"), pos="last-child")
+    yesterday = TODAY - datetime.timedelta(days=1)
+    with django_assert_num_queries(2):
+        assert {s.unit_id for s in UnitState.objects.area(tree["DA"], yesterday)} == {
+            tree[c].pk for c in ("DA", "A1", "A2")
+        }
+    assert {s.unit_id for s in UnitState.objects.area(tree["DB"], TODAY)} == {
+        tree[c].pk for c in ("DB", "B1", "A1")
+    }
+    assert list(UnitState.objects.area(tree["DB"], datetime.date(1800, 1, 1))) == []
+
+
+def test_as_of_a_day_a_closed_unit_is_where_it_last_stood(tree):
+    Unit.objects.move(Unit.objects.get(code="A1"), Unit.objects.get(code="DB"), pos="last-child")
+    Unit.objects.get(code="A2").close(TODAY)
+    states = {s.unit.code: s for s in UnitState.objects.as_of(TODAY).select_related("unit")}
+    assert set(states) == set(tree)
+    assert states["A2"].valid_until == TODAY  # closed today: its last era, under DA
+    assert states["A2"].parent_id == tree["DA"].pk
+    assert states["A1"].parent_id == tree["DB"].pk  # today's era, not yesterday's
+    assert "A2" not in {s.unit.code for s in UnitState.objects.on(TODAY).select_related("unit")}
