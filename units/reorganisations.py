@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -482,7 +483,9 @@ def _execute(reorganisation) -> Preview:
             getattr(run, _METHODS.get(operation.action, operation.action))(operation, unit)
     if run.errors:
         raise ReorganisationError(run.errors)
-    overlaps = UnitState.objects.overlapping()
+    # Only eras that begin or end on the day can have changed: check those units' history.
+    touched = UnitState.objects.filter(Q(valid_from=run.day) | Q(valid_until=run.day))
+    overlaps = UnitState.objects.overlapping(touched.values("unit_id"))
     if overlaps:  # a bug, never a user's mistake: refuse rather than keep a broken history
         raise ReorganisationError(
             [(0, _("The history of unit %(code)s would overlap.") % {"code": overlaps[0][0].unit})]
