@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django_filters import FilterSet
 
 from campaign.models import Status
-from units.access import Scope
+from units.access import Scope, open_on
 
 PAGE_SIZE = 25
 
@@ -24,7 +24,10 @@ def render_queue(
     scope = Scope.for_request(request)
     if not scope.is_reviewer:
         raise PermissionDenied
-    queryset = queryset.filter(scope.review_condition(path_field="unit__path"))
+    # A closed unit's submissions leave the queue: it is history now (units.access).
+    queryset = queryset.filter(
+        scope.review_condition(path_field="unit__path"), open_on(scope.today, "unit__")
+    )
     data = request.GET.copy()
     data.setdefault("status", Status.SUBMITTED)
     queue = filter_class(data, queryset=queryset, scope=scope)

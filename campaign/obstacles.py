@@ -235,7 +235,7 @@ def obstacle_close(request, pk):
 def _initial(request, scope):
     """The user's own officer unit and the newest campaign, or those of `?report=<pk>`."""
     initial = {}
-    own = [m.unit for m in scope.memberships if m.role in FILE]
+    own = scope.filing_units
     if own:
         initial["unit"] = own[0].pk
     newest = Campaign.objects.order_by("-issued_on", "pk").first()

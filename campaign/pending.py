@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.models import AnnualReport, Campaign, Obstacle, Plan, Status
-from units.access import Scope
+from units.access import Scope, open_on
 
 
 def plan_items(scope: Scope) -> list[dict]:
@@ -21,7 +21,7 @@ def plan_items(scope: Scope) -> list[dict]:
     returned. For reviewers: how many plans wait for their review.
     """
     items = []
-    own_units = [m.unit for m in scope.memberships if m.role == "officer"]
+    own_units = scope.filing_units
     if own_units:
         year = datetime.date.today().year
         campaigns = list(Campaign.objects.running_in(year))
@@ -64,7 +64,9 @@ def plan_items(scope: Scope) -> list[dict]:
                     )
     if scope.is_reviewer:
         waiting = Plan.objects.filter(
-            scope.review_condition(path_field="unit__path"), status=Status.SUBMITTED
+            scope.review_condition(path_field="unit__path"),
+            open_on(scope.today, "unit__"),
+            status=Status.SUBMITTED,
         ).count()
         if waiting:
             items.append(
@@ -82,7 +84,7 @@ def report_items(scope: Scope) -> list[dict]:
     """Reports to write, fix or review, and obstacles to answer. At most four queries."""
     items = []
     today = timezone.localdate()
-    own_units = [m.unit for m in scope.memberships if m.role == "officer"]
+    own_units = scope.filing_units
     if own_units:
         campaigns = list(Campaign.objects.running_in(today.year))
         filed = {
@@ -120,7 +122,9 @@ def report_items(scope: Scope) -> list[dict]:
                     )
     if scope.is_reviewer:
         reviewed = scope.review_condition(path_field="unit__path")
-        waiting = AnnualReport.objects.filter(reviewed, status=Status.SUBMITTED).count()
+        waiting = AnnualReport.objects.filter(
+            reviewed, open_on(scope.today, "unit__"), status=Status.SUBMITTED
+        ).count()
         if waiting:
             items.append(
                 {

@@ -177,6 +177,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # A reorganisation scheduled for a date takes effect that day (units.reorganisations).
+    "apply-due-reorganisations": {
+        "task": "units.tasks.apply_due_reorganisations",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
 
 # --- E-mail ------------------------------------------------------------------------------
@@ -299,6 +304,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # Functions (scope -> list of items) whose results the home page lists as pending work.
 PENDING_PROVIDERS = ["campaign.pending.plan_items", "campaign.pending.report_items"]
+# What the campaigns make of a reorganisation (who files from when, open submissions): called
+# by units.reorganisations while it previews or applies one, so units knows nothing of them.
+REORGANISATION_HANDLERS = ["campaign.reorganisations.effects"]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

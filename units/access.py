@@ -3,14 +3,21 @@
 Every view fetches objects through a `Scope`. An object outside what the user may see is a
 404 (its existence is not revealed); an object the user may see but not act on is a 403.
 
-A role held at a unit reaches that unit's whole subtree. Because units are stored as
-materialised paths, "the subtree of U" is `path LIKE 'U.path%'`, which an index answers
-(see the units migrations), so a scoped queryset costs no extra query.
+A role held at a unit reaches that unit's whole subtree.
+
+A closed unit is history: from its closing day nobody files for it (plans, reports,
+obstacles), and an officer whose unit closed keeps the right to see its history. Filing
+(FILE) therefore reaches only open units, from officer roles held at open units.
+
+Because units are stored as materialised paths, "the subtree of U" is
+`path LIKE 'U.path%'`, which an index answers (see the units migrations), so a scoped
+queryset costs no extra query.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from units.models import Membership, Unit
 
@@ -28,6 +35,8 @@ class Scope:
     def __init__(self, user):
         self.user = user
         self._paths = {role: [] for role in Role.values}
+        self._filing_paths = []
+        self.today = timezone.localdate()
         self.memberships = []
         if user.is_authenticated and user.is_active:
             self.memberships = list(
@@ -37,6 +46,8 @@ class Scope:
             )
             for membership in self.memberships:
                 self._paths[membership.role].append(membership.unit.path)
+                if membership.role in FILE and membership.unit.is_open_on(self.today):
+                    self._filing_paths.append(membership.unit.path)
 
     @classmethod
     def for_request(cls, request):
@@ -49,7 +60,16 @@ class Scope:
 
     # --- questions about roles -----------------------------------------------------------
     def paths(self, roles=SEE):
+        if roles == FILE:
+            return list(self._filing_paths)
         return [path for role in roles for path in self._paths[role]]
+
+    @property
+    def filing_units(self):
+        """The open units where the user holds an officer role (no query)."""
+        return [
+            m.unit for m in self.memberships if m.role in FILE and m.unit.is_open_on(self.today)
+        ]
 
     def has_role(self, roles):
         """True when the user holds any of `roles` anywhere."""
@@ -68,7 +88,10 @@ class Scope:
         return self.has_role({Role.VIEWER})
 
     def allows(self, unit, roles):
-        """True when `unit` lies in the subtree of a unit where the user holds one of `roles`."""
+        """True when `unit` lies in the subtree of a unit where the user holds one of `roles`
+        (for FILE: and `unit` is open today)."""
+        if roles == FILE and not unit.is_open_on(self.today):
+            return False
         return any(unit.path.startswith(path) for path in self.paths(roles))
 
     def can_see(self, unit):
@@ -107,6 +130,8 @@ class Scope:
         condition = Q()
         for path in _outermost(paths):
             condition |= Q(**{f"{path_field}__startswith": path})
+        if roles == FILE:
+            condition &= open_on(self.today, prefix=path_field.removesuffix("path"))
         return condition
 
     def units(self, roles=SEE):
@@ -144,6 +169,14 @@ class Scope:
     def get_unit(self, roles=SEE, **lookup):
         """Fetch a unit by `lookup` with the same 404/403 rule as `get`."""
         return self.get(Unit.objects.all(), roles, unit_field="", **lookup)
+
+
+def open_on(day, prefix=""):
+    """A Q object matching rows whose unit (reached through `prefix`, e.g. "unit__") is
+    open on `day`."""
+    opened = Q(**{f"{prefix}opened_on__isnull": True}) | Q(**{f"{prefix}opened_on__lte": day})
+    not_closed = Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": day})
+    return opened & not_closed
 
 
 def _outermost(paths):

@@ -32,6 +32,8 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from units.models import Operation, Reorganisation
+
 EARLIEST_DATE = datetime.date(2000, 1, 1)
 LATEST_DATE = datetime.date(2100, 12, 31)
 
@@ -185,3 +187,80 @@ def _harden(field):
             else v
             for v in field.validators
         ]
+
+
+# --- Reorganisations ------------------------------------------------------------------------------
+DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
+
+
+class ReorganisationForm(PortalInputMixin, forms.ModelForm):
+    """The decision behind a reorganisation."""
+
+    class Meta:
+        model = Reorganisation
+        fields = ["number", "decided_on", "signer", "effective_on", "note"]
+        widgets = {
+            "decided_on": DATE_INPUT,
+            "effective_on": DATE_INPUT,
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+# What each kind of operation needs besides its action (the rest is checked on preview).
+OPERATION_NEEDS = {
+    "create": ("code", "name", "kind"),
+    "rename": ("unit_code", "name"),
+    "change_kind": ("unit_code", "kind"),
+    "move": ("unit_code", "target_code"),
+    "close": ("unit_code",),
+    "merge": ("unit_code", "target_code"),
+    "split": ("unit_code", "target_code", "children_codes"),
+}
+
+
+class OperationForm(PortalInputMixin, forms.ModelForm):
+    """One operation. The fields an action does not use are ignored; whether the units it
+    names allow it is checked when the reorganisation is previewed."""
+
+    class Meta:
+        model = Operation
+        fields = [
+            "position",
+            "action",
+            "unit_code",
+            "target_code",
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "move_children",
+            "move_members",
+            "children_codes",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        for name in OPERATION_NEEDS.get(action, ()):
+            if not cleaned.get(name):
+                self.add_error(name, _("This operation needs this field."))
+        return cleaned
+
+
+MAX_UPLOAD = 2 * 1024 * 1024  # far above any reorganisation's list of operations
+
+
+class ReorganisationUploadForm(PortalInputMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx or .csv)"),
+        help_text=_(
+            "One row per operation, in order; columns: decision number, effective date, "
+            "operation, unit code, parent or successor code, new code, name, short name, kind."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise ValidationError(_("The file is larger than 2 MB."))
+        return upload

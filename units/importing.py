@@ -20,8 +20,9 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from units.forms import CONTROL_CHARACTER, clean_text
-from units.models import Unit
+from units.forms import CONTROL_CHARACTER, OPERATION_NEEDS, clean_text
+from units.models import Operation, Reorganisation, Unit
+from units.reorganisations import ReorganisationError, reorganisation_preview
 
 REQUIRED_COLUMNS = ("code", "name", "kind", "parent_code")
 OPTIONAL_COLUMNS = ("short_name", "opened_on", "closed_on")
@@ -56,6 +57,11 @@ KIND_ALIASES = {
     "CĐ các KCN": Unit.Kind.INDUSTRIAL_ZONE,
     "CĐ KCN": Unit.Kind.INDUSTRIAL_ZONE,
     "Công đoàn các Khu công nghiệp": Unit.Kind.INDUSTRIAL_ZONE,
+    "Công đoàn xã": Unit.Kind.COMMUNE,
+    "Công đoàn phường": Unit.Kind.COMMUNE,
+    "Công đoàn xã, phường": Unit.Kind.COMMUNE,
+    "CĐ xã": Unit.Kind.COMMUNE,
+    "CĐ phường": Unit.Kind.COMMUNE,
     "CĐCS": Unit.Kind.GRASSROOTS,
     "Công đoàn cơ sở": Unit.Kind.GRASSROOTS,
 }
@@ -92,8 +98,12 @@ _HEADERS = {_normalise(alias): key for key, aliases in HEADER_ALIASES.items() fo
 # --- Reading files ------------------------------------------------------------------------------
 
 
-def read_rows(path):
-    """The data rows of a .csv or .xlsx file as dicts with canonical keys and `line`."""
+def read_rows(path, headers=None, required=REQUIRED_COLUMNS):
+    """The data rows of a .csv or .xlsx file as dicts with canonical keys and `line`.
+
+    `headers` maps normalised header labels to keys (the units' columns by default) and
+    `required` lists the keys the header row must have.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
@@ -104,7 +114,7 @@ def read_rows(path):
         raise UnitImportError(
             [(0, _("Unsupported file type “%(suffix)s”; use .csv or .xlsx.") % {"suffix": suffix})]
         )
-    return _rows_from_records(records)
+    return _rows_from_records(records, headers or _HEADERS, required)
 
 
 def _read_csv(path):
@@ -146,19 +156,19 @@ def _cell_value(value):
     return str(value)
 
 
-def _rows_from_records(records):
+def _rows_from_records(records, headers, required):
     if not records or not any(_is_filled(value) for value in records[0]):
         raise UnitImportError([(1, _("The file has no header row."))])
     columns = {}
     errors = []
     for index, header in enumerate(records[0]):
-        key = _HEADERS.get(_normalise(header)) if isinstance(header, str) else None
+        key = headers.get(_normalise(header)) if isinstance(header, str) else None
         if key is None:
             continue
         if key in columns:
             errors.append((1, _("Column “%(column)s” appears twice.") % {"column": header}))
         columns[key] = index
-    missing = [key for key in REQUIRED_COLUMNS if key not in columns]
+    missing = [key for key in required if key not in columns]
     if missing:
         errors.append(
             (1, _("Missing required column(s): %(columns)s.") % {"columns": ", ".join(missing)})
@@ -428,3 +438,204 @@ def _apply(row, existing, result):
 
     if not changed and new_parent == current_parent:
         result.unchanged += 1
+
+
+# --- Reorganisations ----------------------------------------------------------------------------
+# One row per operation, in the order they apply; every row names the same decision.
+
+REORGANISATION_REQUIRED = ("decision", "effective_on", "action")
+REORGANISATION_ALIASES = {
+    "decision": ("decision", "decision number", "số quyết định", "quyết định"),
+    "effective_on": (
+        "effective_on",
+        "effective date",
+        "effective on",
+        "ngày hiệu lực",
+        "ngày có hiệu lực",
+    ),
+    "decided_on": ("decided_on", "decision date", "ngày quyết định"),
+    "signer": ("signer", "signed by", "người ký"),
+    "action": ("action", "operation", "thao tác"),
+    "unit_code": ("unit_code", "unit code", "unit", "mã đơn vị"),
+    "target_code": (
+        "target_code",
+        "parent or successor code",
+        "parent_code",
+        "parent code",
+        "successor code",
+        "mã cấp trên",
+        "mã đơn vị kế thừa",
+        "mã cấp trên hoặc kế thừa",
+    ),
+    "code": ("code", "new code", "mã mới", "mã đơn vị mới"),
+    "name": ("name", "tên", "tên đơn vị", "tên mới"),
+    "short_name": ("short_name", "short name", "tên viết tắt"),
+    "kind": ("kind", "loại", "loại đơn vị"),
+    "move_children": ("move_children", "move children", "chuyển đơn vị trực thuộc"),
+    "move_members": ("move_members", "move members", "chuyển cán bộ"),
+    "children_codes": ("children_codes", "children", "mã đơn vị trực thuộc"),
+}
+_REORGANISATION_HEADERS = {
+    _normalise(alias): key for key, aliases in REORGANISATION_ALIASES.items() for alias in aliases
+}
+ACTION_ALIASES = {
+    "thành lập": "create",
+    "tạo": "create",
+    "đổi tên": "rename",
+    "đổi loại": "change_kind",
+    "chuyển": "move",
+    "giải thể": "close",
+    "sáp nhập": "merge",
+    "chia tách": "split",
+}
+YES = {"x", "1", "yes", "true", "có", "co"}
+NO = {"", "0", "no", "false", "không", "khong"}
+
+
+def read_reorganisation_rows(path):
+    """The rows of a reorganisation file, as read_rows gives them."""
+    return read_rows(path, _REORGANISATION_HEADERS, REORGANISATION_REQUIRED)
+
+
+def _action_lookup():
+    lookup = {_normalise(alias): value for alias, value in ACTION_ALIASES.items()}
+    for language in ("en", "vi"):
+        with translation.override(language):
+            for value, label in Operation.Action.choices:
+                lookup.setdefault(_normalise(label), value)
+    for value in Operation.Action.values:
+        lookup[_normalise(value)] = value
+    return lookup
+
+
+def import_reorganisation(rows, *, user):
+    """A draft reorganisation from the rows, checked against the tree as applying would
+    check it; all or nothing.
+
+    Raises UnitImportError listing every bad row (a refusal of an operation is reported on
+    its row). Returns the draft, to preview and apply in the portal.
+    """
+    errors = []
+    if not rows:
+        raise UnitImportError([(0, _("The file has no operation."))])
+    kinds = _kind_lookup()
+    actions = _action_lookup()
+    decision = {}
+    operations = []
+    for position, raw in enumerate(rows):
+        line = raw.get("line") or position + 2
+        row_errors = []
+        number = _text(raw.get("decision"))
+        try:
+            effective_on = _parse_date(raw.get("effective_on"))
+        except ValueError:
+            effective_on = None
+            row_errors.append(
+                _("“%(value)s” in %(column)s is not a date (use dd/mm/yyyy or yyyy-mm-dd).")
+                % {"value": _text(raw.get("effective_on")), "column": "effective_on"}
+            )
+        try:
+            decided_on = _parse_date(raw.get("decided_on"))
+        except ValueError:
+            decided_on = None
+            row_errors.append(
+                _("“%(value)s” in %(column)s is not a date (use dd/mm/yyyy or yyyy-mm-dd).")
+                % {"value": _text(raw.get("decided_on")), "column": "decided_on"}
+            )
+        if not number:
+            row_errors.append(_("The decision number is empty."))
+        if effective_on is None and not row_errors:
+            row_errors.append(_("The effective date is empty."))
+        this = {"number": number, "effective_on": effective_on}
+        if (
+            decision
+            and number
+            and effective_on
+            and this != {k: decision[k] for k in ("number", "effective_on")}
+        ):
+            row_errors.append(
+                _("Every row must name the same decision and effective date as line %(line)s.")
+                % {"line": decision["line"]}
+            )
+        elif not decision and number and effective_on:
+            decision = {
+                **this,
+                "line": line,
+                "decided_on": decided_on,
+                "signer": _text(raw.get("signer")),
+            }
+
+        action_text = _text(raw.get("action"))
+        action = actions.get(_normalise(action_text))
+        if action is None:
+            row_errors.append(
+                _("Unknown operation “%(action)s”.") % {"action": action_text}
+                if action_text
+                else _("The operation is empty.")
+            )
+        kind_text = _text(raw.get("kind"))
+        kind = kinds.get(_normalise(kind_text)) if kind_text else ""
+        if kind is None:
+            row_errors.append(_("Unknown kind “%(kind)s”.") % {"kind": kind_text})
+        flags = {}
+        for key in ("move_children", "move_members"):
+            value = _normalise(_text(raw.get(key)))
+            if value in YES:
+                flags[key] = True
+            elif value in NO:
+                flags[key] = False
+            else:
+                row_errors.append(
+                    _("“%(value)s” in %(column)s is neither yes (x) nor no (empty).")
+                    % {"value": _text(raw.get(key)), "column": key}
+                )
+        values = {
+            key: _text(raw.get(key))
+            for key in ("unit_code", "target_code", "code", "name", "short_name", "children_codes")
+        }
+        for key, value in values.items():
+            limit = {"name": 255, "short_name": 100, "children_codes": 2000}.get(key, 30)
+            if len(value) > limit:
+                row_errors.append(
+                    _("The %(column)s is longer than %(limit)s characters.")
+                    % {"column": key.replace("_", " "), "limit": limit}
+                )
+            found = CONTROL_CHARACTER.search(value)
+            if found:
+                row_errors.append(
+                    _("The %(column)s contains an invisible control character (%(code)s).")
+                    % {"column": key.replace("_", " "), "code": f"U+{ord(found.group()):04X}"}
+                )
+        if action:
+            for key in OPERATION_NEEDS[action]:
+                present = kind if key == "kind" else values.get(key)
+                if not present:
+                    row_errors.append(
+                        _("Operation “%(action)s” needs the column %(column)s.")
+                        % {"action": action_text, "column": key}
+                    )
+        errors.extend((line, message) for message in row_errors)
+        if not row_errors:
+            operations.append(
+                {"position": line, "action": action, "kind": kind or "", **values, **flags}
+            )
+    if errors:
+        raise UnitImportError(errors)
+
+    with transaction.atomic():
+        reorganisation = Reorganisation.objects.create(
+            number=decision["number"],
+            decided_on=decision["decided_on"] or decision["effective_on"],
+            signer=decision["signer"][:150],
+            effective_on=decision["effective_on"],
+            created_by=user,
+        )
+        Operation.objects.bulk_create(
+            Operation(reorganisation=reorganisation, **operation) for operation in operations
+        )
+        try:
+            reorganisation_preview(reorganisation)
+        except ReorganisationError as error:
+            # Positions are the rows' line numbers; leaving the block undoes the draft.
+            raise UnitImportError(error.errors) from error
+    return reorganisation

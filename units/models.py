@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
@@ -54,12 +55,31 @@ class UnitManager(MP_NodeManager):
     def in_subtree(self, *paths):
         return self.get_queryset().in_subtree(*paths)
 
-    def move(self, node, target, pos=None):
+    def move(self, node, target, pos=None, *, effective_on=None):
+        """Move `node` with its subtree; their history records it from `effective_on`
+        (today when not given: a move made by hand takes effect the day it is made)."""
         # treebeard rewrites the paths with UPDATE queries, which send no signal.
         from units.dataversion import bump_data_version
 
+        # Besides the moved subtree, a move to a position among siblings ("left", "sorted-
+        # sibling"…) renumbers the paths of the siblings after it and of their subtrees:
+        # every unit under the new parent whose era no longer has its path is synced too.
+        if pos and pos.endswith("child"):
+            area = target.path
+        else:
+            area = target.path[: -self.model.steplen] if target.depth > 1 else ""
         result = super().move(node, target, pos)
         bump_data_version()
+        node.refresh_from_db()
+        day = effective_on or timezone.localdate()
+        moved = set(self.in_subtree(node.path).values_list("pk", flat=True))
+        moved |= set(
+            UnitState.objects.on(day)
+            .filter(unit__path__startswith=area)
+            .exclude(path=models.F("unit__path"))
+            .values_list("unit_id", flat=True)
+        )
+        UnitState.objects.sync(list(moved), day)
         return result
 
 
@@ -72,6 +92,7 @@ class Unit(MP_Node):
         SECTOR = "sector", _("Sector union")
         CIVIL_SERVANTS = "civil_servants", _("Civil servants union")
         INDUSTRIAL_ZONE = "industrial_zone", _("Industrial-zone union")
+        COMMUNE = "commune", _("Commune or ward union")
         GRASSROOTS = "grassroots", _("Grassroots union")
 
     code = models.CharField(_("code"), max_length=30, unique=True)
@@ -124,6 +145,21 @@ class Unit(MP_Node):
         # Reports and plans keep their unit for ever: close or merge a unit instead.
         raise ValidationError(_("Units are never deleted; close or merge the unit instead."))
 
+    def save(self, *args, effective_on=None, **kwargs):
+        """Save, and keep the unit's history (UnitState) in step with the change.
+
+        A new unit gets its first era. A change made outside a reorganisation (the admin,
+        the import) takes effect today, one made by a reorganisation on its
+        `effective_on`: the era valid then gets the new names or kind, and the eras before
+        are left as they were.
+        """
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            UnitState.objects.start(self)
+        else:
+            UnitState.objects.sync([self.pk], effective_on or timezone.localdate())
+
     def is_open_on(self, day):
         return (self.opened_on is None or self.opened_on <= day) and (
             self.closed_on is None or self.closed_on > day
@@ -131,7 +167,7 @@ class Unit(MP_Node):
 
     @property
     def is_open(self):
-        return self.is_open_on(datetime.date.today())
+        return self.is_open_on(timezone.localdate())
 
     def close(self, day, successor=None):
         """Close the unit on `day`, optionally merging it into `successor`."""
@@ -168,3 +204,317 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} – {self.unit}"
+
+
+BEGINNING = datetime.date(1900, 1, 1)  # the first era of a unit without an opening date
+
+
+class UnitStateQuerySet(models.QuerySet):
+    def on(self, day):
+        """The states valid on `day`: one per unit open that day, none for a closed unit."""
+        return self.filter(valid_from__lte=day).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=day)
+        )
+
+    def in_area(self, path):
+        """States at or below `path`: with on(day), the area of a unit as it stood that day
+        (pass the path of the unit's own state of that day). One indexed prefix scan."""
+        return self.filter(path__startswith=path)
+
+    def as_of(self, day):
+        """Each unit's era on `day` or, for a unit closed by then, its last era: where every
+        unit that ever opened by `day` last stood (a closed unit's report still counts in its
+        year, under the area it was in). One query, a correlated subquery answered by the
+        (unit, valid_from) index."""
+        last = (
+            UnitState.objects.filter(unit=models.OuterRef("unit"), valid_from__lte=day)
+            .order_by("-valid_from")
+            .values("valid_from")[:1]
+        )
+        return self.filter(valid_from__lte=day, valid_from=models.Subquery(last))
+
+
+class UnitStateManager(models.Manager.from_queryset(UnitStateQuerySet)):
+    def area(self, unit, day):
+        """The states of `unit`'s area on `day`: the unit and the units below it, as they
+        stood that day; none if the unit was not open then. One query now (where the unit
+        stood), one when the result is read."""
+        path = self.on(day).filter(unit=unit).values_list("path", flat=True).first()
+        if path is None:
+            return self.none()
+        return self.on(day).in_area(path)
+
+    def start(self, unit):
+        """The first era of a new unit: from its opening (or 1900) until its closing."""
+        valid_from = unit.opened_on or BEGINNING
+        if unit.closed_on and unit.closed_on <= valid_from:
+            return None  # never open: no era
+        return self.create(
+            unit=unit, valid_from=valid_from, valid_until=unit.closed_on, **_era_values(unit)
+        )
+
+    def sync(self, unit_ids, day):
+        """Make the eras of `unit_ids` from `day` on match the units as they are now.
+
+        The era valid on `day` ends there and a new one starts with the current parent,
+        path, kind and names (or is corrected in place when it starts on `day` itself); a
+        unit closed on `day` has its era end there. Eras before `day` are never touched.
+        Returns the units whose history changed. Three queries plus one per change.
+        """
+        units = {unit.pk: unit for unit in Unit.objects.filter(pk__in=unit_ids)}
+        parents = _parents(units.values())
+        current = {state.unit_id: state for state in self.filter(unit__in=units).on(day)}
+        changed = []
+        for pk, unit in units.items():
+            wanted = _era_values(unit, parents)
+            state = current.get(pk)
+            open_on_day = unit.is_open_on(day)
+            if state is None:
+                if open_on_day and not self.filter(unit=unit, valid_from__gt=day).exists():
+                    self.create(unit=unit, valid_from=day, valid_until=unit.closed_on, **wanted)
+                    changed.append(unit)
+                continue
+            if not open_on_day:
+                # Closed by `day`: the era ends on the closing day.
+                end = unit.closed_on if unit.closed_on and unit.closed_on <= day else day
+                if state.valid_from > end:
+                    raise ValidationError(
+                        _("The history of unit %(code)s cannot end before it starts.")
+                        % {"code": unit.code}
+                    )
+                if state.valid_from == end:
+                    # An era begun that same day (moved, then closed) never was: the era
+                    # before it already ends on that day.
+                    state.delete()
+                else:
+                    state.valid_until = end
+                    state.save(update_fields=["valid_until"])
+                changed.append(unit)
+                continue
+            until = state.valid_until
+            if unit.closed_on and (until is None or unit.closed_on < until):
+                until = unit.closed_on
+            differs = any(getattr(state, field) != value for field, value in wanted.items())
+            if not differs and until == state.valid_until:
+                continue
+            if state.valid_from == day or not differs:
+                for field, value in wanted.items():
+                    setattr(state, field, value)
+                state.valid_until = until
+                state.save()
+            else:
+                state.valid_until = day
+                state.save(update_fields=["valid_until"])
+                self.create(unit=unit, valid_from=day, valid_until=until, **wanted)
+            changed.append(unit)
+        return changed
+
+    def overlapping(self, unit_ids=None):
+        """Pairs of eras of one unit that overlap: none, if the history is sound. One query."""
+        states = self.order_by("unit_id", "valid_from")
+        if unit_ids is not None:
+            states = states.filter(unit__in=unit_ids)
+        found = []
+        previous = None
+        for state in states:
+            if (
+                previous is not None
+                and previous.unit_id == state.unit_id
+                and (previous.valid_until is None or previous.valid_until > state.valid_from)
+            ):
+                found.append((previous, state))
+            previous = state
+        return found
+
+
+def _parents(units):
+    """The parent of each of `units` by its path: {parent path: parent}. One query."""
+    paths = {unit.path[: -Unit.steplen] for unit in units if unit.depth > 1}
+    return {unit.path: unit for unit in Unit.objects.filter(path__in=paths)}
+
+
+def _era_values(unit, parents=None):
+    if parents is None:
+        parents = _parents([unit])
+    parent = parents.get(unit.path[: -Unit.steplen]) if unit.depth > 1 else None
+    return {
+        "parent": parent,
+        "path": unit.path,
+        "depth": unit.depth,
+        "kind": unit.kind,
+        "name": unit.name,
+        "short_name": unit.short_name,
+    }
+
+
+class UnitState(models.Model):
+    """One era of a unit: where it sat in the tree, its kind and names, from `valid_from`
+    until the day before `valid_until` (None: still valid).
+
+    A unit has eras only while it is open, so the states valid on a day are exactly the
+    units open that day, each with its parent, path, kind and names as they were. A new era
+    starts when a unit is renamed, changes kind, or its path changes (it or an ancestor
+    moved); eras of one unit never overlap (checked by `overlapping()`, see DESIGN.md).
+    The treebeard tree (`Unit`) is today's tree; the states are its history.
+    """
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="states"
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    parent = models.ForeignKey(
+        Unit,
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The unit's materialised path in that era. db_index on a CharField gives PostgreSQL a
+    # second index with varchar_pattern_ops, as Unit.path's unique index does, so that
+    # in_area()'s LIKE 'path%' is an index scan.
+    path = models.CharField(max_length=255, db_index=True)
+    depth = models.PositiveIntegerField()
+    kind = models.CharField(_("kind"), max_length=20, choices=Unit.Kind.choices)
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+
+    objects = UnitStateManager()
+
+    class Meta:
+        verbose_name = _("unit state")
+        verbose_name_plural = _("unit states")
+        ordering = ["path", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "valid_from"], name="unitstate_one_start"),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
+                name="unitstate_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["valid_from", "valid_until"], name="unitstate_dates")]
+
+    def __str__(self):
+        until = f"{self.valid_until:%d/%m/%Y}" if self.valid_until else "…"
+        return f"{self.short_name or self.name} ({self.valid_from:%d/%m/%Y} – {until})"
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+
+class Reorganisation(models.Model):
+    """One recorded act that changes the tree: a decision with ordered operations.
+
+    draft → applied (units.reorganisations.reorganisation_apply), or draft → scheduled →
+    applied by the daily task once its effective date comes, or cancelled while not yet
+    applied. `summary` keeps what applying it did (the preview as applied).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        APPLIED = "applied", _("Applied")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    number = models.CharField(_("decision number"), max_length=50)
+    decided_on = models.DateField(_("decision date"))
+    signer = models.CharField(_("signed by"), max_length=150, blank=True)
+    effective_on = models.DateField(_("effective date"))
+    note = models.TextField(_("note"), max_length=5000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    applied_by = models.ForeignKey(
+        User,
+        verbose_name=_("applied by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    summary = models.JSONField(_("what was done"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("reorganisation")
+        verbose_name_plural = _("reorganisations")
+        ordering = ["-effective_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.number} ({self.effective_on:%d/%m/%Y})"
+
+    @property
+    def is_editable(self):
+        return self.status == self.Status.DRAFT
+
+
+class Operation(models.Model):
+    """One step of a reorganisation, applied in `position` order.
+
+    Units are named by code, so that a step can name a unit an earlier step creates.
+    - create: `code`, `name`, `short_name`, `kind`, under `target_code` (empty: a root);
+    - rename: `unit_code` gets `name` and `short_name`;
+    - change_kind: `unit_code` gets `kind`;
+    - move: `unit_code` with its subtree goes under `target_code`;
+    - close: `unit_code` closes (it must have no open unit below);
+    - merge: `unit_code` closes into the successor `target_code`, its open units below
+      moving there with `move_children`, its people getting the same roles there with
+      `move_members`;
+    - split: one row per successor `target_code`, each taking the open units below
+      `unit_code` listed in `children_codes`; the unit closes after its last split row.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Create a unit")
+        RENAME = "rename", _("Rename")
+        CHANGE_KIND = "change_kind", _("Change kind")
+        MOVE = "move", _("Move with its subtree")
+        CLOSE = "close", _("Close")
+        MERGE = "merge", _("Merge into a successor")
+        SPLIT = "split", _("Split among successors")
+
+    reorganisation = models.ForeignKey(
+        Reorganisation,
+        verbose_name=_("reorganisation"),
+        on_delete=models.CASCADE,
+        related_name="operations",
+    )
+    position = models.PositiveIntegerField(_("order"), default=0)
+    action = models.CharField(_("operation"), max_length=12, choices=Action.choices)
+    unit_code = models.CharField(_("unit code"), max_length=30, blank=True)
+    target_code = models.CharField(_("parent or successor code"), max_length=30, blank=True)
+    code = models.CharField(_("new unit's code"), max_length=30, blank=True)
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Unit.Kind.choices, blank=True)
+    move_children = models.BooleanField(_("move its open units below"), default=False)
+    move_members = models.BooleanField(_("give its people the same roles there"), default=False)
+    children_codes = models.CharField(
+        _("codes of the units below it takes"),
+        max_length=2000,
+        blank=True,
+        help_text=_("For a split: the codes, separated by commas."),
+    )
+
+    class Meta:
+        verbose_name = _("operation")
+        verbose_name_plural = _("operations")
+        ordering = ["reorganisation", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.position}. {self.get_action_display()} {self.unit_code or self.code}"
+
+    @property
+    def children(self):
+        return [code.strip() for code in self.children_codes.split(",") if code.strip()]

@@ -542,6 +542,21 @@ def load_units(conn, tree):
             "SELECT setval(pg_get_serial_sequence('units_unit', 'id'), "
             "(SELECT max(id) FROM units_unit))"
         )
+        # One era per unit, as migration units.0003 gives existing units (the truncate
+        # above emptied the eras with the units).
+        cursor.execute(
+            """
+            INSERT INTO units_unitstate
+                (unit_id, valid_from, valid_until, parent_id, path, depth, kind, name,
+                 short_name)
+            SELECT u.id, COALESCE(u.opened_on, DATE '1900-01-01'), u.closed_on, p.id, u.path,
+                   u.depth, u.kind, u.name, u.short_name
+            FROM units_unit u
+            LEFT JOIN units_unit p
+                ON u.depth > 1 AND p.path = substr(u.path, 1, length(u.path) - 4)
+            WHERE u.closed_on IS NULL OR u.closed_on > COALESCE(u.opened_on, DATE '1900-01-01')
+            """
+        )
     conn.commit()
 
 

@@ -39,8 +39,39 @@ def _pk(name):
     return lambda side, world: {"pk": side[name].pk}
 
 
+def _reorganisation():
+    """A draft reorganisation with one operation: the staff pages' object (no unit's side)."""
+    import datetime
+
+    from units.models import Operation, Reorganisation
+
+    reorganisation, _created = Reorganisation.objects.get_or_create(
+        number="1/QĐ-LĐLĐ",
+        defaults={
+            "decided_on": datetime.date(2025, 6, 1),
+            "effective_on": datetime.date(2025, 7, 1),
+        },
+    )
+    operation, _created = Operation.objects.get_or_create(
+        reorganisation=reorganisation, position=1, defaults={"action": "close", "unit_code": "X"}
+    )
+    return {"pk": reorganisation.pk, "operation_pk": operation.pk}
+
+
+def _reorganisation_pk(side, world):
+    return {"pk": _reorganisation()["pk"]}
+
+
 URL_KWARGS = {
     "moved_admin_page": lambda side, world: {"rest": "period/"},  # about no object: not sided
+    "units:reorganisation_detail": _reorganisation_pk,
+    "units:reorganisation_edit": _reorganisation_pk,
+    "units:operation_add": _reorganisation_pk,
+    "units:reorganisation_apply": _reorganisation_pk,
+    "units:reorganisation_schedule": _reorganisation_pk,
+    "units:reorganisation_cancel": _reorganisation_pk,
+    "units:operation_edit": lambda side, world: _reorganisation(),
+    "units:operation_delete": lambda side, world: _reorganisation(),
     "units:unit_detail": lambda side, world: {"pk": side["unit"].pk},
     "units:unit_contacts": lambda side, world: {"pk": side["unit"].pk},
     "campaign:campaign_detail": lambda side, world: {"pk": world.campaign.pk},
@@ -121,7 +152,12 @@ QUERY = {
     "reports:dashboard_excel": lambda side, world: {"unit": side["unit"].pk},
     "campaign:obstacle_create": lambda side, world: {"report": side["report"].pk},
 }
-SIDED = (set(URL_KWARGS) | set(QUERY)) - {"moved_admin_page"}
+STAFF_PAGES = {name for name in URL_KWARGS if name.startswith("units:reorganisation")} | {
+    "units:operation_add",
+    "units:operation_edit",
+    "units:operation_delete",
+}
+SIDED = (set(URL_KWARGS) | set(QUERY)) - {"moved_admin_page"} - STAFF_PAGES
 
 # Views that log in or out or change the language: asked with a client of their own.
 FRESH_CLIENT = {"login", "logout", "set_language"}
@@ -155,6 +191,18 @@ MATRIX = {
     "healthz": E("200 200 200 200 200 200", "200 200 200 200 200 200"),
     # --- pages: GET-only views render again on a POST (the CSRF token still applies) ------
     "units:home": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    # Reorganisations are the federation administrators' (staff), whom nobody here is.
+    "units:reorganisation_list": E("L 403 403 403 403 403", "L 403 403 403 403 403"),
+    "units:reorganisation_create": E("L 403 403 403 403 403", "L 403 403 403 403 403"),
+    "units:reorganisation_upload": E("L 403 403 403 403 403", "L 403 403 403 403 403"),
+    "units:reorganisation_detail": E("L 403 403 403 403 403", "L 403 403 403 403 403"),
+    "units:reorganisation_edit": E("L 403 403 403 403 403", "L 403 403 403 403 403"),
+    "units:reorganisation_apply": E("L 403 403 403 403 403", "L 403 403 403 403 403"),
+    "units:reorganisation_schedule": E("L 403 403 403 403 403", "L 403 403 403 403 403"),
+    "units:reorganisation_cancel": E("L 403 403 403 403 403", "L 403 403 403 403 403"),
+    "units:operation_add": E("L 403 403 403 403 403", "L 403 403 403 403 403"),
+    "units:operation_edit": E("L 403 403 403 403 403", "L 403 403 403 403 403"),
+    "units:operation_delete": E("L 403 403 403 403 403", "L 403 403 403 403 403"),
     "units:unit_detail": {
         "own": E("L 404 404 200 200 200", "L 404 404 200 200 200"),
         "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),

@@ -1,0 +1,135 @@
+"""A reorganisation read from a spreadsheet: all rows or none, every bad row reported."""
+
+import datetime
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from units.importing import UnitImportError, import_reorganisation, read_reorganisation_rows
+from units.models import Reorganisation, Unit
+from units.reorganisations import reorganisation_apply
+
+HEADER = (
+    "Số quyết định,Ngày hiệu lực,Thao tác,Mã đơn vị,Mã cấp trên hoặc kế thừa,Mã mới,Tên,Loại,"
+    "Chuyển đơn vị trực thuộc"
+)
+GOOD = [
+    HEADER,
+    "56/QĐ-LĐLĐ,01/07/2025,Thành lập,,PV,XA,Công đoàn xã An,Công đoàn xã,",
+    "56/QĐ-LĐLĐ,01/07/2025,Chuyển,A1,XA,,,,",
+    "56/QĐ-LĐLĐ,01/07/2025,Sáp nhập,DA,XA,,,,x",
+]
+
+
+def write(tmp_path, lines, name="ops.csv"):
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_good_file_becomes_a_draft_with_its_operations_in_order(tmp_path, tree, admin_user):
+    r = import_reorganisation(read_reorganisation_rows(write(tmp_path, GOOD)), user=admin_user)
+    assert (r.number, r.effective_on, r.status, r.created_by) == (
+        "56/QĐ-LĐLĐ",
+        datetime.date(2025, 7, 1),
+        "draft",
+        admin_user,
+    )
+    assert [
+        (o.position, o.action, o.unit_code or o.code, o.move_children) for o in r.operations.all()
+    ] == [
+        (2, "create", "XA", False),
+        (3, "move", "A1", False),
+        (4, "merge", "DA", True),
+    ]
+    assert r.operations.get(position=2).kind == "commune"
+    reorganisation_apply(reorganisation=r, user=admin_user)
+    assert Unit.objects.get(code="A2").path.startswith(Unit.objects.get(code="XA").path)
+
+
+def test_every_bad_row_is_reported_and_nothing_is_kept(tmp_path, tree, admin_user):
+    lines = [
+        HEADER,
+        "56/QĐ-LĐLĐ,01/07/2025,Phá bỏ,A1,,,,,",  # unknown operation
+        "56/QĐ-LĐLĐ,31/02/2025,Giải thể,B1,,,,,",  # not a date
+        "57/QĐ-LĐLĐ,01/07/2025,Giải thể,B1,,,,,",  # another decision
+        "56/QĐ-LĐLĐ,01/07/2025,Thành lập,,PV,XB,Công đoàn xã Bình,Hợp tác xã,",  # unknown kind
+        "56/QĐ-LĐLĐ,01/07/2025,Sáp nhập,DA,,,,,có lẽ",  # no successor, unclear flag
+        "56/QĐ-LĐLĐ,01/07/2025,Đổi tên,A2,,,,,",  # no name
+    ]
+    with pytest.raises(UnitImportError) as raised:
+        import_reorganisation(read_reorganisation_rows(write(tmp_path, lines)), user=admin_user)
+    assert sorted({line for line, _m in raised.value.errors}) == [2, 3, 4, 5, 6, 7]
+    assert not Reorganisation.objects.exists()
+
+
+def test_refusals_of_the_tree_are_reported_on_their_rows(tmp_path, tree, admin_user):
+    lines = [
+        HEADER,
+        "56/QĐ-LĐLĐ,01/07/2025,Đổi tên,A1,,,Tên mới,,",
+        "56/QĐ-LĐLĐ,01/07/2025,Sáp nhập,DA,A1,,,,",  # into its own subtree
+        "56/QĐ-LĐLĐ,01/07/2025,Thành lập,,PV,B1,Trùng mã,CĐCS,",  # code used
+    ]
+    with pytest.raises(UnitImportError) as raised:
+        import_reorganisation(read_reorganisation_rows(write(tmp_path, lines)), user=admin_user)
+    assert [line for line, _m in raised.value.errors] == [3, 4]
+    assert not Reorganisation.objects.exists()
+    assert Unit.objects.get(code="A1").name == "CĐCS A1"
+
+
+def test_a_workbook_is_read_too(tmp_path, tree, admin_user):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["decision", "effective date", "operation", "unit code", "name"])
+    sheet.append(["56/QĐ-LĐLĐ", datetime.datetime(2025, 7, 1), "rename", "B1", "CĐCS B1 mới"])
+    path = tmp_path / "ops.xlsx"
+    book.save(path)
+    r = import_reorganisation(read_reorganisation_rows(path), user=admin_user)
+    assert r.operations.get().name == "CĐCS B1 mới"
+
+
+def test_a_file_without_the_required_columns_is_refused(tmp_path, tree):
+    with pytest.raises(UnitImportError) as raised:
+        read_reorganisation_rows(write(tmp_path, ["Mã đơn vị,Tên", "A1,x"]))
+    assert raised.value.errors[0][0] == 1
+
+
+# --- the page ----------------------------------------------------------------------------------
+URL = reverse("units:reorganisation_upload")
+
+
+def upload(client, lines, name="ops.csv"):
+    data = ("\n".join(lines) + "\n").encode()
+    return client.post(URL, {"file": SimpleUploadedFile(name, data, "text/csv")})
+
+
+def test_only_administrators_upload(client, cast, tree):
+    client.force_login(cast["cspl"])
+    assert client.get(URL).status_code == 403
+    assert upload(client, GOOD).status_code == 403
+    assert not Reorganisation.objects.exists()
+
+
+def test_an_administrator_uploads_and_lands_on_the_preview(client, admin_user, tree):
+    client.force_login(admin_user)
+    response = upload(client, GOOD)
+    r = Reorganisation.objects.get()
+    assert response.url == reverse("units:reorganisation_detail", args=[r.pk])
+
+
+def test_the_page_lists_the_bad_rows_in_vietnamese(client, admin_user, tree):
+    client.force_login(admin_user)
+    response = upload(client, [HEADER, "56/QĐ-LĐLĐ,01/07/2025,Phá bỏ,A1,,,,,"])
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Dòng 2" in page and "Phá bỏ" in page
+    assert not Reorganisation.objects.exists()
+
+
+def test_a_file_of_another_type_is_refused_with_a_message(client, admin_user, tree):
+    client.force_login(admin_user)
+    response = upload(client, ["hello"], name="ops.pdf")
+    assert response.status_code == 200
+    assert ".pdf" in response.content.decode()

@@ -1,0 +1,177 @@
+"""The administrators' reorganisation pages, up the permission ladder, and their forms."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.units.conftest import JULY
+from units.models import Operation, Reorganisation, Unit
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def draft(tree, reorganise):
+    return reorganise(
+        JULY,
+        {
+            "action": "create",
+            "code": "XA",
+            "name": "Công đoàn xã An",
+            "kind": "commune",
+            "target_code": "PV",
+        },
+        {"action": "merge", "unit_code": "DA", "target_code": "XA", "move_children": True},
+    )
+
+
+def pages(reorganisation):
+    pk = reorganisation.pk
+    return [
+        reverse("units:reorganisation_list"),
+        reverse("units:reorganisation_create"),
+        reverse("units:reorganisation_detail", args=[pk]),
+        reverse("units:reorganisation_edit", args=[pk]),
+    ]
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(client, draft):
+    for url in pages(draft):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("who", ["outsider", "officer_a", "cspl", "standing"])
+def test_people_without_staff_rights_are_refused(client, cast, draft, who):
+    client.force_login(cast[who])
+    for url in pages(draft):
+        assert client.get(url).status_code == 403
+    apply = reverse("units:reorganisation_apply", args=[draft.pk])
+    assert client.post(apply).status_code == 403
+    assert Unit.objects.get(code="DA").closed_on is None
+
+
+def test_an_administrator_sees_the_list_and_the_preview(client, admin_user, draft):
+    client.force_login(admin_user)
+    assert "56/QĐ-LĐLĐ" in client.get(reverse("units:reorganisation_list")).content.decode()
+    page = client.get(reverse("units:reorganisation_detail", args=[draft.pk])).content.decode()
+    assert "Công đoàn xã An" in page
+    assert "Đơn vị giải thể" in page or "DA" in page
+    assert reverse("units:reorganisation_apply", args=[draft.pk]) in page
+
+
+def test_an_unknown_reorganisation_is_a_404(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get(reverse("units:reorganisation_detail", args=[999])).status_code == 404
+
+
+def test_recording_a_decision_keeps_what_was_typed_when_a_date_is_wrong(client, admin_user, db):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("units:reorganisation_create"),
+        {"number": "12/QĐ-LĐLĐ", "decided_on": "31/02/2025", "effective_on": "01/07/2025"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "12/QĐ-LĐLĐ" in page and "01/07/2025" in page
+    assert "invalid-feedback" in page
+    assert not Reorganisation.objects.exists()
+
+    response = client.post(
+        reverse("units:reorganisation_create"),
+        {"number": "12/QĐ-LĐLĐ", "decided_on": "20/06/2025", "effective_on": "01/07/2025"},
+    )
+    created = Reorganisation.objects.get()
+    assert response.url == reverse("units:reorganisation_detail", args=[created.pk])
+    assert (created.created_by, created.effective_on) == (admin_user, JULY)
+
+
+def test_adding_an_operation_with_a_missing_field_shows_why(client, admin_user, draft):
+    client.force_login(admin_user)
+    url = reverse("units:operation_add", args=[draft.pk])
+    response = client.post(url, {"position": 3, "action": "rename", "unit_code": "B1"})
+    assert response.status_code == 200
+    assert "Thao tác này cần trường này." in response.content.decode()
+    client.post(url, {"position": 3, "action": "rename", "unit_code": "B1", "name": "Tên mới"})
+    assert draft.operations.count() == 3
+
+
+def test_a_refused_reorganisation_shows_its_refusals_and_cannot_be_applied(
+    client, admin_user, tree, reorganise
+):
+    r = reorganise(JULY, {"action": "merge", "unit_code": "DA", "target_code": "A1"})
+    client.force_login(admin_user)
+    response = client.get(reverse("units:reorganisation_detail", args=[r.pk]))
+    page = response.content.decode()
+    assert "Không thể sáp nhập" in page
+    assert reverse("units:reorganisation_apply", args=[r.pk]) not in page
+    response = client.post(reverse("units:reorganisation_apply", args=[r.pk]), follow=True)
+    assert "Không thể sáp nhập" in response.content.decode()
+    assert Unit.objects.get(code="DA").closed_on is None
+
+
+def test_applying_from_the_page(client, admin_user, draft):
+    client.force_login(admin_user)
+    response = client.post(reverse("units:reorganisation_apply", args=[draft.pk]), follow=True)
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert draft.status == "applied"
+    assert Unit.objects.get(code="DA").closed_on == JULY
+    # Applied: no more editing, the page shows what was done.
+    assert client.get(reverse("units:reorganisation_edit", args=[draft.pk])).status_code == 403
+    op = draft.operations.first()
+    delete = reverse("units:operation_delete", args=[draft.pk, op.pk])
+    assert client.post(delete).status_code == 403
+    assert "XA" in response.content.decode()
+
+
+def test_a_future_reorganisation_is_scheduled_then_cancelled(client, admin_user, tree, reorganise):
+    r = reorganise(
+        TODAY + datetime.timedelta(days=10),
+        {"action": "rename", "unit_code": "A1", "name": "Tên mới"},
+    )
+    client.force_login(admin_user)
+    page = client.get(reverse("units:reorganisation_detail", args=[r.pk])).content.decode()
+    assert reverse("units:reorganisation_apply", args=[r.pk]) not in page
+    client.post(reverse("units:reorganisation_schedule", args=[r.pk]))
+    r.refresh_from_db()
+    assert r.status == "scheduled"
+    client.post(reverse("units:reorganisation_cancel", args=[r.pk]))
+    r.refresh_from_db()
+    assert r.status == "cancelled"
+
+
+def test_an_operation_of_another_reorganisation_is_a_404(client, admin_user, draft, reorganise):
+    other = reorganise(JULY, {"action": "close", "unit_code": "B1"})
+    op = other.operations.get()
+    client.force_login(admin_user)
+    url = reverse("units:operation_edit", args=[draft.pk, op.pk])
+    assert client.get(url).status_code == 404
+    assert Operation.objects.filter(pk=op.pk).exists()
+
+
+def test_editing_and_removing_an_operation(client, admin_user, draft):
+    client.force_login(admin_user)
+    op = draft.operations.get(position=1)
+    url = reverse("units:operation_edit", args=[draft.pk, op.pk])
+    assert client.get(url).status_code == 200
+    data = {
+        "position": 1,
+        "action": "create",
+        "code": "XB",
+        "name": "Công đoàn xã Bình",
+        "kind": "commune",
+        "target_code": "PV",
+    }
+    assert client.post(url, data).status_code == 302
+    assert Operation.objects.get(pk=op.pk).code == "XB"
+    client.post(reverse("units:operation_delete", args=[draft.pk, op.pk]))
+    assert not Operation.objects.filter(pk=op.pk).exists()
+
+
+def test_the_pages_fit_a_phone(client, admin_user, draft):
+    client.force_login(admin_user)
+    page = client.get(reverse("units:reorganisation_detail", args=[draft.pk])).content.decode()
+    assert 'name="viewport"' in page and "<table" not in page

@@ -1,0 +1,118 @@
+"""The impossible is refused with a message, every refusal at once, and nothing changes."""
+
+import datetime
+
+import pytest
+from django.utils import translation
+
+from tests.units.conftest import JULY
+from units.models import Unit, UnitState
+from units.reorganisations import ReorganisationError, reorganisation_apply
+
+
+def refusals(reorganisation, user):
+    with pytest.raises(ReorganisationError) as raised:
+        reorganisation_apply(reorganisation=reorganisation, user=user)
+    reorganisation.refresh_from_db()
+    assert reorganisation.status == "draft"
+    return raised.value.errors
+
+
+def test_merging_into_its_own_subtree_is_refused(tree, reorganise, admin_user):
+    r = reorganise(JULY, {"action": "merge", "unit_code": "DA", "target_code": "A1"})
+    [(position, message)] = refusals(r, admin_user)
+    assert position == 1 and "DA" in message and "A1" in message
+    assert Unit.objects.get(code="DA").closed_on is None
+
+
+def test_moving_under_itself_or_below_is_refused(tree, reorganise, admin_user):
+    r = reorganise(
+        JULY,
+        {"action": "move", "unit_code": "PV", "target_code": "A1"},
+        {"action": "move", "unit_code": "DA", "target_code": "DA"},
+    )
+    assert [p for p, _m in refusals(r, admin_user)] == [1, 2]
+
+
+def test_merging_into_a_closed_unit_is_refused(tree, reorganise, admin_user):
+    Unit.objects.get(code="A2").close(datetime.date(2025, 3, 1))
+    r = reorganise(JULY, {"action": "merge", "unit_code": "A1", "target_code": "A2"})
+    [(_p, message)] = refusals(r, admin_user)
+    assert "A2" in message and "01/03/2025" in message
+
+
+def test_a_successor_of_an_incompatible_kind_is_refused(tree, reorganise, admin_user):
+    r = reorganise(
+        JULY,
+        {"action": "merge", "unit_code": "A1", "target_code": "DB"},  # grassroots → district
+        {"action": "merge", "unit_code": "DA", "target_code": "B1"},  # district → grassroots
+    )
+    assert [p for p, _m in refusals(r, admin_user)] == [1, 2]
+
+
+def test_an_effective_date_before_the_unit_opened_is_refused(tree, reorganise, admin_user):
+    Unit.objects.filter(code="B1").update(opened_on=datetime.date(2025, 9, 1))
+    r = reorganise(JULY, {"action": "rename", "unit_code": "B1", "name": "CĐCS B1 mới"})
+    [(_p, message)] = refusals(r, admin_user)
+    assert "01/09/2025" in message
+
+
+def test_operating_on_a_unit_closed_at_the_date_is_refused(tree, reorganise, admin_user):
+    Unit.objects.get(code="B1").close(datetime.date(2025, 1, 1))
+    r = reorganise(JULY, {"action": "rename", "unit_code": "B1", "name": "CĐCS B1 mới"})
+    [(_p, message)] = refusals(r, admin_user)
+    assert "B1" in message
+
+
+def test_a_code_already_used_is_refused(tree, reorganise, admin_user):
+    r = reorganise(
+        JULY,
+        {
+            "action": "create",
+            "code": "A1",
+            "name": "Trùng mã",
+            "kind": "grassroots",
+            "target_code": "DA",
+        },
+    )
+    [(_p, message)] = refusals(r, admin_user)
+    assert "A1" in message
+    assert Unit.objects.filter(code="A1").count() == 1
+
+
+def test_closing_a_unit_with_open_units_below_is_refused(tree, reorganise, admin_user):
+    r = reorganise(JULY, {"action": "close", "unit_code": "DA"})
+    [(_p, message)] = refusals(r, admin_user)
+    assert "A1" in message and "A2" in message
+
+
+def test_a_date_before_a_later_change_is_refused(tree, reorganise, admin_user):
+    first = reorganise(JULY, {"action": "rename", "unit_code": "A1", "name": "Tên tháng 7"})
+    reorganisation_apply(reorganisation=first, user=admin_user)
+    earlier = reorganise(
+        datetime.date(2025, 3, 1), {"action": "move", "unit_code": "DA", "target_code": "SE"}
+    )
+    [(_p, message)] = refusals(earlier, admin_user)
+    assert "01/07/2025" in message
+
+
+def test_every_refusal_is_reported_and_nothing_of_the_good_steps_is_kept(
+    tree, reorganise, admin_user
+):
+    states = UnitState.objects.count()
+    r = reorganise(
+        JULY,
+        {"action": "rename", "unit_code": "A1", "name": "Đổi tên hợp lệ"},
+        {"action": "rename", "unit_code": "NOPE", "name": "Không có"},
+        {"action": "merge", "unit_code": "DA", "target_code": "A2"},
+    )
+    assert [p for p, _m in refusals(r, admin_user)] == [2, 3]
+    assert Unit.objects.get(code="A1").name == "CĐCS A1"
+    assert UnitState.objects.count() == states
+
+
+def test_the_messages_speak_vietnamese(tree, reorganise, admin_user):
+    r = reorganise(JULY, {"action": "merge", "unit_code": "DA", "target_code": "A1"})
+    with translation.override("vi"):
+        [(_p, message)] = refusals(r, admin_user)
+    assert "Không thể sáp nhập" in message

@@ -1,0 +1,317 @@
+"""The federation administrators' pages for reorganisations: list, record the decision, add,
+edit and remove operations, preview, apply or schedule, cancel.
+
+Only staff (federation administrators) reach them: anyone else signed in gets 403. Every
+page of a reorganisation shows its preview, so what will happen is always in sight.
+"""
+
+import tempfile
+from functools import wraps
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from units.forms import OperationForm, ReorganisationForm, ReorganisationUploadForm
+from units.importing import UnitImportError, import_reorganisation, read_reorganisation_rows
+from units.models import Membership, Operation, Reorganisation, Unit
+from units.reorganisations import (
+    ReorganisationError,
+    reorganisation_apply,
+    reorganisation_cancel,
+    reorganisation_preview,
+    reorganisation_schedule,
+)
+
+
+def staff_required(view):
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not (request.user.is_active and request.user.is_staff):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _get(pk):
+    return get_object_or_404(Reorganisation, pk=pk)
+
+
+def _get_draft(request, pk):
+    reorganisation = _get(pk)
+    if not reorganisation.is_editable:
+        raise PermissionDenied
+    return reorganisation
+
+
+@staff_required
+def reorganisation_list(request):
+    reorganisations = Reorganisation.objects.all()
+    return render(request, "units/reorganisation_list.html", {"reorganisations": reorganisations})
+
+
+@staff_required
+def reorganisation_create(request):
+    form = ReorganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reorganisation = form.save(commit=False)
+        reorganisation.created_by = request.user
+        reorganisation.save()
+        return redirect("units:reorganisation_detail", reorganisation.pk)
+    return render(request, "units/reorganisation_form.html", {"form": form})
+
+
+@staff_required
+def reorganisation_edit(request, pk):
+    reorganisation = _get_draft(request, pk)
+    form = ReorganisationForm(request.POST or None, instance=reorganisation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return redirect("units:reorganisation_detail", reorganisation.pk)
+    return render(
+        request, "units/reorganisation_form.html", {"form": form, "reorganisation": reorganisation}
+    )
+
+
+@staff_required
+def reorganisation_detail(request, pk, operation_form=None):
+    """The decision, its operations, and what applying it would do (or did)."""
+    reorganisation = _get(pk)
+    preview, refusals = None, []
+    if reorganisation.status in (Reorganisation.Status.DRAFT, Reorganisation.Status.SCHEDULED):
+        if reorganisation.operations.exists():
+            try:
+                preview = reorganisation_preview(reorganisation)
+            except ReorganisationError as error:
+                refusals = error.errors
+    elif reorganisation.status == Reorganisation.Status.APPLIED:
+        preview = reorganisation.summary
+    if operation_form is None and reorganisation.is_editable:
+        operation_form = OperationForm(initial={"position": _next_position(reorganisation)})
+    today = timezone.localdate()
+    return render(
+        request,
+        "units/reorganisation_detail.html",
+        {
+            "reorganisation": reorganisation,
+            "operations": reorganisation.operations.all(),
+            "operation_form": operation_form,
+            "sections": _sections(preview.as_json() if hasattr(preview, "as_json") else preview),
+            "refusals": refusals,
+            "can_apply": reorganisation.status
+            in (Reorganisation.Status.DRAFT, Reorganisation.Status.SCHEDULED)
+            and reorganisation.effective_on <= today
+            and preview is not None,
+            "can_schedule": reorganisation.is_editable
+            and reorganisation.effective_on > today
+            and preview is not None,
+            "can_cancel": reorganisation.status
+            in (Reorganisation.Status.DRAFT, Reorganisation.Status.SCHEDULED),
+        },
+    )
+
+
+def _sections(preview):
+    """The preview as titled lists of sentences, for the page. No query."""
+    if not preview or "opened" not in preview:
+        return []
+    kinds = dict(Unit.Kind.choices)
+    roles = dict(Membership.Role.choices)
+    statuses = {"draft": _("Draft"), "submitted": _("Submitted"), "returned": _("Returned")}
+    what = {"plan": _("Plan"), "report": _("Annual report")}
+    sections = [
+        (
+            _("Units that open"),
+            [
+                _("%(code)s – %(name)s (%(kind)s), under %(parent)s")
+                % {**e, "kind": kinds.get(e["kind"], e["kind"]), "parent": e["parent"] or "—"}
+                for e in preview["opened"]
+            ],
+        ),
+        (
+            _("Units that close"),
+            [
+                (
+                    _("%(code)s – %(name)s, merged into %(successor)s")
+                    if e["successor"]
+                    else _("%(code)s – %(name)s")
+                )
+                % e
+                for e in preview["closed"]
+            ],
+        ),
+        (
+            _("Units that move"),
+            [_("%(code)s – %(name)s: from %(from)s to %(to)s") % e for e in preview["moved"]],
+        ),
+        (
+            _("Units renamed"),
+            [_("%(code)s: “%(from)s” becomes “%(to)s”") % e for e in preview["renamed"]],
+        ),
+        (
+            _("Units that change kind"),
+            [
+                _("%(code)s – %(name)s: %(from)s becomes %(to)s")
+                % {**e, "from": kinds.get(e["from"]), "to": kinds.get(e["to"])}
+                for e in preview["kind_changed"]
+            ],
+        ),
+        (
+            _("Who is expected to file"),
+            [
+                (
+                    _("%(campaign)s: %(code)s – %(name)s files from %(year)s")
+                    if e["change"] == "starts"
+                    else _("%(campaign)s: %(code)s – %(name)s no longer files from %(year)s")
+                )
+                % e
+                for e in preview["expected"]
+            ],
+        ),
+        (
+            _("Roles given at the successor"),
+            [
+                _("%(user)s (%(role)s): %(from)s → %(to)s")
+                % {**e, "role": roles.get(e["role"], e["role"])}
+                for e in preview["memberships_moved"]
+            ],
+        ),
+        (
+            _("Roles at closing units: read only from the effective date"),
+            [
+                _("%(user)s (%(role)s) at %(unit)s")
+                % {**e, "role": roles.get(e["role"], e["role"])}
+                for e in preview["memberships_ending"]
+            ],
+        ),
+        (
+            _("Open submissions of closing units"),
+            [
+                (
+                    _("%(what)s %(year)s of %(code)s (%(status)s): moves to %(to)s")
+                    if e["outcome"] == "moved"
+                    else _("%(what)s %(year)s of %(code)s (%(status)s): stays with the closed unit")
+                )
+                % {
+                    **e,
+                    "what": what.get(e["what"], e["what"]),
+                    "year": e["year"] or "",
+                    "status": statuses.get(e["status"], e["status"]),
+                }
+                for e in preview["submissions"]
+            ],
+        ),
+    ]
+    return [{"title": title, "rows": rows} for title, rows in sections]
+
+
+def _next_position(reorganisation):
+    last = reorganisation.operations.aggregate(last=Max("position"))["last"]
+    return (last or 0) + 1
+
+
+@staff_required
+def operation_add(request, pk):
+    reorganisation = _get_draft(request, pk)
+    if request.method != "POST":
+        return redirect("units:reorganisation_detail", pk)
+    form = OperationForm(request.POST)
+    if form.is_valid():
+        operation = form.save(commit=False)
+        operation.reorganisation = reorganisation
+        operation.save()
+        return redirect("units:reorganisation_detail", pk)
+    return reorganisation_detail(request, pk, operation_form=form)
+
+
+@staff_required
+def operation_edit(request, pk, operation_pk):
+    reorganisation = _get_draft(request, pk)
+    operation = get_object_or_404(Operation, pk=operation_pk, reorganisation=reorganisation)
+    form = OperationForm(request.POST or None, instance=operation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return redirect("units:reorganisation_detail", pk)
+    return render(
+        request,
+        "units/operation_form.html",
+        {"form": form, "reorganisation": reorganisation, "operation": operation},
+    )
+
+
+@staff_required
+@require_POST
+def operation_delete(request, pk, operation_pk):
+    reorganisation = _get_draft(request, pk)
+    get_object_or_404(Operation, pk=operation_pk, reorganisation=reorganisation).delete()
+    messages.success(request, _("The operation was removed."))
+    return redirect("units:reorganisation_detail", pk)
+
+
+def _act(request, pk, action, done):
+    reorganisation = _get(pk)
+    try:
+        action(reorganisation=reorganisation, user=request.user)
+    except ReorganisationError as error:
+        for _position, message in error.errors:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("units:reorganisation_detail", pk)
+
+
+@staff_required
+@require_POST
+def reorganisation_apply_view(request, pk):
+    return _act(request, pk, reorganisation_apply, _("The reorganisation was applied."))
+
+
+@staff_required
+@require_POST
+def reorganisation_schedule_view(request, pk):
+    return _act(
+        request,
+        pk,
+        reorganisation_schedule,
+        _("The reorganisation will be applied on its effective date."),
+    )
+
+
+@staff_required
+@require_POST
+def reorganisation_cancel_view(request, pk):
+    return _act(request, pk, reorganisation_cancel, _("The reorganisation was cancelled."))
+
+
+@staff_required
+def reorganisation_upload(request):
+    """A draft reorganisation from a spreadsheet: every bad row is listed, nothing is kept
+    unless every row is good; then the draft's page shows its preview."""
+    form = ReorganisationUploadForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        with tempfile.NamedTemporaryFile(suffix=suffix) as copy:
+            for chunk in upload.chunks():
+                copy.write(chunk)
+            copy.flush()
+            try:
+                rows = read_reorganisation_rows(copy.name)
+                reorganisation = import_reorganisation(rows, user=request.user)
+            except UnitImportError as error:
+                errors = error.errors
+            else:
+                messages.success(
+                    request, _("The reorganisation was read from the file: check its preview.")
+                )
+                return redirect("units:reorganisation_detail", reorganisation.pk)
+    return render(request, "units/reorganisation_upload.html", {"form": form, "errors": errors})

@@ -1,0 +1,569 @@
+"""Reorganisations: check, preview, apply, schedule and cancel one recorded act.
+
+How it works (DESIGN.md, "The tree over time"):
+
+- The operations run in order inside one transaction, each checked against the tree as the
+  steps before it left it. Every refusal is collected (position, message), and if there is
+  one, nothing is kept.
+- The preview runs exactly the same steps and rolls them back; applying runs them and keeps
+  them. What the preview lists is therefore what applying does, by construction.
+- Eras (UnitState) change from the effective date on; eras before it are never touched.
+  A reorganisation whose effective date is before a later change of one of its units is
+  refused: changes are recorded in date order.
+- Applying is for a date that has come. A reorganisation dated in the future is
+  *scheduled*: the daily task `units.tasks.apply_due_reorganisations` applies it on its
+  date, so today's tree (the treebeard `Unit` rows) is always the tree in effect today, and
+  no era starts in the future. It can be cancelled until then.
+- Two applies never interleave: on PostgreSQL a transaction-level advisory lock serialises
+  them, and the reorganisation's row is locked (select_for_update) and its status checked
+  again under the lock, so the same act is never applied twice.
+
+Closing a unit never deletes anything. Its people keep their roles there (and so read
+access to its history); the access scope refuses filing for a closed unit. What the
+campaigns make of a change (who is expected to file from which year, what happens to the
+open submissions of a closing unit) is said by the handlers listed in
+settings.REORGANISATION_HANDLERS, so that this module knows nothing of campaigns.
+
+Kinds a merge or split may hand a unit's work to (SUCCESSOR_KINDS): a grassroots union to
+a grassroots union; a provincial federation to a provincial federation; a district or a
+commune union to a provincial, district or commune union; a sector, civil-servants or
+industrial-zone union to a provincial federation or another union of those three kinds.
+"""
+
+from dataclasses import asdict, dataclass, field
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from units.models import Membership, Operation, Reorganisation, Unit, UnitState
+
+Kind = Unit.Kind
+Action = Operation.Action
+
+SUCCESSOR_KINDS = {
+    Kind.GRASSROOTS: {Kind.GRASSROOTS},
+    Kind.PROVINCE: {Kind.PROVINCE},
+    Kind.DISTRICT: {Kind.PROVINCE, Kind.DISTRICT, Kind.COMMUNE},
+    Kind.COMMUNE: {Kind.PROVINCE, Kind.DISTRICT, Kind.COMMUNE},
+    Kind.SECTOR: {Kind.PROVINCE, Kind.SECTOR, Kind.CIVIL_SERVANTS, Kind.INDUSTRIAL_ZONE},
+    Kind.CIVIL_SERVANTS: {Kind.PROVINCE, Kind.SECTOR, Kind.CIVIL_SERVANTS, Kind.INDUSTRIAL_ZONE},
+    Kind.INDUSTRIAL_ZONE: {Kind.PROVINCE, Kind.SECTOR, Kind.CIVIL_SERVANTS, Kind.INDUSTRIAL_ZONE},
+}
+
+# Any number: the advisory lock that serialises applying reorganisations.
+LOCK_KEY = 0x5E0_12
+
+
+class ReorganisationError(Exception):
+    """Refusals: `errors` is a list of (operation position, message); 0 is the act itself."""
+
+    def __init__(self, errors):
+        self.errors = sorted(errors, key=lambda error: error[0])
+        super().__init__("; ".join(f"{position}: {message}" for position, message in self.errors))
+
+
+@dataclass
+class Preview:
+    """What applying a reorganisation does, in plain values (kept as JSON when applied).
+
+    Units are {"code", "name"}; a list entry says what changes for one unit, membership
+    or submission. `expected` and `submissions` come from the campaign handlers.
+    """
+
+    effective_on: str
+    opened: list[dict] = field(default_factory=list)  # code, name, kind, parent
+    closed: list[dict] = field(default_factory=list)  # code, name, successor
+    moved: list[dict] = field(default_factory=list)  # code, name, from, to
+    renamed: list[dict] = field(default_factory=list)  # code, from, to
+    kind_changed: list[dict] = field(default_factory=list)  # code, name, from, to
+    memberships_moved: list[dict] = field(default_factory=list)  # user, role, from, to
+    memberships_ending: list[dict] = field(default_factory=list)  # user, role, unit
+    expected: list[dict] = field(default_factory=list)  # campaign, code, name, change, year
+    submissions: list[dict] = field(default_factory=list)  # what, pk, code, outcome, ...
+
+    def as_json(self):
+        return asdict(self)
+
+
+# --- The public functions ------------------------------------------------------------------------
+
+
+def reorganisation_preview(reorganisation: Reorganisation) -> Preview:
+    """What applying `reorganisation` would do now, or raise ReorganisationError.
+
+    Runs the operations in a transaction that is always rolled back.
+    """
+    preview = None
+    with transaction.atomic():
+        preview = _execute(reorganisation)
+        transaction.set_rollback(True)
+    return preview
+
+
+def reorganisation_apply(*, reorganisation: Reorganisation, user) -> Preview:
+    """Apply a draft or scheduled reorganisation whose effective date has come.
+
+    Raises ReorganisationError, changing nothing, when it cannot be applied.
+    """
+    with transaction.atomic():
+        current = _lock(reorganisation)
+        if current.status not in (Reorganisation.Status.DRAFT, Reorganisation.Status.SCHEDULED):
+            raise ReorganisationError([(0, _("This reorganisation is no longer open to apply."))])
+        if current.effective_on > timezone.localdate():
+            raise ReorganisationError(
+                [
+                    (
+                        0,
+                        _(
+                            "It takes effect on %(date)s: schedule it, and it will be applied "
+                            "on that day."
+                        )
+                        % {"date": _date(current.effective_on)},
+                    )
+                ]
+            )
+        preview = _execute(current)
+        current.status = Reorganisation.Status.APPLIED
+        current.applied_by = user
+        current.applied_at = timezone.now()
+        current.summary = preview.as_json()
+        current.save(update_fields=["status", "applied_by", "applied_at", "summary"])
+    reorganisation.refresh_from_db()
+    return preview
+
+
+def reorganisation_schedule(*, reorganisation: Reorganisation, user) -> Preview:
+    """Mark a draft dated in the future to be applied on its date, after checking that it
+    could be applied as the tree stands now (it is checked again on the day)."""
+    with transaction.atomic():
+        current = _lock(reorganisation)
+        if current.status != Reorganisation.Status.DRAFT:
+            raise ReorganisationError([(0, _("Only a draft can be scheduled."))])
+        if current.effective_on <= timezone.localdate():
+            raise ReorganisationError([(0, _("Its effective date has come: apply it instead."))])
+        with transaction.atomic():
+            preview = _execute(current)
+            transaction.set_rollback(True)
+        current.status = Reorganisation.Status.SCHEDULED
+        current.applied_by = user  # who asked; the task applies it in their name
+        current.save(update_fields=["status", "applied_by"])
+    reorganisation.refresh_from_db()
+    return preview
+
+
+def reorganisation_cancel(*, reorganisation: Reorganisation, user) -> None:
+    """Cancel a reorganisation not yet in effect (a draft or a scheduled one)."""
+    with transaction.atomic():
+        current = _lock(reorganisation)
+        if current.status not in (Reorganisation.Status.DRAFT, Reorganisation.Status.SCHEDULED):
+            raise ReorganisationError(
+                [(0, _("Only a reorganisation not yet in effect can be cancelled."))]
+            )
+        current.status = Reorganisation.Status.CANCELLED
+        current.summary = {"cancelled_by": str(user), "cancelled_at": timezone.now().isoformat()}
+        current.save(update_fields=["status", "summary"])
+    reorganisation.refresh_from_db()
+
+
+def apply_due(today=None) -> list[tuple[Reorganisation, list]]:
+    """Apply the scheduled reorganisations whose date has come, oldest date first.
+
+    One that can no longer be applied goes back to draft with its refusals in `summary`.
+    Returns (reorganisation, refusals) for each one tried.
+    """
+    today = today or timezone.localdate()
+    done = []
+    due = Reorganisation.objects.filter(
+        status=Reorganisation.Status.SCHEDULED, effective_on__lte=today
+    ).order_by("effective_on", "pk")
+    for reorganisation in due:
+        try:
+            reorganisation_apply(reorganisation=reorganisation, user=reorganisation.applied_by)
+            done.append((reorganisation, []))
+        except ReorganisationError as error:
+            Reorganisation.objects.filter(
+                pk=reorganisation.pk, status=Reorganisation.Status.SCHEDULED
+            ).update(
+                status=Reorganisation.Status.DRAFT,
+                summary={"errors": [[p, str(m)] for p, m in error.errors]},
+            )
+            done.append((reorganisation, error.errors))
+    return done
+
+
+# --- Locking -------------------------------------------------------------------------------------
+
+
+def _lock(reorganisation):
+    """Take the reorganisations' lock for this transaction; return the row, locked."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+    return Reorganisation.objects.select_for_update().get(pk=reorganisation.pk)
+
+
+# --- Running the operations ----------------------------------------------------------------------
+
+
+def _date(day):
+    return f"{day:%d/%m/%Y}"
+
+
+def _label(unit):
+    return f"{unit.code} – {unit.short_name or unit.name}"
+
+
+class _Run:
+    """The operations of one reorganisation run against the tree, step by step."""
+
+    def __init__(self, reorganisation):
+        self.reorganisation = reorganisation
+        self.day = reorganisation.effective_on
+        self.operations = list(reorganisation.operations.order_by("position", "pk"))
+        self.errors = []
+        self.memberships_moved = []
+        self.split_units = {}  # unit code -> position of its last split row
+
+    def refuse(self, operation, message):
+        self.errors.append((operation.position, message))
+
+    def unit(self, operation, code, *, role):
+        """The unit with `code`, open on the effective day, or None after refusing."""
+        if not code:
+            self.refuse(operation, _("Give the code of the %(role)s.") % {"role": role})
+            return None
+        unit = Unit.objects.filter(code=code).first()
+        if unit is None:
+            self.refuse(operation, _("No unit has the code “%(code)s”.") % {"code": code})
+            return None
+        if unit.opened_on and self.day < unit.opened_on:
+            self.refuse(
+                operation,
+                _("It takes effect on %(date)s, before %(unit)s opened (%(opened)s).")
+                % {"date": _date(self.day), "unit": _label(unit), "opened": _date(unit.opened_on)},
+            )
+            return None
+        if unit.closed_on and unit.closed_on <= self.day:
+            self.refuse(
+                operation,
+                _("%(unit)s is already closed on %(date)s (since %(closed)s).")
+                % {"unit": _label(unit), "date": _date(self.day), "closed": _date(unit.closed_on)},
+            )
+            return None
+        if unit.closed_on:
+            self.refuse(
+                operation,
+                _("%(unit)s closes on %(closed)s, after this date: record changes in date order.")
+                % {"unit": _label(unit), "closed": _date(unit.closed_on)},
+            )
+            return None
+        return unit
+
+    def later_history(self, operation, unit):
+        """Refuse when a unit of `unit`'s subtree has an era starting after the date."""
+        later = (
+            UnitState.objects.filter(
+                unit__in=Unit.objects.in_subtree(unit.path), valid_from__gt=self.day
+            )
+            .select_related("unit")
+            .order_by("valid_from")
+            .first()
+        )
+        if later is None:
+            return False
+        self.refuse(
+            operation,
+            _(
+                "%(unit)s changed on %(date)s, after this reorganisation's effective date: "
+                "record changes in date order."
+            )
+            % {"unit": _label(later.unit), "date": _date(later.valid_from)},
+        )
+        return True
+
+    def open_children(self, unit):
+        return [child for child in Unit.objects.get_children(unit) if child.is_open_on(self.day)]
+
+    def successor(self, operation, unit):
+        """The open successor of `unit` named by the operation, or None after refusing."""
+        target = self.unit(operation, operation.target_code, role=_("successor"))
+        if target is None:
+            return None
+        if target.path.startswith(unit.path):
+            self.refuse(
+                operation,
+                _("%(unit)s cannot be merged into %(target)s, which is itself or below it.")
+                % {"unit": _label(unit), "target": _label(target)},
+            )
+            return None
+        if target.kind not in SUCCESSOR_KINDS[unit.kind]:
+            self.refuse(
+                operation,
+                _(
+                    "%(unit)s (%(kind)s) cannot hand its work to %(target)s (%(target_kind)s): "
+                    "a grassroots union goes to a grassroots union, a district or commune "
+                    "union to a provincial, district or commune union."
+                )
+                % {
+                    "unit": _label(unit),
+                    "kind": unit.get_kind_display(),
+                    "target": _label(target),
+                    "target_kind": target.get_kind_display(),
+                },
+            )
+            return None
+        return target
+
+    def close(self, operation, unit, successor=None):
+        remaining = self.open_children(unit)
+        if remaining:
+            self.refuse(
+                operation,
+                _("%(unit)s still has open units below it (%(codes)s): move or close them first.")
+                % {"unit": _label(unit), "codes": ", ".join(c.code for c in remaining)},
+            )
+            return
+        unit.closed_on = self.day
+        unit.successor = successor
+        unit.full_clean(exclude=["path", "depth", "numchild"])
+        unit.save(update_fields=["closed_on", "successor"], effective_on=self.day)
+
+    def move(self, unit, parent):
+        Unit.objects.move(unit, parent, pos="last-child", effective_on=self.day)
+
+    # --- one method per action (move_ and close_: move and close are the helpers) -----
+    def create(self, operation):
+        code = operation.code or operation.unit_code
+        problems = []
+        if not code:
+            problems.append(_("Give the new unit's code."))
+        else:
+            taken = Unit.objects.filter(code=code).first()
+            if taken is not None:
+                problems.append(
+                    _("The code “%(code)s” is already used by %(unit)s.")
+                    % {"code": code, "unit": _label(taken)}
+                )
+        if not operation.name:
+            problems.append(_("Give the new unit's name."))
+        if operation.kind not in Kind.values:
+            problems.append(_("Choose the new unit's kind."))
+        parent = None
+        if operation.target_code:
+            parent = self.unit(operation, operation.target_code, role=_("parent"))
+            if parent is None:
+                return
+        for problem in problems:
+            self.refuse(operation, problem)
+        if problems:
+            return
+        values = {
+            "code": code,
+            "name": operation.name,
+            "short_name": operation.short_name,
+            "kind": operation.kind,
+            "opened_on": self.day,
+        }
+        if parent is None:
+            Unit.objects.add_root(create_kwargs=values)
+        else:
+            Unit.objects.add_child(parent, create_kwargs=values)
+
+    def rename(self, operation, unit):
+        if not operation.name:
+            self.refuse(operation, _("Give the new name."))
+            return
+        unit.name = operation.name
+        unit.short_name = operation.short_name
+        unit.save(update_fields=["name", "short_name"], effective_on=self.day)
+
+    def change_kind(self, operation, unit):
+        if operation.kind not in Kind.values:
+            self.refuse(operation, _("Choose the new kind."))
+            return
+        unit.kind = operation.kind
+        unit.save(update_fields=["kind"], effective_on=self.day)
+
+    def move_(self, operation, unit):
+        parent = self.unit(operation, operation.target_code, role=_("new parent"))
+        if parent is None:
+            return
+        if parent.path.startswith(unit.path):
+            self.refuse(
+                operation,
+                _("%(unit)s cannot move under %(target)s, which is itself or below it.")
+                % {"unit": _label(unit), "target": _label(parent)},
+            )
+            return
+        if unit.depth > 1 and unit.path[: -Unit.steplen] == parent.path:
+            self.refuse(
+                operation,
+                _("%(unit)s is already under %(target)s.")
+                % {"unit": _label(unit), "target": _label(parent)},
+            )
+            return
+        self.move(unit, parent)
+
+    def close_(self, operation, unit):
+        self.close(operation, unit)
+
+    def merge(self, operation, unit):
+        successor = self.successor(operation, unit)
+        if successor is None:
+            return
+        if operation.move_children:
+            for child in self.open_children(unit):
+                self.move(child, successor)
+                successor.refresh_from_db()
+        if operation.move_members:
+            for membership in Membership.objects.filter(unit=unit).select_related("user"):
+                _new, created = Membership.objects.get_or_create(
+                    user=membership.user, unit=successor, role=membership.role
+                )
+                if created:
+                    self.memberships_moved.append(
+                        {
+                            "user": str(membership.user),
+                            "role": membership.role,
+                            "from": unit.code,
+                            "to": successor.code,
+                        }
+                    )
+        unit.refresh_from_db()
+        self.close(operation, unit, successor)
+
+    def split(self, operation, unit):
+        successor = self.successor(operation, unit)
+        if successor is None:
+            return
+        below = {child.code: child for child in self.open_children(unit)}
+        for code in operation.children:
+            child = below.get(code)
+            if child is None:
+                self.refuse(
+                    operation,
+                    _("“%(code)s” is not an open unit directly below %(unit)s.")
+                    % {"code": code, "unit": _label(unit)},
+                )
+                continue
+            self.move(child, successor)
+            successor.refresh_from_db()
+        if self.split_units[unit.code] == operation.position:
+            # Its last split row: everything below it must have gone somewhere.
+            unit.refresh_from_db()
+            self.close(operation, unit)
+
+
+_METHODS = {Action.MOVE: "move_", Action.CLOSE: "close_"}
+
+
+def _execute(reorganisation) -> Preview:
+    """Run the operations in the current transaction; return what they did.
+
+    Raises ReorganisationError (the caller's transaction must then be rolled back, which
+    an exception leaving transaction.atomic does).
+    """
+    run = _Run(reorganisation)
+    if not run.operations:
+        raise ReorganisationError([(0, _("Add at least one operation."))])
+    for operation in run.operations:
+        if operation.action == Action.SPLIT:
+            run.split_units[operation.unit_code] = operation.position
+    before = _snapshot(run.day)
+    for operation in run.operations:
+        if operation.action == Action.CREATE:
+            run.create(operation)
+            continue
+        unit = run.unit(operation, operation.unit_code, role=_("unit"))
+        if unit is not None and not run.later_history(operation, unit):
+            getattr(run, _METHODS.get(operation.action, operation.action))(operation, unit)
+    if run.errors:
+        raise ReorganisationError(run.errors)
+    # Only eras that begin or end on the day can have changed: check those units' history.
+    touched = UnitState.objects.filter(Q(valid_from=run.day) | Q(valid_until=run.day))
+    overlaps = UnitState.objects.overlapping(touched.values("unit_id"))
+    if overlaps:  # a bug, never a user's mistake: refuse rather than keep a broken history
+        raise ReorganisationError(
+            [(0, _("The history of unit %(code)s would overlap.") % {"code": overlaps[0][0].unit})]
+        )
+    after = _snapshot(run.day)
+    preview = _diff(before, after, run.day)
+    preview.memberships_moved = run.memberships_moved
+    preview.memberships_ending = _memberships_ending(preview.closed)
+    for handler in getattr(settings, "REORGANISATION_HANDLERS", []):
+        import_string(handler)(preview=preview, before=before, after=after, day=run.day)
+    return preview
+
+
+def _snapshot(day):
+    """Every unit as it stands: {code: dict}. One query."""
+    units = list(
+        Unit.objects.values(
+            "pk",
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "path",
+            "depth",
+            "opened_on",
+            "closed_on",
+            "successor__code",
+        )
+    )
+    by_path = {unit["path"]: unit for unit in units}
+    snapshot = {}
+    for unit in units:
+        parent = by_path.get(unit["path"][: -Unit.steplen]) if unit["depth"] > 1 else None
+        unit["parent"] = parent["code"] if parent else ""
+        unit["open"] = (unit["opened_on"] is None or unit["opened_on"] <= day) and (
+            unit["closed_on"] is None or unit["closed_on"] > day
+        )
+        snapshot[unit["code"]] = unit
+    return snapshot
+
+
+def _name(unit):
+    return unit["short_name"] or unit["name"]
+
+
+def _diff(before, after, day) -> Preview:
+    preview = Preview(effective_on=day.isoformat())
+    for code, now in after.items():
+        then = before.get(code)
+        if then is None or (not then["open"] and now["open"]):
+            preview.opened.append(
+                {"code": code, "name": _name(now), "kind": now["kind"], "parent": now["parent"]}
+            )
+            continue
+        if then["open"] and not now["open"]:
+            preview.closed.append(
+                {"code": code, "name": _name(then), "successor": now["successor__code"] or ""}
+            )
+        if then["parent"] != now["parent"]:
+            preview.moved.append(
+                {"code": code, "name": _name(then), "from": then["parent"], "to": now["parent"]}
+            )
+        if (then["name"], then["short_name"]) != (now["name"], now["short_name"]):
+            preview.renamed.append({"code": code, "from": then["name"], "to": now["name"]})
+        if then["kind"] != now["kind"]:
+            preview.kind_changed.append(
+                {"code": code, "name": _name(now), "from": then["kind"], "to": now["kind"]}
+            )
+    return preview
+
+
+def _memberships_ending(closed):
+    """Roles held at the units that close: their holders can no longer file or review
+    there from the effective date, and keep read access to the unit's history."""
+    codes = [entry["code"] for entry in closed]
+    return [
+        {"user": str(m.user), "role": m.role, "unit": m.unit.code}
+        for m in Membership.objects.filter(unit__code__in=codes)
+        .select_related("user", "unit")
+        .order_by("unit__path", "user__username", "role")
+    ]
