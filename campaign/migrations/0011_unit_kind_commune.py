@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaign', '0009_rollup_indexes'),
+        ('campaign', '0010_rollup_index_only_sums'),
     ]
 
     operations = [
