@@ -268,11 +268,3 @@ class ValuesForm(PortalInputMixin, forms.Form):
             bulk_create_with_history(created, IndicatorValue)
         if changed:
             bulk_update_with_history(changed, IndicatorValue, ["int_value", "text_value"])
-
-
-class YearForm(PortalInputMixin, forms.Form):
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
-
-    def __init__(self, *args, years, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(year, str(year)) for year in years]

@@ -130,7 +130,6 @@ __all__ = [
     "INCLUDE",
     "Rollup",
     "cached_rollup",
-    "category_of",
     "rollup",
     "unit_rows",
 ]
@@ -1019,14 +1018,6 @@ def _open(info, day):
 def _kind_order(kind):
     order = list(Unit.Kind.values)
     return order.index(kind) if kind in order else len(order)
-
-
-def category_of(report, due_on: datetime.date) -> str:
-    """The category of one unit's report (an object with `status` and `first_submitted_at`,
-    or None) by the rule of campaign.counting."""
-    if report is None:
-        return "missing"
-    return category(report.status, report.first_submitted_at, due_on)
 
 
 # --- the units, one row each --------------------------------------------------------------------
