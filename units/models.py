@@ -74,7 +74,7 @@ class UnitManager(MP_NodeManager):
         day = effective_on or timezone.localdate()
         moved = set(self.in_subtree(node.path).values_list("pk", flat=True))
         moved |= set(
-            UnitState.objects.on(day)
+            UnitState.objects.placed_on(day)
             .filter(unit__path__startswith=area)
             .exclude(path=models.F("unit__path"))
             .values_list("unit_id", flat=True)
@@ -211,7 +211,14 @@ BEGINNING = datetime.date(1900, 1, 1)  # the first era of a unit without an open
 
 class UnitStateQuerySet(models.QuerySet):
     def on(self, day):
-        """The states valid on `day`: one per unit open that day, none for a closed unit."""
+        """The open eras valid on `day`: one per unit open that day, none for a closed unit."""
+        return self.placed_on(day).filter(is_open=True)
+
+    def placed_on(self, day):
+        """Every era valid on `day`, open or closed: where each unit that had opened by then
+        stood that day. A closed unit stands where its history went (under its successor
+        when it merged), so a report it filed before closing still counts in its year, in
+        the area it belongs to at that year's cut-off. Paths are unique among them."""
         return self.filter(valid_from__lte=day).filter(
             Q(valid_until__isnull=True) | Q(valid_until__gt=day)
         )
@@ -220,18 +227,6 @@ class UnitStateQuerySet(models.QuerySet):
         """States at or below `path`: with on(day), the area of a unit as it stood that day
         (pass the path of the unit's own state of that day). One indexed prefix scan."""
         return self.filter(path__startswith=path)
-
-    def as_of(self, day):
-        """Each unit's era on `day` or, for a unit closed by then, its last era: where every
-        unit that ever opened by `day` last stood (a closed unit's report still counts in its
-        year, under the area it was in). One query, a correlated subquery answered by the
-        (unit, valid_from) index."""
-        last = (
-            UnitState.objects.filter(unit=models.OuterRef("unit"), valid_from__lte=day)
-            .order_by("-valid_from")
-            .values("valid_from")[:1]
-        )
-        return self.filter(valid_from__lte=day, valid_from=models.Subquery(last))
 
 
 class UnitStateManager(models.Manager.from_queryset(UnitStateQuerySet)):
@@ -245,69 +240,107 @@ class UnitStateManager(models.Manager.from_queryset(UnitStateQuerySet)):
         return self.on(day).in_area(path)
 
     def start(self, unit):
-        """The first era of a new unit: from its opening (or 1900) until its closing."""
+        """The first eras of a new unit: open from its opening (or 1900) until its closing,
+        then closed."""
         valid_from = unit.opened_on or BEGINNING
+        values = _era_values(unit)
         if unit.closed_on and unit.closed_on <= valid_from:
-            return None  # never open: no era
-        return self.create(
-            unit=unit, valid_from=valid_from, valid_until=unit.closed_on, **_era_values(unit)
-        )
+            # Recorded as already closed: only where its history stands.
+            return self.create(unit=unit, valid_from=unit.closed_on, is_open=False, **values)
+        era = self.create(unit=unit, valid_from=valid_from, valid_until=unit.closed_on, **values)
+        if unit.closed_on:
+            self.create(unit=unit, valid_from=unit.closed_on, is_open=False, **values)
+        return era
 
     def sync(self, unit_ids, day):
         """Make the eras of `unit_ids` from `day` on match the units as they are now.
 
         The era valid on `day` ends there and a new one starts with the current parent,
-        path, kind and names (or is corrected in place when it starts on `day` itself); a
-        unit closed on `day` has its era end there. Eras before `day` are never touched.
-        Returns the units whose history changed. Three queries plus one per change.
+        path, kind, names and openness (or is corrected in place when it starts on `day`
+        itself). A unit closed by `day` has its open era end on its closing day and a closed
+        era start there. Eras before `day` are never touched. Returns the units whose
+        history changed. Three queries plus a few per change.
         """
         units = {unit.pk: unit for unit in Unit.objects.filter(pk__in=unit_ids)}
         parents = _parents(units.values())
-        current = {state.unit_id: state for state in self.filter(unit__in=units).on(day)}
+        current = {s.unit_id: s for s in self.filter(unit__in=units).placed_on(day)}
         changed = []
         for pk, unit in units.items():
-            wanted = _era_values(unit, parents)
-            state = current.get(pk)
             open_on_day = unit.is_open_on(day)
+            wanted = {**_era_values(unit, parents), "is_open": open_on_day}
+            state = current.get(pk)
             if state is None:
-                if open_on_day and not self.filter(unit=unit, valid_from__gt=day).exists():
-                    self.create(unit=unit, valid_from=day, valid_until=unit.closed_on, **wanted)
+                opened = unit.opened_on is None or unit.opened_on <= day
+                if opened and not self.filter(unit=unit, valid_from__gt=day).exists():
+                    until = unit.closed_on if open_on_day else None
+                    self.create(unit=unit, valid_from=day, valid_until=until, **wanted)
+                    if open_on_day:
+                        self._closed_from(unit, wanted)
                     changed.append(unit)
                 continue
-            if not open_on_day:
-                # Closed by `day`: the era ends on the closing day.
-                end = unit.closed_on if unit.closed_on and unit.closed_on <= day else day
-                if state.valid_from > end:
-                    raise ValidationError(
-                        _("The history of unit %(code)s cannot end before it starts.")
-                        % {"code": unit.code}
-                    )
-                if state.valid_from == end:
-                    # An era begun that same day (moved, then closed) never was: the era
-                    # before it already ends on that day.
-                    state.delete()
-                else:
-                    state.valid_until = end
-                    state.save(update_fields=["valid_until"])
+            if state.is_open and not open_on_day:
+                self._close(unit, state, day, wanted)
+                changed.append(unit)
+                continue
+            if not state.is_open and open_on_day:
+                # Its closing was undone: open again from `day`.
+                self._split(state, day, wanted, unit.closed_on)
+                self._closed_from(unit, wanted)
                 changed.append(unit)
                 continue
             until = state.valid_until
-            if unit.closed_on and (until is None or unit.closed_on < until):
-                until = unit.closed_on
-            differs = any(getattr(state, field) != value for field, value in wanted.items())
+            if open_on_day and unit.closed_on and (until is None or unit.closed_on < until):
+                until = unit.closed_on  # a closing set for a later day
+            differs = any(getattr(state, name) != value for name, value in wanted.items())
             if not differs and until == state.valid_until:
                 continue
-            if state.valid_from == day or not differs:
-                for field, value in wanted.items():
-                    setattr(state, field, value)
-                state.valid_until = until
-                state.save()
+            if differs:
+                self._split(state, day, wanted, until)
             else:
-                state.valid_until = day
+                state.valid_until = until
                 state.save(update_fields=["valid_until"])
-                self.create(unit=unit, valid_from=day, valid_until=until, **wanted)
+            if open_on_day:
+                self._closed_from(unit, wanted)
             changed.append(unit)
         return changed
+
+    def _split(self, state, day, values, until):
+        """From `day` on, `state`'s unit has `values`, until `until`."""
+        if state.valid_from == day:
+            for name, value in values.items():
+                setattr(state, name, value)
+            state.valid_until = until
+            state.save()
+            return
+        state.valid_until = day
+        state.save(update_fields=["valid_until"])
+        self.create(unit_id=state.unit_id, valid_from=day, valid_until=until, **values)
+
+    def _close(self, unit, state, day, wanted):
+        """The open era `state` ends on the unit's closing day, where its closed era starts."""
+        end = unit.closed_on if unit.closed_on and unit.closed_on <= day else day
+        if state.valid_from > end:
+            raise ValidationError(
+                _("The history of unit %(code)s cannot end before it starts.") % {"code": unit.code}
+            )
+        # A closing set before for a later day gives way to this one.
+        self.filter(unit=unit, valid_from__gt=end).delete()
+        if state.valid_from == end:
+            # An era begun that same day (moved, then closed) never was: the era before it
+            # already ends on that day, and this one is where the closed unit stands.
+            for name, value in wanted.items():
+                setattr(state, name, value)
+            state.valid_until = None
+            state.save()
+            return
+        state.valid_until = end
+        state.save(update_fields=["valid_until"])
+        self.create(unit=unit, valid_from=end, **wanted)
+
+    def _closed_from(self, unit, wanted):
+        """A unit open now with a closing date set: its closed era from that day."""
+        if unit.closed_on and not self.filter(unit=unit, valid_from=unit.closed_on).exists():
+            self.create(unit=unit, valid_from=unit.closed_on, **{**wanted, "is_open": False})
 
     def overlapping(self, unit_ids=None):
         """Pairs of eras of one unit that overlap: none, if the history is sound. One query."""
@@ -351,8 +384,10 @@ class UnitState(models.Model):
     """One era of a unit: where it sat in the tree, its kind and names, from `valid_from`
     until the day before `valid_until` (None: still valid).
 
-    A unit has eras only while it is open, so the states valid on a day are exactly the
-    units open that day, each with its parent, path, kind and names as they were. A new era
+    A unit has open eras while it is open, then closed eras (`is_open` false) saying where
+    its history stands: the open states valid on a day are exactly the units open that day,
+    each with its parent, path, kind and names as they were (`on`); with the closed ones,
+    every unit that had opened by then (`placed_on`). A new era
     starts when a unit is renamed, changes kind, or its path changes (it or an ancestor
     moved); eras of one unit never overlap (checked by `overlapping()`, see DESIGN.md).
     The treebeard tree (`Unit`) is today's tree; the states are its history.
@@ -379,6 +414,7 @@ class UnitState(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Unit.Kind.choices)
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    is_open = models.BooleanField(_("open"), default=True)
 
     objects = UnitStateManager()
 

@@ -319,6 +319,7 @@ class _Run:
         return target
 
     def close(self, operation, unit, successor=None):
+        """Close `unit`; True when it closed."""
         remaining = self.open_children(unit)
         if remaining:
             self.refuse(
@@ -326,11 +327,12 @@ class _Run:
                 _("%(unit)s still has open units below it (%(codes)s): move or close them first.")
                 % {"unit": _label(unit), "codes": ", ".join(c.code for c in remaining)},
             )
-            return
+            return False
         unit.closed_on = self.day
         unit.successor = successor
         unit.full_clean(exclude=["path", "depth", "numchild"])
         unit.save(update_fields=["closed_on", "successor"], effective_on=self.day)
+        return True
 
     def move(self, unit, parent):
         Unit.objects.move(unit, parent, pos="last-child", effective_on=self.day)
@@ -434,7 +436,13 @@ class _Run:
                         }
                     )
         unit.refresh_from_db()
-        self.close(operation, unit, successor)
+        if self.close(operation, unit, successor):
+            # Its history now belongs to the successor: the closed unit (with the closed
+            # units below it) goes under it, so that the successor's area on today's tree
+            # holds it and the successor's people read it. Its eras before today stay.
+            successor.refresh_from_db()
+            if unit.path[: -Unit.steplen] != successor.path:
+                self.move(unit, successor)
 
     def split(self, operation, unit):
         successor = self.successor(operation, unit)
@@ -544,7 +552,8 @@ def _diff(before, after, day) -> Preview:
             preview.closed.append(
                 {"code": code, "name": _name(then), "successor": now["successor__code"] or ""}
             )
-        if then["parent"] != now["parent"]:
+        if then["parent"] != now["parent"] and not (then["open"] and not now["open"]):
+            # (A merged unit goes under its successor as it closes: listed as closed.)
             preview.moved.append(
                 {"code": code, "name": _name(then), "from": then["parent"], "to": now["parent"]}
             )

@@ -33,13 +33,21 @@ def test_existing_units_get_one_era_each(require_postgres, tree, cast):
     Unit.objects.filter(code="B1").update(short_name="B1 ngắn")
     migrate(AFTER)
 
-    states = {s.unit.code: s for s in UnitState.objects.select_related("unit", "parent")}
+    open_eras = UnitState.objects.filter(is_open=True).select_related("unit", "parent")
+    states = {s.unit.code: s for s in open_eras}
     assert set(states) == set(tree)
     a2 = states["A2"]
     assert (a2.valid_from, a2.valid_until) == (datetime.date(2016, 5, 1), datetime.date(2024, 7, 1))
     assert (states["PV"].valid_from, states["PV"].valid_until) == (datetime.date(1900, 1, 1), None)
     assert (states["PV"].parent, states["PV"].depth) == (None, 1)
     assert states["B1"].short_name == "B1 ngắn"
+    # 0005: from its closing, A2's history stands where it sits.
+    closed = UnitState.objects.get(unit__code="A2", is_open=False)
+    assert (closed.valid_from, closed.valid_until, closed.path) == (
+        datetime.date(2024, 7, 1),
+        None,
+        tree["A2"].path,
+    )
     assert (states["A1"].parent, states["A1"].path) == (tree["DA"], tree["A1"].path)
     assert set(
         UnitState.objects.on(datetime.date(2025, 1, 1))
@@ -52,3 +60,24 @@ def test_the_backfill_can_be_undone_and_done_again(require_postgres, tree):
     migrate(BEFORE)
     migrate(AFTER)
     assert UnitState.objects.count() == len(tree)
+
+
+def test_closed_units_get_one_closed_era_each(require_postgres, tree):
+    apps = migrate([("units", "0004_reorganisation")])
+    Unit = apps.get_model("units", "Unit")
+    State = apps.get_model("units", "UnitState")
+    Unit.objects.filter(code="B1").update(closed_on=datetime.date(2025, 7, 1))
+    State.objects.filter(unit__code="B1").update(valid_until=datetime.date(2025, 7, 1))
+    migrate(AFTER)
+    eras = list(
+        UnitState.objects.filter(unit__code="B1")
+        .order_by("valid_from")
+        .values_list("valid_until", "is_open", "parent__code")
+    )
+    assert eras == [(datetime.date(2025, 7, 1), True, "DB"), (None, False, "DB")]
+    assert UnitState.objects.filter(is_open=False).count() == 1
+    assert UnitState.objects.overlapping() == []
+    # Backwards and forwards again: still one closed era.
+    migrate([("units", "0004_reorganisation")])
+    migrate(AFTER)
+    assert UnitState.objects.filter(is_open=False).count() == 1

@@ -163,6 +163,13 @@ def test_a_unit_moved_and_closed_the_same_day_keeps_no_empty_era(tree, reorganis
         {"action": "merge", "unit_code": "A2", "target_code": "B1"},
     )
     reorganisation_apply(reorganisation=r, user=admin_user)
-    eras = list(UnitState.objects.filter(unit=tree["A2"]).values_list("valid_until", "path"))
-    assert eras == [(JULY, tree["A2"].path)]
+    eras = list(
+        UnitState.objects.filter(unit=tree["A2"])
+        .order_by("valid_from")
+        .values_list("valid_until", "is_open", "path")
+    )
+    # Open where it was until July; from then closed, standing under its successor B1.
+    b1 = Unit.objects.get(code="B1")
+    assert eras == [(JULY, True, tree["A2"].path), (None, False, Unit.objects.get(code="A2").path)]
+    assert eras[1][2].startswith(b1.path) and len(eras[1][2]) == len(b1.path) + Unit.steplen
     assert UnitState.objects.overlapping() == []

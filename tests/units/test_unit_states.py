@@ -103,12 +103,28 @@ def test_the_area_of_a_unit_on_a_day_is_where_it_stood(tree, django_assert_num_q
     assert list(UnitState.objects.area(tree["DB"], datetime.date(1800, 1, 1))) == []
 
 
-def test_as_of_a_day_a_closed_unit_is_where_it_last_stood(tree):
+def test_placed_on_a_day_a_closed_unit_stands_where_its_history_went(tree):
     Unit.objects.move(Unit.objects.get(code="A1"), Unit.objects.get(code="DB"), pos="last-child")
     Unit.objects.get(code="A2").close(TODAY)
-    states = {s.unit.code: s for s in UnitState.objects.as_of(TODAY).select_related("unit")}
+    states = {s.unit.code: s for s in UnitState.objects.placed_on(TODAY).select_related("unit")}
     assert set(states) == set(tree)
-    assert states["A2"].valid_until == TODAY  # closed today: its last era, under DA
-    assert states["A2"].parent_id == tree["DA"].pk
+    assert (states["A2"].is_open, states["A2"].valid_from) == (False, TODAY)  # closed era
+    assert states["A2"].parent_id == tree["DA"].pk  # closed without successor: stays under DA
     assert states["A1"].parent_id == tree["DB"].pk  # today's era, not yesterday's
     assert "A2" not in {s.unit.code for s in UnitState.objects.on(TODAY).select_related("unit")}
+    assert UnitState.objects.overlapping() == []
+
+
+def test_a_closed_unit_moved_later_stands_where_it_was_moved(tree):
+    Unit.objects.get(code="A2").close(TODAY - datetime.timedelta(days=10))
+    Unit.objects.move(Unit.objects.get(code="A2"), Unit.objects.get(code="DB"), pos="last-child")
+    eras = list(
+        UnitState.objects.filter(unit=tree["A2"])
+        .order_by("valid_from")
+        .values_list("is_open", "parent__code", "valid_until")
+    )
+    assert eras == [
+        (True, "DA", TODAY - datetime.timedelta(days=10)),
+        (False, "DA", TODAY),
+        (False, "DB", None),
+    ]
