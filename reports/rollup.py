@@ -95,7 +95,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Substr
 from django.utils import timezone
 
 from campaign.counting import (
@@ -106,7 +105,6 @@ from campaign.counting import (
     SUBMITTED,
     category,
     end_of_day,
-    open_at,
 )
 from campaign.models import (
     Activity,
@@ -119,8 +117,9 @@ from campaign.models import (
     Status,
     Theme,
 )
+from reports.trees import THEN, TODAY, YearTree, tree_changes, tree_mode, year_trees
 from units.dataversion import data_version
-from units.models import Unit
+from units.models import Unit, UnitState
 
 __all__ = [
     "ACCEPTED_ONLY",
@@ -216,6 +215,10 @@ class AreaRow(Figures):
     own: str = ""
     own_report_id: int | None = None
     own_included: bool = False
+    # Closed by the cut-off (its reports still count in the year); on today's tree, closed
+    # without a successor: a line of its own under its old name.
+    closed: bool = False
+    dissolved: bool = False
 
     @property
     def from_below(self) -> bool:
@@ -244,6 +247,8 @@ class TrendRow:
     reports: int = 0
     expected: int = 0
     totals: dict[str, int | None] = field(default_factory=dict)
+    # The days (with their decision) the area changed since the previous year's cut-off.
+    changes: list[str] = field(default_factory=list)
 
     @property
     def total_list(self) -> list[int | None]:
@@ -292,6 +297,13 @@ class Rollup:
     obstacles_overdue: int = 0
     reminders_sent: int = 0
     reminders_manual: int = 0
+    # The tree the year is counted on (reports.trees: THEN or TODAY), the paths the area
+    # is made of there, and, when the scope did not exist then, the units standing for it.
+    tree: str = THEN
+    roots: list[str] = field(default_factory=list)
+    root_depth: int = 0
+    stands_for: str = ""
+    scope_name: str = ""
     cache_key: str = ""
 
     @property
@@ -353,41 +365,47 @@ class Rollup:
 
 
 # --- computing it -------------------------------------------------------------------------------
-def cached_rollup(campaign, year: int, unit: Unit, include: str = ACCEPTED_ONLY) -> Rollup:
+def cached_rollup(
+    campaign, year: int, unit: Unit, include: str = ACCEPTED_ONLY, tree: str = THEN
+) -> Rollup:
     """`rollup` through the cache. The key holds the data version and today's date (an
     obstacle becomes overdue without any write), so a cached figure is never stale."""
     key = ":".join(
         str(part)
         for part in (
-            "rollup2",
+            "rollup3",
             data_version(),
             timezone.localdate().isoformat(),
             campaign.pk,
             year,
             unit.pk,
             include,
+            tree_mode(tree),
         )
     )
     result = cache.get(key)
     if result is None:
-        result = rollup(campaign, year, unit, include)
+        result = rollup(campaign, year, unit, include, tree)
         result.cache_key = key
         cache.set(key, result, CACHE_SECONDS)
     return result
 
 
-def rollup(campaign, year: int, unit: Unit, include: str = ACCEPTED_ONLY) -> Rollup:
-    """Everything about `campaign` in `year` in `unit`'s area. Seven queries (six without a
+def rollup(
+    campaign, year: int, unit: Unit, include: str = ACCEPTED_ONLY, tree: str = THEN
+) -> Rollup:
+    """Everything about `campaign` in `year` in `unit`'s area. Nine queries (eight without a
     text indicator), whatever the number of units.
 
     `include` chooses the reports (and, for computed figures, the plans) that count:
-    accepted ones (the default) or everything submitted. Raises ValidationError for a year
-    the campaign does not run.
+    accepted ones (the default) or everything submitted. `tree` chooses the tree each year
+    is counted on: its own cut-off's (THEN) or today's (TODAY); see `reports.trees`.
+    Raises ValidationError for a year the campaign does not run.
     """
+    tree = tree_mode(tree)
     periods = _periods(campaign, year, unit)  # 1, with the year's obstacles and reminders
     period = periods[year]
     included = INCLUDE[include]
-    child_length = len(unit.path) + Unit.steplen
 
     # 2: the indicators, for labels and order, and which of them the portal counts.
     indicators, computed = [], {}
@@ -409,151 +427,56 @@ def rollup(campaign, year: int, unit: Unit, include: str = ACCEPTED_ONLY) -> Rol
     summed = [i for i in indicators if i.is_integer and not i.computed]
     # Every year up to the one shown, and any later one someone has filed for already.
     cutoffs = _cutoffs(campaign, periods, max(year, *periods))
+    # 3: where the scope's area stood at each cut-off (reports.trees).
+    trees = year_trees(unit, cutoffs, tree)
+    shown = trees[year]
     # The trend's other years, as far as the store has them (no query: the cache).
-    store = _TrendStore(campaign, year, unit, include, periods, cutoffs, summed, computed)
+    store = _TrendStore(campaign, year, unit, include, periods, cutoffs, summed, computed, tree)
 
-    # 3: every unit of the area, per child and kind: at this year's cut-off, the expected
+    # 4: every unit of the area, per child and kind: at this year's cut-off, the expected
     # ones (of an addressed kind, open), their own report's category and their plans, and
-    # the included reports of all of them; for a trend year the store lacks, how many were
-    # expected at that year's cut-off and how many each computed indicator counts.
-    due_end = end_of_day(period.due_on)
-    expected = Q(kind__in=campaign.addressed_kinds) & open_at(period.ends_on)
-    per_year = {}
-    for trend_year in store.units_missing:
-        then_expected = Q(kind__in=campaign.addressed_kinds) & open_at(cutoffs[trend_year])
-        per_year[f"expected_{trend_year}"] = Count("pk", filter=then_expected)
-        for code, kind in computed.items():
-            per_year[f"counted_{code}_{trend_year}"] = Count(
-                "pk", filter=then_expected & _counted(kind, included, cutoffs[trend_year])
-            )
-    unit_rows = list(
-        Unit.objects.filter(path__startswith=unit.path)
-        .annotate(
-            report=FilteredRelation(
-                "annualreports",
-                condition=Q(annualreports__campaign=campaign, annualreports__year=year),
-            ),
-            plan=FilteredRelation("plans", condition=Q(plans__campaign=campaign)),
-            child=Substr("path", 1, child_length),
-        )
-        .values("child", "kind")
-        .annotate(
-            expected=Count("pk", filter=expected),
-            reports=Count("pk", filter=Q(report__status__in=included)),
-            plans_filed=Count("pk", filter=expected & Q(plan__first_submitted_at__isnull=False)),
-            plans_accepted=Count("pk", filter=expected & Q(plan__status=Status.ACCEPTED)),
-            on_time=Count(
-                "pk",
-                filter=expected
-                & Q(report__status__in=SUBMITTED, report__first_submitted_at__lt=due_end),
-            ),
-            late=Count(
-                "pk",
-                filter=expected
-                & Q(report__status__in=SUBMITTED, report__first_submitted_at__gte=due_end),
-            ),
-            returned=Count("pk", filter=expected & Q(report__status=Status.RETURNED)),
-            included=Count("pk", filter=expected & Q(report__status__in=included)),
-            flagged=Count(
-                "pk", filter=expected & Q(report__status__in=SUBMITTED) & ~Q(report__flags=[])
-            ),
-            **{
-                f"assessed_{grade}": Count(
-                    "pk",
-                    filter=expected & Q(report__status__in=included, report__self_assessment=grade),
-                )
-                for grade in ASSESSMENTS
-            },
-            **{
-                f"counted_{code}_{year}": Count(
-                    "pk", filter=expected & _counted(kind, included, period.ends_on)
-                )
-                for code, kind in computed.items()
-            },
-            **per_year,
-        )
-        .order_by()
-    )
+    # the included reports of all of them; and, for each trend year the store lacks, how
+    # many were expected at that year's cut-off (on that year's tree) and how many each
+    # computed indicator counts: one row per year, in the same query.
+    unit_rows = _unit_query(campaign, year, trees, period, included, computed, store)
 
-    # 4: the sums of the typed whole-number figures of the included reports of the area,
+    # 5: the sums of the typed whole-number figures of the included reports of the area,
     # for this year per child and kind, for a trend year the store lacks per year; one row
-    # per indicator, added up by the database from the reports' values (index-only: see the
-    # indexes of AnnualReport and IndicatorValue). Then, for those trend years, how many
-    # reports were included.
-    area_reports = AnnualReport.objects.filter(
-        campaign=campaign, status__in=included, unit__path__startswith=unit.path
-    )
-    sums = _sums(campaign, included, unit.path, [year, *store.sums_missing], summed, child_length)
-    if store.sums_missing:
-        sums = sums.union(
-            area_reports.filter(year__in=store.sums_missing)
-            .values("year")
-            .annotate(
-                child=Value("", output_field=CharField()),
-                unit_kind=Value("", output_field=CharField()),
-                figure=Value(None, output_field=IntegerField()),
-                n=Count("pk"),
-            )
-            .values_list("year", "child", "unit_kind", "figure", "n")
-            .order_by(),
-            all=True,
-        )
-    sums = list(sums)
+    # per indicator, added up by the database from the reports' values. Then, for those
+    # trend years, how many reports were included.
+    sums = _sums(campaign, included, year, trees, store.sums_missing, summed)
 
-    # 5: the content items, each with how many accepted plans' activities cover it.
-    themes = _themes(campaign, unit, period)
+    # 6: the content items, each with how many accepted plans' activities cover it.
+    themes = _themes(campaign, shown, period)
 
-    # 6: the scope's ancestors (the breadcrumb) and the units directly below (the rows of
-    # the breakdown), each with its own report for the year.
-    steplen = Unit.steplen
-    ancestor_paths = [unit.path[:end] for end in range(steplen, len(unit.path) + 1, steplen)]
-    named = list(
-        Unit.objects.filter(
-            Q(path__in=ancestor_paths) | Q(path__startswith=unit.path, depth=unit.depth + 1)
-        )
-        .annotate(
-            report=FilteredRelation(
-                "annualreports",
-                condition=Q(annualreports__campaign=campaign, annualreports__year=year),
-            )
-        )
-        .order_by("path")
-        .values(
-            "pk",
-            "path",
-            "name",
-            "short_name",
-            "kind",
-            "numchild",
-            "depth",
-            "opened_on",
-            "closed_on",
-            "report__pk",
-            "report__status",
-            "report__first_submitted_at",
-        )
-    )
+    # 7: the scope's ancestors (the breadcrumb) and the units directly below (the rows of
+    # the breakdown), each with its own report for the year, named as they were then.
+    named = _named(campaign, year, unit, shown)
 
-    # 7: the first text figures of the year's included reports, in tree order.
+    # 8: the first text figures of the year's included reports, in tree order.
     texts = []
     text_ids = [i.pk for i in indicators if not i.is_integer]
     if text_ids:
-        texts = list(
-            # Joined (not a semi-join on the reports): the year's included reports of the
-            # area, then each one's text values by (report, indicator).
+        values, place = shown.place(
             IndicatorValue.objects.filter(
                 report__campaign=campaign,
                 report__year=year,
                 report__status__in=included,
-                report__unit__path__startswith=unit.path,
                 indicator_id__in=text_ids,
-            )
-            .exclude(text_value="")
-            .order_by("report__unit__path", "indicator__order", "indicator__code")
-            .values_list(
-                "report__unit__short_name", "report__unit__name", "indicator__code", "text_value"
-            )[: TEXTS_SHOWN + 1]
+            ),
+            "report__unit",
         )
+        texts = list(
+            values.filter(shown.area(place))
+            .exclude(text_value="")
+            .order_by(f"{place}path", "indicator__order", "indicator__code")
+            .values_list(f"{place}short_name", f"{place}name", "indicator__code", "text_value")[
+                : TEXTS_SHOWN + 1
+            ]
+        )
+
+    # 9: the days the area changed, for the trend.
+    changes = tree_changes(unit, cutoffs)
 
     result = _assemble(
         campaign=campaign,
@@ -569,9 +492,129 @@ def rollup(campaign, year: int, unit: Unit, include: str = ACCEPTED_ONLY) -> Rol
         themes=themes,
         named=named,
         texts=texts,
+        shown=shown,
+        changes=changes,
     )
     store.keep(result.trend)
     return result
+
+
+UNIT_COUNTS = (
+    "expected",
+    "reports",
+    "plans_filed",
+    "plans_accepted",
+    "on_time",
+    "late",
+    "returned",
+    "included",
+    "flagged",
+)
+
+
+def _unit_query(campaign, year, trees, period, included, computed, store):
+    """Query 4: rows of (year, child, kind, counts…): the year shown per child and kind;
+    each trend year the store lacks in one row of its units expected and counted."""
+    shown = trees[year]
+    due_end = end_of_day(period.due_on)
+    addressed = Q(kind__in=campaign.addressed_kinds)
+    zero = Value(0, output_field=IntegerField())
+    assessed = [f"assessed_{grade}" for grade in ASSESSMENTS]
+    counted = [f"counted_{code}" for code in computed]
+    columns = ["row_year", "child", "unit_kind", *UNIT_COUNTS, *assessed, *counted]
+
+    def base(tree, for_year):
+        prefix = tree.unit_prefix
+        return tree.units().annotate(
+            report=FilteredRelation(
+                f"{prefix}annualreports",
+                condition=Q(
+                    **{
+                        f"{prefix}annualreports__campaign": campaign,
+                        f"{prefix}annualreports__year": for_year,
+                    }
+                ),
+            ),
+            plan=FilteredRelation(
+                f"{prefix}plans", condition=Q(**{f"{prefix}plans__campaign": campaign})
+            ),
+        )
+
+    expected = addressed & shown.open_units()
+    pk = shown.unit_pk
+    rows = (
+        base(shown, year)
+        .annotate(
+            row_year=Value(year, output_field=IntegerField()),
+            child=shown.child(),
+            unit_kind=F("kind"),
+        )
+        .values("row_year", "child", "unit_kind")
+        .annotate(
+            expected=Count(pk, filter=expected),
+            reports=Count(pk, filter=Q(report__status__in=included)),
+            plans_filed=Count(pk, filter=expected & Q(plan__first_submitted_at__isnull=False)),
+            plans_accepted=Count(pk, filter=expected & Q(plan__status=Status.ACCEPTED)),
+            on_time=Count(
+                pk,
+                filter=expected
+                & Q(report__status__in=SUBMITTED, report__first_submitted_at__lt=due_end),
+            ),
+            late=Count(
+                pk,
+                filter=expected
+                & Q(report__status__in=SUBMITTED, report__first_submitted_at__gte=due_end),
+            ),
+            returned=Count(pk, filter=expected & Q(report__status=Status.RETURNED)),
+            included=Count(pk, filter=expected & Q(report__status__in=included)),
+            flagged=Count(
+                pk, filter=expected & Q(report__status__in=SUBMITTED) & ~Q(report__flags=[])
+            ),
+            **{
+                f"assessed_{grade}": Count(
+                    pk,
+                    filter=expected & Q(report__status__in=included, report__self_assessment=grade),
+                )
+                for grade in ASSESSMENTS
+            },
+            **{
+                f"counted_{code}": Count(
+                    pk, filter=expected & _counted(kind, included, period.ends_on)
+                )
+                for code, kind in computed.items()
+            },
+        )
+        .values_list(*columns)
+        .order_by()
+    )
+    for trend_year in store.units_missing:
+        tree = trees[trend_year]
+        then_expected = addressed & tree.open_units()
+        other = (
+            base(tree, trend_year)
+            .annotate(
+                row_year=Value(trend_year, output_field=IntegerField()),
+                child=Value("", output_field=CharField()),
+                unit_kind=Value("", output_field=CharField()),
+            )
+            .values("row_year", "child", "unit_kind")
+            .annotate(
+                expected=Count(tree.unit_pk, filter=then_expected),
+                **dict.fromkeys(UNIT_COUNTS[1:], zero),
+                **dict.fromkeys(assessed, zero),
+                **{
+                    f"counted_{code}": Count(
+                        tree.unit_pk,
+                        filter=then_expected & _counted(kind, included, tree.cutoff),
+                    )
+                    for code, kind in computed.items()
+                },
+            )
+            .values_list(*columns)
+            .order_by()
+        )
+        rows = rows.union(other, all=True)
+    return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
 def _counted(kind, included, cutoff):
@@ -580,28 +623,127 @@ def _counted(kind, included, cutoff):
     return Q(kind=kind, plan__status__in=included, plan__first_submitted_at__lt=end_of_day(cutoff))
 
 
-def _sums(campaign, included, path, years, summed, child_length):
-    """Per year, child, kind of unit and typed whole-number indicator: the sum of the
-    included reports' values. Rows (year, child, kind, indicator pk, sum)."""
-    return (
-        IndicatorValue.objects.filter(
-            report__campaign=campaign,
-            report__status__in=included,
-            report__unit__path__startswith=path,
-            report__year__in=years,
-            indicator_id__in=[i.pk for i in summed],
+def _sums(campaign, included, year, trees, trend_years, summed):
+    """Query 5: per year, child, kind of unit and typed whole-number indicator, the sum of
+    the included reports' values, each year on its own tree (the trend years' rows whole,
+    child and kind empty); then a row per trend year with its number of reports included
+    (indicator None). Rows (year, child, kind, indicator pk, sum)."""
+    columns = ("row_year", "child", "unit_kind", "figure", "n")
+    text = CharField()
+    parts = []
+    for for_year in [year, *trend_years]:
+        tree = trees[for_year]
+        values, place = tree.place(
+            IndicatorValue.objects.filter(
+                report__campaign=campaign,
+                report__status__in=included,
+                report__year=for_year,
+                indicator_id__in=[i.pk for i in summed],
+            ),
+            "report__unit",
         )
-        .annotate(
-            year=F("report__year"),
-            child=Substr("report__unit__path", 1, child_length),
-            unit_kind=F("report__unit__kind"),
-            figure=F("indicator_id"),
+        whole = for_year != year
+        parts.append(
+            values.filter(tree.area(place))
+            .annotate(
+                row_year=Value(for_year, output_field=IntegerField()),
+                child=Value("", output_field=text) if whole else tree.child(place),
+                unit_kind=Value("", output_field=text) if whole else F(f"{place}kind"),
+                figure=F("indicator_id"),
+            )
+            .values("row_year", "child", "unit_kind", "figure")
+            .annotate(n=Sum("int_value"))
+            .values_list(*columns)
+            .order_by()
         )
-        .values("year", "child", "unit_kind", "figure")
-        .annotate(n=Sum("int_value"))
-        .values_list("year", "child", "unit_kind", "figure", "n")
-        .order_by()
-    )
+        if whole:
+            reports, place = tree.place(
+                AnnualReport.objects.filter(campaign=campaign, status__in=included, year=for_year),
+                "unit",
+            )
+            parts.append(
+                reports.filter(tree.area(place))
+                .annotate(
+                    row_year=Value(for_year, output_field=IntegerField()),
+                    child=Value("", output_field=text),
+                    unit_kind=Value("", output_field=text),
+                    figure=Value(None, output_field=IntegerField()),
+                )
+                .values("row_year", "child", "unit_kind", "figure")
+                .annotate(n=Count("pk"))
+                .values_list(*columns)
+                .order_by()
+            )
+    query = parts[0]
+    if len(parts) > 1:
+        query = query.union(*parts[1:], all=True)
+    return list(query)
+
+
+def _named(campaign, year, unit, shown):
+    """Query 7: the units the breakdown and the breadcrumb name, as they stood on `shown`'s
+    tree, each with its own report for the year: the ancestors of the scope (or of the
+    unit standing for it) and the units directly below it (or the units standing for it).
+    Dicts with pk, path (the row key), unit_path (today's, for links), name, short_name,
+    kind, numchild, depth, is_open and the report's pk, status and first submission."""
+    steplen = Unit.steplen
+    if shown.scope_path is not None:
+        root = shown.scope_path
+        ancestors = [root[:end] for end in range(steplen, len(root) + 1, steplen)]
+        which = Q(path__in=ancestors) | Q(path__startswith=root, depth=shown.root_depth + 1)
+    else:
+        which = Q(path__in=shown.roots)
+    if shown.mode == THEN:
+        # The ancestors lie outside the area's roots: fetch them from every era of the day.
+        rows = (
+            UnitState.objects.placed_on(shown.cutoff)
+            .filter(which)
+            .annotate(
+                report=FilteredRelation(
+                    "unit__annualreports",
+                    condition=Q(
+                        unit__annualreports__campaign=campaign, unit__annualreports__year=year
+                    ),
+                )
+            )
+            .order_by("path")
+        )
+        fields = {
+            "unit_pk": F("unit_id"),
+            "unit_path": F("unit__path"),
+            "children": F("unit__numchild"),
+            "state_open": F("is_open"),
+        }
+    else:
+        rows = Unit.objects.filter(which).annotate(
+            report=FilteredRelation(
+                "annualreports",
+                condition=Q(annualreports__campaign=campaign, annualreports__year=year),
+            )
+        )
+        fields = {}
+    named = []
+    for row in rows.order_by("path").values(
+        "path",
+        "name",
+        "short_name",
+        "kind",
+        "depth",
+        "report__pk",
+        "report__status",
+        "report__first_submitted_at",
+        *(["opened_on", "closed_on", "pk", "numchild"] if shown.mode == TODAY else []),
+        **fields,
+    ):
+        if shown.mode == TODAY:
+            row.update(
+                unit_pk=row["pk"],
+                unit_path=row["path"],
+                children=row["numchild"],
+                state_open=_open(row, shown.cutoff),
+            )
+        named.append(row)
+    return named
 
 
 # --- the trend's other years, close at hand ------------------------------------------------------
@@ -609,7 +751,7 @@ def _sums(campaign, included, path, years, summed, child_length):
 STAMPED_VENDORS = ("postgresql", "sqlite")
 STAMP_TABLE = "campaign_figurestamp"
 STORE_SECONDS = 30 * 24 * 60 * 60
-STORE_VERSION = 1
+STORE_VERSION = 2
 
 
 def _stamp(campaign_sql, year_sql):
@@ -649,7 +791,7 @@ class _TrendStore:
     computed again, by the same queries as the year shown; a key never names other figures.
     """
 
-    def __init__(self, campaign, year, unit, include, periods, cutoffs, summed, computed):
+    def __init__(self, campaign, year, unit, include, periods, cutoffs, summed, computed, tree):
         self.units, self.sums, self.keys = {}, {}, {}
         self.summed = [i.code for i in summed]
         self.computed = list(computed)
@@ -660,7 +802,7 @@ class _TrendStore:
             if y != year and y in periods and hasattr(periods[y], "reports_stamp")
         ]
         for trend_year in stored:
-            common = (STORE_VERSION, campaign.pk, trend_year, include, unit.pk, unit.path)
+            common = (STORE_VERSION, campaign.pk, trend_year, include, tree, unit.pk, unit.path)
             self.keys[trend_year] = (
                 _store_key(
                     "units",
@@ -750,7 +892,7 @@ def _cutoffs(campaign, periods, last):
     }
 
 
-def _themes(campaign, unit, period):
+def _themes(campaign, shown, period):
     none = {
         name: Value(None, output_field=output)
         for name, output in (
@@ -776,14 +918,16 @@ def _themes(campaign, unit, period):
         )
         .values_list(*columns, "activities", "plans")
     )
-    coverage = (
+    # The accepted plans of the units expected at the cut-off, on the year's tree.
+    links, place = shown.place(
         Activity.themes.through.objects.filter(
-            activity__plan__campaign=campaign,
-            activity__plan__status=Status.ACCEPTED,
-            activity__plan__unit__path__startswith=unit.path,
-            activity__plan__unit__kind__in=campaign.addressed_kinds,
-        )
-        .filter(open_at(period.ends_on, "activity__plan__unit__"))
+            activity__plan__campaign=campaign, activity__plan__status=Status.ACCEPTED
+        ),
+        "activity__plan__unit",
+    )
+    coverage = (
+        links.filter(shown.area(place), **{f"{place}kind__in": campaign.addressed_kinds})
+        .filter(shown.open_place(place))
         .values("theme_id")
         .annotate(
             theme=F("theme_id"),
@@ -828,6 +972,8 @@ def _assemble(
     themes,
     named,
     texts,
+    shown,
+    changes,
 ):
     """The rollup's groups from the queries' rows: the headline, the children, the kinds
     and the years each add up the rows that fall in them."""
@@ -836,10 +982,11 @@ def _assemble(
     headline, by_child, by_kind = _Group(), {}, {}
     by_year = {y: _Group() for y in cutoffs if y != year}
     for row in unit_rows:
-        for group in (headline, _get(by_kind, row["kind"]), _get(by_child, row["child"])):
-            group.add_units(row, computed, year)
-        for trend_year in store.units_missing:
-            by_year[trend_year].add_year(row, computed, trend_year)
+        if row["row_year"] == year:
+            for group in (headline, _get(by_kind, row["unit_kind"]), _get(by_child, row["child"])):
+                group.add_units(row, computed)
+        else:
+            by_year[row["row_year"]].add_year(row, computed)
     for row_year, child, kind, indicator, n in sums:
         if indicator is None:  # a trend year's reports
             by_year[row_year].figures.reports += n
@@ -870,32 +1017,49 @@ def _assemble(
         kinds.append(KindRow(**_fields(group.figures), kind=kind))
         kinds[-1].totals = totals(group, kind)
 
+    scope_path = shown.scope_path
     named_by_path = {u["path"]: u for u in named}
-    below = {u["path"] for u in named if u["depth"] == unit.depth + 1}
+    if scope_path is not None:
+        below = {u["path"] for u in named if u["depth"] == shown.root_depth + 1}
+        below |= {u["path"] for u in named if u["path"] == scope_path}
+    else:
+        below = set(shown.roots)
     children = []
     for path in sorted(set(by_child) | below):
         group = by_child.get(path) or _Group()
         info = named_by_path.get(path, {})
-        is_scope = path == unit.path
+        gone = shown.dissolved.get(path)
+        is_scope = path == scope_path
         if not (group.has_units or group.figures.reports):
             continue  # nothing is expected, and nothing was filed, in that unit's area
+        if gone:
+            info = {
+                "unit_pk": gone["pk"],
+                "unit_path": gone["path"],
+                "name": gone["name"],
+                "short_name": gone["short_name"],
+                "kind": gone["kind"],
+                "state_open": False,
+            }
         own_status = info.get("report__status")
         files_itself = bool(
-            info and info["kind"] in campaign.addressed_kinds and _open(info, period.ends_on)
+            info and info["kind"] in campaign.addressed_kinds and info.get("state_open")
         )
         row = AreaRow(
             **_fields(group.figures),
-            unit_id=info.get("pk"),
-            path=path,
+            unit_id=info.get("unit_pk"),
+            path=info.get("unit_path", path),
             name=info.get("short_name") or info.get("name", ""),
             kind=info.get("kind", ""),
-            has_children=bool(info.get("numchild")) and not is_scope,
+            has_children=bool(info.get("children")) and not is_scope and not gone,
             is_scope=is_scope,
             own=category(own_status, info.get("report__first_submitted_at"), period.due_on)
             if files_itself
             else "",
             own_report_id=info.get("report__pk"),
             own_included=own_status in INCLUDE[include],
+            closed=bool(info) and not info.get("state_open"),
+            dissolved=bool(gone),
         )
         row.totals = totals(group)
         children.append(row)
@@ -909,6 +1073,7 @@ def _assemble(
                     reports=headline.figures.reports,
                     expected=headline.figures.expected,
                     totals=dict(headline.figures.totals),
+                    changes=changes.get(year, []),
                 )
             )
             continue
@@ -926,9 +1091,23 @@ def _assemble(
                 reports=group.figures.reports,
                 expected=group.figures.expected,
                 totals={code: computed_now[code] for code in computed_now},
+                changes=changes.get(trend_year, []),
             )
         )
-    shown = texts[:TEXTS_SHOWN]
+    shown_texts = texts[:TEXTS_SHOWN]
+    if scope_path is not None:
+        ancestors = [
+            Crumb(u["unit_pk"], u["unit_path"], u["short_name"] or u["name"])
+            for u in named
+            if u["depth"] <= shown.root_depth and scope_path.startswith(u["path"])
+        ]
+    else:
+        ancestors = [Crumb(unit.pk, unit.path, unit.short_name or unit.name)]
+    stands_for = ""
+    if shown.stands_for and shown.stands_for != [unit.pk]:
+        stands_for = ", ".join(
+            u["short_name"] or u["name"] for u in named if u["unit_pk"] in shown.stands_for
+        )
     return Rollup(
         campaign_id=campaign.pk,
         year=year,
@@ -941,17 +1120,18 @@ def _assemble(
         by_kind=kinds,
         themes=themes,
         trend=trend,
-        texts=[TextEntry(short or name, code, text) for short, name, code, text in shown],
-        texts_more=len(texts) > len(shown),
-        ancestors=[
-            Crumb(u["pk"], u["path"], u["short_name"] or u["name"])
-            for u in named
-            if u["depth"] <= unit.depth
-        ],
+        texts=[TextEntry(short or name, code, text) for short, name, code, text in shown_texts],
+        texts_more=len(texts) > len(shown_texts),
+        ancestors=ancestors,
         obstacles_open=period.open_obstacles or 0,
         obstacles_overdue=period.overdue_obstacles or 0,
         reminders_sent=period.reminders or 0,
         reminders_manual=period.manual_reminders or 0,
+        tree=shown.mode,
+        roots=list(shown.roots),
+        root_depth=shown.root_depth,
+        stands_for=stands_for,
+        scope_name=unit.short_name or unit.name,
     )
 
 
@@ -977,7 +1157,7 @@ class _Group:
         self.counted: dict[str, int] = {}
         self.has_units = False
 
-    def add_units(self, row, computed, year):
+    def add_units(self, row, computed):
         """A row of the units query: the year shown."""
         figures = self.figures
         for name in self.UNIT_COUNTS:
@@ -985,15 +1165,15 @@ class _Group:
         for grade in ASSESSMENTS:
             figures.assessed[grade] += row[f"assessed_{grade}"]
         for code in computed:
-            self.counted[code] = self.counted.get(code, 0) + row[f"counted_{code}_{year}"]
+            self.counted[code] = self.counted.get(code, 0) + row[f"counted_{code}"]
         self.has_units = self.has_units or row["expected"] > 0
 
-    def add_year(self, row, computed, year):
-        """A row of the units query: another year of the trend."""
-        self.figures.expected += row[f"expected_{year}"]
+    def add_year(self, row, computed):
+        """A row of the units query: another year of the trend, whole."""
+        self.figures.expected += row["expected"]
         for code in computed:
-            self.counted[code] = self.counted.get(code, 0) + row[f"counted_{code}_{year}"]
-        self.has_units = self.has_units or row[f"expected_{year}"] > 0
+            self.counted[code] = self.counted.get(code, 0) + row[f"counted_{code}"]
+        self.has_units = self.has_units or row["expected"] > 0
 
     def add_sum(self, code, total):
         self.sums[code] = self.sums.get(code, 0) + (total or 0)
@@ -1086,15 +1266,24 @@ def unit_rows(
         default=Value(3),
         output_field=IntegerField(),
     )
-    expected = Q(kind__in=campaign.addressed_kinds) & open_at(period.ends_on)
+    # The units as they stood on the rollup's tree (reports.trees).
+    shown = YearTree(
+        tree_mode(result.tree), period.ends_on, result.roots or [], result.root_depth or unit.depth
+    )
+    if not result.roots and result.tree != THEN:  # a rollup frozen before the trees
+        shown.roots = [unit.path]
+    prefix = shown.unit_prefix
+    expected = Q(kind__in=campaign.addressed_kinds) & shown.open_units()
     units = (
-        Unit.objects.filter(path__startswith=unit.path)
+        shown.units()
         .annotate(
             report=FilteredRelation(
-                "annualreports",
+                f"{prefix}annualreports",
                 condition=Q(
-                    annualreports__campaign_id=result.campaign_id,
-                    annualreports__year=result.year,
+                    **{
+                        f"{prefix}annualreports__campaign_id": result.campaign_id,
+                        f"{prefix}annualreports__year": result.year,
+                    }
                 ),
             ),
             category=code_of,
@@ -1111,8 +1300,6 @@ def unit_rows(
     elif category == FLAGGED:
         units = units.filter(report__status__in=SUBMITTED).exclude(report__flags=[])
     columns = [
-        "pk",
-        "code",
         "name",
         "short_name",
         "kind",
@@ -1136,9 +1323,11 @@ def unit_rows(
                 if i.is_integer
                 else Max("report__values__text_value", filter=which)
             )
-        units = units.values(*columns).annotate(**figures)
+    names = {"unit_pk": F(shown.unit_pk), "unit_code": F(f"{prefix}code")}
+    if with_values:
+        units = units.values(*columns, **names).annotate(**figures)
     else:
-        units = units.values(*columns)
+        units = units.values(*columns, **names)
     units = units.order_by(*GRID_SORTS.get(sort, GRID_SORTS["path"]))
     if window:
         units = units[window[0] : window[1]]
@@ -1147,13 +1336,13 @@ def unit_rows(
         status = row["report__status"] or ""
         rows.append(
             UnitRow(
-                pk=row["pk"],
-                code=row["code"],
+                pk=row["unit_pk"],
+                code=row["unit_code"],
                 name=row["name"],
                 short_name=row["short_name"],
                 kind=row["kind"],
                 path=row["path"],
-                level=row["depth"] - unit.depth,
+                level=row["depth"] - shown.root_depth,
                 category=CATEGORIES[row["category"]] if row["is_expected"] else "",
                 status=status,
                 report_id=row["report__pk"],

@@ -476,8 +476,14 @@ class Recount:
         return report if report and report.status in INCLUDED[include] else None
 
     def filed(self, codes, year, include):
-        """The included reports of `codes`, whatever the units' kind or state."""
-        return [self.included(c, year, include) for c in codes if self.included(c, year, include)]
+        """The included reports of `codes`, whatever the units' kind or state, of the units
+        on the year's tree: opened by its cut-off (a unit that opened later is not on it)."""
+        return [
+            self.included(c, year, include)
+            for c in codes
+            if self.included(c, year, include)
+            and not (self.world.opened[c] and self.world.opened[c] > cutoff(year))
+        ]
 
     def plans_counted(self, codes, year, include):
         """How many of `codes` are grassroots units with an included plan first submitted by
@@ -561,6 +567,9 @@ class Recount:
                 "own": self.category(code, year) if code in expected else "",
                 "own_report_id": self.report_pk.get((stored.pk, year)) if report else None,
                 "own_included": bool(self.included(code, year, include)),
+                # Closed by the year's cut-off: its reports of the year still count.
+                "closed": bool(world.closed[code] and world.closed[code] <= cutoff(year)),
+                "dissolved": False,
             }
 
         by_child = []
@@ -614,8 +623,18 @@ class Recount:
                 }
             )
 
+        # The days a unit of the area opened or closed, by the year whose cut-off follows.
+        years = list(range(FIRST_YEAR, max(year, *YEARS) + 1))
+        changed = {}
+        for day in sorted(
+            {world.opened[c] for c in inside if world.opened[c]}
+            | {world.closed[c] for c in inside if world.closed[c]}
+        ):
+            if cutoff(years[0]) < day <= cutoff(years[-1]):
+                y = next(y for y in years if cutoff(y) >= day)
+                changed.setdefault(y, []).append(f"{day:%d/%m/%Y}")
         trend = []
-        for y in range(FIRST_YEAR, max(year, *YEARS) + 1):
+        for y in years:
             then_expected = self.expected(top, y)
             reports = self.filed(inside, y, include)
             trend.append(
@@ -624,14 +643,15 @@ class Recount:
                     "reports": len(reports),
                     "expected": len(then_expected),
                     "totals": self.totals(reports, then_expected, y, include),
+                    "changes": changed.get(y, []),
                 }
             )
 
         texts = [
             {"unit_name": self.name(c), "indicator": "other_forms", "text": r.values["other_forms"]}
             for c in sorted(inside, key=lambda c: world.units[c].path)
-            for r in [self.included(c, year, include)]
-            if r and r.values.get("other_forms")
+            for r in self.filed([c], year, include)
+            if r.values.get("other_forms")
         ]
 
         mine = world.campaign.pk
@@ -681,6 +701,11 @@ class Recount:
             "obstacles_overdue": sum(1 for answer_by in open_obstacles if answer_by < TODAY),
             "reminders_sent": len(reminders),
             "reminders_manual": sum(reminders),
+            "tree": "then",
+            "roots": [unit.path],
+            "root_depth": unit.depth,
+            "stands_for": "",
+            "scope_name": self.name(top),
         }
 
 

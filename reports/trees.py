@@ -1,0 +1,299 @@
+"""The tree a year's figures are counted on (DESIGN.md, "The tree over time").
+
+- **Then** (the default): a year is counted on the tree as it stood at that year's cut-off,
+  read from the units' eras (`units.models.UnitState.objects.placed_on`). A later
+  reorganisation never changes it. Every unit that had opened by the cut-off stands
+  somewhere that day: an open unit where it was, a closed one where its history went (under
+  its successor when it merged), so a report filed before a closing still counts in its
+  year. A scope that did not exist at that cut-off (a federation made by a merger) is
+  stood for by the units merged into it that stood then: one of them, and the year shows
+  its tree under its own name; several, and each is a row.
+- **Today**: past years regrouped on today's tree (the treebeard `Unit` rows). A merged
+  unit's reports count as its successor's own; a unit that closed without a successor (or
+  was split among several) gets a line of its own under its old name, marked as dissolved.
+
+`year_trees` reads, in one query, where the scope stood at each year's cut-off; a
+`YearTree` then gives the expressions the rollup's queries filter and group by, so the
+number of queries stays fixed whatever the tree. `tree_changes` says, in one more query,
+on which days the scope's area changed, for the trend.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Case,
+    CharField,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Substr
+
+from units.models import BEGINNING, Reorganisation, Unit, UnitState
+
+THEN = "then"
+TODAY = "today"
+TREES = (THEN, TODAY)
+
+
+def tree_mode(value: str | None) -> str:
+    """The tree asked for (`?tree=`): the year's own unless it names today's."""
+    return TODAY if value == TODAY else THEN
+
+
+def _starts_with(field_name: str, paths: list[str]) -> Q:
+    if not paths:
+        return Q(pk__in=[])
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{field_name}__startswith": path})
+    return condition
+
+
+@dataclass
+class YearTree:
+    """Where the units of the scope's area stand in one year.
+
+    `roots`: the paths the area is made of on that tree (the scope's own, or those of the
+    units standing for it; none when the scope did not exist and nothing stands for it).
+    `folds` (today's tree): (path prefix, row key), longest prefix first: where a closed
+    unit's figures go. `dissolved`: the rows of units that closed without a successor.
+    """
+
+    mode: str
+    cutoff: datetime.date
+    roots: list[str]
+    root_depth: int = 0
+    stands_for: list[int] = field(default_factory=list)
+    folds: list[tuple[str, str]] = field(default_factory=list)
+    dissolved: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def scope_path(self) -> str | None:
+        """The path of the scope's own row: its single root."""
+        return self.roots[0] if len(self.roots) == 1 else None
+
+    # --- the units, one row each ----------------------------------------------------------
+    def units(self):
+        """A queryset with one row per unit of the area, standing as on this tree: eras
+        (UnitState) on the year's tree, units on today's. Relations to a unit's reports
+        and plans go through `unit_prefix`."""
+        if self.mode == THEN:
+            return UnitState.objects.placed_on(self.cutoff).filter(self.area()).order_by()
+        return Unit.objects.filter(self.area()).order_by()
+
+    @property
+    def unit_prefix(self) -> str:
+        """From a row of `units()` to the unit's own relations (annualreports, plans)."""
+        return "unit__" if self.mode == THEN else ""
+
+    @property
+    def unit_pk(self) -> str:
+        return "unit_id" if self.mode == THEN else "pk"
+
+    def open_units(self) -> Q:
+        """Rows of `units()` open at the cut-off."""
+        return self.open_place("")
+
+    def open_place(self, prefix: str) -> Q:
+        """Rows whose place (its fields under `prefix`) is open at the cut-off."""
+        if self.mode == THEN:
+            return Q(**{f"{prefix}is_open": True})
+        return (
+            Q(**{f"{prefix}opened_on__isnull": True})
+            | Q(**{f"{prefix}opened_on__lte": self.cutoff})
+        ) & (
+            Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": self.cutoff})
+        )
+
+    # --- any row that belongs to a unit ---------------------------------------------------
+    def place(self, queryset, unit_relation: str):
+        """`queryset` (rows reaching a unit through `unit_relation`, e.g. "report__unit")
+        with where that unit stands: returns (queryset, prefix of the place's fields)."""
+        if self.mode == TODAY:
+            return queryset, f"{unit_relation}__"
+        states = f"{unit_relation}__states"
+        placed = Q(**{f"{states}__valid_from__lte": self.cutoff}) & (
+            Q(**{f"{states}__valid_until__isnull": True})
+            | Q(**{f"{states}__valid_until__gt": self.cutoff})
+        )
+        return queryset.annotate(place=FilteredRelation(states, condition=placed)), "place__"
+
+    def area(self, prefix: str = "") -> Q:
+        """Rows whose place (its fields under `prefix`) lies in the area. On today's tree,
+        only units opened by the cut-off count, as on the year's own (where a unit that
+        opened later has no place)."""
+        area = _starts_with(f"{prefix}path", self.roots)
+        if self.mode == TODAY:
+            area &= Q(**{f"{prefix}opened_on__isnull": True}) | Q(
+                **{f"{prefix}opened_on__lte": self.cutoff}
+            )
+        return area
+
+    def child(self, prefix: str = "") -> Case | Substr | Value:
+        """The row key of a place: the path of the unit directly below the scope it lies
+        under (the scope's own path for the scope; a fold's key for a closed unit)."""
+        path = f"{prefix}path"
+        if not self.roots:
+            return Value("", output_field=CharField())
+        if len(self.roots) > 1:  # several units stand for the scope: each one is a row
+            return Case(
+                *[When(**{f"{path}__startswith": root}, then=Value(root)) for root in self.roots],
+                default=Value(""),
+                output_field=CharField(),
+            )
+        below = Substr(path, 1, len(self.roots[0]) + Unit.steplen)
+        if not self.folds:
+            return below
+        return Case(
+            *[
+                When(**{f"{path}__startswith": prefix_}, then=Value(key))
+                for prefix_, key in self.folds
+            ],
+            default=below,
+            output_field=CharField(),
+        )
+
+
+def year_trees(unit: Unit, cutoffs: dict[int, datetime.date], mode: str) -> dict[int, YearTree]:
+    """The tree of every year of `cutoffs` for `unit`'s area. One query."""
+    if mode == TODAY:
+        folds, dissolved = _folds(unit)
+        return {
+            year: YearTree(TODAY, cutoff, [unit.path], unit.depth, [unit.pk], folds, dissolved)
+            for year, cutoff in cutoffs.items()
+        }
+    first, last = min(cutoffs.values()), max(cutoffs.values())
+    # The scope's eras, and those of the units merged into it (a closed unit that merged
+    # stands under its successor, so they lie in its area on today's tree).
+    eras = list(
+        UnitState.objects.filter(
+            Q(unit=unit) | Q(unit__path__startswith=unit.path, unit__successor__isnull=False)
+        )
+        .filter(valid_from__lte=last)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=first))
+        .order_by("valid_from")
+        .values("unit_id", "unit__successor_id", "valid_from", "valid_until", "path", "depth")
+    )
+    heirs = {era["unit_id"]: era["unit__successor_id"] for era in eras if era["unit_id"] != unit.pk}
+
+    def merged_into_scope(pk):
+        seen = set()
+        while pk in heirs and pk not in seen:
+            seen.add(pk)
+            pk = heirs[pk]
+        return pk == unit.pk
+
+    predecessors = {pk for pk in heirs if merged_into_scope(pk)}
+    trees = {}
+    for year, cutoff in cutoffs.items():
+        placed = [
+            era
+            for era in eras
+            if era["valid_from"] <= cutoff
+            and (era["valid_until"] is None or era["valid_until"] > cutoff)
+        ]
+        own = [era for era in placed if era["unit_id"] == unit.pk]
+        standing = own or [era for era in placed if era["unit_id"] in predecessors]
+        # A predecessor that stood below another one adds nothing: its area is inside.
+        standing.sort(key=lambda era: era["path"])
+        roots = []
+        for era in standing:
+            if not any(era["path"].startswith(root["path"]) for root in roots):
+                roots.append(era)
+        trees[year] = YearTree(
+            THEN,
+            cutoff,
+            [era["path"] for era in roots],
+            roots[0]["depth"] if roots else unit.depth,
+            [era["unit_id"] for era in roots],
+        )
+    return trees
+
+
+def _folds(unit):
+    """Today's tree: where the figures of the closed units of `unit`'s area go. One query.
+
+    A closed unit merged into the scope counts as the scope's own (and the closed units
+    below it are looked at in turn); one merged into a unit of the area counts in that
+    unit's row; one closed without a successor in the area is a dissolved row of its own.
+    """
+    closed = {
+        row["path"]: row
+        for row in Unit.objects.filter(path__startswith=unit.path, closed_on__isnull=False)
+        .order_by()
+        .values("pk", "path", "depth", "name", "short_name", "kind", "successor__path")
+    }
+    child_length = len(unit.path) + Unit.steplen
+    below = {}
+    for path in closed:
+        below.setdefault(path[: -Unit.steplen], []).append(path)
+    folds, dissolved = [], {}
+
+    def key_of(path):
+        """The row a path's figures go to, the closed units above it being resolved."""
+        for prefix_, key in sorted(folds, key=lambda fold: -len(fold[0])):
+            if path.startswith(prefix_):
+                return key
+        return path[:child_length] if len(path) > len(unit.path) else unit.path
+
+    def visit(path):
+        row = closed[path]
+        successor = row["successor__path"]
+        if successor and successor == unit.path:
+            folds.append((path, unit.path))
+            for child in sorted(below.get(path, [])):
+                visit(child)
+        elif successor and successor.startswith(unit.path) and not successor.startswith(path):
+            folds.append((path, key_of(successor)))
+        else:
+            dissolved[path] = row
+            folds.append((path, path))
+
+    for path in sorted(closed):
+        if len(path) == child_length:
+            visit(path)
+    folds.sort(key=lambda fold: -len(fold[0]))
+    return folds, dissolved
+
+
+def tree_changes(unit: Unit, cutoffs: dict[int, datetime.date]) -> dict[int, list[str]]:
+    """For each year, the days since the previous year's cut-off on which a unit of the
+    area (on today's tree) changed place, kind, name or openness, with the decision of the
+    reorganisation applied on that day when there is one. One query."""
+    years = sorted(cutoffs)
+    if len(years) < 2:
+        return {}
+    days = (
+        UnitState.objects.filter(
+            unit__path__startswith=unit.path,
+            valid_from__gt=max(cutoffs[years[0]], BEGINNING),
+            valid_from__lte=cutoffs[years[-1]],
+        )
+        .order_by("valid_from")
+        .values("valid_from")
+        .distinct()
+        .annotate(
+            decision=Subquery(
+                Reorganisation.objects.filter(
+                    status=Reorganisation.Status.APPLIED, effective_on=OuterRef("valid_from")
+                )
+                .order_by("pk")
+                .values("number")[:1]
+            )
+        )
+        .values_list("valid_from", "decision")
+    )
+    changes = {}
+    for day, decision in days:
+        year = next(y for y in years if cutoffs[y] >= day)
+        label = f"{day:%d/%m/%Y}" + (f" ({decision})" if decision else "")
+        changes.setdefault(year, []).append(label)
+    return changes
+
+
+__all__ = ["THEN", "TODAY", "TREES", "YearTree", "tree_changes", "tree_mode", "year_trees"]
