@@ -4,6 +4,13 @@ Deterministic (every figure follows from the unit's code and the year) and idemp
 a unit that already has a plan or a report for a year is left as it is. Rows are written
 with the dates they would have had, so that some reports are on time, some late, some
 returned and some missing; each keeps the workflow steps that produced it.
+
+The history follows the demo's 2025 story (units/demo.py): the plans and the reports of the
+years before 2025 are written on LĐLĐ tỉnh Bến Tre's tree, then the reorganisations of 2025
+are applied (so that what they do to the open plans is what the portal does), then the reports
+of 2025 and of this year are written on the tree they made. A year's reports are those of the
+units expected that year: open at its cut-off, of a kind the campaign addresses, under its
+issuer or, once the issuer has merged, under the unit that carries on its work.
 """
 
 import datetime
@@ -27,7 +34,13 @@ from campaign.models import (
     Status,
     Step,
 )
-from units.models import Membership, Unit, User
+from units.demo import (
+    DEMO_REORGANISATIONS,
+    decision_of,
+    demo_reorganised,
+    load_demo_reorganisations,
+)
+from units.models import Membership, Unit, UnitState, User
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 A = Step.Action
@@ -58,57 +71,116 @@ def at(day, hour=9):
 
 @transaction.atomic
 def load_demo_history(campaign_slug="cchc-2015", current_year=None):
-    """Plans, three years of reports, obstacles and inspections for the demo federation."""
+    """Plans, three years of reports, the reorganisations of 2025, obstacles and inspections
+    for the demo federation."""
     campaign = Campaign.objects.get(slug=campaign_slug)
     current_year = current_year or datetime.date.today().year
-    expected = list(
-        Unit.objects.in_subtree(campaign.issuer.path)
-        .exclude(pk=campaign.issuer_id)
-        .filter(kind__in=campaign.addressed_kinds)
-    )
-    actors = _actors(campaign, expected)
-    # The demo accounts' own units keep their plan and this year's report to write, so that
-    # whoever tries the demo walks the whole flow from the start.
-    staffed = set(Membership.objects.filter(role="officer").values_list("unit_id", flat=True))
-    open_work = [unit for unit in expected if unit.pk not in staffed]
-    _plans(campaign, open_work, actors)
-    for year, pattern in PATTERNS.items():
+    years = [year for year in PATTERNS if campaign.runs_in(year)]
+    _number, reorganised_on = decision_of(DEMO_REORGANISATIONS[0])
+    before = [year for year in years if _cutoff(campaign, year) < reorganised_on]
+    if not demo_reorganised():
+        # The Bến Tre federation as it stood from 2015, written once, before the
+        # reorganisations: afterwards these years are history, on a tree that is gone.
+        units, actors = _expected(campaign, campaign.plan_due_on)
+        _plans(campaign, _open_work(units), actors)
+        for year in before:
+            units, actors = _expected(campaign, _cutoff(campaign, year))
+            _reports(campaign, year, units, PATTERNS[year], actors)
+    load_demo_reorganisations()
+    # The units set up since the plan was due file their plan after they open.
+    later = {}
+    for year in [year for year in years if year not in before] + [current_year]:
         if campaign.runs_in(year):
-            _reports(campaign, year, expected, pattern, actors)
+            units, actors = _expected(campaign, _cutoff(campaign, year))
+            for unit in units:
+                if unit.opened_on and unit.opened_on > campaign.plan_due_on:
+                    later.setdefault(unit.pk, (unit, actors[unit.pk]))
+    new_units = sorted((unit for unit, _actors in later.values()), key=lambda u: u.code)
+    _plans(campaign, _open_work(new_units), {pk: actors for pk, (_u, actors) in later.items()})
+    for year in years:
+        if year not in before:
+            units, actors = _expected(campaign, _cutoff(campaign, year))
+            _reports(campaign, year, units, PATTERNS[year], actors)
     if campaign.runs_in(current_year):
-        # A demo district officer finds accepted reports below to roll up.
-        staffed_paths = {unit.path for unit in expected if unit.pk in staffed}
+        units, actors = _expected(campaign, _cutoff(campaign, current_year))
+        staffed = _staffed()
+        # A demo commune union's officer finds accepted reports below to roll up.
+        staffed_paths = {unit.era.path for unit in units if unit.pk in staffed}
         # A few units report a year of many more sessions than before: the plausibility
         # rules flag them for the reviewer.
         _reports(
             campaign,
             current_year,
-            open_work,
+            _open_work(units),
             CURRENT_YEAR_PATTERN,
             actors,
             staffed_paths,
             surges=True,
         )
-    _obstacles_and_inspections(campaign, expected, actors)
+        _obstacles_and_inspections(campaign, units, actors)
 
 
-def _actors(campaign, units):
+def _cutoff(campaign, year):
+    return Period.objects.for_year(campaign, year).ends_on
+
+
+def _staffed():
+    return set(Membership.objects.filter(role="officer").values_list("unit_id", flat=True))
+
+
+def _open_work(units):
+    """`units` without the demo accounts' own units: those keep their plan and this year's
+    report to write, so that whoever tries the demo walks the whole flow from the start."""
+    staffed = _staffed()
+    return [unit for unit in units if unit.pk not in staffed]
+
+
+def _expected(campaign, day):
+    """The units expected to file on `day`, in the order of that day's tree, each with its
+    era of that day as `era`; and who acts for each (see `_actors`).
+
+    They are the open units of an addressed kind below the campaign's issuer or, when it has
+    merged by then, below the unit that carries on its work (following `successor`)."""
+    # Read afresh: a reorganisation applied since the campaign was read may have closed it.
+    root = Unit.objects.get(pk=campaign.issuer_id)
+    while root.closed_on and root.closed_on <= day and root.successor_id:
+        root = Unit.objects.get(pk=root.successor_id)
+    path = UnitState.objects.on(day).filter(unit=root).values_list("path", flat=True).first()
+    if path is None:
+        return [], {}
+    states = (
+        UnitState.objects.on(day)
+        .in_area(path)
+        .exclude(unit=root)
+        .filter(kind__in=campaign.addressed_kinds)
+        .select_related("unit")
+        .order_by("path")
+    )
+    units = []
+    for state in states:
+        state.unit.era = state
+        units.append(state.unit)
+    return units, _actors(root, units)
+
+
+def _actors(root, units):
     """Who acts for each unit: its officer, else the administrator entering it on its behalf;
-    who reviews it: the nearest upper unit's reviewer, else the CSPL board's."""
+    who reviews it: a reviewer of the unit it stood under that year, else one of `root`'s
+    (the CSPL board's)."""
     officers = {
-        m.unit_id: m.user for m in Membership.objects.filter(role="officer").select_related("user")
+        m.unit_id: m.user
+        for m in Membership.objects.filter(role="officer").select_related("user").order_by("pk")
     }
     reviewers = {
-        m.unit.path: m.user
-        for m in Membership.objects.filter(role="reviewer").select_related("user", "unit")
+        m.unit_id: m.user
+        for m in Membership.objects.filter(role="reviewer").select_related("user").order_by("pk")
     }
     admin = User.objects.filter(is_superuser=True).order_by("pk").first()
-    fallback = reviewers.get(campaign.issuer.path, admin)
-    result = {}
-    for unit in units:
-        parent_path = unit.path[: -Unit.steplen]
-        result[unit.pk] = (officers.get(unit.pk, admin), reviewers.get(parent_path, fallback))
-    return result
+    fallback = reviewers.get(root.pk, admin)
+    return {
+        unit.pk: (officers.get(unit.pk, admin), reviewers.get(unit.era.parent_id, fallback))
+        for unit in units
+    }
 
 
 def _plans(campaign, units, actors):
@@ -118,7 +190,11 @@ def _plans(campaign, units, actors):
         if unit.pk in have or index % 5 == 4:  # every fifth unit never filed its plan
             continue
         officer, reviewer = actors[unit.pk]
-        submitted = at(campaign.plan_due_on - datetime.timedelta(days=10 - index % 14))
+        # A unit set up after the plan was due files it within a month or so of opening.
+        due = campaign.plan_due_on
+        if unit.opened_on and unit.opened_on > due:
+            due = unit.opened_on + datetime.timedelta(days=30)
+        submitted = at(due - datetime.timedelta(days=10 - index % 14))
         plan = Plan.objects.create(
             unit=unit,
             campaign=campaign,
@@ -170,7 +246,7 @@ def _reports(campaign, year, units, pattern, actors, accepted_below=(), surges=F
     ]
     for index, unit in enumerate(units):
         outcome = pattern[index % len(pattern)]
-        if unit.path[: -Unit.steplen] in accepted_below:
+        if unit.era.path[: -Unit.steplen] in accepted_below:
             outcome = "on_time"
         if unit.pk in have or outcome == "missing":
             continue

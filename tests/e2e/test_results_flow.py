@@ -28,7 +28,7 @@ FIGURES = {
 }
 
 
-def test_an_annual_report_is_filed_returned_accepted_and_added_up_below_the_district(
+def test_an_annual_report_is_filed_returned_accepted_and_added_up_below_the_commune_union(
     demo, login, live_server
 ):
     from campaign.models import Campaign
@@ -41,7 +41,7 @@ def test_an_annual_report_is_filed_returned_accepted_and_added_up_below_the_dist
     # test_plausibility_flow.py).
     campaign.plausibility_rules.all().delete()
 
-    # 1. The commune union's officer files and submits this year's report.
+    # 1. The officer of CĐCS UBND xã Tân Thạch files and submits this year's report.
     page = login("cb.tanthach")
     page.get_by_role("link", name="Báo cáo năm", exact=True).click()
     page.locator("main a.btn-primary").first.click()
@@ -55,7 +55,7 @@ def test_an_annual_report_is_filed_returned_accepted_and_added_up_below_the_dist
     page.get_by_role("button", name="Gửi xem xét").click()
     expect(page.locator(".badge.status-submitted")).to_be_visible()
 
-    # 2. The district reviewer returns it, the officer resubmits, the reviewer accepts.
+    # 2. The commune union's reviewer returns it, the officer resubmits, the reviewer accepts.
     page = login("ldld.chauthanh")
     page.goto(f"{live_server.url}/review/reports/")
     page.get_by_role("link", name=re.compile("Tân Thạch")).click()
@@ -79,11 +79,12 @@ def test_an_annual_report_is_filed_returned_accepted_and_added_up_below_the_dist
     assert report.status == "accepted"
     assert report.values.get(indicator__code="participants").int_value == 1250
 
-    # 3. The district officer files the district's own figures. Beside the form, read-only,
-    # what the units below add up to: the totals of their accepted reports, how many of
-    # the units expected below are included, and each unit with a link to its report.
-    # Nothing is copied into the district's report.
-    district = Unit.objects.get(code="BT-CT")
+    # 3. The officer of the commune union above it (which took the grassroots unions of the
+    # district federation of Châu Thành when it ended in 2025) files the union's own
+    # figures. Beside the form, read-only, what the units below add up to: the totals of
+    # their accepted reports, how many of the units expected below are included, and each
+    # unit with a link to its report. Nothing is copied into the union's report.
+    district = Unit.objects.get(code="VL-CT")
     campaign, period = report.campaign, report.period
     below = Unit.objects.filter(path__startswith=district.path, depth__gt=district.depth)
     expected = [
@@ -98,7 +99,7 @@ def test_an_annual_report_is_filed_returned_accepted_and_added_up_below_the_dist
             campaign=campaign, year=year, unit__in=below, status=Status.ACCEPTED
         )
     )
-    assert report.pk in {r.pk for r in accepted}  # the commune union's, accepted above
+    assert report.pk in {r.pk for r in accepted}  # Tân Thạch's, accepted above
     typed = [
         i
         for i in campaign.indicators.filter(kind="integer")
@@ -125,7 +126,7 @@ def test_an_annual_report_is_filed_returned_accepted_and_added_up_below_the_dist
         expect(box.locator("tr", has_text=indicator.name)).to_contain_text(
             f"{grouped(totals[indicator.code])} {indicator.unit_of_measure}".strip()
         )
-    # No copy: the district's inputs start empty, and the counted figure is no input.
+    # No copy: the union's inputs start empty, and the counted figure is no input.
     expect(page.get_by_text("Chép số liệu tổng hợp vào báo cáo của tôi")).to_have_count(0)
     expect(page.locator("#id_value_grassroots_plans")).to_have_count(0)
     for indicator in typed:
@@ -137,7 +138,7 @@ def test_an_annual_report_is_filed_returned_accepted_and_added_up_below_the_dist
     link.click()
     page.wait_for_url(report_url)
     page.go_back()
-    # The district types what it did itself, and submits it as its own report.
+    # The union types what it did itself, and submits it as its own report.
     own = {indicator.code: str(n + 1) for n, indicator in enumerate(typed)}
     for code, value in own.items():
         page.fill(f"#id_value_{code}", value)
@@ -152,7 +153,7 @@ def test_an_annual_report_is_filed_returned_accepted_and_added_up_below_the_dist
         for value in filed.values.filter(indicator__kind="integer").select_related("indicator")
     } == {code: int(value) for code, value in own.items()}
 
-    # 4. An obstacle is raised by the commune union and answered by the district.
+    # 4. An obstacle is raised by the grassroots union and answered by the commune union.
     page = login("cb.tanthach")
     page.goto(f"{live_server.url}/obstacles/new/")
     if page.locator("#id_campaign").input_value() == "":
@@ -169,7 +170,7 @@ def test_an_annual_report_is_filed_returned_accepted_and_added_up_below_the_dist
     assert obstacle.status == "answered"
     assert obstacle.answered_by.username == "ldld.chauthanh"
 
-    # 5. The CSPL board records an inspection of the commune union.
+    # 5. The CSPL board records an inspection of CĐCS UBND xã Tân Thạch.
     page = login("cspl")
     page.goto(f"{live_server.url}/inspections/new/")
     tan_thach = page.locator("#id_unit option", has_text="Tân Thạch").first.get_attribute("value")

@@ -83,8 +83,10 @@ def test_the_cspl_board_issues_a_summary_and_the_standing_committee_reads_its_pd
 ):
     campaign = Campaign.objects.get(slug="cchc-2015")
     year = report_year(campaign, from_rules=True)
-    province = Unit.objects.get(code="BT")
-    district = Unit.objects.get(code="BT-CT")
+    # Since 01/07/2025 the demo federation is LĐLĐ tỉnh Vĩnh Long, with commune unions where
+    # the district federations were.
+    province = Unit.objects.get(code="VL")
+    district = Unit.objects.get(code="VL-CT")
     figures = rollup(campaign, year, province)
     below = rollup(campaign, year, district)
     participants = figures.headline.totals["participants"]
@@ -110,7 +112,7 @@ def test_the_cspl_board_issues_a_summary_and_the_standing_committee_reads_its_pd
         assert lines(page, f"{table} thead th") == 1, table
     assert lines(page, "#by-kind ~ div tbody td") == 1
 
-    # It drills down into a district federation, then goes back up by the breadcrumb.
+    # It drills down into a commune union, then goes back up by the breadcrumb.
     page.locator("#by-child").locator("xpath=..").get_by_role(
         "link", name=district.short_name, exact=True
     ).click()

@@ -1,10 +1,14 @@
-"""The demo data: the seed's federation, one account per role, loaded twice harmlessly."""
+"""The demo data: the seed's federation, one account per role, loaded twice harmlessly.
+
+The 2025 reorganisations of the demo have their own tests (test_demo_reorganisations.py)."""
+
+import datetime
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from units.demo import DEMO_PASSWORD, DEMO_USERS
-from units.models import Membership, Unit, User
+from units.models import Membership, Unit, UnitState, User
 
 DISTRICTS = {
     "TP Bến Tre",
@@ -48,21 +52,21 @@ def snapshot():
     )
 
 
-def test_the_demo_holds_the_seed_federation(db):
+def test_the_demo_holds_the_seed_federation_until_2025(db):
     call_command("load_demo", force=True)
-    province = Unit.objects.get(kind=Unit.Kind.PROVINCE)
+    tree = UnitState.objects.on(datetime.date(2024, 12, 14))
+    province = tree.get(kind=Unit.Kind.PROVINCE)
     assert province.name == "Liên đoàn Lao động tỉnh Bến Tre"
-    districts = Unit.objects.filter(kind=Unit.Kind.DISTRICT)
+    districts = tree.filter(kind=Unit.Kind.DISTRICT)
     assert {d.short_name.removeprefix("LĐLĐ ") for d in districts} == DISTRICTS
-    assert all(Unit.objects.get_parent(d) == province for d in districts)
-    assert Unit.objects.filter(kind=Unit.Kind.SECTOR).count() >= 3
-    assert Unit.objects.filter(kind=Unit.Kind.CIVIL_SERVANTS).count() == 1
-    assert Unit.objects.filter(kind=Unit.Kind.INDUSTRIAL_ZONE).count() == 1
-    direct = Unit.objects.get_children(province).filter(kind=Unit.Kind.GRASSROOTS)
+    assert all(d.parent_id == province.unit_id for d in districts)
+    assert tree.filter(kind=Unit.Kind.SECTOR).count() >= 3
+    assert tree.filter(kind=Unit.Kind.CIVIL_SERVANTS).count() == 1
+    assert tree.filter(kind=Unit.Kind.INDUSTRIAL_ZONE).count() == 1
+    direct = tree.filter(parent=province.unit_id, kind=Unit.Kind.GRASSROOTS)
     assert direct.count() >= 2
-    for upper in Unit.objects.filter(kind__in=[Unit.Kind.DISTRICT, Unit.Kind.SECTOR]):
-        children = Unit.objects.get_children(upper)
-        assert children.filter(kind=Unit.Kind.GRASSROOTS).exists(), upper
+    for upper in tree.filter(kind__in=[Unit.Kind.DISTRICT, Unit.Kind.SECTOR]):
+        assert tree.filter(parent=upper.unit_id, kind=Unit.Kind.GRASSROOTS).exists(), upper
 
 
 def test_the_demo_loads_the_seed_campaign(db):

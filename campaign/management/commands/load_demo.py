@@ -6,11 +6,14 @@ from django.utils.translation import gettext as _
 
 from campaign.demo import load_demo_history
 from campaign.seed import DEFAULT_CAMPAIGN, load_campaign_file
-from units.demo import DEMO_PASSWORD, load_demo
+from units.demo import DEMO_PASSWORD, demo_accounts, load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo federation, the seed campaign and one account per role. Safe twice."
+    help = (
+        "Load the demo federation with its 2025 reorganisations, the seed campaign and one "
+        "account per role. Safe twice."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -24,12 +27,13 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Refusing to load demo accounts with DEBUG off; pass --force if you mean it.")
             )
-        accounts = load_demo()
+        load_demo()
         campaign, _created = load_campaign_file(DEFAULT_CAMPAIGN)
+        # Writes the years before 2025, applies the reorganisations of 2025, writes the rest.
         load_demo_history(campaign.slug)
         self.stdout.write(_("Campaign: %(campaign)s") % {"campaign": campaign.title})
         self.stdout.write(
             _("Demo data loaded. Accounts (password: %(password)s):") % {"password": DEMO_PASSWORD}
         )
-        for username, label in accounts:
+        for username, label in demo_accounts():
             self.stdout.write(f"  {username:<16} {label}")

@@ -1,0 +1,64 @@
+"""The demo's history follows its 2025 story: the reports of 2024 on LĐLĐ tỉnh Bến Tre's
+tree, those of 2025 and this year on the tree the reorganisations made, and the people of
+the merged federation still read Bến Tre's history."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from campaign.models import AnnualReport, Campaign, Period, Plan
+from units.access import Scope
+from units.models import Unit, UnitState, User
+
+
+@pytest.fixture
+def campaign(db):
+    call_command("load_demo", force=True, stdout=io.StringIO())
+    return Campaign.objects.get(slug="cchc-2015")
+
+
+def area(code, day):
+    """The ids of the units open on `day` at or below the unit `code`, as they stood then."""
+    return set(
+        UnitState.objects.area(Unit.objects.get(code=code), day).values_list("unit_id", flat=True)
+    )
+
+
+def test_each_years_reports_are_filed_on_that_years_tree(campaign):
+    this_year = timezone.localdate().year
+    for year, province in ((2024, "BT"), (2025, "VL"), (this_year, "VL")):
+        cutoff = Period.objects.get(campaign=campaign, year=year).ends_on
+        reports = AnnualReport.objects.filter(campaign=campaign, year=year)
+        assert reports.exists(), year
+        filers = set(reports.values_list("unit_id", flat=True))
+        assert filers <= area(province, cutoff) - {Unit.objects.get(code=province).pk}, year
+        kinds = set(reports.values_list("unit__kind", flat=True))
+        if year == 2024:
+            assert "district" in kinds and "commune" not in kinds
+        else:
+            assert "commune" in kinds and "district" not in kinds, year
+    # A unit closed in 2025 filed for 2024 and not after.
+    closed = AnnualReport.objects.filter(campaign=campaign, unit__code="BT-TPBT")
+    assert list(closed.values_list("year", flat=True)) == [2024]
+
+
+def test_the_merged_federations_people_read_bentres_history(campaign):
+    reports_2024 = AnnualReport.objects.filter(campaign=campaign, year=2024)
+    for username in ("cspl", "thuongvu"):
+        seen = Scope(User.objects.get(username=username)).filter(reports_2024)
+        assert seen.count() == reports_2024.count(), username
+    # The reviewer of the former district still reads what its grassroots unions filed.
+    chau_thanh = Scope(User.objects.get(username="ldld.chauthanh")).filter(reports_2024)
+    assert {"BT-CT", "BT-CT-03"} <= set(chau_thanh.values_list("unit__code", flat=True))
+
+
+def test_the_demo_accounts_units_of_today_have_their_work_still_to_do(campaign):
+    this_year = timezone.localdate().year
+    for code in ("VL-CT", "BT-UBND", "BT-CT-03"):
+        assert not Plan.objects.filter(unit__code=code).exists(), code
+        assert not AnnualReport.objects.filter(unit__code=code, year=this_year).exists(), code
+    # Units set up in 2025 filed their plan after they opened, not in 2015.
+    for plan in Plan.objects.filter(unit__opened_on__isnull=False).select_related("unit"):
+        assert plan.submitted_at.date() > plan.unit.opened_on, plan.unit.code
