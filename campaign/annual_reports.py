@@ -340,6 +340,7 @@ def _render_detail(request, scope, pk, reason_form=None, status=200):
             "steps": steps,
             "changes": _labelled(workflow.changes_since_return(report, steps), indicators),
             "actions": workflow.allowed_actions(report, scope),
+            "closing": workflow.closing(report, steps, scope.today),
             "can_edit": report.is_editable and scope.can_file_for(report.unit),
             "reason_form": reason_form or ReasonForm(),
         },

@@ -348,7 +348,13 @@ EDITABLE = (Status.DRAFT, Status.RETURNED)
 
 
 class Step(models.Model):
-    """One step of a submission's life: who did what, when, why, and what it looked like."""
+    """One step of a submission's life: who did what, when, why, and what it looked like.
+
+    `Action` are the workflow's transitions, taken by people. A reorganisation records a
+    `UnitChange` itself, without an actor and without changing the status: the submission
+    moved to the successor of its closing unit, or was closed with its unit
+    (campaign.reorganisations); `reason` says under which decision.
+    """
 
     class Action(models.TextChoices):
         SUBMIT = "submit", _("Submitted")
@@ -356,14 +362,26 @@ class Step(models.Model):
         ACCEPT = "accept", _("Accepted")
         REOPEN = "reopen", _("Reopened")
 
+    class UnitChange(models.TextChoices):
+        MOVE = "move", _("Moved to the successor unit")
+        CLOSE = "close", _("Closed with its unit")
+
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
     submission = GenericForeignKey("content_type", "object_id")
-    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    action = models.CharField(
+        _("action"), max_length=10, choices=Action.choices + UnitChange.choices
+    )
     from_status = models.CharField(max_length=10, choices=Status.choices)
     to_status = models.CharField(max_length=10, choices=Status.choices)
+    # Empty for a step the portal records itself (a reorganisation's move or close).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     reason = models.TextField(_("reason"), blank=True)
@@ -416,6 +434,13 @@ class Submission(models.Model):
     @property
     def is_editable(self):
         return self.status in EDITABLE and self.filing_open()
+
+    def closed_with_unit(self, day=None):
+        """Whether its unit has closed by `day` (today by default). The submission is then
+        history: read, never changed, reviewed or deleted; a reorganisation records why in
+        a `close` step (campaign.reorganisations). No query when the unit is loaded."""
+        closed_on = self.unit.closed_on
+        return closed_on is not None and closed_on <= (day or timezone.localdate())
 
     def filing_open(self):
         """Whether the unit may still change and submit it (annual reports close)."""

@@ -11,19 +11,37 @@ The rule for the open submissions (draft, submitted or returned) of a unit that 
   of a unit merged into a successor move to the successor when it has none of its own for
   that campaign (and year): the successor carries on the work. The row is the same, so its
   steps and history follow it, and its history records the change of unit;
-- everything else stays with the closed unit, untouched and never deleted: it can no longer
-  be filed (the access scope refuses filing for a closed unit) and it leaves the review
-  queues; a report submitted for a year still counts in that year;
+- everything else is closed with its unit, and never deleted: its history records a
+  `close` step with the reason (dissolved; the successor has its own; a year before the
+  change) and the decision, its status stays what it was (a report submitted for a year
+  still counts in that year), and from the effective date nobody can file, review or
+  reopen it (campaign.workflow) while its unit's people still read it; it leaves the
+  review queues and to-do lists;
 - a report of a year whose cut-off is before the effective date never moves: history does
   not move.
+
+Each entry of `preview.submissions` says what becomes of one submission: `outcome`
+"moved" (with `to` and `to_name`, the successor) or "stays" (closed, with `reason`: one of
+REASONS).
 """
 
 import datetime
 
-from campaign.models import AnnualReport, Campaign, Period, Plan, Status
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from campaign import workflow
+from campaign.models import AnnualReport, Campaign, Period, Plan, Status, Step
 from units.models import Unit
 
 OPEN = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED)
+
+# Why an open submission of a closing unit is closed rather than moved.
+DISSOLVED = "dissolved"  # the unit closes without a successor
+SUCCESSOR_HAS_ONE = "successor_has_own"  # the successor already has its own for it
+PAST_YEAR = "past_year"  # a report of a year whose cut-off is before the effective date
+REASONS = (DISSOLVED, SUCCESSOR_HAS_ONE, PAST_YEAR)
 
 
 def first_year_from(campaign: Campaign, day: datetime.date) -> int:
@@ -32,11 +50,12 @@ def first_year_from(campaign: Campaign, day: datetime.date) -> int:
     return day.year if cutoff >= day else day.year + 1
 
 
-def effects(*, preview, before, after, day) -> None:
-    """Add to `preview` who starts or stops being expected to file, and move or keep the
-    open submissions of the units that close (see the module's rule)."""
+def effects(*, preview, before, after, day, reorganisation) -> None:
+    """Add to `preview` who starts or stops being expected to file, and move or close the
+    open submissions of the units that close, recording why under `reorganisation`'s
+    decision (see the module's rule)."""
     _expected(preview, before, after, day)
-    _submissions(preview, day)
+    _submissions(preview, day, reorganisation)
 
 
 def _expected(preview, before, after, day):
@@ -61,7 +80,7 @@ def _expected(preview, before, after, day):
                 )
 
 
-def _submissions(preview, day):
+def _submissions(preview, day, reorganisation):
     successors = {entry["code"]: entry["successor"] for entry in preview.closed}
     if not successors:
         return
@@ -73,46 +92,98 @@ def _submissions(preview, day):
         }
     )
     closing = [units[code] for code in successors]
-    plans = Plan.objects.filter(unit__in=closing, status__in=OPEN).select_related("campaign")
+    decision = {"number": reorganisation.number, "date": f"{day:%d/%m/%Y}"}
+    plans = Plan.objects.filter(unit__in=closing, status__in=OPEN).select_related(
+        "unit", "campaign"
+    )
     for plan in plans.order_by("unit__path", "campaign_id"):
-        successor = units.get(successors[plan.unit.code]) if successors[plan.unit.code] else None
-        movable = (
-            successor is not None
-            and not Plan.objects.filter(unit=successor, campaign=plan.campaign).exists()
-        )
-        preview.submissions.append(_move(plan, "plan", None, successor if movable else None))
+        code = successors[plan.unit.code]
+        successor = units.get(code) if code else None
+        if successor is None:
+            reason = DISSOLVED
+        elif Plan.objects.filter(unit=successor, campaign=plan.campaign).exists():
+            reason = SUCCESSOR_HAS_ONE
+        else:
+            reason = ""
+        preview.submissions.append(_resolve(plan, "plan", None, successor, reason, decision))
     reports = AnnualReport.objects.filter(unit__in=closing, status__in=OPEN).select_related(
-        "campaign"
+        "unit", "campaign", "period"
     )
     for report in reports.order_by("unit__path", "campaign_id", "year"):
         code = successors[report.unit.code]
         successor = units.get(code) if code else None
-        current = Period.defaults(report.campaign, report.year)["ends_on"] >= day
-        movable = (
-            successor is not None
-            and current
-            and not AnnualReport.objects.filter(
-                unit=successor, campaign=report.campaign, year=report.year
-            ).exists()
-        )
+        if successor is None:
+            reason = DISSOLVED
+        elif Period.defaults(report.campaign, report.year)["ends_on"] < day:
+            reason = PAST_YEAR
+        elif AnnualReport.objects.filter(
+            unit=successor, campaign=report.campaign, year=report.year
+        ).exists():
+            reason = SUCCESSOR_HAS_ONE
+        else:
+            reason = ""
         preview.submissions.append(
-            _move(report, "report", report.year, successor if movable else None)
+            _resolve(report, "report", report.year, successor, reason, decision)
         )
 
 
-def _move(submission, what, year, successor):
+def _resolve(submission, what, year, successor, reason, decision):
+    """Move `submission` to `successor` (no `reason`) or close it with its unit; record
+    the step in its history and return the preview's entry."""
+    unit = submission.unit
     entry = {
         "what": what,
         "pk": submission.pk,
-        "code": submission.unit.code,
+        "code": unit.code,
         "campaign": submission.campaign.number,
         "year": year,
         "status": submission.status,
-        "outcome": "moved" if successor else "stays",
-        "to": successor.code if successor else "",
+        "outcome": "stays" if reason else "moved",
+        "to": "" if reason else successor.code,
+        "to_name": "" if reason else _name(successor),
+        "reason": reason,
     }
-    if successor is not None:
+    names = {**decision, "unit": _name(unit), "successor": _name(successor) if successor else ""}
+    # The reason is kept in the portal's language, whoever applies the decision.
+    with translation.override(settings.LANGUAGE_CODE):
+        if reason:
+            text = _closed_reason(reason, what) % names
+        else:
+            text = (
+                _(
+                    "From %(unit)s, which merged into %(successor)s under decision %(number)s, "
+                    "effective %(date)s."
+                )
+                % names
+            )
+    if not reason:
         submission.unit = successor
+        submission.version += 1
         # Through save, not update(): the change of unit goes into the submission's history.
-        submission.save(update_fields=["unit"])
+        submission.save(update_fields=["unit", "version"])
+    change = Step.UnitChange.CLOSE if reason else Step.UnitChange.MOVE
+    workflow.record_unit_change(submission, change, text)
     return entry
+
+
+def _closed_reason(reason, what):
+    if reason == DISSOLVED:
+        return _("%(unit)s was dissolved under decision %(number)s, effective %(date)s.")
+    if reason == PAST_YEAR:
+        return _(
+            "%(unit)s merged into %(successor)s under decision %(number)s, effective "
+            "%(date)s; a report of a year before the change stays with the unit that made it."
+        )
+    if what == "plan":
+        return _(
+            "%(unit)s merged into %(successor)s under decision %(number)s, effective "
+            "%(date)s, and %(successor)s has its own plan."
+        )
+    return _(
+        "%(unit)s merged into %(successor)s under decision %(number)s, effective %(date)s, "
+        "and %(successor)s has its own report for that year."
+    )
+
+
+def _name(unit):
+    return unit.short_name or unit.name

@@ -261,6 +261,7 @@ def _render_detail(request, scope, pk, reason_form=None, reason_action=None, sta
             "steps": steps,
             "changes": _labelled(workflow.changes_since_return(plan, steps), plan),
             "actions": workflow.allowed_actions(plan, scope),
+            "closing": workflow.closing(plan, steps, scope.today),
             "can_edit": plan.is_editable and scope.can_file_for(plan.unit),
             "reason_form": reason_form or ReasonForm(),
             "reason_action": reason_action,

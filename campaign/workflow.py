@@ -8,6 +8,14 @@ Every step runs in one transaction: lock the row, check the transition and the a
 right, change the status, record the step with a snapshot of the content, and write the
 notifications to the outbox (sent after commit). Officers of the unit submit; reviewers of
 an upper unit return, accept and reopen.
+
+A submission of a closed unit is history (units.access): no step can be taken on it any
+more, whatever its status. A reorganisation that closes the unit records why, with
+`record_unit_change` (a Step.UnitChange): a `move` step when the submission went on to the
+successor, a `close` step when it was closed with its unit. Those steps change no status
+(what was submitted stays submitted, and still counts in its year), have no actor, and
+notify nobody. A closed one leaves the review queues and to-do lists because its unit is
+closed (campaign.listing, campaign.pending), and its page shows the reason (`closing`).
 """
 
 from django.conf import settings
@@ -21,6 +29,7 @@ from campaign.models import Status, Step
 from units.access import Scope
 
 Action = Step.Action
+UnitChange = Step.UnitChange
 
 # action: (allowed source states, target state, who may act)
 TRANSITIONS = {
@@ -64,6 +73,14 @@ def check_step(submission, action, scope):
     _sources, _target, actor = TRANSITIONS[action]
     if not _may_act(scope, actor, submission.unit):
         raise PermissionDenied
+    if submission.closed_with_unit(scope.today):
+        raise TransitionError(
+            _(
+                "%(unit)s has closed: its submissions are kept as history and can no longer "
+                "be submitted, returned, accepted or reopened."
+            )
+            % {"unit": submission.unit.name}
+        )
     if submission.status not in _sources_for(submission, action):
         raise TransitionError(
             _("“%(action)s” is not possible while the submission is “%(status)s”.")
@@ -78,6 +95,8 @@ def check_step(submission, action, scope):
 def allowed_actions(submission, scope):
     """The actions `scope`'s user may take on `submission` now (no query)."""
     actions = []
+    if submission.closed_with_unit(scope.today):
+        return actions
     for action, (_sources, _target, actor) in TRANSITIONS.items():
         if submission.status not in _sources_for(submission, action):
             continue
@@ -86,6 +105,37 @@ def allowed_actions(submission, scope):
         if _may_act(scope, actor, submission.unit):
             actions.append(action)
     return actions
+
+
+def record_unit_change(submission, change, reason):
+    """Record in `submission`'s history that a reorganisation moved it to the successor of
+    its closing unit (UnitChange.MOVE) or closed it with its unit (UnitChange.CLOSE), and
+    why.
+
+    Called inside the reorganisation's transaction, after the change: the status stays as
+    it was, the step has no actor (the decision is in `reason`) and nobody is notified.
+    """
+    change = UnitChange(change)
+    return Step.objects.create(
+        submission=submission,
+        action=change,
+        from_status=submission.status,
+        to_status=submission.status,
+        actor=None,
+        at=timezone.now(),
+        reason=reason,
+        snapshot=_snapshot(submission),
+    )
+
+
+def closing(submission, steps, day=None):
+    """Why `submission` is closed, for its page: None while its unit is open, else
+    {"on": the closing day, "reason": the reason its `close` step recorded, or "" when the
+    unit was closed by hand}. `steps` are its steps in order (no query)."""
+    if not submission.closed_with_unit(day):
+        return None
+    step = next((s for s in reversed(steps) if s.action == UnitChange.CLOSE), None)
+    return {"on": submission.unit.closed_on, "reason": step.reason if step else ""}
 
 
 @transaction.atomic

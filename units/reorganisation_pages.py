@@ -194,23 +194,37 @@ def _sections(preview):
         ),
         (
             _("Open submissions of closing units"),
-            [
-                (
-                    _("%(what)s %(year)s of %(code)s (%(status)s): moves to %(to)s")
-                    if e["outcome"] == "moved"
-                    else _("%(what)s %(year)s of %(code)s (%(status)s): stays with the closed unit")
-                )
-                % {
-                    **e,
-                    "what": what.get(e["what"], e["what"]),
-                    "year": e["year"] or "",
-                    "status": statuses.get(e["status"], e["status"]),
-                }
-                for e in preview["submissions"]
-            ],
+            [_submission_row(e, what, statuses) for e in preview["submissions"]],
         ),
     ]
     return [{"title": title, "rows": rows} for title, rows in sections]
+
+
+def _submission_row(entry, what, statuses):
+    """One open submission of a closing unit: where it goes, or why it is closed (the
+    reasons of campaign.reorganisations). A summary applied before the reasons were
+    recorded has none: it says the submission stays with the closed unit."""
+    values = {
+        **entry,
+        "what": what.get(entry["what"], entry["what"]),
+        "year": entry["year"] or "",
+        "status": statuses.get(entry["status"], entry["status"]),
+        "to": " – ".join(part for part in (entry["to"], entry.get("to_name", "")) if part),
+    }
+    if entry["outcome"] == "moved":
+        return _("%(what)s %(year)s of %(code)s (%(status)s): moves to %(to)s") % values
+    reasons = {
+        "dissolved": _("the unit is dissolved"),
+        "successor_has_own": _("the unit it merges into already has its own"),
+        "past_year": _("a report of a year before the change stays with the unit that made it"),
+    }
+    reason = reasons.get(entry.get("reason", ""))
+    if reason is None:
+        return _("%(what)s %(year)s of %(code)s (%(status)s): stays with the closed unit") % values
+    return _("%(what)s %(year)s of %(code)s (%(status)s): closed, reason: %(reason)s") % {
+        **values,
+        "reason": reason,
+    }
 
 
 def _next_position(reorganisation):

@@ -71,7 +71,8 @@ class Preview:
     """What applying a reorganisation does, in plain values (kept as JSON when applied).
 
     Units are {"code", "name"}; a list entry says what changes for one unit, membership
-    or submission. `expected` and `submissions` come from the campaign handlers.
+    or submission. `expected` and `submissions` come from the campaign handlers, each
+    called with preview, before, after (snapshots of the units), day and reorganisation.
     """
 
     effective_on: str
@@ -503,7 +504,13 @@ def _execute(reorganisation) -> Preview:
     preview.memberships_moved = run.memberships_moved
     preview.memberships_ending = _memberships_ending(preview.closed)
     for handler in getattr(settings, "REORGANISATION_HANDLERS", []):
-        import_string(handler)(preview=preview, before=before, after=after, day=run.day)
+        import_string(handler)(
+            preview=preview,
+            before=before,
+            after=after,
+            day=run.day,
+            reorganisation=run.reorganisation,
+        )
     return preview
 
 

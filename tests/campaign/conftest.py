@@ -5,7 +5,17 @@ import datetime
 import pytest
 from django.core.files.base import ContentFile
 
-from campaign.models import Activity, Attachment, Campaign, Indicator, Plan, Theme
+from campaign.models import (
+    Activity,
+    AnnualReport,
+    Attachment,
+    Campaign,
+    Indicator,
+    Period,
+    Plan,
+    Status,
+    Theme,
+)
 
 # The smallest files of each accepted type, as their real magic bytes.
 PDF_BYTES = (
@@ -85,3 +95,21 @@ def plan_a1(tree, cast, campaign):
 def plan_b1(tree, cast, campaign):
     """A draft plan of grassroots B1, in another district's subtree."""
     return make_plan(tree["B1"], campaign, cast["officer_b1"])
+
+
+def make_report(unit, campaign, year, status=Status.DRAFT):
+    """An annual report of `unit` for `year`, stored directly with its narrative filled in."""
+    return AnnualReport.objects.create(
+        unit=unit,
+        campaign=campaign,
+        year=year,
+        period=Period.objects.for_year(campaign, year),
+        status=status,
+        results="Tổ chức 5 buổi tuyên truyền.",
+        self_assessment=AnnualReport.Assessment.GOOD,
+    )
+
+
+@pytest.fixture
+def report_factory():
+    return make_report
