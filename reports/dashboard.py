@@ -23,6 +23,7 @@ from reports import charts
 from reports.rollup import CACHE_SECONDS, FLAGGED, GRID_SORTS, cached_rollup, unit_rows
 from reports.selection import int_or_none, offered_years, pick_campaign, selected_unit
 from reports.templatetags.chart_tags import with_nonce
+from reports.trees import tree_mode
 from units.access import Scope
 from units.models import Membership, Unit
 
@@ -53,9 +54,10 @@ def dashboard(request):
             }
         )
     include = inclusion(request.GET.get("include"))
+    tree = tree_mode(request.GET.get("tree"))
     unit = selected_unit(request, scope)
     try:
-        data = cached_rollup(campaign, year, unit, include)
+        data = cached_rollup(campaign, year, unit, include, tree)
     except ValidationError as error:
         raise Http404(error.messages[0]) from None
     grid = _grid(request, campaign, year, unit, data)
@@ -65,7 +67,7 @@ def dashboard(request):
     drill = {
         row.unit_id
         for row in data.by_child
-        if row.unit_id and not row.is_scope and may_open(row.unit_id, row.path)
+        if row.unit_id and not row.is_scope and may_open(row.unit_id, row.unit_path or row.path)
     }
     # For the links to another unit, which add their own `unit`.
     query = _query(request, exclude=("page", "status", "kind", "sort", "unit"))
@@ -78,6 +80,7 @@ def dashboard(request):
             "years": years,
             "year": year,
             "include": include,
+            "tree": tree,
             "unit": unit,
             "breadcrumb": [a for a in data.ancestors if may_open(a.pk, a.path)],
             "data": data,

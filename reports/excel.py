@@ -39,6 +39,7 @@ from campaign.models import AnnualReport, Campaign, Period, Status
 from campaign.periods import report_year
 from reports.rollup import ASSESSMENTS, cached_rollup, unit_rows
 from reports.selection import int_or_none, offered_years, pick_campaign, selected_unit
+from reports.trees import TODAY, tree_mode
 from units.access import Scope
 from units.models import Unit
 
@@ -142,7 +143,13 @@ def build_workbook(result, units, campaign=None):
         ],
         (
             [
-                V(capfirst(_("the unit itself")) if row.is_scope else row.name),
+                V(
+                    capfirst(_("the unit itself"))
+                    if row.is_scope
+                    else f"{row.name} ({_('dissolved or split unit')})"
+                    if row.dissolved
+                    else row.name
+                ),
                 V(kind_labels.get(row.kind, row.kind)),
                 V(own_report(row, category_labels)),
                 V(MARK if row.from_below else None),
@@ -229,6 +236,10 @@ def _summary_rows(result, campaign):
         [V(_("Unit")), V(result.unit_name)],
         [V(_("Year")), V(result.year, YEAR)],
         [V(_("Figures from")), V(include_labels.get(result.include, result.include))],
+        [
+            V(_("Counted on")),
+            V(_("today's tree") if result.tree == TODAY else _("the tree of that year")),
+        ],
         *(
             [V(capfirst(period_field(name).verbose_name)), V(getattr(result.period, name), DATE)]
             for name in ("starts_on", "ends_on", "due_on", "locks_on")
@@ -390,7 +401,7 @@ def dashboard_excel(request):
     include = inclusion(request.GET.get("include"))
     unit = selected_unit(request, scope)
     try:
-        result = cached_rollup(campaign, year, unit, include)
+        result = cached_rollup(campaign, year, unit, include, tree_mode(request.GET.get("tree")))
     except ValidationError as error:
         raise Http404(error.messages[0]) from None
     units = unit_rows(campaign, unit, result, with_values=True, with_filers=True)

@@ -205,7 +205,8 @@ class AreaRow(Figures):
     """A unit directly below the scope, with its area's figures; or the scope's own report."""
 
     unit_id: int | None = None
-    path: str = ""
+    path: str = ""  # where it stood on the year's tree: the unit rows below it share it
+    unit_path: str = ""  # where it stands today, for the access scope
     name: str = ""
     kind: str = ""
     has_children: bool = False
@@ -403,7 +404,7 @@ def rollup(
     Raises ValidationError for a year the campaign does not run.
     """
     tree = tree_mode(tree)
-    periods = _periods(campaign, year, unit)  # 1, with the year's obstacles and reminders
+    periods = _periods(campaign, year, unit)  # 1, with the area's open obstacles
     period = periods[year]
     included = INCLUDE[include]
 
@@ -476,7 +477,7 @@ def rollup(
         )
 
     # 9: the days the area changed, for the trend.
-    changes = tree_changes(unit, cutoffs)
+    changes = tree_changes(unit, trees)
 
     result = _assemble(
         campaign=campaign,
@@ -499,6 +500,8 @@ def rollup(
     return result
 
 
+# Rows of the sums query that count the year's reminders (all, and sent by hand).
+REMINDERS, MANUAL = "~reminders", "~manual"
 UNIT_COUNTS = (
     "expected",
     "reports",
@@ -521,7 +524,7 @@ def _unit_query(campaign, year, trees, period, included, computed, store):
     zero = Value(0, output_field=IntegerField())
     assessed = [f"assessed_{grade}" for grade in ASSESSMENTS]
     counted = [f"counted_{code}" for code in computed]
-    columns = ["row_year", "child", "unit_kind", *UNIT_COUNTS, *assessed, *counted]
+    columns = ["row_year", "child", "unit_kind", "members", *UNIT_COUNTS, *assessed, *counted]
 
     def base(tree, for_year):
         prefix = tree.unit_prefix
@@ -551,6 +554,7 @@ def _unit_query(campaign, year, trees, period, included, computed, store):
         )
         .values("row_year", "child", "unit_kind")
         .annotate(
+            members=Count(pk),
             expected=Count(pk, filter=expected),
             reports=Count(pk, filter=Q(report__status__in=included)),
             plans_filed=Count(pk, filter=expected & Q(plan__first_submitted_at__isnull=False)),
@@ -599,6 +603,7 @@ def _unit_query(campaign, year, trees, period, included, computed, store):
             )
             .values("row_year", "child", "unit_kind")
             .annotate(
+                members=zero,
                 expected=Count(tree.unit_pk, filter=then_expected),
                 **dict.fromkeys(UNIT_COUNTS[1:], zero),
                 **dict.fromkeys(assessed, zero),
@@ -674,10 +679,25 @@ def _sums(campaign, included, year, trees, trend_years, summed):
                 .values_list(*columns)
                 .order_by()
             )
-    query = parts[0]
-    if len(parts) > 1:
-        query = query.union(*parts[1:], all=True)
-    return list(query)
+    # The reminders sent about the year to the units of its tree, and how many by hand.
+    tree = trees[year]
+    sent, place = tree.place(Reminder.objects.filter(campaign=campaign, year=year), "unit")
+    for marker, which in ((REMINDERS, Q()), (MANUAL, Q(manual=True))):
+        parts.append(
+            sent.filter(tree.area(place))
+            .filter(which)
+            .annotate(
+                row_year=Value(year, output_field=IntegerField()),
+                child=Value("", output_field=text),
+                unit_kind=Value(marker, output_field=text),
+                figure=Value(None, output_field=IntegerField()),
+            )
+            .values("row_year", "child", "unit_kind", "figure")
+            .annotate(n=Count("pk"))
+            .values_list(*columns)
+            .order_by()
+        )
+    return list(parts[0].union(*parts[1:], all=True))
 
 
 def _named(campaign, year, unit, shown):
@@ -855,8 +875,8 @@ def _store_key(part, *parts):
 # --- the parts --------------------------------------------------------------------------------
 def _periods(campaign, year, unit):
     """The campaign's periods by year; the one of `year` annotated with the area's open and
-    overdue obstacles and the year's reminders, so that they cost no query of their own (a
-    CASE runs the counts for that row only)."""
+    overdue obstacles (today's follow-up, on today's tree), so that they cost no query of
+    their own (a CASE runs the counts for that row only)."""
     if not campaign.runs_in(year):
         Period.objects.for_year(campaign, year)  # raises the usual ValidationError
     below = Q(unit__path__startswith=unit.path, campaign=OuterRef("campaign_id"))
@@ -870,8 +890,6 @@ def _periods(campaign, year, unit):
         overdue_obstacles=this_year(
             Obstacle.objects.filter(below, status=Obstacle.Status.OPEN, answer_by__lt=today)
         ),
-        reminders=this_year(Reminder.objects.filter(below, year=year)),
-        manual_reminders=this_year(Reminder.objects.filter(below, year=year, manual=True)),
         **_stamps(),
     )
     periods = {period.year: period for period in annotated}
@@ -987,8 +1005,11 @@ def _assemble(
                 group.add_units(row, computed)
         else:
             by_year[row["row_year"]].add_year(row, computed)
+    reminders = {}
     for row_year, child, kind, indicator, n in sums:
-        if indicator is None:  # a trend year's reports
+        if kind in (REMINDERS, MANUAL):
+            reminders[kind] = n
+        elif indicator is None:  # a trend year's reports
             by_year[row_year].figures.reports += n
         elif row_year == year:
             for group in (headline, _get(by_kind, kind), _get(by_child, child)):
@@ -1048,10 +1069,11 @@ def _assemble(
         row = AreaRow(
             **_fields(group.figures),
             unit_id=info.get("unit_pk"),
-            path=info.get("unit_path", path),
+            path=path,
+            unit_path=info.get("unit_path", path),
             name=info.get("short_name") or info.get("name", ""),
             kind=info.get("kind", ""),
-            has_children=bool(info.get("children")) and not is_scope and not gone,
+            has_children=group.members > 1 and not is_scope and not gone,
             is_scope=is_scope,
             own=category(own_status, info.get("report__first_submitted_at"), period.due_on)
             if files_itself
@@ -1125,8 +1147,8 @@ def _assemble(
         ancestors=ancestors,
         obstacles_open=period.open_obstacles or 0,
         obstacles_overdue=period.overdue_obstacles or 0,
-        reminders_sent=period.reminders or 0,
-        reminders_manual=period.manual_reminders or 0,
+        reminders_sent=reminders.get(REMINDERS, 0),
+        reminders_manual=reminders.get(MANUAL, 0),
         tree=shown.mode,
         roots=list(shown.roots),
         root_depth=shown.root_depth,
@@ -1156,10 +1178,12 @@ class _Group:
         self.sums: dict[str, int] = {}
         self.counted: dict[str, int] = {}
         self.has_units = False
+        self.members = 0  # units on the tree in the group (the year shown)
 
     def add_units(self, row, computed):
         """A row of the units query: the year shown."""
         figures = self.figures
+        self.members += row["members"]
         for name in self.UNIT_COUNTS:
             setattr(figures, name, getattr(figures, name) + row[name])
         for grade in ASSESSMENTS:

@@ -19,6 +19,7 @@ on which days the scope's area changed, for the trend.
 """
 
 import datetime
+import itertools
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -261,37 +262,56 @@ def _folds(unit):
     return folds, dissolved
 
 
-def tree_changes(unit: Unit, cutoffs: dict[int, datetime.date]) -> dict[int, list[str]]:
-    """For each year, the days since the previous year's cut-off on which a unit of the
-    area (on today's tree) changed place, kind, name or openness, with the decision of the
-    reorganisation applied on that day when there is one. One query."""
-    years = sorted(cutoffs)
+def tree_changes(unit: Unit, trees: dict[int, YearTree]) -> dict[int, list[str]]:
+    """For each year, the days since the previous year's cut-off on which a unit came into
+    the area, left it, or changed kind, name or openness in it (on the trees the years are
+    counted on), with the decision of the reorganisation applied that day when there is
+    one. One query."""
+    years = sorted(trees)
+    condition = Q(pk__in=[])
+    for previous, year in itertools.pairwise(years):
+        start, end = trees[previous].cutoff, trees[year].cutoff
+        if trees[year].mode == TODAY:
+            condition |= Q(
+                unit__path__startswith=unit.path, valid_from__gt=start, valid_from__lte=end
+            )
+            continue
+        both = trees[year].roots + trees[previous].roots
+        condition |= Q(valid_from__gt=start, valid_from__lte=end) & _starts_with("path", both)
+        condition |= Q(valid_until__gt=start, valid_until__lte=end) & _starts_with(
+            "path", trees[previous].roots
+        )
     if len(years) < 2:
         return {}
-    days = (
-        UnitState.objects.filter(
-            unit__path__startswith=unit.path,
-            valid_from__gt=max(cutoffs[years[0]], BEGINNING),
-            valid_from__lte=cutoffs[years[-1]],
-        )
-        .order_by("valid_from")
-        .values("valid_from")
-        .distinct()
-        .annotate(
-            decision=Subquery(
-                Reorganisation.objects.filter(
-                    status=Reorganisation.Status.APPLIED, effective_on=OuterRef("valid_from")
-                )
-                .order_by("pk")
-                .values("number")[:1]
+
+    def decision(day):
+        return Subquery(
+            Reorganisation.objects.filter(
+                status=Reorganisation.Status.APPLIED, effective_on=OuterRef(day)
             )
+            .order_by("pk")
+            .values("number")[:1]
         )
-        .values_list("valid_from", "decision")
+
+    rows = (
+        UnitState.objects.filter(condition)
+        .exclude(valid_from=BEGINNING, valid_until__isnull=True)
+        .order_by()
+        .values_list("valid_from", "valid_until")
+        .distinct()
+        .annotate(from_decision=decision("valid_from"), until_decision=decision("valid_until"))
+        .values_list("valid_from", "from_decision", "valid_until", "until_decision")
     )
+    first, last = trees[years[0]].cutoff, trees[years[-1]].cutoff
+    days = {}
+    for valid_from, from_decision, valid_until, until_decision in rows:
+        for day, number in ((valid_from, from_decision), (valid_until, until_decision)):
+            if day is not None and first < day <= last:
+                days[day] = days.get(day) or number
     changes = {}
-    for day, decision in days:
-        year = next(y for y in years if cutoffs[y] >= day)
-        label = f"{day:%d/%m/%Y}" + (f" ({decision})" if decision else "")
+    for day in sorted(days):
+        year = next(y for y in years if trees[y].cutoff >= day)
+        label = f"{day:%d/%m/%Y}" + (f" ({days[day]})" if days[day] else "")
         changes.setdefault(year, []).append(label)
     return changes
 

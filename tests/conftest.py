@@ -20,7 +20,7 @@ import pytest
 from django.db import connection
 
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
-from units.models import Membership, Unit
+from units.models import Membership, Operation, Reorganisation, Unit
 
 Role = Membership.Role
 
@@ -222,3 +222,25 @@ def start_worker(tmp_path):
     yield start
     for worker in workers:
         worker.stop()
+
+
+# --- reorganisations ---------------------------------------------------------------------------
+@pytest.fixture
+def admin_user(db):
+    """A federation administrator (staff), with no role in the tree."""
+    return UserFactory(username="federation_admin", is_staff=True)
+
+
+@pytest.fixture
+def reorganise(db):
+    """reorganise(effective_on, {"action": ..., ...}, ...): a draft with those operations."""
+
+    def make(effective_on, *operations, number="56/QĐ-LĐLĐ"):
+        reorganisation = Reorganisation.objects.create(
+            number=number, decided_on=effective_on, effective_on=effective_on
+        )
+        for position, operation in enumerate(operations, start=1):
+            Operation.objects.create(reorganisation=reorganisation, position=position, **operation)
+        return reorganisation
+
+    return make

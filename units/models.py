@@ -414,7 +414,7 @@ class UnitState(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Unit.Kind.choices)
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
-    is_open = models.BooleanField(_("open"), default=True)
+    is_open = models.BooleanField(_("open in that era"), default=True)
 
     objects = UnitStateManager()
 

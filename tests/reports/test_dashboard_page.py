@@ -35,6 +35,7 @@ TOTALS = ("sessions", "participants", "grassroots_plans")
 OWN = {"on_time": "Đúng hạn", "late": "Trễ hạn", "returned": "Bị trả lại", "missing": "Chưa nộp"}
 DOES_NOT_FILE = "không thuộc diện báo cáo"
 FROM_BELOW = "chỉ gồm số liệu của các đơn vị cấp dưới"
+CLOSED = "đã giải thể"  # a unit closed by the cut-off: its reports of the year still count
 NONE_YET = "chưa có báo cáo nào được tính"
 THE_UNIT_ITSELF = "bản thân đơn vị"
 
@@ -178,6 +179,7 @@ def test_the_page_shows_the_headline_figures_and_tables_of_the_rollup(client, ca
             THE_UNIT_ITSELF
             if row["is_scope"]
             else row["name"]
+            + (f" {CLOSED}" if row["closed"] else "")
             + (f" {FROM_BELOW}" if row["reports"] and not row["own_included"] else ""),
             OWN[row["own"]] if row["own"] else DOES_NOT_FILE,
             *figure_cells(row),
@@ -196,7 +198,8 @@ def test_the_page_shows_the_headline_figures_and_tables_of_the_rollup(client, ca
         ) in page
     assert rows_of(page, "trend") == [
         [
-            str(row["year"]),
+            str(row["year"])
+            + (f" cây tổ chức thay đổi: {', '.join(row['changes'])}" if row["changes"] else ""),
             number(row["reports"]),
             number(row["expected"]),
             *(total(row["totals"][code]) for code in TOTALS),

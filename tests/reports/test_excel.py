@@ -799,11 +799,11 @@ def test_the_dashboard_links_to_the_export_of_what_it_shows(client, cast, campai
     client.force_login(cast["cspl"])
     response = client.get(
         reverse("reports:dashboard"),
-        {"year": YEAR, "unit": filed["DA"].pk, "include": ALL_SUBMITTED},
+        {"year": YEAR, "unit": filed["DA"].pk, "include": ALL_SUBMITTED, "tree": "today"},
     )
     link = (
         f"{reverse('reports:dashboard_excel')}?campaign={campaign.pk}&amp;year={YEAR}"
-        f"&amp;include={ALL_SUBMITTED}&amp;unit={filed['DA'].pk}"
+        f"&amp;include={ALL_SUBMITTED}&amp;tree=today&amp;unit={filed['DA'].pk}"
     )
     assert f'href="{link}"' in response.content.decode()
 

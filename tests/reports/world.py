@@ -562,6 +562,7 @@ class Recount:
             return {
                 "unit_id": stored.pk,
                 "path": stored.path,
+                "unit_path": stored.path,
                 "name": self.name(code),
                 "kind": world.kind[code],
                 "own": self.category(code, year) if code in expected else "",
@@ -661,10 +662,13 @@ class Recount:
             for code, campaign, status, answer_by in world.obstacles
             if code in inside_set and campaign == mine and status == Obstacle.Status.OPEN
         ]
-        reminders = [
+        reminders = [  # sent to the units on the year's tree
             manual
             for code, campaign, reminder_year, manual in world.reminders
-            if code in inside_set and campaign == mine and reminder_year == year
+            if code in inside_set
+            and campaign == mine
+            and reminder_year == year
+            and not (world.opened[code] and world.opened[code] > cutoff(year))
         ]
         order = ["sessions", "participants", "grassroots_plans", "other_forms"]
         indicators = sorted(

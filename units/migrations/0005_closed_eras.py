@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="unitstate",
             name="is_open",
-            field=models.BooleanField(default=True, verbose_name="open"),
+            field=models.BooleanField(default=True, verbose_name="open in that era"),
         ),
         migrations.RunPython(add_closed_eras, remove_closed_eras),
     ]

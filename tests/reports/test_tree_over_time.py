@@ -1,0 +1,164 @@
+"""History does not move (DESIGN.md, "The tree over time"): a year's figures are counted on
+the tree of its cut-off, whatever reorganisation comes after; today's tree regroups them.
+
+The generated federation of world.py, then a reorganisation effective 05/01/2025 (after
+2024's cut-off): a new province NV; a commune union CX under it takes every open unit of
+district A, which ends (split); the province PV merges into NV with its open units and its
+people. The figures are checked against the independent recount of world.py.
+"""
+
+import dataclasses
+import datetime
+import io
+import zipfile
+
+import pytest
+
+from reports.excel import build_workbook
+from reports.rollup import rollup, unit_rows
+from reports.trees import TODAY
+from tests.reports.world import YEAR, Recount, assert_same_figures, build_world
+from units.models import Unit
+from units.reorganisations import reorganisation_apply
+
+pytestmark = pytest.mark.usefixtures("world_clock", "fresh_version")
+
+EFFECTIVE = datetime.date(2025, 1, 5)
+INCLUDED = ("accepted", "submitted")
+
+
+def reorganise_world(world, reorganise, user):
+    da_children = [c for c, parent in world.parent.items() if parent == "DA"]
+    open_children = [c for c in da_children if Unit.objects.get(code=c).is_open_on(EFFECTIVE)]
+    act = reorganise(
+        EFFECTIVE,
+        {"action": "create", "code": "NV", "name": "LĐLĐ tỉnh Mới", "kind": "province"},
+        {
+            "action": "create",
+            "code": "CX",
+            "name": "Công đoàn xã X",
+            "kind": "commune",
+            "target_code": "NV",
+        },
+        {
+            "action": "split",
+            "unit_code": "DA",
+            "target_code": "CX",
+            "children_codes": ",".join(open_children),
+        },
+        {
+            "action": "merge",
+            "unit_code": "PV",
+            "target_code": "NV",
+            "move_children": True,
+            "move_members": True,
+        },
+    )
+    reorganisation_apply(reorganisation=act, user=user)
+    return open_children
+
+
+def workbook_parts(result, units, campaign):
+    """The .xlsx's files, but for its properties (which hold the time it was written); its
+    count of open obstacles left out, which is today's follow-up, not the year's figures."""
+    result = dataclasses.replace(result, obstacles_open=0, obstacles_overdue=0)
+    buffer = io.BytesIO()
+    build_workbook(result, units, campaign).save(buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        return {
+            name: archive.read(name) for name in archive.namelist() if name != "docProps/core.xml"
+        }
+
+
+def test_a_year_is_the_same_before_and_after_a_later_reorganisation(
+    tree, cast, reorganise, admin_user
+):
+    world = build_world(tree, cast, 11)
+    recount = Recount(world)
+    before = {}
+    for scope in ("PV", "DA", "DB"):
+        for include in INCLUDED:
+            result = rollup(world.campaign, YEAR, world.units[scope], include)
+            assert_same_figures(result, recount.rollup(scope, YEAR, include))
+            units = unit_rows(
+                world.campaign, world.units[scope], result, with_values=True, with_filers=True
+            )
+            before[scope, include] = (
+                result.as_json(),
+                workbook_parts(result, units, world.campaign),
+            )
+
+    reorganise_world(world, reorganise, admin_user)
+
+    for (scope, include), (figures, workbook) in before.items():
+        unit = Unit.objects.get(code=scope)
+        result = rollup(world.campaign, YEAR, unit, include)
+        units = unit_rows(world.campaign, unit, result, with_values=True, with_filers=True)
+        after = result.as_json()
+        # Every figure and row of 2024 as it was; only links to where units stand today
+        # (unit_path) follow them.
+        for row in (*after["by_child"], *figures["by_child"]):
+            row.pop("unit_path")
+        for crumb in (*after["ancestors"], *figures["ancestors"]):
+            crumb.pop("path")
+        # The open obstacles are today's follow-up of the area, not the year's figures.
+        for data in (after, figures):
+            data.pop("obstacles_open"), data.pop("obstacles_overdue")
+        assert after == figures, (scope, include)
+        assert workbook_parts(result, units, world.campaign) == workbook, (scope, include)
+
+    # The new province did not exist in 2024: the province merged into it stands for it.
+    merged = rollup(world.campaign, YEAR, Unit.objects.get(code="NV"))
+    province = before["PV", "accepted"][0]
+    assert merged.as_json()["headline"] == province["headline"]
+    assert [r.name for r in merged.by_child] == [r["name"] for r in province["by_child"]]
+    assert merged.stands_for == "LĐLĐ tỉnh Thử nghiệm" and merged.scope_name == "LĐLĐ tỉnh Mới"
+
+
+def test_today_s_tree_regroups_a_past_year_as_stated(tree, cast, reorganise, admin_user):
+    world = build_world(tree, cast, 11)
+    recount = Recount(world)
+    moved = reorganise_world(world, reorganise, admin_user)
+    for include in INCLUDED:
+        then = recount.rollup("PV", YEAR, include)  # the 2024 tree, recounted
+        result = rollup(world.campaign, YEAR, Unit.objects.get(code="NV"), include, TODAY)
+        assert result.as_json()["headline"] == then["headline"]
+        rows = {row.name: row for row in result.by_child}
+
+        def subtree(codes):
+            found = list(codes)
+            for code in found:
+                found += [c for c, parent in world.parent.items() if parent == code]
+            return found
+
+        # Today's units below NV: the commune holds district A's open units and their own
+        # units; the others came from PV with their areas.
+        today_children = ["CX"] + [
+            c
+            for c, parent in world.parent.items()
+            if parent == "PV" and Unit.objects.get(code=c).is_open_on(EFFECTIVE)
+        ]
+        for code in today_children:
+            codes = subtree(moved) if code == "CX" else subtree([code])
+            wanted = recount.area(codes, YEAR, include)
+            name = "Công đoàn xã X" if code == "CX" else recount.name(code)
+            if not (wanted["expected"] or wanted["reports"]):
+                assert name not in rows
+                continue
+            row = rows[name]
+            assert (row.expected, row.reports, row.totals) == (
+                wanted["expected"],
+                wanted["reports"],
+                wanted["totals"],
+            ), code
+            assert not row.dissolved
+        # PV's own report counts as NV's own; district A, split, has a line of its own with
+        # its old name, holding its own report and its closed units'.
+        own = recount.area(["PV"], YEAR, include)
+        scope_rows = [row for row in result.by_child if row.is_scope]
+        assert [r.reports for r in scope_rows] == ([own["reports"]] if own["reports"] else [])
+        gone = subtree(["DA"])
+        gone = [c for c in gone if c == "DA" or c not in subtree(moved)]
+        wanted = recount.area(gone, YEAR, include)
+        row = rows[recount.name("DA")]
+        assert row.dissolved and (row.reports, row.totals) == (wanted["reports"], wanted["totals"])
