@@ -45,7 +45,7 @@ def reports():
 def report_list(request):
     """The annual reports of the units the user files for, per campaign and year."""
     scope = Scope.for_request(request)
-    campaigns = list(Campaign.objects.order_by("-issued_on"))
+    campaigns = list(Campaign.objects.select_related("issuer").order_by("-issued_on"))
     if not campaigns:
         return render(request, "campaign/report_list.html", {"campaigns": []})
     campaign = next(
@@ -85,7 +85,8 @@ def report_start(request, campaign_pk, unit_pk, year):
     """File a unit's annual report; if it exists, open it."""
     scope = Scope.for_request(request)
     unit = scope.get_unit(FILE, pk=unit_pk)
-    campaign = get_object_or_404(Campaign, pk=campaign_pk)
+    # With its issuer: addresses() reads the area the campaign covers today.
+    campaign = get_object_or_404(Campaign.objects.select_related("issuer"), pk=campaign_pk)
     if not campaign.addresses(unit):
         raise Http404
     try:

@@ -110,6 +110,11 @@ class Campaign(models.Model):
                 datetime.date(2024, month, day)  # a leap year admits 29/02
             except (TypeError, ValueError):
                 errors[field] = _("This day does not exist in that month.")
+        if self.issuer_id and self.issued_on and not self.issuer.is_open_on(self.issued_on):
+            errors["issuer"] = _(
+                "This unit was not open on %(date)s: a campaign is issued by a unit open on "
+                "its date (after a merger, by the unit it merged into)."
+            ) % {"date": self.issued_on.strftime("%d/%m/%Y")}
         kinds = self.addressed_kinds or []
         if not isinstance(kinds, list) or not set(kinds) <= set(Unit.Kind.values):
             errors["addressed_kinds"] = _("Use a list of unit kinds: %(kinds)s.") % {
@@ -123,8 +128,31 @@ class Campaign(models.Model):
         # name: a year from an address such as /reports/99999/ has no period to compute.
         return self.first_year <= year <= (self.last_year or LATEST_YEAR)
 
-    def addresses(self, unit):
-        return unit.kind in self.addressed_kinds
+    def acting_issuer(self, day=None) -> Unit:
+        """The unit that carries the campaign on `day` (today by default): its issuer while
+        that is open, else the unit the issuer merged into, following the successors to the
+        first one open that day (the last of the chain when none is). The campaign's area
+        that day is this unit's subtree: who is asked to file and reminded.
+
+        One query per successor followed, then remembered on this instance for the day.
+        """
+        day = day or timezone.localdate()
+        known = self.__dict__.setdefault("_acting_issuers", {})
+        if day not in known:
+            unit, seen = self.issuer, {self.issuer_id}
+            while not unit.is_open_on(day) and unit.successor_id and unit.successor_id not in seen:
+                seen.add(unit.successor_id)
+                unit = Unit.objects.get(pk=unit.successor_id)
+            known[day] = unit
+        return known[day]
+
+    def addresses(self, unit, day=None):
+        """Whether the campaign asks `unit` to file: a unit of an addressed kind in its area
+        on `day` (strictly below its acting issuer, see acting_issuer)."""
+        if unit.kind not in self.addressed_kinds:
+            return False
+        area = self.acting_issuer(day)
+        return unit.path.startswith(area.path) and unit.path != area.path
 
 
 class Theme(models.Model):

@@ -127,14 +127,19 @@ def report_periods(campaigns, today):
 
 # --- who must file and who has ----------------------------------------------------------------
 def expected_units(campaign, what, year, today=None):
-    """Units that must file, by the counting rule (campaign.counting): below the issuer, of
-    an addressed kind, open at the year's cut-off (a plan: at its due date), and still open
-    `today` when given (a closed unit is not reminded). Lazy: no query of its own."""
+    """Units that must file, by the counting rule (campaign.counting): below the unit that
+    carries the campaign today (its issuer, or the successor the issuer merged into:
+    Campaign.acting_issuer), of an addressed kind, open at the year's cut-off (a plan: at
+    its due date), and still open `today` when given (a closed unit is not reminded).
+    Lazy: no query of its own once the acting issuer is known."""
     if what == What.PLAN:
         on = campaign.plan_due_on
     else:
         on = Subquery(Period.objects.filter(campaign=campaign, year=year).values("ends_on")[:1])
-    units = counting.expected_units(campaign, campaign.issuer, on).exclude(pk=campaign.issuer_id)
+    area = campaign.acting_issuer(today)
+    units = counting.expected_units(campaign, area, on).exclude(
+        pk__in=[campaign.issuer_id, area.pk]
+    )
     if today is not None:
         units = units.open_on(today)
     return units

@@ -57,6 +57,7 @@ def campaign_detail(request, pk):
         "campaign/campaign_detail.html",
         {
             "campaign": campaign,
+            "acting_issuer": campaign.acting_issuer(),
             "themes": campaign.themes.all(),
             "indicators": campaign.indicators.all(),
             "rows": rows,
@@ -69,7 +70,8 @@ def plan_start(request, campaign_pk, unit_pk):
     """File a new plan for a unit; if it already has one, open that one."""
     scope = Scope.for_request(request)
     unit = scope.get_unit(FILE, pk=unit_pk)
-    campaign = get_object_or_404(Campaign, pk=campaign_pk)
+    # With its issuer: addresses() reads the area the campaign covers today.
+    campaign = get_object_or_404(Campaign.objects.select_related("issuer"), pk=campaign_pk)
     if not campaign.addresses(unit):
         # The campaign asks no plan of this kind of unit (the province issues it).
         raise Http404
