@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Subquery, Sum
 
 from campaign.models import AnnualReport, IndicatorValue, Status
-from units.models import Unit
+from units.models import Unit, UnitState
 
 ACCEPTED_ONLY = "accepted"
 ALL_SUBMITTED = "submitted"
@@ -83,18 +83,27 @@ class AreaBelow:
 
 def area_below(unit: Unit, campaign, year: int, period, indicators) -> AreaBelow:
     """The area below `unit` for the report form, with the totals of the typed whole-number
-    `indicators`. Four queries whatever its size."""
-    below = Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth)
+    `indicators`, on the tree of the year's cut-off (a later reorganisation never changes
+    it; DESIGN.md, "The tree over time"): the units that stood below it then, named as they
+    were. Four queries whatever its size."""
+    cutoff = period.ends_on
+    # Where every unit stood at the cut-off: the unit's own place, then the places below.
+    places = UnitState.objects.placed_on(cutoff)
+    here = places.filter(unit=unit).order_by()
+    below = places.filter(
+        path__startswith=Subquery(here.values("path")[:1]),
+        depth__gt=Subquery(here.values("depth")[:1]),
+    )
     expected = set(
-        expected_units(campaign, unit, period.ends_on)
-        .filter(depth__gt=unit.depth)
-        .values_list("pk", flat=True)
+        below.filter(is_open=True, kind__in=campaign.addressed_kinds).values_list(
+            "unit_id", flat=True
+        )
     )
     reports = {
         r["unit_id"]: r
-        for r in AnnualReport.objects.filter(campaign=campaign, year=year, unit__in=below).values(
-            "pk", "unit_id", "status", "first_submitted_at"
-        )
+        for r in AnnualReport.objects.filter(
+            campaign=campaign, year=year, unit__in=below.values("unit_id")
+        ).values("pk", "unit_id", "status", "first_submitted_at")
     }
     included = [r["pk"] for r in reports.values() if r["status"] in INCLUDE[ACCEPTED_ONLY]]
     sums = dict(
@@ -109,22 +118,26 @@ def area_below(unit: Unit, campaign, year: int, period, indicators) -> AreaBelow
         if i.kind == "integer" and not i.is_computed(campaign.addressed_kinds)
     ]
     units = []
-    for row in below.filter(pk__in=expected | set(reports)).values(
-        "pk", "name", "short_name", "kind", "depth"
-    ):
-        report = reports.get(row["pk"])
+    rows = list(
+        below.filter(unit_id__in=expected | set(reports))
+        .order_by("path")
+        .values("unit_id", "name", "short_name", "kind", "depth")
+    )
+    depth = min((row["depth"] for row in rows), default=1) - 1  # the unit's, at the cut-off
+    for row in rows:
+        report = reports.get(row["unit_id"])
         units.append(
             {
                 "name": row["short_name"] or row["name"],
                 "kind": row["kind"],
-                "level": row["depth"] - unit.depth,
+                "level": row["depth"] - depth,
                 "report_id": report["pk"] if report else None,
                 "category": category(
                     report and report["status"],
                     report and report["first_submitted_at"],
                     period.due_on,
                 )
-                if row["pk"] in expected
+                if row["unit_id"] in expected
                 else "",
                 "included": bool(report and report["pk"] in included),
             }

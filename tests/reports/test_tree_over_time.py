@@ -14,6 +14,8 @@ import zipfile
 
 import pytest
 
+from campaign.counting import area_below
+from campaign.models import Period
 from reports.excel import build_workbook
 from reports.rollup import rollup, unit_rows
 from reports.trees import TODAY
@@ -162,3 +164,17 @@ def test_today_s_tree_regroups_a_past_year_as_stated(tree, cast, reorganise, adm
         wanted = recount.area(gone, YEAR, include)
         row = rows[recount.name("DA")]
         assert row.dissolved and (row.reports, row.totals) == (wanted["reports"], wanted["totals"])
+
+
+def test_the_area_box_of_a_past_report_keeps_the_tree_of_its_year(
+    tree, cast, reorganise, admin_user
+):
+    world = build_world(tree, cast, 11)
+    period = Period.objects.get(campaign=world.campaign, year=YEAR)
+    indicators = list(world.campaign.indicators.all())
+    district = Unit.objects.get(code="DA")
+    before = area_below(district, world.campaign, YEAR, period, indicators)
+    assert before.units and before.expected
+    reorganise_world(world, reorganise, admin_user)  # district A ends, its units move away
+    after = area_below(Unit.objects.get(code="DA"), world.campaign, YEAR, period, indicators)
+    assert after == before
