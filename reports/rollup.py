@@ -713,6 +713,8 @@ def _named(campaign, year, unit, shown):
         which = Q(path__in=ancestors) | Q(path__startswith=root, depth=shown.root_depth + 1)
     else:
         which = Q(path__in=shown.roots)
+    if shown.dissolved:  # today's tree: the lines of the units dissolved, with their report
+        which |= Q(path__in=list(shown.dissolved))
     if shown.mode == THEN:
         # The ancestors lie outside the area's roots: fetch them from every era of the day.
         rows = (
@@ -761,7 +763,11 @@ def _named(campaign, year, unit, shown):
                 unit_path=row["path"],
                 children=row["numchild"],
                 state_open=_open(row, shown.cutoff),
+                # On today's tree, a unit closed today (not one opened after the cut-off).
+                is_closed=row["closed_on"] is not None and row["closed_on"] <= timezone.localdate(),
             )
+        else:
+            row["is_closed"] = not row["state_open"]
         named.append(row)
     return named
 
@@ -1053,15 +1059,6 @@ def _assemble(
         is_scope = path == scope_path
         if not (group.has_units or group.figures.reports):
             continue  # nothing is expected, and nothing was filed, in that unit's area
-        if gone:
-            info = {
-                "unit_pk": gone["pk"],
-                "unit_path": gone["path"],
-                "name": gone["name"],
-                "short_name": gone["short_name"],
-                "kind": gone["kind"],
-                "state_open": False,
-            }
         own_status = info.get("report__status")
         files_itself = bool(
             info and info["kind"] in campaign.addressed_kinds and info.get("state_open")
@@ -1080,7 +1077,7 @@ def _assemble(
             else "",
             own_report_id=info.get("report__pk"),
             own_included=own_status in INCLUDE[include],
-            closed=bool(info) and not info.get("state_open"),
+            closed=bool(info) and info.get("is_closed", False),
             dissolved=bool(gone),
         )
         row.totals = totals(group)
