@@ -35,11 +35,14 @@ JSON (`as_json` / `Rollup.from_json`) for an issued summary's frozen figures.
 How it stays fast (tests/bench/README.md has the figures)
 ---------------------------------------------------------
 
-Seven queries whatever the number of units: the periods (with the area's obstacles and
-reminders, and the figure stamps below), the indicators, the units (per child and kind),
-the reports' sums (per child, kind and indicator, added up by the database from the
-values; index-only on PostgreSQL through the indexes of AnnualReport and IndicatorValue),
-the content items, the names, the text figures.
+Nine queries whatever the number of units: the periods (with the area's open obstacles
+and the figure stamps below), the indicators, where the scope stood at each cut-off
+(`reports.trees`), the units (per child and kind, on the year's tree: its eras), the
+reports' sums (per child, kind and indicator, added up by the database from the values,
+with the year's reminders), the content items, the names, the text figures, and the days
+the area changed. Every year is counted on the tree of its cut-off (DESIGN.md, "The tree
+over time"): the units and reports are joined to the eras valid that day, an indexed date
+range and path prefix on `units_unitstate`.
 
 **The trend's other years are kept close at hand.** A past year's figures change only when
 one of its reports changes (a reviewer reopens it), when the tree is reorganised, or, for a
@@ -63,7 +66,7 @@ stamp is the larger of its old value plus one and the clock in microseconds, so 
 returns to a value used before a restore or in a rolled-back transaction. The periods'
 query reads the stamps, so a changed year has a new key and misses the store: it is then
 computed by the units' and the sums' queries, which take that year along with the one
-shown (still seven queries), and stored again. A key never names other figures than the
+shown (still nine queries), and stored again. A key never names other figures than the
 ones computed under it, so the store can never serve a stale figure; losing it (eviction,
 a Redis restart) only costs the time of computing those years again. The year shown is
 always computed from the rows, like everything else in the rollup.
