@@ -1,4 +1,3 @@
 import datetime
 
-
 JULY = datetime.date(2025, 7, 1)
