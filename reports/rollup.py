@@ -223,6 +223,7 @@ class AreaRow(Figures):
     # without a successor: a line of its own under its old name.
     closed: bool = False
     dissolved: bool = False
+    not_yet: bool = False  # on today's tree, a unit set up after the cut-off
 
     @property
     def from_below(self) -> bool:
@@ -768,6 +769,7 @@ def _named(campaign, year, unit, shown):
                 state_open=_open(row, shown.cutoff),
                 # On today's tree, a unit closed today (not one opened after the cut-off).
                 is_closed=row["closed_on"] is not None and row["closed_on"] <= timezone.localdate(),
+                opened_later=row["opened_on"] is not None and row["opened_on"] > shown.cutoff,
             )
         else:
             row["is_closed"] = not row["state_open"]
@@ -1082,6 +1084,7 @@ def _assemble(
             own_included=own_status in INCLUDE[include],
             closed=bool(info) and info.get("is_closed", False),
             dissolved=bool(gone),
+            not_yet=bool(info) and info.get("opened_later", False),
         )
         row.totals = totals(group)
         children.append(row)
@@ -1124,9 +1127,11 @@ def _assemble(
             if u["depth"] <= shown.root_depth and scope_path.startswith(u["path"])
         ]
     else:
-        ancestors = [Crumb(unit.pk, unit.path, unit.short_name or unit.name)]
+        ancestors = []
     stands_for = ""
-    if shown.stands_for and shown.stands_for != [unit.pk]:
+    if shown.stands_for != [unit.pk]:
+        # The scope did not stand then: it heads the breadcrumb, before what stood for it.
+        ancestors.insert(0, Crumb(unit.pk, unit.path, unit.short_name or unit.name))
         stands_for = ", ".join(
             u["short_name"] or u["name"] for u in named if u["unit_pk"] in shown.stands_for
         )

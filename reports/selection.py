@@ -31,14 +31,16 @@ def offered_years(campaign: Campaign) -> list[int]:
 
 
 def selected_unit(request: HttpRequest, scope: Scope) -> Unit:
-    """The unit the dashboard is about: asked for by `?unit=`, else the user's first unit.
+    """The unit the dashboard is about: asked for by `?unit=`, else the user's first unit
+    open today (a role kept at a closed unit reads its history, asked for by `?unit=`).
 
     Reviewers and viewers see any unit of their subtrees; officers only their own units.
     Outside the scope it is a 404, like every object fetch.
     """
     pk = int_or_none(request.GET.get("unit"))
     if pk is None:
-        return scope.memberships[0].unit
+        units = [m.unit for m in scope.memberships]
+        return next((unit for unit in units if unit.is_open_on(scope.today)), units[0])
     unit = scope.get_unit(pk=pk)
     own = {m.unit_id for m in scope.memberships if m.role == Role.OFFICER}
     if not (scope.allows(unit, {Role.REVIEWER, Role.VIEWER}) or unit.pk in own):

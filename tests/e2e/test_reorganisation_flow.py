@@ -205,7 +205,7 @@ def test_an_administrator_applies_the_merger_and_the_years_keep_their_trees(
         f"VL – LĐLĐ tỉnh Vĩnh Long ({province}), trực thuộc —",
         *(f"{code} – {name} ({commune}), trực thuộc VL" for code, name in communes.items()),
     ]
-    closed = section(page, "Đơn vị giải thể")
+    closed = section(page, "Đơn vị kết thúc hoạt động")
     assert sorted(closed) == sorted(
         ["BT – LĐLĐ tỉnh Bến Tre, sáp nhập vào VL"]
         + [f"{code} – {name}" for code, name in districts.items()]
@@ -214,7 +214,7 @@ def test_an_administrator_applies_the_merger_and_the_years_keep_their_trees(
         page, "Vai trò được giao tại đơn vị kế thừa"
     )
     # A district federation's plan still waiting for review ends with its unit.
-    submissions = section(page, "Hồ sơ đang xử lý của các đơn vị giải thể")
+    submissions = section(page, "Hồ sơ đang xử lý của các đơn vị kết thúc hoạt động")
     assert submissions, "a closing unit has an open submission"
     for line in submissions:
         assert re.fullmatch(
@@ -227,7 +227,7 @@ def test_an_administrator_applies_the_merger_and_the_years_keep_their_trees(
     expect(dates.locator(".badge")).to_have_text("Đã áp dụng")
     expect(page.get_by_role("heading", name="Những gì đã thực hiện")).to_be_visible()
     expect(page.get_by_role("button", name="Áp dụng", exact=True)).to_have_count(0)
-    assert section(page, "Đơn vị giải thể") == closed
+    assert section(page, "Đơn vị kết thúc hoạt động") == closed
     july = Reorganisation.objects.get(number="2150/QĐ-TLĐ")
     assert (july.status, july.applied_by.username) == (Reorganisation.Status.APPLIED, "admin")
 

@@ -6,12 +6,14 @@ in test_counting.py and test_dashboard_page.py.
 """
 
 import dataclasses
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
 
 from campaign.models import Period
+from tests.factories import MembershipFactory, UserFactory
 from tests.reports.world import (
     CATEGORIES,
     INCLUDED,
@@ -22,6 +24,8 @@ from tests.reports.world import (
 )
 
 # Today is 10/01/2025 and every test starts from a data version of its own.
+from units.models import Unit
+
 pytestmark = pytest.mark.usefixtures("world_clock", "fresh_version")
 
 
@@ -168,3 +172,17 @@ def test_tampered_parameters_never_fail_and_never_widen_the_scope(client, cast, 
         assert grid["status"] in ("", *CATEGORIES) and grid["sort"] in ("path", "name", "status")
     # No period is created for a year the campaign does not run or has not reached.
     assert not Period.objects.exclude(year__in=YEARS).exists()
+
+
+def test_the_dashboard_opens_on_the_users_first_unit_still_open(client, world, cast):
+    # A role kept at a unit that closed (listed first, by tree order) and one at an open unit.
+    user = UserFactory()
+    closed = Unit.objects.get(pk=world.units["DA"].pk)
+    MembershipFactory(user=user, unit=closed, role="viewer")
+    MembershipFactory(user=user, unit=Unit.objects.get(pk=world.units["DB"].pk), role="viewer")
+    Unit.objects.filter(pk=closed.pk).update(closed_on=datetime.date(2024, 12, 31))
+    response = get(client, user)
+    assert response.status_code == 200
+    assert response.context["unit"].pk == world.units["DB"].pk
+    # The closed unit's history is one link away.
+    assert get(client, user, unit=closed.pk).context["unit"].pk == closed.pk

@@ -115,6 +115,8 @@ def test_a_year_is_the_same_before_and_after_a_later_reorganisation(
     assert merged.as_json()["headline"] == province["headline"]
     assert [r.name for r in merged.by_child] == [r["name"] for r in province["by_child"]]
     assert merged.stands_for == "LĐLĐ tỉnh Thử nghiệm" and merged.scope_name == "LĐLĐ tỉnh Mới"
+    # The breadcrumb names the scope chosen, then the province standing for it that year.
+    assert [c.name for c in merged.ancestors] == ["LĐLĐ tỉnh Mới", "LĐLĐ tỉnh Thử nghiệm"]
 
 
 def test_today_s_tree_regroups_a_past_year_as_stated(tree, cast, reorganise, admin_user):
@@ -154,6 +156,7 @@ def test_today_s_tree_regroups_a_past_year_as_stated(tree, cast, reorganise, adm
                 wanted["totals"],
             ), code
             assert not row.dissolved and not row.closed  # CX opened after 2024: not closed
+            assert row.not_yet == (code == "CX")  # … but set up only after 2024's cut-off
         # PV's own report counts as NV's own; district A, split, has a line of its own with
         # its old name, holding its own report and its closed units'.
         own = recount.area(["PV"], YEAR, include)

@@ -571,6 +571,7 @@ class Recount:
                 # Closed by the year's cut-off: its reports of the year still count.
                 "closed": bool(world.closed[code] and world.closed[code] <= cutoff(year)),
                 "dissolved": False,
+                "not_yet": False,
             }
 
         by_child = []

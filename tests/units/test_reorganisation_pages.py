@@ -58,7 +58,7 @@ def test_an_administrator_sees_the_list_and_the_preview(client, admin_user, draf
     assert "56/QĐ-LĐLĐ" in client.get(reverse("units:reorganisation_list")).content.decode()
     page = client.get(reverse("units:reorganisation_detail", args=[draft.pk])).content.decode()
     assert "Công đoàn xã An" in page
-    assert "Đơn vị giải thể" in page or "DA" in page
+    assert "Đơn vị kết thúc hoạt động" in page or "DA" in page
     assert reverse("units:reorganisation_apply", args=[draft.pk]) in page
 
 
