@@ -35,7 +35,8 @@ TOTALS = ("sessions", "participants", "grassroots_plans")
 OWN = {"on_time": "Đúng hạn", "late": "Trễ hạn", "returned": "Bị trả lại", "missing": "Chưa nộp"}
 DOES_NOT_FILE = "không thuộc diện báo cáo"
 FROM_BELOW = "chỉ gồm số liệu của các đơn vị cấp dưới"
-CLOSED = "đã kết thúc hoạt động"  # a unit closed by the cut-off: its reports of the year still count
+# A unit closed by the cut-off: its reports of the year still count.
+CLOSED = "đã kết thúc hoạt động"
 NONE_YET = "chưa có báo cáo nào được tính"
 THE_UNIT_ITSELF = "bản thân đơn vị"
 
