@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,6 +21,7 @@ from campaign.models import AnnualReport, Campaign, Period, Status, Step
 from campaign.periods import report_year
 from campaign.steps import act_on
 from units.access import FILE, SEE, Scope
+from units.models import UnitState
 
 Action = Step.Action
 NARRATIVE = ["results", "shortcomings", "obstacles", "proposals", "self_assessment", "flags_note"]
@@ -38,7 +40,16 @@ class ReportQueueFilter(QueueFilter):
 
 
 def reports():
-    return AnnualReport.objects.select_related("unit", "campaign", "period")
+    """Reports with their unit, campaign and period, and the unit's name in the report's
+    year (`AnnualReport.unit_name_then`), in one query."""
+    cutoff = OuterRef("period__ends_on")
+    return AnnualReport.objects.select_related("unit", "campaign", "period").annotate(
+        name_then=Subquery(
+            UnitState.objects.filter(unit_id=OuterRef("unit_id"), valid_from__lte=cutoff)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=cutoff))
+            .values("name")[:1]
+        )
+    )
 
 
 @login_required
@@ -288,6 +299,7 @@ def _render_form(request, report, form, values, area):
         "campaign/report_form.html",
         {
             "report": report,
+            "unit_name": report.unit_name_then(),
             "form": form,
             "values": values,
             "area": area,
@@ -331,6 +343,7 @@ def _render_detail(request, scope, pk, reason_form=None, status=200):
         "campaign/report_detail.html",
         {
             "report": report,
+            "unit_name": report.unit_name_then(),
             "figures": [
                 (indicator, by_indicator.get(indicator.pk), last_year.get(indicator.code))
                 for indicator in indicators

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from units.models import Unit
+from units.models import Unit, UnitState
 
 LATEST_YEAR = 2100  # the last year a campaign may run in (first_year's and last_year's limit)
 MAX_PARTICIPANTS = 1_000_000  # more than the province's whole membership
@@ -846,6 +846,20 @@ class AnnualReport(Submission):
 
     def get_absolute_url(self):
         return reverse("campaign:report_detail", args=[self.pk])
+
+    def unit_name_then(self) -> str:
+        """The unit's name on the tree of the report's year (at its cut-off), the name its
+        pages and documents show (DESIGN.md, "The tree over time"): from the `name_then`
+        annotation of `campaign.annual_reports.reports()` when there, else one query."""
+        name = getattr(self, "name_then", None)
+        if name is None and self.period_id:
+            name = (
+                UnitState.objects.placed_on(self.period.ends_on)
+                .filter(unit_id=self.unit_id)
+                .values_list("name", flat=True)
+                .first()
+            )
+        return name or self.unit.name
 
     SNAPSHOT_FIELDS = (
         "results",
