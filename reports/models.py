@@ -279,3 +279,33 @@ class SummaryReport(models.Model):
         return self.is_issued and (
             self.render_state == self.RenderState.FAILED or self.render_is_stuck()
         )
+
+
+class SummaryReceipt(models.Model):
+    """An issued summary delivered to a reader in the portal (reports.delivery): the notice
+    on their home page, unread until they open the summary."""
+
+    summary = models.ForeignKey(
+        SummaryReport,
+        verbose_name=_("summary report"),
+        on_delete=models.CASCADE,
+        related_name="receipts",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="summary_receipts",
+    )
+    delivered_at = models.DateTimeField(_("delivered at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("summary report received")
+        verbose_name_plural = _("summary reports received")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "summary"], name="summary_receipt_once")
+        ]
+
+    def __str__(self):
+        return f"{self.summary} → {self.user}"
