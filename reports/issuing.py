@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports import pdf, summary_tasks
+from reports import delivery, pdf, summary_tasks
 from reports.models import SummaryReport
 from units.models import User
 
@@ -81,4 +81,5 @@ def summary_issue(*, summary: SummaryReport, user: User) -> SummaryReport:
                 status=S.SUPERSEDED
             )
         transaction.on_commit(functools.partial(summary_tasks.enqueue_render, current.pk))
+        delivery.deliver_issued_summary(current)  # notices now, e-mails after the commit
     return current
