@@ -309,6 +309,9 @@ class Rollup:
     root_depth: int = 0
     stands_for: str = ""
     scope_name: str = ""
+    # The full name, on the year's tree, of the unit the year shows (the scope, or the one
+    # standing for it): page and document titles.
+    title_name: str = ""
     cache_key: str = ""
 
     @property
@@ -1159,6 +1162,10 @@ def _assemble(
         root_depth=shown.root_depth,
         stands_for=stands_for,
         scope_name=unit.short_name or unit.name,
+        title_name=next(
+            (u["name"] for u in named if scope_path is not None and u["path"] == scope_path),
+            unit.name,
+        ),
     )
 
 

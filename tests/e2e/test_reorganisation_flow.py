@@ -164,7 +164,9 @@ def test_an_administrator_applies_the_merger_and_the_years_keep_their_trees(
     page.set_default_timeout(15_000)
     page.get_by_role("link", name="Bảng theo dõi", exact=True).click()
     show(page, 2024)
-    expect(page.locator("main h1")).to_have_text(re.compile(r"LĐLĐ tỉnh Bến Tre, năm 2024\s*$"))
+    expect(page.locator("main h1")).to_have_text(
+        re.compile(r"Liên đoàn Lao động tỉnh Bến Tre, năm 2024\s*$")
+    )
     expect(page.locator("main .alert-info")).to_have_count(0)
     expect(headline(page, EXPECTED)).to_have_text(str(expected_2024))
     cards_before = page.locator("main section[aria-label] .card").all_inner_texts()
@@ -236,7 +238,9 @@ def test_an_administrator_applies_the_merger_and_the_years_keep_their_trees(
     page.get_by_role("link", name="Bảng theo dõi", exact=True).click()
     expect(page.locator(".breadcrumb-item.active")).to_have_text("LĐLĐ tỉnh Vĩnh Long")
     show(page, 2024)
-    expect(page.locator("main h1")).to_have_text(re.compile(r"LĐLĐ tỉnh Bến Tre, năm 2024\s*$"))
+    expect(page.locator("main h1")).to_have_text(
+        re.compile(r"Liên đoàn Lao động tỉnh Bến Tre, năm 2024\s*$")
+    )
     expect(page.locator("main .alert-info")).to_have_text(
         "LĐLĐ tỉnh Vĩnh Long chưa được thành lập vào thời điểm chốt số liệu năm 2024: "
         "đây là số liệu của LĐLĐ tỉnh Bến Tre, theo cây tổ chức của năm đó."
@@ -254,7 +258,9 @@ def test_an_administrator_applies_the_merger_and_the_years_keep_their_trees(
     # 2026 is counted on Vĩnh Long's tree: each commune or ward union files with the
     # grassroots unions it took; no district federation is left.
     show(page, 2026)
-    expect(page.locator("main h1")).to_have_text(re.compile(r"LĐLĐ tỉnh Vĩnh Long, năm 2026\s*$"))
+    expect(page.locator("main h1")).to_have_text(
+        re.compile(r"Liên đoàn Lao động tỉnh Vĩnh Long, năm 2026\s*$")
+    )
     expect(page.locator("main .alert-info")).to_have_count(0)
     rows_2026 = by_child(page)
     rows = {row["name"]: row for row in rows_2026}
@@ -278,7 +284,9 @@ def test_an_administrator_applies_the_merger_and_the_years_keep_their_trees(
     # The same units are expected; none is lost or counted twice.
     show(page, 2024, tree="cây tổ chức hiện nay")
     expect(page.locator("#d-tree")).to_have_value("today")
-    expect(page.locator("main h1")).to_have_text(re.compile(r"LĐLĐ tỉnh Vĩnh Long, năm 2024\s*$"))
+    expect(page.locator("main h1")).to_have_text(
+        re.compile(r"Liên đoàn Lao động tỉnh Vĩnh Long, năm 2024\s*$")
+    )
     expect(page.locator("main .alert-info")).to_contain_text(
         "Các báo cáo năm 2024 được nhóm lại theo cây tổ chức hiện nay"
     )

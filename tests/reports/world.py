@@ -711,6 +711,7 @@ class Recount:
             "root_depth": unit.depth,
             "stands_for": "",
             "scope_name": self.name(top),
+            "title_name": unit.name,
         }
 
 
