@@ -1,14 +1,22 @@
 """The Excel export of the CSPL dashboard: the same rollup, as a workbook to work on.
 
 Sheets: the headline figures, the breakdowns by kind of unit and by unit directly below,
-every expected unit with its own report's category, first submission and figures, and,
-when the campaign has text indicators, the texts those units reported. Every figure comes
-from the rollup (cached, like the dashboard's) and its one query of units
-(`reports.rollup.unit_rows`), by the counting rule of DESIGN.md: a report holds its unit's
-own figures; an area's total is the sum of its included reports, written beside its
-coverage (units included of units expected, reports summed); a total with nothing included
-is an empty cell, never 0. Numbers are numeric cells, dates real dates, rates fractions
-shown as percentages; labels are translated at run time (Vietnamese by default).
+every expected unit with its own report's category, first submission and figures, when the
+campaign has text indicators the texts those units reported, then what the dashboard shows
+below its tables: the years of the trend, the content covered by accepted plans, and the
+area's open obstacles. Every figure comes from the rollup (cached, like the dashboard's),
+its one query of units (`reports.rollup.unit_rows`) and, for the obstacles, one query of
+the rows the rollup counts (`open_obstacles`), by the counting rule of DESIGN.md: a report
+holds its unit's own figures; an area's total is the sum of its included reports, written
+beside its coverage (units included of units expected, reports summed); a total with
+nothing included is an empty cell, never 0. Numbers are numeric cells, dates real dates,
+rates fractions shown as percentages; labels are translated at run time (Vietnamese by
+default).
+
+Every sheet is a table to work on and to print: its header row is bold, frozen, filtered
+(an autofilter over the table) and repeated on every printed page, and it prints landscape
+on A4, fitted to the page's width. A text a user typed is always written as text, never as
+a formula, whatever it starts with.
 """
 
 import datetime
@@ -35,7 +43,7 @@ from openpyxl.utils import get_column_letter
 
 from campaign.counting import ACCEPTED_ONLY, ALL_SUBMITTED, inclusion
 from campaign.downloads import protect_download
-from campaign.models import AnnualReport, Campaign, Period, Status
+from campaign.models import AnnualReport, Campaign, Obstacle, Period, Status
 from campaign.periods import report_year
 from reports.rollup import ASSESSMENTS, cached_rollup, unit_rows
 from reports.selection import int_or_none, offered_years, pick_campaign, selected_unit
@@ -67,9 +75,10 @@ class V(NamedTuple):
 
 
 # --- the workbook ---------------------------------------------------------------------------------
-def build_workbook(result, units, campaign=None):
+def build_workbook(result, units, campaign=None, obstacles=None):
     """The workbook of a rollup `result` and the `units` of `unit_rows(..., with_values=True)`
-    for the same campaign, year, unit and inclusion. No query."""
+    for the same campaign, year, unit and inclusion, with a sheet of the `obstacles` of
+    `open_obstacles` for that campaign and unit when given. No query."""
     kind_labels = {value: str(label) for value, label in Unit.Kind.choices}
     category_labels = {
         "on_time": _("On time"),
@@ -208,7 +217,96 @@ def build_workbook(result, units, campaign=None):
             ),
             freeze="B2",
         )
+
+    trend = workbook.create_sheet(sheet_title(_("Over the years"), taken))
+    _table(
+        trend,
+        [
+            _("Year"),
+            _("Reports summed"),
+            _("Units expected"),
+            *(_indicator_header(i) for i in integers),
+            pgettext("spreadsheet", "Days the tree changed"),
+        ],
+        (
+            [
+                V(row.year, YEAR),
+                V(row.reports),
+                V(row.expected),
+                *(V(row.totals.get(i.code)) for i in integers),
+                V("; ".join(row.changes) or None),
+            ]
+            for row in result.trend
+        ),
+        freeze="B2",
+    )
+
+    themes = workbook.create_sheet(sheet_title(pgettext("spreadsheet", "Content covered"), taken))
+    _table(
+        themes,
+        [
+            pgettext("a content item's number", "Item"),
+            _("Content item"),
+            _("Plans"),
+            _("Activities"),
+        ],
+        (
+            [
+                V(row.number),
+                V(row.title, indent=1 if row.parent_id else 0),
+                V(row.plans),
+                V(row.activities),
+            ]
+            for row in result.themes
+        ),
+        freeze="C2",
+    )
+
+    if obstacles is not None:
+        listed = workbook.create_sheet(sheet_title(_("Obstacles open"), taken))
+        today = timezone.localdate()
+        _table(
+            listed,
+            [
+                _("Unit"),
+                _("Code"),
+                _("Campaign"),
+                _("Subject"),
+                capfirst(_("raised at")),
+                _("Answer by"),
+                _("Overdue"),
+            ],
+            (
+                [
+                    V(obstacle.unit.name),
+                    V(obstacle.unit.code),
+                    V(obstacle.campaign.number),
+                    V(obstacle.subject),
+                    V(_naive_local(obstacle.raised_at), DATETIME),
+                    V(obstacle.answer_by, DATE),
+                    V(MARK if obstacle.is_overdue(today) else None),
+                ]
+                for obstacle in obstacles
+            ),
+            freeze="B2",
+        )
     return workbook
+
+
+def open_obstacles(campaign, unit, scope=None):
+    """The open obstacles of `campaign` raised in `unit`'s area (the unit and its subtree
+    today), those to answer first first: the ones the rollup counts as open (and overdue,
+    past their answer-by date). Within the access `scope` when given. One query."""
+    obstacles = Obstacle.objects.filter(
+        campaign=campaign, unit__path__startswith=unit.path, status=Obstacle.Status.OPEN
+    )
+    if scope is not None:
+        obstacles = scope.filter(obstacles)
+    return list(
+        obstacles.select_related("unit", "campaign").order_by(
+            "answer_by", "raised_at", "unit__path", "pk"
+        )
+    )
 
 
 def own_report(row, category_labels):
@@ -292,7 +390,8 @@ def coverage_text(figures):
 
 
 def _table(sheet, headers, rows, freeze):
-    """Write a bold, frozen header row and `rows` of V cells; size the columns to fit."""
+    """Write a bold, frozen, filtered header row and `rows` of V cells; size the columns to
+    fit; print it landscape, fitted to the page's width, its header on every page."""
     sheet.append([str(header) for header in headers])
     widths = {}
     for column, cell in enumerate(sheet[1], start=1):
@@ -305,6 +404,8 @@ def _table(sheet, headers, rows, freeze):
         for column, item in enumerate(row, start=1):
             value = str(item.value) if isinstance(item.value, Promise) else item.value
             cell = sheet.cell(row=row_number, column=column, value=value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # typed by a user: a text, never a formula
             number_format = item.number_format or _default_format(value)
             if number_format and value is not None:
                 cell.number_format = number_format
@@ -318,6 +419,13 @@ def _table(sheet, headers, rows, freeze):
             max(width + 2, MIN_WIDTH), MAX_WIDTH
         )
     sheet.freeze_panes = freeze
+    sheet.auto_filter.ref = f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _default_format(value):
@@ -405,7 +513,8 @@ def dashboard_excel(request):
     except ValidationError as error:
         raise Http404(error.messages[0]) from None
     units = unit_rows(campaign, unit, result, with_values=True, with_filers=True)
-    workbook = build_workbook(result, units, campaign)
+    obstacles = open_obstacles(campaign, unit, scope)
+    workbook = build_workbook(result, units, campaign, obstacles)
     buffer = BytesIO()
     workbook.save(buffer)
     code = re.sub(r"[^A-Za-z0-9_-]+", "-", unit.code).strip("-") or str(unit.pk)

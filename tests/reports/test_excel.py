@@ -672,7 +672,16 @@ def test_every_figure_in_the_breakdowns_is_a_number_with_a_count_or_rate_format(
 
 def test_every_sheet_has_a_bold_frozen_header_row_and_sized_columns(client, cast, filed):
     workbook = workbook_of(download(client, cast, unit=filed["PV"].pk))
-    assert [sheet.freeze_panes for sheet in workbook.worksheets] == ["A2", "B2", "B2", "B2", "B2"]
+    assert [sheet.freeze_panes for sheet in workbook.worksheets] == [
+        "A2",  # the summary
+        "B2",  # by kind
+        "B2",  # by unit below
+        "B2",  # every unit
+        "B2",  # texts reported
+        "B2",  # over the years
+        "C2",  # content covered: the item's number and title
+        "B2",  # obstacles open
+    ]
     for sheet in workbook.worksheets:
         assert all(cell.font.bold for cell in sheet[1]), sheet.title
         for column in range(1, sheet.max_column + 1):
@@ -702,6 +711,8 @@ def test_sheet_names_and_headers_are_translated_at_run_time(client, cast, campai
         "By unit directly below",
         "Every unit",
         "Texts reported",
+        "Over the years",
+        "Content covered",
     ]
     assert headers(english.worksheets[3])[:7] == [
         "Unit",
