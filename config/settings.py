@@ -320,3 +320,19 @@ LOGGING = {
     # which are worth reading, are warnings.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Digital signature of issued documents (reports.signing) ---------------------------------
+# The organisation's certificate and key as a PKCS#12 file, its passphrase from the
+# environment. Empty: documents are issued unsigned, and their pages say so.
+SIGNING_PKCS12_PATH = env.str("SIGNING_PKCS12_PATH", default="")
+SIGNING_PKCS12_PASSPHRASE = env.str("SIGNING_PKCS12_PASSPHRASE", default="")
+# An RFC 3161 time-stamp server: PAdES B-T instead of B-B (and B-LT when the certificates'
+# revocation data can be fetched and embedded, unless SIGNING_EMBED_REVOCATION is off).
+SIGNING_TSA_URL = env.str("SIGNING_TSA_URL", default="")
+SIGNING_EMBED_REVOCATION = env.bool("SIGNING_EMBED_REVOCATION", default=True)
+# The roots a signature is validated against (PEM); empty: the PKCS#12 file's own chain.
+SIGNING_TRUST_ROOTS = env.str("SIGNING_TRUST_ROOTS", default="")
+# Decree 30's images in the stamp: the signer's signature and the organisation's seal (PNG
+# with a transparent background); empty: the text stamp alone.
+SIGNING_SIGNATURE_IMAGE = env.str("SIGNING_SIGNATURE_IMAGE", default="")
+SIGNING_SEAL_IMAGE = env.str("SIGNING_SEAL_IMAGE", default="")

@@ -7,9 +7,12 @@ with a conditional UPDATE (queued → rendering, or a rendering left by a killed
 once stale, or at once when the broker redelivers the killed worker's message), renders
 the HTML here with the database, and WeasyPrint in a child process with a time and memory
 cap (`reports.pdf.render_summary_pdf` through `config.pdf_sandbox.run_isolated`); the task
-itself has soft and hard time limits above that. Success stores the PDF under MEDIA_ROOT
-with a random name and marks it done; any failure marks it failed with the reason, and it
-can be retried. A task delivered twice finds nothing to claim and does nothing.
+itself has soft and hard time limits above that. The PDF is then signed with the
+organisation's certificate when one is configured (`reports.signing.sign_pdf`: PAdES, the
+stamp in the signature block; unchanged and unsigned when none is). Success stores the PDF
+under MEDIA_ROOT with a random name and marks it done; any failure (signing included) marks
+it failed with the reason, and it can be retried. A task delivered twice finds nothing to
+claim and does nothing.
 
 Celery discovers tasks in `reports/tasks.py` only: that module imports this one.
 """
@@ -29,7 +32,7 @@ from kombu.exceptions import OperationalError
 
 from config import pdf_sandbox
 from config.db import on_a_live_connection
-from reports import pdf
+from reports import pdf, signing
 from reports.models import SummaryReport, summary_pdf_path
 
 log = logging.getLogger(__name__)
@@ -88,6 +91,9 @@ def _render(pk, redelivered=False):
     summary = SummaryReport.objects.select_related("campaign", "unit").get(pk=pk)
     try:
         content = pdf.render_summary_pdf(summary, isolated=True)
+        content = signing.sign_pdf(
+            content, organisation=summary.issuing_body, signer_name=summary.signer_name
+        ).content
     except SoftTimeLimitExceeded:
         return fail(
             pk,
@@ -97,6 +103,11 @@ def _render(pk, redelivered=False):
         )
     except pdf_sandbox.RenderError as error:
         return fail(pk, now, str(error))
+    except signing.SigningError as error:
+        log.warning("Signing summary report %s failed: %s", pk, error)
+        return fail(
+            pk, now, _("The PDF could not be digitally signed: %(reason)s") % {"reason": error}
+        )
     except Exception as error:  # whatever it is, the report says so and can be retried
         log.exception("Rendering summary report %s failed", pk)
         return fail(pk, now, _("The rendering failed: %(reason)s") % {"reason": error})

@@ -1,4 +1,4 @@
-from reports import dashboard, excel, summary
+from reports import dashboard, document_check, excel, summary
 
 app_name = "reports"
 
@@ -6,4 +6,5 @@ urlpatterns = [
     *dashboard.urlpatterns,
     *excel.urlpatterns,
     *summary.urlpatterns,
+    *document_check.urlpatterns,
 ]

@@ -1,0 +1,127 @@
+""" "Check a document": a committee member uploads a PDF and learns whether the portal
+issued it, unchanged.
+
+Any logged-in user may ask. The upload is read into memory (an upload handler of its own,
+so nothing is written to disk, not even a temporary file), checked by content (it must
+start with %PDF, at most MAX_BYTES), answered, and dropped: nothing is stored.
+
+The answer, in this order:
+- its SHA-256 is that of a stored issued summary's PDF: issued by the portal and unchanged
+  (which report, number and date), with the state of its signature;
+- signed with the organisation's certificate, intact, but not a file the portal keeps;
+- signed by someone else;
+- signed, but changed after signing (or the signature does not verify);
+- not signed, and not a document the portal issued.
+"""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadhandler import MemoryFileUploadHandler
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from reports import signing
+from reports.models import SummaryReport
+
+MAX_BYTES = 20 * 1024 * 1024
+ISSUED = "issued"
+OURS_NOT_KEPT = "ours_not_kept"
+FOREIGN = "foreign"
+MODIFIED = "modified"
+UNKNOWN = "unknown"
+
+
+class InMemoryUploadHandler(MemoryFileUploadHandler):
+    """Keeps an upload of up to MAX_BYTES in memory. A larger request's file is dropped as
+    it is read (the form then says the file is too large): nothing reaches the disk."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.activated = _within_limit(content_length)
+
+
+def _within_limit(content_length):
+    # The multipart envelope and the form's other fields add a few hundred bytes.
+    return (content_length or 0) <= MAX_BYTES + 64 * 1024
+
+
+class CheckForm(forms.Form):
+    document = forms.FileField(
+        label=gettext_lazy("PDF file"),
+        help_text=gettext_lazy("A PDF of at most 20 MB. It is checked and not kept."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def clean_document(self):
+        upload = self.cleaned_data["document"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        content = upload.read()
+        if not content.startswith(b"%PDF"):
+            raise forms.ValidationError(_("This file is not a PDF."))
+        return content
+
+
+def find_issued(sha256: str) -> SummaryReport | None:
+    """The issued (or superseded) summary whose stored PDF has this SHA-256: one query, and
+    a read of each stored file whose hash is not cached yet (a stored file never changes)."""
+    candidates = (
+        SummaryReport.objects.filter(
+            status__in=[SummaryReport.Status.ISSUED, SummaryReport.Status.SUPERSEDED],
+            render_state=SummaryReport.RenderState.DONE,
+        )
+        .exclude(pdf="")
+        .select_related("unit")
+        .order_by("-issued_at")
+    )
+    for summary in candidates:
+        if signing.stored_sha256(summary.pdf) == sha256:
+            return summary
+    return None
+
+
+def answer(content: bytes) -> dict:
+    """What the page says about `content`: an outcome, the signature and the summary."""
+    verification = signing.verify_pdf(content)
+    summary = find_issued(verification.sha256)
+    if summary is not None:
+        outcome = ISSUED
+    elif verification.state == signing.UNSIGNED:
+        outcome = UNKNOWN
+    elif verification.state == signing.INVALID:
+        outcome = MODIFIED
+    elif verification.ours:
+        outcome = OURS_NOT_KEPT
+    else:
+        outcome = FOREIGN
+    return {"outcome": outcome, "signature": verification, "summary": summary}
+
+
+@csrf_exempt  # the handlers must be set before the CSRF check reads the body; checked below
+@login_required
+def document_check(request):
+    """Upload a PDF and see whether it is one the portal issued, unchanged."""
+    request.upload_handlers = [InMemoryUploadHandler(request)]
+    return _document_check(request)
+
+
+@csrf_protect
+def _document_check(request):
+    result = None
+    if request.method == "POST":
+        form = CheckForm(request.POST, request.FILES)
+        if not _within_limit(int(request.META.get("CONTENT_LENGTH") or 0)):
+            form.errors["document"] = form.error_class([_("The file is larger than 20 MB.")])
+        elif form.is_valid():
+            result = answer(form.cleaned_data["document"])
+            form = CheckForm()
+    else:
+        form = CheckForm()
+    return render(request, "reports/document_check.html", {"form": form, "result": result})
+
+
+urlpatterns = [
+    path("documents/check/", document_check, name="document_check"),
+]

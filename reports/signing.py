@@ -1,0 +1,486 @@
+"""The digital signature of issued documents (PAdES, with pyHanko), and checking one.
+
+Signing (`sign_pdf`)
+    The issuing organisation's certificate and key come from a PKCS#12 file
+    (SIGNING_PKCS12_PATH, its passphrase SIGNING_PKCS12_PASSPHRASE from the environment).
+    With none configured the PDF is returned unchanged, marked unsigned, and the portal
+    still issues; the pages say the document is not digitally signed. The signature is
+    PAdES B-B; B-T with an RFC 3161 time-stamp server (SIGNING_TSA_URL); B-LT when, on top
+    of that, the certificates' revocation data could be fetched and embedded (a Document
+    Security Store with CRLs or OCSP responses; SIGNING_EMBED_REVOCATION, on by default).
+
+The visible signature (Decree 30/2020/NĐ-CP, Appendix I, electronic documents)
+    A stamp in the document's signature block: the signer's signature image and the
+    organisation's seal over its left third, when images are configured
+    (SIGNING_SIGNATURE_IMAGE, SIGNING_SEAL_IMAGE), under the text "Ký bởi: <organisation>"
+    / "Thời gian ký: <ISO 8601 with +07:00>", in Liberation Serif (Vietnamese needs an
+    embedded Unicode font). Where the block is: the PDF's named destination SIGNATURE_ANCHOR
+    (WeasyPrint writes one for an element with that id: the signature space of the
+    template) gives its page and top-left corner; a PDF without it gets the stamp at the
+    bottom right of its last page (`field_box`). The appendix is in the same file, so under
+    Appendix I it carries no signature of its own.
+
+Checking (`verify_pdf`)
+    Validates the (last) signature offline against the trust roots (SIGNING_TRUST_ROOTS, a
+    PEM file; by default the configured PKCS#12's chain): intact (the signed bytes hash to
+    what was signed), valid (the signature over that hash), trusted (a path to a root),
+    whether the signing certificate is the configured one, the time (the time-stamp's when
+    there is one, else the time the signer claims), the level and whether anything was
+    added after signing. Results are cached by the file's SHA-256.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import io
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+log = logging.getLogger(__name__)
+
+FIELD_NAME = "ChuKySo"
+# The id of the element where the document's signature goes (the template's signature
+# space); WeasyPrint writes a named destination for it.
+SIGNATURE_ANCHOR = "signature"
+# The stamp's size in points when the anchor gives only its corner: the signature column is
+# about 86 mm wide and its space 28 mm high (static/css/pdf.css).
+STAMP_WIDTH = 230
+STAMP_HEIGHT = 74
+# Where the stamp goes without an anchor: bottom right, inside the 15 mm right margin and
+# above the 20 mm bottom one.
+FALLBACK_RIGHT = 42.5
+FALLBACK_BOTTOM = 57
+FONT_FILE = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
+CACHE_SECONDS = 24 * 3600
+
+UNSIGNED = "unsigned"
+VALID = "valid"  # intact, valid, trusted, nothing but validation data added since
+UNTRUSTED = "untrusted"  # intact and valid, but no path to a trusted root
+INVALID = "invalid"  # modified, or the signature does not match
+
+
+class SigningError(Exception):
+    """The configuration is there but unusable (wrong passphrase, unreadable file...)."""
+
+
+@dataclass(frozen=True)
+class SignedResult:
+    content: bytes
+    signed: bool
+    level: str = ""  # "B-B", "B-T" or "B-LT"
+    signed_at: datetime.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What a PDF's signature says. `state` is UNSIGNED, VALID, UNTRUSTED or INVALID."""
+
+    state: str
+    sha256: str
+    intact: bool = False
+    valid: bool = False
+    trusted: bool = False
+    ours: bool = False  # signed with the configured organisation certificate
+    signer: str = ""
+    signed_at: datetime.datetime | None = None
+    timestamped: bool = False  # a time-stamp token was there and validated
+    level: str = ""
+    coverage: str = ""
+    modified_after: bool = False
+    problem: str = ""
+
+    @property
+    def signed(self) -> bool:
+        return self.state != UNSIGNED
+
+
+# --- configuration -----------------------------------------------------------------------------
+def is_configured() -> bool:
+    return bool(getattr(settings, "SIGNING_PKCS12_PATH", ""))
+
+
+def _passphrase() -> bytes | None:
+    value = getattr(settings, "SIGNING_PKCS12_PASSPHRASE", "")
+    return value.encode() if value else None
+
+
+def _signer():
+    """The organisation's signer, loaded from the PKCS#12 file (about 5 ms)."""
+    from pyhanko.sign import signers
+
+    path = settings.SIGNING_PKCS12_PATH
+    try:
+        data = Path(path).read_bytes()
+        return signers.SimpleSigner.load_pkcs12_data(data, (), passphrase=_passphrase())
+    except (OSError, ValueError) as error:
+        log.warning("Cannot load the signing certificate %s: %s", path, error)
+        raise SigningError(
+            _(
+                "the signing certificate could not be loaded (check SIGNING_PKCS12_PATH and "
+                "SIGNING_PKCS12_PASSPHRASE)"
+            )
+        ) from error
+
+
+def _trust_roots(signer=None) -> list:
+    """The certificates validation trusts: SIGNING_TRUST_ROOTS, else the PKCS#12's chain
+    (its CA certificates, or the signing certificate itself when it holds no other)."""
+    from asn1crypto import pem, x509
+
+    path = getattr(settings, "SIGNING_TRUST_ROOTS", "")
+    if path:
+        data = Path(path).read_bytes()
+        if pem.detect(data):
+            return [x509.Certificate.load(der) for _, _, der in pem.unarmor(data, multiple=True)]
+        return [x509.Certificate.load(data)]
+    if signer is None:
+        if not is_configured():
+            return []
+        signer = _signer()
+    chain = [cert for cert in signer.cert_registry if cert.ca]
+    return chain or [signer.signing_cert]
+
+
+def _validation_context(roots, *, fetching=False):
+    from pyhanko_certvalidator import ValidationContext
+
+    return ValidationContext(
+        trust_roots=roots, allow_fetching=fetching, revocation_mode="soft-fail"
+    )
+
+
+def timestamper_for(url: str):
+    """The RFC 3161 client of `url` (tests replace it with an in-process time-stamper)."""
+    from pyhanko.sign import timestamps
+
+    return timestamps.HTTPTimeStamper(url, timeout=10)
+
+
+# --- where the stamp goes ----------------------------------------------------------------------
+def field_box(reader) -> tuple[int, tuple[float, float, float, float]]:
+    """(page index, (x1, y1, x2, y2) in points) of the stamp: under the corner of the named
+    destination SIGNATURE_ANCHOR, else the bottom right of the last page."""
+    pages = _page_refs(reader)
+    dest = _named_destination(reader, SIGNATURE_ANCHOR)
+    if dest is not None:
+        page_ref, left, top = dest
+        for index, ref in enumerate(pages):
+            if ref == page_ref:
+                return index, (left, top - STAMP_HEIGHT, left + STAMP_WIDTH, top)
+    last = len(pages) - 1
+    media = _inherited(reader, last, "/MediaBox") or [0, 0, 595.28, 841.89]
+    right = float(media[2]) - FALLBACK_RIGHT
+    return last, (right - STAMP_WIDTH, FALLBACK_BOTTOM, right, FALLBACK_BOTTOM + STAMP_HEIGHT)
+
+
+def _inherited(reader, index, key):
+    """An inheritable attribute of page `index` (its own, or its nearest ancestor's)."""
+    node = reader.find_page_for_modification(index)[0].get_object()
+    while node is not None:
+        if key in node:
+            return node[key]
+        node = node["/Parent"] if "/Parent" in node else None  # noqa: SIM401 (get() is raw)
+    return None
+
+
+def _page_refs(reader):
+    """The references of the pages in order (the page tree walked)."""
+    refs = []
+
+    def walk(node_ref):
+        node = node_ref.get_object()
+        if node.get("/Type") == "/Pages":
+            for kid in node.raw_get("/Kids"):
+                walk(kid)
+        else:
+            refs.append((node_ref.idnum, node_ref.generation))
+
+    walk(reader.root.raw_get("/Pages"))
+    return refs
+
+
+def _named_destination(reader, name):
+    """(page reference, x, y) of the named destination `name` (a flat or nested /Dests name
+    tree, as WeasyPrint writes one), or None."""
+    try:
+        names = reader.root["/Names"]["/Dests"]
+    except KeyError:
+        return None
+    stack = [names]
+    while stack:
+        node = stack.pop()
+        if "/Names" in node:
+            entries = list(node["/Names"])
+            for key, value in zip(entries[::2], entries[1::2], strict=False):
+                if str(key) == name:
+                    array = value.get_object()
+                    if "/D" in getattr(array, "keys", lambda: ())():
+                        array = array["/D"]
+                    ref = array.raw_get(0)
+                    return (ref.idnum, ref.generation), float(array[2]), float(array[3])
+        stack.extend(node["/Kids"] if "/Kids" in node else [])  # noqa: SIM401 (as above)
+    return None
+
+
+# --- signing ---------------------------------------------------------------------------------
+def sign_pdf(pdf_bytes: bytes, *, organisation: str, signer_name: str = "") -> SignedResult:
+    """`pdf_bytes` signed with the organisation's certificate (see the module's docstring);
+    unchanged, with signed=False, when no certificate is configured. Raises SigningError
+    when one is configured but cannot be used, or the time-stamp server fails."""
+    if not is_configured():
+        return SignedResult(content=pdf_bytes, signed=False)
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    signer = _signer()
+    signed_at = timezone.localtime().replace(microsecond=0)
+    tsa_url = getattr(settings, "SIGNING_TSA_URL", "")
+    timestamper = timestamper_for(tsa_url) if tsa_url else None
+    embed = bool(timestamper) and getattr(settings, "SIGNING_EMBED_REVOCATION", True)
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
+    page, box = field_box(writer.prev)
+    metadata = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        name=signer_name or None,
+        reason=f"Ký bởi: {organisation}",
+        embed_validation_info=embed,
+        validation_context=(
+            _validation_context(_trust_roots(signer), fetching=True) if embed else None
+        ),
+    )
+    pdf_signer = signers.PdfSigner(
+        metadata,
+        signer=signer,
+        timestamper=timestamper,
+        stamp_style=_stamp_style(),
+        new_field_spec=fields.SigFieldSpec(sig_field_name=FIELD_NAME, on_page=page, box=box),
+    )
+    try:
+        out = pdf_signer.sign_pdf(
+            writer,
+            appearance_text_params={
+                "organisation": organisation,
+                "signed_at": signed_at.isoformat(),
+            },
+        )
+    except Exception as error:  # pyHanko's errors are many: the caller reports the reason
+        log.warning("Signing failed", exc_info=True)
+        raise SigningError(
+            _("the signing or the time-stamp server failed: %(reason)s")
+            % {"reason": f"{type(error).__name__}: {error}"[:500]}
+        ) from error
+    content = out.getvalue()
+    level = "B-T" if timestamper else "B-B"
+    if embed and _has_revocation_data(content):
+        level = "B-LT"
+    return SignedResult(content=content, signed=True, level=level, signed_at=signed_at)
+
+
+def _stamp_style():
+    """Decree 30's text stamp, over the signature and seal images when configured."""
+    from pyhanko.pdf_utils import layout, text
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+    from pyhanko.stamp import TextStampStyle
+
+    background = _stamp_images()
+    return TextStampStyle(
+        stamp_text="Ký bởi: %(organisation)s\nThời gian ký: %(signed_at)s",
+        text_box_style=text.TextBoxStyle(
+            font=GlyphAccumulatorFactory(getattr(settings, "SIGNING_FONT", FONT_FILE)),
+            font_size=9,
+        ),
+        border_width=1,
+        border_color=(0.75, 0, 0),
+        background=background,
+        background_opacity=1.0,
+        background_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MIN, y_align=layout.AxisAlignment.ALIGN_MAX
+        ),
+        inner_content_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MID,
+            y_align=layout.AxisAlignment.ALIGN_MIN,
+            margins=layout.Margins(4, 4, 4, 3),
+        ),
+    )
+
+
+def _stamp_images():
+    """The signer's signature image with the seal over its left third (Appendix I), as one
+    image for the stamp's background; None when neither is configured or readable."""
+    from PIL import Image
+    from pyhanko.pdf_utils.images import PdfImage
+
+    paths = [
+        getattr(settings, "SIGNING_SIGNATURE_IMAGE", ""),
+        getattr(settings, "SIGNING_SEAL_IMAGE", ""),
+    ]
+    try:
+        signature, seal = (Image.open(p).convert("RGBA") if p else None for p in paths)
+    except OSError:
+        log.warning("A signature or seal image could not be read; signing with text only")
+        return None
+    if signature is None and seal is None:
+        return None
+    if signature is None or seal is None:
+        return PdfImage(signature or seal)
+    # The seal's right part lies over the left third of the signature, and on top of it.
+    offset = max(0, seal.width - signature.width // 3)
+    size = (max(seal.width, offset + signature.width), max(signature.height, seal.height))
+    canvas = Image.new("RGBA", size, (0, 0, 0, 0))
+    canvas.alpha_composite(signature, (offset, (size[1] - signature.height) // 2))
+    canvas.alpha_composite(seal, (0, (size[1] - seal.height) // 2))
+    return PdfImage(canvas)
+
+
+def _has_revocation_data(content: bytes) -> bool:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    root = PdfFileReader(io.BytesIO(content), strict=False).root
+    if "/DSS" not in root:
+        return False
+    dss = root["/DSS"]
+    return bool(len(dss.get("/CRLs", ())) or len(dss.get("/OCSPs", ())))
+
+
+# --- checking ---------------------------------------------------------------------------------
+def config_fingerprint() -> str:
+    """What a cached verification depends on besides the file: the certificate and roots."""
+    parts = []
+    for name in ("SIGNING_PKCS12_PATH", "SIGNING_TRUST_ROOTS"):
+        path = getattr(settings, name, "")
+        try:
+            stat = os.stat(path) if path else None
+        except OSError:
+            stat = None
+        parts.append(f"{path}:{stat.st_mtime_ns if stat else ''}:{stat.st_size if stat else ''}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def verify_pdf(pdf_bytes: bytes) -> Verification:
+    """The state of the last signature of `pdf_bytes`, validated offline (cached by the
+    file's SHA-256 and the configuration)."""
+    sha256 = hashlib.sha256(pdf_bytes).hexdigest()
+    key = f"signing:verify:{sha256}:{config_fingerprint()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return Verification(**cached)
+    result = _verify(pdf_bytes, sha256)
+    cache.set(key, dataclasses.asdict(result), CACHE_SECONDS)
+    return result
+
+
+def _verify(pdf_bytes, sha256):
+    from pyhanko.pdf_utils.misc import PdfReadError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import KeyUsageConstraints, validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
+        signatures = reader.embedded_regular_signatures
+    except (PdfReadError, ValueError, KeyError, TypeError, IndexError) as error:
+        return Verification(state=INVALID, sha256=sha256, problem=f"unreadable PDF: {error}")
+    if not signatures:
+        return Verification(state=UNSIGNED, sha256=sha256)
+    ours_cert = None
+    roots = []
+    try:
+        if is_configured():
+            signer = _signer()
+            ours_cert = signer.signing_cert
+            roots = _trust_roots(signer)
+        else:
+            roots = _trust_roots()
+    except (SigningError, OSError, ValueError) as error:
+        log.warning("Signature check without trust roots: %s", error)
+    embedded = signatures[-1]
+    try:
+        status = validate_pdf_signature(
+            embedded,
+            _validation_context(roots),
+            key_usage_settings=KeyUsageConstraints(
+                key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
+            ),
+        )
+    except Exception as error:  # a malformed signature is an invalid one, never a 500
+        return Verification(state=INVALID, sha256=sha256, problem=f"{type(error).__name__}")
+    cert = status.signing_cert
+    timestamp = status.timestamp_validity
+    timestamped = bool(timestamp and timestamp.intact and timestamp.valid)
+    signed_at = timestamp.timestamp if timestamped else status.signer_reported_dt
+    whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    allowed_after = status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and (
+        status.modification_level is not None and status.modification_level.name == "LTA_UPDATES"
+    )
+    modified_after = not (whole or allowed_after)
+    level = "B-B"
+    if timestamped:
+        level = "B-LT" if _has_revocation_data(pdf_bytes) else "B-T"
+    intact, valid = bool(status.intact), bool(status.valid)
+    state = INVALID
+    if intact and valid and not modified_after:
+        state = VALID if status.trusted else UNTRUSTED
+    return Verification(
+        state=state,
+        sha256=sha256,
+        intact=intact,
+        valid=valid,
+        trusted=bool(status.trusted),
+        ours=bool(ours_cert is not None and cert.sha256 == ours_cert.sha256),
+        signer=_common_name(cert),
+        signed_at=timezone.localtime(signed_at) if signed_at else None,
+        timestamped=timestamped,
+        level=level,
+        coverage=status.coverage.name if status.coverage else "",
+        modified_after=modified_after,
+    )
+
+
+def _common_name(cert) -> str:
+    subject = cert.subject.native
+    return subject.get("common_name") or subject.get("organization_name") or ""
+
+
+def verify_stored(field_file) -> Verification | None:
+    """The signature state of a stored file (a FileField's file: an issued PDF), or None
+    when there is none or it cannot be read. Stored names are random and a stored file is
+    never rewritten, so the result is cached by name, without reading the file again."""
+    if not field_file:
+        return None
+    key = f"signing:stored:{field_file.name}:{config_fingerprint()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return Verification(**cached)
+    try:
+        with field_file.open("rb") as handle:
+            content = handle.read()
+    except OSError:
+        log.warning("Stored PDF %s cannot be read", field_file.name)
+        return None
+    result = verify_pdf(content)
+    cache.set(key, dataclasses.asdict(result), CACHE_SECONDS)
+    return result
+
+
+def stored_sha256(field_file) -> str | None:
+    """The SHA-256 of a stored file, cached by its (never reused) name."""
+    key = f"signing:sha256:{field_file.name}"
+    digest = cache.get(key)
+    if digest is None:
+        try:
+            with field_file.open("rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError:
+            return None
+        cache.set(key, digest, None)
+    return digest

@@ -1,0 +1,133 @@
+"""The "check a document" page: any logged-in user uploads a PDF and is told, in
+Vietnamese, whether the portal issued it unchanged; nothing uploaded is kept."""
+
+import os
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import TemporaryUploadedFile
+from django.urls import reverse
+
+from reports.models import SummaryReport, summary_pdf_path
+from tests.reports import test_signing
+from tests.reports.test_pdf import campaign_with_reports, issue, make_summary
+from tests.reports.test_signing import PASSPHRASE, flipped, sign, small_pdf
+
+# The test PKI and the settings that configure it, shared with test_signing.
+pki = test_signing.pki
+configured = test_signing.configured
+unconfigured = test_signing.unconfigured
+
+CHECK = reverse("reports:document_check")
+RS = SummaryReport.RenderState
+
+
+def stored(tree, cast, content, number="15/BC-LĐLĐ"):
+    """An issued summary whose stored PDF is `content`."""
+    summary = issue(
+        make_summary(tree["PV"], campaign_with_reports(tree), cast["cspl"], number=number),
+        cast["cspl"],
+    )
+    summary.pdf.save(summary_pdf_path(summary, "x.pdf"), ContentFile(content), save=False)
+    SummaryReport.objects.filter(pk=summary.pk).update(pdf=summary.pdf.name, render_state=RS.DONE)
+    return summary
+
+
+def check(client, user, content, name="x.pdf"):
+    client.force_login(user)
+    response = client.post(CHECK, {"document": ContentFile(content, name=name)})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_it_requires_a_login(client):
+    response = client.get(CHECK)
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_any_logged_in_user_may_open_it(client, cast):
+    client.force_login(cast["outsider"])
+    assert client.get(CHECK).status_code == 200
+
+
+def test_a_signed_pdf_the_portal_issued_is_recognised_unchanged(client, tree, cast, configured):
+    content = sign().content
+    stored(tree, cast, content)
+    page = check(client, cast["standing"], content)
+    assert "Đây là văn bản do cổng phát hành, không bị thay đổi." in page
+    assert "15/BC-LĐLĐ" in page and "05/01/2025" in page
+    assert "Chữ ký số hợp lệ" in page
+
+
+def test_an_unsigned_pdf_the_portal_issued_is_recognised_and_said_unsigned(
+    client, tree, cast, unconfigured
+):
+    content = small_pdf()
+    stored(tree, cast, content)
+    page = check(client, cast["standing"], content)
+    assert "Đây là văn bản do cổng phát hành" in page and "chưa ký số" in page
+
+
+def test_a_changed_byte_makes_it_modified(client, tree, cast, configured):
+    content = sign().content
+    stored(tree, cast, content)
+    page = check(client, cast["standing"], flipped(content, len(content) // 4))
+    assert 'data-outcome="modified"' in page
+    assert "đã bị thay đổi sau khi ký" in page
+
+
+def test_a_pdf_signed_by_someone_else_is_not_ours(client, cast, configured, pki):
+    configured.SIGNING_PKCS12_PATH = str(pki.other_p12)
+    configured.SIGNING_PKCS12_PASSPHRASE = ""
+    foreign = sign().content
+    configured.SIGNING_PKCS12_PATH = str(pki.p12_path)
+    configured.SIGNING_PKCS12_PASSPHRASE = PASSPHRASE
+    page = check(client, cast["standing"], foreign)
+    assert 'data-outcome="foreign"' in page and "Someone Else" in page
+
+
+def test_a_pdf_signed_by_us_but_not_kept_says_so(client, cast, configured):
+    page = check(client, cast["standing"], sign().content)
+    assert 'data-outcome="ours_not_kept"' in page
+
+
+def test_an_unsigned_unknown_pdf_is_neither_signed_nor_issued(client, cast, configured):
+    page = check(client, cast["standing"], small_pdf())
+    assert 'data-outcome="unknown"' in page and "chưa được ký số" in page
+
+
+def test_a_file_that_is_not_a_pdf_is_refused_with_a_clear_message(client, cast):
+    page = check(client, cast["standing"], b"GIF89a not a pdf", name="x.pdf")
+    assert "Tệp này không phải là PDF." in page and "data-outcome" not in page
+
+
+def test_a_file_over_the_limit_is_refused(client, cast, monkeypatch):
+    from reports import document_check
+
+    monkeypatch.setattr(document_check, "MAX_BYTES", 1000)
+    page = check(client, cast["standing"], b"%PDF-1.7\n" + b"0" * 200_000)
+    assert "lớn hơn 20 MB" in page
+
+
+def test_a_garbled_pdf_is_an_answer_not_an_error(client, cast, configured):
+    page = check(client, cast["standing"], b"%PDF-1.7\n%garbage\n" + os.urandom(500))
+    assert "data-outcome" in page
+
+
+def files_under(root):
+    root = Path(root)
+    return sorted(root.rglob("*")) if root.exists() else []
+
+
+def test_nothing_uploaded_is_stored_not_even_as_a_temporary_file(
+    client, cast, configured, settings, monkeypatch
+):
+    def no_temporary_file(*args, **kwargs):
+        raise AssertionError("an upload was written to a temporary file")
+
+    monkeypatch.setattr(TemporaryUploadedFile, "__init__", no_temporary_file)
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10  # the default handlers would spill to disk
+    before, count = files_under(settings.MEDIA_ROOT), SummaryReport.objects.count()
+    page = check(client, cast["standing"], sign().content)
+    assert 'data-outcome="ours_not_kept"' in page
+    assert files_under(settings.MEDIA_ROOT) == before and SummaryReport.objects.count() == count

@@ -1,0 +1,346 @@
+"""The digital signature of issued summaries (reports.signing): a local test PKI made here
+(root CA → the organisation's signing certificate, and a time-stamping authority), signing
+a rendered summary, validating it offline, and what a changed byte does."""
+
+import datetime
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from django.core.cache import cache
+from django.urls import reverse
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.timestamps import DummyTimeStamper
+
+from config import pdf_sandbox
+from reports import signing, summary_tasks
+from reports.models import SummaryReport
+from tests.reports.test_pdf import campaign_with_reports, issue, make_summary
+
+ORGANISATION = "LIÊN ĐOÀN LAO ĐỘNG TỈNH BẾN TRE"
+PASSPHRASE = "mật-khẩu thử"
+RS = SummaryReport.RenderState
+
+
+# --- the test PKI ------------------------------------------------------------------------------
+@dataclass
+class Pki:
+    root: x509.Certificate
+    p12_path: Path
+    roots_path: Path
+    tsa_cert: x509.Certificate
+    tsa_key: rsa.RSAPrivateKey
+    other_p12: Path  # a certificate of a CA the portal does not trust
+
+    def timestamper(self, url=None):
+        der = serialization.Encoding.DER
+        return DummyTimeStamper(
+            tsa_cert=asn1_x509.Certificate.load(self.tsa_cert.public_bytes(der)),
+            tsa_key=asn1_keys.PrivateKeyInfo.load(
+                self.tsa_key.private_bytes(
+                    der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+                )
+            ),
+        )
+
+
+def _name(common_name):
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, ORGANISATION),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+
+
+def _certificate(subject, key, issuer=None, issuer_key=None, *, ca=False, eku=None):
+    now = datetime.datetime.now(datetime.UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(_name(subject))
+        .issuer_name(issuer.subject if issuer else _name(subject))
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=365))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=not ca,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=ca,
+                crl_sign=ca,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    )
+    if eku:
+        builder = builder.add_extension(x509.ExtendedKeyUsage(eku), critical=True)
+    return builder.sign(issuer_key or key, hashes.SHA256())
+
+
+def make_pki(directory: Path) -> Pki:
+    root_key = ec.generate_private_key(ec.SECP256R1())
+    root = _certificate("Test Root CA", root_key, ca=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = _certificate(ORGANISATION, key, root, root_key)
+    tsa_key = rsa.generate_private_key(
+        public_exponent=65537, key_size=2048
+    )  # pyHanko's dummy TSA is RSA-only
+    tsa = _certificate("Test TSA", tsa_key, root, root_key, eku=[ExtendedKeyUsageOID.TIME_STAMPING])
+    p12 = directory / "organisation.p12"
+    p12.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"org", key, cert, [root], serialization.BestAvailableEncryption(PASSPHRASE.encode())
+        )
+    )
+    roots = directory / "roots.pem"
+    roots.write_bytes(root.public_bytes(serialization.Encoding.PEM))
+    stranger_key = ec.generate_private_key(ec.SECP256R1())
+    stranger = _certificate("Someone Else", stranger_key)  # self-signed, trusted by nobody
+    other = directory / "other.p12"
+    other.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"x", stranger_key, stranger, None, serialization.NoEncryption()
+        )
+    )
+    return Pki(root, p12, roots, tsa, tsa_key, other)
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory):
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture
+def configured(settings, pki):
+    """The organisation's certificate configured, no time-stamp server."""
+    settings.SIGNING_PKCS12_PATH = str(pki.p12_path)
+    settings.SIGNING_PKCS12_PASSPHRASE = PASSPHRASE
+    settings.SIGNING_TSA_URL = ""
+    settings.SIGNING_TRUST_ROOTS = ""
+    cache.clear()
+    yield settings
+    cache.clear()
+
+
+@pytest.fixture
+def with_tsa(configured, pki, monkeypatch):
+    configured.SIGNING_TSA_URL = "http://tsa.invalid/"
+    monkeypatch.setattr(signing, "timestamper_for", pki.timestamper)
+    return configured
+
+
+@pytest.fixture
+def unconfigured(settings):
+    settings.SIGNING_PKCS12_PATH = ""
+    cache.clear()
+    yield settings
+    cache.clear()
+
+
+def small_pdf(anchor=True):
+    """A two-page PDF from WeasyPrint, with the signature space's id on page 1 or none."""
+    space = '<div id="signature" style="height:28mm">x</div>' if anchor else "<p>x</p>"
+    html = f"<p>Báo cáo</p>{space}<p style='break-before:page'>Phụ lục</p>"
+    return pdf_sandbox.html_to_pdf(html)
+
+
+def sign(content=None):
+    return signing.sign_pdf(content or small_pdf(), organisation=ORGANISATION)
+
+
+def flipped(content, offset):
+    changed = bytearray(content)
+    changed[offset] ^= 0x01
+    return bytes(changed)
+
+
+# --- signing and validating --------------------------------------------------------------------
+def test_unconfigured_the_pdf_is_returned_unchanged_and_unsigned(unconfigured):
+    content = small_pdf()
+    result = sign(content)
+    assert result.signed is False and result.content == content
+    assert signing.verify_pdf(content).state == signing.UNSIGNED
+
+
+def test_a_signed_pdf_validates_intact_valid_and_trusted_offline(configured):
+    result = sign()
+    assert result.signed and result.level == "B-B"
+    check = signing.verify_pdf(result.content)
+    assert check.state == signing.VALID
+    assert (check.intact, check.valid, check.trusted, check.ours) == (True, True, True, True)
+    assert check.signer == ORGANISATION and check.coverage == "ENTIRE_FILE"
+    assert check.timestamped is False and check.level == "B-B"
+    assert check.signed_at.utcoffset() == datetime.timedelta(hours=7)
+
+
+def test_with_a_time_stamp_server_the_signature_is_b_t_with_a_validated_token(with_tsa):
+    result = sign()
+    assert result.level == "B-T"
+    check = signing.verify_pdf(result.content)
+    assert check.state == signing.VALID and check.timestamped and check.level == "B-T"
+
+
+def test_one_flipped_byte_in_the_signed_range_makes_it_invalid(configured):
+    content = sign().content
+    # A byte of the page content, well inside the first signed range.
+    for offset in (len(content) // 4, 200):
+        check = signing.verify_pdf(flipped(content, offset))
+        assert check.state == signing.INVALID, offset
+        assert not (check.intact and check.valid)
+
+
+def test_the_trust_roots_may_come_from_a_pem_file(configured, pki):
+    configured.SIGNING_TRUST_ROOTS = str(pki.roots_path)
+    assert signing.verify_pdf(sign().content).state == signing.VALID
+
+
+def test_a_signature_by_another_certificate_is_valid_but_not_ours_nor_trusted(configured, pki):
+    configured.SIGNING_PKCS12_PASSPHRASE = ""
+    configured.SIGNING_PKCS12_PATH = str(pki.other_p12)
+    foreign = sign().content
+    configured.SIGNING_PKCS12_PATH = str(pki.p12_path)
+    configured.SIGNING_PKCS12_PASSPHRASE = PASSPHRASE
+    check = signing.verify_pdf(foreign)
+    assert check.intact and check.valid and not check.ours
+    assert check.state == signing.UNTRUSTED and check.signer == "Someone Else"
+
+
+def test_a_wrong_passphrase_is_a_signing_error(configured):
+    configured.SIGNING_PKCS12_PASSPHRASE = "wrong"
+    with pytest.raises(signing.SigningError):
+        sign()
+
+
+# --- the visible stamp --------------------------------------------------------------------------
+def _widget(content):
+    reader = PdfFileReader(io.BytesIO(content))
+    field = reader.root["/AcroForm"]["/Fields"][0]
+    return reader, field
+
+
+def test_the_stamp_sits_in_the_signature_space_and_says_who_and_when(configured):
+    content = small_pdf()
+    page, box = signing.field_box(PdfFileReader(io.BytesIO(content)))
+    assert page == 0  # the page of the id "signature", not the appendix's
+    result = sign(content)
+    _reader, field = _widget(result.content)
+    rect = [float(v) for v in field["/Rect"]]
+    assert rect == pytest.approx(list(box), abs=0.01)
+    assert int(field["/F"]) & 4  # printed
+    text = pdf_text(result.content)
+    assert f"Ký bởi: {ORGANISATION}" in text
+    iso = re.search(r"Thời gian ký: (\S+)", text)[1]
+    assert iso == result.signed_at.isoformat() and iso.endswith("+07:00")
+
+
+def test_without_the_anchor_the_stamp_goes_bottom_right_of_the_last_page(configured):
+    content = small_pdf(anchor=False)
+    page, (_x1, y1, x2, _y2) = signing.field_box(PdfFileReader(io.BytesIO(content)))
+    assert page == 1 and y1 < 100 and x2 > 500
+
+
+def pdf_text(content):
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(content)
+        handle.flush()
+        return subprocess.run(
+            ["pdftotext", "-raw", handle.name, "-"], capture_output=True, text=True, check=True
+        ).stdout
+
+
+def test_signature_and_seal_images_go_under_the_text(configured, tmp_path):
+    from PIL import Image
+
+    Image.new("RGBA", (300, 120), (0, 0, 160, 255)).save(tmp_path / "signature.png")
+    Image.new("RGBA", (140, 140), (200, 0, 0, 200)).save(tmp_path / "seal.png")
+    configured.SIGNING_SIGNATURE_IMAGE = str(tmp_path / "signature.png")
+    configured.SIGNING_SEAL_IMAGE = str(tmp_path / "seal.png")
+    result = sign()
+    assert signing.verify_pdf(result.content).state == signing.VALID
+    assert b"/Image" in result.content[len(small_pdf()) - 2000 :]
+
+
+# --- PDF/A ------------------------------------------------------------------------------------
+def test_a_pdf_a_document_keeps_its_claims_and_validates_once_signed(configured):
+    import weasyprint
+
+    html = "<p>Báo cáo</p><div id='signature' style='height:28mm'></div>"
+    fetcher = pdf_sandbox.PortalURLFetcher()
+    content = weasyprint.HTML(
+        string=html, base_url=pdf_sandbox.STATIC_BASE, url_fetcher=fetcher
+    ).write_pdf(pdf_variant="pdf/a-3b")
+    signed = sign(content).content
+    assert signing.verify_pdf(signed).state == signing.VALID
+    reader = PdfFileReader(io.BytesIO(signed))
+    root = reader.root
+    assert "/OutputIntents" in root
+    xmp = root["/Metadata"].data
+    assert b"pdfaid:part" in xmp and b"3" in xmp
+    widget = root["/AcroForm"]["/Fields"][0]
+    flags = int(widget["/F"])
+    assert "/AP" in widget and flags & 4 and not flags & (1 | 2 | 32)  # printed, never hidden
+    assert signed.startswith(content)  # an incremental update: the PDF/A part is untouched
+
+
+# --- the issue pipeline and the page ------------------------------------------------------------
+def test_the_task_signs_the_issued_summary_before_storing_it(tree, cast, configured, client):
+    summary = issue(
+        make_summary(tree["PV"], campaign_with_reports(tree), cast["cspl"]), cast["cspl"]
+    )
+    SummaryReport.objects.filter(pk=summary.pk).update(render_state=RS.QUEUED)
+    assert summary_tasks.render(summary.pk) == "done"
+    summary.refresh_from_db()
+    check = signing.verify_pdf(summary.pdf.read())
+    assert check.state == signing.VALID and check.ours
+    client.force_login(cast["cspl"])
+    page = client.get(reverse("reports:summary_detail", args=[summary.pk])).content.decode()
+    assert "Chữ ký số hợp lệ" in page and ORGANISATION in page
+
+
+def test_unconfigured_the_summary_is_issued_unsigned_and_the_page_says_so(
+    tree, cast, unconfigured, client
+):
+    summary = issue(
+        make_summary(tree["PV"], campaign_with_reports(tree), cast["cspl"]), cast["cspl"]
+    )
+    SummaryReport.objects.filter(pk=summary.pk).update(render_state=RS.QUEUED)
+    assert summary_tasks.render(summary.pk) == "done"
+    summary.refresh_from_db()
+    assert signing.verify_pdf(summary.pdf.read()).state == signing.UNSIGNED
+    client.force_login(cast["cspl"])
+    page = client.get(reverse("reports:summary_detail", args=[summary.pk])).content.decode()
+    assert "chưa ký số" in page
+
+
+def test_a_signing_certificate_that_cannot_be_used_fails_the_render_with_its_reason(
+    tree, cast, configured
+):
+    configured.SIGNING_PKCS12_PASSPHRASE = "wrong"
+    summary = issue(
+        make_summary(tree["PV"], campaign_with_reports(tree), cast["cspl"]), cast["cspl"]
+    )
+    SummaryReport.objects.filter(pk=summary.pk).update(render_state=RS.QUEUED)
+    assert summary_tasks.render(summary.pk) == "failed"
+    summary.refresh_from_db()
+    assert summary.render_state == RS.FAILED and "ký số" in summary.render_error
