@@ -1,9 +1,11 @@
 """Issuing a summary report: the draft becomes a numbered, dated, signed document.
 
-`summary_issue` runs in one transaction: lock the draft, check it is complete, freeze the
-figures, mark it issued by the user, queue its PDF, and mark the version it corrects
-superseded. The PDF is queued after the commit (`reports.summary_tasks.enqueue_render`),
-so a rollback never leaves a render of a report that was not issued.
+`summary_issue` runs in one transaction: lock the draft, check it is complete (no field it
+prints empty or a placeholder), freeze the figures, take its number from the register of
+its unit and year, mark it issued by the user, keep its parties as the unit's letterhead,
+queue its PDF, and mark the version it corrects superseded. The PDF is queued after the
+commit (`reports.summary_tasks.enqueue_render`), so a rollback never leaves a render of a
+report that was not issued.
 """
 
 import functools
@@ -13,8 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports import delivery, pdf, summary_tasks
-from reports.models import SummaryReport
+from reports import delivery, parties, pdf, summary_tasks
+from reports.models import DocumentRegister, SummaryReport
 from units.models import User
 
 S = SummaryReport.Status
@@ -23,7 +25,8 @@ RS = SummaryReport.RenderState
 # The fields a reviewer writes: the document's header and signature, then its narrative.
 # The edit form shows them; a correction copies them from the version it corrects.
 DOCUMENT_FIELDS = [
-    "number",
+    "kind",
+    "number_code",
     "dated_on",
     "place",
     "parent_body",
@@ -55,19 +58,30 @@ def summary_issue(*, summary: SummaryReport, user: User) -> SummaryReport:
 
     The caller has checked that `user` may write the summary (`reports.summary.get_summary`
     with `write=True`). Raises AlreadyIssuedError when it is no longer a draft, and
-    ValidationError when it cannot be issued: incomplete (no number or signer), its number
-    taken, or its figures not available; then nothing is written. Locks the row; the
-    figures' queries are the rollup's (`reports.pdf.freeze`).
+    ValidationError when it cannot be issued: a field it prints is missing or a placeholder
+    (by field, `SummaryReport.issue_problems`), or its figures are not available; then
+    nothing is written and no number is used. Locks the row, then the register of its unit
+    and year from the moment the number is taken until the commit (so that two issues at
+    once number in turn, and a failure gives the number back); the figures' queries are
+    the rollup's (`reports.pdf.freeze`).
     """
     with transaction.atomic():
         current = SummaryReport.objects.select_for_update().get(pk=summary.pk)
         if current.status != S.DRAFT:
             raise AlreadyIssuedError
+        problems = current.issue_problems()
+        if problems:
+            raise ValidationError(problems)
         current.status = S.ISSUED
         current.issued_by = user
         current.issued_at = timezone.now()
-        current.full_clean()
         current.rollup_snapshot = pdf.freeze(current)
+        # Last, so that the register stays locked for as short a time as can be.
+        current.serial_year = current.dated_on.year
+        current.serial = DocumentRegister.take(current.unit, current.serial_year)
+        current.number = f"{current.serial}/{current.number_code.strip()}"
+        current.full_clean()
+        parties.remember(current)
         current.render_state = RS.QUEUED
         current.render_started_at = current.issued_at
         current.render_error = ""

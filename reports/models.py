@@ -5,36 +5,69 @@ campaign.models.
 """
 
 import datetime
+import re
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import MAX_NARRATIVE, Campaign
-from units.models import Unit
+from units.models import Unit, UnitState
 
-SUMMARY_PARENT_BODY = "TỔNG LĐLĐ VIỆT NAM"
-SUMMARY_PLACE = "Bến Tre"
-SUMMARY_ADDRESSEE = "Kính gửi: Ban Thường vụ LĐLĐ tỉnh"
-SUMMARY_SIGNER_BLOCK = "TM. BAN THƯỜNG VỤ"
-SUMMARY_SIGNER_TITLE = "PHÓ CHỦ TỊCH"
-# "Nơi nhận" as Decree 30 writes it: one recipient a line, the record copy last.
-SUMMARY_RECIPIENTS = "\n".join(
-    [
-        "Như trên;",
-        "Thường trực LĐLĐ tỉnh;",
-        "Các Ban, Văn phòng LĐLĐ tỉnh;",
-        "Lưu: VT, Ban CSPL.",
-    ]
-)
 MAX_RECIPIENTS = 2000
+
+
+# The fields the PDF prints that a person writes (the figures are the rollup's).
+PRINTED_FIELDS = [
+    "number_code",
+    "place",
+    "parent_body",
+    "issuing_body",
+    "subject",
+    "addressee",
+    "signer_block",
+    "signer_title",
+    "signer_name",
+    "recipients",
+    "general_assessment",
+    "results",
+    "shortcomings",
+    "obstacles_proposals",
+    "direction",
+]
+
+# What a template leaves for someone to fill in: a number or date still dots ("…/KH-LĐLĐ",
+# "số …", "ngày ... tháng ..."), "xxx", blanks to write on ("____"), a bracketed
+# "[tên đơn vị]"-style marker, or a field that is nothing but dots. An ellipsis inside a
+# quoted sentence ("…các đơn vị (CĐCS A);") is text, not a placeholder.
+PLACEHOLDER = re.compile(
+    r"(?:…|\.{2,})\s*/"
+    r"|/\s*(?:…|\.{2,})"
+    r"|\b(?:số|ngày|tháng|năm|no\.?|dated?)\s*:?\s*(?:…|\.{2,})"
+    r"|\b[xX]{3,}\b"
+    r"|_{3,}"
+    r"|\[\s*(?:…|\.{2,}|[^\]\n]{0,40}?(?:tên|name|ghi|điền)[^\]\n]{0,40})\s*\]"
+    r"|^[\s.…_\-–]+$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def placeholder_in(text: str) -> str:
+    """The first placeholder in `text` (with a few characters around it), or ""."""
+    if not text:
+        return ""
+    match = PLACEHOLDER.search(text)
+    if match is None:
+        return ""
+    start, end = max(match.start() - 12, 0), min(match.end() + 12, len(text))
+    return text[start:end].strip()
 
 
 def summary_pdf_path(summary, filename):
@@ -51,6 +84,12 @@ class SummaryReport(models.Model):
     `supersedes` the old one, which is kept and marked superseded once the correction is
     issued.
     """
+
+    class Kind(models.TextChoices):
+        # Seed, section III.3 and its closing paragraph: the board reports to the Standing
+        # Committee, which reports on to the bodies above.
+        BOARD = "board", _("The board's report to the Standing Committee")
+        COMMITTEE = "committee", _("The Standing Committee's report to the bodies above")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -87,36 +126,38 @@ class SummaryReport(models.Model):
     include = models.CharField(
         _("figures from"), max_length=10, choices=Include.choices, default=Include.ACCEPTED
     )
+    kind = models.CharField(
+        _("kind of document"), max_length=10, choices=Kind.choices, default=Kind.COMMITTEE
+    )
     # The document's own fields (Decree 30/2020/NĐ-CP, Appendix I).
-    number = models.CharField(
-        _("number"),
-        max_length=50,
+    # The number is given at issue from the register of the issuing unit and the year of
+    # the document's date (`DocumentRegister`): `serial` of `serial_year`, with the code
+    # of the unit's letterhead ("15/BC-LĐLĐ"). Reports issued before the register kept the
+    # number typed then, without a serial.
+    number = models.CharField(_("number"), max_length=50, blank=True)
+    serial = models.PositiveIntegerField(_("number in the register"), null=True, blank=True)
+    serial_year = models.PositiveSmallIntegerField(_("register year"), null=True, blank=True)
+    number_code = models.CharField(
+        _("document code"),
+        max_length=40,
         blank=True,
-        help_text=_("For example 15/BC-LĐLĐ. Needed to issue the report."),
+        help_text=_("What follows the number, for example BC-LĐLĐ."),
     )
-    place = models.CharField(_("place"), max_length=100, default=SUMMARY_PLACE)
+    # The parties: pre-filled from the issuing unit's letterhead (`DocumentProfile`) and
+    # its names on the document's date (`units.models.UnitState`), then the author's.
+    place = models.CharField(_("place"), max_length=100, blank=True)
     dated_on = models.DateField(_("date"), default=timezone.localdate)
-    parent_body = models.CharField(
-        _("parent body"), max_length=255, default=SUMMARY_PARENT_BODY, blank=True
-    )
+    parent_body = models.CharField(_("parent body"), max_length=255, blank=True)
     issuing_body = models.CharField(_("issuing body"), max_length=255)
     subject = models.CharField(_("subject"), max_length=500)
-    addressee = models.CharField(
-        _("addressee"), max_length=255, default=SUMMARY_ADDRESSEE, blank=True
-    )
-    signer_block = models.CharField(
-        _("signing on behalf of"), max_length=100, default=SUMMARY_SIGNER_BLOCK, blank=True
-    )
-    signer_title = models.CharField(
-        _("signer's title"), max_length=100, default=SUMMARY_SIGNER_TITLE
-    )
-    signer_name = models.CharField(
-        _("signer's name"), max_length=150, blank=True, help_text=_("Needed to issue.")
-    )
+    addressee = models.CharField(_("addressee"), max_length=255, blank=True)
+    signer_block = models.CharField(_("signing on behalf of"), max_length=100, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=100, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=150, blank=True)
     recipients = models.TextField(
         _("recipients"),
         max_length=MAX_RECIPIENTS,
-        default=SUMMARY_RECIPIENTS,
+        blank=True,
         help_text=_("One recipient a line; the last is usually the record copy."),
     )
     # The narrative, pre-filled from the rollup when the report is created.
@@ -177,10 +218,9 @@ class SummaryReport(models.Model):
         ordering = ["-issued_at", "-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["number"],
-                condition=~Q(number=""),
-                name="summary_number_unique",
-                violation_error_code="unique",  # reported on the field, not the form
+                fields=["unit", "serial_year", "serial"],
+                condition=Q(serial__isnull=False),
+                name="summary_serial_unique",
                 violation_error_message=_("Another summary report already has this number."),
             ),
             models.UniqueConstraint(
@@ -193,6 +233,9 @@ class SummaryReport(models.Model):
             models.CheckConstraint(
                 condition=Q(include__in=["accepted", "submitted"]),
                 name="summary_include_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["board", "committee"]), name="summary_kind_known"
             ),
             models.CheckConstraint(
                 condition=Q(status="draft")
@@ -240,11 +283,14 @@ class SummaryReport(models.Model):
             errors["year"] = _("The campaign does not run in %(year)s.") % {"year": self.year}
         if self.include not in self.Include.values:
             errors["include"] = _("Choose which reports the figures come from.")
+        if self.kind not in self.Kind.values:
+            errors["kind"] = _("Choose the kind of document.")
         if self.status != self.Status.DRAFT:
+            errors.update(self.issue_problems())
             if not self.number.strip():
-                errors["number"] = _("Give the report its number before issuing it.")
-            if not self.signer_name.strip():
-                errors["signer_name"] = _("Give the signer's name before issuing it.")
+                errors.setdefault(
+                    "number_code", _("The report is given its number when it is issued.")
+                )
         if self.supersedes_id:
             if self.pk and self.supersedes_id == self.pk:
                 errors["supersedes"] = _("A report cannot correct itself.")
@@ -252,6 +298,32 @@ class SummaryReport(models.Model):
                 errors["supersedes"] = _("Only an issued report can be corrected.")
         if errors:
             raise ValidationError(errors)
+
+    def issue_problems(self) -> dict:
+        """What keeps this draft from being issued, by field: a field the document prints
+        that is empty or still a placeholder ("…/KH-…", "xxx", "ngày … tháng …"), and a
+        document dated on a day its issuing unit was not open. {} when it can be issued.
+        One query (the unit's history on the document's date)."""
+        problems = {}
+        required = ["number_code", "place", "parent_body", "issuing_body", "subject"]
+        required += ["signer_title", "signer_name", "recipients"]
+        if self.kind == self.Kind.COMMITTEE:
+            required.append("signer_block")
+        for name in required:
+            if not getattr(self, name).strip():
+                problems[name] = _("Needed to issue the report.")
+        for name in PRINTED_FIELDS:
+            if name not in problems and (found := placeholder_in(getattr(self, name))):
+                problems[name] = _(
+                    "“%(text)s” is a placeholder: write what the document should say."
+                ) % {"text": found}
+        opened = self.unit_id and self.dated_on
+        if opened and not UnitState.objects.on(self.dated_on).filter(unit=self.unit_id).exists():
+            problems["dated_on"] = _(
+                "%(unit)s was not open on %(day)s: a document of that date cannot be "
+                "issued in its name."
+            ) % {"unit": self.unit, "day": self.dated_on.strftime("%d/%m/%Y")}
+        return problems
 
     @property
     def is_draft(self):
@@ -309,3 +381,113 @@ class SummaryReceipt(models.Model):
 
     def __str__(self):
         return f"{self.summary} → {self.user}"
+
+
+class DocumentProfile(models.Model):
+    """A unit's letterhead for one kind of summary document: what its documents print that
+    the unit tree does not hold. Kept in the admin and remembered from each issued
+    document; a unit without one gets sensible defaults (`reports.parties`).
+
+    Names are never kept here: the issuing body and the federation above are named as the
+    tree's history has them on the document's date (`UnitState`). Blank `body_name`,
+    `parent_body` and `place` take them from there."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="document_profiles"
+    )
+    kind = models.CharField(
+        _("kind of document"), max_length=10, choices=SummaryReport.Kind.choices
+    )
+    body_name = models.CharField(
+        _("issuing board"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "For the board's report: the board that issues it, for example Ban Chính sách – "
+            "Pháp luật. Empty for the Standing Committee's: the unit itself issues it."
+        ),
+    )
+    parent_body = models.CharField(
+        _("parent body"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "The header's top line. Empty: the unit above it in the tree (for the board's "
+            "report, the unit itself), as named on the document's date."
+        ),
+    )
+    place = models.CharField(
+        _("place"),
+        max_length=100,
+        blank=True,
+        help_text=_("Empty: the place in the unit's name on the document's date."),
+    )
+    number_code = models.CharField(_("document code"), max_length=40, blank=True)
+    addressee = models.CharField(_("addressee"), max_length=255, blank=True)
+    signer_block = models.CharField(_("signing on behalf of"), max_length=100, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=100, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=150, blank=True)
+    recipients = models.TextField(
+        _("recipients"),
+        max_length=MAX_RECIPIENTS,
+        blank=True,
+        help_text=_("One recipient a line; the last is usually the record copy."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("letterhead")
+        verbose_name_plural = _("letterheads")
+        ordering = ["unit__path", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind"], name="documentprofile_one_per_kind"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["board", "committee"]), name="documentprofile_kind_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} – {self.get_kind_display()}"
+
+
+class DocumentRegister(models.Model):
+    """The register of outgoing documents of a unit for a year: the last number given.
+
+    Numbers run from 1 each year with no gap and no duplicate (Decree 30, Article 15): a
+    number is taken inside the transaction that issues the document, with the row locked
+    until it commits (`take`), so a failed issue gives its number back and two issues at
+    once get two numbers in turn."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="registers"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_number = models.PositiveIntegerField(_("last number given"), default=0)
+
+    class Meta:
+        verbose_name = _("document register")
+        verbose_name_plural = _("document registers")
+        ordering = ["unit__path", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="documentregister_one_per_year")
+        ]
+
+    def __str__(self):
+        return f"{self.unit} – {self.year}: {self.last_number}"
+
+    @classmethod
+    def take(cls, unit: Unit, year: int) -> int:
+        """The next number of `unit`'s register for `year`. Must run inside the issuing
+        transaction: the row stays locked until it ends, and a rollback gives the number
+        back. Two or three queries (create the register the first time, lock, update)."""
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("DocumentRegister.take needs the issuing transaction")
+        try:
+            with transaction.atomic():
+                cls.objects.get_or_create(unit=unit, year=year)
+        except IntegrityError:
+            pass  # created meanwhile by another issue: its row is there to lock now
+        register = cls.objects.select_for_update().get(unit=unit, year=year)
+        register.last_number += 1
+        register.save(update_fields=["last_number"])
+        return register.last_number

@@ -24,6 +24,7 @@ How it is rendered
 
 import base64
 import datetime
+import re
 import unicodedata
 
 from django.conf import settings
@@ -34,7 +35,6 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
 from config import pdf_sandbox
-from reports import charts
 from reports.models import SummaryReport
 from reports.rollup import ASSESSMENTS, AreaRow, Figures, Rollup, rollup, unit_rows
 from units.models import Unit
@@ -51,6 +51,23 @@ NUMBER_LABEL = "Số:"
 DOCUMENT_KIND = "BÁO CÁO"
 RECIPIENTS_LABEL = "Nơi nhận:"
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
+APPENDIX_KIND = "PHỤ LỤC"
+
+# The body of a province's report is 3–4 pages: a table by unit below longer than this
+# goes to the appendix, as do the units' texts past TEXT_LINES lines.
+BODY_ROWS = 12
+TEXT_LINES = 8
+# How many units a grouped text names before "and N more".
+TEXT_UNITS = 6
+
+# Where a name in the header may break: before the word that starts its place or sector
+# ("LIÊN ĐOÀN LAO ĐỘNG | HUYỆN CHÂU THÀNH"), and after a dash. Nowhere else: "HUYỆN CHÂU /
+# THÀNH" would split the place's name.
+HEADER_GROUP_CHARS = 30  # capitals of 12 pt on the left column's 71 mm
+HEADER_BREAK = re.compile(
+    r"\s+(?=(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|NGÀNH|CƠ SỞ|CÁC|VIỆT NAM)\b)"
+    r"|(?<=[–-])\s+"
+)
 
 # A province has dozens of grassroots unions reporting straight to it, outside any district.
 # One row each would stretch the body's tables over pages (and tables are WeasyPrint's slow
@@ -299,6 +316,8 @@ def _document_context(summary, figures, legacy=False):
     period = result.period
     draft = summary.is_draft
     summed = _summed(headline)
+    # A draft has no number yet: it is given at issue.
+    number_text = summary.number or f"…/{summary.number_code}"
 
     def status_cells(group):
         return [
@@ -388,45 +407,41 @@ def _document_context(summary, figures, legacy=False):
     appendix = _appendix(
         figures.get("units") or [], result.by_child, typed, category_labels, legacy
     )
+    # Charts are the dashboard's: on paper, in greyscale, their labels would be too small
+    # to read, and each says what a table here says. The years, which no other table
+    # shows, are a table of the appendix.
+    trend = _trend(result, integers)
 
-    chart_list = [
-        {
-            "title": _("Annual reports by status"),
-            "src": chart_url(charts.status_chart(headline)),
-        }
-    ]
-    child_rates = [
-        {"label": group["label"], "rate": group["row"].rate}
-        for group in child_groups
-        if not group["row"].is_scope
-    ]
-    if child_rates:
-        chart_list.append(
-            {
-                "title": _("Reporting rate by unit below"),
-                "src": chart_url(charts.rate_chart(child_rates, _("Reporting rate by unit below"))),
-            }
-        )
-    # Over the years, once some year has a report summed: else every line would be a gap.
-    if len(result.trend) > 1 and any(entry.reports for entry in result.trend):
-        chart_list.append(
-            {
-                "title": _("Over the years"),
-                "src": chart_url(charts.trend_chart(result.trend, result.indicators)),
-            }
-        )
-
-    texts = []
-    for indicator in result.text_indicators:
-        entries = [
-            f"{entry.unit_name}: {Truncator(' '.join(entry.text.split())).chars(TEXT_CHARS)}"
-            for entry in result.texts
-            if entry.indicator == indicator.code
-        ]
-        if entries:
-            texts.append({"name": indicator.name, "entries": entries})
-    if texts and result.texts_more:
-        texts[-1]["entries"].append(_("… and more, not listed here."))
+    texts = _texts(result)
+    # What goes where: by kind of unit in the body when there are kinds to compare; by unit
+    # below in the body when it is short, else in the appendix; long texts and the years
+    # in the appendix. Tables are numbered in the order they print.
+    place = {
+        "kinds": len(kinds) > 1,
+        "children": "body" if len(children) <= BODY_ROWS else "appendix",
+    }
+    if not place["kinds"] and children:
+        place["children"] = "body" if len(children) <= 2 * BODY_ROWS else "appendix"
+    captions = {}
+    order = []
+    if place["kinds"]:
+        order += ["kind_status", "kind_figures"]
+    if children and place["children"] == "body":
+        order += ["child_status", "child_figures"]
+    if children and place["children"] == "appendix":
+        order += ["child_status", "child_figures"]
+    if trend["rows"]:
+        order.append("trend")
+    titles = {
+        "kind_status": _("Reports by kind of unit"),
+        "kind_figures": _("Figures by kind of unit"),
+        "child_status": _("Reports by unit below"),
+        "child_figures": _("Figures by unit below"),
+        "trend": _("Figures over the years"),
+    }
+    for n, key in enumerate(order, start=1):
+        captions[key] = _("Table %(n)s. %(title)s") % {"n": n, "title": titles[key]}
+    place["texts"] = "body" if sum(len(t["entries"]) for t in texts) <= TEXT_LINES else "appendix"
 
     sections = []
     for field, heading in (
@@ -465,9 +480,10 @@ def _document_context(summary, figures, legacy=False):
         "document_kind": DOCUMENT_KIND,
         "recipients_label": RECIPIENTS_LABEL,
         "doc": {
-            "parent_body": summary.parent_body.upper(),
-            "issuing_body": summary.issuing_body.upper(),
-            "number": summary.number or "…",
+            "parent_body": header_groups(summary.parent_body),
+            "issuing_body": header_groups(summary.issuing_body),
+            "issuer": summary.issuing_body,
+            "number": number_text,
             "date_line": date_line(summary.place, summary.dated_on),
             "subject": summary.subject,
             "addressee": summary.addressee,
@@ -475,7 +491,14 @@ def _document_context(summary, figures, legacy=False):
             "signer_title": summary.signer_title.upper(),
             "signer_name": summary.signer_name,
             "recipients": [line.lstrip("-–• ").strip() for line in summary.recipient_lines],
-            "title": f"{DOCUMENT_KIND} {summary.number}".strip(),
+            "title": f"{DOCUMENT_KIND} {number_text}",
+            # Decree 30: an appendix names the document it goes with.
+            "appendix_of": _("(Attached to report no. %(number)s of %(date)s of %(issuer)s)")
+            % {
+                "number": number_text,
+                "date": summary.dated_on.strftime("%d/%m/%Y"),
+                "issuer": _issuer_with_parent(summary),
+            },
         },
         "campaign": figures["campaign"],
         "scope_name": figures["unit"]["name"],
@@ -493,6 +516,8 @@ def _document_context(summary, figures, legacy=False):
             "due": period.due_on.strftime("%d/%m/%Y"),
         },
         "coverage_note": coverage_sentence(headline),
+        # The prefilled results already say what the totals add up: not twice.
+        "coverage_said": _coverage(headline) in summary.results,
         "summed": summed,
         "sections": sections,
         "status_headers": [
@@ -517,7 +542,8 @@ def _document_context(summary, figures, legacy=False):
         "children": children,
         "marked": any(row["mark"] for row in children),
         "texts": texts,
-        "charts": chart_list,
+        "trend": trend,
+        "place": place,
         "appendix": appendix,
         "labels": {
             "kind": _("Kind of unit"),
@@ -530,12 +556,19 @@ def _document_context(summary, figures, legacy=False):
             "units_included": _("Units included"),
             "nothing_included": _("No report is included yet: there is no total to show."),
             "from_below": "* " + capfirst(_("figures of the units below only")) + ".",
-            "table_headline": _("Table %(n)s. Key figures") % {"n": 1},
-            "table_kind_status": _("Table %(n)s. Reports by kind of unit") % {"n": 2},
-            "table_kind_figures": _("Table %(n)s. Figures by kind of unit") % {"n": 3},
-            "table_child_status": _("Table %(n)s. Reports by unit below") % {"n": 4},
-            "table_child_figures": _("Table %(n)s. Figures by unit below") % {"n": 5},
-            "appendix": _("Appendix"),
+            "captions": captions,
+            "year": _("Year"),
+            "reports_summed": _("Reports summed"),
+            "texts_in_appendix": _("The units' own words are listed in the appendix."),
+            "children_in_appendix": _(
+                "The reports and figures of each unit below are in the appendix (tables "
+                "%(status)s and %(figures)s)."
+            )
+            % {
+                "status": captions.get("child_status", "").split(".")[0],
+                "figures": captions.get("child_figures", "").split(".")[0],
+            },
+            "appendix": APPENDIX_KIND,
             "appendix_title": _("Every unit expected to report, its status and figures"),
             "appendix_columns": _("Figures by column"),
             "appendix_note": _(
@@ -554,6 +587,78 @@ def _document_context(summary, figures, legacy=False):
             ),
         },
     }
+
+
+def header_groups(name: str) -> list[dict]:
+    """A name of the header in capitals, as the groups of words a line may not split
+    ("LIÊN ĐOÀN LAO ĐỘNG", "HUYỆN CHÂU THÀNH"): the template keeps each group on one line
+    ("whole"), unless it is longer than a line of the column, which then wraps as text."""
+    text = " ".join(name.split()).upper()
+    return [
+        {"text": group, "whole": len(group) <= HEADER_GROUP_CHARS}
+        for group in HEADER_BREAK.split(text)
+        if group
+    ]
+
+
+def _issuer_with_parent(summary):
+    """Who issued the document, for the appendix's "attached to" line: a board with its
+    federation ("Ban Chính sách – Pháp luật LĐLĐ tỉnh Bến Tre"), a federation alone."""
+    if summary.kind == SummaryReport.Kind.BOARD and summary.parent_body:
+        return f"{summary.issuing_body} {summary.parent_body}"
+    return summary.issuing_body
+
+
+def _trend(result, integers):
+    """The years of the campaign up to this one that have a report summed, as a table: the
+    reports summed and each whole-number total; and the years with none, in one line.
+    Returns {"rows", "empty_years"}."""
+    rows, empty = [], []
+    for entry in result.trend:
+        if entry.reports:
+            rows.append(
+                {
+                    "year": str(entry.year),
+                    "reports": number(entry.reports),
+                    "totals": [number(entry.totals.get(i.code)) for i in integers],
+                }
+            )
+        else:
+            empty.append(str(entry.year))
+    if len(rows) < 2:  # one year is this year's table already
+        return {"rows": [], "empty_years": ""}
+    return {"rows": rows, "empty_years": ", ".join(empty)}
+
+
+def _texts(result):
+    """The included reports' texts, by indicator, the same text once with the units that
+    wrote it ("Pa-nô, khẩu hiệu (12 units: A, B, C… and 9 more)")."""
+    texts = []
+    for indicator in result.text_indicators:
+        by_text = {}
+        for entry in result.texts:
+            if entry.indicator == indicator.code:
+                text = Truncator(" ".join(entry.text.split())).chars(TEXT_CHARS)
+                by_text.setdefault(text, []).append(entry.unit_name)
+        entries = []
+        for text, units in sorted(by_text.items(), key=lambda item: -len(item[1])):
+            names = ", ".join(units[:TEXT_UNITS])
+            if len(units) > TEXT_UNITS:
+                names = _("%(names)s and %(more)s more") % {
+                    "names": names,
+                    "more": number(len(units) - TEXT_UNITS),
+                }
+            if len(units) > 1:
+                names = _("%(count)s units: %(names)s") % {
+                    "count": number(len(units)),
+                    "names": names,
+                }
+            entries.append(f"{text} ({names})")
+        if entries:
+            texts.append({"name": indicator.name, "entries": entries})
+    if texts and result.texts_more:
+        texts[-1]["entries"].append(_("… and more, not listed here."))
+    return texts
 
 
 def coverage_sentence(figures: Figures) -> str:

@@ -14,10 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from campaign.models import MAX_NARRATIVE, AnnualReport, Obstacle
-from reports import pdf
-from reports.models import SUMMARY_PARENT_BODY, SummaryReport
+from reports import parties, pdf
+from reports.models import SummaryReport, placeholder_in
 from reports.rollup import ASSESSMENTS, INCLUDE, Rollup
-from units.models import Unit
 
 # How many lines of the units' own obstacles and proposals, and of the obstacle tracker,
 # the pre-filled narrative quotes: a few, for the author to edit.
@@ -30,7 +29,8 @@ def prefill(summary: SummaryReport, result: Rollup) -> None:
     (a `reports.rollup.Rollup`) and the units' own words (their reports' obstacles and
     proposals, the obstacle tracker). Written in the site's language; every figure is the
     rollup's, each total quoted with what it adds up (reports summed, units included).
-    Three queries (the parent unit, the reports' words, the open obstacles) once the
+    A few queries (the parties: the unit's names on the document's date and its
+    letterhead; the plan's issuer; the reports' words; the open obstacles) once the
     summary's campaign and unit are loaded; `summary` is not saved."""
     with translation.override(settings.LANGUAGE_CODE):
         _prefill(summary, result)
@@ -40,15 +40,11 @@ def _prefill(summary, result):
     campaign, unit = summary.campaign, summary.unit
     headline = result.headline
     fmt = pdf.number
-    parent = (
-        Unit.objects.filter(path=unit.path[: -Unit.steplen]).first() if unit.depth > 1 else None
-    )
-    summary.parent_body = (parent.short_name or parent.name) if parent else SUMMARY_PARENT_BODY
-    summary.issuing_body = unit.name
-    summary.subject = _("Results in %(year)s of carrying out plan %(number)s: %(title)s") % {
+    for name, value in parties.parties(unit, summary.kind, summary.dated_on).items():
+        setattr(summary, name, value)
+    summary.subject = _("Results in %(year)s of carrying out %(plan)s") % {
         "year": summary.year,
-        "number": campaign.number,
-        "title": campaign.title,
+        "plan": plan_citation(campaign),
     }
     summary.subject = summary.subject[:500]
 
@@ -125,16 +121,47 @@ def _prefill(summary, result):
     obstacles += _quoted_obstacles(summary)
     direction = [
         _(
-            "Keep carrying out plan %(number)s; urge the units that have not reported, and "
-            "answer the open obstacles."
+            "Keep carrying out %(plan)s; urge the units that have not reported, and answer "
+            "the open obstacles."
         )
-        % {"number": campaign.number}
+        % {"plan": plan_citation(campaign, short=True)}
     ]
     summary.general_assessment = _limit(general)
     summary.results = _limit(results)
     summary.shortcomings = _limit(shortcomings)
     summary.obstacles_proposals = _limit(obstacles)
     summary.direction = _limit(direction)
+
+
+def plan_citation(campaign, short=False) -> str:
+    """How a document cites the campaign's plan: "Kế hoạch số 12/KH-LĐLĐ ngày 15/6/2015 về
+    …" by its number, or by its date and title alone while its number is not known (a
+    placeholder such as "…/KH-LĐLĐ" is never printed). `short`: without the title, where
+    the subject has already named it."""
+    title = campaign.title.strip().rstrip(".")
+    title = title[:1].lower() + title[1:]
+    values = {
+        "number": campaign.number.strip(),
+        "date": f"{campaign.issued_on.day}/{campaign.issued_on.month}/{campaign.issued_on.year}",
+        "title": title,
+        "issuer": _issuer_name(campaign),
+    }
+    known = values["number"] and not placeholder_in(values["number"])
+    if short:
+        if known:
+            return _("plan %(number)s of %(date)s") % values
+        return _("the plan of %(date)s") % values
+    if known:
+        return _("plan %(number)s of %(date)s of %(issuer)s on %(title)s") % values
+    return _("the plan of %(date)s of %(issuer)s on %(title)s") % values
+
+
+def _issuer_name(campaign):
+    """The campaign's issuer as it was named on the plan's date. One query."""
+    state, _parent = parties.names_on(campaign.issuer, campaign.issued_on)
+    if state is None:
+        return str(campaign.issuer)
+    return state.short_name or state.name
 
 
 def _quoted_reports(summary):

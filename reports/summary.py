@@ -36,6 +36,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -45,7 +46,7 @@ from campaign.downloads import protect_download, stored_file_response
 from campaign.models import Campaign
 from campaign.periods import report_year
 from config import pdf_sandbox
-from reports import issuing, pdf, summary_tasks
+from reports import issuing, parties, pdf, summary_tasks
 from reports.issuing import DOCUMENT_FIELDS, NARRATIVE_FIELDS
 from reports.models import SummaryReport
 from reports.prefill import prefill
@@ -59,6 +60,8 @@ READ = frozenset({Role.REVIEWER, Role.VIEWER})
 S = SummaryReport.Status
 RS = SummaryReport.RenderState
 PAGE_SIZE = 25
+# The document's fields the edit form shows: its kind is chosen when it is created.
+EDITED_FIELDS = [name for name in DOCUMENT_FIELDS if name != "kind"]
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
 BADGES = {
@@ -104,16 +107,23 @@ def _nfc_strings(cleaned):
 
 
 class SummaryCreateForm(PortalInputMixin, forms.ModelForm):
-    """What a summary is about: campaign, year, a unit the user reviews at, which reports."""
+    """What a summary is about: campaign, year, a unit the user reviews at, which reports,
+    and which of the two documents it is (the board's or the Standing Committee's)."""
 
     class Meta:
         model = SummaryReport
-        fields = ["campaign", "year", "unit", "include"]
+        fields = ["kind", "campaign", "year", "unit", "include"]
         labels = {"include": pgettext_lazy("which reports a summary counts", "Figures from")}
+        widgets = {"kind": forms.RadioSelect}
         help_texts = {
             "include": gettext_lazy(
                 "Accepted reports only, or also the reports still waiting for review."
-            )
+            ),
+            "kind": gettext_lazy(
+                "The board (Ban CSPL) reports to the Standing Committee; the Standing "
+                "Committee reports on to the bodies above. A district federation issues its "
+                "own, with its own letterhead."
+            ),
         }
 
     def __init__(self, *args, scope, **kwargs):
@@ -126,6 +136,19 @@ class SummaryCreateForm(PortalInputMixin, forms.ModelForm):
         campaign, year = cleaned.get("campaign"), cleaned.get("year")
         if campaign and year and not campaign.runs_in(year):
             self.add_error("year", _("The campaign does not run in %(year)s.") % {"year": year})
+        unit, kind = cleaned.get("unit"), cleaned.get("kind")
+        if unit and kind == SummaryReport.Kind.BOARD:
+            letterhead = parties.parties(unit, kind, timezone.localdate())
+            if not letterhead["issuing_body"].strip():
+                self.add_error(
+                    "kind",
+                    _(
+                        "%(unit)s has no board that reports to its Standing Committee. Choose "
+                        "the Standing Committee's report, or name the board in the unit's "
+                        "letterhead (admin)."
+                    )
+                    % {"unit": unit},
+                )
         return cleaned
 
 
@@ -137,13 +160,13 @@ class SummaryEditForm(PortalInputMixin, forms.ModelForm):
 
     class Meta:
         model = SummaryReport
-        fields = ["include", *DOCUMENT_FIELDS, *NARRATIVE_FIELDS]
+        fields = ["include", *EDITED_FIELDS, *NARRATIVE_FIELDS]
         # The model's verbose names share their msgids with other models' fields (a period's
         # start date, a reminder's count of recipients, a content item's number), whose
         # translations read wrong here: the document's own words, in their own context.
         labels = {
             "include": pgettext_lazy("which reports a summary counts", "Figures from"),
-            "number": pgettext_lazy("an official document's number and code", "Number"),
+            "number_code": pgettext_lazy("what follows an official document's number", "Code"),
             "recipients": pgettext_lazy("the places a document is sent to", "Recipients"),
         }
         widgets = {
@@ -153,15 +176,33 @@ class SummaryEditForm(PortalInputMixin, forms.ModelForm):
             **{name: forms.Textarea(attrs={"rows": 7}) for name in NARRATIVE_FIELDS},
         }
         help_texts = {
-            "dated_on": gettext_lazy("dd/mm/yyyy"),
+            "dated_on": gettext_lazy(
+                "dd/mm/yyyy. The names in the header are the units' names on this date."
+            ),
+            "number_code": gettext_lazy(
+                "The number before it is given at issue, from the unit's register of the "
+                "year: for example 15/BC-LĐLĐ."
+            ),
             "general_assessment": gettext_lazy("One paragraph a line."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, problems=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["dated_on"].input_formats = DATE_FORMATS
         if not self.is_bound:
             self.fields["version"].initial = self.instance.version
+        # What keeps the draft from being issued, under each field: saving is allowed,
+        # issuing is not.
+        self.problems = {}
+        for name, message in (problems or {}).items():
+            if name in self.fields:
+                self.problems[name] = message
+                field = self.fields[name]
+                field.help_text = format_html(
+                    '<span class="text-danger fw-semibold">{}</span> {}',
+                    _("Before issuing: %(problem)s") % {"problem": message},
+                    field.help_text,
+                )
 
     def clean(self):
         return _nfc_strings(super().clean())
@@ -218,12 +259,17 @@ def summary_create(request):
     else:
         campaign = Campaign.objects.order_by("-issued_on", "pk").first()
         units = scope.units(REVIEW).order_by("path")
+        unit = units.first()
         form = SummaryCreateForm(
             scope=scope,
             initial={
                 "campaign": campaign.pk if campaign else None,
                 "year": report_year(campaign, from_rules=True) if campaign else None,
-                "unit": units.first(),
+                "unit": unit,
+                # Seed III.3: at the province the CSPL board reports first.
+                "kind": SummaryReport.Kind.BOARD
+                if unit is not None and unit.kind == unit.Kind.PROVINCE
+                else SummaryReport.Kind.COMMITTEE,
             },
         )
     return render(request, "reports/summary/create.html", {"form": form})
@@ -250,8 +296,15 @@ def summary_detail(request, pk):
                 (SummaryReport._meta.get_field(name).verbose_name, getattr(summary, name))
                 for name in NARRATIVE_FIELDS
             ],
+            "problems": _labelled(summary.issue_problems()) if summary.is_draft else [],
         },
     )
+
+
+def _labelled(problems):
+    """[(the field's label, the problem)] in the form's order, for a list on the page."""
+    labels = {name: field.label for name, field in SummaryEditForm.base_fields.items()}
+    return [(labels.get(name, name), message) for name, message in problems.items()]
 
 
 @login_required
@@ -262,8 +315,9 @@ def summary_edit(request, pk):
     if not summary.is_draft:
         messages.error(request, _not_editable())
         return redirect(summary)
+    problems = summary.issue_problems()
     if request.method == "POST":
-        form = SummaryEditForm(request.POST, instance=summary)
+        form = SummaryEditForm(request.POST, instance=summary, problems=problems)
         if form.is_valid():
             saved = _save_draft(form, summary)
             if saved is True:
@@ -282,8 +336,12 @@ def summary_edit(request, pk):
             form.data = form.data.copy()
             form.data["version"] = SummaryReport.objects.get(pk=summary.pk).version
     else:
-        form = SummaryEditForm(instance=summary)
-    return render(request, "reports/summary/edit.html", {"form": form, "summary": summary})
+        form = SummaryEditForm(instance=summary, problems=problems)
+    return render(
+        request,
+        "reports/summary/edit.html",
+        {"form": form, "summary": summary, "problems": _labelled(form.problems)},
+    )
 
 
 def _save_draft(form, summary):
@@ -295,8 +353,12 @@ def _save_draft(form, summary):
         if current.version != form.cleaned_data["version"]:
             return False
         draft = form.save(commit=False)
+        if draft.dated_on != current.dated_on:
+            # A name the author left as prefilled follows the new date (a reorganisation
+            # between the two renames a unit, or puts it under another).
+            parties.refresh(draft, current.dated_on)
         draft.version = current.version + 1
-        draft.save(update_fields=["include", *DOCUMENT_FIELDS, *NARRATIVE_FIELDS, "version"])
+        draft.save(update_fields=["include", *EDITED_FIELDS, *NARRATIVE_FIELDS, "version"])
     return True
 
 
@@ -311,9 +373,14 @@ def summary_issue(request, pk):
         messages.error(request, _("This report has already been issued."))
         return redirect(summary)
     except ValidationError as error:
+        found = (
+            [f"{label}: {message}" for label, message in _labelled(_first(error.message_dict))]
+            if hasattr(error, "error_dict")
+            else error.messages
+        )
         messages.error(
             request,
-            _("The report was not issued: %(problems)s") % {"problems": " ".join(error.messages)},
+            _("The report was not issued: %(problems)s") % {"problems": " ".join(found)},
         )
         return redirect("reports:summary_edit", summary.pk)
     messages.success(
@@ -442,6 +509,10 @@ def summary_preview(request, pk):
         as_attachment=True, filename=pdf.pdf_filename(summary)
     )
     return protect_download(response)
+
+
+def _first(message_dict):
+    return {name: messages[0] for name, messages in message_dict.items()}
 
 
 def _not_editable():

@@ -145,10 +145,16 @@ def make_summary(unit, campaign, author, **fields):
         "number": "15/BC-LĐLĐ",
         "place": "Bến Tre",
         "dated_on": datetime.date(2025, 1, 5),
+        "kind": SummaryReport.Kind.COMMITTEE,
+        "number_code": "BC-LĐLĐ",
         "parent_body": "Tổng LĐLĐ Việt Nam",
         "issuing_body": "Liên đoàn Lao động tỉnh Bến Tre",
         "subject": SUBJECT,
+        "addressee": "Kính gửi: Tổng Liên đoàn Lao động Việt Nam",
+        "signer_block": "TM. Ban Thường vụ",
+        "signer_title": "Phó Chủ tịch",
         "signer_name": SIGNER,
+        "recipients": "Như trên;\nThường trực Tỉnh ủy (để báo cáo);\nLưu: VT, Ban CSPL.",
         "general_assessment": "Các cấp công đoàn đã triển khai kế hoạch. " + EVERY_TONE,
         "results": "Nhiều hình thức tuyên truyền phong phú.",
         "shortcomings": "Một số đơn vị nộp báo cáo trễ hạn.",
@@ -217,7 +223,7 @@ def test_pdftotext_finds_the_header_number_title_and_signature_with_diacritics_i
         "Bến Tre, ngày 05 tháng 01 năm 2025",
         "BÁO CÁO",
         SUBJECT,
-        "Kính gửi: Ban Thường vụ LĐLĐ tỉnh",
+        "Kính gửi: Tổng Liên đoàn Lao động Việt Nam",
         "TM. BAN THƯỜNG VỤ",
         "PHÓ CHỦ TỊCH",
         SIGNER,
@@ -246,10 +252,9 @@ def test_the_figures_in_the_pdf_are_the_counting_rules(tree, cast, campaign, tmp
     assert headline["totals"] == {"sessions": 12 + 7 + 3, "participants": 345 + 889 + 40}
     text = pdftotext(pdf.render_summary_pdf(summary), tmp_path, "-layout")
     row = layout_rows(text.splitlines())
-    assert row(vi("Units expected to report"), str(headline["expected"]))
-    assert row(vi("Reports submitted"), str(headline["submitted"]))
+    # No table of key figures repeats the results' list: the totals are the last column
+    # (the whole scope) of the table by kind of unit, under the units included.
     assert row(vi("Units included"), "3/7")
-    assert row(vi("Reports summed"), "3")
     assert row("Số lượt người tham dự", "1.274")  # Vietnamese digit grouping
     assert row("Số buổi tuyên truyền", str(headline["totals"]["sessions"]))
     # The coverage in words, beside the table of totals.
@@ -355,9 +360,9 @@ def test_a_table_of_totals_with_nothing_included_says_so_in_one_line(tree, cast,
     assert context["summed"] is False and context["total_rows"] == []
     text = flat(pdftotext(pdf.render_summary_pdf(summary), tmp_path))
     nothing = vi("No report is included yet: there is no total to show.")
-    # Table 1's totals, Table 3 (by kind) and Table 5 (by unit below): one line each.
-    assert text.count(nothing) == 3
-    assert "Số lượt người tham dự" not in text.split(vi("Appendix").upper())[0]
+    # The figures by kind and by unit below: one line each, no grid of dashes.
+    assert text.count(nothing) == 2
+    assert "Số lượt người tham dự" not in text.split("PHỤ LỤC")[0]
 
 
 def test_the_texts_of_the_included_reports_are_listed_never_summed(tree, cast, campaign, tmp_path):
@@ -368,10 +373,10 @@ def test_the_texts_of_the_included_reports_are_listed_never_summed(tree, cast, c
     IndicatorValue.objects.create(report=awaiting, indicator=other_forms, text_value="Chưa duyệt")
     summary = make_summary(tree["PV"], campaign, cast["cspl"])
     assert pdf.document_context(summary)["texts"] == [
-        {"name": "Hình thức khác", "entries": [f"{tree['DA'].name}: Pa nô, loa"]}
+        {"name": "Hình thức khác", "entries": [f"Pa nô, loa ({tree['DA'].name})"]}
     ]
     text = flat(pdftotext(pdf.render_summary_pdf(summary), tmp_path))
-    assert f"- {tree['DA'].name}: Pa nô, loa" in text
+    assert f"- Pa nô, loa ({tree['DA'].name})" in text
     assert "Chưa duyệt" not in text
 
 

@@ -19,7 +19,7 @@ from kombu.exceptions import OperationalError
 from campaign.models import IndicatorValue, Obstacle, Status
 from config import pdf_sandbox
 from reports import issuing, pdf, summary_tasks
-from reports.models import SummaryReport
+from reports.models import DocumentRegister, SummaryReport
 from reports.rollup import Rollup, rollup
 from tests.factories import MembershipFactory, UserFactory
 from tests.reports.test_pdf import (
@@ -44,7 +44,7 @@ LIST = reverse("reports:summary_list")
 CREATE = reverse("reports:summary_create")
 EDITABLE = [
     "include",
-    "number",
+    "number_code",
     "place",
     "parent_body",
     "issuing_body",
@@ -60,6 +60,11 @@ EDITABLE = [
     "obstacles_proposals",
     "direction",
 ]
+
+
+def queued_render(callbacks):
+    """Whether the PDF's rendering is among the callbacks run after the commit."""
+    return any(getattr(c, "func", None) is summary_tasks.enqueue_render for c in callbacks)
 
 
 def url(name, summary):
@@ -139,7 +144,13 @@ def test_a_reviewer_creates_a_draft_prefilled_from_the_rollup_and_the_units_word
     logged_in(client, cast["cspl"])
     response = client.post(
         CREATE,
-        {"campaign": campaign.pk, "year": YEAR, "unit": tree["PV"].pk, "include": "accepted"},
+        {
+            "kind": "board",
+            "campaign": campaign.pk,
+            "year": YEAR,
+            "unit": tree["PV"].pk,
+            "include": "accepted",
+        },
     )
     summary = SummaryReport.objects.get()
     assert response.status_code == 302 and response["Location"] == url(
@@ -160,9 +171,14 @@ def test_a_reviewer_creates_a_draft_prefilled_from_the_rollup_and_the_units_word
     assert "Thiếu tài liệu in sẵn." in summary.obstacles_proposals
     assert "Đề nghị cấp thêm tài liệu." in summary.obstacles_proposals
     assert "Chưa có mẫu báo cáo" in summary.obstacles_proposals
-    assert summary.issuing_body == tree["PV"].name
+    # The board's report to the Standing Committee (seed III.3), under its federation.
+    federation = tree["PV"].short_name or tree["PV"].name
+    assert summary.kind == SummaryReport.Kind.BOARD
+    assert (summary.parent_body, summary.issuing_body) == (federation, "Ban Chính sách – Pháp luật")
+    assert summary.addressee == f"Kính gửi: Ban Thường vụ {federation}"
+    assert (summary.signer_block, summary.signer_title) == ("", "Trưởng ban")
     assert summary.recipients.splitlines()[-1] == "Lưu: VT, Ban CSPL."
-    assert summary.addressee == "Kính gửi: Ban Thường vụ LĐLĐ tỉnh"
+    assert summary.number_code == "BC-CSPL" and summary.number == ""
 
 
 def test_a_draft_with_nothing_included_says_so_rather_than_quote_zeros(tree, cast, client):
@@ -177,7 +193,13 @@ def test_a_draft_with_nothing_included_says_so_rather_than_quote_zeros(tree, cas
     logged_in(client, cast["cspl"])
     client.post(
         CREATE,
-        {"campaign": campaign.pk, "year": YEAR, "unit": tree["PV"].pk, "include": "accepted"},
+        {
+            "kind": "board",
+            "campaign": campaign.pk,
+            "year": YEAR,
+            "unit": tree["PV"].pk,
+            "include": "accepted",
+        },
     )
     summary = SummaryReport.objects.get()
     assert summary.results == vi("No report is included yet: there is no total to show.")
@@ -185,7 +207,13 @@ def test_a_draft_with_nothing_included_says_so_rather_than_quote_zeros(tree, cas
     summary.delete()
     client.post(
         CREATE,
-        {"campaign": campaign.pk, "year": YEAR, "unit": tree["PV"].pk, "include": "submitted"},
+        {
+            "kind": "board",
+            "campaign": campaign.pk,
+            "year": YEAR,
+            "unit": tree["PV"].pk,
+            "include": "submitted",
+        },
     )
     results = SummaryReport.objects.get().results
     assert "Tổng hợp từ 1 báo cáo, 1/7 đơn vị được tính" in results
@@ -197,14 +225,26 @@ def test_a_reviewer_cannot_create_a_summary_above_their_own_unit(client, tree, c
     logged_in(client, cast["reviewer_a"])
     response = client.post(
         CREATE,
-        {"campaign": campaign.pk, "year": YEAR, "unit": tree["PV"].pk, "include": "accepted"},
+        {
+            "kind": "board",
+            "campaign": campaign.pk,
+            "year": YEAR,
+            "unit": tree["PV"].pk,
+            "include": "accepted",
+        },
     )
     assert response.status_code == 200 and "unit" in response.context["form"].errors
     assert not SummaryReport.objects.exists()
     # Their own district is theirs to report on.
     client.post(
         CREATE,
-        {"campaign": campaign.pk, "year": YEAR, "unit": tree["DA"].pk, "include": "accepted"},
+        {
+            "kind": "committee",
+            "campaign": campaign.pk,
+            "year": YEAR,
+            "unit": tree["DA"].pk,
+            "include": "accepted",
+        },
     )
     assert SummaryReport.objects.get().unit == tree["DA"]
 
@@ -286,7 +326,7 @@ def test_issuing_freezes_the_figures_and_stores_the_pdf(
     logged_in(client, cast["cspl"])
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(url("reports:summary_issue", draft))
-    assert response.status_code == 302 and len(callbacks) == 1
+    assert response.status_code == 302 and queued_render(callbacks)
     draft.refresh_from_db()
     assert (draft.status, draft.issued_by, draft.render_state) == (S.ISSUED, cast["cspl"], RS.DONE)
     assert draft.issued_at is not None and draft.render_error == ""
@@ -308,14 +348,15 @@ def test_issuing_freezes_the_figures_and_stores_the_pdf(
     assert draft.rollup_snapshot["rollup"]["headline"] == frozen
 
 
-def test_issuing_needs_a_number_and_a_signer(client, cast, tree, campaign):
+def test_issuing_needs_a_signer_and_says_so_on_the_form(client, cast, tree, campaign):
     summary = make_summary(tree["PV"], campaign, cast["cspl"], number="", signer_name="")
     logged_in(client, cast["cspl"])
     response = client.post(url("reports:summary_issue", summary), follow=True)
     assert response.resolver_match.url_name == "summary_edit"
     summary.refresh_from_db()
     assert summary.status == S.DRAFT and summary.rollup_snapshot == {}
-    assert summary.render_state == RS.NONE
+    assert summary.render_state == RS.NONE and summary.number == ""
+    assert "signer_name" in response.context["form"].problems
 
 
 def test_summary_issue_returns_the_issued_report_and_queues_its_pdf_after_the_commit(
@@ -325,7 +366,9 @@ def test_summary_issue_returns_the_issued_report_and_queues_its_pdf_after_the_co
         issued = issuing.summary_issue(summary=draft, user=cast["cspl"])
     assert (issued.pk, issued.status, issued.issued_by) == (draft.pk, S.ISSUED, cast["cspl"])
     assert issued.render_state == RS.QUEUED and issued.rollup_snapshot["rollup"]
-    assert len(callbacks) == 1
+    assert queued_render(callbacks)
+    # Its number is the first of its unit's register for the year of its date.
+    assert (issued.serial, issued.serial_year, issued.number) == (1, 2025, "1/BC-LĐLĐ")
     # Issued once: a second call finds no draft, and changes nothing.
     with pytest.raises(issuing.AlreadyIssuedError):
         issuing.summary_issue(summary=draft, user=cast["standing"])
@@ -333,10 +376,11 @@ def test_summary_issue_returns_the_issued_report_and_queues_its_pdf_after_the_co
 
 
 def test_summary_issue_refuses_an_incomplete_draft_and_writes_nothing(cast, tree, campaign):
-    summary = make_summary(tree["PV"], campaign, cast["cspl"], number="")
+    summary = make_summary(tree["PV"], campaign, cast["cspl"], number="", signer_name=" ")
     with pytest.raises(ValidationError) as error:
         issuing.summary_issue(summary=summary, user=cast["cspl"])
-    assert "number" in error.value.message_dict
+    assert "signer_name" in error.value.message_dict
+    assert not DocumentRegister.objects.exists()  # no number was used
     summary.refresh_from_db()
     assert (summary.status, summary.rollup_snapshot, summary.render_state) == (
         S.DRAFT,
@@ -345,26 +389,16 @@ def test_summary_issue_refuses_an_incomplete_draft_and_writes_nothing(cast, tree
     )
 
 
-def test_two_reports_never_share_a_number(client, cast, tree, campaign, issued):
+def test_two_reports_of_a_unit_and_year_never_share_a_number(client, cast, tree, campaign, issued):
     other = make_summary(tree["PV"], campaign, cast["cspl"], number="")
-    logged_in(client, cast["cspl"])
-    response = client.post(
-        url("reports:summary_edit", other), form_data(other, number=issued.number)
-    )
-    assert "number" in response.context["form"].errors
-    assert SummaryReport.objects.get(pk=other.pk).number == ""
-    duplicate = SummaryReport(
-        campaign=campaign,
-        unit=tree["PV"],
-        year=YEAR,
-        created_by=cast["cspl"],
-        issuing_body="LĐLĐ",
-        subject="Trùng số",
-        number=issued.number,
-    )
+    issuing.summary_issue(summary=other, user=cast["cspl"])
+    other.refresh_from_db()
+    assert (issued.number, other.number) == ("1/BC-LĐLĐ", "2/BC-LĐLĐ")
+    duplicate = make_summary(tree["PV"], campaign, cast["cspl"], number="")
+    duplicate.serial, duplicate.serial_year = 2, 2025
     with pytest.raises(ValidationError) as error:
         duplicate.full_clean()
-    assert "number" in str(error.value)
+    assert "Số này đã được dùng" in str(error.value)
 
 
 def test_the_model_refuses_what_the_constraints_refuse(tree, cast, campaign, draft):
@@ -372,7 +406,7 @@ def test_the_model_refuses_what_the_constraints_refuse(tree, cast, campaign, dra
     draft.number = ""
     with pytest.raises(ValidationError) as error:
         draft.full_clean()
-    assert "number" in error.value.message_dict
+    assert "number_code" in error.value.message_dict
     draft.refresh_from_db()
     correction = make_summary(tree["PV"], campaign, cast["cspl"], number="", supersedes=draft)
     with pytest.raises(ValidationError) as error:
@@ -429,10 +463,10 @@ def test_the_pdf_is_downloaded_as_an_attachment_the_browser_must_not_sniff(
     response = client.get(url("reports:summary_pdf", issued))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-15-BC-LDLD.pdf"'
+    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-1-BC-LDLD.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
     content = b"".join(response.streaming_content)
-    assert "Số: 15/BC-LĐLĐ" in pdftotext(content, tmp_path)
+    assert "Số: 1/BC-LĐLĐ" in pdftotext(content, tmp_path)
 
 
 def test_a_reviewer_previews_a_draft_pdf_marked_as_a_draft(client, cast, draft, tmp_path):
@@ -581,7 +615,7 @@ def test_a_correction_is_a_new_version_and_the_old_one_is_kept(
 
     client.post(
         url("reports:summary_edit", correction),
-        form_data(correction, number="16/BC-LĐLĐ", results="Số liệu đã đính chính."),
+        form_data(correction, results="Số liệu đã đính chính."),
     )
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url("reports:summary_issue", correction))
@@ -589,29 +623,19 @@ def test_a_correction_is_a_new_version_and_the_old_one_is_kept(
     old = SummaryReport.objects.get(pk=issued.pk)
     assert (correction.status, correction.render_state) == (S.ISSUED, RS.DONE)
     assert old.status == S.SUPERSEDED
-    assert old.number == "15/BC-LĐLĐ" and old.results == issued.results
+    # The next number of the register of the correction's year: its own, never the old one.
+    expected = "2/BC-LĐLĐ" if correction.serial_year == 2025 else "1/BC-LĐLĐ"
+    assert correction.number == expected
+    assert old.number == "1/BC-LĐLĐ" and old.results == issued.results
     assert old.rollup_snapshot == issued.rollup_snapshot and old.pdf.name == issued.pdf.name
     client.force_login(cast["standing"])
     kept = b"".join(client.get(url("reports:summary_pdf", old)).streaming_content)
-    assert "Số: 15/BC-LĐLĐ" in pdftotext(kept, tmp_path)
+    assert "Số: 1/BC-LĐLĐ" in pdftotext(kept, tmp_path)
     listed = client.get(LIST).context["page"]
     assert {s.pk for s in listed} == {old.pk, correction.pk}
     assert (
         client.post(url("reports:summary_correct", old)).status_code == 403
     )  # viewers never write
-
-
-def test_a_correction_cannot_reuse_the_number_it_corrects(client, cast, issued):
-    logged_in(client, cast["cspl"])
-    client.post(url("reports:summary_correct", issued))
-    correction = SummaryReport.objects.get(supersedes=issued)
-    client.post(
-        url("reports:summary_edit", correction), form_data(correction, number=issued.number)
-    )
-    client.post(url("reports:summary_issue", correction))
-    correction.refresh_from_db()
-    assert correction.status == S.DRAFT and correction.number == ""
-    assert SummaryReport.objects.get(pk=issued.pk).status == S.ISSUED
 
 
 def test_the_navigation_links_summary_reports_for_readers_only(client, cast):

@@ -32,9 +32,9 @@ def test_the_edit_form_names_the_document_number_and_its_recipients(client, tree
     client.force_login(cast["cspl"])
     page = client.get(reverse("reports:summary_edit", args=[summary.pk])).content.decode()
     found = labels(page)
-    assert (found["include"], found["number"], found["recipients"]) == (
+    assert (found["include"], found["number_code"], found["recipients"]) == (
         "Số liệu từ",
-        "Số, ký hiệu",
+        "Ký hiệu",
         "Nơi nhận",
     )
     assert not any(words in page for words in BORROWED)
