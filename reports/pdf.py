@@ -416,10 +416,10 @@ def _document_context(summary, figures, legacy=False):
     # What goes where: by kind of unit in the body when there are kinds to compare; by unit
     # below in the body when it is short, else in the appendix; long texts and the years
     # in the appendix. Tables are numbered in the order they print.
-    place = {
-        "kinds": len(kinds) > 1,
-        "children": "body" if len(children) <= BODY_ROWS else "appendix",
-    }
+    place = {"children": "body" if len(children) <= BODY_ROWS else "appendix"}
+    # Two kinds (a district: its own report and its grassroots unions) say no more than
+    # the few rows by unit below.
+    place["kinds"] = len(kinds) > 2 or (len(kinds) > 1 and place["children"] == "appendix")
     if not place["kinds"] and children:
         place["children"] = "body" if len(children) <= 2 * BODY_ROWS else "appendix"
     captions = {}
