@@ -46,7 +46,7 @@ from campaign.downloads import protect_download, stored_file_response
 from campaign.models import Campaign
 from campaign.periods import report_year
 from config import pdf_sandbox
-from reports import issuing, parties, pdf, summary_tasks
+from reports import delivery, issuing, parties, pdf, summary_tasks
 from reports.issuing import DOCUMENT_FIELDS, NARRATIVE_FIELDS
 from reports.models import SummaryReport
 from reports.prefill import prefill
@@ -279,6 +279,7 @@ def summary_create(request):
 def summary_detail(request, pk):
     scope = Scope.for_request(request)
     summary = get_summary(request, pk)
+    delivery.mark_read(request.user, summary)  # a Standing Committee member opened it
     writer = can_write(scope, summary)
     correction = None
     if summary.is_issued:
@@ -481,6 +482,7 @@ def summary_pdf(request, pk):
     summary = get_summary(request, pk)
     if not summary.is_issued or summary.render_state != RS.DONE or not summary.pdf:
         raise Http404
+    delivery.mark_read(request.user, summary)
     return stored_file_response(
         summary.pdf, filename=pdf.pdf_filename(summary), content_type="application/pdf"
     )

@@ -162,14 +162,17 @@ def test_an_issue_rolled_back_delivers_nothing(tree, people, campaign):
 def test_the_e_mail_is_in_vietnamese_with_the_summarys_absolute_link(
     tree, people, campaign, django_capture_on_commit_callbacks
 ):
-    summary = make_summary(tree["PV"], campaign, people["cspl"], number="15/BC-LĐLĐ")
+    summary = make_summary(tree["PV"], campaign, people["cspl"])
     issue(summary, people["cspl"], django_capture_on_commit_callbacks)
+    summary.refresh_from_db()
+    number = summary.number  # from the register of the unit and year
+    assert number.startswith("1/")
     (message,) = mail.outbox
-    assert message.subject == f"Báo cáo tổng hợp số 15/BC-LĐLĐ đã ban hành: {SUBJECT}"
+    assert message.subject == f"Báo cáo tổng hợp số {number} đã ban hành: {SUBJECT}"
     link = settings.SITE_URL.rstrip("/") + reverse("reports:summary_detail", args=[summary.pk])
     assert link.startswith("http")
     assert link in message.body
-    assert "đã ban hành báo cáo tổng hợp số 15/BC-LĐLĐ ngày 05/01/2025" in message.body
+    assert f"đã ban hành báo cáo tổng hợp số {number} ngày 05/01/2025" in message.body
     assert f"năm {summary.year}," in message.body  # a year, not 2.024
     assert "\n" not in message.subject
 
@@ -178,17 +181,16 @@ def test_a_corrections_e_mail_names_the_report_it_replaces(
     tree, people, campaign, django_capture_on_commit_callbacks
 ):
     first = issue(
-        make_summary(tree["PV"], campaign, people["cspl"], number="15/BC-LĐLĐ"),
+        make_summary(tree["PV"], campaign, people["cspl"]),
         people["cspl"],
         django_capture_on_commit_callbacks,
     )
-    correction = make_summary(
-        tree["PV"], campaign, people["cspl"], number="16/BC-LĐLĐ", supersedes=first
-    )
+    first.refresh_from_db()
+    correction = make_summary(tree["PV"], campaign, people["cspl"], supersedes=first)
     mail.outbox.clear()
     issue(correction, people["cspl"], django_capture_on_commit_callbacks)
     (message,) = mail.outbox
-    assert "thay thế báo cáo số 15/BC-LĐLĐ" in message.body
+    assert f"thay thế báo cáo số {first.number}" in message.body
 
 
 def test_delivering_twice_delivers_nothing_new(
@@ -239,10 +241,10 @@ def entries(part):
 def three_issued(tree, people, campaign, django_capture_on_commit_callbacks):
     """Three summaries issued on three days, the middle one of district A."""
     issued = []
-    for day, code, number in [(3, "PV", "1/BC"), (5, "DA", "2/BC"), (4, "PV", "3/BC")]:
+    for day, code in [(3, "PV"), (5, "DA"), (4, "PV")]:
         author = people["cspl"]
         summary = issue(
-            make_summary(tree[code], campaign, author, number=number),
+            make_summary(tree[code], campaign, author),
             author,
             django_capture_on_commit_callbacks,
         )
@@ -293,18 +295,19 @@ def test_a_superseded_summary_is_marked_so(
     tree, client, people, campaign, django_capture_on_commit_callbacks
 ):
     first = issue(
-        make_summary(tree["PV"], campaign, people["cspl"], number="15/BC"),
+        make_summary(tree["PV"], campaign, people["cspl"]),
         people["cspl"],
         django_capture_on_commit_callbacks,
     )
-    issue(
-        make_summary(tree["PV"], campaign, people["cspl"], number="16/BC", supersedes=first),
+    second = issue(
+        make_summary(tree["PV"], campaign, people["cspl"], supersedes=first),
         people["cspl"],
         django_capture_on_commit_callbacks,
     )
+    second.refresh_from_db()
     client.force_login(people["standing"])
     listed = entries(section(client.get(HOME).content.decode()))
-    assert listed[0][2].startswith("16/BC")
+    assert listed[0][2].startswith(second.number)
     assert "Đã được đính chính" in listed[1][2] and "Đã được đính chính" not in listed[0][2]
 
 
@@ -317,7 +320,8 @@ def test_the_section_costs_two_queries(people, three_issued, django_assert_num_q
 
 def test_the_section_lists_the_latest_and_says_there_are_more(people, three_issued):
     found = delivery.inbox(delivery.Scope(people["standing"]), size=2)
-    assert [r.summary.number for r in found["receipts"]] == ["2/BC", "3/BC"]
+    # Newest first: district A's (day 5), then the province's second (day 4).
+    assert [r.summary.pk for r in found["receipts"]] == [three_issued[1].pk, three_issued[2].pk]
     assert found["more"] and found["unread"] == 3
 
 
@@ -346,3 +350,12 @@ def test_mark_read_does_nothing_for_who_did_not_receive_it(people, three_issued)
     assert delivery.mark_read(people["cspl"], three_issued[0]) is False
     assert delivery.mark_read(AnonymousUser(), three_issued[0]) is False
     assert not SummaryReceipt.objects.filter(user=people["viewer_b"]).exists()
+
+
+def test_opening_the_summary_marks_it_read(client, people, three_issued):
+    summary = three_issued[0]
+    client.force_login(people["standing"])
+    assert client.get(reverse("reports:summary_detail", args=[summary.pk])).status_code == 200
+    receipt = SummaryReceipt.objects.get(user=people["standing"], summary=summary)
+    assert receipt.read_at is not None
+    assert SummaryReceipt.objects.filter(user=people["standing"], read_at__isnull=True).count() == 2
