@@ -91,6 +91,17 @@ case "$mode" in
   install) ;;
   run)
     export DEBUG=${DEBUG:-true}
+    # The demo signs its documents with a test certificate it makes under var/demo-signing/
+    # (reports/demo.py, CERTIFICATE_PASSPHRASE); with DEBUG on and no certificate of its own,
+    # the development server checks them and signs what is issued there with it too.
+    case "${DEBUG,,}" in
+      true|1|yes|on)
+        if [ -z "${SIGNING_PKCS12_PATH:-}" ]; then
+          export SIGNING_PKCS12_PATH="$PWD/var/demo-signing/to-chuc-thu-nghiem.p12"
+          export SIGNING_PKCS12_PASSPHRASE=chung-thu-thu-nghiem-2026
+        fi
+        ;;
+    esac
     say "Migrating the database"
     .venv/bin/python manage.py migrate --noinput --verbosity 0
     say "Loading the demo data"

@@ -319,20 +319,28 @@ def _stamp_style():
 
 def _stamp_font() -> str:
     """The stamp's font cut down once per process to Latin and Vietnamese (a few hundred
-    glyphs): pyHanko subsets the font it embeds at every signature, and subsetting the
-    whole of Liberation Serif took most of the signing time."""
+    glyphs), in units of a thousandth of an em: pyHanko subsets the font it embeds at every
+    signature, and subsetting the whole of Liberation Serif took most of the signing time."""
     global _FONT_PATH
     if _FONT_PATH is None or not os.path.exists(_FONT_PATH):
         from fontTools import subset
 
         options = subset.Options()
         options.layout_features = ["*"]
+        options.drop_tables += ["FFTM"]  # FontForge's time stamps: fontTools warns of them
         font = subset.load_font(getattr(settings, "SIGNING_FONT", FONT_FILE), options)
         subsetter = subset.Subsetter(options)
         subsetter.populate(
             unicodes=[*range(0x20, 0x250), *range(0x300, 0x324), *range(0x1E00, 0x1F00)]
         )
         subsetter.subset(font)
+        # pyHanko writes the glyphs' widths (/W) in the font's units, which a PDF reads as
+        # thousandths of an em: in a font of 2048 units an em (Liberation Serif) the stamp's
+        # letters came out twice as far apart and ran out of the box.
+        if font["head"].unitsPerEm != 1000:
+            from fontTools.ttLib.scaleUpem import scale_upem
+
+            scale_upem(font, 1000)
         handle, path = tempfile.mkstemp(prefix="portal-stamp-font-", suffix=".ttf")
         os.close(handle)
         subset.save_font(font, path, options)

@@ -1,18 +1,20 @@
-# The demo fills units and campaigns (plans, annual reports, the follow-up); the reports app
-# adds nothing of its own to it, so the command lives in campaign (campaign → units).
+# The demo fills units, campaigns (plans, annual reports, the follow-up) and the reports app's
+# issued summaries, so the command lives in reports (reports → campaign → units).
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from campaign.demo import load_demo_history
 from campaign.seed import DEFAULT_CAMPAIGN, load_campaign_file
+from reports.demo import load_demo_summaries
+from reports.models import SummaryReport
 from units.demo import DEMO_PASSWORD, demo_accounts, load_demo
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo federation with its 2025 reorganisations, the seed campaign and one "
-        "account per role. Safe twice."
+        "Load the demo federation with its 2025 reorganisations, the seed campaign, one "
+        "account per role and two issued summaries signed with a test certificate. Safe twice."
     )
 
     def add_arguments(self, parser):
@@ -31,6 +33,13 @@ class Command(BaseCommand):
         campaign, _created = load_campaign_file(DEFAULT_CAMPAIGN)
         # Writes the years before 2025, applies the reorganisations of 2025, writes the rest.
         load_demo_history(campaign.slug)
+        # The 2024 summaries of a district and of the province, issued in January 2025.
+        for summary in load_demo_summaries(campaign.slug):
+            if summary.render_state != SummaryReport.RenderState.DONE:
+                self.stderr.write(
+                    _("The PDF of the demo's summary %(number)s was not made: %(reason)s")
+                    % {"number": summary.number, "reason": summary.render_error}
+                )
         self.stdout.write(_("Campaign: %(campaign)s") % {"campaign": campaign.title})
         self.stdout.write(
             _("Demo data loaded. Accounts (password: %(password)s):") % {"password": DEMO_PASSWORD}
