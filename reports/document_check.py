@@ -100,14 +100,14 @@ def answer(content: bytes) -> dict:
 
 
 @csrf_exempt  # the handlers must be set before the CSRF check reads the body; checked below
-@login_required
 def document_check(request):
     """Upload a PDF and see whether it is one the portal issued, unchanged."""
     request.upload_handlers = [InMemoryUploadHandler(request)]
     return _document_check(request)
 
 
-@csrf_protect
+@csrf_protect  # first, as for every other view: a POST without the token is refused
+@login_required
 def _document_check(request):
     result = None
     if request.method == "POST":

@@ -31,6 +31,8 @@ Checking (`verify_pdf`)
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import dataclasses
 import datetime
 import hashlib
@@ -269,7 +271,8 @@ def sign_pdf(pdf_bytes: bytes, *, organisation: str, signer_name: str = "") -> S
         new_field_spec=fields.SigFieldSpec(sig_field_name=FIELD_NAME, on_page=page, box=box),
     )
     try:
-        out = pdf_signer.sign_pdf(
+        out = _off_the_loop(
+            pdf_signer.sign_pdf,
             writer,
             appearance_text_params={
                 "organisation": organisation,
@@ -287,6 +290,18 @@ def sign_pdf(pdf_bytes: bytes, *, organisation: str, signer_name: str = "") -> S
     if embed and _has_revocation_data(content):
         level = "B-LT"
     return SignedResult(content=content, signed=True, level=level, signed_at=signed_at)
+
+
+def _off_the_loop(function, *args, **kwargs):
+    """Call `function`, in a thread of its own when this thread already runs an event loop:
+    pyHanko's synchronous calls run their own loop (asyncio.run), which cannot start inside
+    a running one (an ASGI server, a browser test's Playwright loop)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 def _stamp_style():
@@ -442,7 +457,8 @@ def _verify(pdf_bytes, sha256):
         log.warning("Signature check without trust roots: %s", error)
     embedded = signatures[-1]
     try:
-        status = validate_pdf_signature(
+        status = _off_the_loop(
+            validate_pdf_signature,
             embedded,
             _validation_context(roots),
             key_usage_settings=KeyUsageConstraints(

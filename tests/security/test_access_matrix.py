@@ -332,6 +332,9 @@ MATRIX = {
     "campaign:reminder_log": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
     # --- summary reports: the own one of district A is issued with its PDF (readable by
     # reviewers and viewers, written by reviewers); its draft exists only for reviewers.
+    # Anyone signed in may check whether a PDF is one the portal issued: the answer
+    # reveals only what the uploaded file itself says.
+    "reports:document_check": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
     "reports:summary_list": E("L 403 200 403 200 200", "L 403 200 403 200 200"),
     "reports:summary_create": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
     "reports:summary_detail": {
