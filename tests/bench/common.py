@@ -2,6 +2,7 @@
 database URL, machine facts, and the constants of the generated data."""
 
 import contextlib
+import datetime
 import os
 import platform
 import subprocess
@@ -17,6 +18,10 @@ FIRST_YEAR = 2016
 YEARS = 10
 LAST_YEAR = FIRST_YEAR + YEARS - 1
 CAMPAIGN_SLUG = "cchc-2015"
+# The national reorganisation of 2025 (tests/bench/reorganisation.py): 63 provincial
+# federations become 34 and the district federations end on this day. The generated tree
+# changes only before it, since the portal records changes in date order.
+REORGANISATION_DAY = datetime.date(2025, 7, 1)
 
 # The bench reviewer: reviewer at the root, and at one province (a district at province
 # scale, where the root is the province). The password is known on purpose: it only ever

@@ -18,7 +18,11 @@ Every addressed unit-year draws its annual report: ≈70 % accepted, 10 % submit
 returned, 5 % draft, 10 % no report. First submissions fall around the due date (≈15 % after
 it, a few exactly on either side of midnight at the end of the due day, Asia/Ho_Chi_Minh).
 A few grassroots unions open or close during the ten years (some with a successor), so
-units closed before a cut-off are not expected but may still hold a report. A report holds
+units closed before a cut-off are not expected but may still hold a report; all of it before
+the national reorganisation of 1 July 2025 (common.REORGANISATION_DAY), which
+tests.bench.reorganisation records on a copy. Every unit has its eras (UnitState) as the
+portal writes them: open from its opening until its closing, then a closed era from its
+closing day. A report holds
 its unit's own figures; the computed indicator (grassroots unions with their own plan) is
 counted from the plans, never typed; ≈3 % of the sent reports carry a plausibility flag
 with its explanation. The loads run without the figure stamps' triggers, which would fire
@@ -404,10 +408,11 @@ def build_tree(scale, steplen, alphabet, rng):
 
 
 def open_and_close(tree, rng):
-    """A few grassroots unions open during the ten years, a few close (some merged)."""
+    """A few grassroots unions open during the ten years, a few close (some merged), all
+    before the national reorganisation: the portal records changes in date order, so a
+    unit opened or closed after it would make the reorganisation be refused."""
     first = datetime.date(common.FIRST_YEAR, 3, 1).toordinal()
-    last_open = datetime.date(common.LAST_YEAR, 10, 31).toordinal()
-    last_close = datetime.date(common.LAST_YEAR + 1, 6, 30).toordinal()
+    last_open = last_close = common.REORGANISATION_DAY.toordinal() - 1
     previous = {}
     for node in tree.nodes:
         if node.kind != "grassroots":
@@ -417,10 +422,11 @@ def open_and_close(tree, rng):
             node.opened = datetime.date.fromordinal(rng.randint(first, last_open))
         if rng.random() < 0.025:
             start = max(first, node.opened.toordinal() if node.opened else first) + 180
-            node.closed = datetime.date.fromordinal(rng.randint(start, max(start, last_close)))
-            sibling = previous.get(parent)
-            if sibling is not None and rng.random() < 0.5:
-                node.successor = sibling.id
+            if start <= last_close:
+                node.closed = datetime.date.fromordinal(rng.randint(start, last_close))
+                sibling = previous.get(parent)
+                if sibling is not None and rng.random() < 0.5:
+                    node.successor = sibling.id
         if node.closed is None:
             previous[parent] = node
 
@@ -542,19 +548,27 @@ def load_units(conn, tree):
             "SELECT setval(pg_get_serial_sequence('units_unit', 'id'), "
             "(SELECT max(id) FROM units_unit))"
         )
-        # One era per unit, as migration units.0003 gives existing units (the truncate
-        # above emptied the eras with the units).
+        # The eras, as UnitState.objects.start writes them for a new unit (and migrations
+        # units.0003 and 0005 for existing ones; the truncate above emptied them with the
+        # units): an open era from its opening (or 1900) until its closing, then, for a
+        # closed unit, a closed era from its closing day on, where it stands.
         cursor.execute(
             """
             INSERT INTO units_unitstate
-                (unit_id, valid_from, valid_until, parent_id, path, depth, kind, name,
+                (unit_id, valid_from, valid_until, is_open, parent_id, path, depth, kind, name,
                  short_name)
-            SELECT u.id, COALESCE(u.opened_on, DATE '1900-01-01'), u.closed_on, p.id, u.path,
-                   u.depth, u.kind, u.name, u.short_name
+            SELECT u.id, e.valid_from, e.valid_until, e.is_open, p.id, u.path, u.depth, u.kind,
+                   u.name, u.short_name
             FROM units_unit u
+            CROSS JOIN LATERAL (
+                SELECT COALESCE(u.opened_on, DATE '1900-01-01'), u.closed_on, true
+                WHERE u.closed_on IS NULL
+                   OR u.closed_on > COALESCE(u.opened_on, DATE '1900-01-01')
+                UNION ALL
+                SELECT u.closed_on, NULL, false WHERE u.closed_on IS NOT NULL
+            ) AS e (valid_from, valid_until, is_open)
             LEFT JOIN units_unit p
                 ON u.depth > 1 AND p.path = substr(u.path, 1, length(u.path) - 4)
-            WHERE u.closed_on IS NULL OR u.closed_on > COALESCE(u.opened_on, DATE '1900-01-01')
             """
         )
     conn.commit()
