@@ -26,9 +26,7 @@ from django.db.models import (
     Case,
     CharField,
     FilteredRelation,
-    OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -171,10 +169,12 @@ def year_trees(unit: Unit, cutoffs: dict[int, datetime.date], mode: str) -> dict
     first, last = min(cutoffs.values()), max(cutoffs.values())
     # The scope's eras, and those of the units merged into it (a closed unit that merged
     # stands under its successor, so they lie in its area on today's tree).
+    # (The units first, as a semi-join: an OR across the two tables would join every era.)
+    merged = Unit.objects.filter(
+        Q(pk=unit.pk) | Q(path__startswith=unit.path, successor__isnull=False)
+    ).values("pk")
     eras = list(
-        UnitState.objects.filter(
-            Q(unit=unit) | Q(unit__path__startswith=unit.path, unit__successor__isnull=False)
-        )
+        UnitState.objects.filter(unit_id__in=merged)
         .filter(valid_from__lte=last)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=first))
         .order_by("valid_from")
@@ -284,30 +284,37 @@ def tree_changes(unit: Unit, trees: dict[int, YearTree]) -> dict[int, list[str]]
     if len(years) < 2:
         return {}
 
-    def decision(day):
-        return Subquery(
-            Reorganisation.objects.filter(
-                status=Reorganisation.Status.APPLIED, effective_on=OuterRef(day)
-            )
-            .order_by("pk")
-            .values("number")[:1]
-        )
-
-    rows = (
-        UnitState.objects.filter(condition)
-        .exclude(valid_from=BEGINNING, valid_until__isnull=True)
-        .order_by()
-        .values_list("valid_from", "valid_until")
-        .distinct()
-        .annotate(from_decision=decision("valid_from"), until_decision=decision("valid_until"))
-        .values_list("valid_from", "from_decision", "valid_until", "until_decision")
-    )
+    # The distinct days first, then the decisions applied on any day of the range: one
+    # query, a union, with no subquery run for each era.
     first, last = trees[years[0]].cutoff, trees[years[-1]].cutoff
-    days = {}
-    for valid_from, from_decision, valid_until, until_decision in rows:
-        for day, number in ((valid_from, from_decision), (valid_until, until_decision)):
-            if day is not None and first < day <= last:
-                days[day] = days.get(day) or number
+    no_number = Value(None, output_field=CharField())
+    changed = UnitState.objects.filter(condition).exclude(
+        valid_from=BEGINNING, valid_until__isnull=True
+    )
+    rows = (
+        changed.order_by()
+        .values_list("valid_from", no_number)
+        .union(
+            changed.order_by()
+            .filter(valid_until__isnull=False)
+            .values_list("valid_until", no_number),
+            Reorganisation.objects.filter(
+                status=Reorganisation.Status.APPLIED,
+                effective_on__gt=first,
+                effective_on__lte=last,
+            )
+            .order_by()
+            .values_list("effective_on", "number"),
+        )
+    )
+    days, decisions = set(), {}
+    for day, number in rows:
+        if number is None:
+            if first < day <= last:
+                days.add(day)
+        else:  # a decision only names a day the area changed on
+            decisions[day] = min(number, decisions.get(day, number))
+    days = {day: decisions.get(day) for day in days}
     changes = {}
     for day in sorted(days):
         year = next(y for y in years if trees[y].cutoff >= day)

@@ -181,3 +181,15 @@ def test_the_area_box_of_a_past_report_keeps_the_tree_of_its_year(
     reorganise_world(world, reorganise, admin_user)  # district A ends, its units move away
     after = area_below(Unit.objects.get(code="DA"), world.campaign, YEAR, period, indicators)
     assert after == before
+
+
+def test_the_trend_says_where_the_tree_changed_and_by_which_decision(
+    tree, cast, reorganise, admin_user
+):
+    world = build_world(tree, cast, 11)
+    reorganise_world(world, reorganise, admin_user)
+    result = rollup(world.campaign, 2025, Unit.objects.get(code="NV"))
+    changes = {row.year: row.changes for row in result.trend}
+    # 05/01/2025 falls after 2024's cut-off (14/12/2024): a change of 2025's tree.
+    assert "05/01/2025 (56/QĐ-LĐLĐ)" in changes[2025]
+    assert all("05/01/2025" not in label for y in changes if y < 2025 for label in changes[y])
