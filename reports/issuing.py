@@ -22,30 +22,6 @@ from units.models import User
 S = SummaryReport.Status
 RS = SummaryReport.RenderState
 
-# The fields a reviewer writes: the document's header and signature, then its narrative.
-# The edit form shows them; a correction copies them from the version it corrects.
-DOCUMENT_FIELDS = [
-    "kind",
-    "number_code",
-    "dated_on",
-    "place",
-    "parent_body",
-    "issuing_body",
-    "subject",
-    "addressee",
-    "signer_block",
-    "signer_title",
-    "signer_name",
-    "recipients",
-]
-NARRATIVE_FIELDS = [
-    "general_assessment",
-    "results",
-    "shortcomings",
-    "obstacles_proposals",
-    "direction",
-]
-
 
 class AlreadyIssuedError(Exception):
     """The summary is no longer a draft: someone issued it meanwhile."""

@@ -24,9 +24,12 @@ from units.models import Unit, UnitState
 MAX_RECIPIENTS = 2000
 
 
-# The fields the PDF prints that a person writes (the figures are the rollup's).
-PRINTED_FIELDS = [
+# The fields a reviewer writes: the document's header and signature, then its narrative.
+# The edit form shows them; a correction copies them from the version it corrects.
+DOCUMENT_FIELDS = [
+    "kind",
     "number_code",
+    "dated_on",
     "place",
     "parent_body",
     "issuing_body",
@@ -36,11 +39,18 @@ PRINTED_FIELDS = [
     "signer_title",
     "signer_name",
     "recipients",
+]
+NARRATIVE_FIELDS = [
     "general_assessment",
     "results",
     "shortcomings",
     "obstacles_proposals",
     "direction",
+]
+# Of those, the texts the PDF prints as typed (checked for placeholders before issuing).
+PRINTED_FIELDS = [
+    *(name for name in DOCUMENT_FIELDS if name not in ("kind", "dated_on")),
+    *NARRATIVE_FIELDS,
 ]
 
 # What a template leaves for someone to fill in: a number or date still dots ("…/KH-LĐLĐ",

@@ -47,8 +47,7 @@ from campaign.models import Campaign
 from campaign.periods import report_year
 from config import pdf_sandbox
 from reports import delivery, issuing, parties, pdf, summary_tasks
-from reports.issuing import DOCUMENT_FIELDS, NARRATIVE_FIELDS
-from reports.models import SummaryReport
+from reports.models import DOCUMENT_FIELDS, NARRATIVE_FIELDS, SummaryReport
 from reports.prefill import prefill
 from reports.rollup import cached_rollup
 from units.access import REVIEW, Scope

@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 
 from campaign import workflow
 from campaign.models import MAX_NARRATIVE, Status, Step
-from reports.issuing import DOCUMENT_FIELDS, NARRATIVE_FIELDS
-from reports.models import MAX_RECIPIENTS, SummaryReport
+from reports.models import DOCUMENT_FIELDS, MAX_RECIPIENTS, NARRATIVE_FIELDS, SummaryReport
 from tests.fuzz import strategies as fz
 from tests.fuzz.helpers import assert_text_stored, post_and_check
 
