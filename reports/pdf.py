@@ -15,14 +15,13 @@ What goes into the PDF
 
 How it is rendered
     `render_summary_pdf` hands the HTML to WeasyPrint in the sandbox of `config.pdf_sandbox`,
-    which fetches only `data:` URLs (the charts, drawn by `reports.charts` and embedded by
-    `chart_url`) and the project's own static files (the stylesheet, `STYLESHEET_URL`), and,
+    which fetches only the project's own static files (the stylesheet, `STYLESHEET_URL`;
+    the appendix's charts are text and CSS bars, see `_charts`) and `data:` URLs, and,
     for the background task and the preview, renders in a child process under a time and
     memory cap. Fonts come from fontconfig: Liberation Serif, whose metrics are Times New
     Roman's, which Decree 30 names.
 """
 
-import base64
 import datetime
 import re
 import unicodedata
@@ -262,10 +261,6 @@ def rate(value: float | None) -> str:
     return number_format(value, decimal_pos=1)
 
 
-def chart_url(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-
-
 def document_context(summary: SummaryReport, figures: dict | None = None) -> dict:
     """Everything the PDF template shows, as NFC-normalised plain data. Language: the site's
     (Vietnamese), whatever the person who asked for it reads the interface in."""
@@ -407,10 +402,10 @@ def _document_context(summary, figures, legacy=False):
     appendix = _appendix(
         figures.get("units") or [], result.by_child, typed, category_labels, legacy
     )
-    # Charts are the dashboard's: on paper, in greyscale, their labels would be too small
-    # to read, and each says what a table here says. The years, which no other table
-    # shows, are a table of the appendix.
+    # The dashboard's colour charts would print with labels too small to read: the
+    # document draws its own in the appendix, as text and grey bars in the body's font.
     trend = _trend(result, integers)
+    charts = _charts(child_groups, result.trend)
 
     texts = _texts(result)
     # What goes where: by kind of unit in the body when there are kinds to compare; by unit
@@ -543,6 +538,7 @@ def _document_context(summary, figures, legacy=False):
         "marked": any(row["mark"] for row in children),
         "texts": texts,
         "trend": trend,
+        "charts": charts,
         "place": place,
         "appendix": appendix,
         "labels": {
@@ -628,6 +624,37 @@ def _trend(result, integers):
     if len(rows) < 2:  # one year is this year's table already
         return {"rows": [], "empty_years": ""}
     return {"rows": rows, "empty_years": ", ".join(empty)}
+
+
+def _charts(child_groups, trend):
+    """The appendix's charts, for print: the reporting rate by unit below and by year, each
+    a list of {"label", "value", "width"} (width: the bar's share of the full 100 %). One
+    series each, in one grey with a black outline, so that a greyscale copy loses nothing;
+    the figure stands at the end of every bar. A chart of one bar says nothing a sentence
+    does not: it is left out."""
+    charts = []
+    by_child = [
+        _bar(group["label"], group["row"].rate) for group in child_groups if group["row"].expected
+    ]
+    if len(by_child) > 1:
+        charts.append({"title": _("Reporting rate by unit below (%)"), "bars": by_child})
+    # The years with a report summed, as the table of the years has them: a row of empty
+    # years would only draw zeros.
+    by_year = [
+        _bar(str(entry.year), entry.reports / entry.expected * 100)
+        for entry in trend
+        if entry.expected and entry.reports
+    ]
+    if len(by_year) > 1:
+        charts.append({"title": _("Units whose report is summed, by year (%)"), "bars": by_year})
+    for n, chart in enumerate(charts, start=1):
+        chart["caption"] = _("Chart %(n)s. %(title)s") % {"n": n, "title": chart.pop("title")}
+    return charts
+
+
+def _bar(label, value):
+    width = 0.0 if value is None else max(0.0, min(float(value), 100.0))
+    return {"label": label, "value": rate(value), "width": f"{width:.1f}"}
 
 
 def _texts(result):

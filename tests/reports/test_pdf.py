@@ -392,8 +392,8 @@ def test_every_font_is_embedded_and_none_falls_back(tree, cast, campaign, tmp_pa
         name, embedded = columns[0], columns[-5]
         assert embedded == "yes", line
         names.add(name.split("+", 1)[-1])
-    # Liberation Serif for the text (its four faces) and Liberation Sans inside the charts:
-    # no DejaVu or other face stood in for a missing Vietnamese glyph.
+    # Liberation Serif for the text (its four faces), the charts included, and at most
+    # Liberation Sans: no DejaVu or other face stood in for a missing Vietnamese glyph.
     assert {"Liberation-Serif", "Liberation-Serif-Bold", "Liberation-Serif-Italic"} <= names
     assert names <= {
         "Liberation-Serif",
@@ -827,7 +827,7 @@ def test_hostile_text_in_every_field_is_never_fetched_and_shows_as_text(
     for index, name in enumerate(TEXT_FIELDS):
         fields[name] = f"F{index:02d}" + attacks[index % len(attacks)]
     fields["general_assessment"] = "\n".join(attacks)
-    # Names that reach the PDF from the data: the tables, the appendix and the charts' SVG.
+    # Names that reach the PDF from the data: the tables, the appendix and its charts.
     Unit.objects.filter(pk=tree["DA"].pk).update(short_name=attacks[1])
     Unit.objects.filter(pk=tree["DB"].pk).update(short_name=attacks[5])
     campaign.indicators.filter(code="sessions").update(name=attacks[2])
@@ -843,7 +843,7 @@ def test_hostile_text_in_every_field_is_never_fetched_and_shows_as_text(
     content = pdf.render_summary_pdf(summary)
 
     assert http_spy.hits == []
-    # The stylesheet and the charts' data: URLs were all that was asked for.
+    # The stylesheet (and data: URLs, were there any) was all that was asked for.
     assert pdf.STYLESHEET_URL in fetched
     assert all(
         url == pdf.STYLESHEET_URL or url.startswith("data:image/svg+xml;base64,") for url in fetched

@@ -1,0 +1,107 @@
+"""The summary's charts on paper: in the appendix, drawn as text and one grey bar in the
+body's font, so that a greyscale print keeps every label (at 9 pt or more) and every figure.
+The rates are recounted here from the reports filed, not read from the rollup."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from reports import pdf
+from tests.reports.test_pdf import (
+    campaign_with_reports,
+    flat,
+    issue,
+    make_summary,
+    pdftotext,
+    recounted,
+    vi,
+)
+
+BOX_PER_POINT = 1.107  # pdftotext -bbox box height per point of Liberation Serif
+
+
+class Words(HTMLParser):
+    """The words of `pdftotext -bbox` with their box heights, in reading order."""
+
+    def __init__(self):
+        super().__init__()
+        self.words, self._box = [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "word":
+            box = dict(attrs)
+            self._box = float(box["ymax"]) - float(box["ymin"])
+
+    def handle_data(self, data):
+        if self._box is not None and data.strip():
+            self.words.append((data.strip(), self._box))
+            self._box = None
+
+
+def words_of(content, tmp_path):
+    parser = Words()
+    parser.feed(pdftotext(content, tmp_path, "-bbox"))
+    return parser.words
+
+
+@pytest.fixture
+def campaign(tree):
+    return campaign_with_reports(tree)
+
+
+def test_the_appendix_charts_the_rate_of_each_unit_below_as_recounted(
+    tree,
+    cast,
+    campaign,
+    tmp_path,
+):
+    summary = issue(make_summary(tree["PV"], campaign, cast["cspl"]), cast["cspl"])
+    content = pdf.render_summary_pdf(summary)
+    text = pdftotext(content, tmp_path, "-layout")
+    caption = vi("Chart %(n)s. %(title)s") % {
+        "n": 1,
+        "title": vi("Reporting rate by unit below (%)"),
+    }
+    assert caption in flat(text)
+    # The chart comes after the appendix's title, never in the body.
+    assert flat(text).index(caption) > flat(text).index("PHỤ LỤC")
+
+    chart_lines = text[text.index(caption.split(". ")[0]) :].splitlines()
+    names = {code: tree[code].name for code in tree}
+    expected_rows = [group for group in recounted(tree, campaign)["by_child"] if group["expected"]]
+    assert len(expected_rows) >= 2
+    for group in expected_rows:
+        rate = group["submitted"] / group["expected"] * 100
+        shown = f"{rate:.1f}".replace(".", ",")
+        label = re.escape(names[group["code"]])
+        line = re.compile(rf"^\s*{label}(\s.*)?\s{re.escape(shown)}\s*$")
+        assert any(line.search(row) for row in chart_lines), (names[group["code"]], shown)
+
+
+def test_the_chart_labels_print_at_nine_points_or_more(tree, cast, campaign, tmp_path):
+    summary = issue(make_summary(tree["PV"], campaign, cast["cspl"]), cast["cspl"])
+    words = words_of(pdf.render_summary_pdf(summary), tmp_path)
+    start = next(i for i, (word, _) in enumerate(words) if word == "Biểu")
+    # The chart runs up to the appendix's note on its columns, printed smaller below it.
+    note = vi("Figures by column").split()[:-1]  # its last word carries the colon
+    end = next(
+        i
+        for i in range(start, len(words))
+        if [word for word, _ in words[i : i + len(note)]] == note
+    )
+    chart = words[start:end]
+    unit_words = {w for code in ("DA", "DB", "SE") for w in tree[code].name.split()}
+    labels = [height for word, height in chart if word in unit_words]
+    assert len(labels) >= 6, chart
+    # Liberation Serif's glyph boxes are 1.107 × the type size (14 pt → 15.50 pt).
+    assert min(labels) / BOX_PER_POINT >= 9
+
+
+def test_a_chart_of_one_bar_is_left_out(tree, cast, tmp_path):
+    from tests.reports.test_pdf import make_campaign
+
+    only = make_campaign(tree["PV"], slug="one-bar")
+    summary = issue(make_summary(tree["B1"], only, cast["cspl"]), cast["cspl"])
+    text = flat(pdftotext(pdf.render_summary_pdf(summary), tmp_path))
+    assert vi("Reporting rate by unit below (%)") not in text
