@@ -129,13 +129,14 @@ class PortalURLFetcher(URLFetcher):
         raise ValueError(f"Refused {url[:200]!r}: no such static file")
 
 
-def html_to_pdf(html: str) -> bytes:
+def html_to_pdf(html: str, variant: str | None = None) -> bytes:
     """Render an HTML string to PDF bytes, fetching only what PortalURLFetcher allows
-    (relative URLs resolve under STATIC_BASE)."""
+    (relative URLs resolve under STATIC_BASE). `variant` is WeasyPrint's `pdf_variant`,
+    e.g. "pdf/a-3b" for a document kept for ever."""
     _check_version()
     fetcher = PortalURLFetcher()
     document = weasyprint.HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher)
-    return document.write_pdf()
+    return document.write_pdf(pdf_variant=variant) if variant else document.write_pdf()
 
 
 # --- running a render in a child process --------------------------------------------------------

@@ -39,6 +39,9 @@ from reports.rollup import ASSESSMENTS, AreaRow, Figures, Rollup, rollup, unit_r
 from units.models import Unit
 
 TEMPLATE = "pdf/summary.html"
+# Summaries are kept for ever: PDF/A-3b (fonts embedded, an sRGB output intent, the XMP
+# claim), which a PAdES signature, an incremental update, leaves as it is.
+ARCHIVAL_VARIANT = "pdf/a-3b"
 STYLESHEET_URL = pdf_sandbox.STATIC_BASE + "css/pdf.css"
 
 # The fixed wording of a Vietnamese administrative document (Decree 30/2020/NĐ-CP,
@@ -945,8 +948,10 @@ def render_summary_pdf(
     RenderError); the HTML is built here, with the database, first."""
     html = render_html(summary)
     if isolated:
-        return pdf_sandbox.run_isolated(pdf_sandbox.html_to_pdf, html, timeout=timeout)
-    return pdf_sandbox.html_to_pdf(html)
+        return pdf_sandbox.run_isolated(
+            pdf_sandbox.html_to_pdf, html, ARCHIVAL_VARIANT, timeout=timeout
+        )
+    return pdf_sandbox.html_to_pdf(html, ARCHIVAL_VARIANT)
 
 
 def pdf_filename(summary: SummaryReport) -> str:

@@ -303,6 +303,27 @@ def test_a_pdf_a_document_keeps_its_claims_and_validates_once_signed(configured)
     assert signed.startswith(content)  # an incremental update: the PDF/A part is untouched
 
 
+def test_the_summary_is_rendered_as_pdf_a_3b_and_signing_keeps_the_claim(
+    tree, cast, configured
+):
+    from reports import pdf
+
+    summary = issue(
+        make_summary(tree["PV"], campaign_with_reports(tree), cast["cspl"]), cast["cspl"]
+    )
+    content = pdf.render_summary_pdf(summary)
+    signed = sign(content).content
+    assert signed.startswith(content)
+    for document in (content, signed):
+        root = PdfFileReader(io.BytesIO(document)).root
+        xmp = root["/Metadata"].data
+        assert re.search(rb"pdfaid:part(>|=\")3", xmp), xmp[:400]
+        assert re.search(rb"pdfaid:conformance(>|=\")B", xmp), xmp[:400]
+        intent = root["/OutputIntents"][0]
+        assert intent["/S"] == "/GTS_PDFA1" and "/DestOutputProfile" in intent
+    assert signing.verify_pdf(signed).state == signing.VALID
+
+
 # --- the issue pipeline and the page ------------------------------------------------------------
 def test_the_task_signs_the_issued_summary_before_storing_it(tree, cast, configured, client):
     summary = issue(
