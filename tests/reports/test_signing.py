@@ -303,9 +303,7 @@ def test_a_pdf_a_document_keeps_its_claims_and_validates_once_signed(configured)
     assert signed.startswith(content)  # an incremental update: the PDF/A part is untouched
 
 
-def test_the_summary_is_rendered_as_pdf_a_3b_and_signing_keeps_the_claim(
-    tree, cast, configured
-):
+def test_the_summary_is_rendered_as_pdf_a_3b_and_signing_keeps_the_claim(tree, cast, configured):
     from reports import pdf
 
     summary = issue(
