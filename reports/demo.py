@@ -194,7 +194,7 @@ LETTERHEADS = {
         "number_code": "BC-LĐLĐ",
         "signer_block": "TM. Ban Thường vụ",
         "signer_title": "Chủ tịch",
-        "signer_name": "Nguyễn Văn Thành",
+        "signer_name": "Người ký thử nghiệm",
         "recipients": "\n".join(
             [
                 "Liên đoàn Lao động tỉnh Bến Tre (Ban CSPL) (để báo cáo);",
@@ -212,7 +212,7 @@ LETTERHEADS = {
         "number_code": "BC-LĐLĐ",
         "signer_block": "TM. Ban Thường vụ",
         "signer_title": "Phó Chủ tịch",
-        "signer_name": "Võ Thị Ngọc Hân",
+        "signer_name": "Người ký thử nghiệm",
         "recipients": "\n".join(
             [
                 "Tổng LĐLĐ Việt Nam (Ban Chính sách – Pháp luật) (để báo cáo);",

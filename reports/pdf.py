@@ -687,7 +687,7 @@ def _texts(result):
         if entries:
             texts.append({"name": indicator.name, "entries": entries})
     if texts and result.texts_more:
-        texts[-1]["entries"].append(_("… and more, not listed here."))
+        texts[-1]["entries"].append(_("Other contents the units reported are in their reports."))
     return texts
 
 

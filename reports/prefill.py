@@ -9,7 +9,7 @@ quoted with what it adds up, in the site's language.
 from django.conf import settings
 from django.db.models import Q
 from django.utils import translation
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -49,21 +49,7 @@ def _prefill(summary, result):
     summary.subject = summary.subject[:500]
 
     general = [
-        _(
-            "In %(year)s, %(submitted)s of the %(expected)s units expected to report sent "
-            "their annual report (%(rate)s%%): %(on_time)s on time and %(late)s late; "
-            "%(returned)s were returned for correction and %(missing)s are missing."
-        )
-        % {
-            "year": summary.year,
-            "submitted": fmt(headline.submitted),
-            "expected": fmt(headline.expected),
-            "rate": pdf.rate(headline.rate),
-            "on_time": fmt(headline.on_time),
-            "late": fmt(headline.late),
-            "returned": fmt(headline.returned),
-            "missing": fmt(headline.missing),
-        },
+        _reporting_sentence(summary.year, headline),
         ngettext(
             "%(filed)s unit has filed its implementation plan, %(accepted)s of them accepted.",
             "%(filed)s units have filed their implementation plan, %(accepted)s of them accepted.",
@@ -100,18 +86,18 @@ def _prefill(summary, result):
             line += " (" + _("counted by the portal") + ")"
         results.append(line + ";")
     shortcomings = []
-    if headline.late or headline.missing or headline.returned:
-        shortcomings.append(
-            _(
-                "Reports sent late: %(late)s; reports returned for correction: %(returned)s; "
-                "units that have not reported: %(missing)s."
-            )
-            % {
-                "late": fmt(headline.late),
-                "returned": fmt(headline.returned),
-                "missing": fmt(headline.missing),
-            }
+    # Only the counts that are not zero: "0 returned" reads as a machine's sentence.
+    lapses = [
+        phrase % {"n": fmt(count)}
+        for phrase, count in (
+            (_("reports sent late: %(n)s"), headline.late),
+            (_("reports returned for correction: %(n)s"), headline.returned),
+            (_("units that have not reported: %(n)s"), headline.missing),
         )
+        if count
+    ]
+    if lapses:
+        shortcomings.append(capfirst("; ".join(lapses)) + ".")
     obstacles = _quoted_reports(summary)
     if result.obstacles_open:
         obstacles.append(
@@ -219,3 +205,40 @@ def _limit(lines):
     if lines and lines[-1].startswith("- ") and lines[-1].endswith(";"):
         lines = [*lines[:-1], lines[-1][:-1] + "."]
     return "\n".join(lines)[:MAX_NARRATIVE]
+
+
+def _reporting_sentence(year: int, headline) -> str:
+    """Who reported, in one sentence that names only the counts that are not zero: "In 2024,
+    44 of the 52 units expected to report sent their annual report (84.6%): 35 on time and
+    9 late; 8 are missing."."""
+    fmt = pdf.number
+    sentence = _(
+        "In %(year)s, %(submitted)s of the %(expected)s units expected to report sent "
+        "their annual report (%(rate)s%%)"
+    ) % {
+        "year": year,
+        "submitted": fmt(headline.submitted),
+        "expected": fmt(headline.expected),
+        "rate": pdf.rate(headline.rate),
+    }
+    timing = [
+        phrase % {"n": fmt(count)}
+        for phrase, count in (
+            (_("%(n)s on time"), headline.on_time),
+            (_("%(n)s late"), headline.late),
+        )
+        if count
+    ]
+    if timing:
+        sentence += ": " + (" " + _("and") + " ").join(timing)
+    rest = [
+        phrase % {"n": fmt(count)}
+        for phrase, count in (
+            (_("%(n)s returned for correction"), headline.returned),
+            (_("%(n)s units have not reported"), headline.missing),
+        )
+        if count
+    ]
+    if rest:
+        sentence += "; " + "; ".join(rest)
+    return sentence + "."

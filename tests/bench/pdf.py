@@ -109,7 +109,7 @@ def pipeline(args):
     html = pdf.render_html(report, figures)
     written = time.perf_counter()
     content = pdf_sandbox.run_isolated(
-        pdf_sandbox.html_to_pdf, html, timeout=pdf_sandbox.RENDER_TIMEOUT
+        pdf_sandbox.html_to_pdf, html, pdf.ARCHIVAL_VARIANT, timeout=pdf_sandbox.RENDER_TIMEOUT
     )
     finished = time.perf_counter()
     cpu = cpu_seconds() - cpu_started
@@ -162,7 +162,7 @@ def weasyprint_alone(args):
     started = time.perf_counter()
     document = weasyprint.HTML(string=html, base_url="portal://static/", url_fetcher=Fetcher())
     rendered = document.render()
-    content = rendered.write_pdf()
+    content = rendered.write_pdf(pdf_variant="pdf/a-3b")  # as the portal asks (PDF/A)
     finished = time.perf_counter()
     cpu = cpu_seconds() - cpu_started
     own, _children = peak_rss_mib()

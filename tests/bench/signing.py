@@ -33,7 +33,7 @@ def synthetic_html(pages=20, stylesheet="portal://static/css/pdf.css"):
         f"<h1>BÁO CÁO</h1>{body}"
         '<table class="closing"><tr><td class="recipients">Nơi nhận:</td>'
         '<td class="signature"><p>TM. BAN THƯỜNG VỤ</p>'
-        '<div class="signature-space" id="signature"></div><p>Nguyễn Văn A</p></td></tr>'
+        '<div class="signature-space" id="signature"></div><p>Người ký thử nghiệm</p></td></tr>'
         "</table></body></html>"
     )
 

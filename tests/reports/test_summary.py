@@ -509,7 +509,7 @@ def test_the_page_follows_the_render_through_a_script_and_works_without_it(
 def test_a_failed_render_is_marked_failed_with_its_reason_and_a_retry_renders_it(
     client, cast, draft, monkeypatch, django_capture_on_commit_callbacks
 ):
-    def broken(html):
+    def broken(html, variant=None):
         raise RuntimeError("font cache exploded")
 
     monkeypatch.setattr(pdf_sandbox, "html_to_pdf", broken)

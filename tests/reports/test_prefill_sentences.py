@@ -1,0 +1,41 @@
+"""The pre-filled narrative names the counts that are not zero only: "0 returned" is a
+machine's sentence, not an office's."""
+
+from types import SimpleNamespace
+
+from django.utils import translation
+
+from reports import prefill
+
+
+def headline(**counts):
+    zero = ("submitted", "expected", "on_time", "late", "returned", "missing")
+    return SimpleNamespace(**{"rate": None, **dict.fromkeys(zero, 0), **counts})
+
+
+def sentence(**counts):
+    with translation.override("vi"):
+        return prefill._reporting_sentence(2024, headline(**counts))
+
+
+def test_every_count_when_none_is_zero():
+    assert sentence(
+        submitted=44, expected=52, rate=84.6, on_time=35, late=9, returned=2, missing=8
+    ) == (
+        "Năm 2024, 44/52 đơn vị phải báo cáo đã gửi báo cáo năm (84,6%): 35 đúng hạn và "
+        "9 trễ hạn; 2 báo cáo bị trả lại để bổ sung; 8 đơn vị chưa nộp."
+    )
+
+
+def test_the_zero_counts_are_left_out():
+    text = sentence(submitted=44, expected=52, rate=84.6, on_time=35, late=9, missing=8)
+    assert text == (
+        "Năm 2024, 44/52 đơn vị phải báo cáo đã gửi báo cáo năm (84,6%): 35 đúng hạn và "
+        "9 trễ hạn; 8 đơn vị chưa nộp."
+    )
+    assert " 0 " not in text
+
+
+def test_everything_on_time_says_so_alone():
+    text = sentence(submitted=3, expected=3, rate=100.0, on_time=3)
+    assert text == "Năm 2024, 3/3 đơn vị phải báo cáo đã gửi báo cáo năm (100,0%): 3 đúng hạn."
