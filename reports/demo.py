@@ -86,7 +86,7 @@ def demo_certificate(directory: Path | None = None) -> Path:
     if path.exists():
         return path
     from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     organisation = (
@@ -95,7 +95,9 @@ def demo_certificate(directory: Path | None = None) -> Path:
     )
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca = _certificate(_name(TEST_CA_NAME, organisation), ca_key, ca=True)
-    key = ec.generate_private_key(ec.SECP256R1())
+    # RSA, as the public CAs' signing certificates are: pyHanko marks a document signed
+    # with a P-256 key as PDF 2.0 (ISO 32002), which a PDF/A-3 file, on PDF 1.7, is not.
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     cert = _certificate(_name(TEST_NAME, organisation), key, issuer=ca, issuer_key=ca_key)
     p12 = pkcs12.serialize_key_and_certificates(
         "Chứng thư thử nghiệm".encode(),

@@ -98,7 +98,8 @@ def _certificate(subject, key, issuer=None, issuer_key=None, *, ca=False, eku=No
 def make_pki(directory: Path) -> Pki:
     root_key = ec.generate_private_key(ec.SECP256R1())
     root = _certificate("Test Root CA", root_key, ca=True)
-    key = ec.generate_private_key(ec.SECP256R1())
+    # RSA like the demo's and the public CAs' (a P-256 key makes pyHanko mark PDF 2.0).
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     cert = _certificate(ORGANISATION, key, root, root_key)
     tsa_key = rsa.generate_private_key(
         public_exponent=65537, key_size=2048
@@ -312,6 +313,9 @@ def test_the_summary_is_rendered_as_pdf_a_3b_and_signing_keeps_the_claim(tree, c
     content = pdf.render_summary_pdf(summary)
     signed = sign(content).content
     assert signed.startswith(content)
+    # PDF/A-3 stands on PDF 1.7: the signature's update must not raise the version.
+    assert content.startswith(b"%PDF-1.7")
+    assert "/Version" not in PdfFileReader(io.BytesIO(signed)).root
     for document in (content, signed):
         root = PdfFileReader(io.BytesIO(document)).root
         xmp = root["/Metadata"].data
