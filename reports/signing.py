@@ -305,7 +305,9 @@ def _off_the_loop(function, *args, **kwargs):
 
 
 def _stamp_style():
-    """Decree 30's text stamp, over the signature and seal images when configured."""
+    """Decree 30's text stamp, over the signature and seal images when configured: the
+    organisation and the signing time in a Times-metric upright face at 10 pt, black, and
+    no frame (Appendix I draws none)."""
     from pyhanko.pdf_utils import layout, text
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     from pyhanko.stamp import TextStampStyle
@@ -315,10 +317,9 @@ def _stamp_style():
         stamp_text="Ký bởi: %(organisation)s\nThời gian ký: %(signed_at)s",
         text_box_style=text.TextBoxStyle(
             font=GlyphAccumulatorFactory(_stamp_font()),
-            font_size=9,
+            font_size=10,
         ),
-        border_width=1,
-        border_color=(0.75, 0, 0),
+        border_width=0,
         background=background,
         background_opacity=1.0,
         background_layout=layout.SimpleBoxLayoutRule(
