@@ -50,18 +50,10 @@ def _prefill(summary, result):
 
     general = [
         _reporting_sentence(summary.year, headline),
-        ngettext(
-            "%(filed)s unit has filed its implementation plan, %(accepted)s of them accepted.",
-            "%(filed)s units have filed their implementation plan, %(accepted)s of them accepted.",
-            headline.plans_filed,
-        )
-        % {"filed": fmt(headline.plans_filed), "accepted": fmt(headline.plans_accepted)},
-        _(
-            "The units' self-assessment: good %(good)s, fair %(fair)s, average %(average)s, "
-            "weak %(weak)s."
-        )
-        % {grade: fmt(result.assessment.get(grade, 0)) for grade in ASSESSMENTS},
+        _plans_sentence(headline),
+        _assessment_sentence(result.assessment),
     ]
+    general = [sentence for sentence in general if sentence]
     results = []
     if headline.reports:
         results.append(
@@ -242,3 +234,40 @@ def _reporting_sentence(year: int, headline) -> str:
     if rest:
         sentence += "; " + "; ".join(rest)
     return sentence + "."
+
+
+def _plans_sentence(headline) -> str:
+    """The plans filed and accepted; "none accepted yet" rather than "0 accepted"."""
+    fmt = pdf.number
+    filed = headline.plans_filed
+    if not filed:
+        return _("No unit has filed its implementation plan yet.")
+    if not headline.plans_accepted:
+        return ngettext(
+            "%(filed)s unit has filed its implementation plan, none accepted yet.",
+            "%(filed)s units have filed their implementation plan, none accepted yet.",
+            filed,
+        ) % {"filed": fmt(filed)}
+    return ngettext(
+        "%(filed)s unit has filed its implementation plan, %(accepted)s of them accepted.",
+        "%(filed)s units have filed their implementation plan, %(accepted)s of them accepted.",
+        filed,
+    ) % {"filed": fmt(filed), "accepted": fmt(headline.plans_accepted)}
+
+
+def _assessment_sentence(assessment: dict) -> str:
+    """The units' self-assessment, the grades no unit chose left out; "" when none chose."""
+    labels = {
+        "good": _("good %(n)s"),
+        "fair": _("fair %(n)s"),
+        "average": _("average %(n)s"),
+        "weak": _("weak %(n)s"),
+    }
+    grades = [
+        labels[grade] % {"n": pdf.number(assessment[grade])}
+        for grade in ASSESSMENTS
+        if assessment.get(grade)
+    ]
+    if not grades:
+        return ""
+    return _("The units' self-assessment: %(grades)s.") % {"grades": ", ".join(grades)}

@@ -39,3 +39,20 @@ def test_the_zero_counts_are_left_out():
 def test_everything_on_time_says_so_alone():
     text = sentence(submitted=3, expected=3, rate=100.0, on_time=3)
     assert text == "Năm 2024, 3/3 đơn vị phải báo cáo đã gửi báo cáo năm (100,0%): 3 đúng hạn."
+
+
+def test_plans_none_accepted_yet_is_said_in_words():
+    with translation.override("vi"):
+        assert prefill._plans_sentence(headline(plans_filed=1, plans_accepted=0)) == (
+            "1 đơn vị đã gửi kế hoạch triển khai, chưa kế hoạch nào được chấp nhận."
+        )
+        assert prefill._plans_sentence(headline(plans_filed=39, plans_accepted=33)) == (
+            "39 đơn vị đã gửi kế hoạch triển khai, trong đó 33 kế hoạch được chấp nhận."
+        )
+
+
+def test_the_self_assessment_names_the_grades_chosen_only():
+    with translation.override("vi"):
+        text = prefill._assessment_sentence({"good": 1, "fair": 0, "average": 1, "weak": 1})
+        assert text == "Các đơn vị tự đánh giá: tốt 1, trung bình 1, yếu 1."
+        assert prefill._assessment_sentence({}) == ""
