@@ -40,6 +40,7 @@ class Pki:
     tsa_cert: x509.Certificate
     tsa_key: rsa.RSAPrivateKey
     other_p12: Path  # a certificate of a CA the portal does not trust
+    root_key: ec.EllipticCurvePrivateKey  # signs the CRL of the B-LT test
 
     def timestamper(self, url=None):
         der = serialization.Encoding.DER
@@ -121,7 +122,7 @@ def make_pki(directory: Path) -> Pki:
             b"x", stranger_key, stranger, None, serialization.NoEncryption()
         )
     )
-    return Pki(root, p12, roots, tsa, tsa_key, other)
+    return Pki(root, p12, roots, tsa, tsa_key, other, root_key)
 
 
 @pytest.fixture(scope="session")
@@ -369,3 +370,40 @@ def test_a_signing_certificate_that_cannot_be_used_fails_the_render_with_its_rea
     assert summary_tasks.render(summary.pk) == "failed"
     summary.refresh_from_db()
     assert summary.render_state == RS.FAILED and "ký số" in summary.render_error
+
+
+# --- B-LT: revocation data embedded ---------------------------------------------------------------
+def _empty_crl(pki):
+    """An empty CRL of the test root (nothing revoked), as a CA publishes it."""
+    now = datetime.datetime.now(datetime.UTC)
+    crl = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(pki.root.subject)
+        .last_update(now - datetime.timedelta(hours=1))
+        .next_update(now + datetime.timedelta(days=7))
+        .sign(pki.root_key, hashes.SHA256())
+    )
+    return crl.public_bytes(serialization.Encoding.DER)
+
+
+def test_with_revocation_data_at_hand_the_signature_is_b_lt(with_tsa, pki, monkeypatch):
+    from asn1crypto import crl as asn1_crl
+    from pyhanko_certvalidator import ValidationContext
+
+    original = signing._validation_context
+    crl = asn1_crl.CertificateList.load(_empty_crl(pki))
+
+    def with_crl(roots, *, fetching=False):
+        # What a reachable CRL distribution point would give; no network here.
+        return ValidationContext(
+            trust_roots=roots, crls=[crl], allow_fetching=False, revocation_mode="soft-fail"
+        )
+
+    monkeypatch.setattr(signing, "_validation_context", with_crl)
+    result = sign()
+    assert result.level == "B-LT"
+    root = PdfFileReader(io.BytesIO(result.content)).root
+    assert len(root["/DSS"]["/CRLs"]) >= 1
+    monkeypatch.setattr(signing, "_validation_context", original)
+    check = signing.verify_pdf(result.content)
+    assert check.state == signing.VALID and check.timestamped
