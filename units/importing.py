@@ -118,13 +118,40 @@ def read_rows(path, headers=None, required=REQUIRED_COLUMNS):
 
 
 def _read_csv(path):
+    data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise UnitImportError([(0, _("The file is not UTF-8 encoded text."))]) from error
+        raise UnitImportError([(0, _undecodable(data))]) from error
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
     return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _undecodable(data: bytes) -> str:
+    """What to do with a CSV file that is not UTF-8, naming the encoding it seems to be in:
+    Excel's "Unicode Text" is UTF-16, and Vietnamese Windows saves plain CSV as
+    Windows-1258."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        found = "UTF-16"
+    else:
+        try:
+            data.decode("cp1258")
+            found = "Windows-1258"
+        except UnicodeDecodeError:
+            found = ""
+    advice = _(
+        "Save it again as UTF-8: in Excel, “Save As” → “CSV UTF-8 (Comma delimited)”; in "
+        "LibreOffice, “Save As” → Text CSV with the character set “Unicode (UTF-8)”. Or "
+        "import the .xlsx file itself."
+    )
+    if found:
+        return (
+            _("The file is not UTF-8 text: it looks like %(encoding)s.") % {"encoding": found}
+            + " "
+            + advice
+        )
+    return _("The file is not UTF-8 text.") + " " + advice
 
 
 def _read_xlsx(path):
@@ -185,6 +212,10 @@ def _rows_from_records(records, headers, required):
             value = record[index] if index < len(record) else ""
             row[key] = value.strip() if isinstance(value, str) else value
         rows.append(row)
+    if not rows:
+        # A header and nothing under it is most likely the wrong file or sheet: an import
+        # that silently does nothing would look like a success.
+        raise UnitImportError([(2, _("The file has a header row but no data rows under it."))])
     return rows
 
 

@@ -1,0 +1,83 @@
+"""What the unit import says about a file it cannot use: a header with no data is an error,
+not a silent success, and a file in another encoding is named with the way to save it."""
+
+import unicodedata
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import translation
+
+from tests.units.test_import import HEADER, TREE_ROWS, VALID_ROW, write_csv
+from units.importing import UnitImportError, read_rows
+from units.models import Unit
+
+
+def messages(excinfo):
+    return " ".join(message for _line, message in excinfo.value.errors)
+
+
+def test_a_header_only_file_is_an_error_on_line_2(tmp_path):
+    path = write_csv(tmp_path, [])
+    with translation.override("vi"), pytest.raises(UnitImportError) as excinfo:
+        read_rows(path)
+    assert excinfo.value.errors == [
+        (2, "Tệp có dòng tiêu đề nhưng không có dòng dữ liệu nào bên dưới.")
+    ]
+
+
+def test_the_command_fails_on_a_header_only_file_and_changes_nothing(tmp_path, db):
+    path = write_csv(tmp_path, [])
+    with pytest.raises(CommandError):
+        call_command("import_units", str(path))
+    assert not Unit.objects.exists()
+
+
+TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def windows_1258(text):
+    """`text` as Vietnamese Windows writes it: letters with their hat or horn precomposed
+    (â, ơ, ư…), the five tones as combining marks after them."""
+    clusters = []
+    for char in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(char) and clusters:
+            clusters[-1].append(char)
+        else:
+            clusters.append([char])
+    out = []
+    for base, *marks in clusters:
+        shaped = unicodedata.normalize("NFC", base + "".join(m for m in marks if m not in TONES))
+        out.append(shaped + "".join(m for m in marks if m in TONES))
+    return "".join(out)
+
+
+def write_encoded(tmp_path, encoding, bom=b""):
+    lines = [",".join(HEADER), *(",".join(row) for row in [VALID_ROW, *TREE_ROWS])]
+    text = "\r\n".join(lines)
+    if encoding == "cp1258":
+        text = windows_1258(text)
+    path = tmp_path / f"units-{encoding}.csv"
+    path.write_bytes(bom + text.encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom", "named"),
+    [("cp1258", b"", "Windows-1258"), ("utf-16-le", b"\xff\xfe", "UTF-16")],
+)
+def test_a_file_in_another_encoding_is_named_with_how_to_save_it(
+    tmp_path, db, encoding, bom, named
+):
+    path = write_encoded(tmp_path, encoding, bom)
+    with translation.override("vi"), pytest.raises(UnitImportError) as excinfo:
+        read_rows(path)
+    text = messages(excinfo)
+    assert f"có vẻ được lưu theo bảng mã {named}" in text
+    assert "CSV UTF-8 (Comma delimited)" in text and "Unicode (UTF-8)" in text
+    assert not Unit.objects.exists()
+
+
+def test_the_same_rows_in_utf8_import(tmp_path, db):
+    path = write_csv(tmp_path, TREE_ROWS)
+    assert len(read_rows(path)) == len(TREE_ROWS)
