@@ -2,18 +2,15 @@
 
 Redis is both the Celery broker and the cache. When it stops, Django's own RedisCache
 raises on every call, and everything that touches the cache fails with it: the session
-lookup of every page (the `cached_db` engine reads the cache first), the data-version bump
-that runs after each submission commits, the dashboard. The portal's data lives in
-PostgreSQL, so a cache that is down is only a cache that misses: reads return the default,
-writes are skipped, and each failure is logged. The health check still reports the cache
-as down, since what it writes cannot be read back.
+lookup of every page (the `cached_db` engine reads the cache first), the dashboard. The
+portal's data lives in PostgreSQL, so a cache that is down is only a cache that misses:
+reads return the default, writes are skipped, and each failure is logged. The health check
+still reports the cache as down, since what it writes cannot be read back.
 
-What is lost while Redis is down is only what a cache may lose, with one caveat: a write
-made during the outage cannot move the data version on (units/dataversion.py). A Redis
-restarted without persistence (as CI runs it) comes back empty and starts a new version,
-so nothing cached before is served again; one that reloads its data from disk may serve
-figures cached before that write until they expire (a day), so run the cache without
-persistence.
+What is lost while Redis is down is only what a cache may lose. The data version that keys
+the cached figures lives in the database and moves with each write's transaction
+(units/dataversion.py), so neither a write made during the outage nor a Redis restarted
+from an old snapshot can bring stale figures back.
 """
 
 import logging

@@ -381,7 +381,7 @@ def cached_rollup(
     key = ":".join(
         str(part)
         for part in (
-            "rollup3",
+            "rollup4",  # 4: the data version moved from the cache to the database
             data_version(),
             timezone.localdate().isoformat(),
             campaign.pk,

@@ -554,3 +554,17 @@ class Operation(models.Model):
     @property
     def children(self):
         return [code.strip() for code in self.children_codes.split(",") if code.strip()]
+
+
+class DataVersionShard(models.Model):
+    """One of the rows whose sum is the data version (units/dataversion.py)."""
+
+    shard = models.PositiveSmallIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("data version shard")
+        verbose_name_plural = _("data version shards")
+
+    def __str__(self):
+        return f"{self.shard}: {self.version}"

@@ -12,7 +12,7 @@ def world_clock(monkeypatch):
 
 
 @pytest.fixture
-def fresh_version():
+def fresh_version(db):
     """A data version no other test used: tests reuse primary keys on SQLite, and the
     writes of a test never commit, so no signal moves the version on by itself."""
     fresh_data_version()

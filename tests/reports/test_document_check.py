@@ -11,7 +11,7 @@ from django.urls import reverse
 from reports.models import SummaryReport, summary_pdf_path
 from tests.reports import test_signing
 from tests.reports.test_pdf import campaign_with_reports, issue, make_summary
-from tests.reports.test_signing import PASSPHRASE, flipped, sign, small_pdf
+from tests.reports.test_signing import PASSPHRASE, flipped, sign, signed_offset, small_pdf
 
 # The test PKI and the settings that configure it, shared with test_signing.
 pki = test_signing.pki
@@ -71,7 +71,7 @@ def test_an_unsigned_pdf_the_portal_issued_is_recognised_and_said_unsigned(
 def test_a_changed_byte_makes_it_modified(client, tree, cast, configured):
     content = sign().content
     stored(tree, cast, content)
-    page = check(client, cast["standing"], flipped(content, len(content) // 4))
+    page = check(client, cast["standing"], flipped(content, signed_offset(content)))
     assert 'data-outcome="modified"' in page
     assert "đã bị thay đổi sau khi ký" in page
 

@@ -174,6 +174,12 @@ def flipped(content, offset):
     return bytes(changed)
 
 
+def signed_offset(content):
+    """The middle of the first signed range: before the signature's /Contents, which the
+    range leaves out."""
+    return int(re.search(rb"/ByteRange\s*\[\s*0\s+(\d+)", content).group(1)) // 2
+
+
 # --- signing and validating --------------------------------------------------------------------
 def test_unconfigured_the_pdf_is_returned_unchanged_and_unsigned(unconfigured):
     content = small_pdf()
@@ -204,8 +210,7 @@ def test_one_flipped_byte_in_the_signed_range_makes_it_invalid(configured):
     content = sign().content
     # Bytes well inside the first signed range (before the signature's /Contents, which the
     # range leaves out): its middle, and one near the start.
-    first = int(re.search(rb"/ByteRange\s*\[\s*0\s+(\d+)", content).group(1))
-    for offset in (first // 2, 200):
+    for offset in (signed_offset(content), 200):
         check = signing.verify_pdf(flipped(content, offset))
         assert check.state == signing.INVALID, offset
         assert not (check.intact and check.valid)
