@@ -43,8 +43,14 @@ UI_ENGLISH += ["of", "the", "and", "or", "is", "are", "this", "your", "please", 
 UI_ENGLISH += ["dd/mm/yyyy", "yyyy-mm-dd", "mm/dd/yyyy"]
 ENGLISH_WORD = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, UI_ENGLISH)) + r")(?![\w-])")
 
+# innerText leaves out what is hidden until opened (the folded menu, a dropdown, a select's
+# options): their text is taken too. A file input's "Choose File" is the browser's own and is
+# in no text collected here.
 VISIBLE_TEXT = """() => {
   const parts = [document.title, document.body.innerText];
+  for (const hidden of document.querySelectorAll(".navbar-collapse, .dropdown-menu, option")) {
+    parts.push(hidden.textContent);
+  }
   const labelled = document.querySelectorAll("[aria-label], [title], [alt], [placeholder]");
   for (const element of labelled) {
     for (const name of ["aria-label", "title", "alt", "placeholder"]) {

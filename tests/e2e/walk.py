@@ -93,6 +93,8 @@ def _reorganisation():
 
 # An error page is walked too: it has the same layout, and a user meets it.
 NOT_FOUND = "/trang-khong-co/"
+# The answer each page is expected with; every other page answers 200.
+STATUS = {NOT_FOUND: 404}
 
 WALK: dict[str, list[Path]] = {
     # Anonymous: the login page (visited before anybody logs in).
