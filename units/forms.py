@@ -112,7 +112,12 @@ class ControlCharacterValidator:
 
 
 class _GroupedLimit:
-    """A range check whose message shows the limit as the reader writes numbers (1.000)."""
+    """A range check whose message shows the limit as the reader writes numbers (1.000);
+    a year (grouped=False) is written as a year, 2100."""
+
+    def __init__(self, limit_value, message=None, grouped=True):
+        super().__init__(limit_value, message)
+        self.grouped = grouped
 
     def __call__(self, value):
         cleaned = self.clean(value)
@@ -122,7 +127,7 @@ class _GroupedLimit:
                 self.message,
                 code=self.code,
                 params={
-                    "limit_value": number_format(limit, force_grouping=True),
+                    "limit_value": number_format(limit, force_grouping=self.grouped),
                     "show_value": cleaned,
                     "value": value,
                 },
@@ -142,17 +147,17 @@ class RangeMaxValidator(_GroupedLimit, MaxValueValidator):
 _RANGE = {MinValueValidator: RangeMinValidator, MaxValueValidator: RangeMaxValidator}
 
 
-def number_limits(validators) -> list:
+def number_limits(validators, grouped: bool = True) -> list:
     """`validators` with the range checks that carry Django's message replaced by ours; of
     several lower (upper) limits only the tightest is kept, so one value out of range gets
-    one message."""
+    one message. `grouped`: whether the limits are shown with thousand separators."""
     kept, lowest, highest = [], None, None
     for validator in validators:
         kind = _RANGE.get(type(validator))
         if kind is None or validator.message != type(validator).message:
             kept.append(validator)
         elif callable(validator.limit_value):
-            kept.append(kind(validator.limit_value))
+            kept.append(kind(validator.limit_value, grouped=grouped))
         elif kind is RangeMinValidator:
             limit = validator.limit_value
             lowest = limit if lowest is None else max(lowest, limit)
@@ -160,9 +165,9 @@ def number_limits(validators) -> list:
             limit = validator.limit_value
             highest = limit if highest is None else min(highest, limit)
     if lowest is not None:
-        kept.append(RangeMinValidator(lowest))
+        kept.append(RangeMinValidator(lowest, grouped=grouped))
     if highest is not None:
-        kept.append(RangeMaxValidator(highest))
+        kept.append(RangeMaxValidator(highest, grouped=grouped))
     return kept
 
 
@@ -181,7 +186,7 @@ class PortalInputMixin:
         model = getattr(getattr(self, "_meta", None), "model", None)
         for name, field in self.fields.items():
             if not getattr(field, "portal_input", False):
-                _harden(field, _model_validators(model, name))
+                _harden(field, _model_validators(model, name), year=name.endswith("year"))
                 field.portal_input = True
         if self.is_bound:
             self.data = self._normalised(self.data)
@@ -237,7 +242,7 @@ def _model_validators(model, name):
         return []
 
 
-def _harden(field, model_validators=()):
+def _harden(field, model_validators=(), year=False):
     if isinstance(field, forms.CharField):
         multiline = isinstance(field.widget, forms.Textarea)
         field.validators = [
@@ -267,7 +272,8 @@ def _harden(field, model_validators=()):
             [
                 *field.validators,
                 *(v for v in model_validators if type(v) in _RANGE),
-            ]
+            ],
+            grouped=not year,
         )
 
 
