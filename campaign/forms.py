@@ -19,7 +19,7 @@ from campaign.models import (
 )
 from units.forms import FORMSET_ERRORS, PortalInputMixin
 
-DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
+DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": _("dd/mm/yyyy")})
 
 
 class PlanForm(PortalInputMixin, forms.ModelForm):
@@ -140,7 +140,7 @@ class ReasonForm(PortalInputMixin, forms.Form):
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
-        help_text=_("The unit's officers receive it by e-mail and see it on the plan."),
+        help_text=_("The unit's officers receive it by e-mail and see it on this page."),
     )
 
 

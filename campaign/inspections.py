@@ -23,7 +23,7 @@ from units.access import SEE, Scope
 from units.forms import PortalInputMixin
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
+DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": gettext_lazy("dd/mm/yyyy")})
 
 
 def inspections():
@@ -72,7 +72,7 @@ class InspectionForm(PortalInputMixin, forms.ModelForm):
             "recommendations": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
-            "visited_on": gettext_lazy("dd/mm/yyyy"),
+            "visited_on": gettext_lazy("Day/month/year, for example 31/12/2025."),
             "members": gettext_lazy("Names and positions of the team, one per line."),
         }
 

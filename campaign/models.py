@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from units.models import Unit, UnitState
@@ -998,7 +999,8 @@ class Obstacle(models.Model):
     """A question or difficulty a unit raises with the federation (vướng mắc)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        # "Open" alone is the verb on the buttons that open a plan or a report ("Mở").
+        OPEN = "open", pgettext_lazy("state of an obstacle", "Open")
         ANSWERED = "answered", _("Answered")
         CLOSED = "closed", _("Closed")
 

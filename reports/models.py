@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from campaign.models import MAX_NARRATIVE, Campaign
 from units.models import Unit, UnitState
@@ -144,7 +145,10 @@ class SummaryReport(models.Model):
     # the document's date (`DocumentRegister`): `serial` of `serial_year`, with the code
     # of the unit's letterhead ("15/BC-LĐLĐ"). Reports issued before the register kept the
     # number typed then, without a serial.
-    number = models.CharField(_("number"), max_length=50, blank=True)
+    # "number" alone is a content item's position ("số thứ tự") in campaign.Theme.
+    number = models.CharField(
+        pgettext_lazy("an official document's number", "number"), max_length=50, blank=True
+    )
     serial = models.PositiveIntegerField(_("number in the register"), null=True, blank=True)
     serial_year = models.PositiveSmallIntegerField(_("register year"), null=True, blank=True)
     number_code = models.CharField(

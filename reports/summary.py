@@ -62,7 +62,7 @@ PAGE_SIZE = 25
 # The document's fields the edit form shows: its kind is chosen when it is created.
 EDITED_FIELDS = [name for name in DOCUMENT_FIELDS if name != "kind"]
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
+DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": gettext_lazy("dd/mm/yyyy")})
 BADGES = {
     RS.NONE: "text-bg-light",
     RS.QUEUED: "text-bg-secondary",
@@ -176,7 +176,8 @@ class SummaryEditForm(PortalInputMixin, forms.ModelForm):
         }
         help_texts = {
             "dated_on": gettext_lazy(
-                "dd/mm/yyyy. The names in the header are the units' names on this date."
+                "Day/month/year, for example 31/12/2025. The names in the header are the "
+                "units' names on this date."
             ),
             "number_code": gettext_lazy(
                 "The number before it is given at issue, from the unit's register of the "

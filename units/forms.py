@@ -13,6 +13,10 @@
   year typed as "0015" or "9999" is a typo, not a date to file a plan under.
 - Django's messages that its Vietnamese catalogue lacks are translated in ours, and those
   it gets wrong or that say too little are replaced.
+- A number out of range says so in plain words with the limit grouped as Vietnamese write
+  it ("Giá trị phải nhỏ hơn hoặc bằng 1.000.000."): Django's catalogue has "lớn hơn hoặc
+  bằng với 0 ." and prints the limit ungrouped. A model form also checks its model field's
+  limits itself, so the model's own validators never get to show Django's wording.
 
 Forms mix in `PortalInputMixin`; formsets take `FORMSET_ERRORS` as their error messages.
 """
@@ -22,13 +26,14 @@ import re
 import unicodedata
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import (
     MaxValueValidator,
     MinValueValidator,
     ProhibitNullCharactersValidator,
 )
 from django.utils.deconstruct import deconstructible
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -64,6 +69,10 @@ DJANGO_MESSAGES = [
     gettext_noop("“%(pk)s” is not a valid value."),
     # Translated "Nhập một số tổng thể." ("enter an overall number") there.
     gettext_noop("Enter a whole number."),
+    # Translated with "bằng với" and a space before the full stop there; pages get
+    # RangeMinValidator and RangeMaxValidator below, these reach the admin's forms.
+    gettext_noop("Ensure this value is greater than or equal to %(limit_value)s."),
+    gettext_noop("Ensure this value is less than or equal to %(limit_value)s."),
 ]
 
 
@@ -102,6 +111,66 @@ class ControlCharacterValidator:
         return isinstance(other, ControlCharacterValidator) and other.multiline == self.multiline
 
 
+class _GroupedLimit:
+    """A range check whose message shows the limit as the reader writes numbers (1.000);
+    a year (grouped=False) is written as a year, 2100."""
+
+    def __init__(self, limit_value, message=None, grouped=True):
+        super().__init__(limit_value, message)
+        self.grouped = grouped
+
+    def __call__(self, value):
+        cleaned = self.clean(value)
+        limit = self.limit_value() if callable(self.limit_value) else self.limit_value
+        if self.compare(cleaned, limit):
+            raise ValidationError(
+                self.message,
+                code=self.code,
+                params={
+                    "limit_value": number_format(limit, force_grouping=self.grouped),
+                    "show_value": cleaned,
+                    "value": value,
+                },
+            )
+
+
+@deconstructible
+class RangeMinValidator(_GroupedLimit, MinValueValidator):
+    message = _("The value must be greater than or equal to %(limit_value)s.")
+
+
+@deconstructible
+class RangeMaxValidator(_GroupedLimit, MaxValueValidator):
+    message = _("The value must be less than or equal to %(limit_value)s.")
+
+
+_RANGE = {MinValueValidator: RangeMinValidator, MaxValueValidator: RangeMaxValidator}
+
+
+def number_limits(validators, grouped: bool = True) -> list:
+    """`validators` with the range checks that carry Django's message replaced by ours; of
+    several lower (upper) limits only the tightest is kept, so one value out of range gets
+    one message. `grouped`: whether the limits are shown with thousand separators."""
+    kept, lowest, highest = [], None, None
+    for validator in validators:
+        kind = _RANGE.get(type(validator))
+        if kind is None or validator.message != type(validator).message:
+            kept.append(validator)
+        elif callable(validator.limit_value):
+            kept.append(kind(validator.limit_value, grouped=grouped))
+        elif kind is RangeMinValidator:
+            limit = validator.limit_value
+            lowest = limit if lowest is None else max(lowest, limit)
+        else:
+            limit = validator.limit_value
+            highest = limit if highest is None else min(highest, limit)
+    if lowest is not None:
+        kept.append(RangeMinValidator(lowest, grouped=grouped))
+    if highest is not None:
+        kept.append(RangeMaxValidator(highest, grouped=grouped))
+    return kept
+
+
 class PortalInputMixin:
     """Normalises a bound form's text and adds the checks above to its fields.
 
@@ -114,9 +183,10 @@ class PortalInputMixin:
         self.prepare_input()
 
     def prepare_input(self):
-        for field in self.fields.values():
+        model = getattr(getattr(self, "_meta", None), "model", None)
+        for name, field in self.fields.items():
             if not getattr(field, "portal_input", False):
-                _harden(field)
+                _harden(field, _model_validators(model, name), year=name.endswith("year"))
                 field.portal_input = True
         if self.is_bound:
             self.data = self._normalised(self.data)
@@ -162,7 +232,17 @@ class PortalInputMixin:
         return data
 
 
-def _harden(field):
+def _model_validators(model, name):
+    """The validators a model form's field `name` gets from its model field, if any."""
+    if model is None:
+        return []
+    try:
+        return list(model._meta.get_field(name).validators)
+    except FieldDoesNotExist:  # a field of the form's own
+        return []
+
+
+def _harden(field, model_validators=(), year=False):
     if isinstance(field, forms.CharField):
         multiline = isinstance(field.widget, forms.Textarea)
         field.validators = [
@@ -187,10 +267,18 @@ def _harden(field):
             else v
             for v in field.validators
         ]
+    elif isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
+        field.validators = number_limits(
+            [
+                *field.validators,
+                *(v for v in model_validators if type(v) in _RANGE),
+            ],
+            grouped=not year,
+        )
 
 
 # --- Reorganisations ------------------------------------------------------------------------------
-DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
+DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": _("dd/mm/yyyy")})
 
 
 class ReorganisationForm(PortalInputMixin, forms.ModelForm):

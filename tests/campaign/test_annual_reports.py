@@ -727,14 +727,15 @@ def test_each_self_assessment_is_accepted_and_shown(
 # --- validation of every kind of indicator -------------------------------------------------------
 # (name, field, typed, error shown in English)
 INVALID_FIGURES = [
-    ("negative", "value_sessions", "-1", "Ensure this value is greater than or equal to 0."),
+    ("negative", "value_sessions", "-1", "The value must be greater than or equal to 0."),
     (
         "above the bound",
         "value_participants",
         str(MAX_FIGURE + 1),
-        f"Ensure this value is less than or equal to {MAX_FIGURE}.",
+        # The limit is grouped as the page's language (Vietnamese) writes it.
+        "The value must be less than or equal to 10.000.000.",
     ),
-    ("huge", "value_participants", "9" * 30, f"less than or equal to {MAX_FIGURE}"),
+    ("huge", "value_participants", "9" * 30, "less than or equal to 10.000.000"),
     ("not a number", "value_sessions", "abc", "Enter a whole number."),
     ("a fraction", "value_sessions", "1.5", "Enter a whole number."),
     ("a decimal comma", "value_sessions", "1,5", "Enter a whole number."),

@@ -421,10 +421,10 @@ def test_a_bad_date_is_explained_in_vietnamese(client, tree, people, campaign):
     assert "Nhập một ngày hợp lệ." in response.content.decode()
 
 
-def test_the_form_asks_for_the_date_as_dd_mm_yyyy(client, people, campaign):
+def test_the_form_asks_for_the_date_as_day_month_year(client, people, campaign):
     client.force_login(people["cspl"])
     page = client.get(CREATE).content.decode()
-    assert 'placeholder="dd/mm/yyyy"' in page
+    assert 'placeholder="ngày/tháng/năm"' in page
 
 
 # --- the follow-up -------------------------------------------------------------------------------

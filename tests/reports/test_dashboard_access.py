@@ -50,7 +50,7 @@ def drill_links(page):
 
 
 def breadcrumb(page):
-    return page.split('<nav aria-label="breadcrumb">', 1)[1].split("</nav>", 1)[0]
+    return page.split('<nav aria-label="Đường dẫn">', 1)[1].split("</nav>", 1)[0]
 
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page(client, world):

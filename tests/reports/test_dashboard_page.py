@@ -285,9 +285,11 @@ def test_the_charts_are_inline_svg_with_no_script_and_nothing_fetched(client, ca
         assert all(ref.startswith("#") for ref in references), (name, references)
         # Inline, its style element carrying the response's CSP nonce.
         assert svg.replace("<style", f'<style nonce="{nonce}"') in page
-    # The page's only script is the project's own Bootstrap bundle.
+    # The page's only scripts are the project's own: the Bootstrap bundle, and the one that
+    # lets the keyboard scroll a wide table's box.
     assert re.findall(r"<script[^>]*>", page) == [
-        '<script src="/static/bootstrap/js/bootstrap.bundle.min.js">'
+        '<script src="/static/bootstrap/js/bootstrap.bundle.min.js">',
+        '<script src="/static/js/scroll_boxes.js" defer>',
     ]
 
 

@@ -1,0 +1,100 @@
+"""Every main page, as each kind of demo user opens it, on a phone (390 px) and on an office
+screen (1366 px): the page never scrolls sideways, axe-core finds no serious or critical
+violation, and on the phone what a finger presses is at least 44 px high. No English is
+left in the Vietnamese interface. The pages are those of tests/e2e/walk.py.
+
+A screenshot of each page at phone width is kept in the test's artefact directory
+(pytest's tmp_path) for a person to look at; the assertions do not depend on them.
+"""
+
+import pytest
+
+from tests.e2e.page_checks import (
+    DESKTOP,
+    PHONE,
+    axe_violations,
+    english_words,
+    horizontal_overflow,
+    small_touch_targets,
+)
+from tests.e2e.walk import STATUS, resolved
+
+pytestmark = pytest.mark.e2e
+
+
+def screenshot_name(user, path):
+    return f"{user or 'anonymous'}{path.replace('/', '_')}.png"
+
+
+def check_page(page, url, expected_status, shots, name):
+    """The findings on one page at both widths, each line naming the page and the width."""
+    findings = []
+    for viewport in (PHONE, DESKTOP):
+        page.set_viewport_size(viewport)
+        response = page.goto(url)
+        page.wait_for_load_state("load")
+        where = f"{url} at {viewport['width']} px"
+        if response.status != expected_status:
+            findings.append(f"{where}: answered {response.status}, not {expected_status}")
+            continue
+        problems = horizontal_overflow(page) + axe_violations(page)
+        if viewport is PHONE:
+            problems += small_touch_targets(page)
+            page.screenshot(path=shots / name, full_page=True)
+        else:
+            # The office screen shows the whole menu, so the text is read there.
+            problems += english_words(page)
+        findings += [f"{where}: {problem}" for problem in problems]
+    return findings
+
+
+def test_every_main_page_fits_a_phone_passes_axe_and_speaks_vietnamese(
+    demo, login, live_server, page, tmp_path
+):
+    shots = tmp_path / "phone"
+    shots.mkdir()
+    findings, visited = [], 0
+    for user, paths in resolved().items():
+        if user:
+            login(user)
+        else:
+            page.context.clear_cookies()
+        for path in paths:
+            findings += check_page(
+                page,
+                live_server.url + path,
+                STATUS.get(path, 200),
+                shots,
+                screenshot_name(user, path),
+            )
+            visited += 1
+    assert not findings, "\n".join(findings)
+    # Every page was really looked at on the phone.
+    assert len(list(shots.iterdir())) == visited
+
+
+def test_the_checks_catch_what_they_look_for(demo, login, live_server, page):
+    """The checks are not blind: a page made too wide, with a small button, an unlabelled
+    input and an English word, fails each of them."""
+    login("cb.tanthach")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/obstacles/")
+    assert horizontal_overflow(page) == []
+    # Styled through the CSSOM: the page's policy refuses inline style attributes.
+    page.evaluate(
+        """() => {
+          const main = document.querySelector("main");
+          const add = (html, style) => {
+            main.insertAdjacentHTML("beforeend", html);
+            Object.assign(main.lastElementChild.style, style);
+          };
+          add("<div>Save</div>", {width: "700px"});
+          add('<button class="btn btn-sm">x</button>', {minHeight: "0", height: "20px"});
+          add('<input type="text">', {});
+          add("<p>Lưu ý</p>", {color: "#ccc", background: "#fff"});
+        }"""
+    )
+    assert "scrollWidth" in horizontal_overflow(page)[0]
+    assert any('"x"' in target for target in small_touch_targets(page))
+    assert {line.split(" ")[0] for line in axe_violations(page)} >= {"label", "color-contrast"}
+    assert any(word.startswith("'Save'") for word in english_words(page))

@@ -1,0 +1,84 @@
+"""A number out of range is explained in plain Vietnamese, its limit written the Vietnamese
+way (1.000.000), with one message for one mistake; years keep their four digits."""
+
+import pytest
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import translation
+
+from campaign.forms import FigureField
+from campaign.models import MAX_PARTICIPANTS, Activity
+from units.forms import PortalInputMixin, RangeMaxValidator, RangeMinValidator
+
+
+@pytest.fixture(autouse=True)
+def vietnamese():
+    with translation.override("vi"):
+        yield
+
+
+def message_of(validator, value):
+    with pytest.raises(ValidationError) as raised:
+        validator(value)
+    return raised.value.messages
+
+
+def test_the_limits_read_as_plain_vietnamese_with_grouped_thousands():
+    assert message_of(RangeMinValidator(0), -1) == ["Giá trị phải lớn hơn hoặc bằng 0."]
+    assert message_of(RangeMaxValidator(1_000_000), 1_000_001) == [
+        "Giá trị phải nhỏ hơn hoặc bằng 1.000.000."
+    ]
+    assert message_of(RangeMaxValidator(2100, grouped=False), 2101) == [
+        "Giá trị phải nhỏ hơn hoặc bằng 2100."
+    ]
+
+
+def test_djangos_own_range_messages_lose_the_stray_space():
+    # The admin's forms use Django's validators; the project's catalogue words them.
+    assert message_of(MinValueValidator(0), -5) == ["Giá trị phải lớn hơn hoặc bằng 0."]
+    assert message_of(MaxValueValidator(12), 13) == ["Giá trị phải nhỏ hơn hoặc bằng 12."]
+
+
+def test_a_figure_field_explains_both_ends_of_its_range():
+    class Figures(PortalInputMixin, forms.Form):
+        sessions = FigureField()
+
+    assert Figures({"sessions": "-1"}).errors["sessions"] == ["Giá trị phải lớn hơn hoặc bằng 0."]
+    assert Figures({"sessions": "10000001"}).errors["sessions"] == [
+        "Giá trị phải nhỏ hơn hoặc bằng 10.000.000."
+    ]
+    assert Figures({"sessions": "10.000.000"}).is_valid()
+
+
+@pytest.mark.django_db
+def test_a_model_forms_field_checks_the_models_limit_itself_with_one_message():
+    class Participants(PortalInputMixin, forms.ModelForm):
+        class Meta:
+            model = Activity
+            fields = ["planned_on", "planned_quarter", "expected_participants"]
+
+    # Above the model's own MaxValueValidator: caught by the form field, grouped, once.
+    form = Participants(
+        {"planned_quarter": "3", "expected_participants": str(MAX_PARTICIPANTS + 1)}
+    )
+    assert form.errors["expected_participants"] == ["Giá trị phải nhỏ hơn hoặc bằng 1.000.000."]
+    form = Participants({"planned_quarter": "3", "expected_participants": "-3"})
+    assert form.errors["expected_participants"] == ["Giá trị phải lớn hơn hoặc bằng 0."]
+
+
+def test_a_year_keeps_its_four_digits():
+    class YearForm(PortalInputMixin, forms.Form):
+        year = forms.IntegerField(min_value=2000, max_value=2100)
+
+    assert YearForm({"year": "1999"}).errors["year"] == ["Giá trị phải lớn hơn hoặc bằng 2000."]
+    assert YearForm({"year": "2101"}).errors["year"] == ["Giá trị phải nhỏ hơn hoặc bằng 2100."]
+
+
+def test_a_message_written_for_the_field_is_kept():
+    class Custom(PortalInputMixin, forms.Form):
+        quarter = forms.IntegerField(
+            validators=[MaxValueValidator(4, message="Quý chỉ từ 1 đến 4.")], required=False
+        )
+
+    assert Custom({"quarter": "5"}).errors["quarter"] == ["Quý chỉ từ 1 đến 4."]
