@@ -26,8 +26,9 @@ HOME_COUNT = 5
 
 def sent_items(scope: Scope) -> list[dict]:
     """Everything the user's units have sent, newest action first, as dicts: `kind`,
-    `kind_label`, `title`, `unit`, `status`, `status_label`, `action` (the last step's
-    words), `actor` (None when the portal recorded it), `at`, `url`.
+    `title` (naming the kind), `detail` (the campaign), `unit`, `status`, `status_label`,
+    `action` (the last step's words), `actor` (None when the portal recorded it), `at`,
+    `url`.
 
     Four queries whatever the number of items (plans, reports, obstacles, the last steps);
     none for a user who holds no officer role.
@@ -102,9 +103,8 @@ def _submission_item(submission, kind, title, step):
         action, actor, at = submission.get_status_display(), None, submission.submitted_at
     return {
         "kind": kind,
-        "kind_label": submission.get_kind_label(),
         "title": title,
-        "detail": submission.campaign.number,
+        "detail": submission.campaign.title,
         "unit": submission.unit.name,
         "status": submission.status,
         "status_label": submission.get_status_display(),
@@ -124,9 +124,8 @@ def _obstacle_item(obstacle):
         action, actor, at = _("Raised"), obstacle.raised_by, obstacle.raised_at
     return {
         "kind": "obstacle",
-        "kind_label": Obstacle._meta.verbose_name,
-        "title": obstacle.subject,
-        "detail": obstacle.campaign.number,
+        "title": _("Obstacle: %(subject)s") % {"subject": obstacle.subject},
+        "detail": obstacle.campaign.title,
         "unit": obstacle.unit.name,
         "status": obstacle.status,
         "status_label": obstacle.get_status_display(),

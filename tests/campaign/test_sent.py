@@ -71,7 +71,7 @@ def test_plans_reports_and_obstacles_come_newest_first(
     items = sent_items(Scope(cast["officer_a1"]))
     assert [item["kind"] for item in items] == ["plan", "report", "obstacle"]
     assert items[0]["status"] == "accepted"
-    assert items[2]["title"] == obstacle_a1.subject
+    assert items[2]["title"] == f"Vướng mắc: {obstacle_a1.subject}"
     assert items[2]["actor"] == cast["officer_a1"]
     assert [item["at"] for item in items] == sorted((item["at"] for item in items), reverse=True)
 
