@@ -42,7 +42,7 @@ def test_a_returned_plan_shows_the_reason_at_the_top(client, cast, plan_a1):
         assert REASON in text
         assert str(cast["reviewer_a"]) in text
     html = client.get(plan_a1.get_absolute_url()).content.decode()
-    assert f'href="{reverse("campaign:plan_edit", args=[plan_a1.pk])}">Sửa và gửi lại' in html
+    assert f'href="{reverse("campaign:plan_edit", args=[plan_a1.pk])}">Chỉnh lại và gửi lại' in html
 
 
 def test_the_reviewer_sees_the_banner_without_the_link_to_fix(client, cast, plan_a1):
@@ -51,7 +51,7 @@ def test_the_reviewer_sees_the_banner_without_the_link_to_fix(client, cast, plan
     client.force_login(cast["reviewer_a"])
     html = client.get(plan_a1.get_absolute_url()).content.decode()
     assert REASON in banner(html)
-    assert "Sửa và gửi lại" not in html
+    assert "Chỉnh lại và gửi lại" not in html
 
 
 def test_no_banner_before_a_return_nor_after_resubmitting(client, cast, plan_a1):

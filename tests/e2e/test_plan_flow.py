@@ -60,7 +60,9 @@ def test_a_plan_is_filed_returned_fixed_resubmitted_and_accepted(
     # The officer sees the reason, fixes the figure and resubmits.
     page = login("cb.tanthach")
     page.goto(plan_url)
-    expect(page.get_by_text("Bổ sung số người dự kiến của hoạt động 1.")).to_be_visible()
+    expect(page.locator(".return-banner")).to_contain_text(
+        "Bổ sung số người dự kiến của hoạt động 1."
+    )
     page.get_by_role("link", name="Sửa").click()
     page.fill("#id_activities-0-expected_participants", "80")
     page.get_by_role("button", name="Lưu bản nháp").click()
