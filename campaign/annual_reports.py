@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +20,7 @@ from campaign.forms import ReasonForm, ReportForm, ValuesForm
 from campaign.listing import render_queue
 from campaign.models import AnnualReport, Campaign, Period, Status, Step
 from campaign.periods import report_year
+from campaign.returns import return_step
 from campaign.steps import act_on
 from units.access import FILE, SEE, Scope
 from units.models import UnitState
@@ -303,6 +305,7 @@ def _render_form(request, report, form, values, area):
             "form": form,
             "values": values,
             "area": area,
+            "returned": return_step(report),
             "flag_texts": [
                 plausibility.describe(flag, {i.code: i.name for i in values.indicators})
                 for flag in report.flags
@@ -338,6 +341,7 @@ def _render_detail(request, scope, pk, reason_form=None, status=200):
     by_indicator = {value.indicator_id: value for value in report.values.all()}
     last_year = plausibility.last_year_values(report)
     names = {indicator.code: indicator.name for indicator in indicators}
+    can_edit = report.is_editable and scope.can_file_for(report.unit)
     return render(
         request,
         "campaign/report_detail.html",
@@ -355,8 +359,12 @@ def _render_detail(request, scope, pk, reason_form=None, status=200):
             "changes": _labelled(workflow.changes_since_return(report, steps), indicators),
             "actions": workflow.allowed_actions(report, scope),
             "closing": workflow.closing(report, steps, scope.today),
-            "can_edit": report.is_editable and scope.can_file_for(report.unit),
+            "can_edit": can_edit,
             "reason_form": reason_form or ReasonForm(),
+            "returned": return_step(report, steps),
+            "fix_url": reverse("campaign:report_edit", args=[report.pk]) if can_edit else "",
+            "print_url": reverse("campaign:report_print", args=[report.pk]),
+            "pdf_url": reverse("campaign:report_pdf", args=[report.pk]),
         },
         status=status,
     )

@@ -4,11 +4,13 @@ narrative and one field per indicator) and the review reason."""
 import re
 
 from django import forms
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from campaign.models import (
+    LATEST_YEAR,
     MAX_FIGURE,
     MAX_TEXT_VALUE,
     Activity,
@@ -19,6 +21,8 @@ from campaign.models import (
 )
 from units.forms import FORMSET_ERRORS, PortalInputMixin
 
+# How far ahead an activity of a campaign without an end may be planned.
+PLAN_AHEAD_YEARS = 5
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": _("dd/mm/yyyy")})
 
 
@@ -43,6 +47,36 @@ class PlanForm(PortalInputMixin, forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 
+    def clean_doc_date(self):
+        """A plan is dated when it is signed: not later than today, and not before the
+        campaign it carries out was issued."""
+        doc_date = self.cleaned_data["doc_date"]
+        today = timezone.localdate()
+        if doc_date > today:
+            raise forms.ValidationError(
+                _(
+                    "The document date %(date)s is in the future: give the date the plan "
+                    "was signed (today at the latest, %(today)s)."
+                ),
+                code="future",
+                params={"date": _day(doc_date), "today": _day(today)},
+            )
+        campaign = self.instance.campaign
+        if doc_date < campaign.issued_on:
+            raise forms.ValidationError(
+                _(
+                    "The document date %(date)s is before the campaign was issued "
+                    "(%(issued)s): a plan that carries it out is dated on or after that day."
+                ),
+                code="before_campaign",
+                params={"date": _day(doc_date), "issued": _day(campaign.issued_on)},
+            )
+        return doc_date
+
+
+def _day(value):
+    return value.strftime("%d/%m/%Y")
+
 
 class ActivityForm(PortalInputMixin, forms.ModelForm):
     # campaign/partials/activity_form.html shows the errors of the hidden id and plan.
@@ -65,6 +99,7 @@ class ActivityForm(PortalInputMixin, forms.ModelForm):
 
     def __init__(self, *args, campaign, theme_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.campaign = campaign
         # Only the content items of this plan's campaign can be chosen.
         themes = self.fields["themes"]
         themes.queryset = campaign.themes.all()
@@ -75,9 +110,38 @@ class ActivityForm(PortalInputMixin, forms.ModelForm):
             themes.choices = theme_choices
         self.fields["planned_on"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
 
+    def clean_planned_on(self):
+        """An activity carries out the campaign: it is planned within the years the campaign
+        runs (for one without an end, within PLAN_AHEAD_YEARS), not before it was issued."""
+        planned_on = self.cleaned_data.get("planned_on")
+        if planned_on is None:
+            return planned_on
+        campaign = self.campaign
+        if planned_on < campaign.issued_on:
+            raise forms.ValidationError(
+                _(
+                    "%(date)s is before the campaign was issued (%(issued)s): plan the "
+                    "activity on or after that day."
+                ),
+                code="before_campaign",
+                params={"date": _day(planned_on), "issued": _day(campaign.issued_on)},
+            )
+        last_year = campaign.last_year or min(
+            timezone.localdate().year + PLAN_AHEAD_YEARS, LATEST_YEAR
+        )
+        if planned_on.year > last_year:
+            raise forms.ValidationError(
+                _("%(date)s is after %(year)s, the last year this plan can cover: check the year."),
+                code="after_campaign",
+                params={"date": _day(planned_on), "year": last_year},
+            )
+        return planned_on
+
 
 def theme_label(theme):
-    return f"{theme.number}. {theme.short_title}"
+    # The whole title: a label cut with "…" hides what the officer is ticking (the form's
+    # stylesheet lets it wrap).
+    return f"{theme.number}. {theme.title}"
 
 
 class BaseActivityFormSet(forms.BaseInlineFormSet):

@@ -2,7 +2,8 @@
 unit, and the follow-up of their recommendations.
 
 A unit sees the visits to itself, a reviewer those in its subtree; only a reviewer of the
-unit (strictly above it) records a visit or updates its follow-up.
+unit (strictly above it) records a visit or updates its follow-up. The inspected unit's
+officer marks the recommendations done, with a note the reviewers read.
 """
 
 import django_filters
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from campaign.listing import filtered_page
 from campaign.models import Campaign, Inspection
-from units.access import SEE, Scope
+from units.access import FILE, SEE, Scope
 from units.forms import PortalInputMixin
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -27,7 +28,7 @@ DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": gettext_la
 
 
 def inspections():
-    return Inspection.objects.select_related("unit", "campaign", "recorded_by")
+    return Inspection.objects.select_related("unit", "campaign", "recorded_by", "done_by")
 
 
 # --- filters and forms ------------------------------------------------------------------------
@@ -91,12 +92,51 @@ class InspectionForm(PortalInputMixin, forms.ModelForm):
             )
         return visited_on
 
+    def clean(self):
+        cleaned = super().clean()
+        visited_on, campaign = cleaned.get("visited_on"), cleaned.get("campaign")
+        if visited_on and campaign and visited_on < campaign.issued_on:
+            self.add_error(
+                "visited_on",
+                forms.ValidationError(
+                    _(
+                        "The visit on %(date)s is before the campaign was issued "
+                        "(%(issued)s): check the date or the campaign."
+                    ),
+                    code="before_campaign",
+                    params={
+                        "date": visited_on.strftime("%d/%m/%Y"),
+                        "issued": campaign.issued_on.strftime("%d/%m/%Y"),
+                    },
+                ),
+            )
+        return cleaned
+
 
 class FollowUpForm(PortalInputMixin, forms.ModelForm):
     class Meta:
         model = Inspection
         fields = ["follow_up", "follow_up_note"]
         widgets = {"follow_up_note": forms.Textarea(attrs={"rows": 3})}
+
+
+class DoneForm(PortalInputMixin, forms.ModelForm):
+    """The inspected unit's officer marks the recommendations done, saying what was done."""
+
+    class Meta:
+        model = Inspection
+        fields = ["done_note"]
+        widgets = {"done_note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "done_note": gettext_lazy(
+                "What your unit did about the recommendations, and when. The reviewers who "
+                "recorded the visit see it on this page."
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["done_note"].required = True
 
 
 # --- views ------------------------------------------------------------------------------------
@@ -164,17 +204,60 @@ def inspection_follow_up(request, pk):
     return redirect(inspection)
 
 
-def _render_detail(request, scope, inspection, form=None, status=200):
+@login_required
+@require_POST
+def inspection_done(request, pk):
+    """The inspected unit's officer marks the recommendations done, with a note. The
+    earlier marks stay in the inspection's history."""
+    scope = Scope.for_request(request)
+    inspection = scope.get(inspections(), FILE, pk=pk)
+    refusal = _done_refusal(inspection)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(inspection)
+    form = DoneForm(request.POST, instance=inspection)
+    if not form.is_valid():
+        return _render_detail(request, scope, inspection, done_form=form, status=400)
+    inspection.done_by = request.user
+    inspection.done_at = timezone.now()
+    # Only the unit's fields: a reviewer may be updating the follow-up at the same time.
+    inspection.save(update_fields=["done_note", "done_by", "done_at"])
+    messages.success(
+        request, _("The recommendations were marked done; the reviewers see your note.")
+    )
+    return redirect(inspection)
+
+
+def _done_refusal(inspection):
+    if not inspection.recommendations.strip():
+        return _("This visit made no recommendation to carry out.")
+    if inspection.follow_up == Inspection.FollowUp.MET:
+        return _("The reviewers have already recorded the recommendations as met.")
+    return ""
+
+
+def _render_detail(request, scope, inspection, form=None, status=200, done_form=None):
     can_follow_up = scope.can_review(inspection.unit)
     if form is None and can_follow_up:
         form = FollowUpForm(instance=inspection)
     if form is not None and form.is_bound:
         # The page shows what is saved; the form keeps what was typed.
         inspection.refresh_from_db(fields=["follow_up", "follow_up_note"])
+    can_mark_done = scope.can_file_for(inspection.unit) and not _done_refusal(inspection)
+    if done_form is None and can_mark_done:
+        done_form = DoneForm(instance=inspection)
+    if done_form is not None and done_form.is_bound:
+        inspection.refresh_from_db(fields=["done_note", "done_by", "done_at"])
     return render(
         request,
         "campaign/inspections/detail.html",
-        {"inspection": inspection, "can_follow_up": can_follow_up, "follow_up_form": form},
+        {
+            "inspection": inspection,
+            "can_follow_up": can_follow_up,
+            "follow_up_form": form,
+            "can_mark_done": can_mark_done,
+            "done_form": done_form,
+        },
         status=status,
     )
 
@@ -188,4 +271,5 @@ urlpatterns = [
         inspection_follow_up,
         name="inspection_follow_up",
     ),
+    path("inspections/<int:pk>/done/", inspection_done, name="inspection_done"),
 ]

@@ -1103,6 +1103,21 @@ class Inspection(models.Model):
         _("follow-up"), max_length=12, choices=FollowUp.choices, default=FollowUp.PENDING
     )
     follow_up_note = models.TextField(_("follow-up note"), max_length=MAX_NARRATIVE, blank=True)
+    # The inspected unit's word that it has carried out the recommendations: its officer
+    # marks them done with a note (campaign.inspections); the reviewer then judges the
+    # follow-up. Earlier marks stay in the history.
+    done_at = models.DateTimeField(_("marked done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked done by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    done_note = models.TextField(
+        _("what the unit has done"), max_length=MAX_NARRATIVE, blank=True, default=""
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

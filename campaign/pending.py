@@ -1,6 +1,14 @@
 """What waits for the user in campaigns: shown on the home page (see PENDING_PROVIDERS).
 
-One provider for plans and one for annual reports and obstacles."""
+One provider for plans and one for annual reports and obstacles. Each item is a dict:
+`title`, `detail`, `url`, and `deadline` (see `deadline`) where a deadline of the current
+campaign year applies, else None. `due` repeats the deadline's date for older readers.
+
+Only the current campaign year's deadlines are shown: a plan due in a past year (the seed's
+plan was due on 31/07/2015) carries no deadline any more, rather than a badge that has said
+"due" for years; the annual report's deadline is the one of the year being written now
+(`campaign.periods.report_year`).
+"""
 
 import datetime
 
@@ -9,58 +17,96 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign.models import AnnualReport, Campaign, Obstacle, Plan, Status
+from campaign.models import AnnualReport, Campaign, Obstacle, Period, Plan, Status
+from campaign.periods import report_year
 from units.access import Scope, open_on
 
+# A deadline this close (in days) is "due soon".
+DUE_SOON_DAYS = 14
 
-def plan_items(scope: Scope) -> list[dict]:
+
+class Deadline:
+    UPCOMING = "upcoming"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+
+
+def deadline(due: datetime.date | None, today: datetime.date) -> dict | None:
+    """The state of a deadline on `today`, for a badge that says it in words (never by its
+    colour alone): {"on": due, "state": one of Deadline, "label": the state's words,
+    "days": days left (negative once overdue)}. None without a deadline."""
+    if due is None:
+        return None
+    days = (due - today).days
+    if days < 0:
+        state, label = Deadline.OVERDUE, _("Overdue")
+    elif days <= DUE_SOON_DAYS:
+        state, label = Deadline.DUE_SOON, _("Due soon")
+    else:
+        state, label = Deadline.UPCOMING, _("Upcoming")
+    return {"on": due, "state": state, "label": label, "days": days}
+
+
+def _item(title, detail, url, due=None, today=None):
+    return {
+        "title": title,
+        "detail": detail,
+        "url": url,
+        "due": due,
+        "deadline": deadline(due, today) if due else None,
+    }
+
+
+def plan_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
     """Plans the user must write, fix or review. Three queries at most.
 
     For officers: each campaign running this year that addresses one of their own units
     (where they hold the role, not the whole subtree) and whose plan is missing, a draft or
-    returned. For reviewers: how many plans wait for their review.
+    returned; the plan's deadline only when it falls in this year or later. For reviewers:
+    how many plans wait for their review.
     """
+    today = today or timezone.localdate()
     items = []
     own_units = scope.filing_units
     if own_units:
-        year = datetime.date.today().year
-        campaigns = list(Campaign.objects.running_in(year))
+        campaigns = list(Campaign.objects.running_in(today.year))
         plans = {
             (plan.unit_id, plan.campaign_id): plan
             for plan in Plan.objects.filter(unit__in=own_units, campaign__in=campaigns)
         }
         for campaign in campaigns:
+            due = campaign.plan_due_on if campaign.plan_due_on.year >= today.year else None
             for unit in own_units:
                 if not campaign.addresses(unit):
                     continue
                 plan = plans.get((unit.pk, campaign.pk))
                 if plan is None:
                     items.append(
-                        {
-                            "title": _("Write the plan of %(unit)s") % {"unit": unit},
-                            "detail": campaign.title,
-                            "due": campaign.plan_due_on,
-                            "url": reverse("campaign:plan_start", args=[campaign.pk, unit.pk]),
-                        }
+                        _item(
+                            _("Write the plan of %(unit)s") % {"unit": unit},
+                            campaign.title,
+                            reverse("campaign:plan_start", args=[campaign.pk, unit.pk]),
+                            due,
+                            today,
+                        )
                     )
                 elif plan.status == Status.DRAFT:
                     items.append(
-                        {
-                            "title": _("Submit the draft plan of %(unit)s") % {"unit": unit},
-                            "detail": campaign.title,
-                            "due": campaign.plan_due_on,
-                            "url": plan.get_absolute_url(),
-                        }
+                        _item(
+                            _("Submit the draft plan of %(unit)s") % {"unit": unit},
+                            campaign.title,
+                            plan.get_absolute_url(),
+                            due,
+                            today,
+                        )
                     )
                 elif plan.status == Status.RETURNED:
                     items.append(
-                        {
-                            "title": _("Fix and resubmit the returned plan of %(unit)s")
-                            % {"unit": unit},
-                            "detail": campaign.title,
-                            "due": None,
-                            "url": plan.get_absolute_url(),
-                        }
+                        _item(
+                            _("Fix and resubmit the returned plan of %(unit)s") % {"unit": unit},
+                            campaign.title,
+                            plan.get_absolute_url(),
+                        )
                     )
     if scope.is_reviewer:
         waiting = Plan.objects.filter(
@@ -70,55 +116,89 @@ def plan_items(scope: Scope) -> list[dict]:
         ).count()
         if waiting:
             items.append(
-                {
-                    "title": _("%(count)s plan(s) wait for your review") % {"count": waiting},
-                    "detail": "",
-                    "due": None,
-                    "url": reverse("campaign:review_queue"),
-                }
+                _item(
+                    _("%(count)s plan(s) wait for your review") % {"count": waiting},
+                    "",
+                    reverse("campaign:review_queue"),
+                )
             )
     return items
 
 
-def report_items(scope: Scope) -> list[dict]:
-    """Reports to write, fix or review, and obstacles to answer. At most four queries."""
+def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
+    """Reports to write, fix or review, and obstacles to answer. At most five queries.
+
+    For officers, each campaign's report of the year being written now (last year's until
+    its lock date, then this year's: `report_year`), with that year's deadline while it is
+    missing or a draft; nothing once that year's reports are locked.
+    """
     items = []
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     own_units = scope.filing_units
     if own_units:
-        campaigns = list(Campaign.objects.running_in(today.year))
-        filed = {
-            (r.unit_id, r.campaign_id): r
-            for r in AnnualReport.objects.filter(
-                unit__in=own_units, campaign__in=campaigns, year=today.year
+        # Last year's report is still written in January, until its lock date: the
+        # campaigns running last year or this year.
+        campaigns = list(
+            Campaign.objects.filter(first_year__lte=today.year).filter(
+                Q(last_year__isnull=True) | Q(last_year__gte=today.year - 1)
             )
-        }
+        )
+        years = [today.year - 1, today.year]
+        periods = {}
+        for period in Period.objects.filter(campaign__in=campaigns, year__in=years):
+            periods.setdefault(period.campaign_id, {})[period.year] = period
+        wanted = {}
         for campaign in campaigns:
+            by_year = periods.get(campaign.pk, {})
+            year = report_year(campaign, today, periods=by_year)
+            if year not in years:
+                continue
+            period = by_year.get(year)
+            dates = (
+                {"due_on": period.due_on, "locks_on": period.locks_on}
+                if period
+                else Period.defaults(campaign, year)
+            )
+            if today > dates["locks_on"]:
+                continue  # only a reviewer can reopen the year now
+            wanted[campaign.pk] = (campaign, year, dates["due_on"])
+        which = Q(pk__in=[])
+        for campaign, year, _due in wanted.values():
+            which |= Q(campaign=campaign, year=year)
+        filed = (
+            {
+                (r.unit_id, r.campaign_id, r.year): r
+                for r in AnnualReport.objects.filter(which, unit__in=own_units)
+            }
+            if wanted
+            else {}
+        )
+        for campaign, year, due in wanted.values():
             for unit in own_units:
                 if not campaign.addresses(unit):
                     continue
-                report = filed.get((unit.pk, campaign.pk))
+                report = filed.get((unit.pk, campaign.pk, year))
                 if report is None:
                     items.append(
-                        {
-                            "title": _("Write the %(year)s annual report of %(unit)s")
-                            % {"year": today.year, "unit": unit},
-                            "detail": campaign.title,
-                            "due": None,
-                            "url": reverse(
-                                "campaign:report_start", args=[campaign.pk, unit.pk, today.year]
-                            ),
-                        }
+                        _item(
+                            _("Write the %(year)s annual report of %(unit)s")
+                            % {"year": year, "unit": unit},
+                            campaign.title,
+                            reverse("campaign:report_start", args=[campaign.pk, unit.pk, year]),
+                            due,
+                            today,
+                        )
                     )
                 elif report.status in (Status.DRAFT, Status.RETURNED):
                     items.append(
-                        {
-                            "title": _("Finish and submit the %(year)s annual report of %(unit)s")
-                            % {"year": today.year, "unit": unit},
-                            "detail": report.get_status_display(),
-                            "due": None,
-                            "url": report.get_absolute_url(),
-                        }
+                        _item(
+                            _("Finish and submit the %(year)s annual report of %(unit)s")
+                            % {"year": year, "unit": unit},
+                            report.get_status_display(),
+                            report.get_absolute_url(),
+                            due if report.status == Status.DRAFT else None,
+                            today,
+                        )
                     )
     if scope.is_reviewer:
         reviewed = scope.review_condition(path_field="unit__path")
@@ -127,24 +207,21 @@ def report_items(scope: Scope) -> list[dict]:
         ).count()
         if waiting:
             items.append(
-                {
-                    "title": _("%(count)s annual report(s) wait for your review")
-                    % {"count": waiting},
-                    "detail": "",
-                    "due": None,
-                    "url": reverse("campaign:report_queue"),
-                }
+                _item(
+                    _("%(count)s annual report(s) wait for your review") % {"count": waiting},
+                    "",
+                    reverse("campaign:report_queue"),
+                )
             )
         counts = Obstacle.objects.filter(reviewed, status=Obstacle.Status.OPEN).aggregate(
             open=Count("pk"), overdue=Count("pk", filter=Q(answer_by__lt=today))
         )
         if counts["open"]:
             items.append(
-                {
-                    "title": _("%(open)s open obstacle(s) to answer, %(overdue)s overdue") % counts,
-                    "detail": "",
-                    "due": None,
-                    "url": reverse("campaign:obstacle_list") + "?status=open",
-                }
+                _item(
+                    _("%(open)s open obstacle(s) to answer, %(overdue)s overdue") % counts,
+                    "",
+                    reverse("campaign:obstacle_list") + "?status=open",
+                )
             )
     return items

@@ -2,6 +2,7 @@
 the Excel export and the summary reports."""
 
 import datetime
+from collections.abc import Mapping
 
 from django.utils import timezone
 
@@ -9,18 +10,26 @@ from campaign.models import Campaign, Period
 
 
 def report_year(
-    campaign: Campaign, today: datetime.date | None = None, from_rules: bool = False
+    campaign: Campaign,
+    today: datetime.date | None = None,
+    from_rules: bool = False,
+    periods: Mapping[int, Period] | None = None,
 ) -> int:
     """The year whose report is being written now: last year's until its lock date (late
     reports still come in during January), then this year's. With `from_rules` the lock
-    date comes from the campaign's rules, without a query (a default for the dashboard)."""
+    date comes from the campaign's rules, without a query (a default for the dashboard);
+    with `periods` (the campaign's periods by year, read by the caller for several
+    campaigns at once) from those, else from the rules, without a query either."""
     today = today or timezone.localdate()
     year = today.year
     previous = year - 1
     if campaign.runs_in(previous):
-        period = (
-            None if from_rules else Period.objects.filter(campaign=campaign, year=previous).first()
-        )
+        if periods is not None:
+            period = periods.get(previous)
+        elif from_rules:
+            period = None
+        else:
+            period = Period.objects.filter(campaign=campaign, year=previous).first()
         locks_on = period.locks_on if period else Period.defaults(campaign, previous)["locks_on"]
         if today <= locks_on:
             year = previous

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from campaign import annual_reports, inspections, obstacles, reminder_pages, uploads, views
+from campaign import (
+    annual_reports,
+    guide,
+    inspections,
+    obstacles,
+    printable,
+    reminder_pages,
+    sent,
+    uploads,
+    views,
+)
 from campaign.models import Step
 
 Action = Step.Action
@@ -76,4 +86,7 @@ urlpatterns = [
     *obstacles.urlpatterns,
     *inspections.urlpatterns,
     *reminder_pages.urlpatterns,
+    *sent.urlpatterns,
+    *printable.urlpatterns,
+    *guide.urlpatterns,
 ]

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -15,6 +16,7 @@ from campaign.filters import QueueFilter
 from campaign.forms import ActivityFormSet, PlanForm, ReasonForm
 from campaign.listing import render_queue
 from campaign.models import Activity, Campaign, Plan, Step
+from campaign.returns import return_step
 from campaign.steps import act_on
 from campaign.uploads import AttachmentForm
 from units.access import FILE, SEE, Scope
@@ -231,6 +233,7 @@ def _render_form(request, form, formset, upload, unit, campaign, plan):
         "unit": unit,
         "campaign": campaign,
         "plan": plan,
+        "returned": return_step(plan) if plan else None,
     }
     return render(request, "campaign/plan_form.html", context)
 
@@ -255,6 +258,7 @@ def _render_detail(request, scope, pk, reason_form=None, reason_action=None, sta
         pk=pk,
     )
     steps = list(plan.steps.select_related("actor").order_by("at", "pk"))
+    can_edit = plan.is_editable and scope.can_file_for(plan.unit)
     return render(
         request,
         "campaign/plan_detail.html",
@@ -264,9 +268,13 @@ def _render_detail(request, scope, pk, reason_form=None, reason_action=None, sta
             "changes": _labelled(workflow.changes_since_return(plan, steps), plan),
             "actions": workflow.allowed_actions(plan, scope),
             "closing": workflow.closing(plan, steps, scope.today),
-            "can_edit": plan.is_editable and scope.can_file_for(plan.unit),
+            "can_edit": can_edit,
             "reason_form": reason_form or ReasonForm(),
             "reason_action": reason_action,
+            "returned": return_step(plan, steps),
+            "fix_url": reverse("campaign:plan_edit", args=[plan.pk]) if can_edit else "",
+            "print_url": reverse("campaign:plan_print", args=[plan.pk]),
+            "pdf_url": reverse("campaign:plan_pdf", args=[plan.pk]),
         },
         status=status,
     )

@@ -5,9 +5,9 @@ board reports to the Standing Committee, and the Standing Committee reports on t
 bodies above. `parties(unit, kind, day)` gives what each prints in its header, addressee,
 signature and "Nơi nhận", for a unit on the document's date:
 
-- names come from the tree's history (`UnitState` on that day): the issuing body is the
-  unit (or its board, under the unit), the parent body the unit above it, the place the
-  place in the unit's name;
+- names come from the tree's history on that day (`units.letterhead`, which the
+  campaign's documents use too): the issuing body is the unit (or its board, under the
+  unit), the parent body the unit above it, the place the place in the unit's name;
 - the rest comes from the unit's letterhead for that kind (`DocumentProfile`), kept in
   the admin and remembered from the last document issued (`remember`);
 - where neither says, a default follows the union's usual practice for the unit's kind.
@@ -22,7 +22,8 @@ import re
 from django.db.models import Q
 
 from reports.models import DocumentProfile, SummaryReport
-from units.models import Unit, UnitState
+from units.letterhead import CONFEDERATION, names_on, place_of
+from units.models import Unit
 
 Kind = SummaryReport.Kind
 
@@ -42,32 +43,7 @@ PARTY_FIELDS = [
 # The board that follows the campaign (seed III.3), for a provincial federation's letterhead
 # before one is kept.
 DEFAULT_BOARD = "Ban Chính sách – Pháp luật"
-# A provincial federation is directly under the Confederation (the union's statute); the
-# tree holds no unit above the provinces.
-CONFEDERATION = "Tổng LĐLĐ Việt Nam"
 REPORTING = " (để báo cáo)"
-
-# The word before a place name in a unit's name, longest first.
-PLACE_WORDS = ("thành phố", "thị trấn", "thị xã", "tỉnh", "huyện", "quận", "phường", "xã")
-PLACE = re.compile(r"\b(?:" + "|".join(PLACE_WORDS) + r")\s+(.+)$", re.IGNORECASE)
-
-
-def names_on(unit: Unit, day: datetime.date) -> tuple[UnitState | None, UnitState | None]:
-    """The unit's and its parent's states on `day` (None where there is none: a unit not
-    opened yet, or a unit at the top). One query."""
-    state = UnitState.objects.placed_on(day).filter(unit=unit).first()
-    if state is None:
-        return None, None
-    parent = None
-    if state.parent_id:
-        parent = UnitState.objects.placed_on(day).filter(unit_id=state.parent_id).first()
-    return state, parent
-
-
-def place_of(name: str) -> str:
-    """ "Liên đoàn Lao động huyện Châu Thành" → "Châu Thành"; "" when the name has no place."""
-    match = PLACE.search(" ".join(name.split()))
-    return match.group(1) if match else ""
 
 
 def initials(name: str) -> str:

@@ -20,6 +20,7 @@ def test_a_plan_is_filed_returned_fixed_resubmitted_and_accepted(
 
     # The officer of a commune's grassroots union files the plan with three activities.
     page = login("cb.tanthach")
+    page.on("dialog", lambda dialog: dialog.accept())  # "Send for review?": yes
     page.get_by_role("link", name=re.compile("Xây dựng kế hoạch của")).click()
     page.fill("#id_doc_number", "05/KH-CĐCS")
     page.fill("#id_doc_date", "20/07/2015")
@@ -59,7 +60,9 @@ def test_a_plan_is_filed_returned_fixed_resubmitted_and_accepted(
     # The officer sees the reason, fixes the figure and resubmits.
     page = login("cb.tanthach")
     page.goto(plan_url)
-    expect(page.get_by_text("Bổ sung số người dự kiến của hoạt động 1.")).to_be_visible()
+    expect(page.locator(".return-banner")).to_contain_text(
+        "Bổ sung số người dự kiến của hoạt động 1."
+    )
     page.get_by_role("link", name="Sửa").click()
     page.fill("#id_activities-0-expected_participants", "80")
     page.get_by_role("button", name="Lưu bản nháp").click()

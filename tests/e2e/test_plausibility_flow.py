@@ -29,6 +29,7 @@ def test_an_officer_explains_unusual_figures_and_the_reviewer_reads_why(demo, lo
     commune = Unit.objects.get(name__contains="Tân Thạch")
 
     page = login("cb.tanthach")
+    page.on("dialog", lambda dialog: dialog.accept())  # "Send for review?": yes
     page.goto(f"{live_server.url}/campaigns/{campaign.pk}/units/{commune.pk}/reports/{year}/")
     for code, value in FIGURES.items():
         page.fill(f"#id_value_{code}", value)

@@ -43,6 +43,7 @@ def test_an_annual_report_is_filed_returned_accepted_and_added_up_below_the_comm
 
     # 1. The officer of CĐCS UBND xã Tân Thạch files and submits this year's report.
     page = login("cb.tanthach")
+    page.on("dialog", lambda dialog: dialog.accept())  # "Send for review?": yes
     page.get_by_role("link", name="Báo cáo năm", exact=True).click()
     page.locator("main a.btn-primary").first.click()
     for code, value in FIGURES.items():

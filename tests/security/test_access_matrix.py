@@ -101,6 +101,8 @@ URL_KWARGS = {
             "campaign:plan_return",
             "campaign:plan_accept",
             "campaign:plan_reopen",
+            "campaign:plan_print",
+            "campaign:plan_pdf",
         )
     },
     **{
@@ -112,6 +114,8 @@ URL_KWARGS = {
             "campaign:report_return",
             "campaign:report_accept",
             "campaign:report_reopen",
+            "campaign:report_print",
+            "campaign:report_pdf",
         )
     },
     **{
@@ -124,7 +128,11 @@ URL_KWARGS = {
     },
     **{
         name: _pk("inspection")
-        for name in ("campaign:inspection_detail", "campaign:inspection_follow_up")
+        for name in (
+            "campaign:inspection_detail",
+            "campaign:inspection_follow_up",
+            "campaign:inspection_done",
+        )
     },
     **{
         name: _pk("summary")
@@ -255,6 +263,15 @@ MATRIX = {
         "own": E("L 405 405 405 405 405", "L 404 404 R 403 403"),
         "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
     },
+    # The printable copy and the PDF: whoever sees the plan (or report) may print it.
+    "campaign:plan_print": {
+        "own": E("L 404 404 200 200 200", "L 405 405 405 405 405"),
+        "other": E("L 404 200 404 404 404", "L 405 405 405 405 405"),
+    },
+    "campaign:plan_pdf": {
+        "own": E("L 404 404 200 200 200", "L 405 405 405 405 405"),
+        "other": E("L 404 200 404 404 404", "L 405 405 405 405 405"),
+    },
     "campaign:review_queue": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
     # --- annual reports: the own report is accepted, so it is locked (editing it goes back
     # to the report, R) and only a reviewer's reopen applies (400: the reason is missing).
@@ -288,6 +305,18 @@ MATRIX = {
         "other": E("L 405 405 405 405 405", "L 404 400 404 404 404"),
     },
     "campaign:report_queue": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
+    "campaign:report_print": {
+        "own": E("L 404 404 200 200 200", "L 405 405 405 405 405"),
+        "other": E("L 404 200 404 404 404", "L 405 405 405 405 405"),
+    },
+    "campaign:report_pdf": {
+        "own": E("L 404 404 200 200 200", "L 405 405 405 405 405"),
+        "other": E("L 404 200 404 404 404", "L 405 405 405 405 405"),
+    },
+    # What the user's units have sent: their own, whatever their roles.
+    "campaign:sent_list": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    # The help page holds no data: open to everyone, read only.
+    "campaign:help": E("200 200 200 200 200 200", "405 405 405 405 405 405"),
     # --- the dashboard and its Excel file, about `?unit=`: officers their own unit,
     # reviewers and viewers their subtree, anyone else a 404.
     "reports:dashboard": {
@@ -326,6 +355,12 @@ MATRIX = {
     "campaign:inspection_follow_up": {
         "own": E("L 405 405 405 405 405", "L 404 404 403 400 403"),
         "other": E("L 405 405 405 405 405", "L 404 400 404 404 404"),
+    },
+    # The inspected unit's officer marks the recommendations done (this visit made none:
+    # back to it with a message, R); others who see it may not (403).
+    "campaign:inspection_done": {
+        "own": E("L 405 405 405 405 405", "L 404 404 R 403 403"),
+        "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
     },
     "campaign:late_units": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
     "campaign:remind_units": E("L 405 405 405 405 405", "L 403 404 403 404 403"),

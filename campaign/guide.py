@@ -1,0 +1,17 @@
+"""The help page: each kind of user's year in the portal, and the counting rule, in plain
+words. The same for everyone, signed in or not (it holds no data)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+from campaign.pending import DUE_SOON_DAYS
+
+
+@require_GET
+def help_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "campaign/help.html", {"due_soon_days": DUE_SOON_DAYS})
+
+
+urlpatterns = [path("help/", help_page, name="help")]

@@ -1,0 +1,228 @@
+"""Printable copies of a unit's plan and annual report: a page to print from the browser and
+a PDF, both headed with the unit's letterhead as it stood on the document's date.
+
+The document is one HTML fragment (`campaign/print/*_document.html`), rendered in the site's
+language (a unit's documents are Vietnamese whatever the reader's interface language), shown
+inside the portal's page or wrapped for WeasyPrint. The PDF is rendered in the sandbox
+(`config.pdf_sandbox`: a child process with time and memory limits, fetching nothing but the
+project's own stylesheet). Both are fetched through the access scope: whoever may see the
+plan or report may print it.
+"""
+
+import datetime
+import unicodedata
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils import timezone, translation
+from django.utils.html import format_html
+from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from campaign.downloads import protect_download
+from campaign.models import Activity, AnnualReport, Indicator, Plan, Submission
+from config import pdf_sandbox
+from units.access import SEE, Scope
+from units.letterhead import date_line, letterhead
+
+NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+STYLESHEET = "css/filed_document.css"
+
+
+# --- the documents ------------------------------------------------------------------------------
+def _header(submission: Submission, day: datetime.date) -> dict:
+    names = letterhead(submission.unit, day)
+    return {
+        "parent_body": names["parent_body"].upper(),
+        "issuing_body": names["issuing_body"].upper(),
+        "issuing_name": names["issuing_body"],
+        "date_line": date_line(names["place"], day),
+        "national_name": NATIONAL_NAME,
+        "motto": MOTTO,
+    }
+
+
+def _copy_note(submission: Submission) -> str:
+    return _(
+        "Copy printed from the campaign portal on %(date)s. State in the portal: %(status)s."
+    ) % {
+        "date": timezone.localdate().strftime("%d/%m/%Y"),
+        "status": submission.get_status_display().lower(),
+    }
+
+
+def plan_document(plan: Plan) -> str:
+    """The plan as a document fragment (HTML), in the site's language. Its letterhead is
+    the unit's on the plan's date. Two or three queries (the letterhead, the activities
+    unless prefetched)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        campaign = plan.campaign
+        activities = list(plan.activities.all())
+        expected = [a.expected_participants for a in activities if a.expected_participants]
+        context = {
+            "plan": plan,
+            "header": _header(plan, plan.doc_date),
+            "subject": _("Carrying out plan %(number)s of %(date)s of %(issuer)s: %(title)s")
+            % {
+                "number": campaign.number,
+                "date": campaign.issued_on.strftime("%d/%m/%Y"),
+                "issuer": campaign.issuer.short_name or campaign.issuer.name,
+                "title": campaign.title,
+            },
+            "activities": activities,
+            "expected_total": sum(expected) if expected else None,
+            "copy_note": _copy_note(plan),
+        }
+        return render_to_string("campaign/print/plan_document.html", context)
+
+
+def report_document(report: AnnualReport) -> str:
+    """The annual report as a document fragment (HTML), in the site's language: its typed
+    figures and its narrative, under the unit's letterhead on the day it was last sent
+    (today for one never sent). Three queries (the letterhead, the indicators)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        campaign = report.campaign
+        day = timezone.localdate(report.submitted_at) if report.submitted_at else None
+        day = day or timezone.localdate()
+        values = {value.indicator_id: value for value in report.values.all()}
+        figures = [
+            (indicator, values.get(indicator.pk))
+            for indicator in Indicator.objects.filter(campaign=campaign)
+            if not indicator.is_computed(campaign.addressed_kinds)
+        ]
+        context = {
+            "report": report,
+            "header": _header(report, day),
+            "subject": _("CCHC results in %(year)s of carrying out plan %(number)s: %(title)s")
+            % {"year": report.year, "number": campaign.number, "title": campaign.title},
+            "period": _("Figures from %(start)s to %(end)s.")
+            % {
+                "start": report.period.starts_on.strftime("%d/%m/%Y"),
+                "end": report.period.ends_on.strftime("%d/%m/%Y"),
+            },
+            "figures": figures,
+            "copy_note": _copy_note(report),
+        }
+        return render_to_string("campaign/print/report_document.html", context)
+
+
+def pdf_html(fragment: str, title: str) -> str:
+    """The whole HTML WeasyPrint renders: the fragment with the document stylesheet, which
+    the sandbox serves from the project's static files."""
+    return format_html(
+        '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{}</title>'
+        '<link rel="stylesheet" href="{}"></head><body class="pdf">{}</body></html>',
+        title,
+        pdf_sandbox.STATIC_BASE + STYLESHEET,
+        mark_safe(fragment),  # noqa: S308 -- rendered by our templates, autoescaped
+    )
+
+
+def pdf_filename(prefix: str, submission: Submission, suffix: str = "") -> str:
+    """An ASCII download name: "ke-hoach-CDCS-A1.pdf"."""
+    code = submission.unit.code.replace("Đ", "D").replace("đ", "d")
+    code = unicodedata.normalize("NFKD", code)
+    code = "".join(c for c in code if c.isascii() and (c.isalnum() or c in "-_")) or str(
+        submission.unit_id
+    )
+    return f"{prefix}-{code}{suffix}.pdf"
+
+
+def _pdf_response(request, html, filename, back):
+    try:
+        content = pdf_sandbox.run_isolated(
+            pdf_sandbox.html_to_pdf, html, timeout=pdf_sandbox.PREVIEW_TIMEOUT
+        )
+    except pdf_sandbox.RenderError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=filename
+    )
+    return protect_download(response)
+
+
+# --- views ---------------------------------------------------------------------------------------
+def _plan(request, pk):
+    activities = Activity.objects.prefetch_related("themes")
+    queryset = Plan.objects.select_related("unit", "campaign__issuer").prefetch_related(
+        Prefetch("activities", queryset=activities)
+    )
+    return Scope.for_request(request).get(queryset, SEE, pk=pk)
+
+
+def _report(request, pk):
+    queryset = AnnualReport.objects.select_related("unit", "campaign", "period").prefetch_related(
+        "values"
+    )
+    return Scope.for_request(request).get(queryset, SEE, pk=pk)
+
+
+@login_required
+@require_GET
+def plan_print(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    return render(
+        request,
+        "campaign/print/page.html",
+        {
+            "document": mark_safe(plan_document(plan)),  # noqa: S308 -- our own template
+            "back_url": plan.get_absolute_url(),
+            "pdf_url": reverse("campaign:plan_pdf", args=[plan.pk]),
+            "title": _("Plan of %(unit)s") % {"unit": plan.unit.name},
+        },
+    )
+
+
+@login_required
+@require_GET
+def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    title = _("Plan of %(unit)s") % {"unit": plan.unit.name}
+    html = pdf_html(plan_document(plan), title)
+    return _pdf_response(request, html, pdf_filename("ke-hoach", plan), plan)
+
+
+@login_required
+@require_GET
+def report_print(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    return render(
+        request,
+        "campaign/print/page.html",
+        {
+            "document": mark_safe(report_document(report)),  # noqa: S308 -- our own template
+            "back_url": report.get_absolute_url(),
+            "pdf_url": reverse("campaign:report_pdf", args=[report.pk]),
+            "title": _("Annual report %(year)s of %(unit)s")
+            % {"year": report.year, "unit": report.unit.name},
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    title = _("Annual report %(year)s of %(unit)s") % {"year": report.year, "unit": report.unit}
+    html = pdf_html(report_document(report), title)
+    filename = pdf_filename("bao-cao", report, f"-{report.year}")
+    return _pdf_response(request, html, filename, report)
+
+
+urlpatterns = [
+    path("plans/<int:pk>/print/", plan_print, name="plan_print"),
+    path("plans/<int:pk>/pdf/", plan_pdf, name="plan_pdf"),
+    path("reports/<int:pk>/print/", report_print, name="report_print"),
+    path("reports/<int:pk>/pdf/", report_pdf, name="report_pdf"),
+]

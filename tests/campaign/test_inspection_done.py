@@ -1,0 +1,112 @@
+"""The inspected unit's officer marks an inspection's recommendations done with a note:
+through the scope, POST only, with the history kept; the reviewer sees it on the page."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from campaign.models import Inspection
+
+
+@pytest.fixture
+def inspection(cast, tree, campaign):
+    return Inspection.objects.create(
+        unit=tree["A1"],
+        campaign=campaign,
+        visited_on=datetime.date(2016, 5, 4),
+        kind=Inspection.Kind.INSPECTION,
+        members="Trưởng đoàn",
+        findings="Đơn vị đã triển khai kế hoạch.",
+        recommendations="Bổ sung sổ theo dõi các buổi tuyên truyền.",
+        recorded_by=cast["reviewer_a"],
+    )
+
+
+def done_url(inspection):
+    return reverse("campaign:inspection_done", args=[inspection.pk])
+
+
+NOTE = "Đã lập sổ theo dõi từ tháng 6."
+
+
+def test_the_units_officer_marks_the_recommendations_done(client, cast, inspection):
+    client.force_login(cast["officer_a1"])
+    page = client.get(inspection.get_absolute_url()).content.decode()
+    assert f'action="{done_url(inspection)}"' in page
+    before = timezone.now()
+    response = client.post(done_url(inspection), {"done_note": NOTE})
+    assert response.status_code == 302
+    inspection.refresh_from_db()
+    assert inspection.done_note == NOTE
+    assert inspection.done_by == cast["officer_a1"]
+    assert inspection.done_at >= before
+    # The reviewer still judges the follow-up.
+    assert inspection.follow_up == Inspection.FollowUp.PENDING
+
+
+def test_the_reviewer_sees_the_units_note_on_the_inspection_page(client, cast, inspection):
+    client.force_login(cast["officer_a1"])
+    client.post(done_url(inspection), {"done_note": NOTE})
+    client.force_login(cast["reviewer_a"])
+    html = client.get(inspection.get_absolute_url()).content.decode()
+    assert "Đơn vị báo đã thực hiện" in html
+    assert NOTE in html
+    assert str(cast["officer_a1"]) in html
+    # The reviewer is not offered the unit's form.
+    assert done_url(inspection) not in html
+    listing = client.get(reverse("campaign:inspection_list")).content.decode()
+    assert "Đơn vị báo đã thực hiện" in listing
+
+
+def test_marking_again_keeps_the_earlier_note_in_the_history(client, cast, inspection):
+    client.force_login(cast["officer_a1"])
+    client.post(done_url(inspection), {"done_note": NOTE})
+    client.post(done_url(inspection), {"done_note": "Đã in sổ mới."})
+    notes = list(inspection.history.order_by("history_date").values_list("done_note", flat=True))
+    assert notes == ["", NOTE, "Đã in sổ mới."]
+    assert inspection.history.latest().history_user == cast["officer_a1"]
+
+
+def test_a_note_is_required_and_what_was_typed_is_kept(client, cast, inspection):
+    client.force_login(cast["officer_a1"])
+    response = client.post(done_url(inspection), {"done_note": "   "})
+    assert response.status_code == 400
+    assert response.context["done_form"].errors["done_note"]
+    inspection.refresh_from_db()
+    assert inspection.done_at is None
+
+
+def test_marking_done_answers_only_post(client, cast, inspection):
+    client.force_login(cast["officer_a1"])
+    assert client.get(done_url(inspection)).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("reviewer_a", 403), ("standing", 403), ("officer_b1", 404), ("outsider", 404)],
+)
+def test_only_an_officer_of_the_unit_may_mark_done(client, cast, inspection, who, status):
+    client.force_login(cast[who])
+    assert client.post(done_url(inspection), {"done_note": NOTE}).status_code == status
+    inspection.refresh_from_db()
+    assert inspection.done_at is None
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(client, inspection):
+    response = client.post(done_url(inspection), {"done_note": NOTE})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_visit_without_recommendations_or_already_met_is_not_marked(client, cast, inspection):
+    client.force_login(cast["officer_a1"])
+    Inspection.objects.filter(pk=inspection.pk).update(follow_up=Inspection.FollowUp.MET)
+    response = client.post(done_url(inspection), {"done_note": NOTE}, follow=True)
+    assert "đã ghi nhận các kiến nghị là đã đáp ứng" in response.content.decode()
+    Inspection.objects.filter(pk=inspection.pk).update(follow_up="pending", recommendations="")
+    response = client.post(done_url(inspection), {"done_note": NOTE}, follow=True)
+    assert "không có kiến nghị nào cần thực hiện" in response.content.decode()
+    inspection.refresh_from_db()
+    assert inspection.done_at is None

@@ -1,0 +1,158 @@
+"""The officer's to-do list ("Việc cần làm") gives each task the deadline of the current
+campaign year and says in words whether it is upcoming, due soon or overdue."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from campaign import workflow
+from campaign.models import Campaign, Period
+from campaign.pending import DUE_SOON_DAYS, deadline, plan_items, report_items
+from units.access import Scope
+
+HOME = reverse("units:home")
+
+
+def running_now(campaign):
+    Campaign.objects.filter(pk=campaign.pk).update(first_year=timezone.localdate().year - 1)
+    campaign.refresh_from_db()
+
+
+def this_years_report_due(campaign, due):
+    """Last year's reports locked yesterday, this year's are due on `due`: the year being
+    written is this year, whatever the day the test runs."""
+    today = timezone.localdate()
+    defaults = Period.defaults(campaign, today.year - 1)
+    yesterday = today - datetime.timedelta(days=1)
+    Period.objects.update_or_create(
+        campaign=campaign,
+        year=today.year - 1,
+        defaults={**defaults, "due_on": yesterday, "locks_on": yesterday},
+    )
+    Period.objects.update_or_create(
+        campaign=campaign,
+        year=today.year,
+        defaults={
+            **Period.defaults(campaign, today.year),
+            "due_on": due,
+            "locks_on": max(due, today) + datetime.timedelta(days=30),
+        },
+    )
+
+
+def report_item(user):
+    items = [i for i in report_items(Scope(user)) if "báo cáo năm" in i["title"]]
+    assert len(items) == 1, items
+    return items[0]
+
+
+@pytest.mark.parametrize(
+    ("days", "state"),
+    [
+        (-1, "overdue"),
+        (0, "due_soon"),
+        (DUE_SOON_DAYS, "due_soon"),
+        (DUE_SOON_DAYS + 1, "upcoming"),
+    ],
+)
+def test_a_deadline_is_overdue_due_soon_or_upcoming(days, state):
+    today = datetime.date(2026, 12, 4)
+    found = deadline(today + datetime.timedelta(days=days), today)
+    assert found["state"] == state
+    assert found["days"] == days
+
+
+def test_no_deadline_has_no_state():
+    assert deadline(None, datetime.date(2026, 12, 4)) is None
+
+
+@pytest.mark.parametrize(
+    ("days", "words", "css"),
+    [
+        (5, "Sắp đến hạn", "text-bg-warning"),
+        (-3, "Quá hạn", "text-bg-danger"),
+        (40, "Còn thời gian", "text-bg-light"),
+    ],
+)
+def test_this_years_report_deadline_is_on_the_home_page_with_its_state_in_words(
+    client, cast, campaign, days, words, css
+):
+    running_now(campaign)
+    due = timezone.localdate() + datetime.timedelta(days=days)
+    this_years_report_due(campaign, due)
+    client.force_login(cast["officer_a1"])
+    html = client.get(HOME).content.decode()
+    badge = f"{words} · hạn {due:%d/%m/%Y}"
+    assert badge in html
+    # The state is in the badge's text, not only in its colour.
+    assert f'class="badge text-wrap {css}' in html
+    item = report_item(cast["officer_a1"])
+    assert item["deadline"]["on"] == due
+    assert f"{timezone.localdate().year} của CĐCS A1" in item["title"]
+
+
+def test_a_plan_due_in_a_past_campaign_year_shows_no_stale_deadline(client, cast, campaign):
+    running_now(campaign)  # the plan was due on 31/07/2015
+    [item] = plan_items(Scope(cast["officer_a1"]))
+    assert item["title"] == "Xây dựng kế hoạch của CĐCS A1"
+    assert item["deadline"] is None
+    client.force_login(cast["officer_a1"])
+    html = client.get(HOME).content.decode()
+    assert "Xây dựng kế hoạch của CĐCS A1" in html
+    assert "31/07/2015" not in html
+
+
+def test_a_plan_due_this_year_shows_its_deadline(client, cast, campaign):
+    running_now(campaign)
+    due = timezone.localdate() + datetime.timedelta(days=3)
+    Campaign.objects.filter(pk=campaign.pk).update(plan_due_on=due)
+    [item] = plan_items(Scope(cast["officer_a1"]))
+    assert item["deadline"]["state"] == "due_soon"
+    client.force_login(cast["officer_a1"])
+    assert f"Sắp đến hạn · hạn {due:%d/%m/%Y}" in client.get(HOME).content.decode()
+
+
+def test_a_returned_report_asks_for_a_fix_without_a_deadline(cast, campaign, report_factory):
+    running_now(campaign)
+    due = timezone.localdate() + datetime.timedelta(days=5)
+    this_years_report_due(campaign, due)
+    report = report_factory(cast["officer_a1"].memberships.get().unit, campaign, due.year)
+    draft = report_item(cast["officer_a1"])
+    assert draft["deadline"]["state"] == "due_soon"
+    report.status = "returned"
+    report.save()
+    returned = report_item(cast["officer_a1"])
+    assert returned["deadline"] is None
+    assert returned["url"] == report.get_absolute_url()
+
+
+def test_a_year_whose_reports_are_locked_asks_for_nothing(cast, campaign):
+    running_now(campaign)
+    today = timezone.localdate()
+    this_years_report_due(campaign, today - datetime.timedelta(days=60))
+    Period.objects.filter(campaign=campaign, year=today.year).update(
+        locks_on=today - datetime.timedelta(days=1)
+    )
+    titles = [i["title"] for i in report_items(Scope(cast["officer_a1"]))]
+    assert not [title for title in titles if "báo cáo năm" in title]
+
+
+def test_submitting_takes_the_task_off_the_list(cast, campaign, plan_a1):
+    running_now(campaign)
+    assert plan_items(Scope(cast["officer_a1"]))
+    workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    assert plan_items(Scope(cast["officer_a1"])) == []
+
+
+def test_the_reports_to_do_list_costs_a_fixed_number_of_queries(
+    cast, campaign, django_assert_max_num_queries, tree
+):
+    running_now(campaign)
+    this_years_report_due(campaign, timezone.localdate() + datetime.timedelta(days=5))
+    scope = Scope(cast["officer_a"])
+    scope.filing_units  # noqa: B018 -- the memberships are read once, before counting
+    # The campaigns, their periods, the unit's reports; the issuer's area once per campaign.
+    with django_assert_max_num_queries(5):
+        report_items(scope)

@@ -1,0 +1,154 @@
+"""A printable page and a PDF of a unit's plan and annual report, headed with the unit's
+letterhead as it stood on the document's date, fetched through the access scope."""
+
+import datetime
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+from campaign.models import IndicatorValue, Status
+from config import pdf_sandbox
+from units.letterhead import letterhead
+from units.reorganisations import reorganisation_apply
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+
+
+@pytest.fixture
+def report_a1(tree, campaign, report_factory):
+    report = report_factory(tree["A1"], campaign, 2016, Status.SUBMITTED)
+    IndicatorValue.objects.create(
+        report=report, indicator=campaign.indicators.get(code="sessions"), int_value=1234
+    )
+    return report
+
+
+def pdf_text(content, tmp_path):
+    path = tmp_path / "document.pdf"
+    path.write_bytes(content)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True)
+    return " ".join(text.split()), fonts.stdout
+
+
+def test_the_printable_plan_carries_the_letterhead_and_the_activities(client, cast, plan_a1):
+    client.force_login(cast["officer_a1"])
+    response = client.get(reverse("campaign:plan_print", args=[plan_a1.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<div class="parent-body">LĐLĐ HUYỆN A</div>' in html
+    assert '<div class="issuing-body">CĐCS A1</div>' in html
+    assert "A, ngày 01 tháng 7 năm 2015" in html
+    assert "Số: 12/KH-A1" in html
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html
+    assert "Đoàn viên công đoàn 0" in html
+    assert "Chủ tịch công đoàn" in html
+    assert reverse("campaign:plan_pdf", args=[plan_a1.pk]) in html
+
+
+def test_the_plan_pdf_has_the_unit_the_figures_and_vietnamese_glyphs(
+    client, cast, plan_factory, tree, campaign, tmp_path
+):
+    plan = plan_factory(tree["A1"], campaign, cast["officer_a1"], activities=2)
+    client.force_login(cast["officer_a1"])
+    response = client.get(reverse("campaign:plan_pdf", args=[plan.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="ke-hoach-A1.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    text, fonts = pdf_text(response.content, tmp_path)
+    assert "LĐLĐ HUYỆN A" in text
+    assert "CĐCS A1" in text
+    assert "KẾ HOẠCH" in text
+    assert "Triển khai thực hiện Kế hoạch số 99/KH-LĐLĐ" in text
+    assert "Đoàn viên công đoàn 0" in text and "Đoàn viên công đoàn 1" in text
+    # 50 and 51 expected participants, and their total.
+    assert "50" in text and "51" in text and "101" in text
+    assert "Liberation-Serif" in fonts
+
+
+def test_the_report_pdf_has_the_figures_and_the_narrative(client, cast, report_a1, tmp_path):
+    client.force_login(cast["officer_a1"])
+    response = client.get(reverse("campaign:report_pdf", args=[report_a1.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-A1-2016.pdf"'
+    text, _fonts = pdf_text(response.content, tmp_path)
+    assert "CĐCS A1" in text
+    assert "BÁO CÁO" in text
+    assert "Số buổi tuyên truyền" in text
+    assert "1.234 buổi" in text
+    assert "Tổ chức 5 buổi tuyên truyền." in text
+    assert "Số liệu từ ngày 15/12/2015 đến ngày 14/12/2016." in text
+
+
+def test_the_printable_report_page(client, cast, report_a1):
+    client.force_login(cast["reviewer_a"])
+    response = client.get(reverse("campaign:report_print", args=[report_a1.pk]))
+    html = response.content.decode()
+    assert "1.234 buổi" in html
+    assert "Trạng thái trên cổng: đã gửi" in html
+
+
+def test_a_document_keeps_the_names_of_its_date(
+    client, cast, tree, plan_a1, reorganise, admin_user
+):
+    renaming = reorganise(
+        datetime.date(2025, 7, 1),
+        {"action": "rename", "unit_code": "A1", "name": "CĐCS phường Mới"},
+    )
+    reorganisation_apply(reorganisation=renaming, user=admin_user)
+    assert letterhead(tree["A1"], datetime.date(2015, 7, 1))["issuing_body"] == "CĐCS A1"
+    after = letterhead(tree["A1"], datetime.date(2025, 7, 2))
+    assert after == {
+        "parent_body": "LĐLĐ huyện A",
+        "issuing_body": "CĐCS phường Mới",
+        "place": "Mới",
+    }
+    client.force_login(cast["officer_a1"])
+    html = client.get(reverse("campaign:plan_print", args=[plan_a1.pk])).content.decode()
+    assert '<div class="issuing-body">CĐCS A1</div>' in html
+    assert "PHƯỜNG MỚI" not in html
+
+
+def test_a_province_is_headed_under_the_confederation(tree):
+    names = letterhead(tree["PV"], datetime.date(2020, 1, 1))
+    assert names["parent_body"] == "Tổng LĐLĐ Việt Nam"
+    assert names["place"] == "Thử nghiệm"
+
+
+@pytest.mark.parametrize("name", ["plan_print", "plan_pdf"])
+@pytest.mark.parametrize(("who", "status"), [("outsider", 404), ("officer_b1", 404), ("cspl", 200)])
+def test_a_plan_is_printed_only_by_who_may_see_it(client, cast, plan_a1, name, who, status):
+    client.force_login(cast[who])
+    assert client.get(reverse(f"campaign:{name}", args=[plan_a1.pk])).status_code == status
+
+
+@pytest.mark.parametrize("name", ["report_print", "report_pdf"])
+def test_an_anonymous_visitor_is_sent_to_log_in(client, report_a1, name):
+    response = client.get(reverse(f"campaign:{name}", args=[report_a1.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_failed_render_says_why_on_the_plan_page(client, cast, plan_a1, monkeypatch):
+    def fail(*args, **kwargs):
+        raise pdf_sandbox.RenderError("Quá thời gian.")
+
+    monkeypatch.setattr(pdf_sandbox, "run_isolated", fail)
+    client.force_login(cast["officer_a1"])
+    response = client.get(reverse("campaign:plan_pdf", args=[plan_a1.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == plan_a1.get_absolute_url()
+    assert "Quá thời gian." in response.content.decode()
+
+
+def test_the_plan_page_links_to_its_printable_copy(client, cast, plan_a1):
+    client.force_login(cast["officer_a1"])
+    html = client.get(plan_a1.get_absolute_url()).content.decode()
+    assert reverse("campaign:plan_print", args=[plan_a1.pk]) in html
+    assert reverse("campaign:plan_pdf", args=[plan_a1.pk]) in html

@@ -1,0 +1,64 @@
+"""A unit's letterhead on a day: the names its documents of that day print in their header.
+
+Decree 30/2020/NĐ-CP (Appendix I), as the trade union applies it, heads a document with the
+issuing body under the name of the body it belongs to, and dates it at a place. Units are
+renamed, moved and merged; a document keeps the names of its date (DESIGN.md, "The tree
+over time"), read from the tree's history (`UnitState`). Campaign documents (a unit's plan,
+its annual report) use this; the summary reports' fuller letterhead (reports.parties) starts
+from the same names.
+"""
+
+import datetime
+import re
+
+from units.models import Unit, UnitState
+
+# A provincial federation is directly under the Confederation (the union's statute); the
+# tree holds no unit above the provinces.
+CONFEDERATION = "Tổng LĐLĐ Việt Nam"
+
+# The word before a place name in a unit's name, longest first.
+PLACE_WORDS = ("thành phố", "thị trấn", "thị xã", "tỉnh", "huyện", "quận", "phường", "xã")
+PLACE = re.compile(r"\b(?:" + "|".join(PLACE_WORDS) + r")\s+(.+)$", re.IGNORECASE)
+
+
+def names_on(unit: Unit, day: datetime.date) -> tuple[UnitState | None, UnitState | None]:
+    """The unit's and its parent's states on `day` (None where there is none: a unit not
+    opened yet, or a unit at the top). One query, two with a parent."""
+    state = UnitState.objects.placed_on(day).filter(unit=unit).first()
+    if state is None:
+        return None, None
+    parent = None
+    if state.parent_id:
+        parent = UnitState.objects.placed_on(day).filter(unit_id=state.parent_id).first()
+    return state, parent
+
+
+def place_of(name: str) -> str:
+    """ "Liên đoàn Lao động huyện Châu Thành" → "Châu Thành"; "" when the name has no place."""
+    match = PLACE.search(" ".join(name.split()))
+    return match.group(1) if match else ""
+
+
+def letterhead(unit: Unit, day: datetime.date) -> dict[str, str]:
+    """What a document of `unit` dated `day` prints in its header: `parent_body` (the unit
+    above, by its short name; the Confederation above a province), `issuing_body` (the
+    unit's name that day) and `place` (from its name, else from its parent's). Today's
+    names where the history has none for that day. One or two queries."""
+    state, parent = names_on(unit, day)
+    name = state.name if state else unit.name
+    kind = state.kind if state else unit.kind
+    if parent is not None:
+        above = parent.short_name or parent.name
+    else:
+        above = CONFEDERATION if kind == Unit.Kind.PROVINCE else ""
+    place = place_of(name) or (place_of(parent.name) if parent else "")
+    return {"parent_body": above, "issuing_body": name, "place": place}
+
+
+def date_line(place: str, day: datetime.date) -> str:
+    """ "Bến Tre, ngày 05 tháng 01 năm 2026": Decree 30 writes a day below 10 and a month
+    below 3 with a leading zero. Without a place, the date alone."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    text = f"ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"{place}, {text}" if place else text[0].upper() + text[1:]
