@@ -95,12 +95,12 @@ def officers_of(unit: Unit) -> list[User]:
 
 
 def submission_params(submission) -> dict:
-    """What a notice about a plan or an annual report names (no query once its unit and
-    campaign are loaded)."""
+    """What a notice about a plan or an annual report names, its unit by the short name
+    lists use (no query once its unit and campaign are loaded)."""
     is_report = hasattr(submission, "year")
     return {
         "what": "report" if is_report else "plan",
-        "unit": submission.unit.name,
+        "unit": str(submission.unit),
         "year": submission.year if is_report else None,
         "campaign": submission.campaign.number,
     }
@@ -134,7 +134,7 @@ def notify_reminder(reminder, unit: Unit, url: str, users: Iterable[User]) -> in
         url=url,
         params={
             "what": reminder.what,
-            "unit": unit.name,
+            "unit": str(unit),
             "year": reminder.year,
             "due_on": reminder.due_on.isoformat(),
             "campaign": reminder.campaign.number,

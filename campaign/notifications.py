@@ -155,7 +155,7 @@ def notify_obstacle_answered(obstacle, answered_at) -> int:
         kind=notices.Kind.OBSTACLE_ANSWERED,
         unit=obstacle.unit,
         url=obstacle.get_absolute_url(),
-        params={"unit": obstacle.unit.name, "subject": obstacle.subject},
+        params={"unit": str(obstacle.unit), "subject": obstacle.subject},
         at=answered_at,
     )
     write(
@@ -211,7 +211,7 @@ def notify_due_recommendations(today) -> int:
                 unit=inspection.unit,
                 url=inspection.get_absolute_url(),
                 params={
-                    "unit": inspection.unit.name,
+                    "unit": str(inspection.unit),
                     "visited_on": inspection.visited_on.isoformat(),
                     "due_on": due_on.isoformat(),
                 },

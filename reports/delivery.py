@@ -69,7 +69,7 @@ def deliver_issued_summary(summary: SummaryReport) -> int:
         unit=summary.unit,
         url=summary.get_absolute_url(),
         params={
-            "unit": summary.unit.name,
+            "unit": str(summary.unit),
             "number": summary.number,
             "subject": summary.subject,
             "year": summary.year,

@@ -74,7 +74,7 @@ def test_the_state_of_the_campaign_is_the_counting_rules_recounted(client, cast,
         f"{expected['included']} đã được chấp nhận; {plans_sent} kế hoạch đã gửi, "
         f"{plans_accepted} đã được chấp nhận."
     ) in text
-    assert f"năm {YEAR}, {tree['PV']}" in text
+    assert f"Năm {YEAR} tại {tree['PV']}" in text
     dashboard = f"{reverse('reports:dashboard')}?campaign={campaign.pk}&amp;year={YEAR}"
     assert dashboard in desk_of(client, cast["standing"])
 
