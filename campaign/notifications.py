@@ -7,6 +7,9 @@ task that runs twice, or two workers racing, send one e-mail. A task redelivered
 worker died mid-send takes its own claim back and sends; the one case that can still send
 twice is a worker dying between the mail server's acceptance and the row being marked, so
 every message carries a Message-ID fixed per row, by which mail clients drop the duplicate.
+
+Beside its e-mails, each event leaves notices in the portal (campaign.notices), written in
+the same transaction and reaching also the people without an e-mail address.
 """
 
 import logging

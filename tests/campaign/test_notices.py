@@ -307,3 +307,25 @@ def test_a_due_date_before_the_visit_is_refused_with_a_clear_message(client, cas
     assert "Hạn thực hiện không thể trước ngày kiểm tra, giám sát." in response.content.decode()
     assert 'value="01/03/2026"' in response.content.decode()  # what was typed is kept
     assert not Inspection.objects.exists()
+
+
+# --- the text, made when shown ------------------------------------------------------------------
+def test_the_text_follows_the_readers_language(plan_a1, cast):
+    workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    workflow.submission_return(plan_a1, user=cast["reviewer_a"], reason=REASON)
+    notice = Notice.objects.get()
+    with translation.override("en"):
+        assert notice.text == f"The plan of CĐCS A1 was returned: {REASON}"
+    assert text_of(notice) == f"Kế hoạch của CĐCS A1 đã bị trả lại: {REASON}"
+
+
+def test_a_notice_missing_a_parameter_still_says_what_happened(tree, cast):
+    notice = Notice(
+        recipient=cast["officer_a1"],
+        key="old",
+        kind=Kind.RETURNED,
+        unit=tree["A1"],
+        url="/",
+        params={"what": "plan"},  # no unit, no reason
+    )
+    assert text_of(notice) == "Bị trả lại"
