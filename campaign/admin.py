@@ -21,6 +21,7 @@ from campaign.models import (
     Indicator,
     IndicatorValue,
     Inspection,
+    Notice,
     Notification,
     Obstacle,
     Period,
@@ -202,6 +203,14 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_display = ("to_email", "subject", "created_at", "sent_at", "attempts", "last_error")
     list_filter = (SentFilter,)
     search_fields = ("to_email", "subject")
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    list_display = ("recipient", "kind", "key", "created_at", "read_at")
+    list_filter = ("kind",)
+    list_select_related = ("recipient",)
+    search_fields = ("recipient__username", "key")
 
 
 @admin.register(Step)

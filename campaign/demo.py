@@ -397,6 +397,7 @@ def _obstacles_and_inspections(campaign, units, actors):
             members="Ban Chính sách – Pháp luật LĐLĐ tỉnh (3 đồng chí)",
             findings="Đơn vị có kế hoạch tuyên truyền; hồ sơ lưu chưa đầy đủ.",
             recommendations="Bổ sung sổ theo dõi các buổi tuyên truyền.",
+            recommendations_due_on=today + datetime.timedelta(days=30 - 20 * index),
             follow_up=[Inspection.FollowUp.PENDING, Inspection.FollowUp.MET][index],
             recorded_by=reviewer,
         )

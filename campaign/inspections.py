@@ -65,15 +65,20 @@ class InspectionForm(PortalInputMixin, forms.ModelForm):
             "members",
             "findings",
             "recommendations",
+            "recommendations_due_on",
         ]
         widgets = {
             "visited_on": DATE_INPUT,
+            "recommendations_due_on": DATE_INPUT,
             "members": forms.Textarea(attrs={"rows": 2}),
             "findings": forms.Textarea(attrs={"rows": 6}),
             "recommendations": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
             "visited_on": gettext_lazy("Day/month/year, for example 31/12/2025."),
+            "recommendations_due_on": gettext_lazy(
+                "When it comes, the unit's officers are told in the portal and by e-mail."
+            ),
             "members": gettext_lazy("Names and positions of the team, one per line."),
         }
 
@@ -82,6 +87,7 @@ class InspectionForm(PortalInputMixin, forms.ModelForm):
         self.fields["unit"].queryset = scope.reviewed_units().order_by("path")
         self.fields["campaign"].queryset = Campaign.objects.all()
         self.fields["visited_on"].input_formats = DATE_FORMATS
+        self.fields["recommendations_due_on"].input_formats = DATE_FORMATS
 
     def clean_visited_on(self):
         visited_on = self.cleaned_data["visited_on"]
@@ -116,8 +122,16 @@ class InspectionForm(PortalInputMixin, forms.ModelForm):
 class FollowUpForm(PortalInputMixin, forms.ModelForm):
     class Meta:
         model = Inspection
-        fields = ["follow_up", "follow_up_note"]
-        widgets = {"follow_up_note": forms.Textarea(attrs={"rows": 3})}
+        fields = ["follow_up", "follow_up_note", "recommendations_due_on"]
+        widgets = {
+            "follow_up_note": forms.Textarea(attrs={"rows": 3}),
+            "recommendations_due_on": DATE_INPUT,
+        }
+        help_texts = {"recommendations_due_on": gettext_lazy("dd/mm/yyyy")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recommendations_due_on"].input_formats = DATE_FORMATS
 
 
 class DoneForm(PortalInputMixin, forms.ModelForm):
@@ -242,7 +256,7 @@ def _render_detail(request, scope, inspection, form=None, status=200, done_form=
         form = FollowUpForm(instance=inspection)
     if form is not None and form.is_bound:
         # The page shows what is saved; the form keeps what was typed.
-        inspection.refresh_from_db(fields=["follow_up", "follow_up_note"])
+        inspection.refresh_from_db(fields=["follow_up", "follow_up_note", "recommendations_due_on"])
     can_mark_done = scope.can_file_for(inspection.unit) and not _done_refusal(inspection)
     if done_form is None and can_mark_done:
         done_form = DoneForm(instance=inspection)

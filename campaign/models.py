@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -676,6 +677,120 @@ class Notification(models.Model):
         return f"{self.to_email}: {self.subject}"
 
 
+class Notice(models.Model):
+    """A notice in the portal (the bell beside the e-mail): one event told to one user.
+
+    Written in the transaction of the step that causes it, as the outbox's e-mails are
+    (campaign.notices), so a rollback leaves none and a commit loses none. `key` names the
+    event ("step-12", "reminder-5", "summary-3"…): the pair (recipient, key) is unique and
+    writers insert with ON CONFLICT DO NOTHING, so a task retried or redelivered gives a
+    user one notice per event.
+
+    The text is not stored: it is made from `kind` and `params` when shown, in the reader's
+    language (`text`).
+    """
+
+    class Kind(models.TextChoices):
+        RETURNED = "returned", pgettext_lazy("kind of notice", "Returned")
+        ACCEPTED = "accepted", pgettext_lazy("kind of notice", "Accepted")
+        REOPENED = "reopened", pgettext_lazy("kind of notice", "Reopened")
+        REMINDED = "reminded", pgettext_lazy("kind of notice", "Reminder")
+        OBSTACLE_ANSWERED = (
+            "obstacle_answered",
+            pgettext_lazy("kind of notice", "Obstacle answered"),
+        )
+        RECOMMENDATION_DUE = (
+            "recommendation_due",
+            pgettext_lazy("kind of notice", "Recommendations due"),
+        )
+        SUMMARY_ISSUED = "summary_issued", pgettext_lazy("kind of notice", "Summary report issued")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    key = models.CharField(_("event"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    params = models.JSONField(default=dict, blank=True)
+    # The unit the object belongs to: the notice links to it only while the reader may
+    # still see that unit (the page itself checks access too).
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    url = models.CharField(_("link"), max_length=300)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice in the portal")
+        verbose_name_plural = _("notices in the portal")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notice_once_per_event")
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notice_newest"),
+            # The bell counts a user's unread notices on every page.
+            models.Index(
+                fields=["recipient"], condition=Q(read_at__isnull=True), name="notice_unread"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient}: {self.text}"
+
+    @property
+    def text(self) -> str:
+        """The notice in the active language, from its kind and parameters (no query)."""
+        params = {name: _param(name, value) for name, value in (self.params or {}).items()}
+        message = NOTICE_TEXTS.get((self.kind, params.get("what", "")))
+        if message is None:
+            message = NOTICE_TEXTS.get((self.kind, ""))
+        try:
+            return str(message) % params
+        except (KeyError, TypeError, ValueError):
+            # A notice written by an older version may lack a parameter: its kind still says
+            # what happened.
+            return str(self.get_kind_display())
+
+
+def _param(name, value):
+    """A notice parameter as shown: dates (named "…_on", kept as ISO) in the local format."""
+    if name.endswith("_on") and isinstance(value, str):
+        try:
+            return date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return value
+    return value
+
+
+# (kind, what it is about): the sentence. "what" is "plan" or "report" for the workflow's
+# steps and reminders, else empty.
+_K = Notice.Kind
+NOTICE_TEXTS = {
+    (_K.RETURNED, "plan"): _("The plan of %(unit)s was returned: %(reason)s"),
+    (_K.RETURNED, "report"): _("The %(year)s report of %(unit)s was returned: %(reason)s"),
+    (_K.ACCEPTED, "plan"): _("The plan of %(unit)s was accepted"),
+    (_K.ACCEPTED, "report"): _("The %(year)s report of %(unit)s was accepted"),
+    (_K.REOPENED, "plan"): _("The plan of %(unit)s was reopened for changes: %(reason)s"),
+    (_K.REOPENED, "report"): _(
+        "The %(year)s report of %(unit)s was reopened for changes: %(reason)s"
+    ),
+    (_K.REMINDED, "plan"): _("Reminder: %(unit)s has not sent its plan yet (due %(due_on)s)"),
+    (_K.REMINDED, "report"): _(
+        "Reminder: %(unit)s has not sent its %(year)s report yet (due %(due_on)s)"
+    ),
+    (_K.OBSTACLE_ANSWERED, ""): _("The obstacle “%(subject)s” of %(unit)s was answered"),
+    (_K.RECOMMENDATION_DUE, ""): _(
+        "The recommendations of the visit to %(unit)s on %(visited_on)s are due (%(due_on)s)"
+    ),
+    (_K.SUMMARY_ISSUED, ""): _("%(unit)s issued summary report %(number)s: %(subject)s"),
+}
+del _K
+
+
 # --- Annual reports ------------------------------------------------------------------------------
 # These models and the follow-up's below came from the reports app: their tables keep the
 # names they had there (reports_…).
@@ -1103,6 +1218,15 @@ class Inspection(models.Model):
         _("follow-up"), max_length=12, choices=FollowUp.choices, default=FollowUp.PENDING
     )
     follow_up_note = models.TextField(_("follow-up note"), max_length=MAX_NARRATIVE, blank=True)
+    recommendations_due_on = models.DateField(
+        _("recommendations due on"),
+        null=True,
+        blank=True,
+        help_text=_("The date by which the unit should have carried out the recommendations."),
+    )
+    # The due date the unit's officers were told had come (campaign.notices): the daily
+    # task claims an inspection by setting it, so each due date is told once.
+    due_notified_on = models.DateField(null=True, blank=True, editable=False)
     # The inspected unit's word that it has carried out the recommendations: its officer
     # marks them done with a note (campaign.inspections); the reviewer then judges the
     # follow-up. Earlier marks stay in the history.
@@ -1132,12 +1256,38 @@ class Inspection(models.Model):
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
         ordering = ["-visited_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recommendations_due_on__isnull=True)
+                | Q(recommendations_due_on__gte=F("visited_on")),
+                name="inspection_due_after_visit",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.unit} – {self.visited_on:%d/%m/%Y}"
 
     def get_absolute_url(self):
         return reverse("campaign:inspection_detail", args=[self.pk])
+
+    def clean(self):
+        due = self.recommendations_due_on
+        if due is None:
+            return
+        if not self.recommendations.strip():
+            raise ValidationError(
+                {
+                    "recommendations_due_on": _(
+                        "Write the recommendations before giving them a due date."
+                    )
+                },
+                code="nothing_due",
+            )
+        if self.visited_on and due < self.visited_on:
+            raise ValidationError(
+                {"recommendations_due_on": _("The due date cannot be before the visit.")},
+                code="due_before_visit",
+            )
 
 
 class Reminder(models.Model):

@@ -7,6 +7,9 @@ task that runs twice, or two workers racing, send one e-mail. A task redelivered
 worker died mid-send takes its own claim back and sends; the one case that can still send
 twice is a worker dying between the mail server's acceptance and the row being marked, so
 every message carries a Message-ID fixed per row, by which mail clients drop the duplicate.
+
+Beside its e-mails, each event leaves notices in the portal (campaign.notices), written in
+the same transaction and reaching also the people without an e-mail address.
 """
 
 import logging
@@ -15,12 +18,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from campaign.models import Notification, Step
+from campaign import notices
+from campaign.models import Inspection, Notification, Step
 from config.db import on_a_live_connection
+from units.access import open_on
 from units.models import Membership, Unit
 
 log = logging.getLogger(__name__)
@@ -35,11 +40,18 @@ MAX_ATTEMPTS = 10
 
 
 def recipients_for(submission, action):
-    """Who hears about `action` on `submission`: one query.
+    """Who is e-mailed about `action` on `submission`: those of `audience` with an e-mail
+    address. One query."""
+    return [user for user in audience(submission, action) if user.email]
+
+
+def audience(submission, action):
+    """Who hears about `action` on `submission`, each active user once: one query.
 
     A submission goes to the reviewers of the nearest upper unit that has any reachable by
     e-mail (a district federation for its grassroots unions, the CSPL board for units
-    directly under the province); a review step goes back to the unit's own officers.
+    directly under the province); a review step goes back to the unit's own officers, all
+    of them: one without an e-mail address still gets the notice in the portal.
     """
     unit = submission.unit
     if action == Step.Action.SUBMIT:
@@ -62,12 +74,15 @@ def recipients_for(submission, action):
                 role=Role.OFFICER, unit=unit, user__is_active=True
             ).select_related("user")
         ]
-    unique = {user.pk: user for user in users if user.email}
+    unique = {user.pk: user for user in users}
     return list(unique.values())
 
 
 def notify_step(submission, step):
-    """Write the outbox rows for `step` and send them once the transaction commits."""
+    """Write the outbox rows for `step`, sent once the transaction commits, and the notices
+    in the portal of a review step (campaign.notices)."""
+    people = audience(submission, step.action)
+    notices.notify_step(submission, step, people)
     rows = []
     with translation.override(settings.LANGUAGE_CODE):
         context = {
@@ -79,7 +94,7 @@ def notify_step(submission, step):
         # in it): a header with a newline makes every send of this e-mail fail.
         subject = " ".join(render_to_string("campaign/email/step_subject.txt", context).split())
         body = render_to_string("campaign/email/step_body.txt", context)
-    for user in recipients_for(submission, step.action):
+    for user in (user for user in people if user.email):
         rows.append(
             Notification(
                 key=f"step-{step.pk}-user-{user.pk}",
@@ -93,6 +108,126 @@ def notify_step(submission, step):
     keys = [row.key for row in rows]
     if keys:
         transaction.on_commit(lambda: enqueue(keys))
+
+
+def write(key: str, users, subject_template: str, body_template: str, context: dict) -> list[str]:
+    """Write the e-mail rendered from the two templates with `context` (in the portal's
+    language) to each of `users` with an address, keyed "`key`-user-<pk>", and send them
+    once the transaction commits. Writing the same key twice writes nothing new. Returns
+    the rows' keys."""
+    users = [user for user in users if user.email]
+    if not users:
+        return []
+    with translation.override(settings.LANGUAGE_CODE):
+        # One line whatever the names hold: a header with a newline fails the send.
+        subject = " ".join(render_to_string(subject_template, context).split())
+        body = render_to_string(body_template, context)
+    rows = [
+        Notification(
+            key=f"{key}-user-{user.pk}",
+            recipient=user,
+            to_email=user.email,
+            subject=subject[:255],
+            body=body,
+        )
+        for user in users
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    keys = [row.key for row in rows]
+    transaction.on_commit(lambda: enqueue(keys))
+    return keys
+
+
+def absolute(path: str) -> str:
+    """The portal's address of `path`, for a link in an e-mail."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def notify_obstacle_answered(obstacle, answered_at) -> int:
+    """Tell the unit's officers, and whoever raised `obstacle`, that it was answered at
+    `answered_at`: a notice each and an e-mail to those with an address, in the caller's
+    transaction (the answer's). Each answer is an event of its own (an answer edited later
+    is told again). Returns how many users were told."""
+    users = notices.officers_of(obstacle.unit)
+    if obstacle.raised_by.is_active and obstacle.raised_by not in users:
+        users.append(obstacle.raised_by)
+    key = f"obstacle-{obstacle.pk}-answer-{answered_at:%Y%m%d%H%M%S%f}"
+    told = notices.write(
+        users,
+        key=key,
+        kind=notices.Kind.OBSTACLE_ANSWERED,
+        unit=obstacle.unit,
+        url=obstacle.get_absolute_url(),
+        params={"unit": str(obstacle.unit), "subject": obstacle.subject},
+        at=answered_at,
+    )
+    write(
+        key,
+        users,
+        "campaign/email/obstacle_answered_subject.txt",
+        "campaign/email/obstacle_answered_body.txt",
+        {"obstacle": obstacle, "url": absolute(obstacle.get_absolute_url())},
+    )
+    return told
+
+
+def due_recommendations(today) -> QuerySet:
+    """Inspections whose recommendations fell due by `today`, not met, of a unit open today,
+    and whose officers have not been told of that due date yet."""
+    return (
+        Inspection.objects.filter(recommendations_due_on__lte=today)
+        .exclude(recommendations="")
+        .exclude(follow_up=Inspection.FollowUp.MET)
+        .filter(Q(due_notified_on__isnull=True) | ~Q(due_notified_on=F("recommendations_due_on")))
+        .filter(open_on(today, "unit__"))
+    )
+
+
+def notify_due_recommendations(today) -> int:
+    """Tell the officers of each unit whose inspection's recommendations fell due by `today`
+    (`due_recommendations`): a notice each and an e-mail to those with an address. Returns
+    how many inspections were told.
+
+    Safe to run any number of times, in parallel too: each inspection is claimed by a
+    conditional UPDATE of `due_notified_on` to its due date, in the transaction that writes
+    its notices and e-mails, so a due date is told once; a due date moved later is told
+    again when it comes.
+    """
+    told = 0
+    for pk in due_recommendations(today).order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            claimed = (
+                due_recommendations(today)
+                .filter(pk=pk)
+                .update(due_notified_on=F("recommendations_due_on"))
+            )
+            if not claimed:
+                continue  # another run took it, or it changed meanwhile
+            inspection = Inspection.objects.select_related("unit").get(pk=pk)
+            due_on = inspection.recommendations_due_on
+            key = f"inspection-{pk}-due-{due_on.isoformat()}"
+            users = notices.officers_of(inspection.unit)
+            notices.write(
+                users,
+                key=key,
+                kind=notices.Kind.RECOMMENDATION_DUE,
+                unit=inspection.unit,
+                url=inspection.get_absolute_url(),
+                params={
+                    "unit": str(inspection.unit),
+                    "visited_on": inspection.visited_on.isoformat(),
+                    "due_on": due_on.isoformat(),
+                },
+            )
+            write(
+                key,
+                users,
+                "campaign/email/recommendation_due_subject.txt",
+                "campaign/email/recommendation_due_body.txt",
+                {"inspection": inspection, "url": absolute(inspection.get_absolute_url())},
+            )
+            told += 1
+    return told
 
 
 def enqueue(keys):

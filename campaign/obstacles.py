@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from campaign import notifications
 from campaign.listing import filtered_page
 from campaign.models import MAX_NARRATIVE, AnnualReport, Campaign, Obstacle
 from units.access import FILE, SEE, Scope
@@ -194,13 +196,18 @@ def obstacle_answer(request, pk):
     if not form.is_valid():
         return _render_detail(request, scope, obstacle, answer_form=form, status=400)
     now = timezone.now()
-    # Conditional, so that an obstacle closed a moment ago is not reopened by a late answer.
-    updated = Obstacle.objects.filter(pk=obstacle.pk, status__in=[S.OPEN, S.ANSWERED]).update(
-        answer=form.cleaned_data["answer"],
-        answered_by=request.user,
-        answered_at=now,
-        status=S.ANSWERED,
-    )
+    with transaction.atomic():
+        # Conditional, so that an obstacle closed a moment ago is not reopened by a late
+        # answer.
+        updated = Obstacle.objects.filter(pk=obstacle.pk, status__in=[S.OPEN, S.ANSWERED]).update(
+            answer=form.cleaned_data["answer"],
+            answered_by=request.user,
+            answered_at=now,
+            status=S.ANSWERED,
+        )
+        if updated:
+            obstacle.answer = form.cleaned_data["answer"]
+            notifications.notify_obstacle_answered(obstacle, now)
     if updated:
         bump_data_version()  # the conditional update sends no signal; the rollup counts it
         messages.success(request, _("Your answer was saved; the unit can read it now."))

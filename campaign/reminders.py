@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from campaign import counting, notifications
+from campaign import counting, notices, notifications
 from campaign.models import AnnualReport, Campaign, Notification, Period, Plan, Reminder
 from units.models import Membership
 
@@ -252,8 +252,8 @@ def send_manual_reminders(units, campaign, what, year, user, today=None):
 def reminders_per_year(campaign):
     """{year: number of reminders sent} for the summary report: one query.
 
-    A reminder logged for a unit where nobody could receive it (no officer with an e-mail
-    address) is not counted as sent.
+    A reminder logged for a unit where nobody could receive it (no active officer: one
+    without an e-mail address still reads it in the portal) is not counted as sent.
     """
     rows = (
         Reminder.objects.filter(campaign=campaign, recipients__gt=0)
@@ -265,7 +265,8 @@ def reminders_per_year(campaign):
 
 
 def _officers(units):
-    """{unit id: [active officers with an e-mail address]} for `units`: one query."""
+    """{unit id: [active officers]} for `units`, with or without an e-mail address (who has
+    none gets the reminder in the portal only): one query."""
     officers = {}
     memberships = (
         Membership.objects.filter(
@@ -273,7 +274,6 @@ def _officers(units):
             unit__in=[unit.pk for unit in units],
             user__is_active=True,
         )
-        .exclude(user__email="")
         .select_related("user")
         .order_by("unit_id", "user_id")
     )
@@ -283,13 +283,18 @@ def _officers(units):
 
 
 def _write_notifications(reminder, unit, campaign, users, today):
-    """Outbox rows for `reminder`, sent once the surrounding transaction commits."""
+    """The notices in the portal of `users`, the unit's officers, and the outbox rows of
+    those with an e-mail address, sent once the surrounding transaction commits."""
     if not users:
         return
     if reminder.what == What.PLAN:
         page = reverse("campaign:plan_start", args=[campaign.pk, unit.pk])
     else:
         page = reverse("campaign:report_start", args=[campaign.pk, unit.pk, reminder.year])
+    notices.notify_reminder(reminder, unit, page, users)
+    users = [user for user in users if user.email]
+    if not users:
+        return
     days = (today - reminder.due_on).days
     with translation.override(settings.LANGUAGE_CODE):
         context = {

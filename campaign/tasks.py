@@ -39,3 +39,15 @@ def send_reminders(today_iso=None):
     """
     today = date.fromisoformat(today_iso) if today_iso else timezone.localdate()
     return reminders.send_due_reminders(today)
+
+
+@shared_task(ignore_result=True, acks_late=True, soft_time_limit=240, time_limit=300)
+def notify_due_recommendations(today_iso=None):
+    """Tell units whose inspection's recommendations have fallen due (beat: daily at 07:10).
+
+    Idempotent: each inspection's due date is claimed once, so a redelivered or duplicated
+    run tells nobody twice; a day the task did not run is caught up by the next run.
+    `today_iso` ("YYYY-MM-DD") replays a given day. Returns how many inspections were told.
+    """
+    today = date.fromisoformat(today_iso) if today_iso else timezone.localdate()
+    return notifications.notify_due_recommendations(today)

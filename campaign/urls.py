@@ -4,6 +4,7 @@ from campaign import (
     annual_reports,
     guide,
     inspections,
+    notice_pages,
     obstacles,
     printable,
     reminder_pages,
@@ -89,4 +90,5 @@ urlpatterns = [
     *sent.urlpatterns,
     *printable.urlpatterns,
     *guide.urlpatterns,
+    *notice_pages.urlpatterns,
 ]

@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "units.context_processors.navigation",
+                "campaign.context_processors.notices_bell",
             ],
         },
     },
@@ -176,6 +177,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-reminders": {
         "task": "reports.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Units are told when the recommendations of an inspection fall due (campaign.notices).
+    "notify-due-recommendations": {
+        "task": "campaign.tasks.notify_due_recommendations",
+        "schedule": crontab(hour=7, minute=10),
     },
     # A reorganisation scheduled for a date takes effect that day (units.reorganisations).
     "apply-due-reorganisations": {

@@ -1,10 +1,11 @@
 """Delivering an issued summary report to the Standing Committee.
 
 Issuing a summary (`reports.issuing.summary_issue`) calls `deliver_issued_summary` in its
-transaction: every reader gets a `SummaryReceipt` (the notice on their home page, unread
-until they open the summary) and, when they have an e-mail address, an e-mail with the link,
-written to the outbox of `campaign.notifications` and handed to Celery only after the
-commit. A rollback of the issue therefore leaves neither a notice nor an e-mail.
+transaction: every reader gets a `SummaryReceipt` (the entry on their home page, unread
+until they open the summary), a notice under the bell of the menu bar (`campaign.notices`)
+and, when they have an e-mail address, an e-mail with the link, written to the outbox of
+`campaign.notifications` and handed to Celery only after the commit. A rollback of the issue
+therefore leaves neither a receipt, a notice nor an e-mail.
 
 The readers are the Standing Committee: the active users with the viewer role at the
 summary's unit or at a unit above it, whose role reaches the summary. The issuer is left
@@ -16,6 +17,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from campaign import notices
 from campaign.models import Notification
 from campaign.notifications import enqueue
 from reports.models import SummaryReceipt, SummaryReport
@@ -48,9 +50,10 @@ def readers(summary: SummaryReport) -> list[User]:
 
 def deliver_issued_summary(summary: SummaryReport) -> int:
     """Deliver the issued `summary` to its readers (`readers`) and return how many: a
-    receipt each, and an e-mail with the link for each reader with an address, sent after
-    the commit. Delivering twice delivers nothing new (receipts and e-mails are keyed by
-    summary and user). Three queries, and the outbox's after the commit."""
+    receipt and a notice each, and an e-mail with the link for each reader with an address,
+    sent after the commit. Delivering twice delivers nothing new (receipts, notices and
+    e-mails are keyed by summary and user). Four queries, and the outbox's after the
+    commit."""
     users = readers(summary)
     if not users:
         return 0
@@ -58,6 +61,20 @@ def deliver_issued_summary(summary: SummaryReport) -> int:
     SummaryReceipt.objects.bulk_create(
         [SummaryReceipt(summary=summary, user=user, delivered_at=now) for user in users],
         ignore_conflicts=True,
+    )
+    notices.write(
+        users,
+        key=notice_key(summary),
+        kind=notices.Kind.SUMMARY_ISSUED,
+        unit=summary.unit,
+        url=summary.get_absolute_url(),
+        params={
+            "unit": str(summary.unit),
+            "number": summary.number,
+            "subject": summary.subject,
+            "year": summary.year,
+        },
+        at=now,
     )
     with translation.override(settings.LANGUAGE_CODE):
         context = {
@@ -85,17 +102,26 @@ def deliver_issued_summary(summary: SummaryReport) -> int:
     return len(users)
 
 
+def notice_key(summary: SummaryReport) -> str:
+    """The event key of the notices of `summary`'s issue (campaign.notices)."""
+    return f"summary-{summary.pk}"
+
+
 def mark_read(user: User, summary: SummaryReport) -> bool:
     """Mark `summary` read by `user`: True when this was their first reading of a summary
-    delivered to them, False otherwise (read before, never delivered, anonymous). One
-    conditional UPDATE; the first reading's time is kept."""
+    delivered to them, False otherwise (read before, never delivered, anonymous). Its
+    notice under the bell is marked read too, however the summary was reached. Two
+    conditional UPDATEs at the first reading, one after; the first reading's time is kept."""
     if not user.is_authenticated:
         return False
-    return bool(
+    first = bool(
         SummaryReceipt.objects.filter(user=user, summary=summary, read_at__isnull=True).update(
             read_at=timezone.now()
         )
     )
+    if first:
+        notices.mark_read_by_key(user, notice_key(summary))
+    return first
 
 
 def inbox(scope: Scope, size: int = INBOX_SIZE) -> dict:

@@ -41,8 +41,8 @@ from django.conf import settings
 from django.db import transaction
 from django.test.utils import override_settings
 
-from campaign.models import Campaign, Notification
-from reports import issuing, summary_tasks
+from campaign.models import Campaign, Notice, Notification
+from reports import delivery, issuing, summary_tasks
 from reports.models import DocumentProfile, SummaryReceipt, SummaryReport
 from reports.prefill import prefill
 from reports.rollup import cached_rollup
@@ -343,6 +343,9 @@ def _issue(campaign, unit, day, reviewer, days_before):
     )
     Notification.objects.filter(key__startswith=f"summary-{summary.pk}-user-").update(
         created_at=issued, sent_at=issued + datetime.timedelta(minutes=1)
+    )
+    Notice.objects.filter(key=delivery.notice_key(summary)).update(
+        created_at=issued, read_at=issued + datetime.timedelta(hours=18)
     )
     summary.refresh_from_db()
     return summary

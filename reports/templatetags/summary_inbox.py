@@ -14,9 +14,13 @@ register = template.Library()
 
 @register.inclusion_tag("reports/partials/summary_inbox.html", takes_context=True)
 def summary_inbox(context):
-    """The summaries delivered to the request's user, newest first, unread ones marked.
-    No query for a user without a reading role; two otherwise."""
+    """The summaries delivered to the request's user, newest first, unread ones marked, for
+    a reviewer (a viewer reads them on the committee's desk). No query for a user without a
+    reading role; two otherwise."""
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return {"inbox": None}
-    return {"inbox": inbox(Scope.for_request(request))}
+    scope = Scope.for_request(request)
+    if scope.is_viewer:
+        return {"inbox": None}  # the committee's desk lists them (committee_desk)
+    return {"inbox": inbox(scope)}

@@ -682,8 +682,9 @@ def test_the_plan_page_shows_no_diff_before_any_return(client, cast, plan_a1):
 
 # --- query counts ---------------------------------------------------------------------------------
 # (The session comes from the cache.) User, the user's memberships (scope), the plan with unit and
-# campaign, its activities, their themes, its attachments, its steps with their actors.
-PLAN_PAGE_QUERIES = 7
+# campaign, its activities, their themes, its attachments, its steps with their actors; the
+# bell's unread notices.
+PLAN_PAGE_QUERIES = 8
 
 
 def busy_plan(plan_factory, tree, cast, campaign, activities):
@@ -725,8 +726,8 @@ def test_the_plan_page_costs_the_same_queries_whatever_it_holds(
 
 # (The session comes from the cache.) User, memberships (scope), the plan with unit and campaign,
 # its activities, their themes, the campaign's content items (listed once for every row), the
-# plan's attachments.
-EDIT_PAGE_QUERIES = 7
+# plan's attachments; the bell's unread notices.
+EDIT_PAGE_QUERIES = 8
 
 
 @pytest.mark.parametrize("activities", [1, 20])

@@ -24,7 +24,16 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from campaign import reminders, tasks
-from campaign.models import AnnualReport, Campaign, Notification, Period, Plan, Reminder, Status
+from campaign.models import (
+    AnnualReport,
+    Campaign,
+    Notice,
+    Notification,
+    Period,
+    Plan,
+    Reminder,
+    Status,
+)
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from units.models import Membership, Unit
 
@@ -351,14 +360,19 @@ def test_the_report_e_mail_links_to_that_years_report(tree, campaign, officers):
     assert "20/12/2015" in notification.body and "2015" in notification.subject
 
 
-def test_an_inactive_officer_or_one_without_e_mail_gets_nothing(tree, campaign, officers):
+def test_an_inactive_officer_gets_nothing_and_one_without_e_mail_only_the_notice(
+    tree, campaign, officers
+):
     officers["officer_a1"].is_active = False
     officers["officer_a1"].save()
     officers["officer_b1"].email = ""
     officers["officer_b1"].save()
     reminders.send_due_reminders(PLAN_DUE)
     assert notifications_by_user() == {"officer_a": 1, "officer_a1_bis": 1}
-    assert Reminder.objects.get(unit=tree["B1"]).recipients == 0
+    noticed = sorted(Notice.objects.values_list("recipient__username", flat=True))
+    assert noticed == ["officer_a", "officer_a1_bis", "officer_b1"]
+    # Reached in the portal: the reminder counts as received.
+    assert Reminder.objects.get(unit=tree["B1"]).recipients == 1
 
 
 def test_the_daily_run_looks_units_up_in_a_fixed_number_of_queries(tree, campaign):

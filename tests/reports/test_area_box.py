@@ -413,8 +413,9 @@ def test_a_text_figure_is_never_summed(client, cast, campaign, area, own_report)
 #  6. the area below (`area_below`): the units expected below;
 #  7. the reports of the units below;
 #  8. the sums of the accepted ones, by indicator (none is run when none is accepted);
-#  9. the units below to list, with their names.
-DISTRICT_FORM_QUERIES = 9
+#  9. the units below to list, with their names;
+# 10. the bell's unread notices.
+DISTRICT_FORM_QUERIES = 10
 
 
 @pytest.mark.parametrize("children", [2, 30])

@@ -31,8 +31,9 @@ from units import dataversion
 from units.models import Unit
 
 # Page queries, cold (the session comes from the cache): the user, their memberships, the
-# campaigns, the unit asked for, the data version, the rollup's nine and one page of the grid.
-PAGE_QUERIES = 15
+# campaigns, the unit asked for, the data version, the rollup's nine and one page of the grid;
+# the bell's unread notices.
+PAGE_QUERIES = 16
 SIZES = {"small": (0, 1), "large": (18, 22)}
 
 

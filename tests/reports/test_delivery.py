@@ -12,9 +12,9 @@ from django.conf import settings
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from campaign.models import Notification
+from campaign.models import Notice, Notification
 from reports import delivery, issuing, summary_tasks
 from reports.models import SummaryReceipt, SummaryReport
 from tests.factories import MembershipFactory, UserFactory
@@ -359,3 +359,61 @@ def test_opening_the_summary_marks_it_read(client, people, three_issued):
     receipt = SummaryReceipt.objects.get(user=people["standing"], summary=summary)
     assert receipt.read_at is not None
     assert SummaryReceipt.objects.filter(user=people["standing"], read_at__isnull=True).count() == 2
+
+
+# --- the notice under the bell -------------------------------------------------------------------
+def test_every_reader_gets_a_notice_even_without_an_e_mail_address(
+    tree, people, campaign, django_capture_on_commit_callbacks
+):
+    summary = issue(
+        make_summary(tree["DA"], campaign, people["reviewer_a"]),
+        people["reviewer_a"],
+        django_capture_on_commit_callbacks,
+    )
+    notices = Notice.objects.filter(key=f"summary-{summary.pk}")
+    # The readers of the receipts, the one without an address too; not the issuer, not
+    # district B's viewer, not the disabled account.
+    assert sorted(notices.values_list("recipient__username", flat=True)) == receivers(summary)
+    notice = notices.get(recipient=people["standing"])
+    assert notice.kind == Notice.Kind.SUMMARY_ISSUED
+    assert notice.url == summary.get_absolute_url() and notice.unit == tree["DA"]
+    with translation.override("vi"):
+        assert notice.text == (
+            f"LĐLĐ huyện A đã ban hành báo cáo tổng hợp số {summary.number}: {SUBJECT}"
+        )
+
+
+def test_delivering_twice_leaves_one_notice_each(
+    tree, people, campaign, django_capture_on_commit_callbacks
+):
+    summary = issue(
+        make_summary(tree["PV"], campaign, people["cspl"]),
+        people["cspl"],
+        django_capture_on_commit_callbacks,
+    )
+    delivery.deliver_issued_summary(summary)
+    assert Notice.objects.filter(key=f"summary-{summary.pk}").count() == 2
+
+
+def test_reading_the_summary_from_the_home_page_marks_its_notice_read(client, people, three_issued):
+    summary = three_issued[0]
+    mine = Notice.objects.filter(recipient=people["standing"])
+    assert mine.filter(read_at__isnull=True).count() == 3
+    client.force_login(people["standing"])
+    client.get(reverse("reports:summary_detail", args=[summary.pk]))
+    assert list(mine.filter(read_at__isnull=False).values_list("key", flat=True)) == [
+        f"summary-{summary.pk}"
+    ]
+    # Another reader's notice is untouched.
+    assert (
+        Notice.objects.get(recipient=people["no_email"], key=f"summary-{summary.pk}").read_at
+        is None
+    )
+
+
+def test_an_issue_rolled_back_leaves_no_notice(tree, people, campaign):
+    summary = make_summary(tree["PV"], campaign, people["cspl"])
+    with pytest.raises(RuntimeError), transaction.atomic():
+        issuing.summary_issue(summary=summary, user=people["cspl"])
+        raise RuntimeError("something after the issue failed")
+    assert not Notice.objects.exists()

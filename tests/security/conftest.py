@@ -12,7 +12,15 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from campaign.models import AnnualReport, Attachment, Inspection, Obstacle, Plan, Theme
+from campaign.models import (
+    AnnualReport,
+    Attachment,
+    Inspection,
+    Notice,
+    Obstacle,
+    Plan,
+    Theme,
+)
 from reports.models import SummaryReport
 from tests.campaign.conftest import PDF_BYTES, make_plan
 from tests.factories import MembershipFactory, UserFactory
@@ -90,6 +98,15 @@ def _side(tree, campaign, grassroots, district, officer, reviewer, number):
         ),
         "summary": _issued_summary(tree[district], campaign, reviewer, f"{number}/BC-LĐLĐ"),
         "draft": make_summary(tree[district], campaign, reviewer, number=""),
+        # The officer's notice (the outsider's on the other side): its recipient's alone.
+        "notice": Notice.objects.create(
+            recipient=officer,
+            key=f"step-{number}",
+            kind=Notice.Kind.ACCEPTED,
+            unit=tree[grassroots],
+            url=plan.get_absolute_url(),
+            params={"what": "plan", "unit": str(tree[grassroots])},
+        ),
     }
 
 

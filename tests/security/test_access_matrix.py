@@ -134,6 +134,7 @@ URL_KWARGS = {
             "campaign:inspection_done",
         )
     },
+    "campaign:notice_open": _pk("notice"),
     **{
         name: _pk("summary")
         for name in (
@@ -365,6 +366,14 @@ MATRIX = {
     "campaign:late_units": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
     "campaign:remind_units": E("L 405 405 405 405 405", "L 403 404 403 404 403"),
     "campaign:reminder_log": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    # --- notices: each user's own. Opening one marks it read and goes to its page (R);
+    # another user's is a 404 whatever their roles.
+    "campaign:notice_list": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "campaign:notice_open": {
+        "own": E("L 404 404 R 404 404", "L 404 404 R 404 404"),
+        "other": E("L 404 R 404 404 404", "L 404 R 404 404 404"),
+    },
+    "campaign:notice_read_all": E("L 405 405 405 405 405", "L R R R R R"),
     # --- summary reports: the own one of district A is issued with its PDF (readable by
     # reviewers and viewers, written by reviewers); its draft exists only for reviewers.
     # Anyone signed in may check whether a PDF is one the portal issued: the answer

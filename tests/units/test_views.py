@@ -44,8 +44,10 @@ def test_home_costs_a_fixed_number_of_queries(client, cast, tree, django_assert_
         Membership.objects.create(user=user, unit=tree[code], role="viewer")
     login(client, user)
     # user, memberships with their units; then the pending work of the apps above
-    # for a reviewer: plans waiting, annual reports waiting, open and overdue obstacles
-    with django_assert_max_num_queries(6):
+    # for a reviewer: plans waiting, annual reports waiting, open and overdue obstacles;
+    # the bell's unread notices; for a viewer, the committee's desk: the campaigns, the
+    # summaries delivered (and how many unread, when there are any), the latest notices
+    with django_assert_max_num_queries(11):
         client.get(reverse("units:home"))
 
 
@@ -106,13 +108,13 @@ def test_contacts_cost_the_same_queries_for_a_bigger_subtree(
 
     login(client, cast["cspl"])
     url = reverse("units:unit_contacts", args=[tree["PV"].pk])
-    # user, scope memberships, the unit, the officers with user and unit
-    with django_assert_num_queries(4):
+    # user, scope memberships, the unit, the officers with user and unit, the bell
+    with django_assert_num_queries(5):
         client.get(url)
     for n in range(10):
         unit = UnitFactory.create(parent=tree["DB"])
         MembershipFactory(user=UserFactory(username=f"extra{n}"), unit=unit)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert len(response.context["officers"]) == 13
 

@@ -1,0 +1,197 @@
+"""Notices in the portal: what the bell in the menu bar counts, beside the e-mails.
+
+Every event the portal e-mails about also leaves a notice for each active user it concerns,
+written in the event's own transaction (like the outbox rows of campaign.notifications), so
+that a rollback leaves none and nothing committed is lost:
+
+- a review step (returned, accepted, reopened): the unit's officers
+  (campaign.notifications.notify_step);
+- a reminder: the unit's officers (campaign.reminders);
+- an obstacle answered, the recommendations of a visit due: the unit's officers and, for an
+  obstacle, whoever raised it (campaign.notifications);
+- a summary report issued: its readers (reports.delivery).
+
+Unlike the e-mails, notices reach users without an e-mail address. Each event has a key;
+a user gets one notice per key, whatever retries happen (`write`).
+
+The reader opens a notice through `open_notice`: only their own (another user's is a 404),
+marked read, then the page it is about if they may still see its unit.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from campaign.models import Notice, Step
+from units.models import Membership, Unit, User
+
+Kind = Notice.Kind
+Action = Step.Action
+
+STEP_KINDS = {
+    Action.RETURN: Kind.RETURNED,
+    Action.ACCEPT: Kind.ACCEPTED,
+    Action.REOPEN: Kind.REOPENED,
+}
+# The bell shows "99+" beyond this: counting further would cost more and tell nothing.
+BELL_CAP = 99
+# The reasons and subjects kept in a notice: enough to recognise them, the page has the rest.
+PARAM_LENGTH = 300
+
+
+def write(
+    users: Iterable[User],
+    *,
+    key: str,
+    kind: str,
+    unit: Unit,
+    url: str,
+    params: dict,
+    at: datetime.datetime | None = None,
+) -> int:
+    """Leave the notice `kind` of event `key` about `unit`'s object at `url` for each active
+    user of `users`, in the caller's transaction; return how many users were meant. A user
+    who already has a notice of `key` gets nothing new (ON CONFLICT DO NOTHING). One query,
+    none without users."""
+    recipients = {user.pk: user for user in users if user.is_active}
+    if not recipients:
+        return 0
+    at = at or timezone.now()
+    params = {
+        name: value[:PARAM_LENGTH] if isinstance(value, str) else value
+        for name, value in params.items()
+    }
+    Notice.objects.bulk_create(
+        [
+            Notice(
+                recipient=user,
+                key=key,
+                kind=kind,
+                unit=unit,
+                url=url,
+                params=params,
+                created_at=at,
+            )
+            for user in recipients.values()
+        ],
+        ignore_conflicts=True,
+    )
+    return len(recipients)
+
+
+def officers_of(unit: Unit) -> list[User]:
+    """The active officers of `unit`, by username: one query."""
+    return list(
+        User.objects.filter(
+            memberships__role=Membership.Role.OFFICER,
+            memberships__unit=unit,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+def submission_params(submission) -> dict:
+    """What a notice about a plan or an annual report names, its unit by the short name
+    lists use (no query once its unit and campaign are loaded)."""
+    is_report = hasattr(submission, "year")
+    return {
+        "what": "report" if is_report else "plan",
+        "unit": str(submission.unit),
+        "year": submission.year if is_report else None,
+        "campaign": submission.campaign.number,
+    }
+
+
+def notify_step(submission, step: Step, users: Iterable[User]) -> int:
+    """The notices of a review step (returned, accepted, reopened) to `users`, the unit's
+    officers; a submission leaves none (the reviewers have their queue)."""
+    kind = STEP_KINDS.get(step.action)
+    if kind is None:
+        return 0
+    return write(
+        users,
+        key=f"step-{step.pk}",
+        kind=kind,
+        unit=submission.unit,
+        url=submission.get_absolute_url(),
+        params={**submission_params(submission), "reason": step.reason},
+        at=step.at,
+    )
+
+
+def notify_reminder(reminder, unit: Unit, url: str, users: Iterable[User]) -> int:
+    """The notices of `reminder` to `users`, the active officers of `unit`, with or without
+    an e-mail address, linking to `url` (where the unit writes the document). One query."""
+    return write(
+        users,
+        key=f"reminder-{reminder.pk}",
+        kind=Kind.REMINDED,
+        unit=unit,
+        url=url,
+        params={
+            "what": reminder.what,
+            "unit": str(unit),
+            "year": reminder.year,
+            "due_on": reminder.due_on.isoformat(),
+            "campaign": reminder.campaign.number,
+        },
+    )
+
+
+# --- reading ---------------------------------------------------------------------------------
+def of(user: User) -> QuerySet:
+    """`user`'s notices, newest first, with their units (for `may_open`)."""
+    return (
+        Notice.objects.filter(recipient=user).select_related("unit").order_by("-created_at", "-pk")
+    )
+
+
+def unread_count(user: User) -> int:
+    """How many of `user`'s notices are unread, counted up to BELL_CAP + 1: one query on the
+    partial index of unread notices."""
+    if not user.is_authenticated:
+        return 0
+    return Notice.objects.filter(recipient=user, read_at__isnull=True)[: BELL_CAP + 1].count()
+
+
+def latest(user: User, size: int = 5) -> list[Notice]:
+    """`user`'s `size` newest notices: one query."""
+    return list(of(user)[:size])
+
+
+def mark_read(user: User, pk: int) -> bool:
+    """Mark `user`'s notice `pk` read, keeping the first reading's time: True when it was
+    unread. One conditional UPDATE."""
+    return bool(
+        Notice.objects.filter(recipient=user, pk=pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+    )
+
+
+def mark_all_read(user: User) -> int:
+    """Mark every unread notice of `user` read; return how many. One UPDATE."""
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def mark_read_by_key(user: User, key: str) -> int:
+    """Mark `user`'s notice of event `key` read, if unread (reading the object another way
+    than through the notice, e.g. a summary from the home page). One UPDATE."""
+    if not user.is_authenticated:
+        return 0
+    return Notice.objects.filter(recipient=user, key=key, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def may_open(notice: Notice, scope) -> bool:
+    """Whether the notice's link still leads somewhere its reader may go: the unit of its
+    object is still in their access scope (no query), and the link is a path of the portal."""
+    url = notice.url
+    return url.startswith("/") and not url.startswith("//") and scope.can_see(notice.unit)

@@ -1,0 +1,101 @@
+"""The Standing Committee's desk on the home page: where the campaigns stand in the area of
+their viewer roles, the summary reports delivered to them (reports.delivery), and what is
+new for them (campaign.notices).
+
+Every figure is the dashboard's (`reports.rollup.cached_rollup`, under the same cache key),
+so the home page and the dashboard never disagree and the desk recounts nothing itself.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from campaign import notices
+from campaign.models import Campaign
+from campaign.periods import report_year
+from reports import delivery
+from reports.rollup import Figures, cached_rollup
+from units.access import Scope
+from units.models import Membership, Unit
+
+Role = Membership.Role
+# The desk speaks of the campaigns still running: those that ended before last year are
+# history, read on the dashboard.
+MAX_CAMPAIGNS = 3
+NEWS_SIZE = 5
+
+
+@dataclass
+class CampaignState:
+    """One campaign's year in one area, as the dashboard's headline counts it."""
+
+    campaign: Campaign
+    year: int
+    unit: Unit
+    figures: Figures
+    url: str
+
+
+def viewer_units(scope: Scope) -> list[Unit]:
+    """The units where the user holds a viewer role and that are open today, without those
+    inside another one's area (it counts them already). No query."""
+    units = [
+        m.unit
+        for m in scope.memberships
+        if m.role == Role.VIEWER and m.unit.is_open_on(scope.today)
+    ]
+    return [
+        unit
+        for unit in units
+        if not any(unit.path.startswith(o.path) and unit.path != o.path for o in units)
+    ]
+
+
+def campaign_states(scope: Scope) -> list[CampaignState]:
+    """Where each running campaign stands this year in each area of the user's viewer roles:
+    the dashboard's headline figures, for the year the dashboard opens on. One query for
+    the campaigns, and the rollup's own when it is not cached yet."""
+    units = viewer_units(scope)
+    if not units:
+        return []
+    this_year = timezone.localdate().year
+    campaigns = [
+        campaign
+        for campaign in Campaign.objects.order_by("-issued_on", "pk")
+        if campaign.last_year is None or campaign.last_year >= this_year - 1
+    ][:MAX_CAMPAIGNS]
+    states = []
+    for campaign in campaigns:
+        year = report_year(campaign, from_rules=True)
+        for unit in units:
+            try:
+                data = cached_rollup(campaign, year, unit)
+            except ValidationError:  # a year the campaign does not run
+                continue
+            query = urlencode({"campaign": campaign.pk, "year": year, "unit": unit.pk})
+            states.append(
+                CampaignState(
+                    campaign=campaign,
+                    year=year,
+                    unit=unit,
+                    figures=data.headline,
+                    url=f"{reverse('reports:dashboard')}?{query}",
+                )
+            )
+    return states
+
+
+def desk(scope: Scope) -> dict | None:
+    """What the home page shows a Standing Committee member (None for anyone without a
+    viewer role): {"states": `campaign_states`, "inbox": `delivery.inbox`, "news": their
+    latest notices}."""
+    if not scope.is_viewer:
+        return None
+    return {
+        "states": campaign_states(scope),
+        "inbox": delivery.inbox(scope),
+        "news": notices.latest(scope.user, NEWS_SIZE),
+    }

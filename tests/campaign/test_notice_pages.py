@@ -1,0 +1,215 @@
+"""The bell and the list of notices: the unread count on every page, the list newest first,
+opening one (marked read, then its page), marking all read, and nobody else's notices."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from campaign import notices
+from campaign.models import Notice
+from units.models import Membership
+
+LIST = reverse("campaign:notice_list")
+READ_ALL = reverse("campaign:notice_read_all")
+HOME = reverse("units:home")
+
+
+def leave(user, unit, n=1, *, key="event", read=False, minutes_ago=0, url=None):
+    """`n` accepted-plan notices for `user` about `unit`, the newest last."""
+    made = []
+    for i in range(n):
+        made.append(
+            Notice.objects.create(
+                recipient=user,
+                key=f"{key}-{i}",
+                kind=Notice.Kind.ACCEPTED,
+                unit=unit,
+                url=url or reverse("units:unit_detail", args=[unit.pk]),
+                params={"what": "plan", "unit": f"{unit.name} #{i}"},
+                created_at=timezone.now() - datetime.timedelta(minutes=minutes_ago + n - i),
+                read_at=timezone.now() if read else None,
+            )
+        )
+    return made
+
+
+def bell(page):
+    """The bell's link in the menu bar: (its aria-label, its badge or None)."""
+    found = re.search(r'<a class="notice-bell[^"]*" href="[^"]+" aria-label="([^"]+)"', page)
+    assert found, "no bell on the page"
+    badge = re.search(r'<span class="notice-count[^"]*"[^>]*>([^<]+)</span>', page)
+    return found.group(1), badge.group(1) if badge else None
+
+
+# --- the bell ----------------------------------------------------------------------------------
+def test_the_bell_shows_the_unread_count_with_a_vietnamese_label(client, cast, tree):
+    officer = cast["officer_a1"]
+    leave(officer, tree["A1"], 3)
+    leave(officer, tree["A1"], 2, key="old", read=True)
+    leave(cast["officer_b1"], tree["B1"], 5)  # someone else's
+    client.force_login(officer)
+    assert bell(client.get(HOME).content.decode()) == ("Thông báo: 3 chưa đọc", "3")
+
+
+def test_the_bell_without_unread_notices_has_no_badge(client, cast, tree):
+    leave(cast["officer_a1"], tree["A1"], 2, read=True)
+    client.force_login(cast["officer_a1"])
+    label, badge = bell(client.get(HOME).content.decode())
+    assert (label, badge) == ("Thông báo: không có thông báo chưa đọc", None)
+
+
+def test_the_bell_stops_counting_at_99(client, cast, tree):
+    leave(cast["officer_a1"], tree["A1"], 101)
+    client.force_login(cast["officer_a1"])
+    assert bell(client.get(LIST).content.decode()) == ("Thông báo: 99+ chưa đọc", "99+")
+
+
+def test_an_anonymous_visitor_has_no_bell(client):
+    assert 'class="notice-bell' not in client.get(reverse("login")).content.decode()
+
+
+def test_the_bell_costs_one_query(cast, tree, django_assert_num_queries):
+    leave(cast["officer_a1"], tree["A1"], 30)
+    from campaign.context_processors import Bell
+
+    ring = Bell(cast["officer_a1"])
+    with django_assert_num_queries(1):  # the unread notices, counted up to the cap
+        assert (ring.unread, ring.shown, ring.unread) == (30, "30", 30)
+
+
+# --- the list ----------------------------------------------------------------------------------
+def listed(response):
+    assert response.status_code == 200
+    return [
+        (entry["notice"].pk, entry["notice"].read_at is None)
+        for entry in response.context["entries"]
+    ]
+
+
+def test_the_list_shows_the_users_notices_newest_first_unread_marked(client, cast, tree):
+    officer = cast["officer_a1"]
+    older = leave(officer, tree["A1"], 2, key="old", read=True, minutes_ago=60)
+    newer = leave(officer, tree["A1"], 2, key="new")
+    leave(cast["officer_b1"], tree["B1"], 3)
+    client.force_login(officer)
+    response = client.get(LIST)
+    assert listed(response) == [
+        (newer[1].pk, True),
+        (newer[0].pk, True),
+        (older[1].pk, False),
+        (older[0].pk, False),
+    ]
+    page = response.content.decode()
+    assert page.count("notice-unread") == 2
+    assert "Kế hoạch của CĐCS A1 #1 đã được chấp nhận" in page
+    assert "Đánh dấu tất cả là đã đọc" in page
+
+
+def test_the_list_is_paginated(client, cast, tree):
+    leave(cast["officer_a1"], tree["A1"], 30)
+    client.force_login(cast["officer_a1"])
+    assert len(listed(client.get(LIST))) == 25
+    assert len(listed(client.get(LIST, {"page": 2}))) == 5
+    assert len(listed(client.get(LIST, {"page": "x"}))) == 25  # never a 500
+
+
+def test_an_empty_list_says_what_will_come(client, cast):
+    client.force_login(cast["officer_a1"])
+    page = client.get(LIST).content.decode()
+    assert "Chưa có thông báo nào." in page
+    assert "Đánh dấu tất cả là đã đọc" not in page
+
+
+def test_the_list_costs_the_same_queries_for_more_notices(
+    client, cast, tree, django_assert_num_queries
+):
+    client.force_login(cast["officer_a1"])
+    leave(cast["officer_a1"], tree["A1"], 2, key="few")
+    client.get(LIST)  # the session in the cache
+    # User, memberships (scope), the paginator's count, the page with the units, the bell.
+    with django_assert_num_queries(5):
+        client.get(LIST)
+    leave(cast["officer_a1"], tree["A1"], 40, key="many")
+    with django_assert_num_queries(5):
+        assert len(listed(client.get(LIST))) == 25
+
+
+def test_the_list_needs_a_login(client):
+    response = client.get(LIST)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+# --- opening one -------------------------------------------------------------------------------
+def test_opening_a_notice_marks_it_read_and_goes_to_its_page(client, cast, tree):
+    (notice,) = leave(cast["officer_a1"], tree["A1"])
+    client.force_login(cast["officer_a1"])
+    response = client.get(reverse("campaign:notice_open", args=[notice.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == notice.url
+    notice.refresh_from_db()
+    first = notice.read_at
+    assert first is not None
+    client.get(reverse("campaign:notice_open", args=[notice.pk]))
+    notice.refresh_from_db()
+    assert notice.read_at == first  # the first reading is kept
+    assert bell(client.get(HOME).content.decode())[1] is None
+
+
+def test_another_users_notice_is_a_404_and_stays_unread(client, cast, tree):
+    (notice,) = leave(cast["officer_b1"], tree["B1"])
+    for name in ("officer_a1", "cspl", "standing"):
+        client.force_login(cast[name])
+        assert client.get(reverse("campaign:notice_open", args=[notice.pk])).status_code == 404
+    notice.refresh_from_db()
+    assert notice.read_at is None
+
+
+def test_a_notice_about_a_unit_no_longer_in_scope_leads_back_to_the_list(client, cast, tree):
+    (notice,) = leave(cast["officer_a1"], tree["A1"])
+    Membership.objects.filter(user=cast["officer_a1"]).delete()
+    client.force_login(cast["officer_a1"])
+    response = client.get(reverse("campaign:notice_open", args=[notice.pk]), follow=True)
+    assert response.redirect_chain == [(LIST, 302)]
+    assert "không còn thuộc các đơn vị bạn được xem" in response.content.decode()
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+
+
+def test_a_link_leaving_the_portal_is_never_followed(client, cast, tree):
+    (notice,) = leave(cast["officer_a1"], tree["A1"], url="//elsewhere.example/phish")
+    client.force_login(cast["officer_a1"])
+    response = client.get(reverse("campaign:notice_open", args=[notice.pk]))
+    assert response["Location"] == LIST
+
+
+# --- marking all read --------------------------------------------------------------------------
+def test_mark_all_read_marks_only_the_users_own(client, cast, tree):
+    leave(cast["officer_a1"], tree["A1"], 3)
+    leave(cast["officer_b1"], tree["B1"], 2)
+    client.force_login(cast["officer_a1"])
+    assert client.get(READ_ALL).status_code == 405  # a change: POST only
+    response = client.post(READ_ALL, follow=True)
+    assert response.redirect_chain == [(LIST, 302)]
+    assert "Đã đánh dấu 3 thông báo là đã đọc." in response.content.decode()
+    assert notices.unread_count(cast["officer_a1"]) == 0
+    assert notices.unread_count(cast["officer_b1"]) == 2
+
+
+def test_mark_all_read_needs_the_csrf_token(cast, tree):
+    from django.test import Client
+
+    leave(cast["officer_a1"], tree["A1"], 1)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast["officer_a1"])
+    assert client.post(READ_ALL).status_code == 403
+    assert notices.unread_count(cast["officer_a1"]) == 1
+
+
+@pytest.mark.parametrize("name", ["officer_a1", "standing"])
+def test_the_bell_links_to_the_list(client, cast, name):
+    client.force_login(cast[name])
+    page = client.get(HOME).content.decode()
+    assert re.search(rf'<a class="notice-bell[^"]*" href="{LIST}"', page)

@@ -1,0 +1,150 @@
+"""The Standing Committee's desk on the home page (reports.committee): where the campaign
+stands in their area, the figures recounted independently; the summaries delivered to
+them; what is new for them. Nobody without a viewer role gets it."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from campaign.models import Notice, Plan, Status
+from reports import committee, issuing, summary_tasks
+from tests.factories import MembershipFactory, UserFactory
+from tests.reports.test_pdf import YEAR, campaign_with_reports, make_summary, recounted
+from units.models import Membership
+
+Role = Membership.Role
+HOME = reverse("units:home")
+
+
+@pytest.fixture(autouse=True)
+def today(world_clock, fresh_version):
+    """10/01/2025: the 2024 reports are the ones being collected (test_pdf's YEAR)."""
+    return world_clock
+
+
+@pytest.fixture
+def campaign(tree):
+    campaign = campaign_with_reports(tree)
+    # Plans: district A's accepted, grassroots A1's sent, B1's a draft.
+    for code, status in [("DA", Status.ACCEPTED), ("A1", Status.SUBMITTED), ("B1", Status.DRAFT)]:
+        sent = None if status == Status.DRAFT else timezone.now()
+        Plan.objects.create(
+            unit=tree[code],
+            campaign=campaign,
+            doc_number=f"1/KH-{code}",
+            doc_date=datetime.date(2015, 7, 1),
+            signer="Chủ tịch",
+            summary="Triển khai tuyên truyền.",
+            status=status,
+            submitted_at=sent,
+            first_submitted_at=sent,
+        )
+    return campaign
+
+
+def desk_of(client, user):
+    client.force_login(user)
+    page = client.get(HOME).content.decode()
+    if 'id="campaign-state"' not in page:
+        return None
+    return page.split('id="campaign-state"', 1)[1].split('id="my-units"', 1)[0]
+
+
+def words(html):
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_state_of_the_campaign_is_the_counting_rules_recounted(client, cast, tree, campaign):
+    expected = recounted(tree, campaign)["headline"]
+    submitted = expected["on_time"] + expected["late"]
+    # Plans, counted here from the rows: the expected units whose plan was sent or accepted.
+    plans_sent = Plan.objects.filter(campaign=campaign, first_submitted_at__isnull=False).count()
+    plans_accepted = Plan.objects.filter(campaign=campaign, status=Status.ACCEPTED).count()
+    assert (submitted, expected["included"], plans_sent, plans_accepted) == (4, 3, 2, 1)
+
+    (state,) = committee.campaign_states(committee.Scope(cast["standing"]))
+    assert (state.campaign, state.year, state.unit) == (campaign, YEAR, tree["PV"])
+    assert state.figures.expected == expected["expected"]
+    text = words(desk_of(client, cast["standing"]))
+    assert (
+        f"{submitted}/{expected['expected']} đơn vị đã gửi báo cáo năm, "
+        f"{expected['included']} đã được chấp nhận; {plans_sent} kế hoạch đã gửi, "
+        f"{plans_accepted} đã được chấp nhận."
+    ) in text
+    assert f"Năm {YEAR} tại {tree['PV']}" in text
+    dashboard = f"{reverse('reports:dashboard')}?campaign={campaign.pk}&amp;year={YEAR}"
+    assert dashboard in desk_of(client, cast["standing"])
+
+
+def test_a_district_viewer_sees_the_districts_area(client, tree, campaign):
+    viewer = UserFactory(username="viewer_a")
+    MembershipFactory(user=viewer, unit=tree["DA"], role=Role.VIEWER)
+    expected = recounted(tree, campaign, top="DA")["headline"]
+    (state,) = committee.campaign_states(committee.Scope(viewer))
+    assert state.unit == tree["DA"]
+    assert (state.figures.expected, state.figures.included) == (
+        expected["expected"],
+        expected["included"],
+    )
+
+
+def test_a_viewer_role_inside_another_adds_no_line(cast, tree, campaign):
+    MembershipFactory(user=cast["standing"], unit=tree["DA"], role=Role.VIEWER)
+    states = committee.campaign_states(committee.Scope(cast["standing"]))
+    assert [state.unit for state in states] == [tree["PV"]]
+
+
+@pytest.mark.parametrize("name", ["officer_a1", "cspl", "reviewer_a", "outsider"])
+def test_nobody_without_a_viewer_role_gets_the_desk(client, cast, campaign, name):
+    assert desk_of(client, cast[name]) is None
+
+
+def test_the_desk_lists_the_summaries_and_what_is_new(
+    client, cast, tree, campaign, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(summary_tasks, "enqueue_render", lambda pk: None)
+    standing = cast["standing"]
+    part = desk_of(client, standing)
+    assert "Chưa có báo cáo tổng hợp nào được gửi đến bạn." in part
+    assert "Chưa có gì mới." in part
+
+    summary = make_summary(tree["PV"], campaign, cast["cspl"])
+    with django_capture_on_commit_callbacks(execute=True):
+        issuing.summary_issue(summary=summary, user=cast["cspl"])
+    summary.refresh_from_db()
+    part = desk_of(client, standing)
+    assert 'id="summaries-issued"' in part
+    assert summary.get_absolute_url() in part
+    news = part.split('id="whats-new"', 1)[1]
+    notice = Notice.objects.get(recipient=standing)
+    assert reverse("campaign:notice_open", args=[notice.pk]) in news
+    assert f"đã ban hành báo cáo tổng hợp số {summary.number}" in words(news)
+    assert "chưa đọc" in words(news)
+    # The summaries are listed once, on the desk.
+    client.force_login(standing)
+    assert client.get(HOME).content.decode().count('id="summaries-issued"') == 1
+
+
+def test_the_desk_costs_a_fixed_number_of_queries_once_the_figures_are_cached(
+    client, cast, tree, campaign, django_assert_num_queries
+):
+    client.force_login(cast["standing"])
+    client.get(HOME)  # the session and the rollup in the cache
+    for n in range(20):
+        Notice.objects.create(
+            recipient=cast["standing"],
+            key=f"n{n}",
+            kind=Notice.Kind.ACCEPTED,
+            unit=tree["PV"],
+            url="/",
+            params={"what": "plan", "unit": "X"},
+        )
+    # User, memberships (scope), the bell; the desk: the campaigns, the summaries delivered
+    # (none: no count of the unread), the latest notices. A viewer has no pending work and
+    # the figures come from the cache.
+    with django_assert_num_queries(6):
+        response = client.get(HOME)
+    assert len(re.findall(r'href="/notices/\d+/"', response.content.decode())) == 5
