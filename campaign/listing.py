@@ -5,6 +5,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_filters import FilterSet
 
 from campaign.models import Status
@@ -30,9 +32,46 @@ def render_queue(
     )
     data = request.GET.copy()
     data.setdefault("status", Status.SUBMITTED)
+    sort = data.get("sort")
+    if sort not in QUEUE_SORTS:
+        sort = DEFAULT_SORT
+    queryset = queryset.order_by(*QUEUE_SORTS[sort][1])
     queue = filter_class(data, queryset=queryset, scope=scope)
     page, query = filtered_page(request, queue, data)
-    return render(request, template, {"filter": queue, "page": page, "query": query})
+    for item in page:
+        item.days_waiting = days_waiting(item, scope.today)
+    unsorted = data.copy()
+    unsorted.pop("sort", None)
+    unsorted.pop("page", None)
+    return render(
+        request,
+        template,
+        {
+            "filter": queue,
+            "page": page,
+            "query": query,
+            "sort": sort,
+            "sorts": [(key, label) for key, (label, _order) in QUEUE_SORTS.items()],
+            "unsorted_query": unsorted.urlencode(),
+        },
+    )
+
+
+# The queue's orders, by the `sort` of the query string (anything else: the default). The
+# longest waiting first is how reviewers work through it.
+QUEUE_SORTS = {
+    "waiting": (_("Longest waiting first"), ("submitted_at", "pk")),
+    "recent": (_("Most recent first"), ("-submitted_at", "-pk")),
+    "unit": (_("Unit name"), ("unit__name", "pk")),
+}
+DEFAULT_SORT = "waiting"
+
+
+def days_waiting(submission, today) -> int | None:
+    """Whole days since it was last submitted, while it waits for review; else None."""
+    if submission.status != Status.SUBMITTED or submission.submitted_at is None:
+        return None
+    return (today - timezone.localdate(submission.submitted_at)).days
 
 
 def filtered_page(

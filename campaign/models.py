@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from units.models import Unit, UnitState
@@ -482,6 +482,25 @@ class Submission(models.Model):
 
     def get_kind_label(self):
         return self._meta.verbose_name
+
+    @property
+    def was_reopened(self) -> bool:
+        """Whether it is back with its unit because a reviewer reopened it (an accepted one,
+        or one locked after its period) rather than returned it: reopened since it was last
+        submitted. No query."""
+        return (
+            self.status == Status.RETURNED
+            and self.reopened_at is not None
+            and (self.submitted_at is None or self.reopened_at > self.submitted_at)
+        )
+
+    @property
+    def status_label(self) -> str:
+        """The state as its badge names it: "Reopened" rather than "Returned" after a
+        reopen, since nothing was wrong with what the unit sent."""
+        if self.was_reopened:
+            return pgettext("state of a plan or report", "Reopened")
+        return self.get_status_display()
 
     def snapshot(self):
         """The content as {"fields": {name: text}, "items": {key: {name: text}}}."""

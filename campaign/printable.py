@@ -31,10 +31,8 @@ from campaign.downloads import protect_download
 from campaign.models import Activity, AnnualReport, Indicator, Plan, Submission
 from config import pdf_sandbox
 from units.access import SEE, Scope
-from units.letterhead import date_line, letterhead
+from units.letterhead import MOTTO, NATIONAL_NAME, date_line, letterhead
 
-NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
 STYLESHEET = "css/filed_document.css"
 
 
@@ -42,10 +40,10 @@ STYLESHEET = "css/filed_document.css"
 def _header(submission: Submission, day: datetime.date) -> dict:
     names = letterhead(submission.unit, day)
     return {
-        "parent_body": names["parent_body"].upper(),
-        "issuing_body": names["issuing_body"].upper(),
-        "issuing_name": names["issuing_body"],
-        "date_line": date_line(names["place"], day),
+        "parent_body": names.parent_body.upper(),
+        "issuing_body": names.issuing_body.upper(),
+        "issuing_name": names.issuing_body,
+        "date_line": date_line(names.place, day),
         "national_name": NATIONAL_NAME,
         "motto": MOTTO,
     }

@@ -1,6 +1,8 @@
 """The reviewers' pages about reminders: the units of their scope that have not submitted
-(with the reminders each had), reminding some of them by hand, and the log of what was sent.
-The schedule and the sending live in campaign.reminders."""
+(with the reminders each had), reminding some of them by hand (asking first when a unit was
+already reminded that day), the printable reminder letter, and the log of what was sent.
+The schedule and the sending live in campaign.reminders, the letter in
+campaign.reminder_letter."""
 
 from urllib.parse import urlencode
 
@@ -10,23 +12,28 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from campaign import reminder_letter
+from campaign.downloads import protect_download
 from campaign.models import Campaign, Reminder
 from campaign.reminders import (
     LOG_PAGE_SIZE,
     What,
     due_date,
     outstanding_units,
+    reminded_on,
     send_manual_reminders,
     step_label,
 )
+from config import pdf_sandbox
 from units.access import SEE, Scope
 from units.models import Membership, Unit
 
@@ -144,15 +151,14 @@ def remind_units(request):
     """Remind the selected units by hand, then go back to the list.
 
     A unit the reviewer does not review is a 404 (its existence is not revealed); one that
-    has submitted meanwhile, or is not expected to file, is refused with the reason.
+    has submitted meanwhile, or is not expected to file, is refused with the reason. A unit
+    already reminded today is reminded again only once the reviewer confirms it
+    (`again=yes`, from the confirmation page). A unit with nobody to receive a reminder is
+    skipped and named, never logged as reminded.
     """
     scope = _reviewer_scope(request)
     selection = Selection(request.POST, timezone.localdate(), strict=True)
-    raw = request.POST.getlist("units")
-    try:
-        ids = {int(value) for value in raw}
-    except ValueError:
-        raise Http404 from None
+    ids = _selected_ids(request.POST)
     if not ids:
         selection.errors.append(_("Select at least one unit to remind."))
         return _render_list(request, scope, selection, status=400)
@@ -171,25 +177,97 @@ def remind_units(request):
             % {"units": ", ".join(str(unit) for unit in refused)}
         )
         return _render_list(request, scope, selection, selected=ids, status=400)
-    reminders = send_manual_reminders(late, campaign, what, year, request.user, selection.today)
-    reached = sum(1 for reminder in reminders if reminder.recipients)
-    messages.success(
-        request,
-        ngettext(
-            "A reminder was sent to %(count)d unit.",
-            "Reminders were sent to %(count)d units.",
-            reached,
+    today_counts = reminded_on(late, campaign, what, year, selection.today)
+    if today_counts and request.POST.get("again") != "yes":
+        return render(
+            request,
+            "campaign/reminders/confirm_again.html",
+            {
+                "selection": selection,
+                "units": late,
+                "again": [unit for unit in late if unit.pk in today_counts],
+            },
         )
-        % {"count": reached},
+    reminders, unreachable = send_manual_reminders(
+        late, campaign, what, year, request.user, selection.today
     )
-    unreachable = [str(reminder.unit) for reminder in reminders if not reminder.recipients]
+    if reminders:
+        messages.success(
+            request,
+            ngettext(
+                "A reminder was sent to %(count)d unit.",
+                "Reminders were sent to %(count)d units.",
+                len(reminders),
+            )
+            % {"count": len(reminders)},
+        )
     if unreachable:
         messages.warning(
             request,
-            _("No officer with an e-mail address at %(units)s: contact them another way.")
-            % {"units": ", ".join(unreachable)},
+            _(
+                "Nobody to receive a reminder (no active officer in the portal), so "
+                "nothing was sent to: %(units)s. Contact them another way, or print the "
+                "reminder letter."
+            )
+            % {"units": ", ".join(str(unit) for unit in unreachable)},
         )
     return redirect(f"{reverse('campaign:late_units')}?{selection.query()}")
+
+
+@login_required
+def reminder_letter_pdf(request):
+    """The reminder letter (công văn đôn đốc) as a PDF, to the selected late units, or to
+    every late unit the reviewer reviews when none is selected.
+
+    A draft to print and sign: the office fills in the number from its register. The list
+    page posts its selection here (with its CSRF token, which must not travel in a URL);
+    a GET with the same fields works too. Nothing is changed either way.
+    """
+    scope = _reviewer_scope(request)
+    data = request.POST if request.method == "POST" else request.GET
+    selection = Selection(data, timezone.localdate(), strict=True)
+    ids = _selected_ids(data)
+    late = _outstanding_rows(selection, scope)
+    if ids:
+        late = late.filter(pk__in=ids)
+    units = list(late)
+    if not units or (ids and len(units) != len(ids)):
+        messages.error(
+            request,
+            _(
+                "The letter lists units you review that have not submitted; none of the "
+                "units asked for is one of them any more. Check the list again."
+            ),
+        )
+        return redirect(f"{reverse('campaign:late_units')}?{selection.query()}")
+    issuer = reminder_letter.issuing_unit(scope)
+    html = reminder_letter.render_html(
+        issuer=issuer,
+        units=units,
+        campaign=selection.campaign,
+        what=selection.what,
+        year=selection.year,
+        due_on=selection.due_on,
+        today=selection.today,
+    )
+    try:
+        content = pdf_sandbox.run_isolated(
+            pdf_sandbox.html_to_pdf, html, timeout=pdf_sandbox.PREVIEW_TIMEOUT
+        )
+    except pdf_sandbox.RenderError as error:
+        messages.error(request, str(error))
+        return redirect(f"{reverse('campaign:late_units')}?{selection.query()}")
+    response = HttpResponse(content, content_type="application/pdf")
+    name = f"cong-van-don-doc-{selection.what}-{selection.year}-{selection.today:%Y%m%d}.pdf"
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    return protect_download(response)
+
+
+def _selected_ids(data):
+    try:
+        return {int(value) for value in data.getlist("units")}
+    except ValueError:
+        raise Http404 from None
 
 
 @login_required
@@ -197,7 +275,10 @@ def reminder_log(request):
     """Reminders sent to the units the user may see, newest first."""
     scope = Scope.for_request(request)
     reminders = scope.filter(
-        Reminder.objects.select_related("unit", "campaign", "sent_by"), SEE
+        # Before units with nobody to receive one were skipped, such reminders were logged
+        # with no recipient: they were never sent, so they are not listed.
+        Reminder.objects.filter(recipients__gt=0).select_related("unit", "campaign", "sent_by"),
+        SEE,
     ).order_by("-sent_at", "-pk")
     page = Paginator(reminders, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     for reminder in page:
@@ -209,4 +290,5 @@ urlpatterns = [
     path("reminders/", late_units, name="late_units"),
     path("reminders/send/", remind_units, name="remind_units"),
     path("reminders/log/", reminder_log, name="reminder_log"),
+    path("reminders/letter/", reminder_letter_pdf, name="reminder_letter"),
 ]

@@ -12,10 +12,16 @@ or a worker racing this one, fails to insert (or blocks until the first commits,
 and sends nothing. The claim and the outbox rows commit together, so a crash leaves either
 both or neither; the e-mails leave after the commit, each sent once by the outbox.
 
+A unit with nobody to receive a reminder (no active officer; one without an e-mail address
+still reads it in the portal) is skipped: no Reminder is logged for it, so nothing counts it
+as reminded, and the reviewers' list of late units shows it as having nobody to receive one.
+The daily run logs such units; once an officer is added, the next step reaches them.
+
 Reviewers also remind units by hand from the list of units that have not submitted.
 """
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.db import transaction
@@ -28,9 +34,10 @@ from django.utils.translation import ngettext
 
 from campaign import counting, notices, notifications
 from campaign.models import AnnualReport, Campaign, Notification, Period, Plan, Reminder
-from units.models import Membership
+from units.models import Membership, Unit
 
 What = Reminder.What
+logger = logging.getLogger(__name__)
 
 BEFORE = {7: "before-7", 3: "before-3"}
 DUE = "due"
@@ -197,9 +204,21 @@ def send_due_reminders(today):
 def _remind_outstanding(campaign, what, year, due_on, step, today):
     units = list(outstanding_units(campaign, what, year, today))
     officers = _officers(units)
+    unreachable = [unit for unit in units if unit.pk not in officers]
+    if unreachable:
+        logger.warning(
+            "Reminder %s of %s %s %s: nobody to receive it at %s",
+            step,
+            campaign.number,
+            what,
+            year,
+            ", ".join(unit.code for unit in unreachable),
+        )
     created = 0
     for unit in units:
-        users = officers.get(unit.pk, [])
+        users = officers.get(unit.pk)
+        if not users:
+            continue
         # Each unit in its own transaction: the claim and its e-mails commit together, and
         # a racing run waits on this one unit's claim only, not on the whole run.
         with transaction.atomic():
@@ -218,11 +237,15 @@ def _remind_outstanding(campaign, what, year, due_on, step, today):
     return created
 
 
-def send_manual_reminders(units, campaign, what, year, user, today=None):
-    """Remind `units` by hand on behalf of reviewer `user`; return the Reminders.
+def send_manual_reminders(
+    units, campaign, what, year, user, today=None
+) -> tuple[list[Reminder], list[Unit]]:
+    """Remind `units` by hand on behalf of reviewer `user`.
 
-    The caller has checked that the user reviews these units and that they are expected
-    to file and have not submitted (before the due date too: reviewers may urge early).
+    Returns the Reminders sent and the units skipped because nobody there can receive one
+    (no active officer): those are not logged as reminded. The
+    caller has checked that the user reviews these units and that they are expected to
+    file and have not submitted (before the due date too: reviewers may urge early).
     """
     today = today or timezone.localdate()
     year = document_year(campaign, what, year)
@@ -230,9 +253,12 @@ def send_manual_reminders(units, campaign, what, year, user, today=None):
     units = list(units)
     officers = _officers(units)
     reminders = []
+    unreachable = [unit for unit in units if unit.pk not in officers]
     with transaction.atomic():
         for unit in units:
-            users = officers.get(unit.pk, [])
+            users = officers.get(unit.pk)
+            if not users:
+                continue
             reminder = Reminder.objects.create(
                 unit=unit,
                 campaign=campaign,
@@ -246,7 +272,29 @@ def send_manual_reminders(units, campaign, what, year, user, today=None):
             )
             _write_notifications(reminder, unit, campaign, users, today)
             reminders.append(reminder)
-    return reminders
+    return reminders, unreachable
+
+
+def reminded_on(units, campaign, what, year, day) -> dict[int, int]:
+    """{unit id: reminders sent on `day`} about this document, for the units of `units`
+    that had one (automatic or by hand): one query. A reminder that reached nobody, from
+    before such reminders were skipped, does not count."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    rows = (
+        Reminder.objects.filter(
+            unit__in=units,
+            campaign=campaign,
+            what=what,
+            year=document_year(campaign, what, year),
+            recipients__gt=0,
+            sent_at__gte=start,
+            sent_at__lt=start + datetime.timedelta(days=1),
+        )
+        .values("unit_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {row["unit_id"]: row["count"] for row in rows}
 
 
 def reminders_per_year(campaign):

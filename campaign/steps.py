@@ -5,7 +5,7 @@ from collections.abc import Callable, Mapping
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from campaign import workflow
 from campaign.forms import ReasonForm
@@ -35,6 +35,13 @@ def act_on(
     except workflow.TransitionError as error:
         messages.error(request, error.messages[0])
         return redirect(submission)
+    if action == Action.ACCEPT and request.POST.get("confirmed") != "yes":
+        # Accepting locks the submission: the reviewer confirms on a page of its own first.
+        return render(
+            request,
+            "campaign/confirm_accept.html",
+            {"submission": submission, "action_url": request.path},
+        )
     reason_form = ReasonForm(request.POST) if action in workflow.NEEDS_REASON else None
     if reason_form is not None and not reason_form.is_valid():
         return render_with_reason_errors(reason_form)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from campaign import (
     annual_reports,
+    bulk_review,
     guide,
     inspections,
     notice_pages,
@@ -91,4 +92,5 @@ urlpatterns = [
     *printable.urlpatterns,
     *guide.urlpatterns,
     *notice_pages.urlpatterns,
+    *bulk_review.urlpatterns,
 ]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
@@ -16,6 +17,38 @@ MOVED_TO_CAMPAIGN = "period|annualreport|obstacle|inspection|reminder"
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Django's own password views, with the portal's templates (templates/registration/).
+    # A reset never logs the user in, so it cannot lift a django-axes lockout: the new
+    # password works once the lockout has expired (or staff clear it), like the old one.
+    path(
+        "password/reset/",
+        auth_views.PasswordResetView.as_view(
+            # Links in the e-mail use the configured address, not the request's Host header.
+            extra_email_context={"site_url": settings.SITE_URL.rstrip("/")},
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     re_path(
         rf"^admin/reports/(?P<rest>(?:(?:{MOVED_TO_CAMPAIGN})/.*)?)$",

@@ -686,9 +686,12 @@ def _sums(campaign, included, year, trees, trend_years, summed):
                 .values_list(*columns)
                 .order_by()
             )
-    # The reminders sent about the year to the units of its tree, and how many by hand.
+    # The reminders sent about the year to the units of its tree, and how many by hand. One
+    # logged with no recipient (before such units were skipped) was never sent.
     tree = trees[year]
-    sent, place = tree.place(Reminder.objects.filter(campaign=campaign, year=year), "unit")
+    sent, place = tree.place(
+        Reminder.objects.filter(campaign=campaign, year=year, recipients__gt=0), "unit"
+    )
     for marker, which in ((REMINDERS, Q()), (MANUAL, Q(manual=True))):
         parts.append(
             sent.filter(tree.area(place))

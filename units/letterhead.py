@@ -1,17 +1,24 @@
 """A unit's letterhead on a day: the names its documents of that day print in their header.
 
-Decree 30/2020/NĐ-CP (Appendix I), as the trade union applies it, heads a document with the
-issuing body under the name of the body it belongs to, and dates it at a place. Units are
-renamed, moved and merged; a document keeps the names of its date (DESIGN.md, "The tree
-over time"), read from the tree's history (`UnitState`). Campaign documents (a unit's plan,
-its annual report) use this; the summary reports' fuller letterhead (reports.parties) starts
-from the same names.
+Decree 30/2020/NĐ-CP (Appendix I), as the trade union applies it (Decision 933/QĐ-TLĐ),
+heads a document with the issuing body under the name of the body it belongs to, and dates
+it at a place. Units are renamed, moved and merged; a document keeps the names of its date
+(DESIGN.md, "The tree over time"), read from the tree's history (`UnitState`). Campaign
+documents (a unit's plan, its annual report, a reminder letter) use this; the summary
+reports' fuller letterhead (reports.parties) starts from the same names.
+
+This is document text in Vietnamese whatever the interface language, like the national
+name; it is not translated.
 """
 
 import datetime
 import re
+from dataclasses import dataclass
 
 from units.models import Unit, UnitState
+
+NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
 # A provincial federation is directly under the Confederation (the union's statute); the
 # tree holds no unit above the provinces.
@@ -40,20 +47,42 @@ def place_of(name: str) -> str:
     return match.group(1) if match else ""
 
 
-def letterhead(unit: Unit, day: datetime.date) -> dict[str, str]:
-    """What a document of `unit` dated `day` prints in its header: `parent_body` (the unit
-    above, by its short name; the Confederation above a province), `issuing_body` (the
-    unit's name that day) and `place` (from its name, else from its parent's). Today's
+@dataclass(frozen=True)
+class Letterhead:
+    parent_body: str  # by its short name: "LĐLĐ tỉnh Vĩnh Long"; "" at the top of the tree
+    issuing_body: str
+    short_name: str
+    place: str
+    code: str  # the number's code after "CV-": "LĐLĐ"
+    kind: str
+
+    def date_line(self, day: datetime.date) -> str:
+        return date_line(self.place, day)
+
+
+def letterhead(unit: Unit, day: datetime.date) -> Letterhead:
+    """What a document of `unit` dated `day` prints in its header: the parent body (the unit
+    above, by its short name; the Confederation above a province), the issuing body (the
+    unit's name that day) and the place (from its name, else from its parent's). Today's
     names where the history has none for that day. One or two queries."""
     state, parent = names_on(unit, day)
     name = state.name if state else unit.name
+    short = (state.short_name if state else unit.short_name) or name
     kind = state.kind if state else unit.kind
     if parent is not None:
+        # The parent body is usually abbreviated: it must fit on one line of the column.
         above = parent.short_name or parent.name
     else:
         above = CONFEDERATION if kind == Unit.Kind.PROVINCE else ""
-    place = place_of(name) or (place_of(parent.name) if parent else "")
-    return {"parent_body": above, "issuing_body": name, "place": place}
+    first = short.split()[0] if short.split() else ""
+    return Letterhead(
+        parent_body=above,
+        issuing_body=name,
+        short_name=short,
+        place=place_of(name) or (place_of(parent.name) if parent else ""),
+        code=first if first.isupper() else "",
+        kind=kind,
+    )
 
 
 def date_line(place: str, day: datetime.date) -> str:

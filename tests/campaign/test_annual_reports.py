@@ -237,7 +237,8 @@ def request_report_url(client, report, what):
             edit_data(report, results="Kết quả đã sửa", value_sessions="15"),
         )
     return client.post(
-        reverse(f"campaign:report_{what}", args=[report.pk]), {"reason": "Bổ sung số liệu"}
+        reverse(f"campaign:report_{what}", args=[report.pk]),
+        {"reason": "Bổ sung số liệu", "confirmed": "yes"},
     )
 
 
@@ -618,7 +619,13 @@ def test_a_report_goes_through_filing_return_resubmission_and_acceptance(
     assert "Số lượt người chưa khớp" in page  # the reason, in the timeline
     assert "accept" in response.context["actions"]
 
-    assert client.post(reverse("campaign:report_accept", args=[report.pk])).status_code == 302
+    # Accepting asks first, on a page of its own; the confirmed POST accepts.
+    asked = client.post(reverse("campaign:report_accept", args=[report.pk]))
+    assert asked.status_code == 200 and 'name="confirmed" value="yes"' in asked.content.decode()
+    report.refresh_from_db()
+    assert report.status == S.SUBMITTED
+    accept = reverse("campaign:report_accept", args=[report.pk])
+    assert client.post(accept, {"confirmed": "yes"}).status_code == 302
     report.refresh_from_db()
     assert report.status == S.ACCEPTED
     assert list(report.steps.order_by("at", "pk").values_list("action", flat=True)) == [

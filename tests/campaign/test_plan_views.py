@@ -138,7 +138,9 @@ def request_plan_url(client, plan, what):
         return client.post(
             reverse("campaign:plan_edit", args=[plan.pk]), edit_data(plan, doc_number="77/KH-SỬA")
         )
-    return client.post(reverse(f"campaign:plan_{what}", args=[plan.pk]), {"reason": "Bổ sung lịch"})
+    # Accepting is confirmed on a page of its own first; this is the confirmed POST.
+    data = {"reason": "Bổ sung lịch", "confirmed": "yes"}
+    return client.post(reverse(f"campaign:plan_{what}", args=[plan.pk]), data)
 
 
 def assert_succeeded(response, plan, what):

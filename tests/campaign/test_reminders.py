@@ -2,7 +2,9 @@
 
 The campaign below is issued by the province of the shared tree; every kind of unit below
 the province files (the default). Officers with an e-mail address sit at DA (officer_a),
-A1 (officer_a1 and officer_a1_bis) and B1 (officer_b1); the other units have none.
+A1 (officer_a1 and officer_a1_bis) and B1 (officer_b1); the other units have none, so they
+have nobody to receive a reminder and are skipped (the `everyone` fixture gives them one,
+for the tests about who is reminded).
 """
 
 import datetime
@@ -41,6 +43,7 @@ PLAN_DUE = datetime.date(2015, 7, 31)
 REPORT_DUE = datetime.date(2015, 12, 20)  # the campaign's default rule: 20/12
 DAY = datetime.timedelta(days=1)
 ALL_UNITS = {"DA", "DB", "SE", "A1", "A2", "B1", "S1"}  # every unit below the province
+REACHABLE = {"DA", "A1", "B1"}  # the units of the cast's officers
 
 
 # --- fixtures ----------------------------------------------------------------------------------
@@ -69,6 +72,14 @@ def officers(tree, cast):
         "officer_a1_bis": bis,
         "officer_b1": cast["officer_b1"],
     }
+
+
+@pytest.fixture
+def everyone(tree, cast):
+    """An officer with an e-mail address at each unit the cast has none at."""
+    for code in ALL_UNITS - REACHABLE:
+        user = UserFactory(username=f"officer_{code.lower()}")
+        MembershipFactory(user=user, unit=tree[code], role=Membership.Role.OFFICER)
 
 
 @pytest.fixture
@@ -195,7 +206,7 @@ def test_day_by_day_each_step_goes_out_on_its_day_until_the_unit_submits(
     every_step = ["before-3", "before-7", "due", "late-1", "late-2", "late-3"]
     by_unit = steps_by_unit(what="plan")
     assert by_unit.pop("A1") == ["before-3", "before-7", "due"]  # nothing after submitting
-    assert by_unit == dict.fromkeys(ALL_UNITS - {"A1"}, every_step)
+    assert by_unit == dict.fromkeys(REACHABLE - {"A1"}, every_step)
     # One e-mail per officer and step.
     assert notifications_by_user() == {
         "officer_a": 6,
@@ -213,19 +224,25 @@ def test_running_the_task_twice_on_the_same_day_sends_nothing_more(
     with django_capture_on_commit_callbacks(execute=True):
         first = tasks.send_reminders.delay(PLAN_DUE.isoformat()).get()
         second = tasks.send_reminders.delay(PLAN_DUE.isoformat()).get()
-    assert (first, second) == (len(ALL_UNITS), 0)
-    assert Reminder.objects.count() == len(ALL_UNITS)
+    assert (first, second) == (len(REACHABLE), 0)
+    assert Reminder.objects.count() == len(REACHABLE)
     assert notifications_by_user() == dict.fromkeys(officers, 1)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in officers.values())
     assert not Notification.objects.filter(sent_at__isnull=True).exists()
 
 
-def test_the_reminder_records_its_recipients_and_a_unit_without_officers_is_still_logged(
-    tree, campaign, officers
+def test_the_reminder_records_its_recipients_and_a_unit_with_nobody_to_receive_it_is_skipped(
+    tree, campaign, officers, caplog
 ):
-    reminders.send_due_reminders(PLAN_DUE)
+    created = reminders.send_due_reminders(PLAN_DUE)
     recipients = dict(Reminder.objects.values_list("unit__code", "recipients"))
-    assert recipients == {"DA": 1, "A1": 2, "B1": 1, "DB": 0, "SE": 0, "A2": 0, "S1": 0}
+    assert recipients == {"DA": 1, "A1": 2, "B1": 1}
+    assert created == 3  # the units skipped are not counted as reminded
+    assert "nobody to receive it at A2, DB, SE, S1" in caplog.text
+    # Once someone is there, the next step reaches the unit.
+    MembershipFactory(user=UserFactory(username="officer_s1"), unit=tree["S1"], role="officer")
+    reminders.send_due_reminders(PLAN_DUE + 7 * DAY)
+    assert Reminder.objects.get(unit=tree["S1"]).step == "late-1"
 
 
 @pytest.mark.parametrize(
@@ -245,7 +262,7 @@ def test_only_a_submitted_or_accepted_plan_stops_the_reminders(
     assert Reminder.objects.filter(unit=tree["A1"]).exists() is reminded
 
 
-def test_other_kinds_closed_units_and_the_issuer_are_never_reminded(tree, cast, campaign):
+def test_other_kinds_closed_units_and_the_issuer_are_never_reminded(tree, cast, everyone, campaign):
     MembershipFactory(user=UserFactory(username="officer_pv"), unit=tree["PV"], role="officer")
     campaign.addressed_kinds = [Unit.Kind.GRASSROOTS, Unit.Kind.PROVINCE]
     campaign.save()
@@ -262,7 +279,9 @@ def test_other_kinds_closed_units_and_the_issuer_are_never_reminded(tree, cast, 
     assert "officer_pv" not in notifications_by_user()
 
 
-def test_a_campaign_issued_by_a_district_reminds_only_the_units_below_it(tree, cast, campaign):
+def test_a_campaign_issued_by_a_district_reminds_only_the_units_below_it(
+    tree, cast, everyone, campaign
+):
     Campaign.objects.create(
         slug="district-campaign",
         number="5/KH-LĐLĐ",
@@ -277,7 +296,7 @@ def test_a_campaign_issued_by_a_district_reminds_only_the_units_below_it(tree, c
     assert set(steps_by_unit()) == {"A1", "A2"}
 
 
-def test_a_unit_that_closes_after_the_due_date_is_no_longer_reminded(tree, campaign):
+def test_a_unit_that_closes_after_the_due_date_is_no_longer_reminded(tree, everyone, campaign):
     reminders.send_due_reminders(PLAN_DUE)
     tree["B1"].close(PLAN_DUE + 3 * DAY)
     reminders.send_due_reminders(PLAN_DUE + 7 * DAY)
@@ -311,7 +330,7 @@ def test_report_reminders_run_from_a_week_before_the_due_date_until_the_lock(
     assert set(Reminder.objects.values_list("what", "year")) == {("report", 2015)}
 
 
-def test_an_earlier_lock_date_set_on_the_period_ends_the_reminders_sooner(tree, campaign):
+def test_an_earlier_lock_date_set_on_the_period_ends_the_reminders_sooner(tree, everyone, campaign):
     Period.objects.for_year(campaign, 2015)
     Period.objects.filter(campaign=campaign, year=2015).update(locks_on=REPORT_DUE + 10 * DAY)
     reminders.send_due_reminders(REPORT_DUE + 7 * DAY)
@@ -375,21 +394,23 @@ def test_an_inactive_officer_gets_nothing_and_one_without_e_mail_only_the_notice
     assert Reminder.objects.get(unit=tree["B1"]).recipients == 1
 
 
-def test_the_daily_run_looks_units_up_in_a_fixed_number_of_queries(tree, campaign):
+def test_the_daily_run_looks_units_up_in_a_fixed_number_of_queries(tree, everyone, campaign):
     def lookups(day):
-        # Every query except the per-unit claims (and their savepoints).
+        # Every query except the per-unit claims and their e-mails (and their savepoints).
         with CaptureQueriesContext(connection) as run:
             reminders.send_due_reminders(day)
         return [
             query["sql"]
             for query in run.captured_queries
             if "reports_reminder" not in query["sql"]
+            and "campaign_notification" not in query["sql"]
             and not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
         ]
 
     few = lookups(PLAN_DUE - 7 * DAY)
-    for _ in range(10):
-        UnitFactory.create(parent=tree["DB"])
+    for n in range(10):
+        unit = UnitFactory.create(parent=tree["DB"])
+        MembershipFactory(user=UserFactory(username=f"officer_new{n}"), unit=unit, role="officer")
     many = lookups(PLAN_DUE - 3 * DAY)
     assert Reminder.objects.filter(step="before-3").count() == len(ALL_UNITS) + 10
     assert len(many) == len(few) <= 4  # campaigns, periods, late units, officers
@@ -502,18 +523,19 @@ def test_a_reviewer_reminds_selected_units_and_the_officers_get_an_e_mail(
     assert response.status_code == 302
     assert response.url == list_url(campaign)
     sent = Reminder.objects.order_by("unit__path")
+    # Nobody at A2 can receive it: skipped, not logged.
     assert [(r.unit.code, r.step, r.manual, r.sent_by) for r in sent] == [
         ("A1", "manual", True, cast["reviewer_a"]),
-        ("A2", "manual", True, cast["reviewer_a"]),
     ]
-    assert [r.recipients for r in sent] == [2, 0]
+    assert [r.recipients for r in sent] == [2]
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [officers["officer_a1"].email, officers["officer_a1_bis"].email]
     )
     assert re.search(r"\b4\b", mail.outbox[0].body) and "31/07/2015" in mail.outbox[0].body
     assert str(cast["reviewer_a"]) in mail.outbox[0].body
     flashed = [str(m) for m in get_messages(response.wsgi_request)]
-    assert len(flashed) == 2 and "CĐCS A2" in flashed[1]  # nobody to e-mail at A2
+    assert len(flashed) == 2 and "CĐCS A1" not in flashed[1]
+    assert "Không có người nhận" in flashed[1] and "CĐCS A2" in flashed[1]
     # A manual reminder does not use up an automatic step.
     reminders.send_due_reminders(PLAN_DUE + 7 * DAY)
     assert steps_by_unit()["A1"] == ["late-1", "manual"]
@@ -555,7 +577,9 @@ def test_remind_needs_a_real_campaign_and_year(client, tree, cast, campaign):
     assert not Reminder.objects.exists()
 
 
-def test_a_manual_report_reminder_is_logged_for_that_year(client, tree, cast, campaign, clock):
+def test_a_manual_report_reminder_is_logged_for_that_year(
+    client, tree, cast, everyone, campaign, clock
+):
     clock.today = datetime.date(2016, 12, 28)
     client.force_login(cast["cspl"])
     response = remind(client, campaign, [tree["DB"]], what="report", year=2016)
@@ -614,6 +638,7 @@ def test_the_log_is_paginated(client, tree, cast, campaign):
             step="manual",
             due_on=PLAN_DUE,
             manual=True,
+            recipients=1,
         )
         for _ in range(reminders.LOG_PAGE_SIZE + 5)
     )
@@ -657,8 +682,8 @@ def test_two_concurrent_runs_send_exactly_one_e_mail_per_officer_and_step(
     for thread in threads:
         thread.join(60)
     assert errors == []
-    assert sum(created) == len(ALL_UNITS)
-    assert Reminder.objects.count() == len(ALL_UNITS)
+    assert sum(created) == len(REACHABLE)
+    assert Reminder.objects.count() == len(REACHABLE)
     assert notifications_by_user() == dict.fromkeys(officers, 1)
     assert len(mail.outbox) == len(officers)
     assert not Notification.objects.filter(sent_at__isnull=True).exists()
@@ -748,7 +773,7 @@ def test_two_real_workers_running_the_task_send_one_e_mail_per_officer_and_step(
     # The two runs really ran side by side, one on each worker...
     assert [len(done.findall(log.read_text())) for log in logs] == [1, 1], read_logs()
     # ...and between them claimed each unit's step once and mailed each officer once.
-    assert Reminder.objects.count() == len(ALL_UNITS)
+    assert Reminder.objects.count() == len(REACHABLE)
     assert set(Reminder.objects.values_list("step", flat=True)) == {"due"}
     assert notifications_by_user() == dict.fromkeys(officers, 1)
     sent = Notification.objects.all()

@@ -75,6 +75,7 @@ def test_a_plan_is_filed_returned_fixed_resubmitted_and_accepted(
     expect(changes.locator(".diff-old", has_text="30")).to_be_visible()
     expect(changes.locator(".diff-new", has_text="80")).to_be_visible()
     page.get_by_role("button", name="Chấp nhận").click()
+    page.get_by_role("button", name="Đồng ý chấp nhận").click()  # the confirmation page
     expect(page.locator(".badge.status-accepted")).to_be_visible()
 
     page = login("cb.tanthach")

@@ -75,6 +75,7 @@ def test_an_annual_report_is_filed_returned_accepted_and_added_up_below_the_comm
     page.goto(report_url)
     expect(page.locator(".diff-new", has_text="14")).to_be_visible()
     page.get_by_role("button", name="Chấp nhận").click()
+    page.get_by_role("button", name="Đồng ý chấp nhận").click()  # the confirmation page
     expect(page.locator(".badge.status-accepted")).to_be_visible()
     report = AnnualReport.objects.get(unit__code="BT-CT-03", year=year)
     assert report.status == "accepted"

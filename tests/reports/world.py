@@ -399,6 +399,7 @@ def build_world(tree, cast, seed, per_parent=(2, 4)):
                 due_on=due(year),
                 manual=manual,
                 sent_by=cast["cspl"] if manual else None,
+                recipients=1 + n % 3,  # one that reached nobody is not sent, nor counted
             )
         )
         world.reminders.append((code, which.pk, year, manual))

@@ -155,8 +155,20 @@ URL_KWARGS = {
     },
 }
 
+# Django's reset link, with a token that is not valid: the page says the link has expired.
+URL_KWARGS["password_reset_confirm"] = lambda side, world: {"uidb64": "MQ", "token": "x-y"}
+URL_KWARGS["campaign:bulk_review"] = lambda side, world: {"kind": "plans", "action": "return"}
+
 # Views that take their object from the query string: asked about each side too.
 QUERY = {
+    # The queue's ticked item (a draft plan: it cannot be returned, the page says why).
+    "campaign:bulk_review": lambda side, world: {"item": side["plan"].pk},
+    "campaign:reminder_letter": lambda side, world: {
+        "campaign": world.campaign.pk,
+        "what": "plan",
+        "year": world.year,
+        "units": side["unit"].pk,
+    },
     "reports:dashboard": lambda side, world: {"unit": side["unit"].pk},
     "reports:dashboard_excel": lambda side, world: {"unit": side["unit"].pk},
     "campaign:obstacle_create": lambda side, world: {"report": side["report"].pk},
@@ -166,7 +178,9 @@ STAFF_PAGES = {name for name in URL_KWARGS if name.startswith("units:reorganisat
     "units:operation_edit",
     "units:operation_delete",
 }
-SIDED = (set(URL_KWARGS) | set(QUERY)) - {"moved_admin_page"} - STAFF_PAGES
+SIDED = (
+    (set(URL_KWARGS) | set(QUERY)) - {"moved_admin_page", "password_reset_confirm"} - STAFF_PAGES
+)
 
 # Views that log in or out or change the language: asked with a client of their own.
 FRESH_CLIENT = {"login", "logout", "set_language"}
@@ -198,6 +212,14 @@ MATRIX = {
     # The admin's old addresses of the models moved to campaign: a redirect, for everybody.
     "moved_admin_page": E("R R R R R R", "R R R R R R"),
     "healthz": E("200 200 200 200 200 200", "200 200 200 200 200 200"),
+    # Passwords: anybody may ask for a reset link (the answer never says whether the
+    # address is known) and open one; only the signed-in change their password.
+    "password_reset": E("200 200 200 200 200 200", "200 200 200 200 200 200"),
+    "password_reset_done": E("200 200 200 200 200 200", "405 405 405 405 405 405"),
+    "password_reset_confirm": E("200 200 200 200 200 200", "200 200 200 200 200 200"),
+    "password_reset_complete": E("200 200 200 200 200 200", "405 405 405 405 405 405"),
+    "password_change": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "password_change_done": E("L 200 200 200 200 200", "L 405 405 405 405 405"),
     # --- pages: GET-only views render again on a POST (the CSRF token still applies) ------
     "units:home": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
     # Reorganisations are the federation administrators' (staff), whom nobody here is.
@@ -374,6 +396,19 @@ MATRIX = {
         "other": E("L 404 R 404 404 404", "L 404 R 404 404 404"),
     },
     "campaign:notice_read_all": E("L 405 405 405 405 405", "L R R R R R"),
+    # The letter to a late unit: its reviewer gets the PDF, another reviewer is sent back
+    # to the list with a message (R); an empty POST names no campaign (404).
+    "campaign:reminder_letter": {
+        "own": E("L 403 R 403 200 403", "L 403 404 403 404 403"),
+        "other": E("L 403 200 403 R 403", "L 403 404 403 404 403"),
+    },
+    # The queue's bulk step: the confirmation page lists only what the reviewer may see
+    # (another's item is counted as not found, never named); an empty POST goes back to
+    # the queue with a message (R).
+    "campaign:bulk_review": {
+        "own": E("L 403 200 403 200 403", "L 403 R 403 R 403"),
+        "other": E("L 403 200 403 200 403", "L 403 R 403 R 403"),
+    },
     # --- summary reports: the own one of district A is issued with its PDF (readable by
     # reviewers and viewers, written by reviewers); its draft exists only for reviewers.
     # Anyone signed in may check whether a PDF is one the portal issued: the answer

@@ -1,0 +1,204 @@
+"""Accepting or returning several plans or annual reports at once, from a review queue.
+
+The reviewer ticks items in the queue and chooses an action; a confirmation page lists the
+chosen items (and, for a return, asks for the one reason they share); its POST takes the
+step on each item through campaign.workflow, exactly as on the item's own page: the same
+rules, the same history and the same notifications.
+
+One transaction per item, not one for all: each step is its own decision about its own
+unit, and a unit whose plan changed meanwhile must not hold back the others, nor should
+one long transaction lock every row of the batch. Nothing is skipped silently: an item not
+done (outside the reviewer's scope, in another state, changed since the confirmation page
+was shown) is named in the result with the reason, and the others are done.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from campaign import workflow
+from campaign.forms import ReasonForm
+from campaign.models import AnnualReport, Plan, Step
+from units.access import SEE, Scope
+
+Action = Step.Action
+ACTIONS = {Action.ACCEPT, Action.RETURN}
+KINDS = {
+    "plans": (Plan, ("unit", "campaign"), "campaign:review_queue"),
+    "reports": (AnnualReport, ("unit", "campaign", "period"), "campaign:report_queue"),
+}
+MAX_ITEMS = 200  # more than a queue page; a request naming more is refused
+CHANGED = gettext_lazy(
+    "it changed after you confirmed (someone acted on it or the unit saved it): open it and check"
+)
+NOT_FOUND = gettext_lazy("#%(pk)s was not found among the items you may see")
+
+
+@dataclass
+class Outcome:
+    done: list = field(default_factory=list)
+    refused: list = field(default_factory=list)  # (name, reason)
+
+
+def bulk_step(
+    model, related, items: list[tuple[int, int]], action: str, *, scope: Scope, reason=""
+) -> Outcome:
+    """Take `action` on each (pk, version) of `items` as `scope`'s user, each in its own
+    transaction, through campaign.workflow. An item whose version is no longer the one the
+    reviewer confirmed is refused rather than acted on. Returns what was done and what was
+    refused, with the reason."""
+    outcome = Outcome()
+    found = {
+        obj.pk: obj
+        for obj in scope.filter(model.objects.select_related(*related), SEE).filter(
+            pk__in=[pk for pk, _version in items]
+        )
+    }
+    for pk, version in items:
+        obj = found.get(pk)
+        if obj is None:
+            outcome.refused.append((NOT_FOUND % {"pk": pk}, ""))
+            continue
+        try:
+            with transaction.atomic():
+                locked = model.objects.select_for_update(of=("self",)).get(pk=pk)
+                if locked.version != version:
+                    outcome.refused.append((str(obj), str(CHANGED)))
+                    continue
+                if action == Action.ACCEPT:
+                    workflow.submission_accept(obj, user=scope.user, scope=scope)
+                else:
+                    workflow.submission_return(obj, user=scope.user, reason=reason, scope=scope)
+        except PermissionDenied:
+            outcome.refused.append((str(obj), _("you do not review this unit")))
+        except ValidationError as error:
+            outcome.refused.append((str(obj), " ".join(error.messages)))
+        else:
+            outcome.done.append(str(obj))
+    return outcome
+
+
+@login_required
+def bulk_review(request, kind, action):
+    """GET: the confirmation page for the items ticked in the queue (`?item=pk`…). POST
+    (from that page): take the step on each, then back to the queue with the outcome."""
+    if kind not in KINDS or action not in ACTIONS:
+        raise Http404
+    model, related, queue_url = KINDS[kind]
+    scope = Scope.for_request(request)
+    if not scope.is_reviewer:
+        raise PermissionDenied
+    if request.method == "POST":
+        return _take_steps(request, scope, model, related, queue_url, action)
+    ids = _ids(request.GET.getlist("item"))
+    if not ids:
+        messages.error(request, _("Tick at least one item in the list first."))
+        return redirect(queue_url)
+    return _confirmation(request, scope, model, related, kind, action, ids, ReasonForm())
+
+
+def _confirmation(request, scope, model, related, kind, action, ids, reason_form, status=200):
+    """The items chosen, each with whether the step can be taken on it now (no query per
+    item: the rights and states are answered from memory)."""
+    found = {
+        obj.pk: obj
+        for obj in scope.filter(model.objects.select_related(*related), SEE).filter(pk__in=ids)
+    }
+    rows, missing = [], [pk for pk in ids if pk not in found]
+    for pk in ids:
+        obj = found.get(pk)
+        if obj is None:
+            continue
+        problem = ""
+        try:
+            workflow.check_step(obj, action, scope)
+        except PermissionDenied:
+            problem = _("you do not review this unit")
+        except workflow.TransitionError as error:
+            problem = error.messages[0]
+        rows.append({"item": obj, "problem": problem})
+    return render(
+        request,
+        "campaign/bulk_review.html",
+        {
+            "kind": kind,
+            "action": action,
+            "action_label": Action(action).label,
+            "rows": rows,
+            "ready": [row for row in rows if not row["problem"]],
+            "missing": missing,
+            "reason_form": reason_form,
+            "queue_url": reverse(KINDS[kind][2]),
+        },
+        status=status,
+    )
+
+
+def _take_steps(request, scope, model, related, queue_url, action):
+    items = []
+    for value in request.POST.getlist("item"):
+        pk, _sep, version = value.partition(":")
+        if not (pk.isdigit() and version.isdigit()):
+            raise Http404
+        items.append((int(pk), int(version)))
+    if not items or len(items) > MAX_ITEMS:
+        messages.error(request, _("Tick at least one item in the list first."))
+        return redirect(queue_url)
+    reason = ""
+    if action == Action.RETURN:
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            kind = next(k for k, v in KINDS.items() if v[0] is model)
+            ids = [pk for pk, _version in items]
+            return _confirmation(
+                request, scope, model, related, kind, action, ids, form, status=400
+            )
+        reason = form.cleaned_data["reason"]
+    outcome = bulk_step(model, related, items, action, scope=scope, reason=reason)
+    if outcome.done:
+        done = {
+            Action.ACCEPT: ngettext(
+                "Accepted %(count)d item: %(names)s.",
+                "Accepted %(count)d items: %(names)s.",
+                len(outcome.done),
+            ),
+            Action.RETURN: ngettext(
+                "Returned %(count)d item with your reason: %(names)s.",
+                "Returned %(count)d items with your reason: %(names)s.",
+                len(outcome.done),
+            ),
+        }[action]
+        messages.success(
+            request, done % {"count": len(outcome.done), "names": "; ".join(outcome.done)}
+        )
+    for name, why in outcome.refused:
+        if why:
+            messages.error(
+                request, _("Not done for %(name)s: %(reason)s.") % {"name": name, "reason": why}
+            )
+        else:
+            messages.error(request, _("Not done: %(name)s.") % {"name": name})
+    return redirect(queue_url)
+
+
+def _ids(values):
+    try:
+        ids = list(dict.fromkeys(int(value) for value in values))
+    except ValueError:
+        raise Http404 from None
+    if len(ids) > MAX_ITEMS:
+        raise Http404
+    return ids
+
+
+urlpatterns = [
+    path("review/<str:kind>/<str:action>/", bulk_review, name="bulk_review"),
+]

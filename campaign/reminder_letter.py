@@ -1,0 +1,134 @@
+"""The printable reminder letter (công văn đôn đốc) to the units that have not submitted.
+
+A draft for the office to print, number, sign and send: its number is left blank
+("Số:      /CV-LĐLĐ") for the office's register, and its signer's name for the person who
+signs. It is laid out as Decree 30/2020/NĐ-CP (Appendix I) asks: the issuing body under its
+parent body at the top left, the national name and motto at the top right, the number and
+"V/v đôn đốc …" below them, the place and date, "Kính gửi" the late units, a body listing
+each one with what is missing and its due date, the signing block and "Nơi nhận".
+
+The text is Vietnamese document text whatever the interface language, as the national name
+is (units.letterhead).
+"""
+
+import datetime
+import unicodedata
+
+from django.template.loader import render_to_string
+
+from campaign.models import AnnualReport, Campaign, Plan, Reminder, Status
+from config import pdf_sandbox
+from units.access import REVIEW, Scope
+from units.letterhead import MOTTO, NATIONAL_NAME, letterhead
+from units.models import Unit
+
+What = Reminder.What
+TEMPLATE = "pdf/reminder_letter.html"
+STYLESHEETS = [pdf_sandbox.STATIC_BASE + "css/pdf.css", pdf_sandbox.STATIC_BASE + "css/letter.css"]
+# A unit has this many working days from receiving the letter; the usual wording.
+DAYS_TO_ACT = 7
+
+
+def issuing_unit(scope: Scope) -> Unit:
+    """The unit whose letter it is: the outermost unit open today where the user reviews
+    (the province for the CSPL board), else the outermost where they did. No query; the
+    user is a reviewer."""
+    units = [m.unit for m in scope.memberships if m.role in REVIEW]
+    open_units = [unit for unit in units if unit.is_open_on(scope.today)]
+    return min(open_units or units, key=lambda unit: (unit.depth, unit.path))
+
+
+def missing(document, what: str, year: int) -> str:
+    """What the unit still owes, in the letter's words."""
+    if what == What.PLAN:
+        name = "Kế hoạch thực hiện"
+        none = "Chưa gửi kế hoạch thực hiện"
+    else:
+        name = f"Báo cáo kết quả năm {year}"
+        none = f"Chưa gửi báo cáo kết quả năm {year}"
+    if document is None:
+        return none
+    if document.status == Status.RETURNED:
+        if document.was_reopened:
+            return f"{name} đã được mở lại để bổ sung, chưa gửi lại"
+        return f"{name} đã bị trả lại, chưa gửi lại"
+    return f"{name} đang soạn, chưa gửi"
+
+
+def rows(units: list[Unit], campaign: Campaign, what: str, year: int, due_on, today) -> list:
+    """One row per unit: its name, what is missing, the due date and the days past it. One
+    query for the units' documents."""
+    if what == What.PLAN:
+        documents = Plan.objects.filter(campaign=campaign, unit__in=units)
+    else:
+        documents = AnnualReport.objects.filter(campaign=campaign, year=year, unit__in=units)
+    by_unit = {document.unit_id: document for document in documents}
+    late = max((today - due_on).days, 0)
+    return [
+        {
+            "name": unit.name,
+            "missing": missing(by_unit.get(unit.pk), what, year),
+            "due_on": due_on.strftime("%d/%m/%Y"),
+            "days_late": late,
+        }
+        for unit in units
+    ]
+
+
+def context(
+    issuer: Unit,
+    units: list[Unit],
+    campaign: Campaign,
+    what: str,
+    year: int,
+    due_on: datetime.date,
+    today: datetime.date,
+) -> dict:
+    """What the letter prints. Three or four queries (the letterhead, the documents)."""
+    head = letterhead(issuer, today)
+    is_plan = what == What.PLAN
+    subject = (
+        "V/v đôn đốc gửi kế hoạch thực hiện tuyên truyền CCHC"
+        if is_plan
+        else f"V/v đôn đốc gửi báo cáo kết quả tuyên truyền CCHC năm {year}"
+    )
+    title = campaign.title[:1].lower() + campaign.title[1:]
+    basis = (
+        f"Thực hiện Kế hoạch số {campaign.number} ngày {campaign.issued_on:%d/%m/%Y} "
+        f"của {campaign.issuer.name} về {title}"
+    )
+    document = "kế hoạch thực hiện" if is_plan else f"báo cáo kết quả năm {year}"
+    board = "Lưu: VT, Ban CSPL." if head.kind == Unit.Kind.PROVINCE else "Lưu: VT."
+    return {
+        "stylesheets": STYLESHEETS,
+        "national_name": NATIONAL_NAME,
+        "motto": MOTTO,
+        "head": head,
+        "number": f"Số:        /CV-{head.code}" if head.code else "Số:        /CV",
+        "subject": subject,
+        "date_line": head.date_line(today),
+        "basis": basis,
+        "document": document,
+        "due_on": due_on.strftime("%d/%m/%Y"),
+        "today": today.strftime("%d/%m/%Y"),
+        "rows": rows(units, campaign, what, year, due_on, today),
+        "days_to_act": f"{DAYS_TO_ACT:02d}",
+        "signer_block": "TM. BAN THƯỜNG VỤ",
+        "signer_title": "PHÓ CHỦ TỊCH",
+        "recipients": [
+            "Các đơn vị có tên trên;",
+            f"Thường trực {head.short_name} (để b/c);",
+            board,
+        ],
+    }
+
+
+def render_html(**kwargs) -> str:
+    """The letter's HTML (autoescaped, NFC: WeasyPrint shapes composed letters best)."""
+    return unicodedata.normalize("NFC", render_to_string(TEMPLATE, context(**kwargs)))
+
+
+def render_pdf(**kwargs) -> bytes:
+    """The letter as PDF bytes, through the PDF sandbox (only the portal's own stylesheets
+    are fetched). The HTML is built first, with the database."""
+    return pdf_sandbox.html_to_pdf(render_html(**kwargs))

@@ -1,0 +1,177 @@
+"""Accepting or returning several items of a review queue at once: a confirmation page
+first, then each step through the workflow (same rules, history and e-mails), one
+transaction per item, and every item not done named with its reason."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core import mail
+from django.urls import reverse
+
+from campaign.models import Plan, Status, Step
+from tests.campaign.test_queue import file_plan
+
+S = Status
+
+
+def url(action, kind="plans"):
+    return reverse("campaign:bulk_review", args=[kind, action])
+
+
+@pytest.fixture
+def submitted(tree, cast, campaign, plan_factory):
+    officer = cast["officer_a1"]
+    return {
+        code: file_plan(plan_factory, tree[code], campaign, officer) for code in ("A1", "A2", "B1")
+    }
+
+
+def confirm(client, action, plans, kind="plans"):
+    return client.get(url(action, kind), {"item": [plan.pk for plan in plans]})
+
+
+def post(client, action, plans, **data):
+    items = [f"{plan.pk}:{plan.version}" for plan in plans]
+    return client.post(url(action), {"item": items, **data})
+
+
+def flashed(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_the_queue_offers_the_bulk_actions_and_the_days_waiting(client, cast, submitted):
+    client.force_login(cast["reviewer_a"])
+    response = client.get(reverse("campaign:review_queue"))
+    page = response.content.decode()
+    assert f'formaction="{url("accept")}"' in page and f'formaction="{url("return")}"' in page
+    assert page.count('name="item"') == 2  # A1 and A2
+    assert [plan.days_waiting for plan in response.context["page"]] == [0, 0]
+
+
+def test_a_bulk_return_confirms_then_returns_each_with_the_one_reason(
+    client, cast, submitted, django_capture_on_commit_callbacks
+):
+    client.force_login(cast["reviewer_a"])
+    plans = [submitted["A1"], submitted["A2"]]
+    page = confirm(client, "return", plans)
+    assert page.status_code == 200
+    assert [row["item"] for row in page.context["ready"]] == plans
+    assert 'name="reason"' in page.content.decode()
+    assert Plan.objects.filter(status=S.RETURNED).count() == 0  # nothing done yet
+
+    # No reason: asked again, nothing done.
+    refused = post(client, "return", plans, reason=" ")
+    assert refused.status_code == 400
+    assert Plan.objects.filter(status=S.RETURNED).count() == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, "return", plans, reason="Thiếu bản scan có chữ ký.")
+    assert response.status_code == 302 and response.url == reverse("campaign:review_queue")
+    for plan in plans:
+        plan.refresh_from_db()
+        assert plan.status == S.RETURNED
+        step = plan.steps.get(action=Step.Action.RETURN)
+        assert (step.actor, step.reason) == (cast["reviewer_a"], "Thiếu bản scan có chữ ký.")
+    # The e-mails a single return sends: A1's officer (A2 has none of its own).
+    assert [message.to for message in mail.outbox] == [[cast["officer_a1"].email]]
+    [message] = flashed(response)
+    assert "Đã trả lại 2 văn bản" in message and "CĐCS A1" in message and "CĐCS A2" in message
+
+
+def test_a_bulk_accept_names_every_item_it_did_not_do(client, cast, submitted, campaign):
+    a1, a2, b1 = submitted["A1"], submitted["A2"], submitted["B1"]
+    client.force_login(cast["reviewer_a"])
+    # The confirmation page leaves out B1 (another district's, not even named).
+    page = confirm(client, "accept", [a1, a2, b1])
+    assert [row["item"] for row in page.context["rows"]] == [a1, a2]
+    assert page.context["missing"] == [b1.pk]
+    assert "CĐCS B1" not in page.content.decode()
+
+    # Meanwhile A2 is returned by someone else, and the request names B1 anyway.
+    Plan.objects.filter(pk=a2.pk).update(status=S.RETURNED, version=a2.version + 1)
+    response = post(client, "accept", [a1, a2, b1])
+    assert Plan.objects.get(pk=a1.pk).status == S.ACCEPTED
+    assert Plan.objects.get(pk=a2.pk).status == S.RETURNED
+    assert Plan.objects.get(pk=b1.pk).status == S.SUBMITTED
+    messages = flashed(response)
+    assert len(messages) == 3
+    assert "Đã chấp nhận 1 văn bản" in messages[0] and "CĐCS A1" in messages[0]
+    assert "CĐCS A2" in messages[1] and "thay đổi sau khi bạn xác nhận" in messages[1]
+    assert f"mục số {b1.pk}" in messages[2] and "CĐCS B1" not in messages[2]
+
+
+def test_a_state_that_does_not_allow_the_step_is_shown_and_reported(
+    client, cast, tree, campaign, plan_factory
+):
+    draft = file_plan(plan_factory, tree["A1"], campaign, cast["officer_a1"], S.DRAFT)
+    client.force_login(cast["reviewer_a"])
+    page = confirm(client, "accept", [draft])
+    assert page.context["ready"] == []
+    assert "Không:" in page.content.decode()
+    response = post(client, "accept", [draft])
+    [message] = flashed(response)
+    assert "Chưa thực hiện với" in message and "CĐCS A1" in message
+    assert Plan.objects.get(pk=draft.pk).status == S.DRAFT
+
+
+def test_a_reviewer_may_not_act_on_their_own_districts_plan(
+    client, cast, tree, campaign, plan_factory
+):
+    own = file_plan(plan_factory, tree["DA"], campaign, cast["officer_a"])
+    client.force_login(cast["reviewer_a"])
+    response = post(client, "accept", [own])
+    [message] = flashed(response)
+    assert "bạn không phải người duyệt của đơn vị này" in message
+    assert Plan.objects.get(pk=own.pk).status == S.SUBMITTED
+
+
+def test_only_reviewers_and_only_known_actions(client, cast, submitted):
+    client.force_login(cast["officer_a1"])
+    assert confirm(client, "accept", [submitted["A1"]]).status_code == 403
+    client.force_login(cast["reviewer_a"])
+    assert client.get(reverse("campaign:bulk_review", args=["plans", "reopen"])).status_code == 404
+    assert client.get(url("accept"), {"item": "x"}).status_code == 404
+    assert client.post(url("accept"), {"item": "1"}).status_code == 404
+
+
+def test_reports_are_accepted_in_bulk_too(client, cast, tree, campaign, report_factory):
+    from django.utils import timezone
+
+    reports = []
+    for code in ("A1", "A2"):
+        report = report_factory(tree[code], campaign, 2015, status=S.SUBMITTED)
+        report.submitted_at = timezone.now()
+        report.save()
+        reports.append(report)
+    client.force_login(cast["reviewer_a"])
+    page = client.get(url("accept", "reports"), {"item": [r.pk for r in reports]})
+    assert len(page.context["ready"]) == 2
+    items = [f"{r.pk}:{r.version}" for r in reports]
+    client.post(url("accept", "reports"), {"item": items})
+    assert {r.status for r in type(reports[0]).objects.filter(pk__in=[r.pk for r in reports])} == {
+        S.ACCEPTED
+    }
+
+
+def test_the_queue_sorts_by_a_whitelisted_order(client, cast, submitted):
+    client.force_login(cast["cspl"])
+    by_unit = client.get(reverse("campaign:review_queue"), {"sort": "unit"})
+    names = [plan.unit.name for plan in by_unit.context["page"]]
+    assert names == sorted(names)
+    recent = client.get(reverse("campaign:review_queue"), {"sort": "recent"})
+    assert [p.pk for p in recent.context["page"]] == sorted(
+        (p.pk for p in submitted.values()), reverse=True
+    )
+    odd = client.get(reverse("campaign:review_queue"), {"sort": "unit__name; drop"})
+    assert odd.status_code == 200 and odd.context["sort"] == "waiting"
+
+
+def test_the_queue_page_costs_the_same_queries_for_few_or_many(
+    client, cast, tree, campaign, plan_factory, django_assert_max_num_queries
+):
+    client.force_login(cast["cspl"])
+    client.get(reverse("campaign:review_queue"))
+    for code in ("A1", "A2", "B1", "S1", "DA", "DB", "SE"):
+        file_plan(plan_factory, tree[code], campaign, cast["officer_a1"])
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("campaign:review_queue"))
+    assert len(response.context["page"]) == 7

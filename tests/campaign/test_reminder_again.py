@@ -1,0 +1,124 @@
+"""A second manual reminder to a unit on the same day asks first; a unit with nobody to
+receive a reminder is shown as such, and reminders that reached nobody are neither listed
+nor counted."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from campaign import reminders
+from campaign.models import Campaign, Notification, Reminder
+from reports import rollup
+
+PLAN_DUE = datetime.date(2015, 7, 31)
+
+
+@pytest.fixture
+def campaign(tree):
+    return Campaign.objects.create(
+        slug="again-campaign",
+        number="99/KH-LĐLĐ",
+        title="Kế hoạch tuyên truyền thử nghiệm",
+        issuer=tree["PV"],
+        issued_on=datetime.date(2015, 6, 10),
+        directive="Kế hoạch số 1/KH-UBND",
+        first_year=2015,
+        plan_due_on=PLAN_DUE,
+    )
+
+
+def remind(client, campaign, units, **extra):
+    data = {"campaign": campaign.pk, "what": "plan", "year": 2015}
+    data["units"] = [unit.pk for unit in units]
+    return client.post(reverse("campaign:remind_units"), {**data, **extra})
+
+
+def test_a_second_reminder_the_same_day_asks_first_then_sends_when_confirmed(
+    client, tree, cast, campaign
+):
+    client.force_login(cast["cspl"])
+    assert remind(client, campaign, [tree["A1"]]).status_code == 302
+    assert Reminder.objects.count() == 1
+
+    asked = remind(client, campaign, [tree["A1"], tree["B1"]])
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "Đôn đốc lần nữa trong hôm nay?" in page
+    assert [unit.code for unit in asked.context["again"]] == ["A1"]
+    assert 'name="again" value="yes"' in page
+    assert Reminder.objects.count() == 1  # nothing sent yet, not even to B1
+
+    confirmed = remind(client, campaign, [tree["A1"], tree["B1"]], again="yes")
+    assert confirmed.status_code == 302
+    assert sorted(Reminder.objects.values_list("unit__code", flat=True)) == ["A1", "A1", "B1"]
+
+
+def test_an_automatic_reminder_this_morning_counts_as_already_reminded(
+    client, tree, cast, campaign
+):
+    Reminder.objects.create(
+        unit=tree["A1"],
+        campaign=campaign,
+        what="plan",
+        year=2015,
+        step="due",
+        due_on=PLAN_DUE,
+        recipients=1,
+    )
+    client.force_login(cast["cspl"])
+    assert remind(client, campaign, [tree["A1"]]).status_code == 200
+    assert Reminder.objects.count() == 1
+
+
+def test_a_reminder_of_yesterday_does_not_ask(client, tree, cast, campaign):
+    Reminder.objects.create(
+        unit=tree["A1"],
+        campaign=campaign,
+        what="plan",
+        year=2015,
+        step="manual",
+        manual=True,
+        due_on=PLAN_DUE,
+        recipients=1,
+        sent_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    client.force_login(cast["cspl"])
+    assert remind(client, campaign, [tree["A1"]]).status_code == 302
+    assert Reminder.objects.count() == 2
+
+
+def test_units_with_nobody_to_receive_it_are_named_and_not_logged(client, tree, cast, campaign):
+    client.force_login(cast["cspl"])
+    page = client.get(
+        reverse("campaign:late_units") + f"?campaign={campaign.pk}&what=plan&year=2015"
+    ).content.decode()
+    assert page.count(">không có người nhận</span>") == 4  # A2, DB, SE, S1
+
+    response = remind(client, campaign, [tree["A2"], tree["S1"]])
+    assert response.status_code == 302
+    assert not Reminder.objects.exists() and not Notification.objects.exists()
+    shown = client.get(response.url).content.decode()
+    assert "Không có người nhận đôn đốc" in shown
+    assert "CĐCS A2, CĐCS S1" in shown
+    assert "Đã gửi thư đôn đốc" not in shown
+
+
+def test_old_reminders_that_reached_nobody_are_not_listed_or_counted(client, tree, cast, campaign):
+    for recipients in (0, 1):
+        Reminder.objects.create(
+            unit=tree["A1"],
+            campaign=campaign,
+            what="report",
+            year=2015,
+            step=f"late-{recipients + 1}",
+            due_on=PLAN_DUE,
+            recipients=recipients,
+        )
+    client.force_login(cast["cspl"])
+    log = client.get(reverse("campaign:reminder_log"))
+    assert [r.recipients for r in log.context["page"]] == [1]
+    assert reminders.reminders_per_year(campaign) == {2015: 1}
+    result = rollup.rollup(campaign, 2015, tree["PV"])
+    assert result.reminders_sent == 1

@@ -1,0 +1,141 @@
+"""The printable reminder letter (công văn đôn đốc): a PDF in the Decree 30 layout, listing
+the late units the reviewer reviews, what each still owes and by when, read back with
+pdftotext."""
+
+import datetime
+import shutil
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+from campaign.models import Campaign, Plan, Status
+from tests.factories import UnitFactory
+
+PLAN_DUE = datetime.date(2015, 7, 31)
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+
+
+@pytest.fixture
+def campaign(tree):
+    return Campaign.objects.create(
+        slug="letter-campaign",
+        number="99/KH-LĐLĐ",
+        title="Tổ chức tuyên truyền cải cách hành chính",
+        issuer=tree["PV"],
+        issued_on=datetime.date(2015, 6, 10),
+        directive="Kế hoạch số 1/KH-UBND",
+        first_year=2015,
+        plan_due_on=PLAN_DUE,
+    )
+
+
+def letter(client, campaign, units=(), what="plan", year=2015, method="post"):
+    data = {"campaign": campaign.pk, "what": what, "year": year}
+    data["units"] = [unit.pk for unit in units]
+    send = client.post if method == "post" else client.get
+    return send(reverse("campaign:reminder_letter"), data)
+
+
+def text_of(response, tmp_path):
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    pdf = tmp_path / "letter.pdf"
+    pdf.write_bytes(response.content)
+    result = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    )
+    return " ".join(result.stdout.split())
+
+
+def test_the_letter_of_the_district_lists_its_late_units_in_the_decree_30_layout(
+    client, tree, cast, campaign, tmp_path
+):
+    Plan.objects.create(
+        unit=tree["A2"],
+        campaign=campaign,
+        doc_number="3/KH",
+        doc_date=PLAN_DUE,
+        signer="Chủ tịch",
+        summary="Dự thảo",
+        status=Status.RETURNED,
+    )
+    client.force_login(cast["reviewer_a"])
+    text = text_of(letter(client, campaign), tmp_path)
+    # The header: the issuing body under its parent, the national name and motto.
+    assert "LĐLĐ TỈNH THỬ NGHIỆM" in text and "LĐLĐ HUYỆN A" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Độc lập - Tự do - Hạnh phúc" in text
+    # The number left for the office; the subject; place and date.
+    assert "Số: /CV-LĐLĐ" in text
+    assert "V/v đôn đốc gửi kế hoạch thực hiện tuyên truyền CCHC" in text
+    assert "A, ngày" in text  # the place is the district's ("LĐLĐ huyện A")
+    # Addressed to the late units below district A, and only those.
+    assert "Kính gửi:" in text and "- CĐCS A1;" in text and "- CĐCS A2." in text
+    assert "CĐCS B1" not in text and "CĐCS S1" not in text
+    # The body: the campaign, the due date, what each unit still owes.
+    assert "Kế hoạch số 99/KH-LĐLĐ ngày 10/06/2015" in text
+    assert "tổ chức tuyên truyền cải cách hành chính" in text
+    assert "Chưa gửi kế hoạch thực hiện" in text  # A1 has none
+    assert "Kế hoạch thực hiện đã bị trả lại, chưa gửi lại" in text  # A2's was returned
+    assert "31/07/2015" in text
+    # The signing block and the recipients.
+    assert "TM. BAN THƯỜNG VỤ" in text and "PHÓ CHỦ TỊCH" in text
+    assert "Nơi nhận:" in text and "Các đơn vị có tên trên;" in text and "Lưu: VT." in text
+
+
+def test_the_province_letter_for_selected_units_of_a_years_report(
+    client, tree, cast, campaign, tmp_path
+):
+    client.force_login(cast["cspl"])
+    text = text_of(letter(client, campaign, [tree["B1"], tree["SE"]], what="report"), tmp_path)
+    assert "TỔNG LĐLĐ VIỆT NAM" in text  # above a provincial federation
+    assert "V/v đôn đốc gửi báo cáo kết quả tuyên truyền CCHC năm 2015" in text
+    assert "Chưa gửi báo cáo kết quả năm 2015" in text
+    assert "20/12/2015" in text
+    assert "CĐCS B1" in text and "CĐ ngành S" in text and "CĐCS A1" not in text
+    assert "Lưu: VT, Ban CSPL." in text
+
+
+def test_a_unit_outside_the_reviewers_list_is_refused_and_nothing_is_rendered(
+    client, tree, cast, campaign
+):
+    Plan.objects.create(
+        unit=tree["A1"],
+        campaign=campaign,
+        doc_number="1/KH",
+        doc_date=PLAN_DUE,
+        signer="Chủ tịch",
+        summary="Đã gửi",
+        status=Status.SUBMITTED,
+    )
+    client.force_login(cast["reviewer_a"])
+    for units in ([tree["B1"]], [tree["A1"]], [tree["A2"], tree["B1"]]):
+        response = letter(client, campaign, units)
+        assert response.status_code == 302 and response["Content-Type"].startswith("text/html")
+    assert letter(client, campaign, [tree["A2"]], method="get").status_code == 200
+
+
+@pytest.mark.parametrize("who", ["officer_a1", "standing", "outsider"])
+def test_only_reviewers_print_the_letter(client, tree, cast, campaign, who):
+    client.force_login(cast[who])
+    assert letter(client, campaign).status_code == 403
+
+
+def test_the_list_page_offers_the_letter_and_says_it_is_a_draft(client, tree, cast, campaign):
+    client.force_login(cast["reviewer_a"])
+    page = client.get(
+        reverse("campaign:late_units") + f"?campaign={campaign.pk}&what=plan&year=2015"
+    ).content.decode()
+    assert f'formaction="{reverse("campaign:reminder_letter")}"' in page
+    assert "số văn bản để trống" in page
+
+
+def test_a_long_list_of_late_units_renders(client, tree, cast, campaign, tmp_path):
+    for _ in range(40):
+        UnitFactory.create(parent=tree["DB"])
+    client.force_login(cast["cspl"])
+    text = text_of(letter(client, campaign), tmp_path)
+    assert text.count("Chưa gửi kế hoạch thực hiện") == 47  # 40 new, 7 of the tree
