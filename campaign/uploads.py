@@ -1,7 +1,8 @@
 """Files attached to plans: checking an upload, storing it, serving it back, removing it.
 
 An upload is judged by its content, never by its name or by the Content-Type the browser
-sent: libmagic reads the first bytes and only PDF, JPEG, PNG and DOCX are kept. The stored
+sent: libmagic reads the first bytes and only PDF, JPEG, PNG and DOCX are kept, and a PDF or
+DOCX is then opened as one and checked inside (campaign.file_checks). The stored
 file gets a random name (see `campaign.models.attachment_path`) and lives outside any
 served directory; it is only ever sent back by `attachment_download`, which checks the
 access scope and sends it as a download that the browser must not sniff or render
@@ -25,6 +26,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from campaign import file_checks
 from campaign.downloads import stored_file_response
 from campaign.models import Attachment, Plan
 from units.access import FILE, SEE, Scope
@@ -111,6 +113,11 @@ def validate_upload(uploaded_file):
             _("This type of file is not accepted. Upload a PDF, JPEG, PNG or DOCX file."),
             code="type",
         )
+    # What its first bytes claim, checked inside (campaign.file_checks).
+    if detected == DOCX:
+        file_checks.check_docx(uploaded_file)
+    elif detected == "application/pdf":
+        file_checks.check_pdf(uploaded_file)
     return detected
 
 

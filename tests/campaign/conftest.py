@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.files.base import ContentFile
 
+from campaign.demo import SCAN
 from campaign.models import (
     Activity,
     AnnualReport,
@@ -18,10 +19,8 @@ from campaign.models import (
 )
 
 # The smallest files of each accepted type, as their real magic bytes.
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+# A valid one-page PDF, as an uploaded scan must be (campaign.file_checks parses it).
+PDF_BYTES = SCAN
 
 
 @pytest.fixture
