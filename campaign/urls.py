@@ -1,6 +1,14 @@
 from django.urls import path
 
-from campaign import annual_reports, inspections, obstacles, reminder_pages, uploads, views
+from campaign import (
+    annual_reports,
+    inspections,
+    obstacles,
+    reminder_pages,
+    uploads,
+    views,
+    workbook_pages,
+)
 from campaign.models import Step
 
 Action = Step.Action
@@ -76,4 +84,5 @@ urlpatterns = [
     *obstacles.urlpatterns,
     *inspections.urlpatterns,
     *reminder_pages.urlpatterns,
+    *workbook_pages.urlpatterns,
 ]
