@@ -3,6 +3,8 @@ open for filing, and helpers to download, fill in (with openpyxl, as a user's sp
 program would) and upload a template."""
 
 import datetime
+import re
+import zipfile
 from io import BytesIO
 
 import pytest
@@ -122,3 +124,33 @@ def pending(response) -> WorkbookUpload:
 def _errors(response):
     form = response.context and response.context.get("form")
     return form.errors if form is not None else None
+
+
+def with_computed_value(content: bytes, cell: str, value: str) -> bytes:
+    """`content` with the formula in `cell` of the first sheet carrying `value` as its last
+    computed result, as Excel or LibreOffice would save it (openpyxl writes none)."""
+    return rewrite(
+        content,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(
+            rf'(<c r="{cell}"[^>]*>\s*<f>[^<]*</f>\s*)<v\s*(?:/>|></v>)',
+            lambda match: f"{match.group(1)}<v>{value}</v>",
+            xml,
+        ),
+    )
+
+
+def rewrite(content: bytes, part: str, change) -> bytes:
+    """`content` (a zip) with `part`'s text changed by `change`; the other parts as they
+    were."""
+    source = zipfile.ZipFile(BytesIO(content))
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == part:
+                changed = change(data.decode())
+                assert changed != data.decode(), f"nothing changed in {part}"
+                data = changed.encode()
+            target.writestr(info, data)
+    return buffer.getvalue()
