@@ -1251,4 +1251,4 @@ class WorkbookUpload(models.Model):
 
     @property
     def can_confirm(self):
-        return not self.preview.get("errors") and bool(self.data.get("rows"))
+        return not self.preview.get("errors") and bool(self.data)

@@ -88,7 +88,7 @@ class Review:
             % {"cell": parsed.cell(row_number, key)}
             for row_number, key in parsed.computed
         ]
-        if self.errors:
+        if self.errors or not self.changes:
             self.data = {}
         return self
 
@@ -830,16 +830,16 @@ def _expect(meta, kind, **expected):
             _("This template is for %(found)s, not %(year)s. Download the template of %(year)s.")
             % {"found": meta.get("year"), "year": expected["year"]}
         )
+    if "plan" in expected and meta.get("plan") != expected["plan"]:
+        raise WorkbookError(
+            _("This template was made for another plan. Download this plan's template.")
+        )
     if "unit" in expected and meta.get("unit") != expected["unit"]:
         raise WorkbookError(
             _(
                 "This template was made for another unit. Download the template from the page "
                 "you upload it on."
             )
-        )
-    if "plan" in expected and meta.get("plan") != expected["plan"]:
-        raise WorkbookError(
-            _("This template was made for another plan. Download this plan's template.")
         )
 
 
