@@ -28,8 +28,8 @@ if [ -z "$PYTHON" ]; then
 fi
 
 # --- System packages: Pango for WeasyPrint, a Vietnamese serif font, gettext, and for the tests
-# the PDF tools and LibreOffice Calc. Installed when we can (root or password-less sudo with apt), otherwise we stop
-# and print the exact command.
+# the PDF tools and LibreOffice Calc. Installed when we can (root or password-less sudo with apt),
+# otherwise we stop and print the exact command.
 missing=()
 "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || missing+=("python3-venv")
 ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || missing+=("libpango-1.0-0")
