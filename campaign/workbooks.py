@@ -27,6 +27,7 @@ usually does not) and the preview says so; otherwise the cell is refused. At mos
 """
 
 import datetime
+import re
 import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -37,7 +38,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -75,6 +75,9 @@ UNLOCKED = Protection(locked=False)
 # Excel's limits on a validation's prompt and message.
 PROMPT_TITLE, PROMPT_TEXT, ERROR_TEXT = 32, 255, 225
 
+# What an XML 1.0 document cannot hold: C0 controls but tab and line breaks, lone
+# surrogates, U+FFFE and U+FFFF. The forms refuse controls but not the others.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ZIP_TYPES = {XLSX, "application/zip", "application/x-zip-compressed", "application/octet-stream"}
 
 
@@ -309,15 +312,15 @@ def _shorten(text, limit):
 
 
 def _text(value):
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    return NOT_IN_XML.sub("", str(value))
 
 
 def _cell_value(value):
     if value is None or value == "":
         return None
     if isinstance(value, str):
-        # What the portal stored passed its forms, which refuse control characters; the
-        # spreadsheet cannot hold them, so anything older is written without them.
+        # A spreadsheet cannot hold every character a form accepts (U+FFFE, U+FFFF) or
+        # an older record may hold (controls): they are left out.
         return _text(value)
     return value
 
@@ -551,8 +554,9 @@ def as_text(value) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        # 12.0 is the whole number 12; anything else stays as written, for the form to judge.
-        if value.is_integer():
+        # 12.0 is the whole number 12; anything else (a fraction, a number too large for its
+        # digits to be exact) stays as written, for the form to judge.
+        if value.is_integer() and abs(value) < 2**53:
             return str(int(value))
         return repr(value)
     if isinstance(value, datetime.datetime):

@@ -231,3 +231,18 @@ def test_another_units_plan_template_is_not_found(client, tree, cast, campaign):
     client.force_login(cast["officer_a1"])
     response = client.get(reverse("campaign:workbook_plan_download", args=[plan.pk]))
     assert response.status_code == 404
+
+
+def test_characters_a_spreadsheet_cannot_hold_are_left_out(client, tree, cast, campaign, year):
+    # The form accepts U+FFFE and U+FFFF, which XML (and so an .xlsx) cannot carry.
+    AnnualReport.objects.create(
+        unit=tree["A1"],
+        campaign=campaign,
+        year=year,
+        period=Period.objects.for_year(campaign, year),
+        results="Kết quả\ufffe tốt\uffff.",
+        self_assessment=AnnualReport.Assessment.GOOD,
+    )
+    client.force_login(cast["officer_a1"])
+    book = open_book(download_reports(client, campaign, tree["A1"], year))
+    assert table(book)[0][columns(campaign, year)["results"] - 1] == "Kết quả tốt."
