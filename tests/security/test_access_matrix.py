@@ -138,14 +138,10 @@ URL_KWARGS = {
     "campaign:workbook_reports_upload": _workbook_reports,
     "campaign:workbook_plan_download": _pk("plan"),
     "campaign:workbook_plan_upload": _pk("plan"),
-    **{
-        name: _workbook_upload
-        for name in (
-            "campaign:workbook_preview",
-            "campaign:workbook_confirm",
-            "campaign:workbook_discard",
-        )
-    },
+    **dict.fromkeys(
+        ("campaign:workbook_preview", "campaign:workbook_confirm", "campaign:workbook_discard"),
+        _workbook_upload,
+    ),
     **{
         name: _pk("obstacle")
         for name in (

@@ -12,7 +12,7 @@ from campaign import workbook_checks
 from campaign.models import Activity, Plan, Status, WorkbookUpload
 from campaign.workbooks import FIRST_ROW
 from tests.campaign.conftest import make_plan
-from tests.campaign.workbook_fixtures import campaign, media, pending, upload  # noqa: F401
+from tests.campaign.workbooks.helpers import pending, upload
 
 
 @pytest.fixture

@@ -14,16 +14,13 @@ from openpyxl import load_workbook
 from campaign.models import AnnualReport, Campaign, Indicator, WorkbookUpload
 from campaign.workbooks import FIRST_ROW, MAX_ROWS, META_SHEET
 from tests.campaign.conftest import PDF_BYTES, make_plan
-from tests.campaign.workbook_fixtures import (  # noqa: F401
-    campaign,
+from tests.campaign.workbooks.helpers import (
     columns,
     download_reports,
     fill,
-    media,
     reports_url,
     rewrite,
     upload,
-    year,
 )
 from units.models import Unit
 

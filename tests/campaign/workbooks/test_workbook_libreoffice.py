@@ -17,16 +17,13 @@ from openpyxl import load_workbook
 from campaign.models import AnnualReport
 from campaign.workbooks import FIRST_ROW, META_SHEET
 from tests.campaign.conftest import make_plan
-from tests.campaign.workbook_fixtures import (  # noqa: F401
-    campaign,
+from tests.campaign.workbooks.helpers import (
     columns,
     download_reports,
     fill,
-    media,
     pending,
     reports_url,
     upload,
-    year,
 )
 
 LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")

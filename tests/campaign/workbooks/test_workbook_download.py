@@ -11,13 +11,10 @@ from openpyxl import load_workbook
 from campaign.models import MAX_FIGURE, AnnualReport, IndicatorValue, Period, Status
 from campaign.workbooks import FIRST_ROW, HEADER_ROW, META_SHEET, SIGNING_SALT
 from tests.campaign.conftest import make_plan
-from tests.campaign.workbook_fixtures import (  # noqa: F401
-    campaign,
+from tests.campaign.workbooks.helpers import (
     columns,
     download_reports,
-    media,
     reports_url,
-    year,
 )
 
 

@@ -16,17 +16,14 @@ from campaign.models import (
     Status,
     WorkbookUpload,
 )
-from tests.campaign.workbook_fixtures import (  # noqa: F401
-    campaign,
+from tests.campaign.workbooks.helpers import (
     columns,
     download_reports,
     fill,
-    media,
     pending,
     reports_url,
     upload,
     with_computed_value,
-    year,
 )
 
 FIGURES = {"value_sessions": 12, "value_participants": "1.250", "value_other_forms": "Pa nô"}
