@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
+from django.utils.formats import number_format
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,10 +40,8 @@ def _report_target(request, campaign_pk, unit_pk, year):
     scope = Scope.for_request(request)
     area = scope.get_unit(FILE, pk=unit_pk)
     campaign = get_object_or_404(Campaign.objects.select_related("issuer"), pk=campaign_pk)
-    if not campaign.addresses(area) and not any(
-        unit.pk != area.pk for unit in workbook_checks.filing_units(scope, campaign, area)
-    ):
-        raise Http404
+    if not workbook_checks.filing_units(scope, campaign, area):
+        raise Http404  # the campaign asks nothing of this unit or of any unit below it
     try:
         period = Period.objects.for_year(campaign, year)
     except ValidationError as error:
@@ -239,7 +238,7 @@ def _upload(request, context, check, pending):
             **context,
             "form": form,
             "max_size": filesizeformat(workbooks.MAX_BYTES),
-            "max_rows": workbooks.MAX_ROWS,
+            "max_rows": number_format(workbooks.MAX_ROWS, force_grouping=True),
         },
         status=status,
     )
