@@ -1377,3 +1377,64 @@ def _text(value):
 
 def _theme_key(theme):
     return theme.sort_key or theme.number
+
+
+# --- Excel templates -----------------------------------------------------------------------------
+WORKBOOK_UPLOAD_LIFETIME = datetime.timedelta(hours=2)
+
+
+class WorkbookUploadQuerySet(models.QuerySet):
+    def pending_for(self, user, now=None):
+        """`user`'s uploads that can still be confirmed."""
+        return self.filter(user=user, expires_at__gt=now or timezone.now())
+
+
+class WorkbookUpload(models.Model):
+    """An uploaded Excel template between its preview and the officer's confirmation.
+
+    What the preview showed and what a confirmation would save are kept here, on the
+    server and for the user who uploaded it only: the confirmation posts nothing but this
+    row's id, so nothing the browser sends back is ever trusted (campaign.workbook_pages).
+    """
+
+    class Kind(models.TextChoices):
+        REPORTS = "reports", _("annual reports")
+        PLAN = "plan", _("plan activities")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    # The unit the template was made for: the upper unit of a workbook of several units.
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(max_length=200, blank=True)
+    # What the preview lists: {"changes": [...], "errors": [...], "notes": [...]}.
+    preview = models.JSONField(default=dict)
+    # What a confirmation saves: the rows as the forms read them, with the version of each
+    # submission the preview compared against. Empty when there is nothing to save.
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    objects = WorkbookUploadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("uploaded workbook")
+        verbose_name_plural = _("uploaded workbooks")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%d/%m/%Y %H:%M})"
+
+    def save(self, *args, **kwargs):
+        if self.expires_at is None:
+            self.expires_at = (self.created_at or timezone.now()) + WORKBOOK_UPLOAD_LIFETIME
+        super().save(*args, **kwargs)
+
+    @property
+    def can_confirm(self):
+        return not self.preview.get("errors") and bool(self.data)

@@ -12,6 +12,7 @@ from campaign import (
     sent,
     uploads,
     views,
+    workbook_pages,
 )
 from campaign.models import Step
 
@@ -93,4 +94,5 @@ urlpatterns = [
     *guide.urlpatterns,
     *notice_pages.urlpatterns,
     *bulk_review.urlpatterns,
+    *workbook_pages.urlpatterns,
 ]

@@ -62,6 +62,26 @@ def _reorganisation_pk(side, world):
     return {"pk": _reorganisation()["pk"]}
 
 
+def _workbook_upload(side, world):
+    """An upload waiting for its confirmation, by the officer of the side's unit (the
+    officer of A1 for "own", the outsider, officer of B1, for "other")."""
+    from campaign.models import WorkbookUpload
+
+    user = world.users["officer" if side is world.own else "outsider"]
+    upload, _created = WorkbookUpload.objects.get_or_create(
+        user=user,
+        kind=WorkbookUpload.Kind.REPORTS,
+        campaign=world.campaign,
+        unit=side["unit"],
+        year=world.year,
+    )
+    return {"pk": upload.pk}
+
+
+def _workbook_reports(side, world):
+    return {"campaign_pk": world.campaign.pk, "unit_pk": side["unit"].pk, "year": world.year}
+
+
 URL_KWARGS = {
     "moved_admin_page": lambda side, world: {"rest": "period/"},  # about no object: not sided
     "units:reorganisation_detail": _reorganisation_pk,
@@ -118,6 +138,14 @@ URL_KWARGS = {
             "campaign:report_pdf",
         )
     },
+    "campaign:workbook_reports_download": _workbook_reports,
+    "campaign:workbook_reports_upload": _workbook_reports,
+    "campaign:workbook_plan_download": _pk("plan"),
+    "campaign:workbook_plan_upload": _pk("plan"),
+    **dict.fromkeys(
+        ("campaign:workbook_preview", "campaign:workbook_confirm", "campaign:workbook_discard"),
+        _workbook_upload,
+    ),
     **{
         name: _pk("obstacle")
         for name in (
@@ -340,6 +368,37 @@ MATRIX = {
     "campaign:sent_list": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
     # The help page holds no data: open to everyone, read only.
     "campaign:help": E("200 200 200 200 200 200", "405 405 405 405 405 405"),
+    # --- Excel templates: the officers who file for the unit download and upload them (an
+    # empty upload is refused, 400); an upload waiting for its confirmation is its user's
+    # alone (here with nothing to save: confirming goes back to the preview, R).
+    "campaign:workbook_reports_download": {
+        "own": E("L 404 404 200 403 403", "L 404 404 200 403 403"),
+        "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
+    },
+    "campaign:workbook_reports_upload": {
+        "own": E("L 404 404 200 403 403", "L 404 404 400 403 403"),
+        "other": E("L 404 200 404 404 404", "L 404 400 404 404 404"),
+    },
+    "campaign:workbook_plan_download": {
+        "own": E("L 404 404 200 403 403", "L 404 404 200 403 403"),
+        "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
+    },
+    "campaign:workbook_plan_upload": {
+        "own": E("L 404 404 200 403 403", "L 404 404 400 403 403"),
+        "other": E("L 404 200 404 404 404", "L 404 400 404 404 404"),
+    },
+    "campaign:workbook_preview": {
+        "own": E("L 404 404 200 404 404", "L 404 404 200 404 404"),
+        "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
+    },
+    "campaign:workbook_confirm": {
+        "own": E("L 405 405 405 405 405", "L 404 404 R 404 404"),
+        "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
+    },
+    "campaign:workbook_discard": {
+        "own": E("L 405 405 405 405 405", "L 404 404 R 404 404"),
+        "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
+    },
     # --- the dashboard and its Excel file, about `?unit=`: officers their own unit,
     # reviewers and viewers their subtree, anyone else a 404.
     "reports:dashboard": {
