@@ -63,7 +63,8 @@ EXCEL_PARTS = re.compile(
     r"|xl/worksheets/sheet\d+\.xml|xl/theme/theme\d+\.xml"
     r"|xl/printerSettings/printerSettings\d+\.bin"
     r"|xl/drawings/(?:_rels/)?drawing\d+\.xml(?:\.rels)?|xl/media/[\w.-]+" + _IMAGE + r"|"
-    r"xl/tables/table\d+\.xml|xl/comments\d+\.xml|xl/drawings/vmlDrawing\d+\.vml"
+    r"xl/tables/table\d+\.xml|xl/comments\d+\.xml|xl/comments/comment\d+\.xml"
+    r"|xl/drawings/(?:vmlDrawing|commentsDrawing)\d+\.vml"
     r"|xl/persons/person\.xml|xl/threadedComments/threadedComment\d+\.xml",
     re.IGNORECASE,
 )
@@ -74,14 +75,14 @@ _PDF_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/Rendition", "/GoToE"}
 
 def check_office_zip(fileobj, *, parts: re.Pattern, main: str, what: str) -> None:
     """Raise ValidationError unless `fileobj` is an Office Open XML zip of only `parts`
-    whose content types name `main`. `what` names the kind in messages ("Word")."""
+    whose content types name `main`. `what` names the kind in messages."""
     fileobj.seek(0)
     try:
         with zipfile.ZipFile(fileobj) as archive:
             infos = archive.infolist()
             if len(infos) > MAX_ENTRIES:
                 raise _refused(
-                    _("The %(what)s file holds %(count)s parts; a real one has a few dozen."),
+                    _("The %(what)s holds %(count)s parts; a real one has a few dozen."),
                     what=what,
                     count=number_format(len(infos), force_grouping=True),
                 )
@@ -89,9 +90,9 @@ def check_office_zip(fileobj, *, parts: re.Pattern, main: str, what: str) -> Non
             if strangers:
                 raise _refused(
                     _(
-                        "The %(what)s file holds parts a %(what)s document does not have "
-                        "(%(parts)s): it is refused. Save it again from Word or LibreOffice, "
-                        "without macros or embedded objects, or as a PDF."
+                        "The %(what)s holds parts such a file does not have (%(parts)s): it "
+                        "is refused. Save it again from Word, Excel or LibreOffice, without "
+                        "macros or embedded objects."
                     ),
                     what=what,
                     parts=", ".join(strangers[:3]) + ("…" if len(strangers) > 3 else ""),
@@ -101,15 +102,15 @@ def check_office_zip(fileobj, *, parts: re.Pattern, main: str, what: str) -> Non
                 total += _read_bounded(archive, info, MAX_UNZIPPED - total, what)
             types = _xml(archive, "[Content_Types].xml", what)
     except zipfile.BadZipFile as error:
-        raise _refused(_("The %(what)s file is damaged: it cannot be read."), what=what) from error
+        raise _damaged(what) from error
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as error:
         # Zip64 beyond our bounds, an unknown compression, an encrypted part, a bad CRC.
-        raise _refused(_("The %(what)s file is damaged: it cannot be read."), what=what) from error
+        raise _damaged(what) from error
     finally:
         fileobj.seek(0)
     declared = {element.get("ContentType") for element in types.iter()}
     if main not in declared:
-        raise _refused(_("The file is not a %(what)s document."), what=what)
+        raise _refused(_("The file is not a %(what)s."), what=what)
 
 
 def _read_bounded(archive, info, room, what):
@@ -136,21 +137,29 @@ def _xml(archive, name, what):
         # defusedxml: no entity expansion (how an XML bomb grows), no external fetch.
         return ElementTree.fromstring(data, forbid_dtd=True)
     except (ElementTree.ParseError, DefusedXmlException) as error:
-        raise _refused(_("The %(what)s file is damaged: it cannot be read."), what=what) from error
+        raise _damaged(what) from error
 
 
-def _bomb(what):
+def _damaged(what):
     return _refused(
-        _("The %(what)s file unzips to far more than its size: it is refused."), what=what
+        _(
+            "The %(what)s is damaged: it cannot be read. Save it again from the program "
+            "that made it."
+        ),
+        what=what,
     )
 
 
+def _bomb(what):
+    return _refused(_("The %(what)s unzips to far more than its size: it is refused."), what=what)
+
+
 def check_docx(fileobj) -> None:
-    check_office_zip(fileobj, parts=WORD_PARTS, main=WORD_MAIN, what="Word")
+    check_office_zip(fileobj, parts=WORD_PARTS, main=WORD_MAIN, what=_("Word document"))
 
 
 def check_xlsx(fileobj) -> None:
-    check_office_zip(fileobj, parts=EXCEL_PARTS, main=EXCEL_MAIN, what="Excel")
+    check_office_zip(fileobj, parts=EXCEL_PARTS, main=EXCEL_MAIN, what=_("Excel workbook"))
 
 
 def check_pdf(fileobj) -> None:

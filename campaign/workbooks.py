@@ -34,6 +34,7 @@ from io import BytesIO
 
 import magic
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -42,6 +43,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from campaign import file_checks
 
 TEMPLATE_VERSION = 1
 SIGNING_SALT = "campaign.workbooks"
@@ -408,6 +411,12 @@ def check_container(content: bytes) -> None:
         raise not_xlsx from None
     if MAIN_CONTENT_TYPE not in declared:
         raise not_xlsx
+    # Inside: only a workbook's parts, their real unzipped size, XML that parses without
+    # entities (campaign.file_checks, as for Word uploads).
+    try:
+        file_checks.check_xlsx(BytesIO(content))
+    except ValidationError as error:
+        raise WorkbookError(error.messages[0]) from None
 
 
 def _read_workbook(content):

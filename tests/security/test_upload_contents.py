@@ -64,7 +64,12 @@ def test_a_real_word_document_is_accepted():
 def test_a_word_zip_carrying_a_page_and_a_program_is_refused():
     probe = word(("evil.html", "<script>alert(1)</script>"), ("payload.exe", b"MZ\x90\x00"))
     text = refusal("kh.docx", probe)
-    assert "không có" in text and "evil.html" in text and "payload.exe" in text
+    assert (
+        "không có" in text
+        and "văn bản Word" in text
+        and "evil.html" in text
+        and "payload.exe" in text
+    )
 
 
 @pytest.mark.parametrize(

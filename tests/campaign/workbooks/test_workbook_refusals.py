@@ -246,7 +246,7 @@ def test_a_damaged_workbook(officer, tree, campaign, year, template):
         template, "xl/worksheets/sheet1.xml", lambda xml: xml[: len(xml) // 2] + "<row r="
     )
     message = refused(officer, reports_url("upload", campaign, tree["DA"], year), content)
-    assert message.startswith("Không đọc được tệp Excel.")
+    assert message.startswith("Tệp bảng tính Excel bị hỏng, không đọc được.")
 
 
 def test_an_empty_file(officer, tree, campaign, year):

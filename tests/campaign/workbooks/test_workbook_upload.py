@@ -196,7 +196,7 @@ def test_errors_name_their_sheet_and_cell_in_vietnamese(client, tree, cast, camp
     errors = preview.preview["errors"]
     # The template's rows: DA on row 4, A1 on row 5, A2 on row 6; figures from column D.
     assert errors == [
-        "Báo cáo!D5: Đảm bảo giá trị này lớn hơn hoặc bằng với 0 .",
+        "Báo cáo!D5: Giá trị phải lớn hơn hoặc bằng 0.",
         "Báo cáo!G6: Trường này là bắt buộc.",
         "Báo cáo!K6: Hãy chọn một lựa chọn hợp lệ. Xuất sắc không phải là một trong các lựa "
         "chọn khả thi.",
