@@ -22,6 +22,7 @@ from campaign.models import AnnualReport, Campaign, Period, Status, Step
 from campaign.periods import report_year
 from campaign.returns import return_step
 from campaign.steps import act_on
+from config.http import require_form, require_safe
 from units.access import FILE, SEE, Scope
 from units.models import UnitState
 
@@ -54,6 +55,7 @@ def reports():
     )
 
 
+@require_safe
 @login_required
 def report_list(request):
     """The annual reports of the units the user files for, per campaign and year."""
@@ -93,6 +95,7 @@ def report_list(request):
     )
 
 
+@require_form
 @login_required
 def report_start(request, campaign_pk, unit_pk, year):
     """File a unit's annual report; if it exists, open it."""
@@ -150,11 +153,13 @@ def report_start(request, campaign_pk, unit_pk, year):
     return _render_form(request, report, form, values, area)
 
 
+@require_safe
 @login_required
 def report_detail(request, pk):
     return _render_detail(request, Scope.for_request(request), pk)
 
 
+@require_form
 @login_required
 def report_edit(request, pk):
     """Edit a draft or returned report; an outdated save is refused with the input kept."""
@@ -207,6 +212,7 @@ def report_action(request, pk, action):
     )
 
 
+@require_safe
 @login_required
 def report_queue(request):
     """Annual reports waiting for the reviewer, filtered and paginated."""

@@ -34,6 +34,7 @@ from campaign.reminders import (
     step_label,
 )
 from config import pdf_sandbox
+from config.http import require_form, require_safe
 from units.access import SEE, Scope
 from units.models import Membership, Unit
 
@@ -137,6 +138,7 @@ def _reviewer_scope(request):
     return scope
 
 
+@require_safe
 @login_required
 def late_units(request):
     """The units a reviewer reviews that have not submitted, to remind some of them."""
@@ -214,6 +216,7 @@ def remind_units(request):
     return redirect(f"{reverse('campaign:late_units')}?{selection.query()}")
 
 
+@require_form
 @login_required
 def reminder_letter_pdf(request):
     """The reminder letter (công văn đôn đốc) as a PDF, to the selected late units, or to
@@ -270,6 +273,7 @@ def _selected_ids(data):
         raise Http404 from None
 
 
+@require_safe
 @login_required
 def reminder_log(request):
     """Reminders sent to the units the user may see, newest first."""

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_POST
 from campaign import file_checks
 from campaign.downloads import stored_file_response
 from campaign.models import Attachment, Plan
+from config.http import require_safe
 from units.access import FILE, SEE, Scope
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -193,6 +194,7 @@ class AttachmentForm(forms.Form):
 
 
 # --- views ---------------------------------------------------------------------------------------
+@require_safe
 @login_required
 def attachment_download(request, plan_pk, pk):
     """Send an attachment to a user who may see its plan, as a download only."""

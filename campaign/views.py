@@ -19,6 +19,7 @@ from campaign.models import Activity, Campaign, Plan, Step
 from campaign.returns import return_step
 from campaign.steps import act_on
 from campaign.uploads import AttachmentForm
+from config.http import require_form, require_safe
 from units.access import FILE, SEE, Scope
 
 Action = Step.Action
@@ -35,6 +36,7 @@ def plans():
     return Plan.objects.select_related("unit", "campaign")
 
 
+@require_safe
 @login_required
 def campaign_list(request):
     # Campaigns are the federation's published plans: every signed-in user may read them.
@@ -42,6 +44,7 @@ def campaign_list(request):
     return render(request, "campaign/campaign_list.html", {"campaigns": campaigns})
 
 
+@require_safe
 @login_required
 def campaign_detail(request, pk):
     """The campaign's content and indicators, and the plans of the units the user files for."""
@@ -67,6 +70,7 @@ def campaign_detail(request, pk):
     )
 
 
+@require_form
 @login_required
 def plan_start(request, campaign_pk, unit_pk):
     """File a new plan for a unit; if it already has one, open that one."""
@@ -108,11 +112,13 @@ def plan_start(request, campaign_pk, unit_pk):
     return _render_form(request, form, formset, upload, unit, campaign, plan=None)
 
 
+@require_safe
 @login_required
 def plan_detail(request, pk):
     return _render_detail(request, Scope.for_request(request), pk)
 
 
+@require_form
 @login_required
 def plan_edit(request, pk):
     """Edit a draft or returned plan; a save based on an outdated version is refused.
@@ -167,6 +173,7 @@ def plan_action(request, pk, action):
     )
 
 
+@require_safe
 @login_required
 def review_queue(request):
     """Plans in the reviewer's subtree that wait for action, filtered and paginated."""

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from campaign import workbook_checks, workbooks
 from campaign.downloads import protect_download
 from campaign.models import Campaign, Period, Plan, WorkbookUpload
+from config.http import require_form, require_safe
 from units.access import FILE, Scope
 
 
@@ -49,6 +50,7 @@ def _report_target(request, campaign_pk, unit_pk, year):
     return scope, area, campaign, period
 
 
+@require_safe
 @login_required
 def reports_download(request, campaign_pk, unit_pk, year):
     """The template of the annual reports of a unit and the units below it it files for."""
@@ -68,6 +70,7 @@ def reports_download(request, campaign_pk, unit_pk, year):
     return _xlsx(content, f"bao-cao-{year}-{_slug(area.code)}.xlsx")
 
 
+@require_form
 @login_required
 def reports_upload(request, campaign_pk, unit_pk, year):
     scope, area, campaign, _period = _report_target(request, campaign_pk, unit_pk, year)
@@ -97,6 +100,7 @@ def _plan(request, pk):
     return scope, scope.get(Plan.objects.select_related("unit", "campaign"), FILE, pk=pk)
 
 
+@require_safe
 @login_required
 def plan_download(request, pk):
     """The template of a plan's activities."""
@@ -105,6 +109,7 @@ def plan_download(request, pk):
     return _xlsx(content, f"hoat-dong-ke-hoach-{_slug(plan.unit.code)}.xlsx")
 
 
+@require_form
 @login_required
 def plan_upload(request, pk):
     _scope, plan = _plan(request, pk)
@@ -142,6 +147,7 @@ def _pending(request, pk):
     return get_object_or_404(queryset, pk=pk)
 
 
+@require_safe
 @login_required
 def upload_preview(request, pk):
     upload = _pending(request, pk)
