@@ -181,9 +181,7 @@ class Scope:
             below |= Q(**{f"{path_field}__startswith": path})
         below &= ~Q(**{f"{path_field}__in": paths})
         below &= ~Exists(
-            Membership.objects.filter(
-                unit=OuterRef(unit_ref), role__in=FILE, user__is_active=True
-            )
+            Membership.objects.filter(unit=OuterRef(unit_ref), role__in=FILE, user__is_active=True)
         )
         own = Q(**{f"{path_field}__in": paths})
         return (own | below) & open_on(self.today, prefix=prefix)
