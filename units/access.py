@@ -86,9 +86,37 @@ class Scope:
             self._filing_units = list(self.units(FILE)) if self._filing_paths else []
         return self._filing_units
 
+    def officer_units(self):
+        """The units of the user's officer roles (closed ones too: their history stays
+        theirs), then the units they file for on behalf, by path. Like `filing_units`."""
+        own = [m.unit for m in self.memberships if m.role in FILE]
+        held = {unit.pk for unit in own}
+        return own + [unit for unit in self.filing_units if unit.pk not in held]
+
     def files_on_behalf(self, unit) -> bool:
         """True when the user files for `unit` from above it, not as its own officer."""
         return unit.path not in self._filing_paths and self.can_file_for(unit)
+
+    def filing_on_behalf_from(self, unit):
+        """The user's nearest officer unit above `unit`, from which they file for it; None
+        when they hold the officer role at `unit` itself (or file nowhere above it). No
+        query."""
+        if unit.path in self._filing_paths:
+            return None
+        return self.acting_from(unit, FILE)
+
+    def acting_from(self, unit, roles):
+        """The nearest unit at or above `unit` where the user holds one of `roles` (the unit
+        they act from, as a step's history records it), or None; for REVIEW strictly above
+        it, as nobody reviews their own unit. No query."""
+        held = [
+            m.unit
+            for m in self.memberships
+            if m.role in roles
+            and unit.path.startswith(m.unit.path)
+            and not (roles == REVIEW and m.unit.pk == unit.pk)
+        ]
+        return max(held, key=lambda u: len(u.path)) if held else None
 
     def has_own_officer(self, unit) -> bool:
         """Whether `unit` has an active officer of its own. One query per unit, then kept."""
