@@ -981,10 +981,10 @@ def busy_report(tree, cast, campaign, indicators):
 
 
 # (The session comes from the cache.) User, the user's memberships (scope), the report with unit,
-# campaign and period, its figures, its steps with their actors, the campaign's indicators, the
-# unit's own figures of last year (beside this year's for the reviewer); the bell's unread
-# notices.
-DETAIL_QUERIES = 8
+# campaign and period, its figures, its attached scans, its steps with their actors, the
+# campaign's indicators, the unit's own figures of last year (beside this year's for the
+# reviewer); the bell's unread notices.
+DETAIL_QUERIES = 9
 
 
 @pytest.mark.parametrize("indicators", [2, 20])
@@ -1003,8 +1003,9 @@ def test_the_report_page_costs_the_same_queries_whatever_it_holds(
 
 
 # (The session comes from the cache.) User, memberships (scope), the report with unit, campaign and
-# period, the campaign's indicators, the report's figures; the bell's unread notices.
-EDIT_QUERIES = 6
+# period, the campaign's indicators, the report's figures, its attached scans; the bell's unread
+# notices.
+EDIT_QUERIES = 7
 
 
 @pytest.mark.parametrize("indicators", [2, 20])
