@@ -33,7 +33,7 @@ HEADER_FIELDS = ["doc_number", "doc_date", "signer", "summary"]
 
 
 def plans():
-    return Plan.objects.select_related("unit", "campaign")
+    return Plan.objects.select_related("unit", "campaign", "entered_by", "entered_from")
 
 
 @require_safe
@@ -50,7 +50,8 @@ def campaign_detail(request, pk):
     """The campaign's content and indicators, and the plans of the units the user files for."""
     campaign = get_object_or_404(Campaign.objects.select_related("issuer"), pk=pk)
     scope = Scope.for_request(request)
-    own_units = [m.unit for m in scope.memberships if m.role == "officer"]
+    # Its own units, and those below with no officer of their own (filing on behalf).
+    own_units = scope.officer_units()
     filed = {
         plan.unit_id: plan for plan in Plan.objects.filter(campaign=campaign, unit__in=own_units)
     }
@@ -89,6 +90,7 @@ def plan_start(request, campaign_pk, unit_pk):
     if request.method == "POST" and _all_valid(form, formset, upload):
         try:
             with transaction.atomic():
+                form.instance.record_entry(request.user, scope.filing_on_behalf_from(unit))
                 plan = form.save()
                 formset.instance = plan
                 formset.save()
@@ -144,8 +146,12 @@ def plan_edit(request, pk):
             expected = form.cleaned_data.get("version") or 0
             try:
                 with transaction.atomic():
+                    edited = form.save(commit=False)
+                    edited.record_entry(request.user, scope.filing_on_behalf_from(plan.unit))
                     workflow.save_if_unchanged(
-                        form.save(commit=False), expected_version=expected, fields=HEADER_FIELDS
+                        edited,
+                        expected_version=expected,
+                        fields=[*HEADER_FIELDS, *Plan.ENTRY_FIELDS],
                     )
                     formset.save()
                     if upload.cleaned_data.get("file"):
@@ -264,7 +270,7 @@ def _render_detail(request, scope, pk, reason_form=None, reason_action=None, sta
         SEE,
         pk=pk,
     )
-    steps = list(plan.steps.select_related("actor").order_by("at", "pk"))
+    steps = list(plan.steps.select_related("actor", "actor_unit").order_by("at", "pk"))
     can_edit = plan.is_editable and scope.can_file_for(plan.unit)
     return render(
         request,

@@ -17,6 +17,8 @@ from campaign.models import (
     Status,
     Theme,
 )
+from tests.factories import MembershipFactory, UserFactory
+from units.models import Membership
 
 # The smallest files of each accepted type, as their real magic bytes.
 # A valid one-page PDF, as an uploaded scan must be (campaign.file_checks parses it).
@@ -112,3 +114,12 @@ def make_report(unit, campaign, year, status=Status.DRAFT):
 @pytest.fixture
 def report_factory():
     return make_report
+
+
+@pytest.fixture
+def second_officer_a1(tree, cast):
+    """A second officer of grassroots A1: two people filing for the same unit. (The district's
+    officer files only for units below with no officer of their own, so not for A1.)"""
+    officer = UserFactory(username="officer_a1_second")
+    MembershipFactory(user=officer, unit=tree["A1"], role=Membership.Role.OFFICER)
+    return officer

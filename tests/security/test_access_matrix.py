@@ -112,6 +112,19 @@ URL_KWARGS = {
         "unit_pk": side["unit"].pk,
         "year": world.year,
     },
+    "campaign:report_open_late": lambda side, world: {
+        "campaign_pk": world.campaign.pk,
+        "unit_pk": side["unit"].pk,
+        "year": world.year,
+    },
+    "campaign:report_attachment_download": lambda side, world: {
+        "report_pk": side["report"].pk,
+        "pk": side["report_attachment"].pk,
+    },
+    "campaign:report_attachment_delete": lambda side, world: {
+        "report_pk": side["report"].pk,
+        "pk": side["report_attachment"].pk,
+    },
     **{
         name: _pk("plan")
         for name in (
@@ -330,6 +343,22 @@ MATRIX = {
     "campaign:report_start": {
         "own": E("L 404 404 R 403 403", "L 404 404 R 403 403"),
         "other": E("L 404 R 404 404 404", "L 404 R 404 404 404"),
+    },
+    # The scan of a paper report: like a plan's files. A1's report is accepted, so its
+    # officer's removal is refused with a message (R); B1's is returned and editable.
+    "campaign:report_attachment_download": {
+        "own": E("L 404 404 200 200 200", "L 404 404 200 200 200"),
+        "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
+    },
+    "campaign:report_attachment_delete": {
+        "own": E("L 405 405 405 405 405", "L 404 404 R 403 403"),
+        "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
+    },
+    # Opening a late draft: the unit's reviewer only; both units have a report already, so
+    # the reviewer is sent to it (R). Someone who sees the unit without reviewing it: 403.
+    "campaign:report_open_late": {
+        "own": E("L 405 405 405 405 405", "L 404 404 403 R 403"),
+        "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
     },
     "campaign:report_detail": {
         "own": E("L 404 404 200 200 200", "405 405 405 405 405 405"),
