@@ -87,8 +87,14 @@ def reorganisation_edit(request, pk):
 
 @require_safe
 @staff_required
-def reorganisation_detail(request, pk, operation_form=None):
+def reorganisation_detail(request, pk):
     """The decision, its operations, and what applying it would do (or did)."""
+    return _detail_page(request, pk)
+
+
+def _detail_page(request, pk, operation_form=None):
+    """The detail page, with `operation_form` when an operation posted to its own URL was
+    refused (shown again with its errors)."""
     reorganisation = _get(pk)
     preview, refusals = None, []
     if reorganisation.status in (Reorganisation.Status.DRAFT, Reorganisation.Status.SCHEDULED):
@@ -249,7 +255,7 @@ def operation_add(request, pk):
         operation.reorganisation = reorganisation
         operation.save()
         return redirect("units:reorganisation_detail", pk)
-    return reorganisation_detail(request, pk, operation_form=form)
+    return _detail_page(request, pk, operation_form=form)
 
 
 @require_form

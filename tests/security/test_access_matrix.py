@@ -347,8 +347,8 @@ MATRIX = {
     # The scan of a paper report: like a plan's files. A1's report is accepted, so its
     # officer's removal is refused with a message (R); B1's is returned and editable.
     "campaign:report_attachment_download": {
-        "own": E("L 404 404 200 200 200", "L 404 404 200 200 200"),
-        "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
+        "own": E("L 404 404 200 200 200", "405 405 405 405 405 405"),
+        "other": E("L 404 200 404 404 404", "405 405 405 405 405 405"),
     },
     "campaign:report_attachment_delete": {
         "own": E("L 405 405 405 405 405", "L 404 404 R 403 403"),

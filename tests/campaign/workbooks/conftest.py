@@ -61,3 +61,11 @@ def year():
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     return tmp_path
+
+
+@pytest.fixture
+def a1_without_officer(cast):
+    """A1's officer is no longer active: the district files for A1 on its behalf, as for A2
+    (units/access.py: an officer above files only for units without their own)."""
+    cast["officer_a1"].is_active = False
+    cast["officer_a1"].save(update_fields=["is_active"])

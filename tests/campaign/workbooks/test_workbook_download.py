@@ -59,6 +59,7 @@ def report_a1(tree, campaign, year):
     return report
 
 
+@pytest.mark.usefixtures("a1_without_officer")
 def test_a_district_officer_gets_one_row_per_unit_it_files_for(client, tree, cast, campaign, year):
     client.force_login(cast["officer_a"])
     book = open_book(download_reports(client, campaign, tree["DA"], year))
@@ -74,6 +75,7 @@ def test_a_district_officer_gets_one_row_per_unit_it_files_for(client, tree, cas
     assert meta["version"] == 1
 
 
+@pytest.mark.usefixtures("a1_without_officer")
 def test_the_template_holds_the_units_current_values(client, tree, cast, campaign, year, report_a1):
     client.force_login(cast["officer_a"])
     book = open_book(download_reports(client, campaign, tree["DA"], year))

@@ -67,6 +67,7 @@ def validations(sheet):
     return {str(v.sqref).split(":")[0]: v.type for v in sheet.data_validations.dataValidation}
 
 
+@pytest.mark.usefixtures("a1_without_officer")
 def test_a_reports_template_saved_by_libreoffice_uploads_as_it_was_filled(
     client, tree, cast, campaign, year, tmp_path
 ):

@@ -83,6 +83,7 @@ def test_a_template_of_another_year(officer, tree, campaign, year):
     )
 
 
+@pytest.mark.usefixtures("a1_without_officer")
 def test_a_template_of_another_unit(officer, tree, campaign, year, template):
     # The officer files for both, but the district's template is not A1's.
     message = refused(officer, reports_url("upload", campaign, tree["A1"], year), template)
@@ -254,6 +255,7 @@ def test_an_empty_file(officer, tree, campaign, year):
     assert message == "Tệp rỗng."
 
 
+@pytest.mark.usefixtures("a1_without_officer")
 def test_a_row_whose_unit_code_was_changed(officer, tree, campaign, year, template):
     by_key = columns(campaign, year)
     changed = fill(template, {"A2": {"code": "B1", **NARRATIVE}}, by_key)

@@ -73,6 +73,7 @@ def confirm(client, pending_upload):
     return client.post(reverse("campaign:workbook_confirm", args=[pending_upload.pk]))
 
 
+@pytest.mark.usefixtures("a1_without_officer")
 def test_a_round_trip_gives_the_report_the_web_form_gives(client, tree, cast, campaign, year):
     # A rule the figures break, so that the flags are compared too.
     PlausibilityRule.objects.create(
@@ -110,6 +111,7 @@ def test_a_round_trip_gives_the_report_the_web_form_gives(client, tree, cast, ca
     assert not WorkbookUpload.objects.exists()
 
 
+@pytest.mark.usefixtures("a1_without_officer")
 def test_nothing_is_saved_before_the_officer_confirms(client, tree, cast, campaign, year):
     client.force_login(cast["officer_a"])
     content = download_reports(client, campaign, tree["DA"], year)
@@ -126,6 +128,7 @@ def test_nothing_is_saved_before_the_officer_confirms(client, tree, cast, campai
     assert not WorkbookUpload.objects.exists()
 
 
+@pytest.mark.usefixtures("a1_without_officer")
 def test_uploading_the_same_file_again_changes_nothing(client, tree, cast, campaign, year):
     client.force_login(cast["officer_a"])
     content = download_reports(client, campaign, tree["DA"], year)
@@ -180,6 +183,7 @@ def test_a_changed_report_gets_a_new_version_and_the_preview_shows_old_and_new(
     assert report.values.get(indicator__code="sessions").history.first().int_value == 9
 
 
+@pytest.mark.usefixtures("a1_without_officer")
 def test_errors_name_their_sheet_and_cell_in_vietnamese(client, tree, cast, campaign, year):
     client.force_login(cast["officer_a"])
     content = download_reports(client, campaign, tree["DA"], year)
@@ -209,6 +213,7 @@ def test_errors_name_their_sheet_and_cell_in_vietnamese(client, tree, cast, camp
     assert not AnnualReport.objects.exists()
 
 
+@pytest.mark.usefixtures("a1_without_officer")
 def test_a_submitted_report_is_refused_only_where_the_file_changes_it(
     client, tree, cast, campaign, year
 ):
