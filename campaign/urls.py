@@ -9,6 +9,7 @@ from campaign import (
     obstacles,
     printable,
     reminder_pages,
+    search_page,
     sent,
     uploads,
     views,
@@ -93,4 +94,5 @@ urlpatterns = [
     *guide.urlpatterns,
     *notice_pages.urlpatterns,
     *bulk_review.urlpatterns,
+    *search_page.urlpatterns,
 ]
