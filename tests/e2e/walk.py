@@ -146,6 +146,7 @@ WALK: dict[str, list[Path]] = {
         _unit_page,
         _unit_contacts,
         "/campaigns/",
+        "/search/?q=chau+thanh",
     ],
     "thuongvu": ["/", "/dashboard/", "/summaries/", _summary],
     "admin": [
