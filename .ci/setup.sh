@@ -28,8 +28,8 @@ if [ -z "$PYTHON" ]; then
 fi
 
 # --- System packages: Pango for WeasyPrint, a Vietnamese serif font, gettext, and for the tests
-# the PDF tools. Installed when we can (root or password-less sudo with apt), otherwise we stop
-# and print the exact command.
+# the PDF tools and LibreOffice Calc. Installed when we can (root or password-less sudo with apt),
+# otherwise we stop and print the exact command.
 missing=()
 "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || missing+=("python3-venv")
 ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || missing+=("libpango-1.0-0")
@@ -41,6 +41,8 @@ command -v fc-list >/dev/null 2>&1 || missing+=("fontconfig")
 command -v msgfmt >/dev/null 2>&1 || missing+=("gettext")
 if [ "$mode" = test ]; then
   command -v pdftotext >/dev/null 2>&1 || missing+=("poppler-utils")
+  # The Excel templates are tested re-saved by LibreOffice Calc (headless).
+  command -v libreoffice >/dev/null 2>&1 || missing+=("libreoffice-calc")
   # Browser tests drive Debian's Chromium; Playwright never downloads a browser here.
   [ -x /usr/bin/chromium ] || missing+=("chromium")
 fi

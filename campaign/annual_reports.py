@@ -22,6 +22,8 @@ from campaign.models import AnnualReport, Campaign, Period, Status, Step
 from campaign.periods import report_year
 from campaign.returns import return_step
 from campaign.steps import act_on
+from campaign.uploads import REPORT_SCAN_LABEL, AttachmentForm
+from config.http import require_form, require_safe
 from units.access import FILE, SEE, Scope
 from units.models import UnitState
 
@@ -45,7 +47,9 @@ def reports():
     """Reports with their unit, campaign and period, and the unit's name in the report's
     year (`AnnualReport.unit_name_then`), in one query."""
     cutoff = OuterRef("period__ends_on")
-    return AnnualReport.objects.select_related("unit", "campaign", "period").annotate(
+    return AnnualReport.objects.select_related(
+        "unit", "campaign", "period", "entered_by", "entered_from"
+    ).annotate(
         name_then=Subquery(
             UnitState.objects.filter(unit_id=OuterRef("unit_id"), valid_from__lte=cutoff)
             .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=cutoff))
@@ -54,6 +58,7 @@ def reports():
     )
 
 
+@require_safe
 @login_required
 def report_list(request):
     """The annual reports of the units the user files for, per campaign and year."""
@@ -72,9 +77,8 @@ def report_list(request):
         year = report_year(campaign)
     if year not in years:
         year = report_year(campaign)
-    own_units = [
-        m.unit for m in scope.memberships if m.role == "officer" and campaign.addresses(m.unit)
-    ]
+    # Its own units, and those below with no officer of their own (filing on behalf).
+    own_units = [unit for unit in scope.officer_units() if campaign.addresses(unit)]
     filed = {
         r.unit_id: r for r in reports().filter(campaign=campaign, year=year, unit__in=own_units)
     }
@@ -93,6 +97,7 @@ def report_list(request):
     )
 
 
+@require_form
 @login_required
 def report_start(request, campaign_pk, unit_pk, year):
     """File a unit's annual report; if it exists, open it."""
@@ -120,13 +125,16 @@ def report_start(request, campaign_pk, unit_pk, year):
         )
         return redirect("campaign:report_list")
     form, values, area = _report_forms(request, report)
-    if request.method == "POST" and form.is_valid() & values.is_valid():
+    upload = _upload_form(request)
+    if request.method == "POST" and form.is_valid() & values.is_valid() & upload.is_valid():
         submit = SAVE_AND_SUBMIT in request.POST
         _flag(report, values)
         try:
             with transaction.atomic():
+                form.instance.record_entry(request.user, scope.filing_on_behalf_from(unit))
                 report = form.save()
                 values.save(report, existing={})
+                upload.save(report, request.user)
                 if submit:
                     workflow.submission_submit(report, user=request.user, scope=scope)
         except ValidationError as error:
@@ -147,14 +155,16 @@ def report_start(request, campaign_pk, unit_pk, year):
             messages.success(request, DONE[Action.SUBMIT] if submit else _SAVED_AS_DRAFT)
             _warn_flags(request, report)
             return redirect(report)
-    return _render_form(request, report, form, values, area)
+    return _render_form(request, report, form, values, area, upload)
 
 
+@require_safe
 @login_required
 def report_detail(request, pk):
     return _render_detail(request, Scope.for_request(request), pk)
 
 
+@require_form
 @login_required
 def report_edit(request, pk):
     """Edit a draft or returned report; an outdated save is refused with the input kept."""
@@ -164,8 +174,9 @@ def report_edit(request, pk):
         messages.error(request, _not_editable_message(report))
         return redirect(report)
     form, values, area = _report_forms(request, report)
+    upload = _upload_form(request)
     if request.method == "POST":
-        valid = form.is_valid() & values.is_valid()
+        valid = form.is_valid() & values.is_valid() & upload.is_valid()
         if not report.is_editable:
             form.add_error(None, _not_editable_message(report) + " " + _KEPT)
         elif valid:
@@ -174,12 +185,15 @@ def report_edit(request, pk):
             _flag(form.instance, values)
             try:
                 with transaction.atomic():
+                    edited = form.save(commit=False)
+                    edited.record_entry(request.user, scope.filing_on_behalf_from(report.unit))
                     workflow.save_if_unchanged(
-                        form.save(commit=False),
+                        edited,
                         expected_version=expected,
-                        fields=[*NARRATIVE, "flags"],
+                        fields=[*NARRATIVE, "flags", *AnnualReport.ENTRY_FIELDS],
                     )
                     values.save(report)
+                    upload.save(report, request.user)
                     if submit:
                         workflow.submission_submit(report, user=request.user, scope=scope)
             except workflow.ConflictError:
@@ -190,7 +204,7 @@ def report_edit(request, pk):
                 messages.success(request, DONE[Action.SUBMIT] if submit else _CHANGES_SAVED)
                 _warn_flags(request, report)
                 return redirect(report)
-    return _render_form(request, report, form, values, area)
+    return _render_form(request, report, form, values, area, upload)
 
 
 @login_required
@@ -207,6 +221,7 @@ def report_action(request, pk, action):
     )
 
 
+@require_safe
 @login_required
 def report_queue(request):
     """Annual reports waiting for the reviewer, filtered and paginated."""
@@ -295,12 +310,22 @@ def _report_forms(request, report):
     )
 
 
-def _render_form(request, report, form, values, area):
+def _upload_form(request):
+    """The optional scan of the paper report, bound on any POST."""
+    if request.method == "POST":
+        return AttachmentForm(request.POST, request.FILES, label=REPORT_SCAN_LABEL)
+    return AttachmentForm(label=REPORT_SCAN_LABEL)
+
+
+def _render_form(request, report, form, values, area, upload):
     return render(
         request,
         "campaign/report_form.html",
         {
             "report": report,
+            "upload": upload,
+            "attachments": list(report.attachments.all()) if report.pk else [],
+            "on_behalf_from": Scope.for_request(request).filing_on_behalf_from(report.unit),
             "unit_name": report.unit_name_then(),
             "form": form,
             "values": values,
@@ -335,8 +360,8 @@ def _warn_flags(request, report):
 def _render_detail(request, scope, pk, reason_form=None, status=200):
     """The report with its figures beside the unit's own of last year, its flags, timeline
     and changes since a return: fixed queries."""
-    report = scope.get(reports().prefetch_related("values"), SEE, pk=pk)
-    steps = list(report.steps.select_related("actor").order_by("at", "pk"))
+    report = scope.get(reports().prefetch_related("values", "attachments"), SEE, pk=pk)
+    steps = list(report.steps.select_related("actor", "actor_unit").order_by("at", "pk"))
     indicators = list(report.campaign.indicators.all())
     by_indicator = {value.indicator_id: value for value in report.values.all()}
     last_year = plausibility.last_year_values(report)

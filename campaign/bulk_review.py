@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from campaign import workflow
 from campaign.forms import ReasonForm
 from campaign.models import AnnualReport, Plan, Step
+from config.http import require_form
 from units.access import SEE, Scope
 
 Action = Step.Action
@@ -86,6 +87,7 @@ def bulk_step(
     return outcome
 
 
+@require_form
 @login_required
 def bulk_review(request, kind, action):
     """GET: the confirmation page for the items ticked in the queue (`?item=pk`…). POST

@@ -45,11 +45,40 @@ from units.models import Membership, Unit, UnitState, User
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 A = Step.Action
 
-# The smallest valid PDF, standing in for each unit's signed scan.
-SCAN = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def one_page_pdf(size: int | None = None) -> bytes:
+    """A valid one-page PDF (an empty A4 page), its cross-reference table computed; with
+    `size`, padded to exactly that many bytes by a comment after the header."""
+    if size is None:
+        return _pdf_with_padding(0)
+    padding = size - len(_pdf_with_padding(0)) - 2
+    # The cross-reference offset gains digits with the padding: adjust once for them.
+    padding -= len(_pdf_with_padding(padding)) - size
+    return _pdf_with_padding(padding)
+
+
+def _pdf_with_padding(padding: int) -> bytes:
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<<>>>>",
+    ]
+    out = b"%PDF-1.4\n"
+    if padding:
+        out += b"%" + b"x" * padding + b"\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out
+
+
+# One empty page, standing in for each unit's signed scan.
+SCAN = one_page_pdf()
 
 # What happened to a unit's report, by year: chosen by the unit's position, so every kind
 # of situation appears in every district.

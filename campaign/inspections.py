@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from campaign.listing import filtered_page
 from campaign.models import Campaign, Inspection
+from config.http import require_form, require_safe
 from units.access import FILE, SEE, Scope
 from units.forms import PortalInputMixin
 
@@ -154,6 +155,7 @@ class DoneForm(PortalInputMixin, forms.ModelForm):
 
 
 # --- views ------------------------------------------------------------------------------------
+@require_safe
 @login_required
 def inspection_list(request):
     """The visits the user may see, latest first, filtered and paginated.
@@ -176,6 +178,7 @@ def inspection_list(request):
     )
 
 
+@require_form
 @login_required
 def inspection_create(request):
     scope = Scope.for_request(request)
@@ -196,6 +199,7 @@ def inspection_create(request):
     return render(request, "campaign/inspections/form.html", {"form": form})
 
 
+@require_safe
 @login_required
 def inspection_detail(request, pk):
     scope = Scope.for_request(request)

@@ -396,11 +396,18 @@ class Step(models.Model):
         MOVE = "move", _("Moved to the successor unit")
         CLOSE = "close", _("Closed with its unit")
 
+    class Opening(models.TextChoices):
+        # A reviewer opened a draft for a unit that had none after the lock date
+        # (campaign.open_late): recorded without a status change.
+        OPEN_LATE = "open_late", _("Opened by a reviewer after the lock date")
+
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
     submission = GenericForeignKey("content_type", "object_id")
     action = models.CharField(
-        _("action"), max_length=10, choices=Action.choices + UnitChange.choices
+        _("action"),
+        max_length=10,
+        choices=Action.choices + UnitChange.choices + Opening.choices,
     )
     from_status = models.CharField(max_length=10, choices=Status.choices)
     to_status = models.CharField(max_length=10, choices=Status.choices)
@@ -408,6 +415,16 @@ class Step(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The unit the actor acted from (their role's unit at or above the submission's unit),
+    # so the history keeps it when their roles change later. Empty for older steps.
+    actor_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("acting for"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -453,10 +470,31 @@ class Submission(models.Model):
     # The first submission decides whether it came on time; resubmissions do not.
     first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
     reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    # Who last saved the content, and, when they filed from an upper unit rather than as an
+    # officer of this unit (filing on behalf, "nhập hộ", units.access), the unit they filed
+    # from. Set by every view that saves the content (`record_entry`).
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    entered_from = models.ForeignKey(
+        Unit,
+        verbose_name=_("entered on behalf from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     steps = GenericRelation(Step)
 
     # What a workflow step reads besides the row itself (the rights, the filing window).
     WORKFLOW_RELATED = ("unit", "campaign")
+    # What `record_entry` sets: saved with the content.
+    ENTRY_FIELDS = ("entered_by", "entered_from")
 
     class Meta:
         abstract = True
@@ -464,6 +502,16 @@ class Submission(models.Model):
     @property
     def is_editable(self):
         return self.status in EDITABLE and self.filing_open()
+
+    def record_entry(self, user, on_behalf_from=None) -> None:
+        """Note who saved the content and, when filed on behalf, from which upper unit
+        (`units.access.Scope.filing_on_behalf_from`). The caller saves."""
+        self.entered_by = user
+        self.entered_from = on_behalf_from
+
+    @property
+    def entered_on_behalf(self) -> bool:
+        return self.entered_from_id is not None
 
     def closed_with_unit(self, day=None):
         """Whether its unit has closed by `day` (today by default). The submission is then
@@ -637,14 +685,31 @@ class Activity(models.Model):
 def attachment_path(attachment, filename):
     # A random name: nothing about the stored file comes from the user.
     suffix = PurePath(filename).suffix.lower()[:6]
+    if attachment.report_id:
+        return f"reports/{attachment.report_id}/{uuid.uuid4().hex}{suffix}"
     return f"plans/{attachment.plan_id}/{uuid.uuid4().hex}{suffix}"
 
 
 class Attachment(models.Model):
-    """A file attached to a plan (the signed scan). Served only through an authorising view."""
+    """A file attached to a plan (the signed scan) or to an annual report (the scan of the
+    paper report, when it was filed on behalf). Exactly one of the two is set. Served only
+    through an authorising view."""
 
     plan = models.ForeignKey(
-        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="attachments"
+        Plan,
+        verbose_name=_("plan"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        null=True,
+        blank=True,
+    )
+    report = models.ForeignKey(
+        "AnnualReport",
+        verbose_name=_("annual report"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        null=True,
+        blank=True,
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
@@ -659,9 +724,20 @@ class Attachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(plan__isnull=False, report__isnull=True)
+                | Q(plan__isnull=True, report__isnull=False),
+                name="attachment_of_a_plan_or_a_report",
+            )
+        ]
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def submission(self):
+        return self.plan if self.plan_id else self.report
 
 
 class Notification(models.Model):
@@ -1377,3 +1453,64 @@ def _text(value):
 
 def _theme_key(theme):
     return theme.sort_key or theme.number
+
+
+# --- Excel templates -----------------------------------------------------------------------------
+WORKBOOK_UPLOAD_LIFETIME = datetime.timedelta(hours=2)
+
+
+class WorkbookUploadQuerySet(models.QuerySet):
+    def pending_for(self, user, now=None):
+        """`user`'s uploads that can still be confirmed."""
+        return self.filter(user=user, expires_at__gt=now or timezone.now())
+
+
+class WorkbookUpload(models.Model):
+    """An uploaded Excel template between its preview and the officer's confirmation.
+
+    What the preview showed and what a confirmation would save are kept here, on the
+    server and for the user who uploaded it only: the confirmation posts nothing but this
+    row's id, so nothing the browser sends back is ever trusted (campaign.workbook_pages).
+    """
+
+    class Kind(models.TextChoices):
+        REPORTS = "reports", _("annual reports")
+        PLAN = "plan", _("plan activities")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    # The unit the template was made for: the upper unit of a workbook of several units.
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(max_length=200, blank=True)
+    # What the preview lists: {"changes": [...], "errors": [...], "notes": [...]}.
+    preview = models.JSONField(default=dict)
+    # What a confirmation saves: the rows as the forms read them, with the version of each
+    # submission the preview compared against. Empty when there is nothing to save.
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    objects = WorkbookUploadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("uploaded workbook")
+        verbose_name_plural = _("uploaded workbooks")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%d/%m/%Y %H:%M})"
+
+    def save(self, *args, **kwargs):
+        if self.expires_at is None:
+            self.expires_at = (self.created_at or timezone.now()) + WORKBOOK_UPLOAD_LIFETIME
+        super().save(*args, **kwargs)
+
+    @property
+    def can_confirm(self):
+        return not self.preview.get("errors") and bool(self.data)

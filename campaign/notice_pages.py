@@ -14,11 +14,13 @@ from django.views.decorators.http import require_POST
 
 from campaign import notices
 from campaign.models import Notice
+from config.http import require_safe
 from units.access import Scope
 
 PAGE_SIZE = 25
 
 
+@require_safe
 @login_required
 def notice_list(request):
     """The user's notices, newest first, unread ones marked, a page at a time.
@@ -36,6 +38,7 @@ def notice_list(request):
     )
 
 
+@require_safe
 @login_required
 def notice_open(request, pk):
     """Mark the user's notice `pk` read and go to what it is about, if the user may still

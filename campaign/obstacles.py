@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from campaign import notifications
 from campaign.listing import filtered_page
 from campaign.models import MAX_NARRATIVE, AnnualReport, Campaign, Obstacle
+from config.http import require_form, require_safe
 from units.access import FILE, SEE, Scope
 from units.dataversion import bump_data_version
 from units.forms import PortalInputMixin
@@ -130,6 +131,7 @@ class AnswerForm(PortalInputMixin, forms.Form):
 
 
 # --- views ------------------------------------------------------------------------------------
+@require_safe
 @login_required
 def obstacle_list(request):
     """The obstacles the user may see, newest first, filtered and paginated.
@@ -152,6 +154,7 @@ def obstacle_list(request):
     )
 
 
+@require_form
 @login_required
 def obstacle_create(request):
     scope = Scope.for_request(request)
@@ -175,6 +178,7 @@ def obstacle_create(request):
     return render(request, "campaign/obstacles/form.html", {"form": form})
 
 
+@require_safe
 @login_required
 def obstacle_detail(request, pk):
     scope = Scope.for_request(request)

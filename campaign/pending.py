@@ -58,11 +58,13 @@ def _item(title, detail, url, due=None, today=None):
 
 
 def plan_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
-    """Plans the user must write, fix or review. Three queries at most.
+    """Plans the user must write, fix or review. Four queries at most, once the scope's
+    units filed for are loaded (one query, `Scope.filing_units`).
 
-    For officers: each campaign running this year that addresses one of their own units
-    (where they hold the role, not the whole subtree) and whose plan is missing, a draft or
-    returned; the plan's deadline only when it falls in this year or later. For reviewers:
+    For officers: each campaign running this year that addresses one of the units they file
+    for (where they hold the role, and the units below those with no officer of their own:
+    filing on behalf) and whose plan is missing, a draft or returned; the plan's deadline
+    only when it falls in this year or later. For reviewers:
     how many plans wait for their review.
     """
     today = today or timezone.localdate()
@@ -126,7 +128,8 @@ def plan_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
 
 
 def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
-    """Reports to write, fix or review, and obstacles to answer. At most five queries.
+    """Reports to write, fix or review, and obstacles to answer. At most five queries, once
+    the scope's units filed for are loaded (`Scope.filing_units`, filing on behalf included).
 
     For officers, each campaign's report of the year being written now (last year's until
     its lock date, then this year's: `report_year`), with that year's deadline while it is

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from campaign import reminder_letter
 from campaign.downloads import protect_download
-from campaign.models import Campaign, Reminder
+from campaign.models import AnnualReport, Campaign, Period, Reminder
 from campaign.reminders import (
     LOG_PAGE_SIZE,
     What,
@@ -34,6 +34,7 @@ from campaign.reminders import (
     step_label,
 )
 from config import pdf_sandbox
+from config.http import require_form, require_safe
 from units.access import SEE, Scope
 from units.models import Membership, Unit
 
@@ -101,7 +102,7 @@ def _outstanding_rows(selection, scope):
         .annotate(count=Count("pk"))
         .values("count")
     )
-    return (
+    rows = (
         outstanding_units(campaign, what, year, selection.today)
         .filter(scope.review_condition())
         .annotate(
@@ -111,23 +112,46 @@ def _outstanding_rows(selection, scope):
         )
         .order_by("path")
     )
+    if what == What.REPORT:
+        # A unit with no report at all can have a draft opened for it after the lock date
+        # (campaign.open_late).
+        rows = rows.annotate(
+            has_report=Exists(
+                AnnualReport.objects.filter(unit=OuterRef("pk"), campaign=campaign, year=year)
+            )
+        )
+    return rows
 
 
 def _render_list(request, scope, selection, selected=(), status=200):
     if selection.campaign is None:
         return render(request, "campaign/reminders/late_units.html", {"selection": selection})
     rows = list(_outstanding_rows(selection, scope))
+    period = _locked_period(selection)
     return render(
         request,
         "campaign/reminders/late_units.html",
         {
             "selection": selection,
             "rows": rows,
+            "can_open_late": period is not None,
+            "locks_on": period.locks_on if period else None,
             "selected": set(selected),
             "days_late": (selection.today - selection.due_on).days,
         },
         status=status,
     )
+
+
+def _locked_period(selection):
+    """The period of the annual reports listed when it is locked (a draft can then be
+    opened for a unit that never started its report), else None."""
+    if selection.what != What.REPORT:
+        return None
+    period = Period.objects.filter(campaign=selection.campaign, year=selection.year).first()
+    if period is None:
+        period = Period(**Period.defaults(selection.campaign, selection.year))
+    return period if period.is_locked_on(selection.today) else None
 
 
 def _reviewer_scope(request):
@@ -137,6 +161,7 @@ def _reviewer_scope(request):
     return scope
 
 
+@require_safe
 @login_required
 def late_units(request):
     """The units a reviewer reviews that have not submitted, to remind some of them."""
@@ -214,6 +239,7 @@ def remind_units(request):
     return redirect(f"{reverse('campaign:late_units')}?{selection.query()}")
 
 
+@require_form
 @login_required
 def reminder_letter_pdf(request):
     """The reminder letter (công văn đôn đốc) as a PDF, to the selected late units, or to
@@ -270,6 +296,7 @@ def _selected_ids(data):
         raise Http404 from None
 
 
+@require_safe
 @login_required
 def reminder_log(request):
     """Reminders sent to the units the user may see, newest first."""

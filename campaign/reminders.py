@@ -54,21 +54,23 @@ LOG_PAGE_SIZE = 50
 
 # --- the schedule ------------------------------------------------------------------------------
 def schedule_step(due_on, today):
-    """Today's step for a document due on `due_on`, or None when no reminder is due today.
+    """The latest step of the schedule on or before `today` for a document due on `due_on`,
+    or None before the first one.
 
     7 and 3 days before ("before-7", "before-3"), on the day ("due"), then every 7 days
-    while late ("late-1" a week after the due date, "late-2" two weeks after, …).
-    A day on which the task does not run (beat or workers down) skips that day's step; the
-    next one goes out on its own day.
+    while late ("late-1" a week after the due date, "late-2" two weeks after, …). Each
+    step is claimed once per unit (`_remind_outstanding`), so a run on a day between steps
+    sends nothing new, and a step whose day the task missed (beat or workers down) goes out
+    at the next run, once.
     """
     days = (today - due_on).days
+    if days < -max(BEFORE):
+        return None
     if days < 0:
-        return BEFORE.get(-days)
-    if days == 0:
+        return next(BEFORE[before] for before in sorted(BEFORE) if -days <= before)
+    if days < 7:
         return DUE
-    if days % 7 == 0:
-        return f"{LATE_PREFIX}{days // 7}"
-    return None
+    return f"{LATE_PREFIX}{days // 7}"
 
 
 def late_weeks(step):

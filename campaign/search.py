@@ -6,7 +6,7 @@ its own (a plan's document number, an obstacle's subject, an inspection's findin
 report's year) or its unit's name and short name. Both sides are compared folded
 (units.folding: lower case, no diacritics, "đ" as "d"), so "chau thanh" finds "Châu Thành".
 The columns are folded by the same SQL expression PostgreSQL's trigram indexes are built on
-(migrations units.0007 and campaign.0015), so a search of the unit tree is an index scan.
+(migrations units.0007 and campaign.0017), so a search of the unit tree is an index scan.
 
 Nothing outside the user's scope is ever searched: each kind of object is first restricted
 through `Scope.filter` (what the user may see, as the object's own page would allow).

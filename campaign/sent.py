@@ -18,6 +18,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from campaign.models import AnnualReport, Obstacle, Plan, Status, Step
+from config.http import require_safe
 from units.access import FILE, Scope
 
 PAGE_SIZE = 25
@@ -136,6 +137,7 @@ def _obstacle_item(obstacle):
     }
 
 
+@require_safe
 @login_required
 def sent_list(request):
     """The page of everything the user's units have sent, newest first, paginated. A fixed

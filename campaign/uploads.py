@@ -1,7 +1,10 @@
-"""Files attached to plans: checking an upload, storing it, serving it back, removing it.
+"""Files attached to plans and annual reports: checking an upload, storing it, serving it
+back, removing it. A plan's is its signed scan; an annual report's, the scan of the paper
+report it was typed from when an upper unit filed it on behalf of the unit.
 
 An upload is judged by its content, never by its name or by the Content-Type the browser
-sent: libmagic reads the first bytes and only PDF, JPEG, PNG and DOCX are kept. The stored
+sent: libmagic reads the first bytes and only PDF, JPEG, PNG and DOCX are kept, and a PDF or
+DOCX is then opened as one and checked inside (campaign.file_checks). The stored
 file gets a random name (see `campaign.models.attachment_path`) and lives outside any
 served directory; it is only ever sent back by `attachment_download`, which checks the
 access scope and sends it as a download that the browser must not sniff or render
@@ -25,8 +28,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from campaign import file_checks
 from campaign.downloads import stored_file_response
-from campaign.models import Attachment, Plan
+from campaign.models import AnnualReport, Attachment, Plan
+from config.http import require_safe
 from units.access import FILE, SEE, Scope
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -111,6 +116,11 @@ def validate_upload(uploaded_file):
             _("This type of file is not accepted. Upload a PDF, JPEG, PNG or DOCX file."),
             code="type",
         )
+    # What its first bytes claim, checked inside (campaign.file_checks).
+    if detected == DOCX:
+        file_checks.check_docx(uploaded_file)
+    elif detected == "application/pdf":
+        file_checks.check_pdf(uploaded_file)
     return detected
 
 
@@ -140,8 +150,14 @@ def download_name(name, content_type):
     return stem[: MAX_NAME_LENGTH - len(suffix)] + suffix
 
 
+REPORT_SCAN_LABEL = _(
+    "Scan of the paper report (when filed on behalf; PDF, JPEG, PNG or DOCX, at most 10 MB)"
+)
+
+
 class AttachmentForm(forms.Form):
-    """One file for a plan: the signed scan. Optional unless built with required=True."""
+    """One file for a plan (the signed scan) or an annual report (the scan of the paper
+    report). Optional unless built with required=True; `label` names what is asked for."""
 
     file = forms.FileField(
         label=_("Signed scan (PDF, JPEG, PNG or DOCX, at most 10 MB)"),
@@ -150,9 +166,11 @@ class AttachmentForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, required=False, **kwargs):
+    def __init__(self, *args, required=False, label=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].required = required
+        if label is not None:
+            self.fields["file"].label = label
         self.detected_type = None
 
     def clean_file(self):
@@ -161,14 +179,18 @@ class AttachmentForm(forms.Form):
             self.detected_type = validate_upload(uploaded)
         return uploaded
 
-    def save(self, plan, user):
-        """Store the cleaned file as an attachment of `plan`; None when no file was given."""
+    def save(self, submission, user):
+        """Store the cleaned file as an attachment of `submission` (a plan or an annual
+        report); None when no file was given."""
         uploaded = self.cleaned_data.get("file")
         if not uploaded:
             return None
         content_type = self.detected_type
+        owner = (
+            {"report": submission} if isinstance(submission, AnnualReport) else {"plan": submission}
+        )
         attachment = Attachment(
-            plan=plan,
+            **owner,
             original_name=download_name(uploaded.name, content_type),
             content_type=content_type,
             size=uploaded.size,
@@ -186,12 +208,25 @@ class AttachmentForm(forms.Form):
 
 
 # --- views ---------------------------------------------------------------------------------------
-@login_required
-def attachment_download(request, plan_pk, pk):
-    """Send an attachment to a user who may see its plan, as a download only."""
-    attachment = Scope.for_request(request).get(
-        Attachment.objects.filter(plan_id=plan_pk), SEE, unit_field="plan__unit", pk=pk
+# What each kind of owner is called in lookups, and the page it is shown on.
+OWNERS = {
+    "plan": (Plan, "campaign:plan_detail"),
+    "report": (AnnualReport, "campaign:report_detail"),
+}
+
+
+def _attachment(request, kind, owner_pk, pk, roles):
+    """The attachment `pk` of the plan or report `owner_pk`, through the access scope."""
+    return Scope.for_request(request).get(
+        Attachment.objects.filter(**{f"{kind}_id": owner_pk}),
+        roles,
+        unit_field=f"{kind}__unit",
+        pk=pk,
     )
+
+
+def _download(request, kind, owner_pk, pk):
+    attachment = _attachment(request, kind, owner_pk, pk, SEE)
     content_type = attachment.content_type
     if content_type not in ACCEPTED:
         content_type = "application/octet-stream"
@@ -200,23 +235,16 @@ def attachment_download(request, plan_pk, pk):
     )
 
 
-@login_required
-@require_POST
-def attachment_delete(request, plan_pk, pk):
-    """Remove an attachment of a plan that its unit's officers may still edit."""
-    attachment = Scope.for_request(request).get(
-        Attachment.objects.filter(plan_id=plan_pk), FILE, unit_field="plan__unit", pk=pk
-    )
-    plan_url = reverse("campaign:plan_detail", args=[plan_pk])
+def _delete(request, kind, owner_pk, pk, refusal):
+    attachment = _attachment(request, kind, owner_pk, pk, FILE)
+    model, detail = OWNERS[kind]
+    owner_url = reverse(detail, args=[owner_pk])
     with transaction.atomic():
-        # Lock the plan so it cannot be submitted while the file is being removed.
-        plan = Plan.objects.select_for_update().get(pk=plan_pk)
-        if not plan.is_editable:
-            messages.error(
-                request,
-                gettext("This plan can no longer be changed, so its files cannot be removed."),
-            )
-            return redirect(plan_url)
+        # Lock the owner so it cannot be submitted while the file is being removed.
+        owner = model.objects.select_for_update().get(pk=owner_pk)
+        if not owner.is_editable:
+            messages.error(request, refusal)
+            return redirect(owner_url)
         storage, stored_name = attachment.file.storage, attachment.file.name
         attachment.delete()
         # The file goes only once the row is gone for good.
@@ -224,4 +252,44 @@ def attachment_delete(request, plan_pk, pk):
     messages.success(
         request, gettext("The file “%(name)s” was removed.") % {"name": attachment.original_name}
     )
-    return redirect(plan_url)
+    return redirect(owner_url)
+
+
+@require_safe
+@login_required
+def attachment_download(request, plan_pk, pk):
+    """Send an attachment to a user who may see its plan, as a download only."""
+    return _download(request, "plan", plan_pk, pk)
+
+
+@login_required
+@require_POST
+def attachment_delete(request, plan_pk, pk):
+    """Remove an attachment of a plan that its unit's officers may still edit."""
+    return _delete(
+        request,
+        "plan",
+        plan_pk,
+        pk,
+        gettext("This plan can no longer be changed, so its files cannot be removed."),
+    )
+
+
+@require_safe
+@login_required
+def report_attachment_download(request, report_pk, pk):
+    """Send an attachment to a user who may see its annual report, as a download only."""
+    return _download(request, "report", report_pk, pk)
+
+
+@login_required
+@require_POST
+def report_attachment_delete(request, report_pk, pk):
+    """Remove an attachment of an annual report that its filers may still edit."""
+    return _delete(
+        request,
+        "report",
+        report_pk,
+        pk,
+        gettext("This report can no longer be changed, so its files cannot be removed."),
+    )

@@ -7,12 +7,14 @@ from campaign import (
     inspections,
     notice_pages,
     obstacles,
+    open_late,
     printable,
     reminder_pages,
     search_page,
     sent,
     uploads,
     views,
+    workbook_pages,
 )
 from campaign.models import Step
 
@@ -85,6 +87,21 @@ urlpatterns = [
         {"action": Action.REOPEN},
         name="report_reopen",
     ),
+    path(
+        "reports/<int:report_pk>/attachments/<int:pk>/",
+        uploads.report_attachment_download,
+        name="report_attachment_download",
+    ),
+    path(
+        "reports/<int:report_pk>/attachments/<int:pk>/delete/",
+        uploads.report_attachment_delete,
+        name="report_attachment_delete",
+    ),
+    path(
+        "campaigns/<int:campaign_pk>/units/<int:unit_pk>/reports/<int:year>/open-late/",
+        open_late.report_open_late_view,
+        name="report_open_late",
+    ),
     path("review/reports/", annual_reports.report_queue, name="report_queue"),
     *obstacles.urlpatterns,
     *inspections.urlpatterns,
@@ -94,5 +111,6 @@ urlpatterns = [
     *guide.urlpatterns,
     *notice_pages.urlpatterns,
     *bulk_review.urlpatterns,
+    *workbook_pages.urlpatterns,
     *search_page.urlpatterns,
 ]

@@ -19,6 +19,7 @@ from campaign.models import Activity, Campaign, Plan, Step
 from campaign.returns import return_step
 from campaign.steps import act_on
 from campaign.uploads import AttachmentForm
+from config.http import require_form, require_safe
 from units.access import FILE, SEE, Scope
 
 Action = Step.Action
@@ -32,9 +33,10 @@ HEADER_FIELDS = ["doc_number", "doc_date", "signer", "summary"]
 
 
 def plans():
-    return Plan.objects.select_related("unit", "campaign")
+    return Plan.objects.select_related("unit", "campaign", "entered_by", "entered_from")
 
 
+@require_safe
 @login_required
 def campaign_list(request):
     # Campaigns are the federation's published plans: every signed-in user may read them.
@@ -42,12 +44,14 @@ def campaign_list(request):
     return render(request, "campaign/campaign_list.html", {"campaigns": campaigns})
 
 
+@require_safe
 @login_required
 def campaign_detail(request, pk):
     """The campaign's content and indicators, and the plans of the units the user files for."""
     campaign = get_object_or_404(Campaign.objects.select_related("issuer"), pk=pk)
     scope = Scope.for_request(request)
-    own_units = [m.unit for m in scope.memberships if m.role == "officer"]
+    # Its own units, and those below with no officer of their own (filing on behalf).
+    own_units = scope.officer_units()
     filed = {
         plan.unit_id: plan for plan in Plan.objects.filter(campaign=campaign, unit__in=own_units)
     }
@@ -67,6 +71,7 @@ def campaign_detail(request, pk):
     )
 
 
+@require_form
 @login_required
 def plan_start(request, campaign_pk, unit_pk):
     """File a new plan for a unit; if it already has one, open that one."""
@@ -85,6 +90,7 @@ def plan_start(request, campaign_pk, unit_pk):
     if request.method == "POST" and _all_valid(form, formset, upload):
         try:
             with transaction.atomic():
+                form.instance.record_entry(request.user, scope.filing_on_behalf_from(unit))
                 plan = form.save()
                 formset.instance = plan
                 formset.save()
@@ -108,11 +114,13 @@ def plan_start(request, campaign_pk, unit_pk):
     return _render_form(request, form, formset, upload, unit, campaign, plan=None)
 
 
+@require_safe
 @login_required
 def plan_detail(request, pk):
     return _render_detail(request, Scope.for_request(request), pk)
 
 
+@require_form
 @login_required
 def plan_edit(request, pk):
     """Edit a draft or returned plan; a save based on an outdated version is refused.
@@ -138,8 +146,12 @@ def plan_edit(request, pk):
             expected = form.cleaned_data.get("version") or 0
             try:
                 with transaction.atomic():
+                    edited = form.save(commit=False)
+                    edited.record_entry(request.user, scope.filing_on_behalf_from(plan.unit))
                     workflow.save_if_unchanged(
-                        form.save(commit=False), expected_version=expected, fields=HEADER_FIELDS
+                        edited,
+                        expected_version=expected,
+                        fields=[*HEADER_FIELDS, *Plan.ENTRY_FIELDS],
                     )
                     formset.save()
                     if upload.cleaned_data.get("file"):
@@ -167,6 +179,7 @@ def plan_action(request, pk, action):
     )
 
 
+@require_safe
 @login_required
 def review_queue(request):
     """Plans in the reviewer's subtree that wait for action, filtered and paginated."""
@@ -257,7 +270,7 @@ def _render_detail(request, scope, pk, reason_form=None, reason_action=None, sta
         SEE,
         pk=pk,
     )
-    steps = list(plan.steps.select_related("actor").order_by("at", "pk"))
+    steps = list(plan.steps.select_related("actor", "actor_unit").order_by("at", "pk"))
     can_edit = plan.is_editable and scope.can_file_for(plan.unit)
     return render(
         request,

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign import notifications
 from campaign.models import Status, Step
-from units.access import Scope
+from units.access import FILE, REVIEW, Scope
 
 Action = Step.Action
 UnitChange = Step.UnitChange
@@ -215,7 +215,7 @@ def _step(submission, action, user, reason="", scope=None):
     if scope is None or scope.user != user:
         scope = Scope(user)
     check_step(locked, action, scope)
-    _sources, target, _actor = TRANSITIONS[action]
+    _sources, target, actor_kind = TRANSITIONS[action]
     # Checked after the right and the state, so that nobody is asked for a reason for a
     # step they could not take anyway.
     if action in NEEDS_REASON and not reason:
@@ -245,6 +245,7 @@ def _step(submission, action, user, reason="", scope=None):
         from_status=source,
         to_status=target,
         actor=user,
+        actor_unit=scope.acting_from(locked.unit, FILE if actor_kind == "officer" else REVIEW),
         at=now,
         reason=reason,
         snapshot=_snapshot(locked),

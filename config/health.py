@@ -8,11 +8,13 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
 from config.celery import HEARTBEAT_KEY
+from config.http import require_safe
 
 # Beat sends a heartbeat every minute; three missed ones mean no worker is consuming.
 WORKER_STALE_AFTER = 180
 
 
+@require_safe
 @never_cache
 def healthz(request):
     """200 when the database and cache answer, 503 otherwise; reports the worker's age.

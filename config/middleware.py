@@ -1,4 +1,9 @@
+import threading
+
 from django.conf import settings
+from django.db import connections
+from django.http import HttpResponse
+from django.template.loader import get_template
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -24,3 +29,43 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class DatabaseGate:
+    """At most DB_CONNECTIONS_PER_PROCESS requests of this process use the database at once,
+    each closing its connection when it ends unless it runs in the main thread.
+
+    Django keeps a connection per thread. A sync worker serves in its main thread, one
+    request at a time: its connection is kept (CONN_MAX_AGE) and the gate never waits. A
+    threaded server (the development server starts a thread per request; gunicorn's gthread
+    keeps a pool) would otherwise hold one connection per thread, each kept open after its
+    request: under a crawl one instance took 93 of PostgreSQL's 100 and the rest of the
+    requests failed. Behind the gate a request waits its turn (up to DB_GATE_TIMEOUT
+    seconds, then a 503 asking to retry) instead of failing, and the connections of one
+    process never exceed the gate's size: a deployment needs, per node, the gate's size for
+    each web process plus the Celery workers' concurrency (README, Deployment).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.timeout = settings.DB_GATE_TIMEOUT
+
+    def __call__(self, request):
+        if not _GATE.acquire(timeout=self.timeout):
+            return _busy(request)
+        try:
+            return self.get_response(request)
+        finally:
+            if threading.current_thread() is not threading.main_thread():
+                connections.close_all()
+            _GATE.release()
+
+
+def _busy(request):
+    # Without the request's context: its processors would query the database.
+    response = HttpResponse(get_template("503.html").render(), status=503)
+    response["Retry-After"] = "5"
+    return response
+
+
+_GATE = threading.BoundedSemaphore(settings.DB_CONNECTIONS_PER_PROCESS)

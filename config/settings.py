@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Static files above need no database; everything below may (config/middleware.py).
+    "config.middleware.DatabaseGate",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -93,6 +95,10 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+# Requests of one web process using the database at once, each with its own connection; more
+# wait their turn, up to DB_GATE_TIMEOUT seconds (config.middleware.DatabaseGate).
+DB_CONNECTIONS_PER_PROCESS = env.int("DB_CONNECTIONS_PER_PROCESS", default=8)
+DB_GATE_TIMEOUT = env.int("DB_GATE_TIMEOUT", default=25)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Reuse connections for a minute, but check them first so that a restarted PostgreSQL
     # costs one reconnect instead of an error page.

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from campaign.counting import CATEGORIES, inclusion
 from campaign.models import AnnualReport, Campaign
 from campaign.periods import report_year
+from config.http import require_safe
 from reports import charts
 from reports.rollup import CACHE_SECONDS, FLAGGED, GRID_SORTS, cached_rollup, unit_rows
 from reports.selection import int_or_none, offered_years, pick_campaign, selected_unit
@@ -31,6 +32,7 @@ Role = Membership.Role
 GRID_PAGE = 50
 
 
+@require_safe
 @login_required
 def dashboard(request):
     scope = Scope.for_request(request)

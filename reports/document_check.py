@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from config.http import require_form
 from reports import signing
 from reports.models import SummaryReport
 
@@ -99,6 +100,7 @@ def answer(content: bytes) -> dict:
     return {"outcome": outcome, "signature": verification, "summary": summary}
 
 
+@require_form
 @csrf_exempt  # the handlers must be set before the CSRF check reads the body; checked below
 def document_check(request):
     """Upload a PDF and see whether it is one the portal issued, unchanged."""

@@ -45,6 +45,7 @@ from campaign.counting import ACCEPTED_ONLY, ALL_SUBMITTED, inclusion
 from campaign.downloads import protect_download
 from campaign.models import AnnualReport, Campaign, Obstacle, Period, Status
 from campaign.periods import report_year
+from config.http import require_safe
 from reports.rollup import ASSESSMENTS, cached_rollup, unit_rows
 from reports.selection import int_or_none, offered_years, pick_campaign, selected_unit
 from reports.trees import TODAY, tree_mode
@@ -493,6 +494,7 @@ def sheet_title(text, taken):
 
 
 # --- the download ---------------------------------------------------------------------------------
+@require_safe
 @login_required
 def dashboard_excel(request):
     """The dashboard's rollup as an .xlsx: the same parameters and access rules."""

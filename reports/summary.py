@@ -46,6 +46,7 @@ from campaign.downloads import protect_download, stored_file_response
 from campaign.models import Campaign
 from campaign.periods import report_year
 from config import pdf_sandbox
+from config.http import require_form, require_safe
 from reports import delivery, issuing, parties, pdf, summary_tasks
 from reports.models import DOCUMENT_FIELDS, NARRATIVE_FIELDS, SummaryReport
 from reports.prefill import prefill
@@ -209,6 +210,7 @@ class SummaryEditForm(PortalInputMixin, forms.ModelForm):
 
 
 # --- views -------------------------------------------------------------------------------------
+@require_safe
 @login_required
 def summary_list(request):
     """Issued summary reports the user may read, newest first; a reviewer's drafts too."""
@@ -228,6 +230,7 @@ def summary_list(request):
     )
 
 
+@require_form
 @login_required
 def summary_create(request):
     """Choose what the report is about; it is created as a draft pre-filled from the rollup."""
@@ -275,6 +278,7 @@ def summary_create(request):
     return render(request, "reports/summary/create.html", {"form": form})
 
 
+@require_safe
 @login_required
 def summary_detail(request, pk):
     scope = Scope.for_request(request)
@@ -308,6 +312,7 @@ def _labelled(problems):
     return [(labels.get(name, name), message) for name, message in problems.items()]
 
 
+@require_form
 @login_required
 def summary_edit(request, pk):
     """Edit a draft. An issued report is never changed: the request is refused with a

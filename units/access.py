@@ -3,7 +3,10 @@
 Every view fetches objects through a `Scope`. An object outside what the user may see is a
 404 (its existence is not revealed); an object the user may see but not act on is a 403.
 
-A role held at a unit reaches that unit's whole subtree.
+A role held at a unit reaches that unit's whole subtree, with one exception for filing
+(FILE): an officer files for their own unit, and for a unit below it only while that unit has
+no active officer of its own (filing on behalf, "nhập hộ"). Once a lower unit has an officer,
+that officer files for it; the officers above still see its documents.
 
 A closed unit is history: from its closing day nobody files for it (plans, reports,
 obstacles), and an officer whose unit closed keeps the right to see its history. Filing
@@ -15,7 +18,7 @@ queryset costs no extra query.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -36,6 +39,9 @@ class Scope:
         self.user = user
         self._paths = {role: [] for role in Role.values}
         self._filing_paths = []
+        # unit pk -> whether the unit has an active officer of its own (filing on behalf)
+        self._officered = {}
+        self._filing_units = None
         self.today = timezone.localdate()
         self.memberships = []
         if user.is_authenticated and user.is_active:
@@ -65,11 +71,60 @@ class Scope:
         return [path for role in roles for path in self._paths[role]]
 
     @property
-    def filing_units(self):
+    def own_filing_units(self):
         """The open units where the user holds an officer role (no query)."""
         return [
             m.unit for m in self.memberships if m.role in FILE and m.unit.is_open_on(self.today)
         ]
+
+    @property
+    def filing_units(self):
+        """The open units the user files for, by path: their own officer units, then (among
+        them, in tree order) the units below those that have no active officer of their own.
+        One query on first use (none without an officer role), then kept."""
+        if self._filing_units is None:
+            self._filing_units = list(self.units(FILE)) if self._filing_paths else []
+        return self._filing_units
+
+    def officer_units(self):
+        """The units of the user's officer roles (closed ones too: their history stays
+        theirs), then the units they file for on behalf, by path. Like `filing_units`."""
+        own = [m.unit for m in self.memberships if m.role in FILE]
+        held = {unit.pk for unit in own}
+        return own + [unit for unit in self.filing_units if unit.pk not in held]
+
+    def files_on_behalf(self, unit) -> bool:
+        """True when the user files for `unit` from above it, not as its own officer."""
+        return unit.path not in self._filing_paths and self.can_file_for(unit)
+
+    def filing_on_behalf_from(self, unit):
+        """The user's nearest officer unit above `unit`, from which they file for it; None
+        when they hold the officer role at `unit` itself (or file nowhere above it). No
+        query."""
+        if unit.path in self._filing_paths:
+            return None
+        return self.acting_from(unit, FILE)
+
+    def acting_from(self, unit, roles):
+        """The nearest unit at or above `unit` where the user holds one of `roles` (the unit
+        they act from, as a step's history records it), or None; for REVIEW strictly above
+        it, as nobody reviews their own unit. No query."""
+        held = [
+            m.unit
+            for m in self.memberships
+            if m.role in roles
+            and unit.path.startswith(m.unit.path)
+            and not (roles == REVIEW and m.unit.pk == unit.pk)
+        ]
+        return max(held, key=lambda u: len(u.path)) if held else None
+
+    def has_own_officer(self, unit) -> bool:
+        """Whether `unit` has an active officer of its own. One query per unit, then kept."""
+        if unit.pk not in self._officered:
+            self._officered[unit.pk] = Membership.objects.filter(
+                unit=unit, role__in=FILE, user__is_active=True
+            ).exists()
+        return self._officered[unit.pk]
 
     def has_role(self, roles):
         """True when the user holds any of `roles` anywhere."""
@@ -88,11 +143,20 @@ class Scope:
         return self.has_role({Role.VIEWER})
 
     def allows(self, unit, roles):
-        """True when `unit` lies in the subtree of a unit where the user holds one of `roles`
-        (for FILE: and `unit` is open today)."""
-        if roles == FILE and not unit.is_open_on(self.today):
+        """True when `unit` lies in the subtree of a unit where the user holds one of `roles`.
+
+        For FILE: `unit` is open today, and it is either a unit where the user holds the
+        officer role, or one below such a unit with no active officer of its own (one query
+        for that unit, then kept)."""
+        if roles != FILE:
+            return any(unit.path.startswith(path) for path in self.paths(roles))
+        if not unit.is_open_on(self.today):
             return False
-        return any(unit.path.startswith(path) for path in self.paths(roles))
+        if unit.path in self._filing_paths:
+            return True
+        if not any(unit.path.startswith(path) for path in self._filing_paths):
+            return False
+        return not self.has_own_officer(unit)
 
     def can_see(self, unit):
         return self.allows(unit, SEE)
@@ -123,16 +187,32 @@ class Scope:
 
     # --- scoped querysets ----------------------------------------------------------------
     def condition(self, roles=SEE, path_field="path"):
-        """A Q object matching rows whose unit path lies in the scope for `roles`."""
+        """A Q object matching rows whose unit path lies in the scope for `roles` (for FILE:
+        the rule of `allows`, with a subquery on the officers of the units below)."""
         paths = self.paths(roles)
         if not paths:
             return Q(pk__in=[])
+        if roles == FILE:
+            return self._filing_condition(paths, path_field)
         condition = Q()
         for path in _outermost(paths):
             condition |= Q(**{f"{path_field}__startswith": path})
-        if roles == FILE:
-            condition &= open_on(self.today, prefix=path_field.removesuffix("path"))
         return condition
+
+    def _filing_condition(self, paths, path_field):
+        prefix = path_field.removesuffix("path")
+        # The unit's key as the outer query names it: "unit" for "unit__path", "pk" for
+        # units themselves.
+        unit_ref = prefix.removesuffix("__") or "pk"
+        below = Q()
+        for path in _outermost(paths):
+            below |= Q(**{f"{path_field}__startswith": path})
+        below &= ~Q(**{f"{path_field}__in": paths})
+        below &= ~Exists(
+            Membership.objects.filter(unit=OuterRef(unit_ref), role__in=FILE, user__is_active=True)
+        )
+        own = Q(**{f"{path_field}__in": paths})
+        return (own | below) & open_on(self.today, prefix=prefix)
 
     def units(self, roles=SEE):
         """Units the user reaches with any of `roles`: no query until evaluated."""
@@ -152,7 +232,7 @@ class Scope:
 
         Raises Http404 when the object does not exist or lies outside what the user may
         see, and PermissionDenied when the user may see it but lacks `roles` on it.
-        One query.
+        One query; for FILE on a unit below the user's own, one more (see `allows`).
         """
         scoped = self.filter(queryset, SEE, unit_field)
         if unit_field:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.http import require_form, require_safe
 from units.forms import OperationForm, ReorganisationForm, ReorganisationUploadForm
 from units.importing import UnitImportError, import_reorganisation, read_reorganisation_rows
 from units.models import Membership, Operation, Reorganisation, Unit
@@ -52,12 +53,14 @@ def _get_draft(request, pk):
     return reorganisation
 
 
+@require_safe
 @staff_required
 def reorganisation_list(request):
     reorganisations = Reorganisation.objects.all()
     return render(request, "units/reorganisation_list.html", {"reorganisations": reorganisations})
 
 
+@require_form
 @staff_required
 def reorganisation_create(request):
     form = ReorganisationForm(request.POST or None)
@@ -69,6 +72,7 @@ def reorganisation_create(request):
     return render(request, "units/reorganisation_form.html", {"form": form})
 
 
+@require_form
 @staff_required
 def reorganisation_edit(request, pk):
     reorganisation = _get_draft(request, pk)
@@ -81,6 +85,7 @@ def reorganisation_edit(request, pk):
     )
 
 
+@require_safe
 @staff_required
 def reorganisation_detail(request, pk, operation_form=None):
     """The decision, its operations, and what applying it would do (or did)."""
@@ -232,6 +237,7 @@ def _next_position(reorganisation):
     return (last or 0) + 1
 
 
+@require_form
 @staff_required
 def operation_add(request, pk):
     reorganisation = _get_draft(request, pk)
@@ -246,6 +252,7 @@ def operation_add(request, pk):
     return reorganisation_detail(request, pk, operation_form=form)
 
 
+@require_form
 @staff_required
 def operation_edit(request, pk, operation_pk):
     reorganisation = _get_draft(request, pk)
@@ -305,6 +312,7 @@ def reorganisation_cancel_view(request, pk):
     return _act(request, pk, reorganisation_cancel, _("The reorganisation was cancelled."))
 
 
+@require_form
 @staff_required
 def reorganisation_upload(request):
     """A draft reorganisation from a spreadsheet: every bad row is listed, nothing is kept

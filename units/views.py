@@ -3,10 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.module_loading import import_string
 
+from config.http import require_safe
 from units.access import REVIEW, Scope
 from units.models import Membership, Unit
 
 
+@require_safe
 @login_required
 def home(request):
     """The user's units and roles, each unit once with every role held there."""
@@ -25,6 +27,7 @@ def home(request):
     )
 
 
+@require_safe
 @login_required
 def unit_detail(request, pk):
     """One unit in the user's scope: where it sits in the tree and the units under it."""
@@ -44,6 +47,7 @@ def unit_detail(request, pk):
     )
 
 
+@require_safe
 @login_required
 def unit_contacts(request, pk):
     """Who to call in every unit below: the officers of the subtree, for reviewers.

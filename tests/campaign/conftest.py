@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.files.base import ContentFile
 
+from campaign.demo import SCAN
 from campaign.models import (
     Activity,
     AnnualReport,
@@ -16,12 +17,12 @@ from campaign.models import (
     Status,
     Theme,
 )
+from tests.factories import MembershipFactory, UserFactory
+from units.models import Membership
 
 # The smallest files of each accepted type, as their real magic bytes.
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+# A valid one-page PDF, as an uploaded scan must be (campaign.file_checks parses it).
+PDF_BYTES = SCAN
 
 
 @pytest.fixture
@@ -113,3 +114,12 @@ def make_report(unit, campaign, year, status=Status.DRAFT):
 @pytest.fixture
 def report_factory():
     return make_report
+
+
+@pytest.fixture
+def second_officer_a1(tree, cast):
+    """A second officer of grassroots A1: two people filing for the same unit. (The district's
+    officer files only for units below with no officer of their own, so not for A1.)"""
+    officer = UserFactory(username="officer_a1_second")
+    MembershipFactory(user=officer, unit=tree["A1"], role=Membership.Role.OFFICER)
+    return officer

@@ -92,11 +92,13 @@ def campaign(tree):
 
 
 @pytest.fixture
-def people(cast, tree):
-    """The cast plus a reviewer of district B, whose subtree holds neither A1 nor A2."""
+def people(cast, tree, second_officer_a1):
+    """The cast plus a reviewer of district B, whose subtree holds neither A1 nor A2, and a
+    second officer of A1."""
+    second = second_officer_a1
     reviewer_b = UserFactory(username="reviewer_b")
     MembershipFactory(user=reviewer_b, unit=tree["DB"], role=Membership.Role.REVIEWER)
-    return {**cast, "reviewer_b": reviewer_b}
+    return {**cast, "reviewer_b": reviewer_b, "second_officer_a1": second}
 
 
 COMPLETE = {"sessions": 12, "participants": 340, "other_forms": "Pa nô, áp phích"}
@@ -278,7 +280,10 @@ LADDER = {
     "reviewer_b": dict.fromkeys(REPORT_URLS, 404),  # another district's reviewer
     "standing": {"detail": 200} | dict.fromkeys(REPORT_URLS[1:], 403),
     "officer_a1": OFFICER,
-    "officer_a": OFFICER,  # the district's officer files for its grassroots units too
+    "second_officer_a1": OFFICER,
+    # The district's officer sees A1's report but files only for units below with no officer
+    # of their own (A1 has one): tests/campaign/test_on_behalf_rule.py.
+    "officer_a": {"detail": 200} | dict.fromkeys(REPORT_URLS[1:], 403),
     "reviewer_a": REVIEWER,
     "cspl": REVIEWER,
 }
@@ -379,7 +384,8 @@ START_LADDER = {
     "reviewer_a": 403,
     "cspl": 403,
     "officer_a1": 200,
-    "officer_a": 200,
+    "second_officer_a1": 200,
+    "officer_a": 403,  # A1 has an officer of its own
 }
 
 
@@ -862,9 +868,11 @@ def test_the_form_errors_are_in_vietnamese_by_default(client, tree, cast, campai
 
 
 # --- no lost update ------------------------------------------------------------------------------
-def test_a_save_from_an_outdated_version_is_refused_and_the_input_kept(client, cast, report_a1):
+def test_a_save_from_an_outdated_version_is_refused_and_the_input_kept(
+    client, cast, report_a1, second_officer_a1
+):
     url = reverse("campaign:report_edit", args=[report_a1.pk])
-    first, second = cast["officer_a1"], cast["officer_a"]
+    first, second = cast["officer_a1"], second_officer_a1
     opened = login(client, first).get(url).context["form"].initial["version"]
     assert opened == report_a1.version
 
@@ -891,10 +899,10 @@ def test_a_save_from_an_outdated_version_is_refused_and_the_input_kept(client, c
 
 
 def test_a_save_reaching_a_report_submitted_meanwhile_says_so_and_keeps_the_input(
-    client, cast, report_a1
+    client, cast, report_a1, second_officer_a1
 ):
     data = edit_data(report_a1, results="Sửa muộn", value_sessions="77")
-    login(client, cast["officer_a"]).post(reverse("campaign:report_submit", args=[report_a1.pk]))
+    login(client, second_officer_a1).post(reverse("campaign:report_submit", args=[report_a1.pk]))
     before = state(report_a1)
     assert before[0] == S.SUBMITTED
     response = login(client, cast["officer_a1"]).post(
@@ -909,7 +917,7 @@ def test_a_save_reaching_a_report_submitted_meanwhile_says_so_and_keeps_the_inpu
 
 
 def test_a_report_submitted_while_a_save_is_under_way_is_not_overwritten(
-    client, cast, report_a1, monkeypatch
+    client, cast, report_a1, second_officer_a1, monkeypatch
 ):
     # The other officer submits between the moment this save read the report and the
     # moment it writes: the save finds the report locked, says so and keeps the input.
@@ -918,7 +926,7 @@ def test_a_report_submitted_while_a_save_is_under_way_is_not_overwritten(
     def valid_then_submitted_elsewhere(form):
         result = validate(form)
         workflow.submission_submit(
-            AnnualReport.objects.get(pk=report_a1.pk), user=cast["officer_a"]
+            AnnualReport.objects.get(pk=report_a1.pk), user=second_officer_a1
         )
         return result
 
@@ -938,10 +946,10 @@ def test_a_report_submitted_while_a_save_is_under_way_is_not_overwritten(
 
 
 def test_starting_a_report_someone_started_meanwhile_opens_theirs_and_overwrites_nothing(
-    client, tree, cast, campaign
+    client, tree, cast, campaign, second_officer_a1
 ):
     # The second officer opened the new-report page before the first saved.
-    login(client, cast["officer_a"])
+    login(client, second_officer_a1)
     assert client.get(start_url(campaign, tree["A1"])).status_code == 200
     first = make_report(tree["A1"], campaign, figures=COMPLETE, results="Bản đầu tiên")
     response = client.post(start_url(campaign, tree["A1"]), filing(results="Bản thứ hai"))
@@ -968,15 +976,15 @@ def busy_report(tree, cast, campaign, indicators):
     workflow.submission_submit(report, user=cast["officer_a1"])
     workflow.submission_return(report, user=cast["reviewer_a"], reason="Bổ sung")
     IndicatorValue.objects.filter(report=report, int_value=7).update(int_value=8)
-    workflow.submission_submit(report, user=cast["officer_a"])
+    workflow.submission_submit(report, user=cast["officer_a1"])
     return report
 
 
 # (The session comes from the cache.) User, the user's memberships (scope), the report with unit,
-# campaign and period, its figures, its steps with their actors, the campaign's indicators, the
-# unit's own figures of last year (beside this year's for the reviewer); the bell's unread
-# notices.
-DETAIL_QUERIES = 8
+# campaign and period, its figures, its attached scans, its steps with their actors, the
+# campaign's indicators, the unit's own figures of last year (beside this year's for the
+# reviewer); the bell's unread notices.
+DETAIL_QUERIES = 9
 
 
 @pytest.mark.parametrize("indicators", [2, 20])
@@ -995,8 +1003,9 @@ def test_the_report_page_costs_the_same_queries_whatever_it_holds(
 
 
 # (The session comes from the cache.) User, memberships (scope), the report with unit, campaign and
-# period, the campaign's indicators, the report's figures; the bell's unread notices.
-EDIT_QUERIES = 6
+# period, the campaign's indicators, the report's figures, its attached scans; the bell's unread
+# notices.
+EDIT_QUERIES = 7
 
 
 @pytest.mark.parametrize("indicators", [2, 20])
@@ -1088,11 +1097,11 @@ def test_a_returned_report_is_corrected_and_resubmitted_in_one_request(
 
 
 def test_save_and_submit_from_an_outdated_version_is_refused_and_nothing_submitted(
-    client, cast, report_a1
+    client, cast, report_a1, second_officer_a1
 ):
     url = reverse("campaign:report_edit", args=[report_a1.pk])
     stale = {**edit_data(report_a1, results="Bản cũ"), **SAVE_AND_SUBMIT}
-    login(client, cast["officer_a"])
+    login(client, second_officer_a1)
     assert client.post(url, edit_data(report_a1, results="Bản mới hơn")).status_code == 302
     saved = state(report_a1)
     login(client, cast["officer_a1"])

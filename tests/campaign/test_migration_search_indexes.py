@@ -1,4 +1,4 @@
-"""Migrations units.0007 and campaign.0015 (the search's fold function and trigram indexes,
+"""Migrations units.0007 and campaign.0017 (the search's fold function and trigram indexes,
 PostgreSQL only) undo and redo on a database holding data, which they leave as it was."""
 
 import pytest
@@ -14,7 +14,7 @@ from units.models import Unit
 
 pytestmark = pytest.mark.postgres
 
-BEFORE = [("units", "0006_data_version"), ("campaign", "0014_notices")]
+BEFORE = [("units", "0006_data_version"), ("campaign", "0016_on_behalf")]
 AFTER = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes()
 INDEXES = {
     "unit_name_fold_trgm",

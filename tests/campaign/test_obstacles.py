@@ -54,11 +54,12 @@ def other_campaign(tree):
 
 
 @pytest.fixture
-def people(cast, tree):
-    """The cast plus a reviewer of district B, whose subtree holds neither A1 nor A2."""
+def people(cast, tree, second_officer_a1):
+    """The cast plus a reviewer of district B, whose subtree holds neither A1 nor A2, and a
+    second officer of A1."""
     reviewer_b = UserFactory(username="reviewer_b")
     MembershipFactory(user=reviewer_b, unit=tree["DB"], role=Membership.Role.REVIEWER)
-    return {**cast, "reviewer_b": reviewer_b}
+    return {**cast, "reviewer_b": reviewer_b, "second_officer_a1": second_officer_a1}
 
 
 def raise_obstacle(unit, campaign, user, **fields):
@@ -214,7 +215,9 @@ def test_only_a_reviewer_above_the_unit_answers_its_obstacle(
         ("reviewer_b", 404),
         ("standing", 403),
         ("officer_a1", 302),
-        ("officer_a", 302),
+        ("second_officer_a1", 302),
+        # The district's officer files only for units below with no officer of their own.
+        ("officer_a", 403),
         ("reviewer_a", 302),
         ("cspl", 302),
     ],
@@ -454,7 +457,8 @@ def test_the_form_offers_the_units_the_officer_files_for_and_starts_on_its_own(
 ):
     client.force_login(people["officer_a"])
     form = client.get(CREATE).context["form"]
-    assert [unit.code for unit in form.fields["unit"].queryset] == ["DA", "A1", "A2"]
+    # Its own unit, and A2, which has no officer of its own (A1 has one).
+    assert [unit.code for unit in form.fields["unit"].queryset] == ["DA", "A2"]
     assert form.initial["unit"] == tree["DA"].pk
     assert form.initial["campaign"] == campaign.pk
 
@@ -495,7 +499,7 @@ def test_an_obstacle_may_point_to_the_units_own_report_of_that_campaign(
 def test_a_report_of_another_unit_the_officer_files_for_is_refused(client, tree, people, campaign):
     report_a2 = make_report(tree["A2"], campaign)
     client.force_login(people["officer_a"])
-    response = client.post(CREATE, form_data(tree["A1"], campaign, report=report_a2.pk))
+    response = client.post(CREATE, form_data(tree["DA"], campaign, report=report_a2.pk))
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["report"]
     # The message is in the user's language, Vietnamese by default.

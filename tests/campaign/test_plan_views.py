@@ -27,11 +27,12 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def people(cast, tree):
-    """The cast plus a reviewer of district B, whose subtree holds neither A1 nor A2."""
+def people(cast, tree, second_officer_a1):
+    """The cast plus a reviewer of district B, whose subtree holds neither A1 nor A2, and a
+    second officer of A1."""
     reviewer_b = UserFactory(username="reviewer_b")
     MembershipFactory(user=reviewer_b, unit=tree["DB"], role=Membership.Role.REVIEWER)
-    return {**cast, "reviewer_b": reviewer_b}
+    return {**cast, "reviewer_b": reviewer_b, "second_officer_a1": second_officer_a1}
 
 
 # --- building POST data --------------------------------------------------------------------------
@@ -178,7 +179,10 @@ LADDER = {
     "reviewer_b": dict.fromkeys(PLAN_URLS, 404),  # another district's reviewer
     "standing": {"detail": 200} | dict.fromkeys(PLAN_URLS[1:], 403),
     "officer_a1": OFFICER,
-    "officer_a": OFFICER,  # the district's officer files for its grassroots units too
+    "second_officer_a1": OFFICER,
+    # The district's officer sees A1's plan but files only for units below with no officer
+    # of their own (A1 has one): tests/campaign/test_on_behalf_rule.py.
+    "officer_a": {"detail": 200} | dict.fromkeys(PLAN_URLS[1:], 403),
     "reviewer_a": REVIEWER,
     "cspl": REVIEWER,
 }
@@ -241,7 +245,8 @@ START_LADDER = {
     "reviewer_a": 403,
     "cspl": 403,
     "officer_a1": 200,
-    "officer_a": 200,
+    "second_officer_a1": 200,
+    "officer_a": 403,  # A1 has an officer of its own
 }
 
 
@@ -535,9 +540,11 @@ def test_errors_are_in_vietnamese_by_default(client, tree, cast, campaign):
 
 
 # --- no lost update ------------------------------------------------------------------------------
-def test_a_save_from_an_outdated_version_is_refused_and_the_input_kept(client, cast, plan_a1):
+def test_a_save_from_an_outdated_version_is_refused_and_the_input_kept(
+    client, cast, plan_a1, second_officer_a1
+):
     url = reverse("campaign:plan_edit", args=[plan_a1.pk])
-    first, second = cast["officer_a1"], cast["officer_a"]
+    first, second = cast["officer_a1"], second_officer_a1
     login(client, first)
     opened = client.get(url).context["form"].initial["version"]
     assert opened == plan_a1.version
@@ -704,7 +711,7 @@ def busy_plan(plan_factory, tree, cast, campaign, activities):
         workflow.submission_submit(plan, user=cast["officer_a1"])
         workflow.submission_return(plan, user=cast["reviewer_a"], reason="Bổ sung")
         Activity.objects.filter(plan=plan).update(expected_participants=99)
-        workflow.submission_submit(plan, user=cast["officer_a"])
+        workflow.submission_submit(plan, user=cast["officer_a1"])
     return plan
 
 

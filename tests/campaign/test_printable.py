@@ -103,13 +103,13 @@ def test_a_document_keeps_the_names_of_its_date(
         {"action": "rename", "unit_code": "A1", "name": "CĐCS phường Mới"},
     )
     reorganisation_apply(reorganisation=renaming, user=admin_user)
-    assert letterhead(tree["A1"], datetime.date(2015, 7, 1))["issuing_body"] == "CĐCS A1"
+    assert letterhead(tree["A1"], datetime.date(2015, 7, 1)).issuing_body == "CĐCS A1"
     after = letterhead(tree["A1"], datetime.date(2025, 7, 2))
-    assert after == {
-        "parent_body": "LĐLĐ huyện A",
-        "issuing_body": "CĐCS phường Mới",
-        "place": "Mới",
-    }
+    assert (after.parent_body, after.issuing_body, after.place) == (
+        "LĐLĐ huyện A",
+        "CĐCS phường Mới",
+        "Mới",
+    )
     client.force_login(cast["officer_a1"])
     html = client.get(reverse("campaign:plan_print", args=[plan_a1.pk])).content.decode()
     assert '<div class="issuing-body">CĐCS A1</div>' in html
@@ -118,8 +118,8 @@ def test_a_document_keeps_the_names_of_its_date(
 
 def test_a_province_is_headed_under_the_confederation(tree):
     names = letterhead(tree["PV"], datetime.date(2020, 1, 1))
-    assert names["parent_body"] == "Tổng LĐLĐ Việt Nam"
-    assert names["place"] == "Thử nghiệm"
+    assert names.parent_body == "Tổng LĐLĐ Việt Nam"
+    assert names.place == "Thử nghiệm"
 
 
 @pytest.mark.parametrize("name", ["plan_print", "plan_pdf"])

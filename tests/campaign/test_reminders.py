@@ -157,24 +157,34 @@ def walk(clock, first, last):
     [
         (-8, None),
         (-7, "before-7"),
-        (-6, None),
-        (-4, None),
+        (-6, "before-7"),  # the step of -7, if that day's run was missed
+        (-4, "before-7"),
         (-3, "before-3"),
-        (-2, None),
-        (-1, None),
+        (-1, "before-3"),
         (0, "due"),
-        (1, None),
-        (6, None),
+        (6, "due"),
         (7, "late-1"),
-        (8, None),
+        (13, "late-1"),
         (14, "late-2"),
         (21, "late-3"),
         (70, "late-10"),
-        (71, None),
+        (71, "late-10"),
     ],
 )
 def test_the_schedule_escalates_7_and_3_days_before_on_the_day_then_weekly(offset, step):
+    # Each day maps to the latest step on or before it; a step is sent once per unit.
     assert reminders.schedule_step(PLAN_DUE, PLAN_DUE + offset * DAY) == step
+
+
+def test_a_missed_days_step_goes_out_at_the_next_run_exactly_once(tree, everyone, campaign):
+    # Beat was down on the due date: the next day's run sends "due", once.
+    reminders.send_due_reminders(PLAN_DUE - 3 * DAY)
+    assert reminders.send_due_reminders(PLAN_DUE + DAY) > 0
+    after = steps_by_unit()
+    assert all(steps == ["before-3", "due"] for steps in after.values()), after
+    assert reminders.send_due_reminders(PLAN_DUE + DAY) == 0
+    assert reminders.send_due_reminders(PLAN_DUE + 2 * DAY) == 0
+    assert steps_by_unit() == after
 
 
 def test_plan_reminders_stop_after_eight_late_weeks(db, campaign):
@@ -282,7 +292,7 @@ def test_other_kinds_closed_units_and_the_issuer_are_never_reminded(tree, cast, 
 def test_a_campaign_issued_by_a_district_reminds_only_the_units_below_it(
     tree, cast, everyone, campaign
 ):
-    Campaign.objects.create(
+    district = Campaign.objects.create(
         slug="district-campaign",
         number="5/KH-LĐLĐ",
         title="Kế hoạch của huyện A",
@@ -293,7 +303,7 @@ def test_a_campaign_issued_by_a_district_reminds_only_the_units_below_it(
         plan_due_on=datetime.date(2015, 9, 30),
     )
     reminders.send_due_reminders(datetime.date(2015, 9, 30))
-    assert set(steps_by_unit()) == {"A1", "A2"}
+    assert set(steps_by_unit(campaign=district)) == {"A1", "A2"}
 
 
 def test_a_unit_that_closes_after_the_due_date_is_no_longer_reminded(tree, everyone, campaign):
@@ -396,7 +406,8 @@ def test_an_inactive_officer_gets_nothing_and_one_without_e_mail_only_the_notice
 
 def test_the_daily_run_looks_units_up_in_a_fixed_number_of_queries(tree, everyone, campaign):
     def lookups(day):
-        # Every query except the per-unit claims and their e-mails (and their savepoints).
+        # Every query except the per-unit claims, their e-mails and notices, the data
+        # version each claim's transaction moves (and their savepoints).
         with CaptureQueriesContext(connection) as run:
             reminders.send_due_reminders(day)
         return [
@@ -404,6 +415,8 @@ def test_the_daily_run_looks_units_up_in_a_fixed_number_of_queries(tree, everyon
             for query in run.captured_queries
             if "reports_reminder" not in query["sql"]
             and "campaign_notification" not in query["sql"]
+            and "campaign_notice" not in query["sql"]
+            and "units_dataversionshard" not in query["sql"]
             and not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
         ]
 

@@ -82,10 +82,13 @@ def test_another_units_submissions_are_not_listed(cast, plan_a1, plan_b1):
     assert [i["url"] for i in sent_items(Scope(cast["officer_b1"]))] == [plan_b1.get_absolute_url()]
 
 
-def test_a_plan_the_officer_submitted_for_a_unit_below_is_listed(cast, tree, campaign, plan_a1):
-    # The district's officer files for its grassroots union.
-    workflow.submission_submit(plan_a1, user=cast["officer_a"])
-    assert [i["url"] for i in sent_items(Scope(cast["officer_a"]))] == [plan_a1.get_absolute_url()]
+def test_a_plan_the_officer_submitted_for_a_unit_below_is_listed(
+    cast, tree, campaign, plan_factory
+):
+    # The district's officer files for its grassroots union that has no officer of its own.
+    plan_a2 = plan_factory(tree["A2"], campaign, cast["officer_a"])
+    workflow.submission_submit(plan_a2, user=cast["officer_a"])
+    assert [i["url"] for i in sent_items(Scope(cast["officer_a"]))] == [plan_a2.get_absolute_url()]
 
 
 def test_a_reviewer_without_an_officer_role_has_no_sent_box(client, cast, plan_a1):
@@ -101,7 +104,7 @@ def test_the_sent_page_lists_everything_with_a_fixed_number_of_queries(
     for year in range(2015, 2023):
         report = keep_open(report_factory(tree["DA"], campaign, year))
         workflow.submission_submit(report, user=officer)
-    for unit in ("A1", "A2"):
+    for unit in ("DA", "A2"):  # its own plan, and one for a unit with no officer of its own
         workflow.submission_submit(plan_factory(tree[unit], campaign, officer), user=officer)
     client.force_login(officer)
     # Session and user, memberships, plans, reports, obstacles, the last steps, and the

@@ -15,6 +15,7 @@ from django.utils import translation
 from PIL import Image
 
 from campaign import uploads
+from campaign.demo import one_page_pdf
 from campaign.models import Attachment, Plan
 from tests.campaign.conftest import PDF_BYTES
 
@@ -166,7 +167,8 @@ def test_a_file_over_ten_megabytes_is_refused_without_being_read():
 
 
 def test_a_file_of_exactly_ten_megabytes_is_accepted():
-    content = b"%PDF-1.4\n" + bytes(uploads.MAX_UPLOAD_BYTES - 9)
+    content = one_page_pdf(size=uploads.MAX_UPLOAD_BYTES)
+    assert len(content) == uploads.MAX_UPLOAD_BYTES
     assert uploads.validate_upload(upload("big.pdf", content)) == "application/pdf"
 
 

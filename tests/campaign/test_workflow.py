@@ -119,10 +119,11 @@ def test_only_the_units_officers_submit(plan_a1, cast, who):
     assert Plan.objects.get(pk=plan_a1.pk).status == S.DRAFT
 
 
-def test_an_upper_units_officer_may_submit_for_a_unit_below(plan_a1, cast):
-    # A role reaches the whole subtree: the district officer files for its grassroots units.
-    workflow.submission_submit(plan_a1, user=cast["officer_a"])
-    assert Plan.objects.get(pk=plan_a1.pk).status == S.SUBMITTED
+def test_an_upper_units_officer_may_submit_for_a_unit_below(tree, campaign, plan_factory, cast):
+    # The district officer files for its grassroots units that have no officer of their own.
+    plan_a2 = plan_factory(tree["A2"], campaign, cast["officer_a"])
+    workflow.submission_submit(plan_a2, user=cast["officer_a"])
+    assert Plan.objects.get(pk=plan_a2.pk).status == S.SUBMITTED
 
 
 def test_an_incomplete_plan_cannot_be_submitted(tree, cast, campaign, plan_factory):

@@ -1,5 +1,6 @@
 """An officer files and submits a plan with the keyboard alone: Tab to move, typing, Space
-to tick and to open the file picker, Enter to follow a link or press a button. No click.
+to tick and to open the file picker, Enter to follow a link, press a button and agree to the
+question before sending. No click.
 """
 
 import re
@@ -78,12 +79,29 @@ def test_an_officer_files_and_submits_a_plan_with_the_keyboard_alone(
     page.keyboard.press("Enter")
     expect(page.locator(".alert-success")).to_be_visible()
 
-    tab_to(page, "main form[action$='/submit/'] button")
+    # "Gửi xem xét" asks first, in the browser's own confirm dialog. Enter on the focused
+    # button opens it; Playwright answers a native dialog as the keyboard would (Esc to
+    # cancel, Enter on its default "OK"): no click is made. Cancelled, nothing is sent and
+    # the focus stays on the button; agreed, the plan is sent.
+    questions, answers = [], ["dismiss", "accept"]
+
+    def answer(dialog):
+        questions.append((dialog.type, dialog.message))
+        getattr(dialog, answers.pop(0))()
+
+    page.on("dialog", answer)
+    tab_to(page, "main form[action$='/submit/'] button[data-confirm]")
+    page.keyboard.press("Enter")
+    expect(page.locator(".badge.status-draft")).to_be_visible()
+    assert page.evaluate("() => document.activeElement.matches('[data-confirm]')")
     page.keyboard.press("Enter")
     expect(page.locator(".badge.status-submitted")).to_be_visible()
+    assert [kind for kind, _message in questions] == ["confirm", "confirm"]
+    assert "Gửi kế hoạch này để xem xét?" in questions[0][1]
 
     plan = Plan.objects.get(unit__code="BT-CT-03")
     assert plan.status == "submitted"
+    assert list(plan.steps.values_list("action", flat=True)) == ["submit"]
     assert plan.doc_number == "07/KH-CĐCS"
     assert plan.doc_date.isoformat() == "2015-07-20"
     activity = plan.activities.get()

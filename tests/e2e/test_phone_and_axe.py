@@ -7,6 +7,8 @@ A screenshot of each page at phone width is kept in the test's artefact director
 (pytest's tmp_path) for a person to look at; the assertions do not depend on them.
 """
 
+import re
+
 import pytest
 
 from tests.e2e.page_checks import (
@@ -17,30 +19,31 @@ from tests.e2e.page_checks import (
     horizontal_overflow,
     small_touch_targets,
 )
-from tests.e2e.walk import STATUS, resolved
+from tests.e2e.walk import STATUS, name, resolved, visit
 
 pytestmark = pytest.mark.e2e
 
 
-def screenshot_name(user, path):
-    return f"{user or 'anonymous'}{path.replace('/', '_')}.png"
+def screenshot_name(user, entry):
+    cleaned = re.sub(r"[^\w.-]+", "_", name(entry)).strip("_") or "home"
+    return f"{user or 'anonymous'}_{cleaned}.png"
 
 
-def check_page(page, url, expected_status, shots, name):
+def check_page(page, base_url, entry, expected_status, shots, shot_name):
     """The findings on one page at both widths, each line naming the page and the width."""
     findings = []
     for viewport in (PHONE, DESKTOP):
         page.set_viewport_size(viewport)
-        response = page.goto(url)
+        response = visit(page, base_url, entry)
         page.wait_for_load_state("load")
-        where = f"{url} at {viewport['width']} px"
+        where = f"{name(entry)} at {viewport['width']} px"
         if response.status != expected_status:
             findings.append(f"{where}: answered {response.status}, not {expected_status}")
             continue
         problems = horizontal_overflow(page) + axe_violations(page)
         if viewport is PHONE:
             problems += small_touch_targets(page)
-            page.screenshot(path=shots / name, full_page=True)
+            page.screenshot(path=shots / shot_name, full_page=True)
         else:
             # The office screen shows the whole menu, so the text is read there.
             problems += english_words(page)
@@ -59,13 +62,14 @@ def test_every_main_page_fits_a_phone_passes_axe_and_speaks_vietnamese(
             login(user)
         else:
             page.context.clear_cookies()
-        for path in paths:
+        for entry in paths:
             findings += check_page(
                 page,
-                live_server.url + path,
-                STATUS.get(path, 200),
+                live_server.url,
+                entry,
+                STATUS.get(entry, 200),
                 shots,
-                screenshot_name(user, path),
+                screenshot_name(user, entry),
             )
             visited += 1
     assert not findings, "\n".join(findings)

@@ -414,8 +414,9 @@ def test_a_text_figure_is_never_summed(client, cast, campaign, area, own_report)
 #  7. the reports of the units below;
 #  8. the sums of the accepted ones, by indicator (none is run when none is accepted);
 #  9. the units below to list, with their names;
-# 10. the bell's unread notices.
-DISTRICT_FORM_QUERIES = 10
+# 10. the report's attached scans (of a paper report filed on behalf);
+# 11. the bell's unread notices.
+DISTRICT_FORM_QUERIES = 11
 
 
 @pytest.mark.parametrize("children", [2, 30])

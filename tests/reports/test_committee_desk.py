@@ -143,8 +143,8 @@ def test_the_desk_costs_a_fixed_number_of_queries_once_the_figures_are_cached(
             params={"what": "plan", "unit": "X"},
         )
     # User, memberships (scope), the bell; the desk: the campaigns, the summaries delivered
-    # (none: no count of the unread), the latest notices. A viewer has no pending work and
-    # the figures come from the cache.
-    with django_assert_num_queries(6):
+    # (none: no count of the unread), the latest notices, the data version keying the cached
+    # figures. A viewer has no pending work and the figures come from the cache.
+    with django_assert_num_queries(7):
         response = client.get(HOME)
     assert len(re.findall(r'href="/notices/\d+/"', response.content.decode())) == 5

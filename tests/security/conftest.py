@@ -74,12 +74,22 @@ def _issued_summary(unit, campaign, author, number):
 
 def _side(tree, campaign, grassroots, district, officer, reviewer, number):
     plan = make_plan(tree[grassroots], campaign, officer)
+    report = AnnualReport.objects.get(unit=tree[grassroots], campaign=campaign, year=YEAR)
     return {
         "unit": tree[grassroots],
         "district": tree[district],
         "plan": plan,
         "attachment": Attachment.objects.get(plan=plan),
-        "report": AnnualReport.objects.get(unit=tree[grassroots], campaign=campaign, year=YEAR),
+        "report": report,
+        # The scan of a paper report, as attached when the report was filed on behalf.
+        "report_attachment": Attachment.objects.create(
+            report=report,
+            file=ContentFile(PDF_BYTES, name="bao-cao-giay.pdf"),
+            original_name="bao-cao-giay.pdf",
+            content_type="application/pdf",
+            size=len(PDF_BYTES),
+            uploaded_by=officer,
+        ),
         "obstacle": Obstacle.objects.create(
             unit=tree[grassroots],
             campaign=campaign,

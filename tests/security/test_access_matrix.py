@@ -62,6 +62,26 @@ def _reorganisation_pk(side, world):
     return {"pk": _reorganisation()["pk"]}
 
 
+def _workbook_upload(side, world):
+    """An upload waiting for its confirmation, by the officer of the side's unit (the
+    officer of A1 for "own", the outsider, officer of B1, for "other")."""
+    from campaign.models import WorkbookUpload
+
+    user = world.users["officer" if side is world.own else "outsider"]
+    upload, _created = WorkbookUpload.objects.get_or_create(
+        user=user,
+        kind=WorkbookUpload.Kind.REPORTS,
+        campaign=world.campaign,
+        unit=side["unit"],
+        year=world.year,
+    )
+    return {"pk": upload.pk}
+
+
+def _workbook_reports(side, world):
+    return {"campaign_pk": world.campaign.pk, "unit_pk": side["unit"].pk, "year": world.year}
+
+
 URL_KWARGS = {
     "moved_admin_page": lambda side, world: {"rest": "period/"},  # about no object: not sided
     "units:reorganisation_detail": _reorganisation_pk,
@@ -92,6 +112,19 @@ URL_KWARGS = {
         "unit_pk": side["unit"].pk,
         "year": world.year,
     },
+    "campaign:report_open_late": lambda side, world: {
+        "campaign_pk": world.campaign.pk,
+        "unit_pk": side["unit"].pk,
+        "year": world.year,
+    },
+    "campaign:report_attachment_download": lambda side, world: {
+        "report_pk": side["report"].pk,
+        "pk": side["report_attachment"].pk,
+    },
+    "campaign:report_attachment_delete": lambda side, world: {
+        "report_pk": side["report"].pk,
+        "pk": side["report_attachment"].pk,
+    },
     **{
         name: _pk("plan")
         for name in (
@@ -118,6 +151,14 @@ URL_KWARGS = {
             "campaign:report_pdf",
         )
     },
+    "campaign:workbook_reports_download": _workbook_reports,
+    "campaign:workbook_reports_upload": _workbook_reports,
+    "campaign:workbook_plan_download": _pk("plan"),
+    "campaign:workbook_plan_upload": _pk("plan"),
+    **dict.fromkeys(
+        ("campaign:workbook_preview", "campaign:workbook_confirm", "campaign:workbook_discard"),
+        _workbook_upload,
+    ),
     **{
         name: _pk("obstacle")
         for name in (
@@ -211,7 +252,7 @@ MATRIX = {
     # For the reverse proxy's and monitoring's checks: says only whether services answer.
     # The admin's old addresses of the models moved to campaign: a redirect, for everybody.
     "moved_admin_page": E("R R R R R R", "R R R R R R"),
-    "healthz": E("200 200 200 200 200 200", "200 200 200 200 200 200"),
+    "healthz": E("200 200 200 200 200 200", "405 405 405 405 405 405"),
     # Passwords: anybody may ask for a reset link (the answer never says whether the
     # address is known) and open one; only the signed-in change their password.
     "password_reset": E("200 200 200 200 200 200", "200 200 200 200 200 200"),
@@ -221,12 +262,12 @@ MATRIX = {
     "password_change": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
     "password_change_done": E("L 200 200 200 200 200", "L 405 405 405 405 405"),
     # --- pages: GET-only views render again on a POST (the CSRF token still applies) ------
-    "units:home": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "units:home": E("L 200 200 200 200 200", "405 405 405 405 405 405"),
     # Reorganisations are the federation administrators' (staff), whom nobody here is.
-    "units:reorganisation_list": E("L 403 403 403 403 403", "L 403 403 403 403 403"),
+    "units:reorganisation_list": E("L 403 403 403 403 403", "405 405 405 405 405 405"),
     "units:reorganisation_create": E("L 403 403 403 403 403", "L 403 403 403 403 403"),
     "units:reorganisation_upload": E("L 403 403 403 403 403", "L 403 403 403 403 403"),
-    "units:reorganisation_detail": E("L 403 403 403 403 403", "L 403 403 403 403 403"),
+    "units:reorganisation_detail": E("L 403 403 403 403 403", "405 405 405 405 405 405"),
     "units:reorganisation_edit": E("L 403 403 403 403 403", "L 403 403 403 403 403"),
     "units:reorganisation_apply": E("L 403 403 403 403 403", "L 403 403 403 403 403"),
     "units:reorganisation_schedule": E("L 403 403 403 403 403", "L 403 403 403 403 403"),
@@ -235,17 +276,17 @@ MATRIX = {
     "units:operation_edit": E("L 403 403 403 403 403", "L 403 403 403 403 403"),
     "units:operation_delete": E("L 403 403 403 403 403", "L 403 403 403 403 403"),
     "units:unit_detail": {
-        "own": E("L 404 404 200 200 200", "L 404 404 200 200 200"),
-        "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
+        "own": E("L 404 404 200 200 200", "405 405 405 405 405 405"),
+        "other": E("L 404 200 404 404 404", "405 405 405 405 405 405"),
     },
     "units:unit_contacts": {
-        "own": E("L 404 404 403 200 403", "L 404 404 403 200 403"),
-        "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
+        "own": E("L 404 404 403 200 403", "405 405 405 405 405 405"),
+        "other": E("L 404 200 404 404 404", "405 405 405 405 405 405"),
     },
-    "campaign:campaign_list": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "campaign:campaign_list": E("L 200 200 200 200 200", "405 405 405 405 405 405"),
     "campaign:campaign_detail": {
-        "own": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
-        "other": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+        "own": E("L 200 200 200 200 200", "405 405 405 405 405 405"),
+        "other": E("L 200 200 200 200 200", "405 405 405 405 405 405"),
     },
     # --- plans: officers file for their unit, reviewers act on the units below them ---------
     # The own plan is a draft: submitting it is the officer's step, the reviewers' steps
@@ -255,8 +296,8 @@ MATRIX = {
         "other": E("L 404 R 404 404 404", "L 404 R 404 404 404"),
     },
     "campaign:plan_detail": {
-        "own": E("L 404 404 200 200 200", "L 404 404 200 200 200"),
-        "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
+        "own": E("L 404 404 200 200 200", "405 405 405 405 405 405"),
+        "other": E("L 404 200 404 404 404", "405 405 405 405 405 405"),
     },
     "campaign:plan_edit": {
         "own": E("L 404 404 200 403 403", "L 404 404 200 403 403"),
@@ -279,8 +320,8 @@ MATRIX = {
         "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
     },
     "campaign:attachment_download": {
-        "own": E("L 404 404 200 200 200", "L 404 404 200 200 200"),
-        "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
+        "own": E("L 404 404 200 200 200", "405 405 405 405 405 405"),
+        "other": E("L 404 200 404 404 404", "405 405 405 405 405 405"),
     },
     "campaign:attachment_delete": {
         "own": E("L 405 405 405 405 405", "L 404 404 R 403 403"),
@@ -295,17 +336,33 @@ MATRIX = {
         "own": E("L 404 404 200 200 200", "L 405 405 405 405 405"),
         "other": E("L 404 200 404 404 404", "L 405 405 405 405 405"),
     },
-    "campaign:review_queue": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
+    "campaign:review_queue": E("L 403 200 403 200 403", "405 405 405 405 405 405"),
     # --- annual reports: the own report is accepted, so it is locked (editing it goes back
     # to the report, R) and only a reviewer's reopen applies (400: the reason is missing).
-    "campaign:report_list": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "campaign:report_list": E("L 200 200 200 200 200", "405 405 405 405 405 405"),
     "campaign:report_start": {
         "own": E("L 404 404 R 403 403", "L 404 404 R 403 403"),
         "other": E("L 404 R 404 404 404", "L 404 R 404 404 404"),
     },
-    "campaign:report_detail": {
+    # The scan of a paper report: like a plan's files. A1's report is accepted, so its
+    # officer's removal is refused with a message (R); B1's is returned and editable.
+    "campaign:report_attachment_download": {
         "own": E("L 404 404 200 200 200", "L 404 404 200 200 200"),
         "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
+    },
+    "campaign:report_attachment_delete": {
+        "own": E("L 405 405 405 405 405", "L 404 404 R 403 403"),
+        "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
+    },
+    # Opening a late draft: the unit's reviewer only; both units have a report already, so
+    # the reviewer is sent to it (R). Someone who sees the unit without reviewing it: 403.
+    "campaign:report_open_late": {
+        "own": E("L 405 405 405 405 405", "L 404 404 403 R 403"),
+        "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
+    },
+    "campaign:report_detail": {
+        "own": E("L 404 404 200 200 200", "405 405 405 405 405 405"),
+        "other": E("L 404 200 404 404 404", "405 405 405 405 405 405"),
     },
     "campaign:report_edit": {
         "own": E("L 404 404 R 403 403", "L 404 404 200 403 403"),
@@ -327,7 +384,7 @@ MATRIX = {
         "own": E("L 405 405 405 405 405", "L 404 404 403 400 403"),
         "other": E("L 405 405 405 405 405", "L 404 400 404 404 404"),
     },
-    "campaign:report_queue": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
+    "campaign:report_queue": E("L 403 200 403 200 403", "405 405 405 405 405 405"),
     "campaign:report_print": {
         "own": E("L 404 404 200 200 200", "L 405 405 405 405 405"),
         "other": E("L 404 200 404 404 404", "L 405 405 405 405 405"),
@@ -337,29 +394,60 @@ MATRIX = {
         "other": E("L 404 200 404 404 404", "L 405 405 405 405 405"),
     },
     # What the user's units have sent: their own, whatever their roles.
-    "campaign:sent_list": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "campaign:sent_list": E("L 200 200 200 200 200", "405 405 405 405 405 405"),
     # The help page holds no data: open to everyone, read only.
     "campaign:help": E("200 200 200 200 200 200", "405 405 405 405 405 405"),
+    # --- Excel templates: the officers who file for the unit download and upload them (an
+    # empty upload is refused, 400); an upload waiting for its confirmation is its user's
+    # alone (here with nothing to save: confirming goes back to the preview, R).
+    "campaign:workbook_reports_download": {
+        "own": E("L 404 404 200 403 403", "405 405 405 405 405 405"),
+        "other": E("L 404 200 404 404 404", "405 405 405 405 405 405"),
+    },
+    "campaign:workbook_reports_upload": {
+        "own": E("L 404 404 200 403 403", "L 404 404 400 403 403"),
+        "other": E("L 404 200 404 404 404", "L 404 400 404 404 404"),
+    },
+    "campaign:workbook_plan_download": {
+        "own": E("L 404 404 200 403 403", "405 405 405 405 405 405"),
+        "other": E("L 404 200 404 404 404", "405 405 405 405 405 405"),
+    },
+    "campaign:workbook_plan_upload": {
+        "own": E("L 404 404 200 403 403", "L 404 404 400 403 403"),
+        "other": E("L 404 200 404 404 404", "L 404 400 404 404 404"),
+    },
+    "campaign:workbook_preview": {
+        "own": E("L 404 404 200 404 404", "405 405 405 405 405 405"),
+        "other": E("L 404 200 404 404 404", "405 405 405 405 405 405"),
+    },
+    "campaign:workbook_confirm": {
+        "own": E("L 405 405 405 405 405", "L 404 404 R 404 404"),
+        "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
+    },
+    "campaign:workbook_discard": {
+        "own": E("L 405 405 405 405 405", "L 404 404 R 404 404"),
+        "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
+    },
     # --- the dashboard and its Excel file, about `?unit=`: officers their own unit,
     # reviewers and viewers their subtree, anyone else a 404.
     "reports:dashboard": {
-        "own": E("L 403 404 200 200 200", "L 403 404 200 200 200"),
-        "other": E("L 403 200 404 404 404", "L 403 200 404 404 404"),
+        "own": E("L 403 404 200 200 200", "405 405 405 405 405 405"),
+        "other": E("L 403 200 404 404 404", "405 405 405 405 405 405"),
     },
     "reports:dashboard_excel": {
-        "own": E("L 403 404 200 200 200", "L 403 404 200 200 200"),
-        "other": E("L 403 200 404 404 404", "L 403 200 404 404 404"),
+        "own": E("L 403 404 200 200 200", "405 405 405 405 405 405"),
+        "other": E("L 403 200 404 404 404", "405 405 405 405 405 405"),
     },
     # --- obstacles, inspections and reminders: raised by officers, answered, recorded and
     # sent by reviewers. obstacle_create takes `?report=` to fill in its form.
-    "campaign:obstacle_list": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "campaign:obstacle_list": E("L 200 200 200 200 200", "405 405 405 405 405 405"),
     "campaign:obstacle_create": {
         "own": E("L 403 404 200 403 403", "L 403 200 200 403 403"),
         "other": E("L 403 200 404 403 403", "L 403 200 200 403 403"),
     },
     "campaign:obstacle_detail": {
-        "own": E("L 404 404 200 200 200", "L 404 404 200 200 200"),
-        "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
+        "own": E("L 404 404 200 200 200", "405 405 405 405 405 405"),
+        "other": E("L 404 200 404 404 404", "405 405 405 405 405 405"),
     },
     "campaign:obstacle_answer": {
         "own": E("L 405 405 405 405 405", "L 404 404 403 400 403"),
@@ -369,11 +457,11 @@ MATRIX = {
         "own": E("L 405 405 405 405 405", "L 404 404 R R 403"),
         "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
     },
-    "campaign:inspection_list": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "campaign:inspection_list": E("L 200 200 200 200 200", "405 405 405 405 405 405"),
     "campaign:inspection_create": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
     "campaign:inspection_detail": {
-        "own": E("L 404 404 200 200 200", "L 404 404 200 200 200"),
-        "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
+        "own": E("L 404 404 200 200 200", "405 405 405 405 405 405"),
+        "other": E("L 404 200 404 404 404", "405 405 405 405 405 405"),
     },
     "campaign:inspection_follow_up": {
         "own": E("L 405 405 405 405 405", "L 404 404 403 400 403"),
@@ -385,15 +473,15 @@ MATRIX = {
         "own": E("L 405 405 405 405 405", "L 404 404 R 403 403"),
         "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
     },
-    "campaign:late_units": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
+    "campaign:late_units": E("L 403 200 403 200 403", "405 405 405 405 405 405"),
     "campaign:remind_units": E("L 405 405 405 405 405", "L 403 404 403 404 403"),
-    "campaign:reminder_log": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "campaign:reminder_log": E("L 200 200 200 200 200", "405 405 405 405 405 405"),
     # --- notices: each user's own. Opening one marks it read and goes to its page (R);
     # another user's is a 404 whatever their roles.
-    "campaign:notice_list": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "campaign:notice_list": E("L 200 200 200 200 200", "405 405 405 405 405 405"),
     "campaign:notice_open": {
-        "own": E("L 404 404 R 404 404", "L 404 404 R 404 404"),
-        "other": E("L 404 R 404 404 404", "L 404 R 404 404 404"),
+        "own": E("L 404 404 R 404 404", "405 405 405 405 405 405"),
+        "other": E("L 404 R 404 404 404", "405 405 405 405 405 405"),
     },
     "campaign:notice_read_all": E("L 405 405 405 405 405", "L R R R R R"),
     # The letter to a late unit: its reviewer gets the PDF, another reviewer is sent back
@@ -414,11 +502,11 @@ MATRIX = {
     # Anyone signed in may check whether a PDF is one the portal issued: the answer
     # reveals only what the uploaded file itself says.
     "reports:document_check": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
-    "reports:summary_list": E("L 403 200 403 200 200", "L 403 200 403 200 200"),
+    "reports:summary_list": E("L 403 200 403 200 200", "405 405 405 405 405 405"),
     "reports:summary_create": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
     "reports:summary_detail": {
-        "own": E("L 404 404 404 200 200", "L 404 404 404 200 200"),
-        "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
+        "own": E("L 404 404 404 200 200", "405 405 405 405 405 405"),
+        "other": E("L 404 200 404 404 404", "405 405 405 405 405 405"),
     },
     "reports:summary_edit": {
         "own": E("L 404 404 404 200 404", "L 404 404 404 200 404"),

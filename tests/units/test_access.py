@@ -76,7 +76,10 @@ def test_get_unit_is_404_outside_and_403_with_the_wrong_role(cast, tree):
         officer.get_unit(pk=tree["B1"].pk)  # another subtree: its existence is not revealed
     with pytest.raises(PermissionDenied):
         officer.get_unit(REVIEW, pk=tree["A1"].pk)  # visible, but an officer cannot review
-    assert officer.get_unit(FILE, pk=tree["A1"].pk) == tree["A1"]
+    # A2 has no officer of its own, so the district's officer files for it; A1 has one.
+    assert officer.get_unit(FILE, pk=tree["A2"].pk) == tree["A2"]
+    with pytest.raises(PermissionDenied):
+        officer.get_unit(FILE, pk=tree["A1"].pk)
     with pytest.raises(Http404):
         officer.get_unit(pk=999_999)
 

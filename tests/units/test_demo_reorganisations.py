@@ -101,8 +101,12 @@ def test_the_demo_accounts_work_on_the_new_tree_and_keep_their_history(db):
 
     tanthach = Unit.objects.get(code="BT-CT-03")
     assert scope("ldld.chauthanh").can_review(tanthach)
-    assert [u.code for u in scope("cb.chauthanh").filing_units] == ["VL-CT"]
-    assert [u.code for u in scope("cb.giaoduc").filing_units] == ["BT-UBND"]
+    assert [u.code for u in scope("cb.chauthanh").own_filing_units] == ["VL-CT"]
+    assert [u.code for u in scope("cb.giaoduc").own_filing_units] == ["BT-UBND"]
+    # Below its own unit it files on behalf of the units with no officer of their own only.
+    on_behalf = [u.code for u in scope("cb.chauthanh").filing_units]
+    assert on_behalf[0] == "VL-CT" and "BT-CT-03" not in on_behalf
+    assert scope("cb.chauthanh").can_file_for(tanthach) is False
     for username in ("cspl", "thuongvu"):
         assert scope(username).can_see(Unit.objects.get(code="BT-TPBT")), username
     assert scope("cspl").can_review(Unit.objects.get(code="VL-CT"))

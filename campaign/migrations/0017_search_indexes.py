@@ -37,7 +37,7 @@ def drop_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("campaign", "0014_notices"),
+        ("campaign", "0016_on_behalf"),
         ("units", "0007_search_folding"),
     ]
 

@@ -1,0 +1,212 @@
+"""What an uploaded document must be inside, beyond its first bytes.
+
+libmagic (campaign.uploads) names a file by its first bytes; a file can start like a PDF or
+hold the two parts that make libmagic say "Word" and still carry anything else. These checks
+open the file as what it claims to be, without ever running or rendering it:
+
+- a DOCX (and the Excel workbooks the campaign's templates come back as) is a zip whose
+  directory is read first: at most MAX_ENTRIES parts, at most MAX_UNZIPPED bytes once
+  unzipped (counted while reading, not taken from the directory, which can lie), no part
+  compressed more than MAX_RATIO times, and only the parts such a document has (no script,
+  page, program, macro or embedded object); its content-types part must name the main
+  document, and its XML parts must parse;
+- a PDF must parse as a PDF (pikepdf, the qpdf library), and is refused when it carries
+  JavaScript, launches a program, or holds embedded files.
+
+Each refusal is a ValidationError with a Vietnamese message that says what to do.
+"""
+
+import io
+import re
+import zipfile
+
+import pikepdf
+from defusedxml import ElementTree
+from defusedxml.common import DefusedXmlException
+from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+MAX_ENTRIES = 1_000
+MAX_UNZIPPED = 60 * 1024 * 1024
+MAX_RATIO = 200  # text compresses about 10 times; 1,000 times is a bomb
+MAX_XML_PART = 30 * 1024 * 1024
+
+WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+EXCEL_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+
+_IMAGE = r"\.(?:png|jpe?g|gif|bmp|tiff?|emf|wmf|svg)"
+# The parts a Word document has (ECMA-376 as Word and LibreOffice write it); a macro project
+# (vbaProject.bin), an embedded object or an ActiveX control is not among them.
+WORD_PARTS = re.compile(
+    r"\[Content_Types\]\.xml"
+    r"|_rels/\.rels"
+    r"|docProps/(?:core|app|custom)\.xml|docProps/thumbnail" + _IMAGE + r"|"
+    r"customXml/(?:_rels/)?item(?:Props)?\d*\.xml(?:\.rels)?"
+    r"|word/_rels/[\w.-]+\.xml\.rels"
+    r"|word/(?:document|styles|stylesWithEffects|settings|webSettings|fontTable|numbering"
+    r"|footnotes|endnotes|comments|commentsExtended|commentsIds|commentsExtensible|people"
+    r"|glossary/document|glossary/styles|glossary/settings|glossary/webSettings"
+    r"|glossary/fontTable|header\d*|footer\d*)\.xml"
+    r"|word/glossary/_rels/[\w.-]+\.xml\.rels"
+    r"|word/theme/theme\d+\.xml"
+    r"|word/media/[\w.-]+" + _IMAGE + r"|word/fonts/[\w.-]+\.odttf",
+    re.IGNORECASE,
+)
+EXCEL_PARTS = re.compile(
+    r"\[Content_Types\]\.xml"
+    r"|_rels/\.rels"
+    r"|docProps/(?:core|app|custom)\.xml|docProps/thumbnail" + _IMAGE + r"|"
+    r"customXml/(?:_rels/)?item(?:Props)?\d*\.xml(?:\.rels)?"
+    r"|xl/_rels/workbook\.xml\.rels|xl/worksheets/_rels/sheet\d+\.xml\.rels"
+    r"|xl/(?:workbook|styles|sharedStrings|calcChain|metadata|connections)\.xml"
+    r"|xl/worksheets/sheet\d+\.xml|xl/theme/theme\d+\.xml"
+    r"|xl/printerSettings/printerSettings\d+\.bin"
+    r"|xl/drawings/(?:_rels/)?drawing\d+\.xml(?:\.rels)?|xl/media/[\w.-]+" + _IMAGE + r"|"
+    r"xl/tables/table\d+\.xml|xl/comments\d+\.xml|xl/comments/comment\d+\.xml"
+    r"|xl/drawings/(?:vmlDrawing|commentsDrawing)\d+\.vml"
+    r"|xl/persons/person\.xml|xl/threadedComments/threadedComment\d+\.xml",
+    re.IGNORECASE,
+)
+
+# PDF features that run or open something: refused.
+_PDF_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/Rendition", "/GoToE"}
+
+
+def check_office_zip(fileobj, *, parts: re.Pattern, main: str, what: str) -> None:
+    """Raise ValidationError unless `fileobj` is an Office Open XML zip of only `parts`
+    whose content types name `main`. `what` names the kind in messages."""
+    fileobj.seek(0)
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_ENTRIES:
+                raise _refused(
+                    _("The %(what)s holds %(count)s parts; a real one has a few dozen."),
+                    what=what,
+                    count=number_format(len(infos), force_grouping=True),
+                )
+            strangers = [info.filename for info in infos if not parts.fullmatch(info.filename)]
+            if strangers:
+                raise _refused(
+                    _(
+                        "The %(what)s holds parts such a file does not have (%(parts)s): it "
+                        "is refused. Save it again from Word, Excel or LibreOffice, without "
+                        "macros or embedded objects."
+                    ),
+                    what=what,
+                    parts=", ".join(strangers[:3]) + ("…" if len(strangers) > 3 else ""),
+                )
+            total = 0
+            for info in infos:
+                total += _read_bounded(archive, info, MAX_UNZIPPED - total, what)
+            types = _xml(archive, "[Content_Types].xml", what)
+    except zipfile.BadZipFile as error:
+        raise _damaged(what) from error
+    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as error:
+        # Zip64 beyond our bounds, an unknown compression, an encrypted part, a bad CRC.
+        raise _damaged(what) from error
+    finally:
+        fileobj.seek(0)
+    declared = {element.get("ContentType") for element in types.iter()}
+    if main not in declared:
+        raise _refused(_("The file is not a %(what)s."), what=what)
+
+
+def _read_bounded(archive, info, room, what):
+    """Read one part in chunks, counting what it really unzips to; its size."""
+    if info.file_size > room or info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        raise _bomb(what)
+    size = 0
+    with archive.open(info) as part:
+        while chunk := part.read(64 * 1024):
+            size += len(chunk)
+            if size > room or size > MAX_RATIO * max(info.compress_size, 1024):
+                raise _bomb(what)
+    if info.filename.lower().endswith((".xml", ".rels")) and info.filename != "[Content_Types].xml":
+        _xml(archive, info.filename, what)
+    return size
+
+
+def _xml(archive, name, what):
+    with archive.open(name) as part:
+        data = part.read(MAX_XML_PART + 1)
+    if len(data) > MAX_XML_PART:
+        raise _bomb(what)
+    try:
+        # defusedxml: no entity expansion (how an XML bomb grows), no external fetch.
+        return ElementTree.fromstring(data, forbid_dtd=True)
+    except (ElementTree.ParseError, DefusedXmlException) as error:
+        raise _damaged(what) from error
+
+
+def _damaged(what):
+    return _refused(
+        _(
+            "The %(what)s is damaged: it cannot be read. Save it again from the program "
+            "that made it."
+        ),
+        what=what,
+    )
+
+
+def _bomb(what):
+    return _refused(_("The %(what)s unzips to far more than its size: it is refused."), what=what)
+
+
+def check_docx(fileobj) -> None:
+    check_office_zip(fileobj, parts=WORD_PARTS, main=WORD_MAIN, what=_("Word document"))
+
+
+def check_xlsx(fileobj) -> None:
+    check_office_zip(fileobj, parts=EXCEL_PARTS, main=EXCEL_MAIN, what=_("Excel workbook"))
+
+
+def check_pdf(fileobj) -> None:
+    """Raise ValidationError unless `fileobj` parses as a PDF with nothing that runs."""
+    fileobj.seek(0)
+    data = fileobj.read()
+    fileobj.seek(0)
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            if "/Names" in pdf.Root and "/EmbeddedFiles" in pdf.Root.Names:
+                raise _refused(_("The PDF holds embedded files: it is refused."))
+            for obj in pdf.objects:
+                if _runs_something(obj):
+                    raise _refused(
+                        _(
+                            "The PDF holds a script or an action that opens a program: it is "
+                            "refused. Print it to PDF again, or scan the paper copy."
+                        )
+                    )
+    except pikepdf.PdfError as error:
+        raise _refused(
+            _("The file is not a readable PDF. Save or scan it again as a PDF.")
+        ) from error
+
+
+def _runs_something(obj, depth=0) -> bool:
+    """Whether `obj`, or a dictionary or array written inside it (not a reference: those
+    are objects of their own, walked by the caller), is an action that runs something."""
+    if depth > 32:  # nesting this deep is no document's
+        return True
+    if isinstance(obj, pikepdf.Dictionary):
+        if "/JS" in obj or "/JavaScript" in obj:
+            return True
+        action = obj.get("/S")
+        if isinstance(action, pikepdf.Name) and str(action) in _PDF_ACTIONS:
+            return True
+        children = [value for _key, value in obj.items()]
+    elif isinstance(obj, pikepdf.Array):
+        children = list(obj)
+    else:
+        return False
+    return any(
+        not child.is_indirect and _runs_something(child, depth + 1)
+        for child in children
+        if isinstance(child, pikepdf.Dictionary | pikepdf.Array)
+    )
+
+
+def _refused(message, **params):
+    return ValidationError(message, code="content", params=params)

@@ -1,0 +1,577 @@
+"""Excel templates that units fill in offline: the file itself.
+
+A template is one table to fill in (one row per unit for annual reports, one row per
+activity for a plan), a sheet that explains its columns, and a hidden sheet holding the
+template's metadata: what it is for (campaign, year, unit(s) or plan), its version, its
+sheet's name and its column headers, signed with the site's SECRET_KEY
+(`django.core.signing`), so that a template altered or made for something else is refused.
+The hidden sheet is "very hidden" in Excel; LibreOffice keeps it as a hidden sheet, which
+is as good, since the signature, not the hiding, is what protects it. It also holds the
+lists that the data validation of choice columns reads.
+
+The table's cells that must not change (a unit's code and name, a report's status, an
+activity's number) are locked and the sheet is protected without a password: it keeps
+people from typing over them by mistake; it is not a security boundary. What comes back is
+checked anyway: its signature, its headers, and each cell through the web form's own
+validation (campaign.workbook_checks).
+
+Reading an upload is defensive, in this order: the size (at most 5 MB), the content (a zip
+whose [Content_Types].xml declares a workbook: not .xls, .xlsm, .ods or a renamed file),
+the zip's directory (at most `MAX_ENTRIES` entries and `MAX_UNPACKED` bytes once unpacked,
+read from the directory before anything is extracted; Python's zipfile never inflates an
+entry past its declared size), then openpyxl, in read-only mode, with formulas and their
+last computed values read side by side. A formula is used only when the file carries its
+computed value (a file last saved by Excel or LibreOffice does; one written by a script
+usually does not) and the preview says so; otherwise the cell is refused. At most
+`MAX_ROWS` rows are read.
+"""
+
+import datetime
+import re
+import zipfile
+from dataclasses import dataclass, field
+from io import BytesIO
+
+import magic
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from campaign import file_checks
+
+TEMPLATE_VERSION = 1
+SIGNING_SALT = "campaign.workbooks"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The part of [Content_Types].xml that makes a zip an .xlsx workbook (an .xlsm or an .xltx
+# declares another main part).
+MAIN_CONTENT_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+CONTENT_TYPES = "[Content_Types].xml"
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 2000
+MAX_ENTRIES = 500  # a workbook has a few dozen parts
+MAX_UNPACKED = 50 * 1024 * 1024
+MAX_CONTENT_TYPES_BYTES = 1024 * 1024
+
+META_SHEET = "_portal"
+TITLE_ROW, NOTE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3, 4
+# A cell holds at most 32,767 characters: a long token is spread over several.
+TOKEN_CHUNK = 30_000
+LIST_COLUMNS = "CDEFGHIJ"
+
+COUNT = "#,##0"
+DATE = "dd/mm/yyyy"
+EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
+BOLD = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=13)
+WRAP = Alignment(wrap_text=True, vertical="top")
+LOCKED_FILL = PatternFill("solid", fgColor="EDEDED")
+HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
+UNLOCKED = Protection(locked=False)
+# Excel's limits on a validation's prompt and message.
+PROMPT_TITLE, PROMPT_TEXT, ERROR_TEXT = 32, 255, 225
+
+# What an XML 1.0 document cannot hold: C0 controls but tab and line breaks, lone
+# surrogates, U+FFFE and U+FFFF. The forms refuse controls but not the others.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ZIP_TYPES = {XLSX, "application/zip", "application/x-zip-compressed", "application/octet-stream"}
+
+
+class WorkbookError(Exception):
+    """The whole file is refused; `message` says why, in the active language."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = str(message)
+
+
+# --- layout -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Column:
+    """One column of a template's table.
+
+    `kind` is how it is validated in the spreadsheet: "integer" (whole numbers from
+    `minimum` to `limit`), "text" (at most `limit` characters), "date", "choice" (one of
+    `choices`), or "fixed" (locked, written by the portal).
+    """
+
+    key: str
+    header: str
+    kind: str = "text"
+    limit: int | None = None
+    minimum: int = 0
+    choices: tuple[str, ...] = ()
+    help: str = ""
+    width: int = 16
+
+    @property
+    def editable(self):
+        return self.kind != "fixed"
+
+
+@dataclass
+class Layout:
+    """A template's table: what it is for, its sheet and its columns."""
+
+    kind: str
+    sheet: str
+    title: str
+    note: str
+    columns: list[Column]
+    # The second sheet: its title, headers and rows (what the columns mean).
+    guide_title: str = ""
+    guide_headers: list[str] = field(default_factory=list)
+    guide_rows: list[list] = field(default_factory=list)
+
+    @property
+    def headers(self):
+        return [column.header for column in self.columns]
+
+    @property
+    def keys(self):
+        return [column.key for column in self.columns]
+
+
+# --- building ---------------------------------------------------------------------------------
+def build(layout: Layout, meta: dict, rows: list[dict], *, locked_rows=(), blank_rows=0) -> bytes:
+    """The .xlsx of `layout` with `rows` (values by column key) and `blank_rows` empty rows
+    to fill in after them; rows whose index is in `locked_rows` are written locked (their
+    submission cannot be changed). `meta` is signed into the hidden sheet. No query."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = layout.sheet
+    meta_sheet = workbook.create_sheet(META_SHEET)
+    meta_sheet.sheet_state = "veryHidden"
+    lists = _write_lists(meta_sheet, layout)
+
+    width = len(layout.columns)
+    sheet.cell(TITLE_ROW, 1, _text(layout.title)).font = TITLE_FONT
+    note = sheet.cell(NOTE_ROW, 1, _text(layout.note))
+    note.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.merge_cells(start_row=NOTE_ROW, start_column=1, end_row=NOTE_ROW, end_column=width)
+    sheet.row_dimensions[NOTE_ROW].height = 45
+    for number, column in enumerate(layout.columns, start=1):
+        cell = sheet.cell(HEADER_ROW, number, column.header)
+        cell.font, cell.alignment, cell.fill = BOLD, WRAP, HEADER_FILL
+        if column.help:
+            cell.comment = Comment(column.help, "portal", width=300, height=150)
+        sheet.column_dimensions[get_column_letter(number)].width = column.width
+
+    last_row = FIRST_ROW + len(rows) + blank_rows - 1
+    locked_rows = set(locked_rows)
+    for index in range(len(rows) + blank_rows):
+        values = rows[index] if index < len(rows) else {}
+        row_number = FIRST_ROW + index
+        locked = index in locked_rows
+        for number, column in enumerate(layout.columns, start=1):
+            cell = sheet.cell(row_number, number, _cell_value(values.get(column.key)))
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # typed by a user: a text, never a formula
+            cell.alignment = WRAP
+            if column.kind == "integer":
+                cell.number_format = COUNT
+            elif column.kind == "date":
+                cell.number_format = DATE
+            if column.editable and not locked:
+                cell.protection = UNLOCKED
+            else:
+                cell.fill = LOCKED_FILL
+    if last_row >= FIRST_ROW:
+        for number, column in enumerate(layout.columns, start=1):
+            validation = _validation(column, lists.get(column.key))
+            if validation is not None:
+                sheet.add_data_validation(validation)
+                letter = get_column_letter(number)
+                validation.add(f"{letter}{FIRST_ROW}:{letter}{last_row}")
+
+    sheet.freeze_panes = sheet.cell(FIRST_ROW, 1 + _leading_fixed(layout))
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    _protect(sheet)
+
+    if layout.guide_title:
+        guide = workbook.create_sheet(layout.guide_title, 1)
+        guide.append(layout.guide_headers)
+        for cell in guide[1]:
+            cell.font, cell.alignment, cell.fill = BOLD, WRAP, HEADER_FILL
+        for row in layout.guide_rows:
+            guide.append([_cell_value(value) for value in row])
+        for number, column_width in enumerate((14, 50, 16, 60, 10), start=1):
+            guide.column_dimensions[get_column_letter(number)].width = column_width
+        for row in guide.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = WRAP
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
+        _protect(guide)
+
+    token = sign({**meta, "headers": layout.headers, "columns": layout.keys})
+    for number, start in enumerate(range(0, len(token), TOKEN_CHUNK), start=1):
+        meta_sheet.cell(number, 1, token[start : start + TOKEN_CHUNK])
+    _protect(meta_sheet)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def sign(meta: dict) -> str:
+    return signing.dumps({**meta, "version": TEMPLATE_VERSION}, salt=SIGNING_SALT, compress=True)
+
+
+def _protect(sheet):
+    sheet.protection.sheet = True
+    # Widening a column or a row to read a long text is allowed; nothing else.
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+
+
+def _leading_fixed(layout):
+    count = 0
+    for column in layout.columns:
+        if column.editable:
+            break
+        count += 1
+    return count
+
+
+def _write_lists(meta_sheet, layout):
+    """Write the choices of each choice column in a column of the hidden sheet; return
+    the range each choice column's validation reads, by column key. A range rather than
+    an inline list: Excel limits an inline list to 255 characters and splits it on commas,
+    which Vietnamese labels may contain."""
+    ranges = {}
+    choice_columns = [column for column in layout.columns if column.kind == "choice"]
+    # Columns that offer the same choices (a mark "x") share one list.
+    by_choices = {}
+    for column in choice_columns:
+        if column.choices in by_choices:
+            ranges[column.key] = by_choices[column.choices]
+            continue
+        letter = LIST_COLUMNS[len(by_choices)]
+        for number, choice in enumerate(column.choices, start=1):
+            meta_sheet[f"{letter}{number}"] = choice
+        reference = (
+            f"{quote_sheetname(META_SHEET)}!${letter}$1:${letter}${max(len(column.choices), 1)}"
+        )
+        by_choices[column.choices] = ranges[column.key] = reference
+    return ranges
+
+
+def _validation(column, list_range):
+    if column.kind == "integer":
+        limit = column.limit
+        validation = DataValidation(
+            type="whole", operator="between", formula1=str(column.minimum), formula2=str(limit)
+        )
+        error = _("Enter a whole number from %(low)s to %(high)s.") % {
+            "low": number_format(column.minimum, force_grouping=True),
+            "high": number_format(limit, force_grouping=True),
+        }
+    elif column.kind == "text" and column.limit:
+        validation = DataValidation(
+            type="textLength", operator="lessThanOrEqual", formula1=str(column.limit)
+        )
+        error = _("At most %(limit)s characters.") % {
+            "limit": number_format(column.limit, force_grouping=True)
+        }
+    elif column.kind == "date":
+        validation = DataValidation(
+            type="date",
+            operator="between",
+            formula1=str(_serial(EARLIEST)),
+            formula2=str(_serial(LATEST)),
+        )
+        error = _("Enter a date from 01/01/2000 to 31/12/2100.")
+    elif column.kind == "choice" and list_range:
+        validation = DataValidation(type="list", formula1=f"={list_range}")
+        error = _("Choose one of the values in the list.")
+    else:
+        return None
+    validation.allow_blank = True
+    validation.showErrorMessage = True
+    validation.errorTitle = column.header[:PROMPT_TITLE]
+    validation.error = error[:ERROR_TEXT]
+    if column.help or column.kind != "text":
+        validation.showInputMessage = True
+        validation.promptTitle = column.header[:PROMPT_TITLE]
+        validation.prompt = _shorten(column.help or error, PROMPT_TEXT)
+    return validation
+
+
+def _serial(day):
+    return (day - datetime.date(1899, 12, 30)).days
+
+
+def _shorten(text, limit):
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _text(value):
+    return NOT_IN_XML.sub("", str(value))
+
+
+def _cell_value(value):
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        # A spreadsheet cannot hold every character a form accepts (U+FFFE, U+FFFF) or
+        # an older record may hold (controls): they are left out.
+        return _text(value)
+    return value
+
+
+# --- reading ----------------------------------------------------------------------------------
+@dataclass
+class Row:
+    """A non-empty row of the uploaded table: its sheet row number and its cells, each
+    read as the text a form field would receive."""
+
+    number: int
+    values: dict[str, str]
+
+
+@dataclass
+class Parsed:
+    """What was read from an uploaded template."""
+
+    meta: dict
+    sheet: str
+    columns: list[str]
+    rows: list[Row]
+    # Cells refused while reading (a formula without its value, an error value), by
+    # (row number, column key): their message.
+    problems: dict[tuple[int, str], str] = field(default_factory=dict)
+    # Cells whose formula's last computed value is used.
+    computed: list[tuple[int, str]] = field(default_factory=list)
+
+    def cell(self, row_number: int, key: str) -> str:
+        """The cell's reference as the preview shows it: Báo cáo!C7."""
+        letter = get_column_letter(self.columns.index(key) + 1)
+        return f"{self.sheet}!{letter}{row_number}"
+
+
+def read(uploaded) -> Parsed:
+    """Read an uploaded template (a Django UploadedFile) or raise WorkbookError."""
+    size = uploaded.size
+    if not size:
+        raise WorkbookError(_("The file is empty."))
+    if size > MAX_BYTES:
+        raise WorkbookError(
+            _("The file is too large (%(size)s). A workbook can be at most %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(MAX_BYTES)}
+        )
+    uploaded.seek(0)
+    content = uploaded.read(MAX_BYTES + 1)
+    if len(content) > MAX_BYTES:
+        raise WorkbookError(
+            _("The file is too large. A workbook can be at most %(limit)s.")
+            % {"limit": filesizeformat(MAX_BYTES)}
+        )
+    check_container(content)
+    return _read_workbook(content)
+
+
+def check_container(content: bytes) -> None:
+    """Refuse anything that is not an .xlsx workbook of reasonable size once unpacked."""
+    not_xlsx = WorkbookError(
+        _(
+            "This file is not an Excel workbook (.xlsx). Open it in Excel or LibreOffice, "
+            "save it as “Excel Workbook (.xlsx)” and upload it again."
+        )
+    )
+    if not content.startswith(b"PK\x03\x04"):
+        raise not_xlsx
+    if magic.from_buffer(content[:8192], mime=True) not in _ZIP_TYPES:
+        raise not_xlsx
+    try:
+        with zipfile.ZipFile(BytesIO(content)) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_ENTRIES or sum(info.file_size for info in infos) > MAX_UNPACKED:
+                raise WorkbookError(
+                    _(
+                        "The workbook unpacks to more than %(limit)s. Upload the template "
+                        "as the portal made it, with the rows filled in."
+                    )
+                    % {"limit": filesizeformat(MAX_UNPACKED)}
+                )
+            names = {info.filename: info for info in infos}
+            types = names.get(CONTENT_TYPES)
+            if types is None or types.file_size > MAX_CONTENT_TYPES_BYTES:
+                raise not_xlsx
+            declared = archive.read(types)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise not_xlsx from None
+    if MAIN_CONTENT_TYPE not in declared:
+        raise not_xlsx
+    # Inside: only a workbook's parts, their real unzipped size, XML that parses without
+    # entities (campaign.file_checks, as for Word uploads).
+    try:
+        file_checks.check_xlsx(BytesIO(content))
+    except ValidationError as error:
+        raise WorkbookError(error.messages[0]) from None
+
+
+def _read_workbook(content):
+    unreadable = WorkbookError(
+        _(
+            "The workbook could not be read. Save it again in Excel or LibreOffice as "
+            "“Excel Workbook (.xlsx)” and upload it again."
+        )
+    )
+    try:
+        formulas = load_workbook(BytesIO(content), read_only=True, data_only=False)
+        values = load_workbook(BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of error on a damaged file
+        raise unreadable from None
+    try:
+        meta = _metadata(formulas)
+        try:
+            return _read_table(formulas, values, meta)
+        except WorkbookError:
+            raise
+        except Exception:  # a damaged sheet part: the same answer as a damaged file
+            raise unreadable from None
+    finally:
+        formulas.close()
+        values.close()
+
+
+def _metadata(workbook):
+    altered = WorkbookError(
+        _(
+            "This file is not a template made by the portal, or its hidden data was altered. "
+            "Download a new template and fill it in."
+        )
+    )
+    if META_SHEET not in workbook.sheetnames:
+        raise altered
+    try:
+        chunks = []
+        for (value,) in workbook[META_SHEET].iter_rows(
+            min_col=1, max_col=1, max_row=100, values_only=True
+        ):
+            if not isinstance(value, str) or not value:
+                break
+            chunks.append(value)
+        meta = signing.loads("".join(chunks), salt=SIGNING_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        raise altered from None
+    if not isinstance(meta, dict) or meta.get("version") != TEMPLATE_VERSION:
+        raise WorkbookError(
+            _("This template was made by an older version of the portal. Download a new one.")
+        )
+    return meta
+
+
+def _read_table(formulas, values, meta):
+    sheet_name, headers, keys = meta["sheet"], meta["headers"], meta["columns"]
+    if sheet_name not in formulas.sheetnames:
+        raise WorkbookError(
+            _("The sheet “%(sheet)s” is missing. Upload the template as the portal made it.")
+            % {"sheet": sheet_name}
+        )
+    width = len(keys)
+    formula_sheet, value_sheet = formulas[sheet_name], values[sheet_name]
+    # The size the file declares may be wrong (openpyxl would stop reading there): read
+    # every row there is.
+    formula_sheet.reset_dimensions()
+    value_sheet.reset_dimensions()
+    found = next(
+        formula_sheet.iter_rows(
+            min_row=HEADER_ROW, max_row=HEADER_ROW, max_col=width, values_only=True
+        ),
+        (),
+    )
+    found = [str(value).strip() if value is not None else "" for value in found]
+    for number, header in enumerate(headers, start=1):
+        if number > len(found) or found[number - 1] != header.strip():
+            raise WorkbookError(
+                _(
+                    "The columns of the sheet “%(sheet)s” were changed: column %(column)s "
+                    "should be “%(header)s”. Put the columns back as they were, or download a "
+                    "new template."
+                )
+                % {"sheet": sheet_name, "column": get_column_letter(number), "header": header}
+            )
+    parsed = Parsed(meta=meta, sheet=sheet_name, columns=keys, rows=[])
+    rows = zip(
+        formula_sheet.iter_rows(min_row=FIRST_ROW, max_col=width),
+        value_sheet.iter_rows(min_row=FIRST_ROW, max_col=width, values_only=True),
+        strict=False,
+    )
+    for row_number, (formula_row, value_row) in enumerate(rows, start=FIRST_ROW):
+        if all(cell.value is None for cell in formula_row):
+            continue  # a blank row, or a gap in the file's rows
+        read_values = {}
+        for index, key in enumerate(keys):
+            cell = formula_row[index] if index < len(formula_row) else None
+            computed = value_row[index] if index < len(value_row) else None
+            read_values[key] = _read_cell(parsed, row_number, key, cell, computed)
+        if not any(read_values.values()) and not any(
+            (row_number, key) in parsed.problems for key in keys
+        ):
+            continue
+        if len(parsed.rows) == MAX_ROWS:
+            raise WorkbookError(
+                _("The sheet has more than %(limit)s rows. Upload at most %(limit)s at a time.")
+                % {"limit": number_format(MAX_ROWS, force_grouping=True)}
+            )
+        parsed.rows.append(Row(row_number, read_values))
+    return parsed
+
+
+def _read_cell(parsed, row_number, key, cell, computed):
+    """The cell as text; a problem is recorded (and "" returned) for what cannot be used."""
+    if cell is None or cell.value is None:
+        return ""
+    value = cell.value
+    if cell.data_type == "f":
+        if computed is None:
+            parsed.problems[(row_number, key)] = _(
+                "This cell holds a formula whose result the file does not carry. Type the "
+                "value itself, or open and save the file in Excel or LibreOffice first."
+            )
+            return ""
+        value = computed
+        if value not in ERROR_VALUES:
+            parsed.computed.append((row_number, key))
+    if cell.data_type == "e" or (cell.data_type == "f" and value in ERROR_VALUES):
+        parsed.problems[(row_number, key)] = _(
+            "This cell shows an error (%(error)s). Type the value itself."
+        ) % {"error": value}
+        return ""
+    return as_text(value)
+
+
+ERROR_VALUES = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
+
+
+def as_text(value) -> str:
+    """A cell's value as a form field would receive it from a browser."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        # 12.0 is the whole number 12; anything else (a fraction, a number too large for its
+        # digits to be exact) stays as written, for the form to judge.
+        if value.is_integer() and abs(value) < 2**53:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0):
+            return value.strftime("%d/%m/%Y")
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)

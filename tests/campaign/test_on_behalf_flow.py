@@ -1,0 +1,151 @@
+"""Filing on behalf through review: the district's officer types in the paper report of a
+grassroots union with no officer, attaches its scan and submits; the reviewer returns it;
+the officer fixes and resubmits; it is accepted. The report and its history say who did what
+from which unit, and an officer the union gets later sees it and files from then on."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from campaign.models import AnnualReport, Attachment, Status, Step
+from tests.campaign.conftest import PDF_BYTES
+from tests.factories import MembershipFactory, UserFactory
+from units.access import Scope
+from units.models import Membership
+
+YEAR = 2024  # due 20/12/2024, locked after 19/01/2025
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    moment = datetime.datetime(YEAR, 12, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    monkeypatch.setattr(timezone, "now", lambda: moment.astimezone(datetime.UTC))
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+
+
+def filing(**overrides):
+    data = {
+        "results": "Tổ chức 6 buổi tuyên truyền theo báo cáo giấy.",
+        "shortcomings": "",
+        "obstacles": "",
+        "proposals": "",
+        "self_assessment": "fair",
+        "value_sessions": "6",
+    }
+    data.update(overrides)
+    return data
+
+
+def page(client, report):
+    return client.get(reverse("campaign:report_detail", args=[report.pk])).content.decode()
+
+
+def test_an_upper_officer_files_a_report_on_behalf_through_review(
+    client, cast, tree, campaign, media
+):
+    officer, reviewer, a2 = cast["officer_a"], cast["reviewer_a"], tree["A2"]
+    client.force_login(officer)
+    start = reverse("campaign:report_start", args=[campaign.pk, a2.pk, YEAR])
+    form_page = client.get(start).content.decode()
+    assert "Bạn đang nhập hộ báo cáo này thay cho đơn vị, từ LĐLĐ huyện A" in form_page
+    assert "Bản chụp báo cáo giấy (nếu nhập hộ" in form_page
+
+    scan = SimpleUploadedFile("bao cao giay.pdf", PDF_BYTES, content_type="application/pdf")
+    response = client.post(start, {**filing(), "file": scan})
+    report = AnnualReport.objects.get(unit=a2)
+    assert response.status_code == 302 and response.url == report.get_absolute_url()
+    assert (report.entered_by, report.entered_from) == (officer, tree["DA"])
+    [attachment] = Attachment.objects.filter(report=report)
+    assert attachment.plan is None and attachment.original_name == "bao cao giay.pdf"
+    download = client.get(
+        reverse("campaign:report_attachment_download", args=[report.pk, attachment.pk])
+    )
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF_BYTES
+
+    client.post(reverse("campaign:report_submit", args=[report.pk]))
+    report.refresh_from_db()
+    assert report.status == Status.SUBMITTED
+
+    # The reviewer's queue flags it.
+    client.force_login(reviewer)
+    queue = client.get(reverse("campaign:report_queue")).content.decode()
+    assert "nhập hộ" in queue
+    client.post(reverse("campaign:report_return", args=[report.pk]), {"reason": "Thiếu số liệu"})
+    report.refresh_from_db()
+    assert report.status == Status.RETURNED
+
+    client.force_login(officer)
+    edit = reverse("campaign:report_edit", args=[report.pk])
+    data = filing(value_sessions="7", version=str(report.version), save_and_submit="1")
+    assert client.post(edit, data).status_code == 302
+    report.refresh_from_db()
+    assert report.status == Status.SUBMITTED
+
+    client.force_login(reviewer)
+    client.post(reverse("campaign:report_accept", args=[report.pk]), {"confirmed": "yes"})
+    report.refresh_from_db()
+    assert report.status == Status.ACCEPTED
+
+    steps = list(report.steps.order_by("at", "pk"))
+    assert [(s.action, s.actor, s.actor_unit) for s in steps] == [
+        (Step.Action.SUBMIT, officer, tree["DA"]),
+        (Step.Action.RETURN, reviewer, tree["DA"]),
+        (Step.Action.SUBMIT, officer, tree["DA"]),
+        (Step.Action.ACCEPT, reviewer, tree["DA"]),
+    ]
+    detail = page(client, report)
+    assert f"Nhập hộ: do {officer} (LĐLĐ huyện A) nhập thay cho đơn vị." in detail
+    assert detail.count(f"{officer} (LĐLĐ huyện A)") >= 2  # each of its steps in the history
+    assert f"{reviewer} (LĐLĐ huyện A)" in detail
+    assert "bao cao giay.pdf" in detail
+
+    # The union gets an officer: they see the report, and from now on file for it themselves.
+    newcomer = UserFactory(username="officer_a2")
+    MembershipFactory(user=newcomer, unit=a2, role=Membership.Role.OFFICER)
+    client.force_login(newcomer)
+    assert "Nhập hộ: do" in page(client, report)
+    assert Scope(newcomer).can_file_for(a2)
+    assert not Scope(officer).can_file_for(a2)
+    assert Scope(newcomer).filing_on_behalf_from(a2) is None
+
+
+def test_a_unit_with_its_own_officer_shows_no_on_behalf_line(client, cast, tree, campaign):
+    client.force_login(cast["officer_a1"])
+    start = reverse("campaign:report_start", args=[campaign.pk, tree["A1"].pk, YEAR])
+    client.post(start, filing())
+    report = AnnualReport.objects.get()
+    assert (report.entered_by, report.entered_from) == (cast["officer_a1"], None)
+    assert "Nhập hộ" not in page(client, report)
+
+
+def test_the_scan_of_a_report_is_removed_after_a_confirmation(client, cast, tree, campaign, media):
+    client.force_login(cast["officer_a"])
+    start = reverse("campaign:report_start", args=[campaign.pk, tree["A2"].pk, YEAR])
+    scan = SimpleUploadedFile("scan.pdf", PDF_BYTES, content_type="application/pdf")
+    client.post(start, {**filing(), "file": scan})
+    report = AnnualReport.objects.get()
+    attachment = report.attachments.get()
+    delete = reverse("campaign:report_attachment_delete", args=[report.pk, attachment.pk])
+    assert f'action="{delete}"' in page(client, report)
+    assert "data-confirm=" in page(client, report)
+    assert client.get(delete).status_code == 405
+    assert client.post(delete).status_code == 302
+    assert not Attachment.objects.exists()
+
+
+def test_a_file_that_is_not_accepted_keeps_the_typed_report_unsaved(client, cast, tree, campaign):
+    client.force_login(cast["officer_a"])
+    start = reverse("campaign:report_start", args=[campaign.pk, tree["A2"].pk, YEAR])
+    bad = SimpleUploadedFile("scan.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    response = client.post(start, {**filing(results="Giữ lại chữ này"), "file": bad})
+    assert response.status_code == 200
+    assert "Giữ lại chữ này" in response.content.decode()
+    assert not AnnualReport.objects.exists()

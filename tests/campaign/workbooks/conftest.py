@@ -1,0 +1,63 @@
+"""Fixtures of the Excel template tests: a campaign with every kind of indicator and the
+year open for filing (on top of tests/conftest.py's tree and cast)."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from campaign.models import Campaign, Indicator, Theme
+
+
+@pytest.fixture
+def campaign(tree):
+    """A running campaign with two whole-number indicators (one with help text), a text
+    one, and three content items."""
+    campaign = Campaign.objects.create(
+        slug="excel-campaign",
+        number="99/KH-LĐLĐ",
+        title="Kế hoạch tuyên truyền thử nghiệm",
+        issuer=tree["PV"],
+        issued_on=datetime.date(2015, 6, 10),
+        directive="Kế hoạch số 1/KH-UBND",
+        first_year=2015,
+        plan_due_on=datetime.date(2015, 7, 31),
+    )
+    two = Theme.objects.create(campaign=campaign, number="2", title="Nội dung hai")
+    Theme.objects.create(campaign=campaign, number="1", title="Nội dung một")
+    Theme.objects.create(campaign=campaign, parent=two, number="2.1", title="Ý hai chấm một")
+    Indicator.objects.create(
+        campaign=campaign,
+        code="sessions",
+        name="Số buổi tuyên truyền",
+        unit_of_measure="buổi",
+        help_text="Đếm cả các buổi lồng ghép vào sinh hoạt công đoàn.",
+        order=1,
+    )
+    Indicator.objects.create(
+        campaign=campaign,
+        code="participants",
+        name="Số lượt người tham dự",
+        unit_of_measure="lượt",
+        order=2,
+    )
+    Indicator.objects.create(
+        campaign=campaign,
+        code="other_forms",
+        name="Hình thức khác",
+        kind=Indicator.Kind.TEXT,
+        order=3,
+    )
+    return campaign
+
+
+@pytest.fixture
+def year():
+    # The current year's report is open for filing all year (it locks in January).
+    return timezone.localdate().year
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path

@@ -1,0 +1,93 @@
+"""Helpers of the Excel template tests: download, fill in (with openpyxl, as a user's
+spreadsheet program would) and upload a template."""
+
+import re
+import zipfile
+from io import BytesIO
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from campaign import workbook_checks
+from campaign.models import WorkbookUpload
+from campaign.workbooks import FIRST_ROW
+
+
+def reports_url(name, campaign, unit, year):
+    return reverse(f"campaign:workbook_reports_{name}", args=[campaign.pk, unit.pk, year])
+
+
+def download_reports(client, campaign, unit, year) -> bytes:
+    response = client.get(reports_url("download", campaign, unit, year))
+    assert response.status_code == 200, response.status_code
+    return response.content
+
+
+def columns(campaign, year):
+    """Column number by key, as the template lays them out."""
+    layout = workbook_checks.report_layout(
+        campaign, year, workbook_checks.typed_indicators(campaign)
+    )
+    return {key: number for number, key in enumerate(layout.keys, start=1)}
+
+
+def fill(content: bytes, rows: dict, columns: dict, key_column="code") -> bytes:
+    """The workbook `content` with cells set: `rows` maps the value of the key column (a
+    unit code) to {column key: value}. Saved by openpyxl, as a script would."""
+    workbook = load_workbook(BytesIO(content))
+    sheet = workbook.worksheets[0]
+    for row in sheet.iter_rows(min_row=FIRST_ROW):
+        key = row[columns[key_column] - 1].value
+        for column_key, value in rows.get(key, {}).items():
+            cell = row[columns[column_key] - 1]
+            cell.value = value
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(client, url, content: bytes, name="bao-cao.xlsx"):
+    return client.post(url, {"file": SimpleUploadedFile(name, content)})
+
+
+def pending(response) -> WorkbookUpload:
+    """The upload a successful POST redirected to the preview of."""
+    assert response.status_code == 302, (response.status_code, _errors(response))
+    pk = response.url.rstrip("/").split("/")[-1]
+    return WorkbookUpload.objects.get(pk=pk)
+
+
+def _errors(response):
+    form = response.context and response.context.get("form")
+    return form.errors if form is not None else None
+
+
+def with_computed_value(content: bytes, cell: str, value: str) -> bytes:
+    """`content` with the formula in `cell` of the first sheet carrying `value` as its last
+    computed result, as Excel or LibreOffice would save it (openpyxl writes none)."""
+    return rewrite(
+        content,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(
+            rf'(<c r="{cell}"[^>]*>\s*<f>[^<]*</f>\s*)<v\s*(?:/>|></v>)',
+            lambda match: f"{match.group(1)}<v>{value}</v>",
+            xml,
+        ),
+    )
+
+
+def rewrite(content: bytes, part: str, change) -> bytes:
+    """`content` (a zip) with `part`'s text changed by `change`; the other parts as they
+    were."""
+    source = zipfile.ZipFile(BytesIO(content))
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == part:
+                changed = change(data.decode())
+                assert changed != data.decode(), f"nothing changed in {part}"
+                data = changed.encode()
+            target.writestr(info, data)
+    return buffer.getvalue()

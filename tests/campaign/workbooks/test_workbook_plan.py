@@ -1,0 +1,182 @@
+"""A plan's activities through an Excel template: changed, added and removed rows, checked
+by the plan page's own formset, saved once the officer confirms."""
+
+import datetime
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from campaign import workbook_checks
+from campaign.models import Activity, Plan, Status, WorkbookUpload
+from campaign.workbooks import FIRST_ROW
+from tests.campaign.conftest import make_plan
+from tests.campaign.workbooks.helpers import pending, upload
+
+
+@pytest.fixture
+def plan(tree, cast, campaign):
+    return make_plan(tree["A1"], campaign, cast["officer_a1"], activities=2)
+
+
+@pytest.fixture
+def officer(client, cast):
+    client.force_login(cast["officer_a1"])
+    return client
+
+
+def template(client, plan):
+    response = client.get(reverse("campaign:workbook_plan_download", args=[plan.pk]))
+    assert response.status_code == 200
+    return response.content
+
+
+def edit(content, plan, rows):
+    """`content` with cells set by sheet row number: {row: {column key: value}}."""
+    keys = workbook_checks.plan_layout(plan, list(plan.campaign.themes.all())).keys
+    book = load_workbook(BytesIO(content))
+    sheet = book.worksheets[0]
+    for row, values in rows.items():
+        for key, value in values.items():
+            sheet.cell(row, keys.index(key) + 1, value)
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def theme(campaign, number):
+    return f"theme_{campaign.themes.get(number=number).pk}"
+
+
+def upload_plan(client, plan, content):
+    return upload(client, reverse("campaign:workbook_plan_upload", args=[plan.pk]), content)
+
+
+def test_activities_are_changed_added_and_removed_once_confirmed(officer, plan, campaign):
+    first, second = plan.activities.order_by("pk")
+    content = edit(
+        template(officer, plan),
+        plan,
+        {
+            FIRST_ROW: {"audience": "Toàn thể đoàn viên", theme(campaign, "2.1"): "x"},
+            FIRST_ROW + 1: {"delete": "x"},
+            FIRST_ROW + 2: {
+                "method": "Tọa đàm, nói chuyện chuyên đề",
+                theme(campaign, "1"): "x",
+                "audience": "Người lao động",
+                "planned_on": datetime.datetime(2026, 5, 15),
+                "expected_participants": 30,
+            },
+        },
+    )
+    preview = pending(upload_plan(officer, plan, content))
+    assert preview.preview["errors"] == []
+    assert [(group["action"], group["title"]) for group in preview.preview["changes"]] == [
+        ("change", f"Hoạt động mã {first.pk}: Hội nghị – Đoàn viên công đoàn 0"),
+        ("delete", f"Hoạt động mã {second.pk}: Hội nghị – Đoàn viên công đoàn 1"),
+        ("add", f"Dòng {FIRST_ROW + 2}"),
+    ]
+    assert preview.preview["changes"][0]["rows"] == [
+        ["Nội dung tuyên truyền", "1, 2", "1, 2, 2.1"],
+        ["Đối tượng", "Đoàn viên công đoàn 0", "Toàn thể đoàn viên"],
+    ]
+    assert plan.activities.count() == 2  # nothing saved yet
+
+    response = officer.post(reverse("campaign:workbook_confirm", args=[preview.pk]))
+    assert response.status_code == 302
+    assert response.url == plan.get_absolute_url()
+    activities = list(plan.activities.order_by("pk"))
+    assert [a.pk for a in activities][:1] == [first.pk]
+    assert len(activities) == 2
+    changed, added = activities
+    assert changed.audience == "Toàn thể đoàn viên"
+    assert sorted(t.number for t in changed.themes.all()) == ["1", "2", "2.1"]
+    assert (added.method, added.audience, added.planned_on, added.expected_participants) == (
+        Activity.Method.SEMINAR,
+        "Người lao động",
+        datetime.date(2026, 5, 15),
+        30,
+    )
+    assert [t.number for t in added.themes.all()] == ["1"]
+    plan.refresh_from_db()
+    assert plan.version == 2
+    assert plan.status == Status.DRAFT
+
+
+def test_the_same_file_twice_changes_nothing(officer, plan, campaign):
+    content = edit(template(officer, plan), plan, {FIRST_ROW: {"expected_participants": 80}})
+    officer.post(
+        reverse("campaign:workbook_confirm", args=[pending(upload_plan(officer, plan, content)).pk])
+    )
+    plan.refresh_from_db()
+    version = plan.version
+    assert plan.activities.order_by("pk").first().expected_participants == 80
+    again = pending(upload_plan(officer, plan, content))
+    assert again.preview == {"changes": [], "errors": [], "notes": []}
+    assert not again.can_confirm
+    # A template downloaded now holds the same: no change either.
+    fresh = pending(upload_plan(officer, plan, template(officer, plan)))
+    assert fresh.preview["changes"] == []
+    plan.refresh_from_db()
+    assert plan.version == version
+
+
+def test_rows_are_checked_by_the_plan_forms_rules(officer, plan, campaign):
+    content = edit(
+        template(officer, plan),
+        plan,
+        {
+            FIRST_ROW: {"method": "Họp bàn", "planned_quarter": 5},
+            FIRST_ROW + 2: {"method": "Hội nghị", "audience": "Đoàn viên"},
+            FIRST_ROW + 3: {"audience": "Người lao động", "planned_quarter": 2, "delete": "có"},
+        },
+    )
+    preview = pending(upload_plan(officer, plan, content))
+    errors = preview.preview["errors"]
+    assert errors[0].startswith("Hoạt động!B4: Hãy chọn một lựa chọn hợp lệ.")
+    assert errors[1].startswith("Hoạt động!H4: Hãy chọn một lựa chọn hợp lệ.")
+    assert "Hoạt động!G6: Hãy nhập ngày dự kiến hoặc chọn quý." in errors
+    # A row marked for removal other than with "x" is refused for that mark alone.
+    assert "Hoạt động!J7: Đánh “x” hoặc để trống ô này." in errors
+    assert len(errors) == 4
+    assert not preview.can_confirm
+    assert plan.activities.count() == 2
+
+
+def test_removing_every_activity_is_refused_as_the_form_refuses_it(officer, plan):
+    content = edit(
+        template(officer, plan), plan, {FIRST_ROW: {"delete": "x"}, FIRST_ROW + 1: {"delete": "x"}}
+    )
+    preview = pending(upload_plan(officer, plan, content))
+    assert preview.preview["errors"] == ["Hoạt động: Kế hoạch cần có ít nhất một hoạt động."]
+    assert plan.activities.count() == 2
+
+
+def test_a_submitted_plan_takes_no_upload(officer, plan):
+    Plan.objects.filter(pk=plan.pk).update(status=Status.SUBMITTED)
+    content = template(officer, plan)
+    response = upload_plan(officer, plan, content)
+    assert response.status_code == 302
+    assert response.url == plan.get_absolute_url()
+    assert not WorkbookUpload.objects.exists()
+
+
+def test_a_plan_submitted_after_the_preview_saves_nothing(officer, plan):
+    content = edit(template(officer, plan), plan, {FIRST_ROW: {"audience": "Cán bộ"}})
+    preview = pending(upload_plan(officer, plan, content))
+    Plan.objects.filter(pk=plan.pk).update(status=Status.SUBMITTED, version=2)
+    response = officer.post(reverse("campaign:workbook_confirm", args=[preview.pk]))
+    assert response.status_code == 302
+    assert plan.activities.filter(audience="Cán bộ").count() == 0
+
+
+def test_another_plans_template_is_refused(officer, plan, tree, cast, campaign):
+    other = make_plan(tree["A2"], campaign, cast["officer_a1"])
+    cast["officer_a1"].memberships.create(unit=tree["A2"], role="officer")
+    content = template(officer, other)
+    response = upload_plan(officer, plan, content)
+    assert response.status_code == 400
+    assert response.context["form"].errors["file"] == [
+        "Mẫu này được tạo cho kế hoạch khác. Hãy tải mẫu của kế hoạch này."
+    ]

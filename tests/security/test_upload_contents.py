@@ -1,0 +1,130 @@
+"""Uploads checked inside (campaign.file_checks): what an outside probe sent and was accepted
+before — a zip with a Word document's two parts plus a page and a program, a file starting
+with %PDF- that is HTML — and zip bombs, PDFs that run something, are refused in Vietnamese;
+real documents still pass."""
+
+import io
+import zipfile
+
+import pikepdf
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+
+from campaign import uploads
+from tests.campaign.conftest import PDF_BYTES
+from tests.campaign.test_uploads import CONTENT_TYPES_XML, DOCUMENT_XML, docx_bytes
+
+DOCX = uploads.DOCX
+
+
+def zipped(entries, method=zipfile.ZIP_DEFLATED):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as archive:
+        for name, data in entries:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def word(*extra):
+    return zipped(
+        [("[Content_Types].xml", CONTENT_TYPES_XML), ("word/document.xml", DOCUMENT_XML), *extra]
+    )
+
+
+def refusal(name, content):
+    with translation.override("vi"), pytest.raises(ValidationError) as excinfo:
+        uploads.validate_upload(SimpleUploadedFile(name, content))
+    return " ".join(excinfo.value.messages)
+
+
+def pdf_with(**root):
+    """A one-page PDF whose catalogue gets `root`'s entries."""
+    pdf = pikepdf.open(io.BytesIO(PDF_BYTES))
+    for key, value in root.items():
+        pdf.Root[f"/{key}"] = value
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+# --- Word ----------------------------------------------------------------------------------------
+def test_a_real_word_document_is_accepted():
+    assert uploads.validate_upload(SimpleUploadedFile("kh.docx", docx_bytes())) == DOCX
+    styled = word(
+        ("word/styles.xml", "<w:styles xmlns:w='x'/>"),
+        ("word/media/image1.png", b"\x89PNG"),
+        ("docProps/core.xml", "<cp:coreProperties xmlns:cp='x'/>"),
+        ("_rels/.rels", "<Relationships xmlns='x'/>"),
+    )
+    assert uploads.validate_upload(SimpleUploadedFile("kh.docx", styled)) == DOCX
+
+
+def test_a_word_zip_carrying_a_page_and_a_program_is_refused():
+    probe = word(("evil.html", "<script>alert(1)</script>"), ("payload.exe", b"MZ\x90\x00"))
+    text = refusal("kh.docx", probe)
+    assert (
+        "không có" in text
+        and "văn bản Word" in text
+        and "evil.html" in text
+        and "payload.exe" in text
+    )
+
+
+@pytest.mark.parametrize(
+    "part", ["word/vbaProject.bin", "word/embeddings/oleObject1.bin", "word/activeX/x.xml"]
+)
+def test_macros_embedded_objects_and_controls_are_refused(part):
+    assert part in refusal("kh.docx", word((part, b"\x00" * 10)))
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unzipped_whole():
+    bomb = word(("word/header1.xml", b"<a>" + b" " * (80 * 1024 * 1024) + b"</a>"))
+    assert len(bomb) < 1024 * 1024
+    assert "lớn hơn rất nhiều" in refusal("kh.docx", bomb)
+
+
+def test_a_zip_of_too_many_parts_is_refused():
+    many = word(*[(f"word/header{n}.xml", "<a/>") for n in range(1, 1_001)])
+    assert "1.002 thành phần" in refusal("kh.docx", many)
+
+
+def test_a_word_zip_whose_xml_is_an_entity_bomb_is_refused():
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY b "bbbbbbbbbb">'
+        '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><a>&c;</a>'
+    )
+    assert "hỏng" in refusal("kh.docx", word(("word/settings.xml", laughs)))
+
+
+def test_a_zip_naming_no_word_document_type_is_refused():
+    plain = zipped([("[Content_Types].xml", "<Types xmlns='x'/>"), ("word/document.xml", "<a/>")])
+    # libmagic or the part names may call it a DOCX; the content types say it is not one.
+    with pytest.raises(ValidationError):
+        uploads.validate_upload(SimpleUploadedFile("kh.docx", plain))
+
+
+# --- PDF -----------------------------------------------------------------------------------------
+def test_a_real_pdf_is_accepted():
+    assert uploads.validate_upload(SimpleUploadedFile("kh.pdf", PDF_BYTES)) == "application/pdf"
+
+
+def test_html_behind_a_pdf_header_is_refused():
+    fake = b"%PDF-1.7\n<html><body><script>alert(1)</script></body></html>\n" * 20
+    assert "PDF" in refusal("kh.pdf", fake)
+
+
+def test_a_pdf_that_runs_javascript_on_opening_is_refused():
+    script = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+    assert "tập lệnh" in refusal("kh.pdf", pdf_with(OpenAction=script))
+
+
+def test_a_pdf_that_launches_a_program_is_refused():
+    launch = pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String("cmd.exe"))
+    assert "tập lệnh" in refusal("kh.pdf", pdf_with(OpenAction=launch))
+
+
+def test_a_pdf_with_embedded_files_is_refused():
+    names = pikepdf.Dictionary(EmbeddedFiles=pikepdf.Dictionary(Names=pikepdf.Array()))
+    assert "tệp đính kèm" in refusal("kh.pdf", pdf_with(Names=names))
