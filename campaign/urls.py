@@ -10,6 +10,7 @@ from campaign import (
     open_late,
     printable,
     reminder_pages,
+    search_page,
     sent,
     uploads,
     views,
@@ -111,4 +112,5 @@ urlpatterns = [
     *notice_pages.urlpatterns,
     *bulk_review.urlpatterns,
     *workbook_pages.urlpatterns,
+    *search_page.urlpatterns,
 ]

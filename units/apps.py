@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class UnitsConfig(AppConfig):
     name = "units"
     verbose_name = _("Federation units")
+
+    def ready(self):
+        # Search compares folded text through the SQL function portal_fold: SQLite
+        # connections get it when they open (PostgreSQL has it from a migration).
+        from units import folding
+
+        folding.connect()

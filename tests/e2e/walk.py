@@ -253,6 +253,7 @@ WALK: dict[str, list[Path]] = {
         _unit_page,
         _unit_contacts,
         "/campaigns/",
+        "/search/?q=chau+thanh",
     ],
     "thuongvu": ["/", "/notices/", "/dashboard/", "/summaries/", _summary],
     "admin": [

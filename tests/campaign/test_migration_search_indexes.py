@@ -1,0 +1,57 @@
+"""Migrations units.0007 and campaign.0017 (the search's fold function and trigram indexes,
+PostgreSQL only) undo and redo on a database holding data, which they leave as it was."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
+
+from campaign import search
+from campaign.models import Plan
+from tests.campaign.conftest import make_plan
+from units.access import Scope
+from units.models import Unit
+
+pytestmark = pytest.mark.postgres
+
+BEFORE = [("units", "0006_data_version"), ("campaign", "0016_on_behalf")]
+AFTER = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes()
+INDEXES = {
+    "unit_name_fold_trgm",
+    "unit_short_name_fold_trgm",
+    "plan_doc_number_fold_trgm",
+    "obstacle_subject_fold_trgm",
+    "inspection_findings_fold_trgm",
+}
+
+
+def migrate(targets):
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    MigrationExecutor(connection).migrate(targets)
+
+
+def search_objects():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%_fold_trgm'")
+        indexes = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT count(*) FROM pg_proc WHERE proname = 'portal_fold'")
+        functions = cursor.fetchone()[0]
+    return indexes, functions
+
+
+def test_the_search_migrations_undo_and_redo_with_data(require_postgres, tree, cast, campaign):
+    plan = make_plan(tree["A1"], campaign, cast["officer_a1"], doc_number="5/KH-ĐK")
+    units_before = sorted(Unit.objects.values_list("code", "name"))
+    assert search_objects() == (INDEXES, 1)
+
+    migrate(BEFORE)
+    assert search_objects() == (set(), 0)
+    assert sorted(Unit.objects.values_list("code", "name")) == units_before
+    assert Plan.objects.get().doc_number == "5/KH-ĐK"
+
+    migrate(AFTER)
+    assert search_objects() == (INDEXES, 1)
+    assert sorted(Unit.objects.values_list("code", "name")) == units_before
+    found = search.found(Scope(cast["reviewer_a"]), search.KINDS["plans"], ["5/kh-dk"])
+    assert list(found) == [plan]
