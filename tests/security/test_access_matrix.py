@@ -394,6 +394,8 @@ MATRIX = {
         "other": E("L 404 200 404 404 404", "L 405 405 405 405 405"),
     },
     # What the user's units have sent: their own, whatever their roles.
+    # The search: everyone signed in searches within what they may see (read only).
+    "campaign:search": E("L 200 200 200 200 200", "405 405 405 405 405 405"),
     "campaign:sent_list": E("L 200 200 200 200 200", "405 405 405 405 405 405"),
     # The help page holds no data: open to everyone, read only.
     "campaign:help": E("200 200 200 200 200 200", "405 405 405 405 405 405"),
