@@ -98,7 +98,21 @@ class Campaign(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.number} – {self.title}"
+        return f"{self.reference} – {self.title}"
+
+    @property
+    def number_known(self) -> bool:
+        """False while the number is still the placeholder staff are to fill in ("…/KH-LĐLĐ",
+        as the seed plan's: no digit in it)."""
+        return any(char.isdigit() for char in self.number)
+
+    @property
+    def reference(self) -> str:
+        """How pages name the plan: its number, or its date while the number is not known
+        (a placeholder is never shown)."""
+        if self.number_known:
+            return self.number
+        return str(_("plan of %(date)s") % {"date": self.issued_on.strftime("%d/%m/%Y")})
 
     def clean(self):
         errors = {}
@@ -958,7 +972,7 @@ class Period(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.campaign.number} – {self.year}"
+        return f"{self.campaign.reference} – {self.year}"
 
     def clean(self):
         errors = {}

@@ -102,7 +102,7 @@ def submission_params(submission) -> dict:
         "what": "report" if is_report else "plan",
         "unit": str(submission.unit),
         "year": submission.year if is_report else None,
-        "campaign": submission.campaign.number,
+        "campaign": submission.campaign.reference,
     }
 
 
@@ -137,7 +137,7 @@ def notify_reminder(reminder, unit: Unit, url: str, users: Iterable[User]) -> in
             "unit": str(unit),
             "year": reminder.year,
             "due_on": reminder.due_on.isoformat(),
-            "campaign": reminder.campaign.number,
+            "campaign": reminder.campaign.reference,
         },
     )
 

@@ -75,7 +75,7 @@ class ObstacleFilter(django_filters.FilterSet):
 
 
 def report_label(report):
-    return f"{report.campaign.number} – {report.year} – {report.unit.name}"
+    return f"{report.campaign.reference} – {report.year} – {report.unit.name}"
 
 
 class ObstacleForm(PortalInputMixin, forms.ModelForm):

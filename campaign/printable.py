@@ -69,7 +69,12 @@ def plan_document(plan: Plan) -> str:
         context = {
             "plan": plan,
             "header": _header(plan, plan.doc_date),
-            "subject": _("Carrying out plan %(number)s of %(date)s of %(issuer)s: %(title)s")
+            "subject": (
+                _("Carrying out plan %(number)s of %(date)s of %(issuer)s: %(title)s")
+                if campaign.number_known
+                # A number still to be filled in is not printed: the plan by its date.
+                else _("Carrying out the plan of %(date)s of %(issuer)s: %(title)s")
+            )
             % {
                 "number": campaign.number,
                 "date": campaign.issued_on.strftime("%d/%m/%Y"),
@@ -100,8 +105,17 @@ def report_document(report: AnnualReport) -> str:
         context = {
             "report": report,
             "header": _header(report, day),
-            "subject": _("CCHC results in %(year)s of carrying out plan %(number)s: %(title)s")
-            % {"year": report.year, "number": campaign.number, "title": campaign.title},
+            "subject": (
+                _("CCHC results in %(year)s of carrying out plan %(number)s: %(title)s")
+                if campaign.number_known
+                else _("CCHC results in %(year)s of carrying out the plan of %(date)s: %(title)s")
+            )
+            % {
+                "year": report.year,
+                "number": campaign.number,
+                "date": campaign.issued_on.strftime("%d/%m/%Y"),
+                "title": campaign.title,
+            },
             "period": _("Figures from %(start)s to %(end)s.")
             % {
                 "start": report.period.starts_on.strftime("%d/%m/%Y"),

@@ -93,8 +93,10 @@ def context(
         else f"V/v đôn đốc gửi báo cáo kết quả tuyên truyền CCHC năm {year}"
     )
     title = campaign.title[:1].lower() + campaign.title[1:]
+    # A number still to be filled in ("…/KH-LĐLĐ") is not printed: the plan by its date.
+    number = f" số {campaign.number}" if campaign.number_known else ""
     basis = (
-        f"Thực hiện Kế hoạch số {campaign.number} ngày {campaign.issued_on:%d/%m/%Y} "
+        f"Thực hiện Kế hoạch{number} ngày {campaign.issued_on:%d/%m/%Y} "
         f"của {campaign.issuer.name} về {title}"
     )
     document = "kế hoạch thực hiện" if is_plan else f"báo cáo kết quả năm {year}"

@@ -71,7 +71,7 @@ def _expected(preview, before, after, day):
             if was != becomes:
                 preview.expected.append(
                     {
-                        "campaign": campaign.number,
+                        "campaign": campaign.reference,
                         "code": code,
                         "name": now["short_name"] or now["name"],
                         "change": "starts" if becomes else "stops",
@@ -135,7 +135,7 @@ def _resolve(submission, what, year, successor, reason, decision):
         "what": what,
         "pk": submission.pk,
         "code": unit.code,
-        "campaign": submission.campaign.number,
+        "campaign": submission.campaign.reference,
         "year": year,
         "status": submission.status,
         "outcome": "stays" if reason else "moved",

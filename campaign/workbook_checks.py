@@ -158,7 +158,7 @@ def report_layout(campaign: Campaign, year: int, indicators: list[Indicator]) ->
         kind=WorkbookUpload.Kind.REPORTS,
         sheet=_("Reports"),
         title=_("Annual results %(year)s – %(campaign)s")
-        % {"year": year, "campaign": campaign.number},
+        % {"year": year, "campaign": campaign.reference},
         note=_(
             "One row per unit. Fill in the white cells; the grey ones cannot be changed. Type "
             "values, not formulas. Upload the file under Annual reports → Import from Excel: "
@@ -546,7 +546,7 @@ def plan_layout(plan: Plan, themes) -> Layout:
         kind=WorkbookUpload.Kind.PLAN,
         sheet=_("Activities"),
         title=_("Activities of the plan of %(unit)s – %(campaign)s")
-        % {"unit": plan.unit.name, "campaign": plan.campaign.number},
+        % {"unit": plan.unit.name, "campaign": plan.campaign.reference},
         note=_(
             "One row per activity; add new ones in the empty rows. For each content item, mark "
             "“x” under its number. Give a date or a quarter. Upload the file on the plan's "

@@ -281,7 +281,7 @@ def build_workbook(result, units, campaign=None, obstacles=None):
                 [
                     V(obstacle.unit.name),
                     V(obstacle.unit.code),
-                    V(obstacle.campaign.number),
+                    V(obstacle.campaign.reference),
                     V(obstacle.subject),
                     V(_naive_local(obstacle.raised_at), DATETIME),
                     V(obstacle.answer_by, DATE),
@@ -330,7 +330,7 @@ def _summary_rows(result, campaign):
     coverage = coverage_text(headline)
     rows = []
     if campaign is not None:
-        rows.append([V(_("Campaign")), V(f"{campaign.number} – {campaign.title}")])
+        rows.append([V(_("Campaign")), V(str(campaign))])
     rows += [
         [V(_("Unit")), V(result.unit_name)],
         [V(_("Year")), V(result.year, YEAR)],
