@@ -204,7 +204,13 @@ def send_due_reminders(today):
 
 
 def _remind_outstanding(campaign, what, year, due_on, step, today):
-    units = list(outstanding_units(campaign, what, year, today))
+    # The step stays today's until the next one's day (a missed day is caught up): leave out
+    # in one query the units it was already sent to, so that the days between steps cost
+    # nothing per unit.
+    claimed = Reminder.objects.filter(
+        campaign=campaign, what=what, year=year, step=step, manual=False
+    ).values("unit_id")
+    units = list(outstanding_units(campaign, what, year, today).exclude(pk__in=claimed))
     officers = _officers(units)
     unreachable = [unit for unit in units if unit.pk not in officers]
     if unreachable:

@@ -22,7 +22,6 @@ How it is rendered
     Roman's, which Decree 30 names.
 """
 
-import datetime
 import re
 import unicodedata
 
@@ -36,6 +35,7 @@ from django.utils.translation import gettext as _
 from config import pdf_sandbox
 from reports.models import SummaryReport
 from reports.rollup import ASSESSMENTS, AreaRow, Figures, Rollup, rollup, unit_rows
+from units.letterhead import MOTTO, NATIONAL_NAME, date_line
 from units.models import Unit
 
 TEMPLATE = "pdf/summary.html"
@@ -45,10 +45,8 @@ ARCHIVAL_VARIANT = "pdf/a-3b"
 STYLESHEET_URL = pdf_sandbox.STATIC_BASE + "css/pdf.css"
 
 # The fixed wording of a Vietnamese administrative document (Decree 30/2020/NĐ-CP,
-# Appendix I). These are not interface text to translate: the document is Vietnamese in
-# any interface language, and an English "national name" would make it invalid.
-NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
+# Appendix I); the national name, motto and date line are units.letterhead's. These are not
+# interface text to translate: the document is Vietnamese in any interface language.
 NUMBER_LABEL = "Số:"
 DOCUMENT_KIND = "BÁO CÁO"
 RECIPIENTS_LABEL = "Nơi nhận:"
@@ -245,13 +243,6 @@ OLD_COUNTS = (
 
 
 # --- the document ------------------------------------------------------------------------------
-def date_line(place: str, day: datetime.date) -> str:
-    """ "Bến Tre, ngày 05 tháng 01 năm 2026": Decree 30 writes a day below 10 and a month
-    below 3 with a leading zero."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
 def number(value: float | None) -> str:
     if value is None:
         return "—"
