@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from campaign import plausibility, workflow
+from campaign import measures, plausibility, workflow
 from campaign.counting import area_below
 from campaign.filters import QueueFilter
 from campaign.forms import ReasonForm, ReportForm, ValuesForm
@@ -100,22 +100,27 @@ def report_list(request):
 @require_form
 @login_required
 def report_start(request, campaign_pk, unit_pk, year):
-    """File a unit's annual report; if it exists, open it."""
+    """File a unit's annual report; if it exists, open it.
+
+    This is the deadline's request: the figures typed and "Save and submit" pressed, the
+    report is written once, already submitted, in one transaction (campaign.workflow).
+    """
     scope = Scope.for_request(request)
     unit = scope.get_unit(FILE, pk=unit_pk)
-    # With its issuer: addresses() reads the area the campaign covers today.
-    campaign = get_object_or_404(Campaign.objects.select_related("issuer"), pk=campaign_pk)
-    if not campaign.addresses(unit):
-        raise Http404
     try:
-        period = Period.objects.for_year(campaign, year)
+        campaign, period = _campaign_and_period(campaign_pk, year)
     except ValidationError as error:
         return render(
             request, "campaign/year_refused.html", {"message": error.messages[0]}, status=404
         )
-    existing = AnnualReport.objects.filter(unit=unit, campaign=campaign, year=year).first()
-    if existing:
-        return redirect(existing)
+    if not campaign.addresses(unit):
+        raise Http404
+    if request.method != "POST":
+        # A POST skips this: the report's unique constraint refuses a second one, and the
+        # officer who typed it keeps their input (below).
+        existing = AnnualReport.objects.filter(unit=unit, campaign=campaign, year=year).first()
+        if existing:
+            return redirect(existing)
     report = AnnualReport(unit=unit, campaign=campaign, year=year, period=period)
     if not report.filing_open():
         messages.error(
@@ -129,20 +134,30 @@ def report_start(request, campaign_pk, unit_pk, year):
     if request.method == "POST" and form.is_valid() & values.is_valid() & upload.is_valid():
         submit = SAVE_AND_SUBMIT in request.POST
         _flag(report, values)
+        report.record_entry(request.user, scope.filing_on_behalf_from(unit))
+        created, _changed = values.changes(report, existing={})
+
+        def write():
+            form.save()
+            values.write(created, [])
+            upload.save(report, request.user)
+
         try:
-            with transaction.atomic():
-                form.instance.record_entry(request.user, scope.filing_on_behalf_from(unit))
-                report = form.save()
-                values.save(report, existing={})
-                upload.save(report, request.user)
-                if submit:
-                    workflow.submission_submit(report, user=request.user, scope=scope)
+            if submit:  # in the step's own transaction
+                workflow.submission_submit(
+                    report, user=request.user, scope=scope, items=created, save=write
+                )
+            else:
+                with transaction.atomic():
+                    write()
         except ValidationError as error:
-            # The submit was refused (a figure missing): the new report was rolled back.
+            # The submit was refused (a figure missing): nothing was written.
             report.pk, report._state.adding = None, True
             _refuse_submit(form, error)
         except IntegrityError:
-            if not AnnualReport.objects.filter(unit=unit, campaign=campaign, year=year).exists():
+            report.pk, report._state.adding = None, True
+            theirs = AnnualReport.objects.filter(unit=unit, campaign=campaign, year=year).first()
+            if theirs is None:
                 raise
             form.add_error(
                 None,
@@ -151,11 +166,27 @@ def report_start(request, campaign_pk, unit_pk, year):
                     "changes there; what you typed is still below."
                 ),
             )
+            return _render_form(request, report, form, values, area, upload, theirs=theirs)
         else:
             messages.success(request, DONE[Action.SUBMIT] if submit else _SAVED_AS_DRAFT)
             _warn_flags(request, report)
             return redirect(report)
     return _render_form(request, report, form, values, area, upload)
+
+
+def _campaign_and_period(campaign_pk, year):
+    """The campaign, with its issuer (`Campaign.addresses` reads it), and its period for
+    `year`: one query once the period exists. Raises Http404 for no such campaign and
+    ValidationError for a year it does not run (`Period.objects.for_year`)."""
+    period = (
+        Period.objects.select_related("campaign__issuer")
+        .filter(campaign_id=campaign_pk, year=year)
+        .first()
+    )
+    if period is not None and period.campaign.runs_in(year):
+        return period.campaign, period
+    campaign = get_object_or_404(Campaign.objects.select_related("issuer"), pk=campaign_pk)
+    return campaign, Period.objects.for_year(campaign, year)
 
 
 @require_safe
@@ -287,7 +318,7 @@ def _report_forms(request, report):
     only, and the totals of its area are computed wherever they are read.
     """
     data = request.POST if request.method == "POST" else None
-    indicators = list(report.campaign.indicators.all())
+    indicators = measures.indicators(report.campaign)
     values = {v.indicator_id: v for v in report.values.all()} if report.pk else {}
     area = None
     if report.unit.numchild:
@@ -317,12 +348,14 @@ def _upload_form(request):
     return AttachmentForm(label=REPORT_SCAN_LABEL)
 
 
-def _render_form(request, report, form, values, area, upload):
+def _render_form(request, report, form, values, area, upload, theirs=None):
+    """`theirs`: the report someone else started while this one was typed, linked."""
     return render(
         request,
         "campaign/report_form.html",
         {
             "report": report,
+            "theirs": theirs,
             "upload": upload,
             "attachments": list(report.attachments.all()) if report.pk else [],
             "on_behalf_from": Scope.for_request(request).filing_on_behalf_from(report.unit),
@@ -349,7 +382,7 @@ def _flag(report, values):
 
 def _warn_flags(request, report):
     if report.flags:
-        names = dict(report.campaign.indicators.values_list("code", "name"))
+        names = {i.code: i.name for i in measures.indicators(report.campaign)}
         messages.warning(
             request,
             _("Check these figures: %(flags)s")

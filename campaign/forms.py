@@ -311,6 +311,22 @@ class ValuesForm(PortalInputMixin, forms.Form):
         whatever the number of indicators: the read, then one insert of the new values and
         one of their history rows, one update of the changed values and one of theirs.
         """
+        self.write(*self.changes(report, existing))
+
+    @staticmethod
+    def write(created, changed):
+        """Write values from `changes`, with their history rows."""
+        # The history rows are what one save() per value would have written ("+" for a new
+        # value, "~" for a changed one, by the request's user).
+        if created:
+            bulk_create_with_history(created, IndicatorValue)
+        if changed:
+            bulk_update_with_history(changed, IndicatorValue, ["int_value", "text_value"])
+
+    def changes(self, report, existing=None):
+        """The values of `report` this form creates and those it changes, not saved (and
+        the existing ones changed in place, so call it once): (created, changed), each
+        value with its indicator. `existing` as for `save`."""
         if existing is None:
             existing = {value.indicator_id: value for value in report.values.all()}
         created, changed = [], []
@@ -326,9 +342,4 @@ class ValuesForm(PortalInputMixin, forms.Form):
             for key, item in new.items():
                 setattr(value, key, item)
             (changed if value.pk else created).append(value)
-        # The history rows are what one save() per value would have written ("+" for a new
-        # value, "~" for a changed one, by the request's user).
-        if created:
-            bulk_create_with_history(created, IndicatorValue)
-        if changed:
-            bulk_update_with_history(changed, IndicatorValue, ["int_value", "text_value"])
+        return created, changed

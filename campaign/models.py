@@ -37,6 +37,10 @@ class CampaignQuerySet(models.QuerySet):
         )
 
 
+def new_token() -> str:
+    return uuid.uuid4().hex
+
+
 class Campaign(models.Model):
     """A plan issued by a unit (the seed's plan is one), which subordinate units carry out."""
 
@@ -83,6 +87,10 @@ class Campaign(models.Model):
         default=default_addressed_kinds,
         help_text=_("Kinds of unit expected to file a plan and report each year."),
     )
+
+    # A new random token with every change of its indicators and rules: the version of
+    # them that campaign.measures keeps (random, so that no two states ever share one).
+    measures_version = models.CharField(max_length=32, default=new_token, editable=False)
 
     objects = CampaignQuerySet.as_manager()
 
@@ -1095,12 +1103,16 @@ class AnnualReport(Submission):
         "flags_note",
     )
 
-    def snapshot(self):
+    def snapshot(self, values=None):
+        """`values` are its figures with their indicators when the caller holds them (a
+        report not saved yet); otherwise they are read (one query)."""
         fields = {name: str(getattr(self, name) or "") for name in self.SNAPSHOT_FIELDS}
         fields["self_assessment"] = self.get_self_assessment_display()
+        if values is None:
+            values = self.values.select_related("indicator")
         items = {
             value.indicator.code: {"name": value.indicator.name, "value": value.display()}
-            for value in self.values.select_related("indicator")
+            for value in values
         }
         return {"fields": fields, "items": items}
 
@@ -1120,13 +1132,23 @@ class AnnualReport(Submission):
             return set()
         return {Status.DRAFT, Status.RETURNED}
 
-    def completeness_problems(self):
-        filled = self.values.filter(int_value__isnull=False).values("indicator_id")
-        missing = [
-            indicator.name
-            for indicator in Indicator.objects.filter(
+    def completeness_problems(self, values=None):
+        """`values`: its figures, one per indicator it asks for, with their indicators, when
+        the caller holds them (a report not saved yet, no query); otherwise read."""
+        if values is None:
+            filled = self.values.filter(int_value__isnull=False).values("indicator_id")
+            unfilled = Indicator.objects.filter(
                 campaign_id=self.campaign_id, kind=Indicator.Kind.INTEGER
             ).exclude(pk__in=filled)
+        else:
+            unfilled = [
+                value.indicator
+                for value in values
+                if value.indicator.kind == Indicator.Kind.INTEGER and value.int_value is None
+            ]
+        missing = [
+            indicator.name
+            for indicator in unfilled
             # What the portal counts itself is not typed.
             if not indicator.is_computed(self.campaign.addressed_kinds)
         ]

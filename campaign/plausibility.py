@@ -14,6 +14,7 @@ reader's language when it is shown.
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from campaign import measures
 from campaign.models import AnnualReport, Indicator, IndicatorValue, PlausibilityRule, Status
 from units.models import Unit
 
@@ -22,7 +23,10 @@ Kind = PlausibilityRule.Kind
 
 def last_year_values(report: AnnualReport) -> dict[str, int | None]:
     """The unit's own whole-number figures of the year before, by indicator code, from its
-    report of that year if it was ever submitted (a draft is not a figure yet). One query."""
+    report of that year if it was ever submitted (a draft is not a figure yet). One query,
+    none for the campaign's first year."""
+    if report.year - 1 < report.campaign.first_year:
+        return {}
     return dict(
         IndicatorValue.objects.filter(
             report__unit_id=report.unit_id,
@@ -38,12 +42,10 @@ def flags_for(
     report: AnnualReport, values: dict[str, int | None], last_year: dict[str, int | None]
 ) -> list[dict]:
     """The flags the campaign's rules raise on `values` (whole-number figures by code) of
-    `report`'s unit, given its figures of last year. One query (the rules)."""
+    `report`'s unit, given its figures of last year. The rules come from campaign.measures
+    (no query while the campaign's rules are unchanged)."""
     flags = []
-    rules = PlausibilityRule.objects.filter(campaign_id=report.campaign_id).select_related(
-        "indicator", "other"
-    )
-    for rule in rules:
+    for rule in measures.rules(report.campaign):
         if rule.unit_kind and rule.unit_kind != report.unit.kind:
             continue
         codes = (

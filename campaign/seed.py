@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from campaign import measures
 from campaign.models import Campaign, Indicator, PlausibilityRule, Theme
 from units.models import Unit
 
@@ -206,6 +207,7 @@ def _load_rules(campaign, items):
     if sorted(map(_rule_key, existing), key=repr) != sorted(map(_rule_key, wanted), key=repr):
         campaign.plausibility_rules.all().delete()
         PlausibilityRule.objects.bulk_create(wanted)
+        measures.changed(campaign.pk, campaign)  # bulk_create sends no signal
 
 
 def _rule_key(rule):

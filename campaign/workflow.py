@@ -49,9 +49,19 @@ class ConflictError(Exception):
     """Someone else saved the submission since this user loaded it."""
 
 
-def submission_submit(submission, *, user, scope=None):
+def submission_submit(submission, *, user, scope=None, items=None, save=None):
     """Submit for review. `scope` is the user's access scope when the caller already has
-    it (a view's `Scope.for_request`), which saves loading the memberships again."""
+    it (a view's `Scope.for_request`), which saves loading the memberships again.
+
+    A submission not saved yet (a unit's report typed and submitted in one request) comes
+    with its `items` (what it will hold, checked and recorded from memory) and `save`,
+    which writes it and its items: the step writes it once, already submitted. Created in
+    this transaction, nobody else can see it, so there is nothing to lock or read back.
+    """
+    if submission._state.adding:
+        if save is None:
+            raise ValueError("A submission not saved yet is submitted with `save`.")
+        return _step(submission, Action.SUBMIT, user, scope=scope, items=items, save=save)
     return _step(submission, Action.SUBMIT, user, scope=scope)
 
 
@@ -202,16 +212,19 @@ def diff_snapshots(old, new):
 
 # --- internals ---------------------------------------------------------------------------------
 @transaction.atomic
-def _step(submission, action, user, reason="", scope=None):
+def _step(submission, action, user, reason="", scope=None, items=None, save=None):
     reason = (reason or "").strip()
     model = type(submission)
-    # Only the submission's own row is locked: locking the joined campaign row too would
-    # make every unit's step wait for the others' at a deadline.
-    locked = (
-        model.objects.select_for_update(of=("self",))
-        .select_related(*model.WORKFLOW_RELATED)
-        .get(pk=submission.pk)
-    )
+    if save is not None:
+        locked = submission  # new: see submission_submit
+    else:
+        # Only the submission's own row is locked: locking the joined campaign row too
+        # would make every unit's step wait for the others' at a deadline.
+        locked = (
+            model.objects.select_for_update(of=("self",))
+            .select_related(*model.WORKFLOW_RELATED)
+            .get(pk=submission.pk)
+        )
     if scope is None or scope.user != user:
         scope = Scope(user)
     check_step(locked, action, scope)
@@ -221,7 +234,9 @@ def _step(submission, action, user, reason="", scope=None):
     if action in NEEDS_REASON and not reason:
         raise ValidationError({"reason": _("Give the reason, so the unit knows what to fix.")})
     if action == Action.SUBMIT:
-        problems = locked.completeness_problems()
+        problems = (
+            locked.completeness_problems() if items is None else locked.completeness_problems(items)
+        )
         if problems:
             raise ValidationError(problems)
     now = timezone.now()
@@ -238,7 +253,10 @@ def _step(submission, action, user, reason="", scope=None):
     elif action == Action.REOPEN:
         locked.reopened_at = now
         update_fields.append("reopened_at")
-    locked.save(update_fields=update_fields)
+    if save is not None:
+        save()
+    else:
+        locked.save(update_fields=update_fields)
     step = Step.objects.create(
         submission=locked,
         action=action,
@@ -248,7 +266,7 @@ def _step(submission, action, user, reason="", scope=None):
         actor_unit=scope.acting_from(locked.unit, FILE if actor_kind == "officer" else REVIEW),
         at=now,
         reason=reason,
-        snapshot=_snapshot(locked),
+        snapshot=_snapshot(locked, items),
     )
     notifications.notify_step(locked, step)
     # Keep the caller's instance current.
@@ -259,11 +277,11 @@ def _step(submission, action, user, reason="", scope=None):
     return step
 
 
-def _snapshot(submission):
+def _snapshot(submission, items=None):
     # Labels in the snapshot (methods, assessments) must not depend on the language of
     # whoever takes the step, or the diff would show an unchanged value as changed.
     with translation.override(settings.LANGUAGE_CODE):
-        return submission.snapshot()
+        return submission.snapshot() if items is None else submission.snapshot(items)
 
 
 def _sources_for(submission, action):

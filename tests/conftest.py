@@ -41,6 +41,28 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _measures_forgotten():
+    """Each test starts without the campaigns' indicators and rules a process keeps
+    (campaign.measures): a test's campaign may reuse an earlier test's primary key."""
+    from campaign import measures
+
+    measures._known.clear()
+
+
+@pytest.fixture
+def measures_read():
+    """Read a campaign's indicators and rules as a process keeps them after its first report
+    (campaign.measures), for a test counting the queries of the next page."""
+    from campaign import measures
+
+    def read(campaign):
+        campaign.refresh_from_db()
+        measures.indicators(campaign)
+
+    return read
+
+
+@pytest.fixture(autouse=True)
 def _tasks_in_process(request):
     """Run Celery tasks in the test process, except in tests marked `redis`.
 

@@ -247,7 +247,14 @@ class Scope:
         return obj
 
     def get_unit(self, roles=SEE, **lookup):
-        """Fetch a unit by `lookup` with the same 404/403 rule as `get`."""
+        """Fetch a unit by `lookup` with the same 404/403 rule as `get`. A unit where the
+        user holds a role, asked for by its pk, is already loaded: no query."""
+        if lookup.keys() == {"pk"}:
+            held = next((m.unit for m in self.memberships if m.unit.pk == lookup["pk"]), None)
+            if held is not None:
+                if not self.allows(held, roles):
+                    raise PermissionDenied
+                return held
         return self.get(Unit.objects.all(), roles, unit_field="", **lookup)
 
 

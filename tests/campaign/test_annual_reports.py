@@ -945,17 +945,25 @@ def test_a_report_submitted_while_a_save_is_under_way_is_not_overwritten(
     assert stored_figures(report_a1)["sessions"] == COMPLETE["sessions"]
 
 
-def test_starting_a_report_someone_started_meanwhile_opens_theirs_and_overwrites_nothing(
+def test_starting_a_report_someone_started_meanwhile_keeps_the_input_and_overwrites_nothing(
     client, tree, cast, campaign, second_officer_a1
 ):
     # The second officer opened the new-report page before the first saved.
     login(client, second_officer_a1)
     assert client.get(start_url(campaign, tree["A1"])).status_code == 200
     first = make_report(tree["A1"], campaign, figures=COMPLETE, results="Bản đầu tiên")
-    response = client.post(start_url(campaign, tree["A1"]), filing(results="Bản thứ hai"))
-    # The existing report opens instead; nothing of the second filing overwrote it.
-    assert response.status_code == 302 and response.url == first.get_absolute_url()
+    response = client.post(
+        start_url(campaign, tree["A1"]), filing(results="Bản thứ hai", save_and_submit="1")
+    )
+    # The form comes back with what they typed and a link to the report that exists;
+    # nothing of the second filing overwrote it, and nothing was submitted.
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Bản thứ hai" in page and first.get_absolute_url() in page
+    assert "Một người khác vừa tạo báo cáo này" in page
     assert AnnualReport.objects.get().results == "Bản đầu tiên"
+    assert AnnualReport.objects.get().status == Status.DRAFT
+    assert not Step.objects.exists()
 
 
 # --- query counts --------------------------------------------------------------------------------
@@ -1002,21 +1010,22 @@ def test_the_report_page_costs_the_same_queries_whatever_it_holds(
     assert len(response.context["changes"]) == integers  # each whole number went 7 → 8
 
 
-# (The session comes from the cache.) User, memberships (scope), the report with unit, campaign and
-# period, the campaign's indicators, the report's figures, its attached scans; the bell's unread
-# notices.
-EDIT_QUERIES = 7
+# (The session comes from the cache; the campaign's indicators from the process, once read:
+# campaign.measures.) User, memberships (scope), the report with unit, campaign and period, the
+# report's figures, its attached scans; the bell's unread notices.
+EDIT_QUERIES = 6
 
 
 @pytest.mark.parametrize("indicators", [2, 20])
 def test_the_edit_page_costs_the_same_queries_whatever_the_number_of_indicators(
-    client, tree, cast, campaign, django_assert_num_queries, indicators
+    client, tree, cast, campaign, django_assert_num_queries, indicators, measures_read
 ):
     Indicator.objects.filter(campaign=campaign).exclude(code="sessions").delete()
     add_indicators(campaign, indicators - 1)
     figures = {i.code: 3 if i.kind == "integer" else "Chữ" for i in campaign.indicators.all()}
     report = make_report(tree["A1"], campaign, figures=figures)
     login(client, cast["officer_a1"])
+    measures_read(campaign)
     with django_assert_num_queries(EDIT_QUERIES):
         response = client.get(reverse("campaign:report_edit", args=[report.pk]))
     assert response.status_code == 200
@@ -1046,8 +1055,13 @@ def test_a_new_report_is_saved_and_submitted_in_one_request(
     assert report.status == S.SUBMITTED and report.timeliness == "on_time"
     assert stored_figures(report) == {"sessions": 12, "participants": 1234, "other_forms": "Pa nô"}
     assert list(report.steps.values_list("action", flat=True)) == [A.SUBMIT]
-    # The step's snapshot holds the figures just written, for the diff after a return.
+    # The step's snapshot holds the figures just written, for the diff after a return: the
+    # same as read back from the database.
     assert report.steps.get().snapshot["items"]["participants"]["value"] == "1234"
+    assert report.steps.get().snapshot == report.snapshot()
+    # Written once, already submitted: one history row of the report, not a draft and an
+    # update.
+    assert list(report.history.values_list("status", "history_type")) == [(S.SUBMITTED, "+")]
     # Each figure has its history row, by the officer, written in bulk with the values.
     assert history_types(report) == [("other_forms", "+"), ("participants", "+"), ("sessions", "+")]
     assert set(IndicatorValue.history.values_list("history_user", flat=True)) == {
@@ -1117,19 +1131,19 @@ def _conflict_message():
     return _CONFLICT
 
 
-# (The session comes from the cache.) User, memberships (scope), the unit, the campaign, the
-# period, the report if it exists, the indicators; the unit's figures of last year and the
-# campaign's plausibility rules (the flags); then a savepoint, the report and its history
-# row, the figures and their history rows (one insert each), and the submit step in its savepoint:
-# the locked report with its unit, campaign and period, the completeness check, the status update
-# and its history row, the figures for the snapshot, the step, the reviewers, the outbox row.
-# Before the one-request submit, saving then submitting took 28 + 15 queries with 8 figures.
-SAVE_AND_SUBMIT_QUERIES = 25
+# (The session comes from the cache, the campaign's indicators and rules from the process:
+# campaign.measures.) User, memberships (scope, with the unit), the period with its campaign, the
+# unit's figures of last year (the flags); then the step's transaction (a savepoint here): the
+# report written once, already submitted, and its history row, the figures and their history
+# rows (one insert each), the step, the reviewers, the outbox row. (On PostgreSQL one more: the
+# data version, units.dataversion.) 25 before the report was written once; before the
+# one-request submit, saving then submitting took 28 + 15 queries with 8 figures.
+SAVE_AND_SUBMIT_QUERIES = 13
 
 
 @pytest.mark.parametrize("indicators", [2, 20])
 def test_save_and_submit_costs_the_same_queries_whatever_the_number_of_indicators(
-    client, tree, cast, campaign, django_assert_num_queries, indicators
+    client, tree, cast, campaign, django_assert_num_queries, indicators, measures_read
 ):
     Indicator.objects.filter(campaign=campaign).exclude(code="sessions").delete()
     add_indicators(campaign, indicators - 1)
@@ -1139,6 +1153,7 @@ def test_save_and_submit_costs_the_same_queries_whatever_the_number_of_indicator
     login(client, cast["officer_a1"])
     ContentType.objects.get_for_model(AnnualReport)  # cached for the process once looked up
     Period.objects.for_year(campaign, YEAR)  # opened by the first report of the year
+    measures_read(campaign)
     with django_assert_num_queries(SAVE_AND_SUBMIT_QUERIES):
         response = client.post(start_url(campaign, tree["A1"]), data)
     assert response.status_code == 302

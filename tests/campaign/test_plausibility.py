@@ -152,6 +152,14 @@ def test_last_year_is_the_units_own_sent_report(tree, campaign):
     assert plausibility.last_year_values(draft_only) == {}
 
 
+def test_the_campaigns_first_year_has_no_last_year_to_read(
+    tree, campaign, django_assert_num_queries
+):
+    first = AnnualReport(unit=tree["A1"], campaign=campaign, year=campaign.first_year)
+    with django_assert_num_queries(0):
+        assert plausibility.last_year_values(first) == {}
+
+
 def test_a_rule_must_name_what_it_checks(campaign):
     rule = PlausibilityRule(campaign=campaign, kind=R.AT_LEAST)
     with pytest.raises(ValidationError) as error:
