@@ -9,6 +9,8 @@ class UnitsConfig(AppConfig):
     def ready(self):
         # Search compares folded text through the SQL function portal_fold: SQLite
         # connections get it when they open (PostgreSQL has it from a migration).
-        from units import folding
+        from units import folding, history
 
         folding.connect()
+        # Every app's models are loaded by now: their history descriptors can be swapped.
+        history.build_managers_once()
