@@ -457,12 +457,22 @@ class Step(models.Model):
     # The submission's content at this step, so a reviewer sees exactly what changed between
     # the version they returned and the one sent back.
     snapshot = models.JSONField(default=dict)
+    # The step's e-mails are still to be written (campaign.notifications.write_step_emails):
+    # a workflow step is recorded with it set, in the request, and a worker writes the
+    # outbox rows and clears it. The row is thus the durable record that they are owed.
+    emails_pending = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("workflow step")
         verbose_name_plural = _("workflow steps")
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "at"]),
+            # The outbox flush looks for the few steps still owed their e-mails.
+            models.Index(
+                fields=["at"], condition=Q(emails_pending=True), name="step_emails_pending"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_action_display()} – {self.at:%d/%m/%Y %H:%M}"
@@ -765,8 +775,10 @@ class Attachment(models.Model):
 class Notification(models.Model):
     """An e-mail waiting in the outbox, then sent exactly once.
 
-    Rows are written in the transaction of the step that causes them, so nothing is lost when
-    the broker is down; `key` makes writing the same notification twice impossible.
+    Rows are written in the transaction of the event that causes them (for a workflow step,
+    the worker's transaction that claims the step's pending e-mails: Step.emails_pending),
+    so nothing is lost when the broker is down; `key` makes writing the same notification
+    twice impossible.
     """
 
     key = models.CharField(max_length=100, unique=True)
@@ -797,8 +809,8 @@ class Notification(models.Model):
 class Notice(models.Model):
     """A notice in the portal (the bell beside the e-mail): one event told to one user.
 
-    Written in the transaction of the step that causes it, as the outbox's e-mails are
-    (campaign.notices), so a rollback leaves none and a commit loses none. `key` names the
+    Written in the transaction of the step that causes it (campaign.notices), so a rollback
+    leaves none and a commit loses none. `key` names the
     event ("step-12", "reminder-5", "summary-3"…): the pair (recipient, key) is unique and
     writers insert with ON CONFLICT DO NOTHING, so a task retried or redelivered gives a
     user one notice per event.

@@ -1,8 +1,9 @@
 """Notices in the portal: what the bell in the menu bar counts, beside the e-mails.
 
 Every event the portal e-mails about also leaves a notice for each active user it concerns,
-written in the event's own transaction (like the outbox rows of campaign.notifications), so
-that a rollback leaves none and nothing committed is lost:
+written in the event's own transaction, so that a rollback leaves none and nothing committed
+is lost (a workflow step's notices are thus written in the request, while its e-mails are
+written by a worker after the commit: campaign.notifications):
 
 - a review step (returned, accepted, reopened): the unit's officers
   (campaign.notifications.notify_step);

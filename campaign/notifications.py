@@ -1,21 +1,31 @@
 """E-mail about workflow steps, through an outbox so that none is lost or sent twice.
 
-A step writes its notifications as rows in its own transaction. After the commit each row
-is handed to a Celery task; if the broker is down the row simply waits, and the periodic
-`flush_outbox` task sends it later. Sending claims the row with a conditional UPDATE, so a
-task that runs twice, or two workers racing, send one e-mail. A task redelivered after its
-worker died mid-send takes its own claim back and sends; the one case that can still send
-twice is a worker dying between the mail server's acceptance and the row being marked, so
-every message carries a Message-ID fixed per row, by which mail clients drop the duplicate.
+A workflow step owes e-mails: the request records it with `emails_pending` set, in its own
+transaction, and after the commit hands its pk to one Celery task (`write_step_emails`).
+That task claims the step with a conditional UPDATE, finds who is told and writes the
+e-mails as rows of the outbox, one per recipient, in one transaction; after that commit
+each row is handed to a Celery task of its own. The request thus neither looks up the
+recipients nor renders anything. If the broker is down, a step or a row simply waits, and
+the periodic `flush_outbox` task writes the steps' e-mails and sends the rows later.
+Sending claims the row with a conditional UPDATE, so a task that runs twice, or two workers
+racing, send one e-mail. A task redelivered after its worker died mid-send takes its own
+claim back and sends; the one case that can still send twice is a worker dying between the
+mail server's acceptance and the row being marked, so every message carries a Message-ID
+fixed per row, by which mail clients drop the duplicate.
+
+Other events (an obstacle answered, recommendations due, reminders, summaries) write their
+rows themselves, in the transaction of the event.
 
 Beside its e-mails, each event leaves notices in the portal (campaign.notices), written in
-the same transaction and reaching also the people without an e-mail address.
+the event's own transaction (a step's in the request) and reaching also the people without
+an e-mail address.
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -34,7 +44,8 @@ Role = Membership.Role
 
 # A claim older than this belongs to a worker that died mid-send: the row may be retried.
 CLAIM_LEASE = timedelta(minutes=5)
-# Rows younger than this are still being enqueued by the request that wrote them.
+# Rows and pending steps younger than this are still being handed to the broker by the
+# request or task that wrote them.
 FLUSH_GRACE = timedelta(seconds=30)
 MAX_ATTEMPTS = 10
 
@@ -78,11 +89,57 @@ def audience(submission, action):
     return list(unique.values())
 
 
-def notify_step(submission, step):
-    """Write the outbox rows for `step`, sent once the transaction commits, and the notices
-    in the portal of a review step (campaign.notices)."""
-    people = audience(submission, step.action)
-    notices.notify_step(submission, step, people)
+def notify_step(submission, step: Step) -> None:
+    """Tell about `step`, just recorded on `submission` in the caller's transaction: the
+    notices in the portal of a review step (campaign.notices) now, in that transaction, and,
+    once it commits, the e-mails of a step recorded with `emails_pending`, written by a
+    worker (`write_step_emails`). A submission runs no query here: its reviewers have no
+    notice, and their e-mails are the worker's."""
+    if step.action in notices.STEP_KINDS:
+        notices.notify_step(submission, step, audience(submission, step.action))
+    if step.emails_pending:
+        step_pk = step.pk
+        transaction.on_commit(lambda: publish_step_emails(step_pk))
+
+
+def publish_step_emails(step_pk: int) -> None:
+    """Hand the writing of step `step_pk`'s e-mails to the broker; a broker that is down
+    leaves the step pending, for the periodic flush."""
+    from campaign.tasks import write_step_emails
+
+    try:
+        write_step_emails.delay(step_pk)
+    except Exception as exc:  # kombu's OperationalError, redis errors: the step keeps its flag
+        log.warning(
+            "Broker unavailable (%s); the e-mails of step %s wait in the outbox", exc, step_pk
+        )
+
+
+def write_step_emails(step_pk: int) -> list[str]:
+    """Write the e-mails of step `step_pk` to the outbox, if they are still pending, and
+    send them once written. Returns the rows' keys (none when another run wrote them).
+
+    Safe to run twice or in parallel: the step is claimed by a conditional UPDATE of its
+    `emails_pending` in the transaction that writes the rows, so one run writes them; a run
+    that dies before its commit leaves the step pending, for the next. The rows' keys are
+    those the request used to write ("step-<step pk>-user-<user pk>"), so nothing written
+    before this moved to a worker is written again.
+    """
+    with transaction.atomic():
+        if not Step.objects.filter(pk=step_pk, emails_pending=True).update(emails_pending=False):
+            return []
+        step = Step.objects.select_related("actor").get(pk=step_pk)
+        model = ContentType.objects.get_for_id(step.content_type_id).model_class()
+        submission = model.objects.select_related(*model.WORKFLOW_RELATED).get(pk=step.object_id)
+        people = audience(submission, step.action)
+        keys = _write_step_rows(submission, step, people)
+        if keys:
+            transaction.on_commit(lambda: enqueue(keys))
+    return keys
+
+
+def _write_step_rows(submission, step: Step, people) -> list[str]:
+    """The outbox rows of `step` to those of `people` with an e-mail address."""
     rows = []
     with translation.override(settings.LANGUAGE_CODE):
         context = {
@@ -105,9 +162,27 @@ def notify_step(submission, step):
             )
         )
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    keys = [row.key for row in rows]
-    if keys:
-        transaction.on_commit(lambda: enqueue(keys))
+    return [row.key for row in rows]
+
+
+def write_pending_step_emails(now: datetime | None = None, batch: int = 200) -> int:
+    """Write the e-mails of the steps still pending past the grace period, whose request
+    could not hand them to the broker (or whose task was lost): at most `batch` steps, each
+    in its own transaction, its rows handed to the broker as it commits. Returns how many
+    e-mails this run wrote."""
+    now = now or timezone.now()
+    pks = list(
+        Step.objects.filter(emails_pending=True, at__lt=now - FLUSH_GRACE)
+        .order_by("at")
+        .values_list("pk", flat=True)[:batch]
+    )
+    written = 0
+    for pk in pks:
+        try:
+            written += len(write_step_emails(pk))
+        except Exception:  # one step that cannot be written must not hold the others back
+            log.exception("Writing the e-mails of step %s failed; it stays pending", pk)
+    return written
 
 
 def write(key: str, users, subject_template: str, body_template: str, context: dict) -> list[str]:

@@ -13,9 +13,19 @@ def send_notification(self, pk):
     return notifications.send(pk, claimant=self.request.id or "")
 
 
+@shared_task(ignore_result=True, acks_late=True, soft_time_limit=30, time_limit=60)
+def write_step_emails(step_pk):
+    """Write a workflow step's e-mails to the outbox and send them. Idempotent: the step is
+    claimed once, so a second run, or one racing it, writes nothing."""
+    return len(notifications.write_step_emails(step_pk))
+
+
 @shared_task(bind=True, ignore_result=True, acks_late=True, soft_time_limit=240, time_limit=300)
 def flush_outbox(self, batch=200):
-    """Send what the broker could not take when it was written (runs every two minutes)."""
+    """Send what the broker could not take when it was written (runs every two minutes):
+    first the e-mails of the steps still pending, written now and handed to the broker as
+    each is written, then the rows left waiting."""
+    notifications.write_pending_step_emails(batch=batch)
     pks = list(notifications.waiting().order_by("created_at").values_list("pk", flat=True)[:batch])
     claimant = self.request.id or ""
     return [notifications.send(pk, claimant=claimant) for pk in pks]

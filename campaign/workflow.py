@@ -5,9 +5,10 @@
                           └──return──► returned ──submit──► submitted
 
 Every step runs in one transaction: lock the row, check the transition and the actor's
-right, change the status, record the step with a snapshot of the content, and write the
-notifications to the outbox (sent after commit). Officers of the unit submit; reviewers of
-an upper unit return, accept and reopen.
+right, change the status, record the step with a snapshot of the content and its e-mails
+still owed, and leave the notices of a review step; after the commit a worker writes the
+e-mails to the outbox and sends them (campaign.notifications). Officers of the unit submit;
+reviewers of an upper unit return, accept and reopen.
 
 A submission of a closed unit is history (units.access): no step can be taken on it any
 more, whatever its status. A reorganisation that closes the unit records why, with
@@ -267,6 +268,7 @@ def _step(submission, action, user, reason="", scope=None, items=None, save=None
         at=now,
         reason=reason,
         snapshot=_snapshot(locked, items),
+        emails_pending=True,
     )
     notifications.notify_step(locked, step)
     # Keep the caller's instance current.

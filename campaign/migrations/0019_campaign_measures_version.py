@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaign', '0017_search_indexes'),
+        ('campaign', '0018_step_emails_pending'),
     ]
 
     operations = [

@@ -123,3 +123,11 @@ def second_officer_a1(tree, cast):
     officer = UserFactory(username="officer_a1_second")
     MembershipFactory(user=officer, unit=tree["A1"], role=Membership.Role.OFFICER)
     return officer
+
+
+@pytest.fixture
+def officer_without_e_mail(tree):
+    """A second officer of grassroots A1, with no e-mail address."""
+    user = UserFactory(username="officer_a1_no_mail", email="")
+    MembershipFactory(user=user, unit=tree["A1"], role=Membership.Role.OFFICER)
+    return user

@@ -12,7 +12,6 @@ from django.utils import timezone, translation
 
 from campaign import notifications, reminders, tasks, workflow
 from campaign.models import Inspection, Notice, Notification, Obstacle, Status
-from tests.factories import MembershipFactory, UserFactory
 from units.models import Membership
 
 Kind = Notice.Kind
@@ -31,14 +30,6 @@ def noticed(**filters):
 def text_of(notice):
     with translation.override("vi"):
         return notice.text
-
-
-@pytest.fixture
-def officer_without_e_mail(tree):
-    """A second officer of grassroots A1, with no e-mail address."""
-    user = UserFactory(username="officer_a1_no_mail", email="")
-    MembershipFactory(user=user, unit=tree["A1"], role=OFFICER)
-    return user
 
 
 # --- the workflow's review steps ----------------------------------------------------------------
@@ -73,9 +64,10 @@ def test_a_review_step_leaves_a_notice_for_the_units_officers_only(
     assert notice.read_at is None
 
 
-def test_a_submission_leaves_no_notice(plan_a1, cast):
-    workflow.submission_submit(plan_a1, user=cast["officer_a1"])
-    assert Notification.objects.count() == 1  # the reviewer's e-mail
+def test_a_submission_leaves_no_notice(plan_a1, cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    assert Notification.objects.count() == 1  # the reviewer's e-mail, written by the worker
     assert not Notice.objects.exists()
 
 

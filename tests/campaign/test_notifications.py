@@ -1,29 +1,220 @@
-"""Notifications: written with the step, sent once after commit, kept when the broker is down."""
+"""Notifications: a step's e-mails written by a worker after its commit, each sent once, kept
+when the broker is down."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from campaign import notifications, tasks, workflow
-from campaign.models import Notification
+from campaign.models import Notice, Notification, Step
+from units.access import Scope
 
 
 def test_a_submission_mails_the_nearest_reviewers_after_commit(
     plan_a1, cast, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+        step = workflow.submission_submit(plan_a1, user=cast["officer_a1"])
     assert mail.outbox == []  # nothing leaves before the transaction commits
-    for callback in callbacks:
-        callback()
+    # The request wrote no e-mail: the step records that they are owed.
+    assert not Notification.objects.exists()
+    assert Step.objects.get(pk=step.pk).emails_pending
+    # After the commit, one task writes the step's e-mails and hands each to be sent.
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
     # District A's reviewer, not the CSPL board: the nearest upper unit with reviewers.
     assert [m.to for m in mail.outbox] == [[cast["reviewer_a"].email]]
     message = mail.outbox[0]
     assert "CĐCS A1" in message.subject
     assert f"/plans/{plan_a1.pk}/" in message.body
+    assert not Step.objects.get(pk=step.pk).emails_pending
+
+
+def test_the_e_mail_written_by_the_worker_reads_as_the_request_wrote_it(
+    plan_a1, cast, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    with django_capture_on_commit_callbacks(execute=True):
+        step = workflow.submission_return(
+            plan_a1, user=cast["reviewer_a"], reason="Thiếu lịch\nvà số liệu"
+        )
+    # The text the request used to render, word for word: the worker has the same context.
+    when = timezone.localtime(step.at).strftime("%H:%M %d/%m/%Y")
+    submitted, returned = mail.outbox
+    assert returned.subject == "[CĐCS A1] Kế hoạch: Bị trả lại"
+    assert returned.body == (
+        "Kế hoạch của CĐCS A1, theo kế hoạch “Kế hoạch tuyên truyền thử nghiệm”: Bị trả lại "
+        f"bởi Người dùng reviewer_a lúc {when}.\n\n"
+        "Lý do:\nThiếu lịch\nvà số liệu\n\n"
+        f"Xem tại: http://127.0.0.1:8000/plans/{plan_a1.pk}/\n\n"
+        "Thư này được gửi tự động từ Cổng theo dõi tuyên truyền CCHC của Liên đoàn Lao động "
+        "tỉnh Bến Tre.\n\n"
+    )
+    assert returned.extra_headers["Message-ID"] == (
+        f"<step-{step.pk}-user-{cast['officer_a1'].pk}@ldldbentre.local>"
+    )
+    assert submitted.subject == "[CĐCS A1] Kế hoạch: Đã gửi"
+    assert "Đã gửi bởi Người dùng officer_a1 lúc" in submitted.body
+    assert "Lý do" not in submitted.body
+
+
+def test_a_submit_in_the_request_resolves_no_recipient_and_writes_no_e_mail(
+    plan_a1, cast, django_capture_on_commit_callbacks
+):
+    scope = Scope(cast["officer_a1"])
+    scope.can_file_for(plan_a1.unit)  # the actor's memberships, loaded as a view has them
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+    ):
+        step = workflow.submission_submit(plan_a1, user=cast["officer_a1"], scope=scope)
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert not [sql for sql in statements if "units_membership" in sql]
+    assert not [sql for sql in statements if "campaign_notification" in sql]
+    assert not Notification.objects.exists() and not Notice.objects.exists()
+    assert Step.objects.get(pk=step.pk).emails_pending
+    assert len(callbacks) == 1  # one task for the step, whatever its recipients
+
+
+def test_telling_about_a_submit_costs_no_query(
+    plan_a1, cast, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    step = workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    with django_assert_num_queries(0), django_capture_on_commit_callbacks() as callbacks:
+        notifications.notify_step(plan_a1, step)
+    assert len(callbacks) == 1
+
+
+def test_each_step_hands_one_task_to_the_broker_after_commit(
+    plan_a1, cast, monkeypatch, officer_without_e_mail, django_capture_on_commit_callbacks
+):
+    published = []
+    monkeypatch.setattr(tasks.write_step_emails, "delay", published.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    assert published == [submitted.pk]
+    # A return tells two officers (one has no address): still one task.
+    with django_capture_on_commit_callbacks(execute=True):
+        returned = workflow.submission_return(plan_a1, user=cast["reviewer_a"], reason="Thiếu")
+    assert published == [submitted.pk, returned.pk]
+    assert not Notification.objects.exists()
+
+
+def test_a_review_step_leaves_its_notices_in_the_request_and_its_e_mails_to_the_worker(
+    plan_a1, cast, officer_without_e_mail, django_capture_on_commit_callbacks
+):
+    workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        step = workflow.submission_return(plan_a1, user=cast["reviewer_a"], reason="Thiếu")
+    # The officers see the notice at once, also the one without an address...
+    assert set(Notice.objects.values_list("recipient__username", flat=True)) == {
+        "officer_a1",
+        "officer_a1_no_mail",
+    }
+    # ...while the e-mail is written after the commit.
+    assert not Notification.objects.filter(key__startswith=f"step-{step.pk}-").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    assert list(
+        Notification.objects.filter(key__startswith=f"step-{step.pk}-").values_list(
+            "to_email", flat=True
+        )
+    ) == [cast["officer_a1"].email]
+
+
+def test_writing_a_step_s_e_mails_twice_writes_them_once(plan_a1, cast):
+    step = workflow.submission_submit(plan_a1, user=cast["officer_a1"])  # callbacks not run
+    keys = notifications.write_step_emails(step.pk)
+    assert keys == [f"step-{step.pk}-user-{cast['reviewer_a'].pk}"]
+    # A redelivered task, or the flush catching up, finds the step claimed.
+    assert notifications.write_step_emails(step.pk) == []
+    assert tasks.write_step_emails(step.pk) == 0
+    assert tasks.flush_outbox() == []
+    assert list(Notification.objects.values_list("key", flat=True)) == keys
+
+
+def test_steps_recorded_by_a_reorganisation_owe_no_e_mail(
+    plan_a1, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        step = workflow.record_unit_change(plan_a1, Step.UnitChange.CLOSE, "Quyết định 56")
+    assert not Step.objects.get(pk=step.pk).emails_pending
+    assert callbacks == []
+    assert notifications.write_step_emails(step.pk) == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_of_two_runs_writing_a_step_s_e_mails_at_once_one_writes(
+    require_postgres, plan_a1, cast, monkeypatch
+):
+    # The step commits, pending, and its task is left for the two runs below.
+    monkeypatch.setattr(tasks.write_step_emails, "delay", lambda step_pk: None)
+    step = workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    assert Step.objects.get(pk=step.pk).emails_pending
+    first_inside = threading.Event()
+    results = {}
+
+    def write(name, hold):
+        try:
+            with transaction.atomic():
+                results[name] = notifications.write_step_emails(step.pk)
+                if hold:
+                    # Keep the step's row claimed, uncommitted, while the second run arrives.
+                    first_inside.set()
+                    threading.Event().wait(0.5)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=write, args=("first", True))
+    first.start()
+    assert first_inside.wait(10)
+    second = threading.Thread(target=write, args=("second", False))
+    second.start()
+    first.join(10)
+    second.join(10)
+    assert results == {"first": [f"step-{step.pk}-user-{cast['reviewer_a'].pk}"], "second": []}
+    assert Notification.objects.count() == 1
+    assert len(mail.outbox) == 1  # sent once, after the first run's commit
+
+
+def test_the_flush_writes_the_e_mails_of_a_step_whose_publish_was_lost(
+    tree, cast, campaign, plan_factory, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.write_step_emails, "delay", broker_down)
+    lost = plan_factory(tree["A1"], campaign, cast["officer_a1"])
+    fresh = plan_factory(tree["B1"], campaign, cast["officer_b1"])
+    with django_capture_on_commit_callbacks(execute=True):
+        lost_step = workflow.submission_submit(lost, user=cast["officer_a1"])
+        fresh_step = workflow.submission_submit(fresh, user=cast["officer_b1"])
+    assert "e-mails of step" in caplog.text
+    assert Step.objects.filter(emails_pending=True).count() == 2
+    # The flush leaves a step alone while its request may still be handing it over...
+    assert tasks.flush_outbox() == []
+    assert Step.objects.filter(emails_pending=True).count() == 2
+    # ...and writes the e-mails of one older than the grace period, then sends them.
+    Step.objects.filter(pk=lost_step.pk).update(
+        at=timezone.now() - notifications.FLUSH_GRACE - timedelta(seconds=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.flush_outbox() == []  # its rows are handed to the broker, not waiting
+    assert list(Step.objects.filter(emails_pending=True)) == [fresh_step]
+    assert [m.to for m in mail.outbox] == [[cast["reviewer_a"].email]]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.flush_outbox() == []
+    assert Notification.objects.count() == 1 and len(mail.outbox) == 1
 
 
 def test_a_unit_name_with_a_line_break_still_makes_a_one_line_subject(
@@ -85,9 +276,16 @@ def test_sending_twice_sends_once(plan_a1, cast, django_capture_on_commit_callba
     assert len(mail.outbox) == 1
 
 
+def written(step):
+    """Write `step`'s e-mails as the worker does, without sending them (the callbacks that
+    hand them to the broker are not run), and return them."""
+    keys = notifications.write_step_emails(step.pk)
+    return list(Notification.objects.filter(key__in=keys).order_by("pk"))
+
+
 def test_a_claim_held_by_a_live_worker_is_not_taken_twice(plan_a1, cast):
-    workflow.submission_submit(plan_a1, user=cast["officer_a1"])  # callbacks not run
-    notification = Notification.objects.get()
+    step = workflow.submission_submit(plan_a1, user=cast["officer_a1"])  # callbacks not run
+    [notification] = written(step)
     Notification.objects.filter(pk=notification.pk).update(claimed_at=timezone.now())
     assert notifications.send(notification.pk) == "skipped"
     # A claim older than the lease belongs to a dead worker: the row is sent.
@@ -104,25 +302,35 @@ def test_with_the_broker_down_the_submission_succeeds_and_the_outbox_sends_later
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
+    monkeypatch.setattr(tasks.write_step_emails, "delay", broker_down)
     monkeypatch.setattr(tasks.send_notification, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+        step = workflow.submission_submit(plan_a1, user=cast["officer_a1"])
     plan_a1.refresh_from_db()
     assert plan_a1.status == "submitted"
+    assert Step.objects.get(pk=step.pk).emails_pending and mail.outbox == []
+    # The periodic flush leaves the step alone while its request may still hand it over...
+    assert tasks.flush_outbox() == []
+    assert not Notification.objects.exists()
+    # ...and writes its e-mail once it is older than the grace period; with the broker still
+    # down the row waits in turn...
+    long_ago = timezone.now() - timedelta(minutes=5)
+    Step.objects.update(at=long_ago)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.flush_outbox() == []
     waiting = Notification.objects.get()
     assert waiting.sent_at is None and mail.outbox == []
-    # The periodic flush leaves rows alone while their request may still enqueue them...
-    assert tasks.flush_outbox() == []
-    # ...and sends them once they are older than the grace period, exactly once.
-    Notification.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    assert not Step.objects.get(pk=step.pk).emails_pending
+    # ...and is sent by a later flush once past the grace period too, exactly once.
+    Notification.objects.update(created_at=long_ago)
     assert tasks.flush_outbox() == ["sent"]
     assert tasks.flush_outbox() == []
     assert len(mail.outbox) == 1
 
 
 def test_a_mail_server_error_is_recorded_and_retried(plan_a1, cast, monkeypatch, settings):
-    workflow.submission_submit(plan_a1, user=cast["officer_a1"])
-    notification = Notification.objects.get()
+    step = workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    [notification] = written(step)
 
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("SMTP server unreachable")
@@ -137,9 +345,18 @@ def test_a_mail_server_error_is_recorded_and_retried(plan_a1, cast, monkeypatch,
     assert len(mail.outbox) == 1
 
 
-def test_a_step_never_writes_the_same_notification_twice(plan_a1, cast):
+def test_a_step_never_writes_the_same_notification_twice(
+    plan_a1, cast, django_capture_on_commit_callbacks
+):
     step = workflow.submission_submit(plan_a1, user=cast["officer_a1"])
-    notifications.notify_step(plan_a1, step)  # as if the step were replayed
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify_step(plan_a1, step)  # as if the step were replayed
+        notifications.notify_step(plan_a1, step)
+    assert Notification.objects.count() == 1
+    assert len(mail.outbox) == 1
+    # Even a step flagged again (by hand, say) writes rows it already has once only.
+    Step.objects.filter(pk=step.pk).update(emails_pending=True)
+    assert len(written(step)) == 1
     assert Notification.objects.count() == 1
 
 
@@ -147,17 +364,18 @@ def test_reviewers_without_e_mail_pass_the_notice_up_the_tree(plan_a1, cast):
     reviewer = cast["reviewer_a"]
     reviewer.email = ""
     reviewer.save()
-    workflow.submission_submit(plan_a1, user=cast["officer_a1"])
-    assert [n.to_email for n in Notification.objects.all()] == [cast["cspl"].email]
+    step = workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    assert [n.to_email for n in written(step)] == [cast["cspl"].email]
 
 
-def test_inactive_officers_get_nothing(plan_a1, cast):
+def test_inactive_officers_get_nothing(plan_a1, cast, second_officer_a1):
     workflow.submission_submit(plan_a1, user=cast["officer_a1"])
     officer = cast["officer_a1"]
     officer.is_active = False
     officer.save()
-    workflow.submission_accept(plan_a1, user=cast["reviewer_a"])
-    assert Notification.objects.filter(recipient=officer).count() == 0
+    step = workflow.submission_accept(plan_a1, user=cast["reviewer_a"])
+    # The unit's other officer, still active, is told; the inactive one is not.
+    assert [n.recipient for n in written(step)] == [second_officer_a1]
 
 
 @pytest.mark.redis
@@ -205,12 +423,12 @@ def test_a_real_worker_sends_the_notification_of_a_submission(
             stderr=subprocess.STDOUT,
         )
         try:
-            workflow.submission_submit(plan_a1, user=cast["officer_a1"])  # commits, enqueues
-            notification = Notification.objects.get()
+            # Commits, then hands the step to the worker, which writes its e-mail and sends it.
+            step = workflow.submission_submit(plan_a1, user=cast["officer_a1"])
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:
-                notification.refresh_from_db()
-                if notification.sent_at:
+                notification = Notification.objects.filter(sent_at__isnull=False).first()
+                if notification:
                     break
                 assert worker.poll() is None, log_path.read_text()
                 time.sleep(0.2)
@@ -220,3 +438,6 @@ def test_a_real_worker_sends_the_notification_of_a_submission(
             worker.terminate()
             worker.wait(timeout=30)
     assert notification.attempts == 1 and notification.last_error == ""
+    assert notification.key == f"step-{step.pk}-user-{cast['reviewer_a'].pk}"
+    assert Notification.objects.count() == 1
+    assert not Step.objects.get(pk=step.pk).emails_pending

@@ -1,10 +1,11 @@
 """Redis stopped while units submit: the submissions succeed, and every notification goes
 out exactly once after Redis returns.
 
-Redis is the broker and the cache. While it is down a submission still commits its step and
-its outbox rows; the hand-over to the broker fails fast and leaves the rows waiting, and the
-cache misses. Once Redis is back, beat's next `flush_outbox` (sent here as beat would, twice,
-as if two beats raced) hands them to the worker, which has reconnected by itself.
+Redis is the broker and the cache. While it is down a submission still commits its step,
+which records that its e-mails are owed; the hand-over to the broker fails fast and leaves
+the step pending, and the cache misses. Once Redis is back, beat's next `flush_outbox`
+(sent here as beat would, twice, as if two beats raced) writes the steps' e-mails to the
+outbox, once, and hands them to the worker, which has reconnected by itself.
 """
 
 import re
@@ -14,7 +15,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from campaign.models import Notification
+from campaign.models import Notification, Step
 from campaign.tasks import flush_outbox
 from tests.faults.conftest import make_plan, message_ids, submit, wait_for
 from tests.faults.mailbox import delivered
@@ -55,16 +56,16 @@ def test_submissions_succeed_while_redis_is_down_and_mail_goes_out_once_it_retur
         assert plan.status == "submitted"
         # Pages still open: the session comes from the database when the cache misses.
         assert client.get(plan.get_absolute_url()).status_code == 200
-    waiting = Notification.objects.filter(sent_at__isnull=True)
-    assert waiting.count() == 2 and not waiting.filter(claimed_at__isnull=False).exists()
+    # Both steps wait, owing their e-mails; nothing of theirs is written or sent yet.
+    waiting = Step.objects.filter(emails_pending=True)
+    assert sorted(step.object_id for step in waiting) == sorted(plan.pk for _, plan in during)
+    assert Notification.objects.count() == 1
     assert len(delivered(mailbox)) == 1
 
     redis_server.start()
-    # Beat runs the flush every two minutes and leaves rows younger than its grace period
-    # alone; age the rows instead of waiting, then deliver two flushes, as two racing beats.
-    Notification.objects.filter(sent_at__isnull=True).update(
-        created_at=timezone.now() - timedelta(minutes=1)
-    )
+    # Beat runs the flush every two minutes and leaves steps younger than its grace period
+    # alone; age the steps instead of waiting, then deliver two flushes, as two racing beats.
+    waiting.update(at=timezone.now() - timedelta(minutes=1))
     for _ in range(2):
         flush_outbox.delay()
     worker.wait_until(
@@ -72,7 +73,13 @@ def test_submissions_succeed_while_redis_is_down_and_mail_goes_out_once_it_retur
         "the worker reconnecting and running both flushes",
         timeout=60,
     )
+    # The flush hands the rows it wrote to the worker, which sends them.
+    worker.wait_until(
+        lambda: succeeded("send_notification", worker) == 3, "the two e-mails being sent"
+    )
     time.sleep(0.5)  # anything sent twice would have landed by now
+
+    assert not Step.objects.filter(emails_pending=True).exists()
 
     rows = Notification.objects.order_by("pk")
     assert all(row.sent_at for row in rows)

@@ -37,7 +37,8 @@ def hold_a_send(mailbox, plan, officer):
     """Submit `plan` with the mailbox held; return its notification once a worker holds it,
     and the pid of the process holding it."""
     (mailbox / "HOLD").touch()
-    workflow.submission_submit(plan, user=officer)  # commits, then enqueues
+    # Commits, then hands the step to a worker, which writes its e-mail and sends it.
+    workflow.submission_submit(plan, user=officer)
     holding = wait_for(lambda: list(mailbox.glob("holding-*")), "a worker holding the send")
     notification = Notification.objects.get()
     assert notification.claimed_at and notification.claimed_by and not notification.sent_at
