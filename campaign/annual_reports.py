@@ -223,10 +223,17 @@ def report_edit(request, pk):
                         expected_version=expected,
                         fields=[*NARRATIVE, "flags", *AnnualReport.ENTRY_FIELDS],
                     )
-                    values.save(report)
+                    # Read with the form: any save since bumped the version checked above.
+                    created, _changed = values.save(report, existing=values.existing)
                     upload.save(report, request.user)
                     if submit:
-                        workflow.submission_submit(report, user=request.user, scope=scope)
+                        workflow.submission_submit(
+                            report,
+                            user=request.user,
+                            scope=scope,
+                            items=values.values_after(created),
+                            locked=True,
+                        )
             except workflow.ConflictError:
                 _refuse_stale_save(form, report)
             except ValidationError as error:

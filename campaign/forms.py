@@ -260,7 +260,10 @@ class ValuesForm(PortalInputMixin, forms.Form):
     def __init__(self, *args, indicators, values=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicators = list(indicators)
-        values = values or {}
+        # The report's values by indicator id, as read for the form: what `save` compares
+        # with, read again only when not given (a report whose version the caller checks
+        # under its row lock cannot have other values).
+        self.existing = values = values or {}
         for indicator in self.indicators:
             name = self.field_name(indicator)
             if indicator.kind == Indicator.Kind.INTEGER:
@@ -304,14 +307,28 @@ class ValuesForm(PortalInputMixin, forms.Form):
 
     def save(self, report, existing=None):
         """Write the values of `report` that changed, with their history (inside the
-        caller's transaction).
+        caller's transaction); returns them, (created, changed).
 
         `existing` is the report's values by indicator id when the caller knows them (none
         for a report it has just created); otherwise they are read. At most five queries,
         whatever the number of indicators: the read, then one insert of the new values and
         one of their history rows, one update of the changed values and one of theirs.
         """
-        self.write(*self.changes(report, existing))
+        created, changed = self.changes(report, existing)
+        self.write(created, changed)
+        return created, changed
+
+    def values_after(self, created):
+        """All the report's values once `created` are written beside the existing ones
+        (changed in place), each with its indicator: what `submission_submit` checks and
+        records. None when the report holds a value of an indicator this form does not show
+        (a figure the portal now counts itself): then they are read back."""
+        shown = {indicator.pk: indicator for indicator in self.indicators}
+        if any(pk not in shown for pk in self.existing):
+            return None
+        for pk, value in self.existing.items():
+            value.indicator = shown[pk]
+        return [*self.existing.values(), *created]
 
     @staticmethod
     def write(created, changed):

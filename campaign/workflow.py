@@ -50,20 +50,23 @@ class ConflictError(Exception):
     """Someone else saved the submission since this user loaded it."""
 
 
-def submission_submit(submission, *, user, scope=None, items=None, save=None):
+def submission_submit(submission, *, user, scope=None, items=None, save=None, locked=False):
     """Submit for review. `scope` is the user's access scope when the caller already has
     it (a view's `Scope.for_request`), which saves loading the memberships again.
 
-    A submission not saved yet (a unit's report typed and submitted in one request) comes
-    with its `items` (what it will hold, checked and recorded from memory) and `save`,
-    which writes it and its items: the step writes it once, already submitted. Created in
-    this transaction, nobody else can see it, so there is nothing to lock or read back.
+    `items`: what the submission holds, when the caller has it in memory (a report's
+    figures with their indicators): checked for completeness and recorded in the step's
+    snapshot without reading it back. A submission not saved yet (a unit's report typed and
+    submitted in one request) comes with `save`, which writes it and its items: the step
+    writes it once, already submitted; created in this transaction, nobody else can see it,
+    so there is nothing to lock or read back. `locked`: the caller locked its row in this
+    transaction (`save_if_unchanged`), and `submission` is current: it is not read again.
     """
-    if submission._state.adding:
-        if save is None:
-            raise ValueError("A submission not saved yet is submitted with `save`.")
-        return _step(submission, Action.SUBMIT, user, scope=scope, items=items, save=save)
-    return _step(submission, Action.SUBMIT, user, scope=scope)
+    if submission._state.adding and save is None:
+        raise ValueError("A submission not saved yet is submitted with `save`.")
+    return _step(
+        submission, Action.SUBMIT, user, scope=scope, items=items, save=save, locked=locked
+    )
 
 
 def submission_return(submission, *, user, reason, scope=None):
@@ -158,7 +161,13 @@ def save_if_unchanged(submission, *, expected_version, fields):
     transaction that also saves the items and attachments, so a conflict leaves nothing
     half-written.
     """
-    locked = type(submission).objects.select_for_update().get(pk=submission.pk)
+    model = type(submission)
+    # With what `is_editable` reads; only the submission's own row is locked (see _step).
+    locked = (
+        model.objects.select_for_update(of=("self",))
+        .select_related(*model.WORKFLOW_RELATED)
+        .get(pk=submission.pk)
+    )
     if locked.version != expected_version or not locked.is_editable:
         raise ConflictError
     submission.status = locked.status
@@ -213,11 +222,11 @@ def diff_snapshots(old, new):
 
 # --- internals ---------------------------------------------------------------------------------
 @transaction.atomic
-def _step(submission, action, user, reason="", scope=None, items=None, save=None):
+def _step(submission, action, user, reason="", scope=None, items=None, save=None, locked=False):
     reason = (reason or "").strip()
     model = type(submission)
-    if save is not None:
-        locked = submission  # new: see submission_submit
+    if save is not None or locked:
+        locked = submission  # new, or locked by the caller: see submission_submit
     else:
         # Only the submission's own row is locked: locking the joined campaign row too
         # would make every unit's step wait for the others' at a deadline.
