@@ -178,11 +178,12 @@ def _campaign_and_period(campaign_pk, year):
     """The campaign, with its issuer (`Campaign.addresses` reads it), and its period for
     `year`: one query once the period exists. Raises Http404 for no such campaign and
     ValidationError for a year it does not run (`Period.objects.for_year`)."""
-    period = (
-        Period.objects.select_related("campaign__issuer")
-        .filter(campaign_id=campaign_pk, year=year)
-        .first()
-    )
+    try:
+        period = Period.objects.select_related("campaign__issuer").get(
+            campaign_id=campaign_pk, year=year
+        )
+    except Period.DoesNotExist:
+        period = None
     if period is not None and period.campaign.runs_in(year):
         return period.campaign, period
     campaign = get_object_or_404(Campaign.objects.select_related("issuer"), pk=campaign_pk)
