@@ -260,9 +260,8 @@ class ValuesForm(PortalInputMixin, forms.Form):
     def __init__(self, *args, indicators, values=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicators = list(indicators)
-        # The report's values by indicator id, as read for the form: what `save` compares
-        # with, read again only when not given (a report whose version the caller checks
-        # under its row lock cannot have other values).
+        # The report's values by indicator id, as read for the form: a caller that checks
+        # the report's version under its row lock may pass them to `save` as `existing`.
         self.existing = values = values or {}
         for indicator in self.indicators:
             name = self.field_name(indicator)

@@ -65,7 +65,7 @@ def submission_submit(submission, *, user, scope=None, items=None, save=None, lo
     if submission._state.adding and save is None:
         raise ValueError("A submission not saved yet is submitted with `save`.")
     return _step(
-        submission, Action.SUBMIT, user, scope=scope, items=items, save=save, locked=locked
+        submission, Action.SUBMIT, user, scope=scope, items=items, save=save, caller_locked=locked
     )
 
 
@@ -222,10 +222,12 @@ def diff_snapshots(old, new):
 
 # --- internals ---------------------------------------------------------------------------------
 @transaction.atomic
-def _step(submission, action, user, reason="", scope=None, items=None, save=None, locked=False):
+def _step(
+    submission, action, user, reason="", scope=None, items=None, save=None, caller_locked=False
+):
     reason = (reason or "").strip()
     model = type(submission)
-    if save is not None or locked:
+    if save is not None or caller_locked:
         locked = submission  # new, or locked by the caller: see submission_submit
     else:
         # Only the submission's own row is locked: locking the joined campaign row too
