@@ -1,8 +1,10 @@
 """E-mail about workflow steps, through an outbox so that none is lost or sent twice.
 
 A workflow step owes e-mails: the request records it with `emails_pending` set, in its own
-transaction, and after the commit hands its pk to one Celery task (`write_step_emails`).
-That task claims the step with a conditional UPDATE, finds who is told and writes the
+transaction, and after the commit wakes the task that writes the pending steps' e-mails
+(`wake_step_email_writer`): the steps committed within a second share one task, so a
+deadline's hundreds of submissions hand the broker a few messages, not one each. For each
+step the task claims it with a conditional UPDATE, finds who is told and writes the
 e-mails as rows of the outbox, one per recipient, in one transaction; after that commit
 each row is handed to a Celery task of its own. The request thus neither looks up the
 recipients nor renders anything. If the broker is down, a step or a row simply waits, and
@@ -26,6 +28,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -48,6 +51,13 @@ CLAIM_LEASE = timedelta(minutes=5)
 # request or task that wrote them.
 FLUSH_GRACE = timedelta(seconds=30)
 MAX_ATTEMPTS = 10
+# The writer of the steps' e-mails is woken once per this many seconds at most: a request
+# that commits a step sets the key, and only the one that set it publishes the task.
+WAKE_KEY = "step-emails-writer-woken"
+WAKE_DELAY_S = 1
+# A woken task deletes the key as it starts. Should it be lost, the key lapses after this,
+# and the flush has written the steps it left pending in the meantime.
+WAKE_TTL_S = int(FLUSH_GRACE.total_seconds())
 
 
 def recipients_for(submission, action):
@@ -98,21 +108,32 @@ def notify_step(submission, step: Step) -> None:
     if step.action in notices.STEP_KINDS:
         notices.notify_step(submission, step, audience(submission, step.action))
     if step.emails_pending:
-        step_pk = step.pk
-        transaction.on_commit(lambda: publish_step_emails(step_pk))
+        transaction.on_commit(wake_step_email_writer)
 
 
-def publish_step_emails(step_pk: int) -> None:
-    """Hand the writing of step `step_pk`'s e-mails to the broker; a broker that is down
-    leaves the step pending, for the periodic flush."""
-    from campaign.tasks import write_step_emails
+def wake_step_email_writer() -> None:
+    """Have a worker write the pending steps' e-mails in a second, unless a request already
+    has: publishing a task costs a request about 1 ms, the cache key a tenth of that.
 
+    No step is missed: the key is set before the task starts, and the task deletes it before
+    it reads the pending steps, so a step that found the key set had committed before that
+    read. A broker (or cache) that is down leaves the steps pending, for the periodic flush.
+    """
+    from campaign.tasks import write_woken_step_emails
+
+    if not cache.add(WAKE_KEY, 1, WAKE_TTL_S):
+        return
     try:
-        write_step_emails.delay(step_pk)
-    except Exception as exc:  # kombu's OperationalError, redis errors: the step keeps its flag
-        log.warning(
-            "Broker unavailable (%s); the e-mails of step %s wait in the outbox", exc, step_pk
-        )
+        write_woken_step_emails.apply_async(countdown=WAKE_DELAY_S)
+    except Exception as exc:  # kombu's OperationalError, redis errors: the steps stay pending
+        log.warning("Broker unavailable (%s); the steps' e-mails wait in the outbox", exc)
+
+
+def write_woken_step_emails() -> int:
+    """What a woken task does: let the next step wake another task, then write the e-mails
+    of every step pending until now. Returns how many e-mails it wrote."""
+    cache.delete(WAKE_KEY)
+    return write_pending_step_emails(grace=timedelta(0), batch=None)
 
 
 def write_step_emails(step_pk: int) -> list[str]:
@@ -165,14 +186,16 @@ def _write_step_rows(submission, step: Step, people) -> list[str]:
     return [row.key for row in rows]
 
 
-def write_pending_step_emails(now: datetime | None = None, batch: int = 200) -> int:
-    """Write the e-mails of the steps still pending past the grace period, whose request
-    could not hand them to the broker (or whose task was lost): at most `batch` steps, each
-    in its own transaction, its rows handed to the broker as it commits. Returns how many
-    e-mails this run wrote."""
+def write_pending_step_emails(
+    now: datetime | None = None, batch: int | None = 200, grace: timedelta = FLUSH_GRACE
+) -> int:
+    """Write the e-mails of the steps pending since before `grace` ago: for the flush, those
+    whose request could not wake a worker (or whose task was lost). At most `batch` steps
+    (None: all), each in its own transaction, its rows handed to the broker as it commits.
+    Returns how many e-mails this run wrote."""
     now = now or timezone.now()
     pks = list(
-        Step.objects.filter(emails_pending=True, at__lt=now - FLUSH_GRACE)
+        Step.objects.filter(emails_pending=True, at__lte=now - grace)
         .order_by("at")
         .values_list("pk", flat=True)[:batch]
     )

@@ -13,10 +13,18 @@ def send_notification(self, pk):
     return notifications.send(pk, claimant=self.request.id or "")
 
 
+@shared_task(ignore_result=True, acks_late=True, soft_time_limit=240, time_limit=300)
+def write_woken_step_emails():
+    """Write the pending workflow steps' e-mails to the outbox and send them (woken by the
+    requests that commit steps). Idempotent: each step is claimed once, so a second run, or
+    one racing it, writes nothing again."""
+    return notifications.write_woken_step_emails()
+
+
+# Messages queued before the steps' e-mails were written in batches name one step each.
 @shared_task(ignore_result=True, acks_late=True, soft_time_limit=30, time_limit=60)
 def write_step_emails(step_pk):
-    """Write a workflow step's e-mails to the outbox and send them. Idempotent: the step is
-    claimed once, so a second run, or one racing it, writes nothing."""
+    """Write one workflow step's e-mails to the outbox and send them. Idempotent."""
     return len(notifications.write_step_emails(step_pk))
 
 

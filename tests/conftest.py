@@ -49,6 +49,18 @@ def _measures_forgotten():
     measures._known.clear()
 
 
+@pytest.fixture(autouse=True)
+def _step_email_writer_asleep():
+    """Each test starts with no writer of step e-mails woken: an earlier test's task, which
+    would have cleared the key, may never have reached a worker
+    (campaign.notifications.wake_step_email_writer)."""
+    from django.core.cache import cache
+
+    from campaign import notifications
+
+    cache.delete(notifications.WAKE_KEY)
+
+
 @pytest.fixture
 def measures_read():
     """Read a campaign's indicators and rules as a process keeps them after its first report

@@ -7,7 +7,7 @@ One run, all on 127.0.0.1:
 
 1. Drops and recreates the database (its name must start with portal_bench), migrates it,
    and creates a province, 10 district federations with a reviewer each (so every
-   submission owes an e-mail and enqueues the task writing it on Redis, as in production)
+   submission owes an e-mail and wakes the task writing them through Redis, as in production)
    and 200 grassroots unions with one officer each, using the production password hasher.
    The shipped campaign runs this year; its period is open.
 2. `collectstatic` into out/static (skipped while it is current), then the deployment's

@@ -81,7 +81,8 @@ def test_a_report_step_names_its_year(tree, cast, campaign, report_factory):
 def test_an_officer_without_e_mail_gets_the_notice_but_no_e_mail(
     plan_a1, cast, officer_without_e_mail, django_capture_on_commit_callbacks
 ):
-    workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submission_submit(plan_a1, user=cast["officer_a1"])
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         workflow.submission_return(plan_a1, user=cast["reviewer_a"], reason=REASON)

@@ -93,21 +93,6 @@ def test_telling_about_a_submit_costs_no_query(
     assert len(callbacks) == 1
 
 
-def test_each_step_hands_one_task_to_the_broker_after_commit(
-    plan_a1, cast, monkeypatch, officer_without_e_mail, django_capture_on_commit_callbacks
-):
-    published = []
-    monkeypatch.setattr(tasks.write_step_emails, "delay", published.append)
-    with django_capture_on_commit_callbacks(execute=True):
-        submitted = workflow.submission_submit(plan_a1, user=cast["officer_a1"])
-    assert published == [submitted.pk]
-    # A return tells two officers (one has no address): still one task.
-    with django_capture_on_commit_callbacks(execute=True):
-        returned = workflow.submission_return(plan_a1, user=cast["reviewer_a"], reason="Thiếu")
-    assert published == [submitted.pk, returned.pk]
-    assert not Notification.objects.exists()
-
-
 def test_a_review_step_leaves_its_notices_in_the_request_and_its_e_mails_to_the_worker(
     plan_a1, cast, officer_without_e_mail, django_capture_on_commit_callbacks
 ):
@@ -158,7 +143,7 @@ def test_of_two_runs_writing_a_step_s_e_mails_at_once_one_writes(
     require_postgres, plan_a1, cast, monkeypatch
 ):
     # The step commits, pending, and its task is left for the two runs below.
-    monkeypatch.setattr(tasks.write_step_emails, "delay", lambda step_pk: None)
+    monkeypatch.setattr(tasks.write_woken_step_emails, "apply_async", lambda **kwargs: None)
     step = workflow.submission_submit(plan_a1, user=cast["officer_a1"])
     assert Step.objects.get(pk=step.pk).emails_pending
     first_inside = threading.Event()
@@ -193,13 +178,13 @@ def test_the_flush_writes_the_e_mails_of_a_step_whose_publish_was_lost(
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(tasks.write_step_emails, "delay", broker_down)
+    monkeypatch.setattr(tasks.write_woken_step_emails, "apply_async", broker_down)
     lost = plan_factory(tree["A1"], campaign, cast["officer_a1"])
     fresh = plan_factory(tree["B1"], campaign, cast["officer_b1"])
     with django_capture_on_commit_callbacks(execute=True):
         lost_step = workflow.submission_submit(lost, user=cast["officer_a1"])
         fresh_step = workflow.submission_submit(fresh, user=cast["officer_b1"])
-    assert "e-mails of step" in caplog.text
+    assert "the steps' e-mails wait in the outbox" in caplog.text
     assert Step.objects.filter(emails_pending=True).count() == 2
     # The flush leaves a step alone while its request may still be handing it over...
     assert tasks.flush_outbox() == []
@@ -244,9 +229,11 @@ def test_a_units_directly_under_the_province_go_to_the_cspl_board(
 def test_review_steps_mail_the_units_officers_with_the_reason(
     plan_a1, cast, action, django_capture_on_commit_callbacks
 ):
-    workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submission_submit(plan_a1, user=cast["officer_a1"])
     if action == "reopen":
-        workflow.submission_accept(plan_a1, user=cast["reviewer_a"])
+        with django_capture_on_commit_callbacks(execute=True):
+            workflow.submission_accept(plan_a1, user=cast["reviewer_a"])
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         if action == "return":
@@ -302,7 +289,7 @@ def test_with_the_broker_down_the_submission_succeeds_and_the_outbox_sends_later
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(tasks.write_step_emails, "delay", broker_down)
+    monkeypatch.setattr(tasks.write_woken_step_emails, "apply_async", broker_down)
     monkeypatch.setattr(tasks.send_notification, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         step = workflow.submission_submit(plan_a1, user=cast["officer_a1"])
