@@ -237,6 +237,10 @@ CSRF_COOKIE_HTTPONLY = True
 # the office. The attempts are kept in the database (axes' default handler): it is shared by
 # every web node, works on the embedded SQLite default too, and staff see and clear
 # lockouts in the admin under "Access attempts" (or `manage.py axes_reset_username NAME`).
+# Password-reset links one address, and one client address, may ask for in an hour
+# (units/password_reset.py).
+PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=3)
+PASSWORD_RESET_PER_CLIENT = env.int("PASSWORD_RESET_PER_CLIENT", default=10)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from config import health
+from units.password_reset import LimitedPasswordResetView
 
 admin.site.site_header = _("Campaign portal administration")
 admin.site.site_title = _("Campaign portal")
@@ -17,12 +18,13 @@ MOVED_TO_CAMPAIGN = "period|annualreport|obstacle|inspection|reminder"
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # Django's own password views, with the portal's templates (templates/registration/).
+    # Django's own password views, with the portal's templates (templates/registration/);
+    # reset links limited per address and per client (units/password_reset.py).
     # A reset never logs the user in, so it cannot lift a django-axes lockout: the new
     # password works once the lockout has expired (or staff clear it), like the old one.
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
+        LimitedPasswordResetView.as_view(
             # Links in the e-mail use the configured address, not the request's Host header.
             extra_email_context={"site_url": settings.SITE_URL.rstrip("/")},
         ),

@@ -568,3 +568,25 @@ class DataVersionShard(models.Model):
 
     def __str__(self):
         return f"{self.shard}: {self.version}"
+
+
+class PasswordResetRequest(models.Model):
+    """A password-reset link someone asked for: counted so that one address, or one client,
+    can ask for only a few an hour (units/password_reset.py)."""
+
+    email = models.EmailField(_("e-mail address"))
+    # As config.auth.client_ip read it; text, since a proxy's header is not checked here.
+    client_ip = models.CharField(_("client address"), max_length=64, blank=True)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("password-reset request")
+        verbose_name_plural = _("password-reset requests")
+        indexes = [
+            models.Index(fields=["email", "requested_at"]),
+            models.Index(fields=["client_ip", "requested_at"]),
+            models.Index(fields=["requested_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.email} {self.requested_at:%Y-%m-%d %H:%M}"
