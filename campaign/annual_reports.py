@@ -82,7 +82,18 @@ def report_list(request):
     filed = {
         r.unit_id: r for r in reports().filter(campaign=campaign, year=year, unit__in=own_units)
     }
-    rows = [{"unit": unit, "report": filed.get(unit.pk)} for unit in own_units]
+    rows = [
+        {
+            "unit": unit,
+            "report": filed.get(unit.pk),
+            # A unit below with no officer of its own, filed for from the user's unit (not
+            # the user's own unit once closed, which is listed for its history).
+            "on_behalf_from": (
+                scope.filing_on_behalf_from(unit) if scope.files_on_behalf(unit) else None
+            ),
+        }
+        for unit in own_units
+    ]
     return render(
         request,
         "campaign/report_list.html",

@@ -149,3 +149,27 @@ def test_a_file_that_is_not_accepted_keeps_the_typed_report_unsaved(client, cast
     assert response.status_code == 200
     assert "Giữ lại chữ này" in response.content.decode()
     assert not AnnualReport.objects.exists()
+
+
+def test_the_report_list_marks_the_units_filed_for_on_behalf(client, cast, tree, campaign):
+    client.force_login(cast["officer_a"])
+    response = client.get(reverse("campaign:report_list"), {"year": YEAR})
+    rows = {row["unit"].code: row["on_behalf_from"] for row in response.context["rows"]}
+    assert rows["A2"] == tree["DA"]  # no officer of its own: filed for from district A
+    assert "A1" not in rows  # has its own officer
+    assert all(unit is None for code, unit in rows.items() if code != "A2")
+    page = response.content.decode()
+    assert page.count(">nhập hộ</span>") == 1
+    assert "Đơn vị này chưa có cán bộ phụ trách riêng: bạn nhập hộ báo cáo của đơn vị từ " in page
+
+
+def test_the_report_list_does_not_mark_the_user_s_own_unit_once_closed(
+    client, cast, tree, campaign
+):
+    district = tree["DA"]
+    district.closed_on = datetime.date(YEAR, 6, 30)
+    district.save()
+    client.force_login(cast["officer_a"])
+    response = client.get(reverse("campaign:report_list"), {"year": YEAR})
+    rows = {row["unit"].code: row["on_behalf_from"] for row in response.context["rows"]}
+    assert rows == {"DA": None}
