@@ -823,6 +823,7 @@ class Notice(models.Model):
         RETURNED = "returned", pgettext_lazy("kind of notice", "Returned")
         ACCEPTED = "accepted", pgettext_lazy("kind of notice", "Accepted")
         REOPENED = "reopened", pgettext_lazy("kind of notice", "Reopened")
+        OPENED_LATE = "opened_late", pgettext_lazy("kind of notice", "Opened late")
         REMINDED = "reminded", pgettext_lazy("kind of notice", "Reminder")
         OBSTACLE_ANSWERED = (
             "obstacle_answered",
@@ -906,6 +907,9 @@ NOTICE_TEXTS = {
     (_K.REOPENED, "plan"): _("The plan of %(unit)s was reopened for changes: %(reason)s"),
     (_K.REOPENED, "report"): _(
         "The %(year)s report of %(unit)s was reopened for changes: %(reason)s"
+    ),
+    (_K.OPENED_LATE, "report"): _(
+        "The %(year)s report of %(unit)s was opened after the lock date: it can be filed now"
     ),
     (_K.REMINDED, "plan"): _("Reminder: %(unit)s has not sent its plan yet (due %(due_on)s)"),
     (_K.REMINDED, "report"): _(

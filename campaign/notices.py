@@ -5,7 +5,8 @@ written in the event's own transaction, so that a rollback leaves none and nothi
 is lost (a workflow step's notices are thus written in the request, while its e-mails are
 written by a worker after the commit: campaign.notifications):
 
-- a review step (returned, accepted, reopened): the unit's officers
+- a review step (returned, accepted, reopened), or a report opened after the lock date: the
+  unit's officers, or for a unit without any those who file for it from above
   (campaign.notifications.notify_step);
 - a reminder: the unit's officers (campaign.reminders);
 - an obstacle answered, the recommendations of a visit due: the unit's officers and, for an
@@ -35,6 +36,7 @@ STEP_KINDS = {
     Action.RETURN: Kind.RETURNED,
     Action.ACCEPT: Kind.ACCEPTED,
     Action.REOPEN: Kind.REOPENED,
+    Step.Opening.OPEN_LATE: Kind.OPENED_LATE,
 }
 # The bell shows "99+" beyond this: counting further would cost more and tell nothing.
 BELL_CAP = 99
@@ -108,8 +110,9 @@ def submission_params(submission) -> dict:
 
 
 def notify_step(submission, step: Step, users: Iterable[User]) -> int:
-    """The notices of a review step (returned, accepted, reopened) to `users`, the unit's
-    officers; a submission leaves none (the reviewers have their queue)."""
+    """The notices of a review step (returned, accepted, reopened) or of a report opened
+    late to `users`, who file for the unit; a submission leaves none (the reviewers have
+    their queue)."""
     kind = STEP_KINDS.get(step.action)
     if kind is None:
         return 0

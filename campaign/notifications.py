@@ -72,7 +72,10 @@ def audience(submission, action):
     A submission goes to the reviewers of the nearest upper unit that has any reachable by
     e-mail (a district federation for its grassroots unions, the CSPL board for units
     directly under the province); a review step goes back to the unit's own officers, all
-    of them: one without an e-mail address still gets the notice in the portal.
+    of them: one without an e-mail address still gets the notice in the portal. A report
+    opened after the lock date goes to the unit's officers too, or, for a unit with none
+    (filed for on behalf, units.access), to those of the nearest unit above that has any:
+    two queries then.
     """
     unit = submission.unit
     if action == Step.Action.SUBMIT:
@@ -95,6 +98,14 @@ def audience(submission, action):
                 role=Role.OFFICER, unit=unit, user__is_active=True
             ).select_related("user")
         ]
+        if not users and action == Step.Opening.OPEN_LATE:
+            memberships = list(
+                Membership.objects.filter(
+                    role=Role.OFFICER, unit__path__in=_ancestor_paths(unit), user__is_active=True
+                ).select_related("user", "unit")
+            )
+            nearest = max((m.unit.depth for m in memberships), default=None)
+            users = [m.user for m in memberships if m.unit.depth == nearest]
     unique = {user.pk: user for user in users}
     return list(unique.values())
 

@@ -3,9 +3,9 @@
 Once its period is locked a unit can no longer start its report, and a reviewer can only
 reopen a report that exists. A reviewer of the unit may therefore open a draft for it: the
 draft is marked reopened now (`AnnualReport.filing_open` treats a report reopened after the
-lock date as open), the history records who opened it, and from then on it is filed through
-the normal workflow by the unit's officers or, when it has none, by the officers above it
-(filing on behalf, units.access).
+lock date as open), the history records who opened it, those who file it are told (a notice
+and an e-mail), and from then on it is filed through the normal workflow by the unit's
+officers or, when it has none, by the officers above it (filing on behalf, units.access).
 """
 
 from urllib.parse import urlencode
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from campaign import notifications
 from campaign.models import AnnualReport, Campaign, Period, Status, Step
 from units.access import REVIEW, SEE, Scope
 from units.models import Unit
@@ -64,7 +65,7 @@ def report_open_late(
                 status=Status.DRAFT,
                 reopened_at=now,
             )
-            Step.objects.create(
+            step = Step.objects.create(
                 submission=report,
                 action=Step.Opening.OPEN_LATE,
                 from_status=Status.DRAFT,
@@ -72,7 +73,10 @@ def report_open_late(
                 actor=user,
                 actor_unit=scope.acting_from(unit, REVIEW),
                 at=now,
+                emails_pending=True,
             )
+            # Those who file it learn that they can: a notice now, an e-mail from a worker.
+            notifications.notify_step(report, step)
     except IntegrityError:
         # Opened by someone else a moment ago (or a second click of the same button).
         existing = AnnualReport.objects.filter(unit=unit, campaign=campaign, year=year).first()
