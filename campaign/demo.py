@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from campaign import plausibility
+from campaign import notices, plausibility
 from campaign.models import (
     Activity,
     AnnualReport,
@@ -259,6 +259,7 @@ def _plans(campaign, units, actors):
                 if accepted
                 else []
             ),
+            officer=None if officer.is_superuser else officer,
         )
 
 
@@ -340,7 +341,7 @@ def _reports(campaign, year, units, pattern, actors, accepted_below=(), surges=F
                 ),
             ],
         }[outcome]
-        _history(report, steps)
+        _history(report, steps, officer=None if officer.is_superuser else officer)
 
 
 def _figures(unit, year, indicators, surge=False):
@@ -364,13 +365,15 @@ def _figures(unit, year, indicators, surge=False):
     return figures
 
 
-def _history(submission, steps):
-    """Record `steps` as (action, actor, when, reason) and set the matching status."""
+def _history(submission, steps, officer=None):
+    """Record `steps` as (action, actor, when, reason) and set the matching status. The
+    unit's `officer` (None when the administrator stood in for one) gets the notices of the
+    review steps, as the portal would have written them; those older than a month read."""
     status = Status.DRAFT
     targets = {A.SUBMIT: Status.SUBMITTED, A.ACCEPT: Status.ACCEPTED, A.RETURN: Status.RETURNED}
     first_submitted = submitted = None
     for action, actor, when, reason in steps:
-        Step.objects.create(
+        step = Step.objects.create(
             submission=submission,
             action=action,
             from_status=status,
@@ -380,6 +383,11 @@ def _history(submission, steps):
             reason=reason,
             snapshot=submission.snapshot(),
         )
+        told = officer is not None and notices.notify_step(submission, step, [officer])
+        if told and when < at(datetime.date.today() - datetime.timedelta(days=30)):
+            officer.notices.filter(key=f"step-{step.pk}").update(
+                read_at=when + datetime.timedelta(days=1)
+            )
         status = targets[action]
         if action == A.SUBMIT:
             submitted = when

@@ -62,3 +62,25 @@ def test_the_demo_accounts_units_of_today_have_their_work_still_to_do(campaign):
     # Units set up in 2025 filed their plan after they opened, not in 2015.
     for plan in Plan.objects.filter(unit__opened_on__isnull=False).select_related("unit"):
         assert plan.submitted_at.date() > plan.unit.opened_on, plan.unit.code
+
+
+def test_the_demo_officers_find_the_notices_of_their_reviewed_filings(campaign):
+    from django.contrib.contenttypes.models import ContentType
+
+    from campaign.models import Notice, Step
+
+    officer = User.objects.get(username="cb.tanthach")
+    notices = Notice.objects.filter(recipient=officer)
+    # One per review step (accepted, returned) of the officer's unit's reports (it has no
+    # plan: see above).
+    reviewed = Step.objects.filter(
+        action__in=[Step.Action.ACCEPT, Step.Action.RETURN],
+        content_type=ContentType.objects.get_for_model(AnnualReport),
+        object_id__in=AnnualReport.objects.filter(unit__code="BT-CT-03").values("pk"),
+    )
+    expected = {f"step-{pk}" for pk in reviewed.values_list("pk", flat=True)}
+    assert expected and set(notices.values_list("key", flat=True)) == expected
+    month_ago = timezone.now() - timezone.timedelta(days=30)
+    assert all(n.read_at for n in notices if n.created_at < month_ago)
+    # Nobody is told about the units the administrator filed for.
+    assert not Notice.objects.filter(recipient__is_superuser=True).exists()
