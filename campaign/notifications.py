@@ -51,13 +51,14 @@ CLAIM_LEASE = timedelta(minutes=5)
 # request or task that wrote them.
 FLUSH_GRACE = timedelta(seconds=30)
 MAX_ATTEMPTS = 10
-# The writer of the steps' e-mails is woken once per this many seconds at most: a request
-# that commits a step sets the key, and only the one that set it publishes the task.
+# The writer of the steps' e-mails is woken once a second at most: a request that commits a
+# step sets the key for WAKE_TTL_S, and only the one that set it publishes the task, which
+# runs WAKE_DELAY_S later. The delay outlasts the key, so a step that found the key set had
+# committed before the task reads the pending steps, even with the worker's clock a second
+# ahead; the task also deletes the key as it starts, and the flush catches a lost task's.
 WAKE_KEY = "step-emails-writer-woken"
-WAKE_DELAY_S = 1
-# A woken task deletes the key as it starts. Should it be lost, the key lapses after this,
-# and the flush has written the steps it left pending in the meantime.
-WAKE_TTL_S = int(FLUSH_GRACE.total_seconds())
+WAKE_TTL_S = 1
+WAKE_DELAY_S = 2
 
 
 def recipients_for(submission, action):
@@ -123,12 +124,13 @@ def notify_step(submission, step: Step) -> None:
 
 
 def wake_step_email_writer() -> None:
-    """Have a worker write the pending steps' e-mails in a second, unless a request already
-    has: publishing a task costs a request about 1 ms, the cache key a tenth of that.
+    """Have a worker write the pending steps' e-mails in two seconds, unless a request has
+    in the last second: publishing a task costs a request about 1 ms, the cache key a tenth
+    of that.
 
-    No step is missed: the key is set before the task starts, and the task deletes it before
-    it reads the pending steps, so a step that found the key set had committed before that
-    read. A broker (or cache) that is down leaves the steps pending, for the periodic flush.
+    No step is missed: a step that found the key set committed before the task that key
+    announced reads the pending steps (see WAKE_DELAY_S). A broker (or cache) that is down
+    leaves the steps pending, for the periodic flush.
     """
     from campaign.tasks import write_woken_step_emails
 
@@ -141,8 +143,9 @@ def wake_step_email_writer() -> None:
 
 
 def write_woken_step_emails() -> int:
-    """What a woken task does: let the next step wake another task, then write the e-mails
-    of every step pending until now. Returns how many e-mails it wrote."""
+    """What a woken task does: let the next step wake another task (without a broker, as in
+    development, it runs at once, before the key would lapse), then write the e-mails of
+    every step pending until now. Returns how many e-mails it wrote."""
     cache.delete(WAKE_KEY)
     return write_pending_step_emails(grace=timedelta(0), batch=None)
 

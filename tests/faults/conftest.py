@@ -7,11 +7,11 @@ port, and drop only the connections of their own processes to their own test dat
 """
 
 import contextlib
+import os
 import shutil
 import socket
 import subprocess
 import time
-import uuid
 
 import kombu.pools
 import pytest
@@ -136,12 +136,14 @@ def _close_broker_pools(url):
 @pytest.fixture
 def app_on_private_redis(private_redis, settings):
     """Point this process's Celery app and Django cache at the private Redis, as the web
-    nodes of a deployment point at theirs, and back afterwards."""
+    nodes of a deployment point at theirs, and back afterwards. The key prefix is the one
+    the workers inherit (tests/conftest.py): web nodes and workers share their cache keys,
+    such as the one that wakes the writer of the steps' e-mails."""
     settings.CACHES = {
         "default": {
             "BACKEND": "config.cache.ForgivingRedisCache",
             "LOCATION": private_redis.url,
-            "KEY_PREFIX": f"faults-{uuid.uuid4().hex[:8]}",
+            "KEY_PREFIX": os.environ["CACHE_KEY_PREFIX"],
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
