@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
@@ -6,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from config import health
-from units.password_reset import LimitedPasswordResetView
+from units.views import LimitedPasswordResetView
 
 admin.site.site_header = _("Campaign portal administration")
 admin.site.site_title = _("Campaign portal")
@@ -19,15 +18,12 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Django's own password views, with the portal's templates (templates/registration/);
-    # reset links limited per address and per client (units/password_reset.py).
+    # reset links sent by a worker, limited per address and per client (units/password_reset.py).
     # A reset never logs the user in, so it cannot lift a django-axes lockout: the new
     # password works once the lockout has expired (or staff clear it), like the old one.
     path(
         "password/reset/",
-        LimitedPasswordResetView.as_view(
-            # Links in the e-mail use the configured address, not the request's Host header.
-            extra_email_context={"site_url": settings.SITE_URL.rstrip("/")},
-        ),
+        LimitedPasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

@@ -1,27 +1,42 @@
-"""Password-reset links, limited: a few an hour per address and per client.
+"""Password-reset links: sent by a worker, and limited to a few an hour per address and
+per client.
 
-Django's reset view sends an e-mail for every POST, so anybody could fill a colleague's
-mailbox with reset links, or make the portal's mail server look like a spammer's. Each
-request that sends is recorded (`PasswordResetRequest`, in the database, so a cache flush
-cannot reset the count); once an address, or a client address, has asked for its limit in
+The request only checks the limits and hands the account's id to a Celery task, which makes
+the link and sends it (`send_reset_link`), retrying while the mail server is unreachable:
+the page never waits on the mail server, answers as fast for an unknown address as for a
+known one, and no token travels through the broker.
+
+Django's reset view would send an e-mail for every POST, so anybody could fill a
+colleague's mailbox with reset links, or make the portal's mail server look like a
+spammer's. The portal's (units.views.LimitedPasswordResetView) records each request that
+sends (`PasswordResetRequest`, in the database, so a cache flush cannot reset the count);
+once an address, or a client address, has asked for its limit in
 the last hour, the form says so and sends nothing. The answer still never says whether an
 account uses the address: the count is of requests, known address or not. A refused
 request is not counted, so hammering the form does not push the limit further out.
 """
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.views import PasswordResetView
-from django.db import transaction
-from django.utils import timezone
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from config.auth import client_ip
-from units.models import PasswordResetRequest
+from units.models import PasswordResetRequest, User
+
+log = logging.getLogger(__name__)
 
 WINDOW = timedelta(hours=1)
+SUBJECT_TEMPLATE = "registration/password_reset_subject.txt"
+BODY_TEMPLATE = "registration/password_reset_email.html"
 
 
 def refusal(email: str, client: str, now=None) -> str | None:
@@ -48,18 +63,35 @@ def refusal(email: str, client: str, now=None) -> str | None:
     return None
 
 
-class LimitedPasswordResetView(PasswordResetView):
-    """Django's reset view, which sends only while the address and the client are under
-    their limits; over one, the form comes back with the reason (429) and what was typed."""
+def send_reset_link(user_pk: int) -> bool:
+    """Make the reset link of account `user_pk` and e-mail it, in the portal's language (the
+    worker's part). False, and nothing sent, when the account can no longer reset its
+    password: gone, inactive, without a usable password or an address."""
+    user = User.objects.filter(pk=user_pk, is_active=True).first()
+    if user is None or not user.has_usable_password() or not user.email:
+        return False
+    context = {
+        "user": user,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+        # Links use the configured address, never a request's Host header.
+        "site_url": settings.SITE_URL.rstrip("/"),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(SUBJECT_TEMPLATE, context).split())
+        body = render_to_string(BODY_TEMPLATE, context)
+    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]).send()
+    return True
 
-    def form_valid(self, form):
-        email = form.cleaned_data["email"].strip().lower()
-        client = (client_ip(self.request) or "")[:64]
-        with transaction.atomic():
-            reason = refusal(email, client)
-            if reason is None:
-                PasswordResetRequest.objects.create(email=email, client_ip=client)
-        if reason is not None:
-            form.add_error("email", reason)
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().form_valid(form)
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's form, whose e-mails a worker makes and sends (`send_reset_link`)."""
+
+    def save(self, **kwargs):
+        from units.tasks import send_password_reset
+
+        for user in self.get_users(self.cleaned_data["email"]):
+            try:
+                send_password_reset.delay(user.pk)
+            except Exception:  # a broker that is down: the user asks again later
+                log.exception("The reset link of user %s could not be sent or queued", user.pk)

@@ -1,9 +1,10 @@
 from datetime import date
+from smtplib import SMTPException
 
 from celery import shared_task
 from django.utils import timezone
 
-from units import reorganisations
+from units import password_reset, reorganisations
 
 
 @shared_task(ignore_result=True, acks_late=True, soft_time_limit=540, time_limit=600)
@@ -16,3 +17,18 @@ def apply_due_reorganisations(today_iso=None):
     """
     today = date.fromisoformat(today_iso) if today_iso else timezone.localdate()
     return [(r.pk, len(errors)) for r, errors in reorganisations.apply_due(today)]
+
+
+@shared_task(
+    ignore_result=True,
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=6,
+    soft_time_limit=30,
+    time_limit=60,
+)
+def send_password_reset(user_pk):
+    """Make and send a password-reset link; while the mail server is unreachable, tried
+    again after 30 s, 1 min, 2 min... for about an hour."""
+    return password_reset.send_reset_link(user_pk)

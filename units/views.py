@@ -1,11 +1,15 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordResetView
+from django.db import transaction
 from django.shortcuts import render
 from django.utils.module_loading import import_string
 
+from config.auth import client_ip
 from config.http import require_safe
 from units.access import REVIEW, Scope
-from units.models import Membership, Unit
+from units.models import Membership, PasswordResetRequest, Unit
+from units.password_reset import QueuedPasswordResetForm, refusal
 
 
 @require_safe
@@ -66,3 +70,23 @@ def unit_contacts(request, pk):
         .order_by("unit__path", "user__full_name")
     )
     return render(request, "units/unit_contacts.html", {"unit": unit, "officers": officers})
+
+
+class LimitedPasswordResetView(PasswordResetView):
+    """Django's reset view, which queues the link only while the address and the client
+    are under their limits; over one, the form comes back with the reason (429) and what
+    was typed."""
+
+    form_class = QueuedPasswordResetForm
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        client = (client_ip(self.request) or "")[:64]
+        with transaction.atomic():
+            reason = refusal(email, client)
+            if reason is None:
+                PasswordResetRequest.objects.create(email=email, client_ip=client)
+        if reason is not None:
+            form.add_error("email", reason)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)

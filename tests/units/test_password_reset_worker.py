@@ -1,0 +1,79 @@
+"""The reset link is made and sent by a worker, retried while the mail server is down
+(units/password_reset.py, units.tasks.send_password_reset)."""
+
+from smtplib import SMTPServerDisconnected
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+from django.urls import reverse
+
+from tests.factories import UserFactory
+from units import tasks
+
+pytestmark = pytest.mark.django_db
+
+RESET = reverse("password_reset")
+
+
+class FlakyBackend(EmailBackend):
+    """The test outbox behind a mail server that drops the first two connections."""
+
+    failures = 0
+
+    def send_messages(self, messages):
+        if FlakyBackend.failures < 2:
+            FlakyBackend.failures += 1
+            raise SMTPServerDisconnected("Connection unexpectedly closed")
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def officer():
+    return UserFactory(username="cb.thu", email="cb.thu@example.org")
+
+
+def test_the_request_hands_the_worker_the_account_and_nothing_secret(client, officer, monkeypatch):
+    queued = []
+    monkeypatch.setattr(tasks.send_password_reset, "delay", queued.append)
+    response = client.post(RESET, {"email": "cb.thu@example.org"})
+    assert response.status_code == 302 and response.url == reverse("password_reset_done")
+    assert queued == [officer.pk]  # the link and its token are made by the worker
+    assert mail.outbox == []
+    # An unknown address queues nothing and answers the same.
+    assert client.post(RESET, {"email": "nobody@example.org"}).url == response.url
+    assert queued == [officer.pk]
+
+
+def test_a_send_the_mail_server_drops_is_tried_again(officer, settings):
+    from config.celery import app
+
+    settings.EMAIL_BACKEND = f"{__name__}.FlakyBackend"
+    FlakyBackend.failures = 0
+    # As a worker runs it, its retries run at once here (a worker waits 30 s, 1 min...),
+    # each one applied anew, so no attempt's error may propagate.
+    propagates, app.conf.task_eager_propagates = app.conf.task_eager_propagates, False
+    try:
+        tasks.send_password_reset.apply(args=[officer.pk])
+    finally:
+        app.conf.task_eager_propagates = propagates
+    assert FlakyBackend.failures == 2
+    assert [m.to for m in mail.outbox] == [["cb.thu@example.org"]]
+    assert "/password/reset/" in mail.outbox[0].body
+
+
+def test_with_the_broker_down_the_page_still_answers(client, officer, monkeypatch, caplog):
+    def broker_down(*args):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.send_password_reset, "delay", broker_down)
+    response = client.post(RESET, {"email": "cb.thu@example.org"})
+    assert response.status_code == 302
+    assert "could not be sent or queued" in caplog.text
+
+
+def test_an_account_deactivated_before_the_worker_runs_gets_nothing(officer):
+    officer.is_active = False
+    officer.save()
+    assert tasks.send_password_reset(officer.pk) is False
+    assert mail.outbox == []
