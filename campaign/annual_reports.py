@@ -156,7 +156,12 @@ def report_start(request, campaign_pk, unit_pk, year):
         try:
             if submit:  # in the step's own transaction
                 workflow.submission_submit(
-                    report, user=request.user, scope=scope, items=created, save=write
+                    report,
+                    user=request.user,
+                    scope=scope,
+                    items=created,
+                    attachments=upload.names(),  # a new report has no other file
+                    save=write,
                 )
             else:
                 with transaction.atomic():
@@ -452,6 +457,7 @@ def _labelled(changes, indicators):
     if changes is None:
         return None
     labels = {name: AnnualReport._meta.get_field(name).verbose_name for name in NARRATIVE}
+    labels["attachments"] = _("Attachments")
     names = {indicator.code: indicator.name for indicator in indicators}
     rows = [(labels.get(name, name), old, new) for name, old, new in changes["fields"]]
     for code, item_changes in changes["changed"]:

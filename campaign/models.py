@@ -1119,11 +1119,17 @@ class AnnualReport(Submission):
         "flags_note",
     )
 
-    def snapshot(self, values=None):
-        """`values` are its figures with their indicators when the caller holds them (a
-        report not saved yet); otherwise they are read (one query)."""
+    def snapshot(self, values=None, attachments=None):
+        """`values` are its figures with their indicators, and `attachments` the names of its
+        files, when the caller holds them (a report not saved yet); otherwise they are read
+        (a query each, none for files prefetched)."""
         fields = {name: str(getattr(self, name) or "") for name in self.SNAPSHOT_FIELDS}
         fields["self_assessment"] = self.get_self_assessment_display()
+        if attachments is None:
+            attachments = [a.original_name for a in self.attachments.all()] if self.pk else []
+        # The scan of a paper report typed in on behalf counts as content: a reviewer who
+        # asked for it sees it arrive in the changes since the return.
+        fields["attachments"] = ", ".join(sorted(attachments))
         if values is None:
             values = self.values.select_related("indicator")
         items = {

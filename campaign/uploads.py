@@ -179,6 +179,11 @@ class AttachmentForm(forms.Form):
             self.detected_type = validate_upload(uploaded)
         return uploaded
 
+    def names(self):
+        """The name `save` stores the cleaned file under, in a list: none without a file."""
+        uploaded = self.cleaned_data.get("file")
+        return [download_name(uploaded.name, self.detected_type)] if uploaded else []
+
     def save(self, submission, user):
         """Store the cleaned file as an attachment of `submission` (a plan or an annual
         report); None when no file was given."""
@@ -191,7 +196,7 @@ class AttachmentForm(forms.Form):
         )
         attachment = Attachment(
             **owner,
-            original_name=download_name(uploaded.name, content_type),
+            original_name=self.names()[0],
             content_type=content_type,
             size=uploaded.size,
             uploaded_by=user,

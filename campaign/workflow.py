@@ -50,13 +50,16 @@ class ConflictError(Exception):
     """Someone else saved the submission since this user loaded it."""
 
 
-def submission_submit(submission, *, user, scope=None, items=None, save=None, locked=False):
+def submission_submit(
+    submission, *, user, scope=None, items=None, attachments=None, save=None, locked=False
+):
     """Submit for review. `scope` is the user's access scope when the caller already has
     it (a view's `Scope.for_request`), which saves loading the memberships again.
 
     `items`: what the submission holds, when the caller has it in memory (a report's
     figures with their indicators): checked for completeness and recorded in the step's
-    snapshot without reading it back. A submission not saved yet (a unit's report typed and
+    snapshot without reading it back; `attachments`, the names of its files, likewise
+    (read when not given). A submission not saved yet (a unit's report typed and
     submitted in one request) comes with `save`, which writes it and its items: the step
     writes it once, already submitted; created in this transaction, nobody else can see it,
     so there is nothing to lock or read back. `locked`: the caller locked its row in this
@@ -65,7 +68,14 @@ def submission_submit(submission, *, user, scope=None, items=None, save=None, lo
     if submission._state.adding and save is None:
         raise ValueError("A submission not saved yet is submitted with `save`.")
     return _step(
-        submission, Action.SUBMIT, user, scope=scope, items=items, save=save, caller_locked=locked
+        submission,
+        Action.SUBMIT,
+        user,
+        scope=scope,
+        items=items,
+        attachments=attachments,
+        save=save,
+        caller_locked=locked,
     )
 
 
@@ -223,7 +233,15 @@ def diff_snapshots(old, new):
 # --- internals ---------------------------------------------------------------------------------
 @transaction.atomic
 def _step(
-    submission, action, user, reason="", scope=None, items=None, save=None, caller_locked=False
+    submission,
+    action,
+    user,
+    reason="",
+    scope=None,
+    items=None,
+    attachments=None,
+    save=None,
+    caller_locked=False,
 ):
     reason = (reason or "").strip()
     model = type(submission)
@@ -278,7 +296,7 @@ def _step(
         actor_unit=scope.acting_from(locked.unit, FILE if actor_kind == "officer" else REVIEW),
         at=now,
         reason=reason,
-        snapshot=_snapshot(locked, items),
+        snapshot=_snapshot(locked, items, attachments),
         emails_pending=True,
     )
     notifications.notify_step(locked, step)
@@ -290,11 +308,13 @@ def _step(
     return step
 
 
-def _snapshot(submission, items=None):
+def _snapshot(submission, items=None, attachments=None):
     # Labels in the snapshot (methods, assessments) must not depend on the language of
     # whoever takes the step, or the diff would show an unchanged value as changed.
     with translation.override(settings.LANGUAGE_CODE):
-        return submission.snapshot() if items is None else submission.snapshot(items)
+        if items is None:
+            return submission.snapshot()
+        return submission.snapshot(items, attachments)
 
 
 def _sources_for(submission, action):

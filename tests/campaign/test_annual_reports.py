@@ -1184,10 +1184,11 @@ def test_save_and_submit_costs_the_same_queries_whatever_the_number_of_indicator
 # save), the unit's figures of last year; then the transaction (savepoints here, where the test
 # runs in a transaction): the report locked with its period and its version checked, its update
 # and history row, the changed figures and their history rows, and the submit step: checked from
-# what the save holds (the row is locked, the figures in memory), the status update and its
-# history row, the step. (On PostgreSQL one more: the data version.) 23 before the step took the
-# locked report and its figures from the save.
-RESUBMIT_QUERIES = 19
+# what the save holds (the row is locked, the figures in memory), the names of its files for
+# the step's snapshot, the status update and its history row, the step. (On PostgreSQL one
+# more: the data version.) 23 before the step took the locked report and its figures from
+# the save.
+RESUBMIT_QUERIES = 20
 
 
 @pytest.mark.parametrize("indicators", [2, 20])

@@ -173,3 +173,40 @@ def test_the_report_list_does_not_mark_the_user_s_own_unit_once_closed(
     response = client.get(reverse("campaign:report_list"), {"year": YEAR})
     rows = {row["unit"].code: row["on_behalf_from"] for row in response.context["rows"]}
     assert rows == {"DA": None}
+
+
+def test_a_scan_attached_after_a_return_shows_among_the_changes(
+    client, cast, tree, campaign, media
+):
+    officer, reviewer, a2 = cast["officer_a"], cast["reviewer_a"], tree["A2"]
+    client.force_login(officer)
+    start = reverse("campaign:report_start", args=[campaign.pk, a2.pk, YEAR])
+    client.post(start, {**filing(), "save_and_submit": "1"})
+    report = AnnualReport.objects.get(unit=a2)
+    client.force_login(reviewer)
+    client.post(reverse("campaign:report_return", args=[report.pk]), {"reason": "Gửi bản chụp"})
+
+    client.force_login(officer)
+    report.refresh_from_db()
+    scan = SimpleUploadedFile("bao cao giay.pdf", PDF_BYTES, content_type="application/pdf")
+    data = {**filing(version=str(report.version), save_and_submit="1"), "file": scan}
+    assert client.post(reverse("campaign:report_edit", args=[report.pk]), data).status_code == 302
+
+    client.force_login(reviewer)
+    response = client.get(reverse("campaign:report_detail", args=[report.pk]))
+    assert ("Tệp đính kèm", "", "bao cao giay.pdf") in [
+        (str(name), old, new) for name, old, new in response.context["changes"]
+    ]
+
+
+def test_a_new_report_s_step_records_its_scan_as_the_database_holds_it(
+    client, cast, tree, campaign, media
+):
+    client.force_login(cast["officer_a"])
+    start = reverse("campaign:report_start", args=[campaign.pk, tree["A2"].pk, YEAR])
+    scan = SimpleUploadedFile("Bao cao.PDF", PDF_BYTES, content_type="application/pdf")
+    client.post(start, {**filing(), "save_and_submit": "1", "file": scan})
+    report = AnnualReport.objects.get()
+    step = report.steps.get()
+    assert step.snapshot["fields"]["attachments"] == report.attachments.get().original_name
+    assert step.snapshot == report.snapshot()
