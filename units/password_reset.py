@@ -10,10 +10,10 @@ Django's reset view would send an e-mail for every POST, so anybody could fill a
 colleague's mailbox with reset links, or make the portal's mail server look like a
 spammer's. The portal's (units.views.LimitedPasswordResetView) records each request that
 sends (`PasswordResetRequest`, in the database, so a cache flush cannot reset the count);
-once an address, or a client address, has asked for its limit in
-the last hour, the form says so and sends nothing. The answer still never says whether an
-account uses the address: the count is of requests, known address or not. A refused
-request is not counted, so hammering the form does not push the limit further out.
+once an address, or a client address, has asked for its limit in the last hour, the form
+says so and sends nothing. The answer still never says whether an account uses the address:
+the count is of requests, known address or not. A refused request is not counted, so
+hammering the form does not push the limit further out.
 """
 
 import logging
