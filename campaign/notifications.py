@@ -100,10 +100,13 @@ def audience(submission, action):
             ).select_related("user")
         ]
         if not users and action == Step.Opening.OPEN_LATE:
+            # Only officers of an open unit file on behalf (units.access).
             memberships = list(
                 Membership.objects.filter(
                     role=Role.OFFICER, unit__path__in=_ancestor_paths(unit), user__is_active=True
-                ).select_related("user", "unit")
+                )
+                .filter(open_on(timezone.localdate(), "unit__"))
+                .select_related("user", "unit")
             )
             nearest = max((m.unit.depth for m in memberships), default=None)
             users = [m.user for m in memberships if m.unit.depth == nearest]

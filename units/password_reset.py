@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -37,6 +38,16 @@ log = logging.getLogger(__name__)
 WINDOW = timedelta(hours=1)
 SUBJECT_TEMPLATE = "registration/password_reset_subject.txt"
 BODY_TEMPLATE = "registration/password_reset_email.html"
+
+
+def admit(email: str, client: str) -> str | None:
+    """Record a reset link for `email` asked for from `client` and return None, or, over a
+    limit, record nothing and return why (in the active language)."""
+    with transaction.atomic():
+        reason = refusal(email, client)
+        if reason is None:
+            PasswordResetRequest.objects.create(email=email, client_ip=client)
+    return reason
 
 
 def refusal(email: str, client: str, now=None) -> str | None:

@@ -1,15 +1,14 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordResetView
-from django.db import transaction
 from django.shortcuts import render
 from django.utils.module_loading import import_string
 
 from config.auth import client_ip
 from config.http import require_safe
 from units.access import REVIEW, Scope
-from units.models import Membership, PasswordResetRequest, Unit
-from units.password_reset import QueuedPasswordResetForm, refusal
+from units.models import Membership, Unit
+from units.password_reset import QueuedPasswordResetForm, admit
 
 
 @require_safe
@@ -81,11 +80,7 @@ class LimitedPasswordResetView(PasswordResetView):
 
     def form_valid(self, form):
         email = form.cleaned_data["email"].strip().lower()
-        client = (client_ip(self.request) or "")[:64]
-        with transaction.atomic():
-            reason = refusal(email, client)
-            if reason is None:
-                PasswordResetRequest.objects.create(email=email, client_ip=client)
+        reason = admit(email, (client_ip(self.request) or "")[:64])
         if reason is not None:
             form.add_error("email", reason)
             return self.render_to_response(self.get_context_data(form=form), status=429)

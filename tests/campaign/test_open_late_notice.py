@@ -55,3 +55,13 @@ def test_a_unit_without_officer_is_filed_for_from_above_so_those_officers_are_to
     open_late(client, cast["reviewer_a"], campaign, tree["A2"], django_capture_on_commit_callbacks)
     assert list(Notice.objects.values_list("recipient__username", flat=True)) == ["officer_a"]
     assert [m.to for m in mail.outbox] == [[cast["officer_a"].email]]
+
+
+def test_the_officers_of_a_closed_unit_above_are_not_told(
+    client, cast, tree, campaign, django_capture_on_commit_callbacks
+):
+    district = tree["DA"]
+    district.closed_on = datetime.date(YEAR + 1, 1, 1)  # its officer files for nobody now
+    district.save()
+    open_late(client, cast["cspl"], campaign, tree["A2"], django_capture_on_commit_callbacks)
+    assert not Notice.objects.exists() and mail.outbox == []
