@@ -3,7 +3,7 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
-from campaign import notifications, reminders
+from campaign import file_sweep, notifications, reminders
 
 
 @shared_task(bind=True, ignore_result=True, acks_late=True, soft_time_limit=30, time_limit=60)
@@ -69,3 +69,10 @@ def notify_due_recommendations(today_iso=None):
     """
     today = date.fromisoformat(today_iso) if today_iso else timezone.localdate()
     return notifications.notify_due_recommendations(today)
+
+
+@shared_task(ignore_result=True, acks_late=True, soft_time_limit=540, time_limit=600)
+def sweep_orphan_files():
+    """Remove stored attachment files a rolled-back transaction left without their row
+    (beat: daily at 02:30; campaign.file_sweep). Idempotent. Returns how many went."""
+    return len(file_sweep.sweep_orphan_files())

@@ -189,6 +189,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaign.tasks.notify_due_recommendations",
         "schedule": crontab(hour=7, minute=10),
     },
+    # Files left on disk by an upload whose transaction rolled back (campaign.file_sweep).
+    "sweep-orphan-files": {
+        "task": "campaign.tasks.sweep_orphan_files",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # A reorganisation scheduled for a date takes effect that day (units.reorganisations).
     "apply-due-reorganisations": {
         "task": "units.tasks.apply_due_reorganisations",
