@@ -73,3 +73,13 @@ def _path():
     import os
 
     return os.environ.get("PATH", "/usr/bin:/bin")
+
+
+def test_every_page_names_the_federation_as_it_is_since_the_2025_merger(client, db):
+    """Bến Tre merged into Vĩnh Long in 2025: the tab title and the footer name the
+    federation that runs the portal now, not the one that issued the 2015 plan."""
+    page = client.get("/login/").content.decode()
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.endswith("· LĐLĐ tỉnh Vĩnh Long"), title
+    assert "Bến Tre" not in title
+    assert "Liên đoàn Lao động tỉnh Vĩnh Long · Ban Chính sách – Pháp luật" in page
