@@ -31,3 +31,20 @@ def test_a_reviewer_s_menu_fits_one_line_of_an_office_screen(demo, login, live_s
     )
     assert len(tops) >= 8  # the dashboard ... the follow-up menu
     assert len(set(tops)) == 1, tops
+
+
+def test_on_a_narrower_screen_the_menu_folds_behind_its_button(demo, login, live_server):
+    """At 1024 px the reviewer's entries would wrap onto a second line of the bar: they fold
+    behind the menu button instead, and the bar stays one line."""
+    page = login("cspl")
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"{live_server.url}/")
+    toggler = page.locator(".navbar-toggler")
+    assert toggler.is_visible()
+    assert not page.locator("#main-nav").is_visible()
+    bar = page.locator("nav.navbar").bounding_box()
+    assert bar["height"] < 80, bar  # one line: the brand, the bell, search and the button
+    toggler.click()
+    page.locator("#main-nav .navbar-nav").wait_for(state="visible")
+    assert page.locator("#main-nav .navbar-nav > .nav-item").count() >= 8
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
