@@ -14,20 +14,23 @@ from units.password_reset import QueuedPasswordResetForm, admit
 @require_safe
 @login_required
 def home(request):
-    """The user's units and roles, each unit once with every role held there."""
+    """The user's units and roles, each unit once with every role held there; the units
+    still open first, then those closed by a reorganisation (their history stays visible)."""
     scope = Scope.for_request(request)
     units = {}
     for membership in scope.memberships:
         entry = units.setdefault(membership.unit.pk, {"unit": membership.unit, "roles": []})
         entry["roles"].append(membership.get_role_display())
+    for entry in units.values():
+        unit = entry["unit"]
+        entry["closed_on"] = unit.closed_on if not unit.is_open_on(scope.today) else None
+    my_units = sorted(units.values(), key=lambda entry: entry["closed_on"] is not None)
     # The apps above units (campaigns, reports) say what waits for the user; config lists
     # them, so units needs to know nothing about them.
     pending = [
         item for provider in settings.PENDING_PROVIDERS for item in import_string(provider)(scope)
     ]
-    return render(
-        request, "units/home.html", {"my_units": list(units.values()), "pending": pending}
-    )
+    return render(request, "units/home.html", {"my_units": my_units, "pending": pending})
 
 
 @require_safe

@@ -30,6 +30,26 @@ def test_home_lists_each_unit_once_with_every_role_held_there(client, cast, tree
     assert "LĐLĐ huyện A" in response.content.decode()
 
 
+def test_home_lists_a_unit_closed_by_a_reorganisation_last_with_its_closing_day(client, cast, tree):
+    import datetime
+
+    from django.utils import timezone
+
+    from units.models import Membership
+
+    user = cast["officer_a"]  # officer of district A
+    Membership.objects.create(user=user, unit=tree["SE"], role="viewer")
+    closed = timezone.localdate() - datetime.timedelta(days=3)
+    tree["DA"].close(closed)
+    response = login(client, user).get(reverse("units:home"))
+    entries = response.context["my_units"]
+    assert [entry["unit"].code for entry in entries] == ["SE", "DA"]
+    assert [entry["closed_on"] for entry in entries] == [None, closed]
+    page = response.content.decode()
+    assert page.count("Đơn vị ngừng hoạt động từ ngày") == 1
+    assert f"Đơn vị ngừng hoạt động từ ngày {closed:%d/%m/%Y}" in page
+
+
 def test_home_tells_a_user_without_roles_what_to_do(client, cast):
     response = login(client, cast["outsider"]).get(reverse("units:home"))
     assert response.status_code == 200
