@@ -1,13 +1,17 @@
 """The federation tree, its users and who holds which role where."""
 
 import datetime
+import itertools
+from collections import Counter
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from treebeard.exceptions import InvalidMoveToDescendant, PathOverflow
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 
@@ -81,6 +85,71 @@ class UnitManager(MP_NodeManager):
         )
         UnitState.objects.sync(list(moved), day)
         return result
+
+    @transaction.atomic
+    def move_under(self, nodes, target, *, effective_on=None):
+        """Move `nodes` (with their subtrees) to the end of `target`'s children, in their
+        order, and record it in their history from `effective_on` (today when not given).
+
+        The same result as moving each with `move(node, target, "last-child")`, in one pass:
+        a reorganisation hands hundreds of units to a new commune union or federation at
+        once, and treebeard's move costs some twenty queries a node. Here each node costs
+        one UPDATE of its subtree's paths, and the parents' counts and the history are
+        written once for all. Appending at the end renumbers no sibling, so only the moved
+        subtrees change. `nodes` and `target` are refreshed.
+        """
+        from units.dataversion import bump_data_version
+
+        nodes = list(nodes)
+        if not nodes:
+            return
+        steplen = self.model.steplen
+        # Paths as they are now: an earlier step of the same transaction may have moved them.
+        current = {unit.pk: unit for unit in self.filter(pk__in=[n.pk for n in nodes])}
+        target.refresh_from_db()
+        paths = sorted(current[node.pk].path for node in nodes)
+        if any(later.startswith(earlier) for earlier, later in itertools.pairwise(paths)):
+            raise ValueError("Nodes moved together must not be below one another.")
+        last = (
+            self.filter(path__startswith=target.path, depth=target.depth + 1)
+            .order_by("-path")
+            .values_list("path", flat=True)
+            .first()
+        )
+        step = self.model._str2int(last[-steplen:]) if last else 0
+        first_new_path = None
+        left = Counter()
+        for node in nodes:
+            unit = current[node.pk]
+            if target.path.startswith(unit.path):
+                raise InvalidMoveToDescendant("Can't move node to a descendant.")
+            step += 1
+            new_path = self.model._get_path(target.path, target.depth + 1, step)
+            if len(new_path) != len(target.path) + steplen:
+                raise PathOverflow(f"Path Overflow from: '{target.path}'")
+            first_new_path = first_new_path or new_path
+            self.filter(path__startswith=unit.path).update(
+                depth=F("depth") + (target.depth + 1 - unit.depth),
+                path=Concat(Value(new_path), Substr("path", len(unit.path) + 1)),
+            )
+            left[unit.path[:-steplen]] += 1
+        for parent_path, count in left.items():
+            if parent_path:
+                self.filter(path=parent_path).update(numchild=F("numchild") - count)
+        self.filter(pk=target.pk).update(numchild=F("numchild") + len(nodes))
+        # treebeard rewrites paths with UPDATE queries, which send no signal: neither do these.
+        bump_data_version()
+        target.refresh_from_db()
+        moved = self.filter(path__startswith=target.path, path__gte=first_new_path)
+        UnitState.objects.sync(
+            list(moved.values_list("pk", flat=True)), effective_on or timezone.localdate()
+        )
+        fresh = {
+            pk: (path, depth)
+            for pk, path, depth in self.filter(pk__in=current).values_list("pk", "path", "depth")
+        }
+        for node in nodes:
+            node.path, node.depth = fresh[node.pk]
 
 
 class Unit(MP_Node):
@@ -263,8 +332,13 @@ class UnitStateManager(models.Manager.from_queryset(UnitStateQuerySet)):
         """
         units = {unit.pk: unit for unit in Unit.objects.filter(pk__in=unit_ids)}
         parents = _parents(units.values())
-        current = {s.unit_id: s for s in self.filter(unit__in=units).placed_on(day)}
+        # With their parents: comparing an era with the unit reads it.
+        states = self.filter(unit__in=units).placed_on(day).select_related("parent")
+        current = {s.unit_id: s for s in states}
         changed = []
+        # The commonest change (a moved subtree: each unit's era ends, a new one starts) is
+        # written in bulk at the end: a reorganisation changes thousands at once.
+        splits = _Splits()
         for pk, unit in units.items():
             open_on_day = unit.is_open_on(day)
             wanted = {**_era_values(unit, parents), "is_open": open_on_day}
@@ -284,7 +358,7 @@ class UnitStateManager(models.Manager.from_queryset(UnitStateQuerySet)):
                 continue
             if not state.is_open and open_on_day:
                 # Its closing was undone: open again from `day`.
-                self._split(state, day, wanted, unit.closed_on)
+                splits.add(state, day, wanted, unit.closed_on)
                 self._closed_from(unit, wanted)
                 changed.append(unit)
                 continue
@@ -295,26 +369,15 @@ class UnitStateManager(models.Manager.from_queryset(UnitStateQuerySet)):
             if not differs and until == state.valid_until:
                 continue
             if differs:
-                self._split(state, day, wanted, until)
+                splits.add(state, day, wanted, until)
             else:
                 state.valid_until = until
                 state.save(update_fields=["valid_until"])
             if open_on_day:
                 self._closed_from(unit, wanted)
             changed.append(unit)
+        splits.write()
         return changed
-
-    def _split(self, state, day, values, until):
-        """From `day` on, `state`'s unit has `values`, until `until`."""
-        if state.valid_from == day:
-            for name, value in values.items():
-                setattr(state, name, value)
-            state.valid_until = until
-            state.save()
-            return
-        state.valid_until = day
-        state.save(update_fields=["valid_until"])
-        self.create(unit_id=state.unit_id, valid_from=day, valid_until=until, **values)
 
     def _close(self, unit, state, day, wanted):
         """The open era `state` ends on the unit's closing day, where its closed era starts."""
@@ -358,6 +421,37 @@ class UnitStateManager(models.Manager.from_queryset(UnitStateQuerySet)):
                 found.append((previous, state))
             previous = state
         return found
+
+
+class _Splits:
+    """Eras that change from a day on, written in three statements (`UnitStateManager.sync`).
+
+    Each unit appears once, so no write depends on another: the eras that end are updated,
+    those that began that same day are corrected in place, and the new ones created."""
+
+    FIELDS = ["parent", "path", "depth", "kind", "name", "short_name", "is_open", "valid_until"]
+
+    def __init__(self):
+        self.ended, self.corrected, self.new = [], [], []
+
+    def add(self, state, day, values, until):
+        """From `day` on, `state`'s unit has `values`, until `until`."""
+        if state.valid_from == day:
+            for name, value in values.items():
+                setattr(state, name, value)
+            state.valid_until = until
+            self.corrected.append(state)
+            return
+        state.valid_until = day
+        self.ended.append(state)
+        self.new.append(
+            UnitState(unit_id=state.unit_id, valid_from=day, valid_until=until, **values)
+        )
+
+    def write(self):
+        UnitState.objects.bulk_update(self.ended, ["valid_until"], batch_size=1000)
+        UnitState.objects.bulk_update(self.corrected, self.FIELDS, batch_size=1000)
+        UnitState.objects.bulk_create(self.new, batch_size=1000)
 
 
 def _parents(units):

@@ -335,8 +335,9 @@ class _Run:
         unit.save(update_fields=["closed_on", "successor"], effective_on=self.day)
         return True
 
-    def move(self, unit, parent):
-        Unit.objects.move(unit, parent, pos="last-child", effective_on=self.day)
+    def move(self, units, parent):
+        """Move `units` (with what is below them) to the end of `parent`'s children."""
+        Unit.objects.move_under(units, parent, effective_on=self.day)
 
     # --- one method per action (move_ and close_: move and close are the helpers) -----
     def create(self, operation):
@@ -409,7 +410,7 @@ class _Run:
                 % {"unit": _label(unit), "target": _label(parent)},
             )
             return
-        self.move(unit, parent)
+        self.move([unit], parent)
 
     def close_(self, operation, unit):
         self.close(operation, unit)
@@ -419,9 +420,7 @@ class _Run:
         if successor is None:
             return
         if operation.move_children:
-            for child in self.open_children(unit):
-                self.move(child, successor)
-                successor.refresh_from_db()
+            self.move(self.open_children(unit), successor)
         if operation.move_members:
             for membership in Membership.objects.filter(unit=unit).select_related("user"):
                 _new, created = Membership.objects.get_or_create(
@@ -443,13 +442,14 @@ class _Run:
             # holds it and the successor's people read it. Its eras before today stay.
             successor.refresh_from_db()
             if unit.path[: -Unit.steplen] != successor.path:
-                self.move(unit, successor)
+                self.move([unit], successor)
 
     def split(self, operation, unit):
         successor = self.successor(operation, unit)
         if successor is None:
             return
         below = {child.code: child for child in self.open_children(unit)}
+        moving = []
         for code in operation.children:
             child = below.get(code)
             if child is None:
@@ -459,8 +459,9 @@ class _Run:
                     % {"code": code, "unit": _label(unit)},
                 )
                 continue
-            self.move(child, successor)
-            successor.refresh_from_db()
+            if child not in moving:  # a code listed twice moves once
+                moving.append(child)
+        self.move(moving, successor)
         if self.split_units[unit.code] == operation.position:
             # Its last split row: everything below it must have gone somewhere.
             unit.refresh_from_db()
