@@ -336,8 +336,19 @@ def request_once(port, method, path, body=None, headers=None, timeout=30.0):
         connection.close()
 
 
+class Form:
+    """A POST form of a page: its fields' values, each select's options, its file inputs, and
+    whether the browser would send it as multipart/form-data (its `enctype`)."""
+
+    def __init__(self, multipart):
+        self.fields = {}
+        self.selects = defaultdict(list)
+        self.files = set()
+        self.multipart = multipart
+
+
 class FormParser(HTMLParser):
-    """The fields of every POST form: [({name: value}, {select name: [option values]})]."""
+    """Every POST form of a page, as `Form`s (None for the other forms)."""
 
     def __init__(self):
         super().__init__()
@@ -348,12 +359,16 @@ class FormParser(HTMLParser):
         attrs = dict(attrs)
         if tag == "form":
             post = (attrs.get("method") or "").lower() == "post"
-            self.forms.append(({}, defaultdict(list)) if post else None)
+            multipart = (attrs.get("enctype") or "").lower() == "multipart/form-data"
+            self.forms.append(Form(multipart) if post else None)
             return
         if not self.forms or self.forms[-1] is None:
             return
-        fields, selects = self.forms[-1]
-        if tag == "input" and attrs.get("name") and attrs.get("type") != "submit":
+        form = self.forms[-1]
+        fields, selects = form.fields, form.selects
+        if tag == "input" and attrs.get("type") == "file" and attrs.get("name"):
+            form.files.add(attrs["name"])
+        elif tag == "input" and attrs.get("name") and attrs.get("type") != "submit":
             fields[attrs["name"]] = attrs.get("value") or ""
         elif tag == "textarea" and attrs.get("name"):
             self._textarea = attrs["name"]
@@ -366,7 +381,7 @@ class FormParser(HTMLParser):
 
     def handle_data(self, data):
         if self._textarea and self.forms and self.forms[-1] is not None:
-            self.forms[-1][0][self._textarea] += data
+            self.forms[-1].fields[self._textarea] += data
 
     def handle_endtag(self, tag):
         if tag == "textarea":
@@ -376,13 +391,31 @@ class FormParser(HTMLParser):
 
 
 def parse_form(body, having):
-    """The POST form of the page that has a field named `having`: (fields, selects)."""
+    """The POST form of the page that has a field named `having` (a `Form`), or None."""
     parser = FormParser()
     parser.feed(body.decode("utf-8", errors="replace"))
     for form in parser.forms:
-        if form is not None and having in form[0]:
+        if form is not None and having in form.fields:
             return form
-    return None, None
+    return None
+
+
+def multipart_body(fields, files):
+    """`fields` and the empty file inputs `files` as a browser sends a multipart form with no
+    file chosen: (body, content type)."""
+    boundary = f"----BenchFormBoundary{random.getrandbits(64):016x}"
+    parts = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        )
+    for name in sorted(files):
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename=""\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n\r\n"
+        )
+    parts.append(f"--{boundary}--\r\n")
+    return "".join(parts).encode(), f"multipart/form-data; boundary={boundary}"
 
 
 class Recorder:
@@ -424,12 +457,16 @@ class Client:
         self.timeout = timeout
         self.cookies = {}
 
-    def call(self, step, method, path, fields=None, expect=(200,)):
+    def call(self, step, method, path, fields=None, expect=(200,), form=None):
+        """`form`: the `Form` the fields come from, sent as its enctype says (a browser sends
+        the report form as multipart/form-data, for its file input)."""
         headers = {}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
-        if fields is not None:
+        if fields is not None and form is not None and form.multipart:
+            body, headers["Content-Type"] = multipart_body(fields, form.files)
+        elif fields is not None:
             body = urllib.parse.urlencode(fields).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         started = time.perf_counter()
@@ -502,17 +539,18 @@ class Officer(threading.Thread):
         time.sleep(max(0.0, self.start_at - time.perf_counter()))
         try:
             page, _ = client.call("1 login page", "GET", "/login/")
-            fields, _selects = parse_form(page, "username")
-            if fields is None:
+            login = parse_form(page, "username")
+            if login is None:
                 client.recorder.fail("1 login page", "no login form on the page")
                 raise StepFailed("1 login page")
-            fields.update(username=self.username, password=OFFICER_PASSWORD)
-            client.call("2 log in", "POST", "/login/", fields, expect=(302,))
+            fields = {**login.fields, "username": self.username, "password": OFFICER_PASSWORD}
+            client.call("2 log in", "POST", "/login/", fields, expect=(302,), form=login)
             page, _ = client.call("3 open form", "GET", self.form_path)
-            fields, selects = parse_form(page, "results")
-            if fields is None or "csrfmiddlewaretoken" not in fields:
+            form = parse_form(page, "results")
+            if form is None or "csrfmiddlewaretoken" not in form.fields:
                 client.recorder.fail("3 open form", "no report form on the page")
                 raise StepFailed("3 open form")
+            fields, selects = form.fields, form.selects
             self.ready = True
             if not self.rush.wait(timeout=600):
                 return
@@ -520,7 +558,7 @@ class Officer(threading.Thread):
             # and takes the submit step (the HTML parser skips buttons, so it is named here).
             filled = {**fill(fields, selects, self.rng), SAVE_AND_SUBMIT: "1"}
             step = "4 save and submit"
-            _, location = client.call(step, "POST", self.form_path, filled, (302,))
+            _, location = client.call(step, "POST", self.form_path, filled, (302,), form)
             report_path = urllib.parse.urlsplit(location).path
             if not re.fullmatch(r"/reports/\d+/", report_path):
                 client.recorder.fail(step, f"redirected to {report_path}")
@@ -553,17 +591,18 @@ class BareClient(threading.Thread):
         path = f"/bare/{self.number}/"
         try:
             page, _ = self.client.call("bare form", "GET", path)
-            fields, _selects = parse_form(page, "count")
-            if fields is None:
+            form = parse_form(page, "count")
+            if form is None:
                 self.client.recorder.fail("bare form", "no form on the page")
                 return
+            fields = form.fields
             self.ready = True
             if not self.go.wait(timeout=600):
                 return
             for round_number in range(1, self.rounds + 1):
                 fields.update(text=f"client {self.number} round {round_number}")
                 fields["count"] = str(round_number)
-                self.client.call("bare save", "POST", path, fields)
+                self.client.call("bare save", "POST", path, fields, form=form)
                 self.saved += 1
             self.finished_at = time.perf_counter()
         except StepFailed:
