@@ -71,7 +71,7 @@ def notify_due_recommendations(today_iso=None):
     return notifications.notify_due_recommendations(today)
 
 
-@shared_task(ignore_result=True, acks_late=True, soft_time_limit=540, time_limit=600)
+@shared_task(ignore_result=True, acks_late=True, soft_time_limit=240, time_limit=300)
 def sweep_orphan_files():
     """Remove stored attachment files a rolled-back transaction left without their row
     (beat: daily at 02:30; campaign.file_sweep). Idempotent. Returns how many went."""
