@@ -223,8 +223,13 @@ def test_an_administrator_applies_the_merger_and_the_years_keep_their_trees(
             r"Kế hoạch\s+của BT-\w+ \(Đã gửi\): đóng, lý do: đơn vị giải thể", line
         ), line
 
-    # It applies the decision, which is recorded as applied.
+    # It applies the decision, after saying yes to the browser's question (it cannot be
+    # undone), and it is recorded as applied.
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Áp dụng", exact=True).click()
+    expect(page.locator(".alert-success")).to_have_text(re.compile("Đã áp dụng đợt sắp xếp"))
+    assert questions and questions[0].startswith("Áp dụng quyết định này ngay bây giờ?")
     expect(page.locator(".alert-success")).to_have_text(re.compile("Đã áp dụng đợt sắp xếp"))
     expect(dates.locator(".badge")).to_have_text("Đã áp dụng")
     expect(page.get_by_role("heading", name="Những gì đã thực hiện")).to_be_visible()

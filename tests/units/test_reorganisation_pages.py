@@ -127,6 +127,23 @@ def test_applying_from_the_page(client, admin_user, draft):
     assert "XA" in response.content.decode()
 
 
+def test_applying_and_cancelling_ask_first_in_vietnamese(client, admin_user, draft):
+    """Both cannot be undone: the browser asks before sending (static/js/data_confirm.js)."""
+    from html import unescape
+
+    client.force_login(admin_user)
+    page = unescape(
+        client.get(reverse("units:reorganisation_detail", args=[draft.pk])).content.decode()
+    )
+    assert (
+        'data-confirm="Áp dụng quyết định này ngay bây giờ? Các đơn vị sẽ được hợp nhất, chuyển, '
+        'thành lập và kết thúc hoạt động đúng như phần xem trước, và không thể hoàn tác.">'
+        "Áp dụng</button>"
+    ) in page
+    assert 'data-confirm="Hủy đợt sắp xếp này?' in page
+    assert "/static/js/data_confirm" in page
+
+
 def test_a_future_reorganisation_is_scheduled_then_cancelled(client, admin_user, tree, reorganise):
     r = reorganise(
         TODAY + datetime.timedelta(days=10),
