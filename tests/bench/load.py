@@ -17,7 +17,8 @@ One run, all on 127.0.0.1:
    logs in (GET and POST /login/) and opens its unit's report form. When every officer
    holds an open form (or the arrival budget is spent), all of them at once save and submit
    the form with its "Save and submit for review" button (one POST, with every field
-   filled from the form's own HTML and its CSRF token): the rush. Then each opens the
+   filled from the form's own HTML and its CSRF token, sent as the form's enctype says:
+   multipart/form-data, as a browser sends a form with a file input): the rush. Then each opens the
    report and checks the success
    message. Every request has a timeout; the server's CPU is read from /proc around the
    arrival and the rush.
