@@ -120,11 +120,17 @@ def store(summary, content, claimed_at):
     name = storage.save(summary_pdf_path(summary, "summary.pdf"), ContentFile(content))
     old = summary.pdf.name
     # The connection sat idle through the render and may have been dropped meanwhile.
-    updated = on_a_live_connection(
-        lambda: SummaryReport.objects.filter(
-            pk=summary.pk, render_state=RS.RENDERING, render_started_at=claimed_at
-        ).update(pdf=name, render_state=RS.DONE, render_error="")
-    )
+    try:
+        updated = on_a_live_connection(
+            lambda: SummaryReport.objects.filter(
+                pk=summary.pk, render_state=RS.RENDERING, render_started_at=claimed_at
+            ).update(pdf=name, render_state=RS.DONE, render_error="")
+        )
+    except Exception:
+        # The row could not be told, so nothing names the file: it goes, rather than sit
+        # on disk for good (the render is retried, by its task or from the page).
+        storage.delete(name)
+        raise
     if not updated:
         storage.delete(name)
         return "skipped"

@@ -555,6 +555,23 @@ def test_a_render_that_overruns_its_limit_is_marked_failed(draft, cast, monkeypa
     assert str(summary_tasks.SOFT_TIME_LIMIT) in draft.render_error
 
 
+def test_a_pdf_whose_row_cannot_be_updated_is_not_left_on_disk(
+    draft, cast, monkeypatch, settings, tmp_path
+):
+    from django.db import OperationalError as DatabaseDown
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    issue(draft, cast["cspl"])
+
+    def database_down(statement):
+        raise DatabaseDown("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(summary_tasks, "on_a_live_connection", database_down)
+    with pytest.raises(DatabaseDown):
+        summary_tasks.store(draft, b"%PDF-1.7 rendered", timezone.now())
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
 def test_a_broker_that_is_down_marks_the_render_failed_with_a_retry_message(
     client, cast, draft, monkeypatch, django_capture_on_commit_callbacks
 ):
