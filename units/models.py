@@ -429,10 +429,9 @@ class _Splits:
     Each unit appears once, so no write depends on another: the eras that end are updated,
     those that began that same day are corrected in place, and the new ones created."""
 
-    FIELDS = ["parent", "path", "depth", "kind", "name", "short_name", "is_open", "valid_until"]
-
     def __init__(self):
         self.ended, self.corrected, self.new = [], [], []
+        self.corrected_fields = {"valid_until"}
 
     def add(self, state, day, values, until):
         """From `day` on, `state`'s unit has `values`, until `until`."""
@@ -441,6 +440,7 @@ class _Splits:
                 setattr(state, name, value)
             state.valid_until = until
             self.corrected.append(state)
+            self.corrected_fields.update(values)
             return
         state.valid_until = day
         self.ended.append(state)
@@ -450,7 +450,10 @@ class _Splits:
 
     def write(self):
         UnitState.objects.bulk_update(self.ended, ["valid_until"], batch_size=1000)
-        UnitState.objects.bulk_update(self.corrected, self.FIELDS, batch_size=1000)
+        if self.corrected:
+            UnitState.objects.bulk_update(
+                self.corrected, sorted(self.corrected_fields), batch_size=1000
+            )
         UnitState.objects.bulk_create(self.new, batch_size=1000)
 
 
