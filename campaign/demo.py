@@ -44,6 +44,7 @@ from units.models import Membership, Unit, UnitState, User
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 A = Step.Action
+DRAFTED_BEFORE_SENT = datetime.timedelta(days=2)
 
 
 def one_page_pdf(size: int | None = None) -> bytes:
@@ -392,9 +393,14 @@ def _history(submission, steps, officer=None):
         if action == A.SUBMIT:
             submitted = when
             first_submitted = first_submitted or when
-    type(submission).objects.filter(pk=submission.pk).update(
-        status=status, submitted_at=submitted, first_submitted_at=first_submitted
-    )
+    changes = {"status": status, "submitted_at": submitted, "first_submitted_at": first_submitted}
+    if steps:
+        # The draft was typed a few days before it was sent, not when the demo was loaded:
+        # the page's history starts with "Created", and its history row says the same.
+        created = steps[0][2] - DRAFTED_BEFORE_SENT
+        changes.update(created_at=created, updated_at=steps[-1][2])
+        submission.history.update(history_date=created)
+    type(submission).objects.filter(pk=submission.pk).update(**changes)
 
 
 def _obstacles_and_inspections(campaign, units, actors):

@@ -84,3 +84,21 @@ def test_the_demo_officers_find_the_notices_of_their_reviewed_filings(campaign):
     assert all(n.read_at for n in notices if n.created_at < month_ago)
     # Nobody is told about the units the administrator filed for.
     assert not Notice.objects.filter(recipient__is_superuser=True).exists()
+
+
+def test_the_demos_filings_were_typed_before_they_were_sent(campaign):
+    """Each page's history reads in order: created, then its steps; the filing's history
+    rows carry the same creation time, not the day of the load."""
+    from campaign.models import Step
+
+    for model in (Plan, AnnualReport):
+        steps = {}
+        for step in Step.objects.filter(content_type__model=model._meta.model_name):
+            steps.setdefault(step.object_id, []).append(step.at)
+        sent = model.objects.exclude(status="draft")
+        assert sent.exists(), model
+        for submission in sent:
+            first = min(steps[submission.pk])
+            assert submission.created_at < first <= submission.updated_at, (model, submission.pk)
+            dates = set(submission.history.values_list("history_date", flat=True))
+            assert dates == {submission.created_at}, (model, submission.pk)
