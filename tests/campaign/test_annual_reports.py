@@ -484,6 +484,19 @@ def test_the_report_list_shows_nothing_to_a_user_without_a_role(client, cast, ca
     assert response.context["rows"] == []
 
 
+@pytest.mark.parametrize(
+    ("who", "to_queue", "to_dashboard"),
+    [("cspl", True, True), ("standing", False, True), ("outsider", False, False)],
+)
+def test_the_report_list_points_a_user_who_files_for_nothing_to_their_own_pages(
+    client, cast, campaign, who, to_queue, to_dashboard
+):
+    page = html(login(client, cast[who]).get(reverse("campaign:report_list")))
+    query = f"?campaign={campaign.pk}&amp;year={YEAR}"
+    assert (reverse("campaign:report_queue") + query in page) is to_queue
+    assert (reverse("reports:dashboard") + query in page) is to_dashboard
+
+
 def test_the_report_list_ignores_a_year_the_campaign_does_not_run(client, cast, campaign):
     login(client, cast["officer_a1"])
     for year in ("1999", "abc", "99999"):
