@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from campaign import reminder_letter
 from campaign.downloads import protect_download
 from campaign.models import AnnualReport, Campaign, Period, Reminder
+from campaign.periods import report_year
 from campaign.reminders import (
     LOG_PAGE_SIZE,
     What,
@@ -60,13 +61,15 @@ class Selection:
             if not self.campaigns:
                 return  # nothing to list yet
             self.campaign = self.campaigns[0]
+        last = self.campaign.last_year or max(today.year, self.campaign.first_year)
+        self.years = list(range(last, self.campaign.first_year - 1, -1))
+        # The report being written now: last year's until its lock date in January.
+        current = min(max(report_year(self.campaign, today), self.campaign.first_year), last)
         self.what = data.get("what")
         if self.what not in What.values:
             if strict:
                 raise Http404
-            self.what = What.PLAN
-        last = self.campaign.last_year or max(today.year, self.campaign.first_year)
-        self.years = list(range(last, self.campaign.first_year - 1, -1))
+            self.what = self._due_next(current)
         try:
             year = int(data.get("year", ""))
         except ValueError:
@@ -78,8 +81,20 @@ class Selection:
         elif strict:
             raise Http404
         else:
-            self.year = min(max(today.year, self.campaign.first_year), last)
+            self.year = current
         self.due_on = due_date(self.campaign, self.what, self.year)
+
+    def _due_next(self, year):
+        """The document a reviewer chases first: the one due next, or, when both are past,
+        the one due last (this year's report in December, not the plan of 2015)."""
+        dues = {
+            What.PLAN: self.campaign.plan_due_on,
+            What.REPORT: due_date(self.campaign, What.REPORT, year),
+        }
+        upcoming = [what for what, due in dues.items() if due >= self.today]
+        if upcoming:
+            return min(upcoming, key=dues.get)
+        return max(dues, key=dues.get)
 
     def query(self):
         return urlencode({"campaign": self.campaign.pk, "what": self.what, "year": self.year})

@@ -1,0 +1,51 @@
+"""The list of units that have not submitted opens on the document a reviewer chases now:
+the one due next, or the one due last once both are past, for the report being written."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from campaign.models import Campaign
+
+
+@pytest.fixture
+def campaign(tree):
+    return Campaign.objects.create(
+        slug="default-campaign",
+        number="98/KH-LĐLĐ",
+        title="Kế hoạch tuyên truyền thử nghiệm",
+        issuer=tree["PV"],
+        issued_on=datetime.date(2015, 6, 10),
+        directive="Kế hoạch số 1/KH-UBND",
+        first_year=2015,
+        plan_due_on=datetime.date(2015, 7, 31),  # reports are due on 20/12 each year
+    )
+
+
+@pytest.mark.parametrize(
+    ("today", "what", "year"),
+    [
+        (datetime.date(2015, 7, 1), "plan", 2015),  # the plan is due first
+        (datetime.date(2015, 9, 1), "report", 2015),  # the plan is past, the report next
+        (datetime.date(2026, 12, 5), "report", 2026),  # not the plan of 2015
+        (datetime.date(2027, 1, 10), "report", 2026),  # late reports until the lock
+        (datetime.date(2027, 3, 1), "report", 2027),
+    ],
+)
+def test_the_list_opens_on_the_document_due_next(
+    client, cast, campaign, monkeypatch, today, what, year
+):
+    monkeypatch.setattr(timezone, "localdate", lambda value=None, timezone=None: today)
+    client.force_login(cast["cspl"])
+    response = client.get(reverse("campaign:late_units"))
+    selection = response.context["selection"]
+    assert (selection.what, selection.year) == (what, year)
+
+
+def test_a_chosen_document_is_kept(client, cast, campaign):
+    client.force_login(cast["cspl"])
+    response = client.get(reverse("campaign:late_units"), {"campaign": campaign.pk, "what": "plan"})
+    assert response.context["selection"].what == "plan"
+    assert "31/07/2015" in response.content.decode()
