@@ -11,18 +11,25 @@ plan was due on 31/07/2015) carries no deadline any more, rather than a badge th
 """
 
 import datetime
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from campaign.models import AnnualReport, Campaign, Obstacle, Period, Plan, Status
 from campaign.periods import report_year
+from campaign.reminders import What, outstanding_units
 from units.access import Scope, open_on
 
 # A deadline this close (in days) is "due soon".
 DUE_SOON_DAYS = 14
+# From this many days before the annual report's due date until its lock date, a reviewer
+# is told how many of their units have not submitted it: a month to chase them, rather
+# than a count of every unit all year long while nobody is late yet.
+CHASE_FROM_DAYS = 30
 
 
 class Deadline:
@@ -128,43 +135,24 @@ def plan_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
 
 
 def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
-    """Reports to write, fix or review, and obstacles to answer. At most five queries, once
-    the scope's units filed for are loaded (`Scope.filing_units`, filing on behalf included).
+    """Reports to write, fix or review, and obstacles to answer, once the scope's units
+    filed for are loaded (`Scope.filing_units`, filing on behalf included): two queries for
+    the campaigns and their periods, one for the officer's reports, two for the reviewer's
+    queue and obstacles, and near a deadline one per campaign for the units not submitted
+    (with one per successor followed when a campaign's issuer has merged away).
 
     For officers, each campaign's report of the year being written now (last year's until
     its lock date, then this year's: `report_year`), with that year's deadline while it is
-    missing or a draft; nothing once that year's reports are locked.
+    missing or a draft; nothing once that year's reports are locked. For reviewers, from
+    `CHASE_FROM_DAYS` before that deadline to the lock date, how many of the units they
+    review have not submitted it (one query per campaign), linked to the list that reminds
+    them.
     """
     items = []
     today = today or timezone.localdate()
     own_units = scope.filing_units
+    wanted = _report_years(today) if own_units or scope.is_reviewer else {}
     if own_units:
-        # Last year's report is still written in January, until its lock date: the
-        # campaigns running last year or this year.
-        campaigns = list(
-            Campaign.objects.filter(first_year__lte=today.year).filter(
-                Q(last_year__isnull=True) | Q(last_year__gte=today.year - 1)
-            )
-        )
-        years = [today.year - 1, today.year]
-        periods = {}
-        for period in Period.objects.filter(campaign__in=campaigns, year__in=years):
-            periods.setdefault(period.campaign_id, {})[period.year] = period
-        wanted = {}
-        for campaign in campaigns:
-            by_year = periods.get(campaign.pk, {})
-            year = report_year(campaign, today, periods=by_year)
-            if year not in years:
-                continue
-            period = by_year.get(year)
-            dates = (
-                {"due_on": period.due_on, "locks_on": period.locks_on}
-                if period
-                else Period.defaults(campaign, year)
-            )
-            if today > dates["locks_on"]:
-                continue  # only a reviewer can reopen the year now
-            wanted[campaign.pk] = (campaign, year, dates["due_on"])
         which = Q(pk__in=[])
         for campaign, year, _due in wanted.values():
             which |= Q(campaign=campaign, year=year)
@@ -204,6 +192,32 @@ def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]
                         )
                     )
     if scope.is_reviewer:
+        for campaign, year, due in wanted.values():
+            if (due - today).days > CHASE_FROM_DAYS:
+                continue
+            missing = (
+                outstanding_units(campaign, What.REPORT, year, today)
+                .filter(scope.review_condition())
+                .count()
+            )
+            if missing:
+                query = urlencode({"campaign": campaign.pk, "what": What.REPORT, "year": year})
+                items.append(
+                    _item(
+                        ngettext(
+                            "%(count)s unit you review has not submitted its %(year)s annual "
+                            "report",
+                            "%(count)s units you review have not submitted their %(year)s "
+                            "annual report",
+                            missing,
+                        )
+                        % {"count": missing, "year": year},
+                        campaign.title,
+                        f"{reverse('campaign:late_units')}?{query}",
+                        due,
+                        today,
+                    )
+                )
         reviewed = scope.review_condition(path_field="unit__path")
         waiting = AnnualReport.objects.filter(
             reviewed, open_on(scope.today, "unit__"), status=Status.SUBMITTED
@@ -228,3 +242,36 @@ def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]
                 )
             )
     return items
+
+
+def _report_years(today):
+    """The annual report being written now in each campaign (last year's until its lock
+    date, then this year's: `report_year`), by campaign id: (campaign, year, due date).
+    A year already locked is left out: only a reviewer can reopen it now. Two queries."""
+    # Last year's report is still written in January, until its lock date: the campaigns
+    # running last year or this year.
+    campaigns = list(
+        Campaign.objects.select_related("issuer")
+        .filter(first_year__lte=today.year)
+        .filter(Q(last_year__isnull=True) | Q(last_year__gte=today.year - 1))
+    )
+    years = [today.year - 1, today.year]
+    periods = {}
+    for period in Period.objects.filter(campaign__in=campaigns, year__in=years):
+        periods.setdefault(period.campaign_id, {})[period.year] = period
+    wanted = {}
+    for campaign in campaigns:
+        by_year = periods.get(campaign.pk, {})
+        year = report_year(campaign, today, periods=by_year)
+        if year not in years:
+            continue
+        period = by_year.get(year)
+        dates = (
+            {"due_on": period.due_on, "locks_on": period.locks_on}
+            if period
+            else Period.defaults(campaign, year)
+        )
+        if today > dates["locks_on"]:
+            continue
+        wanted[campaign.pk] = (campaign, year, dates["due_on"])
+    return wanted

@@ -1,0 +1,61 @@
+"""A reviewer's home page counts the units they review that have not submitted the annual
+report being written now, from a month before its deadline until its lock date."""
+
+import datetime
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import reverse
+
+from campaign.models import Status
+from campaign.pending import report_items
+from tests.campaign.conftest import make_report
+from units.access import Scope
+
+BELOW = {"PV": {"DA", "DB", "SE", "A1", "A2", "B1", "S1"}, "DA": {"A1", "A2"}}
+
+
+def chase_items(user, today):
+    return [item for item in report_items(Scope(user), today) if "chưa gửi" in item["title"]]
+
+
+@pytest.mark.parametrize(("who", "unit"), [("cspl", "PV"), ("reviewer_a", "DA")])
+def test_a_reviewer_is_told_how_many_units_have_not_submitted(tree, cast, campaign, who, unit):
+    make_report(tree["A1"], campaign, 2026, Status.SUBMITTED)
+    make_report(tree["A2"], campaign, 2026, Status.DRAFT)  # a draft is not submitted
+    make_report(tree["B1"], campaign, 2025, Status.ACCEPTED)  # last year's does not count
+    (item,) = chase_items(cast[who], datetime.date(2026, 12, 5))
+    missing = len(BELOW[unit] - {"A1"})
+    assert item["title"] == f"{missing} đơn vị bạn phụ trách chưa gửi báo cáo năm 2026"
+    query = urlencode({"campaign": campaign.pk, "what": "report", "year": 2026})
+    assert item["url"] == f"{reverse('campaign:late_units')}?{query}"
+    assert item["deadline"]["on"] == datetime.date(2026, 12, 20)
+    assert item["deadline"]["state"] == "upcoming"  # 15 days left
+
+
+@pytest.mark.parametrize(
+    ("today", "year", "state"),
+    [
+        (datetime.date(2026, 11, 1), None, None),  # more than a month before the deadline
+        (datetime.date(2026, 11, 20), 2026, "upcoming"),
+        (datetime.date(2027, 1, 10), 2026, "overdue"),  # late reports, until the lock
+        (datetime.date(2027, 1, 25), None, None),  # locked; 2027's deadline is far off
+    ],
+)
+def test_the_count_shows_from_a_month_before_the_deadline_to_the_lock(
+    tree, cast, campaign, today, year, state
+):
+    items = chase_items(cast["reviewer_a"], today)
+    if year is None:
+        assert items == []
+    else:
+        (item,) = items
+        assert f"năm {year}" in item["title"] and item["deadline"]["state"] == state
+
+
+def test_nothing_is_counted_once_every_unit_has_submitted(tree, cast, campaign):
+    for code in BELOW["DA"]:
+        make_report(tree[code], campaign, 2026, Status.SUBMITTED)
+    assert chase_items(cast["reviewer_a"], datetime.date(2026, 12, 5)) == []
+    # An officer is asked for their own report instead, never given the count.
+    assert chase_items(cast["officer_a"], datetime.date(2026, 12, 5)) == []
