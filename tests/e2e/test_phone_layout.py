@@ -48,3 +48,22 @@ def test_on_a_narrower_screen_the_menu_folds_behind_its_button(demo, login, live
     page.locator("#main-nav .navbar-nav").wait_for(state="visible")
     assert page.locator("#main-nav .navbar-nav > .nav-item").count() >= 8
     assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+
+
+@pytest.mark.parametrize(
+    "path", ["/obstacles/", "/inspections/", "/review/", "/review/reports/", "/reminders/"]
+)
+def test_a_reviewer_s_lists_keep_room_for_a_unit_s_name_on_a_phone(demo, login, live_server, path):
+    """A unit's name reads a few words a line, not one: the list scrolls sideways in its
+    box instead, and the page itself does not."""
+    page = login("cspl")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}{path}")
+    widths = page.evaluate(
+        "Array.from(document.querySelectorAll('table th'))"
+        ".filter((th) => ['Đơn vị', 'Tiêu đề'].includes(th.textContent.trim()))"
+        ".map((th) => th.getBoundingClientRect().width)"
+    )
+    assert widths, "no unit column"
+    assert min(widths) >= 140, widths  # 9rem: about three words of a Vietnamese name
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
