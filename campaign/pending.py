@@ -65,20 +65,25 @@ def _item(title, detail, url, due=None, today=None):
 
 
 def plan_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
-    """Plans the user must write, fix or review. Four queries at most, once the scope's
-    units filed for are loaded (one query, `Scope.filing_units`).
+    """Plans the user must write, fix or review: four queries at most, once the scope's
+    units filed for are loaded (one query, `Scope.filing_units`), and those below.
 
     For officers: each campaign running this year that addresses one of the units they file
     for (where they hold the role, and the units below those with no officer of their own:
     filing on behalf) and whose plan is missing, a draft or returned; the plan's deadline
-    only when it falls in this year or later. For reviewers:
-    how many plans wait for their review.
+    only when it falls in this year or later. For reviewers: how many plans wait for their
+    review, and in the campaign's first year, from `CHASE_FROM_DAYS` before the plan's due
+    date, how many of their units have not submitted it (one query per such campaign).
     """
     today = today or timezone.localdate()
     items = []
     own_units = scope.filing_units
+    campaigns = (
+        list(Campaign.objects.running_in(today.year).select_related("issuer"))
+        if own_units or scope.is_reviewer
+        else []
+    )
     if own_units:
-        campaigns = list(Campaign.objects.running_in(today.year))
         plans = {
             (plan.unit_id, plan.campaign_id): plan
             for plan in Plan.objects.filter(unit__in=own_units, campaign__in=campaigns)
@@ -118,6 +123,11 @@ def plan_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
                         )
                     )
     if scope.is_reviewer:
+        for campaign in campaigns:
+            due = campaign.plan_due_on
+            # Plans are due once, in the campaign's first months: chased that year only.
+            if due.year == today.year and (due - today).days <= CHASE_FROM_DAYS:
+                items += _not_submitted(scope, campaign, What.PLAN, due.year, due, today)
         waiting = Plan.objects.filter(
             scope.review_condition(path_field="unit__path"),
             open_on(scope.today, "unit__"),
@@ -193,31 +203,8 @@ def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]
                     )
     if scope.is_reviewer:
         for campaign, year, due in wanted.values():
-            if (due - today).days > CHASE_FROM_DAYS:
-                continue
-            missing = (
-                outstanding_units(campaign, What.REPORT, year, today)
-                .filter(scope.review_condition())
-                .count()
-            )
-            if missing:
-                query = urlencode({"campaign": campaign.pk, "what": What.REPORT, "year": year})
-                items.append(
-                    _item(
-                        ngettext(
-                            "%(count)s unit you review has not submitted its %(year)s annual "
-                            "report",
-                            "%(count)s units you review have not submitted their %(year)s "
-                            "annual report",
-                            missing,
-                        )
-                        % {"count": missing, "year": year},
-                        campaign.title,
-                        f"{reverse('campaign:late_units')}?{query}",
-                        due,
-                        today,
-                    )
-                )
+            if (due - today).days <= CHASE_FROM_DAYS:
+                items += _not_submitted(scope, campaign, What.REPORT, year, due, today)
         reviewed = scope.review_condition(path_field="unit__path")
         waiting = AnnualReport.objects.filter(
             reviewed, open_on(scope.today, "unit__"), status=Status.SUBMITTED
@@ -275,3 +262,34 @@ def _report_years(today):
             continue
         wanted[campaign.pk] = (campaign, year, dates["due_on"])
     return wanted
+
+
+def _not_submitted(scope, campaign, what, year, due, today):
+    """How many units `scope`'s user reviews have not submitted the document (one query),
+    as an item linked to the list that reminds them; none when every one has."""
+    missing = outstanding_units(campaign, what, year, today).filter(scope.review_condition())
+    count = missing.count()
+    if not count:
+        return []
+    if what == What.PLAN:
+        title = ngettext(
+            "%(count)s unit you review has not submitted its plan",
+            "%(count)s units you review have not submitted their plan",
+            count,
+        )
+    else:
+        title = ngettext(
+            "%(count)s unit you review has not submitted its %(year)s annual report",
+            "%(count)s units you review have not submitted their %(year)s annual report",
+            count,
+        )
+    query = urlencode({"campaign": campaign.pk, "what": what, "year": year})
+    return [
+        _item(
+            title % {"count": count, "year": year},
+            campaign.title,
+            f"{reverse('campaign:late_units')}?{query}",
+            due,
+            today,
+        )
+    ]

@@ -1,5 +1,6 @@
 """A reviewer's home page counts the units they review that have not submitted the annual
-report being written now, from a month before its deadline until its lock date."""
+report being written now, from a month before its deadline until its lock date, and, in
+a campaign's first year, its plan from a month before the plan's due date."""
 
 import datetime
 from urllib.parse import urlencode
@@ -8,15 +9,15 @@ import pytest
 from django.urls import reverse
 
 from campaign.models import Status
-from campaign.pending import report_items
-from tests.campaign.conftest import make_report
+from campaign.pending import plan_items, report_items
+from tests.campaign.conftest import make_plan, make_report
 from units.access import Scope
 
 BELOW = {"PV": {"DA", "DB", "SE", "A1", "A2", "B1", "S1"}, "DA": {"A1", "A2"}}
 
 
-def chase_items(user, today):
-    return [item for item in report_items(Scope(user), today) if "chưa gửi" in item["title"]]
+def chase_items(user, today, provider=report_items):
+    return [item for item in provider(Scope(user), today) if "chưa gửi" in item["title"]]
 
 
 @pytest.mark.parametrize(("who", "unit"), [("cspl", "PV"), ("reviewer_a", "DA")])
@@ -59,3 +60,30 @@ def test_nothing_is_counted_once_every_unit_has_submitted(tree, cast, campaign):
     assert chase_items(cast["reviewer_a"], datetime.date(2026, 12, 5)) == []
     # An officer is asked for their own report instead, never given the count.
     assert chase_items(cast["officer_a"], datetime.date(2026, 12, 5)) == []
+
+
+@pytest.mark.parametrize(
+    ("today", "state"),
+    [
+        (datetime.date(2015, 6, 1), None),  # two months before the plan is due
+        (datetime.date(2015, 7, 20), "due_soon"),
+        (datetime.date(2015, 9, 1), "overdue"),
+        (datetime.date(2016, 2, 1), None),  # plans are chased in the campaign's first year
+    ],
+)
+def test_a_reviewer_is_told_how_many_units_have_not_submitted_their_plan(
+    tree, cast, campaign, today, state
+):
+    make_plan(tree["A1"], campaign, cast["officer_a1"], status=Status.SUBMITTED)
+    make_plan(tree["A2"], campaign, cast["officer_a"])  # a draft
+    items = chase_items(cast["reviewer_a"], today, plan_items)
+    if state is None:
+        assert items == []
+        return
+    (item,) = items
+    missing = len(BELOW["DA"] - {"A1"})
+    assert item["title"] == f"{missing} đơn vị bạn phụ trách chưa gửi kế hoạch triển khai"
+    query = urlencode({"campaign": campaign.pk, "what": "plan", "year": 2015})
+    assert item["url"] == f"{reverse('campaign:late_units')}?{query}"
+    assert item["deadline"]["on"] == datetime.date(2015, 7, 31)
+    assert item["deadline"]["state"] == state
