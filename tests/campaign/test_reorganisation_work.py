@@ -148,7 +148,10 @@ def test_a_closed_submission_leaves_the_queues_and_lists_and_nobody_acts_on_it(
     reorganisation_apply(reorganisation=dissolve_b1, user=admin_user)
 
     cspl = Scope(cast["cspl"])
-    assert plan_items(cspl) == [] and report_items(cspl) == []
+    # Nothing waits for review; near a deadline the count of open units still to file stays.
+    late_units = reverse("campaign:late_units")
+    waiting = [i for i in plan_items(cspl) + report_items(cspl) if late_units not in i["url"]]
+    assert waiting == []
     assert plan_items(Scope(cast["officer_b1"])) == []
     client.force_login(cast["cspl"])
     for queue in ("campaign:review_queue", "campaign:report_queue"):
