@@ -26,9 +26,9 @@ from units.access import Scope, open_on
 
 # A deadline this close (in days) is "due soon".
 DUE_SOON_DAYS = 14
-# From this many days before the annual report's due date until its lock date, a reviewer
-# is told how many of their units have not submitted it: a month to chase them, rather
-# than a count of every unit all year long while nobody is late yet.
+# From this many days before a document's due date (until the lock date of an annual
+# report), a reviewer is told how many of their units have not submitted it: a month to
+# chase them, rather than a count of every unit all year long while nobody is late yet.
 CHASE_FROM_DAYS = 30
 
 
@@ -65,8 +65,9 @@ def _item(title, detail, url, due=None, today=None):
 
 
 def plan_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
-    """Plans the user must write, fix or review: four queries at most, once the scope's
-    units filed for are loaded (one query, `Scope.filing_units`), and those below.
+    """Plans the user must write, fix or review: four queries at most once the scope's
+    units filed for are loaded (one query, `Scope.filing_units`), plus a reviewer's counts
+    of units not submitted (below).
 
     For officers: each campaign running this year that addresses one of the units they file
     for (where they hold the role, and the units below those with no officer of their own:
