@@ -6,12 +6,16 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from campaign.pending import DUE_SOON_DAYS
+from campaign.pending import CHASE_FROM_DAYS, DUE_SOON_DAYS
 
 
 @require_GET
 def help_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "campaign/help.html", {"due_soon_days": DUE_SOON_DAYS})
+    return render(
+        request,
+        "campaign/help.html",
+        {"due_soon_days": DUE_SOON_DAYS, "chase_from_days": CHASE_FROM_DAYS},
+    )
 
 
 urlpatterns = [path("help/", help_page, name="help")]

@@ -64,6 +64,7 @@ def test_the_help_page_explains_each_journey_and_the_counting_rule(client, cast)
         assert heading in html
     assert "Mỗi số liệu chỉ nhập một lần" in html
     assert "“Sắp đến hạn” là còn không quá 14 ngày." in html
+    assert "Từ 30 ngày trước hạn, trang chủ cho biết số đơn vị bạn phụ trách chưa gửi" in html
 
 
 def test_the_help_page_is_linked_from_every_page_and_open_to_all(client):
