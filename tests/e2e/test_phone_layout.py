@@ -54,8 +54,8 @@ def test_on_a_narrower_screen_the_menu_folds_behind_its_button(demo, login, live
     "path", ["/obstacles/", "/inspections/", "/review/", "/review/reports/", "/reminders/"]
 )
 def test_a_reviewer_s_lists_keep_room_for_a_unit_s_name_on_a_phone(demo, login, live_server, path):
-    """A unit's name reads a few words a line, not one: the list scrolls sideways in its
-    box instead, and the page itself does not."""
+    """A unit's name reads a few words a line, not one, and so do the headers: the list
+    scrolls sideways in its box instead, and the page itself does not."""
     page = login("cspl")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}{path}")
@@ -67,3 +67,8 @@ def test_a_reviewer_s_lists_keep_room_for_a_unit_s_name_on_a_phone(demo, login, 
     assert widths, "no unit column"
     assert min(widths) >= 140, widths  # 9rem: about three words of a Vietnamese name
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # No header squeezed to a word a line, which pushes the first row down a screen.
+    heights = page.evaluate(
+        "Array.from(document.querySelectorAll('thead'), (t) => t.getBoundingClientRect().height)"
+    )
+    assert max(heights) <= 80, heights  # four lines at most
