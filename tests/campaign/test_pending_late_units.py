@@ -87,3 +87,21 @@ def test_a_reviewer_is_told_how_many_units_have_not_submitted_their_plan(
     assert item["url"] == f"{reverse('campaign:late_units')}?{query}"
     assert item["deadline"]["on"] == datetime.date(2015, 7, 31)
     assert item["deadline"]["state"] == state
+
+
+def test_the_count_costs_the_same_queries_for_any_number_of_units(
+    tree, cast, campaign, django_assert_num_queries
+):
+    from tests.factories import UnitFactory
+
+    def cost():
+        # the user's memberships (the scope), the campaigns and their periods, the units not
+        # submitted, the reports waiting for review, the open obstacles
+        with django_assert_num_queries(6) as captured:
+            (item,) = chase_items(cast["cspl"], datetime.date(2026, 12, 5))
+        return int(item["title"].split()[0]), len(captured)
+
+    missing, queries = cost()
+    for _ in range(10):
+        UnitFactory.create(parent=tree["DA"])
+    assert cost() == (missing + 10, queries)
