@@ -7,10 +7,16 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 
-def test_the_dashboard_fits_a_phone_screen(demo, login, live_server):
+def reviewer_page(login, live_server, path, width, height):
+    """The CSPL reviewer's `path`, in a window of `width` × `height`."""
     page = login("cspl")
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{live_server.url}/dashboard/")
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{live_server.url}{path}")
+    return page
+
+
+def test_the_dashboard_fits_a_phone_screen(demo, login, live_server):
+    page = reviewer_page(login, live_server, "/dashboard/", 390, 844)
     page.wait_for_selector("#by-child")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     # The tables are wider than the screen, and scroll inside their box.
@@ -22,9 +28,7 @@ def test_the_dashboard_fits_a_phone_screen(demo, login, live_server):
 
 
 def test_a_reviewer_s_menu_fits_one_line_of_an_office_screen(demo, login, live_server):
-    page = login("cspl")
-    page.set_viewport_size({"width": 1366, "height": 768})
-    page.goto(f"{live_server.url}/")
+    page = reviewer_page(login, live_server, "/", 1366, 768)
     tops = page.evaluate(
         "Array.from(document.querySelectorAll('#main-nav .navbar-nav > .nav-item'), "
         "(item) => Math.round(item.getBoundingClientRect().top))"
@@ -36,9 +40,7 @@ def test_a_reviewer_s_menu_fits_one_line_of_an_office_screen(demo, login, live_s
 def test_on_a_narrower_screen_the_menu_folds_behind_its_button(demo, login, live_server):
     """At 1024 px the reviewer's entries would wrap onto a second line of the bar: they fold
     behind the menu button instead, and the bar stays one line."""
-    page = login("cspl")
-    page.set_viewport_size({"width": 1024, "height": 768})
-    page.goto(f"{live_server.url}/")
+    page = reviewer_page(login, live_server, "/", 1024, 768)
     toggler = page.locator(".navbar-toggler")
     assert toggler.is_visible()
     assert not page.locator("#main-nav").is_visible()
@@ -56,9 +58,7 @@ def test_on_a_narrower_screen_the_menu_folds_behind_its_button(demo, login, live
 def test_a_reviewer_s_lists_keep_room_for_a_unit_s_name_on_a_phone(demo, login, live_server, path):
     """A unit's name reads a few words a line, not one, and so do the headers: the list
     scrolls sideways in its box instead, and the page itself does not."""
-    page = login("cspl")
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{live_server.url}{path}")
+    page = reviewer_page(login, live_server, path, 390, 844)
     widths = page.evaluate(
         "Array.from(document.querySelectorAll('table th'))"
         ".filter((th) => ['Đơn vị', 'Tiêu đề'].includes(th.textContent.trim()))"
