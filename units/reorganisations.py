@@ -286,6 +286,35 @@ class _Run:
         )
         return True
 
+    def stands_as_now(self, operation, target):
+        """Refuse when `target`, which units are to go under, stood elsewhere in the tree on
+        the effective day (it or a unit above it moved later): the units put under it would
+        get today's place for days when it was somewhere else."""
+        then = (
+            UnitState.objects.placed_on(self.day)
+            .filter(unit=target)
+            .values_list("path", flat=True)
+            .first()
+        )
+        if then is None or then == target.path:
+            return True
+        moved = (
+            UnitState.objects.filter(unit=target, valid_from__gt=self.day)
+            .exclude(path=then)
+            .order_by("valid_from")
+            .values_list("valid_from", flat=True)
+            .first()
+        )
+        self.refuse(
+            operation,
+            _(
+                "%(unit)s moved in the tree on %(date)s, after this reorganisation's "
+                "effective date: record changes in date order."
+            )
+            % {"unit": _label(target), "date": _date(moved or self.day)},
+        )
+        return False
+
     def open_children(self, unit):
         return [child for child in Unit.objects.get_children(unit) if child.is_open_on(self.day)]
 
@@ -316,6 +345,8 @@ class _Run:
                     "target_kind": target.get_kind_display(),
                 },
             )
+            return None
+        if not self.stands_as_now(operation, target):
             return None
         return target
 
@@ -359,7 +390,7 @@ class _Run:
         parent = None
         if operation.target_code:
             parent = self.unit(operation, operation.target_code, role=_("parent"))
-            if parent is None:
+            if parent is None or not self.stands_as_now(operation, parent):
                 return
         for problem in problems:
             self.refuse(operation, problem)
@@ -409,6 +440,8 @@ class _Run:
                 _("%(unit)s is already under %(target)s.")
                 % {"unit": _label(unit), "target": _label(parent)},
             )
+            return
+        if not self.stands_as_now(operation, parent):
             return
         self.move([unit], parent)
 

@@ -116,3 +116,45 @@ def test_the_messages_speak_vietnamese(tree, reorganise, admin_user):
     with translation.override("vi"):
         [(_p, message)] = refusals(r, admin_user)
     assert "Không thể sáp nhập" in message
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        {"action": "move", "unit_code": "B1", "target_code": "A1"},
+        {"action": "merge", "unit_code": "B1", "target_code": "A1"},
+        {
+            "action": "create",
+            "code": "A9",
+            "name": "CĐCS mới",
+            "kind": "grassroots",
+            "target_code": "A1",
+        },
+    ],
+    ids=["move", "merge", "create"],
+)
+def test_going_under_a_unit_that_moved_later_is_refused(tree, reorganise, admin_user, operation):
+    # A1's district moves on 1 July; a unit put under A1 from 1 March would get the place A1
+    # has since July for four months when A1 stood elsewhere.
+    later = reorganise(JULY, {"action": "move", "unit_code": "DA", "target_code": "SE"})
+    reorganisation_apply(reorganisation=later, user=admin_user)
+    eras = list(UnitState.objects.order_by("pk").values_list("unit__code", "valid_from", "path"))
+    earlier = reorganise(datetime.date(2025, 3, 1), operation)
+    [(position, message)] = refusals(earlier, admin_user)
+    assert position == 1 and "A1" in message and "01/07/2025" in message
+    assert (
+        list(UnitState.objects.order_by("pk").values_list("unit__code", "valid_from", "path"))
+        == eras
+    )
+
+
+def test_going_under_a_unit_only_renamed_later_is_allowed(tree, reorganise, admin_user):
+    later = reorganise(JULY, {"action": "rename", "unit_code": "DB", "name": "LĐLĐ huyện B mới"})
+    reorganisation_apply(reorganisation=later, user=admin_user)
+    earlier = reorganise(
+        datetime.date(2025, 3, 1), {"action": "move", "unit_code": "A1", "target_code": "DB"}
+    )
+    reorganisation_apply(reorganisation=earlier, user=admin_user)
+    march = UnitState.objects.on(datetime.date(2025, 4, 1))
+    a1, db = march.get(unit__code="A1"), march.get(unit__code="DB")
+    assert a1.path.startswith(db.path) and a1.parent_id == db.unit_id
