@@ -1,5 +1,8 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
@@ -23,16 +26,41 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(TreeAdmin):
-    # The move form lets staff add a unit as a child of any other and move a unit with its
-    # whole subtree; treebeard rewrites the paths.
+    # A new unit is placed with treebeard's form (as a child of any other). An existing
+    # unit's place, kind and dates are its history: they change only through a recorded
+    # reorganisation, which checks the date order and the units below and keeps the
+    # decision; here staff correct its code and names (taking effect today).
     form = movenodeform_factory(
         Unit,
         fields=["code", "name", "short_name", "kind", "opened_on", "closed_on", "successor"],
     )
+    STRUCTURE = ("kind", "opened_on", "closed_on", "successor", "how_to_change")
     list_display = ("name", "code", "kind", "opened_on", "closed_on")
     list_filter = ("kind",)
     search_fields = ("name", "short_name", "code")
     autocomplete_fields = ["successor"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            kwargs["form"] = forms.ModelForm
+            kwargs["fields"] = ["code", "name", "short_name"]
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is not None:
+            return ["code", "name", "short_name", *self.STRUCTURE]
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.STRUCTURE if obj is not None else ()
+
+    @admin.display(description=_("Move, close, merge or change kind"))
+    def how_to_change(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("units:reorganisation_create"),
+            _("Record a reorganisation, with its decision and effective date"),
+        )
 
     def has_delete_permission(self, request, obj=None):
         # Units are closed or merged, never deleted, so old reports keep their unit.

@@ -16,7 +16,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -388,15 +390,34 @@ def _check_tree(rows, all_codes, existing, errors):
                 )
             )
 
+    closing = {code: unit.closed_on for code, (unit, _parent) in existing.items()}
     for row in usable:
         unit = existing.get(row.code, (None, None))[0]
         opened_on = row.fields.get("opened_on", unit.opened_on if unit else None)
         closed_on = row.fields.get("closed_on", unit.closed_on if unit else None)
+        closing[row.code] = closed_on
         if opened_on and closed_on and closed_on < opened_on:
             errors.append((row.line, _("The closing date is before the opening date.")))
         if unit and unit.successor_id and closed_on is None:
             errors.append((row.line, _("A unit merged into another must keep its closing date.")))
+    # An open unit never stands under a closed one (a reorganisation refuses it too).
+    today = timezone.localdate()
+    for row in usable:
+        parent = final_parent.get(row.code)
+        closed = closing.get(parent)
+        if parent and closed and closed <= today and not _closed_by(closing[row.code], today):
+            errors.append(
+                (
+                    row.line,
+                    _("Its parent “%(code)s” is closed since %(date)s: choose an open parent.")
+                    % {"code": parent, "date": closed.strftime("%d/%m/%Y")},
+                )
+            )
     return final_parent
+
+
+def _closed_by(closed_on, day):
+    return closed_on is not None and closed_on <= day
 
 
 def _depth(code, final_parent):
@@ -433,7 +454,14 @@ def import_units(rows):
         result = ImportResult()
         # Parents before children: an ancestor in the final tree is always shallower.
         for row in sorted(cleaned, key=lambda row: _depth(row.code, final_parent)):
-            _apply(row, existing, result)
+            try:
+                with transaction.atomic():
+                    _apply(row, existing, result)
+            except ValidationError as error:
+                # What the unit's history refuses (a closing before its last change...).
+                errors.extend((row.line, message) for message in error.messages)
+        if errors:
+            raise UnitImportError(errors)
         return result
 
 

@@ -1,10 +1,11 @@
-"""Staff keep the tree in the admin: add a child unit, move a unit, never delete one."""
+"""Staff keep the tree in the admin: add a child unit, correct names, never delete one;
+moves, closings and kinds go through reorganisations."""
 
 import pytest
 from django.urls import reverse
 
 from tests.factories import UserFactory
-from units.models import Unit
+from units.models import Unit, UnitState
 
 
 @pytest.fixture
@@ -42,15 +43,30 @@ def test_staff_add_a_child_unit(staff_client, tree):
     assert Unit.objects.get(pk=tree["DB"].pk).numchild == 2
 
 
-def test_staff_move_a_unit_with_its_subtree(staff_client, tree):
+def test_staff_correct_a_units_names_but_its_place_kind_and_dates_stay(staff_client, tree):
+    # A past closing typed here used to rewrite the unit's eras, leave its units open below
+    # it and record no decision (or fail with a 500): those go through a reorganisation.
     district = tree["DA"]
+    eras = list(UnitState.objects.order_by("pk").values_list("unit_id", "valid_from", "path"))
     data = form_data(
-        code="DA", name=district.name, kind="district", treebeard_ref_node=tree["SE"].pk
+        code="DA",
+        name="LĐLĐ huyện A (tên đúng)",
+        kind="grassroots",
+        closed_on="01/09/2025",
+        treebeard_ref_node=tree["SE"].pk,
     )
-    response = staff_client.post(reverse("admin:units_unit_change", args=[district.pk]), data)
+    url = reverse("admin:units_unit_change", args=[district.pk])
+    page = staff_client.get(url).content.decode()
+    assert 'name="closed_on"' not in page and 'name="kind"' not in page
+    assert reverse("units:reorganisation_create") in page
+    response = staff_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert Unit.objects.get_parent(Unit.objects.get(code="DA")) == tree["SE"]
-    assert Unit.objects.get(code="A1").path.startswith(Unit.objects.get(code="SE").path)
+    after = Unit.objects.get(pk=district.pk)
+    assert after.name == "LĐLĐ huyện A (tên đúng)"
+    assert (after.kind, after.closed_on, after.path) == ("district", None, district.path)
+    assert Unit.objects.get(code="A1").closed_on is None
+    kept = list(UnitState.objects.order_by("pk").values_list("unit_id", "valid_from", "path"))
+    assert kept[: len(eras)] == eras
 
 
 def test_the_admin_offers_no_way_to_delete_a_unit(staff_client, tree):

@@ -1,6 +1,7 @@
 """What the unit import says about a file it cannot use: a header with no data is an error,
 not a silent success, and a file in another encoding is named with the way to save it."""
 
+import datetime
 import unicodedata
 
 import pytest
@@ -9,7 +10,7 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from tests.units.test_import import HEADER, TREE_ROWS, VALID_ROW, write_csv
-from units.importing import UnitImportError, read_rows
+from units.importing import UnitImportError, import_units, read_rows
 from units.models import Unit
 
 
@@ -81,3 +82,36 @@ def test_a_file_in_another_encoding_is_named_with_how_to_save_it(
 def test_the_same_rows_in_utf8_import(tmp_path, db):
     path = write_csv(tmp_path, TREE_ROWS)
     assert len(read_rows(path)) == len(TREE_ROWS)
+
+
+def test_a_closing_before_the_units_last_change_is_a_line_error(tmp_path, tree):
+    # B1 was renamed on 1 March 2026; closing it in 2025 would end a history that had moved on.
+    b1 = tree["B1"]
+    b1.name = "CĐCS B1 (mới)"
+    b1.save(update_fields=["name"], effective_on=datetime.date(2026, 3, 1))
+    header = [*HEADER, "closed_on"]
+    path = write_csv(
+        tmp_path,
+        [[*VALID_ROW, ""], ["B1", "CĐCS B1 (mới)", "grassroots", "DB", "01/09/2025"]],
+        header=header,
+    )
+    with translation.override("vi"), pytest.raises(UnitImportError) as excinfo:
+        import_units(read_rows(path))
+    [(line, message)] = excinfo.value.errors
+    assert line == 3 and "B1" in message
+    assert not Unit.objects.filter(code="NEW").exists()
+    assert Unit.objects.get(code="B1").closed_on is None
+
+
+def test_an_open_unit_under_a_closed_parent_is_refused(tmp_path, tree):
+    Unit.objects.get(code="DB").close(datetime.date(2025, 3, 1))
+    path = write_csv(tmp_path, [VALID_ROW, ["A1", "CĐCS A1", "grassroots", "DB"]])
+    with translation.override("vi"), pytest.raises(UnitImportError) as excinfo:
+        import_units(read_rows(path))
+    assert excinfo.value.errors == [
+        (
+            3,
+            "Đơn vị cấp trên “DB” đã giải thể từ ngày 01/03/2025: hãy chọn một đơn vị đang hoạt động.",
+        )
+    ]
+    assert Unit.objects.get_parent(Unit.objects.get(code="A1")).code == "DA"
