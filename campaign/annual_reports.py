@@ -8,7 +8,6 @@ from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -69,8 +68,7 @@ def report_list(request):
     campaign = next(
         (c for c in campaigns if str(c.pk) == request.GET.get("campaign")), campaigns[0]
     )
-    last = campaign.last_year or timezone.localdate().year
-    years = list(range(last, campaign.first_year - 1, -1))
+    years = campaign.years_so_far()
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:

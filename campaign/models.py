@@ -152,6 +152,13 @@ class Campaign(models.Model):
         # name: a year from an address such as /reports/99999/ has no period to compute.
         return self.first_year <= year <= (self.last_year or LATEST_YEAR)
 
+    def years_so_far(self, today: datetime.date | None = None) -> list[int]:
+        """The years a unit can have filed for, newest first: the campaign's years up to
+        this one (not to its last year, which may lie decades ahead)."""
+        this_year = (today or timezone.localdate()).year
+        last = max(min(self.last_year or this_year, this_year), self.first_year)
+        return list(range(last, self.first_year - 1, -1))
+
     def acting_issuer(self, day=None) -> Unit:
         """The unit that carries the campaign on `day` (today by default): its issuer while
         that is open, else the unit the issuer merged into, following the successors to the
@@ -945,7 +952,9 @@ class PeriodQuerySet(models.QuerySet):
     def for_year(self, campaign, year):
         """The campaign's period for `year`, created from the campaign's rules on first use.
 
-        Raises ValidationError for a year outside the years the campaign runs.
+        Raises ValidationError for a year outside the years the campaign runs, and for a
+        year after next that has no period yet: nobody files for it, and a period typed into
+        an address would lengthen every trend (reports.rollup) with empty years.
         """
         if not campaign.runs_in(year):
             raise ValidationError(
@@ -956,6 +965,12 @@ class PeriodQuerySet(models.QuerySet):
                     "year": year,
                 },
                 code="year_out_of_range",
+            )
+        latest = timezone.localdate().year + 1
+        if year > latest and not self.filter(campaign=campaign, year=year).exists():
+            raise ValidationError(
+                _("%(year)s has not begun: there is no report for it yet.") % {"year": year},
+                code="year_not_begun",
             )
         period, _created = self.get_or_create(
             campaign=campaign, year=year, defaults=Period.defaults(campaign, year)

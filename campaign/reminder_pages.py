@@ -61,8 +61,8 @@ class Selection:
             if not self.campaigns:
                 return  # nothing to list yet
             self.campaign = self.campaigns[0]
-        last = self.campaign.last_year or max(today.year, self.campaign.first_year)
-        self.years = list(range(last, self.campaign.first_year - 1, -1))
+        self.years = self.campaign.years_so_far(today)
+        last = self.years[0]
         # The report being written now: last year's until its lock date in January.
         current = min(max(report_year(self.campaign, today), self.campaign.first_year), last)
         self.what = data.get("what")

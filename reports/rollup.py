@@ -598,6 +598,7 @@ def _unit_query(campaign, year, trees, period, included, computed, store):
         .values_list(*columns)
         .order_by()
     )
+    others = []  # one flat UNION ALL: chained, SQLite nests each in a subquery
     for trend_year in store.units_missing:
         tree = trees[trend_year]
         then_expected = addressed & tree.open_units()
@@ -625,7 +626,9 @@ def _unit_query(campaign, year, trees, period, included, computed, store):
             .values_list(*columns)
             .order_by()
         )
-        rows = rows.union(other, all=True)
+        others.append(other)
+    if others:
+        rows = rows.union(*others, all=True)
     return [dict(zip(columns, row, strict=True)) for row in rows]
 
 

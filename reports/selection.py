@@ -3,7 +3,6 @@ from the query string by the same rules for both."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.utils import timezone
 
 from campaign.models import Campaign
 from units.access import Scope
@@ -26,8 +25,7 @@ def int_or_none(value: object) -> int | None:
 
 def offered_years(campaign: Campaign) -> list[int]:
     """The years the dashboard offers, newest first: the campaign's years up to this one."""
-    last = campaign.last_year or max(timezone.localdate().year, campaign.first_year)
-    return list(range(last, campaign.first_year - 1, -1))
+    return campaign.years_so_far()
 
 
 def selected_unit(request: HttpRequest, scope: Scope) -> Unit:

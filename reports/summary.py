@@ -136,6 +136,9 @@ class SummaryCreateForm(PortalInputMixin, forms.ModelForm):
         campaign, year = cleaned.get("campaign"), cleaned.get("year")
         if campaign and year and not campaign.runs_in(year):
             self.add_error("year", _("The campaign does not run in %(year)s.") % {"year": year})
+        elif campaign and year and year not in campaign.years_so_far():
+            message = _("%(year)s has not begun: there is nothing to sum up yet.")
+            self.add_error("year", message % {"year": year})
         unit, kind = cleaned.get("unit"), cleaned.get("kind")
         if unit and kind == SummaryReport.Kind.BOARD:
             letterhead = parties.parties(unit, kind, timezone.localdate())

@@ -18,8 +18,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from units.forms import CONTROL_CHARACTER, OPERATION_NEEDS, clean_text

@@ -142,7 +142,8 @@ def state(report):
 def test_a_period_defaults_to_the_15_december_before_to_the_14_december_due_on_the_20th(
     campaign, year, starts_on, ends_on, due_on, locks_on
 ):
-    period = Period.objects.for_year(campaign, year)
+    # The rule, for any year (a period is only made up to next year: below).
+    period = Period(campaign=campaign, year=year, **Period.defaults(campaign, year))
     assert (period.year, period.starts_on, period.ends_on) == (year, starts_on, ends_on)
     assert (period.due_on, period.locks_on) == (due_on, locks_on)
     assert period.locks_on - period.due_on == datetime.timedelta(days=30)
@@ -164,7 +165,7 @@ def test_a_29_february_rule_falls_back_to_the_28th_in_common_years(
         cutoff_day=29, cutoff_month=2, report_due_day=29, report_due_month=2
     )
     campaign.refresh_from_db()
-    period = Period.objects.for_year(campaign, year)
+    period = Period(campaign=campaign, year=year, **Period.defaults(campaign, year))
     assert (period.starts_on, period.ends_on) == (starts_on, ends_on)
     assert (period.due_on, period.locks_on) == (due_on, locks_on)
 
@@ -207,6 +208,33 @@ def test_a_year_outside_the_campaign_is_refused_and_no_period_is_made(
     assert refused.value.code == "year_out_of_range"
     assert refused.value.messages == [expected]
     assert not Period.objects.exists()
+
+
+def test_a_year_after_next_is_refused_until_staff_open_it(client, tree, cast, campaign):
+    # Today is 01/12/2024. An address typed for 2100 used to make its period, and every
+    # trend after it counted eighty empty years (on SQLite: the dashboard failed for all).
+    assert Period.objects.for_year(campaign, YEAR + 1).year == YEAR + 1  # next year's opens
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
+        Period.objects.for_year(campaign, YEAR + 2)
+    assert refused.value.code == "year_not_begun"
+    assert refused.value.messages == ["Năm 2026 chưa bắt đầu: chưa có báo cáo nào cho năm này."]
+    response = login(client, cast["officer_a1"]).get(
+        reverse("campaign:report_start", args=[campaign.pk, tree["A1"].pk, 2100])
+    )
+    assert response.status_code == 404 and "2100" in html(response)
+    assert sorted(Period.objects.values_list("year", flat=True)) == [YEAR + 1]
+    staff_made = Period.objects.create(
+        campaign=campaign, year=YEAR + 2, **Period.defaults(campaign, YEAR + 2)
+    )
+    assert Period.objects.for_year(campaign, YEAR + 2) == staff_made
+
+
+def test_the_years_offered_stop_at_this_one_whatever_the_last_year(client, cast, campaign):
+    Campaign.objects.filter(pk=campaign.pk).update(last_year=2100)
+    campaign.refresh_from_db()
+    assert campaign.years_so_far() == list(range(YEAR, 2014, -1))
+    page = html(login(client, cast["officer_a1"]).get(reverse("campaign:report_list")))
+    assert f'value="{YEAR}"' in page and f'value="{YEAR + 1}"' not in page
 
 
 def test_the_first_and_the_last_year_of_the_campaign_have_a_period(campaign):

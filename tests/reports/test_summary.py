@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
 
-from campaign.models import IndicatorValue, Obstacle, Status
+from campaign.models import IndicatorValue, Obstacle, Period, Status
 from config import pdf_sandbox
 from reports import issuing, pdf, summary_tasks
 from reports.models import DocumentRegister, SummaryReport
@@ -257,6 +257,18 @@ def test_a_year_the_campaign_does_not_run_is_refused(client, tree, cast, campaig
     )
     assert "year" in response.context["form"].errors
     assert not SummaryReport.objects.exists()
+
+
+def test_a_year_not_begun_is_refused_and_no_period_is_made(client, tree, cast, campaign):
+    logged_in(client, cast["cspl"])
+    periods = Period.objects.count()
+    response = client.post(
+        CREATE,
+        {"campaign": campaign.pk, "year": 2031, "unit": tree["PV"].pk, "include": "accepted"},
+    )
+    assert "2031" in response.context["form"].errors["year"][0]
+    assert not SummaryReport.objects.exists()
+    assert Period.objects.count() == periods
 
 
 @pytest.mark.parametrize("who", ["standing", "officer_a", "outsider"])

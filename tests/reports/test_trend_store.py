@@ -195,3 +195,16 @@ def test_a_change_made_today_never_moves_a_past_year(tree, cast):
     Unit.objects.get(pk=world.units[other].pk).close(TODAY)
     after = as_tuples(trend_of(world, "DA"))
     assert {y: after[y] for y in (PAST - 1, PAST)} == {y: before[y] for y in (PAST - 1, PAST)}
+
+
+def test_a_campaign_of_many_years_counts_them_all(tree, cast):
+    # Each trend year is one part of one query: chained, SQLite refused them from the
+    # seventeenth year on ("parser stack overflow"), and the dashboard failed.
+    world = build_world(tree, cast, 7)
+    type(world.campaign).objects.filter(pk=world.campaign.pk).update(first_year=YEAR - 24)
+    world.campaign.refresh_from_db()
+    trend = trend_of(world, "PV")
+    assert sorted(trend) == list(range(YEAR - 24, YEAR + 1))
+    recounted = recounted_trend(world, "PV")  # the years the world has reports in
+    assert {y: t for y, t in as_tuples(trend).items() if y in recounted} == recounted
+    assert all(trend[y].reports == 0 for y in trend if y not in recounted)

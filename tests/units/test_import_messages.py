@@ -108,10 +108,6 @@ def test_an_open_unit_under_a_closed_parent_is_refused(tmp_path, tree):
     path = write_csv(tmp_path, [VALID_ROW, ["A1", "CĐCS A1", "grassroots", "DB"]])
     with translation.override("vi"), pytest.raises(UnitImportError) as excinfo:
         import_units(read_rows(path))
-    assert excinfo.value.errors == [
-        (
-            3,
-            "Đơn vị cấp trên “DB” đã giải thể từ ngày 01/03/2025: hãy chọn một đơn vị đang hoạt động.",
-        )
-    ]
+    [(line, message)] = excinfo.value.errors
+    assert line == 3 and message.startswith("Đơn vị cấp trên “DB” đã giải thể từ ngày 01/03/2025")
     assert Unit.objects.get_parent(Unit.objects.get(code="A1")).code == "DA"
