@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports import delivery, parties, pdf, summary_tasks
+from reports import delivery, parties, pdf, prefill, summary_tasks
 from reports.models import DocumentRegister, SummaryReport
 from units.models import User
 
@@ -27,13 +27,29 @@ class AlreadyIssuedError(Exception):
     """The summary is no longer a draft: someone issued it meanwhile."""
 
 
+class FiguresChangedError(Exception):
+    """The figures moved since the draft's text was written: `changes` says which."""
+
+    def __init__(self, changes):
+        self.changes = changes
+        super().__init__("; ".join(changes))
+
+
+def changes_since_drafted(summary: SummaryReport, rollup_json: dict) -> list[str]:
+    """How the figures of `rollup_json` (`Rollup.as_json`) differ from those the text of
+    `summary` was written from (`reports.prefill.figure_changes`)."""
+    names = {i["code"]: i["name"] for i in rollup_json["indicators"]}
+    return prefill.figure_changes(summary, rollup_json["headline"], names)
+
+
 def summary_issue(*, summary: SummaryReport, user: User) -> SummaryReport:
     """Issue the draft `summary` as `user` and return it, issued: status, issuer and
     time set, the figures frozen in `rollup_snapshot`, its PDF queued after the commit, and
     the version it corrects (if any) marked superseded.
 
     The caller has checked that `user` may write the summary (`reports.summary.get_summary`
-    with `write=True`). Raises AlreadyIssuedError when it is no longer a draft, and
+    with `write=True`). Raises AlreadyIssuedError when it is no longer a draft,
+    FiguresChangedError when the figures moved since its text was written, and
     ValidationError when it cannot be issued: a field it prints is missing or a placeholder
     (by field, `SummaryReport.issue_problems`), or its figures are not available; then
     nothing is written and no number is used. Locks the row, then the register of its unit
@@ -52,6 +68,10 @@ def summary_issue(*, summary: SummaryReport, user: User) -> SummaryReport:
         current.issued_by = user
         current.issued_at = timezone.now()
         current.rollup_snapshot = pdf.freeze(current)
+        changes = changes_since_drafted(current, current.rollup_snapshot["rollup"])
+        if changes:
+            # Its text quotes other figures than its tables would print.
+            raise FiguresChangedError(changes)
         # Last, so that the register stays locked for as short a time as can be.
         current.serial_year = current.dated_on.year
         current.serial = DocumentRegister.take(current.unit, current.serial_year)

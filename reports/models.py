@@ -198,6 +198,12 @@ class SummaryReport(models.Model):
     rollup_snapshot = models.JSONField(
         _("figures as issued"), default=dict, blank=True, encoder=DjangoJSONEncoder
     )
+    # The headline figures the narrative was written from (reports.prefill.written_from):
+    # issuing refuses while the figures differ, so that the text never quotes totals its
+    # own tables contradict. Empty for a draft made before it was kept: not checked.
+    drafted_from = models.JSONField(
+        _("figures the text was written from"), default=dict, blank=True, encoder=DjangoJSONEncoder
+    )
     supersedes = models.ForeignKey(
         "self",
         verbose_name=_("corrects"),

@@ -6,12 +6,16 @@ of an unsaved summary for its author to edit: every figure is the rollup's, each
 quoted with what it adds up, in the site's language.
 """
 
+import dataclasses
+import json
+
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.utils import translation
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from campaign.models import MAX_NARRATIVE, AnnualReport, Obstacle
 from reports import parties, pdf
@@ -24,6 +28,58 @@ QUOTED_LINES = 5
 QUOTED_UNITS = 3
 
 
+# The headline's counts the narrative quotes, and how a change of one is named; with them the
+# totals (named by their indicator) and the self-assessments.
+QUOTED = {
+    "expected": gettext_lazy("units expected to report"),
+    "on_time": gettext_lazy("reports on time"),
+    "late": gettext_lazy("reports sent late"),
+    "returned": gettext_lazy("reports returned for correction"),
+    "included": gettext_lazy("units included"),
+    "reports": gettext_lazy("reports added up"),
+    "plans_filed": gettext_lazy("plans sent"),
+    "plans_accepted": gettext_lazy("plans accepted"),
+}
+
+
+def written_from(headline) -> dict:
+    """The figures of `headline` (a rollup's `Figures`, or that as JSON) that a narrative
+    quotes, as plain JSON: kept with a draft (`SummaryReport.drafted_from`) and compared at
+    issue (`figure_changes`)."""
+    data = headline if isinstance(headline, dict) else dataclasses.asdict(headline)
+    quoted = {name: data.get(name) for name in (*QUOTED, "assessed", "totals")}
+    return json.loads(json.dumps(quoted, cls=DjangoJSONEncoder))
+
+
+def figure_changes(summary: SummaryReport, headline, indicator_names: dict) -> list[str]:
+    """What differs between the figures `summary`'s text was written from and `headline`:
+    one phrase a figure ("reports added up: 23 → 24"); none for a draft that kept none.
+    `indicator_names` names the totals by code."""
+    before = summary.drafted_from
+    if not before:
+        return []
+    now = written_from(headline)
+    fmt = pdf.number
+
+    def shown(value):
+        return "—" if value is None else fmt(value)
+
+    changes = [
+        f"{label}: {shown(before.get(name))} → {shown(now[name])}"
+        for name, label in QUOTED.items()
+        if before.get(name) != now[name]
+    ]
+    old_totals = before.get("totals") or {}
+    changes += [
+        f"{indicator_names.get(code, code)}: {shown(old_totals.get(code))} → {shown(value)}"
+        for code, value in (now["totals"] or {}).items()
+        if old_totals.get(code) != value
+    ]
+    if (before.get("assessed") or {}) != (now["assessed"] or {}):
+        changes.append(str(_("the units' self-assessments")))
+    return changes
+
+
 def prefill(summary: SummaryReport, result: Rollup) -> None:
     """Fill the subject, header and narrative of a new `summary` from the rollup `result`
     (a `reports.rollup.Rollup`) and the units' own words (their reports' obstacles and
@@ -34,6 +90,7 @@ def prefill(summary: SummaryReport, result: Rollup) -> None:
     summary's campaign and unit are loaded; `summary` is not saved."""
     with translation.override(settings.LANGUAGE_CODE):
         _prefill(summary, result)
+    summary.drafted_from = written_from(result.headline)
 
 
 def _prefill(summary, result):

@@ -22,6 +22,7 @@ the PDF renders it (reports.pdf), and issuing freezes it in `rollup_snapshot`
 (reports.issuing).
 """
 
+import copy
 import functools
 import unicodedata
 
@@ -49,7 +50,7 @@ from config import pdf_sandbox
 from config.http import require_form, require_safe
 from reports import delivery, issuing, parties, pdf, summary_tasks
 from reports.models import DOCUMENT_FIELDS, NARRATIVE_FIELDS, SummaryReport
-from reports.prefill import prefill
+from reports.prefill import prefill, written_from
 from reports.rollup import cached_rollup
 from units.access import REVIEW, Scope
 from units.forms import PortalInputMixin
@@ -291,6 +292,10 @@ def summary_detail(request, pk):
     correction = None
     if summary.is_issued:
         correction = visible(scope).filter(supersedes=summary).first()
+    changes = []
+    if writer and summary.is_draft:
+        result = cached_rollup(summary.campaign, summary.year, summary.unit, summary.include)
+        changes = issuing.changes_since_drafted(summary, result.as_json())
     return render(
         request,
         "reports/summary/detail.html",
@@ -305,6 +310,7 @@ def summary_detail(request, pk):
                 for name in NARRATIVE_FIELDS
             ],
             "problems": _labelled(summary.issue_problems()) if summary.is_draft else [],
+            "changes": changes,
         },
     )
 
@@ -381,6 +387,16 @@ def summary_issue(request, pk):
     except issuing.AlreadyIssuedError:
         messages.error(request, _("This report has already been issued."))
         return redirect(summary)
+    except issuing.FiguresChangedError as error:
+        messages.error(
+            request,
+            _(
+                "The report was not issued: the figures changed since its text was written "
+                "(%(changes)s). Bring the text up to date below, then issue it."
+            )
+            % {"changes": "; ".join(error.changes)},
+        )
+        return redirect(summary)
     except ValidationError as error:
         found = (
             [f"{label}: {message}" for label, message in _labelled(_first(error.message_dict))]
@@ -396,6 +412,40 @@ def summary_issue(request, pk):
         request,
         _("The report was issued. Its PDF is being prepared; this page shows when it is ready."),
     )
+    return redirect(summary)
+
+
+@login_required
+@require_POST
+def summary_refigure(request, pk):
+    """After the figures moved since a draft's text was written: write its narrative again
+    from today's figures ("rewrite"), or keep the text the author has checked ("keep").
+    Either way the draft is written from today's figures from now on."""
+    summary = get_summary(request, pk, write=True)
+    how = request.POST.get("how")
+    if how not in ("rewrite", "keep"):
+        messages.error(request, _("Choose how to bring the text up to date."))
+        return redirect(summary)
+    with transaction.atomic():
+        current = SummaryReport.objects.select_for_update().get(pk=summary.pk)
+        if current.status != S.DRAFT:
+            messages.error(request, _not_editable())
+            return redirect(summary)
+        result = cached_rollup(current.campaign, current.year, current.unit, current.include)
+        fields = ["drafted_from", "version"]
+        if how == "rewrite":
+            fresh = copy.copy(current)
+            prefill(fresh, result)
+            for name in NARRATIVE_FIELDS:
+                setattr(current, name, getattr(fresh, name))
+            fields += NARRATIVE_FIELDS
+        current.drafted_from = written_from(result.headline)
+        current.version += 1
+        current.save(update_fields=fields)
+    if how == "rewrite":
+        messages.success(request, _("The text was written again from today's figures."))
+    else:
+        messages.success(request, _("The text is kept as you checked it against today's figures."))
     return redirect(summary)
 
 
@@ -425,6 +475,8 @@ def summary_correct(request, pk):
         **{name: getattr(summary, name) for name in NARRATIVE_FIELDS},
     )
     correction.number = ""
+    if summary.rollup_snapshot:  # its text quotes the figures the issued one froze
+        correction.drafted_from = written_from(summary.rollup_snapshot["rollup"]["headline"])
     try:
         with transaction.atomic():
             correction.save()
@@ -538,6 +590,7 @@ urlpatterns = [
     path("summaries/<int:pk>/", summary_detail, name="summary_detail"),
     path("summaries/<int:pk>/edit/", summary_edit, name="summary_edit"),
     path("summaries/<int:pk>/issue/", summary_issue, name="summary_issue"),
+    path("summaries/<int:pk>/refigure/", summary_refigure, name="summary_refigure"),
     path("summaries/<int:pk>/correct/", summary_correct, name="summary_correct"),
     path("summaries/<int:pk>/retry/", summary_retry, name="summary_retry"),
     path("summaries/<int:pk>/status/", summary_status, name="summary_status"),

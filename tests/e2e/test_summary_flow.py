@@ -158,7 +158,16 @@ def test_the_cspl_board_issues_a_summary_and_the_standing_committee_reads_its_pd
     # 3. It issues the report. The page opens on a PDF still waiting for the worker, then
     # follows it to "ready" by itself: a marker set on this page survives, so no reload.
     celery_worker_process.wait_ready()
+    questions = []  # issuing cannot be undone: the browser asks first
+
+    def answer(dialog):
+        questions.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", answer)
     page.get_by_role("button", name="Ban hành báo cáo").click()
+    expect(page.locator("[data-summary-status]")).to_be_visible()
+    assert questions and "không thể sửa" in questions[0]
     status = page.locator("[data-summary-status]")
     expect(status).to_have_attribute("data-pending", "")
     expect(status.locator("[data-status-label]")).to_have_text(

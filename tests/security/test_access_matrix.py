@@ -190,6 +190,7 @@ URL_KWARGS = {
         for name in (
             "reports:summary_edit",
             "reports:summary_issue",
+            "reports:summary_refigure",
             "reports:summary_retry",
             "reports:summary_preview",
         )
@@ -515,6 +516,10 @@ MATRIX = {
         "other": E("L 404 200 404 404 404", "L 404 200 404 404 404"),
     },
     "reports:summary_issue": {
+        "own": E("L 405 405 405 405 405", "L 404 404 404 R 404"),
+        "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
+    },
+    "reports:summary_refigure": {
         "own": E("L 405 405 405 405 405", "L 404 404 404 R 404"),
         "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
     },
