@@ -7,9 +7,9 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 
-def reviewer_page(login, live_server, path, width, height):
-    """The CSPL reviewer's `path`, in a window of `width` × `height`."""
-    page = login("cspl")
+def reviewer_page(login, live_server, path, width, height, user="cspl"):
+    """A reviewer's `path` (the CSPL board's by default), in a window of `width` × `height`."""
+    page = login(user)
     page.set_viewport_size({"width": width, "height": height})
     page.goto(f"{live_server.url}{path}")
     return page
@@ -35,6 +35,17 @@ def test_a_reviewer_s_menu_fits_one_line_of_an_office_screen(demo, login, live_s
     )
     assert len(tops) >= 8  # the dashboard ... the follow-up menu
     assert len(set(tops)) == 1, tops
+
+
+@pytest.mark.parametrize("width", [1200, 1280, 1366])
+def test_a_laptop_screen_keeps_the_bell_and_the_search_in_sight(demo, login, live_server, width):
+    """A district reviewer's menu with a longer account name: below 1400 px the entries
+    wrap rather than push the bell and the search button off the screen."""
+    page = reviewer_page(login, live_server, "/", width, 768, user="ldld.chauthanh")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    for selector in (".notice-bell", ".navbar-search > button"):
+        box = page.locator(selector).first.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= width, (selector, box)
 
 
 def test_on_a_narrower_screen_the_menu_folds_behind_its_button(demo, login, live_server):
