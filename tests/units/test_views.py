@@ -1,9 +1,11 @@
 """The web pages of the units app, each up the permission ladder."""
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 
 def login(client, user):
@@ -89,6 +91,18 @@ def test_unit_page_shows_children_and_only_visible_ancestors(client, cast, tree)
     assert response.context["ancestors"] == []  # the province lies outside the officer's scope
     response = login(client, cast["cspl"]).get(reverse("units:unit_detail", args=[tree["A1"].pk]))
     assert [a.code for a in response.context["ancestors"]] == ["PV", "DA"]
+
+
+def test_unit_page_says_merged_for_a_unit_merged_and_closed_otherwise(client, cast, tree):
+    # "Giải thể" (dissolved) read wrong for a federation that merged into another.
+    day = datetime.date(2025, 3, 1)
+    tree["A1"].close(day, successor=tree["A2"])
+    tree["B1"].close(day)
+    with translation.override("vi"):
+        da = login(client, cast["cspl"]).get(reverse("units:unit_detail", args=[tree["DA"].pk]))
+        db = client.get(reverse("units:unit_detail", args=[tree["DB"].pk]))
+    assert "đã sáp nhập" in da.content.decode() and "giải thể" not in da.content.decode()
+    assert "đã ngừng hoạt động" in db.content.decode()
 
 
 # --- contacts: reviewers only ------------------------------------------------------------------
