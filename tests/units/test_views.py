@@ -7,6 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from tests.factories import UserFactory
+
 
 def login(client, user):
     client.force_login(user)
@@ -56,6 +58,15 @@ def test_home_tells_a_user_without_roles_what_to_do(client, cast):
     response = login(client, cast["outsider"]).get(reverse("units:home"))
     assert response.status_code == 200
     assert response.context["my_units"] == []
+
+
+def test_home_shows_the_administrator_where_the_work_is(client, db):
+    # Not "ask the administrator to add you": they are the administrator.
+    staff = UserFactory(username="quantri", is_staff=True)
+    with translation.override("vi"):
+        page = login(client, staff).get(reverse("units:home")).content.decode()
+    assert reverse("units:reorganisation_list") in page and reverse("admin:index") in page
+    assert "Hãy đề nghị quản trị viên" not in page
 
 
 def test_home_costs_a_fixed_number_of_queries(client, cast, tree, django_assert_max_num_queries):
