@@ -422,11 +422,19 @@ def _render_detail(request, scope, pk, reason_form=None, status=200):
     last_year = plausibility.last_year_values(report)
     names = {indicator.code: indicator.name for indicator in indicators}
     can_edit = report.is_editable and scope.can_file_for(report.unit)
+    # With its unit (a draft, or returned) after the lock date: only a reviewer's reopening
+    # gives it back, and the officer is told so rather than left without a button.
+    locked_out = (
+        report.status in (Status.DRAFT, Status.RETURNED)
+        and not report.filing_open()
+        and scope.can_file_for(report.unit)
+    )
     return render(
         request,
         "campaign/report_detail.html",
         {
             "report": report,
+            "locked_out": locked_out,
             "unit_name": report.unit_name_then(),
             "figures": [
                 (indicator, by_indicator.get(indicator.pk), last_year.get(indicator.code))

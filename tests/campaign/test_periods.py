@@ -387,6 +387,21 @@ def test_the_day_after_the_lock_date_the_edit_page_sends_the_officer_back_with_a
     assert reverse("campaign:report_edit", args=[report_a1.pk]) not in html(page)
 
 
+def test_after_the_lock_the_report_page_says_who_can_give_it_back(client, clock, cast, report_a1):
+    # A returned (or draft) report after the lock date had no button and no word on why.
+    clock.moment = FIRST_LOCKED_MINUTE
+    page = html(login(client, cast["officer_a1"]).get(report_a1.get_absolute_url()))
+    lock = (
+        "Reports for %(year)s locked on %(date)s: your unit can no longer change or submit "
+        "this one. Ask a reviewer of an upper unit to reopen it, then correct it and submit "
+        "it again."
+    )
+    assert vi(lock, year=2024, date="19/01/2025") in page
+    assert f"{reverse('campaign:obstacle_create')}?report={report_a1.pk}" in page
+    reviewer_page = html(login(client, cast["reviewer_a"]).get(report_a1.get_absolute_url()))
+    assert 'id="locked-out"' not in reviewer_page  # the reviewer is the one who reopens
+
+
 def test_the_day_after_the_lock_date_a_save_is_refused_and_the_input_kept(
     client, clock, cast, report_a1
 ):
