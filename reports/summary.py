@@ -122,7 +122,8 @@ class SummaryCreateForm(PortalInputMixin, forms.ModelForm):
             ),
             "kind": gettext_lazy(
                 "The board (Ban CSPL) reports to the Standing Committee; the Standing "
-                "Committee reports on to the bodies above. A district federation issues its "
+                "Committee reports on to the bodies above. A union below the province (a "
+                "commune or ward union; a district federation before July 2025) issues its "
                 "own, with its own letterhead."
             ),
         }

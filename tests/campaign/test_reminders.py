@@ -88,7 +88,7 @@ def clock(monkeypatch):
     real = timezone.localdate
 
     class Clock:
-        today = None
+        today = real()  # until a test sets its day
 
     def localdate(value=None, timezone=None):
         return Clock.today if value is None else real(value, timezone)
