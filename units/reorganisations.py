@@ -335,14 +335,18 @@ class _Run:
                 operation,
                 _(
                     "%(unit)s (%(kind)s) cannot hand its work to %(target)s (%(target_kind)s): "
-                    "a grassroots union goes to a grassroots union, a district or commune "
-                    "union to a provincial, district or commune union."
+                    "it can go to a unit of these kinds: %(allowed)s."
                 )
                 % {
                     "unit": _label(unit),
                     "kind": unit.get_kind_display(),
                     "target": _label(target),
                     "target_kind": target.get_kind_display(),
+                    "allowed": ", ".join(
+                        str(label)
+                        for value, label in Kind.choices
+                        if value in SUCCESSOR_KINDS[unit.kind]
+                    ),
                 },
             )
             return None

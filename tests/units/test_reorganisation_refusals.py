@@ -158,3 +158,12 @@ def test_going_under_a_unit_only_renamed_later_is_allowed(tree, reorganise, admi
     march = UnitState.objects.on(datetime.date(2025, 4, 1))
     a1, db = march.get(unit__code="A1"), march.get(unit__code="DB")
     assert a1.path.startswith(db.path) and a1.parent_id == db.unit_id
+
+
+def test_an_incompatible_successor_is_refused_with_the_kinds_that_fit(tree, reorganise, admin_user):
+    # A sector union's refusal used to list the rules of grassroots and district unions only.
+    r = reorganise(JULY, {"action": "merge", "unit_code": "SE", "target_code": "A1"})
+    with translation.override("vi"):
+        [(_p, message)] = refusals(r, admin_user)
+    assert message.endswith("các loại: LĐLĐ tỉnh, CĐ ngành, CĐ Viên chức, CĐ các KCN.")
+    assert "công đoàn cơ sở chỉ sáp nhập" not in message
