@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from units.forms import CONTROL_CHARACTER, OPERATION_NEEDS, clean_text
 from units.models import Operation, Reorganisation, Unit
@@ -66,6 +67,34 @@ KIND_ALIASES = {
     "CĐCS": Unit.Kind.GRASSROOTS,
     "Công đoàn cơ sở": Unit.Kind.GRASSROOTS,
 }
+
+
+# How a message names a column: in words, then the canonical header the file may use.
+COLUMN_LABELS = {
+    "code": gettext_lazy("code"),
+    "name": gettext_lazy("name"),
+    "kind": gettext_lazy("kind"),
+    "parent_code": gettext_lazy("parent unit code"),
+    "short_name": gettext_lazy("short name"),
+    "opened_on": gettext_lazy("opening date"),
+    "closed_on": gettext_lazy("closing date"),
+    "decision": gettext_lazy("decision number"),
+    "effective_on": gettext_lazy("effective date"),
+    "decided_on": gettext_lazy("decision date"),
+    "signer": gettext_lazy("signer"),
+    "action": gettext_lazy("operation"),
+    "unit_code": gettext_lazy("unit code"),
+    "target_code": gettext_lazy("parent or successor code"),
+    "move_children": gettext_lazy("move the units below"),
+    "move_members": gettext_lazy("move the people's roles"),
+    "children_codes": gettext_lazy("codes of the units below"),
+}
+
+
+def column(key: str) -> str:
+    """A column as messages name it: "effective date (effective_on)"."""
+    label = COLUMN_LABELS.get(key)
+    return f"{label} ({key})" if label else key
 
 
 class UnitImportError(Exception):
@@ -198,9 +227,8 @@ def _rows_from_records(records, headers, required):
         columns[key] = index
     missing = [key for key in required if key not in columns]
     if missing:
-        errors.append(
-            (1, _("Missing required column(s): %(columns)s.") % {"columns": ", ".join(missing)})
-        )
+        names = ", ".join(column(key) for key in missing)
+        errors.append((1, _("Missing required column(s): %(columns)s.") % {"columns": names}))
     if errors:
         raise UnitImportError(errors)
 
@@ -319,7 +347,7 @@ def _clean_rows(rows, errors):
             if value and len(value) > TEXT_LIMITS[key]:
                 row_errors.append(
                     _("The %(column)s is longer than %(limit)s characters.")
-                    % {"column": key.replace("_", " "), "limit": TEXT_LIMITS[key]}
+                    % {"column": column(key), "limit": TEXT_LIMITS[key]}
                 )
         for key in ("code", "name", "kind", "parent_code", "short_name"):
             # PostgreSQL cannot store NUL, and the Excel export cannot write control codes.
@@ -327,7 +355,7 @@ def _clean_rows(rows, errors):
             if found:
                 row_errors.append(
                     _("The %(column)s contains an invisible control character (%(code)s).")
-                    % {"column": key.replace("_", " "), "code": f"U+{ord(found.group()):04X}"}
+                    % {"column": column(key), "code": f"U+{ord(found.group()):04X}"}
                 )
         for key in DATE_COLUMNS:
             if key not in raw:
@@ -337,7 +365,7 @@ def _clean_rows(rows, errors):
             except ValueError:
                 row_errors.append(
                     _("“%(value)s” in %(column)s is not a date (use dd/mm/yyyy or yyyy-mm-dd).")
-                    % {"value": _text(raw[key]), "column": key}
+                    % {"value": _text(raw[key]), "column": column(key)}
                 )
 
         errors.extend((line, message) for message in row_errors)
@@ -590,7 +618,7 @@ def import_reorganisation(rows, *, user):
             effective_on = None
             row_errors.append(
                 _("“%(value)s” in %(column)s is not a date (use dd/mm/yyyy or yyyy-mm-dd).")
-                % {"value": _text(raw.get("effective_on")), "column": "effective_on"}
+                % {"value": _text(raw.get("effective_on")), "column": column("effective_on")}
             )
         try:
             decided_on = _parse_date(raw.get("decided_on"))
@@ -598,7 +626,7 @@ def import_reorganisation(rows, *, user):
             decided_on = None
             row_errors.append(
                 _("“%(value)s” in %(column)s is not a date (use dd/mm/yyyy or yyyy-mm-dd).")
-                % {"value": _text(raw.get("decided_on")), "column": "decided_on"}
+                % {"value": _text(raw.get("decided_on")), "column": column("decided_on")}
             )
         if not number:
             row_errors.append(_("The decision number is empty."))
@@ -645,7 +673,7 @@ def import_reorganisation(rows, *, user):
             else:
                 row_errors.append(
                     _("“%(value)s” in %(column)s is neither yes (x) nor no (empty).")
-                    % {"value": _text(raw.get(key)), "column": key}
+                    % {"value": _text(raw.get(key)), "column": column(key)}
                 )
         values = {
             key: _text(raw.get(key))
@@ -656,13 +684,13 @@ def import_reorganisation(rows, *, user):
             if len(value) > limit:
                 row_errors.append(
                     _("The %(column)s is longer than %(limit)s characters.")
-                    % {"column": key.replace("_", " "), "limit": limit}
+                    % {"column": column(key), "limit": limit}
                 )
             found = CONTROL_CHARACTER.search(value)
             if found:
                 row_errors.append(
                     _("The %(column)s contains an invisible control character (%(code)s).")
-                    % {"column": key.replace("_", " "), "code": f"U+{ord(found.group()):04X}"}
+                    % {"column": column(key), "code": f"U+{ord(found.group()):04X}"}
                 )
         if action:
             for key in OPERATION_NEEDS[action]:
@@ -670,7 +698,7 @@ def import_reorganisation(rows, *, user):
                 if not present:
                     row_errors.append(
                         _("Operation “%(action)s” needs the column %(column)s.")
-                        % {"action": action_text, "column": key}
+                        % {"action": action_text, "column": column(key)}
                     )
         errors.extend((line, message) for message in row_errors)
         if not row_errors:

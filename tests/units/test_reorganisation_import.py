@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from units.importing import UnitImportError, import_reorganisation, read_reorganisation_rows
 from units.models import Reorganisation, Unit
@@ -91,9 +92,21 @@ def test_a_workbook_is_read_too(tmp_path, tree, admin_user):
 
 
 def test_a_file_without_the_required_columns_is_refused(tmp_path, tree):
-    with pytest.raises(UnitImportError) as raised:
+    with translation.override("vi"), pytest.raises(UnitImportError) as raised:
         read_reorganisation_rows(write(tmp_path, ["Mã đơn vị,Tên", "A1,x"]))
-    assert raised.value.errors[0][0] == 1
+    [(line, message)] = raised.value.errors
+    # In words first: "effective_on" alone meant nothing to an office that wrote
+    # "Ngày có hiệu lực" in its header.
+    assert line == 1
+    assert "số quyết định (decision), ngày có hiệu lực (effective_on), thao tác (action)" in message
+
+
+def test_a_bad_date_names_its_column_in_words(tmp_path, tree):
+    lines = ["Số quyết định,Ngày có hiệu lực,Thao tác,Mã đơn vị,Tên mới"]
+    lines.append("56/QĐ,2026-13-01,đổi tên,A1,Tên mới")
+    with translation.override("vi"), pytest.raises(UnitImportError) as raised:
+        import_reorganisation(read_reorganisation_rows(write(tmp_path, lines)), user=None)
+    assert any("ở cột ngày có hiệu lực (effective_on)" in m for _l, m in raised.value.errors)
 
 
 # --- the page ----------------------------------------------------------------------------------
