@@ -142,5 +142,9 @@ def test_the_late_units_list_offers_it_for_a_locked_year_only(
         html = client.get(url, query).content.decode()
     assert open_url(campaign, tree["A2"]) in html
     assert open_url(campaign, tree["A1"]) not in html  # it has a draft: reopen it instead
+    # A reminder alone leads a unit of a locked year to a refusal: the page says so first.
+    assert 'id="period-locked"' in html and "19/01/2025" in html
+    assert "data-confirm" in html
     html = client.get(url, {**query, "year": YEAR + 1}).content.decode()
     assert "open-late" not in html
+    assert 'id="period-locked"' not in html
