@@ -3,6 +3,7 @@ import threading
 from django.conf import settings
 from django.db import connections
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.template.loader import get_template
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -69,3 +70,22 @@ def _busy(request):
 
 
 _GATE = threading.BoundedSemaphore(settings.DB_CONNECTIONS_PER_PROCESS)
+
+
+class MethodNotAllowedPage:
+    """A page, not an empty body, for a method a view does not answer (405).
+
+    Django's `require_POST` and friends answer with no body: an officer who reloads the
+    address of a button (`/reports/12/accept/`) saw a blank page. The Allow header stays.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and request.method != "HEAD":
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response.get("Allow", "")
+            return page
+        return response

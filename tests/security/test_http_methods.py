@@ -2,7 +2,8 @@
 answers GET and HEAD, a page with a form also POST, an action POST alone; anything else is a
 405. Walks the URLconf, so a view added without its decorator fails here."""
 
-from django.urls import URLResolver, get_resolver
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import translation
 
 # Django's own views, which check the method themselves.
 OWN_CHECKS = {"django.views.i18n.set_language"}
@@ -55,3 +56,13 @@ def test_the_safe_views_are_the_ones_without_a_form():
     read_only = {view.__name__ for _route, view in patterns() if allowed(view) == READ_ONLY}
     assert {"dashboard", "report_detail", "plan_detail", "summary_detail", "healthz"} <= read_only
     assert not read_only & {"report_edit", "plan_edit", "summary_edit", "document_check"}
+
+
+def test_opening_a_buttons_address_explains_itself(client, cast, tree):
+    # Reloading /reports/<id>/accept/ showed an empty page; it is still a 405 that does
+    # nothing, with the methods it answers.
+    client.force_login(cast["cspl"])
+    with translation.override("vi"):
+        response = client.get(reverse("campaign:report_accept", args=[1]))
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert "Địa chỉ này là một nút bấm" in response.content.decode()
