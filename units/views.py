@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordResetView
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from config.auth import client_ip
@@ -65,7 +66,9 @@ def unit_contacts(request, pk):
     officers = (
         Membership.objects.filter(
             role=Membership.Role.OFFICER,
-            unit__in=Unit.objects.in_subtree(unit.path),
+            # Whom to call today: a closed unit's officers keep their role there (to read its
+            # history) and are listed at the unit they now work for, if any.
+            unit__in=Unit.objects.in_subtree(unit.path).open_on(timezone.localdate()),
             user__is_active=True,
         )
         .select_related("user", "unit")

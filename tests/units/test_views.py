@@ -146,6 +146,16 @@ def test_contacts_list_the_officers_of_the_subtree(client, cast, tree):
     assert listed == {("officer_a", "DA"), ("officer_a1", "A1")}
 
 
+def test_contacts_leave_out_the_officers_of_closed_units(client, cast, tree):
+    # Listed twice before: at the unit they work for now and at the one that closed.
+    tree["A1"].close(datetime.date(2025, 3, 1), successor=tree["A2"])
+    response = login(client, cast["reviewer_a"]).get(
+        reverse("units:unit_contacts", args=[tree["DA"].pk])
+    )
+    listed = {(m.user.username, m.unit.code) for m in response.context["officers"]}
+    assert listed == {("officer_a", "DA")}
+
+
 def test_contacts_cost_the_same_queries_for_a_bigger_subtree(
     client, cast, tree, django_assert_num_queries
 ):
