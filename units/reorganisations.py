@@ -54,6 +54,25 @@ SUCCESSOR_KINDS = {
     Kind.INDUSTRIAL_ZONE: {Kind.PROVINCE, Kind.SECTOR, Kind.CIVIL_SERVANTS, Kind.INDUSTRIAL_ZONE},
 }
 
+
+def placement_refusal(kind: str, parent: Unit | None) -> str | None:
+    """Why a unit of `kind` cannot stand under `parent` (None: at the root), or None.
+
+    A grassroots union is the base of the tree: no unit stands under it. A provincial
+    federation stands at the root or under another provincial-level one (the national
+    federation of the national bench)."""
+    if parent is not None and parent.kind == Kind.GRASSROOTS:
+        return _("%(parent)s is a grassroots union: no unit can stand under it.") % {
+            "parent": _label(parent)
+        }
+    if kind == Kind.PROVINCE and parent is not None and parent.kind != Kind.PROVINCE:
+        return _(
+            "A provincial federation stands at the top of the tree or under another one, "
+            "not under %(parent)s (%(parent_kind)s)."
+        ) % {"parent": _label(parent), "parent_kind": parent.get_kind_display()}
+    return None
+
+
 # Any number: the advisory lock that serialises applying reorganisations.
 LOCK_KEY = 0x5E0_12
 
@@ -396,6 +415,9 @@ class _Run:
             parent = self.unit(operation, operation.target_code, role=_("parent"))
             if parent is None or not self.stands_as_now(operation, parent):
                 return
+        refusal = placement_refusal(operation.kind, parent) if operation.kind else None
+        if refusal:
+            problems.append(refusal)
         for problem in problems:
             self.refuse(operation, problem)
         if problems:
@@ -424,6 +446,15 @@ class _Run:
         if operation.kind not in Kind.values:
             self.refuse(operation, _("Choose the new kind."))
             return
+        parent = Unit.objects.get_parent(unit) if unit.depth > 1 else None
+        refusal = placement_refusal(operation.kind, parent)
+        if refusal is None and operation.kind == Kind.GRASSROOTS and self.open_children(unit):
+            refusal = _("%(unit)s has open units below it: a grassroots union cannot.") % {
+                "unit": _label(unit)
+            }
+        if refusal:
+            self.refuse(operation, refusal)
+            return
         unit.kind = operation.kind
         unit.save(update_fields=["kind"], effective_on=self.day)
 
@@ -446,6 +477,10 @@ class _Run:
             )
             return
         if not self.stands_as_now(operation, parent):
+            return
+        refusal = placement_refusal(unit.kind, parent)
+        if refusal:
+            self.refuse(operation, refusal)
             return
         self.move([unit], parent)
 

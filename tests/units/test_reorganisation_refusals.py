@@ -167,3 +167,20 @@ def test_an_incompatible_successor_is_refused_with_the_kinds_that_fit(tree, reor
         [(_p, message)] = refusals(r, admin_user)
     assert message.endswith("các loại: LĐLĐ tỉnh, CĐ ngành, CĐ Viên chức, CĐ các KCN.")
     assert "công đoàn cơ sở chỉ sáp nhập" not in message
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        {"action": "move", "unit_code": "DB", "target_code": "A1"},  # a district under a CĐCS
+        {"action": "create", "code": "X", "name": "Mới", "kind": "commune", "target_code": "A1"},
+        {"action": "create", "code": "P2", "name": "Tỉnh", "kind": "province", "target_code": "SE"},
+        {"action": "change_kind", "unit_code": "DA", "kind": "grassroots"},  # A1, A2 below it
+    ],
+    ids=["under-grassroots", "created-under-grassroots", "province-under-sector", "kind"],
+)
+def test_a_unit_where_its_kind_cannot_stand_is_refused(tree, reorganise, admin_user, operation):
+    paths = dict(Unit.objects.values_list("code", "path"))
+    [(position, _message)] = refusals(reorganise(JULY, operation), admin_user)
+    assert position == 1
+    assert dict(Unit.objects.values_list("code", "path")) == paths
