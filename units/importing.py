@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from units.forms import CONTROL_CHARACTER, OPERATION_NEEDS, clean_text
 from units.models import Operation, Reorganisation, Unit
-from units.reorganisations import ReorganisationError, reorganisation_preview
+from units.reorganisations import ReorganisationError, placement_refusal, reorganisation_preview
 
 REQUIRED_COLUMNS = ("code", "name", "kind", "parent_code")
 OPTIONAL_COLUMNS = ("short_name", "opened_on", "closed_on")
@@ -400,6 +400,7 @@ def _check_tree(rows, all_codes, existing, errors):
         usable.append(row)
         final_parent[row.code] = row.parent_code or None
 
+    cyclic = set()
     for row in usable:
         chain = [row.code]
         seen = {row.code}
@@ -409,6 +410,7 @@ def _check_tree(rows, all_codes, existing, errors):
             seen.add(parent)
             parent = final_parent.get(parent)
         if parent == row.code:
+            cyclic.add(row.code)
             errors.append(
                 (
                     row.line,
@@ -427,6 +429,16 @@ def _check_tree(rows, all_codes, existing, errors):
             errors.append((row.line, _("The closing date is before the opening date.")))
         if unit and unit.successor_id and closed_on is None:
             errors.append((row.line, _("A unit merged into another must keep its closing date.")))
+    # Nothing under a grassroots union, a province only at the top (as a reorganisation).
+    parents = {code: unit for code, (unit, _parent) in existing.items()}
+    parents.update({row.code: Unit(code=row.code, name=row.name, kind=row.kind) for row in usable})
+    for row in usable:
+        parent = final_parent.get(row.code)
+        if row.code in cyclic or (parent and parent not in parents):
+            continue  # refused already
+        refusal = placement_refusal(row.kind, parents[parent] if parent else None)
+        if refusal:
+            errors.append((row.line, refusal))
     # An open unit never stands under a closed one (a reorganisation refuses it too).
     today = timezone.localdate()
     for row in usable:

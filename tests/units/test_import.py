@@ -214,14 +214,15 @@ def test_reimporting_with_a_changed_parent_moves_the_unit_with_its_children(tree
 
 
 def test_a_unit_can_move_below_its_former_child_when_that_child_moves_out_first(tree, tmp_path):
-    # A1 leaves district A for the province, and district A goes below A1.
+    # A1 leaves district A for the province as a federation of its own (nothing stands
+    # under a grassroots union), and district A goes below A1.
     path = write_csv(
-        tmp_path, [["DA", "LĐLĐ huyện A", "district", "A1"], ["A1", "CĐCS A1", "grassroots", "PV"]]
+        tmp_path, [["DA", "LĐLĐ huyện A", "district", "A1"], ["A1", "LĐLĐ A1", "district", "PV"]]
     )
 
     result = import_file(path)
 
-    assert result == ImportResult(moved=2)
+    assert result == ImportResult(updated=1, moved=2)
     assert parent_code("A1") == "PV"
     assert parent_code("DA") == "A1"
     assert parent_code("A2") == "DA"

@@ -111,3 +111,12 @@ def test_an_open_unit_under_a_closed_parent_is_refused(tmp_path, tree):
     [(line, message)] = excinfo.value.errors
     assert line == 3 and message.startswith("Đơn vị cấp trên “DB” đã giải thể từ ngày 01/03/2025")
     assert Unit.objects.get_parent(Unit.objects.get(code="A1")).code == "DA"
+
+
+def test_a_unit_under_a_grassroots_union_is_refused(tmp_path, tree):
+    path = write_csv(tmp_path, [VALID_ROW, ["X1", "CĐ xã X", "commune", "A1"]])
+    with translation.override("vi"), pytest.raises(UnitImportError) as excinfo:
+        import_units(read_rows(path))
+    [(line, message)] = excinfo.value.errors
+    assert line == 3 and "A1" in message and "công đoàn cơ sở" in message
+    assert not Unit.objects.filter(code__in=["NEW", "X1"]).exists()
