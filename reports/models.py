@@ -322,8 +322,9 @@ class SummaryReport(models.Model):
     def issue_problems(self) -> dict:
         """What keeps this draft from being issued, by field: a field the document prints
         that is empty or still a placeholder ("…/KH-…", "xxx", "ngày … tháng …"), and a
-        document dated on a day its issuing unit was not open. {} when it can be issued.
-        One query (the unit's history on the document's date)."""
+        document dated after today, before the document it corrects, or on a day its
+        issuing unit was not open. {} when it can be issued. One query (the unit's history on
+        the document's date), and one for the corrected document's date."""
         problems = {}
         required = ["number_code", "place", "parent_body", "issuing_body", "subject"]
         required += ["signer_title", "signer_name", "recipients"]
@@ -337,7 +338,17 @@ class SummaryReport(models.Model):
                 problems[name] = _(
                     "“%(text)s” is a placeholder: write what the document should say."
                 ) % {"text": found}
-        opened = self.unit_id and self.dated_on
+        today = timezone.localdate()
+        if self.dated_on and self.dated_on > today:
+            # Issued today, signed today: a later date would be signed before it is dated.
+            problems["dated_on"] = _(
+                "A document is dated on the day it is issued or before, not %(day)s."
+            ) % {"day": self.dated_on.strftime("%d/%m/%Y")}
+        elif self.dated_on and self.supersedes_id and self.dated_on < self.supersedes.dated_on:
+            problems["dated_on"] = _(
+                "A correction is dated on or after the document it corrects (%(day)s)."
+            ) % {"day": self.supersedes.dated_on.strftime("%d/%m/%Y")}
+        opened = self.unit_id and self.dated_on and "dated_on" not in problems
         if opened and not UnitState.objects.on(self.dated_on).filter(unit=self.unit_id).exists():
             problems["dated_on"] = _(
                 "%(unit)s was not open on %(day)s: a document of that date cannot be "

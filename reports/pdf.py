@@ -481,6 +481,16 @@ def _document_context(summary, figures, legacy=False):
             "signer_name": summary.signer_name,
             "recipients": [line.lstrip("-–• ").strip() for line in summary.recipient_lines],
             "title": f"{DOCUMENT_KIND} {number_text}",
+            # A correction says, under its subject, which document it replaces.
+            "corrects": (
+                _("(Correcting report no. %(number)s of %(date)s)")
+                % {
+                    "number": summary.supersedes.number,
+                    "date": summary.supersedes.dated_on.strftime("%d/%m/%Y"),
+                }
+                if summary.supersedes_id
+                else ""
+            ),
             # Decree 30: an appendix names the document it goes with.
             "appendix_of": _("(Attached to report no. %(number)s of %(date)s of %(issuer)s)")
             % {

@@ -660,6 +660,10 @@ def test_a_correction_is_a_new_version_and_the_old_one_is_kept(
     client.force_login(cast["standing"])
     kept = b"".join(client.get(url("reports:summary_pdf", old)).streaming_content)
     assert "Số: 1/BC-LĐLĐ" in pdftotext(kept, tmp_path)
+    # The correction says, on the page itself, which document it replaces.
+    new = b"".join(client.get(url("reports:summary_pdf", correction)).streaming_content)
+    text = " ".join(pdftotext(new, tmp_path).split())
+    assert f"(Đính chính Báo cáo số 1/BC-LĐLĐ ngày {old.dated_on:%d/%m/%Y})" in text
     listed = client.get(LIST).context["page"]
     assert {s.pk for s in listed} == {old.pk, correction.pk}
     assert (
@@ -672,3 +676,19 @@ def test_the_navigation_links_summary_reports_for_readers_only(client, cast):
         client.force_login(cast[who])
         page = client.get(reverse("units:home")).content.decode()
         assert (f'href="{LIST}"' in page) is shown, who
+
+
+def test_a_draft_dated_after_today_or_before_what_it_corrects_is_not_issued(client, cast, issued):
+    # Signed today but dated tomorrow, or a correction older than the document it corrects.
+    logged_in(client, cast["cspl"])
+    draft = make_summary(issued.unit, issued.campaign, cast["cspl"], number="")
+    draft.dated_on = timezone.localdate() + datetime.timedelta(days=1)
+    with translation.override("vi"):
+        assert "không thể ghi ngày" in draft.issue_problems()["dated_on"]
+    client.post(url("reports:summary_correct", issued))
+    correction = SummaryReport.objects.get(supersedes=issued)
+    correction.dated_on = issued.dated_on - datetime.timedelta(days=1)
+    with translation.override("vi"):
+        assert "đính chính" in correction.issue_problems()["dated_on"]
+    correction.dated_on = issued.dated_on
+    assert "dated_on" not in correction.issue_problems()
