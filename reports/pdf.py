@@ -393,8 +393,16 @@ def _document_context(summary, figures, legacy=False):
         for i, row in zip(integers, indicator_rows, strict=True)
         if summed or i.computed
     ]
+    # A column keeps the number its indicator has in the body's tables, the dashboard and
+    # the Excel export (the computed ones, not typed, have no column here).
+    numbers = {i.code: n for n, i in enumerate(integers, start=1)}
     appendix = _appendix(
-        figures.get("units") or [], result.by_child, typed, category_labels, legacy
+        figures.get("units") or [],
+        result.by_child,
+        typed,
+        category_labels,
+        legacy,
+        numbers=[numbers[i.code] for i in typed],
     )
     # The dashboard's colour charts would print with labels too small to read: the
     # document draws its own in the appendix, as text and grey bars in the body's font.
@@ -778,13 +786,14 @@ def _added_up(rows, integers):
     return group
 
 
-def _appendix(units, by_child, typed, category_labels, legacy=False):
+def _appendix(units, by_child, typed, category_labels, legacy=False, numbers=None):
     """The appendix: every expected unit under its child of the scope (the scope's own
     report first, the children without units below together last). Each group has a
     heading with its counts (the rollup's), the lines of the units that reported (name,
     the typed figures of its own report, on time or late), then the names of the units
     whose report was returned and of those with none. Returns {"groups", "header",
-    "tab_size", "legend"}."""
+    "tab_size", "legend"}. `numbers` are the columns' numbers (1, 2… by default)."""
+    numbers = numbers or list(range(1, len(typed) + 1))
     if not units:
         return {"groups": []}
     # Every figure of the units that reported, as (text, digits, dots), and each column's
@@ -795,13 +804,16 @@ def _appendix(units, by_child, typed, category_labels, legacy=False):
         if row["category"] in ("on_time", "late"):
             values = row.get("values") or {}
             cells[index] = [_cell(values.get(i.code), separator) for i in typed]
-    widths = [(1, 0)] * len(typed)
+    widths = [(len(str(n)), 0) for n in numbers]  # at least the header's digits
     for line in cells.values():
         widths = [
             (max(digits, cell[1]), max(dots, cell[2]))
             for (digits, dots), cell in zip(widths, line, strict=True)
         ]
-    header = [_padded((str(n), 1, 0), width) for n, width in enumerate(widths, start=1)]
+    header = [
+        _padded((str(n), len(str(n)), 0), width)
+        for n, width in zip(numbers, widths, strict=True)
+    ]
     awaiting = " (" + _("awaiting review") + ")"
     status_em = 0.5 * (max(len(str(label)) for label in category_labels.values()) + len(awaiting))
     figures_em = sum(d * 0.5 + s * 0.25 + 1 for d, s in widths) + status_em
@@ -857,7 +869,7 @@ def _appendix(units, by_child, typed, category_labels, legacy=False):
         "tab_size": f"{tab_size * APPENDIX_POINTS:.1f}pt",
         "legend": "; ".join(
             f"({n}) {i.name}" + (f" ({i.unit_of_measure})" if i.unit_of_measure else "")
-            for n, i in enumerate(typed, start=1)
+            for n, i in zip(numbers, typed, strict=True)
         )
         + ".",
     }

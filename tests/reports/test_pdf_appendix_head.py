@@ -1,8 +1,10 @@
 """The appendix's list of units runs over pages: every page it runs onto starts with the page
 number and the columns' line, as a table's repeated head would."""
 
+import re
 import subprocess
 
+from campaign.models import Indicator
 from reports import pdf
 from tests.reports.test_pdf import (
     campaign_with_reports,
@@ -59,3 +61,21 @@ def test_every_page_of_unit_lines_repeats_the_number_and_the_columns(tree, cast,
     assert starts == list(range(starts[0], pages + 1)), heads
     begins = pdftotext(content, tmp_path, "-f", str(starts[0] - 1), "-l", str(starts[0] - 1))
     assert tree["DA"].name in begins  # the first group of lines, under its columns' line
+
+
+def test_the_columns_keep_the_numbers_of_the_body_and_the_dashboard(tree, cast):
+    # The computed indicator comes first and has no column (nobody types it): the typed ones
+    # keep (2) and (3), as in the body's tables, the dashboard and Excel, not (1) and (2).
+    campaign = campaign_with_reports(tree)
+    Indicator.objects.create(
+        campaign=campaign,
+        code="a_plans",
+        name="Số CĐCS đã ban hành kế hoạch",
+        source=Indicator.Source.PLANS,
+        counted_kind=Unit.Kind.GRASSROOTS,
+    )
+    summary = make_summary(tree["PV"], campaign, cast["cspl"])
+    appendix = pdf.document_context(summary)["appendix"]
+    assert appendix["legend"].startswith("(2) Số buổi tuyên truyền (buổi); (3) Số lượt người")
+    columns = appendix["header"].split("\t")[1]
+    assert re.findall(r"\d+", columns) == ["2", "3"]
