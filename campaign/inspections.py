@@ -55,6 +55,15 @@ class InspectionFilter(django_filters.FilterSet):
         fields = ["kind", "follow_up", "campaign"]
 
 
+def _unit_label(unit):
+    if unit.closed_on:
+        return _("%(unit)s (closed on %(date)s)") % {
+            "unit": unit,
+            "date": unit.closed_on.strftime("%d/%m/%Y"),
+        }
+    return str(unit)
+
+
 class InspectionForm(PortalInputMixin, forms.ModelForm):
     class Meta:
         model = Inspection
@@ -86,6 +95,9 @@ class InspectionForm(PortalInputMixin, forms.ModelForm):
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = scope.reviewed_units().order_by("path")
+        # A closed unit stays in the list (a visit made before it closed can be recorded
+        # late), marked as closed.
+        self.fields["unit"].label_from_instance = _unit_label
         self.fields["campaign"].queryset = Campaign.objects.all()
         self.fields["visited_on"].input_formats = DATE_FORMATS
         self.fields["recommendations_due_on"].input_formats = DATE_FORMATS
@@ -101,6 +113,16 @@ class InspectionForm(PortalInputMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        visited_on, unit = cleaned.get("visited_on"), cleaned.get("unit")
+        if visited_on and unit and not unit.is_open_on(visited_on):
+            self.add_error(
+                "unit",
+                forms.ValidationError(
+                    _("%(unit)s was not open on %(date)s: check the unit or the date."),
+                    code="closed_unit",
+                    params={"unit": unit, "date": visited_on.strftime("%d/%m/%Y")},
+                ),
+            )
         visited_on, campaign = cleaned.get("visited_on"), cleaned.get("campaign")
         if visited_on and campaign and visited_on < campaign.issued_on:
             self.add_error(

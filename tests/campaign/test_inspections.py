@@ -382,6 +382,22 @@ def test_a_visit_tomorrow_in_viet_nam_is_refused(client, tree, people, campaign,
     assert not Inspection.objects.exists()
 
 
+def test_a_visit_to_a_unit_closed_by_then_is_refused(client, tree, people, campaign, freeze):
+    # The list holds closed units too (a visit made before the closing can be recorded late),
+    # marked, and a visit after the closing is refused.
+    freeze(datetime.datetime(2026, 10, 6, 2, 0, tzinfo=datetime.UTC))
+    tree["A2"].close(datetime.date(2026, 9, 1))
+    client.force_login(people["cspl"])
+    page = client.get(CREATE).content.decode()
+    assert "(ngừng hoạt động từ 01/09/2026)" in page
+    response = client.post(CREATE, form_data(tree["A2"], campaign))
+    assert response.context["form"].errors.as_data()["unit"][0].code == "closed_unit"
+    assert not Inspection.objects.exists()
+    before = form_data(tree["A2"], campaign, visited_on="20/08/2026")
+    assert client.post(CREATE, before).status_code == 302
+    assert Inspection.objects.get().unit == tree["A2"]
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
