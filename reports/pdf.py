@@ -811,8 +811,7 @@ def _appendix(units, by_child, typed, category_labels, legacy=False, numbers=Non
             for (digits, dots), cell in zip(widths, line, strict=True)
         ]
     header = [
-        _padded((str(n), len(str(n)), 0), width)
-        for n, width in zip(numbers, widths, strict=True)
+        _padded((str(n), len(str(n)), 0), width) for n, width in zip(numbers, widths, strict=True)
     ]
     awaiting = " (" + _("awaiting review") + ")"
     status_em = 0.5 * (max(len(str(label)) for label in category_labels.values()) + len(awaiting))
