@@ -243,6 +243,10 @@ def test_figures_set_right_lose_their_flags(client, tree, cast, campaign):
     client.post(reverse("campaign:report_edit", args=[stored.pk]), data)
     stored.refresh_from_db()
     assert stored.flags == []
+    # An explanation of figures no longer flagged is not printed beside them.
+    AnnualReport.objects.filter(pk=stored.pk).update(flags_note="Năm nay lồng ghép.")
+    printed = client.get(reverse("campaign:report_print", args=[stored.pk])).content.decode()
+    assert "Năm nay lồng ghép." not in printed
 
 
 def test_the_reviewer_sees_the_flags_the_explanation_and_last_years_figures(
