@@ -28,16 +28,34 @@ from units.reorganisations import (
     reorganisation_cancel,
     reorganisation_preview,
     reorganisation_schedule,
+    reorganisation_unschedule,
 )
 
 
+class _NotADraft(Exception):
+    """The reorganisation is no longer a draft: it cannot be changed."""
+
+
 def staff_required(view):
+    """Staff only; a change asked of a reorganisation that is no longer a draft goes back to
+    its page with the reason, not to a 403 that would blame the user's role."""
+
     @login_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not (request.user.is_active and request.user.is_staff):
             raise PermissionDenied
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except _NotADraft:
+            messages.error(
+                request,
+                _(
+                    "Only a draft can be changed. A scheduled reorganisation goes back to "
+                    "draft with “Back to draft”; an applied or cancelled one stays as it is."
+                ),
+            )
+            return redirect("units:reorganisation_detail", kwargs["pk"])
 
     return wrapped
 
@@ -49,7 +67,7 @@ def _get(pk):
 def _get_draft(request, pk):
     reorganisation = _get(pk)
     if not reorganisation.is_editable:
-        raise PermissionDenied
+        raise _NotADraft
     return reorganisation
 
 
@@ -124,6 +142,7 @@ def _detail_page(request, pk, operation_form=None):
             "can_schedule": reorganisation.is_editable
             and reorganisation.effective_on > today
             and preview is not None,
+            "can_unschedule": reorganisation.status == Reorganisation.Status.SCHEDULED,
             "can_cancel": reorganisation.status
             in (Reorganisation.Status.DRAFT, Reorganisation.Status.SCHEDULED),
         },
@@ -309,6 +328,17 @@ def reorganisation_schedule_view(request, pk):
         pk,
         reorganisation_schedule,
         _("The reorganisation will be applied on its effective date."),
+    )
+
+
+@staff_required
+@require_POST
+def reorganisation_unschedule_view(request, pk):
+    return _act(
+        request,
+        pk,
+        reorganisation_unschedule,
+        _("The reorganisation is a draft again: it will not be applied until you say so."),
     )
 
 

@@ -175,6 +175,19 @@ def reorganisation_schedule(*, reorganisation: Reorganisation, user) -> Preview:
     return preview
 
 
+def reorganisation_unschedule(*, reorganisation: Reorganisation, user) -> None:
+    """Take a scheduled reorganisation back to draft (to correct it before its date)."""
+    with transaction.atomic():
+        current = _lock(reorganisation)
+        if current.status != Reorganisation.Status.SCHEDULED:
+            message = _("Only a scheduled reorganisation goes back to draft.")
+            raise ReorganisationError([(0, message)])
+        current.status = Reorganisation.Status.DRAFT
+        current.applied_by = None
+        current.save(update_fields=["status", "applied_by"])
+    reorganisation.refresh_from_db()
+
+
 def reorganisation_cancel(*, reorganisation: Reorganisation, user) -> None:
     """Cancel a reorganisation not yet in effect (a draft or a scheduled one)."""
     with transaction.atomic():

@@ -36,6 +36,11 @@ urlpatterns = [
         name="reorganisation_schedule",
     ),
     path(
+        "reorganisations/<int:pk>/unschedule/",
+        pages.reorganisation_unschedule_view,
+        name="reorganisation_unschedule",
+    ),
+    path(
         "reorganisations/<int:pk>/cancel/",
         pages.reorganisation_cancel_view,
         name="reorganisation_cancel",

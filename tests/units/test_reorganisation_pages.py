@@ -119,11 +119,14 @@ def test_applying_from_the_page(client, admin_user, draft):
     draft.refresh_from_db()
     assert draft.status == "applied"
     assert Unit.objects.get(code="DA").closed_on == JULY
-    # Applied: no more editing, the page shows what was done.
-    assert client.get(reverse("units:reorganisation_edit", args=[draft.pk])).status_code == 403
+    # Applied: no more editing (back to its page, which says why), nothing removed.
+    detail = reverse("units:reorganisation_detail", args=[draft.pk])
+    edit = client.get(reverse("units:reorganisation_edit", args=[draft.pk]))
+    assert (edit.status_code, edit["Location"]) == (302, detail)
     op = draft.operations.first()
     delete = reverse("units:operation_delete", args=[draft.pk, op.pk])
-    assert client.post(delete).status_code == 403
+    assert client.post(delete)["Location"] == detail
+    assert Operation.objects.filter(pk=op.pk).exists()
     assert "XA" in response.content.decode()
 
 
@@ -158,6 +161,29 @@ def test_a_future_reorganisation_is_scheduled_then_cancelled(client, admin_user,
     client.post(reverse("units:reorganisation_cancel", args=[r.pk]))
     r.refresh_from_db()
     assert r.status == "cancelled"
+
+
+def test_a_scheduled_reorganisation_goes_back_to_draft_to_be_corrected(
+    client, admin_user, tree, reorganise
+):
+    # Before, a typo in a scheduled act meant cancelling it and typing every operation again,
+    # and its edit page answered 403 "your role does not permit this".
+    r = reorganise(
+        TODAY + datetime.timedelta(days=10),
+        {"action": "rename", "unit_code": "A1", "name": "Tên mớii"},
+    )
+    client.force_login(admin_user)
+    client.post(reverse("units:reorganisation_schedule", args=[r.pk]))
+    edit = reverse("units:reorganisation_edit", args=[r.pk])
+    refused = client.get(edit, follow=True)
+    assert refused.redirect_chain[-1][0] == reverse("units:reorganisation_detail", args=[r.pk])
+    assert "Đưa về bản nháp" in refused.content.decode()
+    client.post(reverse("units:reorganisation_unschedule", args=[r.pk]))
+    r.refresh_from_db()
+    assert (r.status, r.applied_by) == ("draft", None)
+    assert client.get(edit).status_code == 200
+    again = client.post(reverse("units:reorganisation_unschedule", args=[r.pk]), follow=True)
+    assert "Chỉ đợt sắp xếp đã hẹn ngày" in again.content.decode()
 
 
 def test_an_operation_of_another_reorganisation_is_a_404(client, admin_user, draft, reorganise):
