@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordResetView
@@ -42,6 +44,14 @@ def unit_detail(request, pk):
     unit = scope.get_unit(pk=pk)
     ancestors = [a for a in Unit.objects.get_ancestors(unit) if scope.can_see(a)]
     children = Unit.objects.get_children(unit)  # tree order: as the federation lists them
+    # Its eras, newest first: where it stood, under which name and kind, from when to when
+    # (reorganisations change today's tree; this is how it stood before). A parent outside
+    # the user's scope is not named, as in the breadcrumb.
+    eras = list(unit.states.select_related("parent").order_by("-valid_from", "-pk"))
+    for era in eras:
+        era.shown_parent = era.parent if era.parent and scope.can_see(era.parent) else None
+        # `valid_until` is the first day of the next era.
+        era.last_day = era.valid_until - datetime.timedelta(days=1) if era.valid_until else None
     return render(
         request,
         "units/unit_detail.html",
@@ -49,6 +59,7 @@ def unit_detail(request, pk):
             "unit": unit,
             "ancestors": ancestors,
             "children": children,
+            "eras": eras,
             "can_review": scope.can_review(unit),
         },
     )

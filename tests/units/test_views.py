@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.factories import UserFactory
+from units.reorganisations import reorganisation_apply
 
 
 def login(client, user):
@@ -249,3 +250,17 @@ def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(client
     login(client, cast["officer_a"])
     html = client.get(reverse("units:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "Đơn vị và vai trò của bạn" in html
+
+
+def test_unit_page_shows_where_the_unit_stood_over_time(client, cast, tree, reorganise, admin_user):
+    r = reorganise(
+        datetime.date(2025, 7, 1), {"action": "move", "unit_code": "A1", "target_code": "DB"}
+    )
+    reorganisation_apply(reorganisation=r, user=admin_user)
+    with translation.override("vi"):
+        page = login(client, cast["cspl"]).get(reverse("units:unit_detail", args=[tree["A1"].pk]))
+    html = page.content.decode()
+    history = html[html.index('id="history"') :]
+    # Newest first: under district B from 01/07/2025, under district A until the day before.
+    assert history.index(tree["DB"].name) < history.index(tree["DA"].name)
+    assert "01/07/2025" in history and "30/06/2025" in history
