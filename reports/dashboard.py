@@ -4,8 +4,11 @@ Every figure comes from the rollup (cached under the data version); the page onl
 it, plus one page of the status grid. A fixed number of queries whatever the number of units.
 """
 
+import functools
 import hashlib
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -95,11 +98,28 @@ def dashboard(request):
     )
 
 
+@functools.cache
+def fragments_version() -> str:
+    """A digest of what draws the cached HTML and charts (the figures' templates, the chart
+    module, the catalogues): a release that changes them is never served what an older one
+    cached, which the data version alone would keep for a day."""
+    root = Path(settings.BASE_DIR)
+    sources = sorted((root / "templates" / "reports" / "partials").glob("*.html"))
+    sources += [root / "reports" / "charts.py", *sorted(root.glob("locale/*/LC_MESSAGES/*.po"))]
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _figures(request, data, campaign, year, unit, include, drill, query):
     """The rollup's tables and charts as HTML, cached beside the rollup: they change only
     with it, the language, and the links this user may follow (rendering the tables and
     their thousands of numbers costs more than the rest of the page)."""
-    varies = f"{translation.get_language()}|{data.cache_key}|{query}|{sorted(drill)}"
+    varies = (
+        f"{fragments_version()}|{translation.get_language()}|{data.cache_key}|{query}"
+        f"|{sorted(drill)}"
+    )
     key = "dashboard-figures:" + hashlib.sha256(varies.encode()).hexdigest()
     html = cache.get(key)
     if html is None:
@@ -134,7 +154,7 @@ def _may_open(scope):
 def _charts(data, campaign, year, unit, include):
     """The SVG charts, cached with the rollup they draw (drawing costs more than reading)."""
     # The charts carry translated labels: one drawing per language.
-    key = f"charts:{translation.get_language()}:{data.cache_key}"
+    key = f"charts:{fragments_version()}:{translation.get_language()}:{data.cache_key}"
     drawn = cache.get(key)
     if drawn is None:
         labels = dict(AnnualReport.Assessment.choices)

@@ -255,3 +255,33 @@ def test_the_figures_are_rendered_once_per_rollup_language_and_links(
         bump_data_version()  # any write: new rollup, new figures
     get(cast["reviewer_a"])
     assert len(rendered) == 4
+
+    # A release that changes what draws them (a template, the charts, the catalogue) renders
+    # them again: the data version alone would serve the old markup for a day.
+    monkeypatch.setattr(dashboard_module, "fragments_version", lambda: "next-release")
+    get(cast["reviewer_a"])
+    assert len(rendered) == 5
+
+
+def test_the_fragments_version_follows_the_files_it_covers(tmp_path, settings):
+    from reports import dashboard as dashboard_module
+
+    files = {
+        "templates/reports/partials/dashboard_figures.html": b"<p>{{ data }}</p>",
+        "reports/charts.py": b"BARS = 1",
+        "locale/vi/LC_MESSAGES/django.po": b'msgid "a"\nmsgstr "b"\n',
+    }
+    for name, content in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(content)
+    settings.BASE_DIR = tmp_path
+    versions = []
+    try:
+        for name in [None, *files]:
+            if name:
+                (tmp_path / name).write_bytes(files[name] + b" ")
+            dashboard_module.fragments_version.cache_clear()
+            versions.append(dashboard_module.fragments_version())
+    finally:
+        dashboard_module.fragments_version.cache_clear()
+    assert len(set(versions)) == len(versions)  # each change gives a new version
