@@ -800,6 +800,22 @@ def test_an_invalid_figure_in_a_new_report_is_explained_kept_and_nothing_saved(
     assert not AnnualReport.objects.exists() and not IndicatorValue.objects.exists()
 
 
+def test_a_refused_form_says_so_at_its_top_and_a_saved_figure_reads_as_typed(
+    client, cast, report_a1
+):
+    # A long form's errors were only under their fields, out of sight on a phone; a saved
+    # 1200 read "1200" in the form and "1.200" everywhere else.
+    login(client, cast["officer_a1"])
+    edit = reverse("campaign:report_edit", args=[report_a1.pk])
+    refused = client.post(edit, edit_data(report_a1, value_sessions="mười"))
+    assert 'id="form-errors"' in html(refused) and 'value="mười"' in html(refused)
+    IndicatorValue.objects.filter(report=report_a1, indicator__code="participants").update(
+        int_value=1200
+    )
+    form = html(client.get(edit))
+    assert 'value="1.200"' in form and 'id="form-errors"' not in form
+
+
 @pytest.mark.parametrize(
     ("field", "typed", "error"),
     [case[1:] for case in INVALID_FIGURES],
