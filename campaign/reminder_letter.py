@@ -115,6 +115,9 @@ def context(
         "today": today.strftime("%d/%m/%Y"),
         "rows": rows(units, campaign, what, year, due_on, today),
         "days_to_act": f"{DAYS_TO_ACT:02d}",
+        # Before the due date the letter holds the unit to that date, not to a number of
+        # working days that could fall earlier or later.
+        "overdue": today > due_on,
         "signer_block": "TM. BAN THƯỜNG VỤ",
         "signer_title": "PHÓ CHỦ TỊCH",
         "recipients": [

@@ -139,3 +139,19 @@ def test_a_long_list_of_late_units_renders(client, tree, cast, campaign, tmp_pat
     client.force_login(cast["cspl"])
     text = text_of(letter(client, campaign), tmp_path)
     assert text.count("Chưa gửi kế hoạch thực hiện") == 47  # 40 new, 7 of the tree
+
+
+def test_before_the_due_date_the_letter_holds_units_to_that_date(
+    client, tree, cast, campaign, tmp_path, monkeypatch
+):
+    # "Within 7 working days of receiving this letter" could fall before the due date it
+    # names two lines above: before the date, the letter asks for it on time.
+    moment = datetime.datetime(2015, 12, 10, 2, 0, tzinfo=datetime.UTC)  # 09:00 in Viet Nam
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+    client.force_login(cast["cspl"])
+    text = text_of(letter(client, campaign, [tree["B1"]], what="report"), tmp_path)
+    assert "đúng hạn, chậm nhất ngày 20/12/2015" in text and "ngày làm việc" not in text
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment + datetime.timedelta(days=20))
+    client.force_login(cast["cspl"])
+    late = text_of(letter(client, campaign, [tree["B1"]], what="report"), tmp_path)
+    assert "chậm nhất trong 07 ngày làm việc kể từ ngày nhận được công văn này" in late
