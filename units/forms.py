@@ -32,6 +32,7 @@ from django.core.validators import (
     MinValueValidator,
     ProhibitNullCharactersValidator,
 )
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -292,6 +293,16 @@ class ReorganisationForm(PortalInputMixin, forms.ModelForm):
             "effective_on": DATE_INPUT,
             "note": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def clean_decided_on(self):
+        decided_on = self.cleaned_data.get("decided_on")
+        if decided_on and decided_on > timezone.localdate():
+            raise forms.ValidationError(
+                _("A decision is recorded once it is signed: %(date)s has not come yet.")
+                % {"date": decided_on.strftime("%d/%m/%Y")},
+                code="future",
+            )
+        return decided_on
 
 
 # What each kind of operation needs besides its action (the rest is checked on preview).

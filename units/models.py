@@ -201,6 +201,11 @@ class Unit(MP_Node):
         return self.short_name or self.name
 
     def clean(self):
+        for name in ("opened_on", "closed_on"):
+            day = getattr(self, name)
+            if day and not 1900 <= day.year <= 2100:
+                # 01/07/0015 for 01/07/2015: a typo the admin's date field lets through.
+                raise ValidationError({name: _("Give a year between 1900 and 2100.")})
         if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
             raise ValidationError({"closed_on": _("A unit cannot close before it opens.")})
         if self.successor_id and not self.closed_on:

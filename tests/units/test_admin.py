@@ -106,3 +106,14 @@ def test_the_admin_pages_speak_vietnamese_where_their_libraries_do_not(staff_cli
     page = refused.content.decode()
     assert "Please correct the error" not in page and "Vui lòng sửa các lỗi bên dưới." in page
     assert "Các lần đăng nhập sai" in staff_client.get(reverse("admin:index")).content.decode()
+
+
+def test_a_year_typed_short_is_refused_with_a_message(staff_client, tree):
+    # 01/07/0015 for 01/07/2015 used to be saved as the year 15.
+    response = staff_client.post(
+        reverse("admin:units_unit_add"),
+        form_data(opened_on="01/07/0015", treebeard_ref_node=tree["DB"].pk),
+    )
+    assert response.status_code == 200
+    assert "Hãy nhập năm trong khoảng từ 1900 đến 2100." in response.content.decode()
+    assert not Unit.objects.filter(code="NEW").exists()

@@ -88,6 +88,22 @@ def test_recording_a_decision_keeps_what_was_typed_when_a_date_is_wrong(client, 
     assert (created.created_by, created.effective_on) == (admin_user, JULY)
 
 
+def test_a_decision_dated_after_today_is_refused(client, admin_user, db):
+    client.force_login(admin_user)
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    response = client.post(
+        reverse("units:reorganisation_create"),
+        {
+            "number": "13/QĐ-LĐLĐ",
+            "decided_on": tomorrow.strftime("%d/%m/%Y"),
+            "effective_on": (TODAY + datetime.timedelta(days=30)).strftime("%d/%m/%Y"),
+        },
+    )
+    assert response.status_code == 200
+    assert "chưa đến" in response.content.decode() and "13/QĐ-LĐLĐ" in response.content.decode()
+    assert not Reorganisation.objects.exists()
+
+
 def test_adding_an_operation_with_a_missing_field_shows_why(client, admin_user, draft):
     client.force_login(admin_user)
     url = reverse("units:operation_add", args=[draft.pk])
