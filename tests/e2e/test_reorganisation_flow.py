@@ -180,7 +180,7 @@ def test_an_administrator_applies_the_merger_and_the_years_keep_their_trees(
 
     # 1. The administrator records the decision of 01/07/2025 from its spreadsheet.
     page = login("admin")
-    page.get_by_role("link", name="Sắp xếp tổ chức", exact=True).click()
+    page.locator("#main-nav").get_by_role("link", name="Sắp xếp tổ chức", exact=True).click()
     expect(page.locator("main h1")).to_have_text("Sắp xếp tổ chức")
     # The decision of 26/02/2025 is there already, applied.
     expect(page.locator("main tbody tr").filter(has_text="125/QĐ-LĐLĐ")).to_contain_text(
