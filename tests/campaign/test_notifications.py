@@ -56,7 +56,7 @@ def test_the_e_mail_written_by_the_worker_reads_as_the_request_wrote_it(
         "Lý do:\nThiếu lịch\nvà số liệu\n\n"
         f"Xem tại: http://127.0.0.1:8000/plans/{plan_a1.pk}/\n\n"
         "Thư này được gửi tự động từ Cổng theo dõi tuyên truyền CCHC của Liên đoàn Lao động "
-        "tỉnh Bến Tre.\n\n"
+        "tỉnh Vĩnh Long.\n\n"
     )
     assert returned.extra_headers["Message-ID"] == (
         f"<step-{step.pk}-user-{cast['officer_a1'].pk}@ldldbentre.local>"
