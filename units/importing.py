@@ -429,18 +429,21 @@ def _check_tree(rows, all_codes, existing, errors):
             errors.append((row.line, _("The closing date is before the opening date.")))
         if unit and unit.successor_id and closed_on is None:
             errors.append((row.line, _("A unit merged into another must keep its closing date.")))
-    # Nothing under a grassroots union, a province only at the top (as a reorganisation).
+    # Nothing open under a grassroots union, a province only at the top (as a
+    # reorganisation; a closed unit may stand under the successor it merged into).
+    today = timezone.localdate()
     parents = {code: unit for code, (unit, _parent) in existing.items()}
     parents.update({row.code: Unit(code=row.code, name=row.name, kind=row.kind) for row in usable})
     for row in usable:
         parent = final_parent.get(row.code)
         if row.code in cyclic or (parent and parent not in parents):
             continue  # refused already
+        if _closed_by(closing[row.code], today):
+            continue
         refusal = placement_refusal(row.kind, parents[parent] if parent else None)
         if refusal:
             errors.append((row.line, refusal))
     # An open unit never stands under a closed one (a reorganisation refuses it too).
-    today = timezone.localdate()
     for row in usable:
         parent = final_parent.get(row.code)
         closed = closing.get(parent)

@@ -120,3 +120,14 @@ def test_a_unit_under_a_grassroots_union_is_refused(tmp_path, tree):
     [(line, message)] = excinfo.value.errors
     assert line == 3 and "A1" in message and "công đoàn cơ sở" in message
     assert not Unit.objects.filter(code__in=["NEW", "X1"]).exists()
+
+
+def test_a_closed_unit_may_stand_under_the_grassroots_union_it_merged_into(tmp_path, tree):
+    # Where a merge leaves it: a file of the tree as it stands imports again.
+    path = write_csv(
+        tmp_path,
+        [["B1", "CĐCS B1", "grassroots", "A1", "01/03/2025"]],
+        header=[*HEADER, "closed_on"],
+    )
+    import_units(read_rows(path))
+    assert Unit.objects.get_parent(Unit.objects.get(code="B1")).code == "A1"
