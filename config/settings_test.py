@@ -23,3 +23,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # WhiteNoise serves from the finders in tests (no collectstatic), from an existing root.
 STATIC_ROOT = tempfile.mkdtemp(prefix="portal-test-static-")
 WHITENOISE_USE_FINDERS = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # A test database is thrown away: its commits need not wait for the disk (CI's time
+    # goes to the tests, not to WAL flushes). Durability is production's setting, untouched.
+    options = DATABASES["default"]["OPTIONS"]  # noqa: F405
+    options["options"] = options.get("options", "") + " -c synchronous_commit=off"
