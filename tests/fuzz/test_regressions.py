@@ -143,7 +143,7 @@ def test_an_imported_name_with_a_nul_is_refused_with_its_line(tree):
     with pytest.raises(UnitImportError) as refused:
         _import(code="N1", name="CĐCS\x00 Điện lực")
     assert refused.value.errors == [
-        (2, "Cột name có ký tự điều khiển không nhìn thấy được (U+0000).")
+        (2, "Cột tên (name) có ký tự điều khiển không nhìn thấy được (U+0000).")
     ]
     assert not Unit.objects.filter(code="N1").exists()
 
