@@ -10,6 +10,7 @@ The tree, from the top:
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -20,6 +21,7 @@ import pytest
 from django.db import connection
 
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
+from tests.snapshot import demo_snapshots as demo_snapshots_for_session
 from units.models import Membership, Operation, Reorganisation, Unit
 
 Role = Membership.Role
@@ -89,6 +91,14 @@ def _tasks_in_process(request):
     eager, app.conf.task_always_eager = app.conf.task_always_eager, True
     yield
     app.conf.task_always_eager = eager
+
+
+@pytest.fixture(scope="session")
+def demo_snapshots():
+    """The demo loaded once per session, restored for each later test (tests/snapshot.py)."""
+    snapshots = demo_snapshots_for_session()
+    yield snapshots
+    shutil.rmtree(snapshots.root, ignore_errors=True)
 
 
 @pytest.fixture

@@ -2,10 +2,7 @@
 tree, those of 2025 and this year on the tree the reorganisations made, and the people of
 the merged federation still read Bến Tre's history."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from campaign.models import AnnualReport, Campaign, Period, Plan
@@ -14,8 +11,8 @@ from units.models import Unit, UnitState, User
 
 
 @pytest.fixture
-def campaign(db):
-    call_command("load_demo", force=True, stdout=io.StringIO())
+def campaign(db, demo_snapshots):
+    demo_snapshots.load()
     return Campaign.objects.get(slug="cchc-2015")
 
 

@@ -14,7 +14,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -70,9 +69,8 @@ def _orm_beside_playwright():
 
 
 @pytest.fixture
-def demo(transactional_db):
-    with open(os.devnull, "w") as quiet:
-        call_command("load_demo", force=True, stdout=quiet)
+def demo(transactional_db, demo_snapshots):
+    demo_snapshots.load()
 
 
 @pytest.fixture

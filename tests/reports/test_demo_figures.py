@@ -9,7 +9,6 @@ from io import BytesIO
 
 import openpyxl
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,8 +19,8 @@ from units.models import Unit, User
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", force=True)
+def demo(db, demo_snapshots):
+    demo_snapshots.load()
     campaign = Campaign.objects.get(slug="cchc-2015")
     return campaign, Unit.objects.get(kind=Unit.Kind.PROVINCE, closed_on__isnull=True)
 
