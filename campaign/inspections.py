@@ -155,6 +155,12 @@ class FollowUpForm(PortalInputMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recommendations_due_on"].input_formats = DATE_FORMATS
+        # "No recommendations" follows from the visit's record, never chosen here.
+        self.fields["follow_up"].choices = [
+            choice
+            for choice in self.fields["follow_up"].choices
+            if choice[0] != Inspection.FollowUp.NONE
+        ]
 
 
 class DoneForm(PortalInputMixin, forms.ModelForm):
@@ -236,6 +242,11 @@ def inspection_follow_up(request, pk):
     inspection = scope.get(inspections(), SEE, pk=pk)
     if not scope.can_review(inspection.unit):
         raise PermissionDenied
+    if not inspection.has_recommendations:
+        messages.error(
+            request, _("This visit made no recommendation: there is nothing to follow up.")
+        )
+        return redirect(inspection)
     form = FollowUpForm(request.POST, instance=inspection)
     if not form.is_valid():
         return _render_detail(request, scope, inspection, form=form, status=400)
@@ -269,7 +280,7 @@ def inspection_done(request, pk):
 
 
 def _done_refusal(inspection):
-    if not inspection.recommendations.strip():
+    if not inspection.has_recommendations:
         return _("This visit made no recommendation to carry out.")
     if inspection.follow_up == Inspection.FollowUp.MET:
         return _("The reviewers have already recorded the recommendations as met.")
@@ -277,7 +288,7 @@ def _done_refusal(inspection):
 
 
 def _render_detail(request, scope, inspection, form=None, status=200, done_form=None):
-    can_follow_up = scope.can_review(inspection.unit)
+    can_follow_up = scope.can_review(inspection.unit) and inspection.has_recommendations
     if form is None and can_follow_up:
         form = FollowUpForm(instance=inspection)
     if form is not None and form.is_bound:

@@ -1367,6 +1367,8 @@ class Inspection(models.Model):
         PENDING = "pending", _("Recommendations pending")
         IN_PROGRESS = "in_progress", _("Being carried out")
         MET = "met", _("Recommendations met")
+        # A visit that found nothing to put right: there is nothing to follow up.
+        NONE = "none", _("No recommendations")
 
     unit = models.ForeignKey(
         Unit,
@@ -1435,6 +1437,18 @@ class Inspection(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} – {self.unit} – {self.visited_on:%d/%m/%Y}"
 
+    def save(self, *args, **kwargs):
+        # The follow-up follows the recommendations, however they were written (the form,
+        # the admin): none to carry out, none pending; some added later, pending from then.
+        if not self.has_recommendations:
+            self.follow_up = self.FollowUp.NONE
+        elif self.follow_up == self.FollowUp.NONE:
+            self.follow_up = self.FollowUp.PENDING
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "recommendations" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "follow_up"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("campaign:inspection_detail", args=[self.pk])
 
@@ -1456,6 +1470,10 @@ class Inspection(models.Model):
                 {"recommendations_due_on": _("The due date cannot be before the visit.")},
                 code="due_before_visit",
             )
+
+    @property
+    def has_recommendations(self) -> bool:
+        return bool(self.recommendations.strip())
 
 
 class Reminder(models.Model):

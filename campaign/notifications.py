@@ -292,7 +292,7 @@ def due_recommendations(today) -> QuerySet:
     return (
         Inspection.objects.filter(recommendations_due_on__lte=today)
         .exclude(recommendations="")
-        .exclude(follow_up=Inspection.FollowUp.MET)
+        .exclude(follow_up__in=[Inspection.FollowUp.MET, Inspection.FollowUp.NONE])
         .filter(Q(due_notified_on__isnull=True) | ~Q(due_notified_on=F("recommendations_due_on")))
         .filter(open_on(today, "unit__"))
     )

@@ -63,6 +63,7 @@ def record(unit, campaign, user, **fields):
     fields.setdefault("kind", K.INSPECTION)
     fields.setdefault("members", "Trưởng ban CSPL")
     fields.setdefault("findings", f"{unit.code} đã tổ chức tuyên truyền đúng kế hoạch.")
+    fields.setdefault("recommendations", "Lưu biên bản các buổi tuyên truyền.")
     return Inspection.objects.create(unit=unit, campaign=campaign, recorded_by=user, **fields)
 
 

@@ -69,6 +69,7 @@ def visit(tree, cast, campaign):
         kind=Inspection.Kind.INSPECTION,
         members="Trưởng ban CSPL",
         findings="Đơn vị đã triển khai kế hoạch.",
+        recommendations="Lưu biên bản các buổi tuyên truyền.",
         recorded_by=cast["cspl"],
     )
 

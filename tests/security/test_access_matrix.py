@@ -468,12 +468,12 @@ MATRIX = {
         "own": E("L 404 404 200 200 200", "405 405 405 405 405 405"),
         "other": E("L 404 200 404 404 404", "405 405 405 405 405 405"),
     },
+    # The visit made no recommendation: its reviewer is sent back to it with a message (R),
+    # as the inspected unit's officer marking them done is; others who see it may not (403).
     "campaign:inspection_follow_up": {
-        "own": E("L 405 405 405 405 405", "L 404 404 403 400 403"),
-        "other": E("L 405 405 405 405 405", "L 404 400 404 404 404"),
+        "own": E("L 405 405 405 405 405", "L 404 404 403 R 403"),
+        "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
     },
-    # The inspected unit's officer marks the recommendations done (this visit made none:
-    # back to it with a message, R); others who see it may not (403).
     "campaign:inspection_done": {
         "own": E("L 405 405 405 405 405", "L 404 404 R 403 403"),
         "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),

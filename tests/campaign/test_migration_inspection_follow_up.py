@@ -1,0 +1,75 @@
+"""Migration campaign.0021 runs on a database holding visits: those that recommended nothing
+read "No recommendations" afterwards, whatever they said; the others keep their follow-up;
+and it undoes."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
+
+pytestmark = pytest.mark.postgres
+
+BEFORE = [("campaign", "0020_notice_opened_late")]
+AFTER = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes()
+
+
+def migrate(targets):
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    MigrationExecutor(connection).migrate(targets)
+
+
+def follow_ups():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT recommendations, follow_up FROM reports_inspection ORDER BY id")
+        return cursor.fetchall()
+
+
+def test_visits_without_recommendations_get_none_to_follow_up_and_back(
+    require_postgres, tree, cast, campaign
+):
+    migrate(BEFORE)
+    rows = [
+        ("", "pending"),
+        (" \n\t", "met"),
+        ("Lưu biên bản.", "pending"),
+        ("Bổ sung sổ theo dõi.", "in_progress"),
+        ("Lập kế hoạch năm.", "met"),
+    ]
+    with connection.cursor() as cursor:  # written as the portal wrote them before 0021
+        for recommendations, follow_up in rows:
+            cursor.execute(
+                "INSERT INTO reports_inspection (unit_id, campaign_id, visited_on, kind, "
+                "members, findings, recommendations, follow_up, follow_up_note, "
+                "done_note, recorded_by_id, recorded_at) "
+                "VALUES (%s, %s, %s, 'inspection', 'Đoàn', 'Nhận xét', %s, %s, '', '', %s, now())",
+                [
+                    tree["A1"].pk,
+                    campaign.pk,
+                    datetime.date(2016, 5, 4),
+                    recommendations,
+                    follow_up,
+                    cast["cspl"].pk,
+                ],
+            )
+
+    migrate(AFTER)
+    assert [follow_up for _text, follow_up in follow_ups()] == [
+        "none",
+        "none",
+        "pending",
+        "in_progress",
+        "met",
+    ]
+
+    migrate(BEFORE)
+    assert [follow_up for _text, follow_up in follow_ups()] == [
+        "pending",
+        "pending",
+        "pending",
+        "in_progress",
+        "met",
+    ]
+    migrate(AFTER)
