@@ -1,6 +1,8 @@
 """Staff keep the tree in the admin: add a child unit, correct names, never delete one;
 moves, closings and kinds go through reorganisations."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -117,3 +119,19 @@ def test_a_year_typed_short_is_refused_with_a_message(staff_client, tree):
     assert response.status_code == 200
     assert "Hãy nhập năm trong khoảng từ 1900 đến 2100." in response.content.decode()
     assert not Unit.objects.filter(code="NEW").exists()
+
+
+def test_the_unit_pickers_say_which_unit_by_code_and_closing_date(staff_client, tree):
+    # A closed unit keeps its name: the picker says it has closed.
+    tree["A1"].closed_on = datetime.date(2025, 6, 30)
+    tree["A1"].save()
+    response = staff_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "units", "model_name": "membership", "field_name": "unit", "term": "A1"},
+    )
+    assert response.status_code == 200
+    [result] = response.json()["results"]
+    assert result == {
+        "id": str(tree["A1"].pk),
+        "text": f"{tree['A1']} (A1) – ngừng hoạt động từ ngày 30/06/2025",
+    }
