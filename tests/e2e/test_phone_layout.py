@@ -65,17 +65,37 @@ def test_on_a_narrower_screen_the_menu_folds_behind_its_button(demo, login, live
     assert page.evaluate("document.documentElement.scrollWidth") <= 1024
 
 
-LISTS = ["/obstacles/", "/inspections/", "/review/", "/review/reports/", "/reminders/"]
+# Lists whose rows become cards on a phone (table-stack), and lists that scroll in their box.
+STACKED = ["/obstacles/", "/inspections/"]
+SCROLLED = ["/review/", "/review/reports/", "/reminders/"]
 
 
-def test_a_reviewer_s_lists_keep_room_for_a_unit_s_name_on_a_phone(demo, login, live_server):
-    """A unit's name reads a few words a line, not one, and so do the headers: the list
-    scrolls sideways in its box instead, and the page itself does not. (The lists in one
-    test: each test loads the demo afresh.)"""
-    page = reviewer_page(login, live_server, LISTS[0], 390, 844)
-    for path in LISTS:
+def test_a_reviewer_s_lists_read_on_a_phone(demo, login, live_server):
+    """The obstacles and the visits show each row as a card, every cell on its own line
+    beside its column's name; the queues keep room for a unit's name (a few words a line,
+    not one) and scroll sideways in their box. The page itself never does."""
+    page = reviewer_page(login, live_server, STACKED[0], 390, 844)
+    for path in STACKED:
+        page.goto(f"{live_server.url}{path}")
+        _stacks(page, path)
+    for path in SCROLLED:
         page.goto(f"{live_server.url}{path}")
         _keeps_room(page, path)
+
+
+def _stacks(page, path):
+    cells = page.evaluate(
+        "Array.from(document.querySelectorAll('table.table-stack tbody tr:first-child td'),"
+        " (td) => ({label: td.dataset.label, width: td.getBoundingClientRect().width,"
+        " before: getComputedStyle(td, '::before').content}))"
+    )
+    assert len(cells) >= 5, (path, cells)
+    for cell in cells:
+        assert cell["label"] and cell["before"] == f'"{cell["label"]}"', (path, cell)
+        assert cell["width"] >= 300, (path, cell)  # a line of the card, not a squeezed column
+    header = page.evaluate("document.querySelector('table.table-stack thead').offsetHeight")
+    assert header <= 1, (path, header)  # read by screen readers, not shown
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
 
 
 def _keeps_room(page, path):
