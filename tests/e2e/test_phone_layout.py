@@ -66,14 +66,14 @@ def test_on_a_narrower_screen_the_menu_folds_behind_its_button(demo, login, live
 
 
 # Lists whose rows become cards on a phone (table-stack), and lists that scroll in their box.
-STACKED = ["/obstacles/", "/inspections/"]
+STACKED = ["/obstacles/", "/inspections/", "/summaries/"]
 SCROLLED = ["/review/", "/review/reports/", "/reminders/"]
 
 
 def test_a_reviewer_s_lists_read_on_a_phone(demo, login, live_server):
-    """The obstacles and the visits show each row as a card, every cell on its own line
-    beside its column's name; the queues keep room for a unit's name (a few words a line,
-    not one) and scroll sideways in their box. The page itself never does."""
+    """The obstacles, the visits and the summaries show each row as a card, every cell on
+    its own line beside its column's name; the queues keep room for a unit's name (a few
+    words a line, not one) and scroll sideways in their box. The page itself never does."""
     page = reviewer_page(login, live_server, STACKED[0], 390, 844)
     for path in STACKED:
         page.goto(f"{live_server.url}{path}")
