@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,7 +42,7 @@ class ReportQueueFilter(QueueFilter):
         fields = ["status", "kind", "parent", "campaign", "year"]
 
 
-def reports():
+def reports() -> QuerySet:
     """Reports with their unit, campaign and period, and the unit's name in the report's
     year (`AnnualReport.unit_name_then`), in one query."""
     cutoff = OuterRef("period__ends_on")

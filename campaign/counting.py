@@ -15,13 +15,14 @@ use them to find who is late:
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q, QuerySet, Subquery, Sum
 
-from campaign.models import AnnualReport, IndicatorValue, Status
+from campaign.models import AnnualReport, Campaign, Indicator, IndicatorValue, Period, Status
 from units.models import Unit, UnitState
 
 ACCEPTED_ONLY = "accepted"
@@ -52,14 +53,16 @@ def open_at(day, prefix: str = "") -> Q:
     return opened & not_closed
 
 
-def expected_units(campaign, unit: Unit, cutoff: datetime.date) -> QuerySet:
+def expected_units(campaign: Campaign, unit: Unit, cutoff: datetime.date) -> QuerySet:
     """The units of `unit`'s area that must file for the period ending at `cutoff`."""
     return Unit.objects.filter(
         path__startswith=unit.path, kind__in=campaign.addressed_kinds
     ).open_on(cutoff)
 
 
-def category(status: str | None, first_submitted_at, due_on: datetime.date) -> str:
+def category(
+    status: str | None, first_submitted_at: datetime.datetime | None, due_on: datetime.date
+) -> str:
     """on_time, late, returned or missing: one unit's report by the rule above."""
     if status == Status.RETURNED:
         return "returned"
@@ -81,7 +84,9 @@ class AreaBelow:
     units: list[dict] = field(default_factory=list)  # name, kind, report pk, category
 
 
-def area_below(unit: Unit, campaign, year: int, period, indicators) -> AreaBelow:
+def area_below(
+    unit: Unit, campaign: Campaign, year: int, period: Period, indicators: Iterable[Indicator]
+) -> AreaBelow:
     """The area below `unit` for the report form, with the totals of the typed whole-number
     `indicators`, on the tree of the year's cut-off (a later reorganisation never changes
     it; DESIGN.md, "The tree over time"): the units that stood below it then, named as they

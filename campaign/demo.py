@@ -100,7 +100,7 @@ def at(day, hour=9):
 
 
 @transaction.atomic
-def load_demo_history(campaign_slug="cchc-2015", current_year=None):
+def load_demo_history(campaign_slug: str = "cchc-2015", current_year: int | None = None) -> None:
     """Plans, three years of reports, the reorganisations of 2025, obstacles and inspections
     for the demo federation."""
     campaign = Campaign.objects.get(slug=campaign_slug)

@@ -2,14 +2,19 @@
 keeps, streamed by Django or handed to nginx (MEDIA_ACCEL_REDIRECT). Every authorising view
 that sends a file, in campaign and in reports, goes through here."""
 
+from typing import TypeVar
 from urllib.parse import quote
 
 from django.conf import settings
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 
+_Response = TypeVar("_Response", bound=HttpResponseBase)
 
-def protect_download(response):
+
+def protect_download(response: _Response) -> _Response:
     """Mark `response` as a download the browser must neither sniff nor render, nor keep.
 
     Content-Disposition must already say "attachment". Its own Content-Security-Policy
@@ -21,7 +26,9 @@ def protect_download(response):
     return response
 
 
-def stored_file_response(field_file, *, filename, content_type):
+def stored_file_response(
+    field_file: FieldFile, *, filename: str, content_type: str
+) -> HttpResponse | FileResponse:
     """Send a stored file (a FileField's value) as a download named `filename`.
 
     The caller has checked that the user may have it. With MEDIA_ACCEL_REDIRECT set, the

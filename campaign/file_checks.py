@@ -19,6 +19,7 @@ Each refusal is a ValidationError with a Vietnamese message that says what to do
 import io
 import re
 import zipfile
+from typing import IO
 
 import pikepdf
 from defusedxml import ElementTree
@@ -154,15 +155,15 @@ def _bomb(what):
     return _refused(_("The %(what)s unzips to far more than its size: it is refused."), what=what)
 
 
-def check_docx(fileobj) -> None:
+def check_docx(fileobj: IO[bytes]) -> None:
     check_office_zip(fileobj, parts=WORD_PARTS, main=WORD_MAIN, what=_("Word document"))
 
 
-def check_xlsx(fileobj) -> None:
+def check_xlsx(fileobj: IO[bytes]) -> None:
     check_office_zip(fileobj, parts=EXCEL_PARTS, main=EXCEL_MAIN, what=_("Excel workbook"))
 
 
-def check_pdf(fileobj) -> None:
+def check_pdf(fileobj: IO[bytes]) -> None:
     """Raise ValidationError unless `fileobj` parses as a PDF with nothing that runs."""
     fileobj.seek(0)
     data = fileobj.read()

@@ -22,7 +22,9 @@ GRACE = datetime.timedelta(days=1)
 ROOTS = ("reports", "plans")
 
 
-def sweep_orphan_files(*, grace: datetime.timedelta = GRACE, now=None) -> list[str]:
+def sweep_orphan_files(
+    *, grace: datetime.timedelta = GRACE, now: datetime.datetime | None = None
+) -> list[str]:
     """Delete the stored attachment files older than `grace` that no attachment names;
     return their names."""
     storage = Attachment._meta.get_field("file").storage

@@ -25,7 +25,7 @@ LATEST_YEAR = 2100  # the last year a campaign may run in (first_year's and last
 MAX_PARTICIPANTS = 1_000_000  # more than the province's whole membership
 
 
-def default_addressed_kinds():
+def default_addressed_kinds() -> list[str]:
     """Every unit below the province files: the seed's section III.1."""
     return [kind for kind in Unit.Kind.values if kind != Unit.Kind.PROVINCE]
 
@@ -721,7 +721,7 @@ class Activity(models.Model):
         }
 
 
-def attachment_path(attachment, filename):
+def attachment_path(attachment: "Attachment", filename: str) -> str:
     # A random name: nothing about the stored file comes from the user.
     suffix = PurePath(filename).suffix.lower()[:6]
     if attachment.report_id:

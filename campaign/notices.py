@@ -22,12 +22,16 @@ marked read, then the page it is about if they may still see its unit.
 
 import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from campaign.models import Notice, Step
+from campaign.models import Notice, Reminder, Step, Submission
 from units.models import Membership, Unit, User
+
+if TYPE_CHECKING:
+    from units.access import Scope
 
 Kind = Notice.Kind
 Action = Step.Action
@@ -109,7 +113,7 @@ def submission_params(submission) -> dict:
     }
 
 
-def notify_step(submission, step: Step, users: Iterable[User]) -> int:
+def notify_step(submission: Submission, step: Step, users: Iterable[User]) -> int:
     """The notices of a review step (returned, accepted, reopened) or of a report opened
     late to `users`, who file for the unit; a submission leaves none (the reviewers have
     their queue)."""
@@ -127,7 +131,7 @@ def notify_step(submission, step: Step, users: Iterable[User]) -> int:
     )
 
 
-def notify_reminder(reminder, unit: Unit, url: str, users: Iterable[User]) -> int:
+def notify_reminder(reminder: Reminder, unit: Unit, url: str, users: Iterable[User]) -> int:
     """The notices of `reminder` to `users`, the active officers of `unit`, with or without
     an e-mail address, linking to `url` (where the unit writes the document). One query."""
     return write(
@@ -194,7 +198,7 @@ def mark_read_by_key(user: User, key: str) -> int:
     )
 
 
-def may_open(notice: Notice, scope) -> bool:
+def may_open(notice: Notice, scope: "Scope") -> bool:
     """Whether the notice's link still leads somewhere its reader may go: the unit of its
     object is still in their access scope (no query), and the link is a path of the portal."""
     url = notice.url

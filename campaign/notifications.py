@@ -24,7 +24,7 @@ an e-mail address.
 """
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -36,7 +36,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from campaign import notices
-from campaign.models import Inspection, Notification, Step
+from campaign.models import Inspection, Notification, Obstacle, Step, Submission
 from config.db import on_a_live_connection
 from units.access import open_on
 from units.models import Membership, Unit
@@ -114,7 +114,7 @@ def audience(submission, action):
     return list(unique.values())
 
 
-def notify_step(submission, step: Step) -> None:
+def notify_step(submission: Submission, step: Step) -> None:
     """Tell about `step`, just recorded on `submission` in the caller's transaction: the
     notices in the portal of a review step (campaign.notices) now, in that transaction, and,
     once it commits, the e-mails of a step recorded with `emails_pending`, written by a
@@ -258,7 +258,7 @@ def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def notify_obstacle_answered(obstacle, answered_at) -> int:
+def notify_obstacle_answered(obstacle: Obstacle, answered_at: datetime) -> int:
     """Tell the unit's officers, and whoever raised `obstacle`, that it was answered at
     `answered_at`: a notice each and an e-mail to those with an address, in the caller's
     transaction (the answer's). Each answer is an event of its own (an answer edited later
@@ -298,7 +298,7 @@ def due_recommendations(today) -> QuerySet:
     )
 
 
-def notify_due_recommendations(today) -> int:
+def notify_due_recommendations(today: date) -> int:
     """Tell the officers of each unit whose inspection's recommendations fell due by `today`
     (`due_recommendations`): a notice each and an e-mail to those with an address. Returns
     how many inspections were told.
@@ -345,7 +345,7 @@ def notify_due_recommendations(today) -> int:
     return told
 
 
-def enqueue(keys):
+def enqueue(keys: list[str]) -> None:
     """Hand the notifications to the broker; a broker that is down leaves them waiting."""
     from campaign.tasks import send_notification
 
@@ -356,7 +356,7 @@ def enqueue(keys):
             log.warning("Broker unavailable; notification %s waits in the outbox", pk)
 
 
-def send(pk, claimant=""):
+def send(pk: int, claimant: str = "") -> str:
     """Send notification `pk` unless it was sent or another worker holds it.
 
     `claimant` is the id of the Celery task sending it. A claim it already holds was left by
@@ -408,7 +408,7 @@ def message(notification):
     )
 
 
-def waiting(now=None):
+def waiting(now: datetime | None = None) -> QuerySet:
     """Notifications the flush should send: unsent, unclaimed or stale, past the grace."""
     now = now or timezone.now()
     return Notification.objects.filter(

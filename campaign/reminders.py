@@ -22,10 +22,11 @@ Reviewers also remind units by hand from the list of units that have not submitt
 
 import datetime
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Subquery
+from django.db.models import Count, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -34,7 +35,7 @@ from django.utils.translation import ngettext
 
 from campaign import counting, notices, notifications
 from campaign.models import AnnualReport, Campaign, Notification, Period, Plan, Reminder
-from units.models import Membership, Unit
+from units.models import Membership, Unit, User
 
 What = Reminder.What
 logger = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ def late_weeks(step):
     return 0
 
 
-def step_label(step):
+def step_label(step: str) -> str:
     """The step in words, for the reminder log."""
     if step == MANUAL:
         return _("sent by hand")
@@ -163,14 +164,16 @@ def submitted_unit_ids(campaign, what, year):
     return documents.filter(status__in=counting.SUBMITTED).values("unit_id")
 
 
-def outstanding_units(campaign, what, year, today):
+def outstanding_units(
+    campaign: Campaign, what: str, year: int, today: datetime.date | None
+) -> QuerySet:
     """Expected units without a submitted document: one query when evaluated."""
     return expected_units(campaign, what, year, today).exclude(
         pk__in=submitted_unit_ids(campaign, what, year)
     )
 
 
-def due_date(campaign, what, year):
+def due_date(campaign: Campaign, what: str, year: int) -> datetime.date:
     if what == What.PLAN:
         return campaign.plan_due_on
     return Period.objects.for_year(campaign, year).due_on
@@ -182,7 +185,7 @@ def document_year(campaign, what, year):
 
 
 # --- sending -----------------------------------------------------------------------------------
-def send_due_reminders(today):
+def send_due_reminders(today: datetime.date) -> int:
     """Send today's automatic reminders; return how many reminders were created.
 
     Safe to run any number of times a day, in parallel too: each (unit, document, step) is
@@ -246,7 +249,12 @@ def _remind_outstanding(campaign, what, year, due_on, step, today):
 
 
 def send_manual_reminders(
-    units, campaign, what, year, user, today=None
+    units: Iterable[Unit],
+    campaign: Campaign,
+    what: str,
+    year: int,
+    user: User,
+    today: datetime.date | None = None,
 ) -> tuple[list[Reminder], list[Unit]]:
     """Remind `units` by hand on behalf of reviewer `user`.
 
@@ -283,7 +291,9 @@ def send_manual_reminders(
     return reminders, unreachable
 
 
-def reminded_on(units, campaign, what, year, day) -> dict[int, int]:
+def reminded_on(
+    units: Iterable[Unit], campaign: Campaign, what: str, year: int, day: datetime.date
+) -> dict[int, int]:
     """{unit id: reminders sent on `day`} about this document, for the units of `units`
     that had one (automatic or by hand): one query. A reminder that reached nobody, from
     before such reminders were skipped, does not count."""

@@ -59,7 +59,7 @@ class CampaignDataError(ValueError):
     """The campaign file cannot be read or does not describe a campaign."""
 
 
-def load_campaign_file(path) -> tuple[Campaign, bool]:
+def load_campaign_file(path: str | Path) -> tuple[Campaign, bool]:
     """Create or update the campaign described by the JSON file at `path`.
 
     Returns the campaign and whether it was created. Raises CampaignDataError when the file

@@ -1,20 +1,20 @@
 from datetime import date
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.utils import timezone
 
 from campaign import file_sweep, notifications, reminders
 
 
 @shared_task(bind=True, ignore_result=True, acks_late=True, soft_time_limit=30, time_limit=60)
-def send_notification(self, pk):
+def send_notification(self: Task, pk: int) -> str:
     """Send one outbox e-mail. Idempotent: a second run finds it sent and does nothing, and a
     run redelivered after its worker died mid-send sends it."""
     return notifications.send(pk, claimant=self.request.id or "")
 
 
 @shared_task(ignore_result=True, acks_late=True, soft_time_limit=240, time_limit=300)
-def write_woken_step_emails():
+def write_woken_step_emails() -> int:
     """Write the pending workflow steps' e-mails to the outbox and send them (woken by the
     requests that commit steps). Idempotent: each step is claimed once, so a second run, or
     one racing it, writes nothing again."""

@@ -15,6 +15,7 @@ same optimistic locking as the forms (`workflow.save_if_unchanged`). A submissio
 cannot be edited, or that changed since the preview, refuses the whole upload.
 """
 
+import datetime
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -885,6 +886,6 @@ def _shown(value, key):
     return text if len(text) <= SHOWN_TEXT else text[: SHOWN_TEXT - 1] + "…"
 
 
-def discard_expired(now=None) -> None:
+def discard_expired(now: datetime.datetime | None = None) -> None:
     """Remove the uploads nobody confirmed in time. One query."""
     WorkbookUpload.objects.filter(expires_at__lte=now or timezone.now()).delete()

@@ -29,12 +29,14 @@ usually does not) and the preview says so; otherwise the cell is refused. At mos
 import datetime
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from io import BytesIO
 
 import magic
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -140,7 +142,14 @@ class Layout:
 
 
 # --- building ---------------------------------------------------------------------------------
-def build(layout: Layout, meta: dict, rows: list[dict], *, locked_rows=(), blank_rows=0) -> bytes:
+def build(
+    layout: Layout,
+    meta: dict,
+    rows: list[dict],
+    *,
+    locked_rows: Iterable[int] = (),
+    blank_rows: int = 0,
+) -> bytes:
     """The .xlsx of `layout` with `rows` (values by column key) and `blank_rows` empty rows
     to fill in after them; rows whose index is in `locked_rows` are written locked (their
     submission cannot be changed). `meta` is signed into the hidden sheet. No query."""
@@ -358,7 +367,7 @@ class Parsed:
         return f"{self.sheet}!{letter}{row_number}"
 
 
-def read(uploaded) -> Parsed:
+def read(uploaded: UploadedFile) -> Parsed:
     """Read an uploaded template (a Django UploadedFile) or raise WorkbookError."""
     size = uploaded.size
     if not size:

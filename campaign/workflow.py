@@ -19,6 +19,9 @@ notify nobody. A closed one leaves the review queues and to-do lists because its
 closed (campaign.listing, campaign.pending), and its page shows the reason (`closing`).
 """
 
+import datetime
+from collections.abc import Callable, Sequence
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -26,8 +29,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from campaign import notifications
-from campaign.models import Status, Step
+from campaign.models import IndicatorValue, Status, Step, Submission
 from units.access import FILE, REVIEW, Scope
+from units.models import User
 
 Action = Step.Action
 UnitChange = Step.UnitChange
@@ -51,8 +55,15 @@ class ConflictError(Exception):
 
 
 def submission_submit(
-    submission, *, user, scope=None, items=None, attachments=None, save=None, locked=False
-):
+    submission: Submission,
+    *,
+    user: User,
+    scope: Scope | None = None,
+    items: list[IndicatorValue] | None = None,
+    attachments: list[str] | None = None,
+    save: Callable[[], None] | None = None,
+    locked: bool = False,
+) -> Step:
     """Submit for review. `scope` is the user's access scope when the caller already has
     it (a view's `Scope.for_request`), which saves loading the memberships again.
 
@@ -79,19 +90,23 @@ def submission_submit(
     )
 
 
-def submission_return(submission, *, user, reason, scope=None):
+def submission_return(
+    submission: Submission, *, user: User, reason: str, scope: Scope | None = None
+) -> Step:
     return _step(submission, Action.RETURN, user, reason, scope=scope)
 
 
-def submission_accept(submission, *, user, scope=None):
+def submission_accept(submission: Submission, *, user: User, scope: Scope | None = None) -> Step:
     return _step(submission, Action.ACCEPT, user, scope=scope)
 
 
-def submission_reopen(submission, *, user, reason, scope=None):
+def submission_reopen(
+    submission: Submission, *, user: User, reason: str, scope: Scope | None = None
+) -> Step:
     return _step(submission, Action.REOPEN, user, reason, scope=scope)
 
 
-def check_step(submission, action, scope):
+def check_step(submission: Submission, action: str, scope: Scope) -> None:
     """Raise PermissionDenied if the user may not take `action` on `submission`, and
     TransitionError if its current state or its filing period does not allow it."""
     _sources, _target, actor = TRANSITIONS[action]
@@ -116,7 +131,7 @@ def check_step(submission, action, scope):
         )
 
 
-def allowed_actions(submission, scope):
+def allowed_actions(submission: Submission, scope: Scope) -> list[str]:
     """The actions `scope`'s user may take on `submission` now (no query)."""
     actions = []
     if submission.closed_with_unit(scope.today):
@@ -131,7 +146,7 @@ def allowed_actions(submission, scope):
     return actions
 
 
-def record_unit_change(submission, change, reason):
+def record_unit_change(submission: Submission, change: str, reason: str) -> Step:
     """Record in `submission`'s history that a reorganisation moved it to the successor of
     its closing unit (UnitChange.MOVE) or closed it with its unit (UnitChange.CLOSE), and
     why.
@@ -152,7 +167,9 @@ def record_unit_change(submission, change, reason):
     )
 
 
-def closing(submission, steps, day=None):
+def closing(
+    submission: Submission, steps: Sequence[Step], day: datetime.date | None = None
+) -> dict | None:
     """Why `submission` is closed, for its page: None while its unit is open, else
     {"on": the closing day, "reason": the reason its `close` step recorded, or "" when the
     unit was closed by hand}. `steps` are its steps in order (no query)."""
@@ -163,7 +180,9 @@ def closing(submission, steps, day=None):
 
 
 @transaction.atomic
-def save_if_unchanged(submission, *, expected_version, fields):
+def save_if_unchanged(
+    submission: Submission, *, expected_version: int, fields: list[str]
+) -> Submission:
     """Save `fields` of `submission` only if nobody saved it since `expected_version`.
 
     The row is locked first, so of two concurrent saves from the same version exactly one
@@ -186,7 +205,7 @@ def save_if_unchanged(submission, *, expected_version, fields):
     return submission
 
 
-def changes_since_return(submission, steps):
+def changes_since_return(submission: Submission, steps: Sequence[Step]) -> dict | None:
     """What changed between the version last returned and the one submitted after it.
 
     `steps` are the submission's steps in order (already fetched, so this costs no query).

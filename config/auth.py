@@ -7,6 +7,7 @@ are the project's three hooks into it: the backend, the client address and the l
 from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off
 from django.conf import settings
+from django.http import HttpRequest
 from django.shortcuts import render
 
 
@@ -26,7 +27,7 @@ class LoginAttemptsBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
-def client_ip(request):
+def client_ip(request: HttpRequest) -> str | None:
     """The address a login attempt came from.
 
     Behind the reverse proxy (BEHIND_TLS_PROXY), every request reaches Django from the

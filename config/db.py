@@ -1,9 +1,14 @@
 """Surviving a database connection that died while the code was busy elsewhere."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.db import DatabaseError, connection
 
+_T = TypeVar("_T")
 
-def on_a_live_connection(statement):
+
+def on_a_live_connection(statement: Callable[[], _T]) -> _T:
     """Run `statement()`, and once more on a new connection if the old one had died.
 
     For a background task that records the outcome of a long outside call (an SMTP send, a

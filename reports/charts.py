@@ -7,11 +7,15 @@ report included that year) is a gap in its line, never a zero.
 """
 
 import math
+from typing import TYPE_CHECKING
 
 import pygal
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from pygal.style import Style
+
+if TYPE_CHECKING:
+    from reports.rollup import Figures, IndicatorInfo, TrendRow
 
 STYLE = Style(
     background="white",
@@ -119,7 +123,7 @@ def _without_scripts(root):
     return root
 
 
-def status_chart(headline):
+def status_chart(headline: "Figures") -> str:
     """Reports on time, late, returned and missing (a rollup's `Figures`), as a pie."""
     chart = pygal.Pie(_config(inner_radius=0.45, title=_("Annual reports")))
     for key, label in (
@@ -133,7 +137,7 @@ def status_chart(headline):
     return _render(chart)
 
 
-def rate_chart(rows, title):
+def rate_chart(rows: list[dict], title: str) -> str:
     """The reporting rate of each row (child unit or kind), as horizontal bars."""
     height = max(160, 60 + 22 * len(rows))
     chart = pygal.HorizontalBar(
@@ -145,7 +149,7 @@ def rate_chart(rows, title):
     return _render(chart)
 
 
-def trend_chart(trend, indicators):
+def trend_chart(trend: "list[TrendRow]", indicators: "list[IndicatorInfo]") -> str:
     """The reports summed and the first two whole-number figures over the campaign's years
     (the rollup's `TrendRow`s and `IndicatorInfo`s). A year with no report included has no
     total: its point is left out and the line broken there, not drawn down to zero."""
@@ -180,7 +184,7 @@ def trend_chart(trend, indicators):
     return _render(chart)
 
 
-def assessment_chart(assessment, labels):
+def assessment_chart(assessment: dict[str, int], labels: dict[str, str]) -> str:
     (ticks,) = count_axes(max(assessment.values(), default=0))
     chart = pygal.Bar(
         _config(show_legend=False, title=_("Self-assessment"), y_labels=ticks, range=(0, ticks[-1]))

@@ -281,7 +281,7 @@ YEAR = 2024
 KIND = Kind.COMMITTEE
 
 
-def load_demo_summaries(campaign_slug="cchc-2015") -> list[SummaryReport]:
+def load_demo_summaries(campaign_slug: str = "cchc-2015") -> list[SummaryReport]:
     """Issue the demo's documents not issued yet and render those without their PDF; returns
     the documents, each rendered and signed (or with the render's failure recorded)."""
     campaign = Campaign.objects.get(slug=campaign_slug)

@@ -81,7 +81,7 @@ def placeholder_in(text: str) -> str:
     return text[start:end].strip()
 
 
-def summary_pdf_path(summary, filename):
+def summary_pdf_path(summary: "SummaryReport", filename: str) -> str:
     # A random name: nothing about the stored file comes from the user.
     return f"summaries/{uuid.uuid4().hex}.pdf"
 

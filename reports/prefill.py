@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from campaign.models import MAX_NARRATIVE, AnnualReport, Obstacle
 from reports import parties, pdf
 from reports.models import SummaryReport, placeholder_in
-from reports.rollup import ASSESSMENTS, INCLUDE, Rollup
+from reports.rollup import ASSESSMENTS, INCLUDE, Figures, Rollup
 
 # How many lines of the units' own obstacles and proposals, and of the obstacle tracker,
 # the pre-filled narrative quotes: a few, for the author to edit.
@@ -42,7 +42,7 @@ QUOTED = {
 }
 
 
-def written_from(headline) -> dict:
+def written_from(headline: Figures | dict) -> dict:
     """The figures of `headline` (a rollup's `Figures`, or that as JSON) that a narrative
     quotes, as plain JSON: kept with a draft (`SummaryReport.drafted_from`) and compared at
     issue (`figure_changes`)."""
@@ -51,7 +51,9 @@ def written_from(headline) -> dict:
     return json.loads(json.dumps(quoted, cls=DjangoJSONEncoder))
 
 
-def figure_changes(summary: SummaryReport, headline, indicator_names: dict) -> list[str]:
+def figure_changes(
+    summary: SummaryReport, headline: Figures | dict, indicator_names: dict
+) -> list[str]:
     """What differs between the figures `summary`'s text was written from and `headline`:
     one phrase a figure ("reports added up: 23 → 24"); none for a draft that kept none.
     `indicator_names` names the totals by code."""

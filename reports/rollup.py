@@ -112,6 +112,7 @@ from campaign.counting import (
 from campaign.models import (
     Activity,
     AnnualReport,
+    Campaign,
     Indicator,
     IndicatorValue,
     Obstacle,
@@ -374,7 +375,7 @@ class Rollup:
 
 # --- computing it -------------------------------------------------------------------------------
 def cached_rollup(
-    campaign, year: int, unit: Unit, include: str = ACCEPTED_ONLY, tree: str = THEN
+    campaign: Campaign, year: int, unit: Unit, include: str = ACCEPTED_ONLY, tree: str = THEN
 ) -> Rollup:
     """`rollup` through the cache. The key holds the data version and today's date (an
     obstacle becomes overdue without any write), so a cached figure is never stale."""
@@ -400,7 +401,7 @@ def cached_rollup(
 
 
 def rollup(
-    campaign, year: int, unit: Unit, include: str = ACCEPTED_ONLY, tree: str = THEN
+    campaign: Campaign, year: int, unit: Unit, include: str = ACCEPTED_ONLY, tree: str = THEN
 ) -> Rollup:
     """Everything about `campaign` in `year` in `unit`'s area. Nine queries (eight without a
     text indicator), whatever the number of units.
@@ -1274,7 +1275,7 @@ class UnitRow:
 
 
 def unit_rows(
-    campaign,
+    campaign: Campaign,
     unit: Unit,
     result: Rollup,
     *,

@@ -45,6 +45,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -505,7 +506,7 @@ def _common_name(cert) -> str:
     return subject.get("common_name") or subject.get("organization_name") or ""
 
 
-def verify_stored(field_file) -> Verification | None:
+def verify_stored(field_file: FieldFile) -> Verification | None:
     """The signature state of a stored file (a FileField's file: an issued PDF), or None
     when there is none or it cannot be read. Stored names are random and a stored file is
     never rewritten, so the result is cached by name, without reading the file again."""
@@ -526,7 +527,7 @@ def verify_stored(field_file) -> Verification | None:
     return result
 
 
-def stored_sha256(field_file) -> str | None:
+def stored_sha256(field_file: FieldFile) -> str | None:
     """The SHA-256 of a stored file, cached by its (never reused) name."""
     key = f"signing:sha256:{field_file.name}"
     digest = cache.get(key)

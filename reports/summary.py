@@ -33,7 +33,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -89,7 +89,7 @@ def can_write(scope, summary):
     return scope.allows(summary.unit, REVIEW)
 
 
-def get_summary(request, pk, write=False):
+def get_summary(request: HttpRequest, pk: int, write: bool = False) -> SummaryReport:
     """The summary `pk` if the user may open it (else 404); with `write`, only if the user
     may also change it (else 403)."""
     scope = Scope.for_request(request)

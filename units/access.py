@@ -17,6 +17,8 @@ Because units are stored as materialised paths, "the subtree of U" is
 queryset costs no extra query.
 """
 
+import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
@@ -258,7 +260,7 @@ class Scope:
         return self.get(Unit.objects.all(), roles, unit_field="", **lookup)
 
 
-def open_on(day, prefix=""):
+def open_on(day: datetime.date, prefix: str = "") -> Q:
     """A Q object matching rows whose unit (reached through `prefix`, e.g. "unit__") is
     open on `day`."""
     opened = Q(**{f"{prefix}opened_on__isnull": True}) | Q(**{f"{prefix}opened_on__lte": day})

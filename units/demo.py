@@ -116,7 +116,7 @@ NOTES = {
 
 
 @transaction.atomic
-def load_demo():
+def load_demo() -> list[tuple[str, str]]:
     """The demo units as they stood from 2015 and the accounts with their roles then; returns
     the accounts as (username, label) rows."""
     if not demo_reorganised():
@@ -143,14 +143,14 @@ def load_demo():
     return demo_accounts()
 
 
-def decision_of(path):
+def decision_of(path: Path) -> tuple[str, datetime.date]:
     """The decision number and effective date a reorganisation file names."""
     rows = read_reorganisation_rows(path)
     day = datetime.datetime.strptime(rows[0]["effective_on"], "%d/%m/%Y").date()
     return rows[0]["decision"], day
 
 
-def demo_reorganised():
+def demo_reorganised() -> bool:
     """Whether any of the demo's decisions has been applied."""
     numbers = [decision_of(path)[0] for path in DEMO_REORGANISATIONS]
     return Reorganisation.objects.filter(
@@ -159,7 +159,7 @@ def demo_reorganised():
 
 
 @transaction.atomic
-def load_demo_reorganisations():
+def load_demo_reorganisations() -> list[Reorganisation]:
     """Apply the demo's decisions not applied yet, in order, as an administrator would:
     upload the spreadsheet, then apply the draft. Then give the roles of
     ROLES_FROM_JULY_2025. Returns the decisions applied now."""
@@ -193,7 +193,7 @@ def _at(day):
     return datetime.datetime.combine(day, datetime.time(9), tzinfo=TZ)
 
 
-def demo_accounts():
+def demo_accounts() -> list[tuple[str, str]]:
     """The demo accounts as (username, label) rows: the roles at open units, then those
     kept at units that closed."""
     rows = []

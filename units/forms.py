@@ -77,7 +77,7 @@ DJANGO_MESSAGES = [
 ]
 
 
-def clean_text(value):
+def clean_text(value: str) -> str:
     """`value` in NFC without blank or invisible characters at either end."""
     return _EDGES.sub("", unicodedata.normalize("NFC", value))
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from units.forms import CONTROL_CHARACTER, OPERATION_NEEDS, clean_text
-from units.models import Operation, Reorganisation, Unit
+from units.models import Operation, Reorganisation, Unit, User
 from units.reorganisations import ReorganisationError, placement_refusal, reorganisation_preview
 
 REQUIRED_COLUMNS = ("code", "name", "kind", "parent_code")
@@ -128,7 +128,11 @@ _HEADERS = {_normalise(alias): key for key, aliases in HEADER_ALIASES.items() fo
 # --- Reading files ------------------------------------------------------------------------------
 
 
-def read_rows(path, headers=None, required=REQUIRED_COLUMNS):
+def read_rows(
+    path: str | Path,
+    headers: dict[str, str] | None = None,
+    required: tuple[str, ...] = REQUIRED_COLUMNS,
+) -> list[dict]:
     """The data rows of a .csv or .xlsx file as dicts with canonical keys and `line`.
 
     `headers` maps normalised header labels to keys (the units' columns by default) and
@@ -474,7 +478,7 @@ def _depth(code, final_parent):
 # --- Applying -----------------------------------------------------------------------------------
 
 
-def import_units(rows):
+def import_units(rows: list[dict]) -> ImportResult:
     """Create, update and move units as the rows say, all or nothing.
 
     Raises UnitImportError listing every bad row (nothing is changed then).
@@ -593,7 +597,7 @@ YES = {"x", "1", "yes", "true", "có", "co"}
 NO = {"", "0", "no", "false", "không", "khong"}
 
 
-def read_reorganisation_rows(path):
+def read_reorganisation_rows(path: str | Path) -> list[dict]:
     """The rows of a reorganisation file, as read_rows gives them."""
     return read_rows(path, _REORGANISATION_HEADERS, REORGANISATION_REQUIRED)
 
@@ -609,7 +613,7 @@ def _action_lookup():
     return lookup
 
 
-def import_reorganisation(rows, *, user):
+def import_reorganisation(rows: list[dict], *, user: User | None) -> Reorganisation:
     """A draft reorganisation from the rows, checked against the tree as applying would
     check it; all or nothing.
 

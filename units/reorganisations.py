@@ -30,6 +30,7 @@ commune union to a provincial, district or commune union; a sector, civil-servan
 industrial-zone union to a provincial federation or another union of those three kinds.
 """
 
+import datetime
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
@@ -39,7 +40,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from units.models import Membership, Operation, Reorganisation, Unit, UnitState
+from units.models import Membership, Operation, Reorganisation, Unit, UnitState, User
 
 Kind = Unit.Kind
 Action = Operation.Action
@@ -124,7 +125,7 @@ def reorganisation_preview(reorganisation: Reorganisation) -> Preview:
     return preview
 
 
-def reorganisation_apply(*, reorganisation: Reorganisation, user) -> Preview:
+def reorganisation_apply(*, reorganisation: Reorganisation, user: User | None) -> Preview:
     """Apply a draft or scheduled reorganisation whose effective date has come.
 
     Raises ReorganisationError, changing nothing, when it cannot be applied.
@@ -156,7 +157,7 @@ def reorganisation_apply(*, reorganisation: Reorganisation, user) -> Preview:
     return preview
 
 
-def reorganisation_schedule(*, reorganisation: Reorganisation, user) -> Preview:
+def reorganisation_schedule(*, reorganisation: Reorganisation, user: User) -> Preview:
     """Mark a draft dated in the future to be applied on its date, after checking that it
     could be applied as the tree stands now (it is checked again on the day)."""
     with transaction.atomic():
@@ -175,7 +176,7 @@ def reorganisation_schedule(*, reorganisation: Reorganisation, user) -> Preview:
     return preview
 
 
-def reorganisation_unschedule(*, reorganisation: Reorganisation, user) -> None:
+def reorganisation_unschedule(*, reorganisation: Reorganisation, user: User) -> None:
     """Take a scheduled reorganisation back to draft (to correct it before its date)."""
     with transaction.atomic():
         current = _lock(reorganisation)
@@ -188,7 +189,7 @@ def reorganisation_unschedule(*, reorganisation: Reorganisation, user) -> None:
     reorganisation.refresh_from_db()
 
 
-def reorganisation_cancel(*, reorganisation: Reorganisation, user) -> None:
+def reorganisation_cancel(*, reorganisation: Reorganisation, user: User) -> None:
     """Cancel a reorganisation not yet in effect (a draft or a scheduled one)."""
     with transaction.atomic():
         current = _lock(reorganisation)
@@ -202,7 +203,7 @@ def reorganisation_cancel(*, reorganisation: Reorganisation, user) -> None:
     reorganisation.refresh_from_db()
 
 
-def apply_due(today=None) -> list[tuple[Reorganisation, list]]:
+def apply_due(today: datetime.date | None = None) -> list[tuple[Reorganisation, list]]:
     """Apply the scheduled reorganisations whose date has come, oldest date first.
 
     One that can no longer be applied goes back to draft with its refusals in `summary`.

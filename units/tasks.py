@@ -8,7 +8,7 @@ from units import password_reset, reorganisations
 
 
 @shared_task(ignore_result=True, acks_late=True, soft_time_limit=540, time_limit=600)
-def apply_due_reorganisations(today_iso=None):
+def apply_due_reorganisations(today_iso: str | None = None) -> list[tuple[int, int]]:
     """Apply the scheduled reorganisations whose effective date has come (beat: daily, just
     after midnight local time). Idempotent: an applied one is no longer scheduled, and the
     lock in reorganisation_apply keeps two runs from applying one twice.
@@ -28,7 +28,7 @@ def apply_due_reorganisations(today_iso=None):
     soft_time_limit=30,
     time_limit=60,
 )
-def send_password_reset(user_pk):
+def send_password_reset(user_pk: int) -> bool:
     """Make and send a password-reset link; while the mail server is unreachable, tried
     again after 30 s, 1 min, 2 min... for about an hour."""
     return password_reset.send_reset_link(user_pk)

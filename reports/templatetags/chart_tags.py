@@ -3,7 +3,8 @@
 import re
 
 from django import template
-from django.utils.safestring import mark_safe
+from django.http import HttpRequest
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -25,7 +26,7 @@ def chart(context, svg):
     return with_nonce(svg, context.get("request"))
 
 
-def with_nonce(html, request):
+def with_nonce(html: str, request: HttpRequest | None) -> SafeString:
     """`html` (charts, or a cached page part drawn with them) with the request's CSP nonce
     on every <style> element. Only pygal writes one: page text is escaped by pygal and by
     the templates' autoescaping, so "<style" never comes from what a user typed."""
