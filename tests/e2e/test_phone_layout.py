@@ -112,3 +112,21 @@ def _keeps_room(page, path):
         "Array.from(document.querySelectorAll('thead'), (t) => t.getBoundingClientRect().height)"
     )
     assert max(heights) <= 80, (path, heights)  # four lines at most
+
+
+def test_on_a_phone_the_list_comes_first_and_the_filters_open_on_request(demo, login, live_server):
+    """A reviewer opening the queue on a phone sees the queue at the top, not six fields;
+    one tap opens the filters. An office screen shows them at once, with no button."""
+    page = reviewer_page(login, live_server, "/review/reports/", 390, 844, user="ldld.chauthanh")
+    field = page.locator("#list-filters select").first
+    assert not field.is_visible()
+    table_top = page.locator("main table").first.bounding_box()["y"]
+    assert table_top < 844, table_top  # on the first screen
+    toggle = page.get_by_role("button", name="Bộ lọc (đang dùng 1)")
+    toggle.click()
+    field.wait_for(state="visible")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.reload()
+    assert page.locator("#list-filters select").first.is_visible()
+    assert not page.locator(".list-filters-toggle").is_visible()
