@@ -140,6 +140,8 @@ def test_each_kind_is_found(client, cast, named, tree, campaign):
     assert found(results(client, "chau thanh 2016"), "reports") == [report]
     assert found(results(client, "kinh phi"), "obstacles") == [obstacle]
     assert found(results(client, "so theo doi"), "inspections") == [inspection]
+    # Each says where it stands: the visit made no recommendation.
+    assert "Không có kiến nghị</span>" in results(client, "so theo doi").content.decode()
     page = results(client, "chau thanh").content.decode()
     for obj in (plan, report):
         assert f'href="{obj.get_absolute_url()}"' in page
