@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from campaign import measures, plausibility, workflow
 from campaign.counting import area_below
-from campaign.filters import QueueFilter
+from campaign.filters import QueueFilter, YearFilter
 from campaign.forms import ReasonForm, ReportForm, ValuesForm
 from campaign.listing import render_queue
 from campaign.models import AnnualReport, Campaign, Period, Status, Step
@@ -37,6 +37,8 @@ DONE = {
 
 
 class ReportQueueFilter(QueueFilter):
+    year = YearFilter(label=gettext_lazy("Year"))
+
     class Meta(QueueFilter.Meta):
         model = AnnualReport
         fields = ["status", "kind", "parent", "campaign", "year"]

@@ -1,8 +1,16 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Campaign, Plan, Status
 from units.models import Unit
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A year: a whole number (django-filter's numbers are decimals, which let "2025.5"
+    through to match nothing, and give the box a step of "any")."""
+
+    field_class = forms.IntegerField
 
 
 class QueueFilter(django_filters.FilterSet):

@@ -589,6 +589,15 @@ def test_an_invalid_year_filter_matches_nothing_and_says_why(client, cast, queue
     assert "year" in response.context["filter"].form.errors
 
 
+def test_the_year_filter_takes_whole_years_only(client, cast, queue_reports):
+    response = login(client, cast["reviewer_a"]).get(
+        reverse("campaign:report_queue"), {"year": "2023.5"}
+    )
+    assert queued(response) == []
+    assert response.context["filter"].form.errors["year"] == ["Hãy nhập một số nguyên."]
+    assert 'step="any"' not in html(response)
+
+
 # --- filing through the pages --------------------------------------------------------------------
 def test_the_form_shows_the_unit_of_measure_beside_each_figure(client, tree, cast, campaign):
     response = login(client, cast["officer_a1"]).get(start_url(campaign, tree["A1"]))
