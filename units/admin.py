@@ -69,8 +69,13 @@ class UnitAdmin(TreeAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ("user", "unit", "role")
+    # The code beside the name: two unions of a merged province can share a name.
+    list_display = ("user", "unit", "unit_code", "role")
     list_filter = ("role", "unit__kind")
     search_fields = ("user__username", "user__full_name", "unit__name", "unit__code")
     autocomplete_fields = ["user", "unit"]
     list_select_related = ("user", "unit")
+
+    @admin.display(description=_("Unit code"), ordering="unit__code")
+    def unit_code(self, membership: Membership) -> str:
+        return membership.unit.code

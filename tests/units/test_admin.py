@@ -135,3 +135,9 @@ def test_the_unit_pickers_say_which_unit_by_code_and_closing_date(staff_client, 
         "id": str(tree["A1"].pk),
         "text": f"{tree['A1']} (A1) – ngừng hoạt động từ ngày 30/06/2025",
     }
+
+
+def test_the_membership_list_shows_each_units_code(staff_client, tree, cast):
+    page = staff_client.get(reverse("admin:units_membership_changelist")).content.decode()
+    assert '<td class="field-unit_code">A1</td>' in page
+    assert ">Mã đơn vị</a>" in page
