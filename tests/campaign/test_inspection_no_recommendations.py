@@ -25,6 +25,21 @@ def visit(tree, campaign, user, **fields):
     )
 
 
+def record(client, tree, campaign, **overrides):
+    """The reviewer records a visit to A1 through the form, with no recommendation."""
+    data = {
+        "unit": tree["A1"].pk,
+        "campaign": campaign.pk,
+        "visited_on": "04/05/2016",
+        "kind": Inspection.Kind.SUPERVISION,
+        "members": "Trưởng đoàn",
+        "findings": "Đơn vị đã triển khai kế hoạch đầy đủ.",
+        "recommendations": "",
+        **overrides,
+    }
+    return client.post(reverse("campaign:inspection_create"), data)
+
+
 @pytest.fixture
 def quiet_visit(tree, cast, campaign):
     return visit(tree, campaign, cast["reviewer_a"], recommendations="  \n ")
@@ -34,18 +49,7 @@ def test_a_visit_recorded_without_recommendations_has_none_to_follow_up(
     client, tree, cast, campaign
 ):
     client.force_login(cast["reviewer_a"])
-    response = client.post(
-        reverse("campaign:inspection_create"),
-        {
-            "unit": tree["A1"].pk,
-            "campaign": campaign.pk,
-            "visited_on": "04/05/2016",
-            "kind": Inspection.Kind.SUPERVISION,
-            "members": "Trưởng đoàn",
-            "findings": "Đơn vị đã triển khai kế hoạch đầy đủ.",
-            "recommendations": "",
-        },
-    )
+    response = record(client, tree, campaign)
     assert response.status_code == 302
     assert Inspection.objects.get().follow_up == F.NONE
 
@@ -104,18 +108,8 @@ def test_a_due_date_without_recommendations_is_refused_with_the_input_kept(
     client, tree, cast, campaign
 ):
     client.force_login(cast["reviewer_a"])
-    response = client.post(
-        reverse("campaign:inspection_create"),
-        {
-            "unit": tree["A1"].pk,
-            "campaign": campaign.pk,
-            "visited_on": "04/05/2016",
-            "kind": Inspection.Kind.SUPERVISION,
-            "members": "Trưởng đoàn",
-            "findings": "Không có tồn tại.",
-            "recommendations": "",
-            "recommendations_due_on": "30/06/2016",
-        },
+    response = record(
+        client, tree, campaign, findings="Không có tồn tại.", recommendations_due_on="30/06/2016"
     )
     assert response.status_code == 200
     [message] = response.context["form"].errors["recommendations_due_on"]
