@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from tests.snapshot import demo_snapshots as demo_snapshots_for_session
@@ -112,6 +113,13 @@ def require_redis(settings):
     if not settings.REDIS_URL:
         _unavailable("Redis")
     return settings.REDIS_URL
+
+
+@pytest.fixture
+def today():
+    """Today in the portal's time zone, read as the test starts. A module constant would be
+    read at collection, and be yesterday for a test that runs after midnight in Vietnam."""
+    return timezone.localdate()
 
 
 @pytest.fixture

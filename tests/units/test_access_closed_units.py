@@ -8,11 +8,9 @@ from django.utils import timezone
 from units.access import FILE, REVIEW, SEE, Scope
 from units.models import Unit
 
-TODAY = timezone.localdate()
 
-
-def close(code, day=TODAY):
-    Unit.objects.get(code=code).close(day)
+def close(code, day=None):
+    Unit.objects.get(code=code).close(day or timezone.localdate())
 
 
 def test_an_officer_of_a_closed_unit_no_longer_files_for_it_but_still_sees_it(tree, cast):
@@ -27,8 +25,8 @@ def test_an_officer_of_a_closed_unit_no_longer_files_for_it_but_still_sees_it(tr
     assert scope.filing_units == []
 
 
-def test_a_unit_that_closes_tomorrow_is_still_filed_for_today(tree, cast):
-    close("A1", TODAY + datetime.timedelta(days=1))
+def test_a_unit_that_closes_tomorrow_is_still_filed_for_today(tree, cast, today):
+    close("A1", today + datetime.timedelta(days=1))
     scope = Scope(cast["officer_a1"])
     assert scope.can_file_for(Unit.objects.get(code="A1"))
     assert scope.is_officer

@@ -4,12 +4,9 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.units.conftest import JULY
 from units.models import Operation, Reorganisation, Unit
-
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -88,15 +85,15 @@ def test_recording_a_decision_keeps_what_was_typed_when_a_date_is_wrong(client, 
     assert (created.created_by, created.effective_on) == (admin_user, JULY)
 
 
-def test_a_decision_dated_after_today_is_refused(client, admin_user, db):
+def test_a_decision_dated_after_today_is_refused(client, admin_user, db, today):
     client.force_login(admin_user)
-    tomorrow = TODAY + datetime.timedelta(days=1)
+    tomorrow = today + datetime.timedelta(days=1)
     response = client.post(
         reverse("units:reorganisation_create"),
         {
             "number": "13/QĐ-LĐLĐ",
             "decided_on": tomorrow.strftime("%d/%m/%Y"),
-            "effective_on": (TODAY + datetime.timedelta(days=30)).strftime("%d/%m/%Y"),
+            "effective_on": (today + datetime.timedelta(days=30)).strftime("%d/%m/%Y"),
         },
     )
     assert response.status_code == 200
@@ -163,9 +160,11 @@ def test_applying_and_cancelling_ask_first_in_vietnamese(client, admin_user, dra
     assert "/static/js/data_confirm" in page
 
 
-def test_a_future_reorganisation_is_scheduled_then_cancelled(client, admin_user, tree, reorganise):
+def test_a_future_reorganisation_is_scheduled_then_cancelled(
+    client, admin_user, tree, reorganise, today
+):
     r = reorganise(
-        TODAY + datetime.timedelta(days=10),
+        today + datetime.timedelta(days=10),
         {"action": "rename", "unit_code": "A1", "name": "Tên mới"},
     )
     client.force_login(admin_user)
@@ -180,12 +179,12 @@ def test_a_future_reorganisation_is_scheduled_then_cancelled(client, admin_user,
 
 
 def test_a_scheduled_reorganisation_goes_back_to_draft_to_be_corrected(
-    client, admin_user, tree, reorganise
+    client, admin_user, tree, reorganise, today
 ):
     # Before, a typo in a scheduled act meant cancelling it and typing every operation again,
     # and its edit page answered 403 "your role does not permit this".
     r = reorganise(
-        TODAY + datetime.timedelta(days=10),
+        today + datetime.timedelta(days=10),
         {"action": "rename", "unit_code": "A1", "name": "Tên mớii"},
     )
     client.force_login(admin_user)

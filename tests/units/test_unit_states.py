@@ -3,11 +3,9 @@
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from units.models import Unit, UnitState
 
-TODAY = timezone.localdate()
 LONG_AGO = datetime.date(2015, 1, 1)
 
 
@@ -30,30 +28,30 @@ def test_on_a_day_the_area_of_a_unit_is_its_subtree_as_it_stood(tree):
     assert set(names_on(LONG_AGO)) == set(tree)
 
 
-def test_a_rename_by_hand_starts_a_new_era_today_and_keeps_the_old_name_before(tree):
+def test_a_rename_by_hand_starts_a_new_era_today_and_keeps_the_old_name_before(tree, today):
     unit = tree["A1"]
     unit.name = "CĐCS A1 mới"
     unit.save()
-    assert names_on(TODAY)["A1"] == "CĐCS A1 mới"
-    assert names_on(TODAY - datetime.timedelta(days=1))["A1"] == "CĐCS A1"
+    assert names_on(today)["A1"] == "CĐCS A1 mới"
+    assert names_on(today - datetime.timedelta(days=1))["A1"] == "CĐCS A1"
     assert UnitState.objects.overlapping() == []
 
 
-def test_a_move_by_hand_moves_the_area_from_today_only(tree):
+def test_a_move_by_hand_moves_the_area_from_today_only(tree, today):
     Unit.objects.move(tree["A1"], tree["DB"], pos="last-child")
-    yesterday = TODAY - datetime.timedelta(days=1)
+    yesterday = today - datetime.timedelta(days=1)
     assert set(names_on(yesterday, tree["DA"].path)) == {"DA", "A1", "A2"}
-    assert set(names_on(TODAY, tree["DA"].path)) == {"DA", "A2"}
-    assert set(names_on(TODAY, tree["DB"].path)) == {"DB", "B1", "A1"}
-    today = UnitState.objects.on(TODAY).get(unit=tree["A1"])
-    assert (today.parent, today.valid_from) == (tree["DB"], TODAY)
+    assert set(names_on(today, tree["DA"].path)) == {"DA", "A2"}
+    assert set(names_on(today, tree["DB"].path)) == {"DB", "B1", "A1"}
+    era = UnitState.objects.on(today).get(unit=tree["A1"])
+    assert (era.parent, era.valid_from) == (tree["DB"], today)
 
 
-def test_a_closed_unit_has_no_era_after_its_closing_day(tree):
+def test_a_closed_unit_has_no_era_after_its_closing_day(tree, today):
     unit = Unit.objects.get(code="B1")
-    unit.close(TODAY)
-    assert "B1" in names_on(TODAY - datetime.timedelta(days=1))
-    assert "B1" not in names_on(TODAY)
+    unit.close(today)
+    assert "B1" in names_on(today - datetime.timedelta(days=1))
+    assert "B1" not in names_on(today)
 
 
 def test_a_unit_opened_later_has_no_era_before_its_opening(tree, unit_factory):
@@ -81,42 +79,42 @@ def test_the_area_and_day_read_in_one_query(tree, django_assert_num_queries):
         list(UnitState.objects.on(LONG_AGO).in_area(tree["PV"].path))
 
 
-def test_a_move_among_siblings_keeps_the_paths_of_the_renumbered_siblings(tree):
+def test_a_move_among_siblings_keeps_the_paths_of_the_renumbered_siblings(tree, today):
     # Moving S1 to the left of A1 renumbers A1 and A2: their eras follow.
     Unit.objects.move(Unit.objects.get(code="S1"), Unit.objects.get(code="A1"), pos="left")
     for unit in Unit.objects.all():
-        assert UnitState.objects.on(TODAY).get(unit=unit).path == unit.path, unit.code
-    assert set(names_on(TODAY, Unit.objects.get(code="DA").path)) == {"DA", "S1", "A1", "A2"}
+        assert UnitState.objects.on(today).get(unit=unit).path == unit.path, unit.code
+    assert set(names_on(today, Unit.objects.get(code="DA").path)) == {"DA", "S1", "A1", "A2"}
     assert UnitState.objects.overlapping() == []
 
 
-def test_the_area_of_a_unit_on_a_day_is_where_it_stood(tree, django_assert_num_queries):
+def test_the_area_of_a_unit_on_a_day_is_where_it_stood(tree, django_assert_num_queries, today):
     Unit.objects.move(Unit.objects.get(code="A1"), Unit.objects.get(code="DB"), pos="last-child")
-    yesterday = TODAY - datetime.timedelta(days=1)
+    yesterday = today - datetime.timedelta(days=1)
     with django_assert_num_queries(2):
         assert {s.unit_id for s in UnitState.objects.area(tree["DA"], yesterday)} == {
             tree[c].pk for c in ("DA", "A1", "A2")
         }
-    assert {s.unit_id for s in UnitState.objects.area(tree["DB"], TODAY)} == {
+    assert {s.unit_id for s in UnitState.objects.area(tree["DB"], today)} == {
         tree[c].pk for c in ("DB", "B1", "A1")
     }
     assert list(UnitState.objects.area(tree["DB"], datetime.date(1800, 1, 1))) == []
 
 
-def test_placed_on_a_day_a_closed_unit_stands_where_its_history_went(tree):
+def test_placed_on_a_day_a_closed_unit_stands_where_its_history_went(tree, today):
     Unit.objects.move(Unit.objects.get(code="A1"), Unit.objects.get(code="DB"), pos="last-child")
-    Unit.objects.get(code="A2").close(TODAY)
-    states = {s.unit.code: s for s in UnitState.objects.placed_on(TODAY).select_related("unit")}
+    Unit.objects.get(code="A2").close(today)
+    states = {s.unit.code: s for s in UnitState.objects.placed_on(today).select_related("unit")}
     assert set(states) == set(tree)
-    assert (states["A2"].is_open, states["A2"].valid_from) == (False, TODAY)  # closed era
+    assert (states["A2"].is_open, states["A2"].valid_from) == (False, today)  # closed era
     assert states["A2"].parent_id == tree["DA"].pk  # closed without successor: stays under DA
     assert states["A1"].parent_id == tree["DB"].pk  # today's era, not yesterday's
-    assert "A2" not in {s.unit.code for s in UnitState.objects.on(TODAY).select_related("unit")}
+    assert "A2" not in {s.unit.code for s in UnitState.objects.on(today).select_related("unit")}
     assert UnitState.objects.overlapping() == []
 
 
-def test_a_closed_unit_moved_later_stands_where_it_was_moved(tree):
-    Unit.objects.get(code="A2").close(TODAY - datetime.timedelta(days=10))
+def test_a_closed_unit_moved_later_stands_where_it_was_moved(tree, today):
+    Unit.objects.get(code="A2").close(today - datetime.timedelta(days=10))
     Unit.objects.move(Unit.objects.get(code="A2"), Unit.objects.get(code="DB"), pos="last-child")
     eras = list(
         UnitState.objects.filter(unit=tree["A2"])
@@ -124,7 +122,7 @@ def test_a_closed_unit_moved_later_stands_where_it_was_moved(tree):
         .values_list("is_open", "parent__code", "valid_until")
     )
     assert eras == [
-        (True, "DA", TODAY - datetime.timedelta(days=10)),
-        (False, "DA", TODAY),
+        (True, "DA", today - datetime.timedelta(days=10)),
+        (False, "DA", today),
         (False, "DB", None),
     ]
