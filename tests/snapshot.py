@@ -12,6 +12,7 @@ which the triggers move on as the rows go back in. A cache filled by an earlier 
 therefore never answer for the restored data.
 """
 
+import datetime
 import io
 import os
 import shutil
@@ -24,6 +25,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.utils import timezone
 
 # Re-seeded from the clock on first read: never a version an earlier test's cache used.
 FRESH = {"units_dataversionshard"}
@@ -41,6 +43,7 @@ def _models():
 class Snapshot:
     tables: dict[str, object]  # table → COPY data (PostgreSQL) or (columns, rows) (SQLite)
     media: Path
+    day: datetime.date  # the demo's dates count from the day it was loaded
 
 
 @dataclass
@@ -49,19 +52,24 @@ class DemoSnapshots:
 
     root: Path
     taken: dict[str, Snapshot] = field(default_factory=dict)
+    takes: int = 0
 
     def load(self) -> None:
         """Put the demo in the current test database: loaded the first time, restored after."""
         key = f"{connection.vendor}:{connection.settings_dict['NAME']}"
         snapshot = self.taken.get(key)
-        if snapshot is None:
+        # A snapshot from before midnight holds yesterday's demo (its deadlines, "n days
+        # late"): a session that runs past midnight loads the demo again.
+        today = timezone.localdate()
+        if snapshot is None or snapshot.day != today:
             with open(os.devnull, "w") as quiet:
                 call_command("load_demo", force=True, stdout=quiet)
-            self.taken[key] = self._take(len(self.taken))
+            self.takes += 1
+            self.taken[key] = self._take(self.takes, today)
         else:
             self._restore(snapshot)
 
-    def _take(self, number: int) -> Snapshot:
+    def _take(self, number: int, day: datetime.date) -> Snapshot:
         media = self.root / f"media-{number}"
         if Path(settings.MEDIA_ROOT).is_dir():
             shutil.copytree(settings.MEDIA_ROOT, media)
@@ -79,7 +87,7 @@ class DemoSnapshots:
                     cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 (a model's table)
                     columns = [column[0] for column in cursor.description]
                     tables[table] = (columns, cursor.fetchall())
-        return Snapshot(tables=tables, media=media)
+        return Snapshot(tables=tables, media=media, day=day)
 
     def _restore(self, snapshot: Snapshot) -> None:
         models = _models()
