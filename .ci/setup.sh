@@ -113,6 +113,8 @@ case "$mode" in
     ;;
   test)
     say "Running the test suite"
-    exec .venv/bin/python -m pytest "$@"
+    # One test process per CPU, at most four (pytest-xdist): each has its own test database
+    # and Redis database (config/settings_test.py). `-n 0` in the arguments runs one process.
+    exec .venv/bin/python -m pytest --numprocesses=auto --maxprocesses=4 "$@"
     ;;
 esac

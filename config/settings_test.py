@@ -6,6 +6,7 @@ default (SQLite, eager Celery) and, in CI, on PostgreSQL and Redis.
 
 import os
 import tempfile
+from urllib.parse import urlsplit, urlunsplit
 
 os.environ.setdefault("SECRET_KEY", "test-only-key-" + "x" * 50)
 os.environ.setdefault("DEBUG", "false")
@@ -14,7 +15,29 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="portal-test-media-"))
 os.environ.setdefault("CACHE_KEY_PREFIX", f"portal-test-{os.getpid()}")
 
-from config.settings import *  # noqa: F403
+
+def _redis_of_this_xdist_worker() -> None:
+    """Under pytest-xdist, give each test process a Redis database of its own.
+
+    The cache is already apart (its key prefix), but Celery's queue is not: a worker started
+    by one process would take the tasks another process published, and run them against the
+    wrong test database. The subprocesses a test starts inherit the split URL (and the mark
+    that it is done), or are given another one by the test.
+    """
+    worker, url = os.environ.get("PYTEST_XDIST_WORKER", ""), os.environ.get("REDIS_URL", "")
+    if not (worker.startswith("gw") and url) or os.environ.get("PORTAL_TEST_REDIS_SPLIT"):
+        return
+    parts = urlsplit(url)
+    database = parts.path.strip("/")
+    database = int(database) if database.isdigit() else 0
+    own = (database + 1 + int(worker[2:])) % 16
+    os.environ["REDIS_URL"] = urlunsplit(parts._replace(path=f"/{own}"))
+    os.environ["PORTAL_TEST_REDIS_SPLIT"] = "1"
+
+
+_redis_of_this_xdist_worker()
+
+from config.settings import *  # noqa: E402, F403 (after the environment above is set)
 
 # Hashing with the production hasher makes every login in the suite cost ~0.3 s.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
