@@ -116,9 +116,9 @@ def test_a_plan_due_this_year_shows_its_deadline(client, cast, campaign):
 
 def test_a_returned_report_asks_for_a_fix_without_a_deadline(cast, campaign, report_factory):
     running_now(campaign)
-    due = timezone.localdate() + datetime.timedelta(days=5)
-    this_years_report_due(campaign, due)
-    report = report_factory(cast["officer_a1"].memberships.get().unit, campaign, due.year)
+    today = timezone.localdate()
+    this_years_report_due(campaign, today + datetime.timedelta(days=5))
+    report = report_factory(cast["officer_a1"].memberships.get().unit, campaign, today.year)
     draft = report_item(cast["officer_a1"])
     assert draft["deadline"]["state"] == "due_soon"
     report.status = "returned"
