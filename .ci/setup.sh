@@ -113,8 +113,8 @@ case "$mode" in
     ;;
   test)
     say "Running the test suite"
-    # One test process per CPU, at most four (pytest-xdist): each has its own test database
-    # and Redis database (config/settings_test.py). `-n 0` in the arguments runs one process.
+    # One test process per CPU, at most four (pytest-xdist): each has its own test database,
+    # media directory and Redis database (config/settings_test.py). `-n 0` runs one process.
     exec .venv/bin/python -m pytest --numprocesses=auto --maxprocesses=4 "$@"
     ;;
 esac

@@ -16,26 +16,35 @@ os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="portal-test-media-"
 os.environ.setdefault("CACHE_KEY_PREFIX", f"portal-test-{os.getpid()}")
 
 
-def _redis_of_this_xdist_worker() -> None:
-    """Under pytest-xdist, give each test process a Redis database of its own.
+def _apart_under_xdist() -> None:
+    """Under pytest-xdist, give each test process its own media directory, cache key prefix
+    and Redis database.
 
-    The cache is already apart (its key prefix), but Celery's queue is not: a worker started
-    by one process would take the tasks another process published, and run them against the
-    wrong test database. The subprocesses a test starts inherit the split URL (and the mark
-    that it is done), or are given another one by the test.
+    The processes inherit the environment of the one that started them, where the lines
+    above already chose these. Shared, a test listing the media directory would see another
+    process's files, and a Celery worker started by one process would take the tasks another
+    published, and run them against the wrong test database. The subprocesses a test starts
+    inherit the values chosen here (and the mark that they are chosen), or are given others
+    by the test.
     """
-    worker, url = os.environ.get("PYTEST_XDIST_WORKER", ""), os.environ.get("REDIS_URL", "")
-    if not (worker.startswith("gw") and url) or os.environ.get("PORTAL_TEST_REDIS_SPLIT"):
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw") or os.environ.get("PORTAL_TEST_XDIST_APART"):
         return
-    parts = urlsplit(url)
-    database = parts.path.strip("/")
-    database = int(database) if database.isdigit() else 0
-    own = (database + 1 + int(worker[2:])) % 16
-    os.environ["REDIS_URL"] = urlunsplit(parts._replace(path=f"/{own}"))
-    os.environ["PORTAL_TEST_REDIS_SPLIT"] = "1"
+    os.environ["PORTAL_TEST_XDIST_APART"] = "1"
+    media = os.path.join(os.environ["MEDIA_ROOT"], worker)
+    os.makedirs(media, exist_ok=True)
+    os.environ["MEDIA_ROOT"] = media
+    os.environ["CACHE_KEY_PREFIX"] += f"-{worker}"
+    url = os.environ.get("REDIS_URL", "")
+    if url:
+        parts = urlsplit(url)
+        database = parts.path.strip("/")
+        database = int(database) if database.isdigit() else 0
+        own = (database + 1 + int(worker[2:])) % 16
+        os.environ["REDIS_URL"] = urlunsplit(parts._replace(path=f"/{own}"))
 
 
-_redis_of_this_xdist_worker()
+_apart_under_xdist()
 
 from config.settings import *  # noqa: E402, F403 (after the environment above is set)
 

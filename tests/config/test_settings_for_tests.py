@@ -1,4 +1,5 @@
-"""The test settings give each pytest-xdist process a Redis database of its own."""
+"""The test settings keep pytest-xdist's processes apart: each has its own media directory,
+cache key prefix and Redis database."""
 
 import json
 import os
@@ -11,8 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SHOW = (
     "import json, os, django; django.setup(); from django.conf import settings; "
-    "print(json.dumps([settings.REDIS_URL, settings.CELERY_BROKER_URL, "
-    "os.environ.get('PORTAL_TEST_REDIS_SPLIT', '')]))"
+    "print(json.dumps([settings.REDIS_URL, settings.CELERY_BROKER_URL, str(settings.MEDIA_ROOT),"
+    " os.environ['CACHE_KEY_PREFIX'], os.environ.get('PORTAL_TEST_XDIST_APART', '')]))"
 )
 
 
@@ -39,18 +40,34 @@ def settings_with(env):
         ("gw1", "redis://127.0.0.1:6379/15", "redis://127.0.0.1:6379/1"),
     ],
 )
-def test_each_xdist_process_has_its_own_redis_database(worker, url, own):
-    assert settings_with({"PYTEST_XDIST_WORKER": worker, "REDIS_URL": url}) == [own, own, "1"]
+def test_each_xdist_process_has_its_own_redis_database(tmp_path, worker, url, own):
+    inherited = {"MEDIA_ROOT": str(tmp_path), "CACHE_KEY_PREFIX": "portal-test-1"}
+    env = {**inherited, "PYTEST_XDIST_WORKER": worker, "REDIS_URL": url}
+    media = str(tmp_path / worker)
+    assert settings_with(env) == [own, own, media, f"portal-test-1-{worker}", "1"]
+    assert Path(media).is_dir()
 
 
-def test_a_worker_started_by_a_test_keeps_the_database_it_is_given():
-    # A Celery worker inherits the split URL and its mark: it must not be moved on again.
-    given = {"PYTEST_XDIST_WORKER": "gw1", "PORTAL_TEST_REDIS_SPLIT": "1"}
-    url = "redis://127.0.0.1:6379/3"
-    assert settings_with({**given, "REDIS_URL": url}) == [url, url, "1"]
+def test_a_worker_started_by_a_test_keeps_what_it_is_given(tmp_path):
+    # A Celery worker inherits the values and their mark: they must not be moved on again.
+    given = {
+        "PYTEST_XDIST_WORKER": "gw1",
+        "PORTAL_TEST_XDIST_APART": "1",
+        "REDIS_URL": "redis://127.0.0.1:6379/3",
+        "MEDIA_ROOT": str(tmp_path / "gw1"),
+        "CACHE_KEY_PREFIX": "portal-test-1-gw1",
+    }
+    url = given["REDIS_URL"]
+    assert settings_with(given) == [url, url, given["MEDIA_ROOT"], "portal-test-1-gw1", "1"]
 
 
-def test_one_process_and_no_redis_are_left_alone():
+def test_one_process_is_left_alone(tmp_path):
     url = "redis://127.0.0.1:6379/1"
-    assert settings_with({"REDIS_URL": url}) == [url, url, ""]
-    assert settings_with({"PYTEST_XDIST_WORKER": "gw0"})[:2] == ["", "memory://"]
+    env = {"REDIS_URL": url, "MEDIA_ROOT": str(tmp_path), "CACHE_KEY_PREFIX": "portal-test-1"}
+    assert settings_with(env) == [url, url, str(tmp_path), "portal-test-1", ""]
+
+
+def test_without_redis_the_process_is_still_kept_apart(tmp_path):
+    env = {"PYTEST_XDIST_WORKER": "gw0", "MEDIA_ROOT": str(tmp_path)}
+    redis, broker, media, _prefix, mark = settings_with(env)
+    assert (redis, broker, media, mark) == ("", "memory://", str(tmp_path / "gw0"), "1")
