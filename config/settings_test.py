@@ -48,6 +48,10 @@ _apart_under_xdist()
 
 from config.settings import *  # noqa: E402, F403 (after the environment above is set)
 
+# The demo's test certificate, made by each test process's first demo load: not in the
+# project's var/, where two pytest-xdist processes could write theirs at the same moment.
+DEMO_SIGNING_DIR = tempfile.mkdtemp(prefix="portal-test-signing-")
+
 # Hashing with the production hasher makes every login in the suite cost ~0.3 s.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from reports.demo import signing_dir
+
 ROOT = Path(__file__).resolve().parents[2]
 SHOW = (
     "import json, os, django; django.setup(); from django.conf import settings; "
@@ -71,3 +73,9 @@ def test_without_redis_the_process_is_still_kept_apart(tmp_path):
     env = {"PYTEST_XDIST_WORKER": "gw0", "MEDIA_ROOT": str(tmp_path)}
     redis, broker, media, _prefix, mark = settings_with(env)
     assert (redis, broker, media, mark) == ("", "memory://", str(tmp_path / "gw0"), "1")
+
+
+def test_the_demo_certificate_of_a_test_process_is_its_own(settings):
+    # Not var/demo-signing/, which every process of a run (and `make run`) would share.
+    assert not signing_dir().is_relative_to(settings.BASE_DIR)
+    assert signing_dir().name.startswith("portal-test-signing-")
