@@ -1,5 +1,5 @@
 # The two commands of the README, and the checks CI runs.
-.PHONY: run test lint ci bench bench-load
+.PHONY: run test lint ci bench bench-load bench-cost
 
 run:  ## set up, load the demo data and serve http://127.0.0.1:8000
 	bash .ci/setup.sh run
@@ -15,3 +15,6 @@ ci:  ## what CI runs, against this machine's PostgreSQL and Redis
 
 bench-load:  ## the deadline load test (tests/bench/README.md); needs PostgreSQL and Redis
 	.venv/bin/python -m tests.bench.load $(LOAD_ARGS)
+
+bench-cost:  ## where a submission's CPU goes, in one process (tests/bench/README.md)
+	.venv/bin/python -m tests.bench.submission_cost
