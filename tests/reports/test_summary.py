@@ -492,6 +492,21 @@ def test_a_reviewer_previews_a_draft_pdf_marked_as_a_draft(client, cast, draft, 
     assert client.get(url("reports:summary_pdf", draft)).status_code == 404
 
 
+def test_a_preview_that_overruns_its_limit_returns_to_the_draft_with_the_reason(
+    client, cast, draft, monkeypatch
+):
+    # The real child process, killed at a limit it cannot meet: the reviewer gets the draft's
+    # page with the reason, never an error page, and the draft is left as it was.
+    monkeypatch.setattr(pdf_sandbox, "PREVIEW_TIMEOUT", 0.001)
+    logged_in(client, cast["cspl"])
+    response = client.get(url("reports:summary_preview", draft), follow=True)
+    assert response.redirect_chain == [(url("reports:summary_detail", draft), 302)]
+    reason = vi("The rendering took longer than %(seconds)s seconds and was stopped.")
+    assert reason % {"seconds": 0.001} in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.is_draft and not draft.pdf
+
+
 # --- the render: status, failure, retry, broker ---------------------------------------------------
 def test_the_page_follows_the_render_through_a_script_and_works_without_it(
     client, cast, tree, campaign
