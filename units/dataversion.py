@@ -47,23 +47,28 @@ def bump_data_version() -> None:
         return
     own = _own_writes()
     if own is None:
-        own = {"outer": connection.atomic_blocks[0], "token": secrets.token_hex(8), "count": 0}
+        token = secrets.token_hex(8)
+        # One row per transaction: its later writes take the lock it already holds.
+        _move(DataVersionShard, int(token, 16) % SHARDS)
+        own = {"hooks": connection.run_on_commit, "token": token, "count": 0}
         connection._data_version_own = own
-    # Once per transaction, unless the savepoint that moved the counter has ended since
-    # (rolled back, it took the move with it; released, moving again costs one statement).
-    if own.get("block") not in connection.atomic_blocks:
-        # One row per transaction: its later moves take the lock it already holds.
-        _move(DataVersionShard, hash(own["outer"]) % SHARDS)
-        own["block"] = connection.atomic_blocks[-1]
     own["count"] += 1
 
 
 def _own_writes():
+    """The writes of the transaction in progress, or None when it has made none yet.
+
+    A transaction is told from the next by the list of its commit hooks, which Django
+    replaces when a transaction commits or rolls back, and when a savepoint rolls back
+    (taking with it a move made inside it, which the next write then makes again). Not by
+    its outermost Atomic: `@transaction.atomic` on a function makes one Atomic that every
+    call enters again. The list is held here, so no later list can be the same object.
+    """
     own = getattr(connection, "_data_version_own", None)
     if own is None or not connection.in_atomic_block:
         return None
-    if own["outer"] is not connection.atomic_blocks[0]:
-        return None  # a later transaction: the writes counted were committed or undone
+    if own["hooks"] is not connection.run_on_commit:
+        return None  # ended, or the savepoint that moved the counter rolled back
     return own
 
 

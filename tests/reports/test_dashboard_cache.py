@@ -94,10 +94,11 @@ def row_of(data, unit):
     return next(row for row in data.by_child if row.unit_id == unit.pk)
 
 
-def a1_report(world, **fields):
-    """A1's report for the year, with every typed figure filled in, and `fields` set."""
+def a1_report(world, code="A1", **fields):
+    """A1's (or `code`'s) report for the year, with every typed figure filled in, and
+    `fields` set."""
     report, _created = AnnualReport.objects.get_or_create(
-        unit=world.units["A1"],
+        unit=world.units[code],
         campaign=world.campaign,
         year=YEAR,
         defaults={
@@ -205,6 +206,24 @@ def test_the_page_never_shows_a_stale_figure_after(
     after = dashboard_data(client, world.units["DA"])
     assert figure(after) != figure(before)
     assert figure(after) == figure(rollup(world.campaign, YEAR, world.units["DA"]))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_of_two_committed_steps_in_a_row_shows_on_the_page_at_once(client, tree, cast):
+    # Real transactions, one per step, through the workflow's one decorated function: the
+    # data version must move with each, not only with the first of the process.
+    world = build_world(tree, cast, 8)
+    reports = [
+        a1_report(world, code, status=S.SUBMITTED, first_submitted_at=local(due(YEAR), 9))
+        for code in ("A1", "A2")
+    ]
+    client.force_login(cast["cspl"])
+    seen = [dashboard_data(client, world.units["DA"]).headline.included]
+    for report in reports:
+        workflow.submission_accept(report, user=cast["reviewer_a"])
+        seen.append(dashboard_data(client, world.units["DA"]).headline.included)
+    assert seen[1:] == [seen[0] + 1, seen[0] + 2]
+    assert seen[-1] == rollup(world.campaign, YEAR, world.units["DA"]).headline.included
 
 
 # --- the figures' HTML ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ def rename(unit, name):
     unit.save()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_write_moves_the_version_and_a_rollback_undoes_it(tree):
     start = committed()
     with pytest.raises(RuntimeError), transaction.atomic():
@@ -36,6 +37,7 @@ def test_each_write_of_a_transaction_gives_it_a_new_key_of_its_own(tree):
     assert all(":" in key for key in keys[1:])
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_counter_moves_once_per_transaction_however_many_writes(tree):
     start = committed()
     with transaction.atomic():
@@ -78,3 +80,44 @@ def test_another_connection_sees_the_move_only_once_committed(require_postgres, 
         assert seen() == start + 1
     finally:
         other.close()
+
+
+@transaction.atomic
+def renamed_in_its_own_transaction(unit, name):
+    rename(unit, name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_transaction_moves_the_version_even_through_the_same_decorated_function(tree):
+    # `@transaction.atomic` makes one Atomic object that every call enters again: what tells
+    # one transaction from the next must not be that object (the workflow's steps run so).
+    start = committed()
+    renamed_in_its_own_transaction(tree["A1"], "Tên một")
+    after_one = dataversion.data_version()
+    renamed_in_its_own_transaction(tree["A1"], "Tên hai")
+    assert committed() == start + 2
+    assert dataversion.data_version() != after_one
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_after_one_rolled_back_moves_the_version_again(tree):
+    start = committed()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        rename(tree["A1"], "Tên bỏ")
+        raise RuntimeError("undo")
+    assert committed() == start
+    renamed_in_its_own_transaction(tree["A1"], "Tên giữ")
+    assert committed() == start + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_move_undone_with_its_savepoint_is_made_again_by_the_next_write(tree):
+    start = committed()
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            rename(tree["A1"], "Tên bỏ")
+            assert committed() == start + 1
+            raise RuntimeError("undo the savepoint, and the move made in it")
+        assert committed() == start
+        rename(tree["A1"], "Tên giữ")
+        assert committed() == start + 1
