@@ -512,7 +512,7 @@ def verify_stored(field_file: FieldFile) -> Verification | None:
     never rewritten, so the result is cached by name, without reading the file again."""
     if not field_file:
         return None
-    key = f"signing:stored:{field_file.name}:{config_fingerprint()}"
+    key = _stored_key(field_file.name)
     cached = cache.get(key)
     if cached is not None:
         return Verification(**cached)
@@ -525,6 +525,19 @@ def verify_stored(field_file: FieldFile) -> Verification | None:
     result = verify_pdf(content)
     cache.set(key, dataclasses.asdict(result), CACHE_SECONDS)
     return result
+
+
+def remember_stored(name: str, content: bytes) -> None:
+    """Check the signature of `content`, just stored under `name`, and keep the result for
+    `verify_stored`: validating takes about a second, which the worker that stored the
+    file spends instead of the request of its first reader."""
+    result = verify_pdf(content)
+    cache.set(_stored_key(name), dataclasses.asdict(result), CACHE_SECONDS)
+    cache.set(f"signing:sha256:{name}", result.sha256, None)
+
+
+def _stored_key(name):
+    return f"signing:stored:{name}:{config_fingerprint()}"
 
 
 def stored_sha256(field_file: FieldFile) -> str | None:

@@ -136,6 +136,12 @@ def store(summary, content, claimed_at):
         return "skipped"
     if old and old != name:
         storage.delete(old)
+    # Its readers are told at once (the committee's notice): its signature is checked here,
+    # not in the first reader's request. A check that fails leaves it to that request.
+    try:
+        signing.remember_stored(name, content)
+    except Exception:
+        log.exception("Checking the signature of summary report %s failed", summary.pk)
     return "done"
 
 

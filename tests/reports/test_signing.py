@@ -3,6 +3,7 @@
 a rendered summary, validating it offline, and what a changed byte does."""
 
 import datetime
+import hashlib
 import io
 import re
 from dataclasses import dataclass
@@ -347,6 +348,26 @@ def test_the_task_signs_the_issued_summary_before_storing_it(tree, cast, configu
     client.force_login(cast["cspl"])
     page = client.get(reverse("reports:summary_detail", args=[summary.pk])).content.decode()
     assert "Chữ ký số hợp lệ" in page and ORGANISATION in page
+
+
+def test_the_task_checks_the_signature_so_the_first_reader_does_not_wait_for_it(
+    tree, cast, configured, client, monkeypatch
+):
+    summary = issue(
+        make_summary(tree["PV"], campaign_with_reports(tree), cast["cspl"]), cast["cspl"]
+    )
+    SummaryReport.objects.filter(pk=summary.pk).update(render_state=RS.QUEUED)
+    assert summary_tasks.render(summary.pk) == "done"
+
+    def validated_again(*args):
+        raise AssertionError("the page validated the signature again")
+
+    monkeypatch.setattr(signing, "_verify", validated_again)
+    client.force_login(cast["standing"])
+    page = client.get(reverse("reports:summary_detail", args=[summary.pk])).content.decode()
+    assert "Chữ ký số hợp lệ" in page and ORGANISATION in page
+    summary.refresh_from_db()
+    assert signing.stored_sha256(summary.pdf) == hashlib.sha256(summary.pdf.read()).hexdigest()
 
 
 def test_unconfigured_the_summary_is_issued_unsigned_and_the_page_says_so(
