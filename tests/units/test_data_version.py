@@ -1,8 +1,12 @@
 """The data version (units/dataversion.py): moved by the writing transaction itself, undone
 with it, and never handing a transaction's own uncommitted view to anybody else."""
 
+import secrets
+
 import pytest
 from django.db import connection, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from units import dataversion
 from units.models import DataVersionShard, Unit
@@ -121,3 +125,70 @@ def test_a_move_undone_with_its_savepoint_is_made_again_by_the_next_write(tree):
         assert committed() == start
         rename(tree["A1"], "Tên giữ")
         assert committed() == start + 1
+
+
+# --- any sequence of transactions ----------------------------------------------------------------
+class Rollback(Exception):
+    pass
+
+
+WRITE, KEPT, UNDONE = "a write", "a write in a savepoint released", "a write in a savepoint undone"
+transactions = st.lists(
+    st.tuples(
+        st.booleans(),  # through the shared decorated function, or a `with` block of its own
+        st.lists(st.sampled_from([WRITE, KEPT, UNDONE]), max_size=4),
+        st.booleans(),  # committed, or rolled back
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@transaction.atomic
+def in_the_shared_block(body):
+    body()
+
+
+@pytest.mark.django_db(transaction=True)
+@settings(
+    max_examples=40,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(transactions)
+def test_the_version_moves_exactly_when_a_write_is_committed(tree, sequence):
+    unit = tree["A1"]
+
+    def write():
+        rename(unit, f"Tên {secrets.token_hex(3)}")
+
+    for through_shared, steps, commit in sequence:
+
+        def body(steps=steps, commit=commit):
+            for step in steps:
+                if step == WRITE:
+                    write()
+                    continue
+                try:
+                    with transaction.atomic():
+                        write()
+                        if step == UNDONE:
+                            raise Rollback
+                except Rollback:
+                    pass
+            if not commit:
+                raise Rollback
+
+        before = committed()
+        try:
+            if through_shared:
+                in_the_shared_block(body)
+            else:
+                with transaction.atomic():
+                    body()
+        except Rollback:
+            pass
+        written = commit and any(step in (WRITE, KEPT) for step in steps)
+        assert (committed() > before) == written, (steps, commit)
+        assert committed() >= before
