@@ -14,8 +14,9 @@ noise falls on all of them alike:
 - **bare**: the load test's bare endpoint, anonymous, its form URL-encoded (a row locked,
   validated through a ModelForm and saved);
 - **request**: an officer's POST of the report form's fields, multipart (Django's test
-  client leaves out the empty file part a browser adds), through the portal's middleware (the session, the user, CSRF) to a view that parses
-  the body and redirects (`load_site.views.rung`);
+  client leaves out the empty file part a browser adds), through the portal's middleware
+  (the session, the user, CSRF) to a view that parses the body and redirects
+  (`load_site.views.rung`);
 - **scope**: the same, plus the access scope (the user's memberships) and the unit through it;
 - **period**: the same, plus the campaign's period with its campaign and issuer, as the report's
   view reads them;

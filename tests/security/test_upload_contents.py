@@ -98,6 +98,26 @@ def test_a_word_zip_whose_xml_is_an_entity_bomb_is_refused():
     assert "hỏng" in refusal("kh.docx", word(("word/settings.xml", laughs)))
 
 
+def test_a_word_zip_with_an_encrypted_part_is_refused_as_damaged():
+    content = bytearray(word(("word/settings.xml", "<a/>")))
+    # Its last part marked encrypted (bit 0 of the flags), in its local header and in the
+    # central directory, as zipfile cannot write one: unzipping it needs a password.
+    content[content.rindex(b"PK\x03\x04") + 6] |= 0x1
+    content[content.rindex(b"PK\x01\x02") + 8] |= 0x1
+    assert zipfile.ZipFile(io.BytesIO(content)).getinfo("word/settings.xml").flag_bits & 0x1
+    assert "hỏng" in refusal("kh.docx", bytes(content))
+
+
+def test_a_word_zip_whose_part_lies_about_its_size_is_refused():
+    honest = word(("word/header1.xml", b"<a>" + b" " * 200_000 + b"</a>"))
+    # The part's declared size, in its local header and in the central directory, made
+    # small: what it really unzips to no longer matches.
+    real = (200_007).to_bytes(4, "little")
+    lying = honest.replace(real, (7).to_bytes(4, "little"))
+    assert lying.count((7).to_bytes(4, "little")) >= 2 and lying != honest
+    assert "hỏng" in refusal("kh.docx", lying)
+
+
 def test_a_zip_naming_no_word_document_type_is_refused():
     plain = zipped([("[Content_Types].xml", "<Types xmlns='x'/>"), ("word/document.xml", "<a/>")])
     # libmagic or the part names may call it a DOCX; the content types say it is not one.
