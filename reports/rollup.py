@@ -824,8 +824,10 @@ class _TrendStore:
     - the units part (units expected at the year's cut-off, and what each computed indicator
       counts there): the cut-off, the kinds addressed, the computed indicators, and the
       stamps of the tree and of the campaign's plans;
-    - the sums part (reports included, typed totals): the typed indicators and the stamps
-      of that year's reports and of the tree.
+    - the sums part (reports included, typed totals): the cut-off, the typed indicators and
+      the stamps of that year's reports and of the tree.
+
+    The cut-off is in both: staff may move a year's cut-off, which moves no stamp.
 
     A stamp changes in the transaction of any write its figures read (the triggers of
     campaign/migrations/0009_figure_stamps.py), so a changed year gets a new key and is
@@ -857,6 +859,7 @@ class _TrendStore:
                 _store_key(
                     "sums",
                     *common,
+                    cutoffs[trend_year],  # which units' reports are summed
                     [(i.pk, i.code) for i in summed],
                     periods[trend_year].reports_stamp,
                     shown.units_stamp,

@@ -11,8 +11,9 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from campaign import workflow
-from campaign.models import AnnualReport, IndicatorValue, Plan
+from campaign.models import AnnualReport, IndicatorValue, Period, Plan
 from reports.rollup import rollup
+from tests.reports import world as world_module
 from tests.reports.world import (
     TODAY,
     YEAR,
@@ -208,3 +209,29 @@ def test_a_campaign_of_many_years_counts_them_all(tree, cast):
     recounted = recounted_trend(world, "PV")  # the years the world has reports in
     assert {y: t for y, t in as_tuples(trend).items() if y in recounted} == recounted
     assert all(trend[y].reports == 0 for y in trend if y not in recounted)
+
+
+def test_a_past_year_whose_cut_off_is_moved_is_counted_on_its_new_tree(tree, cast, monkeypatch):
+    # Staff move a past year's cut-off (the period's admin offers it) past the day a unit
+    # left the area: that year's reports and totals count on the new tree, as its expected
+    # units do. Moving the unit moves the tree's stamp; moving the cut-off moves none.
+    world = build_world(tree, cast, 11)
+    _report, code = a_past_report(world)
+    trend_of(world, "DA")
+    unit = Unit.objects.get(pk=world.units[code].pk)
+    Unit.objects.move(
+        unit, Unit.objects.get(pk=world.units["DB"].pk), "last-child", effective_on=D(PAST, 12, 20)
+    )
+    before = as_tuples(trend_of(world, "DA"))
+    Period.objects.filter(campaign=world.campaign, year=PAST).update(ends_on=D(PAST, 12, 31))
+    after = as_tuples(trend_of(world, "DA"))
+
+    # The recount on the new cut-off, where the unit is district B's (years before the
+    # move keep their tree).
+    moved_cutoff = world_module.cutoff
+    monkeypatch.setattr(
+        world_module, "cutoff", lambda year: D(PAST, 12, 31) if year == PAST else moved_cutoff(year)
+    )
+    world.parent[code] = "DB"
+    assert after[PAST] != before[PAST]
+    assert after[PAST] == recounted_trend(world, "DA")[PAST]
