@@ -46,8 +46,15 @@ REASONS = (DISSOLVED, SUCCESSOR_HAS_ONE, PAST_YEAR)
 
 def first_year_from(campaign: Campaign, day: datetime.date) -> int:
     """The first year whose cut-off is on or after `day`."""
-    cutoff = Period.defaults(campaign, day.year)["ends_on"]
-    return day.year if cutoff >= day else day.year + 1
+    return day.year if _cutoff(campaign, day.year) >= day else day.year + 1
+
+
+def _cutoff(campaign, year):
+    """The year's cut-off: its period's, which staff may have moved, else the rule's."""
+    ends_on = (
+        Period.objects.filter(campaign=campaign, year=year).values_list("ends_on", flat=True)
+    ).first()
+    return ends_on or Period.defaults(campaign, year)["ends_on"]
 
 
 def effects(*, preview, before, after, day, reorganisation) -> None:
@@ -114,7 +121,7 @@ def _submissions(preview, day, reorganisation):
         successor = units.get(code) if code else None
         if successor is None:
             reason = DISSOLVED
-        elif Period.defaults(report.campaign, report.year)["ends_on"] < day:
+        elif report.period.ends_on < day:
             reason = PAST_YEAR
         elif AnnualReport.objects.filter(
             unit=successor, campaign=report.campaign, year=report.year

@@ -48,6 +48,43 @@ def test_the_first_year_is_the_first_whose_cutoff_is_on_or_after_the_date(campai
     assert first_year_from(campaign, datetime.date(2025, 12, 15)) == 2026
 
 
+def moved_cutoff(campaign, year, ends_on):
+    """Staff move the year's cut-off in the period's admin (its due and lock dates after it)."""
+    period = Period.objects.for_year(campaign, year)
+    period.ends_on = ends_on
+    period.due_on = period.locks_on = ends_on + datetime.timedelta(days=20)
+    period.save()
+    return period
+
+
+def test_the_first_year_follows_a_cutoff_staff_moved(campaign):
+    moved_cutoff(campaign, 2025, datetime.date(2025, 12, 31))
+    assert first_year_from(campaign, datetime.date(2025, 12, 20)) == 2025
+    moved_cutoff(campaign, 2025, datetime.date(2025, 11, 30))
+    assert first_year_from(campaign, datetime.date(2025, 12, 5)) == 2026
+
+
+@pytest.mark.parametrize(
+    ("ends_on", "effective_on", "outcome", "unit"),
+    [
+        # The change falls before the moved cut-off: the successor carries the year on.
+        (datetime.date(2025, 12, 31), datetime.date(2025, 12, 20), "moved", "A2"),
+        # The change falls after it: the year is past, its report stays where it was filed.
+        (datetime.date(2025, 11, 30), datetime.date(2025, 12, 5), "stays", "A1"),
+    ],
+)
+def test_a_merged_units_open_report_follows_its_years_own_cutoff(
+    tree, campaign, admin_user, ends_on, effective_on, outcome, unit
+):
+    moved_cutoff(campaign, 2025, ends_on)
+    submitted = report(tree["A1"], campaign, 2025, Status.SUBMITTED)
+    r = reorganise(effective_on, {"action": "merge", "unit_code": "A1", "target_code": "A2"})
+    preview = reorganisation_apply(reorganisation=r, user=admin_user)
+    [entry] = preview.submissions
+    assert (entry["pk"], entry["outcome"]) == (submitted.pk, outcome)
+    assert AnnualReport.objects.get(pk=submitted.pk).unit.code == unit
+
+
 def test_units_that_open_or_close_start_or_stop_being_expected_from_that_year(
     tree, campaign, admin_user
 ):
