@@ -149,7 +149,7 @@ def _prefill(summary, result):
     ]
     if lapses:
         shortcomings.append(capfirst("; ".join(lapses)) + ".")
-    obstacles = _quoted_reports(summary)
+    obstacles = _quoted_reports(summary, result)
     if result.obstacles_open:
         obstacles.append(
             _("Obstacles raised by the units still open: %(open)s, of them overdue: %(overdue)s.")
@@ -201,19 +201,25 @@ def _issuer_name(campaign):
     return state.short_name or state.name
 
 
-def _quoted_reports(summary):
+def _quoted_reports(summary, result):
     """A few lines of the obstacles and proposals the units wrote in their counted reports,
-    identical texts once, with the units that wrote them. One query."""
-    rows = (
+    identical texts once, with the units that wrote them, named as they were then. The
+    reports are those of the units on the tree `result` (the summary's rollup) counts on,
+    so the words agree with the figures. One query."""
+    tree = result.year_tree()
+    reports, place = tree.place(
         AnnualReport.objects.filter(
             campaign=summary.campaign,
             year=summary.year,
             status__in=INCLUDE[summary.include],
-            unit__path__startswith=summary.unit.path,
-        )
+        ),
+        "unit",
+    )
+    rows = (
+        reports.filter(tree.area(place))
         .filter(~Q(obstacles="") | ~Q(proposals=""))
-        .order_by("unit__path")
-        .values_list("unit__short_name", "unit__name", "obstacles", "proposals")[:500]
+        .order_by(f"{place}path")
+        .values_list(f"{place}short_name", f"{place}name", "obstacles", "proposals")[:500]
     )
     by_text = {"obstacles": {}, "proposals": {}}
     for short_name, name, obstacles, proposals in rows:

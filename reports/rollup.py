@@ -315,6 +315,11 @@ class Rollup:
     title_name: str = ""
     cache_key: str = ""
 
+    def year_tree(self) -> YearTree:
+        """The tree these figures are counted on, for a query of other rows that must agree
+        with them (its `area` and `place`; not its rows' keys, which need the folds)."""
+        return YearTree(self.tree, self.period.ends_on, list(self.roots), self.root_depth)
+
     @property
     def integer_indicators(self) -> list[IndicatorInfo]:
         return [i for i in self.indicators if i.is_integer]
