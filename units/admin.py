@@ -2,10 +2,11 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
-from treebeard.forms import movenodeform_factory
+from treebeard.forms import MoveNodeForm, movenodeform_factory
 
 from units.models import Membership, Unit, User
 
@@ -24,6 +25,22 @@ class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
 
 
+class NewUnitForm(MoveNodeForm):
+    """A unit added by hand opens today unless staff give the day: left empty, it would
+    stand on every past year's tree (units.models.UnitStateManager.start) and be counted
+    as missing in years it did not exist. A tree typed in from the start, with no dates,
+    is imported (`import_units`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opened_on"].help_text = _(
+            "Empty: today. For a union that already existed, the day it was founded."
+        )
+
+    def clean_opened_on(self):
+        return self.cleaned_data["opened_on"] or timezone.localdate()
+
+
 @admin.register(Unit)
 class UnitAdmin(TreeAdmin):
     # A new unit is placed with treebeard's form (as a child of any other). An existing
@@ -32,6 +49,7 @@ class UnitAdmin(TreeAdmin):
     # decision; here staff correct its code and names (taking effect today).
     form = movenodeform_factory(
         Unit,
+        form=NewUnitForm,
         fields=["code", "name", "short_name", "kind", "opened_on", "closed_on", "successor"],
     )
     STRUCTURE = ("kind", "opened_on", "closed_on", "successor", "how_to_change")

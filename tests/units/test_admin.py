@@ -45,6 +45,30 @@ def test_staff_add_a_child_unit(staff_client, tree):
     assert Unit.objects.get(pk=tree["DB"].pk).numchild == 2
 
 
+def test_a_unit_added_without_its_opening_day_opens_today_and_leaves_past_years_alone(
+    staff_client, tree, today
+):
+    page = staff_client.get(reverse("admin:units_unit_add")).content.decode()
+    assert "Để trống: hôm nay." in page
+    response = staff_client.post(
+        reverse("admin:units_unit_add"), form_data(treebeard_ref_node=tree["DB"].pk)
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    new = Unit.objects.get(code="NEW")
+    assert new.opened_on == today
+    assert list(UnitState.objects.filter(unit=new).values_list("valid_from", flat=True)) == [today]
+    assert not new.is_open_on(today - datetime.timedelta(days=1))
+
+
+def test_a_unit_added_with_its_founding_day_stands_from_that_day(staff_client, tree):
+    response = staff_client.post(
+        reverse("admin:units_unit_add"),
+        form_data(opened_on="01/07/2015", treebeard_ref_node=tree["DB"].pk),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Unit.objects.get(code="NEW").opened_on == datetime.date(2015, 7, 1)
+
+
 def test_staff_correct_a_units_names_but_its_place_kind_and_dates_stay(staff_client, tree):
     # A past closing typed here used to rewrite the unit's eras, leave its units open below
     # it and record no decision (or fail with a 500): those go through a reorganisation.
