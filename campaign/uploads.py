@@ -166,9 +166,10 @@ class AttachmentForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, required=False, label=None, **kwargs):
+    def __init__(self, *args, required=False, label=None, help_text="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].required = required
+        self.fields["file"].help_text = help_text
         if label is not None:
             self.fields["file"].label = label
         self.detected_type = None

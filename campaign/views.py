@@ -234,7 +234,8 @@ def _plan_forms(request, plan):
             form_kwargs={"campaign": plan.campaign},
             queryset=queryset,
         ),
-        AttachmentForm(data, files),
+        # Said before the officer submits, not only when the submission is refused.
+        AttachmentForm(data, files, help_text=_("Needed before the plan can be submitted.")),
     )
 
 
@@ -272,6 +273,7 @@ def _render_detail(request, scope, pk, reason_form=None, reason_action=None, sta
     )
     steps = list(plan.steps.select_related("actor", "actor_unit").order_by("at", "pk"))
     can_edit = plan.is_editable and scope.can_file_for(plan.unit)
+    actions = workflow.allowed_actions(plan, scope)
     return render(
         request,
         "campaign/plan_detail.html",
@@ -279,7 +281,10 @@ def _render_detail(request, scope, pk, reason_form=None, reason_action=None, sta
             "plan": plan,
             "steps": steps,
             "changes": _labelled(workflow.changes_since_return(plan, steps), plan),
-            "actions": workflow.allowed_actions(plan, scope),
+            "actions": actions,
+            # What submitting would refuse, said before the officer confirms (prefetched:
+            # no query).
+            "missing": plan.completeness_problems() if "submit" in actions else [],
             "closing": workflow.closing(plan, steps, scope.today),
             "can_edit": can_edit,
             "reason_form": reason_form or ReasonForm(),

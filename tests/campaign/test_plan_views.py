@@ -429,6 +429,27 @@ def test_submitting_an_incomplete_plan_explains_what_is_missing(client, tree, ca
     assert missing in html(response)
 
 
+def test_the_plan_says_what_is_missing_before_the_officer_submits(client, tree, cast, campaign):
+    # The form says the scan is needed to submit; the page offers to complete the plan
+    # instead of a submit button that would be refused after the officer confirms.
+    login(client, cast["officer_a1"])
+    form = html(client.get(start_url(campaign, tree["A1"])))
+    assert "Cần có trước khi gửi kế hoạch xem xét." in form
+    client.post(start_url(campaign, tree["A1"]), filing())  # no scan attached
+    plan = Plan.objects.get()
+    page = html(client.get(plan.get_absolute_url()))
+    assert "Cần bổ sung trước khi gửi xem xét:" in page
+    assert "<li>Hãy đính kèm bản quét kế hoạch đã ký.</li>" in page
+    assert reverse("campaign:plan_submit", args=[plan.pk]) not in page
+    assert f'href="{reverse("campaign:plan_edit", args=[plan.pk])}">Bổ sung kế hoạch</a>' in page
+
+    data = {**edit_data(plan), "file": SimpleUploadedFile("scan.pdf", PDF_BYTES)}
+    assert client.post(reverse("campaign:plan_edit", args=[plan.pk]), data).status_code == 302
+    page = html(client.get(plan.get_absolute_url()))
+    assert "Cần bổ sung trước khi gửi xem xét:" not in page
+    assert reverse("campaign:plan_submit", args=[plan.pk]) in page
+
+
 # --- invalid input -------------------------------------------------------------------------------
 # (name, header changes, activity rows, where the error is, text typed that must come back)
 INVALID = [
