@@ -185,7 +185,7 @@ def report_start(request, campaign_pk, unit_pk, year):
             return _render_form(request, report, form, values, area, upload, theirs=theirs)
         else:
             messages.success(request, DONE[Action.SUBMIT] if submit else _SAVED_AS_DRAFT)
-            _warn_flags(request, report)
+            _warn_flags(request, report, submitted=submit)
             return redirect(report)
     return _render_form(request, report, form, values, area, upload)
 
@@ -257,7 +257,7 @@ def report_edit(request, pk):
                 _refuse_submit(form, error)
             else:
                 messages.success(request, DONE[Action.SUBMIT] if submit else _CHANGES_SAVED)
-                _warn_flags(request, report)
+                _warn_flags(request, report, submitted=submit)
                 return redirect(report)
     return _render_form(request, report, form, values, area, upload)
 
@@ -404,8 +404,11 @@ def _flag(report, values):
     )
 
 
-def _warn_flags(request, report):
-    if report.flags:
+def _warn_flags(request, report, submitted):
+    """Warn of the flags of a saved draft. A submitted report's flags are explained (it
+    cannot be submitted otherwise), and the page shows them with the explanation: a warning
+    beside "submitted" would read as if the submission had failed."""
+    if report.flags and not submitted:
         names = {i.code: i.name for i in measures.indicators(report.campaign)}
         messages.warning(
             request,

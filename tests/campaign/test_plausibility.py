@@ -228,11 +228,17 @@ def test_the_officer_sees_the_flags_on_save_and_must_explain_them_to_submit(
     assert AnnualReport.objects.get(pk=stored.pk).status == S.DRAFT
 
     explained = {**submit, "flags_note": "Có 2 buổi chỉ dành cho ban chấp hành."}
-    response = client.post(edit, explained)
-    assert response.status_code == 302
+    response = client.post(edit, explained, follow=True)
+    assert response.redirect_chain[0][1] == 302
     stored.refresh_from_db()
     assert stored.status == S.SUBMITTED
     assert stored.flags_note == "Có 2 buổi chỉ dành cho ban chấp hành."
+    # Submitted with its explanation: only the success, the flag and its explanation shown
+    # on the page, no warning that would read as a failure.
+    assert [m.level_tag for m in response.context["messages"]] == ["success"]
+    page = response.content.decode()
+    assert "Số lượt người (10) nhỏ hơn Số buổi (12)." in page
+    assert "Có 2 buổi chỉ dành cho ban chấp hành." in page
 
 
 def test_figures_set_right_lose_their_flags(client, tree, cast, campaign):
