@@ -1211,7 +1211,8 @@ class AnnualReport(Submission):
         return found if found in ("on_time", "late") else None
 
     def get_timeliness_display(self):
-        return {"on_time": _("on time"), "late": _("late")}.get(self.timeliness, "")
+        # "Sent": beside "returned" or "reopened", a bare "on time" reads as the return's.
+        return {"on_time": _("sent on time"), "late": _("sent late")}.get(self.timeliness, "")
 
 
 class IndicatorValue(models.Model):

@@ -298,9 +298,9 @@ def test_a_first_submission_at_23_59_on_the_due_date_in_viet_nam_is_on_time(
     assert report.first_submitted_at == moment
     assert report.timeliness == "on_time"
     with translation.override("en"):
-        assert report.get_timeliness_display() == "on time"
+        assert report.get_timeliness_display() == "sent on time"
     page = html(client.get(report.get_absolute_url()))
-    assert vi("on time") in page
+    assert ">gửi đúng hạn<" in page
 
 
 def test_a_first_submission_at_midnight_after_the_due_date_in_viet_nam_is_late(
@@ -313,7 +313,7 @@ def test_a_first_submission_at_midnight_after_the_due_date_in_viet_nam_is_late(
     assert report.first_submitted_at == moment
     assert report.timeliness == "late"
     page = html(client.get(report.get_absolute_url()))
-    assert f'<span class="badge text-bg-warning">{vi("late")}</span>' in page
+    assert '<span class="badge text-bg-warning">gửi trễ hạn</span>' in page
 
 
 def test_a_draft_is_neither_on_time_nor_late(report_a1):
