@@ -113,6 +113,10 @@ def test_the_grid_lists_every_expected_unit_over_two_pages_with_a_link_to_each_r
     linked = re.findall(r'href="/reports/(\d+)/"', page)
     assert sorted(int(pk) for pk in linked) == sorted(r.report_id for r in rows if r.report_id)
     assert len(linked) == 40  # every unit but the eleven with no report at all
+    # The unit's name is the link, a target a finger can hit on a phone.
+    for row in rows:
+        if row.report_id:
+            assert f'<a href="/reports/{row.report_id}/">{row.name}</a>' in page
     assert '&amp;page=2">' in html(first) and '&amp;page=1">' in html(second)
 
 
