@@ -28,7 +28,7 @@ from campaign import workflow
 from campaign.forms import ReasonForm
 from campaign.models import AnnualReport, Plan, Step
 from config.http import require_form
-from units.access import SEE, Scope
+from units.access import SEE, Scope, parse_pk
 
 Action = Step.Action
 ACTIONS = {Action.ACCEPT, Action.RETURN}
@@ -148,9 +148,10 @@ def _take_steps(request, scope, model, related, queue_url, action):
     items = []
     for value in request.POST.getlist("item"):
         pk, _sep, version = value.partition(":")
-        if not (pk.isdigit() and version.isdigit()):
+        pk, version = parse_pk(pk), parse_pk(version)
+        if pk is None or version is None:
             raise Http404
-        items.append((int(pk), int(version)))
+        items.append((pk, version))
     if not items or len(items) > MAX_ITEMS:
         messages.error(request, _("Tick at least one item in the list first."))
         return redirect(queue_url)
@@ -192,11 +193,8 @@ def _take_steps(request, scope, model, related, queue_url, action):
 
 
 def _ids(values):
-    try:
-        ids = list(dict.fromkeys(int(value) for value in values))
-    except ValueError:
-        raise Http404 from None
-    if len(ids) > MAX_ITEMS:
+    ids = list(dict.fromkeys(parse_pk(value) for value in values))
+    if None in ids or len(ids) > MAX_ITEMS:
         raise Http404
     return ids
 

@@ -22,7 +22,7 @@ from campaign import notifications
 from campaign.listing import filtered_page
 from campaign.models import MAX_NARRATIVE, AnnualReport, Campaign, Obstacle
 from config.http import require_form, require_safe
-from units.access import FILE, SEE, Scope
+from units.access import FILE, SEE, Scope, parse_pk
 from units.dataversion import bump_data_version
 from units.forms import PortalInputMixin
 from units.models import Unit
@@ -254,9 +254,10 @@ def _initial(request, scope):
         initial["campaign"] = newest.pk
     report_pk = request.GET.get("report", "")
     if report_pk:
-        if not report_pk.isdigit():
+        pk = parse_pk(report_pk)
+        if pk is None:
             raise Http404
-        report = scope.get(AnnualReport.objects.all(), FILE, pk=int(report_pk))
+        report = scope.get(AnnualReport.objects.all(), FILE, pk=pk)
         initial.update(unit=report.unit_id, campaign=report.campaign_id, report=report.pk)
     return initial
 

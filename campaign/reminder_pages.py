@@ -36,7 +36,7 @@ from campaign.reminders import (
 )
 from config import pdf_sandbox
 from config.http import require_form, require_safe
-from units.access import SEE, Scope
+from units.access import SEE, Scope, parse_pk
 from units.models import Membership, Unit
 
 
@@ -305,10 +305,10 @@ def reminder_letter_pdf(request):
 
 
 def _selected_ids(data):
-    try:
-        return {int(value) for value in data.getlist("units")}
-    except ValueError:
-        raise Http404 from None
+    ids = {parse_pk(value) for value in data.getlist("units")}
+    if None in ids:
+        raise Http404
+    return ids
 
 
 @require_safe

@@ -43,7 +43,7 @@ from campaign.models import (
     WorkbookUpload,
 )
 from campaign.workbooks import Column, Layout, Parsed, WorkbookError
-from units.access import Scope, open_on
+from units.access import Scope, open_on, parse_pk
 from units.models import Unit
 
 NARRATIVE = list(ReportForm._meta.fields)
@@ -635,7 +635,7 @@ def check_plan(parsed: Parsed, *, plan: Plan) -> Review:
             if not deleted:
                 new.append((row, fields))
             continue
-        activity_id = int(raw_id) if raw_id.isdigit() else None
+        activity_id = parse_pk(raw_id)
         if activity_id not in activities:
             review.cell_error(
                 parsed, row.number, "id", _("This activity is not part of this plan.")

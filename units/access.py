@@ -260,6 +260,21 @@ class Scope:
         return self.get(Unit.objects.all(), roles, unit_field="", **lookup)
 
 
+# The largest primary key PostgreSQL's bigint and SQLite's integer hold.
+MAX_PK = 2**63 - 1
+
+
+def parse_pk(value: object) -> int | None:
+    """A primary key typed into an address or a form (a string of ASCII digits within the
+    databases' integer range), else None. Django keeps an out-of-range number out of an
+    exact lookup, not out of `pk__in`, where SQLite raises; and `str.isdigit()` passes
+    digits such as "²" that `int()` refuses."""
+    if not isinstance(value, str) or not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if number <= MAX_PK else None
+
+
 def open_on(day: datetime.date, prefix: str = "") -> Q:
     """A Q object matching rows whose unit (reached through `prefix`, e.g. "unit__") is
     open on `day`."""
