@@ -305,6 +305,7 @@ def summary_detail(request, pk):
             "can_write": writer,
             "correction": correction,
             "badge": BADGES[summary.render_state],
+            "render_error": _render_error(summary, writer),
             "pending": summary.render_state in (RS.QUEUED, RS.RENDERING),
             "narrative": [
                 (SummaryReport._meta.get_field(name).verbose_name, getattr(summary, name))
@@ -514,20 +515,28 @@ def summary_retry(request, pk):
     return redirect(summary)
 
 
+def _render_error(summary, writer):
+    """Why the PDF failed, for whoever can retry it; to a reader, only that it is not ready
+    (the reason can hold the renderer's or the signer's own words, paths included)."""
+    if not summary.render_error or writer:
+        return summary.render_error
+    return _("The PDF could not be prepared yet. The board that issued it can try again.")
+
+
 @login_required
 @require_GET
 def summary_status(request, pk):
     """Where the PDF stands, for the page's script (static/js/summary_status.js)."""
     summary = get_summary(request, pk)
-    scope = Scope.for_request(request)
+    writer = can_write(Scope.for_request(request), summary)
     response = JsonResponse(
         {
             "state": summary.render_state,
             "label": str(summary.get_render_state_display()),
             "badge": BADGES[summary.render_state],
-            "error": summary.render_error,
+            "error": _render_error(summary, writer),
             "done": summary.render_state == RS.DONE,
-            "retry": summary.can_retry_render and can_write(scope, summary),
+            "retry": summary.can_retry_render and writer,
             "pending": summary.render_state in (RS.QUEUED, RS.RENDERING)
             and not summary.render_is_stuck(),
         }
