@@ -8,10 +8,12 @@ reports and downloads their PDFs.
 Who may do what, the same in every view:
 
 - **Writing** (create, edit, preview, issue, correct, retry the PDF) needs the reviewer
-  role AT OR ABOVE the summary's unit (`scope.allows(unit, REVIEW)`), not strictly above
+  role AT OR ABOVE the summary's unit (`scope.acts_in(unit, REVIEW)`), not strictly above
   it as `scope.can_review` asks for submissions: the CSPL board is the province's own
   reviewer, and it reports on the province itself. A district's reviewers may likewise
-  write a summary of their district.
+  write a summary of their district. The role must be held at a unit open today: one
+  kept at a closed unit (a district federation ended in 2025) reads its history, including
+  its drafts, and writes nothing.
 - **Reading** an issued (or superseded) report and its PDF needs the viewer or reviewer
   role at or above its unit: the Standing Committee sees the reports of its subtree.
 - A **draft** exists only for the reviewers at or above its unit; for everybody else, as
@@ -86,7 +88,9 @@ def visible(scope):
 
 
 def can_write(scope, summary):
-    return scope.allows(summary.unit, REVIEW)
+    """Drafting, issuing and correcting are the work of a reviewer role held at an open unit
+    at or above the summary's unit: one kept at a closed unit only reads its history."""
+    return scope.acts_in(summary.unit, REVIEW)
 
 
 def get_summary(request: HttpRequest, pk: int, write: bool = False) -> SummaryReport:
@@ -130,7 +134,7 @@ class SummaryCreateForm(PortalInputMixin, forms.ModelForm):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = scope.units(REVIEW).order_by("path")
+        self.fields["unit"].queryset = scope.acting_units(REVIEW).order_by("path")
         self.fields["campaign"].queryset = Campaign.objects.order_by("-issued_on", "pk")
 
     def clean(self):
@@ -266,7 +270,7 @@ def summary_create(request):
                 return redirect("reports:summary_edit", summary.pk)
     else:
         campaign = Campaign.objects.order_by("-issued_on", "pk").first()
-        units = scope.units(REVIEW).order_by("path")
+        units = scope.acting_units(REVIEW).order_by("path")
         unit = units.first()
         form = SummaryCreateForm(
             scope=scope,

@@ -160,6 +160,27 @@ class Scope:
             return False
         return not self.has_own_officer(unit)
 
+    def acting_paths(self, roles) -> list[str]:
+        """The paths of the user's `roles` held at units open today: where they still act.
+        A role kept at a closed unit reads its history and no more (no query)."""
+        return [
+            m.unit.path
+            for m in self.memberships
+            if m.role in roles and m.unit.is_open_on(self.today)
+        ]
+
+    def acts_in(self, unit, roles) -> bool:
+        """True when `unit` lies in the subtree of an open unit where the user holds one of
+        `roles` (see `acting_paths`)."""
+        return any(unit.path.startswith(path) for path in self.acting_paths(roles))
+
+    def acting_units(self, roles):
+        """The units `acts_in` answers True for: no query until evaluated."""
+        condition = Q(pk__in=[])
+        for path in _outermost(self.acting_paths(roles)):
+            condition |= Q(path__startswith=path)
+        return Unit.objects.filter(condition)
+
     def can_see(self, unit):
         return self.allows(unit, SEE)
 

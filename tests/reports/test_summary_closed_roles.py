@@ -1,0 +1,99 @@
+"""A reviewer role kept at a unit that has closed reads that unit's summaries, drafts included,
+and writes none: a district federation ended in 2025 issues no more documents (README, "Roles
+held at a unit that has closed are kept"). The province's board still writes about the old
+district's area."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from reports.models import SummaryReport
+from tests.reports.test_pdf import YEAR, make_campaign, make_summary
+from units.reorganisations import reorganisation_apply
+
+ENDED_ON = datetime.date(2025, 7, 1)
+
+
+@pytest.fixture
+def district_ended(tree, reorganise, admin_user):
+    """District A ends; its grassroots unions move to district B. Its reviewer keeps the role."""
+    ended = reorganise(
+        ENDED_ON,
+        {"action": "move", "unit_code": "A1", "target_code": "DB"},
+        {"action": "move", "unit_code": "A2", "target_code": "DB"},
+        {"action": "close", "unit_code": "DA"},
+    )
+    reorganisation_apply(reorganisation=ended, user=admin_user)
+    tree["DA"].refresh_from_db()
+    assert tree["DA"].closed_on == ENDED_ON
+
+
+@pytest.fixture
+def campaign(tree):
+    return make_campaign(tree["PV"])
+
+
+@pytest.fixture
+def summaries(tree, cast, campaign):
+    """A draft and an issued summary of district A, written before it ended."""
+    draft = make_summary(tree["DA"], campaign, cast["reviewer_a"], number="")
+    issued = make_summary(tree["DA"], campaign, cast["reviewer_a"], number="3/BC-LĐLĐ")
+    SummaryReport.objects.filter(pk=issued.pk).update(
+        status=SummaryReport.Status.ISSUED,
+        issued_at=timezone.now(),
+        issued_by=cast["reviewer_a"],
+    )
+    return {"draft": draft, "issued": issued}
+
+
+def page(name, summary):
+    return reverse(f"reports:{name}", args=[summary.pk])
+
+
+@pytest.mark.usefixtures("district_ended")
+def test_a_role_kept_at_an_ended_district_reads_its_summaries_and_writes_none(
+    client, tree, cast, campaign, summaries
+):
+    client.force_login(cast["reviewer_a"])
+    for summary in summaries.values():
+        assert client.get(page("summary_detail", summary)).status_code == 200
+    draft, issued = summaries["draft"], summaries["issued"]
+    assert client.get(page("summary_edit", draft)).status_code == 403
+    assert client.post(page("summary_issue", draft)).status_code == 403
+    assert client.post(page("summary_correct", issued)).status_code == 403
+    assert (
+        'href="' + page("summary_edit", draft)
+        not in client.get(page("summary_detail", draft)).content.decode()
+    )
+
+    form = client.get(reverse("reports:summary_create")).context["form"]
+    assert tree["DA"] not in form.fields["unit"].queryset
+    response = client.post(
+        reverse("reports:summary_create"),
+        {
+            "kind": "committee",
+            "campaign": campaign.pk,
+            "year": YEAR,
+            "unit": tree["DA"].pk,
+            "include": "accepted",
+        },
+    )
+    assert response.status_code == 200 and "unit" in response.context["form"].errors
+    assert SummaryReport.objects.count() == 2
+
+
+@pytest.mark.usefixtures("district_ended")
+def test_the_provinces_board_still_writes_about_the_ended_districts_area(
+    client, tree, cast, summaries
+):
+    client.force_login(cast["cspl"])
+    assert client.get(page("summary_edit", summaries["draft"])).status_code == 200
+    form = client.get(reverse("reports:summary_create")).context["form"]
+    assert tree["DA"] in form.fields["unit"].queryset
+
+
+def test_before_it_ended_the_districts_reviewer_wrote_its_summaries(client, cast, summaries):
+    client.force_login(cast["reviewer_a"])
+    assert client.get(page("summary_edit", summaries["draft"])).status_code == 200
