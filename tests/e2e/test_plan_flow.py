@@ -45,7 +45,7 @@ def test_a_plan_is_filed_returned_fixed_resubmitted_and_accepted(
 
     # The district federation's reviewer finds it in the queue and returns it.
     page = login("ldld.chauthanh")
-    page.get_by_role("button", name="Theo dõi").click()
+    page.get_by_role("button", name="Xem xét, đôn đốc").click()
     page.get_by_role("link", name="Xem xét", exact=True).click()
     page.get_by_role("link", name=re.compile("Tân Thạch")).click()
     # The signed scan reaches the reviewer as it was uploaded.
