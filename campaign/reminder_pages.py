@@ -299,7 +299,9 @@ def reminder_letter_pdf(request):
         messages.error(request, str(error))
         return redirect(f"{reverse('campaign:late_units')}?{selection.query()}")
     response = HttpResponse(content, content_type="application/pdf")
-    name = f"cong-van-don-doc-{selection.what}-{selection.year}-{selection.today:%Y%m%d}.pdf"
+    # The name speaks the office's language, as the letter does.
+    owed = {What.PLAN: "ke-hoach", What.REPORT: "bao-cao"}[selection.what]
+    name = f"cong-van-don-doc-{owed}-{selection.year}-{selection.today:%Y%m%d}.pdf"
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
     return protect_download(response)
 

@@ -967,11 +967,12 @@ def render_summary_pdf(
 
 
 def pdf_filename(summary: SummaryReport) -> str:
-    """A download name from the number: "15/BC-LĐLĐ" → "bao-cao-15-BC-LDLD.pdf"."""
+    """A download name from the number and date, as a document is cited: "15/BC-LĐLĐ" of
+    05/01/2025 → "bao-cao-15-BC-LDLD-05-01-2025.pdf" (two issuers' numbers can be alike)."""
     plain = summary.number.replace("Đ", "D").replace("đ", "d").replace("/", "-")
     plain = unicodedata.normalize("NFKD", plain)
     plain = "".join(c for c in plain if c.isascii() and (c.isalnum() or c in "-_"))
     plain = plain or str(summary.pk)
     if summary.is_draft:
         return f"bao-cao-ban-nhap-{summary.pk}.pdf"
-    return f"bao-cao-{plain}.pdf"
+    return f"bao-cao-{plain}-{summary.dated_on:%d-%m-%Y}.pdf"

@@ -99,6 +99,14 @@ def test_the_province_letter_for_selected_units_of_a_years_report(
     assert "Lưu: VT, Ban CSPL." in text
 
 
+@pytest.mark.parametrize(("what", "owed"), [("plan", "ke-hoach"), ("report", "bao-cao")])
+def test_the_letter_is_named_in_vietnamese(client, tree, cast, campaign, what, owed, today):
+    client.force_login(cast["cspl"])
+    response = letter(client, campaign, [tree["B1"]], what=what)
+    name = f"cong-van-don-doc-{owed}-2015-{today:%Y%m%d}.pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="{name}"'
+
+
 def test_a_unit_outside_the_reviewers_list_is_refused_and_nothing_is_rendered(
     client, tree, cast, campaign
 ):

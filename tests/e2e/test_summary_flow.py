@@ -213,7 +213,9 @@ def test_the_cspl_board_issues_a_summary_and_the_standing_committee_reads_its_pd
         row.get_by_role("link", name="Tải về").click()
     download = started.value
     assert download.failure() is None
-    assert download.suggested_filename == f"bao-cao-{number.split('/')[0]}-BC-LDLD.pdf"
+    assert download.suggested_filename == (
+        f"bao-cao-{number.split('/')[0]}-BC-LDLD-{summary.dated_on:%d-%m-%Y}.pdf"
+    )
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
     assert saved.read_bytes().startswith(b"%PDF")

@@ -776,7 +776,8 @@ def test_user_text_is_normalised_to_nfc_before_rendering(tree, cast, campaign):
 
 def test_the_download_name_is_plain_ascii_from_the_number(tree, cast, campaign):
     summary = issue(make_summary(tree["PV"], campaign, cast["cspl"]), cast["cspl"])
-    assert pdf.pdf_filename(summary) == "bao-cao-15-BC-LDLD.pdf"
+    # With the date, as a document is cited: two issuers' numbers can be alike.
+    assert pdf.pdf_filename(summary) == "bao-cao-15-BC-LDLD-05-01-2025.pdf"
 
 
 # --- hostile text ---------------------------------------------------------------------------------
