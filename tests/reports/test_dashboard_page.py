@@ -451,3 +451,16 @@ def test_a_unit_below_whose_own_report_is_missing_shows_its_units_figures_marked
         "0",
     ]
     assert FROM_BELOW not in page
+
+
+def test_the_title_names_the_unit_once(client, tree, cast):
+    make_campaign(tree["PV"], "titled", D(2022, 1, 1))
+    Unit.objects.filter(pk=tree["PV"].pk).update(short_name="LĐLĐ tỉnh Vĩnh Long")
+    title = re.compile(r"<title>(.*?)</title>", re.S)
+    # The site's own name ends every title: the province's dashboard does not repeat it.
+    page = html(get(client, cast["cspl"], unit=tree["PV"].pk))
+    assert title.search(page).group(1).strip() == "Bảng theo dõi · LĐLĐ tỉnh Vĩnh Long"
+    page = html(get(client, cast["cspl"], unit=tree["DA"].pk))
+    assert title.search(page).group(1).strip() == (
+        f"Bảng theo dõi · {tree['DA']} · LĐLĐ tỉnh Vĩnh Long"
+    )

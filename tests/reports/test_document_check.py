@@ -2,6 +2,7 @@
 Vietnamese, whether the portal issued it unchanged; nothing uploaded is kept."""
 
 import os
+import re
 from pathlib import Path
 
 from django.core.files.base import ContentFile
@@ -47,7 +48,9 @@ def test_it_requires_a_login(client):
 
 def test_any_logged_in_user_may_open_it(client, cast):
     client.force_login(cast["outsider"])
-    assert client.get(CHECK).status_code == 200
+    response = client.get(CHECK)
+    assert response.status_code == 200
+    assert re.search(r"<label[^>]*>\s*Tệp PDF", response.content.decode())  # a label's capital
 
 
 def test_a_signed_pdf_the_portal_issued_is_recognised_unchanged(client, tree, cast, configured):
