@@ -480,3 +480,11 @@ def test_the_detail_shows_the_updated_follow_up(client, people, inspection_a1):
     response = client.get(reverse("campaign:inspection_detail", args=[inspection_a1.pk]))
     assert response.context["inspection"].follow_up == F.IN_PROGRESS
     assert "Đang bổ sung hồ sơ." in response.content.decode()
+
+
+def test_an_empty_list_says_whether_a_filter_hides_them(client, people):
+    client.force_login(people["officer_a1"])
+    page = client.get(LIST).content.decode()
+    assert "Chưa ghi nhận đợt kiểm tra nào." in page
+    page = client.get(LIST, {"kind": "inspection"}).content.decode()
+    assert "Không có đợt kiểm tra nào khớp với bộ lọc." in page

@@ -682,3 +682,15 @@ def test_closing_a_closed_obstacle_again_changes_nothing(client, people, obstacl
     response = client.post(reverse("campaign:obstacle_close", args=[obstacle_a1.pk]), follow=True)
     assert response.status_code == 200
     assert Obstacle.objects.get(pk=obstacle_a1.pk).closed_at == closed_at
+
+
+def test_an_empty_list_says_whether_a_filter_hides_them(client, people):
+    client.force_login(people["officer_a1"])
+    page = client.get(LIST).content.decode()
+    assert "Chưa có vướng mắc nào được nêu." in page
+    assert "Không có vướng mắc nào khớp với bộ lọc." not in page
+    page = client.get(LIST, {"status": "open"}).content.decode()
+    assert "Không có vướng mắc nào khớp với bộ lọc." in page
+    # An emptied filter form is no filter.
+    page = client.get(LIST, {"status": "", "kind": ""}).content.decode()
+    assert "Chưa có vướng mắc nào được nêu." in page
