@@ -190,7 +190,8 @@ def late_units(request):
 def remind_units(request):
     """Remind the selected units by hand, then go back to the list.
 
-    A unit the reviewer does not review is a 404 (its existence is not revealed); one that
+    `every=yes` reminds every unit the list shows. A unit the reviewer does not review is
+    a 404 (its existence is not revealed); one that
     has submitted meanwhile, or is not expected to file, is refused with the reason. A unit
     already reminded today is reminded again only once the reviewer confirms it
     (`again=yes`, from the confirmation page). A unit with nobody to receive a reminder is
@@ -198,7 +199,15 @@ def remind_units(request):
     """
     scope = _reviewer_scope(request)
     selection = Selection(request.POST, timezone.localdate(), strict=True)
-    ids = _selected_ids(request.POST)
+    if request.POST.get("every") == "yes" and selection.campaign is not None:
+        # Every unit listed, in one tap rather than a tick per unit on a phone.
+        ids = set(
+            outstanding_units(selection.campaign, selection.what, selection.year, selection.today)
+            .filter(scope.review_condition())
+            .values_list("pk", flat=True)
+        )
+    else:
+        ids = _selected_ids(request.POST)
     if not ids:
         selection.errors.append(_("Select at least one unit to remind."))
         return _render_list(request, scope, selection, status=400)

@@ -554,6 +554,37 @@ def test_a_reviewer_reminds_selected_units_and_the_officers_get_an_e_mail(
     assert steps_by_unit()["A1"] == ["late-1", "manual"]
 
 
+def test_one_tap_reminds_every_unit_the_list_shows(
+    client, tree, cast, everyone, campaign, clock, django_capture_on_commit_callbacks
+):
+    # The province's list: every unit below it but those that submitted (DB's plan).
+    clock.today = PLAN_DUE + 4 * DAY
+    plan_of(tree["DB"], campaign, Status.SUBMITTED)
+    client.force_login(cast["cspl"])
+    page = client.get(list_url(campaign)).content.decode()
+    # Below the province: DA, A1, A2, DB, B1, SE, S1; DB has submitted.
+    expected = ["A1", "A2", "B1", "DA", "S1", "SE"]
+    assert f"Đôn đốc cả {len(expected)} đơn vị" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("campaign:remind_units"),
+            {"campaign": campaign.pk, "what": "plan", "year": 2015, "every": "yes"},
+        )
+    assert response.status_code == 302
+    assert sorted(Reminder.objects.values_list("unit__code", flat=True)) == expected
+
+
+def test_every_unit_means_every_unit_the_reviewer_reviews_and_no_other(
+    client, tree, cast, everyone, campaign, clock
+):
+    clock.today = PLAN_DUE + 4 * DAY
+    client.force_login(cast["reviewer_a"])
+    data = {"campaign": campaign.pk, "what": "plan", "year": 2015, "every": "yes"}
+    data["units"] = [tree["B1"].pk]  # a unit typed in as well is not taken
+    assert client.post(reverse("campaign:remind_units"), data).status_code == 302
+    assert sorted(Reminder.objects.values_list("unit__code", flat=True)) == ["A1", "A2"]
+
+
 def test_a_unit_that_has_already_submitted_is_refused_and_nothing_is_sent(
     client, tree, cast, campaign, officers
 ):
