@@ -23,6 +23,7 @@ from campaign.models import Campaign, Inspection
 from config.http import require_form, require_safe
 from units.access import FILE, SEE, Scope
 from units.forms import PortalInputMixin
+from units.models import Unit
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": gettext_lazy("dd/mm/yyyy")})
@@ -53,15 +54,6 @@ class InspectionFilter(django_filters.FilterSet):
     class Meta:
         model = Inspection
         fields = ["kind", "follow_up", "campaign"]
-
-
-def _unit_label(unit):
-    if unit.closed_on:
-        return _("%(unit)s (closed on %(date)s)") % {
-            "unit": unit,
-            "date": unit.closed_on.strftime("%d/%m/%Y"),
-        }
-    return str(unit)
 
 
 class InspectionForm(PortalInputMixin, forms.ModelForm):
@@ -97,7 +89,7 @@ class InspectionForm(PortalInputMixin, forms.ModelForm):
         self.fields["unit"].queryset = scope.reviewed_units().order_by("path")
         # A closed unit stays in the list (a visit made before it closed can be recorded
         # late), marked as closed.
-        self.fields["unit"].label_from_instance = _unit_label
+        self.fields["unit"].label_from_instance = Unit.picker_label
         self.fields["campaign"].queryset = Campaign.objects.all()
         self.fields["visited_on"].input_formats = DATE_FORMATS
         self.fields["recommendations_due_on"].input_formats = DATE_FORMATS

@@ -56,7 +56,7 @@ from reports.prefill import prefill, written_from
 from reports.rollup import cached_rollup
 from units.access import REVIEW, Scope
 from units.forms import PortalInputMixin
-from units.models import Membership
+from units.models import Membership, Unit
 
 Role = Membership.Role
 READ = frozenset({Role.REVIEWER, Role.VIEWER})
@@ -135,6 +135,8 @@ class SummaryCreateForm(PortalInputMixin, forms.ModelForm):
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = scope.acting_units(REVIEW).order_by("path")
+        # In tree order, its closed units (kept for their history) said to be closed.
+        self.fields["unit"].label_from_instance = Unit.picker_label
         self.fields["campaign"].queryset = Campaign.objects.order_by("-issued_on", "pk")
 
     def clean(self):

@@ -200,6 +200,16 @@ class Unit(MP_Node):
     def __str__(self):
         return self.short_name or self.name
 
+    def picker_label(self) -> str:
+        """The unit as a list to pick from names it: with its closing day once it has
+        closed (a closed unit keeps its name, and stays pickable for its history)."""
+        if self.closed_on:
+            return _("%(unit)s (closed on %(date)s)") % {
+                "unit": self,
+                "date": self.closed_on.strftime("%d/%m/%Y"),
+            }
+        return str(self)
+
     def clean(self):
         for name in ("opened_on", "closed_on"):
             day = getattr(self, name)

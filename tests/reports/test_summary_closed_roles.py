@@ -90,8 +90,11 @@ def test_the_provinces_board_still_writes_about_the_ended_districts_area(
 ):
     client.force_login(cast["cspl"])
     assert client.get(page("summary_edit", summaries["draft"])).status_code == 200
-    form = client.get(reverse("reports:summary_create")).context["form"]
-    assert tree["DA"] in form.fields["unit"].queryset
+    response = client.get(reverse("reports:summary_create"))
+    assert tree["DA"] in response.context["form"].fields["unit"].queryset
+    # Offered, and said to be closed.
+    closed = f"{tree['DA']} (ngừng hoạt động từ 01/07/2025)</option>"
+    assert closed in response.content.decode()
 
 
 def test_before_it_ended_the_districts_reviewer_wrote_its_summaries(client, cast, summaries):
