@@ -348,6 +348,8 @@ def test_the_task_signs_the_issued_summary_before_storing_it(tree, cast, configu
     client.force_login(cast["cspl"])
     page = client.get(reverse("reports:summary_detail", args=[summary.pk])).content.decode()
     assert "Chữ ký số hợp lệ" in page and ORGANISATION in page
+    # Its level in words, the standard's name after them (no time-stamp server here).
+    assert "cơ bản, thời gian ký do người ký tự ghi" in page and "(PAdES B-B)" in page
 
 
 def test_the_task_checks_the_signature_so_the_first_reader_does_not_wait_for_it(
