@@ -154,7 +154,8 @@ def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]
 
     For officers, each campaign's report of the year being written now (last year's until
     its lock date, then this year's: `report_year`), with that year's deadline while it is
-    missing or a draft; nothing once that year's reports are locked. For reviewers, from
+    missing or a draft, and its lock date once returned; nothing once that year's reports
+    are locked. For reviewers, from
     `CHASE_FROM_DAYS` before that deadline to the lock date, how many of the units they
     review have not submitted it (one query per campaign), linked to the list that reminds
     them.
@@ -165,7 +166,7 @@ def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]
     wanted = _report_years(today) if own_units or scope.is_reviewer else {}
     if own_units:
         which = Q(pk__in=[])
-        for campaign, year, _due in wanted.values():
+        for campaign, year, _due, _locks in wanted.values():
             which |= Q(campaign=campaign, year=year)
         filed = (
             {
@@ -175,7 +176,7 @@ def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]
             if wanted
             else {}
         )
-        for campaign, year, due in wanted.values():
+        for campaign, year, due, locks_on in wanted.values():
             for unit in own_units:
                 if not campaign.addresses(unit):
                     continue
@@ -198,12 +199,14 @@ def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]
                             % {"year": year, "unit": unit},
                             report.get_status_display(),
                             report.get_absolute_url(),
-                            due if report.status == Status.DRAFT else None,
+                            # A returned report's lateness is settled by its first submission;
+                            # what is left is to resubmit it before the reports lock.
+                            due if report.status == Status.DRAFT else locks_on,
                             today,
                         )
                     )
     if scope.is_reviewer:
-        for campaign, year, due in wanted.values():
+        for campaign, year, due, _locks in wanted.values():
             if (due - today).days <= CHASE_FROM_DAYS:
                 items += _not_submitted(scope, campaign, What.REPORT, year, due, today)
         reviewed = scope.review_condition(path_field="unit__path")
@@ -234,7 +237,8 @@ def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]
 
 def _report_years(today):
     """The annual report being written now in each campaign (last year's until its lock
-    date, then this year's: `report_year`), by campaign id: (campaign, year, due date).
+    date, then this year's: `report_year`), by campaign id: (campaign, year, due date,
+    lock date).
     A year already locked is left out: only a reviewer can reopen it now. Two queries."""
     # Last year's report is still written in January, until its lock date: the campaigns
     # running last year or this year.
@@ -261,7 +265,7 @@ def _report_years(today):
         )
         if today > dates["locks_on"]:
             continue
-        wanted[campaign.pk] = (campaign, year, dates["due_on"])
+        wanted[campaign.pk] = (campaign, year, dates["due_on"], dates["locks_on"])
     return wanted
 
 

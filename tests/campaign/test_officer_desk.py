@@ -114,18 +114,26 @@ def test_a_plan_due_this_year_shows_its_deadline(client, cast, campaign):
     assert f"Sắp đến hạn · hạn {due:%d/%m/%Y}" in client.get(HOME).content.decode()
 
 
-def test_a_returned_report_asks_for_a_fix_without_a_deadline(cast, campaign, report_factory):
+def test_a_returned_report_asks_for_a_fix_before_the_reports_lock(
+    client, cast, campaign, report_factory
+):
+    # Its lateness was settled by its first submission; what is left is to resubmit it
+    # before the year's reports lock, and that is the date it shows.
     running_now(campaign)
     today = timezone.localdate()
-    this_years_report_due(campaign, today + datetime.timedelta(days=5))
+    due = today + datetime.timedelta(days=5)
+    this_years_report_due(campaign, due)
     report = report_factory(cast["officer_a1"].memberships.get().unit, campaign, today.year)
     draft = report_item(cast["officer_a1"])
-    assert draft["deadline"]["state"] == "due_soon"
+    assert (draft["deadline"]["state"], draft["deadline"]["on"]) == ("due_soon", due)
     report.status = "returned"
     report.save()
     returned = report_item(cast["officer_a1"])
-    assert returned["deadline"] is None
+    locks_on = due + datetime.timedelta(days=30)  # as this_years_report_due sets it
+    assert (returned["deadline"]["state"], returned["deadline"]["on"]) == ("upcoming", locks_on)
     assert returned["url"] == report.get_absolute_url()
+    client.force_login(cast["officer_a1"])
+    assert f"Còn thời gian · hạn {locks_on:%d/%m/%Y}" in client.get(HOME).content.decode()
 
 
 def test_a_year_whose_reports_are_locked_asks_for_nothing(cast, campaign):
