@@ -3,8 +3,10 @@
 // state, the error, the download link or the retry button that the server marks as
 // data-status-when="done" / "retry" / "pending". All text comes from the server, translated.
 // Without JavaScript the page shows the state it was rendered with and a refresh link.
-// Once the PDF is no longer on its way (ready, or failed), the flash message that said it was
-// is taken down: the page marks those messages' texts with <template data-status-stale>.
+// Once the PDF is no longer on its way, the flash message that said it was is brought up to
+// date: the page marks those messages' texts with <template data-status-stale>, each with the
+// words to say once the PDF is ready (data-done); a failed PDF's message is taken down (the
+// box shows why it failed).
 (function () {
   "use strict";
   var box = document.querySelector("[data-summary-status]");
@@ -18,13 +20,21 @@
   var stale = Array.prototype.map.call(
     box.querySelectorAll("template[data-status-stale]"),
     function (template) {
-      return template.content.textContent.trim();
+      return {
+        text: template.content.textContent.trim(),
+        done: template.getAttribute("data-done") || "",
+      };
     }
   );
 
-  function dropStaleMessages() {
+  function settleMessages(done) {
     document.querySelectorAll('.alert[role="alert"]').forEach(function (alert) {
-      if (stale.indexOf(alert.textContent.trim()) !== -1) alert.remove();
+      var text = alert.textContent.trim();
+      stale.forEach(function (message) {
+        if (message.text !== text) return;
+        if (done && message.done) alert.textContent = message.done;
+        else alert.remove();
+      });
     });
   }
 
@@ -47,7 +57,7 @@
     show("done", status.done);
     show("retry", status.retry);
     show("pending", false); // this script refreshes: the manual link is not needed
-    if (!status.pending) dropStaleMessages();
+    if (!status.pending) settleMessages(status.done);
   }
 
   function poll() {
@@ -75,6 +85,7 @@
     show("pending", false);
     schedule();
   } else {
-    dropStaleMessages(); // the PDF was done (or failed) before the page was served
+    // The PDF was done (or failed) before the page was served.
+    settleMessages(box.getAttribute("data-state") === "done");
   }
 })();

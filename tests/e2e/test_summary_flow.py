@@ -192,6 +192,10 @@ def test_the_cspl_board_issues_a_summary_and_the_standing_committee_reads_its_pd
     expect(status).to_have_attribute("data-state", "done")
     expect(download_link).to_be_visible()
     expect(on_its_way).to_have_count(0)
+    # In its place, that it is ready: the issue is still confirmed.
+    expect(page.get_by_role("alert").filter(has_text="Tệp PDF đã sẵn sàng.")).to_have_text(
+        "Đã ban hành báo cáo. Tệp PDF đã sẵn sàng."
+    )
     assert page.evaluate("window.followedWithoutReload") is True
     summary.refresh_from_db()
     assert (summary.status, summary.render_state) == ("issued", "done")
