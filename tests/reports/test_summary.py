@@ -440,6 +440,9 @@ def test_the_standing_committee_lists_issued_reports_newest_first_and_no_draft(
     assert [s.pk for s in response.context["page"]] == [newer.pk, older.pk]
     assert response.context["drafts"] == []
     assert draft.get_absolute_url() not in response.content.decode()
+    # Reports to the bodies above and from the units below are listed too: not "to the
+    # Standing Committee" alone.
+    assert '<h1 class="h3 mb-0">Báo cáo tổng hợp</h1>' in response.content.decode()
     client.force_login(cast["cspl"])
     assert [s.pk for s in client.get(LIST).context["drafts"]] == [draft.pk]
 
