@@ -104,7 +104,8 @@ def bulk_review(request, kind, action):
     if not ids:
         messages.error(request, _("Tick at least one item in the list first."))
         return redirect(queue_url)
-    return _confirmation(request, scope, model, related, kind, action, ids, ReasonForm())
+    reason_form = ReasonForm(several=True)
+    return _confirmation(request, scope, model, related, kind, action, ids, reason_form)
 
 
 def _confirmation(request, scope, model, related, kind, action, ids, reason_form, status=200):
@@ -157,7 +158,7 @@ def _take_steps(request, scope, model, related, queue_url, action):
         return redirect(queue_url)
     reason = ""
     if action == Action.RETURN:
-        form = ReasonForm(request.POST)
+        form = ReasonForm(request.POST, several=True)
         if not form.is_valid():
             kind = next(k for k, v in KINDS.items() if v[0] is model)
             ids = [pk for pk, _version in items]

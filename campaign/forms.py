@@ -207,6 +207,14 @@ class ReasonForm(PortalInputMixin, forms.Form):
         help_text=_("The unit's officers receive it by e-mail and see it on this page."),
     )
 
+    def __init__(self, *args, several=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if several:  # the bulk page: each unit reads it on its own item's page, not here
+            self.fields["reason"].help_text = _(
+                "Each unit's officers receive it by e-mail and see it on the page of their "
+                "plan or report."
+            )
+
 
 # --- Annual reports ------------------------------------------------------------------------------
 # 1.234 or 1 234 as Vietnamese users write thousands; a lone "1.5" is not a whole number.

@@ -56,11 +56,15 @@ def test_a_bulk_return_confirms_then_returns_each_with_the_one_reason(
     assert page.status_code == 200
     assert [row["item"] for row in page.context["ready"]] == plans
     assert 'name="reason"' in page.content.decode()
+    # Where each unit will read it: its own item's page, not this one.
+    where = "xem được trên trang kế hoạch hoặc báo cáo của đơn vị mình."
+    assert where in page.content.decode() and "ngay trên trang này" not in page.content.decode()
     assert Plan.objects.filter(status=S.RETURNED).count() == 0  # nothing done yet
 
     # No reason: asked again, nothing done.
     refused = post(client, "return", plans, reason=" ")
     assert refused.status_code == 400
+    assert where in refused.content.decode()
     assert Plan.objects.filter(status=S.RETURNED).count() == 0
 
     with django_capture_on_commit_callbacks(execute=True):
