@@ -1,6 +1,7 @@
 """Fixtures of the counting tests over the generated federation (tests/reports/world.py)."""
 
 import pytest
+from django.core.cache import cache
 
 from tests.reports.world import freeze_clock, fresh_data_version
 
@@ -16,3 +17,12 @@ def fresh_version(db):
     """A data version no other test used: tests reuse primary keys on SQLite, and the
     writes of a test never commit, so no signal moves the version on by itself."""
     fresh_data_version()
+
+
+@pytest.fixture
+def fresh_cache():
+    """An empty cache before and after: test data is rolled back without moving the data
+    version, so a test must never read another test's cached rollup."""
+    cache.clear()
+    yield
+    cache.clear()

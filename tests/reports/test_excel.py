@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import capfirst
@@ -24,6 +23,9 @@ from reports.excel import build_workbook, sheet_title
 from reports.rollup import ACCEPTED_ONLY, ALL_SUBMITTED, rollup, unit_rows
 from tests.factories import UnitFactory
 from units.models import Unit
+
+# Rollups are cached under the data version, which rolled-back test data never moves.
+pytestmark = pytest.mark.usefixtures("fresh_cache")
 
 S = Status
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -176,15 +178,6 @@ def clock(monkeypatch):
     moment = datetime.datetime(2025, 1, 10, 9, 0, tzinfo=LOCAL).astimezone(datetime.UTC)
     monkeypatch.setattr(timezone, "now", lambda: moment)
     return moment
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    # Test data is rolled back without bumping the data version: never read another test's
-    # cached rollup.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -11,18 +11,14 @@ from campaign.models import Status
 from reports.models import DocumentRegister, SummaryReport
 from tests.reports.test_pdf import FILED, YEAR, campaign_with_reports, file_report, make_summary
 
+# Rollups are cached under the data version, which rolled-back test data never moves.
+pytestmark = pytest.mark.usefixtures("fresh_cache")
+
 S = SummaryReport.Status
 # Included by the counting rule in FILED: the accepted reports, their sessions added up.
 ACCEPTED = [figures for status, _late, figures in FILED.values() if status == Status.ACCEPTED]
 REPORTS = len(ACCEPTED)
 SESSIONS = sum(figures["sessions"] for figures in ACCEPTED)
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()  # test data is rolled back without moving the data version
-    yield
-    cache.clear()
 
 
 @pytest.fixture

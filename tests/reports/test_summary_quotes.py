@@ -5,7 +5,6 @@ the area after the year quotes nothing in that year's summary, as it adds no fig
 import datetime
 
 import pytest
-from django.core.cache import cache
 
 from reports import prefill
 from reports.models import SummaryReport
@@ -15,14 +14,10 @@ from tests.reports.test_pdf import YEAR, file_report, make_campaign
 from units.models import Unit
 from units.reorganisations import reorganisation_apply
 
+# Rollups are cached under the data version, which rolled-back test data never moves.
+pytestmark = pytest.mark.usefixtures("fresh_cache")
+
 MOVED_ON = datetime.date(YEAR + 1, 7, 1)  # after the year's cut-off
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()  # test data is rolled back without moving the data version
-    yield
-    cache.clear()
 
 
 @pytest.fixture
