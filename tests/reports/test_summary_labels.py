@@ -43,8 +43,9 @@ def test_the_edit_form_names_the_document_number_and_its_recipients(client, tree
 def test_the_page_marks_the_messages_that_say_the_pdf_is_on_its_way(
     client, tree, cast, django_capture_on_commit_callbacks
 ):
-    """The page's script takes these flash messages down once the PDF is ready or failed,
-    and finds them by the texts the page lists: the same as the messages, translated."""
+    """The page's script brings these flash messages up to date once the PDF is ready (or
+    takes them down once it failed), and finds them by the texts the page lists: the same
+    as the messages, translated, each with its words for a ready PDF."""
     summary = make_summary(tree["PV"], campaign_with_reports(tree), cast["cspl"])
     client.force_login(cast["cspl"])
 
@@ -53,10 +54,13 @@ def test_the_page_marks_the_messages_that_say_the_pdf_is_on_its_way(
             response = client.post(reverse(action, args=[summary.pk]), follow=True)
         page = response.content.decode()
         (message,) = re.findall(r'<div class="alert alert-success" role="alert">(.*?)</div>', page)
-        return message, re.findall(r"<template data-status-stale>(.*?)</template>", page)
+        found = re.findall(r'<template data-status-stale data-done="(.*?)">(.*?)</template>', page)
+        return message, {text: done for done, text in found}
 
     message, stale = message_and_stale("reports:summary_issue")
-    assert "Tệp PDF đang được tạo" in message and message in stale
+    assert "Tệp PDF đang được tạo" in message
+    assert stale[message] == "Đã ban hành báo cáo. Tệp PDF đã sẵn sàng."
     SummaryReport.objects.filter(pk=summary.pk).update(render_state=RS.FAILED)
     message, stale = message_and_stale("reports:summary_retry")
-    assert message == "Đã đưa việc tạo PDF vào hàng chờ lại." and message in stale
+    assert message == "Đã đưa việc tạo PDF vào hàng chờ lại."
+    assert stale[message] == "Tệp PDF đã sẵn sàng."
