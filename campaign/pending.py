@@ -155,10 +155,9 @@ def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]
     For officers, each campaign's report of the year being written now (last year's until
     its lock date, then this year's: `report_year`), with that year's deadline while it is
     missing or a draft, and its lock date once returned; nothing once that year's reports
-    are locked. For reviewers, from
-    `CHASE_FROM_DAYS` before that deadline to the lock date, how many of the units they
-    review have not submitted it (one query per campaign), linked to the list that reminds
-    them.
+    are locked. For reviewers, from `CHASE_FROM_DAYS` before that deadline to the lock
+    date, how many of the units they review have not submitted it (one query per
+    campaign), linked to the list that reminds them.
     """
     items = []
     today = today or timezone.localdate()

@@ -237,7 +237,12 @@ def summary_list(request):
     return render(
         request,
         "reports/summary/list.html",
-        {"page": page, "drafts": drafts, "can_create": scope.is_reviewer, "badges": BADGES},
+        {
+            "page": page,
+            "drafts": drafts,
+            "can_create": bool(scope.acting_paths(REVIEW)),
+            "badges": BADGES,
+        },
     )
 
 
@@ -246,7 +251,7 @@ def summary_list(request):
 def summary_create(request):
     """Choose what the report is about; it is created as a draft pre-filled from the rollup."""
     scope = Scope.for_request(request)
-    if not scope.is_reviewer:
+    if not scope.acting_paths(REVIEW):  # no reviewer role, or only at closed units
         raise PermissionDenied
     if request.method == "POST":
         form = SummaryCreateForm(request.POST, scope=scope)

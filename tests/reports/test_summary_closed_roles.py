@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.models import SummaryReport
+from tests.factories import MembershipFactory, UserFactory
 from tests.reports.test_pdf import YEAR, make_campaign, make_summary
+from units.models import Membership
 from units.reorganisations import reorganisation_apply
 
 ENDED_ON = datetime.date(2025, 7, 1)
@@ -68,7 +70,11 @@ def test_a_role_kept_at_an_ended_district_reads_its_summaries_and_writes_none(
         not in client.get(page("summary_detail", draft)).content.decode()
     )
 
+    # With a role at an open unit as well (the commune union that took over), the form opens
+    # and offers that unit's area, not the ended district.
+    MembershipFactory(user=cast["reviewer_a"], unit=tree["DB"], role=Membership.Role.REVIEWER)
     form = client.get(reverse("reports:summary_create")).context["form"]
+    assert tree["DB"] in form.fields["unit"].queryset
     assert tree["DA"] not in form.fields["unit"].queryset
     response = client.post(
         reverse("reports:summary_create"),
@@ -82,6 +88,20 @@ def test_a_role_kept_at_an_ended_district_reads_its_summaries_and_writes_none(
     )
     assert response.status_code == 200 and "unit" in response.context["form"].errors
     assert SummaryReport.objects.count() == 2
+
+
+@pytest.mark.usefixtures("district_ended")
+def test_a_reviewer_whose_only_role_is_at_an_ended_district_is_not_offered_a_new_summary(
+    client, tree, campaign, summaries
+):
+    former = UserFactory(username="former_reviewer")
+    MembershipFactory(user=former, unit=tree["DA"], role=Membership.Role.REVIEWER)
+    client.force_login(former)
+    listing = client.get(reverse("reports:summary_list"))
+    assert listing.status_code == 200 and listing.context["can_create"] is False
+    assert reverse("reports:summary_create") not in listing.content.decode()
+    assert client.get(reverse("reports:summary_create")).status_code == 403
+    assert client.get(page("summary_detail", summaries["draft"])).status_code == 200
 
 
 @pytest.mark.usefixtures("district_ended")
