@@ -100,6 +100,13 @@ class Selection:
         return urlencode({"campaign": self.campaign.pk, "what": self.what, "year": self.year})
 
 
+def _listed_units(selection, scope):
+    """The units the list shows: those the reviewer reviews that have not submitted."""
+    return outstanding_units(
+        selection.campaign, selection.what, selection.year, selection.today
+    ).filter(scope.review_condition())
+
+
 def _outstanding_rows(selection, scope):
     """The units the reviewer reviews that have not submitted, with their reminders so far.
 
@@ -118,8 +125,7 @@ def _outstanding_rows(selection, scope):
         .values("count")
     )
     rows = (
-        outstanding_units(campaign, what, year, selection.today)
-        .filter(scope.review_condition())
+        _listed_units(selection, scope)
         .annotate(
             reminder_count=Count("reminders", filter=mine),
             last_reminded_at=Max("reminders__sent_at", filter=mine),
@@ -201,11 +207,7 @@ def remind_units(request):
     selection = Selection(request.POST, timezone.localdate(), strict=True)
     if request.POST.get("every") == "yes" and selection.campaign is not None:
         # Every unit listed, in one tap rather than a tick per unit on a phone.
-        ids = set(
-            outstanding_units(selection.campaign, selection.what, selection.year, selection.today)
-            .filter(scope.review_condition())
-            .values_list("pk", flat=True)
-        )
+        ids = set(_listed_units(selection, scope).values_list("pk", flat=True))
     else:
         ids = _selected_ids(request.POST)
     if not ids:
