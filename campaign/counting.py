@@ -5,7 +5,8 @@ every count is built from; `reports.rollup` adds up areas with them, and the rem
 use them to find who is late:
 
 - **Expected** units: the units of an area (a unit and its subtree) of a kind the campaign
-  addresses, open at the period's cut-off.
+  addresses, open at the period's cut-off, and in the campaign's own area: strictly below
+  the unit carrying it then (`Campaign.acting_issuer`).
 - **Included** filings: accepted ones; or every submitted one (submitted or accepted) when
   the reader asks for it.
 - A report is **on time** when it was first submitted by the end of its due day (local

@@ -163,19 +163,24 @@ class Campaign(models.Model):
         """The unit that carries the campaign on `day` (today by default): its issuer while
         that is open, else the unit the issuer merged into, following the successors to the
         first one open that day (the last of the chain when none is). The campaign's area
-        that day is this unit's subtree: who is asked to file and reminded.
+        that day is this unit's subtree: who is asked to file, reminded and counted as
+        expected (reports.trees.YearTree.expected).
 
-        One query per successor followed, then remembered on this instance for the day.
-        """
+        One query per successor first followed; the chain is remembered on this instance."""
         day = day or timezone.localdate()
-        known = self.__dict__.setdefault("_acting_issuers", {})
-        if day not in known:
-            unit, seen = self.issuer, {self.issuer_id}
-            while not unit.is_open_on(day) and unit.successor_id and unit.successor_id not in seen:
-                seen.add(unit.successor_id)
-                unit = Unit.objects.get(pk=unit.successor_id)
-            known[day] = unit
-        return known[day]
+        chain = self.__dict__.setdefault("_issuer_chain", [])
+        if not chain:
+            chain.append(self.issuer)
+        for unit in chain:
+            if unit.is_open_on(day):
+                return unit
+        seen = {unit.pk for unit in chain}
+        while chain[-1].successor_id and chain[-1].successor_id not in seen:
+            seen.add(chain[-1].successor_id)
+            chain.append(Unit.objects.get(pk=chain[-1].successor_id))
+            if chain[-1].is_open_on(day):
+                break
+        return chain[-1]
 
     def addresses(self, unit, day=None):
         """Whether the campaign asks `unit` to file: a unit of an addressed kind in its area

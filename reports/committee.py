@@ -64,7 +64,7 @@ def campaign_states(scope: Scope) -> list[CampaignState]:
     this_year = timezone.localdate().year
     campaigns = [
         campaign
-        for campaign in Campaign.objects.order_by("-issued_on", "pk")
+        for campaign in Campaign.objects.select_related("issuer").order_by("-issued_on", "pk")
         if campaign.last_year is None or campaign.last_year >= this_year - 1
     ][:MAX_CAMPAIGNS]
     states = []

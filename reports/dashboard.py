@@ -41,7 +41,7 @@ def dashboard(request):
     scope = Scope.for_request(request)
     if not scope.memberships:
         raise PermissionDenied
-    campaigns = list(Campaign.objects.order_by("-issued_on", "pk"))
+    campaigns = list(Campaign.objects.select_related("issuer").order_by("-issued_on", "pk"))
     if not campaigns:
         return render(request, "reports/dashboard.html", {"campaigns": []})
     campaign = pick_campaign(campaigns, request.GET.get("campaign"))

@@ -501,7 +501,7 @@ def dashboard_excel(request):
     scope = Scope.for_request(request)
     if not scope.memberships:
         raise PermissionDenied
-    campaigns = list(Campaign.objects.order_by("-issued_on", "pk"))
+    campaigns = list(Campaign.objects.select_related("issuer").order_by("-issued_on", "pk"))
     if not campaigns:
         raise Http404
     campaign = pick_campaign(campaigns, request.GET.get("campaign"))

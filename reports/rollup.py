@@ -308,6 +308,9 @@ class Rollup:
     tree: str = THEN
     roots: list[str] = field(default_factory=list)
     root_depth: int = 0
+    # Where the unit carrying the campaign stood on that tree: the expected units are below
+    # it (YearTree.campaign_area).
+    campaign_area: str | None = None
     stands_for: str = ""
     scope_name: str = ""
     # The full name, on the year's tree, of the unit the year shows (the scope, or the one
@@ -318,7 +321,13 @@ class Rollup:
     def year_tree(self) -> YearTree:
         """The tree these figures are counted on, for a query of other rows that must agree
         with them (its `area` and `place`; not its rows' keys, which need the folds)."""
-        return YearTree(self.tree, self.period.ends_on, list(self.roots), self.root_depth)
+        return YearTree(
+            self.tree,
+            self.period.ends_on,
+            list(self.roots),
+            self.root_depth,
+            campaign_area=self.campaign_area,
+        )
 
     @property
     def integer_indicators(self) -> list[IndicatorInfo]:
@@ -441,11 +450,18 @@ def rollup(
     summed = [i for i in indicators if i.is_integer and not i.computed]
     # Every year up to the one shown, and any later one someone has filed for already.
     cutoffs = _cutoffs(campaign, periods, max(year, *periods))
-    # 3: where the scope's area stood at each cut-off (reports.trees).
-    trees = year_trees(unit, cutoffs, tree)
+    # 3: where the scope's area stood at each cut-off (reports.trees), and the campaign's:
+    # below the unit carrying it at the cut-off (today's, on today's tree). No query of its
+    # own unless the issuer has merged (one per successor, once).
+    today = timezone.localdate()
+    areas = {
+        y: campaign.acting_issuer(cutoff if tree == THEN else today)
+        for y, cutoff in cutoffs.items()
+    }
+    trees = year_trees(unit, cutoffs, tree, areas)
     shown = trees[year]
     # The trend's other years, as far as the store has them (no query: the cache).
-    store = _TrendStore(campaign, year, unit, include, periods, cutoffs, summed, computed, tree)
+    store = _TrendStore(campaign, year, unit, include, periods, trees, summed, computed, tree)
 
     # 4: every unit of the area, per child and kind: at this year's cut-off, the expected
     # ones (of an addressed kind, open), their own report's category and their plans, and
@@ -533,7 +549,7 @@ def _unit_query(campaign, year, trees, period, included, computed, store):
     each trend year the store lacks in one row of its units expected and counted."""
     shown = trees[year]
     due_end = end_of_day(period.due_on)
-    addressed = Q(kind__in=campaign.addressed_kinds)
+    kinds = campaign.addressed_kinds
     zero = Value(0, output_field=IntegerField())
     assessed = [f"assessed_{grade}" for grade in ASSESSMENTS]
     counted = [f"counted_{code}" for code in computed]
@@ -556,7 +572,7 @@ def _unit_query(campaign, year, trees, period, included, computed, store):
             ),
         )
 
-    expected = addressed & shown.open_units()
+    expected = shown.expected(kinds)
     pk = shown.unit_pk
     rows = (
         base(shown, year)
@@ -607,7 +623,7 @@ def _unit_query(campaign, year, trees, period, included, computed, store):
     others = []  # one flat UNION ALL: chained, SQLite nests each in a subquery
     for trend_year in store.units_missing:
         tree = trees[trend_year]
-        then_expected = addressed & tree.open_units()
+        then_expected = tree.expected(kinds)
         other = (
             base(tree, trend_year)
             .annotate(
@@ -839,8 +855,9 @@ class _TrendStore:
     computed again, by the same queries as the year shown; a key never names other figures.
     """
 
-    def __init__(self, campaign, year, unit, include, periods, cutoffs, summed, computed, tree):
+    def __init__(self, campaign, year, unit, include, periods, trees, summed, computed, tree):
         self.units, self.sums, self.keys = {}, {}, {}
+        cutoffs = {y: trees[y].cutoff for y in trees}
         self.summed = [i.code for i in summed]
         self.computed = list(computed)
         shown = periods[year]
@@ -856,6 +873,7 @@ class _TrendStore:
                     "units",
                     *common,
                     cutoffs[trend_year],
+                    trees[trend_year].campaign_area,  # the issuer may be changed by staff
                     sorted(campaign.addressed_kinds),
                     sorted(computed.items()),
                     shown.units_stamp,
@@ -973,8 +991,7 @@ def _themes(campaign, shown, period):
         "activity__plan__unit",
     )
     coverage = (
-        links.filter(shown.area(place), **{f"{place}kind__in": campaign.addressed_kinds})
-        .filter(shown.open_place(place))
+        links.filter(shown.area(place), shown.expected(campaign.addressed_kinds, place))
         .values("theme_id")
         .annotate(
             theme=F("theme_id"),
@@ -1084,7 +1101,10 @@ def _assemble(
             continue  # nothing is expected, and nothing was filed, in that unit's area
         own_status = info.get("report__status")
         files_itself = bool(
-            info and info["kind"] in campaign.addressed_kinds and info.get("state_open")
+            info
+            and info["kind"] in campaign.addressed_kinds
+            and info.get("state_open")
+            and shown.in_campaign_area(path)
         )
         row = AreaRow(
             **_fields(group.figures),
@@ -1175,6 +1195,7 @@ def _assemble(
         tree=shown.mode,
         roots=list(shown.roots),
         root_depth=shown.root_depth,
+        campaign_area=shown.campaign_area,
         stands_for=stands_for,
         scope_name=unit.short_name or unit.name,
         title_name=next(
@@ -1319,12 +1340,16 @@ def unit_rows(
     )
     # The units as they stood on the rollup's tree (reports.trees).
     shown = YearTree(
-        tree_mode(result.tree), period.ends_on, result.roots or [], result.root_depth or unit.depth
+        tree_mode(result.tree),
+        period.ends_on,
+        result.roots or [],
+        result.root_depth or unit.depth,
+        campaign_area=result.campaign_area,
     )
     if not result.roots and result.tree != THEN:  # a rollup frozen before the trees
         shown.roots = [unit.path]
     prefix = shown.unit_prefix
-    expected = Q(kind__in=campaign.addressed_kinds) & shown.open_units()
+    expected = shown.expected(campaign.addressed_kinds)
     units = (
         shown.units()
         .annotate(

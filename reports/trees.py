@@ -61,6 +61,9 @@ class YearTree:
     units standing for it; none when the scope did not exist and nothing stands for it).
     `folds` (today's tree): (path prefix, row key), longest prefix first: where a closed
     unit's figures go. `dissolved`: the rows of units that closed without a successor.
+    `campaign_area`: the path, on that tree, of the unit carrying the campaign then
+    (Campaign.acting_issuer): only the units strictly below it are expected to file; None
+    when it did not stand on that tree.
     """
 
     mode: str
@@ -70,6 +73,7 @@ class YearTree:
     stands_for: list[int] = field(default_factory=list)
     folds: list[tuple[str, str]] = field(default_factory=list)
     dissolved: dict[str, dict] = field(default_factory=dict)
+    campaign_area: str | None = None
 
     @property
     def scope_path(self) -> str | None:
@@ -94,10 +98,6 @@ class YearTree:
     def unit_pk(self) -> str:
         return "unit_id" if self.mode == THEN else "pk"
 
-    def open_units(self) -> Q:
-        """Rows of `units()` open at the cut-off."""
-        return self.open_place("")
-
     def open_place(self, prefix: str) -> Q:
         """Rows whose place (its fields under `prefix`) is open at the cut-off."""
         if self.mode == THEN:
@@ -107,6 +107,24 @@ class YearTree:
             | Q(**{f"{prefix}opened_on__lte": self.cutoff})
         ) & (
             Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": self.cutoff})
+        )
+
+    def in_campaign_area(self, path: str) -> bool:
+        """Whether a place of this `path` lies strictly below the unit carrying the campaign."""
+        area = self.campaign_area
+        return area is not None and path.startswith(area) and path != area
+
+    def expected(self, kinds: list[str], prefix: str = "") -> Q:
+        """Rows whose place (its fields under `prefix`) is expected to file: of a kind the
+        campaign addresses, open at the cut-off, strictly below the unit carrying the
+        campaign then (campaign.counting: the same area the campaign asks to file)."""
+        expected = Q(**{f"{prefix}kind__in": kinds}) & self.open_place(prefix)
+        if self.campaign_area is None:
+            return expected & Q(pk__in=[])
+        return (
+            expected
+            & Q(**{f"{prefix}path__startswith": self.campaign_area})
+            & ~Q(**{f"{prefix}path": self.campaign_area})
         )
 
     # --- any row that belongs to a unit ---------------------------------------------------
@@ -158,28 +176,58 @@ class YearTree:
         )
 
 
-def year_trees(unit: Unit, cutoffs: dict[int, datetime.date], mode: str) -> dict[int, YearTree]:
-    """The tree of every year of `cutoffs` for `unit`'s area. One query."""
+def year_trees(
+    unit: Unit, cutoffs: dict[int, datetime.date], mode: str, areas: dict[int, Unit]
+) -> dict[int, YearTree]:
+    """The tree of every year of `cutoffs` for `unit`'s area, with, from `areas` (the unit
+    carrying the campaign at each cut-off on the year's tree, today on today's), where the
+    campaign's own area stands on it. One query."""
     if mode == TODAY:
         folds, dissolved = _folds(unit)
         return {
-            year: YearTree(TODAY, cutoff, [unit.path], unit.depth, [unit.pk], folds, dissolved)
+            year: YearTree(
+                TODAY,
+                cutoff,
+                [unit.path],
+                unit.depth,
+                [unit.pk],
+                folds,
+                dissolved,
+                campaign_area=areas[year].path,
+            )
             for year, cutoff in cutoffs.items()
         }
     first, last = min(cutoffs.values()), max(cutoffs.values())
     # The scope's eras, and those of the units merged into it (a closed unit that merged
-    # stands under its successor, so they lie in its area on today's tree).
+    # stands under its successor, so they lie in its area on today's tree); and those of
+    # the units carrying the campaign.
     # (The units first, as a semi-join: an OR across the two tables would join every era.)
+    area_pks = {area.pk for area in areas.values()}
     merged = Unit.objects.filter(
-        Q(pk=unit.pk) | Q(path__startswith=unit.path, successor__isnull=False)
+        Q(pk=unit.pk) | Q(path__startswith=unit.path, successor__isnull=False) | Q(pk__in=area_pks)
     ).values("pk")
     eras = list(
         UnitState.objects.filter(unit_id__in=merged)
         .filter(valid_from__lte=last)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=first))
         .order_by("valid_from")
-        .values("unit_id", "unit__successor_id", "valid_from", "valid_until", "path", "depth")
+        .values(
+            "unit_id",
+            "unit__successor_id",
+            "unit__path",
+            "valid_from",
+            "valid_until",
+            "path",
+            "depth",
+        )
     )
+    area_eras = [era for era in eras if era["unit_id"] in area_pks]
+    eras = [
+        era
+        for era in eras
+        if era["unit_id"] == unit.pk
+        or (era["unit__path"].startswith(unit.path) and era["unit__successor_id"])
+    ]
     heirs = {era["unit_id"]: era["unit__successor_id"] for era in eras if era["unit_id"] != unit.pk}
 
     def merged_into_scope(pk):
@@ -189,15 +237,18 @@ def year_trees(unit: Unit, cutoffs: dict[int, datetime.date], mode: str) -> dict
             pk = heirs[pk]
         return pk == unit.pk
 
-    predecessors = {pk for pk in heirs if merged_into_scope(pk)}
-    trees = {}
-    for year, cutoff in cutoffs.items():
-        placed = [
+    def standing_on(cutoff, rows):
+        return [
             era
-            for era in eras
+            for era in rows
             if era["valid_from"] <= cutoff
             and (era["valid_until"] is None or era["valid_until"] > cutoff)
         ]
+
+    predecessors = {pk for pk in heirs if merged_into_scope(pk)}
+    trees = {}
+    for year, cutoff in cutoffs.items():
+        placed = standing_on(cutoff, eras)
         own = [era for era in placed if era["unit_id"] == unit.pk]
         standing = own or [era for era in placed if era["unit_id"] in predecessors]
         # A predecessor that stood below another one adds nothing: its area is inside.
@@ -206,12 +257,21 @@ def year_trees(unit: Unit, cutoffs: dict[int, datetime.date], mode: str) -> dict
         for era in standing:
             if not any(era["path"].startswith(root["path"]) for root in roots):
                 roots.append(era)
+        campaign_area = next(
+            (
+                era["path"]
+                for era in standing_on(cutoff, area_eras)
+                if era["unit_id"] == areas[year].pk
+            ),
+            None,
+        )
         trees[year] = YearTree(
             THEN,
             cutoff,
             [era["path"] for era in roots],
             roots[0]["depth"] if roots else unit.depth,
             [era["unit_id"] for era in roots],
+            campaign_area=campaign_area,
         )
     return trees
 

@@ -15,7 +15,7 @@ import zipfile
 import pytest
 
 from campaign.counting import area_below
-from campaign.models import Period
+from campaign.models import Campaign, Period
 from reports.excel import build_workbook
 from reports.rollup import rollup, unit_rows
 from reports.trees import TODAY
@@ -57,6 +57,8 @@ def reorganise_world(world, reorganise, user):
         },
     )
     reorganisation_apply(reorganisation=act, user=user)
+    # As a request after it would: the campaign read afresh, with its issuer as it is now.
+    world.campaign = Campaign.objects.get(pk=world.campaign.pk)
     return open_children
 
 

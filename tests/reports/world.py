@@ -710,6 +710,8 @@ class Recount:
             "tree": "then",
             "roots": [unit.path],
             "root_depth": unit.depth,
+            # The province issued the campaign and never moved: every unit asked is below it.
+            "campaign_area": world.units["PV"].path,
             "stands_for": "",
             "scope_name": self.name(top),
             "title_name": unit.name,
