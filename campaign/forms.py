@@ -1,8 +1,6 @@
 """Forms for filing a plan (the header, the activities formset), an annual report (the
 narrative and one field per indicator) and the review reason."""
 
-import re
-
 from django import forms
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -19,7 +17,7 @@ from campaign.models import (
     IndicatorValue,
     Plan,
 )
-from units.forms import FORMSET_ERRORS, PortalInputMixin
+from units.forms import FORMSET_ERRORS, PortalInputMixin, ungrouped
 
 # How far ahead an activity of a campaign without an end may be planned.
 PLAN_AHEAD_YEARS = 5
@@ -217,10 +215,6 @@ class ReasonForm(PortalInputMixin, forms.Form):
 
 
 # --- Annual reports ------------------------------------------------------------------------------
-# 1.234 or 1 234 as Vietnamese users write thousands; a lone "1.5" is not a whole number.
-GROUPED = re.compile(r"^\d{1,3}([. \u00a0]\d{3})+$")
-
-
 class FigureField(forms.IntegerField):
     """A whole number ≥ 0 that also accepts Vietnamese thousand separators."""
 
@@ -229,9 +223,7 @@ class FigureField(forms.IntegerField):
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = value.strip()
-            if GROUPED.match(value):
-                value = re.sub(r"[. \u00a0]", "", value)
+            value = ungrouped(value)
         return super().to_python(value)
 
 

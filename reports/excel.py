@@ -45,6 +45,7 @@ from campaign.counting import ACCEPTED_ONLY, ALL_SUBMITTED, inclusion
 from campaign.downloads import protect_download
 from campaign.models import AnnualReport, Campaign, Obstacle, Period, Status
 from campaign.periods import report_year
+from campaign.workbooks import NOT_IN_XML
 from config.http import require_safe
 from reports.rollup import ASSESSMENTS, cached_rollup, unit_rows
 from reports.selection import int_or_none, offered_years, pick_campaign, selected_unit
@@ -393,7 +394,7 @@ def coverage_text(figures):
 def _table(sheet, headers, rows, freeze):
     """Write a bold, frozen, filtered header row and `rows` of V cells; size the columns to
     fit; print it landscape, fitted to the page's width, its header on every page."""
-    sheet.append([str(header) for header in headers])
+    sheet.append([NOT_IN_XML.sub("", str(header)) for header in headers])
     widths = {}
     for column, cell in enumerate(sheet[1], start=1):
         cell.font = BOLD
@@ -404,6 +405,9 @@ def _table(sheet, headers, rows, freeze):
     for row_number, row in enumerate(rows, start=2):
         for column, item in enumerate(row, start=1):
             value = str(item.value) if isinstance(item.value, Promise) else item.value
+            if isinstance(value, str):
+                # Typed text the forms accept but XML cannot hold (U+FFFF…) is left out.
+                value = NOT_IN_XML.sub("", value)
             cell = sheet.cell(row=row_number, column=column, value=value)
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"  # typed by a user: a text, never a formula

@@ -17,6 +17,9 @@
   it ("Giá trị phải nhỏ hơn hoặc bằng 1.000.000."): Django's catalogue has "lớn hơn hoặc
   bằng với 0 ." and prints the limit ungrouped. A model form also checks its model field's
   limits itself, so the model's own validators never get to show Django's wording.
+- A whole number may be typed with thousands grouped as Vietnamese write them ("1.000",
+  "1 000"): Django's own field would read "1.000" as 1 (it drops a ".0…" tail), which
+  turns a thousand expected participants into one without a word. A year is not grouped.
 
 Forms mix in `PortalInputMixin`; formsets take `FORMSET_ERRORS` as their error messages.
 """
@@ -49,6 +52,17 @@ _EDGES = re.compile(r"^[\s\u200b\u2060\ufeff]+|[\s\u200b\u2060\ufeff]+$")
 # C0 controls but tab, line feed and carriage return; DEL; C1 controls.
 CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAK = re.compile(r"[\n\r\u2028\u2029\x85]")
+# 1.234 or 1 234 as Vietnamese users write thousands; a lone "1.5" is not a whole number.
+GROUPED = re.compile(r"^\d{1,3}([. \u00a0]\d{3})+$")
+_GROUP_SEPARATOR = re.compile(r"[. \u00a0]")
+
+
+def ungrouped(value: str) -> str:
+    """`value` without its thousand separators when it is a whole number written grouped
+    ("1.234", "1 234"); else as it is."""
+    stripped = value.strip()
+    return _GROUP_SEPARATOR.sub("", stripped) if GROUPED.match(stripped) else value
+
 
 _HIDDEN_DAMAGED = _(
     "The page was sent back with damaged hidden data. Reload it and enter your changes again."
@@ -209,17 +223,26 @@ class PortalInputMixin:
                     self.add_error(None, error)
 
     def _normalised(self, data):
-        """A copy of `data` with the text of this form's own text fields cleaned; the
-        data itself when there is nothing to change (it may be shared by a formset)."""
+        """A copy of `data` with the text of this form's own text fields cleaned and its
+        grouped whole numbers ungrouped; the data itself when there is nothing to change (it
+        may be shared by a formset)."""
         changes = {}
         for name, field in self.fields.items():
-            if not isinstance(field, forms.CharField) or not field.strip:
+            if isinstance(field, forms.CharField) and field.strip:
+                clean = clean_text
+            elif (
+                isinstance(field, forms.IntegerField)
+                and not field.widget.is_hidden
+                and not name.endswith("year")
+            ):
+                clean = ungrouped
+            else:
                 continue
             key = self.add_prefix(name)
             if key not in data:
                 continue
             values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
-            cleaned = [clean_text(v) if isinstance(v, str) else v for v in values]
+            cleaned = [clean(v) if isinstance(v, str) else v for v in values]
             if cleaned != values:
                 changes[key] = cleaned
         if not changes:

@@ -169,6 +169,17 @@ def test_a_subject_that_looks_like_a_formula_stays_a_text(client, cast, world):
     assert cell.data_type == "s"
 
 
+def test_text_the_forms_accept_but_xml_cannot_hold_is_left_out(client, cast, world):
+    # U+FFFF passes the report and obstacle forms; openpyxl refuses it (it was a 500).
+    obstacle = Obstacle.objects.filter(campaign=world.campaign, status="open").first()
+    Obstacle.objects.filter(pk=obstacle.pk).update(subject="Chưa rõ\uffff thủ tục\ufffe")
+    Indicator.objects.filter(campaign=world.campaign, code="sessions").update(name="Số buổi\uffff")
+    workbook = download(client, cast, world, "PV")
+    subjects = [r[3] for r in rows(workbook[OBSTACLES])]
+    assert "Chưa rõ thủ tục" in subjects
+    assert "Số buổi (lượt)" in headers(workbook.worksheets[1])
+
+
 def test_listing_the_obstacles_costs_one_query(world, django_assert_num_queries):
     with django_assert_num_queries(1):  # the open obstacles with their unit and campaign
         found = open_obstacles(world.campaign, world.units["PV"])

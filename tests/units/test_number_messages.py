@@ -67,6 +67,22 @@ def test_a_model_forms_field_checks_the_models_limit_itself_with_one_message():
     assert form.errors["expected_participants"] == ["Giá trị phải lớn hơn hoặc bằng 0."]
 
 
+@pytest.mark.django_db
+def test_a_whole_number_typed_with_grouped_thousands_reads_as_thousands():
+    class Participants(PortalInputMixin, forms.ModelForm):
+        class Meta:
+            model = Activity
+            fields = ["planned_quarter", "expected_participants"]
+
+    def read(typed):
+        form = Participants({"planned_quarter": "3", "expected_participants": typed})
+        return form.cleaned_data["expected_participants"] if form.is_valid() else form.errors
+
+    assert read("1.000") == read("1 000") == read("1\u00a0000") == read(" 1000 ") == 1000
+    assert read("12.500") == 12500
+    assert read("1.5") == {"expected_participants": ["Hãy nhập một số nguyên."]}
+
+
 def test_a_year_keeps_its_four_digits():
     class YearForm(PortalInputMixin, forms.Form):
         year = forms.IntegerField(min_value=2000, max_value=2100)

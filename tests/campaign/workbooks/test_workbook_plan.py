@@ -122,6 +122,15 @@ def test_the_same_file_twice_changes_nothing(officer, plan, campaign):
     assert plan.version == version
 
 
+def test_participants_typed_with_grouped_thousands_are_thousands(officer, plan):
+    # "1.000" is a thousand as Vietnamese write it; Django's field alone read it as 1.
+    content = edit(template(officer, plan), plan, {FIRST_ROW: {"expected_participants": "1.000"}})
+    preview = pending(upload_plan(officer, plan, content))
+    assert preview.preview["errors"] == []
+    officer.post(reverse("campaign:workbook_confirm", args=[preview.pk]))
+    assert plan.activities.order_by("pk").first().expected_participants == 1000
+
+
 def test_rows_are_checked_by_the_plan_forms_rules(officer, plan, campaign):
     content = edit(
         template(officer, plan),
