@@ -188,12 +188,15 @@ class Scope:
         return self.allows(unit, FILE)
 
     def can_review(self, unit):
-        """True when the user reviews `unit`: a reviewer role strictly above it.
+        """True when the user reviews `unit`: a reviewer role strictly above it, held at a
+        unit open today (a role kept at a closed unit reads its history and no more).
 
         Nobody reviews their own unit's submissions: a district's own plan goes to the
         province, while the district's reviewers review its grassroots unions.
         """
-        return any(unit.path.startswith(path) and unit.path != path for path in self.paths(REVIEW))
+        return any(
+            unit.path.startswith(path) and unit.path != path for path in self.acting_paths(REVIEW)
+        )
 
     def reviewed_units(self):
         """Units whose submissions the user reviews (see can_review): no query until used."""
@@ -204,7 +207,7 @@ class Scope:
         condition = Q(pk__in=[])
         # A reviewer role inside another one's subtree adds nothing: the outer one covers
         # the inner unit itself too, since it lies strictly below.
-        for path in _outermost(self.paths(REVIEW)):
+        for path in _outermost(self.acting_paths(REVIEW)):
             condition |= Q(**{f"{path_field}__startswith": path}) & ~Q(**{path_field: path})
         return condition
 

@@ -120,3 +120,26 @@ def test_an_open_obstacle_of_a_closed_unit_stays_with_the_reviewers_and_is_answe
     client.force_login(cast["cspl"])
     client.post(reverse("campaign:obstacle_close", args=[obstacle.pk]))
     assert Obstacle.objects.get(pk=obstacle.pk).status == S.CLOSED
+
+
+def test_a_reviewer_whose_own_unit_closed_reads_the_obstacle_but_answers_nothing(
+    client, tree, cast, campaign, reorganise, admin_user
+):
+    # District A ends with its units: reviewer_a keeps the role there, to read its history.
+    obstacle = obstacle_of(tree["A1"], campaign, cast["officer_a1"])
+    decision = reorganise(
+        datetime.date(2025, 7, 1),
+        *({"action": "close", "unit_code": code} for code in ("A1", "A2", "DA")),
+    )
+    reorganisation_apply(reorganisation=decision, user=admin_user)
+
+    client.force_login(cast["reviewer_a"])
+    detail = client.get(reverse("campaign:obstacle_detail", args=[obstacle.pk]))
+    assert detail.status_code == 200
+    assert not detail.context["can_answer"] and not detail.context["can_close"]
+    answer = client.post(reverse("campaign:obstacle_answer", args=[obstacle.pk]), {"answer": "x"})
+    assert answer.status_code == 403
+    assert client.post(reverse("campaign:obstacle_close", args=[obstacle.pk])).status_code == 403
+    assert Obstacle.objects.get(pk=obstacle.pk).status == S.OPEN
+    # The province's reviewers, at an open unit, still answer it.
+    assert Scope(cast["cspl"]).can_review(obstacle.unit)
