@@ -22,7 +22,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from units.forms import CONTROL_CHARACTER, OPERATION_NEEDS, clean_text
+from units.forms import (
+    CONTROL_CHARACTER,
+    EARLIEST_DATE,
+    LATEST_DATE,
+    OPERATION_NEEDS,
+    clean_text,
+)
 from units.models import Operation, Reorganisation, Unit, User
 from units.reorganisations import ReorganisationError, placement_refusal, reorganisation_preview
 
@@ -613,6 +619,26 @@ def _action_lookup():
     return lookup
 
 
+def _decision_date(raw, key, row_errors):
+    """The date of a decision's cell `key`, None with a message in `row_errors` when it is
+    not a date or falls outside the years the decision form takes (2000–2100)."""
+    try:
+        day = _parse_date(raw.get(key))
+    except ValueError:
+        row_errors.append(
+            _("“%(value)s” in %(column)s is not a date (use dd/mm/yyyy or yyyy-mm-dd).")
+            % {"value": _text(raw.get(key)), "column": column(key)}
+        )
+        return None
+    if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+        row_errors.append(
+            _("“%(value)s” in %(column)s: enter a date from 01/01/2000 to 31/12/2100.")
+            % {"value": f"{day:%d/%m/%Y}", "column": column(key)}
+        )
+        return None
+    return day
+
+
 def import_reorganisation(rows: list[dict], *, user: User | None) -> Reorganisation:
     """A draft reorganisation from the rows, checked against the tree as applying would
     check it; all or nothing.
@@ -631,22 +657,8 @@ def import_reorganisation(rows: list[dict], *, user: User | None) -> Reorganisat
         line = raw.get("line") or position + 2
         row_errors = []
         number = _text(raw.get("decision"))
-        try:
-            effective_on = _parse_date(raw.get("effective_on"))
-        except ValueError:
-            effective_on = None
-            row_errors.append(
-                _("“%(value)s” in %(column)s is not a date (use dd/mm/yyyy or yyyy-mm-dd).")
-                % {"value": _text(raw.get("effective_on")), "column": column("effective_on")}
-            )
-        try:
-            decided_on = _parse_date(raw.get("decided_on"))
-        except ValueError:
-            decided_on = None
-            row_errors.append(
-                _("“%(value)s” in %(column)s is not a date (use dd/mm/yyyy or yyyy-mm-dd).")
-                % {"value": _text(raw.get("decided_on")), "column": column("decided_on")}
-            )
+        effective_on = _decision_date(raw, "effective_on", row_errors)
+        decided_on = _decision_date(raw, "decided_on", row_errors)
         if not number:
             row_errors.append(_("The decision number is empty."))
         if effective_on is None and not row_errors:

@@ -146,3 +146,18 @@ def test_a_file_of_another_type_is_refused_with_a_message(client, admin_user, tr
     response = upload(client, ["hello"], name="ops.pdf")
     assert response.status_code == 200
     assert ".pdf" in response.content.decode()
+
+
+@pytest.mark.parametrize("day", ["01/01/2101", "31/12/1999"])
+def test_a_decision_date_outside_the_forms_years_is_reported_on_its_row(
+    client, admin_user, tree, day
+):
+    # 2101 went on to the unit's own year check, uncaught: a 500.
+    client.force_login(admin_user)
+    response = upload(client, [HEADER, f"9/QĐ,{day},Giải thể,A1,,,,,"])
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Dòng 2" in page
+    assert f"“{day}” ở cột ngày có hiệu lực" in page and "từ 01/01/2000 đến 31/12/2100" in page
+    assert not Reorganisation.objects.exists()
+    assert Unit.objects.get(code="A1").closed_on is None
