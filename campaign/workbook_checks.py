@@ -245,6 +245,9 @@ def build_reports(campaign: Campaign, year: int, area: Unit, rows: list[ReportRo
         "year": year,
         "unit": area.pk,
         "units": [row.unit.pk for row in rows],
+        # Each report's version as downloaded: a row whose report was saved on the portal
+        # since then is refused rather than written back over that save.
+        "versions": [row.report.version if row.report else None for row in rows],
     }
     locked = [index for index, row in enumerate(rows) if not row.editable]
     return workbooks.build(layout, meta, written, locked_rows=locked)
@@ -266,9 +269,16 @@ def check_reports(
     layout = report_layout(campaign, year, indicators)
     if meta.get("columns") != layout.keys:
         raise WorkbookError(_outdated())
-    ids = meta.get("units")
+    ids, versions = meta.get("units"), meta.get("versions")
     if not isinstance(ids, list) or not all(isinstance(pk, int) for pk in ids):
         raise WorkbookError(_outdated())
+    if not (
+        isinstance(versions, list)
+        and len(versions) == len(ids)
+        and all(v is None or isinstance(v, int) for v in versions)
+    ):
+        raise WorkbookError(_made_before())
+    downloaded = dict(zip(ids, versions, strict=True))
     units = {unit.pk: unit for unit in Unit.objects.filter(pk__in=ids)}
     allowed = {unit.pk for unit in filing_units(scope, campaign, area)}
     if set(ids) - allowed:
@@ -311,12 +321,22 @@ def check_reports(
             continue
         seen[unit.pk] = row.number
         _check_report_row(
-            review, parsed, row, unit, reports.get(unit.pk), period, indicators, assessments
+            review,
+            parsed,
+            row,
+            unit,
+            reports.get(unit.pk),
+            downloaded.get(unit.pk),
+            period,
+            indicators,
+            assessments,
         )
     return review.finish(parsed)
 
 
-def _check_report_row(review, parsed, row, unit, report, period, indicators, assessments):
+def _check_report_row(
+    review, parsed, row, unit, report, downloaded, period, indicators, assessments
+):
     editable_keys = [key for key in parsed.columns if key not in ("code", "name", "status")]
     data = {key: row.values.get(key, "") for key in editable_keys}
     data["self_assessment"] = _lookup(assessments, data["self_assessment"])
@@ -346,6 +366,19 @@ def _check_report_row(review, parsed, row, unit, report, period, indicators, ass
     labels = _report_labels(indicators)
     changed = [key for key in labels if not _same(before.get(key), after.get(key))]
     if not changed:
+        return
+    if (report.version if report else None) != downloaded:
+        # Saved (or started) on the portal since the download: what differs may be that
+        # save, not the officer's change; writing the row back would undo it.
+        review.cell_error(
+            parsed,
+            row.number,
+            "code",
+            _(
+                "This unit's report was saved on the portal after this template was "
+                "downloaded. Download a new template and enter this row's changes in it again."
+            ),
+        )
         return
     editable = instance.is_editable if report else instance.filing_open()
     if not editable:
@@ -430,6 +463,8 @@ def save_reports(upload: WorkbookUpload, *, scope: Scope) -> int:
                 instance.flags = plausibility.flags_for(
                     instance, values.whole_numbers(), plausibility.last_year_values(instance)
                 )
+                # Who entered it, and from which upper unit when on behalf: as the form.
+                instance.record_entry(scope.user, scope.filing_on_behalf_from(unit))
                 if report is None:
                     saved = form.save()
                     values.save(saved, existing={})
@@ -437,7 +472,7 @@ def save_reports(upload: WorkbookUpload, *, scope: Scope) -> int:
                     workflow.save_if_unchanged(
                         form.save(commit=False),
                         expected_version=row["version"],
-                        fields=[*NARRATIVE, "flags"],
+                        fields=[*NARRATIVE, "flags", *AnnualReport.ENTRY_FIELDS],
                     )
                     values.save(report)
     except (workflow.ConflictError, IntegrityError):
@@ -586,6 +621,7 @@ def build_plan(plan: Plan) -> bytes:
         "campaign": plan.campaign_id,
         "unit": plan.unit_id,
         "plan": plan.pk,
+        "version": plan.version,  # as downloaded: see check_plan
     }
     blank = max(ActivityFormSet.max_num - len(rows), 0)
     return workbooks.build(layout, meta, rows, blank_rows=blank)
@@ -673,6 +709,15 @@ def check_plan(parsed: Parsed, *, plan: Plan) -> Review:
                 for message in messages:
                     review.cell_error(parsed, row.number, key, message)
         review.errors += [f"{parsed.sheet}: {message}" for message in formset.non_form_errors()]
+    if review.changes and meta.get("version") != plan.version:
+        # Saved on the portal since the download: what differs may be that save, not the
+        # officer's change; writing the template back would undo it.
+        review.errors.append(
+            _(
+                "This plan was saved on the portal after this template was downloaded. "
+                "Download a new template and enter your changes in it again."
+            )
+        )
     if review.changes:
         review.data = {"version": plan.version, "post": dict(data.lists())}
     return review.finish(parsed)
@@ -697,8 +742,12 @@ def save_plan(upload: WorkbookUpload, *, scope: Scope) -> int:
             plan = Plan.objects.select_related("unit", "campaign").get(pk=upload.plan_id)
             if not scope.can_file_for(plan.unit):
                 raise StaleUpload
+            # Who entered it, and from which upper unit when on behalf: as the plan page.
+            plan.record_entry(scope.user, scope.filing_on_behalf_from(plan.unit))
             # Locks the plan and checks it is still editable and unchanged since the preview.
-            workflow.save_if_unchanged(plan, expected_version=upload.data["version"], fields=[])
+            workflow.save_if_unchanged(
+                plan, expected_version=upload.data["version"], fields=[*Plan.ENTRY_FIELDS]
+            )
             formset = bind_plan(plan, MultiValueDict(upload.data["post"]))
             if not formset.is_valid():
                 raise StaleUpload
@@ -809,6 +858,13 @@ def _outdated():
     return _(
         "This template is out of date: the campaign's indicators or content changed since it "
         "was made. Download a new template and copy your values into it."
+    )
+
+
+def _made_before():
+    return _(
+        "This template was made by an earlier version of the portal. Download a new template "
+        "and copy your values into it."
     )
 
 

@@ -131,6 +131,18 @@ def test_participants_typed_with_grouped_thousands_are_thousands(officer, plan):
     assert plan.activities.order_by("pk").first().expected_participants == 1000
 
 
+def test_a_plan_saved_on_behalf_says_who_entered_it_and_from_where(client, tree, cast, campaign):
+    # A2 has no officer of its own: district A's officer keeps its plan, as on the plan page.
+    plan = make_plan(tree["A2"], campaign, cast["officer_a"], activities=1)
+    client.force_login(cast["officer_a"])
+    content = edit(template(client, plan), plan, {FIRST_ROW: {"audience": "Người lao động"}})
+    client.post(
+        reverse("campaign:workbook_confirm", args=[pending(upload_plan(client, plan, content)).pk])
+    )
+    plan.refresh_from_db()
+    assert (plan.entered_by, plan.entered_from) == (cast["officer_a"], tree["DA"])
+
+
 def test_rows_are_checked_by_the_plan_forms_rules(officer, plan, campaign):
     content = edit(
         template(officer, plan),

@@ -56,6 +56,8 @@ def report_fields(report):
             "year",
             "period_id",
             "campaign_id",
+            "entered_by_id",  # who typed it, and from which upper unit when on behalf
+            "entered_from_id",
         )
     }
     fields["values"] = {
@@ -106,6 +108,7 @@ def test_a_round_trip_gives_the_report_the_web_form_gives(client, tree, cast, ca
     by_form = AnnualReport.objects.get(unit=tree["A1"], campaign=campaign, year=year)
     by_workbook = AnnualReport.objects.get(unit=tree["A2"], campaign=campaign, year=year)
     assert report_fields(by_workbook) == report_fields(by_form)
+    assert (by_workbook.entered_by, by_workbook.entered_from) == (cast["officer_a"], tree["DA"])
     assert by_workbook.flags and by_workbook.status == Status.DRAFT
     assert by_workbook.history.count() == by_form.history.count() == 1
     assert not WorkbookUpload.objects.exists()
