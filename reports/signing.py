@@ -49,6 +49,8 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import pdf_sandbox
+
 log = logging.getLogger(__name__)
 # fontTools reports every table it subsets at INFO.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -67,6 +69,10 @@ FALLBACK_RIGHT = 42.5
 FALLBACK_BOTTOM = 57
 FONT_FILE = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
 CACHE_SECONDS = 24 * 3600
+# A signature check, of any uploaded file: well under gunicorn's 30 s, and memory enough
+# for a long signed summary (its check takes some 40 MiB).
+VERIFY_TIMEOUT = 15
+VERIFY_MEMORY = 384 * 1024 * 1024
 
 UNSIGNED = "unsigned"
 VALID = "valid"  # intact, valid, trusted, nothing but validation data added since
@@ -428,7 +434,14 @@ def verify_pdf(pdf_bytes: bytes) -> Verification:
     cached = cache.get(key)
     if cached is not None:
         return Verification(**cached)
-    result = _verify(pdf_bytes, sha256)
+    try:
+        # A crafted file can make pyHanko's reader loop or grow for minutes (a damaged
+        # cross-reference index): it reads in a child process with a time and memory cap.
+        result = pdf_sandbox.run_isolated(
+            _verify, pdf_bytes, sha256, timeout=VERIFY_TIMEOUT, memory_limit=VERIFY_MEMORY
+        )
+    except pdf_sandbox.RenderError as error:
+        result = Verification(state=INVALID, sha256=sha256, problem=str(error))
     cache.set(key, dataclasses.asdict(result), CACHE_SECONDS)
     return result
 
@@ -442,8 +455,10 @@ def _verify(pdf_bytes, sha256):
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
         signatures = reader.embedded_regular_signatures
-    except (PdfReadError, ValueError, KeyError, TypeError, IndexError) as error:
+    except PdfReadError as error:
         return Verification(state=INVALID, sha256=sha256, problem=f"unreadable PDF: {error}")
+    except Exception as error:  # any damage pyHanko trips over is an unreadable PDF, not a 500
+        return Verification(state=INVALID, sha256=sha256, problem=f"{type(error).__name__}")
     if not signatures:
         return Verification(state=UNSIGNED, sha256=sha256)
     ours_cert = None

@@ -488,6 +488,8 @@ def summary_correct(request, pk):
         **{name: getattr(summary, name) for name in NARRATIVE_FIELDS},
     )
     correction.number = ""
+    # Dated today: the names its author left as prefilled take today's (a renaming since).
+    parties.refresh(correction, summary.dated_on)
     if summary.rollup_snapshot:  # its text quotes the figures the issued one froze
         correction.drafted_from = written_from(summary.rollup_snapshot["rollup"]["headline"])
     try:

@@ -3,12 +3,14 @@ Vietnamese, whether the portal issued it unchanged; nothing uploaded is kept."""
 
 import os
 import re
+import time
 from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.urls import reverse
 
+from reports import signing
 from reports.models import SummaryReport, summary_pdf_path
 from tests.reports import test_signing
 from tests.reports.test_pdf import campaign_with_reports, issue, make_summary
@@ -115,6 +117,25 @@ def test_a_file_over_the_limit_is_refused(client, cast, monkeypatch):
 def test_a_garbled_pdf_is_an_answer_not_an_error(client, cast, configured):
     page = check(client, cast["standing"], b"%PDF-1.7\n%garbage\n" + os.urandom(500))
     assert "data-outcome" in page
+
+
+def test_a_pdf_whose_damage_trips_the_reader_is_an_answer_not_an_error(client, cast, configured):
+    # A start-of-xref offset too large for the reader: an OverflowError, a 500 before.
+    damaged = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\nstartxref\n" + b"9" * 20
+    page = check(client, cast["standing"], damaged + b"\n%%EOF\n")
+    assert "data-outcome" in page
+
+
+def test_a_crafted_index_is_checked_under_a_cap_in_a_child_process(client, cast, configured):
+    # One number of the cross-reference stream's index raised: the reader allocates for
+    # twenty million entries. In the web process it grew to gigabytes (or was killed).
+    signed = sign().content
+    damaged, found = re.subn(rb"(/Index \[ ?0 1 2 )1 ", rb"\g<1>20000000 ", signed, count=1)
+    assert found == 1
+    started = time.monotonic()
+    page = check(client, cast["standing"], damaged)
+    assert "data-outcome" in page
+    assert time.monotonic() - started < signing.VERIFY_TIMEOUT + 5
 
 
 def files_under(root):

@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.urls import reverse
 
 from reports import issuing, parties, pdf
 from reports.models import DocumentProfile, SummaryReport
@@ -96,6 +97,27 @@ def test_a_new_date_on_the_form_renames_what_the_author_left_as_prefilled(client
     assert summary.parent_body == "LĐLĐ tỉnh Mới"
     assert summary.recipients.splitlines()[0] == "LĐLĐ tỉnh Mới (để báo cáo);"
     assert summary.signer_title == "Chủ tịch"
+
+
+def test_a_correction_dated_today_takes_the_names_of_today(client, tree, cast):
+    # Issued on DAY; the province renamed since: the correction, dated today, names it anew.
+    summary = make_summary(
+        tree["DA"],
+        campaign_with_reports(tree),
+        cast["cspl"],
+        number="",
+        **{**parties.parties(tree["DA"], Kind.COMMITTEE, DAY), "signer_name": "Lê Thị C"},
+    )
+    issuing.summary_issue(summary=summary, user=cast["cspl"])
+    province = Unit.objects.get(pk=tree["PV"].pk)
+    province.name, province.short_name = "Liên đoàn Lao động tỉnh Mới", "LĐLĐ tỉnh Mới"
+    province.save(effective_on=DAY + datetime.timedelta(days=1))
+    client.force_login(cast["cspl"])
+    client.post(reverse("reports:summary_correct", args=[summary.pk]))
+    correction = SummaryReport.objects.get(supersedes=summary)
+    assert correction.parent_body == "LĐLĐ tỉnh Mới"
+    assert correction.recipients.splitlines()[0] == "LĐLĐ tỉnh Mới (để báo cáo);"
+    assert correction.signer_name == "Lê Thị C"  # typed: kept
 
 
 def test_the_letterhead_keeps_the_signer_of_the_last_issued_document(tree, cast):
