@@ -651,9 +651,14 @@ def _charts(child_groups, trend):
     if len(by_child) > 1:
         charts.append({"title": _("Reporting rate by unit below (%)"), "bars": by_child})
     # The years with a report summed, as the table of the years has them: a row of empty
-    # years would only draw zeros.
+    # years would only draw zeros. The share is of the expected units whose own report is
+    # included (a report of a unit not expected is summed, but covers no expected unit);
+    # figures frozen before that was kept give the reports summed.
     by_year = [
-        _bar(str(entry.year), entry.reports / entry.expected * 100)
+        _bar(
+            str(entry.year),
+            (entry.reports if entry.included is None else entry.included) / entry.expected * 100,
+        )
         for entry in trend
         if entry.expected and entry.reports
     ]

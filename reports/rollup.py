@@ -252,6 +252,9 @@ class TrendRow:
     year: int
     reports: int = 0
     expected: int = 0
+    # Expected units whose own report is included: the year's coverage. None in figures
+    # frozen before it was kept (an issued summary's).
+    included: int | None = None
     totals: dict[str, int | None] = field(default_factory=dict)
     # The days (with their decision) the area changed since the previous year's cut-off.
     changes: list[str] = field(default_factory=list)
@@ -635,7 +638,8 @@ def _unit_query(campaign, year, trees, period, included, computed, store):
             .annotate(
                 members=zero,
                 expected=Count(tree.unit_pk, filter=then_expected),
-                **dict.fromkeys(UNIT_COUNTS[1:], zero),
+                included=Count(tree.unit_pk, filter=then_expected & Q(report__status__in=included)),
+                **dict.fromkeys((c for c in UNIT_COUNTS[1:] if c != "included"), zero),
                 **dict.fromkeys(assessed, zero),
                 **{
                     f"counted_{code}": Count(
@@ -813,7 +817,7 @@ def _named(campaign, year, unit, shown):
 STAMPED_VENDORS = ("postgresql", "sqlite")
 STAMP_TABLE = "campaign_figurestamp"
 STORE_SECONDS = 30 * 24 * 60 * 60
-STORE_VERSION = 2
+STORE_VERSION = 3  # 3: the units part holds the units included
 
 
 def _stamp(campaign_sql, year_sql):
@@ -842,9 +846,10 @@ class _TrendStore:
     """The trend's rows of the years other than the one shown, kept in the cache for a scope
     and an inclusion, in two parts with keys made of everything they are computed from:
 
-    - the units part (units expected at the year's cut-off, and what each computed indicator
-      counts there): the cut-off, the kinds addressed, the computed indicators, and the
-      stamps of the tree and of the campaign's plans;
+    - the units part (units expected at the year's cut-off, how many of them have their
+      own report included, and what each computed indicator counts there): the cut-off, the
+      kinds addressed, the computed indicators, and the stamps of the tree, of the
+      campaign's plans and of that year's reports;
     - the sums part (reports included, typed totals): the cut-off, the typed indicators and
       the stamps of that year's reports and of the tree.
 
@@ -878,6 +883,7 @@ class _TrendStore:
                     sorted(computed.items()),
                     shown.units_stamp,
                     shown.plans_stamp,
+                    periods[trend_year].reports_stamp,  # which expected units are included
                 ),
                 _store_key(
                     "sums",
@@ -907,7 +913,11 @@ class _TrendStore:
                 continue
             units_key, sums_key = self.keys[row.year]
             if row.year not in self.units:
-                kept[units_key] = (row.expected, {c: row.totals[c] for c in self.computed})
+                kept[units_key] = (
+                    row.expected,
+                    {c: row.totals[c] for c in self.computed},
+                    row.included,
+                )
             if row.year not in self.sums:
                 kept[sums_key] = (row.reports, {c: row.totals[c] for c in self.summed})
         if kept:
@@ -1135,6 +1145,7 @@ def _assemble(
                     year=year,
                     reports=headline.figures.reports,
                     expected=headline.figures.expected,
+                    included=headline.figures.included,
                     totals=dict(headline.figures.totals),
                     changes=changes.get(year, []),
                 )
@@ -1142,7 +1153,7 @@ def _assemble(
             continue
         group = by_year[trend_year]
         if trend_year in store.units:
-            group.figures.expected, counted = store.units[trend_year]
+            group.figures.expected, counted, group.figures.included = store.units[trend_year]
             group.counted, group.has_units = dict(counted), group.figures.expected > 0
         computed_now = totals(group)
         if trend_year in store.sums:
@@ -1153,6 +1164,7 @@ def _assemble(
                 year=trend_year,
                 reports=group.figures.reports,
                 expected=group.figures.expected,
+                included=group.figures.included,
                 totals={code: computed_now[code] for code in computed_now},
                 changes=changes.get(trend_year, []),
             )
@@ -1243,6 +1255,7 @@ class _Group:
     def add_year(self, row, computed):
         """A row of the units query: another year of the trend, whole."""
         self.figures.expected += row["expected"]
+        self.figures.included += row["included"]
         for code in computed:
             self.counted[code] = self.counted.get(code, 0) + row[f"counted_{code}"]
         self.has_units = self.has_units or row["expected"] > 0

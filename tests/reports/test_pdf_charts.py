@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from campaign.models import AnnualReport, Period, Status
 from reports import pdf
 from tests.reports.test_pdf import (
     campaign_with_reports,
@@ -17,6 +18,7 @@ from tests.reports.test_pdf import (
     recounted,
     vi,
 )
+from units.models import Unit
 
 BOX_PER_POINT = 1.107  # pdftotext -bbox box height per point of Liberation Serif
 
@@ -105,3 +107,32 @@ def test_a_chart_of_one_bar_is_left_out(tree, cast, tmp_path):
     summary = issue(make_summary(tree["B1"], only, cast["cspl"]), cast["cspl"])
     text = flat(pdftotext(pdf.render_summary_pdf(summary), tmp_path))
     assert vi("Reporting rate by unit below (%)") not in text
+
+
+def test_the_chart_of_the_years_shows_the_share_of_expected_units_included(tree, cast):
+    # Only district federations are asked (DA, DB); A1 and A2 file all the same, and their
+    # accepted reports are summed. Each year 1 of the 2 expected units is included: 50 %,
+    # where reports summed over units expected printed 150.
+    from tests.reports.test_pdf import make_campaign
+
+    campaign = make_campaign(tree["PV"], slug="districts-only")
+    campaign.addressed_kinds = [Unit.Kind.DISTRICT]
+    campaign.save()
+    for year in (2023, 2024):
+        for code in ("DA", "A1", "A2"):
+            AnnualReport.objects.create(
+                unit=tree[code],
+                campaign=campaign,
+                year=year,
+                period=Period.objects.for_year(campaign, year),
+                results="Tổ chức tuyên truyền CCHC.",
+                self_assessment=AnnualReport.Assessment.GOOD,
+                status=Status.ACCEPTED,
+            )
+    summary = issue(make_summary(tree["PV"], campaign, cast["cspl"]), cast["cspl"])
+    (chart,) = [
+        chart
+        for chart in pdf.document_context(summary)["charts"]
+        if [bar["label"] for bar in chart["bars"]] == ["2023", "2024"]
+    ]
+    assert [(bar["value"], bar["width"]) for bar in chart["bars"]] == [("50,0", "50.0")] * 2

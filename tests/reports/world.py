@@ -645,6 +645,7 @@ class Recount:
                     "year": y,
                     "reports": len(reports),
                     "expected": len(then_expected),
+                    "included": sum(1 for c in then_expected if self.included(c, y, include)),
                     "totals": self.totals(reports, then_expected, y, include),
                     "changes": changed.get(y, []),
                 }
