@@ -91,6 +91,17 @@ def _submissions(preview, day, reorganisation):
     successors = {entry["code"]: entry["successor"] for entry in preview.closed}
     if not successors:
         return
+
+    def heir(code):
+        """The unit that carries on `code`'s work: its successor, or, when that one closes
+        in the same act too, the successor at the end of the chain (as two acts would have
+        it); None when the chain ends in a unit dissolved."""
+        seen, target = {code}, successors[code]
+        while target in successors and target not in seen:
+            seen.add(target)
+            target = successors[target]
+        return None if target in successors else target
+
     units = {unit.code: unit for unit in Unit.objects.filter(code__in=successors)}
     units.update(
         {
@@ -104,7 +115,7 @@ def _submissions(preview, day, reorganisation):
         "unit", "campaign"
     )
     for plan in plans.order_by("unit__path", "campaign_id"):
-        code = successors[plan.unit.code]
+        code = heir(plan.unit.code)
         successor = units.get(code) if code else None
         if successor is None:
             reason = DISSOLVED
@@ -117,7 +128,7 @@ def _submissions(preview, day, reorganisation):
         "unit", "campaign", "period"
     )
     for report in reports.order_by("unit__path", "campaign_id", "year"):
-        code = successors[report.unit.code]
+        code = heir(report.unit.code)
         successor = units.get(code) if code else None
         if successor is None:
             reason = DISSOLVED

@@ -99,6 +99,42 @@ def test_merged_work_moves_when_the_successor_has_none_and_is_closed_with_the_re
     assert not report.closed_with_unit()
 
 
+def test_a_chain_of_mergers_in_one_act_moves_the_work_to_the_open_unit_at_its_end(
+    tree, cast, campaign, plan_factory, report_factory, reorganise, admin_user
+):
+    # A1 merges into A2, which merges into B1, in the same decision: A1's work goes on at
+    # B1 (as two decisions would have it), not at A2, closed the same day.
+    plan = plan_factory(tree["A1"], campaign, cast["officer_a1"])
+    report = report_factory(tree["A1"], campaign, 2025, Status.SUBMITTED)
+    act = reorganise(
+        JULY,
+        {"action": "merge", "unit_code": "A1", "target_code": "A2"},
+        {"action": "merge", "unit_code": "A2", "target_code": "B1"},
+    )
+    preview = reorganisation_apply(reorganisation=act, user=admin_user)
+    assert {(e["what"], e["outcome"], e["to"]) for e in preview.submissions} == {
+        ("plan", "moved", "B1"),
+        ("report", "moved", "B1"),
+    }
+    for submission in (Plan.objects.get(pk=plan.pk), AnnualReport.objects.get(pk=report.pk)):
+        assert submission.unit.code == "B1" and submission.unit.closed_on is None
+        assert not submission.closed_with_unit()
+
+
+def test_a_chain_ending_in_a_dissolved_unit_closes_the_work(
+    tree, cast, campaign, plan_factory, reorganise, admin_user
+):
+    plan = plan_factory(tree["A1"], campaign, cast["officer_a1"])
+    act = reorganise(
+        JULY,
+        {"action": "merge", "unit_code": "A1", "target_code": "A2"},
+        {"action": "close", "unit_code": "A2"},
+    )
+    preview = reorganisation_apply(reorganisation=act, user=admin_user)
+    assert [(e["outcome"], e["reason"]) for e in preview.submissions] == [("stays", "dissolved")]
+    assert Plan.objects.get(pk=plan.pk).unit.code == "A1"
+
+
 def test_the_preview_lists_the_outcomes_and_records_nothing(
     tree, cast, campaign, plan_factory, merge_a1
 ):
