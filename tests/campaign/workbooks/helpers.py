@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from campaign import workbook_checks
-from campaign.models import WorkbookUpload
+from campaign.models import AnnualReport, Period, WorkbookUpload
 from campaign.workbooks import FIRST_ROW
 
 
@@ -91,3 +91,15 @@ def rewrite(content: bytes, part: str, change) -> bytes:
                 data = changed.encode()
             target.writestr(info, data)
     return buffer.getvalue()
+
+
+def draft_report(unit, campaign, year, results="Bản đầu."):
+    """A draft report of `unit`, started on the portal, with its narrative filled in."""
+    return AnnualReport.objects.create(
+        unit=unit,
+        campaign=campaign,
+        year=year,
+        period=Period.objects.for_year(campaign, year),
+        results=results,
+        self_assessment=AnnualReport.Assessment.GOOD,
+    )

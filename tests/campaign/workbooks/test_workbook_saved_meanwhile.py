@@ -6,10 +6,16 @@ do, and nothing is written."""
 import pytest
 from django.urls import reverse
 
-from campaign.models import Activity, AnnualReport, Period, Plan
+from campaign.models import Activity, AnnualReport, Plan
 from campaign.workbooks import FIRST_ROW
 from tests.campaign.conftest import make_plan
-from tests.campaign.workbooks.helpers import columns, download_reports, fill, pending
+from tests.campaign.workbooks.helpers import (
+    columns,
+    download_reports,
+    draft_report,
+    fill,
+    pending,
+)
 from tests.campaign.workbooks.test_workbook_plan import edit, template, upload_plan
 from tests.campaign.workbooks.test_workbook_upload import confirm, upload_reports
 
@@ -34,14 +40,7 @@ def web_save(client, report, sessions):
 def test_a_report_row_saved_on_the_portal_since_the_download_is_refused(
     client, tree, cast, campaign, year
 ):
-    report = AnnualReport.objects.create(
-        unit=tree["A1"],
-        campaign=campaign,
-        year=year,
-        period=Period.objects.for_year(campaign, year),
-        results="Bản đầu.",
-        self_assessment=AnnualReport.Assessment.GOOD,
-    )
+    report = draft_report(tree["A1"], campaign, year)
     client.force_login(cast["officer_a1"])
     content = download_reports(client, campaign, tree["A1"], year)
     web_save(client, report, 15)  # a colleague, on the portal
@@ -73,14 +72,7 @@ def test_a_report_started_on_the_portal_since_the_download_is_not_overwritten(
 ):
     client.force_login(cast["officer_a"])
     content = download_reports(client, campaign, tree["DA"], year)  # A1 had no report
-    AnnualReport.objects.create(
-        unit=tree["A1"],
-        campaign=campaign,
-        year=year,
-        period=Period.objects.for_year(campaign, year),
-        results="Bắt đầu trên cổng.",
-        self_assessment=AnnualReport.Assessment.GOOD,
-    )
+    draft_report(tree["A1"], campaign, year, "Bắt đầu trên cổng.")
     filled = fill(
         content,
         {
