@@ -533,6 +533,18 @@ class Submission(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The unit it stood with before a merger moved it to the successor, and the day it moved
+    # (campaign.reorganisations): a year counted on a tree before that day, and a letterhead
+    # on a date before it, are that unit's. History does not move. The last move only.
+    moved_from = models.ForeignKey(
+        Unit,
+        verbose_name=_("moved from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="%(class)ss_moved_away",
+    )
+    moved_on = models.DateField(_("moved on"), null=True, blank=True)
     steps = GenericRelation(Step)
 
     # What a workflow step reads besides the row itself (the rights, the filing window).
@@ -556,6 +568,13 @@ class Submission(models.Model):
     @property
     def entered_on_behalf(self) -> bool:
         return self.entered_from_id is not None
+
+    def unit_on(self, day: datetime.date) -> Unit:
+        """The unit it stood with on `day`: before the day a merger moved it, the unit it
+        came from (no query when that unit is loaded)."""
+        if self.moved_on is not None and day < self.moved_on:
+            return self.moved_from
+        return self.unit
 
     def closed_with_unit(self, day=None):
         """Whether its unit has closed by `day` (today by default). The submission is then

@@ -38,7 +38,8 @@ STYLESHEET = "css/filed_document.css"
 
 # --- the documents ------------------------------------------------------------------------------
 def _header(submission: Submission, day: datetime.date) -> dict:
-    names = letterhead(submission.unit, day)
+    # A document written before a merger moved it is its first unit's.
+    names = letterhead(submission.unit_on(day), day)
     return {
         "parent_body": names.parent_body.upper(),
         "issuing_body": names.issuing_body.upper(),

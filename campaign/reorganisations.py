@@ -123,7 +123,7 @@ def _submissions(preview, day, reorganisation):
             reason = SUCCESSOR_HAS_ONE
         else:
             reason = ""
-        preview.submissions.append(_resolve(plan, "plan", None, successor, reason, decision))
+        preview.submissions.append(_resolve(plan, "plan", None, successor, reason, decision, day))
     reports = AnnualReport.objects.filter(unit__in=closing, status__in=OPEN).select_related(
         "unit", "campaign", "period"
     )
@@ -141,11 +141,11 @@ def _submissions(preview, day, reorganisation):
         else:
             reason = ""
         preview.submissions.append(
-            _resolve(report, "report", report.year, successor, reason, decision)
+            _resolve(report, "report", report.year, successor, reason, decision, day)
         )
 
 
-def _resolve(submission, what, year, successor, reason, decision):
+def _resolve(submission, what, year, successor, reason, decision, day):
     """Move `submission` to `successor` (no `reason`) or close it with its unit; record
     the step in its history and return the preview's entry."""
     unit = submission.unit
@@ -175,10 +175,11 @@ def _resolve(submission, what, year, successor, reason, decision):
                 % names
             )
     if not reason:
+        submission.moved_from, submission.moved_on = unit, day
         submission.unit = successor
         submission.version += 1
         # Through save, not update(): the change of unit goes into the submission's history.
-        submission.save(update_fields=["unit", "version"])
+        submission.save(update_fields=["unit", "moved_from", "moved_on", "version"])
     change = Step.UnitChange.CLOSE if reason else Step.UnitChange.MOVE
     workflow.record_unit_change(submission, change, text)
     return entry

@@ -570,8 +570,24 @@ def _unit_query(campaign, year, trees, period, included, computed, store):
                     }
                 ),
             ),
+            # The plan a unit held at the cut-off: its own, unless a merger moved it here
+            # after that day; or one a merger moved away from it after that day.
             plan=FilteredRelation(
-                f"{prefix}plans", condition=Q(**{f"{prefix}plans__campaign": campaign})
+                f"{prefix}plans",
+                condition=Q(**{f"{prefix}plans__campaign": campaign})
+                & (
+                    Q(**{f"{prefix}plans__moved_on__isnull": True})
+                    | Q(**{f"{prefix}plans__moved_on__lte": tree.cutoff})
+                ),
+            ),
+            moved_plan=FilteredRelation(
+                f"{prefix}plans_moved_away",
+                condition=Q(
+                    **{
+                        f"{prefix}plans_moved_away__campaign": campaign,
+                        f"{prefix}plans_moved_away__moved_on__gt": tree.cutoff,
+                    }
+                ),
             ),
         )
 
@@ -589,8 +605,8 @@ def _unit_query(campaign, year, trees, period, included, computed, store):
             members=Count(pk),
             expected=Count(pk, filter=expected),
             reports=Count(pk, filter=Q(report__status__in=included)),
-            plans_filed=Count(pk, filter=expected & Q(plan__first_submitted_at__isnull=False)),
-            plans_accepted=Count(pk, filter=expected & Q(plan__status=Status.ACCEPTED)),
+            plans_filed=Count(pk, filter=expected & _held(first_submitted_at__isnull=False)),
+            plans_accepted=Count(pk, filter=expected & _held(status=Status.ACCEPTED)),
             on_time=Count(
                 pk,
                 filter=expected
@@ -658,10 +674,18 @@ def _unit_query(campaign, year, trees, period, included, computed, store):
     return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
+def _held(**lookups):
+    """Rows whose plan held at the cut-off (`plan` or `moved_plan`, see _unit_query) matches
+    `lookups`."""
+    return Q(**{f"plan__{name}": value for name, value in lookups.items()}) | Q(
+        **{f"moved_plan__{name}": value for name, value in lookups.items()}
+    )
+
+
 def _counted(kind, included, cutoff):
     """The units a computed indicator counts at `cutoff`: of its kind, with their own plan
     included and first submitted by the end of the cut-off day."""
-    return Q(kind=kind, plan__status__in=included, plan__first_submitted_at__lt=end_of_day(cutoff))
+    return Q(kind=kind) & _held(status__in=included, first_submitted_at__lt=end_of_day(cutoff))
 
 
 def _sums(campaign, included, year, trees, trend_years, summed):
@@ -993,33 +1017,43 @@ def _themes(campaign, shown, period):
         )
         .values_list(*columns, "activities", "plans")
     )
-    # The accepted plans of the units expected at the cut-off, on the year's tree.
-    links, place = shown.place(
-        Activity.themes.through.objects.filter(
-            activity__plan__campaign=campaign, activity__plan__status=Status.ACCEPTED
-        ),
-        "activity__plan__unit",
-    )
-    coverage = (
-        links.filter(shown.area(place), shown.expected(campaign.addressed_kinds, place))
-        .values("theme_id")
-        .annotate(
-            theme=F("theme_id"),
-            **{name: none[name] for name in columns[1:]},
-            activities=Count("activity_id"),
-            plans=Count("activity__plan_id", distinct=True),
+    # The accepted plans of the units expected at the cut-off, on the year's tree, each with
+    # the unit that held it then (a merger may have moved it since: see _unit_query).
+    def coverage(unit_relation, held):
+        links, place = shown.place(
+            Activity.themes.through.objects.filter(
+                held, activity__plan__campaign=campaign, activity__plan__status=Status.ACCEPTED
+            ),
+            unit_relation,
         )
-        .values_list(*columns, "activities", "plans")
-        .order_by()
+        return (
+            links.filter(shown.area(place), shown.expected(campaign.addressed_kinds, place))
+            .values("theme_id")
+            .annotate(
+                theme=F("theme_id"),
+                **{name: none[name] for name in columns[1:]},
+                activities=Count("activity_id"),
+                plans=Count("activity__plan_id", distinct=True),
+            )
+            .values_list(*columns, "activities", "plans")
+            .order_by()
+        )
+
+    cutoff = shown.cutoff
+    own = coverage(
+        "activity__plan__unit",
+        Q(activity__plan__moved_on__isnull=True) | Q(activity__plan__moved_on__lte=cutoff),
     )
+    moved_away = coverage("activity__plan__moved_from", Q(activity__plan__moved_on__gt=cutoff))
     labels_by_pk, counts = {}, {}
     for pk, number, title, parent_id, order, activities, plans in labels.order_by().union(
-        coverage, all=True
+        own, moved_away, all=True
     ):
         if activities is None:
             labels_by_pk[pk] = (order, ThemeRow(pk, number, title, parent_id))
-        else:
-            counts[pk] = (activities, plans)
+        else:  # a plan is in one part only: the two parts add up
+            before = counts.get(pk, (0, 0))
+            counts[pk] = (before[0] + activities, before[1] + plans)
     themes = []
     for pk, (_order, row) in sorted(labels_by_pk.items(), key=lambda item: item[1][0]):
         row.activities, row.plans = counts.get(pk, (0, 0))
