@@ -1017,6 +1017,7 @@ def _themes(campaign, shown, period):
         )
         .values_list(*columns, "activities", "plans")
     )
+
     # The accepted plans of the units expected at the cut-off, on the year's tree, each with
     # the unit that held it then (a merger may have moved it since: see _unit_query).
     def coverage(unit_relation, held):
