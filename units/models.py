@@ -86,6 +86,43 @@ class UnitManager(MP_NodeManager):
         UnitState.objects.sync(list(moved), day)
         return result
 
+    def last_child_step(self, target) -> int:
+        """The highest step of a path directly below `target` that any unit holds now or
+        held in its history (0 for none): a child added or moved in after it never takes a
+        path another unit stood on, on any day. A change effective in the past (recorded
+        after a later one) would otherwise reuse the path of a child that left later, and
+        both would stand on it in between. Two queries."""
+        steplen = self.model.steplen
+        below = {"path__startswith": target.path, "depth": target.depth + 1}
+        last = max(
+            [
+                *self.filter(**below).order_by("-path").values_list("path", flat=True)[:1],
+                *UnitState.objects.filter(**below)
+                .order_by("-path")
+                .values_list("path", flat=True)[:1],
+            ],
+            default="",
+        )
+        return self.model._str2int(last[-steplen:]) if last else 0
+
+    @transaction.atomic
+    def add_child_after_history(self, parent, **fields):
+        """A new unit at the end of `parent`'s children, on a path no unit held on any day
+        (see last_child_step); its history starts as any new unit's."""
+        from units.dataversion import bump_data_version
+
+        parent.refresh_from_db()
+        depth = parent.depth + 1
+        path = self.model._get_path(parent.path, depth, self.last_child_step(parent) + 1)
+        if len(path) != len(parent.path) + self.model.steplen:
+            raise PathOverflow(f"Path Overflow from: '{parent.path}'")
+        self.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
+        unit = self.model(path=path, depth=depth, numchild=0, **fields)
+        unit.save()
+        bump_data_version()  # the parent's count changed without a signal
+        parent.refresh_from_db()
+        return unit
+
     @transaction.atomic
     def move_under(self, nodes, target, *, effective_on=None):
         """Move `nodes` (with their subtrees) to the end of `target`'s children, in their
@@ -110,13 +147,7 @@ class UnitManager(MP_NodeManager):
         paths = sorted(current[node.pk].path for node in nodes)
         if any(later.startswith(earlier) for earlier, later in itertools.pairwise(paths)):
             raise ValueError("Nodes moved together must not be below one another.")
-        last = (
-            self.filter(path__startswith=target.path, depth=target.depth + 1)
-            .order_by("-path")
-            .values_list("path", flat=True)
-            .first()
-        )
-        step = self.model._str2int(last[-steplen:]) if last else 0
+        step = self.last_child_step(target)
         first_new_path = None
         left = Counter()
         for node in nodes:

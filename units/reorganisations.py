@@ -446,7 +446,7 @@ class _Run:
         if parent is None:
             Unit.objects.add_root(create_kwargs=values)
         else:
-            Unit.objects.add_child(parent, create_kwargs=values)
+            Unit.objects.add_child_after_history(parent, **values)
 
     def rename(self, operation, unit):
         if not operation.name:

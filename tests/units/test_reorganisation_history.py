@@ -49,3 +49,33 @@ def test_a_past_date_leaves_every_era_before_it_as_it_was(tree, reorganise, admi
         )
     ) == {JULY}
     assert UnitState.objects.overlapping() == []
+
+
+def test_a_change_recorded_after_a_later_one_never_takes_a_path_someone_stood_on(
+    tree, reorganise, admin_user
+):
+    # Act 1, effective 20/12/2025: A2, district A's last child, moves to district B. Act 2,
+    # recorded afterwards but effective 01/12/2025: a new union A3 under district A, and B1
+    # moved there. Both took A2's old path, on which A2 still stood until 20/12.
+    d = datetime.date
+    later = reorganise(
+        d(2025, 12, 20), {"action": "move", "unit_code": "A2", "target_code": "DB"}, number="1"
+    )
+    reorganisation_apply(reorganisation=later, user=admin_user)
+    create = {
+        "action": "create",
+        "code": "A3",
+        "name": "CĐCS A3",
+        "kind": "grassroots",
+        "target_code": "DA",
+    }
+    move = {"action": "move", "unit_code": "B1", "target_code": "DA"}
+    earlier = reorganise(d(2025, 12, 1), create, move, number="2")
+    reorganisation_apply(reorganisation=earlier, user=admin_user)
+    # On every day, each path is one unit's.
+    for day in (d(2025, 11, 30), d(2025, 12, 1), d(2025, 12, 14), d(2025, 12, 20), d(2026, 1, 1)):
+        paths = list(UnitState.objects.on(day).values_list("path", flat=True))
+        assert len(paths) == len(set(paths)), day
+    on_cutoff = dict(UnitState.objects.on(d(2025, 12, 14)).values_list("unit__code", "path"))
+    da = on_cutoff["DA"]
+    assert all(on_cutoff[code].startswith(da) for code in ("A1", "A2", "A3", "B1"))
