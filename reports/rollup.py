@@ -399,7 +399,9 @@ def cached_rollup(
     key = ":".join(
         str(part)
         for part in (
-            "rollup4",  # 4: the data version moved from the cache to the database
+            # 5: the campaign's area and the trend's coverage (a result cached before has
+            # neither, and its grid would list nobody); 4: the data version in the database
+            "rollup5",
             data_version(),
             timezone.localdate().isoformat(),
             campaign.pk,

@@ -48,7 +48,8 @@ def test_the_search_migrations_undo_and_redo_with_data(require_postgres, tree, c
     migrate(BEFORE)
     assert search_objects() == (set(), 0)
     assert sorted(Unit.objects.values_list("code", "name")) == units_before
-    assert Plan.objects.get().doc_number == "5/KH-ĐK"
+    # Its columns only: later migrations add others that this state does not have.
+    assert Plan.objects.values_list("doc_number", flat=True).get() == "5/KH-ĐK"
 
     migrate(AFTER)
     assert search_objects() == (INDEXES, 1)
