@@ -621,7 +621,7 @@ def build_plan(plan: Plan) -> bytes:
         "campaign": plan.campaign_id,
         "unit": plan.unit_id,
         "plan": plan.pk,
-        "version": plan.version,  # as downloaded: see check_plan
+        "plan_version": plan.version,  # as downloaded: see check_plan
     }
     blank = max(ActivityFormSet.max_num - len(rows), 0)
     return workbooks.build(layout, meta, rows, blank_rows=blank)
@@ -642,6 +642,8 @@ def check_plan(parsed: Parsed, *, plan: Plan) -> Review:
     layout = plan_layout(plan, themes)
     if meta.get("columns") != layout.keys:
         raise WorkbookError(_outdated())
+    if not isinstance(meta.get("plan_version"), int):
+        raise WorkbookError(_made_before())
     activities = {activity.pk: activity for activity in plan.activities.prefetch_related("themes")}
     methods = _choice_lookup(Activity.Method.choices)
     quarters = _choice_lookup(Activity._meta.get_field("planned_quarter").choices)
@@ -709,7 +711,7 @@ def check_plan(parsed: Parsed, *, plan: Plan) -> Review:
                 for message in messages:
                     review.cell_error(parsed, row.number, key, message)
         review.errors += [f"{parsed.sheet}: {message}" for message in formset.non_form_errors()]
-    if review.changes and meta.get("version") != plan.version:
+    if review.changes and meta["plan_version"] != plan.version:
         # Saved on the portal since the download: what differs may be that save, not the
         # officer's change; writing the template back would undo it.
         review.errors.append(

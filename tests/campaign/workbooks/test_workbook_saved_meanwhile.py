@@ -6,7 +6,8 @@ do, and nothing is written."""
 import pytest
 from django.urls import reverse
 
-from campaign.models import Activity, AnnualReport, Plan
+from campaign import workbook_checks, workbooks
+from campaign.models import Activity, AnnualReport, Plan, WorkbookUpload
 from campaign.workbooks import FIRST_ROW
 from tests.campaign.conftest import make_plan
 from tests.campaign.workbooks.helpers import (
@@ -103,6 +104,30 @@ def test_a_plan_saved_on_the_portal_since_the_download_is_refused(client, tree, 
     client.post(reverse("campaign:workbook_confirm", args=[preview.pk]))
     first.refresh_from_db()
     assert first.expected_participants == 80
-    # The same template unchanged changes nothing, and says nothing is wrong.
-    again = pending(upload_plan(client, Plan.objects.get(pk=plan.pk), template(client, plan)))
-    assert again.preview["errors"] == [] and again.preview["changes"] == []
+    # A template downloaded now goes through: its changes are the officer's own.
+    plan = Plan.objects.get(pk=plan.pk)
+    edited = edit(template(client, plan), plan, {FIRST_ROW + 1: {"audience": "Người lao động"}})
+    preview = pending(upload_plan(client, plan, edited))
+    assert preview.preview["errors"] == [] and preview.can_confirm
+    client.post(reverse("campaign:workbook_confirm", args=[preview.pk]))
+    assert plan.activities.order_by("pk")[1].audience == "Người lao động"
+    first.refresh_from_db()
+    assert first.expected_participants == 80
+
+
+def test_a_template_made_before_templates_carried_versions_is_refused(client, tree, cast, campaign):
+    # Made as the portal made them before: the same metadata, no versions in it.
+    plan = make_plan(tree["A1"], campaign, cast["officer_a1"], activities=1)
+    layout = workbook_checks.plan_layout(plan, list(campaign.themes.all()))
+    meta = {
+        "kind": layout.kind,
+        "sheet": layout.sheet,
+        "campaign": campaign.pk,
+        "unit": plan.unit_id,
+        "plan": plan.pk,
+    }
+    content = workbooks.build(layout, meta, [{"method": "Hội nghị", "audience": "Đoàn viên"}])
+    client.force_login(cast["officer_a1"])
+    response = upload_plan(client, plan, content)
+    assert "Mẫu này được tạo bởi phiên bản cũ của cổng thông tin" in response.content.decode()
+    assert not WorkbookUpload.objects.exists()
