@@ -314,6 +314,7 @@ class Rollup:
     # Where the unit carrying the campaign stood on that tree: the expected units are below
     # it (YearTree.campaign_area).
     campaign_area: str | None = None
+    campaign_unit: int | None = None
     stands_for: str = ""
     scope_name: str = ""
     # The full name, on the year's tree, of the unit the year shows (the scope, or the one
@@ -330,6 +331,7 @@ class Rollup:
             list(self.roots),
             self.root_depth,
             campaign_area=self.campaign_area,
+            campaign_unit=self.campaign_unit,
         )
 
     @property
@@ -456,13 +458,9 @@ def rollup(
     # Every year up to the one shown, and any later one someone has filed for already.
     cutoffs = _cutoffs(campaign, periods, max(year, *periods))
     # 3: where the scope's area stood at each cut-off (reports.trees), and the campaign's:
-    # below the unit carrying it at the cut-off (today's, on today's tree). No query of its
-    # own unless the issuer has merged (one per successor, once).
-    today = timezone.localdate()
-    areas = {
-        y: campaign.acting_issuer(cutoff if tree == THEN else today)
-        for y, cutoff in cutoffs.items()
-    }
+    # below the unit carrying it at the cut-off, on either tree. No query of its own
+    # unless the issuer has merged (one per successor, once).
+    areas = {y: campaign.acting_issuer(cutoff) for y, cutoff in cutoffs.items()}
     trees = year_trees(unit, cutoffs, tree, areas)
     shown = trees[year]
     # The trend's other years, as far as the store has them (no query: the cache).
@@ -802,13 +800,20 @@ def _named(campaign, year, unit, shown):
             "state_open": F("is_open"),
         }
     else:
-        rows = Unit.objects.filter(which).annotate(
+        rows = shown.with_era(Unit.objects.filter(which)).annotate(
             report=FilteredRelation(
                 "annualreports",
                 condition=Q(annualreports__campaign=campaign, annualreports__year=year),
             )
         )
-        fields = {}
+        # Whether it stood in the campaign's area at the cut-off (its era then).
+        fields = {
+            "in_area": Case(
+                When(shown.in_area(), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        }
     named = []
     for row in rows.order_by("path").values(
         "path",
@@ -834,6 +839,7 @@ def _named(campaign, year, unit, shown):
             )
         else:
             row["is_closed"] = not row["state_open"]
+            row["in_area"] = shown.in_campaign_area(row["path"])
         named.append(row)
     return named
 
@@ -904,7 +910,8 @@ class _TrendStore:
                     "units",
                     *common,
                     cutoffs[trend_year],
-                    trees[trend_year].campaign_area,  # the issuer may be changed by staff
+                    # The issuer may be changed by staff.
+                    (trees[trend_year].campaign_area, trees[trend_year].campaign_unit),
                     sorted(campaign.addressed_kinds),
                     sorted(computed.items()),
                     shown.units_stamp,
@@ -1029,6 +1036,7 @@ def _themes(campaign, shown, period):
             ),
             unit_relation,
         )
+        links = shown.with_era(links, place)
         return (
             links.filter(shown.area(place), shown.expected(campaign.addressed_kinds, place))
             .values("theme_id")
@@ -1151,7 +1159,7 @@ def _assemble(
             info
             and info["kind"] in campaign.addressed_kinds
             and info.get("state_open")
-            and shown.in_campaign_area(path)
+            and info.get("in_area")
         )
         row = AreaRow(
             **_fields(group.figures),
@@ -1245,6 +1253,7 @@ def _assemble(
         roots=list(shown.roots),
         root_depth=shown.root_depth,
         campaign_area=shown.campaign_area,
+        campaign_unit=shown.campaign_unit,
         stands_for=stands_for,
         scope_name=unit.short_name or unit.name,
         title_name=next(
@@ -1395,6 +1404,7 @@ def unit_rows(
         result.roots or [],
         result.root_depth or unit.depth,
         campaign_area=result.campaign_area,
+        campaign_unit=result.campaign_unit,
     )
     if not result.roots and result.tree != THEN:  # a rollup frozen before the trees
         shown.roots = [unit.path]

@@ -27,6 +27,7 @@ from django.db.models import (
     CharField,
     FilteredRelation,
     Q,
+    Subquery,
     Value,
     When,
 )
@@ -63,7 +64,9 @@ class YearTree:
     unit's figures go. `dissolved`: the rows of units that closed without a successor.
     `campaign_area`: the path, on that tree, of the unit carrying the campaign then
     (Campaign.acting_issuer): only the units strictly below it are expected to file; None
-    when it did not stand on that tree.
+    when it did not stand on that tree. `campaign_unit`: that unit. On today's tree a unit
+    is expected when it stood below that unit at the cut-off (its era then), wherever both
+    stand today: regrouping moves rows, not who was asked to file.
     """
 
     mode: str
@@ -74,6 +77,7 @@ class YearTree:
     folds: list[tuple[str, str]] = field(default_factory=list)
     dissolved: dict[str, dict] = field(default_factory=dict)
     campaign_area: str | None = None
+    campaign_unit: int | None = None
 
     @property
     def scope_path(self) -> str | None:
@@ -87,7 +91,19 @@ class YearTree:
         and plans go through `unit_prefix`."""
         if self.mode == THEN:
             return UnitState.objects.placed_on(self.cutoff).filter(self.area()).order_by()
-        return Unit.objects.filter(self.area()).order_by()
+        return self.with_era(Unit.objects.filter(self.area()).order_by())
+
+    def with_era(self, queryset, prefix: str = ""):
+        """On today's tree, `queryset` (rows whose unit's fields are under `prefix`) joined
+        to each unit's era at the cut-off, which `in_area` reads; as it is on the year's."""
+        if self.mode == THEN:
+            return queryset
+        states = f"{prefix}states"
+        valid = Q(**{f"{states}__valid_from__lte": self.cutoff}) & (
+            Q(**{f"{states}__valid_until__isnull": True})
+            | Q(**{f"{states}__valid_until__gt": self.cutoff})
+        )
+        return queryset.annotate(**{_era_alias(prefix): FilteredRelation(states, condition=valid)})
 
     @property
     def unit_prefix(self) -> str:
@@ -110,22 +126,37 @@ class YearTree:
         )
 
     def in_campaign_area(self, path: str) -> bool:
-        """Whether a place of this `path` lies strictly below the unit carrying the campaign."""
+        """Whether a place of this `path` on the year's tree lies strictly below the unit
+        carrying the campaign (today's tree: see `in_area`)."""
         area = self.campaign_area
         return area is not None and path.startswith(area) and path != area
+
+    def in_area(self, prefix: str = "") -> Q:
+        """Rows whose place (its fields under `prefix`) stood strictly below the unit
+        carrying the campaign at the cut-off. On today's tree, through the unit's era then
+        (the queryset went through `with_era`) and that unit's, in a subquery run once."""
+        if self.mode == THEN:
+            if self.campaign_area is None:
+                return Q(pk__in=[])
+            return Q(**{f"{prefix}path__startswith": self.campaign_area}) & ~Q(
+                **{f"{prefix}path": self.campaign_area}
+            )
+        if self.campaign_unit is None:
+            return Q(pk__in=[])
+        area = Subquery(
+            UnitState.objects.filter(unit_id=self.campaign_unit)
+            .filter(valid_from__lte=self.cutoff)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=self.cutoff))
+            .values("path")[:1]
+        )
+        era = _era_alias(prefix)
+        return Q(**{f"{era}__path__startswith": area}) & ~Q(**{f"{era}__path": area})
 
     def expected(self, kinds: list[str], prefix: str = "") -> Q:
         """Rows whose place (its fields under `prefix`) is expected to file: of a kind the
         campaign addresses, open at the cut-off, strictly below the unit carrying the
         campaign then (campaign.counting: the same area the campaign asks to file)."""
-        expected = Q(**{f"{prefix}kind__in": kinds}) & self.open_place(prefix)
-        if self.campaign_area is None:
-            return expected & Q(pk__in=[])
-        return (
-            expected
-            & Q(**{f"{prefix}path__startswith": self.campaign_area})
-            & ~Q(**{f"{prefix}path": self.campaign_area})
-        )
+        return Q(**{f"{prefix}kind__in": kinds}) & self.open_place(prefix) & self.in_area(prefix)
 
     # --- any row that belongs to a unit ---------------------------------------------------
     def place(self, queryset, unit_relation: str):
@@ -176,6 +207,11 @@ class YearTree:
         )
 
 
+def _era_alias(prefix: str) -> str:
+    """The name `with_era` gives the join to the era of the unit under `prefix`."""
+    return "era_then" + ("_" + prefix.strip("_").replace("__", "_") if prefix else "")
+
+
 def year_trees(
     unit: Unit, cutoffs: dict[int, datetime.date], mode: str, areas: dict[int, Unit]
 ) -> dict[int, YearTree]:
@@ -194,6 +230,7 @@ def year_trees(
                 folds,
                 dissolved,
                 campaign_area=areas[year].path,
+                campaign_unit=areas[year].pk,
             )
             for year, cutoff in cutoffs.items()
         }
@@ -272,6 +309,7 @@ def year_trees(
             roots[0]["depth"] if roots else unit.depth,
             [era["unit_id"] for era in roots],
             campaign_area=campaign_area,
+            campaign_unit=areas[year].pk,
         )
     return trees
 

@@ -88,3 +88,24 @@ def test_the_area_follows_the_issuer_into_its_successor_from_the_merger_on(
     # The year before the merger, counted on its own tree, still expects A's units only.
     before = rollup(district_campaign, 2023, Unit.objects.get(code="PV"))
     assert codes(unit_rows(district_campaign, tree["PV"], before)) == ["A1", "A2"]
+
+
+def test_today_tree_keeps_who_was_asked_in_a_past_year(
+    tree, district_campaign, reorganise, admin_user
+):
+    # District A merged into district B on 01/07/2024, its units moving along. Regrouped
+    # on today's tree, 2023 still asked A1 and A2 only: not B1, nor district A itself,
+    # which now both stand below the unit carrying the campaign.
+    act = reorganise(
+        D(2024, 7, 1),
+        {"action": "merge", "unit_code": "DA", "target_code": "DB", "move_children": True},
+    )
+    reorganisation_apply(reorganisation=act, user=admin_user)
+    district_campaign.refresh_from_db()
+    province = Unit.objects.get(code="PV")
+    then = rollup(district_campaign, 2023, province)
+    today = rollup(district_campaign, 2023, province, tree=TODAY)
+    assert then.headline.expected == today.headline.expected == 2
+    assert codes(unit_rows(district_campaign, province, today)) == ["A1", "A2"]
+    # 2024's cut-off is after the merger: district B carried it, so B1 was asked too.
+    assert rollup(district_campaign, 2024, province, tree=TODAY).headline.expected == 3

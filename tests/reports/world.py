@@ -713,6 +713,7 @@ class Recount:
             "root_depth": unit.depth,
             # The province issued the campaign and never moved: every unit asked is below it.
             "campaign_area": world.units["PV"].path,
+            "campaign_unit": world.units["PV"].pk,
             "stands_for": "",
             "scope_name": self.name(top),
             "title_name": unit.name,
