@@ -631,7 +631,7 @@ def _unit_query(campaign, year, trees, period, included, computed, store):
             },
             **{
                 f"counted_{code}": Count(
-                    pk, filter=expected & _counted(kind, included, period.ends_on)
+                    pk, filter=expected & _counted(shown, kind, included, period.ends_on)
                 )
                 for code, kind in computed.items()
             },
@@ -660,7 +660,7 @@ def _unit_query(campaign, year, trees, period, included, computed, store):
                 **{
                     f"counted_{code}": Count(
                         tree.unit_pk,
-                        filter=then_expected & _counted(kind, included, tree.cutoff),
+                        filter=then_expected & _counted(tree, kind, included, tree.cutoff),
                     )
                     for code, kind in computed.items()
                 },
@@ -682,10 +682,12 @@ def _held(**lookups):
     )
 
 
-def _counted(kind, included, cutoff):
-    """The units a computed indicator counts at `cutoff`: of its kind, with their own plan
-    included and first submitted by the end of the cut-off day."""
-    return Q(kind=kind) & _held(status__in=included, first_submitted_at__lt=end_of_day(cutoff))
+def _counted(tree, kind, included, cutoff):
+    """The units a computed indicator counts at `cutoff`: of its kind then, with their own
+    plan included and first submitted by the end of the cut-off day."""
+    return Q(**{tree.kind_then(): kind}) & _held(
+        status__in=included, first_submitted_at__lt=end_of_day(cutoff)
+    )
 
 
 def _sums(campaign, included, year, trees, trend_years, summed):
@@ -806,13 +808,14 @@ def _named(campaign, year, unit, shown):
                 condition=Q(annualreports__campaign=campaign, annualreports__year=year),
             )
         )
-        # Whether it stood in the campaign's area at the cut-off (its era then).
+        # Its kind then, and whether it stood in the campaign's area then (its era).
         fields = {
+            "kind_then": F(shown.kind_then()),
             "in_area": Case(
                 When(shown.in_area(), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
-            )
+            ),
         }
     named = []
     for row in rows.order_by("path").values(
@@ -1157,7 +1160,7 @@ def _assemble(
         own_status = info.get("report__status")
         files_itself = bool(
             info
-            and info["kind"] in campaign.addressed_kinds
+            and info.get("kind_then", info["kind"]) in campaign.addressed_kinds
             and info.get("state_open")
             and info.get("in_area")
         )

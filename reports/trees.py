@@ -152,11 +152,20 @@ class YearTree:
         era = _era_alias(prefix)
         return Q(**{f"{era}__path__startswith": area}) & ~Q(**{f"{era}__path": area})
 
+    def kind_then(self, prefix: str = "") -> str:
+        """The field of the kind a place (its fields under `prefix`) had at the cut-off: its
+        era's (on today's tree, through `with_era`), not today's."""
+        return f"{prefix}kind" if self.mode == THEN else f"{_era_alias(prefix)}__kind"
+
     def expected(self, kinds: list[str], prefix: str = "") -> Q:
         """Rows whose place (its fields under `prefix`) is expected to file: of a kind the
-        campaign addresses, open at the cut-off, strictly below the unit carrying the
+        campaign addresses at the cut-off, open then, strictly below the unit carrying the
         campaign then (campaign.counting: the same area the campaign asks to file)."""
-        return Q(**{f"{prefix}kind__in": kinds}) & self.open_place(prefix) & self.in_area(prefix)
+        return (
+            Q(**{f"{self.kind_then(prefix)}__in": kinds})
+            & self.open_place(prefix)
+            & self.in_area(prefix)
+        )
 
     # --- any row that belongs to a unit ---------------------------------------------------
     def place(self, queryset, unit_relation: str):

@@ -109,3 +109,18 @@ def test_today_tree_keeps_who_was_asked_in_a_past_year(
     assert codes(unit_rows(district_campaign, province, today)) == ["A1", "A2"]
     # 2024's cut-off is after the merger: district B carried it, so B1 was asked too.
     assert rollup(district_campaign, 2024, province, tree=TODAY).headline.expected == 3
+
+
+def test_today_tree_expects_a_past_year_by_the_kinds_units_had_then(tree, district_campaign):
+    # Only grassroots unions are asked. A1 became a commune union on 05/01/2025, after
+    # 2024's cut-off: regrouped on today's tree, 2024 still asked it, as it was then.
+    district_campaign.addressed_kinds = [Unit.Kind.GRASSROOTS]
+    district_campaign.save()
+    a1 = Unit.objects.get(code="A1")
+    a1.kind = Unit.Kind.COMMUNE
+    a1.save(effective_on=D(2025, 1, 5))
+    province = Unit.objects.get(code="PV")
+    then = rollup(district_campaign, YEAR, province)
+    today = rollup(district_campaign, YEAR, province, tree=TODAY)
+    assert then.headline.expected == today.headline.expected == 2
+    assert codes(unit_rows(district_campaign, province, today)) == ["A1", "A2"]
