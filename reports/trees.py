@@ -225,8 +225,8 @@ def year_trees(
     unit: Unit, cutoffs: dict[int, datetime.date], mode: str, areas: dict[int, Unit]
 ) -> dict[int, YearTree]:
     """The tree of every year of `cutoffs` for `unit`'s area, with, from `areas` (the unit
-    carrying the campaign at each cut-off on the year's tree, today on today's), where the
-    campaign's own area stands on it. One query."""
+    carrying the campaign at each cut-off), where the campaign's own area stands on it.
+    One query."""
     if mode == TODAY:
         folds, dissolved = _folds(unit)
         return {
