@@ -17,7 +17,7 @@ from campaign.models import (
     IndicatorValue,
     Plan,
 )
-from units.forms import FORMSET_ERRORS, PortalInputMixin, ungrouped
+from units.forms import FORMSET_ERRORS, PortalInputMixin
 
 # How far ahead an activity of a campaign without an end may be planned.
 PLAN_AHEAD_YEARS = 5
@@ -216,15 +216,11 @@ class ReasonForm(PortalInputMixin, forms.Form):
 
 # --- Annual reports ------------------------------------------------------------------------------
 class FigureField(forms.IntegerField):
-    """A whole number ≥ 0 that also accepts Vietnamese thousand separators."""
+    """A whole number ≥ 0, optional. Typed with thousands grouped ("1.234"), the portal's
+    forms read it whole (units.forms.PortalInputMixin)."""
 
     def __init__(self, **kwargs):
         super().__init__(min_value=0, max_value=MAX_FIGURE, required=False, **kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = ungrouped(value)
-        return super().to_python(value)
 
 
 class ReportForm(PortalInputMixin, forms.ModelForm):

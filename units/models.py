@@ -108,9 +108,8 @@ class UnitManager(MP_NodeManager):
     @transaction.atomic
     def add_child_after_history(self, parent, **fields):
         """A new unit at the end of `parent`'s children, on a path no unit held on any day
-        (see last_child_step); its history starts as any new unit's."""
-        from units.dataversion import bump_data_version
-
+        (see last_child_step); its history starts as any new unit's, and its save moves the
+        data version (the parent's count, written here, in the same transaction)."""
         parent.refresh_from_db()
         depth = parent.depth + 1
         path = self.model._get_path(parent.path, depth, self.last_child_step(parent) + 1)
@@ -119,7 +118,6 @@ class UnitManager(MP_NodeManager):
         self.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
         unit = self.model(path=path, depth=depth, numchild=0, **fields)
         unit.save()
-        bump_data_version()  # the parent's count changed without a signal
         parent.refresh_from_db()
         return unit
 

@@ -42,6 +42,17 @@ def codes(rows):
     return sorted(Unit.objects.get(pk=row.pk).code for row in rows)
 
 
+def da_merges_into_db(campaign, reorganise, admin_user):
+    """District A merges into district B on 01/07/2024, its units moving along; the
+    campaign read afresh, as a request after it would."""
+    act = reorganise(
+        D(2024, 7, 1),
+        {"action": "merge", "unit_code": "DA", "target_code": "DB", "move_children": True},
+    )
+    reorganisation_apply(reorganisation=act, user=admin_user)
+    campaign.refresh_from_db()
+
+
 def test_an_upper_scope_expects_only_the_units_the_campaign_asks(tree, district_campaign):
     province = rollup(district_campaign, YEAR, tree["PV"])
     # A1 and A2; district A issued it and files nothing; B, B1, the sector and S1 are
@@ -69,14 +80,9 @@ def test_today_tree_reads_the_same_area(tree, district_campaign):
 def test_the_area_follows_the_issuer_into_its_successor_from_the_merger_on(
     tree, district_campaign, reorganise, admin_user
 ):
-    # District A merges into district B on 01/07/2024, its units moving along: from then
-    # district B carries the campaign, so 2024 expects B1, A1 and A2; 2023 stays A's.
-    act = reorganise(
-        D(2024, 7, 1),
-        {"action": "merge", "unit_code": "DA", "target_code": "DB", "move_children": True},
-    )
-    reorganisation_apply(reorganisation=act, user=admin_user)
-    district_campaign.refresh_from_db()
+    # From then district B carries the campaign, so 2024 expects B1, A1 and A2; 2023
+    # stays A's.
+    da_merges_into_db(district_campaign, reorganise, admin_user)
     province = rollup(district_campaign, YEAR, Unit.objects.get(code="PV"))
     assert province.headline.expected == 3
     assert [(row.year, row.expected) for row in province.trend] == [
@@ -93,15 +99,9 @@ def test_the_area_follows_the_issuer_into_its_successor_from_the_merger_on(
 def test_today_tree_keeps_who_was_asked_in_a_past_year(
     tree, district_campaign, reorganise, admin_user
 ):
-    # District A merged into district B on 01/07/2024, its units moving along. Regrouped
-    # on today's tree, 2023 still asked A1 and A2 only: not B1, nor district A itself,
-    # which now both stand below the unit carrying the campaign.
-    act = reorganise(
-        D(2024, 7, 1),
-        {"action": "merge", "unit_code": "DA", "target_code": "DB", "move_children": True},
-    )
-    reorganisation_apply(reorganisation=act, user=admin_user)
-    district_campaign.refresh_from_db()
+    # Regrouped on today's tree, 2023 still asked A1 and A2 only: not B1, nor district A
+    # itself, which now both stand below the unit carrying the campaign.
+    da_merges_into_db(district_campaign, reorganise, admin_user)
     province = Unit.objects.get(code="PV")
     then = rollup(district_campaign, 2023, province)
     today = rollup(district_campaign, 2023, province, tree=TODAY)
