@@ -11,7 +11,9 @@ The answer, in this order:
 - signed with the organisation's certificate, intact, but not a file the portal keeps;
 - signed by someone else;
 - signed, but changed after signing (or the signature does not verify);
-- not signed, and not a document the portal issued.
+- not signed, and not a document the portal issued;
+- or, when the check itself was stopped (too long, too much memory), that it could not be
+  checked just now.
 """
 
 from django import forms
@@ -33,6 +35,7 @@ OURS_NOT_KEPT = "ours_not_kept"
 FOREIGN = "foreign"
 MODIFIED = "modified"
 UNKNOWN = "unknown"
+UNCHECKED = "unchecked"
 
 
 class InMemoryUploadHandler(MemoryFileUploadHandler):
@@ -89,6 +92,8 @@ def answer(content: bytes) -> dict:
     summary = find_issued(verification.sha256)
     if summary is not None:
         outcome = ISSUED
+    elif verification.state == signing.UNCHECKED:
+        outcome = UNCHECKED
     elif verification.state == signing.UNSIGNED:
         outcome = UNKNOWN
     elif verification.state == signing.INVALID:

@@ -78,6 +78,11 @@ UNSIGNED = "unsigned"
 VALID = "valid"  # intact, valid, trusted, nothing but validation data added since
 UNTRUSTED = "untrusted"  # intact and valid, but no path to a trusted root
 INVALID = "invalid"  # modified, or the signature does not match
+# The check itself was stopped (over VERIFY_TIMEOUT or VERIFY_MEMORY): says nothing about the
+# file, and is kept only UNCHECKED_SECONDS, so that a busy moment does not brand a genuine
+# document invalid for a day, while a file that always overruns is not re-read on every view.
+UNCHECKED = "unchecked"
+UNCHECKED_SECONDS = 5 * 60
 
 
 class SigningError(Exception):
@@ -94,7 +99,8 @@ class SignedResult:
 
 @dataclass(frozen=True)
 class Verification:
-    """What a PDF's signature says. `state` is UNSIGNED, VALID, UNTRUSTED or INVALID."""
+    """What a PDF's signature says. `state` is UNSIGNED, VALID, UNTRUSTED, INVALID or
+    UNCHECKED."""
 
     state: str
     sha256: str
@@ -112,7 +118,11 @@ class Verification:
 
     @property
     def signed(self) -> bool:
-        return self.state != UNSIGNED
+        return self.state not in (UNSIGNED, UNCHECKED)
+
+    @property
+    def seconds_kept(self) -> int:
+        return UNCHECKED_SECONDS if self.state == UNCHECKED else CACHE_SECONDS
 
 
 # --- configuration -----------------------------------------------------------------------------
@@ -441,8 +451,9 @@ def verify_pdf(pdf_bytes: bytes) -> Verification:
             _verify, pdf_bytes, sha256, timeout=VERIFY_TIMEOUT, memory_limit=VERIFY_MEMORY
         )
     except pdf_sandbox.RenderError as error:
-        result = Verification(state=INVALID, sha256=sha256, problem=str(error))
-    cache.set(key, dataclasses.asdict(result), CACHE_SECONDS)
+        log.warning("Signature check of %s stopped: %s", sha256, error)
+        result = Verification(state=UNCHECKED, sha256=sha256, problem=str(error))
+    cache.set(key, dataclasses.asdict(result), result.seconds_kept)
     return result
 
 
@@ -538,7 +549,7 @@ def verify_stored(field_file: FieldFile) -> Verification | None:
         log.warning("Stored PDF %s cannot be read", field_file.name)
         return None
     result = verify_pdf(content)
-    cache.set(key, dataclasses.asdict(result), CACHE_SECONDS)
+    cache.set(key, dataclasses.asdict(result), result.seconds_kept)
     return result
 
 
@@ -547,7 +558,7 @@ def remember_stored(name: str, content: bytes) -> None:
     `verify_stored`: validating takes about a second, which the worker that stored the
     file spends instead of the request of its first reader."""
     result = verify_pdf(content)
-    cache.set(_stored_key(name), dataclasses.asdict(result), CACHE_SECONDS)
+    cache.set(_stored_key(name), dataclasses.asdict(result), result.seconds_kept)
     cache.set(f"signing:sha256:{name}", result.sha256, None)
 
 
