@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from django.utils.formats import get_format, number_format
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config import pdf_sandbox
 from reports.models import SummaryReport
@@ -92,7 +93,6 @@ APPENDIX_CHUNK = 25
 APPENDIX_POINTS = 8.5
 APPENDIX_WIDTH_EM = 165 / (APPENDIX_POINTS * 25.4 / 72)
 MIN_NAME_EM = 20
-COUNTS = ("expected", "submitted", "on_time", "late", "returned", "missing", "included")
 # How much of one unit's text figure the document quotes (the rollup lists at most 30).
 TEXT_CHARS = 300
 
@@ -900,19 +900,30 @@ def _appendix_groups(by_child, integers):
     return groups, group_of
 
 
+# The parts of a group's heading after its units expected, each named only when not zero,
+# as the narrative names its counts ("2 on time, 1 missing", never "0 returned").
+HEADING_PARTS = (
+    ("on_time", gettext_lazy("%(count)s on time")),
+    ("late", gettext_lazy("%(count)s late")),
+    ("returned", gettext_lazy("%(count)s returned")),
+    ("missing", gettext_lazy("%(count)s missing")),
+)
+
+
 def _new_group(counts, label=None):
     """A group headed by `label` and, given the rollup's `counts` (Figures), what they say."""
     heading = label
     if counts is not None:
-        heading = (
-            label
-            + ": "
-            + _(
-                "%(expected)s units expected: %(on_time)s on time, %(late)s late, "
-                "%(returned)s returned, %(missing)s missing"
-            )
-            % {key: number(getattr(counts, key)) for key in COUNTS}
-        )
+        heading = f"{label}: " + _("%(expected)s units expected") % {
+            "expected": number(counts.expected)
+        }
+        parts = [
+            str(phrase) % {"count": number(getattr(counts, key))}
+            for key, phrase in HEADING_PARTS
+            if getattr(counts, key)
+        ]
+        if parts:
+            heading += ": " + ", ".join(parts)
     return {"heading": heading, "lines": [], "names": {}}
 
 
