@@ -983,12 +983,30 @@ def render_summary_pdf(
 
 
 def pdf_filename(summary: SummaryReport) -> str:
-    """A download name from the number and date, as a document is cited: "15/BC-LĐLĐ" of
-    05/01/2025 → "bao-cao-15-BC-LDLD-05-01-2025.pdf" (two issuers' numbers can be alike)."""
-    plain = summary.number.replace("Đ", "D").replace("đ", "d").replace("/", "-")
-    plain = unicodedata.normalize("NFKD", plain)
-    plain = "".join(c for c in plain if c.isascii() and (c.isalnum() or c in "-_"))
-    plain = plain or str(summary.pk)
+    """A download name from the number, date and issuing body, as a document is cited:
+    "15/BC-LĐLĐ" of 05/01/2025 by "LĐLĐ huyện Châu Thành" →
+    "bao-cao-15-BC-LDLD-05-01-2025-ldld-huyen-chau-thanh.pdf". Two districts number their
+    reports alike ("1/BC-LĐLĐ"), and may issue them the same day."""
     if summary.is_draft:
         return f"bao-cao-ban-nhap-{summary.pk}.pdf"
-    return f"bao-cao-{plain}-{summary.dated_on:%d-%m-%Y}.pdf"
+    number = _ascii_words(summary.number, keep_case=True) or str(summary.pk)
+    body = _ascii_words(summary.issuing_body)[:FILENAME_BODY].rstrip("-")
+    return (
+        "-".join(filter(None, ["bao-cao", number, f"{summary.dated_on:%d-%m-%Y}", body])) + ".pdf"
+    )
+
+
+# How many characters of the issuing body's name a download name carries.
+FILENAME_BODY = 48
+
+
+def _ascii_words(text: str, keep_case: bool = False) -> str:
+    """`text` in ASCII letters and digits, its other characters as single hyphens."""
+    plain = unicodedata.normalize("NFKD", (text or "").translate(str.maketrans("Đđ", "Dd")))
+    plain = "".join(
+        c if c.isascii() and c.isalnum() else "-"
+        for c in plain
+        if c.isascii() or not unicodedata.combining(c)
+    )
+    words = "-".join(part for part in plain.split("-") if part)
+    return words if keep_case else words.lower()

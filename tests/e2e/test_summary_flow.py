@@ -22,6 +22,7 @@ from campaign.periods import report_year
 from reports import pdf
 from reports.models import SummaryReport
 from reports.rollup import rollup
+from units.folding import fold
 from units.models import Unit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis, pytest.mark.postgres]
@@ -217,8 +218,10 @@ def test_the_cspl_board_issues_a_summary_and_the_standing_committee_reads_its_pd
         row.get_by_role("link", name="Tải về").click()
     download = started.value
     assert download.failure() is None
-    assert download.suggested_filename == (
-        f"bao-cao-{number.split('/')[0]}-BC-LDLD-{summary.dated_on:%d-%m-%Y}.pdf"
+    # Number, date and issuing body, the body's name folded to ASCII words.
+    body = "-".join(re.findall(r"[a-z0-9]+", fold(summary.issuing_body)))
+    assert body and download.suggested_filename == (
+        f"bao-cao-{number.split('/')[0]}-BC-LDLD-{summary.dated_on:%d-%m-%Y}-{body}.pdf"
     )
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)

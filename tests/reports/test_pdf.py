@@ -768,10 +768,22 @@ def test_user_text_is_normalised_to_nfc_before_rendering(tree, cast, campaign):
     assert decomposed not in html
 
 
-def test_the_download_name_is_plain_ascii_from_the_number(tree, cast, campaign):
+def test_the_download_name_is_plain_ascii_from_the_number_date_and_issuing_body(
+    tree, cast, campaign
+):
     summary = issue(make_summary(tree["PV"], campaign, cast["cspl"]), cast["cspl"])
-    # With the date, as a document is cited: two issuers' numbers can be alike.
-    assert pdf.pdf_filename(summary) == "bao-cao-15-BC-LDLD-05-01-2025.pdf"
+    summary.issuing_body = "LĐLĐ huyện Châu Thành"
+    # As a document is cited, number and date; two districts' numbers can be alike, and so
+    # can their dates: the issuing body tells their files apart.
+    assert pdf.pdf_filename(summary) == "bao-cao-15-BC-LDLD-05-01-2025-ldld-huyen-chau-thanh.pdf"
+    other = SummaryReport(
+        pk=summary.pk + 1,
+        number=summary.number,
+        dated_on=summary.dated_on,
+        issuing_body="LĐLĐ huyện Mỏ Cày Nam",
+        status=summary.status,
+    )
+    assert pdf.pdf_filename(other) == "bao-cao-15-BC-LDLD-05-01-2025-ldld-huyen-mo-cay-nam.pdf"
 
 
 # --- hostile text ---------------------------------------------------------------------------------

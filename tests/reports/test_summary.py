@@ -471,7 +471,7 @@ def test_the_pdf_is_downloaded_as_an_attachment_the_browser_must_not_sniff(
     response = client.get(url("reports:summary_pdf", issued))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    name = "bao-cao-1-BC-LDLD-05-01-2025.pdf"  # its number and date
+    name = "bao-cao-1-BC-LDLD-05-01-2025-lien-doan-lao-dong-tinh-ben-tre.pdf"  # number, date, body
     assert response["Content-Disposition"] == f'attachment; filename="{name}"'
     assert response["X-Content-Type-Options"] == "nosniff"
     content = b"".join(response.streaming_content)

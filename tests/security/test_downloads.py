@@ -16,6 +16,8 @@ from tests.campaign.conftest import PDF_BYTES
 pytestmark = pytest.mark.django_db
 
 PREFIX = "/protected-media/"
+# The summary's number and date, and its issuing body.
+SUMMARY_NAME = "bao-cao-31-BC-LDLD-05-01-2025-lien-doan-lao-dong-tinh-ben-tre.pdf"
 
 
 def download(client, user, name, *args):
@@ -48,7 +50,7 @@ def test_an_attachment_is_streamed_as_an_attachment_with_nosniff(client, world):
 def test_a_summary_pdf_is_streamed_as_an_attachment_with_nosniff(client, world):
     summary = world.own["summary"]
     response = download(client, world.users["viewer"], "reports:summary_pdf", summary.pk)
-    assert_protected(response, "application/pdf", "bao-cao-31-BC-LDLD-05-01-2025.pdf")
+    assert_protected(response, "application/pdf", SUMMARY_NAME)
     assert b"".join(response.streaming_content) == PDF_BYTES
 
 
@@ -67,7 +69,7 @@ def test_with_accel_redirect_nginx_sends_the_summary_pdf(client, world, settings
     settings.MEDIA_ACCEL_REDIRECT = PREFIX
     summary = world.own["summary"]
     response = download(client, world.users["viewer"], "reports:summary_pdf", summary.pk)
-    assert_protected(response, "application/pdf", "bao-cao-31-BC-LDLD-05-01-2025.pdf")
+    assert_protected(response, "application/pdf", SUMMARY_NAME)
     assert response.content == b""
     assert response["X-Accel-Redirect"] == PREFIX + quote(summary.pdf.name)
 
