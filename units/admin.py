@@ -1,12 +1,12 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
-from treebeard.forms import MoveNodeForm, movenodeform_factory
 
 from units.models import Membership, Unit, User
 
@@ -25,11 +25,33 @@ class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
 
 
-class NewUnitForm(MoveNodeForm):
-    """A unit added by hand opens today unless staff give the day: left empty, it would
-    stand on every past year's tree (units.models.UnitStateManager.start) and be counted
-    as missing in years it did not exist. A tree typed in from the start, with no dates,
-    is imported (`import_units`)."""
+class ParentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, unit):
+        # Indented by depth, with the code: two unions of a merged province can share a name.
+        return "\u2003" * (unit.depth - 1) + f"{unit.picker_label()} ({unit.code})"
+
+
+class NewUnitForm(forms.ModelForm):
+    """A unit added by hand, at the end of its parent's children on a path no unit ever
+    held (`UnitManager.add_child_after_history`): treebeard's form would place it among
+    its siblings by renumbering their paths, or take the path of a unit that moved away,
+    both behind the history's back.
+
+    It opens today unless staff give the day: left empty, it would stand on every past
+    year's tree (units.models.UnitStateManager.start) and be counted as missing in years it
+    did not exist. A tree typed in from the start, with no dates, is imported
+    (`import_units`)."""
+
+    parent = ParentChoiceField(
+        queryset=Unit.objects.all(),
+        required=False,
+        label=_("Parent unit"),
+        empty_label=_("— none: a new top-level federation —"),
+    )
+
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "short_name", "kind", "opened_on", "closed_on", "successor"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,6 +62,17 @@ class NewUnitForm(MoveNodeForm):
     def clean_opened_on(self):
         return self.cleaned_data["opened_on"] or timezone.localdate()
 
+    def clean(self):
+        cleaned = super().clean()
+        parent, opened_on = cleaned.get("parent"), cleaned.get("opened_on")
+        if parent is not None and opened_on and not parent.is_open_on(opened_on):
+            self.add_error(
+                "parent",
+                _("%(parent)s was not open on %(date)s, the day the new unit opens.")
+                % {"parent": parent, "date": opened_on.strftime("%d/%m/%Y")},
+            )
+        return cleaned
+
 
 @admin.register(Unit)
 class UnitAdmin(TreeAdmin):
@@ -47,11 +80,7 @@ class UnitAdmin(TreeAdmin):
     # unit's place, kind and dates are its history: they change only through a recorded
     # reorganisation, which checks the date order and the units below and keeps the
     # decision; here staff correct its code and names (taking effect today).
-    form = movenodeform_factory(
-        Unit,
-        form=NewUnitForm,
-        fields=["code", "name", "short_name", "kind", "opened_on", "closed_on", "successor"],
-    )
+    form = NewUnitForm
     STRUCTURE = ("kind", "opened_on", "closed_on", "successor", "how_to_change")
     list_display = ("name", "code", "kind", "opened_on", "closed_on")
     list_filter = ("kind",)
@@ -67,7 +96,22 @@ class UnitAdmin(TreeAdmin):
     def get_fields(self, request, obj=None):
         if obj is not None:
             return ["code", "name", "short_name", *self.STRUCTURE]
-        return super().get_fields(request, obj)
+        return ["parent", *NewUnitForm.Meta.fields]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            Unit.objects.add_child_after_history(form.cleaned_data["parent"], obj)
+
+    def move_node(self, request):
+        # The change list's drag and drop: a move is a reorganisation, with its decision
+        # and effective date, never a silent change of today's tree.
+        messages.error(
+            request,
+            _("Units are moved by recording a reorganisation, with its decision and date."),
+        )
+        return HttpResponseBadRequest()
 
     def get_readonly_fields(self, request, obj=None):
         return self.STRUCTURE if obj is not None else ()

@@ -520,11 +520,8 @@ def import_units(rows: list[dict]) -> ImportResult:
 def _apply(row, existing, result):
     values = {"name": row.name, "kind": row.kind, **row.fields}
     if row.code not in existing:
-        if row.parent_code:
-            parent = Unit.objects.get(code=row.parent_code)
-            Unit.objects.add_child(parent, {"code": row.code, **values})
-        else:
-            Unit.objects.add_root({"code": row.code, **values})
+        parent = Unit.objects.get(code=row.parent_code) if row.parent_code else None
+        Unit.objects.add_child_after_history(parent, code=row.code, **values)
         result.created += 1
         return
 

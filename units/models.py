@@ -87,13 +87,17 @@ class UnitManager(MP_NodeManager):
         return result
 
     def last_child_step(self, target) -> int:
-        """The highest step of a path directly below `target` that any unit holds now or
-        held in its history (0 for none): a child added or moved in after it never takes a
-        path another unit stood on, on any day. A change effective in the past (recorded
-        after a later one) would otherwise reuse the path of a child that left later, and
-        both would stand on it in between. Two queries."""
+        """The highest step of a path directly below `target` (None: among the roots) that
+        any unit holds now or held in its history (0 for none): a unit added or moved in
+        after it never takes a path another unit stood on, on any day. A change effective
+        in the past (recorded after a later one), or a unit added with a past founding day,
+        would otherwise reuse the path of a unit that left later, and both would stand on
+        it in between. Two queries."""
         steplen = self.model.steplen
-        below = {"path__startswith": target.path, "depth": target.depth + 1}
+        if target is None:
+            below = {"depth": 1}
+        else:
+            below = {"path__startswith": target.path, "depth": target.depth + 1}
         last = max(
             [
                 *self.filter(**below).order_by("-path").values_list("path", flat=True)[:1],
@@ -106,19 +110,28 @@ class UnitManager(MP_NodeManager):
         return self.model._str2int(last[-steplen:]) if last else 0
 
     @transaction.atomic
-    def add_child_after_history(self, parent, **fields):
-        """A new unit at the end of `parent`'s children, on a path no unit held on any day
-        (see last_child_step); its history starts as any new unit's, and its save moves the
-        data version (the parent's count, written here, in the same transaction)."""
-        parent.refresh_from_db()
-        depth = parent.depth + 1
-        path = self.model._get_path(parent.path, depth, self.last_child_step(parent) + 1)
-        if len(path) != len(parent.path) + self.model.steplen:
-            raise PathOverflow(f"Path Overflow from: '{parent.path}'")
-        self.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
-        unit = self.model(path=path, depth=depth, numchild=0, **fields)
+    def add_child_after_history(self, parent, unit=None, **fields):
+        """A new unit at the end of `parent`'s children (None: a new root), on a path no
+        unit held on any day (see last_child_step): `unit`, unsaved, or one made of
+        `fields`. Its history starts as any new unit's, and its save moves the data version
+        (the parent's count, written here, in the same transaction). Every unit is created
+        so: by a reorganisation, the import and the admin."""
+        depth = 1
+        if parent is not None:
+            parent.refresh_from_db()
+            depth = parent.depth + 1
+        path = self.model._get_path(
+            parent.path if parent else None, depth, self.last_child_step(parent) + 1
+        )
+        if len(path) != depth * self.model.steplen:
+            raise PathOverflow(f"Path Overflow from: '{parent.path if parent else ''}'")
+        if parent is not None:
+            self.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
+        unit = unit or self.model(**fields)
+        unit.path, unit.depth, unit.numchild = path, depth, 0
         unit.save()
-        parent.refresh_from_db()
+        if parent is not None:
+            parent.refresh_from_db()
         return unit
 
     @transaction.atomic

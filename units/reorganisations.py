@@ -443,10 +443,7 @@ class _Run:
             "kind": operation.kind,
             "opened_on": self.day,
         }
-        if parent is None:
-            Unit.objects.add_root(create_kwargs=values)
-        else:
-            Unit.objects.add_child_after_history(parent, **values)
+        Unit.objects.add_child_after_history(parent, **values)
 
     def rename(self, operation, unit):
         if not operation.name:

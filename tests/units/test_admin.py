@@ -26,8 +26,7 @@ def form_data(**overrides):
         "opened_on": "",
         "closed_on": "",
         "successor": "",
-        "treebeard_position": "first-child",
-        "treebeard_ref_node": "",
+        "parent": "",
         "memberships-TOTAL_FORMS": "0",
         "memberships-INITIAL_FORMS": "0",
     }
@@ -36,9 +35,7 @@ def form_data(**overrides):
 
 
 def test_staff_add_a_child_unit(staff_client, tree):
-    response = staff_client.post(
-        reverse("admin:units_unit_add"), form_data(treebeard_ref_node=tree["DB"].pk)
-    )
+    response = staff_client.post(reverse("admin:units_unit_add"), form_data(parent=tree["DB"].pk))
     assert response.status_code == 302, response.content.decode()[:2000]
     new = Unit.objects.get(code="NEW")
     assert Unit.objects.get_parent(new) == tree["DB"]
@@ -50,9 +47,7 @@ def test_a_unit_added_without_its_opening_day_opens_today_and_leaves_past_years_
 ):
     page = staff_client.get(reverse("admin:units_unit_add")).content.decode()
     assert "Để trống: hôm nay." in page
-    response = staff_client.post(
-        reverse("admin:units_unit_add"), form_data(treebeard_ref_node=tree["DB"].pk)
-    )
+    response = staff_client.post(reverse("admin:units_unit_add"), form_data(parent=tree["DB"].pk))
     assert response.status_code == 302, response.content.decode()[:2000]
     new = Unit.objects.get(code="NEW")
     assert new.opened_on == today
@@ -63,7 +58,7 @@ def test_a_unit_added_without_its_opening_day_opens_today_and_leaves_past_years_
 def test_a_unit_added_with_its_founding_day_stands_from_that_day(staff_client, tree):
     response = staff_client.post(
         reverse("admin:units_unit_add"),
-        form_data(opened_on="01/07/2015", treebeard_ref_node=tree["DB"].pk),
+        form_data(opened_on="01/07/2015", parent=tree["DB"].pk),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Unit.objects.get(code="NEW").opened_on == datetime.date(2015, 7, 1)
@@ -79,7 +74,7 @@ def test_staff_correct_a_units_names_but_its_place_kind_and_dates_stay(staff_cli
         name="LĐLĐ huyện A (tên đúng)",
         kind="grassroots",
         closed_on="01/09/2025",
-        treebeard_ref_node=tree["SE"].pk,
+        parent=tree["SE"].pk,
     )
     url = reverse("admin:units_unit_change", args=[district.pk])
     page = staff_client.get(url).content.decode()
@@ -118,7 +113,7 @@ def test_the_admin_pages_speak_vietnamese_where_their_libraries_do_not(staff_cli
     pages = {
         reverse("admin:index"): ["Access attempts", "Access logs"],
         reverse("admin:units_unit_changelist"): ["Show counts"],
-        reverse("admin:units_unit_add"): ["Position", "Relative to", "-- root --"],
+        reverse("admin:units_unit_add"): ["Parent unit", "top-level"],
         reverse("admin:units_user_add"): [
             "After you’ve created a user",
             "Password-based authentication",
@@ -138,7 +133,7 @@ def test_a_year_typed_short_is_refused_with_a_message(staff_client, tree):
     # 01/07/0015 for 01/07/2015 used to be saved as the year 15.
     response = staff_client.post(
         reverse("admin:units_unit_add"),
-        form_data(opened_on="01/07/0015", treebeard_ref_node=tree["DB"].pk),
+        form_data(opened_on="01/07/0015", parent=tree["DB"].pk),
     )
     assert response.status_code == 200
     assert "Hãy nhập năm trong khoảng từ 1900 đến 2100." in response.content.decode()
@@ -165,3 +160,49 @@ def test_the_membership_list_shows_each_units_code(staff_client, tree, cast):
     page = staff_client.get(reverse("admin:units_membership_changelist")).content.decode()
     assert '<td class="field-unit_code">A1</td>' in page
     assert ">Mã đơn vị</a>" in page
+
+
+def moved_away_from_district_b(tree):
+    """B1, district B's only child, moved to district A in 2025: its path below B stays in
+    its history until then."""
+    Unit.objects.move_under([tree["B1"]], tree["DA"], effective_on=datetime.date(2025, 7, 1))
+    return UnitState.objects.get(unit=tree["B1"], valid_from__lt=datetime.date(2025, 7, 1)).path
+
+
+def test_a_unit_added_with_a_past_founding_day_takes_no_path_a_unit_held_then(staff_client, tree):
+    vacated = moved_away_from_district_b(tree)
+    response = staff_client.post(
+        reverse("admin:units_unit_add"),
+        form_data(opened_on="01/07/2015", parent=tree["DB"].pk),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    new = Unit.objects.get(code="NEW")
+    assert Unit.objects.get_parent(new) == tree["DB"] and new.path != vacated
+    for day in (datetime.date(2020, 1, 1), datetime.date(2026, 1, 1)):
+        paths = list(UnitState.objects.on(day).values_list("path", flat=True))
+        assert len(paths) == len(set(paths)), day
+    assert Unit.objects.get(pk=tree["DB"].pk).numchild == 1
+
+
+def test_a_parent_closed_on_the_opening_day_is_refused_with_a_message(staff_client, tree):
+    tree["A2"].closed_on = datetime.date(2020, 1, 1)
+    tree["A2"].save()
+    response = staff_client.post(
+        reverse("admin:units_unit_add"), form_data(opened_on="01/07/2021", parent=tree["A2"].pk)
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "không hoạt động vào ngày 01/07/2021" in page and "CĐCS Mới thành lập" in page
+    assert not Unit.objects.filter(code="NEW").exists()
+
+
+def test_dragging_a_unit_in_the_change_list_moves_nothing_and_says_how(staff_client, tree):
+    paths = dict(Unit.objects.values_list("code", "path"))
+    response = staff_client.post(
+        reverse("admin:units_unit_changelist") + "move/",
+        {"node": tree["A1"].pk, "target": tree["DB"].pk, "relation": "child"},
+    )
+    assert response.status_code == 400
+    assert dict(Unit.objects.values_list("code", "path")) == paths
+    page = staff_client.get(reverse("admin:units_unit_changelist")).content.decode()
+    assert "ghi nhận một đợt sắp xếp" in page

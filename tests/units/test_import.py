@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from units.importing import ImportResult, UnitImportError, import_units, read_rows
-from units.models import Unit
+from units.models import Unit, UnitState
 
 HEADER = ["code", "name", "kind", "parent_code"]
 
@@ -257,6 +257,24 @@ def test_a_missing_optional_column_keeps_the_value_and_an_empty_one_clears_it(tr
     assert cleared == ImportResult(updated=1)
     assert unit("A1").short_name == ""
     assert unit("A1").opened_on is None
+
+
+def test_a_unit_imported_with_a_past_opening_day_takes_no_path_a_unit_held_then(tree, tmp_path):
+    # B1, district B's only child, moved to district A in 2025: its path below B stays in
+    # its history until then, and a union founded under B in 2015 must not share it.
+    Unit.objects.move_under([tree["B1"]], tree["DA"], effective_on=datetime.date(2025, 7, 1))
+    path = write_csv(
+        tmp_path,
+        [["NEW", "CĐCS Mới", "grassroots", "DB", "01/07/2015"]],
+        header=[*HEADER, "opened_on"],
+    )
+
+    assert import_file(path) == ImportResult(created=1)
+
+    assert parent_code("NEW") == "DB" and unit("NEW").opened_on == datetime.date(2015, 7, 1)
+    for day in (datetime.date(2020, 1, 1), datetime.date(2026, 1, 1)):
+        paths = list(UnitState.objects.on(day).values_list("path", flat=True))
+        assert len(paths) == len(set(paths)), day
 
 
 # --- Bad rows -----------------------------------------------------------------------------------
