@@ -1,16 +1,30 @@
 import django_filters
-from django import forms
+from django.db.models import Min
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Campaign, Plan, Status
 from units.models import Unit
 
 
-class YearFilter(django_filters.NumberFilter):
-    """A year: a whole number (django-filter's numbers are decimals, which let "2025.5"
-    through to match nothing, and give the box a step of "any")."""
+def campaign_years() -> list[tuple[int, str]]:
+    """The years any campaign has run so far, newest first, as choices: one query, made
+    when the list is drawn or a year is checked."""
+    first = Campaign.objects.aggregate(first=Min("first_year"))["first"]
+    this_year = timezone.localdate().year
+    if first is None:
+        return []
+    return [(year, str(year)) for year in range(this_year, min(first, this_year) - 1, -1)]
 
-    field_class = forms.IntegerField
+
+class YearFilter(django_filters.ChoiceFilter):
+    """A year picked from a list (on a phone, a list beats a number box), of the years the
+    campaigns have run; one not in the list is refused with a message and matches nothing."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", campaign_years)
+        kwargs.setdefault("empty_label", _("Any year"))
+        super().__init__(*args, **kwargs)
 
 
 class QueueFilter(django_filters.FilterSet):

@@ -3,6 +3,7 @@ indicator, the workflow with its history and diff, conflicts, the reviewer queue
 and the notification e-mail."""
 
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -589,13 +590,19 @@ def test_an_invalid_year_filter_matches_nothing_and_says_why(client, cast, queue
     assert "year" in response.context["filter"].form.errors
 
 
-def test_the_year_filter_takes_whole_years_only(client, cast, queue_reports):
-    response = login(client, cast["reviewer_a"]).get(
-        reverse("campaign:report_queue"), {"year": "2023.5"}
-    )
+def test_the_year_filter_is_a_list_of_the_campaigns_years(client, cast, campaign, queue_reports):
+    response = login(client, cast["reviewer_a"]).get(reverse("campaign:report_queue"))
+    select = re.search(r'<select name="year"[^>]*>(.*?)</select>', html(response), re.S)
+    assert select, "the year is picked from a list"
+    offered = re.findall(r'<option value="(\d*)"', select.group(1))
+    this_year = timezone.localdate().year
+    assert offered == ["", *(str(y) for y in range(this_year, campaign.first_year - 1, -1))]
+    # A year not in the list (typed into the address) is refused with a message.
+    response = client.get(reverse("campaign:report_queue"), {"year": "2023.5"})
     assert queued(response) == []
-    assert response.context["filter"].form.errors["year"] == ["Hãy nhập một số nguyên."]
-    assert 'step="any"' not in html(response)
+    assert response.context["filter"].form.errors["year"] == [
+        "Hãy chọn một lựa chọn hợp lệ. 2023.5 không phải là một trong các lựa chọn khả thi."
+    ]
 
 
 # --- filing through the pages --------------------------------------------------------------------
