@@ -39,9 +39,11 @@ OPEN = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED)
 
 # Why an open submission of a closing unit is closed rather than moved.
 DISSOLVED = "dissolved"  # the unit closes without a successor
+# It merges into a unit that the same act dissolves (directly or down a chain of mergers).
+SUCCESSOR_DISSOLVED = "successor_dissolved"
 SUCCESSOR_HAS_ONE = "successor_has_own"  # the successor already has its own for it
 PAST_YEAR = "past_year"  # a report of a year whose cut-off is before the effective date
-REASONS = (DISSOLVED, SUCCESSOR_HAS_ONE, PAST_YEAR)
+REASONS = (DISSOLVED, SUCCESSOR_DISSOLVED, SUCCESSOR_HAS_ONE, PAST_YEAR)
 
 
 def first_year_from(campaign: Campaign, day: datetime.date) -> int:
@@ -95,7 +97,7 @@ def _submissions(preview, day, reorganisation):
     def heir(code):
         """The unit that carries on `code`'s work: its successor, or, when that one closes
         in the same act too, the successor at the end of the chain (as two acts would have
-        it); None when the chain ends in a unit dissolved."""
+        it); None or "" when the chain ends in a unit dissolved."""
         seen, target = {code}, successors[code]
         while target in successors and target not in seen:
             seen.add(target)
@@ -110,36 +112,39 @@ def _submissions(preview, day, reorganisation):
         }
     )
     closing = [units[code] for code in successors]
+
+    def carried_on(code):
+        """The unit carrying `code`'s work on, or (None, why there is none) with the unit
+        it merges into, when it merges into a unit dissolved in the same act."""
+        target = heir(code)
+        if target:
+            return units[target], ""
+        if not successors[code]:
+            return None, DISSOLVED
+        return units[successors[code]], SUCCESSOR_DISSOLVED
+
     decision = {"number": reorganisation.number, "date": f"{day:%d/%m/%Y}"}
     plans = Plan.objects.filter(unit__in=closing, status__in=OPEN).select_related(
         "unit", "campaign"
     )
     for plan in plans.order_by("unit__path", "campaign_id"):
-        code = heir(plan.unit.code)
-        successor = units.get(code) if code else None
-        if successor is None:
-            reason = DISSOLVED
-        elif Plan.objects.filter(unit=successor, campaign=plan.campaign).exists():
+        successor, reason = carried_on(plan.unit.code)
+        if not reason and Plan.objects.filter(unit=successor, campaign=plan.campaign).exists():
             reason = SUCCESSOR_HAS_ONE
-        else:
-            reason = ""
         preview.submissions.append(_resolve(plan, "plan", None, successor, reason, decision, day))
     reports = AnnualReport.objects.filter(unit__in=closing, status__in=OPEN).select_related(
         "unit", "campaign", "period"
     )
     for report in reports.order_by("unit__path", "campaign_id", "year"):
-        code = heir(report.unit.code)
-        successor = units.get(code) if code else None
-        if successor is None:
-            reason = DISSOLVED
+        successor, reason = carried_on(report.unit.code)
+        if reason:
+            pass  # closed with its unit, whatever the year
         elif report.period.ends_on < day:
             reason = PAST_YEAR
         elif AnnualReport.objects.filter(
             unit=successor, campaign=report.campaign, year=report.year
         ).exists():
             reason = SUCCESSOR_HAS_ONE
-        else:
-            reason = ""
         preview.submissions.append(
             _resolve(report, "report", report.year, successor, reason, decision, day)
         )
@@ -188,6 +193,11 @@ def _resolve(submission, what, year, successor, reason, decision, day):
 def _closed_reason(reason, what):
     if reason == DISSOLVED:
         return _("%(unit)s was dissolved under decision %(number)s, effective %(date)s.")
+    if reason == SUCCESSOR_DISSOLVED:
+        return _(
+            "%(unit)s merged into %(successor)s, which was dissolved under the same decision "
+            "%(number)s, effective %(date)s."
+        )
     if reason == PAST_YEAR:
         return _(
             "%(unit)s merged into %(successor)s under decision %(number)s, effective "

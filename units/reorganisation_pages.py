@@ -245,6 +245,7 @@ def _submission_row(entry, what, statuses):
         return _("%(what)s %(year)s of %(code)s (%(status)s): moves to %(to)s") % values
     reasons = {
         "dissolved": _("the unit is dissolved"),
+        "successor_dissolved": _("the unit it merges into is dissolved by the same decision"),
         "successor_has_own": _("the unit it merges into already has its own"),
         "past_year": _("a report of a year before the change stays with the unit that made it"),
     }

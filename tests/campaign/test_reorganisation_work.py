@@ -121,8 +121,8 @@ def test_a_chain_of_mergers_in_one_act_moves_the_work_to_the_open_unit_at_its_en
         assert not submission.closed_with_unit()
 
 
-def test_a_chain_ending_in_a_dissolved_unit_closes_the_work(
-    tree, cast, campaign, plan_factory, reorganise, admin_user
+def test_a_chain_ending_in_a_dissolved_unit_closes_the_work_and_says_why(
+    client, tree, cast, campaign, plan_factory, reorganise, admin_user
 ):
     plan = plan_factory(tree["A1"], campaign, cast["officer_a1"])
     act = reorganise(
@@ -131,8 +131,20 @@ def test_a_chain_ending_in_a_dissolved_unit_closes_the_work(
         {"action": "close", "unit_code": "A2"},
     )
     preview = reorganisation_apply(reorganisation=act, user=admin_user)
-    assert [(e["outcome"], e["reason"]) for e in preview.submissions] == [("stays", "dissolved")]
-    assert Plan.objects.get(pk=plan.pk).unit.code == "A1"
+    assert [(e["outcome"], e["reason"]) for e in preview.submissions] == [
+        ("stays", "successor_dissolved")
+    ]
+    client.force_login(admin_user)
+    page = client.get(reverse("units:reorganisation_detail", args=[act.pk])).content.decode()
+    assert "lý do: đơn vị được sáp nhập vào bị giải thể theo cùng quyết định" in page
+    plan = Plan.objects.get(pk=plan.pk)
+    assert plan.unit.code == "A1"
+    # A1 was not dissolved: it merged into A2, which was.
+    [step] = steps_of(plan)
+    assert step.reason == (
+        "CĐCS A1 sáp nhập vào CĐCS A2, đơn vị bị giải thể theo cùng quyết định số 56/QĐ-LĐLĐ, "
+        "có hiệu lực từ ngày 01/07/2025."
+    )
 
 
 def test_the_preview_lists_the_outcomes_and_records_nothing(
