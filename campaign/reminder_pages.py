@@ -61,15 +61,17 @@ class Selection:
             if not self.campaigns:
                 return  # nothing to list yet
             self.campaign = self.campaigns[0]
-        self.years = self.campaign.years_so_far(today)
-        last = self.years[0]
+        # Reports of a campaign whose first year is after next are not asked for yet (there
+        # is no period to be late for): only its plan can be chased.
+        self.years = [year for year in self.campaign.years_so_far(today) if year <= today.year + 1]
+        last = self.years[0] if self.years else self.campaign.first_year
         # The report being written now: last year's until its lock date in January.
         current = min(max(report_year(self.campaign, today), self.campaign.first_year), last)
         self.what = data.get("what")
-        if self.what not in What.values:
+        if self.what not in What.values or (self.what == What.REPORT and not self.years):
             if strict:
                 raise Http404
-            self.what = self._due_next(current)
+            self.what = self._due_next(current) if self.years else What.PLAN
         try:
             year = int(data.get("year", ""))
         except ValueError:

@@ -26,7 +26,8 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, QuerySet, Subquery
+from django.db.models import Count, DateField, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -145,7 +146,14 @@ def expected_units(campaign, what, year, today=None):
     if what == What.PLAN:
         on = campaign.plan_due_on
     else:
-        on = Subquery(Period.objects.filter(campaign=campaign, year=year).values("ends_on")[:1])
+        # The year's cut-off; until its period is written (the first page that needs it does
+        # so), the one it will be written with: NULL would leave out every unit with an
+        # opening day.
+        on = Coalesce(
+            Subquery(Period.objects.filter(campaign=campaign, year=year).values("ends_on")[:1]),
+            Value(Period.defaults(campaign, year)["ends_on"]),
+            output_field=DateField(),
+        )
     area = campaign.acting_issuer(today)
     units = counting.expected_units(campaign, area, on).exclude(
         pk__in=[campaign.issuer_id, area.pk]
@@ -174,9 +182,12 @@ def outstanding_units(
 
 
 def due_date(campaign: Campaign, what: str, year: int) -> datetime.date:
+    """The day `what` of `year` is due: the period's, or, before its period is written, the
+    campaign's rule (written nowhere: a page that only shows the day creates nothing)."""
     if what == What.PLAN:
         return campaign.plan_due_on
-    return Period.objects.for_year(campaign, year).due_on
+    period = Period.objects.filter(campaign=campaign, year=year).first()
+    return period.due_on if period else Period.defaults(campaign, year)["due_on"]
 
 
 def document_year(campaign, what, year):

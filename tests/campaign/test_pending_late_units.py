@@ -8,10 +8,11 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
-from campaign.models import Status
+from campaign.models import Period, Status
 from campaign.pending import plan_items, report_items
 from tests.campaign.conftest import make_plan, make_report
 from units.access import Scope
+from units.models import Unit
 
 BELOW = {"PV": {"DA", "DB", "SE", "A1", "A2", "B1", "S1"}, "DA": {"A1", "A2"}}
 
@@ -105,3 +106,19 @@ def test_the_count_costs_the_same_queries_for_any_number_of_units(
     for _ in range(10):
         UnitFactory.create(parent=tree["DA"])
     assert cost() == (missing + 10, queries)
+
+
+def test_units_with_an_opening_day_count_before_the_years_period_is_written(tree, cast, campaign):
+    # A union founded in 2020: until the year's period was written (by the first page that
+    # needs it) the count left out every unit with an opening day.
+    Unit.objects.add_child_after_history(
+        tree["DA"],
+        code="A3",
+        name="CĐCS A3",
+        kind="grassroots",
+        opened_on=datetime.date(2020, 1, 1),
+    )
+    Period.objects.filter(campaign=campaign, year=2026).delete()
+    (item,) = chase_items(cast["reviewer_a"], datetime.date(2026, 12, 5))
+    assert item["title"] == "3 đơn vị bạn phụ trách chưa gửi báo cáo năm 2026"  # A1, A2, A3
+    assert not Period.objects.filter(campaign=campaign, year=2026).exists()
