@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from campaign import workflow
 from campaign.forms import ReasonForm
 from campaign.models import Step, Submission
-from units.access import Scope
+from units.access import Scope, parse_pk
 
 Action = Step.Action
 
@@ -35,33 +36,63 @@ def act_on(
     except workflow.TransitionError as error:
         messages.error(request, error.messages[0])
         return redirect(submission)
+    # The version the user's page showed (each step's form carries it): a step on a
+    # submission someone changed since is refused, whatever the order of the clicks.
+    version = parse_pk(request.POST.get("version"))
     if action == Action.ACCEPT and request.POST.get("confirmed") != "yes":
-        # Accepting locks the submission: the reviewer confirms on a page of its own first.
+        # Accepting locks the submission: the reviewer confirms on a page of its own first,
+        # which carries on the version the reviewer read.
         return render(
             request,
             "campaign/confirm_accept.html",
-            {"submission": submission, "action_url": request.path},
+            {
+                "submission": submission,
+                "action_url": request.path,
+                "version": submission.version if version is None else version,
+            },
         )
     reason_form = ReasonForm(request.POST) if action in workflow.NEEDS_REASON else None
     if reason_form is not None and not reason_form.is_valid():
-        return render_with_reason_errors(reason_form)
+        return _reason_again(request, reason_form, render_with_reason_errors)
     reason = reason_form.cleaned_data["reason"] if reason_form else ""
     user = request.user
     steps = {
-        Action.SUBMIT: lambda: workflow.submission_submit(submission, user=user, scope=scope),
-        Action.RETURN: lambda: workflow.submission_return(
-            submission, user=user, reason=reason, scope=scope
+        Action.SUBMIT: lambda: workflow.submission_submit(
+            submission, user=user, scope=scope, expected_version=version
         ),
-        Action.ACCEPT: lambda: workflow.submission_accept(submission, user=user, scope=scope),
+        Action.RETURN: lambda: workflow.submission_return(
+            submission, user=user, reason=reason, scope=scope, expected_version=version
+        ),
+        Action.ACCEPT: lambda: workflow.submission_accept(
+            submission, user=user, scope=scope, expected_version=version
+        ),
         Action.REOPEN: lambda: workflow.submission_reopen(
-            submission, user=user, reason=reason, scope=scope
+            submission, user=user, reason=reason, scope=scope, expected_version=version
         ),
     }
     try:
         step = steps[action]()
     except ValidationError as error:
+        if reason_form is not None and error.code == "changed":
+            # The page again, as it is now, with the reason the reviewer typed.
+            reason_form.add_error(None, error)
+            return _reason_again(request, reason_form, render_with_reason_errors)
         for message in error.messages:
             messages.error(request, message)
     else:
         messages.success(request, done[step.action])
     return redirect(submission)
+
+
+def _reason_again(request, reason_form, render_with_reason_errors):
+    """The page again with the reason's errors, and the reason typed. On a phone the form
+    sits far below the top: a message at the top says what is wrong, and the reason's box
+    takes the focus, which brings it into view."""
+    for error in reason_form.non_field_errors():
+        messages.error(request, error)
+    for error in reason_form.errors.get("reason", []):
+        messages.error(
+            request, _("Check the reason in the box below: %(problem)s") % {"problem": error}
+        )
+    reason_form.fields["reason"].widget.attrs["autofocus"] = True
+    return render_with_reason_errors(reason_form)

@@ -44,6 +44,10 @@ TRANSITIONS = {
     Action.REOPEN: ({Status.ACCEPTED}, Status.RETURNED, "reviewer"),
 }
 NEEDS_REASON = {Action.RETURN, Action.REOPEN}
+CHANGED_SINCE = _(
+    "It changed after you opened it: someone acted on it or the unit saved it. Check it "
+    "again below before you act."
+)
 
 
 class TransitionError(ValidationError):
@@ -63,6 +67,7 @@ def submission_submit(
     attachments: list[str] | None = None,
     save: Callable[[], None] | None = None,
     locked: bool = False,
+    expected_version: int | None = None,
 ) -> Step:
     """Submit for review. `scope` is the user's access scope when the caller already has
     it (a view's `Scope.for_request`), which saves loading the memberships again.
@@ -75,6 +80,9 @@ def submission_submit(
     writes it once, already submitted; created in this transaction, nobody else can see it,
     so there is nothing to lock or read back. `locked`: the caller locked its row in this
     transaction (`save_if_unchanged`), and `submission` is current: it is not read again.
+    `expected_version`: the version the user's page showed; the step is refused (a
+    ValidationError with the code "changed") when the submission is no longer at it. So
+    are the other steps given one.
     """
     if submission._state.adding and save is None:
         raise ValueError("A submission not saved yet is submitted with `save`.")
@@ -87,23 +95,44 @@ def submission_submit(
         attachments=attachments,
         save=save,
         caller_locked=locked,
+        expected_version=expected_version,
     )
 
 
 def submission_return(
-    submission: Submission, *, user: User, reason: str, scope: Scope | None = None
+    submission: Submission,
+    *,
+    user: User,
+    reason: str,
+    scope: Scope | None = None,
+    expected_version: int | None = None,
 ) -> Step:
-    return _step(submission, Action.RETURN, user, reason, scope=scope)
+    return _step(
+        submission, Action.RETURN, user, reason, scope=scope, expected_version=expected_version
+    )
 
 
-def submission_accept(submission: Submission, *, user: User, scope: Scope | None = None) -> Step:
-    return _step(submission, Action.ACCEPT, user, scope=scope)
+def submission_accept(
+    submission: Submission,
+    *,
+    user: User,
+    scope: Scope | None = None,
+    expected_version: int | None = None,
+) -> Step:
+    return _step(submission, Action.ACCEPT, user, scope=scope, expected_version=expected_version)
 
 
 def submission_reopen(
-    submission: Submission, *, user: User, reason: str, scope: Scope | None = None
+    submission: Submission,
+    *,
+    user: User,
+    reason: str,
+    scope: Scope | None = None,
+    expected_version: int | None = None,
 ) -> Step:
-    return _step(submission, Action.REOPEN, user, reason, scope=scope)
+    return _step(
+        submission, Action.REOPEN, user, reason, scope=scope, expected_version=expected_version
+    )
 
 
 def check_step(submission: Submission, action: str, scope: Scope) -> None:
@@ -261,6 +290,7 @@ def _step(
     attachments=None,
     save=None,
     caller_locked=False,
+    expected_version=None,
 ):
     reason = (reason or "").strip()
     model = type(submission)
@@ -277,6 +307,10 @@ def _step(
     if scope is None or scope.user != user:
         scope = Scope(user)
     check_step(locked, action, scope)
+    if expected_version is not None and locked.version != expected_version:
+        # The page the user acted from showed an earlier version: someone acted on it or
+        # saved it since. Checked under the row lock, so of two racing steps one is refused.
+        raise ValidationError(CHANGED_SINCE, code="changed")
     _sources, target, actor_kind = TRANSITIONS[action]
     # Checked after the right and the state, so that nobody is asked for a reason for a
     # step they could not take anyway.
