@@ -116,22 +116,23 @@ def _outstanding_rows(selection, scope):
     """
     campaign, what, year = selection.campaign, selection.what, selection.year
     mine = Q(reminders__campaign=campaign, reminders__what=what, reminders__year=year)
+    # Every active officer receives a reminder (in the portal; by e-mail too with an
+    # address): nobody to receive it means no active officer at all (campaign.reminders).
     officers = (
         Membership.objects.filter(
             unit=OuterRef("pk"), role=Membership.Role.OFFICER, user__is_active=True
         )
-        .exclude(user__email="")
         .order_by()
         .values("unit")
-        .annotate(count=Count("pk"))
-        .values("count")
+        .annotate(count=Count("pk"), without_email=Count("pk", filter=Q(user__email="")))
     )
     rows = (
         _listed_units(selection, scope)
         .annotate(
             reminder_count=Count("reminders", filter=mine),
             last_reminded_at=Max("reminders__sent_at", filter=mine),
-            officer_count=Coalesce(Subquery(officers), Value(0)),
+            officer_count=Coalesce(Subquery(officers.values("count")), Value(0)),
+            without_email=Coalesce(Subquery(officers.values("without_email")), Value(0)),
         )
         .order_by("path")
     )

@@ -526,6 +526,23 @@ def test_the_list_shows_each_units_last_reminder_and_count(client, tree, cast, c
     assert "07/08/2015" in response.content.decode()
 
 
+def test_an_officer_without_e_mail_is_someone_to_receive_the_reminder(
+    client, tree, cast, campaign, officer_without_e_mail, clock
+):
+    # A2's only officer has no e-mail address: the reminder reaches them in the portal, so
+    # the list does not say there is nobody to receive it.
+    Membership.objects.filter(user=officer_without_e_mail).update(unit=tree["A2"])
+    clock.today = PLAN_DUE + 4 * DAY
+    client.force_login(cast["reviewer_a"])
+    response = client.get(list_url(campaign))
+    rows = {unit.code: unit for unit in response.context["rows"]}
+    assert (rows["A2"].officer_count, rows["A2"].without_email) == (1, 1)
+    assert (rows["A1"].officer_count, rows["A1"].without_email) == (1, 0)
+    page = response.content.decode()
+    assert "1 người không có e-mail: chỉ nhận trên cổng" in page
+    assert ">không có người nhận</span>" not in page
+
+
 def test_a_reviewer_reminds_selected_units_and_the_officers_get_an_e_mail(
     client, tree, cast, campaign, officers, clock, django_capture_on_commit_callbacks
 ):
