@@ -9,6 +9,8 @@ browser's debugging protocol, which the page's policy does not govern) records.
 
 import pytest
 
+from reports.charts import STYLE as charts_style
+
 pytestmark = pytest.mark.e2e
 
 RECORD_VIOLATIONS = """
@@ -106,11 +108,12 @@ def test_the_dashboard_charts_are_styled_under_the_policy(demo, login, live_serv
     assert not found + watched.csp_refusals, "\n".join(found + watched.csp_refusals)
     charts = page.locator("figure.chart svg.pygal-chart")
     assert charts.count() >= 4
-    # The chart's own <style> (with the nonce) applies: pygal's title size, not the default.
+    # The chart's own <style> (with the nonce) applies: the style's title size, not the
+    # browser's default.
     size = charts.first.locator("text.title").first.evaluate(
         "element => getComputedStyle(element).fontSize"
     )
-    assert size == "13px"
+    assert size == f"{charts_style.title_font_size}px"
 
 
 def test_a_summary_report_page_honours_the_policy(demo, login, live_server, watched):

@@ -1,0 +1,85 @@
+"""What helps a thumb and a keyboard on the daily pages: a wide table says that it scrolls,
+a queue's tick box ticks from anywhere in its cell, an empty reason brings its box into
+view with the message at the top, and the first Tab offers to skip the menu."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from campaign.models import AnnualReport
+from tests.e2e.page_checks import DESKTOP, PHONE
+
+pytestmark = pytest.mark.e2e
+
+HINT = "Bảng rộng hơn màn hình"
+
+
+def test_a_table_wider_than_a_phone_says_that_it_scrolls(demo, login, live_server, page):
+    page.set_viewport_size(PHONE)
+    page = login("cspl")
+    page.goto(f"{live_server.url}/dashboard/")
+    scrolling = page.locator(".table-responsive[data-scroll-box]")
+    assert scrolling.count() >= 1
+    for index in range(scrolling.count()):
+        box = scrolling.nth(index)
+        hint = box.locator(":scope > .scroll-hint")
+        expect(hint).to_contain_text(HINT)
+        # Held at the box's left edge when the table scrolls.
+        before = hint.bounding_box()["x"]
+        box.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
+        assert box.evaluate("box => box.scrollLeft") > 0
+        assert abs(hint.bounding_box()["x"] - before) < 2
+    # A group named by its section, not a second landmark of the section's name.
+    assert page.locator(".table-responsive[role=region]").count() == 0
+    # On an office screen the tables that fit say nothing.
+    page.set_viewport_size(DESKTOP)
+    page.reload()
+    for index in range(page.locator(".table-responsive").count()):
+        box = page.locator(".table-responsive").nth(index)
+        fits = box.evaluate("box => box.scrollWidth <= box.clientWidth + 1")
+        assert fits == (box.locator(".scroll-hint").count() == 0)
+
+
+def test_a_tick_box_on_a_phone_card_ticks_from_the_word_beside_it(
+    demo, login, live_server, page
+):
+    page.set_viewport_size(PHONE)
+    page = login("cspl")
+    page.goto(f"{live_server.url}/review/reports/")
+    cell = page.locator("td.tick-cell").first
+    box = cell.locator("input[type=checkbox]")
+    expect(box).not_to_be_checked()
+    # The left of the card's line, where "Chọn" is written, not the box itself.
+    area = cell.bounding_box()
+    page.mouse.click(area["x"] + 8, area["y"] + area["height"] / 2)
+    expect(box).to_be_checked()
+    # Its edge stands out from the white card (3:1 at least: #6c757d is 4.7:1).
+    other = page.locator("td.tick-cell input[type=checkbox]").nth(1)
+    assert other.evaluate("el => getComputedStyle(el).borderTopColor") == "rgb(108, 117, 125)"
+
+
+def test_an_empty_reason_on_a_phone_brings_its_box_into_view(demo, login, live_server, page):
+    page.set_viewport_size(PHONE)
+    page = login("cspl")
+    report = AnnualReport.objects.filter(status="submitted").order_by("pk").first()
+    page.goto(f"{live_server.url}/reports/{report.pk}/")
+    page.locator(f"form[action$='/reports/{report.pk}/return/'] button[type=submit]").click()
+    page.wait_for_load_state()
+    reason = page.locator("textarea[name=reason]").first
+    expect(reason).to_be_focused()
+    expect(reason).to_be_in_viewport()
+    expect(page.get_by_role("alert").first).to_have_text(
+        re.compile("Hãy xem lại lý do ở ô bên dưới")
+    )
+
+
+def test_the_first_tab_offers_to_skip_the_menu(demo, login, live_server, page):
+    page = login("cb.tanthach")
+    page.goto(f"{live_server.url}/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Chuyển đến nội dung chính")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main-content")).to_be_focused()
