@@ -41,9 +41,7 @@ def test_a_table_wider_than_a_phone_says_that_it_scrolls(demo, login, live_serve
         assert fits == (box.locator(".scroll-hint").count() == 0)
 
 
-def test_a_tick_box_on_a_phone_card_ticks_from_the_word_beside_it(
-    demo, login, live_server, page
-):
+def test_a_tick_box_on_a_phone_card_ticks_from_the_word_beside_it(demo, login, live_server, page):
     page.set_viewport_size(PHONE)
     page = login("cspl")
     page.goto(f"{live_server.url}/review/reports/")
