@@ -175,6 +175,9 @@ def trend_chart(trend: "list[TrendRow]", indicators: "list[IndicatorInfo]") -> s
             height=340,  # the legend's three lines come out of the plot's height
             legend_at_bottom_columns=1,
             truncate_legend=-1,
+            # A year is read whole: past six years they lean, rather than shrink to "20…".
+            truncate_label=-1,
+            x_label_rotation=-45 if len(trend) > 6 else 0,
             allow_interruptions=True,  # a None (nothing included) breaks the line
             **options,
         )
@@ -189,7 +192,13 @@ def trend_chart(trend: "list[TrendRow]", indicators: "list[IndicatorInfo]") -> s
 def assessment_chart(assessment: dict[str, int], labels: dict[str, str]) -> str:
     (ticks,) = count_axes(max(assessment.values(), default=0))
     chart = pygal.Bar(
-        _config(show_legend=False, title=_("Self-assessment"), y_labels=ticks, range=(0, ticks[-1]))
+        _config(
+            show_legend=False,
+            title=_("Self-assessment"),
+            y_labels=ticks,
+            range=(0, ticks[-1]),
+            truncate_label=-1,  # four grades, each with room for its name
+        )
     )
     chart.x_labels = [str(labels[grade]) for grade in assessment]
     chart.add(_("Units"), list(assessment.values()))
