@@ -285,11 +285,12 @@ def test_the_charts_are_inline_svg_with_no_script_and_nothing_fetched(client, ca
         assert all(ref.startswith("#") for ref in references), (name, references)
         # Inline, its style element carrying the response's CSP nonce.
         assert svg.replace("<style", f'<style nonce="{nonce}"') in page
-    # The page's only scripts are the project's own: the Bootstrap bundle, and the one that
-    # lets the keyboard scroll a wide table's box.
+    # The page's only scripts are the project's own: the Bootstrap bundle, the one that
+    # lets the keyboard scroll a wide table's box, and the one that ignores a second tap.
     assert re.findall(r"<script[^>]*>", page) == [
         '<script src="/static/bootstrap/js/bootstrap.bundle.min.js">',
         '<script src="/static/js/scroll_boxes.js" defer>',
+        '<script src="/static/js/submit_once.js" defer>',
     ]
 
 
