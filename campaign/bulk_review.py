@@ -108,9 +108,13 @@ def bulk_review(request, kind, action):
     return _confirmation(request, scope, model, related, kind, action, ids, reason_form)
 
 
-def _confirmation(request, scope, model, related, kind, action, ids, reason_form, status=200):
+def _confirmation(
+    request, scope, model, related, kind, action, ids, reason_form, status=200, confirmed=None
+):
     """The items chosen, each with whether the step can be taken on it now (no query per
-    item: the rights and states are answered from memory)."""
+    item: the rights and states are answered from memory). `confirmed`: the versions the
+    reviewer confirmed, by pk, when the page comes back with an error in the reason: they
+    are sent on as they were, so an item changed meanwhile is still refused."""
     found = {
         obj.pk: obj
         for obj in scope.filter(model.objects.select_related(*related), SEE).filter(pk__in=ids)
@@ -127,7 +131,8 @@ def _confirmation(request, scope, model, related, kind, action, ids, reason_form
             problem = _("you do not review this unit")
         except workflow.TransitionError as error:
             problem = error.messages[0]
-        rows.append({"item": obj, "problem": problem})
+        version = (confirmed or {}).get(pk, obj.version)
+        rows.append({"item": obj, "problem": problem, "version": version})
     return render(
         request,
         "campaign/bulk_review.html",
@@ -163,7 +168,16 @@ def _take_steps(request, scope, model, related, queue_url, action):
             kind = next(k for k, v in KINDS.items() if v[0] is model)
             ids = [pk for pk, _version in items]
             return _confirmation(
-                request, scope, model, related, kind, action, ids, form, status=400
+                request,
+                scope,
+                model,
+                related,
+                kind,
+                action,
+                ids,
+                form,
+                status=400,
+                confirmed=dict(items),
             )
         reason = form.cleaned_data["reason"]
     outcome = bulk_step(model, related, items, action, scope=scope, reason=reason)

@@ -2,6 +2,8 @@
 first, then each step through the workflow (same rules, history and e-mails), one
 transaction per item, and every item not done named with its reason."""
 
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
@@ -101,6 +103,24 @@ def test_a_bulk_accept_names_every_item_it_did_not_do(client, cast, submitted, c
     assert "Đã chấp nhận 1 văn bản" in messages[0] and "CĐCS A1" in messages[0]
     assert "CĐCS A2" in messages[1] and "thay đổi sau khi bạn xác nhận" in messages[1]
     assert f"mục số {b1.pk}" in messages[2] and "CĐCS B1" not in messages[2]
+
+
+def test_a_reason_refused_keeps_the_versions_the_reviewer_confirmed(client, cast, submitted):
+    a1, a2 = submitted["A1"], submitted["A2"]
+    client.force_login(cast["reviewer_a"])
+    # The return is posted with an empty reason; meanwhile the unit's A2 changes.
+    Plan.objects.filter(pk=a2.pk).update(version=a2.version + 1, summary="Sửa lại")
+    again = post(client, "return", [a1, a2], reason="")
+    assert again.status_code == 400
+    page = again.content.decode()
+    # The page sends on the versions confirmed, not those of the moment.
+    assert f'value="{a2.pk}:{a2.version}"' in page
+    assert f'value="{a2.pk}:{a2.version + 1}"' not in page
+    items = re.findall(r'name="item" value="([\d:]+)"', page)
+    response = client.post(url("return"), {"item": items, "reason": "Thiếu chữ ký"})
+    assert Plan.objects.get(pk=a1.pk).status == S.RETURNED
+    assert Plan.objects.get(pk=a2.pk).status == S.SUBMITTED
+    assert any("thay đổi sau khi bạn xác nhận" in m for m in flashed(response))
 
 
 def test_a_state_that_does_not_allow_the_step_is_shown_and_reported(
