@@ -61,10 +61,33 @@ class ObstacleFilter(django_filters.FilterSet):
         queryset=Campaign.objects.all(),
         empty_label=gettext_lazy("Any campaign"),
     )
+    # What the reviewer answers (the units they review), as the home page counts it; the
+    # list alone also shows their own unit's, which an upper unit answers.
+    to_answer = django_filters.BooleanFilter(
+        label=gettext_lazy("Who answers"),
+        method="filter_to_answer",
+        widget=forms.Select(
+            choices=[
+                ("", gettext_lazy("Anyone")),
+                ("true", gettext_lazy("Mine to answer")),
+            ]
+        ),
+    )
 
     class Meta:
         model = Obstacle
-        fields = ["status", "kind", "overdue", "campaign"]
+        fields = ["status", "kind", "overdue", "campaign", "to_answer"]
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+        if not scope.is_reviewer:
+            del self.filters["to_answer"]
+
+    def filter_to_answer(self, queryset, name, value):
+        if value:
+            return queryset.filter(self.scope.review_condition(path_field="unit__path"))
+        return queryset
 
     def filter_overdue(self, queryset, name, value):
         # Overdue: still open after its answer-by date, "today" in Viet Nam's time zone.
@@ -140,7 +163,7 @@ def obstacle_list(request):
     """
     scope = Scope.for_request(request)
     queryset = scope.filter(obstacles(), SEE).order_by("-raised_at", "-pk")
-    found = ObstacleFilter(request.GET, queryset=queryset)
+    found = ObstacleFilter(request.GET, queryset=queryset, scope=scope)
     page, query = filtered_page(request, found)
     return render(
         request,

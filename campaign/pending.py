@@ -228,7 +228,7 @@ def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]
                 _item(
                     _("%(open)s open obstacle(s) to answer, %(overdue)s overdue") % counts,
                     "",
-                    reverse("campaign:obstacle_list") + "?status=open",
+                    reverse("campaign:obstacle_list") + "?status=open&to_answer=true",
                 )
             )
     return items

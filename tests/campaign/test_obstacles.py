@@ -694,3 +694,22 @@ def test_an_empty_list_says_whether_a_filter_hides_them(client, people):
     # An emptied filter form is no filter.
     page = client.get(LIST, {"status": "", "kind": ""}).content.decode()
     assert "Chưa có vướng mắc nào được nêu." in page
+
+
+def test_the_home_pages_count_leads_to_the_obstacles_the_reviewer_answers(
+    client, people, tree, campaign, obstacle_a1
+):
+    from campaign.pending import report_items
+    from units.access import Scope
+
+    # District A raised one of its own: the province answers it, not district A's reviewer,
+    # who still sees it in the list.
+    raise_obstacle(tree["DA"], campaign, people["officer_a"], subject="Của huyện A")
+    reviewer = people["reviewer_a"]
+    [item] = [
+        i for i in report_items(Scope(reviewer), timezone.localdate()) if "vướng" in i["title"]
+    ]
+    assert item["title"].startswith("Có 1 vướng mắc chờ trả lời")
+    client.force_login(reviewer)
+    assert listed(client.get(item["url"])) == ["A1"]
+    assert listed(client.get(reverse("campaign:obstacle_list"), {"status": "open"})) == ["A1", "DA"]
