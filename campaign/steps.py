@@ -73,7 +73,7 @@ def act_on(
     try:
         step = steps[action]()
     except ValidationError as error:
-        if reason_form is not None and error.code == "changed":
+        if reason_form is not None and getattr(error, "code", None) == "changed":
             # The page again, as it is now, with the reason the reviewer typed.
             reason_form.add_error(None, error)
             return _reason_again(request, reason_form, render_with_reason_errors)
