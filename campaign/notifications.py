@@ -72,11 +72,11 @@ def audience(submission, action):
 
     A submission goes to the reviewers of the nearest upper unit that has any reachable by
     e-mail (a district federation for its grassroots unions, the CSPL board for units
-    directly under the province); a review step goes back to the unit's own officers, all
-    of them: one without an e-mail address still gets the notice in the portal. A report
-    opened after the lock date goes to the unit's officers too, or, for a unit with none
-    (filed for on behalf, units.access), to those of the nearest unit above that has any:
-    two queries then.
+    directly under the province); a review step (a return, an acceptance, a reopening, a
+    report opened after the lock date) goes back to the unit's own officers, all of them:
+    one without an e-mail address still gets the notice in the portal. For a unit with
+    none, whose work is filed on behalf (units.access), it goes to the officers of the
+    nearest open unit above that has any, who filed it and must fix it: two queries then.
     """
     unit = submission.unit
     if action == Step.Action.SUBMIT:
@@ -99,7 +99,7 @@ def audience(submission, action):
                 role=Role.OFFICER, unit=unit, user__is_active=True
             ).select_related("user")
         ]
-        if not users and action == Step.Opening.OPEN_LATE:
+        if not users:
             # Only officers of an open unit file on behalf (units.access).
             memberships = list(
                 Membership.objects.filter(

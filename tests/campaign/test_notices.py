@@ -64,6 +64,22 @@ def test_a_review_step_leaves_a_notice_for_the_units_officers_only(
     assert notice.read_at is None
 
 
+@pytest.mark.parametrize("action", ["return", "accept"])
+def test_a_review_step_on_work_filed_on_behalf_reaches_who_filed_it(
+    tree, cast, campaign, report_factory, action, django_capture_on_commit_callbacks
+):
+    # A2 has no officer: district A's officer files its report, and must hear of its fate.
+    report = report_factory(tree["A2"], campaign, 2024, Status.SUBMITTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        if action == "return":
+            workflow.submission_return(report, user=cast["reviewer_a"], reason=REASON)
+        else:
+            workflow.submission_accept(report, user=cast["reviewer_a"])
+    kind = Kind.RETURNED if action == "return" else Kind.ACCEPTED
+    assert noticed() == {"officer_a": [kind]}
+    assert [message.to for message in mail.outbox] == [[cast["officer_a"].email]]
+
+
 def test_a_submission_leaves_no_notice(plan_a1, cast, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         workflow.submission_submit(plan_a1, user=cast["officer_a1"])
