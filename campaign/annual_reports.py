@@ -133,15 +133,23 @@ def report_start(request, campaign_pk, unit_pk, year):
         if existing:
             return redirect(existing)
     report = AnnualReport(unit=unit, campaign=campaign, year=year, period=period)
-    if not report.filing_open():
-        messages.error(
-            request,
-            _("Reports for %(year)s locked on %(date)s. Ask a reviewer of an upper unit.")
-            % {"year": year, "date": period.locks_on.strftime("%d/%m/%Y")},
-        )
-        return redirect("campaign:report_list")
+    locked = not report.filing_open()
+    if locked:
+        message = _("Reports for %(year)s locked on %(date)s. Ask a reviewer of an upper unit.") % {
+            "year": year,
+            "date": period.locks_on.strftime("%d/%m/%Y"),
+        }
+        if request.method != "POST":
+            messages.error(request, message)
+            return redirect("campaign:report_list")
     form, values, area = _report_forms(request, report)
     upload = _upload_form(request)
+    if request.method == "POST" and locked:
+        # Opened before the lock, sent after it: nothing is saved, what was typed stays.
+        values.is_valid()
+        upload.is_valid()
+        form.add_error(None, message)
+        return _render_form(request, report, form, values, area, upload)
     if request.method == "POST" and form.is_valid() & values.is_valid() & upload.is_valid():
         submit = SAVE_AND_SUBMIT in request.POST
         _flag(report, values)

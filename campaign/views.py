@@ -83,11 +83,13 @@ def plan_start(request, campaign_pk, unit_pk):
         # The campaign asks no plan of this kind of unit (the province issues it).
         raise Http404
     existing = Plan.objects.filter(unit=unit, campaign=campaign).first()
-    if existing:
+    if existing and request.method != "POST":
         return redirect(existing)
     plan = Plan(unit=unit, campaign=campaign)
     form, formset, upload = _plan_forms(request, plan)
-    if request.method == "POST" and _all_valid(form, formset, upload):
+    # A POST goes on when the plan exists: someone started it while this officer typed, who
+    # keeps what they typed, with a link to that plan.
+    if request.method == "POST" and _all_valid(form, formset, upload) and existing is None:
         try:
             with transaction.atomic():
                 form.instance.record_entry(request.user, scope.filing_on_behalf_from(unit))
@@ -101,17 +103,18 @@ def plan_start(request, campaign_pk, unit_pk):
             existing = Plan.objects.filter(unit=unit, campaign=campaign).first()
             if existing is None:
                 raise
-            messages.error(
-                request,
-                _(
-                    "Someone else has just started this unit's plan. Open it and add your "
-                    "changes there; what you typed is still below."
-                ),
-            )
         else:
             messages.success(request, _("The plan was saved as a draft."))
             return redirect(plan)
-    return _render_form(request, form, formset, upload, unit, campaign, plan=None)
+    if request.method == "POST" and existing is not None:
+        messages.error(
+            request,
+            _(
+                "Someone else has just started this unit's plan. Open it and add your "
+                "changes there; what you typed is still below."
+            ),
+        )
+    return _render_form(request, form, formset, upload, unit, campaign, plan=None, theirs=existing)
 
 
 @require_safe
@@ -239,8 +242,10 @@ def _plan_forms(request, plan):
     )
 
 
-def _render_form(request, form, formset, upload, unit, campaign, plan):
+def _render_form(request, form, formset, upload, unit, campaign, plan, theirs=None):
+    """`theirs`: the plan someone else started while this one was typed, linked."""
     context = {
+        "theirs": theirs,
         "form": form,
         "formset": formset,
         "upload": upload,

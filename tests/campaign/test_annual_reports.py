@@ -990,6 +990,22 @@ def test_a_report_submitted_while_a_save_is_under_way_is_not_overwritten(
     assert stored_figures(report_a1)["sessions"] == COMPLETE["sessions"]
 
 
+def test_a_new_report_sent_after_the_lock_keeps_the_input_and_saves_nothing(
+    client, tree, cast, campaign, clock
+):
+    # The form was opened on the lock day (19/01) and sent after midnight.
+    login(client, cast["officer_a1"])
+    clock.moment = local(YEAR + 1, 1, 19, 23, 50)
+    assert client.get(start_url(campaign, tree["A1"])).status_code == 200
+    clock.moment = local(YEAR + 1, 1, 20, 0, 10)
+    response = client.post(start_url(campaign, tree["A1"]), filing(results="Gõ xong lúc nửa đêm"))
+    assert response.status_code == 200
+    page = html(response)
+    assert f"Báo cáo năm {YEAR} đã khóa từ ngày 19/01/{YEAR + 1}" in page
+    assert "Gõ xong lúc nửa đêm" in page and 'value="1234"' in page
+    assert not AnnualReport.objects.exists()
+
+
 def test_starting_a_report_someone_started_meanwhile_keeps_the_input_and_overwrites_nothing(
     client, tree, cast, campaign, second_officer_a1
 ):

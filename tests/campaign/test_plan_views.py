@@ -288,6 +288,21 @@ def test_starting_a_plan_a_unit_already_has_opens_that_plan(client, cast, plan_a
     assert response.status_code == 302 and response.url == plan_a1.get_absolute_url()
 
 
+def test_starting_a_plan_someone_started_meanwhile_keeps_the_input_and_links_theirs(
+    client, cast, plan_a1, second_officer_a1
+):
+    # The second officer opened the new-plan page before the first one saved.
+    response = login(client, second_officer_a1).post(
+        start_url(plan_a1.campaign, plan_a1.unit), filing()
+    )
+    assert response.status_code == 200
+    page = html(response)
+    assert "Một người khác vừa tạo kế hoạch của đơn vị này" in page
+    assert plan_a1.get_absolute_url() in page
+    assert header()["summary"] in page  # what they typed is still there
+    assert Plan.objects.get() == plan_a1
+
+
 def test_the_province_that_issues_the_campaign_files_no_plan_for_it(client, tree, campaign):
     officer = UserFactory(username="officer_pv")
     MembershipFactory(user=officer, unit=tree["PV"], role=Membership.Role.OFFICER)
