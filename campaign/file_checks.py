@@ -19,6 +19,7 @@ Each refusal is a ValidationError with a Vietnamese message that says what to do
 import io
 import re
 import zipfile
+import zlib
 from typing import IO
 
 import pikepdf
@@ -104,8 +105,16 @@ def check_office_zip(fileobj, *, parts: re.Pattern, main: str, what: str) -> Non
             types = _xml(archive, "[Content_Types].xml", what)
     except zipfile.BadZipFile as error:
         raise _damaged(what) from error
-    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as error:
-        # Zip64 beyond our bounds, an unknown compression, an encrypted part, a bad CRC.
+    except (
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        RuntimeError,
+        OSError,
+        EOFError,
+        zlib.error,
+    ) as error:
+        # Zip64 beyond our bounds, an unknown compression, an encrypted part, a bad CRC,
+        # compressed data that does not inflate.
         raise _damaged(what) from error
     finally:
         fileobj.seek(0)
@@ -137,7 +146,8 @@ def _xml(archive, name, what):
     try:
         # defusedxml: no entity expansion (how an XML bomb grows), no external fetch.
         return ElementTree.fromstring(data, forbid_dtd=True)
-    except (ElementTree.ParseError, DefusedXmlException) as error:
+    except (ElementTree.ParseError, DefusedXmlException, LookupError, ValueError) as error:
+        # LookupError: a declared encoding Python does not know.
         raise _damaged(what) from error
 
 
@@ -170,7 +180,8 @@ def check_pdf(fileobj: IO[bytes]) -> None:
     fileobj.seek(0)
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
-            if "/Names" in pdf.Root and "/EmbeddedFiles" in pdf.Root.Names:
+            names = pdf.Root.get("/Names")
+            if isinstance(names, pikepdf.Dictionary) and "/EmbeddedFiles" in names:
                 raise _refused(_("The PDF holds embedded files: it is refused."))
             for obj in pdf.objects:
                 if _runs_something(obj):
@@ -180,7 +191,9 @@ def check_pdf(fileobj: IO[bytes]) -> None:
                             "refused. Print it to PDF again, or scan the paper copy."
                         )
                     )
-    except pikepdf.PdfError as error:
+    except (pikepdf.PdfError, TypeError, ValueError) as error:
+        # TypeError, ValueError: a structure of the wrong type where the reader expects
+        # another (a number for the catalogue's names).
         raise _refused(
             _("The file is not a readable PDF. Save or scan it again as a PDF.")
         ) from error

@@ -148,3 +148,29 @@ def test_a_pdf_that_launches_a_program_is_refused():
 def test_a_pdf_with_embedded_files_is_refused():
     names = pikepdf.Dictionary(EmbeddedFiles=pikepdf.Dictionary(Names=pikepdf.Array()))
     assert "tệp đính kèm" in refusal("kh.pdf", pdf_with(Names=names))
+
+
+@pytest.mark.parametrize("names", [7, pikepdf.Array([1]), pikepdf.Name("/X")])
+def test_a_pdf_whose_names_are_not_a_dictionary_is_an_answer_not_a_server_error(names):
+    # A name tree of the wrong type holds no embedded file: the scan is read as it is (the
+    # reader raised TypeError or ValueError on it, a 500).
+    content = pdf_with(Names=names)
+    assert uploads.validate_upload(SimpleUploadedFile("kh.pdf", content)) == "application/pdf"
+
+
+# --- damage that the zip and XML readers raise other errors for -----------------------------------
+def test_a_word_zip_whose_compressed_data_does_not_inflate_is_refused_as_damaged():
+    honest = word(("word/header1.xml", b"<a>" + b"x" * 5_000 + b"</a>"))
+    archive = zipfile.ZipFile(io.BytesIO(honest))
+    info = archive.getinfo("word/header1.xml")
+    # The part's deflated bytes, past its local header, replaced by bytes that are no
+    # deflate stream (zlib.error, not a bad CRC).
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    broken = bytearray(honest)
+    broken[start : start + 8] = b"\xff" * 8
+    assert "hỏng" in refusal("kh.docx", bytes(broken))
+
+
+def test_a_word_part_declaring_an_unknown_encoding_is_refused_as_damaged():
+    odd = '<?xml version="1.0" encoding="x-no-such-encoding"?><a/>'
+    assert "hỏng" in refusal("kh.docx", word(("word/settings.xml", odd)))
