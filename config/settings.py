@@ -300,6 +300,13 @@ USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["config.formats"]
 
+# A plan may hold 100 activities (campaign.forms.ActivityFormSet), each posting about eight
+# fields and one per content item ticked: Django's default of 1,000 fields refused a plan of
+# some 70 activities with every item of the seed's eight ticked ("Không đọc được yêu cầu"),
+# and what was typed was lost. 100 × (8 + 40 items) stays under this bound, which still
+# keeps a request from posting an unbounded number of fields.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
 # --- Static and uploaded files ---------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
