@@ -96,7 +96,9 @@ class LimitedPasswordResetView(PasswordResetView):
     form_class = QueuedPasswordResetForm
 
     def form_valid(self, form):
-        email = form.cleaned_data["email"].strip().lower()
+        # Lower case can lengthen an address ("İ" becomes two characters): the key kept for
+        # the limit is cut to the column's 254.
+        email = form.cleaned_data["email"].strip().lower()[:254]
         reason = admit(email, (client_ip(self.request) or "")[:64])
         if reason is not None:
             form.add_error("email", reason)
