@@ -318,6 +318,18 @@ def test_a_plan_of_a_hundred_activities_with_every_content_item_is_saved(
     assert all(a.themes.count() == len(themes) for a in plan.activities.all())
 
 
+@pytest.mark.parametrize("value", ["99999999999999999999999", "-1", "abc", "²"])
+def test_a_content_item_id_that_is_no_id_is_refused_with_a_message(
+    client, cast, tree, campaign, value
+):
+    # Past the database's integer range, SQLite raised OverflowError in the lookup: a 500.
+    data = filing(rows=[activity(themes=[value])])
+    response = login(client, cast["officer_a1"]).post(start_url(campaign, tree["A1"]), data)
+    assert response.status_code == 200
+    assert "không phải là một giá trị hợp lệ" in html(response)
+    assert not Plan.objects.exists()
+
+
 def test_the_province_that_issues_the_campaign_files_no_plan_for_it(client, tree, campaign):
     officer = UserFactory(username="officer_pv")
     MembershipFactory(user=officer, unit=tree["PV"], role=Membership.Role.OFFICER)
