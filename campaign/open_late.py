@@ -51,6 +51,12 @@ def report_open_late(
         raise ValidationError(
             _("%(unit)s has closed: nothing more is filed for it.") % {"unit": unit}
         )
+    if not unit.is_open_on(period.ends_on):
+        # Not on that year's tree: nothing was due from it (counting.expected_units).
+        raise ValidationError(
+            _("%(unit)s was not open at the end of %(year)s: no report is due from it for it.")
+            % {"unit": unit, "year": year}
+        )
     existing = AnnualReport.objects.filter(unit=unit, campaign=campaign, year=year).first()
     if existing:
         return existing, False

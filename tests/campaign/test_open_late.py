@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.models import AnnualReport, Period, Status, Step
+from units.models import Unit
 
 YEAR = 2024  # due 20/12/2024, locked after 19/01/2025
 
@@ -97,6 +98,20 @@ def test_a_year_not_locked_yet_is_refused_with_a_message(client, cast, tree, cam
     response = client.post(open_url(campaign, tree["A2"], YEAR + 1), follow=True)
     assert response.status_code == 200
     assert any("khóa sổ ngày" in m for m in messages_of(response))
+    assert not AnnualReport.objects.exists()
+
+
+def test_a_unit_not_yet_open_at_the_years_cut_off_gets_no_report_for_it(
+    client, cast, tree, campaign
+):
+    # A union founded in 2025: nothing was due from it for 2024, whatever the address says.
+    Unit.objects.filter(pk=tree["A2"].pk).update(opened_on=datetime.date(2025, 3, 1))
+    client.force_login(cast["reviewer_a"])
+    response = client.post(open_url(campaign, tree["A2"]), follow=True)
+    assert response.status_code == 200
+    assert any(
+        "chưa hoạt động vào thời điểm chốt số liệu năm 2024" in m for m in messages_of(response)
+    )
     assert not AnnualReport.objects.exists()
 
 
