@@ -104,8 +104,9 @@ def test_a_year_not_locked_yet_is_refused_with_a_message(client, cast, tree, cam
 def test_a_unit_not_yet_open_at_the_years_cut_off_gets_no_report_for_it(
     client, cast, tree, campaign
 ):
-    # A union founded in 2025: nothing was due from it for 2024, whatever the address says.
-    Unit.objects.filter(pk=tree["A2"].pk).update(opened_on=datetime.date(2025, 3, 1))
+    # A union founded in January 2025, after 2024's cut-off (14/12): nothing was due from it
+    # for 2024, whatever the address says.
+    Unit.objects.filter(pk=tree["A2"].pk).update(opened_on=datetime.date(2025, 1, 10))
     client.force_login(cast["reviewer_a"])
     response = client.post(open_url(campaign, tree["A2"]), follow=True)
     assert response.status_code == 200
