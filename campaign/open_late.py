@@ -47,15 +47,16 @@ def report_open_late(
             )
             % {"year": year, "date": period.locks_on.strftime("%d/%m/%Y")}
         )
-    if not unit.is_open_on(scope.today):
-        raise ValidationError(
-            _("%(unit)s has closed: nothing more is filed for it.") % {"unit": unit}
-        )
     if not unit.is_open_on(period.ends_on):
-        # Not on that year's tree: nothing was due from it (counting.expected_units).
+        # Not on that year's tree (opened later, or closed before): nothing was due from it
+        # (counting.expected_units).
         raise ValidationError(
             _("%(unit)s was not open at the end of %(year)s: no report is due from it for it.")
             % {"unit": unit, "year": year}
+        )
+    if not unit.is_open_on(scope.today):
+        raise ValidationError(
+            _("%(unit)s has closed: nothing more is filed for it.") % {"unit": unit}
         )
     existing = AnnualReport.objects.filter(unit=unit, campaign=campaign, year=year).first()
     if existing:
