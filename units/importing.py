@@ -146,14 +146,22 @@ def read_rows(
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        records = _read_csv(path)
-    elif suffix in (".xlsx", ".xlsm"):
-        records = _read_xlsx(path)
-    else:
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise UnitImportError(
             [(0, _("Unsupported file type “%(suffix)s”; use .csv or .xlsx.") % {"suffix": suffix})]
         )
+    try:
+        records = _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
+    except UnitImportError:
+        raise
+    except OSError as error:  # a folder, a path that does not exist, no right to read it
+        raise UnitImportError(
+            [(0, _("The file cannot be read: %(reason)s") % {"reason": error.strerror or error})]
+        ) from error
+    except Exception as error:
+        # Whatever else a damaged file makes the readers raise (the sheet's XML cut short,
+        # a CSV cell past the csv module's limit): an answer, never a traceback or a 500.
+        raise UnitImportError([(0, _("The file is damaged and cannot be read."))]) from error
     return _rows_from_records(records, headers or _HEADERS, required)
 
 
@@ -375,6 +383,13 @@ def _clean_rows(rows, errors):
             except ValueError:
                 row_errors.append(
                     _("“%(value)s” in %(column)s is not a date (use dd/mm/yyyy or yyyy-mm-dd).")
+                    % {"value": _text(raw[key]), "column": column(key)}
+                )
+                continue
+            if fields[key] is not None and not 1900 <= fields[key].year <= 2100:
+                # 01/07/0015 for 01/07/2015: the year range the unit's own form takes.
+                row_errors.append(
+                    _("“%(value)s” in %(column)s: give a year between 1900 and 2100.")
                     % {"value": _text(raw[key]), "column": column(key)}
                 )
 

@@ -131,3 +131,54 @@ def test_a_closed_unit_may_stand_under_the_grassroots_union_it_merged_into(tmp_p
     )
     import_units(read_rows(path))
     assert Unit.objects.get_parent(Unit.objects.get(code="B1")).code == "A1"
+
+
+# --- damaged files and impossible dates ----------------------------------------------------------
+def test_a_workbook_whose_sheet_is_cut_short_is_an_error_not_a_traceback(tmp_path):
+    import zipfile
+
+    from tests.units.test_import import write_xlsx
+
+    good = write_xlsx(tmp_path, TREE_ROWS)
+    cut = tmp_path / "cut.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(cut, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]  # the sheet's XML cut in half
+            target.writestr(info, data)
+    with translation.override("vi"), pytest.raises(UnitImportError) as excinfo:
+        read_rows(cut)
+    assert messages(excinfo) == "Tệp bị hỏng, không đọc được."
+
+
+def test_a_folder_or_a_missing_file_is_an_error_not_a_traceback(tmp_path):
+    for path in (tmp_path / "a-folder.csv", tmp_path / "missing.csv"):
+        if path.name.startswith("a-"):
+            path.mkdir()
+        with translation.override("vi"), pytest.raises(UnitImportError) as excinfo:
+            read_rows(path)
+        assert messages(excinfo).startswith("Không đọc được tệp:")
+
+
+def test_a_csv_cell_past_the_csv_modules_limit_is_an_error(tmp_path):
+    path = write_csv(tmp_path, [["X1", "CĐCS " + "x" * 200_000, "grassroots", "PV"]])
+    with pytest.raises(UnitImportError):
+        read_rows(path)
+
+
+@pytest.mark.parametrize("typed", ["01/07/0025", "01/01/0001", "31/12/9999"])
+def test_an_opening_day_outside_1900_to_2100_is_refused_on_its_line(tree, tmp_path, typed):
+    path = write_csv(
+        tmp_path, [["NEW", "CĐCS Mới", "grassroots", "PV", typed]], header=[*HEADER, "opened_on"]
+    )
+    with translation.override("vi"), pytest.raises(UnitImportError) as excinfo:
+        import_units(read_rows(path))
+    assert excinfo.value.errors == [
+        (
+            2,
+            f"“{typed}” ở cột ngày thành lập (opened_on): "
+            "hãy nhập năm trong khoảng từ 1900 đến 2100.",
+        )
+    ]
+    assert not Unit.objects.filter(code="NEW").exists()
