@@ -68,7 +68,8 @@ def load_campaign_file(path: str | Path) -> tuple[Campaign, bool]:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: a file saved by an older Notepad starts with a byte-order mark.
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as error:
         raise CampaignDataError(_("File not found: %(file)s") % {"file": path}) from error
     except (OSError, UnicodeDecodeError) as error:
@@ -81,7 +82,15 @@ def load_campaign_file(path: str | Path) -> tuple[Campaign, bool]:
         raise CampaignDataError(
             _("%(file)s is not valid JSON: %(error)s") % {"file": path, "error": error}
         ) from error
-    return load_campaign(data)
+    try:
+        return load_campaign(data)
+    except (TypeError, AttributeError) as error:
+        # A value of the wrong kind where the file's format wants another (a number for a
+        # date, a list for a code): what was loaded is rolled back with the transaction.
+        raise CampaignDataError(
+            _("%(file)s holds a value of the wrong kind: %(error)s")
+            % {"file": path, "error": error}
+        ) from error
 
 
 @transaction.atomic

@@ -230,3 +230,27 @@ def test_the_command_turns_data_errors_into_a_command_error(tree, campaign_file)
     with pytest.raises(CommandError, match="report_due_month"):
         call_command("load_campaign", str(tree_code), stdout=io.StringIO())
     assert Campaign.objects.count() == 0
+
+
+def test_a_file_saved_with_a_byte_order_mark_loads(ben_tre, campaign_file):
+    path, _edit = campaign_file
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    campaign, created = load_campaign_file(path)
+    assert created and campaign.indicators.count() == 8
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda data: data.update(issued_on=20150101),  # a number for a date
+        lambda data: data["indicators"][0].update(code=["a", "b"]),  # a list for a code
+    ],
+)
+def test_a_value_of_the_wrong_kind_is_a_clear_error_and_saves_nothing(
+    ben_tre, campaign_file, change
+):
+    _path, edit = campaign_file
+    path = edit(change)
+    with pytest.raises(CampaignDataError, match=r"sai kiểu|wrong kind"):
+        load_campaign_file(path)
+    assert Campaign.objects.count() == 0
