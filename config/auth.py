@@ -4,11 +4,14 @@ Axes counts failures per username and client address (see the AXES_* settings). 
 are the project's three hooks into it: the backend, the client address and the lockout page.
 """
 
+import math
+
 from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import render
+from django.utils import timezone
 
 
 class LoginAttemptsBackend(AxesStandaloneBackend):
@@ -50,10 +53,26 @@ def lockout_response(request, original_response=None, credentials=None):
     429 Too Many Requests, rendered from a template like any other page.
     """
     cool_off = get_cool_off(request)
-    minutes = round(cool_off.total_seconds() / 60) if cool_off else None
+    minutes = _minutes_left(request, credentials, cool_off) if cool_off else None
     return render(
         request,
         "registration/lockout.html",
         {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
         status=429,
     )
+
+
+def _minutes_left(request, credentials, cool_off) -> int:
+    """The whole minutes until the lock of this username and address ends: from the last
+    failure that counted (none is counted during the lock), rounded up, at least one."""
+    from axes.models import AccessAttempt
+
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    last = (
+        AccessAttempt.objects.filter(username=username, ip_address=client_ip(request))
+        .order_by("-attempt_time")
+        .values_list("attempt_time", flat=True)
+        .first()
+    )
+    left = cool_off if last is None else cool_off - (timezone.now() - last)
+    return max(1, math.ceil(left.total_seconds() / 60))

@@ -251,6 +251,10 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The 15 minutes run from the lock, as the page says: axes' default restarts them on every
+# try during the lock, the right password included, so "try again in 15 minutes" was
+# never true for someone who tried again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CLIENT_IP_CALLABLE = "config.auth.client_ip"
 AXES_LOCKOUT_CALLABLE = "config.auth.lockout_response"

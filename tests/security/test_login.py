@@ -1,6 +1,8 @@
 """Logging in through the real login view: the session key changes, and guessing passwords
 is locked out after a few failures (django-axes), with a Vietnamese page."""
 
+import re
+
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -77,6 +79,31 @@ def test_five_wrong_passwords_lock_the_username_out_from_that_address(client, of
     assert SESSION_KEY not in client.session
     attempt_row = AccessAttempt.objects.get(username="cb.thu")
     assert attempt_row.failures_since_start >= limit
+
+
+def test_the_lock_ends_when_the_page_says_however_often_one_tries_meanwhile(client, officer):
+    import datetime
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, "cb.thu", "wrong")
+    locked_at = AccessAttempt.objects.get(username="cb.thu").attempt_time
+
+    def minutes_later(minutes):
+        # The lock as if taken `minutes` ago: axes reads its own clock.
+        AccessAttempt.objects.filter(username="cb.thu").update(
+            attempt_time=locked_at - datetime.timedelta(minutes=minutes)
+        )
+
+    # Ten minutes on, the right password is still refused, and the page counts down.
+    minutes_later(10)
+    refused = attempt(client, "cb.thu", PASSWORD)
+    assert refused.status_code == 429
+    assert re.search(r"Hãy thử lại sau [56] phút", refused.content.decode())
+    assert reverse("password_reset") in refused.content.decode()
+    # That try did not restart the lock: fifteen minutes after it was taken, it has ended.
+    minutes_later(15.1)
+    assert attempt(client, "cb.thu", PASSWORD).status_code == 302
+    assert SESSION_KEY in client.session
 
 
 def test_the_lockout_is_per_username_and_address(client, officer):
