@@ -293,10 +293,11 @@ MATRIX = {
     },
     # --- plans: officers file for their unit, reviewers act on the units below them ---------
     # The own plan is a draft: submitting it is the officer's step, the reviewers' steps
-    # are refused with a message (R); starting a plan that exists opens it (R).
+    # are refused with a message (R); starting a plan that exists opens it (R), and a form
+    # posted to start it comes back with the input and a link to it (200).
     "campaign:plan_start": {
-        "own": E("L 404 404 R 403 403", "L 404 404 R 403 403"),
-        "other": E("L 404 R 404 404 404", "L 404 R 404 404 404"),
+        "own": E("L 404 404 R 403 403", "L 404 404 200 403 403"),
+        "other": E("L 404 R 404 404 404", "L 404 200 404 404 404"),
     },
     "campaign:plan_detail": {
         "own": E("L 404 404 200 200 200", "405 405 405 405 405 405"),
@@ -343,9 +344,11 @@ MATRIX = {
     # --- annual reports: the own report is accepted, so it is locked (editing it goes back
     # to the report, R) and only a reviewer's reopen applies (400: the reason is missing).
     "campaign:report_list": E("L 200 200 200 200 200", "405 405 405 405 405 405"),
+    # Starting a report that exists opens it (R); a form posted to start it comes back
+    # with the input (200): here the year is locked too, which the form says.
     "campaign:report_start": {
-        "own": E("L 404 404 R 403 403", "L 404 404 R 403 403"),
-        "other": E("L 404 R 404 404 404", "L 404 R 404 404 404"),
+        "own": E("L 404 404 R 403 403", "L 404 404 200 403 403"),
+        "other": E("L 404 R 404 404 404", "L 404 200 404 404 404"),
     },
     # The scan of a paper report: like a plan's files. A1's report is accepted, so its
     # officer's removal is refused with a message (R); B1's is returned and editable.
