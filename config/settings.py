@@ -59,6 +59,7 @@ MIDDLEWARE = [
     # Static files above need no database; everything below may (config/middleware.py).
     "config.middleware.DatabaseGate",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.middleware.SlidingSession",
     "config.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -229,7 +230,8 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "units:home"
 LOGOUT_REDIRECT_URL = "login"
-SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
+# A working day from the last hour's work (config.middleware.SlidingSession).
+SESSION_COOKIE_AGE = 8 * 60 * 60
 # Sessions are read from the cache (Redis in production), written through to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True

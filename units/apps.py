@@ -9,8 +9,13 @@ class UnitsConfig(AppConfig):
     def ready(self):
         # Search compares folded text through the SQL function portal_fold: SQLite
         # connections get it when they open (PostgreSQL has it from a migration).
+        from django.contrib.auth.signals import user_logged_in
+
+        from config.middleware import mark_login
         from units import folding, history
 
         folding.connect()
+        # A session's working day is renewed hourly from its login (config.middleware).
+        user_logged_in.connect(mark_login, dispatch_uid="sliding-session-login")
         # Every app's models are loaded by now: their history descriptors can be swapped.
         history.build_managers_once()
