@@ -443,14 +443,19 @@ def test_after_the_lock_date_no_new_report_can_be_started(client, clock, tree, c
     clock.moment = FIRST_LOCKED_MINUTE
     login(client, cast["officer_a1"])
     url = reverse("campaign:report_start", args=[campaign.pk, tree["A1"].pk, YEAR])
-    response = client.post(url, edit_data(make_report(tree["A2"], campaign)), follow=True)
-    assert response.redirect_chain[-1][0].startswith(reverse("campaign:report_list"))
     expected = vi(
         "Reports for %(year)s locked on %(date)s. Ask a reviewer of an upper unit.",
         year=2024,
         date="19/01/2025",
     )
+    # Opening the page goes back to the list, with why.
+    response = client.get(url, follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("campaign:report_list"))
     assert messages_of(response) == [expected]
+    # A form opened before the lock and sent after it comes back with what was typed.
+    response = client.post(url, edit_data(make_report(tree["A2"], campaign)))
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [expected]
     assert not AnnualReport.objects.filter(unit=tree["A1"]).exists()
 
 
