@@ -97,12 +97,12 @@ def _submissions(preview, day, reorganisation):
     def heir(code):
         """The unit that carries on `code`'s work: its successor, or, when that one closes
         in the same act too, the successor at the end of the chain (as two acts would have
-        it); None or "" when the chain ends in a unit dissolved."""
+        it); None when the chain ends in a unit dissolved."""
         seen, target = {code}, successors[code]
         while target in successors and target not in seen:
             seen.add(target)
             target = successors[target]
-        return None if target in successors else target
+        return None if target in successors or not target else target
 
     units = {unit.code: unit for unit in Unit.objects.filter(code__in=successors)}
     units.update(
@@ -137,13 +137,15 @@ def _submissions(preview, day, reorganisation):
     )
     for report in reports.order_by("unit__path", "campaign_id", "year"):
         successor, reason = carried_on(report.unit.code)
-        if reason:
-            pass  # closed with its unit, whatever the year
-        elif report.period.ends_on < day:
+        # A report with no unit to go to is closed with its unit, whatever its year.
+        if not reason and report.period.ends_on < day:
             reason = PAST_YEAR
-        elif AnnualReport.objects.filter(
-            unit=successor, campaign=report.campaign, year=report.year
-        ).exists():
+        elif (
+            not reason
+            and AnnualReport.objects.filter(
+                unit=successor, campaign=report.campaign, year=report.year
+            ).exists()
+        ):
             reason = SUCCESSOR_HAS_ONE
         preview.submissions.append(
             _resolve(report, "report", report.year, successor, reason, decision, day)
