@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from campaign import measures, plausibility, workflow
 from campaign.counting import area_below
@@ -22,7 +21,7 @@ from campaign.periods import report_year
 from campaign.returns import return_step
 from campaign.steps import act_on
 from campaign.uploads import REPORT_SCAN_LABEL, AttachmentForm
-from config.http import require_form, require_safe
+from config.http import require_form, require_POST, require_safe
 from units.access import FILE, SEE, Scope
 from units.models import UnitState
 

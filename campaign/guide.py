@@ -4,12 +4,12 @@ words. The same for everyone, signed in or not (it holds no data)."""
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from django.views.decorators.http import require_GET
 
 from campaign.pending import CHASE_FROM_DAYS, DUE_SOON_DAYS
+from config.http import require_safe
 
 
-@require_GET
+@require_safe
 def help_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -16,11 +16,10 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from campaign.listing import filtered_page
 from campaign.models import Campaign, Inspection
-from config.http import require_form, require_safe
+from config.http import require_form, require_POST, require_safe
 from units.access import FILE, SEE, Scope
 from units.forms import PortalInputMixin
 from units.models import Unit

@@ -152,6 +152,14 @@ class Campaign(models.Model):
         # name: a year from an address such as /reports/99999/ has no period to compute.
         return self.first_year <= year <= (self.last_year or LATEST_YEAR)
 
+    def not_running_message(self, year: int) -> str:
+        """Why there is nothing for `year`, a year the campaign does not run."""
+        return _("The campaign runs from %(first)s%(last)s; there is no report for %(year)s.") % {
+            "first": self.first_year,
+            "last": f" – {self.last_year}" if self.last_year else "",
+            "year": year,
+        }
+
     def years_so_far(self, today: datetime.date | None = None) -> list[int]:
         """The years a unit can have filed for, newest first: the campaign's years up to
         this one (not to its last year, which may lie decades ahead)."""
@@ -981,15 +989,7 @@ class PeriodQuerySet(models.QuerySet):
         an address would lengthen every trend (reports.rollup) with empty years.
         """
         if not campaign.runs_in(year):
-            raise ValidationError(
-                _("The campaign runs from %(first)s%(last)s; there is no report for %(year)s.")
-                % {
-                    "first": campaign.first_year,
-                    "last": f" – {campaign.last_year}" if campaign.last_year else "",
-                    "year": year,
-                },
-                code="year_out_of_range",
-            )
+            raise ValidationError(campaign.not_running_message(year), code="year_out_of_range")
         latest = timezone.localdate().year + 1
         if year > latest and not self.filter(campaign=campaign, year=year).exists():
             raise ValidationError(

@@ -10,11 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from campaign import notices
 from campaign.models import Notice
-from config.http import require_safe
+from config.http import require_POST, require_safe
 from units.access import Scope
 
 PAGE_SIZE = 25

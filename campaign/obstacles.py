@@ -16,12 +16,11 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from campaign import notifications
 from campaign.listing import filtered_page
 from campaign.models import MAX_NARRATIVE, AnnualReport, Campaign, Obstacle
-from config.http import require_form, require_safe
+from config.http import require_form, require_POST, require_safe
 from units.access import FILE, SEE, Scope, parse_pk
 from units.dataversion import bump_data_version
 from units.forms import PortalInputMixin

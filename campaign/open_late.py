@@ -19,10 +19,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from campaign import notifications
 from campaign.models import AnnualReport, Campaign, Period, Status, Step
+from config.http import require_POST
 from units.access import REVIEW, SEE, Scope
 from units.models import Unit
 

@@ -25,11 +25,11 @@ from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
 from campaign.downloads import protect_download
 from campaign.models import Activity, AnnualReport, Indicator, Plan, Submission
 from config import pdf_sandbox
+from config.http import require_safe
 from units.access import SEE, Scope
 from units.letterhead import MOTTO, NATIONAL_NAME, date_line, letterhead
 
@@ -182,7 +182,7 @@ def _report(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def plan_print(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     return render(
@@ -198,7 +198,7 @@ def plan_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     title = _("Plan of %(unit)s") % {"unit": plan.unit.name}
@@ -207,7 +207,7 @@ def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def report_print(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     return render(
@@ -224,7 +224,7 @@ def report_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     title = _("Annual report %(year)s of %(unit)s") % {"year": report.year, "unit": report.unit}

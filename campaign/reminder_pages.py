@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from campaign import reminder_letter
 from campaign.downloads import protect_download
@@ -35,7 +34,7 @@ from campaign.reminders import (
     step_label,
 )
 from config import pdf_sandbox
-from config.http import require_form, require_safe
+from config.http import require_form, require_POST, require_safe
 from units.access import SEE, Scope, parse_pk
 from units.models import Membership, Unit
 

@@ -7,10 +7,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
 
 from campaign import search
 from campaign.listing import PAGE_SIZE
+from config.http import require_safe
 from units.access import Scope
 
 
@@ -45,7 +45,7 @@ class SearchForm(forms.Form):
         return search.words(self.cleaned_data["q"])
 
 
-@require_GET
+@require_safe
 @login_required
 def search_page(request):
     """The results by kind (the first few of each), or every result of one kind

@@ -26,12 +26,11 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 
 from campaign import file_checks
 from campaign.downloads import stored_file_response
 from campaign.models import AnnualReport, Attachment, Plan
-from config.http import require_safe
+from config.http import require_POST, require_safe
 from units.access import FILE, SEE, Scope
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024

@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from campaign import workflow
 from campaign.filters import QueueFilter
@@ -19,7 +18,7 @@ from campaign.models import Activity, Campaign, Plan, Step
 from campaign.returns import return_step
 from campaign.steps import act_on
 from campaign.uploads import AttachmentForm
-from config.http import require_form, require_safe
+from config.http import require_form, require_POST, require_safe
 from units.access import FILE, SEE, Scope
 
 Action = Step.Action

@@ -17,12 +17,11 @@ from django.utils.formats import number_format
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from campaign import workbook_checks, workbooks
 from campaign.downloads import protect_download
 from campaign.models import Campaign, Period, Plan, WorkbookUpload
-from config.http import require_form, require_safe
+from config.http import Explained404, require_form, require_POST, require_safe
 from units.access import FILE, Scope
 
 
@@ -46,7 +45,7 @@ def _report_target(request, campaign_pk, unit_pk, year):
     try:
         period = Period.objects.for_year(campaign, year)
     except ValidationError as error:
-        raise Http404(error.messages[0]) from None
+        raise Explained404(error.messages[0]) from None
     return scope, area, campaign, period
 
 

@@ -12,6 +12,8 @@ admin.site.site_title = _("Campaign portal")
 
 # Annual reports, periods, obstacles, inspections and reminders moved from the reports app to
 # campaign, and with them their admin pages: the old addresses lead to the new ones.
+handler404 = "config.http.page_not_found"
+
 MOVED_TO_CAMPAIGN = "period|annualreport|obstacle|inspection|reminder"
 
 urlpatterns = [

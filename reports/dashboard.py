@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path
@@ -21,11 +20,16 @@ from django.utils.translation import gettext as _
 
 from campaign.counting import CATEGORIES, inclusion
 from campaign.models import AnnualReport, Campaign
-from campaign.periods import report_year
-from config.http import require_safe
+from config.http import Explained404, require_safe
 from reports import charts
 from reports.rollup import CACHE_SECONDS, FLAGGED, GRID_SORTS, cached_rollup, unit_rows
-from reports.selection import int_or_none, offered_years, pick_campaign, selected_unit
+from reports.selection import (
+    int_or_none,
+    offered_years,
+    pick_campaign,
+    selected_unit,
+    selected_year,
+)
 from reports.templatetags.chart_tags import with_nonce
 from reports.trees import tree_mode
 from units.access import Scope
@@ -46,25 +50,14 @@ def dashboard(request):
         return render(request, "reports/dashboard.html", {"campaigns": []})
     campaign = pick_campaign(campaigns, request.GET.get("campaign"))
     years = offered_years(campaign)
-    year = int_or_none(request.GET.get("year")) or report_year(campaign, from_rules=True)
-    if year not in years:
-        # Not a year of the campaign, or one still to come: nothing to show, and no period
-        # is created for it.
-        raise Http404(
-            _("The campaign runs from %(first)s%(last)s; there is no report for %(year)s.")
-            % {
-                "first": campaign.first_year,
-                "last": f" – {campaign.last_year}" if campaign.last_year else "",
-                "year": year,
-            }
-        )
+    year = selected_year(request, campaign)
     include = inclusion(request.GET.get("include"))
     tree = tree_mode(request.GET.get("tree"))
     unit = selected_unit(request, scope)
     try:
         data = cached_rollup(campaign, year, unit, include, tree)
     except ValidationError as error:
-        raise Http404(error.messages[0]) from None
+        raise Explained404(error.messages[0]) from None
     grid = _grid(request, campaign, year, unit, data)
     may_open = _may_open(scope)
     # Only the units the user may open here: reviewers and viewers their subtrees, officers

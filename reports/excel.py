@@ -44,11 +44,14 @@ from openpyxl.utils import get_column_letter
 from campaign.counting import ACCEPTED_ONLY, ALL_SUBMITTED, inclusion
 from campaign.downloads import protect_download
 from campaign.models import AnnualReport, Campaign, Obstacle, Period, Status
-from campaign.periods import report_year
 from campaign.workbooks import NOT_IN_XML
-from config.http import require_safe
+from config.http import Explained404, require_safe
 from reports.rollup import ASSESSMENTS, cached_rollup, unit_rows
-from reports.selection import int_or_none, offered_years, pick_campaign, selected_unit
+from reports.selection import (
+    pick_campaign,
+    selected_unit,
+    selected_year,
+)
 from reports.trees import TODAY, tree_mode
 from units.access import Scope
 from units.models import Unit
@@ -509,15 +512,13 @@ def dashboard_excel(request):
     if not campaigns:
         raise Http404
     campaign = pick_campaign(campaigns, request.GET.get("campaign"))
-    year = int_or_none(request.GET.get("year")) or report_year(campaign, from_rules=True)
-    if year not in offered_years(campaign):  # a year still to come: no period is created for it
-        raise Http404
+    year = selected_year(request, campaign)
     include = inclusion(request.GET.get("include"))
     unit = selected_unit(request, scope)
     try:
         result = cached_rollup(campaign, year, unit, include, tree_mode(request.GET.get("tree")))
     except ValidationError as error:
-        raise Http404(error.messages[0]) from None
+        raise Explained404(error.messages[0]) from None
     units = unit_rows(campaign, unit, result, with_values=True, with_filers=True)
     obstacles = open_obstacles(campaign, unit, scope)
     workbook = build_workbook(result, units, campaign, obstacles)

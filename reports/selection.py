@@ -3,8 +3,11 @@ from the query string by the same rules for both."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from campaign.models import Campaign
+from campaign.periods import report_year
+from config.http import Explained404
 from units.access import Scope
 from units.models import Membership, Unit
 
@@ -26,6 +29,20 @@ def int_or_none(value: object) -> int | None:
 def offered_years(campaign: Campaign) -> list[int]:
     """The years the dashboard offers, newest first: the campaign's years up to this one."""
     return campaign.years_so_far()
+
+
+def selected_year(request: HttpRequest, campaign: Campaign) -> int:
+    """The year asked for by `?year=`, else the year being reported on; a 404 that says why
+    for a year not offered (outside the campaign, or still to come: no period is made for
+    it)."""
+    year = int_or_none(request.GET.get("year")) or report_year(campaign, from_rules=True)
+    if year in offered_years(campaign):
+        return year
+    if campaign.runs_in(year):
+        raise Explained404(
+            _("%(year)s has not begun: there is nothing to sum up yet.") % {"year": year}
+        )
+    raise Explained404(campaign.not_running_message(year))
 
 
 def selected_unit(request: HttpRequest, scope: Scope) -> Unit:

@@ -43,13 +43,12 @@ from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from django.views.decorators.http import require_GET, require_POST
 
 from campaign.downloads import protect_download, stored_file_response
 from campaign.models import Campaign
 from campaign.periods import report_year
 from config import pdf_sandbox
-from config.http import require_form, require_safe
+from config.http import require_form, require_POST, require_safe
 from reports import delivery, issuing, parties, pdf, summary_tasks
 from reports.models import DOCUMENT_FIELDS, NARRATIVE_FIELDS, SummaryReport
 from reports.prefill import prefill, written_from
@@ -537,7 +536,7 @@ def _render_error(summary, writer):
 
 
 @login_required
-@require_GET
+@require_safe
 def summary_status(request, pk):
     """Where the PDF stands, for the page's script (static/js/summary_status.js)."""
     summary = get_summary(request, pk)
@@ -559,7 +558,7 @@ def summary_status(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def summary_pdf(request, pk):
     """The stored PDF of an issued report, as a download the browser must not sniff."""
     summary = get_summary(request, pk)
@@ -572,7 +571,7 @@ def summary_pdf(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def summary_preview(request, pk):
     """A draft's PDF with the current figures, marked as a draft, rendered now (in a child
     process with the preview's time limit). Reviewers only."""

@@ -16,9 +16,8 @@ from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from config.http import require_form, require_safe
+from config.http import require_form, require_POST, require_safe
 from units.forms import OperationForm, ReorganisationForm, ReorganisationUploadForm
 from units.importing import UnitImportError, import_reorganisation, read_reorganisation_rows
 from units.models import Membership, Operation, Reorganisation, Unit

@@ -790,13 +790,34 @@ def test_the_export_follows_the_dashboards_access_rules(client, cast, filed, who
         assert response["Content-Disposition"].endswith(f'-{YEAR}-{code}.xlsx"')
 
 
-@pytest.mark.parametrize("year", [2014, 2026])  # before the campaign; still to come
-def test_a_year_the_dashboard_does_not_offer_is_not_found(client, cast, campaign, filed, year):
+@pytest.mark.parametrize(
+    ("year", "reason"),
+    [
+        (2014, "Kế hoạch thực hiện từ năm 2015; không có báo cáo cho năm 2014."),
+        (2026, "Năm 2026 chưa bắt đầu: chưa có số liệu nào để tổng hợp."),
+    ],
+)
+def test_a_year_the_dashboard_does_not_offer_is_not_found_and_says_why(
+    client, cast, campaign, filed, year, reason
+):
+    # The reason used to stop at the 404 page, which said only "page not found".
     client.force_login(cast["cspl"])
     params = {"year": year, "unit": filed["PV"].pk}
-    assert client.get(reverse("reports:dashboard_excel"), params).status_code == 404
-    assert client.get(reverse("reports:dashboard"), params).status_code == 404
+    for name in ("reports:dashboard_excel", "reports:dashboard"):
+        with translation.override("vi"):
+            response = client.get(reverse(name), params)
+        assert response.status_code == 404
+        assert reason in response.content.decode()
     assert not Period.objects.filter(campaign=campaign, year=year).exists()
+
+
+def test_a_404_without_a_reason_written_for_people_shows_the_general_one(client, cast):
+    # get_object_or_404's "No SummaryReport matches the given query." is not for the page.
+    client.force_login(cast["cspl"])
+    response = client.get(reverse("reports:summary_detail", args=[999_999]))
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "matches the given query" not in page and "Không tìm thấy trang" in page
 
 
 def test_the_dashboard_links_to_the_export_of_what_it_shows(client, cast, campaign, filed):

@@ -45,6 +45,13 @@ def test_every_view_in_the_urlconf_names_its_methods():
     assert missing == []
 
 
+def test_no_view_refuses_head():
+    # HEAD is a GET without its body (link checkers, `curl -I`); a view that answers GET
+    # and 405 to HEAD was decorated with require_GET instead of require_safe.
+    get_only = [route for route, view in patterns() if allowed(view) == {"GET"}]
+    assert get_only == []
+
+
 def test_pages_that_only_show_refuse_a_post(client, cast):
     client.force_login(cast["cspl"])
     for url in ["/", "/campaigns/", "/review/", "/reports/", "/dashboard/", "/summaries/"]:
