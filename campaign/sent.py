@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from campaign.models import AnnualReport, Obstacle, Plan, Status, Step
 from config.http import require_safe
-from units.access import FILE, Scope
+from units.access import FILE, SEE, Scope
 
 PAGE_SIZE = 25
 HOME_COUNT = 5
@@ -48,16 +48,21 @@ def sent_items(scope: Scope) -> list[dict]:
         ).values("object_id")
         return Q(unit__in=units) | Q(pk__in=submitted_by_user)
 
+    # What the user sent stays theirs to read while its unit is in their scope: after they
+    # moved to another unit, or a merger moved the document away, its page is a 404.
+    seen = scope.condition(SEE, path_field="unit__path")
     plans = list(
-        Plan.objects.filter(sent, mine(plan_type)).select_related("unit", "campaign").distinct()
+        Plan.objects.filter(sent, mine(plan_type), seen)
+        .select_related("unit", "campaign")
+        .distinct()
     )
     reports = list(
-        AnnualReport.objects.filter(sent, mine(report_type))
+        AnnualReport.objects.filter(sent, mine(report_type), seen)
         .select_related("unit", "campaign")
         .distinct()
     )
     obstacles = list(
-        Obstacle.objects.filter(Q(unit__in=units) | Q(raised_by=user)).select_related(
+        Obstacle.objects.filter(Q(unit__in=units) | Q(raised_by=user), seen).select_related(
             "unit", "campaign", "raised_by", "answered_by"
         )
     )

@@ -6,7 +6,9 @@ from django.urls import reverse
 from campaign import workflow
 from campaign.models import IndicatorValue, Obstacle, Period
 from campaign.sent import sent_items
+from tests.factories import MembershipFactory
 from units.access import Scope
+from units.models import Membership
 
 HOME = reverse("units:home")
 SENT = reverse("campaign:sent_list")
@@ -127,3 +129,21 @@ def test_the_sent_page_needs_a_login(client):
     response = client.get(SENT)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_what_the_user_sent_leaves_the_list_with_its_unit_leaving_their_scope(
+    client, cast, tree, plan_a1, obstacle_a1
+):
+    # The officer moved from A1 to B1: A1's plan and obstacle are 404 to them now, and the
+    # list showed their titles, states and the reviewer's name with links to those 404s.
+    officer = cast["officer_a1"]
+    workflow.submission_submit(plan_a1, user=officer)
+    workflow.submission_return(plan_a1, user=cast["reviewer_a"], reason="Thiếu chữ ký")
+    assert {item["kind"] for item in sent_items(Scope(officer))} == {"plan", "obstacle"}
+    Membership.objects.filter(user=officer, unit=tree["A1"]).delete()
+    MembershipFactory(user=officer, unit=tree["B1"], role=Membership.Role.OFFICER)
+    assert sent_items(Scope(officer)) == []
+    client.force_login(officer)
+    assert client.get(plan_a1.get_absolute_url()).status_code == 404
+    page = client.get(SENT).content.decode()
+    assert plan_a1.get_absolute_url() not in page and obstacle_a1.subject not in page
