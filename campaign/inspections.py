@@ -241,7 +241,8 @@ def inspection_follow_up(request, pk):
     form = FollowUpForm(request.POST, instance=inspection)
     if not form.is_valid():
         return _render_detail(request, scope, inspection, form=form, status=400)
-    form.save()
+    # Only the reviewers' fields: the unit's officer may be marking it done at the same time.
+    form.save(commit=False).save(update_fields=FollowUpForm.Meta.fields)
     messages.success(request, _("The follow-up was updated."))
     return redirect(inspection)
 

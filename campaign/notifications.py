@@ -287,10 +287,11 @@ def notify_obstacle_answered(obstacle: Obstacle, answered_at: datetime) -> int:
 
 
 def due_recommendations(today) -> QuerySet:
-    """Inspections whose recommendations fell due by `today`, not met, of a unit open today,
-    and whose officers have not been told of that due date yet."""
+    """Inspections whose recommendations fell due by `today`, not met, not marked done by
+    the unit (the reviewers judge that mark), of a unit open today, and whose officers have
+    not been told of that due date yet."""
     return (
-        Inspection.objects.filter(recommendations_due_on__lte=today)
+        Inspection.objects.filter(recommendations_due_on__lte=today, done_at__isnull=True)
         .exclude(recommendations="")
         .exclude(follow_up__in=[Inspection.FollowUp.MET, Inspection.FollowUp.NONE])
         .filter(Q(due_notified_on__isnull=True) | ~Q(due_notified_on=F("recommendations_due_on")))

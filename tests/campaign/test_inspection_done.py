@@ -110,3 +110,30 @@ def test_a_visit_without_recommendations_or_already_met_is_not_marked(client, ca
     assert "không có kiến nghị nào cần thực hiện" in response.content.decode()
     inspection.refresh_from_db()
     assert inspection.done_at is None
+
+
+def test_a_follow_up_saved_meanwhile_keeps_the_units_done_mark(
+    client, cast, inspection, monkeypatch
+):
+    # The reviewer's form was read before the officer's mark was saved: writing the whole
+    # row erased the note, who wrote it and when.
+    from campaign import inspections
+
+    save = inspections.FollowUpForm.save
+
+    def officer_marks_done_first(form, *args, **kwargs):
+        Inspection.objects.filter(pk=inspection.pk).update(
+            done_note=NOTE, done_by=cast["officer_a1"], done_at=timezone.now()
+        )
+        return save(form, *args, **kwargs)
+
+    monkeypatch.setattr(inspections.FollowUpForm, "save", officer_marks_done_first)
+    client.force_login(cast["reviewer_a"])
+    response = client.post(
+        reverse("campaign:inspection_follow_up", args=[inspection.pk]),
+        {"follow_up": "in_progress", "follow_up_note": "Đang theo dõi."},
+    )
+    assert response.status_code == 302
+    inspection.refresh_from_db()
+    assert (inspection.follow_up, inspection.follow_up_note) == ("in_progress", "Đang theo dõi.")
+    assert (inspection.done_note, inspection.done_by) == (NOTE, cast["officer_a1"])

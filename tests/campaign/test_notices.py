@@ -297,6 +297,15 @@ def test_recommendations_met_or_absent_are_not_told(inspection_a1):
     assert not Notice.objects.exists()
 
 
+def test_recommendations_the_unit_marked_done_are_not_told_due(client, cast, inspection_a1):
+    # The unit said what it did; the reviewers judge it. It was told "due" all the same.
+    client.force_login(cast["officer_a1"])
+    url = reverse("campaign:inspection_done", args=[inspection_a1.pk])
+    assert client.post(url, {"done_note": "Đã bổ sung sổ ngày 10/4."}).status_code == 302
+    assert run(DUE) == 0
+    assert not Notice.objects.exists()
+
+
 def test_a_due_date_before_the_visit_is_refused_with_a_clear_message(client, cast, tree, campaign):
     client.force_login(cast["cspl"])
     response = client.post(
