@@ -222,21 +222,23 @@ def obstacle_answer(request, pk):
     if not form.is_valid():
         return _render_detail(request, scope, obstacle, answer_form=form, status=400)
     now = timezone.now()
+    answer = form.cleaned_data["answer"]
     with transaction.atomic():
         # Conditional, so that an obstacle closed a moment ago is not reopened by a late
-        # answer.
-        updated = Obstacle.objects.filter(pk=obstacle.pk, status__in=[S.OPEN, S.ANSWERED]).update(
-            answer=form.cleaned_data["answer"],
-            answered_by=request.user,
-            answered_at=now,
-            status=S.ANSWERED,
+        # answer, and the same answer sent twice (a second tap, a reload) tells nobody again.
+        updated = (
+            Obstacle.objects.filter(pk=obstacle.pk, status__in=[S.OPEN, S.ANSWERED])
+            .exclude(status=S.ANSWERED, answer=answer)
+            .update(answer=answer, answered_by=request.user, answered_at=now, status=S.ANSWERED)
         )
         if updated:
-            obstacle.answer = form.cleaned_data["answer"]
+            obstacle.answer = answer
             notifications.notify_obstacle_answered(obstacle, now)
     if updated:
         bump_data_version()  # the conditional update sends no signal; the rollup counts it
         messages.success(request, _("Your answer was saved; the unit can read it now."))
+    elif Obstacle.objects.filter(pk=obstacle.pk, status=S.ANSWERED, answer=answer).exists():
+        messages.info(request, _("This answer was already saved; the unit was not told again."))
     else:
         messages.error(request, _("This obstacle is closed; it can no longer be answered."))
     return redirect(obstacle)

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign.models import MAX_NARRATIVE, AnnualReport, Campaign, Obstacle, Period
+from campaign.models import MAX_NARRATIVE, AnnualReport, Campaign, Notice, Obstacle, Period
 from tests.factories import MembershipFactory, UserFactory
 from units.models import Membership
 
@@ -634,6 +634,26 @@ def test_answering_again_updates_the_answer(client, people, obstacle_a1):
     obstacle_a1.refresh_from_db()
     assert (obstacle_a1.status, obstacle_a1.answer) == (S.ANSWERED, "Sửa lại.")
     assert obstacle_a1.answered_by == people["cspl"]
+
+
+def test_the_same_answer_sent_twice_tells_the_unit_once(client, people, obstacle_a1):
+    # A second tap or a reload of the POST notified the unit again and moved the answer's
+    # time; a changed answer is still news.
+    client.force_login(people["reviewer_a"])
+    url = reverse("campaign:obstacle_answer", args=[obstacle_a1.pk])
+    client.post(url, {"answer": "Theo hướng dẫn số 5."})
+    obstacle_a1.refresh_from_db()
+    first_at = obstacle_a1.answered_at
+    response = client.post(url, {"answer": "Theo hướng dẫn số 5."}, follow=True)
+    assert messages_of(response, "info") == [
+        "Câu trả lời này đã được lưu; đơn vị không được báo lại lần nữa."
+    ]
+    obstacle_a1.refresh_from_db()
+    assert obstacle_a1.answered_at == first_at
+    told = Notice.objects.filter(recipient=people["officer_a1"])
+    assert told.count() == 1
+    client.post(url, {"answer": "Theo hướng dẫn số 6."})
+    assert told.count() == 2
 
 
 @pytest.mark.parametrize("answer", ["", "   ", "z" * (MAX_NARRATIVE + 1)])
