@@ -114,7 +114,14 @@ def _outstanding_rows(selection, scope):
     One query whatever the number of units.
     """
     campaign, what, year = selection.campaign, selection.what, selection.year
-    mine = Q(reminders__campaign=campaign, reminders__what=what, reminders__year=year)
+    # Reminders that reached somebody: old rows with no recipient were never sent (the log
+    # leaves them out too).
+    mine = Q(
+        reminders__campaign=campaign,
+        reminders__what=what,
+        reminders__year=year,
+        reminders__recipients__gt=0,
+    )
     # Every active officer receives a reminder (in the portal; by e-mail too with an
     # address): nobody to receive it means no active officer at all (campaign.reminders).
     officers = (

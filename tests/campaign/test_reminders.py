@@ -526,6 +526,23 @@ def test_the_list_shows_each_units_last_reminder_and_count(client, tree, cast, c
     assert "07/08/2015" in response.content.decode()
 
 
+def test_the_list_leaves_out_old_reminders_that_reached_nobody(client, tree, cast, campaign):
+    # Rows logged before a unit with nobody to receive it was skipped: the log leaves them
+    # out, and the list counted them as sent.
+    Reminder.objects.create(
+        unit=tree["A2"],
+        campaign=campaign,
+        what="plan",
+        year=PLAN_DUE.year,
+        step="late-1",
+        due_on=PLAN_DUE,
+        recipients=0,
+    )
+    client.force_login(cast["reviewer_a"])
+    rows = {unit.code: unit for unit in client.get(list_url(campaign)).context["rows"]}
+    assert (rows["A2"].reminder_count, rows["A2"].last_reminded_at) == (0, None)
+
+
 def test_an_officer_without_e_mail_is_someone_to_receive_the_reminder(
     client, tree, cast, campaign, officer_without_e_mail, clock
 ):
