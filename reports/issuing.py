@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reports import delivery, parties, pdf, prefill, summary_tasks
 from reports.models import DocumentRegister, SummaryReport
@@ -21,6 +22,9 @@ from units.models import User
 
 S = SummaryReport.Status
 RS = SummaryReport.RenderState
+DRAFT_CHANGED = gettext_lazy(
+    "Someone saved this draft after you opened it. Read it again below before you act on it."
+)
 
 
 class AlreadyIssuedError(Exception):
@@ -42,7 +46,9 @@ def changes_since_drafted(summary: SummaryReport, rollup_json: dict) -> list[str
     return prefill.figure_changes(summary, rollup_json["headline"], names)
 
 
-def summary_issue(*, summary: SummaryReport, user: User) -> SummaryReport:
+def summary_issue(
+    *, summary: SummaryReport, user: User, expected_version: int | None = None
+) -> SummaryReport:
     """Issue the draft `summary` as `user` and return it, issued: status, issuer and
     time set, the figures frozen in `rollup_snapshot`, its PDF queued after the commit, and
     the version it corrects (if any) marked superseded.
@@ -50,7 +56,9 @@ def summary_issue(*, summary: SummaryReport, user: User) -> SummaryReport:
     The caller has checked that `user` may write the summary (`reports.summary.get_summary`
     with `write=True`). Raises AlreadyIssuedError when it is no longer a draft,
     FiguresChangedError when the figures moved since its text was written, and
-    ValidationError when it cannot be issued: a field it prints is missing or a placeholder
+    ValidationError when it cannot be issued: saved by someone since the page the user
+    issued it from showed `expected_version` (code "changed"), a field it prints is missing
+    or a placeholder
     (by field, `SummaryReport.issue_problems`), or its figures are not available; then
     nothing is written and no number is used. Locks the row, then the register of its unit
     and year from the moment the number is taken until the commit (so that two issues at
@@ -61,6 +69,9 @@ def summary_issue(*, summary: SummaryReport, user: User) -> SummaryReport:
         current = SummaryReport.objects.select_for_update().get(pk=summary.pk)
         if current.status != S.DRAFT:
             raise AlreadyIssuedError
+        if expected_version is not None and current.version != expected_version:
+            # Nobody issues, under the register's number, a text they have not read.
+            raise ValidationError(DRAFT_CHANGED, code="changed")
         problems = current.issue_problems()
         if problems:
             raise ValidationError(problems)

@@ -365,6 +365,15 @@ class SummaryReport(models.Model):
         return self.status in (self.Status.ISSUED, self.Status.SUPERSEDED)
 
     @property
+    def issuer_in_full(self) -> str:
+        """Who issued the document, as a reader outside the federation needs it: a board
+        with its federation ("Ban Chính sách – Pháp luật LĐLĐ tỉnh Bến Tre"), a federation
+        alone. The appendix's "attached to" line and the signature's "Ký bởi" use it."""
+        if self.kind == self.Kind.BOARD and self.parent_body:
+            return f"{self.issuing_body} {self.parent_body}"
+        return self.issuing_body
+
+    @property
     def recipient_lines(self):
         return [line.strip() for line in self.recipients.splitlines() if line.strip()]
 

@@ -504,7 +504,7 @@ def _document_context(summary, figures, legacy=False):
             % {
                 "number": number_text,
                 "date": summary.dated_on.strftime("%d/%m/%Y"),
-                "issuer": _issuer_with_parent(summary),
+                "issuer": summary.issuer_in_full,
             },
         },
         "campaign": figures["campaign"],
@@ -607,14 +607,6 @@ def header_groups(name: str) -> list[dict]:
         for group in HEADER_BREAK.split(text)
         if group
     ]
-
-
-def _issuer_with_parent(summary):
-    """Who issued the document, for the appendix's "attached to" line: a board with its
-    federation ("Ban Chính sách – Pháp luật LĐLĐ tỉnh Bến Tre"), a federation alone."""
-    if summary.kind == SummaryReport.Kind.BOARD and summary.parent_body:
-        return f"{summary.issuing_body} {summary.parent_body}"
-    return summary.issuing_body
 
 
 def _trend(result, integers):

@@ -53,7 +53,7 @@ from reports import delivery, issuing, parties, pdf, summary_tasks
 from reports.models import DOCUMENT_FIELDS, NARRATIVE_FIELDS, SummaryReport
 from reports.prefill import prefill, written_from
 from reports.rollup import cached_rollup
-from units.access import REVIEW, Scope
+from units.access import REVIEW, Scope, parse_pk
 from units.forms import PortalInputMixin
 from units.models import Membership, Unit
 
@@ -305,8 +305,14 @@ def summary_detail(request, pk):
         correction = visible(scope).filter(supersedes=summary).first()
     changes = []
     if writer and summary.is_draft:
-        result = cached_rollup(summary.campaign, summary.year, summary.unit, summary.include)
-        changes = issuing.changes_since_drafted(summary, result.as_json())
+        try:
+            result = cached_rollup(summary.campaign, summary.year, summary.unit, summary.include)
+        except ValidationError as error:
+            # Staff shortened the campaign since: the draft still opens, and says why it
+            # has no figures.
+            messages.error(request, error.messages[0])
+        else:
+            changes = issuing.changes_since_drafted(summary, result.as_json())
     return render(
         request,
         "reports/summary/detail.html",
@@ -339,20 +345,24 @@ def summary_edit(request, pk):
     """Edit a draft. An issued report is never changed: the request is refused with a
     message, whatever it sends."""
     summary = get_summary(request, pk, write=True)
-    if not summary.is_draft:
+    if not summary.is_draft and request.method != "POST":
         messages.error(request, _not_editable())
         return redirect(summary)
     problems = summary.issue_problems()
     if request.method == "POST":
         form = SummaryEditForm(request.POST, instance=summary, problems=problems)
+        if not summary.is_draft:
+            # Issued by someone since the form was opened: nothing is saved, and what was
+            # typed stays on the page, to copy into a correction.
+            form.is_valid()
+            return _issued_meanwhile(request, form, summary)
         if form.is_valid():
             saved = _save_draft(form, summary)
             if saved is True:
                 messages.success(request, _("Your changes were saved."))
                 return redirect(summary)
             if saved == "issued":
-                messages.error(request, _not_editable())
-                return redirect(summary)
+                return _issued_meanwhile(request, form, summary)
             form.add_error(
                 None,
                 _(
@@ -368,6 +378,16 @@ def summary_edit(request, pk):
         request,
         "reports/summary/edit.html",
         {"form": form, "summary": summary, "problems": _labelled(form.problems)},
+    )
+
+
+def _issued_meanwhile(request, form, summary):
+    form.add_error(None, _not_editable())
+    return render(
+        request,
+        "reports/summary/edit.html",
+        {"form": form, "summary": summary, "problems": _labelled(form.problems)},
+        status=409,
     )
 
 
@@ -395,7 +415,11 @@ def summary_issue(request, pk):
     """Issue a draft: check it is complete, freeze the figures, queue the PDF."""
     summary = get_summary(request, pk, write=True)
     try:
-        issuing.summary_issue(summary=summary, user=request.user)
+        issuing.summary_issue(
+            summary=summary,
+            user=request.user,
+            expected_version=parse_pk(request.POST.get("version")),
+        )
     except issuing.AlreadyIssuedError:
         messages.error(request, _("This report has already been issued."))
         return redirect(summary)
@@ -410,6 +434,9 @@ def summary_issue(request, pk):
         )
         return redirect(summary)
     except ValidationError as error:
+        if getattr(error, "code", None) == "changed":
+            messages.error(request, error.messages[0])
+            return redirect(summary)
         found = (
             [f"{label}: {message}" for label, message in _labelled(_first(error.message_dict))]
             if hasattr(error, "error_dict")
@@ -443,7 +470,16 @@ def summary_refigure(request, pk):
         if current.status != S.DRAFT:
             messages.error(request, _not_editable())
             return redirect(summary)
-        result = cached_rollup(current.campaign, current.year, current.unit, current.include)
+        version = parse_pk(request.POST.get("version"))
+        if version is not None and current.version != version:
+            # "Write the text again" would replace a text saved since, unread.
+            messages.error(request, issuing.DRAFT_CHANGED)
+            return redirect(summary)
+        try:
+            result = cached_rollup(current.campaign, current.year, current.unit, current.include)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect(summary)
         fields = ["drafted_from", "version"]
         if how == "rewrite":
             fresh = copy.copy(current)

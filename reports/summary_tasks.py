@@ -92,7 +92,7 @@ def _render(pk, redelivered=False):
     try:
         content = pdf.render_summary_pdf(summary, isolated=True)
         content = signing.sign_pdf(
-            content, organisation=summary.issuing_body, signer_name=summary.signer_name
+            content, organisation=summary.issuer_in_full, signer_name=summary.signer_name
         ).content
     except SoftTimeLimitExceeded:
         return fail(

@@ -352,6 +352,30 @@ def test_the_task_signs_the_issued_summary_before_storing_it(tree, cast, configu
     assert "cơ bản, thời gian ký do người ký tự ghi" in page and "(PAdES B-B)" in page
 
 
+def test_a_boards_report_is_signed_in_the_name_of_the_board_of_its_federation(
+    tree, cast, configured
+):
+    # "Ký bởi: Ban Chính sách – Pháp luật" named no federation: the stamp says whose board.
+    board = "Ban Chính sách – Pháp luật"
+    federation = "Liên đoàn Lao động tỉnh Bến Tre"
+    summary = issue(
+        make_summary(
+            tree["PV"],
+            campaign_with_reports(tree),
+            cast["cspl"],
+            kind=SummaryReport.Kind.BOARD,
+            issuing_body=board,
+            parent_body=federation,
+        ),
+        cast["cspl"],
+    )
+    SummaryReport.objects.filter(pk=summary.pk).update(render_state=RS.QUEUED)
+    assert summary_tasks.render(summary.pk) == "done"
+    summary.refresh_from_db()
+    text = " ".join(pdf_text(summary.pdf.read()).split())
+    assert f"Ký bởi: {board} {federation}" in text
+
+
 def test_the_task_checks_the_signature_so_the_first_reader_does_not_wait_for_it(
     tree, cast, configured, client, monkeypatch
 ):
