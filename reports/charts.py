@@ -99,6 +99,7 @@ def _config(**options):
     config.legend_at_bottom = True
     config.print_values = False
     config.value_formatter = count
+    config.no_data_text = _("No data")  # pygal's own is English
     for key, value in options.items():
         setattr(config, key, value)
     return config

@@ -400,6 +400,8 @@ def _table(sheet, headers, rows, freeze):
     sheet.append([NOT_IN_XML.sub("", str(header)) for header in headers])
     widths = {}
     for column, cell in enumerate(sheet[1], start=1):
+        if str(cell.value).startswith("="):
+            cell.data_type = "s"  # an indicator's name, typed by staff: never a formula
         cell.font = BOLD
         cell.alignment = HEADER_ALIGNMENT
         # A short header fits on one line; a long one wraps rather than widen its column.

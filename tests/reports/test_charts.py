@@ -131,3 +131,10 @@ def test_count_axes_are_whole_even_from_zero_and_reach_each_maximum(maxima):
         assert ticks[-1] >= maximum
         # A nice step: 1, 2, 2.5 or 5 times a power of ten ("2.5" only from 25 up).
         assert re.fullmatch(r"(1|2|25|5)0*", str(step)), step
+
+
+def test_a_chart_with_nothing_to_draw_says_so_in_the_pages_language():
+    # An area that expects no unit of any kind: pygal wrote its own "No data" in English.
+    with translation.override("vi"):
+        svg = charts.rate_chart([], "Tỷ lệ báo cáo theo loại đơn vị")
+    assert "Chưa có số liệu" in svg and "No data" not in svg

@@ -169,6 +169,18 @@ def test_a_subject_that_looks_like_a_formula_stays_a_text(client, cast, world):
     assert cell.data_type == "s"
 
 
+def test_an_indicator_named_like_a_formula_heads_its_columns_as_a_text(client, cast, world):
+    # Headers went through sheet.append, which makes any "=…" a formula.
+    name = '=HYPERLINK("http://x.example","Bấm")'
+    Indicator.objects.filter(campaign=world.campaign, kind=Indicator.Kind.INTEGER).update(name=name)
+    book = download(client, cast, world, "PV")
+    heads = [cell for sheet in book.worksheets for cell in sheet[1] if str(cell.value)[:1] == "="]
+    assert len({cell.parent.title for cell in heads}) >= 3
+    assert {cell.data_type for cell in heads} == {"s"}
+    formulas = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert not [c.coordinate for c in formulas if c.data_type == "f"]
+
+
 def test_text_the_forms_accept_but_xml_cannot_hold_is_left_out(client, cast, world):
     # U+FFFF passes the report and obstacle forms; openpyxl refuses it (it was a 500).
     obstacle = Obstacle.objects.filter(campaign=world.campaign, status="open").first()
