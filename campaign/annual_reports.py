@@ -81,10 +81,12 @@ def report_list(request):
     filed = {
         r.unit_id: r for r in reports().filter(campaign=campaign, year=year, unit__in=own_units)
     }
+    period = Period.objects.for_year(campaign, year)
     rows = [
         {
             "unit": unit,
             "report": filed.get(unit.pk),
+            "due": period.expects(unit),
             # A unit below with no officer of its own, filed for from the user's unit (not
             # the user's own unit once closed, which is listed for its history).
             "on_behalf_from": (
@@ -102,7 +104,7 @@ def report_list(request):
             "years": years,
             "year": year,
             "rows": rows,
-            "period": Period.objects.for_year(campaign, year),
+            "period": period,
         },
     )
 
@@ -125,6 +127,13 @@ def report_start(request, campaign_pk, unit_pk, year):
         )
     if not campaign.addresses(unit):
         raise Http404
+    if not period.expects(unit):
+        return render(
+            request,
+            "campaign/year_refused.html",
+            {"message": period.not_expected_message(unit)},
+            status=404,
+        )
     if request.method != "POST":
         # A POST skips this: the report's unique constraint refuses a second one, and the
         # officer who typed it keeps their input (below).

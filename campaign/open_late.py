@@ -47,13 +47,9 @@ def report_open_late(
             )
             % {"year": year, "date": period.locks_on.strftime("%d/%m/%Y")}
         )
-    if not unit.is_open_on(period.ends_on):
-        # Not on that year's tree (opened later, or closed before): nothing was due from it
-        # (counting.expected_units).
-        raise ValidationError(
-            _("%(unit)s was not open at the end of %(year)s: no report is due from it for it.")
-            % {"unit": unit, "year": year}
-        )
+    if not period.expects(unit):
+        # Opened later, or closed before: nothing was due from it.
+        raise ValidationError(period.not_expected_message(unit))
     if not unit.is_open_on(scope.today):
         raise ValidationError(
             _("%(unit)s has closed: nothing more is filed for it.") % {"unit": unit}

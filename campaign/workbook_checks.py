@@ -194,7 +194,7 @@ def report_rows(
     scope: Scope, campaign: Campaign, year: int, area: Unit, period: Period
 ) -> list[ReportRow]:
     """The rows of `area`'s template for `year`: three queries."""
-    units = filing_units(scope, campaign, area)
+    units = [unit for unit in filing_units(scope, campaign, area) if period.expects(unit)]
     reports = {
         report.unit_id: report
         for report in AnnualReport.objects.filter(campaign=campaign, year=year, unit__in=units)

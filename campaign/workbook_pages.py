@@ -40,12 +40,15 @@ def _report_target(request, campaign_pk, unit_pk, year):
     scope = Scope.for_request(request)
     area = scope.get_unit(FILE, pk=unit_pk)
     campaign = get_object_or_404(Campaign.objects.select_related("issuer"), pk=campaign_pk)
-    if not workbook_checks.filing_units(scope, campaign, area):
+    units = workbook_checks.filing_units(scope, campaign, area)
+    if not units:
         raise Http404  # the campaign asks nothing of this unit or of any unit below it
     try:
         period = Period.objects.for_year(campaign, year)
     except ValidationError as error:
         raise Explained404(error.messages[0]) from None
+    if not any(period.expects(unit) for unit in units):
+        raise Explained404(period.not_expected_message(area))
     return scope, area, campaign, period
 
 

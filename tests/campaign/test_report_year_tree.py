@@ -1,0 +1,96 @@
+"""A year's report is asked only of the units on that year's tree: open at its cut-off, as
+the counting rule expects them. A unit opened after the cut-off was offered the report,
+and what it filed then counted in no total, on either tree, nor in the Excel rows."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from campaign import workbook_checks
+from campaign.models import AnnualReport, Period
+from tests.factories import MembershipFactory, UnitFactory, UserFactory
+from units.access import Scope
+from units.models import Membership
+
+YEAR = 2024
+
+
+@pytest.fixture
+def period(campaign):
+    return Period.objects.for_year(campaign, YEAR)
+
+
+@pytest.fixture
+def newcomer(tree, period):
+    """A grassroots union under district A opened the day after 2024's cut-off, and its
+    officer."""
+    unit = UnitFactory.create(
+        parent=tree["DA"],
+        code="N1",
+        name="CĐCS mới thành lập",
+        opened_on=period.ends_on + datetime.timedelta(days=1),
+    )
+    officer = UserFactory(username="officer_n1")
+    MembershipFactory(user=officer, unit=unit, role=Membership.Role.OFFICER)
+    return unit, officer
+
+
+def test_the_list_says_no_report_is_due_and_offers_none(client, campaign, newcomer):
+    unit, officer = newcomer
+    client.force_login(officer)
+    with translation.override("vi"):
+        response = client.get(
+            reverse("campaign:report_list"), {"campaign": campaign.pk, "year": YEAR}
+        )
+    page = response.content.decode()
+    assert "Thành lập sau thời điểm chốt số liệu năm 2024" in page
+    start = reverse("campaign:report_start", args=[campaign.pk, unit.pk, YEAR])
+    assert start not in page  # nor the Excel template's links, which start with it
+    # The next year it is on the tree, and asked.
+    with translation.override("vi"):
+        response = client.get(
+            reverse("campaign:report_list"), {"campaign": campaign.pk, "year": 2025}
+        )
+    assert reverse("campaign:report_start", args=[campaign.pk, unit.pk, 2025]) in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_starting_that_years_report_is_refused_with_the_reason(client, campaign, newcomer, method):
+    unit, officer = newcomer
+    client.force_login(officer)
+    url = reverse("campaign:report_start", args=[campaign.pk, unit.pk, YEAR])
+    with translation.override("vi"):
+        response = getattr(client, method)(url)
+    assert response.status_code == 404
+    assert (
+        "CĐCS mới thành lập chưa hoạt động vào thời điểm chốt số liệu năm 2024: đơn vị không "
+        "phải nộp báo cáo năm đó."
+    ) in response.content.decode()
+    assert not AnnualReport.objects.exists()
+
+
+def test_its_excel_template_for_that_year_is_refused_with_the_reason(client, campaign, newcomer):
+    unit, officer = newcomer
+    client.force_login(officer)
+    url = reverse("campaign:workbook_reports_download", args=[campaign.pk, unit.pk, YEAR])
+    with translation.override("vi"):
+        response = client.get(url)
+    assert response.status_code == 404
+    assert "chưa hoạt động vào thời điểm chốt số liệu năm 2024" in response.content.decode()
+
+
+def test_the_workbook_has_no_row_for_it(tree, campaign, newcomer, period, cast):
+    unit, _officer = newcomer
+    # The district's officer files on behalf of the units below with no officer of their
+    # own; the newcomer's officer left.
+    Membership.objects.filter(unit=unit).delete()
+    scope = Scope(cast["officer_a"])
+    rows = workbook_checks.report_rows(scope, campaign, YEAR, tree["DA"], period)
+    assert unit.pk not in {row.unit.pk for row in rows}
+    next_year = Period.objects.for_year(campaign, 2025)
+    rows = workbook_checks.report_rows(scope, campaign, 2025, tree["DA"], next_year)
+    assert unit.pk in {row.unit.pk for row in rows}
