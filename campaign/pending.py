@@ -165,7 +165,7 @@ def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]
     wanted = _report_years(today) if own_units or scope.is_reviewer else {}
     if own_units:
         which = Q(pk__in=[])
-        for campaign, year, _due, _locks in wanted.values():
+        for campaign, year, *_dates in wanted.values():
             which |= Q(campaign=campaign, year=year)
         filed = (
             {
@@ -175,9 +175,10 @@ def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]
             if wanted
             else {}
         )
-        for campaign, year, due, locks_on in wanted.values():
+        for campaign, year, due, locks_on, ends_on in wanted.values():
             for unit in own_units:
-                if not campaign.addresses(unit):
+                # Opened after the year's cut-off, it owes no report for it (Period.expects).
+                if not (unit.is_open_on(ends_on) and campaign.addresses(unit)):
                     continue
                 report = filed.get((unit.pk, campaign.pk, year))
                 if report is None:
@@ -205,7 +206,7 @@ def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]
                         )
                     )
     if scope.is_reviewer:
-        for campaign, year, due, _locks in wanted.values():
+        for campaign, year, due, *_dates in wanted.values():
             if (due - today).days <= CHASE_FROM_DAYS:
                 items += _not_submitted(scope, campaign, What.REPORT, year, due, today)
         reviewed = scope.review_condition(path_field="unit__path")
@@ -237,7 +238,7 @@ def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]
 def _report_years(today):
     """The annual report being written now in each campaign (last year's until its lock
     date, then this year's: `report_year`), by campaign id: (campaign, year, due date,
-    lock date).
+    lock date, cut-off).
     A year already locked is left out: only a reviewer can reopen it now. Two queries."""
     # Last year's report is still written in January, until its lock date: the campaigns
     # running last year or this year.
@@ -258,13 +259,19 @@ def _report_years(today):
             continue
         period = by_year.get(year)
         dates = (
-            {"due_on": period.due_on, "locks_on": period.locks_on}
+            {"due_on": period.due_on, "locks_on": period.locks_on, "ends_on": period.ends_on}
             if period
             else Period.defaults(campaign, year)
         )
         if today > dates["locks_on"]:
             continue
-        wanted[campaign.pk] = (campaign, year, dates["due_on"], dates["locks_on"])
+        wanted[campaign.pk] = (
+            campaign,
+            year,
+            dates["due_on"],
+            dates["locks_on"],
+            dates["ends_on"],
+        )
     return wanted
 
 

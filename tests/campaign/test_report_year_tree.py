@@ -10,6 +10,7 @@ from django.utils import translation
 
 from campaign import workbook_checks
 from campaign.models import AnnualReport, Period
+from campaign.pending import report_items
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from units.access import Scope
 from units.models import Membership
@@ -94,3 +95,16 @@ def test_the_workbook_has_no_row_for_it(tree, campaign, newcomer, period, cast):
     next_year = Period.objects.for_year(campaign, 2025)
     rows = workbook_checks.report_rows(scope, campaign, 2025, tree["DA"], next_year)
     assert unit.pk in {row.unit.pk for row in rows}
+
+
+def test_the_officers_desk_does_not_ask_for_it(cast, newcomer, period):
+    unit, officer = newcomer
+    # Between the newcomer's opening and 2024's lock, the desk asks for 2024's report.
+    day = period.ends_on + datetime.timedelta(days=2)
+    assert day < period.locks_on
+
+    def asked(user):
+        return [item["url"] for item in report_items(Scope(user), today=day)]
+
+    assert not [url for url in asked(officer) if f"/units/{unit.pk}/" in url]
+    assert any("/reports/2024/" in url for url in asked(cast["officer_a1"]))
