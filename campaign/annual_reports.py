@@ -17,7 +17,7 @@ from campaign.filters import QueueFilter, YearFilter
 from campaign.forms import ReasonForm, ReportForm, ValuesForm
 from campaign.listing import render_queue
 from campaign.models import AnnualReport, Campaign, Period, Status, Step
-from campaign.periods import report_year
+from campaign.periods import pick_campaign, report_year
 from campaign.returns import return_step
 from campaign.steps import act_on
 from campaign.uploads import REPORT_SCAN_LABEL, AttachmentForm
@@ -66,10 +66,15 @@ def report_list(request):
     campaigns = list(Campaign.objects.select_related("issuer").order_by("-issued_on"))
     if not campaigns:
         return render(request, "campaign/report_list.html", {"campaigns": []})
-    campaign = next(
-        (c for c in campaigns if str(c.pk) == request.GET.get("campaign")), campaigns[0]
-    )
+    campaign = pick_campaign(campaigns, request.GET.get("campaign"))
     years = campaign.years_so_far()
+    if not years:
+        # Issued for years still to come: no report is asked for yet.
+        return render(
+            request,
+            "campaign/report_list.html",
+            {"campaigns": campaigns, "campaign": campaign, "years": [], "rows": []},
+        )
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:

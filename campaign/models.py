@@ -164,7 +164,9 @@ class Campaign(models.Model):
         """The years a unit can have filed for, newest first: the campaign's years up to
         this one (not to its last year, which may lie decades ahead)."""
         this_year = (today or timezone.localdate()).year
-        last = max(min(self.last_year or this_year, this_year), self.first_year)
+        if self.first_year > this_year:
+            return []  # not begun: nothing filed yet, and no period to file for
+        last = min(self.last_year or this_year, this_year)
         return list(range(last, self.first_year - 1, -1))
 
     def acting_issuer(self, day=None) -> Unit:

@@ -1,5 +1,5 @@
-"""Which year's annual report is being written now: read by the report list, the dashboard,
-the Excel export and the summary reports."""
+"""Which campaign a page shows first, and which year's annual report is being written now:
+read by the report list, the dashboard, the Excel export and the summary reports."""
 
 import datetime
 from collections.abc import Mapping
@@ -7,6 +7,17 @@ from collections.abc import Mapping
 from django.utils import timezone
 
 from campaign.models import Campaign, Period
+
+
+def pick_campaign(campaigns: list[Campaign], wanted: str | None) -> Campaign:
+    """The campaign whose pk is `wanted` (a query string value), else the first one that has
+    begun (a campaign issued for the years after next has nothing to show yet), else the
+    first one."""
+    chosen = next((c for c in campaigns if str(c.pk) == wanted), None)
+    if chosen is None:
+        this_year = timezone.localdate().year
+        chosen = next((c for c in campaigns if c.first_year <= this_year), campaigns[0])
+    return chosen
 
 
 def report_year(

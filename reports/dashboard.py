@@ -20,13 +20,13 @@ from django.utils.translation import gettext as _
 
 from campaign.counting import CATEGORIES, inclusion
 from campaign.models import AnnualReport, Campaign
+from campaign.periods import pick_campaign
 from config.http import Explained404, require_safe
 from reports import charts
 from reports.rollup import CACHE_SECONDS, FLAGGED, GRID_SORTS, cached_rollup, unit_rows
 from reports.selection import (
     int_or_none,
     offered_years,
-    pick_campaign,
     selected_unit,
     selected_year,
 )

@@ -44,11 +44,11 @@ from openpyxl.utils import get_column_letter
 from campaign.counting import ACCEPTED_ONLY, ALL_SUBMITTED, inclusion
 from campaign.downloads import protect_download
 from campaign.models import AnnualReport, Campaign, Obstacle, Period, Status
+from campaign.periods import pick_campaign
 from campaign.workbooks import NOT_IN_XML
 from config.http import Explained404, require_safe
 from reports.rollup import ASSESSMENTS, cached_rollup, unit_rows
 from reports.selection import (
-    pick_campaign,
     selected_unit,
     selected_year,
 )

@@ -14,11 +14,6 @@ from units.models import Membership, Unit
 Role = Membership.Role
 
 
-def pick_campaign(campaigns: list[Campaign], wanted: str | None) -> Campaign:
-    """The campaign whose pk is `wanted` (a query string value), else the first one."""
-    return next((c for c in campaigns if str(c.pk) == wanted), campaigns[0])
-
-
 def int_or_none(value: object) -> int | None:
     try:
         return int(value)
