@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 
 from units.models import Membership, Unit, User
+from units.reorganisations import placement_refusal
 
 
 class MembershipInline(admin.TabularInline):
@@ -65,11 +66,30 @@ class NewUnitForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         parent, opened_on = cleaned.get("parent"), cleaned.get("opened_on")
-        if parent is not None and opened_on and not parent.is_open_on(opened_on):
+        closed_on, kind = cleaned.get("closed_on"), cleaned.get("kind")
+        # The rules a reorganisation and the import keep: a unit under a closed one, or a
+        # province under a district, would stand on no year's tree as the rule counts it.
+        refusal = placement_refusal(kind, parent) if kind else None
+        if refusal:
+            self.add_error("parent", refusal)
+        elif parent is not None and opened_on and not parent.is_open_on(opened_on):
             self.add_error(
                 "parent",
                 _("%(parent)s was not open on %(date)s, the day the new unit opens.")
                 % {"parent": parent, "date": opened_on.strftime("%d/%m/%Y")},
+            )
+        elif (
+            parent is not None
+            and parent.closed_on
+            and (closed_on is None or closed_on > parent.closed_on)
+        ):
+            self.add_error(
+                "parent",
+                _(
+                    "%(parent)s closes on %(date)s: a unit under it closes by then too. Give "
+                    "the new unit its closing day, or place it under the unit that carries on."
+                )
+                % {"parent": parent, "date": parent.closed_on.strftime("%d/%m/%Y")},
             )
         return cleaned
 

@@ -185,10 +185,9 @@ def test_a_unit_added_with_a_past_founding_day_takes_no_path_a_unit_held_then(st
 
 
 def test_a_parent_closed_on_the_opening_day_is_refused_with_a_message(staff_client, tree):
-    tree["A2"].closed_on = datetime.date(2020, 1, 1)
-    tree["A2"].save()
+    Unit.objects.filter(pk=tree["DB"].pk).update(closed_on=datetime.date(2020, 1, 1))
     response = staff_client.post(
-        reverse("admin:units_unit_add"), form_data(opened_on="01/07/2021", parent=tree["A2"].pk)
+        reverse("admin:units_unit_add"), form_data(opened_on="01/07/2021", parent=tree["DB"].pk)
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -206,3 +205,36 @@ def test_dragging_a_unit_in_the_change_list_moves_nothing_and_says_how(staff_cli
     assert dict(Unit.objects.values_list("code", "path")) == paths
     page = staff_client.get(reverse("admin:units_unit_changelist")).content.decode()
     assert "ghi nhận một đợt sắp xếp" in page
+
+
+@pytest.mark.parametrize(
+    ("kind", "parent", "refusal"),
+    [
+        ("commune", "A1", "là công đoàn cơ sở: không đơn vị nào có thể trực thuộc"),
+        ("province", "DA", "không thể trực thuộc"),
+    ],
+)
+def test_a_place_a_reorganisation_refuses_is_refused_here_too(
+    staff_client, tree, kind, parent, refusal
+):
+    # The admin's form checked only the parent's opening: a commune union went under a
+    # grassroots union, a provincial federation under a district.
+    response = staff_client.post(
+        reverse("admin:units_unit_add"), form_data(code="X1", kind=kind, parent=tree[parent].pk)
+    )
+    assert response.status_code == 200
+    assert refusal in response.content.decode()
+    assert not Unit.objects.filter(code="X1").exists()
+
+
+def test_an_open_unit_under_a_parent_that_closes_is_refused(staff_client, tree):
+    # Open for ever under a district closed in 2024: on no year's tree after it.
+    Unit.objects.filter(pk=tree["DB"].pk).update(closed_on=datetime.date(2024, 3, 1))
+    add = reverse("admin:units_unit_add")
+    response = staff_client.post(add, form_data(opened_on="01/01/2020", parent=tree["DB"].pk))
+    assert response.status_code == 200
+    assert "kết thúc hoạt động ngày 01/03/2024" in response.content.decode()
+    assert not Unit.objects.filter(code="NEW").exists()
+    closing = form_data(opened_on="01/01/2020", closed_on="01/03/2024", parent=tree["DB"].pk)
+    assert staff_client.post(add, closing).status_code == 302
+    assert Unit.objects.get(code="NEW").closed_on == datetime.date(2024, 3, 1)
