@@ -480,6 +480,26 @@ def _check_tree(rows, all_codes, existing, errors):
                     % {"code": parent, "date": closed.strftime("%d/%m/%Y")},
                 )
             )
+    # ... nor under one the file closes while leaving out the units below it.
+    listed = {row.code for row in usable}
+    below = {}
+    for code, parent in final_parent.items():
+        if parent and code not in listed:
+            below.setdefault(parent, []).append(code)
+    for row in usable:
+        unit = existing.get(row.code, (None, None))[0]
+        newly_closed = unit is None or closing[row.code] != unit.closed_on
+        if not (newly_closed and _closed_by(closing[row.code], today)):
+            continue
+        still_open = sorted(
+            code for code in below.get(row.code, []) if not _closed_by(closing.get(code), today)
+        )
+        if still_open:
+            message = _(
+                "%(unit)s still has open units below it (%(codes)s): move or close them first."
+            )
+            names = {"unit": row.name or row.code, "codes": ", ".join(still_open)}
+            errors.append((row.line, message % names))
     return final_parent
 
 

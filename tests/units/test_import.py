@@ -310,6 +310,12 @@ BAD_ROWS = {
         [3],
         "closing date is before",
     ),
+    # A1 and A2 are not in the file: they would stay open under a closed district.
+    "closing a unit with open units below it": (
+        [["DA", "LĐLĐ huyện A", "district", "PV", "", "01/03/2025"]],
+        [3],
+        "still has open units below it (A1, A2)",
+    ),
 }
 
 
@@ -430,3 +436,16 @@ def test_the_command_dry_run_reports_what_would_change_and_leaves_the_database_a
     assert "move 1" in out
     assert dict(Unit.objects.values_list("code", "path")) == paths_before
     assert not Unit.objects.filter(code="NEW").exists()
+
+
+def test_a_unit_closed_with_the_units_below_it_is_imported(tree, tmp_path):
+    # The refusal above names what to do: close (or move) the units below in the same file.
+    header = [*HEADER, "opened_on", "closed_on"]
+    rows = [
+        ["DA", "LĐLĐ huyện A", "district", "PV", "", "01/03/2025"],
+        ["A1", "CĐCS A1", "grassroots", "DA", "", "01/03/2025"],
+        ["A2", "CĐCS A2", "grassroots", "DB", "", ""],
+    ]
+    import_file(write_csv(tmp_path, rows, header=header))
+    assert unit("DA").closed_on == unit("A1").closed_on == datetime.date(2025, 3, 1)
+    assert Unit.objects.get_parent(unit("A2")) == unit("DB")
