@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from campaign.listing import filtered_page
 from campaign.models import Campaign, Inspection
 from config.http import require_form, require_POST, require_safe
+from units import once
 from units.access import FILE, SEE, Scope
 from units.forms import PortalInputMixin
 from units.models import Unit
@@ -55,7 +56,7 @@ class InspectionFilter(django_filters.FilterSet):
         fields = ["kind", "follow_up", "campaign"]
 
 
-class InspectionForm(PortalInputMixin, forms.ModelForm):
+class InspectionForm(once.OnceMixin, PortalInputMixin, forms.ModelForm):
     class Meta:
         model = Inspection
         fields = [
@@ -206,12 +207,20 @@ def inspection_create(request):
     if request.method == "POST":
         form = InspectionForm(request.POST, scope=scope)
         if form.is_valid():
-            inspection = form.save(commit=False)
-            inspection.recorded_by = request.user
-            inspection.recorded_at = timezone.now()
-            inspection.save()
-            messages.success(request, _("The visit was recorded."))
-            return redirect(inspection)
+
+            def save():
+                inspection = form.save(commit=False)
+                inspection.recorded_by = request.user
+                inspection.recorded_at = timezone.now()
+                inspection.save()
+                return inspection.get_absolute_url()
+
+            url, made = once.save_once(request, save)
+            if made:
+                messages.success(request, _("The visit was recorded."))
+            else:
+                messages.info(request, once.ALREADY_SENT)
+            return redirect(url)
     else:
         newest = Campaign.objects.order_by("-issued_on", "pk").first()
         form = InspectionForm(scope=scope, initial={"campaign": newest.pk if newest else None})

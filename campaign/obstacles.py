@@ -21,6 +21,7 @@ from campaign import notifications
 from campaign.listing import filtered_page
 from campaign.models import MAX_NARRATIVE, AnnualReport, Campaign, Obstacle
 from config.http import require_form, require_POST, require_safe
+from units import once
 from units.access import FILE, SEE, Scope, parse_pk
 from units.dataversion import bump_data_version
 from units.forms import PortalInputMixin
@@ -100,7 +101,7 @@ def report_label(report):
     return f"{report.campaign.reference} – {report.year} – {report.unit.name}"
 
 
-class ObstacleForm(PortalInputMixin, forms.ModelForm):
+class ObstacleForm(once.OnceMixin, PortalInputMixin, forms.ModelForm):
     """Raise an obstacle for a unit the user files for, optionally about an annual report."""
 
     class Meta:
@@ -185,16 +186,24 @@ def obstacle_create(request):
     if request.method == "POST":
         form = ObstacleForm(request.POST, scope=scope)
         if form.is_valid():
-            obstacle = form.save(commit=False)
-            obstacle.raised_by = request.user
-            obstacle.raised_at = timezone.now()
-            obstacle.save()
-            messages.success(
-                request,
-                _("The obstacle was sent. The reviewers are asked to answer by %(date)s.")
-                % {"date": obstacle.answer_by.strftime("%d/%m/%Y")},
-            )
-            return redirect(obstacle)
+
+            def save():
+                obstacle = form.save(commit=False)
+                obstacle.raised_by = request.user
+                obstacle.raised_at = timezone.now()
+                obstacle.save()
+                return obstacle.get_absolute_url()
+
+            url, made = once.save_once(request, save)
+            if made:
+                messages.success(
+                    request,
+                    _("The obstacle was sent. The reviewers are asked to answer by %(date)s.")
+                    % {"date": form.instance.answer_by.strftime("%d/%m/%Y")},
+                )
+            else:
+                messages.info(request, once.ALREADY_SENT)
+            return redirect(url)
     else:
         form = ObstacleForm(scope=scope, initial=_initial(request, scope))
     return render(request, "campaign/obstacles/form.html", {"form": form})

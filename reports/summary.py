@@ -37,7 +37,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
@@ -53,6 +53,7 @@ from reports import delivery, issuing, parties, pdf, summary_tasks
 from reports.models import DOCUMENT_FIELDS, NARRATIVE_FIELDS, SummaryReport
 from reports.prefill import prefill, written_from
 from reports.rollup import cached_rollup
+from units import once
 from units.access import REVIEW, Scope, parse_pk
 from units.forms import PortalInputMixin
 from units.models import Membership, Unit
@@ -110,7 +111,7 @@ def _nfc_strings(cleaned):
     }
 
 
-class SummaryCreateForm(PortalInputMixin, forms.ModelForm):
+class SummaryCreateForm(once.OnceMixin, PortalInputMixin, forms.ModelForm):
     """What a summary is about: campaign, year, a unit the user reviews at, which reports,
     and which of the two documents it is (the board's or the Standing Committee's)."""
 
@@ -264,16 +265,24 @@ def summary_create(request):
             except ValidationError as error:
                 form.add_error("year", error.messages[0])
             else:
-                prefill(summary, result)
-                summary.save()
-                messages.success(
-                    request,
-                    _(
-                        "The draft was created from the current figures. Check the text, "
-                        "give it its number and signer, then issue it."
-                    ),
-                )
-                return redirect("reports:summary_edit", summary.pk)
+
+                def save():
+                    prefill(summary, result)
+                    summary.save()
+                    return reverse("reports:summary_edit", args=[summary.pk])
+
+                url, made = once.save_once(request, save)
+                if made:
+                    messages.success(
+                        request,
+                        _(
+                            "The draft was created from the current figures. Check the text, "
+                            "give it its number and signer, then issue it."
+                        ),
+                    )
+                else:
+                    messages.info(request, once.ALREADY_SENT)
+                return redirect(url)
     else:
         campaign = Campaign.objects.order_by("-issued_on", "pk").first()
         units = scope.acting_units(REVIEW).order_by("path")

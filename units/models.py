@@ -744,3 +744,26 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self):
         return f"{self.email} {self.requested_at:%Y-%m-%d %H:%M}"
+
+
+class SentForm(models.Model):
+    """A form that made something (an obstacle, a visit, a draft), by the token its page
+    carried (units/once.py): the same form sent again (a second tap after a slow first, a
+    reload that sends the POST again, a phone that lost the answer) leads to what the first
+    made instead of making it twice."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    token = models.UUIDField()
+    url = models.CharField(max_length=500)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("form sent")
+        verbose_name_plural = _("forms sent")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="sent_form_once_per_user")
+        ]
+        indexes = [models.Index(fields=["sent_at"])]
+
+    def __str__(self):
+        return f"{self.user_id} {self.token}"
