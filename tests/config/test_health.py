@@ -30,3 +30,19 @@ def test_health_is_503_when_the_database_is_down(client, db, monkeypatch):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"].startswith("error")
+
+
+def test_health_reports_a_cache_that_is_down_without_failing(client, db, settings):
+    # Redis down: pages are served from the database (config/cache.py), so the node stays in
+    # the proxy's rotation, with the cache reported for monitoring.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.ForgivingRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+    assert response.json()["cache"] != "ok"
