@@ -317,11 +317,11 @@ def _render_detail(request, scope, inspection, form=None, status=200, done_form=
 urlpatterns = [
     path("inspections/", inspection_list, name="inspection_list"),
     path("inspections/new/", inspection_create, name="inspection_create"),
-    path("inspections/<int:pk>/", inspection_detail, name="inspection_detail"),
+    path("inspections/<id:pk>/", inspection_detail, name="inspection_detail"),
     path(
-        "inspections/<int:pk>/follow-up/",
+        "inspections/<id:pk>/follow-up/",
         inspection_follow_up,
         name="inspection_follow_up",
     ),
-    path("inspections/<int:pk>/done/", inspection_done, name="inspection_done"),
+    path("inspections/<id:pk>/done/", inspection_done, name="inspection_done"),
 ]

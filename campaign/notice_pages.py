@@ -73,6 +73,6 @@ def notice_read_all(request):
 
 urlpatterns = [
     path("notices/", notice_list, name="notice_list"),
-    path("notices/<int:pk>/", notice_open, name="notice_open"),
+    path("notices/<id:pk>/", notice_open, name="notice_open"),
     path("notices/read-all/", notice_read_all, name="notice_read_all"),
 ]

@@ -319,7 +319,7 @@ def _render_detail(request, scope, obstacle, answer_form=None, status=200):
 urlpatterns = [
     path("obstacles/", obstacle_list, name="obstacle_list"),
     path("obstacles/new/", obstacle_create, name="obstacle_create"),
-    path("obstacles/<int:pk>/", obstacle_detail, name="obstacle_detail"),
-    path("obstacles/<int:pk>/answer/", obstacle_answer, name="obstacle_answer"),
-    path("obstacles/<int:pk>/close/", obstacle_close, name="obstacle_close"),
+    path("obstacles/<id:pk>/", obstacle_detail, name="obstacle_detail"),
+    path("obstacles/<id:pk>/answer/", obstacle_answer, name="obstacle_answer"),
+    path("obstacles/<id:pk>/close/", obstacle_close, name="obstacle_close"),
 ]

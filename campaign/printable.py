@@ -234,8 +234,8 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 urlpatterns = [
-    path("plans/<int:pk>/print/", plan_print, name="plan_print"),
-    path("plans/<int:pk>/pdf/", plan_pdf, name="plan_pdf"),
-    path("reports/<int:pk>/print/", report_print, name="report_print"),
-    path("reports/<int:pk>/pdf/", report_pdf, name="report_pdf"),
+    path("plans/<id:pk>/print/", plan_print, name="plan_print"),
+    path("plans/<id:pk>/pdf/", plan_pdf, name="plan_pdf"),
+    path("reports/<id:pk>/print/", report_print, name="report_print"),
+    path("reports/<id:pk>/pdf/", report_pdf, name="report_pdf"),
 ]

@@ -289,17 +289,17 @@ def _file_name(name):
 
 urlpatterns = [
     path(
-        "campaigns/<int:campaign_pk>/units/<int:unit_pk>/reports/<int:year>/excel/",
+        "campaigns/<id:campaign_pk>/units/<id:unit_pk>/reports/<id:year>/excel/",
         reports_download,
         name="workbook_reports_download",
     ),
     path(
-        "campaigns/<int:campaign_pk>/units/<int:unit_pk>/reports/<int:year>/excel/upload/",
+        "campaigns/<id:campaign_pk>/units/<id:unit_pk>/reports/<id:year>/excel/upload/",
         reports_upload,
         name="workbook_reports_upload",
     ),
-    path("plans/<int:pk>/excel/", plan_download, name="workbook_plan_download"),
-    path("plans/<int:pk>/excel/upload/", plan_upload, name="workbook_plan_upload"),
+    path("plans/<id:pk>/excel/", plan_download, name="workbook_plan_download"),
+    path("plans/<id:pk>/excel/upload/", plan_upload, name="workbook_plan_upload"),
     path("excel/uploads/<uuid:pk>/", upload_preview, name="workbook_preview"),
     path("excel/uploads/<uuid:pk>/confirm/", upload_confirm, name="workbook_confirm"),
     path("excel/uploads/<uuid:pk>/discard/", upload_discard, name="workbook_discard"),

@@ -274,7 +274,9 @@ def diff_snapshots(old, new):
         ]
         if item_changes:
             changed.append((key, item_changes))
-    changed.sort(key=lambda pair: int(pair[0]) if pair[0].isdigit() else pair[0])
+    # Activities are keyed by their number, a report's figures by their indicator's code,
+    # which may be digits too ("1") beside letters ("sessions"): numbers first, in order.
+    changed.sort(key=lambda pair: (0, int(pair[0]), "") if pair[0].isdigit() else (1, 0, pair[0]))
     return {"fields": fields, "added": added, "removed": removed, "changed": changed}
 
 

@@ -11,7 +11,30 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 require_form = require_http_methods(["GET", "HEAD", "POST"])
 
-__all__ = ["Explained404", "page_not_found", "require_POST", "require_form", "require_safe"]
+
+class IdConverter:
+    """`<id:pk>`: a whole number the database can hold (up to 18 digits, below 2**63). A
+    longer one matches no address (a 404) instead of overflowing in the query (a 500):
+    Django keeps out-of-range numbers out of a lookup on a primary key, not on a foreign
+    key (`Attachment.objects.filter(plan_id=…)`)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: object) -> str:
+        return str(int(value))
+
+
+__all__ = [
+    "Explained404",
+    "IdConverter",
+    "page_not_found",
+    "require_POST",
+    "require_form",
+    "require_safe",
+]
 
 
 class Explained404(Http404):

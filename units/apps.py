@@ -10,7 +10,9 @@ class UnitsConfig(AppConfig):
         # Search compares folded text through the SQL function portal_fold: SQLite
         # connections get it when they open (PostgreSQL has it from a migration).
         from django.contrib.auth.signals import user_logged_in
+        from django.urls import register_converter
 
+        from config.http import IdConverter
         from config.middleware import mark_login
         from units import folding, history
 
@@ -19,3 +21,5 @@ class UnitsConfig(AppConfig):
         user_logged_in.connect(mark_login, dispatch_uid="sliding-session-login")
         # Every app's models are loaded by now: their history descriptors can be swapped.
         history.build_managers_once()
+        # `<id:pk>` in every app's addresses, whichever URLconf imports them first.
+        register_converter(IdConverter, "id")

@@ -183,3 +183,12 @@ def test_every_change_is_kept_in_the_history(plan_a1):
     pk = activity.pk
     activity.delete()
     assert type(activity).history.filter(id=pk).latest("history_date").history_type == "-"
+
+
+def test_a_diff_orders_changed_items_keyed_by_digits_and_by_words():
+    # A report's figures are keyed by indicator code: "1" beside "sessions" compared an int
+    # with a str, and the report's page after a resubmission was a 500.
+    old = {"items": {"sessions": {"value": "1"}, "10": {"value": "1"}, "2": {"value": "1"}}}
+    new = {"items": {"sessions": {"value": "2"}, "10": {"value": "2"}, "2": {"value": "2"}}}
+    changed = workflow.diff_snapshots(old, new)["changed"]
+    assert [key for key, _changes in changed] == ["2", "10", "sessions"]

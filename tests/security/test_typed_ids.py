@@ -54,3 +54,38 @@ def test_a_new_obstacle_refuses_an_impossible_report(client, cast, value):
     client.force_login(cast["officer_a1"])
     response = client.get(reverse("campaign:obstacle_create"), {"report": value})
     assert response.status_code == 404
+
+
+def test_every_address_with_an_id_refuses_one_the_database_cannot_hold(client, cast, tree):
+    # Django keeps an out-of-range number out of a lookup on a primary key, not on a foreign
+    # key: /campaigns/<25 digits>/units/…/reports/2024/ and an attachment of such a plan
+    # were 500s. Every id and year in the URLconf is an `<id:…>` of at most 18 digits.
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def routes(resolver, prefix=""):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                if str(pattern.pattern) != "admin/":
+                    yield from routes(pattern, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern)
+
+    every = list(routes(get_resolver()))
+    assert not [route for route in every if "<int:" in route]
+    with_ids = [route for route in every if "<id:" in route]
+    assert len(with_ids) > 40
+    client.force_login(cast["cspl"])
+    client.raise_request_exception = False
+    huge = "9" * 25
+    for route in with_ids:
+        url = "/" + route
+        for name in ("<id:", "<str:", "<slug:"):
+            while name in url:
+                start = url.index(name)
+                url = (
+                    url[:start]
+                    + (huge if name == "<id:" else "x")
+                    + url[url.index(">", start) + 1 :]
+                )
+        for method in (client.get, client.post):
+            assert method(url).status_code in (404, 405), url
