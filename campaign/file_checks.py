@@ -10,8 +10,11 @@ open the file as what it claims to be, without ever running or rendering it:
   compressed more than MAX_RATIO times, and only the parts such a document has (no script,
   page, program, macro or embedded object); its content-types part must name the main
   document, and its XML parts must parse;
-- a PDF must parse as a PDF (pikepdf, the qpdf library), and is refused when it carries
-  JavaScript, launches a program, or holds embedded files.
+- a PDF must parse as a PDF (pikepdf, the qpdf library) with at least one page, and is
+  refused when it carries JavaScript, launches a program, holds embedded files (in its
+  name tree or behind an annotation) or an XFA form;
+- a JPEG or PNG must decode as one (Pillow, its pixels read to the end, at most
+  MAX_PIXELS): a header followed by anything else is not an image.
 
 Each refusal is a ValidationError with a Vietnamese message that says what to do.
 """
@@ -28,11 +31,14 @@ from defusedxml.common import DefusedXmlException
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 MAX_ENTRIES = 1_000
 MAX_UNZIPPED = 60 * 1024 * 1024
 MAX_RATIO = 200  # text compresses about 10 times; 1,000 times is a bomb
 MAX_XML_PART = 30 * 1024 * 1024
+# A page scanned at 600 dpi in colour is about 35 million pixels; twice that is no scan.
+MAX_PIXELS = 80_000_000
 
 WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 EXCEL_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
@@ -180,10 +186,23 @@ def check_pdf(fileobj: IO[bytes]) -> None:
     fileobj.seek(0)
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) == 0:
+                raise _refused(_("The PDF has no page. Save or scan it again as a PDF."))
             names = pdf.Root.get("/Names")
             if isinstance(names, pikepdf.Dictionary) and "/EmbeddedFiles" in names:
                 raise _refused(_("The PDF holds embedded files: it is refused."))
+            form = pdf.Root.get("/AcroForm")
+            if isinstance(form, pikepdf.Dictionary) and "/XFA" in form:
+                # An XFA form carries its own scripts, run by the readers that support it.
+                raise _refused(
+                    _(
+                        "The PDF holds a script or an action that opens a program: it is "
+                        "refused. Print it to PDF again, or scan the paper copy."
+                    )
+                )
             for obj in pdf.objects:
+                if _holds_file(obj):
+                    raise _refused(_("The PDF holds embedded files: it is refused."))
                 if _runs_something(obj):
                     raise _refused(
                         _(
@@ -197,6 +216,44 @@ def check_pdf(fileobj: IO[bytes]) -> None:
         raise _refused(
             _("The file is not a readable PDF. Save or scan it again as a PDF.")
         ) from error
+
+
+def _holds_file(obj, depth=0) -> bool:
+    """Whether `obj`, or a dictionary or array written inside it, is a file specification
+    carrying a file (/EF) or a file-attachment annotation."""
+    if depth > 32:
+        return True
+    if isinstance(obj, pikepdf.Dictionary):
+        if "/EF" in obj or obj.get("/Subtype") == pikepdf.Name.FileAttachment:
+            return True
+        children = [value for _key, value in obj.items()]
+    elif isinstance(obj, pikepdf.Array):
+        children = list(obj)
+    else:
+        return False
+    return any(
+        not child.is_indirect and _holds_file(child, depth + 1)
+        for child in children
+        if isinstance(child, pikepdf.Dictionary | pikepdf.Array)
+    )
+
+
+def check_image(fileobj: IO[bytes], kind: str) -> None:
+    """Raise ValidationError unless `fileobj` decodes whole as an image of `kind` ("JPEG",
+    "PNG"): its header alone says nothing of what follows it."""
+    fileobj.seek(0)
+    try:
+        with Image.open(fileobj, formats=[kind]) as image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise _refused(_("The image is far larger than a scanned page: it is refused."))
+            image.load()  # decodes every pixel: a truncated or foreign payload fails here
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        raise _refused(
+            _("The image is damaged: it cannot be read. Scan or save it again.")
+        ) from error
+    finally:
+        fileobj.seek(0)
 
 
 def _runs_something(obj, depth=0) -> bool:

@@ -94,6 +94,10 @@ def _is_docx(fileobj):
     return {"[Content_Types].xml", "word/document.xml"} <= names
 
 
+# The images accepted, by the name Pillow gives their format.
+IMAGES = {"image/jpeg": "JPEG", "image/png": "PNG"}
+
+
 def validate_upload(uploaded_file):
     """Return the detected MIME type of an acceptable upload, or raise ValidationError.
 
@@ -120,6 +124,8 @@ def validate_upload(uploaded_file):
         file_checks.check_docx(uploaded_file)
     elif detected == "application/pdf":
         file_checks.check_pdf(uploaded_file)
+    elif detected in IMAGES:
+        file_checks.check_image(uploaded_file, IMAGES[detected])
     return detected
 
 

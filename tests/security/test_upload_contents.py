@@ -14,7 +14,7 @@ from django.utils import translation
 
 from campaign import uploads
 from tests.campaign.conftest import PDF_BYTES
-from tests.campaign.test_uploads import CONTENT_TYPES_XML, DOCUMENT_XML, docx_bytes
+from tests.campaign.test_uploads import CONTENT_TYPES_XML, DOCUMENT_XML, docx_bytes, image_bytes
 
 DOCX = uploads.DOCX
 
@@ -174,3 +174,50 @@ def test_a_word_zip_whose_compressed_data_does_not_inflate_is_refused_as_damaged
 def test_a_word_part_declaring_an_unknown_encoding_is_refused_as_damaged():
     odd = '<?xml version="1.0" encoding="x-no-such-encoding"?><a/>'
     assert "hỏng" in refusal("kh.docx", word(("word/settings.xml", odd)))
+
+
+# --- what the audit after the first probe found ---------------------------------------------------
+def test_a_pdf_without_a_page_is_refused():
+    empty = io.BytesIO()
+    pikepdf.new().save(empty)
+    assert "không có trang" in refusal("kh.pdf", empty.getvalue())
+
+
+def test_a_pdf_with_a_file_behind_an_annotation_is_refused():
+    pdf = pikepdf.open(io.BytesIO(PDF_BYTES))
+    attached = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.FileAttachment,
+        Rect=pikepdf.Array([0, 0, 10, 10]),
+        FS=pikepdf.Dictionary(
+            Type=pikepdf.Name.Filespec,
+            F=pikepdf.String("a.exe"),
+            EF=pikepdf.Dictionary(F=pdf.make_stream(b"MZ\x90\x00")),
+        ),
+    )
+    pdf.pages[0].obj.Annots = pikepdf.Array([pdf.make_indirect(attached)])
+    out = io.BytesIO()
+    pdf.save(out)
+    assert "tệp đính kèm" in refusal("kh.pdf", out.getvalue())
+
+
+def test_a_pdf_with_an_xfa_form_is_refused():
+    form = pikepdf.Dictionary(Fields=pikepdf.Array(), XFA=pikepdf.String("<xdp/>"))
+    assert "tập lệnh" in refusal("kh.pdf", pdf_with(AcroForm=form))
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("scan.jpg", b"\xff\xd8\xff\xe0" + b"MZ" + b"\x90" * 200),
+        ("scan.png", b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"MZ" * 100),
+    ],
+)
+def test_an_image_header_with_something_else_behind_it_is_refused(name, content):
+    assert "ảnh" in refusal(name, content).lower()
+
+
+def test_a_real_image_is_accepted_and_a_cut_one_is_not():
+    whole = image_bytes("PNG")
+    assert uploads.validate_upload(SimpleUploadedFile("scan.png", whole)) == "image/png"
+    assert "ảnh" in refusal("scan.png", whole[: len(whole) // 2]).lower()
