@@ -607,8 +607,8 @@ class Submission(models.Model):
     @property
     def was_reopened(self) -> bool:
         """Whether it is back with its unit because a reviewer reopened it (an accepted one,
-        or one locked after its period) rather than returned it: reopened since it was last
-        submitted. No query."""
+        or one locked after its period, or returned after its lock date, which reopens it
+        too) rather than returned it: reopened since it was last submitted. No query."""
         return (
             self.status == Status.RETURNED
             and self.reopened_at is not None

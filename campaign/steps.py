@@ -34,6 +34,13 @@ def act_on(
     try:
         workflow.check_step(submission, action, scope)
     except workflow.TransitionError as error:
+        if action in workflow.NEEDS_REASON and request.POST.get("reason", "").strip():
+            # Its state changed since the page (another reviewer accepted it): the page
+            # again, as it is now, with the reason the reviewer typed.
+            reason_form = ReasonForm(request.POST)
+            reason_form.is_valid()
+            reason_form.add_error(None, error)
+            return _reason_again(request, reason_form, render_with_reason_errors)
         messages.error(request, error.messages[0])
         return redirect(submission)
     # The version the user's page showed (each step's form carries it): a step on a

@@ -335,7 +335,9 @@ def _step(
         if locked.first_submitted_at is None:
             locked.first_submitted_at = now
             update_fields.append("first_submitted_at")
-    elif action == Action.REOPEN:
+    elif action == Action.REOPEN or (action == Action.RETURN and not locked.filing_open()):
+        # A report returned after its lock date goes back to its unit to be fixed, as a
+        # reopened one does: returned alone, it would stay locked in the unit's hands.
         locked.reopened_at = now
         update_fields.append("reopened_at")
     if save is not None:
