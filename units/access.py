@@ -86,6 +86,11 @@ class Scope:
         One query on first use (none without an officer role), then kept."""
         if self._filing_units is None:
             self._filing_units = list(self.units(FILE)) if self._filing_paths else []
+            # The query left out the units below with an officer of their own: those it
+            # returned have none, which `allows` would otherwise ask one by one.
+            for unit in self._filing_units:
+                if unit.path not in self._filing_paths:
+                    self._officered[unit.pk] = False
         return self._filing_units
 
     def officer_units(self):
