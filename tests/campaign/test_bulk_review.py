@@ -202,3 +202,24 @@ def test_the_queue_page_costs_the_same_queries_for_few_or_many(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("campaign:review_queue"))
     assert len(response.context["page"]) == 7
+
+
+def test_flagged_figures_show_in_the_queue_and_before_a_bulk_accept(
+    client, cast, tree, campaign, report_factory
+):
+    # The unusual figures warned the reviewer only on the report's own page: accepted from
+    # the list, a flagged report was never seen.
+    from django.utils import translation
+
+    report = report_factory(tree["A1"], campaign, 2015, status=S.SUBMITTED)
+    flag = {"rule": "jump", "indicator": "sessions", "value": 80, "last": 10, "factor": 5}
+    type(report).objects.filter(pk=report.pk).update(
+        flags=[flag], flags_note="Năm nay tổ chức thêm hội nghị toàn huyện."
+    )
+    client.force_login(cast["reviewer_a"])
+    with translation.override("vi"):
+        queue = client.get(reverse("campaign:report_queue")).content.decode()
+        page = client.get(url("accept", "reports"), {"item": [report.pk]}).content.decode()
+    assert "1 số liệu bất thường" in queue
+    assert "1 số liệu bất thường" in page
+    assert "Năm nay tổ chức thêm hội nghị toàn huyện." in page
