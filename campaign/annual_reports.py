@@ -8,6 +8,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -214,7 +215,9 @@ def report_start(request, campaign_pk, unit_pk, year):
 def _campaign_and_period(campaign_pk, year):
     """The campaign, with its issuer (`Campaign.addresses` reads it), and its period for
     `year`: one query once the period exists. Raises Http404 for no such campaign and
-    ValidationError for a year it does not run (`Period.objects.for_year`)."""
+    ValidationError for a year it does not run (`Period.objects.for_year`) or whose
+    figures have not begun (none is written for it then)."""
+    today = timezone.localdate()
     try:
         period = Period.objects.select_related("campaign__issuer").get(
             campaign_id=campaign_pk, year=year
@@ -222,9 +225,19 @@ def _campaign_and_period(campaign_pk, year):
     except Period.DoesNotExist:
         period = None
     if period is not None and period.campaign.runs_in(year):
+        if period.starts_on > today:
+            raise ValidationError(_not_begun(year))
         return period.campaign, period
     campaign = get_object_or_404(Campaign.objects.select_related("issuer"), pk=campaign_pk)
+    if campaign.runs_in(year) and Period.defaults(campaign, year)["starts_on"] > today:
+        # Next year's figures have not begun: an address typed for it wrote its period, and
+        # every trend then showed an empty year.
+        raise ValidationError(_not_begun(year))
     return campaign, Period.objects.for_year(campaign, year)
+
+
+def _not_begun(year):
+    return _("%(year)s has not begun: there is no report for it yet.") % {"year": year}
 
 
 @require_safe

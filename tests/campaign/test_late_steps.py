@@ -62,3 +62,21 @@ def test_a_return_sent_after_another_reviewer_accepted_keeps_the_reason(
     assert response.status_code in (400, 409)
     assert REASON in response.content.decode()
     assert AnnualReport.objects.get(pk=report.pk).status == S.ACCEPTED
+
+
+def test_next_years_report_is_refused_before_its_figures_begin_and_writes_no_period(
+    client, tree, cast, campaign, clock
+):
+    # On 01/12/2024 the 2025 figures start on 15/12/2024: a typed address wrote 2025's
+    # period (every trend then showed an empty 2025) and let the unit file it.
+    from campaign.models import Period
+
+    client.force_login(cast["officer_a1"])
+    url = reverse("campaign:report_start", args=[campaign.pk, tree["A1"].pk, YEAR + 1])
+    with translation.override("vi"):
+        response = client.get(url)
+    assert response.status_code == 404
+    assert f"Năm {YEAR + 1} chưa bắt đầu" in response.content.decode()
+    assert not Period.objects.filter(campaign=campaign, year=YEAR + 1).exists()
+    clock.moment = local(YEAR, 12, 16)
+    assert client.get(url).status_code == 200
