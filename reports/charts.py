@@ -140,14 +140,32 @@ def status_chart(headline: "Figures") -> str:
     return _render(chart)
 
 
+# A unit's name beside its bar, cut to leave the bars half the chart: the table below the
+# chart names every unit in full.
+LABEL_CHARS = 26
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def rate_chart(rows: list[dict], title: str) -> str:
     """The reporting rate of each row (child unit or kind), as horizontal bars."""
     height = max(160, 60 + 22 * len(rows))
     chart = pygal.HorizontalBar(
-        _config(height=height, range=(0, 100), show_legend=False, title=title, value_formatter=rate)
+        _config(
+            height=height,
+            range=(0, 100),
+            show_legend=False,
+            title=title,
+            value_formatter=rate,
+            truncate_label=-1,  # pygal cut the axis' "100" to "1…"
+            y_labels=[0, 25, 50, 75, 100],  # eleven ticks crowd a phone's width
+        )
     )
-    # pygal writes its labels into JSON: lazy translations must be strings by now.
-    chart.x_labels = [str(row["label"]) for row in rows]
+    # pygal writes its labels into JSON: lazy translations must be strings by now. A unit's
+    # name is cut here, since pygal's own cutting (off for the axis' numbers) is off.
+    chart.x_labels = [_clip(str(row["label"]), LABEL_CHARS) for row in rows]
     chart.add(_("Reporting rate (%)"), [row["rate"] or 0 for row in rows])
     return _render(chart)
 

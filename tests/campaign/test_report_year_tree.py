@@ -13,7 +13,7 @@ from campaign.models import AnnualReport, Period
 from campaign.pending import report_items
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from units.access import Scope
-from units.models import Membership
+from units.models import Membership, Unit
 
 YEAR = 2024
 
@@ -108,3 +108,14 @@ def test_the_officers_desk_does_not_ask_for_it(cast, newcomer, period):
 
     assert not [url for url in asked(officer) if f"/units/{unit.pk}/" in url]
     assert any("/reports/2024/" in url for url in asked(cast["officer_a1"]))
+
+
+def test_a_unit_closed_before_the_cut_off_is_listed_as_owing_nothing(client, tree, cast, campaign):
+    # Its officer keeps the closed unit in the list for its history: "Not filed" for a year
+    # it closed before read as a report missing.
+    Unit.objects.filter(pk=tree["A1"].pk).update(closed_on=datetime.date(2024, 7, 1))
+    client.force_login(cast["officer_a1"])
+    with translation.override("vi"):
+        page = client.get(reverse("campaign:report_list"), {"campaign": campaign.pk, "year": YEAR})
+    html = page.content.decode()
+    assert "Không phải nộp" in html and "Chưa lập" not in html

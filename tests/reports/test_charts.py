@@ -138,3 +138,13 @@ def test_a_chart_with_nothing_to_draw_says_so_in_the_pages_language():
     with translation.override("vi"):
         svg = charts.rate_chart([], "Tỷ lệ báo cáo theo loại đơn vị")
     assert "Chưa có số liệu" in svg and "No data" not in svg
+
+
+def test_the_rate_axis_reads_100_and_long_unit_names_end_in_an_ellipsis():
+    # pygal cut the axis' last number to "1…".
+    long_name = "Công đoàn cơ sở Văn phòng Ủy ban nhân dân tỉnh Bến Tre và các đơn vị trực thuộc"
+    rows = [{"label": "CĐCS A1", "rate": 50.0}, {"label": long_name, "rate": 100.0}]
+    with translation.override("vi"):
+        svg = charts.rate_chart(rows, "Tỷ lệ báo cáo theo đơn vị trực thuộc")
+    assert "100" in axis_labels(svg, "y") + axis_labels(svg, "x")
+    assert "CĐCS A1" in svg and long_name not in svg and long_name[:20] in svg
