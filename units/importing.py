@@ -693,6 +693,14 @@ def import_reorganisation(rows: list[dict], *, user: User | None) -> Reorganisat
         decided_on = _decision_date(raw, "decided_on", row_errors)
         if not number:
             row_errors.append(_("The decision number is empty."))
+        # The decision's own columns, as long as Reorganisation holds them (PostgreSQL
+        # refuses a longer value with an error, not a message).
+        for key, limit in (("decision", 50), ("signer", 150)):
+            if len(_text(raw.get(key))) > limit:
+                row_errors.append(
+                    _("The %(column)s is longer than %(limit)s characters.")
+                    % {"column": column(key), "limit": limit}
+                )
         if effective_on is None and not row_errors:
             row_errors.append(_("The effective date is empty."))
         this = {"number": number, "effective_on": effective_on}

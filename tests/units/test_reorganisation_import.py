@@ -161,3 +161,18 @@ def test_a_decision_date_outside_the_forms_years_is_reported_on_its_row(
     assert f"“{day}” ở cột ngày có hiệu lực" in page and "từ 01/01/2000 đến 31/12/2100" in page
     assert not Reorganisation.objects.exists()
     assert Unit.objects.get(code="A1").closed_on is None
+
+
+def test_a_decision_number_longer_than_the_form_takes_is_reported_on_its_row(
+    client, admin_user, tree
+):
+    # The form refuses a number of more than 50 characters; the file stored it on SQLite
+    # and was a 500 on PostgreSQL (value too long).
+    number = "56/QĐ-LĐLĐ về việc sắp xếp tổ chức công đoàn cấp huyện năm 2025"
+    client.force_login(admin_user)
+    with translation.override("vi"):
+        response = upload(client, [HEADER, f"{number},01/07/2025,Giải thể,B1,,,,,"])
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Dòng 2" in page and "50" in page
+    assert not Reorganisation.objects.exists()
