@@ -42,9 +42,40 @@ def names_on(unit: Unit, day: datetime.date) -> tuple[UnitState | None, UnitStat
 
 
 def place_of(name: str) -> str:
-    """ "Liên đoàn Lao động huyện Châu Thành" → "Châu Thành"; "" when the name has no place."""
-    match = PLACE.search(" ".join(name.split()))
+    """ "Liên đoàn Lao động huyện Châu Thành" → "Châu Thành"; "" when the name has no place.
+
+    A place is the words after a place word that a capital (or a number: "quận 1")
+    follows, up to the next such place word: "Trường Tiểu học xã Phú Túc huyện Châu Thành"
+    is at Phú Túc. In "Bảo hiểm xã hội tỉnh Bến Tre" the words "xã hội" are no place, nor
+    "Tỉnh ủy" in "Văn phòng Tỉnh ủy Bến Tre", which has none (its parent's is used). A name
+    written all in lower case falls back to what follows its first place word."""
+    words = name.split()
+    starts = _place_starts(words)
+    if starts:
+        (start, _word_at), *rest = starts
+        end = rest[0][1] if rest else len(words)
+        return " ".join(words[start:end])
+    if any(character.isupper() for character in name):
+        return ""
+    match = PLACE.search(" ".join(words))
     return match.group(1) if match else ""
+
+
+def _place_starts(words: list[str]) -> list[tuple[int, int]]:
+    """(where a place begins, where its place word stands) for each place word of `words`
+    that a capital or a number follows."""
+    lowered = [word.lower() for word in words]
+    found = []
+    for index in range(len(words)):
+        for place_word in PLACE_WORDS:
+            parts = place_word.split()
+            after = index + len(parts)
+            if lowered[index:after] == parts and after < len(words):
+                first = words[after][:1]
+                if first.isupper() or first.isdigit():
+                    found.append((after, index))
+                break
+    return found
 
 
 @dataclass(frozen=True)
