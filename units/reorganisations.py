@@ -260,7 +260,8 @@ class _Run:
         self.operations = list(reorganisation.operations.order_by("position", "pk"))
         self.errors = []
         self.memberships_moved = []
-        self.split_units = {}  # unit code -> position of its last split row
+        # unit code -> its last split row (rows may share a position: the order they run in)
+        self.split_units = {}
 
     def refuse(self, operation, message):
         self.errors.append((operation.position, message))
@@ -545,7 +546,7 @@ class _Run:
             if child not in moving:  # a code listed twice moves once
                 moving.append(child)
         self.move(moving, successor)
-        if self.split_units[unit.code] == operation.position:
+        if self.split_units[unit.code] is operation:
             # Its last split row: everything below it must have gone somewhere.
             unit.refresh_from_db()
             self.close(operation, unit)
@@ -565,7 +566,7 @@ def _execute(reorganisation) -> Preview:
         raise ReorganisationError([(0, _("Add at least one operation."))])
     for operation in run.operations:
         if operation.action == Action.SPLIT:
-            run.split_units[operation.unit_code] = operation.position
+            run.split_units[operation.unit_code] = operation
     before = _snapshot(run.day)
     for operation in run.operations:
         if operation.action == Action.CREATE:

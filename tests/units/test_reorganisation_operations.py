@@ -131,6 +131,21 @@ def test_split_hands_each_child_to_its_successor_and_closes_the_unit(tree, reorg
     assert area("XA", JULY) == {"XA", "A2"}
 
 
+def test_split_rows_typed_at_one_position_run_in_their_order(tree, reorganise, admin_user):
+    # The form lets two rows share a position: the first was taken for the last, closed
+    # the district with A2 still below it, and the act was refused.
+    r = reorganise(
+        JULY,
+        {"action": "split", "unit_code": "DA", "target_code": "DB", "children_codes": "A1"},
+        {"action": "split", "unit_code": "DA", "target_code": "PV", "children_codes": "A2"},
+    )
+    r.operations.update(position=1)
+    reorganisation_apply(reorganisation=r, user=admin_user)
+    assert unit("DA").closed_on == JULY
+    assert area("DB", JULY) == {"DB", "B1", "A1"}
+    assert "A2" in area("PV", JULY)
+
+
 def test_a_new_commune_union_takes_grassroots_unions_of_a_district_that_ends(
     tree, reorganise, admin_user
 ):
