@@ -43,7 +43,10 @@ DISSOLVED = "dissolved"  # the unit closes without a successor
 SUCCESSOR_DISSOLVED = "successor_dissolved"
 SUCCESSOR_HAS_ONE = "successor_has_own"  # the successor already has its own for it
 PAST_YEAR = "past_year"  # a report of a year whose cut-off is before the effective date
-REASONS = (DISSOLVED, SUCCESSOR_DISSOLVED, SUCCESSOR_HAS_ONE, PAST_YEAR)
+# The campaign asks nothing of the successor (a sector union merged into the province that
+# issued it): moved there, the submission would wait for a review nobody can give.
+NOT_ADDRESSED = "successor_not_addressed"
+REASONS = (DISSOLVED, SUCCESSOR_DISSOLVED, SUCCESSOR_HAS_ONE, PAST_YEAR, NOT_ADDRESSED)
 
 
 def first_year_from(campaign: Campaign, day: datetime.date) -> int:
@@ -129,7 +132,9 @@ def _submissions(preview, day, reorganisation):
     )
     for plan in plans.order_by("unit__path", "campaign_id"):
         successor, reason = carried_on(plan.unit.code)
-        if not reason and Plan.objects.filter(unit=successor, campaign=plan.campaign).exists():
+        if not reason and not plan.campaign.addresses(successor, day):
+            reason = NOT_ADDRESSED
+        elif not reason and Plan.objects.filter(unit=successor, campaign=plan.campaign).exists():
             reason = SUCCESSOR_HAS_ONE
         preview.submissions.append(_resolve(plan, "plan", None, successor, reason, decision, day))
     reports = AnnualReport.objects.filter(unit__in=closing, status__in=OPEN).select_related(
@@ -140,6 +145,8 @@ def _submissions(preview, day, reorganisation):
         # A report with no unit to go to is closed with its unit, whatever its year.
         if not reason and report.period.ends_on < day:
             reason = PAST_YEAR
+        elif not reason and not report.campaign.addresses(successor, day):
+            reason = NOT_ADDRESSED
         elif (
             not reason
             and AnnualReport.objects.filter(
@@ -199,6 +206,12 @@ def _closed_reason(reason, what):
         return _(
             "%(unit)s merged into %(successor)s, which was dissolved under the same decision "
             "%(number)s, effective %(date)s."
+        )
+    if reason == NOT_ADDRESSED:
+        return _(
+            "%(unit)s merged into %(successor)s under decision %(number)s, effective "
+            "%(date)s; the campaign asks nothing of %(successor)s, so this stays with the "
+            "unit that made it."
         )
     if reason == PAST_YEAR:
         return _(

@@ -247,6 +247,7 @@ def _submission_row(entry, what, statuses):
         "successor_dissolved": _("the unit it merges into is dissolved by the same decision"),
         "successor_has_own": _("the unit it merges into already has its own"),
         "past_year": _("a report of a year before the change stays with the unit that made it"),
+        "successor_not_addressed": _("the campaign asks nothing of the unit it merges into"),
     }
     reason = reasons.get(entry.get("reason", ""))
     if reason is None:

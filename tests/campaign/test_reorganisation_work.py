@@ -269,3 +269,23 @@ def test_the_lists_of_the_closed_units_officer_keep_its_work_without_offering_ne
     [row] = reports.context["rows"]
     assert row["report"] is not None
     assert "Đơn vị đã ngừng hoạt động" in reports.content.decode()
+
+
+def test_work_merged_into_the_issuer_stays_with_its_unit_and_says_why(
+    client, tree, cast, campaign, plan_factory, reorganise, admin_user
+):
+    # The sector union merges into the province that issued the campaign: its submitted plan
+    # became the province's own, which the campaign does not ask for and nobody reviews.
+    plan = plan_factory(tree["SE"], campaign, cast["officer_a1"])
+    Plan.objects.filter(pk=plan.pk).update(status="submitted")
+    act = reorganise(
+        JULY, {"action": "merge", "unit_code": "SE", "target_code": "PV", "move_children": True}
+    )
+    preview = reorganisation_apply(reorganisation=act, user=admin_user)
+    assert [(e["outcome"], e["reason"]) for e in preview.submissions] == [
+        ("stays", "successor_not_addressed")
+    ]
+    assert Plan.objects.get(pk=plan.pk).unit.code == "SE"
+    client.force_login(admin_user)
+    page = client.get(reverse("units:reorganisation_detail", args=[act.pk])).content.decode()
+    assert "kế hoạch phát động không yêu cầu đơn vị tiếp nhận nộp" in page
