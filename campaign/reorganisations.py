@@ -76,10 +76,14 @@ def _expected(preview, before, after, day):
         if not campaign.runs_in(year):
             continue
         kinds = set(campaign.addressed_kinds)
+        # The campaign's area before the act and after it (Campaign.addresses): the subtree
+        # strictly below the unit carrying it, read from each snapshot by its code.
+        area_then = _area_path(before, campaign.acting_issuer(day - datetime.timedelta(days=1)))
+        area_now = _area_path(after, campaign.acting_issuer(day))
+
         for code, now in after.items():
-            then = before.get(code)
-            was = bool(then and then["open"] and then["kind"] in kinds)
-            becomes = now["open"] and now["kind"] in kinds
+            was = _expected_in(before.get(code), kinds, area_then)
+            becomes = _expected_in(now, kinds, area_now)
             if was != becomes:
                 preview.expected.append(
                     {
@@ -90,6 +94,24 @@ def _expected(preview, before, after, day):
                         "year": year,
                     }
                 )
+
+
+def _expected_in(entry, kinds, area) -> bool:
+    """Whether a unit as a snapshot has it is expected to file: open, of a kind addressed,
+    strictly below the area's unit (`area`, its path)."""
+    return bool(
+        entry
+        and entry["open"]
+        and entry["kind"] in kinds
+        and area is not None
+        and entry["path"].startswith(area)
+        and entry["path"] != area
+    )
+
+
+def _area_path(snapshot, unit):
+    entry = snapshot.get(unit.code)
+    return entry["path"] if entry else None
 
 
 def _submissions(preview, day, reorganisation):

@@ -108,6 +108,28 @@ def test_units_that_open_or_close_start_or_stop_being_expected_from_that_year(
     }
 
 
+def test_units_outside_the_campaigns_area_neither_start_nor_stop(tree, campaign, admin_user):
+    # A second province's new union is not asked by this province's campaign; a union that
+    # moves out of the area stops being asked, though it stays open and of the same kind.
+
+    other = Unit.objects.add_child_after_history(
+        None, code="P2", name="LĐLĐ tỉnh Khác", kind="province", opened_on=datetime.date(2020, 1, 1)
+    )
+    r = reorganise(
+        JULY,
+        {
+            "action": "create",
+            "code": "K1",
+            "name": "CĐCS K1",
+            "kind": "grassroots",
+            "target_code": other.code,
+        },
+        {"action": "move", "unit_code": "B1", "target_code": other.code},
+    )
+    preview = reorganisation_preview(r)
+    assert {(e["code"], e["change"]) for e in preview.expected} == {("B1", "stops")}
+
+
 def test_open_submissions_of_a_merged_unit_move_to_a_successor_without_its_own(
     tree, cast, campaign, admin_user
 ):
