@@ -545,7 +545,8 @@ class Submission(models.Model):
     )
     # The unit it stood with before a merger moved it to the successor, and the day it moved
     # (campaign.reorganisations): a year counted on a tree before that day, and a letterhead
-    # on a date before it, are that unit's. History does not move. The last move only.
+    # on a date before it, are that unit's. History does not move. The last move: every one
+    # is a `Move`.
     moved_from = models.ForeignKey(
         Unit,
         verbose_name=_("moved from"),
@@ -581,10 +582,11 @@ class Submission(models.Model):
 
     def unit_on(self, day: datetime.date) -> Unit:
         """The unit it stood with on `day`: before the day a merger moved it, the unit it
-        came from (no query when that unit is loaded)."""
-        if self.moved_on is not None and day < self.moved_on:
-            return self.moved_from
-        return self.unit
+        came from, through every move (no query on or after its last move)."""
+        if self.moved_on is None or day >= self.moved_on:
+            return self.unit
+        move = self.moves.filter(on__gt=day).select_related("from_unit").order_by("on").first()
+        return move.from_unit if move is not None else self.moved_from
 
     def closed_with_unit(self, day=None):
         """Whether its unit has closed by `day` (today by default). The submission is then
@@ -1311,6 +1313,49 @@ def working_days_after(start, days):
 
 
 ANSWER_WITHIN_WORKING_DAYS = 10
+
+
+class Move(models.Model):
+    """A plan or report a merger moved from the unit that closed to its successor
+    (campaign.reorganisations), every one kept: a year counted on a tree before a move,
+    and a document dated before it, are the unit's that held it then, however many moves
+    came after. The submission's `moved_from` and `moved_on` repeat its last move."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="+"
+    )
+    plan = models.ForeignKey(
+        "Plan", null=True, blank=True, on_delete=models.CASCADE, related_name="moves"
+    )
+    report = models.ForeignKey(
+        "AnnualReport", null=True, blank=True, on_delete=models.CASCADE, related_name="moves"
+    )
+    from_unit = models.ForeignKey(
+        Unit, verbose_name=_("moved from"), on_delete=models.PROTECT, related_name="moves_out"
+    )
+    to_unit = models.ForeignKey(
+        Unit, verbose_name=_("moved to"), on_delete=models.PROTECT, related_name="+"
+    )
+    on = models.DateField(_("moved on"))
+    # The day of the same submission's move before this one (None for its first): the move
+    # that takes it away from the unit holding it on a day D is the one with on > D and
+    # previous_on <= D, a condition one row answers (reports.rollup).
+    previous_on = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("move of a plan or report")
+        verbose_name_plural = _("moves of plans and reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(plan__isnull=False, report__isnull=True)
+                | Q(plan__isnull=True, report__isnull=False),
+                name="move_of_a_plan_or_a_report",
+            )
+        ]
+        indexes = [models.Index(fields=["from_unit", "on"])]
+
+    def __str__(self):
+        return f"{self.from_unit_id} → {self.to_unit_id} {self.on:%d/%m/%Y}"
 
 
 class ObstacleQuerySet(models.QuerySet):

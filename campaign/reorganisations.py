@@ -32,7 +32,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from campaign import workflow
-from campaign.models import AnnualReport, Campaign, Period, Plan, Status, Step
+from campaign.models import AnnualReport, Campaign, Move, Period, Plan, Status, Step
 from units.models import Unit
 
 OPEN = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED)
@@ -211,6 +211,14 @@ def _resolve(submission, what, year, successor, reason, decision, day):
                 % names
             )
     if not reason:
+        Move.objects.create(
+            campaign_id=submission.campaign_id,
+            **{what: submission},
+            from_unit=unit,
+            to_unit=successor,
+            on=day,
+            previous_on=submission.moved_on,
+        )
         submission.moved_from, submission.moved_on = unit, day
         submission.unit = successor
         submission.version += 1

@@ -85,6 +85,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     FilteredRelation,
     IntegerField,
@@ -115,6 +116,7 @@ from campaign.models import (
     Campaign,
     Indicator,
     IndicatorValue,
+    Move,
     Obstacle,
     Period,
     Reminder,
@@ -571,22 +573,13 @@ def _unit_query(campaign, year, trees, period, included, computed, store):
                 ),
             ),
             # The plan a unit held at the cut-off: its own, unless a merger moved it here
-            # after that day; or one a merger moved away from it after that day.
+            # after that day (the one moved away from it after that day: _held).
             plan=FilteredRelation(
                 f"{prefix}plans",
                 condition=Q(**{f"{prefix}plans__campaign": campaign})
                 & (
                     Q(**{f"{prefix}plans__moved_on__isnull": True})
                     | Q(**{f"{prefix}plans__moved_on__lte": tree.cutoff})
-                ),
-            ),
-            moved_plan=FilteredRelation(
-                f"{prefix}plans_moved_away",
-                condition=Q(
-                    **{
-                        f"{prefix}plans_moved_away__campaign": campaign,
-                        f"{prefix}plans_moved_away__moved_on__gt": tree.cutoff,
-                    }
                 ),
             ),
         )
@@ -605,8 +598,12 @@ def _unit_query(campaign, year, trees, period, included, computed, store):
             members=Count(pk),
             expected=Count(pk, filter=expected),
             reports=Count(pk, filter=Q(report__status__in=included)),
-            plans_filed=Count(pk, filter=expected & _held(first_submitted_at__isnull=False)),
-            plans_accepted=Count(pk, filter=expected & _held(status=Status.ACCEPTED)),
+            plans_filed=Count(
+                pk, filter=expected & _held(shown, campaign, first_submitted_at__isnull=False)
+            ),
+            plans_accepted=Count(
+                pk, filter=expected & _held(shown, campaign, status=Status.ACCEPTED)
+            ),
             on_time=Count(
                 pk,
                 filter=expected
@@ -631,7 +628,7 @@ def _unit_query(campaign, year, trees, period, included, computed, store):
             },
             **{
                 f"counted_{code}": Count(
-                    pk, filter=expected & _counted(shown, kind, included, period.ends_on)
+                    pk, filter=expected & _counted(shown, campaign, kind, included, period.ends_on)
                 )
                 for code, kind in computed.items()
             },
@@ -660,7 +657,8 @@ def _unit_query(campaign, year, trees, period, included, computed, store):
                 **{
                     f"counted_{code}": Count(
                         tree.unit_pk,
-                        filter=then_expected & _counted(tree, kind, included, tree.cutoff),
+                        filter=then_expected
+                        & _counted(tree, campaign, kind, included, tree.cutoff),
                     )
                     for code, kind in computed.items()
                 },
@@ -674,19 +672,27 @@ def _unit_query(campaign, year, trees, period, included, computed, store):
     return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
-def _held(**lookups):
-    """Rows whose plan held at the cut-off (`plan` or `moved_plan`, see _unit_query) matches
-    `lookups`."""
-    return Q(**{f"plan__{name}": value for name, value in lookups.items()}) | Q(
-        **{f"moved_plan__{name}": value for name, value in lookups.items()}
+def _held(tree, campaign, **lookups):
+    """Rows whose unit held, at the tree's cut-off, a plan of `campaign` matching `lookups`:
+    its own (`plan`, see _unit_query), or one that the first move after the cut-off took
+    away from it (a `Move` whose previous move, if any, came by then: later moves took it
+    on from other units)."""
+    moved_away = Move.objects.filter(
+        Q(previous_on__isnull=True) | Q(previous_on__lte=tree.cutoff),
+        from_unit=OuterRef(tree.unit_pk),
+        campaign=campaign,
+        plan__isnull=False,
+        on__gt=tree.cutoff,
+        **{f"plan__{name}": value for name, value in lookups.items()},
     )
+    return Q(**{f"plan__{name}": value for name, value in lookups.items()}) | Q(Exists(moved_away))
 
 
-def _counted(tree, kind, included, cutoff):
+def _counted(tree, campaign, kind, included, cutoff):
     """The units a computed indicator counts at `cutoff`: of its kind then, with their own
     plan included and first submitted by the end of the cut-off day."""
     return Q(**{tree.kind_then(): kind}) & _held(
-        status__in=included, first_submitted_at__lt=end_of_day(cutoff)
+        tree, campaign, status__in=included, first_submitted_at__lt=end_of_day(cutoff)
     )
 
 
@@ -1032,13 +1038,24 @@ def _themes(campaign, shown, period):
 
     # The accepted plans of the units expected at the cut-off, on the year's tree, each with
     # the unit that held it then (a merger may have moved it since: see _unit_query).
-    def coverage(unit_relation, held):
-        links, place = shown.place(
-            Activity.themes.through.objects.filter(
-                held, activity__plan__campaign=campaign, activity__plan__status=Status.ACCEPTED
-            ),
-            unit_relation,
+    def coverage(unit_relation, held, moved=False):
+        links = Activity.themes.through.objects.filter(
+            activity__plan__campaign=campaign, activity__plan__status=Status.ACCEPTED
         )
+        if moved:
+            # The plan's first move after the cut-off, whose unit held it then; one row at
+            # most, whatever the moves after it.
+            links = links.annotate(
+                first_move=FilteredRelation(
+                    "activity__plan__moves",
+                    condition=Q(activity__plan__moves__on__gt=cutoff)
+                    & (
+                        Q(activity__plan__moves__previous_on__isnull=True)
+                        | Q(activity__plan__moves__previous_on__lte=cutoff)
+                    ),
+                )
+            )
+        links, place = shown.place(links.filter(held), unit_relation)
         links = shown.with_era(links, place)
         return (
             links.filter(shown.area(place), shown.expected(campaign.addressed_kinds, place))
@@ -1058,7 +1075,7 @@ def _themes(campaign, shown, period):
         "activity__plan__unit",
         Q(activity__plan__moved_on__isnull=True) | Q(activity__plan__moved_on__lte=cutoff),
     )
-    moved_away = coverage("activity__plan__moved_from", Q(activity__plan__moved_on__gt=cutoff))
+    moved_away = coverage("first_move__from_unit", Q(first_move__isnull=False), moved=True)
     labels_by_pk, counts = {}, {}
     for pk, number, title, parent_id, order, activities, plans in labels.order_by().union(
         own, moved_away, all=True

@@ -98,3 +98,37 @@ def test_the_moved_plan_prints_the_letterhead_of_the_unit_that_wrote_it(
     assert plan.unit.code == "B9"
     document = plan_document(plan)
     assert "CĐCS A1".upper() in document and "MỚI B9" not in document
+
+
+SECOND = D(2026, 2, 1)
+
+
+def test_a_second_merger_keeps_where_the_plan_stood_before_the_first(
+    tree, campaign, a1_plan, reorganise, admin_user
+):
+    # A1 → B1 (01/03/2025), then B1 → S1 (01/02/2026). Only the last move was kept: 2024
+    # counted the plan under DB and its letterhead became B1's.
+    merge_a1(reorganise, admin_user)
+    act = reorganise(
+        SECOND, {"action": "merge", "unit_code": "B1", "target_code": "S1"}, number="2/QĐ"
+    )
+    reorganisation_apply(reorganisation=act, user=admin_user)
+    plan = Plan.objects.get(pk=a1_plan.pk)
+    assert [(m.from_unit.code, m.to_unit.code, m.on) for m in plan.moves.order_by("on")] == [
+        ("A1", "B1", MERGER),
+        ("B1", "S1", SECOND),
+    ]
+    # Recounted by hand: 2024 (cut-off 14/12/2024) A1 under DA; 2025 (cut-off 14/12/2025)
+    # B1 under DB; 2026 S1 under SE.
+    assert [filed(campaign, 2024, code) for code in ("DA", "DB", "SE")] == [1, 0, 0]
+    assert [filed(campaign, 2025, code) for code in ("DA", "DB", "SE")] == [0, 1, 0]
+    assert [filed(campaign, 2026, code) for code in ("DA", "DB", "SE")] == [0, 0, 1]
+    assert filed(campaign, 2024, "PV") == filed(campaign, 2025, "PV") == 1
+    Plan.objects.filter(pk=plan.pk).update(status=Status.ACCEPTED)
+    assert [covering(campaign, 2024, code) for code in ("DA", "DB", "SE")] == [1, 0, 0]
+    assert [covering(campaign, 2025, code) for code in ("DA", "DB", "SE")] == [0, 1, 0]
+    # The letterhead of its date (01/04/2024) is A1's, whatever came after.
+    assert plan.unit_on(D(2024, 4, 1)).code == "A1"
+    assert plan.unit_on(D(2025, 6, 1)).code == "B1"
+    assert plan.unit_on(SECOND).code == "S1"
+    assert "CĐCS A1".upper() in plan_document(plan)
