@@ -1,15 +1,19 @@
 import threading
 import time
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
 from django.db import connections
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.template.loader import get_template
 from django.urls import NoReverseMatch
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 
 class LanguageMiddleware:
@@ -125,3 +129,85 @@ def mark_login(sender, request, user, **kwargs) -> None:
     the first page after it writes nothing more."""
     if request is not None and hasattr(request, "session"):
         request.session[SlidingSession.MARK] = int(time.time())
+
+
+class KeepInputAcrossLogin:
+    """A form sent once the session has ended is refused with a redirect to the login page
+    (`login_required`), and what was typed was lost there. The texts it carried are kept in
+    the session, which the login keeps (it cycles the key, not the data), and shown once,
+    to copy back, on the first page after the login (`kept_input`). The login then leads
+    back to the page the form was on, not to the address of its button.
+
+    Typed texts only (words, or 12 characters and more): not the hidden fields a page makes
+    (the token, the version), choices, figures or dates, nor anything named like a
+    password; at most KEEP_CHARS characters in all.
+    """
+
+    SESSION_KEY = "_kept_input"
+    SKIP = {"csrfmiddlewaretoken", "version", "once", "next", "item", "confirmed", "how"}
+    KEEP_CHARS = 50_000
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.method == "POST"
+            and response.status_code == 302
+            and not request.user.is_authenticated
+            and urlsplit(response.get("Location", "")).path == resolve_url(settings.LOGIN_URL)
+        ):
+            texts = self._texts(request)
+            if texts:
+                request.session[self.SESSION_KEY] = texts
+                messages.warning(
+                    request,
+                    _(
+                        "Your session had ended, so the form was not saved. Log in again: "
+                        "what you typed will be shown on the next page, to copy back."
+                    ),
+                )
+            response["Location"] = self._back_to_the_page(request, response["Location"])
+        return response
+
+    def _texts(self, request) -> list[str]:
+        texts, size = [], 0
+        for name, values in request.POST.lists():
+            if name in self.SKIP or "password" in name:
+                continue
+            for value in values:
+                value = value.strip()
+                if not (" " in value or len(value) >= 12) or value.isdigit():
+                    continue  # a choice, a figure, a date: short, and not what hurts to lose
+                if size + len(value) > self.KEEP_CHARS:
+                    return texts
+                texts.append(value)
+                size += len(value)
+        return texts
+
+    @staticmethod
+    def _back_to_the_page(request, location: str) -> str:
+        """The login URL with `next` set to the page the form was on (its Referer, when it
+        is this site's), since the form's own address may answer POST only."""
+        referer = request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return location
+        page = urlsplit(referer)
+        parts = urlsplit(location)
+        query = [(k, v) for k, v in parse_qsl(parts.query) if k != "next"]
+        query.append(("next", page.path + (f"?{page.query}" if page.query else "")))
+        return parts._replace(query=urlencode(query)).geturl()
+
+
+def kept_input(request) -> dict:
+    """Context processor: the texts of a form sent after the session ended, once, on the
+    first page after the login (KeepInputAcrossLogin)."""
+    user = getattr(request, "user", None)
+    session = getattr(request, "session", None)
+    if user is None or not user.is_authenticated or session is None:
+        return {}
+    texts = session.pop(KeepInputAcrossLogin.SESSION_KEY, None)
+    return {"kept_input": texts} if texts else {}
