@@ -135,8 +135,8 @@ class KeepInputAcrossLogin:
     """A form sent once the session has ended is refused with a redirect to the login page
     (`login_required`), and what was typed was lost there. The texts it carried are kept in
     the session, which the login keeps (it cycles the key, not the data), and shown once,
-    to copy back, on the first page after the login (`kept_input`). The login then leads
-    back to the page the form was on, not to the address of its button.
+    to copy back, on the first page after a login within KEEP_SECONDS (`kept_input`). The
+    login then leads back to the page the form was on, not to the address of its button.
 
     Typed texts only (words, or 12 characters and more): not the hidden fields a page makes
     (the token, the version), choices, figures or dates, nor anything named like a
@@ -144,6 +144,9 @@ class KeepInputAcrossLogin:
     """
 
     SESSION_KEY = "_kept_input"
+    # Shown only to a login this soon after: on a shared computer, whoever logs in next
+    # much later is likely someone else.
+    KEEP_SECONDS = 30 * 60
     SKIP = {"csrfmiddlewaretoken", "version", "once", "next", "item", "confirmed", "how"}
     KEEP_CHARS = 50_000
 
@@ -160,7 +163,7 @@ class KeepInputAcrossLogin:
         ):
             texts = self._texts(request)
             if texts:
-                request.session[self.SESSION_KEY] = texts
+                request.session[self.SESSION_KEY] = {"at": int(time.time()), "texts": texts}
                 messages.warning(
                     request,
                     _(
@@ -209,5 +212,8 @@ def kept_input(request) -> dict:
     session = getattr(request, "session", None)
     if user is None or not user.is_authenticated or session is None:
         return {}
-    texts = session.pop(KeepInputAcrossLogin.SESSION_KEY, None)
-    return {"kept_input": texts} if texts else {}
+    kept = session.pop(KeepInputAcrossLogin.SESSION_KEY, None)
+    too_old = time.time() - KeepInputAcrossLogin.KEEP_SECONDS
+    if not isinstance(kept, dict) or kept.get("at", 0) < too_old:
+        return {}
+    return {"kept_input": kept.get("texts") or []}

@@ -52,3 +52,19 @@ def test_a_post_with_nothing_typed_keeps_nothing(client, tree):
     response = client.post(reverse("campaign:obstacle_create"), {"unit": tree["A1"].pk})
     assert response.status_code == 302
     assert "_kept_input" not in client.session
+
+
+def test_a_login_long_after_shows_nothing(client, tree, cast, campaign, monkeypatch):
+    # On a shared computer, whoever logs in an hour later is likely someone else.
+    import time
+
+    from config import middleware
+
+    page = reverse("campaign:obstacle_create")
+    client.post(page, {"unit": tree["A1"].pk, "campaign": campaign.pk, "text": TEXT})
+    assert "_kept_input" in client.session
+    later = time.time() + middleware.KeepInputAcrossLogin.KEEP_SECONDS + 60
+    monkeypatch.setattr(middleware.time, "time", lambda: later)
+    client.force_login(cast["officer_a1"])
+    assert TEXT not in client.get(page).content.decode()
+    assert "_kept_input" not in client.session
