@@ -38,7 +38,7 @@ from django.utils import timezone, translation
 from campaign import notices
 from campaign.models import Inspection, Notification, Obstacle, Step, Submission
 from config.db import on_a_live_connection
-from units.access import open_on
+from units.access import Scope, open_on
 from units.models import Membership, Unit
 
 log = logging.getLogger(__name__)
@@ -264,8 +264,11 @@ def notify_obstacle_answered(obstacle: Obstacle, answered_at: datetime) -> int:
     transaction (the answer's). Each answer is an event of its own (an answer edited later
     is told again). Returns how many users were told."""
     users = notices.officers_of(obstacle.unit)
-    if obstacle.raised_by.is_active and obstacle.raised_by not in users:
-        users.append(obstacle.raised_by)
+    raiser = obstacle.raised_by
+    # The one who raised it, while they may still see its unit (moved to another unit, the
+    # obstacle's page is a 404 to them, and its answer is not theirs to read).
+    if raiser.is_active and raiser not in users and Scope(raiser).can_see(obstacle.unit):
+        users.append(raiser)
     key = f"obstacle-{obstacle.pk}-answer-{answered_at:%Y%m%d%H%M%S%f}"
     told = notices.write(
         users,

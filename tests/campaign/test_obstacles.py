@@ -733,3 +733,18 @@ def test_the_home_pages_count_leads_to_the_obstacles_the_reviewer_answers(
     client.force_login(reviewer)
     assert listed(client.get(item["url"])) == ["A1"]
     assert listed(client.get(reverse("campaign:obstacle_list"), {"status": "open"})) == ["A1", "DA"]
+
+
+def test_an_answer_reaches_the_raiser_only_while_they_may_see_the_unit(
+    client, tree, people, obstacle_a1
+):
+    # The raiser moved to B1: the obstacle's page is a 404 to them, and its answer reached
+    # them by notice and e-mail all the same.
+    raiser = obstacle_a1.raised_by
+    Membership.objects.filter(user=raiser).delete()
+    MembershipFactory(user=raiser, unit=tree["B1"], role=Membership.Role.OFFICER)
+    client.force_login(people["reviewer_a"])
+    answer = reverse("campaign:obstacle_answer", args=[obstacle_a1.pk])
+    client.post(answer, {"answer": "Theo hướng dẫn số 5."})
+    assert not Notice.objects.filter(recipient=raiser).exists()
+    assert Notice.objects.filter(recipient=people["second_officer_a1"]).exists()
