@@ -135,7 +135,8 @@ class KeepInputAcrossLogin:
     """A form sent once the session has ended is refused with a redirect to the login page
     (`login_required`), and what was typed was lost there. The texts it carried are kept in
     the session, which the login keeps (it cycles the key, not the data), and shown once,
-    to copy back, on the first page after a login within KEEP_SECONDS (`kept_input`). The
+    to copy back, on the first page after a login within KEEP_SECONDS (`kept_input`), to
+    the user who last logged in on this browser (a signed cookie) and to nobody else. The
     login then leads back to the page the form was on, not to the address of its button.
 
     Typed texts only (words, or 12 characters and more): not the hidden fields a page makes
@@ -144,26 +145,48 @@ class KeepInputAcrossLogin:
     """
 
     SESSION_KEY = "_kept_input"
+    # Who last logged in on this browser, signed: only their texts are kept, and shown to
+    # them alone. A browser that never logged in keeps nothing (no session written for an
+    # anonymous POST from anywhere).
+    COOKIE = "portal_last_user"
+    COOKIE_SALT = "config.middleware.KeepInputAcrossLogin"
+    COOKIE_AGE = 30 * 24 * 60 * 60
     # Shown only to a login this soon after: on a shared computer, whoever logs in next
     # much later is likely someone else.
     KEEP_SECONDS = 30 * 60
     SKIP = {"csrfmiddlewaretoken", "version", "once", "next", "item", "confirmed", "how"}
-    KEEP_CHARS = 50_000
+    KEEP_CHARS = 20_000
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if (
+        user = request.user
+        if user.is_authenticated:
+            if self.last_user(request) != user.pk:
+                response.set_signed_cookie(
+                    self.COOKIE,
+                    str(user.pk),
+                    salt=self.COOKIE_SALT,
+                    max_age=self.COOKIE_AGE,
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    httponly=True,
+                    samesite="Lax",
+                )
+        elif (
             request.method == "POST"
             and response.status_code == 302
-            and not request.user.is_authenticated
             and urlsplit(response.get("Location", "")).path == resolve_url(settings.LOGIN_URL)
         ):
-            texts = self._texts(request)
+            owner = self.last_user(request)
+            texts = self._texts(request) if owner is not None else []
             if texts:
-                request.session[self.SESSION_KEY] = {"at": int(time.time()), "texts": texts}
+                request.session[self.SESSION_KEY] = {
+                    "user": owner,
+                    "at": int(time.time()),
+                    "texts": texts,
+                }
                 messages.warning(
                     request,
                     _(
@@ -173,6 +196,11 @@ class KeepInputAcrossLogin:
                 )
             response["Location"] = self._back_to_the_page(request, response["Location"])
         return response
+
+    @classmethod
+    def last_user(cls, request) -> int | None:
+        value = request.get_signed_cookie(cls.COOKIE, default=None, salt=cls.COOKIE_SALT)
+        return int(value) if value and value.isdigit() else None
 
     def _texts(self, request) -> list[str]:
         texts, size = [], 0
@@ -214,6 +242,6 @@ def kept_input(request) -> dict:
         return {}
     kept = session.pop(KeepInputAcrossLogin.SESSION_KEY, None)
     too_old = time.time() - KeepInputAcrossLogin.KEEP_SECONDS
-    if not isinstance(kept, dict) or kept.get("at", 0) < too_old:
-        return {}
+    if not isinstance(kept, dict) or kept.get("at", 0) < too_old or kept.get("user") != user.pk:
+        return {}  # too old, or typed by someone else on this browser
     return {"kept_input": kept.get("texts") or []}
