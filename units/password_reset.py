@@ -1,10 +1,11 @@
 """Password-reset links: sent by a worker, and limited to a few an hour per address and
 per client.
 
-The request only checks the limits and hands the account's id to a Celery task, which makes
-the link and sends it (`send_reset_link`), retrying while the mail server is unreachable:
-the page never waits on the mail server, answers as fast for an unknown address as for a
-known one, and no token travels through the broker.
+The request only checks the limits and hands the address to a Celery task, which finds the
+accounts using it and queues, for each, the task that makes the link and sends it
+(`send_reset_link`), retrying while the mail server is unreachable: the page never waits
+on the mail server, does the same work for an unknown address as for a known one, and no
+token travels through the broker.
 
 Django's reset view would send an e-mail for every POST, so anybody could fill a
 colleague's mailbox with reset links, or make the portal's mail server look like a
@@ -95,14 +96,20 @@ def send_reset_link(user_pk: int) -> bool:
     return True
 
 
+def accounts_of(email: str) -> list[int]:
+    """The active accounts with a usable password that use `email` (Django's rule)."""
+    return [user.pk for user in PasswordResetForm().get_users(email)]
+
+
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's form, whose e-mails a worker makes and sends (`send_reset_link`)."""
+    """Django's form, whose e-mails a worker makes and sends (`send_reset_link`). The
+    request queues one task whatever the address: which accounts use it is the worker's
+    question (`units.tasks.queue_password_resets`)."""
 
     def save(self, **kwargs):
-        from units.tasks import send_password_reset
+        from units.tasks import queue_password_resets
 
-        for user in self.get_users(self.cleaned_data["email"]):
-            try:
-                send_password_reset.delay(user.pk)
-            except Exception:  # a broker that is down: the user asks again later
-                log.exception("The reset link of user %s could not be sent or queued", user.pk)
+        try:
+            queue_password_resets.delay(self.cleaned_data["email"])
+        except Exception:  # a broker that is down: the user asks again later
+            log.exception("A password reset could not be sent or queued")

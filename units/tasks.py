@@ -32,3 +32,14 @@ def send_password_reset(user_pk: int) -> bool:
     """Make and send a password-reset link; while the mail server is unreachable, tried
     again after 30 s, 1 min, 2 min... for about an hour."""
     return password_reset.send_reset_link(user_pk)
+
+
+@shared_task(ignore_result=True, acks_late=True, soft_time_limit=60, time_limit=120)
+def queue_password_resets(email: str) -> int:
+    """A reset asked for `email`: one `send_password_reset` per active account using it,
+    found here, by the worker, so that the request does the same work whether or not an
+    account uses the address (its time says nothing). Returns how many were queued."""
+    pks = password_reset.accounts_of(email)
+    for pk in pks:
+        send_password_reset.delay(pk)
+    return len(pks)
