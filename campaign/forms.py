@@ -47,8 +47,8 @@ class PlanForm(PortalInputMixin, forms.ModelForm):
             self.initial["version"] = self.instance.version
 
     def clean_doc_date(self):
-        """A plan is dated when it is signed: not later than today, and not before the
-        campaign it carries out was issued."""
+        """A plan is dated when it is signed: not later than today, not before the campaign
+        it carries out was issued, nor before its unit was set up."""
         doc_date = self.cleaned_data["doc_date"]
         today = timezone.localdate()
         if doc_date > today:
@@ -69,6 +69,17 @@ class PlanForm(PortalInputMixin, forms.ModelForm):
                 ),
                 code="before_campaign",
                 params={"date": _day(doc_date), "issued": _day(campaign.issued_on)},
+            )
+        unit = self.instance.unit
+        if unit.opened_on and doc_date < unit.opened_on:
+            # Its letterhead would have no names of that day to print.
+            raise forms.ValidationError(
+                _(
+                    "The document date %(date)s is before %(unit)s was set up (%(opened)s): "
+                    "give the date the plan was signed."
+                ),
+                code="before_unit",
+                params={"date": _day(doc_date), "unit": unit, "opened": _day(unit.opened_on)},
             )
         return doc_date
 
@@ -189,6 +200,11 @@ class BaseActivityFormSet(forms.BaseInlineFormSet):
             # The rows could not be read at all; Django's error raised in clean() would
             # replace the one that says so.
             return
+        named = [form.instance.pk for form in self.forms if form.instance.pk]
+        if len(named) != len(set(named)):
+            # Two rows naming one activity (a tampered form): kept by one and deleted by the
+            # other, the plan was left with none, reported as saved.
+            raise forms.ValidationError(_("Each activity can appear only once in the form."))
         kept = [
             form
             for form in self.forms

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from units.letterhead import names_on
 from units.models import Unit, UnitState
 
 LATEST_YEAR = 2100  # the last year a campaign may run in (first_year's and last_year's limit)
@@ -151,6 +152,14 @@ class Campaign(models.Model):
         # A campaign without an end still runs no later than the last year a campaign may
         # name: a year from an address such as /reports/99999/ has no period to compute.
         return self.first_year <= year <= (self.last_year or LATEST_YEAR)
+
+    def issuer_named_then(self, short: bool = True) -> str:
+        """The issuer as it was named on the campaign's date (documents quote the plan so,
+        whatever renamed the issuer since). One query."""
+        state, _parent = names_on(self.issuer, self.issued_on)
+        if state is None:
+            return (self.issuer.short_name if short else "") or self.issuer.name
+        return (state.short_name if short else "") or state.name
 
     def not_running_message(self, year: int) -> str:
         """Why there is nothing for `year`, a year the campaign does not run."""

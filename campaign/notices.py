@@ -23,8 +23,10 @@ marked read, then the page it is about if they may still see its unit.
 import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from django.db.models import QuerySet
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from campaign.models import Notice, Reminder, Step, Submission
@@ -199,7 +201,22 @@ def mark_read_by_key(user: User, key: str) -> int:
 
 
 def may_open(notice: Notice, scope: "Scope") -> bool:
-    """Whether the notice's link still leads somewhere its reader may go: the unit of its
-    object is still in their access scope (no query), and the link is a path of the portal."""
+    """Whether the notice's link still leads somewhere its reader may go: the link is a
+    path of the portal, the unit of its object is still in their access scope, and a link
+    to write a plan or report is to a unit they still file for (closed since, it is a 403).
+    No query beyond the scope's own. A plan or report a merger moved takes its notices'
+    unit with it (campaign.reorganisations)."""
     url = notice.url
-    return url.startswith("/") and not url.startswith("//") and scope.can_see(notice.unit)
+    if not url.startswith("/") or url.startswith("//"):
+        return False
+    try:
+        name = resolve(urlsplit(url).path).url_name
+    except Resolver404:
+        return False
+    if name in WRITE_LINKS:
+        return scope.can_file_for(notice.unit)
+    return scope.can_see(notice.unit)
+
+
+# Links that start writing a unit's plan or report: for a unit the reader still files for.
+WRITE_LINKS = {"plan_start", "report_start"}

@@ -79,7 +79,7 @@ def plan_document(plan: Plan) -> str:
             % {
                 "number": campaign.number,
                 "date": campaign.issued_on.strftime("%d/%m/%Y"),
-                "issuer": campaign.issuer.short_name or campaign.issuer.name,
+                "issuer": campaign.issuer_named_then(),
                 "title": campaign.title,
             },
             "activities": activities,

@@ -97,7 +97,7 @@ def context(
     number = f" số {campaign.number}" if campaign.number_known else ""
     basis = (
         f"Thực hiện Kế hoạch{number} ngày {campaign.issued_on:%d/%m/%Y} "
-        f"của {campaign.issuer.name} về {title}"
+        f"của {campaign.issuer_named_then(short=False)} về {title}"
     )
     document = "kế hoạch thực hiện" if is_plan else f"báo cáo kết quả năm {year}"
     board = "Lưu: VT, Ban CSPL." if head.kind == Unit.Kind.PROVINCE else "Lưu: VT."

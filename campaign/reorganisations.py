@@ -32,7 +32,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from campaign import workflow
-from campaign.models import AnnualReport, Campaign, Move, Period, Plan, Status, Step
+from campaign.models import AnnualReport, Campaign, Move, Notice, Period, Plan, Status, Step
 from units.models import Unit
 
 OPEN = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED)
@@ -219,6 +219,9 @@ def _resolve(submission, what, year, successor, reason, decision, day):
             on=day,
             previous_on=submission.moved_on,
         )
+        # Its notices go with it: read against the unit that holds it now (a reader of the
+        # closed unit alone may no longer open it: campaign.notices.may_open).
+        Notice.objects.filter(unit=unit, url=submission.get_absolute_url()).update(unit=successor)
         submission.moved_from, submission.moved_on = unit, day
         submission.unit = successor
         submission.version += 1

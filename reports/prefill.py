@@ -195,10 +195,7 @@ def plan_citation(campaign, short=False) -> str:
 
 def _issuer_name(campaign):
     """The campaign's issuer as it was named on the plan's date. One query."""
-    state, _parent = parties.names_on(campaign.issuer, campaign.issued_on)
-    if state is None:
-        return str(campaign.issuer)
-    return state.short_name or state.name
+    return campaign.issuer_named_then()
 
 
 def _quoted_reports(summary, result):

@@ -8,9 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign import notices
+from campaign import notices, workflow
 from campaign.models import Notice
-from units.models import Membership
+from campaign.reminders import send_manual_reminders
+from tests.factories import UserFactory
+from units.models import Membership, Operation, Reorganisation
+from units.reorganisations import reorganisation_apply
 
 LIST = reverse("campaign:notice_list")
 READ_ALL = reverse("campaign:notice_read_all")
@@ -213,3 +216,37 @@ def test_the_bell_links_to_the_list(client, cast, name):
     client.force_login(cast[name])
     page = client.get(HOME).content.decode()
     assert re.search(rf'<a class="notice-bell[^"]*" href="{LIST}"', page)
+
+
+def _apply(action, **fields):
+    day = datetime.date(2025, 7, 1)
+    act = Reorganisation.objects.create(number="8/QĐ", decided_on=day, effective_on=day)
+    Operation.objects.create(reorganisation=act, position=1, action=action, **fields)
+    reorganisation_apply(reorganisation=act, user=UserFactory(is_staff=True))
+
+
+def test_a_notice_of_a_plan_moved_away_by_a_merger_no_longer_opens_it(client, cast, plan_a1):
+    # A1 merged into A2, and its returned plan went with it: the notice led to a 404.
+    workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    workflow.submission_return(plan_a1, user=cast["reviewer_a"], reason="Thiếu chữ ký")
+    [notice] = Notice.objects.filter(recipient=cast["officer_a1"])
+    _apply("merge", unit_code="A1", target_code="A2")
+    client.force_login(cast["officer_a1"])
+    response = client.get(reverse("campaign:notice_open", args=[notice.pk]), follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("campaign:notice_list")
+
+
+def test_a_reminder_to_write_the_plan_of_a_unit_closed_since_no_longer_opens_it(
+    client, tree, cast, campaign
+):
+    # The link starts writing A1's plan: once A1 closed, it was a 403.
+    send_manual_reminders(
+        [tree["A1"]], campaign, "plan", 2015, cast["reviewer_a"], datetime.date(2015, 8, 5)
+    )
+    [notice] = Notice.objects.filter(recipient=cast["officer_a1"])
+    _apply("close", unit_code="A1")
+    client.force_login(cast["officer_a1"])
+    response = client.get(reverse("campaign:notice_open", args=[notice.pk]), follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("campaign:notice_list")

@@ -1,0 +1,89 @@
+"""What a printed plan says, and what a plan's form refuses so that its document stays
+true: the issuer named as on the campaign's date, a date not before the unit existed, a
+long word kept on the page, each activity once."""
+
+import datetime
+import re
+import subprocess
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from campaign.models import Plan
+from tests.campaign.conftest import make_plan
+from tests.campaign.test_plan_views import activity, edit_data, formset, header
+from tests.factories import MembershipFactory, UserFactory
+from units.models import Membership, Operation, Reorganisation, Unit
+from units.reorganisations import reorganisation_apply
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+
+
+def apply(action, **fields):
+    day = datetime.date(2025, 7, 1)
+    act = Reorganisation.objects.create(number="7/QĐ", decided_on=day, effective_on=day)
+    Operation.objects.create(reorganisation=act, position=1, action=action, **fields)
+    reorganisation_apply(reorganisation=act, user=UserFactory(is_staff=True))
+
+
+def test_the_plan_quotes_the_issuer_as_named_on_the_campaigns_date(client, cast, plan_a1):
+    # Renamed in 2025, the province was quoted by its new name in a 2015 plan's subject,
+    # under a letterhead of 2015.
+    apply("rename", unit_code="PV", name="LĐLĐ tỉnh Mới", short_name="LĐLĐ tỉnh Mới")
+    client.force_login(cast["officer_a1"])
+    page = client.get(reverse("campaign:plan_print", args=[plan_a1.pk])).content.decode()
+    assert "của LĐLĐ tỉnh Thử nghiệm" in page and "LĐLĐ tỉnh Mới" not in page
+
+
+def test_a_plan_dated_before_its_unit_was_set_up_is_refused(client, tree, campaign):
+    campaign.addressed_kinds = [*campaign.addressed_kinds, "commune"]
+    campaign.save()
+    commune = Unit.objects.add_child_after_history(
+        tree["PV"],
+        code="XA",
+        name="Công đoàn xã An Hiệp",
+        kind="commune",
+        opened_on=datetime.date(2025, 7, 1),
+    )
+    officer = UserFactory()
+    MembershipFactory(user=officer, unit=commune, role=Membership.Role.OFFICER)
+    client.force_login(officer)
+    with translation.override("vi"):
+        response = client.post(
+            reverse("campaign:plan_start", args=[campaign.pk, commune.pk]),
+            {**header(doc_date="01/07/2015"), **formset([activity()])},
+        )
+    assert response.status_code == 200
+    assert "trước ngày Công đoàn xã An Hiệp được thành lập (01/07/2025)" in (
+        response.content.decode()
+    )
+    assert not Plan.objects.filter(unit=commune).exists()
+
+
+def test_a_long_word_stays_on_the_pdfs_page(client, tree, cast, campaign, tmp_path):
+    address = "https://congdoan.bentre.gov.vn/" + "tuyentruyencaicach" * 6
+    plan = make_plan(tree["A1"], campaign, cast["officer_a1"], summary=f"Xem: {address}")
+    client.force_login(cast["officer_a1"])
+    pdf = tmp_path / "plan.pdf"
+    pdf.write_bytes(client.get(reverse("campaign:plan_pdf", args=[plan.pk])).content)
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    right = max(float(x) for x in re.findall(r'xMax="([0-9.]+)"', boxes))
+    assert right <= 595.28  # A4's width in points
+
+
+def test_an_activity_named_twice_is_refused_and_none_is_lost(client, cast, plan_a1):
+    client.force_login(cast["officer_a1"])
+    data = edit_data(plan_a1)
+    named = data["activities-0-id"]
+    data.update(formset([activity(id=named), activity(id=named, DELETE="on")], initial=2))
+    with translation.override("vi"):
+        response = client.post(reverse("campaign:plan_edit", args=[plan_a1.pk]), data)
+    assert response.status_code == 200
+    assert "chỉ được xuất hiện một lần" in response.content.decode()
+    assert plan_a1.activities.count() == 1
