@@ -13,6 +13,7 @@ through `Scope.filter` (what the user may see, as the object's own page would al
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import CharField, Q, QuerySet, Value
@@ -22,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign.models import AnnualReport, Inspection, Obstacle, Plan
 from units.access import SEE, Scope
-from units.folding import Fold
+from units.folding import Fold, fold
 from units.models import Unit
 
 MIN_LENGTH = 2  # one letter would match nearly everything
@@ -110,9 +111,12 @@ class Group:
 
 
 def words(query: str) -> list[str]:
-    """The words of `query`, stripped of the punctuation around them, empty ones dropped."""
-    found = (word.strip(_EDGES) for word in re.split(r"\s+", query))
-    return [word for word in found if word]
+    """The words of `query`, stripped of the punctuation around them and of invisible
+    characters (a zero-width space pasted with a name); a word with no letter or digit
+    once folded (accents alone: it would match everything) is dropped."""
+    visible = "".join(char for char in query if unicodedata.category(char) != "Cf")
+    found = (word.strip(_EDGES) for word in re.split(r"\s+", visible))
+    return [word for word in found if any(char.isalnum() for char in fold(word))]
 
 
 def matching(queryset: QuerySet, texts: tuple, query_words: list[str]) -> QuerySet:

@@ -148,9 +148,13 @@ def test_each_kind_is_found(client, cast, named, tree, campaign):
 
 
 def test_wildcards_typed_are_plain_characters(client, cast, named):
+    # As LIKE wildcards, "chau%thanh" and "chau_" would match "Châu Thành".
     client.force_login(cast["cspl"])
-    assert results(client, "%%").context["total"] == 0
-    assert results(client, "__").context["total"] == 0
+    assert results(client, "chau%thanh").context["total"] == 0
+    assert results(client, "chau_").context["total"] == 0
+    assert results(client, "chau").context["total"] > 0
+    # Wildcards alone are no letters or digits: asked for some, nothing searched.
+    assert not results(client, "%%").context["form"].is_valid()
 
 
 def test_each_kind_shows_ten_and_links_to_the_rest(client, cast, tree):
@@ -222,3 +226,20 @@ def test_the_page_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(11):
         response = results(client, "chau thanh")
     assert [g.count for g in response.context["groups"]] == [16, 15, 15, 0, 0]
+
+
+def test_a_name_pasted_with_a_zero_width_space_is_found(client, cast, named):
+    client.force_login(cast["reviewer_a"])
+    assert unit_codes(results(client, "\u200bChâu Thành")) == {"CT-A"}
+
+
+def test_accents_alone_are_no_query_and_match_nothing(client, cast, named):
+    # Two combining accents passed the two-character minimum, folded to nothing and matched
+    # every unit in the user's scope.
+    client.force_login(cast["reviewer_a"])
+    response = client.get(URL, {"q": "\u0301\u0301"})
+    assert response.status_code == 200
+    assert not response.context["form"].is_valid()
+    assert "groups" not in response.context or not any(
+        group.items for group in response.context["groups"]
+    )
