@@ -218,24 +218,10 @@ def check_pdf(fileobj: IO[bytes]) -> None:
         ) from error
 
 
-def _holds_file(obj, depth=0) -> bool:
+def _holds_file(obj) -> bool:
     """Whether `obj`, or a dictionary or array written inside it, is a file specification
     carrying a file (/EF) or a file-attachment annotation."""
-    if depth > 32:
-        return True
-    if isinstance(obj, pikepdf.Dictionary):
-        if "/EF" in obj or obj.get("/Subtype") == pikepdf.Name.FileAttachment:
-            return True
-        children = [value for _key, value in obj.items()]
-    elif isinstance(obj, pikepdf.Array):
-        children = list(obj)
-    else:
-        return False
-    return any(
-        not child.is_indirect and _holds_file(child, depth + 1)
-        for child in children
-        if isinstance(child, pikepdf.Dictionary | pikepdf.Array)
-    )
+    return _inside(obj, lambda d: "/EF" in d or d.get("/Subtype") == pikepdf.Name.FileAttachment)
 
 
 def check_image(fileobj: IO[bytes], kind: str) -> None:
@@ -256,16 +242,27 @@ def check_image(fileobj: IO[bytes], kind: str) -> None:
         fileobj.seek(0)
 
 
-def _runs_something(obj, depth=0) -> bool:
-    """Whether `obj`, or a dictionary or array written inside it (not a reference: those
-    are objects of their own, walked by the caller), is an action that runs something."""
+def _runs_something(obj) -> bool:
+    """Whether `obj`, or a dictionary or array written inside it, is an action that runs
+    something."""
+
+    def runs(dictionary) -> bool:
+        if "/JS" in dictionary or "/JavaScript" in dictionary:
+            return True
+        action = dictionary.get("/S")
+        return isinstance(action, pikepdf.Name) and str(action) in _PDF_ACTIONS
+
+    return _inside(obj, runs)
+
+
+def _inside(obj, test, depth=0) -> bool:
+    """Whether `test` holds for `obj` (a dictionary), or for a dictionary written inside it
+    or inside an array of it (not a reference: those are objects of their own, walked by
+    the caller)."""
     if depth > 32:  # nesting this deep is no document's
         return True
     if isinstance(obj, pikepdf.Dictionary):
-        if "/JS" in obj or "/JavaScript" in obj:
-            return True
-        action = obj.get("/S")
-        if isinstance(action, pikepdf.Name) and str(action) in _PDF_ACTIONS:
+        if test(obj):
             return True
         children = [value for _key, value in obj.items()]
     elif isinstance(obj, pikepdf.Array):
@@ -273,7 +270,7 @@ def _runs_something(obj, depth=0) -> bool:
     else:
         return False
     return any(
-        not child.is_indirect and _runs_something(child, depth + 1)
+        not child.is_indirect and _inside(child, test, depth + 1)
         for child in children
         if isinstance(child, pikepdf.Dictionary | pikepdf.Array)
     )
