@@ -135,6 +135,19 @@ class ActivityForm(PortalInputMixin, forms.ModelForm):
             themes.choices = theme_choices
         self.fields["planned_on"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
 
+    def _post_clean(self):
+        super()._post_clean()
+        # A date or quarter refused for itself reads as missing to the model's check
+        # (Activity.clean): its "give a date or a quarter" stood under the date given.
+        given = [e for e in self.errors.as_data().get("planned_on", []) if e.code != "no_time"]
+        if len(given) < len(self.errors.get("planned_on", [])) and (
+            given or self.has_error("planned_quarter")
+        ):
+            if given:
+                self.errors["planned_on"] = self.error_class(given)
+            else:
+                del self.errors["planned_on"]
+
     def clean_planned_on(self):
         """An activity carries out the campaign: it is planned within the years the campaign
         runs (for one without an end, within PLAN_AHEAD_YEARS), not before it was issued."""

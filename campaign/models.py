@@ -747,7 +747,11 @@ class Activity(models.Model):
     def clean(self):
         if self.planned_on is None and self.planned_quarter is None:
             raise ValidationError(
-                {"planned_on": _("Give a planned date or a quarter.")}, code="no_time"
+                {
+                    "planned_on": ValidationError(
+                        _("Give a planned date or a quarter."), code="no_time"
+                    )
+                }
             )
 
     @property

@@ -87,3 +87,30 @@ def test_an_activity_named_twice_is_refused_and_none_is_lost(client, cast, plan_
     assert response.status_code == 200
     assert "chỉ được xuất hiện một lần" in response.content.decode()
     assert plan_a1.activities.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("planned_on", "planned_quarter", "message"),
+    [
+        ("31/02/2016", "", "Nhập một ngày hợp lệ"),  # a date that does not exist
+        ("", "9", "9"),  # no such quarter
+        ("", "", "Hãy nhập ngày dự kiến hoặc chọn quý."),  # neither: that one message
+    ],
+)
+def test_a_refused_date_or_quarter_is_not_also_called_missing(
+    client, tree, cast, campaign, planned_on, planned_quarter, message
+):
+    # A date typed wrong was told both what was wrong and "give a date or a quarter".
+    client.force_login(cast["officer_a1"])
+    row = activity(planned_on=planned_on, planned_quarter=planned_quarter)
+    with translation.override("vi"):
+        response = client.post(
+            reverse("campaign:plan_start", args=[campaign.pk, tree["A1"].pk]),
+            {**header(), **formset([row])},
+        )
+    assert response.status_code == 200
+    form = response.context["formset"].forms[0]
+    errors = [m for messages in form.errors.values() for m in messages]
+    assert any(message in error for error in errors), errors
+    missing = [e for e in errors if "Hãy nhập ngày dự kiến hoặc chọn quý." in e]
+    assert len(missing) == (1 if not (planned_on or planned_quarter) else 0), errors
