@@ -27,16 +27,6 @@ class IdConverter:
         return str(int(value))
 
 
-__all__ = [
-    "Explained404",
-    "IdConverter",
-    "page_not_found",
-    "require_POST",
-    "require_form",
-    "require_safe",
-]
-
-
 class Explained404(Http404):
     """A 404 whose message is written for the user, translated: the 404 page shows it.
 
@@ -51,3 +41,13 @@ def page_not_found(request, exception):
     if isinstance(exception, Explained404) and exception.args:
         reason = str(exception.args[0])
     return render(request, "404.html", {"reason": reason}, status=404)
+
+
+__all__ = [
+    "Explained404",
+    "IdConverter",
+    "page_not_found",
+    "require_POST",
+    "require_form",
+    "require_safe",
+]

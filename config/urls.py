@@ -10,10 +10,11 @@ from units.views import LimitedPasswordResetView
 admin.site.site_header = _("Campaign portal administration")
 admin.site.site_title = _("Campaign portal")
 
-# Annual reports, periods, obstacles, inspections and reminders moved from the reports app to
-# campaign, and with them their admin pages: the old addresses lead to the new ones.
+# The portal's 404 page, with the reason a view gives (config.http.Explained404).
 handler404 = "config.http.page_not_found"
 
+# Annual reports, periods, obstacles, inspections and reminders moved from the reports app to
+# campaign, and with them their admin pages: the old addresses lead to the new ones.
 MOVED_TO_CAMPAIGN = "period|annualreport|obstacle|inspection|reminder"
 
 urlpatterns = [
