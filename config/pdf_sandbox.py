@@ -39,9 +39,11 @@ from urllib.parse import unquote, urlsplit
 import billiard
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # WeasyPrint reports every step at INFO, from its import on; the logs need its warnings only.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+log = logging.getLogger(__name__)
 
 import weasyprint  # noqa: E402
 from weasyprint.urls import UNICODE_SCHEME_RE, URLFetcher, URLFetcherResponse  # noqa: E402
@@ -144,6 +146,12 @@ class RenderError(Exception):
     """A render failed. The message says why, in words the person who retries can act on."""
 
 
+RENDERER_FAILED = gettext_lazy(
+    "The renderer stopped on an error. Try again; if it fails again, tell the administrator, "
+    "who will find the cause in the server's log."
+)
+
+
 def run_isolated(
     func: Callable[..., Any],
     *args: Any,
@@ -195,7 +203,10 @@ def run_isolated(
             % {"megabytes": memory_limit // (1024 * 1024)}
         )
     if outcome == "error":
-        raise RenderError(_("The rendering failed: %(reason)s") % {"reason": payload})
+        # The renderer's own words (English, paths included) go to the log, where the
+        # administrator looks; the person who retries is told what to do.
+        log.error("A render failed in its child process: %s", payload)
+        raise RenderError(RENDERER_FAILED)
     return payload
 
 

@@ -296,11 +296,13 @@ def sign_pdf(pdf_bytes: bytes, *, organisation: str, signer_name: str = "") -> S
                 "signed_at": signed_at.isoformat(),
             },
         )
-    except Exception as error:  # pyHanko's errors are many: the caller reports the reason
+    except Exception as error:  # pyHanko's errors are many, and in English: they are logged
         log.warning("Signing failed", exc_info=True)
         raise SigningError(
-            _("the signing or the time-stamp server failed: %(reason)s")
-            % {"reason": f"{type(error).__name__}: {error}"[:500]}
+            _(
+                "the signing or the time-stamp server failed; try again later, and if it "
+                "fails again, tell the administrator (the cause is in the server's log)"
+            )
         ) from error
     content = out.getvalue()
     level = "B-T" if timestamper else "B-B"

@@ -108,9 +108,9 @@ def _render(pk, redelivered=False):
         return fail(
             pk, now, _("The PDF could not be digitally signed: %(reason)s") % {"reason": error}
         )
-    except Exception as error:  # whatever it is, the report says so and can be retried
+    except Exception:  # whatever it is, the report says so and can be retried
         log.exception("Rendering summary report %s failed", pk)
-        return fail(pk, now, _("The rendering failed: %(reason)s") % {"reason": error})
+        return fail(pk, now, pdf_sandbox.RENDERER_FAILED)
     return store(summary, content, now)
 
 

@@ -12,8 +12,10 @@ import time
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from config import pdf_sandbox
 from reports import summary_tasks
 from reports.models import SummaryReport
 from tests.faults.conftest import wait_for
@@ -23,8 +25,10 @@ RS = SummaryReport.RenderState
 
 
 def in_vietnamese(message, **values):
+    """`message` (a message id, or a lazy message) in Vietnamese, with `values` put in."""
     with translation.override("vi"):
-        return _(message) % values
+        text = str(message) if isinstance(message, Promise) else _(message)
+        return text % values if values else text
 
 
 FAULTS = {
@@ -52,7 +56,7 @@ FAULTS = {
             )
             .split("(")[0]
             .strip(),
-            in_vietnamese("The rendering failed: %(reason)s", reason="").strip(),
+            in_vietnamese(pdf_sandbox.RENDERER_FAILED),
         ],
     ),
 }

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import translation
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.timestamps import DummyTimeStamper
 
@@ -237,6 +238,17 @@ def test_a_wrong_passphrase_is_a_signing_error(configured):
     configured.SIGNING_PKCS12_PASSPHRASE = "wrong"
     with pytest.raises(signing.SigningError):
         sign()
+
+
+def test_an_unreachable_time_stamp_server_is_told_in_vietnamese_and_logged(configured, caplog):
+    # Nothing listens on the discard port: the client's own (English) words go to the log.
+    configured.SIGNING_TSA_URL = "http://127.0.0.1:9/"
+    with translation.override("vi"), pytest.raises(signing.SigningError) as raised:
+        sign()
+    told = str(raised.value)
+    assert told.startswith("việc ký số hoặc máy chủ cấp dấu thời gian bị lỗi"), told
+    assert "Error" not in told and "127.0.0.1" not in told
+    assert "Signing failed" in caplog.text and "Error" in caplog.text
 
 
 # --- the visible stamp --------------------------------------------------------------------------
