@@ -1,6 +1,6 @@
 """Who is expected to file, which filings count, and when one counts as on time.
 
-The counting rule of DESIGN.md ("How figures are counted") starts here, with the words
+The counting rule of README.md ("The dashboard") starts here, with the words
 every count is built from; `reports.rollup` adds up areas with them, and the reminders
 use them to find who is late:
 
@@ -90,7 +90,7 @@ def area_below(
 ) -> AreaBelow:
     """The area below `unit` for the report form, with the totals of the typed whole-number
     `indicators`, on the tree of the year's cut-off (a later reorganisation never changes
-    it; DESIGN.md, "The tree over time"): the units that stood below it then, named as they
+    it; README.md, "The tree over time"): the units that stood below it then, named as they
     were. Four queries whatever its size."""
     cutoff = period.ends_on
     # Where every unit stood at the cut-off: the unit's own place, then the places below.

@@ -1168,7 +1168,7 @@ class AnnualReport(Submission):
 
     def unit_name_then(self) -> str:
         """The unit's name on the tree of the report's year (at its cut-off), the name its
-        pages and documents show (DESIGN.md, "The tree over time"): from the `name_then`
+        pages and documents show (README.md, "The tree over time"): from the `name_then`
         annotation of `campaign.annual_reports.reports()` when there, else one query."""
         name = getattr(self, "name_then", None)
         if name is None and self.period_id:

@@ -1,4 +1,4 @@
-"""Implausible figures are flagged, not hidden (DESIGN.md, "How figures are counted").
+"""Implausible figures are flagged, not hidden (README.md, "The dashboard").
 
 A campaign keeps its plausibility rules as data (`PlausibilityRule`): one figure at least
 another (participants ≥ sessions), a jump against the unit's own figure of last year (more

@@ -6,7 +6,7 @@ campaign has text indicators the texts those units reported, then what the dashb
 below its tables: the years of the trend, the content covered by accepted plans, and the
 area's open obstacles. Every figure comes from the rollup (cached, like the dashboard's),
 its one query of units (`reports.rollup.unit_rows`) and, for the obstacles, one query of
-the rows the rollup counts (`open_obstacles`), by the counting rule of DESIGN.md: a report
+the rows the rollup counts (`open_obstacles`), by the README's counting rule: a report
 holds its unit's own figures; an area's total is the sum of its included reports, written
 beside its coverage (units included of units expected, reports summed); a total with
 nothing included is an empty cell, never 0. Numbers are numeric cells, dates real dates,

@@ -5,7 +5,7 @@ What goes into the PDF
     as plain data: the document's own fields, the figures and the appendix's unit rows.
     Figures come from the rollup, never recomputed here: a draft shows the live rollup, an
     issued report the snapshot `freeze()` took when it was issued (`Rollup.as_json`, read
-    back with `Rollup.from_json`; a snapshot issued before the counting rule of DESIGN.md
+    back with `Rollup.from_json`; a snapshot issued before the README's counting rule
     is converted by `_current`). By that rule every total stands beside its coverage (units
     included of units expected, reports summed), and a table of totals with nothing
     included says so in one line instead of a grid of dashes. The appendix's units are the
@@ -145,7 +145,7 @@ def figures_of(summary: SummaryReport) -> dict:
 
 def _current(figures):
     """`figures` in the form `freeze` writes today, and whether they were converted from a
-    snapshot issued before the counting rule of DESIGN.md ("How figures are counted").
+    snapshot issued before the README's counting rule.
 
     Such a snapshot holds the old rollup's dict: groups without `reports` (how many reports
     were summed) nor `own` (the category of a child's own report), rates and totals of 0

@@ -1,6 +1,6 @@
 """The rollup: every figure the dashboard, the Excel export and the summary documents show.
 
-The counting rule (DESIGN.md, "How figures are counted"; its words are defined in
+The counting rule (README.md, "The dashboard"; its words are defined in
 `campaign.counting`), applied here once for every output:
 
 - A report holds its unit's **own figures**. The **total of an area** (a unit and its

@@ -1,4 +1,4 @@
-"""The tree a year's figures are counted on (DESIGN.md, "The tree over time").
+"""The tree a year's figures are counted on (README.md, "The tree over time").
 
 - **Then** (the default): a year is counted on the tree as it stood at that year's cut-off,
   read from the units' eras (`units.models.UnitState.objects.placed_on`). A later

@@ -3,7 +3,7 @@
 Decree 30/2020/NĐ-CP (Appendix I), as the trade union applies it (Decision 933/QĐ-TLĐ),
 heads a document with the issuing body under the name of the body it belongs to, and dates
 it at a place. Units are renamed, moved and merged; a document keeps the names of its date
-(DESIGN.md, "The tree over time"), read from the tree's history (`UnitState`). Campaign
+(README.md, "The tree over time"), read from the tree's history (`UnitState`). Campaign
 documents (a unit's plan, its annual report, a reminder letter) use this; the summary
 reports' fuller letterhead (reports.parties) starts from the same names.
 

@@ -543,7 +543,8 @@ class UnitState(models.Model):
     each with its parent, path, kind and names as they were (`on`); with the closed ones,
     every unit that had opened by then (`placed_on`). A new era
     starts when a unit is renamed, changes kind, or its path changes (it or an ancestor
-    moved); eras of one unit never overlap (checked by `overlapping()`, see DESIGN.md).
+    moved); eras of one unit never overlap (checked by `overlapping()`; README, "The tree
+    over time").
     The treebeard tree (`Unit`) is today's tree; the states are its history.
     """
 

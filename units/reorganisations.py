@@ -1,6 +1,6 @@
 """Reorganisations: check, preview, apply, schedule and cancel one recorded act.
 
-How it works (DESIGN.md, "The tree over time"):
+How it works (README.md, "The tree over time"):
 
 - The operations run in order inside one transaction, each checked against the tree as the
   steps before it left it. Every refusal is collected (position, message), and if there is

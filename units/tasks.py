@@ -24,7 +24,10 @@ def apply_due_reorganisations(today_iso: str | None = None) -> list[tuple[int, i
     autoretry_for=(SMTPException, OSError),
     retry_backoff=30,
     retry_backoff_max=600,
-    max_retries=6,
+    # 30 s, 1, 2, 4, 8 min, then every 10 min: about an hour in all. Without jitter, so that
+    # the hour holds (Celery's jitter waits a random part of each step).
+    retry_jitter=False,
+    max_retries=10,
     soft_time_limit=30,
     time_limit=60,
 )

@@ -49,7 +49,7 @@ TARGET_RATIO = 1.5
 TARGET_WARM_P95_MS = 20.0
 TARGET_QUERIES = 12
 
-# The rollup's figures by the counting rule (DESIGN.md, "How figures are counted"; the words
+# The rollup's figures by the counting rule (README.md, "The dashboard"; the words
 # are campaign.counting's), computed from the portal's tables in one statement:
 # - expected: units of the area (the scope and its subtree) of an addressed kind, open at
 #   the period's cut-off; among them on time / late (submitted or accepted, first submitted

@@ -143,7 +143,7 @@ GRASSROOTS = [
 ]
 
 # Own figures by kind: (low, span) per typed whole-number indicator code. A report holds
-# what its unit did itself (DESIGN.md, "How figures are counted"), so an upper unit's figures
+# what its unit did itself (README.md, "The dashboard"), so an upper unit's figures
 # are of the same order as a grassroots union's, not its area's total. The computed
 # `grassroots_plans` is never typed: the portal counts it from the plans.
 FIGURES = {

@@ -1,4 +1,4 @@
-"""A report's pages name its unit as it was named in the report's year (DESIGN.md, "The
+"""A report's pages name its unit as it was named in the report's year (README.md, "The
 tree over time"), and say what it is called now."""
 
 import datetime

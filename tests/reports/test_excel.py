@@ -88,8 +88,8 @@ def records_of(units, reports=None):
 
 
 def recount(records, top, include, addressed, cutoff=CUTOFF, due=DUE, codes=INTEGER_CODES):
-    """The figures of `top`'s area by the rule of DESIGN.md, counted again: the expected units
-    (of the area, an addressed kind, open at the cut-off) with their own report's category
+    """The figures of `top`'s area by the README's counting rule, counted again: the expected
+    units (of the area, an addressed kind, open at the cut-off) with their own report's category
     and whether it is included; the totals, the sum of the included reports of EVERY unit of
     the area (None when none is included). Returns {"headline", "by_kind", "by_child"}, each
     group a dict of the rollup's names."""

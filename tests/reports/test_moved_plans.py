@@ -1,6 +1,6 @@
 """A plan a merger moves to the successor carries on there from the merger's day, and no
 earlier: a year counted on a tree before that day counts it with the unit that filed it,
-and its printed letterhead is that unit's (History does not move, DESIGN.md). The figures
+and its printed letterhead is that unit's (History does not move, README.md). The figures
 are counted by hand from the fixture tree (tests/conftest.py)."""
 
 import datetime

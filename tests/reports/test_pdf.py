@@ -521,7 +521,7 @@ def test_a_snapshot_issued_before_the_appendix_kept_paths_still_lists_every_unit
 
 
 def old_snapshot(tree, campaign):
-    """A snapshot as summaries issued before the counting rule of DESIGN.md froze it (the old
+    """A snapshot as summaries issued before the README's counting rule froze it (the old
     rollup's dict, as JSON gives it back): no "reports", "own" nor "texts"; "included" for
     the reports counted; totals of 0 where nothing was counted; unit rows marked "counted".
     Its figures are those the old rule gave for campaign_with_reports: a district's own

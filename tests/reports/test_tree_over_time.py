@@ -1,4 +1,4 @@
-"""History does not move (DESIGN.md, "The tree over time"): a year's figures are counted on
+"""History does not move (README.md, "The tree over time"): a year's figures are counted on
 the tree of its cut-off, whatever reorganisation comes after; today's tree regroups them.
 
 The generated federation of world.py, then a reorganisation effective 05/01/2025 (after

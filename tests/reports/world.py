@@ -5,7 +5,7 @@ industrial-zone unions with grassroots unions below (some closed, some newly ope
 below a kind the campaign does not address), three years of reports in every state,
 plans, obstacles and reminders, drawn from a seeded random generator. `Recount` counts
 every figure of the rollup again, in plain Python over the generated records, by the rule
-of DESIGN.md; it shares no code with `reports.rollup`.
+of README.md ("The dashboard"); it shares no code with `reports.rollup`.
 """
 
 import datetime

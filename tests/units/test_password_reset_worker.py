@@ -70,6 +70,24 @@ def test_a_send_the_mail_server_drops_is_tried_again(officer, settings):
     assert "/password/reset/" in mail.outbox[0].body
 
 
+def test_a_link_is_tried_again_for_about_an_hour_while_the_mail_server_is_down():
+    # The waits the task's retries take, as Celery computes them (README: "about an hour").
+    from celery.utils.time import get_exponential_backoff_interval
+
+    task = tasks.send_password_reset
+    waits = [
+        get_exponential_backoff_interval(
+            factor=task.retry_backoff,
+            retries=attempt,
+            maximum=task.retry_backoff_max,
+            full_jitter=task.retry_jitter,
+        )
+        for attempt in range(task.max_retries)
+    ]
+    assert waits[:3] == [30, 60, 120]
+    assert 55 * 60 <= sum(waits) <= 70 * 60, sum(waits)
+
+
 def test_with_the_broker_down_the_page_still_answers(client, officer, monkeypatch, caplog):
     def broker_down(*args):
         raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")

@@ -1,0 +1,64 @@
+"""Messages of Django's admin and auth, treebeard and django-axes that their own Vietnamese
+catalogues lack (newer in Django than its catalogue; treebeard and axes have no Vietnamese).
+
+The project's catalogue translates them. They are marked here, word for word as the
+libraries write them, so that `makemessages --no-obsolete` finds them and keeps their
+translations; nothing imports this module. `tests/config/test_i18n.py` fails when the
+catalogue holds a message that no marked source has, or loses one.
+"""
+
+from django.utils.translation import gettext_noop, ngettext_lazy
+
+DJANGO_ADMIN = (
+    # The admin's error line became a plural, which the Vietnamese catalogue lacks.
+    ngettext_lazy("Please correct the error below.", "Please correct the errors below."),
+    gettext_noop("Search…"),
+    gettext_noop("Show counts"),
+    gettext_noop("Hide counts"),
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
+    gettext_noop("Password-based authentication"),
+    gettext_noop(
+        "Whether the user will be able to authenticate using a password or not. If disabled, "
+        "they may still be able to authenticate using other backends, such as Single Sign-On "
+        "or LDAP."
+    ),
+    gettext_noop("Enabled"),
+    gettext_noop("Disabled"),
+    gettext_noop("Reset password"),
+    gettext_noop("Raw passwords are not stored, so there is no way to see the user’s password."),
+)
+
+DJANGO_AUTH = (
+    gettext_noop("Your old password was entered incorrectly. Please enter it again."),
+    # Django 5.2's own message (its Vietnamese catalogue has the older %(min_length)d one).
+    ngettext_lazy(
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
+    ),
+    ngettext_lazy(
+        "Your password must contain at least %(min_length)d character.",
+        "Your password must contain at least %(min_length)d characters.",
+    ),
+)
+
+# treebeard's move form (the unit admin's "Position" and "Relative to").
+TREEBEARD = (
+    gettext_noop("Position"),
+    gettext_noop("Child of"),
+    gettext_noop("Sibling of"),
+    gettext_noop("First child of"),
+    gettext_noop("Relative to"),
+    gettext_noop("-- root --"),
+)
+
+# django-axes' models, as the admin lists them.
+AXES = (
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
+    gettext_noop("access attempt expiration"),
+    gettext_noop("access attempt expirations"),
+)
