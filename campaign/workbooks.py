@@ -29,6 +29,7 @@ usually does not) and the preview says so; otherwise the cell is refused. At mos
 import datetime
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -58,6 +59,13 @@ CONTENT_TYPES = "[Content_Types].xml"
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
+# Rows a sheet may run to, blank ones included: a template has one per unit or activity, and
+# a few blank ones left between them are harmless; hundreds of thousands only cost the
+# worker its time (each is parsed twice).
+MAX_SHEET_ROWS = 10 * MAX_ROWS
+# A sheet part's unzipped size: a filled template of MAX_ROWS rows is a few megabytes (its
+# texts are in the shared strings); parsing each megabyte costs about a fifth of a second.
+MAX_SHEET_BYTES = 16 * 1024 * 1024
 MAX_ENTRIES = 500  # a workbook has a few dozen parts
 MAX_UNPACKED = 50 * 1024 * 1024
 MAX_CONTENT_TYPES_BYTES = 1024 * 1024
@@ -396,6 +404,13 @@ def check_container(content: bytes) -> None:
             "save it as “Excel Workbook (.xlsx)” and upload it again."
         )
     )
+    damaged = WorkbookError(
+        _(
+            "The %(what)s is damaged: it cannot be read. Save it again from the program "
+            "that made it."
+        )
+        % {"what": _("Excel workbook")}
+    )
     if not content.startswith(b"PK\x03\x04"):
         raise not_xlsx
     if magic.from_buffer(content[:8192], mime=True) not in _ZIP_TYPES:
@@ -415,8 +430,32 @@ def check_container(content: bytes) -> None:
             types = names.get(CONTENT_TYPES)
             if types is None or types.file_size > MAX_CONTENT_TYPES_BYTES:
                 raise not_xlsx
+            sheets = [info for info in infos if SHEET_PART.fullmatch(info.filename)]
+            if any(info.file_size > MAX_SHEET_BYTES for info in sheets):
+                raise WorkbookError(
+                    _(
+                        "A sheet of the workbook unpacks to more than %(limit)s, far more "
+                        "than a filled template. Upload the template as the portal made it, "
+                        "with the rows filled in."
+                    )
+                    % {"limit": filesizeformat(MAX_SHEET_BYTES)}
+                )
             declared = archive.read(types)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+            # Checked on the bytes because openpyxl skips, without a word, a row numbered
+            # below one it has read: its figures would be lost.
+            if not all(_rows_in_order(archive.read(info)) for info in sheets):
+                raise damaged
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        # Compressed data that does not inflate, an encrypted part, an unknown compression.
+        zlib.error,
+        RuntimeError,
+        NotImplementedError,
+    ):
         raise not_xlsx from None
     if MAIN_CONTENT_TYPE not in declared:
         raise not_xlsx
@@ -426,6 +465,23 @@ def check_container(content: bytes) -> None:
         file_checks.check_xlsx(BytesIO(content))
     except ValidationError as error:
         raise WorkbookError(error.messages[0]) from None
+
+
+SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
+# A row's start tag with its number; a row without one follows the row before.
+_ROW_NUMBER = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\sr=[\"'](\d+)[\"']")
+
+
+def _rows_in_order(xml: bytes) -> bool:
+    """Whether the numbered rows of a sheet's XML come in increasing order, as the format
+    requires."""
+    last = 0
+    for match in _ROW_NUMBER.finditer(xml):
+        number = int(match.group(1))
+        if number <= last:
+            return False
+        last = number
+    return True
 
 
 def _read_workbook(content):
@@ -511,12 +567,23 @@ def _read_table(formulas, values, meta):
                 % {"sheet": sheet_name, "column": get_column_letter(number), "header": header}
             )
     parsed = Parsed(meta=meta, sheet=sheet_name, columns=keys, rows=[])
+    # The computed values as cells, not values: a formula whose text result is empty has
+    # no value, and only its type tells it from a formula the file carries no result of.
     rows = zip(
         formula_sheet.iter_rows(min_row=FIRST_ROW, max_col=width),
-        value_sheet.iter_rows(min_row=FIRST_ROW, max_col=width, values_only=True),
+        value_sheet.iter_rows(min_row=FIRST_ROW, max_col=width),
         strict=False,
     )
     for row_number, (formula_row, value_row) in enumerate(rows, start=FIRST_ROW):
+        if row_number >= FIRST_ROW + MAX_SHEET_ROWS:
+            raise WorkbookError(
+                _(
+                    "The sheet runs past row %(row)s, far below the template's rows. Delete "
+                    "the rows below the last one filled in, or copy the rows into a new "
+                    "template, and upload it again."
+                )
+                % {"row": number_format(row_number - 1, force_grouping=True)}
+            )
         if all(cell.value is None for cell in formula_row):
             continue  # a blank row, or a gap in the file's rows
         read_values = {}
@@ -538,11 +605,15 @@ def _read_table(formulas, values, meta):
 
 
 def _read_cell(parsed, row_number, key, cell, computed):
-    """The cell as text; a problem is recorded (and "" returned) for what cannot be used."""
+    """The cell as text; a problem is recorded (and "" returned) for what cannot be used.
+    `computed` is the same cell read for its last computed value."""
     if cell is None or cell.value is None:
         return ""
     value = cell.value
     if cell.data_type == "f":
+        if computed is not None and computed.value is None and computed.data_type == "str":
+            return ""  # a formula whose result is an empty text ("" or an IF's "")
+        computed = computed.value if computed is not None else None
         if computed is None:
             parsed.problems[(row_number, key)] = _(
                 "This cell holds a formula whose result the file does not carry. Type the "
@@ -573,10 +644,11 @@ def as_text(value) -> str:
         return str(value)
     if isinstance(value, float):
         # 12.0 is the whole number 12; anything else (a fraction, a number too large for its
-        # digits to be exact) stays as written, for the form to judge.
+        # digits to be exact) stays as written, for the form to judge, with a decimal comma
+        # as a Vietnamese user types it: "1.234" would be read as 1234, grouped.
         if value.is_integer() and abs(value) < 2**53:
             return str(int(value))
-        return repr(value)
+        return repr(value).replace(".", ",")
     if isinstance(value, datetime.datetime):
         if value.time() == datetime.time(0):
             return value.strftime("%d/%m/%Y")

@@ -3,6 +3,8 @@ nothing saved, never a server error."""
 
 import datetime
 import html
+import re
+import struct
 import zipfile
 from io import BytesIO
 
@@ -12,7 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from campaign.models import AnnualReport, Campaign, Indicator, WorkbookUpload
-from campaign.workbooks import FIRST_ROW, MAX_ROWS, META_SHEET
+from campaign.workbooks import FIRST_ROW, MAX_ROWS, MAX_SHEET_ROWS, META_SHEET
 from tests.campaign.conftest import PDF_BYTES, make_plan
 from tests.campaign.workbooks.helpers import (
     columns,
@@ -267,3 +269,87 @@ def test_a_row_whose_unit_code_was_changed(officer, tree, campaign, year, templa
     ]
     assert not upload_row.can_confirm
     assert not AnnualReport.objects.exists()
+
+
+def _with_flag_or_method(content, *, flag=0, method=None):
+    """`content` with its first part's headers (local, and in the central directory, which
+    is what a reader trusts) changed: a general-purpose flag bit set, or its compression
+    method replaced."""
+    data = bytearray(content)
+    for offset in (6, data.index(b"PK\x01\x02") + 8):
+        flags, found = struct.unpack_from("<HH", data, offset)
+        struct.pack_into("<HH", data, offset, flags | flag, found if method is None else method)
+    return bytes(data)
+
+
+def _types_first(content):
+    """`content` rezipped with [Content_Types].xml first, the part read first."""
+    source = zipfile.ZipFile(BytesIO(content))
+    buffer = BytesIO()
+    infos = sorted(source.infolist(), key=lambda info: info.filename != "[Content_Types].xml")
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in infos:
+            target.writestr(info.filename, source.read(info))
+    return buffer.getvalue()
+
+
+def _corrupt_first_part(content):
+    """`content` with its first part's deflated data overwritten."""
+    data = bytearray(content)
+    name_length, extra_length = struct.unpack_from("<HH", data, 26)
+    start = 30 + name_length + extra_length
+    data[start : start + 8] = b"\xff" * 8
+    return bytes(data)
+
+
+@pytest.mark.parametrize("damage", ["does not inflate", "encrypted", "unknown compression"])
+def test_a_zip_whose_parts_cannot_be_unpacked(officer, tree, campaign, year, template, damage):
+    content = {
+        "does not inflate": lambda: _corrupt_first_part(_types_first(template)),
+        "encrypted": lambda: _with_flag_or_method(_types_first(template), flag=0x1),
+        "unknown compression": lambda: _with_flag_or_method(_types_first(template), method=9),
+    }[damage]()
+    message = refused(officer, reports_url("upload", campaign, tree["DA"], year), content)
+    assert message.startswith("Tệp này không phải là bảng tính Excel (.xlsx).")
+
+
+def test_a_sheet_that_runs_far_below_the_template(officer, tree, campaign, year, template):
+    # Rows of empty cells past the template's columns: nothing to read, but each is parsed.
+    blank = "".join(
+        f'<row r="{number}"><c r="BN{number}" t="inlineStr"><is><t></t></is></c></row>'
+        for number in range(FIRST_ROW + 10, FIRST_ROW + 10 + MAX_SHEET_ROWS)
+    )
+    content = rewrite(
+        template,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace("</sheetData>", blank + "</sheetData>"),
+    )
+    message = refused(officer, reports_url("upload", campaign, tree["DA"], year), content)
+    assert message.startswith("Trang tính kéo dài quá dòng 20.003")
+
+
+def test_a_sheet_part_far_larger_than_a_template(officer, tree, campaign, year, template):
+    padding = "<!--" + " " * (17 * 1024 * 1024) + "-->"
+    content = rewrite(
+        template,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace("<sheetData>", padding + "<sheetData>"),
+    )
+    assert len(content) < 1024 * 1024
+    message = refused(officer, reports_url("upload", campaign, tree["DA"], year), content)
+    assert message.startswith("Một trang tính của tệp khi giải nén lớn hơn 16,0\xa0MB")
+
+
+def test_rows_out_of_order_are_a_damaged_file_not_a_lost_row(
+    officer, tree, campaign, year, template
+):
+    # openpyxl skips a row numbered below one it has read: DA's row 4 would vanish, A1's
+    # row 5 read.
+    def swap(xml):
+        first = re.search(r'<row r="4".*?</row>', xml).group(0)
+        second = re.search(r'<row r="5".*?</row>', xml).group(0)
+        return xml.replace(first + second, second + first)
+
+    content = rewrite(template, "xl/worksheets/sheet1.xml", swap)
+    message = refused(officer, reports_url("upload", campaign, tree["DA"], year), content)
+    assert message.startswith("Tệp bảng tính Excel bị hỏng, không đọc được.")

@@ -1,0 +1,67 @@
+"""How single cells of a filled-in template are read: what a spreadsheet stores for what a
+user typed or computed, never read as something else."""
+
+from django.urls import reverse
+from openpyxl.utils import get_column_letter
+
+from campaign.models import AnnualReport
+from tests.campaign.workbooks.helpers import (
+    columns,
+    download_reports,
+    fill,
+    pending,
+    reports_url,
+    rewrite,
+    upload,
+)
+
+NARRATIVE = {"results": "Tổ chức 3 buổi.", "self_assessment": "Tốt"}
+
+
+def preview_of(client, tree, campaign, year, content):
+    return pending(upload(client, reports_url("upload", campaign, tree["A1"], year), content))
+
+
+def test_a_fraction_in_a_whole_number_cell_is_refused_not_read_as_thousands(
+    client, tree, cast, campaign, year
+):
+    # Typed "1,234" in a Vietnamese Excel, or =1/8, the file holds the numbers 1.234 and
+    # 0.125; the web form reads a typed "1.234" as 1234, grouped. A1's row is row 4.
+    client.force_login(cast["officer_a1"])
+    by_key = columns(campaign, year)
+    content = download_reports(client, campaign, tree["A1"], year)
+    filled = fill(
+        content,
+        {"A1": {**NARRATIVE, "value_sessions": 0.125, "value_participants": 1.234}},
+        by_key,
+    )
+    preview = preview_of(client, tree, campaign, year, filled)
+    sessions = get_column_letter(by_key["value_sessions"])
+    participants = get_column_letter(by_key["value_participants"])
+    assert preview.preview["errors"] == [
+        f"Báo cáo!{sessions}4: Hãy nhập một số nguyên.",
+        f"Báo cáo!{participants}4: Hãy nhập một số nguyên.",
+    ]
+    assert not preview.can_confirm
+
+
+def test_a_formula_whose_result_is_an_empty_text_is_an_empty_cell(
+    client, tree, cast, campaign, year
+):
+    # Excel and LibreOffice save =IF(…;"nhiều";"") that came out empty as a text result
+    # with no value: nothing to save again, and nothing to refuse.
+    client.force_login(cast["officer_a1"])
+    by_key = columns(campaign, year)
+    letter = get_column_letter(by_key["obstacles"])
+    content = download_reports(client, campaign, tree["A1"], year)
+    filled = fill(content, {"A1": {**NARRATIVE, "obstacles": '=IF(1>2,"nhiều","")'}}, by_key)
+    filled = rewrite(
+        filled,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace(f'<c r="{letter}4"', f'<c r="{letter}4" t="str"', 1),
+    )
+    preview = preview_of(client, tree, campaign, year, filled)
+    assert preview.preview["errors"] == []
+    client.post(reverse("campaign:workbook_confirm", args=[preview.pk]))
+    report = AnnualReport.objects.get(unit=tree["A1"])
+    assert (report.results, report.obstacles) == ("Tổ chức 3 buổi.", "")
