@@ -9,8 +9,9 @@ reminders.
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Max, Min
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -31,10 +32,26 @@ from campaign.models import (
     Step,
     Theme,
 )
+from units.forms import AdminModelForm
 from units.models import Unit
 
 
-class CampaignForm(forms.ModelForm):
+def _filed_years(campaign):
+    """The first and last year the campaign's units filed a report for, or (None, None)."""
+    years = AnnualReport.objects.filter(campaign=campaign).aggregate(
+        first=Min("year"), last=Max("year")
+    )
+    return years["first"], years["last"]
+
+
+def _has_filings(campaign):
+    return (
+        AnnualReport.objects.filter(campaign=campaign).exists()
+        or Plan.objects.filter(campaign=campaign).exists()
+    )
+
+
+class CampaignForm(AdminModelForm):
     # A row of checkboxes instead of the JSON text box the model field would get.
     addressed_kinds = forms.MultipleChoiceField(
         label=Campaign._meta.get_field("addressed_kinds").verbose_name,
@@ -62,8 +79,82 @@ class CampaignForm(forms.ModelForm):
             "addressed_kinds",
         ]
 
+    def clean(self):
+        cleaned = super().clean()
+        campaign = self.instance
+        if campaign.pk is None or not _has_filings(campaign):
+            return cleaned
+        first, last = _filed_years(campaign)
+        if first is not None and (cleaned.get("first_year") or first) > first:
+            self.add_error(
+                "first_year",
+                _("Units have filed reports for %(year)s: the first year cannot be later.")
+                % {"year": first},
+            )
+        if last is not None and cleaned.get("last_year") and cleaned["last_year"] < last:
+            self.add_error(
+                "last_year",
+                _("Units have filed reports for %(year)s: the last year cannot be earlier.")
+                % {"year": last},
+            )
+        for name in ("issuer", "addressed_kinds"):
+            if name in self.changed_data:
+                self.add_error(
+                    name,
+                    _(
+                        "Units have filed for this campaign: changing this would change who "
+                        "was expected to report in every past year. Start a new campaign "
+                        "instead."
+                    ),
+                )
+        return cleaned
+
+
+class UsedThemesKept(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        used = [
+            form.instance
+            for form in self.deleted_forms
+            if form.instance.pk
+            and Activity.themes.through.objects.filter(theme=form.instance).exists()
+        ]
+        if used:
+            # Deleting it would take it out of the plans that covered it, silently.
+            raise ValidationError(
+                _(
+                    "Content item %(numbers)s is covered by plans' activities: it cannot be "
+                    "deleted. Correct its wording instead."
+                )
+                % {"numbers": ", ".join(str(theme.number) for theme in used)}
+            )
+
+
+class IndicatorForm(AdminModelForm):
+    # What a figure is: changing it once reports hold it would change past years' totals.
+    FIXED = ("code", "kind", "source", "counted_kind")
+
+    def clean(self):
+        cleaned = super().clean()
+        indicator = self.instance
+        if indicator.pk is None:
+            return cleaned
+        reported = AnnualReport.objects.filter(campaign_id=indicator.campaign_id).exists()
+        for name in self.FIXED:
+            if reported and name in self.changed_data:
+                self.add_error(
+                    name,
+                    _(
+                        "Units have reported on this figure: what it is cannot change. Add a "
+                        "new figure instead."
+                    ),
+                )
+        return cleaned
+
 
 class ThemeInline(admin.TabularInline):
+    form = AdminModelForm
+    formset = UsedThemesKept
     model = Theme
     fields = ("number", "parent", "title")
     extra = 1
@@ -81,6 +172,7 @@ class ThemeInline(admin.TabularInline):
 
 
 class IndicatorInline(admin.StackedInline):
+    form = IndicatorForm
     model = Indicator
     fields = (
         ("code", "name"),
@@ -93,6 +185,7 @@ class IndicatorInline(admin.StackedInline):
 
 
 class PlausibilityRuleInline(admin.TabularInline):
+    form = AdminModelForm
     model = PlausibilityRule
     fields = ("kind", "indicator", "other", "factor", "floor", "limit", "unit_kind")
     extra = 0
@@ -120,9 +213,24 @@ class CampaignAdmin(admin.ModelAdmin):
     inlines = [ThemeInline, IndicatorInline, PlausibilityRuleInline]
 
 
+class HistoryForReading(SimpleHistoryAdmin):
+    """History is for reading. Reverting to an old version would restore its status and
+    dates too, around the workflow and its recorded steps; simple_history's version page
+    saves whatever it is sent (its revert_view is never called), so its POST is refused."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 class ActivityInline(admin.TabularInline):
     """The activities as the unit filed them; they are edited in the portal, not here."""
 
+    form = AdminModelForm
     model = Activity
     fields = ("method", "audience", "planned_on", "planned_quarter", "expected_participants")
     readonly_fields = fields
@@ -135,25 +243,43 @@ class ActivityInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(HistoryForReading):
+    form = AdminModelForm
     list_display = ("unit", "campaign", "status", "updated_at")
     list_filter = ("status", "unit__kind")
     list_select_related = ("unit", "campaign")
     search_fields = ("unit__name", "unit__code", "doc_number")
     autocomplete_fields = ["unit", "campaign"]
-    # Status changes only through campaign.workflow, which records each step.
-    readonly_fields = ("status", "version", "created_at", "updated_at", "submitted_at")
+    # Status and its dates change only through campaign.workflow, which records each step;
+    # where a plan stands and who filed it, only through the portal and reorganisations.
+    readonly_fields = (
+        "status",
+        "version",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "first_submitted_at",
+        "reopened_at",
+        "entered_by",
+        "entered_from",
+        "moved_from",
+        "moved_on",
+    )
     inlines = [ActivityInline]
     history_list_display = ["status", "doc_number", "signer"]
 
-    CONTENT = ("unit", "campaign", "doc_number", "doc_date", "signer", "summary")
+    CONTENT = ("doc_number", "doc_date", "signer", "summary")
 
     def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
+        fields = ("unit", "campaign", *super().get_readonly_fields(request, obj))
         if obj is not None and not obj.is_editable:
             # Submitted and accepted plans are locked, here as in the portal.
             return (*self.CONTENT, *fields)
         return fields
+
+    def has_add_permission(self, request):
+        # A plan is filed by its unit on the portal, which checks that the campaign asks it.
+        return False
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -161,18 +287,10 @@ class PlanAdmin(SimpleHistoryAdmin):
             obj.version += 1
         super().save_model(request, obj, form, change)
 
-    # History is for reading: reverting to an old version would restore its status too,
-    # around the workflow and its recorded steps.
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    form = AdminModelForm
+
     def has_add_permission(self, request):
         return False
 
@@ -225,12 +343,21 @@ class StepAdmin(ReadOnlyAdmin):
 class PeriodAdmin(admin.ModelAdmin):
     """Staff adjust a year's cut-off, due and lock dates here."""
 
+    form = AdminModelForm
     list_display = ("campaign", "year", "starts_on", "ends_on", "due_on", "locks_on")
     list_filter = ("campaign", "year")
     ordering = ("-year",)
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.reports.exists():
+            # Its reports were filed for this campaign and year: moving the period would
+            # move them to another year, or leave two periods for one.
+            return ("campaign", "year")
+        return ()
+
 
 class ValueInline(admin.TabularInline):
+    form = AdminModelForm
     model = IndicatorValue
     extra = 0
     fields = ("indicator", "int_value", "text_value")
@@ -242,9 +369,10 @@ class ValueInline(admin.TabularInline):
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(SimpleHistoryAdmin):
+class AnnualReportAdmin(HistoryForReading):
     """Read-only: reports change only through the portal's forms and workflow."""
 
+    form = AdminModelForm
     list_display = ("unit", "campaign", "year", "status", "first_submitted_at", "updated_at")
     list_filter = ("status", "year", "unit__kind")
     search_fields = ("unit__name", "unit__code")
@@ -260,13 +388,12 @@ class AnnualReportAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def revert_view(self, request, *args, **kwargs):
-        # Restoring an old version would bypass the workflow.
-        raise PermissionDenied
-
 
 @admin.register(Obstacle)
-class ObstacleAdmin(admin.ModelAdmin):
+class ObstacleAdmin(ReadOnlyAdmin):
+    """Read-only: an obstacle is answered and closed on the portal, which records who and
+    when, and tells its unit."""
+
     list_display = ("subject", "unit", "status", "raised_at", "answer_by")
     list_filter = ("status", "unit__kind")
     search_fields = ("subject", "unit__name")
@@ -274,15 +401,28 @@ class ObstacleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(SimpleHistoryAdmin):
+class InspectionAdmin(HistoryForReading):
+    """Read-only: visits and their follow-up are recorded on the portal."""
+
+    form = AdminModelForm
     list_display = ("unit", "kind", "visited_on", "follow_up")
     list_filter = ("kind", "follow_up")
     search_fields = ("unit__name",)
     list_select_related = ("unit",)
 
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
+    form = AdminModelForm
     list_display = ("unit", "what", "year", "step", "manual", "sent_at", "recipients")
     list_filter = ("what", "manual", "year")
     list_select_related = ("unit",)

@@ -1070,6 +1070,13 @@ class Period(models.Model):
 
     def clean(self):
         errors = {}
+        if self.campaign_id and self.year and not self.campaign.runs_in(self.year):
+            # A year the campaign does not run in would stand on every dashboard's trend;
+            # one past 9999 has no dates at all.
+            errors["year"] = _("The campaign runs from %(first)s%(last)s: give a year in it.") % {
+                "first": self.campaign.first_year,
+                "last": f" – {self.campaign.last_year}" if self.campaign.last_year else "",
+            }
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             errors["ends_on"] = _("The cut-off cannot be before the start of the period.")
         if self.due_on and self.locks_on and self.locks_on < self.due_on:

@@ -4,10 +4,12 @@ given only by issuing, so that the register has no gap)."""
 from django.contrib import admin
 
 from reports.models import DocumentProfile, DocumentRegister
+from units.forms import AdminModelForm
 
 
 @admin.register(DocumentProfile)
 class DocumentProfileAdmin(admin.ModelAdmin):
+    form = AdminModelForm
     list_display = ["unit", "kind", "body_name", "number_code", "signer_title", "signer_name"]
     list_filter = ["kind"]
     search_fields = ["unit__name", "unit__short_name", "unit__code", "body_name", "signer_name"]
@@ -17,6 +19,7 @@ class DocumentProfileAdmin(admin.ModelAdmin):
 
 @admin.register(DocumentRegister)
 class DocumentRegisterAdmin(admin.ModelAdmin):
+    form = AdminModelForm
     list_display = ["unit", "year", "last_number"]
     list_filter = ["year"]
     search_fields = ["unit__name", "unit__short_name", "unit__code"]

@@ -7,6 +7,7 @@ report included that year) is a gap in its line, never a zero.
 """
 
 import math
+import re
 from typing import TYPE_CHECKING
 
 import pygal
@@ -146,7 +147,18 @@ LABEL_CHARS = 26
 
 
 def _clip(text: str, limit: int) -> str:
+    text = _xml_text(text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# What XML 1.0 cannot hold (C0 controls but tab and line breaks, lone surrogates, U+FFFE and
+# U+FFFF): lxml refuses to write a chart with one. The forms refuse them, but a name may
+# come from before that, or from a file.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("", str(text))
 
 
 def rate_chart(rows: list[dict], title: str) -> str:
@@ -157,7 +169,7 @@ def rate_chart(rows: list[dict], title: str) -> str:
             height=height,
             range=(0, 100),
             show_legend=False,
-            title=title,
+            title=_xml_text(title),
             value_formatter=rate,
             truncate_label=-1,  # pygal cut the axis' "100" to "1…"
             y_labels=[0, 25, 50, 75, 100],  # eleven ticks crowd a phone's width
@@ -176,7 +188,7 @@ def trend_chart(trend: "list[TrendRow]", indicators: "list[IndicatorInfo]") -> s
     total: its point is left out and the line broken there, not drawn down to zero."""
     reports = [entry.reports for entry in trend]
     figures = [
-        (indicator.name, [entry.totals.get(indicator.code) for entry in trend])
+        (_xml_text(indicator.name), [entry.totals.get(indicator.code) for entry in trend])
         for indicator in [i for i in indicators if i.is_integer][:2]
     ]
     secondary_maximum = max(

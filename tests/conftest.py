@@ -296,3 +296,11 @@ def reorganise(db):
         return reorganisation
 
     return make
+
+
+@pytest.fixture
+def staff_client(client, db):
+    """The test client, logged in as a superuser: the admin's pages."""
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    return client

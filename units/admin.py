@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -8,18 +9,30 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 
+from units.forms import AdminModelForm, PortalInputMixin
 from units.models import Membership, Unit, User
 from units.reorganisations import placement_refusal
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    form = AdminModelForm
     extra = 1
     autocomplete_fields = ["unit"]
 
 
+class UserForm(PortalInputMixin, UserChangeForm):
+    dates_this_century = False
+
+
+class NewUserForm(PortalInputMixin, AdminUserCreationForm):
+    dates_this_century = False
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = UserForm
+    add_form = NewUserForm
     fieldsets = (*BaseUserAdmin.fieldsets, (_("Contact"), {"fields": ("full_name", "phone")}))
     list_display = ("username", "full_name", "email", "is_staff", "is_active")
     search_fields = ("username", "full_name", "email")
@@ -32,7 +45,7 @@ class ParentChoiceField(forms.ModelChoiceField):
         return "\u2003" * (unit.depth - 1) + f"{unit.picker_label()} ({unit.code})"
 
 
-class NewUnitForm(forms.ModelForm):
+class NewUnitForm(AdminModelForm):
     """A unit added by hand, at the end of its parent's children on a path no unit ever
     held (`UnitManager.add_child_after_history`): treebeard's form would place it among
     its siblings by renumbering their paths, or take the path of a unit that moved away,
@@ -109,7 +122,7 @@ class UnitAdmin(TreeAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None:
-            kwargs["form"] = forms.ModelForm
+            kwargs["form"] = AdminModelForm
             kwargs["fields"] = ["code", "name", "short_name"]
         return super().get_form(request, obj, change=change, **kwargs)
 
@@ -151,6 +164,7 @@ class UnitAdmin(TreeAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    form = AdminModelForm
     # The code beside the name: two unions of a merged province can share a name.
     list_display = ("user", "unit", "unit_code", "role")
     list_filter = ("role", "unit__kind")

@@ -5,14 +5,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.models import Campaign, Notification, Plan, Status, Theme
-from tests.factories import UserFactory
-
-
-@pytest.fixture
-def staff_client(client, db):
-    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
-    client.force_login(admin)
-    return client
 
 
 def management(prefix, total, initial=0):

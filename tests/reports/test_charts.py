@@ -148,3 +148,14 @@ def test_the_rate_axis_reads_100_and_long_unit_names_end_in_an_ellipsis():
         svg = charts.rate_chart(rows, "Tỷ lệ báo cáo theo đơn vị trực thuộc")
     assert "100" in axis_labels(svg, "y") + axis_labels(svg, "x")
     assert "CĐCS A1" in svg and long_name not in svg and long_name[:20] in svg
+
+
+def test_a_name_with_a_control_character_is_drawn_without_it():
+    # XML cannot hold U+0001: lxml refused to write the chart, a 500 on the dashboard.
+    rows = [{"label": "CĐ xã\x01 Châu Thành", "rate": 50.0}]
+    indicators = [IndicatorInfo(1, "sessions", "Số buổi\x0b tuyên truyền", "buổi", "integer")]
+    with translation.override("vi"):
+        rate = charts.rate_chart(rows, "Tỷ lệ\ufffe nộp")
+        trend = charts.trend_chart(TREND, indicators)
+    assert "CĐ xã Châu Thành" in rate and "Tỷ lệ nộp" in rate
+    assert "Số buổi tuyên truyền" in trend

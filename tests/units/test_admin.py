@@ -6,15 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from tests.factories import UserFactory
 from units.models import Unit, UnitState
-
-
-@pytest.fixture
-def staff_client(client, db):
-    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
-    client.force_login(admin)
-    return client
 
 
 def form_data(**overrides):

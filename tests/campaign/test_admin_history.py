@@ -1,0 +1,206 @@
+"""The admin cannot rewrite what units filed: no old version restored, no workflow field
+typed, no year, figure or content item changed under reports and plans that use it."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from campaign.models import AnnualReport, Campaign, Indicator, Inspection, Period, Plan, Status
+from tests.campaign.conftest import make_report
+
+YEAR = 2024
+
+
+def page_data(response) -> dict:
+    """What the admin change page `response` would send back unchanged: its form and every
+    inline formset, with their management forms."""
+    forms = [response.context["adminform"].form]
+    data = {}
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = str(management[name].value())
+        forms.extend(formset.forms)
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            key = form.add_prefix(name)
+            if value is None or value is False:
+                continue
+            if value is True:
+                data[key] = "on"
+            elif isinstance(value, list | tuple):
+                data[key] = [str(item) for item in value]
+            elif isinstance(value, datetime.date):
+                data[key] = value.strftime("%d/%m/%Y")
+            else:
+                data[key] = str(value)
+    return data
+
+
+def errors_of(response) -> list[str]:
+    """Every error the admin page shows: the form's, its fields' and its inlines'."""
+    form = response.context["adminform"].form
+    found = [str(error) for errors in form.errors.values() for error in errors]
+    for inline in response.context["inline_admin_formsets"]:
+        found += [str(error) for error in inline.formset.non_form_errors()]
+        for inline_form in inline.formset.forms:
+            found += [str(e) for errors in inline_form.errors.values() for e in errors]
+    return found
+
+
+@pytest.fixture
+def accepted(tree, campaign):
+    report = make_report(tree["A1"], campaign, YEAR)
+    report.status = Status.ACCEPTED
+    report.save()
+    return report
+
+
+def test_an_old_version_of_a_report_cannot_be_saved_back(staff_client, accepted):
+    draft = accepted.history.earliest()
+    url = reverse("admin:campaign_annualreport_simple_history", args=[accepted.pk, draft.pk])
+    assert staff_client.get(url).status_code == 200  # read, yes
+    assert staff_client.post(url, {"status": "draft", "year": YEAR}).status_code == 403
+    accepted.refresh_from_db()
+    assert accepted.status == Status.ACCEPTED
+
+
+def test_an_inspection_is_read_only_and_its_history_too(staff_client, tree, cast, campaign):
+    inspection = Inspection.objects.create(
+        unit=tree["A1"],
+        campaign=campaign,
+        visited_on=datetime.date(2016, 5, 4),
+        kind=Inspection.Kind.INSPECTION,
+        members="Trưởng đoàn",
+        findings="Đơn vị đã triển khai kế hoạch.",
+        recommendations="Bổ sung sổ theo dõi.",
+        recorded_by=cast["reviewer_a"],
+    )
+    first = inspection.history.earliest()
+    version = reverse("admin:campaign_inspection_simple_history", args=[inspection.pk, first.pk])
+    change = reverse("admin:campaign_inspection_change", args=[inspection.pk])
+    assert staff_client.post(version, {"findings": "Khác"}).status_code == 403
+    assert staff_client.post(change, {"findings": "Khác"}).status_code == 403
+    inspection.refresh_from_db()
+    assert inspection.findings == "Đơn vị đã triển khai kế hoạch."
+
+
+def test_an_obstacle_is_answered_on_the_portal_not_in_the_admin(staff_client, tree, cast, campaign):
+    obstacle = campaign.obstacles.create(
+        unit=tree["A1"], raised_by=cast["officer_a1"], subject="Thiếu tài liệu", text="Chưa có."
+    )
+    url = reverse("admin:campaign_obstacle_change", args=[obstacle.pk])
+    assert staff_client.get(url).status_code == 200
+    assert staff_client.post(url, {"status": "closed", "answer": "x"}).status_code == 403
+    assert staff_client.get(reverse("admin:campaign_obstacle_add")).status_code == 403
+    obstacle.refresh_from_db()
+    assert obstacle.status == obstacle.Status.OPEN
+
+
+def test_a_plan_cannot_be_added_nor_its_unit_or_workflow_dates_typed(staff_client, plan_a1):
+    assert staff_client.get(reverse("admin:campaign_plan_add")).status_code == 403
+    url = reverse("admin:campaign_plan_change", args=[plan_a1.pk])
+    page = staff_client.get(url)
+    fields = page.context["adminform"].form.fields
+    for name in ("unit", "campaign", "first_submitted_at", "moved_from", "moved_on"):
+        assert name not in fields, name
+    data = page_data(page)
+    data.update(signer="Phó Chủ tịch", first_submitted_at="01/01/2026", unit="999")
+    assert staff_client.post(url, data).status_code == 302
+    plan = Plan.objects.get(pk=plan_a1.pk)
+    assert (plan.signer, plan.unit_id, plan.first_submitted_at) == (
+        "Phó Chủ tịch",
+        plan_a1.unit_id,
+        None,
+    )
+
+
+def test_a_figure_units_reported_on_cannot_change_what_it_is(staff_client, campaign, accepted):
+    url = reverse("admin:campaign_campaign_change", args=[campaign.pk])
+    data = page_data(staff_client.get(url))
+    index = next(
+        key.split("-")[1]
+        for key, value in data.items()
+        if key.endswith("-code") and value == "sessions"
+    )
+    data[f"indicators-{index}-kind"] = Indicator.Kind.TEXT
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert errors_of(response) == [
+        "Các đơn vị đã báo cáo chỉ tiêu này: không thể thay đổi bản chất của chỉ tiêu. Hãy "
+        "thêm một chỉ tiêu mới."
+    ]
+    assert campaign.indicators.get(code="sessions").kind == Indicator.Kind.INTEGER
+    # Its wording may be corrected.
+    data[f"indicators-{index}-kind"] = Indicator.Kind.INTEGER
+    data[f"indicators-{index}-name"] = "Số buổi tuyên truyền đã tổ chức"
+    assert staff_client.post(url, data).status_code == 302
+    assert campaign.indicators.get(code="sessions").name == "Số buổi tuyên truyền đã tổ chức"
+
+
+def test_a_content_item_plans_cover_cannot_be_deleted(staff_client, campaign, plan_a1):
+    url = reverse("admin:campaign_campaign_change", args=[campaign.pk])
+    data = page_data(staff_client.get(url))
+    covered = plan_a1.activities.get().themes.order_by("number").first()
+    index = next(
+        key.split("-")[1]
+        for key, value in data.items()
+        if key.endswith("-id") and key.startswith("themes-") and value == str(covered.pk)
+    )
+    data[f"themes-{index}-DELETE"] = "on"
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert errors_of(response) == [
+        f"Nội dung {covered.number} đã có trong hoạt động của các kế hoạch: không thể xóa. "
+        "Hãy sửa lại câu chữ của nội dung đó."
+    ]
+    assert plan_a1.activities.get().themes.filter(pk=covered.pk).exists()
+
+
+def test_the_years_units_reported_for_and_who_is_asked_are_kept(
+    staff_client, tree, campaign, accepted
+):
+    url = reverse("admin:campaign_campaign_change", args=[campaign.pk])
+    data = page_data(staff_client.get(url))
+    data.update(first_year="2025", last_year="2023", issuer=str(tree["DA"].pk))
+    data["addressed_kinds"] = ["district"]
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert sorted(form.errors) == ["addressed_kinds", "first_year", "issuer", "last_year"]
+    assert form.errors["first_year"] == [
+        "Các đơn vị đã gửi báo cáo năm 2024: năm đầu tiên không thể muộn hơn năm đó."
+    ]
+    campaign.refresh_from_db()
+    assert (campaign.first_year, campaign.issuer_id) == (2015, tree["PV"].pk)
+
+
+def test_a_period_stays_in_its_campaign_s_years_and_keeps_its_year_once_filed(
+    staff_client, campaign, accepted
+):
+    add = reverse("admin:campaign_period_add")
+    response = staff_client.post(
+        add,
+        {
+            "campaign": str(campaign.pk),
+            "year": "10000",
+            "starts_on": "15/12/2023",
+            "ends_on": "14/12/2024",
+            "due_on": "20/12/2024",
+            "locks_on": "19/01/2025",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["year"] == [
+        "Kế hoạch thực hiện từ năm 2015: hãy nhập một năm trong khoảng đó."
+    ]
+    assert not Period.objects.filter(year=10000).exists()
+    filed = Period.objects.get(campaign=campaign, year=YEAR)
+    page = staff_client.get(reverse("admin:campaign_period_change", args=[filed.pk]))
+    assert "year" not in page.context["adminform"].form.fields
+    assert "campaign" not in page.context["adminform"].form.fields
+    assert Campaign.objects.get(pk=campaign.pk).first_year == 2015
+    assert AnnualReport.objects.get(pk=accepted.pk).period_id == filed.pk

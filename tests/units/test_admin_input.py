@@ -1,0 +1,40 @@
+"""What staff type in the admin meets the checks of the portal's own forms, and the admin's
+history pages are for reading."""
+
+from django.contrib import admin
+from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from campaign.admin import HistoryForReading
+from units.forms import PortalInputMixin
+from units.models import Unit, User
+
+
+def test_every_admin_form_and_inline_checks_its_input(rf, staff_client):
+    request = rf.get("/")
+    request.user = User.objects.get(username="root")  # staff_client's
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in ("units", "campaign", "reports"):
+            continue  # the libraries' own (groups, axes' records)
+        forms = [model_admin.get_form(request, None)]
+        for inline in model_admin.get_inline_instances(request, None):
+            forms.append(inline.get_formset(request, None).form)
+        for form in forms:
+            assert issubclass(form, PortalInputMixin), (model.__name__, form)
+        if isinstance(model_admin, SimpleHistoryAdmin):
+            assert isinstance(model_admin, HistoryForReading), model.__name__
+
+
+def test_a_control_character_in_a_unit_s_name_is_refused(staff_client, tree):
+    # It would stop the dashboard's charts (XML cannot hold it) and the PDFs.
+    unit = tree["A1"]
+    url = reverse("admin:units_unit_change", args=[unit.pk])
+    response = staff_client.post(
+        url, {"code": unit.code, "name": unit.name, "short_name": "CĐ\x01 A1"}
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["short_name"] == [
+        "Nội dung có một ký tự điều khiển không nhìn thấy được (U+0001) ở ký tự thứ 3; hãy "
+        "xoá ký tự đó rồi thử lại."
+    ]
+    assert Unit.objects.get(pk=unit.pk).short_name == unit.short_name
