@@ -25,6 +25,7 @@ an e-mail address.
 
 import logging
 from datetime import date, datetime, timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -34,6 +35,8 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from campaign import notices
 from campaign.models import Inspection, Notification, Obstacle, Step, Submission
@@ -184,10 +187,9 @@ def _write_step_rows(submission, step: Step, people) -> list[str]:
             "submission": submission,
             "step": step,
             "url": settings.SITE_URL.rstrip("/") + submission.get_absolute_url(),
+            **_named(submission),
         }
-        # One line whatever a unit's name holds (an admin edit can still put a line break
-        # in it): a header with a newline makes every send of this e-mail fail.
-        subject = " ".join(render_to_string("campaign/email/step_subject.txt", context).split())
+        subject = subject_line(render_to_string("campaign/email/step_subject.txt", context))
         body = render_to_string("campaign/email/step_body.txt", context)
     for user in (user for user in people if user.email):
         rows.append(
@@ -195,12 +197,23 @@ def _write_step_rows(submission, step: Step, people) -> list[str]:
                 key=f"step-{step.pk}-user-{user.pk}",
                 recipient=user,
                 to_email=user.email,
-                subject=subject[:255],
+                subject=subject,
                 body=body,
             )
         )
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     return [row.key for row in rows]
+
+
+def _named(submission) -> dict:
+    """What a step's e-mail is about, as its page names it: a report with its year (a unit
+    may have two years open) and its unit as named that year; a plan by its unit's name."""
+    if hasattr(submission, "year"):
+        return {
+            "what": _("Annual report %(year)s") % {"year": submission.year},
+            "unit_name": submission.unit_name_then(),
+        }
+    return {"what": capfirst(submission.get_kind_label()), "unit_name": submission.unit.name}
 
 
 def write_pending_step_emails(
@@ -225,6 +238,22 @@ def write_pending_step_emails(
     return written
 
 
+SUBJECT_CHARS = Notification._meta.get_field("subject").max_length
+
+
+def subject_line(rendered: str) -> str:
+    """A rendered subject as a header takes it: one line whatever the names in it hold (a
+    newline in a header fails every send), and one that runs past what the outbox keeps cut
+    after a whole word, with "…", not in the middle of one."""
+    line = " ".join(rendered.split())
+    if len(line) <= SUBJECT_CHARS:
+        return line
+    cut = line[: SUBJECT_CHARS - 1]
+    if " " in cut and line[SUBJECT_CHARS - 1] != " ":
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:–-") + "…"
+
+
 def write(key: str, users, subject_template: str, body_template: str, context: dict) -> list[str]:
     """Write the e-mail rendered from the two templates with `context` (in the portal's
     language) to each of `users` with an address, keyed "`key`-user-<pk>", and send them
@@ -234,15 +263,14 @@ def write(key: str, users, subject_template: str, body_template: str, context: d
     if not users:
         return []
     with translation.override(settings.LANGUAGE_CODE):
-        # One line whatever the names hold: a header with a newline fails the send.
-        subject = " ".join(render_to_string(subject_template, context).split())
+        subject = subject_line(render_to_string(subject_template, context))
         body = render_to_string(body_template, context)
     rows = [
         Notification(
             key=f"{key}-user-{user.pk}",
             recipient=user,
             to_email=user.email,
-            subject=subject[:255],
+            subject=subject,
             body=body,
         )
         for user in users
@@ -402,7 +430,8 @@ def send(pk: int, claimant: str = "") -> str:
 
 def message(notification):
     """The e-mail of `notification`, with a Message-ID that is the same at every attempt."""
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    # The sender may carry a display name: "Cổng CCHC <cong@ldld.vn>".
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
     return EmailMessage(
         notification.subject,
         notification.body,

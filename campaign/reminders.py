@@ -390,7 +390,7 @@ def _write_notifications(reminder, unit, campaign, users, today):
             key=f"reminder-{reminder.pk}-user-{user.pk}",
             recipient=user,
             to_email=user.email,
-            subject=" ".join(subject.split())[:255],
+            subject=notifications.subject_line(subject),
             body=body,
         )
         for user in users

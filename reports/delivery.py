@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 
 from campaign import notices
 from campaign.models import Notification
-from campaign.notifications import enqueue
+from campaign.notifications import enqueue, subject_line
 from reports.models import SummaryReceipt, SummaryReport
 from units.access import Scope
 from units.models import Membership, Unit, User
@@ -81,15 +81,14 @@ def deliver_issued_summary(summary: SummaryReport) -> int:
             "summary": summary,
             "url": settings.SITE_URL.rstrip("/") + summary.get_absolute_url(),
         }
-        # One line whatever the document's subject holds: a newline in a header fails the send.
-        subject = " ".join(render_to_string("reports/email/summary_subject.txt", context).split())
+        subject = subject_line(render_to_string("reports/email/summary_subject.txt", context))
         body = render_to_string("reports/email/summary_body.txt", context)
     rows = [
         Notification(
             key=f"summary-{summary.pk}-user-{user.pk}",
             recipient=user,
             to_email=user.email,
-            subject=subject[:255],
+            subject=subject,
             body=body,
         )
         for user in users

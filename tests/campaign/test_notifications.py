@@ -51,8 +51,8 @@ def test_the_e_mail_written_by_the_worker_reads_as_the_request_wrote_it(
     submitted, returned = mail.outbox
     assert returned.subject == "[CĐCS A1] Kế hoạch: Bị trả lại"
     assert returned.body == (
-        "Kế hoạch của CĐCS A1, theo kế hoạch “Kế hoạch tuyên truyền thử nghiệm”: Bị trả lại "
-        f"bởi Người dùng reviewer_a lúc {when}.\n\n"
+        "Kế hoạch của CĐCS A1, theo kế hoạch “Kế hoạch tuyên truyền thử nghiệm”.\n"
+        f"Bị trả lại: Người dùng reviewer_a, lúc {when}.\n\n"
         "Lý do:\nThiếu lịch\nvà số liệu\n\n"
         f"Xem tại: http://127.0.0.1:8000/plans/{plan_a1.pk}/\n\n"
         "Thư này được gửi tự động từ Cổng theo dõi tuyên truyền CCHC của Liên đoàn Lao động "
@@ -62,7 +62,7 @@ def test_the_e_mail_written_by_the_worker_reads_as_the_request_wrote_it(
         f"<step-{step.pk}-user-{cast['officer_a1'].pk}@ldldbentre.local>"
     )
     assert submitted.subject == "[CĐCS A1] Kế hoạch: Đã gửi"
-    assert "Đã gửi bởi Người dùng officer_a1 lúc" in submitted.body
+    assert "Đã gửi: Người dùng officer_a1, lúc" in submitted.body
     assert "Lý do" not in submitted.body
 
 
