@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Max, Min
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from simple_history.admin import SimpleHistoryAdmin
 
 from campaign.models import (
@@ -266,7 +267,14 @@ class PlanAdmin(HistoryForReading):
         "moved_on",
     )
     inlines = [ActivityInline]
+    # simple_history heads these columns with their names, translated ("status" is the
+    # field's verbose name already), and shows the value the name gives on the record or,
+    # first, on this admin.
     history_list_display = ["status", "doc_number", "signer"]
+    DOC_NUMBER_HEADER = gettext_noop("doc_number")
+
+    def status(self, record):
+        return record.get_status_display()
 
     CONTENT = ("doc_number", "doc_date", "signer", "summary")
 

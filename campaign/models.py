@@ -462,8 +462,8 @@ class Step(models.Model):
         max_length=10,
         choices=Action.choices + UnitChange.choices + Opening.choices,
     )
-    from_status = models.CharField(max_length=10, choices=Status.choices)
-    to_status = models.CharField(max_length=10, choices=Status.choices)
+    from_status = models.CharField(_("from status"), max_length=10, choices=Status.choices)
+    to_status = models.CharField(_("to status"), max_length=10, choices=Status.choices)
     # Empty for a step the portal records itself (a reorganisation's move or close).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -487,7 +487,7 @@ class Step(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     # The submission's content at this step, so a reviewer sees exactly what changed between
     # the version they returned and the one sent back.
-    snapshot = models.JSONField(default=dict)
+    snapshot = models.JSONField(_("snapshot"), default=dict)
     # The step's e-mails are still to be written (campaign.notifications.write_step_emails):
     # a workflow step is recorded with it set, in the request, and a worker writes the
     # outbox rows and clears it. The row is thus the durable record that they are owed.
@@ -837,21 +837,24 @@ class Notification(models.Model):
     twice impossible.
     """
 
-    key = models.CharField(max_length=100, unique=True)
+    key = models.CharField(_("key"), max_length=100, unique=True)
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
-    to_email = models.EmailField()
-    subject = models.CharField(max_length=255)
-    body = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    to_email = models.EmailField(_("e-mail address"))
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("content"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     # The Celery task (its id) that holds the claim: a redelivery of that same task, after
     # its worker died mid-send, may take the claim back without waiting for the lease.
-    claimed_by = models.CharField(max_length=255, blank=True, default="")
-    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    claimed_by = models.CharField(_("claimed by"), max_length=255, blank=True, default="")
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         verbose_name = _("notification")

@@ -1,5 +1,6 @@
-"""Messages of Django's admin and auth, treebeard and django-axes that their own Vietnamese
-catalogues lack (newer in Django than its catalogue; treebeard and axes have no Vietnamese).
+"""Messages of Django's admin and auth, treebeard, django-axes and django-simple-history that
+their own Vietnamese catalogues lack (newer in Django than its catalogue; the others have no
+Vietnamese).
 
 The project's catalogue translates them. They are marked here, word for word as the
 libraries write them, so that `makemessages --no-obsolete` finds them and keeps their
@@ -26,6 +27,32 @@ DJANGO_ADMIN = (
     gettext_noop("Disabled"),
     gettext_noop("Reset password"),
     gettext_noop("Raw passwords are not stored, so there is no way to see the user’s password."),
+    gettext_noop("Select this object for an action - {}"),
+    gettext_noop("Breadcrumbs"),
+    gettext_noop("Model name"),
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
+    gettext_noop("Error:"),
+    gettext_noop("Set password"),
+    gettext_noop(
+        "This action will <strong>enable</strong> password-based authentication for this user."
+    ),
+    gettext_noop("Disable password-based authentication"),
+    gettext_noop("Enable password-based authentication"),
+    gettext_noop("Skip to main content"),
+    gettext_noop("Toggle theme (current theme: auto)"),
+    gettext_noop("Toggle theme (current theme: light)"),
+    gettext_noop("Toggle theme (current theme: dark)"),
+    gettext_noop("Added:"),
+    gettext_noop("Changed:"),
+    gettext_noop("Deleted:"),
+    gettext_noop("Forgotten your login credentials?"),
+    gettext_noop("Sidebar"),
+    gettext_noop("Filter navigation items"),
+    ngettext_lazy("entry", "entries"),
+    gettext_noop("View selected %(model)s"),
+    gettext_noop("In case you’ve forgotten, you are:"),
+    gettext_noop("Select all objects on this page for an action"),
 )
 
 DJANGO_AUTH = (
@@ -61,4 +88,33 @@ AXES = (
     gettext_noop("access logs"),
     gettext_noop("access attempt expiration"),
     gettext_noop("access attempt expirations"),
+)
+
+# django-simple-history's history pages (plans, reports, inspections).
+SIMPLE_HISTORY = (
+    gettext_noop("View history: %s"),
+    gettext_noop("Change history: %s"),
+    gettext_noop('The %(name)s "%(obj)s" was changed successfully.'),
+    gettext_noop("You may edit it again below"),
+    gettext_noop("View %s"),
+    gettext_noop("Revert %s"),
+    gettext_noop("Changed"),
+    gettext_noop("Deleted"),
+    gettext_noop("Deleted %(type_name)s"),
+    gettext_noop(
+        "Choose a date from the list below to revert to a previous version of this object."
+    ),
+    gettext_noop("This object doesn't have a change history."),
+    gettext_noop("View %(verbose_name)s"),
+    gettext_noop("Revert %(verbose_name)s"),
+    gettext_noop("Press the 'Revert' button below to revert to this version of the object."),
+    gettext_noop("Press the 'Change History' button below to edit the history."),
+    gettext_noop("Object"),
+    gettext_noop("Date/time"),
+    gettext_noop("Comment"),
+    gettext_noop("Changed by"),
+    gettext_noop("Change reason"),
+    gettext_noop("Changes"),
+    gettext_noop("Revert"),
+    gettext_noop("Change History"),
 )

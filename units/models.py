@@ -11,6 +11,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.exceptions import InvalidMoveToDescendant, PathOverflow
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
@@ -671,7 +672,8 @@ class Operation(models.Model):
         RENAME = "rename", _("Rename")
         CHANGE_KIND = "change_kind", _("Change kind")
         MOVE = "move", _("Move with its subtree")
-        CLOSE = "close", _("Close")
+        # "Close" alone is also a button's word (the admin's "Đóng").
+        CLOSE = "close", pgettext_lazy("reorganisation operation", "Close")
         MERGE = "merge", _("Merge into a successor")
         SPLIT = "split", _("Split among successors")
 
