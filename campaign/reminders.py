@@ -224,7 +224,24 @@ def _remind_outstanding(campaign, what, year, due_on, step, today):
     claimed = Reminder.objects.filter(
         campaign=campaign, what=what, year=year, step=step, manual=False
     ).values("unit_id")
-    units = list(outstanding_units(campaign, what, year, today).exclude(pk__in=claimed))
+    # A unit a reviewer reminded by hand today is not reminded again the same day (the
+    # reviewer's page asks before a second one); the step reaches it on the next run, while
+    # it is still the current step and the document still missing.
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    by_hand_today = Reminder.objects.filter(
+        campaign=campaign,
+        what=what,
+        year=year,
+        manual=True,
+        recipients__gt=0,
+        sent_at__gte=start,
+        sent_at__lt=start + datetime.timedelta(days=1),
+    ).values("unit_id")
+    units = list(
+        outstanding_units(campaign, what, year, today)
+        .exclude(pk__in=claimed)
+        .exclude(pk__in=by_hand_today)
+    )
     officers = _officers(units)
     unreachable = [unit for unit in units if unit.pk not in officers]
     if unreachable:

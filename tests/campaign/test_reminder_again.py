@@ -122,3 +122,29 @@ def test_old_reminders_that_reached_nobody_are_not_listed_or_counted(client, tre
     assert reminders.reminders_per_year(campaign) == {2015: 1}
     result = rollup.rollup(campaign, 2015, tree["PV"])
     assert result.reminders_sent == 1
+
+
+def test_a_unit_reminded_by_hand_today_gets_the_day_s_automatic_reminder_tomorrow(
+    tree, cast, campaign
+):
+    # The reviewer's page asks before a second reminder the same day; the morning run
+    # (or a run after the reviewer's) must not send one without asking either.
+    reminded = timezone.make_aware(datetime.datetime.combine(PLAN_DUE, datetime.time(9)))
+    Reminder.objects.create(
+        unit=tree["A1"],
+        campaign=campaign,
+        what="plan",
+        year=2015,
+        step=reminders.MANUAL,
+        manual=True,
+        due_on=PLAN_DUE,
+        recipients=1,
+        sent_at=reminded,
+    )
+    assert reminders.send_due_reminders(PLAN_DUE) > 0
+    automatic = Reminder.objects.filter(manual=False)
+    assert "A1" not in automatic.values_list("unit__code", flat=True)
+    assert Notification.objects.filter(to_email=cast["officer_a1"].email).count() == 0
+
+    assert reminders.send_due_reminders(PLAN_DUE + datetime.timedelta(days=1)) == 1
+    assert automatic.get(unit=tree["A1"]).step == reminders.DUE
