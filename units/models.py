@@ -369,15 +369,8 @@ class UnitStateManager(models.Manager.from_queryset(UnitStateQuerySet)):
     def start(self, unit):
         """The first eras of a new unit: open from its opening (or 1900) until its closing,
         then closed."""
-        valid_from = unit.opened_on or BEGINNING
-        values = _era_values(unit)
-        if unit.closed_on and unit.closed_on <= valid_from:
-            # Recorded as already closed: only where its history stands.
-            return self.create(unit=unit, valid_from=unit.closed_on, is_open=False, **values)
-        era = self.create(unit=unit, valid_from=valid_from, valid_until=unit.closed_on, **values)
-        if unit.closed_on:
-            self.create(unit=unit, valid_from=unit.closed_on, is_open=False, **values)
-        return era
+        eras = [self.create(unit=unit, **era) for era in _first_eras(unit, _era_values(unit))]
+        return eras[0]
 
     def sync(self, unit_ids, day):
         """Make the eras of `unit_ids` from `day` on match the units as they are now.
@@ -385,11 +378,14 @@ class UnitStateManager(models.Manager.from_queryset(UnitStateQuerySet)):
         The era valid on `day` ends there and a new one starts with the current parent,
         path, kind, names and openness (or is corrected in place when it starts on `day`
         itself). A unit closed by `day` has its open era end on its closing day and a closed
-        era start there. Eras before `day` are never touched. Returns the units whose
-        history changed. Three queries plus a few per change.
+        era start there. A unit that opens later (after today too) has its eras written
+        again from its opening: nothing happened under the values they held. Eras before
+        `day` are never touched. Returns the units whose history changed. Three queries
+        plus a few per change.
         """
         units = {unit.pk: unit for unit in Unit.objects.filter(pk__in=unit_ids)}
         parents = _parents(units.values())
+        today = timezone.localdate()
         # With their parents: comparing an era with the unit reads it.
         states = self.filter(unit__in=units).placed_on(day).select_related("parent")
         current = {s.unit_id: s for s in states}
@@ -401,6 +397,13 @@ class UnitStateManager(models.Manager.from_queryset(UnitStateQuerySet)):
             open_on_day = unit.is_open_on(day)
             wanted = {**_era_values(unit, parents), "is_open": open_on_day}
             state = current.get(pk)
+            if state is None and unit.opened_on and unit.opened_on > max(day, today):
+                # Not open yet: nothing has happened under its old names, kind or place, so
+                # a correction (a typo in its name, a move before it opens) is its history
+                # from its opening, as if it had been added so.
+                if self._restart(unit, wanted, day):
+                    changed.append(unit)
+                continue
             if state is None:
                 opened = unit.opened_on is None or unit.opened_on <= day
                 if opened and not self.filter(unit=unit, valid_from__gt=day).exists():
@@ -436,6 +439,27 @@ class UnitStateManager(models.Manager.from_queryset(UnitStateQuerySet)):
             changed.append(unit)
         splits.write()
         return changed
+
+    def _restart(self, unit, wanted, day):
+        """The eras of `unit`, which opens after `day` and after today, written again as a
+        new unit's from its opening (UnitStateManager.start) with the values it has now;
+        True when they changed. Its eras after `day` are only those `start` wrote: no
+        change takes effect on a day that has not come (a reorganisation dated later is
+        applied on its day), and no era of it covers `day`."""
+        values = {name: value for name, value in wanted.items() if name != "is_open"}
+        planned = _first_eras(unit, values)
+        fields = [*planned[0]]
+        later = (
+            self.filter(unit=unit, valid_from__gt=day)
+            .select_related("parent")
+            .order_by("valid_from")
+        )
+        if [{name: getattr(era, name) for name in fields} for era in later] == planned:
+            return False
+        later.delete()
+        for era in planned:
+            self.create(unit=unit, **era)
+        return True
 
     def _close(self, unit, state, day, wanted):
         """The open era `state` ends on the unit's closing day, where its closed era starts."""
@@ -519,6 +543,18 @@ def _parents(units):
     """The parent of each of `units` by its path: {parent path: parent}. One query."""
     paths = {unit.path[: -Unit.steplen] for unit in units if unit.depth > 1}
     return {unit.path: unit for unit in Unit.objects.filter(path__in=paths)}
+
+
+def _first_eras(unit, values):
+    """The eras of a unit nothing has happened to yet, as field values: open from its
+    opening (or 1900) until its closing, then closed where it stands; only the closed one
+    when it is recorded as closed from its opening."""
+    valid_from = unit.opened_on or BEGINNING
+    closed = {"valid_from": unit.closed_on, "valid_until": None, "is_open": False, **values}
+    if unit.closed_on and unit.closed_on <= valid_from:
+        return [closed]
+    era = {"valid_from": valid_from, "valid_until": unit.closed_on, "is_open": True, **values}
+    return [era, closed] if unit.closed_on else [era]
 
 
 def _era_values(unit, parents=None):

@@ -230,3 +230,31 @@ def test_an_open_unit_under_a_parent_that_closes_is_refused(staff_client, tree):
     closing = form_data(opened_on="01/01/2020", closed_on="01/03/2024", parent=tree["DB"].pk)
     assert staff_client.post(add, closing).status_code == 302
     assert Unit.objects.get(code="NEW").closed_on == datetime.date(2024, 3, 1)
+
+
+def test_renaming_a_unit_not_yet_open_corrects_its_history_from_its_opening(
+    staff_client, tree, today
+):
+    # Its only era starts on its opening day, after today: the rename reached no era, and
+    # every year's tree from its opening showed the name it was added with.
+    opening = today + datetime.timedelta(days=60)
+    add = form_data(opened_on=opening.strftime("%d/%m/%Y"), parent=tree["DB"].pk)
+    assert staff_client.post(reverse("admin:units_unit_add"), add).status_code == 302
+    new = Unit.objects.get(code="NEW")
+    response = staff_client.post(
+        reverse("admin:units_unit_change", args=[new.pk]),
+        {
+            **form_data(),
+            "code": "NEW-2",
+            "name": "CĐCS Trường Tiểu học Mới",
+            "short_name": "CĐCS TH Mới",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    eras = UnitState.objects.filter(unit=new)
+    assert list(eras.values_list("valid_from", "valid_until", "name", "short_name")) == [
+        (opening, None, "CĐCS Trường Tiểu học Mới", "CĐCS TH Mới")
+    ]
+    era = UnitState.objects.on(opening).get(unit__code="NEW-2")
+    assert (era.path, era.parent_id) == (new.path, tree["DB"].pk)
+    assert not UnitState.objects.on(today).filter(unit=new).exists()

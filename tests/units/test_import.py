@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from units.importing import ImportResult, UnitImportError, import_units, read_rows
 from units.models import Unit, UnitState
@@ -193,6 +193,26 @@ def test_reimporting_with_a_changed_name_updates_the_unit(tree, tmp_path):
     assert result == ImportResult(updated=1, unchanged=7)
     assert unit("A1").name == "CĐCS Trường Tiểu học A1"
     assert parent_code("A1") == "DA"
+
+
+def test_reimporting_a_unit_not_yet_open_corrects_its_history_from_its_opening(tree, tmp_path):
+    # Its only era starts on its opening day, after today: the new name, kind and parent
+    # reached no era, and the tree from its opening showed it as first imported.
+    opening = timezone.localdate() + datetime.timedelta(days=90)
+    header = [*HEADER, "short_name", "opened_on"]
+    day = opening.strftime("%d/%m/%Y")
+    import_file(write_csv(tmp_path, [["NEW", "CĐCS Mới", "grassroots", "DA", "", day]], header))
+
+    corrected = [["NEW", "Công đoàn xã Mới", "commune", "DB", "CĐ xã Mới", day]]
+    assert import_file(write_csv(tmp_path, corrected, header, name="again.csv")) == ImportResult(
+        updated=1, moved=1
+    )
+
+    eras = UnitState.objects.filter(unit=unit("NEW"))
+    assert list(eras.values_list("valid_from", "name", "short_name", "kind", "parent__code")) == [
+        (opening, "Công đoàn xã Mới", "CĐ xã Mới", "commune", "DB")
+    ]
+    assert eras.get().path == unit("NEW").path
 
 
 def test_reimporting_with_a_changed_parent_moves_the_unit_with_its_children(tree, tmp_path):

@@ -126,3 +126,32 @@ def test_a_closed_unit_moved_later_stands_where_it_was_moved(tree, today):
         (False, "DA", today),
         (False, "DB", None),
     ]
+
+
+def test_a_unit_not_yet_open_takes_a_correction_from_its_opening(tree, unit_factory, today):
+    # Nothing has happened under its old name or place: the era from its opening changes,
+    # and its closing era (where its history will stand) with it.
+    opening = today + datetime.timedelta(days=30)
+    closing = today + datetime.timedelta(days=400)
+    unit = unit_factory.create(parent=tree["DA"], code="A3", opened_on=opening, closed_on=closing)
+    unit.name = "CĐCS A3 (tên đúng)"
+    unit.save()
+    Unit.objects.move(Unit.objects.get(code="A3"), tree["DB"], pos="last-child")
+    unit.refresh_from_db()
+    eras = UnitState.objects.filter(unit=unit).order_by("valid_from")
+    assert list(eras.values_list("valid_from", "is_open", "name", "parent__code", "path")) == [
+        (opening, True, "CĐCS A3 (tên đúng)", "DB", unit.path),
+        (closing, False, "CĐCS A3 (tên đúng)", "DB", unit.path),
+    ]
+    assert names_on(opening, tree["DB"].path)["A3"] == "CĐCS A3 (tên đúng)"
+    assert "A3" not in names_on(opening, tree["DA"].path)
+    assert UnitState.objects.overlapping() == []
+
+
+def test_a_unit_that_opened_keeps_its_first_era_when_renamed(tree, unit_factory, today):
+    opening = today - datetime.timedelta(days=30)
+    unit = unit_factory.create(parent=tree["DA"], code="A3", opened_on=opening)
+    unit.name = "CĐCS A3 mới"
+    unit.save()
+    assert names_on(opening)["A3"] != "CĐCS A3 mới"
+    assert names_on(today)["A3"] == "CĐCS A3 mới"
