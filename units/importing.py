@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from units.forms import (
     CONTROL_CHARACTER,
@@ -480,7 +480,9 @@ def _check_tree(rows, all_codes, existing, errors):
                     % {"code": parent, "date": closed.strftime("%d/%m/%Y")},
                 )
             )
-    # ... nor under one the file closes while leaving out the units below it.
+    # ... nor under one the file closes, or turns into a kind that cannot have them, while
+    # leaving out the units below it: the checks above read each row's own parent, and those
+    # units have no row. A reorganisation refuses both (close, change_kind).
     listed = {row.code for row in usable}
     below = {}
     for code, parent in final_parent.items():
@@ -488,18 +490,36 @@ def _check_tree(rows, all_codes, existing, errors):
             below.setdefault(parent, []).append(code)
     for row in usable:
         unit = existing.get(row.code, (None, None))[0]
-        newly_closed = unit is None or closing[row.code] != unit.closed_on
-        if not (newly_closed and _closed_by(closing[row.code], today)):
-            continue
-        still_open = sorted(
-            code for code in below.get(row.code, []) if not _closed_by(closing.get(code), today)
-        )
-        if still_open:
-            message = _(
-                "%(unit)s still has open units below it (%(codes)s): move or close them first."
+        closed_on = closing[row.code]
+        if closed_on and (unit is None or closed_on != unit.closed_on):
+            # Still open once it has closed: after today, or after a closing day to come.
+            day = max(closed_on, today)
+            still_open = sorted(
+                code for code in below.get(row.code, []) if not _closed_by(closing.get(code), day)
             )
-            names = {"unit": row.name or row.code, "codes": ", ".join(still_open)}
-            errors.append((row.line, message % names))
+            if still_open:
+                message = _(
+                    "%(unit)s still has open units below it (%(codes)s): move or close them first."
+                )
+                names = {"unit": row.name or row.code, "codes": ", ".join(still_open)}
+                errors.append((row.line, message % names))
+                continue
+        if unit is None or row.kind == unit.kind or _closed_by(closed_on, today):
+            continue
+        refusals = {}
+        for code in below.get(row.code, []):
+            if not _closed_by(closing.get(code), today):
+                refusal = placement_refusal(existing[code][0].kind, parents[row.code])
+                if refusal:
+                    refusals[code] = refusal
+        if refusals:
+            codes = sorted(refusals)
+            count = ngettext(
+                "%(count)s open unit stands under it (%(codes)s): move or close it first.",
+                "%(count)s open units stand under it (%(codes)s): move or close them first.",
+                len(codes),
+            ) % {"count": len(codes), "codes": ", ".join(codes)}
+            errors.append((row.line, f"{refusals[codes[0]]} {count}"))
     return final_parent
 
 

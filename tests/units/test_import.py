@@ -336,6 +336,19 @@ BAD_ROWS = {
         [3],
         "still has open units below it (A1, A2)",
     ),
+    # A closing to come: A1 and A2 would stay open under it from that day.
+    "closing a unit later with open units below it": (
+        [["DA", "LĐLĐ huyện A", "district", "PV", "", "01/01/2099"]],
+        [3],
+        "still has open units below it (A1, A2)",
+    ),
+    # Only each row's own parent was checked: A1 and A2 stayed under a grassroots union.
+    "a kind that cannot have the open units below it": (
+        [["DA", "Công đoàn xã Châu Thành", "grassroots", "PV"]],
+        [3],
+        "DA – Công đoàn xã Châu Thành is a grassroots union: no unit can stand under it. "
+        "2 open units stand under it (A1, A2): move or close them first.",
+    ),
 }
 
 
@@ -357,6 +370,26 @@ def test_a_bad_row_is_reported_on_its_line_and_nothing_is_imported(
     assert all(expected_message in message for _line, message in excinfo.value.errors)
     assert not Unit.objects.filter(code="NEW").exists()
     assert dict(Unit.objects.values_list("code", "path")) == paths_before
+
+
+def test_a_unit_whose_units_below_close_by_its_closing_day_closes_later(tree, tmp_path):
+    # The units below it may go with it: what the refusals above ask for.
+    header = [*HEADER, "opened_on", "closed_on"]
+    rows = [
+        ["DA", "LĐLĐ huyện A", "district", "PV", "", "01/01/2099"],
+        ["A1", "CĐCS A1", "grassroots", "DA", "", "01/01/2099"],
+        ["A2", "CĐCS A2", "grassroots", "DA", "", "01/06/2098"],
+    ]
+    assert import_file(write_csv(tmp_path, rows, header=header)) == ImportResult(updated=3)
+
+
+def test_a_kind_change_that_leaves_no_open_unit_below_a_grassroots_union_is_imported(
+    tree, tmp_path
+):
+    # B1 moves to district A in the same file: nothing stays under B.
+    rows = [["DB", "CĐCS B", "grassroots", "PV"], ["B1", "CĐCS B1", "grassroots", "DA"]]
+    assert import_file(write_csv(tmp_path, rows)) == ImportResult(updated=1, moved=1)
+    assert unit("DB").kind == "grassroots" and parent_code("B1") == "DA"
 
 
 def test_it_reports_every_bad_row_in_the_file_at_once(tree, tmp_path):

@@ -182,3 +182,20 @@ def test_an_opening_day_outside_1900_to_2100_is_refused_on_its_line(tree, tmp_pa
         )
     ]
     assert not Unit.objects.filter(code="NEW").exists()
+
+
+def test_turning_a_union_with_open_units_below_into_a_grassroots_union_is_refused(tree, tmp_path):
+    # The file's own example: a district-level union, with its grassroots unions left out
+    # of the file, made a grassroots union; they stayed open under it.
+    path = write_csv(tmp_path, [["DA", "Công đoàn xã Châu Thành", "grassroots", "PV"]])
+    with translation.override("vi"), pytest.raises(UnitImportError) as excinfo:
+        import_units(read_rows(path))
+    assert excinfo.value.errors == [
+        (
+            2,
+            "DA – Công đoàn xã Châu Thành là công đoàn cơ sở: không đơn vị nào có thể trực "
+            "thuộc đơn vị này. Hiện có 2 đơn vị trực thuộc đang hoạt động (A1, A2): hãy "
+            "chuyển hoặc giải thể các đơn vị này trước.",
+        )
+    ]
+    assert Unit.objects.get(code="DA").kind == "district"
