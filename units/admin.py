@@ -11,7 +11,7 @@ from treebeard.admin import TreeAdmin
 
 from units.forms import AdminModelForm, PortalInputMixin
 from units.models import Membership, Unit, User
-from units.reorganisations import placement_refusal
+from units.reorganisations import placement_refusal, successor_refusal
 
 
 class MembershipInline(admin.TabularInline):
@@ -104,6 +104,20 @@ class NewUnitForm(AdminModelForm):
                 )
                 % {"parent": parent, "date": parent.closed_on.strftime("%d/%m/%Y")},
             )
+        # A unit added already merged: the successor a recorded merger would accept (open
+        # on the closing day, of a kind that takes the work). Without a closing day the
+        # model refuses the successor itself.
+        successor = cleaned.get("successor")
+        if successor is not None and closed_on and kind:
+            closing = Unit(
+                code=cleaned.get("code") or "",
+                name=cleaned.get("name") or "",
+                short_name=cleaned.get("short_name") or "",
+                kind=kind,
+            )
+            refusal = successor_refusal(closing, successor, closed_on)
+            if refusal:
+                self.add_error("successor", refusal)
         return cleaned
 
 

@@ -338,13 +338,20 @@ class ReorganisationForm(PortalInputMixin, forms.ModelForm):
 
     def clean_decided_on(self):
         decided_on = self.cleaned_data.get("decided_on")
-        if decided_on and decided_on > timezone.localdate():
-            raise forms.ValidationError(
-                _("A decision is recorded once it is signed: %(date)s has not come yet.")
-                % {"date": decided_on.strftime("%d/%m/%Y")},
-                code="future",
-            )
+        refusal = decision_date_refusal(decided_on)
+        if refusal:
+            raise forms.ValidationError(refusal, code="future")
         return decided_on
+
+
+def decision_date_refusal(decided_on: datetime.date | None) -> str | None:
+    """Why `decided_on` cannot be a decision's date, or None: a decision is recorded once
+    it is signed, so its date has come. The form and the uploaded file both check it."""
+    if decided_on and decided_on > timezone.localdate():
+        return _("A decision is recorded once it is signed: %(date)s has not come yet.") % {
+            "date": decided_on.strftime("%d/%m/%Y")
+        }
+    return None
 
 
 # What each kind of operation needs besides its action (the rest is checked on preview).

@@ -28,6 +28,7 @@ from units.forms import (
     LATEST_DATE,
     OPERATION_NEEDS,
     clean_text,
+    decision_date_refusal,
 )
 from units.models import Operation, Reorganisation, Unit, User
 from units.reorganisations import ReorganisationError, placement_refusal, reorganisation_preview
@@ -711,6 +712,9 @@ def import_reorganisation(rows: list[dict], *, user: User | None) -> Reorganisat
         number = _text(raw.get("decision"))
         effective_on = _decision_date(raw, "effective_on", row_errors)
         decided_on = _decision_date(raw, "decided_on", row_errors)
+        refusal = decision_date_refusal(decided_on)
+        if refusal:
+            row_errors.append(refusal)
         if not number:
             row_errors.append(_("The decision number is empty."))
         # The decision's own columns, as long as Reorganisation holds them (PostgreSQL
@@ -802,7 +806,10 @@ def import_reorganisation(rows: list[dict], *, user: User | None) -> Reorganisat
     with transaction.atomic():
         reorganisation = Reorganisation.objects.create(
             number=decision["number"],
-            decided_on=decision["decided_on"] or decision["effective_on"],
+            # Without its own column, the decision was signed by its effective date, and by
+            # today at the latest: a date to come is one the decision form refuses.
+            decided_on=decision["decided_on"]
+            or min(decision["effective_on"], timezone.localdate()),
             signer=decision["signer"][:150],
             effective_on=decision["effective_on"],
             created_by=user,

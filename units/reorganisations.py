@@ -74,6 +74,40 @@ def placement_refusal(kind: str, parent: Unit | None) -> str | None:
     return None
 
 
+def successor_refusal(unit: Unit, successor: Unit, day: datetime.date) -> str | None:
+    """Why `unit`, closing on `day`, cannot hand its work to `successor`, or None.
+
+    The successor is open that day, and of a kind that takes the closing unit's work
+    (SUCCESSOR_KINDS: a grassroots union takes only a grassroots union's). A merger or a
+    split checks it (after its own checks of the dates), and so does the admin for a unit
+    added already merged: its history goes to the successor, whose campaigns carry on."""
+    if successor.opened_on and day < successor.opened_on:
+        return _(
+            "%(unit)s has not opened yet on %(date)s (it opens on %(opened)s): it cannot "
+            "take over work from that day."
+        ) % {"unit": _label(successor), "date": _date(day), "opened": _date(successor.opened_on)}
+    if successor.closed_on and successor.closed_on <= day:
+        return _("%(unit)s is already closed on %(date)s (since %(closed)s).") % {
+            "unit": _label(successor),
+            "date": _date(day),
+            "closed": _date(successor.closed_on),
+        }
+    if successor.kind not in SUCCESSOR_KINDS[unit.kind]:
+        return _(
+            "%(unit)s (%(kind)s) cannot hand its work to %(target)s (%(target_kind)s): "
+            "it can go to a unit of these kinds: %(allowed)s."
+        ) % {
+            "unit": _label(unit),
+            "kind": unit.get_kind_display(),
+            "target": _label(successor),
+            "target_kind": successor.get_kind_display(),
+            "allowed": ", ".join(
+                str(label) for value, label in Kind.choices if value in SUCCESSOR_KINDS[unit.kind]
+            ),
+        }
+    return None
+
+
 # Any number: the advisory lock that serialises applying reorganisations.
 LOCK_KEY = 0x5E0_12
 
@@ -364,25 +398,10 @@ class _Run:
                 % {"unit": _label(unit), "target": _label(target)},
             )
             return None
-        if target.kind not in SUCCESSOR_KINDS[unit.kind]:
-            self.refuse(
-                operation,
-                _(
-                    "%(unit)s (%(kind)s) cannot hand its work to %(target)s (%(target_kind)s): "
-                    "it can go to a unit of these kinds: %(allowed)s."
-                )
-                % {
-                    "unit": _label(unit),
-                    "kind": unit.get_kind_display(),
-                    "target": _label(target),
-                    "target_kind": target.get_kind_display(),
-                    "allowed": ", ".join(
-                        str(label)
-                        for value, label in Kind.choices
-                        if value in SUCCESSOR_KINDS[unit.kind]
-                    ),
-                },
-            )
+        # self.unit found it open on the day: this leaves its kind to check.
+        refusal = successor_refusal(unit, target, self.day)
+        if refusal:
+            self.refuse(operation, refusal)
             return None
         if not self.stands_as_now(operation, target):
             return None

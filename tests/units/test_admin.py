@@ -258,3 +258,49 @@ def test_renaming_a_unit_not_yet_open_corrects_its_history_from_its_opening(
     era = UnitState.objects.on(opening).get(unit__code="NEW-2")
     assert (era.path, era.parent_id) == (new.path, tree["DB"].pk)
     assert not UnitState.objects.on(today).filter(unit=new).exists()
+
+
+def a_merged_unit(successor, **overrides):
+    """The add form for a union founded in 2020 under district A and merged in 2025."""
+    return form_data(
+        opened_on="01/01/2020",
+        closed_on="01/09/2025",
+        successor=successor.pk,
+        parent=Unit.objects.get(code="DA").pk,
+        **overrides,
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "overrides", "refusal"),
+    [
+        # Closed before the new unit: nothing could carry on its work.
+        ({"closed_on": datetime.date(2024, 3, 1)}, {}, "đã giải thể vào ngày 01/09/2025"),
+        # Not yet founded on the day the new unit closes.
+        ({"opened_on": datetime.date(2026, 1, 1)}, {}, "chưa hoạt động vào ngày 01/09/2025"),
+        # A grassroots union takes no commune union's work.
+        ({}, {"kind": "commune"}, "Không thể sáp nhập NEW – CĐCS Mới thành lập (Công đoàn"),
+    ],
+    ids=["closed", "not yet open", "grassroots for a commune union"],
+)
+def test_a_successor_a_recorded_merger_refuses_is_refused_here_too(
+    staff_client, tree, change, overrides, refusal
+):
+    # The add form took any unit as the successor: a closed one, a grassroots union for a
+    # commune union, one founded after the new unit closed.
+    Unit.objects.filter(code="B1").update(**change)
+    response = staff_client.post(
+        reverse("admin:units_unit_add"), a_merged_unit(tree["B1"], **overrides)
+    )
+    assert response.status_code == 200
+    assert refusal in response.content.decode()
+    assert not Unit.objects.filter(code="NEW").exists()
+
+
+def test_a_unit_added_already_merged_into_an_open_unit_of_a_fitting_kind_is_kept(
+    staff_client, tree
+):
+    response = staff_client.post(reverse("admin:units_unit_add"), a_merged_unit(tree["B1"]))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    new = Unit.objects.get(code="NEW")
+    assert (new.successor, new.closed_on) == (tree["B1"], datetime.date(2025, 9, 1))

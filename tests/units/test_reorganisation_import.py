@@ -163,6 +163,30 @@ def test_a_decision_date_outside_the_forms_years_is_reported_on_its_row(
     assert Unit.objects.get(code="A1").closed_on is None
 
 
+def test_a_decision_dated_after_today_is_refused_as_the_form_refuses_it(client, admin_user, tree):
+    # The form refuses a decision date to come; the file recorded 01/01/2099.
+    client.force_login(admin_user)
+    header = HEADER + ",Ngày quyết định"
+    response = upload(client, [header, "9/QĐ,01/07/2025,Giải thể,B1,,,,,,01/01/2099"])
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Dòng 2" in page
+    assert "Quyết định chỉ được ghi nhận sau khi đã ký: ngày 01/01/2099 chưa đến." in page
+    assert not Reorganisation.objects.exists()
+
+
+def test_a_file_without_a_decision_date_never_records_one_to_come(tmp_path, tree, today):
+    # Its effective date stood in for it: a decision to take effect next month was
+    # recorded as signed then, a date the decision form refuses when the draft is edited.
+    later = today + datetime.timedelta(days=30)
+    lines = [HEADER, f"9/QĐ,{later:%d/%m/%Y},Đổi tên,B1,,,CĐCS B1 mới,,"]
+    r = import_reorganisation(read_reorganisation_rows(write(tmp_path, lines)), user=None)
+    assert (r.decided_on, r.effective_on) == (today, later)
+    past = [HEADER, "10/QĐ,01/07/2025,Đổi tên,B1,,,CĐCS B1 mới,,"]
+    r = import_reorganisation(read_reorganisation_rows(write(tmp_path, past)), user=None)
+    assert r.decided_on == datetime.date(2025, 7, 1)
+
+
 def test_a_decision_number_longer_than_the_form_takes_is_reported_on_its_row(
     client, admin_user, tree
 ):
