@@ -1080,6 +1080,12 @@ class Period(models.Model):
                 "first": self.campaign.first_year,
                 "last": f" – {self.campaign.last_year}" if self.campaign.last_year else "",
             }
+        elif self.year and self.year > timezone.localdate().year + 1 and self._state.adding:
+            # As PeriodQuerySet.for_year has it: nobody files for it yet, and it would
+            # lengthen every trend with empty years.
+            errors["year"] = _("%(year)s has not begun: there is no report for it yet.") % {
+                "year": self.year
+            }
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             errors["ends_on"] = _("The cut-off cannot be before the start of the period.")
         if self.due_on and self.locks_on and self.locks_on < self.due_on:

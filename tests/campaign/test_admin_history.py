@@ -198,6 +198,20 @@ def test_a_period_stays_in_its_campaign_s_years_and_keeps_its_year_once_filed(
         "Kế hoạch thực hiện từ năm 2015: hãy nhập một năm trong khoảng đó."
     ]
     assert not Period.objects.filter(year=10000).exists()
+    far = staff_client.post(
+        add,
+        {
+            "campaign": str(campaign.pk),
+            "year": "2100",
+            "starts_on": "15/12/2099",
+            "ends_on": "14/12/2100",
+            "due_on": "20/12/2100",
+            "locks_on": "19/01/2101",
+        },
+    )
+    assert far.context["adminform"].form.errors["year"] == [
+        "Năm 2100 chưa bắt đầu: chưa có báo cáo nào cho năm này."
+    ]
     filed = Period.objects.get(campaign=campaign, year=YEAR)
     page = staff_client.get(reverse("admin:campaign_period_change", args=[filed.pk]))
     assert "year" not in page.context["adminform"].form.fields
