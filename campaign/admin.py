@@ -296,8 +296,8 @@ class PlanAdmin(HistoryForReading):
         super().save_model(request, obj, form, change)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    form = AdminModelForm
+class ReadOnly:
+    """An admin whose rows are read, never added, changed or deleted there."""
 
     def has_add_permission(self, request):
         return False
@@ -307,6 +307,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    form = AdminModelForm
 
 
 class SentFilter(admin.SimpleListFilter):
@@ -377,7 +381,7 @@ class ValueInline(admin.TabularInline):
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(HistoryForReading):
+class AnnualReportAdmin(ReadOnly, HistoryForReading):
     """Read-only: reports change only through the portal's forms and workflow."""
 
     form = AdminModelForm
@@ -386,15 +390,6 @@ class AnnualReportAdmin(HistoryForReading):
     search_fields = ("unit__name", "unit__code")
     list_select_related = ("unit", "campaign")
     inlines = [ValueInline]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Obstacle)
@@ -409,7 +404,7 @@ class ObstacleAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(HistoryForReading):
+class InspectionAdmin(ReadOnly, HistoryForReading):
     """Read-only: visits and their follow-up are recorded on the portal."""
 
     form = AdminModelForm
@@ -417,15 +412,6 @@ class InspectionAdmin(HistoryForReading):
     list_filter = ("kind", "follow_up")
     search_fields = ("unit__name",)
     list_select_related = ("unit",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Reminder)
