@@ -126,6 +126,11 @@ def _figures(request, data, campaign, year, unit, include, drill, query):
                 "year": year,
                 "include": include,
                 "kind_labels": dict(Unit.Kind.choices),
+                # The self-assessment chart's counts as text: no table beside it gives them.
+                "assessment": [
+                    (label, data.assessment.get(grade, 0))
+                    for grade, label in AnnualReport.Assessment.choices
+                ],
             },
         )
         cache.set(key, html, CACHE_SECONDS)

@@ -1,5 +1,5 @@
 // Adds a blank activity to a Django formset: clones the <template> of the empty form,
-// numbers it, and raises TOTAL_FORMS. Without JavaScript one blank form is always offered.
+// numbers it (its fields and its legend), and raises TOTAL_FORMS. Without JavaScript one blank form is always offered.
 (function () {
   document.querySelectorAll("[data-formset]").forEach(function (fieldset) {
     var prefix = fieldset.dataset.prefix;
@@ -12,7 +12,9 @@
     button.addEventListener("click", function () {
       var index = parseInt(total.value, 10);
       if (max && index >= parseInt(max.value, 10)) return;
-      var html = template.innerHTML.replace(/__prefix__/g, String(index));
+      var html = template.innerHTML
+        .replace(/__prefix__/g, String(index))
+        .replace(/__number__/g, String(index + 1));
       list.insertAdjacentHTML("beforeend", html);
       total.value = String(index + 1);
       var added = list.lastElementChild;

@@ -81,3 +81,52 @@ def test_the_first_tab_offers_to_skip_the_menu(demo, login, live_server, page):
     expect(skip).to_be_visible()
     page.keyboard.press("Enter")
     expect(page.locator("main#main-content")).to_be_focused()
+
+
+def test_a_form_sent_back_with_errors_takes_the_reader_to_the_first_one(
+    demo, login, live_server, page
+):
+    # The page reloads at its top: the field to fix gets the focus (its error is read out
+    # with it) and comes into view, on a phone too.
+    page.set_viewport_size(PHONE)
+    page = login("cb.tanthach")
+    page.goto(f"{live_server.url}/obstacles/new/")
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    focused = page.locator(":focus")
+    expect(focused).to_have_attribute("aria-invalid", "true")
+    expect(focused).to_be_in_viewport()
+    # A login refused as a whole: its message takes the focus.
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "cb.tanthach")
+    page.fill("input[name=password]", "not-the-password")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator(":focus")).to_have_class(re.compile("alert-danger"))
+
+
+def test_the_dashboard_s_late_badge_and_self_assessment_read_without_the_chart(
+    demo, login, live_server, page
+):
+    page = login("cspl")
+    page.goto(f"{live_server.url}/dashboard/?year=2025")
+    late = page.locator(".badge.grid-late").first
+    # White on it reads at 5.0:1 (the orange before, 2.6:1, failed axe's color-contrast).
+    assert late.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(180, 83, 9)"
+    expect(page.locator("figure.chart figcaption")).to_contain_text(
+        re.compile(r"Số đơn vị theo mức tự đánh giá: Tốt \d+ · Khá \d+ · Trung bình \d+ · Yếu \d+")
+    )
+
+
+def test_each_activity_of_a_plan_is_named_by_its_number(demo, login, live_server, page):
+    # Every activity's fields carry the same labels: its fieldset says which one it is.
+    page = login("cb.tanthach")
+    page.get_by_role("link", name=re.compile("Xây dựng kế hoạch của")).click()
+    legends = page.locator("[data-formset-forms] > fieldset > legend")
+    expect(legends).to_have_count(1)
+    expect(legends.first).to_have_text("Hoạt động 1")
+    page.click("[data-formset-add]")
+    expect(legends).to_have_count(2)
+    expect(legends.nth(1)).to_have_text("Hoạt động 2")
+    expect(page.locator("#id_activities-1-method")).to_be_focused()
