@@ -323,6 +323,32 @@ class AdminModelForm(PortalInputMixin, forms.ModelForm):
 
     dates_this_century = False
 
+    def _normalised(self, data):
+        """Also: a picked row's id that is not a whole number (only a tampered page sends
+        one) is dropped, so the field says it needs a choice: the admin's autocomplete
+        widget would look it up to draw the form again, a 500."""
+        data = super()._normalised(data)
+        changes = {}
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.ModelChoiceField):
+                continue
+            key = self.add_prefix(name)
+            if key not in data:
+                continue
+            values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+            kept = [v for v in values if not isinstance(v, str) or v == "" or v.isdigit()]
+            if kept != values:
+                changes[key] = kept
+        if not changes:
+            return data
+        data = data.copy()
+        for key, values in changes.items():
+            if hasattr(data, "setlist"):
+                data.setlist(key, values)
+            else:
+                data[key] = values[-1] if values else ""
+        return data
+
 
 class ReorganisationForm(PortalInputMixin, forms.ModelForm):
     """The decision behind a reorganisation."""

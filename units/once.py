@@ -31,8 +31,10 @@ class OnceMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields[FIELD] = forms.UUIDField(
-            widget=forms.HiddenInput, required=False, initial=uuid.uuid4
+        # Text, read by save_once: a token the page sent back damaged is no token (the
+        # form saves as one drawn before tokens), not an error in English about a UUID.
+        self.fields[FIELD] = forms.CharField(
+            widget=forms.HiddenInput, required=False, initial=lambda: str(uuid.uuid4())
         )
 
 

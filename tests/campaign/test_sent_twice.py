@@ -126,3 +126,13 @@ def test_two_sends_at_once_make_one_obstacle(require_postgres, tree, cast, campa
         thread.join(20)
     obstacle = Obstacle.objects.get()
     assert locations == [obstacle.get_absolute_url()] * 2
+
+
+def test_a_damaged_token_is_no_token_not_an_error_in_english(client, tree, cast, campaign):
+    # A page altered on its way back: the form saves as one drawn before tokens did.
+    client.force_login(cast["officer_a1"])
+    url = reverse("campaign:obstacle_create")
+    data = {**test_obstacles.form_data(tree["A1"], campaign), "once": "abc"}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Obstacle.objects.count() == 1

@@ -38,3 +38,13 @@ def test_a_control_character_in_a_unit_s_name_is_refused(staff_client, tree):
         "xoá ký tự đó rồi thử lại."
     ]
     assert Unit.objects.get(pk=unit.pk).short_name == unit.short_name
+
+
+def test_a_picked_unit_that_is_not_an_id_is_asked_for_again_not_a_500(staff_client, cast):
+    # Only a tampered page sends it; the autocomplete widget looked it up to redraw the form.
+    response = staff_client.post(
+        reverse("admin:units_membership_add"),
+        {"user": str(cast["officer_a1"].pk), "unit": "1.234", "role": "officer"},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["unit"] == ["Trường này là bắt buộc."]
