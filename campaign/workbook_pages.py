@@ -142,11 +142,20 @@ def plan_upload(request, pk):
 
 # --- the preview ----------------------------------------------------------------------------------
 def _pending(request, pk):
-    """The user's own upload, not expired; anybody else's is a 404."""
+    """The user's own upload, not expired; anybody else's is a 404. An upload is deleted
+    once saved or discarded, so a second tap on "save" lands here too: the page says so."""
     queryset = WorkbookUpload.objects.pending_for(request.user).select_related(
         "campaign", "unit", "plan"
     )
-    return get_object_or_404(queryset, pk=pk)
+    upload = queryset.filter(pk=pk).first()
+    if upload is None:
+        raise Explained404(
+            _(
+                "This upload is no longer waiting: it has been saved, discarded or has "
+                "expired. Open the plan or the annual reports to see what is saved."
+            )
+        )
+    return upload
 
 
 @require_safe

@@ -341,6 +341,19 @@ def test_confirming_needs_a_post_and_an_unexpired_upload(client, tree, cast, cam
     assert not AnnualReport.objects.exists()
 
 
+@pytest.mark.usefixtures("a1_without_officer")
+def test_saving_twice_saves_once_and_the_second_tap_says_why(client, tree, cast, campaign, year):
+    client.force_login(cast["officer_a"])
+    content = download_reports(client, campaign, tree["DA"], year)
+    filled = fill(content, {"A1": {**FIGURES, **NARRATIVE}}, columns(campaign, year))
+    preview = pending(upload_reports(client, campaign, tree["DA"], year, filled))
+    assert confirm(client, preview).status_code == 302
+    again = confirm(client, preview)
+    assert again.status_code == 404
+    assert "Tệp tải lên này không còn chờ lưu" in page_text(again)
+    assert AnnualReport.objects.count() == 1
+
+
 @pytest.mark.parametrize("user", ["officer_b1", "reviewer_a", "outsider"])
 def test_only_officers_who_file_for_the_unit_may_upload(client, tree, cast, campaign, year, user):
     client.force_login(cast[user])
