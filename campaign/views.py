@@ -139,6 +139,15 @@ def plan_edit(request, pk):
             % {"status": plan.get_status_display().lower()},
         )
         return redirect(plan)
+    if request.method == "POST" and plan.is_editable and _saved_since(request.POST, plan):
+        # Refused before the rows are checked: a row whose activity the other person
+        # deleted would only say "not part of this plan", and say it again at every save.
+        # It comes back as a new row, with what was typed in it.
+        data = _deleted_rows_as_new(request.POST, plan, prefix="activities")
+        form, formset, upload = _plan_forms(request, plan, data=data)
+        _all_valid(form, formset, upload)
+        _refuse_stale_save(form, plan)
+        return _render_form(request, form, formset, upload, plan.unit, plan.campaign, plan=plan)
     form, formset, upload = _plan_forms(request, plan)
     if request.method == "POST":
         valid = _all_valid(form, formset, upload)
@@ -223,9 +232,50 @@ def _posted(request):
     return None, None
 
 
-def _plan_forms(request, plan):
-    """The header form, the activities formset and the upload form, bound on any POST."""
-    data, files = _posted(request)
+def _saved_since(data, plan) -> bool:
+    """Whether the plan was saved after the page that sent `data` was drawn."""
+    try:
+        return int(data.get("version") or 0) < plan.version
+    except ValueError:
+        return False  # a damaged page: the form says so
+
+
+def _deleted_rows_as_new(data, plan, prefix):
+    """`data` with the rows of activities no longer in `plan` moved after the others as
+    new rows (no id), so that saving again makes them anew instead of refusing them."""
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
+        initial = int(data.get(f"{prefix}-INITIAL_FORMS", 0))
+    except ValueError:
+        return data
+    kept = {str(pk) for pk in plan.activities.values_list("pk", flat=True)}
+    rows = []
+    for index in range(total):
+        head = f"{prefix}-{index}-"
+        row = {key[len(head) :]: data.getlist(key) for key in data if key.startswith(head)}
+        rows.append((index < initial and (row.get("id") or [""])[0] in kept, row))
+    ordered = [row for existing, row in rows if existing] + [
+        {**row, "id": [""]} for existing, row in rows if not existing
+    ]
+    rebuilt = data.copy()
+    for key in [key for key in rebuilt if key.startswith(f"{prefix}-")]:
+        del rebuilt[key]
+    for key in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
+        if f"{prefix}-{key}" in data:
+            rebuilt[f"{prefix}-{key}"] = data[f"{prefix}-{key}"]
+    rebuilt[f"{prefix}-TOTAL_FORMS"] = str(len(ordered))
+    rebuilt[f"{prefix}-INITIAL_FORMS"] = str(sum(existing for existing, _row in rows))
+    for index, row in enumerate(ordered):
+        for name, values in row.items():
+            rebuilt.setlist(f"{prefix}-{index}-{name}", values)
+    return rebuilt
+
+
+def _plan_forms(request, plan, data=None):
+    """The header form, the activities formset and the upload form, bound on any POST
+    (to `data` when given, a corrected copy of it)."""
+    posted, files = _posted(request)
+    data = posted if data is None else data
     queryset = plan.activities.prefetch_related("themes") if plan.pk else Activity.objects.none()
     return (
         PlanForm(data, instance=plan),
