@@ -17,6 +17,7 @@ from campaign.models import (
     IndicatorValue,
     Plan,
 )
+from units import once
 from units.access import parse_pk
 from units.forms import FORMSET_ERRORS, PortalInputMixin
 
@@ -25,7 +26,7 @@ PLAN_AHEAD_YEARS = 5
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": _("dd/mm/yyyy")})
 
 
-class PlanForm(PortalInputMixin, forms.ModelForm):
+class PlanForm(once.OnceMixin, PortalInputMixin, forms.ModelForm):
     # The version the user started from; a save from an older one is refused.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -19,6 +19,7 @@ from campaign.returns import return_step
 from campaign.steps import act_on
 from campaign.uploads import AttachmentForm
 from config.http import require_form, require_POST, require_safe
+from units import once
 from units.access import FILE, SEE, Scope
 
 Action = Step.Action
@@ -84,27 +85,39 @@ def plan_start(request, campaign_pk, unit_pk):
     existing = Plan.objects.filter(unit=unit, campaign=campaign).first()
     if existing and request.method != "POST":
         return redirect(existing)
+    if existing and (earlier := once.sent_before(request)):
+        # This very form, sent a second time (a reload, a second tap): it made the plan.
+        messages.info(request, once.ALREADY_SENT)
+        return redirect(earlier)
     plan = Plan(unit=unit, campaign=campaign)
     form, formset, upload = _plan_forms(request, plan)
     # A POST goes on when the plan exists: someone started it while this officer typed, who
     # keeps what they typed, with a link to that plan.
     if request.method == "POST" and _all_valid(form, formset, upload) and existing is None:
+
+        def save():
+            form.instance.record_entry(request.user, scope.filing_on_behalf_from(unit))
+            saved = form.save()
+            formset.instance = saved
+            formset.save()
+            if upload.cleaned_data.get("file"):
+                upload.save(saved, request.user)
+            return saved.get_absolute_url()
+
         try:
             with transaction.atomic():
-                form.instance.record_entry(request.user, scope.filing_on_behalf_from(unit))
-                plan = form.save()
-                formset.instance = plan
-                formset.save()
-                if upload.cleaned_data.get("file"):
-                    upload.save(plan, request.user)
+                url, made = once.save_once(request, save)
         except IntegrityError:
             # Another officer of the unit created the plan a moment ago.
             existing = Plan.objects.filter(unit=unit, campaign=campaign).first()
             if existing is None:
                 raise
         else:
-            messages.success(request, _("The plan was saved as a draft."))
-            return redirect(plan)
+            if made:
+                messages.success(request, _("The plan was saved as a draft."))
+            else:
+                messages.info(request, once.ALREADY_SENT)
+            return redirect(url)
     if request.method == "POST" and existing is not None:
         messages.error(
             request,

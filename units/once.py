@@ -53,6 +53,14 @@ def _earlier(request: HttpRequest, token: uuid.UUID) -> str | None:
     )
 
 
+def sent_before(request: HttpRequest) -> str | None:
+    """The URL of what this POST's form made when it was sent before, or None. For a view
+    that refuses a second object before it would save (a unit's one plan), so that the
+    same form sent twice leads to what it made, not to "someone else made it"."""
+    token = _token(request)
+    return _earlier(request, token) if token is not None else None
+
+
 def save_once(request: HttpRequest, save: Callable[[], str]) -> tuple[str, bool]:
     """Run `save`, which writes what the form makes and returns its page's URL, once per
     token. Returns (the URL, True) when it ran now, (the URL of what the same form made

@@ -11,9 +11,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from campaign.models import Inspection, Obstacle
+from campaign.models import Inspection, Obstacle, Plan
 from reports.models import SummaryReport
 from tests.campaign import test_inspections, test_obstacles
+from tests.campaign.test_plan_views import activity, formset, header
 from units.models import SentForm
 
 ALREADY = "Biểu mẫu này đã được gửi trước đó"
@@ -136,3 +137,16 @@ def test_a_damaged_token_is_no_token_not_an_error_in_english(client, tree, cast,
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Obstacle.objects.count() == 1
+
+
+def test_a_plan_sent_twice_is_filed_once_and_the_second_leads_to_it(client, tree, cast, campaign):
+    # Before, the second post found the plan its first had made and said someone else
+    # had started it.
+    client.force_login(cast["officer_a1"])
+    url = reverse("campaign:plan_start", args=[campaign.pk, tree["A1"].pk])
+    themes = [str(campaign.themes.order_by("sort_key").first().pk)]
+    first, second = sent_twice(client, url, {**header(), **formset([activity(themes=themes)])})
+    plan = Plan.objects.get()
+    assert first.url == second.redirect_chain[-1][0] == plan.get_absolute_url()
+    assert any(ALREADY in message for message in messages_in(second))
+    assert plan.activities.count() == 1
