@@ -295,6 +295,18 @@ def _text(value):
     return _LINE_BREAKS.sub(" ", clean_text(str(value)))
 
 
+def _refuse_control_character(key, text, row_errors):
+    """Add to `row_errors` the refusal of a control character in column `key`'s cell, as
+    the forms refuse it (units.forms.CONTROL_CHARACTER): PostgreSQL cannot store NUL, and
+    the Excel export cannot write control codes."""
+    found = CONTROL_CHARACTER.search(text)
+    if found:
+        row_errors.append(
+            _("The %(column)s contains an invisible control character (%(code)s).")
+            % {"column": column(key), "code": f"U+{ord(found.group()):04X}"}
+        )
+
+
 def _parse_date(value):
     """A date, None for an empty cell, or raise ValueError."""
     if value is None or value == "":
@@ -369,13 +381,7 @@ def _clean_rows(rows, errors):
                     % {"column": column(key), "limit": TEXT_LIMITS[key]}
                 )
         for key in ("code", "name", "kind", "parent_code", "short_name"):
-            # PostgreSQL cannot store NUL, and the Excel export cannot write control codes.
-            found = CONTROL_CHARACTER.search(_text(raw.get(key)))
-            if found:
-                row_errors.append(
-                    _("The %(column)s contains an invisible control character (%(code)s).")
-                    % {"column": column(key), "code": f"U+{ord(found.group()):04X}"}
-                )
+            _refuse_control_character(key, _text(raw.get(key)), row_errors)
         for key in DATE_COLUMNS:
             if key not in raw:
                 continue
@@ -727,6 +733,12 @@ def import_reorganisation(rows: list[dict], *, user: User | None) -> Reorganisat
                 )
         if effective_on is None and not row_errors:
             row_errors.append(_("The effective date is empty."))
+        # The decision's cells are stored as typed, and the operation and kind cells are
+        # matched against a list, where an invisible character reads as a misspelling:
+        # refuse control characters there as in the other columns (PostgreSQL cannot
+        # store NUL at all).
+        for key in ("decision", "signer", "action", "kind"):
+            _refuse_control_character(key, _text(raw.get(key)), row_errors)
         this = {"number": number, "effective_on": effective_on}
         if (
             decision
@@ -781,12 +793,7 @@ def import_reorganisation(rows: list[dict], *, user: User | None) -> Reorganisat
                     _("The %(column)s is longer than %(limit)s characters.")
                     % {"column": column(key), "limit": limit}
                 )
-            found = CONTROL_CHARACTER.search(value)
-            if found:
-                row_errors.append(
-                    _("The %(column)s contains an invisible control character (%(code)s).")
-                    % {"column": column(key), "code": f"U+{ord(found.group()):04X}"}
-                )
+            _refuse_control_character(key, value, row_errors)
         if action:
             for key in OPERATION_NEEDS[action]:
                 present = kind if key == "kind" else values.get(key)

@@ -308,6 +308,17 @@ BAD_ROWS = {
         "already appears on line 2",
     ),
     "empty name": ([["X1", "  ", "grassroots", "PV"]], [3], "name is empty"),
+    # Refused before the database: PostgreSQL cannot store NUL.
+    "control character in a name": (
+        [["X1", "CĐCS\x00 X1", "grassroots", "PV"]],
+        [3],
+        "name (name) contains an invisible control character (U+0000)",
+    ),
+    "control character in a parent code": (
+        [["X1", "CĐCS X1", "grassroots", "P\x01V"]],
+        [3],
+        "contains an invisible control character (U+0001)",
+    ),
     "empty code": ([["", "CĐCS X1", "grassroots", "PV"]], [3], "code is empty"),
     "own parent": ([["X1", "CĐCS X1", "grassroots", "X1"]], [3], "its own parent"),
     "cycle in the file": (

@@ -200,3 +200,58 @@ def test_a_decision_number_longer_than_the_form_takes_is_reported_on_its_row(
     page = response.content.decode()
     assert "Dòng 2" in page and "50" in page
     assert not Reorganisation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "code"),
+    [
+        ({"number": "99/QĐ\x01"}, "số quyết định (decision)", "U+0001"),
+        ({"signer": "Ông\x07A"}, "người ký (signer)", "U+0007"),
+        ({"action": "Giải\x02 thể"}, "(action)", "U+0002"),
+        ({"kind": "Công\x03 đoàn xã"}, "(kind)", "U+0003"),
+    ],
+)
+def test_a_control_character_in_the_decision_operation_or_kind_is_refused_on_its_row(
+    client, admin_user, tree, cells, column, code
+):
+    # The decision number and signer were stored with it (99/QĐ\x01, Ông\x07A); the other
+    # columns already refused it with this message.
+    row = {"number": "99/QĐ", "signer": "Ông A", "action": "Giải thể", "kind": "", **cells}
+    client.force_login(admin_user)
+    with translation.override("vi"):
+        response = upload(
+            client,
+            [
+                HEADER + ",Người ký",
+                f"{row['number']},01/07/2025,{row['action']},B1,,,,{row['kind']},,{row['signer']}",
+            ],
+        )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Dòng 2" in page
+    assert f"{column} có ký tự điều khiển không nhìn thấy được ({code})" in page
+    assert not Reorganisation.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("cell", ["number", "signer"])
+def test_a_nul_in_a_decision_cell_is_a_message_on_postgresql(
+    require_postgres, client, admin_user, tree, cell
+):
+    # PostgreSQL cannot store NUL: it was a 500 ("A string literal cannot contain NUL").
+    row = {
+        "number": "99/QĐ",
+        "signer": "Ông A",
+        cell: "99/QĐ\x00" if cell == "number" else "Ông\x00A",
+    }
+    client.force_login(admin_user)
+    with translation.override("vi"):
+        response = upload(
+            client,
+            [HEADER + ",Người ký", f"{row['number']},01/07/2025,Giải thể,B1,,,,,,{row['signer']}"],
+        )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Dòng 2" in page and "ký tự điều khiển không nhìn thấy được (U+0000)" in page
+    assert not Reorganisation.objects.exists()
+    assert Unit.objects.get(code="B1").closed_on is None
