@@ -41,6 +41,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from units import once
 from units.models import Operation, Reorganisation
 
 EARLIEST_DATE = datetime.date(2000, 1, 1)
@@ -370,6 +371,11 @@ class ReorganisationForm(PortalInputMixin, forms.ModelForm):
         return decided_on
 
 
+class ReorganisationCreateForm(once.OnceMixin, ReorganisationForm):
+    """A new decision: its page's token records one draft however often the form is sent
+    (units/once.py). Editing a draft changes it in place, so needs none."""
+
+
 def decision_date_refusal(decided_on: datetime.date | None) -> str | None:
     """Why `decided_on` cannot be a decision's date, or None: a decision is recorded once
     it is signed, so its date has come. The form and the uploaded file both check it."""
@@ -419,6 +425,11 @@ class OperationForm(PortalInputMixin, forms.ModelForm):
             if not cleaned.get(name):
                 self.add_error(name, _("This operation needs this field."))
         return cleaned
+
+
+class OperationAddForm(once.OnceMixin, OperationForm):
+    """A new operation: its page's token adds it once however often the form is sent
+    (units/once.py). Editing an operation changes it in place, so needs none."""
 
 
 MAX_UPLOAD = 2 * 1024 * 1024  # far above any reorganisation's list of operations

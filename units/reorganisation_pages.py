@@ -14,11 +14,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.http import require_form, require_POST, require_safe
-from units.forms import OperationForm, ReorganisationForm, ReorganisationUploadForm
+from units import once
+from units.forms import (
+    OperationAddForm,
+    OperationForm,
+    ReorganisationCreateForm,
+    ReorganisationForm,
+    ReorganisationUploadForm,
+)
 from units.importing import UnitImportError, import_reorganisation, read_reorganisation_rows
 from units.models import Membership, Operation, Reorganisation, Unit
 from units.reorganisations import (
@@ -80,12 +88,21 @@ def reorganisation_list(request):
 @require_form
 @staff_required
 def reorganisation_create(request):
-    form = ReorganisationForm(request.POST or None)
+    form = ReorganisationCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        reorganisation = form.save(commit=False)
-        reorganisation.created_by = request.user
-        reorganisation.save()
-        return redirect("units:reorganisation_detail", reorganisation.pk)
+
+        def save():
+            reorganisation = form.save(commit=False)
+            reorganisation.created_by = request.user
+            reorganisation.save()
+            return reverse("units:reorganisation_detail", args=[reorganisation.pk])
+
+        # Sent again (a second tap, a reload that repeats the POST): no second draft, the
+        # page of the first.
+        url, made = once.save_once(request, save)
+        if not made:
+            messages.info(request, once.ALREADY_SENT)
+        return redirect(url)
     return render(request, "units/reorganisation_form.html", {"form": form})
 
 
@@ -123,7 +140,7 @@ def _detail_page(request, pk, operation_form=None):
     elif reorganisation.status == Reorganisation.Status.APPLIED:
         preview = reorganisation.summary
     if operation_form is None and reorganisation.is_editable:
-        operation_form = OperationForm(initial={"position": _next_position(reorganisation)})
+        operation_form = OperationAddForm(initial={"position": _next_position(reorganisation)})
     today = timezone.localdate()
     return render(
         request,
@@ -269,12 +286,20 @@ def operation_add(request, pk):
     reorganisation = _get_draft(request, pk)
     if request.method != "POST":
         return redirect("units:reorganisation_detail", pk)
-    form = OperationForm(request.POST)
+    form = OperationAddForm(request.POST)
     if form.is_valid():
-        operation = form.save(commit=False)
-        operation.reorganisation = reorganisation
-        operation.save()
-        return redirect("units:reorganisation_detail", pk)
+
+        def save():
+            operation = form.save(commit=False)
+            operation.reorganisation = reorganisation
+            operation.save()
+            return reverse("units:reorganisation_detail", args=[pk])
+
+        # Sent again: the operation is not added twice, and its page says so.
+        url, made = once.save_once(request, save)
+        if not made:
+            messages.info(request, once.ALREADY_SENT)
+        return redirect(url)
     return _detail_page(request, pk, operation_form=form)
 
 

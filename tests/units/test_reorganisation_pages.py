@@ -4,9 +4,11 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from tests.campaign.test_sent_twice import ALREADY, messages_in, sent_twice, token_of
 from tests.units.conftest import JULY
-from units.models import Operation, Reorganisation, Unit
+from units.models import Operation, Reorganisation, SentForm, Unit
 
 
 @pytest.fixture
@@ -233,3 +235,64 @@ def test_the_pages_fit_a_phone(client, admin_user, draft):
     client.force_login(admin_user)
     page = client.get(reverse("units:reorganisation_detail", args=[draft.pk])).content.decode()
     assert 'name="viewport"' in page and "<table" not in page
+
+
+# --- sent twice (units/once.py) -----------------------------------------------------------------
+
+
+def test_a_decision_sent_twice_makes_one_draft(client, admin_user, db):
+    # A second tap or a reload that repeats the POST made a second draft of the decision.
+    client.force_login(admin_user)
+    url = reverse("units:reorganisation_create")
+    data = {"number": "12/QĐ-LĐLĐ", "decided_on": "20/06/2025", "effective_on": "01/07/2025"}
+    first, second = sent_twice(client, url, data)
+    draft = Reorganisation.objects.get()
+    detail = reverse("units:reorganisation_detail", args=[draft.pk])
+    assert first.url == second.redirect_chain[-1][0] == detail
+    assert any(ALREADY in message for message in messages_in(second))
+    # A new page is a new form: a second decision is recorded.
+    sent_twice(client, url, {**data, "number": "13/QĐ-LĐLĐ"})
+    assert Reorganisation.objects.count() == 2
+
+
+def test_editing_a_decision_needs_no_token(client, admin_user, draft):
+    client.force_login(admin_user)
+    url = reverse("units:reorganisation_edit", args=[draft.pk])
+    assert 'name="once"' not in client.get(url).content.decode()
+    data = {"number": "57/QĐ-LĐLĐ", "decided_on": "20/06/2025", "effective_on": "01/07/2025"}
+    assert client.post(url, data).status_code == 302
+    assert Reorganisation.objects.get().number == "57/QĐ-LĐLĐ"
+    assert not SentForm.objects.exists()
+
+
+def test_an_operation_sent_twice_is_added_once(client, admin_user, draft):
+    # The same POST twice added two identical operations.
+    client.force_login(admin_user)
+    detail = reverse("units:reorganisation_detail", args=[draft.pk])
+    url = reverse("units:operation_add", args=[draft.pk])
+    data = {"position": 3, "action": "rename", "unit_code": "B1", "name": "CĐCS B1 mới"}
+    sent = {**data, "once": token_of(client, detail)}
+    first = client.post(url, sent)
+    with translation.override("vi"):
+        second = client.post(url, sent, follow=True)
+    assert first.url == second.redirect_chain[-1][0] == detail
+    assert any(ALREADY in message for message in messages_in(second))
+    assert draft.operations.filter(action="rename").count() == 1
+    # The page drawn after it carries a new token: another operation is added.
+    client.post(url, {**data, "position": 4, "once": token_of(client, detail)})
+    assert draft.operations.filter(action="rename").count() == 2
+
+
+def test_a_refused_operation_keeps_its_token(client, admin_user, draft):
+    client.force_login(admin_user)
+    detail = reverse("units:reorganisation_detail", args=[draft.pk])
+    url = reverse("units:operation_add", args=[draft.pk])
+    token = token_of(client, detail)
+    refused = client.post(
+        url, {"position": 3, "action": "rename", "unit_code": "B1", "once": token}
+    )
+    assert refused.status_code == 200 and f'value="{token}"' in refused.content.decode()
+    data = {"position": 3, "action": "rename", "unit_code": "B1", "name": "Tên mới", "once": token}
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    assert draft.operations.count() == 3
