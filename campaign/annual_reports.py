@@ -20,7 +20,7 @@ from campaign.listing import render_queue
 from campaign.models import AnnualReport, Campaign, Period, Status, Step
 from campaign.periods import pick_campaign, report_year
 from campaign.returns import return_step
-from campaign.steps import act_on
+from campaign.steps import act_on, kept_reason
 from campaign.uploads import REPORT_SCAN_LABEL, AttachmentForm
 from config.http import require_form, require_POST, require_safe
 from units.access import FILE, SEE, Scope
@@ -463,6 +463,7 @@ def _render_detail(request, scope, pk, reason_form=None, status=200):
     can_edit = report.is_editable and scope.can_file_for(report.unit)
     # With its unit (a draft, or returned) after the lock date: only a reviewer's reopening
     # gives it back, and the officer is told so rather than left without a button.
+    actions = workflow.allowed_actions(report, scope)
     locked_out = (
         report.status in (Status.DRAFT, Status.RETURNED)
         and not report.filing_open()
@@ -484,10 +485,11 @@ def _render_detail(request, scope, pk, reason_form=None, status=200):
             "flagged_codes": {flag["indicator"] for flag in report.flags},
             "steps": steps,
             "changes": _labelled(workflow.changes_since_return(report, steps), indicators),
-            "actions": workflow.allowed_actions(report, scope),
+            "actions": actions,
             "closing": workflow.closing(report, steps, scope.today),
             "can_edit": can_edit,
             "reason_form": reason_form or ReasonForm(),
+            "kept_reason": kept_reason(reason_form, actions),
             "returned": return_step(report, steps),
             "fix_url": reverse("campaign:report_edit", args=[report.pk]) if can_edit else "",
             "print_url": reverse("campaign:report_print", args=[report.pk]),

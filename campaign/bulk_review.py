@@ -162,11 +162,11 @@ def _take_steps(request, scope, model, related, queue_url, action):
         messages.error(request, _("Tick at least one item in the list first."))
         return redirect(queue_url)
     reason = ""
+    kind = next(k for k, v in KINDS.items() if v[0] is model)
+    ids = [pk for pk, _version in items]
     if action == Action.RETURN:
         form = ReasonForm(request.POST, several=True)
         if not form.is_valid():
-            kind = next(k for k, v in KINDS.items() if v[0] is model)
-            ids = [pk for pk, _version in items]
             return _confirmation(
                 request,
                 scope,
@@ -204,6 +204,13 @@ def _take_steps(request, scope, model, related, queue_url, action):
             )
         else:
             messages.error(request, _("Not done: %(name)s.") % {"name": name})
+    if action == Action.RETURN and not outcome.done:
+        # The reason went to no unit: back in the queue it would be lost. The confirmation
+        # again, as the items are now (each with the version it has now, so that sending
+        # again is a decision taken on this page), with the reason typed in its box, or
+        # shown to copy when none can be returned any more.
+        messages.warning(request, _("Nothing was returned: your reason is kept below."))
+        return _confirmation(request, scope, model, related, kind, action, ids, form, status=409)
     return redirect(queue_url)
 
 

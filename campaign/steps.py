@@ -103,3 +103,15 @@ def _reason_again(request, reason_form, render_with_reason_errors):
         )
     reason_form.fields["reason"].widget.attrs["autofocus"] = True
     return render_with_reason_errors(reason_form)
+
+
+def kept_reason(reason_form: ReasonForm | None, actions: list[str]) -> str:
+    """The reason typed for a return or reopen that could not be taken, when the page drawn
+    now has no box to show it in (another reviewer returned the submission meanwhile, so
+    neither step is offered): the page shows it to copy rather than losing it. Empty when
+    nothing was typed or a box shows it."""
+    if reason_form is None or not reason_form.is_bound:
+        return ""
+    if workflow.NEEDS_REASON.intersection(actions):
+        return ""
+    return (reason_form.data.get("reason") or "").strip()

@@ -16,7 +16,7 @@ from campaign.forms import ActivityFormSet, PlanForm, ReasonForm
 from campaign.listing import render_queue
 from campaign.models import Activity, Campaign, Plan, Step
 from campaign.returns import return_step
-from campaign.steps import act_on
+from campaign.steps import act_on, kept_reason
 from campaign.uploads import AttachmentForm
 from config.http import require_form, require_POST, require_safe
 from units import once
@@ -356,6 +356,7 @@ def _render_detail(request, scope, pk, reason_form=None, reason_action=None, sta
             "can_edit": can_edit,
             "reason_form": reason_form or ReasonForm(),
             "reason_action": reason_action,
+            "kept_reason": kept_reason(reason_form, actions),
             "returned": return_step(plan, steps),
             "fix_url": reverse("campaign:plan_edit", args=[plan.pk]) if can_edit else "",
             "print_url": reverse("campaign:plan_print", args=[plan.pk]),

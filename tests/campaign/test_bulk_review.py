@@ -223,3 +223,42 @@ def test_flagged_figures_show_in_the_queue_and_before_a_bulk_accept(
     assert "1 số liệu bất thường" in queue
     assert "1 số liệu bất thường" in page
     assert "Năm nay tổ chức thêm hội nghị toàn huyện." in page
+
+
+def test_a_bulk_return_that_returns_nothing_keeps_the_reason(client, cast, submitted):
+    # Every item changed after the confirmation page: the reviewer was sent back to the
+    # queue, and the reason typed went with nothing.
+    a1, a2 = submitted["A1"], submitted["A2"]
+    client.force_login(cast["reviewer_a"])
+    Plan.objects.filter(pk=a1.pk).update(version=a1.version + 1, summary="Sửa lại")
+    Plan.objects.filter(pk=a2.pk).update(status=S.RETURNED, version=a2.version + 1)
+    reason = "Thiếu bản scan có chữ ký của chủ tịch công đoàn cơ sở."
+    response = post(client, "return", [a1, a2], reason=reason)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert f"{reason}</textarea>" in page and 'name="reason"' in page
+    # A1, changed but still waiting, can be sent again as it is now; A2 cannot.
+    assert f'value="{a1.pk}:{a1.version + 1}"' in page and f'value="{a2.pk}:' not in page
+    messages = flashed(response)
+    assert any("CĐCS A1" in m and "thay đổi sau khi bạn xác nhận" in m for m in messages)
+    assert "Chưa trả lại văn bản nào: lý do của bạn vẫn được giữ bên dưới." in messages
+    assert Plan.objects.filter(status=S.RETURNED).count() == 1  # A2, by someone else
+
+    # Neither can be returned any more: the reason is shown to copy.
+    Plan.objects.filter(pk=a1.pk).update(status=S.ACCEPTED, version=a1.version + 2)
+    items = re.findall(r'name="item" value="([\d:]+)"', page)
+    response = client.post(url("return"), {"item": items, "reason": reason})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert 'name="reason"' not in page
+    box = page.split('id="kept-text"')[1]
+    assert "readonly" in box.split(">")[0] and f">{reason}</textarea>" in box
+
+
+def test_a_bulk_return_that_returns_some_goes_back_to_the_queue(client, cast, submitted):
+    a1, a2 = submitted["A1"], submitted["A2"]
+    client.force_login(cast["reviewer_a"])
+    Plan.objects.filter(pk=a2.pk).update(version=a2.version + 1)
+    response = post(client, "return", [a1, a2], reason="Thiếu chữ ký")
+    assert response.status_code == 302 and response.url == reverse("campaign:review_queue")
+    assert Plan.objects.get(pk=a1.pk).status == S.RETURNED

@@ -87,3 +87,57 @@ def test_an_empty_reason_is_said_at_the_top_and_its_box_takes_the_focus(client, 
     assert messages_of(response) == ["Hãy xem lại lý do ở ô bên dưới: Trường này là bắt buộc."]
     assert 'name="reason"' in (box := response.content.decode().split("<textarea")[1])
     assert "autofocus" in box.split(">")[0]
+
+
+def kept_box(page):
+    """The text of the read-only box that shows a reason back to copy."""
+    box = page.split('id="kept-text"')[1]
+    assert "readonly" in box.split(">")[0]
+    return box.split(">", 1)[1].split("</textarea>")[0]
+
+
+def test_a_return_after_another_reviewer_returned_it_shows_the_reason_to_copy(client, cast, report):
+    # With the report returned, neither return nor reopen is offered: the reason's box was
+    # not drawn, and the reason the reviewer typed was lost behind the refusal.
+    seen = report.version
+    workflow.submission_return(report, user=cast["cspl"], reason="Thiếu số liệu")
+    reason = "Số lượt người chưa khớp với biên bản; đề nghị đơn vị kiểm tra lại cả quý IV."
+    client.force_login(cast["reviewer_a"])
+    response = client.post(
+        reverse("campaign:report_return", args=[report.pk]), {"reason": reason, "version": seen}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert kept_box(page) == reason
+    assert "Lý do bạn đã nhập" in page and "Nội dung này chưa được lưu" in page
+    assert any("Không thể thực hiện" in m for m in messages_of(response))
+    step = AnnualReport.objects.get(pk=report.pk).steps.get()
+    assert (step.actor, step.reason) == (cast["cspl"], "Thiếu số liệu")
+
+
+def test_a_plan_reopened_meanwhile_shows_the_reason_typed_for_the_reopening(client, cast, plan_a1):
+    workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    workflow.submission_accept(plan_a1, user=cast["cspl"])
+    seen = Plan.objects.get(pk=plan_a1.pk).version
+    workflow.submission_reopen(plan_a1, user=cast["cspl"], reason="Sai số văn bản")
+    client.force_login(cast["reviewer_a"])
+    response = client.post(
+        reverse("campaign:plan_reopen", args=[plan_a1.pk]),
+        {"reason": "Cần bổ sung chữ ký", "version": seen},
+    )
+    assert response.status_code == 400
+    assert kept_box(response.content.decode()) == "Cần bổ sung chữ ký"
+    assert Plan.objects.get(pk=plan_a1.pk).status == Status.RETURNED
+
+
+def test_a_reason_shown_in_its_box_is_not_shown_twice(client, cast, report):
+    # Accepted meanwhile: the reopen form is drawn, with the reason in its box.
+    seen = report.version
+    workflow.submission_accept(report, user=cast["cspl"])
+    client.force_login(cast["reviewer_a"])
+    response = client.post(
+        reverse("campaign:report_return", args=[report.pk]),
+        {"reason": "Số lượt người chưa khớp", "version": seen},
+    )
+    page = response.content.decode()
+    assert "Số lượt người chưa khớp</textarea>" in page and 'id="kept-text"' not in page
