@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -135,6 +136,9 @@ class InspectionForm(once.OnceMixin, PortalInputMixin, forms.ModelForm):
 
 
 class FollowUpForm(PortalInputMixin, forms.ModelForm):
+    # The follow-up's version the reviewer's page showed (Inspection.follow_up_version).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Inspection
         fields = ["follow_up", "follow_up_note", "recommendations_due_on"]
@@ -147,6 +151,8 @@ class FollowUpForm(PortalInputMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recommendations_due_on"].input_formats = DATE_FORMATS
+        if not self.is_bound:
+            self.initial["version"] = self.instance.follow_up_version
         # "No recommendations" follows from the visit's record, never chosen here.
         self.fields["follow_up"].choices = [
             choice
@@ -250,8 +256,35 @@ def inspection_follow_up(request, pk):
     form = FollowUpForm(request.POST, instance=inspection)
     if not form.is_valid():
         return _render_detail(request, scope, inspection, form=form, status=400)
-    # Only the reviewers' fields: the unit's officer may be marking it done at the same time.
-    form.save(commit=False).save(update_fields=FollowUpForm.Meta.fields)
+    # A page without a version (opened before the follow-up had one) counts as outdated, as
+    # on the plan and report forms: refused once, with what was typed kept.
+    expected = form.cleaned_data.get("version") or 0
+    with transaction.atomic():
+        # Compared under the row lock, so of two reviewers saving from the same page one is
+        # refused instead of silently overwriting the other.
+        current = (
+            Inspection.objects.select_for_update()
+            .values_list("follow_up_version", flat=True)
+            .get(pk=inspection.pk)
+        )
+        if current == expected:
+            followed = form.save(commit=False)
+            followed.follow_up_version = expected + 1
+            # Only the reviewers' fields: the unit's officer may be marking it done meanwhile.
+            followed.save(update_fields=[*FollowUpForm.Meta.fields, "follow_up_version"])
+    if current != expected:
+        form.add_error(
+            None,
+            _(
+                "Someone else saved the follow-up after you opened this page, so yours was not "
+                "saved. What they saved is shown under “Follow-up”; what you typed is still "
+                "in the form: check both, then save again or change your text."
+            ),
+        )
+        # Saving again from here, having seen theirs, is a deliberate overwrite.
+        form.data = form.data.copy()
+        form.data["version"] = str(current)
+        return _render_detail(request, scope, inspection, form=form, status=409)
     messages.success(request, _("The follow-up was updated."))
     return redirect(inspection)
 

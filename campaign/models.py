@@ -1503,6 +1503,9 @@ class Inspection(models.Model):
         _("follow-up"), max_length=12, choices=FollowUp.choices, default=FollowUp.PENDING
     )
     follow_up_note = models.TextField(_("follow-up note"), max_length=MAX_NARRATIVE, blank=True)
+    # Grows with every save of the reviewers' follow-up (campaign.inspections): a save from a
+    # page that showed an earlier one is refused rather than overwriting a colleague's.
+    follow_up_version = models.PositiveIntegerField(default=1, editable=False)
     recommendations_due_on = models.DateField(
         _("recommendations due on"),
         null=True,
@@ -1534,7 +1537,9 @@ class Inspection(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
-    history = HistoricalRecords(table_name="reports_historicalinspection")
+    history = HistoricalRecords(
+        table_name="reports_historicalinspection", excluded_fields=["follow_up_version"]
+    )
 
     class Meta:
         db_table = "reports_inspection"

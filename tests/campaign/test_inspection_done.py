@@ -131,7 +131,7 @@ def test_a_follow_up_saved_meanwhile_keeps_the_units_done_mark(
     client.force_login(cast["reviewer_a"])
     response = client.post(
         reverse("campaign:inspection_follow_up", args=[inspection.pk]),
-        {"follow_up": "in_progress", "follow_up_note": "Đang theo dõi."},
+        {"follow_up": "in_progress", "follow_up_note": "Đang theo dõi.", "version": 1},
     )
     assert response.status_code == 302
     inspection.refresh_from_db()

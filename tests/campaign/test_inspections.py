@@ -197,7 +197,7 @@ def test_only_a_reviewer_above_the_unit_updates_the_follow_up(
     client.force_login(people[who])
     response = client.post(
         reverse("campaign:inspection_follow_up", args=[inspection_a1.pk]),
-        {"follow_up": F.MET, "follow_up_note": "Đã bổ sung biên bản."},
+        {"follow_up": F.MET, "follow_up_note": "Đã bổ sung biên bản.", "version": 1},
     )
     assert response.status_code == expected
     inspection_a1.refresh_from_db()
@@ -474,12 +474,69 @@ def test_the_detail_shows_the_updated_follow_up(client, people, inspection_a1):
     client.force_login(people["reviewer_a"])
     client.post(
         reverse("campaign:inspection_follow_up", args=[inspection_a1.pk]),
-        {"follow_up": F.IN_PROGRESS, "follow_up_note": "Đang bổ sung hồ sơ."},
+        {"follow_up": F.IN_PROGRESS, "follow_up_note": "Đang bổ sung hồ sơ.", "version": 1},
     )
     client.force_login(people["officer_a1"])
     response = client.get(reverse("campaign:inspection_detail", args=[inspection_a1.pk]))
     assert response.context["inspection"].follow_up == F.IN_PROGRESS
     assert "Đang bổ sung hồ sơ." in response.content.decode()
+
+
+def test_a_follow_up_saved_from_an_outdated_page_keeps_the_colleagues_and_the_typed(
+    client, people, inspection_a1
+):
+    # Two reviewers open the visit; the province's saves first. The district's save, from
+    # the page read before, silently replaced it.
+    url = reverse("campaign:inspection_follow_up", args=[inspection_a1.pk])
+    detail = reverse("campaign:inspection_detail", args=[inspection_a1.pk])
+    client.force_login(people["reviewer_a"])
+    page = client.get(detail).content.decode()
+    assert 'name="version" value="1"' in page
+    client.force_login(people["cspl"])
+    theirs = {"follow_up": F.MET, "follow_up_note": "Đã kiểm tra lại: đủ biên bản.", "version": 1}
+    assert client.post(url, theirs).status_code == 302
+
+    client.force_login(people["reviewer_a"])
+    mine = {
+        "follow_up": F.IN_PROGRESS,
+        "follow_up_note": "Còn thiếu biên bản quý III.",
+        "version": 1,
+    }
+    response = client.post(url, mine)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Một người khác đã lưu phần theo dõi sau khi bạn mở trang này" in page
+    assert "Còn thiếu biên bản quý III.</textarea>" in page  # what was typed, in the form
+    assert "Đã kiểm tra lại: đủ biên bản." in page  # what the colleague saved, on the page
+    assert response.context["inspection"].follow_up == F.MET
+    inspection_a1.refresh_from_db()
+    assert (inspection_a1.follow_up, inspection_a1.follow_up_note) == (
+        F.MET,
+        "Đã kiểm tra lại: đủ biên bản.",
+    )
+    assert inspection_a1.follow_up_version == 2
+
+    # Saving again from here, having seen theirs, is a decision: it is saved.
+    again = response.context["follow_up_form"].data
+    assert again["version"] == "2"
+    assert client.post(url, {**mine, "version": again["version"]}).status_code == 302
+    inspection_a1.refresh_from_db()
+    assert inspection_a1.follow_up_note == "Còn thiếu biên bản quý III."
+    assert inspection_a1.follow_up_version == 3
+
+
+def test_a_follow_up_posted_without_a_version_is_refused_with_the_text_kept(
+    client, people, inspection_a1
+):
+    client.force_login(people["reviewer_a"])
+    response = client.post(
+        reverse("campaign:inspection_follow_up", args=[inspection_a1.pk]),
+        {"follow_up": F.IN_PROGRESS, "follow_up_note": "Ghi chú đang gõ"},
+    )
+    assert response.status_code == 409
+    assert "Ghi chú đang gõ</textarea>" in response.content.decode()
+    inspection_a1.refresh_from_db()
+    assert (inspection_a1.follow_up, inspection_a1.follow_up_version) == (F.PENDING, 1)
 
 
 def test_an_empty_list_says_whether_a_filter_hides_them(client, people):

@@ -1,6 +1,6 @@
-"""Migration campaign.0021 runs on a database holding visits: those that recommended nothing
-read "No recommendations" afterwards, whatever they said; the others keep their follow-up;
-and it undoes."""
+"""Migrations campaign.0021 and 0026 run on a database holding visits. After 0021 those that
+recommended nothing read "No recommendations", whatever they said; the others keep their
+follow-up. 0026 gives every visit its follow-up's first version. Both undo."""
 
 import datetime
 
@@ -72,4 +72,28 @@ def test_visits_without_recommendations_get_none_to_follow_up_and_back(
         "in_progress",
         "met",
     ]
+    migrate(AFTER)
+
+
+def test_visits_recorded_before_the_follow_up_had_a_version_start_at_1(
+    require_postgres, tree, cast, campaign
+):
+    # Migration 0026 adds the version the follow-up form carries: every visit already
+    # recorded gets the one a new visit starts at, and undoing it drops only that column.
+    before = [("campaign", "0025_verbose_names")]
+    migrate(before)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO reports_inspection (unit_id, campaign_id, visited_on, kind, members, "
+            "findings, recommendations, follow_up, follow_up_note, done_note, recorded_by_id, "
+            "recorded_at) VALUES (%s, %s, %s, 'inspection', 'Đoàn', 'Nhận xét', "
+            "'Lưu biên bản.', 'in_progress', 'Đang theo dõi', '', %s, now())",
+            [tree["A1"].pk, campaign.pk, datetime.date(2016, 5, 4), cast["cspl"].pk],
+        )
+    migrate(AFTER)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT follow_up, follow_up_version FROM reports_inspection")
+        assert cursor.fetchall() == [("in_progress", 1)]
+    migrate(before)
+    assert follow_ups() == [("Lưu biên bản.", "in_progress")]
     migrate(AFTER)

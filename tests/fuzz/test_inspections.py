@@ -93,4 +93,8 @@ def test_a_follow_up_is_saved_as_typed_or_refused_in_vietnamese(vi_client, cast,
         )
 
     url = reverse("campaign:inspection_follow_up", args=[visit.pk])
+    # The version the page shows, read from the database: each example is rolled back
+    # there, not in `visit`, which a saved example refreshes.
+    version = Inspection.objects.values_list("follow_up_version", flat=True).get(pk=visit.pk)
+    data = {**data, "version": str(version)}
     post_and_check(vi_client, url, data, inspection_state, saved)
