@@ -298,19 +298,39 @@ def inspection_done(request, pk):
     inspection = scope.get(inspections(), FILE, pk=pk)
     refusal = _done_refusal(inspection)
     if refusal:
-        messages.error(request, refusal)
-        return redirect(inspection)
+        return _done_refused(request, scope, inspection, refusal)
     form = DoneForm(request.POST, instance=inspection)
     if not form.is_valid():
         return _render_detail(request, scope, inspection, done_form=form, status=400)
-    inspection.done_by = request.user
-    inspection.done_at = timezone.now()
-    # Only the unit's fields: a reviewer may be updating the follow-up at the same time.
-    inspection.save(update_fields=["done_note", "done_by", "done_at"])
+    with transaction.atomic():
+        # Checked again under the row lock: a reviewer may have recorded the recommendations
+        # as met since, and a save of the follow-up waits for this one.
+        current = Inspection.objects.select_for_update().get(pk=pk)
+        refusal = _done_refusal(current)
+        if not refusal:
+            inspection.done_by = request.user
+            inspection.done_at = timezone.now()
+            # Only the unit's fields: a reviewer may be updating the follow-up meanwhile.
+            inspection.save(update_fields=["done_note", "done_by", "done_at"])
+    if refusal:
+        return _done_refused(request, scope, inspection, refusal)
     messages.success(
         request, _("The recommendations were marked done; the reviewers see your note.")
     )
     return redirect(inspection)
+
+
+def _done_refused(request, scope, inspection, refusal):
+    """Why the mark was refused; the note typed, if any, is shown back to copy: with the
+    recommendations met (a reviewer recorded it while the officer typed), no form is drawn
+    to keep it in, and behind a redirect it was lost."""
+    messages.error(request, refusal)
+    typed = request.POST.get("done_note", "").strip()
+    if not typed:
+        return redirect(inspection)
+    # As saved now (the form may have put the typed note on this instance).
+    inspection = inspections().get(pk=inspection.pk)
+    return _render_detail(request, scope, inspection, kept_note=typed, status=409)
 
 
 def _done_refusal(inspection):
@@ -321,7 +341,7 @@ def _done_refusal(inspection):
     return ""
 
 
-def _render_detail(request, scope, inspection, form=None, status=200, done_form=None):
+def _render_detail(request, scope, inspection, form=None, status=200, done_form=None, kept_note=""):
     can_follow_up = scope.can_review(inspection.unit) and inspection.has_recommendations
     if form is None and can_follow_up:
         form = FollowUpForm(instance=inspection)
@@ -342,6 +362,7 @@ def _render_detail(request, scope, inspection, form=None, status=200, done_form=
             "follow_up_form": form,
             "can_mark_done": can_mark_done,
             "done_form": done_form,
+            "kept_note": kept_note,
         },
         status=status,
     )

@@ -137,3 +137,60 @@ def test_a_follow_up_saved_meanwhile_keeps_the_units_done_mark(
     inspection.refresh_from_db()
     assert (inspection.follow_up, inspection.follow_up_note) == ("in_progress", "Đang theo dõi.")
     assert (inspection.done_note, inspection.done_by) == (NOTE, cast["officer_a1"])
+
+
+def kept_box(page):
+    """The text of the read-only box that shows a note back to copy."""
+    box = page.split('id="kept-text"')[1]
+    assert "readonly" in box.split(">")[0]
+    return box.split(">", 1)[1].split("</textarea>")[0]
+
+
+def test_a_note_sent_after_the_reviewer_recorded_the_recommendations_met_is_shown_back(
+    client, cast, inspection
+):
+    # The officer opened the form; meanwhile the reviewer recorded the recommendations as
+    # met. The mark was refused behind a redirect, and the note typed was gone.
+    client.force_login(cast["officer_a1"])
+    assert (
+        f'action="{done_url(inspection)}"'
+        in client.get(inspection.get_absolute_url()).content.decode()
+    )
+    Inspection.objects.filter(pk=inspection.pk).update(follow_up=Inspection.FollowUp.MET)
+    response = client.post(done_url(inspection), {"done_note": NOTE})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert kept_box(page) == NOTE
+    assert "Ghi chú bạn đã nhập" in page and "Nội dung này chưa được lưu" in page
+    assert "đã ghi nhận các kiến nghị là đã đáp ứng" in page
+    assert response.context["inspection"].done_note == ""  # the page shows what is saved
+    inspection.refresh_from_db()
+    assert (inspection.done_note, inspection.done_at) == ("", None)
+
+
+def test_a_met_recorded_while_the_note_is_checked_refuses_it_and_shows_it_back(
+    client, cast, inspection, monkeypatch
+):
+    # The reviewer's save lands between the first look and the save of the mark.
+    from campaign import inspections
+
+    is_valid = inspections.DoneForm.is_valid
+
+    def reviewer_records_met_meanwhile(form):
+        Inspection.objects.filter(pk=inspection.pk).update(follow_up=Inspection.FollowUp.MET)
+        return is_valid(form)
+
+    monkeypatch.setattr(inspections.DoneForm, "is_valid", reviewer_records_met_meanwhile)
+    client.force_login(cast["officer_a1"])
+    response = client.post(done_url(inspection), {"done_note": NOTE})
+    assert response.status_code == 409
+    assert kept_box(response.content.decode()) == NOTE
+    inspection.refresh_from_db()
+    assert (inspection.follow_up, inspection.done_at) == (Inspection.FollowUp.MET, None)
+
+
+def test_a_refused_mark_without_a_note_goes_back_to_the_visit(client, cast, inspection):
+    Inspection.objects.filter(pk=inspection.pk).update(follow_up=Inspection.FollowUp.MET)
+    client.force_login(cast["officer_a1"])
+    response = client.post(done_url(inspection), {"done_note": "  "})
+    assert response.status_code == 302 and response.url == inspection.get_absolute_url()
