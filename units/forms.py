@@ -435,7 +435,7 @@ class OperationAddForm(once.OnceMixin, OperationForm):
 MAX_UPLOAD = 2 * 1024 * 1024  # far above any reorganisation's list of operations
 
 
-class ReorganisationUploadForm(PortalInputMixin, forms.Form):
+class ReorganisationUploadForm(once.OnceMixin, PortalInputMixin, forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet (.xlsx or .csv)"),
         help_text=_(

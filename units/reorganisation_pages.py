@@ -388,14 +388,22 @@ def reorganisation_upload(request):
             for chunk in upload.chunks():
                 copy.write(chunk)
             copy.flush()
-            try:
+
+            def save():
                 rows = read_reorganisation_rows(copy.name)
                 reorganisation = import_reorganisation(rows, user=request.user)
+                return reverse("units:reorganisation_detail", args=[reorganisation.pk])
+
+            try:
+                url, made = once.save_once(request, save)
             except UnitImportError as error:
                 errors = error.errors
             else:
-                messages.success(
-                    request, _("The reorganisation was read from the file: check its preview.")
-                )
-                return redirect("units:reorganisation_detail", reorganisation.pk)
+                if made:
+                    messages.success(
+                        request, _("The reorganisation was read from the file: check its preview.")
+                    )
+                else:
+                    messages.info(request, once.ALREADY_SENT)
+                return redirect(url)
     return render(request, "units/reorganisation_upload.html", {"form": form, "errors": errors})

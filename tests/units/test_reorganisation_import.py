@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from tests.campaign.test_sent_twice import ALREADY, messages_in, token_of
 from units.importing import UnitImportError, import_reorganisation, read_reorganisation_rows
 from units.models import Reorganisation, Unit
 from units.reorganisations import reorganisation_apply
@@ -116,6 +117,23 @@ URL = reverse("units:reorganisation_upload")
 def upload(client, lines, name="ops.csv"):
     data = ("\n".join(lines) + "\n").encode()
     return client.post(URL, {"file": SimpleUploadedFile(name, data, "text/csv")})
+
+
+def test_a_file_sent_twice_makes_one_draft(client, admin_user, tree):
+    # A reload that repeats the POST read the file again into a second draft.
+    client.force_login(admin_user)
+    token = token_of(client, URL)
+    data = ("\n".join(GOOD) + "\n").encode()
+
+    def send():
+        file = SimpleUploadedFile("ops.csv", data, "text/csv")
+        return client.post(URL, {"file": file, "once": token}, follow=True)
+
+    first, second = send(), send()
+    draft = Reorganisation.objects.get()
+    detail = reverse("units:reorganisation_detail", args=[draft.pk])
+    assert first.redirect_chain[-1][0] == second.redirect_chain[-1][0] == detail
+    assert any(ALREADY in message for message in messages_in(second))
 
 
 def test_only_administrators_upload(client, cast, tree):
