@@ -101,7 +101,8 @@ def _reason_again(request, reason_form, render_with_reason_errors):
         messages.error(
             request, _("Check the reason in the box below: %(problem)s") % {"problem": error}
         )
-    reason_form.fields["reason"].widget.attrs["autofocus"] = True
+    # static/js/first_error.js leaves a field marked so where the page put it.
+    reason_form.fields["reason"].widget.attrs.update({"autofocus": True, "data-error-focus": ""})
     return render_with_reason_errors(reason_form)
 
 

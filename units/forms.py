@@ -317,6 +317,9 @@ def _harden(field, model_validators=(), year=False, dates=True):
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": _("dd/mm/yyyy")})
 
 
+_ID = re.compile(r"[0-9]{1,18}")  # as config.http's <id:> converter: "²" is a digit, no id
+
+
 class AdminModelForm(PortalInputMixin, forms.ModelForm):
     """The admin's forms: what staff type meets the checks the portal's own forms make (a
     control character in a unit's name would stop every chart and PDF that shows it).
@@ -337,7 +340,7 @@ class AdminModelForm(PortalInputMixin, forms.ModelForm):
             if key not in data:
                 continue
             values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
-            kept = [v for v in values if not isinstance(v, str) or v == "" or v.isdigit()]
+            kept = [v for v in values if not isinstance(v, str) or v == "" or _ID.fullmatch(v)]
             if kept != values:
                 changes[key] = kept
         if not changes:

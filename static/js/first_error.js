@@ -2,7 +2,9 @@
 // screen reader says nothing failed, and on a phone the field to fix may be a screen or
 // more below. Take the reader to the first field the form refused (its label and, through
 // aria-describedby, its error are read out), or, when only the form as a whole was refused,
-// to its message. A field a page already focused for its error (autofocus) is left alone.
+// to its message. A field the page itself chose for its error (data-error-focus) comes
+// first; alerts outside a form (a message after a redirect) are not form errors and keep
+// their place.
 (function () {
   "use strict";
 
@@ -13,13 +15,16 @@
   }
 
   function firstError() {
+    // Chosen by the page (autofocus is applied only after this script runs).
+    var chosen = document.querySelector("main [data-error-focus]");
+    if (chosen && visible(chosen)) return chosen;
     var fields = document.querySelectorAll(
       "main form :is(input, select, textarea):not([type=hidden]):is(" + INVALID + ")"
     );
     for (var i = 0; i < fields.length; i++) {
       if (visible(fields[i]) && !fields[i].disabled) return fields[i];
     }
-    var message = document.querySelector("main form .alert-danger, main .alert-danger[role=alert]");
+    var message = document.querySelector("main form .alert-danger");
     if (message && visible(message)) {
       if (!message.hasAttribute("tabindex")) message.setAttribute("tabindex", "-1");
       return message;

@@ -40,7 +40,7 @@ def test_the_menu_names_the_reminders_page_and_its_table_counts_the_reminders(
     assert menu_item and menu_item.group(1) == "Đôn đốc"
     # The menu that holds the queue and the reminders says so, and is not taken for the
     # dashboard ("Bảng theo dõi") beside it.
-    assert 'aria-expanded="false">Xem xét, đôn đốc</a>' in navbar(page)
+    assert 'aria-expanded="false">Xem xét, đôn đốc</button>' in navbar(page)
     assert "Số lần đôn đốc" not in navbar(page)
     assert re.search(r"<th[^>]*>Số lần đôn đốc</th>", main(page))
 

@@ -5,6 +5,7 @@ view with the message at the top, and the first Tab offers to skip the menu."""
 import re
 
 import pytest
+from django.db.models import F
 from playwright.sync_api import expect
 
 from campaign.models import AnnualReport
@@ -130,3 +131,22 @@ def test_each_activity_of_a_plan_is_named_by_its_number(demo, login, live_server
     expect(legends).to_have_count(2)
     expect(legends.nth(1)).to_have_text("Hoạt động 2")
     expect(page.locator("#id_activities-1-method")).to_be_focused()
+
+
+def test_a_reason_refused_because_the_report_changed_keeps_the_focus_in_its_box(
+    demo, login, live_server, page
+):
+    # The unit sent it again meanwhile: the page comes back with the reason in its box,
+    # which keeps the focus the page gave it (first_error.js does not move it).
+    page.set_viewport_size(PHONE)
+    page = login("cspl")
+    report = AnnualReport.objects.filter(status="submitted").order_by("pk").first()
+    page.goto(f"{live_server.url}/reports/{report.pk}/")
+    form = page.locator(f"form[action$='/reports/{report.pk}/return/']")
+    form.locator("textarea[name=reason]").fill("Thiếu số liệu quý IV.")
+    AnnualReport.objects.filter(pk=report.pk).update(version=F("version") + 1)
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    reason = page.locator("textarea[name=reason]").first
+    expect(reason).to_be_focused()
+    expect(reason).to_have_value("Thiếu số liệu quý IV.")

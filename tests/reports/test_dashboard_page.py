@@ -291,6 +291,7 @@ def test_the_charts_are_inline_svg_with_no_script_and_nothing_fetched(client, ca
         '<script src="/static/bootstrap/js/bootstrap.bundle.min.js">',
         '<script src="/static/js/scroll_boxes.js" defer>',
         '<script src="/static/js/submit_once.js" defer>',
+        '<script src="/static/js/first_error.js" defer>',
     ]
 
 

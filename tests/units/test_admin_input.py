@@ -1,6 +1,7 @@
 """What staff type in the admin meets the checks of the portal's own forms, and the admin's
 history pages are for reading."""
 
+import pytest
 from django.contrib import admin
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
@@ -40,11 +41,12 @@ def test_a_control_character_in_a_unit_s_name_is_refused(staff_client, tree):
     assert Unit.objects.get(pk=unit.pk).short_name == unit.short_name
 
 
-def test_a_picked_unit_that_is_not_an_id_is_asked_for_again_not_a_500(staff_client, cast):
+@pytest.mark.parametrize("bad", ["1.234", "²", "1" * 30])
+def test_a_picked_unit_that_is_not_an_id_is_asked_for_again_not_a_500(staff_client, cast, bad):
     # Only a tampered page sends it; the autocomplete widget looked it up to redraw the form.
     response = staff_client.post(
         reverse("admin:units_membership_add"),
-        {"user": str(cast["officer_a1"].pk), "unit": "1.234", "role": "officer"},
+        {"user": str(cast["officer_a1"].pk), "unit": bad, "role": "officer"},
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["unit"] == ["Trường này là bắt buộc."]
