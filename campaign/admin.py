@@ -112,14 +112,28 @@ class CampaignForm(AdminModelForm):
 
 
 class UsedThemesKept(forms.BaseInlineFormSet):
+    # Where an item stands: changing it once plans cover it would renumber their coverage.
+    FIXED = ("number", "parent")
+
     def clean(self):
         super().clean()
-        used = [
-            form.instance
-            for form in self.deleted_forms
-            if form.instance.pk
-            and Activity.themes.through.objects.filter(theme=form.instance).exists()
-        ]
+        covered = set(
+            Activity.themes.through.objects.filter(
+                theme__in=[form.instance.pk for form in self.forms if form.instance.pk]
+            ).values_list("theme_id", flat=True)
+        )
+        for form in self.forms:
+            if form.instance.pk in covered and form not in self.deleted_forms:
+                for name in self.FIXED:
+                    if name in form.changed_data:
+                        form.add_error(
+                            name,
+                            _(
+                                "Plans cover this content item: its number and place cannot "
+                                "change. Correct its wording, or add a new item."
+                            ),
+                        )
+        used = [form.instance for form in self.deleted_forms if form.instance.pk in covered]
         if used:
             # Deleting it would take it out of the plans that covered it, silently.
             raise ValidationError(

@@ -156,10 +156,13 @@ def plan_edit(request, pk):
         # Refused before the rows are checked: a row whose activity the other person
         # deleted would only say "not part of this plan", and say it again at every save.
         # It comes back as a new row, with what was typed in it.
+        # The version is read before the activities: an activity deleted after this read
+        # leaves the page behind again, so its row is turned at the next save.
+        current = Plan.objects.only("version", "status").get(pk=plan.pk)
         data = _deleted_rows_as_new(request.POST, plan, prefix="activities")
         form, formset, upload = _plan_forms(request, plan, data=data)
         _all_valid(form, formset, upload)
-        _refuse_stale_save(form, plan)
+        _refuse_stale_save(form, plan, current=current)
         return _render_form(request, form, formset, upload, plan.unit, plan.campaign, plan=plan)
     form, formset, upload = _plan_forms(request, plan)
     if request.method == "POST":
@@ -212,13 +215,15 @@ def review_queue(request):
 
 
 # --- helpers ----------------------------------------------------------------------------------
-def _refuse_stale_save(form, plan):
+def _refuse_stale_save(form, plan, current=None):
     """Explain a refused save; the form keeps what the user typed.
 
-    While the plan is still editable, the form now carries the current version, so saving
-    again here (after a look at the other person's changes) is a deliberate overwrite.
+    While the plan is still editable, the form now carries the current version (`current`,
+    the plan as read, else read now), so saving again here (after a look at the other
+    person's changes) is a deliberate overwrite.
     """
-    current = Plan.objects.only("version", "status").get(pk=plan.pk)
+    if current is None:
+        current = Plan.objects.only("version", "status").get(pk=plan.pk)
     if current.is_editable:
         form.add_error(
             None,

@@ -248,3 +248,29 @@ def test_the_history_and_outbox_pages_speak_vietnamese(staff_client, plan_a1):
         and "Bản nháp" in text
         and ">None<" not in text.replace(" ", "").replace("\n", "")
     )
+
+
+def test_a_covered_content_item_keeps_its_number_and_place(staff_client, campaign, plan_a1):
+    url = reverse("admin:campaign_campaign_change", args=[campaign.pk])
+    data = page_data(staff_client.get(url))
+    covered = plan_a1.activities.get().themes.order_by("number").first()
+    index = next(
+        key.split("-")[1]
+        for key, value in data.items()
+        if key.startswith("themes-") and key.endswith("-id") and value == str(covered.pk)
+    )
+    data[f"themes-{index}-number"] = "9"
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert errors_of(response) == [
+        "Các kế hoạch đã có nội dung này: không thể đổi số thứ tự và vị trí của nội dung. Hãy "
+        "sửa câu chữ, hoặc thêm một nội dung mới."
+    ]
+    covered.refresh_from_db()
+    assert covered.number != "9"
+    # Its wording may be corrected.
+    data[f"themes-{index}-number"] = covered.number
+    data[f"themes-{index}-title"] = "Nội dung một, sửa câu chữ"
+    assert staff_client.post(url, data).status_code == 302
+    covered.refresh_from_db()
+    assert covered.title == "Nội dung một, sửa câu chữ"
