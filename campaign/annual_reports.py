@@ -17,12 +17,13 @@ from campaign.counting import area_below
 from campaign.filters import QueueFilter, YearFilter
 from campaign.forms import ReasonForm, ReportForm, ValuesForm
 from campaign.listing import render_queue
-from campaign.models import AnnualReport, Campaign, Period, Status, Step
+from campaign.models import AnnualReport, Campaign, Indicator, Period, Status, Step
 from campaign.periods import pick_campaign, report_year
 from campaign.returns import return_step
 from campaign.steps import act_on, kept_reason
 from campaign.uploads import REPORT_SCAN_LABEL, AttachmentForm
 from config.http import require_form, require_POST, require_safe
+from units import once
 from units.access import FILE, SEE, Scope
 from units.models import UnitState
 
@@ -197,6 +198,11 @@ def report_start(request, campaign_pk, unit_pk, year):
             theirs = AnnualReport.objects.filter(unit=unit, campaign=campaign, year=year).first()
             if theirs is None:
                 raise
+            if _sent_before(theirs, form, values, request.user):
+                # This very form sent a second time (a second tap, a reload): it made the
+                # report. Found on this path only: the deadline's request pays nothing.
+                messages.info(request, once.ALREADY_SENT)
+                return redirect(theirs)
             form.add_error(
                 None,
                 _(
@@ -210,6 +216,26 @@ def report_start(request, campaign_pk, unit_pk, year):
             _warn_flags(request, report, submitted=submit)
             return redirect(report)
     return _render_form(request, report, form, values, area, upload)
+
+
+def _sent_before(theirs, form, values, user) -> bool:
+    """Whether `theirs`, the report that exists, is what this form made when `user` sent it
+    before: entered by them, with the same texts and figures."""
+    if theirs.entered_by_id != user.pk:
+        return False
+    if any(getattr(theirs, name) != form.cleaned_data.get(name) for name in form.Meta.fields):
+        return False
+    stored = {value.indicator_id: value for value in theirs.values.all()}
+    for indicator in values.indicators:
+        typed = values.cleaned_data.get(values.field_name(indicator))
+        value = stored.get(indicator.pk)
+        if indicator.kind == Indicator.Kind.INTEGER:
+            held = value.int_value if value else None
+        else:
+            held, typed = (value.text_value if value else ""), typed or ""
+        if held != typed:
+            return False
+    return True
 
 
 def _campaign_and_period(campaign_pk, year):

@@ -1027,6 +1027,25 @@ def test_starting_a_report_someone_started_meanwhile_keeps_the_input_and_overwri
     assert not Step.objects.exists()
 
 
+def test_a_new_report_sent_twice_by_its_officer_leads_to_the_first_one(
+    client, tree, cast, campaign
+):
+    # A second tap or a reload: the same officer, the same texts and figures. Before, it
+    # said someone else had started the report.
+    login(client, cast["officer_a1"])
+    data = filing(save_and_submit="1")
+    first = client.post(start_url(campaign, tree["A1"]), data)
+    second = client.post(start_url(campaign, tree["A1"]), data, follow=True)
+    report = AnnualReport.objects.get()
+    assert first.url == second.redirect_chain[-1][0] == report.get_absolute_url()
+    assert any("Biểu mẫu này đã được gửi trước đó" in m for m in messages_of(second, "info"))
+    assert report.status == Status.SUBMITTED and Step.objects.count() == 1
+    # The same officer with other figures (a second tab) is told as before, input kept.
+    third = client.post(start_url(campaign, tree["A1"]), filing(value_sessions="13"))
+    assert third.status_code == 200
+    assert "Một người khác vừa tạo báo cáo này" in html(third)
+
+
 # --- query counts --------------------------------------------------------------------------------
 def add_indicators(campaign, count):
     for n in range(count):
