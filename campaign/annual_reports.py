@@ -203,9 +203,15 @@ def report_start(request, campaign_pk, unit_pk, year):
                 # report. Found on this path only: the deadline's request pays nothing.
                 messages.info(request, once.ALREADY_SENT)
                 return redirect(theirs)
+            started_by_you = theirs.entered_by_id == request.user.pk
             form.add_error(
                 None,
                 _(
+                    "You started this report a moment ago, in another window or tab. Open "
+                    "it and add your changes there; what you typed here is still below."
+                )
+                if started_by_you
+                else _(
                     "Someone else has just started this report. Open it and add your "
                     "changes there; what you typed is still below."
                 ),

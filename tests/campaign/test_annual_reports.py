@@ -1040,10 +1040,11 @@ def test_a_new_report_sent_twice_by_its_officer_leads_to_the_first_one(
     assert first.url == second.redirect_chain[-1][0] == report.get_absolute_url()
     assert any("Biểu mẫu này đã được gửi trước đó" in m for m in messages_of(second, "info"))
     assert report.status == Status.SUBMITTED and Step.objects.count() == 1
-    # The same officer with other figures (a second tab) is told as before, input kept.
+    # The same officer with other figures (a second tab) is told so, input kept.
     third = client.post(start_url(campaign, tree["A1"]), filing(value_sessions="13"))
     assert third.status_code == 200
-    assert "Một người khác vừa tạo báo cáo này" in html(third)
+    assert "Bạn vừa tạo báo cáo này ở một cửa sổ hoặc thẻ khác" in html(third)
+    assert 'value="13"' in html(third)
 
 
 # --- query counts --------------------------------------------------------------------------------
