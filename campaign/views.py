@@ -122,6 +122,11 @@ def plan_start(request, campaign_pk, unit_pk):
         messages.error(
             request,
             _(
+                "You started this unit's plan a moment ago, in another window or tab. Open "
+                "it and add your changes there; what you typed here is still below."
+            )
+            if existing.entered_by_id == request.user.pk
+            else _(
                 "Someone else has just started this unit's plan. Open it and add your "
                 "changes there; what you typed is still below."
             ),

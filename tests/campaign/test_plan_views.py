@@ -303,6 +303,16 @@ def test_starting_a_plan_someone_started_meanwhile_keeps_the_input_and_links_the
     assert Plan.objects.get() == plan_a1
 
 
+def test_a_plan_the_same_officer_started_in_another_tab_says_so(client, cast, plan_a1):
+    Plan.objects.filter(pk=plan_a1.pk).update(entered_by=cast["officer_a1"])
+    response = login(client, cast["officer_a1"]).post(
+        start_url(plan_a1.campaign, plan_a1.unit), filing()
+    )
+    assert response.status_code == 200
+    assert "Bạn vừa tạo kế hoạch của đơn vị này ở một cửa sổ hoặc thẻ khác" in html(response)
+    assert header()["summary"] in html(response)
+
+
 def test_a_plan_of_a_hundred_activities_with_every_content_item_is_saved(
     client, cast, tree, campaign
 ):
