@@ -1,6 +1,8 @@
 """The search page (/search/?q=…): the navbar's box leads here. What is searched and how is
 campaign.search; this module only reads the query and shows the results."""
 
+import unicodedata
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,8 +16,17 @@ from config.http import require_safe
 from units.access import Scope
 
 
+class ComposedCharField(forms.CharField):
+    """Text in NFC: a keyboard that types a letter and its marks apart (Unikey's "Unicode
+    tổ hợp", some phones) sends "ắ" as three characters, which counted three times against
+    the longest query and as one plain "a" against the shortest."""
+
+    def to_python(self, value):
+        return unicodedata.normalize("NFC", super().to_python(value))
+
+
 class SearchForm(forms.Form):
-    q = forms.CharField(
+    q = ComposedCharField(
         label=_("Search for"),
         max_length=search.MAX_LENGTH,
         required=False,

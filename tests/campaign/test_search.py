@@ -190,6 +190,15 @@ def test_a_query_of_one_character_says_what_to_type_and_is_kept(client, cast, qu
     assert "is-invalid" in page
 
 
+def test_letters_typed_with_their_marks_apart_count_once(client, cast):
+    # Unikey's "Unicode tổ hợp" sends "ắ" as a, breve, acute: one letter, not three.
+    client.force_login(cast["reviewer_a"])
+    page = results(client, "a\u0306\u0301").content.decode()
+    assert "Nhập ít nhất 2 chữ hoặc chữ số" in page
+    page = results(client, "o\u031b\u0300" * 50).content.decode()
+    assert "Nhập tối đa" not in page
+
+
 def test_the_query_stays_in_the_box(client, cast, named):
     client.force_login(cast["reviewer_a"])
     page = results(client, "chau thanh").content.decode()
