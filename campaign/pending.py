@@ -13,13 +13,13 @@ plan was due on 31/07/2015) carries no deadline any more, rather than a badge th
 import datetime
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from campaign.models import AnnualReport, Campaign, Obstacle, Period, Plan, Status
+from campaign.models import EDITABLE, AnnualReport, Campaign, Obstacle, Period, Plan, Status
 from campaign.periods import report_year
 from campaign.reminders import What, outstanding_units
 from units.access import Scope, open_on
@@ -94,6 +94,9 @@ def plan_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
             for unit in own_units:
                 if not campaign.addresses(unit):
                     continue
+                # A unit opened after the plans were due is not counted as late with its
+                # plan (campaign.counting: open on the due date): no deadline to show.
+                unit_due = due if unit.is_open_on(campaign.plan_due_on) else None
                 plan = plans.get((unit.pk, campaign.pk))
                 if plan is None:
                     items.append(
@@ -101,7 +104,7 @@ def plan_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
                             _("Write the plan of %(unit)s") % {"unit": unit},
                             campaign.title,
                             reverse("campaign:plan_start", args=[campaign.pk, unit.pk]),
-                            due,
+                            unit_due,
                             today,
                         )
                     )
@@ -111,14 +114,19 @@ def plan_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
                             _("Submit the draft plan of %(unit)s") % {"unit": unit},
                             campaign.title,
                             plan.get_absolute_url(),
-                            due,
+                            unit_due,
                             today,
                         )
                     )
                 elif plan.status == Status.RETURNED:
                     items.append(
                         _item(
-                            _("Fix and resubmit the returned plan of %(unit)s") % {"unit": unit},
+                            (
+                                _("Complete and resubmit the reopened plan of %(unit)s")
+                                if plan.was_reopened
+                                else _("Fix and resubmit the returned plan of %(unit)s")
+                            )
+                            % {"unit": unit},
                             campaign.title,
                             plan.get_absolute_url(),
                         )
@@ -167,14 +175,30 @@ def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]
         which = Q(pk__in=[])
         for campaign, year, *_dates in wanted.values():
             which |= Q(campaign=campaign, year=year)
-        filed = (
-            {
-                (r.unit_id, r.campaign_id, r.year): r
-                for r in AnnualReport.objects.filter(which, unit__in=own_units)
-            }
-            if wanted
-            else {}
+        # A report of a locked year that a reviewer opened again (opened late, or reopened)
+        # after its lock date: the unit can file it now (AnnualReport.filing_open).
+        which |= Q(
+            status__in=EDITABLE,
+            period__locks_on__lt=today,
+            reopened_at__date__gt=F("period__locks_on"),
         )
+        filed = {
+            (r.unit_id, r.campaign_id, r.year): r
+            for r in AnnualReport.objects.filter(which, unit__in=own_units).select_related(
+                "campaign", "unit"
+            )
+        }
+        for report in filed.values():
+            if wanted.get(report.campaign_id, (None, None))[1] == report.year:
+                continue  # listed below with that year's deadline
+            items.append(
+                _item(
+                    _("Finish and submit the %(year)s annual report of %(unit)s")
+                    % {"year": report.year, "unit": report.unit},
+                    report.status_label,
+                    report.get_absolute_url(),
+                )
+            )
         for campaign, year, due, locks_on, ends_on in wanted.values():
             for unit in own_units:
                 # Opened after the year's cut-off, it owes no report for it (Period.expects).
@@ -197,7 +221,7 @@ def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]
                         _item(
                             _("Finish and submit the %(year)s annual report of %(unit)s")
                             % {"year": year, "unit": unit},
-                            report.get_status_display(),
+                            report.status_label,
                             report.get_absolute_url(),
                             # A returned report's lateness is settled by its first submission;
                             # what is left is to resubmit it before the reports lock.

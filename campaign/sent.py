@@ -113,7 +113,7 @@ def _submission_item(submission, kind, title, step):
         "detail": submission.campaign.title,
         "unit": submission.unit.name,
         "status": submission.status,
-        "status_label": submission.get_status_display(),
+        "status_label": submission.status_label,
         "action": action,
         "actor": actor,
         "at": at or submission.updated_at,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign import workflow
-from campaign.models import Campaign, Period
+from campaign.models import AnnualReport, Campaign, Period
 from campaign.pending import DUE_SOON_DAYS, deadline, plan_items, report_items
 from units.access import Scope
 
@@ -164,3 +164,35 @@ def test_the_reports_to_do_list_costs_a_fixed_number_of_queries(
     # The campaigns, their periods, the unit's reports; the issuer's area once per campaign.
     with django_assert_max_num_queries(5):
         report_items(scope)
+
+
+def test_a_report_of_a_locked_year_a_reviewer_opened_again_is_on_the_list(cast, campaign):
+    # Opened late, or reopened, after its lock date: the unit can file it now.
+    running_now(campaign)
+    today = timezone.localdate()
+    this_years_report_due(campaign, today - datetime.timedelta(days=60))
+    period = Period.objects.get(campaign=campaign, year=today.year)
+    Period.objects.filter(pk=period.pk).update(locks_on=today - datetime.timedelta(days=1))
+    report = AnnualReport.objects.create(
+        unit=cast["officer_a1"].memberships.get().unit,
+        campaign=campaign,
+        year=today.year,
+        period=period,
+        results="Mở muộn.",
+        self_assessment=AnnualReport.Assessment.GOOD,
+    )
+    titles = [i["title"] for i in report_items(Scope(cast["officer_a1"]))]
+    assert not [title for title in titles if "báo cáo năm" in title]  # locked: not yet
+    AnnualReport.objects.filter(pk=report.pk).update(reopened_at=timezone.now())
+    [item] = [i for i in report_items(Scope(cast["officer_a1"])) if "báo cáo năm" in i["title"]]
+    assert item["title"] == f"Hoàn thành và gửi báo cáo năm {today.year} của CĐCS A1"
+    assert item["url"] == report.get_absolute_url()
+
+
+def test_a_unit_opened_after_the_plans_were_due_is_shown_no_deadline(cast, campaign, tree):
+    running_now(campaign)
+    today = timezone.localdate()
+    Campaign.objects.filter(pk=campaign.pk).update(plan_due_on=today - datetime.timedelta(days=5))
+    type(tree["A1"]).objects.filter(pk=tree["A1"].pk).update(opened_on=today)
+    [item] = plan_items(Scope(cast["officer_a1"]))
+    assert item["deadline"] is None

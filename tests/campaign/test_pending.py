@@ -54,3 +54,13 @@ def test_a_reviewer_sees_how_many_plans_wait(client, cast, plan_a1, plan_b1):
 def test_a_campaign_that_ended_asks_for_nothing(client, cast, campaign):
     Campaign.objects.filter(pk=campaign.pk).update(first_year=2015, last_year=2016)
     assert pending_titles(client, cast["officer_a1"])[0] == []
+
+
+def test_a_reopened_plan_is_not_called_returned(client, cast, plan_a1):
+    running_now(plan_a1.campaign)
+    workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    workflow.submission_accept(plan_a1, user=cast["reviewer_a"])
+    workflow.submission_reopen(plan_a1, user=cast["reviewer_a"], reason="Bổ sung lịch")
+    assert pending_titles(client, cast["officer_a1"])[0] == [
+        "Bổ sung và gửi lại kế hoạch được mở lại của CĐCS A1"
+    ]

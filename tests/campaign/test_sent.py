@@ -63,6 +63,14 @@ def test_after_a_return_the_reviewer_is_the_last_to_have_acted(cast, plan_a1):
     assert item["actor"] == cast["reviewer_a"]
 
 
+def test_a_reopened_plan_is_labelled_reopened_not_returned(cast, plan_a1):
+    workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    workflow.submission_accept(plan_a1, user=cast["reviewer_a"])
+    workflow.submission_reopen(plan_a1, user=cast["reviewer_a"], reason="Bổ sung lịch")
+    [item] = sent_items(Scope(cast["officer_a1"]))
+    assert (item["status_label"], item["action"]) == ("Mở lại", "Đã mở lại")
+
+
 def test_plans_reports_and_obstacles_come_newest_first(
     cast, tree, campaign, plan_a1, obstacle_a1, report_factory
 ):
