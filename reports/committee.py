@@ -66,17 +66,25 @@ def campaign_states(scope: Scope) -> list[CampaignState]:
         campaign
         for campaign in Campaign.objects.select_related("issuer").order_by("-issued_on", "pk")
         if campaign.last_year is None or campaign.last_year >= this_year - 1
-    ][:MAX_CAMPAIGNS]
+    ]
     states = []
+    shown = 0
     for campaign in campaigns:
+        if shown == MAX_CAMPAIGNS:
+            break
         year = report_year(campaign, from_rules=True)
+        found = []
         for unit in units:
             try:
                 data = cached_rollup(campaign, year, unit)
             except ValidationError:  # a year the campaign does not run
                 continue
+            if not data.headline.expected:
+                # The campaign asks nobody in this area (another body's campaign, or
+                # kinds of unit the area has none of): nothing to follow here.
+                continue
             query = urlencode({"campaign": campaign.pk, "year": year, "unit": unit.pk})
-            states.append(
+            found.append(
                 CampaignState(
                     campaign=campaign,
                     year=year,
@@ -85,6 +93,9 @@ def campaign_states(scope: Scope) -> list[CampaignState]:
                     url=f"{reverse('reports:dashboard')}?{query}",
                 )
             )
+        if found:
+            states += found
+            shown += 1
     return states
 
 

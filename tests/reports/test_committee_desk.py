@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign.models import Notice, Plan, Status
+from campaign.models import Campaign, Notice, Plan, Status
 from reports import committee, issuing, summary_tasks
 from tests.factories import MembershipFactory, UserFactory
 from tests.reports.test_pdf import YEAR, campaign_with_reports, make_summary, recounted
@@ -95,6 +95,27 @@ def test_a_viewer_role_inside_another_adds_no_line(cast, tree, campaign):
     MembershipFactory(user=cast["standing"], unit=tree["DA"], role=Role.VIEWER)
     states = committee.campaign_states(committee.Scope(cast["standing"]))
     assert [state.unit for state in states] == [tree["PV"]]
+
+
+def test_newer_campaigns_that_ask_nobody_in_the_area_take_no_line(client, tree, campaign):
+    # Three newer campaigns of district B's federation: nobody in district A is asked, and
+    # they used to push this campaign, the one district A follows, off the desk.
+    viewer = UserFactory(username="viewer_a")
+    MembershipFactory(user=viewer, unit=tree["DA"], role=Role.VIEWER)
+    for number in range(committee.MAX_CAMPAIGNS):
+        Campaign.objects.create(
+            slug=f"b-{number}",
+            number=f"{number + 2}/KH-LĐLĐ B",
+            title=f"Kế hoạch của huyện B {number}",
+            issuer=tree["DB"],
+            issued_on=campaign.issued_on + datetime.timedelta(days=30 + number),
+            directive="Chỉ thị",
+            first_year=campaign.first_year,
+            plan_due_on=campaign.plan_due_on + datetime.timedelta(days=60),
+            addressed_kinds=["grassroots"],
+        )
+    states = committee.campaign_states(committee.Scope(viewer))
+    assert [(state.campaign, state.unit) for state in states] == [(campaign, tree["DA"])]
 
 
 @pytest.mark.parametrize("name", ["officer_a1", "cspl", "reviewer_a", "outsider"])
