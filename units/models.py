@@ -397,10 +397,11 @@ class UnitStateManager(models.Manager.from_queryset(UnitStateQuerySet)):
             open_on_day = unit.is_open_on(day)
             wanted = {**_era_values(unit, parents), "is_open": open_on_day}
             state = current.get(pk)
-            if state is None and unit.opened_on and unit.opened_on > max(day, today):
-                # Not open yet: nothing has happened under its old names, kind or place, so
-                # a correction (a typo in its name, a move before it opens) is its history
-                # from its opening, as if it had been added so.
+            if state is None and self._not_begun(unit, max(day, today)):
+                # Not open yet: nothing has happened under its old names, kind, place or
+                # opening day, so a correction (a typo in its name, a move before it opens,
+                # an opening brought forward to today or before) is its history from its
+                # opening, as if it had been added so.
                 if self._restart(unit, wanted, day):
                     changed.append(unit)
                 continue
@@ -424,11 +425,18 @@ class UnitStateManager(models.Manager.from_queryset(UnitStateQuerySet)):
                 changed.append(unit)
                 continue
             until = state.valid_until
-            if open_on_day and unit.closed_on and (until is None or unit.closed_on < until):
-                until = unit.closed_on  # a closing set for a later day
+            if open_on_day and (until is None or until > max(day, today)):
+                # An open era ending on a day to come ends on a closing set for that day
+                # (nothing else takes effect before its day comes): it follows the closing
+                # as it is now, brought forward, postponed or withdrawn.
+                until = unit.closed_on
             differs = any(getattr(state, name) != value for name, value in wanted.items())
             if not differs and until == state.valid_until:
                 continue
+            if until != state.valid_until and state.valid_until:
+                # The closing it ended on was moved or withdrawn: the closed era from that
+                # day to come never was.
+                self.filter(unit=unit, valid_from=state.valid_until).delete()
             if differs:
                 splits.add(state, day, wanted, until)
             else:
@@ -440,11 +448,21 @@ class UnitStateManager(models.Manager.from_queryset(UnitStateQuerySet)):
         splits.write()
         return changed
 
+    def _not_begun(self, unit, day):
+        """Whether nothing has happened to `unit` by `day` (the change day or today,
+        whichever is later): it opens after it, or its eras all begin after it (its
+        opening, recorded for a later day, has just been brought forward)."""
+        if unit.opened_on and unit.opened_on > day:
+            return True
+        eras = self.filter(unit=unit).order_by("valid_from")
+        first = eras.values_list("valid_from", flat=True).first()
+        return first is not None and first > day
+
     def _restart(self, unit, wanted, day):
-        """The eras of `unit`, which opens after `day` and after today, written again as a
-        new unit's from its opening (UnitStateManager.start) with the values it has now;
-        True when they changed. Its eras after `day` are only those `start` wrote: no
-        change takes effect on a day that has not come (a reorganisation dated later is
+        """The eras of `unit`, to which nothing has happened by `day` or today, written
+        again as a new unit's from its opening (UnitStateManager.start) with the values it
+        has now; True when they changed. Its eras after `day` are only those `start` wrote:
+        no change takes effect on a day that has not come (a reorganisation dated later is
         applied on its day), and no era of it covers `day`."""
         values = {name: value for name, value in wanted.items() if name != "is_open"}
         planned = _first_eras(unit, values)

@@ -215,6 +215,73 @@ def test_reimporting_a_unit_not_yet_open_corrects_its_history_from_its_opening(t
     assert eras.get().path == unit("NEW").path
 
 
+def eras_of(code):
+    return list(
+        UnitState.objects.filter(unit__code=code)
+        .order_by("valid_from")
+        .values_list("valid_from", "valid_until", "is_open")
+    )
+
+
+def reimport_dates(tmp_path, code, *dates):
+    """Import the `tree` fixture's row of `code` once per (opened_on, closed_on) in `dates`."""
+    header = [*HEADER, "opened_on", "closed_on"]
+    row = next(row for row in TREE_ROWS if row[0] == code)
+    for number, (opened_on, closed_on) in enumerate(dates):
+        cells = [day.strftime("%d/%m/%Y") if day else "" for day in (opened_on, closed_on)]
+        import_file(write_csv(tmp_path, [[*row, *cells]], header, name=f"{number}.csv"))
+
+
+def test_a_closing_to_come_brought_forward_leaves_one_closed_era_from_the_new_day(tree, tmp_path):
+    today = timezone.localdate()
+    first, sooner = today + datetime.timedelta(days=50), today + datetime.timedelta(days=20)
+    reimport_dates(tmp_path, "A1", (None, first), (None, sooner))
+
+    assert eras_of("A1") == [
+        (datetime.date(1900, 1, 1), sooner, True),
+        (sooner, None, False),
+    ]
+    assert UnitState.objects.overlapping() == []
+
+
+@pytest.mark.parametrize("postponed", [60, None], ids=["postponed", "withdrawn"])
+def test_a_closing_to_come_postponed_or_withdrawn_moves_or_removes_the_closed_era(
+    tree, tmp_path, postponed
+):
+    today = timezone.localdate()
+    first = today + datetime.timedelta(days=20)
+    later = postponed and today + datetime.timedelta(days=postponed)
+    reimport_dates(tmp_path, "A1", (None, first), (None, later))
+
+    expected = [(datetime.date(1900, 1, 1), later, True)]
+    assert eras_of("A1") == ([*expected, (later, None, False)] if later else expected)
+    between = today + datetime.timedelta(days=40)
+    assert UnitState.objects.on(between).filter(unit__code="A1").exists()
+
+
+def test_an_opening_to_come_brought_to_today_writes_its_eras_from_today(tree, tmp_path):
+    today = timezone.localdate()
+    header = [*HEADER, "opened_on"]
+    for number, opening in enumerate([today + datetime.timedelta(days=40), today]):
+        row = ["NEW", "CĐCS Mới", "grassroots", "DA", opening.strftime("%d/%m/%Y")]
+        import_file(write_csv(tmp_path, [row], header, name=f"{number}.csv"))
+
+    assert eras_of("NEW") == [(today, None, True)]
+    assert UnitState.objects.on(today).get(unit__code="NEW").path == unit("NEW").path
+
+
+def test_an_opening_to_come_brought_into_the_past_writes_its_eras_from_then(tree, tmp_path):
+    today = timezone.localdate()
+    earlier = today - datetime.timedelta(days=10)
+    header = [*HEADER, "opened_on"]
+    for number, opening in enumerate([today + datetime.timedelta(days=40), earlier]):
+        row = ["NEW", "CĐCS Mới", "grassroots", "DA", opening.strftime("%d/%m/%Y")]
+        import_file(write_csv(tmp_path, [row], header, name=f"{number}.csv"))
+
+    assert eras_of("NEW") == [(earlier, None, True)]
+    assert UnitState.objects.overlapping() == []
+
+
 def test_reimporting_with_a_changed_parent_moves_the_unit_with_its_children(tree, tmp_path):
     rows = [list(row) for row in TREE_ROWS]
     rows[1][3] = "SE"  # district A goes under the sector union
