@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -333,10 +333,18 @@ class _Run:
         return unit
 
     def later_history(self, operation, unit):
-        """Refuse when a unit of `unit`'s subtree has an era starting after the date."""
+        """Refuse when a unit of `unit`'s subtree has an era starting after the date, other
+        than the first era of a unit that opens after today: that one only opens it and
+        nothing has happened to it yet, so sync places it again from its opening. A unit
+        that opened after the date but has opened by now keeps its eras (they happened)."""
+        earlier = UnitState.objects.filter(
+            unit=OuterRef("unit"), valid_from__lt=OuterRef("valid_from")
+        )
         later = (
             UnitState.objects.filter(
-                unit__in=Unit.objects.in_subtree(unit.path), valid_from__gt=self.day
+                Q(Exists(earlier)) | Q(valid_from__lte=timezone.localdate()),
+                unit__in=Unit.objects.in_subtree(unit.path),
+                valid_from__gt=self.day,
             )
             .select_related("unit")
             .order_by("valid_from")

@@ -96,6 +96,53 @@ def test_a_date_before_a_later_change_is_refused(tree, reorganise, admin_user):
     assert "01/07/2025" in message
 
 
+def test_a_unit_opening_later_below_does_not_block_an_earlier_change_above(
+    tree, reorganise, admin_user, unit_factory, today
+):
+    # Its only era is its opening: nothing of it changes after the date, and sync places
+    # it again from its opening when its ancestors move.
+    opening = today + datetime.timedelta(days=60)
+    unit_factory.create(parent=tree["DA"], code="A9", opened_on=opening)
+    rename = reorganise(today, {"action": "rename", "unit_code": "PV", "name": "LĐLĐ tỉnh Mới"})
+    reorganisation_apply(reorganisation=rename, user=admin_user)
+    move = reorganise(today, {"action": "move", "unit_code": "DA", "target_code": "SE"})
+    reorganisation_apply(reorganisation=move, user=admin_user)
+
+    a9 = Unit.objects.get(code="A9")
+    [era] = UnitState.objects.filter(unit=a9)
+    assert (era.valid_from, era.path, era.parent.code) == (opening, a9.path, "DA")
+    assert a9.path.startswith(Unit.objects.get(code="SE").path)
+
+
+def test_a_later_closing_below_still_blocks_an_earlier_change_above(
+    tree, reorganise, admin_user, unit_factory, today
+):
+    closing = today + datetime.timedelta(days=90)
+    unit_factory.create(
+        parent=tree["DA"],
+        code="A9",
+        opened_on=today + datetime.timedelta(days=60),
+        closed_on=closing,
+    )
+    move = reorganise(today, {"action": "move", "unit_code": "DA", "target_code": "SE"})
+    [(_p, message)] = refusals(move, admin_user)
+    assert "A9" in message and closing.strftime("%d/%m/%Y") in message
+
+
+def test_a_unit_opened_after_the_date_but_by_now_still_blocks_an_earlier_change_above(
+    tree, reorganise, admin_user, unit_factory, today
+):
+    # Its opening has come: its era happened, and is not placed again.
+    opening = today - datetime.timedelta(days=10)
+    unit_factory.create(parent=tree["DA"], code="A9", opened_on=opening)
+    move = reorganise(
+        today - datetime.timedelta(days=30),
+        {"action": "move", "unit_code": "DA", "target_code": "SE"},
+    )
+    [(_p, message)] = refusals(move, admin_user)
+    assert "A9" in message and opening.strftime("%d/%m/%Y") in message
+
+
 def test_every_refusal_is_reported_and_nothing_of_the_good_steps_is_kept(
     tree, reorganise, admin_user
 ):
