@@ -255,15 +255,21 @@ class PortalInputMixin:
             cleaned = [clean(v) if isinstance(v, str) else v for v in values]
             if cleaned != values:
                 changes[key] = cleaned
-        if not changes:
-            return data
-        data = data.copy()
-        for key, values in changes.items():
-            if hasattr(data, "setlist"):
-                data.setlist(key, values)
-            else:
-                data[key] = values[-1]
+        return _with_changes(data, changes)
+
+
+def _with_changes(data, changes):
+    """`data` with each key of `changes` given its list of values (a copy: the data may be
+    shared by a formset); the data itself when there is nothing to change."""
+    if not changes:
         return data
+    data = data.copy()
+    for key, values in changes.items():
+        if hasattr(data, "setlist"):
+            data.setlist(key, values)
+        else:
+            data[key] = values[-1] if values else ""
+    return data
 
 
 def _model_validators(model, name):
@@ -343,15 +349,7 @@ class AdminModelForm(PortalInputMixin, forms.ModelForm):
             kept = [v for v in values if not isinstance(v, str) or v == "" or _ID.fullmatch(v)]
             if kept != values:
                 changes[key] = kept
-        if not changes:
-            return data
-        data = data.copy()
-        for key, values in changes.items():
-            if hasattr(data, "setlist"):
-                data.setlist(key, values)
-            else:
-                data[key] = values[-1] if values else ""
-        return data
+        return _with_changes(data, changes)
 
 
 class ReorganisationForm(PortalInputMixin, forms.ModelForm):

@@ -40,6 +40,15 @@ def page_data(response) -> dict:
     return data
 
 
+def row_of(data, prefix, field, value) -> str:
+    """The index of the inline row of `data` whose `field` holds `value`."""
+    return next(
+        key.split("-")[1]
+        for key, held in data.items()
+        if key.startswith(f"{prefix}-") and key.endswith(f"-{field}") and held == value
+    )
+
+
 def errors_of(response) -> list[str]:
     """Every error the admin page shows: the form's, its fields' and its inlines'."""
     form = response.context["adminform"].form
@@ -121,11 +130,7 @@ def test_a_plan_cannot_be_added_nor_its_unit_or_workflow_dates_typed(staff_clien
 def test_a_figure_units_reported_on_cannot_change_what_it_is(staff_client, campaign, accepted):
     url = reverse("admin:campaign_campaign_change", args=[campaign.pk])
     data = page_data(staff_client.get(url))
-    index = next(
-        key.split("-")[1]
-        for key, value in data.items()
-        if key.endswith("-code") and value == "sessions"
-    )
+    index = row_of(data, "indicators", "code", "sessions")
     data[f"indicators-{index}-kind"] = Indicator.Kind.TEXT
     response = staff_client.post(url, data)
     assert response.status_code == 200
@@ -145,11 +150,7 @@ def test_a_content_item_plans_cover_cannot_be_deleted(staff_client, campaign, pl
     url = reverse("admin:campaign_campaign_change", args=[campaign.pk])
     data = page_data(staff_client.get(url))
     covered = plan_a1.activities.get().themes.order_by("number").first()
-    index = next(
-        key.split("-")[1]
-        for key, value in data.items()
-        if key.endswith("-id") and key.startswith("themes-") and value == str(covered.pk)
-    )
+    index = row_of(data, "themes", "id", str(covered.pk))
     data[f"themes-{index}-DELETE"] = "on"
     response = staff_client.post(url, data)
     assert response.status_code == 200
@@ -254,11 +255,7 @@ def test_a_covered_content_item_keeps_its_number_and_place(staff_client, campaig
     url = reverse("admin:campaign_campaign_change", args=[campaign.pk])
     data = page_data(staff_client.get(url))
     covered = plan_a1.activities.get().themes.order_by("number").first()
-    index = next(
-        key.split("-")[1]
-        for key, value in data.items()
-        if key.startswith("themes-") and key.endswith("-id") and value == str(covered.pk)
-    )
+    index = row_of(data, "themes", "id", str(covered.pk))
     data[f"themes-{index}-number"] = "9"
     response = staff_client.post(url, data)
     assert response.status_code == 200
