@@ -194,3 +194,22 @@ def test_make_run_points_the_development_server_at_the_demo_certificate(settings
     script = (settings.BASE_DIR / ".ci" / "setup.sh").read_text()
     assert f'var/demo-signing/{demo_data.CERTIFICATE_FILE}"' in script
     assert f"SIGNING_PKCS12_PASSPHRASE={demo_data.CERTIFICATE_PASSPHRASE}\n" in script
+
+
+def test_a_demo_pdf_that_cannot_be_made_fails_the_command_after_saving_the_rest(demo, monkeypatch):
+    from django.core.management.base import CommandError
+
+    def broken_render(pk):
+        SummaryReport.objects.filter(pk=pk).update(render_state=RS.FAILED, render_error="no fonts")
+        return SummaryReport.objects.get(pk=pk)
+
+    province = demo["BT"]
+    SummaryReport.objects.filter(pk=province.pk).update(render_state=RS.FAILED, pdf="")
+    monkeypatch.setattr(demo_data.summary_tasks, "render", broken_render)
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="1 summary PDF could not be made"):
+        call_command("load_demo", force=True, stdout=out, stderr=err)
+    assert "1/BC-LĐLĐ" in err.getvalue() and "no fonts" in err.getvalue()
+    # The accounts were listed and nothing already loaded was undone.
+    assert "cb.tanthach" in out.getvalue()
+    assert SummaryReport.objects.get(unit__code="BT-CT").render_state == RS.DONE

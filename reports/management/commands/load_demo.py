@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from campaign.demo import load_demo_history
 from campaign.seed import DEFAULT_CAMPAIGN, load_campaign_file
@@ -34,15 +35,33 @@ class Command(BaseCommand):
         # Writes the years before 2025, applies the reorganisations of 2025, writes the rest.
         load_demo_history(campaign.slug)
         # The 2024 summaries of a district and of the province, issued in January 2025.
-        for summary in load_demo_summaries(campaign.slug):
-            if summary.render_state != SummaryReport.RenderState.DONE:
-                self.stderr.write(
-                    _("The PDF of the demo's summary %(number)s was not made: %(reason)s")
-                    % {"number": summary.number, "reason": summary.render_error}
-                )
+        unrendered = [
+            summary
+            for summary in load_demo_summaries(campaign.slug)
+            if summary.render_state != SummaryReport.RenderState.DONE
+        ]
+        for summary in unrendered:
+            self.stderr.write(
+                _("The PDF of the demo's summary %(number)s was not made: %(reason)s")
+                % {"number": summary.number, "reason": summary.render_error}
+            )
         self.stdout.write(_("Campaign: %(campaign)s") % {"campaign": campaign.title})
         self.stdout.write(
             _("Demo data loaded. Accounts (password: %(password)s):") % {"password": DEMO_PASSWORD}
         )
         for username, label in demo_accounts():
             self.stdout.write(f"  {username:<16} {label}")
+        if unrendered:
+            # Everything else is saved and a second run renders only what is missing, so a
+            # script (make run, a deployment's smoke check) stops here rather than serving a
+            # demo whose signed documents cannot be opened.
+            raise CommandError(
+                ngettext(
+                    "The demo is loaded, but %(count)d summary PDF could not be made (see above). "
+                    "Fix the cause, then run load_demo again: it renders only what is missing.",
+                    "The demo is loaded, but %(count)d summary PDFs could not be made (see above). "
+                    "Fix the cause, then run load_demo again: it renders only what is missing.",
+                    len(unrendered),
+                )
+                % {"count": len(unrendered)}
+            )
