@@ -282,8 +282,25 @@ def _model_validators(model, name):
         return []
 
 
+# What a select shows before a choice is made, instead of Django's "---------", which reads
+# as a broken page to whoever has never seen it.
+BLANK_CHOICE_LABEL = _("— Choose —")
+
+
+def _blank_choice_named(field):
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == "---------":
+            field.empty_label = BLANK_CHOICE_LABEL
+        return
+    choices = list(field.choices)
+    if choices and choices[0] == ("", "---------"):
+        field.choices = [("", BLANK_CHOICE_LABEL), *choices[1:]]
+
+
 def _harden(field, model_validators=(), year=False, dates=True):
-    if isinstance(field, forms.CharField):
+    if isinstance(field, forms.ChoiceField):
+        _blank_choice_named(field)
+    elif isinstance(field, forms.CharField):
         multiline = isinstance(field.widget, forms.Textarea)
         field.validators = [
             v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)

@@ -1,5 +1,6 @@
 """Walking the URLconf and asking every URL as every kind of user (see test_access_matrix)."""
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -11,6 +12,19 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.security.conftest import ROLES
 
 ADMIN_LOGIN = "/admin/login/"
+
+# Django's English stand-ins for a blank choice ("---------") and a missing value ("None"),
+# in the text of a page (not in its scripts or comments).
+STAND_IN = re.compile(r"-{5,}|\bNone\b(?=[^<>]*<)")
+_NOT_TEXT = re.compile(r"<script.*?</script>|<!--.*?-->", re.S)
+
+
+def stand_ins(response) -> list[str]:
+    """Where a page a user reads (a 200 HTML answer) shows one of Django's stand-ins."""
+    if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+        return []
+    body = _NOT_TEXT.sub("", response.content.decode())
+    return [body[max(0, m.start() - 80) : m.end()] for m in STAND_IN.finditer(body)]
 
 
 @dataclass(frozen=True)
