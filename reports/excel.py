@@ -230,6 +230,9 @@ def build_workbook(result, units, campaign=None, obstacles=None):
             _("Year"),
             _("Reports summed"),
             _("Units expected"),
+            # The year's coverage beside its totals, as on every other sheet.
+            _("Units included"),
+            _("Coverage"),
             *(_indicator_header(i) for i in integers),
             pgettext("spreadsheet", "Days the tree changed"),
         ],
@@ -238,6 +241,8 @@ def build_workbook(result, units, campaign=None, obstacles=None):
                 V(row.year, YEAR),
                 V(row.reports),
                 V(row.expected),
+                V(row.included),
+                _rate(row.coverage),
                 *(V(row.totals.get(i.code)) for i in integers),
                 V("; ".join(row.changes) or None),
             ]

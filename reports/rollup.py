@@ -262,6 +262,14 @@ class TrendRow:
     changes: list[str] = field(default_factory=list)
 
     @property
+    def coverage(self) -> float | None:
+        """Units included, as a percentage of the units expected; None without expected
+        units, or in figures frozen before the year's coverage was kept."""
+        if self.included is None or not self.expected:
+            return None
+        return round(100 * self.included / self.expected, 1)
+
+    @property
     def total_list(self) -> list[int | None]:
         return list(self.totals.values())
 

@@ -202,6 +202,7 @@ def test_the_page_shows_the_headline_figures_and_tables_of_the_rollup(client, ca
             str(row["year"]) + (" *" if row["changes"] else ""),
             number(row["reports"]),
             number(row["expected"]),
+            f"{number(row['included'])}/{number(row['expected'])}",
             *(total(row["totals"][code]) for code in TOTALS),
         ]
         for row in recounted["trend"]

@@ -74,6 +74,8 @@ def test_the_trend_sheet_gives_each_years_recounted_figures_and_the_days_the_tre
         "Năm",
         "Số báo cáo được cộng",
         "Đơn vị phải báo cáo",
+        "Đơn vị được tính",
+        "Tỷ lệ đơn vị được tính",
         *indicator_headers(world),
         "Những ngày cây tổ chức thay đổi",
     ]
@@ -82,6 +84,9 @@ def test_the_trend_sheet_gives_each_years_recounted_figures_and_the_days_the_tre
             row["year"],
             row["reports"],
             row["expected"],
+            # Each year's coverage beside its totals: units included of units expected.
+            row["included"],
+            round(row["included"] / row["expected"], 3) if row["expected"] else None,
             # A total with nothing included is an empty cell, never 0.
             *row["totals"].values(),
             "; ".join(row["changes"]) or None,
@@ -90,9 +95,10 @@ def test_the_trend_sheet_gives_each_years_recounted_figures_and_the_days_the_tre
     ]
     assert rows(sheet) == expected
     assert any(row[-1] for row in expected) or code != "PV"  # the world changed in the years
-    for row in sheet.iter_rows(min_row=2, max_col=3):
+    for row in sheet.iter_rows(min_row=2, max_col=4):
         assert all(cell.data_type == "n" for cell in row)
         assert row[0].number_format == "0"  # a year, not 2.024
+    assert all(row[4].number_format == "0.0%" for row in sheet.iter_rows(min_row=2, max_col=5))
 
 
 # --- the content covered -----------------------------------------------------------------------
