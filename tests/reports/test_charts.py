@@ -159,3 +159,27 @@ def test_a_name_with_a_control_character_is_drawn_without_it():
         trend = charts.trend_chart(TREND, indicators)
     assert "CĐ xã Châu Thành" in rate and "Tỷ lệ nộp" in rate
     assert "Số buổi tuyên truyền" in trend
+
+
+# A 390 px phone gives a chart the page's width less its margins; the charts are shrunk to it.
+PHONE_BOX = 366
+TEXT_RULE = re.compile(r"\.(title|legend text|axis text)\{[^}]*?font-size:([\d.]+)px")
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda: charts.status_chart(Figures(expected=9, on_time=4, late=2, returned=1)),
+        lambda: charts.rate_chart([{"label": "CĐ xã Châu Thành", "rate": 50.0}] * 3, "Tỷ lệ"),
+        lambda: charts.trend_chart(TREND, INDICATORS),
+        lambda: charts.assessment_chart({"good": 3, "fair": 1}, {"good": "Tốt", "fair": "Khá"}),
+    ],
+)
+def test_every_text_of_a_chart_reads_at_13_px_or_more_on_a_phone(draw):
+    """Drawn 520 wide and shrunk to a phone's box, a label of 14 read as 10 px."""
+    with translation.override("vi"):
+        svg = draw()
+    width = float(ET.fromstring(svg).get("width"))  # noqa: S314 -- the chart just drawn
+    sizes = [float(size) for _rule, size in TEXT_RULE.findall(svg)]
+    assert len(sizes) >= 3, sizes
+    assert min(sizes) * min(1, PHONE_BOX / width) >= 13, (width, sizes)
