@@ -430,6 +430,20 @@ class Status(models.TextChoices):
 EDITABLE = (Status.DRAFT, Status.RETURNED)
 
 
+def reopened_since_submitted(
+    status: str | None,
+    submitted_at: datetime.datetime | None,
+    reopened_at: datetime.datetime | None,
+) -> bool:
+    """Whether a submission in `status` is back with its unit because a reviewer reopened it
+    since it was last submitted (`Submission.was_reopened`, from a row's values)."""
+    return (
+        status == Status.RETURNED
+        and reopened_at is not None
+        and (submitted_at is None or reopened_at > submitted_at)
+    )
+
+
 class Step(models.Model):
     """One step of a submission's life: who did what, when, why, and what it looked like.
 
@@ -620,11 +634,7 @@ class Submission(models.Model):
         """Whether it is back with its unit because a reviewer reopened it (an accepted one,
         or one locked after its period, or returned after its lock date, which reopens it
         too) rather than returned it: reopened since it was last submitted. No query."""
-        return (
-            self.status == Status.RETURNED
-            and self.reopened_at is not None
-            and (self.submitted_at is None or self.reopened_at > self.submitted_at)
-        )
+        return reopened_since_submitted(self.status, self.submitted_at, self.reopened_at)
 
     @property
     def status_label(self) -> str:

@@ -178,6 +178,7 @@ def build_workbook(result, units, campaign=None, obstacles=None):
     typed = [i for i in result.indicators if not i.computed]
     every = workbook.create_sheet(sheet_title(_("Every unit"), taken))
     status_labels = {value: str(label) for value, label in Status.choices}
+    reopened = pgettext("state of a plan or report", "Reopened")
     _table(
         every,
         [
@@ -197,7 +198,9 @@ def build_workbook(result, units, campaign=None, obstacles=None):
                 V(kind_labels.get(row.kind, row.kind)),
                 # A unit not expected that filed all the same is listed for its figures.
                 V(category_labels[row.category] if row.category else _("does not file")),
-                V(status_labels.get(row.status)),
+                # As the report's own page names it; the category beside it still counts
+                # a reopened report as returned, as the headline does.
+                V(reopened if row.reopened else status_labels.get(row.status)),
                 V(_naive_local(row.first_submitted_at), DATETIME),
                 V(MARK if row.included else None),
                 *(V(_cell_value(row.values.get(i.code))) for i in typed),
@@ -322,6 +325,8 @@ def open_obstacles(campaign, unit, scope=None):
 def own_report(row, category_labels):
     """What a row by unit below says of its unit's own report: its category; for a unit not
     expected to file, whether a report it filed all the same is included."""
+    if row.own_reopened:
+        return pgettext("state of a plan or report", "Reopened")
     if row.own:
         return category_labels[row.own]
     return capfirst(_("included")) if row.own_included else _("does not file")

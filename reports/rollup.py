@@ -122,6 +122,7 @@ from campaign.models import (
     Reminder,
     Status,
     Theme,
+    reopened_since_submitted,
 )
 from reports.trees import THEN, TODAY, YearTree, tree_changes, tree_mode, year_trees
 from units.dataversion import data_version
@@ -220,6 +221,8 @@ class AreaRow(Figures):
     # The category of the unit's own report (on_time, late, returned, missing), or "" when
     # the unit is not expected to file; and whether that report is included.
     own: str = ""
+    # A returned own report that a reviewer reopened: named "Reopened", counted as returned.
+    own_reopened: bool = False
     own_report_id: int | None = None
     own_included: bool = False
     # Closed by the cut-off (its reports still count in the year); on today's tree, closed
@@ -841,6 +844,8 @@ def _named(campaign, year, unit, shown):
         "report__pk",
         "report__status",
         "report__first_submitted_at",
+        "report__submitted_at",
+        "report__reopened_at",
         *(["opened_on", "closed_on", "pk", "numchild"] if shown.mode == TODAY else []),
         **fields,
     ):
@@ -1201,6 +1206,9 @@ def _assemble(
             own=category(own_status, info.get("report__first_submitted_at"), period.due_on)
             if files_itself
             else "",
+            own_reopened=reopened_since_submitted(
+                own_status, info.get("report__submitted_at"), info.get("report__reopened_at")
+            ),
             own_report_id=info.get("report__pk"),
             own_included=own_status in INCLUDE[include],
             closed=bool(info) and info.get("is_closed", False),
@@ -1381,6 +1389,9 @@ class UnitRow:
     report_id: int | None
     first_submitted_at: datetime.datetime | None
     included: bool
+    # Back with its unit because a reviewer reopened it (Submission.was_reopened): counted
+    # as returned, but named "Reopened" as on its own page, since nothing was wrong with it.
+    reopened: bool = False
     # By indicator code, for an included report only: its figures are counted, a draft's or
     # a returned one's are not data yet.
     values: dict[str, int | str | None] = field(default_factory=dict)
@@ -1474,6 +1485,8 @@ def unit_rows(
         "report__pk",
         "report__status",
         "report__first_submitted_at",
+        "report__submitted_at",
+        "report__reopened_at",
     ]
     figures = {}
     if with_values:
@@ -1512,6 +1525,9 @@ def unit_rows(
                 report_id=row["report__pk"],
                 first_submitted_at=row["report__first_submitted_at"],
                 included=status in included,
+                reopened=reopened_since_submitted(
+                    status, row["report__submitted_at"], row["report__reopened_at"]
+                ),
                 values={
                     i.code: row[f"figure_{i.pk}"] if status in included and not i.computed else None
                     for i in result.indicators

@@ -4,7 +4,9 @@ a `reports.rollup.UnitRow` linking to the unit's report."""
 
 import datetime
 import re
+from io import BytesIO
 
+import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -148,3 +150,43 @@ def test_the_grid_filters_by_kind_and_sorts_by_name_or_status(client, cast, grid
     assert order == sorted(order) and order[0] == 0
     assert grid(client, grid_district, page="-5").context["grid"]["page"] == 1
     assert grid(client, grid_district, page="7").context["grid"]["page"] == 2
+
+
+def test_a_reopened_report_counts_as_returned_and_reads_reopened_as_on_its_page(
+    client, cast, grid_district
+):
+    """A reopened report is back with its unit, neither submitted nor included: the grid and
+    the Excel sheet count it with the returned ones (the workflow makes it `returned`), but
+    name it "Mở lại" as its own page and the queues do, since nothing was wrong with it."""
+    returned = list(
+        AnnualReport.objects.filter(status=S.RETURNED, unit__path__startswith=grid_district.path)
+    )
+    reopened = returned[0]
+    reopened.reopened_at = timezone.now()
+    reopened.save(update_fields=["reopened_at"])
+    assert reopened.was_reopened
+    client.force_login(cast["cspl"])
+    response = grid(client, grid_district, status="returned")
+    assert response.context["data"].headline.returned == len(returned) == 10
+    rows = response.context["grid"]["rows"]
+    assert [row.report_id for row in rows if row.reopened] == [reopened.pk]
+    page = html(response)
+    # The grid and the table of units below (each unit's own report) alike.
+    badges = re.findall(r'<span class="badge grid-returned">([^<]+)</span>', page)
+    assert sorted(badges) == ["Bị trả lại"] * 18 + ["Mở lại"] * 2
+    own = [row for row in response.context["data"].by_child if row.own_reopened]
+    assert [(row.unit_id, row.own) for row in own] == [(reopened.unit_id, "returned")]
+
+    response = client.get(
+        reverse("reports:dashboard_excel"), {"unit": grid_district.pk, "year": YEAR}
+    )
+    workbook = openpyxl.load_workbook(BytesIO(response.content))
+    sheet = workbook["Từng đơn vị"]
+    states = {row[1]: (row[3], row[4]) for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert states[reopened.unit.code] == ("Bị trả lại", "Mở lại")
+    assert sum(1 for category, _state in states.values() if category == "Bị trả lại") == 10
+    assert sum(1 for _category, state in states.values() if state == "Bị trả lại") == 9
+    below = workbook["Theo đơn vị trực thuộc"]
+    own = {row[0]: row[2] for row in below.iter_rows(min_row=2, values_only=True)}
+    assert own[reopened.unit.short_name or reopened.unit.name] == "Mở lại"
+    assert list(own.values()).count("Bị trả lại") == 9

@@ -569,6 +569,8 @@ class Recount:
                 "own": self.category(code, year) if code in expected else "",
                 "own_report_id": self.report_pk.get((stored.pk, year)) if report else None,
                 "own_included": bool(self.included(code, year, include)),
+                # The generated world reopens no report (test_dashboard_grid.py reopens one).
+                "own_reopened": False,
                 # Closed by the year's cut-off: its reports of the year still count.
                 "closed": bool(world.closed[code] and world.closed[code] <= cutoff(year)),
                 "dissolved": False,
