@@ -13,6 +13,7 @@ import io
 import zipfile
 
 import pytest
+from django.utils import translation
 
 from campaign.counting import area_below
 from campaign.models import Campaign, Period
@@ -117,6 +118,15 @@ def test_a_year_is_the_same_before_and_after_a_later_reorganisation(
     assert merged.as_json()["headline"] == province["headline"]
     assert [r.name for r in merged.by_child] == [r["name"] for r in province["by_child"]]
     assert merged.stands_for == "LĐLĐ tỉnh Thử nghiệm" and merged.scope_name == "LĐLĐ tỉnh Mới"
+    # Its workbook, named after the new province, says whose figures it holds, as the page does.
+    with translation.override("vi"):
+        summary = build_workbook(merged, [], world.campaign).worksheets[0]
+    cells = {row[0]: row[1] for row in summary.iter_rows(min_row=2, values_only=True)}
+    assert cells["Đơn vị"] == "LĐLĐ tỉnh Thử nghiệm"
+    assert cells["Ghi chú"] == (
+        "LĐLĐ tỉnh Mới chưa được thành lập vào thời điểm chốt số liệu năm 2024: đây là số "
+        "liệu của LĐLĐ tỉnh Thử nghiệm, theo cây tổ chức của năm đó."
+    )
     # The breadcrumb names the scope chosen, then the province standing for it that year.
     assert [c.name for c in merged.ancestors] == ["LĐLĐ tỉnh Mới", "LĐLĐ tỉnh Thử nghiệm"]
 
