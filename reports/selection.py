@@ -2,13 +2,13 @@
 from the query string by the same rules for both."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign
 from campaign.periods import report_year
 from config.http import Explained404
-from units.access import Scope
+from units.access import Scope, parse_pk
 from units.models import Membership, Unit
 
 Role = Membership.Role
@@ -43,14 +43,20 @@ def selected_year(request: HttpRequest, campaign: Campaign) -> int:
 def selected_unit(request: HttpRequest, scope: Scope) -> Unit:
     """The unit the dashboard is about: asked for by `?unit=`, else the user's first unit
     open today (a role kept at a closed unit reads its history, asked for by `?unit=`).
+    A `?unit=` that is not an id is a 404.
 
     Reviewers and viewers see any unit of their subtrees; officers only their own units.
     Outside the scope it is a 404, like every object fetch.
     """
-    pk = int_or_none(request.GET.get("unit"))
-    if pk is None:
+    asked = request.GET.get("unit")
+    if not asked:
         units = [m.unit for m in scope.memberships]
         return next((unit for unit in units if unit.is_open_on(scope.today)), units[0])
+    # An id typed into the address goes through the one parser (README, "Who sees what"):
+    # int() would also take "2_4" or other scripts' digits, and a word would show another unit.
+    pk = parse_pk(asked)
+    if pk is None:
+        raise Http404
     unit = scope.get_unit(pk=pk)
     own = {m.unit_id for m in scope.memberships if m.role == Role.OFFICER}
     if not (scope.allows(unit, {Role.REVIEWER, Role.VIEWER}) or unit.pk in own):

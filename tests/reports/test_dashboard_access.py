@@ -186,3 +186,16 @@ def test_the_dashboard_opens_on_the_users_first_unit_still_open(client, world, c
     assert response.context["unit"].pk == world.units["DB"].pk
     # The closed unit's history is one link away.
     assert get(client, user, unit=closed.pk).context["unit"].pk == closed.pk
+
+
+@pytest.mark.parametrize("url", ["reports:dashboard", "reports:dashboard_excel"])
+def test_a_unit_asked_for_by_anything_but_an_id_is_not_found(client, cast, world, url):
+    """An id goes through the one parser (units.access.parse_pk): a word is not the user's
+    own unit, and int()'s other spellings of a number ("2_4", other scripts' digits, spaces)
+    are no id."""
+    client.force_login(cast["reviewer_a"])
+    pk = str(world.units["A1"].pk)
+    assert client.get(reverse(url), {"unit": pk}).status_code == 200
+    fullwidth = pk.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    for asked in ("abc", f" {pk} ", f"{pk[0]}_{pk[1:]}" if len(pk) > 1 else f"0_{pk}", fullwidth):
+        assert client.get(reverse(url), {"unit": asked}).status_code == 404, asked
