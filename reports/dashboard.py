@@ -31,7 +31,7 @@ from reports.selection import (
     selected_year,
 )
 from reports.templatetags.chart_tags import with_nonce
-from reports.trees import tree_mode
+from reports.trees import THEN, tree_mode
 from units.access import Scope
 from units.models import Membership, Unit
 
@@ -86,6 +86,12 @@ def dashboard(request):
             "query": query,
             "grid": grid,
             "grid_query": _query(request, exclude=("page",)),
+            # A unit closed by the year's cut-off expects nobody that year: its page says
+            # why its figures are empty (its history stays readable for the years before).
+            "closed_by_cutoff": tree == THEN
+            and unit.closed_on is not None
+            and unit.closed_on <= data.period.ends_on
+            and not data.headline.expected,
             "kind_labels": dict(Unit.Kind.choices),
         },
     )

@@ -13,6 +13,7 @@ import io
 import zipfile
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from campaign.counting import area_below
@@ -205,3 +206,26 @@ def test_the_trend_says_where_the_tree_changed_and_by_which_decision(
     # 05/01/2025 falls after 2024's cut-off (14/12/2024): a change of 2025's tree.
     assert "05/01/2025 (56/QĐ-LĐLĐ)" in changes[2025]
     assert all("05/01/2025" not in label for y in changes if y < 2025 for label in changes[y])
+
+
+def test_a_unit_closed_by_a_years_cut_off_says_why_nobody_reports_there(
+    client, tree, cast, reorganise, admin_user
+):
+    world = build_world(tree, cast, 11)
+    reorganise_world(world, reorganise, admin_user)
+    district = Unit.objects.get(code="DA")  # split on 05/01/2025
+    client.force_login(cast["cspl"])
+    note = (
+        f"{district.name} đã ngừng hoạt động từ ngày 05/01/2025, trước thời điểm chốt số liệu "
+        "năm 2025: năm đó không có đơn vị nào phải báo cáo tại đây"
+    )
+    after = client.get(reverse("reports:dashboard"), {"unit": district.pk, "year": 2025})
+    assert after.status_code == 200
+    assert after.context["data"].headline.expected == 0
+    assert note in after.content.decode()
+    # Its history before the merger reads as it was, without the note; on today's tree the
+    # page already says how the year is regrouped.
+    for params in ({"year": YEAR}, {"year": 2025, "tree": TODAY}):
+        page = client.get(reverse("reports:dashboard"), {"unit": district.pk, **params})
+        assert page.status_code == 200
+        assert "đã ngừng hoạt động từ ngày" not in page.content.decode(), params
