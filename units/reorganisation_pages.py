@@ -130,11 +130,12 @@ def _detail_page(request, pk, operation_form=None):
     """The detail page, with `operation_form` when an operation posted to its own URL was
     refused (shown again with its errors)."""
     reorganisation = _get(pk)
-    preview, refusals = None, []
+    preview, refusals, seen = None, [], ""
     if reorganisation.status in (Reorganisation.Status.DRAFT, Reorganisation.Status.SCHEDULED):
         if reorganisation.operations.exists():
             try:
                 preview = reorganisation_preview(reorganisation)
+                seen = preview.digest()
             except ReorganisationError as error:
                 refusals = error.errors
     elif reorganisation.status == Reorganisation.Status.APPLIED:
@@ -151,6 +152,8 @@ def _detail_page(request, pk, operation_form=None):
             "operation_form": operation_form,
             "sections": _sections(preview.as_json() if hasattr(preview, "as_json") else preview),
             "refusals": refusals,
+            # Sent back with apply and schedule: what the user read is what is done.
+            "seen": seen,
             "can_apply": reorganisation.status
             in (Reorganisation.Status.DRAFT, Reorganisation.Status.SCHEDULED)
             and reorganisation.effective_on <= today
@@ -328,10 +331,10 @@ def operation_delete(request, pk, operation_pk):
     return redirect("units:reorganisation_detail", pk)
 
 
-def _act(request, pk, action, done):
+def _act(request, pk, action, done, **kwargs):
     reorganisation = _get(pk)
     try:
-        action(reorganisation=reorganisation, user=request.user)
+        action(reorganisation=reorganisation, user=request.user, **kwargs)
     except ReorganisationError as error:
         for _position, message in error.errors:
             messages.error(request, message)
@@ -343,7 +346,13 @@ def _act(request, pk, action, done):
 @staff_required
 @require_POST
 def reorganisation_apply_view(request, pk):
-    return _act(request, pk, reorganisation_apply, _("The reorganisation was applied."))
+    return _act(
+        request,
+        pk,
+        reorganisation_apply,
+        _("The reorganisation was applied."),
+        seen=_seen(request),
+    )
 
 
 @staff_required
@@ -354,7 +363,14 @@ def reorganisation_schedule_view(request, pk):
         pk,
         reorganisation_schedule,
         _("The reorganisation will be applied on its effective date."),
+        seen=_seen(request),
     )
+
+
+def _seen(request):
+    """The digest of the preview the page showed; None from a page drawn before pages sent
+    one (nothing to compare with)."""
+    return request.POST.get("seen") or None
 
 
 @staff_required

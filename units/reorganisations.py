@@ -31,6 +31,8 @@ industrial-zone union to a provincial federation or another union of those three
 """
 
 import datetime
+import hashlib
+import json
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
@@ -143,6 +145,37 @@ class Preview:
     def as_json(self):
         return asdict(self)
 
+    def digest(self) -> str:
+        """A fingerprint of what the preview says, for a page to send back with "apply": the
+        same operations on the same tree give the same digest. Each list is sorted, so the
+        order the database returns rows in does not matter. No query."""
+        canonical = {
+            key: sorted(json.dumps(item, sort_keys=True, default=str) for item in value)
+            if isinstance(value, list)
+            else value
+            for key, value in self.as_json().items()
+        }
+        return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
+
+
+def _check_seen(preview: Preview, seen: str | None) -> None:
+    """Refuse when the page the user acted from showed another preview (`seen`, its
+    digest; None: the caller showed none, as the daily task): a colleague added or changed
+    an operation, or another reorganisation changed the tree, since the page was drawn,
+    and applying cannot be undone."""
+    if seen is not None and seen != preview.digest():
+        raise ReorganisationError(
+            [
+                (
+                    0,
+                    _(
+                        "This reorganisation or the tree changed after your page was opened: "
+                        "nothing was done. Read the preview again below, then confirm."
+                    ),
+                )
+            ]
+        )
+
 
 # --- The public functions ------------------------------------------------------------------------
 
@@ -159,10 +192,14 @@ def reorganisation_preview(reorganisation: Reorganisation) -> Preview:
     return preview
 
 
-def reorganisation_apply(*, reorganisation: Reorganisation, user: User | None) -> Preview:
+def reorganisation_apply(
+    *, reorganisation: Reorganisation, user: User | None, seen: str | None = None
+) -> Preview:
     """Apply a draft or scheduled reorganisation whose effective date has come.
 
-    Raises ReorganisationError, changing nothing, when it cannot be applied.
+    `seen`: the digest of the preview the user confirmed (Preview.digest), if any.
+    Raises ReorganisationError, changing nothing, when it cannot be applied or what it
+    would do is no longer what the user saw.
     """
     with transaction.atomic():
         current = _lock(reorganisation)
@@ -182,6 +219,7 @@ def reorganisation_apply(*, reorganisation: Reorganisation, user: User | None) -
                 ]
             )
         preview = _execute(current)
+        _check_seen(preview, seen)
         current.status = Reorganisation.Status.APPLIED
         current.applied_by = user
         current.applied_at = timezone.now()
@@ -191,9 +229,12 @@ def reorganisation_apply(*, reorganisation: Reorganisation, user: User | None) -
     return preview
 
 
-def reorganisation_schedule(*, reorganisation: Reorganisation, user: User) -> Preview:
+def reorganisation_schedule(
+    *, reorganisation: Reorganisation, user: User, seen: str | None = None
+) -> Preview:
     """Mark a draft dated in the future to be applied on its date, after checking that it
-    could be applied as the tree stands now (it is checked again on the day)."""
+    could be applied as the tree stands now (it is checked again on the day) and, given
+    `seen`, that it does what the user's page showed."""
     with transaction.atomic():
         current = _lock(reorganisation)
         if current.status != Reorganisation.Status.DRAFT:
@@ -203,6 +244,7 @@ def reorganisation_schedule(*, reorganisation: Reorganisation, user: User) -> Pr
         with transaction.atomic():
             preview = _execute(current)
             transaction.set_rollback(True)
+        _check_seen(preview, seen)
         current.status = Reorganisation.Status.SCHEDULED
         current.applied_by = user  # who asked; the task applies it in their name
         current.save(update_fields=["status", "applied_by"])

@@ -1,6 +1,7 @@
 """The administrators' reorganisation pages, up the permission ladder, and their forms."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -143,6 +144,67 @@ def test_applying_from_the_page(client, admin_user, draft):
     assert client.post(delete)["Location"] == detail
     assert Operation.objects.filter(pk=op.pk).exists()
     assert "XA" in response.content.decode()
+
+
+def seen_on(client, reorganisation):
+    """The preview's digest the reorganisation's page sends back with apply and schedule."""
+    page = client.get(reverse("units:reorganisation_detail", args=[reorganisation.pk]))
+    return re.search(r'name="seen" value="([0-9a-f]+)"', page.content.decode()).group(1)
+
+
+def test_applying_from_a_page_whose_preview_changed_does_nothing(client, admin_user, draft):
+    # Two colleagues on one draft: one reads the preview and taps Apply while the other has
+    # just added an operation. The operation nobody confirmed was applied with the rest,
+    # and applying cannot be undone.
+    client.force_login(admin_user)
+    seen = seen_on(client, draft)
+    draft.operations.create(position=3, action="close", unit_code="B1")
+    apply = reverse("units:reorganisation_apply", args=[draft.pk])
+    with translation.override("vi"):
+        response = client.post(apply, {"seen": seen}, follow=True)
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    assert Unit.objects.get(code="B1").closed_on is None
+    assert not Unit.objects.filter(code="XA").exists()
+    assert "đã thay đổi sau khi trang của bạn được mở" in response.content.decode()
+    # The page it comes back to shows the new preview; confirmed from there, it applies.
+    response = client.post(apply, {"seen": seen_on(client, draft)}, follow=True)
+    draft.refresh_from_db()
+    assert draft.status == "applied"
+    assert Unit.objects.get(code="B1").closed_on == JULY
+
+
+def test_applying_from_a_page_drawn_before_another_act_changed_the_tree(
+    client, admin_user, draft, reorganise
+):
+    # The operations are the same, but another decision applied meanwhile closed a unit
+    # the preview showed moving: what the page said is no longer what would happen.
+    client.force_login(admin_user)
+    seen = seen_on(client, draft)
+    other = reorganise(JULY, {"action": "close", "unit_code": "A2"}, number="57/QĐ-LĐLĐ")
+    client.post(reverse("units:reorganisation_apply", args=[other.pk]))
+    other.refresh_from_db()
+    assert other.status == "applied"
+    client.post(reverse("units:reorganisation_apply", args=[draft.pk]), {"seen": seen})
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    assert Unit.objects.get(code="DA").closed_on is None
+
+
+def test_scheduling_from_a_stale_page_does_nothing(client, admin_user, tree, reorganise, today):
+    r = reorganise(
+        today + datetime.timedelta(days=10),
+        {"action": "rename", "unit_code": "A1", "name": "Tên mới"},
+    )
+    client.force_login(admin_user)
+    seen = seen_on(client, r)
+    Operation.objects.filter(reorganisation=r).update(name="Tên khác")
+    client.post(reverse("units:reorganisation_schedule", args=[r.pk]), {"seen": seen})
+    r.refresh_from_db()
+    assert r.status == "draft"
+    client.post(reverse("units:reorganisation_schedule", args=[r.pk]), {"seen": seen_on(client, r)})
+    r.refresh_from_db()
+    assert r.status == "scheduled"
 
 
 def test_applying_and_cancelling_ask_first_in_vietnamese(client, admin_user, draft):
