@@ -35,6 +35,14 @@ class PortalAutocompleteJsonView(AutocompleteJsonView):
 
 
 class PortalAdminSite(admin.AdminSite):
+    @property
+    def login_form(self):
+        """Its username limited as the portal's login form's. Imported here: Django's auth
+        forms read the user model, which is not loaded yet when this module is."""
+        from config.auth import AdminLoginForm
+
+        return AdminLoginForm
+
     def autocomplete_view(self, request):
         return PortalAutocompleteJsonView.as_view(admin_site=self)(request)
 

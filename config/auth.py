@@ -9,6 +9,9 @@ import math
 from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils import timezone
@@ -28,6 +31,29 @@ class LoginAttemptsBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class _UsernameLimit:
+    """Refuses a username longer than the user model's own before anybody authenticates it.
+
+    Django's form only tells the browser the limit (the field's `maxlength`), and hands a
+    longer username to `authenticate()`, where axes records the failure in a column of 255
+    characters: PostgreSQL refuses the row and the login page was a 500. Refused here, the
+    form says the limit in Vietnamese and nothing is recorded (no account has such a name).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class LoginForm(_UsernameLimit, AuthenticationForm):
+    """The portal's login form."""
+
+
+class AdminLoginForm(_UsernameLimit, AdminAuthenticationForm):
+    """The admin's login form."""
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from config import health
+from config.auth import LoginForm
 from units.views import LimitedPasswordResetView
 
 admin.site.site_header = _("Campaign portal administration")
@@ -18,7 +19,11 @@ handler404 = "config.http.page_not_found"
 MOVED_TO_CAMPAIGN = "period|annualreport|obstacle|inspection|reminder"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, form_class=LoginForm),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Django's own password views, with the portal's templates (templates/registration/);
     # reset links sent by a worker, limited per address and per client (units/password_reset.py).

@@ -150,3 +150,16 @@ def test_logins_from_code_without_a_request_still_work(client, officer):
     # counts web logins, which always carry one.
     assert client.login(username="cb.thu", password=PASSWORD)
     assert client.get(reverse("units:home")).status_code == 200
+
+
+@pytest.mark.parametrize("login", [LOGIN, reverse("admin:login")])
+def test_an_overlong_username_is_refused_by_the_form(client, officer, login):
+    # Django's form let it through to authenticate(), where axes recorded the failure in a
+    # column of 255 characters: a 500 on PostgreSQL. Refused before, it is not counted.
+    response = client.post(login, {"username": "a" * 5000, "password": "x"})
+    assert response.status_code == 200
+    assert "tối đa 150 kí tự" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+    # A username of the longest length the accounts can have is still checked and counted.
+    attempt(client, "a" * 150, "x")
+    assert AccessAttempt.objects.get().username == "a" * 150
