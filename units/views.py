@@ -60,7 +60,9 @@ def unit_detail(request, pk):
             "ancestors": ancestors,
             "children": children,
             "eras": eras,
-            "can_review": scope.can_review(unit),
+            # The contacts page's own rule (a reviewer at or above the unit): a reviewer's own
+            # unit, where they look for whom to call, showed no link to it.
+            "shows_contacts": scope.allows(unit, REVIEW),
         },
     )
 

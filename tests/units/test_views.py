@@ -134,6 +134,25 @@ def test_contacts_ladder(client, cast, tree, who, expected):
     assert login(client, cast[who]).get(url).status_code == expected
 
 
+@pytest.mark.parametrize(
+    ("who", "unit", "shown"),
+    [
+        ("reviewer_a", "DA", True),  # the reviewer's own unit: the page opens for it
+        ("reviewer_a", "A1", True),
+        ("cspl", "PV", True),
+        ("officer_a", "DA", False),
+        ("standing", "PV", False),
+    ],
+)
+def test_a_unit_page_links_to_the_contacts_when_they_open(client, cast, tree, who, unit, shown):
+    # A reviewer's own unit (the province's board at the province) showed no link.
+    login(client, cast[who])
+    contacts = reverse("units:unit_contacts", args=[tree[unit].pk])
+    page = client.get(reverse("units:unit_detail", args=[tree[unit].pk])).content.decode()
+    assert (contacts in page) is shown
+    assert (client.get(contacts).status_code == 200) is shown
+
+
 def test_contacts_are_refused_to_anonymous_visitors(client, tree):
     response = client.get(reverse("units:unit_contacts", args=[tree["DA"].pk]))
     assert response.status_code == 302
