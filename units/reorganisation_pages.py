@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -310,7 +311,13 @@ def operation_add(request, pk):
 @staff_required
 def operation_edit(request, pk, operation_pk):
     reorganisation = _get_draft(request, pk)
-    operation = get_object_or_404(Operation, pk=operation_pk, reorganisation=reorganisation)
+    operation = _operation_of(reorganisation, operation_pk)
+    if operation is None:
+        messages.error(
+            request,
+            _("This operation was removed meanwhile: add it again if it is still needed."),
+        )
+        return redirect("units:reorganisation_detail", pk)
     form = OperationForm(request.POST or None, instance=operation)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -326,9 +333,24 @@ def operation_edit(request, pk, operation_pk):
 @require_POST
 def operation_delete(request, pk, operation_pk):
     reorganisation = _get_draft(request, pk)
-    get_object_or_404(Operation, pk=operation_pk, reorganisation=reorganisation).delete()
-    messages.success(request, _("The operation was removed."))
+    operation = _operation_of(reorganisation, operation_pk)
+    if operation is None:
+        # Removed already: the same button sent twice, or a colleague's page. The page says
+        # so instead of a 404 that reads as if something had gone wrong.
+        messages.info(request, _("This operation had already been removed."))
+    else:
+        operation.delete()
+        messages.success(request, _("The operation was removed."))
     return redirect("units:reorganisation_detail", pk)
+
+
+def _operation_of(reorganisation, operation_pk):
+    """The operation `operation_pk` of `reorganisation`; None when no operation has that
+    id any more (removed); 404 when it is another reorganisation's."""
+    operation = Operation.objects.filter(pk=operation_pk).first()
+    if operation is not None and operation.reorganisation_id != reorganisation.pk:
+        raise Http404
+    return operation
 
 
 def _act(request, pk, action, done, **kwargs):

@@ -293,6 +293,25 @@ def test_editing_and_removing_an_operation(client, admin_user, draft):
     assert not Operation.objects.filter(pk=op.pk).exists()
 
 
+def test_removing_an_operation_twice_says_it_is_gone(client, admin_user, draft):
+    # The second tap (or a colleague's page) answered a 404 page, as if the link were bad.
+    client.force_login(admin_user)
+    op = draft.operations.get(position=2)
+    delete = reverse("units:operation_delete", args=[draft.pk, op.pk])
+    detail = reverse("units:reorganisation_detail", args=[draft.pk])
+    assert client.post(delete)["Location"] == detail
+    with translation.override("vi"):
+        again = client.post(delete, follow=True)
+    assert again.redirect_chain == [(detail, 302)]
+    assert any("đã được gỡ bỏ" in message for message in messages_in(again))
+    assert list(draft.operations.values_list("position", flat=True)) == [1]
+    # Editing it from a page drawn before it was removed says so too.
+    with translation.override("vi"):
+        edit = client.get(reverse("units:operation_edit", args=[draft.pk, op.pk]), follow=True)
+    assert edit.redirect_chain == [(detail, 302)]
+    assert any("đã bị gỡ bỏ" in message for message in messages_in(edit))
+
+
 def test_the_pages_fit_a_phone(client, admin_user, draft):
     client.force_login(admin_user)
     page = client.get(reverse("units:reorganisation_detail", args=[draft.pk])).content.decode()
