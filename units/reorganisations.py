@@ -203,6 +203,17 @@ def reorganisation_apply(
     """
     with transaction.atomic():
         current = _lock(reorganisation)
+        if current.status == Reorganisation.Status.APPLIED:
+            # Most often the same button sent twice: say it is done, and since when.
+            raise ReorganisationError(
+                [
+                    (
+                        0,
+                        _("This reorganisation had already been applied, on %(when)s.")
+                        % {"when": f"{timezone.localtime(current.applied_at):%H:%M %d/%m/%Y}"},
+                    )
+                ]
+            )
         if current.status not in (Reorganisation.Status.DRAFT, Reorganisation.Status.SCHEDULED):
             raise ReorganisationError([(0, _("This reorganisation is no longer open to apply."))])
         if current.effective_on > timezone.localdate():

@@ -5,7 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.campaign.test_sent_twice import ALREADY, messages_in, sent_twice, token_of
 from tests.units.conftest import JULY
@@ -205,6 +205,22 @@ def test_scheduling_from_a_stale_page_does_nothing(client, admin_user, tree, reo
     client.post(reverse("units:reorganisation_schedule", args=[r.pk]), {"seen": seen_on(client, r)})
     r.refresh_from_db()
     assert r.status == "scheduled"
+
+
+def test_applying_twice_says_it_was_applied_already(client, admin_user, draft):
+    # A second tap on Apply (or a reload that repeats the POST) said only that the act was
+    # "no longer open to apply", beside the first tap's success: was it applied or not?
+    client.force_login(admin_user)
+    apply = reverse("units:reorganisation_apply", args=[draft.pk])
+    client.post(apply)
+    with translation.override("vi"):
+        again = client.post(apply, follow=True)
+    draft.refresh_from_db()
+    when = timezone.localtime(draft.applied_at)
+    assert f"Đợt sắp xếp này đã được áp dụng trước đó, lúc {when:%H:%M %d/%m/%Y}." in (
+        messages_in(again)
+    )
+    assert Unit.objects.filter(code="XA").count() == 1
 
 
 def test_applying_and_cancelling_ask_first_in_vietnamese(client, admin_user, draft):
