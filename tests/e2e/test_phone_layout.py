@@ -2,6 +2,8 @@
 the page itself never scrolls sideways; on an office screen (1366 px) a reviewer's menu,
 the longest, fits one line."""
 
+import datetime
+
 import pytest
 
 pytestmark = pytest.mark.e2e
@@ -139,3 +141,22 @@ def test_on_a_phone_the_list_comes_first_and_the_filters_open_on_request(demo, l
     page.reload()
     assert page.locator("#list-filters select").first.is_visible()
     assert not page.locator(".list-filters-toggle").is_visible()
+
+
+def test_a_decision_with_long_words_fits_a_phone(demo, login, live_server):
+    """A decision's number, signer and note are typed or pasted (a link to the published
+    decision has no space in it): its pages broke them nowhere and were 30 000 px wide."""
+    from units.models import Reorganisation
+
+    link = "https://vanban.chinhphu.vn/?pageid=27160&docid=" + "2123456789" * 20
+    decision = Reorganisation.objects.create(
+        number="2150/QĐ-TLĐ-" + "X" * 38,
+        decided_on=datetime.date(2025, 6, 27),
+        effective_on=datetime.date(2025, 7, 1),
+        signer="S" * 150,
+        note=link,
+    )
+    page = reviewer_page(login, live_server, "/", 390, 844, user="admin")
+    for path in (f"/reorganisations/{decision.pk}/", f"/reorganisations/{decision.pk}/edit/"):
+        page.goto(f"{live_server.url}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
