@@ -25,6 +25,7 @@ Forms mix in `PortalInputMixin`; formsets take `FORMSET_ERRORS` as their error m
 """
 
 import datetime
+import hashlib
 import re
 import unicodedata
 
@@ -369,7 +370,45 @@ class AdminModelForm(PortalInputMixin, forms.ModelForm):
         return _with_changes(data, changes)
 
 
-class ReorganisationForm(PortalInputMixin, forms.ModelForm):
+class SeenMixin:
+    """For a form that edits a saved row: a hidden fingerprint of the row's values when the
+    page was drawn. Sent back after a colleague saved the same row, the form is refused
+    with what was typed kept, rather than silently putting back the values the colleague
+    had just changed; sent again from that page, it saves (the user has been told)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["seen"] = forms.CharField(widget=forms.HiddenInput, required=False)
+            self.initial["seen"] = self.fingerprint()
+            self.prepare_input()
+
+    def fingerprint(self) -> str:
+        """The row's saved values of the form's fields (the instance before this form's data
+        is put on it, which happens after `clean`). No query."""
+        values = [str(getattr(self.instance, name)) for name in self._meta.fields]
+        return hashlib.sha256("\x1f".join(values).encode()).hexdigest()
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = cleaned.get("seen")
+        if self.instance.pk is not None and seen and seen != self.fingerprint():
+            self.add_error(
+                None,
+                _(
+                    "Someone else saved this after you opened the page. What you typed is "
+                    "below: open the page again in another tab to see their changes, or save "
+                    "again to replace them with yours."
+                ),
+            )
+            # The page drawn again carries the values now saved: saved again, it replaces
+            # them knowingly.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("seen")] = self.fingerprint()
+        return cleaned
+
+
+class ReorganisationForm(SeenMixin, PortalInputMixin, forms.ModelForm):
     """The decision behind a reorganisation."""
 
     class Meta:
@@ -416,7 +455,7 @@ OPERATION_NEEDS = {
 }
 
 
-class OperationForm(PortalInputMixin, forms.ModelForm):
+class OperationForm(SeenMixin, PortalInputMixin, forms.ModelForm):
     """One operation. The fields an action does not use are ignored; whether the units it
     names allow it is checked when the reorganisation is previewed."""
 

@@ -328,6 +328,62 @@ def test_removing_an_operation_twice_says_it_is_gone(client, admin_user, draft):
     assert any("đã bị gỡ bỏ" in message for message in messages_in(edit))
 
 
+def seen_in(page):
+    return re.search(r'name="seen" value="([0-9a-f]+)"', page.content.decode()).group(1)
+
+
+def test_a_decision_edited_from_a_stale_page_keeps_the_colleague_s_change(
+    client, admin_user, draft
+):
+    # Two administrators on one draft: the second to save put back the effective date the
+    # first had just corrected, without a word.
+    client.force_login(admin_user)
+    url = reverse("units:reorganisation_edit", args=[draft.pk])
+    seen = seen_in(client.get(url))
+    Reorganisation.objects.filter(pk=draft.pk).update(effective_on=datetime.date(2025, 8, 1))
+    mine = {
+        "number": "56/QĐ-LĐLĐ",
+        "decided_on": "20/06/2025",
+        "effective_on": "01/07/2025",
+        "signer": "Nguyễn Văn A",
+        "seen": seen,
+    }
+    with translation.override("vi"):
+        refused = client.post(url, mine)
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Người khác đã lưu nội dung này" in page and "Nguyễn Văn A" in page
+    draft.refresh_from_db()
+    assert (draft.effective_on, draft.signer) == (datetime.date(2025, 8, 1), "")
+    # Sent again from the page that said so, it saves: the user chose to.
+    assert client.post(url, {**mine, "seen": seen_in(refused)}).status_code == 302
+    draft.refresh_from_db()
+    assert (draft.effective_on, draft.signer) == (JULY, "Nguyễn Văn A")
+
+
+def test_an_operation_edited_from_a_stale_page_is_refused(client, admin_user, draft):
+    client.force_login(admin_user)
+    op = draft.operations.get(position=1)
+    url = reverse("units:operation_edit", args=[draft.pk, op.pk])
+    seen = seen_in(client.get(url))
+    Operation.objects.filter(pk=op.pk).update(name="Công đoàn xã An Hòa")
+    data = {
+        "position": 1,
+        "action": "create",
+        "code": "XA",
+        "name": "Công đoàn xã An Bình",
+        "kind": "commune",
+        "target_code": "PV",
+        "seen": seen,
+    }
+    assert client.post(url, data).status_code == 200
+    assert Operation.objects.get(pk=op.pk).name == "Công đoàn xã An Hòa"
+    # Unchanged meanwhile, the same page saves.
+    seen = seen_in(client.get(url))
+    assert client.post(url, {**data, "seen": seen}).status_code == 302
+    assert Operation.objects.get(pk=op.pk).name == "Công đoàn xã An Bình"
+
+
 def test_the_pages_fit_a_phone(client, admin_user, draft):
     client.force_login(admin_user)
     page = client.get(reverse("units:reorganisation_detail", args=[draft.pk])).content.decode()
