@@ -248,6 +248,10 @@ def reorganisation_schedule(
     `seen`, that it does what the user's page showed."""
     with transaction.atomic():
         current = _lock(reorganisation)
+        if current.status == Reorganisation.Status.SCHEDULED:
+            # The same button sent twice: it is done.
+            message = _("This reorganisation had already been scheduled for %(date)s.")
+            raise ReorganisationError([(0, message % {"date": _date(current.effective_on)})])
         if current.status != Reorganisation.Status.DRAFT:
             raise ReorganisationError([(0, _("Only a draft can be scheduled."))])
         if current.effective_on <= timezone.localdate():
@@ -280,6 +284,9 @@ def reorganisation_cancel(*, reorganisation: Reorganisation, user: User) -> None
     """Cancel a reorganisation not yet in effect (a draft or a scheduled one)."""
     with transaction.atomic():
         current = _lock(reorganisation)
+        if current.status == Reorganisation.Status.CANCELLED:
+            # The same button sent twice, or a colleague's page: it is done.
+            raise ReorganisationError([(0, _("This reorganisation had already been cancelled."))])
         if current.status not in (Reorganisation.Status.DRAFT, Reorganisation.Status.SCHEDULED):
             raise ReorganisationError(
                 [(0, _("Only a reorganisation not yet in effect can be cancelled."))]

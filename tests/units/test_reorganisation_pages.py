@@ -223,6 +223,31 @@ def test_applying_twice_says_it_was_applied_already(client, admin_user, draft):
     assert Unit.objects.filter(code="XA").count() == 1
 
 
+def test_scheduling_or_cancelling_twice_says_it_is_done(
+    client, admin_user, tree, reorganise, today
+):
+    # The second tap answered "only a draft can be scheduled" or "only a reorganisation not
+    # yet in effect can be cancelled", beside the first tap's success.
+    r = reorganise(
+        today + datetime.timedelta(days=10),
+        {"action": "rename", "unit_code": "A1", "name": "Tên mới"},
+    )
+    client.force_login(admin_user)
+    schedule = reverse("units:reorganisation_schedule", args=[r.pk])
+    cancel = reverse("units:reorganisation_cancel", args=[r.pk])
+    client.post(schedule)
+    with translation.override("vi"):
+        again = client.post(schedule, follow=True)
+    day = r.effective_on.strftime("%d/%m/%Y")
+    assert f"Đợt sắp xếp này đã được hẹn áp dụng vào ngày {day}." in messages_in(again)
+    client.post(cancel)
+    with translation.override("vi"):
+        again = client.post(cancel, follow=True)
+    assert "Đợt sắp xếp này đã được hủy trước đó." in messages_in(again)
+    r.refresh_from_db()
+    assert r.status == "cancelled"
+
+
 def test_applying_and_cancelling_ask_first_in_vietnamese(client, admin_user, draft):
     """Both cannot be undone: the browser asks before sending (static/js/data_confirm.js)."""
     from html import unescape
