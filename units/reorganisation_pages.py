@@ -204,7 +204,7 @@ def _sections(preview):
         ),
         (
             _("Units renamed"),
-            [_("%(code)s: “%(from)s” becomes “%(to)s”") % e for e in preview["renamed"]],
+            [_renamed_row(e) for e in preview["renamed"]],
         ),
         (
             _("Units that change kind"),
@@ -248,6 +248,22 @@ def _sections(preview):
         ),
     ]
     return [{"title": title, "rows": rows} for title, rows in sections]
+
+
+def _renamed_row(entry):
+    """One renamed unit: its name, and its short name when that changed too (a summary
+    applied before short names were recorded has none). No query."""
+    row = _("%(code)s: “%(from)s” becomes “%(to)s”") % entry
+    before, after = entry.get("from_short"), entry.get("to_short")
+    if before is None or before == after:
+        return row
+    if not after:
+        return _("%(row)s; its short name “%(from)s” is removed") % {"row": row, "from": before}
+    return _("%(row)s; short name: “%(from)s” becomes “%(to)s”") % {
+        "row": row,
+        "from": before or "—",
+        "to": after,
+    }
 
 
 def _submission_row(entry, what, statuses):

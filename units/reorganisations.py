@@ -135,7 +135,7 @@ class Preview:
     opened: list[dict] = field(default_factory=list)  # code, name, kind, parent
     closed: list[dict] = field(default_factory=list)  # code, name, successor
     moved: list[dict] = field(default_factory=list)  # code, name, from, to
-    renamed: list[dict] = field(default_factory=list)  # code, from, to
+    renamed: list[dict] = field(default_factory=list)  # code, from, to, from_short, to_short
     kind_changed: list[dict] = field(default_factory=list)  # code, name, from, to
     memberships_moved: list[dict] = field(default_factory=list)  # user, role, from, to
     memberships_ending: list[dict] = field(default_factory=list)  # user, role, unit
@@ -737,7 +737,16 @@ def _diff(before, after, day) -> Preview:
                 {"code": code, "name": _name(then), "from": then["parent"], "to": now["parent"]}
             )
         if (then["name"], then["short_name"]) != (now["name"], now["short_name"]):
-            preview.renamed.append({"code": code, "from": then["name"], "to": now["name"]})
+            preview.renamed.append(
+                {
+                    "code": code,
+                    "from": then["name"],
+                    "to": now["name"],
+                    # A rename without a short name clears it: the preview says so.
+                    "from_short": then["short_name"],
+                    "to_short": now["short_name"],
+                }
+            )
         if then["kind"] != now["kind"]:
             preview.kind_changed.append(
                 {"code": code, "name": _name(now), "from": then["kind"], "to": now["kind"]}

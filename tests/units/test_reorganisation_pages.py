@@ -409,6 +409,24 @@ def test_an_operation_edited_from_a_stale_page_is_refused(client, admin_user, dr
     assert Operation.objects.get(pk=op.pk).name == "Công đoàn xã An Bình"
 
 
+def test_the_preview_says_when_a_rename_clears_or_changes_the_short_name(
+    client, admin_user, tree, reorganise
+):
+    # A rename typed without a short name clears the unit's; the preview said only
+    # “CĐCS A1” becomes “CĐCS A1” (a short name alone changed) or nothing of it.
+    Unit.objects.filter(code__in=["A1", "A2"]).update(short_name="Cũ")
+    r = reorganise(
+        JULY,
+        {"action": "rename", "unit_code": "A1", "name": "CĐCS A1 mới"},
+        {"action": "rename", "unit_code": "A2", "name": "CĐCS A2", "short_name": "Mới"},
+    )
+    client.force_login(admin_user)
+    with translation.override("vi"):
+        page = client.get(reverse("units:reorganisation_detail", args=[r.pk])).content.decode()
+    assert "A1: “CĐCS A1” đổi thành “CĐCS A1 mới”; tên viết tắt “Cũ” bị xoá" in page
+    assert "A2: “CĐCS A2” đổi thành “CĐCS A2”; tên viết tắt: “Cũ” đổi thành “Mới”" in page
+
+
 def test_the_pages_fit_a_phone(client, admin_user, draft):
     client.force_login(admin_user)
     page = client.get(reverse("units:reorganisation_detail", args=[draft.pk])).content.decode()
