@@ -11,6 +11,8 @@ The answer, in this order:
 - signed with the organisation's certificate, intact, but not a file the portal keeps;
 - signed by someone else;
 - signed, but changed after signing (or the signature does not verify);
+- not readable as a PDF (damaged, or a download cut short): nothing can be said of a
+  signature, and it is not the document as issued;
 - not signed, and not a document the portal issued;
 - or, when the check itself was stopped (too long, too much memory), that it could not be
   checked just now.
@@ -34,6 +36,7 @@ ISSUED = "issued"
 OURS_NOT_KEPT = "ours_not_kept"
 FOREIGN = "foreign"
 MODIFIED = "modified"
+UNREADABLE = "unreadable"
 UNKNOWN = "unknown"
 UNCHECKED = "unchecked"
 
@@ -94,6 +97,8 @@ def answer(content: bytes) -> dict:
         outcome = ISSUED
     elif verification.state == signing.UNCHECKED:
         outcome = UNCHECKED
+    elif not verification.readable:
+        outcome = UNREADABLE
     elif verification.state == signing.UNSIGNED:
         outcome = UNKNOWN
     elif verification.state == signing.INVALID:

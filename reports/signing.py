@@ -115,10 +115,13 @@ class Verification:
     coverage: str = ""
     modified_after: bool = False
     problem: str = ""
+    # False when the file could not be read as a PDF at all (damaged, or a download cut
+    # short): INVALID then says nothing of a signature, and none is shown.
+    readable: bool = True
 
     @property
     def signed(self) -> bool:
-        return self.state not in (UNSIGNED, UNCHECKED)
+        return self.readable and self.state not in (UNSIGNED, UNCHECKED)
 
     @property
     def seconds_kept(self) -> int:
@@ -469,9 +472,13 @@ def _verify(pdf_bytes, sha256):
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
         signatures = reader.embedded_regular_signatures
     except PdfReadError as error:
-        return Verification(state=INVALID, sha256=sha256, problem=f"unreadable PDF: {error}")
+        return Verification(
+            state=INVALID, sha256=sha256, problem=f"unreadable PDF: {error}", readable=False
+        )
     except Exception as error:  # any damage pyHanko trips over is an unreadable PDF, not a 500
-        return Verification(state=INVALID, sha256=sha256, problem=f"{type(error).__name__}")
+        return Verification(
+            state=INVALID, sha256=sha256, problem=f"{type(error).__name__}", readable=False
+        )
     if not signatures:
         return Verification(state=UNSIGNED, sha256=sha256)
     ours_cert = None

@@ -126,6 +126,19 @@ def test_a_pdf_whose_damage_trips_the_reader_is_an_answer_not_an_error(client, c
     assert "data-outcome" in page
 
 
+def test_a_download_cut_short_is_said_unreadable_not_changed_after_signing(
+    client, tree, cast, configured
+):
+    # Half of a signed PDF the portal issued, as a broken download leaves it: the reader
+    # cannot open it, so nothing is known of a signature, and no signer line is shown.
+    content = sign().content
+    stored(tree, cast, content)
+    page = check(client, cast["standing"], content[: len(content) // 2])
+    assert 'data-outcome="unreadable"' in page
+    assert "Không đọc được tệp này như một tệp PDF" in page
+    assert "đã bị thay đổi sau khi ký" not in page and "Người ký" not in page
+
+
 def test_a_crafted_index_is_checked_under_a_cap_in_a_child_process(client, cast, configured):
     # One number of the cross-reference stream's index raised: the reader allocates for
     # twenty million entries. In the web process it grew to gigabytes (or was killed).
