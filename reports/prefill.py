@@ -150,10 +150,15 @@ def _prefill(summary, result):
     if lapses:
         shortcomings.append(capfirst("; ".join(lapses)) + ".")
     obstacles = _quoted_reports(summary, result)
-    if result.obstacles_open:
+    if result.obstacles_open and result.obstacles_overdue:
         obstacles.append(
             _("Obstacles raised by the units still open: %(open)s, of them overdue: %(overdue)s.")
             % {"open": fmt(result.obstacles_open), "overdue": fmt(result.obstacles_overdue)}
+        )
+    elif result.obstacles_open:  # "of them overdue: 0" is a machine's sentence
+        obstacles.append(
+            _("Obstacles raised by the units still open: %(open)s.")
+            % {"open": fmt(result.obstacles_open)}
         )
     obstacles += _quoted_obstacles(summary)
     direction = [
@@ -266,6 +271,10 @@ def _reporting_sentence(year: int, headline) -> str:
     44 of the 52 units expected to report sent their annual report (84.6%): 35 on time and
     9 late; 8 are missing."."""
     fmt = pdf.number
+    if not headline.expected:
+        # "0/0 units … (—%)": a year before the unit's area had anyone to report, or a
+        # campaign that asks none of its units.
+        return _("In %(year)s, no unit was expected to report.") % {"year": year}
     sentence = _(
         "In %(year)s, %(submitted)s of the %(expected)s units expected to report sent "
         "their annual report (%(rate)s%%)"

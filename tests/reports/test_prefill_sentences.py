@@ -41,6 +41,13 @@ def test_everything_on_time_says_so_alone():
     assert text == "Năm 2024, 3/3 đơn vị phải báo cáo đã gửi báo cáo năm (100,0%): 3 đúng hạn."
 
 
+def test_a_year_nobody_was_expected_to_report_says_so_without_zeros():
+    # A unit's area before it had units to report (a commune union formed in 2025, asked
+    # about 2024): no "0/0 units … (—%)".
+    text = sentence(expected=0, submitted=0, rate=None)
+    assert text == "Năm 2024, không có đơn vị nào phải báo cáo."
+
+
 def test_plans_none_accepted_yet_is_said_in_words():
     with translation.override("vi"):
         assert prefill._plans_sentence(headline(plans_filed=1, plans_accepted=0)) == (

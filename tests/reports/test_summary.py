@@ -174,6 +174,35 @@ def test_a_reviewer_creates_a_draft_prefilled_from_the_rollup_and_the_units_word
     assert summary.number_code == "BC-CSPL" and summary.number == ""
 
 
+def test_open_obstacles_none_overdue_are_counted_without_an_overdue_zero(
+    client, tree, cast, campaign
+):
+    Obstacle.objects.create(
+        unit=tree["S1"],
+        campaign=campaign,
+        subject="Chưa có mẫu báo cáo",
+        text="Đề nghị hướng dẫn.",
+        raised_by=cast["officer_b1"],
+    )
+    # Recounted: one obstacle open in the area, and none past its answer date.
+    open_ = Obstacle.objects.filter(unit__path__startswith=tree["PV"].path, status="open")
+    assert open_.count() == 1 and not open_.filter(answer_by__lt=timezone.localdate()).exists()
+    logged_in(client, cast["cspl"])
+    client.post(
+        CREATE,
+        {
+            "kind": "board",
+            "campaign": campaign.pk,
+            "year": YEAR,
+            "unit": tree["PV"].pk,
+            "include": "accepted",
+        },
+    )
+    text = SummaryReport.objects.get().obstacles_proposals
+    assert "Vướng mắc của các đơn vị chưa được trả lời: 1." in text
+    assert "quá hạn" not in text
+
+
 def test_a_draft_with_nothing_included_says_so_rather_than_quote_zeros(tree, cast, client):
     campaign = make_campaign(tree["PV"])
     file_report(tree["A1"], campaign, Status.SUBMITTED, sessions=5, participants=50)
