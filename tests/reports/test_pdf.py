@@ -10,6 +10,7 @@ test_summary.py.
 """
 
 import datetime
+import io
 import re
 import shutil
 import subprocess
@@ -23,10 +24,11 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from campaign.models import AnnualReport, Campaign, Indicator, IndicatorValue, Period, Status
 from config import pdf_sandbox
-from reports import pdf
+from reports import pdf, signing
 from reports.models import SummaryReport
 from reports.rollup import ACCEPTED_ONLY, ALL_SUBMITTED, rollup, unit_rows
 from tests.config.test_pdf_sandbox import pdf_listing, spy_server
@@ -766,6 +768,37 @@ def test_user_text_is_normalised_to_nfc_before_rendering(tree, cast, campaign):
     html = pdf.render_html(summary)
     assert SIGNER in html
     assert decomposed not in html
+
+
+def test_a_typed_word_longer_than_a_line_breaks_inside_the_margins(tree, cast, campaign, tmp_path):
+    # A pasted code or address without a space, slash or dash: it ran past the right
+    # margin, and in "Nơi nhận" widened its column until the signature block, where the
+    # signature's stamp goes, was pushed off the page.
+    word = "QĐ" + "0123456789" * 9
+    summary = make_summary(
+        tree["PV"],
+        campaign,
+        cast["cspl"],
+        issuing_body="Liên đoàn Lao động " + word[:60],
+        subject="Kết quả " + word,
+        results="Văn bản gốc lưu tại " + word + ".",
+        recipients="Như trên;\nHộp thư " + word + ";\nLưu: VT.",
+    )
+    content = pdf.render_summary_pdf(issue(summary, cast["cspl"]))
+    boxes = pdftotext(content, tmp_path, "-bbox")
+    left, right = 30 / 25.4 * 72, (210 - 15) / 25.4 * 72
+    words = re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)<', boxes)
+    assert any("0123456789" in text for _, _, text in words)  # the long words are there
+    outside = [
+        (text, x_min, x_max)
+        for x_min, x_max, text in words
+        if float(x_min) < left - 1 or float(x_max) > right + 1
+    ]
+    assert outside == []
+    # The signature block is on the page: its space (the stamp's anchor) lies within it.
+    _, (x1, _, x2, _) = signing.field_box(PdfFileReader(io.BytesIO(content), strict=False))
+    assert left - 1 <= x1 and x2 <= 595.28
+    assert SIGNER in flat(pdftotext(content, tmp_path))
 
 
 def test_the_download_name_is_plain_ascii_from_the_number_date_and_issuing_body(
