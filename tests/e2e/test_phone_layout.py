@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 
+from reports.models import SummaryReport
+
 pytestmark = pytest.mark.e2e
 
 
@@ -160,3 +162,15 @@ def test_a_decision_with_long_words_fits_a_phone(demo, login, live_server):
     for path in (f"/reorganisations/{decision.pk}/", f"/reorganisations/{decision.pk}/edit/"):
         page.goto(f"{live_server.url}{path}")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+
+
+def test_a_summary_whose_subject_holds_a_word_longer_than_the_screen_fits_a_phone(
+    demo, login, live_server
+):
+    """A pasted code or address with no space, slash or dash in the subject: the page's
+    heading breaks it instead of widening the page to the word's length."""
+    summary = SummaryReport.objects.filter(status=SummaryReport.Status.ISSUED).first()
+    SummaryReport.objects.filter(pk=summary.pk).update(subject="Kết quả " + "QĐ0123456789" * 8)
+    page = reviewer_page(login, live_server, summary.get_absolute_url(), 390, 844)
+    assert "QĐ0123456789QĐ" in page.locator("h1").inner_text().replace("\n", "")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
