@@ -70,6 +70,11 @@ PLACEHOLDER = re.compile(
 )
 
 
+# A document code that carries a number, the slash that follows one or the word before it
+# ("15/BC-LĐLĐ", "/BC-LĐLĐ", "Số: BC-LĐLĐ"): the code is what follows "15/".
+NUMBER_IN_CODE = re.compile(r"/|^số\b", re.IGNORECASE)
+
+
 def placeholder_in(text: str) -> str:
     """The first placeholder in `text` (with a few characters around it), or ""."""
     if not text:
@@ -338,6 +343,13 @@ class SummaryReport(models.Model):
                 problems[name] = _(
                     "“%(text)s” is a placeholder: write what the document should say."
                 ) % {"text": found}
+        if "number_code" not in problems and NUMBER_IN_CODE.search(self.number_code.strip()):
+            # The number is put before the code at issue: "15/BC-LĐLĐ" typed here would be
+            # issued, signed and registered as "1/15/BC-LĐLĐ".
+            problems["number_code"] = _(
+                "Write the code alone, for example BC-LĐLĐ: the number and the slash before "
+                "it are given at issue."
+            )
         today = timezone.localdate()
         if self.dated_on and self.dated_on > today:
             # Issued today, signed today: a later date would be signed before it is dated.

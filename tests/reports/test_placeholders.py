@@ -70,6 +70,30 @@ def test_a_draft_with_a_placeholder_or_a_missing_field_is_not_issued(tree, cast,
     assert SummaryReport.objects.get(pk=summary.pk).status == SummaryReport.Status.DRAFT
 
 
+@pytest.mark.parametrize("code", ["15/BC-LĐLĐ", "/BC-LĐLĐ", "BC-LĐLĐ/", "Số: BC-LĐLĐ"])
+def test_a_code_that_carries_a_number_is_not_issued(tree, cast, code):
+    # The number is put before the code at issue: "15/BC-LĐLĐ" typed as the code (as the
+    # full number reads) was issued, signed and registered as "1/15/BC-LĐLĐ".
+    summary = make_summary(
+        tree["PV"], campaign_with_reports(tree), cast["cspl"], number="", number_code=code
+    )
+    with pytest.raises(ValidationError) as error:
+        issuing.summary_issue(summary=summary, user=cast["cspl"])
+    assert set(error.value.message_dict) == {"number_code"}
+    assert "Chỉ ghi ký hiệu, ví dụ BC-LĐLĐ" in error.value.message_dict["number_code"][0]
+    summary.refresh_from_db()
+    assert summary.status == SummaryReport.Status.DRAFT and summary.number == ""
+    assert not DocumentRegister.objects.exists()
+
+
+def test_a_code_alone_is_issued_after_the_number(tree, cast):
+    summary = make_summary(
+        tree["PV"], campaign_with_reports(tree), cast["cspl"], number="", number_code="BC-LĐLĐ"
+    )
+    issued = issuing.summary_issue(summary=summary, user=cast["cspl"])
+    assert issued.number == "1/BC-LĐLĐ"
+
+
 def test_the_seed_plan_is_cited_by_its_title_and_date_while_its_number_is_unknown(tree):
     campaign = campaign_with_reports(tree)
     campaign.number = "…/KH-LĐLĐ"
