@@ -356,6 +356,14 @@ class SummaryReport(models.Model):
             problems["dated_on"] = _(
                 "A document is dated on the day it is issued or before, not %(day)s."
             ) % {"day": self.dated_on.strftime("%d/%m/%Y")}
+        elif self.dated_on and self.year and self.dated_on.year < self.year:
+            # A report on a year cannot be written before it begins: a year typed by habit
+            # ("05/01/2026" for a report on 2026 issued in January 2027) would be signed and
+            # numbered in the register of the year before.
+            problems["dated_on"] = _(
+                "A report on %(year)s is dated in %(year)s or later, not %(day)s: check the "
+                "year of the date."
+            ) % {"year": self.year, "day": self.dated_on.strftime("%d/%m/%Y")}
         elif self.dated_on and self.supersedes_id and self.dated_on < self.supersedes.dated_on:
             problems["dated_on"] = _(
                 "A correction is dated on or after the document it corrects (%(day)s)."

@@ -744,3 +744,21 @@ def test_a_draft_dated_after_today_or_before_what_it_corrects_is_not_issued(clie
         assert "đính chính" in correction.issue_problems()["dated_on"]
     correction.dated_on = issued.dated_on
     assert "dated_on" not in correction.issue_problems()
+
+
+def test_a_report_dated_before_the_year_it_reports_on_is_not_issued(client, cast, tree, campaign):
+    # A report on 2024 issued in January 2025, its date's year typed by habit: it was
+    # signed, dated a year early and numbered in the register of 2024.
+    summary = make_summary(tree["PV"], campaign, cast["cspl"], number="")
+    summary.dated_on = datetime.date(summary.year - 1, 1, 5)
+    summary.save()
+    logged_in(client, cast["cspl"])
+    client.post(url("reports:summary_issue", summary), {"version": summary.version})
+    summary.refresh_from_db()
+    assert summary.status == S.DRAFT and summary.number == ""
+    assert not DocumentRegister.objects.exists()
+    with translation.override("vi"):
+        problem = summary.issue_problems()["dated_on"]
+    assert f"Báo cáo về năm {summary.year}" in problem and "05/01/2023" in problem
+    summary.dated_on = datetime.date(summary.year + 1, 1, 5)
+    assert "dated_on" not in summary.issue_problems()
