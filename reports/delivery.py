@@ -69,7 +69,11 @@ def deliver_issued_summary(summary: SummaryReport) -> int:
         unit=summary.unit,
         url=summary.get_absolute_url(),
         params={
-            "unit": str(summary.unit),
+            # Who issued it: the board under its federation for the board's report (the
+            # federation itself did not), else the unit.
+            "unit": summary.issuer_in_full
+            if summary.kind == SummaryReport.Kind.BOARD
+            else str(summary.unit),
             "number": summary.number,
             "subject": summary.subject,
             "year": summary.year,

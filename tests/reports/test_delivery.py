@@ -417,3 +417,32 @@ def test_an_issue_rolled_back_leaves_no_notice(tree, people, campaign):
         issuing.summary_issue(summary=summary, user=people["cspl"])
         raise RuntimeError("something after the issue failed")
     assert not Notice.objects.exists()
+
+
+def test_the_boards_report_is_said_issued_by_the_board_of_its_federation(
+    tree, people, campaign, django_capture_on_commit_callbacks
+):
+    # The CSPL board issues it, not the federation whose Standing Committee reads it: the
+    # notice said "LĐLĐ tỉnh … đã ban hành", the e-mail "Ban Chính sách – Pháp luật" of
+    # no federation.
+    summary = issue(
+        make_summary(
+            tree["PV"],
+            campaign,
+            people["cspl"],
+            kind=SummaryReport.Kind.BOARD,
+            parent_body="LĐLĐ tỉnh P",
+            issuing_body="Ban Chính sách – Pháp luật",
+            signer_block="",
+        ),
+        people["cspl"],
+        django_capture_on_commit_callbacks,
+    )
+    said = (
+        f"Ban Chính sách – Pháp luật LĐLĐ tỉnh P đã ban hành báo cáo tổng hợp số {summary.number}"
+    )
+    notice = Notice.objects.get(key=f"summary-{summary.pk}", recipient=people["standing"])
+    with translation.override("vi"):
+        assert notice.text.startswith(said)
+    (message,) = mail.outbox
+    assert said in message.body
