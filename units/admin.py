@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 
-from units.forms import AdminModelForm, PortalInputMixin
+from units.forms import AdminModelForm, PortalInputMixin, code_refusal
 from units.models import Membership, Unit, User
 from units.reorganisations import placement_refusal, successor_refusal
 
@@ -45,7 +46,23 @@ class ParentChoiceField(forms.ModelChoiceField):
         return "\u2003" * (unit.depth - 1) + f"{unit.picker_label()} ({unit.code})"
 
 
-class NewUnitForm(AdminModelForm):
+class UnitForm(AdminModelForm):
+    """An existing unit's code and names. A code is checked when it is new or changed: one
+    given before the rule stays usable."""
+
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "short_name"]
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        refusal = code != self.instance.code and code_refusal(code)
+        if refusal:
+            raise ValidationError(refusal)
+        return code
+
+
+class NewUnitForm(UnitForm):
     """A unit added by hand, at the end of its parent's children on a path no unit ever
     held (`UnitManager.add_child_after_history`): treebeard's form would place it among
     its siblings by renumbering their paths, or take the path of a unit that moved away,
@@ -136,8 +153,8 @@ class UnitAdmin(TreeAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None:
-            kwargs["form"] = AdminModelForm
-            kwargs["fields"] = ["code", "name", "short_name"]
+            kwargs["form"] = UnitForm
+            kwargs["fields"] = UnitForm.Meta.fields
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request, obj=None):

@@ -51,9 +51,17 @@ LATEST_DATE = datetime.date(2100, 12, 31)
 # Blank or invisible at either end: whitespace (as str.isspace has it), the zero-width space,
 # the word joiner and the byte-order mark.
 _EDGES = re.compile(r"^[\s\u200b\u2060\ufeff]+|[\s\u200b\u2060\ufeff]+$")
-# C0 controls but tab, line feed and carriage return; DEL; C1 controls.
-CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 controls but tab, line feed and carriage return; DEL; C1 controls; and the controls of
+# text direction (marks, embeddings, overrides, isolates), which make a text display other
+# than it reads: "\u202eabc" shows as "cba", in a page and in a signed PDF alike.
+CONTROL_CHARACTER = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 _LINE_BREAK = re.compile(r"[\n\r\u2028\u2029\x85]")
+# A new unit's code: letters without marks (and Đ), digits, "-", "_" and ".". No space, no
+# comma (a split lists the codes of the units it moves with commas), nothing invisible and
+# no letter that looks like another ("Ｂ" for "B"): a code is typed again in files and forms.
+UNIT_CODE = re.compile(r"[0-9A-Za-zĐđ][0-9A-Za-zĐđ._-]*")
 # 1.234 or 1 234 as Vietnamese users write thousands; a lone "1.5" is not a whole number.
 GROUPED = re.compile(r"^\d{1,3}([. \u00a0]\d{3})+$")
 _GROUP_SEPARATOR = re.compile(r"[. \u00a0]")
@@ -433,6 +441,17 @@ class ReorganisationCreateForm(once.OnceMixin, ReorganisationForm):
     (units/once.py). Editing a draft changes it in place, so needs none."""
 
 
+def code_refusal(code: str) -> str | None:
+    """Why `code` cannot be a new unit's code, or None. Codes already in use stay as they
+    are: a reorganisation or an import names them as they were given."""
+    if code and not UNIT_CODE.fullmatch(code):
+        return _(
+            "A code holds letters without marks (or Đ), digits and “-”, “_” or “.”, with no "
+            "space or comma: for example BT-CT-03."
+        )
+    return None
+
+
 def decision_date_refusal(decided_on: datetime.date | None) -> str | None:
     """Why `decided_on` cannot be a decision's date, or None: a decision is recorded once
     it is signed, so its date has come. The form and the uploaded file both check it."""
@@ -474,6 +493,13 @@ class OperationForm(SeenMixin, PortalInputMixin, forms.ModelForm):
             "move_members",
             "children_codes",
         ]
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        refusal = code_refusal(code)
+        if refusal:
+            raise ValidationError(refusal)
+        return code
 
     def clean(self):
         cleaned = super().clean()

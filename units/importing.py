@@ -28,6 +28,7 @@ from units.forms import (
     LATEST_DATE,
     OPERATION_NEEDS,
     clean_text,
+    code_refusal,
     decision_date_refusal,
 )
 from units.models import Operation, Reorganisation, Unit, User
@@ -562,6 +563,10 @@ def import_units(rows: list[dict]) -> ImportResult:
             parent = by_path.get(unit.path[: -Unit.steplen]) if unit.depth > 1 else None
             existing[unit.code] = (unit, parent.code if parent else None)
         final_parent = _check_tree(cleaned, all_codes, existing, errors)
+        for row in cleaned:
+            refusal = row.code not in existing and code_refusal(row.code)
+            if refusal:
+                errors.append((row.line, refusal))
         if errors:
             raise UnitImportError(errors)
 
@@ -794,6 +799,9 @@ def import_reorganisation(rows: list[dict], *, user: User | None) -> Reorganisat
                     % {"column": column(key), "limit": limit}
                 )
             _refuse_control_character(key, value, row_errors)
+        refusal = code_refusal(values["code"])
+        if refusal:
+            row_errors.append(refusal)
         if action:
             for key in OPERATION_NEEDS[action]:
                 present = kind if key == "kind" else values.get(key)

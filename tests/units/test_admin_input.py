@@ -50,3 +50,44 @@ def test_a_picked_unit_that_is_not_an_id_is_asked_for_again_not_a_500(staff_clie
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["unit"] == ["Trường này là bắt buộc."]
+
+
+def test_a_direction_override_in_a_name_is_refused(staff_client, tree):
+    # "\u202e" shows what follows reversed, on a page and in a signed PDF.
+    unit = tree["A1"]
+    response = staff_client.post(
+        reverse("admin:units_unit_change", args=[unit.pk]),
+        {"code": unit.code, "name": "CĐCS \u202eA1", "short_name": unit.short_name},
+    )
+    assert "(U+202E)" in response.context["adminform"].form.errors["name"][0]
+    assert Unit.objects.get(pk=unit.pk).name == unit.name
+
+
+CODE_RULE = "Mã chỉ gồm chữ cái không dấu (hoặc Đ), chữ số và “-”, “_” hoặc “.”"
+
+
+@pytest.mark.parametrize("code", ["A1,A2", "A 1", "Ａ1", "A\u200b1", "-A1"])
+def test_a_code_changed_to_one_that_cannot_be_typed_again_is_refused(staff_client, tree, code):
+    unit = tree["A1"]
+    response = staff_client.post(
+        reverse("admin:units_unit_change", args=[unit.pk]),
+        {"code": code, "name": unit.name, "short_name": unit.short_name},
+    )
+    assert response.context["adminform"].form.errors["code"][0].startswith(CODE_RULE)
+    assert Unit.objects.get(pk=unit.pk).code == unit.code
+
+
+def test_a_code_given_before_the_rule_stays_usable(staff_client, tree):
+    unit = tree["A1"]
+    Unit.objects.filter(pk=unit.pk).update(code="A 1")
+    response = staff_client.post(
+        reverse("admin:units_unit_change", args=[unit.pk]),
+        {"code": "A 1", "name": "CĐCS Mới", "short_name": unit.short_name},
+    )
+    assert response.status_code == 302
+    assert Unit.objects.get(pk=unit.pk).name == "CĐCS Mới"
+    staff_client.post(
+        reverse("admin:units_unit_change", args=[unit.pk]),
+        {"code": "BT-ĐL.01_a", "name": "CĐCS Mới", "short_name": unit.short_name},
+    )
+    assert Unit.objects.get(pk=unit.pk).code == "BT-ĐL.01_a"

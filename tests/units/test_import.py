@@ -506,6 +506,23 @@ def test_an_unknown_parent_is_also_reported_next_to_other_errors(tree, tmp_path)
     ]
 
 
+def test_a_new_code_that_cannot_be_typed_again_is_refused_and_an_old_one_kept(tree, tmp_path):
+    # A comma would split it in a split's list of codes; a full-width "Ａ" looks like "A".
+    Unit.objects.filter(code="A2").update(code="A 2")  # given before the rule
+    rows = [
+        ["X,1", "CĐCS X1", "grassroots", "DA"],
+        ["Ａ3", "CĐCS A3", "grassroots", "DA"],
+        ["A 2", "CĐCS A2 mới", "grassroots", "DA"],
+    ]
+    with pytest.raises(UnitImportError) as excinfo:
+        import_file(write_csv(tmp_path, rows))
+    assert error_lines(excinfo) == [2, 3]
+    assert excinfo.value.errors[0][1].startswith("A code holds letters without marks")
+
+    import_file(write_csv(tmp_path, rows[2:], name="old.csv"))
+    assert unit("A 2").name == "CĐCS A2 mới"
+
+
 def test_a_missing_required_column_is_reported_on_line_1(db, tmp_path):
     path = write_csv(tmp_path, [["X1", "CĐCS X1", "grassroots"]], header=["Mã", "Tên", "Loại"])
 

@@ -67,6 +67,21 @@ def test_every_bad_row_is_reported_and_nothing_is_kept(tmp_path, tree, admin_use
     assert not Reorganisation.objects.exists()
 
 
+def test_a_new_unit_s_code_with_a_comma_or_a_space_is_refused_on_its_row(
+    tmp_path, tree, admin_user
+):
+    lines = [
+        HEADER,
+        '56/QĐ-LĐLĐ,01/07/2025,Thành lập,,PV,"X,A",Công đoàn xã An,Công đoàn xã,',
+        "56/QĐ-LĐLĐ,01/07/2025,Thành lập,,PV,X B,Công đoàn xã Bình,Công đoàn xã,",
+        "56/QĐ-LĐLĐ,01/07/2025,Thành lập,,PV,XC,Công đoàn xã Cầu,Công đoàn xã,",
+    ]
+    with pytest.raises(UnitImportError) as raised:
+        import_reorganisation(read_reorganisation_rows(write(tmp_path, lines)), user=admin_user)
+    assert [line for line, _m in raised.value.errors] == [2, 3]
+    assert not Reorganisation.objects.exists()
+
+
 def test_refusals_of_the_tree_are_reported_on_their_rows(tmp_path, tree, admin_user):
     lines = [
         HEADER,

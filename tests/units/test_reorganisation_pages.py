@@ -114,6 +114,20 @@ def test_adding_an_operation_with_a_missing_field_shows_why(client, admin_user, 
     assert draft.operations.count() == 3
 
 
+def test_a_new_unit_s_code_with_a_comma_is_refused_and_what_was_typed_kept(
+    client, admin_user, draft
+):
+    # A split lists the codes of the units it moves with commas: "X,1" could never be named.
+    client.force_login(admin_user)
+    url = reverse("units:operation_add", args=[draft.pk])
+    data = {"position": 3, "action": "create", "target_code": "PV", "code": "X,1"}
+    response = client.post(url, {**data, "name": "Công đoàn xã Mới", "kind": "commune"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Mã chỉ gồm chữ cái không dấu" in page and 'value="Công đoàn xã Mới"' in page
+    assert draft.operations.count() == 2
+
+
 def test_a_refused_reorganisation_shows_its_refusals_and_cannot_be_applied(
     client, admin_user, tree, reorganise
 ):
