@@ -11,6 +11,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.core.management import call_command
+from django.utils import translation
 from fontTools.ttLib import TTFont
 from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -207,7 +208,7 @@ def test_a_demo_pdf_that_cannot_be_made_fails_the_command_after_saving_the_rest(
     SummaryReport.objects.filter(pk=province.pk).update(render_state=RS.FAILED, pdf="")
     monkeypatch.setattr(demo_data.summary_tasks, "render", broken_render)
     out, err = io.StringIO(), io.StringIO()
-    with pytest.raises(CommandError, match="1 summary PDF could not be made"):
+    with translation.override("vi"), pytest.raises(CommandError, match="1 tệp PDF"):
         call_command("load_demo", force=True, stdout=out, stderr=err)
     assert "1/BC-LĐLĐ" in err.getvalue() and "no fonts" in err.getvalue()
     # The accounts were listed and nothing already loaded was undone.
