@@ -192,8 +192,8 @@ class SummaryEditForm(PortalInputMixin, forms.ModelForm):
                 "units' names on this date."
             ),
             "number_code": gettext_lazy(
-                "The number before it is given at issue, from the unit's register of the "
-                "year: for example 15/BC-LĐLĐ."
+                "The code alone, for example BC-LĐLĐ: the number before it is given at "
+                "issue, from the unit's register of the year (15/BC-LĐLĐ)."
             ),
             "general_assessment": gettext_lazy("One paragraph a line."),
         }
@@ -277,7 +277,7 @@ def summary_create(request):
                         request,
                         _(
                             "The draft was created from the current figures. Check the text, "
-                            "give it its number and signer, then issue it."
+                            "its code and signer, then issue it: the number is given then."
                         ),
                     )
                 else:
@@ -307,7 +307,8 @@ def summary_create(request):
 def summary_detail(request, pk):
     scope = Scope.for_request(request)
     summary = get_summary(request, pk)
-    delivery.mark_read(request.user, summary)  # a Standing Committee member opened it
+    if request.method == "GET":  # a HEAD (a link preview) is nobody reading it
+        delivery.mark_read(request.user, summary)  # a Standing Committee member opened it
     writer = can_write(scope, summary)
     correction = None
     if summary.is_issued:
@@ -609,7 +610,8 @@ def summary_pdf(request, pk):
     summary = get_summary(request, pk)
     if not summary.is_issued or summary.render_state != RS.DONE or not summary.pdf:
         raise Http404
-    delivery.mark_read(request.user, summary)
+    if request.method == "GET":
+        delivery.mark_read(request.user, summary)
     return stored_file_response(
         summary.pdf, filename=pdf.pdf_filename(summary), content_type="application/pdf"
     )

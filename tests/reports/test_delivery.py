@@ -361,6 +361,15 @@ def test_opening_the_summary_marks_it_read(client, people, three_issued):
     assert SummaryReceipt.objects.filter(user=people["standing"], read_at__isnull=True).count() == 2
 
 
+def test_a_head_request_is_nobody_reading_it(client, people, three_issued):
+    # A link preview (a chat application's, a mail filter's) asks with HEAD.
+    summary = three_issued[0]
+    client.force_login(people["standing"])
+    assert client.head(reverse("reports:summary_detail", args=[summary.pk])).status_code == 200
+    client.head(reverse("reports:summary_pdf", args=[summary.pk]))
+    assert SummaryReceipt.objects.get(user=people["standing"], summary=summary).read_at is None
+
+
 # --- the notice under the bell -------------------------------------------------------------------
 def test_every_reader_gets_a_notice_even_without_an_e_mail_address(
     tree, people, campaign, django_capture_on_commit_callbacks
