@@ -165,7 +165,7 @@ def build_workbook(result, units, campaign=None, obstacles=None):
                     else row.name
                 ),
                 V(kind_labels.get(row.kind, row.kind)),
-                V(own_report(row, category_labels)),
+                V(row.own_label(category_labels)),
                 V(MARK if row.from_below else None),
                 *figures(row),
             ]
@@ -320,16 +320,6 @@ def open_obstacles(campaign, unit, scope=None):
             "answer_by", "raised_at", "unit__path", "pk"
         )
     )
-
-
-def own_report(row, category_labels):
-    """What a row by unit below says of its unit's own report: its category; for a unit not
-    expected to file, whether a report it filed all the same is included."""
-    if row.own_reopened:
-        return pgettext("state of a plan or report", "Reopened")
-    if row.own:
-        return category_labels[row.own]
-    return capfirst(_("included")) if row.own_included else _("does not file")
 
 
 def _summary_rows(result, campaign):

@@ -336,7 +336,7 @@ def _document_context(summary, figures, legacy=False):
         row = group["row"]
         own = ""
         if not legacy and not group["combined"]:
-            own = str(_own_report(row, category_labels))
+            own = row.own_label(category_labels)
         children.append(
             {
                 "label": group["label"],
@@ -715,14 +715,6 @@ def coverage_sentence(figures: Figures) -> str:
         "included": number(figures.included),
         "expected": number(figures.expected),
     }
-
-
-def _own_report(row, category_labels):
-    """What a row by unit below says of its unit's own report (as the Excel export does): its
-    category; for a unit not expected to file, whether a report it filed is included."""
-    if row.own:
-        return category_labels[row.own]
-    return capfirst(_("included")) if row.own_included else _("does not file")
 
 
 def _child_groups(by_child, integers):

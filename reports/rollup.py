@@ -100,6 +100,8 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext, pgettext
 
 from campaign.counting import (
     ACCEPTED_ONLY,
@@ -235,6 +237,16 @@ class AreaRow(Figures):
     def from_below(self) -> bool:
         """Its figures come only from the units below: its own report is not included."""
         return self.reports > 0 and not self.own_included
+
+    def own_label(self, category_labels: dict) -> str:
+        """What the Excel export and the PDF say of the unit's own report: its category
+        (from `category_labels`), "Reopened" for one a reviewer reopened; for a unit not
+        expected to file, whether a report it filed all the same is included."""
+        if self.own_reopened:
+            return pgettext("state of a plan or report", "Reopened")
+        if self.own:
+            return str(category_labels[self.own])
+        return capfirst(gettext("included")) if self.own_included else gettext("does not file")
 
 
 @dataclass

@@ -354,6 +354,20 @@ def test_a_district_whose_own_report_is_missing_still_shows_its_units_figures(tr
     assert layout_rows(district_text.splitlines())(vi("Whole scope"), "1.044")
 
 
+def test_a_districts_own_report_reopened_reads_reopened_counted_as_returned(tree, cast):
+    # As on the dashboard and in the Excel export: nothing was wrong with what it sent.
+    campaign = make_campaign(tree["PV"])
+    file_report(tree["DA"], campaign, Status.RETURNED)
+    file_report(tree["DB"], campaign, Status.RETURNED)
+    AnnualReport.objects.filter(unit=tree["DA"]).update(reopened_at=sent_at(late=True))
+    summary = issue(make_summary(tree["PV"], campaign, cast["cspl"]), cast["cspl"])
+    context = pdf.document_context(summary)
+    rows = {row["label"]: row for row in context["children"]}
+    assert rows[tree["DA"].name]["own"] == "Mở lại"
+    assert rows[tree["DB"].name]["own"] == vi("Returned")
+    assert context["headline"]["status"][4] == "2"  # both counted as returned
+
+
 def test_a_table_of_totals_with_nothing_included_says_so_in_one_line(tree, cast, tmp_path):
     campaign = make_campaign(tree["PV"])
     file_report(tree["A1"], campaign, Status.SUBMITTED, sessions=5, participants=50)
