@@ -315,6 +315,14 @@ def test_a_reviewer_edits_a_draft(client, cast, draft):
     assert draft.results == "Đã sửa." and draft.version == 2
 
 
+def test_a_draft_without_a_place_shows_its_date_alone_as_the_document_does(client, cast, draft):
+    SummaryReport.objects.filter(pk=draft.pk).update(place="")
+    logged_in(client, cast["cspl"])
+    page = client.get(url("reports:summary_detail", draft)).content.decode()
+    assert f">{draft.dated_on:%d/%m/%Y}</dd>" in page
+    assert ", " + f"{draft.dated_on:%d/%m/%Y}" not in page
+
+
 def test_an_issued_report_cannot_be_edited(client, cast, issued):
     before = SummaryReport.objects.filter(pk=issued.pk).values().get()
     logged_in(client, cast["cspl"])
