@@ -48,7 +48,7 @@ from campaign.downloads import protect_download, stored_file_response
 from campaign.models import Campaign
 from campaign.periods import report_year
 from config import pdf_sandbox
-from config.http import require_form, require_POST, require_safe
+from config.http import Explained404, require_form, require_POST, require_safe
 from reports import delivery, issuing, parties, pdf, summary_tasks
 from reports.models import DOCUMENT_FIELDS, NARRATIVE_FIELDS, SummaryReport
 from reports.prefill import prefill, written_from
@@ -221,6 +221,9 @@ class SummaryEditForm(PortalInputMixin, forms.ModelForm):
 
 
 # --- views -------------------------------------------------------------------------------------
+DRAFTS_LISTED = 50  # the drafts changed last; the list says how many more there are
+
+
 @require_safe
 @login_required
 def summary_list(request):
@@ -231,15 +234,18 @@ def summary_list(request):
     reports = visible(scope)
     issued = reports.filter(status__in=[S.ISSUED, S.SUPERSEDED]).order_by("-issued_at", "-pk")
     page = Paginator(issued, PAGE_SIZE).get_page(request.GET.get("page"))
-    drafts = []
+    drafts, drafts_total = [], 0
     if scope.is_reviewer:
-        drafts = list(reports.filter(status=S.DRAFT).order_by("-updated_at", "-pk")[:50])
+        pending = reports.filter(status=S.DRAFT)
+        drafts = list(pending.order_by("-updated_at", "-pk")[:DRAFTS_LISTED])
+        drafts_total = pending.count() if len(drafts) == DRAFTS_LISTED else len(drafts)
     return render(
         request,
         "reports/summary/list.html",
         {
             "page": page,
             "drafts": drafts,
+            "drafts_total": drafts_total,
             "can_create": bool(scope.acting_paths(REVIEW)),
             "badges": BADGES,
         },
@@ -573,6 +579,44 @@ def summary_retry(request, pk):
     return redirect(summary)
 
 
+@login_required
+@require_POST
+def summary_discard(request, pk):
+    """Delete a draft nobody will issue. Nothing refers to a draft: its number is taken,
+    its figures frozen and its readers given it only at issue. A draft saved or issued since
+    the page was drawn is kept, with a word why."""
+    try:
+        summary = get_summary(request, pk, write=True)
+    except Http404:
+        # Sent twice, or discarded by a colleague; said alike for a report the user may not
+        # see, whose existence a 404 never reveals.
+        raise Explained404(
+            _("There is no such summary report here. If you discarded a draft twice, it is gone.")
+        ) from None
+    version = parse_pk(request.POST.get("version"))
+    with transaction.atomic():
+        locked = SummaryReport.objects.select_for_update().filter(pk=summary.pk).first()
+        if locked is None:  # a colleague discarded it a moment ago
+            messages.info(request, _("The draft was discarded by someone else meanwhile."))
+            return redirect("reports:summary_list")
+        if not locked.is_draft:
+            messages.error(request, _("This report was issued meanwhile: it is kept."))
+            return redirect(locked)
+        if locked.version != version:
+            messages.error(
+                request,
+                _(
+                    "Someone saved this draft after you opened it, so it was not discarded. "
+                    "Read it again, then discard it if it is still not needed."
+                ),
+            )
+            return redirect(locked)
+        title = str(locked)
+        locked.delete()
+    messages.success(request, _("The draft “%(title)s” was discarded.") % {"title": title})
+    return redirect("reports:summary_list")
+
+
 def _render_error(summary, writer):
     """Why the PDF failed, for whoever can retry it; to a reader, only that it is not ready
     (the reason can hold the renderer's or the signer's own words, paths included)."""
@@ -662,6 +706,7 @@ urlpatterns = [
     path("summaries/<id:pk>/refigure/", summary_refigure, name="summary_refigure"),
     path("summaries/<id:pk>/correct/", summary_correct, name="summary_correct"),
     path("summaries/<id:pk>/retry/", summary_retry, name="summary_retry"),
+    path("summaries/<id:pk>/discard/", summary_discard, name="summary_discard"),
     path("summaries/<id:pk>/status/", summary_status, name="summary_status"),
     path("summaries/<id:pk>/pdf/", summary_pdf, name="summary_pdf"),
     path("summaries/<id:pk>/preview/", summary_preview, name="summary_preview"),

@@ -193,6 +193,7 @@ URL_KWARGS = {
             "reports:summary_issue",
             "reports:summary_refigure",
             "reports:summary_retry",
+            "reports:summary_discard",
             "reports:summary_preview",
         )
     },
@@ -533,6 +534,10 @@ MATRIX = {
         "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
     },
     "reports:summary_retry": {
+        "own": E("L 405 405 405 405 405", "L 404 404 404 R 404"),
+        "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
+    },
+    "reports:summary_discard": {
         "own": E("L 405 405 405 405 405", "L 404 404 404 R 404"),
         "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
     },
