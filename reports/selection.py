@@ -1,6 +1,8 @@
 """What the dashboard and its Excel export are asked about: campaign, year and unit, read
 from the query string by the same rules for both."""
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -12,6 +14,7 @@ from units.access import Scope, parse_pk
 from units.models import Membership, Unit
 
 Role = Membership.Role
+YEAR = re.compile(r"[0-9]{4}")
 
 
 def int_or_none(value: object) -> int | None:
@@ -30,7 +33,13 @@ def selected_year(request: HttpRequest, campaign: Campaign) -> int:
     """The year asked for by `?year=`, else the year being reported on; a 404 that says why
     for a year not offered (outside the campaign, or still to come: no period is made for
     it)."""
-    year = int_or_none(request.GET.get("year")) or report_year(campaign, from_rules=True)
+    asked = request.GET.get("year", "")
+    if asked and not YEAR.fullmatch(asked):
+        # int() would read "２０２５" or " 2025" as 2025, and a word as the default year.
+        raise Explained404(
+            _("“%(value)s” is not a year: pick one from the list.") % {"value": asked[:20]}
+        )
+    year = int(asked) if asked else report_year(campaign, from_rules=True)
     if year in offered_years(campaign):
         return year
     if campaign.runs_in(year):

@@ -11,6 +11,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from campaign.models import Period
 from tests.factories import MembershipFactory, UserFactory
@@ -199,3 +200,13 @@ def test_a_unit_asked_for_by_anything_but_an_id_is_not_found(client, cast, world
     fullwidth = pk.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     for asked in ("abc", f" {pk} ", f"{pk[0]}_{pk[1:]}" if len(pk) > 1 else f"0_{pk}", fullwidth):
         assert client.get(reverse(url), {"unit": asked}).status_code == 404, asked
+
+
+@pytest.mark.parametrize("url", ["reports:dashboard", "reports:dashboard_excel"])
+def test_a_year_asked_for_by_anything_but_a_year_says_so(client, cast, world, url):
+    client.force_login(cast["reviewer_a"])
+    for asked in ("abc", "２０２４", " 2024", "0"):
+        with translation.override("vi"):
+            response = client.get(reverse(url), {"year": asked})
+        assert response.status_code == 404, asked
+        assert "không phải là một năm" in response.content.decode(), asked
