@@ -48,6 +48,9 @@ def render_queue(
         template,
         {
             "filter": queue,
+            # Only submissions waiting for review can be accepted or returned together: a
+            # queue filtered to another status lists them, without the ticks.
+            "waiting": data.get("status") == Status.SUBMITTED,
             "page": page,
             "query": query,
             "sort": sort,

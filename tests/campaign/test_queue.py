@@ -7,6 +7,7 @@ import re
 import pytest
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils import translation
 from django.utils import timezone
 
 from campaign.listing import PAGE_SIZE
@@ -99,6 +100,22 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client, filed):
 def test_the_status_filter_shows_the_accepted_plans_when_asked(client, cast, filed):
     response = open_queue(client, cast["cspl"], status=S.ACCEPTED)
     assert sorted(listed(response)) == [("A2", S.ACCEPTED), ("B1", S.ACCEPTED)]
+
+
+def test_only_the_plans_waiting_for_review_are_ticked_to_be_reviewed_together(
+    client, cast, filed
+):
+    # An accepted or returned plan cannot be accepted or returned again: no tick, and the
+    # page's title says what it lists.
+    with translation.override("vi"):
+        waiting = open_queue(client, cast["cspl"]).content.decode()
+        accepted = open_queue(client, cast["cspl"], status=S.ACCEPTED).content.decode()
+        reports = client.get(reverse("campaign:report_queue"), {"status": "returned"})
+    assert 'name="item"' in waiting and "Kế hoạch chờ xem xét" in waiting
+    assert 'name="item"' not in accepted and "chờ xem xét" not in accepted
+    assert "formaction=" in waiting and "formaction=" not in accepted
+    page = reports.content.decode()
+    assert "<h1" in page and "chờ xem xét</h1>" not in page and 'name="item"' not in page
 
 
 def test_an_empty_status_shows_plans_in_any_status_within_the_reviewers_subtree(
