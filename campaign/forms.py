@@ -1,6 +1,8 @@
 """Forms for filing a plan (the header, the activities formset), an annual report (the
 narrative and one field per indicator) and the review reason."""
 
+import datetime
+
 from django import forms
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -87,6 +89,41 @@ class PlanForm(once.OnceMixin, PortalInputMixin, forms.ModelForm):
 
 def _day(value):
     return value.strftime("%d/%m/%Y")
+
+
+class ShownAtField(forms.CharField):
+    """A hidden field carrying when the thing a page showed was last given (an answer, a
+    note), to the microsecond, or nothing when the page showed none: a save from a page
+    drawn before a colleague's is then refused rather than replacing it unread. Cleans to
+    an aware datetime or None; anything else is a damaged page."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    @staticmethod
+    def of(moment) -> str:
+        """What the field carries for `moment` (a datetime or None)."""
+        return moment.isoformat() if moment else ""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            raise forms.ValidationError(
+                _(
+                    "The page was sent back with damaged hidden data. Reload it and enter "
+                    "your changes again."
+                ),
+                code="damaged",
+            )
+        return moment
 
 
 def _ids_first(clean, message):

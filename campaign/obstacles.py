@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaign import notifications
+from campaign.forms import ShownAtField
 from campaign.listing import filtered_page
 from campaign.models import MAX_NARRATIVE, AnnualReport, Campaign, Obstacle
 from config.http import require_form, require_POST, require_safe
@@ -151,6 +153,21 @@ class AnswerForm(PortalInputMixin, forms.Form):
         max_length=MAX_NARRATIVE,
         help_text=gettext_lazy("The unit sees it on the obstacle."),
     )
+    # When the answer the page showed was given (none: the page showed no answer). Two
+    # reviewers of the unit may answer it: one answering from a page drawn before the
+    # other's answer is refused instead of replacing it unread.
+    shown = ShownAtField()
+
+    @classmethod
+    def for_obstacle(cls, obstacle, data=None):
+        """The form to answer `obstacle` as it is now: bound to `data` when given, with the
+        answer time it showed set to the current one (saving again is then deliberate)."""
+        shown = ShownAtField.of(obstacle.answered_at)
+        if data is None:
+            return cls(initial={"answer": obstacle.answer, "shown": shown})
+        data = data.copy()
+        data["shown"] = shown
+        return cls(data)
 
 
 # --- views ------------------------------------------------------------------------------------
@@ -232,11 +249,17 @@ def obstacle_answer(request, pk):
         return _render_detail(request, scope, obstacle, answer_form=form, status=400)
     now = timezone.now()
     answer = form.cleaned_data["answer"]
+    shown = form.cleaned_data["shown"]
+    # The answer the page showed, as when it was given; none when it showed no answer.
+    same_answer_shown = Q(answered_at=shown) if shown else Q(answered_at__isnull=True)
     with transaction.atomic():
         # Conditional, so that an obstacle closed a moment ago is not reopened by a late
-        # answer, and the same answer sent twice (a second tap, a reload) tells nobody again.
+        # answer, the same answer sent twice (a second tap, a reload) tells nobody again,
+        # and an answer a colleague gave after this page was drawn is not replaced unread.
         updated = (
-            Obstacle.objects.filter(pk=obstacle.pk, status__in=[S.OPEN, S.ANSWERED])
+            Obstacle.objects.filter(
+                same_answer_shown, pk=obstacle.pk, status__in=[S.OPEN, S.ANSWERED]
+            )
             .exclude(status=S.ANSWERED, answer=answer)
             .update(answer=answer, answered_by=request.user, answered_at=now, status=S.ANSWERED)
         )
@@ -246,10 +269,26 @@ def obstacle_answer(request, pk):
     if updated:
         bump_data_version()  # the conditional update sends no signal; the rollup counts it
         messages.success(request, _("Your answer was saved; the unit can read it now."))
-    elif Obstacle.objects.filter(pk=obstacle.pk, status=S.ANSWERED, answer=answer).exists():
+        return redirect(obstacle)
+    current = obstacles().select_related("answered_by", "report").get(pk=obstacle.pk)
+    if current.status == S.ANSWERED and current.answer == answer:
         messages.info(request, _("This answer was already saved; the unit was not told again."))
-    else:
+    elif current.status == S.CLOSED:
         messages.error(request, _("This obstacle is closed; it can no longer be answered."))
+    else:
+        # Answered by someone else since the page was drawn: theirs is shown, what this
+        # reviewer typed stays in the form, and saving it again replaces theirs knowingly.
+        form = AnswerForm.for_obstacle(current, request.POST)
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Someone else answered this obstacle after you opened the page, so your "
+                "answer was not saved. Their answer is shown above; what you typed is still "
+                "in the form: read theirs, then send yours again or change it."
+            ),
+        )
+        return _render_detail(request, scope, current, answer_form=form, status=409)
     return redirect(obstacle)
 
 
@@ -302,7 +341,7 @@ def _render_detail(request, scope, obstacle, answer_form=None, status=200):
         scope.can_file_for(obstacle.unit) or scope.can_review(obstacle.unit)
     )
     if answer_form is None and can_answer:
-        answer_form = AnswerForm(initial={"answer": obstacle.answer})
+        answer_form = AnswerForm.for_obstacle(obstacle)
     return render(
         request,
         "campaign/obstacles/detail.html",

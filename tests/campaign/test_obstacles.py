@@ -630,7 +630,10 @@ def test_answering_again_updates_the_answer(client, people, obstacle_a1):
         "answer_form"
     ]
     assert form.initial["answer"] == "Tính theo từng buổi."
-    client.post(reverse("campaign:obstacle_answer", args=[obstacle_a1.pk]), {"answer": "Sửa lại."})
+    client.post(
+        reverse("campaign:obstacle_answer", args=[obstacle_a1.pk]),
+        {"answer": "Sửa lại.", "shown": form.initial["shown"]},
+    )
     obstacle_a1.refresh_from_db()
     assert (obstacle_a1.status, obstacle_a1.answer) == (S.ANSWERED, "Sửa lại.")
     assert obstacle_a1.answered_by == people["cspl"]
@@ -652,8 +655,56 @@ def test_the_same_answer_sent_twice_tells_the_unit_once(client, people, obstacle
     assert obstacle_a1.answered_at == first_at
     told = Notice.objects.filter(recipient=people["officer_a1"])
     assert told.count() == 1
-    client.post(url, {"answer": "Theo hướng dẫn số 6."})
+    client.post(url, {"answer": "Theo hướng dẫn số 6.", "shown": first_at.isoformat()})
     assert told.count() == 2
+
+
+def test_an_answer_given_after_the_page_was_drawn_is_not_replaced_unread(
+    client, people, obstacle_a1
+):
+    # Reviewers of the district and of the province both answer A1's obstacles: the second
+    # answer, typed on a page that showed none, silently replaced the first one.
+    detail = reverse("campaign:obstacle_detail", args=[obstacle_a1.pk])
+    url = reverse("campaign:obstacle_answer", args=[obstacle_a1.pk])
+    client.force_login(people["cspl"])
+    stale = client.get(detail).context["answer_form"].initial
+    assert stale["shown"] == ""
+    client.force_login(people["reviewer_a"])
+    client.post(url, {"answer": "Tính theo từng buổi.", "shown": ""})
+    client.force_login(people["cspl"])
+    response = client.post(url, {"answer": "Tính theo người.", "shown": stale["shown"]})
+    assert response.status_code == 409
+    obstacle_a1.refresh_from_db()
+    assert (obstacle_a1.answer, obstacle_a1.answered_by) == (
+        "Tính theo từng buổi.",
+        people["reviewer_a"],
+    )
+    page = response.content.decode()
+    assert "Một người khác đã trả lời vướng mắc này" in page
+    assert "Tính theo từng buổi." in page and "Tính theo người." in page  # theirs and mine
+    told = Notice.objects.filter(recipient=people["officer_a1"])
+    assert told.count() == 1
+    # Sent again from the page that now shows theirs, it replaces it knowingly.
+    again = response.context["answer_form"].data
+    assert again["shown"] == obstacle_a1.answered_at.isoformat()
+    client.post(url, {"answer": again["answer"], "shown": again["shown"]})
+    obstacle_a1.refresh_from_db()
+    assert (obstacle_a1.answer, obstacle_a1.answered_by) == ("Tính theo người.", people["cspl"])
+    assert told.count() == 2
+
+
+@pytest.mark.parametrize("shown", ["hôm qua", "2026-12-06T09:00:00"])
+def test_a_damaged_answer_time_is_refused_with_the_answer_kept(client, people, obstacle_a1, shown):
+    client.force_login(people["reviewer_a"])
+    response = client.post(
+        reverse("campaign:obstacle_answer", args=[obstacle_a1.pk]),
+        {"answer": "Tính theo từng buổi.", "shown": shown},
+    )
+    assert response.status_code == 400
+    assert "dữ liệu ẩn bị hỏng" in response.content.decode()
+    assert "Tính theo từng buổi." in response.content.decode()
+    obstacle_a1.refresh_from_db()
+    assert obstacle_a1.status == S.OPEN
 
 
 @pytest.mark.parametrize("answer", ["", "   ", "z" * (MAX_NARRATIVE + 1)])
