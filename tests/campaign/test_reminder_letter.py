@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from campaign.models import Campaign, Plan, Status
 from tests.factories import UnitFactory
+from units.models import Unit
 
 PLAN_DUE = datetime.date(2015, 7, 31)
 
@@ -163,3 +164,24 @@ def test_before_the_due_date_the_letter_holds_units_to_that_date(
     client.force_login(cast["cspl"])
     late = text_of(letter(client, campaign, [tree["B1"]], what="report"), tmp_path)
     assert "chậm nhất trong 07 ngày làm việc kể từ ngày nhận được công văn này" in late
+
+
+def test_the_signature_never_stands_alone_on_the_letters_last_page(
+    client, tree, cast, campaign, tmp_path
+):
+    # With 8 to 11 units (or 27 to 30) the table and the request filled the page and the
+    # signing block went over alone, with nothing of the letter above it.
+    client.force_login(cast["cspl"])
+    for count in range(8, 12):
+        while len(units := list(Unit.objects.exclude(pk=tree["PV"].pk))) < count:
+            UnitFactory.create(parent=tree["DB"])
+        response = letter(client, campaign, units)
+        pdf = tmp_path / "letter.pdf"
+        pdf.write_bytes(response.content)
+        pages = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout.split("\f")[:-1]
+        assert len(pages) == 2, count
+        signed = " ".join(pages[-1].split())
+        assert "TM. BAN THƯỜNG VỤ" in signed
+        assert "Đề nghị các đơn vị quan tâm thực hiện./." in signed, count
