@@ -152,3 +152,27 @@ def test_the_plan_page_links_to_its_printable_copy(client, cast, plan_a1):
     html = client.get(plan_a1.get_absolute_url()).content.decode()
     assert reverse("campaign:plan_print", args=[plan_a1.pk]) in html
     assert reverse("campaign:plan_pdf", args=[plan_a1.pk]) in html
+
+
+def test_the_plans_signature_never_stands_alone_on_its_last_page(
+    client, cast, plan_factory, tree, campaign, tmp_path
+):
+    # With 12 activities here (16 to 21 shorter ones) the table filled the first page and
+    # the signing block went over alone: a page signed with nothing of the plan on it.
+    plan = plan_factory(tree["A1"], campaign, cast["officer_a1"], activities=10)
+    client.force_login(cast["officer_a1"])
+    for count in (12, 16):
+        for n in range(plan.activities.count(), count):
+            plan.activities.create(
+                method="conference", audience=f"Đoàn viên công đoàn {n}", planned_quarter=3
+            )
+        response = client.get(reverse("campaign:plan_pdf", args=[plan.pk]))
+        path = tmp_path / "plan.pdf"
+        path.write_bytes(response.content)
+        pages = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, check=True, text=True
+        ).stdout.split("\f")[:-1]
+        assert len(pages) == 2, count
+        signed = " ".join(pages[-1].split())
+        assert "Chủ tịch công đoàn" in signed
+        assert "Tổng cộng" in signed, count  # the table's last row goes over with it
