@@ -3,9 +3,11 @@ the page itself never scrolls sideways; on an office screen (1366 px) a reviewer
 the longest, fits one line."""
 
 import datetime
+import itertools
 
 import pytest
 
+from campaign.models import Plan
 from reports.models import SummaryReport
 
 pytestmark = pytest.mark.e2e
@@ -174,3 +176,23 @@ def test_a_summary_whose_subject_holds_a_word_longer_than_the_screen_fits_a_phon
     page = reviewer_page(login, live_server, summary.get_absolute_url(), 390, 844)
     assert "QĐ0123456789QĐ" in page.locator("h1").inner_text().replace("\n", "")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_plans_activities_read_as_cards_with_their_content_items_together(
+    demo, login, live_server
+):
+    """On a phone each activity is a card; the numbers of the content items it covers sit
+    together on one line beside their label. Each badge was a card cell's item of its own,
+    stretched a line and a half high and spread across the card's width."""
+    plan = Plan.objects.filter(activities__themes__isnull=False).distinct().first()
+    page = reviewer_page(login, live_server, f"/plans/{plan.pk}/", 390, 844)
+    _stacks(page, f"/plans/{plan.pk}/")
+    badges = page.evaluate(
+        "Array.from(document.querySelectorAll('table.table-stack tbody tr:first-child td "
+        ".badge'), (b) => b.getBoundingClientRect().toJSON())"
+    )
+    assert len(badges) >= 2, badges
+    assert len({round(b["top"]) for b in badges}) == 1, badges  # one line
+    assert max(b["height"] for b in badges) < 30, badges  # a badge's height, not a line's
+    gaps = [right["left"] - left["right"] for left, right in itertools.pairwise(badges)]
+    assert max(gaps) < 12, gaps  # side by side, not spread across the card
