@@ -4,8 +4,8 @@
   PDF copy-pastes, old input methods: "ế" as "e" + U+0302 + U+0301); stored as typed, the
   same word would be two different strings to search, sorting, uniqueness and the limits
   on length (a decomposed 150-letter name is over 300 characters).
-- Leading and trailing blanks, zero-width spaces and byte-order marks are dropped, so a
-  required field is not satisfied by something invisible.
+- Leading and trailing blanks, zero-width spaces, joiners, soft hyphens and byte-order
+  marks are dropped, so a required field is not satisfied by something invisible.
 - Control characters are refused with a message: PostgreSQL cannot store NUL, the Excel
   export cannot write C0 controls, and e-mail headers cannot carry line breaks. Tabs and
   line breaks remain allowed where the field has several lines.
@@ -49,8 +49,11 @@ EARLIEST_DATE = datetime.date(2000, 1, 1)
 LATEST_DATE = datetime.date(2100, 12, 31)
 
 # Blank or invisible at either end: whitespace (as str.isspace has it), the zero-width space,
-# the word joiner and the byte-order mark.
-_EDGES = re.compile(r"^[\s\u200b\u2060\ufeff]+|[\s\u200b\u2060\ufeff]+$")
+# the zero-width non-joiner and joiner, the word joiner, the byte-order mark and the soft
+# hyphen. A subject of nothing else was saved as a title nobody sees, a list's link with no
+# text to click.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_EDGES = re.compile(rf"^[\s{INVISIBLE}]+|[\s{INVISIBLE}]+$")
 # C0 controls but tab, line feed and carriage return; DEL; C1 controls; and the controls of
 # text direction (marks, embeddings, overrides, isolates), which make a text display other
 # than it reads: "\u202eabc" shows as "cba", in a page and in a signed PDF alike.

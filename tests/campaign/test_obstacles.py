@@ -556,6 +556,8 @@ def test_raising_from_a_report_outside_the_scope_or_unknown_is_a_404(
         ({"text": ""}, "text"),
         ({"text": "y" * (MAX_NARRATIVE + 1)}, "text"),
         ({"subject": "nul\x00byte"}, "subject"),
+        # Nothing but invisible characters: listed as a title nobody sees, a link with no text.
+        ({"subject": "\u00ad\u200c\u200d"}, "subject"),
         ({"campaign": "999999"}, "campaign"),
         ({"unit": "not-a-number"}, "unit"),
         ({"report": "not-a-number"}, "report"),

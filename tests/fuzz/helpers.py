@@ -29,7 +29,7 @@ def nfc(text):
     return unicodedata.normalize("NFC", text)
 
 
-INVISIBLE_EDGES = "\u200b\u2060\ufeff"
+INVISIBLE_EDGES = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 
 
 def as_stored(typed):
