@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from campaign.forms import ShownAtField
 from campaign.listing import filtered_page
 from campaign.models import Campaign, Inspection
 from config.http import require_form, require_POST, require_safe
@@ -175,9 +176,22 @@ class DoneForm(PortalInputMixin, forms.ModelForm):
             )
         }
 
+    # When the note the page showed was given (none: the page showed none). The unit's
+    # officers, and those above filing for it, may each mark it: a note typed on a page drawn
+    # before a colleague's is refused instead of replacing it unread.
+    shown = ShownAtField()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["done_note"].required = True
+        if not self.is_bound:
+            self.initial["shown"] = ShownAtField.of(self.instance.done_at)
+
+    def shown_now(self, inspection):
+        """Take the note's time from `inspection` as it is now (saving again is then a
+        deliberate overwrite); what was typed is kept."""
+        self.data = self.data.copy()
+        self.data["shown"] = ShownAtField.of(inspection.done_at)
 
 
 # --- views ------------------------------------------------------------------------------------
@@ -302,18 +316,35 @@ def inspection_done(request, pk):
     form = DoneForm(request.POST, instance=inspection)
     if not form.is_valid():
         return _render_detail(request, scope, inspection, done_form=form, status=400)
+    note = form.cleaned_data["done_note"]
     with transaction.atomic():
         # Checked again under the row lock: a reviewer may have recorded the recommendations
         # as met since, and a save of the follow-up waits for this one.
         current = Inspection.objects.select_for_update().get(pk=pk)
         refusal = _done_refusal(current)
-        if not refusal:
+        # The same note sent twice (a second tap, a reload) is saved once; another note on a
+        # page drawn before a colleague's mark is not saved over it.
+        again = current.done_at is not None and current.done_note == note
+        stale = not again and current.done_at != form.cleaned_data["shown"]
+        if not (refusal or again or stale):
             inspection.done_by = request.user
             inspection.done_at = timezone.now()
             # Only the unit's fields: a reviewer may be updating the follow-up meanwhile.
             inspection.save(update_fields=["done_note", "done_by", "done_at"])
     if refusal:
         return _done_refused(request, scope, inspection, refusal)
+    if stale:
+        form.shown_now(current)
+        form.add_error(
+            None,
+            _(
+                "Someone else marked the recommendations done after you opened this page, "
+                "so your note was not saved. Theirs is shown under “What the unit has "
+                "done”; what you typed is still in the form: read theirs, then save again "
+                "or change your note."
+            ),
+        )
+        return _render_detail(request, scope, inspection, done_form=form, status=409)
     messages.success(
         request, _("The recommendations were marked done; the reviewers see your note.")
     )

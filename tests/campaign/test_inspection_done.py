@@ -63,10 +63,51 @@ def test_the_reviewer_sees_the_units_note_on_the_inspection_page(client, cast, i
 def test_marking_again_keeps_the_earlier_note_in_the_history(client, cast, inspection):
     client.force_login(cast["officer_a1"])
     client.post(done_url(inspection), {"done_note": NOTE})
-    client.post(done_url(inspection), {"done_note": "Đã in sổ mới."})
+    shown = client.get(inspection.get_absolute_url()).context["done_form"].initial["shown"]
+    client.post(done_url(inspection), {"done_note": "Đã in sổ mới.", "shown": shown})
     notes = list(inspection.history.order_by("history_date").values_list("done_note", flat=True))
     assert notes == ["", NOTE, "Đã in sổ mới."]
     assert inspection.history.latest().history_user == cast["officer_a1"]
+
+
+def test_a_note_given_after_the_page_was_drawn_is_not_replaced_unread(
+    client, cast, inspection, second_officer_a1
+):
+    # Two officers of A1 opened the visit before either marked it: the second note silently
+    # replaced the first on the page the reviewers read.
+    client.force_login(second_officer_a1)
+    stale = client.get(inspection.get_absolute_url()).context["done_form"].initial["shown"]
+    assert stale == ""
+    client.force_login(cast["officer_a1"])
+    assert client.post(done_url(inspection), {"done_note": NOTE, "shown": ""}).status_code == 302
+    client.force_login(second_officer_a1)
+    mine = "Đã phân công người ghi sổ."
+    response = client.post(done_url(inspection), {"done_note": mine, "shown": stale})
+    assert response.status_code == 409
+    inspection.refresh_from_db()
+    assert (inspection.done_note, inspection.done_by) == (NOTE, cast["officer_a1"])
+    page = response.content.decode()
+    assert "Một người khác đã báo đã thực hiện kiến nghị" in page
+    assert NOTE in page and mine in page  # theirs on the page, mine in the form
+    # Saved again from the page that now shows theirs, it replaces it knowingly.
+    again = response.context["done_form"].data
+    assert again["shown"] == inspection.done_at.isoformat()
+    client.post(done_url(inspection), {"done_note": again["done_note"], "shown": again["shown"]})
+    inspection.refresh_from_db()
+    assert (inspection.done_note, inspection.done_by) == (mine, second_officer_a1)
+
+
+def test_the_same_note_sent_twice_is_saved_once(client, cast, inspection):
+    client.force_login(cast["officer_a1"])
+    client.post(done_url(inspection), {"done_note": NOTE, "shown": ""})
+    inspection.refresh_from_db()
+    first_at = inspection.done_at
+    # A reload that sends the form again.
+    response = client.post(done_url(inspection), {"done_note": NOTE, "shown": ""})
+    assert response.status_code == 302
+    inspection.refresh_from_db()
+    assert inspection.done_at == first_at
+    assert inspection.history.count() == 2  # made, marked once
 
 
 def test_a_note_is_required_and_what_was_typed_is_kept(client, cast, inspection):
