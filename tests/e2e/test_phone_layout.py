@@ -196,3 +196,21 @@ def test_a_plans_activities_read_as_cards_with_their_content_items_together(
     assert max(b["height"] for b in badges) < 30, badges  # a badge's height, not a line's
     gaps = [right["left"] - left["right"] for left, right in itertools.pairwise(badges)]
     assert max(gaps) < 12, gaps  # side by side, not spread across the card
+
+
+def test_an_officer_s_units_on_the_campaign_page_read_as_cards(demo, login, live_server):
+    """The officer's way in to write a plan: each unit a card, its name on a line of the
+    card and its button on one line. The three columns squeezed a unit's name to a word a
+    line and "Xây dựng kế hoạch" to four lines."""
+    page = reviewer_page(login, live_server, "/campaigns/1/", 390, 844, user="cb.giaoduc")
+    names = page.evaluate(
+        "Array.from(document.querySelectorAll('table.table-stack td[data-label=\"Đơn vị\"]'),"
+        " (td) => td.getBoundingClientRect().width)"
+    )
+    assert len(names) >= 3 and min(names) >= 300, names
+    buttons = page.evaluate(
+        "Array.from(document.querySelectorAll('table.table-stack td .btn'),"
+        " (b) => b.getBoundingClientRect().height)"
+    )
+    assert buttons and max(buttons) < 45, buttons  # one line each
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
