@@ -170,6 +170,11 @@ class AnswerForm(PortalInputMixin, forms.Form):
         return cls(data)
 
 
+class CloseForm(PortalInputMixin, forms.Form):
+    # When the answer the page showed was given: closing settles that answer.
+    shown = ShownAtField()
+
+
 # --- views ------------------------------------------------------------------------------------
 @require_safe
 @login_required
@@ -299,15 +304,33 @@ def obstacle_close(request, pk):
     obstacle = scope.get(obstacles(), SEE, pk=pk)
     if not (scope.can_file_for(obstacle.unit) or scope.can_review(obstacle.unit)):
         raise PermissionDenied
-    updated = Obstacle.objects.filter(pk=obstacle.pk, status=S.ANSWERED).update(
+    shown = CloseForm(request.POST)
+    if not shown.is_valid():
+        messages.error(request, " ".join(shown.non_field_errors()))
+        return redirect(obstacle)
+    # Closed as the answer the page showed: one given or changed since is read first. (A
+    # request without the field, from no page of the portal, is not checked.)
+    same_answer = (
+        {"answered_at": shown.cleaned_data["shown"]} if shown.cleaned_data["shown"] else {}
+    )
+    updated = Obstacle.objects.filter(pk=obstacle.pk, status=S.ANSWERED, **same_answer).update(
         status=S.CLOSED, closed_at=timezone.now()
     )
+    status = Obstacle.objects.filter(pk=obstacle.pk).values_list("status", flat=True).get()
     if updated:
         bump_data_version()
         messages.success(request, _("The obstacle was closed."))
-    elif Obstacle.objects.filter(pk=obstacle.pk, status=S.OPEN).exists():
+    elif status == S.OPEN:
         messages.error(
             request, _("This obstacle has not been answered yet: it can be closed once answered.")
+        )
+    elif status == S.ANSWERED:
+        messages.warning(
+            request,
+            _(
+                "The answer was changed after you opened this page, so the obstacle was not "
+                "closed. Read the answer below, then close it if it settles the question."
+            ),
         )
     else:
         messages.info(request, _("This obstacle is already closed."))
@@ -350,6 +373,7 @@ def _render_detail(request, scope, obstacle, answer_form=None, status=200):
             "can_answer": can_answer,
             "can_close": can_close,
             "answer_form": answer_form,
+            "shown": ShownAtField.of(obstacle.answered_at),
         },
         status=status,
     )

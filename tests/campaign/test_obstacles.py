@@ -747,6 +747,48 @@ def test_a_closed_obstacle_can_no_longer_be_answered(client, people, obstacle_a1
     assert (obstacle_a1.status, obstacle_a1.answer) == (S.CLOSED, "Tính theo từng buổi.")
 
 
+def test_an_answer_changed_after_the_page_was_drawn_is_read_before_closing(
+    client, people, obstacle_a1
+):
+    # The officer closed the obstacle as settled by the answer they had read; the reviewer
+    # had meanwhile replaced it, and nothing more could be asked once closed.
+    answered(obstacle_a1, people["reviewer_a"])
+    detail = reverse("campaign:obstacle_detail", args=[obstacle_a1.pk])
+    close = reverse("campaign:obstacle_close", args=[obstacle_a1.pk])
+    client.force_login(people["officer_a1"])
+    stale = client.get(detail).context["shown"]
+    assert f'name="shown" value="{stale}"' in client.get(detail).content.decode()
+    client.force_login(people["cspl"])
+    client.post(
+        reverse("campaign:obstacle_answer", args=[obstacle_a1.pk]),
+        {"answer": "Tính theo người, không theo buổi.", "shown": stale},
+    )
+    client.force_login(people["officer_a1"])
+    response = client.post(close, {"shown": stale}, follow=True)
+    assert messages_of(response, "warning") == [
+        "Câu trả lời đã được sửa sau khi bạn mở trang này nên vướng mắc chưa được đóng. Hãy "
+        "đọc câu trả lời bên dưới, rồi đóng vướng mắc nếu câu trả lời đã giải quyết được vấn đề."
+    ]
+    assert "Tính theo người, không theo buổi." in response.content.decode()
+    obstacle_a1.refresh_from_db()
+    assert obstacle_a1.status == S.ANSWERED
+    client.post(close, {"shown": response.context["shown"]})
+    obstacle_a1.refresh_from_db()
+    assert obstacle_a1.status == S.CLOSED
+
+
+def test_a_damaged_close_form_closes_nothing(client, people, obstacle_a1):
+    answered(obstacle_a1, people["reviewer_a"])
+    client.force_login(people["officer_a1"])
+    close = reverse("campaign:obstacle_close", args=[obstacle_a1.pk])
+    response = client.post(close, {"shown": "hôm qua"}, follow=True)
+    assert messages_of(response, "error") == [
+        "Trang gửi lên có dữ liệu ẩn bị hỏng. Hãy tải lại trang và nhập lại thay đổi của bạn."
+    ]
+    obstacle_a1.refresh_from_db()
+    assert obstacle_a1.status == S.ANSWERED
+
+
 def test_closing_a_closed_obstacle_again_changes_nothing(client, people, obstacle_a1):
     answered(obstacle_a1, people["cspl"])
     client.force_login(people["officer_a1"])
