@@ -7,8 +7,7 @@ import re
 import pytest
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils import translation
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from campaign.listing import PAGE_SIZE
 from campaign.models import Campaign, Status
@@ -102,9 +101,7 @@ def test_the_status_filter_shows_the_accepted_plans_when_asked(client, cast, fil
     assert sorted(listed(response)) == [("A2", S.ACCEPTED), ("B1", S.ACCEPTED)]
 
 
-def test_only_the_plans_waiting_for_review_are_ticked_to_be_reviewed_together(
-    client, cast, filed
-):
+def test_only_the_plans_waiting_for_review_are_ticked_to_be_reviewed_together(client, cast, filed):
     # An accepted or returned plan cannot be accepted or returned again: no tick, and the
     # page's title says what it lists.
     with translation.override("vi"):
