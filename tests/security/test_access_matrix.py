@@ -600,6 +600,8 @@ def line(observed):
     return f'E("{" ".join(observed["get"])}", "{" ".join(observed["post"])}")'
 
 
+# Some thousand requests in one test: minutes on a loaded two-core machine.
+@pytest.mark.timeout(900)
 def test_every_url_answers_every_role_as_written_down(world):
     """…and, read on the way, no page of the portal shows Django's English stand-in for a
     blank choice or a missing value (the admin keeps Django's own)."""
