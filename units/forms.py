@@ -319,6 +319,10 @@ def _harden(field, model_validators=(), year=False, dates=True):
         ]
         field.validators.insert(0, ControlCharacterValidator(multiline=multiline))
     elif isinstance(field, forms.DateField):
+        # Django's "Enter a valid date." leaves "01.08.2015" or "1-8-2015" a riddle.
+        field.error_messages["invalid"] = _(
+            "Enter the date as day/month/year, for example 01/08/2015."
+        )
         if not dates:
             return
         field.validators += [
