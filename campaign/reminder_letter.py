@@ -55,6 +55,9 @@ def missing(document, what: str, year: int) -> str:
     return f"{name} đang soạn, chưa gửi"
 
 
+ADDRESSED_BY_NAME = 5  # late units named after "Kính gửi"; more are "có tên … dưới đây"
+
+
 def rows(units: list[Unit], campaign: Campaign, what: str, year: int, due_on, today) -> list:
     """One row per unit: its name, what is missing, the due date and the days past it. One
     query for the units' documents."""
@@ -86,6 +89,7 @@ def context(
 ) -> dict:
     """What the letter prints. Three or four queries (the letterhead, the documents)."""
     head = letterhead(issuer, today)
+    letter_rows = rows(units, campaign, what, year, due_on, today)
     is_plan = what == What.PLAN
     subject = (
         "V/v đôn đốc gửi kế hoạch thực hiện tuyên truyền CCHC"
@@ -113,7 +117,11 @@ def context(
         "document": document,
         "due_on": due_on.strftime("%d/%m/%Y"),
         "today": today.strftime("%d/%m/%Y"),
-        "rows": rows(units, campaign, what, year, due_on, today),
+        "rows": letter_rows,
+        # A few units are named after "Kính gửi"; more are addressed as the units the
+        # letter's table names, as offices write it: a list of forty would fill a page
+        # before the letter begins.
+        "addressed_by_name": len(letter_rows) <= ADDRESSED_BY_NAME,
         "days_to_act": f"{DAYS_TO_ACT:02d}",
         # Before the due date the letter holds the unit to that date, not to a number of
         # working days that could fall earlier or later.
