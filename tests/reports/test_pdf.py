@@ -183,6 +183,36 @@ def http_spy():
         yield spy
 
 
+def test_a_drafts_mark_in_the_margin_reads_on_one_line_on_every_page(
+    tree, cast, campaign, tmp_path
+):
+    # The appendix's running head takes the whole top margin: the mark beside it was
+    # squeezed to a word a line ("BẢN" above "NHÁP").
+    province = Unit.objects.get(pk=tree["PV"].pk)
+    for n in range(pdf.DIRECT_ROWS + 1):
+        Unit.objects.add_child(
+            province, {"code": f"G{n:02d}", "name": f"CĐCS {n:02d}", "kind": "grassroots"}
+        )
+    draft = make_summary(Unit.objects.get(pk=province.pk), campaign, cast["cspl"], number="")
+    content = pdf.render_summary_pdf(draft)
+    mark = vi("Draft").upper().split()
+    pages = re.findall(r"<page .*?</page>", pdftotext(content, tmp_path, "-bbox"), re.S)
+    assert len(pages) >= 3  # the appendix starts on a page of its own
+    for number, page in enumerate(pages[1:], start=2):
+        words = [
+            (round(float(y)), float(y2) - float(y), text)
+            for y, y2, text in re.findall(
+                r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', page
+            )
+        ]
+        # The margin's mark, not the big diagonal one behind the text.
+        small = [(y, text) for y, height, text in words if height < 20 and text in mark]
+        lines = {y for y, text in small if text == mark[0]} & {
+            y for y, text in small if text == mark[-1]
+        }
+        assert lines, (number, small)
+
+
 def pdftotext(content, tmp_path, *options):
     if not shutil.which("pdftotext"):
         pytest.fail("poppler-utils is missing: the set-up installs it")
