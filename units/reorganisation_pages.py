@@ -200,7 +200,16 @@ def _sections(preview):
         ),
         (
             _("Units that move"),
-            [_("%(code)s – %(name)s: from %(from)s to %(to)s") % e for e in preview["moved"]],
+            [
+                _("%(code)s – %(name)s: from %(from)s to %(to)s")
+                % {
+                    **e,
+                    # A province has no parent: it moves from, or to, the top of the tree.
+                    "from": e["from"] or _("the top level"),
+                    "to": e["to"] or _("the top level"),
+                }
+                for e in preview["moved"]
+            ],
         ),
         (
             _("Units renamed"),

@@ -128,6 +128,21 @@ def test_a_new_unit_s_code_with_a_comma_is_refused_and_what_was_typed_kept(
     assert draft.operations.count() == 2
 
 
+def test_a_province_moved_from_the_top_of_the_tree_says_where_from(
+    client, admin_user, tree, reorganise
+):
+    moved = reorganise(
+        JULY,
+        {"action": "create", "code": "TW", "name": "Liên đoàn toàn quốc", "kind": "province"},
+        {"action": "move", "unit_code": "PV", "target_code": "TW"},
+    )
+    client.force_login(admin_user)
+    with translation.override("vi"):
+        page = client.get(reverse("units:reorganisation_detail", args=[moved.pk]))
+    text = re.sub(r"\s+", " ", page.content.decode())
+    assert re.search(r"PV – [^:<]+: từ cấp cao nhất sang TW", text), re.findall(r"PV –[^<]*", text)
+
+
 def test_a_refused_reorganisation_shows_its_refusals_and_cannot_be_applied(
     client, admin_user, tree, reorganise
 ):
