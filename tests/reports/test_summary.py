@@ -81,6 +81,12 @@ def form_data(summary, **changes):
     return data
 
 
+def create(client, campaign, unit, kind="board", include="accepted"):
+    """Post the form that creates a draft of `kind` for `unit`'s YEAR in `campaign`."""
+    data = {"kind": kind, "campaign": campaign.pk, "year": YEAR, "unit": unit.pk}
+    return client.post(CREATE, {**data, "include": include})
+
+
 def logged_in(client, user):
     client.force_login(user)
     return client
@@ -135,16 +141,7 @@ def test_a_reviewer_creates_a_draft_prefilled_from_the_rollup_and_the_units_word
         raised_by=cast["officer_b1"],
     )
     logged_in(client, cast["cspl"])
-    response = client.post(
-        CREATE,
-        {
-            "kind": "board",
-            "campaign": campaign.pk,
-            "year": YEAR,
-            "unit": tree["PV"].pk,
-            "include": "accepted",
-        },
-    )
+    response = create(client, campaign, tree["PV"])
     summary = SummaryReport.objects.get()
     assert response.status_code == 302 and response["Location"] == url(
         "reports:summary_edit", summary
@@ -188,16 +185,7 @@ def test_open_obstacles_none_overdue_are_counted_without_an_overdue_zero(
     open_ = Obstacle.objects.filter(unit__path__startswith=tree["PV"].path, status="open")
     assert open_.count() == 1 and not open_.filter(answer_by__lt=timezone.localdate()).exists()
     logged_in(client, cast["cspl"])
-    client.post(
-        CREATE,
-        {
-            "kind": "board",
-            "campaign": campaign.pk,
-            "year": YEAR,
-            "unit": tree["PV"].pk,
-            "include": "accepted",
-        },
-    )
+    create(client, campaign, tree["PV"])
     text = SummaryReport.objects.get().obstacles_proposals
     assert "Vướng mắc của các đơn vị chưa được trả lời: 1." in text
     assert "quá hạn" not in text
@@ -213,30 +201,12 @@ def test_a_draft_with_nothing_included_says_so_rather_than_quote_zeros(tree, cas
         == 0
     )
     logged_in(client, cast["cspl"])
-    client.post(
-        CREATE,
-        {
-            "kind": "board",
-            "campaign": campaign.pk,
-            "year": YEAR,
-            "unit": tree["PV"].pk,
-            "include": "accepted",
-        },
-    )
+    create(client, campaign, tree["PV"])
     summary = SummaryReport.objects.get()
     assert summary.results == vi("No report is included yet: there is no total to show.")
     # With the report awaiting review counted, its figures are quoted, with their coverage.
     summary.delete()
-    client.post(
-        CREATE,
-        {
-            "kind": "board",
-            "campaign": campaign.pk,
-            "year": YEAR,
-            "unit": tree["PV"].pk,
-            "include": "submitted",
-        },
-    )
+    create(client, campaign, tree["PV"], include="submitted")
     results = SummaryReport.objects.get().results
     assert "Tổng hợp từ 1 báo cáo, 1/7 đơn vị được tính" in results
     assert "- Số buổi tuyên truyền: 5 buổi;" in results
@@ -245,29 +215,11 @@ def test_a_draft_with_nothing_included_says_so_rather_than_quote_zeros(tree, cas
 
 def test_a_reviewer_cannot_create_a_summary_above_their_own_unit(client, tree, cast, campaign):
     logged_in(client, cast["reviewer_a"])
-    response = client.post(
-        CREATE,
-        {
-            "kind": "board",
-            "campaign": campaign.pk,
-            "year": YEAR,
-            "unit": tree["PV"].pk,
-            "include": "accepted",
-        },
-    )
+    response = create(client, campaign, tree["PV"])
     assert response.status_code == 200 and "unit" in response.context["form"].errors
     assert not SummaryReport.objects.exists()
     # Their own district is theirs to report on.
-    client.post(
-        CREATE,
-        {
-            "kind": "committee",
-            "campaign": campaign.pk,
-            "year": YEAR,
-            "unit": tree["DA"].pk,
-            "include": "accepted",
-        },
-    )
+    create(client, campaign, tree["DA"], kind="committee")
     assert SummaryReport.objects.get().unit == tree["DA"]
 
 
