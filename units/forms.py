@@ -37,6 +37,7 @@ from django.core.validators import (
     ProhibitNullCharactersValidator,
 )
 from django.utils import timezone
+from django.utils.choices import CallableChoiceIterator
 from django.utils.deconstruct import deconstructible
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -304,6 +305,8 @@ def _blank_choice_named(field):
         if field.empty_label == "---------":
             field.empty_label = BLANK_CHOICE_LABEL
         return
+    if isinstance(field.choices, CallableChoiceIterator):
+        return  # read when drawn (a query, perhaps): such a list names its own blank
     choices = list(field.choices)
     if choices and choices[0] == ("", "---------"):
         field.choices = [("", BLANK_CHOICE_LABEL), *choices[1:]]
