@@ -6,8 +6,9 @@ import datetime
 import itertools
 
 import pytest
+from django.urls import reverse
 
-from campaign.models import Plan
+from campaign.models import Campaign, Plan
 from reports.models import SummaryReport
 
 pytestmark = pytest.mark.e2e
@@ -202,7 +203,10 @@ def test_an_officer_s_units_on_the_campaign_page_read_as_cards(demo, login, live
     """The officer's way in to write a plan: each unit a card, its name on a line of the
     card and its button on one line. The three columns squeezed a unit's name to a word a
     line and "Xây dựng kế hoạch" to four lines."""
-    page = reviewer_page(login, live_server, "/campaigns/1/", 390, 844, user="cb.giaoduc")
+    # By its id, which is not 1 once another test made a campaign (PostgreSQL's sequences).
+    campaign = Campaign.objects.get(slug="cchc-2015")
+    path = reverse("campaign:campaign_detail", args=[campaign.pk])
+    page = reviewer_page(login, live_server, path, 390, 844, user="cb.giaoduc")
     names = page.evaluate(
         "Array.from(document.querySelectorAll('table.table-stack td[data-label=\"Đơn vị\"]'),"
         " (td) => td.getBoundingClientRect().width)"
