@@ -21,7 +21,7 @@ from campaign.models import (
 )
 from units import once
 from units.access import parse_pk
-from units.forms import FORMSET_ERRORS, PortalInputMixin
+from units.forms import FORMSET_ERRORS, HIDDEN_DAMAGED, PortalInputMixin
 
 # How far ahead an activity of a campaign without an end may be planned.
 PLAN_AHEAD_YEARS = 5
@@ -116,13 +116,7 @@ class ShownAtField(forms.CharField):
         except ValueError:
             moment = None
         if moment is None or moment.tzinfo is None:
-            raise forms.ValidationError(
-                _(
-                    "The page was sent back with damaged hidden data. Reload it and enter "
-                    "your changes again."
-                ),
-                code="damaged",
-            )
+            raise forms.ValidationError(HIDDEN_DAMAGED, code="damaged")
         return moment
 
 

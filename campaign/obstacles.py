@@ -316,11 +316,12 @@ def obstacle_close(request, pk):
     updated = Obstacle.objects.filter(pk=obstacle.pk, status=S.ANSWERED, **same_answer).update(
         status=S.CLOSED, closed_at=timezone.now()
     )
-    status = Obstacle.objects.filter(pk=obstacle.pk).values_list("status", flat=True).get()
     if updated:
         bump_data_version()
         messages.success(request, _("The obstacle was closed."))
-    elif status == S.OPEN:
+        return redirect(obstacle)
+    status = Obstacle.objects.filter(pk=obstacle.pk).values_list("status", flat=True).get()
+    if status == S.OPEN:
         messages.error(
             request, _("This obstacle has not been answered yet: it can be closed once answered.")
         )

@@ -336,7 +336,7 @@ def _summary_rows(result, campaign):
     if campaign is not None:
         rows.append([V(_("Campaign")), V(str(campaign))])
     rows.append([V(_("Unit")), V(result.unit_name)])
-    note = tree_note(result)
+    note = result.tree_note
     if note:
         rows.append([V(capfirst(_("note"))), V(note)])
     rows += [
@@ -383,26 +383,6 @@ def _summary_rows(result, campaign):
         [V(_("Exported on")), V(_local_now(), DATETIME)],
     ]
     return rows
-
-
-def tree_note(result):
-    """What the dashboard says above the figures of a year when the unit asked for did not
-    exist at its cut-off (the units that stood for it then, or none), else "": a workbook
-    named after that unit whose figures are another's must say why."""
-    if result.tree == TODAY:
-        return ""
-    year = f"{result.year:d}"
-    if result.stands_for:
-        return _(
-            "%(scope)s did not exist yet at the cut-off of %(year)s: these are the figures "
-            "of %(units)s, on its tree of that year."
-        ) % {"scope": result.scope_name, "year": year, "units": result.stands_for}
-    if not result.roots:
-        return _(
-            "This unit did not exist yet at the cut-off of %(year)s: choose today's tree to "
-            "see that year's reports regrouped on it."
-        ) % {"year": year}
-    return ""
 
 
 def coverage_text(figures):

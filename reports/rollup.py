@@ -360,6 +360,26 @@ class Rollup:
         )
 
     @property
+    def tree_note(self) -> str:
+        """What the dashboard and the Excel export say above a year's figures when the unit
+        asked for did not exist at its cut-off (the units that stood for it then, or none),
+        else "": figures named after one unit that are another's must say why."""
+        if self.tree == TODAY:
+            return ""
+        year = f"{self.year:d}"
+        if self.stands_for:
+            return gettext(
+                "%(scope)s did not exist yet at the cut-off of %(year)s: these are the figures "
+                "of %(units)s, on its tree of that year."
+            ) % {"scope": self.scope_name, "year": year, "units": self.stands_for}
+        if not self.roots:
+            return gettext(
+                "This unit did not exist yet at the cut-off of %(year)s: choose today's tree to "
+                "see that year's reports regrouped on it."
+            ) % {"year": year}
+        return ""
+
+    @property
     def integer_indicators(self) -> list[IndicatorInfo]:
         return [i for i in self.indicators if i.is_integer]
 

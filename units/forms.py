@@ -78,7 +78,7 @@ def ungrouped(value: str) -> str:
     return _GROUP_SEPARATOR.sub("", stripped) if GROUPED.match(stripped) else value
 
 
-_HIDDEN_DAMAGED = _(
+HIDDEN_DAMAGED = _(
     "The page was sent back with damaged hidden data. Reload it and enter your changes again."
 )
 
@@ -338,9 +338,9 @@ def _harden(field, model_validators=(), year=False, dates=True):
         ]
     elif isinstance(field, forms.IntegerField) and field.widget.is_hidden:
         # Only a page altered outside the browser sends a bad hidden number.
-        field.error_messages["invalid"] = _HIDDEN_DAMAGED
+        field.error_messages["invalid"] = HIDDEN_DAMAGED
         field.validators = [
-            type(v)(v.limit_value, message=_HIDDEN_DAMAGED)
+            type(v)(v.limit_value, message=HIDDEN_DAMAGED)
             if isinstance(v, MinValueValidator | MaxValueValidator)
             else v
             for v in field.validators
