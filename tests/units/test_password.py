@@ -48,6 +48,12 @@ def test_the_login_page_links_to_the_reset_page(client):
     assert f'href="{RESET}"' in page and "Quên mật khẩu?" in page
 
 
+def test_the_reset_page_asks_for_the_address_in_vietnamese(client):
+    page = client.get(RESET).content.decode()
+    assert "Địa chỉ thư điện tử" in page
+    assert ">Email" not in page
+
+
 def test_a_reset_goes_from_the_e_mail_link_to_a_new_password_that_logs_in(client, officer):
     response = ask_for_reset(client, "CB.THU@example.org")  # the address, in any case
     assert response.status_code == 200
