@@ -9,8 +9,8 @@ written by a worker after the commit: campaign.notifications):
   unit's officers, or for a unit without any those who file for it from above
   (campaign.notifications.notify_step);
 - a reminder: the unit's officers (campaign.reminders);
-- an obstacle answered, the recommendations of a visit due: the unit's officers and, for an
-  obstacle, whoever raised it (campaign.notifications);
+- an obstacle answered: the unit's officers and whoever raised it; the recommendations of a
+  visit due: those who file for the unit, as for a review step (campaign.notifications);
 - a summary report issued: its readers (reports.delivery).
 
 Unlike the e-mails, notices reach users without an e-mail address. Each event has a key;

@@ -42,7 +42,7 @@ from campaign import notices
 from campaign.models import Inspection, Notification, Obstacle, Step, Submission
 from config.db import on_a_live_connection
 from units.access import Scope, open_on
-from units.models import Membership, Unit
+from units.models import Membership, Unit, User
 
 log = logging.getLogger(__name__)
 
@@ -96,25 +96,33 @@ def audience(submission, action):
         nearest = max(m.unit.depth for m in memberships)
         users = [m.user for m in memberships if m.unit.depth == nearest]
     else:
-        users = [
-            m.user
-            for m in Membership.objects.filter(
-                role=Role.OFFICER, unit=unit, user__is_active=True
-            ).select_related("user")
-        ]
-        if not users:
-            # Only officers of an open unit file on behalf (units.access).
-            memberships = list(
-                Membership.objects.filter(
-                    role=Role.OFFICER, unit__path__in=_ancestor_paths(unit), user__is_active=True
-                )
-                .filter(open_on(timezone.localdate(), "unit__"))
-                .select_related("user", "unit")
-            )
-            nearest = max((m.unit.depth for m in memberships), default=None)
-            users = [m.user for m in memberships if m.unit.depth == nearest]
+        users = filers_of(unit)
     unique = {user.pk: user for user in users}
     return list(unique.values())
+
+
+def filers_of(unit: Unit, day: date | None = None) -> list[User]:
+    """Who files for `unit` on `day` (today by default), each active user once: its own
+    officers, or, for a unit with none, whose work is filed on behalf (units.access), the
+    officers of the nearest unit above open that day that has any. One query, two then."""
+    users = [
+        m.user
+        for m in Membership.objects.filter(
+            role=Role.OFFICER, unit=unit, user__is_active=True
+        ).select_related("user")
+    ]
+    if not users:
+        # Only officers of an open unit file on behalf (units.access).
+        memberships = list(
+            Membership.objects.filter(
+                role=Role.OFFICER, unit__path__in=_ancestor_paths(unit), user__is_active=True
+            )
+            .filter(open_on(day or timezone.localdate(), "unit__"))
+            .select_related("user", "unit")
+        )
+        nearest = max((m.unit.depth for m in memberships), default=None)
+        users = [m.user for m in memberships if m.unit.depth == nearest]
+    return list({user.pk: user for user in users}.values())
 
 
 def notify_step(submission: Submission, step: Step) -> None:
@@ -331,9 +339,9 @@ def due_recommendations(today) -> QuerySet:
 
 
 def notify_due_recommendations(today: date) -> int:
-    """Tell the officers of each unit whose inspection's recommendations fell due by `today`
-    (`due_recommendations`): a notice each and an e-mail to those with an address. Returns
-    how many inspections were told.
+    """Tell who files for each unit whose inspection's recommendations fell due by `today`
+    (`due_recommendations`, `filers_of`): a notice each and an e-mail to those with an
+    address. Returns how many inspections were told.
 
     Safe to run any number of times, in parallel too: each inspection is claimed by a
     conditional UPDATE of `due_notified_on` to its due date, in the transaction that writes
@@ -353,7 +361,9 @@ def notify_due_recommendations(today: date) -> int:
             inspection = Inspection.objects.select_related("unit").get(pk=pk)
             due_on = inspection.recommendations_due_on
             key = f"inspection-{pk}-due-{due_on.isoformat()}"
-            users = notices.officers_of(inspection.unit)
+            # Who marks the recommendations done (campaign.inspections): the unit's officers,
+            # or the officers above who file for a unit that has none of its own.
+            users = filers_of(inspection.unit, today)
             notices.write(
                 users,
                 key=key,

@@ -269,6 +269,28 @@ def test_recommendations_falling_due_are_told_once_to_the_units_officers(
     assert "Bổ sung sổ theo dõi" in mail.outbox[0].body
 
 
+def test_recommendations_due_at_a_unit_filed_on_behalf_reach_who_files_for_it(
+    tree, cast, campaign, django_capture_on_commit_callbacks
+):
+    # A2 has no officer: district A's officer files for it and marks its recommendations
+    # done (campaign.inspections), so they are the ones told, not nobody.
+    Inspection.objects.create(
+        unit=tree["A2"],
+        campaign=campaign,
+        visited_on=VISITED,
+        kind=Inspection.Kind.INSPECTION,
+        members="Trưởng ban CSPL",
+        findings="Hồ sơ lưu chưa đầy đủ.",
+        recommendations="Bổ sung sổ theo dõi các buổi tuyên truyền.",
+        recommendations_due_on=DUE,
+        recorded_by=cast["cspl"],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run(DUE) == 1
+    assert noticed() == {"officer_a": [Kind.RECOMMENDATION_DUE]}
+    assert [m.to for m in mail.outbox] == [[cast["officer_a"].email]]
+
+
 def test_a_day_the_task_did_not_run_is_caught_up(inspection_a1):
     assert run(DUE + datetime.timedelta(days=3)) == 1
     assert Notice.objects.filter(kind=Kind.RECOMMENDATION_DUE).count() == 1
