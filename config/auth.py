@@ -15,6 +15,7 @@ from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class LoginAttemptsBackend(AxesStandaloneBackend):
@@ -49,7 +50,17 @@ class _UsernameLimit:
 
 
 class LoginForm(_UsernameLimit, AuthenticationForm):
-    """The portal's login form."""
+    """The portal's login form, saying a failed login in plain Vietnamese: Django's own
+    catalogue reads "Vui lòng điền vào Tên đăng nhập và mật khẩu chính xác…", capitalised
+    mid-sentence, and claims both fields may differ only in case."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The username or the password is wrong. Check both and try again: the password "
+            "tells capital letters from small ones."
+        ),
+    }
 
 
 class AdminLoginForm(_UsernameLimit, AdminAuthenticationForm):

@@ -112,6 +112,13 @@ class QueuedPasswordResetForm(PasswordResetForm):
     email = forms.EmailField(
         label=gettext_lazy("E-mail address"),
         max_length=254,
+        # Django's Vietnamese reads "Nhập địa chỉ email." to someone who just typed one.
+        error_messages={
+            "invalid": gettext_lazy(
+                "This is not a whole e-mail address; type it in full, for example "
+                "ten.donvi@gmail.com."
+            )
+        },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 

@@ -59,7 +59,10 @@ def test_the_session_key_changes_again_when_another_user_logs_in(client, officer
 def test_a_wrong_password_shows_the_form_again_in_vietnamese(client, officer):
     response = attempt(client, "cb.thu", "wrong")
     assert response.status_code == 200
-    assert "mật khẩu chính xác" in response.content.decode()
+    page = response.content.decode()
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in page
+    # Not Django's own Vietnamese, capitalised mid-sentence.
+    assert "Vui lòng điền vào Tên đăng nhập" not in page
 
 
 def test_five_wrong_passwords_lock_the_username_out_from_that_address(client, officer):

@@ -54,6 +54,15 @@ def test_the_reset_page_asks_for_the_address_in_vietnamese(client):
     assert ">Email" not in page
 
 
+def test_an_address_typed_in_part_is_refused_in_plain_vietnamese(client):
+    response = client.post(RESET, {"email": "cb.thu@"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "chưa phải là một địa chỉ thư điện tử đầy đủ" in page
+    assert "cb.thu@" in page  # what was typed stays in the box
+    assert not mail.outbox
+
+
 def test_a_reset_goes_from_the_e_mail_link_to_a_new_password_that_logs_in(client, officer):
     response = ask_for_reset(client, "CB.THU@example.org")  # the address, in any case
     assert response.status_code == 200
