@@ -69,7 +69,7 @@ def write(
         return 0
     at = at or timezone.now()
     params = {
-        name: value[:PARAM_LENGTH] if isinstance(value, str) else value
+        name: _shortened(value) if isinstance(value, str) else value
         for name, value in params.items()
     }
     Notice.objects.bulk_create(
@@ -88,6 +88,17 @@ def write(
         ignore_conflicts=True,
     )
     return len(recipients)
+
+
+def _shortened(text: str) -> str:
+    """`text` as a notice keeps it: whole, or cut after a whole word within PARAM_LENGTH and
+    ended with "…", so that a long reason is not shown as if it stopped mid-word."""
+    if len(text) <= PARAM_LENGTH:
+        return text
+    cut = text[: PARAM_LENGTH - 1]
+    if " " in cut and not text[PARAM_LENGTH - 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:–-\n") + "…"
 
 
 def officers_of(unit: Unit) -> list[User]:

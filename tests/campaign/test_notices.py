@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from campaign import notifications, reminders, tasks, workflow
+from campaign import notices, notifications, reminders, tasks, workflow
 from campaign.models import Inspection, Notice, Notification, Obstacle, Status
 from units.models import Membership
 
@@ -357,6 +357,17 @@ def test_the_text_follows_the_readers_language(plan_a1, cast):
     with translation.override("en"):
         assert notice.text == f"The plan of CĐCS A1 was returned: {REASON}"
     assert text_of(notice) == f"Kế hoạch của CĐCS A1 đã bị trả lại: {REASON}"
+
+
+def test_a_long_reason_is_cut_after_a_whole_word_and_says_so(plan_a1, cast):
+    reason = "Bổ sung số người dự kiến của từng hoạt động " * 20  # 880 characters
+    workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    workflow.submission_return(plan_a1, user=cast["reviewer_a"], reason=reason)
+    kept = Notice.objects.get().params["reason"]
+    assert len(kept) <= notices.PARAM_LENGTH
+    assert kept.endswith("…")
+    assert reason.startswith(kept.removesuffix("…"))
+    assert reason[len(kept) - 1] == " "  # the next word was left out whole, not cut
 
 
 def test_a_notice_missing_a_parameter_still_says_what_happened(tree, cast):
