@@ -126,6 +126,18 @@ def test_an_empty_list_says_what_will_come(client, cast):
     assert "Đánh dấu tất cả là đã đọc" not in page
 
 
+def test_an_empty_list_points_a_reviewer_to_the_review_list(client, cast):
+    # Submissions leave reviewers no notice (their queue holds them): an empty list must not
+    # leave a reviewer waiting here for what units send.
+    client.force_login(cast["reviewer_a"])
+    page = client.get(LIST).content.decode()
+    assert "Chưa có thông báo nào." in page
+    assert "danh sách chờ xem xét" in page
+    assert f'href="{reverse("campaign:review_queue")}"' in page
+    client.force_login(cast["officer_a1"])
+    assert "danh sách chờ xem xét" not in client.get(LIST).content.decode()
+
+
 def test_the_list_costs_the_same_queries_for_more_notices(
     client, cast, tree, django_assert_num_queries
 ):
