@@ -5,8 +5,9 @@ import datetime
 
 from django.core import mail
 
-from campaign import notifications, workflow
+from campaign import notifications, reminders, workflow
 from campaign.models import Status
+from units.models import Unit
 from units.reorganisations import reorganisation_apply
 
 
@@ -47,3 +48,21 @@ def test_a_long_subject_is_cut_after_a_whole_word():
     assert cut.endswith("…")
     assert words.startswith(cut[:-1]) and words[len(cut) - 1] == " "
     assert notifications.subject_line("  Một\ndòng  ") == "Một dòng"
+
+
+def test_a_reminder_greets_the_units_officers_without_repeating_cong_doan(
+    tree, cast, campaign, django_capture_on_commit_callbacks
+):
+    # Most units are named "Công đoàn …": "cán bộ công đoàn Công đoàn cơ sở …" stuttered.
+    Unit.objects.filter(pk=tree["B1"].pk).update(name="Công đoàn cơ sở Trường Tiểu học B1")
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.send_manual_reminders(
+            [Unit.objects.get(pk=tree["B1"].pk)],
+            campaign,
+            reminders.What.REPORT,
+            2015,
+            cast["cspl"],
+            datetime.date(2016, 1, 5),
+        )
+    [sent] = mail.outbox
+    assert sent.body.startswith("Kính gửi cán bộ Công đoàn cơ sở Trường Tiểu học B1,\n")
