@@ -62,7 +62,8 @@ def search_page(request):
     """The results by kind (the first few of each), or every result of one kind
     (`type=…`) page by page. An empty query shows what to type."""
     form = SearchForm(request.GET)
-    context = {"form": form, "query": request.GET.get("q", "")}
+    # The title names what was searched for: nothing, for a query of spaces alone.
+    context = {"form": form, "query": request.GET.get("q", "").strip()}
     if form.is_valid() and form.cleaned_data["q"]:
         scope = Scope.for_request(request)
         words = form.words()

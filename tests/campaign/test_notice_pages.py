@@ -109,6 +109,7 @@ def test_the_list_shows_the_users_notices_newest_first_unread_marked(client, cas
     assert page.count("notice-unread") == 2
     assert "Kế hoạch của CĐCS A1 #1 đã được chấp nhận" in page
     assert "Đánh dấu tất cả là đã đọc" in page
+    assert '<nav aria-label="Đường dẫn"' in page  # as every other page names its breadcrumb
 
 
 def test_the_list_is_paginated(client, cast, tree):

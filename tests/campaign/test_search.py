@@ -178,6 +178,7 @@ def test_an_empty_query_says_what_to_type(client, cast):
         page = response.content.decode()
         assert "Gõ ít nhất hai chữ của điều bạn cần tìm" in page
         assert "groups" not in response.context
+        assert "<title>Tìm kiếm ·" in page  # not "Tìm kiếm:  ·", naming nothing
 
 
 @pytest.mark.parametrize("query", ["a", " đ ", "(a)", "."])
