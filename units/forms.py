@@ -6,6 +6,10 @@
   on length (a decomposed 150-letter name is over 300 characters).
 - Leading and trailing blanks, zero-width spaces, joiners, soft hyphens and byte-order
   marks are dropped, so a required field is not satisfied by something invisible.
+- Zero-width characters inside a text are refused with a message that says where: "Châu
+  Th<U+200B>ành" looks like "Châu Thành" but is another string to search, sort, compare and
+  match against a list, and Vietnamese needs none of them (nor emoji sequences, whose
+  joiner is refused with them).
 - Control characters are refused with a message: PostgreSQL cannot store NUL, the Excel
   export cannot write C0 controls, and e-mail headers cannot carry line breaks. Tabs and
   line breaks remain allowed where the field has several lines.
@@ -53,7 +57,8 @@ LATEST_DATE = datetime.date(2100, 12, 31)
 # the zero-width non-joiner and joiner, the word joiner, the byte-order mark and the soft
 # hyphen. A subject of nothing else was saved as a title nobody sees, a list's link with no
 # text to click.
-INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+INVISIBLE = ZERO_WIDTH + "\u00ad"
 _EDGES = re.compile(rf"^[\s{INVISIBLE}]+|[\s{INVISIBLE}]+$")
 # C0 controls but tab, line feed and carriage return; DEL; C1 controls; and the controls of
 # text direction (marks, embeddings, overrides, isolates), which make a text display other
@@ -61,6 +66,10 @@ _EDGES = re.compile(rf"^[\s{INVISIBLE}]+|[\s{INVISIBLE}]+$")
 CONTROL_CHARACTER = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 )
+# Inside a text (its ends are stripped first): the zero-width space, non-joiner and joiner,
+# the word joiner and the byte-order mark. A soft hyphen inside a word is a hyphenation hint
+# some word processors leave in pasted text; it is left alone.
+ZERO_WIDTH_CHARACTER = re.compile(f"[{ZERO_WIDTH}]")
 _LINE_BREAK = re.compile(r"[\n\r\u2028\u2029\x85]")
 # A new unit's code: letters without marks (and Đ), digits, "-", "_" and ".". No space, no
 # comma (a split lists the codes of the units it moves with commas), nothing invisible and
@@ -110,12 +119,26 @@ def clean_text(value: str) -> str:
     return _EDGES.sub("", unicodedata.normalize("NFC", value))
 
 
+def words_before(text: str, end: int) -> str:
+    """The last words of `text[:end]`'s line, at most 20 characters and no word cut: where an
+    invisible character at `end` is for whoever looks for it (a text's ends are stripped,
+    so there is a word before one inside it)."""
+    line = text[:end].rsplit("\n", 1)[-1].strip()
+    if len(line) <= 20:
+        return line
+    tail = line[-20:]
+    _cut, space, whole = tail.partition(" ")
+    return whole.strip() if space and whole.strip() else tail
+
+
 @deconstructible
 class ControlCharacterValidator:
-    """Refuse control characters; in a single-line field, line breaks too."""
+    """Refuse control characters; in a single-line field, line breaks too; in a text the
+    portal cleans (`zero_width`: all but passwords), zero-width characters too."""
 
-    def __init__(self, multiline=True):
+    def __init__(self, multiline=True, zero_width=True):
         self.multiline = multiline
+        self.zero_width = zero_width
 
     def __call__(self, value):
         if not isinstance(value, str):
@@ -130,6 +153,21 @@ class ControlCharacterValidator:
                 code="control_character",
                 params={"code": f"U+{ord(found.group()):04X}", "position": found.start() + 1},
             )
+        found = self.zero_width and ZERO_WIDTH_CHARACTER.search(value)
+        if found:
+            raise ValidationError(
+                _(
+                    "The text contains an invisible character (%(code)s) at character "
+                    "%(position)s, just after “%(before)s”; delete the word it is in and "
+                    "type it again."
+                ),
+                code="zero_width",
+                params={
+                    "code": f"U+{ord(found.group()):04X}",
+                    "position": found.start() + 1,
+                    "before": words_before(value, found.start()),
+                },
+            )
         if not self.multiline and _LINE_BREAK.search(value):
             raise ValidationError(
                 _("This field takes a single line: remove the line breaks."),
@@ -137,7 +175,11 @@ class ControlCharacterValidator:
             )
 
     def __eq__(self, other):
-        return isinstance(other, ControlCharacterValidator) and other.multiline == self.multiline
+        return (
+            isinstance(other, ControlCharacterValidator)
+            and other.multiline == self.multiline
+            and other.zero_width == self.zero_width
+        )
 
 
 class _GroupedLimit:
@@ -320,7 +362,10 @@ def _harden(field, model_validators=(), year=False, dates=True):
         field.validators = [
             v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
         ]
-        field.validators.insert(0, ControlCharacterValidator(multiline=multiline))
+        # A password (strip=False) is kept exactly as typed: whatever it holds is the user's.
+        field.validators.insert(
+            0, ControlCharacterValidator(multiline=multiline, zero_width=field.strip)
+        )
     elif isinstance(field, forms.DateField):
         # Django's "Enter a valid date." leaves "01.08.2015" or "1-8-2015" a riddle.
         field.error_messages["invalid"] = _(

@@ -27,9 +27,11 @@ from units.forms import (
     EARLIEST_DATE,
     LATEST_DATE,
     OPERATION_NEEDS,
+    ZERO_WIDTH_CHARACTER,
     clean_text,
     code_refusal,
     decision_date_refusal,
+    words_before,
 )
 from units.models import Operation, Reorganisation, Unit, User
 from units.reorganisations import ReorganisationError, placement_refusal, reorganisation_preview
@@ -299,12 +301,25 @@ def _text(value):
 def _refuse_control_character(key, text, row_errors):
     """Add to `row_errors` the refusal of a control character in column `key`'s cell, as
     the forms refuse it (units.forms.CONTROL_CHARACTER): PostgreSQL cannot store NUL, and
-    the Excel export cannot write control codes."""
+    the Excel export cannot write control codes. A zero-width character inside the cell
+    (its ends are stripped) is refused too, as the forms refuse it: a name holding one
+    looks like another name but is not equal to it."""
     found = CONTROL_CHARACTER.search(text)
     if found:
         row_errors.append(
             _("The %(column)s contains an invisible control character (%(code)s).")
             % {"column": column(key), "code": f"U+{ord(found.group()):04X}"}
+        )
+        return
+    found = ZERO_WIDTH_CHARACTER.search(text)
+    if found:
+        row_errors.append(
+            _("The %(column)s contains an invisible character (%(code)s) just after “%(before)s”.")
+            % {
+                "column": column(key),
+                "code": f"U+{ord(found.group()):04X}",
+                "before": words_before(text, found.start()),
+            }
         )
 
 

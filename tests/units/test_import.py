@@ -386,6 +386,12 @@ BAD_ROWS = {
         [3],
         "contains an invisible control character (U+0001)",
     ),
+    # It looks like "CĐCS X1" but is not equal to it, to search or to match.
+    "zero-width space inside a name": (
+        [["X1", "CĐCS\u200b X1", "grassroots", "PV"]],
+        [3],
+        "name (name) contains an invisible character (U+200B) just after “CĐCS”",
+    ),
     "empty code": ([["", "CĐCS X1", "grassroots", "PV"]], [3], "code is empty"),
     "own parent": ([["X1", "CĐCS X1", "grassroots", "X1"]], [3], "its own parent"),
     "cycle in the file": (
