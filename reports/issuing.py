@@ -25,6 +25,12 @@ RS = SummaryReport.RenderState
 DRAFT_CHANGED = gettext_lazy(
     "Someone saved this draft after you opened it. Read it again below before you act on it."
 )
+# A page that sends no version (a tampered one, or one drawn before its buttons carried it)
+# cannot show that its reader read the draft as it is: it is refused as a stale page is.
+NO_VERSION = gettext_lazy(
+    "The page you acted from did not say which version of this draft it showed, so nothing "
+    "was done. Read the draft below, then act on it again."
+)
 
 
 class AlreadyIssuedError(Exception):
@@ -57,13 +63,14 @@ def summary_issue(
     with `write=True`). Raises AlreadyIssuedError when it is no longer a draft,
     FiguresChangedError when the figures moved since its text was written, and
     ValidationError when it cannot be issued: saved by someone since the page the user
-    issued it from showed `expected_version` (code "changed"), a field it prints is missing
-    or a placeholder
-    (by field, `SummaryReport.issue_problems`), or its figures are not available; then
-    nothing is written and no number is used. Locks the row, then the register of its unit
-    and year from the moment the number is taken until the commit (so that two issues at
-    once number in turn, and a failure gives the number back); the figures' queries are
-    the rollup's (`reports.pdf.freeze`).
+    issued it from showed `expected_version` (code "changed"; the page's view requires it,
+    None is for a caller that is not a page, such as the demo issuing what it has just
+    written), a field it prints is missing or a placeholder (by field,
+    `SummaryReport.issue_problems`), or its figures are not available; then nothing is
+    written and no number is used. Locks the row, then the register of its unit and year
+    from the moment the number is taken until the commit (so that two issues at once number
+    in turn, and a failure gives the number back); the figures' queries are the rollup's
+    (`reports.pdf.freeze`).
     """
     with transaction.atomic():
         current = SummaryReport.objects.select_for_update().get(pk=summary.pk)

@@ -430,12 +430,12 @@ def _save_draft(form, summary):
 def summary_issue(request, pk):
     """Issue a draft: check it is complete, freeze the figures, queue the PDF."""
     summary = get_summary(request, pk, write=True)
+    version = parse_pk(request.POST.get("version"))
+    if version is None:
+        messages.error(request, issuing.NO_VERSION)
+        return redirect(summary)
     try:
-        issuing.summary_issue(
-            summary=summary,
-            user=request.user,
-            expected_version=parse_pk(request.POST.get("version")),
-        )
+        issuing.summary_issue(summary=summary, user=request.user, expected_version=version)
     except issuing.AlreadyIssuedError:
         messages.error(request, _("This report has already been issued."))
         return redirect(summary)
@@ -487,7 +487,10 @@ def summary_refigure(request, pk):
             messages.error(request, _not_editable())
             return redirect(summary)
         version = parse_pk(request.POST.get("version"))
-        if version is not None and current.version != version:
+        if version is None:
+            messages.error(request, issuing.NO_VERSION)
+            return redirect(summary)
+        if current.version != version:
             # "Write the text again" would replace a text saved since, unread.
             messages.error(request, issuing.DRAFT_CHANGED)
             return redirect(summary)

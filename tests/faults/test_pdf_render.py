@@ -80,7 +80,9 @@ def test_a_render_that_fails_on_the_worker_is_marked_failed_and_a_retry_succeeds
     client.force_login(cast["cspl"])
     limited = fault_worker(env=limits, pool="prefork")
 
-    response = client.post(reverse("reports:summary_issue", args=[summary.pk]))
+    response = client.post(
+        reverse("reports:summary_issue", args=[summary.pk]), {"version": summary.version}
+    )
     assert response.status_code == 302
     limited.wait_until(lambda: state(summary) == RS.FAILED, "the render failing", 60)
     assert any(summary.render_error.startswith(reason) for reason in reasons), summary.render_error

@@ -65,7 +65,9 @@ def test_a_draft_with_a_placeholder_or_a_missing_field_is_not_issued(tree, cast,
     assert f'action="/summaries/{summary.pk}/issue/"' not in page.content.decode()
     edit = client.get(f"/summaries/{summary.pk}/edit/")
     assert set(edit.context["form"].problems) == {"subject", "place"}
-    response = client.post(f"/summaries/{summary.pk}/issue/", follow=True)
+    response = client.post(
+        f"/summaries/{summary.pk}/issue/", {"version": summary.version}, follow=True
+    )
     assert "Tiêu đề" in response.content.decode()
     assert SummaryReport.objects.get(pk=summary.pk).status == SummaryReport.Status.DRAFT
 

@@ -116,7 +116,7 @@ def issued(tree, cast, campaign, client, django_capture_on_commit_callbacks):
     summary = make_summary(tree["PV"], campaign, cast["cspl"])
     logged_in(client, cast["cspl"])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url("reports:summary_issue", summary))
+        client.post(url("reports:summary_issue", summary), {"version": summary.version})
     client.logout()
     summary.refresh_from_db()
     assert summary.status == S.ISSUED and summary.render_state == RS.DONE
@@ -321,7 +321,7 @@ def test_issuing_freezes_the_figures_and_stores_the_pdf(
 ):
     logged_in(client, cast["cspl"])
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(url("reports:summary_issue", draft))
+        response = client.post(url("reports:summary_issue", draft), {"version": draft.version})
     assert response.status_code == 302 and queued_render(callbacks)
     draft.refresh_from_db()
     assert (draft.status, draft.issued_by, draft.render_state) == (S.ISSUED, cast["cspl"], RS.DONE)
@@ -347,7 +347,9 @@ def test_issuing_freezes_the_figures_and_stores_the_pdf(
 def test_issuing_needs_a_signer_and_says_so_on_the_form(client, cast, tree, campaign):
     summary = make_summary(tree["PV"], campaign, cast["cspl"], number="", signer_name="")
     logged_in(client, cast["cspl"])
-    response = client.post(url("reports:summary_issue", summary), follow=True)
+    response = client.post(
+        url("reports:summary_issue", summary), {"version": summary.version}, follow=True
+    )
     assert response.resolver_match.url_name == "summary_edit"
     summary.refresh_from_db()
     assert summary.status == S.DRAFT and summary.rollup_snapshot == {}
@@ -535,7 +537,7 @@ def test_a_failed_render_is_marked_failed_with_its_reason_and_a_retry_renders_it
     monkeypatch.setattr(pdf_sandbox, "html_to_pdf", broken)
     logged_in(client, cast["cspl"])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url("reports:summary_issue", draft))
+        client.post(url("reports:summary_issue", draft), {"version": draft.version})
     draft.refresh_from_db()
     assert (draft.status, draft.render_state) == (S.ISSUED, RS.FAILED)
     # The board reads, in Vietnamese, what to do; the renderer's own words went to the log.
@@ -605,7 +607,7 @@ def test_a_broker_that_is_down_marks_the_render_failed_with_a_retry_message(
     monkeypatch.setattr(summary_tasks.render_summary, "delay", down)
     logged_in(client, cast["cspl"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("reports:summary_issue", draft))
+        response = client.post(url("reports:summary_issue", draft), {"version": draft.version})
     assert response.status_code == 302
     draft.refresh_from_db()
     assert (draft.status, draft.render_state) == (S.ISSUED, RS.FAILED)
@@ -658,8 +660,9 @@ def test_a_correction_is_a_new_version_and_the_old_one_is_kept(
         url("reports:summary_edit", correction),
         form_data(correction, results="Số liệu đã đính chính."),
     )
+    correction.refresh_from_db()  # the save moved its version on
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url("reports:summary_issue", correction))
+        client.post(url("reports:summary_issue", correction), {"version": correction.version})
     correction.refresh_from_db()
     old = SummaryReport.objects.get(pk=issued.pk)
     assert (correction.status, correction.render_state) == (S.ISSUED, RS.DONE)

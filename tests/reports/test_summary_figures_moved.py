@@ -70,7 +70,9 @@ def test_moved_figures_stop_the_issue_until_the_author_keeps_the_text(client, tr
     a_report_accepted_meanwhile(tree, campaign)
     registers = DocumentRegister.objects.count()
 
-    response = client.post(url("reports:summary_issue", summary), follow=True)
+    response = client.post(
+        url("reports:summary_issue", summary), {"version": summary.version}, follow=True
+    )
     summary.refresh_from_db()
     assert summary.status == S.DRAFT and summary.number == ""
     assert DocumentRegister.objects.count() == registers  # no number was taken
@@ -81,7 +83,9 @@ def test_moved_figures_stop_the_issue_until_the_author_keeps_the_text(client, tr
     assert url("reports:summary_issue", summary) not in page  # no issue button meanwhile
 
     text = summary.results
-    client.post(url("reports:summary_refigure", summary), {"how": "keep"})
+    client.post(
+        url("reports:summary_refigure", summary), {"how": "keep", "version": summary.version}
+    )
     summary.refresh_from_db()
     assert summary.results == text  # the author's text, as they checked it
     assert summary.drafted_from["reports"] == REPORTS + 1
@@ -89,7 +93,7 @@ def test_moved_figures_stop_the_issue_until_the_author_keeps_the_text(client, tr
         url("reports:summary_issue", summary)
         in client.get(url("reports:summary_detail", summary)).content.decode()
     )
-    client.post(url("reports:summary_issue", summary))
+    client.post(url("reports:summary_issue", summary), {"version": summary.version})
     summary.refresh_from_db()
     assert summary.status == S.ISSUED
     assert summary.rollup_snapshot["rollup"]["headline"]["reports"] == REPORTS + 1
@@ -99,12 +103,12 @@ def test_writing_the_text_again_quotes_todays_figures(client, tree, cast, campai
     summary = created_draft(client, tree, cast, campaign)
     a_report_accepted_meanwhile(tree, campaign)
     version = summary.version
-    client.post(url("reports:summary_refigure", summary), {"how": "rewrite"})
+    client.post(url("reports:summary_refigure", summary), {"how": "rewrite", "version": version})
     summary.refresh_from_db()
     assert f"Tổng hợp từ {REPORTS + 1} báo cáo" in summary.results
     assert f"Tổng hợp từ {REPORTS} báo cáo" not in summary.results
     assert summary.version == version + 1  # an editor's older page is refused, not merged
-    client.post(url("reports:summary_issue", summary))
+    client.post(url("reports:summary_issue", summary), {"version": summary.version})
     summary.refresh_from_db()
     assert summary.status == S.ISSUED
 
@@ -113,12 +117,12 @@ def test_a_correction_quotes_the_issued_figures_until_brought_up_to_date(
     client, tree, cast, campaign
 ):
     summary = created_draft(client, tree, cast, campaign)
-    client.post(url("reports:summary_issue", summary))
+    client.post(url("reports:summary_issue", summary), {"version": summary.version})
     client.post(url("reports:summary_correct", summary))
     correction = SummaryReport.objects.get(supersedes=summary)
     assert correction.drafted_from["reports"] == REPORTS
     a_report_accepted_meanwhile(tree, campaign)
-    client.post(url("reports:summary_issue", correction))
+    client.post(url("reports:summary_issue", correction), {"version": correction.version})
     correction.refresh_from_db()
     assert correction.status == S.DRAFT
 
@@ -126,10 +130,14 @@ def test_a_correction_quotes_the_issued_figures_until_brought_up_to_date(
 def test_only_the_two_answers_are_taken(client, tree, cast, campaign):
     summary = created_draft(client, tree, cast, campaign)
     version = summary.version
-    response = client.post(url("reports:summary_refigure", summary), {"how": "x"}, follow=True)
+    response = client.post(
+        url("reports:summary_refigure", summary), {"how": "x", "version": version}, follow=True
+    )
     assert "Hãy chọn cách cập nhật văn bản" in response.content.decode()
     summary.refresh_from_db()
     assert summary.version == version
     client.force_login(cast["standing"])  # reads summaries, writes none
-    response = client.post(url("reports:summary_refigure", summary), {"how": "keep"})
+    response = client.post(
+        url("reports:summary_refigure", summary), {"how": "keep", "version": version}
+    )
     assert response.status_code in (403, 404)

@@ -49,15 +49,15 @@ def test_the_page_marks_the_messages_that_say_the_pdf_is_on_its_way(
     summary = make_summary(tree["PV"], campaign_with_reports(tree), cast["cspl"])
     client.force_login(cast["cspl"])
 
-    def message_and_stale(action):
+    def message_and_stale(action, data=None):
         with django_capture_on_commit_callbacks(execute=False):  # the PDF stays queued
-            response = client.post(reverse(action, args=[summary.pk]), follow=True)
+            response = client.post(reverse(action, args=[summary.pk]), data or {}, follow=True)
         page = response.content.decode()
         (message,) = re.findall(r'<div class="alert alert-success" role="alert">(.*?)</div>', page)
         found = re.findall(r'<template data-status-stale data-done="(.*?)">(.*?)</template>', page)
         return message, {text: done for done, text in found}
 
-    message, stale = message_and_stale("reports:summary_issue")
+    message, stale = message_and_stale("reports:summary_issue", {"version": summary.version})
     assert "Tệp PDF đang được tạo" in message
     assert stale[message] == "Đã ban hành báo cáo. Tệp PDF đã sẵn sàng."
     SummaryReport.objects.filter(pk=summary.pk).update(render_state=RS.FAILED)

@@ -78,6 +78,40 @@ def test_issuing_refuses_a_draft_saved_since_and_takes_no_number(client, cast, d
         assert str(DRAFT_CHANGED).startswith(CHANGED)
 
 
+NO_VERSION = "Trang bạn vừa thao tác không cho biết nó đang hiển thị phiên bản nào"
+
+
+@pytest.mark.parametrize("sent", [{}, {"version": ""}, {"version": "abc"}])
+def test_issuing_from_a_page_that_sends_no_version_is_refused_as_a_stale_page(
+    client, cast, draft, sent
+):
+    # Without it, the check that the draft was read as it is was skipped: issued unread.
+    saved_by_a_colleague(draft, "Câu đồng nghiệp vừa thêm.")
+    client.force_login(cast["cspl"])
+    with translation.override("vi"):
+        response = client.post(url("reports:summary_issue", draft), sent, follow=True)
+    assert response.redirect_chain[-1][0] == url("reports:summary_detail", draft)
+    assert any(NO_VERSION in message for message in messages_in(response))
+    draft.refresh_from_db()
+    assert (draft.status, draft.number) == (S.DRAFT, "")
+    assert draft.results == "Câu đồng nghiệp vừa thêm."
+
+
+@pytest.mark.parametrize("how", ["rewrite", "keep"])
+def test_bringing_the_text_up_to_date_from_a_page_that_sends_no_version_is_refused(
+    client, cast, draft, how
+):
+    shown = draft.version
+    saved_by_a_colleague(draft, "Kết quả đồng nghiệp vừa viết lại.")
+    client.force_login(cast["cspl"])
+    with translation.override("vi"):
+        response = client.post(url("reports:summary_refigure", draft), {"how": how}, follow=True)
+    assert any(NO_VERSION in message for message in messages_in(response))
+    draft.refresh_from_db()
+    assert draft.results == "Kết quả đồng nghiệp vừa viết lại."
+    assert draft.version == shown + 1
+
+
 def test_issuing_the_version_read_goes_ahead(
     client, cast, draft, django_capture_on_commit_callbacks
 ):
