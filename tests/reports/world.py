@@ -220,15 +220,33 @@ def build_world(tree, cast, seed, per_parent=(2, 4)):
     world.themes = {theme.number: theme for theme in campaign.themes.all()}
     K = Unit.Kind
 
-    def lifespan():
-        return rng.choice(LIFESPANS) if rng.random() < 0.3 else (None, None)
+    def fits(parent, opened, closed):
+        """Whether a unit opened and closed so can stand under `parent`, as the portal has
+        it (tests/reports/test_world.py): it opens once its parent is open, and closes by
+        the day its parent closes (a reorganisation closes or moves the units below a unit
+        before it closes the unit)."""
+        parent_opened, parent_closed = world.opened[parent], world.closed[parent]
+        opens_in_time = parent_opened is None or (opened is not None and opened >= parent_opened)
+        if parent_closed is None:
+            return opens_in_time
+        return (
+            opens_in_time
+            and (opened is None or opened < parent_closed)
+            and closed is not None
+            and closed <= parent_closed
+        )
+
+    def lifespan(parent):
+        """Opening and closing days drawn for a unit under `parent`; under a parent that
+        closes, a unit that would outlive it closes with it."""
+        opened, closed = rng.choice(LIFESPANS) if rng.random() < 0.3 else (None, None)
+        if fits(parent, opened, closed):
+            return opened, closed
+        return world.opened[parent], world.closed[parent]
 
     def grassroots(parent, prefix, count=None):
         for n in range(rng.randint(*per_parent) if count is None else count):
-            opened, closed = lifespan()
-            code = world.add(parent, f"{prefix}{n}", K.GRASSROOTS, opened, closed)
-            if rng.random() < 0.15:  # a union section below a grassroots union
-                world.add(code, f"{code}X", K.GRASSROOTS, *lifespan())
+            world.add(parent, f"{prefix}{n}", K.GRASSROOTS, *lifespan(parent))
 
     uppers = ["DA", "DB", "SE"]
     for n in range(rng.randint(1, 2)):
@@ -238,13 +256,15 @@ def build_world(tree, cast, seed, per_parent=(2, 4)):
     # seed's plan, and one inside a district.
     uppers.append(world.add("PV", "IZ", K.INDUSTRIAL_ZONE))
     uppers.append(world.add("DA", "IZD", K.INDUSTRIAL_ZONE))
-    # A sector union closed in 2024: its grassroots unions report on their own that year.
+    # A sector union closed in 2024, its grassroots unions closed with it or before: none of
+    # them is expected that year, and the reports they filed for it still count.
     uppers.append(world.add("PV", "SX", K.SECTOR, closed=D(2024, 3, 31)))
     for upper in uppers:
         grassroots(upper, f"{upper}G", count=None if upper not in ("SX", "IZD") else 2)
     grassroots("PV", "PG")  # grassroots unions directly under the province
     for n, (opened, closed) in enumerate(LIFESPANS):  # each date rule at least once
-        world.add(rng.choice(uppers), f"L{n}", K.GRASSROOTS, opened, closed)
+        parents = [upper for upper in uppers if fits(upper, opened, closed)]
+        world.add(rng.choice(parents), f"L{n}", K.GRASSROOTS, opened, closed)
     fresh = Unit.objects.in_bulk([unit.pk for unit in world.units.values()])
     world.units = {code: fresh[unit.pk] for code, unit in world.units.items()}
 
