@@ -9,10 +9,11 @@ import hashlib
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import translation
@@ -25,10 +26,13 @@ from config.http import Explained404, require_safe
 from reports import charts
 from reports.rollup import CACHE_SECONDS, FLAGGED, GRID_SORTS, cached_rollup, unit_rows
 from reports.selection import (
+    asked_year,
+    default_year,
     int_or_none,
     offered_years,
     selected_unit,
     selected_year,
+    year_refusal,
 )
 from reports.templatetags.chart_tags import with_nonce
 from reports.trees import THEN, tree_mode
@@ -49,6 +53,9 @@ def dashboard(request):
     if not campaigns:
         return render(request, "reports/dashboard.html", {"campaigns": []})
     campaign = pick_campaign(campaigns, request.GET.get("campaign"))
+    moved = _other_year(request, campaign)
+    if moved:
+        return moved
     years = offered_years(campaign)
     year = selected_year(request, campaign)
     include = inclusion(request.GET.get("include"))
@@ -95,6 +102,28 @@ def dashboard(request):
             "kind_labels": dict(Unit.Kind.choices),
         },
     )
+
+
+def _other_year(request, campaign):
+    """For a year the campaign does not offer, as the page's form sends it when the user
+    picks another campaign with a year of the first still chosen: a redirect to the
+    campaign's default year, with a message saying why the year changed; else None (a year
+    that is no year at all, or a campaign whose default year has nothing either, gets the
+    404 that says why)."""
+    asked = asked_year(request)
+    if asked is None:
+        return None
+    refusal = year_refusal(campaign, asked)
+    year = default_year(campaign)
+    if refusal is None or year_refusal(campaign, year):
+        return None
+    messages.info(
+        request, _("%(reason)s Showing %(year)s instead.") % {"reason": refusal, "year": year}
+    )
+    query = request.GET.copy()
+    query["year"] = str(year)
+    query.pop("page", None)
+    return redirect(f"{request.path}?{query.urlencode()}")
 
 
 @functools.cache

@@ -29,24 +29,42 @@ def offered_years(campaign: Campaign) -> list[int]:
     return campaign.years_so_far()
 
 
-def selected_year(request: HttpRequest, campaign: Campaign) -> int:
-    """The year asked for by `?year=`, else the year being reported on; a 404 that says why
-    for a year not offered (outside the campaign, or still to come: no period is made for
-    it)."""
+def asked_year(request: HttpRequest) -> int | None:
+    """The year asked for by `?year=`, None when none is; a 404 that says so for one that
+    is not a year at all (a typed address: the page's list offers only years)."""
     asked = request.GET.get("year", "")
     if asked and not YEAR.fullmatch(asked):
         # int() would read "２０２５" or " 2025" as 2025, and a word as the default year.
         raise Explained404(
             _("“%(value)s” is not a year: pick one from the list.") % {"value": asked[:20]}
         )
-    year = int(asked) if asked else report_year(campaign, from_rules=True)
+    return int(asked) if asked else None
+
+
+def year_refusal(campaign: Campaign, year: int) -> str | None:
+    """Why the dashboard offers nothing for `year` of `campaign` (outside the campaign, or
+    still to come: no period is made for it), or None when it offers the year."""
     if year in offered_years(campaign):
-        return year
+        return None
     if campaign.runs_in(year):
-        raise Explained404(
-            _("%(year)s has not begun: there is nothing to sum up yet.") % {"year": year}
-        )
-    raise Explained404(campaign.not_running_message(year))
+        return _("%(year)s has not begun: there is nothing to sum up yet.") % {"year": year}
+    return campaign.not_running_message(year)
+
+
+def default_year(campaign: Campaign) -> int:
+    """The year being reported on, which the dashboard opens on. No query."""
+    return report_year(campaign, from_rules=True)
+
+
+def selected_year(request: HttpRequest, campaign: Campaign) -> int:
+    """The year asked for by `?year=`, else the year being reported on; a 404 that says why
+    for a year not offered (`year_refusal`)."""
+    year = asked_year(request)
+    year = default_year(campaign) if year is None else year
+    refusal = year_refusal(campaign, year)
+    if refusal:
+        raise Explained404(refusal)
+    return year
 
 
 def selected_unit(request: HttpRequest, scope: Scope) -> Unit:

@@ -43,6 +43,9 @@ def test_a_list_answers_any_filter_without_a_server_error(vi_client, cast, campa
         for key, value in zip(filters, values, strict=False)
     )
     response = vi_client.get(f"{reverse(name)}?{query}")
+    if name == "reports:dashboard" and response.status_code == 302:
+        # A year the campaign does not offer: the page opens on its default year.
+        response = vi_client.get(response["Location"])
     assert_not_a_server_error(response)
     # A unit outside the user's scope (or none) in the address is not found; anything
     # else shows the list, filtered or with the filter's error.

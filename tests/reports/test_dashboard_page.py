@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from campaign.models import AnnualReport, IndicatorValue, Period
+from campaign.models import AnnualReport, Campaign, IndicatorValue, Period
 from tests.reports.world import (
     YEAR,
     D,
@@ -249,6 +249,25 @@ def test_the_year_and_campaign_switches_choose_the_figures(client, cast, world):
     other = get(client, None, campaign=str(world.other.pk))
     assert other.context["data"].campaign_id == world.other.pk
     assert other.context["campaign"] == world.other
+
+
+def test_switching_to_a_campaign_that_does_not_run_the_year_chosen_opens_its_default_year(
+    client, cast, world
+):
+    # The form sends the year still chosen with the campaign picked: a 404 stopped the user.
+    Campaign.objects.filter(pk=world.other.pk).update(first_year=2024)
+    client.force_login(cast["cspl"])
+    asked = {"campaign": world.other.pk, "year": "2023", "unit": world.units["PV"].pk}
+    with translation.override("vi"):
+        response = client.get(reverse("reports:dashboard"), asked, follow=True)
+    assert response.status_code == 200
+    assert response.context["campaign"] == world.other
+    # Today is 10/01/2025: the year being reported on is still 2024.
+    assert response.context["year"] == 2024 and response.context["unit"] == world.units["PV"]
+    assert [str(message) for message in response.context["messages"]] == [
+        "Kế hoạch thực hiện từ năm 2024; không có báo cáo cho năm 2023. Đang hiển thị năm 2024."
+    ]
+    assert '<option value="2024" selected>' in html(response)
 
 
 def test_the_switch_to_every_submitted_report_changes_the_totals(client, cast, world):

@@ -797,17 +797,22 @@ def test_the_export_follows_the_dashboards_access_rules(client, cast, filed, who
         (2026, "Năm 2026 chưa bắt đầu: chưa có số liệu nào để tổng hợp."),
     ],
 )
-def test_a_year_the_dashboard_does_not_offer_is_not_found_and_says_why(
+def test_a_year_the_dashboard_does_not_offer_is_not_exported_and_says_why(
     client, cast, campaign, filed, year, reason
 ):
     # The reason used to stop at the 404 page, which said only "page not found".
     client.force_login(cast["cspl"])
     params = {"year": year, "unit": filed["PV"].pk}
-    for name in ("reports:dashboard_excel", "reports:dashboard"):
-        with translation.override("vi"):
-            response = client.get(reverse(name), params)
-        assert response.status_code == 404
-        assert reason in response.content.decode()
+    with translation.override("vi"):
+        response = client.get(reverse("reports:dashboard_excel"), params)
+        page = client.get(reverse("reports:dashboard"), params, follow=True)
+    assert response.status_code == 404
+    assert reason in response.content.decode()
+    # The page opens on the year being reported on (the clock's), and says why.
+    assert page.status_code == 200 and page.context["year"] == YEAR
+    assert [str(message) for message in page.context["messages"]] == [
+        f"{reason} Đang hiển thị năm {YEAR}."
+    ]
     assert not Period.objects.filter(campaign=campaign, year=year).exists()
 
 
