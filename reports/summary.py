@@ -597,6 +597,9 @@ def summary_discard(request, pk):
             _("There is no such summary report here. If you discarded a draft twice, it is gone.")
         ) from None
     version = parse_pk(request.POST.get("version"))
+    if version is None:
+        messages.error(request, issuing.NO_VERSION)
+        return redirect(summary)
     with transaction.atomic():
         locked = SummaryReport.objects.select_for_update().filter(pk=summary.pk).first()
         if locked is None:  # a colleague discarded it a moment ago

@@ -58,6 +58,17 @@ def test_a_draft_a_colleague_saved_since_is_kept(client, cast, draft):
     assert any("Có người đã lưu dự thảo này" in m for m in said(response))
 
 
+def test_a_page_that_sends_no_version_discards_nothing_and_says_why(client, cast, draft):
+    client.force_login(cast["cspl"])
+    with translation.override("vi"):
+        response = client.post(
+            reverse("reports:summary_discard", args=[draft.pk]), {"version": ""}, follow=True
+        )
+    assert SummaryReport.objects.filter(pk=draft.pk).exists()
+    assert any("không cho biết nó đang hiển thị phiên bản nào" in m for m in said(response))
+    assert not any("Có người đã lưu" in m for m in said(response))
+
+
 def test_an_issued_report_is_never_discarded(client, cast, tree, campaign):
     issued = issue(make_summary(tree["PV"], campaign, cast["cspl"]), cast["cspl"])
     client.force_login(cast["cspl"])
