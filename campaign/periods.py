@@ -4,7 +4,9 @@ read by the report list, the dashboard, the Excel export and the summary reports
 import datetime
 from collections.abc import Mapping
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from campaign.models import Campaign, Period
 
@@ -47,3 +49,22 @@ def report_year(
     if campaign.last_year and year > campaign.last_year:
         return campaign.last_year
     return max(year, campaign.first_year)
+
+
+def begun_period(campaign: Campaign, year: int) -> Period:
+    """`campaign`'s period for `year` (`Period.objects.for_year`), once its figures have
+    begun. Raises ValidationError as `for_year` does, and with the code "year_not_begun"
+    for next year before its first day (15/12 by default): nothing is filed for it yet, and
+    no period is written for it (an address typed for it would lengthen every trend with an
+    empty year). Two queries at most."""
+    period = Period.objects.filter(campaign=campaign, year=year).first()
+    if campaign.runs_in(year):
+        starts_on = period.starts_on if period else Period.defaults(campaign, year)["starts_on"]
+        if starts_on > timezone.localdate():
+            raise ValidationError(
+                _("%(year)s has not begun: there is no report for it yet.") % {"year": year},
+                code="year_not_begun",
+            )
+        if period is not None:
+            return period
+    return Period.objects.for_year(campaign, year)  # refuses a year the campaign does not run

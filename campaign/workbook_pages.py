@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy
 
 from campaign import workbook_checks, workbooks
 from campaign.downloads import protect_download
-from campaign.models import Campaign, Period, Plan, WorkbookUpload
+from campaign.models import Campaign, Plan, WorkbookUpload
+from campaign.periods import begun_period
 from config.http import Explained404, require_form, require_POST, require_safe
 from units.access import FILE, Scope
 
@@ -36,7 +37,8 @@ class WorkbookForm(forms.Form):
 # --- annual reports -------------------------------------------------------------------------------
 def _report_target(request, campaign_pk, unit_pk, year):
     """The unit (which the user files for), the campaign that addresses it and the year's
-    period; a 404 for a year outside the campaign's."""
+    period; a 404 for a year outside the campaign's, or whose figures have not begun (no
+    period is written for it, as on the report's own page)."""
     scope = Scope.for_request(request)
     area = scope.get_unit(FILE, pk=unit_pk)
     campaign = get_object_or_404(Campaign.objects.select_related("issuer"), pk=campaign_pk)
@@ -44,7 +46,7 @@ def _report_target(request, campaign_pk, unit_pk, year):
     if not units:
         raise Http404  # the campaign asks nothing of this unit or of any unit below it
     try:
-        period = Period.objects.for_year(campaign, year)
+        period = begun_period(campaign, year)
     except ValidationError as error:
         raise Explained404(error.messages[0]) from None
     if not any(period.expects(unit) for unit in units):
