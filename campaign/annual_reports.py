@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -89,6 +90,7 @@ def report_list(request):
         r.unit_id: r for r in reports().filter(campaign=campaign, year=year, unit__in=own_units)
     }
     period = Period.objects.for_year(campaign, year)
+    starts_locked = period.is_locked_on(scope.today)
     rows = [
         {
             "unit": unit,
@@ -112,6 +114,11 @@ def report_list(request):
             "year": year,
             "rows": rows,
             "period": period,
+            # Past its lock date a unit can no longer start its report: the list says so
+            # rather than offering a button that only leads to that refusal.
+            "starts_locked": starts_locked,
+            "locked_unstarted": starts_locked
+            and any(row["due"] and not row["report"] and row["unit"].is_open for row in rows),
         },
     )
 
@@ -156,7 +163,12 @@ def report_start(request, campaign_pk, unit_pk, year):
         }
         if request.method != "POST":
             messages.error(request, message)
-            return redirect("campaign:report_list")
+            # Back to the year the officer was looking at, not the one being written now.
+            return redirect(
+                reverse("campaign:report_list")
+                + "?"
+                + urlencode({"campaign": campaign.pk, "year": year})
+            )
     form, values, area = _report_forms(request, report)
     upload = _upload_form(request)
     if request.method == "POST" and locked:

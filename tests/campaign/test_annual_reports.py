@@ -1006,6 +1006,25 @@ def test_a_new_report_sent_after_the_lock_keeps_the_input_and_saves_nothing(
     assert not AnnualReport.objects.exists()
 
 
+def test_after_the_lock_the_list_offers_no_start_and_a_refused_start_keeps_the_year(
+    client, tree, cast, campaign, clock
+):
+    # The list of a locked year offered "Lập báo cáo"; the button only led to the refusal,
+    # shown over the list of the year being written now, not the one the officer chose.
+    login(client, cast["officer_a1"])
+    list_url = reverse("campaign:report_list") + f"?campaign={campaign.pk}&year={YEAR}"
+    start = f'href="{start_url(campaign, tree["A1"])}"'
+    assert start in html(client.get(list_url))
+    clock.moment = local(YEAR + 1, 2, 1)
+    page = html(client.get(list_url))
+    assert start not in page
+    assert "Nay chỉ người duyệt của đơn vị cấp trên mới mở được bản nháp" in page
+    response = client.get(start_url(campaign, tree["A1"]))
+    assert response.status_code == 302
+    assert response.url == list_url
+    assert not AnnualReport.objects.exists()
+
+
 def test_starting_a_report_someone_started_meanwhile_keeps_the_input_and_overwrites_nothing(
     client, tree, cast, campaign, second_officer_a1
 ):
