@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -550,12 +551,26 @@ def _labelled(changes, indicators):
     labels = {name: AnnualReport._meta.get_field(name).verbose_name for name in NARRATIVE}
     labels["attachments"] = _("Attachments")
     names = {indicator.code: indicator.name for indicator in indicators}
+    # The snapshots keep figures as typed digits ("1250"): shown as the page shows them.
+    whole = [i for i in indicators if i.kind == Indicator.Kind.INTEGER]
+    codes, whole_names = {i.code for i in whole}, {i.name for i in whole}
     rows = [(labels.get(name, name), old, new) for name, old, new in changes["fields"]]
     for code, item_changes in changes["changed"]:
+        shown = _grouped if code in codes else str
         rows += [
-            (names.get(code, code), old, new) for key, old, new in item_changes if key == "value"
+            (names.get(code, code), shown(old), shown(new))
+            for key, old, new in item_changes
+            if key == "value"
         ]
-    # A figure first filled in, or cleared, after the return.
-    rows += [(item["name"], "", item["value"]) for item in changes["added"] if item["value"]]
-    rows += [(item["name"], item["value"], "") for item in changes["removed"] if item["value"]]
+    # A figure first filled in, or cleared, after the return (its snapshot names it).
+    for items, before in ((changes["added"], False), (changes["removed"], True)):
+        for item in items:
+            if item["value"]:
+                value = _grouped(item["value"]) if item["name"] in whole_names else item["value"]
+                rows.append((item["name"], value, "") if before else (item["name"], "", value))
     return rows
+
+
+def _grouped(value: str) -> str:
+    """A figure kept as digits, with its thousands grouped (1.250); anything else as it is."""
+    return number_format(int(value), force_grouping=True) if value.isdigit() else value

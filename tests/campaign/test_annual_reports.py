@@ -645,12 +645,13 @@ def test_a_report_goes_through_filing_return_resubmission_and_acceptance(
     login(client, reviewer)
     response = client.get(reverse("campaign:report_detail", args=[report.pk]))
     changes = response.context["changes"]
-    assert ("1234", "1300") in [(old, new) for _name, old, new in changes]
+    # Grouped as the page writes figures: the snapshots hold "1234".
+    assert ("1.234", "1.300") in [(old, new) for _name, old, new in changes]
     assert ("Tổ chức 12 buổi tuyên truyền CCHC cho đoàn viên.", "Kết quả sau khi sửa") in [
         (old, new) for _name, old, new in changes
     ]
     page = html(response)
-    assert '<td class="diff-old">1234</td><td class="diff-new">1300</td>' in page
+    assert '<td class="diff-old">1.234</td><td class="diff-new">1.300</td>' in page
     assert "Số lượt người chưa khớp" in page  # the reason, in the timeline
     assert "accept" in response.context["actions"]
 
@@ -1004,6 +1005,19 @@ def test_a_new_report_sent_after_the_lock_keeps_the_input_and_saves_nothing(
     assert f"Báo cáo năm {YEAR} đã khóa từ ngày 19/01/{YEAR + 1}" in page
     assert "Gõ xong lúc nửa đêm" in page and 'value="1234"' in page
     assert not AnnualReport.objects.exists()
+
+
+def test_a_figure_first_given_after_a_return_is_shown_grouped_in_the_changes(
+    client, tree, cast, campaign
+):
+    # A report whose participants had no figure at all when it was returned.
+    report = make_report(tree["A1"], campaign, status=S.SUBMITTED, figures={"sessions": 12})
+    workflow.submission_return(report, user=cast["reviewer_a"], reason="Thiếu số lượt người")
+    login(client, cast["officer_a1"])
+    data = edit_data(report, value_participants="2.500", save_and_submit="1")
+    assert client.post(reverse("campaign:report_edit", args=[report.pk]), data).status_code == 302
+    response = login(client, cast["reviewer_a"]).get(report.get_absolute_url())
+    assert ("Số lượt người tham dự", "", "2.500") in response.context["changes"]
 
 
 def test_after_the_lock_the_list_offers_no_start_and_a_refused_start_keeps_the_year(
