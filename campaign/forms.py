@@ -5,6 +5,7 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -332,6 +333,9 @@ class ValuesForm(PortalInputMixin, forms.Form):
 
     def __init__(self, *args, indicators, values=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # What was sent, before its figures are read ("1.250" becomes "1250"): a page drawn
+        # again shows the figures as they were typed.
+        self.typed = self.data
         self.indicators = list(indicators)
         # The report's values by indicator id, as read for the form: a caller that checks
         # the report's version under its row lock may pass them to `save` as `existing`.
@@ -374,8 +378,21 @@ class ValuesForm(PortalInputMixin, forms.Form):
         }
 
     def rows(self):
-        """(indicator, bound field) pairs in the indicators' order, for the template."""
-        return [(indicator, self[self.field_name(indicator)]) for indicator in self.indicators]
+        """(indicator, bound field, what a whole-number input shows) in the indicators'
+        order, for the template: as typed when the form was sent, else the stored figure
+        grouped as Vietnamese write it (1.250)."""
+        rows = []
+        for indicator in self.indicators:
+            name = self.field_name(indicator)
+            value = self.initial.get(name)
+            if self.is_bound:
+                shown = self.typed.get(name, "")
+            elif indicator.kind != Indicator.Kind.INTEGER or value is None:
+                shown = value or ""
+            else:
+                shown = number_format(value, force_grouping=True)
+            rows.append((indicator, self[name], shown))
+        return rows
 
     def save(self, report, existing=None):
         """Write the values of `report` that changed, with their history (inside the

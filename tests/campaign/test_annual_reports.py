@@ -824,8 +824,12 @@ def test_a_refused_form_says_so_at_its_top_and_a_saved_figure_reads_as_typed(
     # 1200 read "1200" in the form and "1.200" everywhere else.
     login(client, cast["officer_a1"])
     edit = reverse("campaign:report_edit", args=[report_a1.pk])
-    refused = client.post(edit, edit_data(report_a1, value_sessions="mười"))
+    refused = client.post(
+        edit, edit_data(report_a1, value_sessions="mười", value_participants="1.250")
+    )
     assert 'id="form-errors"' in html(refused) and 'value="mười"' in html(refused)
+    # A figure typed grouped comes back as typed, not read back as "1250".
+    assert 'value="1.250"' in html(refused)
     IndicatorValue.objects.filter(report=report_a1, indicator__code="participants").update(
         int_value=1200
     )
@@ -1003,7 +1007,7 @@ def test_a_new_report_sent_after_the_lock_keeps_the_input_and_saves_nothing(
     assert response.status_code == 200
     page = html(response)
     assert f"Báo cáo năm {YEAR} đã khóa từ ngày 19/01/{YEAR + 1}" in page
-    assert "Gõ xong lúc nửa đêm" in page and 'value="1234"' in page
+    assert "Gõ xong lúc nửa đêm" in page and 'value="1.234"' in page  # as typed
     assert not AnnualReport.objects.exists()
 
 
@@ -1145,7 +1149,7 @@ def test_the_edit_page_costs_the_same_queries_whatever_the_number_of_indicators(
     assert response.status_code == 200
     rows = response.context["values"].rows()
     assert len(rows) == indicators
-    assert all(field.value() in (3, "Chữ") for _indicator, field in rows)
+    assert all(field.value() in (3, "Chữ") for _indicator, field, _shown in rows)
 
 
 # --- save and submit in one request -------------------------------------------------------------
