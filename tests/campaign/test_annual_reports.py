@@ -998,7 +998,8 @@ def test_a_report_submitted_while_a_save_is_under_way_is_not_overwritten(
 def test_a_new_report_sent_after_the_lock_keeps_the_input_and_saves_nothing(
     client, tree, cast, campaign, clock
 ):
-    # The form was opened on the lock day (19/01) and sent after midnight.
+    # The form was opened on the lock day (19/01) and sent after midnight. Reports are open
+    # all of that day: the message said they had locked "from" it ("từ ngày 19/01").
     login(client, cast["officer_a1"])
     clock.moment = local(YEAR + 1, 1, 19, 23, 50)
     assert client.get(start_url(campaign, tree["A1"])).status_code == 200
@@ -1006,7 +1007,7 @@ def test_a_new_report_sent_after_the_lock_keeps_the_input_and_saves_nothing(
     response = client.post(start_url(campaign, tree["A1"]), filing(results="Gõ xong lúc nửa đêm"))
     assert response.status_code == 200
     page = html(response)
-    assert f"Báo cáo năm {YEAR} đã khóa từ ngày 19/01/{YEAR + 1}" in page
+    assert f"Báo cáo năm {YEAR} đã khóa sau ngày 19/01/{YEAR + 1}" in page
     assert "Gõ xong lúc nửa đêm" in page and 'value="1.234"' in page  # as typed
     assert not AnnualReport.objects.exists()
 

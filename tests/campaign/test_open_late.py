@@ -97,7 +97,7 @@ def test_a_year_not_locked_yet_is_refused_with_a_message(client, cast, tree, cam
     client.force_login(cast["reviewer_a"])
     response = client.post(open_url(campaign, tree["A2"], YEAR + 1), follow=True)
     assert response.status_code == 200
-    assert any("khóa sổ ngày" in m for m in messages_of(response))
+    assert any("khóa sổ sau ngày" in m for m in messages_of(response))
     assert not AnnualReport.objects.exists()
 
 

@@ -254,7 +254,7 @@ def test_a_past_year_locked_refuses_a_new_report(client, tree, cast, campaign):
     filled = fill(content, {"A1": {**FIGURES, **NARRATIVE}}, columns(campaign, 2016))
     preview = pending(upload_reports(client, campaign, tree["A1"], 2016, filled))
     assert preview.preview["errors"] == [
-        "Báo cáo!D4: Báo cáo năm 2016 đã khóa từ ngày 19/01/2017. Hãy liên hệ người duyệt "
+        "Báo cáo!D4: Báo cáo năm 2016 đã khóa sau ngày 19/01/2017. Hãy liên hệ người duyệt "
         "của đơn vị cấp trên."
     ]
     assert not AnnualReport.objects.exists()
