@@ -302,3 +302,27 @@ def test_a_new_report_asks_for_no_explanation_and_stores_an_empty_one(client, tr
     assert 'name="flags_note"' not in page
     client.post(start(client, campaign, tree["A1"]), form_data(sessions=3, participants=30))
     assert AnnualReport.objects.get(unit=tree["A1"]).flags_note == ""
+
+
+def test_a_flagged_drafts_page_leads_to_the_box_that_explains_its_figures(
+    client, tree, cast, campaign
+):
+    # "Submit for review" on the report's page refused it and asked for the explanation "in
+    # the box below the figures", a box only the edit page has: nothing led there.
+    client.force_login(cast["officer_a1"])
+    client.post(start(client, campaign, tree["A1"]), form_data(sessions=12, participants=10))
+    stored = AnnualReport.objects.get(unit=tree["A1"])
+    edit = reverse("campaign:report_edit", args=[stored.pk])
+    response = client.post(
+        reverse("campaign:report_submit", args=[stored.pk]),
+        {"version": str(stored.version)},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "vui lòng giải trình trong ô bên dưới phần số liệu" in page
+    assert f'href="{edit}#id_flags_note">Giải trình ngay</a>' in page
+    assert 'id="id_flags_note"' in client.get(edit).content.decode()
+    # The reviewer, who cannot edit it, is offered no such link.
+    AnnualReport.objects.filter(pk=stored.pk).update(status=S.SUBMITTED)
+    client.force_login(cast["reviewer_a"])
+    assert "#id_flags_note" not in client.get(stored.get_absolute_url()).content.decode()
