@@ -783,6 +783,10 @@ INVALID_FIGURES = [
     ("a fraction", "value_sessions", "1.5", "Enter a whole number."),
     ("a decimal comma", "value_sessions", "1,5", "Enter a whole number."),
     ("badly grouped", "value_participants", "12.34", "Enter a whole number."),
+    # Django read these as 1 and 12: a thousand typed with a zero too many became one.
+    ("a zero too many", "value_participants", "1.0000", "Enter a whole number."),
+    ("zeros after a dot", "value_participants", "1.00", "Enter a whole number."),
+    ("a zero after a dot", "value_sessions", "12.0", "Enter a whole number."),
     (
         "text too long",
         "value_other_forms",
