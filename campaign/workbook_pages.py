@@ -77,12 +77,15 @@ def reports_download(request, campaign_pk, unit_pk, year):
 @require_form
 @login_required
 def reports_upload(request, campaign_pk, unit_pk, year):
-    scope, area, campaign, _period = _report_target(request, campaign_pk, unit_pk, year)
+    scope, area, campaign, period = _report_target(request, campaign_pk, unit_pk, year)
     context = {
         "kind": WorkbookUpload.Kind.REPORTS,
         "campaign": campaign,
         "unit": area,
         "year": year,
+        # Past the lock date only reports a reviewer reopened can change: said before the
+        # officer fills in a file whose every row would be refused.
+        "locked_after": period.locks_on if period.is_locked_on(scope.today) else None,
         "download_url": reverse(
             "campaign:workbook_reports_download", args=[campaign.pk, area.pk, year]
         ),

@@ -248,8 +248,15 @@ def test_a_submitted_report_is_refused_only_where_the_file_changes_it(
     assert not AnnualReport.objects.filter(unit=tree["A2"]).exists()
 
 
-def test_a_past_year_locked_refuses_a_new_report(client, tree, cast, campaign):
+def test_a_past_year_locked_refuses_a_new_report(client, tree, cast, campaign, year):
     client.force_login(cast["officer_a1"])
+    # The upload page says so before the file is filled in, not only its preview after.
+    locked = "Báo cáo năm 2016 đã khóa sau ngày 19/01/2017: tệp chỉ sửa được những báo cáo"
+    page = client.get(reports_url("upload", campaign, tree["A1"], 2016))
+    assert locked in page_text(page)
+    assert 'id="year-locked"' not in page_text(
+        client.get(reports_url("upload", campaign, tree["A1"], year))
+    )
     content = download_reports(client, campaign, tree["A1"], 2016)
     filled = fill(content, {"A1": {**FIGURES, **NARRATIVE}}, columns(campaign, 2016))
     preview = pending(upload_reports(client, campaign, tree["A1"], 2016, filled))
