@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign import notifications
-from campaign.models import AnnualReport, Campaign, Period, Status, Step
+from campaign.models import AnnualReport, Campaign, Status, Step
+from campaign.periods import begun_period
 from config.http import require_POST
 from units.access import REVIEW, SEE, Scope
 from units.models import Unit
@@ -34,11 +35,12 @@ def report_open_late(
 
     Returns (report, created): when the unit has a report already, that one, untouched.
     Raises PermissionDenied when `user` does not review `unit`, ValidationError (with a
-    message for the reviewer) when the year is not locked yet or the unit has closed.
+    message for the reviewer) when the year has not begun or is not locked yet, or the unit
+    has closed.
     """
     if not scope.can_review(unit):
         raise PermissionDenied
-    period = Period.objects.for_year(campaign, year)
+    period = begun_period(campaign, year)  # next year's, before it begins: no period made
     if not period.is_locked_on(scope.today):
         raise ValidationError(
             _(

@@ -164,3 +164,14 @@ def test_the_late_units_list_offers_it_for_a_locked_year_only(
     html = client.get(url, {**query, "year": YEAR + 1}).content.decode()
     assert "open-late" not in html
     assert 'id="period-locked"' not in html
+
+
+def test_next_year_before_it_begins_is_refused_and_writes_no_period(client, cast, tree, campaign):
+    # On 01/02/2025, 2026's figures begin on 15/12/2025: the request wrote 2026's period
+    # (every trend then showed an empty 2026) before saying the year was not locked yet.
+    client.force_login(cast["reviewer_a"])
+    response = client.post(open_url(campaign, tree["A2"], YEAR + 2), follow=True)
+    assert response.status_code == 200
+    assert any(f"Năm {YEAR + 2} chưa bắt đầu" in m for m in messages_of(response))
+    assert not Period.objects.filter(campaign=campaign, year=YEAR + 2).exists()
+    assert not AnnualReport.objects.exists()
