@@ -1029,6 +1029,17 @@ def test_a_figure_first_given_after_a_return_is_shown_grouped_in_the_changes(
     assert ("Số lượt người tham dự", "", "2.500") in response.context["changes"]
 
 
+def test_cancelling_a_new_report_goes_back_to_the_list_of_its_year(
+    client, tree, cast, campaign, clock
+):
+    # From 15/12 next year's report can be started, while the list still opens on this
+    # year's: "Hủy" led there, away from the year the officer had chosen.
+    clock.moment = local(YEAR, 12, 16)
+    page = html(login(client, cast["officer_a1"]).get(start_url(campaign, tree["A1"], YEAR + 1)))
+    back = reverse("campaign:report_list") + f"?campaign={campaign.pk}&amp;year={YEAR + 1}"
+    assert f'<a class="btn btn-link" href="{back}">Hủy</a>' in page
+
+
 def test_after_the_lock_the_list_offers_no_start_and_a_refused_start_keeps_the_year(
     client, tree, cast, campaign, clock
 ):
