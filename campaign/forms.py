@@ -300,14 +300,6 @@ class FigureField(forms.IntegerField):
     def __init__(self, **kwargs):
         super().__init__(min_value=0, max_value=MAX_FIGURE, required=False, **kwargs)
 
-    def to_python(self, value):
-        # Django drops a ".0…" tail: "1.0000" (a thousand typed with a zero too many) was
-        # saved as 1, and "1.00" as 1, without a word. A dot only groups thousands here, and
-        # a grouped figure has been read whole already: one still holding a dot is refused.
-        if isinstance(value, str) and "." in value:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
-
 
 class ReportForm(PortalInputMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -78,6 +78,7 @@ UNIT_CODE = re.compile(r"[0-9A-Za-zĐđ][0-9A-Za-zĐđ._-]*")
 # 1.234 or 1 234 as Vietnamese users write thousands; a lone "1.5" is not a whole number.
 GROUPED = re.compile(r"^\d{1,3}([. \u00a0]\d{3})+$")
 _GROUP_SEPARATOR = re.compile(r"[. \u00a0]")
+_NO_DECIMAL_TAIL = re.compile(r"(?!)")  # matches nothing
 
 
 def ungrouped(value: str) -> str:
@@ -391,6 +392,12 @@ def _harden(field, model_validators=(), year=False, dates=True):
             for v in field.validators
         ]
     elif isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
+        if type(field).re_decimal is forms.IntegerField.re_decimal:
+            # Django drops a ".0…" tail: "1.0000" (a thousand typed with a zero too many)
+            # was read as 1, "12.0" as 12, without a word. A dot only groups thousands here,
+            # and a grouped number is read whole before (`ungrouped`): one still holding a
+            # dot is no whole number.
+            field.re_decimal = _NO_DECIMAL_TAIL
         field.validators = number_limits(
             [
                 *field.validators,
