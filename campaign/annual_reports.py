@@ -158,7 +158,9 @@ def report_start(request, campaign_pk, unit_pk, year):
     report = AnnualReport(unit=unit, campaign=campaign, year=year, period=period)
     locked = not report.filing_open()
     if locked:
-        message = _("Reports for %(year)s locked on %(date)s. Ask a reviewer of an upper unit.") % {
+        message = _(
+            "Reports for %(year)s locked after %(date)s. Ask a reviewer of an upper unit."
+        ) % {
             "year": year,
             "date": period.locks_on.strftime("%d/%m/%Y"),
         }
@@ -405,7 +407,7 @@ def _refuse_submit(form, error):
 
 def _not_editable_message(report):
     if report.status in (Status.DRAFT, Status.RETURNED) and not report.filing_open():
-        return _("Reports for %(year)s locked on %(date)s; only a reviewer can reopen it.") % {
+        return _("Reports for %(year)s locked after %(date)s; only a reviewer can reopen it.") % {
             "year": report.year,
             "date": report.period.locks_on.strftime("%d/%m/%Y"),
         }

@@ -513,12 +513,12 @@ def _report_refusal(report):
     """Why the row of `report` cannot change, in the report page's words."""
     day = report.period.locks_on.strftime("%d/%m/%Y")
     if report.pk is None:
-        return _("Reports for %(year)s locked on %(date)s. Ask a reviewer of an upper unit.") % {
+        return _("Reports for %(year)s locked after %(date)s. Ask a reviewer of an upper unit.") % {
             "year": report.year,
             "date": day,
         }
     if report.status in EDITABLE:
-        return _("Reports for %(year)s locked on %(date)s; only a reviewer can reopen it.") % {
+        return _("Reports for %(year)s locked after %(date)s; only a reviewer can reopen it.") % {
             "year": report.year,
             "date": day,
         }

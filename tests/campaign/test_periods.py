@@ -377,7 +377,7 @@ def test_the_day_after_the_lock_date_the_edit_page_sends_the_officer_back_with_a
     assert response.status_code == 302 and response.url == report_a1.get_absolute_url()
     page = client.get(response.url)
     expected = vi(
-        "Reports for %(year)s locked on %(date)s; only a reviewer can reopen it.",
+        "Reports for %(year)s locked after %(date)s; only a reviewer can reopen it.",
         year=2024,
         date="19/01/2025",
     )
@@ -392,7 +392,7 @@ def test_after_the_lock_the_report_page_says_who_can_give_it_back(client, clock,
     clock.moment = FIRST_LOCKED_MINUTE
     page = html(login(client, cast["officer_a1"]).get(report_a1.get_absolute_url()))
     lock = (
-        "Reports for %(year)s locked on %(date)s: your unit can no longer change or submit "
+        "Reports for %(year)s locked after %(date)s: your unit can no longer change or submit "
         "this one. Ask a reviewer of an upper unit to reopen it, then correct it and submit "
         "it again."
     )
@@ -414,7 +414,7 @@ def test_the_day_after_the_lock_date_a_save_is_refused_and_the_input_kept(
     assert response.status_code == 200
     [error] = response.context["form"].non_field_errors()
     locked = vi(
-        "Reports for %(year)s locked on %(date)s; only a reviewer can reopen it.",
+        "Reports for %(year)s locked after %(date)s; only a reviewer can reopen it.",
         year=2024,
         date="19/01/2025",
     )
@@ -444,7 +444,7 @@ def test_after_the_lock_date_no_new_report_can_be_started(client, clock, tree, c
     login(client, cast["officer_a1"])
     url = reverse("campaign:report_start", args=[campaign.pk, tree["A1"].pk, YEAR])
     expected = vi(
-        "Reports for %(year)s locked on %(date)s. Ask a reviewer of an upper unit.",
+        "Reports for %(year)s locked after %(date)s. Ask a reviewer of an upper unit.",
         year=2024,
         date="19/01/2025",
     )
