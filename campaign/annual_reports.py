@@ -9,7 +9,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,6 +26,7 @@ from campaign.uploads import REPORT_SCAN_LABEL, AttachmentForm
 from config.http import require_form, require_POST, require_safe
 from units import once
 from units.access import FILE, SEE, Scope
+from units.forms import grouped
 from units.models import UnitState
 
 Action = Step.Action
@@ -558,7 +558,7 @@ def _labelled(changes, indicators):
     codes, whole_names = {i.code for i in whole}, {i.name for i in whole}
     rows = [(labels.get(name, name), old, new) for name, old, new in changes["fields"]]
     for code, item_changes in changes["changed"]:
-        shown = _grouped if code in codes else str
+        shown = grouped if code in codes else str
         rows += [
             (names.get(code, code), shown(old), shown(new))
             for key, old, new in item_changes
@@ -568,11 +568,6 @@ def _labelled(changes, indicators):
     for items, before in ((changes["added"], False), (changes["removed"], True)):
         for item in items:
             if item["value"]:
-                value = _grouped(item["value"]) if item["name"] in whole_names else item["value"]
+                value = grouped(item["value"]) if item["name"] in whole_names else item["value"]
                 rows.append((item["name"], value, "") if before else (item["name"], "", value))
     return rows
-
-
-def _grouped(value: str) -> str:
-    """A figure kept as digits, with its thousands grouped (1.250); anything else as it is."""
-    return number_format(int(value), force_grouping=True) if value.isdigit() else value

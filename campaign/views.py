@@ -21,6 +21,7 @@ from campaign.uploads import AttachmentForm
 from config.http import require_form, require_POST, require_safe
 from units import once
 from units.access import FILE, SEE, Scope
+from units.forms import grouped
 
 Action = Step.Action
 DONE = {
@@ -30,6 +31,7 @@ DONE = {
     Action.REOPEN: gettext_lazy("The plan was reopened; the unit can change it again."),
 }
 HEADER_FIELDS = ["doc_number", "doc_date", "signer", "summary"]
+NUMBERS = {"expected_participants"}  # kept as digits in the snapshots
 
 
 def plans():
@@ -388,7 +390,14 @@ def _labelled(changes, plan):
     activities = {str(activity.pk): str(activity) for activity in plan.activities.all()}
 
     def label(rows):
-        return [(labels.get(name, name), old, new) for name, old, new in rows]
+        # The snapshots keep the participants as digits ("1250"): shown as the page shows them.
+        return [
+            (
+                labels.get(name, name),
+                *((grouped(old), grouped(new)) if name in NUMBERS else (old, new)),
+            )
+            for name, old, new in rows
+        ]
 
     return {
         "fields": label(changes["fields"]),

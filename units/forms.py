@@ -88,6 +88,12 @@ def ungrouped(value: str) -> str:
     return _GROUP_SEPARATOR.sub("", stripped) if GROUPED.match(stripped) else value
 
 
+def grouped(value: str) -> str:
+    """Digits kept as text (a snapshot's "1250") as the pages write the number ("1.250");
+    anything else as it is."""
+    return number_format(int(value), force_grouping=True) if value.isdigit() else value
+
+
 HIDDEN_DAMAGED = _(
     "The page was sent back with damaged hidden data. Reload it and enter your changes again."
 )
