@@ -124,6 +124,10 @@ def test_nothing_is_saved_before_the_officer_confirms(client, tree, cast, campai
     page = page_text(client.get(reverse("campaign:workbook_preview", args=[preview.pk])))
     assert "Chưa có gì được lưu" in page
     assert "A1 – CĐCS A1" in page and "1.250" in page
+    assert "các đơn vị cấp dưới mà bạn nhập báo cáo" in page  # the district files for A1
+    # A grassroots union's own page names its one report, not "the units below it".
+    own = page_text(client.get(reports_url("upload", campaign, tree["A1"], year)))
+    assert f"Báo cáo năm {year} của CĐCS A1 (" in own and "cấp dưới" not in own
     assert "Lưu dưới dạng bản nháp" in page
     # Discarding keeps nothing either.
     client.post(reverse("campaign:workbook_discard", args=[preview.pk]))
