@@ -31,7 +31,7 @@ from campaign.models import Activity, AnnualReport, Indicator, Plan, Submission
 from config import pdf_sandbox
 from config.http import require_safe
 from units.access import SEE, Scope
-from units.letterhead import MOTTO, NATIONAL_NAME, date_line, letterhead
+from units.letterhead import MOTTO, NATIONAL_NAME, date_line, header_groups, letterhead
 
 STYLESHEET = "css/filed_document.css"
 
@@ -41,8 +41,9 @@ def _header(submission: Submission, day: datetime.date) -> dict:
     # A document written before a merger moved it is its first unit's.
     names = letterhead(submission.unit_on(day), day)
     return {
-        "parent_body": names.parent_body.upper(),
-        "issuing_body": names.issuing_body.upper(),
+        # In capitals, as groups of words a line may not split ("THÀNH PHỐ BẾN TRE").
+        "parent_body": header_groups(names.parent_body),
+        "issuing_body": header_groups(names.issuing_body),
         "issuing_name": names.issuing_body,
         "date_line": date_line(names.place, day),
         "national_name": NATIONAL_NAME,

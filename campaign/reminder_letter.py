@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from campaign.models import AnnualReport, Campaign, Plan, Reminder, Status
 from config import pdf_sandbox
 from units.access import REVIEW, Scope
-from units.letterhead import MOTTO, NATIONAL_NAME, letterhead
+from units.letterhead import MOTTO, NATIONAL_NAME, header_groups, letterhead
 from units.models import Unit
 
 What = Reminder.What
@@ -110,6 +110,9 @@ def context(
         "national_name": NATIONAL_NAME,
         "motto": MOTTO,
         "head": head,
+        # In capitals, as groups of words a line may not split ("TỈNH VĨNH LONG").
+        "parent_body": header_groups(head.parent_body),
+        "issuing_body": header_groups(head.issuing_body),
         "number": f"Số:        /CV-{head.code}" if head.code else "Số:        /CV",
         "subject": subject,
         "date_line": head.date_line(today),

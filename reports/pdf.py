@@ -22,7 +22,6 @@ How it is rendered
     Roman's, which Decree 30 names.
 """
 
-import re
 import unicodedata
 
 from django.conf import settings
@@ -36,7 +35,7 @@ from django.utils.translation import gettext_lazy
 from config import pdf_sandbox
 from reports.models import SummaryReport
 from reports.rollup import ASSESSMENTS, AreaRow, Figures, Rollup, rollup, unit_rows
-from units.letterhead import MOTTO, NATIONAL_NAME, date_line
+from units.letterhead import MOTTO, NATIONAL_NAME, date_line, header_groups
 from units.models import Unit
 
 TEMPLATE = "pdf/summary.html"
@@ -60,15 +59,6 @@ BODY_ROWS = 12
 TEXT_LINES = 8
 # How many units a grouped text names before "and N more".
 TEXT_UNITS = 6
-
-# Where a name in the header may break: before the word that starts its place or sector
-# ("LIÊN ĐOÀN LAO ĐỘNG | HUYỆN CHÂU THÀNH"), and after a dash. Nowhere else: "HUYỆN CHÂU /
-# THÀNH" would split the place's name.
-HEADER_GROUP_CHARS = 30  # capitals of 12 pt on the left column's 71 mm
-HEADER_BREAK = re.compile(
-    r"\s+(?=(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|NGÀNH|CƠ SỞ|CÁC|VIỆT NAM)\b)"
-    r"|(?<=[–-])\s+"
-)
 
 # A province has dozens of grassroots unions reporting straight to it, outside any district.
 # One row each would stretch the body's tables over pages (and tables are WeasyPrint's slow
@@ -595,18 +585,6 @@ def _document_context(summary, figures, legacy=False):
             ),
         },
     }
-
-
-def header_groups(name: str) -> list[dict]:
-    """A name of the header in capitals, as the groups of words a line may not split
-    ("LIÊN ĐOÀN LAO ĐỘNG", "HUYỆN CHÂU THÀNH"): the template keeps each group on one line
-    ("whole"), unless it is longer than a line of the column, which then wraps as text."""
-    text = " ".join(name.split()).upper()
-    return [
-        {"text": group, "whole": len(group) <= HEADER_GROUP_CHARS}
-        for group in HEADER_BREAK.split(text)
-        if group
-    ]
 
 
 def _trend(result, integers):

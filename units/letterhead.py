@@ -24,6 +24,15 @@ MOTTO = "Độc lập - Tự do - Hạnh phúc"
 # tree holds no unit above the provinces.
 CONFEDERATION = "Tổng LĐLĐ Việt Nam"
 
+# Where a name in the header may break: before the word that starts its place or sector
+# ("LIÊN ĐOÀN LAO ĐỘNG | HUYỆN CHÂU THÀNH"), and after a dash. Nowhere else: "HUYỆN CHÂU /
+# THÀNH" would split the place's name.
+HEADER_GROUP_CHARS = 30  # capitals of 12 pt on the left column's 71 mm
+HEADER_BREAK = re.compile(
+    r"\s+(?=(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|NGÀNH|CƠ SỞ|CÁC|VIỆT NAM)\b)"
+    r"|(?<=[–-])\s+"
+)
+
 # The word before a place name in a unit's name, longest first.
 PLACE_WORDS = ("thành phố", "thị trấn", "thị xã", "tỉnh", "huyện", "quận", "phường", "xã")
 PLACE = re.compile(r"\b(?:" + "|".join(PLACE_WORDS) + r")\s+(.+)$", re.IGNORECASE)
@@ -122,3 +131,15 @@ def date_line(place: str, day: datetime.date) -> str:
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     text = f"ngày {day.day:02d} tháng {month} năm {day.year}"
     return f"{place}, {text}" if place else text[0].upper() + text[1:]
+
+
+def header_groups(name: str) -> list[dict]:
+    """A name of the header in capitals, as the groups of words a line may not split
+    ("LIÊN ĐOÀN LAO ĐỘNG", "HUYỆN CHÂU THÀNH"): the template keeps each group on one line
+    ("whole"), unless it is longer than a line of the column, which then wraps as text."""
+    text = " ".join(name.split()).upper()
+    return [
+        {"text": group, "whole": len(group) <= HEADER_GROUP_CHARS}
+        for group in HEADER_BREAK.split(text)
+        if group
+    ]

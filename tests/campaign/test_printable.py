@@ -10,6 +10,7 @@ from django.urls import reverse
 from campaign.models import IndicatorValue, Status
 from config import pdf_sandbox
 from units.letterhead import letterhead
+from units.models import Unit, UnitState
 from units.reorganisations import reorganisation_apply
 
 
@@ -42,8 +43,9 @@ def test_the_printable_plan_carries_the_letterhead_and_the_activities(client, ca
     response = client.get(reverse("campaign:plan_print", args=[plan_a1.pk]))
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<div class="parent-body">LĐLĐ HUYỆN A</div>' in html
-    assert '<div class="issuing-body">CĐCS A1</div>' in html
+    parent = '<span class="group">LĐLĐ</span> <span class="group">HUYỆN A</span>'
+    assert f'<div class="parent-body">{parent}</div>' in html
+    assert '<div class="issuing-body"><span class="group">CĐCS A1</span></div>' in html
     assert "A, ngày 01 tháng 7 năm 2015" in html
     assert "Số: 12/KH-A1" in html
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html
@@ -112,7 +114,7 @@ def test_a_document_keeps_the_names_of_its_date(
     )
     client.force_login(cast["officer_a1"])
     html = client.get(reverse("campaign:plan_print", args=[plan_a1.pk])).content.decode()
-    assert '<div class="issuing-body">CĐCS A1</div>' in html
+    assert '<div class="issuing-body"><span class="group">CĐCS A1</span></div>' in html
     assert "PHƯỜNG MỚI" not in html
 
 
@@ -176,3 +178,23 @@ def test_the_plans_signature_never_stands_alone_on_its_last_page(
         signed = " ".join(pages[-1].split())
         assert "Chủ tịch công đoàn" in signed
         assert "Tổng cộng" in signed, count  # the table's last row goes over with it
+
+
+def test_the_header_keeps_a_place_name_on_one_line(client, cast, tree, plan_a1, tmp_path):
+    # "LIÊN ĐOÀN LAO ĐỘNG THÀNH / PHỐ BẾN TRE" split the city's name over two lines: a name
+    # breaks only between its groups of words, as the summary report's header does.
+    name = "Liên đoàn Lao động thành phố Bến Tre"
+    Unit.objects.filter(pk=tree["A1"].pk).update(name=name)
+    UnitState.objects.filter(unit=tree["A1"]).update(name=name)
+    client.force_login(cast["officer_a1"])
+    response = client.get(reverse("campaign:plan_pdf", args=[plan_a1.pk]))
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(response.content)
+    lines = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(path), "-"],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout.splitlines()
+    assert "LIÊN ĐOÀN LAO ĐỘNG" in lines
+    assert "THÀNH PHỐ BẾN TRE" in lines

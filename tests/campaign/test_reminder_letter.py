@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from campaign.models import Campaign, Plan, Status
 from tests.factories import UnitFactory
-from units.models import Unit
+from units.models import Unit, UnitState
 
 PLAN_DUE = datetime.date(2015, 7, 31)
 
@@ -187,3 +187,18 @@ def test_the_signature_never_stands_alone_on_the_letters_last_page(
         signed = " ".join(pages[-1].split())
         assert "TM. BAN THƯỜNG VỤ" in signed
         assert "Đề nghị các đơn vị quan tâm thực hiện./." in signed, count
+
+
+def test_the_header_keeps_a_place_name_on_one_line(client, tree, cast, campaign, tmp_path):
+    # "LIÊN ĐOÀN LAO ĐỘNG TỈNH / THỬ NGHIỆM" split the province's name over two lines.
+    Unit.objects.filter(pk=tree["PV"].pk).update(name="Liên đoàn Lao động tỉnh Thử nghiệm")
+    UnitState.objects.filter(unit=tree["PV"]).update(name="Liên đoàn Lao động tỉnh Thử nghiệm")
+    client.force_login(cast["cspl"])
+    response = letter(client, campaign, [tree["DA"]])
+    pdf = tmp_path / "letter.pdf"
+    pdf.write_bytes(response.content)
+    lines = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert "LIÊN ĐOÀN LAO ĐỘNG" in lines
+    assert "TỈNH THỬ NGHIỆM" in lines
