@@ -60,6 +60,11 @@ TEXT_LINES = 8
 # How many units a grouped text names before "and N more".
 TEXT_UNITS = 6
 
+# "Nơi nhận" beside the signature: at most this many lines of its 11 pt in the 48 % column
+# (about RECIPIENT_CHARS characters a line); the rest follows under the signature block.
+RECIPIENT_LINES = 20
+RECIPIENT_CHARS = 44
+
 # A province has dozens of grassroots unions reporting straight to it, outside any district.
 # One row each would stretch the body's tables over pages (and tables are WeasyPrint's slow
 # path); past this many they share one row there, and the appendix lists them one by one.
@@ -477,7 +482,7 @@ def _document_context(summary, figures, legacy=False):
             "signer_block": summary.signer_block.upper(),
             "signer_title": summary.signer_title.upper(),
             "signer_name": summary.signer_name,
-            "recipients": [line.lstrip("-–• ").strip() for line in summary.recipient_lines],
+            **_recipients([line.lstrip("-–• ").strip() for line in summary.recipient_lines]),
             "title": f"{DOCUMENT_KIND} {number_text}",
             # A correction says, under its subject, which document it replaces.
             "corrects": (
@@ -585,6 +590,21 @@ def _document_context(summary, figures, legacy=False):
             ),
         },
     }
+
+
+def _recipients(lines):
+    """ "Nơi nhận" as {"recipients", "recipients_more"}: those printed beside the signature,
+    which stay on one page with it and the body's last paragraph, and those that follow
+    below it. A list taller than a page kept whole beside the signature was pushed whole to
+    a page of its own, with the signature, the last paragraph on the page before, alone,
+    and the last heading alone on the one before that."""
+    beside, used = [], 0
+    for index, line in enumerate(lines):
+        used += -(-(len(line) + 2) // RECIPIENT_CHARS)  # "- " and the line, in lines
+        if used > RECIPIENT_LINES and beside:
+            return {"recipients": beside, "recipients_more": lines[index:]}
+        beside.append(line)
+    return {"recipients": beside, "recipients_more": []}
 
 
 def _trend(result, integers):

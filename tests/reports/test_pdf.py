@@ -459,6 +459,36 @@ def test_page_numbers_start_at_the_top_of_the_second_page(tree, cast, campaign, 
     assert second[0] == "2"
 
 
+def test_a_long_list_of_recipients_goes_on_under_the_signature_not_onto_pages_alone(
+    tree, cast, campaign, tmp_path
+):
+    # 25 recipients of two lines each were kept whole beside the signature: taller than a
+    # page, the block went to a page of its own, the last paragraph alone on the page
+    # before it and the last heading alone on the page before that.
+    recipients = [
+        f"Ban {n} Tổng LĐLĐ Việt Nam và các cơ quan liên quan khác (để b/c);" for n in range(25)
+    ]
+    summary = make_summary(
+        tree["PV"], campaign, cast["cspl"], recipients="\n".join([*recipients, "Lưu: VT."])
+    )
+    content = pdf.render_summary_pdf(summary)
+    pages = [flat(page) for page in pdftotext(content, tmp_path).split("\f")]
+    signed = next(page for page in pages if "TM. BAN THƯỜNG VỤ" in page)
+    assert vi("Direction for next year").upper() in signed
+    assert "Tiếp tục đẩy mạnh tuyên truyền." in signed
+    assert "Nơi nhận: - Ban 0 Tổng LĐLĐ" in signed
+    # Every recipient once, in order, the record copy last.
+    listed = re.findall(r"- (Ban \d+ Tổng|Lưu: VT\.)", " ".join(pages))
+    assert listed == [f"Ban {n} Tổng" for n in range(25)] + ["Lưu: VT."]
+    # The list's column: the lines under the signature block stay in its left half.
+    boxes = pdftotext(content, tmp_path, "-bbox")
+    middle = (30 + 165 / 2) / 25.4 * 72
+    found = re.findall(r'xMax="([\d.]+)" yMax="[\d.]+">Ban<', boxes)
+    assert len(found) == 25
+    for x_max in found:
+        assert float(x_max) < middle
+
+
 def test_a_draft_is_marked_as_a_draft_and_an_issued_report_is_not(tree, cast, campaign, tmp_path):
     mark = vi("Draft").upper()
     draft = make_summary(tree["PV"], campaign, cast["cspl"], number="")
