@@ -44,7 +44,6 @@ def _header(submission: Submission, day: datetime.date) -> dict:
         # In capitals, as groups of words a line may not split ("THÀNH PHỐ BẾN TRE").
         "parent_body": header_groups(names.parent_body),
         "issuing_body": header_groups(names.issuing_body),
-        "issuing_name": names.issuing_body,
         "date_line": date_line(names.place, day),
         "national_name": NATIONAL_NAME,
         "motto": MOTTO,

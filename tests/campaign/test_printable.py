@@ -198,3 +198,24 @@ def test_the_header_keeps_a_place_name_on_one_line(client, cast, tree, plan_a1, 
     ).stdout.splitlines()
     assert "LIÊN ĐOÀN LAO ĐỘNG" in lines
     assert "THÀNH PHỐ BẾN TRE" in lines
+
+
+@pytest.mark.parametrize("name", ["plan_pdf", "report_pdf"])
+def test_the_signing_block_names_the_unit_in_capitals(
+    client, cast, tree, plan_a1, report_a1, name, tmp_path
+):
+    # Decree 30 prints the authority signing in bold capitals; the copy printed it as
+    # "Liên đoàn Lao động thành phố Bến / Tre", in small letters and split in the place.
+    unit = "Liên đoàn Lao động thành phố Bến Tre"
+    Unit.objects.filter(pk=tree["A1"].pk).update(name=unit)
+    UnitState.objects.filter(unit=tree["A1"]).update(name=unit)
+    document = plan_a1 if name == "plan_pdf" else report_a1
+    client.force_login(cast["officer_a1"])
+    response = client.get(reverse(f"campaign:{name}", args=[document.pk]))
+    path = tmp_path / "document.pdf"
+    path.write_bytes(response.content)
+    lines = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout.splitlines()
+    assert lines.count("THÀNH PHỐ BẾN TRE") == 2  # the header's and the signing block's
+    assert not any("Lao động thành phố" in line for line in lines)
