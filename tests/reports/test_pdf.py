@@ -489,6 +489,27 @@ def test_a_long_list_of_recipients_goes_on_under_the_signature_not_onto_pages_al
         assert float(x_max) < middle
 
 
+def test_a_body_ending_with_its_figures_never_leaves_the_signature_alone_on_a_page(
+    tree, cast, campaign, tmp_path
+):
+    # With no section after the results, nothing of the body went with the signing block:
+    # at some lengths of the results it stood alone on its page.
+    summary = make_summary(
+        tree["PV"], campaign, cast["cspl"], shortcomings="", obstacles_proposals="", direction=""
+    )
+    summary = issue(summary, cast["cspl"])  # no draft mark in the page's margin
+    paragraph = "Các đơn vị tổ chức tuyên truyền cải cách hành chính lồng ghép sinh hoạt công đoàn."
+    signed_on = set()
+    for count in range(0, 40, 3):
+        summary.results = "\n".join([paragraph] * count) or paragraph
+        pages = pdftotext(pdf.render_summary_pdf(summary), tmp_path).split("\f")
+        signed = next(n for n, page in enumerate(pages) if "TM. BAN THƯỜNG VỤ" in page)
+        signed_on.add(signed)
+        above = flat(pages[signed]).split("Nơi nhận:")[0].split()
+        assert [word for word in above if not word.isdigit()], count
+    assert len(signed_on) > 1  # the signature moved over a page break
+
+
 def test_a_draft_is_marked_as_a_draft_and_an_issued_report_is_not(tree, cast, campaign, tmp_path):
     mark = vi("Draft").upper()
     draft = make_summary(tree["PV"], campaign, cast["cspl"], number="")
