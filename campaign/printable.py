@@ -201,7 +201,9 @@ def plan_print(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
-    title = _("Plan of %(unit)s") % {"unit": plan.unit.name}
+    # The PDF's title, which its reader shows, is in the document's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Plan of %(unit)s") % {"unit": plan.unit.name}
     html = pdf_html(plan_document(plan), title)
     return _pdf_response(request, html, pdf_filename("ke-hoach", plan), plan)
 
@@ -227,7 +229,11 @@ def report_print(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    title = _("Annual report %(year)s of %(unit)s") % {"year": report.year, "unit": report.unit}
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Annual report %(year)s of %(unit)s") % {
+            "year": report.year,
+            "unit": report.unit.name,
+        }
     html = pdf_html(report_document(report), title)
     filename = pdf_filename("bao-cao", report, f"-{report.year}")
     return _pdf_response(request, html, filename, report)

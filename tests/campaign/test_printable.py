@@ -219,3 +219,22 @@ def test_the_signing_block_names_the_unit_in_capitals(
     ).stdout.splitlines()
     assert lines.count("THÀNH PHỐ BẾN TRE") == 2  # the header's and the signing block's
     assert not any("Lao động thành phố" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [("plan_pdf", "Kế hoạch của CĐCS A1"), ("report_pdf", "Báo cáo năm 2016 của CĐCS A1")],
+)
+def test_the_pdfs_title_is_vietnamese_whatever_the_interface_language(
+    client, settings, cast, plan_a1, report_a1, name, title, tmp_path
+):
+    # A reader with the interface in English got "Plan of CĐCS A1" as the title of a
+    # Vietnamese document, shown in the PDF reader's title bar and read out first.
+    client.force_login(cast["officer_a1"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    document = plan_a1 if name == "plan_pdf" else report_a1
+    response = client.get(reverse(f"campaign:{name}", args=[document.pk]))
+    path = tmp_path / "document.pdf"
+    path.write_bytes(response.content)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True)
+    assert f"Title:           {title}\n" in info.stdout
