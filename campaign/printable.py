@@ -130,14 +130,17 @@ def report_document(report: AnnualReport) -> str:
 
 def pdf_html(fragment: str, title: str) -> str:
     """The whole HTML WeasyPrint renders: the fragment with the document stylesheet, which
-    the sandbox serves from the project's static files."""
-    return format_html(
+    the sandbox serves from the project's static files. In NFC, as the summary and the
+    reminder letter are: a letter stored with its marks apart (from the admin or an old
+    import) would be copied, searched and read out from the PDF as separate marks."""
+    html = format_html(
         '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{}</title>'
         '<link rel="stylesheet" href="{}"></head><body class="pdf">{}</body></html>',
         title,
         pdf_sandbox.STATIC_BASE + STYLESHEET,
         mark_safe(fragment),  # noqa: S308 -- rendered by our templates, autoescaped
     )
+    return unicodedata.normalize("NFC", html)
 
 
 def pdf_filename(prefix: str, submission: Submission, suffix: str = "") -> str:

@@ -3,6 +3,7 @@ letterhead as it stood on the document's date, fetched through the access scope.
 
 import datetime
 import subprocess
+import unicodedata
 
 import pytest
 from django.urls import reverse
@@ -238,3 +239,17 @@ def test_the_pdfs_title_is_vietnamese_whatever_the_interface_language(
     path.write_bytes(response.content)
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True)
     assert f"Title:           {title}\n" in info.stdout
+
+
+def test_letters_stored_with_their_marks_apart_print_as_whole_letters(
+    client, cast, plan_a1, tmp_path
+):
+    # Typed text is normalised by the forms, not what reaches the plan otherwise (the
+    # admin, an old import): the PDF's text layer kept the marks apart.
+    plan_a1.summary = unicodedata.normalize("NFD", "Tuyên truyền đến người lao động ở cơ sở.")
+    plan_a1.save()
+    client.force_login(cast["officer_a1"])
+    response = client.get(reverse("campaign:plan_pdf", args=[plan_a1.pk]))
+    text, _fonts = pdf_text(response.content, tmp_path)
+    assert "Tuyên truyền đến người lao động ở cơ sở." in text
+    assert not any(unicodedata.combining(character) for character in text)
