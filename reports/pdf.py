@@ -65,6 +65,9 @@ TEXT_UNITS = 6
 RECIPIENT_LINES = 20
 RECIPIENT_CHARS = 44
 
+# Bars of a chart a page holds (a 10 pt line each): a longer chart is split over pages.
+CHART_PAGE_BARS = 40
+
 # A province has dozens of grassroots unions reporting straight to it, outside any district.
 # One row each would stretch the body's tables over pages (and tables are WeasyPrint's slow
 # path); past this many they share one row there, and the appendix lists them one by one.
@@ -656,6 +659,9 @@ def _charts(child_groups, trend):
         charts.append({"title": _("Units whose report is summed, by year (%)"), "bars": by_year})
     for n, chart in enumerate(charts, start=1):
         chart["caption"] = _("Chart %(n)s. %(title)s") % {"n": n, "title": chart.pop("title")}
+        # A chart longer than a page starts where it comes, not on a page of its own after
+        # a blank one; its caption heads every page it runs onto.
+        chart["long"] = len(chart["bars"]) > CHART_PAGE_BARS
     return charts
 
 

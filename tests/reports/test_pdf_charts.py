@@ -136,3 +136,30 @@ def test_the_chart_of_the_years_shows_the_share_of_expected_units_included(tree,
         if [bar["label"] for bar in chart["bars"]] == ["2023", "2024"]
     ]
     assert [(bar["value"], bar["width"]) for bar in chart["bars"]] == [("50,0", "50.0")] * 2
+
+
+def test_a_chart_longer_than_a_page_repeats_its_caption_on_every_page(
+    tree, cast, campaign, tmp_path
+):
+    # A merged province has a hundred communes below it: the chart of their rates ran over
+    # three pages, the caption on the first only, after a page left blank to start it.
+    for n in range(60):
+        area = Unit.objects.add_child(
+            tree["PV"], {"code": f"X{n}", "name": f"LĐLĐ xã Mới {n}", "kind": Unit.Kind.DISTRICT}
+        )
+        Unit.objects.add_child(
+            area, {"code": f"X{n}G", "name": f"CĐCS Mới {n}", "kind": Unit.Kind.GRASSROOTS}
+        )
+    summary = issue(make_summary(tree["PV"], campaign, cast["cspl"]), cast["cspl"])
+    pages = pdftotext(pdf.render_summary_pdf(summary), tmp_path, "-layout").split("\f")
+    caption = vi("Chart %(n)s. %(title)s") % {
+        "n": 1,
+        "title": vi("Reporting rate by unit below (%)"),
+    }
+    # A bar's line: the unit's name, then its rate alone (a table's row has more figures).
+    bar = re.compile(r"^\s*LĐLĐ xã Mới \d+\s+0,0\s*$", re.MULTILINE)
+    charted = [page for page in pages if bar.search(page)]
+    assert len(charted) >= 2
+    assert sum(len(bar.findall(page)) for page in charted) == 60
+    for page in charted:
+        assert caption in flat(page)
