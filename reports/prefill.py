@@ -176,7 +176,7 @@ def _prefill(summary, result):
 
 
 def plan_citation(campaign, short=False) -> str:
-    """How a document cites the campaign's plan: "Kế hoạch số 12/KH-LĐLĐ ngày 15/6/2015 về
+    """How a document cites the campaign's plan: "Kế hoạch số 12/KH-LĐLĐ ngày 15/06/2015 về
     …" by its number, or by its date and title alone while its number is not known (a
     placeholder such as "…/KH-LĐLĐ" is never printed). `short`: without the title, where
     the subject has already named it."""
@@ -184,7 +184,8 @@ def plan_citation(campaign, short=False) -> str:
     title = title[:1].lower() + title[1:]
     values = {
         "number": campaign.number.strip(),
-        "date": f"{campaign.issued_on.day}/{campaign.issued_on.month}/{campaign.issued_on.year}",
+        # As every other date of the document is written (the appendix's, the date line's).
+        "date": campaign.issued_on.strftime("%d/%m/%Y"),
         "title": title,
         "issuer": _issuer_name(campaign),
     }

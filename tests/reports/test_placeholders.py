@@ -100,7 +100,8 @@ def test_the_seed_plan_is_cited_by_its_title_and_date_while_its_number_is_unknow
     campaign = campaign_with_reports(tree)
     campaign.number = "…/KH-LĐLĐ"
     cited = plan_citation(campaign)
-    assert cited.startswith(f"Kế hoạch ngày {campaign.issued_on.day}/{campaign.issued_on.month}/")
+    # Written as the document's other dates are: 10/06/2015, not 10/6/2015.
+    assert cited.startswith(f"Kế hoạch ngày {campaign.issued_on:%d/%m/%Y} ")
     assert "…" not in cited and campaign.title[1:] in cited
     campaign.number = "12/KH-LĐLĐ"
     assert plan_citation(campaign).startswith("Kế hoạch số 12/KH-LĐLĐ ngày ")
