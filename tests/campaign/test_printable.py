@@ -55,6 +55,13 @@ def test_the_printable_plan_carries_the_letterhead_and_the_activities(client, ca
     assert reverse("campaign:plan_pdf", args=[plan_a1.pk]) in html
 
 
+def test_a_draft_plan_without_activities_says_so_instead_of_an_empty_table(client, cast, plan_a1):
+    plan_a1.activities.all().delete()
+    client.force_login(cast["officer_a1"])
+    html = client.get(reverse("campaign:plan_print", args=[plan_a1.pk])).content.decode()
+    assert '<td colspan="6" class="empty">Kế hoạch chưa có hoạt động nào.</td>' in html
+
+
 def test_the_plan_pdf_has_the_unit_the_figures_and_vietnamese_glyphs(
     client, cast, plan_factory, tree, campaign, tmp_path
 ):
