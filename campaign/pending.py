@@ -6,8 +6,8 @@ campaign year applies, else None. `due` repeats the deadline's date for older re
 
 Only the current campaign year's deadlines are shown: a plan due in a past year (the seed's
 plan was due on 31/07/2015) carries no deadline any more, rather than a badge that has said
-"due" for years; the annual report's deadline is the one of the year being written now
-(`campaign.periods.report_year`).
+"due" for years, once the units are no longer reminded of it; the annual report's
+deadline is the one of the year being written now (`campaign.periods.report_year`).
 """
 
 import datetime
@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 
 from campaign.models import EDITABLE, AnnualReport, Campaign, Obstacle, Period, Plan, Status
 from campaign.periods import report_year
-from campaign.reminders import What, outstanding_units
+from campaign.reminders import PLAN_LATE_WEEKS, What, outstanding_units, plan_step
 from units.access import Scope, open_on
 
 # A deadline this close (in days) is "due soon".
@@ -71,16 +71,29 @@ def plan_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
 
     For officers: each campaign running this year that addresses one of the units they file
     for (where they hold the role, and the units below those with no officer of their own:
-    filing on behalf) and whose plan is missing, a draft or returned; the plan's deadline
-    only when it falls in this year or later. For reviewers: how many plans wait for their
-    review, and in the campaign's first year, from `CHASE_FROM_DAYS` before the plan's due
-    date, how many of their units have not submitted it (one query per such campaign).
+    filing on behalf) and whose plan is missing, a draft or returned (a campaign that begins
+    next year too, from `CHASE_FROM_DAYS` before its plan is due); the plan's deadline while
+    it still matters (`_plan_current`). For reviewers: how many plans wait for their review,
+    and from `CHASE_FROM_DAYS` before the plan's due date to the end of that year (later
+    while the reminders still go out), how many of their units have not submitted it (one
+    query per such campaign).
     """
     today = today or timezone.localdate()
     items = []
     own_units = scope.filing_units
+    # The campaigns running this year, and any other whose plan is asked for now: one due
+    # in the next days of a campaign that begins next year, or one due in December that is
+    # still late in January (see `_plan_current`).
+    asked_now = Q(
+        plan_due_on__gte=today - datetime.timedelta(weeks=PLAN_LATE_WEEKS + 1),
+        plan_due_on__lte=today + datetime.timedelta(days=CHASE_FROM_DAYS),
+    )
     campaigns = (
-        list(Campaign.objects.running_in(today.year).select_related("issuer"))
+        list(
+            (
+                Campaign.objects.running_in(today.year) | Campaign.objects.filter(asked_now)
+            ).select_related("issuer")
+        )
         if own_units or scope.is_reviewer
         else []
     )
@@ -90,7 +103,7 @@ def plan_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
             for plan in Plan.objects.filter(unit__in=own_units, campaign__in=campaigns)
         }
         for campaign in campaigns:
-            due = campaign.plan_due_on if campaign.plan_due_on.year >= today.year else None
+            due = campaign.plan_due_on if _plan_current(campaign, today) else None
             for unit in own_units:
                 if not campaign.addresses(unit):
                     continue
@@ -134,8 +147,9 @@ def plan_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
     if scope.is_reviewer:
         for campaign in campaigns:
             due = campaign.plan_due_on
-            # Plans are due once, in the campaign's first months: chased that year only.
-            if due.year == today.year and (due - today).days <= CHASE_FROM_DAYS:
+            # Plans are due once, in the campaign's first months: chased from a month
+            # before, that year (and after it while the reminders still go out).
+            if (due - today).days <= CHASE_FROM_DAYS and _plan_current(campaign, today):
                 items += _not_submitted(scope, campaign, What.PLAN, due.year, due, today)
         waiting = Plan.objects.filter(
             scope.review_condition(path_field="unit__path"),
@@ -151,6 +165,14 @@ def plan_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
                 )
             )
     return items
+
+
+def _plan_current(campaign: Campaign, today: datetime.date) -> bool:
+    """Whether the plan's deadline still matters on `today`: in its own year or a later
+    one, and after that year as long as the units are still reminded of it
+    (`campaign.reminders.plan_step`: a plan due on 20/12 is still late in January). No
+    query."""
+    return campaign.plan_due_on.year >= today.year or plan_step(campaign, today) is not None
 
 
 def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
-from campaign.models import Period, Status
+from campaign.models import Campaign, Period, Plan, Status
 from campaign.pending import plan_items, report_items
 from tests.campaign.conftest import make_plan, make_report
 from units.access import Scope
@@ -122,3 +122,59 @@ def test_units_with_an_opening_day_count_before_the_years_period_is_written(tree
     (item,) = chase_items(cast["reviewer_a"], datetime.date(2026, 12, 5))
     assert item["title"] == "3 đơn vị bạn phụ trách chưa gửi báo cáo năm 2026"  # A1, A2, A3
     assert not Period.objects.filter(campaign=campaign, year=2026).exists()
+
+
+def units_without_a_submitted_plan(campaign, under):
+    """Recounted from the models: the open grassroots and district units strictly below
+    `under` with no plan submitted or accepted."""
+    sent = Plan.objects.filter(
+        campaign=campaign, status__in=[Status.SUBMITTED, Status.ACCEPTED]
+    ).values("unit_id")
+    return (
+        Unit.objects.filter(path__startswith=under.path, kind__in=campaign.addressed_kinds)
+        .exclude(pk=under.pk)
+        .exclude(pk__in=sent)
+        .filter(closed_on__isnull=True)
+        .count()
+    )
+
+
+def test_a_plan_due_in_december_is_still_chased_in_january(tree, cast, campaign):
+    # The reminders go on weekly for eight weeks after the due date; the reviewer's count
+    # and the officer's overdue badge vanished on 1 January, the units still late.
+    Campaign.objects.filter(pk=campaign.pk).update(
+        first_year=2026, plan_due_on=datetime.date(2026, 12, 20)
+    )
+    campaign.refresh_from_db()
+    make_plan(tree["A1"], campaign, cast["officer_a1"], status=Status.SUBMITTED)
+    january = datetime.date(2027, 1, 5)
+    (item,) = chase_items(cast["reviewer_a"], january, plan_items)
+    missing = units_without_a_submitted_plan(campaign, tree["DA"])
+    assert missing == 1  # A2
+    assert item["title"] == f"{missing} đơn vị bạn phụ trách chưa gửi kế hoạch triển khai"
+    assert item["deadline"]["state"] == "overdue"
+    (todo,) = [i for i in plan_items(Scope(cast["officer_a"]), january) if "CĐCS A2" in i["title"]]
+    assert todo["deadline"]["state"] == "overdue"
+    # Once the reminders have stopped, last year's plan is history, as before.
+    assert chase_items(cast["reviewer_a"], datetime.date(2027, 3, 1), plan_items) == []
+
+
+def test_a_plan_due_before_its_campaigns_first_year_is_asked_for(client, tree, cast, campaign):
+    # A campaign for 2027 onwards whose plans are due by 31/12/2026: neither the officers nor
+    # the reviewers were told of it in 2026 (it did not run yet), nor in 2027 (due last year).
+    Campaign.objects.filter(pk=campaign.pk).update(
+        first_year=2027, plan_due_on=datetime.date(2026, 12, 31)
+    )
+    campaign.refresh_from_db()
+    december = datetime.date(2026, 12, 15)
+    (item,) = chase_items(cast["reviewer_a"], december, plan_items)
+    missing = units_without_a_submitted_plan(campaign, tree["DA"])
+    assert missing == 2  # A1, A2
+    assert item["title"] == f"{missing} đơn vị bạn phụ trách chưa gửi kế hoạch triển khai"
+    assert item["deadline"]["state"] == "upcoming"
+    client.force_login(cast["reviewer_a"])
+    assert len(client.get(item["url"]).context["rows"]) == missing  # the list it opens
+    titles = {i["title"]: i for i in plan_items(Scope(cast["officer_a1"]), december)}
+    assert titles["Xây dựng kế hoạch của CĐCS A1"]["deadline"]["state"] == "upcoming"
+    # More than a month before, nothing yet.
+    assert chase_items(cast["reviewer_a"], datetime.date(2026, 11, 15), plan_items) == []
