@@ -196,3 +196,47 @@ def test_a_unit_opened_after_the_plans_were_due_is_shown_no_deadline(cast, campa
     type(tree["A1"]).objects.filter(pk=tree["A1"].pk).update(opened_on=today)
     [item] = plan_items(Scope(cast["officer_a1"]))
     assert item["deadline"] is None
+
+
+@pytest.mark.parametrize("who", ["officer_a", "reviewer_a"])
+def test_the_home_page_costs_the_same_queries_for_more_units_and_documents(
+    client, cast, campaign, tree, who
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from campaign.models import Obstacle, Plan, Status
+    from tests.campaign.conftest import make_plan, make_report
+    from tests.factories import UnitFactory
+
+    running_now(campaign)
+    this_years_report_due(campaign, timezone.localdate() + datetime.timedelta(days=5))
+    client.force_login(cast[who])
+
+    def cost():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(HOME)
+        assert response.status_code == 200
+        return len(captured), response
+
+    cost()  # what a process reads once (content types) is read
+    before, _response = cost()
+    # Units below district A with no officer of their own (officer_a files for them), with a
+    # plan and a report in every state, and an obstacle each.
+    states = [Status.DRAFT, Status.RETURNED, Status.SUBMITTED, Status.ACCEPTED]
+    for n, state in enumerate(states * 2):
+        unit = UnitFactory.create(parent=tree["DA"], kind="grassroots", code=f"X{n}")
+        make_plan(unit, campaign, cast["officer_a"], status=state)
+        make_report(unit, campaign, timezone.localdate().year, state)
+        Obstacle.objects.create(
+            unit=unit, campaign=campaign, subject="Hỏi", text="Hỏi gì", raised_by=cast["officer_a"]
+        )
+    after, response = cost()
+    assert after == before
+    if who == "reviewer_a":
+        # Recounted from the models: the plans of open units below district A sent for review.
+        waiting = Plan.objects.filter(
+            unit__path__startswith=tree["DA"].path, status=Status.SUBMITTED
+        ).count()
+        assert waiting == 2
+        assert f"Có {waiting} kế hoạch chờ bạn xem xét" in response.content.decode()
