@@ -1,9 +1,10 @@
 import django_filters
-from django.db.models import Min
+from django.db.models import Exists, Min, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Campaign, Plan, Status
+from units.access import REVIEW
 from units.models import Unit
 
 
@@ -55,8 +56,16 @@ class QueueFilter(django_filters.FilterSet):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        # Upper units the reviewer reaches: the units that have units below them.
-        self.filters["parent"].queryset = scope.units({"reviewer"}).filter(numchild__gt=0)
+        # Upper units the reviewer reaches: the units with units open below them. The queue
+        # lists what the reviewer's roles at open units review, and no closed unit's
+        # submissions: a unit whose subtree closed (an old province after a merger) would
+        # always list nothing.
+        open_below = Unit.objects.filter(
+            path__startswith=OuterRef("path"), depth__gt=OuterRef("depth")
+        ).open_on(scope.today)
+        self.filters["parent"].queryset = (
+            scope.acting_units(REVIEW).filter(numchild__gt=0).filter(Exists(open_below))
+        )
 
     def filter_parent(self, queryset, name, value):
         return queryset.filter(unit__path__startswith=value.path).exclude(unit=value)

@@ -145,6 +145,30 @@ def test_the_parent_choices_are_the_upper_units_the_reviewer_reaches(client, tre
     assert [unit.code for unit in field.queryset] == ["PV", "DA", "DB", "SE"]
 
 
+def test_the_parent_choices_leave_out_an_upper_unit_whose_subtree_closed(client, tree, cast, filed):
+    # District B and its union closed (as Bến Tre's old province, all of whose units
+    # closed): the queue leaves their plans out, so "under district B" always listed nothing.
+    tree["B1"].close(datetime.date(2025, 7, 1))
+    tree["DB"].close(datetime.date(2025, 7, 1))
+    field = open_queue(client, cast["cspl"]).context["filter"].form.fields["parent"]
+    # Recounted from the tree: units with a unit open below them.
+    today = timezone.localdate()
+    with_open_units_below = [
+        unit.code
+        for unit in tree.values()
+        if any(
+            other.path.startswith(unit.path) and other.pk != unit.pk and other.is_open_on(today)
+            for other in type(unit).objects.all()
+        )
+    ]
+    assert sorted(unit.code for unit in field.queryset) == sorted(with_open_units_below)
+    assert "DB" not in with_open_units_below
+    # A reviewer whose only role is at a unit that closed reviews nothing: nothing offered.
+    tree["DA"].close(datetime.date(2025, 7, 1))
+    field = open_queue(client, cast["reviewer_a"]).context["filter"].form.fields["parent"]
+    assert list(field.queryset) == []
+
+
 @pytest.mark.parametrize("parent", ["DB", "A1", "missing", "not-a-number"])
 def test_a_parent_outside_the_choices_lists_nothing_and_says_why(client, tree, cast, filed, parent):
     # django-filter on its own would drop the invalid field and list the whole scope.
