@@ -176,6 +176,22 @@ def test_contacts_leave_out_the_officers_of_closed_units(client, cast, tree):
     assert listed == {("officer_a", "DA")}
 
 
+def test_contacts_read_as_cards_on_a_phone_every_cell_labelled(client, cast, tree):
+    # Four columns squeezed the names to a word a line on a phone and left the phone
+    # number beyond the screen's edge: each officer is a card (table-stack), each cell
+    # named by its column.
+    page = login(client, cast["reviewer_a"]).get(
+        reverse("units:unit_contacts", args=[tree["DA"].pk])
+    )
+    html = page.content.decode()
+    assert "table-stack" in re.search(r"<table[^>]*>", html).group(0)
+    rows = re.findall(r"<tr>(.*?)</tr>", html.split("<tbody>")[1], re.S)
+    assert len(rows) == 2  # officer_a at DA, officer_a1 at A1
+    for row in rows:
+        labels = re.findall(r'<td[^>]*data-label="([^"]+)"', row)
+        assert labels == ["Đơn vị", "Cán bộ", "Thư điện tử", "Điện thoại"]
+
+
 def test_contacts_cost_the_same_queries_for_a_bigger_subtree(
     client, cast, tree, django_assert_num_queries
 ):
