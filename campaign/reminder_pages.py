@@ -29,6 +29,7 @@ from campaign.reminders import (
     What,
     due_date,
     outstanding_units,
+    receivers,
     reminded_on,
     send_manual_reminders,
     step_label,
@@ -157,6 +158,7 @@ def _render_list(request, scope, selection, selected=(), status=200):
     if selection.campaign is None:
         return render(request, "campaign/reminders/late_units.html", {"selection": selection})
     rows = list(_outstanding_rows(selection, scope))
+    _count_receivers_above(rows, selection.today)
     period = _locked_period(selection)
     return render(
         request,
@@ -171,6 +173,21 @@ def _render_list(request, scope, selection, selected=(), status=200):
         },
         status=status,
     )
+
+
+def _count_receivers_above(rows, today):
+    """A unit with no officer of its own, whose work is filed on behalf, is reminded through
+    the officers above who file for it (campaign.reminders.receivers): count those for it
+    and mark it `on_behalf`. Two queries when the list holds any such unit, else none."""
+    orphans = [row for row in rows if not row.officer_count]
+    if not orphans:
+        return
+    found = receivers(orphans, today)
+    for row in orphans:
+        users = found.get(row.pk, [])
+        row.officer_count = len(users)
+        row.without_email = sum(1 for user in users if not user.email)
+        row.on_behalf = bool(users)
 
 
 def _locked_period(selection):

@@ -4,7 +4,9 @@ A Celery beat task (campaign.tasks.send_reminders, registered under its old name
 reports.tasks.send_reminders) runs once a day. For every campaign it works out today's step
 of the escalating schedule for the plan and for each annual report being collected, finds
 the expected units that have not submitted, and e-mails their officers through the outbox
-of campaign.notifications.
+of campaign.notifications; a unit with no officer of its own, whose work the officers above
+file on behalf (units.access), is reminded through the officers of the nearest open unit
+above that has any, as a review step reaches them (campaign.notifications.filers_of).
 
 A unit is reminded once per step: the run claims the step by inserting its Reminder row,
 which a partial unique constraint allows only once for automatic reminders. A second run,
@@ -12,9 +14,10 @@ or a worker racing this one, fails to insert (or blocks until the first commits,
 and sends nothing. The claim and the outbox rows commit together, so a crash leaves either
 both or neither; the e-mails leave after the commit, each sent once by the outbox.
 
-A unit with nobody to receive a reminder (no active officer; one without an e-mail address
-still reads it in the portal) is skipped: no Reminder is logged for it, so nothing counts it
-as reminded, and the reviewers' list of late units shows it as having nobody to receive one.
+A unit with nobody to receive a reminder (no active officer, nor one above filing for it;
+one without an e-mail address still reads it in the portal) is skipped: no Reminder is
+logged for it, so nothing counts it as reminded, and the reviewers' list of late units shows
+it as having nobody to receive one.
 The daily run logs such units; once an officer is added, the next step reaches them.
 
 Reviewers also remind units by hand from the list of units that have not submitted.
@@ -36,6 +39,7 @@ from django.utils.translation import ngettext
 
 from campaign import counting, notices, notifications
 from campaign.models import AnnualReport, Campaign, Notification, Period, Plan, Reminder
+from units.access import open_on
 from units.models import Membership, Unit, User
 
 What = Reminder.What
@@ -242,7 +246,7 @@ def _remind_outstanding(campaign, what, year, due_on, step, today):
         .exclude(pk__in=claimed)
         .exclude(pk__in=by_hand_today)
     )
-    officers = _officers(units)
+    officers = receivers(units, today)
     unreachable = [unit for unit in units if unit.pk not in officers]
     if unreachable:
         logger.warning(
@@ -295,7 +299,7 @@ def send_manual_reminders(
     year = document_year(campaign, what, year)
     due_on = due_date(campaign, what, year)
     units = list(units)
-    officers = _officers(units)
+    officers = receivers(units, today)
     reminders = []
     unreachable = [unit for unit in units if unit.pk not in officers]
     with transaction.atomic():
@@ -358,9 +362,14 @@ def reminders_per_year(campaign):
     return {row["year"]: row["count"] for row in rows}
 
 
-def _officers(units):
-    """{unit id: [active officers]} for `units`, with or without an e-mail address (who has
-    none gets the reminder in the portal only): one query."""
+def receivers(units: Iterable[Unit], day: datetime.date | None = None) -> dict[int, list[User]]:
+    """{unit id: [who receives its reminder]} for `units`, with or without an e-mail address
+    (who has none gets the reminder in the portal only): its active officers, or, for a
+    unit with none, whose work is filed on behalf (units.access), the active officers of
+    the nearest unit above it open on `day` (today by default) that has any, as
+    `campaign.notifications.filers_of` answers for one unit. A unit with nobody is left
+    out. One query, two when some unit has no officer of its own."""
+    units = list(units)
     officers = {}
     memberships = (
         Membership.objects.filter(
@@ -373,6 +382,32 @@ def _officers(units):
     )
     for membership in memberships:
         officers.setdefault(membership.unit_id, []).append(membership.user)
+    orphans = [unit for unit in units if unit.pk not in officers]
+    if not orphans:
+        return officers
+    steplen = Unit.steplen
+    above = {
+        unit.pk: [unit.path[:end] for end in range(len(unit.path) - steplen, 0, -steplen)]
+        for unit in orphans
+    }
+    by_path = {}
+    memberships = (
+        Membership.objects.filter(
+            role=Membership.Role.OFFICER,
+            unit__path__in={path for paths in above.values() for path in paths},
+            user__is_active=True,
+        )
+        # Only officers of an open unit file on behalf (units.access).
+        .filter(open_on(day or timezone.localdate(), "unit__"))
+        .select_related("user", "unit")
+        .order_by("unit__path", "user_id")
+    )
+    for membership in memberships:
+        by_path.setdefault(membership.unit.path, []).append(membership.user)
+    for unit in orphans:
+        nearest = next((path for path in above[unit.pk] if path in by_path), None)
+        if nearest is not None:
+            officers[unit.pk] = by_path[nearest]
     return officers
 
 

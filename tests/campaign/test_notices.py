@@ -139,10 +139,11 @@ def test_a_reminder_leaves_one_notice_however_often_the_daily_task_runs(
     assert tasks.send_reminders(due.isoformat()) > 0
     assert tasks.send_reminders(due.isoformat()) == 0  # a redelivered run
     by_user = noticed(kind=Kind.REMINDED)
-    # Every unit below the province has not sent its plan: each officer once, the one
-    # without an e-mail address too; not the reviewers, not the viewer.
+    # Every unit below the province has not sent its plan: each officer once per unit, the
+    # one without an e-mail address too (officer_a for DA and for A2, which it files for on
+    # its behalf); not the reviewers, not the viewer.
     assert by_user == {
-        "officer_a": [Kind.REMINDED],
+        "officer_a": [Kind.REMINDED, Kind.REMINDED],
         "officer_a1": [Kind.REMINDED],
         "officer_a1_no_mail": [Kind.REMINDED],
         "officer_b1": [Kind.REMINDED],

@@ -2,8 +2,9 @@
 
 The campaign below is issued by the province of the shared tree; every kind of unit below
 the province files (the default). Officers with an e-mail address sit at DA (officer_a),
-A1 (officer_a1 and officer_a1_bis) and B1 (officer_b1); the other units have none, so they
-have nobody to receive a reminder and are skipped (the `everyone` fixture gives them one,
+A1 (officer_a1 and officer_a1_bis) and B1 (officer_b1); A2 has none, and officer_a, who
+files for it from DA, is reminded of it; the other units have nobody to receive a reminder
+and are skipped (the `everyone` fixture gives each unit without an officer of its own one,
 for the tests about who is reminded).
 """
 
@@ -43,7 +44,10 @@ PLAN_DUE = datetime.date(2015, 7, 31)
 REPORT_DUE = datetime.date(2015, 12, 20)  # the campaign's default rule: 20/12
 DAY = datetime.timedelta(days=1)
 ALL_UNITS = {"DA", "DB", "SE", "A1", "A2", "B1", "S1"}  # every unit below the province
-REACHABLE = {"DA", "A1", "B1"}  # the units of the cast's officers
+OWN_OFFICERS = {"DA", "A1", "B1"}  # the units of the cast's officers
+# A2 has no officer of its own: officer_a files for it from DA (units.access), and is
+# reminded of it.
+REACHABLE = OWN_OFFICERS | {"A2"}
 
 
 # --- fixtures ----------------------------------------------------------------------------------
@@ -77,7 +81,7 @@ def officers(tree, cast):
 @pytest.fixture
 def everyone(tree, cast):
     """An officer with an e-mail address at each unit the cast has none at."""
-    for code in ALL_UNITS - REACHABLE:
+    for code in ALL_UNITS - OWN_OFFICERS:
         user = UserFactory(username=f"officer_{code.lower()}")
         MembershipFactory(user=user, unit=tree[code], role=Membership.Role.OFFICER)
 
@@ -217,9 +221,9 @@ def test_day_by_day_each_step_goes_out_on_its_day_until_the_unit_submits(
     by_unit = steps_by_unit(what="plan")
     assert by_unit.pop("A1") == ["before-3", "before-7", "due"]  # nothing after submitting
     assert by_unit == dict.fromkeys(REACHABLE - {"A1"}, every_step)
-    # One e-mail per officer and step.
+    # One e-mail per officer, unit and step: officer_a's for DA and for A2, which it files for.
     assert notifications_by_user() == {
-        "officer_a": 6,
+        "officer_a": 12,
         "officer_a1": 3,
         "officer_a1_bis": 3,
         "officer_b1": 6,
@@ -236,8 +240,10 @@ def test_running_the_task_twice_on_the_same_day_sends_nothing_more(
         second = tasks.send_reminders.delay(PLAN_DUE.isoformat()).get()
     assert (first, second) == (len(REACHABLE), 0)
     assert Reminder.objects.count() == len(REACHABLE)
-    assert notifications_by_user() == dict.fromkeys(officers, 1)
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in officers.values())
+    # officer_a's for DA and for A2, which it files for.
+    assert notifications_by_user() == {**dict.fromkeys(officers, 1), "officer_a": 2}
+    emails = [u.email for u in officers.values()] + [officers["officer_a"].email]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(emails)
     assert not Notification.objects.filter(sent_at__isnull=True).exists()
 
 
@@ -246,13 +252,33 @@ def test_the_reminder_records_its_recipients_and_a_unit_with_nobody_to_receive_i
 ):
     created = reminders.send_due_reminders(PLAN_DUE)
     recipients = dict(Reminder.objects.values_list("unit__code", "recipients"))
-    assert recipients == {"DA": 1, "A1": 2, "B1": 1}
-    assert created == 3  # the units skipped are not counted as reminded
-    assert "nobody to receive it at A2, DB, SE, S1" in caplog.text
+    # A2, with no officer of its own, through officer_a, who files for it from DA.
+    assert recipients == {"DA": 1, "A1": 2, "B1": 1, "A2": 1}
+    assert created == 4  # the units skipped are not counted as reminded
+    assert "nobody to receive it at DB, SE, S1" in caplog.text
     # Once someone is there, the next step reaches the unit.
     MembershipFactory(user=UserFactory(username="officer_s1"), unit=tree["S1"], role="officer")
     reminders.send_due_reminders(PLAN_DUE + 7 * DAY)
     assert Reminder.objects.get(unit=tree["S1"]).step == "late-1"
+
+
+def test_a_unit_filed_for_on_behalf_is_reminded_through_the_nearest_officers_above(
+    tree, cast, campaign, officers
+):
+    # A2 has no officer of its own: the officers who file for it (units.access) are those of
+    # the nearest open unit above that has any, DA's, not the province's; before, nobody was
+    # reminded of it and the reviewers' list said it had nobody to receive one.
+    province_officer = UserFactory(username="officer_pv")
+    MembershipFactory(user=province_officer, unit=tree["PV"], role="officer")
+    reminders.send_due_reminders(PLAN_DUE)
+    a2 = Reminder.objects.get(unit=tree["A2"])
+    assert a2.recipients == 1
+    told = Notice.objects.filter(recipient__username="officer_a").values_list("url", flat=True)
+    assert reverse("campaign:plan_start", args=[campaign.pk, tree["A2"].pk]) in told
+    # Once DA has closed, its officer files for nobody: the province's officer does.
+    Unit.objects.filter(pk=tree["DA"].pk).update(closed_on=PLAN_DUE)
+    found = reminders.receivers([Unit.objects.get(pk=tree["A2"].pk)], PLAN_DUE + DAY)
+    assert found == {tree["A2"].pk: [province_officer]}
 
 
 @pytest.mark.parametrize(
@@ -397,9 +423,10 @@ def test_an_inactive_officer_gets_nothing_and_one_without_e_mail_only_the_notice
     officers["officer_b1"].email = ""
     officers["officer_b1"].save()
     reminders.send_due_reminders(PLAN_DUE)
-    assert notifications_by_user() == {"officer_a": 1, "officer_a1_bis": 1}
+    # officer_a's for DA and for A2, which it files for.
+    assert notifications_by_user() == {"officer_a": 2, "officer_a1_bis": 1}
     noticed = sorted(Notice.objects.values_list("recipient__username", flat=True))
-    assert noticed == ["officer_a", "officer_a1_bis", "officer_b1"]
+    assert noticed == ["officer_a", "officer_a", "officer_a1_bis", "officer_b1"]
     # Reached in the portal: the reminder counts as received.
     assert Reminder.objects.get(unit=tree["B1"]).recipients == 1
 
@@ -443,13 +470,13 @@ def test_reminders_per_year_counts_the_reminders_that_reached_someone(
         first_year=2015,
         plan_due_on=datetime.date(2016, 3, 31),
     )
-    reminders.send_due_reminders(PLAN_DUE)  # 2015 plan: DA, A1, B1 reached; four units not
-    reminders.send_due_reminders(REPORT_DUE)  # 2015 reports of both campaigns: the same three
+    reminders.send_due_reminders(PLAN_DUE)  # 2015 plan: DA, A1, A2, B1 reached; three not
+    reminders.send_due_reminders(REPORT_DUE)  # 2015 reports of both campaigns: the same four
     reminders.send_manual_reminders(
         [tree["B1"]], campaign, "report", 2016, cast["cspl"], today=datetime.date(2016, 12, 21)
     )
-    assert reminders.reminders_per_year(campaign) == {2015: 6, 2016: 1}
-    assert reminders.reminders_per_year(other) == {2015: 3}  # counted per campaign
+    assert reminders.reminders_per_year(campaign) == {2015: 8, 2016: 1}
+    assert reminders.reminders_per_year(other) == {2015: 4}  # counted per campaign
 
 
 # --- the reviewer's list and manual reminders --------------------------------------------------
@@ -522,8 +549,13 @@ def test_the_list_shows_each_units_last_reminder_and_count(client, tree, cast, c
     rows = {unit.code: unit for unit in response.context["rows"]}
     assert rows["A1"].reminder_count == 2
     assert timezone.localtime(rows["A1"].last_reminded_at).date() == datetime.date(2015, 8, 7)
-    assert rows["A1"].officer_count == 1 and rows["A2"].officer_count == 0
-    assert "07/08/2015" in response.content.decode()
+    assert rows["A1"].officer_count == 1
+    # A2 has no officer of its own: officer_a, who files for it from DA, receives them.
+    assert rows["A2"].officer_count == 1 and rows["A2"].on_behalf
+    assert rows["A2"].reminder_count == 2
+    page = response.content.decode()
+    assert "07/08/2015" in page
+    assert page.count(">nhập hộ</span>") == 1 and ">không có người nhận</span>" not in page
 
 
 def test_the_list_leaves_out_old_reminders_that_reached_nobody(client, tree, cast, campaign):
@@ -570,19 +602,19 @@ def test_a_reviewer_reminds_selected_units_and_the_officers_get_an_e_mail(
     assert response.status_code == 302
     assert response.url == list_url(campaign)
     sent = Reminder.objects.order_by("unit__path")
-    # Nobody at A2 can receive it: skipped, not logged.
+    # A2 has no officer of its own: officer_a, who files for it from DA, receives it.
     assert [(r.unit.code, r.step, r.manual, r.sent_by) for r in sent] == [
         ("A1", "manual", True, cast["reviewer_a"]),
+        ("A2", "manual", True, cast["reviewer_a"]),
     ]
-    assert [r.recipients for r in sent] == [2]
+    assert [r.recipients for r in sent] == [2, 1]
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
-        [officers["officer_a1"].email, officers["officer_a1_bis"].email]
+        [officers["officer_a1"].email, officers["officer_a1_bis"].email, cast["officer_a"].email]
     )
     assert re.search(r"\b4\b", mail.outbox[0].body) and "31/07/2015" in mail.outbox[0].body
     assert str(cast["reviewer_a"]) in mail.outbox[0].body
     flashed = [str(m) for m in get_messages(response.wsgi_request)]
-    assert len(flashed) == 2 and "CĐCS A1" not in flashed[1]
-    assert "Không có người nhận" in flashed[1] and "CĐCS A2" in flashed[1]
+    assert len(flashed) == 1 and "Không có người nhận" not in flashed[0]
     # A manual reminder does not use up an automatic step.
     reminders.send_due_reminders(PLAN_DUE + 7 * DAY)
     assert steps_by_unit()["A1"] == ["late-1", "manual"]
@@ -672,10 +704,12 @@ def test_a_manual_report_reminder_is_logged_for_that_year(
 
 def test_the_list_costs_the_same_queries_for_3_or_30_units(client, tree, cast, campaign):
     def extra_units(count):
-        for _ in range(count):
+        # Every other one has no officer of its own: officer_a files for it and is counted
+        # as receiving its reminders (as for A2, in both lists).
+        for n in range(count):
             unit = UnitFactory.create(parent=tree["DA"])
-            officer = UserFactory()
-            MembershipFactory(user=officer, unit=unit, role="officer")
+            if n % 2 == 0:
+                MembershipFactory(user=UserFactory(), unit=unit, role="officer")
             Reminder.objects.create(
                 unit=unit, campaign=campaign, what="plan", year=2015, step="due", due_on=PLAN_DUE
             )
@@ -762,8 +796,9 @@ def test_two_concurrent_runs_send_exactly_one_e_mail_per_officer_and_step(
     assert errors == []
     assert sum(created) == len(REACHABLE)
     assert Reminder.objects.count() == len(REACHABLE)
-    assert notifications_by_user() == dict.fromkeys(officers, 1)
-    assert len(mail.outbox) == len(officers)
+    # officer_a's for DA and for A2, which it files for.
+    assert notifications_by_user() == {**dict.fromkeys(officers, 1), "officer_a": 2}
+    assert len(mail.outbox) == len(officers) + 1
     assert not Notification.objects.filter(sent_at__isnull=True).exists()
 
 
@@ -850,10 +885,11 @@ def test_two_real_workers_running_the_task_send_one_e_mail_per_officer_and_step(
 
     # The two runs really ran side by side, one on each worker...
     assert [len(done.findall(log.read_text())) for log in logs] == [1, 1], read_logs()
-    # ...and between them claimed each unit's step once and mailed each officer once.
+    # ...and between them claimed each unit's step once and mailed each officer once a unit.
     assert Reminder.objects.count() == len(REACHABLE)
     assert set(Reminder.objects.values_list("step", flat=True)) == {"due"}
-    assert notifications_by_user() == dict.fromkeys(officers, 1)
+    # officer_a's for DA and for A2, which it files for.
+    assert notifications_by_user() == {**dict.fromkeys(officers, 1), "officer_a": 2}
     sent = Notification.objects.all()
     assert all(n.sent_at and n.attempts == 1 and n.last_error == "" for n in sent)
 
