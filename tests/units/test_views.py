@@ -258,7 +258,7 @@ def test_login_rotates_the_session_and_logout_ends_it(client, cast):
 def test_a_wrong_password_is_refused_in_vietnamese(client, cast):
     response = client.post(reverse("login"), {"username": "officer_a", "password": "nope"})
     assert response.status_code == 200
-    assert "mật khẩu chính xác" in response.content.decode()
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in response.content.decode()
     assert response.context["form"]["username"].value() == "officer_a"  # typed input kept
 
 
