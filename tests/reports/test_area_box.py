@@ -351,7 +351,7 @@ def test_a_figure_the_portal_counts_is_no_input_and_the_report_is_submitted_with
     url = reverse("campaign:report_start", args=[campaign.pk, tree[code].pk, YEAR])
     response = client.get(url)
     assert "value_grassroots_plans" not in response.context["values"].fields
-    assert [i.code for i, _field in response.context["values"].rows()] == [
+    assert [i.code for i, _field, _shown in response.context["values"].rows()] == [
         "sessions",
         "participants",
         "other_forms",
