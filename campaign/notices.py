@@ -9,7 +9,7 @@ written by a worker after the commit: campaign.notifications):
   unit's officers, or for a unit without any those who file for it from above
   (campaign.notifications.notify_step);
 - a reminder: the unit's officers, or for a unit without any those who file for it from above
-  (campaign.reminders.receivers);
+  (campaign.notifications.filers);
 - an obstacle answered: the unit's officers and whoever raised it; the recommendations of a
   visit due: those who file for the unit, as for a review step (campaign.notifications);
 - a summary report issued: its readers (reports.delivery).

@@ -24,6 +24,7 @@ an e-mail address.
 """
 
 import logging
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from email.utils import parseaddr
 
@@ -102,27 +103,56 @@ def audience(submission, action):
 
 
 def filers_of(unit: Unit, day: date | None = None) -> list[User]:
-    """Who files for `unit` on `day` (today by default), each active user once: its own
-    officers, or, for a unit with none, whose work is filed on behalf (units.access), the
-    officers of the nearest unit above open that day that has any. One query, two then."""
-    users = [
-        m.user
-        for m in Membership.objects.filter(
-            role=Role.OFFICER, unit=unit, user__is_active=True
-        ).select_related("user")
-    ]
-    if not users:
-        # Only officers of an open unit file on behalf (units.access).
-        memberships = list(
-            Membership.objects.filter(
-                role=Role.OFFICER, unit__path__in=_ancestor_paths(unit), user__is_active=True
-            )
-            .filter(open_on(day or timezone.localdate(), "unit__"))
-            .select_related("user", "unit")
+    """Who files for `unit` on `day` (`filers`)."""
+    return filers([unit], day).get(unit.pk, [])
+
+
+def filers(units: Iterable[Unit], day: date | None = None) -> dict[int, list[User]]:
+    """{unit id: [who files for it]} for `units`, with or without an e-mail address (who
+    has none reads the notice in the portal only): its active officers, or, for a unit with
+    none, whose work is filed on behalf (units.access), the active officers of the nearest
+    unit above it open on `day` (today by default) that has any. A unit with nobody is left
+    out. One query, two when some unit has no officer of its own."""
+    units = list(units)
+    officers = {}
+    memberships = (
+        Membership.objects.filter(
+            role=Role.OFFICER,
+            unit__in=[unit.pk for unit in units],
+            user__is_active=True,
         )
-        nearest = max((m.unit.depth for m in memberships), default=None)
-        users = [m.user for m in memberships if m.unit.depth == nearest]
-    return list({user.pk: user for user in users}.values())
+        .select_related("user")
+        .order_by("unit_id", "user_id")
+    )
+    for membership in memberships:
+        officers.setdefault(membership.unit_id, []).append(membership.user)
+    orphans = [unit for unit in units if unit.pk not in officers]
+    if not orphans:
+        return officers
+    steplen = Unit.steplen
+    above = {
+        unit.pk: [unit.path[:end] for end in range(len(unit.path) - steplen, 0, -steplen)]
+        for unit in orphans
+    }
+    by_path = {}
+    memberships = (
+        Membership.objects.filter(
+            role=Role.OFFICER,
+            unit__path__in={path for paths in above.values() for path in paths},
+            user__is_active=True,
+        )
+        # Only officers of an open unit file on behalf (units.access).
+        .filter(open_on(day or timezone.localdate(), "unit__"))
+        .select_related("user", "unit")
+        .order_by("unit__path", "user_id")
+    )
+    for membership in memberships:
+        by_path.setdefault(membership.unit.path, []).append(membership.user)
+    for unit in orphans:
+        nearest = next((path for path in above[unit.pk] if path in by_path), None)
+        if nearest is not None:
+            officers[unit.pk] = by_path[nearest]
+    return officers
 
 
 def notify_step(submission: Submission, step: Step) -> None:

@@ -20,7 +20,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from campaign import reminder_letter
+from campaign import notifications, reminder_letter
 from campaign.downloads import protect_download
 from campaign.models import AnnualReport, Campaign, Period, Reminder
 from campaign.periods import report_year
@@ -29,7 +29,6 @@ from campaign.reminders import (
     What,
     due_date,
     outstanding_units,
-    receivers,
     reminded_on,
     send_manual_reminders,
     step_label,
@@ -177,12 +176,12 @@ def _render_list(request, scope, selection, selected=(), status=200):
 
 def _count_receivers_above(rows, today):
     """A unit with no officer of its own, whose work is filed on behalf, is reminded through
-    the officers above who file for it (campaign.reminders.receivers): count those for it
+    the officers above who file for it (campaign.notifications.filers): count those for it
     and mark it `on_behalf`. Two queries when the list holds any such unit, else none."""
     orphans = [row for row in rows if not row.officer_count]
     if not orphans:
         return
-    found = receivers(orphans, today)
+    found = notifications.filers(orphans, today)
     for row in orphans:
         users = found.get(row.pk, [])
         row.officer_count = len(users)

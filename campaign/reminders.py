@@ -6,7 +6,7 @@ of the escalating schedule for the plan and for each annual report being collect
 the expected units that have not submitted, and e-mails their officers through the outbox
 of campaign.notifications; a unit with no officer of its own, whose work the officers above
 file on behalf (units.access), is reminded through the officers of the nearest open unit
-above that has any, as a review step reaches them (campaign.notifications.filers_of).
+above that has any, as a review step reaches them (campaign.notifications.filers).
 
 A unit is reminded once per step: the run claims the step by inserting its Reminder row,
 which a partial unique constraint allows only once for automatic reminders. A second run,
@@ -39,8 +39,7 @@ from django.utils.translation import ngettext
 
 from campaign import counting, notices, notifications
 from campaign.models import AnnualReport, Campaign, Notification, Period, Plan, Reminder
-from units.access import open_on
-from units.models import Membership, Unit, User
+from units.models import Unit, User
 
 What = Reminder.What
 logger = logging.getLogger(__name__)
@@ -246,7 +245,7 @@ def _remind_outstanding(campaign, what, year, due_on, step, today):
         .exclude(pk__in=claimed)
         .exclude(pk__in=by_hand_today)
     )
-    officers = receivers(units, today)
+    officers = notifications.filers(units, today)
     unreachable = [unit for unit in units if unit.pk not in officers]
     if unreachable:
         logger.warning(
@@ -299,7 +298,7 @@ def send_manual_reminders(
     year = document_year(campaign, what, year)
     due_on = due_date(campaign, what, year)
     units = list(units)
-    officers = receivers(units, today)
+    officers = notifications.filers(units, today)
     reminders = []
     unreachable = [unit for unit in units if unit.pk not in officers]
     with transaction.atomic():
@@ -360,55 +359,6 @@ def reminders_per_year(campaign):
         .order_by("year")
     )
     return {row["year"]: row["count"] for row in rows}
-
-
-def receivers(units: Iterable[Unit], day: datetime.date | None = None) -> dict[int, list[User]]:
-    """{unit id: [who receives its reminder]} for `units`, with or without an e-mail address
-    (who has none gets the reminder in the portal only): its active officers, or, for a
-    unit with none, whose work is filed on behalf (units.access), the active officers of
-    the nearest unit above it open on `day` (today by default) that has any, as
-    `campaign.notifications.filers_of` answers for one unit. A unit with nobody is left
-    out. One query, two when some unit has no officer of its own."""
-    units = list(units)
-    officers = {}
-    memberships = (
-        Membership.objects.filter(
-            role=Membership.Role.OFFICER,
-            unit__in=[unit.pk for unit in units],
-            user__is_active=True,
-        )
-        .select_related("user")
-        .order_by("unit_id", "user_id")
-    )
-    for membership in memberships:
-        officers.setdefault(membership.unit_id, []).append(membership.user)
-    orphans = [unit for unit in units if unit.pk not in officers]
-    if not orphans:
-        return officers
-    steplen = Unit.steplen
-    above = {
-        unit.pk: [unit.path[:end] for end in range(len(unit.path) - steplen, 0, -steplen)]
-        for unit in orphans
-    }
-    by_path = {}
-    memberships = (
-        Membership.objects.filter(
-            role=Membership.Role.OFFICER,
-            unit__path__in={path for paths in above.values() for path in paths},
-            user__is_active=True,
-        )
-        # Only officers of an open unit file on behalf (units.access).
-        .filter(open_on(day or timezone.localdate(), "unit__"))
-        .select_related("user", "unit")
-        .order_by("unit__path", "user_id")
-    )
-    for membership in memberships:
-        by_path.setdefault(membership.unit.path, []).append(membership.user)
-    for unit in orphans:
-        nearest = next((path for path in above[unit.pk] if path in by_path), None)
-        if nearest is not None:
-            officers[unit.pk] = by_path[nearest]
-    return officers
 
 
 def _write_notifications(reminder, unit, campaign, users, today):

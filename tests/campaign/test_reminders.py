@@ -26,7 +26,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from campaign import reminders, tasks
+from campaign import notifications, reminders, tasks
 from campaign.models import (
     AnnualReport,
     Campaign,
@@ -277,7 +277,7 @@ def test_a_unit_filed_for_on_behalf_is_reminded_through_the_nearest_officers_abo
     assert reverse("campaign:plan_start", args=[campaign.pk, tree["A2"].pk]) in told
     # Once DA has closed, its officer files for nobody: the province's officer does.
     Unit.objects.filter(pk=tree["DA"].pk).update(closed_on=PLAN_DUE)
-    found = reminders.receivers([Unit.objects.get(pk=tree["A2"].pk)], PLAN_DUE + DAY)
+    found = notifications.filers([Unit.objects.get(pk=tree["A2"].pk)], PLAN_DUE + DAY)
     assert found == {tree["A2"].pk: [province_officer]}
 
 
