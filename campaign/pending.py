@@ -1,6 +1,7 @@
 """What waits for the user in campaigns: shown on the home page (see PENDING_PROVIDERS).
 
-One provider for plans and one for annual reports and obstacles. Each item is a dict:
+One provider for plans, one for annual reports and obstacles, and one for the
+recommendations of inspection visits. Each item is a dict:
 `title`, `detail`, `url`, and `deadline` (see `deadline`) where a deadline of the current
 campaign year applies, else None. `due` repeats the deadline's date for older readers.
 
@@ -19,7 +20,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from campaign.models import EDITABLE, AnnualReport, Campaign, Obstacle, Period, Plan, Status
+from campaign.models import (
+    EDITABLE,
+    AnnualReport,
+    Campaign,
+    Inspection,
+    Obstacle,
+    Period,
+    Plan,
+    Status,
+)
 from campaign.periods import report_year
 from campaign.reminders import PLAN_LATE_WEEKS, What, outstanding_units, plan_step
 from units.access import Scope, open_on
@@ -279,6 +289,39 @@ def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]
                 )
             )
     return items
+
+
+def inspection_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
+    """The recommendations of inspection visits to the units the user files for that are
+    still to carry out: not marked done by the unit, not recorded as met by the reviewers,
+    with their due date when the visit set one. One query, none for a user who files for no
+    unit. The notice sent on the due date (campaign.notifications) is read once; this stays
+    until the officer marks them done."""
+    own_units = scope.filing_units
+    if not own_units:
+        return []
+    today = today or timezone.localdate()
+    visits = (
+        Inspection.objects.filter(unit__in=own_units, done_at__isnull=True)
+        .exclude(recommendations="")
+        .exclude(follow_up__in=[Inspection.FollowUp.MET, Inspection.FollowUp.NONE])
+        .select_related("unit", "campaign")
+        .order_by(F("recommendations_due_on").asc(nulls_last=True), "visited_on", "pk")
+    )
+    return [
+        _item(
+            _(
+                "Carry out the recommendations of the visit of %(date)s to %(unit)s, then "
+                "mark them done"
+            )
+            % {"date": visit.visited_on.strftime("%d/%m/%Y"), "unit": visit.unit},
+            visit.campaign.title,
+            visit.get_absolute_url(),
+            visit.recommendations_due_on,
+            today,
+        )
+        for visit in visits
+    ]
 
 
 def _report_years(today):

@@ -344,7 +344,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Functions (scope -> list of items) whose results the home page lists as pending work.
-PENDING_PROVIDERS = ["campaign.pending.plan_items", "campaign.pending.report_items"]
+PENDING_PROVIDERS = [
+    "campaign.pending.plan_items",
+    "campaign.pending.report_items",
+    "campaign.pending.inspection_items",
+]
 # What the campaigns make of a reorganisation (who files from when, open submissions): called
 # by units.reorganisations while it previews or applies one, so units knows nothing of them.
 REORGANISATION_HANDLERS = ["campaign.reorganisations.effects"]
