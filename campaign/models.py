@@ -468,8 +468,10 @@ class Step(models.Model):
         # (campaign.open_late): recorded without a status change.
         OPEN_LATE = "open_late", _("Opened by a reviewer after the lock date")
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of filing"), on_delete=models.PROTECT
+    )
+    object_id = models.PositiveBigIntegerField(_("filing number in the portal"))
     submission = GenericForeignKey("content_type", "object_id")
     action = models.CharField(
         _("action"),
@@ -540,7 +542,7 @@ class Submission(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -912,7 +914,7 @@ class Notice(models.Model):
     )
     key = models.CharField(_("event"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    params = models.JSONField(default=dict, blank=True)
+    params = models.JSONField(_("details"), default=dict, blank=True)
     # The unit the object belongs to: the notice links to it only while the reader may
     # still see that unit (the page itself checks access too).
     unit = models.ForeignKey(

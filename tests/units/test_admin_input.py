@@ -3,7 +3,9 @@ history pages are for reading."""
 
 import pytest
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
+from django.utils import translation
 from simple_history.admin import SimpleHistoryAdmin
 
 from campaign.admin import HistoryForReading
@@ -24,6 +26,33 @@ def test_every_admin_form_and_inline_checks_its_input(rf, staff_client):
             assert issubclass(form, PortalInputMixin), (model.__name__, form)
         if isinstance(model_admin, SimpleHistoryAdmin):
             assert isinstance(model_admin, HistoryForReading), model.__name__
+
+
+def test_every_field_an_admin_page_shows_has_a_name_of_its_own(rf, staff_client):
+    # A field without a verbose name is labelled with its English attribute name
+    # ("Version", "Content type", "Params") on a Vietnamese page.
+    request = rf.get("/")
+    request.user = User.objects.get(username="root")  # staff_client's
+    unnamed = []
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in ("units", "campaign", "reports"):
+            continue
+        shown = [
+            name
+            for _title, options in model_admin.get_fieldsets(request, None)
+            for line in options["fields"]
+            for name in (line if isinstance(line, (list, tuple)) else [line])
+        ]
+        for name in shown:
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue  # an admin method, labelled by its description
+            with translation.override("vi"):
+                label = str(field.verbose_name)
+            if label == name.replace("_", " "):
+                unnamed.append(f"{model.__name__}.{name}")
+    assert unnamed == []
 
 
 def test_a_control_character_in_a_unit_s_name_is_refused(staff_client, tree):
