@@ -33,7 +33,7 @@ from campaign.models import (
     Step,
     Theme,
 )
-from units.forms import AdminModelForm
+from units.forms import AdminInlineFormSet, AdminModelForm
 from units.models import Unit
 
 
@@ -111,7 +111,7 @@ class CampaignForm(AdminModelForm):
         return cleaned
 
 
-class UsedThemesKept(forms.BaseInlineFormSet):
+class UsedThemesKept(AdminInlineFormSet):
     # Where an item stands: changing it once plans cover it would renumber their coverage.
     FIXED = ("number", "parent")
 
@@ -188,6 +188,7 @@ class ThemeInline(admin.TabularInline):
 
 class IndicatorInline(admin.StackedInline):
     form = IndicatorForm
+    formset = AdminInlineFormSet
     model = Indicator
     fields = (
         ("code", "name"),
@@ -201,6 +202,7 @@ class IndicatorInline(admin.StackedInline):
 
 class PlausibilityRuleInline(admin.TabularInline):
     form = AdminModelForm
+    formset = AdminInlineFormSet
     model = PlausibilityRule
     fields = ("kind", "indicator", "other", "factor", "floor", "limit", "unit_kind")
     extra = 0
@@ -246,6 +248,7 @@ class ActivityInline(admin.TabularInline):
     """The activities as the unit filed them; they are edited in the portal, not here."""
 
     form = AdminModelForm
+    formset = AdminInlineFormSet
     model = Activity
     fields = ("method", "audience", "planned_on", "planned_quarter", "expected_participants")
     readonly_fields = fields
@@ -384,6 +387,7 @@ class PeriodAdmin(admin.ModelAdmin):
 
 class ValueInline(admin.TabularInline):
     form = AdminModelForm
+    formset = AdminInlineFormSet
     model = IndicatorValue
     extra = 0
     fields = ("indicator", "int_value", "text_value")

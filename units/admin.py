@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 
-from units.forms import AdminModelForm, PortalInputMixin, code_refusal
+from units.forms import AdminInlineFormSet, AdminModelForm, PortalInputMixin, code_refusal
 from units.models import Membership, Unit, User
 from units.reorganisations import placement_refusal, successor_refusal
 
@@ -18,6 +18,7 @@ from units.reorganisations import placement_refusal, successor_refusal
 class MembershipInline(admin.TabularInline):
     model = Membership
     form = AdminModelForm
+    formset = AdminInlineFormSet
     extra = 1
     autocomplete_fields = ["unit"]
 

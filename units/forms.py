@@ -44,8 +44,9 @@ from django.utils import timezone
 from django.utils.choices import CallableChoiceIterator
 from django.utils.deconstruct import deconstructible
 from django.utils.formats import number_format
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from units import once
 from units.models import Operation, Reorganisation
@@ -444,6 +445,30 @@ class AdminModelForm(PortalInputMixin, forms.ModelForm):
             if kept != values:
                 changes[key] = kept
         return _with_changes(data, changes)
+
+
+class AdminInlineFormSet(forms.BaseInlineFormSet):
+    """The admin's inline rows: two rows with the same code (or the same unit and role) are
+    named by the fields' labels, as the page heads its columns. Django names them by their
+    attribute names ("Hãy sửa các dữ liệu trùng lặp cho code."). Every admin inline uses
+    one (tests/units/test_admin_input.py)."""
+
+    def get_unique_error_message(self, unique_check):
+        names = [name for name in unique_check if name != self.fk.name]
+        labels = [
+            str(self.form.base_fields[name].label)
+            if name in self.form.base_fields
+            else str(self.model._meta.get_field(name).verbose_name)
+            for name in names
+        ]
+        # Django's own messages, translated in its catalogue.
+        if len(labels) == 1:
+            return gettext("Please correct the duplicate data for %(field)s.") % {
+                "field": labels[0]
+            }
+        return gettext("Please correct the duplicate data for %(field)s, which must be unique.") % {
+            "field": get_text_list(labels, gettext("and"))
+        }
 
 
 class SeenMixin:

@@ -83,6 +83,29 @@ def test_the_campaign_admin_refuses_an_impossible_due_day(staff_client, tree):
     assert not Campaign.objects.exists()
 
 
+def test_two_figures_with_one_code_are_named_by_the_column_s_label(staff_client, tree):
+    data = campaign_form(
+        tree["PV"],
+        **management("indicators", 2),
+        **{
+            "indicators-1-code": "trainings",
+            "indicators-1-name": "Số lớp khác",
+            "indicators-1-unit_of_measure": "lớp",
+            "indicators-1-kind": "integer",
+            "indicators-1-order": "2",
+            "indicators-1-source": "typed",
+        },
+    )
+
+    response = staff_client.post(reverse("admin:campaign_campaign_add"), data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    # Django named the field by its attribute: "… trùng lặp cho code ."
+    assert "Hai dòng trùng nhau ở cột Mã: hãy sửa lại." in page
+    assert not Campaign.objects.exists()
+
+
 def test_a_content_item_can_only_sit_under_an_item_of_its_own_campaign(
     staff_client, tree, campaign
 ):

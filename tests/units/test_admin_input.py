@@ -9,7 +9,7 @@ from django.utils import translation
 from simple_history.admin import SimpleHistoryAdmin
 
 from campaign.admin import HistoryForReading
-from units.forms import PortalInputMixin
+from units.forms import AdminInlineFormSet, PortalInputMixin
 from units.models import Unit, User
 
 
@@ -21,7 +21,10 @@ def test_every_admin_form_and_inline_checks_its_input(rf, staff_client):
             continue  # the libraries' own (groups, axes' records)
         forms = [model_admin.get_form(request, None)]
         for inline in model_admin.get_inline_instances(request, None):
-            forms.append(inline.get_formset(request, None).form)
+            formset = inline.get_formset(request, None)
+            # Duplicate rows named by the columns' labels, not the attributes' names.
+            assert issubclass(formset, AdminInlineFormSet), (model.__name__, inline)
+            forms.append(formset.form)
         for form in forms:
             assert issubclass(form, PortalInputMixin), (model.__name__, form)
         if isinstance(model_admin, SimpleHistoryAdmin):
