@@ -6,6 +6,7 @@ Every figure is the dashboard's (`reports.rollup.cached_rollup`, under the same 
 so the home page and the dashboard never disagree and the desk recounts nothing itself.
 """
 
+import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -37,6 +38,12 @@ class CampaignState:
     unit: Unit
     figures: Figures
     url: str
+    # When the year's reports are due, whether that day has passed, and the dashboard's
+    # list of the units whose report is missing, or was returned: who is behind.
+    due_on: datetime.date
+    overdue: bool
+    missing_url: str
+    returned_url: str
 
 
 def viewer_units(scope: Scope) -> list[Unit]:
@@ -84,13 +91,18 @@ def campaign_states(scope: Scope) -> list[CampaignState]:
                 # kinds of unit the area has none of): nothing to follow here.
                 continue
             query = urlencode({"campaign": campaign.pk, "year": year, "unit": unit.pk})
+            url = f"{reverse('reports:dashboard')}?{query}"
             found.append(
                 CampaignState(
                     campaign=campaign,
                     year=year,
                     unit=unit,
                     figures=data.headline,
-                    url=f"{reverse('reports:dashboard')}?{query}",
+                    url=url,
+                    due_on=data.period.due_on,
+                    overdue=data.period.due_on < scope.today,
+                    missing_url=f"{url}&status=missing#grid",
+                    returned_url=f"{url}&status=returned#grid",
                 )
             )
         if found:

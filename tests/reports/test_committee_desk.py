@@ -71,12 +71,48 @@ def test_the_state_of_the_campaign_is_the_counting_rules_recounted(client, cast,
     text = words(desk_of(client, cast["standing"]))
     assert (
         f"{submitted}/{expected['expected']} đơn vị đã gửi báo cáo năm, "
-        f"{expected['included']} đã được chấp nhận; {plans_sent} kế hoạch đã gửi, "
-        f"{plans_accepted} đã được chấp nhận."
+        f"{expected['included']} đã được chấp nhận; {plans_sent}/{expected['expected']} kế "
+        f"hoạch đã gửi, {plans_accepted} đã được chấp nhận."
     ) in text
     assert f"Năm {YEAR} tại {tree['PV']}" in text
     dashboard = f"{reverse('reports:dashboard')}?campaign={campaign.pk}&amp;year={YEAR}"
     assert dashboard in desk_of(client, cast["standing"])
+
+
+def test_the_desk_says_when_reports_are_due_and_links_to_the_units_behind(
+    client, cast, tree, campaign, settings
+):
+    # 10/01/2025: the 2024 reports were due on 20/12/2024. Who is late is what the committee
+    # asks first: the units that sent nothing, and those whose report came back.
+    expected = recounted(tree, campaign)["headline"]
+    assert (expected["missing"], expected["returned"], expected["late"]) == (2, 1, 1)
+    part = desk_of(client, cast["standing"])
+    text = words(part).replace(" ,", ",")  # a link's end tag before the comma
+    assert (
+        "Đã quá hạn nộp báo cáo năm (20/12/2024): 2 đơn vị chưa gửi báo cáo, 1 báo cáo bị "
+        "trả lại để bổ sung, 1 báo cáo gửi trễ hạn."
+    ) in text
+    dashboard = f"{reverse('reports:dashboard')}?campaign={campaign.pk}&amp;year={YEAR}"
+    query = f"unit={tree['PV'].pk}"
+    assert f'{dashboard}&amp;{query}&amp;status=missing#grid"' in part
+    assert f'{dashboard}&amp;{query}&amp;status=returned#grid"' in part
+    # The list it opens holds those units.
+    client.force_login(cast["standing"])
+    listed = client.get(
+        reverse("reports:dashboard"),
+        {"campaign": campaign.pk, "year": YEAR, "unit": tree["PV"].pk, "status": "missing"},
+    )
+    assert listed.context["grid"]["total"] == expected["missing"]
+
+
+def test_before_the_due_day_the_desk_gives_it_without_calling_anyone_late(
+    client, cast, tree, campaign, monkeypatch
+):
+    moment = datetime.datetime(YEAR, 12, 1, 2, tzinfo=datetime.UTC)  # 09:00 in Viet Nam
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    text = words(desk_of(client, cast["standing"]))
+    assert "Hạn nộp báo cáo năm 20/12/2024: 2 đơn vị chưa gửi báo cáo" in text
+    assert "quá hạn" not in text
 
 
 def test_a_district_viewer_sees_the_districts_area(client, tree, campaign):
