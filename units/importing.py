@@ -175,9 +175,11 @@ def _read_csv(path):
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise UnitImportError([(0, _undecodable(data))]) from error
-    first_line = text.split("\n", 1)[0]
+    # Lines may end in CR alone (Excel for Mac): newline="" lets the csv module read every
+    # kind of line end, and a line break inside a quoted cell stays in the cell.
+    first_line = (text.splitlines() or [""])[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
 def _undecodable(data: bytes) -> str:

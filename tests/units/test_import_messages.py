@@ -133,6 +133,17 @@ def test_a_closed_unit_may_stand_under_the_grassroots_union_it_merged_into(tmp_p
     assert Unit.objects.get_parent(Unit.objects.get(code="B1")).code == "A1"
 
 
+def test_a_csv_whose_lines_end_in_cr_alone_is_read(tmp_path, db):
+    # As Excel for Mac saves a CSV: it used to be "damaged".
+    lines = [",".join(HEADER), *(",".join(row) for row in TREE_ROWS), ""]
+    path = tmp_path / "units-mac.csv"
+    path.write_bytes("\r".join(lines).encode("utf-8-sig"))
+    rows = read_rows(path)
+    assert [(row["line"], row["code"]) for row in rows[:2]] == [(2, "PV"), (3, "DA")]
+    import_units(rows)
+    assert Unit.objects.count() == len(TREE_ROWS)
+
+
 # --- damaged files and impossible dates ----------------------------------------------------------
 def test_a_workbook_whose_sheet_is_cut_short_is_an_error_not_a_traceback(tmp_path):
     import zipfile
