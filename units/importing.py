@@ -479,6 +479,34 @@ def _check_tree(rows, all_codes, existing, errors):
             errors.append((row.line, _("The closing date is before the opening date.")))
         if unit and unit.successor_id and closed_on is None:
             errors.append((row.line, _("A unit merged into another must keep its closing date.")))
+    # A new unit never opens under one that does not exist yet: in the years between, it
+    # would stand on the tree under no unit (the admin refuses it too). One without an
+    # opening date is from a tree typed in from the start, where few dates are known.
+    opening = {code: unit.opened_on for code, (unit, _parent) in existing.items()}
+    for row in usable:
+        unit = existing.get(row.code, (None, None))[0]
+        opening[row.code] = row.fields.get("opened_on", unit.opened_on if unit else None)
+    for row in usable:
+        parent = final_parent.get(row.code)
+        parent_opens = opening.get(parent)
+        if row.code in existing or row.code in cyclic or not parent_opens:
+            continue
+        opens = opening[row.code]
+        if opens is not None and opens < parent_opens:
+            errors.append(
+                (
+                    row.line,
+                    _(
+                        "Its parent “%(code)s” opens on %(date)s, after this unit: give an "
+                        "%(column)s on or after that day."
+                    )
+                    % {
+                        "code": parent,
+                        "date": parent_opens.strftime("%d/%m/%Y"),
+                        "column": column("opened_on"),
+                    },
+                )
+            )
     # Nothing open under a grassroots union, a province only at the top (as a
     # reorganisation; a closed unit may stand under the successor it merged into).
     today = timezone.localdate()

@@ -133,6 +133,31 @@ def test_a_closed_unit_may_stand_under_the_grassroots_union_it_merged_into(tmp_p
     assert Unit.objects.get_parent(Unit.objects.get(code="B1")).code == "A1"
 
 
+def test_a_new_unit_opening_before_its_parent_is_refused_on_its_line(tmp_path, tree):
+    # The child comes first, its parent (new too) after it: on the days between their
+    # openings it would stand under no unit. The admin refuses it as well.
+    path = write_csv(
+        tmp_path,
+        [
+            ["X1", "CĐCS X1", "grassroots", "XC", "01/01/2020"],
+            ["XC", "Công đoàn xã X", "commune", "PV", "01/07/2025"],
+            ["X2", "CĐCS X2", "grassroots", "XC", ""],  # no date known: from the start
+            ["X3", "CĐCS X3", "grassroots", "XC", "01/07/2025"],
+        ],
+        header=[*HEADER, "opened_on"],
+    )
+    with translation.override("vi"), pytest.raises(UnitImportError) as excinfo:
+        import_units(read_rows(path))
+    assert excinfo.value.errors == [
+        (
+            2,
+            "Đơn vị cấp trên “XC” thành lập ngày 01/07/2025, sau đơn vị này: hãy ghi ngày "
+            "thành lập (opened_on) từ ngày đó trở đi.",
+        )
+    ]
+    assert not Unit.objects.filter(code__in=["X1", "XC", "X2", "X3"]).exists()
+
+
 def test_a_csv_whose_lines_end_in_cr_alone_is_read(tmp_path, db):
     # As Excel for Mac saves a CSV: it used to be "damaged".
     lines = [",".join(HEADER), *(",".join(row) for row in TREE_ROWS), ""]
