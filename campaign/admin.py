@@ -154,6 +154,18 @@ class IndicatorForm(AdminModelForm):
         indicator = self.instance
         if indicator.pk is None:
             return cleaned
+        if cleaned.get("DELETE") and indicator.values.exists():
+            # Refused here, in a sentence: the admin's own refusal lists every value reported
+            # (thousands of them) and its Vietnamese reads "will delete them automatically".
+            cleaned["DELETE"] = False
+            self.add_error(
+                None,
+                _(
+                    "Units have reported on this figure: it cannot be deleted, or their "
+                    "reports would lose it. Leave it in the campaign."
+                ),
+            )
+            return cleaned
         reported = AnnualReport.objects.filter(campaign_id=indicator.campaign_id).exists()
         for name in self.FIXED:
             if reported and name in self.changed_data:

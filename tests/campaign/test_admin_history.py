@@ -6,7 +6,16 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from campaign.models import AnnualReport, Campaign, Indicator, Inspection, Period, Plan, Status
+from campaign.models import (
+    AnnualReport,
+    Campaign,
+    Indicator,
+    IndicatorValue,
+    Inspection,
+    Period,
+    Plan,
+    Status,
+)
 from tests.campaign.conftest import make_report
 
 YEAR = 2024
@@ -144,6 +153,22 @@ def test_a_figure_units_reported_on_cannot_change_what_it_is(staff_client, campa
     data[f"indicators-{index}-name"] = "Số buổi tuyên truyền đã tổ chức"
     assert staff_client.post(url, data).status_code == 302
     assert campaign.indicators.get(code="sessions").name == "Số buổi tuyên truyền đã tổ chức"
+
+
+def test_a_figure_units_reported_on_cannot_be_deleted(staff_client, campaign, accepted):
+    sessions = campaign.indicators.get(code="sessions")
+    IndicatorValue.objects.create(report=accepted, indicator=sessions, int_value=5)
+    url = reverse("admin:campaign_campaign_change", args=[campaign.pk])
+    data = page_data(staff_client.get(url))
+    data[f"indicators-{row_of(data, 'indicators', 'code', 'sessions')}-DELETE"] = "on"
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    # The admin's own refusal listed every value reported, as "sẽ tự động xóa" (will delete).
+    assert errors_of(response) == [
+        "Các đơn vị đã báo cáo số liệu của chỉ tiêu này: không thể xóa, nếu không báo cáo "
+        "của họ sẽ mất số liệu đó. Hãy giữ chỉ tiêu trong kế hoạch."
+    ]
+    assert accepted.values.get().indicator == sessions
 
 
 def test_a_content_item_plans_cover_cannot_be_deleted(staff_client, campaign, plan_a1):
