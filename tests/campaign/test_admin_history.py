@@ -171,6 +171,25 @@ def test_a_figure_units_reported_on_cannot_be_deleted(staff_client, campaign, ac
     assert accepted.values.get().indicator == sessions
 
 
+def test_a_period_with_reports_is_refused_deletion_in_words_that_say_so(
+    staff_client, campaign, accepted
+):
+    url = reverse("admin:campaign_period_delete", args=[accepted.period.pk])
+    page = " ".join(staff_client.get(url).content.decode().split())
+    # Django's Vietnamese read as if the deletion went ahead, with "quyển" for "quyền".
+    assert "quyển" not in page and "sẽ bắt buộc xóa" not in page
+    assert f"Không xóa được kỳ báo cáo “{accepted.period}”" in page
+    assert staff_client.post(url, {"post": "yes"}).status_code in (200, 403)
+    # The change list's "delete selected" action says it the same way.
+    chosen = staff_client.post(
+        reverse("admin:campaign_period_changelist"),
+        {"action": "delete_selected", "_selected_action": [accepted.period.pk]},
+    )
+    listed = " ".join(chosen.content.decode().split())
+    assert "sẽ bắt buộc xóa" not in listed and "Không xóa được các kỳ báo cáo đã chọn" in listed
+    assert Period.objects.filter(pk=accepted.period.pk).exists()
+
+
 def test_a_content_item_plans_cover_cannot_be_deleted(staff_client, campaign, plan_a1):
     url = reverse("admin:campaign_campaign_change", args=[campaign.pk])
     data = page_data(staff_client.get(url))
