@@ -159,8 +159,17 @@ def read_rows(
     except UnitImportError:
         raise
     except OSError as error:  # a folder, a path that does not exist, no right to read it
+        # The system's own reason is in English ("No such file or directory").
+        if isinstance(error, FileNotFoundError):
+            reason = _("there is no file by that name")
+        elif isinstance(error, IsADirectoryError):
+            reason = _("it is a folder")
+        elif isinstance(error, PermissionError):
+            reason = _("you have no right to read it")
+        else:
+            reason = error.strerror or error
         raise UnitImportError(
-            [(0, _("The file cannot be read: %(reason)s") % {"reason": error.strerror or error})]
+            [(0, _("The file cannot be read: %(reason)s") % {"reason": reason})]
         ) from error
     except Exception as error:
         # Whatever else a damaged file makes the readers raise (the sheet's XML cut short,

@@ -189,12 +189,16 @@ def test_a_workbook_whose_sheet_is_cut_short_is_an_error_not_a_traceback(tmp_pat
 
 
 def test_a_folder_or_a_missing_file_is_an_error_not_a_traceback(tmp_path):
-    for path in (tmp_path / "a-folder.csv", tmp_path / "missing.csv"):
+    # The reason in Vietnamese, not the system's "Is a directory", "No such file…".
+    for path, reason in (
+        (tmp_path / "a-folder.csv", "đây là một thư mục"),
+        (tmp_path / "missing.csv", "không có tệp nào mang tên này"),
+    ):
         if path.name.startswith("a-"):
             path.mkdir()
         with translation.override("vi"), pytest.raises(UnitImportError) as excinfo:
             read_rows(path)
-        assert messages(excinfo).startswith("Không đọc được tệp:")
+        assert messages(excinfo) == f"Không đọc được tệp: {reason}"
 
 
 def test_a_csv_cell_past_the_csv_modules_limit_is_an_error(tmp_path):
