@@ -269,11 +269,29 @@ def _rows_from_records(records, headers, required):
     for line, record in enumerate(records[1:], start=2):
         if not any(_is_filled(value) for value in record):
             continue
+        # A line cut short (typed by hand, or from a tool that drops trailing separators)
+        # would read as an empty parent code: a new top-level unit, or a unit moved there.
+        short = [key for key in required if columns[key] >= len(record)]
+        if short:
+            names = ", ".join(column(key) for key in short)
+            errors.append(
+                (
+                    line,
+                    _(
+                        "The line has fewer cells than the header: %(columns)s missing. "
+                        "Leave an empty cell (two separators in a row) for an empty value."
+                    )
+                    % {"columns": names},
+                )
+            )
+            continue
         row = {"line": line}
         for key, index in columns.items():
             value = record[index] if index < len(record) else ""
             row[key] = value.strip() if isinstance(value, str) else value
         rows.append(row)
+    if errors:
+        raise UnitImportError(errors)
     if not rows:
         # A header and nothing under it is most likely the wrong file or sheet: an import
         # that silently does nothing would look like a success.

@@ -169,6 +169,26 @@ def test_a_csv_whose_lines_end_in_cr_alone_is_read(tmp_path, db):
     assert Unit.objects.count() == len(TREE_ROWS)
 
 
+def test_a_line_cut_short_is_refused_not_read_as_a_top_level_unit(tmp_path, tree):
+    # DA's line lost its last separator and parent code: it used to move DA to the top.
+    path = tmp_path / "units.csv"
+    path.write_text(
+        "code,name,kind,parent_code\nNEW,CĐCS Mới,grassroots,PV\nDA,LĐLĐ huyện A,district\n",
+        encoding="utf-8",
+    )
+    with translation.override("vi"), pytest.raises(UnitImportError) as excinfo:
+        import_units(read_rows(path))
+    assert excinfo.value.errors == [
+        (
+            3,
+            "Dòng này có ít ô hơn dòng tiêu đề: thiếu mã đơn vị cấp trên (parent_code). Với "
+            "giá trị để trống, hãy để một ô trống (hai dấu phân cách liền nhau).",
+        )
+    ]
+    assert Unit.objects.get_parent(Unit.objects.get(code="DA")).code == "PV"
+    assert not Unit.objects.filter(code="NEW").exists()
+
+
 # --- damaged files and impossible dates ----------------------------------------------------------
 def test_a_workbook_whose_sheet_is_cut_short_is_an_error_not_a_traceback(tmp_path):
     import zipfile
