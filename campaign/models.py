@@ -522,7 +522,8 @@ class Step(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_action_display()} – {self.at:%d/%m/%Y %H:%M}"
+        # In Viet Nam's time, as the page shows the step's own time beside it.
+        return f"{self.get_action_display()} – {timezone.localtime(self.at):%d/%m/%Y %H:%M}"
 
 
 class Submission(models.Model):
@@ -1727,7 +1728,7 @@ class WorkbookUpload(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.file_name} ({self.created_at:%d/%m/%Y %H:%M})"
+        return f"{self.file_name} ({timezone.localtime(self.created_at):%d/%m/%Y %H:%M})"
 
     def save(self, *args, **kwargs):
         if self.expires_at is None:

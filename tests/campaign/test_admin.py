@@ -1,10 +1,12 @@
 """Staff add campaigns in the admin and browse plans with their history; status stays read-only."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign.models import Campaign, Notification, Plan, Status, Theme
+from campaign.models import Campaign, Notification, Plan, Status, Step, Theme
 
 
 def management(prefix, total, initial=0):
@@ -239,6 +241,20 @@ def test_the_campaign_and_workflow_step_lists_open(staff_client, campaign):
     assert campaigns.status_code == 200
     assert campaign.number in campaigns.content.decode()
     assert steps.status_code == 200
+
+
+def test_a_step_is_titled_with_its_time_in_viet_nam(staff_client, plan_a1):
+    # 02:00 UTC is 09:00 in Viet Nam: the title said 02:00 above a field saying 09:00.
+    at = datetime.datetime(2025, 7, 21, 2, 0, tzinfo=datetime.UTC)
+    step = Step.objects.create(
+        submission=plan_a1,
+        action=Step.Action.SUBMIT,
+        from_status=Status.DRAFT,
+        to_status=Status.SUBMITTED,
+        at=at,
+    )
+    page = staff_client.get(reverse("admin:campaign_step_change", args=[step.pk]))
+    assert "Đã gửi – 21/07/2025 09:00" in page.content.decode()
 
 
 @pytest.mark.parametrize(
