@@ -1,14 +1,18 @@
 """The Vietnamese catalogue is complete and current, and formats follow Vietnamese usage."""
 
 import datetime
+import json
+import re
 import shutil
 import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
 
+import django
 import polib
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.urls import reverse
 from django.utils import formats, translation
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,6 +69,28 @@ def test_every_message_in_the_code_is_in_the_catalogue(tmp_path):
     committed = {(e.msgctxt, e.msgid) for e in polib.pofile(str(CATALOGUE))}
     kept = {(e.msgctxt, e.msgid) for e in extracted}
     assert sorted(committed - kept, key=str) == [], "translated, but marked nowhere"
+
+
+# The messages of the admin's scripts: gettext("…"), pgettext("context", "…") and
+# ngettext("…", "…"), as django/contrib/admin/static/admin/js writes them.
+SCRIPT_MESSAGE = re.compile(r"""\b(n|p)?gettext\(\s*'([^']*)'(?:\s*,\s*'([^']*)')?""")
+
+
+def test_the_admin_s_scripts_speak_vietnamese(staff_client):
+    # Django's Vietnamese catalogue lacks the two-list picker's newer messages ("Choose %s
+    # by selecting them…" on every user's page) and the calendar's day names: the
+    # project's djangojs catalogue gives them.
+    scripts = Path(django.__file__).parent / "contrib" / "admin" / "static" / "admin" / "js"
+    wanted = set()
+    for script in scripts.glob("*.js"):
+        for kind, first, second in SCRIPT_MESSAGE.findall(script.read_text()):
+            wanted.add(f"{first}\x04{second}" if kind == "p" else first)
+    assert "Choose all %s" in wanted and "abbrev. day Sunday\x04Sun" in wanted
+    with translation.override("vi"):
+        page = staff_client.get(reverse("admin:jsi18n"), HTTP_ACCEPT_LANGUAGE="vi")
+    body = page.content.decode()
+    catalogue = json.loads(body.split("const newcatalog = ", 1)[1].split(";\n", 1)[0])
+    assert sorted(wanted - set(catalogue)) == []
 
 
 def test_dates_and_numbers_follow_vietnamese_usage():
