@@ -96,8 +96,13 @@ class NewUnitForm(UnitForm):
 
     def clean(self):
         cleaned = super().clean()
-        parent, opened_on = cleaned.get("parent"), cleaned.get("opened_on")
-        closed_on, kind = cleaned.get("closed_on"), cleaned.get("kind")
+        # A year the model refuses (0015 for 2015) is not compared with the parent's dates:
+        # that would add a second, wrong message ("not open on 01/07/15").
+        opened_on, closed_on = (
+            day if day and 1900 <= day.year <= 2100 else None
+            for day in (cleaned.get("opened_on"), cleaned.get("closed_on"))
+        )
+        parent, kind = cleaned.get("parent"), cleaned.get("kind")
         # The rules a reorganisation and the import keep: a unit under a closed one, or a
         # province under a district, would stand on no year's tree as the rule counts it.
         refusal = placement_refusal(kind, parent) if kind else None

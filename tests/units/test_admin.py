@@ -132,6 +132,18 @@ def test_a_year_typed_short_is_refused_with_a_message(staff_client, tree):
     assert not Unit.objects.filter(code="NEW").exists()
 
 
+def test_a_year_typed_short_under_a_parent_with_an_opening_day_gets_one_message(staff_client, tree):
+    Unit.objects.filter(pk=tree["DB"].pk).update(opened_on=datetime.date(2025, 7, 1))
+    response = staff_client.post(
+        reverse("admin:units_unit_add"),
+        form_data(opened_on="01/07/0015", parent=tree["DB"].pk),
+    )
+    form = response.context["adminform"].form
+    # Not also "LĐLĐ huyện B không hoạt động vào ngày 01/07/15, …" on the parent.
+    assert form.errors == {"opened_on": ["Hãy nhập năm trong khoảng từ 1900 đến 2100."]}
+    assert not Unit.objects.filter(code="NEW").exists()
+
+
 def test_the_unit_pickers_say_which_unit_by_code_and_closing_date(staff_client, tree):
     # A closed unit keeps its name: the picker says it has closed.
     tree["A1"].closed_on = datetime.date(2025, 6, 30)
