@@ -133,16 +133,44 @@ class UsedThemesKept(AdminInlineFormSet):
                                 "change. Correct its wording, or add a new item."
                             ),
                         )
+        # Deleting an item deletes its sub-items with it (Theme.parent cascades): an item is
+        # used when plans cover it or any item below it.
+        parents = {}
+        if covered:  # then the campaign is saved: its items are
+            parents = dict(
+                Theme.objects.filter(campaign=self.instance).values_list("pk", "parent_id")
+            )
+        used_below = set()
+        for pk in covered:
+            while pk is not None:
+                used_below.add(pk)
+                pk = parents.get(pk)
+        refusals = []
         used = [form.instance for form in self.deleted_forms if form.instance.pk in covered]
         if used:
             # Deleting it would take it out of the plans that covered it, silently.
-            raise ValidationError(
+            refusals.append(
                 _(
                     "Content item %(numbers)s is covered by plans' activities: it cannot be "
                     "deleted. Correct its wording instead."
                 )
                 % {"numbers": ", ".join(str(theme.number) for theme in used)}
             )
+        above = [
+            form.instance
+            for form in self.deleted_forms
+            if form.instance.pk in used_below and form.instance.pk not in covered
+        ]
+        if above:
+            refusals.append(
+                _(
+                    "Sub-items of content item %(numbers)s are covered by plans' activities: "
+                    "it cannot be deleted, they would go with it. Correct its wording instead."
+                )
+                % {"numbers": ", ".join(str(theme.number) for theme in above)}
+            )
+        if refusals:
+            raise ValidationError(refusals)
 
 
 class IndicatorForm(AdminModelForm):

@@ -205,6 +205,26 @@ def test_a_content_item_plans_cover_cannot_be_deleted(staff_client, campaign, pl
     assert plan_a1.activities.get().themes.filter(pk=covered.pk).exists()
 
 
+def test_an_item_whose_sub_item_plans_cover_cannot_be_deleted(staff_client, campaign, plan_a1):
+    # Deleting item 2 deleted its sub-items with it, and took 2.1 out of the plans that
+    # covered it, without a word: only the item itself was checked.
+    sub_item = campaign.themes.get(number="2.1")
+    activity = plan_a1.activities.get()
+    activity.themes.set([sub_item])
+    url = reverse("admin:campaign_campaign_change", args=[campaign.pk])
+    data = page_data(staff_client.get(url))
+    item = campaign.themes.get(number="2")
+    data[f"themes-{row_of(data, 'themes', 'id', str(item.pk))}-DELETE"] = "on"
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert errors_of(response) == [
+        "Các nội dung con của nội dung 2 đã có trong hoạt động của các kế hoạch: không thể "
+        "xóa nội dung này vì các nội dung con sẽ bị xóa theo. Hãy sửa lại câu chữ của nội "
+        "dung đó."
+    ]
+    assert list(activity.themes.all()) == [sub_item]
+
+
 def test_the_years_units_reported_for_and_who_is_asked_are_kept(
     staff_client, tree, campaign, accepted
 ):
