@@ -150,6 +150,12 @@ def read_rows(
     """
     path = Path(path)
     suffix = path.suffix.lower()
+    if not suffix:
+        # As a phone may name a download: "Unsupported file type “”" said nothing.
+        message = _(
+            "The file's name has no extension: save it as a .csv or .xlsx file, then try again."
+        )
+        raise UnitImportError([(0, message)])
     if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise UnitImportError(
             [(0, _("Unsupported file type “%(suffix)s”; use .csv or .xlsx.") % {"suffix": suffix})]

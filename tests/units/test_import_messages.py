@@ -208,6 +208,17 @@ def test_a_workbook_whose_sheet_is_cut_short_is_an_error_not_a_traceback(tmp_pat
     assert messages(excinfo) == "Tệp bị hỏng, không đọc được."
 
 
+def test_a_file_named_without_an_extension_is_told_to_get_one(tmp_path):
+    path = tmp_path / "danh-sach-don-vi"
+    path.write_text(",".join(HEADER), encoding="utf-8")
+    with translation.override("vi"), pytest.raises(UnitImportError) as excinfo:
+        read_rows(path)
+    # It said "Không hỗ trợ loại tệp “”".
+    assert excinfo.value.errors == [
+        (0, "Tên tệp không có phần mở rộng: hãy lưu thành tệp .csv hoặc .xlsx rồi thử lại.")
+    ]
+
+
 def test_a_folder_or_a_missing_file_is_an_error_not_a_traceback(tmp_path):
     # The reason in Vietnamese, not the system's "Is a directory", "No such file…".
     for path, reason in (
