@@ -566,6 +566,25 @@ def _check_tree(rows, all_codes, existing, errors):
                     % {"code": parent, "date": closed.strftime("%d/%m/%Y")},
                 )
             )
+        elif (
+            parent
+            and closed
+            and closed > today
+            and parent != existing.get(row.code, (None, None))[1]
+            and not _closed_by(closing[row.code], closed)
+        ):
+            # A unit added or moved under one that closes later: once it has closed, this one
+            # would stand open under it (the admin refuses it too).
+            errors.append(
+                (
+                    row.line,
+                    _(
+                        "Its parent “%(code)s” closes on %(date)s: give this unit a closing "
+                        "date by then too, or place it under the unit that carries on."
+                    )
+                    % {"code": parent, "date": closed.strftime("%d/%m/%Y")},
+                )
+            )
     # ... nor under one the file closes, or turns into a kind that cannot have them, while
     # leaving out the units below it: the checks above read each row's own parent, and those
     # units have no row. A reorganisation refuses both (close, change_kind).

@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.units.test_import import HEADER, TREE_ROWS, VALID_ROW, write_csv
 from units.importing import UnitImportError, import_units, read_rows
@@ -111,6 +111,34 @@ def test_an_open_unit_under_a_closed_parent_is_refused(tmp_path, tree):
     [(line, message)] = excinfo.value.errors
     assert line == 3 and message.startswith("Đơn vị cấp trên “DB” đã giải thể từ ngày 01/03/2025")
     assert Unit.objects.get_parent(Unit.objects.get(code="A1")).code == "DA"
+
+
+def test_a_new_unit_under_a_parent_that_closes_later_closes_by_then_too(tmp_path, tree):
+    # Once DB had closed, X1 would stand open under it; the admin refuses it too.
+    closes = timezone.localdate() + datetime.timedelta(days=30)
+    Unit.objects.get(code="B1").close(closes)
+    Unit.objects.get(code="DB").close(closes)
+    header = [*HEADER, "closed_on"]
+    day = closes.strftime("%d/%m/%Y")
+    path = write_csv(tmp_path, [["X1", "CĐCS X1", "grassroots", "DB", ""]], header=header)
+    with translation.override("vi"), pytest.raises(UnitImportError) as excinfo:
+        import_units(read_rows(path))
+    assert excinfo.value.errors == [
+        (
+            2,
+            f"Đơn vị cấp trên “DB” sẽ giải thể từ ngày {day}: hãy ghi ngày giải thể của đơn vị "
+            "này không muộn hơn ngày đó, hoặc đặt nó dưới đơn vị kế tục.",
+        )
+    ]
+    assert not Unit.objects.filter(code="X1").exists()
+    # Closing with it, it is imported; B1, already there, is left alone.
+    path = write_csv(
+        tmp_path,
+        [["X1", "CĐCS X1", "grassroots", "DB", day], ["B1", "CĐCS B1", "grassroots", "DB", day]],
+        header=header,
+    )
+    import_units(read_rows(path))
+    assert Unit.objects.get(code="X1").closed_on == closes
 
 
 def test_a_unit_under_a_grassroots_union_is_refused(tmp_path, tree):
