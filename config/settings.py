@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "treebeard",
     "simple_history",
     "django_filters",
-    "axes",
+    "config.apps.PortalAxesConfig",  # django-axes, named in Vietnamese
     "csp",
     "units",
     "campaign",
