@@ -53,6 +53,8 @@ DJANGO_ADMIN = (
     gettext_noop("View selected %(model)s"),
     gettext_noop("In case you’ve forgotten, you are:"),
     gettext_noop("Select all objects on this page for an action"),
+    # Each app's section title: "Các mô models trong …" there.
+    gettext_noop("Models in the %(name)s application"),
     # The admin's refusals to delete a row that others still need (a period with its
     # reports, a user with their steps) read there as if the deletion would go ahead ("sẽ
     # bắt buộc xóa…"), one with "quyển" for "quyền" and no list announced.

@@ -103,7 +103,7 @@ def test_the_admin_pages_speak_vietnamese_where_their_libraries_do_not(staff_cli
     # Django's own catalogue lacks a few of its newer strings, treebeard and django-axes have
     # none in Vietnamese: the project's catalogue gives them.
     pages = {
-        reverse("admin:index"): ["Access attempts", "Access logs"],
+        reverse("admin:index"): ["Access attempts", "Access logs", "mô models"],
         reverse("admin:units_unit_changelist"): ["Show counts"],
         reverse("admin:units_unit_add"): ["Parent unit", "top-level"],
         reverse("admin:units_user_add"): [
