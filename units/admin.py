@@ -10,7 +10,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 
-from units.forms import AdminInlineFormSet, AdminModelForm, PortalInputMixin, code_refusal
+from units.forms import (
+    AdminInlineFormSet,
+    AdminModelForm,
+    PortalInputMixin,
+    code_case_refusal,
+    code_refusal,
+)
 from units.models import Membership, Unit, User
 from units.reorganisations import placement_refusal, successor_refusal
 
@@ -60,6 +66,15 @@ class UnitForm(AdminModelForm):
         refusal = code != self.instance.code and code_refusal(code)
         if refusal:
             raise ValidationError(refusal)
+        # The same code in other capitals (the same code exactly is the model's to refuse).
+        other = (
+            Unit.objects.filter(code__iexact=code)
+            .exclude(code=code)
+            .exclude(pk=self.instance.pk)
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(code_case_refusal(code, other.code, other.name))
         return code
 
 

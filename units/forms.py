@@ -545,6 +545,15 @@ def code_refusal(code: str) -> str | None:
     return None
 
 
+def code_case_refusal(code: str, taken: str, holder: str) -> str:
+    """Why `code` cannot be a new code when `holder` already has `taken`, the same code in
+    other capitals: a code typed again in a file or a form would name either."""
+    return _(
+        "The code “%(code)s” is already used by %(unit)s, written “%(taken)s”: two codes "
+        "must differ in more than capital letters."
+    ) % {"code": code, "unit": holder, "taken": taken}
+
+
 def decision_date_refusal(decided_on: datetime.date | None) -> str | None:
     """Why `decided_on` cannot be a decision's date, or None: a decision is recorded once
     it is signed, so its date has come. The form and the uploaded file both check it."""

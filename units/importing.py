@@ -29,6 +29,7 @@ from units.forms import (
     OPERATION_NEEDS,
     ZERO_WIDTH_CHARACTER,
     clean_text,
+    code_case_refusal,
     code_refusal,
     decision_date_refusal,
     words_before,
@@ -660,10 +661,19 @@ def import_units(rows: list[dict]) -> ImportResult:
             parent = by_path.get(unit.path[: -Unit.steplen]) if unit.depth > 1 else None
             existing[unit.code] = (unit, parent.code if parent else None)
         final_parent = _check_tree(cleaned, all_codes, existing, errors)
+        # A new code in other capitals than one in the tree or earlier in the file: typed
+        # again later, it would name either.
+        folded = {code.casefold(): (code, unit.name) for code, (unit, _p) in existing.items()}
         for row in cleaned:
             refusal = row.code not in existing and code_refusal(row.code)
             if refusal:
                 errors.append((row.line, refusal))
+                continue
+            taken, holder = folded.get(row.code.casefold(), (row.code, ""))
+            if taken != row.code:
+                errors.append((row.line, code_case_refusal(row.code, taken, holder)))
+            else:
+                folded.setdefault(row.code.casefold(), (row.code, row.name))
         if errors:
             raise UnitImportError(errors)
 

@@ -42,6 +42,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from units.forms import code_case_refusal
 from units.models import Membership, Operation, Reorganisation, Unit, UnitState, User
 
 Kind = Unit.Kind
@@ -502,12 +503,15 @@ class _Run:
         if not code:
             problems.append(_("Give the new unit's code."))
         else:
-            taken = Unit.objects.filter(code=code).first()
-            if taken is not None:
+            # In other capitals too: a code typed again in a file or a form names either.
+            taken = Unit.objects.filter(code__iexact=code).first()
+            if taken is not None and taken.code == code:
                 problems.append(
                     _("The code “%(code)s” is already used by %(unit)s.")
                     % {"code": code, "unit": _label(taken)}
                 )
+            elif taken is not None:
+                problems.append(code_case_refusal(code, taken.code, _label(taken)))
         if not operation.name:
             problems.append(_("Give the new unit's name."))
         if operation.kind not in Kind.values:

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from units.models import Unit, UnitState
 
+MEMBERSHIPS = {"memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"}
+
 
 def form_data(**overrides):
     data = {
@@ -32,6 +34,22 @@ def test_staff_add_a_child_unit(staff_client, tree):
     new = Unit.objects.get(code="NEW")
     assert Unit.objects.get_parent(new) == tree["DB"]
     assert Unit.objects.get(pk=tree["DB"].pk).numchild == 2
+
+
+def test_a_code_in_other_capitals_than_one_in_use_is_refused(staff_client, tree):
+    response = staff_client.post(
+        reverse("admin:units_unit_add"), form_data(code="da", parent=tree["DB"].pk)
+    )
+    assert response.status_code == 200
+    assert "Mã “da” đã được dùng cho LĐLĐ huyện A, viết là “DA”" in response.content.decode()
+    assert not Unit.objects.filter(code="da").exists()
+    # A unit's own code, in other capitals, is its own to correct.
+    response = staff_client.post(
+        reverse("admin:units_unit_change", args=[tree["A1"].pk]),
+        {"code": "a1", "name": "CĐCS A1", "short_name": "", **MEMBERSHIPS},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Unit.objects.get(pk=tree["A1"].pk).code == "a1"
 
 
 def test_a_unit_added_without_its_opening_day_opens_today_and_leaves_past_years_alone(

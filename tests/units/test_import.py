@@ -529,6 +529,24 @@ def test_a_new_code_that_cannot_be_typed_again_is_refused_and_an_old_one_kept(tr
     assert unit("A 2").name == "CĐCS A2 mới"
 
 
+def test_a_new_code_in_other_capitals_than_one_in_use_is_refused(tree, tmp_path):
+    rows = [
+        ["a1", "CĐCS a1", "grassroots", "DA"],  # A1 is in the tree
+        ["X9", "CĐCS X9", "grassroots", "DA"],
+        ["x9", "CĐCS x9", "grassroots", "DA"],  # X9 two lines above
+        ["A2", "CĐCS A2 đổi tên", "grassroots", "DA"],  # A2 itself: an update
+    ]
+    with translation.override("vi"), pytest.raises(UnitImportError) as excinfo:
+        import_file(write_csv(tmp_path, rows))
+    assert error_lines(excinfo) == [2, 4]
+    assert excinfo.value.errors[0][1] == (
+        "Mã “a1” đã được dùng cho CĐCS A1, viết là “A1”: hai mã phải khác nhau không chỉ ở "
+        "chữ hoa, chữ thường."
+    )
+    assert "CĐCS X9, viết là “X9”" in excinfo.value.errors[1][1]
+    assert not Unit.objects.filter(code__in=["a1", "X9", "x9"]).exists()
+
+
 def test_a_missing_required_column_is_reported_on_line_1(db, tmp_path):
     path = write_csv(tmp_path, [["X1", "CĐCS X1", "grassroots"]], header=["Mã", "Tên", "Loại"])
 

@@ -80,6 +80,23 @@ def test_a_code_already_used_is_refused(tree, reorganise, admin_user):
     assert Unit.objects.filter(code="A1").count() == 1
 
 
+def test_a_code_already_used_in_other_capitals_is_refused(tree, reorganise, admin_user):
+    r = reorganise(
+        JULY,
+        {
+            "action": "create",
+            "code": "a1",
+            "name": "Gần trùng",
+            "kind": "grassroots",
+            "target_code": "DA",
+        },
+    )
+    with translation.override("vi"):
+        [(_p, message)] = refusals(r, admin_user)
+    assert message.startswith("Mã “a1” đã được dùng cho ") and "viết là “A1”" in message
+    assert not Unit.objects.filter(code="a1").exists()
+
+
 def test_closing_a_unit_with_open_units_below_is_refused(tree, reorganise, admin_user):
     r = reorganise(JULY, {"action": "close", "unit_code": "DA"})
     [(_p, message)] = refusals(r, admin_user)
