@@ -347,6 +347,10 @@ class PlanAdmin(HistoryForReading):
         return False
 
     def save_model(self, request, obj, form, change):
+        if change and not form.has_changed():
+            # Saved with nothing changed (a locked plan shows no field to change): no new
+            # version to refuse an officer's open page over, no history row saying nothing.
+            return
         if change:
             # An officer who loaded the plan before this save must not overwrite it.
             obj.version += 1

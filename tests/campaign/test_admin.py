@@ -212,9 +212,14 @@ def test_an_accepted_plan_is_locked_in_the_admin_too(staff_client, plan_a1):
     Plan.objects.filter(pk=plan_a1.pk).update(status=Status.ACCEPTED)
     url = reverse("admin:campaign_plan_change", args=[plan_a1.pk])
 
+    history = plan_a1.history.count()
     staff_client.post(url, plan_form(plan_a1, doc_number="CHANGED"))
 
-    assert Plan.objects.get(pk=plan_a1.pk).doc_number == plan_a1.doc_number
+    plan = Plan.objects.get(pk=plan_a1.pk)
+    assert plan.doc_number == plan_a1.doc_number
+    # Saved with nothing to change: an officer's open page is not made stale for nothing.
+    assert plan.version == plan_a1.version
+    assert plan.history.count() == history
 
 
 def test_the_outbox_lists_unsent_notifications_and_cannot_be_edited(staff_client, cast):
