@@ -37,3 +37,6 @@ def test_the_printed_copy_keeps_words_whole_and_headings_with_their_text(
         "getComputedStyle(document.querySelector('.filed-document')).borderTopWidth"
     )
     assert frame == "0px"
+    # Decree 30's 13–14 pt, as the PDF: 14 pt is 18.67 CSS pixels (the screen's is 16.8).
+    size = page.evaluate("getComputedStyle(document.querySelector('.filed-document p')).fontSize")
+    assert 13 * 4 / 3 <= float(size.removesuffix("px")) <= 14 * 4 / 3 + 0.01
