@@ -49,6 +49,27 @@ def campaign(tree):
     return campaign
 
 
+def plan_data(**overrides):
+    """What the new plan page posts: a header and one activity; a None override leaves
+    the field out."""
+    data = {
+        "doc_number": "05/KH-CĐCS",
+        "doc_date": "01/07/2015",
+        "signer": "Chủ tịch Công đoàn cơ sở",
+        "summary": "Tuyên truyền cải cách hành chính đến đoàn viên.",
+        "activities-TOTAL_FORMS": "1",
+        "activities-INITIAL_FORMS": "0",
+        "activities-MIN_NUM_FORMS": "0",
+        "activities-MAX_NUM_FORMS": "1000",
+        "activities-0-method": Activity.Method.SEMINAR,
+        "activities-0-audience": "Đoàn viên khối văn phòng",
+        "activities-0-planned_quarter": "3",
+        "activities-0-expected_participants": "40",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
 def make_plan(unit, campaign, user, *, activities=1, attach=True, **fields):
     plan = Plan.objects.create(
         unit=unit,

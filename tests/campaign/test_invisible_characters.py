@@ -6,28 +6,11 @@ another name to search, sort and compare; Vietnamese needs none of them."""
 import pytest
 from django.urls import reverse
 
-from campaign.models import Activity, Obstacle, Plan
+from campaign.models import Obstacle, Plan
+from tests.campaign.conftest import plan_data
 
 # The zero-width space, non-joiner, joiner, word joiner and byte-order mark.
 ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
-
-
-def plan_data(**overrides):
-    data = {
-        "doc_number": "05/KH-CĐCS",
-        "doc_date": "01/07/2015",
-        "signer": "Chủ tịch Công đoàn cơ sở",
-        "summary": "Tuyên truyền cải cách hành chính đến đoàn viên.",
-        "activities-TOTAL_FORMS": "1",
-        "activities-INITIAL_FORMS": "0",
-        "activities-MIN_NUM_FORMS": "0",
-        "activities-MAX_NUM_FORMS": "1000",
-        "activities-0-method": Activity.Method.SEMINAR,
-        "activities-0-audience": "Đoàn viên khối văn phòng",
-        "activities-0-planned_quarter": "3",
-        "activities-0-expected_participants": "40",
-    }
-    return {**data, **overrides}
 
 
 def errors_of(response):

@@ -9,31 +9,12 @@ from django.utils import translation
 
 from campaign.models import Activity, Obstacle, Plan
 from reports.models import SummaryReport
-from tests.campaign.conftest import PDF_BYTES
+from tests.campaign.conftest import PDF_BYTES, plan_data
 from tests.fuzz.helpers import assert_refused_in_vietnamese, error_messages
 from units.importing import UnitImportError, import_units
 from units.models import Unit
 
 NFD_SIGNER = unicodedata.normalize("NFD", "Chủ tịch Nguyễn Văn Ước")
-
-
-def plan_data(**overrides):
-    data = {
-        "doc_number": "05/KH-CĐCS",
-        "doc_date": "01/07/2015",
-        "signer": "Chủ tịch Công đoàn cơ sở",
-        "summary": "Tuyên truyền cải cách hành chính đến đoàn viên.",
-        "activities-TOTAL_FORMS": "1",
-        "activities-INITIAL_FORMS": "0",
-        "activities-MIN_NUM_FORMS": "0",
-        "activities-MAX_NUM_FORMS": "1000",
-        "activities-0-method": Activity.Method.SEMINAR,
-        "activities-0-audience": "Đoàn viên khối văn phòng",
-        "activities-0-planned_quarter": "3",
-        "activities-0-expected_participants": "40",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 @pytest.fixture
