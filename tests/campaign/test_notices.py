@@ -228,10 +228,9 @@ VISITED = datetime.date(2026, 3, 2)
 DUE = datetime.date(2026, 4, 30)
 
 
-@pytest.fixture
-def inspection_a1(tree, cast, campaign):
+def inspection_of(unit, campaign, recorded_by):
     return Inspection.objects.create(
-        unit=tree["A1"],
+        unit=unit,
         campaign=campaign,
         visited_on=VISITED,
         kind=Inspection.Kind.INSPECTION,
@@ -239,8 +238,13 @@ def inspection_a1(tree, cast, campaign):
         findings="Hồ sơ lưu chưa đầy đủ.",
         recommendations="Bổ sung sổ theo dõi các buổi tuyên truyền.",
         recommendations_due_on=DUE,
-        recorded_by=cast["cspl"],
+        recorded_by=recorded_by,
     )
+
+
+@pytest.fixture
+def inspection_a1(tree, cast, campaign):
+    return inspection_of(tree["A1"], campaign, cast["cspl"])
 
 
 def run(day):
@@ -275,17 +279,7 @@ def test_recommendations_due_at_a_unit_filed_on_behalf_reach_who_files_for_it(
 ):
     # A2 has no officer: district A's officer files for it and marks its recommendations
     # done (campaign.inspections), so they are the ones told, not nobody.
-    Inspection.objects.create(
-        unit=tree["A2"],
-        campaign=campaign,
-        visited_on=VISITED,
-        kind=Inspection.Kind.INSPECTION,
-        members="Trưởng ban CSPL",
-        findings="Hồ sơ lưu chưa đầy đủ.",
-        recommendations="Bổ sung sổ theo dõi các buổi tuyên truyền.",
-        recommendations_due_on=DUE,
-        recorded_by=cast["cspl"],
-    )
+    inspection_of(tree["A2"], campaign, cast["cspl"])
     with django_capture_on_commit_callbacks(execute=True):
         assert run(DUE) == 1
     assert noticed() == {"officer_a": [Kind.RECOMMENDATION_DUE]}
