@@ -10,6 +10,7 @@ tests/reports/test_pdf.py, which renders the summary report through this sandbox
 
 import base64
 import contextlib
+import io
 import os
 import subprocess
 import threading
@@ -19,6 +20,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from urllib.request import HTTPRedirectHandler
 
+import pikepdf
 import pytest
 from django.conf import settings
 from django.utils import translation
@@ -227,3 +229,29 @@ def test_an_error_or_a_crash_in_the_child_is_reported_with_its_reason(caplog):
     assert "RuntimeError: kaboom" in caplog.text
     with pytest.raises(pdf_sandbox.RenderError, match="exit code 3"):
         pdf_sandbox.run_isolated(_die, timeout=30)
+
+
+def _structure_types(node, found):
+    """Every structure type under `node` of a tagged PDF's structure tree."""
+    if isinstance(node, pikepdf.Array):
+        for item in node:
+            _structure_types(item, found)
+    elif isinstance(node, pikepdf.Dictionary):
+        if "/S" in node:
+            found.add(str(node.S))
+        if "/K" in node:
+            _structure_types(node.K, found)
+    return found
+
+
+@pytest.mark.parametrize("variant", [None, "pdf/a-3b"])
+def test_every_pdf_is_tagged_for_a_screen_reader(variant):
+    html = (
+        '<html lang="vi"><body><h1>Báo cáo kết quả</h1><p>Đoàn viên được tuyên truyền</p>'
+        "<table><tr><th>Chỉ tiêu</th><td>1.234</td></tr></table></body></html>"
+    )
+    document = pikepdf.open(io.BytesIO(pdf_sandbox.html_to_pdf(html, variant)))
+    assert document.Root.MarkInfo.Marked is True
+    assert str(document.Root.Lang) == "vi"
+    types = _structure_types(document.Root.StructTreeRoot.K, set())
+    assert {"/H1", "/P", "/Table", "/TH", "/TD"} <= types
