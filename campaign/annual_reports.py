@@ -30,7 +30,15 @@ from units.forms import grouped
 from units.models import UnitState
 
 Action = Step.Action
-NARRATIVE = ["results", "shortcomings", "obstacles", "proposals", "self_assessment", "flags_note"]
+NARRATIVE = [
+    "doc_number",
+    "results",
+    "shortcomings",
+    "obstacles",
+    "proposals",
+    "self_assessment",
+    "flags_note",
+]
 DONE = {
     Action.SUBMIT: gettext_lazy("The annual report was submitted for review."),
     Action.RETURN: gettext_lazy("The annual report was returned to the unit with your reason."),

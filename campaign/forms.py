@@ -307,6 +307,7 @@ class ReportForm(PortalInputMixin, forms.ModelForm):
     class Meta:
         model = AnnualReport
         fields = [
+            "doc_number",
             "results",
             "shortcomings",
             "obstacles",

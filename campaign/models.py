@@ -1136,6 +1136,19 @@ class AnnualReport(Submission):
     period = models.ForeignKey(
         Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="reports"
     )
+    # The number the unit's office gives the report when it registers it (Decree 30); often
+    # only after it is signed, so a report may be sent without one.
+    doc_number = models.CharField(
+        _("document number"),
+        max_length=50,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_(
+            "The number your unit's office gave the report, e.g. 12/BC-CĐCS. Left empty, "
+            "the printed copy leaves a space to write it by hand."
+        ),
+    )
     results = models.TextField(_("results"), max_length=MAX_NARRATIVE)
     shortcomings = models.TextField(_("shortcomings"), max_length=MAX_NARRATIVE, blank=True)
     obstacles = models.TextField(_("obstacles"), max_length=MAX_NARRATIVE, blank=True)
@@ -1210,6 +1223,7 @@ class AnnualReport(Submission):
         return name or self.unit.name
 
     SNAPSHOT_FIELDS = (
+        "doc_number",
         "results",
         "shortcomings",
         "obstacles",
