@@ -2,11 +2,11 @@
 may see, found by words typed without their accents.
 
 Every word of the query must match (in any order) one of the searched texts of an object:
-its own (a plan's document number, an obstacle's subject, an inspection's findings, a
-report's year) or its unit's name and short name. Both sides are compared folded
+its own (a plan's or a report's document number, an obstacle's subject, an inspection's
+findings, a report's year) or its unit's name and short name. Both sides are compared folded
 (units.folding: lower case, no diacritics, "đ" as "d"), so "chau thanh" finds "Châu Thành".
 The columns are folded by the same SQL expression PostgreSQL's trigram indexes are built on
-(migrations units.0007 and campaign.0017), so a search of the unit tree is an index scan.
+(migrations units.0007, campaign.0017 and 0029), so a search of the unit tree is an index scan.
 
 Nothing outside the user's scope is ever searched: each kind of object is first restricted
 through `Scope.filter` (what the user may see, as the object's own page would allow).
@@ -72,7 +72,7 @@ KINDS = {
             AnnualReport,
             ("unit", "campaign", "period"),
             "unit",
-            (Cast("year", CharField()), *UNIT_NAMES),
+            ("doc_number", Cast("year", CharField()), *UNIT_NAMES),
             ("-year", "unit__path", "pk"),
         ),
         Kind(

@@ -11,27 +11,36 @@ INDEXES = {
 }
 
 
-def create_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT quote_ident(nspname) FROM pg_extension e "
-            "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE extname = 'pg_trgm'"
-        )
-        trgm = cursor.fetchone()[0]
-    for name, (table, column) in INDEXES.items():
-        schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" '
-            f'USING gin (portal_fold("{column}") {trgm}.gin_trgm_ops)'
-        )
+def create(indexes):
+    """The migration step that makes `indexes` ({name: (table, column)}); later migrations
+    that index more columns use it too."""
+
+    def create_indexes(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT quote_ident(nspname) FROM pg_extension e "
+                "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE extname = 'pg_trgm'"
+            )
+            trgm = cursor.fetchone()[0]
+        for name, (table, column) in indexes.items():
+            schema_editor.execute(
+                f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" '
+                f'USING gin (portal_fold("{column}") {trgm}.gin_trgm_ops)'
+            )
+
+    return create_indexes
 
 
-def drop_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in INDEXES:
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
+def drop(indexes):
+    def drop_indexes(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for name in indexes:
+            schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
+
+    return drop_indexes
 
 
 class Migration(migrations.Migration):
@@ -42,5 +51,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(create_indexes, drop_indexes, elidable=False),
+        migrations.RunPython(create(INDEXES), drop(INDEXES), elidable=False),
     ]

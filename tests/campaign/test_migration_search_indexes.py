@@ -1,5 +1,6 @@
-"""Migrations units.0007 and campaign.0017 (the search's fold function and trigram indexes,
-PostgreSQL only) undo and redo on a database holding data, which they leave as it was."""
+"""Migrations units.0007, campaign.0017 and campaign.0029 (the search's fold function and
+trigram indexes, PostgreSQL only) undo and redo on a database holding data, which they leave
+as it was."""
 
 import pytest
 from django.db import connection
@@ -22,6 +23,7 @@ INDEXES = {
     "plan_doc_number_fold_trgm",
     "obstacle_subject_fold_trgm",
     "inspection_findings_fold_trgm",
+    "annualreport_doc_number_fold_trgm",
 }
 
 

@@ -117,7 +117,9 @@ def test_a_user_without_a_role_finds_nothing_and_has_no_box(client, cast, named)
 def test_each_kind_is_found(client, cast, named, tree, campaign):
     plan = make_plan(named["CT-A"], campaign, cast["officer_a"], doc_number="35/KH-CĐCT")
     report = make_report(named["CT-A"], campaign, 2016, status=Status.SUBMITTED)
-    make_report(named["CT-A"], campaign, 2017)
+    numbered = make_report(named["CT-A"], campaign, 2017)
+    numbered.doc_number = "07/BC-CĐCT"
+    numbered.save()
     obstacle = Obstacle.objects.create(
         unit=tree["A1"],
         campaign=campaign,
@@ -138,6 +140,7 @@ def test_each_kind_is_found(client, cast, named, tree, campaign):
     assert found(results(client, "35/kh-cdct"), "plans") == [plan]
     # A report by its unit's name and its year.
     assert found(results(client, "chau thanh 2016"), "reports") == [report]
+    assert found(results(client, "07/bc-cdct"), "reports") == [numbered]
     assert found(results(client, "kinh phi"), "obstacles") == [obstacle]
     assert found(results(client, "so theo doi"), "inspections") == [inspection]
     # Each says where it stands: the visit made no recommendation.
