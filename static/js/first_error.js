@@ -3,8 +3,10 @@
 // more below. Take the reader to the first field the form refused (its label and, through
 // aria-describedby, its error are read out), or, when only the form as a whole was refused,
 // to its message. A field the page itself chose for its error (data-error-focus) comes
-// first; alerts outside a form (a message after a redirect) are not form errors and keep
-// their place.
+// first. Other alerts outside a form keep their place, except an error about what the reader
+// has just done (data-error-message: an error message after a redirect, a list's "tick at
+// least one" above its form), which is otherwise silent to a screen reader: an alert already
+// in a page as it loads is not read out.
 (function () {
   "use strict";
 
@@ -24,10 +26,13 @@
     for (var i = 0; i < fields.length; i++) {
       if (visible(fields[i]) && !fields[i].disabled) return fields[i];
     }
-    var message = document.querySelector("main form .alert-danger");
-    if (message && visible(message)) {
-      if (!message.hasAttribute("tabindex")) message.setAttribute("tabindex", "-1");
-      return message;
+    var messages = ["main form .alert-danger", "main [data-error-message]"];
+    for (var j = 0; j < messages.length; j++) {
+      var message = document.querySelector(messages[j]);
+      if (message && visible(message)) {
+        if (!message.hasAttribute("tabindex")) message.setAttribute("tabindex", "-1");
+        return message;
+      }
     }
     return null;
   }
