@@ -168,7 +168,9 @@ def plan_edit(request, pk):
         current = Plan.objects.only("version", "status").get(pk=plan.pk)
         data = _deleted_rows_as_new(request.POST, plan, prefix="activities")
         form, formset, upload = _plan_forms(request, plan, data=data)
-        _all_valid(form, formset, upload)
+        if _all_valid(form, formset, upload) and _sent_again(request, form, formset, plan):
+            messages.info(request, once.ALREADY_SENT)
+            return redirect(plan)
         _refuse_stale_save(form, plan, current=current)
         return _render_form(request, form, formset, upload, plan.unit, plan.campaign, plan=plan)
     form, formset, upload = _plan_forms(request, plan)
@@ -178,7 +180,8 @@ def plan_edit(request, pk):
             _refuse_stale_save(form, plan)
         elif valid:
             expected = form.cleaned_data.get("version") or 0
-            try:
+
+            def save():
                 with transaction.atomic():
                     edited = form.save(commit=False)
                     edited.record_entry(request.user, scope.filing_on_behalf_from(plan.unit))
@@ -190,10 +193,22 @@ def plan_edit(request, pk):
                     formset.save()
                     if upload.cleaned_data.get("file"):
                         upload.save(plan, request.user)
+                return plan.get_absolute_url()
+
+            try:
+                # The page's token is recorded with the save: the same page sent again is
+                # then told apart from someone else's save (`_sent_again`).
+                _url, made = once.save_once(request, save)
             except workflow.ConflictError:
+                if _sent_again(request, form, formset, plan):
+                    messages.info(request, once.ALREADY_SENT)
+                    return redirect(plan)
                 _refuse_stale_save(form, plan)
             else:
-                messages.success(request, _("Your changes were saved."))
+                if made:
+                    messages.success(request, _("Your changes were saved."))
+                else:
+                    messages.info(request, once.ALREADY_SENT)
                 return redirect(plan)
     return _render_form(request, form, formset, upload, plan.unit, plan.campaign, plan=plan)
 
@@ -248,6 +263,37 @@ def _refuse_stale_save(form, plan, current=None):
             _("This plan is %(status)s and cannot be changed.")
             % {"status": current.get_status_display().lower()},
         )
+
+
+def _sent_again(request, form, formset, plan) -> bool:
+    """Whether this valid POST is the edit page sent a second time (a second tap on a slow
+    line, a retry after a lost answer) after its first copy was saved: the page's token was
+    recorded by that save and the plan holds what it sends. Its rows without an id were
+    made by the first copy; saving them again would add each activity twice."""
+    if once.sent_before(request) is None:
+        return False
+    stored = Plan.objects.get(pk=plan.pk)
+    if any(form.cleaned_data.get(name) != getattr(stored, name) for name in HEADER_FIELDS):
+        return False
+    sent = [
+        _activity_content(row.cleaned_data, row.cleaned_data.get("themes") or ())
+        for row in formset.forms
+        if not formset._should_delete_form(row) and (row.has_changed() or row.instance.pk)
+    ]
+    kept = [
+        _activity_content(
+            {name: getattr(activity, name) for name in ACTIVITY_FIELDS}, activity.themes.all()
+        )
+        for activity in Activity.objects.filter(plan=plan).prefetch_related("themes")
+    ]
+    return sorted(sent, key=repr) == sorted(kept, key=repr)
+
+
+ACTIVITY_FIELDS = ["method", "audience", "planned_on", "planned_quarter", "expected_participants"]
+
+
+def _activity_content(values, themes):
+    return (*(values.get(name) for name in ACTIVITY_FIELDS), sorted(t.pk for t in themes))
 
 
 def _posted(request):
