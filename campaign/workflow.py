@@ -27,6 +27,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from campaign import notifications
 from campaign.models import IndicatorValue, Status, Step, Submission
@@ -44,6 +45,14 @@ TRANSITIONS = {
     Action.REOPEN: ({Status.ACCEPTED}, Status.RETURNED, "reviewer"),
 }
 NEEDS_REASON = {Action.RETURN, Action.REOPEN}
+# The step as its button names it: an action's label names the state it leads to
+# ("Submitted"), which a refusal cannot say the user tried.
+STEP_NAMES = {
+    Action.SUBMIT: pgettext_lazy("workflow step", "Submit for review"),
+    Action.RETURN: pgettext_lazy("workflow step", "Return"),
+    Action.ACCEPT: pgettext_lazy("workflow step", "Accept"),
+    Action.REOPEN: pgettext_lazy("workflow step", "Reopen"),
+}
 CHANGED_SINCE = _(
     "It changed after you opened it: someone acted on it or the unit saved it. Check it "
     "again below before you act."
@@ -152,7 +161,7 @@ def check_step(submission: Submission, action: str, scope: Scope) -> None:
     if submission.status not in _sources_for(submission, action):
         raise TransitionError(
             _("“%(action)s” is not possible while the submission is “%(status)s”.")
-            % {"status": submission.get_status_display(), "action": Action(action).label}
+            % {"status": submission.get_status_display(), "action": STEP_NAMES[action]}
         )
     if action == Action.SUBMIT and not submission.filing_open():
         raise TransitionError(
