@@ -55,7 +55,8 @@ def _copy_note(submission: Submission) -> str:
         "Copy printed from the campaign portal on %(date)s. State in the portal: %(status)s."
     ) % {
         "date": timezone.localdate().strftime("%d/%m/%Y"),
-        "status": submission.get_status_display().lower(),
+        # As the page's badge says it ("Reopened" rather than "Returned").
+        "status": submission.status_label.lower(),
     }
 
 
