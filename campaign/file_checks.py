@@ -8,8 +8,9 @@ open the file as what it claims to be, without ever running or rendering it:
   directory is read first: at most MAX_ENTRIES parts, at most MAX_UNZIPPED bytes once
   unzipped (counted while reading, not taken from the directory, which can lie), no part
   compressed more than MAX_RATIO times, and only the parts such a document has (no script,
-  page, program, macro or embedded object); its content-types part must name the main
-  document, and its XML parts must parse;
+  page, program, macro or embedded object; a Word document's digital signature is one of
+  its parts); its content-types part must name the main document, and its XML parts must
+  parse;
 - a PDF must parse as a PDF (pikepdf, the qpdf library) with at least one page, and is
   refused when it carries JavaScript, launches a program, holds embedded files (in its
   name tree or behind an annotation) or an XFA form;
@@ -58,7 +59,10 @@ WORD_PARTS = re.compile(
     r"|glossary/fontTable|header\d*|footer\d*)\.xml"
     r"|word/glossary/_rels/[\w.-]+\.xml\.rels"
     r"|word/theme/theme\d+\.xml"
-    r"|word/media/[\w.-]+" + _IMAGE + r"|word/fonts/[\w.-]+\.odttf",
+    r"|word/media/[\w.-]+" + _IMAGE + r"|word/fonts/[\w.-]+\.odttf"
+    # A document signed digitally in Word (ký số): the package's signature parts (ECMA-376
+    # Part 2), XML that runs nothing.
+    r"|_xmlsignatures/(?:origin\.sigs|sig\d+\.xml|_rels/origin\.sigs\.rels)",
     re.IGNORECASE,
 )
 EXCEL_PARTS = re.compile(
