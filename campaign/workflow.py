@@ -268,7 +268,7 @@ def diff_snapshots(old, new):
     fields = [
         (name, old_fields.get(name, ""), new_fields.get(name, ""))
         for name in dict.fromkeys([*old_fields, *new_fields])
-        if old_fields.get(name, "") != new_fields.get(name, "")
+        if _lines(old_fields.get(name, "")) != _lines(new_fields.get(name, ""))
     ]
     old_items, new_items = old.get("items", {}), new.get("items", {})
     added = [new_items[key] for key in new_items if key not in old_items]
@@ -287,6 +287,12 @@ def diff_snapshots(old, new):
     # which may be digits too ("1") beside letters ("sessions"): numbers first, in order.
     changed.sort(key=lambda pair: (0, int(pair[0]), "") if pair[0].isdigit() else (1, 0, pair[0]))
     return {"fields": fields, "added": added, "removed": removed, "changed": changed}
+
+
+def _lines(text):
+    # A text saved before the forms kept line breaks as "\n" has them as the browser sent
+    # them, "\r\n": the same text, not a change (units.forms.clean_typed_text).
+    return text.replace("\r\n", "\n") if isinstance(text, str) else text
 
 
 # --- internals ---------------------------------------------------------------------------------

@@ -127,6 +127,13 @@ def clean_text(value: str) -> str:
     return _EDGES.sub("", unicodedata.normalize("NFC", value))
 
 
+def clean_typed_text(value: str) -> str:
+    """A text as a form sent it, cleaned (`clean_text`) with its line breaks as "\n": a
+    browser sends each as "\r\n" while its text box counts it as one character against
+    its limit, so a text the box let the user type would be refused as too long."""
+    return clean_text(value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def words_before(text: str, end: int) -> str:
     """The last words of `text[:end]`'s line, at most 20 characters and no word cut: where an
     invisible character at `end` is for whoever looks for it (a text's ends are stripped,
@@ -302,7 +309,7 @@ class PortalInputMixin:
         changes = {}
         for name, field in self.fields.items():
             if isinstance(field, forms.CharField) and field.strip:
-                clean = clean_text
+                clean = clean_typed_text
             elif (
                 isinstance(field, forms.IntegerField)
                 and not field.widget.is_hidden
