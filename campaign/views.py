@@ -87,12 +87,17 @@ def plan_start(request, campaign_pk, unit_pk):
     existing = Plan.objects.filter(unit=unit, campaign=campaign).first()
     if existing and request.method != "POST":
         return redirect(existing)
-    if existing and (earlier := once.sent_before(request)):
-        # This very form, sent a second time (a reload, a second tap): it made the plan.
-        messages.info(request, once.ALREADY_SENT)
-        return redirect(earlier)
     plan = Plan(unit=unit, campaign=campaign)
     form, formset, upload = _plan_forms(request, plan)
+    if (
+        existing
+        and _all_valid(form, formset, upload)
+        and _sent_again(request, form, formset, existing)
+    ):
+        # This very form, sent a second time (a reload, a second tap): it made the plan. A
+        # copy changed since (back to the page, a word corrected) is kept on screen below.
+        messages.info(request, once.ALREADY_SENT)
+        return redirect(existing)
     # A POST goes on when the plan exists: someone started it while this officer typed, who
     # keeps what they typed, with a link to that plan.
     if request.method == "POST" and _all_valid(form, formset, upload) and existing is None:
@@ -266,10 +271,11 @@ def _refuse_stale_save(form, plan, current=None):
 
 
 def _sent_again(request, form, formset, plan) -> bool:
-    """Whether this valid POST is the edit page sent a second time (a second tap on a slow
-    line, a retry after a lost answer) after its first copy was saved: the page's token was
-    recorded by that save and the plan holds what it sends. Its rows without an id were
-    made by the first copy; saving them again would add each activity twice."""
+    """Whether this valid POST is the new or edit page of `plan` sent a second time (a
+    second tap on a slow line, a retry after a lost answer) after its first copy was saved:
+    the page's token was recorded by that save and the plan holds what it sends. Its rows
+    without an id were made by the first copy; saving them again would add each activity
+    twice."""
     if once.sent_before(request) is None:
         return False
     stored = Plan.objects.get(pk=plan.pk)

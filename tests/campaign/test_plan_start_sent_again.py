@@ -1,0 +1,26 @@
+"""The new plan page sent again after it made the plan: the same copy leads to the plan
+(tests/campaign/test_sent_twice.py); a copy changed since (back to the page, a word
+corrected, saved again) keeps what was typed and says the plan exists, as the annual
+report's page does, rather than "nothing was made twice" with the correction dropped."""
+
+from django.urls import reverse
+
+from campaign.models import Plan
+from tests.campaign.test_plan_views import activity, formset, header
+from tests.campaign.test_sent_twice import ALREADY, messages_in, token_of
+
+
+def test_the_new_plan_page_sent_again_with_a_correction_keeps_it(client, tree, cast, campaign):
+    client.force_login(cast["officer_a1"])
+    url = reverse("campaign:plan_start", args=[campaign.pk, tree["A1"].pk])
+    data = {**header(), **formset([activity()]), "once": token_of(client, url)}
+    assert client.post(url, data).status_code == 302
+
+    again = client.post(url, {**data, "summary": "Tóm tắt đã sửa lỗi chính tả."})
+
+    assert again.status_code == 200
+    page = again.content.decode()
+    assert not any(ALREADY in message for message in messages_in(again))
+    assert "Bạn vừa tạo kế hoạch của đơn vị này" in page
+    assert "Tóm tắt đã sửa lỗi chính tả." in page
+    assert Plan.objects.get().get_absolute_url() in page  # the link to the plan
