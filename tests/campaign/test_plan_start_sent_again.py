@@ -24,3 +24,32 @@ def test_the_new_plan_page_sent_again_with_a_correction_keeps_it(client, tree, c
     assert "Bạn vừa tạo kế hoạch của đơn vị này" in page
     assert "Tóm tắt đã sửa lỗi chính tả." in page
     assert Plan.objects.get().get_absolute_url() in page  # the link to the plan
+
+
+def test_the_link_to_a_plan_the_officer_started_elsewhere_does_not_say_someone_else_did(
+    client, tree, cast, campaign
+):
+    client.force_login(cast["officer_a1"])
+    url = reverse("campaign:plan_start", args=[campaign.pk, tree["A1"].pk])
+    assert client.post(url, {**header(), **formset([activity()])}).status_code == 302
+
+    # The same new plan page, open in another tab, saved too.
+    page = client.post(url, {**header(summary="Từ thẻ khác."), **formset([activity()])})
+
+    text = page.content.decode()
+    assert "Bạn vừa tạo kế hoạch của đơn vị này" in text
+    assert "Mở kế hoạch bạn đã lập (thẻ mới)" in text
+    assert "người khác" not in text
+
+
+def test_the_link_to_a_plan_a_colleague_started_says_so(
+    client, tree, cast, campaign, second_officer_a1
+):
+    client.force_login(second_officer_a1)
+    url = reverse("campaign:plan_start", args=[campaign.pk, tree["A1"].pk])
+    assert client.post(url, {**header(), **formset([activity()])}).status_code == 302
+
+    client.force_login(cast["officer_a1"])
+    text = client.post(url, {**header(), **formset([activity()])}).content.decode()
+
+    assert "Mở kế hoạch người khác đã lập (thẻ mới)" in text
