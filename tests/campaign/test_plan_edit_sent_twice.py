@@ -51,3 +51,19 @@ def test_the_same_page_sent_again_with_other_words_is_still_refused(client, tree
     assert SAVED_MEANWHILE in page and "Tóm tắt sửa lần hai." in page
     plan.refresh_from_db()
     assert plan.summary == "Tóm tắt đã sửa."
+
+
+def test_an_edit_that_removed_an_activity_sent_twice_is_told_apart(client, tree, cast, campaign):
+    plan = make_plan(tree["A1"], campaign, cast["officer_a1"], activities=2)
+    data = edit_data(plan)
+    data["activities-1-DELETE"] = "on"
+    data["once"] = str(uuid.uuid4())
+    url = reverse("campaign:plan_edit", args=[plan.pk])
+    officer = login(client, cast["officer_a1"])
+    assert officer.post(url, data).status_code == 302
+
+    again = officer.post(url, data, follow=True)
+
+    assert again.redirect_chain == [(plan.get_absolute_url(), 302)]
+    assert "Biểu mẫu này đã được gửi" in again.content.decode()
+    assert plan.activities.count() == 1
