@@ -247,8 +247,7 @@ def obstacle_answer(request, pk):
     if not scope.can_review(obstacle.unit):
         raise PermissionDenied
     if obstacle.status == S.CLOSED:
-        messages.error(request, _("This obstacle is closed; it can no longer be answered."))
-        return redirect(obstacle)
+        return _closed_refusal(request, scope, obstacle)
     form = AnswerForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, scope, obstacle, answer_form=form, status=400)
@@ -279,7 +278,7 @@ def obstacle_answer(request, pk):
     if current.status == S.ANSWERED and current.answer == answer:
         messages.info(request, _("This answer was already saved; the unit was not told again."))
     elif current.status == S.CLOSED:
-        messages.error(request, _("This obstacle is closed; it can no longer be answered."))
+        return _closed_refusal(request, scope, current)
     else:
         # Answered by someone else since the page was drawn: theirs is shown, what this
         # reviewer typed stays in the form, and saving it again replaces theirs knowingly.
@@ -358,7 +357,18 @@ def _initial(request, scope):
     return initial
 
 
-def _render_detail(request, scope, obstacle, answer_form=None, status=200):
+def _closed_refusal(request, scope, obstacle):
+    """An answer sent for an obstacle closed meanwhile (the unit closed it, settled by the
+    answer it had read, while the reviewer typed): refused, and what was typed is shown back
+    to copy, since no answer form is drawn any more to keep it in."""
+    messages.error(request, _("This obstacle is closed; it can no longer be answered."))
+    typed = request.POST.get("answer", "").strip()
+    if not typed or typed == obstacle.answer.strip():
+        return redirect(obstacle)
+    return _render_detail(request, scope, obstacle, status=409, kept_answer=typed)
+
+
+def _render_detail(request, scope, obstacle, answer_form=None, status=200, kept_answer=""):
     open_or_answered = obstacle.status in (S.OPEN, S.ANSWERED)
     can_answer = open_or_answered and scope.can_review(obstacle.unit)
     can_close = obstacle.status == S.ANSWERED and (
@@ -375,6 +385,7 @@ def _render_detail(request, scope, obstacle, answer_form=None, status=200):
             "can_close": can_close,
             "answer_form": answer_form,
             "shown": ShownAtField.of(obstacle.answered_at),
+            "kept_answer": kept_answer,
         },
         status=status,
     )
