@@ -276,16 +276,25 @@ def inspection_follow_up(request, pk):
     with transaction.atomic():
         # Compared under the row lock, so of two reviewers saving from the same page one is
         # refused instead of silently overwriting the other.
-        current = (
+        saved = (
             Inspection.objects.select_for_update()
-            .values_list("follow_up_version", flat=True)
+            .values("follow_up_version", *FollowUpForm.Meta.fields)
             .get(pk=inspection.pk)
         )
+        current = saved.pop("follow_up_version")
+        # The same follow-up sent twice (a second tap, a retry after a lost answer) finds
+        # itself saved: nothing to save again, and no colleague's save to warn about.
+        again = current != expected and saved == {
+            name: form.cleaned_data[name] for name in FollowUpForm.Meta.fields
+        }
         if current == expected:
             followed = form.save(commit=False)
             followed.follow_up_version = expected + 1
             # Only the reviewers' fields: the unit's officer may be marking it done meanwhile.
             followed.save(update_fields=[*FollowUpForm.Meta.fields, "follow_up_version"])
+    if again:
+        messages.info(request, _("This follow-up was already saved."))
+        return redirect(inspection)
     if current != expected:
         form.add_error(
             None,
