@@ -47,6 +47,9 @@ NOT_FOUND = gettext_lazy("#%(pk)s was not found among the items you may see")
 class Outcome:
     done: list = field(default_factory=list)
     refused: list = field(default_factory=list)  # (name, reason)
+    # Done already by this very step, from the version confirmed: the confirmation sent
+    # twice (a retry after a lost answer, a second tap once the button is free again).
+    already: list = field(default_factory=list)
 
 
 def bulk_step(
@@ -72,7 +75,10 @@ def bulk_step(
             with transaction.atomic():
                 locked = model.objects.select_for_update(of=("self",)).get(pk=pk)
                 if locked.version != version:
-                    outcome.refused.append((str(obj), str(CHANGED)))
+                    if _taken_from(locked, version, action, scope.user, reason):
+                        outcome.already.append(str(obj))
+                    else:
+                        outcome.refused.append((str(obj), str(CHANGED)))
                     continue
                 if action == Action.ACCEPT:
                     workflow.submission_accept(obj, user=scope.user, scope=scope)
@@ -85,6 +91,20 @@ def bulk_step(
         else:
             outcome.done.append(str(obj))
     return outcome
+
+
+def _taken_from(locked, version, action, user, reason) -> bool:
+    """Whether `locked` moved on from `version` by exactly this step: `user`'s `action`
+    (with the same reason), and nothing since."""
+    if locked.version != version + 1 or locked.status != workflow.TRANSITIONS[action][1]:
+        return False
+    last = locked.steps.order_by("at", "pk").last()
+    return (
+        last is not None
+        and last.action == action
+        and last.actor_id == user.pk
+        and last.reason == reason.strip()
+    )
 
 
 @require_form
@@ -197,6 +217,12 @@ def _take_steps(request, scope, model, related, queue_url, action):
         messages.success(
             request, done % {"count": len(outcome.done), "names": "; ".join(outcome.done)}
         )
+    if outcome.already:
+        messages.info(
+            request,
+            _("Already done by your earlier sending of this page: %(names)s.")
+            % {"names": "; ".join(outcome.already)},
+        )
     for name, why in outcome.refused:
         if why:
             messages.error(
@@ -204,7 +230,7 @@ def _take_steps(request, scope, model, related, queue_url, action):
             )
         else:
             messages.error(request, _("Not done: %(name)s.") % {"name": name})
-    if action == Action.RETURN and not outcome.done:
+    if action == Action.RETURN and not (outcome.done or outcome.already):
         # The reason went to no unit: back in the queue it would be lost. The confirmation
         # again, as the items are now (each with the version it has now, so that sending
         # again is a decision taken on this page), with the reason typed in its box, or
