@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -22,11 +22,13 @@ from django.utils.translation import ngettext
 
 from campaign import notifications, reminder_letter
 from campaign.downloads import protect_download
+from campaign.forms import ShownAtField
 from campaign.models import AnnualReport, Campaign, Period, Reminder
 from campaign.periods import report_year
 from campaign.reminders import (
     LOG_PAGE_SIZE,
     What,
+    document_year,
     due_date,
     outstanding_units,
     reminded_on,
@@ -262,8 +264,20 @@ def remind_units(request):
                 "selection": selection,
                 "units": late,
                 "again": [unit for unit in late if unit.pk in today_counts],
+                # When the page asked: its confirmation sent twice reminds once.
+                "asked": ShownAtField.of(timezone.now()),
             },
         )
+    if request.POST.get("again") == "yes":
+        # The units this reviewer reminded since the confirmation page asked were reminded
+        # by this very confirmation, sent before (a retry after a lost answer, a second
+        # tap once the button is free again): the page asked about one more reminder.
+        sent = _reminded_since(request, late, selection)
+        if sent:
+            messages.info(request, _("These reminders were already sent: none was sent twice."))
+            late = [unit for unit in late if unit.pk not in sent]
+            if not late:
+                return redirect(f"{reverse('campaign:late_units')}?{selection.query()}")
     reminders, unreachable = send_manual_reminders(
         late, campaign, what, year, request.user, selection.today
     )
@@ -340,6 +354,29 @@ def reminder_letter_pdf(request):
     name = f"cong-van-don-doc-{owed}-{selection.year}-{selection.today:%Y%m%d}.pdf"
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
     return protect_download(response)
+
+
+def _reminded_since(request, units, selection) -> set[int]:
+    """The ids of `units` the user reminded by hand about the selection's document since
+    the confirmation page asked (its `asked` field); none without the field (a page drawn
+    before it existed) or with a damaged one."""
+    try:
+        asked = ShownAtField().clean(request.POST.get("asked", ""))
+    except ValidationError:
+        return set()
+    if asked is None:
+        return set()
+    return set(
+        Reminder.objects.filter(
+            unit__in=units,
+            campaign=selection.campaign,
+            what=selection.what,
+            year=document_year(selection.campaign, selection.what, selection.year),
+            manual=True,
+            sent_by=request.user,
+            sent_at__gte=asked,
+        ).values_list("unit_id", flat=True)
+    )
 
 
 def _selected_ids(data):
