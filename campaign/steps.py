@@ -34,6 +34,14 @@ def act_on(
     try:
         workflow.check_step(submission, action, scope)
     except workflow.TransitionError as error:
+        if _taken_by_this_page(request, submission, action):
+            # The same page sent twice (a retry after a lost answer, a second tap once the
+            # button is free again): the first sending took the step.
+            messages.info(
+                request,
+                _("This was already done when you sent this page before: nothing was done twice."),
+            )
+            return redirect(submission)
         if action in workflow.NEEDS_REASON and request.POST.get("reason", "").strip():
             # Its state changed since the page (another reviewer accepted it): the page
             # again, as it is now, with the reason the reviewer typed.
@@ -89,6 +97,22 @@ def act_on(
     else:
         messages.success(request, done[step.action])
     return redirect(submission)
+
+
+def _taken_by_this_page(request, submission, action) -> bool:
+    """Whether `submission`'s last step is `action`, taken by this user (with the same
+    reason) from the version this POST's page showed, and nothing since: the page was sent
+    before. Needs the version the page carried."""
+    version = parse_pk(request.POST.get("version"))
+    if version is None or submission.version != version + 1:
+        return False
+    last = submission.steps.order_by("at", "pk").last()
+    if last is None or last.action != action or last.actor_id != request.user.pk:
+        return False
+    if action not in workflow.NEEDS_REASON:
+        return True
+    form = ReasonForm(request.POST)
+    return form.is_valid() and form.cleaned_data["reason"].strip() == last.reason
 
 
 def _reason_again(request, reason_form, render_with_reason_errors):
