@@ -18,7 +18,7 @@ from units.forms import (
     code_refusal,
 )
 from units.models import Membership, Unit, User
-from units.reorganisations import placement_refusal, successor_refusal
+from units.reorganisations import placement_refusal, standing_refusal, successor_refusal
 
 
 class MembershipInline(admin.TabularInline):
@@ -142,6 +142,9 @@ class NewUnitForm(UnitForm):
                 )
                 % {"parent": parent, "date": parent.closed_on.strftime("%d/%m/%Y")},
             )
+        elif opened_on and (moved := standing_refusal(parent, opened_on)):
+            # Its first era takes today's path: where the parent did not stand back then.
+            self.add_error("opened_on", moved)
         # A unit added already merged: the successor a recorded merger would accept (open
         # on the closing day, of a kind that takes the work). Without a closing day the
         # model refuses the successor itself.

@@ -35,7 +35,12 @@ from units.forms import (
     words_before,
 )
 from units.models import Operation, Reorganisation, Unit, User
-from units.reorganisations import ReorganisationError, placement_refusal, reorganisation_preview
+from units.reorganisations import (
+    ReorganisationError,
+    placement_refusal,
+    reorganisation_preview,
+    standing_refusal,
+)
 
 REQUIRED_COLUMNS = ("code", "name", "kind", "parent_code")
 OPTIONAL_COLUMNS = ("short_name", "opened_on", "closed_on")
@@ -695,6 +700,10 @@ def _apply(row, existing, result):
     values = {"name": row.name, "kind": row.kind, **row.fields}
     if row.code not in existing:
         parent = Unit.objects.get(code=row.parent_code) if row.parent_code else None
+        # Read once the rows before have moved the parent (parents are applied first).
+        moved = standing_refusal(parent, values.get("opened_on"))
+        if moved:
+            raise ValidationError(moved)
         Unit.objects.add_child_after_history(parent, code=row.code, **values)
         result.created += 1
         return

@@ -43,7 +43,15 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from units.forms import code_case_refusal
-from units.models import Membership, Operation, Reorganisation, Unit, UnitState, User
+from units.models import (
+    BEGINNING,
+    Membership,
+    Operation,
+    Reorganisation,
+    Unit,
+    UnitState,
+    User,
+)
 
 Kind = Unit.Kind
 Action = Operation.Action
@@ -109,6 +117,36 @@ def successor_refusal(unit: Unit, successor: Unit, day: datetime.date) -> str | 
             ),
         }
     return None
+
+
+def standing_refusal(parent: Unit | None, day: datetime.date | None) -> str | None:
+    """Why a unit opening on `day` (None: one without an opening day, on every year's tree)
+    cannot be added under `parent` as it stands today, or None.
+
+    A new unit's history starts at today's path (UnitStateManager.start): if the parent (or
+    a unit above it) moved after `day`, the new unit would stand, for the days in between,
+    where its parent did not, under no unit on those years' trees. The admin and the import
+    check it; a reorganisation, which opens units on its own day, checks `stands_as_now`.
+    One query, two when refused."""
+    if parent is None:
+        return None
+    elsewhere = (
+        UnitState.objects.filter(unit=parent)
+        .exclude(path=parent.path)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=day or BEGINNING))
+    )
+    if not elsewhere.exists():
+        return None
+    since = (
+        UnitState.objects.filter(unit=parent, path=parent.path)
+        .order_by("valid_from")
+        .values_list("valid_from", flat=True)
+        .first()
+    ) or timezone.localdate()
+    return _(
+        "%(parent)s moved to its present place in the tree on %(date)s: give the new unit an "
+        "opening day on or after that day."
+    ) % {"parent": _label(parent), "date": _date(since)}
 
 
 # Any number: the advisory lock that serialises applying reorganisations.

@@ -1,0 +1,99 @@
+"""A unit added by hand (the admin) or from a file (the import) with a past opening day,
+under a parent that has moved in the tree since: its first era would take today's path for
+the years the parent stood elsewhere, and stand under no unit on those years' trees (its
+reports counted on the tree of today but not on the year's own)."""
+
+import csv
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from units.importing import UnitImportError, import_units, read_rows
+from units.models import Unit, UnitState
+
+MOVED_ON = datetime.date(2025, 7, 1)
+
+
+@pytest.fixture
+def sector_moved(tree):
+    """The sector union moved under district A on 01/07/2025, with its grassroots union."""
+    Unit.objects.move_under([tree["SE"]], tree["DA"], effective_on=MOVED_ON)
+    return Unit.objects.get(code="SE")
+
+
+def add_form(parent, opened_on):
+    return {
+        "code": "NEW",
+        "name": "CĐCS Mới thành lập",
+        "short_name": "",
+        "kind": "grassroots",
+        "opened_on": opened_on,
+        "closed_on": "",
+        "successor": "",
+        "parent": parent.pk,
+    }
+
+
+def test_the_admin_refuses_an_opening_day_before_the_parent_took_its_place(
+    staff_client, sector_moved
+):
+    response = staff_client.post(
+        reverse("admin:units_unit_add"), add_form(sector_moved, "01/01/2020")
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "chuyển về vị trí hiện nay trong cây tổ chức từ ngày 01/07/2025" in page
+    # What was typed is kept.
+    assert "CĐCS Mới thành lập" in page and "01/01/2020" in page
+    assert not Unit.objects.filter(code="NEW").exists()
+
+
+def test_the_admin_adds_a_unit_opening_once_the_parent_stands_where_it_is(
+    staff_client, sector_moved
+):
+    response = staff_client.post(
+        reverse("admin:units_unit_add"), add_form(sector_moved, "01/08/2025")
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    new = Unit.objects.get(code="NEW")
+    era = UnitState.objects.on(datetime.date(2025, 12, 14)).get(unit=new)
+    assert era.path.startswith(
+        UnitState.objects.on(datetime.date(2025, 12, 14)).get(unit=sector_moved).path
+    )
+
+
+def write_csv(tmp_path, rows):
+    path = tmp_path / "units.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["code", "name", "kind", "parent_code", "opened_on"])
+        writer.writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize("opened_on", ["01/01/2020", ""], ids=["dated", "undated"])
+def test_the_import_refuses_an_opening_day_before_the_parent_took_its_place(
+    tmp_path, sector_moved, opened_on
+):
+    path = write_csv(tmp_path, [["NEW", "CĐCS Mới", "grassroots", "SE", opened_on]])
+
+    with translation.override("en"), pytest.raises(UnitImportError) as refused:
+        import_units(read_rows(path))
+
+    [(line, message)] = refused.value.errors
+    assert line == 2
+    assert "moved to its present place in the tree on 01/07/2025" in message
+    assert not Unit.objects.filter(code="NEW").exists()
+
+
+def test_the_import_adds_a_unit_opening_once_the_parent_stands_where_it_is(tmp_path, sector_moved):
+    path = write_csv(tmp_path, [["NEW", "CĐCS Mới", "grassroots", "SE", "01/07/2025"]])
+
+    import_units(read_rows(path))
+
+    new = Unit.objects.get(code="NEW")
+    assert UnitState.objects.on(MOVED_ON).get(unit=new).path == new.path
