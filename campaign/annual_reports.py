@@ -435,7 +435,17 @@ def _report_forms(request, report):
     values = {v.indicator_id: v for v in report.values.all()} if report.pk else {}
     area = None
     if report.unit.numchild:
-        area = area_below(report.unit, report.campaign, report.year, report.period, indicators)
+        # The units below it at the year's cut-off: one moved out since has left the
+        # reader's scope, and its report is no longer theirs to open.
+        scope = Scope.for_request(request)
+        area = area_below(
+            report.unit,
+            report.campaign,
+            report.year,
+            report.period,
+            indicators,
+            may_open=scope.can_see,
+        )
         area.rows = [
             (indicator, area.totals[indicator.pk])
             for indicator in indicators

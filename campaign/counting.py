@@ -16,7 +16,7 @@ use them to find who is late:
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -86,12 +86,19 @@ class AreaBelow:
 
 
 def area_below(
-    unit: Unit, campaign: Campaign, year: int, period: Period, indicators: Iterable[Indicator]
+    unit: Unit,
+    campaign: Campaign,
+    year: int,
+    period: Period,
+    indicators: Iterable[Indicator],
+    may_open: Callable[[Unit], bool] | None = None,
 ) -> AreaBelow:
     """The area below `unit` for the report form, with the totals of the typed whole-number
     `indicators`, on the tree of the year's cut-off (a later reorganisation never changes
     it; README.md, "The tree over time"): the units that stood below it then, named as they
-    were. Four queries whatever its size."""
+    were. A unit's report is linked when `may_open` (given the report's unit as it stands
+    today, with its path only) answers True, or always without it: one moved out since may
+    no longer be the reader's to open. Four queries whatever its size."""
     cutoff = period.ends_on
     # Where every unit stood at the cut-off: the unit's own place, then the places below.
     places = UnitState.objects.placed_on(cutoff)
@@ -109,7 +116,7 @@ def area_below(
         r["unit_id"]: r
         for r in AnnualReport.objects.filter(
             campaign=campaign, year=year, unit__in=below.values("unit_id")
-        ).values("pk", "unit_id", "status", "first_submitted_at")
+        ).values("pk", "unit_id", "unit__path", "status", "first_submitted_at")
     }
     included = [r["pk"] for r in reports.values() if r["status"] in INCLUDE[ACCEPTED_ONLY]]
     sums = dict(
@@ -137,7 +144,9 @@ def area_below(
                 "name": row["short_name"] or row["name"],
                 "kind": row["kind"],
                 "level": row["depth"] - depth,
-                "report_id": report["pk"] if report else None,
+                "report_id": report["pk"]
+                if report and (may_open is None or may_open(Unit(path=report["unit__path"])))
+                else None,
                 "category": category(
                     report and report["status"],
                     report and report["first_submitted_at"],

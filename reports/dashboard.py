@@ -65,7 +65,7 @@ def dashboard(request):
         data = cached_rollup(campaign, year, unit, include, tree)
     except ValidationError as error:
         raise Explained404(error.messages[0]) from None
-    grid = _grid(request, campaign, year, unit, data)
+    grid = _grid(request, campaign, year, unit, data, scope)
     may_open = _may_open(scope)
     # Only the units the user may open here: reviewers and viewers their subtrees, officers
     # their own units.
@@ -211,7 +211,7 @@ def _charts(data, campaign, year, unit, include):
     return drawn
 
 
-def _grid(request, campaign, year, unit, data):
+def _grid(request, campaign, year, unit, data, scope):
     """One page of the status grid of the expected units, filtered and sorted. One query:
     the number of rows comes from the rollup's counts."""
     status = request.GET.get("status")
@@ -242,6 +242,10 @@ def _grid(request, campaign, year, unit, data):
     kind_labels = dict(Unit.Kind.choices)
     for row in rows:
         row.kind_label = kind_labels.get(row.kind, row.kind)
+        # A past year lists the units of the area as it stood then: one moved out since has
+        # left the reader's scope, and its report is no longer theirs to open (a 404).
+        if row.report_id and not scope.can_see(_Path(row.unit_path)):
+            row.report_id = None
     return {
         "rows": rows,
         "status": status,

@@ -1424,6 +1424,9 @@ class UnitRow:
     # Back with its unit because a reviewer reopened it (Submission.was_reopened): counted
     # as returned, but named "Reopened" as on its own page, since nothing was wrong with it.
     reopened: bool = False
+    # Where the unit stands today (`path` is where it stood on the year's tree): the access
+    # scope answers who may open its report from this one.
+    unit_path: str = ""
     # By indicator code, for an included report only: its figures are counted, a draft's or
     # a returned one's are not data yet.
     values: dict[str, int | str | None] = field(default_factory=dict)
@@ -1532,7 +1535,11 @@ def unit_rows(
                 if i.is_integer
                 else Max("report__values__text_value", filter=which)
             )
-    names = {"unit_pk": F(shown.unit_pk), "unit_code": F(f"{prefix}code")}
+    names = {
+        "unit_pk": F(shown.unit_pk),
+        "unit_code": F(f"{prefix}code"),
+        "unit_path": F(f"{prefix}path"),
+    }
     if with_values:
         units = units.values(*columns, **names).annotate(**figures)
     else:
@@ -1560,6 +1567,7 @@ def unit_rows(
                 reopened=reopened_since_submitted(
                     status, row["report__submitted_at"], row["report__reopened_at"]
                 ),
+                unit_path=row["unit_path"],
                 values={
                     i.code: row[f"figure_{i.pk}"] if status in included and not i.computed else None
                     for i in result.indicators
