@@ -15,8 +15,9 @@ How it works (README.md, "The tree over time"):
   date, so today's tree (the treebeard `Unit` rows) is always the tree in effect today, and
   no era starts in the future. It can be cancelled until then.
 - Two applies never interleave: on PostgreSQL a transaction-level advisory lock serialises
-  them, and the reorganisation's row is locked (select_for_update) and its status checked
-  again under the lock, so the same act is never applied twice.
+  them (and the previews, which write the same rows before rolling back), and the
+  reorganisation's row is locked (select_for_update) and its status checked again under
+  the lock, so the same act is never applied twice.
 
 Closing a unit never deletes anything. Its people keep their roles there (and so read
 access to its history); the access scope refuses filing for a closed unit. What the
@@ -226,6 +227,10 @@ def reorganisation_preview(reorganisation: Reorganisation) -> Preview:
     """
     preview = None
     with transaction.atomic():
+        # Its steps write (then roll back) the rows an apply writes: without the lock, a
+        # preview and an apply each held a unit the other waited for, and PostgreSQL ended
+        # one of them with a deadlock error. With it, one waits for the other.
+        _lock_tree()
         preview = _execute(reorganisation)
         transaction.set_rollback(True)
     return preview
@@ -367,10 +372,16 @@ def apply_due(today: datetime.date | None = None) -> list[tuple[Reorganisation, 
 
 def _lock(reorganisation):
     """Take the reorganisations' lock for this transaction; return the row, locked."""
+    _lock_tree()
+    return Reorganisation.objects.select_for_update().get(pk=reorganisation.pk)
+
+
+def _lock_tree():
+    """Take the reorganisations' lock for this transaction (PostgreSQL; SQLite writes one
+    transaction at a time anyway)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-    return Reorganisation.objects.select_for_update().get(pk=reorganisation.pk)
 
 
 # --- Running the operations ----------------------------------------------------------------------
