@@ -122,6 +122,9 @@ def report_list(request):
             "years": years,
             "year": year,
             "rows": rows,
+            # The units with an Excel template this year: open, and asked for the report
+            # (none for an officer of a unit closed since, or not yet open that year).
+            "workbook_rows": [row for row in rows if row["unit"].is_open and row["due"]],
             "period": period,
             # Past its lock date a unit can no longer start its report: the list says so
             # rather than offering a button that only leads to that refusal.

@@ -59,6 +59,25 @@ def test_the_list_says_no_report_is_due_and_offers_none(client, campaign, newcom
     )
 
 
+def test_the_list_offers_no_excel_section_when_no_unit_listed_files_that_year(
+    client, campaign, newcomer
+):
+    # The section's heading and its "fill in offline" sentence were shown with no template
+    # to download under them (an officer of a unit not yet open, or of one closed since).
+    _unit, officer = newcomer
+    client.force_login(officer)
+    offline = "Điền báo cáo ngoài mạng bằng Excel"
+    with translation.override("vi"):
+        response = client.get(
+            reverse("campaign:report_list"), {"campaign": campaign.pk, "year": YEAR}
+        )
+        assert offline not in response.content.decode()
+        response = client.get(
+            reverse("campaign:report_list"), {"campaign": campaign.pk, "year": 2025}
+        )
+    assert offline in response.content.decode()
+
+
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_starting_that_years_report_is_refused_with_the_reason(client, campaign, newcomer, method):
     unit, officer = newcomer
