@@ -614,7 +614,8 @@ class OperationForm(SeenMixin, PortalInputMixin, forms.ModelForm):
         cleaned = super().clean()
         action = cleaned.get("action")
         for name in OPERATION_NEEDS.get(action, ()):
-            if not cleaned.get(name):
+            # A field refused already says why: it was filled in.
+            if not cleaned.get(name) and name not in self.errors:
                 self.add_error(name, _("This operation needs this field."))
         return cleaned
 
