@@ -674,7 +674,8 @@ class _Run:
             return
         below = {child.code: child for child in self.open_children(unit)}
         moving = []
-        for code in operation.children:
+        # A code listed twice moves once, and is refused once.
+        for code in dict.fromkeys(operation.children):
             child = below.get(code)
             if child is None:
                 self.refuse(
@@ -683,8 +684,7 @@ class _Run:
                     % {"code": code, "unit": _label(unit)},
                 )
                 continue
-            if child not in moving:  # a code listed twice moves once
-                moving.append(child)
+            moving.append(child)
         self.move(moving, successor)
         if self.split_units[unit.code] is operation:
             # Its last split row: everything below it must have gone somewhere.

@@ -248,3 +248,21 @@ def test_a_unit_where_its_kind_cannot_stand_is_refused(tree, reorganise, admin_u
     [(position, _message)] = refusals(reorganise(JULY, operation), admin_user)
     assert position == 1
     assert dict(Unit.objects.values_list("code", "path")) == paths
+
+
+def test_a_code_a_split_lists_twice_that_is_not_below_the_unit_is_refused_once(
+    tree, reorganise, admin_user
+):
+    # Each time it was listed, the same refusal again: a long list pasted twice repeated
+    # every wrong code.
+    r = reorganise(
+        JULY,
+        {
+            "action": "split",
+            "unit_code": "DA",
+            "target_code": "DB",
+            "children_codes": "A1,B1,A2,B1",
+        },
+    )
+    [(position, message)] = refusals(r, admin_user)
+    assert position == 1 and "B1" in message
