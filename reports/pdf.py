@@ -812,8 +812,12 @@ def _appendix(units, by_child, typed, category_labels, legacy=False, numbers=Non
     tab_size = max(round(APPENDIX_WIDTH_EM - figures_em, 1), MIN_NAME_EM)
 
     groups, group_of = _appendix_groups(by_child, typed)
-    # The children's paths are one step longer than the scope's.
-    child_length = max((len(row.path) for row in by_child if row.path), default=None)
+    # The children's paths are one step longer than the scope's (the scope's own row has
+    # the scope's path: a scope without units below has no child length, and every unit is
+    # its own).
+    child_length = max(
+        (len(row.path) for row in by_child if row.path and not row.is_scope), default=None
+    )
     for index, row in enumerate(units):
         path = row.get("path")  # snapshots issued before paths were kept: one group
         if path is None:
