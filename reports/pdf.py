@@ -404,8 +404,11 @@ def _document_context(summary, figures, legacy=False):
     )
     # The dashboard's colour charts would print with labels too small to read: the
     # document draws its own in the appendix, as text and grey bars in the body's font.
-    trend = _trend(result, integers)
-    charts = _charts(child_groups, result.trend)
+    # The years up to the document's own: the rollup's trend also has the later years
+    # someone has filed for already, which a report on this year never quotes.
+    years = [entry for entry in result.trend if entry.year <= result.year]
+    trend = _trend(years, integers)
+    charts = _charts(child_groups, years)
 
     texts = _texts(result)
     # What goes where: by kind of unit in the body when there are kinds to compare; by unit
@@ -610,12 +613,12 @@ def _recipients(lines):
     return {"recipients": beside, "recipients_more": []}
 
 
-def _trend(result, integers):
-    """The years of the campaign up to this one that have a report summed, as a table: the
-    reports summed and each whole-number total; and the years with none, in one line.
-    Returns {"rows", "empty_years"}."""
+def _trend(years, integers):
+    """Of `years` (the trend's rows up to the document's year), those that have a report
+    summed, as a table: the reports summed and each whole-number total; and the years with
+    none, in one line. Returns {"rows", "empty_years"}."""
     rows, empty = [], []
-    for entry in result.trend:
+    for entry in years:
         if entry.reports:
             rows.append(
                 {
