@@ -368,9 +368,7 @@ def _stamp_font() -> str:
         options.drop_tables += ["FFTM"]  # FontForge's time stamps: fontTools warns of them
         font = subset.load_font(getattr(settings, "SIGNING_FONT", FONT_FILE), options)
         subsetter = subset.Subsetter(options)
-        subsetter.populate(
-            unicodes=[*range(0x20, 0x250), *range(0x300, 0x324), *range(0x1E00, 0x1F00)]
-        )
+        subsetter.populate(unicodes=STAMP_CHARACTERS)
         subsetter.subset(font)
         # pyHanko writes the glyphs' widths (/W) in the font's units, which a PDF reads as
         # thousandths of an em: in a font of 2048 units an em (Liberation Serif) the stamp's
@@ -387,6 +385,17 @@ def _stamp_font() -> str:
 
 
 _FONT_PATH = None
+# What the stamp's font keeps: Latin with Vietnamese's letters and tone marks, and the
+# punctuation, currency and letter-like signs a unit's name may hold (the board's "–",
+# quotes, "№"): a character left out is drawn as a blank.
+STAMP_CHARACTERS = [
+    *range(0x20, 0x250),
+    *range(0x300, 0x324),
+    *range(0x1E00, 0x1F00),
+    *range(0x2000, 0x2070),
+    *range(0x20A0, 0x20D0),
+    *range(0x2100, 0x2150),
+]
 
 
 def _stamp_images():
