@@ -283,7 +283,7 @@ def sign_pdf(pdf_bytes: bytes, *, organisation: str, signer_name: str = "") -> S
             _validation_context(_trust_roots(signer), fetching=True) if embed else None
         ),
     )
-    pdf_signer = signers.PdfSigner(
+    pdf_signer = _signer_at(signed_at)(
         metadata,
         signer=signer,
         timestamper=timestamper,
@@ -312,6 +312,21 @@ def sign_pdf(pdf_bytes: bytes, *, organisation: str, signer_name: str = "") -> S
     if embed and _has_revocation_data(content):
         level = "B-LT"
     return SignedResult(content=content, signed=True, level=level, signed_at=signed_at)
+
+
+def _signer_at(signed_at):
+    """pyHanko's PdfSigner, signing at `signed_at`: the time the stamp prints is the time in
+    the signature (pyHanko takes its own clock's, a moment later, after the stamp's words
+    were written: a second apart now and then)."""
+    from pyhanko.sign import signers
+
+    class PdfSignerAt(signers.PdfSigner):
+        def init_signing_session(self, pdf_out, existing_fields_only=False):
+            session = super().init_signing_session(pdf_out, existing_fields_only)
+            session.system_time = signed_at
+            return session
+
+    return PdfSignerAt
 
 
 def _off_the_loop(function, *args, **kwargs):
