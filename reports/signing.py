@@ -175,11 +175,12 @@ def _trust_roots(signer=None) -> list:
     return chain or [signer.signing_cert]
 
 
-def _validation_context(roots, *, fetching=False):
+def _validation_context(roots, *, fetching=False, moment=None):
+    """Validation against `roots`, at `moment` (by default now)."""
     from pyhanko_certvalidator import ValidationContext
 
     return ValidationContext(
-        trust_roots=roots, allow_fetching=fetching, revocation_mode="soft-fail"
+        trust_roots=roots, allow_fetching=fetching, revocation_mode="soft-fail", moment=moment
     )
 
 
@@ -517,20 +518,31 @@ def _verify(pdf_bytes, sha256):
     except (SigningError, OSError, ValueError) as error:
         log.warning("Signature check without trust roots: %s", error)
     embedded = signatures[-1]
-    try:
-        status = _off_the_loop(
+
+    def validated(moment=None):
+        return _off_the_loop(
             validate_pdf_signature,
             embedded,
-            _validation_context(roots),
+            _validation_context(roots, moment=moment),
             key_usage_settings=KeyUsageConstraints(
                 key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
             ),
         )
+
+    try:
+        status = validated()
+        timestamp = status.timestamp_validity
+        timestamped = bool(timestamp and timestamp.intact and timestamp.valid)
+        if timestamped and not status.trusted:
+            # A trusted time-stamp proves the signature was made at its time: the
+            # certificates are checked as they stood then (they expire, a document is kept
+            # for ever). Only if the stamp itself is trusted at that time.
+            then = validated(timestamp.timestamp)
+            if then.trusted and then.timestamp_validity and then.timestamp_validity.trusted:
+                status, timestamp = then, then.timestamp_validity
     except Exception as error:  # a malformed signature is an invalid one, never a 500
         return Verification(state=INVALID, sha256=sha256, problem=f"{type(error).__name__}")
     cert = status.signing_cert
-    timestamp = status.timestamp_validity
-    timestamped = bool(timestamp and timestamp.intact and timestamp.valid)
     signed_at = timestamp.timestamp if timestamped else status.signer_reported_dt
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     allowed_after = status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and (
