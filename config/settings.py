@@ -121,6 +121,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The rollup's covering index lists extra columns that only PostgreSQL keeps; on the
     # newcomer's SQLite it is a plain index, which is all the warning says.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
+    # A transaction takes SQLite's write lock when it begins: one that read first and then
+    # wrote (select_for_update is a plain read here) failed at once with "database is
+    # locked" when another wrote meanwhile (two tabs issuing one summary). Now the second
+    # waits for the first, as PostgreSQL's row lock makes it, for up to `timeout` seconds.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "units.User"
