@@ -25,11 +25,14 @@ MOTTO = "Độc lập - Tự do - Hạnh phúc"
 CONFEDERATION = "Tổng LĐLĐ Việt Nam"
 
 # Where a name in the header may break: before the word that starts its place or sector
-# ("LIÊN ĐOÀN LAO ĐỘNG | HUYỆN CHÂU THÀNH"), and after a dash. Nowhere else: "HUYỆN CHÂU /
-# THÀNH" would split the place's name.
+# ("LIÊN ĐOÀN LAO ĐỘNG | HUYỆN CHÂU THÀNH"), after "CÔNG ĐOÀN CƠ SỞ" and after a dash.
+# Nowhere else: "HUYỆN CHÂU / THÀNH" would split the place's name.
 HEADER_GROUP_CHARS = 30  # capitals of 12 pt on the left column's 71 mm
 HEADER_BREAK = re.compile(
-    r"\s+(?=(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|NGÀNH|CƠ SỞ|CÁC|VIỆT NAM)\b)"
+    r"\s+(?=(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|NGÀNH|CÁC|VIỆT NAM)\b)"
+    # After "CÔNG ĐOÀN CƠ SỞ" (a grassroots union), one term: not before any "CƠ SỞ", which
+    # split it and "TRUNG HỌC CƠ SỞ" alike.
+    r"|(?<=CÔNG ĐOÀN CƠ SỞ)\s+"
     r"|(?<=[–-])\s+"
 )
 
