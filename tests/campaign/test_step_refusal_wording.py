@@ -11,9 +11,12 @@ def messages_of(response):
     return [str(m) for m in response.context["messages"]]
 
 
-def test_a_plan_submitted_from_a_second_tab_names_the_step(client, cast, plan_a1):
+def test_a_plan_submitted_by_a_colleague_meanwhile_names_the_step(
+    client, cast, plan_a1, second_officer_a1
+):
+    # The same officer's own earlier submit is "already done" (test_step_sent_twice.py).
     version = plan_a1.version
-    workflow.submission_submit(plan_a1, user=cast["officer_a1"])  # from the first tab
+    workflow.submission_submit(plan_a1, user=second_officer_a1)
 
     response = login(client, cast["officer_a1"]).post(
         reverse("campaign:plan_submit", args=[plan_a1.pk]), {"version": version}, follow=True
