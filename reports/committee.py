@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from campaign import notices
 from campaign.models import Campaign
-from campaign.periods import report_year
 from reports import delivery
 from reports.rollup import Figures, cached_rollup
+from reports.selection import default_year, year_refusal
 from units.access import Scope
 from units.models import Membership, Unit
 
@@ -79,7 +79,11 @@ def campaign_states(scope: Scope) -> list[CampaignState]:
     for campaign in campaigns:
         if shown == MAX_CAMPAIGNS:
             break
-        year = report_year(campaign, from_rules=True)
+        year = default_year(campaign)
+        if year_refusal(campaign, year):
+            # Not begun (issued for a year to come): it asks nothing of anyone yet, and
+            # the dashboard the line would link to offers no figures for it.
+            continue
         found = []
         for unit in units:
             try:
