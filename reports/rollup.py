@@ -241,11 +241,15 @@ class AreaRow(Figures):
     def own_label(self, category_labels: dict) -> str:
         """What the Excel export and the PDF say of the unit's own report: its category
         (from `category_labels`), "Reopened" for one a reviewer reopened; for a unit not
-        expected to file, whether a report it filed all the same is included."""
+        expected to file, whether a report it filed all the same is included; for a unit
+        set up after the cut-off (today's tree), that it was not set up yet, as the page
+        says."""
         if self.own_reopened:
             return pgettext("state of a plan or report", "Reopened")
         if self.own:
             return str(category_labels[self.own])
+        if self.not_yet:
+            return gettext("not set up yet")
         return capfirst(gettext("included")) if self.own_included else gettext("does not file")
 
 

@@ -1,0 +1,68 @@
+"""A past year regrouped on today's tree has rows for units set up after its cut-off (a
+commune union that took a district's grassroots unions): the dashboard says "not set up
+yet" of such a unit's own report; the Excel export said "does not file", which a reader
+takes for a unit the campaign never asks, though it files from the year it opened."""
+
+import datetime
+from io import BytesIO
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from reports.rollup import rollup
+from tests.reports.test_pdf import YEAR, campaign_with_reports
+from units.models import Unit
+from units.reorganisations import reorganisation_apply
+
+# After 2024's cut-off (14/12/2024), before today (world_clock: 10/01/2025).
+EFFECTIVE = datetime.date(2025, 1, 5)
+
+
+@pytest.fixture(autouse=True)
+def _clock(world_clock, fresh_version, fresh_cache):
+    return world_clock
+
+
+@pytest.fixture
+def commune(tree, reorganise, admin_user):
+    """District A's grassroots unions taken by a commune union set up on EFFECTIVE."""
+    campaign = campaign_with_reports(tree)
+    act = reorganise(
+        EFFECTIVE,
+        {
+            "action": "create",
+            "code": "XA",
+            "name": "Công đoàn xã An",
+            "kind": "commune",
+            "target_code": "PV",
+        },
+        {"action": "move", "unit_code": "A1", "target_code": "XA"},
+        {"action": "move", "unit_code": "A2", "target_code": "XA"},
+        {"action": "merge", "unit_code": "DA", "target_code": "XA"},
+    )
+    reorganisation_apply(reorganisation=act, user=admin_user)
+    return campaign, Unit.objects.get(code="XA")
+
+
+def test_a_unit_set_up_after_the_cut_off_reads_not_set_up_yet_in_the_export(
+    client, cast, tree, commune
+):
+    campaign, xa = commune
+    row = next(
+        r for r in rollup(campaign, YEAR, tree["PV"], tree="today").by_child if r.unit_id == xa.pk
+    )
+    assert row.not_yet and row.reports > 0
+
+    client.force_login(cast["cspl"])
+    params = {"unit": tree["PV"].pk, "year": YEAR, "tree": "today"}
+    with translation.override("vi"):
+        page = client.get(reverse("reports:dashboard"), params).content.decode()
+        content = client.get(reverse("reports:dashboard_excel"), params).content
+    assert "chưa thành lập" in page
+    sheet = openpyxl.load_workbook(BytesIO(content))["Theo đơn vị trực thuộc"]
+    header = [cell.value for cell in sheet[1]]
+    own = header.index("Báo cáo của đơn vị")
+    (line,) = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == xa.name]
+    assert line[own] == "chưa thành lập"
