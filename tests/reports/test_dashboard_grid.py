@@ -119,7 +119,19 @@ def test_the_grid_lists_every_expected_unit_over_two_pages_with_a_link_to_each_r
     for row in rows:
         if row.report_id:
             assert f'<a href="/reports/{row.report_id}/">{row.name}</a>' in page
-    assert '&amp;page=2">' in html(first) and '&amp;page=1">' in html(second)
+    assert '&amp;page=2#grid">' in html(first) and '&amp;page=1#grid">' in html(second)
+
+
+def test_the_grid_s_page_links_keep_its_filters_and_open_on_the_grid(client, cast, grid_district):
+    """The grid comes after every table and chart (some 9,000 px down on a phone): its
+    pages open on it, as its filter does, not at the top of the page."""
+    client.force_login(cast["cspl"])
+    first = html(grid(client, grid_district, sort="name"))
+    (following,) = re.findall(r'<a class="page-link" href="([^"]+)"', first)
+    assert following.endswith("#grid") and "sort=name" in following and "page=2" in following
+    second = html(grid(client, grid_district, sort="name", page="2"))
+    (previous,) = re.findall(r'<a class="page-link" href="([^"]+)"', second)
+    assert previous.endswith("#grid") and "page=1" in previous
 
 
 @pytest.mark.parametrize("status", CATEGORIES)
