@@ -18,6 +18,7 @@ pytestmark = pytest.mark.postgres
 BEFORE = [("campaign", "0022_submission_moved_from")]
 AFTER = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes()
 MERGER = datetime.date(2025, 7, 1)
+FIELDS = ("unit", "moved_from", "moved_on")
 
 
 def migrate(targets):
@@ -29,7 +30,8 @@ def migrate(targets):
 def moves():
     return sorted(
         (type(s).__name__, s.unit.code, s.moved_from and s.moved_from.code, s.moved_on)
-        for s in [*Plan.objects.all(), *AnnualReport.objects.all()]
+        # Their columns of 0022 only: later migrations add others (a report's number).
+        for s in [*Plan.objects.only(*FIELDS), *AnnualReport.objects.only(*FIELDS)]
     )
 
 

@@ -25,7 +25,13 @@ from tests.reports import test_signing
 from tests.reports.test_signing import ORGANISATION, _certificate, small_pdf
 
 pki = test_signing.pki
-NOW = datetime.datetime.now(datetime.UTC)
+
+
+def now():
+    # Read when a test runs, never at collection (tests/config/test_dates_in_tests.py).
+    return datetime.datetime.now(datetime.UTC)
+
+
 DER = serialization.Encoding.DER
 
 
@@ -43,8 +49,8 @@ def expired(settings, pki, tmp_path):
         .issuer_name(pki.root.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(NOW - datetime.timedelta(hours=20))
-        .not_valid_after(NOW - datetime.timedelta(hours=1))
+        .not_valid_before(now() - datetime.timedelta(hours=20))
+        .not_valid_after(now() - datetime.timedelta(hours=1))
     )
     for extension in current.extensions:
         builder = builder.add_extension(extension.value, critical=extension.critical)
@@ -90,10 +96,10 @@ def pyhanko_trusts(content, pki, moment):
 def test_a_signature_time_stamped_while_the_certificate_was_valid_stays_valid(
     expired, pki, monkeypatch
 ):
-    when = NOW - datetime.timedelta(hours=10)
+    when = now() - datetime.timedelta(hours=10)
     stamped_at(monkeypatch, expired, pki, when)
     content = signing.sign_pdf(small_pdf(), organisation=ORGANISATION).content
-    assert pyhanko_trusts(content, pki, when) and not pyhanko_trusts(content, pki, NOW)
+    assert pyhanko_trusts(content, pki, when) and not pyhanko_trusts(content, pki, now())
     check = signing.verify_pdf(content)
     assert check.state == signing.VALID, check
     assert check.trusted and check.ours and check.timestamped and check.level == "B-T"
@@ -103,7 +109,7 @@ def test_a_signature_time_stamped_while_the_certificate_was_valid_stays_valid(
 def test_a_signature_time_stamped_after_the_certificate_expired_is_not_trusted(
     expired, pki, monkeypatch
 ):
-    stamped_at(monkeypatch, expired, pki, NOW - datetime.timedelta(minutes=30))
+    stamped_at(monkeypatch, expired, pki, now() - datetime.timedelta(minutes=30))
     content = signing.sign_pdf(small_pdf(), organisation=ORGANISATION).content
     check = signing.verify_pdf(content)
     assert check.state == signing.UNTRUSTED and not check.trusted
@@ -117,7 +123,7 @@ def test_a_signature_without_a_time_stamp_by_an_expired_certificate_is_not_trust
 
 
 def test_a_changed_byte_is_invalid_whatever_the_time_stamp(expired, pki, monkeypatch):
-    stamped_at(monkeypatch, expired, pki, NOW - datetime.timedelta(hours=10))
+    stamped_at(monkeypatch, expired, pki, now() - datetime.timedelta(hours=10))
     content = signing.sign_pdf(small_pdf(), organisation=ORGANISATION).content
     changed = test_signing.flipped(content, test_signing.signed_offset(content))
     assert signing.verify_pdf(changed).state == signing.INVALID
