@@ -30,15 +30,9 @@ from units.forms import grouped
 from units.models import UnitState
 
 Action = Step.Action
-NARRATIVE = [
-    "doc_number",
-    "results",
-    "shortcomings",
-    "obstacles",
-    "proposals",
-    "self_assessment",
-    "flags_note",
-]
+# The report's own fields, as its form lists them: what a step's snapshot and the
+# "changed since" table compare.
+NARRATIVE = list(ReportForm._meta.fields)
 DONE = {
     Action.SUBMIT: gettext_lazy("The annual report was submitted for review."),
     Action.RETURN: gettext_lazy("The annual report was returned to the unit with your reason."),
