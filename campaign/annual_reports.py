@@ -311,13 +311,25 @@ def report_edit(request, pk):
     upload = _upload_form(request)
     if request.method == "POST":
         valid = form.is_valid() & values.is_valid() & upload.is_valid()
+        # The page's token is recorded with its save: this page was saved (or submitted)
+        # before, by a second tap or a retry after a lost answer.
+        sent_before = valid and once.sent_before(request) is not None
+        if sent_before and _sent_before(
+            AnnualReport.objects.get(pk=report.pk), form, values, request.user
+        ):
+            messages.info(request, once.ALREADY_SENT)
+            return redirect(report)
         if not report.is_editable:
             form.add_error(None, _not_editable_message(report) + " " + _KEPT)
+        elif sent_before:
+            # Sent again with other words: its version is outdated, as any page's.
+            _refuse_stale_save(form, report)
         elif valid:
             expected = form.cleaned_data.get("version") or 0
             submit = SAVE_AND_SUBMIT in request.POST
             _flag(form.instance, values)
-            try:
+
+            def save():
                 with transaction.atomic():
                     edited = form.save(commit=False)
                     edited.record_entry(request.user, scope.filing_on_behalf_from(report.unit))
@@ -337,13 +349,20 @@ def report_edit(request, pk):
                             items=values.values_after(created),
                             locked=True,
                         )
+                return report.get_absolute_url()
+
+            try:
+                _url, made = once.save_once(request, save)
             except workflow.ConflictError:
                 _refuse_stale_save(form, report)
             except ValidationError as error:
                 _refuse_submit(form, error)
             else:
-                messages.success(request, DONE[Action.SUBMIT] if submit else _CHANGES_SAVED)
-                _warn_flags(request, report, submitted=submit)
+                if made:
+                    messages.success(request, DONE[Action.SUBMIT] if submit else _CHANGES_SAVED)
+                    _warn_flags(request, report, submitted=submit)
+                else:
+                    messages.info(request, once.ALREADY_SENT)
                 return redirect(report)
     return _render_form(request, report, form, values, area, upload)
 

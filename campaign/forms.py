@@ -301,7 +301,7 @@ class FigureField(forms.IntegerField):
         super().__init__(min_value=0, max_value=MAX_FIGURE, required=False, **kwargs)
 
 
-class ReportForm(PortalInputMixin, forms.ModelForm):
+class ReportForm(once.OnceMixin, PortalInputMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:

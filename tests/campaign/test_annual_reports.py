@@ -1075,6 +1075,7 @@ def test_starting_a_report_someone_started_meanwhile_keeps_the_input_and_overwri
     page = response.content.decode()
     assert "Bản thứ hai" in page and first.get_absolute_url() in page
     assert "Một người khác vừa tạo báo cáo này" in page
+    assert "Mở báo cáo người đó đã tạo (thẻ mới)" in page
     assert AnnualReport.objects.get().results == "Bản đầu tiên"
     assert AnnualReport.objects.get().status == Status.DRAFT
     assert not Step.objects.exists()
@@ -1097,6 +1098,7 @@ def test_a_new_report_sent_twice_by_its_officer_leads_to_the_first_one(
     third = client.post(start_url(campaign, tree["A1"]), filing(value_sessions="13"))
     assert third.status_code == 200
     assert "Bạn vừa tạo báo cáo này ở một cửa sổ hoặc thẻ khác" in html(third)
+    assert "Mở báo cáo bạn đã tạo (thẻ mới)" in html(third)
     assert 'value="13"' in html(third)
 
 
