@@ -545,6 +545,7 @@ def _render_detail(request, scope, pk, reason_form=None, status=200):
     # With its unit (a draft, or returned) after the lock date: only a reviewer's reopening
     # gives it back, and the officer is told so rather than left without a button.
     actions = workflow.allowed_actions(report, scope)
+    changes = workflow.changes_since_return(report, steps)
     locked_out = (
         report.status in (Status.DRAFT, Status.RETURNED)
         and not report.filing_open()
@@ -565,7 +566,8 @@ def _render_detail(request, scope, pk, reason_form=None, status=200):
             "flags": [plausibility.describe(flag, names) for flag in report.flags],
             "flagged_codes": {flag["indicator"] for flag in report.flags},
             "steps": steps,
-            "changes": _labelled(workflow.changes_since_return(report, steps), indicators),
+            "changes": _labelled(changes, indicators),
+            "reopened": changes is not None and changes["since"] == Action.REOPEN,
             "actions": actions,
             "closing": workflow.closing(report, steps, scope.today),
             "can_edit": can_edit,

@@ -405,13 +405,15 @@ def _render_detail(request, scope, pk, reason_form=None, reason_action=None, sta
     steps = list(plan.steps.select_related("actor", "actor_unit").order_by("at", "pk"))
     can_edit = plan.is_editable and scope.can_file_for(plan.unit)
     actions = workflow.allowed_actions(plan, scope)
+    changes = workflow.changes_since_return(plan, steps)
     return render(
         request,
         "campaign/plan_detail.html",
         {
             "plan": plan,
             "steps": steps,
-            "changes": _labelled(workflow.changes_since_return(plan, steps), plan),
+            "changes": _labelled(changes, plan),
+            "reopened": changes is not None and changes["since"] == Step.Action.REOPEN,
             "actions": actions,
             # What submitting would refuse, said before the officer confirms (prefetched:
             # no query).

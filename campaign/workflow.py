@@ -249,7 +249,8 @@ def changes_since_return(submission: Submission, steps: Sequence[Step]) -> dict 
     `steps` are the submission's steps in order (already fetched, so this costs no query).
     Returns None when there is nothing to compare, otherwise
     {"fields": [(name, old, new)], "added": [item], "removed": [item],
-     "changed": [(item_key, [(name, old, new)])]}.
+     "changed": [(item_key, [(name, old, new)])], "since": the return's or reopening's
+     action}.
     """
     returned_at = None
     for index, step in enumerate(steps):
@@ -260,7 +261,10 @@ def changes_since_return(submission: Submission, steps: Sequence[Step]) -> dict 
     resubmitted = next((s for s in steps[returned_at + 1 :] if s.action == Action.SUBMIT), None)
     if resubmitted is None:
         return None
-    return diff_snapshots(steps[returned_at].snapshot, resubmitted.snapshot)
+    return {
+        **diff_snapshots(steps[returned_at].snapshot, resubmitted.snapshot),
+        "since": steps[returned_at].action,
+    }
 
 
 def diff_snapshots(old, new):
