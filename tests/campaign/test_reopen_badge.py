@@ -1,6 +1,6 @@
 """After a reopen the state badge reads "Mở lại", not "Bị trả lại", and the changes are said
-to be since the reopening: nothing was wrong with
-what the unit sent. A later return reads "Bị trả lại" again."""
+to be since the reopening: nothing was wrong with what the unit sent. A later return reads
+"Bị trả lại" again."""
 
 import re
 
