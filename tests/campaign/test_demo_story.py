@@ -99,3 +99,15 @@ def test_the_demos_filings_were_typed_before_they_were_sent(campaign):
             assert submission.created_at < first <= submission.updated_at, (model, submission.pk)
             dates = set(submission.history.values_list("history_date", flat=True))
             assert dates == {submission.created_at}, (model, submission.pk)
+
+
+def test_the_demos_obstacles_are_raised_by_their_units_own_officers(campaign):
+    from campaign.models import Obstacle
+    from units.models import Membership
+
+    obstacles = Obstacle.objects.filter(campaign=campaign)
+    assert obstacles.count() == 4
+    for obstacle in obstacles:
+        assert Membership.objects.filter(
+            user=obstacle.raised_by, unit=obstacle.unit, role=Membership.Role.OFFICER
+        ).exists(), obstacle.subject
