@@ -278,9 +278,24 @@ def remind_units(request):
             late = [unit for unit in late if unit.pk not in sent]
             if not late:
                 return redirect(f"{reverse('campaign:late_units')}?{selection.query()}")
-    reminders, unreachable = send_manual_reminders(
-        late, campaign, what, year, request.user, selection.today
+    reminders, unreachable, meanwhile = send_manual_reminders(
+        late,
+        campaign,
+        what,
+        year,
+        request.user,
+        selection.today,
+        unless_reminded_today=request.POST.get("again") != "yes",
     )
+    if meanwhile:
+        messages.info(
+            request,
+            _(
+                "Someone else reminded these units a moment ago, so they were not reminded "
+                "again: %(units)s."
+            )
+            % {"units": ", ".join(str(unit) for unit in meanwhile)},
+        )
     if reminders:
         messages.success(
             request,

@@ -286,13 +286,18 @@ def send_manual_reminders(
     year: int,
     user: User,
     today: datetime.date | None = None,
-) -> tuple[list[Reminder], list[Unit]]:
+    *,
+    unless_reminded_today: bool = False,
+) -> tuple[list[Reminder], list[Unit], list[Unit]]:
     """Remind `units` by hand on behalf of reviewer `user`.
 
-    Returns the Reminders sent and the units skipped because nobody there can receive one
-    (no active officer): those are not logged as reminded. The
+    Returns the Reminders sent, the units skipped because nobody there can receive one
+    (no active officer): those are not logged as reminded, and, with
+    `unless_reminded_today`, the units skipped because they were reminded today. The
     caller has checked that the user reviews these units and that they are expected to
-    file and have not submitted (before the due date too: reviewers may urge early).
+    file and have not submitted (before the due date too: reviewers may urge early), and
+    whether they were reminded today; that is checked again here with the units' rows
+    locked, so that two reviewers reminding the same unit at once remind it once.
     """
     today = today or timezone.localdate()
     year = document_year(campaign, what, year)
@@ -301,10 +306,16 @@ def send_manual_reminders(
     officers = notifications.filers(units, today)
     reminders = []
     unreachable = [unit for unit in units if unit.pk not in officers]
+    already = set()
     with transaction.atomic():
+        if unless_reminded_today:
+            # In order, so that two reviewers' selections never wait on each other.
+            locked = Unit.objects.select_for_update().filter(pk__in=[u.pk for u in units])
+            list(locked.order_by("pk").values_list("pk", flat=True))
+            already = set(reminded_on(units, campaign, what, year, today))
         for unit in units:
             users = officers.get(unit.pk)
-            if not users:
+            if not users or unit.pk in already:
                 continue
             reminder = Reminder.objects.create(
                 unit=unit,
@@ -319,7 +330,7 @@ def send_manual_reminders(
             )
             _write_notifications(reminder, unit, campaign, users, today)
             reminders.append(reminder)
-    return reminders, unreachable
+    return reminders, unreachable, [unit for unit in units if unit.pk in already]
 
 
 def reminded_on(
