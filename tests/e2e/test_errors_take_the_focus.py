@@ -1,6 +1,8 @@
 """An error about what the reader has just done takes the focus, wherever the page shows it:
 an alert already in a page as it loads is not read out, so a screen reader would say only
-the page's title, and nothing failed. (An error in a form's own fields: test_phone_aids.py.)"""
+the page's title, and nothing failed. So does the answer to a document check, which comes
+back on the page the file was sent from. (An error in a form's own fields:
+test_phone_aids.py.)"""
 
 import re
 
@@ -9,6 +11,7 @@ from playwright.sync_api import expect
 
 from campaign.models import Obstacle
 from tests.e2e.page_checks import PHONE
+from tests.reports.test_signing import small_pdf
 
 pytestmark = pytest.mark.e2e
 
@@ -51,6 +54,22 @@ def test_a_refused_reorganisation_file_says_so_with_the_focus(
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
     expect_focused_error(page, "Chưa ghi nhận gì")
+
+
+def test_a_document_check_s_answer_takes_the_focus(demo, login, live_server, page, tmp_path):
+    document = tmp_path / "van-ban.pdf"
+    document.write_bytes(small_pdf())
+    page.set_viewport_size(PHONE)
+    page = login("cspl")
+    page.goto(f"{live_server.url}/documents/check/")
+    page.set_input_files("#id_document", str(document))
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    focused = page.locator(":focus")
+    expect(focused).to_have_attribute("role", "status")
+    expect(focused).to_have_attribute("data-outcome", "unknown")
+    expect(focused).to_contain_text("chưa được ký số")
+    expect(focused).to_be_in_viewport()
 
 
 def test_a_success_message_leaves_the_focus_alone(demo, login, live_server, page):
