@@ -1,6 +1,7 @@
 """Where the keyboard is shows as a solid ring of at least 3:1 against what is around it
 (WCAG 1.4.11 and 2.4.7): in the menus that open from the dark bar on white panels, where the
-bar's white ring vanished, and on a review queue's tabs, whose Bootstrap glow is 1.4:1."""
+bar's white ring vanished, on a review queue's tabs, whose Bootstrap glow is 1.4:1, and on
+buttons, whose glow is under 2:1."""
 
 import re
 
@@ -90,3 +91,13 @@ def test_a_review_queue_s_tabs_show_the_focus(demo, login, live_server, page):
     page.goto(f"{live_server.url}/review/")
     tab_to(page, "main .nav-tabs a[href$='/review/reports/']")
     assert_ring_shows(page)
+
+
+def test_a_button_s_focus_is_a_ring_not_a_pale_glow(demo, login, live_server, page):
+    page = login("cspl")
+    page.goto(f"{live_server.url}/documents/check/")
+    for button in ("main button.btn-primary", "footer button.btn-outline-secondary"):
+        tab_to(page, button)
+        assert_ring_shows(page)
+        # Nothing pale is left between the ring and the button.
+        assert page.evaluate("() => getComputedStyle(document.activeElement).boxShadow") == "none"
