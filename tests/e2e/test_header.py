@@ -1,13 +1,19 @@
-"""The bar at the top of every page, on a phone (390 px) and on an office screen (1366 px):
-the keyboard goes through it in the order it is seen (WCAG 2.4.3)."""
+"""The top of a page, on a phone (390 px) and on an office screen (1366 px): the keyboard
+goes through the menu bar in the order it is seen (WCAG 2.4.3), and a long word in a user's
+or a unit's name is cut short or broken there, never making the page wider than the screen."""
 
 import pytest
 
-from tests.e2e.page_checks import DESKTOP, PHONE
+from campaign.models import AnnualReport
+from tests.e2e.page_checks import DESKTOP, PHONE, horizontal_overflow
+from units.models import Membership, Unit, User
 
 pytestmark = pytest.mark.e2e
 
 MAX_TABS = 40
+# One word each, longer than a phone's width allows.
+LONG_USERNAME = "cb.tanthach.congdoancosouybannhandanxatanthach"
+LONG_WORD = "(CôngĐoànCơSởỦyBanNhânDânXãTânThạchHuyệnChâuThành)"
 
 # Where the focused element is, or null once the focus has left the bar.
 STOP = """() => {
@@ -49,3 +55,27 @@ def test_the_keyboard_goes_through_the_bar_as_it_is_seen(demo, login, live_serve
     assert max(middles) - min(middles) < 20, stops  # one line: left to right is the order seen
     lefts = [stop["left"] for stop in stops]
     assert lefts == sorted(lefts), stops
+
+
+def test_a_long_user_or_unit_name_is_cut_or_broken_at_the_top_of_a_page(demo, login, live_server):
+    membership = Membership.objects.select_related("unit").get(user__username="cb.tanthach")
+    report = AnnualReport.objects.filter(unit=membership.unit).order_by("pk").first()
+    assert report is not None
+    User.objects.filter(username="cb.tanthach").update(username=LONG_USERNAME)
+    unit = membership.unit
+    Unit.objects.filter(pk=unit.pk).update(name=f"{unit.name} {LONG_WORD}")
+    page = login(LONG_USERNAME)
+    for viewport in (PHONE, DESKTOP):
+        page.set_viewport_size(viewport)
+        # The report's title names the unit, beside its status.
+        page.goto(f"{live_server.url}{report.get_absolute_url()}")
+        assert LONG_WORD in page.locator("main").inner_text()
+        assert horizontal_overflow(page) == [], viewport
+        # The account button shows the start of the name, cut with an ellipsis, and the
+        # arrow of its menu: nothing spills past its edges.
+        if viewport is PHONE:
+            page.locator(".navbar-toggler").click()
+        button = page.locator(".navbar .account-button")
+        button.wait_for(state="visible")
+        fits = button.evaluate("(b) => b.scrollWidth <= b.clientWidth")
+        assert fits, (viewport, button.evaluate("(b) => [b.scrollWidth, b.clientWidth]"))
