@@ -1,5 +1,7 @@
 """Campaign pages, plan filing and review. Every object is fetched through the access scope."""
 
+from operator import attrgetter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
@@ -420,6 +422,12 @@ def _render_detail(request, scope, pk, reason_form=None, reason_action=None, sta
             "missing": plan.completeness_problems() if "submit" in actions else [],
             "closing": workflow.closing(plan, steps, scope.today),
             "can_edit": can_edit,
+            # The content items the activities cover, for the key below their table
+            # (prefetched: no query).
+            "themes": sorted(
+                {theme for activity in plan.activities.all() for theme in activity.themes.all()},
+                key=attrgetter("sort_key"),
+            ),
             "reason_form": reason_form or ReasonForm(),
             "reason_action": reason_action,
             "kept_reason": kept_reason(reason_form, actions),
