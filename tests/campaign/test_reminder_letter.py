@@ -8,7 +8,9 @@ import subprocess
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from campaign import reminder_letter
 from campaign.models import Campaign, Plan, Status
 from tests.factories import UnitFactory
 from units.models import Unit, UnitState
@@ -167,6 +169,29 @@ def test_before_the_due_date_the_letter_holds_units_to_that_date(
     client.force_login(cast["cspl"])
     late = text_of(letter(client, campaign, [tree["B1"]], what="report"), tmp_path)
     assert "chậm nhất trong 07 ngày làm việc kể từ ngày nhận được công văn này" in late
+
+
+def test_the_days_past_the_due_date_are_grouped_whatever_the_readers_language(
+    client, tree, cast, campaign, tmp_path, monkeypatch
+):
+    moment = datetime.datetime(2019, 6, 2, 2, 0, tzinfo=datetime.UTC)  # 09:00 in Viet Nam
+    assert (moment.date() - PLAN_DUE).days == 1402
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+    client.force_login(cast["cspl"])
+    text = text_of(letter(client, campaign, [tree["B1"]]), tmp_path)
+    assert "31/07/2015 1.402" in text and "1402" not in text
+    # A document in Vietnamese: grouped as Vietnamese writes it, for a reader in English too.
+    with translation.override("en"):
+        html = reminder_letter.render_html(
+            issuer=tree["PV"],
+            units=[tree["B1"]],
+            campaign=campaign,
+            what="plan",
+            year=2015,
+            due_on=PLAN_DUE,
+            today=moment.date(),
+        )
+    assert ">1.402<" in html
 
 
 def test_the_signature_never_stands_alone_on_the_letters_last_page(

@@ -558,6 +558,26 @@ def test_the_list_shows_each_units_last_reminder_and_count(client, tree, cast, c
     assert page.count(">nhập hộ</span>") == 1 and ">không có người nhận</span>" not in page
 
 
+def test_the_list_groups_the_days_past_the_due_date(client, tree, cast, campaign, clock):
+    clock.today = PLAN_DUE + 1402 * DAY
+    client.force_login(cast["reviewer_a"])
+    page = client.get(list_url(campaign)).content.decode()
+    assert "Đã quá hạn 1.402 ngày." in page and "1402" not in page
+
+
+@pytest.mark.parametrize(
+    ("days", "said"),
+    [(-1402, "Hạn gửi là ngày 31/07/2015, còn 1.402 ngày."), (1402, "đã trễ 1.402 ngày.")],
+)
+def test_the_e_mail_groups_its_count_of_days(tree, campaign, officers, days, said):
+    # A reviewer may remind a unit of a document long overdue (`send_manual_reminders`).
+    reminders.send_manual_reminders(
+        [tree["B1"]], campaign, "plan", 2015, officers["officer_a"], today=PLAN_DUE + days * DAY
+    )
+    notification = Notification.objects.get(recipient=officers["officer_b1"])
+    assert said in notification.body and "1402" not in notification.body
+
+
 def test_the_list_leaves_out_old_reminders_that_reached_nobody(client, tree, cast, campaign):
     # Rows logged before a unit with nobody to receive it was skipped: the log leaves them
     # out, and the list counted them as sent.

@@ -12,6 +12,7 @@ Every figure is checked against numbers the test adds up itself from what it cre
 import pytest
 from django.urls import reverse
 
+from campaign.counting import AreaBelow
 from campaign.models import AnnualReport, Indicator, IndicatorValue, Period
 from tests.factories import UnitFactory
 from tests.reports.world import (
@@ -312,6 +313,17 @@ def test_with_nothing_accepted_below_the_totals_read_none_included_yet(
     assert "Từ 0 báo cáo đã được chấp nhận; đã tính 0 trên 2 đơn vị cấp dưới." in shown
     assert shown.count(NONE_YET) == 2
     assert "0 lượt" not in shown
+
+
+def test_the_counts_of_a_large_area_are_grouped(client, tree, cast, campaign, monkeypatch):
+    # A thousand reports below one unit would take minutes to file here: the box's counts
+    # are given, and the sentence is read as a Vietnamese reader sees it.
+    own = file_report(tree["DA"], campaign, S.DRAFT, sessions=3)
+    big = AreaBelow(totals={}, reports=1402, included=1398, expected=1500)
+    monkeypatch.setattr("campaign.annual_reports.area_below", lambda *args, **kwargs: big)
+    client.force_login(cast["officer_a"])
+    shown = aside(client.get(reverse("campaign:report_edit", args=[own.pk])))
+    assert "Từ 1.402 báo cáo đã được chấp nhận; đã tính 1.398 trên 1.500 đơn vị cấp dưới." in shown
 
 
 def test_a_grassroots_union_without_units_below_has_no_box(client, tree, cast, campaign, area):
