@@ -489,6 +489,7 @@ def _upload_form(request):
 
 def _render_form(request, report, form, values, area, upload, theirs=None):
     """`theirs`: the report someone else started while this one was typed, linked."""
+    upload.list_attached(report.attachments.all() if report.pk else ())
     return render(
         request,
         "campaign/report_form.html",
@@ -496,7 +497,6 @@ def _render_form(request, report, form, values, area, upload, theirs=None):
             "report": report,
             "theirs": theirs,
             "upload": upload,
-            "attachments": list(report.attachments.all()) if report.pk else [],
             "on_behalf_from": Scope.for_request(request).filing_on_behalf_from(report.unit),
             "unit_name": report.unit_name_then(),
             "form": form,

@@ -158,11 +158,15 @@ def download_name(name, content_type):
 REPORT_SCAN_LABEL = _(
     "Scan of the paper report (when filed on behalf; PDF, JPEG, PNG or DOCX, at most 10 MB)"
 )
+# Once a file is attached, the input adds another beside it (one is removed on the plan's or
+# report's own page): it no longer asks for the first one.
+ANOTHER_FILE_LABEL = _("Add another file (PDF, JPEG, PNG or DOCX, at most 10 MB)")
 
 
 class AttachmentForm(forms.Form):
     """One file for a plan (the signed scan) or an annual report (the scan of the paper
-    report). Optional unless built with required=True; `label` names what is asked for."""
+    report). Optional unless built with required=True; `label` and `help_text` name what is
+    asked for while nothing is attached (`list_attached`)."""
 
     file = forms.FileField(
         label=_("Signed scan (PDF, JPEG, PNG or DOCX, at most 10 MB)"),
@@ -173,11 +177,21 @@ class AttachmentForm(forms.Form):
 
     def __init__(self, *args, required=False, label=None, help_text="", **kwargs):
         super().__init__(*args, **kwargs)
+        self.attached = []
         self.fields["file"].required = required
         self.fields["file"].help_text = help_text
         if label is not None:
             self.fields["file"].label = label
         self.detected_type = None
+
+    def list_attached(self, attachments) -> None:
+        """Have the page list the owner's `attachments` above the input (one query unless
+        prefetched). With a file there the input adds another beside it: it no longer asks
+        for the first one."""
+        self.attached = list(attachments)
+        if self.attached:
+            self.fields["file"].label = ANOTHER_FILE_LABEL
+            self.fields["file"].help_text = ""
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")

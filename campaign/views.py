@@ -372,6 +372,7 @@ def _plan_forms(request, plan, data=None):
 
 def _render_form(request, form, formset, upload, unit, campaign, plan, theirs=None):
     """`theirs`: the plan someone else started while this one was typed, linked."""
+    upload.list_attached(plan.attachments.all() if plan else ())
     context = {
         "theirs": theirs,
         "form": form,
