@@ -203,7 +203,7 @@ def report_start(request, campaign_pk, unit_pk, year):
                     user=request.user,
                     scope=scope,
                     items=created,
-                    attachments=upload.names(),  # a new report has no other file
+                    attachments=upload.names(report),  # a new report has no other file
                     save=write,
                 )
             else:

@@ -2,6 +2,7 @@
 reports (with their submission records), obstacles, inspections and reminders."""
 
 import datetime
+import unicodedata
 import uuid
 from pathlib import PurePath
 
@@ -632,6 +633,19 @@ class Submission(models.Model):
     def get_kind_label(self):
         return self._meta.verbose_name
 
+    # The first word of its files' names (`file_stem`).
+    FILE_PREFIX = ""
+
+    @property
+    def file_stem(self) -> str:
+        """An ASCII name for its files, without extension, from its unit's code:
+        "ke-hoach-CDCS-A1" (the printed copy's, and an uploaded scan's whose own name was
+        only an extension). No query when the unit is loaded."""
+        code = self.unit.code.replace("Đ", "D").replace("đ", "d")
+        code = unicodedata.normalize("NFKD", code)
+        code = "".join(c for c in code if c.isascii() and (c.isalnum() or c in "-_"))
+        return f"{self.FILE_PREFIX}-{code or self.unit_id}"
+
     @property
     def was_reopened(self) -> bool:
         """Whether it is back with its unit because a reviewer reopened it (an accepted one,
@@ -672,6 +686,8 @@ class Plan(Submission):
         constraints = [
             models.UniqueConstraint(fields=["unit", "campaign"], name="plan_one_per_unit")
         ]
+
+    FILE_PREFIX = "ke-hoach"
 
     def __str__(self):
         return _("Plan %(number)s of %(unit)s") % {"number": self.doc_number, "unit": self.unit}
@@ -1202,11 +1218,18 @@ class AnnualReport(Submission):
             ),
         ]
 
+    FILE_PREFIX = "bao-cao"
+
     def __str__(self):
         return _("Annual report %(year)s of %(unit)s") % {"year": self.year, "unit": self.unit}
 
     def get_absolute_url(self):
         return reverse("campaign:report_detail", args=[self.pk])
+
+    @property
+    def file_stem(self) -> str:
+        """Its unit's and its year's: "bao-cao-CDCS-A1-2016"."""
+        return f"{super().file_stem}-{self.year}"
 
     def unit_name_then(self) -> str:
         """The unit's name on the tree of the report's year (at its cut-off), the name its

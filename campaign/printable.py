@@ -144,14 +144,9 @@ def pdf_html(fragment: str, title: str) -> str:
     return unicodedata.normalize("NFC", html)
 
 
-def pdf_filename(prefix: str, submission: Submission, suffix: str = "") -> str:
-    """An ASCII download name: "ke-hoach-CDCS-A1.pdf"."""
-    code = submission.unit.code.replace("Đ", "D").replace("đ", "d")
-    code = unicodedata.normalize("NFKD", code)
-    code = "".join(c for c in code if c.isascii() and (c.isalnum() or c in "-_")) or str(
-        submission.unit_id
-    )
-    return f"{prefix}-{code}{suffix}.pdf"
+def pdf_filename(submission: Submission) -> str:
+    """An ASCII download name: "ke-hoach-CDCS-A1.pdf", "bao-cao-CDCS-A1-2016.pdf"."""
+    return f"{submission.file_stem}.pdf"
 
 
 def _pdf_response(request, html, filename, back):
@@ -209,7 +204,7 @@ def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     with translation.override(settings.LANGUAGE_CODE):
         title = _("Plan of %(unit)s") % {"unit": plan.unit.name}
     html = pdf_html(plan_document(plan), title)
-    return _pdf_response(request, html, pdf_filename("ke-hoach", plan), plan)
+    return _pdf_response(request, html, pdf_filename(plan), plan)
 
 
 @login_required
@@ -239,8 +234,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             "unit": report.unit.name,
         }
     html = pdf_html(report_document(report), title)
-    filename = pdf_filename("bao-cao", report, f"-{report.year}")
-    return _pdf_response(request, html, filename, report)
+    return _pdf_response(request, html, pdf_filename(report), report)
 
 
 urlpatterns = [

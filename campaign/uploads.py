@@ -60,6 +60,7 @@ _ZIP_MAGIC = b"PK\x03\x04"
 # "name.ext": an extension is a dot followed by a letter and a few letters or digits, so
 # "Plan 12.2024" has none and gets one appended rather than losing its "2024".
 _EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,7}$")
+_ONLY_EXTENSION = re.compile(r"[.\s]*\.[A-Za-z][A-Za-z0-9]{0,7}")
 
 
 # --- checking an upload ------------------------------------------------------------------------
@@ -129,8 +130,9 @@ def validate_upload(uploaded_file):
     return detected
 
 
-def download_name(name, content_type):
-    """The name a file is offered for download under: the uploader's, made safe.
+def download_name(name, content_type, fallback="attachment"):
+    """The name a file is offered for download under: the uploader's, made safe; `fallback`
+    (the document's `file_stem`) when it has no name of its own (".pdf", "...").
 
     The upload is accepted for what its content is, whatever its name says (a PNG named
     "scan.pdf" is kept as a PNG and served as image/png). So that the name never contradicts
@@ -143,7 +145,10 @@ def download_name(name, content_type):
     name = unicodedata.normalize("NFC", str(name or ""))
     name = re.split(r"[/\\]", name)[-1]
     name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
-    name = name.strip().strip(".").strip()
+    name = name.strip()
+    if _ONLY_EXTENSION.fullmatch(name):
+        name = ""  # ".pdf" is an extension, not a name: "pdf.pdf" would say nothing
+    name = name.strip(".").strip()
     right = ACCEPTED[content_type]
     good = {right} | EXTENSION_ALIASES.get(content_type, set())
     extension = _EXTENSION.search(name)
@@ -151,7 +156,7 @@ def download_name(name, content_type):
         stem, suffix = name[: extension.start()], extension.group()
     else:
         stem, suffix = (name[: extension.start()] if extension else name), right
-    stem = stem.rstrip(" .") or "attachment"
+    stem = stem.rstrip(" .") or fallback
     return stem[: MAX_NAME_LENGTH - len(suffix)] + suffix
 
 
@@ -199,10 +204,13 @@ class AttachmentForm(forms.Form):
             self.detected_type = validate_upload(uploaded)
         return uploaded
 
-    def names(self):
-        """The name `save` stores the cleaned file under, in a list: none without a file."""
+    def names(self, submission):
+        """The name `save` stores the cleaned file under for `submission`, in a list: none
+        without a file."""
         uploaded = self.cleaned_data.get("file")
-        return [download_name(uploaded.name, self.detected_type)] if uploaded else []
+        if not uploaded:
+            return []
+        return [download_name(uploaded.name, self.detected_type, submission.file_stem)]
 
     def save(self, submission, user):
         """Store the cleaned file as an attachment of `submission` (a plan or an annual
@@ -216,7 +224,7 @@ class AttachmentForm(forms.Form):
         )
         attachment = Attachment(
             **owner,
-            original_name=self.names()[0],
+            original_name=self.names(submission)[0],
             content_type=content_type,
             size=uploaded.size,
             uploaded_by=user,

@@ -196,6 +196,22 @@ def test_the_download_name_keeps_the_original_but_with_the_right_extension(
     assert uploads.download_name(name, content_type) == expected
 
 
+@pytest.mark.parametrize("name", [".pdf", ".PDF", " ..pdf ", "C:\\scans\\.pdf", ".docx", "", "..."])
+def test_a_name_that_is_only_an_extension_falls_back_to_the_documents(name):
+    assert uploads.download_name(name, "application/pdf", "ke-hoach-A1") == "ke-hoach-A1.pdf"
+
+
+def test_a_scan_named_only_pdf_is_named_after_its_plan_or_report(
+    plan_a1, tree, cast, campaign, report_factory
+):
+    report = report_factory(tree["A1"], campaign, 2016)
+    for owner, expected in ((plan_a1, "ke-hoach-A1.pdf"), (report, "bao-cao-A1-2016.pdf")):
+        form = uploads.AttachmentForm(files={"file": upload(".pdf", one_page_pdf())})
+        assert form.is_valid(), form.errors
+        assert form.names(owner) == [expected]
+        assert form.save(owner, cast["officer_a1"]).original_name == expected
+
+
 def test_a_long_name_is_cut_to_two_hundred_characters_keeping_its_extension():
     name = uploads.download_name("a" * 300 + ".pdf", "image/png")
     assert len(name) == 200
