@@ -31,6 +31,7 @@ STYLE = Style(
     label_font_size=14,
     major_label_font_size=14,
     value_font_size=14,
+    value_label_font_size=14,  # "nothing expected" beside a row without a bar
     legend_font_size=14,
     title_font_size=16,
 )
@@ -166,7 +167,9 @@ def _xml_text(text: str) -> str:
 
 
 def rate_chart(rows: list[dict], title: str) -> str:
-    """The reporting rate of each row (child unit or kind), as horizontal bars."""
+    """The reporting rate of each row (child unit or kind), as horizontal bars. A rate that
+    is None (no unit expected to report there) is no bar but words, "nothing expected", as
+    the tables beside give it a dash rather than 0 %."""
     height = max(160, 60 + 26 * len(rows))  # a row a line of 14, with air between
     chart = pygal.HorizontalBar(
         _config(
@@ -177,12 +180,22 @@ def rate_chart(rows: list[dict], title: str) -> str:
             value_formatter=rate,
             truncate_label=-1,  # pygal cut the axis' "100" to "1…"
             y_labels=[0, 25, 50, 75, 100],  # eleven ticks crowd a phone's width
+            print_labels=True,  # only the rows without a rate have a label
         )
     )
     # pygal writes its labels into JSON: lazy translations must be strings by now. A unit's
     # name is cut here, since pygal's own cutting (off for the axis' numbers) is off.
     chart.x_labels = [_clip(str(row["label"]), LABEL_CHARS) for row in rows]
-    chart.add(_("Reporting rate (%)"), [row["rate"] or 0 for row in rows])
+    nothing_expected = {
+        # A bar of no length where the words start; its value read as the tables' dash.
+        "value": 0,
+        "label": _("nothing expected"),  # short: it must fit the plot beside a long name
+        "formatter": lambda _value: "—",
+    }
+    chart.add(
+        _("Reporting rate (%)"),
+        [nothing_expected if row["rate"] is None else row["rate"] for row in rows],
+    )
     return _render(chart)
 
 

@@ -92,6 +92,19 @@ def test_rates_keep_one_decimal_with_a_decimal_comma_and_the_axis_is_whole():
     assert ticks[0] == "0" and ticks[-1] == "100" and all(t.isdigit() for t in ticks)
 
 
+def test_a_row_with_no_unit_expected_is_no_bar_but_words_not_zero():
+    # As the tables beside the chart give it a dash: nothing expected is not 0 %.
+    rows = [
+        {"label": "CĐ xã A", "rate": 0.0},
+        {"label": "CĐ ngành B", "rate": None},
+        {"label": "CĐ xã C", "rate": 50.0},
+    ]
+    with translation.override("vi"):
+        svg = charts.rate_chart(rows, "Tỷ lệ")
+    assert values(svg) == ["0", "—", "50"]
+    assert svg.count('class="label">không phải báo cáo</text>') == 1
+
+
 def test_the_pie_legend_groups_thousands():
     headline = Figures(expected=1234 + 5 + 12345, on_time=1234, late=5, returned=0)
     assert headline.missing == 12345
