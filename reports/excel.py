@@ -160,8 +160,8 @@ def build_workbook(result, units, campaign=None, obstacles=None):
                 V(
                     capfirst(_("the unit itself"))
                     if row.is_scope
-                    else f"{row.name} ({_('dissolved or split unit')})"
-                    if row.dissolved
+                    else f"{row.name} ({row.tree_label})"
+                    if row.tree_label
                     else row.name
                 ),
                 V(kind_labels.get(row.kind, row.kind)),

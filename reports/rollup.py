@@ -238,6 +238,16 @@ class AreaRow(Figures):
         """Its figures come only from the units below: its own report is not included."""
         return self.reports > 0 and not self.own_included
 
+    @property
+    def tree_label(self) -> str:
+        """What the dashboard's table and the Excel export say beside the unit's name of its
+        place on the tree: dissolved or split (today's tree), closed by the cut-off; or ""."""
+        if self.dissolved:
+            return gettext("dissolved or split unit")
+        if self.closed and not self.is_scope:
+            return gettext("closed by then")
+        return ""
+
     def own_label(self, category_labels: dict) -> str:
         """What the Excel export and the PDF say of the unit's own report: its category
         (from `category_labels`), "Reopened" for one a reviewer reopened; for a unit not

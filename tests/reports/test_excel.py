@@ -471,12 +471,13 @@ def test_a_unit_that_reports_itself_has_a_row_for_its_own_report(client, cast, c
     sheet = workbook_of(download(client, cast, "reviewer_a", unit=filed["DA"].pk)).worksheets[2]
     by_child = recounted(filed, campaign, top="DA")["by_child"]
     rows = records(sheet)
-    # A6 (closed) and IZ (not addressed) are not expected, but their reports are summed.
+    # A6 (closed) and IZ (not addressed) are not expected, but their reports are summed; A6
+    # is marked as closed by the cut-off, as the page marks it.
     assert [row[_("Unit")].value for row in rows] == [
         capfirst(_("the unit itself")),
         "CĐCS A1",
         "CĐCS A2",
-        filed["A6"].name,
+        f"{filed['A6'].name} ({_('closed by then')})",
         filed["IZ"].name,
     ]
     for cells, figures in zip(rows, by_child, strict=True):

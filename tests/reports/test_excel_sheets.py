@@ -242,3 +242,27 @@ def test_the_sheet_titles_and_headers_are_translated(world):
         assert english.sheetnames[-3:] == ["Over the years", "Content covered", "Obstacles open"]
         assert headers(english["Over the years"])[-1] == "Days the tree changed"
         assert headers(english["Content covered"])[0] == pgettext("a content item's number", "Item")
+
+
+# --- the units below ---------------------------------------------------------------------------
+def test_a_unit_closed_by_the_cut_off_is_marked_on_the_sheet_of_units_below_as_on_the_page(
+    client, cast, world
+):
+    # SX closed on 31/03/2024 (and a grassroots union under the province in the year): nobody
+    # is expected there in 2024, and the reports they filed still count.
+    result = rollup(world.campaign, YEAR, world.units["PV"])
+    closed = [row for row in result.by_child if row.closed and not row.is_scope]
+    assert world.units["SX"].pk in [row.unit_id for row in closed]
+    assert all(row.reports and not row.dissolved for row in closed)
+    marked = [f"{row.name} (đã kết thúc hoạt động)" for row in closed]
+    sheet = download(client, cast, world, "PV")["Theo đơn vị trực thuộc"]
+    names = [cells[0] for cells in rows(sheet)]
+    assert [name for name in names if "(" in name] == marked
+    page = client.get(
+        reverse("reports:dashboard"),
+        {"campaign": world.campaign.pk, "year": YEAR, "unit": world.units["PV"].pk},
+    ).content.decode()
+    badge = '<span class="badge text-bg-light border">đã kết thúc hoạt động</span>'
+    assert page.count(badge) == len(closed)
+    for row in closed:
+        assert f"{row.name}</a> {badge}" in page
