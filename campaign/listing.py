@@ -11,6 +11,7 @@ from django_filters import FilterSet
 
 from campaign.models import Status
 from units.access import Scope, open_on
+from units.collation import vietnamese
 
 PAGE_SIZE = 25
 
@@ -65,7 +66,7 @@ def render_queue(
 QUEUE_SORTS = {
     "waiting": (_("Longest waiting first"), ("submitted_at", "pk")),
     "recent": (_("Most recent first"), ("-submitted_at", "-pk")),
-    "unit": (_("Unit name"), ("unit__name", "pk")),
+    "unit": (_("Unit name"), (vietnamese("unit__name"), "pk")),
 }
 DEFAULT_SORT = "waiting"
 

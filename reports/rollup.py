@@ -127,6 +127,7 @@ from campaign.models import (
     reopened_since_submitted,
 )
 from reports.trees import THEN, TODAY, YearTree, tree_changes, tree_mode, year_trees
+from units.collation import vietnamese
 from units.dataversion import data_version
 from units.models import Unit, UnitState
 
@@ -1415,7 +1416,11 @@ def _kind_order(kind):
 
 # --- the units, one row each --------------------------------------------------------------------
 FLAGGED = "flagged"  # a grid filter beside the categories: sent reports with flags
-GRID_SORTS = {"path": ("path",), "name": ("name", "path"), "status": ("category", "path")}
+GRID_SORTS = {
+    "path": ("path",),
+    "name": (vietnamese("name"), "path"),  # "Đồng Khởi" after "Dung", not after "Xã Z"
+    "status": ("category", "path"),
+}
 
 
 @dataclass

@@ -7,16 +7,18 @@ class UnitsConfig(AppConfig):
     verbose_name = _("Federation units")
 
     def ready(self):
-        # Search compares folded text through the SQL function portal_fold: SQLite
-        # connections get it when they open (PostgreSQL has it from a migration).
+        # Search compares folded text through the SQL function portal_fold, and names sort
+        # in the collation portal_vi: SQLite connections get both when they open
+        # (PostgreSQL has them from migrations).
         from django.contrib.auth.signals import user_logged_in
         from django.urls import register_converter
 
         from config.http import IdConverter
         from config.middleware import mark_login
-        from units import folding, history
+        from units import collation, folding, history
 
         folding.connect()
+        collation.connect()
         # A session's working day is renewed hourly from its login (config.middleware).
         user_logged_in.connect(mark_login, dispatch_uid="sliding-session-login")
         # Every app's models are loaded by now: their history descriptors can be swapped.

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from campaign.listing import PAGE_SIZE
 from campaign.models import Campaign, Status
+from units.models import Unit
 
 S = Status
 URL = reverse("campaign:review_queue")
@@ -211,6 +212,16 @@ def many_plans(tree, cast, campaign, plan_factory, unit_factory, count):
         parent = tree["DA"] if n % 2 else tree["DB"]
         unit = unit_factory.create(parent=parent)
         file_plan(plan_factory, unit, campaign, cast["officer_a"])
+
+
+def test_the_queue_sorted_by_unit_name_follows_the_vietnamese_alphabet(client, tree, cast, filed):
+    # By code point "Ấp Bắc" and "Đồng Khởi" came after "Zô".
+    names = {"A1": "Ấp Bắc", "A2": "Dung", "DA": "Đồng Khởi", "B1": "Zô", "S1": "An Bình"}
+    for code, name in names.items():
+        Unit.objects.filter(pk=tree[code].pk).update(name=name)
+    response = open_queue(client, cast["cspl"], sort="unit")
+    listed = [plan.unit.name for plan in response.context["page"]]
+    assert listed == ["An Bình", "Ấp Bắc", "Dung", "Đồng Khởi", "Zô"]
 
 
 def test_the_queue_is_paginated_and_the_pages_keep_the_filters(

@@ -22,7 +22,7 @@ from tests.reports.world import (
     local,
     make_campaign,
 )
-from units.models import Unit
+from units.models import Unit, UnitState
 
 GRID_UNITS = 50
 # The report of unit n is STATES[n % 5]: (status, first submitted), or no report at all.
@@ -162,6 +162,21 @@ def test_the_grid_filters_by_kind_and_sorts_by_name_or_status(client, cast, grid
     assert order == sorted(order) and order[0] == 0
     assert grid(client, grid_district, page="-5").context["grid"]["page"] == 1
     assert grid(client, grid_district, page="7").context["grid"]["page"] == 2
+
+
+def test_the_grid_sorted_by_name_follows_the_vietnamese_alphabet(client, cast, grid_district):
+    # By code point, as both databases sort by default, "Đồng Khởi" and "Ấp Bắc" came after
+    # "Zô": every letter with a mark after "Z".
+    names = {"G00": "Ấp Bắc", "G01": "Đồng Khởi", "G02": "Zô", "G03": "Dung", "G04": "An Bình"}
+    for code, name in names.items():
+        Unit.objects.filter(code=code).update(name=name)
+        UnitState.objects.filter(unit__code=code).update(name=name)
+    client.force_login(cast["cspl"])
+    rows = grid(client, grid_district, sort="name", kind="grassroots").context["grid"]["rows"]
+    listed = [row.name for row in rows]
+    assert len(listed) == GRID_UNITS
+    assert listed[:3] == ["An Bình", "Ấp Bắc", "CĐCS 50"]
+    assert listed[-3:] == ["Dung", "Đồng Khởi", "Zô"]
 
 
 def test_a_reopened_report_counts_as_returned_and_reads_reopened_as_on_its_page(
