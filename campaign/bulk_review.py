@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -111,10 +111,12 @@ def _taken_from(locked, version, action, user, reason) -> bool:
 @login_required
 def bulk_review(request, kind, action):
     """GET: the confirmation page for the items ticked in the queue (`?item=pk`…). POST
-    (from that page): take the step on each, then back to the queue with the outcome."""
+    (from that page): take the step on each, then back to the queue with the outcome, as
+    filtered when the reviewer left it (`filters`, its query string, sent along)."""
     if kind not in KINDS or action not in ACTIONS:
         raise Http404
-    model, related, queue_url = KINDS[kind]
+    model, related = KINDS[kind][:2]
+    queue_url = _queue_url(request, kind)
     scope = Scope.for_request(request)
     if not scope.is_reviewer:
         raise PermissionDenied
@@ -164,7 +166,8 @@ def _confirmation(
             "ready": [row for row in rows if not row["problem"]],
             "missing": missing,
             "reason_form": reason_form,
-            "queue_url": reverse(KINDS[kind][2]),
+            "queue_url": _queue_url(request, kind),
+            "filters": _filters(request),
         },
         status=status,
     )
@@ -238,6 +241,21 @@ def _take_steps(request, scope, model, related, queue_url, action):
         messages.warning(request, _("Nothing was returned: your reason is kept below."))
         return _confirmation(request, scope, model, related, kind, action, ids, form, status=409)
     return redirect(queue_url)
+
+
+def _filters(request) -> str:
+    """The query string of the queue the items were ticked in, carried through the
+    confirmation page, read back as its key-value pairs only."""
+    data = request.POST if request.method == "POST" else request.GET
+    return QueryDict(data.get("filters", "")).urlencode()
+
+
+def _queue_url(request, kind) -> str:
+    """The queue of `kind` with its filters as the reviewer left them: rebuilt on the
+    queue's own path from `_filters`, so whatever is sent the way back leads there and
+    nowhere else."""
+    url, filters = reverse(KINDS[kind][2]), _filters(request)
+    return f"{url}?{filters}" if filters else url
 
 
 def _ids(values):

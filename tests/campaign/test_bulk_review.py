@@ -2,12 +2,14 @@
 first, then each step through the workflow (same rules, history and e-mails), one
 transaction per item, and every item not done named with its reason."""
 
+import html
 import re
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from campaign.models import Plan, Status, Step
 from tests.campaign.test_queue import file_plan
@@ -262,3 +264,46 @@ def test_a_bulk_return_that_returns_some_goes_back_to_the_queue(client, cast, su
     response = post(client, "return", [a1, a2], reason="Thiếu chữ ký")
     assert response.status_code == 302 and response.url == reverse("campaign:review_queue")
     assert Plan.objects.get(pk=a1.pk).status == S.RETURNED
+
+
+# --- the list's filters, kept through the action ----------------------------------------------
+QUEUE = reverse("campaign:review_queue")
+
+
+def test_the_queue_sends_its_filters_with_the_ticked_items(client, cast, campaign, submitted):
+    client.force_login(cast["reviewer_a"])
+    filters = {"kind": "grassroots", "campaign": campaign.pk, "sort": "unit"}
+    page = client.get(QUEUE, filters).content.decode()
+    sent = re.search(r'<input type="hidden" name="filters" value="([^"]*)">', page).group(1)
+    assert html.unescape(sent) == f"kind=grassroots&campaign={campaign.pk}&sort=unit"
+
+
+def test_after_a_bulk_action_the_reviewer_is_back_on_the_list_as_filtered(
+    client, cast, campaign, submitted
+):
+    a1, a2 = submitted["A1"], submitted["A2"]
+    filters = f"kind=grassroots&campaign={campaign.pk}&sort=unit"
+    client.force_login(cast["reviewer_a"])
+    page = client.get(url("accept"), {"item": [a1.pk, a2.pk], "filters": filters})
+    content = page.content.decode()
+    back = f"{QUEUE}?{filters}"
+    assert f'href="{html.escape(back)}">' in content  # "Cancel"
+    assert f'name="filters" value="{html.escape(filters)}"' in content
+    response = post(client, "accept", [a1, a2], filters=filters)
+    assert response.status_code == 302 and response.url == back
+    assert Plan.objects.get(pk=a1.pk).status == S.ACCEPTED
+    # Nothing ticked: back to the same list, with the message.
+    nothing = client.get(url("return"), {"filters": filters})
+    assert nothing.status_code == 302 and nothing.url == back
+
+
+@pytest.mark.parametrize(
+    "filters", ["https://evil.example/", "//evil.example/x", "/admin/?a=1", "\r\nLocation: /x"]
+)
+def test_the_filters_sent_back_never_lead_away_from_the_queue(client, cast, submitted, filters):
+    client.force_login(cast["reviewer_a"])
+    response = post(client, "accept", [submitted["A1"]], filters=filters)
+    assert response.status_code == 302
+    assert response.url.startswith(f"{QUEUE}?") and "\n" not in response.url
+    assert url_has_allowed_host_and_scheme(response.url, allowed_hosts=None)
+    assert client.get(response.url).status_code == 200
