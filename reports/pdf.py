@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 from config import pdf_sandbox
 from reports.models import SummaryReport
 from reports.rollup import ASSESSMENTS, AreaRow, Figures, Rollup, rollup, unit_rows
+from reports.selection import refuse_year
 from units.letterhead import MOTTO, NATIONAL_NAME, date_line, header_groups
 from units.models import Unit
 
@@ -99,7 +100,9 @@ TEXT_CHARS = 300
 def freeze(summary: SummaryReport) -> dict:
     """The figures of `summary` as they stand now, as JSON-ready data: the rollup
     (`Rollup.as_json`), the appendix's unit rows (`unit_rows`, with their figures), and the
-    campaign and unit names the document shows."""
+    campaign and unit names the document shows. ValidationError, as on the dashboard, for a
+    year it does not offer (one not begun has nothing to sum up yet)."""
+    refuse_year(summary.campaign, summary.year)
     result = rollup(summary.campaign, summary.year, summary.unit, summary.include)
     units = unit_rows(summary.campaign, summary.unit, result, with_values=True, with_filers=True)
     typed = [i.code for i in result.integer_indicators if not i.computed]

@@ -3,7 +3,7 @@ from the query string by the same rules for both."""
 
 import re
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
@@ -49,6 +49,15 @@ def year_refusal(campaign: Campaign, year: int) -> str | None:
     if campaign.runs_in(year):
         return _("%(year)s has not begun: there is nothing to sum up yet.") % {"year": year}
     return campaign.not_running_message(year)
+
+
+def refuse_year(campaign: Campaign, year: int) -> None:
+    """Raise ValidationError with `year_refusal`'s words for a year the dashboard offers
+    nothing for: a page of another kind (a summary's) refuses it alike, before the rollup
+    would write that year's period and count it as a page of zeros. No query."""
+    refusal = year_refusal(campaign, year)
+    if refusal:
+        raise ValidationError(refusal, code="year_not_offered")
 
 
 def default_year(campaign: Campaign) -> int:

@@ -53,6 +53,7 @@ from reports import delivery, issuing, parties, pdf, summary_tasks
 from reports.models import DOCUMENT_FIELDS, NARRATIVE_FIELDS, SummaryReport
 from reports.prefill import prefill, written_from
 from reports.rollup import cached_rollup
+from reports.selection import refuse_year
 from units import once
 from units.access import REVIEW, Scope, parse_pk
 from units.forms import PortalInputMixin
@@ -265,9 +266,7 @@ def summary_create(request):
             summary = form.save(commit=False)
             summary.created_by = request.user
             try:
-                result = cached_rollup(
-                    summary.campaign, summary.year, summary.unit, summary.include
-                )
+                result = _live_rollup(summary)
             except ValidationError as error:
                 form.add_error("year", error.messages[0])
             else:
@@ -322,10 +321,10 @@ def summary_detail(request, pk):
     changes = []
     if writer and summary.is_draft:
         try:
-            result = cached_rollup(summary.campaign, summary.year, summary.unit, summary.include)
+            result = _live_rollup(summary)
         except ValidationError as error:
-            # Staff shortened the campaign since: the draft still opens, and says why it
-            # has no figures.
+            # Staff shortened the campaign since, or its year has not begun: the draft still
+            # opens, and says why it has no figures, in the dashboard's words.
             messages.error(request, error.messages[0])
         else:
             changes = issuing.changes_since_drafted(summary, result.as_json())
@@ -347,6 +346,14 @@ def summary_detail(request, pk):
             "changes": changes,
         },
     )
+
+
+def _live_rollup(summary):
+    """The figures a draft is written from, now. ValidationError, as on the dashboard, for a
+    year it offers nothing for (outside the campaign, or not begun): never a page of zeros,
+    nor that year's period written by a page view."""
+    refuse_year(summary.campaign, summary.year)
+    return cached_rollup(summary.campaign, summary.year, summary.unit, summary.include)
 
 
 def _labelled(problems):
@@ -495,7 +502,7 @@ def summary_refigure(request, pk):
             messages.error(request, issuing.DRAFT_CHANGED)
             return redirect(summary)
         try:
-            result = cached_rollup(current.campaign, current.year, current.unit, current.include)
+            result = _live_rollup(current)
         except ValidationError as error:
             messages.error(request, error.messages[0])
             return redirect(summary)
