@@ -64,17 +64,37 @@ def test_a_plan_dated_before_its_unit_was_set_up_is_refused(client, tree, campai
     assert not Plan.objects.filter(unit=commune).exists()
 
 
-def test_a_long_word_stays_on_the_pdfs_page(client, tree, cast, campaign, tmp_path):
-    address = "https://congdoan.bentre.gov.vn/" + "tuyentruyencaicach" * 6
-    plan = make_plan(tree["A1"], campaign, cast["officer_a1"], summary=f"Xem: {address}")
-    client.force_login(cast["officer_a1"])
+def right_edge(client, plan, tmp_path, part):
+    """Where the rightmost word of the plan's PDF ends, in points from the page's left,
+    after checking that `part` is on the page."""
     pdf = tmp_path / "plan.pdf"
     pdf.write_bytes(client.get(reverse("campaign:plan_pdf", args=[plan.pk])).content)
     boxes = subprocess.run(
         ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
-    right = max(float(x) for x in re.findall(r'xMax="([0-9.]+)"', boxes))
-    assert right <= 595.28  # A4's width in points
+    assert part in boxes
+    return max(float(x) for x in re.findall(r'xMax="([0-9.]+)"', boxes))
+
+
+def test_a_long_word_stays_on_the_pdfs_page(client, tree, cast, campaign, tmp_path):
+    address = "https://congdoan.bentre.gov.vn/" + "tuyentruyencaicach" * 6
+    plan = make_plan(tree["A1"], campaign, cast["officer_a1"], summary=f"Xem: {address}")
+    client.force_login(cast["officer_a1"])
+    page_width = 595.28  # A4's, in points
+    assert right_edge(client, plan, tmp_path, "tuyentruyencaicach") <= page_width
+
+
+def test_a_long_word_in_a_table_cell_stays_inside_the_margins(
+    client, tree, cast, campaign, tmp_path
+):
+    # An activity's audience without a space (a pasted code): its column grew as wide as the
+    # word, and the table ran past the right margin and off the page.
+    word = ("KCN" + "0123456789" * 12)[:120]
+    plan = make_plan(tree["A1"], campaign, cast["officer_a1"])
+    plan.activities.update(audience=f"Đoàn viên {word}")
+    client.force_login(cast["officer_a1"])
+    right_margin = (210 - 15) / 25.4 * 72
+    assert right_edge(client, plan, tmp_path, "0123456789") <= right_margin + 1  # 15 mm margin
 
 
 def test_an_activity_named_twice_is_refused_and_none_is_lost(client, cast, plan_a1):

@@ -3,6 +3,7 @@ the late units the reviewer reviews, what each still owes and by when, read back
 pdftotext."""
 
 import datetime
+import re
 import shutil
 import subprocess
 
@@ -227,3 +228,20 @@ def test_the_header_keeps_a_place_name_on_one_line(client, tree, cast, campaign,
     ).stdout.splitlines()
     assert "LIÊN ĐOÀN LAO ĐỘNG" in lines
     assert "TỈNH THỬ NGHIỆM" in lines
+
+
+def test_a_long_unit_name_breaks_inside_the_margins(client, tree, cast, campaign, tmp_path):
+    # A name without a space (a pasted code): the table's column grew as wide as the word,
+    # and the table ran past the right margin and off the page.
+    name = "CĐCS " + ("KCN" + "0123456789" * 12)[:120]
+    Unit.objects.filter(pk=tree["A1"].pk).update(name=name)
+    UnitState.objects.filter(unit=tree["A1"]).update(name=name)
+    client.force_login(cast["reviewer_a"])
+    pdf = tmp_path / "letter.pdf"
+    pdf.write_bytes(letter(client, campaign).content)
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "0123456789" in boxes
+    right = max(float(x) for x in re.findall(r'xMax="([0-9.]+)"', boxes))
+    assert right <= (210 - 15) / 25.4 * 72 + 1  # inside the 15 mm margin

@@ -33,7 +33,7 @@ from reports.models import SummaryReport
 from reports.rollup import ACCEPTED_ONLY, ALL_SUBMITTED, rollup, unit_rows
 from tests.config.test_pdf_sandbox import pdf_listing, spy_server
 from tests.reports.test_excel import records_of, recount
-from units.models import Unit
+from units.models import Unit, UnitState
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 YEAR = 2024  # figures 15/12/2023–14/12/2024, due 20/12/2024
@@ -880,20 +880,41 @@ def test_a_typed_word_longer_than_a_line_breaks_inside_the_margins(tree, cast, c
         recipients="Như trên;\nHộp thư " + word + ";\nLưu: VT.",
     )
     content = pdf.render_summary_pdf(issue(summary, cast["cspl"]))
-    boxes = pdftotext(content, tmp_path, "-bbox")
-    left, right = 30 / 25.4 * 72, (210 - 15) / 25.4 * 72
-    words = re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)<', boxes)
-    assert any("0123456789" in text for _, _, text in words)  # the long words are there
-    outside = [
-        (text, x_min, x_max)
-        for x_min, x_max, text in words
-        if float(x_min) < left - 1 or float(x_max) > right + 1
-    ]
-    assert outside == []
+    left = 30 / 25.4 * 72
+    assert outside_the_margins(content, tmp_path, "0123456789") == []
     # The signature block is on the page: its space (the stamp's anchor) lies within it.
     _, (x1, _, x2, _) = signing.field_box(PdfFileReader(io.BytesIO(content), strict=False))
     assert left - 1 <= x1 and x2 <= 595.28
     assert SIGNER in flat(pdftotext(content, tmp_path))
+
+
+def outside_the_margins(content, tmp_path, part):
+    """The words pdftotext finds outside the text's width (Decree 30's margins: 30 mm on the
+    left, 15 mm on the right of the A4 page), after checking that `part` is on the page."""
+    boxes = pdftotext(content, tmp_path, "-bbox")
+    left, right = 30 / 25.4 * 72, (210 - 15) / 25.4 * 72
+    words = re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)<', boxes)
+    assert any(part in text for _, _, text in words)  # the long words are there
+    return [
+        (text, x_min, x_max)
+        for x_min, x_max, text in words
+        if float(x_min) < left - 1 or float(x_max) > right + 1
+    ]
+
+
+def test_a_word_longer_than_a_table_s_column_breaks_inside_the_margins(tree, cast, tmp_path):
+    # A unit's name or an indicator's without a space (a pasted code or address): its
+    # column grew as wide as the word, and the table ran past the margin and off the page,
+    # its figures with it.
+    word = ("KCN" + "0123456789" * 12)[:120]
+    campaign = campaign_with_reports(tree)
+    Unit.objects.filter(pk=tree["DA"].pk).update(name=f"LĐLĐ {word}")
+    UnitState.objects.filter(unit_id=tree["DA"].pk).update(name=f"LĐLĐ {word}")
+    Indicator.objects.filter(campaign=campaign, code="sessions").update(name=f"Số buổi {word}")
+    summary = make_summary(tree["PV"], campaign, cast["cspl"])
+    content = pdf.render_summary_pdf(summary)
+    assert outside_the_margins(content, tmp_path, "0123456789") == []
+    assert "1.234" in pdftotext(content, tmp_path)  # the figures of the tables are there
 
 
 def test_the_download_name_is_plain_ascii_from_the_number_date_and_issuing_body(
