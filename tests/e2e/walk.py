@@ -217,7 +217,7 @@ WALK: dict[str, list[Path]] = {
         "/sent/",
         _chauthanh_plan,
         _print("plans", unit__code="BT-CT-01"),
-        _obstacle(unit__code="BT-CT-02"),
+        _obstacle(unit__code="VL-CT"),
     ],
     "cb.giaoduc": [
         "/",
