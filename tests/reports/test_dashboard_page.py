@@ -99,7 +99,7 @@ def total(n):
 def rate(group):
     submitted = group["on_time"] + group["late"]
     value = round(100 * submitted / group["expected"], 1) if group["expected"] else None
-    return "—%" if value is None else f"{value}%".replace(".", ",")
+    return "—" if value is None else f"{value}%".replace(".", ",")
 
 
 def missing(group):
@@ -428,6 +428,25 @@ def test_a_total_with_nothing_included_reads_none_included_yet_rather_than_0(cli
     page = html(get(client, None, unit=tree["PV"].pk, include="submitted"))
     assert NONE_YET not in page
     assert headline_table(page)[0] == ["(1)", "Chỉ tiêu sessions", "3 lượt"]
+
+
+def test_a_rate_with_no_unit_expected_is_a_dash_with_no_per_cent_sign(client, tree, cast):
+    # A campaign addressing the districts only: nobody in the sector union's area is
+    # expected, and the report it filed all the same is summed.
+    campaign = make_campaign(tree["PV"], "districts", D(2022, 1, 1))
+    campaign.addressed_kinds = [Unit.Kind.DISTRICT]
+    campaign.save(update_fields=["addressed_kinds"])
+    file_report(campaign, tree["SE"], S.ACCEPTED, sessions=3, participants=30)
+    page = html(get(client, cast["cspl"], unit=tree["PV"].pk))
+    rows = {cells[0]: cells for cells in rows_of(page, "by-child")}
+    # Expected, on time, late, returned, missing, then the rate.
+    assert rows[tree["SE"].name][2:8] == ["0", "0", "0", "0", "0", "—"]
+    assert rows[tree["DA"].name][2:8] == ["1", "0", "0", "0", "1", "0,0%"]
+    assert "—%" not in page
+    # The headline of the sector union's own area: "(—)", not "(—%)".
+    page = html(get(client, cast["cspl"], unit=tree["SE"].pk))
+    assert '<span class="fs-6">(—)</span>' in page
+    assert "—%" not in page
 
 
 def test_a_unit_below_whose_own_report_is_missing_shows_its_units_figures_marked_as_such(
