@@ -738,8 +738,7 @@ def _child_groups(by_child, integers):
     for row in by_child:
         if combine and not row.is_scope and not row.has_children:
             continue
-        label = row.name + (" " + _("(own report)") if row.is_scope else "")
-        groups.append({"label": label, "row": row, "combined": False})
+        groups.append({"label": _child_label(row), "row": row, "combined": False})
     if combine:
         groups.append(
             {
@@ -749,6 +748,16 @@ def _child_groups(by_child, integers):
             }
         )
     return groups
+
+
+def _child_label(row):
+    """A row's name in the tables by unit below: the scope's "(own report)"; a unit closed
+    by the cut-off marked as the dashboard and the Excel export mark it."""
+    if row.is_scope:
+        return f"{row.name} {_('(own report)')}"
+    if row.tree_label:
+        return f"{row.name} ({row.tree_label})"
+    return row.name
 
 
 def _direct_label(by_child):

@@ -241,8 +241,9 @@ class AreaRow(Figures):
 
     @property
     def tree_label(self) -> str:
-        """What the dashboard's table and the Excel export say beside the unit's name of its
-        place on the tree: dissolved or split (today's tree), closed by the cut-off; or ""."""
+        """What the dashboard's table, the Excel export and the PDF summary say beside the
+        unit's name of its place on the tree: dissolved or split (today's tree), closed by the
+        cut-off; or ""."""
         if self.dissolved:
             return gettext("dissolved or split unit")
         if self.closed and not self.is_scope:

@@ -32,7 +32,7 @@ from reports import pdf, signing
 from reports.models import SummaryReport
 from reports.rollup import ACCEPTED_ONLY, ALL_SUBMITTED, rollup, unit_rows
 from tests.config.test_pdf_sandbox import pdf_listing, spy_server
-from tests.reports.test_excel import records_of, recount
+from tests.reports.test_excel import child, records_of, recount
 from units.models import Unit, UnitState
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -382,6 +382,29 @@ def test_a_district_whose_own_report_is_missing_still_shows_its_units_figures(tr
     # (A district's two kinds say no more than its rows by unit below: the total is their
     # whole scope's row, participants its last column.)
     assert layout_rows(district_text.splitlines())(vi("Whole scope"), "1.044")
+
+
+def test_a_unit_closed_by_the_cut_off_is_marked_in_the_tables_by_unit_below_as_on_the_page(
+    tree, cast, tmp_path
+):
+    # A6 closed on 30/06/2024, before the year's cut-off: nobody is expected there, and the
+    # report it filed still counts. The dashboard badges it, the Excel export names it so.
+    campaign = make_campaign(tree["PV"])
+    closed = child(tree["DA"], "A6", closed_on=datetime.date(YEAR, 6, 30))
+    file_report(closed, campaign, Status.ACCEPTED, sessions=5, participants=60)
+    file_report(tree["A1"], campaign, Status.ACCEPTED, sessions=2, participants=20)
+    summary = issue(make_summary(tree["DA"], campaign, cast["cspl"]), cast["cspl"])
+    marked = f"{closed.name} (đã kết thúc hoạt động)"
+    context = pdf.document_context(summary)
+    labels = [row["label"] for row in context["children"]]
+    assert marked in labels
+    assert [label for label in labels if "(" in label and "báo cáo" not in label] == [marked]
+    # Both tables by unit below (the status and the figures) print it.
+    assert pdf.render_html(summary).count(f'<td class="label">{marked}') == 2
+    text = pdftotext(pdf.render_summary_pdf(summary), tmp_path, "-layout")
+    # Its line of the status table: its own report included, nobody expected, a rate of "—".
+    status = rf"^{re.escape(marked)}\s+{capfirst(vi('included'))}(\s+0){{6}}\s+—$"
+    assert re.search(status, text, re.MULTILINE)
 
 
 def test_a_districts_own_report_reopened_reads_reopened_counted_as_returned(tree, cast):
