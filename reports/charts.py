@@ -166,6 +166,13 @@ def _xml_text(text: str) -> str:
     return _NOT_XML.sub("", str(text))
 
 
+def nothing_expected() -> str:
+    """What a chart of rates says where no unit is expected to report (a rate of None):
+    words where the bar would start, never a bar of 0 %. The dashboard's chart and the PDF
+    summary's both say it."""
+    return _("nothing expected")  # short: it must fit the plot beside a long name
+
+
 def rate_chart(rows: list[dict], title: str) -> str:
     """The reporting rate of each row (child unit or kind), as horizontal bars. A rate that
     is None (no unit expected to report there) is no bar but words, "nothing expected", as
@@ -186,15 +193,15 @@ def rate_chart(rows: list[dict], title: str) -> str:
     # pygal writes its labels into JSON: lazy translations must be strings by now. A unit's
     # name is cut here, since pygal's own cutting (off for the axis' numbers) is off.
     chart.x_labels = [_clip(str(row["label"]), LABEL_CHARS) for row in rows]
-    nothing_expected = {
+    no_bar = {
         # A bar of no length where the words start; its value read as the tables' dash.
         "value": 0,
-        "label": _("nothing expected"),  # short: it must fit the plot beside a long name
+        "label": nothing_expected(),
         "formatter": lambda _value: "—",
     }
     chart.add(
         _("Reporting rate (%)"),
-        [nothing_expected if row["rate"] is None else row["rate"] for row in rows],
+        [no_bar if row["rate"] is None else row["rate"] for row in rows],
     )
     return _render(chart)
 

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config import pdf_sandbox
+from reports.charts import nothing_expected
 from reports.models import SummaryReport
 from reports.rollup import ASSESSMENTS, AreaRow, Figures, Rollup, rollup, unit_rows
 from reports.selection import refuse_year
@@ -639,13 +640,17 @@ def _trend(years, integers):
 
 def _charts(child_groups, trend):
     """The appendix's charts, for print: the reporting rate by unit below and by year, each
-    a list of {"label", "value", "width"} (width: the bar's share of the full 100 %). One
-    series each, in one grey with a black outline, so that a greyscale copy loses nothing;
-    the figure stands at the end of every bar. A chart of one bar says nothing a sentence
-    does not: it is left out."""
+    a list of {"label", "value", "width", "note"} (width: the bar's share of the full
+    100 %; note: the words standing instead of a bar). One series each, in one grey with a
+    black outline, so that a greyscale copy loses nothing; the figure stands at the end of
+    every bar. A chart of one bar says nothing a sentence does not: it is left out."""
     charts = []
+    # As on the dashboard, a unit below with nothing expected is there, with words and no
+    # bar; the scope's own report, which the dashboard does not chart, only when expected.
     by_child = [
-        _bar(group["label"], group["row"].rate) for group in child_groups if group["row"].expected
+        _bar(group["label"], group["row"].rate)
+        for group in child_groups
+        if group["row"].expected or not group["row"].is_scope
     ]
     if len(by_child) > 1:
         charts.append({"title": _("Reporting rate by unit below (%)"), "bars": by_child})
@@ -672,8 +677,10 @@ def _charts(child_groups, trend):
 
 
 def _bar(label, value):
-    width = 0.0 if value is None else max(0.0, min(float(value), 100.0))
-    return {"label": label, "value": rate(value), "width": f"{width:.1f}"}
+    if value is None:  # nobody expected: not a bar of 0 %
+        return {"label": label, "value": rate(value), "width": "", "note": nothing_expected()}
+    width = max(0.0, min(float(value), 100.0))
+    return {"label": label, "value": rate(value), "width": f"{width:.1f}", "note": ""}
 
 
 def _texts(result):

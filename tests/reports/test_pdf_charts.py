@@ -2,6 +2,7 @@
 body's font, so that a greyscale print keeps every label (at 9 pt or more) and every figure.
 The rates are recounted here from the reports filed, not read from the rollup."""
 
+import datetime
 import re
 from html.parser import HTMLParser
 
@@ -9,8 +10,11 @@ import pytest
 
 from campaign.models import AnnualReport, Period, Status
 from reports import pdf
+from tests.reports.test_excel import child
 from tests.reports.test_pdf import (
+    YEAR,
     campaign_with_reports,
+    file_report,
     flat,
     issue,
     make_summary,
@@ -163,3 +167,32 @@ def test_a_chart_longer_than_a_page_repeats_its_caption_on_every_page(
     assert sum(len(bar.findall(page)) for page in charted) == 60
     for page in charted:
         assert caption in flat(page)
+
+
+def test_a_unit_below_with_nothing_expected_is_charted_with_words_and_no_bar(tree, cast, tmp_path):
+    # As on the dashboard's chart: A6, closed before the cut-off, is expected to report
+    # nothing (its report still counts). It was left out of the chart; it now has a line
+    # saying so, with no bar (not one of 0 %) and the tables' dash as its value.
+    from tests.reports.test_pdf import make_campaign
+
+    campaign = make_campaign(tree["PV"], slug="closed-below")
+    closed = child(tree["DA"], "A6", closed_on=datetime.date(YEAR, 6, 30))
+    file_report(closed, campaign, Status.ACCEPTED, sessions=5, participants=60)
+    file_report(tree["A1"], campaign, Status.ACCEPTED, sessions=2, participants=20)
+    summary = issue(make_summary(tree["DA"], campaign, cast["cspl"]), cast["cspl"])
+    (chart,) = pdf.document_context(summary)["charts"]
+    bars = {bar["label"]: bar for bar in chart["bars"]}
+    marked = f"{closed.name} (đã kết thúc hoạt động)"
+    assert [bar["label"] for bar in chart["bars"]][1:] == [
+        tree["A1"].name,
+        tree["A2"].name,
+        marked,
+    ]
+    nothing = "không phải báo cáo"  # the dashboard chart's words
+    assert bars[marked] == {"label": marked, "value": "—", "width": "", "note": nothing}
+    assert (bars[tree["A1"].name]["value"], bars[tree["A1"].name]["note"]) == ("100,0", "")
+    html = pdf.render_html(summary)
+    assert html.count(nothing) == 1
+    assert html.count('<span class="bar"') == 3  # DA's own report, A1 and A2
+    text = pdftotext(pdf.render_summary_pdf(summary), tmp_path, "-layout")
+    assert re.search(rf"^{re.escape(marked)}\s+{nothing}\s+—$", text, re.MULTILINE)
