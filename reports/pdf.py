@@ -758,10 +758,12 @@ def _child_groups(by_child, integers):
 
 
 def _child_label(row):
-    """A row's name in the tables by unit below: the scope's "(own report)"; a unit closed
-    by the cut-off marked as the dashboard and the Excel export mark it."""
+    """A row's name in the tables by unit below and the appendix's headings: the scope's
+    "(own report)"; a unit closed by the cut-off marked as the dashboard and the Excel export
+    mark it."""
     if row.is_scope:
-        return f"{row.name} {_('(own report)')}"
+        # Not inside an f-string: makemessages would not find it there.
+        return row.name + " " + _("(own report)")
     if row.tree_label:
         return f"{row.name} ({row.tree_label})"
     return row.name
@@ -895,16 +897,16 @@ def _appendix(units, by_child, typed, category_labels, legacy=False, numbers=Non
 
 def _appendix_groups(by_child, integers):
     """The appendix's groups in order, and a look-up: "scope", "direct" and each child with
-    units below by its path."""
+    units below by its path. Headed by the names the tables by unit below give them."""
     group_of = {}
     groups = []
     for row in by_child:
         if row.is_scope:
             # One unit: its line says all, so the heading is only its name.
-            group_of["scope"] = _new_group(None, row.name + " " + _("(own report)"))
+            group_of["scope"] = _new_group(None, _child_label(row))
             groups.insert(0, group_of["scope"])
         elif row.has_children:
-            group_of[row.path] = _new_group(row, row.name)
+            group_of[row.path] = _new_group(row, _child_label(row))
             groups.append(group_of[row.path])
     direct = [row for row in by_child if not row.is_scope and not row.has_children]
     added = _added_up(direct, integers) if direct else None

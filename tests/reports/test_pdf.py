@@ -1045,3 +1045,30 @@ def test_the_pdf_renders_the_same_in_the_child_process(tree, cast, campaign, tmp
     content = pdf.render_summary_pdf(summary, isolated=True)
     assert content.startswith(b"%PDF")
     assert SIGNER in pdftotext(content, tmp_path)
+
+
+def test_a_unit_closed_by_the_cut_off_is_marked_in_its_appendix_heading_as_in_the_tables(
+    tree, cast, tmp_path
+):
+    # A district closed on 30/06/2024, before the year's cut-off, with a unit below it: both
+    # filed reports that still count. Its heading in the appendix names it as the tables by
+    # unit below do.
+    campaign = make_campaign(tree["PV"])
+    closed_on = datetime.date(YEAR, 6, 30)
+    closed = child(tree["PV"], "DC", closed_on=closed_on, kind=Unit.Kind.DISTRICT)
+    file_report(closed, campaign, Status.ACCEPTED, sessions=5, participants=60)
+    file_report(child(closed, "C1", closed_on=closed_on), campaign, Status.ACCEPTED, sessions=1)
+    file_report(tree["A1"], campaign, Status.ACCEPTED, sessions=2, participants=20)
+    summary = issue(make_summary(tree["PV"], campaign, cast["cspl"]), cast["cspl"])
+    marked = f"{closed.name} (đã kết thúc hoạt động)"
+    context = pdf.document_context(summary)
+    assert marked in [row["label"] for row in context["children"]]
+    headings = [group["heading"] for group in context["appendix"]["groups"]]
+    assert [h for h in headings if h.startswith(closed.name)] == [
+        f"{marked}: 0 đơn vị phải báo cáo"
+    ]
+    # The open districts' headings carry no mark.
+    assert f"{tree['DA'].name}: 3 đơn vị phải báo cáo: 1 đúng hạn, 2 chưa nộp" in headings
+    assert f'<p class="group">{marked}: ' in pdf.render_html(summary)
+    text = pdftotext(pdf.render_summary_pdf(summary), tmp_path, "-layout")
+    assert re.search(rf"^{re.escape(marked)}: 0 đơn vị phải báo cáo$", text, re.MULTILINE)
