@@ -1,7 +1,10 @@
-"""Charts of the rollup as SVG, drawn on the server with pygal.
+"""Charts of the rollup as SVG, drawn on the server with pygal, for the dashboard page.
 
-The same SVG goes into the dashboard page and the PDF summary, so no JavaScript chart
-library is needed and nothing is fetched: pygal's own scripts are switched off. The charts
+Drawn on the server, so no JavaScript chart library is needed and nothing is fetched:
+pygal's own scripts are switched off. The PDF summary does not use these: its colour and
+small labels would not print well, so it draws its own text and grey bars
+(`reports.pdf._charts`, templates/pdf/summary_chart.html); only `nothing_expected`, the
+words for a unit with nothing expected, is shared with it. The charts
 draw a `reports.rollup.Rollup`'s parts (attributes, not keys); a total that is None (no
 report included that year) is a gap in its line, never a zero.
 """
