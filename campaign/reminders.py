@@ -34,6 +34,7 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -93,7 +94,10 @@ def step_label(step: str) -> str:
         return _("on the due date")
     weeks = late_weeks(step)
     if weeks:
-        return ngettext("%(weeks)d week late", "%(weeks)d weeks late", weeks) % {"weeks": weeks}
+        # Grouped by thousands as every count in the interface is (`|intcomma`).
+        return ngettext("%(weeks)s week late", "%(weeks)s weeks late", weeks) % {
+            "weeks": number_format(weeks, force_grouping=True)
+        }
     for days, name in BEFORE.items():
         if step == name:
             return ngettext(

@@ -180,6 +180,19 @@ def test_the_schedule_escalates_7_and_3_days_before_on_the_day_then_weekly(offse
     assert reminders.schedule_step(PLAN_DUE, PLAN_DUE + offset * DAY) == step
 
 
+@pytest.mark.parametrize(
+    ("step", "label"),
+    [
+        ("late-1", "trễ hạn 1 tuần"),
+        ("late-8", "trễ hạn 8 tuần"),
+        ("late-1250", "trễ hạn 1.250 tuần"),
+    ],
+)
+def test_the_log_names_a_late_step_in_weeks_grouped_by_thousands_as_other_counts(step, label):
+    with translation.override("vi"):
+        assert reminders.step_label(step) == label
+
+
 def test_a_missed_days_step_goes_out_at_the_next_run_exactly_once(tree, everyone, campaign):
     # Beat was down on the due date: the next day's run sends "due", once.
     reminders.send_due_reminders(PLAN_DUE - 3 * DAY)
