@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from campaign.models import Campaign, Plan
 from reports.models import SummaryReport
+from tests.e2e.page_checks import PHONE, horizontal_overflow
+from units.models import Membership, Unit
 
 pytestmark = pytest.mark.e2e
 
@@ -218,3 +220,20 @@ def test_an_officer_s_units_on_the_campaign_page_read_as_cards(demo, login, live
     )
     assert buttons and max(buttons) < 45, buttons  # one line each
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_unit_name_with_a_word_longer_than_the_screen_fits_the_home_page_on_a_phone(
+    demo, login, live_server
+):
+    """A unit's name with a 60-letter word: the home page's list of what was sent and its
+    table of the user's units and roles break it instead of widening the page."""
+    word = "CôngĐoànCơSở" * 5
+    unit = Membership.objects.get(user__username="cb.tanthach").unit
+    Unit.objects.filter(pk=unit.pk).update(name=f"{unit.name} {word}")
+    page = login("cb.tanthach")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/")
+    for section in ("#sent", "#my-units"):
+        text = page.locator(f"section:has({section})").inner_text().replace("\n", "")
+        assert word in text, section
+    assert horizontal_overflow(page) == []
