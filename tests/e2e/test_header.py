@@ -79,3 +79,15 @@ def test_a_long_user_or_unit_name_is_cut_or_broken_at_the_top_of_a_page(demo, lo
         button.wait_for(state="visible")
         fits = button.evaluate("(b) => b.scrollWidth <= b.clientWidth")
         assert fits, (viewport, button.evaluate("(b) => [b.scrollWidth, b.clientWidth]"))
+
+
+def test_an_officers_short_name_is_shown_whole_on_an_office_screen(demo, login, live_server):
+    # The reviewer's menu, the longest, needs the account button cut shorter at 1366 px;
+    # an officer's shorter menu leaves room for "cb.tanthach" whole.
+    page = login("cb.tanthach")
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{live_server.url}/")
+    name = page.locator(".navbar .account-name")
+    assert name.evaluate("(n) => n.scrollWidth <= n.clientWidth"), name.evaluate(
+        "(n) => [n.scrollWidth, n.clientWidth]"
+    )
