@@ -86,6 +86,27 @@ def placement_refusal(kind: str, parent: Unit | None) -> str | None:
     return None
 
 
+def closed_refusal(unit: Unit, day: datetime.date) -> str:
+    """Why `unit`, closed on or before `day`, cannot be used that day. A merged unit names
+    the unit that took over its work, which is the one the user is looking for; "closed"
+    alone reads as dissolved."""
+    if unit.successor_id:
+        return _(
+            "%(unit)s was merged into %(successor)s on %(closed)s: on %(date)s its work is "
+            "%(successor)s's."
+        ) % {
+            "unit": _label(unit),
+            "successor": _label(unit.successor),
+            "closed": _date(unit.closed_on),
+            "date": _date(day),
+        }
+    return _("%(unit)s is already closed on %(date)s (since %(closed)s).") % {
+        "unit": _label(unit),
+        "date": _date(day),
+        "closed": _date(unit.closed_on),
+    }
+
+
 def successor_refusal(unit: Unit, successor: Unit, day: datetime.date) -> str | None:
     """Why `unit`, closing on `day`, cannot hand its work to `successor`, or None.
 
@@ -99,11 +120,7 @@ def successor_refusal(unit: Unit, successor: Unit, day: datetime.date) -> str | 
             "take over work from that day."
         ) % {"unit": _label(successor), "date": _date(day), "opened": _date(successor.opened_on)}
     if successor.closed_on and successor.closed_on <= day:
-        return _("%(unit)s is already closed on %(date)s (since %(closed)s).") % {
-            "unit": _label(successor),
-            "date": _date(day),
-            "closed": _date(successor.closed_on),
-        }
+        return closed_refusal(successor, day)
     if successor.kind not in SUCCESSOR_KINDS[unit.kind]:
         return _(
             "%(unit)s (%(kind)s) cannot hand its work to %(target)s (%(target_kind)s): "
@@ -427,11 +444,7 @@ class _Run:
             )
             return None
         if unit.closed_on and unit.closed_on <= self.day:
-            self.refuse(
-                operation,
-                _("%(unit)s is already closed on %(date)s (since %(closed)s).")
-                % {"unit": _label(unit), "date": _date(self.day), "closed": _date(unit.closed_on)},
-            )
+            self.refuse(operation, closed_refusal(unit, self.day))
             return None
         if unit.closed_on:
             self.refuse(

@@ -308,7 +308,7 @@ def a_merged_unit(successor, **overrides):
     ("change", "overrides", "refusal"),
     [
         # Closed before the new unit: nothing could carry on its work.
-        ({"closed_on": datetime.date(2024, 3, 1)}, {}, "đã giải thể vào ngày 01/09/2025"),
+        ({"closed_on": datetime.date(2024, 3, 1)}, {}, "Vào ngày 01/09/2025, B1 – "),
         # Not yet founded on the day the new unit closes.
         ({"opened_on": datetime.date(2026, 1, 1)}, {}, "chưa hoạt động vào ngày 01/09/2025"),
         # A grassroots union takes no commune union's work.

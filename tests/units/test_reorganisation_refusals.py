@@ -41,6 +41,27 @@ def test_merging_into_a_closed_unit_is_refused(tree, reorganise, admin_user):
     assert "A2" in message and "01/03/2025" in message
 
 
+@pytest.mark.parametrize(
+    "operation",
+    [
+        {"action": "merge", "unit_code": "A1", "target_code": "A2"},  # A2 as the successor
+        {"action": "rename", "unit_code": "A2", "name": "CĐCS A2 mới"},  # A2 itself
+    ],
+    ids=["merge into it", "rename it"],
+)
+def test_a_unit_merged_away_is_refused_naming_the_unit_that_took_its_work(
+    tree, reorganise, admin_user, operation
+):
+    # "Dissolved on …" sent the user looking for a unit that had only changed name: the
+    # message names the unit its work went to.
+    Unit.objects.get(code="A2").close(datetime.date(2025, 3, 1), successor=tree["A1"])
+    r = reorganise(JULY, operation)
+    with translation.override("vi"):
+        [(_p, message)] = refusals(r, admin_user)
+    assert "A2" in message and "đã sáp nhập vào A1" in message and "01/03/2025" in message
+    assert "giải thể" not in message
+
+
 def test_a_successor_of_an_incompatible_kind_is_refused(tree, reorganise, admin_user):
     r = reorganise(
         JULY,
