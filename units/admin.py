@@ -17,7 +17,7 @@ from units.forms import (
     code_case_refusal,
     code_refusal,
 )
-from units.models import Membership, Unit, User
+from units.models import Membership, Unit, UnitState, User
 from units.reorganisations import placement_refusal, standing_refusal, successor_refusal
 
 
@@ -60,6 +60,12 @@ class UnitForm(AdminModelForm):
     class Meta:
         model = Unit
         fields = ["code", "name", "short_name"]
+        help_texts = {
+            "name": _(
+                "Corrects the name back through the unit's history as far as it bears the name "
+                "written here. A rename decided by a decision is recorded as a reorganisation."
+            ),
+        }
 
     def clean_code(self):
         code = self.cleaned_data["code"]
@@ -188,7 +194,23 @@ class UnitAdmin(TreeAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
+            since = None
+            if {"name", "short_name"} & set(form.changed_data):
+                # Before the save, whose sync would otherwise start an era today.
+                since = UnitState.objects.correct_names(
+                    obj, form.initial["name"], form.initial["short_name"]
+                )
             super().save_model(request, obj, form, change)
+            if since is not None:
+                self.message_user(
+                    request,
+                    _(
+                        "The names were corrected in the unit's history since %(date)s. A "
+                        "rename decided by a decision is recorded as a reorganisation, from "
+                        "its effective date."
+                    )
+                    % {"date": since.strftime("%d/%m/%Y")},
+                )
         else:
             Unit.objects.add_child_after_history(form.cleaned_data["parent"], obj)
 

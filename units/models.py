@@ -448,6 +448,28 @@ class UnitStateManager(models.Manager.from_queryset(UnitStateQuerySet)):
         splits.write()
         return changed
 
+    def correct_names(
+        self, unit: "Unit", old_name: str, old_short_name: str
+    ) -> datetime.date | None:
+        """Correct a mistake in `unit`'s names (the admin's edit): every era of the latest
+        run that bore exactly the old names takes the unit's names now, and no era starts.
+        A spelling fixed today is how the unit was always called, not a rename decided
+        today; a new era from today would also make every reorganisation dated before
+        today refuse the unit as "changed later". A real rename, decided with a date, is a
+        reorganisation. Returns the first day of the corrected run, or None when no era
+        bore the old names (then `Unit.save`'s sync records the names from today). Two
+        queries."""
+        eras = list(self.filter(unit=unit).order_by("-valid_from"))
+        run = []
+        for era in eras:
+            if (era.name, era.short_name) != (old_name, old_short_name):
+                break
+            run.append(era.pk)
+        if not run:
+            return None
+        self.filter(pk__in=run).update(name=unit.name, short_name=unit.short_name)
+        return eras[len(run) - 1].valid_from
+
     def _not_begun(self, unit, day):
         """Whether nothing has happened to `unit` by `day` (the change day or today,
         whichever is later): it opens after it, or its eras all begin after it (its

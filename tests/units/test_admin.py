@@ -337,3 +337,38 @@ def test_a_unit_added_already_merged_into_an_open_unit_of_a_fitting_kind_is_kept
     assert response.status_code == 302, response.content.decode()[:2000]
     new = Unit.objects.get(code="NEW")
     assert (new.successor, new.closed_on) == (tree["B1"], datetime.date(2025, 9, 1))
+
+
+def test_a_name_corrected_in_the_admin_corrects_the_history_and_starts_no_era(
+    staff_client, tree, reorganise, admin_user, today
+):
+    # B1 was renamed by a decision in July 2025, with a typo; staff fix the spelling
+    # today. The correction is how it was called since July, and a reorganisation dated
+    # before today still applies: a new era from today would refuse it as "changed later".
+    from units.reorganisations import reorganisation_apply
+
+    july = datetime.date(2025, 7, 1)
+    reorganisation_apply(
+        reorganisation=reorganise(
+            july, {"action": "rename", "unit_code": "B1", "name": "CĐCS Trường THCS Ân Thạnh"}
+        ),
+        user=admin_user,
+    )
+    response = staff_client.post(
+        reverse("admin:units_unit_change", args=[tree["B1"].pk]),
+        {"code": "B1", "name": "CĐCS Trường THCS An Thạnh", "short_name": "", **MEMBERSHIPS},
+        follow=True,
+    )
+    assert "Đã sửa tên trong lịch sử của đơn vị từ ngày 01/07/2025" in response.content.decode()
+    eras = list(
+        UnitState.objects.filter(unit=tree["B1"])
+        .order_by("valid_from")
+        .values_list("valid_from", "name")
+    )
+    assert [name for _day, name in eras] == ["CĐCS B1", "CĐCS Trường THCS An Thạnh"]
+    assert eras[1][0] == july  # the renamed era, corrected in place
+    yesterday = today - datetime.timedelta(days=1)
+    moved = reorganise(yesterday, {"action": "move", "unit_code": "B1", "target_code": "DA"})
+    reorganisation_apply(reorganisation=moved, user=admin_user)
+    assert Unit.objects.get_parent(Unit.objects.get(code="B1")).code == "DA"
+    assert UnitState.objects.overlapping() == []
