@@ -1,5 +1,5 @@
 # The two commands of the README, and the checks CI runs.
-.PHONY: run test lint ci bench bench-load bench-cost
+.PHONY: run test lint ci bench bench-load bench-cost bench-docpdf
 
 run:  ## set up, load the demo data and serve http://127.0.0.1:8000
 	bash .ci/setup.sh run
@@ -18,3 +18,6 @@ bench-load:  ## the deadline load test (tests/bench/README.md); needs PostgreSQL
 
 bench-cost:  ## where a submission's CPU goes, in one process (tests/bench/README.md)
 	.venv/bin/python -m tests.bench.submission_cost
+
+bench-docpdf:  ## a plan's PDF rendered against kept in the cache (tests/bench/README.md)
+	.venv/bin/python -m tests.bench.document_pdf

@@ -10,11 +10,16 @@ plan or report may print it.
 """
 
 import datetime
+import functools
+import hashlib
 import unicodedata
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -149,11 +154,38 @@ def pdf_filename(submission: Submission) -> str:
     return f"{submission.file_stem}.pdf"
 
 
+@functools.cache
+def _stylesheet_version() -> str:
+    """The document stylesheet's digest: a deployment that changes it changes the PDFs."""
+    path = finders.find(STYLESHEET)
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16] if path else ""
+
+
+def rendered_pdf(html: str) -> bytes:
+    """The PDF of `html`, rendered in the sandbox, or the same bytes rendered before.
+
+    Rendering costs about half a second of CPU in a child process; the HTML already holds
+    everything the PDF shows, so two requests with the same HTML (a download tapped twice,
+    a reviewer and the unit opening the same report) render it once. The key is the HTML's
+    digest: whoever reaches this has passed the access scope for the document, and a
+    change to it changes the key. A cache that is down only misses."""
+    seconds = settings.PDF_CACHE_SECONDS
+    key = "pdf:" + hashlib.sha256(f"{_stylesheet_version()}|{html}".encode()).hexdigest()
+    if seconds:
+        content = cache.get(key)
+        if content is not None:
+            return content
+    content = pdf_sandbox.run_isolated(
+        pdf_sandbox.html_to_pdf, html, timeout=pdf_sandbox.PREVIEW_TIMEOUT
+    )
+    if seconds:
+        cache.set(key, content, seconds)
+    return content
+
+
 def _pdf_response(request, html, filename, back):
     try:
-        content = pdf_sandbox.run_isolated(
-            pdf_sandbox.html_to_pdf, html, timeout=pdf_sandbox.PREVIEW_TIMEOUT
-        )
+        content = rendered_pdf(html)
     except pdf_sandbox.RenderError as error:
         messages.error(request, str(error))
         return redirect(back)

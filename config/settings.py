@@ -372,6 +372,10 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# A plan's or report's PDF is rendered again only when its HTML (or the document stylesheet)
+# changed: the same bytes are kept this long in the cache (campaign.printable). 0: never kept.
+PDF_CACHE_SECONDS = env.int("PDF_CACHE_SECONDS", default=24 * 3600)
+
 # --- Digital signature of issued documents (reports.signing) ---------------------------------
 # The organisation's certificate and key as a PKCS#12 file, its passphrase from the
 # environment. Empty: documents are issued unsigned, and their pages say so.

@@ -52,6 +52,11 @@ from config.settings import *  # noqa: E402, F403 (after the environment above i
 # project's var/, where two pytest-xdist processes could write theirs at the same moment.
 DEMO_SIGNING_DIR = tempfile.mkdtemp(prefix="portal-test-signing-")
 
+# Each test renders the PDFs it checks: one test's PDF, kept in the shared cache, would be
+# another's answer (a failure made on purpose would find a PDF). The cache's own test turns
+# it on.
+PDF_CACHE_SECONDS = 0
+
 # Hashing with the production hasher makes every login in the suite cost ~0.3 s.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
