@@ -33,6 +33,7 @@ from campaign.models import (
     Step,
     Theme,
 )
+from config.admin_site import boolean_column
 from units.forms import AdminInlineFormSet, AdminModelForm
 from units.models import Unit
 
@@ -479,7 +480,15 @@ class InspectionAdmin(ReadOnly, HistoryForReading):
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
     form = AdminModelForm
-    list_display = ("unit", "what", "year", "step", "manual", "sent_at", "recipients")
+    list_display = (
+        "unit",
+        "what",
+        "year",
+        "step",
+        boolean_column(Reminder, "manual"),
+        "sent_at",
+        "recipients",
+    )
     list_filter = ("what", "manual", "year")
     list_select_related = ("unit",)
 

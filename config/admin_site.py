@@ -9,6 +9,9 @@ to the wrong one.
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 
@@ -21,6 +24,47 @@ def unit_choice_label(unit) -> str:
             "date": unit.closed_on.strftime("%d/%m/%Y"),
         }
     return label
+
+
+def yes_no_icon(value: bool | None) -> SafeString:
+    """Django's yes/no icon with its text in the reader's language: Django's own writes
+    alt="True" or alt="False" (`admin_list._boolean_icon`), which a screen reader reads
+    out in English."""
+    icon = {True: "yes", False: "no", None: "unknown"}[value]
+    text = {True: _("Yes"), False: _("No"), None: _("Unknown")}[value]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), text)
+
+
+def boolean_column(model, field_name: str):
+    """A change list column showing a boolean field as `yes_no_icon`, sortable by it."""
+
+    @admin.display(description=model._meta.get_field(field_name).verbose_name, ordering=field_name)
+    def column(obj):
+        return yes_no_icon(getattr(obj, field_name))
+
+    column.__name__ = field_name
+    return column
+
+
+def permission_label(permission) -> str:
+    """A model permission as the admin's pickers list it, in the reader's language.
+
+    Django stores a permission's name in English when it migrates ("Can add unit") and
+    lists it so whatever the language; the four default actions are worded here with
+    the model's translated name. Any other permission keeps its stored name."""
+    model = permission.content_type.model_class()
+    action, _sep, model_name = permission.codename.partition("_")
+    actions = {
+        "add": _("Can add %(model)s"),
+        "change": _("Can change %(model)s"),
+        "delete": _("Can delete %(model)s"),
+        "view": _("Can view %(model)s"),
+    }
+    if model is None or action not in actions or model_name != model._meta.model_name:
+        return str(permission)
+    meta = model._meta
+    name = actions[action] % {"model": meta.verbose_name}
+    return f"{meta.app_config.verbose_name} | {meta.verbose_name} | {name}"
 
 
 class PortalAutocompleteJsonView(AutocompleteJsonView):

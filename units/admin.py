@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.urls import reverse
@@ -10,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 
+from config.admin_site import boolean_column, permission_label
 from units.forms import (
     AdminInlineFormSet,
     AdminModelForm,
@@ -42,9 +45,33 @@ class UserAdmin(BaseUserAdmin):
     form = UserForm
     add_form = NewUserForm
     fieldsets = (*BaseUserAdmin.fieldsets, (_("Contact"), {"fields": ("full_name", "phone")}))
-    list_display = ("username", "full_name", "email", "is_staff", "is_active")
+    list_display = (
+        "username",
+        "full_name",
+        "email",
+        boolean_column(User, "is_staff"),
+        boolean_column(User, "is_active"),
+    )
     search_fields = ("username", "full_name", "email")
     inlines = [MembershipInline]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "user_permissions":
+            field.label_from_instance = permission_label
+        return field
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "permissions":
+            field.label_from_instance = permission_label
+        return field
 
 
 class ParentChoiceField(forms.ModelChoiceField):
