@@ -710,6 +710,15 @@ def _apply(row, existing, result):
 
     unit = Unit.objects.get(code=row.code)
     changed = [field for field, value in values.items() if getattr(unit, field) != value]
+    current_parent = existing[row.code][1]
+    new_parent = row.parent_code or None
+    if unit.opened_on and unit.opened_on > timezone.localdate():
+        # Not open yet: its eras are written again from its (new) opening at its final
+        # path, as a new unit's are, so the same rule holds as for a new unit.
+        parent = Unit.objects.get(code=new_parent) if new_parent else None
+        moved = standing_refusal(parent, values.get("opened_on", unit.opened_on))
+        if moved:
+            raise ValidationError(moved)
     if changed:
         for field in changed:
             setattr(unit, field, values[field])
@@ -717,8 +726,6 @@ def _apply(row, existing, result):
         result.updated += 1
 
     # Moves keep the parent of every other unit, so the parent read before applying still holds.
-    current_parent = existing[row.code][1]
-    new_parent = row.parent_code or None
     if new_parent != current_parent:
         unit = Unit.objects.get(code=row.code)
         if new_parent:

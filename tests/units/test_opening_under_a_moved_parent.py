@@ -97,3 +97,55 @@ def test_the_import_adds_a_unit_opening_once_the_parent_stands_where_it_is(tmp_p
 
     new = Unit.objects.get(code="NEW")
     assert UnitState.objects.on(MOVED_ON).get(unit=new).path == new.path
+
+
+@pytest.fixture
+def not_open_yet(tree, sector_moved):
+    """Two unions that open next month: one under the sector union (allowed, the sector
+    stands where it is by then), one under district B."""
+    day = datetime.date.today() + datetime.timedelta(days=30)
+    for code, parent in (("LATE", sector_moved), ("LATE2", tree["DB"])):
+        Unit.objects.add_child_after_history(
+            parent, code=code, name=f"CĐCS {code}", kind="grassroots", opened_on=day
+        )
+    return Unit.objects.get(code="LATE")
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        ["LATE", "CĐCS LATE", "grassroots", "SE", "01/01/2020"],  # its opening brought back
+        ["LATE2", "CĐCS LATE2", "grassroots", "SE", "01/01/2020"],  # and moved under the sector
+    ],
+    ids=["earlier opening", "earlier opening and moved"],
+)
+def test_the_import_refuses_bringing_a_not_yet_open_unit_s_opening_before_its_parent_moved(
+    tmp_path, not_open_yet, row
+):
+    # Its eras would be written again from 2020 at today's path, under a parent that stood
+    # elsewhere until 01/07/2025.
+    unit = Unit.objects.get(code=row[0])
+    eras_before = list(UnitState.objects.filter(unit=unit).values_list("valid_from", "path"))
+    path = write_csv(tmp_path, [row])
+
+    with translation.override("en"), pytest.raises(UnitImportError) as refused:
+        import_units(read_rows(path))
+
+    [(line, message)] = refused.value.errors
+    assert line == 2
+    assert "moved to its present place in the tree on 01/07/2025" in message
+    assert Unit.objects.get(code=row[0]).opened_on == not_open_yet.opened_on
+    eras = list(UnitState.objects.filter(unit=unit).values_list("valid_from", "path"))
+    assert eras == eras_before
+
+
+def test_the_import_brings_a_not_yet_open_unit_s_opening_to_after_its_parent_moved(
+    tmp_path, not_open_yet
+):
+    path = write_csv(tmp_path, [["LATE", "CĐCS LATE", "grassroots", "SE", "01/08/2025"]])
+
+    import_units(read_rows(path))
+
+    unit = Unit.objects.get(code="LATE")
+    assert unit.opened_on == datetime.date(2025, 8, 1)
+    assert UnitState.objects.on(datetime.date(2025, 8, 1)).get(unit=unit).path == unit.path
