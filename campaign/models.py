@@ -861,7 +861,8 @@ class Notification(models.Model):
     """An e-mail waiting in the outbox, then sent exactly once.
 
     Rows are written in the transaction of the event that causes them (for a workflow step,
-    the worker's transaction that claims the step's pending e-mails: Step.emails_pending),
+    the worker's transaction that claims the step's pending e-mails: Step.emails_pending;
+    for the daily reminders, the one that takes a person's PendingReminderEmail rows),
     so nothing is lost when the broker is down; `key` makes writing the same notification
     twice impossible.
     """
@@ -1702,6 +1703,41 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.unit} – {self.get_what_display()} {self.year} – {self.step}"
+
+
+class PendingReminderEmail(models.Model):
+    """A reminder owed to one recipient's e-mail, between the daily run's claim of the
+    unit's step and the one e-mail of that run to the recipient (campaign.reminders).
+
+    Written in the transaction that claims the step, so a run that dies after some units
+    leaves here what it owes; deleted in the transaction that writes the recipient's
+    e-mail, which lists every reminder owed to them, so each is mailed once.
+    """
+
+    reminder = models.ForeignKey(
+        Reminder, verbose_name=_("reminder"), on_delete=models.CASCADE, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # The run's day (a day replayed, too): how late the document is, is counted from it.
+    day = models.DateField(_("day"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder e-mail waiting")
+        verbose_name_plural = _("reminder e-mails waiting")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reminder", "recipient"], name="pending_reminder_email_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.recipient_id}: {self.reminder_id}"
 
 
 def _text(value):
