@@ -16,7 +16,9 @@ mail server's acceptance and the row being marked, so every message carries a Me
 fixed per row, by which mail clients drop the duplicate.
 
 Other events (an obstacle answered, recommendations due, reminders, summaries) write their
-rows themselves, in the transaction of the event.
+rows themselves, in the transaction of the event; the daily reminders, one e-mail per
+person and run, in the transaction that takes what the run's units owe that person
+(campaign.reminders.write_reminder_emails).
 
 Beside its e-mails, each event leaves notices in the portal (campaign.notices), written in
 the event's own transaction (a step's in the request) and reaching also the people without

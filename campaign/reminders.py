@@ -11,8 +11,20 @@ above that has any, as a review step reaches them (campaign.notifications.filers
 A unit is reminded once per step: the run claims the step by inserting its Reminder row,
 which a partial unique constraint allows only once for automatic reminders. A second run,
 or a worker racing this one, fails to insert (or blocks until the first commits, then fails)
-and sends nothing. The claim and the outbox rows commit together, so a crash leaves either
-both or neither; the e-mails leave after the commit, each sent once by the outbox.
+and sends nothing.
+
+A person is e-mailed once per run, however many of their units it reminds: an officer of a
+district federation filing for twenty grassroots unions gets one e-mail listing the twenty,
+not twenty e-mails. Each unit is still claimed in its own transaction, which also writes
+its notices in the portal (one per unit) and records what its e-mail recipients are owed
+(PendingReminderEmail); once every unit is claimed the run writes each recipient's one
+e-mail from what they are owed, and deletes it in that e-mail's transaction
+(`write_reminder_emails`). So a run that dies after some units has committed their claims
+and what they owe: its rerun claims the rest, sends nothing twice and writes the e-mails of
+both, and without a rerun the outbox's flush writes them once they are older than any run
+lasts (PENDING_GRACE). The e-mails leave after their commit, each sent once by the outbox.
+A reviewer's reminders by hand are sent in one transaction, so there the e-mails are
+grouped in it and nothing waits.
 
 A unit with nobody to receive a reminder (no active officer, nor one above filing for it;
 one without an e-mail address still reads it in the portal) is skipped: no Reminder is
@@ -39,7 +51,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from campaign import counting, notices, notifications
-from campaign.models import AnnualReport, Campaign, Notification, Period, Plan, Reminder
+from campaign.models import (
+    AnnualReport,
+    Campaign,
+    Notification,
+    PendingReminderEmail,
+    Period,
+    Plan,
+    Reminder,
+)
 from units.models import Unit, User
 
 What = Reminder.What
@@ -56,6 +76,10 @@ PLAN_LATE_WEEKS = 8
 # Report reminders start this many days before the due date (the first step).
 FIRST_STEP_DAYS = 7
 LOG_PAGE_SIZE = 50
+# The flush (campaign.tasks.flush_outbox) writes the e-mails still owed from before this
+# long ago: of a run that died before writing them. Longer than any run lasts (the daily
+# task's hard time limit is ten minutes), so a run still going writes its own, whole.
+PENDING_GRACE = datetime.timedelta(minutes=15)
 
 
 # --- the schedule ------------------------------------------------------------------------------
@@ -207,7 +231,9 @@ def send_due_reminders(today: datetime.date) -> int:
     """Send today's automatic reminders; return how many reminders were created.
 
     Safe to run any number of times a day, in parallel too: each (unit, document, step) is
-    claimed by inserting its Reminder, and only the run that inserted it writes e-mails.
+    claimed by inserting its Reminder, and only the run that inserted it owes its e-mails.
+    Once every document is done, each person owed reminders gets one e-mail listing them
+    all (`write_reminder_emails`), with what a run that died left owed.
     """
     created = 0
     campaigns = list(Campaign.objects.select_related("issuer").order_by("pk"))
@@ -221,6 +247,7 @@ def send_due_reminders(today: datetime.date) -> int:
         step = schedule_step(period.due_on, today)
         if step:
             created += _remind_outstanding(campaign, What.REPORT, year, period.due_on, step, today)
+    write_reminder_emails()
     return created
 
 
@@ -265,8 +292,9 @@ def _remind_outstanding(campaign, what, year, due_on, step, today):
         users = officers.get(unit.pk)
         if not users:
             continue
-        # Each unit in its own transaction: the claim and its e-mails commit together, and
-        # a racing run waits on this one unit's claim only, not on the whole run.
+        # Each unit in its own transaction: the claim, its notices and the e-mails it owes
+        # commit together, and a racing run waits on this one unit's claim only, not on
+        # the whole run. The e-mails are written after the last unit, one per person.
         with transaction.atomic():
             reminder, claimed = Reminder.objects.get_or_create(
                 unit=unit,
@@ -278,7 +306,15 @@ def _remind_outstanding(campaign, what, year, due_on, step, today):
                 defaults={"due_on": due_on, "recipients": len(users)},
             )
             if claimed:
-                _write_notifications(reminder, unit, campaign, users, today)
+                _notify(reminder, unit, users)
+                PendingReminderEmail.objects.bulk_create(
+                    [
+                        PendingReminderEmail(reminder=reminder, recipient=user, day=today)
+                        for user in users
+                        if user.email
+                    ],
+                    ignore_conflicts=True,
+                )
                 created += 1
     return created
 
@@ -301,7 +337,9 @@ def send_manual_reminders(
     caller has checked that the user reviews these units and that they are expected to
     file and have not submitted (before the due date too: reviewers may urge early), and
     whether they were reminded today; that is checked again here with the units' rows
-    locked, so that two reviewers reminding the same unit at once remind it once.
+    locked, so that two reviewers reminding the same unit at once remind it once. Each
+    person is e-mailed once, about all the units of theirs reminded (`_email`), in the
+    same transaction.
     """
     today = today or timezone.localdate()
     year = document_year(campaign, what, year)
@@ -311,6 +349,7 @@ def send_manual_reminders(
     reminders = []
     unreachable = [unit for unit in units if unit.pk not in officers]
     already = set()
+    owed = {}  # {user id: (user, [reminders owed to their e-mail])}
     with transaction.atomic():
         if unless_reminded_today:
             # In order, so that two reviewers' selections never wait on each other.
@@ -332,8 +371,19 @@ def send_manual_reminders(
                 sent_by=user,
                 recipients=len(users),
             )
-            _write_notifications(reminder, unit, campaign, users, today)
+            _notify(reminder, unit, users)
+            for recipient in users:
+                if recipient.email:
+                    owed.setdefault(recipient.pk, (recipient, []))[1].append(reminder)
             reminders.append(reminder)
+        rows = [
+            _email(recipient, [(reminder, today) for reminder in theirs])
+            for recipient, theirs in owed.values()
+        ]
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        keys = [row.key for row in rows]
+        if keys:
+            transaction.on_commit(lambda: notifications.enqueue(keys))
     return reminders, unreachable, [unit for unit in units if unit.pk in already]
 
 
@@ -376,42 +426,139 @@ def reminders_per_year(campaign):
     return {row["year"]: row["count"] for row in rows}
 
 
-def _write_notifications(reminder, unit, campaign, users, today):
-    """The notices in the portal of `users`, the unit's officers, and the outbox rows of
-    those with an e-mail address, sent once the surrounding transaction commits."""
-    if not users:
-        return
+def _page(reminder: Reminder) -> str:
+    """Where the reminded unit writes the document."""
     if reminder.what == What.PLAN:
-        page = reverse("campaign:plan_start", args=[campaign.pk, unit.pk])
-    else:
-        page = reverse("campaign:report_start", args=[campaign.pk, unit.pk, reminder.year])
-    notices.notify_reminder(reminder, unit, page, users)
-    users = [user for user in users if user.email]
-    if not users:
-        return
-    days = (today - reminder.due_on).days
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "reminder": reminder,
-            "unit": unit,
-            "campaign": campaign,
-            "is_report": reminder.what == What.REPORT,
-            "days_left": max(-days, 0),
-            "days_late": max(days, 0),
-            "url": settings.SITE_URL.rstrip("/") + page,
-        }
-        subject = render_to_string("campaign/email/reminder_subject.txt", context).strip()
-        body = render_to_string("campaign/email/reminder_body.txt", context)
-    rows = [
-        Notification(
-            key=f"reminder-{reminder.pk}-user-{user.pk}",
-            recipient=user,
-            to_email=user.email,
-            subject=notifications.subject_line(subject),
-            body=body,
+        return reverse("campaign:plan_start", args=[reminder.campaign_id, reminder.unit_id])
+    return reverse(
+        "campaign:report_start", args=[reminder.campaign_id, reminder.unit_id, reminder.year]
+    )
+
+
+def _notify(reminder, unit, users):
+    """The notices in the portal of `users`, who file for `unit`: one per unit reminded."""
+    if users:
+        notices.notify_reminder(reminder, unit, _page(reminder), users)
+
+
+def write_reminder_emails(before: datetime.datetime | None = None) -> int:
+    """Write the e-mails of the reminders owed (PendingReminderEmail): one to each person,
+    listing every reminder owed them; with `before`, only to those owed one since before
+    then (the flush's: what a run that died left). Returns how many e-mails were written.
+
+    Safe to run twice or in parallel: a person's owed rows are locked and deleted in the
+    transaction that writes their e-mail, so a racing writer finds them gone, and a writer
+    that dies before its commit leaves them owed, for the next run or the flush. Five
+    queries a person, however many units their e-mail names.
+    """
+    owed = PendingReminderEmail.objects.all()
+    if before is not None:
+        owed = owed.filter(created_at__lt=before)
+    people = list(owed.order_by("recipient_id").values_list("recipient_id", flat=True).distinct())
+    written = 0
+    for user_id in people:
+        try:
+            written += _write_reminder_email(owed.filter(recipient_id=user_id))
+        except Exception:  # one person's e-mail that cannot be written must not hold others
+            logger.exception(
+                "Writing the reminder e-mail of user %s failed; it stays owed", user_id
+            )
+    return written
+
+
+class _Taken(Exception):
+    """Another writer took some of the rows meanwhile: this transaction rolls back."""
+
+
+def _write_reminder_email(owed: QuerySet) -> int:
+    """Write the e-mail of what `owed`, one person's rows, holds: 1 if written, else 0."""
+    try:
+        with transaction.atomic():
+            rows = list(
+                owed.select_related(
+                    "recipient", "reminder__unit", "reminder__campaign", "reminder__sent_by"
+                )
+                .select_for_update(of=("self",))
+                .order_by("pk")
+            )
+            if not rows:
+                return 0
+            # The rows are locked, so this deletes them all; SQLite locks no rows, and a
+            # writer racing there may have taken some: then the other writer mails them.
+            taken, _deleted = PendingReminderEmail.objects.filter(
+                pk__in=[row.pk for row in rows]
+            ).delete()
+            if taken != len(rows):
+                raise _Taken
+            user = rows[0].recipient
+            if not (user.is_active and user.email):
+                return 0  # gone or without an address since the claim: the notices remain
+            notification = _email(user, [(row.reminder, row.day) for row in rows])
+            Notification.objects.bulk_create([notification], ignore_conflicts=True)
+            transaction.on_commit(lambda: notifications.enqueue([notification.key]))
+    except _Taken:
+        return 0
+    return 1
+
+
+def _email(user: User, owed: list[tuple[Reminder, datetime.date]]) -> Notification:
+    """The one outbox row to `user` about the reminders `owed` to them, each with the day
+    of its run (how late it is counts from it), not yet saved.
+
+    One reminder is worded to the unit's officers, as it always was; several are listed,
+    by campaign, document and unit, each with its link. The key is that of the first
+    reminder ("reminder-<pk>-user-<pk>"): a reminder is owed to a person once and mailed
+    in one e-mail, so no two e-mails share it, and it keeps the Message-ID fixed.
+    """
+    owed = sorted(
+        owed,
+        key=lambda item: (
+            item[0].campaign_id,
+            item[0].what != What.PLAN,
+            item[0].year,
+            item[0].unit.path,
+            item[0].pk,
+        ),
+    )
+    items = []
+    for reminder, day in owed:
+        days = (day - reminder.due_on).days
+        items.append(
+            {
+                "reminder": reminder,
+                "unit": reminder.unit,
+                "campaign": reminder.campaign,
+                "is_report": reminder.what == What.REPORT,
+                "days_left": max(-days, 0),
+                "days_late": max(days, 0),
+                "weeks_late": max(days, 0) // 7,
+                "url": notifications.absolute(_page(reminder)),
+            }
         )
-        for user in users
-    ]
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    keys = [row.key for row in rows]
-    transaction.on_commit(lambda: notifications.enqueue(keys))
+    with translation.override(settings.LANGUAGE_CODE):
+        if len(items) == 1:
+            context, name = items[0], "reminder"
+        else:
+            documents = {(item["reminder"].what, item["reminder"].year) for item in items}
+            # The subject names the document when it is the same for every unit.
+            what, year = documents.pop() if len(documents) == 1 else (None, None)
+            senders = {str(item["reminder"].sent_by) for item in items if item["reminder"].sent_by}
+            context = {
+                "user": user,
+                "items": items,
+                "count": len(items),
+                "what": what,
+                "year": year,
+                "senders": ", ".join(sorted(senders)),
+            }
+            name = "reminders"
+        subject = render_to_string(f"campaign/email/{name}_subject.txt", context)
+        body = render_to_string(f"campaign/email/{name}_body.txt", context)
+    first = min(reminder.pk for reminder, _day in owed)
+    return Notification(
+        key=f"reminder-{first}-user-{user.pk}",
+        recipient=user,
+        to_email=user.email,
+        subject=notifications.subject_line(subject),
+        body=body,
+    )

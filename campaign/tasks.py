@@ -31,9 +31,11 @@ def write_step_emails(step_pk):
 @shared_task(bind=True, ignore_result=True, acks_late=True, soft_time_limit=240, time_limit=300)
 def flush_outbox(self, batch=200):
     """Send what the broker could not take when it was written (runs every two minutes):
-    first the e-mails of the steps still pending, written now and handed to the broker as
-    each is written, then the rows left waiting."""
+    first the e-mails of the steps still pending and the reminder e-mails a daily run that
+    died left owed, written now and handed to the broker as each is written, then the rows
+    left waiting."""
     notifications.write_pending_step_emails(batch=batch)
+    reminders.write_reminder_emails(before=timezone.now() - reminders.PENDING_GRACE)
     pks = list(notifications.waiting().order_by("created_at").values_list("pk", flat=True)[:batch])
     claimant = self.request.id or ""
     return [notifications.send(pk, claimant=claimant) for pk in pks]

@@ -52,16 +52,16 @@ def test_two_reminders_sent_at_the_same_moment_remind_once(
     monkeypatch,
 ):
     first_inside = threading.Event()
-    write = reminders._write_notifications
+    notify = reminders._notify
 
-    def slow_write(*args, **kwargs):
+    def slow_notify(*args, **kwargs):
         # The first reviewer's transaction stays open while the second one's arrives.
-        write(*args, **kwargs)
+        notify(*args, **kwargs)
         if threading.current_thread().name == "first":
             first_inside.set()
             time.sleep(0.5)
 
-    monkeypatch.setattr(reminders, "_write_notifications", slow_write)
+    monkeypatch.setattr(reminders, "_notify", slow_notify)
     results = {}
 
     def send(user):
