@@ -134,6 +134,7 @@ def _frozen_row(row, codes):
         "report_id": row.report_id,
         "first_submitted_at": row.first_submitted_at,
         "included": row.included,
+        "closed": row.closed,
         "values": {code: row.values.get(code) for code in codes},
     }
 
@@ -803,12 +804,18 @@ def _added_up(rows, integers):
     return group
 
 
+# The categories whose units have a line of figures in the appendix: those that reported,
+# and "" (not expected, listed for its included report).
+LINED = ("on_time", "late", "")
+
+
 def _appendix(units, by_child, typed, category_labels, legacy=False, numbers=None):
     """The appendix: every expected unit under its child of the scope (the scope's own
     report first, the children without units below together last). Each group has a
     heading with its counts (the rollup's), the lines of the units that reported (name,
-    the typed figures of its own report, on time or late), then the names of the units
-    whose report was returned and of those with none. Returns {"groups", "header",
+    the typed figures of its own report, on time or late; or, for a unit not expected whose
+    report is included all the same, that it does not file and why), then the names of the
+    units whose report was returned and of those with none. Returns {"groups", "header",
     "tab_size", "legend"}. `numbers` are the columns' numbers (1, 2… by default)."""
     numbers = numbers or list(range(1, len(typed) + 1))
     if not units:
@@ -818,7 +825,7 @@ def _appendix(units, by_child, typed, category_labels, legacy=False, numbers=Non
     separator = get_format("THOUSAND_SEPARATOR")
     cells = {}
     for index, row in enumerate(units):
-        if row["category"] in ("on_time", "late"):
+        if row["category"] in LINED:
             values = row.get("values") or {}
             cells[index] = [_cell(values.get(i.code), separator) for i in typed]
     widths = [(len(str(n)), 0) for n in numbers]  # at least the header's digits
@@ -831,7 +838,14 @@ def _appendix(units, by_child, typed, category_labels, legacy=False, numbers=Non
         _padded((str(n), len(str(n)), 0), width) for n, width in zip(numbers, widths, strict=True)
     ]
     awaiting = " (" + _("awaiting review") + ")"
-    status_em = 0.5 * (max(len(str(label)) for label in category_labels.values()) + len(awaiting))
+    # A unit not expected is in the rows for its included report (unit_rows' filers): the
+    # tables by unit below list it, and its figures are in the totals. Its line says so in
+    # their words, and counts in no heading: it is not among the units expected.
+    not_expected = capfirst(_("does not file"))
+    status_em = 0.5 * max(
+        *(len(str(label)) + len(awaiting) for label in category_labels.values()),
+        len(not_expected),
+    )
     figures_em = sum(d * 0.5 + s * 0.25 + 1 for d, s in widths) + status_em
     tab_size = max(round(APPENDIX_WIDTH_EM - figures_em, 1), MIN_NAME_EM)
 
@@ -851,8 +865,11 @@ def _appendix(units, by_child, typed, category_labels, legacy=False, numbers=Non
         else:
             group = group_of.get(path[:child_length]) or group_of["direct"]
         name = " ".join(row["name"].split())
-        if row["category"] in ("on_time", "late"):
-            status = str(category_labels[row["category"]])
+        if row.get("closed") and not row["category"]:
+            # Not inside an f-string: makemessages would not find it there.
+            name += " (" + _("closed by then") + ")"
+        if row["category"] in LINED:
+            status = str(category_labels[row["category"]]) if row["category"] else not_expected
             if not row["included"]:
                 status += awaiting
             figures = COLUMN_GAP.join(

@@ -1447,6 +1447,9 @@ class UnitRow:
     # Where the unit stands today (`path` is where it stood on the year's tree): the access
     # scope answers who may open its report from this one.
     unit_path: str = ""
+    # Closed by the year's cut-off: why a unit listed for its included report is not
+    # expected, as the tables by unit below say it ("closed by then").
+    closed: bool = False
     # By indicator code, for an included report only: its figures are counted, a draft's or
     # a returned one's are not data yet.
     values: dict[str, int | str | None] = field(default_factory=dict)
@@ -1520,6 +1523,12 @@ def unit_rows(
             is_expected=Case(
                 When(expected, then=Value(True)), default=Value(False), output_field=BooleanField()
             ),
+            # Not `is_open`: an era (UnitState) has a field of that name.
+            open_then=Case(
+                When(shown.open_place(""), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
         )
         .filter(expected | Q(report__status__in=included) if with_filers else expected)
     )
@@ -1537,6 +1546,7 @@ def unit_rows(
         "depth",
         "category",
         "is_expected",
+        "open_then",
         "report__pk",
         "report__status",
         "report__first_submitted_at",
@@ -1588,6 +1598,7 @@ def unit_rows(
                     status, row["report__submitted_at"], row["report__reopened_at"]
                 ),
                 unit_path=row["unit_path"],
+                closed=not row["open_then"],
                 values={
                     i.code: row[f"figure_{i.pk}"] if status in included and not i.computed else None
                     for i in result.indicators
