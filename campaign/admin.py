@@ -334,7 +334,7 @@ class PlanAdmin(HistoryForReading):
     def status(self, record):
         return record.get_status_display()
 
-    CONTENT = ("doc_number", "doc_date", "signer", "summary")
+    CONTENT = ("doc_number", "doc_date", *Plan.SIGNING_FIELDS, "summary")
 
     def get_readonly_fields(self, request, obj=None):
         fields = ("unit", "campaign", *super().get_readonly_fields(request, obj))

@@ -35,7 +35,7 @@ class PlanForm(once.OnceMixin, PortalInputMixin, forms.ModelForm):
 
     class Meta:
         model = Plan
-        fields = ["doc_number", "doc_date", "signer", "summary"]
+        fields = ["doc_number", "doc_date", *Plan.SIGNING_FIELDS, "summary"]
         widgets = {
             "doc_date": DATE_INPUT,
             "summary": forms.Textarea(attrs={"rows": 4}),
@@ -314,6 +314,7 @@ class ReportForm(once.OnceMixin, PortalInputMixin, forms.ModelForm):
             "proposals",
             "self_assessment",
             "flags_note",
+            *AnnualReport.SIGNING_FIELDS,
         ]
         widgets = {
             **{

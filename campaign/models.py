@@ -527,6 +527,38 @@ class Step(models.Model):
         return f"{self.get_action_display()} – {timezone.localtime(self.at):%d/%m/%Y %H:%M}"
 
 
+# The signing block of a unit's plan or annual report, as its office signs it (Decree 30,
+# Appendix I): an authority line when the signer signs for a collective body or for its head
+# ("TM. BAN THƯỜNG VỤ", "KT. CHỦ TỊCH"), the signer's title, then the name under the
+# signature. Optional: a copy printed without them signs with the unit's name, as before.
+def signer_block_field():
+    return models.CharField(
+        _("signing on behalf of"),
+        max_length=100,
+        blank=True,
+        default="",  # a new plan's or report's value in Python (db_default: raw inserts)
+        db_default="",
+        help_text=_(
+            "If the signer signs for the committee or for the chair, e.g. TM. BAN THƯỜNG VỤ, "
+            "TM. BAN CHẤP HÀNH or KT. CHỦ TỊCH. Printed in capitals above the title."
+        ),
+    )
+
+
+def signer_title_field():
+    return models.CharField(
+        _("signer's title"),
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_(
+            "The signer's position, e.g. CHỦ TỊCH or PHÓ CHỦ TỊCH. Left empty with the "
+            "signing authority too, the printed copy signs with the unit's name."
+        ),
+    )
+
+
 class Submission(models.Model):
     """What plans and annual reports share: a unit files it, upper units review it.
 
@@ -661,6 +693,13 @@ class Submission(models.Model):
             return pgettext("state of a plan or report", "Reopened")
         return self.get_status_display()
 
+    # The signing block's fields: the authority line, the signer's title, the name.
+    SIGNING_FIELDS: tuple[str, ...] = ()
+
+    def signed_by(self) -> list[str]:
+        """The lines of its signing block that are filled in, in their order. No query."""
+        return [value for name in self.SIGNING_FIELDS if (value := getattr(self, name))]
+
     def snapshot(self):
         """The content as {"fields": {name: text}, "items": {key: {name: text}}}."""
         raise NotImplementedError
@@ -675,7 +714,13 @@ class Plan(Submission):
 
     doc_number = models.CharField(_("document number"), max_length=50)
     doc_date = models.DateField(_("document date"))
-    signer = models.CharField(_("signed by"), max_length=150)
+    signer_block = signer_block_field()
+    signer_title = signer_title_field()
+    signer = models.CharField(
+        _("signed by"),
+        max_length=150,
+        help_text=_("The name of the person who signs, printed under the signature."),
+    )
     summary = models.TextField(_("summary"), max_length=5000)
     history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
@@ -695,7 +740,8 @@ class Plan(Submission):
     def get_absolute_url(self):
         return reverse("campaign:plan_detail", args=[self.pk])
 
-    SNAPSHOT_FIELDS = ("doc_number", "doc_date", "signer", "summary")
+    SIGNING_FIELDS = ("signer_block", "signer_title", "signer")
+    SNAPSHOT_FIELDS = ("doc_number", "doc_date", *SIGNING_FIELDS, "summary")
 
     def snapshot(self):
         fields = {name: _text(getattr(self, name)) for name in self.SNAPSHOT_FIELDS}
@@ -1184,6 +1230,16 @@ class AnnualReport(Submission):
         db_default="",
         help_text=_("Say briefly why these figures are right, e.g. a large conference."),
     )
+    signer_block = signer_block_field()
+    signer_title = signer_title_field()
+    signer_name = models.CharField(
+        _("signer's name"),
+        max_length=150,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Printed under the signature."),
+    )
     history = HistoricalRecords(
         excluded_fields=["version", "updated_at"], table_name="reports_historicalannualreport"
     )
@@ -1246,6 +1302,7 @@ class AnnualReport(Submission):
             )
         return name or self.unit.name
 
+    SIGNING_FIELDS = ("signer_block", "signer_title", "signer_name")
     SNAPSHOT_FIELDS = (
         "doc_number",
         "results",
@@ -1254,6 +1311,7 @@ class AnnualReport(Submission):
         "proposals",
         "self_assessment",
         "flags_note",
+        *SIGNING_FIELDS,
     )
 
     def snapshot(self, values=None, attachments=None):

@@ -65,6 +65,15 @@ def _copy_note(submission: Submission) -> str:
     }
 
 
+def _signing(submission: Submission) -> dict:
+    """The signing block as Decree 30 (Appendix I) sets it out: the authority line ("TM. BAN
+    THƯỜNG VỤ") and the signer's title in capitals over the signature space, the name under
+    it. With neither line, the unit's name (the letterhead's) stands over the signature, as
+    on copies printed before the portal asked for them. No query."""
+    block, title, name = (getattr(submission, field) for field in submission.SIGNING_FIELDS)
+    return {"block": block.upper(), "title": title.upper(), "name": name}
+
+
 def plan_document(plan: Plan) -> str:
     """The plan as a document fragment (HTML), in the site's language. Its letterhead is
     the unit's on the plan's date. Two or three queries (the letterhead, the activities
@@ -90,6 +99,7 @@ def plan_document(plan: Plan) -> str:
             },
             "activities": activities,
             "expected_total": sum(expected) if expected else None,
+            "signing": _signing(plan),
             "copy_note": _copy_note(plan),
         }
         return render_to_string("campaign/print/plan_document.html", context)
@@ -129,6 +139,7 @@ def report_document(report: AnnualReport) -> str:
                 "end": report.period.ends_on.strftime("%d/%m/%Y"),
             },
             "figures": figures,
+            "signing": _signing(report),
             "copy_note": _copy_note(report),
         }
         return render_to_string("campaign/print/report_document.html", context)

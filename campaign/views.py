@@ -32,7 +32,9 @@ DONE = {
     Action.ACCEPT: gettext_lazy("The plan was accepted; it is now locked."),
     Action.REOPEN: gettext_lazy("The plan was reopened; the unit can change it again."),
 }
-HEADER_FIELDS = ["doc_number", "doc_date", "signer", "summary"]
+# The plan's own fields, as its form lists them: what a save writes and a form sent again
+# is compared on.
+HEADER_FIELDS = list(PlanForm._meta.fields)
 NUMBERS = {"expected_participants"}  # kept as digits in the snapshots
 
 

@@ -46,9 +46,14 @@ from campaign.workbooks import Column, Layout, Parsed, WorkbookError
 from units.access import Scope, open_on, parse_pk
 from units.models import Unit
 
-# The workbook holds what a report says, not the register number its office gives it (typed
-# on the report's page): a row saved from the workbook leaves that number as it was.
-NARRATIVE = [name for name in ReportForm._meta.fields if name != "doc_number"]
+# The workbook holds what a report says, not the register number its office gives it nor
+# who signs it (typed on the report's page): a row saved from the workbook leaves them as
+# they were.
+NARRATIVE = [
+    name
+    for name in ReportForm._meta.fields
+    if name not in ("doc_number", *AnnualReport.SIGNING_FIELDS)
+]
 ACTIVITY_PREFIX = "activities"
 MARK = "x"
 MARKS = {"x", "✓", "✔"}
