@@ -177,6 +177,9 @@ def report_start(request, campaign_pk, unit_pk, year):
                 + "?"
                 + urlencode({"campaign": campaign.pk, "year": year})
             )
+    if request.method != "POST":
+        # Only on the page's first drawing: the deadline's POST pays nothing for it.
+        report.sign_as_before()
     form, values, area = _report_forms(request, report)
     upload = _upload_form(request)
     if request.method == "POST" and locked:

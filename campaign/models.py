@@ -696,6 +696,22 @@ class Submission(models.Model):
     # The signing block's fields: the authority line, the signer's title, the name.
     SIGNING_FIELDS: tuple[str, ...] = ()
 
+    def sign_as_before(self) -> None:
+        """Start a new plan or report with the signing block of its unit's latest one (of
+        the same kind) that has an authority line or a title: the same office signs again.
+        Not one a merger moved to the unit, which another office signed. Nothing changes
+        when there is none. One query."""
+        before = (
+            type(self)
+            .objects.filter(unit_id=self.unit_id, moved_from__isnull=True)
+            .filter(~Q(signer_block="") | ~Q(signer_title=""))
+            .order_by("-created_at", "-pk")
+            .values(*self.SIGNING_FIELDS)
+            .first()
+        )
+        for name, value in (before or {}).items():
+            setattr(self, name, value)
+
     def signed_by(self) -> list[str]:
         """The lines of its signing block that are filled in, in their order. No query."""
         return [value for name in self.SIGNING_FIELDS if (value := getattr(self, name))]

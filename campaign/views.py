@@ -92,6 +92,8 @@ def plan_start(request, campaign_pk, unit_pk):
     if existing and request.method != "POST":
         return redirect(existing)
     plan = Plan(unit=unit, campaign=campaign)
+    if request.method != "POST":
+        plan.sign_as_before()
     form, formset, upload = _plan_forms(request, plan)
     if (
         existing

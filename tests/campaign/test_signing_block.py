@@ -3,13 +3,14 @@
 space, the name. Typed on the forms, shown on the pages, printed in that order on the
 printable copy and the PDF; a copy without them signs with the unit's name, as before."""
 
+import datetime
 import subprocess
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign.models import AnnualReport, Plan, Status
+from campaign.models import AnnualReport, Campaign, Plan, Status
 from tests.campaign.conftest import plan_data
 
 SIGNING = {"signer_block": "TM. Ban Thường vụ", "signer_title": "Phó Chủ tịch"}
@@ -251,3 +252,76 @@ def test_the_pdf_prints_the_signing_block_line_by_line(
     block = lines.index("TM. BAN THƯỜNG VỤ")
     assert lines[block : block + 3] == ["TM. BAN THƯỜNG VỤ", "PHÓ CHỦ TỊCH", NAME]
     assert lines.count("CĐCS A1") == 1  # in the header only
+
+
+# --- defaults -----------------------------------------------------------------------------------
+def test_a_new_plan_starts_with_the_signing_block_of_the_units_last_plan(
+    client, cast, tree, campaign, plan_factory
+):
+    earlier = Campaign.objects.create(
+        slug="earlier",
+        number="1/KH-LĐLĐ",
+        title="Kế hoạch trước",
+        issuer=tree["PV"],
+        issued_on=datetime.date(2014, 1, 10),
+        first_year=2014,
+        plan_due_on=datetime.date(2014, 3, 31),
+    )
+    plan_factory(tree["A1"], earlier, cast["officer_a1"], signer=NAME, **SIGNING)
+    plan_factory(tree["A2"], earlier, cast["officer_a1"], signer="Người khác")  # another unit
+    client.force_login(cast["officer_a1"])
+    url = reverse("campaign:plan_start", args=[campaign.pk, tree["A1"].pk])
+    html = client.get(url).content.decode()
+    assert 'value="TM. Ban Thường vụ"' in html
+    assert 'value="Phó Chủ tịch"' in html
+    assert f'value="{NAME}"' in html
+    # Another unit's block is not offered.
+    other = reverse("campaign:plan_start", args=[campaign.pk, tree["A2"].pk])
+    client.force_login(cast["officer_a"])
+    assert "TM. Ban Thường vụ" not in client.get(other).content.decode()
+
+
+def test_a_new_report_starts_with_the_signing_block_of_the_units_last_report(
+    client, cast, tree, campaign, report_factory, year
+):
+    last = report_factory(tree["A1"], campaign, year - 1, Status.ACCEPTED)
+    AnnualReport.objects.filter(pk=last.pk).update(signer_name=NAME, **SIGNING)
+    client.force_login(cast["officer_a1"])
+    url = reverse("campaign:report_start", args=[campaign.pk, tree["A1"].pk, year])
+    html = client.get(url).content.decode()
+    assert 'value="TM. Ban Thường vụ"' in html and f'value="{NAME}"' in html
+    # What the officer sends is what is saved: emptied on the page, it stays empty.
+    data = {
+        "results": "Tổ chức 5 buổi.",
+        "self_assessment": "good",
+        "value_sessions": "5",
+        "signer_block": "",
+        "signer_title": "",
+        "signer_name": "",
+    }
+    assert client.post(url, data).status_code == 302
+    report = AnnualReport.objects.get(year=year)
+    assert report.signed_by() == []
+
+
+def test_a_new_report_of_a_unit_that_never_signed_starts_empty(
+    client, cast, tree, campaign, report_factory, year
+):
+    report_factory(tree["A1"], campaign, year - 1, Status.ACCEPTED)
+    client.force_login(cast["officer_a1"])
+    url = reverse("campaign:report_start", args=[campaign.pk, tree["A1"].pk, year])
+    html = client.get(url).content.decode()
+    assert 'name="signer_block" value=' not in html
+
+
+def test_a_report_a_merger_moved_to_the_unit_is_not_its_signing_block(
+    client, cast, tree, campaign, report_factory, year
+):
+    # Signed by the office of the unit merged into this one, not by this unit's.
+    moved = report_factory(tree["A1"], campaign, year - 1, Status.ACCEPTED)
+    AnnualReport.objects.filter(pk=moved.pk).update(
+        signer_name=NAME, moved_from=tree["A2"], moved_on=datetime.date(year - 1, 7, 1), **SIGNING
+    )
+    client.force_login(cast["officer_a1"])
+    url = reverse("campaign:report_start", args=[campaign.pk, tree["A1"].pk, year])
+    assert "TM. Ban Thường vụ" not in client.get(url).content.decode()
