@@ -230,7 +230,7 @@ def _plans(campaign, units, actors):
             campaign=campaign,
             doc_number=f"{number(unit.code, 2015, 'doc', 1, 99):02d}/KH-CĐ",
             doc_date=submitted.date() - datetime.timedelta(days=3),
-            signer="Chủ tịch công đoàn",
+            **({"signer": "Chủ tịch công đoàn"} | _signing(unit, "signer")),
             summary="Triển khai tuyên truyền Kế hoạch 2.579/KH-UBND đến đoàn viên, CNVCLĐ.",
         )
         for n, method in enumerate(["conference", "union_meeting", "banner"][: 2 + index % 2]):
@@ -295,6 +295,7 @@ def _reports(campaign, year, units, pattern, actors, accepted_below=(), surges=F
             obstacles="Thiếu tài liệu tuyên truyền in sẵn." if index % 4 == 0 else "",
             proposals="Đề nghị LĐLĐ tỉnh cấp thêm tài liệu." if index % 4 == 0 else "",
             self_assessment=["good", "good", "fair", "average", "fair", "weak"][index % 6],
+            **_signing(unit, "signer_name"),
         )
         figures = _figures(unit, year, typed, surge=surges and index % 9 == 4)
         IndicatorValue.objects.bulk_create(
@@ -343,6 +344,20 @@ def _reports(campaign, year, units, pattern, actors, accepted_below=(), surges=F
             ],
         }[outcome]
         _history(report, steps, officer=None if officer.is_superuser else officer)
+
+
+def _signing(unit, name_field):
+    """How the unit's office signs its plan and reports, the same every year: for its
+    committee ("TM. Ban Chấp hành"; a union with unions below it, "TM. Ban Thường vụ"), as
+    chair or vice-chair. One unit in three typed no signing block: its copies sign with its
+    name. The name is the test signer's: the demo names no person."""
+    if number(unit.code, 0, "signing", 0, 2) == 0:
+        return {}
+    return {
+        "signer_block": "TM. Ban Thường vụ" if unit.numchild else "TM. Ban Chấp hành",
+        "signer_title": "Phó Chủ tịch" if number(unit.code, 0, "vice", 0, 1) else "Chủ tịch",
+        name_field: "Người ký thử nghiệm",
+    }
 
 
 def _figures(unit, year, indicators, surge=False):
