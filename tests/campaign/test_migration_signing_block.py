@@ -1,4 +1,4 @@
-"""Migration campaign.0030 runs on a database holding plans and annual reports: each keeps its
+"""Migration campaign.0031 runs on a database holding plans and annual reports: each keeps its
 signer and everything else, and gets an empty authority line, title (and, for a report,
 name), in its history too; a row written without naming them (a raw COPY, as the benchmark's
 generator writes) gets them empty; and it undoes."""
@@ -13,7 +13,7 @@ from tests.campaign.conftest import make_plan, make_report
 
 pytestmark = pytest.mark.postgres
 
-BEFORE = [("campaign", "0029_report_number_search_index")]
+BEFORE = [("campaign", "0030_pending_reminder_email")]
 AFTER = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes()
 TABLES = {
     "campaign_plan": ("signer_block", "signer_title"),
@@ -51,7 +51,7 @@ def test_plans_and_reports_keep_their_signer_and_get_an_empty_signing_block(
     reports_sql = "SELECT id, unit_id, doc_number, results, version FROM reports_annualreport"
     plans, reports = rows(f"{plans_sql} ORDER BY id"), rows(f"{reports_sql} ORDER BY id")
 
-    migrate(BEFORE)  # the database as it stood before 0030, with its rows
+    migrate(BEFORE)  # the database as it stood before 0031, with its rows
     for table, added in TABLES.items():
         assert not columns(table) & set(added), table
 

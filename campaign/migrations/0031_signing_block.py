@@ -65,7 +65,7 @@ def signer_field():
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaign", "0029_report_number_search_index"),
+        ("campaign", "0030_pending_reminder_email"),
     ]
 
     operations = [
