@@ -1,6 +1,7 @@
 """Fixtures for campaigns and plans, on top of the tree and cast of tests/conftest.py."""
 
 import datetime
+import time
 
 import pytest
 from django.core.files.base import ContentFile
@@ -176,3 +177,16 @@ def units_mailed() -> dict[str, list[str]]:
         codes = [code for path, code in links.items() for line in lines if line.endswith(path)]
         mailed.setdefault(notification.recipient.username, []).extend(codes)
     return {name: sorted(codes) for name, codes in mailed.items()}
+
+
+@pytest.fixture
+def slow_outbox_writes(monkeypatch):
+    """Each write to the outbox takes 0.2 s: a thread holding its locks while it writes its
+    e-mails keeps them long enough for a racing thread to reach the same rows and wait."""
+    write = Notification.objects.bulk_create
+
+    def slow_write(*args, **kwargs):
+        time.sleep(0.2)
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(Notification.objects, "bulk_create", slow_write)

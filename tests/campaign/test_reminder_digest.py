@@ -11,7 +11,6 @@ own: officer_a files for them, as for A2 and for DA itself.
 
 import datetime
 import threading
-import time
 
 import pytest
 from django.core import mail
@@ -263,7 +262,7 @@ def test_a_person_s_e_mail_costs_the_same_queries_for_2_or_12_units(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_writers_at_once_write_each_person_s_e_mail_once(
-    require_postgres, tree, cast, campaign, below_a, monkeypatch
+    require_postgres, tree, cast, campaign, below_a, monkeypatch, slow_outbox_writes
 ):
     real = reminders.write_reminder_emails
     with monkeypatch.context() as patched:
@@ -271,13 +270,6 @@ def test_two_writers_at_once_write_each_person_s_e_mail_once(
         reminders.send_due_reminders(LATE_2)  # leaves the e-mails owed, committed
     # Each writer holds a person's rows locked a moment while it writes their e-mail, so
     # the other reaches the same rows and must wait for them, then find them gone.
-    write = Notification.objects.bulk_create
-
-    def slow_write(*args, **kwargs):
-        time.sleep(0.2)
-        return write(*args, **kwargs)
-
-    monkeypatch.setattr(Notification.objects, "bulk_create", slow_write)
     start = threading.Barrier(2)
     written, errors = [], []
 

@@ -810,17 +810,10 @@ def test_the_log_is_paginated(client, tree, cast, campaign):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_runs_send_exactly_one_e_mail_per_officer_and_step(
-    require_postgres, tree, campaign, officers, monkeypatch
+    require_postgres, tree, campaign, officers, slow_outbox_writes
 ):
     # Each run holds its claim uncommitted for a moment while it writes the e-mails, so the
     # other run reaches the same claim and must wait for it, then give way.
-    write = Notification.objects.bulk_create
-
-    def slow_write(*args, **kwargs):
-        time.sleep(0.2)
-        return write(*args, **kwargs)
-
-    monkeypatch.setattr(Notification.objects, "bulk_create", slow_write)
     start = threading.Barrier(2)
     created, errors = [], []
 

@@ -120,19 +120,16 @@ def _accept_confirmation():
     return Post(f"/plans/{_first('campaign.Plan', status='submitted').pk}/accept/")
 
 
-def _reminded_again():
-    """The question before a second reminder on one day: the first late unit was reminded
-    this morning (recorded here, as the daily task would), and the reviewer asks again."""
+def remind_by_hand(unit) -> int:
+    """Record the CSPL board's reminder of `unit` about its plan today, as sending it by
+    hand would (the demo has sent none); returns the plan's year."""
     from django.contrib.auth import get_user_model
-    from django.utils import timezone
 
     from campaign.models import Reminder
-    from campaign.reminders import due_date, outstanding_units
+    from campaign.reminders import due_date
 
-    campaign, today = _campaign(), timezone.localdate()
+    campaign = _campaign()
     year = campaign.plan_due_on.year
-    unit = outstanding_units(campaign, "plan", year, today).order_by("path").first()
-    assert unit is not None, "the demo holds no unit late with its plan"
     Reminder.objects.create(
         unit=unit,
         campaign=campaign,
@@ -144,6 +141,24 @@ def _reminded_again():
         sent_by=get_user_model().objects.get(username="cspl"),
         recipients=1,
     )
+    return year
+
+
+def _reminded_again():
+    """The question before a second reminder on one day: the first late unit was reminded
+    this morning (recorded here, as the daily task would), and the reviewer asks again."""
+    from django.utils import timezone
+
+    from campaign.reminders import outstanding_units
+
+    campaign, today = _campaign(), timezone.localdate()
+    unit = (
+        outstanding_units(campaign, "plan", campaign.plan_due_on.year, today)
+        .order_by("path")
+        .first()
+    )
+    assert unit is not None, "the demo holds no unit late with its plan"
+    year = remind_by_hand(unit)
     fields = {"campaign": campaign.pk, "what": "plan", "year": year, "units": unit.pk}
     return Post("/reminders/send/", tuple((name, str(value)) for name, value in fields.items()))
 
