@@ -583,24 +583,49 @@ def _document_context(summary, figures, legacy=False):
                 "figures": captions.get("child_figures", "").split(".")[0],
             },
             "appendix": APPENDIX_KIND,
-            "appendix_title": _("Every unit expected to report, its status and figures"),
-            "appendix_columns": _("Figures by column"),
-            "appendix_note": _(
-                "Under each unit below the scope: the units that reported, with their "
-                "figures, then those whose report was returned and those that have not "
-                "reported. A dash: no figure counted. A unit reports for the units below it, "
-                "so the lines do not add up to the totals."
+            "appendix_title": _(
+                "Every unit expected to report or whose report is counted, its status and figures"
             )
-            if legacy
-            else _(
-                "Under each unit below the scope: the units that reported, with the figures "
-                "of their own report, then those whose report was returned and those that "
-                "have not reported. A dash: no figure counted (the report is not included, "
-                "or the figure was left empty). Each report holds its own unit's figures "
-                "only: an area's total is the sum of the included reports in it."
-            ),
+            if appendix.get("not_expected")
+            else _("Every unit expected to report, its status and figures"),
+            "appendix_columns": _("Figures by column"),
+            "appendix_note": _appendix_note(appendix, legacy),
         },
     }
+
+
+def _appendix_note(appendix, legacy):
+    """What the appendix's lines are, after its columns' legend; and, when it lists units not
+    expected to report whose report is counted all the same, why, in their lines' words."""
+    note = (
+        _(
+            "Under each unit below the scope: the units that reported, with their "
+            "figures, then those whose report was returned and those that have not "
+            "reported. A dash: no figure counted. A unit reports for the units below it, "
+            "so the lines do not add up to the totals."
+        )
+        if legacy
+        else _(
+            "Under each unit below the scope: the units that reported, with the figures "
+            "of their own report, then those whose report was returned and those that "
+            "have not reported. A dash: no figure counted (the report is not included, "
+            "or the figure was left empty). Each report holds its own unit's figures "
+            "only: an area's total is the sum of the included reports in it."
+        )
+    )
+    if not appendix.get("not_expected"):
+        return note
+    return (
+        note
+        + " "
+        + _(
+            "A unit not expected to report in the year whose report is counted all the same "
+            "(such as a unit that filed, then closed before the cut-off, marked "
+            "“(%(closed)s)” after its name) is listed too, with the status “%(status)s”, "
+            "because its figures are in the totals."
+        )
+        % {"closed": _("closed by then"), "status": capfirst(_("does not file"))}
+    )
 
 
 def _recipients(lines):
@@ -815,8 +840,9 @@ def _appendix(units, by_child, typed, category_labels, legacy=False, numbers=Non
     heading with its counts (the rollup's), the lines of the units that reported (name,
     the typed figures of its own report, on time or late; or, for a unit not expected whose
     report is included all the same, that it does not file and why), then the names of the
-    units whose report was returned and of those with none. Returns {"groups", "header",
-    "tab_size", "legend"}. `numbers` are the columns' numbers (1, 2… by default)."""
+    units whose report was returned and of those with none. Returns {"groups",
+    "not_expected" (whether it lists such a unit), "header", "tab_size", "legend"}.
+    `numbers` are the columns' numbers (1, 2… by default)."""
     numbers = numbers or list(range(1, len(typed) + 1))
     if not units:
         return {"groups": []}
@@ -901,6 +927,8 @@ def _appendix(units, by_child, typed, category_labels, legacy=False, numbers=Non
         result.append(group)
     return {
         "groups": result,
+        # Lines of units not expected: the appendix's title and note say why they are there.
+        "not_expected": any(row["category"] == "" for row in units),
         "header": _("Unit") + "\t" + COLUMN_GAP.join(header) + COLUMN_GAP + _("Status"),
         # In points: an em would be the section's, inherited as a length.
         "tab_size": f"{tab_size * APPENDIX_POINTS:.1f}pt",

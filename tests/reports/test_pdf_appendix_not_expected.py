@@ -15,7 +15,9 @@ from tests.reports.test_excel import child
 from tests.reports.test_pdf import (
     YEAR,
     appendix_units,
+    campaign_with_reports,
     file_report,
+    flat,
     issue,
     make_campaign,
     make_summary,
@@ -122,3 +124,57 @@ def test_the_appendix_lists_a_unit_below_not_expected_as_the_tables_do(
     for code, figures in (("GC", r"5\s+60"), ("DC", r"4\s+1\.234"), ("C1", r"1\s+7")):
         line = rf"{re.escape(units[code].name)} \({closed}\)\s+{figures}\s+{not_expected}"
         assert re.search(line, appendix), code
+
+
+# The appendix's title and note, as the federation reads them. The note's last sentence names
+# the lines' own mark and status.
+TITLE = "Danh sách đơn vị phải báo cáo, tình trạng và số liệu"
+TITLE_WITH_OTHERS = "Danh sách đơn vị phải báo cáo hoặc có báo cáo được tính, tình trạng và số liệu"
+WHY_LISTED = (
+    "Đơn vị không thuộc diện báo cáo trong năm nhưng có báo cáo vẫn được tính (như đơn vị đã "
+    "gửi báo cáo rồi kết thúc hoạt động trước ngày chốt số liệu, có ghi “(đã kết thúc hoạt "
+    "động)” sau tên) cũng được liệt kê, với tình trạng “Không thuộc diện báo cáo”, vì số liệu "
+    "của đơn vị đó đã được cộng vào số tổng hợp."
+)
+
+
+def appendix_head(html):
+    """The appendix's title and its note (the columns' legend, then what the lines are)."""
+    title = re.search(r'<p class="appendix-subtitle">([^<]*)</p>', html)[1]
+    note = re.search(r'<p class="appendix-note">([^<]*)</p>', html)[1]
+    return title, flat(note)
+
+
+def test_the_appendix_says_why_it_lists_a_unit_not_expected(closed_filers, cast, tmp_path):
+    units, campaign, _filed = closed_filers
+    summary = issue(make_summary(units["PV"], campaign, cast["cspl"]), cast["cspl"])
+
+    title, note = appendix_head(pdf.render_html(summary))
+    assert title == TITLE_WITH_OTHERS
+    assert note.endswith(WHY_LISTED), note
+    # In the words of the lines it explains: their mark and their status.
+    statuses = {
+        name: status for _heading, name, status in appendix_units(pdf.document_context(summary))
+    }
+    closed_line = f"{units['GC'].name} ({vi('closed by then')})"
+    assert f"“({vi('closed by then')})”" in note and closed_line in statuses
+    assert f"“{statuses[closed_line]}”" in note
+
+    text = flat(pdftotext(pdf.render_summary_pdf(summary), tmp_path))
+    appendix = text.split(vi("Appendix").upper())[-1]
+    assert TITLE_WITH_OTHERS in appendix
+    assert WHY_LISTED in appendix
+    assert TITLE not in appendix
+
+
+def test_an_appendix_of_expected_units_only_keeps_its_title_and_note(tree, cast, tmp_path):
+    campaign = campaign_with_reports(tree)
+    summary = issue(make_summary(tree["PV"], campaign, cast["cspl"]), cast["cspl"])
+    context = pdf.document_context(summary)
+    assert all(status != capfirst(vi("does not file")) for *_, status in appendix_units(context))
+
+    title, note = appendix_head(pdf.render_html(summary))
+    assert title == TITLE
+    assert note.endswith("là tổng các báo cáo được tính trong khu vực đó."), note
+    text = flat(pdftotext(pdf.render_summary_pdf(summary), tmp_path))
+    assert TITLE in text and "không thuộc diện báo cáo" not in text.lower()
