@@ -193,7 +193,12 @@ def build_workbook(result, units, campaign=None, obstacles=None):
         ],
         (
             [
-                V(row.name, indent=row.level),
+                # Marked as on the sheet of units below when it closed by the cut-off: why
+                # it does not file.
+                V(
+                    f"{row.name} ({row.tree_label})" if row.tree_label else row.name,
+                    indent=row.level,
+                ),
                 V(row.code),
                 V(kind_labels.get(row.kind, row.kind)),
                 # A unit not expected that filed all the same is listed for its figures.

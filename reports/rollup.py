@@ -1458,6 +1458,16 @@ class UnitRow:
     def label(self) -> str:
         return self.short_name or self.name
 
+    @property
+    def tree_label(self) -> str:
+        """What the tables say beside the name of a unit listed for its included report
+        though not expected, when the reason is its place on the tree: closed by the cut-off
+        ("closed by then", as AreaRow.tree_label); or "". (A unit opened after the cut-off
+        has no row: it stood nowhere on the year's tree, nor in today's area that year.)"""
+        if self.closed and not self.category:
+            return gettext("closed by then")
+        return ""
+
 
 def unit_rows(
     campaign: Campaign,

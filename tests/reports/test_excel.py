@@ -561,7 +561,9 @@ def test_the_unit_sheet_lists_every_expected_unit_with_its_category_and_included
     stored = {r.unit.code: r for r in AnnualReport.objects.select_related("unit")}
     for code, row in rows.items():
         unit_report = stored.get(code)
-        assert row[_("Unit")].value == filed[code].name
+        # Closed before the cut-off: marked, as on the sheet of units below.
+        closed = f" ({_('closed by then')})" if code == "A6" else ""
+        assert row[_("Unit")].value == filed[code].name + closed
         assert row[_("Report status")].value == (
             unit_report.get_status_display() if unit_report else None
         )
