@@ -105,7 +105,7 @@ def test_a_word_longer_than_the_screen_breaks_in_every_table_on_a_phone(
             response = visit(page, live_server.url, path)
             assert response.status == 200, path
             # The data is there: the page shows the word (the search finds units by it).
-            if WORD not in page.locator("main").inner_text().replace("\n", ""):
+            if SHORT_WORD not in page.locator("main").inner_text().replace("\n", ""):
                 without.append(path)
             problems = horizontal_overflow(page) + page.evaluate(WIDER_THAN_THE_SCREEN, SHORT_WORD)
             if path == "/dashboard/":
