@@ -38,28 +38,9 @@ def _unavailable(what):
     pytest.skip(f"{what} is not configured; set DATABASE_URL/REDIS_URL to run this test")
 
 
-# The slowest browser tests (CI's --durations), slowest first: started at the head of the
-# browser tests, they run beside the short ones instead of alone at the end of the run, which
-# is what the whole run waits for with two test processes.
-SLOW_BROWSER_TESTS = (
-    "test_phone_and_axe.py",
-    "test_reorganisation_flow.py",
-    "test_results_flow.py",
-    "test_summary_flow.py",
-    "test_bulk_review_flow.py",
-    "test_long_words_in_tables.py",
-)
-
-
 def pytest_collection_modifyitems(config, items):
     # Browser tests run last: Playwright leaves an event loop in the main thread.
-    def order(item):
-        name = Path(str(item.fspath)).name
-        browser = "/e2e/" in str(item.fspath)
-        slow = SLOW_BROWSER_TESTS.index(name) if name in SLOW_BROWSER_TESTS else None
-        return (browser, slow is None, slow or 0)
-
-    items.sort(key=order)
+    items.sort(key=lambda item: "/e2e/" in str(item.fspath))
 
 
 @pytest.fixture(autouse=True)

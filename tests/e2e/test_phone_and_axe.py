@@ -19,7 +19,7 @@ from tests.e2e.page_checks import (
     horizontal_overflow,
     small_touch_targets,
 )
-from tests.e2e.walk import STATUS, WALK, name, resolved, visit
+from tests.e2e.walk import STATUS, name, resolved, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -51,19 +51,13 @@ def check_page(page, base_url, entry, expected_status, shots, shot_name):
     return findings
 
 
-# The walk in two halves, every other user (the anonymous visitor first): the longest
-# browser check, run by two test processes side by side instead of by one at the end.
-HALVES = [dict(list(WALK.items())[half::2]) for half in (0, 1)]
-
-
-@pytest.mark.parametrize("half", [0, 1], ids=["first half", "second half"])
 def test_every_main_page_fits_a_phone_passes_axe_and_speaks_vietnamese(
-    demo, login, live_server, page, tmp_path, half
+    demo, login, live_server, page, tmp_path
 ):
     shots = tmp_path / "phone"
     shots.mkdir()
     findings, visited = [], 0
-    for user, paths in resolved(HALVES[half]).items():
+    for user, paths in resolved().items():
         if user:
             login(user)
         else:
@@ -108,7 +102,3 @@ def test_the_checks_catch_what_they_look_for(demo, login, live_server, page):
     assert any('"x"' in target for target in small_touch_targets(page))
     assert {line.split(" ")[0] for line in axe_violations(page)} >= {"label", "color-contrast"}
     assert any(word.startswith("'Save'") for word in english_words(page))
-
-
-def test_the_halves_walk_every_user_once():
-    assert sorted(user for half in HALVES for user in half) == sorted(WALK)
