@@ -1,7 +1,10 @@
 """The demo's issued summaries (reports/demo.py): LĐLĐ huyện Châu Thành's 2024 report of
 10/01/2025 and LĐLĐ tỉnh Bến Tre's of 20/01/2025, each issued by its reviewer, rendered
 and signed with the test certificate the demo makes, whose name says it is a test; loading
-the demo twice issues nothing new."""
+the demo twice issues nothing new.
+
+The demo is the session's copy of its first load (`demo_snapshots`, tests/snapshot.py);
+loading it again, or making it fail, still runs the command, on top."""
 
 import io
 import re
@@ -71,14 +74,16 @@ EXPECTED = {
 
 
 @pytest.fixture
-def signing_dir(settings, tmp_path):
-    settings.DEMO_SIGNING_DIR = str(tmp_path / "demo-signing")
-    return tmp_path / "demo-signing"
+def signing_dir():
+    """The test process's own directory for the demo certificate (config/settings_test.py):
+    its first demo load made the certificate there and signed the PDFs the demo snapshot
+    restores with it."""
+    return demo_data.signing_dir()
 
 
 @pytest.fixture
-def demo(db, signing_dir):
-    call_command("load_demo", force=True, stdout=io.StringIO())
+def demo(db, signing_dir, demo_snapshots):
+    demo_snapshots.load()
     return {s.unit.code: s for s in SummaryReport.objects.select_related("unit", "issued_by")}
 
 

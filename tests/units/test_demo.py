@@ -1,5 +1,8 @@
 """The demo data: the seed's federation, one account per role, loaded twice harmlessly.
 
+The tests that read the demo start from the session's copy of its first load
+(`demo_snapshots`, tests/snapshot.py); loading it again still runs the command, on top.
+
 The 2025 reorganisations of the demo have their own tests (test_demo_reorganisations.py)."""
 
 import datetime
@@ -52,8 +55,8 @@ def snapshot():
     )
 
 
-def test_the_demo_holds_the_seed_federation_until_2025(db):
-    call_command("load_demo", force=True)
+def test_the_demo_holds_the_seed_federation_until_2025(db, demo_snapshots):
+    demo_snapshots.load()
     tree = UnitState.objects.on(datetime.date(2024, 12, 14))
     province = tree.get(kind=Unit.Kind.PROVINCE)
     assert province.name == "Liên đoàn Lao động tỉnh Bến Tre"
@@ -69,19 +72,19 @@ def test_the_demo_holds_the_seed_federation_until_2025(db):
         assert tree.filter(parent=upper.unit_id, kind=Unit.Kind.GRASSROOTS).exists(), upper
 
 
-def test_the_demo_loads_the_seed_campaign(db):
+def test_the_demo_loads_the_seed_campaign(db, demo_snapshots):
     from campaign.models import Campaign
 
-    call_command("load_demo", force=True)
+    demo_snapshots.load()
     campaign = Campaign.objects.get(slug="cchc-2015")
     assert campaign.issuer.code == "BT"
     assert campaign.themes.count() == 8 and campaign.indicators.count() == 8
 
 
-def test_the_demo_history_has_every_kind_of_report(db):
+def test_the_demo_history_has_every_kind_of_report(db, demo_snapshots):
     from campaign.models import AnnualReport
 
-    call_command("load_demo", force=True)
+    demo_snapshots.load()
     seen = {(r.year, r.status, r.timeliness) for r in AnnualReport.objects.select_related("period")}
     years = {year for year, _status, _timeliness in seen}
     assert len(years) >= 2
@@ -98,8 +101,8 @@ def test_the_demo_history_has_every_kind_of_report(db):
     assert not AnnualReport.objects.filter(unit__code="BT-CT-03", year__gte=2026).exists()
 
 
-def test_the_demo_has_an_account_for_every_role(db, client):
-    call_command("load_demo", force=True)
+def test_the_demo_has_an_account_for_every_role(db, client, demo_snapshots):
+    demo_snapshots.load()
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == set(Membership.Role.values)
     assert Membership.objects.filter(
@@ -116,8 +119,8 @@ def test_the_demo_has_an_account_for_every_role(db, client):
     assert "CĐCS UBND xã Tân Thạch" in client.get("/").content.decode()
 
 
-def test_loading_the_demo_twice_changes_nothing(db):
-    call_command("load_demo", force=True)
+def test_loading_the_demo_twice_changes_nothing(db, demo_snapshots):
+    demo_snapshots.load()
     first = snapshot()
     call_command("load_demo", force=True)
     assert snapshot() == first

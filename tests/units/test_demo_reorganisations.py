@@ -1,5 +1,8 @@
 """The demo's 2025 story: its two reorganisations, recorded and applied by the portal's own
-mechanism, and the tree and the demo accounts they leave (units/data/README.md)."""
+mechanism, and the tree and the demo accounts they leave (units/data/README.md).
+
+The demo is the session's copy of its first load (`demo_snapshots`, tests/snapshot.py);
+loading it again still runs the command, on top."""
 
 import datetime
 import io
@@ -18,13 +21,9 @@ BEFORE_JULY = datetime.date(2025, 6, 30)
 AFTER_JULY = datetime.date(2025, 7, 2)
 
 
-def load():
-    call_command("load_demo", force=True, stdout=io.StringIO())
-
-
-def test_both_decisions_are_recorded_and_applied_once(db):
-    load()
-    load()
+def test_both_decisions_are_recorded_and_applied_once(db, demo_snapshots):
+    demo_snapshots.load()
+    call_command("load_demo", force=True, stdout=io.StringIO())  # again, on top
     decisions = {r.number: r for r in Reorganisation.objects.all()}
     assert sorted(decisions) == ["125/QĐ-LĐLĐ", "2150/QĐ-TLĐ"]
     february, july = decisions["125/QĐ-LĐLĐ"], decisions["2150/QĐ-TLĐ"]
@@ -46,8 +45,8 @@ def test_both_decisions_are_recorded_and_applied_once(db):
     }
 
 
-def test_from_july_2025_commune_unions_hold_the_districts_grassroots_unions(db):
-    load()
+def test_from_july_2025_commune_unions_hold_the_districts_grassroots_unions(db, demo_snapshots):
+    demo_snapshots.load()
     assert not UnitState.objects.on(AFTER_JULY).filter(kind=Kind.DISTRICT).exists()
     assert Unit.objects.filter(kind=Kind.DISTRICT, closed_on=datetime.date(2025, 7, 1)).count() == 9
     bentre = Unit.objects.get(code="BT")
@@ -78,8 +77,8 @@ def test_from_july_2025_commune_unions_hold_the_districts_grassroots_unions(db):
         assert after[Unit.objects.get(code=code).pk].parent_id == vinh_long.pk, code
 
 
-def test_the_demo_accounts_work_on_the_new_tree_and_keep_their_history(db):
-    load()
+def test_the_demo_accounts_work_on_the_new_tree_and_keep_their_history(db, demo_snapshots):
+    demo_snapshots.load()
     roles = set(Membership.objects.values_list("user__username", "role", "unit__code"))
     assert {
         ("cspl", "reviewer", "VL"),
