@@ -132,10 +132,11 @@ def test_the_documented_commands_serve_the_login_page_and_run_a_worker(productio
 
         page = wait_for(login_page, "gunicorn", gunicorn, web_log)
         assert "Đăng nhập" in page  # "Log in", from the compiled Vietnamese catalogue
-        # WhiteNoise serves the hashed stylesheets that collectstatic wrote.
+        # WhiteNoise serves the hashed stylesheets and scripts that collectstatic wrote.
         stylesheets = re.findall(r'href="(/static/[^"]+\.css)"', page)
-        assert stylesheets
-        assert all(fetch(port, url)[0] == 200 for url in stylesheets)
+        scripts = re.findall(r'src="(/static/[^"]+\.js)"', page)
+        assert stylesheets and any("bootstrap.bundle.min." in url for url in scripts)
+        assert all(fetch(port, url)[0] == 200 for url in stylesheets + scripts)
         # Plain HTTP (no proxy header) is sent to HTTPS: the production rules are on.
         plain = urllib.request.Request(
             f"http://127.0.0.1:{port}/login/", headers={"Host": "portal.example.test"}
