@@ -5,9 +5,6 @@ unit's closing day; nothing else changes; and it undoes."""
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.db.migrations.loader import MigrationLoader
 
 from campaign.models import AnnualReport, Plan, Status
 from tests.campaign.conftest import make_plan, make_report
@@ -16,15 +13,10 @@ from units.reorganisations import reorganisation_apply
 pytestmark = pytest.mark.postgres
 
 BEFORE = [("campaign", "0022_submission_moved_from")]
-AFTER = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes()
+# The migration checked, no further: the assertions read its columns only.
+AFTER = [("campaign", "0023_moved_from_backfill")]
 MERGER = datetime.date(2025, 7, 1)
 FIELDS = ("unit", "moved_from", "moved_on")
-
-
-def migrate(targets):
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    MigrationExecutor(connection).migrate(targets)
 
 
 def moves():
@@ -36,7 +28,7 @@ def moves():
 
 
 def test_submissions_moved_before_the_field_get_it_from_their_history(
-    require_postgres, tree, cast, campaign, reorganise, admin_user
+    migrate, tree, cast, campaign, reorganise, admin_user
 ):
     make_plan(tree["A1"], campaign, cast["officer_a1"])
     make_report(tree["A1"], campaign, 2025, Status.SUBMITTED)  # its cut-off after the merger
@@ -61,4 +53,3 @@ def test_submissions_moved_before_the_field_get_it_from_their_history(
 
     migrate(BEFORE)
     assert all(entry[2:] == (None, None) for entry in moves())
-    migrate(AFTER)

@@ -5,9 +5,6 @@ history, dated the day the unit it left closed, chained by `previous_on`; and it
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.db.migrations.loader import MigrationLoader
 
 from campaign.models import Move, Status
 from tests.campaign.conftest import make_plan, make_report
@@ -16,14 +13,9 @@ from units.reorganisations import reorganisation_apply
 pytestmark = pytest.mark.postgres
 
 BEFORE = [("campaign", "0023_moved_from_backfill")]
-AFTER = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes()
+# The migration checked, no further: the assertions read its columns only.
+AFTER = [("campaign", "0024_moves")]
 FIRST, SECOND = datetime.date(2025, 3, 1), datetime.date(2025, 7, 1)
-
-
-def migrate(targets):
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    MigrationExecutor(connection).migrate(targets)
 
 
 def kept():
@@ -40,7 +32,7 @@ def kept():
 
 
 def test_every_move_is_read_back_from_the_history(
-    require_postgres, tree, cast, campaign, reorganise, admin_user
+    migrate, tree, cast, campaign, reorganise, admin_user
 ):
     make_plan(tree["A1"], campaign, cast["officer_a1"])  # moved twice
     make_report(tree["A2"], campaign, 2025, Status.SUBMITTED)  # moved once

@@ -3,8 +3,6 @@ version) run on a database holding steps and campaigns, and undo."""
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.db.migrations.loader import MigrationLoader
 
 from campaign import measures, workflow
 from campaign.models import Campaign, Step
@@ -13,13 +11,9 @@ from tests.campaign.conftest import make_plan
 pytestmark = pytest.mark.postgres
 
 BEFORE = [("campaign", "0017_search_indexes")]
-AFTER = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes()
-
-
-def migrate(targets):
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    MigrationExecutor(connection).migrate(targets)
+# The migrations checked, no further: later ones change neither steps, campaigns nor
+# indicators, which the assertions read with today's models.
+AFTER = [("campaign", "0019_campaign_measures_version")]
 
 
 def columns(table):
@@ -31,7 +25,7 @@ def columns(table):
 
 
 def test_steps_written_before_owe_no_e_mail_and_campaigns_get_a_version(
-    require_postgres, tree, cast, campaign
+    migrate, tree, cast, campaign
 ):
     plan = make_plan(tree["A1"], campaign, cast["officer_a1"])
     workflow.submission_submit(plan, user=cast["officer_a1"])
