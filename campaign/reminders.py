@@ -41,7 +41,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, DateField, QuerySet, Subquery, Value
+from django.db.models import Count, DateField, Exists, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -60,7 +60,7 @@ from campaign.models import (
     Plan,
     Reminder,
 )
-from units.models import Unit, User
+from units.models import Membership, Unit, User
 
 What = Reminder.What
 logger = logging.getLogger(__name__)
@@ -376,8 +376,25 @@ def send_manual_reminders(
                 if recipient.email:
                     owed.setdefault(recipient.pk, (recipient, []))[1].append(reminder)
             reminders.append(reminder)
+        # Who is owed one reminder is told of "your unit" only by an officer of that unit.
+        single = [
+            (pk, theirs[0].unit_id) for pk, (_user, theirs) in owed.items() if len(theirs) == 1
+        ]
+        own = set()
+        if single:
+            own = set(
+                Membership.objects.filter(
+                    role=Membership.Role.OFFICER,
+                    user_id__in=[pk for pk, _unit in single],
+                    unit_id__in=[unit for _pk, unit in single],
+                ).values_list("user_id", "unit_id")
+            )
         rows = [
-            _email(recipient, [(reminder, today) for reminder in theirs])
+            _email(
+                recipient,
+                [(reminder, today) for reminder in theirs],
+                own_unit=len(theirs) == 1 and (recipient.pk, theirs[0].unit_id) in own,
+            )
             for recipient, theirs in owed.values()
         ]
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
@@ -435,6 +452,14 @@ def _page(reminder: Reminder) -> str:
     )
 
 
+def _officer(user, unit: str) -> QuerySet:
+    """The officer memberships of `user` (an OuterRef) at the unit that `unit` (a field path
+    of the outer query) names: whether the reminder of that unit is theirs."""
+    return Membership.objects.filter(
+        user_id=user, unit_id=OuterRef(unit), role=Membership.Role.OFFICER
+    )
+
+
 def _notify(reminder, unit, users):
     """The notices in the portal of `users`, who file for `unit`: one per unit reminded."""
     if users:
@@ -478,6 +503,7 @@ def _write_reminder_email(owed: QuerySet) -> int:
                 owed.select_related(
                     "recipient", "reminder__unit", "reminder__campaign", "reminder__sent_by"
                 )
+                .annotate(own_unit=Exists(_officer(OuterRef("recipient_id"), "reminder__unit_id")))
                 .select_for_update(of=("self",))
                 .order_by("pk")
             )
@@ -493,7 +519,11 @@ def _write_reminder_email(owed: QuerySet) -> int:
             user = rows[0].recipient
             if not (user.is_active and user.email):
                 return 0  # gone or without an address since the claim: the notices remain
-            notification = _email(user, [(row.reminder, row.day) for row in rows])
+            notification = _email(
+                user,
+                [(row.reminder, row.day) for row in rows],
+                own_unit=len(rows) == 1 and rows[0].own_unit,
+            )
             Notification.objects.bulk_create([notification], ignore_conflicts=True)
             transaction.on_commit(lambda: notifications.enqueue([notification.key]))
     except _Taken:
@@ -501,12 +531,15 @@ def _write_reminder_email(owed: QuerySet) -> int:
     return 1
 
 
-def _email(user: User, owed: list[tuple[Reminder, datetime.date]]) -> Notification:
+def _email(user: User, owed: list[tuple[Reminder, datetime.date]], own_unit: bool) -> Notification:
     """The one outbox row to `user` about the reminders `owed` to them, each with the day
-    of its run (how late it is counts from it), not yet saved.
+    of its run (how late it is counts from it), not yet saved. `own_unit`: `user` is an
+    officer of the unit of the one reminder owed.
 
-    One reminder is worded to the unit's officers, as it always was; several are listed,
-    by campaign, document and unit, each with its link. The key is that of the first
+    One reminder to one of the unit's own officers is worded to the unit's officers, as it
+    always was; several, or one to an officer above filing for a unit without officers of
+    its own (who would read "your unit" of a unit not theirs), are listed, by campaign,
+    document and unit, each with its link. The key is that of the first
     reminder ("reminder-<pk>-user-<pk>"): a reminder is owed to a person once and mailed
     in one e-mail, so no two e-mails share it, and it keeps the Message-ID fixed.
     """
@@ -536,7 +569,7 @@ def _email(user: User, owed: list[tuple[Reminder, datetime.date]]) -> Notificati
             }
         )
     with translation.override(settings.LANGUAGE_CODE):
-        if len(items) == 1:
+        if len(items) == 1 and own_unit:
             context, name = items[0], "reminder"
         else:
             documents = {(item["reminder"].what, item["reminder"].year) for item in items}

@@ -189,6 +189,38 @@ def test_a_reviewer_reminding_several_units_by_hand_e_mails_each_person_once(
     assert not PendingReminderEmail.objects.exists()
 
 
+@pytest.mark.parametrize("how", ["by hand", "daily run"])
+def test_an_officer_above_reminded_of_one_unit_without_officers_is_not_told_it_is_theirs(
+    tree, cast, campaign, django_capture_on_commit_callbacks, how
+):
+    # A2 has no officer of its own: officer_a, of district A above, files for it.
+    with django_capture_on_commit_callbacks(execute=True):
+        if how == "by hand":
+            reminders.send_manual_reminders(
+                [tree["A2"]], campaign, "plan", 2015, cast["cspl"], today=PLAN_DUE + 3 * DAY
+            )
+        else:  # what the daily run owes officer_a for A2 alone
+            reminder = Reminder.objects.create(
+                unit=tree["A2"],
+                campaign=campaign,
+                what="plan",
+                year=2015,
+                step="due",
+                due_on=PLAN_DUE,
+            )
+            PendingReminderEmail.objects.create(
+                reminder=reminder, recipient=cast["officer_a"], day=PLAN_DUE + 3 * DAY
+            )
+            assert reminders.write_reminder_emails() == 1
+    [sent] = mails_to(cast["officer_a"])
+    assert sent.body.startswith(f"Kính gửi đồng chí {cast['officer_a']},\n")
+    assert "1 đơn vị sau đây, do đồng chí phụ trách nhập liệu trên cổng, chưa gửi" in sent.body
+    assert "CĐCS A2: kế hoạch triển khai thực hiện kế hoạch 99/KH-LĐLĐ, hạn 31/07/2015" in (
+        sent.body
+    )
+    assert "Kính gửi cán bộ" not in sent.body and "Đơn vị chưa gửi" not in sent.body
+
+
 @pytest.mark.parametrize(
     ("days", "said"),
     [(-1402, "còn 1.402 ngày."), (1402 * 7, "trễ hạn 1.402 tuần."), (0, "hôm nay là hạn gửi.")],
