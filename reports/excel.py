@@ -195,10 +195,7 @@ def build_workbook(result, units, campaign=None, obstacles=None):
             [
                 # Marked as on the sheet of units below when it closed by the cut-off: why
                 # it does not file.
-                V(
-                    f"{row.name} ({row.tree_label})" if row.tree_label else row.name,
-                    indent=row.level,
-                ),
+                V(_listed_name(row), indent=row.level),
                 V(row.code),
                 V(kind_labels.get(row.kind, row.kind)),
                 # A unit not expected that filed all the same is listed for its figures.
@@ -222,7 +219,12 @@ def build_workbook(result, units, campaign=None, obstacles=None):
             listed,
             [_("Unit"), _("Code"), _("Indicator"), capfirst(_("value"))],
             (
-                [V(row.name), V(row.code), V(indicator.name), V(row.values[indicator.code])]
+                [
+                    V(_listed_name(row)),
+                    V(row.code),
+                    V(indicator.name),
+                    V(row.values[indicator.code]),
+                ]
                 for row in units
                 if row.included
                 for indicator in texts
@@ -309,6 +311,12 @@ def build_workbook(result, units, campaign=None, obstacles=None):
             freeze="B2",
         )
     return workbook
+
+
+def _listed_name(row) -> str:
+    """A unit's name as the sheets of every unit list it: marked, as the sheet of units
+    below marks it, when it had closed by the cut-off."""
+    return f"{row.name} ({row.tree_label})" if row.tree_label else row.name
 
 
 def open_obstacles(campaign, unit, scope=None):

@@ -975,9 +975,14 @@ def _new_group(counts, label=None):
     """A group headed by `label` and, given the rollup's `counts` (Figures), what they say."""
     heading = label
     if counts is not None:
-        heading = f"{label}: " + _("%(expected)s units expected") % {
-            "expected": number(counts.expected)
-        }
+        # A group that expects nobody (a district closed before the cut-off, listed for the
+        # reports it filed) says so in words, not "0 units expected".
+        expected = (
+            _("%(expected)s units expected") % {"expected": number(counts.expected)}
+            if counts.expected
+            else _("no unit expected")
+        )
+        heading = f"{label}: {expected}"
         parts = [
             str(phrase) % {"count": number(getattr(counts, key))}
             for key, phrase in HEADING_PARTS

@@ -9,7 +9,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from campaign.models import Status
+from campaign.models import AnnualReport, IndicatorValue, Status
 from tests.reports.test_excel import child, download, records, workbook_of
 from tests.reports.test_pdf import YEAR, file_report, make_campaign
 from units.models import Unit
@@ -89,3 +89,25 @@ def test_a_unit_closed_by_then_is_marked_where_it_does_not_file(client, cast, fi
         "C1",
     ]
     assert wanted["IZ"] == (units["IZ"].name, True)
+
+
+def test_the_texts_sheet_marks_a_unit_closed_by_then_as_the_sheet_of_every_unit_does(
+    client, cast, filers
+):
+    units, campaign = filers
+    other_forms = campaign.indicators.get(code="other_forms")
+    for code in ("A1", "GC"):
+        report = AnnualReport.objects.get(unit=units[code], campaign=campaign)
+        IndicatorValue.objects.create(
+            report=report, indicator=other_forms, text_value=f"Pa nô {code}"
+        )
+    with translation.override("vi"):
+        response = download(client, cast, unit=units["PV"].pk, tree="then")
+    sheet = workbook_of(response)["Nội dung dạng văn bản"]
+    listed = {
+        row["Mã"].value: (row["Đơn vị"].value, row["Giá trị"].value) for row in records(sheet)
+    }
+    assert listed == {
+        "A1": (units["A1"].name, "Pa nô A1"),
+        "GC": (f"{units['GC'].name} (đã kết thúc hoạt động)", "Pa nô GC"),
+    }

@@ -99,6 +99,10 @@ def test_the_appendix_lists_a_unit_below_not_expected_as_the_tables_do(
     # Each heading still counts only its expected units.
     counted = [re.search(r": (\d+) đơn vị phải báo cáo", h) for h in headings]
     assert sum(int(found[1]) for found in counted if found) == len(expected)
+    # The closed district's group expects nobody, and says so in words.
+    [closed_district] = [h for h in headings if h.startswith(units["DC"].name)]
+    assert closed_district.endswith(": không có đơn vị nào phải báo cáo"), closed_district
+    assert not any(": 0 đơn vị" in h for h in headings)
     # The included reports of the closed units are in the totals, so their lines carry
     # their figures: the appendix's lines add up to the totals.
     assert recount["totals"] == {"sessions": 2 + 5 + 4 + 1, "participants": 20 + 60 + 1234 + 7}
