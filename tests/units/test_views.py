@@ -101,6 +101,10 @@ def test_unit_page_shows_children_and_only_visible_ancestors(client, cast, tree)
     )
     assert [c.code for c in response.context["children"]] == ["A1", "A2"]
     assert response.context["ancestors"] == []  # the province lies outside the officer's scope
+    # A code such as "BT-CT-03" is read whole: a phone's narrow column never breaks it at a
+    # hyphen.
+    page = response.content.decode()
+    assert '<td class="text-nowrap">A1</td>' in page and '<td class="text-nowrap">A2</td>' in page
     response = login(client, cast["cspl"]).get(reverse("units:unit_detail", args=[tree["A1"].pk]))
     assert [a.code for a in response.context["ancestors"]] == ["PV", "DA"]
 
