@@ -13,7 +13,7 @@ import datetime
 import io
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -34,7 +34,7 @@ from units.forms import (
     decision_date_refusal,
     words_before,
 )
-from units.models import Operation, Reorganisation, Unit, User
+from units.models import Operation, Reorganisation, Unit, UnitState, User
 from units.reorganisations import (
     ReorganisationError,
     placement_refusal,
@@ -130,6 +130,9 @@ class ImportResult:
     updated: int = 0
     moved: int = 0
     unchanged: int = 0
+    # Of the updated, those whose names were corrected in their history: a note beside the
+    # counts, left out of comparing results.
+    names_corrected: int = field(default=0, compare=False)
 
 
 def _normalise(text):
@@ -709,7 +712,7 @@ def _apply(row, existing, result):
         return
 
     unit = Unit.objects.get(code=row.code)
-    changed = [field for field, value in values.items() if getattr(unit, field) != value]
+    changed = [key for key, value in values.items() if getattr(unit, key) != value]
     current_parent = existing[row.code][1]
     new_parent = row.parent_code or None
     if unit.opened_on and unit.opened_on > timezone.localdate():
@@ -720,8 +723,15 @@ def _apply(row, existing, result):
         if moved:
             raise ValidationError(moved)
     if changed:
-        for field in changed:
-            setattr(unit, field, values[field])
+        old_names = (unit.name, unit.short_name)
+        for key in changed:
+            setattr(unit, key, values[key])
+        # As the admin's edit: the list's name is how the unit is called, a spelling fixed,
+        # not a rename decided today (a decision's rename is a reorganisation). An era from
+        # today would make every reorganisation dated before it refuse the unit.
+        renamed = {"name", "short_name"} & set(changed)
+        if renamed and UnitState.objects.correct_names(unit, *old_names) is not None:
+            result.names_corrected += 1
         unit.save(update_fields=changed)
         result.updated += 1
 

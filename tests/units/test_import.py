@@ -2,6 +2,7 @@
 
 import csv
 import datetime
+import io
 import unicodedata
 
 import openpyxl
@@ -187,12 +188,27 @@ def test_reimporting_with_a_changed_name_updates_the_unit(tree, tmp_path):
     rows = [list(row) for row in TREE_ROWS]
     rows[4][1] = "CĐCS Trường Tiểu học A1"
     path = write_csv(tmp_path, rows)
+    eras = UnitState.objects.filter(unit=tree["A1"]).order_by("valid_from")
+    before = list(eras.values_list("pk", "valid_from", "valid_until"))
 
     result = import_file(path)
 
-    assert result == ImportResult(updated=1, unchanged=7)
+    assert result == ImportResult(updated=1, unchanged=7) and result.names_corrected == 1
     assert unit("A1").name == "CĐCS Trường Tiểu học A1"
     assert parent_code("A1") == "DA"
+    # A name fixed in the list is how the unit was always called: its eras keep their
+    # days and take the name, and no era starts today.
+    assert list(eras.values_list("pk", "valid_from", "valid_until")) == before
+    assert set(eras.values_list("name", flat=True)) == {"CĐCS Trường Tiểu học A1"}
+
+
+def test_the_command_says_the_names_were_corrected_in_the_history(tree, tmp_path):
+    rows = [list(row) for row in TREE_ROWS]
+    rows[4][1] = "CĐCS Trường Tiểu học A1"
+    out = io.StringIO()
+    with translation.override("vi"):
+        call_command("import_units", str(write_csv(tmp_path, rows)), stdout=out)
+    assert "Đã sửa tên trong lịch sử của 1 đơn vị" in out.getvalue()
 
 
 def test_reimporting_a_unit_not_yet_open_corrects_its_history_from_its_opening(tree, tmp_path):

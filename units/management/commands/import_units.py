@@ -54,6 +54,15 @@ class Command(BaseCommand):
                 "%(unchanged)s unchanged."
             )
         self.stdout.write(self.style.SUCCESS(summary % counts))
+        if result.names_corrected:
+            self.stdout.write(
+                _(
+                    "Names corrected in the history of %(count)s unit(s), from their last "
+                    "other name. A rename decided by a decision is imported as a "
+                    "reorganisation, from its effective date."
+                )
+                % {"count": result.names_corrected}
+            )
 
     def _dry_run(self, rows):
         result = None
