@@ -9,11 +9,12 @@ reminders.
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import label_for_field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Max, Min
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 from simple_history.admin import SimpleHistoryAdmin
 
 from campaign.models import (
@@ -274,10 +275,28 @@ class CampaignAdmin(admin.ModelAdmin):
 class HistoryForReading(SimpleHistoryAdmin):
     """History is for reading. Reverting to an old version would restore its status and
     dates too, around the workflow and its recorded steps; simple_history's version page
-    saves whatever it is sent (its revert_view is never called), so its POST is refused."""
+    saves whatever it is sent (its revert_view is never called), so its POST is refused.
+
+    The history list's columns (`history_list_display`) are headed as the change list's
+    are, by the field's name ("Số văn bản"): simple_history heads them with the attribute
+    ("doc_number"). Each shows the value the name gives on this admin or, failing that, on
+    the record."""
 
     def revert_disabled(self, request, obj=None):
         return True
+
+    def history_view(self, request, object_id, extra_context=None):
+        records = getattr(self.model, self.model._meta.simple_history_manager_attribute).model
+        headers = [
+            capfirst(label_for_field(name, records, self))
+            for name in self.get_history_list_display(request)
+        ]
+        context = {"history_list_headers": headers, **(extra_context or {})}
+        return super().history_view(request, object_id, context)
+
+    def status(self, record):
+        # Its name ("Bản nháp"), not the value stored ("draft").
+        return record.get_status_display()
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
@@ -325,14 +344,8 @@ class PlanAdmin(HistoryForReading):
         "moved_on",
     )
     inlines = [ActivityInline]
-    # simple_history heads these columns with their names, translated ("status" is the
-    # field's verbose name already), and shows the value the name gives on the record or,
-    # first, on this admin.
-    history_list_display = ["status", "doc_number", "signer"]
-    DOC_NUMBER_HEADER = gettext_noop("doc_number")
-
-    def status(self, record):
-        return record.get_status_display()
+    # Who signed, and in what capacity, as the printed plan's signing block reads.
+    history_list_display = ["status", "doc_number", *Plan.SIGNING_FIELDS]
 
     CONTENT = ("doc_number", "doc_date", *Plan.SIGNING_FIELDS, "summary")
 
@@ -453,6 +466,7 @@ class AnnualReportAdmin(ReadOnly, HistoryForReading):
     search_fields = ("unit__name", "unit__code")
     list_select_related = ("unit", "campaign")
     inlines = [ValueInline]
+    history_list_display = ["status", "doc_number", *AnnualReport.SIGNING_FIELDS]
 
 
 @admin.register(Obstacle)

@@ -2,6 +2,8 @@
 typed, no year, figure or content item changed under reports and plans that use it."""
 
 import datetime
+import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -313,6 +315,54 @@ def test_the_history_and_outbox_pages_speak_vietnamese(staff_client, plan_a1):
         and "Bản nháp" in text
         and ">None<" not in text.replace(" ", "").replace("\n", "")
     )
+
+
+def history_rows(client, url) -> list[dict[str, str]]:
+    """The rows of the admin history page at `url`, newest first, each as {header: text}."""
+    page = client.get(url).content.decode()
+    table = page[page.index('id="change-history"') :].split("</table>")[0]
+
+    def text(cell):
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell)).split())
+
+    head, body = table.split("<tbody>")
+    headers = [text(cell) for cell in re.findall(r"<th[^>]*>(.*?)</th>", head, re.S)]
+    return [
+        dict(zip(headers, map(text, re.findall(r"<td>(.*?)</td>", row, re.S)), strict=True))
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_a_plan_s_and_a_report_s_history_say_who_signed_and_as_what(
+    staff_client, plan_a1, accepted
+):
+    plan_a1.signer_block, plan_a1.signer_title = "TM. BAN CHẤP HÀNH", "CHỦ TỊCH"
+    plan_a1.signer = "Nguyễn Văn An"
+    plan_a1.save()
+    accepted.doc_number = "12/BC-CĐCS"
+    accepted.signer_block, accepted.signer_title = "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"
+    accepted.signer_name = "Trần Thị Bình"
+    accepted.save()
+    plan = history_rows(staff_client, reverse("admin:campaign_plan_history", args=[plan_a1.pk]))
+    # Headed by the fields' names, as the change list and the form are.
+    assert {name: plan[0][name] for name in list(plan[0])[1:6]} == {
+        "Trạng thái": "Bản nháp",
+        "Số văn bản": plan_a1.doc_number,
+        "Thẩm quyền ký": "TM. BAN CHẤP HÀNH",
+        "Chức vụ người ký": "CHỦ TỊCH",
+        "Người ký": "Nguyễn Văn An",
+    }
+    url = reverse("admin:campaign_annualreport_history", args=[accepted.pk])
+    report = history_rows(staff_client, url)
+    assert {name: report[0][name] for name in list(report[0])[1:6]} == {
+        "Trạng thái": "Đã chấp nhận",
+        "Số văn bản": "12/BC-CĐCS",
+        "Thẩm quyền ký": "KT. CHỦ TỊCH",
+        "Chức vụ người ký": "PHÓ CHỦ TỊCH",
+        "Họ tên người ký": "Trần Thị Bình",
+    }
+    # The report's first version, a draft with no signing block yet.
+    assert report[-1]["Trạng thái"] == "Bản nháp" and report[-1]["Thẩm quyền ký"] == ""
 
 
 def test_a_covered_content_item_keeps_its_number_and_place(staff_client, campaign, plan_a1):
