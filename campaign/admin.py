@@ -34,7 +34,7 @@ from campaign.models import (
     Step,
     Theme,
 )
-from config.admin_site import boolean_column
+from config.admin_site import ReadOnlyYesNoIcons, boolean_column
 from units.forms import AdminInlineFormSet, AdminModelForm
 from units.models import Unit
 
@@ -492,7 +492,7 @@ class InspectionAdmin(ReadOnly, HistoryForReading):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(ReadOnlyYesNoIcons, admin.ModelAdmin):
     form = AdminModelForm
     list_display = (
         "unit",

@@ -9,6 +9,7 @@ to the wrong one.
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.db import models
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -44,6 +45,54 @@ def boolean_column(model, field_name: str):
 
     column.__name__ = field_name
     return column
+
+
+class ReadOnlyYesNoIcons:
+    """A ModelAdmin mixin: the boolean fields its change page shows read-only (its
+    `readonly_fields`, or every field on a page its reader may only view) carry
+    `yes_no_icon`. Django shows a read-only boolean with its own icon, alt="True" or
+    alt="False" (`AdminReadonlyField.contents`), so each is shown through its
+    `boolean_column` instead, with the field's label and help text."""
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        # Made once: the page finds a column among its read-only fields by identity.
+        self.yes_no_columns = {
+            field.name: boolean_column(model, field.name)
+            for field in model._meta.concrete_fields
+            if isinstance(field, models.BooleanField)
+        }
+
+    def get_readonly_fields(self, request, obj=None):
+        names = super().get_readonly_fields(request, obj)
+        # The name stays, so that the form leaves the field out; the column is shown.
+        return (*names, *(self.yes_no_columns[n] for n in names if n in self.yes_no_columns))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            shown = self.yes_no_columns  # a page for viewing: every field is read-only
+        else:
+            names = super().get_readonly_fields(request, obj)
+            shown = {n: column for n, column in self.yes_no_columns.items() if n in names}
+        if not shown:
+            return fieldsets
+        columns = set(shown.values())
+
+        def swap(fields):
+            # Fields listed from the form and the read-only fields (ModelAdmin.get_fields)
+            # name each read-only boolean twice, by its name and by its column.
+            kept = []
+            for field in fields:
+                if isinstance(field, list | tuple):
+                    kept.append(tuple(swap(field)))
+                elif field not in columns:
+                    kept.append(shown.get(field, field))
+            return kept
+
+        return [
+            (name, {**options, "fields": swap(options["fields"])}) for name, options in fieldsets
+        ]
 
 
 def permission_label(permission) -> str:

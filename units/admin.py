@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 
-from config.admin_site import boolean_column, permission_label
+from config.admin_site import ReadOnlyYesNoIcons, boolean_column, permission_label
 from units.forms import (
     AdminInlineFormSet,
     AdminModelForm,
@@ -41,7 +41,7 @@ class NewUserForm(PortalInputMixin, AdminUserCreationForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ReadOnlyYesNoIcons, BaseUserAdmin):
     form = UserForm
     add_form = NewUserForm
     fieldsets = (*BaseUserAdmin.fieldsets, (_("Contact"), {"fields": ("full_name", "phone")}))

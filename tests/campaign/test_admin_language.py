@@ -4,12 +4,15 @@ icons' text and the model permissions' names."""
 import re
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
+from django.utils.text import capfirst
 
 from campaign.models import Reminder
+from tests.factories import UserFactory
 
 ENGLISH = re.compile(r'alt="(True|False|None|Search)"|Can (add|change|delete|view) ')
 
@@ -62,3 +65,51 @@ def test_the_permissions_are_named_in_vietnamese(staff_client, tree, name, own):
             model = meta.verbose_name
             label = f"{meta.app_config.verbose_name} | {model} | Được {verb} {model}"
             assert f">{escape(label)}</option>" in html
+
+
+def read_only(html, label) -> str:
+    """What the admin change page `html` shows for the read-only field labelled `label`."""
+    found = re.search(
+        rf"<label>{re.escape(label)}:</label>\s*<div class=\"readonly\">(.*?)</div>", html, re.S
+    )
+    assert found, label
+    return found.group(1)
+
+
+def test_a_read_only_yes_or_no_speaks_vietnamese_on_a_page_for_viewing(staff_client, reminder):
+    # Reminders are only read in the admin: every field is read-only.
+    html = page(staff_client, "admin:campaign_reminder_change", reminder.pk)
+    assert not ENGLISH.search(html), ENGLISH.search(html)
+    assert 'alt="Có"' in read_only(html, "Gửi thủ công")
+
+
+def test_a_user_s_yes_or_no_speaks_vietnamese_to_staff_who_may_only_view_users(client, db):
+    viewer = UserFactory(username="viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_user"))
+    client.force_login(viewer)
+    plain = UserFactory(username="plain")  # active, neither staff nor superuser
+    html = page(client, "admin:units_user_change", plain.pk)
+    assert not ENGLISH.search(html), ENGLISH.search(html)
+    assert 'alt="Có"' in html and 'alt="Không"' in html
+    assert 'name="is_active"' not in html  # no checkbox: the page is for viewing
+
+
+def test_a_boolean_among_the_read_only_fields_speaks_vietnamese_and_stays_out_of_the_form(
+    staff_client, tree, monkeypatch
+):
+    from units.models import User
+
+    monkeypatch.setattr(admin.site.get_model_admin(User), "readonly_fields", ("is_superuser",))
+    other = UserFactory(username="other_root", is_staff=True, is_superuser=True)
+    response = staff_client.get(
+        reverse("admin:units_user_change", args=[other.pk]), HTTP_ACCEPT_LANGUAGE="vi"
+    )
+    html = response.content.decode()
+    assert not ENGLISH.search(html), ENGLISH.search(html)
+    label = User._meta.get_field("is_superuser").verbose_name
+    with translation.override("vi"):
+        assert 'alt="Có"' in read_only(html, capfirst(str(label)))
+    # Shown once, and left out of the form: saving the page cannot clear it.
+    assert html.count('class="readonly"><img') == 1
+    form = response.context["adminform"].form
+    assert "is_superuser" not in form.fields and "is_active" in form.fields
