@@ -14,6 +14,8 @@ Who may do what, the same in every view:
   write a summary of their district. The role must be held at a unit open today: one
   kept at a closed unit (a district federation ended in 2025) reads its history, including
   its drafts, and writes nothing.
+- An issued report of a unit that has **closed** is history, as the unit's submissions are:
+  it is not corrected (`correction_refusal`), whoever asks.
 - **Reading** an issued (or superseded) report and its PDF needs the viewer or reviewer
   role at or above its unit: the Standing Committee sees the reports of its subtree.
 - A **draft** exists only for the reviewers at or above its unit; for everybody else, as
@@ -58,6 +60,7 @@ from units import once
 from units.access import REVIEW, Scope, parse_pk
 from units.forms import PortalInputMixin
 from units.models import Membership, Unit
+from units.reorganisations import closed_refusal
 
 Role = Membership.Role
 READ = frozenset({Role.REVIEWER, Role.VIEWER})
@@ -92,6 +95,24 @@ def can_write(scope, summary):
     """Drafting, issuing and correcting are the work of a reviewer role held at an open unit
     at or above the summary's unit: one kept at a closed unit only reads its history."""
     return scope.acts_in(summary.unit, REVIEW)
+
+
+def correction_refusal(summary, day):
+    """Why the issued `summary` cannot be corrected on `day`, or None when it can.
+
+    From its unit's closing day the unit's summaries are history, as its submissions are
+    (`Submission.closed_with_unit`): a correction is a new document in the unit's name,
+    dated the day it is started, and no document is issued in the name of a unit on a day
+    it is not open (`SummaryReport.issue_problems`). So none is started. The reason names
+    the closing day, and the unit it merged into (`units.reorganisations.closed_refusal`).
+    One query when the unit merged (its successor)."""
+    unit = summary.unit
+    if unit.closed_on is None or unit.closed_on > day:
+        return None
+    return _(
+        "%(reason)s This report stays as it was issued: a correction would be a new "
+        "document in the name of a unit that has closed."
+    ) % {"reason": closed_refusal(unit, day)}
 
 
 def get_summary(request: HttpRequest, pk: int, write: bool = False) -> SummaryReport:
@@ -318,6 +339,9 @@ def summary_detail(request, pk):
     correction = None
     if summary.is_issued:
         correction = visible(scope).filter(supersedes=summary).first()
+    refusal = None
+    if writer and summary.status == S.ISSUED:
+        refusal = correction_refusal(summary, scope.today)
     changes = []
     if writer and summary.is_draft:
         try:
@@ -335,6 +359,7 @@ def summary_detail(request, pk):
             "summary": summary,
             "can_write": writer,
             "correction": correction,
+            "correction_refusal": refusal,
             "badge": BADGES[summary.render_state],
             "render_error": _render_error(summary, writer),
             "pending": summary.render_state in (RS.QUEUED, RS.RENDERING),
@@ -536,6 +561,10 @@ def summary_correct(request, pk):
         return redirect(existing)
     if summary.status != S.ISSUED:
         messages.error(request, _("Only the current issued version can be corrected."))
+        return redirect(summary)
+    refusal = correction_refusal(summary, timezone.localdate())
+    if refusal:  # its unit closed, perhaps after the page offered the button
+        messages.error(request, refusal)
         return redirect(summary)
     correction = SummaryReport(
         campaign=summary.campaign,

@@ -1,0 +1,89 @@
+"""An issued summary of a unit that has since closed is history: it is not corrected. Its
+page offers no "Correct this report", and a correction asked for all the same (a page drawn
+before the closing, a form sent by hand) is refused with the reason, creating nothing. A
+correction started then would be dated today in the name of a unit that is no longer open
+that day, which issuing refuses."""
+
+import datetime
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from reports.models import SummaryReport
+from tests.reports.test_pdf import issue, make_campaign, make_summary
+from units.reorganisations import reorganisation_apply
+
+# Rollups are cached under the data version, which rolled-back test data never moves.
+pytestmark = pytest.mark.usefixtures("fresh_cache")
+
+ENDED_ON = datetime.date(2025, 7, 1)
+# District A's two ways to close, and what the refusal says of each (with today's date).
+CLOSINGS = {
+    "dissolved": (
+        [
+            {"action": "move", "unit_code": "A1", "target_code": "DB"},
+            {"action": "move", "unit_code": "A2", "target_code": "DB"},
+            {"action": "close", "unit_code": "DA"},
+        ],
+        "Vào ngày {today}, DA – LĐLĐ huyện A đã giải thể (từ ngày 01/07/2025).",
+    ),
+    "merged": (
+        [{"action": "merge", "unit_code": "DA", "target_code": "DB", "move_children": True}],
+        "DA – LĐLĐ huyện A đã sáp nhập vào DB – LĐLĐ huyện B từ ngày 01/07/2025",
+    ),
+}
+KEPT = "Báo cáo này được giữ nguyên như đã ban hành: không thể đính chính"
+
+
+@pytest.fixture
+def issued(tree, cast):
+    """A 2024 summary of each district, issued in January 2025 while both were open."""
+    campaign = make_campaign(tree["PV"])
+    return {
+        code: issue(make_summary(tree[code], campaign, cast["cspl"]), cast["cspl"])
+        for code in ("DA", "DB")
+    }
+
+
+@pytest.fixture(params=sorted(CLOSINGS))
+def closing(request, tree, issued, reorganise, admin_user, today):
+    """District A closes on 01/07/2025, dissolved or merged into district B: the reason its
+    issued summary's page and a refused correction give."""
+    operations, reason = CLOSINGS[request.param]
+    reorganisation_apply(reorganisation=reorganise(ENDED_ON, *operations), user=admin_user)
+    tree["DA"].refresh_from_db()
+    assert tree["DA"].closed_on == ENDED_ON
+    return reason.format(today=f"{today:%d/%m/%Y}")
+
+
+def correct_url(summary):
+    return reverse("reports:summary_correct", args=[summary.pk])
+
+
+def test_the_correction_is_offered_for_an_open_units_report_only(client, cast, issued, closing):
+    client.force_login(cast["cspl"])
+    closed = client.get(issued["DA"].get_absolute_url()).content.decode()
+    assert correct_url(issued["DA"]) not in closed
+    assert "Đính chính báo cáo này" not in closed
+    # The page says why in place of the button.
+    assert closing in closed and KEPT in closed
+    open_ = client.get(issued["DB"].get_absolute_url()).content.decode()
+    assert f'action="{correct_url(issued["DB"])}"' in open_
+    assert "Đính chính báo cáo này" in open_ and KEPT not in open_
+
+
+def test_a_correction_of_a_closed_units_report_is_refused_and_nothing_is_made(
+    client, cast, issued, closing
+):
+    summary = issued["DA"]
+    before = SummaryReport.objects.count()
+    client.force_login(cast["cspl"])
+    response = client.post(correct_url(summary))
+    assert response.status_code == 302 and response["Location"] == summary.get_absolute_url()
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    assert len(said) == 1 and closing in said[0] and KEPT in said[0]
+    assert SummaryReport.objects.count() == before
+    assert not SummaryReport.objects.filter(supersedes=summary).exists()
+    summary.refresh_from_db()
+    assert summary.status == SummaryReport.Status.ISSUED
