@@ -452,14 +452,6 @@ def _page(reminder: Reminder) -> str:
     )
 
 
-def _officer(user, unit: str) -> QuerySet:
-    """The officer memberships of `user` (an OuterRef) at the unit that `unit` (a field path
-    of the outer query) names: whether the reminder of that unit is theirs."""
-    return Membership.objects.filter(
-        user_id=user, unit_id=OuterRef(unit), role=Membership.Role.OFFICER
-    )
-
-
 def _notify(reminder, unit, users):
     """The notices in the portal of `users`, who file for `unit`: one per unit reminded."""
     if users:
@@ -503,7 +495,16 @@ def _write_reminder_email(owed: QuerySet) -> int:
                 owed.select_related(
                     "recipient", "reminder__unit", "reminder__campaign", "reminder__sent_by"
                 )
-                .annotate(own_unit=Exists(_officer(OuterRef("recipient_id"), "reminder__unit_id")))
+                # Whether the recipient is an officer of the reminded unit itself.
+                .annotate(
+                    own_unit=Exists(
+                        Membership.objects.filter(
+                            user_id=OuterRef("recipient_id"),
+                            unit_id=OuterRef("reminder__unit_id"),
+                            role=Membership.Role.OFFICER,
+                        )
+                    )
+                )
                 .select_for_update(of=("self",))
                 .order_by("pk")
             )
