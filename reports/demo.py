@@ -12,7 +12,8 @@ year (units/data/README.md):
 
 Each is written as a reviewer writes one: the unit's letterhead (`DocumentProfile`) kept
 first, then a draft pre-filled from the rollup (`reports.prefill`), then issued through
-`reports.issuing.summary_issue`. The rows get the dates they would have had (created,
+`reports.issuing.summary_issue` on the document's date, when its unit was open (a unit that
+has closed issues nothing today). The rows get the dates they would have had (created,
 issued, delivered and read in January 2025; the e-mails to the Standing Committee marked
 sent then, so that loading the demo sends none). The PDF is rendered here, synchronously,
 by the render task's own function (`reports.summary_tasks.render`), and signed with the
@@ -327,7 +328,8 @@ def _issue(campaign, unit, day, reviewer, days_before):
     draft.shortcomings = f"{SHORTCOMINGS[unit.code]}\n{draft.shortcomings}"
     draft.obstacles_proposals = OBSTACLES[unit.code]
     draft.save()
-    summary = issuing.summary_issue(summary=draft, user=reviewer)
+    # Both units have closed since, and a unit that has closed issues nothing today.
+    summary = issuing.summary_issue(summary=draft, user=reviewer, issued_on=day)
     issued = _at(day, 15)
     # The demo renders the PDF itself, below: the render queued at the commit finds nothing
     # to claim and leaves it.

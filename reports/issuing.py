@@ -1,13 +1,15 @@
 """Issuing a summary report: the draft becomes a numbered, dated, signed document.
 
-`summary_issue` runs in one transaction: lock the draft, check it is complete (no field it
-prints empty or a placeholder), freeze the figures, take its number from the register of
-its unit and year, mark it issued by the user, keep its parties as the unit's letterhead,
-queue its PDF, and mark the version it corrects superseded. The PDF is queued after the
+`summary_issue` runs in one transaction: lock the draft, check that its unit is still open
+on the day of issue (`issue_refusal`) and that it is complete (no field it prints empty or a
+placeholder), freeze the figures, take its number from the register of its unit and year,
+mark it issued by the user, keep its parties as the unit's letterhead, queue its PDF, and
+mark the version it corrects superseded. The PDF is queued after the
 commit (`reports.summary_tasks.enqueue_render`), so a rollback never leaves a render of a
 report that was not issued.
 """
 
+import datetime
 import functools
 
 from django.core.exceptions import ValidationError
@@ -19,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from reports import delivery, parties, pdf, prefill, summary_tasks
 from reports.models import DocumentRegister, SummaryReport
 from units.models import User
+from units.reorganisations import closed_refusal
 
 S = SummaryReport.Status
 RS = SummaryReport.RenderState
@@ -52,8 +55,32 @@ def changes_since_drafted(summary: SummaryReport, rollup_json: dict) -> list[str
     return prefill.figure_changes(summary, rollup_json["headline"], names)
 
 
+def issue_refusal(summary: SummaryReport, day: datetime.date) -> str | None:
+    """Why the draft `summary` cannot be issued on `day` because its unit has closed by
+    then, or None when its unit is open that day.
+
+    A summary is a document in its unit's name, with its letterhead and a number of its
+    register, and a unit that has closed issues no more documents: whatever date the draft
+    carries (one dated before the closing would still be issued, signed and numbered after
+    it). The reason names the closing day, and the unit it merged into
+    (`units.reorganisations.closed_refusal`). One query when the unit merged (its
+    successor)."""
+    unit = summary.unit
+    if unit.closed_on is None or unit.closed_on > day:
+        return None
+    return _(
+        "%(reason)s This draft cannot be issued: a summary report is a document in its "
+        "unit's name, and a unit that has closed issues no more. It can still be read, or "
+        "discarded."
+    ) % {"reason": closed_refusal(unit, day)}
+
+
 def summary_issue(
-    *, summary: SummaryReport, user: User, expected_version: int | None = None
+    *,
+    summary: SummaryReport,
+    user: User,
+    expected_version: int | None = None,
+    issued_on: datetime.date | None = None,
 ) -> SummaryReport:
     """Issue the draft `summary` as `user` and return it, issued: status, issuer and
     time set, the figures frozen in `rollup_snapshot`, its PDF queued after the commit, and
@@ -65,12 +92,14 @@ def summary_issue(
     ValidationError when it cannot be issued: saved by someone since the page the user
     issued it from showed `expected_version` (code "changed"; the page's view requires it,
     None is for a caller that is not a page, such as the demo issuing what it has just
-    written), a field it prints is missing or a placeholder (by field,
-    `SummaryReport.issue_problems`), or its figures are not available; then nothing is
-    written and no number is used. Locks the row, then the register of its unit and year
-    from the moment the number is taken until the commit (so that two issues at once number
-    in turn, and a failure gives the number back); the figures' queries are the rollup's
-    (`reports.pdf.freeze`).
+    written), its unit closed on or before `issued_on` (code "closed", `issue_refusal`;
+    `issued_on` is today unless a caller replays history, as the demo issuing in January
+    2025 the reports of units closed since), a field it prints is missing or a placeholder
+    (by field, `SummaryReport.issue_problems`), or its figures are not available; then
+    nothing is written and no number is used. Locks the row, then the register of its unit
+    and year from the moment the number is taken until the commit (so that two issues at
+    once number in turn, and a failure gives the number back); the figures' queries are the
+    rollup's (`reports.pdf.freeze`).
     """
     with transaction.atomic():
         current = SummaryReport.objects.select_for_update().get(pk=summary.pk)
@@ -79,6 +108,9 @@ def summary_issue(
         if expected_version is not None and current.version != expected_version:
             # Nobody issues, under the register's number, a text they have not read.
             raise ValidationError(DRAFT_CHANGED, code="changed")
+        refusal = issue_refusal(current, issued_on or timezone.localdate())
+        if refusal:
+            raise ValidationError(refusal, code="closed")
         problems = current.issue_problems()
         if problems:
             raise ValidationError(problems)

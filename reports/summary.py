@@ -14,8 +14,11 @@ Who may do what, the same in every view:
   write a summary of their district. The role must be held at a unit open today: one
   kept at a closed unit (a district federation ended in 2025) reads its history, including
   its drafts, and writes nothing.
-- An issued report of a unit that has **closed** is history, as the unit's submissions are:
-  it is not corrected (`correction_refusal`), whoever asks.
+- A unit that has **closed** issues no more documents, whoever asks: a draft of it, however
+  it is dated, is not issued (`issuing.issue_refusal`: its page
+  says why instead of offering the button, and it can still be read and discarded); and its
+  issued reports are history, as its submissions are: they are not corrected
+  (`correction_refusal`).
 - **Reading** an issued (or superseded) report and its PDF needs the viewer or reviewer
   role at or above its unit: the Standing Committee sees the reports of its subtree.
 - A **draft** exists only for the reviewers at or above its unit; for everybody else, as
@@ -102,8 +105,8 @@ def correction_refusal(summary, day):
 
     From its unit's closing day the unit's summaries are history, as its submissions are
     (`Submission.closed_with_unit`): a correction is a new document in the unit's name,
-    dated the day it is started, and no document is issued in the name of a unit on a day
-    it is not open (`SummaryReport.issue_problems`). So none is started. The reason names
+    dated the day it is started, and a unit that has closed issues no more documents
+    (`reports.issuing.issue_refusal`). So none is started. The reason names
     the closing day, and the unit it merged into (`units.reorganisations.closed_refusal`).
     One query when the unit merged (its successor)."""
     unit = summary.unit
@@ -342,8 +345,10 @@ def summary_detail(request, pk):
     refusal = None
     if writer and summary.status == S.ISSUED:
         refusal = correction_refusal(summary, scope.today)
+    elif writer and summary.is_draft:
+        refusal = issuing.issue_refusal(summary, scope.today)
     changes = []
-    if writer and summary.is_draft:
+    if writer and summary.is_draft and not refusal:
         try:
             result = _live_rollup(summary)
         except ValidationError as error:
@@ -359,7 +364,7 @@ def summary_detail(request, pk):
             "summary": summary,
             "can_write": writer,
             "correction": correction,
-            "correction_refusal": refusal,
+            "refusal": refusal,
             "badge": BADGES[summary.render_state],
             "render_error": _render_error(summary, writer),
             "pending": summary.render_state in (RS.QUEUED, RS.RENDERING),
@@ -367,7 +372,9 @@ def summary_detail(request, pk):
                 (SummaryReport._meta.get_field(name).verbose_name, getattr(summary, name))
                 for name in NARRATIVE_FIELDS
             ],
-            "problems": _labelled(summary.issue_problems()) if summary.is_draft else [],
+            "problems": _labelled(summary.issue_problems())
+            if summary.is_draft and not refusal
+            else [],
             "changes": changes,
         },
     )
@@ -482,7 +489,8 @@ def summary_issue(request, pk):
         )
         return redirect(summary)
     except ValidationError as error:
-        if getattr(error, "code", None) == "changed":
+        if getattr(error, "code", None) in ("changed", "closed"):
+            # Nothing to fix in the draft's fields: its page says why.
             messages.error(request, error.messages[0])
             return redirect(summary)
         found = (
