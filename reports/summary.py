@@ -14,8 +14,9 @@ Who may do what, the same in every view:
   write a summary of their district. The role must be held at a unit open today: one
   kept at a closed unit (a district federation ended in 2025) reads its history, including
   its drafts, and writes nothing.
-- A unit that has **closed** issues no more documents, whoever asks: a draft of it, however
-  it is dated, is not issued (`issuing.issue_refusal`: its page
+- A unit that has **closed** issues no more documents, whoever asks: no draft is started in
+  its name (the create form offers the units open today, and refuses one closed, saying
+  so); a draft of it, however it is dated, is not issued (`issuing.issue_refusal`: its page
   says why instead of offering the button, and it can still be read and discarded); and its
   issued reports are history, as its submissions are: they are not corrected
   (`correction_refusal`).
@@ -136,13 +137,42 @@ def _nfc_strings(cleaned):
     }
 
 
+class ActingUnitField(forms.ModelChoiceField):
+    """A unit open today where the user writes summaries (its `queryset`). One of their
+    units that has closed (`closed`, on `day`), named all the same by a page drawn before
+    the closing or a form sent by hand, is refused saying so, not as an unknown choice. One
+    query more for a choice refused, two when its unit merged (its successor)."""
+
+    closed = Unit.objects.none()
+    day = None
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            pk = parse_pk(str(value)) if error.code == "invalid_choice" else None
+            unit = self.closed.filter(pk=pk).first() if pk is not None else None
+            if unit is None:  # not a unit of theirs: as Django says it
+                raise
+            raise ValidationError(
+                _(
+                    "%(reason)s No summary report is written in its name any more: a unit "
+                    "that has closed issues no more documents. Choose a unit open today."
+                )
+                % {"reason": closed_refusal(unit, self.day)},
+                code="closed",
+            ) from None
+
+
 class SummaryCreateForm(once.OnceMixin, PortalInputMixin, forms.ModelForm):
-    """What a summary is about: campaign, year, a unit the user reviews at, which reports,
-    and which of the two documents it is (the board's or the Standing Committee's)."""
+    """What a summary is about: campaign, year, a unit open today that the user reviews at,
+    which reports, and which of the two documents it is (the board's or the Standing
+    Committee's)."""
 
     class Meta:
         model = SummaryReport
         fields = ["kind", "campaign", "year", "unit", "include"]
+        field_classes = {"unit": ActingUnitField}
         labels = {"include": pgettext_lazy("which reports a summary counts", "Figures from")}
         widgets = {"kind": forms.RadioSelect}
         help_texts = {
@@ -159,9 +189,16 @@ class SummaryCreateForm(once.OnceMixin, PortalInputMixin, forms.ModelForm):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = scope.acting_units(REVIEW).order_by("path")
-        # In tree order, its closed units (kept for their history) said to be closed.
-        self.fields["unit"].label_from_instance = Unit.picker_label
+        # In tree order, the units open today: one that has closed issues no more documents
+        # (`issuing.issue_refusal`), so no draft is started in its name.
+        acting = scope.acting_units(REVIEW)
+        unit = self.fields["unit"]
+        unit.queryset = acting.open_on(scope.today).order_by("path")
+        # Those it names closed are the user's, roles kept at closed units included.
+        closed = Unit.objects.filter(scope.condition(REVIEW), closed_on__lte=scope.today)
+        unit.closed, unit.day = closed, scope.today
+        # A unit closing on a day to come, said to be.
+        unit.label_from_instance = Unit.picker_label
         self.fields["campaign"].queryset = Campaign.objects.order_by("-issued_on", "pk")
 
     def clean(self):

@@ -1,8 +1,9 @@
 """A unit that has closed issues no more documents. A draft of it is not issued, even one
 dated before the closing (it would be signed and numbered after it): the workflow refuses
 it on the day of issue, whoever asks, and takes no number; its page says why instead of
-offering the button, and it can still be read and discarded. Its reports issued while it
-was open are still read by the Standing Committee."""
+offering the button, and it can still be read and discarded. The form offers no closed unit
+for a new draft, and refuses one named all the same. Its reports issued while it was open
+are still read by the Standing Committee."""
 
 import datetime
 
@@ -14,7 +15,7 @@ from django.urls import reverse
 
 from reports import issuing
 from reports.models import DocumentRegister, SummaryReport
-from tests.reports.test_pdf import campaign_with_reports, make_summary
+from tests.reports.test_pdf import YEAR, campaign_with_reports, make_summary
 from tests.reports.test_summary_closed_correction import CLOSINGS, ENDED_ON
 from units.reorganisations import reorganisation_apply
 
@@ -22,6 +23,7 @@ from units.reorganisations import reorganisation_apply
 pytestmark = pytest.mark.usefixtures("fresh_cache")
 
 NOT_ISSUED = "Không thể ban hành dự thảo này"
+NOT_WRITTEN = "Không lập báo cáo tổng hợp mang tên đơn vị này nữa"
 ISSUE_BUTTON = "Ban hành báo cáo"
 
 
@@ -113,6 +115,38 @@ def test_the_draft_page_says_why_it_is_not_issued_and_a_post_all_the_same_is_ref
     response = client.post(url("summary_discard", draft), {"version": draft.version})
     assert response.status_code == 302
     assert not SummaryReport.objects.filter(pk=draft.pk).exists()
+
+
+def create(client, campaign, unit):
+    return client.post(
+        reverse("reports:summary_create"),
+        {
+            "kind": "committee",
+            "campaign": campaign.pk,
+            "year": YEAR,
+            "unit": unit.pk,
+            "include": "accepted",
+        },
+    )
+
+
+def test_the_form_offers_no_closed_unit_and_refuses_one_named_all_the_same(
+    client, tree, cast, campaign, closing
+):
+    client.force_login(cast["cspl"])
+    response = client.get(reverse("reports:summary_create"))
+    offered = response.context["form"].fields["unit"].queryset
+    assert tree["DA"] not in offered and tree["DB"] in offered and tree["PV"] in offered
+    assert f'value="{tree["DA"].pk}"' not in response.content.decode()
+
+    response = create(client, campaign, tree["DA"])
+    assert response.status_code == 200
+    errors = response.context["form"].errors["unit"]
+    assert len(errors) == 1 and closing in errors[0] and NOT_WRITTEN in errors[0]
+    assert not SummaryReport.objects.exists()
+    # The open district's is written as ever.
+    assert create(client, campaign, tree["DB"]).status_code == 302
+    assert list(SummaryReport.objects.values_list("unit__code", flat=True)) == ["DB"]
 
 
 def test_the_standing_committee_still_reads_what_the_closed_unit_issued(client, tree, cast, drafts):

@@ -1,7 +1,7 @@
 """A reviewer role kept at a unit that has closed reads that unit's summaries, drafts included,
 and writes none: a district federation ended in 2025 issues no more documents (README, "Roles
-held at a unit that has closed are kept"). The province's board still writes about the old
-district's area."""
+held at a unit that has closed are kept"). The province's board still opens the old
+district's drafts, and is offered no new one in its name (test_summary_closed_issue.py)."""
 
 import datetime
 
@@ -105,16 +105,16 @@ def test_a_reviewer_whose_only_role_is_at_an_ended_district_is_not_offered_a_new
 
 
 @pytest.mark.usefixtures("district_ended")
-def test_the_provinces_board_still_writes_about_the_ended_districts_area(
+def test_the_provinces_board_opens_the_ended_districts_draft_and_is_not_offered_the_district(
     client, tree, cast, summaries
 ):
     client.force_login(cast["cspl"])
     assert client.get(page("summary_edit", summaries["draft"])).status_code == 200
     response = client.get(reverse("reports:summary_create"))
-    assert tree["DA"] in response.context["form"].fields["unit"].queryset
-    # Offered, and said to be closed.
-    closed = f"{tree['DA']} (ngừng hoạt động từ 01/07/2025)</option>"
-    assert closed in response.content.decode()
+    offered = response.context["form"].fields["unit"].queryset
+    assert tree["DA"] not in offered and tree["DB"] in offered
+    # Its area is written about under district B, which took over its grassroots unions.
+    assert str(tree["DA"]) not in response.content.decode()
 
 
 def test_before_it_ended_the_districts_reviewer_wrote_its_summaries(client, cast, summaries):
