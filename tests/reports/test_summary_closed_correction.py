@@ -26,7 +26,7 @@ CLOSINGS = {
             {"action": "move", "unit_code": "A2", "target_code": "DB"},
             {"action": "close", "unit_code": "DA"},
         ],
-        "Vào ngày {today}, DA – LĐLĐ huyện A đã giải thể (từ ngày 01/07/2025).",
+        "Vào ngày {today}, DA – LĐLĐ huyện A đã ngừng hoạt động (từ ngày 01/07/2025).",
     ),
     "merged": (
         [{"action": "merge", "unit_code": "DA", "target_code": "DB", "move_children": True}],

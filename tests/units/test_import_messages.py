@@ -109,7 +109,9 @@ def test_an_open_unit_under_a_closed_parent_is_refused(tmp_path, tree):
     with translation.override("vi"), pytest.raises(UnitImportError) as excinfo:
         import_units(read_rows(path))
     [(line, message)] = excinfo.value.errors
-    assert line == 3 and message.startswith("Đơn vị cấp trên “DB” đã giải thể từ ngày 01/03/2025")
+    assert line == 3 and message.startswith(
+        "Đơn vị cấp trên “DB” đã ngừng hoạt động từ ngày 01/03/2025"
+    )
     assert Unit.objects.get_parent(Unit.objects.get(code="A1")).code == "DA"
 
 
@@ -126,8 +128,8 @@ def test_a_new_unit_under_a_parent_that_closes_later_closes_by_then_too(tmp_path
     assert excinfo.value.errors == [
         (
             2,
-            f"Đơn vị cấp trên “DB” sẽ giải thể từ ngày {day}: hãy ghi ngày giải thể của đơn vị "
-            "này không muộn hơn ngày đó, hoặc đặt nó dưới đơn vị kế tục.",
+            f"Đơn vị cấp trên “DB” sẽ ngừng hoạt động từ ngày {day}: hãy ghi ngày ngừng hoạt "
+            "động của đơn vị này không muộn hơn ngày đó, hoặc đặt nó dưới đơn vị kế tục.",
         )
     ]
     assert not Unit.objects.filter(code="X1").exists()

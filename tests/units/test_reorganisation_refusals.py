@@ -81,8 +81,19 @@ def test_an_effective_date_before_the_unit_opened_is_refused(tree, reorganise, a
 def test_operating_on_a_unit_closed_at_the_date_is_refused(tree, reorganise, admin_user):
     Unit.objects.get(code="B1").close(datetime.date(2025, 1, 1))
     r = reorganise(JULY, {"action": "rename", "unit_code": "B1", "name": "CĐCS B1 mới"})
-    [(_p, message)] = refusals(r, admin_user)
-    assert "B1" in message
+    with translation.override("vi"):
+        [(_p, message)] = refusals(r, admin_user)
+    # The words the unit page and pickers use for a closed unit: a district ended by the
+    # 2025 reform was not "dissolved" (giải thể).
+    assert message == "Vào ngày 01/07/2025, B1 – CĐCS B1 đã ngừng hoạt động (từ ngày 01/01/2025)."
+
+
+def test_operating_on_a_unit_before_it_closes_is_refused(tree, reorganise, admin_user):
+    Unit.objects.get(code="B1").close(datetime.date(2025, 9, 1))
+    r = reorganise(JULY, {"action": "rename", "unit_code": "B1", "name": "CĐCS B1 mới"})
+    with translation.override("vi"):
+        [(_p, message)] = refusals(r, admin_user)
+    assert message.startswith("B1 – CĐCS B1 ngừng hoạt động từ ngày 01/09/2025, sau ngày này")
 
 
 def test_a_code_already_used_is_refused(tree, reorganise, admin_user):
