@@ -34,7 +34,7 @@ STYLE = Style(
     label_font_size=14,
     major_label_font_size=14,
     value_font_size=14,
-    value_label_font_size=14,  # "nothing expected" beside a row without a bar
+    value_label_font_size=14,  # "does not file" beside a row without a bar
     legend_font_size=14,
     title_font_size=16,
 )
@@ -152,6 +152,10 @@ def status_chart(headline: "Figures") -> str:
 # A unit's name beside its bar, cut to leave the bars half the chart: the table below the
 # chart names every unit in full.
 LABEL_CHARS = 26
+# The same, when a row has words instead of a bar: "không thuộc diện báo cáo" is 160 px at
+# 14 px, and the plot pygal leaves beside names of 26 characters is 120 px wide; cut at 22
+# they leave it 145, and the words end inside the chart's 380.
+LABEL_CHARS_BESIDE_WORDS = 22
 
 
 def _clip(text: str, limit: int) -> str:
@@ -172,13 +176,14 @@ def _xml_text(text: str) -> str:
 def nothing_expected() -> str:
     """What a chart of rates says where no unit is expected to report (a rate of None):
     words where the bar would start, never a bar of 0 %. The dashboard's chart and the PDF
-    summary's both say it."""
-    return _("nothing expected")  # short: it must fit the plot beside a long name
+    summary's both say it, in the words of the tables beside them, so that a unit is said
+    not to file in one way only."""
+    return _("does not file")  # the names beside are cut shorter to leave it room
 
 
 def rate_chart(rows: list[dict], title: str) -> str:
     """The reporting rate of each row (child unit or kind), as horizontal bars. A rate that
-    is None (no unit expected to report there) is no bar but words, "nothing expected", as
+    is None (no unit expected to report there) is no bar but words, "does not file", as
     the tables beside give it a dash rather than 0 %."""
     height = max(160, 60 + 26 * len(rows))  # a row a line of 14, with air between
     chart = pygal.HorizontalBar(
@@ -195,7 +200,10 @@ def rate_chart(rows: list[dict], title: str) -> str:
     )
     # pygal writes its labels into JSON: lazy translations must be strings by now. A unit's
     # name is cut here, since pygal's own cutting (off for the axis' numbers) is off.
-    chart.x_labels = [_clip(str(row["label"]), LABEL_CHARS) for row in rows]
+    limit = LABEL_CHARS
+    if any(row["rate"] is None for row in rows):
+        limit = LABEL_CHARS_BESIDE_WORDS
+    chart.x_labels = [_clip(str(row["label"]), limit) for row in rows]
     no_bar = {
         # A bar of no length where the words start; its value read as the tables' dash.
         "value": 0,

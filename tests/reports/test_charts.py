@@ -9,6 +9,7 @@ import pytest
 from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
+from PIL import ImageFont
 
 from reports import charts
 from reports.rollup import Figures, IndicatorInfo, TrendRow
@@ -102,7 +103,29 @@ def test_a_row_with_no_unit_expected_is_no_bar_but_words_not_zero():
     with translation.override("vi"):
         svg = charts.rate_chart(rows, "Tỷ lệ")
     assert values(svg) == ["0", "—", "50"]
-    assert svg.count('class="label">không phải báo cáo</text>') == 1
+    # The tables' words for a unit that does not file, not a wording of the chart's own.
+    assert svg.count('class="label">không thuộc diện báo cáo</text>') == 1
+
+
+@pytest.mark.parametrize("rate", [None, 50.0])
+def test_the_words_of_a_row_without_a_bar_end_inside_the_chart_beside_a_long_name(rate):
+    # The tables' words are longer than the chart's own were: beside names cut at 26
+    # characters they ran 22 px past the chart's edge, and were cut off on the dashboard.
+    long_name = "Công đoàn Viên chức tỉnh Bến Tre"
+    rows = [{"label": long_name, "rate": 40.0}, {"label": "CĐ ngành B", "rate": rate}]
+    with translation.override("vi"):
+        root = ET.fromstring(charts.rate_chart(rows, "Tỷ lệ"))  # noqa: S314 -- drawn here
+    plot = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "plot")
+    left = float(re.match(r"translate\(([\d.]+)", plot.get("transform"))[1])
+    font = ImageFont.truetype("LiberationSans-Regular.ttf", charts.STYLE.value_label_font_size)
+    words = [t for t in root.iter(f"{SVG}text") if t.get("class") == "label"]
+    for text in words:
+        assert left + float(text.get("x")) + font.getlength(text.text) <= charts.WIDTH
+    names = axis_labels(ET.tostring(root, encoding="unicode"), "y")
+    if rate is None:
+        assert len(words) == 1 and long_name[:21] + "…" in names
+    else:  # no words to make room for: the name is cut where it always was
+        assert not words and long_name[:24] + "…" in names
 
 
 def test_the_pie_legend_groups_thousands():

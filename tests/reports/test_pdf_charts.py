@@ -188,11 +188,11 @@ def test_a_unit_below_with_nothing_expected_is_charted_with_words_and_no_bar(tre
         tree["A2"].name,
         marked,
     ]
-    nothing = "không phải báo cáo"  # the dashboard chart's words
+    nothing = "không thuộc diện báo cáo"  # the tables' words, as on the dashboard's chart
     assert bars[marked] == {"label": marked, "value": "—", "width": "", "note": nothing}
     assert (bars[tree["A1"].name]["value"], bars[tree["A1"].name]["note"]) == ("100,0", "")
     html = pdf.render_html(summary)
-    assert html.count(nothing) == 1
+    assert html.count(f'<td class="bar-cell">{nothing}</td>') == 1
     assert html.count('<span class="bar"') == 3  # DA's own report, A1 and A2
     text = pdftotext(pdf.render_summary_pdf(summary), tmp_path, "-layout")
     assert re.search(rf"^{re.escape(marked)}\s+{nothing}\s+—$", text, re.MULTILINE)
