@@ -177,8 +177,11 @@ def build_workbook(result, units, campaign=None, obstacles=None):
     # The figures a unit types: a computed one is counted over an area, not typed by a unit.
     typed = [i for i in result.indicators if not i.computed]
     every = workbook.create_sheet(sheet_title(_("Every unit"), taken))
-    status_labels = {value: str(label) for value, label in Status.choices}
-    reopened = pgettext("state of a plan or report", "Reopened")
+    # A cell stands alone: these labels are written to go mid-sentence ("không thuộc diện
+    # báo cáo"), so each starts here with a capital (capfirst leaves the rest as it is).
+    status_labels = {value: capfirst(str(label)) for value, label in Status.choices}
+    reopened = capfirst(pgettext("state of a plan or report", "Reopened"))
+    not_filing = capfirst(_("does not file"))
     _table(
         every,
         [
@@ -199,7 +202,7 @@ def build_workbook(result, units, campaign=None, obstacles=None):
                 V(row.code),
                 V(kind_labels.get(row.kind, row.kind)),
                 # A unit not expected that filed all the same is listed for its figures.
-                V(category_labels[row.category] if row.category else _("does not file")),
+                V(capfirst(category_labels[row.category]) if row.category else not_filing),
                 # As the report's own page names it; the category beside it still counts
                 # a reopened report as returned, as the headline does.
                 V(reopened if row.reopened else status_labels.get(row.status)),
@@ -337,9 +340,10 @@ def open_obstacles(campaign, unit, scope=None):
 
 def _summary_rows(result, campaign):
     headline = result.headline
+    # Values in cells of their own, as the sheet of every unit writes its statuses.
     include_labels = {
-        ACCEPTED_ONLY: _("accepted reports"),
-        ALL_SUBMITTED: _("all submitted reports"),
+        ACCEPTED_ONLY: capfirst(_("accepted reports")),
+        ALL_SUBMITTED: capfirst(_("all submitted reports")),
     }
     assessment_labels = dict(AnnualReport.Assessment.choices)
     period_field = Period._meta.get_field
@@ -357,7 +361,7 @@ def _summary_rows(result, campaign):
         [V(_("Figures from")), V(include_labels.get(result.include, result.include))],
         [
             V(_("Counted on")),
-            V(_("today's tree") if result.tree == TODAY else _("the tree of that year")),
+            V(capfirst(_("today's tree") if result.tree == TODAY else _("the tree of that year"))),
         ],
         *(
             [V(capfirst(period_field(name).verbose_name)), V(getattr(result.period, name), DATE)]

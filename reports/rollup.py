@@ -255,14 +255,15 @@ class AreaRow(Figures):
         (from `category_labels`), "Reopened" for one a reviewer reopened; for a unit not
         expected to file, whether a report it filed all the same is included; for a unit
         set up after the cut-off (today's tree), that it was not set up yet, as the page
-        says."""
+        says. It fills a table's cell on its own, so it starts with a capital: the page's
+        words are written to go mid-sentence ("không thuộc diện báo cáo")."""
         if self.own_reopened:
-            return pgettext("state of a plan or report", "Reopened")
+            return capfirst(pgettext("state of a plan or report", "Reopened"))
         if self.own:
-            return str(category_labels[self.own])
+            return capfirst(str(category_labels[self.own]))
         if self.not_yet:
-            return gettext("not set up yet")
-        return capfirst(gettext("included")) if self.own_included else gettext("does not file")
+            return capfirst(gettext("not set up yet"))
+        return capfirst(gettext("included") if self.own_included else gettext("does not file"))
 
 
 @dataclass

@@ -357,7 +357,7 @@ def test_the_summary_sheet_gives_the_headline_figures_as_numeric_cells(
     assert cells[_("Year")].value == YEAR and cells[_("Year")].number_format == "0"
     assert cells[_("Unit")].value == filed["PV"].name
     assert cells[_("Campaign")].value == f"{campaign.number} – {campaign.title}"
-    assert cells[_("Figures from")].value == _("accepted reports")
+    assert cells[_("Figures from")].value == capfirst(_("accepted reports"))
 
 
 def test_the_coverage_stands_beside_every_total_of_the_summary_sheet(client, cast, campaign, filed):
@@ -556,7 +556,7 @@ def test_the_unit_sheet_lists_every_expected_unit_with_its_category_and_included
         "IZ": "does not file",
     }
     assert {code: row[_("Status")].value for code, row in rows.items()} == {
-        code: _(label) for code, label in categories.items()
+        code: capfirst(_(label)) for code, label in categories.items()
     }
     stored = {r.unit.code: r for r in AnnualReport.objects.select_related("unit")}
     for code, row in rows.items():
@@ -642,7 +642,7 @@ def test_figures_from_all_submitted_reports_follow_the_include_parameter(
     assert (accepted["reports"], submitted["reports"]) == (5, 6)
     assert cells[_("Units included")].value == 4
     assert cells[_("Reports summed")].value == 6
-    assert cells[_("Figures from")].value == _("all submitted reports")
+    assert cells[_("Figures from")].value == capfirst(_("all submitted reports"))
     assert submitted["totals"]["sessions"] == accepted["totals"]["sessions"] + 5
     for code, total in submitted["totals"].items():
         assert cells[campaign.indicators.get(code=code).name].value == total

@@ -81,7 +81,7 @@ def test_a_unit_closed_by_then_is_marked_where_it_does_not_file(client, cast, fi
     assert set(found) == set(wanted) and "GL" not in found
     for code, (name, not_filing) in wanted.items():
         assert found[code]["Đơn vị"].value == name, code
-        assert (found[code]["Trạng thái"].value == "không thuộc diện báo cáo") == not_filing, code
+        assert (found[code]["Trạng thái"].value == "Không thuộc diện báo cáo") == not_filing, code
     # The three closed units are marked; the one of a kind not addressed is not.
     assert [code for code, (name, _) in wanted.items() if name.endswith(")")] == [
         "GC",

@@ -65,4 +65,4 @@ def test_a_unit_set_up_after_the_cut_off_reads_not_set_up_yet_in_the_export(
     header = [cell.value for cell in sheet[1]]
     own = header.index("Báo cáo của đơn vị")
     (line,) = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == xa.name]
-    assert line[own] == "chưa thành lập"
+    assert line[own] == "Chưa thành lập"  # a cell of its own: with a capital

@@ -182,3 +182,19 @@ def test_an_appendix_of_expected_units_only_keeps_its_title_and_note(tree, cast,
     assert note.endswith("là tổng các báo cáo được tính trong khu vực đó."), note
     text = flat(pdftotext(pdf.render_summary_pdf(summary), tmp_path))
     assert TITLE in text and "không thuộc diện báo cáo" not in text.lower()
+
+
+def test_the_table_by_unit_below_says_a_unit_does_not_file_as_the_appendix_does(tree, cast):
+    # Both are cells of their own: the table wrote the page's mid-sentence words
+    # ("không thuộc diện báo cáo") where the appendix's lines start with a capital.
+    campaign = make_campaign(tree["PV"])
+    district = child(tree["PV"], "DC", kind=Unit.Kind.DISTRICT, closed_on=CLOSED_ON)
+    below = child(district, "C1", kind=Unit.Kind.GRASSROOTS, closed_on=CLOSED_ON)
+    file_report(below, campaign, Status.ACCEPTED, sessions=1, participants=7)  # DC files nothing
+    summary = issue(make_summary(tree["PV"], campaign, cast["cspl"]), cast["cspl"])
+    context = pdf.document_context(summary)
+    rows = {row["label"]: row for row in context["children"]}
+    line = f"{district.name} ({vi('closed by then')})"
+    assert rows[line]["own"] == "Không thuộc diện báo cáo"
+    html = pdf.render_html(summary)
+    assert f'<td class="label">{line}</td><td>Không thuộc diện báo cáo</td>' in html
