@@ -11,8 +11,8 @@ from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db import models
 from django.templatetags.static import static
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 
@@ -75,24 +75,27 @@ class ReadOnlyYesNoIcons:
         else:
             names = super().get_readonly_fields(request, obj)
             shown = {n: column for n, column in self.yes_no_columns.items() if n in names}
-        if not shown:
-            return fieldsets
-        columns = set(shown.values())
+        return _shown_as_columns(fieldsets, shown)
 
-        def swap(fields):
-            # Fields listed from the form and the read-only fields (ModelAdmin.get_fields)
-            # name each read-only boolean twice, by its name and by its column.
-            kept = []
-            for field in fields:
-                if isinstance(field, list | tuple):
-                    kept.append(tuple(swap(field)))
-                elif field not in columns:
-                    kept.append(shown.get(field, field))
-            return kept
 
-        return [
-            (name, {**options, "fields": swap(options["fields"])}) for name, options in fieldsets
-        ]
+def _shown_as_columns(fieldsets, shown: dict):
+    """`fieldsets` with each field named in `shown` replaced by its column (`shown[name]`)."""
+    if not shown:
+        return fieldsets
+    columns = set(shown.values())
+
+    def swap(fields):
+        # Fields listed from the form and the read-only fields (ModelAdmin.get_fields)
+        # name each read-only field twice, by its name and by its column.
+        kept = []
+        for field in fields:
+            if isinstance(field, list | tuple):
+                kept.append(tuple(swap(field)))
+            elif field not in columns:
+                kept.append(shown.get(field, field))
+        return kept
+
+    return [(name, {**options, "fields": swap(options["fields"])}) for name, options in fieldsets]
 
 
 def permission_label(permission) -> str:
@@ -114,6 +117,43 @@ def permission_label(permission) -> str:
     meta = model._meta
     name = actions[action] % {"model": meta.verbose_name}
     return f"{meta.app_config.verbose_name} | {meta.verbose_name} | {name}"
+
+
+def permissions_column(model, field_name: str):
+    """A read-only column listing the permissions of `model`'s many-to-many `field_name`
+    as `permission_label` words them, one a line: its label and help text are the field's.
+    One query."""
+
+    @admin.display(description=model._meta.get_field(field_name).verbose_name)
+    def column(obj):
+        permissions = getattr(obj, field_name).select_related("content_type")
+        return format_html_join(
+            mark_safe("<br>"), "{}", ((permission_label(p),) for p in permissions)
+        )
+
+    column.__name__ = field_name  # which names the field's help text for the page
+    return column
+
+
+class ReadOnlyPermissionLabels:
+    """A ModelAdmin mixin: a page its reader may only view lists the permissions (each
+    many-to-many field to Permission) as the change form's picker does, with
+    `permission_label`. Django lists a read-only one with `Permission.__str__`
+    (`AdminReadonlyField.contents`), in English: "units | unit | Can view unit"."""
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        self.permission_columns = {
+            field.name: permissions_column(model, field.name)
+            for field in model._meta.many_to_many
+            if field.related_model._meta.label == "auth.Permission"
+        }
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets  # the form's picker, labelled by formfield_for_manytomany
+        return _shown_as_columns(fieldsets, self.permission_columns)
 
 
 class PortalAutocompleteJsonView(AutocompleteJsonView):

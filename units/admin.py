@@ -12,7 +12,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 
-from config.admin_site import ReadOnlyYesNoIcons, boolean_column, permission_label
+from config.admin_site import (
+    ReadOnlyPermissionLabels,
+    ReadOnlyYesNoIcons,
+    boolean_column,
+    permission_label,
+)
 from units.forms import (
     AdminInlineFormSet,
     AdminModelForm,
@@ -41,7 +46,7 @@ class NewUserForm(PortalInputMixin, AdminUserCreationForm):
 
 
 @admin.register(User)
-class UserAdmin(ReadOnlyYesNoIcons, BaseUserAdmin):
+class UserAdmin(ReadOnlyPermissionLabels, ReadOnlyYesNoIcons, BaseUserAdmin):
     form = UserForm
     add_form = NewUserForm
     fieldsets = (*BaseUserAdmin.fieldsets, (_("Contact"), {"fields": ("full_name", "phone")}))
@@ -66,7 +71,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(BaseGroupAdmin):
+class GroupAdmin(ReadOnlyPermissionLabels, BaseGroupAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if db_field.name == "permissions":

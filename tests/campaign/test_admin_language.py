@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 
 from campaign.models import Reminder
 from tests.factories import UserFactory
+from units.models import Membership, Unit
 
 ENGLISH = re.compile(r'alt="(True|False|None|Search)"|Can (add|change|delete|view) ')
 
@@ -92,6 +93,38 @@ def test_a_user_s_yes_or_no_speaks_vietnamese_to_staff_who_may_only_view_users(c
     assert not ENGLISH.search(html), ENGLISH.search(html)
     assert 'alt="Có"' in html and 'alt="Không"' in html
     assert 'name="is_active"' not in html  # no checkbox: the page is for viewing
+
+
+@pytest.mark.parametrize(
+    ("model", "field"), [("user", "user_permissions"), ("group", "permissions")]
+)
+def test_the_permissions_are_named_in_vietnamese_to_staff_who_may_only_view(
+    client, db, model, field
+):
+    from django.contrib.auth.models import Group
+
+    viewer = UserFactory(username="viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename=f"view_{model}"))
+    client.force_login(viewer)
+    granted = Permission.objects.filter(codename__in=["view_unit", "change_membership"])
+    if model == "user":
+        shown = UserFactory(username="plain")
+        shown.user_permissions.set(granted)
+    else:
+        shown = Group.objects.create(name="Ban CSPL")
+        shown.permissions.set(granted)
+    html = page(client, f"admin:{shown._meta.app_label}_{model}_change", shown.pk)
+    assert not ENGLISH.search(html), ENGLISH.search(html)
+    # As the change form's picker words them, one a line, in Permission's order (by model).
+    with translation.override("vi"):
+        label = capfirst(str(type(shown)._meta.get_field(field).verbose_name))
+        membership, unit = Membership._meta.verbose_name, Unit._meta.verbose_name
+        app = Unit._meta.app_config.verbose_name
+        wanted = [
+            f"{app} | {membership} | Được sửa {membership}",
+            f"{app} | {unit} | Được xem {unit}",
+        ]
+    assert read_only(html, label).strip() == "<br>".join(escape(line) for line in wanted)
 
 
 def test_a_boolean_among_the_read_only_fields_speaks_vietnamese_and_stays_out_of_the_form(
