@@ -45,6 +45,8 @@ from units.models import Membership, Unit, UnitState, User
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 A = Step.Action
 DRAFTED_BEFORE_SENT = datetime.timedelta(days=2)
+# The name under every signature the demo writes ("test signer"): the demo names no person.
+TEST_SIGNER = "Người ký thử nghiệm"
 
 
 def one_page_pdf(size: int | None = None) -> bytes:
@@ -230,7 +232,9 @@ def _plans(campaign, units, actors):
             campaign=campaign,
             doc_number=f"{number(unit.code, 2015, 'doc', 1, 99):02d}/KH-CĐ",
             doc_date=submitted.date() - datetime.timedelta(days=3),
-            **({"signer": "Chủ tịch công đoàn"} | _signing(unit, "signer")),
+            # A plan names its signer (the field is required), also where the unit typed no
+            # signing block: the name, never a title, which belongs in signer_title.
+            **({"signer": TEST_SIGNER} | _signing(unit, "signer")),
             summary="Triển khai tuyên truyền Kế hoạch 2.579/KH-UBND đến đoàn viên, CNVCLĐ.",
         )
         for n, method in enumerate(["conference", "union_meeting", "banner"][: 2 + index % 2]):
@@ -350,13 +354,14 @@ def _signing(unit, name_field):
     """How the unit's office signs its plan and reports, the same every year: for its
     committee ("TM. Ban Chấp hành"; a union with unions below it, "TM. Ban Thường vụ"), as
     chair or vice-chair. One unit in three typed no signing block: its copies sign with its
-    name. The name is the test signer's: the demo names no person."""
+    name (its plan still names its signer, a field the plan requires). The name is the test
+    signer's: the demo names no person."""
     if number(unit.code, 0, "signing", 0, 2) == 0:
         return {}
     return {
         "signer_block": "TM. Ban Thường vụ" if unit.numchild else "TM. Ban Chấp hành",
         "signer_title": "Phó Chủ tịch" if number(unit.code, 0, "vice", 0, 1) else "Chủ tịch",
-        name_field: "Người ký thử nghiệm",
+        name_field: TEST_SIGNER,
     }
 
 

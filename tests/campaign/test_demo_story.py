@@ -5,6 +5,7 @@ the merged federation still read Bến Tre's history."""
 import pytest
 from django.utils import timezone
 
+from campaign.demo import TEST_SIGNER
 from campaign.models import AnnualReport, Campaign, Period, Plan
 from units.access import Scope
 from units.models import Unit, UnitState, User
@@ -111,3 +112,21 @@ def test_the_demos_obstacles_are_raised_by_their_units_own_officers(campaign):
         assert Membership.objects.filter(
             user=obstacle.raised_by, unit=obstacle.unit, role=Membership.Role.OFFICER
         ).exists(), obstacle.subject
+
+
+def test_the_demos_plans_are_signed_by_a_name_as_its_reports_are(campaign):
+    # A third of the units typed no signing block: their plans stored "Chủ tịch công đoàn",
+    # a title, as the signer's name, and printed it under the signature.
+    reports = {
+        report.unit_id: report
+        for report in AnnualReport.objects.filter(campaign=campaign).order_by("year")
+    }
+    plans = list(Plan.objects.filter(campaign=campaign))
+    assert plans and {plan.signer for plan in plans} == {TEST_SIGNER}
+    # The same office signs the unit's plan and its reports.
+    both = [plan for plan in plans if plan.unit_id in reports]
+    assert any(not plan.signer_block for plan in both) and any(plan.signer_block for plan in both)
+    for plan in both:
+        report = reports[plan.unit_id]
+        assert (plan.signer_block, plan.signer_title) == (report.signer_block, report.signer_title)
+        assert report.signer_name == (TEST_SIGNER if report.signer_block else "")
