@@ -5,11 +5,12 @@ import datetime
 import unicodedata
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone, translation
 
-from tests.units.test_import import HEADER, TREE_ROWS, VALID_ROW, write_csv
+from tests.units.test_import import HEADER, TREE_ROWS, VALID_ROW, import_file, write_csv
 from units.importing import UnitImportError, import_units, read_rows
 from units.models import Unit
 
@@ -300,3 +301,31 @@ def test_turning_a_union_with_open_units_below_into_a_grassroots_union_is_refuse
         )
     ]
     assert Unit.objects.get(code="DA").kind == "district"
+
+
+def test_a_closing_date_reads_as_the_day_the_unit_stops_not_a_dissolution(tmp_path, tree):
+    """The closing date is the day a unit stops, by merger as well as by dissolution: the
+    messages about it use the field's own words, "ngày ngừng hoạt động"."""
+    row = ["X1", "CĐCS X1", "grassroots", "PV", "02/01/2020", "01/01/2020"]
+    path = write_csv(tmp_path, [row], header=[*HEADER, "opened_on", "closed_on"])
+    with translation.override("vi"), pytest.raises(UnitImportError) as excinfo:
+        import_file(path)
+    assert "Ngày ngừng hoạt động trước ngày thành lập." in messages(excinfo)
+    unit = Unit(code="X2", name="CĐCS X2", successor=tree["PV"])
+    with translation.override("vi"):
+        assert unit_errors(unit, opened_on=datetime.date(2020, 1, 2)) == [
+            "Đơn vị sáp nhập vào đơn vị khác phải có ngày ngừng hoạt động."
+        ]
+        assert unit_errors(
+            unit, opened_on=datetime.date(2020, 1, 2), closed_on=datetime.date(2020, 1, 1)
+        ) == ["Ngày ngừng hoạt động không thể trước ngày thành lập."]
+
+
+def unit_errors(unit, **dates):
+    for name, day in dates.items():
+        setattr(unit, name, day)
+    try:
+        unit.clean()
+    except ValidationError as error:
+        return error.message_dict["closed_on"]
+    return []
