@@ -19,7 +19,7 @@ from tests.e2e.page_checks import (
     horizontal_overflow,
     small_touch_targets,
 )
-from tests.e2e.walk import STATUS, name, resolved, visit
+from tests.e2e.walk import STATUS, WALK, name, resolved, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -51,30 +51,43 @@ def check_page(page, base_url, entry, expected_status, shots, shot_name):
     return findings
 
 
+# Pages a test: the walk is cut into tests of about a minute, which the parallel workers
+# share, instead of one test of two and a half minutes that one of them runs alone at the end.
+PART = 12
+
+
+def walk_parts():
+    """One test per user and part of their walk, in the walk's order."""
+    for user, paths in WALK.items():
+        for start in range(0, len(paths), PART):
+            part = f"{user or 'anonymous'}-{start // PART + 1}"
+            yield pytest.param(user, start, id=part)
+
+
+@pytest.mark.parametrize(("user", "start"), list(walk_parts()))
 def test_every_main_page_fits_a_phone_passes_axe_and_speaks_vietnamese(
-    demo, login, live_server, page, tmp_path
+    demo, login, live_server, page, tmp_path, user, start
 ):
     shots = tmp_path / "phone"
     shots.mkdir()
-    findings, visited = [], 0
-    for user, paths in resolved().items():
-        if user:
-            login(user)
-        else:
-            page.context.clear_cookies()
-        for entry in paths:
-            findings += check_page(
-                page,
-                live_server.url,
-                entry,
-                STATUS.get(entry, 200),
-                shots,
-                screenshot_name(user, entry),
-            )
-            visited += 1
+    if user:
+        login(user)
+    else:
+        page.context.clear_cookies()
+    paths = resolved({user: WALK[user][start : start + PART]})[user]
+    findings = []
+    for entry in paths:
+        findings += check_page(
+            page,
+            live_server.url,
+            entry,
+            STATUS.get(entry, 200),
+            shots,
+            screenshot_name(user, entry),
+        )
     assert not findings, "\n".join(findings)
     # Every page was really looked at on the phone.
-    assert len(list(shots.iterdir())) == visited
+    assert paths and len(list(shots.iterdir())) == len(paths)
 
 
 def test_the_checks_catch_what_they_look_for(demo, login, live_server, page):
