@@ -1,5 +1,8 @@
+import datetime
+
 import factory
 
+from campaign.models import Campaign
 from units.models import Membership, Unit, User
 
 
@@ -36,3 +39,20 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     role = Membership.Role.OFFICER
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    """A bare campaign: no themes, no indicators, no periods yet. Issued 10/06/2015, 2015 its
+    first year, plans due 31/07/2015. The issuer has no default (pass the tree's province,
+    `issuer=tree["PV"]`); any other field a test relies on is passed too."""
+
+    class Meta:
+        model = Campaign
+
+    slug = "test-campaign"
+    number = "99/KH-LĐLĐ"
+    title = "Kế hoạch tuyên truyền thử nghiệm"
+    issued_on = datetime.date(2015, 6, 10)
+    directive = "Kế hoạch số 1/KH-UBND"
+    first_year = 2015
+    plan_due_on = datetime.date(2015, 7, 31)

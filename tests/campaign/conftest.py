@@ -12,7 +12,6 @@ from campaign.models import (
     Activity,
     AnnualReport,
     Attachment,
-    Campaign,
     Indicator,
     Notification,
     Period,
@@ -21,7 +20,7 @@ from campaign.models import (
     Status,
     Theme,
 )
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import CampaignFactory, MembershipFactory, UserFactory
 from units.models import Membership
 
 # The smallest files of each accepted type, as their real magic bytes.
@@ -31,16 +30,9 @@ PDF_BYTES = SCAN
 
 @pytest.fixture
 def campaign(tree):
-    campaign = Campaign.objects.create(
-        slug="test-campaign",
-        number="99/KH-LĐLĐ",
-        title="Kế hoạch tuyên truyền thử nghiệm",
-        issuer=tree["PV"],
-        issued_on=datetime.date(2015, 6, 10),
-        directive="Kế hoạch số 1/KH-UBND",
-        first_year=2015,
-        plan_due_on=datetime.date(2015, 7, 31),
-    )
+    """The province's campaign with two content items (the second with sub-items numbered
+    2.1, 2.10, 2.2) and one whole-number indicator."""
+    campaign = CampaignFactory(issuer=tree["PV"])
     one = Theme.objects.create(campaign=campaign, number="1", title="Nội dung một")
     two = Theme.objects.create(campaign=campaign, number="2", title="Nội dung hai")
     Theme.objects.create(campaign=campaign, parent=two, number="2.1", title="Ý hai chấm một")
@@ -51,6 +43,21 @@ def campaign(tree):
         campaign=campaign, code="sessions", name="Số buổi tuyên truyền", unit_of_measure="buổi"
     )
     return campaign
+
+
+@pytest.fixture
+def other_campaign(tree):
+    """A second, bare campaign of the province, begun a year later (2016)."""
+    return CampaignFactory(
+        issuer=tree["PV"],
+        slug="other",
+        number="7/KH-LĐLĐ",
+        title="Chiến dịch thứ hai",
+        issued_on=datetime.date(2016, 3, 1),
+        directive="Kế hoạch số 2/KH-UBND",
+        first_year=2016,
+        plan_due_on=datetime.date(2016, 4, 30),
+    )
 
 
 def plan_data(**overrides):

@@ -26,7 +26,7 @@ from campaign.models import (
     Status,
     Step,
 )
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import CampaignFactory, MembershipFactory, UserFactory
 from units.models import Membership
 
 S = Status
@@ -58,16 +58,7 @@ def clock(monkeypatch):
 @pytest.fixture
 def campaign(tree):
     """A campaign with two whole-number indicators and a text one."""
-    campaign = Campaign.objects.create(
-        slug="test-campaign",
-        number="99/KH-LĐLĐ",
-        title="Kế hoạch tuyên truyền thử nghiệm",
-        issuer=tree["PV"],
-        issued_on=datetime.date(2015, 6, 10),
-        directive="Kế hoạch số 1/KH-UBND",
-        first_year=2015,
-        plan_due_on=datetime.date(2015, 7, 31),
-    )
+    campaign = CampaignFactory(issuer=tree["PV"])
     Indicator.objects.create(
         campaign=campaign,
         code="sessions",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from campaign import measures
 from campaign.models import AnnualReport, Campaign, Indicator, PlausibilityRule
 from campaign.seed import DEFAULT_CAMPAIGN, load_campaign
+from tests.factories import CampaignFactory
 
 YEAR = 2024
 
@@ -26,13 +27,12 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def campaign(tree):
-    campaign = Campaign.objects.create(
+    campaign = CampaignFactory(
+        issuer=tree["PV"],
         slug="measures",
         number="8/KH-LĐLĐ",
         title="Kế hoạch tuyên truyền",
-        issuer=tree["PV"],
         issued_on=datetime.date(2020, 1, 10),
-        directive="Kế hoạch số 1/KH-UBND",
         first_year=2020,
         plan_due_on=datetime.date(2020, 3, 31),
     )

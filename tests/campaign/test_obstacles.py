@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign.models import MAX_NARRATIVE, AnnualReport, Campaign, Notice, Obstacle, Period
-from tests.factories import MembershipFactory, UserFactory
+from campaign.models import MAX_NARRATIVE, AnnualReport, Notice, Obstacle, Period
+from tests.factories import CampaignFactory, MembershipFactory, UserFactory
 from units.models import Membership
 
 S = Obstacle.Status
@@ -27,30 +27,8 @@ def local(year, month, day, hour=9, minute=0):
 # --- fixtures ------------------------------------------------------------------------------------
 @pytest.fixture
 def campaign(tree):
-    return Campaign.objects.create(
-        slug="test-campaign",
-        number="99/KH-LĐLĐ",
-        title="Kế hoạch tuyên truyền thử nghiệm",
-        issuer=tree["PV"],
-        issued_on=datetime.date(2015, 6, 10),
-        directive="Kế hoạch số 1/KH-UBND",
-        first_year=2015,
-        plan_due_on=datetime.date(2015, 7, 31),
-    )
-
-
-@pytest.fixture
-def other_campaign(tree):
-    return Campaign.objects.create(
-        slug="other",
-        number="7/KH-LĐLĐ",
-        title="Chiến dịch thứ hai",
-        issuer=tree["PV"],
-        issued_on=datetime.date(2016, 3, 1),
-        directive="Kế hoạch số 2/KH-UBND",
-        first_year=2016,
-        plan_due_on=datetime.date(2016, 4, 30),
-    )
+    """Bare: no content items or indicators."""
+    return CampaignFactory(issuer=tree["PV"])
 
 
 @pytest.fixture

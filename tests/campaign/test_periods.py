@@ -14,7 +14,7 @@ from django.utils.html import escape
 from campaign import workflow
 from campaign.models import AnnualReport, Campaign, Indicator, IndicatorValue, Period, Status, Step
 from campaign.periods import report_year
-from tests.factories import UserFactory
+from tests.factories import CampaignFactory, UserFactory
 
 S = Status
 A = Step.Action
@@ -47,16 +47,7 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def campaign(tree):
-    campaign = Campaign.objects.create(
-        slug="test-campaign",
-        number="99/KH-LĐLĐ",
-        title="Kế hoạch tuyên truyền thử nghiệm",
-        issuer=tree["PV"],
-        issued_on=datetime.date(2015, 6, 10),
-        directive="Kế hoạch số 1/KH-UBND",
-        first_year=2015,
-        plan_due_on=datetime.date(2015, 7, 31),
-    )
+    campaign = CampaignFactory(issuer=tree["PV"])
     Indicator.objects.create(
         campaign=campaign, code="sessions", name="Số buổi tuyên truyền", unit_of_measure="buổi"
     )

@@ -13,7 +13,6 @@ from django.utils import timezone, translation
 from campaign import plausibility
 from campaign.models import (
     AnnualReport,
-    Campaign,
     Indicator,
     IndicatorValue,
     Period,
@@ -21,6 +20,7 @@ from campaign.models import (
     Status,
 )
 from campaign.seed import load_campaign
+from tests.factories import CampaignFactory
 from units.models import Unit
 
 S = Status
@@ -37,13 +37,12 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def campaign(tree):
-    campaign = Campaign.objects.create(
+    campaign = CampaignFactory(
+        issuer=tree["PV"],
         slug="rules",
         number="7/KH-LĐLĐ",
         title="Kế hoạch tuyên truyền",
-        issuer=tree["PV"],
         issued_on=datetime.date(2020, 1, 10),
-        directive="Kế hoạch số 1/KH-UBND",
         first_year=2020,
         plan_due_on=datetime.date(2020, 3, 31),
     )

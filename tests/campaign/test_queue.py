@@ -10,25 +10,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from campaign.listing import PAGE_SIZE
-from campaign.models import Campaign, Status
+from campaign.models import Status
 from units.models import Unit
 
 S = Status
 URL = reverse("campaign:review_queue")
-
-
-@pytest.fixture
-def other_campaign(tree):
-    return Campaign.objects.create(
-        slug="other",
-        number="7/KH-LĐLĐ",
-        title="Chiến dịch thứ hai",
-        issuer=tree["PV"],
-        issued_on=datetime.date(2016, 3, 1),
-        directive="Kế hoạch số 2/KH-UBND",
-        first_year=2016,
-        plan_due_on=datetime.date(2016, 4, 30),
-    )
 
 
 def file_plan(plan_factory, unit, campaign, user, status=S.SUBMITTED):

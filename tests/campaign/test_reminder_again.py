@@ -9,24 +9,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign import reminders
-from campaign.models import Campaign, Notification, Reminder
+from campaign.models import Notification, Reminder
 from reports import rollup
+from tests.factories import CampaignFactory
 
 PLAN_DUE = datetime.date(2015, 7, 31)
 
 
 @pytest.fixture
 def campaign(tree):
-    return Campaign.objects.create(
-        slug="again-campaign",
-        number="99/KH-LĐLĐ",
-        title="Kế hoạch tuyên truyền thử nghiệm",
-        issuer=tree["PV"],
-        issued_on=datetime.date(2015, 6, 10),
-        directive="Kế hoạch số 1/KH-UBND",
-        first_year=2015,
-        plan_due_on=PLAN_DUE,
-    )
+    return CampaignFactory(issuer=tree["PV"], slug="again-campaign", plan_due_on=PLAN_DUE)
 
 
 def remind(client, campaign, units, **extra):

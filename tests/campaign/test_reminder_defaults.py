@@ -8,20 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.models import Campaign
+from tests.factories import CampaignFactory
 
 
 @pytest.fixture
 def campaign(tree):
-    return Campaign.objects.create(
-        slug="default-campaign",
-        number="98/KH-LĐLĐ",
-        title="Kế hoạch tuyên truyền thử nghiệm",
-        issuer=tree["PV"],
-        issued_on=datetime.date(2015, 6, 10),
-        directive="Kế hoạch số 1/KH-UBND",
-        first_year=2015,
-        plan_due_on=datetime.date(2015, 7, 31),  # reports are due on 20/12 each year
-    )
+    """Plans due 31/07/2015; reports are due on 20/12 each year."""
+    return CampaignFactory(issuer=tree["PV"], slug="default-campaign", number="98/KH-LĐLĐ")
 
 
 @pytest.mark.parametrize(

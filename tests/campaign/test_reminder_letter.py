@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from campaign import reminder_letter
-from campaign.models import Campaign, Plan, Status
-from tests.factories import UnitFactory
+from campaign.models import Plan, Status
+from tests.factories import CampaignFactory, UnitFactory
 from units.models import Unit, UnitState
 
 PLAN_DUE = datetime.date(2015, 7, 31)
@@ -23,14 +23,10 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs
 
 @pytest.fixture
 def campaign(tree):
-    return Campaign.objects.create(
-        slug="letter-campaign",
-        number="99/KH-LĐLĐ",
-        title="Tổ chức tuyên truyền cải cách hành chính",
+    return CampaignFactory(
         issuer=tree["PV"],
-        issued_on=datetime.date(2015, 6, 10),
-        directive="Kế hoạch số 1/KH-UBND",
-        first_year=2015,
+        slug="letter-campaign",
+        title="Tổ chức tuyên truyền cải cách hành chính",
         plan_due_on=PLAN_DUE,
     )
 

@@ -39,7 +39,7 @@ from campaign.models import (
     Status,
 )
 from tests.campaign.conftest import units_mailed
-from tests.factories import MembershipFactory, UnitFactory, UserFactory
+from tests.factories import CampaignFactory, MembershipFactory, UnitFactory, UserFactory
 from units.models import Membership, Unit
 
 PLAN_DUE = datetime.date(2015, 7, 31)
@@ -62,16 +62,7 @@ MAILED = {
 # --- fixtures ----------------------------------------------------------------------------------
 @pytest.fixture
 def campaign(tree):
-    return Campaign.objects.create(
-        slug="reminder-campaign",
-        number="99/KH-LĐLĐ",
-        title="Kế hoạch tuyên truyền thử nghiệm",
-        issuer=tree["PV"],
-        issued_on=datetime.date(2015, 6, 10),
-        directive="Kế hoạch số 1/KH-UBND",
-        first_year=2015,
-        plan_due_on=PLAN_DUE,
-    )
+    return CampaignFactory(issuer=tree["PV"], slug="reminder-campaign", plan_due_on=PLAN_DUE)
 
 
 @pytest.fixture

@@ -1,28 +1,18 @@
 """The campaign, plan and report the fuzz tests start from (on top of tests/conftest.py)."""
 
-import datetime
-
 import pytest
 from django.utils import timezone
 
-from campaign.models import AnnualReport, Campaign, Indicator, IndicatorValue, Period, Theme
+from campaign.models import AnnualReport, Indicator, IndicatorValue, Period, Theme
 from tests.campaign.conftest import make_plan
+from tests.factories import CampaignFactory
 
 
 @pytest.fixture
 def campaign(tree):
     """A running campaign with three content items and two whole-number and one text
     indicator."""
-    campaign = Campaign.objects.create(
-        slug="fuzz-campaign",
-        number="99/KH-LĐLĐ",
-        title="Kế hoạch tuyên truyền thử nghiệm",
-        issuer=tree["PV"],
-        issued_on=datetime.date(2015, 6, 10),
-        directive="Kế hoạch số 1/KH-UBND",
-        first_year=2015,
-        plan_due_on=datetime.date(2015, 7, 31),
-    )
+    campaign = CampaignFactory(issuer=tree["PV"], slug="fuzz-campaign")
     two = Theme.objects.create(campaign=campaign, number="2", title="Nội dung hai")
     Theme.objects.create(campaign=campaign, number="1", title="Nội dung một")
     Theme.objects.create(campaign=campaign, parent=two, number="2.1", title="Ý hai chấm một")

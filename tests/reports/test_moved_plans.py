@@ -7,10 +7,11 @@ import datetime
 
 import pytest
 
-from campaign.models import Campaign, Plan, Status, Theme
+from campaign.models import Plan, Status, Theme
 from campaign.printable import plan_document
 from reports.rollup import rollup
 from tests.campaign.conftest import make_plan
+from tests.factories import CampaignFactory
 from units.models import Unit
 from units.reorganisations import reorganisation_apply
 
@@ -22,13 +23,12 @@ MERGER = D(2025, 3, 1)
 
 @pytest.fixture
 def campaign(tree):
-    campaign = Campaign.objects.create(
+    campaign = CampaignFactory(
+        issuer=tree["PV"],
         slug="moved-plans",
         number="1/KH-LĐLĐ",
         title="Kế hoạch tuyên truyền CCHC",
-        issuer=tree["PV"],
         issued_on=D(2024, 1, 10),
-        directive="Kế hoạch số 1/KH-UBND",
         first_year=2024,
         plan_due_on=D(2024, 3, 31),
         addressed_kinds=["district", "sector", "grassroots"],

@@ -1,28 +1,18 @@
 """Fixtures of the Excel template tests: a campaign with every kind of indicator and the
 year open for filing (on top of tests/conftest.py's tree and cast)."""
 
-import datetime
-
 import pytest
 from django.utils import timezone
 
-from campaign.models import Campaign, Indicator, Theme
+from campaign.models import Indicator, Theme
+from tests.factories import CampaignFactory
 
 
 @pytest.fixture
 def campaign(tree):
     """A running campaign with two whole-number indicators (one with help text), a text
     one, and three content items."""
-    campaign = Campaign.objects.create(
-        slug="excel-campaign",
-        number="99/KH-LĐLĐ",
-        title="Kế hoạch tuyên truyền thử nghiệm",
-        issuer=tree["PV"],
-        issued_on=datetime.date(2015, 6, 10),
-        directive="Kế hoạch số 1/KH-UBND",
-        first_year=2015,
-        plan_due_on=datetime.date(2015, 7, 31),
-    )
+    campaign = CampaignFactory(issuer=tree["PV"], slug="excel-campaign")
     two = Theme.objects.create(campaign=campaign, number="2", title="Nội dung hai")
     Theme.objects.create(campaign=campaign, number="1", title="Nội dung một")
     Theme.objects.create(campaign=campaign, parent=two, number="2.1", title="Ý hai chấm một")
