@@ -14,7 +14,7 @@ from campaign.models import Campaign, Notice
 from campaign.periods import report_year
 from reports import issuing, summary_tasks
 from tests.campaign.conftest import make_plan
-from tests.reports.test_pdf import SUBJECT, make_summary
+from tests.reports.summaries import SUBJECT, make_summary
 from units.models import Unit, User
 
 pytestmark = pytest.mark.e2e

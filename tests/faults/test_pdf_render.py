@@ -19,7 +19,7 @@ from config import pdf_sandbox
 from reports import summary_tasks
 from reports.models import SummaryReport
 from tests.faults.conftest import wait_for
-from tests.reports.test_pdf import campaign_with_reports, issue, make_summary
+from tests.reports.summaries import campaign_with_reports, issue, make_summary
 
 RS = SummaryReport.RenderState
 

@@ -1,8 +1,10 @@
-"""Fixtures of the counting tests over the generated federation (tests/reports/world.py)."""
+"""Fixtures of the counting tests over the generated federation (tests/reports/world.py), and
+the campaign with reports the summary tests start from (tests/reports/summaries.py)."""
 
 import pytest
 from django.core.cache import cache
 
+from tests.reports.summaries import campaign_with_reports
 from tests.reports.world import freeze_clock, fresh_data_version
 
 
@@ -26,3 +28,10 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def campaign(tree):
+    """The campaign with the reports of summaries.FILED; a module whose tests need another
+    campaign defines its own."""
+    return campaign_with_reports(tree)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from campaign.models import Campaign, Period
 from reports import committee
-from tests.reports.test_pdf import YEAR, campaign_with_reports
+from tests.reports.summaries import YEAR, campaign_with_reports
 
 HOME = reverse("units:home")
 

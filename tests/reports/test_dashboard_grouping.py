@@ -12,7 +12,7 @@ from django.utils import translation
 
 from reports import committee, dashboard
 from reports.rollup import cached_rollup
-from tests.reports.test_pdf import YEAR, campaign_with_reports
+from tests.reports.summaries import YEAR, campaign_with_reports
 
 HOME = reverse("units:home")
 

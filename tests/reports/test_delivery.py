@@ -18,7 +18,7 @@ from campaign.models import Notice, Notification
 from reports import delivery, issuing, summary_tasks
 from reports.models import SummaryReceipt, SummaryReport
 from tests.factories import MembershipFactory, UserFactory
-from tests.reports.test_pdf import SUBJECT, campaign_with_reports, make_summary
+from tests.reports.summaries import SUBJECT, make_summary
 from units.models import Membership
 
 Role = Membership.Role
@@ -32,11 +32,6 @@ NEW = "mới"
 def no_render(monkeypatch):
     """Issuing queues the PDF after the commit; rendering it is test_summary.py's business."""
     monkeypatch.setattr(summary_tasks, "enqueue_render", lambda pk: None)
-
-
-@pytest.fixture
-def campaign(tree):
-    return campaign_with_reports(tree)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from campaign.models import Notification
 from reports import demo as demo_data
 from reports import signing
 from reports.models import DocumentRegister, SummaryReceipt, SummaryReport, placeholder_in
-from tests.reports.test_pdf import flat, pdftotext
+from tests.reports.summaries import flat, pdftotext
 
 S = SummaryReport.Status
 RS = SummaryReport.RenderState

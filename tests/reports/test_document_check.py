@@ -13,7 +13,7 @@ from django.urls import reverse
 from reports import signing
 from reports.models import SummaryReport, summary_pdf_path
 from tests.reports import test_signing
-from tests.reports.test_pdf import campaign_with_reports, issue, make_summary
+from tests.reports.summaries import campaign_with_reports, issue, make_summary
 from tests.reports.test_signing import PASSPHRASE, flipped, sign, signed_offset, small_pdf
 
 # The test PKI and the settings that configure it, shared with test_signing.

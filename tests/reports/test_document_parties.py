@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from reports import issuing, parties, pdf
 from reports.models import DocumentProfile, SummaryReport
-from tests.reports.test_pdf import campaign_with_reports, make_summary, pdftotext
+from tests.reports.summaries import campaign_with_reports, make_summary, pdftotext
 from units.models import Unit
 
 D = datetime.date

@@ -17,7 +17,7 @@ from pyhanko_certvalidator import ValidationContext
 from reports import issuing, summary_tasks
 from reports.models import SummaryReport
 from tests.reports import test_signing
-from tests.reports.test_pdf import campaign_with_reports, make_summary
+from tests.reports.summaries import campaign_with_reports, make_summary
 from tests.reports.test_signing import ORGANISATION, pdf_text
 
 pki = test_signing.pki

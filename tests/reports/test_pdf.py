@@ -5,120 +5,50 @@ rule still rendered, that hostile text is never fetched and shows as text, and t
 renders the same in the sandbox's child process. The sandbox on its own (the URL fetcher,
 the child process under a time and memory cap) is tested in tests/config/test_pdf_sandbox.py.
 
-The builders and fixtures here (a campaign with reports, a summary, pdftotext) are reused by
-test_summary.py.
+The campaign with reports, the summary and pdftotext come from summaries.py; `recounted` here
+is reused by the other summary tests.
 """
 
 import datetime
 import io
 import re
-import shutil
-import subprocess
-import time
 import unicodedata
 import urllib.request
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from campaign.models import AnnualReport, Campaign, Indicator, IndicatorValue, Period, Status
+from campaign.models import AnnualReport, Indicator, IndicatorValue, Status
 from config import pdf_sandbox
 from reports import pdf, signing
 from reports.models import SummaryReport
 from reports.rollup import ACCEPTED_ONLY, ALL_SUBMITTED, rollup, unit_rows
 from tests.config.test_pdf_sandbox import pdf_listing, spy_server
+from tests.reports.summaries import (
+    EVERY_TONE,
+    FILED,
+    SIGNER,
+    SUBJECT,
+    YEAR,
+    campaign_with_reports,
+    file_report,
+    flat,
+    issue,
+    make_campaign,
+    make_summary,
+    pdftotext,
+    sent_at,
+    vi,
+)
 from tests.reports.test_excel import child, records_of, recount
 from units.models import Unit, UnitState
 
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
-YEAR = 2024  # figures 15/12/2023–14/12/2024, due 20/12/2024
-SIGNER = "Phó Chủ tịch Thường trực Liên đoàn"
-SUBJECT = "Kết quả thực hiện Kế hoạch tuyên truyền cải cách hành chính năm 2024"
-EVERY_TONE = "Ắ Ằ Ẳ Ẵ Ặ ớ ờ ở ỡ ợ ữ ỹ Ỷ đ Đ ơ ư"
-
 
 # --- builders ----------------------------------------------------------------------------------
-def make_campaign(issuer, slug="cchc-test"):
-    campaign = Campaign.objects.create(
-        slug=slug,
-        number="99/KH-LĐLĐ",
-        title="Tuyên truyền cải cách hành chính",
-        issuer=issuer,
-        issued_on=datetime.date(2015, 6, 10),
-        directive="Kế hoạch số 1/KH-UBND",
-        first_year=2015,
-        plan_due_on=datetime.date(2015, 7, 31),
-    )
-    Indicator.objects.create(
-        campaign=campaign, code="sessions", name="Số buổi tuyên truyền", unit_of_measure="buổi"
-    )
-    Indicator.objects.create(
-        campaign=campaign,
-        code="participants",
-        name="Số lượt người tham dự",
-        unit_of_measure="lượt người",
-        order=1,
-    )
-    Indicator.objects.create(
-        campaign=campaign, code="other_forms", name="Hình thức khác", kind="text", order=2
-    )
-    return campaign
-
-
-def file_report(unit, campaign, status=Status.ACCEPTED, late=False, **figures):
-    """A report of `unit` in `status`, first sent before (or after, `late`) the due date."""
-    sent = None
-    if status in (Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED):
-        sent = sent_at(late)
-    report = AnnualReport.objects.create(
-        unit=unit,
-        campaign=campaign,
-        year=YEAR,
-        period=Period.objects.for_year(campaign, YEAR),
-        results="Tổ chức tuyên truyền CCHC.",
-        obstacles=figures.pop("obstacles", ""),
-        proposals=figures.pop("proposals", ""),
-        self_assessment=AnnualReport.Assessment.GOOD,
-        status=status,
-        submitted_at=sent,
-        first_submitted_at=sent,
-    )
-    for indicator in campaign.indicators.filter(code__in=figures):
-        IndicatorValue.objects.create(
-            report=report, indicator=indicator, int_value=figures[indicator.code]
-        )
-    return report
-
-
-# What `campaign_with_reports` files, by unit: status, late, figures. Accepted, so included:
-# DA (12 sessions, 345 participants), DB (7, 889, late) and A1 (3, 40), each report its own
-# unit's figures; SE is submitted, not accepted; B1 returned; A2 and S1 missing.
-FILED = {
-    "DA": (Status.ACCEPTED, False, {"sessions": 12, "participants": 345}),
-    "DB": (Status.ACCEPTED, True, {"sessions": 7, "participants": 889}),
-    "A1": (Status.ACCEPTED, False, {"sessions": 3, "participants": 40}),
-    "SE": (Status.SUBMITTED, False, {"sessions": 500, "participants": 5000}),
-    "B1": (Status.RETURNED, False, {"sessions": 600, "participants": 6000}),
-}
-
-
-def campaign_with_reports(tree):
-    """The campaign with the reports of FILED."""
-    campaign = make_campaign(tree["PV"])
-    for code, (status, late, figures) in FILED.items():
-        file_report(tree[code], campaign, status, late=late, **figures)
-    return campaign
-
-
-def sent_at(late):
-    return datetime.datetime(YEAR, 12, 27 if late else 10, 9, tzinfo=LOCAL)
-
-
 def recounted(tree, campaign, top="PV", include=ACCEPTED_ONLY, filed=FILED):
     """The counting rule over FILED (or `filed`), recounted in plain Python."""
     reports = {
@@ -134,47 +64,6 @@ def recounted(tree, campaign, top="PV", include=ACCEPTED_ONLY, filed=FILED):
         cutoff=datetime.date(YEAR, 12, 14),
         due=datetime.date(YEAR, 12, 20),
     )
-
-
-@pytest.fixture
-def campaign(tree):
-    return campaign_with_reports(tree)
-
-
-def make_summary(unit, campaign, author, **fields):
-    values = {
-        "year": YEAR,
-        "number": "15/BC-LĐLĐ",
-        "place": "Bến Tre",
-        "dated_on": datetime.date(2025, 1, 5),
-        "kind": SummaryReport.Kind.COMMITTEE,
-        "number_code": "BC-LĐLĐ",
-        "parent_body": "Tổng LĐLĐ Việt Nam",
-        "issuing_body": "Liên đoàn Lao động tỉnh Bến Tre",
-        "subject": SUBJECT,
-        "addressee": "Kính gửi: Tổng Liên đoàn Lao động Việt Nam",
-        "signer_block": "TM. Ban Thường vụ",
-        "signer_title": "Phó Chủ tịch",
-        "signer_name": SIGNER,
-        "recipients": "Như trên;\nThường trực Tỉnh ủy (để báo cáo);\nLưu: VT, Ban CSPL.",
-        "general_assessment": "Các cấp công đoàn đã triển khai kế hoạch. " + EVERY_TONE,
-        "results": "Nhiều hình thức tuyên truyền phong phú.",
-        "shortcomings": "Một số đơn vị nộp báo cáo trễ hạn.",
-        "obstacles_proposals": "Thiếu tài liệu tuyên truyền.",
-        "direction": "Tiếp tục đẩy mạnh tuyên truyền.",
-    }
-    values.update(fields)
-    return SummaryReport.objects.create(campaign=campaign, unit=unit, created_by=author, **values)
-
-
-def issue(summary, user):
-    """Issue `summary` as `reports.issuing.summary_issue` does, without queuing the render."""
-    summary.status = SummaryReport.Status.ISSUED
-    summary.issued_by = user
-    summary.issued_at = timezone.now()
-    summary.rollup_snapshot = pdf.freeze(summary)
-    summary.save()
-    return summary
 
 
 @pytest.fixture
@@ -213,31 +102,9 @@ def test_a_drafts_mark_in_the_margin_reads_on_one_line_on_every_page(
         assert lines, (number, small)
 
 
-def pdftotext(content, tmp_path, *options):
-    if not shutil.which("pdftotext"):
-        pytest.fail("poppler-utils is missing: the set-up installs it")
-    path = tmp_path / f"doc-{time.monotonic_ns()}.pdf"
-    path.write_bytes(content)
-    return subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", *options, str(path), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-
-
-def flat(text):
-    return " ".join(text.split())
-
-
 def squeezed(text):
     """`text` without any whitespace: a line wrapped by the layout compares equal."""
     return re.sub(r"\s+", "", text)
-
-
-def vi(message):
-    with translation.override(settings.LANGUAGE_CODE):
-        return gettext(message)
 
 
 # --- what the PDF says ----------------------------------------------------------------------------

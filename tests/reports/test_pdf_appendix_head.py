@@ -6,7 +6,7 @@ import subprocess
 
 from campaign.models import Indicator
 from reports import pdf
-from tests.reports.test_pdf import (
+from tests.reports.summaries import (
     campaign_with_reports,
     file_report,
     issue,

@@ -2,7 +2,7 @@
 unit under its own report, not among "the units directly below" it, which it has none of."""
 
 from reports import pdf
-from tests.reports.test_pdf import campaign_with_reports, issue, make_summary, vi
+from tests.reports.summaries import campaign_with_reports, issue, make_summary, vi
 
 
 def test_a_summary_of_a_unit_without_units_below_lists_it_under_its_own_report(tree, cast):

@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from reports import pdf
-from tests.reports.test_pdf import campaign_with_reports, issue, make_summary, pdftotext
+from tests.reports.summaries import campaign_with_reports, issue, make_summary, pdftotext
 from units.letterhead import header_groups
 from units.models import Unit, UnitState
 

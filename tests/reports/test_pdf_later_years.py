@@ -6,7 +6,7 @@ import datetime
 
 from campaign.models import AnnualReport, IndicatorValue, Period, Status
 from reports import pdf
-from tests.reports.test_pdf import YEAR, campaign_with_reports, issue, make_summary, pdftotext
+from tests.reports.summaries import YEAR, campaign_with_reports, issue, make_summary, pdftotext
 from units.models import Unit
 
 LOCAL = datetime.timezone(datetime.timedelta(hours=7))

@@ -9,7 +9,7 @@ from reports import issuing, pdf
 from reports.models import DocumentRegister, SummaryReport, placeholder_in
 from reports.prefill import plan_citation, prefill
 from reports.rollup import rollup
-from tests.reports.test_pdf import campaign_with_reports, make_summary, pdftotext
+from tests.reports.summaries import campaign_with_reports, make_summary, pdftotext
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from django.db import connection
 
 from reports import issuing, parties
 from reports.models import DocumentRegister, SummaryReport
-from tests.reports.test_pdf import campaign_with_reports, make_summary
+from tests.reports.summaries import campaign_with_reports, make_summary
 
 D = datetime.date
 

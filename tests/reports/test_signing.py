@@ -26,7 +26,7 @@ from pyhanko.sign.timestamps import DummyTimeStamper
 from config import pdf_sandbox
 from reports import signing, summary_tasks
 from reports.models import SummaryReport
-from tests.reports.test_pdf import campaign_with_reports, issue, make_summary
+from tests.reports.summaries import campaign_with_reports, issue, make_summary
 
 ORGANISATION = "LIÊN ĐOÀN LAO ĐỘNG TỈNH BẾN TRE"
 PASSPHRASE = "mật-khẩu thử"

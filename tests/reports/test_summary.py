@@ -21,19 +21,18 @@ from reports import issuing, pdf, summary_tasks
 from reports.models import DocumentRegister, SummaryReport
 from reports.rollup import Rollup, rollup
 from tests.factories import MembershipFactory, UserFactory
-from tests.reports.test_pdf import (
+from tests.reports.summaries import (
     FILED,
     SIGNER,
     YEAR,
-    campaign_with_reports,
     file_report,
     issue,
     make_campaign,
     make_summary,
     pdftotext,
-    recounted,
     vi,
 )
+from tests.reports.test_pdf import recounted
 from units.models import Membership
 
 # Rollups are cached under the data version, which rolled-back test data never moves.
@@ -90,11 +89,6 @@ def create(client, campaign, unit, kind="board", include="accepted"):
 def logged_in(client, user):
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def campaign(tree):
-    return campaign_with_reports(tree)
 
 
 @pytest.fixture

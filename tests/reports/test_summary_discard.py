@@ -8,14 +8,9 @@ from django.utils import translation
 
 from reports import summary as summary_views
 from reports.models import SummaryReport
-from tests.reports.test_pdf import campaign_with_reports, issue, make_summary
+from tests.reports.summaries import issue, make_summary
 
 pytestmark = pytest.mark.usefixtures("fresh_cache")
-
-
-@pytest.fixture
-def campaign(tree):
-    return campaign_with_reports(tree)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from campaign.models import Status
 from reports.models import DocumentRegister, SummaryReport
-from tests.reports.test_pdf import FILED, YEAR, campaign_with_reports, file_report, make_summary
+from tests.reports.summaries import FILED, YEAR, file_report, make_summary
 
 # Rollups are cached under the data version, which rolled-back test data never moves.
 pytestmark = pytest.mark.usefixtures("fresh_cache")
@@ -19,11 +19,6 @@ S = SummaryReport.Status
 ACCEPTED = [figures for status, _late, figures in FILED.values() if status == Status.ACCEPTED]
 REPORTS = len(ACCEPTED)
 SESSIONS = sum(figures["sessions"] for figures in ACCEPTED)
-
-
-@pytest.fixture
-def campaign(tree):
-    return campaign_with_reports(tree)
 
 
 def url(name, summary):

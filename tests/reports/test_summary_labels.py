@@ -6,7 +6,7 @@ import re
 from django.urls import reverse
 
 from reports.models import SummaryReport
-from tests.reports.test_pdf import campaign_with_reports, make_summary
+from tests.reports.summaries import campaign_with_reports, make_summary
 
 RS = SummaryReport.RenderState
 # What the shared msgids say, each right for its own model and wrong on a summary report.

@@ -10,7 +10,7 @@ from reports import prefill
 from reports.models import SummaryReport
 from reports.rollup import rollup
 from reports.trees import THEN, TODAY
-from tests.reports.test_pdf import YEAR, file_report, make_campaign
+from tests.reports.summaries import YEAR, file_report, make_campaign
 from units.models import Unit
 from units.reorganisations import reorganisation_apply
 

@@ -9,18 +9,13 @@ from django.utils import translation
 from campaign.models import Campaign
 from reports.issuing import DRAFT_CHANGED
 from reports.models import SummaryReport
-from tests.reports.test_pdf import YEAR, campaign_with_reports, make_summary
+from tests.reports.summaries import YEAR, make_summary
 
 # Rollups are cached under the data version, which rolled-back test data never moves.
 pytestmark = pytest.mark.usefixtures("fresh_cache")
 
 S = SummaryReport.Status
 CHANGED = "Có người đã lưu bản dự thảo này sau khi bạn mở."
-
-
-@pytest.fixture
-def campaign(tree):
-    return campaign_with_reports(tree)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from campaign.models import Period
 from reports.models import SummaryReport
-from tests.reports.test_pdf import campaign_with_reports, make_summary, vi
+from tests.reports.summaries import campaign_with_reports, make_summary, vi
 
 pytestmark = pytest.mark.usefixtures("fresh_cache")
 

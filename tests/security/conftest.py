@@ -24,7 +24,7 @@ from campaign.models import (
 from reports.models import SummaryReport
 from tests.campaign.conftest import PDF_BYTES, make_plan
 from tests.factories import MembershipFactory, UserFactory
-from tests.reports.test_pdf import YEAR, campaign_with_reports, make_summary
+from tests.reports.summaries import YEAR, campaign_with_reports, make_summary
 from units.models import Membership
 
 Role = Membership.Role
