@@ -2,10 +2,12 @@
 
 import datetime
 import time
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from campaign.demo import SCAN
 from campaign.models import (
@@ -155,6 +157,32 @@ def second_officer_a1(tree, cast):
     officer = UserFactory(username="officer_a1_second")
     MembershipFactory(user=officer, unit=tree["A1"], role=Membership.Role.OFFICER)
     return officer
+
+
+@pytest.fixture
+def people(cast, tree, second_officer_a1):
+    """The cast plus a reviewer of district B, whose subtree holds neither A1 nor A2, and a
+    second officer of A1."""
+    reviewer_b = UserFactory(username="reviewer_b")
+    MembershipFactory(user=reviewer_b, unit=tree["DB"], role=Membership.Role.REVIEWER)
+    return {**cast, "reviewer_b": reviewer_b, "second_officer_a1": second_officer_a1}
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Freeze the time the workflow, the models and the sessions read at 01/12/2024, 09:00 in
+    Viet Nam, before 2024's reports are due; `clock.moment = …` moves it (log in again after
+    a move of more than a working day)."""
+
+    class Clock:
+        moment = datetime.datetime(2024, 12, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+        def __call__(self):
+            return self.moment.astimezone(datetime.UTC)
+
+    frozen = Clock()
+    monkeypatch.setattr(timezone, "now", frozen)
+    return frozen
 
 
 @pytest.fixture

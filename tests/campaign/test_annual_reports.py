@@ -33,6 +33,8 @@ S = Status
 A = Step.Action
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 YEAR = 2024  # figures 15/12/2023–14/12/2024, due 20/12/2024, locked after 19/01/2025
+# Today is 01/12/2024 (tests/campaign/conftest.py), until a test moves the clock.
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 def local(year, month, day, hour=9, minute=0):
@@ -40,21 +42,6 @@ def local(year, month, day, hour=9, minute=0):
 
 
 # --- fixtures ------------------------------------------------------------------------------------
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    """Freeze the time the workflow, the models and the sessions read, before the due date."""
-
-    class Clock:
-        moment = local(YEAR, 12, 1)
-
-        def __call__(self):
-            return self.moment.astimezone(datetime.UTC)
-
-    frozen = Clock()
-    monkeypatch.setattr(timezone, "now", frozen)
-    return frozen
-
-
 @pytest.fixture
 def campaign(tree):
     """A campaign with two whole-number indicators and a text one."""
@@ -81,16 +68,6 @@ def campaign(tree):
         order=3,
     )
     return campaign
-
-
-@pytest.fixture
-def people(cast, tree, second_officer_a1):
-    """The cast plus a reviewer of district B, whose subtree holds neither A1 nor A2, and a
-    second officer of A1."""
-    second = second_officer_a1
-    reviewer_b = UserFactory(username="reviewer_b")
-    MembershipFactory(user=reviewer_b, unit=tree["DB"], role=Membership.Role.REVIEWER)
-    return {**cast, "reviewer_b": reviewer_b, "second_officer_a1": second}
 
 
 COMPLETE = {"sessions": 12, "participants": 340, "other_forms": "Pa nô, áp phích"}

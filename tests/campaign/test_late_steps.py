@@ -1,6 +1,7 @@
 """Review steps that meet a report in another state than the reviewer's page showed: a
 return after the lock date, and a return sent after someone else accepted."""
 
+import pytest
 from django.urls import reverse
 from django.utils import translation
 
@@ -9,9 +10,10 @@ from campaign.models import AnnualReport, Status
 from tests.campaign import test_annual_reports as annual
 from tests.campaign.test_annual_reports import COMPLETE, YEAR, edit_data, local, make_report
 
-# The annual reports' campaign (three indicators) and clock (01/12/2024), as fixtures here.
+# The annual reports' campaign (three indicators), as a fixture here.
 campaign = annual.campaign
-clock = annual.clock
+# Today is 01/12/2024 (tests/campaign/conftest.py), until a test moves the clock.
+pytestmark = pytest.mark.usefixtures("clock")
 
 S = Status
 REASON = "Số lượt tham gia chưa khớp với biên bản các buổi; đề nghị đơn vị kiểm tra lại."

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.models import MAX_NARRATIVE, AnnualReport, Notice, Obstacle, Period
-from tests.factories import CampaignFactory, MembershipFactory, UserFactory
+from tests.factories import CampaignFactory, MembershipFactory
 from units.models import Membership
 
 S = Obstacle.Status
@@ -29,15 +29,6 @@ def local(year, month, day, hour=9, minute=0):
 def campaign(tree):
     """Bare: no content items or indicators."""
     return CampaignFactory(issuer=tree["PV"])
-
-
-@pytest.fixture
-def people(cast, tree, second_officer_a1):
-    """The cast plus a reviewer of district B, whose subtree holds neither A1 nor A2, and a
-    second officer of A1."""
-    reviewer_b = UserFactory(username="reviewer_b")
-    MembershipFactory(user=reviewer_b, unit=tree["DB"], role=Membership.Role.REVIEWER)
-    return {**cast, "reviewer_b": reviewer_b, "second_officer_a1": second_officer_a1}
 
 
 def raise_obstacle(unit, campaign, user, **fields):

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import escape
 
 from campaign import workflow
@@ -21,6 +21,8 @@ A = Step.Action
 UTC = datetime.UTC
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 YEAR = 2024  # figures 15/12/2023–14/12/2024, due 20/12/2024, locked after 19/01/2025
+# Today is 01/12/2024 (tests/campaign/conftest.py), until a test moves the clock.
+pytestmark = pytest.mark.usefixtures("clock")
 D = datetime.date
 
 
@@ -29,22 +31,6 @@ def local(year, month, day, hour=9, minute=0):
 
 
 # --- fixtures ------------------------------------------------------------------------------------
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    """Freeze the time the workflow, the models and the sessions read; `clock.moment = …`
-    moves it (log in again after a move of more than a working day)."""
-
-    class Clock:
-        moment = local(YEAR, 12, 1)
-
-        def __call__(self):
-            return self.moment.astimezone(UTC)
-
-    frozen = Clock()
-    monkeypatch.setattr(timezone, "now", frozen)
-    return frozen
-
-
 @pytest.fixture
 def campaign(tree):
     campaign = CampaignFactory(issuer=tree["PV"])

@@ -26,15 +26,6 @@ def media(settings, tmp_path):
     return tmp_path
 
 
-@pytest.fixture
-def people(cast, tree, second_officer_a1):
-    """The cast plus a reviewer of district B, whose subtree holds neither A1 nor A2, and a
-    second officer of A1."""
-    reviewer_b = UserFactory(username="reviewer_b")
-    MembershipFactory(user=reviewer_b, unit=tree["DB"], role=Membership.Role.REVIEWER)
-    return {**cast, "reviewer_b": reviewer_b, "second_officer_a1": second_officer_a1}
-
-
 # --- building POST data --------------------------------------------------------------------------
 def header(**overrides):
     data = {

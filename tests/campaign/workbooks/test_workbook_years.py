@@ -4,30 +4,13 @@ figures have begun, as on the report's own page."""
 import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from campaign.models import AnnualReport, Period, WorkbookUpload
 from tests.campaign.workbooks.helpers import columns, download_reports, fill, reports_url
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 YEAR = 2024  # on 01/12/2024, 2025's figures start on 15/12/2024
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Today is 01/12/2024 in Vietnam, until a test moves it."""
-
-    class Clock:
-        moment = datetime.datetime(YEAR, 12, 1, 9, tzinfo=LOCAL)
-
-        def __call__(self):
-            return self.moment.astimezone(datetime.UTC)
-
-    frozen = Clock()
-    monkeypatch.setattr(timezone, "now", frozen)
-    return frozen
 
 
 def test_next_years_template_is_refused_before_its_figures_begin_and_writes_no_period(
