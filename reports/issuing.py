@@ -7,6 +7,9 @@ mark it issued by the user, keep its parties as the unit's letterhead, queue its
 mark the version it corrects superseded. The PDF is queued after the
 commit (`reports.summary_tasks.enqueue_render`), so a rollback never leaves a render of a
 report that was not issued.
+
+`summary_correct` starts the correction of an issued report: a new draft with its text, to
+be issued under a number of its own.
 """
 
 import datetime
@@ -19,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reports import delivery, parties, pdf, prefill, summary_tasks
-from reports.models import DocumentRegister, SummaryReport
+from reports.models import DOCUMENT_FIELDS, NARRATIVE_FIELDS, DocumentRegister, SummaryReport
 from units.models import User
 from units.reorganisations import closed_refusal
 
@@ -143,3 +146,39 @@ def summary_issue(
         transaction.on_commit(functools.partial(summary_tasks.enqueue_render, current.pk))
         delivery.deliver_issued_summary(current)  # notices now, e-mails after the commit
     return current
+
+
+def summary_correct(*, summary: SummaryReport, user: User, day: datetime.date) -> SummaryReport:
+    """Start, as `user` on `day`, a correction of the issued `summary` and return it: a new
+    draft that `supersedes` it, dated `day`, with its document's and narrative's fields,
+    and no number yet (it takes its own at issue). The issued one is kept, and marked
+    superseded once the correction is issued (`summary_issue`).
+
+    The caller has checked that `user` may write the summary, that it is the current issued
+    version and that its unit may still correct it on `day` (`reports.summary.get_summary`
+    with `write=True`, `correction_refusal`). Raises IntegrityError, with nothing written,
+    when the version already has a correction (one started meanwhile). Two queries for the
+    parties of the two dates (`reports.parties.refresh`), and the insert.
+    """
+    correction = SummaryReport(
+        campaign=summary.campaign,
+        year=summary.year,
+        unit=summary.unit,
+        include=summary.include,
+        supersedes=summary,
+        created_by=user,
+        dated_on=day,
+        **{name: getattr(summary, name) for name in DOCUMENT_FIELDS if name != "dated_on"},
+        **{name: getattr(summary, name) for name in NARRATIVE_FIELDS},
+    )
+    correction.number = ""
+    # Dated `day`: the names its author left as prefilled take that day's (a renaming since).
+    parties.refresh(correction, summary.dated_on)
+    if summary.rollup_snapshot:  # its text quotes the figures the issued one froze
+        correction.drafted_from = prefill.written_from(
+            summary.rollup_snapshot["rollup"]["headline"]
+        )
+    # A savepoint: a correction started meanwhile leaves the caller's transaction usable.
+    with transaction.atomic():
+        correction.save()
+    return correction

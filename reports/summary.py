@@ -611,25 +611,10 @@ def summary_correct(request, pk):
     if refusal:  # its unit closed, perhaps after the page offered the button
         messages.error(request, refusal)
         return redirect(summary)
-    correction = SummaryReport(
-        campaign=summary.campaign,
-        year=summary.year,
-        unit=summary.unit,
-        include=summary.include,
-        supersedes=summary,
-        created_by=request.user,
-        dated_on=timezone.localdate(),
-        **{name: getattr(summary, name) for name in DOCUMENT_FIELDS if name != "dated_on"},
-        **{name: getattr(summary, name) for name in NARRATIVE_FIELDS},
-    )
-    correction.number = ""
-    # Dated today: the names its author left as prefilled take today's (a renaming since).
-    parties.refresh(correction, summary.dated_on)
-    if summary.rollup_snapshot:  # its text quotes the figures the issued one froze
-        correction.drafted_from = written_from(summary.rollup_snapshot["rollup"]["headline"])
     try:
-        with transaction.atomic():
-            correction.save()
+        correction = issuing.summary_correct(
+            summary=summary, user=request.user, day=timezone.localdate()
+        )
     except IntegrityError:
         existing = SummaryReport.objects.filter(supersedes=summary).first()
         if existing is None:
