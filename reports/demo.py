@@ -10,12 +10,20 @@ year (units/data/README.md):
   board (`cspl`): Bến Tre closed on 01/07/2025, and a document dated after that would be
   refused in its name.
 
+Both units have closed since, and a closed unit's reports are not corrected. So that the
+demo shows a correction, it also holds the 2025 report of LĐLĐ tỉnh Vĩnh Long (open since
+01/07/2025) to the Confederation, dated 20/01/2026 and issued by `cspl`, and its correction,
+dated 27/01/2026, which puts right a date its narrative had wrong: the first is kept,
+superseded, and the correction carries the next number of the unit's register of 2026.
+
 Each is written as a reviewer writes one: the unit's letterhead (`DocumentProfile`) kept
 first, then a draft pre-filled from the rollup (`reports.prefill`), then issued through
 `reports.issuing.summary_issue` on the document's date, when its unit was open (a unit that
-has closed issues nothing today). The rows get the dates they would have had (created,
-issued, delivered and read in January 2025; the e-mails to the Standing Committee marked
-sent then, so that loading the demo sends none). The PDF is rendered here, synchronously,
+has closed issues nothing today). A correction is started as the correction's button starts
+one (`reports.issuing.summary_correct`), its sentence corrected, and issued the same way.
+The rows get the dates they would have had (created, issued, delivered and read on their
+January days; the e-mails to the Standing Committee marked sent then, so that loading the
+demo sends none). The PDF is rendered here, synchronously,
 by the render task's own function (`reports.summary_tasks.render`), and signed with the
 demo's test certificate whatever the settings say: a demo document never carries a real
 organisation's signature. Only the time in the signature is the time the demo was loaded:
@@ -29,7 +37,8 @@ running demo check its documents against it and sign the documents issued there 
 production never reads this directory.
 
 Loading twice issues nothing new: a unit's document of the year that is already issued is
-kept, and only rendered again if its PDF is missing or failed.
+kept, and so is the correction it already has; each is only rendered again if its PDF is
+missing or failed.
 """
 
 import datetime
@@ -188,7 +197,7 @@ def signing_with_demo_certificate():
 
 
 # --- the documents ---------------------------------------------------------------------------
-# The letterheads as the two offices keep them. The signers' names are invented for the demo
+# The letterheads as the offices keep them. The signers' names are invented for the demo
 # (units/data/README.md, "Which names are real").
 LETTERHEADS = {
     "BT-CT": {
@@ -228,6 +237,27 @@ LETTERHEADS = {
             ]
         ),
     },
+    # The demo's Vĩnh Long holds only the former Bến Tre's units (units/data/README.md).
+    "VL": {
+        "parent_body": "Tổng LĐLĐ Việt Nam",
+        "place": "Vĩnh Long",
+        "number_code": "BC-LĐLĐ",
+        "signer_block": "TM. Ban Thường vụ",
+        "signer_title": "Phó Chủ tịch",
+        "signer_name": "Người ký thử nghiệm",
+        "recipients": "\n".join(
+            [
+                "Tổng LĐLĐ Việt Nam (Ban Chính sách – Pháp luật) (để báo cáo);",
+                "Thường trực Tỉnh ủy Vĩnh Long (để báo cáo);",
+                "Ban Dân vận Tỉnh ủy (để báo cáo);",
+                "UBND tỉnh Vĩnh Long (Sở Nội vụ) (để phối hợp);",
+                "Thường trực LĐLĐ tỉnh;",
+                "Các công đoàn xã, phường; CĐ các cơ quan Đảng tỉnh, CĐ Cơ quan UBND tỉnh, "
+                "CĐ các KCN;",
+                "Lưu: VT, Ban CSPL.",
+            ]
+        ),
+    },
 }
 
 # The words the offices added to the pre-filled narrative (the figures stay the rollup's).
@@ -242,6 +272,14 @@ OPENING = {
         "cải cách hành chính đến đoàn viên, CNVCLĐ; nội dung gắn với việc thực hiện dân chủ "
         "ở cơ sở và phong trào thi đua của tổ chức công đoàn."
     ),
+    # As first issued, with the day of the merger wrong: its correction puts it right
+    # (CORRECTED).
+    "VL": (
+        "Từ ngày 01/8/2025, sau khi sắp xếp tổ chức công đoàn theo mô hình chính quyền địa "
+        "phương hai cấp, Ban Thường vụ LĐLĐ tỉnh chỉ đạo các công đoàn xã, phường và CĐCS "
+        "trực thuộc tiếp tục tuyên truyền cải cách hành chính đến đoàn viên, CNVCLĐ, gắn với "
+        "việc giải quyết thủ tục hành chính ở cấp xã."
+    ),
 }
 SHORTCOMINGS = {
     "BT-CT": (
@@ -251,6 +289,10 @@ SHORTCOMINGS = {
     "BT": (
         "Một số đơn vị gửi báo cáo trễ hạn hoặc chưa gửi báo cáo; ở một số CĐCS việc tuyên "
         "truyền còn lồng ghép hình thức, số người tham dự chưa nhiều."
+    ),
+    "VL": (
+        "Trong thời gian sắp xếp tổ chức, một số công đoàn xã, phường mới thành lập chưa kịp "
+        "gửi kế hoạch và báo cáo năm; việc tuyên truyền ở một số CĐCS còn chưa thường xuyên."
     ),
 }
 # The offices' own words in place of the units' sentences the draft quotes.
@@ -270,38 +312,66 @@ OBSTACLES = {
         "- Đề nghị Tổng LĐLĐ Việt Nam tiếp tục biên soạn, cung cấp tài liệu tuyên truyền về "
         "cải cách hành chính phù hợp với đoàn viên, người lao động."
     ),
+    "VL": (
+        "Vướng mắc:\n"
+        "- Cán bộ công đoàn xã, phường mới được phân công, chưa quen việc tổng hợp, báo cáo.\n"
+        "Kiến nghị, đề xuất:\n"
+        "- Đề nghị Tổng LĐLĐ Việt Nam tổ chức tập huấn nghiệp vụ tuyên truyền cải cách hành "
+        "chính cho cán bộ công đoàn cấp xã."
+    ),
 }
 
 
-# (unit code, its document's date, who issued it, created how many days before)
+# (unit code, the year it reports on, its document's date, who issued it, created how many
+# days before)
 DOCUMENTS = [
-    ("BT-CT", datetime.date(2025, 1, 10), "ldld.chauthanh", 3),
-    ("BT", datetime.date(2025, 1, 20), "cspl", 4),
+    ("BT-CT", 2024, datetime.date(2025, 1, 10), "ldld.chauthanh", 3),
+    ("BT", 2024, datetime.date(2025, 1, 20), "cspl", 4),
+    ("VL", 2025, datetime.date(2026, 1, 20), "cspl", 4),
 ]
-YEAR = 2024
 KIND = Kind.COMMITTEE
+# The documents corrected since, by unit code: (the correction's date, who corrected and
+# issued it, started how many days before).
+CORRECTIONS = {
+    "VL": (datetime.date(2026, 1, 27), "cspl", 1),
+}
+# What each correction changes in the general assessment: (the words issued, the words that
+# replace them).
+CORRECTED = {
+    "VL": ("Từ ngày 01/8/2025,", "Từ ngày 01/7/2025,"),
+}
 
 
 def load_demo_summaries(campaign_slug: str = "cchc-2015") -> list[SummaryReport]:
-    """Issue the demo's documents not issued yet and render those without their PDF; returns
-    the documents, each rendered and signed (or with the render's failure recorded)."""
+    """Issue the demo's documents and corrections not issued yet and render those without
+    their PDF; returns the documents, a corrected one before its correction, each rendered
+    and signed (or with the render's failure recorded)."""
     campaign = Campaign.objects.get(slug=campaign_slug)
     summaries = []
-    for code, day, username, days_before in DOCUMENTS:
+    for code, year, day, username, days_before in DOCUMENTS:
         unit = Unit.objects.get(code=code)
-        summary = _issued(campaign, unit)
-        if summary is None:
-            summary = _issue(campaign, unit, day, User.objects.get(username=username), days_before)
+        # A document and its correction together: never one without the other.
+        with transaction.atomic():
+            summary = _issued(campaign, unit, year)
+            if summary is None:
+                reviewer = User.objects.get(username=username)
+                summary = _issue(campaign, unit, year, day, reviewer, days_before)
+            summaries.append(summary)
+            if code in CORRECTIONS:
+                correction = SummaryReport.objects.filter(supersedes=summary).first()
+                if correction is None:
+                    correction = _correct(summary, *CORRECTIONS[code])
+                summaries.append(correction)
+    for summary in summaries:
         if summary.render_state != RS.DONE or not summary.pdf:
             _render(summary)
             summary.refresh_from_db()
-        summaries.append(summary)
     return summaries
 
 
-def _issued(campaign, unit):
+def _issued(campaign, unit, year):
     return (
-        SummaryReport.objects.filter(campaign=campaign, year=YEAR, unit=unit, kind=KIND)
+        SummaryReport.objects.filter(campaign=campaign, year=year, unit=unit, kind=KIND)
         .exclude(status=S.DRAFT)
         .order_by("pk")
         .first()
@@ -309,13 +379,13 @@ def _issued(campaign, unit):
 
 
 @transaction.atomic
-def _issue(campaign, unit, day, reviewer, days_before):
+def _issue(campaign, unit, year, day, reviewer, days_before):
     """Keep the letterhead, write the draft and issue it as `reviewer` did on `day`."""
     DocumentProfile.objects.get_or_create(unit=unit, kind=KIND, defaults=LETTERHEADS[unit.code])
     created = _at(day - datetime.timedelta(days=days_before), 8)
     draft = SummaryReport(
         campaign=campaign,
-        year=YEAR,
+        year=year,
         unit=unit,
         kind=KIND,
         include=SummaryReport.Include.ACCEPTED,
@@ -323,13 +393,32 @@ def _issue(campaign, unit, day, reviewer, days_before):
         created_by=reviewer,
         created_at=created,
     )
-    prefill(draft, cached_rollup(campaign, YEAR, unit, draft.include))
+    prefill(draft, cached_rollup(campaign, year, unit, draft.include))
     draft.general_assessment = f"{OPENING[unit.code]}\n{draft.general_assessment}"
     draft.shortcomings = f"{SHORTCOMINGS[unit.code]}\n{draft.shortcomings}"
     draft.obstacles_proposals = OBSTACLES[unit.code]
     draft.save()
-    # Both units have closed since, and a unit that has closed issues nothing today.
+    # Issued on its date: Bến Tre's units have closed since, and a closed unit issues nothing.
     summary = issuing.summary_issue(summary=draft, user=reviewer, issued_on=day)
+    return _dated(summary, day)
+
+
+@transaction.atomic
+def _correct(summary, day, reviewer, days_before):
+    """Start the correction of the issued `summary` as `reviewer` did, correct its sentence
+    and issue it on `day`."""
+    reviewer = User.objects.get(username=reviewer)
+    correction = issuing.summary_correct(summary=summary, user=reviewer, day=day)
+    wrong, right = CORRECTED[summary.unit.code]
+    correction.general_assessment = correction.general_assessment.replace(wrong, right)
+    correction.created_at = _at(day - datetime.timedelta(days=days_before), 8)
+    correction.save()
+    correction = issuing.summary_issue(summary=correction, user=reviewer, issued_on=day)
+    return _dated(correction, day)
+
+
+def _dated(summary, day):
+    """Give the just issued `summary` the times it had when issued on `day`, and return it."""
     issued = _at(day, 15)
     # The demo renders the PDF itself, below: the render queued at the commit finds nothing
     # to claim and leaves it.

@@ -209,7 +209,8 @@ def test_the_cspl_board_issues_a_summary_and_the_standing_committee_reads_its_pd
     page = login("thuongvu")
     page.get_by_role("link", name="Báo cáo tổng hợp", exact=True).click()
     expect(page.get_by_role("heading", name="Dự thảo")).to_have_count(0)
-    # (The demo's own summaries are listed too, with their units' first numbers.)
+    # (The demo's own summaries are listed too, Vĩnh Long's of 2026 among them: this one takes
+    # the next number of its unit's register.)
     row = page.locator("main table tbody tr").filter(
         has=page.locator(f'a[href="{summary.get_absolute_url()}"]')
     )

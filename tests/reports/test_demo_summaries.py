@@ -1,7 +1,9 @@
 """The demo's issued summaries (reports/demo.py): LĐLĐ huyện Châu Thành's 2024 report of
-10/01/2025 and LĐLĐ tỉnh Bến Tre's of 20/01/2025, each issued by its reviewer, rendered
-and signed with the test certificate the demo makes, whose name says it is a test; loading
-the demo twice issues nothing new.
+10/01/2025 and LĐLĐ tỉnh Bến Tre's of 20/01/2025, each issued by its reviewer, and LĐLĐ
+tỉnh Vĩnh Long's 2025 report of 20/01/2026 with its correction of 27/01/2026, issued by
+`cspl`; each rendered and signed with the test certificate the demo makes, whose name says
+it is a test. The correction and the version it supersedes link each other, and the
+Standing Committee lists both. Loading the demo twice issues nothing new.
 
 The demo is the session's copy of its first load (`demo_snapshots`, tests/snapshot.py);
 loading it again, or making it fail, still runs the command, on top."""
@@ -14,23 +16,48 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import translation
 from fontTools.ttLib import TTFont
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from campaign.models import Notification
 from reports import demo as demo_data
-from reports import signing
+from reports import pdf, signing
 from reports.models import DocumentRegister, SummaryReceipt, SummaryReport, placeholder_in
 from tests.reports.summaries import flat, pdftotext
+from tests.reports.test_demo_figures import recount
+from units.models import User
 
 S = SummaryReport.Status
 RS = SummaryReport.RenderState
 
+# The register of a unit numbers from 1 each year of the document's date, in the order of
+# issue: the Vĩnh Long report is the first document of its 2026 register, its correction
+# the second.
+FIRST, SECOND = "1/BC-LĐLĐ", "2/BC-LĐLĐ"
+SUPERSEDED_VL, CORRECTION_VL = ("VL", FIRST), ("VL", SECOND)
+VL_TEXTS = [
+    "TỔNG LĐLĐ VIỆT NAM",
+    "LIÊN ĐOÀN LAO ĐỘNG TỈNH VĨNH LONG",
+    "Kết quả năm 2025",
+    "TM. BAN THƯỜNG VỤ",
+    "PHÓ CHỦ TỊCH",
+    "Người ký thử nghiệm",
+    "Nơi nhận:",
+    "Tổng LĐLĐ Việt Nam (Ban Chính sách – Pháp luật) (để báo cáo);",
+    "Thường trực Tỉnh ủy Vĩnh Long (để báo cáo);",
+    "Lưu: VT, Ban CSPL.",
+    "PHỤ LỤC",
+    "Ký bởi: Liên đoàn Lao động tỉnh Vĩnh Long",
+]
+# By unit code and number.
 EXPECTED = {
-    "BT-CT": {
+    ("BT-CT", FIRST): {
         "issuer": "ldld.chauthanh",
         "date": "10/01/2025",
+        "year": 2024,
+        "status": S.ISSUED,
         "texts": [
             "LĐLĐ TỈNH BẾN TRE",
             "LIÊN ĐOÀN LAO ĐỘNG HUYỆN CHÂU THÀNH",
@@ -49,9 +76,11 @@ EXPECTED = {
             "Ký bởi: Liên đoàn Lao động huyện Châu Thành",
         ],
     },
-    "BT": {
+    ("BT", FIRST): {
         "issuer": "cspl",
         "date": "20/01/2025",
+        "year": 2024,
+        "status": S.ISSUED,
         "texts": [
             "TỔNG LĐLĐ VIỆT NAM",
             "LIÊN ĐOÀN LAO ĐỘNG TỈNH BẾN TRE",
@@ -70,6 +99,33 @@ EXPECTED = {
             "Ký bởi: Liên đoàn Lao động tỉnh Bến Tre",
         ],
     },
+    SUPERSEDED_VL: {
+        "issuer": "cspl",
+        "date": "20/01/2026",
+        "year": 2025,
+        "status": S.SUPERSEDED,
+        "texts": [
+            *VL_TEXTS,
+            "Số: 1/BC-LĐLĐ",
+            "Vĩnh Long, ngày 20 tháng 01 năm 2026",
+            "Kèm theo Báo cáo số 1/BC-LĐLĐ ngày 20/01/2026 của Liên đoàn Lao động tỉnh Vĩnh Long",
+            "Từ ngày 01/8/2025,",
+        ],
+    },
+    CORRECTION_VL: {
+        "issuer": "cspl",
+        "date": "27/01/2026",
+        "year": 2025,
+        "status": S.ISSUED,
+        "texts": [
+            *VL_TEXTS,
+            "Số: 2/BC-LĐLĐ",
+            "(Đính chính Báo cáo số 1/BC-LĐLĐ ngày 20/01/2026)",
+            "Vĩnh Long, ngày 27 tháng 01 năm 2026",
+            "Kèm theo Báo cáo số 2/BC-LĐLĐ ngày 27/01/2026 của Liên đoàn Lao động tỉnh Vĩnh Long",
+            "Từ ngày 01/7/2025,",
+        ],
+    },
 }
 
 
@@ -84,7 +140,10 @@ def signing_dir():
 @pytest.fixture
 def demo(db, signing_dir, demo_snapshots):
     demo_snapshots.load()
-    return {s.unit.code: s for s in SummaryReport.objects.select_related("unit", "issued_by")}
+    return {
+        (s.unit.code, s.number): s
+        for s in SummaryReport.objects.select_related("unit", "issued_by", "supersedes")
+    }
 
 
 def content(summary):
@@ -96,7 +155,9 @@ def test_the_demo_issues_a_district_and_a_province_summary_signed_with_its_test_
     demo, signing_dir, settings, tmp_path
 ):
     assert set(demo) == set(EXPECTED)
-    assert demo["BT-CT"].unit.kind == "district" and demo["BT"].unit.kind == "province"
+    assert demo["BT-CT", FIRST].unit.kind == "district" and demo["BT", FIRST].unit.kind == (
+        "province"
+    )
     # The test certificate, named as one, with the federation as its organisation.
     p12 = signing_dir / demo_data.CERTIFICATE_FILE
     _key, cert, chain = pkcs12.load_key_and_certificates(
@@ -115,11 +176,12 @@ def test_the_demo_issues_a_district_and_a_province_summary_signed_with_its_test_
     settings.SIGNING_PKCS12_PASSPHRASE = demo_data.CERTIFICATE_PASSPHRASE
     for code, expected in EXPECTED.items():
         summary = demo[code]
-        assert summary.status == S.ISSUED and summary.render_state == RS.DONE, summary.render_error
+        assert summary.status == expected["status"], code
+        assert summary.render_state == RS.DONE, summary.render_error
         assert summary.issued_by.username == expected["issuer"]
         assert summary.dated_on.strftime("%d/%m/%Y") == expected["date"]
         assert summary.issued_at.date() == summary.dated_on
-        assert summary.number == "1/BC-LĐLĐ" and summary.year == 2024
+        assert summary.year == expected["year"]
         assert summary.issue_problems() == {}
         data = content(summary)
         verification = signing.verify_pdf(data)
@@ -133,7 +195,10 @@ def test_the_demo_issues_a_district_and_a_province_summary_signed_with_its_test_
         assert "…/" not in text and "/…" not in text
         assert not re.search(r"\bxxx\b", text, re.IGNORECASE)
         lines = [line for line in pdftotext(data, tmp_path).splitlines() if line.strip()]
-        assert [line for line in lines if placeholder_in(line)] == []
+        # A line of the appendix's cells with no figure ("–") is not a blank left to fill.
+        assert [
+            line for line in lines if placeholder_in(line) and set(line.split()) != {pdf.NO_FIGURE}
+        ] == []
         assert_stamp_inside_its_box(data, tmp_path)
 
 
@@ -158,6 +223,50 @@ def assert_stamp_inside_its_box(data, tmp_path):
     assert max(c for _a, c, _w in inside) <= x2, inside
 
 
+def test_the_demo_shows_a_correction_and_the_version_it_superseded(demo, client):
+    old, new = demo[SUPERSEDED_VL], demo[CORRECTION_VL]
+    assert new.supersedes == old and old.supersedes is None
+    assert (old.status, new.status) == (S.SUPERSEDED, S.ISSUED)
+    assert (old.serial_year, old.serial, new.serial_year, new.serial) == (2026, 1, 2026, 2)
+    assert DocumentRegister.objects.get(unit=old.unit, year=2026).last_number == 2
+    # A sentence of its narrative corrected, and nothing else.
+    assert "Từ ngày 01/8/2025," in old.general_assessment
+    assert new.general_assessment == old.general_assessment.replace(
+        "Từ ngày 01/8/2025,", "Từ ngày 01/7/2025,"
+    )
+    for name in ("results", "shortcomings", "obstacles_proposals", "direction", "subject"):
+        assert getattr(new, name) == getattr(old, name), name
+    # The figures of both are the accepted 2025 reports of Vĩnh Long's area, recounted.
+    reports, totals = recount(old.campaign, 2025, old.unit)
+    for summary in (old, new):
+        headline = summary.rollup_snapshot["rollup"]["headline"]
+        assert headline["reports"] == reports > 0
+        assert {code: headline["totals"][code] for code in totals} == totals
+
+    # What the Standing Committee sees: both in its list, the old one marked, each page
+    # linking the other.
+    client.force_login(User.objects.get(username="thuongvu"))
+    listed = client.get(reverse("reports:summary_list"))
+    assert {old, new} <= set(listed.context["page"])
+    rows = {
+        summary: next(
+            row
+            for row in listed.content.decode().split("<tr")
+            if f'href="{summary.get_absolute_url()}"' in row
+        )
+        for summary in (old, new)
+    }
+    assert "Đã được đính chính" in rows[old] and "Đã được đính chính" not in rows[new]
+    old_page = client.get(old.get_absolute_url()).content.decode()
+    assert "đã được đính chính bởi báo cáo số 2/BC-LĐLĐ" in old_page
+    assert f'href="{new.get_absolute_url()}"' in old_page
+    new_page = client.get(new.get_absolute_url()).content.decode()
+    assert f'<a href="{old.get_absolute_url()}">1/BC-LĐLĐ</a>' in new_page
+    # Both were delivered to it, and read, in January 2026.
+    receipts = SummaryReceipt.objects.filter(user__username="thuongvu", summary__in=[old, new])
+    assert sorted(r.read_at.date().isoformat() for r in receipts) == ["2026-01-21", "2026-01-28"]
+
+
 def test_the_stamp_font_is_in_thousandths_of_an_em():
     assert TTFont(signing._stamp_font())["head"].unitsPerEm == 1000
 
@@ -167,7 +276,7 @@ def test_loading_the_demo_twice_issues_nothing_new(demo, signing_dir):
         return (
             list(
                 SummaryReport.objects.order_by("pk").values_list(
-                    "pk", "number", "status", "render_state", "pdf", "issued_at"
+                    "pk", "number", "status", "supersedes", "render_state", "pdf", "issued_at"
                 )
             ),
             list(
@@ -184,15 +293,17 @@ def test_loading_the_demo_twice_issues_nothing_new(demo, signing_dir):
     assert (signing_dir / demo_data.CERTIFICATE_FILE).read_bytes() == certificate
     assert not Notification.objects.filter(key__startswith="summary-", sent_at__isnull=True)
 
-    # A render that failed is made again, and nothing else.
-    province = demo["BT"]
-    SummaryReport.objects.filter(pk=province.pk).update(
+    # A render that failed is made again, and nothing else: a superseded version's too.
+    failed = [demo["BT", FIRST], demo[SUPERSEDED_VL]]
+    SummaryReport.objects.filter(pk__in=[s.pk for s in failed]).update(
         render_state=RS.FAILED, render_error="killed", pdf=""
     )
     call_command("load_demo", force=True, stdout=io.StringIO())
-    province.refresh_from_db()
-    assert province.render_state == RS.DONE and province.pdf
-    assert SummaryReport.objects.count() == 2
+    for summary in failed:
+        summary.refresh_from_db()
+        assert summary.render_state == RS.DONE and summary.pdf
+    assert SummaryReport.objects.count() == len(EXPECTED)
+    assert [row[:4] for row in state()[0]] == [row[:4] for row in before[0]]
     assert state()[1:] == before[1:]
 
 
@@ -209,7 +320,7 @@ def test_a_demo_pdf_that_cannot_be_made_fails_the_command_after_saving_the_rest(
         SummaryReport.objects.filter(pk=pk).update(render_state=RS.FAILED, render_error="no fonts")
         return SummaryReport.objects.get(pk=pk)
 
-    province = demo["BT"]
+    province = demo["BT", FIRST]
     SummaryReport.objects.filter(pk=province.pk).update(render_state=RS.FAILED, pdf="")
     monkeypatch.setattr(demo_data.summary_tasks, "render", broken_render)
     out, err = io.StringIO(), io.StringIO()

@@ -15,7 +15,8 @@ from units.demo import DEMO_PASSWORD, demo_accounts, load_demo
 class Command(BaseCommand):
     help = (
         "Load the demo federation with its 2025 reorganisations, the seed campaign, one "
-        "account per role and two issued summaries signed with a test certificate. Safe twice."
+        "account per role and issued summaries (one of them corrected) signed with a test "
+        "certificate. Safe twice."
     )
 
     def add_arguments(self, parser):
@@ -34,7 +35,8 @@ class Command(BaseCommand):
         campaign, _created = load_campaign_file(DEFAULT_CAMPAIGN)
         # Writes the years before 2025, applies the reorganisations of 2025, writes the rest.
         load_demo_history(campaign.slug)
-        # The 2024 summaries of a district and of the province, issued in January 2025.
+        # The 2024 summaries of a district and of the province, issued in January 2025, and
+        # the 2025 summary of the province of today with its correction, of January 2026.
         unrendered = [
             summary
             for summary in load_demo_summaries(campaign.slug)
