@@ -10,7 +10,7 @@ from django.db import IntegrityError
 
 from reports import issuing, prefill
 from reports.models import DOCUMENT_FIELDS, NARRATIVE_FIELDS, DocumentRegister, SummaryReport
-from tests.reports.test_pdf import issue, make_campaign, make_summary
+from tests.reports.summaries import issue, make_campaign, make_summary
 
 # Rollups are cached under the data version, which rolled-back test data never moves.
 pytestmark = pytest.mark.usefixtures("fresh_cache")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from reports.rollup import rollup
-from tests.reports.test_pdf import YEAR, campaign_with_reports
+from tests.reports.summaries import YEAR, campaign_with_reports
 from units.models import Unit
 from units.reorganisations import reorganisation_apply
 

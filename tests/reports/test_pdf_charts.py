@@ -6,22 +6,19 @@ import datetime
 import re
 from html.parser import HTMLParser
 
-import pytest
-
 from campaign.models import AnnualReport, Period, Status
 from reports import pdf
-from tests.reports.test_excel import child
-from tests.reports.test_pdf import (
+from tests.reports.summaries import (
     YEAR,
-    campaign_with_reports,
     file_report,
     flat,
     issue,
     make_summary,
     pdftotext,
-    recounted,
     vi,
 )
+from tests.reports.test_excel import child
+from tests.reports.test_pdf import recounted
 from units.models import Unit
 
 BOX_PER_POINT = 1.107  # pdftotext -bbox box height per point of Liberation Serif
@@ -49,11 +46,6 @@ def words_of(content, tmp_path):
     parser = Words()
     parser.feed(pdftotext(content, tmp_path, "-bbox"))
     return parser.words
-
-
-@pytest.fixture
-def campaign(tree):
-    return campaign_with_reports(tree)
 
 
 def test_the_appendix_charts_the_rate_of_each_unit_below_as_recounted(
@@ -105,7 +97,7 @@ def test_the_chart_labels_print_at_nine_points_or_more(tree, cast, campaign, tmp
 
 
 def test_a_chart_of_one_bar_is_left_out(tree, cast, tmp_path):
-    from tests.reports.test_pdf import make_campaign
+    from tests.reports.summaries import make_campaign
 
     only = make_campaign(tree["PV"], slug="one-bar")
     summary = issue(make_summary(tree["B1"], only, cast["cspl"]), cast["cspl"])
@@ -117,7 +109,7 @@ def test_the_chart_of_the_years_shows_the_share_of_expected_units_included(tree,
     # Only district federations are asked (DA, DB); A1 and A2 file all the same, and their
     # accepted reports are summed. Each year 1 of the 2 expected units is included: 50 %,
     # where reports summed over units expected printed 150.
-    from tests.reports.test_pdf import make_campaign
+    from tests.reports.summaries import make_campaign
 
     campaign = make_campaign(tree["PV"], slug="districts-only")
     campaign.addressed_kinds = [Unit.Kind.DISTRICT]
@@ -173,7 +165,7 @@ def test_a_unit_below_with_nothing_expected_is_charted_with_words_and_no_bar(tre
     # As on the dashboard's chart: A6, closed before the cut-off, is expected to report
     # nothing (its report still counts). It was left out of the chart; it now has a line
     # saying so, with no bar (not one of 0 %) and the tables' dash as its value.
-    from tests.reports.test_pdf import make_campaign
+    from tests.reports.summaries import make_campaign
 
     campaign = make_campaign(tree["PV"], slug="closed-below")
     closed = child(tree["DA"], "A6", closed_on=datetime.date(YEAR, 6, 30))

@@ -11,7 +11,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from reports.models import SummaryReport
-from tests.reports.test_pdf import issue, make_campaign, make_summary
+from tests.reports.summaries import issue, make_campaign, make_summary
 from units.reorganisations import reorganisation_apply
 
 # Rollups are cached under the data version, which rolled-back test data never moves.

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from reports.models import SummaryReport
 from tests.factories import MembershipFactory, UserFactory
-from tests.reports.test_pdf import YEAR, make_campaign, make_summary
+from tests.reports.summaries import YEAR, make_campaign, make_summary
 from units.models import Membership
 from units.reorganisations import reorganisation_apply
 
