@@ -257,6 +257,8 @@ def test_the_demo_shows_a_correction_and_the_version_it_superseded(demo, client)
         for summary in (old, new)
     }
     assert "Đã được đính chính" in rows[old] and "Đã được đính chính" not in rows[new]
+    # The correction's row names the number it corrects: the list tells the two apart.
+    assert "đính chính cho số 1/BC-LĐLĐ" in rows[new] and "đính chính cho" not in rows[old]
     old_page = client.get(old.get_absolute_url()).content.decode()
     assert "đã được đính chính bởi báo cáo số 2/BC-LĐLĐ" in old_page
     assert f'href="{new.get_absolute_url()}"' in old_page
