@@ -132,6 +132,23 @@ def plan_b1(tree, cast, campaign):
     return make_plan(tree["B1"], campaign, cast["officer_b1"])
 
 
+def file_plan(plan_factory, unit, campaign, user, status=Status.SUBMITTED):
+    """A plan of `unit` in `status`, submitted now unless a draft, with no attachment."""
+    submitted_at = None if status == Status.DRAFT else timezone.now()
+    return plan_factory(
+        unit, campaign, user, attach=False, status=status, submitted_at=submitted_at
+    )
+
+
+@pytest.fixture
+def submitted(tree, cast, campaign, plan_factory):
+    """Submitted plans of A1, A2 and B1, by officer_a1, for the bulk review tests."""
+    officer = cast["officer_a1"]
+    return {
+        code: file_plan(plan_factory, tree[code], campaign, officer) for code in ("A1", "A2", "B1")
+    }
+
+
 def make_report(unit, campaign, year, status=Status.DRAFT):
     """An annual report of `unit` for `year`, stored directly with its narrative filled in."""
     return AnnualReport.objects.create(

@@ -2,9 +2,7 @@
 indicator, the workflow with its history and diff, conflicts, the reviewer queue, query counts
 and the notification e-mail."""
 
-import datetime
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -26,72 +24,29 @@ from campaign.models import (
     Status,
     Step,
 )
-from tests.factories import CampaignFactory, MembershipFactory, UserFactory
+from tests.campaign.annual import (
+    COMPLETE,
+    YEAR,
+    annual_campaign,
+    edit_data,
+    local,
+    make_report,
+    narrative,
+)
+from tests.factories import MembershipFactory, UserFactory
+from tests.pages import html, login
 from units.models import Membership
 
 S = Status
 A = Step.Action
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
-YEAR = 2024  # figures 15/12/2023–14/12/2024, due 20/12/2024, locked after 19/01/2025
 # Today is 01/12/2024 (tests/campaign/conftest.py), until a test moves the clock.
 pytestmark = pytest.mark.usefixtures("clock")
-
-
-def local(year, month, day, hour=9, minute=0):
-    return datetime.datetime(year, month, day, hour, minute, tzinfo=LOCAL)
 
 
 # --- fixtures ------------------------------------------------------------------------------------
 @pytest.fixture
 def campaign(tree):
-    """A campaign with two whole-number indicators and a text one."""
-    campaign = CampaignFactory(issuer=tree["PV"])
-    Indicator.objects.create(
-        campaign=campaign,
-        code="sessions",
-        name="Số buổi tuyên truyền",
-        unit_of_measure="buổi",
-        order=1,
-    )
-    Indicator.objects.create(
-        campaign=campaign,
-        code="participants",
-        name="Số lượt người tham dự",
-        unit_of_measure="lượt người",
-        order=2,
-    )
-    Indicator.objects.create(
-        campaign=campaign,
-        code="other_forms",
-        name="Hình thức khác",
-        kind=Indicator.Kind.TEXT,
-        order=3,
-    )
-    return campaign
-
-
-COMPLETE = {"sessions": 12, "participants": 340, "other_forms": "Pa nô, áp phích"}
-
-
-def make_report(unit, campaign, year=YEAR, status=S.DRAFT, figures=None, **fields):
-    """A report stored directly, with `figures` by indicator code."""
-    report = AnnualReport.objects.create(
-        unit=unit,
-        campaign=campaign,
-        year=year,
-        period=Period.objects.for_year(campaign, year),
-        results=fields.pop("results", "Tổ chức các buổi tuyên truyền CCHC."),
-        self_assessment=fields.pop("self_assessment", AnnualReport.Assessment.GOOD),
-        status=status,
-        **fields,
-    )
-    for code, value in (figures or {}).items():
-        indicator = campaign.indicators.get(code=code)
-        if indicator.kind == Indicator.Kind.INTEGER:
-            IndicatorValue.objects.create(report=report, indicator=indicator, int_value=value)
-        else:
-            IndicatorValue.objects.create(report=report, indicator=indicator, text_value=value)
-    return report
+    return annual_campaign(tree)
 
 
 @pytest.fixture
@@ -108,42 +63,12 @@ def vi(message, **params):
         return escape(text % params if params else text)
 
 
-def narrative(**overrides):
-    data = {
-        "results": "Tổ chức 12 buổi tuyên truyền CCHC cho đoàn viên.",
-        "shortcomings": "Một số đơn vị chưa tham gia đầy đủ.",
-        "obstacles": "",
-        "proposals": "Đề nghị cấp thêm tài liệu.",
-        "self_assessment": "good",
-    }
-    data.update(overrides)
-    return data
-
-
 def filing(**overrides):
     """What the new-report form posts: the narrative and every figure."""
     data = narrative()
     data.update(
         {"value_sessions": "12", "value_participants": "1.234", "value_other_forms": "Pa nô"}
     )
-    data.update(overrides)
-    return data
-
-
-def edit_data(report, **overrides):
-    """What the edit page posts back for `report` as stored, with the given changes."""
-    report.refresh_from_db()
-    data = narrative(
-        results=report.results,
-        shortcomings=report.shortcomings,
-        obstacles=report.obstacles,
-        proposals=report.proposals,
-        self_assessment=report.self_assessment,
-        version=str(report.version),
-    )
-    for value in report.values.select_related("indicator"):
-        stored = value.int_value if value.indicator.kind == "integer" else value.text_value
-        data[f"value_{value.indicator.code}"] = "" if stored is None else str(stored)
     data.update(overrides)
     return data
 
@@ -172,15 +97,6 @@ def state(report):
         stored_figures(report),
         Step.objects.filter(object_id=report.pk).count(),
     )
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
-
-
-def html(response):
-    return response.content.decode()
 
 
 def messages_of(response, level="error"):

@@ -12,21 +12,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from campaign.models import Plan, Status, Step
-from tests.campaign.test_queue import file_plan
+from tests.campaign.conftest import file_plan
 
 S = Status
 
 
 def url(action, kind="plans"):
     return reverse("campaign:bulk_review", args=[kind, action])
-
-
-@pytest.fixture
-def submitted(tree, cast, campaign, plan_factory):
-    officer = cast["officer_a1"]
-    return {
-        code: file_plan(plan_factory, tree[code], campaign, officer) for code in ("A1", "A2", "B1")
-    }
 
 
 def confirm(client, action, plans, kind="plans"):

@@ -5,7 +5,6 @@ by the same reviewer, and says so."""
 from django.urls import reverse
 
 from campaign.models import Plan, Status, Step
-from tests.campaign.test_bulk_review import submitted  # noqa: F401
 
 S = Status
 
@@ -18,7 +17,7 @@ def send(client, action, plans, **data):
     return response, [str(message) for message in response.context["messages"]]
 
 
-def test_a_bulk_return_sent_twice_says_the_items_are_already_returned(client, cast, submitted):  # noqa: F811
+def test_a_bulk_return_sent_twice_says_the_items_are_already_returned(client, cast, submitted):
     plans = [submitted["A1"], submitted["A2"]]
     client.force_login(cast["reviewer_a"])
     send(client, "return", plans, reason="Thiếu chữ ký.")
@@ -34,7 +33,7 @@ def test_a_bulk_return_sent_twice_says_the_items_are_already_returned(client, ca
         assert Plan.objects.get(pk=plan.pk).status == S.RETURNED
 
 
-def test_a_bulk_accept_sent_twice_says_the_items_are_already_accepted(client, cast, submitted):  # noqa: F811
+def test_a_bulk_accept_sent_twice_says_the_items_are_already_accepted(client, cast, submitted):
     plans = [submitted["A1"], submitted["A2"]]
     client.force_login(cast["reviewer_a"])
     send(client, "accept", plans)
@@ -42,7 +41,7 @@ def test_a_bulk_accept_sent_twice_says_the_items_are_already_accepted(client, ca
     assert len(messages) == 1 and "đã được thực hiện" in messages[0]
 
 
-def test_an_item_another_reviewer_acted_on_is_still_refused(client, cast, submitted):  # noqa: F811
+def test_an_item_another_reviewer_acted_on_is_still_refused(client, cast, submitted):
     a1 = submitted["A1"]
     client.force_login(cast["cspl"])
     send(client, "accept", [a1])

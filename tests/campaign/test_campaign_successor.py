@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from campaign import reminders
 from campaign.models import Campaign, Period, Reminder
-from tests.campaign.test_admin import campaign_form
+from tests.campaign.campaign_admin import campaign_form
 from tests.factories import MembershipFactory, UserFactory
 from units.models import Membership, Unit
 from units.reorganisations import reorganisation_apply

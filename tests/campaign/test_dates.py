@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from campaign.forms import PLAN_AHEAD_YEARS
 from campaign.models import Inspection, Plan
-from tests.campaign.test_plan_views import activity, edit_data, formset, header
+from tests.campaign.plans import activity, edit_data, formset, header
 
 
 @pytest.fixture(autouse=True)

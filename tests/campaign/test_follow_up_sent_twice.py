@@ -4,7 +4,7 @@ lost answer) is saved once, and the second is not taken for a colleague's save."
 from django.urls import reverse
 
 from campaign.models import Inspection
-from tests.campaign.test_inspections import record
+from tests.campaign.inspection_data import record
 
 F = Inspection.FollowUp
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.models import MAX_NARRATIVE, Inspection
+from tests.campaign.inspection_data import form_data, record
 from tests.factories import CampaignFactory, MembershipFactory, UserFactory
 from units.models import Membership
 
@@ -36,15 +37,6 @@ def people(cast, tree):
     return {**cast, "reviewer_b": reviewer_b}
 
 
-def record(unit, campaign, user, **fields):
-    fields.setdefault("visited_on", datetime.date(2026, 10, 5))
-    fields.setdefault("kind", K.INSPECTION)
-    fields.setdefault("members", "Trưởng ban CSPL")
-    fields.setdefault("findings", f"{unit.code} đã tổ chức tuyên truyền đúng kế hoạch.")
-    fields.setdefault("recommendations", "Lưu biên bản các buổi tuyên truyền.")
-    return Inspection.objects.create(unit=unit, campaign=campaign, recorded_by=user, **fields)
-
-
 @pytest.fixture
 def inspection_a1(tree, people, campaign):
     return record(tree["A1"], campaign, people["cspl"], recommendations="Lưu hồ sơ đầy đủ.")
@@ -62,20 +54,6 @@ def freeze(monkeypatch):
 def listed(response):
     assert response.status_code == 200
     return sorted(inspection.unit.code for inspection in response.context["page"].object_list)
-
-
-def form_data(unit, campaign, **overrides):
-    data = {
-        "unit": unit.pk,
-        "campaign": campaign.pk,
-        "visited_on": "05/10/2026",
-        "kind": K.SUPERVISION,
-        "members": "Phó ban CSPL",
-        "findings": "Đơn vị chưa lưu biên bản các buổi tuyên truyền.",
-        "recommendations": "Bổ sung biên bản trước 30/11.",
-    }
-    data.update(overrides)
-    return data
 
 
 # --- the permission ladder -----------------------------------------------------------------------

@@ -7,15 +7,20 @@ from django.utils import translation
 
 from campaign import workflow
 from campaign.models import AnnualReport, Status
-from tests.campaign import test_annual_reports as annual
-from tests.campaign.test_annual_reports import COMPLETE, YEAR, edit_data, local, make_report
+from tests.campaign.annual import COMPLETE, YEAR, annual_campaign, edit_data, local, make_report
 
-# The annual reports' campaign (three indicators), as a fixture here.
-campaign = annual.campaign
 # Today is 01/12/2024 (tests/campaign/conftest.py), until a test moves the clock.
 pytestmark = pytest.mark.usefixtures("clock")
 
 S = Status
+
+
+@pytest.fixture
+def campaign(tree):
+    """The annual reports' campaign (three indicators)."""
+    return annual_campaign(tree)
+
+
 REASON = "Số lượt tham gia chưa khớp với biên bản các buổi; đề nghị đơn vị kiểm tra lại."
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.models import MAX_NARRATIVE, AnnualReport, Notice, Obstacle, Period
+from tests.campaign.obstacle_data import answered, form_data, messages_of, raise_obstacle
 from tests.factories import CampaignFactory, MembershipFactory
 from units.models import Membership
 
@@ -29,23 +30,6 @@ def local(year, month, day, hour=9, minute=0):
 def campaign(tree):
     """Bare: no content items or indicators."""
     return CampaignFactory(issuer=tree["PV"])
-
-
-def raise_obstacle(unit, campaign, user, **fields):
-    fields.setdefault("subject", f"Vướng mắc của {unit.code}")
-    fields.setdefault("text", "Chưa rõ cách tính số buổi tuyên truyền.")
-    return Obstacle.objects.create(unit=unit, campaign=campaign, raised_by=user, **fields)
-
-
-def answered(obstacle, user):
-    Obstacle.objects.filter(pk=obstacle.pk).update(
-        status=S.ANSWERED,
-        answer="Tính theo từng buổi.",
-        answered_by=user,
-        answered_at=timezone.now(),
-    )
-    obstacle.refresh_from_db()
-    return obstacle
 
 
 @pytest.fixture
@@ -78,22 +62,6 @@ def freeze(monkeypatch):
 def listed(response):
     assert response.status_code == 200
     return sorted(obstacle.unit.code for obstacle in response.context["page"].object_list)
-
-
-def form_data(unit, campaign, **overrides):
-    data = {
-        "unit": unit.pk,
-        "campaign": campaign.pk,
-        "report": "",
-        "subject": "Cách tính số người tham dự",
-        "text": "Một người dự hai buổi thì tính một hay hai lượt?",
-    }
-    data.update(overrides)
-    return data
-
-
-def messages_of(response, level):
-    return [str(m) for m in response.context["messages"] if m.level_tag == level]
 
 
 # --- the permission ladder -----------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from campaign.models import Inspection
 from campaign.pending import inspection_items
-from tests.campaign.test_inspections import record
+from tests.campaign.inspection_data import record
 from units.access import Scope
 
 HOME = reverse("units:home")

@@ -15,6 +15,7 @@ from campaign import workflow
 from campaign.models import AnnualReport, Campaign, Indicator, IndicatorValue, Period, Status, Step
 from campaign.periods import report_year
 from tests.factories import CampaignFactory, UserFactory
+from tests.pages import html, login
 
 S = Status
 A = Step.Action
@@ -69,15 +70,6 @@ def vi(message, **params):
     with translation.override("vi"):
         text = translation.gettext(message)
         return escape(text % params if params else text)
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
-
-
-def html(response):
-    return response.content.decode()
 
 
 def messages_of(response, level="error"):

@@ -4,7 +4,8 @@ with a capital letter, as the annual report's table does."""
 from django.urls import reverse
 
 from campaign import workflow
-from tests.campaign.test_plan_views import edit_data, login
+from tests.campaign.plans import edit_data
+from tests.pages import login
 
 
 def test_the_changed_fields_are_named_with_a_capital_letter(client, cast, plan_a1):

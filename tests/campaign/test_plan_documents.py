@@ -12,7 +12,7 @@ from django.utils import translation
 
 from campaign.models import Plan
 from tests.campaign.conftest import make_plan
-from tests.campaign.test_plan_views import activity, edit_data, formset, header
+from tests.campaign.plans import activity, edit_data, formset, header
 from tests.factories import MembershipFactory, UserFactory
 from units.models import Membership, Operation, Reorganisation, Unit
 from units.reorganisations import reorganisation_apply

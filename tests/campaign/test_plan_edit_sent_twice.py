@@ -7,7 +7,8 @@ import uuid
 from django.urls import reverse
 
 from tests.campaign.conftest import make_plan
-from tests.campaign.test_plan_views import activity, edit_data, login
+from tests.campaign.plans import activity, edit_data
+from tests.pages import login
 
 SAVED_MEANWHILE = "Một người khác đã lưu kế hoạch này sau khi bạn mở"
 

@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from campaign import workflow
 from campaign.models import Plan
-from tests.campaign.test_plan_views import edit_data, login
+from tests.campaign.plans import edit_data
+from tests.pages import login
 
 # 5,000 characters in the box: ten paragraphs of 499 letters and a line break each (but the
 # last); 5,009 as sent.

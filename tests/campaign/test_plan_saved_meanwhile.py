@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from campaign.models import Plan
 from tests.campaign.conftest import make_plan
-from tests.campaign.test_plan_views import edit_data, login
+from tests.campaign.plans import edit_data
+from tests.pages import login
 
 SAVED_MEANWHILE = "Một người khác đã lưu kế hoạch này sau khi bạn mở"
 

@@ -6,8 +6,8 @@ report's page does, rather than "nothing was made twice" with the correction dro
 from django.urls import reverse
 
 from campaign.models import Plan
-from tests.campaign.test_plan_views import activity, formset, header
-from tests.campaign.test_sent_twice import ALREADY, messages_in, token_of
+from tests.campaign.plans import activity, formset, header
+from tests.once import ALREADY, messages_in, token_of
 
 
 def test_the_new_plan_page_sent_again_with_a_correction_keeps_it(client, tree, cast, campaign):

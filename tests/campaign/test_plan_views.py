@@ -12,7 +12,9 @@ from django.utils import translation
 from campaign import workflow
 from campaign.models import Activity, Attachment, Campaign, Plan, Status, Step, Theme
 from tests.campaign.conftest import PDF_BYTES
+from tests.campaign.plans import activity, edit_data, formset, header
 from tests.factories import MembershipFactory, UserFactory
+from tests.pages import html, login
 from units.models import Membership
 
 S = Status
@@ -26,68 +28,7 @@ def media(settings, tmp_path):
     return tmp_path
 
 
-# --- building POST data --------------------------------------------------------------------------
-def header(**overrides):
-    data = {
-        "doc_number": "05/KH-CĐCS",
-        "doc_date": "01/07/2015",
-        "signer": "Chủ tịch Công đoàn cơ sở",
-        "summary": "Tuyên truyền cải cách hành chính đến đoàn viên.",
-    }
-    data.update(overrides)
-    return data
-
-
-def activity(**overrides):
-    row = {
-        "method": Activity.Method.SEMINAR,
-        "audience": "Đoàn viên khối văn phòng",
-        "planned_on": "",
-        "planned_quarter": "3",
-        "expected_participants": "40",
-    }
-    row.update(overrides)
-    return row
-
-
-def formset(rows, initial=0, prefix="activities"):
-    data = {
-        f"{prefix}-TOTAL_FORMS": str(len(rows)),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-    for index, row in enumerate(rows):
-        for name, value in row.items():
-            data[f"{prefix}-{index}-{name}"] = value
-    return data
-
-
-def edit_data(plan, rows=None, **header_overrides):
-    """What the edit page posts back for `plan` as stored, with the given changes."""
-    plan.refresh_from_db()
-    existing = [
-        activity(
-            id=str(a.pk),
-            method=a.method,
-            audience=a.audience,
-            planned_on=a.planned_on.strftime("%d/%m/%Y") if a.planned_on else "",
-            planned_quarter=str(a.planned_quarter or ""),
-            expected_participants=str(a.expected_participants or ""),
-            themes=[str(t.pk) for t in a.themes.all()],
-        )
-        for a in plan.activities.order_by("pk")
-    ]
-    data = header(
-        doc_number=plan.doc_number,
-        doc_date=plan.doc_date.strftime("%d/%m/%Y"),
-        signer=plan.signer,
-        summary=plan.summary,
-        version=str(plan.version),
-    )
-    data.update(header_overrides)
-    data.update(formset(existing + (rows or []), initial=len(existing)))
-    return data
+# --- helpers -------------------------------------------------------------------------------------
 
 
 def set_status(plan, status):
@@ -104,15 +45,6 @@ def state(plan):
         stored.doc_number,
         Step.objects.filter(object_id=plan.pk).count(),
     )
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
-
-
-def html(response):
-    return response.content.decode()
 
 
 # --- the permission ladder -----------------------------------------------------------------------

@@ -4,7 +4,7 @@
 from django.urls import reverse
 
 from campaign import workflow
-from tests.campaign.test_plan_views import login
+from tests.pages import login
 
 
 def test_a_reopened_plan_prints_as_reopened(client, cast, plan_a1):

@@ -11,17 +11,11 @@ from django.utils import timezone, translation
 
 from campaign.listing import PAGE_SIZE
 from campaign.models import Status
+from tests.campaign.conftest import file_plan
 from units.models import Unit
 
 S = Status
 URL = reverse("campaign:review_queue")
-
-
-def file_plan(plan_factory, unit, campaign, user, status=S.SUBMITTED):
-    submitted_at = None if status == S.DRAFT else timezone.now()
-    return plan_factory(
-        unit, campaign, user, attach=False, status=status, submitted_at=submitted_at
-    )
 
 
 @pytest.fixture

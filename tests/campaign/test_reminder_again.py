@@ -11,20 +11,12 @@ from django.utils import timezone
 from campaign import reminders
 from campaign.models import Notification, Reminder
 from reports import rollup
-from tests.factories import CampaignFactory
-
-PLAN_DUE = datetime.date(2015, 7, 31)
+from tests.campaign.manual_reminders import PLAN_DUE, again_campaign, remind
 
 
 @pytest.fixture
 def campaign(tree):
-    return CampaignFactory(issuer=tree["PV"], slug="again-campaign", plan_due_on=PLAN_DUE)
-
-
-def remind(client, campaign, units, **extra):
-    data = {"campaign": campaign.pk, "what": "plan", "year": 2015}
-    data["units"] = [unit.pk for unit in units]
-    return client.post(reverse("campaign:remind_units"), {**data, **extra})
+    return again_campaign(tree)
 
 
 def test_a_second_reminder_the_same_day_asks_first_then_sends_when_confirmed(

@@ -4,8 +4,15 @@ more: the page asked about one more reminder."""
 
 import re
 
+import pytest
+
 from campaign.models import Notice, Reminder
-from tests.campaign.test_reminder_again import campaign, remind  # noqa: F401
+from tests.campaign.manual_reminders import again_campaign, remind
+
+
+@pytest.fixture
+def campaign(tree):
+    return again_campaign(tree)
 
 
 def confirmation(page):
@@ -13,7 +20,7 @@ def confirmation(page):
     return dict(re.findall(r'<input type="hidden" name="(again|asked)" value="([^"]*)"', page))
 
 
-def test_the_confirmation_sent_twice_reminds_once_more(client, tree, cast, campaign):  # noqa: F811
+def test_the_confirmation_sent_twice_reminds_once_more(client, tree, cast, campaign):
     client.force_login(cast["cspl"])
     remind(client, campaign, [tree["A1"]])
     asked = remind(client, campaign, [tree["A1"], tree["B1"]])
@@ -33,7 +40,7 @@ def test_the_confirmation_sent_twice_reminds_once_more(client, tree, cast, campa
     assert messages == ["Các thư đôn đốc này đã được gửi; không gửi lại lần nữa."]
 
 
-def test_a_new_confirmation_page_still_reminds_again(client, tree, cast, campaign):  # noqa: F811
+def test_a_new_confirmation_page_still_reminds_again(client, tree, cast, campaign):
     client.force_login(cast["cspl"])
     remind(client, campaign, [tree["A1"]])
     fields = confirmation(remind(client, campaign, [tree["A1"]]).content.decode())

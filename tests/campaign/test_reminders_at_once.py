@@ -9,16 +9,21 @@ from django.db import connection
 
 from campaign import reminder_pages, reminders
 from campaign.models import Reminder
-from tests.campaign.test_reminder_again import campaign, remind  # noqa: F401
+from tests.campaign.manual_reminders import again_campaign, remind
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def campaign(tree):
+    return again_campaign(tree)
 
 
 def test_a_unit_reminded_by_a_colleague_after_the_page_checked_is_not_reminded_again(
     client,
     tree,
     cast,
-    campaign,  # noqa: F811
+    campaign,
     monkeypatch,
 ):
     checked = reminder_pages.reminded_on
@@ -48,7 +53,7 @@ def test_two_reminders_sent_at_the_same_moment_remind_once(
     require_postgres,
     tree,
     cast,
-    campaign,  # noqa: F811
+    campaign,
     monkeypatch,
 ):
     first_inside = threading.Event()

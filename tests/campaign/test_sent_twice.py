@@ -2,58 +2,37 @@
 sends the POST again, a phone that lost the answer), makes it once and leads to it
 (units/once.py): an obstacle, a visit, a summary's draft."""
 
-import re
 import threading
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from campaign.models import Inspection, Obstacle, Plan
 from reports.models import SummaryReport
-from tests.campaign import test_inspections, test_obstacles
-from tests.campaign.test_plan_views import activity, formset, header
+from tests.campaign import inspection_data, obstacle_data
+from tests.campaign.plans import activity, formset, header
+from tests.once import ALREADY, messages_in, sent_twice, token_of
 from units.models import SentForm
-
-ALREADY = "Biểu mẫu này đã được gửi trước đó"
-
-
-def token_of(client, url):
-    """The token the page's form carries, as a browser would send it back."""
-    page = client.get(url).content.decode()
-    return re.search(r'name="once" value="([0-9a-f-]{36})"', page)[1]
-
-
-def sent_twice(client, url, data):
-    data = {**data, "once": token_of(client, url)}
-    first = client.post(url, data)
-    with translation.override("vi"):
-        second = client.post(url, data, follow=True)
-    return first, second
-
-
-def messages_in(response):
-    return [str(message) for message in response.context["messages"]]
 
 
 def test_an_obstacle_sent_twice_is_raised_once(client, tree, cast, campaign):
     client.force_login(cast["officer_a1"])
     url = reverse("campaign:obstacle_create")
-    first, second = sent_twice(client, url, test_obstacles.form_data(tree["A1"], campaign))
+    first, second = sent_twice(client, url, obstacle_data.form_data(tree["A1"], campaign))
     obstacle = Obstacle.objects.get()
     assert first.url == second.redirect_chain[-1][0] == obstacle.get_absolute_url()
     assert any(ALREADY in message for message in messages_in(second))
     # A new page is a new form: a second obstacle is made.
-    sent_twice(client, url, test_obstacles.form_data(tree["A1"], campaign, subject="Câu khác"))
+    sent_twice(client, url, obstacle_data.form_data(tree["A1"], campaign, subject="Câu khác"))
     assert Obstacle.objects.count() == 2
 
 
 def test_a_visit_sent_twice_is_recorded_once(client, tree, cast, campaign):
     client.force_login(cast["cspl"])
     url = reverse("campaign:inspection_create")
-    first, second = sent_twice(client, url, test_inspections.form_data(tree["DA"], campaign))
+    first, second = sent_twice(client, url, inspection_data.form_data(tree["DA"], campaign))
     inspection = Inspection.objects.get()
     assert first.url == second.redirect_chain[-1][0] == inspection.get_absolute_url()
 
@@ -80,11 +59,11 @@ def test_a_refused_form_keeps_its_token_and_a_page_without_one_still_saves(
     client.force_login(cast["officer_a1"])
     url = reverse("campaign:obstacle_create")
     token = token_of(client, url)
-    refused = client.post(url, {**test_obstacles.form_data(tree["A1"], campaign, subject="")})
+    refused = client.post(url, {**obstacle_data.form_data(tree["A1"], campaign, subject="")})
     assert refused.status_code == 200 and not Obstacle.objects.exists()
-    data = test_obstacles.form_data(tree["A1"], campaign, once=token)
+    data = obstacle_data.form_data(tree["A1"], campaign, once=token)
     assert client.post(url, data).status_code == 302
-    assert client.post(url, test_obstacles.form_data(tree["A1"], campaign)).status_code == 302
+    assert client.post(url, obstacle_data.form_data(tree["A1"], campaign)).status_code == 302
     assert Obstacle.objects.count() == 2  # the second had no token: a page from before
 
 
@@ -92,7 +71,7 @@ def test_another_users_token_is_theirs_alone(client, tree, cast, campaign, secon
     # A token leads only to what its own user made: another's is a form of their own.
     url = reverse("campaign:obstacle_create")
     client.force_login(cast["officer_a1"])
-    data = {**test_obstacles.form_data(tree["A1"], campaign), "once": token_of(client, url)}
+    data = {**obstacle_data.form_data(tree["A1"], campaign), "once": token_of(client, url)}
     client.post(url, data)
     client.force_login(second_officer_a1)
     theirs = client.post(url, data)
@@ -107,7 +86,7 @@ def test_two_sends_at_once_make_one_obstacle(require_postgres, tree, cast, campa
     url = reverse("campaign:obstacle_create")
     setup = Client()
     setup.force_login(cast["officer_a1"])
-    data = {**test_obstacles.form_data(tree["A1"], campaign), "once": token_of(setup, url)}
+    data = {**obstacle_data.form_data(tree["A1"], campaign), "once": token_of(setup, url)}
     start = threading.Barrier(2)
     locations = []
 
@@ -133,7 +112,7 @@ def test_a_damaged_token_is_no_token_not_an_error_in_english(client, tree, cast,
     # A page altered on its way back: the form saves as one drawn before tokens did.
     client.force_login(cast["officer_a1"])
     url = reverse("campaign:obstacle_create")
-    data = {**test_obstacles.form_data(tree["A1"], campaign), "once": "abc"}
+    data = {**obstacle_data.form_data(tree["A1"], campaign), "once": "abc"}
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Obstacle.objects.count() == 1

@@ -5,7 +5,7 @@ macros" to get past the check would drop the signature it is uploaded for."""
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from campaign import uploads
-from tests.security.test_upload_contents import refusal, word
+from tests.campaign.upload_files import refusal, word
 
 SIGNATURE = (
     '<?xml version="1.0" encoding="UTF-8"?><Signature xmlns="http://www.w3.org/2000/09/'

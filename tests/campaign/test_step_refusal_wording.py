@@ -4,7 +4,7 @@ the step the user tried, not the state the step leads to."""
 from django.urls import reverse
 
 from campaign import workflow
-from tests.campaign.test_plan_views import login
+from tests.pages import login
 
 
 def messages_of(response):

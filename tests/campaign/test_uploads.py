@@ -1,7 +1,6 @@
 """Plan attachments: what is accepted, under which name, and who may download or remove them."""
 
 import io
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,12 +11,17 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile, SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
-from PIL import Image
 
 from campaign import uploads
 from campaign.demo import one_page_pdf
 from campaign.models import Attachment, Plan
 from tests.campaign.conftest import PDF_BYTES
+from tests.campaign.upload_files import (
+    CONTENT_TYPES_XML,
+    docx_bytes,
+    image_bytes,
+    zip_bytes,
+)
 
 pytestmark = pytest.mark.urls("tests.campaign.uploads_urls")
 
@@ -32,34 +36,6 @@ def media(settings, tmp_path):
 
 
 # --- minimal real files --------------------------------------------------------------------------
-def image_bytes(fmt):
-    buffer = io.BytesIO()
-    Image.new("RGB", (2, 2), "red").save(buffer, fmt)
-    return buffer.getvalue()
-
-
-def zip_bytes(entries):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in entries:
-            archive.writestr(name, text)
-    return buffer.getvalue()
-
-
-CONTENT_TYPES_XML = (
-    '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-    'content-types"><Override PartName="/word/document.xml" ContentType="application/'
-    'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
-)
-DOCUMENT_XML = (
-    '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
-    'wordprocessingml/2006/main"><w:body/></w:document>'
-)
-
-
-def docx_bytes(order=("[Content_Types].xml", "word/document.xml")):
-    parts = {"[Content_Types].xml": CONTENT_TYPES_XML, "word/document.xml": DOCUMENT_XML}
-    return zip_bytes([(name, parts[name]) for name in order])
 
 
 def upload(name, content):

@@ -10,33 +10,18 @@ import pikepdf
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 
 from campaign import uploads
 from tests.campaign.conftest import PDF_BYTES
-from tests.campaign.test_uploads import CONTENT_TYPES_XML, DOCUMENT_XML, docx_bytes, image_bytes
+from tests.campaign.upload_files import (
+    docx_bytes,
+    image_bytes,
+    refusal,
+    word,
+    zip_bytes,
+)
 
 DOCX = uploads.DOCX
-
-
-def zipped(entries, method=zipfile.ZIP_DEFLATED):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", method) as archive:
-        for name, data in entries:
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-def word(*extra):
-    return zipped(
-        [("[Content_Types].xml", CONTENT_TYPES_XML), ("word/document.xml", DOCUMENT_XML), *extra]
-    )
-
-
-def refusal(name, content):
-    with translation.override("vi"), pytest.raises(ValidationError) as excinfo:
-        uploads.validate_upload(SimpleUploadedFile(name, content))
-    return " ".join(excinfo.value.messages)
 
 
 def pdf_with(**root):
@@ -119,7 +104,9 @@ def test_a_word_zip_whose_part_lies_about_its_size_is_refused():
 
 
 def test_a_zip_naming_no_word_document_type_is_refused():
-    plain = zipped([("[Content_Types].xml", "<Types xmlns='x'/>"), ("word/document.xml", "<a/>")])
+    plain = zip_bytes(
+        [("[Content_Types].xml", "<Types xmlns='x'/>"), ("word/document.xml", "<a/>")]
+    )
     # libmagic or the part names may call it a DOCX; the content types say it is not one.
     with pytest.raises(ValidationError):
         uploads.validate_upload(SimpleUploadedFile("kh.docx", plain))

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from tests.campaign.test_sent_twice import ALREADY, messages_in, token_of
+from tests.once import ALREADY, messages_in, token_of
 from units.importing import UnitImportError, import_reorganisation, read_reorganisation_rows
 from units.models import Reorganisation, Unit
 from units.reorganisations import reorganisation_apply

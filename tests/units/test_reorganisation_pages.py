@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from tests.campaign.test_sent_twice import ALREADY, messages_in, sent_twice, token_of
+from tests.once import ALREADY, messages_in, sent_twice, token_of
 from tests.units.conftest import JULY
 from units.models import Operation, Reorganisation, SentForm, Unit
 

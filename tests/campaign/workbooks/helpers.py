@@ -1,5 +1,5 @@
 """Helpers of the Excel template tests: download, fill in (with openpyxl, as a user's
-spreadsheet program would) and upload a template."""
+spreadsheet program would), upload a template and confirm the upload."""
 
 import re
 import zipfile
@@ -56,6 +56,37 @@ def pending(response) -> WorkbookUpload:
     assert response.status_code == 302, (response.status_code, _errors(response))
     pk = response.url.rstrip("/").split("/")[-1]
     return WorkbookUpload.objects.get(pk=pk)
+
+
+def upload_reports(client, campaign, unit, year, content):
+    return upload(client, reports_url("upload", campaign, unit, year), content)
+
+
+def confirm(client, pending_upload):
+    return client.post(reverse("campaign:workbook_confirm", args=[pending_upload.pk]))
+
+
+def template(client, plan):
+    response = client.get(reverse("campaign:workbook_plan_download", args=[plan.pk]))
+    assert response.status_code == 200
+    return response.content
+
+
+def edit(content, plan, rows):
+    """`content` with cells set by sheet row number: {row: {column key: value}}."""
+    keys = workbook_checks.plan_layout(plan, list(plan.campaign.themes.all())).keys
+    book = load_workbook(BytesIO(content))
+    sheet = book.worksheets[0]
+    for row, values in rows.items():
+        for key, value in values.items():
+            sheet.cell(row, keys.index(key) + 1, value)
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def upload_plan(client, plan, content):
+    return upload(client, reverse("campaign:workbook_plan_upload", args=[plan.pk]), content)
 
 
 def _errors(response):

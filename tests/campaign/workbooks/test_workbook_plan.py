@@ -2,17 +2,14 @@
 by the plan page's own formset, saved once the officer confirms."""
 
 import datetime
-from io import BytesIO
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
 
-from campaign import workbook_checks
 from campaign.models import Activity, Plan, Status, WorkbookUpload
 from campaign.workbooks import FIRST_ROW
 from tests.campaign.conftest import make_plan
-from tests.campaign.workbooks.helpers import pending, upload
+from tests.campaign.workbooks.helpers import edit, pending, template, upload_plan
 
 
 @pytest.fixture
@@ -26,31 +23,8 @@ def officer(client, cast):
     return client
 
 
-def template(client, plan):
-    response = client.get(reverse("campaign:workbook_plan_download", args=[plan.pk]))
-    assert response.status_code == 200
-    return response.content
-
-
-def edit(content, plan, rows):
-    """`content` with cells set by sheet row number: {row: {column key: value}}."""
-    keys = workbook_checks.plan_layout(plan, list(plan.campaign.themes.all())).keys
-    book = load_workbook(BytesIO(content))
-    sheet = book.worksheets[0]
-    for row, values in rows.items():
-        for key, value in values.items():
-            sheet.cell(row, keys.index(key) + 1, value)
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def theme(campaign, number):
     return f"theme_{campaign.themes.get(number=number).pk}"
-
-
-def upload_plan(client, plan, content):
-    return upload(client, reverse("campaign:workbook_plan_upload", args=[plan.pk]), content)
 
 
 def test_activities_are_changed_added_and_removed_once_confirmed(officer, plan, campaign):

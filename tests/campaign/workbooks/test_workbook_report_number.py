@@ -2,8 +2,14 @@
 typed on its page (the workbook has no column for them)."""
 
 from campaign.models import AnnualReport, Period
-from tests.campaign.workbooks.helpers import columns, download_reports, fill, pending
-from tests.campaign.workbooks.test_workbook_upload import confirm, upload_reports
+from tests.campaign.workbooks.helpers import (
+    columns,
+    confirm,
+    download_reports,
+    fill,
+    pending,
+    upload_reports,
+)
 
 SIGNING = {
     "signer_block": "TM. Ban Chấp hành",

@@ -12,13 +12,16 @@ from campaign.workbooks import FIRST_ROW
 from tests.campaign.conftest import make_plan
 from tests.campaign.workbooks.helpers import (
     columns,
+    confirm,
     download_reports,
     draft_report,
+    edit,
     fill,
     pending,
+    template,
+    upload_plan,
+    upload_reports,
 )
-from tests.campaign.workbooks.test_workbook_plan import edit, template, upload_plan
-from tests.campaign.workbooks.test_workbook_upload import confirm, upload_reports
 
 SAVED_MEANWHILE = "được lưu trên cổng sau khi tải mẫu này về"
 

@@ -18,11 +18,12 @@ from campaign.models import (
 )
 from tests.campaign.workbooks.helpers import (
     columns,
+    confirm,
     download_reports,
     fill,
     pending,
     reports_url,
-    upload,
+    upload_reports,
     with_computed_value,
 )
 
@@ -65,14 +66,6 @@ def report_fields(report):
         for value in report.values.select_related("indicator")
     }
     return fields
-
-
-def upload_reports(client, campaign, unit, year, content):
-    return upload(client, reports_url("upload", campaign, unit, year), content)
-
-
-def confirm(client, pending_upload):
-    return client.post(reverse("campaign:workbook_confirm", args=[pending_upload.pk]))
 
 
 @pytest.mark.usefixtures("a1_without_officer")
