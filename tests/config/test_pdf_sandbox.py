@@ -4,20 +4,15 @@ traversal and redirects; WeasyPrint behind it, which fetches nothing else even f
 HTML; the WeasyPrint version check; and the child process that renders under a time and
 memory cap.
 
-The HTTP server that counts hits (`spy_server`) and `pdf_listing` are reused by
-tests/reports/test_pdf.py, which renders the summary report through this sandbox.
+The HTTP server that counts hits (`spy_server`) and `pdf_listing` are in sandbox_probes.py,
+shared with tests/reports/test_pdf.py, which renders the summary report through this sandbox.
 """
 
 import base64
-import contextlib
 import io
 import os
-import subprocess
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.request import HTTPRedirectHandler
 
 import pikepdf
@@ -26,51 +21,9 @@ from django.conf import settings
 from django.utils import translation
 
 from config import pdf_sandbox
+from tests.config.sandbox_probes import PIXEL, pdf_listing, spy_server
 
-PIXEL = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
-)
 STYLESHEET = pdf_sandbox.STATIC_BASE + "css/pdf.css"
-
-
-def pdf_listing(command, content, tmp_path):
-    """The rows `pdffonts` or `pdfimages -list` print for `content`, headers left out."""
-    path = tmp_path / f"list-{time.monotonic_ns()}.pdf"
-    path.write_bytes(content)
-    arguments = [command, "-list", str(path)] if command == "pdfimages" else [command, str(path)]
-    out = subprocess.run(arguments, capture_output=True, text=True, check=True).stdout
-    return out.strip().splitlines()[2:]
-
-
-@contextlib.contextmanager
-def spy_server():
-    """An HTTP server on 127.0.0.1 that records every request; /redirect answers 302."""
-    hits = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            if self.path.startswith("/redirect"):
-                self.send_response(302)
-                self.send_header("Location", "/landed.png")
-                self.end_headers()
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.end_headers()
-            self.wfile.write(PIXEL)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_port}", hits=hits)
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture

@@ -1,11 +1,6 @@
 """Settings come from the environment; production refuses to run without a secret."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.config.commands import manage
 
 PRODUCTION_ENV = {
     "DEBUG": "false",
@@ -17,19 +12,6 @@ PRODUCTION_ENV = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "EMAIL_URL": "smtp+tls://portal:password@mail.ldldbentre.vn:587",
 }
-
-
-def manage(*args, env):
-    # Only what a shell needs: the test run's own settings variables must not leak in.
-    clean = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**clean, **env, "DJANGO_SETTINGS_MODULE": "config.settings"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_check_deploy_passes_under_the_documented_production_environment():

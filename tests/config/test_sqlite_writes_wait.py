@@ -4,7 +4,7 @@ second must not fail with "database is locked" (a 500) while the first holds the
 
 import textwrap
 
-from tests.config.test_settings import manage
+from tests.config.commands import manage
 
 SCRIPT = textwrap.dedent(
     """

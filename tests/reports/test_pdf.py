@@ -27,7 +27,7 @@ from config import pdf_sandbox
 from reports import pdf, signing
 from reports.models import SummaryReport
 from reports.rollup import ACCEPTED_ONLY, ALL_SUBMITTED, rollup, unit_rows
-from tests.config.test_pdf_sandbox import pdf_listing, spy_server
+from tests.config.sandbox_probes import pdf_listing, spy_server
 from tests.reports.summaries import (
     EVERY_TONE,
     FILED,

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tests.security.conftest import ROLES
 from tests.security.matrix import Asker, walk
-from tests.security.test_access_matrix import url_for
+from tests.security.route_urls import url_for
 
 pytestmark = pytest.mark.django_db
 

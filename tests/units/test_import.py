@@ -1,59 +1,17 @@
 """Importing the federation tree from .csv and .xlsx files: all rows or none."""
 
-import csv
 import datetime
 import io
 import unicodedata
 
-import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone, translation
 
+from tests.units.unit_files import HEADER, TREE_ROWS, VALID_ROW, import_file, write_csv, write_xlsx
 from units.importing import ImportResult, UnitImportError, import_units, read_rows
 from units.models import Unit, UnitState
-
-HEADER = ["code", "name", "kind", "parent_code"]
-
-# The `tree` fixture as a file, parents first.
-TREE_ROWS = [
-    ["PV", "LĐLĐ tỉnh Thử nghiệm", "province", ""],
-    ["DA", "LĐLĐ huyện A", "district", "PV"],
-    ["DB", "LĐLĐ huyện B", "district", "PV"],
-    ["SE", "CĐ ngành S", "sector", "PV"],
-    ["A1", "CĐCS A1", "grassroots", "DA"],
-    ["A2", "CĐCS A2", "grassroots", "DA"],
-    ["B1", "CĐCS B1", "grassroots", "DB"],
-    ["S1", "CĐCS S1", "grassroots", "SE"],
-]
-
-# A valid new unit that sits on line 2 of every bad file: it must never be created.
-VALID_ROW = ["NEW", "CĐCS Mới", "grassroots", "PV"]
-
-
-def write_csv(tmp_path, rows, header=HEADER, name="units.csv", delimiter=",", bom=False):
-    path = tmp_path / name
-    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter=delimiter)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
-def write_xlsx(tmp_path, rows, header=HEADER, name="units.xlsx"):
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    path = tmp_path / name
-    workbook.save(path)
-    return path
-
-
-def import_file(path):
-    return import_units(read_rows(path))
 
 
 def unit(code):

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone, translation
 
-from tests.units.test_import import HEADER, TREE_ROWS, VALID_ROW, import_file, write_csv
+from tests.units.unit_files import HEADER, TREE_ROWS, VALID_ROW, import_file, write_csv, write_xlsx
 from units.importing import UnitImportError, import_units, read_rows
 from units.models import Unit
 
@@ -223,8 +223,6 @@ def test_a_line_cut_short_is_refused_not_read_as_a_top_level_unit(tmp_path, tree
 # --- damaged files and impossible dates ----------------------------------------------------------
 def test_a_workbook_whose_sheet_is_cut_short_is_an_error_not_a_traceback(tmp_path):
     import zipfile
-
-    from tests.units.test_import import write_xlsx
 
     good = write_xlsx(tmp_path, TREE_ROWS)
     cut = tmp_path / "cut.xlsx"

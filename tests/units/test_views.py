@@ -8,12 +8,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.factories import UserFactory
+from tests.pages import login
 from units.reorganisations import reorganisation_apply
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
 
 
 # --- home ------------------------------------------------------------------------------------
