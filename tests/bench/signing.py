@@ -59,7 +59,7 @@ def main():
 
     from config import pdf_sandbox
     from reports import signing
-    from tests.reports.test_signing import PASSPHRASE, make_pki
+    from tests.reports.signed_pdfs import PASSPHRASE, make_pki
 
     pki = make_pki(Path(tempfile.mkdtemp(prefix="bench-signing-")))
     settings.SIGNING_PKCS12_PATH = str(pki.p12_path)

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from campaign.models import Obstacle
 from tests.e2e.page_checks import PHONE
-from tests.reports.test_signing import small_pdf
+from tests.reports.signed_pdfs import small_pdf
 
 pytestmark = pytest.mark.e2e
 

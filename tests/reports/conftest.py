@@ -1,9 +1,11 @@
-"""Fixtures of the counting tests over the generated federation (tests/reports/world.py), and
-the campaign with reports the summary tests start from (tests/reports/summaries.py)."""
+"""Fixtures of the counting tests over the generated federation (tests/reports/world.py), the
+campaign with reports the summary tests start from (tests/reports/summaries.py), and the
+signing tests' PKI and settings (tests/reports/signed_pdfs.py)."""
 
 import pytest
 from django.core.cache import cache
 
+from tests.reports.signed_pdfs import PASSPHRASE, make_pki
 from tests.reports.summaries import campaign_with_reports
 from tests.reports.world import freeze_clock, fresh_data_version
 
@@ -35,3 +37,30 @@ def campaign(tree):
     """The campaign with the reports of summaries.FILED; a module whose tests need another
     campaign defines its own."""
     return campaign_with_reports(tree)
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory):
+    """The test PKI, made once a session: its keys are slow to generate."""
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture
+def configured(settings, pki):
+    """The organisation's certificate configured, no time-stamp server."""
+    settings.SIGNING_PKCS12_PATH = str(pki.p12_path)
+    settings.SIGNING_PKCS12_PASSPHRASE = PASSPHRASE
+    settings.SIGNING_TSA_URL = ""
+    settings.SIGNING_TRUST_ROOTS = ""
+    cache.clear()
+    yield settings
+    cache.clear()
+
+
+@pytest.fixture
+def unconfigured(settings):
+    """No signing certificate configured: summaries are issued unsigned."""
+    settings.SIGNING_PKCS12_PATH = ""
+    cache.clear()
+    yield settings
+    cache.clear()

@@ -1,9 +1,10 @@
 """The summary tests' shared builders: a campaign with reports filed in YEAR (FILED), a
-summary document of it, issuing it, and reading the PDF it renders with pdftotext.
+summary document of it, issuing it, and reading the PDF it renders with pdftotext and the
+units its appendix lists.
 
 Used by test_pdf.py, test_summary.py and the other summary, signing and delivery tests, and by
 tests/security, tests/faults and tests/e2e. The counting rule recounted over FILED
-(`recounted`) stays in test_pdf.py, beside test_excel.py's recount it calls.
+(`recounted`) is in recount.py.
 """
 
 import datetime
@@ -158,3 +159,18 @@ def flat(text: str) -> str:
 def vi(message: str) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         return gettext(message)
+
+
+def appendix_units(context):
+    """The units the appendix lists, as (group heading, name, status) in its order."""
+    listed = []
+    for group in context["appendix"]["groups"]:
+        for chunk in group["chunks"]:
+            for line in chunk.split("\n"):
+                name, figures = line.split("\t")
+                status = figures.split(pdf.COLUMN_GAP)[-1]
+                listed.append((group["heading"], name.strip(pdf.EM_SPACE), status))
+        for listing in group["lists"]:
+            for name in listing["names"].removesuffix(".").split("; "):
+                listed.append((group["heading"], name, listing["label"]))
+    return listed

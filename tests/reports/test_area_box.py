@@ -15,6 +15,7 @@ from django.urls import reverse
 from campaign.counting import AreaBelow
 from campaign.models import AnnualReport, Indicator, IndicatorValue, Period
 from tests.factories import UnitFactory
+from tests.pages import html
 from tests.reports.world import (
     ADDRESSED,
     YEAR,
@@ -164,10 +165,6 @@ def expected_box():
 
 def number(n):
     return f"{n:,}".replace(",", ".")
-
-
-def html(response):
-    return response.content.decode()
 
 
 def aside(response):

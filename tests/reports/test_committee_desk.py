@@ -12,8 +12,8 @@ from django.utils import timezone
 from campaign.models import Campaign, Notice, Plan, Status
 from reports import committee, issuing, summary_tasks
 from tests.factories import MembershipFactory, UserFactory
+from tests.reports.recount import recounted
 from tests.reports.summaries import YEAR, campaign_with_reports, make_summary
-from tests.reports.test_pdf import recounted
 from units.models import Membership
 
 Role = Membership.Role

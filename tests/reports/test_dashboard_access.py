@@ -15,6 +15,7 @@ from django.utils import translation
 
 from campaign.models import Period
 from tests.factories import MembershipFactory, UserFactory
+from tests.pages import html
 from tests.reports.world import (
     CATEGORIES,
     INCLUDED,
@@ -39,10 +40,6 @@ def get(client, user, **params):
     if user:
         client.force_login(user)
     return client.get(reverse("reports:dashboard"), params)
-
-
-def html(response):
-    return response.content.decode()
 
 
 def drill_links(page):

@@ -17,6 +17,7 @@ from django.urls import reverse
 from campaign import workflow
 from campaign.models import AnnualReport, IndicatorValue, Obstacle, Period
 from reports.rollup import rollup
+from tests.pages import html
 from tests.reports.world import (
     TODAY,
     YEAR,
@@ -39,10 +40,6 @@ SIZES = {"small": (0, 1), "large": (18, 22)}
 
 # Today is 10/01/2025 and every test starts from a data version of its own.
 pytestmark = pytest.mark.usefixtures("world_clock", "fresh_version")
-
-
-def html(response):
-    return response.content.decode()
 
 
 def drill_links(page):

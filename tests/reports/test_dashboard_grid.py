@@ -13,6 +13,7 @@ from django.utils import formats, timezone, translation
 
 from campaign.models import AnnualReport, Period
 from tests.factories import MembershipFactory, UnitFactory
+from tests.pages import html
 from tests.reports.world import (
     CATEGORIES,
     YEAR,
@@ -64,10 +65,6 @@ def grid_district(tree, cast):
             )
     MembershipFactory(user=cast["cspl"], unit=Unit.objects.get(pk=district.pk), role="viewer")
     return Unit.objects.get(pk=district.pk)
-
-
-def html(response):
-    return response.content.decode()
 
 
 def grid(client, district, **params):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from campaign.models import AnnualReport, Campaign, IndicatorValue, Period
+from tests.pages import html
 from tests.reports.world import (
     YEAR,
     D,
@@ -56,10 +57,6 @@ def get(client, user, **params):
     response = client.get(reverse("reports:dashboard"), params)
     assert response.status_code == 200
     return response
-
-
-def html(response):
-    return response.content.decode()
 
 
 def text(fragment):

@@ -1,5 +1,5 @@
 """The demo, read as a reviewer would: the dashboard, the Excel export and the PDF summary
-give the same figures, each the sum of the accepted reports recounted here, and a commune
+give the same figures, each the sum of the accepted reports recounted (recount.py), and a commune
 union whose own report is missing still shows its grassroots unions' figures.
 
 This year the demo federation is LĐLĐ tỉnh Vĩnh Long, into which LĐLĐ tỉnh Bến Tre merged on
@@ -12,9 +12,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign.models import AnnualReport, Campaign, Indicator, IndicatorValue, Status
+from campaign.models import AnnualReport, Campaign, Indicator
 from reports import pdf
 from reports.models import SummaryReport
+from tests.reports.recount import recount_accepted
 from units.models import Unit, User
 
 
@@ -25,29 +26,12 @@ def demo(db, demo_snapshots):
     return campaign, Unit.objects.get(kind=Unit.Kind.PROVINCE, closed_on__isnull=True)
 
 
-def recount(campaign, year, unit):
-    """The typed whole-number figures of the accepted reports in `unit`'s area, summed in
-    Python from the stored values."""
-    typed = [
-        i
-        for i in Indicator.objects.filter(campaign=campaign, kind="integer")
-        if not i.is_computed(campaign.addressed_kinds)
-    ]
-    totals = dict.fromkeys((i.code for i in typed), 0)
-    reports = AnnualReport.objects.filter(
-        campaign=campaign, year=year, status=Status.ACCEPTED, unit__path__startswith=unit.path
-    )
-    for value in IndicatorValue.objects.filter(report__in=reports, indicator__in=typed):
-        totals[value.indicator.code] += value.int_value or 0
-    return reports.count(), totals
-
-
 def test_the_dashboard_excel_and_pdf_of_the_demo_show_the_same_figures(client, demo):
     campaign, province = demo
     year = timezone.localdate().year
     reviewer = User.objects.get(username="cspl")
     client.force_login(reviewer)
-    reports, totals = recount(campaign, year, province)
+    reports, totals = recount_accepted(campaign, year, province)
     assert reports > 0 and all(total > 0 for total in totals.values())
 
     page = client.get(reverse("reports:dashboard"), {"unit": province.pk, "year": year})
@@ -88,7 +72,7 @@ def test_a_demo_commune_union_whose_own_report_is_missing_shows_its_grassroots_f
     year = timezone.localdate().year
     district = Unit.objects.get(kind=Unit.Kind.COMMUNE, short_name__contains="Châu Thành")
     assert not AnnualReport.objects.filter(unit=district, campaign=campaign, year=year).exists()
-    reports, totals = recount(campaign, year, district)
+    reports, totals = recount_accepted(campaign, year, district)
     assert reports > 0
 
     client.force_login(User.objects.get(username="cspl"))

@@ -25,8 +25,8 @@ from campaign.models import Notification
 from reports import demo as demo_data
 from reports import pdf, signing
 from reports.models import DocumentRegister, SummaryReceipt, SummaryReport, placeholder_in
+from tests.reports.recount import recount_accepted
 from tests.reports.summaries import flat, pdftotext
-from tests.reports.test_demo_figures import recount
 from units.models import User
 
 S = SummaryReport.Status
@@ -237,7 +237,7 @@ def test_the_demo_shows_a_correction_and_the_version_it_superseded(demo, client)
     for name in ("results", "shortcomings", "obstacles_proposals", "direction", "subject"):
         assert getattr(new, name) == getattr(old, name), name
     # The figures of both are the accepted 2025 reports of Vĩnh Long's area, recounted.
-    reports, totals = recount(old.campaign, 2025, old.unit)
+    reports, totals = recount_accepted(old.campaign, 2025, old.unit)
     for summary in (old, new):
         headline = summary.rollup_snapshot["rollup"]["headline"]
         assert headline["reports"] == reports > 0

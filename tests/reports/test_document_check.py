@@ -6,41 +6,14 @@ import re
 import time
 from pathlib import Path
 
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import TemporaryUploadedFile
-from django.urls import reverse
 
 from reports import signing
-from reports.models import SummaryReport, summary_pdf_path
-from tests.reports import test_signing
-from tests.reports.summaries import campaign_with_reports, issue, make_summary
-from tests.reports.test_signing import PASSPHRASE, flipped, sign, signed_offset, small_pdf
+from reports.models import SummaryReport
+from tests.reports.document_check import CHECK, check, stored
+from tests.reports.signed_pdfs import PASSPHRASE, flipped, sign, signed_offset, small_pdf
 
-# The test PKI and the settings that configure it, shared with test_signing.
-pki = test_signing.pki
-configured = test_signing.configured
-unconfigured = test_signing.unconfigured
-
-CHECK = reverse("reports:document_check")
 RS = SummaryReport.RenderState
-
-
-def stored(tree, cast, content, number="15/BC-LĐLĐ"):
-    """An issued summary whose stored PDF is `content`."""
-    summary = issue(
-        make_summary(tree["PV"], campaign_with_reports(tree), cast["cspl"], number=number),
-        cast["cspl"],
-    )
-    summary.pdf.save(summary_pdf_path(summary, "x.pdf"), ContentFile(content), save=False)
-    SummaryReport.objects.filter(pk=summary.pk).update(pdf=summary.pdf.name, render_state=RS.DONE)
-    return summary
-
-
-def check(client, user, content, name="x.pdf"):
-    client.force_login(user)
-    response = client.post(CHECK, {"document": ContentFile(content, name=name)})
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def test_it_requires_a_login(client):

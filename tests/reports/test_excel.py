@@ -1,15 +1,10 @@
 """The Excel export of the dashboard: the rollup's figures as numeric cells, checked
-against the counting rule recounted here in plain Python (`recount`), coverage beside every
-total, an empty cell (never 0) for a total with nothing included, every unit's category and
-the figures of its included report, the texts listed, readable sheets, the dashboard's
-access rules, and a fixed number of queries whatever the number of units.
-
-`recount` is shared with test_pdf.py: it knows nothing of `reports.rollup`."""
+against the counting rule recounted in plain Python (recount.py's `recount`), coverage
+beside every total, an empty cell (never 0) for a total with nothing included, every unit's
+category and the figures of its included report, the texts listed, readable sheets, the
+dashboard's access rules, and a fixed number of queries whatever the number of units."""
 
 import datetime
-from dataclasses import dataclass, field
-from io import BytesIO
-from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -18,24 +13,32 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from campaign.models import AnnualReport, Campaign, Indicator, IndicatorValue, Period, Status
+from campaign.models import AnnualReport, Indicator, IndicatorValue, Period, Status
 from reports.excel import build_workbook, sheet_title
 from reports.rollup import ACCEPTED_ONLY, ALL_SUBMITTED, rollup, unit_rows
 from tests.factories import UnitFactory
+from tests.reports.excel_export import (
+    FILED,
+    ON_TIME,
+    YEAR,
+    download,
+    excel_campaign,
+    file_reports,
+    headers,
+    records,
+    report,
+    summary,
+    workbook_of,
+)
+from tests.reports.recount import INTEGER_CODES, LOCAL, child, records_of, recount
 from units.models import Unit
 
 # Rollups are cached under the data version, which rolled-back test data never moves.
 pytestmark = pytest.mark.usefixtures("fresh_cache")
 
 S = Status
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
-YEAR = 2024  # figures 15/12/2023–14/12/2024, due 20/12/2024, locked after 19/01/2025
 D = datetime.date
-ON_TIME = datetime.datetime(2024, 12, 18, 15, 30, tzinfo=LOCAL)
-LAST_MINUTE = datetime.datetime(2024, 12, 20, 23, 30, tzinfo=LOCAL)  # 16:30 UTC: still on time
-LATE = datetime.datetime(2024, 12, 21, 8, 0, tzinfo=LOCAL)
 EXPECTED_CODES = ["DA", "A1", "A2", "DB", "B1", "SE", "S1"]  # tree order; PV is not addressed
-CUTOFF, DUE = D(2024, 12, 14), D(2024, 12, 20)
 COUNTS = [
     ("Expected", "expected"),
     ("Reports submitted", "submitted"),
@@ -47,128 +50,7 @@ COUNTS = [
     ("Reports summed", "reports"),
 ]
 RATES = [("Reporting rate", "rate"), ("On-time rate", "on_time_rate"), ("Coverage", "coverage")]
-INTEGER_CODES = ("sessions", "participants")
 MARK = "✓"
-
-
-# --- the counting rule, recounted ----------------------------------------------------------------
-@dataclass
-class Record:
-    """A unit as the test made it, and its report (if any): plain data, no query."""
-
-    code: str
-    parent: str | None
-    kind: str
-    opened_on: datetime.date | None = None
-    closed_on: datetime.date | None = None
-    status: str | None = None  # of its report for YEAR; None without one
-    submitted: datetime.datetime | None = None
-    figures: dict = field(default_factory=dict)
-
-
-def records_of(units, reports=None):
-    """The records of the units `units` (code: Unit) and `reports` (code: (status,
-    first submission, figures)), from what the test created."""
-    reports = reports or {}
-    by_path = {unit.path: code for code, unit in units.items()}
-    records = {}
-    for code, unit in units.items():
-        status, submitted, figures = reports.get(code, (None, None, {}))
-        records[code] = Record(
-            code,
-            by_path.get(unit.path[: -Unit.steplen]),
-            unit.kind,
-            unit.opened_on,
-            unit.closed_on,
-            status,
-            submitted,
-            figures,
-        )
-    return records
-
-
-def recount(records, top, include, addressed, cutoff=CUTOFF, due=DUE, codes=INTEGER_CODES):
-    """The figures of `top`'s area by the README's counting rule, counted again: the expected
-    units (of the area, an addressed kind, open at the cut-off) with their own report's category
-    and whether it is included; the totals, the sum of the included reports of EVERY unit of
-    the area (None when none is included). Returns {"headline", "by_kind", "by_child"}, each
-    group a dict of the rollup's names."""
-    included_statuses = {ACCEPTED_ONLY: {S.ACCEPTED}, ALL_SUBMITTED: {S.SUBMITTED, S.ACCEPTED}}
-    included_statuses = included_statuses[include]
-
-    def subtree(code):
-        found = [code]
-        for other in records.values():
-            if other.parent == code:
-                found += subtree(other.code)
-        return found
-
-    def expected(record):
-        return (
-            record.kind in addressed
-            and (record.opened_on is None or record.opened_on <= cutoff)
-            and (record.closed_on is None or record.closed_on > cutoff)
-        )
-
-    def category(record):
-        if record.status == S.RETURNED:
-            return "returned"
-        if record.status in (S.SUBMITTED, S.ACCEPTED) and record.submitted:
-            on = record.submitted.astimezone(LOCAL).date()
-            return "on_time" if on <= due else "late"
-        return "missing"
-
-    def area(codes_in):
-        group = [records[c] for c in codes_in]
-        counted = [r for r in group if expected(r)]
-        summed = [r for r in group if r.status in included_statuses]
-        figures = dict.fromkeys(("on_time", "late", "returned", "missing"), 0)
-        for record in counted:
-            figures[category(record)] += 1
-        figures["expected"] = len(counted)
-        figures["submitted"] = figures["on_time"] + figures["late"]
-        figures["included"] = sum(1 for r in counted if r.status in included_statuses)
-        figures["reports"] = len(summed)
-        for name, part in (
-            ("rate", figures["submitted"]),
-            ("on_time_rate", figures["on_time"]),
-            ("coverage", figures["included"]),
-        ):
-            figures[name] = round(100 * part / len(counted), 1) if counted else None
-        figures["totals"] = {
-            code: sum(r.figures.get(code) or 0 for r in summed) if summed else None
-            for code in codes
-        }
-        return figures
-
-    inside = subtree(top)
-    kinds = list(Unit.Kind.values)
-    by_kind = []
-    for kind in kinds:
-        group = area([c for c in inside if records[c].kind == kind])
-        if group["expected"] or group["reports"]:
-            by_kind.append({**group, "kind": kind})
-    by_child = []
-    scope = records[top]
-    if expected(scope) or scope.status in included_statuses:
-        by_child.append({**area([top]), "code": top, "is_scope": True, "own": category(scope)})
-    for record in records.values():
-        if record.parent != top:
-            continue
-        group = area(subtree(record.code))
-        if not (group["expected"] or group["reports"]):
-            continue
-        by_child.append(
-            {
-                **group,
-                "code": record.code,
-                "is_scope": False,
-                "own": category(record) if expected(record) else "",
-                "own_included": record.status in included_statuses,
-                "from_below": group["reports"] > 0 and record.status not in included_statuses,
-            }
-        )
-    return {"headline": area(inside), "by_kind": by_kind, "by_child": by_child}
 
 
 # --- fixtures ------------------------------------------------------------------------------------
@@ -182,122 +64,22 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def campaign(tree):
-    kinds = [k for k in Unit.Kind.values if k not in (Unit.Kind.PROVINCE, "industrial_zone")]
-    campaign = Campaign.objects.create(
-        slug="test-campaign",
-        number="99/KH-test",
-        title="Kế hoạch tuyên truyền thử nghiệm",
-        issuer=tree["PV"],
-        issued_on=D(2015, 6, 10),
-        directive="Kế hoạch số 1/KH-UBND",
-        first_year=2015,
-        plan_due_on=D(2015, 7, 31),
-        addressed_kinds=kinds,
-    )
-    for order, (code, name, measure, kind) in enumerate(
-        [
-            ("sessions", "Số buổi tuyên truyền", "buổi", Indicator.Kind.INTEGER),
-            ("participants", "Số lượt người tham dự", "lượt người", Indicator.Kind.INTEGER),
-            ("other_forms", "Hình thức khác", "", Indicator.Kind.TEXT),
-        ]
-    ):
-        Indicator.objects.create(
-            campaign=campaign,
-            code=code,
-            name=name,
-            unit_of_measure=measure,
-            kind=kind,
-            order=order,
-        )
-    return campaign
-
-
-def report(unit, campaign, status, submitted=None, **figures):
-    """A stored report of `unit`, first submitted at `submitted`, with `figures` by code."""
-    stored = AnnualReport.objects.create(
-        unit=unit,
-        campaign=campaign,
-        year=YEAR,
-        period=Period.objects.for_year(campaign, YEAR),
-        results="Tổ chức các buổi tuyên truyền CCHC.",
-        self_assessment=AnnualReport.Assessment.GOOD,
-        status=status,
-        first_submitted_at=submitted,
-        submitted_at=submitted,
-    )
-    for indicator in campaign.indicators.all():
-        if indicator.code not in figures:
-            continue
-        value = figures[indicator.code]
-        if indicator.kind == Indicator.Kind.INTEGER:
-            IndicatorValue.objects.create(report=stored, indicator=indicator, int_value=value)
-        else:
-            IndicatorValue.objects.create(report=stored, indicator=indicator, text_value=value)
-    return stored
-
-
-def child(parent, code, **fields):
-    unit = UnitFactory.create(parent=Unit.objects.get(pk=parent.pk), code=code, **fields)
-    return Unit.objects.get(pk=unit.pk)
-
-
-FILED = {
-    "DA": (S.ACCEPTED, ON_TIME, {"sessions": 20, "participants": 500}),
-    "A1": (S.ACCEPTED, LAST_MINUTE, {"sessions": 10, "participants": 1250, "other_forms": "Pa nô"}),
-    "A2": (S.SUBMITTED, LATE, {"sessions": 5, "participants": None}),
-    "B1": (S.RETURNED, ON_TIME, {"sessions": 3, "participants": 30}),
-    "SE": (S.DRAFT, None, {"sessions": 99, "participants": 990, "other_forms": "Nháp"}),
-    "S1": (S.ACCEPTED, LATE, {"sessions": 7, "participants": 70}),
-    # Not expected, yet in district A's area: their included reports are summed.
-    "A6": (S.ACCEPTED, ON_TIME, {"sessions": 300, "participants": 3000}),
-    "IZ": (S.ACCEPTED, ON_TIME, {"sessions": 400, "participants": 4000}),
-    # DB files nothing.
-}
+    return excel_campaign(tree)
 
 
 @pytest.fixture
 def filed(tree, campaign):
     """Reports in every state across the tree, and units that must not be listed."""
-    units = dict(tree)
-    units["A6"] = child(tree["DA"], "A6", closed_on=D(2024, 6, 30))  # closed before the cut-off
-    units["IZ"] = child(tree["DA"], "IZ", kind=Unit.Kind.INDUSTRIAL_ZONE)  # not addressed
-    for code, (status, submitted, figures) in FILED.items():
-        report(units[code], campaign, status, submitted, **figures)
-    return {code: Unit.objects.get(pk=unit.pk) for code, unit in units.items()}
+    return file_reports(tree, campaign)
 
 
 def recounted(filed, campaign, top="PV", include=ACCEPTED_ONLY, reports=FILED):
     return recount(records_of(filed, reports), top, include, campaign.addressed_kinds)
 
 
-def download(client, cast, who="cspl", **params):
-    client.force_login(cast[who])
-    return client.get(reverse("reports:dashboard_excel"), {"year": YEAR, **params})
-
-
-def workbook_of(response):
-    assert response.status_code == 200, response.status_code
-    return openpyxl.load_workbook(BytesIO(response.content))
-
-
-def headers(sheet):
-    return [cell.value for cell in sheet[1]]
-
-
-def records(sheet):
-    """The rows below the header, each as {header: cell}."""
-    names = headers(sheet)
-    return [dict(zip(names, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
-
-
 def lines(sheet):
     """The summary sheet as {label: [every cell's value]}."""
     return {row[0].value: [cell.value for cell in row] for row in sheet.iter_rows(min_row=2)}
-
-
-def summary(sheet):
-    """The summary sheet as {label: value cell}."""
-    return {row[0].value: row[1] for row in sheet.iter_rows(min_row=2)}
 
 
 def indicator_header(code, campaign):

@@ -10,8 +10,9 @@ import pytest
 from django.utils import translation
 
 from campaign.models import AnnualReport, IndicatorValue, Status
+from tests.reports.excel_export import download, records, workbook_of
+from tests.reports.recount import child
 from tests.reports.summaries import YEAR, file_report, make_campaign
-from tests.reports.test_excel import child, download, records, workbook_of
 from units.models import Unit
 
 pytestmark = pytest.mark.usefixtures("fresh_cache")

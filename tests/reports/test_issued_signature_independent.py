@@ -16,12 +16,8 @@ from pyhanko_certvalidator import ValidationContext
 
 from reports import issuing, summary_tasks
 from reports.models import SummaryReport
-from tests.reports import test_signing
+from tests.reports.signed_pdfs import ORGANISATION, pdf_text
 from tests.reports.summaries import campaign_with_reports, make_summary
-from tests.reports.test_signing import ORGANISATION, pdf_text
-
-pki = test_signing.pki
-configured = test_signing.configured
 
 
 def test_the_stored_pdf_of_an_issued_summary_validates_on_its_own(tree, cast, configured, pki):

@@ -1,12 +1,12 @@
 """The summary report's PDF: what pdftotext and pdffonts find in it, that its figures are the
-rollup's and the counting rule's (recounted by test_excel.py's `recount`), coverage beside
+rollup's and the counting rule's (recounted by recount.py's `recount`), coverage beside
 the totals and one line where nothing is included, a snapshot issued before the counting
 rule still rendered, that hostile text is never fetched and shows as text, and that it
 renders the same in the sandbox's child process. The sandbox on its own (the URL fetcher,
 the child process under a time and memory cap) is tested in tests/config/test_pdf_sandbox.py.
 
-The campaign with reports, the summary and pdftotext come from summaries.py; `recounted` here
-is reused by the other summary tests.
+The campaign with reports, the summary and pdftotext come from summaries.py, the recount of
+FILED (`recounted`) from recount.py.
 """
 
 import datetime
@@ -28,12 +28,14 @@ from reports import pdf, signing
 from reports.models import SummaryReport
 from reports.rollup import ACCEPTED_ONLY, ALL_SUBMITTED, rollup, unit_rows
 from tests.config.sandbox_probes import pdf_listing, spy_server
+from tests.reports.recount import child, recounted
 from tests.reports.summaries import (
     EVERY_TONE,
     FILED,
     SIGNER,
     SUBJECT,
     YEAR,
+    appendix_units,
     campaign_with_reports,
     file_report,
     flat,
@@ -44,26 +46,7 @@ from tests.reports.summaries import (
     sent_at,
     vi,
 )
-from tests.reports.test_excel import child, records_of, recount
 from units.models import Unit, UnitState
-
-
-# --- builders ----------------------------------------------------------------------------------
-def recounted(tree, campaign, top="PV", include=ACCEPTED_ONLY, filed=FILED):
-    """The counting rule over FILED (or `filed`), recounted in plain Python."""
-    reports = {
-        code: (status, sent_at(late) if status != Status.DRAFT else None, figures)
-        for code, (status, late, figures) in filed.items()
-    }
-    units = {code: Unit.objects.get(pk=unit.pk) for code, unit in tree.items()}
-    return recount(
-        records_of(units, reports),
-        top,
-        include,
-        campaign.addressed_kinds,
-        cutoff=datetime.date(YEAR, 12, 14),
-        due=datetime.date(YEAR, 12, 20),
-    )
 
 
 @pytest.fixture
@@ -418,21 +401,6 @@ def test_the_appendix_lists_every_expected_unit_with_its_status(tree, cast, camp
         assert tree[code].name in appendix, code
     assert tree["PV"].name not in appendix  # the province files nothing: not expected
     assert vi("Missing") in appendix and vi("Returned") in appendix
-
-
-def appendix_units(context):
-    """The units the appendix lists, as (group heading, name, status) in its order."""
-    listed = []
-    for group in context["appendix"]["groups"]:
-        for chunk in group["chunks"]:
-            for line in chunk.split("\n"):
-                name, figures = line.split("\t")
-                status = figures.split(pdf.COLUMN_GAP)[-1]
-                listed.append((group["heading"], name.strip(pdf.EM_SPACE), status))
-        for listing in group["lists"]:
-            for name in listing["names"].removesuffix(".").split("; "):
-                listed.append((group["heading"], name, listing["label"]))
-    return listed
 
 
 def test_the_appendix_lists_every_expected_unit_once_under_its_child_with_the_rollups_counts(

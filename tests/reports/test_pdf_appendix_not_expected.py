@@ -11,8 +11,10 @@ from django.utils.text import capfirst
 
 from campaign.models import Status
 from reports import pdf
+from tests.reports.recount import child, recounted
 from tests.reports.summaries import (
     YEAR,
+    appendix_units,
     campaign_with_reports,
     file_report,
     flat,
@@ -22,8 +24,6 @@ from tests.reports.summaries import (
     pdftotext,
     vi,
 )
-from tests.reports.test_excel import child
-from tests.reports.test_pdf import appendix_units, recounted
 from units.models import Unit
 
 CLOSED_ON = datetime.date(YEAR, 6, 30)  # before the cut-off of 14/12/2024

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 from campaign.models import AnnualReport, Period, Status
 from reports import pdf
+from tests.reports.recount import child, recounted
 from tests.reports.summaries import (
     YEAR,
     file_report,
@@ -17,8 +18,6 @@ from tests.reports.summaries import (
     pdftotext,
     vi,
 )
-from tests.reports.test_excel import child
-from tests.reports.test_pdf import recounted
 from units.models import Unit
 
 BOX_PER_POINT = 1.107  # pdftotext -bbox box height per point of Liberation Serif

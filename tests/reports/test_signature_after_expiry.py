@@ -21,10 +21,13 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from reports import signing
-from tests.reports import test_signing
-from tests.reports.test_signing import ORGANISATION, _certificate, small_pdf
-
-pki = test_signing.pki
+from tests.reports.signed_pdfs import (
+    ORGANISATION,
+    flipped,
+    make_certificate,
+    signed_offset,
+    small_pdf,
+)
 
 
 def now():
@@ -42,7 +45,7 @@ def expired(settings, pki, tmp_path):
     and time-stamping authority are valid from a day ago."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     # The test PKI's organisation certificate, its validity moved back.
-    current = _certificate(ORGANISATION, key, pki.root, pki.root_key)
+    current = make_certificate(ORGANISATION, key, pki.root, pki.root_key)
     builder = (
         x509.CertificateBuilder()
         .subject_name(current.subject)
@@ -125,5 +128,5 @@ def test_a_signature_without_a_time_stamp_by_an_expired_certificate_is_not_trust
 def test_a_changed_byte_is_invalid_whatever_the_time_stamp(expired, pki, monkeypatch):
     stamped_at(monkeypatch, expired, pki, now() - datetime.timedelta(hours=10))
     content = signing.sign_pdf(small_pdf(), organisation=ORGANISATION).content
-    changed = test_signing.flipped(content, test_signing.signed_offset(content))
+    changed = flipped(content, signed_offset(content))
     assert signing.verify_pdf(changed).state == signing.INVALID

@@ -11,11 +11,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from reports import parties, signing
-from tests.reports import test_signing
-from tests.reports.test_signing import pdf_text, small_pdf
-
-pki = test_signing.pki
-configured = test_signing.configured
+from tests.reports.signed_pdfs import pdf_text, small_pdf
 
 BOARD = f"{parties.DEFAULT_BOARD} LĐLĐ tỉnh Vĩnh Long"  # "Ban Chính sách – Pháp luật …"
 # What else a unit's name or its board's may hold beside Vietnamese letters.

@@ -9,12 +9,8 @@ from django.urls import reverse
 
 from config import pdf_sandbox
 from reports import signing
-from tests.reports import test_signing
-from tests.reports.test_document_check import check, stored
-from tests.reports.test_signing import sign
-
-pki = test_signing.pki
-configured = test_signing.configured
+from tests.reports.document_check import check, stored
+from tests.reports.signed_pdfs import sign
 
 
 @pytest.fixture

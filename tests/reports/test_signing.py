@@ -6,142 +6,29 @@ import datetime
 import hashlib
 import io
 import re
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from asn1crypto import keys as asn1_keys
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.timestamps import DummyTimeStamper
 
 from config import pdf_sandbox
 from reports import signing, summary_tasks
 from reports.models import SummaryReport
+from tests.reports.signed_pdfs import (
+    ORGANISATION,
+    PASSPHRASE,
+    flipped,
+    pdf_text,
+    sign,
+    signed_offset,
+    small_pdf,
+)
 from tests.reports.summaries import campaign_with_reports, issue, make_summary
 
-ORGANISATION = "LIÊN ĐOÀN LAO ĐỘNG TỈNH BẾN TRE"
-PASSPHRASE = "mật-khẩu thử"
 RS = SummaryReport.RenderState
-
-
-# --- the test PKI ------------------------------------------------------------------------------
-@dataclass
-class Pki:
-    root: x509.Certificate
-    p12_path: Path
-    roots_path: Path
-    tsa_cert: x509.Certificate
-    tsa_key: rsa.RSAPrivateKey
-    other_p12: Path  # a certificate of a CA the portal does not trust
-    root_key: ec.EllipticCurvePrivateKey  # signs the CRL of the B-LT test
-
-    def timestamper(self, url=None):
-        der = serialization.Encoding.DER
-        return DummyTimeStamper(
-            tsa_cert=asn1_x509.Certificate.load(self.tsa_cert.public_bytes(der)),
-            tsa_key=asn1_keys.PrivateKeyInfo.load(
-                self.tsa_key.private_bytes(
-                    der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-                )
-            ),
-        )
-
-
-def _name(common_name):
-    return x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, ORGANISATION),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-        ]
-    )
-
-
-def _certificate(subject, key, issuer=None, issuer_key=None, *, ca=False, eku=None):
-    now = datetime.datetime.now(datetime.UTC)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(_name(subject))
-        .issuer_name(issuer.subject if issuer else _name(subject))
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=365))
-        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=not ca,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=ca,
-                crl_sign=ca,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-    )
-    if eku:
-        builder = builder.add_extension(x509.ExtendedKeyUsage(eku), critical=True)
-    return builder.sign(issuer_key or key, hashes.SHA256())
-
-
-def make_pki(directory: Path) -> Pki:
-    root_key = ec.generate_private_key(ec.SECP256R1())
-    root = _certificate("Test Root CA", root_key, ca=True)
-    # RSA like the demo's and the public CAs' (a P-256 key makes pyHanko mark PDF 2.0).
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    cert = _certificate(ORGANISATION, key, root, root_key)
-    tsa_key = rsa.generate_private_key(
-        public_exponent=65537, key_size=2048
-    )  # pyHanko's dummy TSA is RSA-only
-    tsa = _certificate("Test TSA", tsa_key, root, root_key, eku=[ExtendedKeyUsageOID.TIME_STAMPING])
-    p12 = directory / "organisation.p12"
-    p12.write_bytes(
-        pkcs12.serialize_key_and_certificates(
-            b"org", key, cert, [root], serialization.BestAvailableEncryption(PASSPHRASE.encode())
-        )
-    )
-    roots = directory / "roots.pem"
-    roots.write_bytes(root.public_bytes(serialization.Encoding.PEM))
-    stranger_key = ec.generate_private_key(ec.SECP256R1())
-    stranger = _certificate("Someone Else", stranger_key)  # self-signed, trusted by nobody
-    other = directory / "other.p12"
-    other.write_bytes(
-        pkcs12.serialize_key_and_certificates(
-            b"x", stranger_key, stranger, None, serialization.NoEncryption()
-        )
-    )
-    return Pki(root, p12, roots, tsa, tsa_key, other, root_key)
-
-
-@pytest.fixture(scope="session")
-def pki(tmp_path_factory):
-    return make_pki(tmp_path_factory.mktemp("pki"))
-
-
-@pytest.fixture
-def configured(settings, pki):
-    """The organisation's certificate configured, no time-stamp server."""
-    settings.SIGNING_PKCS12_PATH = str(pki.p12_path)
-    settings.SIGNING_PKCS12_PASSPHRASE = PASSPHRASE
-    settings.SIGNING_TSA_URL = ""
-    settings.SIGNING_TRUST_ROOTS = ""
-    cache.clear()
-    yield settings
-    cache.clear()
 
 
 @pytest.fixture
@@ -149,37 +36,6 @@ def with_tsa(configured, pki, monkeypatch):
     configured.SIGNING_TSA_URL = "http://tsa.invalid/"
     monkeypatch.setattr(signing, "timestamper_for", pki.timestamper)
     return configured
-
-
-@pytest.fixture
-def unconfigured(settings):
-    settings.SIGNING_PKCS12_PATH = ""
-    cache.clear()
-    yield settings
-    cache.clear()
-
-
-def small_pdf(anchor=True):
-    """A two-page PDF from WeasyPrint, with the signature space's id on page 1 or none."""
-    space = '<div id="signature" style="height:28mm">x</div>' if anchor else "<p>x</p>"
-    html = f"<p>Báo cáo</p>{space}<p style='break-before:page'>Phụ lục</p>"
-    return pdf_sandbox.html_to_pdf(html)
-
-
-def sign(content=None):
-    return signing.sign_pdf(content or small_pdf(), organisation=ORGANISATION)
-
-
-def flipped(content, offset):
-    changed = bytearray(content)
-    changed[offset] ^= 0x01
-    return bytes(changed)
-
-
-def signed_offset(content):
-    """The middle of the first signed range: before the signature's /Contents, which the
-    range leaves out."""
-    return int(re.search(rb"/ByteRange\s*\[\s*0\s+(\d+)", content).group(1)) // 2
 
 
 # --- signing and validating --------------------------------------------------------------------
@@ -277,18 +133,6 @@ def test_without_the_anchor_the_stamp_goes_bottom_right_of_the_last_page(configu
     content = small_pdf(anchor=False)
     page, (_x1, y1, x2, _y2) = signing.field_box(PdfFileReader(io.BytesIO(content)))
     assert page == 1 and y1 < 100 and x2 > 500
-
-
-def pdf_text(content):
-    import subprocess
-    import tempfile
-
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(content)
-        handle.flush()
-        return subprocess.run(
-            ["pdftotext", "-raw", handle.name, "-"], capture_output=True, text=True, check=True
-        ).stdout
 
 
 def test_signature_and_seal_images_go_under_the_text(configured, tmp_path):

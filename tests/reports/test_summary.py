@@ -1,5 +1,5 @@
 """Summary reports to the Standing Committee: creating a draft pre-filled from the rollup
-(its figures checked against the counting rule recounted in test_pdf.py), editing it,
+(its figures checked against the counting rule recounted in recount.py), editing it,
 issuing it (the figures freeze, the PDF renders in the background), who sees what,
 downloads, the failure and retry of a render, a broker that is down, and corrections that
 keep the version they correct."""
@@ -21,6 +21,7 @@ from reports import issuing, pdf, summary_tasks
 from reports.models import DocumentRegister, SummaryReport
 from reports.rollup import Rollup, rollup
 from tests.factories import MembershipFactory, UserFactory
+from tests.reports.recount import recounted
 from tests.reports.summaries import (
     FILED,
     SIGNER,
@@ -32,7 +33,6 @@ from tests.reports.summaries import (
     pdftotext,
     vi,
 )
-from tests.reports.test_pdf import recounted
 from units.models import Membership
 
 # Rollups are cached under the data version, which rolled-back test data never moves.

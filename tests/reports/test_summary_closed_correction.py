@@ -4,35 +4,18 @@ before the closing, a form sent by hand) is refused with the reason, creating no
 correction started then would be dated today in the name of a unit that is no longer open
 that day, which issuing refuses."""
 
-import datetime
-
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from reports.models import SummaryReport
+from tests.reports.closings import CLOSINGS, ENDED_ON
 from tests.reports.summaries import issue, make_campaign, make_summary
 from units.reorganisations import reorganisation_apply
 
 # Rollups are cached under the data version, which rolled-back test data never moves.
 pytestmark = pytest.mark.usefixtures("fresh_cache")
 
-ENDED_ON = datetime.date(2025, 7, 1)
-# District A's two ways to close, and what the refusal says of each (with today's date).
-CLOSINGS = {
-    "dissolved": (
-        [
-            {"action": "move", "unit_code": "A1", "target_code": "DB"},
-            {"action": "move", "unit_code": "A2", "target_code": "DB"},
-            {"action": "close", "unit_code": "DA"},
-        ],
-        "Vào ngày {today}, DA – LĐLĐ huyện A đã ngừng hoạt động (từ ngày 01/07/2025).",
-    ),
-    "merged": (
-        [{"action": "merge", "unit_code": "DA", "target_code": "DB", "move_children": True}],
-        "DA – LĐLĐ huyện A đã sáp nhập vào DB – LĐLĐ huyện B từ ngày 01/07/2025",
-    ),
-}
 KEPT = "Báo cáo này được giữ nguyên như đã ban hành: không thể đính chính"
 
 

@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from reports import issuing
 from reports.models import DocumentRegister, SummaryReport
+from tests.reports.closings import CLOSINGS, ENDED_ON
 from tests.reports.summaries import YEAR, campaign_with_reports, make_summary
-from tests.reports.test_summary_closed_correction import CLOSINGS, ENDED_ON
 from units.reorganisations import reorganisation_apply
 
 # Rollups are cached under the data version, which rolled-back test data never moves.

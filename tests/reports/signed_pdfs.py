@@ -1,0 +1,155 @@
+"""The signing tests' shared pieces: a local test PKI (root CA → the organisation's signing
+certificate, and a time-stamping authority), a small PDF from WeasyPrint, signing it,
+changing a byte of it, and its text as pdftotext reads it. Used by test_signing.py, the
+signature and document check tests, tests/e2e and tests/bench/signing.py; the fixtures that
+configure the PKI (`pki`, `configured`, `unconfigured`) are in conftest.py."""
+
+import datetime
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from pyhanko.sign.timestamps import DummyTimeStamper
+
+from config import pdf_sandbox
+from reports import signing
+
+ORGANISATION = "LIÊN ĐOÀN LAO ĐỘNG TỈNH BẾN TRE"
+PASSPHRASE = "mật-khẩu thử"
+
+
+@dataclass
+class Pki:
+    root: x509.Certificate
+    p12_path: Path
+    roots_path: Path
+    tsa_cert: x509.Certificate
+    tsa_key: rsa.RSAPrivateKey
+    other_p12: Path  # a certificate of a CA the portal does not trust
+    root_key: ec.EllipticCurvePrivateKey  # signs the CRL of the B-LT test
+
+    def timestamper(self, url=None):
+        der = serialization.Encoding.DER
+        return DummyTimeStamper(
+            tsa_cert=asn1_x509.Certificate.load(self.tsa_cert.public_bytes(der)),
+            tsa_key=asn1_keys.PrivateKeyInfo.load(
+                self.tsa_key.private_bytes(
+                    der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+                )
+            ),
+        )
+
+
+def _name(common_name):
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, ORGANISATION),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+
+
+def make_certificate(subject, key, issuer=None, issuer_key=None, *, ca=False, eku=None):
+    now = datetime.datetime.now(datetime.UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(_name(subject))
+        .issuer_name(issuer.subject if issuer else _name(subject))
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=365))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=not ca,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=ca,
+                crl_sign=ca,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    )
+    if eku:
+        builder = builder.add_extension(x509.ExtendedKeyUsage(eku), critical=True)
+    return builder.sign(issuer_key or key, hashes.SHA256())
+
+
+def make_pki(directory: Path) -> Pki:
+    root_key = ec.generate_private_key(ec.SECP256R1())
+    root = make_certificate("Test Root CA", root_key, ca=True)
+    # RSA like the demo's and the public CAs' (a P-256 key makes pyHanko mark PDF 2.0).
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    cert = make_certificate(ORGANISATION, key, root, root_key)
+    tsa_key = rsa.generate_private_key(
+        public_exponent=65537, key_size=2048
+    )  # pyHanko's dummy TSA is RSA-only
+    tsa = make_certificate(
+        "Test TSA", tsa_key, root, root_key, eku=[ExtendedKeyUsageOID.TIME_STAMPING]
+    )
+    p12 = directory / "organisation.p12"
+    p12.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"org", key, cert, [root], serialization.BestAvailableEncryption(PASSPHRASE.encode())
+        )
+    )
+    roots = directory / "roots.pem"
+    roots.write_bytes(root.public_bytes(serialization.Encoding.PEM))
+    stranger_key = ec.generate_private_key(ec.SECP256R1())
+    stranger = make_certificate("Someone Else", stranger_key)  # self-signed, trusted by nobody
+    other = directory / "other.p12"
+    other.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"x", stranger_key, stranger, None, serialization.NoEncryption()
+        )
+    )
+    return Pki(root, p12, roots, tsa, tsa_key, other, root_key)
+
+
+def small_pdf(anchor=True):
+    """A two-page PDF from WeasyPrint, with the signature space's id on page 1 or none."""
+    space = '<div id="signature" style="height:28mm">x</div>' if anchor else "<p>x</p>"
+    html = f"<p>Báo cáo</p>{space}<p style='break-before:page'>Phụ lục</p>"
+    return pdf_sandbox.html_to_pdf(html)
+
+
+def sign(content=None):
+    return signing.sign_pdf(content or small_pdf(), organisation=ORGANISATION)
+
+
+def flipped(content, offset):
+    changed = bytearray(content)
+    changed[offset] ^= 0x01
+    return bytes(changed)
+
+
+def signed_offset(content):
+    """The middle of the first signed range: before the signature's /Contents, which the
+    range leaves out."""
+    return int(re.search(rb"/ByteRange\s*\[\s*0\s+(\d+)", content).group(1)) // 2
+
+
+def pdf_text(content):
+    """The text of `content`, as pdftotext -raw reads it (pages split by form feeds)."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(content)
+        handle.flush()
+        return subprocess.run(
+            ["pdftotext", "-raw", handle.name, "-"], capture_output=True, text=True, check=True
+        ).stdout
