@@ -71,9 +71,9 @@ ROOT_FILE = "ca-thu-nghiem.pem"
 TEST_NAME = "CHỨNG THƯ THỬ NGHIỆM – không có giá trị pháp lý"
 TEST_CA_NAME = "CA THỬ NGHIỆM – không có giá trị pháp lý"
 TEST_UNIT_NAME = "Bản trình diễn cổng thông tin – không dùng để ký thật"
-# The federation the demo's documents are issued in (its name as in demo_units.csv).
-FEDERATION_CODE = "BT"
-FEDERATION_NAME = "Liên đoàn Lao động tỉnh Bến Tre"
+# The certificate's organisation: one test certificate signs the documents of Bến Tre (before
+# the 2025 merger) and of Vĩnh Long (after it), so it names neither federation.
+TEST_ORGANISATION = "Tổ chức thử nghiệm"
 # Valid from before the demo's oldest document to long after it is loaded.
 VALID_FROM = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
 VALID_YEARS = 10
@@ -89,7 +89,7 @@ def signing_dir() -> Path:
 
 def demo_certificate(directory: Path | None = None) -> Path:
     """The demo's PKCS#12 file (made the first time): a test organisation certificate named
-    TEST_NAME for FEDERATION_NAME, issued by a self-signed test CA, with its passphrase
+    TEST_NAME for TEST_ORGANISATION, issued by a self-signed test CA, with its passphrase
     CERTIFICATE_PASSPHRASE; beside it the CA's certificate in PEM. Returns its path."""
     directory = Path(directory or signing_dir())
     path = directory / CERTIFICATE_FILE
@@ -99,10 +99,7 @@ def demo_certificate(directory: Path | None = None) -> Path:
     from cryptography.hazmat.primitives.asymmetric import ec, rsa
     from cryptography.hazmat.primitives.serialization import pkcs12
 
-    organisation = (
-        Unit.objects.filter(code=FEDERATION_CODE).values_list("name", flat=True).first()
-        or FEDERATION_NAME
-    )
+    organisation = TEST_ORGANISATION
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca = _certificate(_name(TEST_CA_NAME, organisation), ca_key, ca=True)
     # RSA, as the public CAs' signing certificates are: pyHanko marks a document signed

@@ -158,7 +158,8 @@ def test_the_demo_issues_a_district_and_a_province_summary_signed_with_its_test_
     assert demo["BT-CT", FIRST].unit.kind == "district" and demo["BT", FIRST].unit.kind == (
         "province"
     )
-    # The test certificate, named as one, with the federation as its organisation.
+    # The test certificate, named as one, for a test organisation: it signs the documents of
+    # two federations, before and after their merger.
     p12 = signing_dir / demo_data.CERTIFICATE_FILE
     _key, cert, chain = pkcs12.load_key_and_certificates(
         p12.read_bytes(), demo_data.CERTIFICATE_PASSPHRASE.encode()
@@ -166,7 +167,7 @@ def test_the_demo_issues_a_district_and_a_province_summary_signed_with_its_test_
     name = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
     assert "THỬ NGHIỆM" in name and "không có giá trị pháp lý" in name
     assert cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value == (
-        "Liên đoàn Lao động tỉnh Bến Tre"
+        "Tổ chức thử nghiệm"
     )
     assert [c.subject for c in chain] == [cert.issuer]
     assert chain[0].extensions.get_extension_for_class(x509.BasicConstraints).value.ca
