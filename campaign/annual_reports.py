@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -493,11 +494,19 @@ def _upload_form(request):
 def _render_form(request, report, form, values, area, upload, theirs=None):
     """`theirs`: the report someone else started while this one was typed, linked."""
     upload.list_attached(report.attachments.all() if report.pk else ())
+    # The unit's own figures of last year under each input: the column a spreadsheet kept to
+    # the left, and what the plausibility rules compare with. One query, none in the
+    # campaign's first year; the deadline's successful POST never draws the form.
+    last_year = plausibility.last_year_values(report)
     return render(
         request,
         "campaign/report_form.html",
         {
             "report": report,
+            "figure_rows": [
+                (indicator, field, shown, _with_unit(last_year.get(indicator.code), indicator))
+                for indicator, field, shown in values.rows()
+            ],
             "theirs": theirs,
             "upload": upload,
             "on_behalf_from": Scope.for_request(request).filing_on_behalf_from(report.unit),
@@ -512,6 +521,14 @@ def _render_form(request, report, form, values, area, upload, theirs=None):
             ],
         },
     )
+
+
+def _with_unit(figure, indicator) -> str:
+    """A figure as the form shows it, grouped as Vietnamese write it and with its unit
+    ("1.250 lượt người"); "" for none."""
+    if figure is None:
+        return ""
+    return f"{number_format(figure, force_grouping=True)} {indicator.unit_of_measure}".strip()
 
 
 def _flag(report, values):
