@@ -15,27 +15,17 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
+from tests.services import ROOT, subprocess_database_url, unavailable
 from tests.snapshot import demo_snapshots as demo_snapshots_for_session
 from units.models import Membership, Operation, Reorganisation, Unit
 
 Role = Membership.Role
-
-REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _unavailable(what):
-    # In CI a missing service is a failure, never a silent skip.
-    if REQUIRE_SERVICES:
-        pytest.fail(f"{what} is required (REQUIRE_SERVICES=1) but not configured")
-    pytest.skip(f"{what} is not configured; set DATABASE_URL/REDIS_URL to run this test")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -105,13 +95,13 @@ def demo_snapshots():
 @pytest.fixture
 def require_postgres():
     if connection.vendor != "postgresql":
-        _unavailable("PostgreSQL")
+        unavailable("PostgreSQL")
 
 
 @pytest.fixture
 def require_redis(settings):
     if not settings.REDIS_URL:
-        _unavailable("Redis")
+        unavailable("Redis")
     return settings.REDIS_URL
 
 
@@ -219,15 +209,6 @@ def migrate(require_postgres, db):
 
 
 # --- Real Celery workers ------------------------------------------------------------------------
-def subprocess_database_url(application_name=""):
-    """A DATABASE_URL for a subprocess (worker, web server) that must see the test database,
-    where a `transaction=True` test commits its rows. `application_name` tags its
-    connections in pg_stat_activity."""
-    database = connection.settings_dict
-    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-    return f"{url}?application_name={application_name}" if application_name else url
-
-
 class Worker:
     """A `celery -A config worker` subprocess, in a session of its own so that killing it
     kills its pool processes too."""

@@ -22,7 +22,7 @@ from kombu.utils.collections import eqhash
 
 from config.celery import app
 from tests.campaign.conftest import campaign, make_plan  # noqa: F401  (the campaign fixture)
-from tests.conftest import _unavailable, subprocess_database_url
+from tests.services import subprocess_database_url, unavailable
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
@@ -105,7 +105,7 @@ class PrivateRedis:
 @pytest.fixture
 def private_redis(tmp_path):
     if not shutil.which(REDIS_SERVER):
-        _unavailable("redis-server")
+        unavailable("redis-server")
     directory = tmp_path / "redis"
     directory.mkdir()
     server = PrivateRedis(directory)

@@ -20,9 +20,9 @@ import pytest
 
 from campaign import workflow
 from campaign.models import Notification
-from tests.conftest import ROOT, subprocess_database_url
 from tests.faults.conftest import backends, drop_connections, free_port, make_plan, wait_for
 from tests.faults.mailbox import delivered
+from tests.services import ROOT, subprocess_database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
