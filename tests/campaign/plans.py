@@ -1,6 +1,8 @@
-"""What the plan pages post: a plan's header, its activities as a formset, and what the edit
-page sends back for a stored plan. Shared by the plan page tests (test_plan_views.py and the
-tests of dates, documents, sent-twice forms and concurrent saves)."""
+"""What the plan pages post: a plan's header, its activities as a formset, what the edit
+page sends back for a stored plan, and a new plan of one activity in one dict (plan_data).
+Shared by the plan page tests (test_plan_views.py and the tests of dates, documents,
+sent-twice forms, concurrent saves, invisible characters and the signing block) and by
+tests/fuzz."""
 
 from campaign.models import Activity
 
@@ -66,3 +68,24 @@ def edit_data(plan, rows=None, **header_overrides):
     data.update(header_overrides)
     data.update(formset(existing + (rows or []), initial=len(existing)))
     return data
+
+
+def plan_data(**overrides):
+    """What the new plan page posts: a header and one activity; a None override leaves
+    the field out."""
+    data = {
+        "doc_number": "05/KH-CĐCS",
+        "doc_date": "01/07/2015",
+        "signer": "Chủ tịch Công đoàn cơ sở",
+        "summary": "Tuyên truyền cải cách hành chính đến đoàn viên.",
+        "activities-TOTAL_FORMS": "1",
+        "activities-INITIAL_FORMS": "0",
+        "activities-MIN_NUM_FORMS": "0",
+        "activities-MAX_NUM_FORMS": "1000",
+        "activities-0-method": Activity.Method.SEMINAR,
+        "activities-0-audience": "Đoàn viên khối văn phòng",
+        "activities-0-planned_quarter": "3",
+        "activities-0-expected_participants": "40",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}

@@ -18,7 +18,7 @@ from campaign.models import (
     Plan,
     Status,
 )
-from tests.campaign.conftest import make_report
+from tests.campaign.filings import make_report
 
 YEAR = 2024
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.models import Attachment
-from tests.campaign.conftest import PDF_BYTES
+from tests.campaign.upload_files import PDF_BYTES
 
 PLAN_HINT = "Cần có trước khi gửi kế hoạch xem xét."
 PLAN_LABEL = "Bản quét đã ký (PDF, JPEG, PNG hoặc DOCX, tối đa 10 MB)"

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from campaign.models import Plan, Status, Step
-from tests.campaign.conftest import file_plan
+from tests.campaign.filings import file_plan
 
 S = Status
 

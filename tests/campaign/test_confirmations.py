@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from campaign.models import Attachment, Period
-from tests.campaign.conftest import PDF_BYTES
+from tests.campaign.upload_files import PDF_BYTES
 
 SCRIPT = "js/data_confirm.js"
 

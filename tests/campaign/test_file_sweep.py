@@ -15,7 +15,8 @@ from django.utils import timezone
 from campaign.file_sweep import sweep_orphan_files
 from campaign.models import Attachment, Status
 from campaign.tasks import sweep_orphan_files as sweep_task
-from tests.campaign.conftest import PDF_BYTES, make_report
+from tests.campaign.filings import make_report
+from tests.campaign.upload_files import PDF_BYTES
 
 YEAR = 2024
 NOW = datetime.datetime(YEAR, 12, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))

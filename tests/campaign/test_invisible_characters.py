@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from campaign.models import Obstacle, Plan
-from tests.campaign.conftest import plan_data
+from tests.campaign.plans import plan_data
 
 # The zero-width space, non-joiner, joiner, word joiner and byte-order mark.
 ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]

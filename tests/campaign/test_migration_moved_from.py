@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from campaign.models import AnnualReport, Plan, Status
-from tests.campaign.conftest import make_plan, make_report
+from tests.campaign.filings import make_plan, make_report
 from units.reorganisations import reorganisation_apply
 
 pytestmark = pytest.mark.postgres

@@ -7,7 +7,7 @@ from django.db import connection
 
 from campaign import search
 from campaign.models import Plan
-from tests.campaign.conftest import make_plan
+from tests.campaign.filings import make_plan
 from units.access import Scope
 from units.models import Unit
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from campaign.models import Status
-from tests.campaign.conftest import make_plan, make_report
+from tests.campaign.filings import make_plan, make_report
 
 pytestmark = pytest.mark.postgres
 

@@ -6,7 +6,7 @@ from django.db import connection
 
 from campaign import measures, workflow
 from campaign.models import Campaign, Step
-from tests.campaign.conftest import make_plan
+from tests.campaign.filings import make_plan
 
 pytestmark = pytest.mark.postgres
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.models import Status
-from tests.campaign.conftest import make_plan, make_report
+from tests.campaign.filings import make_plan, make_report
 
 
 class _Text(HTMLParser):

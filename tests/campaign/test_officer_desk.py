@@ -206,7 +206,7 @@ def test_the_home_page_costs_the_same_queries_for_more_units_and_documents(
     from django.test.utils import CaptureQueriesContext
 
     from campaign.models import Obstacle, Plan, Status
-    from tests.campaign.conftest import make_plan, make_report
+    from tests.campaign.filings import make_plan, make_report
     from tests.factories import UnitFactory
 
     running_now(campaign)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.models import AnnualReport, Attachment, Status, Step
-from tests.campaign.conftest import PDF_BYTES
+from tests.campaign.upload_files import PDF_BYTES
 from tests.factories import MembershipFactory, UserFactory
 from units.access import Scope
 from units.models import Membership

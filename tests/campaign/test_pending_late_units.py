@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from campaign.models import Campaign, Period, Plan, Status
 from campaign.pending import plan_items, report_items
-from tests.campaign.conftest import make_plan, make_report
+from tests.campaign.filings import make_plan, make_report
 from units.access import Scope
 from units.models import Unit
 

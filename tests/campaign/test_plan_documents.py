@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from campaign.models import Plan
-from tests.campaign.conftest import make_plan
+from tests.campaign.filings import make_plan
 from tests.campaign.plans import activity, edit_data, formset, header
 from tests.factories import MembershipFactory, UserFactory
 from units.models import Membership, Operation, Reorganisation, Unit

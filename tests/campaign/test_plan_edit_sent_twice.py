@@ -6,7 +6,7 @@ import uuid
 
 from django.urls import reverse
 
-from tests.campaign.conftest import make_plan
+from tests.campaign.filings import make_plan
 from tests.campaign.plans import activity, edit_data
 from tests.pages import login
 

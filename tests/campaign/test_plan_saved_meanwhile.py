@@ -5,7 +5,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from campaign.models import Plan
-from tests.campaign.conftest import make_plan
+from tests.campaign.filings import make_plan
 from tests.campaign.plans import edit_data
 from tests.pages import login
 

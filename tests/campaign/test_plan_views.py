@@ -11,8 +11,8 @@ from django.utils import translation
 
 from campaign import workflow
 from campaign.models import Activity, Attachment, Campaign, Plan, Status, Step, Theme
-from tests.campaign.conftest import PDF_BYTES
 from tests.campaign.plans import activity, edit_data, formset, header
+from tests.campaign.upload_files import PDF_BYTES
 from tests.factories import MembershipFactory, UserFactory
 from tests.pages import html, login
 from units.models import Membership

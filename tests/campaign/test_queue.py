@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from campaign.listing import PAGE_SIZE
 from campaign.models import Status
-from tests.campaign.conftest import file_plan
+from tests.campaign.filings import file_plan
 from units.models import Unit
 
 S = Status

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 
 from campaign import reminders, tasks
 from campaign.models import Notice, Notification, PendingReminderEmail, Reminder
-from tests.campaign.conftest import units_mailed
+from tests.campaign.reminder_mail import units_mailed
 from tests.factories import UnitFactory
 from units.models import Membership, Unit
 

@@ -38,7 +38,7 @@ from campaign.models import (
     Reminder,
     Status,
 )
-from tests.campaign.conftest import units_mailed
+from tests.campaign.reminder_mail import units_mailed
 from tests.factories import CampaignFactory, MembershipFactory, UnitFactory, UserFactory
 from units.models import Membership, Unit
 

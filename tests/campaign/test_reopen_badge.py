@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from campaign import workflow
 from campaign.models import IndicatorValue, Status
-from tests.campaign.conftest import make_report
+from tests.campaign.filings import make_report
 
 pytestmark = pytest.mark.django_db
 

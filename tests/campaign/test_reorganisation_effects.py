@@ -7,7 +7,7 @@ import pytest
 
 from campaign.models import AnnualReport, Period, Plan, Status
 from campaign.reorganisations import first_year_from
-from tests.campaign.conftest import make_plan
+from tests.campaign.filings import make_plan
 from tests.factories import UserFactory
 from units.models import Operation, Reorganisation, Unit
 from units.reorganisations import reorganisation_apply, reorganisation_preview

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from campaign import search
 from campaign.models import Inspection, Obstacle, Status
-from tests.campaign.conftest import make_plan, make_report
+from tests.campaign.filings import make_plan, make_report
 from tests.factories import UnitFactory
 from units.models import Unit
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.models import AnnualReport, Campaign, Plan, Status
-from tests.campaign.conftest import plan_data
+from tests.campaign.plans import plan_data
 
 SIGNING = {"signer_block": "TM. Ban Thường vụ", "signer_title": "Phó Chủ tịch"}
 NAME = "Nguyễn Văn An"

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from campaign import workflow
 from campaign.models import AnnualReport, Plan, Status
-from tests.campaign.conftest import make_report
+from tests.campaign.filings import make_report
 
 YEAR = 2024
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from campaign import workflow
 from campaign.models import AnnualReport, Plan, Status
-from tests.campaign.conftest import make_report
+from tests.campaign.filings import make_report
 
 ALREADY = "Việc này đã được thực hiện từ lần bạn gửi trang này trước đó"
 REASON = "Số lượt người chưa khớp với biên bản."

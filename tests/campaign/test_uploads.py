@@ -15,9 +15,9 @@ from django.utils import translation
 from campaign import uploads
 from campaign.demo import one_page_pdf
 from campaign.models import Attachment, Plan
-from tests.campaign.conftest import PDF_BYTES
 from tests.campaign.upload_files import (
     CONTENT_TYPES_XML,
+    PDF_BYTES,
     docx_bytes,
     image_bytes,
     zip_bytes,

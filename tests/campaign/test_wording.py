@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from campaign.models import Obstacle, Status
-from tests.campaign.conftest import make_report
+from tests.campaign.filings import make_report
 
 YEAR = 2025
 

@@ -1,7 +1,8 @@
-"""The smallest real files of the upload tests, as their real bytes: an image, a zip, a Word
-document (its two parts, and `word` with more), and the Vietnamese refusal of an upload.
+"""The smallest real files of the upload tests, as their real bytes: a one-page PDF
+(PDF_BYTES, also the scan of every plan tests/campaign/filings.py stores), an image, a zip, a
+Word document (its two parts, and `word` with more), and the Vietnamese refusal of an upload.
 Used by tests/campaign/test_uploads.py, tests/security/test_upload_contents.py and
-test_signed_word_upload.py."""
+test_signed_word_upload.py; PDF_BYTES by many upload and plan tests."""
 
 import io
 import zipfile
@@ -13,6 +14,10 @@ from django.utils import translation
 from PIL import Image
 
 from campaign import uploads
+from campaign.demo import SCAN
+
+# A valid one-page PDF, as an uploaded scan must be (campaign.file_checks parses it).
+PDF_BYTES = SCAN
 
 
 def image_bytes(fmt):

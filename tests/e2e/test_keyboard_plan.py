@@ -10,7 +10,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from campaign.models import Plan
-from tests.campaign.conftest import PDF_BYTES
+from tests.campaign.upload_files import PDF_BYTES
 from tests.e2e.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e

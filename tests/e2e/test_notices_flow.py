@@ -13,7 +13,7 @@ from campaign import workflow
 from campaign.models import Campaign, Notice
 from campaign.periods import report_year
 from reports import issuing, summary_tasks
-from tests.campaign.conftest import make_plan
+from tests.campaign.filings import make_plan
 from tests.reports.summaries import SUBJECT, make_summary
 from units.models import Unit, User
 

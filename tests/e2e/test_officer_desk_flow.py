@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from campaign.models import Plan
-from tests.campaign.conftest import PDF_BYTES
+from tests.campaign.upload_files import PDF_BYTES
 
 pytestmark = pytest.mark.e2e
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from campaign.models import AnnualReport, Campaign, Status, Step
 from campaign.periods import report_year
-from tests.campaign.conftest import make_report
+from tests.campaign.filings import make_report
 from tests.factories import UnitFactory
 from units.models import Unit
 

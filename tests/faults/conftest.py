@@ -21,10 +21,17 @@ from django.urls import reverse
 from kombu.utils.collections import eqhash
 
 from config.celery import app
-from tests.campaign.conftest import campaign, make_plan  # noqa: F401  (the campaign fixture)
+from tests.campaign.filings import province_campaign
 from tests.services import subprocess_database_url, unavailable
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+@pytest.fixture
+def campaign(tree):
+    """The campaign tests' campaign (tests/campaign/conftest.py): the province's, with its
+    content items and one whole-number indicator."""
+    return province_campaign(tree)
 
 
 def free_port():

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from campaign.models import Status
 from reports.rollup import cached_rollup
-from tests.faults.conftest import make_plan
+from tests.campaign.filings import make_plan
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 

@@ -20,7 +20,8 @@ import pytest
 
 from campaign import workflow
 from campaign.models import Notification
-from tests.faults.conftest import backends, drop_connections, free_port, make_plan, wait_for
+from tests.campaign.filings import make_plan
+from tests.faults.conftest import backends, drop_connections, free_port, wait_for
 from tests.faults.mailbox import delivered
 from tests.services import ROOT, subprocess_database_url
 

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from campaign.models import Notification, Step
 from campaign.tasks import flush_outbox
-from tests.faults.conftest import make_plan, message_ids, submit, wait_for
+from tests.campaign.filings import make_plan
+from tests.faults.conftest import message_ids, submit, wait_for
 from tests.faults.mailbox import delivered
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]

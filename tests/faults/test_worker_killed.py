@@ -19,7 +19,8 @@ import pytest
 
 from campaign import workflow
 from campaign.models import Notification
-from tests.faults.conftest import make_plan, message_ids, wait_for
+from tests.campaign.filings import make_plan
+from tests.faults.conftest import message_ids, wait_for
 from tests.faults.mailbox import delivered
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]

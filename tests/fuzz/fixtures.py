@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from campaign.models import AnnualReport, Indicator, IndicatorValue, Period, Theme
-from tests.campaign.conftest import make_plan
+from tests.campaign.filings import make_plan
 from tests.factories import CampaignFactory
 
 

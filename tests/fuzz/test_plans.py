@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from campaign.models import Activity, Attachment, Plan
-from tests.campaign.conftest import PDF_BYTES
+from tests.campaign.upload_files import PDF_BYTES
 from tests.fuzz import strategies as fz
 from tests.fuzz.helpers import (
     as_stored,

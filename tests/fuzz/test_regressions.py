@@ -9,7 +9,8 @@ from django.utils import translation
 
 from campaign.models import Activity, Obstacle, Plan
 from reports.models import SummaryReport
-from tests.campaign.conftest import PDF_BYTES, plan_data
+from tests.campaign.plans import plan_data
+from tests.campaign.upload_files import PDF_BYTES
 from tests.fuzz.helpers import assert_refused_in_vietnamese, error_messages
 from units.importing import UnitImportError, import_units
 from units.models import Unit

@@ -10,7 +10,7 @@ import pytest
 from campaign.models import Plan, Status, Theme
 from campaign.printable import plan_document
 from reports.rollup import rollup
-from tests.campaign.conftest import make_plan
+from tests.campaign.filings import make_plan
 from tests.factories import CampaignFactory
 from units.models import Unit
 from units.reorganisations import reorganisation_apply

@@ -22,7 +22,8 @@ from campaign.models import (
     Theme,
 )
 from reports.models import SummaryReport
-from tests.campaign.conftest import PDF_BYTES, make_plan
+from tests.campaign.filings import make_plan
+from tests.campaign.upload_files import PDF_BYTES
 from tests.factories import MembershipFactory, UserFactory
 from tests.reports.summaries import YEAR, campaign_with_reports, make_summary
 from units.models import Membership

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from campaign.downloads import stored_file_response
-from tests.campaign.conftest import PDF_BYTES
+from tests.campaign.upload_files import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from campaign import uploads
-from tests.campaign.conftest import PDF_BYTES
 from tests.campaign.upload_files import (
+    PDF_BYTES,
     docx_bytes,
     image_bytes,
     refusal,

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from campaign.models import MAX_FIGURE, AnnualReport, IndicatorValue, Period, Status
 from campaign.workbooks import FIRST_ROW, HEADER_ROW, META_SHEET, SIGNING_SALT
-from tests.campaign.conftest import make_plan
+from tests.campaign.filings import make_plan
 from tests.campaign.workbooks.helpers import (
     columns,
     download_reports,

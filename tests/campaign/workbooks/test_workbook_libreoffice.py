@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from campaign.models import AnnualReport
 from campaign.workbooks import FIRST_ROW, META_SHEET
-from tests.campaign.conftest import make_plan
+from tests.campaign.filings import make_plan
 from tests.campaign.workbooks.helpers import (
     columns,
     download_reports,

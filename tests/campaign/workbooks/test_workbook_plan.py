@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from campaign.models import Activity, Plan, Status, WorkbookUpload
 from campaign.workbooks import FIRST_ROW
-from tests.campaign.conftest import make_plan
+from tests.campaign.filings import make_plan
 from tests.campaign.workbooks.helpers import edit, pending, template, upload_plan
 
 

@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 
 from campaign.models import AnnualReport, Campaign, Indicator, WorkbookUpload
 from campaign.workbooks import FIRST_ROW, MAX_ROWS, MAX_SHEET_ROWS, META_SHEET
-from tests.campaign.conftest import PDF_BYTES, make_plan
+from tests.campaign.filings import make_plan
+from tests.campaign.upload_files import PDF_BYTES
 from tests.campaign.workbooks.helpers import (
     columns,
     download_reports,

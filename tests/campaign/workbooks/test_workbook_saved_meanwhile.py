@@ -9,7 +9,7 @@ from django.urls import reverse
 from campaign import workbook_checks, workbooks
 from campaign.models import Activity, AnnualReport, Plan, WorkbookUpload
 from campaign.workbooks import FIRST_ROW
-from tests.campaign.conftest import make_plan
+from tests.campaign.filings import make_plan
 from tests.campaign.workbooks.helpers import (
     columns,
     confirm,
