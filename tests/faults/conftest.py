@@ -1,5 +1,6 @@
-"""Fixtures of the fault tests: a Redis of their own, workers on it, a mailbox they deliver
-into, and the tagging and killing of PostgreSQL connections.
+"""Fixtures of the fault tests: a Redis of their own, workers on it, and a mailbox they
+deliver into (tests/faults/mailbox.py). The tagging and killing of PostgreSQL connections is
+in tests/faults/connections.py.
 
 The machine's PostgreSQL and Redis serve other test runs at the same time, so these tests
 never stop them: they stop and restart a redis-server they started themselves on a free
@@ -9,19 +10,17 @@ port, and drop only the connections of their own processes to their own test dat
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import time
 
 import kombu.pools
 import pytest
 import redis
-from django.db import connection
-from django.urls import reverse
 from kombu.utils.collections import eqhash
 
 from config.celery import app
 from tests.campaign.filings import province_campaign
+from tests.faults.waiting import free_port
 from tests.services import subprocess_database_url, unavailable
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
@@ -32,24 +31,6 @@ def campaign(tree):
     """The campaign tests' campaign (tests/campaign/conftest.py): the province's, with its
     content items and one whole-number indicator."""
     return province_campaign(tree)
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(condition, what, timeout=30, interval=0.1):
-    """Poll `condition()` until it returns something true, or fail saying what never came."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"{what} did not happen within {timeout} s")
-        time.sleep(interval)
 
 
 class PrivateRedis:
@@ -174,7 +155,7 @@ def mailbox(tmp_path):
 @pytest.fixture
 def fault_worker(require_postgres, private_redis, mailbox, start_worker):
     """Start a worker on the private Redis and the test database, delivering into `mailbox`,
-    its database connections tagged with `name` (see `backends`)."""
+    its database connections tagged with `name` (see tests/faults/connections.py)."""
 
     def start(name="faults-worker", *, env=None, **options):
         environment = {
@@ -187,47 +168,3 @@ def fault_worker(require_postgres, private_redis, mailbox, start_worker):
         return start_worker(env=environment, **options)
 
     return start
-
-
-# --- PostgreSQL connections ------------------------------------------------------------------
-def backends(application_name):
-    """The server pids of the connections to this test database tagged `application_name`."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND application_name = %s",
-            [connection.settings_dict["NAME"], application_name],
-        )
-        return {pid for (pid,) in cursor.fetchall()}
-
-
-def drop_connections(application_name):
-    """Terminate those connections, as a PostgreSQL restart or a failover would, and return
-    their pids. Only this test database's connections with this tag are touched."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = %s AND application_name = %s AND pid <> pg_backend_pid()",
-            [connection.settings_dict["NAME"], application_name],
-        )
-        killed = {pid for pid, done in cursor.fetchall() if done}
-    # pg_terminate_backend only signals; wait until they are really gone.
-    wait_for(lambda: not (backends(application_name) & killed), "the connections closing", 10)
-    return killed
-
-
-def message_ids(messages):
-    ids = []
-    for text in messages:
-        for line in text.splitlines():
-            if line.lower().startswith("message-id:"):
-                ids.append(line.split(":", 1)[1].strip())
-                break
-    return ids
-
-
-def submit(client, user, plan):
-    """Submit `plan` as `user` through the web view; returns the response and its time."""
-    client.force_login(user)
-    started = time.monotonic()
-    response = client.post(reverse("campaign:plan_submit", args=[plan.pk]))
-    return response, time.monotonic() - started

@@ -4,7 +4,8 @@ A worker is another process, so the test counts what it delivered by reading the
 per message, named by a fresh id, holding the message as sent (headers included). While a
 file named HOLD exists in the directory, sending blocks before anything is written, after
 leaving a `holding-<pid>` file behind: the test then knows a send is in flight and in which
-process, and can kill it there.
+process, and can kill it there. The tests read the files back with `delivered` and
+`message_ids`.
 """
 
 import os
@@ -26,6 +27,17 @@ def delivered(directory):
     """The messages delivered into `directory`, as text, oldest first."""
     files = sorted(Path(directory).glob("*.eml"), key=lambda path: path.stat().st_mtime_ns)
     return [path.read_text() for path in files]
+
+
+def message_ids(messages):
+    """The Message-ID header of each of `messages` (as `delivered` returns them)."""
+    ids = []
+    for text in messages:
+        for line in text.splitlines():
+            if line.lower().startswith("message-id:"):
+                ids.append(line.split(":", 1)[1].strip())
+                break
+    return ids
 
 
 class EmailBackend(BaseEmailBackend):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from config import pdf_sandbox
 from reports import summary_tasks
 from reports.models import SummaryReport
-from tests.faults.conftest import wait_for
+from tests.faults.waiting import wait_for
 from tests.reports.summaries import campaign_with_reports, issue, make_summary
 
 RS = SummaryReport.RenderState

@@ -21,8 +21,9 @@ import pytest
 from campaign import workflow
 from campaign.models import Notification
 from tests.campaign.filings import make_plan
-from tests.faults.conftest import backends, drop_connections, free_port, wait_for
+from tests.faults.connections import backends, drop_connections
 from tests.faults.mailbox import delivered
+from tests.faults.waiting import free_port, wait_for
 from tests.services import ROOT, subprocess_database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -13,15 +13,24 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from campaign.models import Notification, Step
 from campaign.tasks import flush_outbox
 from tests.campaign.filings import make_plan
-from tests.faults.conftest import message_ids, submit, wait_for
-from tests.faults.mailbox import delivered
+from tests.faults.mailbox import delivered, message_ids
+from tests.faults.waiting import wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+
+def submit(client, user, plan):
+    """Submit `plan` as `user` through the web view; returns the response and its time."""
+    client.force_login(user)
+    started = time.monotonic()
+    response = client.post(reverse("campaign:plan_submit", args=[plan.pk]))
+    return response, time.monotonic() - started
 
 
 def succeeded(task, worker):

@@ -20,8 +20,8 @@ import pytest
 from campaign import workflow
 from campaign.models import Notification
 from tests.campaign.filings import make_plan
-from tests.faults.conftest import message_ids, wait_for
-from tests.faults.mailbox import delivered
+from tests.faults.mailbox import delivered, message_ids
+from tests.faults.waiting import wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
