@@ -5,6 +5,8 @@ import factory
 from campaign.models import Campaign
 from units.models import Membership, Unit, User
 
+PASSWORD = "secret-pass-123"  # every UserFactory user's
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -14,7 +16,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.LazyAttribute(lambda o: f"Người dùng {o.username}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
-    password = factory.django.Password("secret-pass-123")
+    password = factory.django.Password(PASSWORD)
 
 
 class UnitFactory:

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from units.demo import DEMO_PASSWORD
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-DEMO_PASSWORD = "demo-bentre-2026"
 ROOT = Path(__file__).resolve().parents[2]
 # A worker that consumes only its own queue: a concurrent run of the suite on the same Redis
 # can neither take this test's tasks nor hand it theirs (as in tests/campaign/test_reminders.py).

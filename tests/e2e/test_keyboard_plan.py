@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from campaign.models import Plan
 from tests.campaign.upload_files import PDF_BYTES
-from tests.e2e.conftest import DEMO_PASSWORD
+from units.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
 

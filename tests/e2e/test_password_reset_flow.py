@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core import mail
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DEMO_PASSWORD
+from units.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
 

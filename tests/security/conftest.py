@@ -29,10 +29,6 @@ from tests.reports.summaries import YEAR, campaign_with_reports, make_summary
 from units.models import Membership
 
 Role = Membership.Role
-PASSWORD = "secret-pass-123"  # tests.factories.UserFactory's
-
-# Who asks, in the order of the matrix's columns.
-ROLES = ("anonymous", "stranger", "outsider", "officer", "reviewer", "viewer")
 
 
 @dataclass

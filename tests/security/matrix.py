@@ -9,9 +9,10 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.security.conftest import ROLES
-
 ADMIN_LOGIN = "/admin/login/"
+
+# Who asks, in the order of the matrix's columns (the people of tests/security/conftest.py).
+ROLES = ("anonymous", "stranger", "outsider", "officer", "reviewer", "viewer")
 
 # Django's English stand-ins for a blank choice ("---------") and a missing value ("None"),
 # in the text of a page (not in its scripts or comments).

@@ -21,8 +21,7 @@ see without the needed role a 403.
 
 import pytest
 
-from tests.security.conftest import ROLES
-from tests.security.matrix import Asker, outcome, stand_ins, walk
+from tests.security.matrix import ROLES, Asker, outcome, stand_ins, walk
 from tests.security.route_urls import ADMIN_NAMESPACE, QUERY, URL_KWARGS, url_for
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.security.conftest import ROLES
-from tests.security.matrix import Asker, walk
+from tests.security.matrix import ROLES, Asker, walk
 from tests.security.route_urls import url_for
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ operation needs the field, which reads as if nothing had been typed there."""
 import pytest
 from django.urls import reverse
 
-from tests.units.conftest import JULY
+from tests.units.reorganisations import JULY
 
 NEEDED = "Thao tác này cần trường này."
 

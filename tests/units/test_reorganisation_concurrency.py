@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from tests.units.conftest import JULY
+from tests.units.reorganisations import JULY
 from units import reorganisations
 from units.models import Reorganisation, Unit
 

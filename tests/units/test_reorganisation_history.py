@@ -2,7 +2,7 @@
 
 import datetime
 
-from tests.units.conftest import JULY
+from tests.units.reorganisations import JULY
 from units.models import UnitState
 from units.reorganisations import reorganisation_apply
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from tests.once import ALREADY, messages_in, sent_twice, token_of
-from tests.units.conftest import JULY
+from tests.units.reorganisations import JULY
 from units.models import Operation, Reorganisation, SentForm, Unit
 
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from tests.units.conftest import JULY
+from tests.units.reorganisations import JULY
 from units.models import Unit, UnitState
 from units.reorganisations import ReorganisationError, reorganisation_apply
 

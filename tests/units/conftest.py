@@ -1,3 +1,0 @@
-import datetime
-
-JULY = datetime.date(2025, 7, 1)
