@@ -9,7 +9,7 @@ import datetime
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -30,11 +30,13 @@ from tests.reports.excel_export import (
     summary,
     workbook_of,
 )
-from tests.reports.recount import INTEGER_CODES, LOCAL, child, records_of, recount
+from tests.reports.recount import INTEGER_CODES, child, records_of, recount
 from units.models import Unit
 
-# Rollups are cached under the data version, which rolled-back test data never moves.
-pytestmark = pytest.mark.usefixtures("fresh_cache")
+# Rollups are cached under the data version, which rolled-back test data never moves. Today
+# is 10/01/2025, 09:00 in Viet Nam (world_clock): after the due date of YEAR, before its lock
+# date.
+pytestmark = pytest.mark.usefixtures("fresh_cache", "world_clock")
 
 S = Status
 D = datetime.date
@@ -54,14 +56,6 @@ MARK = "✓"
 
 
 # --- fixtures ------------------------------------------------------------------------------------
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    """After the due date of YEAR, before its lock date."""
-    moment = datetime.datetime(2025, 1, 10, 9, 0, tzinfo=LOCAL).astimezone(datetime.UTC)
-    monkeypatch.setattr(timezone, "now", lambda: moment)
-    return moment
-
-
 @pytest.fixture
 def campaign(tree):
     return excel_campaign(tree)
@@ -74,6 +68,9 @@ def filed(tree, campaign):
 
 
 def recounted(filed, campaign, top="PV", include=ACCEPTED_ONLY, reports=FILED):
+    """The counting rule over excel_export.FILED, recounted. Not recount.py's `recounted`,
+    which reads summaries.FILED (late or not) on the tree's units: this one reads the exact
+    times of first submission, on the units file_reports made (A6 and IZ too)."""
     return recount(records_of(filed, reports), top, include, campaign.addressed_kinds)
 
 

@@ -22,8 +22,8 @@ from tests.reports.excel_export import (
 from tests.reports.recount import LOCAL, child
 from units.models import Unit
 
-# Today is 10/01/2025: 2024's reports are due, not locked yet (world_clock, the moment
-# test_excel.py's clock also sets).
+# Today is 10/01/2025: 2024's reports are due, not locked yet (world_clock, as for
+# test_excel.py).
 pytestmark = pytest.mark.usefixtures("fresh_cache", "world_clock")
 
 NOT_FILING = "Không thuộc diện báo cáo"
