@@ -98,11 +98,12 @@ def summary_issue(
     written), its unit closed on or before `issued_on` (code "closed", `issue_refusal`;
     `issued_on` is today unless a caller replays history, as the demo issuing in January
     2025 the reports of units closed since), a field it prints is missing or a placeholder
-    (by field, `SummaryReport.issue_problems`), or its figures are not available; then
-    nothing is written and no number is used. Locks the row, then the register of its unit
-    and year from the moment the number is taken until the commit (so that two issues at
-    once number in turn, and a failure gives the number back); the figures' queries are the
-    rollup's (`reports.pdf.freeze`).
+    (by field, `SummaryReport.issue_problems` on `issued_on`: a document dated after its
+    day of issue is refused), or its figures are not available; then nothing is written and
+    no number is used. Locks the row, then the register of its unit and year from the
+    moment the number is taken until the commit (so that two issues at once number in turn,
+    and a failure gives the number back); the figures' queries are the rollup's
+    (`reports.pdf.freeze`).
     """
     with transaction.atomic():
         current = SummaryReport.objects.select_for_update().get(pk=summary.pk)
@@ -111,10 +112,11 @@ def summary_issue(
         if expected_version is not None and current.version != expected_version:
             # Nobody issues, under the register's number, a text they have not read.
             raise ValidationError(DRAFT_CHANGED, code="changed")
-        refusal = issue_refusal(current, issued_on or timezone.localdate())
+        day = issued_on or timezone.localdate()
+        refusal = issue_refusal(current, day)
         if refusal:
             raise ValidationError(refusal, code="closed")
-        problems = current.issue_problems()
+        problems = current.issue_problems(day)
         if problems:
             raise ValidationError(problems)
         current.status = S.ISSUED

@@ -311,6 +311,8 @@ class SummaryReport(models.Model):
         if self.kind not in self.Kind.values:
             errors["kind"] = _("Choose the kind of document.")
         if self.status != self.Status.DRAFT:
+            # Against today: a document is dated on or before its day of issue, which is
+            # today or a day past (`reports.issuing.summary_issue` checks its own day).
             errors.update(self.issue_problems())
             if not self.number.strip():
                 errors.setdefault(
@@ -324,12 +326,13 @@ class SummaryReport(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def issue_problems(self) -> dict:
-        """What keeps this draft from being issued, by field: a field the document prints
-        that is empty or still a placeholder ("…/KH-…", "xxx", "ngày … tháng …"), and a
-        document dated after today, before the document it corrects, or on a day its
-        issuing unit was not open. {} when it can be issued. One query (the unit's history on
-        the document's date), and one for the corrected document's date."""
+    def issue_problems(self, day: datetime.date | None = None) -> dict:
+        """What keeps this draft from being issued on `day` (today by default), by field: a
+        field the document prints that is empty or still a placeholder ("…/KH-…", "xxx",
+        "ngày … tháng …"), and a document dated after `day`, before the document it
+        corrects, or on a day its issuing unit was not open. {} when it can be issued. One
+        query (the unit's history on the document's date), and one for the corrected
+        document's date."""
         problems = {}
         required = ["number_code", "place", "parent_body", "issuing_body", "subject"]
         required += ["signer_title", "signer_name", "recipients"]
@@ -350,9 +353,9 @@ class SummaryReport(models.Model):
                 "Write the code alone, for example BC-LĐLĐ: the number and the slash before "
                 "it are given at issue."
             )
-        today = timezone.localdate()
-        if self.dated_on and self.dated_on > today:
-            # Issued today, signed today: a later date would be signed before it is dated.
+        day = day or timezone.localdate()
+        if self.dated_on and self.dated_on > day:
+            # Signed the day it is issued: a later date would be signed before it is dated.
             problems["dated_on"] = _(
                 "A document is dated on the day it is issued or before, not %(day)s."
             ) % {"day": self.dated_on.strftime("%d/%m/%Y")}
