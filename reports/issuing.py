@@ -10,6 +10,10 @@ report that was not issued.
 
 `summary_correct` starts the correction of an issued report: a new draft with its text, to
 be issued under a number of its own.
+
+A draft of a unit that has closed is not issued, and is no longer changed either
+(`change_refusal`): its edit page shows it read only, and neither a save nor a rewrite of
+its text from today's figures writes anything in it. It can still be read and discarded.
 """
 
 import datetime
@@ -75,6 +79,25 @@ def issue_refusal(summary: SummaryReport, day: datetime.date) -> str | None:
         "%(reason)s This draft cannot be issued: a summary report is a document in its "
         "unit's name, and a unit that has closed issues no more. It can still be read, or "
         "discarded."
+    ) % {"reason": closed_refusal(unit, day)}
+
+
+def change_refusal(summary: SummaryReport, day: datetime.date) -> str | None:
+    """Why the draft `summary` cannot be changed on `day` because its unit has closed by
+    then, or None when its unit is open that day.
+
+    Such a draft is never issued (`issue_refusal`), so nothing more is written in it: not
+    its text, not the figures it is written from. It is read, and discarded. The reason
+    names the closing day, and the unit it merged into
+    (`units.reorganisations.closed_refusal`). One query when the unit merged (its
+    successor)."""
+    unit = summary.unit
+    if unit.closed_on is None or unit.closed_on > day:
+        return None
+    return _(
+        "%(reason)s This draft can no longer be changed or issued: a summary report is a "
+        "document in its unit's name, and a unit that has closed issues no more. It can "
+        "still be read, or discarded."
     ) % {"reason": closed_refusal(unit, day)}
 
 

@@ -17,9 +17,10 @@ Who may do what, the same in every view:
 - A unit that has **closed** issues no more documents, whoever asks: no draft is started in
   its name (the create form offers the units open today, and refuses one closed, saying
   so); a draft of it, however it is dated, is not issued (`issuing.issue_refusal`: its page
-  says why instead of offering the button, and it can still be read and discarded); and its
-  issued reports are history, as its submissions are: they are not corrected
-  (`correction_refusal`).
+  says why instead of offering the button, and it can still be read and discarded), nor
+  changed (`issuing.change_refusal`: its edit page shows it read only, and neither a save
+  nor a rewrite of its text from today's figures writes anything); and its issued reports
+  are history, as its submissions are: they are not corrected (`correction_refusal`).
 - **Reading** an issued (or superseded) report and its PDF needs the viewer or reviewer
   role at or above its unit: the Standing Committee sees the reports of its subtree.
 - A **draft** exists only for the reviewers at or above its unit; for everybody else, as
@@ -260,9 +261,15 @@ class SummaryEditForm(PortalInputMixin, forms.ModelForm):
             "general_assessment": gettext_lazy("One paragraph a line."),
         }
 
-    def __init__(self, *args, problems=None, **kwargs):
+    def __init__(self, *args, problems=None, read_only=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["dated_on"].input_formats = DATE_FORMATS
+        if read_only:
+            # Shown, not sent (the page has no form to send): read-only texts can be
+            # selected and copied, a choice cannot be read only, so it is disabled.
+            for field in self.fields.values():
+                choice = isinstance(field.widget, forms.widgets.ChoiceWidget)
+                field.widget.attrs["disabled" if choice else "readonly"] = True
         if not self.is_bound:
             self.fields["version"].initial = self.instance.version
         # What keeps the draft from being issued, under each field: saving is allowed,
@@ -435,11 +442,15 @@ def _labelled(problems):
 @login_required
 def summary_edit(request, pk):
     """Edit a draft. An issued report is never changed: the request is refused with a
-    message, whatever it sends."""
+    message, whatever it sends. Nor is a draft of a unit that has closed: its page shows it
+    read only, saying why (`_closed_draft`)."""
     summary = get_summary(request, pk, write=True)
     if not summary.is_draft and request.method != "POST":
         messages.error(request, _not_editable())
         return redirect(summary)
+    refusal = summary.is_draft and issuing.change_refusal(summary, timezone.localdate())
+    if refusal:
+        return _closed_draft(request, summary, refusal)
     problems = summary.issue_problems()
     if request.method == "POST":
         form = SummaryEditForm(request.POST, instance=summary, problems=problems)
@@ -470,6 +481,26 @@ def summary_edit(request, pk):
         request,
         "reports/summary/edit.html",
         {"form": form, "summary": summary, "problems": _labelled(form.problems)},
+    )
+
+
+def _closed_draft(request, summary, refusal):
+    """The edit page of a draft whose unit has closed (`issuing.change_refusal`): read only,
+    saying why, with a link back to the draft. A save sent all the same (from a page drawn
+    before the closing) writes nothing and comes back as the refused save of a draft issued
+    meanwhile does, with what was typed shown, to copy, and unchecked: nothing here is saved
+    or issued."""
+    sent = request.method == "POST"
+    # Unbound, so that the page lists no error of a text that is not going to be saved.
+    initial = {
+        name: request.POST[name] for name in SummaryEditForm.base_fields if name in request.POST
+    }
+    form = SummaryEditForm(instance=summary, initial=initial, read_only=True)
+    return render(
+        request,
+        "reports/summary/edit.html",
+        {"form": form, "summary": summary, "problems": [], "refusal": refusal, "sent": sent},
+        status=409 if sent else 200,
     )
 
 
@@ -562,6 +593,10 @@ def summary_refigure(request, pk):
         current = SummaryReport.objects.select_for_update().get(pk=summary.pk)
         if current.status != S.DRAFT:
             messages.error(request, _not_editable())
+            return redirect(summary)
+        refusal = issuing.change_refusal(summary, timezone.localdate())
+        if refusal:  # its unit closed, perhaps after the page offered the buttons
+            messages.error(request, refusal)
             return redirect(summary)
         version = parse_pk(request.POST.get("version"))
         if version is None:

@@ -1,11 +1,13 @@
 """A unit that has closed issues no more documents. A draft of it is not issued, even one
 dated before the closing (it would be signed and numbered after it): the workflow refuses
 it on the day of issue, whoever asks, and takes no number; its page says why instead of
-offering the button, and it can still be read and discarded. The form offers no closed unit
-for a new draft, and refuses one named all the same. Its reports issued while it was open
-are still read by the Standing Committee."""
+offering the button, and it can still be read and discarded. Nor is it changed any more:
+its edit page shows it read only, and a save or a rewrite of its text sent all the same
+writes nothing. The form offers no closed unit for a new draft, and refuses one named all
+the same. Its reports issued while it was open are still read by the Standing Committee."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -24,7 +26,10 @@ pytestmark = pytest.mark.usefixtures("fresh_cache")
 
 NOT_ISSUED = "Không thể ban hành dự thảo này"
 NOT_WRITTEN = "Không lập báo cáo tổng hợp mang tên đơn vị này nữa"
+NOT_CHANGED = "Không thể sửa hay ban hành dự thảo này nữa"
+NOT_SAVED = "Không có thay đổi nào được lưu"
 ISSUE_BUTTON = "Ban hành báo cáo"
+SAVE_BUTTON = "Lưu bản nháp"
 
 
 @pytest.fixture
@@ -100,10 +105,12 @@ def test_the_draft_page_says_why_it_is_not_issued_and_a_post_all_the_same_is_ref
     page = client.get(draft.get_absolute_url()).content.decode()
     assert url("summary_issue", draft) not in page and ISSUE_BUTTON not in page
     assert closing in page and NOT_ISSUED in page
-    # Still read, previewed and discarded.
+    # Still read, previewed and discarded; not offered for editing.
     assert url("summary_preview", draft) in page and url("summary_discard", draft) in page
+    assert url("summary_edit", draft) not in page
     open_ = client.get(drafts["DB"].get_absolute_url()).content.decode()
     assert url("summary_issue", drafts["DB"]) in open_ and NOT_ISSUED not in open_
+    assert url("summary_edit", drafts["DB"]) in open_
 
     before = rows()
     response = client.post(url("summary_issue", draft), {"version": draft.version})
@@ -115,6 +122,57 @@ def test_the_draft_page_says_why_it_is_not_issued_and_a_post_all_the_same_is_ref
     response = client.post(url("summary_discard", draft), {"version": draft.version})
     assert response.status_code == 302
     assert not SummaryReport.objects.filter(pk=draft.pk).exists()
+
+
+def read_only(form, *names):
+    """Whether the fields `names` (all by default) are shown read only, a choice disabled."""
+    fields = [form[name] for name in names or form.fields]
+    return all(
+        re.search(r"<(input|textarea|select)[^>]* (readonly|disabled)", str(f)) for f in fields
+    )
+
+
+def test_the_edit_page_shows_the_draft_read_only_and_a_save_all_the_same_writes_nothing(
+    client, cast, drafts, closing
+):
+    draft = drafts["DA"]
+    client.force_login(cast["cspl"])
+    response = client.get(url("summary_edit", draft))
+    page, shown = response.content.decode(), response.context["form"].initial
+    assert response.status_code == 200
+    assert closing in page and NOT_CHANGED in page and NOT_SAVED not in page
+    assert f'href="{draft.get_absolute_url()}"' in page and "Quay lại dự thảo" in page
+    assert 'name="version"' not in page and SAVE_BUTTON not in page  # no form to send
+    assert read_only(response.context["form"]) and draft.subject in page
+    # The open district's draft is edited as ever.
+    response = client.get(url("summary_edit", drafts["DB"]))
+    assert not any(read_only(response.context["form"], field) for field in ("subject", "include"))
+    open_ = response.content.decode()
+    assert SAVE_BUTTON in open_ and NOT_CHANGED not in open_
+
+    # Sent from a page drawn before the closing: nothing is saved, what was typed is shown.
+    before = rows()
+    typed = {**shown, "version": draft.version, "subject": "Báo cáo viết lại sau khi đóng"}
+    response = client.post(url("summary_edit", draft), typed)
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert closing in page and NOT_CHANGED in page and NOT_SAVED in page
+    assert typed["subject"] in page and SAVE_BUTTON not in page
+    assert rows() == before
+
+
+@pytest.mark.parametrize("how", ["rewrite", "keep"])
+def test_the_text_of_the_draft_is_not_brought_up_to_todays_figures(
+    client, cast, drafts, closing, how
+):
+    draft = drafts["DA"]
+    client.force_login(cast["cspl"])
+    before = rows()
+    response = client.post(url("summary_refigure", draft), {"how": how, "version": draft.version})
+    assert response.status_code == 302 and response["Location"] == draft.get_absolute_url()
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    assert len(said) == 1 and closing in said[0] and NOT_CHANGED in said[0]
+    assert rows() == before
 
 
 def create(client, campaign, unit):
