@@ -101,6 +101,24 @@ def change_refusal(summary: SummaryReport, day: datetime.date) -> str | None:
     ) % {"reason": closed_refusal(unit, day)}
 
 
+def correction_refusal(summary: SummaryReport, day: datetime.date) -> str | None:
+    """Why the issued `summary` cannot be corrected on `day`, or None when it can.
+
+    From its unit's closing day the unit's summaries are history, as its submissions are
+    (`Submission.closed_with_unit`): a correction is a new document in the unit's name,
+    dated the day it is started, and a unit that has closed issues no more documents
+    (`issue_refusal`). So none is started (`summary_correct`). The reason names the closing
+    day, and the unit it merged into (`units.reorganisations.closed_refusal`). One query
+    when the unit merged (its successor)."""
+    unit = summary.unit
+    if unit.closed_on is None or unit.closed_on > day:
+        return None
+    return _(
+        "%(reason)s This report stays as it was issued: a correction would be a new "
+        "document in the name of a unit that has closed."
+    ) % {"reason": closed_refusal(unit, day)}
+
+
 def summary_issue(
     *,
     summary: SummaryReport,
@@ -179,12 +197,17 @@ def summary_correct(*, summary: SummaryReport, user: User, day: datetime.date) -
     and no number yet (it takes its own at issue). The issued one is kept, and marked
     superseded once the correction is issued (`summary_issue`).
 
-    The caller has checked that `user` may write the summary, that it is the current issued
-    version and that its unit may still correct it on `day` (`reports.summary.get_summary`
-    with `write=True`, `correction_refusal`). Raises IntegrityError, with nothing written,
-    when the version already has a correction (one started meanwhile). Two queries for the
-    parties of the two dates (`reports.parties.refresh`), and the insert.
+    The caller has checked that `user` may write the summary and that it is the current
+    issued version (`reports.summary.get_summary` with `write=True`). Raises
+    ValidationError (code "closed", `correction_refusal`), with nothing written, when its
+    unit has closed by `day`: `day` is today unless a caller replays history, as the demo
+    correcting in 2025 a report of a unit closed since. Raises IntegrityError, with nothing
+    written, when the version already has a correction (one started meanwhile). Two
+    queries for the parties of the two dates (`reports.parties.refresh`), and the insert.
     """
+    refusal = correction_refusal(summary, day)
+    if refusal:
+        raise ValidationError(refusal, code="closed")
     correction = SummaryReport(
         campaign=summary.campaign,
         year=summary.year,

@@ -20,7 +20,8 @@ Who may do what, the same in every view:
   says why instead of offering the button, and it can still be read and discarded), nor
   changed (`issuing.change_refusal`: its edit page shows it read only, and neither a save
   nor a rewrite of its text from today's figures writes anything); and its issued reports
-  are history, as its submissions are: they are not corrected (`correction_refusal`).
+  are history, as its submissions are: they are not corrected
+  (`issuing.correction_refusal`).
 - **Reading** an issued (or superseded) report and its PDF needs the viewer or reviewer
   role at or above its unit: the Standing Committee sees the reports of its subtree.
 - A **draft** exists only for the reviewers at or above its unit; for everybody else, as
@@ -100,24 +101,6 @@ def can_write(scope, summary):
     """Drafting, issuing and correcting are the work of a reviewer role held at an open unit
     at or above the summary's unit: one kept at a closed unit only reads its history."""
     return scope.acts_in(summary.unit, REVIEW)
-
-
-def correction_refusal(summary, day):
-    """Why the issued `summary` cannot be corrected on `day`, or None when it can.
-
-    From its unit's closing day the unit's summaries are history, as its submissions are
-    (`Submission.closed_with_unit`): a correction is a new document in the unit's name,
-    dated the day it is started, and a unit that has closed issues no more documents
-    (`reports.issuing.issue_refusal`). So none is started. The reason names
-    the closing day, and the unit it merged into (`units.reorganisations.closed_refusal`).
-    One query when the unit merged (its successor)."""
-    unit = summary.unit
-    if unit.closed_on is None or unit.closed_on > day:
-        return None
-    return _(
-        "%(reason)s This report stays as it was issued: a correction would be a new "
-        "document in the name of a unit that has closed."
-    ) % {"reason": closed_refusal(unit, day)}
 
 
 def get_summary(request: HttpRequest, pk: int, write: bool = False) -> SummaryReport:
@@ -388,7 +371,7 @@ def summary_detail(request, pk):
         correction = visible(scope).filter(supersedes=summary).first()
     refusal = None
     if writer and summary.status == S.ISSUED:
-        refusal = correction_refusal(summary, scope.today)
+        refusal = issuing.correction_refusal(summary, scope.today)
     elif writer and summary.is_draft:
         refusal = issuing.issue_refusal(summary, scope.today)
     changes = []
@@ -642,14 +625,13 @@ def summary_correct(request, pk):
     if summary.status != S.ISSUED:
         messages.error(request, _("Only the current issued version can be corrected."))
         return redirect(summary)
-    refusal = correction_refusal(summary, timezone.localdate())
-    if refusal:  # its unit closed, perhaps after the page offered the button
-        messages.error(request, refusal)
-        return redirect(summary)
     try:
         correction = issuing.summary_correct(
             summary=summary, user=request.user, day=timezone.localdate()
         )
+    except ValidationError as error:  # its unit closed, perhaps after the page offered the button
+        messages.error(request, error.messages[0])
+        return redirect(summary)
     except IntegrityError:
         existing = SummaryReport.objects.filter(supersedes=summary).first()
         if existing is None:

@@ -2,12 +2,17 @@
 page offers no "Correct this report", and a correction asked for all the same (a page drawn
 before the closing, a form sent by hand) is refused with the reason, creating nothing. A
 correction started then would be dated today in the name of a unit that is no longer open
-that day, which issuing refuses."""
+that day, which issuing refuses. The workflow refuses it whoever asks; one replayed on a day
+the unit was still open (as the demo replays its history) is started."""
+
+import datetime
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from reports import issuing
 from reports.models import SummaryReport
 from tests.reports.closings import CLOSINGS, ENDED_ON
 from tests.reports.summaries import issue, make_campaign, make_summary
@@ -70,3 +75,19 @@ def test_a_correction_of_a_closed_units_report_is_refused_and_nothing_is_made(
     assert not SummaryReport.objects.filter(supersedes=summary).exists()
     summary.refresh_from_db()
     assert summary.status == SummaryReport.Status.ISSUED
+
+
+def test_the_workflow_refuses_the_correction_whoever_asks_and_starts_one_before_the_closing(
+    cast, issued, closing, today
+):
+    summary = issued["DA"]
+    before = SummaryReport.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        issuing.summary_correct(summary=summary, user=cast["cspl"], day=today)
+    assert refused.value.code == "closed"
+    assert closing in refused.value.messages[0] and KEPT in refused.value.messages[0]
+    assert SummaryReport.objects.count() == before
+    # The day before the closing, the unit was still open.
+    day = ENDED_ON - datetime.timedelta(days=1)
+    correction = issuing.summary_correct(summary=summary, user=cast["cspl"], day=day)
+    assert (correction.supersedes, correction.dated_on, correction.is_draft) == (summary, day, True)
