@@ -2,7 +2,8 @@
 
 One provider for plans, one for annual reports and obstacles, and one for the
 recommendations of inspection visits. Each item is a dict:
-`title`, `detail`, `url`, and `deadline` (see `deadline`) where a deadline of the current
+`title`, `detail`, `campaign` (the title of the campaign it belongs to, "" for a count
+across campaigns), `url`, and `deadline` (see `deadline`) where a deadline of the current
 campaign year applies, else None. `due` repeats the deadline's date for older readers.
 
 Only the current campaign year's deadlines are shown: a plan due in a past year (the seed's
@@ -64,10 +65,11 @@ def deadline(due: datetime.date | None, today: datetime.date) -> dict | None:
     return {"on": due, "state": state, "label": label, "days": days}
 
 
-def _item(title, detail, url, due=None, today=None):
+def _item(title, detail, url, due=None, today=None, *, campaign=None):
     return {
         "title": title,
         "detail": detail,
+        "campaign": campaign.title if campaign else "",
         "url": url,
         "due": due,
         "deadline": deadline(due, today) if due else None,
@@ -125,20 +127,22 @@ def plan_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
                     items.append(
                         _item(
                             _("Write the plan of %(unit)s") % {"unit": unit},
-                            campaign.title,
+                            "",
                             reverse("campaign:plan_start", args=[campaign.pk, unit.pk]),
                             unit_due,
                             today,
+                            campaign=campaign,
                         )
                     )
                 elif plan.status == Status.DRAFT:
                     items.append(
                         _item(
                             _("Submit the draft plan of %(unit)s") % {"unit": unit},
-                            campaign.title,
+                            "",
                             plan.get_absolute_url(),
                             unit_due,
                             today,
+                            campaign=campaign,
                         )
                     )
                 elif plan.status == Status.RETURNED:
@@ -150,8 +154,9 @@ def plan_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
                                 else _("Fix and resubmit the returned plan of %(unit)s")
                             )
                             % {"unit": unit},
-                            campaign.title,
+                            "",
                             plan.get_absolute_url(),
+                            campaign=campaign,
                         )
                     )
     if scope.is_reviewer:
@@ -229,6 +234,7 @@ def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]
                     % {"year": report.year, "unit": report.unit},
                     report.status_label,
                     report.get_absolute_url(),
+                    campaign=report.campaign,
                 )
             )
         for campaign, year, due, locks_on, ends_on in wanted.values():
@@ -242,10 +248,11 @@ def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]
                         _item(
                             _("Write the %(year)s annual report of %(unit)s")
                             % {"year": year, "unit": unit},
-                            campaign.title,
+                            "",
                             reverse("campaign:report_start", args=[campaign.pk, unit.pk, year]),
                             due,
                             today,
+                            campaign=campaign,
                         )
                     )
                 elif report.status in (Status.DRAFT, Status.RETURNED):
@@ -259,6 +266,7 @@ def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]
                             # what is left is to resubmit it before the reports lock.
                             due if report.status == Status.DRAFT else locks_on,
                             today,
+                            campaign=campaign,
                         )
                     )
     if scope.is_reviewer:
@@ -315,10 +323,11 @@ def inspection_items(scope: Scope, today: datetime.date | None = None) -> list[d
                 "mark them done"
             )
             % {"date": visit.visited_on.strftime("%d/%m/%Y"), "unit": visit.unit},
-            visit.campaign.title,
+            "",
             visit.get_absolute_url(),
             visit.recommendations_due_on,
             today,
+            campaign=visit.campaign,
         )
         for visit in visits
     ]
@@ -387,9 +396,10 @@ def _not_submitted(scope, campaign, what, year, due, today):
     return [
         _item(
             title % {"count": count, "year": year},
-            campaign.title,
+            "",
             f"{reverse('campaign:late_units')}?{query}",
             due,
             today,
+            campaign=campaign,
         )
     ]

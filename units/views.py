@@ -33,7 +33,19 @@ def home(request):
     pending = [
         item for provider in settings.PENDING_PROVIDERS for item in import_string(provider)(scope)
     ]
-    return render(request, "units/home.html", {"my_units": my_units, "pending": pending})
+    # A campaign's title is long (the plan's full name, four lines on a phone): said once
+    # above the list when every item of a campaign belongs to the same one, the usual case,
+    # rather than under each item.
+    campaigns = {item["campaign"] for item in pending if item.get("campaign")}
+    return render(
+        request,
+        "units/home.html",
+        {
+            "my_units": my_units,
+            "pending": pending,
+            "one_campaign": campaigns.pop() if len(campaigns) == 1 else "",
+        },
+    )
 
 
 @require_safe

@@ -23,4 +23,15 @@ def sent_box(context):
     if not any(m.role in FILE for m in scope.memberships):
         return {"show": False}
     items = sent_items(scope)
-    return {"show": True, "items": items[:HOME_COUNT], "more": len(items) > HOME_COUNT}
+    shown = items[:HOME_COUNT]
+    # The unit and the campaign's long title, said once above the list when every item
+    # shares them (an officer of one unit, one campaign running), not under each item.
+    units = {item["unit"] for item in shown}
+    campaigns = {item["detail"] for item in shown}
+    return {
+        "show": True,
+        "items": shown,
+        "more": len(items) > HOME_COUNT,
+        "one_unit": units.pop() if len(units) == 1 else "",
+        "one_campaign": campaigns.pop() if len(campaigns) == 1 else "",
+    }
