@@ -144,11 +144,14 @@ def test_the_edit_page_shows_the_draft_read_only_and_a_save_all_the_same_writes_
     assert f'href="{draft.get_absolute_url()}"' in page and "Quay lại dự thảo" in page
     assert 'name="version"' not in page and SAVE_BUTTON not in page  # no form to send
     assert read_only(response.context["form"]) and draft.subject in page
+    assert '<h1 class="h4">Báo cáo tổng hợp (chỉ xem)</h1>' in page
+    assert "Sửa báo cáo tổng hợp" not in page
     # The open district's draft is edited as ever.
     response = client.get(url("summary_edit", drafts["DB"]))
     assert not any(read_only(response.context["form"], field) for field in ("subject", "include"))
     open_ = response.content.decode()
     assert SAVE_BUTTON in open_ and NOT_CHANGED not in open_
+    assert '<h1 class="h4">Sửa báo cáo tổng hợp</h1>' in open_
 
     # Sent from a page drawn before the closing: nothing is saved, what was typed is shown.
     before = rows()
