@@ -83,7 +83,7 @@ PENDING_GRACE = datetime.timedelta(minutes=15)
 
 
 # --- the schedule ------------------------------------------------------------------------------
-def schedule_step(due_on, today):
+def schedule_step(due_on: datetime.date, today: datetime.date) -> str | None:
     """The latest step of the schedule on or before `today` for a document due on `due_on`,
     or None before the first one.
 
@@ -103,7 +103,7 @@ def schedule_step(due_on, today):
     return f"{LATE_PREFIX}{days // 7}"
 
 
-def late_weeks(step):
+def late_weeks(step: str | None) -> int:
     """N for "late-N", else 0."""
     if step and step.startswith(LATE_PREFIX):
         return int(step.removeprefix(LATE_PREFIX))
@@ -130,7 +130,9 @@ def step_label(step: str) -> str:
     return step
 
 
-def plan_step(campaign, today):
+def plan_step(campaign: Campaign, today: datetime.date) -> str | None:
+    """The reminders' step of the campaign's plan on `today` (`schedule_step`), or None
+    before the first and once it is more than PLAN_LATE_WEEKS weeks late."""
     step = schedule_step(campaign.plan_due_on, today)
     if late_weeks(step) > PLAN_LATE_WEEKS:
         return None
