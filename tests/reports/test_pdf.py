@@ -221,6 +221,9 @@ def test_a_district_whose_own_report_is_missing_still_shows_its_units_figures(tr
     shown = rows[tree["DB"].name]
     assert shown["totals"] == ["4", "1.044"]
     assert (shown["own"], shown["mark"], shown["coverage"]) == (vi("Missing"), "*", "1/2")
+    # The mark is held to the name's last word: a name that wraps never leaves it alone on
+    # a line of its own.
+    assert f'<td class="label">{tree["DB"].name}&nbsp;*</td>' in pdf.render_html(summary)
     text = pdftotext(pdf.render_summary_pdf(summary), tmp_path, "-layout")
     assert re.search(rf"{tree['DB'].name} \*\s+1/2\s+4\s+1\.044\s*$", text, re.MULTILINE)
     with translation.override(settings.LANGUAGE_CODE):
