@@ -34,16 +34,17 @@ def home(request):
         item for provider in settings.PENDING_PROVIDERS for item in import_string(provider)(scope)
     ]
     # A campaign's title is long (the plan's full name, four lines on a phone): said once
-    # above the list when every item of a campaign belongs to the same one, the usual case,
-    # rather than under each item.
-    campaigns = {item["campaign"] for item in pending if item.get("campaign")}
+    # above the list when every item belongs to the same one, the usual case for an
+    # officer, rather than under each item. Not when a count across campaigns is listed (a
+    # reviewer's "plans waiting"): the title would seem to say whose they are.
+    campaigns = {item.get("campaign", "") for item in pending}
     return render(
         request,
         "units/home.html",
         {
             "my_units": my_units,
             "pending": pending,
-            "one_campaign": campaigns.pop() if len(campaigns) == 1 else "",
+            "one_campaign": campaigns.pop() if len(campaigns) == 1 else "",  # "" if none
         },
     )
 

@@ -48,3 +48,13 @@ def test_two_campaigns_are_named_under_each_item(client, cast, campaign, other_c
     assert any(other_campaign.title in item for item in items)
     # Nothing above the list names one of them for all.
     assert campaign.title not in todo[: todo.index('<div class="list-group">')]
+
+
+def test_a_count_across_campaigns_keeps_the_title_on_its_own_item(client, cast, campaign, tree):
+    # A district reviewer with a plan waiting: "1 plan waits for your review" counts across
+    # campaigns, so no title heads the list.
+    file_plan(make_plan, tree["A1"], campaign, cast["officer_a1"], Status.SUBMITTED)
+    client.force_login(cast["reviewer_a"])
+    todo = _section(client.get(HOME).content.decode(), "pending")
+    assert "chờ bạn xem xét" in todo
+    assert campaign.title not in todo[: todo.index('<div class="list-group">')]
