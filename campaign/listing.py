@@ -6,12 +6,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django_filters import FilterSet
 
 from campaign.models import Status
-from units.access import Scope, open_on
-from units.collation import vietnamese
+from campaign.queues import DEFAULT_SORT, QUEUE_SORTS, WAITING, reviewed
+from units.access import Scope
 
 PAGE_SIZE = 25
 
@@ -27,12 +26,9 @@ def render_queue(
     scope = Scope.for_request(request)
     if not scope.is_reviewer:
         raise PermissionDenied
-    # A closed unit's submissions leave the queue: it is history now (units.access).
-    queryset = queryset.filter(
-        scope.review_condition(path_field="unit__path"), open_on(scope.today, "unit__")
-    )
+    queryset = reviewed(queryset, scope)
     data = request.GET.copy()
-    data.setdefault("status", Status.SUBMITTED)
+    data.setdefault("status", WAITING)
     sort = data.get("sort")
     if sort not in QUEUE_SORTS:
         sort = DEFAULT_SORT
@@ -51,7 +47,7 @@ def render_queue(
             "filter": queue,
             # Only submissions waiting for review can be accepted or returned together: a
             # queue filtered to another status lists them, without the ticks.
-            "waiting": data.get("status") == Status.SUBMITTED,
+            "waiting": data.get("status") == WAITING,
             "page": page,
             "query": query,
             "sort": sort,
@@ -59,16 +55,6 @@ def render_queue(
             "unsorted_query": unsorted.urlencode(),
         },
     )
-
-
-# The queue's orders, by the `sort` of the query string (anything else: the default). The
-# longest waiting first is how reviewers work through it.
-QUEUE_SORTS = {
-    "waiting": (_("Longest waiting first"), ("submitted_at", "pk")),
-    "recent": (_("Most recent first"), ("-submitted_at", "-pk")),
-    "unit": (_("Unit name"), (vietnamese("unit__name"), "pk")),
-}
-DEFAULT_SORT = "waiting"
 
 
 def days_waiting(submission, today) -> int | None:

@@ -16,7 +16,7 @@ more, whatever its status. A reorganisation that closes the unit records why, wi
 successor, a `close` step when it was closed with its unit. Those steps change no status
 (what was submitted stays submitted, and still counts in its year), have no actor, and
 notify nobody. A closed one leaves the review queues and to-do lists because its unit is
-closed (campaign.listing, campaign.pending), and its page shows the reason (`closing`).
+closed (campaign.queues, campaign.pending), and its page shows the reason (`closing`).
 """
 
 import datetime
