@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaign import measures, plausibility, workflow
+from campaign import measures, plausibility, queues, workflow
 from campaign.counting import area_below
 from campaign.filters import QueueFilter, YearFilter
 from campaign.forms import ReasonForm, ReportForm, ValuesForm
@@ -554,7 +554,8 @@ def _warn_flags(request, report, submitted):
 
 def _render_detail(request, scope, pk, reason_form=None, status=200):
     """The report with its figures beside the unit's own of last year, its flags, timeline
-    and changes since a return: fixed queries."""
+    and changes since a return, and for a reviewer of its unit the next report waiting for
+    them: fixed queries."""
     report = scope.get(reports().prefetch_related("values", "attachments"), SEE, pk=pk)
     steps = list(report.steps.select_related("actor", "actor_unit").order_by("at", "pk"))
     indicators = list(report.campaign.indicators.all())
@@ -571,11 +572,16 @@ def _render_detail(request, scope, pk, reason_form=None, status=200):
         and not report.filing_open()
         and scope.can_file_for(report.unit)
     )
+    reviewing = scope.can_review(report.unit)
     return render(
         request,
         "campaign/report_detail.html",
         {
             "report": report,
+            # For a reviewer of the unit, the report their queue lists first now, other than
+            # this one (one query): once this one is accepted or returned, the page leads on.
+            "reviewing": reviewing,
+            "next_waiting": queues.next_waiting(reports(), report, scope) if reviewing else None,
             "locked_out": locked_out,
             "unit_name": report.unit_name_then(),
             "figures": [

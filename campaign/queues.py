@@ -1,13 +1,15 @@
 """The reviewers' queues of plans and annual reports: which submissions wait for whom, and in
 which order.
 
-The queue pages (campaign.listing) read the rule from here.
+The queue pages (campaign.listing) and the link to the next waiting submission on a plan's
+or report's page read the rule from here, so that link leads where the queue's first row
+does.
 """
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import Status
+from campaign.models import Status, Submission
 from units.access import Scope, open_on
 from units.collation import vietnamese
 
@@ -31,3 +33,15 @@ def reviewed(queryset: QuerySet, scope: Scope) -> QuerySet:
         scope.review_condition(path_field="unit__path"), open_on(scope.today, "unit__")
     )
 
+
+def next_waiting(queryset: QuerySet, submission: Submission, scope: Scope) -> Submission | None:
+    """The submission the queue of `queryset` (plans or annual reports) lists first for
+    `scope`'s user as it opens (waiting for review, the longest waiting first), other than
+    `submission`: what to review next. None when nothing else waits. One query."""
+    return (
+        reviewed(queryset, scope)
+        .filter(status=WAITING)
+        .exclude(pk=submission.pk)
+        .order_by(*QUEUE_SORTS[DEFAULT_SORT][1])
+        .first()
+    )

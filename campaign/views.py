@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaign import workflow
+from campaign import queues, workflow
 from campaign.filters import QueueFilter
 from campaign.forms import ActivityFormSet, PlanForm, ReasonForm
 from campaign.listing import render_queue
@@ -397,7 +397,8 @@ def _all_valid(*forms):
 
 
 def _render_detail(request, scope, pk, reason_form=None, reason_action=None, status=200):
-    """The plan, its activities and scan, its timeline and what changed since a return.
+    """The plan, its activities and scan, its timeline and what changed since a return, and
+    for a reviewer of its unit the next plan waiting for them.
 
     A fixed number of queries whatever the number of activities, steps or attachments.
     """
@@ -413,11 +414,16 @@ def _render_detail(request, scope, pk, reason_form=None, reason_action=None, sta
     can_edit = plan.is_editable and scope.can_file_for(plan.unit)
     actions = workflow.allowed_actions(plan, scope)
     changes = workflow.changes_since_return(plan, steps)
+    reviewing = scope.can_review(plan.unit)
     return render(
         request,
         "campaign/plan_detail.html",
         {
             "plan": plan,
+            # For a reviewer of the unit, the plan their queue lists first now, other than
+            # this one (one query): once this one is accepted or returned, the page leads on.
+            "reviewing": reviewing,
+            "next_waiting": queues.next_waiting(plans(), plan, scope) if reviewing else None,
             "steps": steps,
             "changes": _labelled(changes, plan),
             "reopened": changes is not None and changes["since"] == Step.Action.REOPEN,

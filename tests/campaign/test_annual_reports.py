@@ -1014,6 +1014,9 @@ def busy_report(tree, cast, campaign, indicators):
 # campaign's indicators, the unit's own figures of last year (beside this year's for the
 # reviewer); the bell's unread notices.
 DETAIL_QUERIES = 9
+# For a reviewer of the report's unit, one more: the next report waiting for them
+# (campaign.queues.next_waiting).
+REVIEWER_DETAIL_QUERIES = DETAIL_QUERIES + 1
 
 
 @pytest.mark.parametrize("indicators", [2, 20])
@@ -1023,12 +1026,24 @@ def test_the_report_page_costs_the_same_queries_whatever_it_holds(
     report = busy_report(tree, cast, campaign, indicators)
     login(client, cast["cspl"])
     ContentType.objects.get_for_model(AnnualReport)  # cached for the process once looked up
-    with django_assert_num_queries(DETAIL_QUERIES):
+    with django_assert_num_queries(REVIEWER_DETAIL_QUERIES):
         response = client.get(reverse("campaign:report_detail", args=[report.pk]))
     assert response.status_code == 200
     assert len(response.context["figures"]) == indicators
     integers = campaign.indicators.filter(kind="integer").count()
     assert len(response.context["changes"]) == integers  # each whole number went 7 → 8
+
+
+@pytest.mark.parametrize("who", ["officer_a1", "standing"])
+def test_the_report_page_looks_for_no_next_report_for_officers_and_viewers(
+    client, tree, cast, campaign, django_assert_num_queries, who
+):
+    report = busy_report(tree, cast, campaign, 2)
+    login(client, cast[who])
+    ContentType.objects.get_for_model(AnnualReport)
+    with django_assert_num_queries(DETAIL_QUERIES):
+        response = client.get(reverse("campaign:report_detail", args=[report.pk]))
+    assert response.status_code == 200 and response.context["next_waiting"] is None
 
 
 # (The session comes from the cache; the campaign's indicators from the process, once read:

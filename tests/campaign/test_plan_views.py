@@ -691,6 +691,9 @@ def test_the_plan_page_shows_no_diff_before_any_return(client, cast, plan_a1):
 # campaign, its activities, their themes, its attachments, its steps with their actors; the
 # bell's unread notices.
 PLAN_PAGE_QUERIES = 8
+# For a reviewer of the plan's unit, one more: the next plan waiting for them
+# (campaign.queues.next_waiting).
+REVIEWER_PLAN_PAGE_QUERIES = PLAN_PAGE_QUERIES + 1
 
 
 def busy_plan(plan_factory, tree, cast, campaign, activities):
@@ -721,13 +724,25 @@ def test_the_plan_page_costs_the_same_queries_whatever_it_holds(
     # The steps are found through the plan's content type, which Django caches for the
     # process once looked up: look it up now, so both cases start alike.
     ContentType.objects.get_for_model(Plan)
-    with django_assert_num_queries(PLAN_PAGE_QUERIES):
+    with django_assert_num_queries(REVIEWER_PLAN_PAGE_QUERIES):
         response = client.get(reverse("campaign:plan_detail", args=[plan.pk]))
     assert response.status_code == 200
     assert len(response.context["plan"].activities.all()) == activities
     if activities > 1:
         assert len(response.context["steps"]) == 3
         assert len(response.context["changes"]["changed"]) == activities
+
+
+@pytest.mark.parametrize("who", ["officer_a1", "standing"])
+def test_the_plan_page_looks_for_no_next_plan_for_officers_and_viewers(
+    client, tree, cast, campaign, plan_factory, django_assert_num_queries, who
+):
+    plan = busy_plan(plan_factory, tree, cast, campaign, activities=20)
+    login(client, cast[who])
+    ContentType.objects.get_for_model(Plan)
+    with django_assert_num_queries(PLAN_PAGE_QUERIES):
+        response = client.get(reverse("campaign:plan_detail", args=[plan.pk]))
+    assert response.status_code == 200 and response.context["next_waiting"] is None
 
 
 # (The session comes from the cache.) User, memberships (scope), the plan with unit and campaign,
