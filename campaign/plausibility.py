@@ -11,31 +11,57 @@ A flag is plain data ({"rule", "indicator", "value", ...}) and `describe` words 
 reader's language when it is shown.
 """
 
+from collections.abc import Iterable
+
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from campaign import measures
-from campaign.models import AnnualReport, Indicator, IndicatorValue, PlausibilityRule, Status
+from campaign.models import (
+    AnnualReport,
+    Campaign,
+    Indicator,
+    IndicatorValue,
+    PlausibilityRule,
+    Status,
+)
 from units.models import Unit
 
 Kind = PlausibilityRule.Kind
+
+
+# The statuses of a report that was ever sent: its figures count; a draft's are not figures yet.
+SENT = [Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED]
 
 
 def last_year_values(report: AnnualReport) -> dict[str, int | None]:
     """The unit's own whole-number figures of the year before, by indicator code, from its
     report of that year if it was ever submitted (a draft is not a figure yet). One query,
     none for the campaign's first year."""
-    if report.year - 1 < report.campaign.first_year:
+    by_unit = last_year_values_by_unit(report.campaign, report.year, [report.unit_id])
+    return by_unit.get(report.unit_id, {})
+
+
+def last_year_values_by_unit(
+    campaign: Campaign, year: int, unit_ids: Iterable[int]
+) -> dict[int, dict[str, int | None]]:
+    """`last_year_values` of each of `unit_ids` for `campaign`'s `year`, by unit id; a unit
+    without a sent report of `year - 1` is left out. One query whatever the number of
+    units, none for the campaign's first year."""
+    unit_ids = list(unit_ids)
+    if year - 1 < campaign.first_year or not unit_ids:
         return {}
-    return dict(
-        IndicatorValue.objects.filter(
-            report__unit_id=report.unit_id,
-            report__campaign_id=report.campaign_id,
-            report__year=report.year - 1,
-            report__status__in=[Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED],
-            indicator__kind=Indicator.Kind.INTEGER,
-        ).values_list("indicator__code", "int_value")
-    )
+    figures = IndicatorValue.objects.filter(
+        report__unit_id__in=unit_ids,
+        report__campaign_id=campaign.pk,
+        report__year=year - 1,
+        report__status__in=SENT,
+        indicator__kind=Indicator.Kind.INTEGER,
+    ).values_list("report__unit_id", "indicator__code", "int_value")
+    by_unit = {}
+    for unit_id, code, value in figures:
+        by_unit.setdefault(unit_id, {})[code] = value
+    return by_unit
 
 
 def flags_for(

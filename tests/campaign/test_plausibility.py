@@ -151,6 +151,23 @@ def test_last_year_is_the_units_own_sent_report(tree, campaign):
     assert plausibility.last_year_values(draft_only) == {}
 
 
+def test_last_year_of_many_units_is_read_in_one_query(tree, campaign, django_assert_num_queries):
+    report(tree["A1"], campaign, year=YEAR - 1, status=S.SUBMITTED, sessions=40, participants=90)
+    report(tree["A2"], campaign, year=YEAR - 1, status=S.RETURNED, sessions=7)
+    report(tree["B1"], campaign, year=YEAR - 1, status=S.DRAFT, sessions=5)
+    report(tree["S1"], campaign, year=YEAR - 2, status=S.ACCEPTED, sessions=3)
+    units = [tree[code].pk for code in ("A1", "A2", "B1", "S1")]
+    with django_assert_num_queries(1):
+        found = plausibility.last_year_values_by_unit(campaign, YEAR, units)
+    # A unit without a report of last year ever sent is left out.
+    assert found == {
+        tree["A1"].pk: {"sessions": 40, "participants": 90},
+        tree["A2"].pk: {"sessions": 7},
+    }
+    with django_assert_num_queries(0):
+        assert plausibility.last_year_values_by_unit(campaign, campaign.first_year, units) == {}
+
+
 def test_the_campaigns_first_year_has_no_last_year_to_read(
     tree, campaign, django_assert_num_queries
 ):
