@@ -42,7 +42,7 @@ from campaign.models import (
     Plan,
     WorkbookUpload,
 )
-from campaign.workbooks import Column, Layout, Parsed, WorkbookError
+from campaign.workbooks import Column, Layout, Parsed, Reference, WorkbookError
 from units.access import Scope, open_on, parse_pk
 from units.models import Unit
 
@@ -220,7 +220,8 @@ def report_rows(
 
 
 def build_reports(campaign: Campaign, year: int, area: Unit, rows: list[ReportRow]) -> bytes:
-    """The template of `rows` (see report_rows). One query (the indicators)."""
+    """The template of `rows` (see report_rows). Two queries: the indicators, and the units'
+    figures of the year before (none in the campaign's first year)."""
     indicators = typed_indicators(campaign)
     layout = report_layout(campaign, year, indicators)
     written = []
@@ -257,7 +258,47 @@ def build_reports(campaign: Campaign, year: int, area: Unit, rows: list[ReportRo
         "versions": [row.report.version if row.report else None for row in rows],
     }
     locked = [index for index, row in enumerate(rows) if not row.editable]
-    return workbooks.build(layout, meta, written, locked_rows=locked)
+    reference = _last_year(campaign, year, layout, indicators, rows)
+    return workbooks.build(layout, meta, written, locked_rows=locked, reference=reference)
+
+
+def _last_year(campaign, year, layout, indicators, rows) -> Reference | None:
+    """The sheet of each row's unit's own whole-number figures of the year before, as the
+    report's form shows them under its inputs (`plausibility.last_year_values`), in the
+    table's columns. One query; no sheet (and no query) in the campaign's first year or
+    without whole-number indicators."""
+    figures = [
+        (ValuesForm.field_name(indicator), indicator.code)
+        for indicator in indicators
+        if indicator.kind == Indicator.Kind.INTEGER
+    ]
+    if year - 1 < campaign.first_year or not figures:
+        return None
+    by_unit = plausibility.last_year_values_by_unit(campaign, year, [row.unit.pk for row in rows])
+    by_key = {column.key: column for column in layout.columns}
+    written = []
+    for row in rows:
+        last = by_unit.get(row.unit.pk, {})
+        written.append(
+            {
+                "code": row.unit.code,
+                "name": row.unit.name,
+                **{key: last.get(code) for key, code in figures},
+            }
+        )
+    return Reference(
+        sheet=_("%(year)s (for reference)") % {"year": year - 1},
+        title=_("Annual results %(year)s – %(campaign)s")
+        % {"year": year - 1, "campaign": campaign.reference},
+        note=_(
+            "For reference: the figures each unit submitted for %(year)s (a blank cell: none "
+            "sent). This sheet is not read when the file is uploaded: fill in this year's "
+            "figures on the sheet “%(sheet)s”."
+        )
+        % {"year": year - 1, "sheet": layout.sheet},
+        columns=[by_key["code"], by_key["name"], *(by_key[key] for key, _code in figures)],
+        rows=written,
+    )
 
 
 def check_reports(

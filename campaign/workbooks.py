@@ -149,6 +149,19 @@ class Layout:
         return [column.key for column in self.columns]
 
 
+@dataclass
+class Reference:
+    """A sheet shown beside the table for reference (e.g. each unit's figures of last year),
+    its rows level with the table's: every cell locked, and never read back (an upload reads
+    only the table's sheet, which the metadata names)."""
+
+    sheet: str
+    title: str
+    note: str
+    columns: list[Column]
+    rows: list[dict]
+
+
 # --- building ---------------------------------------------------------------------------------
 def build(
     layout: Layout,
@@ -157,10 +170,12 @@ def build(
     *,
     locked_rows: Iterable[int] = (),
     blank_rows: int = 0,
+    reference: Reference | None = None,
 ) -> bytes:
     """The .xlsx of `layout` with `rows` (values by column key) and `blank_rows` empty rows
     to fill in after them; rows whose index is in `locked_rows` are written locked (their
-    submission cannot be changed). `meta` is signed into the hidden sheet. No query."""
+    submission cannot be changed); `reference`, if any, right after the table's sheet.
+    `meta` is signed into the hidden sheet. No query."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = layout.sheet
@@ -188,9 +203,7 @@ def build(
         row_number = FIRST_ROW + index
         locked = index in locked_rows
         for number, column in enumerate(layout.columns, start=1):
-            cell = sheet.cell(row_number, number, _cell_value(values.get(column.key)))
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # typed by a user: a text, never a formula
+            cell = _write(sheet, row_number, number, values.get(column.key))
             cell.alignment = WRAP
             if column.kind == "integer":
                 cell.number_format = COUNT
@@ -208,7 +221,7 @@ def build(
                 letter = get_column_letter(number)
                 validation.add(f"{letter}{FIRST_ROW}:{letter}{last_row}")
 
-    sheet.freeze_panes = sheet.cell(FIRST_ROW, 1 + _leading_fixed(layout))
+    sheet.freeze_panes = sheet.cell(FIRST_ROW, 1 + _leading_fixed(layout.columns))
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
@@ -219,16 +232,14 @@ def build(
         guide.append(layout.guide_headers)
         for cell in guide[1]:
             cell.font, cell.alignment, cell.fill = BOLD, WRAP, HEADER_FILL
-        for row in layout.guide_rows:
-            guide.append([_cell_value(value) for value in row])
+        for row_number, row in enumerate(layout.guide_rows, start=2):
+            for number, value in enumerate(row, start=1):
+                _write(guide, row_number, number, value).alignment = WRAP
         for number, column_width in enumerate((14, 50, 16, 60, 10), start=1):
             guide.column_dimensions[get_column_letter(number)].width = column_width
-        for row in guide.iter_rows(min_row=2):
-            for cell in row:
-                cell.alignment = WRAP
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"
         _protect(guide)
+    if reference is not None:
+        _write_reference(workbook.create_sheet(reference.sheet, 1), reference)
 
     token = sign({**meta, "headers": layout.headers, "columns": layout.keys})
     for number, start in enumerate(range(0, len(token), TOKEN_CHUNK), start=1):
@@ -250,9 +261,45 @@ def _protect(sheet):
     sheet.protection.formatRows = False
 
 
-def _leading_fixed(layout):
+def _write(sheet, row, column, value):
+    """Write `value` (see _cell_value) in a cell and return it; a text that starts with "="
+    is written as a text, never as a formula."""
+    cell = sheet.cell(row, column, _cell_value(value))
+    if isinstance(cell.value, str) and cell.value.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
+def _write_reference(sheet, reference):
+    """A read-only sheet laid out as the table's (title, note, headers, rows from FIRST_ROW):
+    a row of the reference stands level with the same row of the table."""
+    sheet.cell(TITLE_ROW, 1, _text(reference.title)).font = TITLE_FONT
+    note = sheet.cell(NOTE_ROW, 1, _text(reference.note))
+    note.alignment = WRAP
+    sheet.merge_cells(
+        start_row=NOTE_ROW, start_column=1, end_row=NOTE_ROW, end_column=len(reference.columns)
+    )
+    sheet.row_dimensions[NOTE_ROW].height = 45
+    for number, column in enumerate(reference.columns, start=1):
+        cell = sheet.cell(HEADER_ROW, number, column.header)
+        cell.font, cell.alignment, cell.fill = BOLD, WRAP, HEADER_FILL
+        sheet.column_dimensions[get_column_letter(number)].width = column.width
+    for row_number, values in enumerate(reference.rows, start=FIRST_ROW):
+        for number, column in enumerate(reference.columns, start=1):
+            cell = _write(sheet, row_number, number, values.get(column.key))
+            cell.alignment, cell.fill = WRAP, LOCKED_FILL
+            if column.kind == "integer":
+                cell.number_format = COUNT
+    sheet.freeze_panes = sheet.cell(FIRST_ROW, 1 + _leading_fixed(reference.columns))
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    _protect(sheet)
+
+
+def _leading_fixed(columns):
     count = 0
-    for column in layout.columns:
+    for column in columns:
         if column.editable:
             break
         count += 1

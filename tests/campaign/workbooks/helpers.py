@@ -7,10 +7,18 @@ from io import BytesIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from campaign import workbook_checks
-from campaign.models import AnnualReport, Period, WorkbookUpload
+from campaign.models import (
+    AnnualReport,
+    Indicator,
+    IndicatorValue,
+    Period,
+    Status,
+    WorkbookUpload,
+)
 from campaign.workbooks import FIRST_ROW
 
 
@@ -134,3 +142,26 @@ def draft_report(unit, campaign, year, results="Bản đầu."):
         results=results,
         self_assessment=AnnualReport.Assessment.GOOD,
     )
+
+
+def filed_report(unit, campaign, year, status, **figures):
+    """A report of `unit` for `year`, stored directly in `status`, with `figures` by
+    indicator code: a whole number or None for a whole-number indicator, a text for a text
+    one."""
+    report = AnnualReport.objects.create(
+        unit=unit,
+        campaign=campaign,
+        year=year,
+        period=Period.objects.for_year(campaign, year),
+        status=status,
+        first_submitted_at=None if status == Status.DRAFT else timezone.now(),
+        results="Đã tuyên truyền.",
+        self_assessment=AnnualReport.Assessment.GOOD,
+    )
+    for code, figure in figures.items():
+        indicator = campaign.indicators.get(code=code)
+        if indicator.kind == Indicator.Kind.INTEGER:
+            IndicatorValue.objects.create(report=report, indicator=indicator, int_value=figure)
+        else:
+            IndicatorValue.objects.create(report=report, indicator=indicator, text_value=figure)
+    return report

@@ -14,12 +14,13 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from campaign.models import AnnualReport
+from campaign.models import AnnualReport, Status
 from campaign.workbooks import FIRST_ROW, META_SHEET
 from tests.campaign.filings import make_plan
 from tests.campaign.workbooks.helpers import (
     columns,
     download_reports,
+    filed_report,
     fill,
     pending,
     reports_url,
@@ -71,6 +72,7 @@ def validations(sheet):
 def test_a_reports_template_saved_by_libreoffice_uploads_as_it_was_filled(
     client, tree, cast, campaign, year, tmp_path
 ):
+    filed_report(tree["DA"], campaign, year - 1, Status.SUBMITTED, sessions=9)
     client.force_login(cast["officer_a"])
     content = download_reports(client, campaign, tree["DA"], year)
     by_key = columns(campaign, year)
@@ -102,6 +104,13 @@ def test_a_reports_template_saved_by_libreoffice_uploads_as_it_was_filled(
     assert kinds[f"{letter['value_sessions']}{FIRST_ROW}"] == "whole"
     assert kinds[f"{letter['self_assessment']}{FIRST_ROW}"] == "list"
     assert kinds[f"{letter['results']}{FIRST_ROW}"] == "textLength"
+    # Last year's figures, for reference, stay beside the table, locked.
+    reference = book.worksheets[1]
+    assert reference.title == f"Năm {year - 1} (tham khảo)"
+    assert reference.protection.sheet
+    assert reference.cell(FIRST_ROW, 1).value == "DA"
+    assert reference.cell(FIRST_ROW, 3).value == 9
+    assert reference.cell(FIRST_ROW, 3).protection.locked
 
     preview = pending(upload(client, reports_url("upload", campaign, tree["DA"], year), converted))
     assert preview.preview["errors"] == []
