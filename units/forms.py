@@ -545,7 +545,9 @@ def code_refusal(code: str) -> str | None:
     """Why `code` cannot be a new unit's code, or None. Codes already in use stay as they
     are: a reorganisation or an import names them as they were given."""
     if code and not UNIT_CODE.fullmatch(code):
-        return _(
+        # Translated now, in the caller's language: the import lists it beside messages
+        # already formatted, as plain strings.
+        return gettext(
             "A code holds letters without marks (or Đ), digits and “-”, “_” or “.”, with no "
             "space or comma: for example BT-CT-03."
         )

@@ -130,6 +130,16 @@ def test_an_imported_name_with_a_nul_is_refused_with_its_line(tree):
     assert not Unit.objects.filter(code="N1").exists()
 
 
+def test_an_imported_code_with_a_space_is_refused_with_a_plain_message(tree):
+    # The code's rule came back as a lazy translation among formatted strings: a caller
+    # matching the messages as text (a log, a check) failed on it.
+    with pytest.raises(UnitImportError) as refused:
+        _import(code="N 1", name="CĐCS Điện lực")
+    [(line, message)] = refused.value.errors
+    assert line == 2 and type(message) is str
+    assert message.startswith("Mã chỉ gồm chữ cái không dấu")
+
+
 def test_imported_names_are_composed_on_one_line_without_invisible_edges(tree):
     name = unicodedata.normalize("NFD", "\ufeffCĐCS Điện lực\nBến Tre\u200b")
     _import(code="N1", name=name)
