@@ -33,9 +33,10 @@ INVISIBLE_EDGES = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 
 
 def as_stored(typed):
-    """What a text field keeps of `typed`: NFC, without blank or invisible characters at
-    either end."""
-    text = nfc(typed)
+    """What a text field keeps of `typed`: NFC, its line breaks as "\n" (a lone "\r"
+    too: units.forms.clean_typed_text), without blank or invisible characters at either
+    end."""
+    text = nfc(typed.replace("\r\n", "\n").replace("\r", "\n"))
     while text and (text[0].isspace() or text[0] in INVISIBLE_EDGES):
         text = text[1:]
     while text and (text[-1].isspace() or text[-1] in INVISIBLE_EDGES):

@@ -27,7 +27,9 @@ LIMITS = {
     "recipients": MAX_RECIPIENTS,
     **dict.fromkeys(NARRATIVE_FIELDS, MAX_NARRATIVE),
 }
-REQUIRED = {"place", "issuing_body", "subject", "signer_title", "recipients"}
+# What a draft cannot be saved without; the rest may stay empty until it is issued
+# (`SummaryReport.issue_problems`).
+REQUIRED = {"issuing_body", "subject"}
 INCLUDE = [value for value, _label in SummaryReport.Include.choices]
 
 
