@@ -62,6 +62,16 @@ def changes_since_drafted(summary: SummaryReport, rollup_json: dict) -> list[str
     return prefill.figure_changes(summary, rollup_json["headline"], names)
 
 
+def _closed_reason(summary: SummaryReport, day: datetime.date) -> str | None:
+    """Why `summary`'s unit issues nothing on `day`, having closed by then
+    (`units.reorganisations.closed_refusal`: its closing day, and its successor, one query
+    when it merged), or None while it is open."""
+    unit = summary.unit
+    if unit.closed_on is None or unit.closed_on > day:
+        return None
+    return closed_refusal(unit, day)
+
+
 def issue_refusal(summary: SummaryReport, day: datetime.date) -> str | None:
     """Why the draft `summary` cannot be issued on `day` because its unit has closed by
     then, or None when its unit is open that day.
@@ -72,14 +82,14 @@ def issue_refusal(summary: SummaryReport, day: datetime.date) -> str | None:
     it). The reason names the closing day, and the unit it merged into
     (`units.reorganisations.closed_refusal`). One query when the unit merged (its
     successor)."""
-    unit = summary.unit
-    if unit.closed_on is None or unit.closed_on > day:
+    reason = _closed_reason(summary, day)
+    if reason is None:
         return None
     return _(
         "%(reason)s This draft cannot be issued: a summary report is a document in its "
         "unit's name, and a unit that has closed issues no more. It can still be read, or "
         "discarded."
-    ) % {"reason": closed_refusal(unit, day)}
+    ) % {"reason": reason}
 
 
 def change_refusal(summary: SummaryReport, day: datetime.date) -> str | None:
@@ -91,14 +101,14 @@ def change_refusal(summary: SummaryReport, day: datetime.date) -> str | None:
     names the closing day, and the unit it merged into
     (`units.reorganisations.closed_refusal`). One query when the unit merged (its
     successor)."""
-    unit = summary.unit
-    if unit.closed_on is None or unit.closed_on > day:
+    reason = _closed_reason(summary, day)
+    if reason is None:
         return None
     return _(
         "%(reason)s This draft can no longer be changed or issued: a summary report is a "
         "document in its unit's name, and a unit that has closed issues no more. It can "
         "still be read, or discarded."
-    ) % {"reason": closed_refusal(unit, day)}
+    ) % {"reason": reason}
 
 
 def correction_refusal(summary: SummaryReport, day: datetime.date) -> str | None:
@@ -110,13 +120,13 @@ def correction_refusal(summary: SummaryReport, day: datetime.date) -> str | None
     (`issue_refusal`). So none is started (`summary_correct`). The reason names the closing
     day, and the unit it merged into (`units.reorganisations.closed_refusal`). One query
     when the unit merged (its successor)."""
-    unit = summary.unit
-    if unit.closed_on is None or unit.closed_on > day:
+    reason = _closed_reason(summary, day)
+    if reason is None:
         return None
     return _(
         "%(reason)s This report stays as it was issued: a correction would be a new "
         "document in the name of a unit that has closed."
-    ) % {"reason": closed_refusal(unit, day)}
+    ) % {"reason": reason}
 
 
 def summary_issue(
