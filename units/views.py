@@ -44,7 +44,7 @@ def home(request):
         {
             "my_units": my_units,
             "pending": pending,
-            "one_campaign": campaigns.pop() if len(campaigns) == 1 else "",  # "" if none
+            "one_campaign": campaigns.pop() if len(campaigns) == 1 else "",
         },
     )
 
