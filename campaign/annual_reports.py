@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaign import measures, plausibility, queues, workflow
+from campaign import measures, plausibility, queues, workbook_checks, workflow
 from campaign.counting import area_below
 from campaign.filters import QueueFilter, YearFilter
 from campaign.forms import ReasonForm, ReportForm, ValuesForm
@@ -118,8 +118,11 @@ def report_list(request):
             "year": year,
             "rows": rows,
             # The units with an Excel template this year: open, and asked for the report
-            # (none for an officer of a unit closed since, or not yet open that year).
-            "workbook_rows": [row for row in rows if row["unit"].is_open and row["due"]],
+            # (none for an officer of a unit closed since, or not yet open that year); a
+            # unit below one listed is in that one's template.
+            "workbook_areas": workbook_checks.template_areas(
+                [row["unit"] for row in rows if row["unit"].is_open and row["due"]]
+            ),
             "period": period,
             # Past its lock date a unit can no longer start its report: the list says so
             # rather than offering a button that only leads to that refusal.

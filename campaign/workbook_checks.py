@@ -15,6 +15,7 @@ same optimistic locking as the forms (`workflow.save_if_unchanged`). A submissio
 cannot be edited, or that changed since the preview, refuses the whole upload.
 """
 
+import bisect
 import datetime
 import unicodedata
 from dataclasses import dataclass, field
@@ -195,6 +196,26 @@ def filing_units(scope: Scope, campaign: Campaign, area: Unit) -> list[Unit]:
         for unit in units.order_by("path")
         if campaign.addresses(unit) and scope.can_file_for(unit)
     ]
+
+
+def template_areas(units: list[Unit]) -> list[tuple[Unit, int]]:
+    """The units to offer a template of annual reports for, out of `units` (those the user
+    files for and that file this year), with how many of `units` each template covers.
+
+    A unit's template holds the units below it, so one listed above it is offered alone;
+    one below a unit whose template would pass `MAX_ROWS` is offered on its own, as the
+    download's refusal asks."""
+    by_path = sorted(units, key=lambda unit: unit.path)
+    paths = [unit.path for unit in by_path]
+    areas, enclosing = [], None
+    for index, unit in enumerate(by_path):
+        if enclosing is not None and unit.path.startswith(enclosing):
+            continue
+        # The tree's paths sort a unit's descendants right after it.
+        covered = bisect.bisect_right(paths, unit.path + "\uffff", lo=index) - index
+        areas.append((unit, covered))
+        enclosing = unit.path if covered <= workbooks.MAX_ROWS else None
+    return areas
 
 
 def report_rows(
