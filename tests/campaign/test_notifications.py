@@ -13,6 +13,7 @@ from kombu.exceptions import OperationalError
 
 from campaign import notifications, tasks, workflow
 from campaign.models import Notice, Notification, Step
+from tests.services import ROOT
 from units.access import Scope
 
 
@@ -375,11 +376,9 @@ def test_a_real_worker_sends_the_notification_of_a_submission(
     import subprocess
     import sys
     import time
-    from pathlib import Path
 
     from django.db import connection
 
-    root = Path(__file__).resolve().parents[2]
     database = connection.settings_dict
     env = {
         **os.environ,
@@ -404,7 +403,7 @@ def test_a_real_worker_sends_the_notification_of_a_submission(
                 "--without-mingle",
                 "--loglevel=INFO",
             ],
-            cwd=root,
+            cwd=ROOT,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

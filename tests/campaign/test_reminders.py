@@ -16,7 +16,6 @@ import sys
 import threading
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from django.contrib.messages import get_messages
@@ -40,6 +39,7 @@ from campaign.models import (
 )
 from tests.campaign.reminder_mail import units_mailed
 from tests.factories import CampaignFactory, MembershipFactory, UnitFactory, UserFactory
+from tests.services import ROOT
 from units.models import Membership, Unit
 
 PLAN_DUE = datetime.date(2015, 7, 31)
@@ -853,7 +853,6 @@ app.worker_main(["worker", "--pool=solo", "--concurrency=1", "--without-gossip",
 def test_two_real_workers_running_the_task_send_one_e_mail_per_officer_and_step(
     require_postgres, require_redis, tree, campaign, officers, tmp_path
 ):
-    root = Path(__file__).resolve().parents[2]
     database = connection.settings_dict
     env = {
         **os.environ,
@@ -875,7 +874,7 @@ def test_two_real_workers_running_the_task_send_one_e_mail_per_officer_and_step(
                 workers.append(
                     subprocess.Popen(
                         [sys.executable, "-c", WORKER, queue, f"reminders{number}@%h"],
-                        cwd=root,
+                        cwd=ROOT,
                         env=env,
                         stdout=output,
                         stderr=subprocess.STDOUT,

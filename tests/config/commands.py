@@ -5,9 +5,8 @@ test_sqlite_writes_wait.py."""
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.services import ROOT
 
 
 def manage(*args, env):

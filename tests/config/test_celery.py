@@ -5,15 +5,13 @@ import subprocess
 import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from kombu.exceptions import OperationalError
 
 from config.celery import HEARTBEAT_KEY, app, heartbeat
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.services import ROOT
 
 
 def test_without_redis_tasks_run_in_process():

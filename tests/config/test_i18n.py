@@ -15,7 +15,8 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 from django.utils import formats, translation
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.services import ROOT
+
 CATALOGUE = ROOT / "locale" / "vi" / "LC_MESSAGES" / "django.po"
 SOURCES = ["config", "units", "campaign", "reports", "templates", "manage.py", "locale"]
 

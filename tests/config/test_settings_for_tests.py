@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from reports.demo import signing_dir
+from tests.services import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 SHOW = (
     "import json, os, django; django.setup(); from django.conf import settings; "
     "print(json.dumps([settings.REDIS_URL, settings.CELERY_BROKER_URL, str(settings.MEDIA_ROOT),"

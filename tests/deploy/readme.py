@@ -8,9 +8,9 @@ Its systemd units start the same lines from the install directory.
 
 import re
 import shlex
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.services import ROOT
+
 README = ROOT / "README.md"
 MARKER = "<!-- deploy-commands -->"
 INSTALL_DIR = "/srv/portal"

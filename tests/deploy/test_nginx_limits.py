@@ -8,8 +8,9 @@ from django.contrib.staticfiles import finders
 
 from campaign import uploads
 from reports import document_check
+from tests.services import ROOT
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = ROOT / "README.md"
 
 
 def test_the_body_limit_is_above_every_upload_limit_and_its_page_is_vietnamese():

@@ -11,15 +11,14 @@ import subprocess
 import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
+from tests.services import ROOT
 from units.demo import DEMO_PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[2]
 # A worker that consumes only its own queue: a concurrent run of the suite on the same Redis
 # can neither take this test's tasks nor hand it theirs (as in tests/campaign/test_reminders.py).
 WORKER = """

@@ -12,11 +12,10 @@ from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "secret-pass-123"  # tests.factories.UserFactory's
 NEW_PASSWORD = "Mua-xuan-2026-cchc"
 LOGIN = reverse("login")
 RESET = reverse("password_reset")
