@@ -584,7 +584,7 @@ def _render_detail(request, scope, pk, reason_form=None, status=200):
             # For a reviewer of the unit, the report their queue lists first now, other than
             # this one (one query): once this one is accepted or returned, the page leads on.
             "reviewing": reviewing,
-            "next_waiting": queues.next_waiting(reports(), report, scope) if reviewing else None,
+            "next_waiting": queues.next_waiting(report, scope) if reviewing else None,
             "locked_out": locked_out,
             "unit_name": report.unit_name_then(),
             "figures": [

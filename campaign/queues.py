@@ -34,12 +34,13 @@ def reviewed(queryset: QuerySet, scope: Scope) -> QuerySet:
     )
 
 
-def next_waiting(queryset: QuerySet, submission: Submission, scope: Scope) -> Submission | None:
-    """The submission the queue of `queryset` (plans or annual reports) lists first for
-    `scope`'s user as it opens (waiting for review, the longest waiting first), other than
-    `submission`: what to review next. None when nothing else waits. One query."""
+def next_waiting(submission: Submission, scope: Scope) -> Submission | None:
+    """The submission of `submission`'s kind (plan or annual report) that its queue lists
+    first for `scope`'s user as it opens (waiting for review, the longest waiting first),
+    other than `submission`: what to review next, with its unit (the link names it). None
+    when nothing else waits. One query."""
     return (
-        reviewed(queryset, scope)
+        reviewed(type(submission).objects.select_related("unit"), scope)
         .filter(status=WAITING)
         .exclude(pk=submission.pk)
         .order_by(*QUEUE_SORTS[DEFAULT_SORT][1])

@@ -423,7 +423,7 @@ def _render_detail(request, scope, pk, reason_form=None, reason_action=None, sta
             # For a reviewer of the unit, the plan their queue lists first now, other than
             # this one (one query): once this one is accepted or returned, the page leads on.
             "reviewing": reviewing,
-            "next_waiting": queues.next_waiting(plans(), plan, scope) if reviewing else None,
+            "next_waiting": queues.next_waiting(plan, scope) if reviewing else None,
             "steps": steps,
             "changes": _labelled(changes, plan),
             "reopened": changes is not None and changes["since"] == Step.Action.REOPEN,
