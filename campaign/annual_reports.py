@@ -392,8 +392,7 @@ def report_action(request, pk, action):
 @login_required
 def report_queue(request):
     """Annual reports waiting for the reviewer, filtered and paginated."""
-    queryset = reports().order_by("submitted_at", "pk")
-    return render_queue(request, queryset, ReportQueueFilter, "campaign/report_queue.html")
+    return render_queue(request, reports(), ReportQueueFilter, "campaign/report_queue.html")
 
 
 # --- helpers ----------------------------------------------------------------------------------

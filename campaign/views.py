@@ -243,7 +243,7 @@ def plan_action(request, pk, action):
 @login_required
 def review_queue(request):
     """Plans in the reviewer's subtree that wait for action, filtered and paginated."""
-    queryset = plans().annotate(activity_count=Count("activities")).order_by("submitted_at", "pk")
+    queryset = plans().annotate(activity_count=Count("activities"))
     return render_queue(request, queryset, QueueFilter, "campaign/review_queue.html")
 
 
