@@ -219,7 +219,7 @@ def report_start(request, campaign_pk, unit_pk, year):
         except ValidationError as error:
             # The submit was refused (a figure missing): nothing was written.
             report.pk, report._state.adding = None, True
-            _refuse_submit(form, error)
+            _refuse_submit(form, values, error)
         except IntegrityError:
             report.pk, report._state.adding = None, True
             theirs = AnnualReport.objects.filter(unit=unit, campaign=campaign, year=year).first()
@@ -363,7 +363,7 @@ def report_edit(request, pk):
             except workflow.ConflictError:
                 _refuse_stale_save(form, report)
             except ValidationError as error:
-                _refuse_submit(form, error)
+                _refuse_submit(form, values, error)
             else:
                 if made:
                     messages.success(request, DONE[Action.SUBMIT] if submit else _CHANGES_SAVED)
@@ -405,6 +405,7 @@ _KEPT = gettext_lazy("Your changes were not saved; what you typed is still below
 _NOT_SUBMITTED = gettext_lazy(
     "The report was neither saved nor submitted; what you typed is still below."
 )
+_FILL_IN_TO_SUBMIT = gettext_lazy("Fill this in to submit the report.")
 _CONFLICT = gettext_lazy(
     "Someone else saved this report after you opened it, so your changes were not saved. "
     "What you typed is still below: open the report in a new tab to see the other changes, "
@@ -428,11 +429,18 @@ def _refuse_stale_save(form, report):
         form.add_error(None, _not_editable_message(current) + " " + _KEPT)
 
 
-def _refuse_submit(form, error):
-    """Explain why "Save and submit" was refused; nothing was written, the input is kept."""
+def _refuse_submit(form, values, error):
+    """Explain why "Save and submit" was refused; nothing was written, the input is kept.
+
+    The figures left blank are marked at their inputs too: the message at the top names
+    them, but on a phone they are screens below it, and the focus goes to the first one."""
     for message in error.messages:
         form.add_error(None, message)
     form.add_error(None, _NOT_SUBMITTED)
+    for indicator in values.indicators:
+        name = values.field_name(indicator)
+        if indicator.kind == Indicator.Kind.INTEGER and values.cleaned_data.get(name) is None:
+            values.add_error(name, _FILL_IN_TO_SUBMIT)
 
 
 def _not_editable_message(report):

@@ -1126,6 +1126,19 @@ def test_save_and_submit_with_a_missing_figure_saves_nothing_and_keeps_the_input
     assert "Bản chưa đủ số liệu" in page
 
 
+def test_save_and_submit_with_a_missing_figure_marks_that_input(client, tree, cast, campaign):
+    # The message at the top names the figure; on a phone its input is screens below, so it
+    # is marked there too (and first_error.js takes the focus to it). Filled ones are not.
+    login(client, cast["officer_a1"])
+    data = {**filing(value_participants="", results="Bản chưa đủ số liệu"), **SAVE_AND_SUBMIT}
+    response = client.post(start_url(campaign, tree["A1"]), data)
+    values = response.context["values"]
+    assert values.errors == {"value_participants": [vi("Fill this in to submit the report.")]}
+    page = html(response)
+    assert re.search(r'name="value_participants"[^>]*class="[^"]*is-invalid', page)
+    assert not re.search(r'name="value_sessions"[^>]*class="[^"]*is-invalid', page)
+
+
 def test_save_and_submit_of_a_draft_with_a_figure_cleared_saves_nothing_and_keeps_the_input(
     client, cast, report_a1
 ):
