@@ -130,7 +130,8 @@ def mark_read(user: User, summary: SummaryReport) -> bool:
 def inbox(scope: Scope, size: int = INBOX_SIZE) -> dict:
     """The issued summaries delivered to the user of `scope` that they may still read,
     newest first: {"receipts": the latest `size`, each with its summary (and its campaign
-    and unit), "unread": how many are unread in all, "more": whether there are more}. No
+    and unit), "unread": how many are unread in all, "more": whether there are more,
+    "one_campaign": whether those listed all belong to one campaign}. No
     query for a user without a reading role; else two."""
     empty = {"receipts": [], "unread": 0, "more": False}
     if not scope.has_role({Role.VIEWER, Role.REVIEWER}):
@@ -148,4 +149,12 @@ def inbox(scope: Scope, size: int = INBOX_SIZE) -> dict:
     if not receipts:
         return empty
     unread = delivered.filter(read_at__isnull=True).count()
-    return {"receipts": receipts[:size], "unread": unread, "more": len(receipts) > size}
+    shown = receipts[:size]
+    return {
+        "receipts": shown,
+        "unread": unread,
+        "more": len(receipts) > size,
+        # The campaign's long title under each entry only tells campaigns apart: with one,
+        # the subjects already name it and it was repeated word for word on every line.
+        "one_campaign": len({receipt.summary.campaign_id for receipt in shown}) == 1,
+    }

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from campaign.models import Notice, Notification
 from reports import delivery, issuing, summary_tasks
 from reports.models import SummaryReceipt, SummaryReport
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import CampaignFactory, MembershipFactory, UserFactory
 from tests.reports.summaries import SUBJECT, make_summary
 from units.models import Membership
 
@@ -266,6 +266,24 @@ def test_the_home_page_lists_the_summaries_received_newest_first_unread_in_bold(
     bold = [("fw-bold" in classes, NEW in text.split()) for _href, classes, text in listed]
     assert bold == [(True, True), (False, False), (True, True)]
     assert "2 chưa đọc" in part
+
+
+def test_the_campaign_is_named_under_each_summary_only_when_they_differ(
+    client, tree, people, campaign, three_issued, django_capture_on_commit_callbacks
+):
+    # With one campaign the subjects already name it: its long title under every line said
+    # the same thing again, four times on the committee's phone.
+    client.force_login(people["standing"])
+    part = section(client.get(HOME).content.decode())
+    assert campaign.title not in part
+    other = CampaignFactory(issuer=tree["PV"], slug="other", title="Kế hoạch thứ hai")
+    issue(
+        make_summary(tree["PV"], other, people["cspl"]),
+        people["cspl"],
+        django_capture_on_commit_callbacks,
+    )
+    part = section(client.get(HOME).content.decode())
+    assert "Kế hoạch thứ hai" in part and campaign.title[:60] in part
 
 
 def test_a_viewer_sees_only_the_summaries_delivered_to_them(client, people, three_issued):
