@@ -28,10 +28,13 @@ def sent_box(context):
     # shares them (an officer of one unit, one campaign running), not under each item.
     units = {item["unit"] for item in shown}
     campaigns = {item["detail"] for item in shown}
+    one_campaign = campaigns.pop() if len(campaigns) == 1 else ""
     return {
         "show": True,
         "items": shown,
         "more": len(items) > HOME_COUNT,
         "one_unit": units.pop() if len(units) == 1 else "",
-        "one_campaign": campaigns.pop() if len(campaigns) == 1 else "",
+        "one_campaign": one_campaign,
+        # The home page's "Waiting for you" just above names the same campaign: not twice.
+        "campaign_above": bool(one_campaign) and one_campaign == context.get("one_campaign"),
     }

@@ -1,10 +1,12 @@
 """The home page's lists ("Việc cần làm", "Đã gửi") say a campaign's long title once, above
 the list, when every item belongs to that campaign (and, for what was sent, the unit when
-every item is of one unit); with two campaigns, each item names its own."""
+every item is of one unit), and "Đã gửi" not again when "Việc cần làm" just above named the
+same one; with two campaigns, each item names its own."""
 
 import re
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
 
 from campaign.models import Status
@@ -34,8 +36,22 @@ def test_one_campaign_is_named_once_above_each_list(client, cast, campaign, sent
     assert todo.index(campaign.title) < todo.index('<div class="list-group">')
     assert len(re.findall(r'class="list-group-item', todo)) >= 1
 
+    # "Đã gửi" follows right below: the same long title again (four lines on a phone) would
+    # say nothing new. Its unit is still said once.
     sent = _section(page, "sent")
-    assert sent.count(campaign.title) == 1 and sent.count(sent_plan.unit.name) == 1
+    assert campaign.title not in sent and sent.count(sent_plan.unit.name) == 1
+    assert f"{sent_plan.unit.name}</p>" in sent
+    assert page.count(campaign.title) == 1
+
+
+def test_what_was_sent_names_its_campaign_when_the_to_do_list_does_not(
+    rf, cast, campaign, sent_plan
+):
+    request = rf.get(HOME)
+    request.user = cast["officer_a1"]
+    sent = Template("{% load officer_desk %}{% sent_box %}").render(
+        Context({"request": request, "one_campaign": ""})
+    )
     assert f"{sent_plan.unit.name} · {campaign.title}</p>" in sent
 
 
