@@ -524,7 +524,7 @@ class Step(models.Model):
 
     def __str__(self):
         # In Viet Nam's time, as the page shows the step's own time beside it.
-        return f"{self.get_action_display()} – {timezone.localtime(self.at):%d/%m/%Y %H:%M}"
+        return f"{self.get_action_display()} – {timezone.localtime(self.at):%H:%M %d/%m/%Y}"
 
 
 # The signing block of a unit's plan or annual report, as its office signs it (Decree 30,
@@ -1875,7 +1875,7 @@ class WorkbookUpload(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.file_name} ({timezone.localtime(self.created_at):%d/%m/%Y %H:%M})"
+        return f"{self.file_name} ({timezone.localtime(self.created_at):%H:%M %d/%m/%Y})"
 
     def save(self, *args, **kwargs):
         if self.expires_at is None:

@@ -216,7 +216,7 @@ def test_a_step_is_titled_with_its_time_in_viet_nam(staff_client, plan_a1):
         at=at,
     )
     page = staff_client.get(reverse("admin:campaign_step_change", args=[step.pk]))
-    assert "Đã gửi – 21/07/2025 09:00" in page.content.decode()
+    assert "Đã gửi – 09:00 21/07/2025" in page.content.decode()
 
 
 @pytest.mark.parametrize(
