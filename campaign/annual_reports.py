@@ -573,6 +573,9 @@ def _render_detail(request, scope, pk, reason_form=None, status=200):
     last_year = plausibility.last_year_values(report)
     names = {indicator.code: indicator.name for indicator in indicators}
     can_edit = report.is_editable and scope.can_file_for(report.unit)
+    # The scan of a paper report is asked for when typing it in on a unit's behalf; a unit's
+    # own officer is not shown an empty section about it.
+    on_behalf = can_edit and scope.files_on_behalf(report.unit)
     # With its unit (a draft, or returned) after the lock date: only a reviewer's reopening
     # gives it back, and the officer is told so rather than left without a button.
     actions = workflow.allowed_actions(report, scope)
@@ -593,6 +596,7 @@ def _render_detail(request, scope, pk, reason_form=None, status=200):
             "reviewing": reviewing,
             "next_waiting": queues.next_waiting(report, scope) if reviewing else None,
             "locked_out": locked_out,
+            "on_behalf": on_behalf,
             "unit_name": report.unit_name_then(),
             "figures": [
                 (indicator, by_indicator.get(indicator.pk), last_year.get(indicator.code))

@@ -78,3 +78,26 @@ def test_a_report_with_its_scan_says_what_is_attached(
     assert "Đã đính kèm:" in page and ">bao-cao-giay.pdf</a>" in page
     assert ANOTHER in page and BESIDE in page
     assert f'gỡ bỏ tệp đó tại <a href="{report.get_absolute_url()}">trang báo cáo</a>' in page
+
+
+SECTION = "Bản chụp báo cáo giấy</h2>"
+ON_BEHALF_HINT = "Chưa có tệp đính kèm. Khi nhập hộ đơn vị từ báo cáo giấy"
+
+
+def test_the_report_page_asks_for_the_scan_only_of_who_types_it_in_on_behalf(
+    client, tree, cast, campaign, report_factory, monkeypatch
+):
+    moment = datetime.datetime(2024, 12, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    monkeypatch.setattr(timezone, "now", lambda: moment.astimezone(datetime.UTC))
+    # A2 has no officer of its own: district A's officer files for it from above.
+    on_behalf = report_factory(tree["A2"], campaign, 2024)
+    page = form_page(client, cast["officer_a"], on_behalf.get_absolute_url())
+    assert SECTION in page and ON_BEHALF_HINT in page
+    # A1's own officer files its own report: no empty section about a paper report's scan.
+    own = report_factory(tree["A1"], campaign, 2024)
+    page = form_page(client, cast["officer_a1"], own.get_absolute_url())
+    assert SECTION not in page and ON_BEHALF_HINT not in page
+    # Once a file is attached, it is listed to everyone who sees the report.
+    attach(own, cast["officer_a1"])
+    page = form_page(client, cast["officer_a1"], own.get_absolute_url())
+    assert SECTION in page and ">bao-cao-giay.pdf</a>" in page

@@ -42,7 +42,9 @@ def test_a_returned_plan_shows_the_reason_at_the_top(client, cast, plan_a1):
         assert REASON in text
         assert str(cast["reviewer_a"]) in text
     html = client.get(plan_a1.get_absolute_url()).content.decode()
-    assert f'href="{reverse("campaign:plan_edit", args=[plan_a1.pk])}">Chỉnh lại và gửi lại' in html
+    # A button, not a small link in the banner's last line: on a phone it is the next step.
+    edit = reverse("campaign:plan_edit", args=[plan_a1.pk])
+    assert f'<a class="btn btn-primary mt-3" href="{edit}">Chỉnh lại và gửi lại</a>' in html
 
 
 def test_the_reviewer_sees_the_banner_without_the_link_to_fix(client, cast, plan_a1):
