@@ -264,6 +264,8 @@ def remind_units(request):
                 "selection": selection,
                 "units": late,
                 "again": [unit for unit in late if unit.pk in today_counts],
+                # Those not reminded yet today: sending to them alone needs no second thought.
+                "fresh": [unit for unit in late if unit.pk not in today_counts],
                 # When the page asked: its confirmation sent twice reminds once.
                 "asked": ShownAtField.of(timezone.now()),
             },

@@ -3,6 +3,7 @@ receive a reminder is shown as such, and reminders that reached nobody are neith
 nor counted."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -37,6 +38,35 @@ def test_a_second_reminder_the_same_day_asks_first_then_sends_when_confirmed(
     confirmed = remind(client, campaign, [tree["A1"], tree["B1"]], again="yes")
     assert confirmed.status_code == 302
     assert sorted(Reminder.objects.values_list("unit__code", flat=True)) == ["A1", "A1", "B1"]
+
+
+def test_the_page_offers_to_send_only_to_the_units_not_reminded_today(client, tree, cast, campaign):
+    client.force_login(cast["cspl"])
+    remind(client, campaign, [tree["A1"]])
+    asked = remind(client, campaign, [tree["A1"], tree["B1"], tree["A2"]])
+    page = asked.content.decode()
+    assert "Chỉ gửi đến 2 đơn vị chưa được đôn đốc hôm nay" in page
+    assert [unit.code for unit in asked.context["fresh"]] == ["A2", "B1"]
+
+    # That button's form: the two units, without the confirmation of a second reminder.
+    form = page[: page.index("Chỉ gửi đến")]
+    form = form[form.rindex("<form") :]
+    assert 'name="again"' not in form
+    units = sorted(int(pk) for pk in re.findall(r'name="units" value="(\d+)"', form))
+    assert units == sorted([tree["A2"].pk, tree["B1"].pk])
+    sent = remind(client, campaign, [tree["A2"], tree["B1"]])
+    assert sent.status_code == 302
+    assert sorted(Reminder.objects.values_list("unit__code", flat=True)) == ["A1", "A2", "B1"]
+
+
+def test_the_page_offers_no_such_choice_when_every_unit_was_reminded_today(
+    client, tree, cast, campaign
+):
+    client.force_login(cast["cspl"])
+    remind(client, campaign, [tree["A1"]])
+    asked = remind(client, campaign, [tree["A1"]])
+    assert asked.context["fresh"] == []
+    assert "chưa được đôn đốc hôm nay" not in asked.content.decode()
 
 
 def test_an_automatic_reminder_this_morning_counts_as_already_reminded(
