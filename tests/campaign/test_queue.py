@@ -242,3 +242,17 @@ def test_the_queue_costs_the_same_queries_whatever_the_number_of_plans(
         response = client.get(URL)
     assert len(listed(response)) == min(count, PAGE_SIZE)
     assert all(plan.activity_count == 1 for plan in response.context["page"])
+
+
+@pytest.mark.parametrize("name", ["campaign:review_queue", "campaign:report_queue"])
+def test_an_empty_queue_says_nothing_waits_unless_the_reader_filtered_it(client, cast, name):
+    # After a reviewer cleared the queue, "nothing matches these filters" read as if they
+    # had filtered something away.
+    client.force_login(cast["cspl"])
+    with translation.override("vi"):
+        empty = client.get(reverse(name)).content.decode()
+        filtered = client.get(reverse(name), {"kind": Unit.Kind.SECTOR}).content.decode()
+    what = "kế hoạch" if name == "campaign:review_queue" else "báo cáo"
+    assert f"Không có {what} nào đang chờ bạn xem xét." in empty
+    assert "khớp với bộ lọc" not in empty
+    assert f"Không có {what} nào chờ bạn xem xét khớp với bộ lọc này." in filtered
