@@ -61,4 +61,4 @@ def test_an_officer_explains_unusual_figures_and_the_reviewer_reads_why(demo, lo
     expect(flagged).to_contain_text("4 buổi dành riêng cho Ban Chấp hành")
     participants = page.get_by_role("row", name=re.compile("^Số lượt CNVCLĐ tham gia"))
     expect(participants).to_have_class(re.compile("table-warning"))
-    expect(page.locator("thead")).to_contain_text(f"Của đơn vị, năm {year - 1}")
+    expect(page.locator("thead th").last).to_have_text(str(year - 1))
