@@ -21,7 +21,6 @@ from campaign.models import (
     Plan,
 )
 from units import once
-from units.access import parse_pk
 from units.forms import FORMSET_ERRORS, HIDDEN_DAMAGED, PortalInputMixin
 
 # How far ahead an activity of a campaign without an end may be planned.
@@ -121,20 +120,6 @@ class ShownAtField(forms.CharField):
         return moment
 
 
-def _ids_first(clean, message):
-    """A multiple choice's `clean` that refuses a value which is no id (a number past the
-    database's integer range, typed into a tampered form) before the `pk__in` lookup, where
-    SQLite raised OverflowError: a 500."""
-
-    def checked(value):
-        for item in value or ():
-            if parse_pk(str(item)) is None:
-                raise forms.ValidationError(message, code="invalid_pk_value", params={"pk": item})
-        return clean(value)
-
-    return checked
-
-
 class ActivityForm(PortalInputMixin, forms.ModelForm):
     # campaign/partials/activity_form.html shows the errors of the hidden id and plan.
     shows_hidden_errors = True
@@ -159,7 +144,6 @@ class ActivityForm(PortalInputMixin, forms.ModelForm):
         self.campaign = campaign
         # Only the content items of this plan's campaign can be chosen.
         themes = self.fields["themes"]
-        themes.clean = _ids_first(themes.clean, themes.error_messages["invalid_pk_value"])
         themes.queryset = campaign.themes.all()
         themes.label_from_instance = theme_label
         if theme_choices is not None:

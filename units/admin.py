@@ -67,11 +67,18 @@ class UserAdmin(ReadOnlyPermissionLabels, ReadOnlyYesNoIcons, BaseUserAdmin):
         return field
 
 
+class GroupForm(PortalInputMixin, forms.ModelForm):
+    dates_this_century = False
+
+
 admin.site.unregister(Group)
 
 
 @admin.register(Group)
 class GroupAdmin(ReadOnlyPermissionLabels, BaseGroupAdmin):
+    # Django's own form would take a tampered permission id to the database.
+    form = GroupForm
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if db_field.name == "permissions":

@@ -49,6 +49,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from units import once
+from units.access import parse_pk
 from units.models import Operation, Reorganisation
 
 EARLIEST_DATE = datetime.date(2000, 1, 1)
@@ -370,6 +371,8 @@ def _blank_choice_named(field):
 
 
 def _harden(field, model_validators=(), year=False, dates=True):
+    if isinstance(field, forms.ModelMultipleChoiceField) and field.to_field_name is None:
+        field.clean = _ids_first(field.clean, field.error_messages["invalid_pk_value"])
     if isinstance(field, forms.ChoiceField):
         _blank_choice_named(field)
     elif isinstance(field, forms.CharField):
@@ -419,6 +422,20 @@ def _harden(field, model_validators=(), year=False, dates=True):
             ],
             grouped=not year,
         )
+
+
+def _ids_first(clean, message):
+    """A multiple choice's `clean` that refuses a value which is no id (a number past the
+    database's integer range, typed into a tampered form) before the `pk__in` lookup, where
+    SQLite raised OverflowError: a 500."""
+
+    def checked(value):
+        for item in value or ():
+            if parse_pk(str(item)) is None:
+                raise forms.ValidationError(message, code="invalid_pk_value", params={"pk": item})
+        return clean(value)
+
+    return checked
 
 
 # --- Reorganisations ------------------------------------------------------------------------------

@@ -145,3 +145,29 @@ def test_a_code_given_before_the_rule_stays_usable(staff_client, tree):
         {"code": "BT-ĐL.01_a", "name": "CĐCS Mới", "short_name": unit.short_name},
     )
     assert Unit.objects.get(pk=unit.pk).code == "BT-ĐL.01_a"
+
+
+@pytest.mark.parametrize("tampered", ["99999999999999999999", "²", "abc"])
+@pytest.mark.parametrize(
+    ("page", "field"),
+    [
+        ("admin:auth_group_add", "permissions"),
+        ("admin:units_user_change", "groups"),
+        ("admin:units_user_change", "user_permissions"),
+    ],
+)
+def test_a_tampered_id_in_a_many_to_many_picker_is_refused_with_a_message(
+    staff_client, page, field, tampered
+):
+    # A number past the database's integer range reached Django's `pk__in` lookup, where
+    # SQLite raised OverflowError: a 500.
+    root = User.objects.get(username="root")
+    args = [root.pk] if page.endswith("change") else []
+    data = {"name": "Nhóm thử", "username": "root", field: [tampered]}
+    if page.endswith("change"):
+        data.update({"date_joined_0": "01/01/2026", "date_joined_1": "08:00:00"})
+    with translation.override("vi"):
+        response = staff_client.post(reverse(page, args=args), data, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert field in errors, errors
