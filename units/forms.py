@@ -34,7 +34,7 @@ import re
 import unicodedata
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.core.validators import (
     MaxValueValidator,
     MinValueValidator,
@@ -469,6 +469,24 @@ class AdminModelForm(PortalInputMixin, forms.ModelForm):
             if kept != values:
                 changes[key] = kept
         return _with_changes(data, changes)
+
+    def _update_errors(self, errors):
+        """A model's own check may name a field this form only shows (an inline's read-only
+        columns: a plan's activities), when a tampered row's id makes the row a new object;
+        Django raises ValueError for an error on a field the form lacks, a 500. Such an error
+        is the row's own."""
+        if hasattr(errors, "error_dict"):
+            absent = [
+                name
+                for name in errors.error_dict
+                if name != NON_FIELD_ERRORS and name not in self.fields
+            ]
+            if absent:
+                kept = dict(errors.error_dict)
+                moved = [error for name in absent for error in kept.pop(name)]
+                kept[NON_FIELD_ERRORS] = [*kept.get(NON_FIELD_ERRORS, []), *moved]
+                errors = ValidationError(kept)
+        super()._update_errors(errors)
 
 
 class AdminInlineFormSet(forms.BaseInlineFormSet):

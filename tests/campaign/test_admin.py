@@ -240,3 +240,21 @@ def test_the_old_admin_addresses_of_the_models_moved_to_campaign_lead_to_the_new
 def test_the_admin_pages_of_annual_reports_and_periods_open_under_campaign(staff_client):
     for name in ("period", "annualreport", "obstacle", "inspection", "reminder"):
         assert staff_client.get(reverse(f"admin:campaign_{name}_changelist")).status_code == 200
+
+
+@pytest.mark.parametrize("tampered", ["", "abc", "0", "99999999999999999999"])
+def test_a_tampered_activity_row_on_the_plan_change_page_is_refused_not_a_500(
+    staff_client, plan_a1, tampered
+):
+    # The activities are read-only there: a row whose id names no activity of the plan was
+    # checked as a new activity, whose model check names a field the row does not have
+    # (planned_on), and Django raised ValueError.
+    url = reverse("admin:campaign_plan_change", args=[plan_a1.pk])
+
+    response = staff_client.post(
+        url, plan_form(plan_a1, doc_number="CHANGED", **{"activities-0-id": tampered})
+    )
+
+    assert response.status_code == 200
+    assert response.context["errors"]
+    assert Plan.objects.get(pk=plan_a1.pk).doc_number == plan_a1.doc_number
