@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -18,6 +18,7 @@ from config.admin_site import (
     boolean_column,
     permission_label,
 )
+from units.access import parse_pk
 from units.forms import (
     AdminInlineFormSet,
     AdminModelForm,
@@ -252,6 +253,20 @@ class UnitAdmin(TreeAdmin):
                 )
         else:
             Unit.objects.add_child_after_history(form.cleaned_data["parent"], obj)
+
+    def changelist_view(self, request, extra_context=None):
+        # treebeard picks the level of the tree it draws on a GET only, and this list has no
+        # actions nor editable columns for a POST to carry: a POST (a tampered or replayed
+        # form) drew the list without its level, an AttributeError. It shows the list.
+        if request.method == "POST" and not self.get_actions(request) and not self.list_editable:
+            return HttpResponseRedirect(request.get_full_path())
+        return super().changelist_view(request, extra_context)
+
+    def children_view(self, request, parent_id):
+        # treebeard's address takes any text and looks it up as a primary key: ValueError.
+        if parse_pk(parent_id) is None:
+            raise Http404
+        return super().children_view(request, parent_id)
 
     def move_node(self, request):
         # The change list's drag and drop: a move is a reorganisation, with its decision

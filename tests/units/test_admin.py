@@ -372,3 +372,19 @@ def test_a_name_corrected_in_the_admin_corrects_the_history_and_starts_no_era(
     reorganisation_apply(reorganisation=moved, user=admin_user)
     assert Unit.objects.get_parent(Unit.objects.get(code="B1")).code == "DA"
     assert UnitState.objects.overlapping() == []
+
+
+def test_a_post_to_the_unit_list_without_an_action_shows_the_list(staff_client, tree):
+    # treebeard sets the level of the tree it shows on a GET only; a POST (a tampered or
+    # replayed form) drew the list without it: AttributeError, a 500.
+    response = staff_client.post(reverse("admin:units_unit_changelist"), {})
+
+    assert response.status_code in (200, 302)
+
+
+@pytest.mark.parametrize("parent", ["abc", "1.5", "²"])
+def test_the_children_of_a_unit_that_is_no_id_are_a_404(staff_client, tree, parent):
+    # treebeard's URL takes any text and looked it up as a primary key: ValueError, a 500.
+    response = staff_client.get(f"/admin/units/unit/children/{parent}/")
+
+    assert response.status_code == 404
