@@ -1178,10 +1178,26 @@ class Period(models.Model):
             errors["year"] = _("%(year)s has not begun: there is no report for it yet.") % {
                 "year": self.year
             }
+        if self.year:
+            # A year's dates lie around it (by default from 15/12 before it to a lock in
+            # January after it). One typed far off, such as 31/12/9999 for "never", left
+            # every dashboard asking for the instant after that day: OverflowError.
+            first = datetime.date(max(self.year - 1, datetime.MINYEAR), 1, 1)
+            last = datetime.date(min(self.year + 1, datetime.MAXYEAR), 12, 31)
+            for name in ("starts_on", "ends_on", "due_on", "locks_on"):
+                day = getattr(self, name)
+                if day and not first <= day <= last:
+                    errors[name] = _(
+                        "A date of the %(year)s reporting period lies from %(first)s to %(last)s."
+                    ) % {
+                        "year": self.year,
+                        "first": first.strftime("%d/%m/%Y"),
+                        "last": last.strftime("%d/%m/%Y"),
+                    }
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            errors["ends_on"] = _("The cut-off cannot be before the start of the period.")
+            errors.setdefault("ends_on", _("The cut-off cannot be before the start of the period."))
         if self.due_on and self.locks_on and self.locks_on < self.due_on:
-            errors["locks_on"] = _("The lock date cannot be before the due date.")
+            errors.setdefault("locks_on", _("The lock date cannot be before the due date."))
         if errors:
             raise ValidationError(errors)
 

@@ -552,6 +552,34 @@ def test_the_admin_refuses_a_lock_date_before_the_due_date(client, staff, campai
     assert period.locks_on == D(2025, 1, 19)
 
 
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [
+        ("locks_on", "31/12/9999"),
+        ("ends_on", "31/12/9999"),
+        ("starts_on", "01/01/0001"),
+        ("due_on", "01/01/0001"),
+        ("locks_on", "01/01/2027"),
+    ],
+)
+def test_the_admin_refuses_a_date_far_from_the_period_s_year(client, staff, campaign, field, typed):
+    # 31/12/9999 (typed for "never") was kept, and every dashboard then asked for the
+    # instant after that day: OverflowError, a 500 on every page that counts the year.
+    period = Period.objects.for_year(campaign, YEAR)
+    before = getattr(period, field)
+    with translation.override("vi"):
+        response = login(client, staff).post(
+            reverse("admin:campaign_period_change", args=[period.pk]),
+            admin_data(period, **{field: typed}),
+        )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field] == [
+        "Ngày của kỳ báo cáo năm 2024 phải nằm trong khoảng 01/01/2023 – 31/12/2025."
+    ]
+    period.refresh_from_db()
+    assert getattr(period, field) == before
+
+
 def test_a_portal_user_without_staff_rights_cannot_edit_periods(client, cast, campaign):
     period = Period.objects.for_year(campaign, YEAR)
     response = login(client, cast["cspl"]).post(
