@@ -77,6 +77,11 @@ DJANGO_ADMIN = (
     ),
 )
 
+DJANGO_CORE = (
+    # A campaign's identifier (a SlugField) typed with diacritics or spaces in the admin.
+    gettext_noop("Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."),
+)
+
 DJANGO_AUTH = (
     gettext_noop("Your old password was entered incorrectly. Please enter it again."),
     # Django 5.2's own message (its Vietnamese catalogue has the older %(min_length)d one).

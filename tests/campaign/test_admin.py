@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from campaign.models import Campaign, Notification, Plan, Status, Step, Theme
 from tests.campaign.campaign_admin import campaign_form, management
@@ -258,3 +258,19 @@ def test_a_tampered_activity_row_on_the_plan_change_page_is_refused_not_a_500(
     assert response.status_code == 200
     assert response.context["errors"]
     assert Plan.objects.get(pk=plan_a1.pk).doc_number == plan_a1.doc_number
+
+
+def test_a_campaign_identifier_with_diacritics_is_refused_in_vietnamese(staff_client, tree):
+    # Django's Vietnamese catalogue leaves its slug message in English.
+    with translation.override("vi"):
+        response = staff_client.post(
+            reverse("admin:campaign_campaign_add"),
+            campaign_form(tree["DA"], slug="an toàn lao động"),
+            HTTP_ACCEPT_LANGUAGE="vi",
+        )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["slug"] == [
+        "Hãy nhập mã định danh chỉ gồm chữ cái không dấu, chữ số, dấu gạch dưới (_) hoặc gạch "
+        "nối (-), ví dụ: an-toan-lao-dong-2016."
+    ]
