@@ -452,6 +452,21 @@ class AdminModelForm(PortalInputMixin, forms.ModelForm):
 
     dates_this_century = False
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The admin fills an add form from its address (?unit=…); an autocomplete picker
+        # looks its value up to draw itself, where one that is no id raised ValueError (or
+        # OverflowError on SQLite). The form opens without it.
+        for name, field in self.fields.items():
+            value = self.initial.get(name)
+            if (
+                isinstance(field, forms.ModelChoiceField)
+                and isinstance(value, str)
+                and value
+                and not _ID.fullmatch(value)
+            ):
+                del self.initial[name]
+
     def _normalised(self, data):
         """Also: a picked row's id that is not a whole number (only a tampered page sends
         one) is dropped, so the field says it needs a choice: the admin's autocomplete

@@ -171,3 +171,15 @@ def test_a_tampered_id_in_a_many_to_many_picker_is_refused_with_a_message(
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert field in errors, errors
+
+
+@pytest.mark.parametrize("typed", ["abc", "1.5", "99999999999999999999", "-1"])
+def test_an_add_page_given_a_unit_that_is_no_id_in_its_address_opens_without_it(
+    staff_client, typed
+):
+    # The admin fills an add form from its address (?unit=…); the unit picker looked the
+    # value up to draw itself: ValueError ("abc") or OverflowError (SQLite), a 500.
+    response = staff_client.get(f"{reverse('admin:units_membership_add')}?unit={typed}")
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.initial.get("unit") is None
