@@ -7,7 +7,8 @@ start with %PDF, at most MAX_BYTES), answered, and dropped: nothing is stored.
 
 The answer, in this order:
 - its SHA-256 is that of a stored issued summary's PDF: issued by the portal and unchanged
-  (which report, number and date), with the state of its signature;
+  (which report, number and date), with the state of its signature; a superseded one also
+  names its correction, the document to use instead;
 - signed with the organisation's certificate, intact, but not a file the portal keeps;
 - signed by someone else;
 - signed, but changed after signing (or the signature does not verify);
@@ -93,6 +94,16 @@ def answer(content: bytes) -> dict:
     """What the page says about `content`: an outcome, the signature and the summary."""
     verification = signing.verify_pdf(content)
     summary = find_issued(verification.sha256)
+    correction = None
+    if summary is not None and summary.status == SummaryReport.Status.SUPERSEDED:
+        # Whoever holds a superseded copy needs the number and date of the one to use.
+        correction = (
+            summary.corrections.filter(
+                status__in=[SummaryReport.Status.ISSUED, SummaryReport.Status.SUPERSEDED]
+            )
+            .order_by("-issued_at")
+            .first()
+        )
     if summary is not None:
         outcome = ISSUED
     elif verification.state == signing.UNCHECKED:
@@ -107,7 +118,12 @@ def answer(content: bytes) -> dict:
         outcome = OURS_NOT_KEPT
     else:
         outcome = FOREIGN
-    return {"outcome": outcome, "signature": verification, "summary": summary}
+    return {
+        "outcome": outcome,
+        "signature": verification,
+        "summary": summary,
+        "correction": correction,
+    }
 
 
 @require_form

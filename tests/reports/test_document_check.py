@@ -1,6 +1,7 @@
 """The "check a document" page: any logged-in user uploads a PDF and is told, in
 Vietnamese, whether the portal issued it unchanged; nothing uploaded is kept."""
 
+import datetime
 import os
 import re
 import time
@@ -12,6 +13,7 @@ from reports import signing
 from reports.models import SummaryReport
 from tests.reports.document_check import CHECK, check, stored
 from tests.reports.signed_pdfs import PASSPHRASE, flipped, sign, signed_offset, small_pdf
+from tests.reports.summaries import issue, make_summary
 
 RS = SummaryReport.RenderState
 
@@ -141,3 +143,26 @@ def test_nothing_uploaded_is_stored_not_even_as_a_temporary_file(
     page = check(client, cast["standing"], sign().content)
     assert 'data-outcome="ours_not_kept"' in page
     assert files_under(settings.MEDIA_ROOT) == before and SummaryReport.objects.count() == count
+
+
+def test_a_superseded_document_names_the_correction_to_use(client, tree, cast, configured):
+    content = sign().content
+    first = stored(tree, cast, content)
+    correction = issue(
+        make_summary(
+            tree["PV"],
+            first.campaign,
+            cast["cspl"],
+            number="16/BC-LĐLĐ",
+            dated_on=datetime.date(2025, 1, 9),
+            supersedes=first,
+        ),
+        cast["cspl"],
+    )
+    SummaryReport.objects.filter(pk=first.pk).update(status=SummaryReport.Status.SUPERSEDED)
+    page = check(client, cast["standing"], content)
+    assert 'data-outcome="issued"' in page and "alert-success" not in page
+    assert (
+        f"đã được đính chính bằng Báo cáo tổng hợp số {correction.number} ngày 09/01/2025: "
+        "hãy dùng văn bản đó."
+    ) in page
