@@ -10,7 +10,7 @@ from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest
 from django.shortcuts import render
@@ -65,6 +65,23 @@ class LoginForm(_UsernameLimit, AuthenticationForm):
 
 class AdminLoginForm(_UsernameLimit, AdminAuthenticationForm):
     """The admin's login form."""
+
+
+class _RulesOnTheNewPassword:
+    """Says a password that breaks a rule ("too common", "too short") under the new
+    password, where the rules are listed and the fix is typed. Django says it under the
+    confirmation, so a user retyped only that field and was refused again."""
+
+    def validate_password_for_user(self, user, password_field_name=None):
+        super().validate_password_for_user(user, "new_password1")
+
+
+class NewPasswordForm(_RulesOnTheNewPassword, SetPasswordForm):
+    """The form of a reset link: the new password, twice."""
+
+
+class ChangePasswordForm(_RulesOnTheNewPassword, PasswordChangeForm):
+    """The account menu's form: the current password, then the new one, twice."""
 
 
 def client_ip(request: HttpRequest) -> str | None:

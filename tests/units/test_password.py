@@ -195,3 +195,24 @@ def test_the_two_new_passwords_must_match(client, officer):
 def _main(response):
     page = response.content.decode()
     return page[page.index("<main") : page.index("</main>")]
+
+
+def test_a_weak_new_password_is_refused_under_the_new_password_not_its_confirmation(
+    client, officer
+):
+    client.force_login(officer)
+    response = client.post(
+        CHANGE, {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"}
+    )
+    form = response.context["form"]
+    assert "Mật khẩu này hoàn toàn là số." in form.errors["new_password1"]
+    assert "new_password2" not in form.errors
+
+    client.logout()
+    ask_for_reset(client, "cb.thu@example.org")
+    path = reset_link(mail.outbox[0]).removeprefix(settings.SITE_URL.rstrip("/"))
+    form_url = client.get(path, follow=True).redirect_chain[-1][0]
+    response = client.post(form_url, {"new_password1": "password", "new_password2": "password"})
+    form = response.context["form"]
+    assert "Mật khẩu này quá phổ biến." in form.errors["new_password1"]
+    assert "new_password2" not in form.errors
