@@ -82,6 +82,13 @@ DJANGO_CORE = (
     gettext_noop("Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."),
 )
 
+DJANGO_FORMS = (
+    # A value outside a list: typed into an address, or into a spreadsheet cell of an Excel
+    # template (a quarter "5", a self-assessment not in the list). Django's Vietnamese reads
+    # "một trong các lựa chọn khả thi" ("feasible choices").
+    gettext_noop("Select a valid choice. %(value)s is not one of the available choices."),
+)
+
 DJANGO_AUTH = (
     gettext_noop("Your old password was entered incorrectly. Please enter it again."),
     # Django 5.2's own message (its Vietnamese catalogue has the older %(min_length)d one).

@@ -485,7 +485,7 @@ def test_the_year_filter_is_a_list_of_the_campaigns_years(client, cast, campaign
     response = client.get(reverse("campaign:report_queue"), {"year": "2023.5"})
     assert queued(response) == []
     assert response.context["filter"].form.errors["year"] == [
-        "Hãy chọn một lựa chọn hợp lệ. 2023.5 không phải là một trong các lựa chọn khả thi."
+        "Giá trị “2023.5” không hợp lệ: hãy chọn một trong các giá trị cho phép."
     ]
 
 

@@ -202,8 +202,7 @@ def test_errors_name_their_sheet_and_cell_in_vietnamese(client, tree, cast, camp
     assert errors == [
         "Báo cáo!D5: Giá trị phải lớn hơn hoặc bằng 0.",
         "Báo cáo!G6: Trường này là bắt buộc.",
-        "Báo cáo!K6: Hãy chọn một lựa chọn hợp lệ. Xuất sắc không phải là một trong các lựa "
-        "chọn khả thi.",
+        "Báo cáo!K6: Giá trị “Xuất sắc” không hợp lệ: hãy chọn một trong các giá trị cho phép.",
     ]
     assert not preview.can_confirm
     page = page_text(client.get(reverse("campaign:workbook_preview", args=[preview.pk])))
