@@ -6,13 +6,14 @@ below it that the campaign addresses and that the user may file for (the access 
 `can_file_for`), so an upper unit's officer fills in one workbook for the units it files
 for. A plan's template has one row per activity, and empty rows to add more.
 
-Each row of an upload is bound to the web form's own classes (`ReportForm` and
-`ValuesForm`; the `ActivityFormSet`), so a cell is checked exactly as the form checks
-what a browser sends, and an error is reported at its cell ("Báo cáo!C7: …"). Nothing is
-saved while the preview is shown: the rows that would change are kept server-side
-(`WorkbookUpload`), and confirming saves them as drafts in one transaction, through the
-same optimistic locking as the forms (`workflow.save_if_unchanged`). A submission that
-cannot be edited, or that changed since the preview, refuses the whole upload.
+Each row of an upload is bound to the web form's own classes (`ReportForm` and `ValuesForm`;
+the `ActivityFormSet`), so a cell is checked exactly as the form checks what a browser
+sends, and an error is reported at its cell with its column's header ("Báo cáo!C7 “Kết quả”:
+…"). Nothing is saved while the preview is shown: the rows that would change are kept
+server-side (`WorkbookUpload`), and confirming saves them as drafts in one transaction,
+through the same optimistic locking as the forms (`workflow.save_if_unchanged`). A
+submission that cannot be edited, or that changed since the preview, refuses the whole
+upload.
 """
 
 import bisect

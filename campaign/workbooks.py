@@ -417,9 +417,14 @@ class Parsed:
     computed: list[tuple[int, str]] = field(default_factory=list)
 
     def cell(self, row_number: int, key: str) -> str:
-        """The cell's reference as the preview shows it: Báo cáo!C7."""
-        letter = get_column_letter(self.columns.index(key) + 1)
-        return f"{self.sheet}!{letter}{row_number}"
+        """The cell's reference as the preview shows it, with its column's header: read on
+        a phone, away from the sheet, "C7" alone says nothing. Báo cáo!C7 “Số buổi (buổi)”."""
+        position = self.columns.index(key)
+        reference = f"{self.sheet}!{get_column_letter(position + 1)}{row_number}"
+        headers = self.meta.get("headers") or []
+        if position < len(headers) and str(headers[position]).strip():
+            return f"{reference} “{' '.join(str(headers[position]).split())}”"
+        return reference
 
 
 def read(uploaded: UploadedFile) -> Parsed:

@@ -100,7 +100,9 @@ def test_an_officer_files_two_grassroots_reports_from_one_workbook(
     expect(errors).to_be_focused()
     column = chr(ord("A") + keys.index(participants))
     expect(errors.locator("li")).to_have_count(1)
-    expect(errors.locator("li")).to_contain_text(f"Báo cáo!{column}{second_row}:")
+    expect(errors.locator("li")).to_contain_text(
+        f"Báo cáo!{column}{second_row} “Số lượt CNVCLĐ tham gia"
+    )
     expect(page.get_by_role("button", name="Lưu dưới dạng bản nháp")).to_have_count(0)
     assert not AnnualReport.objects.filter(
         unit__code__in=[first_code, second_code],

@@ -1,9 +1,9 @@
 """Fuzzing the cells of an uploaded annual-report template, as the unit's officer.
 
 Whatever the cells hold (text of any kind, numbers of any size, dates, formulas), the upload
-is never a server error; a refused cell is named ("Báo cáo!D4: …") in Vietnamese and nothing
-is saved; an accepted row saves what the web form saves for the same input, once confirmed.
-The oracle is the report page's own forms, bound to the cells' text.
+is never a server error; a refused cell is named ("Báo cáo!D4 “Số buổi (buổi)”: …") in
+Vietnamese and nothing is saved; an accepted row saves what the web form saves for the same
+input, once confirmed. The oracle is the report page's own forms, bound to the cells' text.
 """
 
 import datetime

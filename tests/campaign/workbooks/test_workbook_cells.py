@@ -39,8 +39,8 @@ def test_a_fraction_in_a_whole_number_cell_is_refused_not_read_as_thousands(
     sessions = get_column_letter(by_key["value_sessions"])
     participants = get_column_letter(by_key["value_participants"])
     assert preview.preview["errors"] == [
-        f"Báo cáo!{sessions}4: Hãy nhập một số nguyên.",
-        f"Báo cáo!{participants}4: Hãy nhập một số nguyên.",
+        f"Báo cáo!{sessions}4 “Số buổi tuyên truyền (buổi)”: Hãy nhập một số nguyên.",
+        f"Báo cáo!{participants}4 “Số lượt người tham dự (lượt)”: Hãy nhập một số nguyên.",
     ]
     assert not preview.can_confirm
 

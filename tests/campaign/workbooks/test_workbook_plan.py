@@ -130,14 +130,16 @@ def test_rows_are_checked_by_the_plan_forms_rules(officer, plan, campaign):
     preview = pending(upload_plan(officer, plan, content))
     errors = preview.preview["errors"]
     assert errors[0] == (
-        "Hoạt động!B4: Giá trị “Họp bàn” không hợp lệ: hãy chọn một trong các giá trị cho phép."
+        "Hoạt động!B4 “Hình thức”: Giá trị “Họp bàn” không hợp lệ: "
+        "hãy chọn một trong các giá trị cho phép."
     )
     assert errors[1] == (
-        "Hoạt động!H4: Giá trị “5” không hợp lệ: hãy chọn một trong các giá trị cho phép."
+        "Hoạt động!H4 “Quý dự kiến”: Giá trị “5” không hợp lệ: "
+        "hãy chọn một trong các giá trị cho phép."
     )
-    assert "Hoạt động!G6: Hãy nhập ngày dự kiến hoặc chọn quý." in errors
+    assert "Hoạt động!G6 “Ngày dự kiến”: Hãy nhập ngày dự kiến hoặc chọn quý." in errors
     # A row marked for removal other than with "x" is refused for that mark alone.
-    assert "Hoạt động!J7: Đánh “x” hoặc để trống ô này." in errors
+    assert "Hoạt động!J7 “Xóa”: Đánh “x” hoặc để trống ô này." in errors
     assert len(errors) == 4
     assert not preview.can_confirm
     assert plan.activities.count() == 2
