@@ -196,12 +196,15 @@ def _resolve(submission, what, year, successor, reason, decision, day):
         "to": "" if reason else successor.code,
         "to_name": "" if reason else _name(successor),
         "reason": reason,
+        # The wording of a closing depends on it: a grassroots union is dissolved, a union
+        # above one ends its activity (as the 2025 decisions say of district federations).
+        "kind": unit.kind,
     }
     names = {**decision, "unit": _name(unit), "successor": _name(successor) if successor else ""}
     # The reason is kept in the portal's language, whoever applies the decision.
     with translation.override(settings.LANGUAGE_CODE):
         if reason:
-            text = _closed_reason(reason, what) % names
+            text = _closed_reason(reason, what, unit) % names
         else:
             text = (
                 _(
@@ -232,9 +235,11 @@ def _resolve(submission, what, year, successor, reason, decision, day):
     return entry
 
 
-def _closed_reason(reason, what):
-    if reason == DISSOLVED:
+def _closed_reason(reason, what, unit):
+    if reason == DISSOLVED and unit.kind == Unit.Kind.GRASSROOTS:
         return _("%(unit)s was dissolved under decision %(number)s, effective %(date)s.")
+    if reason == DISSOLVED:
+        return _("%(unit)s ceased to operate under decision %(number)s, effective %(date)s.")
     if reason == SUCCESSOR_DISSOLVED:
         return _(
             "%(unit)s merged into %(successor)s, which was dissolved under the same decision "

@@ -289,7 +289,13 @@ def _submission_row(entry, what, statuses):
     if entry["outcome"] == "moved":
         return _("%(what)s %(year)s of %(code)s (%(status)s): moves to %(to)s") % values
     reasons = {
-        "dissolved": _("the unit is dissolved"),
+        # A grassroots union is dissolved; a union above one (a district federation in
+        # 2025) ends its activity, which is also what a summary that kept no kind says.
+        "dissolved": (
+            _("the unit is dissolved")
+            if entry.get("kind") == Unit.Kind.GRASSROOTS
+            else _("the unit ceases to operate")
+        ),
         "successor_dissolved": _("the unit it merges into is dissolved by the same decision"),
         "successor_has_own": _("the unit it merges into already has its own"),
         "past_year": _("a report of a year before the change stays with the unit that made it"),

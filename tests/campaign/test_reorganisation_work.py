@@ -57,6 +57,32 @@ def test_the_open_work_of_a_dissolved_unit_is_closed_with_the_decision_in_its_hi
     assert AnnualReport.objects.get(pk=report.pk).status == Status.SUBMITTED
 
 
+def test_a_district_federation_closed_without_successor_ends_its_activity_not_dissolved(
+    client, tree, cast, campaign, plan_factory, reorganise, admin_user
+):
+    # As the 2025 decisions word it: a district federation "kết thúc hoạt động"; "giải thể"
+    # is said of a grassroots union.
+    plan = plan_factory(tree["DB"], campaign, cast["officer_b1"], status=Status.SUBMITTED)
+    act = reorganise(
+        JULY,
+        {"action": "move", "unit_code": "B1", "target_code": "DA"},
+        {"action": "close", "unit_code": "DB"},
+    )
+    client.force_login(admin_user)
+    url = reverse("units:reorganisation_detail", args=[act.pk])
+    for state in ("draft", "applied"):
+        if state == "applied":
+            reorganisation_apply(reorganisation=act, user=admin_user)
+        page = client.get(url).content.decode()
+        assert "của DB (Đã gửi): đóng, lý do: đơn vị kết thúc hoạt động" in page
+        assert "giải thể" not in page
+    [step] = steps_of(Plan.objects.get(pk=plan.pk))
+    assert step.reason == (
+        "LĐLĐ huyện B kết thúc hoạt động theo quyết định số 56/QĐ-LĐLĐ, có hiệu lực từ ngày "
+        "01/07/2025."
+    )
+
+
 def test_merged_work_moves_when_the_successor_has_none_and_is_closed_with_the_reason_otherwise(
     tree, cast, campaign, plan_factory, report_factory, merge_a1, admin_user
 ):

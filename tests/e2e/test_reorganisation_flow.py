@@ -220,7 +220,7 @@ def test_an_administrator_applies_the_merger_and_the_years_keep_their_trees(
     assert submissions, "a closing unit has an open submission"
     for line in submissions:
         assert re.fullmatch(
-            r"Kế hoạch\s+của BT-\w+ \(Đã gửi\): đóng, lý do: đơn vị giải thể", line
+            r"Kế hoạch\s+của BT-\w+ \(Đã gửi\): đóng, lý do: đơn vị kết thúc hoạt động", line
         ), line
 
     # It applies the decision, after saying yes to the browser's question (it cannot be
