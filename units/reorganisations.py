@@ -348,6 +348,21 @@ def reorganisation_cancel(*, reorganisation: Reorganisation, user: User) -> None
         if current.status == Reorganisation.Status.CANCELLED:
             # The same button sent twice, or a colleague's page: it is done.
             raise ReorganisationError([(0, _("This reorganisation had already been cancelled."))])
+        if current.status == Reorganisation.Status.APPLIED:
+            # Most often a page left open from before: say what the user can still do.
+            raise ReorganisationError(
+                [
+                    (
+                        0,
+                        _(
+                            "This reorganisation was applied on %(when)s and cannot be "
+                            "cancelled: what it changed is the tree's history now. To change "
+                            "the tree again, record a new reorganisation."
+                        )
+                        % {"when": f"{timezone.localtime(current.applied_at):%H:%M %d/%m/%Y}"},
+                    )
+                ]
+            )
         if current.status not in (Reorganisation.Status.DRAFT, Reorganisation.Status.SCHEDULED):
             raise ReorganisationError(
                 [(0, _("Only a reorganisation not yet in effect can be cancelled."))]

@@ -4,6 +4,8 @@ cancelled while not yet in effect; never applied twice."""
 import datetime
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
 from units.models import Reorganisation, Unit, UnitState
 from units.reorganisations import (
@@ -76,6 +78,24 @@ def test_an_applied_reorganisation_can_be_neither_cancelled_nor_applied_again(
     with pytest.raises(ReorganisationError):
         reorganisation_apply(reorganisation=r, user=admin_user)
     assert UnitState.objects.filter(unit__code="A1").count() == 2
+
+
+def test_cancelling_an_applied_one_says_when_it_was_applied_and_what_to_do_instead(
+    tree, reorganise, admin_user, today, client
+):
+    # A page left open in another tab: its "Cancel" button sent after the apply.
+    r = reorganise(today, {"action": "rename", "unit_code": "A1", "name": "Tên hôm nay"})
+    reorganisation_apply(reorganisation=r, user=admin_user)
+    client.force_login(admin_user)
+    response = client.post(reverse("units:reorganisation_cancel", args=[r.pk]), follow=True)
+    [message] = [str(m) for m in response.context["messages"]]
+    r.refresh_from_db()
+    assert message == (
+        f"Đợt sắp xếp này đã được áp dụng lúc {timezone.localtime(r.applied_at):%H:%M %d/%m/%Y}"
+        " nên không thể hủy: những thay đổi của đợt này nay đã là lịch sử của cây tổ chức. "
+        "Muốn thay đổi tiếp, hãy ghi nhận một đợt sắp xếp mới."
+    )
+    assert r.status == Reorganisation.Status.APPLIED
 
 
 def test_a_reorganisation_without_operations_is_refused(tree, reorganise, admin_user, today):
