@@ -683,9 +683,15 @@ MAX_UPLOAD = 2 * 1024 * 1024  # far above any reorganisation's list of operation
 class ReorganisationUploadForm(once.OnceMixin, PortalInputMixin, forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet (.xlsx or .csv)"),
+        # Every column the reader takes (units.importing.REORGANISATION_ALIASES), in the
+        # words of its Vietnamese header: a merge that hands over the units below or the
+        # people's roles, or a split, needs the optional ones.
         help_text=_(
-            "One row per operation, in order; columns: decision number, effective date, "
-            "operation, unit code, parent or successor code, new code, name, short name, kind."
+            "One row per operation, in order. Columns: decision number, effective date, "
+            "operation (create, rename, change kind, move, close, merge, split), unit code, "
+            "parent or successor code, new code, name, short name, kind; optional: decision "
+            "date, signer, move the units below and move the people's roles (x for yes), "
+            "codes of the units below (for a split, separated by commas)."
         ),
     )
 

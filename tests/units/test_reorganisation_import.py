@@ -9,7 +9,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.once import ALREADY, messages_in, token_of
-from units.importing import UnitImportError, import_reorganisation, read_reorganisation_rows
+from units.importing import (
+    ACTION_ALIASES,
+    REORGANISATION_ALIASES,
+    UnitImportError,
+    import_reorganisation,
+    read_reorganisation_rows,
+)
 from units.models import Reorganisation, Unit
 from units.reorganisations import reorganisation_apply
 
@@ -172,6 +178,26 @@ def test_the_page_lists_the_bad_rows_in_vietnamese(client, admin_user, tree):
     page = response.content.decode()
     assert "Dòng 2" in page and "Phá bỏ" in page
     assert not Reorganisation.objects.exists()
+
+
+def test_the_upload_page_names_every_column_the_file_may_have(client, admin_user, tree):
+    # A merge that hands over its units below or its people's roles, and a split, need the
+    # optional columns: an administrator who reads only the page must find their names.
+    client.force_login(admin_user)
+    help_text = str(client.get(URL).context["form"]["file"].help_text).lower()
+    for key, aliases in REORGANISATION_ALIASES.items():
+        assert any(alias in help_text for alias in aliases if not alias.isascii()), key
+    for action in (
+        "thành lập",
+        "đổi tên",
+        "đổi loại",
+        "chuyển",
+        "giải thể",
+        "sáp nhập",
+        "chia tách",
+    ):
+        assert action in help_text and action in ACTION_ALIASES
+    assert "ghi x" in help_text
 
 
 def test_a_file_of_another_type_is_refused_with_a_message(client, admin_user, tree):
