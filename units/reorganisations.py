@@ -442,8 +442,9 @@ class _Run:
     def refuse(self, operation, message):
         self.errors.append((operation.position, message))
 
-    def unit(self, operation, code, *, role):
-        """The unit with `code`, open on the effective day, or None after refusing."""
+    def unit(self, operation, code, *, role, receiving=False):
+        """The unit with `code`, open on the effective day, or None after refusing.
+        `receiving`: the unit is to take units or work (a parent, a successor)."""
         if not code:
             self.refuse(operation, _("Give the code of the %(role)s.") % {"role": role})
             return None
@@ -459,7 +460,12 @@ class _Run:
             )
             return None
         if unit.closed_on and unit.closed_on <= self.day:
-            self.refuse(operation, closed_refusal(unit, self.day))
+            message = closed_refusal(unit, self.day)
+            if receiving and not unit.successor_id:
+                # A merged unit's refusal names its successor; a dissolved one's says only
+                # that it closed, which leaves the user to guess what to put instead.
+                message += " " + _("Name a unit open on that day instead.")
+            self.refuse(operation, message)
             return None
         if unit.closed_on:
             self.refuse(
@@ -534,7 +540,7 @@ class _Run:
 
     def successor(self, operation, unit):
         """The open successor of `unit` named by the operation, or None after refusing."""
-        target = self.unit(operation, operation.target_code, role=_("successor"))
+        target = self.unit(operation, operation.target_code, role=_("successor"), receiving=True)
         if target is None:
             return None
         if target.path.startswith(unit.path):
@@ -595,7 +601,7 @@ class _Run:
             problems.append(_("Choose the new unit's kind."))
         parent = None
         if operation.target_code:
-            parent = self.unit(operation, operation.target_code, role=_("parent"))
+            parent = self.unit(operation, operation.target_code, role=_("parent"), receiving=True)
             if parent is None or not self.stands_as_now(operation, parent):
                 return
         refusal = placement_refusal(operation.kind, parent) if operation.kind else None
@@ -639,7 +645,7 @@ class _Run:
         unit.save(update_fields=["kind"], effective_on=self.day)
 
     def move_(self, operation, unit):
-        parent = self.unit(operation, operation.target_code, role=_("new parent"))
+        parent = self.unit(operation, operation.target_code, role=_("new parent"), receiving=True)
         if parent is None:
             return
         if parent.path.startswith(unit.path):

@@ -88,6 +88,29 @@ def test_operating_on_a_unit_closed_at_the_date_is_refused(tree, reorganise, adm
     assert message == "Vào ngày 01/07/2025, B1 – CĐCS B1 đã ngừng hoạt động (từ ngày 01/01/2025)."
 
 
+@pytest.mark.parametrize(
+    "operation",
+    [
+        {"action": "merge", "unit_code": "A1", "target_code": "B1"},
+        {"action": "move", "unit_code": "A1", "target_code": "DB"},
+    ],
+)
+def test_a_dissolved_unit_named_to_take_units_or_work_says_what_to_name_instead(
+    tree, reorganise, admin_user, operation
+):
+    if operation["target_code"] == "DB":
+        Unit.objects.get(code="B1").close(datetime.date(2025, 1, 1))
+    Unit.objects.get(code=operation["target_code"]).close(datetime.date(2025, 1, 1))
+    r = reorganise(JULY, operation)
+    with translation.override("vi"):
+        [(_p, message)] = refusals(r, admin_user)
+    code = operation["target_code"]
+    assert message.startswith(f"Vào ngày 01/07/2025, {code} – ")
+    assert message.endswith(
+        "đã ngừng hoạt động (từ ngày 01/01/2025). Hãy ghi một đơn vị đang hoạt động vào ngày đó."
+    )
+
+
 def test_operating_on_a_unit_before_it_closes_is_refused(tree, reorganise, admin_user):
     Unit.objects.get(code="B1").close(datetime.date(2025, 9, 1))
     r = reorganise(JULY, {"action": "rename", "unit_code": "B1", "name": "CĐCS B1 mới"})
