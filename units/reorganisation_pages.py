@@ -141,6 +141,17 @@ def _detail_page(request, pk, operation_form=None):
                 refusals = error.errors
     elif reorganisation.status == Reorganisation.Status.APPLIED:
         preview = reorganisation.summary
+    operations = list(reorganisation.operations.all())
+    # A refusal names its operation by position, which the numbered list does not show (an
+    # uploaded file's positions are its line numbers, and typed ones may skip numbers): it
+    # names the operation by its number in the list instead.
+    numbers = {}
+    for number, operation in enumerate(operations, start=1):
+        numbers.setdefault(operation.position, number)
+    refusals = [
+        (numbers.get(position, position) if position else position, message)
+        for position, message in refusals
+    ]
     if operation_form is None and reorganisation.is_editable:
         operation_form = OperationAddForm(initial={"position": _next_position(reorganisation)})
     today = timezone.localdate()
@@ -149,7 +160,7 @@ def _detail_page(request, pk, operation_form=None):
         "units/reorganisation_detail.html",
         {
             "reorganisation": reorganisation,
-            "operations": reorganisation.operations.all(),
+            "operations": operations,
             "operation_form": operation_form,
             "sections": _sections(preview.as_json() if hasattr(preview, "as_json") else preview),
             "refusals": refusals,

@@ -157,6 +157,22 @@ def test_a_refused_reorganisation_shows_its_refusals_and_cannot_be_applied(
     assert Unit.objects.get(code="DA").closed_on is None
 
 
+def test_a_refusal_names_the_operation_by_its_number_in_the_list(
+    client, admin_user, tree, reorganise
+):
+    # An uploaded file's positions are its line numbers (2, 3…), and a typed position may
+    # skip numbers: the refusal of the second operation listed is "Thao tác 2", not "7".
+    r = reorganise(JULY, {"action": "rename", "unit_code": "A1", "name": "CĐCS A1 mới"})
+    Operation.objects.filter(reorganisation=r).update(position=2)
+    Operation.objects.create(
+        reorganisation=r, position=7, action="merge", unit_code="DA", target_code="A1"
+    )
+    client.force_login(admin_user)
+    page = client.get(reverse("units:reorganisation_detail", args=[r.pk])).content.decode()
+    assert "<li>Thao tác 2: Không thể sáp nhập" in page
+    assert "Thao tác 7" not in page
+
+
 def test_applying_from_the_page(client, admin_user, draft):
     client.force_login(admin_user)
     response = client.post(reverse("units:reorganisation_apply", args=[draft.pk]), follow=True)
