@@ -308,6 +308,18 @@ def test_applying_and_cancelling_ask_first_in_vietnamese(client, admin_user, dra
     ) in page
     assert 'data-confirm="Hủy đợt sắp xếp này?' in page
     assert "/static/js/data_confirm" in page
+    # Removing an operation cannot be undone either: one tap beside "Edit" lost it.
+    assert re.search(r'data-confirm="Bỏ thao tác “[^”]+ DA” khỏi đợt sắp xếp này\?"', page)
+
+
+def test_a_split_lists_the_units_it_hands_over_one_by_one(client, admin_user, tree, reorganise):
+    split = reorganise(
+        JULY,
+        {"action": "split", "unit_code": "DA", "target_code": "DB", "children_codes": "A1,A2"},
+    )
+    client.force_login(admin_user)
+    page = client.get(reverse("units:reorganisation_detail", args=[split.pk])).content.decode()
+    assert ">A1, A2</div>" in page
 
 
 def test_a_future_reorganisation_is_scheduled_then_cancelled(
