@@ -1,6 +1,6 @@
-"""Screen widths: on a phone (390 px) the dashboard's wide tables scroll in their own box and
-the page itself never scrolls sideways; on an office screen (1366 px) a reviewer's menu,
-the longest, fits one line."""
+"""Screen widths: on a phone (390 px) the dashboard's wide tables of figures scroll in their
+own box and the page itself never scrolls sideways; on an office screen (1366 px) a
+reviewer's menu, the longest, fits one line."""
 
 import datetime
 import itertools
@@ -34,6 +34,11 @@ def test_the_dashboard_fits_a_phone_screen(demo, login, live_server):
         "(box) => [box.clientWidth, box.scrollWidth])"
     )
     assert any(scroll > client for client, scroll in widths)
+    # Except the list of every unit, read down on a phone: its unit kind goes under the
+    # name there, and the whole row is in sight.
+    grid = page.locator("section[aria-labelledby=grid] .table-responsive")
+    assert grid.evaluate("(box) => box.scrollWidth <= box.clientWidth")
+    assert grid.locator("tbody tr").first.locator(".d-sm-none").is_visible()
 
 
 def test_a_reviewer_s_menu_fits_one_line_of_an_office_screen(demo, login, live_server):
