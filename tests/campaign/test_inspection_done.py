@@ -235,3 +235,16 @@ def test_a_refused_mark_without_a_note_goes_back_to_the_visit(client, cast, insp
     client.force_login(cast["officer_a1"])
     response = client.post(done_url(inspection), {"done_note": "  "})
     assert response.status_code == 302 and response.url == inspection.get_absolute_url()
+
+
+def test_the_pages_heading_says_the_unit_marked_them_done(client, cast, inspection):
+    # Beside the reviewers' "not carried out", the heading said nothing of the unit's mark:
+    # the officer who had just marked them done read "not carried out" at the top.
+    client.force_login(cast["officer_a1"])
+    heading = client.get(inspection.get_absolute_url()).content.decode().split('class="row g-4"')[0]
+    assert "Chưa thực hiện kiến nghị" in heading
+    assert "Đơn vị báo đã thực hiện" not in heading
+    client.post(done_url(inspection), {"done_note": NOTE})
+    heading = client.get(inspection.get_absolute_url()).content.decode().split('class="row g-4"')[0]
+    assert "Chưa thực hiện kiến nghị" in heading
+    assert "Đơn vị báo đã thực hiện" in heading
