@@ -52,10 +52,31 @@ class InspectionFilter(django_filters.FilterSet):
         queryset=Campaign.objects.all(),
         empty_label=gettext_lazy("Any campaign"),
     )
+    # What the reviewer's home page counts: the unit says it is done, the follow-up does not
+    # say met yet.
+    unit_done = django_filters.BooleanFilter(
+        label=gettext_lazy("Marked done by the unit"),
+        method="filter_unit_done",
+        widget=forms.Select(
+            choices=[
+                ("", gettext_lazy("Marked done or not")),
+                ("true", gettext_lazy("Marked done, not yet recorded as met")),
+            ]
+        ),
+    )
 
     class Meta:
         model = Inspection
-        fields = ["kind", "follow_up", "campaign"]
+        fields = ["kind", "follow_up", "campaign", "unit_done"]
+
+    def filter_unit_done(self, queryset, name, value):
+        if value:
+            return (
+                queryset.filter(done_at__isnull=False)
+                .exclude(recommendations="")
+                .exclude(follow_up__in=[Inspection.FollowUp.MET, Inspection.FollowUp.NONE])
+            )
+        return queryset
 
 
 class InspectionForm(once.OnceMixin, PortalInputMixin, forms.ModelForm):

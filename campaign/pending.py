@@ -302,12 +302,14 @@ def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]
 def inspection_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
     """The recommendations of inspection visits to the units the user files for that are
     still to carry out: not marked done by the unit, not recorded as met by the reviewers,
-    with their due date when the visit set one. One query, none for a user who files for no
-    unit. The notice sent on the due date (campaign.notifications) is read once; this stays
-    until the officer marks them done."""
+    with their due date when the visit set one; for a reviewer first, the visits whose unit
+    marked them done (`_marked_done_items`). One query, none for a user who files for no
+    unit, and one more for a reviewer. The notice sent on the due date
+    (campaign.notifications) is read once; this stays until the officer marks them done."""
+    items = _marked_done_items(scope) if scope.is_reviewer else []
     own_units = scope.filing_units
     if not own_units:
-        return []
+        return items
     today = today or timezone.localdate()
     visits = (
         Inspection.objects.filter(unit__in=own_units, done_at__isnull=True)
@@ -316,7 +318,7 @@ def inspection_items(scope: Scope, today: datetime.date | None = None) -> list[d
         .select_related("unit", "campaign")
         .order_by(F("recommendations_due_on").asc(nulls_last=True), "visited_on", "pk")
     )
-    return [
+    return items + [
         _item(
             _(
                 "Carry out the recommendations of the visit of %(date)s to %(unit)s, then "
@@ -330,6 +332,36 @@ def inspection_items(scope: Scope, today: datetime.date | None = None) -> list[d
             campaign=visit.campaign,
         )
         for visit in visits
+    ]
+
+
+def _marked_done_items(scope: Scope) -> list[dict]:
+    """For a reviewer, the visits to the units they review whose unit marked the
+    recommendations done while the follow-up does not say they were met yet: the unit waits
+    for the reviewers to check it, and nothing else tells them. One query."""
+    count = (
+        Inspection.objects.filter(
+            scope.review_condition(path_field="unit__path"), done_at__isnull=False
+        )
+        .exclude(recommendations="")
+        .exclude(follow_up__in=[Inspection.FollowUp.MET, Inspection.FollowUp.NONE])
+        .count()
+    )
+    if not count:
+        return []
+    return [
+        _item(
+            ngettext(
+                "%(count)s visit: the unit marked the recommendations done, check and record "
+                "the follow-up",
+                "%(count)s visits: the units marked the recommendations done, check and "
+                "record the follow-up",
+                count,
+            )
+            % {"count": count},
+            "",
+            reverse("campaign:inspection_list") + "?unit_done=true",
+        )
     ]
 
 

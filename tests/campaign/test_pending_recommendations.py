@@ -79,3 +79,32 @@ def test_the_list_costs_one_query_whatever_the_number_of_visits(
         record(tree["A2"], campaign, cast["cspl"])
     with django_assert_num_queries(1):
         assert len(inspection_items(scope)) == 3
+
+
+def test_a_reviewer_is_told_which_visits_the_units_marked_done(client, tree, cast, campaign):
+    # Once the unit marked them done it waited on the reviewers, and nothing told them: the
+    # home page said nothing, the list had no way to find those visits.
+    waiting = record(tree["A1"], campaign, cast["reviewer_a"])
+    record(tree["A1"], campaign, cast["reviewer_a"])  # not marked done yet
+    met = record(tree["A2"], campaign, cast["reviewer_a"], follow_up=Inspection.FollowUp.MET)
+    elsewhere = record(tree["B1"], campaign, cast["cspl"])  # not reviewed by district A
+    for visit in (waiting, met, elsewhere):
+        Inspection.objects.filter(pk=visit.pk).update(done_at=timezone.now(), done_note="Đã làm.")
+
+    client.force_login(cast["reviewer_a"])
+    page = client.get(HOME).content.decode()
+    assert (
+        "1 đợt kiểm tra, giám sát có đơn vị báo đã thực hiện kiến nghị: hãy xem và cập nhật "
+        "tình hình thực hiện" in page
+    )
+    listed = client.get(reverse("campaign:inspection_list") + "?unit_done=true")
+    assert [visit.pk for visit in listed.context["page"]] == [waiting.pk]
+
+    # Recorded as met: off the home page.
+    Inspection.objects.filter(pk=waiting.pk).update(follow_up=Inspection.FollowUp.MET)
+    assert "báo đã thực hiện kiến nghị: hãy xem" not in client.get(HOME).content.decode()
+    # The officer is asked to carry out what is left, not to check it.
+    officer_items = inspection_items(Scope(cast["officer_a1"]))
+    assert [item["url"] for item in officer_items] == [
+        v.get_absolute_url() for v in Inspection.objects.filter(unit=tree["A1"], done_at=None)
+    ]
