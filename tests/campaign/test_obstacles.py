@@ -413,6 +413,15 @@ def test_an_officer_raises_an_obstacle_and_lands_on_it(client, tree, people, cam
     assert "Cách tính số người tham dự" in response.content.decode()
 
 
+def test_raising_one_says_the_last_day_to_answer_as_the_last_day(client, tree, people, campaign):
+    # The answer-by day is itself on time (overdue starts the day after), but the message
+    # said "trước ngày" (before the day): the unit read one day less than it is given.
+    client.force_login(people["officer_a1"])
+    response = client.post(CREATE, form_data(tree["A1"], campaign), follow=True)
+    day = Obstacle.objects.get().answer_by.strftime("%d/%m/%Y")
+    assert f"Người duyệt cần trả lời chậm nhất ngày {day}." in response.content.decode()
+
+
 def test_an_officer_may_not_raise_an_obstacle_for_a_unit_outside_what_it_files_for(
     client, tree, people, campaign
 ):
