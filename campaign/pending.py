@@ -289,9 +289,14 @@ def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]
             open=Count("pk"), overdue=Count("pk", filter=Q(answer_by__lt=today))
         )
         if counts["open"]:
+            # "0 overdue" is no news: said only when some are.
+            if counts["overdue"]:
+                title = _("%(open)s open obstacle(s) to answer, %(overdue)s overdue") % counts
+            else:
+                title = _("%(open)s open obstacle(s) to answer") % counts
             items.append(
                 _item(
-                    _("%(open)s open obstacle(s) to answer, %(overdue)s overdue") % counts,
+                    title,
                     "",
                     reverse("campaign:obstacle_list") + "?status=open&to_answer=true",
                 )

@@ -776,6 +776,25 @@ def test_the_home_pages_count_leads_to_the_obstacles_the_reviewer_answers(
     assert listed(client.get(reverse("campaign:obstacle_list"), {"status": "open"})) == ["A1", "DA"]
 
 
+def test_the_home_pages_count_names_the_overdue_only_when_there_are_some(
+    people, tree, campaign, obstacle_a1
+):
+    from campaign.pending import report_items
+    from units.access import Scope
+
+    def title():
+        items = report_items(Scope(people["reviewer_a"]), timezone.localdate())
+        return next(i["title"] for i in items if "vướng" in i["title"])
+
+    # It read "Có 1 vướng mắc chờ trả lời, 0 quá hạn".
+    assert title() == "Có 1 vướng mắc chờ trả lời"
+    late = raise_obstacle(tree["A2"], campaign, people["officer_a"], subject="Quá hạn")
+    Obstacle.objects.filter(pk=late.pk).update(
+        answer_by=timezone.localdate() - datetime.timedelta(1)
+    )
+    assert title() == "Có 2 vướng mắc chờ trả lời, 1 quá hạn"
+
+
 def test_an_answer_reaches_the_raiser_only_while_they_may_see_the_unit(
     client, tree, people, obstacle_a1
 ):
