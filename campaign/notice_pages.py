@@ -49,7 +49,10 @@ def notice_open(request, pk):
         return redirect(notice.url)
     messages.info(
         request,
-        _("What this notification is about is no longer in the units you may see."),
+        _(
+            "What this notification is about is no longer in the units you may see. If you "
+            "should still see it, ask the federation administrator to check your roles."
+        ),
     )
     return redirect("campaign:notice_list")
 

@@ -189,7 +189,10 @@ def test_a_notice_about_a_unit_no_longer_in_scope_leads_back_to_the_list(client,
     client.force_login(cast["officer_a1"])
     response = client.get(reverse("campaign:notice_open", args=[notice.pk]), follow=True)
     assert response.redirect_chain == [(LIST, 302)]
-    assert "không còn thuộc các đơn vị bạn được xem" in response.content.decode()
+    page = response.content.decode()
+    assert "không còn thuộc các đơn vị bạn được xem" in page
+    # The refusal says what to do about it, not only what is wrong.
+    assert "hãy đề nghị quản trị viên của Liên đoàn kiểm tra lại vai trò của bạn" in page
     notice.refresh_from_db()
     assert notice.read_at is not None
 
