@@ -70,13 +70,7 @@ class InspectionFilter(django_filters.FilterSet):
         fields = ["kind", "follow_up", "campaign", "unit_done"]
 
     def filter_unit_done(self, queryset, name, value):
-        if value:
-            return (
-                queryset.filter(done_at__isnull=False)
-                .exclude(recommendations="")
-                .exclude(follow_up__in=[Inspection.FollowUp.MET, Inspection.FollowUp.NONE])
-            )
-        return queryset
+        return queryset.marked_done_unchecked() if value else queryset
 
 
 class InspectionForm(once.OnceMixin, PortalInputMixin, forms.ModelForm):

@@ -1612,6 +1612,17 @@ class Obstacle(models.Model):
         return self.status == self.Status.OPEN and self.answer_by < today
 
 
+class InspectionQuerySet(models.QuerySet):
+    def marked_done_unchecked(self):
+        """The visits whose unit marked the recommendations done while the follow-up does not
+        say they were met yet: the unit waits for the reviewers to check it."""
+        return (
+            self.filter(done_at__isnull=False)
+            .exclude(recommendations="")
+            .exclude(follow_up__in=[Inspection.FollowUp.MET, Inspection.FollowUp.NONE])
+        )
+
+
 class Inspection(models.Model):
     """A follow-up visit of the CSPL board to a unit (kiểm tra, giám sát)."""
 
@@ -1681,6 +1692,8 @@ class Inspection(models.Model):
     history = HistoricalRecords(
         table_name="reports_historicalinspection", excluded_fields=["follow_up_version"]
     )
+
+    objects = InspectionQuerySet.as_manager()
 
     class Meta:
         db_table = "reports_inspection"

@@ -345,11 +345,8 @@ def _marked_done_items(scope: Scope) -> list[dict]:
     recommendations done while the follow-up does not say they were met yet: the unit waits
     for the reviewers to check it, and nothing else tells them. One query."""
     count = (
-        Inspection.objects.filter(
-            scope.review_condition(path_field="unit__path"), done_at__isnull=False
-        )
-        .exclude(recommendations="")
-        .exclude(follow_up__in=[Inspection.FollowUp.MET, Inspection.FollowUp.NONE])
+        Inspection.objects.marked_done_unchecked()
+        .filter(scope.review_condition(path_field="unit__path"))
         .count()
     )
     if not count:
