@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from campaign.models import MAX_NARRATIVE, AnnualReport, Notice, Obstacle, Period
 from tests.campaign.obstacle_data import answered, form_data, messages_of, raise_obstacle
@@ -440,6 +440,11 @@ def test_an_obstacle_may_point_to_the_units_own_report_of_that_campaign(
     response = client.post(CREATE, form_data(tree["A1"], campaign, report=report.pk))
     assert response.status_code == 302
     assert Obstacle.objects.get().report == report
+    # Its page links to the report by what it is, not by the campaign's reference.
+    with translation.override("vi"):
+        page = client.get(response.url).content.decode()
+    link = f'<a href="{report.get_absolute_url()}">Báo cáo năm {report.year}</a>'
+    assert link in page
 
 
 def test_a_report_of_another_unit_the_officer_files_for_is_refused(client, tree, people, campaign):
