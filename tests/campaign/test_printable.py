@@ -260,3 +260,22 @@ def test_letters_stored_with_their_marks_apart_print_as_whole_letters(
     text, _fonts = pdf_text(response.content, tmp_path)
     assert "Tuyên truyền đến người lao động ở cơ sở." in text
     assert not any(unicodedata.combining(character) for character in text)
+
+
+def test_a_planned_date_prints_whole_in_its_column(
+    client, cast, plan_factory, tree, campaign, tmp_path
+):
+    # Every cell of the PDF's tables may break anywhere, so that a long word stays inside
+    # the margins: the narrow "Thời gian" column printed "15/01/202" over "7".
+    plan = plan_factory(tree["A1"], campaign, cast["officer_a1"], activities=1)
+    plan.activities.update(
+        audience="Đoàn viên, CNVCLĐ cơ quan", planned_on=datetime.date(2027, 1, 15)
+    )
+    client.force_login(cast["officer_a1"])
+    response = client.get(reverse("campaign:plan_pdf", args=[plan.pk]))
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(response.content)
+    lines = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout.splitlines()
+    assert any("15/01/2027" in line for line in lines)
