@@ -912,3 +912,23 @@ def test_a_unit_closed_by_the_cut_off_is_marked_in_its_appendix_heading_as_in_th
     assert re.search(
         rf"^{re.escape(marked)}: không có đơn vị nào phải báo cáo$", text, re.MULTILINE
     )
+
+
+def test_the_table_of_reports_by_kind_of_unit_is_never_split_from_its_total(
+    tree, cast, campaign, tmp_path
+):
+    # A table of a few rows broke over a page at some lengths of the text above it: its
+    # head and rows on one page, the head again and the line of the whole scope alone on
+    # the next.
+    summary = issue(make_summary(tree["PV"], campaign, cast["cspl"]), cast["cspl"])
+    caption = vi("Reports by kind of unit")
+    whole = vi("Whole scope")
+    paragraph = "Các đơn vị tổ chức tuyên truyền cải cách hành chính lồng ghép sinh hoạt công đoàn."
+    placed_on = set()
+    for count in range(20, 34):
+        summary.general_assessment = "\n".join([paragraph] * count)
+        pages = pdftotext(pdf.render_summary_pdf(summary), tmp_path).split("\f")
+        page = next(n for n, text in enumerate(pages) if caption in text)
+        placed_on.add(page)
+        assert whole in pages[page].split(caption, 1)[1], count
+    assert len(placed_on) > 1  # the table moved over a page break
