@@ -640,8 +640,9 @@ def summary_correct(request, pk):
     messages.success(
         request,
         _(
-            "A correction was started as a new draft. Give it its own number; the issued "
-            "version is kept."
+            "A correction was started as a new draft with the text of the issued version. "
+            "Correct it, then issue it: its new number is given at issue. The issued version "
+            "is kept."
         ),
     )
     return redirect("reports:summary_edit", correction.pk)

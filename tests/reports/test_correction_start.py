@@ -6,7 +6,9 @@ by the database, and the caller's transaction goes on."""
 import datetime
 
 import pytest
+from django.contrib.messages import get_messages
 from django.db import IntegrityError
+from django.urls import reverse
 
 from reports import issuing, prefill
 from reports.models import DOCUMENT_FIELDS, NARRATIVE_FIELDS, DocumentRegister, SummaryReport
@@ -57,3 +59,15 @@ def test_a_second_correction_of_a_version_is_refused_and_the_transaction_goes_on
     with pytest.raises(IntegrityError):
         issuing.summary_correct(summary=issued, user=cast["cspl"], day=issued.dated_on)
     assert list(SummaryReport.objects.filter(supersedes=issued)) == [first]
+
+
+def test_the_page_says_the_correction_takes_its_number_when_issued(issued, cast, client):
+    # It said "Give it its own number": the form has no number to give, only the code,
+    # and the board looked for one. The number comes from the register at issue.
+    client.force_login(cast["cspl"])
+    response = client.post(reverse("reports:summary_correct", args=[issued.pk]))
+    correction = SummaryReport.objects.get(supersedes=issued)
+    assert response.url == reverse("reports:summary_edit", args=[correction.pk])
+    [said] = [str(message) for message in get_messages(response.wsgi_request)]
+    assert "số văn bản mới được cấp khi ban hành" in said
+    assert "Hãy cấp số mới" not in said
