@@ -98,6 +98,12 @@ def plan_document(plan: Plan) -> str:
                 "title": campaign.title,
             },
             "activities": activities,
+            # The content items the activities cover, in their order: the key under the
+            # table, which prints only their numbers.
+            "themes": sorted(
+                {theme for activity in activities for theme in activity.themes.all()},
+                key=lambda theme: theme.sort_key or theme.number,
+            ),
             "expected_total": sum(expected) if expected else None,
             "signing": _signing(plan),
             "copy_note": _copy_note(plan),

@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 from django.urls import reverse
 
-from campaign.models import IndicatorValue, Status
+from campaign.models import IndicatorValue, Status, Theme
 from config import pdf_sandbox
 from units.letterhead import letterhead
 from units.models import Unit, UnitState
@@ -279,3 +279,26 @@ def test_a_planned_date_prints_whole_in_its_column(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
     ).stdout.splitlines()
     assert any("15/01/2027" in line for line in lines)
+
+
+def test_the_printed_plan_says_what_its_content_numbers_stand_for(
+    client, cast, plan_factory, tree, campaign, tmp_path
+):
+    # The activities' column of content printed "19.1, 20" and nothing said what they were:
+    # the web page has a key under its table, the paper copy had none.
+    plan = plan_factory(tree["A1"], campaign, cast["officer_a1"], activities=2)
+    twenty = Theme.objects.create(campaign=campaign, number="20", title="Tuyên truyền kỷ cương")
+    nineteen = Theme.objects.create(campaign=campaign, number="19.1", title="Cải cách thủ tục")
+    Theme.objects.create(campaign=campaign, number="21", title="Mục không có hoạt động nào")
+    first, second = plan.activities.all()
+    first.themes.set([twenty, nineteen])
+    second.themes.set([nineteen])
+    client.force_login(cast["officer_a1"])
+    html = client.get(reverse("campaign:plan_print", args=[plan.pk])).content.decode()
+    text, _fonts = pdf_text(
+        client.get(reverse("campaign:plan_pdf", args=[plan.pk])).content, tmp_path
+    )
+    key = "Nội dung ứng với các số ở cột “Nội dung tuyên truyền”:"
+    key += " 19.1. Cải cách thủ tục 20. Tuyên truyền kỷ cương"
+    assert key in text
+    assert "Cải cách thủ tục" in html and "Mục không có hoạt động nào" not in html + text
