@@ -242,3 +242,17 @@ def test_a_unit_name_with_a_word_longer_than_the_screen_fits_the_home_page_on_a_
         text = page.locator(f"section:has({section})").inner_text().replace("\n", "")
         assert word in text, section
     assert horizontal_overflow(page) == []
+
+
+def test_on_a_phone_a_summary_s_pdf_comes_before_its_text(demo, login, live_server):
+    """The Standing Committee opens an issued summary from its notice for the PDF: on a
+    phone the side column went under the whole text, the download two screens down."""
+    summary = SummaryReport.objects.filter(status=SummaryReport.Status.ISSUED).first()
+    page = reviewer_page(login, live_server, summary.get_absolute_url(), 390, 844, "thuongvu")
+    download = page.get_by_role("link", name="Tải tệp PDF")
+    assert download.bounding_box()["y"] < 844  # on the first screen
+    text = page.get_by_role("heading", name="Đánh giá chung")
+    assert download.bounding_box()["y"] < text.bounding_box()["y"]
+    page.set_viewport_size({"width": 1366, "height": 900})
+    # An office screen keeps the text on the left and the side column on its right.
+    assert download.bounding_box()["x"] > text.bounding_box()["x"]
