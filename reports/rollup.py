@@ -242,10 +242,13 @@ class AreaRow(Figures):
     @property
     def tree_label(self) -> str:
         """What the dashboard's table, the Excel export and the PDF summary say beside the
-        unit's name of its place on the tree: dissolved or split (today's tree), closed by the
-        cut-off; or ""."""
+        unit's name of its place on the tree: closed without a successor (today's tree),
+        closed by the cut-off; or "". As the 2025 decisions word it, a grassroots union is
+        dissolved ("giải thể") and a union above one, split or not, ends its activity."""
         if self.dissolved:
-            return gettext("dissolved or split unit")
+            if self.kind == Unit.Kind.GRASSROOTS:
+                return gettext("dissolved unit")
+            return gettext("unit that ended its activity")
         if self.closed and not self.is_scope:
             return gettext("closed by then")
         return ""

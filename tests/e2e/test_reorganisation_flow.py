@@ -309,7 +309,7 @@ def test_an_administrator_applies_the_merger_and_the_years_keep_their_trees(
     }
     for name in districts.values():
         line = rows[name]
-        assert (line["badge"], line["expected"]) == ("đơn vị đã giải thể/chia tách", 1), name
+        assert (line["badge"], line["expected"]) == ("đơn vị đã kết thúc hoạt động", 1), name
         # The district's own report of 2024, as the year's own tree showed it.
         assert line[own[then[name]["own"]]] == 1, (name, then[name]["own"], line)
     assert sum(row["expected"] for row in rows_today) == expected_2024

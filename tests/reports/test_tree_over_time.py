@@ -19,7 +19,7 @@ from django.utils import translation
 from campaign.counting import area_below
 from campaign.models import Campaign, Period
 from reports.excel import build_workbook
-from reports.rollup import rollup, unit_rows
+from reports.rollup import AreaRow, rollup, unit_rows
 from reports.trees import TODAY
 from tests.reports.world import YEAR, Recount, assert_same_figures, build_world
 from units.models import Unit
@@ -229,3 +229,13 @@ def test_a_unit_closed_by_a_years_cut_off_says_why_nobody_reports_there(
         page = client.get(reverse("reports:dashboard"), {"unit": district.pk, **params})
         assert page.status_code == 200
         assert "đã ngừng hoạt động từ ngày" not in page.content.decode(), params
+
+
+def test_a_closed_unit_s_line_on_today_s_tree_says_it_as_the_decisions_do():
+    # As the 2025 decisions word it: a grassroots union is dissolved ("giải thể"); a
+    # district federation, ended without a successor or split, ends its activity.
+    with translation.override("vi"):
+        district = AreaRow(name="LĐLĐ Châu Thành", kind=Unit.Kind.DISTRICT, dissolved=True)
+        grassroots = AreaRow(name="CĐCS A", kind=Unit.Kind.GRASSROOTS, dissolved=True)
+        assert district.tree_label == "đơn vị đã kết thúc hoạt động"
+        assert grassroots.tree_label == "đơn vị đã giải thể"
