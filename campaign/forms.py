@@ -4,6 +4,7 @@ narrative and one field per indicator) and the review reason."""
 import datetime
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
@@ -151,6 +152,16 @@ class ActivityForm(PortalInputMixin, forms.ModelForm):
             # not list the campaign's content N times. Validation still uses the queryset.
             themes.choices = theme_choices
         self.fields["planned_on"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+        # Zero (or fewer) people expected is no plan for an activity: it printed "0" on the
+        # plan and its reviewer had to send it back. Not yet known is left empty.
+        participants = self.fields["expected_participants"]
+        participants.validators = [
+            *(v for v in participants.validators if not isinstance(v, MinValueValidator)),
+            MinValueValidator(1),
+        ]
+        participants.error_messages["min_value"] = _(
+            "Enter how many people are expected (1 or more), or leave it empty if not yet known."
+        )
 
     def _post_clean(self):
         super()._post_clean()

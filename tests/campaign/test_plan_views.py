@@ -773,3 +773,16 @@ def test_the_edit_page_lists_the_content_items_once_whatever_the_number_of_activ
             int(re.search(r'value="(\d+)"', box)[1]) for box in boxes if "checked" in box
         )
         assert ticked == covered
+
+
+@pytest.mark.parametrize("participants", ["0", "-5"])
+def test_no_one_expected_is_refused_with_what_to_type(client, cast, plan_a1, participants):
+    data = edit_data(plan_a1, rows=[activity(expected_participants=participants)])
+    with translation.override("vi"):
+        response = login(client, cast["officer_a1"]).post(
+            reverse("campaign:plan_edit", args=[plan_a1.pk]), data
+        )
+    assert response.status_code == 200
+    errors = response.context["formset"].errors[1]["expected_participants"]
+    assert errors == ["Nhập số người dự kiến tham gia (từ 1 trở lên), hoặc để trống nếu chưa biết."]
+    assert plan_a1.activities.count() == 1
