@@ -90,6 +90,17 @@ def sent_items(scope: Scope) -> list[dict]:
     return items
 
 
+def shared(items) -> dict:
+    """The unit and the campaign's long title when every item has the same one ("" when
+    not): said once above the list rather than under each item."""
+    units = {item["unit"] for item in items}
+    campaigns = {item["detail"] for item in items}
+    return {
+        "one_unit": units.pop() if len(units) == 1 else "",
+        "one_campaign": campaigns.pop() if len(campaigns) == 1 else "",
+    }
+
+
 def _last_steps(submissions):
     """The last step of each submission, by (content type id, object id). One query."""
     which = Q(pk__in=[])
@@ -153,7 +164,11 @@ def sent_list(request):
     return render(
         request,
         "campaign/sent_list.html",
-        {"page": page, "is_officer": any(m.role in FILE for m in scope.memberships)},
+        {
+            "page": page,
+            "is_officer": any(m.role in FILE for m in scope.memberships),
+            **shared(items),
+        },
     )
 
 

@@ -6,7 +6,7 @@ tag, which reads the list through the request's access scope and renders it.
 
 from django import template
 
-from campaign.sent import HOME_COUNT, sent_items
+from campaign.sent import HOME_COUNT, sent_items, shared
 from units.access import FILE, Scope
 
 register = template.Library()
@@ -26,15 +26,13 @@ def sent_box(context):
     shown = items[:HOME_COUNT]
     # The unit and the campaign's long title, said once above the list when every item
     # shares them (an officer of one unit, one campaign running), not under each item.
-    units = {item["unit"] for item in shown}
-    campaigns = {item["detail"] for item in shown}
-    one_campaign = campaigns.pop() if len(campaigns) == 1 else ""
+    common = shared(shown)
+    one_campaign = common["one_campaign"]
     return {
         "show": True,
         "items": shown,
         "more": len(items) > HOME_COUNT,
-        "one_unit": units.pop() if len(units) == 1 else "",
-        "one_campaign": one_campaign,
+        **common,
         # The home page's "Waiting for you" just above names the same campaign: not twice.
         "campaign_above": bool(one_campaign) and one_campaign == context.get("one_campaign"),
     }

@@ -155,3 +155,13 @@ def test_what_the_user_sent_leaves_the_list_with_its_unit_leaving_their_scope(
     assert client.get(plan_a1.get_absolute_url()).status_code == 404
     page = client.get(SENT).content.decode()
     assert plan_a1.get_absolute_url() not in page and obstacle_a1.subject not in page
+
+
+def test_the_sent_page_names_a_campaign_every_item_shares_once(
+    client, cast, campaign, plan_a1, obstacle_a1
+):
+    workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    client.force_login(cast["officer_a1"])
+    html = client.get(SENT).content.decode()
+    assert html.count('class="list-group-item') == 2
+    assert html.count(campaign.title) == 1
