@@ -3,10 +3,11 @@ may see, found by words typed without their accents.
 
 Every word of the query must match (in any order) one of the searched texts of an object:
 its own (a plan's or a report's document number, an obstacle's subject, an inspection's
-findings, a report's year) or its unit's name and short name. Both sides are compared folded
+findings, a report's year) or its unit's name, short name and code. Both sides are compared folded
 (units.folding: lower case, no diacritics, "đ" as "d"), so "chau thanh" finds "Châu Thành".
 The columns are folded by the same SQL expression PostgreSQL's trigram indexes are built on
-(migrations units.0007, campaign.0017 and 0029), so a search of the unit tree is an index scan.
+(migrations units.0007 and 0011, campaign.0017 and 0029), so a search of the unit tree is an
+index scan.
 
 Nothing outside the user's scope is ever searched: each kind of object is first restricted
 through `Scope.filter` (what the user may see, as the object's own page would allow).
@@ -51,19 +52,19 @@ class Kind:
         return queryset.select_related(*self.related) if self.related else queryset
 
 
-UNIT_NAMES = ("unit__name", "unit__short_name")
+UNIT_TEXTS = ("unit__name", "unit__short_name", "unit__code")
 
 KINDS = {
     kind.key: kind
     for kind in (
-        Kind("units", _("Units"), Unit, (), "", ("name", "short_name"), ("path",)),
+        Kind("units", _("Units"), Unit, (), "", ("name", "short_name", "code"), ("path",)),
         Kind(
             "plans",
             _("Plans"),
             Plan,
             ("unit", "campaign"),
             "unit",
-            ("doc_number", *UNIT_NAMES),
+            ("doc_number", *UNIT_TEXTS),
             ("unit__path", "-campaign__issued_on", "pk"),
         ),
         Kind(
@@ -72,7 +73,7 @@ KINDS = {
             AnnualReport,
             ("unit", "campaign", "period"),
             "unit",
-            ("doc_number", Cast("year", CharField()), *UNIT_NAMES),
+            ("doc_number", Cast("year", CharField()), *UNIT_TEXTS),
             ("-year", "unit__path", "pk"),
         ),
         Kind(
@@ -81,7 +82,7 @@ KINDS = {
             Obstacle,
             ("unit", "campaign"),
             "unit",
-            ("subject", *UNIT_NAMES),
+            ("subject", *UNIT_TEXTS),
             ("-raised_at", "-pk"),
         ),
         Kind(
@@ -90,7 +91,7 @@ KINDS = {
             Inspection,
             ("unit", "campaign"),
             "unit",
-            ("findings", *UNIT_NAMES),
+            ("findings", *UNIT_TEXTS),
             ("-visited_on", "-pk"),
         ),
     )

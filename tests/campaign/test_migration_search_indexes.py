@@ -1,4 +1,4 @@
-"""Migrations units.0007, campaign.0017 and campaign.0029 (the search's fold function and
+"""Migrations units.0007 and 0011, campaign.0017 and 0029 (the search's fold function and
 trigram indexes, PostgreSQL only) undo and redo on a database holding data, which they leave
 as it was."""
 
@@ -17,6 +17,7 @@ BEFORE = [("units", "0006_data_version"), ("campaign", "0016_on_behalf")]
 INDEXES = {
     "unit_name_fold_trgm",
     "unit_short_name_fold_trgm",
+    "unit_code_fold_trgm",
     "plan_doc_number_fold_trgm",
     "obstacle_subject_fold_trgm",
     "inspection_findings_fold_trgm",

@@ -76,6 +76,16 @@ def test_the_short_name_is_searched_too(client, cast, named):
     assert unit_codes(results(client, "cd tt")) == {"CT-B"}
 
 
+def test_a_unit_and_its_documents_are_found_by_its_code(client, cast, named, campaign):
+    # The code is on every unit's page and in the lists of units: what a reviewer copies.
+    plan = make_plan(named["DK"], campaign, cast["officer_a"])
+    client.force_login(cast["cspl"])
+    response = results(client, "dk")
+    assert unit_codes(response) == {"DK"}
+    assert found(response, "plans") == [plan]
+    assert unit_codes(results(client, "ct-b")) == {"CT-B"}
+
+
 def test_another_districts_units_and_plans_never_appear(client, cast, named, campaign):
     make_plan(named["CT-A"], campaign, cast["officer_a"], doc_number="7/KH-CĐ")
     make_plan(named["CT-B"], campaign, cast["officer_b1"], doc_number="8/KH-CĐ")

@@ -62,6 +62,7 @@ def test_the_unit_search_uses_the_trigram_index(require_postgres, tree, cast):
     plan = plan_of(found)
     assert "unit_name_fold_trgm" in plan, plan
     assert "unit_short_name_fold_trgm" in plan, plan
+    assert "unit_code_fold_trgm" in plan, plan
     assert "Seq Scan" not in plan, plan
 
 
