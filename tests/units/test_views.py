@@ -300,3 +300,43 @@ def test_unit_page_shows_where_the_unit_stood_over_time(client, cast, tree, reor
     # Newest first: under district B from 01/07/2025, under district A until the day before.
     assert history.index(tree["DB"].name) < history.index(tree["DA"].name)
     assert "01/07/2025" in history and "30/06/2025" in history
+
+
+def test_a_units_page_says_where_the_units_that_stood_below_it_went(
+    client, cast, tree, reorganise, admin_user, django_assert_max_num_queries
+):
+    # District A ends on 01/07/2025: A1 goes to district B renamed, A2 is dissolved.
+    act = reorganise(
+        datetime.date(2025, 7, 1),
+        {"action": "move", "unit_code": "A1", "target_code": "DB"},
+        {"action": "rename", "unit_code": "A1", "name": "CĐCS A1 mới"},
+        {"action": "close", "unit_code": "A2"},
+        {"action": "close", "unit_code": "DA"},
+    )
+    reorganisation_apply(reorganisation=act, user=admin_user)
+    url = reverse("units:unit_detail", args=[tree["DA"].pk])
+    with translation.override("vi"):
+        login(client, cast["cspl"])
+        client.get(url)
+        with django_assert_max_num_queries(12):
+            html = client.get(url).content.decode()
+    former = html[html.index('id="former-children"') : html.index('id="history"')]
+    body = former[former.index("<tbody>") :]
+    rows = re.findall(r"<tr>(.*?)</tr>", re.sub(r"\s+", " ", body))
+    text = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for row in rows]
+    # A2 is closed and stays below A: still listed among its units, not here.
+    assert text == ["CĐCS A1 30/06/2025 CĐCS A1 mới, trực thuộc LĐLĐ huyện B"]
+    assert f'href="{reverse("units:unit_detail", args=[tree["DB"].pk])}"' in former
+
+
+def test_a_units_page_names_no_unit_that_went_outside_the_readers_scope(
+    client, cast, tree, reorganise, admin_user
+):
+    act = reorganise(
+        datetime.date(2025, 7, 1), {"action": "move", "unit_code": "A1", "target_code": "DB"}
+    )
+    reorganisation_apply(reorganisation=act, user=admin_user)
+    with translation.override("vi"):
+        login(client, cast["reviewer_a"])
+        html = client.get(reverse("units:unit_detail", args=[tree["DA"].pk])).content.decode()
+    assert 'id="former-children"' not in html and "CĐCS A1" not in html
