@@ -118,10 +118,17 @@ def report_list(request):
             "year": year,
             "rows": rows,
             # The units with an Excel template this year: open, and asked for the report
-            # (none for an officer of a unit closed since, or not yet open that year); a
-            # unit below one listed is in that one's template.
+            # (none for an officer of a unit closed since, or not yet open that year), and
+            # once the year is locked only with a report still editable (reopened); a unit
+            # below one listed is in that one's template.
             "workbook_areas": workbook_checks.template_areas(
-                [row["unit"] for row in rows if row["unit"].is_open and row["due"]]
+                [
+                    row["unit"]
+                    for row in rows
+                    if row["unit"].is_open
+                    and row["due"]
+                    and (not starts_locked or (row["report"] and row["report"].is_editable))
+                ]
             ),
             "period": period,
             # Past its lock date a unit can no longer start its report: the list says so

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from campaign import workbook_checks
 from campaign.models import AnnualReport, Period
@@ -49,12 +49,13 @@ def test_the_list_says_no_report_is_due_and_offers_none(client, campaign, newcom
     assert "Thành lập sau thời điểm chốt số liệu năm 2024" in page
     start = reverse("campaign:report_start", args=[campaign.pk, unit.pk, YEAR])
     assert start not in page  # nor the Excel template's links, which start with it
-    # The next year it is on the tree, and asked.
+    # A later year it is on the tree, and asked (this year's, still open for filing).
+    this_year = timezone.localdate().year
     with translation.override("vi"):
         response = client.get(
-            reverse("campaign:report_list"), {"campaign": campaign.pk, "year": 2025}
+            reverse("campaign:report_list"), {"campaign": campaign.pk, "year": this_year}
         )
-    assert reverse("campaign:report_start", args=[campaign.pk, unit.pk, 2025]) in (
+    assert reverse("campaign:report_start", args=[campaign.pk, unit.pk, this_year]) in (
         response.content.decode()
     )
 
@@ -73,7 +74,8 @@ def test_the_list_offers_no_excel_section_when_no_unit_listed_files_that_year(
         )
         assert offline not in response.content.decode()
         response = client.get(
-            reverse("campaign:report_list"), {"campaign": campaign.pk, "year": 2025}
+            reverse("campaign:report_list"),
+            {"campaign": campaign.pk, "year": timezone.localdate().year},
         )
     assert offline in response.content.decode()
 

@@ -3,9 +3,10 @@ that is not already in the template of a unit above it."""
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from campaign import workbook_checks, workbooks
+from campaign.models import AnnualReport, Period, Status
 from tests.campaign.workbooks.helpers import reports_url
 
 
@@ -43,3 +44,25 @@ def test_the_list_offers_the_districts_template_once_with_its_count(
         assert reports_url(name, campaign, tree["DA"], year) in page
         for code in ("A1", "A2"):
             assert reports_url(name, campaign, tree[code], year) not in page
+
+
+@pytest.mark.usefixtures("a1_without_officer")
+def test_a_locked_year_offers_a_template_only_for_a_report_reopened(client, tree, cast, campaign):
+    # 2016 locked on 19/01/2017: the template could change nothing, the page offered it.
+    client.force_login(cast["officer_a"])
+    url = reverse("campaign:report_list")
+    with translation.override("vi"):
+        page = client.get(url, {"campaign": campaign.pk, "year": 2016}).content.decode()
+    assert 'id="workbook-links"' not in page
+    AnnualReport.objects.create(
+        unit=tree["A1"],
+        campaign=campaign,
+        year=2016,
+        period=Period.objects.for_year(campaign, 2016),
+        status=Status.RETURNED,
+        reopened_at=timezone.now(),
+    )
+    with translation.override("vi"):
+        page = client.get(url, {"campaign": campaign.pk, "year": 2016}).content.decode()
+    assert reports_url("download", campaign, tree["A1"], 2016) in page
+    assert reports_url("download", campaign, tree["DA"], 2016) not in page
