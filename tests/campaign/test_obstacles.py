@@ -750,6 +750,16 @@ def test_closing_a_closed_obstacle_again_changes_nothing(client, people, obstacl
     assert Obstacle.objects.get(pk=obstacle_a1.pk).closed_at == closed_at
 
 
+def test_closing_asks_first_since_it_cannot_be_undone(client, people, obstacle_a1):
+    answered(obstacle_a1, people["cspl"])
+    client.force_login(people["officer_a1"])
+    with translation.override("vi"):
+        page = client.get(obstacle_a1.get_absolute_url()).content.decode()
+    confirm = 'data-confirm="Đóng vướng mắc này? Sau khi đóng, không trả lời hay sửa được nữa."'
+    assert confirm in page
+    assert "/static/js/data_confirm" in page
+
+
 def test_an_empty_list_says_whether_a_filter_hides_them(client, people):
     client.force_login(people["officer_a1"])
     page = client.get(LIST).content.decode()
