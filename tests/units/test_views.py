@@ -154,6 +154,19 @@ def test_a_unit_page_links_to_the_contacts_when_they_open(client, cast, tree, wh
     assert (client.get(contacts).status_code == 200) is shown
 
 
+def test_a_unit_with_none_below_offers_its_own_officers_by_that_name(client, cast, tree):
+    # "Officers of the units below" on a grassroots union's page led to a page titled so,
+    # listing the union's own officers alone.
+    login(client, cast["reviewer_a"])
+    with translation.override("vi"):
+        page = client.get(reverse("units:unit_detail", args=[tree["A1"].pk])).content.decode()
+        contacts = client.get(reverse("units:unit_contacts", args=[tree["A1"].pk]))
+        district = client.get(reverse("units:unit_detail", args=[tree["DA"].pk]))
+    assert ">Cán bộ của đơn vị</a>" in page and "Cán bộ các đơn vị trực thuộc" not in page
+    assert "Cán bộ của CĐCS A1</h1>" in contacts.content.decode()
+    assert ">Cán bộ các đơn vị trực thuộc</a>" in district.content.decode()
+
+
 def test_contacts_are_refused_to_anonymous_visitors(client, tree):
     response = client.get(reverse("units:unit_contacts", args=[tree["DA"].pk]))
     assert response.status_code == 302
