@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from campaign.models import AnnualReport, Attachment, Status, Step
 from tests.campaign.upload_files import PDF_BYTES
@@ -161,6 +161,21 @@ def test_the_report_list_marks_the_units_filed_for_on_behalf(client, cast, tree,
     page = response.content.decode()
     assert page.count(">nhập hộ</span>") == 1
     assert "Đơn vị này chưa có cán bộ phụ trách riêng: bạn nhập hộ báo cáo của đơn vị từ " in page
+
+
+def test_the_report_list_names_who_entered_a_report_on_behalf_not_who_would_now(
+    client, cast, tree, campaign, report_factory
+):
+    # A year's report filed from the unit above as it then was (a district federation
+    # ended since): the list said "you file its report from" today's unit.
+    report = report_factory(tree["A2"], campaign, YEAR)
+    report.entered_from = tree["PV"]
+    report.save(update_fields=["entered_from"])
+    client.force_login(cast["officer_a"])
+    with translation.override("vi"):
+        page = client.get(reverse("campaign:report_list"), {"year": YEAR}).content.decode()
+    assert f"Do {tree['PV'].name} nhập hộ cho đơn vị" in page
+    assert "bạn nhập hộ báo cáo của đơn vị từ" not in page
 
 
 def test_the_report_list_does_not_mark_the_user_s_own_unit_once_closed(
