@@ -20,6 +20,7 @@ a formula, whatever it starts with.
 """
 
 import datetime
+import math
 import re
 from io import BytesIO
 from typing import NamedTuple
@@ -65,6 +66,8 @@ YEAR = "0"
 BOLD = Font(bold=True)
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 MIN_WIDTH, MAX_WIDTH, HEADER_WIDTH = 8, 50, 16
+# Points a line of 11 pt Calibri takes, for the height of a row whose text wraps.
+LINE_HEIGHT = 15
 SHEET_TITLE_LENGTH = 31
 NOT_IN_SHEET_TITLES = re.compile(r"[\[\]:*?/\\]")
 # The mark of a yes in a column of marks: the same in every language.
@@ -448,6 +451,7 @@ def _table(sheet, headers, rows, freeze):
         sheet.column_dimensions[get_column_letter(column)].width = min(
             max(width + 2, MIN_WIDTH), MAX_WIDTH
         )
+    _wrap_long_texts(sheet, widths)
     sheet.freeze_panes = freeze
     sheet.auto_filter.ref = f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"
     sheet.print_title_rows = "1:1"
@@ -456,6 +460,27 @@ def _table(sheet, headers, rows, freeze):
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _wrap_long_texts(sheet, widths):
+    """Wrap a text wider than its column (capped at MAX_WIDTH) and make its row tall enough:
+    unwrapped, a content item or a long unit name was cut off at the next cell, or ran out
+    of the printed page."""
+    for row in sheet.iter_rows(min_row=2):
+        lines = 1
+        for cell in row:
+            if not isinstance(cell.value, str) or cell.data_type != "s":
+                continue
+            room = min(max(widths[cell.column] + 2, MIN_WIDTH), MAX_WIDTH) - 2
+            room -= 2 * int(cell.alignment.indent or 0)
+            text = max(cell.value.splitlines() or [""], key=len)
+            if len(text) <= room:
+                continue
+            cell.alignment = Alignment(indent=cell.alignment.indent, wrap_text=True, vertical="top")
+            wrapped = sum(math.ceil(max(len(line), 1) / room) for line in cell.value.splitlines())
+            lines = max(lines, wrapped)
+        if lines > 1:
+            sheet.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
 
 
 def _default_format(value):

@@ -120,6 +120,23 @@ def test_the_content_sheet_gives_each_items_recounted_plans_and_activities(
     assert sheet["A2"].data_type == "s"  # "2.10" stays a text, never 2.1
 
 
+def test_a_text_wider_than_its_column_wraps_in_a_row_tall_enough_to_read_it(client, cast, world):
+    # The demo's content items run to 600 characters in a column of 50, beside a number:
+    # unwrapped, all but their first words were hidden, on screen and on paper.
+    theme = world.themes["2.1"]
+    theme.title = "Tuyên truyền " * 20
+    theme.save()
+    sheet = download(client, cast, world, "PV")[CONTENT]
+    [row] = [row for row in sheet.iter_rows(min_row=2) if row[0].value == "2.1"]
+    item = row[1]
+    width = sheet.column_dimensions["B"].width
+    assert len(item.value) > width
+    assert item.alignment.wrap_text and item.alignment.indent == 1  # still under its item
+    height = sheet.row_dimensions[item.row].height
+    assert height and height >= 15 * len(item.value) / width
+    assert not row[0].alignment.wrap_text  # its short number beside it is left alone
+
+
 # --- the open obstacles ------------------------------------------------------------------------
 @pytest.mark.parametrize("code", ["PV", "DA", "DB", "SE"])
 def test_the_obstacle_sheet_lists_the_open_obstacles_the_summary_counts(client, cast, world, code):
