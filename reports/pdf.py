@@ -715,30 +715,21 @@ def _texts(result):
     texts = []
     for indicator in result.text_indicators:
         by_text = {}
-        # The rollup lists only the first texts; each carries how many reports of the area
-        # hold it (0 in a result stored before it did: then the ones listed are counted).
-        counted = {}
         for entry in result.texts:
             if entry.indicator == indicator.code:
                 text = Truncator(" ".join(entry.text.split())).chars(TEXT_CHARS)
                 by_text.setdefault(text, []).append(entry.unit_name)
-                counted.setdefault(text, {})[entry.text] = entry.reports
         entries = []
-        for text, units in by_text.items():
-            # Texts that read the same once shortened are counted together.
-            total = sum(counted[text].values())
-            by_text[text] = (units, total if all(counted[text].values()) else len(units))
-        for text, (units, count) in sorted(by_text.items(), key=lambda item: -item[1][1]):
-            named = units[:TEXT_UNITS]
-            names = ", ".join(named)
-            if count > len(named):
+        for text, units in sorted(by_text.items(), key=lambda item: -len(item[1])):
+            names = ", ".join(units[:TEXT_UNITS])
+            if len(units) > TEXT_UNITS:
                 names = _("%(names)s and %(more)s more") % {
                     "names": names,
-                    "more": number(count - len(named)),
+                    "more": number(len(units) - TEXT_UNITS),
                 }
-            if count > 1:
+            if len(units) > 1:
                 names = _("%(count)s units: %(names)s") % {
-                    "count": number(count),
+                    "count": number(len(units)),
                     "names": names,
                 }
             entries.append(f"{text} ({names})")

@@ -97,7 +97,6 @@ from django.db.models import (
     TextField,
     Value,
     When,
-    Window,
 )
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -315,10 +314,6 @@ class TextEntry:
     unit_name: str
     indicator: str  # code
     text: str
-    # How many included reports of the area hold this very text for this indicator, the
-    # ones past TEXTS_SHOWN too: the summary says "30 units" of a text 44 units wrote
-    # otherwise. 0 in a result stored before it was counted.
-    reports: int = 0
 
 
 @dataclass
@@ -471,10 +466,9 @@ def cached_rollup(
     key = ":".join(
         str(part)
         for part in (
-            # 6: how many reports hold each text; 5: the campaign's area and the trend's
-            # coverage (a result cached before has neither, and its grid would list
-            # nobody); 4: the data version in the database
-            "rollup6",
+            # 5: the campaign's area and the trend's coverage (a result cached before has
+            # neither, and its grid would list nobody); 4: the data version in the database
+            "rollup5",
             data_version(),
             timezone.localdate().isoformat(),
             campaign.pk,
@@ -573,12 +567,10 @@ def rollup(
         texts = list(
             values.filter(shown.area(place))
             .exclude(text_value="")
-            # Counted over every row of the area before the slice, in the same query.
-            .annotate(same=Window(Count("pk"), partition_by=[F("indicator_id"), F("text_value")]))
             .order_by(f"{place}path", "indicator__order", "indicator__code")
-            .values_list(
-                f"{place}short_name", f"{place}name", "indicator__code", "text_value", "same"
-            )[: TEXTS_SHOWN + 1]
+            .values_list(f"{place}short_name", f"{place}name", "indicator__code", "text_value")[
+                : TEXTS_SHOWN + 1
+            ]
         )
 
     # 9: the days the area changed, for the trend.
@@ -1338,10 +1330,7 @@ def _assemble(
         by_kind=kinds,
         themes=themes,
         trend=trend,
-        texts=[
-            TextEntry(short or name, code, text, same)
-            for short, name, code, text, same in shown_texts
-        ],
+        texts=[TextEntry(short or name, code, text) for short, name, code, text in shown_texts],
         texts_more=len(texts) > len(shown_texts),
         ancestors=ancestors,
         obstacles_open=period.open_obstacles or 0,

@@ -304,24 +304,6 @@ def test_the_texts_of_the_included_reports_are_listed_never_summed(tree, cast, c
     assert "Chưa duyệt" not in text
 
 
-def test_a_text_many_units_wrote_is_counted_over_all_of_them_not_the_ones_listed(
-    tree, cast, campaign, monkeypatch
-):
-    # The demo's province listed its first 30 texts and printed "30 units" of the text all
-    # of its 44 included reports held: the count is the area's, the names a sample.
-    monkeypatch.setattr("reports.rollup.TEXTS_SHOWN", 2)
-    other_forms = campaign.indicators.get(code="other_forms")
-    for code in ("DA", "DB", "A1"):
-        report = AnnualReport.objects.get(unit=tree[code], campaign=campaign)
-        IndicatorValue.objects.create(report=report, indicator=other_forms, text_value="Pa nô")
-    summary = make_summary(tree["PV"], campaign, cast["cspl"])
-    [entry, more] = pdf.document_context(summary)["texts"][0]["entries"]
-    listed = ", ".join(tree[code].short_name or tree[code].name for code in ("DA", "A1"))
-    names = vi("%(names)s and %(more)s more") % {"names": listed, "more": 1}
-    assert entry == "Pa nô (%s)" % (vi("%(count)s units: %(names)s") % {"count": 3, "names": names})
-    assert more == vi("Other contents the units reported are in their reports.")
-
-
 def test_every_font_is_embedded_and_none_falls_back(tree, cast, campaign, tmp_path):
     summary = issue(make_summary(tree["PV"], campaign, cast["cspl"]), cast["cspl"])
     fonts = pdf_listing("pdffonts", pdf.render_summary_pdf(summary), tmp_path)

@@ -679,8 +679,6 @@ class Recount:
             for r in self.filed([c], year, include)
             if r.values.get("other_forms")
         ]
-        for entry in texts:  # how many of the area's reports hold it, listed or not
-            entry["reports"] = sum(1 for t in texts if t["text"] == entry["text"])
 
         mine = world.campaign.pk
         inside_set = set(inside)
