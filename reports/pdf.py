@@ -711,7 +711,8 @@ def _bar(label, value):
 
 def _texts(result):
     """The included reports' texts, by indicator, the same text once with the units that
-    wrote it ("Pa-nô, khẩu hiệu (12 units: A, B, C… and 9 more)")."""
+    wrote it ("Pa-nô, khẩu hiệu (12 units: A, B, C… and 9 more)"); "at least" when the
+    rollup listed only the area's first texts."""
     texts = []
     for indicator in result.text_indicators:
         by_text = {}
@@ -727,7 +728,14 @@ def _texts(result):
                     "names": names,
                     "more": number(len(units) - TEXT_UNITS),
                 }
-            if len(units) > 1:
+            if result.texts_more:
+                # Only the first texts of the area are listed: more units may have written
+                # this one than are counted here ("30 units" of a text 44 units wrote).
+                names = _("at least %(count)s units: %(names)s") % {
+                    "count": number(len(units)),
+                    "names": names,
+                }
+            elif len(units) > 1:
                 names = _("%(count)s units: %(names)s") % {
                     "count": number(len(units)),
                     "names": names,
