@@ -276,6 +276,9 @@ class ReasonForm(PortalInputMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
         help_text=_("The unit's officers receive it by e-mail and see it on this page."),
+        # What the step itself says of a missing reason: "This field is required." under
+        # the field and again in the message above told the reviewer nothing of why.
+        error_messages={"required": _("Give the reason, so the unit knows what to fix.")},
     )
 
     def __init__(self, *args, several=False, **kwargs):

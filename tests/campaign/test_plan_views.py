@@ -621,7 +621,7 @@ def test_a_return_without_a_reason_is_refused_with_the_reason_error(client, cast
     )
     assert response.status_code == 400
     assert "reason" in response.context["reason_form"].errors
-    assert "Trường này là bắt buộc." in html(response)
+    assert "Hãy nêu lý do để đơn vị biết cần sửa gì." in html(response)
     assert Plan.objects.get(pk=plan_a1.pk).status == S.SUBMITTED
     assert not Step.objects.filter(action=A.RETURN).exists()
 

@@ -84,7 +84,10 @@ def test_an_empty_reason_is_said_at_the_top_and_its_box_takes_the_focus(client, 
         reverse("campaign:report_return", args=[report.pk]), {"reason": "", "version": 1}
     )
     assert response.status_code == 400
-    assert messages_of(response) == ["Hãy xem lại lý do ở ô bên dưới: Trường này là bắt buộc."]
+    # Why it is asked for, not "This field is required.".
+    assert messages_of(response) == [
+        "Hãy xem lại lý do ở ô bên dưới: Hãy nêu lý do để đơn vị biết cần sửa gì."
+    ]
     assert 'name="reason"' in (box := response.content.decode().split("<textarea")[1])
     assert "autofocus" in box.split(">")[0]
 
