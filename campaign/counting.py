@@ -44,6 +44,10 @@ def inclusion(value: str | None) -> str:
 def end_of_day(day: datetime.date) -> datetime.datetime:
     """The first instant after `day` in the portal's time zone (Asia/Ho_Chi_Minh)."""
     zone = ZoneInfo(settings.TIME_ZONE)
+    if day == datetime.date.max:
+        # A period kept from before its dates were bounded can end on 31/12/9999 (typed
+        # for "never"); there is no day after it, and its last instant serves as well.
+        return datetime.datetime.combine(day, datetime.time.max, zone)
     return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), zone)
 
 

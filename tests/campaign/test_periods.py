@@ -590,3 +590,35 @@ def test_a_portal_user_without_staff_rights_cannot_edit_periods(client, cast, ca
     assert response.url.startswith(reverse("admin:login"))
     period.refresh_from_db()
     assert period.due_on == D(2024, 12, 20)
+
+
+def test_a_period_kept_with_a_far_date_before_the_rule_still_opens_every_page(
+    client, cast, tree, campaign
+):
+    # Periods saved before dates were bounded can hold 31/12/9999 (typed for "never"). The
+    # rule refuses new ones; those already kept must not turn every page that counts the
+    # year into a 500 (the instant after 31/12/9999 does not exist).
+    period = Period.objects.for_year(campaign, YEAR)
+    Period.objects.filter(pk=period.pk).update(
+        ends_on=D(9999, 12, 31), due_on=D(9999, 12, 31), locks_on=D(9999, 12, 31)
+    )
+    report = make_report(tree["A1"], campaign, status=S.SUBMITTED)
+    reviewer = login(client, cast["cspl"])
+    year = {"campaign": campaign.pk, "year": YEAR}
+    for url, query in [
+        (reverse("reports:dashboard"), year),
+        (reverse("reports:dashboard_excel"), year),
+        (reverse("campaign:report_list"), year),
+        (reverse("campaign:report_queue"), {}),
+        (reverse("campaign:late_units"), year),
+        (reverse("campaign:report_detail", args=[report.pk]), {}),
+        (reverse("units:home"), {}),
+    ]:
+        assert reviewer.get(url, query).status_code == 200, url
+    officer = login(client, cast["officer_a1"])
+    for url in [
+        reverse("campaign:report_detail", args=[report.pk]),
+        reverse("campaign:report_list"),
+        reverse("units:home"),
+    ]:
+        assert officer.get(url).status_code == 200, url
