@@ -352,6 +352,7 @@ def _summary_rows(result, campaign):
     period_field = Period._meta.get_field
     assessed = capfirst(_("self-assessment"))  # outside the f-string, where xgettext finds it
     coverage = coverage_text(headline)
+    now_every_year = capfirst(_("on the day of export, raised in any year"))
     rows = []
     if campaign is not None:
         rows.append([V(_("Campaign")), V(str(campaign))])
@@ -396,8 +397,10 @@ def _summary_rows(result, campaign):
             ]
             for i in result.integer_indicators
         ),
-        [V(_("Obstacles open")), V(result.obstacles_open)],
-        [V(_("Obstacles overdue")), V(result.obstacles_overdue)],
+        # Obstacles are today's follow-up of the whole campaign, not the year's: said beside
+        # them, since every other row of the sheet is the year's.
+        [V(_("Obstacles open")), V(result.obstacles_open), V(None), V(now_every_year)],
+        [V(_("Obstacles overdue")), V(result.obstacles_overdue), V(None), V(now_every_year)],
         [V(_("Reminders sent")), V(result.reminders_sent)],
         [V(_("Reminders sent by hand")), V(result.reminders_manual)],
         [V(_("Exported on")), V(_local_now(), DATETIME)],

@@ -169,6 +169,10 @@ def test_the_obstacle_sheet_lists_the_open_obstacles_the_summary_counts(client, 
     assert len(listed) == figures["obstacles_open"] == summary["Vướng mắc chưa trả lời"]
     overdue = sum(1 for row in listed if row[6] == MARK)
     assert overdue == figures["obstacles_overdue"] == summary["Vướng mắc quá hạn"]
+    # Every other row of the summary is the year's; these are the export day's, any year.
+    notes = {row[0]: row[3] for row in rows(workbook.worksheets[0])}
+    said = "Tính đến ngày xuất, gửi trong bất kỳ năm nào"
+    assert notes["Vướng mắc chưa trả lời"] == notes["Vướng mắc quá hạn"] == said
 
 
 def test_the_obstacle_sheet_gives_dates_as_date_cells_and_raising_in_local_time(
