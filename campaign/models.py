@@ -1581,6 +1581,15 @@ class Obstacle(models.Model):
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Left empty on obstacles closed before it was recorded: who closed them is not known.
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = ObstacleQuerySet.as_manager()
 

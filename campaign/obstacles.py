@@ -231,11 +231,16 @@ def obstacle_create(request):
     return render(request, "campaign/obstacles/form.html", {"form": form})
 
 
+def _with_people():
+    """Obstacles with who answered and who closed them, as their page names them."""
+    return obstacles().select_related("answered_by", "closed_by", "report")
+
+
 @require_safe
 @login_required
 def obstacle_detail(request, pk):
     scope = Scope.for_request(request)
-    obstacle = scope.get(obstacles().select_related("answered_by", "report"), SEE, pk=pk)
+    obstacle = scope.get(_with_people(), SEE, pk=pk)
     return _render_detail(request, scope, obstacle)
 
 
@@ -243,7 +248,7 @@ def obstacle_detail(request, pk):
 @require_POST
 def obstacle_answer(request, pk):
     scope = Scope.for_request(request)
-    obstacle = scope.get(obstacles().select_related("answered_by", "report"), SEE, pk=pk)
+    obstacle = scope.get(_with_people(), SEE, pk=pk)
     if not scope.can_review(obstacle.unit):
         raise PermissionDenied
     if obstacle.status == S.CLOSED:
@@ -274,7 +279,7 @@ def obstacle_answer(request, pk):
         bump_data_version()  # the conditional update sends no signal; the rollup counts it
         messages.success(request, _("Your answer was saved; the unit can read it now."))
         return redirect(obstacle)
-    current = obstacles().select_related("answered_by", "report").get(pk=obstacle.pk)
+    current = _with_people().get(pk=obstacle.pk)
     if current.status == S.ANSWERED and current.answer == answer:
         messages.info(request, _("This answer was already saved; the unit was not told again."))
     elif current.status == S.CLOSED:
@@ -313,7 +318,7 @@ def obstacle_close(request, pk):
         {"answered_at": shown.cleaned_data["shown"]} if shown.cleaned_data["shown"] else {}
     )
     updated = Obstacle.objects.filter(pk=obstacle.pk, status=S.ANSWERED, **same_answer).update(
-        status=S.CLOSED, closed_at=timezone.now()
+        status=S.CLOSED, closed_at=timezone.now(), closed_by=request.user
     )
     if updated:
         bump_data_version()

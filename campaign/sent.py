@@ -63,7 +63,7 @@ def sent_items(scope: Scope) -> list[dict]:
     )
     obstacles = list(
         Obstacle.objects.filter(Q(unit__in=units) | Q(raised_by=user), seen).select_related(
-            "unit", "campaign", "raised_by", "answered_by"
+            "unit", "campaign", "raised_by", "answered_by", "closed_by"
         )
     )
     last_steps = _last_steps({plan_type.pk: plans, report_type.pk: reports})
@@ -134,7 +134,7 @@ def _submission_item(submission, kind, title, step):
 
 def _obstacle_item(obstacle):
     if obstacle.status == Obstacle.Status.CLOSED and obstacle.closed_at:
-        action, actor, at = obstacle.get_status_display(), None, obstacle.closed_at
+        action, actor, at = obstacle.get_status_display(), obstacle.closed_by, obstacle.closed_at
     elif obstacle.answered_at:
         action, actor, at = _("Answered"), obstacle.answered_by, obstacle.answered_at
     else:

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from campaign.models import MAX_NARRATIVE, AnnualReport, Notice, Obstacle, Period
 from tests.campaign.obstacle_data import answered, form_data, messages_of, raise_obstacle
@@ -170,9 +171,15 @@ def test_the_units_officers_and_its_reviewers_close_an_answered_obstacle(
     if expected == 302:
         assert obstacle_a1.status == S.CLOSED
         assert obstacle_a1.closed_at is not None
+        assert obstacle_a1.closed_by == people[who]
+        # The page says who closed it, as it says who answered it.
+        with translation.override("vi"):
+            page = client.get(response["Location"]).content.decode()
+        assert f"{escape(people[who])} đóng lúc" in page
     else:
         assert obstacle_a1.status == S.ANSWERED
         assert obstacle_a1.closed_at is None
+        assert obstacle_a1.closed_by is None
 
 
 @pytest.mark.parametrize(

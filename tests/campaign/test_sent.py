@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from campaign import workflow
 from campaign.models import IndicatorValue, Obstacle, Period
@@ -84,6 +85,20 @@ def test_plans_reports_and_obstacles_come_newest_first(
     assert items[2]["title"] == f"Vướng mắc: {obstacle_a1.subject}"
     assert items[2]["actor"] == cast["officer_a1"]
     assert [item["at"] for item in items] == sorted((item["at"] for item in items), reverse=True)
+
+
+def test_a_closed_obstacle_names_who_closed_it(cast, obstacle_a1):
+    closed = timezone.now()
+    Obstacle.objects.filter(pk=obstacle_a1.pk).update(
+        status=Obstacle.Status.CLOSED,
+        answer="Đã gửi tài liệu.",
+        answered_by=cast["cspl"],
+        answered_at=closed,
+        closed_by=cast["officer_a1"],
+        closed_at=closed,
+    )
+    [item] = sent_items(Scope(cast["officer_a1"]))
+    assert (item["action"], item["actor"], item["at"]) == ("Đã đóng", cast["officer_a1"], closed)
 
 
 def test_another_units_submissions_are_not_listed(cast, plan_a1, plan_b1):
