@@ -53,10 +53,23 @@ HEADER_ALIASES = {
     "code": ("code", "mã", "mã đơn vị"),
     "name": ("name", "tên", "tên đơn vị"),
     "kind": ("kind", "loại", "loại đơn vị"),
-    "parent_code": ("parent_code", "parent code", "parent", "mã cấp trên"),
+    "parent_code": (
+        "parent_code",
+        "parent code",
+        "parent unit code",
+        "parent",
+        "mã cấp trên",
+        "mã đơn vị cấp trên",
+    ),
     "short_name": ("short_name", "short name", "tên viết tắt"),
-    "opened_on": ("opened_on", "opened on", "ngày thành lập"),
-    "closed_on": ("closed_on", "closed on", "ngày giải thể"),
+    "opened_on": ("opened_on", "opened on", "opening date", "ngày thành lập"),
+    "closed_on": (
+        "closed_on",
+        "closed on",
+        "closing date",
+        "ngày giải thể",
+        "ngày ngừng hoạt động",
+    ),
 }
 
 # Abbreviations and full names used in the federation's own lists, besides the stored values
@@ -107,9 +120,11 @@ COLUMN_LABELS = {
 }
 
 
-def column(key: str) -> str:
-    """A column as messages name it: "effective date (effective_on)"."""
-    label = COLUMN_LABELS.get(key)
+def column(key: str, labels: dict | None = None) -> str:
+    """A column as messages name it: "effective date (effective_on)". Each label (in either
+    language) is also a header the file's reader takes, so that a column named as a
+    message names it is read."""
+    label = (labels or COLUMN_LABELS).get(key)
     return f"{label} ({key})" if label else key
 
 
@@ -342,7 +357,7 @@ def _text(value):
     return _LINE_BREAKS.sub(" ", clean_text(str(value)))
 
 
-def _refuse_control_character(key, text, row_errors):
+def _refuse_control_character(key, text, row_errors, labels=None):
     """Add to `row_errors` the refusal of a control character in column `key`'s cell, as
     the forms refuse it (units.forms.CONTROL_CHARACTER): PostgreSQL cannot store NUL, and
     the Excel export cannot write control codes. A zero-width character inside the cell
@@ -352,7 +367,7 @@ def _refuse_control_character(key, text, row_errors):
     if found:
         row_errors.append(
             _("The %(column)s contains an invisible control character (%(code)s).")
-            % {"column": column(key), "code": f"U+{ord(found.group()):04X}"}
+            % {"column": column(key, labels), "code": f"U+{ord(found.group()):04X}"}
         )
         return
     found = ZERO_WIDTH_CHARACTER.search(text)
@@ -360,7 +375,7 @@ def _refuse_control_character(key, text, row_errors):
         row_errors.append(
             _("The %(column)s contains an invisible character (%(code)s) just after “%(before)s”.")
             % {
-                "column": column(key),
+                "column": column(key, labels),
                 "code": f"U+{ord(found.group()):04X}",
                 "before": words_before(text, found.start()),
             }
@@ -774,15 +789,36 @@ REORGANISATION_ALIASES = {
         "mã cấp trên",
         "mã đơn vị kế thừa",
         "mã cấp trên hoặc kế thừa",
+        "mã đơn vị cấp trên hoặc kế thừa",
     ),
     "code": ("code", "new code", "mã mới", "mã đơn vị mới"),
     "name": ("name", "tên", "tên đơn vị", "tên mới"),
     "short_name": ("short_name", "short name", "tên viết tắt"),
     "kind": ("kind", "loại", "loại đơn vị"),
-    "move_children": ("move_children", "move children", "chuyển đơn vị trực thuộc"),
-    "move_members": ("move_members", "move members", "chuyển cán bộ"),
-    "children_codes": ("children_codes", "children", "mã đơn vị trực thuộc"),
+    "move_children": (
+        "move_children",
+        "move children",
+        "move the units below",
+        "chuyển đơn vị trực thuộc",
+        "chuyển các đơn vị trực thuộc",
+    ),
+    "move_members": (
+        "move_members",
+        "move members",
+        "move the people's roles",
+        "chuyển cán bộ",
+        "chuyển vai trò của cán bộ",
+    ),
+    "children_codes": (
+        "children_codes",
+        "children",
+        "codes of the units below",
+        "mã đơn vị trực thuộc",
+        "mã các đơn vị trực thuộc",
+    ),
 }
+# In a reorganisation, "code" is the code a created, renamed or split-off unit takes.
+REORGANISATION_LABELS = {**COLUMN_LABELS, "code": gettext_lazy("new code")}
 _REORGANISATION_HEADERS = {
     _normalise(alias): key for key, aliases in REORGANISATION_ALIASES.items() for alias in aliases
 }
@@ -824,13 +860,13 @@ def _decision_date(raw, key, row_errors):
     except ValueError:
         row_errors.append(
             _("“%(value)s” in %(column)s is not a date (use dd/mm/yyyy or yyyy-mm-dd).")
-            % {"value": _text(raw.get(key)), "column": column(key)}
+            % {"value": _text(raw.get(key)), "column": column(key, REORGANISATION_LABELS)}
         )
         return None
     if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
         row_errors.append(
             _("“%(value)s” in %(column)s: enter a date from 01/01/2000 to 31/12/2100.")
-            % {"value": f"{day:%d/%m/%Y}", "column": column(key)}
+            % {"value": f"{day:%d/%m/%Y}", "column": column(key, REORGANISATION_LABELS)}
         )
         return None
     return day
@@ -867,7 +903,7 @@ def import_reorganisation(rows: list[dict], *, user: User | None) -> Reorganisat
             if len(_text(raw.get(key))) > limit:
                 row_errors.append(
                     _("The %(column)s is longer than %(limit)s characters.")
-                    % {"column": column(key), "limit": limit}
+                    % {"column": column(key, REORGANISATION_LABELS), "limit": limit}
                 )
         if effective_on is None and not row_errors:
             row_errors.append(_("The effective date is empty."))
@@ -876,7 +912,7 @@ def import_reorganisation(rows: list[dict], *, user: User | None) -> Reorganisat
         # refuse control characters there as in the other columns (PostgreSQL cannot
         # store NUL at all).
         for key in ("decision", "signer", "action", "kind"):
-            _refuse_control_character(key, _text(raw.get(key)), row_errors)
+            _refuse_control_character(key, _text(raw.get(key)), row_errors, REORGANISATION_LABELS)
         this = {"number": number, "effective_on": effective_on}
         if (
             decision
@@ -918,7 +954,7 @@ def import_reorganisation(rows: list[dict], *, user: User | None) -> Reorganisat
             else:
                 row_errors.append(
                     _("“%(value)s” in %(column)s is neither yes (x) nor no (empty).")
-                    % {"value": _text(raw.get(key)), "column": column(key)}
+                    % {"value": _text(raw.get(key)), "column": column(key, REORGANISATION_LABELS)}
                 )
         values = {
             key: _text(raw.get(key))
@@ -929,9 +965,9 @@ def import_reorganisation(rows: list[dict], *, user: User | None) -> Reorganisat
             if len(value) > limit:
                 row_errors.append(
                     _("The %(column)s is longer than %(limit)s characters.")
-                    % {"column": column(key), "limit": limit}
+                    % {"column": column(key, REORGANISATION_LABELS), "limit": limit}
                 )
-            _refuse_control_character(key, value, row_errors)
+            _refuse_control_character(key, value, row_errors, REORGANISATION_LABELS)
         refusal = code_refusal(values["code"])
         if refusal:
             row_errors.append(refusal)
@@ -941,7 +977,7 @@ def import_reorganisation(rows: list[dict], *, user: User | None) -> Reorganisat
                 if not present:
                     row_errors.append(
                         _("Operation “%(action)s” needs the column %(column)s.")
-                        % {"action": action_text, "column": column(key)}
+                        % {"action": action_text, "column": column(key, REORGANISATION_LABELS)}
                     )
         errors.extend((line, message) for message in row_errors)
         if not row_errors:

@@ -1,5 +1,6 @@
 """What the unit import says about a file it cannot use: a header with no data is an error,
-not a silent success, and a file in another encoding is named with the way to save it."""
+not a silent success, a file in another encoding is named with the way to save it, and a
+column named as the messages name it is read."""
 
 import datetime
 import unicodedata
@@ -11,7 +12,16 @@ from django.core.management.base import CommandError
 from django.utils import timezone, translation
 
 from tests.units.unit_files import HEADER, TREE_ROWS, VALID_ROW, import_file, write_csv, write_xlsx
-from units.importing import UnitImportError, import_units, read_rows
+from units.importing import (
+    COLUMN_LABELS,
+    HEADER_ALIASES,
+    REORGANISATION_ALIASES,
+    REORGANISATION_LABELS,
+    UnitImportError,
+    import_units,
+    read_reorganisation_rows,
+    read_rows,
+)
 from units.models import Unit
 
 
@@ -327,3 +337,24 @@ def unit_errors(unit, **dates):
     except ValidationError as error:
         return error.message_dict["closed_on"]
     return []
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_column_named_as_the_messages_name_it_is_read(tmp_path, language):
+    # "Thao tác “sáp nhập” cần cột mã đơn vị cấp trên hoặc kế thừa (target_code)": a header
+    # typed as that message says it was not read, and an optional column so named was
+    # ignored without a word (a merge that was to move the people's roles did not).
+    for aliases, labels, read in [
+        (HEADER_ALIASES, COLUMN_LABELS, read_rows),
+        (REORGANISATION_ALIASES, REORGANISATION_LABELS, read_reorganisation_rows),
+    ]:
+        with translation.override(language):
+            headers = {key: str(labels.get(key, key)) for key in aliases}
+        path = tmp_path / f"{read.__name__}.csv"
+        path.write_text(
+            ",".join(headers.values()) + "\n" + ",".join(f"v{i}" for i in range(len(headers)))
+        )
+        [row] = read(path)
+        assert {key: row.get(key) for key in aliases} == {
+            key: f"v{i}" for i, key in enumerate(aliases)
+        }, headers
