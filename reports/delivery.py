@@ -129,8 +129,8 @@ def mark_read(user: User, summary: SummaryReport) -> bool:
 
 def inbox(scope: Scope, size: int = INBOX_SIZE) -> dict:
     """The issued summaries delivered to the user of `scope` that they may still read,
-    newest first: {"receipts": the latest `size`, each with its summary (and its campaign
-    and unit), "unread": how many are unread in all, "more": whether there are more,
+    newest first: {"receipts": the latest `size`, each with its summary (and its campaign,
+    unit and the summary it corrects), "unread": how many are unread in all, "more": whether there are more,
     "one_campaign": whether those listed all belong to one campaign}. No
     query for a user without a reading role; else two."""
     empty = {"receipts": [], "unread": 0, "more": False}
@@ -142,9 +142,9 @@ def inbox(scope: Scope, size: int = INBOX_SIZE) -> dict:
         summary__status__in=[S.ISSUED, S.SUPERSEDED],
     )
     receipts = list(
-        delivered.select_related("summary__campaign", "summary__unit").order_by(
-            "-summary__issued_at", "-summary__pk"
-        )[: size + 1]
+        delivered.select_related(
+            "summary__campaign", "summary__unit", "summary__supersedes"
+        ).order_by("-summary__issued_at", "-summary__pk")[: size + 1]
     )
     if not receipts:
         return empty

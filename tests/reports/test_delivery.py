@@ -322,12 +322,16 @@ def test_a_superseded_summary_is_marked_so(
     listed = entries(section(client.get(HOME).content.decode()))
     assert listed[0][2].startswith(second.number)
     assert "Đã được đính chính" in listed[1][2] and "Đã được đính chính" not in listed[0][2]
+    # The correction says which report it corrects: their subjects read alike.
+    assert f"đính chính cho số {first.number}" in listed[0][2]
+    assert "đính chính cho số" not in listed[1][2]
 
 
 def test_the_section_costs_two_queries(people, three_issued, django_assert_num_queries):
     scope = delivery.Scope(people["standing"])
     with django_assert_num_queries(2):  # the latest receipts with their summaries; the unread
         found = delivery.inbox(scope)
+        [summary.supersedes for summary in (receipt.summary for receipt in found["receipts"])]
     assert len(found["receipts"]) == 3 and found["unread"] == 3 and not found["more"]
 
 
