@@ -19,6 +19,9 @@ The answer, in this order:
   checked just now.
 """
 
+import re
+import unicodedata
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadhandler import MemoryFileUploadHandler
@@ -126,6 +129,15 @@ def answer(content: bytes) -> dict:
     }
 
 
+def checked_name(name: str) -> str:
+    """The uploaded file's name as the answer shows it: NFC (some systems send Vietnamese
+    decomposed), without folders or control characters, at most 200 characters."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = re.split(r"[/\\]", name)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
+    return name[:200]
+
+
 @require_form
 @csrf_exempt  # the handlers must be set before the CSRF check reads the body; checked below
 def document_check(request):
@@ -144,6 +156,8 @@ def _document_check(request):
             form.errors["document"] = form.error_class([_("The file is larger than 20 MB.")])
         elif form.is_valid():
             result = answer(form.cleaned_data["document"])
+            # The form is empty again under the answer: it names the file it is about.
+            result["name"] = checked_name(request.FILES["document"].name)
             form = CheckForm()
     else:
         form = CheckForm()

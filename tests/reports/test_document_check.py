@@ -166,3 +166,17 @@ def test_a_superseded_document_names_the_correction_to_use(client, tree, cast, c
         f"đã được đính chính bằng Báo cáo tổng hợp số {correction.number} ngày 09/01/2025: "
         "hãy dùng văn bản đó."
     ) in page
+
+
+def test_the_answer_names_the_file_it_is_about(client, cast, configured):
+    # Someone checking several copies one after another must see which one the answer is
+    # about: the form is empty again under it.
+    page = check(client, cast["standing"], small_pdf(), name="Báo cáo số 3 bản gửi Ban TV.pdf")
+    assert re.search(
+        r'data-outcome="unknown".*Tệp đã kiểm tra: Báo cáo số 3 bản gửi Ban TV\.pdf', page, re.S
+    )
+
+
+def test_a_file_name_with_markup_is_shown_as_text(client, cast, configured):
+    page = check(client, cast["standing"], small_pdf(), name="<em>x.pdf")
+    assert "Tệp đã kiểm tra: &lt;em&gt;x.pdf" in page and "<em>x" not in page
