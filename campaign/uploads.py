@@ -50,6 +50,12 @@ EXTENSION_ALIASES = {
     "image/jpeg": {".jpeg", ".jpe"},
 }
 
+# What the file picker offers: the accepted types and their extensions, so that a phone lists
+# the scans and photos that fit (and offers the camera). The content is still checked.
+ACCEPT_ATTRIBUTE = ",".join(
+    [*ACCEPTED, *ACCEPTED.values(), *sorted(set().union(*EXTENSION_ALIASES.values()))]
+)
+
 SNIFF_BYTES = 8 * 1024
 MAX_NAME_LENGTH = 200  # Attachment.original_name's max_length
 MAX_ZIP_ENTRIES = 10_000  # a real DOCX has a few dozen parts
@@ -175,6 +181,7 @@ class AttachmentForm(forms.Form):
 
     file = forms.FileField(
         label=_("Signed scan (PDF, JPEG, PNG or DOCX, at most 10 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
         # The empty file gets validate_upload's message, like every other refusal.
         allow_empty_file=True,
         required=False,

@@ -1,6 +1,7 @@
 """Plan attachments: what is accepted, under which name, and who may download or remove them."""
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -243,6 +244,15 @@ def test_the_form_label_names_the_accepted_types_and_limit():
     with translation.override("en"):
         label = str(uploads.AttachmentForm().fields["file"].label)
     assert label == "Signed scan (PDF, JPEG, PNG or DOCX, at most 10 MB)"
+
+
+def test_the_file_picker_offers_only_the_accepted_types():
+    # A phone's picker then lists the scans and photos that fit (and offers the camera)
+    # instead of every file, most of which the portal would refuse.
+    html = str(uploads.AttachmentForm()["file"])
+    accept = set(re.search(r'accept="([^"]+)"', html).group(1).split(","))
+    assert set(uploads.ACCEPTED) <= accept
+    assert {".pdf", ".jpg", ".jpeg", ".png", ".docx"} <= accept
 
 
 # --- download ------------------------------------------------------------------------------------
