@@ -63,6 +63,7 @@ class CheckForm(forms.Form):
         label=gettext_lazy("PDF file"),
         help_text=gettext_lazy("A PDF of at most 20 MB. It is checked and not kept."),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        error_messages={"required": gettext_lazy("Choose the PDF file to check.")},
     )
 
     def clean_document(self):

@@ -180,3 +180,9 @@ def test_the_answer_names_the_file_it_is_about(client, cast, configured):
 def test_a_file_name_with_markup_is_shown_as_text(client, cast, configured):
     page = check(client, cast["standing"], small_pdf(), name="<em>x.pdf")
     assert "Tệp đã kiểm tra: &lt;em&gt;x.pdf" in page and "<em>x" not in page
+
+
+def test_sent_without_a_file_it_asks_for_the_pdf_to_check(client, cast):
+    client.force_login(cast["standing"])
+    page = client.post(CHECK, {}).content.decode()
+    assert "Hãy chọn tệp PDF cần kiểm tra." in page and "data-outcome" not in page
