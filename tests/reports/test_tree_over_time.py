@@ -13,6 +13,7 @@ import io
 import zipfile
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -239,3 +240,69 @@ def test_a_closed_unit_s_line_on_today_s_tree_says_it_as_the_decisions_do():
         grassroots = AreaRow(name="CĐCS A", kind=Unit.Kind.GRASSROOTS, dissolved=True)
         assert district.tree_label == "đơn vị đã kết thúc hoạt động"
         assert grassroots.tree_label == "đơn vị đã giải thể"
+
+
+# --- a reorganisation dated in the middle of a year ------------------------------------------
+MID_YEAR = datetime.date(YEAR, 7, 1)  # between 2023's cut-off and 2024's
+
+
+def raw_totals(campaign, pks, year):
+    """The accepted reports of `campaign` of units `pks` for `year`, and the sum of each
+    typed whole-number figure, read straight from the tables: the recount shares nothing
+    with the rollup."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT r.id, r.unit_id, i.code, v.int_value FROM reports_annualreport r "
+            "LEFT JOIN reports_indicatorvalue v ON v.report_id = r.id "
+            "LEFT JOIN campaign_indicator i ON i.id = v.indicator_id AND i.kind = 'integer' "
+            "AND i.source = 'typed' "
+            "WHERE r.campaign_id = %s AND r.year = %s AND r.status = 'accepted'",
+            [campaign.pk, year],
+        )
+        reports, totals = set(), {}
+        for report, unit, code, value in cursor.fetchall():
+            if unit not in pks:
+                continue
+            reports.add(report)
+            if code and value is not None:
+                totals[code] = totals.get(code, 0) + value
+    return len(reports), totals
+
+
+def subtree_pks(unit):
+    return list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+
+
+def test_a_move_dated_mid_year_counts_the_unit_where_it_stood_at_each_cut_off(
+    tree, cast, reorganise, admin_user
+):
+    world = build_world(tree, cast, 11)
+    district_a, district_b = Unit.objects.get(code="DA"), Unit.objects.get(code="DB")
+    # An open union of district A with an accepted report of 2024.
+    moving = next(
+        unit
+        for unit in Unit.objects.filter(path__startswith=district_a.path, depth=3)
+        if unit.is_open_on(MID_YEAR) and raw_totals(world.campaign, [unit.pk], YEAR)[0]
+    )
+    a_before, b_before = subtree_pks(district_a), subtree_pks(district_b)
+    earlier = {code: rollup(world.campaign, YEAR - 1, world.units[code]) for code in ("DA", "DB")}
+
+    act = reorganise(MID_YEAR, {"action": "move", "unit_code": moving.code, "target_code": "DB"})
+    reorganisation_apply(reorganisation=act, user=admin_user)
+
+    # 2024's cut-off (14/12/2024) comes after the move: the union counts under district B.
+    wanted = {
+        "DA": raw_totals(world.campaign, [pk for pk in a_before if pk != moving.pk], YEAR),
+        "DB": raw_totals(world.campaign, [*b_before, moving.pk], YEAR),
+    }
+    for code, (reports, totals) in wanted.items():
+        result = rollup(world.campaign, YEAR, Unit.objects.get(code=code))
+        assert result.headline.reports == reports, code
+        for indicator, total in totals.items():
+            assert result.headline.totals[indicator] == total, (code, indicator)
+    # 2023's came before it: that year is as it was, the union still under district A.
+    for code, before in earlier.items():
+        after = rollup(world.campaign, YEAR - 1, Unit.objects.get(code=code))
+        assert after.headline == before.headline, code
+    reports, _totals = raw_totals(world.campaign, a_before, YEAR - 1)
+    assert earlier["DA"].headline.reports == reports
