@@ -646,22 +646,36 @@ def _recipients(lines):
 def _trend(years, integers):
     """Of `years` (the trend's rows up to the document's year), those that have a report
     summed, as a table: the reports summed and each whole-number total; and the years with
-    none, in one line. Returns {"rows", "empty_years"}."""
-    rows, empty = [], []
+    none, in one line. A row counted on another tree than the row above it is marked, and
+    a note under the table says on which days (and by which decision) the tree changed
+    between them, as the dashboard does: a reader comparing two years sees that the area
+    differs. Returns {"rows", "empty_years", "changes"}."""
+    rows, empty, changes, pending = [], [], [], []
     for entry in years:
+        pending += entry.changes
         if entry.reports:
+            # The changes since the row above (those of the years not printed between
+            # included); none before the first row, which is compared with nothing.
+            changed = pending if rows else []
+            pending = []
             rows.append(
                 {
                     "year": str(entry.year),
+                    "mark": "*" if changed else "",
                     "reports": number(entry.reports),
                     "totals": [number(entry.totals.get(i.code)) for i in integers],
                 }
             )
+            if changed:
+                changes.append(
+                    _("* %(year)s – tree changed: %(days)s")
+                    % {"year": entry.year, "days": ", ".join(changed)}
+                )
         else:
             empty.append(str(entry.year))
     if len(rows) < 2:  # one year is this year's table already
-        return {"rows": [], "empty_years": ""}
-    return {"rows": rows, "empty_years": ", ".join(empty)}
+        return {"rows": [], "empty_years": "", "changes": []}
+    return {"rows": rows, "empty_years": ", ".join(empty), "changes": changes}
 
 
 def _charts(child_groups, trend):

@@ -19,9 +19,11 @@ from django.utils import translation
 
 from campaign.counting import area_below
 from campaign.models import Campaign, Period
+from reports import pdf
 from reports.excel import build_workbook
 from reports.rollup import AreaRow, rollup, unit_rows
 from reports.trees import TODAY
+from tests.reports.summaries import make_summary
 from tests.reports.world import YEAR, Recount, assert_same_figures, build_world
 from units.models import Unit
 from units.reorganisations import reorganisation_apply
@@ -306,3 +308,36 @@ def test_a_move_dated_mid_year_counts_the_unit_where_it_stood_at_each_cut_off(
         assert after.headline == before.headline, code
     reports, _totals = raw_totals(world.campaign, a_before, YEAR - 1)
     assert earlier["DA"].headline.reports == reports
+
+
+def test_a_summary_s_years_mark_where_the_tree_changed_between_them(
+    tree, cast, reorganise, admin_user
+):
+    world = build_world(tree, cast, 11)
+    district_a = Unit.objects.get(code="DA")
+    moving = next(
+        unit
+        for unit in Unit.objects.filter(path__startswith=district_a.path, depth=3)
+        if unit.is_open_on(MID_YEAR)
+    )
+    act = reorganise(MID_YEAR, {"action": "move", "unit_code": moving.code, "target_code": "DB"})
+    reorganisation_apply(reorganisation=act, user=admin_user)
+    district_b = Unit.objects.get(code="DB")
+    draft = make_summary(district_b, world.campaign, cast["cspl"])
+    context = pdf.document_context(draft)
+    # The days the dashboard lists under its years (the units of the generated world open
+    # and close on days of their own too), each year's printed under the table and marked.
+    changes = {row.year: row.changes for row in rollup(world.campaign, YEAR, district_b).trend}
+    assert "01/07/2024 (56/QĐ-LĐLĐ)" in changes[YEAR]
+    rows = {row["year"]: row["mark"] for row in context["trend"]["rows"]}
+    assert rows[str(YEAR)] == "*"
+    assert (
+        f"* {YEAR} – cây tổ chức thay đổi: {', '.join(changes[YEAR])}"
+        in (context["trend"]["changes"])
+    )
+    first = min(rows)  # compared with no year above it: never marked
+    assert rows[first] == "" and not any(
+        line.startswith(f"* {first}") for line in context["trend"]["changes"]
+    )
+    html = pdf.render_html(draft)
+    assert "cây tổ chức thay đổi: " in html and "01/07/2024 (56/QĐ-LĐLĐ)" in html
