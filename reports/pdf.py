@@ -528,6 +528,10 @@ def _document_context(summary, figures, legacy=False):
             "end": period.ends_on.strftime("%d/%m/%Y"),
             "due": period.due_on.strftime("%d/%m/%Y"),
         },
+        # A unit that did not exist at the year's cut-off shows the figures of the units
+        # merged into it that stood then: the document says whose they are, as the
+        # dashboard and the Excel export do.
+        "tree_note": result.tree_note if result.stands_for else "",
         "coverage_note": coverage_sentence(headline),
         # The prefilled results already say what the totals add up: not twice.
         "coverage_said": _coverage(headline) in summary.results,

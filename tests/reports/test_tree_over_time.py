@@ -341,3 +341,20 @@ def test_a_summary_s_years_mark_where_the_tree_changed_between_them(
     )
     html = pdf.render_html(draft)
     assert "cây tổ chức thay đổi: " in html and "01/07/2024 (56/QĐ-LĐLĐ)" in html
+
+
+def test_a_summary_of_a_year_before_its_unit_existed_says_whose_figures_it_prints(
+    tree, cast, reorganise, admin_user
+):
+    world = build_world(tree, cast, 11)
+    reorganise_world(world, reorganise, admin_user)
+    draft = make_summary(Unit.objects.get(code="NV"), world.campaign, cast["cspl"])
+    note = (
+        "LĐLĐ tỉnh Mới chưa được thành lập vào thời điểm chốt số liệu năm 2024: đây là số "
+        "liệu của LĐLĐ tỉnh Thử nghiệm, theo cây tổ chức của năm đó."
+    )
+    assert pdf.document_context(draft)["tree_note"] == note
+    assert note in pdf.render_html(draft)
+    # The old province's own summary of that year is its own: no note.
+    own = make_summary(Unit.objects.get(code="PV"), world.campaign, cast["cspl"])
+    assert pdf.document_context(own)["tree_note"] == ""
