@@ -321,6 +321,10 @@ def summary_create(request):
             except ValidationError as error:
                 form.add_error("year", error.messages[0])
             else:
+                refusal = _not_on_the_year_s_tree(summary, result)
+                if refusal:
+                    form.add_error("year", refusal)
+                    return render(request, "reports/summary/create.html", {"form": form})
 
                 def save():
                     prefill(summary, result)
@@ -413,6 +417,37 @@ def _live_rollup(summary):
     nor that year's period written by a page view."""
     refuse_year(summary.campaign, summary.year)
     return cached_rollup(summary.campaign, summary.year, summary.unit, summary.include)
+
+
+def _not_on_the_year_s_tree(summary, result):
+    """Why no summary of `summary`'s unit is made for its year, when the unit did not exist
+    at that year's cut-off and no unit merged into it stood for it then (a commune union
+    set up in 2025, asked about 2024): the document would report "no unit expected" in
+    the name of a union that had no area yet. None otherwise."""
+    if result.roots:
+        return None
+    unit = summary.unit
+    values = {
+        "unit": unit.name,
+        "year": summary.year,
+        "cutoff": result.period.ends_on.strftime("%d/%m/%Y"),
+        "opened": unit.opened_on.strftime("%d/%m/%Y") if unit.opened_on else "",
+    }
+    if unit.opened_on:
+        return (
+            _(
+                "%(unit)s was set up on %(opened)s, after the cut-off of %(year)s "
+                "(%(cutoff)s): it has no figures of that year. Choose a later year."
+            )
+            % values
+        )
+    return (
+        _(
+            "%(unit)s did not exist yet at the cut-off of %(year)s (%(cutoff)s): it has no "
+            "figures of that year. Choose a later year."
+        )
+        % values
+    )
 
 
 def _labelled(problems):

@@ -21,6 +21,7 @@ from campaign.counting import area_below
 from campaign.models import Campaign, Period
 from reports import pdf
 from reports.excel import build_workbook
+from reports.models import SummaryReport
 from reports.rollup import AreaRow, rollup, unit_rows
 from reports.trees import TODAY
 from tests.reports.summaries import make_summary
@@ -358,3 +359,32 @@ def test_a_summary_of_a_year_before_its_unit_existed_says_whose_figures_it_print
     # The old province's own summary of that year is its own: no note.
     own = make_summary(Unit.objects.get(code="PV"), world.campaign, cast["cspl"])
     assert pdf.document_context(own)["tree_note"] == ""
+
+
+def test_no_summary_is_started_for_a_year_before_its_unit_existed(
+    client, tree, cast, reorganise, admin_user
+):
+    world = build_world(tree, cast, 11)
+    reorganise_world(world, reorganise, admin_user)
+    commune = Unit.objects.get(code="CX")  # set up on 05/01/2025, under the new province
+    client.force_login(cast["cspl"])
+    fields = {
+        "kind": "committee",
+        "campaign": world.campaign.pk,
+        "unit": commune.pk,
+        "include": "accepted",
+    }
+    page = client.post(reverse("reports:summary_create"), {**fields, "year": YEAR})
+    assert page.status_code == 200
+    assert not SummaryReport.objects.filter(unit=commune).exists()
+    assert (
+        "Công đoàn xã X được thành lập ngày 05/01/2025, sau thời điểm chốt số liệu năm 2024 "
+        "(14/12/2024): đơn vị không có số liệu của năm đó." in page.content.decode()
+    )
+    # The new province stands on the old one's tree that year: its summary is made.
+    province = Unit.objects.get(code="NV")
+    made = client.post(
+        reverse("reports:summary_create"), {**fields, "unit": province.pk, "year": YEAR}
+    )
+    assert made.status_code == 302
+    assert SummaryReport.objects.filter(unit=province, year=YEAR).exists()
