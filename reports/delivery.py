@@ -130,9 +130,9 @@ def mark_read(user: User, summary: SummaryReport) -> bool:
 def inbox(scope: Scope, size: int = INBOX_SIZE) -> dict:
     """The issued summaries delivered to the user of `scope` that they may still read,
     newest first: {"receipts": the latest `size`, each with its summary (and its campaign,
-    unit and the summary it corrects), "unread": how many are unread in all, "more": whether there are more,
-    "one_campaign": whether those listed all belong to one campaign}. No
-    query for a user without a reading role; else two."""
+    unit and the summary it corrects), "unread": how many are unread in all, "more":
+    whether there are more, "one_campaign": whether those listed all belong to one
+    campaign}. No query for a user without a reading role; else two."""
     empty = {"receipts": [], "unread": 0, "more": False}
     if not scope.has_role({Role.VIEWER, Role.REVIEWER}):
         return empty
