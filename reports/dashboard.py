@@ -100,8 +100,21 @@ def dashboard(request):
             and unit.closed_on <= data.period.ends_on
             and not data.headline.expected,
             "kind_labels": dict(Unit.Kind.choices),
+            "stood_then": _stood_then(scope, unit, data) if tree == THEN else [],
         },
     )
+
+
+def _stood_then(scope, unit, data):
+    """When `unit` did not exist at the year's cut-off and nothing stood for it (a commune
+    union of 2025, asked about 2024), the user's own units that stood then: a role kept at
+    a district federation since ended, whose figures of that year are theirs to read and
+    which no page linked to. From the memberships the scope holds: no query."""
+    if data.roots:
+        return []
+    cutoff = data.period.ends_on
+    units = {m.unit.pk: m.unit for m in scope.memberships}
+    return [u for pk, u in units.items() if pk != unit.pk and u.is_open_on(cutoff)]
 
 
 def _other_year(request, campaign):

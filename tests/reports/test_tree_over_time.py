@@ -24,9 +24,10 @@ from reports.excel import build_workbook
 from reports.models import SummaryReport
 from reports.rollup import AreaRow, rollup, unit_rows
 from reports.trees import TODAY
+from tests.factories import MembershipFactory
 from tests.reports.summaries import make_summary
 from tests.reports.world import YEAR, Recount, assert_same_figures, build_world
-from units.models import Unit
+from units.models import Membership, Unit
 from units.reorganisations import reorganisation_apply
 
 pytestmark = pytest.mark.usefixtures("world_clock", "fresh_version")
@@ -388,3 +389,29 @@ def test_no_summary_is_started_for_a_year_before_its_unit_existed(
     )
     assert made.status_code == 302
     assert SummaryReport.objects.filter(unit=province, year=YEAR).exists()
+
+
+def test_a_year_before_the_user_s_unit_existed_links_their_units_that_stood_then(
+    client, tree, cast, reorganise, admin_user
+):
+    # The district's reviewer keeps the role at the district (ended 05/01/2025) and reviews
+    # the commune union set up that day. Opening 2024, the dashboard lands on the commune
+    # union, which did not exist: no page linked to the district's figures of that year.
+    world = build_world(tree, cast, 11)
+    reorganise_world(world, reorganise, admin_user)
+    commune, district = Unit.objects.get(code="CX"), Unit.objects.get(code="DA")
+    MembershipFactory(user=cast["reviewer_a"], unit=commune, role=Membership.Role.REVIEWER)
+    client.force_login(cast["reviewer_a"])
+    link = f"unit={district.pk}"
+    with translation.override("vi"):
+        before = client.get(reverse("reports:dashboard"), {"year": YEAR})
+        after = client.get(reverse("reports:dashboard"), {"year": 2025})
+    assert before.context["unit"] == commune
+    page = before.content.decode()
+    assert f'{link}">{district.name}</a>' in page
+    assert "Đơn vị của bạn đang hoạt động năm 2024:" in page
+    # The district's own page for that year opens, with its figures.
+    opened = client.get(reverse("reports:dashboard"), {"year": YEAR, "unit": district.pk})
+    assert opened.status_code == 200 and opened.context["data"].headline.expected > 0
+    # In 2025 the commune union has its own figures: nothing is offered.
+    assert "Đơn vị của bạn đang hoạt động" not in after.content.decode()
