@@ -69,7 +69,7 @@ def test_an_officer_filing_for_many_late_units_gets_one_e_mail_naming_them_all(
     assert "7 đơn vị sau đây, do đồng chí phụ trách nhập liệu trên cổng, chưa gửi" in sent.body
     assert units_mailed()["officer_a"] == expected
     for unit in Unit.objects.filter(code__in=expected):
-        line = f"{unit.name}: kế hoạch triển khai thực hiện kế hoạch 99/KH-LĐLĐ, hạn 31/07/2015"
+        line = f"{unit.name}: kế hoạch triển khai (99/KH-LĐLĐ), hạn 31/07/2015"
         assert f"{line}, trễ hạn 2 tuần.\n" in sent.body
         assert reverse("campaign:plan_start", args=[campaign.pk, unit.pk]) + "\n" in sent.body
     # Each unit is still reminded, logged and noticed on its own.
@@ -215,9 +215,7 @@ def test_an_officer_above_reminded_of_one_unit_without_officers_is_not_told_it_i
     [sent] = mails_to(cast["officer_a"])
     assert sent.body.startswith(f"Kính gửi đồng chí {cast['officer_a']},\n")
     assert "1 đơn vị sau đây, do đồng chí phụ trách nhập liệu trên cổng, chưa gửi" in sent.body
-    assert "CĐCS A2: kế hoạch triển khai thực hiện kế hoạch 99/KH-LĐLĐ, hạn 31/07/2015" in (
-        sent.body
-    )
+    assert "CĐCS A2: kế hoạch triển khai (99/KH-LĐLĐ), hạn 31/07/2015" in sent.body
     assert "Kính gửi cán bộ" not in sent.body and "Đơn vị chưa gửi" not in sent.body
 
 
@@ -259,10 +257,8 @@ def test_the_e_mail_names_the_document_of_each_unit_when_they_differ(tree, cast,
     assert notification.subject == "Đôn đốc: 2 đơn vị chưa gửi kế hoạch hoặc báo cáo năm"
     body = notification.body
     # By campaign, the plan first, then by unit.
-    plan = body.index(
-        "LĐLĐ huyện A: kế hoạch triển khai thực hiện kế hoạch 99/KH-LĐLĐ, hạn 31/07/2015"
-    )
-    report = body.index("CĐCS A2: báo cáo năm 2015 theo kế hoạch 99/KH-LĐLĐ, hạn 20/12/2015")
+    plan = body.index("LĐLĐ huyện A: kế hoạch triển khai (99/KH-LĐLĐ), hạn 31/07/2015")
+    report = body.index("CĐCS A2: báo cáo năm 2015 (99/KH-LĐLĐ), hạn 20/12/2015")
     assert plan < report
     first = Reminder.objects.get(unit=tree["A2"])  # the e-mail's key is its first reminder's
     assert notification.key == f"reminder-{first.pk}-user-{cast['officer_a'].pk}"
@@ -327,3 +323,20 @@ def test_two_writers_at_once_write_each_person_s_e_mail_once(
         "officer_b1": ["B1"],
     }
     assert not PendingReminderEmail.objects.exists()
+
+
+def test_a_campaign_without_its_number_is_not_named_plan_twice(
+    tree, cast, campaign, below_a, django_capture_on_commit_callbacks
+):
+    # The seed's campaign has no number yet: the portal calls it "Kế hoạch ngày …", which
+    # "theo kế hoạch …" stuttered into "theo kế hoạch Kế hoạch ngày 15/06/2015".
+    campaign.number = "…/KH-LĐLĐ"
+    campaign.save(update_fields=["number"])
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.send_due_reminders(LATE_2)
+    [sent] = mails_to(cast["officer_a"])
+    assert "kế hoạch Kế hoạch" not in sent.body
+    reference = campaign.reference
+    assert reference.startswith("Kế hoạch ngày ")
+    line = f"LĐLĐ huyện A: kế hoạch triển khai ({reference}), hạn 31/07/2015, trễ hạn 2 tuần.\n"
+    assert line in sent.body
