@@ -163,13 +163,39 @@ def test_the_e_mail_is_in_vietnamese_with_the_summarys_absolute_link(
     number = summary.number  # from the register of the unit and year
     assert number.startswith("1/")
     (message,) = mail.outbox
-    assert message.subject == f"Báo cáo tổng hợp số {number} đã ban hành: {SUBJECT}"
+    assert (
+        message.subject
+        == f"[LĐLĐ tỉnh Thử nghiệm] Báo cáo tổng hợp số {number} đã ban hành: {SUBJECT}"
+    )
     link = settings.SITE_URL.rstrip("/") + reverse("reports:summary_detail", args=[summary.pk])
     assert link.startswith("http")
     assert link in message.body
     assert f"đã ban hành báo cáo tổng hợp số {number} ngày 05/01/2025" in message.body
     assert f"năm {summary.year}," in message.body  # a year, not 2.024
     assert "\n" not in message.subject
+
+
+def test_two_units_summaries_of_the_same_number_name_their_unit_in_the_subject(
+    tree, people, campaign, django_capture_on_commit_callbacks
+):
+    # Each unit numbers its summaries from 1 every year: the Standing Committee received
+    # "Báo cáo tổng hợp số 1/BC-LĐLĐ đã ban hành: Kết quả năm …" from two districts, and a
+    # phone's inbox showed the same line twice.
+    MembershipFactory(user=people["standing"], unit=tree["DB"], role=Role.VIEWER)
+    for code in ("DA", "DB"):
+        issue(
+            make_summary(tree[code], campaign, people["cspl"]),
+            people["cspl"],
+            django_capture_on_commit_callbacks,
+        )
+    subjects = [m.subject for m in mail.outbox if m.to == [people["standing"].email]]
+    numbers = set(SummaryReport.objects.values_list("number", flat=True))
+    assert len(subjects) == 2 and len(numbers) == 1
+    (number,) = numbers
+    assert sorted(subjects) == [
+        f"[LĐLĐ huyện A] Báo cáo tổng hợp số {number} đã ban hành: {SUBJECT}",
+        f"[LĐLĐ huyện B] Báo cáo tổng hợp số {number} đã ban hành: {SUBJECT}",
+    ]
 
 
 def test_a_corrections_e_mail_names_the_report_it_replaces(
