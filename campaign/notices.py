@@ -14,6 +14,9 @@ written by a worker after the commit: campaign.notifications):
   visit due: those who file for the unit, as for a review step (campaign.notifications);
 - a summary report issued: its readers (reports.delivery).
 
+What a unit sends up (a submission, an obstacle raised) e-mails its reviewers and leaves them
+no notice: it waits in their lists.
+
 Unlike the e-mails, notices reach users without an e-mail address. Each event has a key;
 a user gets one notice per key, whatever retries happen (`write`).
 

@@ -15,8 +15,8 @@ claim back and sends; the one case that can still send twice is a worker dying b
 mail server's acceptance and the row being marked, so every message carries a Message-ID
 fixed per row, by which mail clients drop the duplicate.
 
-Other events (an obstacle answered, recommendations due, reminders, summaries) write their
-rows themselves, in the transaction of the event; the daily reminders, one e-mail per
+Other events (an obstacle raised or answered, recommendations due, reminders, summaries)
+write their rows themselves, in the transaction of the event; the daily reminders, one e-mail per
 person and run, in the transaction that takes what the run's units owe that person
 (campaign.reminders.write_reminder_emails).
 
@@ -86,21 +86,26 @@ def audience(submission, action):
     """
     unit = submission.unit
     if action == Step.Action.SUBMIT:
-        ancestors = _ancestor_paths(unit)
-        memberships = list(
-            Membership.objects.filter(
-                role=Role.REVIEWER, unit__path__in=ancestors, user__is_active=True
-            )
-            .exclude(user__email="")
-            .select_related("user", "unit")
+        return reviewers_above(unit)
+    unique = {user.pk: user for user in filers_of(unit)}
+    return list(unique.values())
+
+
+def reviewers_above(unit: Unit) -> list[User]:
+    """Who is e-mailed about what `unit` sends up (a submission, an obstacle): the active
+    reviewers, with an e-mail address, of the nearest unit above it that has any, each
+    once. One query."""
+    memberships = list(
+        Membership.objects.filter(
+            role=Role.REVIEWER, unit__path__in=_ancestor_paths(unit), user__is_active=True
         )
-        if not memberships:
-            return []
-        nearest = max(m.unit.depth for m in memberships)
-        users = [m.user for m in memberships if m.unit.depth == nearest]
-    else:
-        users = filers_of(unit)
-    unique = {user.pk: user for user in users}
+        .exclude(user__email="")
+        .select_related("user", "unit")
+    )
+    if not memberships:
+        return []
+    nearest = max(m.unit.depth for m in memberships)
+    unique = {m.user.pk: m.user for m in memberships if m.unit.depth == nearest}
     return list(unique.values())
 
 
@@ -324,6 +329,19 @@ def write(key: str, users, subject_template: str, body_template: str, context: d
 def absolute(path: str) -> str:
     """The portal's address of `path`, for a link in an e-mail."""
     return settings.SITE_URL.rstrip("/") + path
+
+
+def notify_obstacle_raised(obstacle: Obstacle) -> list[str]:
+    """E-mail the reviewers who answer `obstacle`, just raised (`reviewers_above` its
+    unit), in the caller's transaction; sent once it commits. No notice: like a submission,
+    it waits in their list (the home page counts it). Returns the outbox rows' keys."""
+    return write(
+        f"obstacle-{obstacle.pk}-raised",
+        reviewers_above(obstacle.unit),
+        "campaign/email/obstacle_raised_subject.txt",
+        "campaign/email/obstacle_raised_body.txt",
+        {"obstacle": obstacle, "url": absolute(obstacle.get_absolute_url())},
+    )
 
 
 def notify_obstacle_answered(obstacle: Obstacle, answered_at: datetime) -> int:

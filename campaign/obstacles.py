@@ -214,6 +214,7 @@ def obstacle_create(request):
                 obstacle.raised_by = request.user
                 obstacle.raised_at = timezone.now()
                 obstacle.save()
+                notifications.notify_obstacle_raised(obstacle)
                 return obstacle.get_absolute_url()
 
             url, made = once.save_once(request, save)

@@ -5,6 +5,8 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -830,3 +832,50 @@ def test_an_answer_reaches_the_raiser_only_while_they_may_see_the_unit(
     client.post(answer, {"answer": "Theo hướng dẫn số 5."})
     assert not Notice.objects.filter(recipient=raiser).exists()
     assert Notice.objects.filter(recipient=people["second_officer_a1"]).exists()
+
+
+def test_raising_one_e_mails_the_reviewers_who_answer_it(
+    client, tree, people, campaign, freeze, django_capture_on_commit_callbacks
+):
+    # The reviewers are to answer within ten working days, yet nothing told them an obstacle
+    # had come: a submission e-mails them, an obstacle waited for someone to open the list.
+    freeze(local(2026, 12, 7, 17, 10))
+    client.force_login(people["officer_a1"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(CREATE, form_data(tree["A1"], campaign))
+    obstacle = Obstacle.objects.get()
+    # District A's reviewer answers A1's obstacles: the province's and B's are not told.
+    [sent] = mail.outbox
+    assert sent.to == [people["reviewer_a"].email]
+    assert sent.subject == "[CĐCS A1] Vướng mắc mới: Cách tính số người tham dự"
+    link = settings.SITE_URL.rstrip("/") + reverse("campaign:obstacle_detail", args=[obstacle.pk])
+    assert sent.body.strip() == (
+        "CĐCS A1 đã nêu một vướng mắc lúc 17:10 07/12/2026:\n"
+        "\n"
+        "Cách tính số người tham dự\n"
+        "Một người dự hai buổi thì tính một hay hai lượt?\n"
+        "\n"
+        f"Kế hoạch phát động: {campaign.reference}\n"
+        f"Người nêu: {people['officer_a1']}\n"
+        f"Hạn trả lời: {obstacle.answer_by:%d/%m/%Y}\n"
+        "\n"
+        f"Trả lời tại: {link}\n"
+        "\n"
+        "Thư này được gửi tự động từ Cổng theo dõi tuyên truyền CCHC của Liên đoàn Lao động "
+        "tỉnh Vĩnh Long."
+    )
+    # Like a submission, it leaves the reviewers no notice: it waits in their list.
+    assert not Notice.objects.exists()
+
+
+def test_an_obstacle_whose_reviewers_have_no_e_mail_address_is_raised_all_the_same(
+    client, tree, people, campaign, django_capture_on_commit_callbacks
+):
+    people["reviewer_a"].email = ""
+    people["reviewer_a"].save(update_fields=["email"])
+    client.force_login(people["officer_a1"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(CREATE, form_data(tree["A1"], campaign))
+    assert response.status_code == 302
+    # The nearest reviewers reachable by e-mail, as for a submission: the province's.
+    assert [message.to for message in mail.outbox] == [[people["cspl"].email]]
