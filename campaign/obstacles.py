@@ -274,7 +274,7 @@ def obstacle_answer(request, pk):
             .update(answer=answer, answered_by=request.user, answered_at=now, status=S.ANSWERED)
         )
         if updated:
-            obstacle.answer = answer
+            obstacle.answer, obstacle.answered_by, obstacle.answered_at = answer, request.user, now
             notifications.notify_obstacle_answered(obstacle, now)
     if updated:
         bump_data_version()  # the conditional update sends no signal; the rollup counts it

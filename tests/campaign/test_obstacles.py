@@ -879,3 +879,23 @@ def test_an_obstacle_whose_reviewers_have_no_e_mail_address_is_raised_all_the_sa
     assert response.status_code == 302
     # The nearest reviewers reachable by e-mail, as for a submission: the province's.
     assert [message.to for message in mail.outbox] == [[people["cspl"].email]]
+
+
+def test_the_answers_e_mail_says_who_answered_and_when(
+    client, tree, people, obstacle_a1, freeze, django_capture_on_commit_callbacks
+):
+    # The unit read that its obstacle "has been answered", but not by whom: a question about
+    # the answer had nobody to go to.
+    freeze(local(2026, 12, 8, 14, 5))
+    client.force_login(people["reviewer_a"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("campaign:obstacle_answer", args=[obstacle_a1.pk]),
+            {"answer": "Tính hai lượt."},
+        )
+    sent = [m for m in mail.outbox if m.to == [people["officer_a1"].email]]
+    assert len(sent) == 1
+    assert (
+        f"\nTính hai lượt.\n\nNgười trả lời: {people['reviewer_a']}, lúc 14:05 08/12/2026.\n"
+        in (sent[0].body)
+    )
