@@ -36,6 +36,7 @@ import unicodedata
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.core.validators import (
+    MaxLengthValidator,
     MaxValueValidator,
     MinValueValidator,
     ProhibitNullCharactersValidator,
@@ -45,7 +46,7 @@ from django.utils.choices import CallableChoiceIterator
 from django.utils.deconstruct import deconstructible
 from django.utils.formats import number_format
 from django.utils.text import get_text_list
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from units import once
@@ -116,6 +117,14 @@ DJANGO_MESSAGES = [
     gettext_noop("“%(pk)s” is not a valid value."),
     # Translated "Nhập một số tổng thể." ("enter an overall number") there.
     gettext_noop("Enter a whole number."),
+    # Translated "Giá trị này chỉ có tối đa 50 kí tự (hiện có 10002)" there, which reads as a
+    # statement about the value; pages get TextLengthValidator below, this reaches the login
+    # form and whatever else keeps Django's validator.
+    ngettext_lazy(
+        "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+        "limit_value",
+    ),
     # Translated with "bằng với" and a space before the full stop there; pages get
     # RangeMinValidator and RangeMaxValidator below, these reach the admin's forms.
     gettext_noop("Ensure this value is greater than or equal to %(limit_value)s."),
@@ -229,6 +238,28 @@ class RangeMinValidator(_GroupedLimit, MinValueValidator):
 @deconstructible
 class RangeMaxValidator(_GroupedLimit, MaxValueValidator):
     message = _("The value must be less than or equal to %(limit_value)s.")
+
+
+@deconstructible
+class TextLengthValidator(MaxLengthValidator):
+    """A text over its field's limit, said as an instruction with both numbers grouped as
+    Vietnamese write them ("Nhập tối đa 2.000 ký tự; bạn đã nhập 10.002."): a long answer
+    pasted from a document, or a cell of an uploaded workbook, is told how much to cut."""
+
+    message = _("Type at most %(limit_value)s characters; you typed %(show_value)s.")
+
+    def __call__(self, value):
+        length = self.clean(value)
+        if self.compare(length, self.limit_value):
+            raise ValidationError(
+                self.message,
+                code=self.code,
+                params={
+                    "limit_value": number_format(self.limit_value, force_grouping=True),
+                    "show_value": number_format(length, force_grouping=True),
+                    "value": value,
+                },
+            )
 
 
 _RANGE = {MinValueValidator: RangeMinValidator, MaxValueValidator: RangeMaxValidator}
@@ -378,7 +409,11 @@ def _harden(field, model_validators=(), year=False, dates=True):
     elif isinstance(field, forms.CharField):
         multiline = isinstance(field.widget, forms.Textarea)
         field.validators = [
-            v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+            TextLengthValidator(v.limit_value)
+            if type(v) is MaxLengthValidator and v.message == MaxLengthValidator.message
+            else v
+            for v in field.validators
+            if not isinstance(v, ProhibitNullCharactersValidator)
         ]
         # A password (strip=False) is kept exactly as typed: whatever it holds is the user's.
         field.validators.insert(

@@ -62,7 +62,7 @@ def test_a_number_too_long_is_refused_and_what_was_typed_stays(
     response = _edit(client, report, doc_number="1" * 51, results="Kết quả mới.")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "tối đa 50 kí tự" in html
+    assert "Nhập tối đa 50 ký tự; bạn đã nhập 51." in html
     assert "Kết quả mới." in html
     report.refresh_from_db()
     assert report.doc_number == ""

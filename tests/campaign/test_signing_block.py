@@ -109,7 +109,7 @@ def test_a_title_too_long_is_refused_and_what_was_typed_stays(client, cast, tree
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "tối đa 100 kí tự" in html
+    assert "Nhập tối đa 100 ký tự; bạn đã nhập 101." in html
     assert 'value="TM. Ban Chấp hành"' in html
     assert not Plan.objects.exists()
 

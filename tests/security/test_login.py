@@ -160,7 +160,7 @@ def test_an_overlong_username_is_refused_by_the_form(client, officer, login):
     # column of 255 characters: a 500 on PostgreSQL. Refused before, it is not counted.
     response = client.post(login, {"username": "a" * 5000, "password": "x"})
     assert response.status_code == 200
-    assert "tối đa 150 kí tự" in response.content.decode()
+    assert "Nhập tối đa 150 ký tự; bạn đã nhập 5000." in response.content.decode()
     assert not AccessAttempt.objects.exists()
     # A username of the longest length the accounts can have is still checked and counted.
     attempt(client, "a" * 150, "x")

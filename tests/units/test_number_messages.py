@@ -101,3 +101,29 @@ def test_a_message_written_for_the_field_is_kept():
         )
 
     assert Custom({"quarter": "5"}).errors["quarter"] == ["Quý chỉ từ 1 đến 4."]
+
+
+class Answer(PortalInputMixin, forms.Form):
+    text = forms.CharField(max_length=2000, widget=forms.Textarea)
+
+
+def test_a_text_over_its_limit_is_told_how_long_it_may_be_in_grouped_figures():
+    # Django's catalogue says "Giá trị này chỉ có tối đa 2000 kí tự (hiện có 10002)": a
+    # statement about the value, not what to do, with the figures ungrouped.
+    form = Answer({"text": "Tân Thạch " * 1000 + "ab"})
+    assert form.errors["text"] == ["Nhập tối đa 2.000 ký tự; bạn đã nhập 10.002."]
+
+
+def test_a_decomposed_text_is_measured_once_composed():
+    # "ạ" typed as "a" + U+0323: 1,000 letters, 2,000 code points as sent.
+    typed = "\u0061\u0323" * 1000
+    assert Answer({"text": typed}).is_valid()
+
+
+def test_djangos_own_length_message_reads_as_an_instruction():
+    # The login form keeps Django's validator (config.auth); the catalogue words it.
+    from django.core.validators import MaxLengthValidator
+
+    assert message_of(MaxLengthValidator(150), "x" * 300) == [
+        "Nhập tối đa 150 ký tự; bạn đã nhập 300."
+    ]
