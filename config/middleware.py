@@ -133,15 +133,18 @@ def mark_login(sender, request, user, **kwargs) -> None:
 
 class KeepInputAcrossLogin:
     """A form sent once the session has ended is refused with a redirect to the login page
-    (`login_required`), and what was typed was lost there. The texts it carried are kept in
-    the session, which the login keeps (it cycles the key, not the data), and shown once,
-    to copy back, on the first page after a login within KEEP_SECONDS (`kept_input`), to
-    the user who last logged in on this browser (a signed cookie) and to nobody else. The
-    login then leads back to the page the form was on, not to the address of its button.
+    (`login_required`), and what was typed was lost there. What it carried is kept in the
+    session, which the login keeps (it cycles the key, not the data), for the first page
+    after a login within KEEP_SECONDS (`kept_input`), to the user who last logged in on this
+    browser (a signed cookie) and to nobody else. The login then leads back to the page the
+    form was on, not to the address of its button.
 
-    Typed texts only (words, or 12 characters and more): not the hidden fields a page makes
-    (the token, the version), choices, figures or dates, nor anything named like a
-    password; at most KEEP_CHARS characters in all.
+    That page puts every value back into its form's fields of the same name (kept_input.js:
+    figures, dates and choices too, which an officer had typed by the dozen in a report),
+    and shows the typed texts (words, or 12 characters and more) to copy back should a field
+    be missing there (a plan's third activity, on a page drawn with one). Never kept: the
+    hidden fields a page makes (the token, the version, which the page drawn anew carries
+    afresh) and anything named like a password; at most KEEP_CHARS characters in all.
     """
 
     SESSION_KEY = "_kept_input"
@@ -154,7 +157,9 @@ class KeepInputAcrossLogin:
     # Shown only to a login this soon after: on a shared computer, whoever logs in next
     # much later is likely someone else.
     KEEP_SECONDS = 30 * 60
-    SKIP = {"csrfmiddlewaretoken", "version", "once", "next", "item", "confirmed", "how"}
+    SKIP = {"csrfmiddlewaretoken", "version", "once", "seen", "next", "item", "confirmed", "how"}
+    # A formset's counts and its rows' ids: the page drawn anew has its own.
+    FORMSET_SKIP = ("-TOTAL_FORMS", "-INITIAL_FORMS", "-MIN_NUM_FORMS", "-MAX_NUM_FORMS", "-id")
     KEEP_CHARS = 20_000
 
     def __init__(self, get_response):
@@ -180,21 +185,35 @@ class KeepInputAcrossLogin:
             and urlsplit(response.get("Location", "")).path == resolve_url(settings.LOGIN_URL)
         ):
             owner = self.last_user(request)
-            texts = self._texts(request) if owner is not None else []
-            if texts:
+            page = self._page(request)
+            fields = self._fields(request) if owner is not None else []
+            if fields:
                 request.session[self.SESSION_KEY] = {
                     "user": owner,
                     "at": int(time.time()),
-                    "texts": texts,
+                    "texts": self._texts(fields),
+                    "fields": fields,
+                    "page": page,
                 }
                 messages.warning(
                     request,
                     _(
                         "Your session had ended, so the form was not saved. Log in again: "
-                        "what you typed will be shown on the next page, to copy back."
+                        "what you typed will be put back on the form's page, to check and "
+                        "send again."
                     ),
                 )
-            response["Location"] = self._back_to_the_page(request, response["Location"])
+            elif owner is not None:
+                # Nothing typed to keep (an empty form, a button): still not done.
+                messages.warning(
+                    request,
+                    _(
+                        "Your session had ended, so what you sent was not done. Log in "
+                        "again, then do it again."
+                    ),
+                )
+            if page is not None:
+                response["Location"] = self._to_login(response["Location"], page)
         return response
 
     @classmethod
@@ -202,34 +221,51 @@ class KeepInputAcrossLogin:
         value = request.get_signed_cookie(cls.COOKIE, default=None, salt=cls.COOKIE_SALT)
         return int(value) if value and value.isdigit() else None
 
-    def _texts(self, request) -> list[str]:
-        texts, size = [], 0
+    def _fields(self, request) -> list[list[str]]:
+        """The form's fields as [name, value] pairs, in order, without the page's own hidden
+        fields, passwords and empty values; at most KEEP_CHARS characters of values."""
+        fields, size = [], 0
         for name, values in request.POST.lists():
-            if name in self.SKIP or "password" in name:
+            if name in self.SKIP or "password" in name or name.endswith(self.FORMSET_SKIP):
                 continue
             for value in values:
-                value = value.strip()
-                if not (" " in value or len(value) >= 12) or value.isdigit():
-                    continue  # a choice, a figure, a date: short, and not what hurts to lose
+                if not value.strip():
+                    continue
                 if size + len(value) > self.KEEP_CHARS:
-                    return texts
-                texts.append(value)
+                    return fields
+                fields.append([name, value])
                 size += len(value)
+        return fields
+
+    @staticmethod
+    def _texts(fields) -> list[str]:
+        """Of `fields`, the texts someone typed: not a choice, a figure or a date, which are
+        short and not what hurts to lose."""
+        texts = []
+        for _name, value in fields:
+            value = value.strip()
+            if (" " in value or len(value) >= 12) and not value.isdigit():
+                texts.append(value)
         return texts
 
     @staticmethod
-    def _back_to_the_page(request, location: str) -> str:
-        """The login URL with `next` set to the page the form was on (its Referer, when it
-        is this site's), since the form's own address may answer POST only."""
+    def _page(request) -> str | None:
+        """The path of the page the form was on (its Referer, when it is this site's)."""
         referer = request.META.get("HTTP_REFERER", "")
         if not url_has_allowed_host_and_scheme(
             referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
-            return location
+            return None
         page = urlsplit(referer)
+        return page.path + (f"?{page.query}" if page.query else "")
+
+    @staticmethod
+    def _to_login(location: str, page: str) -> str:
+        """The login URL with `next` set to the page the form was on, since the form's own
+        address may answer POST only."""
         parts = urlsplit(location)
         query = [(k, v) for k, v in parse_qsl(parts.query) if k != "next"]
-        query.append(("next", page.path + (f"?{page.query}" if page.query else "")))
+        query.append(("next", page))
         return parts._replace(query=urlencode(query)).geturl()
 
 
@@ -244,4 +280,8 @@ def kept_input(request) -> dict:
     too_old = time.time() - KeepInputAcrossLogin.KEEP_SECONDS
     if not isinstance(kept, dict) or kept.get("at", 0) < too_old or kept.get("user") != user.pk:
         return {}  # too old, or typed by someone else on this browser
-    return {"kept_input": kept.get("texts") or []}
+    context = {"kept_input": kept.get("texts") or []}
+    if kept.get("page") == request.get_full_path():
+        # The form's own page: kept_input.js puts the values back into its fields.
+        context["kept_fields"] = kept.get("fields") or []
+    return context

@@ -100,3 +100,62 @@ def test_a_login_long_after_shows_nothing(client, tree, cast, campaign, monkeypa
     monkeypatch.setattr(middleware.time, "time", lambda: later)
     assert TEXT not in log_in(client, officer).content.decode()
     assert "_kept_input" not in client.session
+
+
+def kept_fields(html):
+    """The [name, value] pairs the page hands kept_input.js, or None."""
+    import json
+    import re
+
+    found = re.search(r'<script id="kept-fields" type="application/json">(.*?)</script>', html)
+    return json.loads(found.group(1)) if found else None
+
+
+def test_choices_and_figures_come_back_too_for_the_page_to_put_back(client, tree, cast, campaign):
+    # Only the texts were kept: the figures of a report, its dates and choices were lost
+    # without a word, and a form of figures alone kept nothing and said nothing.
+    officer = cast["officer_a1"]
+    worked_then_timed_out(client, officer)
+    with translation.override("vi"):
+        client.post(
+            PAGE,
+            {"unit": tree["A1"].pk, "campaign": campaign.pk, "once": "x" * 36},
+            HTTP_REFERER=f"http://testserver{PAGE}",
+        )
+    landed = log_in(client, officer)
+    html = landed.content.decode()
+    assert kept_fields(html) == [["unit", str(tree["A1"].pk)], ["campaign", str(campaign.pk)]]
+    assert "đã được điền lại vào biểu mẫu" in html
+    assert kept_fields(client.get(PAGE).content.decode()) is None  # put back once
+
+
+def test_the_page_own_hidden_fields_are_not_put_back(client, tree, cast, campaign):
+    officer = cast["officer_a1"]
+    worked_then_timed_out(client, officer)
+    send_form(client, tree, campaign)
+    fields = kept_fields(log_in(client, officer).content.decode())
+    assert ["text", TEXT] in fields
+    assert "csrfmiddlewaretoken" not in {name for name, _value in fields}
+
+
+def test_the_values_are_put_back_only_on_the_page_the_form_was_on(client, tree, cast, campaign):
+    officer = cast["officer_a1"]
+    worked_then_timed_out(client, officer)
+    send_form(client, tree, campaign)
+    with translation.override("vi"):
+        landed = client.post(
+            reverse("login"),
+            {"username": officer.username, "password": PASSWORD, "next": "/"},
+            follow=True,
+        )
+    html = landed.content.decode()
+    assert kept_fields(html) is None
+    assert TEXT in html  # the texts, to copy back
+
+
+def test_a_button_sent_after_the_session_ended_says_it_was_not_done(client, cast):
+    worked_then_timed_out(client, cast["officer_a1"])
+    with translation.override("vi"):
+        response = client.post(PAGE, {}, HTTP_REFERER=f"http://testserver{PAGE}", follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("login"))
+    assert "thao tác vừa gửi chưa được thực hiện" in response.content.decode()
