@@ -695,10 +695,12 @@ def as_text(value) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        # 12.0 is the whole number 12; anything else (a fraction, a number too large for its
-        # digits to be exact) stays as written, for the form to judge, with a decimal comma
-        # as a Vietnamese user types it: "1.234" would be read as 1234, grouped.
-        if value.is_integer() and abs(value) < 2**53:
+        # 12.0 is the whole number 12, and so is one too large for its digits to be exact
+        # (a long number typed into Excel is kept as 1.2345678901234567e+19): far past any
+        # limit, the form says which. A fraction stays as written, for the form to judge,
+        # with a decimal comma as a Vietnamese user types it: "1.234" would be read as 1234,
+        # grouped.
+        if value.is_integer():
             return str(int(value))
         return repr(value).replace(".", ",")
     if isinstance(value, datetime.datetime):

@@ -65,3 +65,21 @@ def test_a_formula_whose_result_is_an_empty_text_is_an_empty_cell(
     client.post(reverse("campaign:workbook_confirm", args=[preview.pk]))
     report = AnnualReport.objects.get(unit=tree["A1"])
     assert (report.results, report.obstacles) == ("Tổ chức 3 buổi.", "")
+
+
+def test_a_whole_number_too_large_for_excel_to_keep_exact_is_told_the_limit(
+    client, tree, cast, campaign, year
+):
+    # Excel keeps 12345678901234567890 as the number 1.2345678901234567e+19: a whole
+    # number, too large, which was refused as "not a whole number".
+    client.force_login(cast["officer_a1"])
+    by_key = columns(campaign, year)
+    content = download_reports(client, campaign, tree["A1"], year)
+    filled = fill(content, {"A1": {**NARRATIVE, "value_sessions": 1.2345678901234567e19}}, by_key)
+    preview = preview_of(client, tree, campaign, year, filled)
+    sessions = get_column_letter(by_key["value_sessions"])
+    assert preview.preview["errors"] == [
+        f"Báo cáo!{sessions}4 “Số buổi tuyên truyền (buổi)”: "
+        "Giá trị phải nhỏ hơn hoặc bằng 10.000.000."
+    ]
+    assert not preview.can_confirm
