@@ -49,7 +49,7 @@ def test_decomposed_vietnamese_is_stored_composed(officer, start_url, tree):
         ("doc_date", "31/12/9999", "31/12/2100"),
         ("doc_date", "31/02/2025", "Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 01/08/2015."),
         ("activities-0-themes", "abc", "không phải là một giá trị hợp lệ"),
-        ("activities-0-expected_participants", "1,5", "Hãy nhập một số nguyên."),
+        ("activities-0-expected_participants", "1,5", "ví dụ 1234 hoặc 1.234"),
         ("activities-TOTAL_FORMS", None, "tải lại trang"),  # management form tampered with
         ("activities-TOTAL_FORMS", "1000000", "tối đa 100 dòng"),
     ],

@@ -11,6 +11,9 @@ from campaign.forms import FigureField
 from campaign.models import MAX_PARTICIPANTS, Activity
 from units.forms import PortalInputMixin, RangeMaxValidator, RangeMinValidator
 
+# "1.5" or "1,5" (a decimal comma in Vietnamese): the message shows how to type one.
+WHOLE_NUMBER = "Hãy nhập một số nguyên, ví dụ 1234 hoặc 1.234."
+
 
 @pytest.fixture(autouse=True)
 def vietnamese():
@@ -80,10 +83,10 @@ def test_a_whole_number_typed_with_grouped_thousands_reads_as_thousands():
 
     assert read("1.000") == read("1 000") == read("1\u00a0000") == read(" 1000 ") == 1000
     assert read("12.500") == 12500
-    assert read("1.5") == {"expected_participants": ["Hãy nhập một số nguyên."]}
+    assert read("1.5") == {"expected_participants": [WHOLE_NUMBER]}
     # Django read these as 1 and 12: a thousand typed with a zero too many became one.
     for typed in ("1.0000", "1.00", "12.0", "12."):
-        assert read(typed) == {"expected_participants": ["Hãy nhập một số nguyên."]}
+        assert read(typed) == {"expected_participants": [WHOLE_NUMBER]}
 
 
 def test_a_year_keeps_its_four_digits():

@@ -16,6 +16,8 @@ from tests.campaign.workbooks.helpers import (
 )
 
 NARRATIVE = {"results": "Tổ chức 3 buổi.", "self_assessment": "Tốt"}
+# "1,234" (a decimal comma in Vietnamese) or "1.5": the message shows how to type one.
+WHOLE_NUMBER = "Hãy nhập một số nguyên, ví dụ 1234 hoặc 1.234."
 
 
 def preview_of(client, tree, campaign, year, content):
@@ -39,8 +41,8 @@ def test_a_fraction_in_a_whole_number_cell_is_refused_not_read_as_thousands(
     sessions = get_column_letter(by_key["value_sessions"])
     participants = get_column_letter(by_key["value_participants"])
     assert preview.preview["errors"] == [
-        f"Báo cáo!{sessions}4 “Số buổi tuyên truyền (buổi)”: Hãy nhập một số nguyên.",
-        f"Báo cáo!{participants}4 “Số lượt người tham dự (lượt)”: Hãy nhập một số nguyên.",
+        f"Báo cáo!{sessions}4 “Số buổi tuyên truyền (buổi)”: {WHOLE_NUMBER}",
+        f"Báo cáo!{participants}4 “Số lượt người tham dự (lượt)”: {WHOLE_NUMBER}",
     ]
     assert not preview.can_confirm
 
