@@ -89,6 +89,9 @@ def send_reset_link(user_pk: int) -> bool:
         "token": default_token_generator.make_token(user),
         # Links use the configured address, never a request's Host header.
         "site_url": settings.SITE_URL.rstrip("/"),
+        # Django's token expires this long after it is made: the e-mail says until when,
+        # so that a link opened days later is not a surprise.
+        "valid_until": timezone.now() + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT),
     }
     with translation.override(settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(SUBJECT_TEMPLATE, context).split())

@@ -4,6 +4,7 @@ A reset goes by e-mail (Django's mail, so `mail.outbox` here), says the same whe
 the address is known, and never lifts a django-axes lockout.
 """
 
+import datetime
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import PASSWORD, UserFactory
 
@@ -63,12 +65,23 @@ def test_an_address_typed_in_part_is_refused_in_plain_vietnamese(client):
 
 
 def test_a_reset_goes_from_the_e_mail_link_to_a_new_password_that_logs_in(client, officer):
+    def until():
+        ends = timezone.localtime() + datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+        return ends.strftime("%H:%M %d/%m/%Y")
+
+    before = until()
     response = ask_for_reset(client, "CB.THU@example.org")  # the address, in any case
+    after = until()
     assert response.status_code == 200
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["cb.thu@example.org"]
     assert "Đặt lại mật khẩu" in message.subject
+    # Greeted by name, and told until when the link works (Django's token expires).
+    assert message.body.startswith("Chào Cán bộ thử,")
+    assert any(
+        f"Liên kết chỉ dùng được một lần, đến {day}." in message.body for day in (before, after)
+    ), message.body
     link = reset_link(message)
     assert link.startswith(settings.SITE_URL.rstrip("/") + "/password/reset/")
 
