@@ -726,6 +726,25 @@ def test_a_refused_form_says_so_at_its_top_and_a_saved_figure_reads_as_typed(
     assert 'value="1.200"' in form and 'id="form-errors"' not in form
 
 
+def test_a_refused_form_s_message_links_each_field_to_fix_in_the_page_s_order(
+    client, cast, report_a1
+):
+    # The message at the top said only "correct the fields marked in red": on a phone the
+    # officer scrolled three screens to find them. It names each and leads to its input.
+    login(client, cast["officer_a1"])
+    edit = reverse("campaign:report_edit", args=[report_a1.pk])
+    refused = client.post(
+        edit,
+        edit_data(report_a1, doc_number="x" * 500, value_sessions="mười", results=""),
+    )
+    summary = html(refused).split('id="form-errors"', 1)[1].split("</div>", 1)[0]
+    hrefs = re.findall(r'href="#([^"]+)"', summary)
+    # The report's number, above the figures, then the figure, then the assessment.
+    assert hrefs == ["id_doc_number", "id_value_sessions", "id_results"]
+    for name in hrefs:
+        assert f'id="{name}"' in html(refused)
+
+
 @pytest.mark.parametrize(
     ("field", "typed", "error"),
     [case[1:] for case in INVALID_FIGURES],

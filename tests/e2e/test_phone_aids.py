@@ -150,3 +150,50 @@ def test_a_reason_refused_because_the_report_changed_keeps_the_focus_in_its_box(
     reason = page.locator("textarea[name=reason]").first
     expect(reason).to_be_focused()
     expect(reason).to_have_value("Thiếu số liệu quý IV.")
+
+
+def test_a_long_form_sent_back_with_errors_lists_them_with_links_to_each_field(
+    demo, login, live_server, page
+):
+    # The annual report is three screens long on a phone: the message at its top says how
+    # many fields to fix and leads to each, the first one keeping the focus; a link followed
+    # with the keyboard puts the focus in its field (the browser focuses an input a link
+    # names), in view.
+    page.set_viewport_size(PHONE)
+    page = login("cb.tanthach")
+    page.get_by_role("link", name=re.compile("Lập báo cáo năm")).first.click()
+    page.fill("#id_value_sessions", "abc")
+    page.fill("#id_value_documents", "-5")
+    page.locator("main form button[type=submit]:not([name])").click()
+    page.wait_for_load_state()
+    expect(page.locator(":focus")).to_have_id("id_value_sessions")
+    summary = page.locator("main form .alert-danger[role=alert]")
+    links = summary.locator("li a")
+    # The two figures, then the assessment's required fields, in the page's order.
+    expect(links).to_have_count(4)
+    expect(links.nth(3)).to_have_attribute("href", "#id_self_assessment")
+    expect(links.nth(0)).to_have_attribute("href", "#id_value_sessions")
+    expect(links.nth(0)).to_contain_text("Số buổi tuyên truyền đã tổ chức")
+    expect(links.nth(0)).to_contain_text("Hãy nhập một số nguyên.")
+    expect(links.nth(1)).to_have_attribute("href", "#id_value_documents")
+    links.nth(1).focus()
+    page.keyboard.press("Enter")
+    documents = page.locator("#id_value_documents")
+    expect(documents).to_be_focused()
+    expect(documents).to_be_in_viewport()
+    # Its label is in view above it, not hidden under the top of the screen.
+    expect(page.locator("label[for=id_value_documents]")).to_be_in_viewport()
+
+    # The plan: the activities' error above the fields is listed with them, and an
+    # activity's field is named by its activity.
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name=re.compile("Xây dựng kế hoạch của")).click()
+    page.fill("#id_doc_number", "07/KH")
+    page.select_option("#id_activities-0-method", index=1)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    summary = page.locator("main form .alert-danger[role=alert]")
+    expect(summary).to_contain_text("Chưa lưu")
+    expect(summary.locator("a[href='#id_doc_date']")).to_contain_text("Ngày văn bản")
+    expect(summary.locator("a[href='#id_activities-0-audience']")).to_contain_text("Hoạt động 1")
+    expect(page.locator(":focus")).to_have_id("id_doc_date")
