@@ -60,6 +60,19 @@ def _officer_report_form():
     return f"/campaigns/{_campaign().pk}/units/{_unit('BT-CT-03').pk}/reports/{_year()}/"
 
 
+def _officer_plan_refused():
+    # Sent with nothing typed: the plan form comes back with its message listing every field
+    # to fix, and that a plan needs an activity.
+    management = (("activities-TOTAL_FORMS", "1"), ("activities-INITIAL_FORMS", "0"))
+    return Post(_officer_plan_form(), management)
+
+
+def _officer_report_refused():
+    # A figure in words and the assessment left empty: nothing is saved, and the form comes
+    # back with its message listing the fields to fix, each a link.
+    return Post(_officer_report_form(), (("value_sessions", "mười"),))
+
+
 def _sent_plan():
     return f"/plans/{_first('campaign.Plan', status='submitted').pk}/"
 
@@ -213,7 +226,9 @@ WALK: dict[str, list[Path]] = {
         "/campaigns/",
         lambda: f"/campaigns/{_campaign().pk}/",
         _officer_plan_form,
+        _officer_plan_refused,
         _officer_report_form,
+        _officer_report_refused,
         "/reports/",
         "/obstacles/",
         "/obstacles/new/",
@@ -271,6 +286,9 @@ WALK: dict[str, list[Path]] = {
         "/search/?q=chau+thanh",
     ],
     "thuongvu": ["/", "/notices/", "/dashboard/", "/summaries/", _summary],
+    # A district federation's reviewer: its own queue and its area's dashboard, with every
+    # report sent counted.
+    "ldld.chauthanh": ["/", "/review/", "/dashboard/?include=submitted"],
     "admin": [
         "/reorganisations/",
         "/reorganisations/new/",
