@@ -60,11 +60,19 @@ def unit_detail(request, pk):
     # Its eras, newest first: where it stood, under which name and kind, from when to when
     # (reorganisations change today's tree; this is how it stood before). A parent outside
     # the user's scope is not named, as in the breadcrumb.
-    eras = list(unit.states.select_related("parent").order_by("-valid_from", "-pk"))
-    for era in eras:
+    eras = []
+    for era in unit.states.select_related("parent").order_by("-valid_from", "-pk"):
         era.shown_parent = era.parent if era.parent and scope.can_see(era.parent) else None
         # `valid_until` is the first day of the next era.
         era.last_day = era.valid_until - datetime.timedelta(days=1) if era.valid_until else None
+        era.shown_from = era.valid_from
+        newer = eras[-1] if eras else None
+        if newer is not None and _reads_alike(newer, era):
+            # An era the unit's own record needs (its parent moved, so its path changed)
+            # reads as the one after it: one row, from this one's first day.
+            newer.shown_from = era.valid_from
+            continue
+        eras.append(era)
     return render(
         request,
         "units/unit_detail.html",
@@ -79,6 +87,16 @@ def unit_detail(request, pk):
             "shows_contacts": scope.allows(unit, REVIEW),
         },
     )
+
+
+def _reads_alike(newer, older) -> bool:
+    """Whether two eras next to each other show the same on the unit's page."""
+    return newer.valid_from == older.valid_until and (
+        newer.name,
+        newer.kind,
+        newer.parent_id,
+        newer.is_open,
+    ) == (older.name, older.kind, older.parent_id, older.is_open)
 
 
 def _former_children(scope, unit, children):

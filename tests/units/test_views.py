@@ -353,3 +353,40 @@ def test_a_units_page_names_no_unit_that_went_outside_the_readers_scope(
         login(client, cast["reviewer_a"])
         html = client.get(reverse("units:unit_detail", args=[tree["DA"].pk])).content.decode()
     assert 'id="former-children"' not in html and "CĐCS A1" not in html
+
+
+def test_a_parent_s_move_adds_no_row_that_reads_like_the_one_before(
+    client, cast, tree, reorganise, admin_user
+):
+    # District A moves under the sector: A1's record gets a new era (its path changed), but
+    # name, kind and parent read the same, and two identical rows looked like a mistake.
+    act = reorganise(
+        datetime.date(2025, 7, 1), {"action": "move", "unit_code": "DA", "target_code": "SE"}
+    )
+    reorganisation_apply(reorganisation=act, user=admin_user)
+    assert tree["A1"].states.count() == 2
+    with translation.override("vi"):
+        html = (
+            login(client, cast["cspl"])
+            .get(reverse("units:unit_detail", args=[tree["A1"].pk]))
+            .content.decode()
+        )
+    # One era to show: the page lists no history, as for a unit that never changed.
+    assert 'id="history"' not in html
+    # Renamed on the same day as well, it has two rows to show again.
+    renamed = reorganise(
+        datetime.date(2025, 8, 1),
+        {"action": "rename", "unit_code": "A1", "name": "CĐCS A1 mới"},
+        number="57/QĐ-LĐLĐ",
+    )
+    reorganisation_apply(reorganisation=renamed, user=admin_user)
+    with translation.override("vi"):
+        html = client.get(reverse("units:unit_detail", args=[tree["A1"].pk])).content.decode()
+    history = html[html.index('id="history"') :]
+    body = history[history.index("<tbody>") : history.index("</tbody>")]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", re.sub(r"\s+", " ", body))
+    text = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for row in rows]
+    assert text == [
+        "01/08/2025 nay CĐCS A1 mới CĐCS LĐLĐ huyện A",
+        "— 31/07/2025 CĐCS A1 CĐCS LĐLĐ huyện A",
+    ]
