@@ -16,7 +16,7 @@ from django.utils.html import escape
 from campaign.models import MAX_NARRATIVE, AnnualReport, Notice, Obstacle, Period
 from tests.campaign.obstacle_data import answered, form_data, messages_of, raise_obstacle
 from tests.factories import CampaignFactory, MembershipFactory
-from units.models import Membership
+from units.models import Membership, Unit
 
 S = Obstacle.Status
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -887,6 +887,9 @@ def test_the_answers_e_mail_says_who_answered_and_when(
     # The unit read that its obstacle "has been answered", but not by whom: a question about
     # the answer had nobody to go to.
     freeze(local(2026, 12, 8, 14, 5))
+    Unit.objects.filter(pk=obstacle_a1.unit_id).update(
+        name="Công đoàn cơ sở A1 đầy đủ", short_name="CĐCS A1"
+    )
     client.force_login(people["reviewer_a"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
@@ -899,3 +902,5 @@ def test_the_answers_e_mail_says_who_answered_and_when(
         f"\nTính hai lượt.\n\nNgười trả lời: {people['reviewer_a']}, lúc 14:05 08/12/2026.\n"
         in (sent[0].body)
     )
+    # Named as every other subject names a unit: by its short name when it has one.
+    assert sent[0].subject.startswith("[CĐCS A1] ")
