@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from campaign import notices, notifications, reminders, tasks, workflow
 from campaign.models import Inspection, Notice, Notification, Obstacle, Status
-from units.models import Membership
+from units.models import Membership, Unit
 
 Kind = Notice.Kind
 OFFICER = Membership.Role.OFFICER
@@ -272,6 +272,20 @@ def test_recommendations_falling_due_are_told_once_to_the_units_officers(
     assert notice.url == inspection_a1.get_absolute_url()
     assert [m.to for m in mail.outbox] == [[cast["officer_a1"].email]]
     assert "Bổ sung sổ theo dõi" in mail.outbox[0].body
+
+
+def test_the_recommendations_subject_names_the_unit_by_its_short_name(
+    tree, cast, campaign, django_capture_on_commit_callbacks
+):
+    # As every other subject names a unit; its full name made this one the odd one out.
+    Unit.objects.filter(pk=tree["A1"].pk).update(
+        name="Công đoàn cơ sở A1 đầy đủ", short_name="CĐCS A1"
+    )
+    inspection_of(Unit.objects.get(pk=tree["A1"].pk), campaign, cast["cspl"])
+    with django_capture_on_commit_callbacks(execute=True):
+        run(DUE)
+    [message] = mail.outbox
+    assert message.subject.startswith("[CĐCS A1] ")
 
 
 def test_recommendations_due_at_a_unit_filed_on_behalf_reach_who_files_for_it(
