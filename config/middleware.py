@@ -145,6 +145,10 @@ class KeepInputAcrossLogin:
     be missing there (a plan's third activity, on a page drawn with one). Never kept: the
     hidden fields a page makes (the token, the version, which the page drawn anew carries
     afresh) and anything named like a password; at most KEEP_CHARS characters in all.
+
+    A form a logged-in user sent from a page whose token had gone stale (refused by the CSRF
+    check: config.http.csrf_failure) is kept the same way, for that user, and its page puts
+    it back when the refusal page's link opens it again.
     """
 
     SESSION_KEY = "_kept_input"
@@ -161,6 +165,9 @@ class KeepInputAcrossLogin:
     # A formset's counts and its rows' ids: the page drawn anew has its own.
     FORMSET_SKIP = ("-TOTAL_FORMS", "-INITIAL_FORMS", "-MIN_NUM_FORMS", "-MAX_NUM_FORMS", "-id")
     KEEP_CHARS = 20_000
+    # Why the form was not saved, for the note on the page that puts it back.
+    AFTER_LOGIN = "login"
+    AFTER_CSRF = "csrf"  # refused by the CSRF check: see config.http.csrf_failure
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -185,16 +192,10 @@ class KeepInputAcrossLogin:
             and urlsplit(response.get("Location", "")).path == resolve_url(settings.LOGIN_URL)
         ):
             owner = self.last_user(request)
-            page = self._page(request)
-            fields = self._fields(request) if owner is not None else []
+            page = self.form_page(request)
+            fields = self.sent_fields(request) if owner is not None else []
             if fields:
-                request.session[self.SESSION_KEY] = {
-                    "user": owner,
-                    "at": int(time.time()),
-                    "texts": self._texts(fields),
-                    "fields": fields,
-                    "page": page,
-                }
+                self.keep(request, owner, page, fields, self.AFTER_LOGIN)
                 messages.warning(
                     request,
                     _(
@@ -221,17 +222,31 @@ class KeepInputAcrossLogin:
         value = request.get_signed_cookie(cls.COOKIE, default=None, salt=cls.COOKIE_SALT)
         return int(value) if value and value.isdigit() else None
 
-    def _fields(self, request) -> list[list[str]]:
+    @classmethod
+    def keep(cls, request, owner: int, page: str | None, fields, why: str) -> None:
+        """Keep `fields` (sent_fields) in the session, for `owner` alone, to be put back on
+        `page`; `why` (AFTER_LOGIN, AFTER_CSRF) chooses the note of the page that does."""
+        request.session[cls.SESSION_KEY] = {
+            "user": owner,
+            "at": int(time.time()),
+            "texts": cls._texts(fields),
+            "fields": fields,
+            "page": page,
+            "why": why,
+        }
+
+    @classmethod
+    def sent_fields(cls, request) -> list[list[str]]:
         """The form's fields as [name, value] pairs, in order, without the page's own hidden
         fields, passwords and empty values; at most KEEP_CHARS characters of values."""
         fields, size = [], 0
         for name, values in request.POST.lists():
-            if name in self.SKIP or "password" in name or name.endswith(self.FORMSET_SKIP):
+            if name in cls.SKIP or "password" in name or name.endswith(cls.FORMSET_SKIP):
                 continue
             for value in values:
                 if not value.strip():
                     continue
-                if size + len(value) > self.KEEP_CHARS:
+                if size + len(value) > cls.KEEP_CHARS:
                     return fields
                 fields.append([name, value])
                 size += len(value)
@@ -249,15 +264,18 @@ class KeepInputAcrossLogin:
         return texts
 
     @staticmethod
-    def _page(request) -> str | None:
+    def form_page(request) -> str | None:
         """The path of the page the form was on (its Referer, when it is this site's)."""
         referer = request.META.get("HTTP_REFERER", "")
+        allowed = {request.get_host()}
         if not url_has_allowed_host_and_scheme(
-            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            referer, allowed_hosts=allowed, require_https=request.is_secure()
         ):
             return None
-        page = urlsplit(referer)
-        return page.path + (f"?{page.query}" if page.query else "")
+        parts = urlsplit(referer)
+        page = parts.path + (f"?{parts.query}" if parts.query else "")
+        # A path such as //elsewhere.example/ would be another site's address once used alone.
+        return page if url_has_allowed_host_and_scheme(page, allowed_hosts=allowed) else None
 
     @staticmethod
     def _to_login(location: str, page: str) -> str:
@@ -280,7 +298,7 @@ def kept_input(request) -> dict:
     too_old = time.time() - KeepInputAcrossLogin.KEEP_SECONDS
     if not isinstance(kept, dict) or kept.get("at", 0) < too_old or kept.get("user") != user.pk:
         return {}  # too old, or typed by someone else on this browser
-    context = {"kept_input": kept.get("texts") or []}
+    context = {"kept_input": kept.get("texts") or [], "kept_why": kept.get("why")}
     if kept.get("page") == request.get_full_path():
         # The form's own page: kept_input.js puts the values back into its fields.
         context["kept_fields"] = kept.get("fields") or []

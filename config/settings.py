@@ -246,6 +246,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A form refused by the CSRF check keeps what a logged-in user typed, to put back on its page.
+CSRF_FAILURE_VIEW = "config.http.csrf_failure"
 
 # --- Brute-force protection (django-axes) ---------------------------------------------------
 # Five wrong passwords for one username from one address lock that pair out for 15 minutes

@@ -4,13 +4,16 @@ else, and never for a browser where nobody logged in."""
 
 import time
 
+import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from campaign.models import Obstacle
 from config import middleware
+from tests.campaign.annual import COMPLETE, annual_campaign, edit_data, make_report
 
 TEXT = "Đề nghị cấp trên hướng dẫn cách tính số lượt tham gia khi một người dự hai buổi."
 PASSWORD = "mật-khẩu-thử-nghiệm"
@@ -159,3 +162,117 @@ def test_a_button_sent_after_the_session_ended_says_it_was_not_done(client, cast
         response = client.post(PAGE, {}, HTTP_REFERER=f"http://testserver{PAGE}", follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("login"))
     assert "thao tác vừa gửi chưa được thực hiện" in response.content.decode()
+
+
+# --- a form refused by the CSRF check (its page's token is stale) ----------------------------
+RESTORE = "Mở lại trang và khôi phục nội dung đã nhập"
+RESULTS = "Tổ chức 14 buổi tuyên truyền CCHC cho đoàn viên, người lao động ở ba phân xưởng."
+
+
+@pytest.fixture
+def stale_report_form(tree, cast, clock):
+    """An officer's report form, drawn before they logged in again in another tab: the token
+    it carries is no longer the browser's (a client that checks it, as a browser's
+    request would be)."""
+    report = make_report(tree["A1"], annual_campaign(tree), figures=COMPLETE)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast["officer_a1"])
+    page = reverse("campaign:report_edit", args=[report.pk])
+    assert client.get(page).status_code == 200
+    return client, report, page
+
+
+def send_stale(client, page, referer=None, **data):
+    with translation.override("vi"):
+        return client.post(
+            page,
+            {"csrfmiddlewaretoken": "x" * 32, **data},
+            HTTP_REFERER=f"http://testserver{page}" if referer is None else referer,
+        )
+
+
+def test_a_report_refused_by_the_csrf_check_comes_back_filled_on_its_page(stale_report_form):
+    # The officer logged out and in again in another tab: the report they had typed was
+    # refused, and only the browser's Back button kept what they typed (a reload lost it).
+    client, report, page = stale_report_form
+    form = edit_data(report, results=RESULTS, value_sessions="14", old_password="bí-mật-cũ")
+    refused = send_stale(client, page, **form)
+    assert refused.status_code == 403
+    html = refused.content.decode()
+    assert "Biểu mẫu đã hết hạn" in html
+    assert RESTORE in html
+    assert f'href="{page}"' in html
+    report.refresh_from_db()
+    assert report.results != RESULTS  # nothing saved
+
+    with translation.override("vi"):
+        again = client.get(page).content.decode()
+    fields = kept_fields(again)
+    assert ["results", RESULTS] in fields and ["value_sessions", "14"] in fields
+    names = {name for name, _value in fields}
+    assert not names & {"csrfmiddlewaretoken", "version", "old_password"}
+    assert "bí-mật-cũ" not in again
+    assert "Nội dung bạn đã nhập trước khi biểu mẫu hết hạn" in again
+    assert 'name="csrfmiddlewaretoken"' in again  # drawn anew, with the browser's token
+    assert kept_fields(client.get(page).content.decode()) is None  # put back once
+
+
+def test_what_a_csrf_refusal_kept_is_not_shown_to_another_user_of_the_browser(
+    stale_report_form, cast
+):
+    client, report, page = stale_report_form
+    send_stale(client, page, **edit_data(report, results=RESULTS))
+    assert "_kept_input" in client.session
+    client.force_login(cast["officer_b1"])
+    with translation.override("vi"):
+        home = client.get(reverse("units:home")).content.decode()
+    assert RESULTS not in home and kept_fields(home) is None
+    assert "_kept_input" not in client.session
+
+
+def test_what_a_csrf_refusal_kept_is_shown_only_to_the_user_who_sent_it(stale_report_form, cast):
+    # Kept for the user who sent it: a session now of someone else shows nothing.
+    client, report, page = stale_report_form
+    send_stale(client, page, **edit_data(report, results=RESULTS))
+    session = client.session
+    session["_kept_input"] = {**session["_kept_input"], "user": cast["officer_b1"].pk}
+    session.save()
+    assert RESULTS not in client.get(page).content.decode()
+
+
+@pytest.mark.parametrize(
+    "referer", ["http://elsewhere.example/bao-cao/", "http://testserver//elsewhere.example/x", ""]
+)
+def test_a_csrf_refusal_from_another_site_keeps_nothing(stale_report_form, referer):
+    client, report, page = stale_report_form
+    refused = send_stale(client, page, referer=referer, **edit_data(report, results=RESULTS))
+    assert refused.status_code == 403
+    html = refused.content.decode()
+    assert "Biểu mẫu đã hết hạn" in html and "tải lại trang" in html
+    assert RESTORE not in html
+    assert "_kept_input" not in client.session
+
+
+def test_a_csrf_refusal_of_a_visitor_not_logged_in_keeps_nothing(tree, campaign):
+    client = Client(enforce_csrf_checks=True)
+    refused = send_stale(client, PAGE, text=TEXT)
+    assert refused.status_code == 403
+    html = refused.content.decode()
+    assert "Biểu mẫu đã hết hạn" in html and RESTORE not in html
+    assert not Session.objects.exists()
+
+
+def test_the_language_switch_refused_by_the_csrf_check_offers_nothing_to_restore(
+    stale_report_form,
+):
+    client, _report, page = stale_report_form
+    refused = send_stale(
+        client,
+        reverse("set_language"),
+        referer=f"http://testserver{page}",
+        language="en",
+        next=page,
+    )
+    assert refused.status_code == 403
+    assert RESTORE not in refused.content.decode()
+    assert "_kept_input" not in client.session
