@@ -19,7 +19,7 @@ from campaign.counting import area_below
 from campaign.filters import QueueFilter, YearFilter
 from campaign.forms import ReasonForm, ReportForm, ValuesForm
 from campaign.listing import render_queue
-from campaign.models import AnnualReport, Campaign, Indicator, Period, Status, Step
+from campaign.models import EDITABLE, AnnualReport, Campaign, Indicator, Period, Status, Step
 from campaign.periods import pick_campaign, report_year
 from campaign.returns import return_step
 from campaign.steps import act_on, kept_reason
@@ -101,9 +101,14 @@ def report_list(request):
             "report": filed.get(unit.pk),
             "due": period.expects(unit),
             # A unit below with no officer of its own, filed for from the user's unit (not
-            # the user's own unit once closed, which is listed for its history).
+            # the user's own unit once closed, which is listed for its history). Said only
+            # of a report still to write or fix: one sent says who entered it, or nothing
+            # (its own officer then), not today's arrangement.
             "on_behalf_from": (
-                scope.filing_on_behalf_from(unit) if scope.files_on_behalf(unit) else None
+                scope.filing_on_behalf_from(unit)
+                if scope.files_on_behalf(unit)
+                and (unit.pk not in filed or filed[unit.pk].status in EDITABLE)
+                else None
             ),
         }
         for unit in own_units

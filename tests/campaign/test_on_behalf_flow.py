@@ -178,6 +178,22 @@ def test_the_report_list_names_who_entered_a_report_on_behalf_not_who_would_now(
     assert "bạn nhập hộ báo cáo của đơn vị từ" not in page
 
 
+@pytest.mark.parametrize(
+    ("status", "told"),
+    [("draft", True), ("returned", True), ("submitted", False), ("accepted", False)],
+)
+def test_the_report_list_says_who_files_on_behalf_only_of_a_report_still_to_write(
+    client, cast, tree, campaign, report_factory, status, told
+):
+    # A report sent by the unit's own officer at the time (no entered_from): the list told
+    # of today's arrangement, "you file its report from …", beside a report long accepted.
+    report_factory(tree["A2"], campaign, YEAR, status=status)
+    client.force_login(cast["officer_a"])
+    with translation.override("vi"):
+        page = client.get(reverse("campaign:report_list"), {"year": YEAR}).content.decode()
+    assert ("bạn nhập hộ báo cáo của đơn vị từ" in page) is told
+
+
 def test_the_report_list_does_not_mark_the_user_s_own_unit_once_closed(
     client, cast, tree, campaign
 ):
