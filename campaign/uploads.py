@@ -28,10 +28,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from campaign import file_checks
+from campaign.attachments import scoped_attachment
 from campaign.downloads import stored_file_response
 from campaign.models import AnnualReport, Attachment, Plan
 from config.http import require_POST, require_safe
-from units.access import FILE, SEE, Scope
+from units.access import FILE, SEE
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -255,18 +256,8 @@ OWNERS = {
 }
 
 
-def _attachment(request, kind, owner_pk, pk, roles):
-    """The attachment `pk` of the plan or report `owner_pk`, through the access scope."""
-    return Scope.for_request(request).get(
-        Attachment.objects.filter(**{f"{kind}_id": owner_pk}),
-        roles,
-        unit_field=f"{kind}__unit",
-        pk=pk,
-    )
-
-
 def _download(request, kind, owner_pk, pk):
-    attachment = _attachment(request, kind, owner_pk, pk, SEE)
+    attachment = scoped_attachment(request, kind, owner_pk, pk, SEE)
     content_type = attachment.content_type
     if content_type not in ACCEPTED:
         content_type = "application/octet-stream"
@@ -276,7 +267,7 @@ def _download(request, kind, owner_pk, pk):
 
 
 def _delete(request, kind, owner_pk, pk, refusal):
-    attachment = _attachment(request, kind, owner_pk, pk, FILE)
+    attachment = scoped_attachment(request, kind, owner_pk, pk, FILE)
     model, detail = OWNERS[kind]
     owner_url = reverse(detail, args=[owner_pk])
     with transaction.atomic():
