@@ -918,6 +918,12 @@ class Attachment(models.Model):
     def submission(self):
         return self.plan if self.plan_id else self.report
 
+    @property
+    def is_pdf(self) -> bool:
+        """Whether the file is a PDF (its type as detected on upload): a PDF's digital
+        signature can be checked on the portal."""
+        return self.content_type == "application/pdf"
+
 
 class Notification(models.Model):
     """An e-mail waiting in the outbox, then sent exactly once.

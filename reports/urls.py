@@ -1,4 +1,4 @@
-from reports import dashboard, document_check, excel, summary
+from reports import attachment_check, dashboard, document_check, excel, summary
 
 app_name = "reports"
 
@@ -7,4 +7,5 @@ urlpatterns = [
     *excel.urlpatterns,
     *summary.urlpatterns,
     *document_check.urlpatterns,
+    *attachment_check.urlpatterns,
 ]

@@ -80,6 +80,10 @@ URL_KWARGS = {
         "plan_pk": side["plan"].pk,
         "pk": side["attachment"].pk,
     },
+    "reports:plan_attachment_check": lambda side, world: {
+        "plan_pk": side["plan"].pk,
+        "pk": side["attachment"].pk,
+    },
     "campaign:report_start": lambda side, world: {
         "campaign_pk": world.campaign.pk,
         "unit_pk": side["unit"].pk,
@@ -95,6 +99,10 @@ URL_KWARGS = {
         "pk": side["report_attachment"].pk,
     },
     "campaign:report_attachment_delete": lambda side, world: {
+        "report_pk": side["report"].pk,
+        "pk": side["report_attachment"].pk,
+    },
+    "reports:report_attachment_check": lambda side, world: {
         "report_pk": side["report"].pk,
         "pk": side["report_attachment"].pk,
     },

@@ -317,6 +317,16 @@ MATRIX = {
     # Anyone signed in may check whether a PDF is one the portal issued: the answer
     # reveals only what the uploaded file itself says.
     "reports:document_check": E("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    # The digital signature of a plan's or report's attached file: whoever may download the
+    # file, and nobody else (the same fetch through the scope); read only.
+    "reports:plan_attachment_check": {
+        "own": E("L 404 404 200 200 200", "405 405 405 405 405 405"),
+        "other": E("L 404 200 404 404 404", "405 405 405 405 405 405"),
+    },
+    "reports:report_attachment_check": {
+        "own": E("L 404 404 200 200 200", "405 405 405 405 405 405"),
+        "other": E("L 404 200 404 404 404", "405 405 405 405 405 405"),
+    },
     "reports:summary_list": E("L 403 200 403 200 200", "405 405 405 405 405 405"),
     "reports:summary_create": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
     "reports:summary_detail": {
