@@ -20,6 +20,7 @@ from reports import delivery
 from reports.rollup import Figures, cached_rollup
 from reports.selection import default_year, year_refusal
 from units.access import Scope
+from units.dataversion import data_version
 from units.models import Membership, Unit
 
 Role = Membership.Role
@@ -63,11 +64,13 @@ def viewer_units(scope: Scope) -> list[Unit]:
 
 def campaign_states(scope: Scope) -> list[CampaignState]:
     """Where each running campaign stands this year in each area of the user's viewer roles:
-    the dashboard's headline figures, for the year the dashboard opens on. One query for
-    the campaigns, and the rollup's own when it is not cached yet."""
+    the dashboard's headline figures, for the year the dashboard opens on. Two queries (the
+    campaigns, then the data version keying the cached figures, read once) whatever the
+    number of campaigns and areas, and the rollup's own for each one not cached yet."""
     units = viewer_units(scope)
     if not units:
         return []
+    version = None  # read with the first figures asked for: none without a campaign
     this_year = timezone.localdate().year
     campaigns = [
         campaign
@@ -87,7 +90,8 @@ def campaign_states(scope: Scope) -> list[CampaignState]:
         found = []
         for unit in units:
             try:
-                data = cached_rollup(campaign, year, unit)
+                version = version or data_version()
+                data = cached_rollup(campaign, year, unit, version=version)
             except ValidationError:  # a year the campaign does not run
                 continue
             if not data.headline.expected:

@@ -459,17 +459,25 @@ class Rollup:
 
 # --- computing it -------------------------------------------------------------------------------
 def cached_rollup(
-    campaign: Campaign, year: int, unit: Unit, include: str = ACCEPTED_ONLY, tree: str = THEN
+    campaign: Campaign,
+    year: int,
+    unit: Unit,
+    include: str = ACCEPTED_ONLY,
+    tree: str = THEN,
+    version: str | None = None,
 ) -> Rollup:
     """`rollup` through the cache. The key holds the data version and today's date (an
-    obstacle becomes overdue without any write), so a cached figure is never stale."""
+    obstacle becomes overdue without any write), so a cached figure is never stale.
+
+    `version`: the data version (`data_version`) when the caller reads several rollups in
+    one go and has read it once for all of them; read here otherwise (one query)."""
     key = ":".join(
         str(part)
         for part in (
             # 5: the campaign's area and the trend's coverage (a result cached before has
             # neither, and its grid would list nobody); 4: the data version in the database
             "rollup5",
-            data_version(),
+            data_version() if version is None else version,
             timezone.localdate().isoformat(),
             campaign.pk,
             year,

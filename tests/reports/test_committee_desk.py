@@ -206,3 +206,22 @@ def test_the_desk_costs_a_fixed_number_of_queries_once_the_figures_are_cached(
     with django_assert_num_queries(7):
         response = client.get(HOME)
     assert len(re.findall(r'href="/notices/\d+/"', response.content.decode())) == 5
+
+
+@pytest.mark.parametrize("areas", [("PV",), ("DA", "DB", "SE")])
+def test_the_desk_costs_the_same_queries_for_one_area_or_several(
+    client, tree, campaign, django_assert_num_queries, areas
+):
+    # A viewer of areas side by side, none inside another: one line for each, whose cached
+    # figures are keyed by the data version read once for the page, not once a line.
+    viewer = UserFactory(username="viewer_of_areas")
+    for code in areas:
+        MembershipFactory(user=viewer, unit=tree[code], role=Role.VIEWER)
+    assert [state.unit for state in committee.campaign_states(committee.Scope(viewer))] == [
+        tree[code] for code in areas
+    ]
+    client.force_login(viewer)
+    client.get(HOME)  # the session and the rollups in the cache
+    with django_assert_num_queries(7):  # as in the test above
+        response = client.get(HOME)
+    assert response.content.decode().count('href="/dashboard/?campaign=') >= len(areas)
