@@ -7,6 +7,8 @@ import re
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -17,6 +19,7 @@ from campaign.models import (
     MAX_FIGURE,
     MAX_TEXT_VALUE,
     AnnualReport,
+    Attachment,
     Campaign,
     Indicator,
     IndicatorValue,
@@ -1088,6 +1091,81 @@ def test_the_edit_page_costs_the_same_queries_whatever_the_number_of_indicators(
     rows = response.context["values"].rows()
     assert len(rows) == indicators
     assert all(field.value() in (3, "Chữ") for _indicator, field, _shown in rows)
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response
+
+
+def test_the_report_pages_cost_the_same_queries_for_more_steps_and_scans(
+    client, tree, cast, campaign, second_officer_a1
+):
+    # Returned and sent again by two officers, returned by two reviewers from two units, with
+    # a scan attached each time: the page lists every step with its actor and unit, and the
+    # scans.
+    report = make_report(tree["A1"], campaign, figures=COMPLETE)
+    officers = [cast["officer_a1"], second_officer_a1]
+    reviewers = [cast["reviewer_a"], cast["cspl"]]
+
+    def another_round(n):
+        Attachment.objects.create(
+            report=report,
+            file=f"attachments/bao-cao-{n}.pdf",
+            original_name=f"bao-cao-{n}.pdf",
+            content_type="application/pdf",
+            size=10,
+            uploaded_by=officers[n % 2],
+        )
+        workflow.submission_submit(report, user=officers[n % 2])
+        workflow.submission_return(report, user=reviewers[n % 2], reason=f"Bổ sung lần {n}")
+
+    ContentType.objects.get_for_model(AnnualReport)  # cached for the process once looked up
+    detail = reverse("campaign:report_detail", args=[report.pk])
+    edit = reverse("campaign:report_edit", args=[report.pk])
+    another_round(0)
+    login(client, cast["cspl"])
+    few_detail, _response = count_queries(client, detail)
+    login(client, cast["officer_a1"])
+    count_queries(client, edit)  # the campaign's indicators read once for the process
+    few_edit, _response = count_queries(client, edit)
+    for n in range(1, 8):
+        another_round(n)
+    login(client, cast["cspl"])
+    many_detail, response = count_queries(client, detail)
+    assert len(response.context["steps"]) == 16
+    assert html(response).count("bao-cao-") == 8
+    login(client, cast["officer_a1"])
+    many_edit, response = count_queries(client, edit)
+    assert html(response).count("bao-cao-") == 8
+    assert (many_detail, many_edit) == (few_detail, few_edit)
+
+
+def test_the_report_queue_costs_the_same_queries_for_3_or_30_reports(
+    client, tree, cast, campaign, unit_factory
+):
+    # Units with no officer of their own, half of their reports filed on behalf by their
+    # district: the queue names who entered each.
+    def file_reports(count):
+        for n in range(count):
+            district = tree["DA"] if n % 2 else tree["DB"]
+            unit = unit_factory.create(parent=district)
+            on_behalf = {"entered_by": cast["officer_a"], "entered_from": district} if n % 2 else {}
+            make_report(unit, campaign, status=S.SUBMITTED, figures=COMPLETE, **on_behalf)
+
+    login(client, cast["cspl"])
+    url = reverse("campaign:report_queue")
+    file_reports(3)
+    count_queries(client, url)  # the session in the cache
+    few, response = count_queries(client, url)
+    assert len(response.context["page"].object_list) == 3
+    file_reports(27)
+    many, response = count_queries(client, url)
+    assert len(response.context["page"].object_list) == 25  # a page
+    assert "nhập hộ" in html(response)
+    assert many == few
 
 
 # --- save and submit in one request -------------------------------------------------------------
