@@ -797,6 +797,42 @@ def test_the_log_is_paginated(client, tree, cast, campaign):
     assert len(client.get(reverse("campaign:reminder_log") + "?page=2").context["page"]) == 5
 
 
+def test_the_log_costs_the_same_queries_for_3_or_30_reminders(client, tree, cast, campaign):
+    # Sent by hand by different reviewers, or by the daily task, to different units.
+    senders = [cast["cspl"], cast["reviewer_a"], None]
+
+    def send(count):
+        for n in range(count):
+            unit = UnitFactory.create(parent=tree["DA"] if n % 2 else tree["DB"])
+            Reminder.objects.create(
+                unit=unit,
+                campaign=campaign,
+                what="plan" if n % 2 else "report",
+                year=2015,
+                step="manual" if senders[n % 3] else "due",
+                due_on=PLAN_DUE,
+                manual=senders[n % 3] is not None,
+                sent_by=senders[n % 3],
+                recipients=1,
+            )
+
+    def cost():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("campaign:reminder_log"))
+        assert response.status_code == 200
+        return len(queries), len(response.context["page"])
+
+    client.force_login(cast["cspl"])
+    send(3)
+    cost()  # the session in the cache
+    few, listed = cost()
+    assert listed == 3
+    send(27)
+    many, listed = cost()
+    assert listed == min(30, reminders.LOG_PAGE_SIZE)
+    assert many == few
+
+
 # --- PostgreSQL: racing runs -------------------------------------------------------------------
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
