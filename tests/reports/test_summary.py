@@ -11,6 +11,8 @@ import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
@@ -425,6 +427,50 @@ def test_the_standing_committee_lists_issued_reports_newest_first_and_no_draft(
     assert '<h1 class="h3 mb-0">Báo cáo tổng hợp</h1>' in response.content.decode()
     client.force_login(cast["cspl"])
     assert [s.pk for s in client.get(LIST).context["drafts"]] == [draft.pk]
+
+
+@pytest.mark.parametrize("who", ["cspl", "standing"])
+def test_the_list_costs_the_same_queries_for_2_or_20_reports(client, tree, cast, campaign, who):
+    # Issued by two people for the province and district A, each one correcting the one
+    # before it (the list names the number it replaces), and drafts by two authors.
+    people = [cast["cspl"], cast["reviewer_a"]]
+    latest = {}
+
+    def write(count):
+        for n in range(count):
+            unit = tree["PV"] if n % 2 else tree["DA"]
+            if n % 4 == 3:
+                make_summary(unit, campaign, people[n % 2], number="")
+                continue
+            before = latest.get(unit.pk)
+            if before is not None:
+                SummaryReport.objects.filter(pk=before.pk).update(status=S.SUPERSEDED)
+            latest[unit.pk] = make_summary(
+                unit,
+                campaign,
+                people[n % 2],
+                number=f"{len(latest) + n}/BC",
+                status=S.ISSUED,
+                issued_by=people[n % 2],
+                issued_at=timezone.now(),
+                supersedes=before,
+            )
+
+    def cost():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(LIST)
+        assert response.status_code == 200
+        return len(queries), response
+
+    logged_in(client, cast[who])
+    write(2)
+    cost()  # the session in the cache
+    few, _response = cost()
+    write(18)
+    many, response = cost()
+    assert len(response.context["page"]) == 16
+    assert "đính chính cho số" in response.content.decode()
+    assert many == few
 
 
 def test_a_viewer_outside_the_scope_gets_404_on_the_detail_status_and_pdf(client, viewer_b, issued):
