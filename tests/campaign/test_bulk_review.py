@@ -8,6 +8,8 @@ import re
 import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -184,6 +186,38 @@ def test_the_queue_sorts_by_a_whitelisted_order(client, cast, submitted):
     )
     odd = client.get(reverse("campaign:review_queue"), {"sort": "unit__name; drop"})
     assert odd.status_code == 200 and odd.context["sort"] == "waiting"
+
+
+@pytest.mark.parametrize("kind", ["plans", "reports"])
+def test_the_confirmation_costs_the_same_queries_for_3_or_30_items(
+    client, cast, tree, campaign, plan_factory, report_factory, unit_factory, kind
+):
+    # Units below both districts; every fourth item already accepted (shown with why it
+    # cannot be taken), the others waiting.
+    items = []
+
+    def file(count):
+        for n in range(count):
+            unit = unit_factory.create(parent=tree["DA"] if n % 2 else tree["DB"])
+            status = S.ACCEPTED if n % 4 == 3 else S.SUBMITTED
+            if kind == "plans":
+                items.append(file_plan(plan_factory, unit, campaign, cast["officer_a"], status))
+            else:
+                items.append(report_factory(unit, campaign, 2015, status=status))
+
+    def cost(action):
+        with CaptureQueriesContext(connection) as queries:
+            response = confirm(client, action, items, kind)
+        assert response.status_code == 200
+        assert len(response.context["rows"]) == len(items)
+        return len(queries)
+
+    client.force_login(cast["cspl"])
+    file(3)
+    cost("accept")  # the session in the cache
+    few = [cost("accept"), cost("return")]
+    file(27)
+    assert [cost("accept"), cost("return")] == few
 
 
 def test_the_queue_page_costs_the_same_queries_for_few_or_many(
