@@ -315,6 +315,50 @@ def test_unit_page_shows_where_the_unit_stood_over_time(client, cast, tree, reor
     assert "01/07/2025" in history and "30/06/2025" in history
 
 
+def test_a_units_page_costs_the_same_queries_for_more_units_below_and_moved_away(
+    client, cast, tree, reorganise, admin_user
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UnitFactory
+
+    url = reverse("units:unit_detail", args=[tree["DA"].pk])
+    login(client, cast["cspl"])
+
+    def cost():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(queries), response
+
+    def grow(count, moved, effective_on):
+        # Units below district A: `moved` of them handed on to district B, listed among the
+        # units that stood below A; of the others, every third one merged into the next.
+        added = [UnitFactory.create(parent=tree["DA"]) for _ in range(count)]
+        moves = [
+            {"action": "move", "unit_code": unit.code, "target_code": "DB"}
+            for unit in added[:moved]
+        ]
+        act = reorganise(effective_on, *moves, number=f"{count}/QĐ-LĐLĐ")
+        reorganisation_apply(reorganisation=act, user=admin_user)
+        staying = added[moved:]
+        for n, unit in enumerate(staying[:-1]):
+            if n % 3 == 2:
+                unit.close(effective_on + datetime.timedelta(days=30), successor=staying[n + 1])
+
+    grow(4, 1, datetime.date(2025, 7, 1))
+    cost()  # the session in the cache
+    few, response = cost()
+    assert len(response.context["former_children"]) == 1
+    grow(16, 5, datetime.date(2025, 9, 1))
+    many, response = cost()
+    assert len(response.context["children"]) == 2 + 3 + 11
+    assert "text-bg-light" in response.content.decode()  # the merged ones say so
+    assert len(response.context["former_children"]) == 6
+    assert many == few
+
+
 def test_a_units_page_says_where_the_units_that_stood_below_it_went(
     client, cast, tree, reorganise, admin_user, django_assert_max_num_queries
 ):
