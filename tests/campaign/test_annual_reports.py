@@ -748,6 +748,16 @@ def test_a_refused_form_s_message_links_each_field_to_fix_in_the_page_s_order(
         assert f'id="{name}"' in html(refused)
 
 
+def test_the_note_on_unusual_figures_is_listed_where_it_stands_under_the_figures(
+    client, cast, report_a1
+):
+    login(client, cast["officer_a1"])
+    edit = reverse("campaign:report_edit", args=[report_a1.pk])
+    refused = client.post(edit, edit_data(report_a1, flags_note="x" * 2001, results=""))
+    summary = html(refused).split('id="form-errors"', 1)[1].split("</div>", 1)[0]
+    assert re.findall(r'href="#([^"]+)"', summary) == ["id_flags_note", "id_results"]
+
+
 @pytest.mark.parametrize(
     ("field", "typed", "error"),
     [case[1:] for case in INVALID_FIGURES],
