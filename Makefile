@@ -1,5 +1,5 @@
 # The two commands of the README, and the checks CI runs.
-.PHONY: run test lint ci bench bench-load bench-cost bench-docpdf
+.PHONY: run test lint ci bench-load bench-cost bench-docpdf
 
 run:  ## set up, load the demo data and serve http://127.0.0.1:8000
 	bash .ci/setup.sh run
