@@ -174,7 +174,7 @@ def test_a_long_form_sent_back_with_errors_lists_them_with_links_to_each_field(
     expect(links.nth(3)).to_have_attribute("href", "#id_self_assessment")
     expect(links.nth(0)).to_have_attribute("href", "#id_value_sessions")
     expect(links.nth(0)).to_contain_text("Số buổi tuyên truyền đã tổ chức")
-    expect(links.nth(0)).to_contain_text("Hãy nhập một số nguyên.")
+    expect(links.nth(0)).to_contain_text("Hãy nhập một số nguyên, ví dụ 1234 hoặc 1.234.")
     expect(links.nth(1)).to_have_attribute("href", "#id_value_documents")
     links.nth(1).focus()
     page.keyboard.press("Enter")
