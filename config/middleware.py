@@ -144,7 +144,8 @@ class KeepInputAcrossLogin:
     and shows the typed texts (words, or 12 characters and more) to copy back should a field
     be missing there (a plan's third activity, on a page drawn with one). Never kept: the
     hidden fields a page makes (the token, the version, which the page drawn anew carries
-    afresh) and anything named like a password; at most KEEP_CHARS characters in all.
+    afresh) and anything named like a password; at most KEEP_CHARS characters in all, names
+    included.
 
     A form a logged-in user sent from a page whose token had gone stale (refused by the CSRF
     check: config.http.csrf_failure) is kept the same way, for that user, and its page puts
@@ -238,7 +239,9 @@ class KeepInputAcrossLogin:
     @classmethod
     def sent_fields(cls, request) -> list[list[str]]:
         """The form's fields as [name, value] pairs, in order, without the page's own hidden
-        fields, passwords and empty values; at most KEEP_CHARS characters of values."""
+        fields, passwords and empty values; at most KEEP_CHARS characters of names and
+        values (a request's names are its own too: counted, a thousand long ones are not
+        kept for one-character values)."""
         fields, size = [], 0
         for name, values in request.POST.lists():
             if name in cls.SKIP or "password" in name or name.endswith(cls.FORMSET_SKIP):
@@ -246,10 +249,10 @@ class KeepInputAcrossLogin:
             for value in values:
                 if not value.strip():
                     continue
-                if size + len(value) > cls.KEEP_CHARS:
+                if size + len(name) + len(value) > cls.KEEP_CHARS:
                     return fields
                 fields.append([name, value])
-                size += len(value)
+                size += len(name) + len(value)
         return fields
 
     @staticmethod

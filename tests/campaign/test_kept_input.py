@@ -276,3 +276,16 @@ def test_the_language_switch_refused_by_the_csrf_check_offers_nothing_to_restore
     assert refused.status_code == 403
     assert RESTORE not in refused.content.decode()
     assert "_kept_input" not in client.session
+
+
+def test_what_is_kept_counts_the_fields_names_too(stale_report_form):
+    # KEEP_CHARS bounds what the session holds and the page is handed: a request of a
+    # thousand fields with long names and one-character values kept 2 MB and drew it into
+    # the page, the values alone being well under the limit.
+    client, _report, page = stale_report_form
+    fields = {f"field-{number}-{'x' * 480}": "1" for number in range(1000)}
+    assert send_stale(client, page, **fields).status_code == 403
+    kept = client.session["_kept_input"]["fields"]
+    assert kept  # what fits is still kept
+    held = sum(len(name) + len(value) for name, value in kept)
+    assert held <= middleware.KeepInputAcrossLogin.KEEP_CHARS
