@@ -7,7 +7,8 @@
 
   var data = document.getElementById("kept-fields");
   if (!data) return;
-  var sent = {};
+  // No prototype: a field named "__proto__" is a name like any other.
+  var sent = Object.create(null);
   JSON.parse(data.textContent).forEach(function (pair) {
     (sent[pair[0]] = sent[pair[0]] || []).push(pair[1]);
   });
