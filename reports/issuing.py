@@ -62,6 +62,20 @@ def changes_since_drafted(summary: SummaryReport, rollup_json: dict) -> list[str
     return prefill.figure_changes(summary, rollup_json["headline"], names)
 
 
+def changes_since_issued(summary: SummaryReport, result) -> list[str]:
+    """How today's figures `result` (a `reports.rollup.Rollup` of `summary`'s campaign, year,
+    unit and inclusion) differ from those the issued `summary` froze: one phrase a figure
+    ("reports added up: 23 → 24"), none when they stand or nothing was frozen. No query."""
+    frozen = (summary.rollup_snapshot or {}).get("rollup")
+    if not frozen:
+        return []
+    names = {i.code: i.name for i in result.indicators}
+    # Only what was frozen is compared: a figure the rollup has learnt since is no change.
+    frozen = frozen["headline"]
+    before = {k: v for k, v in prefill.written_from(frozen).items() if k in frozen}
+    return prefill.headline_changes(before, result.headline, names)
+
+
 def _closed_reason(summary: SummaryReport, day: datetime.date) -> str | None:
     """Why `summary`'s unit issues nothing on `day`, having closed by then
     (`units.reorganisations.closed_refusal`: its closing day, and its successor, one query

@@ -57,9 +57,15 @@ def figure_changes(
     """What differs between the figures `summary`'s text was written from and `headline`:
     one phrase a figure ("reports added up: 23 → 24"); none for a draft that kept none.
     `indicator_names` names the totals by code."""
-    before = summary.drafted_from
-    if not before:
+    if not summary.drafted_from:
         return []
+    return headline_changes(summary.drafted_from, headline, indicator_names)
+
+
+def headline_changes(before: dict, headline: Figures | dict, indicator_names: dict) -> list[str]:
+    """What differs between the quoted figures `before` (`written_from`) and `headline`: one
+    phrase a figure ("reports added up: 23 → 24"), for the figures `before` has.
+    `indicator_names` names the totals by code. No query."""
     now = written_from(headline)
     fmt = pdf.number
 
@@ -69,15 +75,15 @@ def figure_changes(
     changes = [
         f"{label}: {shown(before.get(name))} → {shown(now[name])}"
         for name, label in QUOTED.items()
-        if before.get(name) != now[name]
+        if name in before and before[name] != now[name]
     ]
     old_totals = before.get("totals") or {}
     changes += [
         f"{indicator_names.get(code, code)}: {shown(old_totals.get(code))} → {shown(value)}"
         for code, value in (now["totals"] or {}).items()
-        if old_totals.get(code) != value
+        if "totals" in before and old_totals.get(code) != value
     ]
-    if (before.get("assessed") or {}) != (now["assessed"] or {}):
+    if "assessed" in before and (before["assessed"] or {}) != (now["assessed"] or {}):
         changes.append(str(_("the units' self-assessments")))
     return changes
 

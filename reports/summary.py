@@ -388,6 +388,15 @@ def summary_detail(request, pk):
             messages.error(request, error.messages[0])
         else:
             changes = issuing.changes_since_drafted(summary, result.as_json())
+    moved = []
+    if summary.status == S.ISSUED:
+        # The document keeps the figures of its day of issue; a reader who then opens the
+        # dashboard is told which moved since, rather than left to find two totals for one
+        # figure. The rollup comes from the cache the dashboard fills.
+        try:
+            moved = issuing.changes_since_issued(summary, _live_rollup(summary))
+        except ValidationError:
+            moved = []  # a year the dashboard no longer offers: nothing to compare with
     return render(
         request,
         "reports/summary/detail.html",
@@ -407,6 +416,7 @@ def summary_detail(request, pk):
             if summary.is_draft and not refusal
             else [],
             "changes": changes,
+            "moved_since_issue": moved,
         },
     )
 

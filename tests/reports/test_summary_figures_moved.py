@@ -3,8 +3,11 @@ the day it is issued: when they differ, it is not issued until its author brings
 to date (writes it again from today's figures, or keeps the text they checked). Otherwise a
 signed document would state two totals for one figure."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.urls import reverse
 
 from campaign.models import Status
@@ -15,6 +18,7 @@ from tests.reports.summaries import FILED, YEAR, file_report, make_summary
 pytestmark = pytest.mark.usefixtures("fresh_cache")
 
 S = SummaryReport.Status
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 # Included by the counting rule in FILED: the accepted reports, their sessions added up.
 ACCEPTED = [figures for status, _late, figures in FILED.values() if status == Status.ACCEPTED]
 REPORTS = len(ACCEPTED)
@@ -136,3 +140,89 @@ def test_only_the_two_answers_are_taken(client, tree, cast, campaign):
         url("reports:summary_refigure", summary), {"how": "keep", "version": version}
     )
     assert response.status_code in (403, 404)
+
+
+# An issued summary keeps the figures of its day of issue; the dashboard moves on. A Standing
+# Committee member who opens the document and then the dashboard must not find two totals for
+# one figure without a word: the document's page says which figures moved since its issue.
+
+
+def recounted_sessions(unit, campaign):
+    """The sessions of the accepted reports in `unit`'s area, added up in SQL over the raw
+    values, knowing nothing of the rollup: (reports, sessions)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(DISTINCT r.id), SUM(v.int_value)"
+            " FROM reports_annualreport r"
+            " JOIN units_unit u ON u.id = r.unit_id"
+            " JOIN reports_indicatorvalue v ON v.report_id = r.id"
+            " JOIN campaign_indicator i ON i.id = v.indicator_id"
+            " WHERE r.campaign_id = %s AND r.year = %s AND r.status = %s"
+            " AND i.code = 'sessions' AND u.path LIKE %s",
+            [campaign.pk, YEAR, Status.ACCEPTED, unit.path + "%"],
+        )
+        return cursor.fetchone()
+
+
+def issued_then_moved(client, tree, cast, campaign):
+    summary = created_draft(client, tree, cast, campaign)
+    client.post(url("reports:summary_issue", summary), {"version": summary.version})
+    summary.refresh_from_db()
+    assert summary.status == S.ISSUED
+    a_report_accepted_meanwhile(tree, campaign)
+    return summary
+
+
+def test_an_issued_report_says_which_figures_moved_since_its_issue(client, tree, cast, campaign):
+    summary = issued_then_moved(client, tree, cast, campaign)
+    reports, sessions = recounted_sessions(tree["PV"], campaign)
+    assert (reports, sessions) == (REPORTS + 1, SESSIONS + 9)  # the recount sees the change
+
+    client.force_login(cast["standing"])  # the Standing Committee reads it
+    page = client.get(url("reports:summary_detail", summary)).content.decode()
+    assert 'id="figures-since-issue"' in page
+    issued_on = summary.issued_at.astimezone(LOCAL).strftime("%d/%m/%Y")
+    assert f"số liệu ngày ban hành ({issued_on})" in page
+    # The document's figure, then today's: the dashboard's, as the recount has it.
+    assert f"Số báo cáo được tổng hợp: {REPORTS} → {reports}" in page
+    assert f"Số buổi tuyên truyền: {SESSIONS} → {sessions}" in page
+    dashboard = client.get(
+        reverse("reports:dashboard"),
+        {"campaign": campaign.pk, "year": YEAR, "unit": tree["PV"].pk, "include": "accepted"},
+    )
+    assert dashboard.context["data"].headline.totals["sessions"] == sessions
+    assert dashboard.context["data"].headline.reports == reports
+    link = (
+        f"{reverse('reports:dashboard')}?campaign={campaign.pk}&amp;year={YEAR}"
+        f"&amp;unit={tree['PV'].pk}&amp;include=accepted"
+    )
+    assert link in page
+    # The document itself is not touched: it keeps the figures of its day.
+    summary.refresh_from_db()
+    assert summary.rollup_snapshot["rollup"]["headline"]["totals"]["sessions"] == SESSIONS
+
+
+def test_an_issued_report_whose_figures_stand_says_nothing_of_it(client, tree, cast, campaign):
+    summary = created_draft(client, tree, cast, campaign)
+    client.post(url("reports:summary_issue", summary), {"version": summary.version})
+    client.force_login(cast["standing"])
+    page = client.get(url("reports:summary_detail", summary)).content.decode()
+    assert 'id="figures-since-issue"' not in page
+
+
+def test_a_corrected_report_leads_to_its_correction_not_to_moved_figures(
+    client, tree, cast, campaign
+):
+    summary = issued_then_moved(client, tree, cast, campaign)
+    client.post(url("reports:summary_correct", summary))
+    correction = SummaryReport.objects.get(supersedes=summary)
+    client.post(url("reports:summary_refigure", correction), {"how": "rewrite", "version": 1})
+    correction.refresh_from_db()
+    client.post(url("reports:summary_issue", correction), {"version": correction.version})
+    summary.refresh_from_db()
+    assert summary.status == S.SUPERSEDED
+    client.force_login(cast["standing"])
+    page = client.get(url("reports:summary_detail", summary)).content.decode()
+    assert 'id="figures-since-issue"' not in page
+    page = client.get(url("reports:summary_detail", correction)).content.decode()
+    assert 'id="figures-since-issue"' not in page  # the correction froze today's figures
