@@ -248,8 +248,18 @@ def _quoted_reports(summary, result):
                     "names": names,
                     "more": len(units) - QUOTED_UNITS,
                 }
-            lines.append(f"- {Truncator(text).chars(300)} ({names});")
+            lines.append(f"- {Truncator(_clause(text)).chars(300)} ({names});")
     return lines
+
+
+def _clause(text: str) -> str:
+    """`text` as an item of a "- item (units);" list: without the full stop, semicolon,
+    comma or colon its writer ended it with, which would stand before the units' names
+    ("in sẵn. (CĐ…);"). An ellipsis is kept."""
+    text = text.strip()
+    if text.endswith(("...", "…")) or text[-1:] not in ".;,:":
+        return text
+    return text[:-1].rstrip()
 
 
 def _quoted_obstacles(summary):
@@ -263,7 +273,7 @@ def _quoted_obstacles(summary):
         .order_by("raised_at", "pk")
         .values_list("subject", "unit__short_name", "unit__name")[:QUOTED_LINES]
     )
-    return [f"- {subject} ({short or name});" for subject, short, name in rows]
+    return [f"- {_clause(subject)} ({short or name});" for subject, short, name in rows]
 
 
 def _limit(lines):

@@ -132,7 +132,7 @@ def test_a_reviewer_creates_a_draft_prefilled_from_the_rollup_and_the_units_word
     Obstacle.objects.create(
         unit=tree["S1"],
         campaign=campaign,
-        subject="Chưa có mẫu báo cáo",
+        subject="Chưa có mẫu báo cáo.",
         text="Đề nghị hướng dẫn.",
         raised_by=cast["officer_b1"],
     )
@@ -154,9 +154,12 @@ def test_a_reviewer_creates_a_draft_prefilled_from_the_rollup_and_the_units_word
     assert "Tổng hợp từ 4 báo cáo, 4/7 đơn vị được tính" in summary.results
     assert "- Số buổi tuyên truyền: 22 buổi;" in summary.results
     assert "- Số lượt người tham dự: 1.274 lượt người." in summary.results
-    assert "Thiếu tài liệu in sẵn." in summary.obstacles_proposals
-    assert "Đề nghị cấp thêm tài liệu." in summary.obstacles_proposals
-    assert "Chưa có mẫu báo cáo" in summary.obstacles_proposals
+    # Each text a clause of the list, its units after it: "in sẵn (A2);", not "in sẵn. (A2);".
+    lines = summary.obstacles_proposals.splitlines()
+    a2, s1 = (tree[code].short_name or tree[code].name for code in ("A2", "S1"))
+    assert f"- Thiếu tài liệu in sẵn ({a2});" in lines
+    assert f"- Đề nghị cấp thêm tài liệu ({a2});" in lines
+    assert f"- Chưa có mẫu báo cáo ({s1})." in lines
     # The board's report to the Standing Committee (seed III.3), under its federation.
     federation = tree["PV"].short_name or tree["PV"].name
     assert summary.kind == SummaryReport.Kind.BOARD

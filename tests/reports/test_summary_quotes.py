@@ -51,12 +51,12 @@ def test_the_years_summary_quotes_only_the_units_its_figures_count(campaign):
     summary, result = drafted(campaign, THEN)
     # On the tree of the year, district A held A1 only: one report, four sessions.
     assert (result.headline.reports, result.headline.totals["sessions"]) == (1, 4)
-    assert "Khó khăn riêng của A1." in summary.obstacles_proposals
+    assert "Khó khăn riêng của A1 (" in summary.obstacles_proposals
     assert "B1" not in summary.obstacles_proposals
 
 
 def test_regrouped_on_todays_tree_it_quotes_the_unit_moved_in(campaign):
     summary, result = drafted(campaign, TODAY)
     assert (result.headline.reports, result.headline.totals["sessions"]) == (2, 8)
-    assert "Khó khăn riêng của A1." in summary.obstacles_proposals
-    assert "Khó khăn riêng của B1." in summary.obstacles_proposals
+    assert "Khó khăn riêng của A1 (" in summary.obstacles_proposals
+    assert "Khó khăn riêng của B1 (" in summary.obstacles_proposals
