@@ -1,6 +1,7 @@
 """Which stored file of a plan or an annual report a request may reach: the one fetch that
-every view of an attachment goes through (its download and removal in campaign.uploads, the
-check of its digital signature in reports.attachment_check), so that they all refuse alike."""
+every view of an attachment goes through (its download and removal in
+campaign.upload_pages, the check of its digital signature in reports.attachment_check), so
+that they all refuse alike."""
 
 from campaign.models import Attachment
 from units.access import Scope

@@ -2,23 +2,18 @@
 once, and obstacles raised, each with its state and who acted on it last and when.
 
 Read on the home page (the `sent_items` template tag, the newest few) and on its own page
-(`sent_list`). Everything comes through the user's access scope: the units where the user
+(`campaign.sent_page`). Everything comes through the user's access scope: the units where the user
 holds an officer role (closed ones too: their history stays theirs to read), and what the
 user submitted or raised for a unit below them.
 """
 
 import datetime
 
-from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import render
-from django.urls import path
 from django.utils.translation import gettext as _
 
 from campaign.models import AnnualReport, Obstacle, Plan, Status, Step
-from config.http import require_safe
 from units.access import FILE, SEE, Scope
 
 PAGE_SIZE = 25
@@ -151,25 +146,3 @@ def _obstacle_item(obstacle):
         "at": at or datetime.datetime.min.replace(tzinfo=datetime.UTC),
         "url": obstacle.get_absolute_url(),
     }
-
-
-@require_safe
-@login_required
-def sent_list(request):
-    """The page of everything the user's units have sent, newest first, paginated. A fixed
-    number of queries whatever the number of items (see sent_items)."""
-    scope = Scope.for_request(request)
-    items = sent_items(scope)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "campaign/sent_list.html",
-        {
-            "page": page,
-            "is_officer": any(m.role in FILE for m in scope.memberships),
-            **shared(items),
-        },
-    )
-
-
-urlpatterns = [path("sent/", sent_list, name="sent_list")]

@@ -6,8 +6,8 @@ An upload is judged by its content, never by its name or by the Content-Type the
 sent: libmagic reads the first bytes and only PDF, JPEG, PNG and DOCX are kept, and a PDF or
 DOCX is then opened as one and checked inside (campaign.file_checks). The stored
 file gets a random name (see `campaign.models.attachment_path`) and lives outside any
-served directory; it is only ever sent back by `attachment_download`, which checks the
-access scope and sends it as a download that the browser must not sniff or render
+served directory; it is only ever sent back by `campaign.upload_pages`, whose views check
+the access scope and send it as a download that the browser must not sniff or render
 (`stored_file_response`, which the summary report's PDF download uses too).
 """
 
@@ -17,22 +17,12 @@ import zipfile
 
 import magic
 from django import forms
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from campaign import file_checks
-from campaign.attachments import scoped_attachment
-from campaign.downloads import stored_file_response
-from campaign.models import AnnualReport, Attachment, Plan
-from config.http import require_POST, require_safe
-from units.access import FILE, SEE
+from campaign.models import AnnualReport, Attachment
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -246,81 +236,3 @@ class AttachmentForm(forms.Form):
             attachment.file.delete(save=False)
             raise
         return attachment
-
-
-# --- views ---------------------------------------------------------------------------------------
-# What each kind of owner is called in lookups, and the page it is shown on.
-OWNERS = {
-    "plan": (Plan, "campaign:plan_detail"),
-    "report": (AnnualReport, "campaign:report_detail"),
-}
-
-
-def _download(request, kind, owner_pk, pk):
-    attachment = scoped_attachment(request, kind, owner_pk, pk, SEE)
-    content_type = attachment.content_type
-    if content_type not in ACCEPTED:
-        content_type = "application/octet-stream"
-    return stored_file_response(
-        attachment.file, filename=attachment.original_name, content_type=content_type
-    )
-
-
-def _delete(request, kind, owner_pk, pk, refusal):
-    attachment = scoped_attachment(request, kind, owner_pk, pk, FILE)
-    model, detail = OWNERS[kind]
-    owner_url = reverse(detail, args=[owner_pk])
-    with transaction.atomic():
-        # Lock the owner so it cannot be submitted while the file is being removed.
-        owner = model.objects.select_for_update().get(pk=owner_pk)
-        if not owner.is_editable:
-            messages.error(request, refusal)
-            return redirect(owner_url)
-        storage, stored_name = attachment.file.storage, attachment.file.name
-        attachment.delete()
-        # The file goes only once the row is gone for good.
-        transaction.on_commit(lambda: storage.delete(stored_name) if stored_name else None)
-    messages.success(
-        request, gettext("The file “%(name)s” was removed.") % {"name": attachment.original_name}
-    )
-    return redirect(owner_url)
-
-
-@require_safe
-@login_required
-def attachment_download(request, plan_pk, pk):
-    """Send an attachment to a user who may see its plan, as a download only."""
-    return _download(request, "plan", plan_pk, pk)
-
-
-@login_required
-@require_POST
-def attachment_delete(request, plan_pk, pk):
-    """Remove an attachment of a plan that its unit's officers may still edit."""
-    return _delete(
-        request,
-        "plan",
-        plan_pk,
-        pk,
-        gettext("This plan can no longer be changed, so its files cannot be removed."),
-    )
-
-
-@require_safe
-@login_required
-def report_attachment_download(request, report_pk, pk):
-    """Send an attachment to a user who may see its annual report, as a download only."""
-    return _download(request, "report", report_pk, pk)
-
-
-@login_required
-@require_POST
-def report_attachment_delete(request, report_pk, pk):
-    """Remove an attachment of an annual report that its filers may still edit."""
-    return _delete(
-        request,
-        "report",
-        report_pk,
-        pk,
-        gettext("This report can no longer be changed, so its files cannot be removed."),
-    )

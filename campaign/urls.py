@@ -11,8 +11,8 @@ from campaign import (
     printable,
     reminder_pages,
     search_page,
-    sent,
-    uploads,
+    sent_page,
+    upload_pages,
     views,
     workbook_pages,
 )
@@ -38,12 +38,12 @@ urlpatterns = [
     path("plans/<id:pk>/reopen/", views.plan_action, {"action": Action.REOPEN}, name="plan_reopen"),
     path(
         "plans/<id:plan_pk>/attachments/<id:pk>/",
-        uploads.attachment_download,
+        upload_pages.attachment_download,
         name="attachment_download",
     ),
     path(
         "plans/<id:plan_pk>/attachments/<id:pk>/delete/",
-        uploads.attachment_delete,
+        upload_pages.attachment_delete,
         name="attachment_delete",
     ),
     path("review/", views.review_queue, name="review_queue"),
@@ -81,12 +81,12 @@ urlpatterns = [
     ),
     path(
         "reports/<id:report_pk>/attachments/<id:pk>/",
-        uploads.report_attachment_download,
+        upload_pages.report_attachment_download,
         name="report_attachment_download",
     ),
     path(
         "reports/<id:report_pk>/attachments/<id:pk>/delete/",
-        uploads.report_attachment_delete,
+        upload_pages.report_attachment_delete,
         name="report_attachment_delete",
     ),
     path(
@@ -98,7 +98,7 @@ urlpatterns = [
     *obstacles.urlpatterns,
     *inspections.urlpatterns,
     *reminder_pages.urlpatterns,
-    *sent.urlpatterns,
+    *sent_page.urlpatterns,
     *printable.urlpatterns,
     *guide.urlpatterns,
     *notice_pages.urlpatterns,

@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponse, HttpResponseForbidden, HttpResponseNotFound
 from django.urls import include, path
 
-from campaign import uploads
+from campaign import upload_pages
 
 
 def plan_detail(request, pk):
@@ -29,12 +29,12 @@ campaign_urlpatterns = [
     path("plans/<int:pk>/", plan_detail, name="plan_detail"),
     path(
         "plans/<int:plan_pk>/attachments/<int:pk>/",
-        uploads.attachment_download,
+        upload_pages.attachment_download,
         name="attachment_download",
     ),
     path(
         "plans/<int:plan_pk>/attachments/<int:pk>/delete/",
-        uploads.attachment_delete,
+        upload_pages.attachment_delete,
         name="attachment_delete",
     ),
 ]
