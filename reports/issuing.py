@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from reports import delivery, parties, pdf, prefill, summary_tasks
 from reports.models import DOCUMENT_FIELDS, NARRATIVE_FIELDS, DocumentRegister, SummaryReport
+from reports.rollup import Rollup
 from units.models import User
 from units.reorganisations import closed_refusal
 
@@ -62,7 +63,7 @@ def changes_since_drafted(summary: SummaryReport, rollup_json: dict) -> list[str
     return prefill.figure_changes(summary, rollup_json["headline"], names)
 
 
-def changes_since_issued(summary: SummaryReport, result) -> list[str]:
+def changes_since_issued(summary: SummaryReport, result: Rollup) -> list[str]:
     """How today's figures `result` (a `reports.rollup.Rollup` of `summary`'s campaign, year,
     unit and inclusion) differ from those the issued `summary` froze: one phrase a figure
     ("reports added up: 23 → 24"), none when they stand or nothing was frozen. No query."""
