@@ -5,6 +5,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django_filters import FilterSet
 
@@ -13,6 +14,14 @@ from campaign.queues import DEFAULT_SORT, QUEUE_SORTS, WAITING, reviewed
 from units.access import Scope
 
 PAGE_SIZE = 25
+
+# The query strings of the lists as their reader last left them, by the list's view name, in
+# the session: a detail page's own way back (its breadcrumb, "Cancel", the queue link) leads
+# to the list filtered, sorted and paged as it was, not to its first page unfiltered.
+KEPT_LISTS = "kept_lists"
+# A longer query string (a pasted search) is not worth a session write: the way back is the
+# list unfiltered, as before.
+KEPT_QUERY_CHARS = 1000
 
 
 def render_queue(
@@ -76,6 +85,36 @@ def filtered_page(
     """
     results = found.qs if found.is_valid() else found.queryset.none()
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    keep_list_query(request)
     query = (data if data is not None else request.GET).copy()
     query.pop("page", None)
     return page, query.urlencode()
+
+
+def keep_list_query(request: HttpRequest) -> None:
+    """Remember the list `request` shows (its query string, page included) for the way back
+    to it; the list opened without one forgets it. The session is written only when that
+    changes: opening the same list again costs nothing."""
+    if request.resolver_match is None or not hasattr(request, "session"):
+        return
+    name = request.resolver_match.view_name
+    query = request.GET.urlencode()
+    if len(query) > KEPT_QUERY_CHARS:
+        query = ""
+    kept = request.session.get(KEPT_LISTS) or {}
+    if kept.get(name, "") == query:
+        return
+    kept = {key: value for key, value in kept.items() if key != name}
+    if query:
+        kept[name] = query
+    request.session[KEPT_LISTS] = kept
+
+
+def kept_list_url(request: HttpRequest, view_name: str) -> str:
+    """The list `view_name` as its reader last left it (`keep_list_query`): its path, with
+    the query string it had, read back as key-value pairs only."""
+    url = reverse(view_name)
+    session = getattr(request, "session", None)
+    kept = (session.get(KEPT_LISTS) or {}).get(view_name, "") if session is not None else ""
+    query = QueryDict(kept).urlencode() if isinstance(kept, str) else ""
+    return f"{url}?{query}" if query else url

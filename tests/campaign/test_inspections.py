@@ -2,13 +2,17 @@
 filters, the date of the visit and bad input."""
 
 import datetime
+import html
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 from campaign.models import MAX_NARRATIVE, Inspection
 from tests.campaign.inspection_data import form_data, record
@@ -504,3 +508,33 @@ def test_an_empty_list_says_whether_a_filter_hides_them(client, people):
     assert "Chưa ghi nhận đợt kiểm tra nào." in page
     page = client.get(LIST, {"kind": "inspection"}).content.decode()
     assert "Không có đợt kiểm tra nào khớp với bộ lọc." in page
+
+
+def breadcrumb_to_list(page):
+    """Where the page's breadcrumb leads back to the list of visits."""
+    [crumb] = re.findall(r'<li class="breadcrumb-item"><a href="([^"]*)">Kiểm tra</a>', page)
+    return html.unescape(crumb)
+
+
+def test_a_visit_opened_from_a_filtered_list_leads_back_to_it(client, tree, people, campaign):
+    # The breadcrumb (and the new visit's "Cancel") led to the list unfiltered, first page.
+    for _n in range(27):
+        record(tree["A1"], campaign, people["cspl"], kind=K.SUPERVISION)
+    client.force_login(people["cspl"])
+    with translation.override("vi"):
+        shown = client.get(LIST, {"kind": K.SUPERVISION, "page": "2"})
+        [visit] = shown.context["page"].object_list[:1]
+        url = breadcrumb_to_list(client.get(visit.get_absolute_url()).content.decode())
+        assert QueryDict(url.split("?", 1)[1]) == QueryDict(f"kind={K.SUPERVISION}&page=2")
+        form = client.get(reverse("campaign:inspection_create")).content.decode()
+    assert breadcrumb_to_list(form) == url
+    assert f'<a class="btn btn-link" href="{escape(url)}">' in form
+    # The page the link leads to lists that visit.
+    assert visit in client.get(url).context["page"].object_list
+
+
+def test_a_list_filtered_to_nothing_offers_to_clear_its_filters(client, people, everywhere):
+    client.force_login(people["cspl"])
+    with translation.override("vi"):
+        page = client.get(LIST, {"follow_up": F.MET}).content.decode()
+    assert f'<a href="{LIST}">Bỏ các bộ lọc</a>' in page

@@ -2,12 +2,15 @@
 filter around midnight in Viet Nam, the list filters, the report link and bad input."""
 
 import datetime
+import html
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
 from django.core import mail
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -904,3 +907,35 @@ def test_the_answers_e_mail_says_who_answered_and_when(
     )
     # Named as every other subject names a unit: by its short name when it has one.
     assert sent[0].subject.startswith("[CĐCS A1] ")
+
+
+def breadcrumb_to_list(page):
+    """Where the page's breadcrumb leads back to the list of obstacles."""
+    [crumb] = re.findall(r'<li class="breadcrumb-item"><a href="([^"]*)">Vướng mắc</a>', page)
+    return html.unescape(crumb)
+
+
+def test_an_obstacle_opened_from_a_filtered_list_leads_back_to_it(client, tree, people, everywhere):
+    # The breadcrumb led to the list unfiltered: a reviewer answering the open obstacles of
+    # the grassroots unions one by one had to set the filters again after each.
+    client.force_login(people["cspl"])
+    with translation.override("vi"):
+        client.get(LIST, {"kind": "grassroots", "status": S.OPEN})
+        detail = everywhere["A1"].get_absolute_url()
+        url = breadcrumb_to_list(client.get(detail).content.decode())
+        assert url.startswith(LIST + "?")
+        assert QueryDict(url.split("?", 1)[1]) == QueryDict("kind=grassroots&status=open")
+        # After answering it, the page it lands on still leads back there.
+        answer = reverse("campaign:obstacle_answer", args=[everywhere["A1"].pk])
+        landed = client.post(answer, {"answer": "Tính theo lượt người."}, follow=True)
+        assert breadcrumb_to_list(landed.content.decode()) == url
+        # The list opened afresh is the way back from then on.
+        client.get(LIST)
+        assert breadcrumb_to_list(client.get(detail).content.decode()) == LIST
+
+
+def test_a_list_filtered_to_nothing_offers_to_clear_its_filters(client, people, everywhere):
+    client.force_login(people["cspl"])
+    with translation.override("vi"):
+        page = client.get(LIST, {"status": S.CLOSED}).content.decode()
+    assert f'<a href="{LIST}">Bỏ các bộ lọc</a>' in page

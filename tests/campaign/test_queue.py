@@ -256,3 +256,94 @@ def test_an_empty_queue_says_nothing_waits_unless_the_reader_filtered_it(client,
     assert f"Không có {what} nào đang chờ bạn xem xét." in empty
     assert "khớp với bộ lọc" not in empty
     assert f"Không có {what} nào chờ bạn xem xét khớp với bộ lọc này." in filtered
+
+
+# --- the way back to the queue ----------------------------------------------------------------
+def back_links(page: str, url: str) -> list[QueryDict]:
+    """The query strings of the links to `url` (the queue's own path, nothing after it but
+    a query string) in `page`'s breadcrumb and its "next waiting" box: the page's own way
+    back (the menu's link opens the queue afresh)."""
+    own = "".join(
+        re.findall(
+            r'<ol class="breadcrumb">.*?</ol>|<div[^>]*id="next-waiting".*?</div>', page, re.S
+        )
+    )
+    return [
+        QueryDict(html.unescape(query))
+        for query in re.findall(rf'href="{re.escape(url)}(?:\?([^"#]*))?"', own)
+    ]
+
+
+def test_a_plan_opened_from_a_filtered_queue_leads_back_to_it_as_the_reviewer_left_it(
+    client, tree, cast, campaign, plan_factory, unit_factory
+):
+    # The plan's breadcrumb led to the campaign and its "queue" link to the queue's first
+    # page unfiltered: a reviewer working through the grassroots unions sorted by name, on
+    # page 2, started again from the top of everything after each plan.
+    many_plans(tree, cast, campaign, plan_factory, unit_factory, 30)
+    left = {"kind": "grassroots", "sort": "unit", "page": "2"}
+    listed_there = open_queue(client, cast["cspl"], **left).context["page"].object_list
+    plan = listed_there[0]
+    page = client.get(plan.get_absolute_url()).content.decode()
+    links = back_links(page, URL)
+    assert links and all(
+        (query.get("kind"), query.get("sort"), query.get("page")) == ("grassroots", "unit", "2")
+        for query in links
+    )
+    # The link leads to the same rows.
+    again = client.get(URL, links[0])
+    assert list(again.context["page"].object_list) == list(listed_there)
+
+
+def test_the_queue_opened_without_filters_is_the_way_back_after_it(client, cast, filed):
+    client.force_login(cast["cspl"])
+    client.get(URL, {"kind": "grassroots"})
+    client.get(URL)
+    page = client.get(filed["A1"].get_absolute_url()).content.decode()
+    assert back_links(page, URL) and all(not query for query in back_links(page, URL))
+
+
+def test_an_annual_report_opened_from_a_filtered_queue_leads_back_to_it(
+    client, tree, cast, campaign, report_factory, today
+):
+    queue = reverse("campaign:report_queue")
+    reports = [
+        report_factory(tree[code], campaign, today.year - 1, status=S.SUBMITTED)
+        for code in ("A1", "A2", "B1")
+    ]
+    client.force_login(cast["cspl"])
+    client.get(queue, {"parent": tree["DA"].pk, "sort": "recent"})
+    page = client.get(reports[0].get_absolute_url()).content.decode()
+    links = back_links(page, queue)
+    assert links and all(
+        (query.get("parent"), query.get("sort")) == (str(tree["DA"].pk), "recent")
+        for query in links
+    )
+    with translation.override("vi"):
+        page = client.get(reports[0].get_absolute_url()).content.decode()
+    # The breadcrumb names the queue, not the officers' list of reports.
+    assert "Xem xét: báo cáo năm</a>" in page
+
+
+def test_reopening_the_queue_as_it_was_left_writes_nothing_more(
+    client, tree, cast, campaign, plan_factory, unit_factory, django_assert_num_queries
+):
+    many_plans(tree, cast, campaign, plan_factory, unit_factory, 3)
+    client.force_login(cast["cspl"])
+    client.get(URL, {"kind": "grassroots"})
+    with django_assert_num_queries(QUEUE_QUERIES):
+        client.get(URL, {"kind": "grassroots"})
+
+
+@pytest.mark.parametrize("name", ["campaign:review_queue", "campaign:report_queue"])
+def test_a_queue_filtered_to_nothing_offers_to_clear_its_filters(client, cast, name):
+    # On a phone the filters fold behind a button: the empty list said nothing matched and
+    # left the reviewer to find the way to widen it.
+    client.force_login(cast["cspl"])
+    with translation.override("vi"):
+        empty = client.get(reverse(name)).content.decode()
+        filtered = client.get(reverse(name), {"kind": Unit.Kind.SECTOR}).content.decode()
+        other = client.get(reverse(name), {"status": S.ACCEPTED}).content.decode()
+    clear = f'<a href="{reverse(name)}">Bỏ các bộ lọc</a>'
+    assert clear not in empty
+    assert clear in filtered and clear in other
