@@ -93,6 +93,8 @@ def dashboard(request):
             "query": query,
             "grid": grid,
             "grid_query": _query(request, exclude=("page",)),
+            # An empty grid's way to every unit: its filters dropped, its order kept.
+            "grid_unfiltered_query": _query(request, exclude=("page", "status", "kind")),
             # A unit closed by the year's cut-off expects nobody that year: its page says
             # why its figures are empty (its history stays readable for the years before).
             "closed_by_cutoff": tree == THEN
@@ -253,6 +255,27 @@ def _grid(request, campaign, year, unit, data, scope):
         window=((page - 1) * GRID_PAGE, page * GRID_PAGE),
     )
     kind_labels = dict(Unit.Kind.choices)
+    # Each choice with the number of units it lists, as a spreadsheet's filter shows them:
+    # a status within the kind chosen, a kind within the status chosen (the rollup's counts,
+    # which the grid's rows add up to; no query).
+    labels = {
+        "on_time": _("On time"),
+        "late": _("Late"),
+        "returned": _("Returned"),
+        "missing": _("Missing"),
+        FLAGGED: _("Figures flagged"),
+    }
+    status_choices = [
+        (value, label, getattr(scope_counts, value)) for value, label in labels.items()
+    ]
+    kind_choices = [
+        (
+            row.kind,
+            kind_labels.get(row.kind, row.kind),
+            getattr(row, status) if status else row.expected,
+        )
+        for row in data.by_kind
+    ]
     for row in rows:
         row.kind_label = kind_labels.get(row.kind, row.kind)
         # A past year lists the units of the area as it stood then: one moved out since has
@@ -268,6 +291,11 @@ def _grid(request, campaign, year, unit, data, scope):
         "pages": pages,
         "total": total,
         "categories": CATEGORIES,
+        "status_choices": status_choices,
+        # Any status: every unit of the kind chosen; any kind: every unit in the status.
+        "any_status": scope_counts.expected,
+        "any_kind": getattr(data.headline, status) if status else data.headline.expected,
+        "kind_choices": kind_choices,
     }
 
 

@@ -214,3 +214,65 @@ def test_a_reopened_report_counts_as_returned_and_reads_reopened_as_on_its_page(
     own = {row[0]: row[2] for row in below.iter_rows(min_row=2, values_only=True)}
     assert own[reopened.unit.short_name or reopened.unit.name] == "Mở lại"
     assert list(own.values()).count("Bị trả lại") == 9
+
+
+def option_counts(page, select_id):
+    """The grid filter's choices as {value: the number beside its label}."""
+    [select] = re.findall(rf'<select id="{select_id}".*?</select>', page, re.S)
+    options = re.findall(r'<option value="([^"]*)"[^>]*>[^<]*\(([\d.]+)\)</option>', select)
+    return {value: int(count.replace(".", "")) for value, count in options}
+
+
+def recount(district, **where):
+    """The district's expected units (itself and every grassroots union below it) in each
+    category, counted here in SQL from the units and their reports, not by the rollup."""
+    end_of_due_day = local(due(YEAR) + datetime.timedelta(days=1))
+    units = Unit.objects.filter(path__startswith=district.path, **where)
+    reports = AnnualReport.objects.filter(unit__in=units, year=YEAR)
+    sent = reports.filter(status__in=(S.SUBMITTED, S.ACCEPTED))
+    counts = {
+        "on_time": sent.filter(first_submitted_at__lt=end_of_due_day).count(),
+        "late": sent.filter(first_submitted_at__gte=end_of_due_day).count(),
+        "returned": reports.filter(status=S.RETURNED).count(),
+        "flagged": sent.exclude(flags=[]).exclude(flags__isnull=True).count(),
+    }
+    counts["missing"] = units.count() - counts["on_time"] - counts["late"] - counts["returned"]
+    counts[""] = units.count()
+    return counts
+
+
+def test_the_grid_s_filters_say_how_many_units_each_choice_lists(client, cast, grid_district):
+    # A reviewer coming from the spreadsheet read how many units each choice would list
+    # before choosing it; the grid's filters said nothing of it.
+    client.force_login(cast["cspl"])
+    with translation.override("vi"):
+        page = html(grid(client, grid_district))
+        assert option_counts(page, "g-status") == recount(grid_district)
+        assert option_counts(page, "g-kind") == {
+            "": GRID_UNITS + 1,
+            Unit.Kind.DISTRICT: 1,
+            Unit.Kind.GRASSROOTS: GRID_UNITS,
+        }
+        # The statuses count within the kind chosen, the kinds within the status chosen.
+        within = html(grid(client, grid_district, kind="grassroots", status="late"))
+        assert option_counts(within, "g-status") == recount(grid_district, kind="grassroots")
+        late = recount(grid_district)["late"]
+        assert option_counts(within, "g-kind") == {
+            "": late,
+            Unit.Kind.DISTRICT: recount(grid_district, kind="district")["late"],
+            Unit.Kind.GRASSROOTS: recount(grid_district, kind="grassroots")["late"],
+        }
+        # Each count is what the choice then lists.
+        for status, count in option_counts(page, "g-status").items():
+            assert grid(client, grid_district, status=status).context["grid"]["total"] == count
+
+
+def test_a_grid_filtered_to_nothing_says_so_and_leads_to_every_unit(client, cast, grid_district):
+    # "No unit matches." and nothing more: on a phone the filters are 9,000 px up.
+    client.force_login(cast["cspl"])
+    with translation.override("vi"):
+        page = html(grid(client, grid_district, kind="district", status="on_time", sort="name"))
+    assert "Không có đơn vị nào khớp với các bộ lọc này." in page
+    [link] = re.findall(r'<a href="\?([^"]*)#grid">Xem mọi đơn vị</a>', page)
+    query = dict(pair.split("=") for pair in link.replace("&amp;", "&").split("&"))
+    assert query == {"unit": str(grid_district.pk), "sort": "name"}
