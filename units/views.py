@@ -83,10 +83,16 @@ def unit_detail(request, pk):
             "former_children": _former_children(scope, unit, children),
             "eras": eras,
             # The contacts page's own rule (a reviewer at or above the unit): a reviewer's own
-            # unit, where they look for whom to call, showed no link to it.
-            "shows_contacts": scope.allows(unit, REVIEW),
+            # unit, where they look for whom to call, showed no link to it. An ended unit has
+            # nobody to call: its page says where its units went instead.
+            "shows_contacts": scope.allows(unit, REVIEW) and not _has_ended(unit),
         },
     )
+
+
+def _has_ended(unit) -> bool:
+    """Whether `unit` has closed by today (not one still to open)."""
+    return unit.closed_on is not None and unit.closed_on <= timezone.localdate()
 
 
 def _reads_alike(newer, older) -> bool:
@@ -159,7 +165,13 @@ def unit_contacts(request, pk):
         .select_related("user", "unit")
         .order_by("unit__path", "user__full_name")
     )
-    return render(request, "units/unit_contacts.html", {"unit": unit, "officers": officers})
+    return render(
+        request,
+        "units/unit_contacts.html",
+        # An ended unit's officers list stays empty (nobody works there any more): the page
+        # says so and sends the reader to where its units went, not "no officer yet".
+        {"unit": unit, "officers": officers, "ended": _has_ended(unit)},
+    )
 
 
 class LimitedPasswordResetView(PasswordResetView):

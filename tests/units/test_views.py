@@ -190,6 +190,33 @@ def test_contacts_leave_out_the_officers_of_closed_units(client, cast, tree):
     assert listed == {("officer_a", "DA")}
 
 
+def test_an_ended_units_page_offers_no_contacts_and_its_contacts_say_why(
+    client, cast, tree, reorganise, admin_user
+):
+    # District A ends on 01/07/2025, its grassroots unions handed to district B. Its page
+    # offered "Cán bộ của đơn vị", which led its former reviewer to "no officer is registered
+    # in these units yet": as if nobody had been set up, when nobody works there any more.
+    act = reorganise(
+        datetime.date(2025, 7, 1),
+        {"action": "move", "unit_code": "A1", "target_code": "DB"},
+        {"action": "move", "unit_code": "A2", "target_code": "DB"},
+        {"action": "close", "unit_code": "DA"},
+    )
+    reorganisation_apply(reorganisation=act, user=admin_user)
+    login(client, cast["reviewer_a"])
+    contacts = reverse("units:unit_contacts", args=[tree["DA"].pk])
+    detail = reverse("units:unit_detail", args=[tree["DA"].pk])
+    with translation.override("vi"):
+        page = client.get(detail).content.decode()
+        response = client.get(contacts)
+    assert contacts not in page
+    assert response.status_code == 200  # an old bookmark still opens, and says why
+    html = response.content.decode()
+    assert "Chưa có cán bộ nào" not in html
+    assert "đã ngừng hoạt động từ ngày 01/07/2025" in html
+    assert f'href="{detail}#former-children"' in html
+
+
 def test_contacts_read_as_cards_on_a_phone_every_cell_labelled(client, cast, tree):
     # Four columns squeezed the names to a word a line on a phone and left the phone
     # number beyond the screen's edge: each officer is a card (table-stack), each cell
