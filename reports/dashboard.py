@@ -219,7 +219,7 @@ def _charts(data, campaign, year, unit, include):
                 [{"label": kind_labels.get(r.kind, r.kind), "rate": r.rate} for r in data.by_kind],
                 _("Reporting rate by kind of unit"),
             ),
-            "trend": charts.trend_chart(data.trend, data.indicators),
+            "trend": charts.trend_chart(data.trend_shown, data.indicators),
             "assessment": charts.assessment_chart(data.assessment, labels),
         }
         cache.set(key, drawn, 24 * 60 * 60)

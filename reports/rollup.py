@@ -367,6 +367,16 @@ class Rollup:
     title_name: str = ""
     cache_key: str = ""
 
+    @property
+    def trend_shown(self) -> list[TrendRow]:
+        """The trend from its first year with a unit expected or a report summed, and at
+        least the year shown. The years before, the area held nothing to count (its unit was
+        set up later and nothing merged into it): listed, they read as years of no work."""
+        for n, row in enumerate(self.trend):
+            if row.expected or row.reports:
+                return self.trend[n:]
+        return self.trend[-1:]
+
     def year_tree(self) -> YearTree:
         """The tree these figures are counted on, for a query of other rows that must agree
         with them (its `area` and `place`; not its rows' keys, which need the folds)."""

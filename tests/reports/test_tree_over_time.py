@@ -415,3 +415,32 @@ def test_a_year_before_the_user_s_unit_existed_links_their_units_that_stood_then
     assert opened.status_code == 200 and opened.context["data"].headline.expected > 0
     # In 2025 the commune union has its own figures: nothing is offered.
     assert "Đơn vị của bạn đang hoạt động" not in after.content.decode()
+
+
+def test_the_trend_of_a_union_set_up_later_starts_with_its_first_year(
+    client, tree, cast, reorganise, admin_user
+):
+    # The commune union set up on 05/01/2025 listed 2022–2024 as years of nothing (0 reports,
+    # 0 units, a chart flat at zero), as if its area had done no work for three years.
+    world = build_world(tree, cast, 11)
+    reorganise_world(world, reorganise, admin_user)
+    commune = Unit.objects.get(code="CX")
+    MembershipFactory(user=cast["reviewer_a"], unit=commune, role=Membership.Role.REVIEWER)
+    client.force_login(cast["reviewer_a"])
+    with translation.override("vi"):
+        then = client.get(reverse("reports:dashboard"), {"year": 2025, "unit": commune.pk})
+        today = client.get(
+            reverse("reports:dashboard"), {"year": 2025, "unit": commune.pk, "tree": TODAY}
+        )
+    assert [row.year for row in then.context["data"].trend] == [2022, 2023, 2024, 2025]
+    html = then.content.decode()
+    trend = html[html.index('id="trend"') :]
+    trend = trend[: trend.index("</section>")]
+    rows = trend[trend.index("<tbody>") : trend.index("</tbody>")]
+    assert "<td>2025" in rows and all(f"<td>{year}" not in rows for year in (2022, 2023, 2024))
+    assert "Trước năm 2025 khu vực này chưa có đơn vị nào phải báo cáo" in trend
+    # Regrouped on today's tree, those years hold the reports of its units: all listed.
+    rows = today.content.decode()
+    rows = rows[rows.index('id="trend"') :]
+    rows = rows[rows.index("<tbody>") : rows.index("</tbody>")]
+    assert all(f"<td>{year}" in rows for year in (2022, 2023, 2024, 2025))
