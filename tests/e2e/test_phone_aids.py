@@ -124,6 +124,9 @@ def test_each_activity_of_a_plan_is_named_by_its_number(demo, login, live_server
     # Every activity's fields carry the same labels: its fieldset says which one it is.
     page = login("cb.tanthach")
     page.get_by_role("link", name=re.compile("Xây dựng kế hoạch của")).click()
+    # The add button works once the page's deferred scripts have run: on a busy machine
+    # the click could come before them and add nothing.
+    page.wait_for_load_state("load")
     legends = page.locator("[data-formset-forms] > fieldset > legend")
     expect(legends).to_have_count(1)
     expect(legends.first).to_have_text("Hoạt động 1")
