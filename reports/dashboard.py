@@ -32,6 +32,7 @@ from reports.selection import (
     offered_years,
     selected_unit,
     selected_year,
+    year_for_unit,
     year_refusal,
 )
 from reports.templatetags.chart_tags import with_nonce
@@ -61,6 +62,8 @@ def dashboard(request):
     include = inclusion(request.GET.get("include"))
     tree = tree_mode(request.GET.get("tree"))
     unit = selected_unit(request, scope)
+    if asked_year(request) is None:
+        year = year_for_unit(campaign, unit, year)
     try:
         data = cached_rollup(campaign, year, unit, include, tree)
     except ValidationError as error:

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from campaign.models import Campaign
+from campaign.models import Campaign, Period
 from campaign.periods import report_year
 from config.http import Explained404
 from units.access import Scope, parse_pk
@@ -73,6 +73,20 @@ def selected_year(request: HttpRequest, campaign: Campaign) -> int:
     refusal = year_refusal(campaign, year)
     if refusal:
         raise Explained404(refusal)
+    return year
+
+
+def year_for_unit(campaign: Campaign, unit: Unit, year: int) -> int:
+    """The year the dashboard opens on for `unit` when none is asked for: `year`, unless
+    the unit had closed by that year's cut-off (by the campaign's rules); then the last
+    year whose cut-off it stood at. A role kept at an ended district federation opens on
+    its last year of figures, not on a year of zeros. No query."""
+    if unit.closed_on is None:
+        return year
+    while (
+        year > campaign.first_year and unit.closed_on <= Period.defaults(campaign, year)["ends_on"]
+    ):
+        year -= 1
     return year
 
 

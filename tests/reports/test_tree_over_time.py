@@ -15,7 +15,7 @@ import zipfile
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from campaign.counting import area_below
 from campaign.models import Campaign, Period
@@ -444,3 +444,27 @@ def test_the_trend_of_a_union_set_up_later_starts_with_its_first_year(
     rows = rows[rows.index('id="trend"') :]
     rows = rows[rows.index("<tbody>") : rows.index("</tbody>")]
     assert all(f"<td>{year}" in rows for year in (2022, 2023, 2024, 2025))
+
+
+def test_a_unit_ended_before_this_year_s_cut_off_opens_on_its_last_year(
+    client, tree, cast, reorganise, admin_user, monkeypatch
+):
+    # The district's reviewer keeps only the district (split on 05/01/2025): in June 2026
+    # the dashboard opened on 2026, a year of zeros for a unit that had ended.
+    world = build_world(tree, cast, 11)
+    reorganise_world(world, reorganise, admin_user)
+    june = datetime.datetime(2026, 6, 1, 2, 0, tzinfo=datetime.UTC)  # 09:00 in Viet Nam
+    monkeypatch.setattr(timezone, "now", lambda: june)
+    district = Unit.objects.get(code="DA")
+    client.force_login(cast["reviewer_a"])
+    opened = client.get(reverse("reports:dashboard"))
+    assert opened.context["unit"] == district and opened.context["year"] == YEAR
+    assert opened.context["data"].headline.expected > 0
+    # Asked for by address, the unit opens on its last year too; a year asked for is kept.
+    asked = client.get(reverse("reports:dashboard"), {"unit": district.pk})
+    assert asked.context["year"] == YEAR
+    kept = client.get(reverse("reports:dashboard"), {"unit": district.pk, "year": 2025})
+    assert kept.context["year"] == 2025 and kept.context["data"].headline.expected == 0
+    # An open unit opens on the year being reported, as before.
+    client.force_login(cast["cspl"])
+    assert client.get(reverse("reports:dashboard")).context["year"] == 2026
