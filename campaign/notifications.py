@@ -15,14 +15,14 @@ claim back and sends; the one case that can still send twice is a worker dying b
 mail server's acceptance and the row being marked, so every message carries a Message-ID
 fixed per row, by which mail clients drop the duplicate.
 
-Other events (an obstacle raised or answered, recommendations due, reminders, summaries)
-write their rows themselves, in the transaction of the event; the daily reminders, one e-mail per
-person and run, in the transaction that takes what the run's units owe that person
-(campaign.reminders.write_reminder_emails).
+Other events (an obstacle raised, answered or closed by a reviewer, recommendations due,
+reminders, summaries) write their rows themselves, in the transaction of the event; the daily
+reminders, one e-mail per person and run, in the transaction that takes what the run's units
+owe that person (campaign.reminders.write_reminder_emails).
 
 Beside its e-mails, each event leaves notices in the portal (campaign.notices), written in
 the event's own transaction (a step's in the request) and reaching also the people without
-an e-mail address.
+an e-mail address; an obstacle's closing is told by e-mail only.
 """
 
 import logging
@@ -344,17 +344,25 @@ def notify_obstacle_raised(obstacle: Obstacle) -> list[str]:
     )
 
 
-def notify_obstacle_answered(obstacle: Obstacle, answered_at: datetime) -> int:
-    """Tell the unit's officers, and whoever raised `obstacle`, that it was answered at
-    `answered_at`: a notice each and an e-mail to those with an address, in the caller's
-    transaction (the answer's). Each answer is an event of its own (an answer edited later
-    is told again). Returns how many users were told."""
+def obstacle_audience(obstacle: Obstacle) -> list[User]:
+    """Who hears what the reviewers did with `obstacle` (its answer, its closing): the
+    unit's active officers, and whoever raised it while they may still see its unit (moved
+    to another unit, the obstacle's page is a 404 to them, and what became of it is not
+    theirs to read). Two queries, one when the raiser is an officer of the unit or
+    inactive."""
     users = notices.officers_of(obstacle.unit)
     raiser = obstacle.raised_by
-    # The one who raised it, while they may still see its unit (moved to another unit, the
-    # obstacle's page is a 404 to them, and its answer is not theirs to read).
     if raiser.is_active and raiser not in users and Scope(raiser).can_see(obstacle.unit):
         users.append(raiser)
+    return users
+
+
+def notify_obstacle_answered(obstacle: Obstacle, answered_at: datetime) -> int:
+    """Tell `obstacle_audience` that `obstacle` was answered at `answered_at`: a notice
+    each and an e-mail to those with an address, in the caller's transaction (the
+    answer's). Each answer is an event of its own (an answer edited later is told again).
+    Returns how many users were told."""
+    users = obstacle_audience(obstacle)
     key = f"obstacle-{obstacle.pk}-answer-{answered_at:%Y%m%d%H%M%S%f}"
     told = notices.write(
         users,
@@ -373,6 +381,21 @@ def notify_obstacle_answered(obstacle: Obstacle, answered_at: datetime) -> int:
         {"obstacle": obstacle, "url": absolute(obstacle.get_absolute_url())},
     )
     return told
+
+
+def notify_obstacle_closed(obstacle: Obstacle) -> list[str]:
+    """E-mail `obstacle_audience`, but for whoever closed it, that a reviewer closed
+    `obstacle` (its `closed_by` and `closed_at` set), in the caller's transaction; sent once
+    it commits. An obstacle closes once, so the key is its own. Returns the outbox rows'
+    keys."""
+    users = [user for user in obstacle_audience(obstacle) if user.pk != obstacle.closed_by_id]
+    return write(
+        f"obstacle-{obstacle.pk}-closed",
+        users,
+        "campaign/email/obstacle_closed_subject.txt",
+        "campaign/email/obstacle_closed_body.txt",
+        {"obstacle": obstacle, "url": absolute(obstacle.get_absolute_url())},
+    )
 
 
 def due_recommendations(today) -> QuerySet:

@@ -318,9 +318,16 @@ def obstacle_close(request, pk):
     same_answer = (
         {"answered_at": shown.cleaned_data["shown"]} if shown.cleaned_data["shown"] else {}
     )
-    updated = Obstacle.objects.filter(pk=obstacle.pk, status=S.ANSWERED, **same_answer).update(
-        status=S.CLOSED, closed_at=timezone.now(), closed_by=request.user
-    )
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Obstacle.objects.filter(pk=obstacle.pk, status=S.ANSWERED, **same_answer).update(
+            status=S.CLOSED, closed_at=now, closed_by=request.user
+        )
+        # A reviewer's closing ends the unit's question without the unit having settled it:
+        # its officers learn so. The unit closing its own needs telling nobody.
+        if updated and scope.can_review(obstacle.unit):
+            obstacle.status, obstacle.closed_at, obstacle.closed_by = S.CLOSED, now, request.user
+            notifications.notify_obstacle_closed(obstacle)
     if updated:
         bump_data_version()
         messages.success(request, _("The obstacle was closed."))

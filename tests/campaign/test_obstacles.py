@@ -18,7 +18,7 @@ from django.utils.html import escape
 
 from campaign.models import MAX_NARRATIVE, AnnualReport, Notice, Obstacle, Period
 from tests.campaign.obstacle_data import answered, form_data, messages_of, raise_obstacle
-from tests.factories import CampaignFactory, MembershipFactory
+from tests.factories import CampaignFactory, MembershipFactory, UserFactory
 from units.models import Membership, Unit
 
 S = Obstacle.Status
@@ -907,6 +907,88 @@ def test_the_answers_e_mail_says_who_answered_and_when(
     )
     # Named as every other subject names a unit: by its short name when it has one.
     assert sent[0].subject.startswith("[CĐCS A1] ")
+
+
+def close_as(client, user, obstacle):
+    client.force_login(user)
+    return client.post(reverse("campaign:obstacle_close", args=[obstacle.pk]))
+
+
+def test_a_reviewer_closing_an_obstacle_e_mails_the_units_officers(
+    client, people, obstacle_a1, freeze, django_capture_on_commit_callbacks
+):
+    # Closing told nobody: the unit learned its question was settled for it only by
+    # opening the obstacle again.
+    answered(obstacle_a1, people["reviewer_a"])
+    freeze(local(2026, 12, 9, 8, 30))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = close_as(client, people["reviewer_a"], obstacle_a1)
+    assert response.status_code == 302
+    # A1's two officers (the one who raised it among them); not the reviewer who closed it.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [people["officer_a1"].email, people["second_officer_a1"].email]
+    )
+    sent = mail.outbox[0]
+    assert sent.subject == f"[CĐCS A1] Vướng mắc đã được đóng: {obstacle_a1.subject}"
+    link = settings.SITE_URL.rstrip("/") + obstacle_a1.get_absolute_url()
+    raised = timezone.localtime(obstacle_a1.raised_at).strftime("%d/%m/%Y")
+    assert sent.body.strip() == (
+        f"Vướng mắc “{obstacle_a1.subject}” do CĐCS A1 nêu ngày {raised} đã được đóng.\n"
+        f"Người đóng: {people['reviewer_a']}, lúc 08:30 09/12/2026.\n"
+        "\n"
+        f"Kế hoạch phát động: {obstacle_a1.campaign.reference}\n"
+        "\n"
+        f"Xem trên cổng thông tin: {link}\n"
+        "\n"
+        "Thư này được gửi tự động từ Cổng theo dõi tuyên truyền CCHC của Liên đoàn Lao động "
+        "tỉnh Vĩnh Long."
+    )
+
+
+def test_the_closing_reaches_whom_the_answer_reaches_but_the_closer(
+    client, tree, people, campaign, django_capture_on_commit_callbacks
+):
+    # The one who raised it holds a reviewer's role above A1 too, and closes it: they are
+    # not told of their own act; A1's officers are. The one who raised another obstacle and
+    # moved to B1 since is told of neither its answer nor its closing.
+    both = people["officer_a1"]
+    MembershipFactory(user=both, unit=tree["DA"], role=Membership.Role.REVIEWER)
+    own = answered(raise_obstacle(tree["A1"], campaign, both), people["cspl"])
+    with django_capture_on_commit_callbacks(execute=True):
+        close_as(client, both, own)
+    assert [m.to for m in mail.outbox] == [[people["second_officer_a1"].email]]
+    mail.outbox.clear()
+    mover = UserFactory(username="moved_to_b1")
+    MembershipFactory(user=mover, unit=tree["A1"], role=Membership.Role.OFFICER)
+    left = answered(raise_obstacle(tree["A1"], campaign, mover), people["cspl"])
+    Membership.objects.filter(user=mover).update(unit=tree["B1"])
+    with django_capture_on_commit_callbacks(execute=True):
+        close_as(client, people["cspl"], left)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [both.email, people["second_officer_a1"].email]
+    )
+
+
+def test_the_unit_closing_its_own_obstacle_e_mails_nobody(
+    client, people, obstacle_a1, django_capture_on_commit_callbacks
+):
+    # It settled the question itself: its officers need no telling, the reviewers moved on.
+    answered(obstacle_a1, people["reviewer_a"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = close_as(client, people["second_officer_a1"], obstacle_a1)
+    assert response.status_code == 302
+    assert Obstacle.objects.get(pk=obstacle_a1.pk).status == S.CLOSED
+    assert mail.outbox == []
+
+
+def test_closing_a_closed_obstacle_again_e_mails_nobody_again(
+    client, people, obstacle_a1, django_capture_on_commit_callbacks
+):
+    answered(obstacle_a1, people["reviewer_a"])
+    with django_capture_on_commit_callbacks(execute=True):
+        close_as(client, people["cspl"], obstacle_a1)
+        close_as(client, people["reviewer_a"], obstacle_a1)
+    assert len(mail.outbox) == 2  # A1's two officers, once
 
 
 def breadcrumb_to_list(page):
