@@ -38,7 +38,6 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from campaign import notices
@@ -252,13 +251,14 @@ def _write_step_rows(submission, step: Step, people) -> list[str]:
 
 def _named(submission) -> dict:
     """What a step's e-mail is about, as its page names it: a report with its year (a unit
-    may have two years open) and its unit as named that year; a plan by its unit's name."""
+    may have two years open) and its unit as named that year; a plan by its unit's name,
+    as the reminders name it ("implementation plan": the campaign is a plan too)."""
     if hasattr(submission, "year"):
         return {
             "what": _("Annual report %(year)s") % {"year": submission.year},
             "unit_name": submission.unit_name_then(),
         }
-    return {"what": capfirst(submission.get_kind_label()), "unit_name": submission.unit.name}
+    return {"what": _("Implementation plan"), "unit_name": submission.unit.name}
 
 
 def write_pending_step_emails(

@@ -66,3 +66,27 @@ def test_a_reminder_greets_the_units_officers_without_repeating_cong_doan(
         )
     [sent] = mail.outbox
     assert sent.body.startswith("Kính gửi cán bộ Công đoàn cơ sở Trường Tiểu học B1,\n")
+
+
+def test_a_plans_step_e_mail_names_it_as_its_reminder_does(
+    tree, cast, campaign, plan_b1, django_capture_on_commit_callbacks
+):
+    # The reminder asked for the "kế hoạch triển khai", the step's e-mail then spoke of a bare
+    # "Kế hoạch", the word the campaign's own document goes by ("theo kế hoạch …").
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.send_manual_reminders(
+            [tree["B1"]],
+            campaign,
+            reminders.What.PLAN,
+            2015,
+            cast["cspl"],
+            datetime.date(2016, 1, 5),
+        )
+    [reminder] = mail.outbox
+    assert "kế hoạch triển khai" in reminder.subject
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submission_submit(plan_b1, user=cast["officer_b1"])
+    [step] = mail.outbox
+    assert step.subject == "[CĐCS B1] Kế hoạch triển khai: Đã gửi"
+    assert step.body.startswith("Kế hoạch triển khai của CĐCS B1, theo kế hoạch “")

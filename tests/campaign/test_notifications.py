@@ -50,9 +50,9 @@ def test_the_e_mail_written_by_the_worker_reads_as_the_request_wrote_it(
     # The text the request used to render, word for word: the worker has the same context.
     when = timezone.localtime(step.at).strftime("%H:%M %d/%m/%Y")
     submitted, returned = mail.outbox
-    assert returned.subject == "[CĐCS A1] Kế hoạch: Bị trả lại"
+    assert returned.subject == "[CĐCS A1] Kế hoạch triển khai: Bị trả lại"
     assert returned.body == (
-        "Kế hoạch của CĐCS A1, theo kế hoạch “Kế hoạch tuyên truyền thử nghiệm”.\n"
+        "Kế hoạch triển khai của CĐCS A1, theo kế hoạch “Kế hoạch tuyên truyền thử nghiệm”.\n"
         f"Bị trả lại: Người dùng reviewer_a, lúc {when}.\n\n"
         "Lý do:\nThiếu lịch\nvà số liệu\n\n"
         f"Xem tại: http://127.0.0.1:8000/plans/{plan_a1.pk}/\n\n"
@@ -62,7 +62,7 @@ def test_the_e_mail_written_by_the_worker_reads_as_the_request_wrote_it(
     assert returned.extra_headers["Message-ID"] == (
         f"<step-{step.pk}-user-{cast['officer_a1'].pk}@ldldbentre.local>"
     )
-    assert submitted.subject == "[CĐCS A1] Kế hoạch: Đã gửi"
+    assert submitted.subject == "[CĐCS A1] Kế hoạch triển khai: Đã gửi"
     assert "Đã gửi: Người dùng officer_a1, lúc" in submitted.body
     assert "Lý do" not in submitted.body
 
