@@ -41,7 +41,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from campaign import notices
-from campaign.models import Inspection, Notification, Obstacle, Step, Submission
+from campaign.models import Inspection, Notification, Obstacle, Status, Step, Submission
 from config.db import on_a_live_connection
 from units.access import Scope, open_on
 from units.models import Membership, Unit, User
@@ -224,14 +224,17 @@ def write_step_emails(step_pk: int) -> list[str]:
 
 
 def _write_step_rows(submission, step: Step, people) -> list[str]:
-    """The outbox rows of `step` to those of `people` with an e-mail address."""
+    """The outbox rows of `step` to those of `people` with an e-mail address. One query to
+    write them, and one more for a submission sent again after a return (`_sent_again`)."""
     rows = []
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "submission": submission,
             "step": step,
+            "action": step.get_action_display(),
             "url": settings.SITE_URL.rstrip("/") + submission.get_absolute_url(),
             **_named(submission),
+            **_sent_again(step),
         }
         subject = subject_line(render_to_string("campaign/email/step_subject.txt", context))
         body = render_to_string("campaign/email/step_body.txt", context)
@@ -247,6 +250,29 @@ def _write_step_rows(submission, step: Step, people) -> list[str]:
         )
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     return [row.key for row in rows]
+
+
+def _sent_again(step: Step) -> dict:
+    """For a submission sent again after a return or a reopening: {"action": "Submitted
+    again", "returned": that return or reopening step (None if none is recorded)}, so that
+    the reviewers do not read it as a first submission. Empty for any other step, without a
+    query; one query otherwise, here in the worker: the request that submits neither reads
+    the history for it nor pays for it."""
+    if step.action != Step.Action.SUBMIT or step.from_status != Status.RETURNED:
+        return {}
+    returned = (
+        Step.objects.filter(
+            content_type_id=step.content_type_id,
+            object_id=step.object_id,
+            action__in=[Step.Action.RETURN, Step.Action.REOPEN],
+            at__lte=step.at,
+        )
+        .exclude(pk=step.pk)
+        .order_by("-at", "-pk")
+        .only("action", "at")
+        .first()
+    )
+    return {"action": _("Submitted again"), "returned": returned}
 
 
 def _named(submission) -> dict:

@@ -67,6 +67,60 @@ def test_the_e_mail_written_by_the_worker_reads_as_the_request_wrote_it(
     assert "Lý do" not in submitted.body
 
 
+def local_time(step):
+    return timezone.localtime(step.at).strftime("%H:%M %d/%m/%Y")
+
+
+def test_a_submission_sent_again_after_a_return_says_so_to_the_reviewers(
+    plan_a1, cast, django_capture_on_commit_callbacks
+):
+    # It read "Đã gửi" like the first submission: the reviewer could not tell from the
+    # e-mail that this was the answer to their return.
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    with django_capture_on_commit_callbacks(execute=True):
+        returned = workflow.submission_return(plan_a1, user=cast["reviewer_a"], reason="Thiếu")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    [sent] = mail.outbox
+    assert sent.to == [cast["reviewer_a"].email]
+    assert sent.subject == "[CĐCS A1] Kế hoạch triển khai: Đã gửi lại"
+    assert sent.body.startswith(
+        "Kế hoạch triển khai của CĐCS A1, theo kế hoạch “Kế hoạch tuyên truyền thử nghiệm”.\n"
+        f"Đã gửi lại: Người dùng officer_a1, lúc {local_time(again)}.\n"
+        f"Gửi lại sau khi bị trả lại lúc {local_time(returned)}.\n\n"
+        "Xem tại: "
+    )
+
+
+def test_a_submission_sent_again_after_a_reopening_says_when_it_was_reopened(
+    plan_a1, cast, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+        workflow.submission_return(plan_a1, user=cast["reviewer_a"], reason="Thiếu")
+        workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+        workflow.submission_accept(plan_a1, user=cast["reviewer_a"])
+        reopened = workflow.submission_reopen(plan_a1, user=cast["cspl"], reason="Bổ sung")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    [sent] = mail.outbox
+    assert sent.subject == "[CĐCS A1] Kế hoạch triển khai: Đã gửi lại"
+    # The latest of its returns and reopenings, not the first return.
+    assert f"\nGửi lại sau khi được mở lại để sửa lúc {local_time(reopened)}.\n" in sent.body
+    assert "bị trả lại lúc" not in sent.body
+
+
+def test_a_first_submission_reads_as_one(plan_a1, cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    [sent] = mail.outbox
+    assert sent.subject == "[CĐCS A1] Kế hoạch triển khai: Đã gửi"
+    assert "Gửi lại" not in sent.body and "gửi lại" not in sent.body
+
+
 def test_a_submit_in_the_request_resolves_no_recipient_and_writes_no_e_mail(
     plan_a1, cast, django_capture_on_commit_callbacks
 ):
