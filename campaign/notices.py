@@ -183,9 +183,13 @@ def unread_count(user: User) -> int:
     return Notice.objects.filter(recipient=user, read_at__isnull=True)[: BELL_CAP + 1].count()
 
 
-def latest(user: User, size: int = 5) -> list[Notice]:
-    """`user`'s `size` newest notices: one query."""
-    return list(of(user)[:size])
+def latest(user: User, size: int = 5, leave_out: Iterable[str] = ()) -> list[Notice]:
+    """`user`'s `size` newest notices but those of the kinds `leave_out` (a page that lists
+    those events in a section of their own): one query."""
+    notices = of(user)
+    if leave_out:
+        notices = notices.exclude(kind__in=list(leave_out))
+    return list(notices[:size])
 
 
 def mark_read(user: User, pk: int) -> bool:

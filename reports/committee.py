@@ -122,11 +122,12 @@ def campaign_states(scope: Scope) -> list[CampaignState]:
 def desk(scope: Scope) -> dict | None:
     """What the home page shows a Standing Committee member (None for anyone without a
     viewer role): {"states": `campaign_states`, "inbox": `delivery.inbox`, "news": their
-    latest notices}."""
+    latest notices but those of a summary issued, which the inbox lists (with what is
+    unread) beside them}."""
     if not scope.is_viewer:
         return None
     return {
         "states": campaign_states(scope),
         "inbox": delivery.inbox(scope),
-        "news": notices.latest(scope.user, NEWS_SIZE),
+        "news": notices.latest(scope.user, NEWS_SIZE, leave_out=[notices.Kind.SUMMARY_ISSUED]),
     }

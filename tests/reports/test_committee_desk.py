@@ -173,15 +173,28 @@ def test_the_desk_lists_the_summaries_and_what_is_new(
     with django_capture_on_commit_callbacks(execute=True):
         issuing.summary_issue(summary=summary, user=cast["cspl"])
     summary.refresh_from_db()
+    other = Notice.objects.create(
+        recipient=standing,
+        key="other-news",
+        kind=Notice.Kind.ACCEPTED,
+        unit=tree["PV"],
+        url="/",
+        params={"what": "plan", "unit": "Huyện A"},
+    )
     part = desk_of(client, standing)
     assert 'id="summaries-issued"' in part
     assert summary.get_absolute_url() in part
-    news = part.split('id="whats-new"', 1)[1]
-    notice = Notice.objects.get(recipient=standing)
-    assert reverse("campaign:notice_open", args=[notice.pk]) in news
-    assert f"đã ban hành báo cáo tổng hợp số {summary.number}" in words(news)
+    inbox, news = part.split('id="whats-new"', 1)
+    assert "mới" in words(inbox.split('id="summaries-issued"', 1)[1])
+    # The summary was also the newest line of "what is new", through its notice: it is
+    # listed once, in the summaries' own section, and the other news stays.
+    summary_notice = Notice.objects.get(recipient=standing, kind=Notice.Kind.SUMMARY_ISSUED)
+    assert reverse("campaign:notice_open", args=[summary_notice.pk]) not in part
+    assert f"báo cáo tổng hợp số {summary.number}" not in words(news)
+    assert reverse("campaign:notice_open", args=[other.pk]) in news
     assert "chưa đọc" in words(news)
-    # The summaries are listed once, on the desk.
+    assert part.count(summary.get_absolute_url()) == 1
+    # The summaries' section is on the page once.
     client.force_login(standing)
     assert client.get(HOME).content.decode().count('id="summaries-issued"') == 1
 
