@@ -24,6 +24,10 @@
 - A whole number may be typed with thousands grouped as Vietnamese write them ("1.000",
   "1 000"): Django's own field would read "1.000" as 1 (it drops a ".0…" tail), which
   turns a thousand expected participants into one without a word. A year is not grouped.
+- A number is typed with the digits 0–9. Full-width digits ("１２３"), which an East-Asian
+  input method left in full-width mode types, are read as 0–9; another script's digits
+  ("١٢٣", "۱۲۳", "१२३") are refused with a message naming the digits to use: int() read
+  them as the figure, which no one here means to type and nothing else in the portal reads.
 
 Forms mix in `PortalInputMixin`; formsets take `FORMSET_ERRORS` as their error messages.
 """
@@ -79,9 +83,33 @@ _LINE_BREAK = re.compile(r"[\n\r\u2028\u2029\x85]")
 # no letter that looks like another ("Ｂ" for "B"): a code is typed again in files and forms.
 UNIT_CODE = re.compile(r"[0-9A-Za-zĐđ][0-9A-Za-zĐđ._-]*")
 # 1.234 or 1 234 as Vietnamese users write thousands; a lone "1.5" is not a whole number.
-GROUPED = re.compile(r"^\d{1,3}([. \u00a0]\d{3})+$")
+GROUPED = re.compile(r"^[0-9]{1,3}([. \u00a0][0-9]{3})+$")
 _GROUP_SEPARATOR = re.compile(r"[. \u00a0]")
 _NO_DECIMAL_TAIL = re.compile(r"(?!)")  # matches nothing
+
+
+# Full-width forms of what a number is typed with: the digits, the full stop, the comma, the
+# minus and the ideographic space between groups.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－\u3000", "0123456789.,- ")
+OTHER_DIGITS = _("Type the number with the digits 0 to 9.")
+
+
+def ascii_digits(value: str) -> str:
+    """`value` with its full-width digits (and the marks between them) as 0–9; raises
+    ValidationError (code "digits") when it holds the digits of another script, which int()
+    reads as well."""
+    value = value.translate(_FULL_WIDTH)
+    if not value.isascii() and any(char.isdecimal() and not char.isascii() for char in value):
+        raise ValidationError(OTHER_DIGITS, code="digits")
+    return value
+
+
+def _ascii_or_as_typed(value: str) -> str:
+    """`value` as ascii_digits reads it, or as typed for its field to refuse (_harden)."""
+    try:
+        return ascii_digits(value)
+    except ValidationError:
+        return value
 
 
 def ungrouped(value: str) -> str:
@@ -342,12 +370,10 @@ class PortalInputMixin:
         for name, field in self.fields.items():
             if isinstance(field, forms.CharField) and field.strip:
                 clean = clean_typed_text
-            elif (
-                isinstance(field, forms.IntegerField)
-                and not field.widget.is_hidden
-                and not name.endswith("year")
-            ):
-                clean = ungrouped
+            elif isinstance(field, forms.IntegerField) and not field.widget.is_hidden:
+                # Full-width digits first, so that "１．２３４" is ungrouped as "1.234" is
+                # and a refused form shows back what was typed in 0–9.
+                clean = _ascii_or_as_typed if name.endswith("year") else _typed_figure
             else:
                 continue
             key = self.add_prefix(name)
@@ -358,6 +384,10 @@ class PortalInputMixin:
             if cleaned != values:
                 changes[key] = cleaned
         return _with_changes(data, changes)
+
+
+def _typed_figure(value: str) -> str:
+    return ungrouped(_ascii_or_as_typed(value))
 
 
 def _with_changes(data, changes):
@@ -437,6 +467,7 @@ def _harden(field, model_validators=(), year=False, dates=True):
     elif isinstance(field, forms.IntegerField) and field.widget.is_hidden:
         # Only a page altered outside the browser sends a bad hidden number.
         field.error_messages["invalid"] = HIDDEN_DAMAGED
+        field.to_python = _digits_first(field.to_python, HIDDEN_DAMAGED)
         field.validators = [
             type(v)(v.limit_value, message=HIDDEN_DAMAGED)
             if isinstance(v, MinValueValidator | MaxValueValidator)
@@ -444,6 +475,7 @@ def _harden(field, model_validators=(), year=False, dates=True):
             for v in field.validators
         ]
     elif isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
+        field.to_python = _digits_first(field.to_python)
         if type(field).re_decimal is forms.IntegerField.re_decimal:
             # Django drops a ".0…" tail: "1.0000" (a thousand typed with a zero too many)
             # was read as 1, "12.0" as 12, without a word. A dot only groups thousands here,
@@ -457,6 +489,24 @@ def _harden(field, model_validators=(), year=False, dates=True):
             ],
             grouped=not year,
         )
+
+
+def _digits_first(to_python, message=None):
+    """A number field's `to_python` that reads typed text through ascii_digits first: a
+    figure in another script's digits is refused (with `message` instead of ascii_digits'
+    own, if given) before int() or Decimal() reads it."""
+
+    def read(value):
+        if isinstance(value, str):
+            try:
+                value = ascii_digits(value)
+            except ValidationError as error:
+                if message is None:
+                    raise
+                raise ValidationError(message, code="invalid") from error
+        return to_python(value)
+
+    return read
 
 
 def _ids_first(clean, message):

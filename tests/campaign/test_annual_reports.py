@@ -675,6 +675,9 @@ INVALID_FIGURES = [
     ("a zero too many", "value_participants", "1.0000", "Enter a whole number."),
     ("zeros after a dot", "value_participants", "1.00", "Enter a whole number."),
     ("a zero after a dot", "value_sessions", "12.0", "Enter a whole number."),
+    # int() read these as 12 and 1234: a figure is typed with 0–9 (full-width ones are read).
+    ("arabic-indic digits", "value_sessions", "١٢", "Type the number with the digits 0 to 9."),
+    ("persian digits", "value_participants", "۱.۲۳۴", "Type the number with the digits 0 to 9."),
     (
         "text too long",
         "value_other_forms",
@@ -787,6 +790,9 @@ def test_an_invalid_figure_in_an_edit_is_explained_kept_and_nothing_changed(
         (" 42 ", 42),
         (str(MAX_FIGURE), MAX_FIGURE),
         ("", None),
+        # As an input method left in full-width mode types them.
+        ("１２３", 123),
+        ("１．２３４", 1234),
     ],
 )
 def test_whole_numbers_are_read_as_vietnamese_users_write_them(

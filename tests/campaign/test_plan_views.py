@@ -457,6 +457,14 @@ INVALID = [
         'value="-5"',
     ),
     (
+        # int() read it as 40: a figure is typed with 0–9.
+        "participants in arabic-indic digits",
+        {},
+        [activity(expected_participants="٤٠")],
+        ("activity", "expected_participants"),
+        'value="٤٠"',
+    ),
+    (
         "too many participants",
         {},
         [activity(expected_participants="10000000")],
@@ -525,6 +533,26 @@ def test_invalid_edits_are_shown_again_and_the_plan_is_left_as_it_was(client, ca
     assert "31/02/2015" in page and "Người ký mới" in page and "Hoạt động mới" in page
     assert state(plan_a1) == before
     assert list(plan_a1.activities.values()) == activity_before
+
+
+def test_participants_are_typed_with_0_to_9_and_full_width_digits_read_as_them(
+    client, cast, plan_a1
+):
+    # int() read "٤٠" as 40 without a word; "１．２５０" is what an input method left in
+    # full-width mode types for 1.250.
+    login(client, cast["officer_a1"])
+    url = reverse("campaign:plan_edit", args=[plan_a1.pk])
+    data = edit_data(plan_a1)
+    data["activities-0-expected_participants"] = "٤٠"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["formset"].errors[0]["expected_participants"] == [
+        "Hãy nhập số bằng các chữ số từ 0 đến 9."
+    ]
+    assert plan_a1.activities.get().expected_participants == 50
+    data["activities-0-expected_participants"] = "１．２５０"
+    assert client.post(url, data).status_code == 302
+    assert plan_a1.activities.get().expected_participants == 1250
 
 
 def test_errors_are_in_vietnamese_by_default(client, tree, cast, campaign):

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from campaign.forms import FigureField
 from campaign.models import MAX_PARTICIPANTS, Activity
-from units.forms import PortalInputMixin, RangeMaxValidator, RangeMinValidator
+from units.forms import HIDDEN_DAMAGED, PortalInputMixin, RangeMaxValidator, RangeMinValidator
 
 # "1.5" or "1,5" (a decimal comma in Vietnamese): the message shows how to type one.
 WHOLE_NUMBER = "Hãy nhập một số nguyên, ví dụ 1234 hoặc 1.234."
@@ -87,6 +87,62 @@ def test_a_whole_number_typed_with_grouped_thousands_reads_as_thousands():
     # Django read these as 1 and 12: a thousand typed with a zero too many became one.
     for typed in ("1.0000", "1.00", "12.0", "12."):
         assert read(typed) == {"expected_participants": [WHOLE_NUMBER]}
+
+
+# What int() reads as a figure but nobody here types: Arabic-Indic, Extended Arabic-Indic
+# (Persian), Devanagari and Bengali digits, alone, grouped, or beside 0–9.
+OTHER_DIGITS = ["١٢٣", "۱۲۳", "१२३", "১২৩", "١.٢٣٤", "12٣"]
+USE_0_TO_9 = "Hãy nhập số bằng các chữ số từ 0 đến 9."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", OTHER_DIGITS)
+def test_a_figure_in_another_scripts_digits_is_refused_naming_the_digits_to_use(typed):
+    class Participants(PortalInputMixin, forms.ModelForm):
+        class Meta:
+            model = Activity
+            fields = ["planned_quarter", "expected_participants"]
+
+    form = Participants({"planned_quarter": "3", "expected_participants": typed})
+    assert form.errors == {"expected_participants": [USE_0_TO_9]}
+    assert form["expected_participants"].value() == typed  # kept as typed, to correct
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [("１２３", 123), ("１．２３４", 1234), ("１　２３４", 1234), ("１.２３４", 1234), ("1２", 12)],
+)
+def test_full_width_digits_from_an_east_asian_input_method_read_as_0_to_9(typed, read):
+    class Figures(PortalInputMixin, forms.Form):
+        sessions = FigureField()
+
+    form = Figures({"sessions": typed})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["sessions"] == read
+
+
+def test_a_full_width_fraction_or_negative_is_refused_as_its_ascii_twin():
+    class Figures(PortalInputMixin, forms.Form):
+        sessions = FigureField()
+
+    assert Figures({"sessions": "１，５"}).errors["sessions"] == [WHOLE_NUMBER]
+    assert Figures({"sessions": "－１"}).errors["sessions"] == ["Giá trị phải lớn hơn hoặc bằng 0."]
+
+
+def test_a_year_is_typed_with_0_to_9_too():
+    class YearForm(PortalInputMixin, forms.Form):
+        year = forms.IntegerField(min_value=2000, max_value=2100)
+
+    assert YearForm({"year": "٢٠٢٥"}).errors["year"] == [USE_0_TO_9]
+    form = YearForm({"year": "２０２５"})
+    assert form.is_valid() and form.cleaned_data["year"] == 2025
+
+
+def test_a_hidden_number_in_another_scripts_digits_is_a_damaged_page():
+    class Versioned(PortalInputMixin, forms.Form):
+        version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    assert Versioned({"version": "٣"}).errors["__all__"] == [str(HIDDEN_DAMAGED)]
 
 
 def test_a_year_keeps_its_four_digits():

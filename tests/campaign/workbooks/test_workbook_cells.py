@@ -85,3 +85,32 @@ def test_a_whole_number_too_large_for_excel_to_keep_exact_is_told_the_limit(
         "Giá trị phải nhỏ hơn hoặc bằng 10.000.000."
     ]
     assert not preview.can_confirm
+
+
+def test_a_figure_typed_in_another_scripts_digits_is_refused_full_width_ones_are_read(
+    client, tree, cast, campaign, year
+):
+    # A text cell "١٢" was read as 12 (int() takes any script's digits); "１．２３４", as an
+    # input method left in full-width mode types it, is 1.234.
+    client.force_login(cast["officer_a1"])
+    by_key = columns(campaign, year)
+    content = download_reports(client, campaign, tree["A1"], year)
+    filled = fill(
+        content,
+        {"A1": {**NARRATIVE, "value_sessions": "١٢", "value_participants": "１．２３４"}},
+        by_key,
+    )
+    preview = preview_of(client, tree, campaign, year, filled)
+    sessions = get_column_letter(by_key["value_sessions"])
+    assert preview.preview["errors"] == [
+        f"Báo cáo!{sessions}4 “Số buổi tuyên truyền (buổi)”: "
+        "Hãy nhập số bằng các chữ số từ 0 đến 9."
+    ]
+    assert not preview.can_confirm
+
+    filled = fill(content, {"A1": {**NARRATIVE, "value_participants": "１．２３４"}}, by_key)
+    preview = preview_of(client, tree, campaign, year, filled)
+    assert preview.preview["errors"] == []
+    client.post(reverse("campaign:workbook_confirm", args=[preview.pk]))
+    report = AnnualReport.objects.get(unit=tree["A1"])
+    assert report.values.get(indicator__code="participants").int_value == 1234

@@ -105,6 +105,24 @@ def test_participants_typed_with_grouped_thousands_are_thousands(officer, plan):
     assert plan.activities.order_by("pk").first().expected_participants == 1000
 
 
+def test_participants_in_another_scripts_digits_are_refused_full_width_ones_are_read(officer, plan):
+    # int() read "٤٠" as 40; "１．０００" is a thousand typed in full-width mode.
+    content = edit(template(officer, plan), plan, {FIRST_ROW: {"expected_participants": "٤٠"}})
+    preview = pending(upload_plan(officer, plan, content))
+    [error] = preview.preview["errors"]
+    assert error.startswith("Hoạt động!") and "Số người dự kiến" in error
+    assert error.endswith(": Hãy nhập số bằng các chữ số từ 0 đến 9.")
+    assert not preview.can_confirm
+
+    content = edit(
+        template(officer, plan), plan, {FIRST_ROW: {"expected_participants": "１．０００"}}
+    )
+    preview = pending(upload_plan(officer, plan, content))
+    assert preview.preview["errors"] == []
+    officer.post(reverse("campaign:workbook_confirm", args=[preview.pk]))
+    assert plan.activities.order_by("pk").first().expected_participants == 1000
+
+
 def test_a_plan_saved_on_behalf_says_who_entered_it_and_from_where(client, tree, cast, campaign):
     # A2 has no officer of its own: district A's officer keeps its plan, as on the plan page.
     plan = make_plan(tree["A2"], campaign, cast["officer_a"], activities=1)
