@@ -292,15 +292,20 @@ class KeepInputAcrossLogin:
 
 def kept_input(request) -> dict:
     """Context processor: the texts of a form sent after the session ended, once, on the
-    first page after the login (KeepInputAcrossLogin)."""
+    first page after the login (KeepInputAcrossLogin); past KEEP_SECONDS, a note that they
+    were dropped instead."""
     user = getattr(request, "user", None)
     session = getattr(request, "session", None)
     if user is None or not user.is_authenticated or session is None:
         return {}
     kept = session.pop(KeepInputAcrossLogin.SESSION_KEY, None)
+    if not isinstance(kept, dict) or kept.get("user") != user.pk:
+        return {}  # typed by someone else on this browser: they learn nothing of it
     too_old = time.time() - KeepInputAcrossLogin.KEEP_SECONDS
-    if not isinstance(kept, dict) or kept.get("at", 0) < too_old or kept.get("user") != user.pk:
-        return {}  # too old, or typed by someone else on this browser
+    if kept.get("at", 0) < too_old:
+        # Dropped: the page opened empty without a word, and its user looked for what
+        # they had typed. Only that it was dropped is said, not what it was.
+        return {"kept_expired_minutes": KeepInputAcrossLogin.KEEP_SECONDS // 60}
     context = {"kept_input": kept.get("texts") or [], "kept_why": kept.get("why")}
     if kept.get("page") == request.get_full_path():
         # The form's own page: kept_input.js puts the values back into its fields.

@@ -94,14 +94,42 @@ def test_a_browser_where_nobody_logged_in_keeps_nothing(client, tree, campaign):
     assert not Session.objects.exists()
 
 
-def test_a_login_long_after_shows_nothing(client, tree, cast, campaign, monkeypatch):
+EXPIRED = (
+    "Biểu mẫu bạn đã gửi chưa được lưu, và nội dung bạn đã nhập chỉ được giữ trong 30 phút "
+    "nên nay đã bị xóa. Hãy nhập lại."
+)
+
+
+def test_a_login_long_after_says_what_was_typed_was_dropped_and_shows_none_of_it(
+    client, tree, cast, campaign, monkeypatch
+):
+    # The page opened empty without a word, and its officer looked for what they had typed.
     officer = cast["officer_a1"]
     worked_then_timed_out(client, officer)
     send_form(client, tree, campaign)
     assert "_kept_input" in client.session
     later = time.time() + middleware.KeepInputAcrossLogin.KEEP_SECONDS + 60
     monkeypatch.setattr(middleware.time, "time", lambda: later)
-    assert TEXT not in log_in(client, officer).content.decode()
+    html = log_in(client, officer).content.decode()
+    assert TEXT not in html and "kept-fields" not in html
+    assert EXPIRED in html
+    assert "_kept_input" not in client.session
+    with translation.override("vi"):
+        assert EXPIRED not in client.get(PAGE).content.decode()  # said once
+
+
+def test_someone_else_logging_in_long_after_is_told_nothing(
+    client, tree, cast, campaign, monkeypatch
+):
+    worked_then_timed_out(client, cast["officer_a1"])
+    send_form(client, tree, campaign)
+    later = time.time() + middleware.KeepInputAcrossLogin.KEEP_SECONDS + 60
+    monkeypatch.setattr(middleware.time, "time", lambda: later)
+    other = cast["officer_b1"]
+    other.set_password(PASSWORD)
+    other.save()
+    html = log_in(client, other).content.decode()
+    assert TEXT not in html and EXPIRED not in html
     assert "_kept_input" not in client.session
 
 
