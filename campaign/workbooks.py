@@ -48,10 +48,10 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from campaign import file_checks
+from campaign.spreadsheets import COUNT, DATE, NOT_IN_XML, XLSX, keep_as_text
 
 TEMPLATE_VERSION = 1
 SIGNING_SALT = "campaign.workbooks"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The part of [Content_Types].xml that makes a zip an .xlsx workbook (an .xlsm or an .xltx
 # declares another main part).
 MAIN_CONTENT_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
@@ -76,8 +76,6 @@ TITLE_ROW, NOTE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3, 4
 TOKEN_CHUNK = 30_000
 LIST_COLUMNS = "CDEFGHIJ"
 
-COUNT = "#,##0"
-DATE = "dd/mm/yyyy"
 EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
 BOLD = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=13)
@@ -88,9 +86,6 @@ UNLOCKED = Protection(locked=False)
 # Excel's limits on a validation's prompt and message.
 PROMPT_TITLE, PROMPT_TEXT, ERROR_TEXT = 32, 255, 225
 
-# What an XML 1.0 document cannot hold: C0 controls but tab and line breaks, lone
-# surrogates, U+FFFE and U+FFFF. The forms refuse controls but not the others.
-NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ZIP_TYPES = {XLSX, "application/zip", "application/x-zip-compressed", "application/octet-stream"}
 
 
@@ -262,12 +257,9 @@ def _protect(sheet):
 
 
 def _write(sheet, row, column, value):
-    """Write `value` (see _cell_value) in a cell and return it; a text that starts with "="
-    is written as a text, never as a formula."""
-    cell = sheet.cell(row, column, _cell_value(value))
-    if isinstance(cell.value, str) and cell.value.startswith("="):
-        cell.data_type = "s"
-    return cell
+    """Write `value` (see _cell_value) in a cell and return it; a text that looks like a
+    formula is written as a text."""
+    return keep_as_text(sheet.cell(row, column, _cell_value(value)))
 
 
 def _write_reference(sheet, reference):

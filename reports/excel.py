@@ -19,34 +19,35 @@ on A4, fitted to the page's width. A text a user typed is always written as text
 a formula, whatever it starts with.
 """
 
-import datetime
-import math
 import re
-from io import BytesIO
-from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.functional import Promise
-from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from campaign.counting import ACCEPTED_ONLY, ALL_SUBMITTED, inclusion
-from campaign.downloads import protect_download
 from campaign.models import AnnualReport, Campaign, Obstacle, Period, Status
 from campaign.periods import pick_campaign
-from campaign.workbooks import NOT_IN_XML
+from campaign.spreadsheets import (
+    DATE,
+    DATETIME,
+    MARK,
+    RATE,
+    YEAR,
+    V,
+    local_now,
+    naive_local,
+    sheet_title,
+    workbook_response,
+    write_table,
+)
 from config.http import Explained404, require_safe
 from reports.rollup import ASSESSMENTS, cached_rollup, unit_rows
 from reports.selection import (
@@ -56,30 +57,6 @@ from reports.selection import (
 from reports.trees import TODAY, tree_mode
 from units.access import Scope
 from units.models import Unit
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-COUNT = "#,##0"
-RATE = "0.0%"
-DATE = "dd/mm/yyyy"
-DATETIME = "dd/mm/yyyy hh:mm"
-YEAR = "0"
-BOLD = Font(bold=True)
-HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
-MIN_WIDTH, MAX_WIDTH, HEADER_WIDTH = 8, 50, 16
-# Points a line of 11 pt Calibri takes, for the height of a row whose text wraps.
-LINE_HEIGHT = 15
-SHEET_TITLE_LENGTH = 31
-NOT_IN_SHEET_TITLES = re.compile(r"[\[\]:*?/\\]")
-# The mark of a yes in a column of marks: the same in every language.
-MARK = "✓"
-
-
-class V(NamedTuple):
-    """A cell to write: its value, an explicit number format and an indentation level."""
-
-    value: object
-    number_format: str | None = None
-    indent: int = 0
 
 
 # --- the workbook ---------------------------------------------------------------------------------
@@ -100,11 +77,11 @@ def build_workbook(result, units, campaign=None, obstacles=None):
 
     summary = workbook.active
     summary.title = sheet_title(pgettext("spreadsheet", "Summary"), taken)
-    _table(
+    write_table(
         summary,
         [_("Item"), capfirst(_("value")), capfirst(_("unit of measure")), _("Coverage")],
         _summary_rows(result, campaign),
-        freeze="A2",
+        freeze_column="A",
     )
 
     counts = [
@@ -141,15 +118,15 @@ def build_workbook(result, units, campaign=None, obstacles=None):
         ]
 
     by_kind = workbook.create_sheet(sheet_title(_("By kind of unit"), taken))
-    _table(
+    write_table(
         by_kind,
         [_("Kind"), *figure_headers],
         ([V(kind_labels.get(row.kind, row.kind)), *figures(row)] for row in result.by_kind),
-        freeze="B2",
+        freeze_column="B",
     )
 
     by_child = workbook.create_sheet(sheet_title(_("By unit directly below"), taken))
-    _table(
+    write_table(
         by_child,
         [
             _("Unit"),
@@ -174,7 +151,7 @@ def build_workbook(result, units, campaign=None, obstacles=None):
             ]
             for row in result.by_child
         ),
-        freeze="B2",
+        freeze_column="B",
     )
 
     # The figures a unit types: a computed one is counted over an area, not typed by a unit.
@@ -185,7 +162,7 @@ def build_workbook(result, units, campaign=None, obstacles=None):
     status_labels = {value: capfirst(str(label)) for value, label in Status.choices}
     reopened = capfirst(pgettext("state of a plan or report", "Reopened"))
     not_filing = capfirst(_("does not file"))
-    _table(
+    write_table(
         every,
         [
             _("Unit"),
@@ -209,19 +186,19 @@ def build_workbook(result, units, campaign=None, obstacles=None):
                 # As the report's own page names it; the category beside it still counts
                 # a reopened report as returned, as the headline does.
                 V(reopened if row.reopened else status_labels.get(row.status)),
-                V(_naive_local(row.first_submitted_at), DATETIME),
+                V(naive_local(row.first_submitted_at), DATETIME),
                 V(MARK if row.included else None),
                 *(V(_cell_value(row.values.get(i.code))) for i in typed),
             ]
             for row in units
         ),
-        freeze="B2",
+        freeze_column="B",
     )
 
     texts = result.text_indicators
     if texts:
         listed = workbook.create_sheet(sheet_title(_("Texts reported"), taken))
-        _table(
+        write_table(
             listed,
             [_("Unit"), _("Code"), _("Indicator"), capfirst(_("value"))],
             (
@@ -236,11 +213,11 @@ def build_workbook(result, units, campaign=None, obstacles=None):
                 for indicator in texts
                 if row.values.get(indicator.code)
             ),
-            freeze="B2",
+            freeze_column="B",
         )
 
     trend = workbook.create_sheet(sheet_title(_("Over the years"), taken))
-    _table(
+    write_table(
         trend,
         [
             _("Year"),
@@ -264,11 +241,11 @@ def build_workbook(result, units, campaign=None, obstacles=None):
             ]
             for row in result.trend
         ),
-        freeze="B2",
+        freeze_column="B",
     )
 
     themes = workbook.create_sheet(sheet_title(pgettext("spreadsheet", "Content covered"), taken))
-    _table(
+    write_table(
         themes,
         [
             pgettext("a content item's number", "Item"),
@@ -285,13 +262,13 @@ def build_workbook(result, units, campaign=None, obstacles=None):
             ]
             for row in result.themes
         ),
-        freeze="C2",
+        freeze_column="C",
     )
 
     if obstacles is not None:
         listed = workbook.create_sheet(sheet_title(_("Obstacles open"), taken))
         today = timezone.localdate()
-        _table(
+        write_table(
             listed,
             [
                 _("Unit"),
@@ -308,13 +285,13 @@ def build_workbook(result, units, campaign=None, obstacles=None):
                     V(obstacle.unit.code),
                     V(obstacle.campaign.reference),
                     V(obstacle.subject),
-                    V(_naive_local(obstacle.raised_at), DATETIME),
+                    V(naive_local(obstacle.raised_at), DATETIME),
                     V(obstacle.answer_by, DATE),
                     V(MARK if obstacle.is_overdue(today) else None),
                 ]
                 for obstacle in obstacles
             ),
-            freeze="B2",
+            freeze_column="B",
         )
     return workbook
 
@@ -403,7 +380,7 @@ def _summary_rows(result, campaign):
         [V(_("Obstacles overdue")), V(result.obstacles_overdue), V(None), V(now_every_year)],
         [V(_("Reminders sent")), V(result.reminders_sent)],
         [V(_("Reminders sent by hand")), V(result.reminders_manual)],
-        [V(_("Exported on")), V(_local_now(), DATETIME)],
+        [V(_("Exported on")), V(local_now(), DATETIME)],
     ]
     return rows
 
@@ -420,96 +397,6 @@ def coverage_text(figures):
     }
 
 
-def _table(sheet, headers, rows, freeze):
-    """Write a bold, frozen, filtered header row and `rows` of V cells; size the columns to
-    fit; print it landscape, fitted to the page's width, its header on every page."""
-    sheet.append([NOT_IN_XML.sub("", str(header)) for header in headers])
-    widths = {}
-    for column, cell in enumerate(sheet[1], start=1):
-        if str(cell.value).startswith("="):
-            cell.data_type = "s"  # an indicator's name, typed by staff: never a formula
-        cell.font = BOLD
-        cell.alignment = HEADER_ALIGNMENT
-        # A short header fits on one line; a long one wraps rather than widen its column.
-        words = str(cell.value).split() or [""]
-        widths[column] = max(min(len(str(cell.value)), HEADER_WIDTH), *map(len, words))
-    for row_number, row in enumerate(rows, start=2):
-        for column, item in enumerate(row, start=1):
-            value = str(item.value) if isinstance(item.value, Promise) else item.value
-            if isinstance(value, str):
-                # Typed text the forms accept but XML cannot hold (U+FFFF…) is left out.
-                value = NOT_IN_XML.sub("", value)
-            cell = sheet.cell(row=row_number, column=column, value=value)
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"  # typed by a user: a text, never a formula
-            number_format = item.number_format or _default_format(value)
-            if number_format and value is not None:
-                cell.number_format = number_format
-            if item.indent:
-                cell.alignment = Alignment(indent=item.indent)
-            widths[column] = max(
-                widths.get(column, 0), _display_width(value, number_format) + 2 * item.indent
-            )
-    for column, width in widths.items():
-        sheet.column_dimensions[get_column_letter(column)].width = min(
-            max(width + 2, MIN_WIDTH), MAX_WIDTH
-        )
-    _wrap_long_texts(sheet, widths)
-    sheet.freeze_panes = freeze
-    sheet.auto_filter.ref = f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"
-    sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-
-
-def _wrap_long_texts(sheet, widths):
-    """Wrap a text wider than its column (capped at MAX_WIDTH) and make its row tall enough:
-    unwrapped, a content item or a long unit name was cut off at the next cell, or ran out
-    of the printed page."""
-    for row in sheet.iter_rows(min_row=2):
-        lines = 1
-        for cell in row:
-            if not isinstance(cell.value, str) or cell.data_type != "s":
-                continue
-            room = min(max(widths[cell.column] + 2, MIN_WIDTH), MAX_WIDTH) - 2
-            room -= 2 * int(cell.alignment.indent or 0)
-            text = max(cell.value.splitlines() or [""], key=len)
-            if len(text) <= room:
-                continue
-            cell.alignment = Alignment(indent=cell.alignment.indent, wrap_text=True, vertical="top")
-            wrapped = sum(math.ceil(max(len(line), 1) / room) for line in cell.value.splitlines())
-            lines = max(lines, wrapped)
-        if lines > 1:
-            sheet.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
-
-
-def _default_format(value):
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return COUNT
-    if isinstance(value, datetime.datetime):
-        return DATETIME
-    if isinstance(value, datetime.date):
-        return DATE
-    return None
-
-
-def _display_width(value, number_format):
-    if value is None:
-        return 0
-    if number_format == COUNT:
-        return len(f"{value:,}")
-    if number_format == RATE:
-        return len("100.0%")
-    if number_format in (DATE, DATETIME):
-        return len(number_format)
-    return max(len(line) for line in str(value).splitlines() or [""])
-
-
 def _rate(percent):
     """The rollup's rate (a percentage, or None without expected units) as a fraction."""
     return V(None if percent is None else round(percent / 100, 4), RATE)
@@ -523,31 +410,6 @@ def _indicator_header(indicator):
 def _cell_value(value):
     """A unit's figure as a cell: a number, a text, or empty (an empty text too)."""
     return value if value not in ("", None) else None
-
-
-def _naive_local(moment):
-    """An aware datetime as the naive local time Excel wants, or None."""
-    if moment is None:
-        return None
-    return timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE)).replace(tzinfo=None)
-
-
-def _local_now():
-    return timezone.localtime(timezone.now(), ZoneInfo(settings.TIME_ZONE)).replace(tzinfo=None)
-
-
-def sheet_title(text, taken):
-    """`text` made a valid Excel sheet name: at most 31 characters, none of []:*?/\\, no
-    leading or trailing apostrophe, and unique (case-insensitively) among `taken`."""
-    title = NOT_IN_SHEET_TITLES.sub(" ", str(text))
-    title = " ".join(title.split()).strip("'")[:SHEET_TITLE_LENGTH].strip() or "Sheet"
-    base, number = title, 2
-    while title.casefold() in taken:
-        suffix = f" ({number})"
-        title = base[: SHEET_TITLE_LENGTH - len(suffix)].rstrip() + suffix
-        number += 1
-    taken.add(title.casefold())
-    return title
 
 
 # --- the download ---------------------------------------------------------------------------------
@@ -572,14 +434,8 @@ def dashboard_excel(request):
     units = unit_rows(campaign, unit, result, with_values=True, with_filers=True)
     obstacles = open_obstacles(campaign, unit, scope)
     workbook = build_workbook(result, units, campaign, obstacles)
-    buffer = BytesIO()
-    workbook.save(buffer)
     code = re.sub(r"[^A-Za-z0-9_-]+", "-", unit.code).strip("-") or str(unit.pk)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{campaign.slug}-{year}-{code}.xlsx"
-    )
-    return protect_download(response)
+    return workbook_response(workbook, f"{campaign.slug}-{year}-{code}.xlsx")
 
 
 urlpatterns = [path("dashboard/excel/", dashboard_excel, name="dashboard_excel")]
