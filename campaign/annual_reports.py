@@ -18,6 +18,7 @@ from campaign import measures, plausibility, queues, workbook_checks, workflow
 from campaign.counting import area_below
 from campaign.filters import QueueFilter, YearFilter
 from campaign.forms import ReasonForm, ReportForm, ValuesForm
+from campaign.list_exports import queue_download
 from campaign.listing import render_queue
 from campaign.models import EDITABLE, AnnualReport, Campaign, Indicator, Period, Status, Step
 from campaign.periods import pick_campaign, report_year
@@ -405,6 +406,14 @@ def report_action(request, pk, action):
 def report_queue(request):
     """Annual reports waiting for the reviewer, filtered and paginated."""
     return render_queue(request, reports(), ReportQueueFilter, "campaign/report_queue.html")
+
+
+@require_safe
+@login_required
+def report_queue_excel(request):
+    """The reviewer's queue of annual reports as the page lists it, every page of it, as an
+    .xlsx."""
+    return queue_download(request, reports(), ReportQueueFilter)
 
 
 # --- helpers ----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaign.forms import ShownAtField
+from campaign.list_exports import inspection_download
 from campaign.listing import filtered_page
 from campaign.models import Campaign, Inspection
 from config.http import require_form, require_POST, require_safe
@@ -218,8 +219,7 @@ def inspection_list(request):
     A fixed number of queries whatever the number of visits.
     """
     scope = Scope.for_request(request)
-    queryset = scope.filter(inspections(), SEE).order_by("-visited_on", "-pk")
-    found = InspectionFilter(request.GET, queryset=queryset)
+    found = _listed(request, scope)
     page, query = filtered_page(request, found)
     return render(
         request,
@@ -231,6 +231,20 @@ def inspection_list(request):
             "can_record": scope.is_reviewer,
         },
     )
+
+
+@require_safe
+@login_required
+def inspection_list_excel(request):
+    """The list of visits as its page lists it, every page of it, as an .xlsx."""
+    return inspection_download(request, _listed(request, Scope.for_request(request)))
+
+
+def _listed(request, scope) -> InspectionFilter:
+    """The visits `scope`'s user may see, latest first, filtered as `request` asks: the
+    list's page and its download list the same. No query."""
+    queryset = scope.filter(inspections(), SEE).order_by("-visited_on", "-pk")
+    return InspectionFilter(request.GET, queryset=queryset)
 
 
 @require_form
@@ -425,6 +439,7 @@ def _render_detail(request, scope, inspection, form=None, status=200, done_form=
 
 urlpatterns = [
     path("inspections/", inspection_list, name="inspection_list"),
+    path("inspections/excel/", inspection_list_excel, name="inspection_list_excel"),
     path("inspections/new/", inspection_create, name="inspection_create"),
     path("inspections/<id:pk>/", inspection_detail, name="inspection_detail"),
     path(

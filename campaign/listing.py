@@ -24,13 +24,15 @@ KEPT_LISTS = "kept_lists"
 KEPT_QUERY_CHARS = 1000
 
 
-def render_queue(
-    request: HttpRequest, queryset: QuerySet, filter_class: type[FilterSet], template: str
-) -> HttpResponse:
-    """The reviewer queue of any kind of submission: what the user reviews, filtered by
-    `filter_class` (waiting for review unless asked otherwise) and paginated.
+def queue_filter(
+    request: HttpRequest, queryset: QuerySet, filter_class: type[FilterSet]
+) -> tuple[FilterSet, QueryDict, str]:
+    """The reviewer queue of `queryset`'s kind of submission as `request` asks for it: the
+    FilterSet of what the user reviews (waiting for review unless asked otherwise), in the
+    order asked for; the query it reads (its status set); and that order's key. The queue's
+    page and its Excel download both list `filter_results` of it. No query.
 
-    A fixed number of queries whatever the number of submissions.
+    Only reviewers have a queue: anyone else is refused (403).
     """
     scope = Scope.for_request(request)
     if not scope.is_reviewer:
@@ -42,10 +44,22 @@ def render_queue(
     if sort not in QUEUE_SORTS:
         sort = DEFAULT_SORT
     queryset = queryset.order_by(*QUEUE_SORTS[sort][1])
-    queue = filter_class(data, queryset=queryset, scope=scope)
+    return filter_class(data, queryset=queryset, scope=scope), data, sort
+
+
+def render_queue(
+    request: HttpRequest, queryset: QuerySet, filter_class: type[FilterSet], template: str
+) -> HttpResponse:
+    """The reviewer queue of any kind of submission: what the user reviews, filtered by
+    `filter_class` (waiting for review unless asked otherwise) and paginated.
+
+    A fixed number of queries whatever the number of submissions.
+    """
+    queue, data, sort = queue_filter(request, queryset, filter_class)
     page, query = filtered_page(request, queue, data)
+    today = Scope.for_request(request).today
     for item in page:
-        item.days_waiting = days_waiting(item, scope.today)
+        item.days_waiting = days_waiting(item, today)
     unsorted = data.copy()
     unsorted.pop("sort", None)
     unsorted.pop("page", None)
@@ -83,12 +97,17 @@ def filtered_page(
     show more than was asked for: an invalid filter matches nothing instead, and the form
     shows why.
     """
-    results = found.qs if found.is_valid() else found.queryset.none()
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filter_results(found), PAGE_SIZE).get_page(request.GET.get("page"))
     keep_list_query(request)
     query = (data if data is not None else request.GET).copy()
     query.pop("page", None)
     return page, query.urlencode()
+
+
+def filter_results(found: FilterSet) -> QuerySet:
+    """What a list filtered by `found` lists, every page of it: what it matches, or nothing
+    when a filter is invalid (see `filtered_page`). No query."""
+    return found.qs if found.is_valid() else found.queryset.none()
 
 
 def keep_list_query(request: HttpRequest) -> None:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from campaign import notifications
 from campaign.forms import ShownAtField
+from campaign.list_exports import obstacle_download
 from campaign.listing import filtered_page
 from campaign.models import MAX_NARRATIVE, AnnualReport, Campaign, Obstacle
 from config.http import require_form, require_POST, require_safe
@@ -184,8 +185,7 @@ def obstacle_list(request):
     A fixed number of queries whatever the number of obstacles.
     """
     scope = Scope.for_request(request)
-    queryset = scope.filter(obstacles(), SEE).order_by("-raised_at", "-pk")
-    found = ObstacleFilter(request.GET, queryset=queryset, scope=scope)
+    found = _listed(request, scope)
     page, query = filtered_page(request, found)
     return render(
         request,
@@ -197,6 +197,20 @@ def obstacle_list(request):
             "can_raise": scope.is_officer,
         },
     )
+
+
+@require_safe
+@login_required
+def obstacle_list_excel(request):
+    """The obstacle list as its page lists it, every page of it, as an .xlsx."""
+    return obstacle_download(request, _listed(request, Scope.for_request(request)))
+
+
+def _listed(request, scope) -> ObstacleFilter:
+    """The obstacles `scope`'s user may see, newest first, filtered as `request` asks: the
+    list's page and its download list the same. No query."""
+    queryset = scope.filter(obstacles(), SEE).order_by("-raised_at", "-pk")
+    return ObstacleFilter(request.GET, queryset=queryset, scope=scope)
 
 
 @require_form
@@ -406,6 +420,7 @@ def _render_detail(request, scope, obstacle, answer_form=None, status=200, kept_
 
 urlpatterns = [
     path("obstacles/", obstacle_list, name="obstacle_list"),
+    path("obstacles/excel/", obstacle_list_excel, name="obstacle_list_excel"),
     path("obstacles/new/", obstacle_create, name="obstacle_create"),
     path("obstacles/<id:pk>/", obstacle_detail, name="obstacle_detail"),
     path("obstacles/<id:pk>/answer/", obstacle_answer, name="obstacle_answer"),

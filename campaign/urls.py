@@ -47,6 +47,7 @@ urlpatterns = [
         name="attachment_delete",
     ),
     path("review/", views.review_queue, name="review_queue"),
+    path("review/excel/", views.review_queue_excel, name="review_queue_excel"),
     path("reports/", annual_reports.report_list, name="report_list"),
     path(
         "campaigns/<id:campaign_pk>/units/<id:unit_pk>/reports/<id:year>/",
@@ -95,6 +96,7 @@ urlpatterns = [
         name="report_open_late",
     ),
     path("review/reports/", annual_reports.report_queue, name="report_queue"),
+    path("review/reports/excel/", annual_reports.report_queue_excel, name="report_queue_excel"),
     *obstacles.urlpatterns,
     *inspections.urlpatterns,
     *reminder_pages.urlpatterns,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from campaign import queues, workflow
 from campaign.filters import QueueFilter
 from campaign.forms import ActivityFormSet, PlanForm, ReasonForm
+from campaign.list_exports import queue_download
 from campaign.listing import render_queue
 from campaign.models import Activity, Campaign, Plan, Step
 from campaign.returns import return_step
@@ -243,8 +244,19 @@ def plan_action(request, pk, action):
 @login_required
 def review_queue(request):
     """Plans in the reviewer's subtree that wait for action, filtered and paginated."""
-    queryset = plans().annotate(activity_count=Count("activities"))
-    return render_queue(request, queryset, QueueFilter, "campaign/review_queue.html")
+    return render_queue(request, _queued_plans(), QueueFilter, "campaign/review_queue.html")
+
+
+@require_safe
+@login_required
+def review_queue_excel(request):
+    """The reviewer's queue of plans as the page lists it, every page of it, as an .xlsx."""
+    return queue_download(request, _queued_plans(), QueueFilter)
+
+
+def _queued_plans():
+    """Plans as the queue lists them: with their number of activities."""
+    return plans().annotate(activity_count=Count("activities"))
 
 
 # --- helpers ----------------------------------------------------------------------------------

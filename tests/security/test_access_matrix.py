@@ -148,6 +148,8 @@ MATRIX = {
         "other": E("L 404 200 404 404 404", "L 405 405 405 405 405"),
     },
     "campaign:review_queue": E("L 403 200 403 200 403", "405 405 405 405 405 405"),
+    # The lists' Excel files: whoever opens the list, read only.
+    "campaign:review_queue_excel": E("L 403 200 403 200 403", "405 405 405 405 405 405"),
     # --- annual reports: the own report is accepted, so it is locked (editing it goes back
     # to the report, R) and only a reviewer's reopen applies (400: the reason is missing).
     "campaign:report_list": E("L 200 200 200 200 200", "405 405 405 405 405 405"),
@@ -198,6 +200,7 @@ MATRIX = {
         "other": E("L 405 405 405 405 405", "L 404 400 404 404 404"),
     },
     "campaign:report_queue": E("L 403 200 403 200 403", "405 405 405 405 405 405"),
+    "campaign:report_queue_excel": E("L 403 200 403 200 403", "405 405 405 405 405 405"),
     "campaign:report_print": {
         "own": E("L 404 404 200 200 200", "L 405 405 405 405 405"),
         "other": E("L 404 200 404 404 404", "L 405 405 405 405 405"),
@@ -256,6 +259,7 @@ MATRIX = {
     # --- obstacles, inspections and reminders: raised by officers, answered, recorded and
     # sent by reviewers. obstacle_create takes `?report=` to fill in its form.
     "campaign:obstacle_list": E("L 200 200 200 200 200", "405 405 405 405 405 405"),
+    "campaign:obstacle_list_excel": E("L 200 200 200 200 200", "405 405 405 405 405 405"),
     "campaign:obstacle_create": {
         "own": E("L 403 404 200 403 403", "L 403 200 200 403 403"),
         "other": E("L 403 200 404 403 403", "L 403 200 200 403 403"),
@@ -273,6 +277,7 @@ MATRIX = {
         "other": E("L 405 405 405 405 405", "L 404 R 404 404 404"),
     },
     "campaign:inspection_list": E("L 200 200 200 200 200", "405 405 405 405 405 405"),
+    "campaign:inspection_list_excel": E("L 200 200 200 200 200", "405 405 405 405 405 405"),
     "campaign:inspection_create": E("L 403 200 403 200 403", "L 403 200 403 200 403"),
     "campaign:inspection_detail": {
         "own": E("L 404 404 200 200 200", "405 405 405 405 405 405"),

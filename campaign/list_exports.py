@@ -1,0 +1,234 @@
+"""The Excel downloads of the working lists: the review queues, the obstacles, the inspection
+and supervision visits. The CSPL board copied these lists into spreadsheets by hand.
+
+A download lists what its page lists for the same reader and query string: the results of
+the page's own FilterSet (`campaign.listing.filter_results`), every page of them, in the
+page's order. Above the table, what the list is, the filters applied and when it was
+exported. Dates are real dates, figures numbers (campaign.spreadsheets).
+
+Each costs the queries of its page's filter form and one for the rows, whatever their
+number.
+"""
+
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
+
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters import FilterSet
+from openpyxl import Workbook
+
+from campaign.listing import days_waiting, filter_results, queue_filter
+from campaign.models import AnnualReport, Inspection, Plan
+from campaign.queues import QUEUE_SORTS, WAITING
+from campaign.spreadsheets import (
+    DATE,
+    DATETIME,
+    MARK,
+    YEAR,
+    V,
+    local_now,
+    naive_local,
+    sheet_title,
+    workbook_response,
+    write_table,
+)
+from units.access import Scope
+
+
+class Column(NamedTuple):
+    """A column of a list's table: its header and its cell for a row's object."""
+
+    header: str
+    cell: Callable[[object], V]
+
+
+def _unit_columns() -> list[Column]:
+    return [
+        Column(gettext_lazy("Unit"), lambda item: V(item.unit.name)),
+        Column(gettext_lazy("Unit code"), lambda item: V(item.unit.code)),
+    ]
+
+
+def _field_label(model, name) -> str:
+    """A field's name as a column header: as the forms and the admin call it."""
+    return capfirst(model._meta.get_field(name).verbose_name)
+
+
+def _local_day(moment):
+    return None if moment is None else timezone.localdate(moment)
+
+
+def _submission_columns(model, today) -> list[Column]:
+    """What a queue shows of a plan or report after its own columns."""
+    return [
+        Column(gettext_lazy("Status"), lambda item: V(item.status_label)),
+        Column(
+            _field_label(model, "submitted_at"),
+            lambda item: V(naive_local(item.submitted_at), DATETIME),
+        ),
+        Column(gettext_lazy("Days waiting"), lambda item: V(days_waiting(item, today))),
+        Column(
+            _field_label(model, "entered_from"),
+            lambda item: V(item.entered_from.name if item.entered_from_id else None),
+        ),
+    ]
+
+
+def plan_queue_columns(today) -> list[Column]:
+    return [
+        *_unit_columns(),
+        Column(gettext_lazy("Unit kind"), lambda plan: V(plan.unit.get_kind_display())),
+        Column(gettext_lazy("Campaign"), lambda plan: V(plan.campaign.reference)),
+        *_submission_columns(Plan, today),
+        Column(gettext_lazy("Activities"), lambda plan: V(plan.activity_count)),
+    ]
+
+
+def report_queue_columns(today) -> list[Column]:
+    return [
+        *_unit_columns(),
+        Column(gettext_lazy("Unit kind"), lambda report: V(report.unit.get_kind_display())),
+        Column(gettext_lazy("Campaign"), lambda report: V(report.campaign.reference)),
+        Column(gettext_lazy("Year"), lambda report: V(report.year, YEAR)),
+        *_submission_columns(AnnualReport, today),
+        Column(
+            gettext_lazy("Sent on time or late"),
+            lambda report: V(capfirst(report.get_timeliness_display()) or None),
+        ),
+        Column(_field_label(AnnualReport, "flags"), lambda report: V(len(report.flags or ()))),
+    ]
+
+
+def obstacle_columns(today) -> list[Column]:
+    return [
+        Column(gettext_lazy("Subject"), lambda obstacle: V(obstacle.subject)),
+        *_unit_columns(),
+        Column(gettext_lazy("Campaign"), lambda obstacle: V(obstacle.campaign.reference)),
+        Column(gettext_lazy("Raised by"), lambda obstacle: V(str(obstacle.raised_by))),
+        Column(gettext_lazy("Raised on"), lambda obstacle: V(_local_day(obstacle.raised_at), DATE)),
+        Column(gettext_lazy("Answer by"), lambda obstacle: V(obstacle.answer_by, DATE)),
+        Column(gettext_lazy("Status"), lambda obstacle: V(obstacle.get_status_display())),
+        Column(
+            gettext_lazy("Overdue"),
+            lambda obstacle: V(MARK if obstacle.is_overdue(today) else None),
+        ),
+    ]
+
+
+def inspection_columns(today) -> list[Column]:
+    return [
+        Column(gettext_lazy("Date of the visit"), lambda visit: V(visit.visited_on, DATE)),
+        *_unit_columns(),
+        Column(gettext_lazy("Kind"), lambda visit: V(visit.get_kind_display())),
+        Column(gettext_lazy("Campaign"), lambda visit: V(visit.campaign.reference)),
+        Column(gettext_lazy("Follow-up"), lambda visit: V(visit.get_follow_up_display())),
+        Column(
+            _field_label(Inspection, "recommendations_due_on"),
+            lambda visit: V(visit.recommendations_due_on, DATE),
+        ),
+        Column(
+            gettext_lazy("Marked done by the unit"),
+            lambda visit: V(_local_day(visit.done_at), DATE),
+        ),
+        Column(gettext_lazy("Recorded by"), lambda visit: V(str(visit.recorded_by))),
+    ]
+
+
+# --- the downloads --------------------------------------------------------------------------------
+# Each queue's title (waiting for review, or any other status), file name and columns.
+QUEUES = {
+    Plan: (
+        gettext_lazy("Plans waiting for review"),
+        gettext_lazy("Plans"),
+        "ke-hoach",
+        plan_queue_columns,
+    ),
+    AnnualReport: (
+        gettext_lazy("Annual reports waiting for review"),
+        gettext_lazy("Annual reports"),
+        "bao-cao-nam",
+        report_queue_columns,
+    ),
+}
+
+
+def queue_download(request: HttpRequest, queryset, filter_class: type[FilterSet]) -> HttpResponse:
+    """The reviewer queue of `queryset`'s plans or annual reports as `request` asks for its
+    page (campaign.listing.queue_filter: reviewers only), every row of it."""
+    queue, data, sort = queue_filter(request, queryset, filter_class)
+    waiting_title, title, stem, columns = QUEUES[queryset.model]
+    if data.get("status") == WAITING:
+        title, stem = waiting_title, f"{stem}-cho-xem-xet"
+    order = (_("Order"), QUEUE_SORTS[sort][0])
+    today = Scope.for_request(request).today
+    return list_download(queue, str(title), stem, columns(today), more=[order])
+
+
+def obstacle_download(request: HttpRequest, found: FilterSet) -> HttpResponse:
+    """The obstacle list of `found` (the page's FilterSet), every row of it."""
+    columns = obstacle_columns(Scope.for_request(request).today)
+    return list_download(found, _("Obstacles raised by units"), "vuong-mac", columns)
+
+
+def inspection_download(request: HttpRequest, found: FilterSet) -> HttpResponse:
+    """The list of visits of `found` (the page's FilterSet), every row of it."""
+    columns = inspection_columns(Scope.for_request(request).today)
+    title = _("Inspection and supervision visits")
+    return list_download(found, title, "kiem-tra-giam-sat", columns)
+
+
+def list_download(
+    found: FilterSet,
+    title: str,
+    stem: str,
+    columns: list[Column],
+    more: Iterable[tuple[str, str]] = (),
+) -> HttpResponse:
+    """An .xlsx of what `found` lists, titled `title`, under its filters (and the `more`
+    settings, as the list's order), named `stem` and today's date. One query for the rows."""
+    rows = [[column.cell(item) for column in columns] for item in filter_results(found)]
+    now = local_now()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title(title, set())
+    write_table(
+        sheet,
+        [column.header for column in columns],
+        rows,
+        freeze_column="B",
+        above=[
+            [V(title)],
+            [V(_("Filters: %(filters)s") % {"filters": filters_text(found, more)})],
+            [V(_("Exported on %(moment)s") % {"moment": f"{now:%d/%m/%Y %H:%M}"})],
+        ],
+    )
+    return workbook_response(workbook, f"{stem}-{now:%Y-%m-%d}.xlsx")
+
+
+def filters_text(found: FilterSet, more: Iterable[tuple[str, str]] = ()) -> str:
+    """The filters set on `found`'s form, as the form names them ("Status: Submitted;
+    Year: 2025"), then `more`; "no filter" when none is set; and that nothing is listed when one
+    is not valid (as the page shows nothing then). Call after `found.is_valid()`."""
+    form = found.form
+    applied = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, ""):
+            continue
+        if isinstance(value, Model):
+            shown = str(value)
+        elif isinstance(value, bool):
+            # A yes-or-no filter offers its own words for each answer.
+            shown = dict(field.widget.choices).get("true" if value else "false", value)
+        else:
+            shown = dict(field.choices).get(value, value)
+        applied.append((field.label, shown))
+    text = "; ".join(f"{label}: {shown}" for label, shown in [*applied, *more])
+    if form.errors:
+        text = _("a filter is not valid, so nothing is listed") + (f"; {text}" if text else "")
+    return text or _("no filter")
