@@ -173,6 +173,41 @@ class UsedThemesKept(AdminInlineFormSet):
             )
         if refusals:
             raise ValidationError(refusals)
+        self._check_parents()
+
+    def _check_parents(self):
+        """A sub-item ("2.1") left without a parent goes under the item its number names
+        ("2"), as load_campaign places it: on a campaign being added the parent cannot be
+        chosen yet, and saved without one it read as an item of its own. An item that names
+        a parent the campaign does not have is refused, rather than saved out of place."""
+        kept = [
+            form
+            for form in self.forms
+            if form not in self.deleted_forms and form.cleaned_data.get("number")
+        ]
+        numbers = {form.cleaned_data["number"] for form in kept}
+        for form in kept:
+            number = form.cleaned_data["number"]
+            if "." in number and not form.cleaned_data.get("parent"):
+                parent = number.rsplit(".", 1)[0]
+                if parent not in numbers:
+                    form.add_error(
+                        "number",
+                        _("Content item %(number)s has no parent item %(parent)s.")
+                        % {"number": number, "parent": parent},
+                    )
+
+    def save(self, commit=True):
+        saved = super().save(commit)
+        if commit:
+            themes = {theme.number: theme for theme in Theme.objects.filter(campaign=self.instance)}
+            for theme in themes.values():
+                if "." in theme.number and theme.parent_id is None:
+                    parent = themes.get(theme.number.rsplit(".", 1)[0])
+                    if parent is not None:
+                        theme.parent = parent
+                        theme.save(update_fields=["parent"])
+        return saved
 
 
 class IndicatorForm(AdminModelForm):
@@ -225,6 +260,7 @@ class ThemeInline(admin.TabularInline):
         parent.queryset = (
             Theme.objects.filter(campaign=obj) if obj is not None else Theme.objects.none()
         )
+        parent.help_text = _("Left empty, a sub-item such as 2.1 goes under item 2.")
         return formset
 
 

@@ -274,3 +274,40 @@ def test_a_campaign_identifier_with_diacritics_is_refused_in_vietnamese(staff_cl
         "Hãy nhập mã định danh chỉ gồm chữ cái không dấu, chữ số, dấu gạch dưới (_) hoặc gạch "
         "nối (-), ví dụ: an-toan-lao-dong-2016."
     ]
+
+
+def _themes(*numbers):
+    rows = {**management("themes", len(numbers))}
+    for i, number in enumerate(numbers):
+        rows[f"themes-{i}-number"] = number
+        rows[f"themes-{i}-parent"] = ""
+        rows[f"themes-{i}-title"] = f"Nội dung {number}"
+    return rows
+
+
+def test_a_sub_item_added_with_its_campaign_goes_under_the_item_its_number_names(
+    staff_client, tree
+):
+    # On a campaign being added no parent can be chosen yet: "1.1" used to be saved as an
+    # item of its own, shown level with "1" on the campaign's page and the dashboard.
+    data = campaign_form(tree["PV"], **_themes("1", "1.1", "1.1.1", "2"))
+
+    response = staff_client.post(reverse("admin:campaign_campaign_add"), data)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    added = Campaign.objects.get(slug="an-toan-lao-dong-2016")
+    parents = dict(added.themes.values_list("number", "parent__number").order_by("sort_key"))
+    assert parents == {"1": None, "1.1": "1", "1.1.1": "1.1", "2": None}
+
+
+def test_a_sub_item_without_its_parent_item_is_refused_in_vietnamese(staff_client, tree):
+    data = campaign_form(tree["PV"], **_themes("1", "3.1"))
+
+    with translation.override("vi"):
+        response = staff_client.post(
+            reverse("admin:campaign_campaign_add"), data, HTTP_ACCEPT_LANGUAGE="vi"
+        )
+
+    assert response.status_code == 200
+    assert "Nội dung 3.1 không có mục cha 3." in response.content.decode()
+    assert not Campaign.objects.exists()
