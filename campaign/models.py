@@ -136,6 +136,19 @@ class Campaign(models.Model):
                 datetime.date(2024, month, day)  # a leap year admits 29/02
             except (TypeError, ValueError):
                 errors[field] = _("This day does not exist in that month.")
+        # A year's report is due in that same year (Period.defaults): due before the cut-off,
+        # each year's reports would be due, late and locked before its figures were complete.
+        due = (self.report_due_month, self.report_due_day)
+        cutoff = (self.cutoff_month, self.cutoff_day)
+        if "report_due_day" not in errors and "cutoff_day" not in errors and due < cutoff:
+            errors["report_due_day"] = _(
+                "Reports would be due on %(due)s, before the year's figures close on "
+                "%(cutoff)s: choose a due date on or after the cut-off."
+            ) % {"due": f"{due[1]:02d}/{due[0]:02d}", "cutoff": f"{cutoff[1]:02d}/{cutoff[0]:02d}"}
+        if self.plan_due_on and self.issued_on and self.plan_due_on < self.issued_on:
+            errors["plan_due_on"] = _(
+                "Plans cannot be due before the campaign is issued (%(date)s)."
+            ) % {"date": self.issued_on.strftime("%d/%m/%Y")}
         if self.issuer_id and self.issued_on and not self.issuer.is_open_on(self.issued_on):
             errors["issuer"] = _(
                 "This unit was not open on %(date)s: a campaign is issued by a unit open on "

@@ -311,3 +311,48 @@ def test_a_sub_item_without_its_parent_item_is_refused_in_vietnamese(staff_clien
     assert response.status_code == 200
     assert "Nội dung 3.1 không có mục cha 3." in response.content.decode()
     assert not Campaign.objects.exists()
+
+
+def test_reports_due_before_the_year_s_cut_off_are_refused_in_vietnamese(staff_client, tree):
+    # Figures of the calendar year with reports "due 15/01" would make each year's reports
+    # due on 15/01 of that same year, late and locked before the year had run.
+    data = campaign_form(
+        tree["PV"], report_due_day="15", report_due_month="1", cutoff_day="31", cutoff_month="12"
+    )
+
+    with translation.override("vi"):
+        response = staff_client.post(
+            reverse("admin:campaign_campaign_add"), data, HTTP_ACCEPT_LANGUAGE="vi"
+        )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["report_due_day"] == [
+        "Hạn báo cáo năm (15/01) sẽ rơi vào trước ngày chốt số liệu của năm đó (31/12): hãy "
+        "chọn hạn báo cáo trùng hoặc sau ngày chốt."
+    ]
+    assert not Campaign.objects.exists()
+
+
+def test_reports_due_on_the_cut_off_day_are_accepted(staff_client, tree):
+    data = campaign_form(
+        tree["PV"], report_due_day="31", report_due_month="10", cutoff_day="31", cutoff_month="10"
+    )
+
+    response = staff_client.post(reverse("admin:campaign_campaign_add"), data)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+
+def test_plans_due_before_the_campaign_is_issued_are_refused_in_vietnamese(staff_client, tree):
+    data = campaign_form(tree["PV"], issued_on="10/01/2016", plan_due_on="31/12/2015")
+
+    with translation.override("vi"):
+        response = staff_client.post(
+            reverse("admin:campaign_campaign_add"), data, HTTP_ACCEPT_LANGUAGE="vi"
+        )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["plan_due_on"] == [
+        "Hạn nộp kế hoạch không thể trước ngày ban hành kế hoạch phát động (10/01/2016)."
+    ]
+    assert not Campaign.objects.exists()
