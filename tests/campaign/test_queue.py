@@ -347,3 +347,21 @@ def test_a_queue_filtered_to_nothing_offers_to_clear_its_filters(client, cast, n
     clear = f'<a href="{reverse(name)}">Bỏ các bộ lọc</a>'
     assert clear not in empty
     assert clear in filtered and clear in other
+
+
+def test_the_report_queue_names_each_report_s_campaign(
+    client, tree, cast, campaign, other_campaign, report_factory, today
+):
+    # With two campaigns one unit has two reports of a year; the plans' queue said whose
+    # campaign each plan was, the reports' queue only the unit and the year.
+    for each in (campaign, other_campaign):
+        report_factory(tree["A1"], each, today.year - 1, status=S.SUBMITTED)
+    client.force_login(cast["cspl"])
+
+    with translation.override("vi"):
+        page = client.get(reverse("campaign:report_queue")).content.decode()
+
+    named = re.findall(r'data-label="Kế hoạch phát động">([^<]*)</td>', page)
+    assert sorted(html.unescape(name) for name in named) == sorted(
+        [campaign.reference, other_campaign.reference]
+    )
