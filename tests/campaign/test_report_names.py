@@ -20,5 +20,5 @@ def test_a_past_report_keeps_its_units_name_of_that_year(
     reorganisation_apply(reorganisation=renaming, user=admin_user)
     client.force_login(cast["cspl"])
     page = client.get(reverse("campaign:report_detail", args=[report.pk])).content.decode()
-    assert "Kết quả thực hiện CCHC năm 2024 của CĐCS A1" in page
+    assert "Kết quả thực hiện năm 2024 của CĐCS A1" in page
     assert "Nay là: CĐCS phường Mới" in page
