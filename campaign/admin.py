@@ -57,7 +57,8 @@ def _has_filings(campaign):
 class CampaignForm(AdminModelForm):
     # A row of checkboxes instead of the JSON text box the model field would get.
     addressed_kinds = forms.MultipleChoiceField(
-        label=Campaign._meta.get_field("addressed_kinds").verbose_name,
+        # Capitalised as Django labels the fields it builds itself ("Loại đơn vị…").
+        label=capfirst(Campaign._meta.get_field("addressed_kinds").verbose_name),
         choices=Unit.Kind.choices,
         widget=forms.CheckboxSelectMultiple,
         help_text=Campaign._meta.get_field("addressed_kinds").help_text,

@@ -356,3 +356,13 @@ def test_plans_due_before_the_campaign_is_issued_are_refused_in_vietnamese(staff
         "Hạn nộp kế hoạch không thể trước ngày ban hành kế hoạch phát động (10/01/2016)."
     ]
     assert not Campaign.objects.exists()
+
+
+def test_the_unit_kinds_field_is_labelled_with_a_capital_as_the_others_are(staff_client):
+    with translation.override("vi"):
+        page = staff_client.get(
+            reverse("admin:campaign_campaign_add"), HTTP_ACCEPT_LANGUAGE="vi"
+        ).content.decode()
+
+    assert "Loại đơn vị phải thực hiện:" in page
+    assert "loại đơn vị phải thực hiện:" not in page
