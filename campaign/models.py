@@ -1070,18 +1070,22 @@ def _param(name, value):
 # steps and reminders, else empty.
 _K = Notice.Kind
 NOTICE_TEXTS = {
-    (_K.RETURNED, "plan"): _("The plan of %(unit)s was returned: %(reason)s"),
+    (_K.RETURNED, "plan"): _("The implementation plan of %(unit)s was returned: %(reason)s"),
     (_K.RETURNED, "report"): _("The %(year)s report of %(unit)s was returned: %(reason)s"),
-    (_K.ACCEPTED, "plan"): _("The plan of %(unit)s was accepted"),
+    (_K.ACCEPTED, "plan"): _("The implementation plan of %(unit)s was accepted"),
     (_K.ACCEPTED, "report"): _("The %(year)s report of %(unit)s was accepted"),
-    (_K.REOPENED, "plan"): _("The plan of %(unit)s was reopened for changes: %(reason)s"),
+    (_K.REOPENED, "plan"): _(
+        "The implementation plan of %(unit)s was reopened for changes: %(reason)s"
+    ),
     (_K.REOPENED, "report"): _(
         "The %(year)s report of %(unit)s was reopened for changes: %(reason)s"
     ),
     (_K.OPENED_LATE, "report"): _(
         "The %(year)s report of %(unit)s was opened after the lock date: it can be filed now"
     ),
-    (_K.REMINDED, "plan"): _("Reminder: %(unit)s has not sent its plan yet (due %(due_on)s)"),
+    (_K.REMINDED, "plan"): _(
+        "Reminder: %(unit)s has not sent its implementation plan yet (due %(due_on)s)"
+    ),
     (_K.REMINDED, "report"): _(
         "Reminder: %(unit)s has not sent its %(year)s report yet (due %(due_on)s)"
     ),

@@ -119,12 +119,15 @@ def officers_of(unit: Unit) -> list[User]:
 
 
 def submission_params(submission) -> dict:
-    """What a notice about a plan or an annual report names, its unit by the short name
-    lists use (no query once its unit and campaign are loaded)."""
+    """What a notice about a plan or an annual report names, as the step's e-mail does
+    (campaign.notifications): a plan by its unit's name, a report by its year and its unit
+    as named that year (a unit renamed or merged since keeps its old name on that year's
+    report). No query for a plan once its unit and campaign are loaded; one for a report
+    (`AnnualReport.unit_name_then`) unless it was read with its name then."""
     is_report = hasattr(submission, "year")
     return {
         "what": "report" if is_report else "plan",
-        "unit": str(submission.unit),
+        "unit": submission.unit_name_then() if is_report else submission.unit.name,
         "year": submission.year if is_report else None,
         "campaign": submission.campaign.reference,
     }
@@ -159,7 +162,8 @@ def notify_reminder(reminder: Reminder, unit: Unit, url: str, users: Iterable[Us
         url=url,
         params={
             "what": reminder.what,
-            "unit": str(unit),
+            # As the reminder's e-mail greets the unit.
+            "unit": unit.name,
             "year": reminder.year,
             "due_on": reminder.due_on.isoformat(),
             "campaign": reminder.campaign.reference,

@@ -107,7 +107,7 @@ def test_the_list_shows_the_users_notices_newest_first_unread_marked(client, cas
     ]
     page = response.content.decode()
     assert page.count("notice-unread") == 2
-    assert "Kế hoạch của CĐCS A1 #1 đã được chấp nhận" in page
+    assert "Kế hoạch triển khai của CĐCS A1 #1 đã được chấp nhận" in page
     assert "Đánh dấu tất cả là đã đọc" in page
     assert '<nav aria-label="Đường dẫn"' in page  # as every other page names its breadcrumb
 

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from campaign import notices, notifications, reminders, tasks, workflow
 from campaign.models import Inspection, Notice, Notification, Obstacle, Status
 from units.models import Membership, Unit
+from units.reorganisations import reorganisation_apply
 
 Kind = Notice.Kind
 OFFICER = Membership.Role.OFFICER
@@ -36,9 +37,13 @@ def text_of(notice):
 @pytest.mark.parametrize(
     ("action", "kind", "words"),
     [
-        ("return", Kind.RETURNED, f"Kế hoạch của CĐCS A1 đã bị trả lại: {REASON}"),
-        ("accept", Kind.ACCEPTED, "Kế hoạch của CĐCS A1 đã được chấp nhận"),
-        ("reopen", Kind.REOPENED, f"Kế hoạch của CĐCS A1 đã được mở lại để sửa: {REASON}"),
+        ("return", Kind.RETURNED, f"Kế hoạch triển khai của CĐCS A1 đã bị trả lại: {REASON}"),
+        ("accept", Kind.ACCEPTED, "Kế hoạch triển khai của CĐCS A1 đã được chấp nhận"),
+        (
+            "reopen",
+            Kind.REOPENED,
+            f"Kế hoạch triển khai của CĐCS A1 đã được mở lại để sửa: {REASON}",
+        ),
     ],
 )
 def test_a_review_step_leaves_a_notice_for_the_units_officers_only(
@@ -92,6 +97,59 @@ def test_a_report_step_names_its_year(tree, cast, campaign, report_factory):
     workflow.submission_accept(report, user=cast["reviewer_a"])
     assert text_of(Notice.objects.get()) == "Báo cáo năm 2015 của CĐCS A1 đã được chấp nhận"
     assert Notice.objects.get().url == reverse("campaign:report_detail", args=[report.pk])
+
+
+def test_a_plans_notice_names_it_as_its_e_mail_does(
+    tree, cast, campaign, plan_a1, django_capture_on_commit_callbacks
+):
+    # The e-mail said "Kế hoạch triển khai của <the unit's name>", the bell "Kế hoạch của
+    # <its short name>": two names for one event, the bare one the campaign's own word.
+    Unit.objects.filter(pk=tree["A1"].pk).update(
+        name="Công đoàn cơ sở A1 đầy đủ", short_name="CĐCS A1"
+    )
+    plan_a1.unit.refresh_from_db()
+    workflow.submission_submit(plan_a1, user=cast["officer_a1"])
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submission_return(plan_a1, user=cast["reviewer_a"], reason=REASON)
+    [returned] = [m for m in mail.outbox if m.to == [cast["officer_a1"].email]]
+    assert returned.body.startswith("Kế hoạch triển khai của Công đoàn cơ sở A1 đầy đủ, ")
+    assert text_of(Notice.objects.get()) == (
+        f"Kế hoạch triển khai của Công đoàn cơ sở A1 đầy đủ đã bị trả lại: {REASON}"
+    )
+
+
+def test_a_reports_notice_names_its_unit_as_named_that_year(
+    tree, cast, campaign, report_factory, reorganise, admin_user
+):
+    # As the report's page and e-mail do: a report of 2024 is of "CĐCS A1", renamed in 2025.
+    report = report_factory(tree["A1"], campaign, 2024, Status.ACCEPTED)
+    renaming = reorganise(
+        datetime.date(2025, 7, 1),
+        {"action": "rename", "unit_code": "A1", "name": "CĐCS phường Mới"},
+    )
+    reorganisation_apply(reorganisation=renaming, user=admin_user)
+    report.refresh_from_db()
+    workflow.submission_reopen(report, user=cast["reviewer_a"], reason=REASON)
+    assert text_of(Notice.objects.get()) == (
+        f"Báo cáo năm 2024 của CĐCS A1 đã được mở lại để sửa: {REASON}"
+    )
+
+
+def test_a_plans_reminder_notice_names_it_as_its_e_mail_does(tree, cast, campaign):
+    Unit.objects.filter(pk=tree["B1"].pk).update(
+        name="Công đoàn cơ sở B1 đầy đủ", short_name="CĐCS B1"
+    )
+    reminders.send_manual_reminders(
+        [Unit.objects.get(pk=tree["B1"].pk)],
+        campaign,
+        reminders.What.PLAN,
+        2015,
+        cast["cspl"],
+        datetime.date(2016, 1, 5),
+    )
+    assert text_of(Notice.objects.get()) == (
+        "Đôn đốc: Công đoàn cơ sở B1 đầy đủ chưa gửi kế hoạch triển khai (hạn 31/07/2015)"
+    )
 
 
 def test_an_officer_without_e_mail_gets_the_notice_but_no_e_mail(
@@ -149,7 +207,7 @@ def test_a_reminder_leaves_one_notice_however_often_the_daily_task_runs(
         "officer_b1": [Kind.REMINDED],
     }
     notice = Notice.objects.get(recipient=cast["officer_a1"])
-    assert text_of(notice) == "Đôn đốc: CĐCS A1 chưa gửi kế hoạch (hạn 31/07/2015)"
+    assert text_of(notice) == "Đôn đốc: CĐCS A1 chưa gửi kế hoạch triển khai (hạn 31/07/2015)"
     assert notice.url == reverse("campaign:plan_start", args=[campaign.pk, tree["A1"].pk])
     assert notice.unit == tree["A1"]
 
@@ -364,8 +422,8 @@ def test_the_text_follows_the_readers_language(plan_a1, cast):
     workflow.submission_return(plan_a1, user=cast["reviewer_a"], reason=REASON)
     notice = Notice.objects.get()
     with translation.override("en"):
-        assert notice.text == f"The plan of CĐCS A1 was returned: {REASON}"
-    assert text_of(notice) == f"Kế hoạch của CĐCS A1 đã bị trả lại: {REASON}"
+        assert notice.text == f"The implementation plan of CĐCS A1 was returned: {REASON}"
+    assert text_of(notice) == f"Kế hoạch triển khai của CĐCS A1 đã bị trả lại: {REASON}"
 
 
 def test_a_long_reason_is_cut_after_a_whole_word_and_says_so(plan_a1, cast):
