@@ -999,6 +999,7 @@ class Notice(models.Model):
             "obstacle_answered",
             pgettext_lazy("kind of notice", "Obstacle answered"),
         )
+        OBSTACLE_CLOSED = "obstacle_closed", pgettext_lazy("kind of notice", "Obstacle closed")
         RECOMMENDATION_DUE = (
             "recommendation_due",
             pgettext_lazy("kind of notice", "Recommendations due"),
@@ -1090,6 +1091,7 @@ NOTICE_TEXTS = {
         "Reminder: %(unit)s has not sent its %(year)s report yet (due %(due_on)s)"
     ),
     (_K.OBSTACLE_ANSWERED, ""): _("The obstacle “%(subject)s” of %(unit)s was answered"),
+    (_K.OBSTACLE_CLOSED, ""): _("%(unit)s closed the obstacle “%(subject)s” that you answered"),
     (_K.RECOMMENDATION_DUE, ""): _(
         "The recommendations of the visit to %(unit)s on %(visited_on)s are due (%(due_on)s)"
     ),

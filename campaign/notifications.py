@@ -22,7 +22,8 @@ owe that person (campaign.reminders.write_reminder_emails).
 
 Beside its e-mails, each event leaves notices in the portal (campaign.notices), written in
 the event's own transaction (a step's in the request) and reaching also the people without
-an e-mail address; an obstacle's closing is told by e-mail only.
+an e-mail address. An obstacle's closing is told by e-mail when a reviewer closes it, and
+by a notice to the reviewer who answered it when its unit does.
 """
 
 import logging
@@ -421,6 +422,29 @@ def notify_obstacle_closed(obstacle: Obstacle) -> list[str]:
         "campaign/email/obstacle_closed_subject.txt",
         "campaign/email/obstacle_closed_body.txt",
         {"obstacle": obstacle, "url": absolute(obstacle.get_absolute_url())},
+    )
+
+
+def notify_obstacle_closed_by_unit(obstacle: Obstacle) -> int:
+    """Leave a notice for the reviewer who answered `obstacle`, which its own unit has just
+    closed (its `closed_by` and `closed_at` set), in the caller's transaction: their answer
+    settled the question, and the obstacle leaves their list of those to follow. No e-mail:
+    nothing is asked of them. Nobody is told when the answerer closed it themselves, is
+    inactive, or may no longer see the unit (moved since, the obstacle's page is a 404 to
+    them). Returns how many users were told (0 or 1). Two queries, none without answerer."""
+    if obstacle.answered_by_id is None or obstacle.answered_by_id == obstacle.closed_by_id:
+        return 0
+    answerer = User.objects.filter(pk=obstacle.answered_by_id, is_active=True).first()
+    if answerer is None or not Scope(answerer).can_see(obstacle.unit):
+        return 0
+    return notices.write(
+        [answerer],
+        key=f"obstacle-{obstacle.pk}-closed",
+        kind=notices.Kind.OBSTACLE_CLOSED,
+        unit=obstacle.unit,
+        url=obstacle.get_absolute_url(),
+        params={"unit": str(obstacle.unit), "subject": obstacle.subject},
+        at=obstacle.closed_at,
     )
 
 

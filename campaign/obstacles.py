@@ -337,11 +337,15 @@ def obstacle_close(request, pk):
         updated = Obstacle.objects.filter(pk=obstacle.pk, status=S.ANSWERED, **same_answer).update(
             status=S.CLOSED, closed_at=now, closed_by=request.user
         )
-        # A reviewer's closing ends the unit's question without the unit having settled it:
-        # its officers learn so. The unit closing its own needs telling nobody.
-        if updated and scope.can_review(obstacle.unit):
+        if updated:
             obstacle.status, obstacle.closed_at, obstacle.closed_by = S.CLOSED, now, request.user
-            notifications.notify_obstacle_closed(obstacle)
+            # A reviewer's closing ends the unit's question without the unit having settled
+            # it: its officers learn so by e-mail. The unit closing its own says the answer
+            # settled it: the reviewer who gave it learns so in the portal.
+            if scope.can_review(obstacle.unit):
+                notifications.notify_obstacle_closed(obstacle)
+            else:
+                notifications.notify_obstacle_closed_by_unit(obstacle)
     if updated:
         bump_data_version()
         messages.success(request, _("The obstacle was closed."))

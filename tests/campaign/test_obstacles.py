@@ -981,6 +981,47 @@ def test_the_unit_closing_its_own_obstacle_e_mails_nobody(
     assert mail.outbox == []
 
 
+def test_the_unit_closing_its_own_obstacle_tells_the_reviewer_who_answered_in_the_portal(
+    client, people, obstacle_a1, freeze
+):
+    # The reviewer who answered learned nothing: the obstacle just left their list, and
+    # whether the answer had settled the question, or the unit had given up, was unsaid.
+    answered(obstacle_a1, people["reviewer_a"])
+    closed_at = freeze(local(2026, 12, 9, 8, 30))
+    close_as(client, people["second_officer_a1"], obstacle_a1)
+    notice = Notice.objects.get()
+    assert notice.recipient == people["reviewer_a"]
+    assert notice.kind == Notice.Kind.OBSTACLE_CLOSED
+    assert notice.created_at == closed_at and notice.unit == obstacle_a1.unit
+    with translation.override("vi"):
+        assert notice.text == (
+            f"CĐCS A1 đã đóng vướng mắc “{obstacle_a1.subject}” mà bạn đã trả lời"
+        )
+    # The bell's link opens the obstacle's page for them.
+    client.force_login(people["reviewer_a"])
+    opened = client.get(reverse("campaign:notice_open", args=[notice.pk]))
+    assert opened["Location"] == obstacle_a1.get_absolute_url()
+    assert client.get(opened["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize("case", ["reviewer_closes", "answerer_moved", "answerer_inactive"])
+def test_no_closing_notice_when_a_reviewer_closes_or_the_answerer_cannot_read_it(
+    client, tree, people, obstacle_a1, case
+):
+    answered(obstacle_a1, people["reviewer_a"])
+    closer = people["second_officer_a1"]
+    if case == "reviewer_closes":
+        closer = people["reviewer_a"]  # their own act; the unit is e-mailed instead
+    elif case == "answerer_moved":
+        # Moved to district B since: the obstacle's page is a 404 to them now.
+        Membership.objects.filter(user=people["reviewer_a"]).update(unit=tree["DB"])
+    else:
+        people["reviewer_a"].is_active = False
+        people["reviewer_a"].save()
+    assert close_as(client, closer, obstacle_a1).status_code == 302
+    assert not Notice.objects.exists()
+
+
 def test_closing_a_closed_obstacle_again_e_mails_nobody_again(
     client, people, obstacle_a1, django_capture_on_commit_callbacks
 ):
