@@ -27,7 +27,6 @@ marked read, then the page it is about if they may still see its unit.
 
 import datetime
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.db.models import QuerySet
@@ -35,10 +34,8 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from campaign.models import Notice, Reminder, Step, Submission
+from units.access import FILE, READ, SEE, Scope
 from units.models import Membership, Unit, User
-
-if TYPE_CHECKING:
-    from units.access import Scope
 
 Kind = Notice.Kind
 Action = Step.Action
@@ -224,23 +221,28 @@ def mark_read_by_key(user: User, key: str) -> int:
     )
 
 
-def may_open(notice: Notice, scope: "Scope") -> bool:
+def may_open(notice: Notice, scope: Scope) -> bool:
     """Whether the notice's link still leads somewhere its reader may go: the link is a
-    path of the portal, the unit of its object is still in their access scope, and a link
-    to write a plan or report is to a unit they still file for (closed since, it is a 403).
-    No query beyond the scope's own. A plan or report a merger moved takes its notices'
-    unit with it (campaign.reorganisations)."""
+    path of the portal and its reader still holds, over the unit of its object, a role the
+    page asks for (`LINK_ROLES`; any role, to see it): a link to write a plan or report is
+    to a unit they still file for (closed since, it is a 403), a summary report is for a
+    reviewer or the Standing Committee (to one who became an officer, it is a 404). No
+    query beyond the scope's own. A plan or report a merger moved takes its notices' unit
+    with it (campaign.reorganisations)."""
     url = notice.url
     if not url.startswith("/") or url.startswith("//"):
         return False
     try:
-        name = resolve(urlsplit(url).path).url_name
+        view = resolve(urlsplit(url).path).view_name
     except Resolver404:
         return False
-    if name in WRITE_LINKS:
-        return scope.can_file_for(notice.unit)
-    return scope.can_see(notice.unit)
+    return scope.allows(notice.unit, LINK_ROLES.get(view, SEE))
 
 
-# Links that start writing a unit's plan or report: for a unit the reader still files for.
-WRITE_LINKS = {"plan_start", "report_start"}
+# The roles a linked page asks for beyond seeing the unit, as the page itself checks them:
+# starting to write a unit's plan or report; reading a summary (reports.summary).
+LINK_ROLES = {
+    "campaign:plan_start": FILE,
+    "campaign:report_start": FILE,
+    "reports:summary_detail": READ,
+}

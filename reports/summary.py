@@ -63,13 +63,12 @@ from reports.prefill import prefill, written_from
 from reports.rollup import cached_rollup
 from reports.selection import refuse_year
 from units import once
-from units.access import REVIEW, Scope, parse_pk
+from units.access import READ, REVIEW, Scope, parse_pk
 from units.forms import PortalInputMixin
 from units.models import Membership, Unit
 from units.reorganisations import closed_refusal
 
 Role = Membership.Role
-READ = frozenset({Role.REVIEWER, Role.VIEWER})
 S = SummaryReport.Status
 RS = SummaryReport.RenderState
 PAGE_SIZE = 25

@@ -32,6 +32,9 @@ Role = Membership.Role
 SEE = frozenset(Role.values)
 FILE = frozenset({Role.OFFICER})
 REVIEW = frozenset({Role.REVIEWER})
+# Reading what a unit issues to those above it (summary reports): its reviewers and the
+# Standing Committee, not its officers.
+READ = frozenset({Role.REVIEWER, Role.VIEWER})
 
 
 class Scope:

@@ -463,6 +463,29 @@ def test_reading_the_summary_from_the_home_page_marks_its_notice_read(client, pe
     )
 
 
+def test_a_summarys_notice_to_a_reader_now_an_officer_leads_back_to_the_list(
+    client, tree, people, three_issued
+):
+    # The Standing Committee member became an officer of the province: they still see its
+    # units, but a summary is read by reviewers and viewers only. The notice led to its
+    # page, a 404; it says instead, as for a unit moved out of reach, why it no longer opens.
+    summary = three_issued[0]
+    Membership.objects.filter(user=people["standing"]).update(role=Membership.Role.OFFICER)
+    client.force_login(people["standing"])
+    assert client.get(summary.get_absolute_url()).status_code == 404
+    notice = Notice.objects.get(recipient=people["standing"], key=f"summary-{summary.pk}")
+    listed = client.get(reverse("campaign:notice_list")).content.decode()
+    assert "không còn thuộc đơn vị của bạn" in listed
+    opened = client.get(reverse("campaign:notice_open", args=[notice.pk]))
+    assert opened["Location"] == reverse("campaign:notice_list")
+    # A viewer still opens it.
+    client.force_login(people["viewer_a"])
+    mine = Notice.objects.get(recipient=people["viewer_a"])
+    opened = client.get(reverse("campaign:notice_open", args=[mine.pk]))
+    assert opened["Location"] == mine.url
+    assert client.get(mine.url).status_code == 200
+
+
 def test_an_issue_rolled_back_leaves_no_notice(tree, people, campaign):
     summary = make_summary(tree["PV"], campaign, people["cspl"])
     with pytest.raises(RuntimeError), transaction.atomic():
