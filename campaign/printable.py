@@ -129,9 +129,11 @@ def report_document(report: AnnualReport) -> str:
             "report": report,
             "header": _header(report, day),
             "subject": (
-                _("CCHC results in %(year)s of carrying out plan %(number)s: %(title)s")
+                # The campaign's own words, as the summary's subject ("Kết quả năm …
+                # thực hiện Kế hoạch số …"): a second campaign's report is not "CCHC".
+                _("Results in %(year)s of carrying out plan %(number)s: %(title)s")
                 if campaign.number_known
-                else _("CCHC results in %(year)s of carrying out the plan of %(date)s: %(title)s")
+                else _("Results in %(year)s of carrying out the plan of %(date)s: %(title)s")
             )
             % {
                 "year": report.year,

@@ -93,18 +93,21 @@ def context(
     head = letterhead(issuer, today)
     letter_rows = rows(units, campaign, what, year, due_on, today)
     is_plan = what == What.PLAN
-    subject = (
-        "V/v đôn đốc gửi kế hoạch thực hiện tuyên truyền CCHC"
-        if is_plan
-        else f"V/v đôn đốc gửi báo cáo kết quả tuyên truyền CCHC năm {year}"
-    )
     title = campaign.title[:1].lower() + campaign.title[1:]
     # A number still to be filled in ("…/KH-LĐLĐ") is not printed: the plan by its date.
-    number = f" số {campaign.number}" if campaign.number_known else ""
-    basis = (
-        f"Thực hiện Kế hoạch{number} ngày {campaign.issued_on:%d/%m/%Y} "
-        f"của {campaign.issuer_named_then(short=False)} về {title}"
-    )
+    number = [f"số {campaign.number}"] if campaign.number_known else []
+    cited = [*number, f"ngày {campaign.issued_on:%d/%m/%Y}"]
+    plan = " ".join(["Kế hoạch", *cited])
+    # The subject names the campaign by its plan, as the summary's subject does ("Kết quả
+    # năm … thực hiện Kế hoạch số …"): a province running two campaigns sends a letter for
+    # each, and neither is "tuyên truyền CCHC" unless its own plan says so.
+    owed = "kế hoạch thực hiện" if is_plan else f"báo cáo kết quả năm {year} thực hiện"
+    subject_groups = [
+        {"text": f"V/v đôn đốc gửi {owed} Kế hoạch", "whole": False},
+        # The plan's number and its date each on one line: "99/KH-" over "LĐLĐ" misquotes it.
+        *({"text": text, "whole": True} for text in cited),
+    ]
+    basis = f"Thực hiện {plan} của {campaign.issuer_named_then(short=False)} về {title}"
     document = "kế hoạch thực hiện" if is_plan else f"báo cáo kết quả năm {year}"
     board = "Lưu: VT, Ban CSPL." if head.kind == Unit.Kind.PROVINCE else "Lưu: VT."
     return {
@@ -116,7 +119,8 @@ def context(
         "parent_body": header_groups(head.parent_body),
         "issuing_body": header_groups(head.issuing_body),
         "number": f"Số:        /CV-{head.code}" if head.code else "Số:        /CV",
-        "subject": subject,
+        "subject": " ".join(group["text"] for group in subject_groups),
+        "subject_groups": subject_groups,
         "date_line": head.date_line(today),
         "basis": basis,
         "document": document,

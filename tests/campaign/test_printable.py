@@ -105,6 +105,31 @@ def test_the_printable_report_page(client, cast, report_a1):
     assert "Trạng thái trên cổng: đã gửi" in html
 
 
+def test_a_printed_report_names_its_own_campaign(
+    client, cast, tree, campaign, other_campaign, report_factory, plan_factory, tmp_path
+):
+    # A second campaign's report was headed "Kết quả tuyên truyền CCHC năm …", whatever its
+    # campaign was about; it now names the campaign as the summary's subject does.
+    report = report_factory(tree["A1"], other_campaign, 2016, Status.SUBMITTED)
+    client.force_login(cast["officer_a1"])
+    html = client.get(reverse("campaign:report_print", args=[report.pk])).content.decode()
+    subject = (
+        '<p class="doc-subject">Kết quả năm 2016 thực hiện Kế hoạch số 7/KH-LĐLĐ: '
+        "Chiến dịch thứ hai</p>"
+    )
+    assert subject in html
+    document = html[html.index('<p class="doc-subject">') : html.index("</main>")]
+    assert "CCHC" not in document and campaign.title not in html
+    response = client.get(reverse("campaign:report_pdf", args=[report.pk]))
+    text, _fonts = pdf_text(response.content, tmp_path)
+    assert "Kết quả năm 2016 thực hiện Kế hoạch số 7/KH-LĐLĐ: Chiến dịch thứ hai" in text
+    # The plan's subject already named its campaign.
+    plan = plan_factory(tree["A1"], other_campaign, cast["officer_a1"])
+    html = client.get(reverse("campaign:plan_print", args=[plan.pk])).content.decode()
+    assert "Kế hoạch số 7/KH-LĐLĐ ngày 01/03/2016" in html and "Chiến dịch thứ hai" in html
+    assert "99/KH-LĐLĐ" not in html
+
+
 def test_a_document_keeps_the_names_of_its_date(
     client, cast, tree, plan_a1, reorganise, admin_user
 ):

@@ -70,7 +70,7 @@ def test_the_letter_of_the_district_lists_its_late_units_in_the_decree_30_layout
     assert "Độc lập - Tự do - Hạnh phúc" in text
     # The number left for the office; the subject; place and date.
     assert "Số: /CV-LĐLĐ" in text
-    assert "V/v đôn đốc gửi kế hoạch thực hiện tuyên truyền CCHC" in text
+    assert "V/v đôn đốc gửi kế hoạch thực hiện Kế hoạch số 99/KH-LĐLĐ ngày 10/06/2015" in text
     assert "A, ngày" in text  # the place is the district's ("LĐLĐ huyện A")
     # Addressed to the late units below district A, and only those.
     assert "Kính gửi:" in text and "- CĐCS A1;" in text and "- CĐCS A2." in text
@@ -92,11 +92,37 @@ def test_the_province_letter_for_selected_units_of_a_years_report(
     client.force_login(cast["cspl"])
     text = text_of(letter(client, campaign, [tree["B1"], tree["SE"]], what="report"), tmp_path)
     assert "TỔNG LĐLĐ VIỆT NAM" in text  # above a provincial federation
-    assert "V/v đôn đốc gửi báo cáo kết quả tuyên truyền CCHC năm 2015" in text
+    assert "V/v đôn đốc gửi báo cáo kết quả năm 2015 thực hiện Kế hoạch số 99/KH-LĐLĐ" in text
     assert "Chưa gửi báo cáo kết quả năm 2015" in text
     assert "20/12/2015" in text
     assert "CĐCS B1" in text and "CĐ ngành S" in text and "CĐCS A1" not in text
     assert "Lưu: VT, Ban CSPL." in text
+
+
+@pytest.mark.parametrize("what", ["plan", "report"])
+def test_a_second_campaigns_letter_names_its_own_plan(
+    client, tree, cast, campaign, other_campaign, what, tmp_path
+):
+    # A province running a second campaign (not on administrative reform) sends a letter
+    # for each: its subject said "tuyên truyền CCHC" whatever the campaign.
+    client.force_login(cast["cspl"])
+    html = reminder_letter.render_html(
+        issuer=tree["PV"],
+        units=[tree["B1"]],
+        campaign=other_campaign,
+        what=what,
+        year=2016,
+        due_on=other_campaign.plan_due_on,
+        today=datetime.date(2016, 12, 1),
+    )
+    line = re.search(r'<p class="subject-line">(.*?)</p>', html, re.S).group(1)
+    subject = re.sub(r"<[^>]+>", "", line)
+    owed = "kế hoạch thực hiện" if what == "plan" else "báo cáo kết quả năm 2016 thực hiện"
+    assert subject == f"V/v đôn đốc gửi {owed} Kế hoạch số 7/KH-LĐLĐ ngày 01/03/2016"
+    assert "CCHC" not in subject
+    text = text_of(letter(client, other_campaign, [tree["B1"]], what=what, year=2016), tmp_path)
+    assert "Kế hoạch số 7/KH-LĐLĐ ngày 01/03/2016" in text and "chiến dịch thứ hai" in text
+    assert "99/KH-LĐLĐ" not in text and campaign.title.lower() not in text
 
 
 @pytest.mark.parametrize(("what", "owed"), [("plan", "ke-hoach"), ("report", "bao-cao")])
