@@ -19,7 +19,7 @@ from campaign.counting import area_below
 from campaign.filters import QueueFilter, YearFilter
 from campaign.forms import ReasonForm, ReportForm, ValuesForm
 from campaign.list_exports import queue_download
-from campaign.listing import render_queue
+from campaign.listing import kept_list_query, render_queue
 from campaign.models import EDITABLE, AnnualReport, Campaign, Indicator, Period, Status, Step
 from campaign.periods import pick_campaign, report_year
 from campaign.returns import return_step
@@ -607,15 +607,18 @@ def _render_detail(request, scope, pk, reason_form=None, status=200):
         and scope.can_file_for(report.unit)
     )
     reviewing = scope.can_review(report.unit)
+    queue = kept_list_query(request, "campaign:report_queue")
     return render(
         request,
         "campaign/report_detail.html",
         {
             "report": report,
             # For a reviewer of the unit, the report their queue lists first now, other than
-            # this one (one query): once this one is accepted or returned, the page leads on.
+            # this one (one query): once this one is accepted or returned, the page leads on,
+            # in this campaign, through the queue as they filtered and sorted it.
             "reviewing": reviewing,
-            "next_waiting": queues.next_waiting(report, scope) if reviewing else None,
+            "next_waiting": queues.next_waiting(report, scope, queue) if reviewing else None,
+            "queue_narrowed": queues.narrowed(queue),
             "locked_out": locked_out,
             "on_behalf": on_behalf,
             "unit_name": report.unit_name_then(),

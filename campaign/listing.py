@@ -129,11 +129,17 @@ def keep_list_query(request: HttpRequest) -> None:
     request.session[KEPT_LISTS] = kept
 
 
-def kept_list_url(request: HttpRequest, view_name: str) -> str:
-    """The list `view_name` as its reader last left it (`keep_list_query`): its path, with
-    the query string it had, read back as key-value pairs only."""
-    url = reverse(view_name)
+def kept_list_query(request: HttpRequest, view_name: str) -> QueryDict:
+    """The query string the list `view_name` was last left with (`keep_list_query`), read
+    back as key-value pairs only; empty when it was opened without one."""
     session = getattr(request, "session", None)
     kept = (session.get(KEPT_LISTS) or {}).get(view_name, "") if session is not None else ""
-    query = QueryDict(kept).urlencode() if isinstance(kept, str) else ""
+    return QueryDict(kept if isinstance(kept, str) else "")
+
+
+def kept_list_url(request: HttpRequest, view_name: str) -> str:
+    """The list `view_name` as its reader last left it (`keep_list_query`): its path, with
+    the query string it had."""
+    url = reverse(view_name)
+    query = kept_list_query(request, view_name).urlencode()
     return f"{url}?{query}" if query else url

@@ -3,15 +3,17 @@ which order.
 
 The queue pages (campaign.listing) and the link to the next waiting submission on a plan's
 or report's page read the rule from here, so that link leads where the queue's first row
-does.
+does, as the reviewer last filtered and sorted it, in the page's campaign.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Subquery
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Status, Submission
 from units.access import Scope, open_on
 from units.collation import vietnamese
+from units.models import Unit
 
 # What a queue lists unless asked for another status.
 WAITING = Status.SUBMITTED
@@ -34,15 +36,67 @@ def reviewed(queryset: QuerySet, scope: Scope) -> QuerySet:
     )
 
 
-def next_waiting(submission: Submission, scope: Scope) -> Submission | None:
-    """The submission of `submission`'s kind (plan or annual report) that its queue lists
-    first for `scope`'s user as it opens (waiting for review, the longest waiting first),
-    other than `submission`: what to review next, with its unit (the link names it). None
-    when nothing else waits. One query."""
+# The queue filters that narrow what a reviewer works through, besides its status and its
+# campaign (campaign.filters.QueueFilter and its subclasses).
+NARROWING = ("kind", "parent", "year")
+
+
+def narrowed(kept: QueryDict | None) -> bool:
+    """Whether the queue as its reader left it (`kept`: campaign.listing.kept_list_query)
+    lists only some units' or years' submissions. No query."""
+    return bool(kept) and any(kept.get(name) for name in NARROWING)
+
+
+def _number(value: str) -> int | None:
+    """A kept filter's id or year, or None for anything else (a database refuses an integer
+    past its columns' size: a page would fail on a tampered query string)."""
+    if value.isascii() and value.isdigit() and len(value) <= 9:
+        return int(value)
+    return None
+
+
+def _narrowing(model: type[Submission], kept: QueryDict) -> Q:
+    """The kept queue's unit kind, area (under a unit) and year (annual reports), as a
+    condition on `model`'s submissions. A value the queue refuses (it then lists nothing)
+    matches nothing here either. No query (the area's unit is a subquery)."""
+    condition = Q()
+    kind = kept.get("kind")
+    if kind:
+        condition &= Q(unit__kind=kind) if kind in Unit.Kind.values else Q(pk__in=[])
+    parent = kept.get("parent")
+    if parent:
+        if (pk := _number(parent)) is None:
+            return Q(pk__in=[])
+        path = Subquery(Unit.objects.filter(pk=pk).values("path")[:1])
+        condition &= Q(unit__path__startswith=path) & ~Q(unit_id=pk)
+    year = kept.get("year")
+    if year and any(field.name == "year" for field in model._meta.fields):
+        if (number := _number(year)) is None:
+            return Q(pk__in=[])
+        condition &= Q(year=number)
+    return condition
+
+
+def next_waiting(
+    submission: Submission, scope: Scope, kept: QueryDict | None = None
+) -> Submission | None:
+    """The submission of `submission`'s kind (plan or annual report) to review next, other
+    than `submission`, with its unit (the link names it): the first waiting for review in
+    the queue as `scope`'s user was working it. That is `submission`'s campaign (another
+    campaign's report has another form and other figures: going on to it would leave the
+    queue the reviewer was in), with the filters and order of the queue as they left it
+    (`kept`: campaign.listing.kept_list_query), else the longest waiting first. None when
+    nothing else waits there. One query."""
+    kept = kept if kept is not None else QueryDict()
+    sort = kept.get("sort")
+    if sort not in QUEUE_SORTS:
+        sort = DEFAULT_SORT
+    model = type(submission)
     return (
-        reviewed(type(submission).objects.select_related("unit"), scope)
-        .filter(status=WAITING)
+        reviewed(model.objects.select_related("unit"), scope)
+        .filter(status=WAITING, campaign_id=submission.campaign_id)
+        .filter(_narrowing(model, kept))
         .exclude(pk=submission.pk)
-        .order_by(*QUEUE_SORTS[DEFAULT_SORT][1])
+        .order_by(*QUEUE_SORTS[sort][1])
         .first()
     )

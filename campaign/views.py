@@ -16,7 +16,7 @@ from campaign import queues, workflow
 from campaign.filters import QueueFilter
 from campaign.forms import ActivityFormSet, PlanForm, ReasonForm
 from campaign.list_exports import queue_download
-from campaign.listing import render_queue
+from campaign.listing import kept_list_query, render_queue
 from campaign.models import Activity, Campaign, Plan, Step
 from campaign.returns import return_step
 from campaign.steps import act_on, kept_reason
@@ -427,15 +427,18 @@ def _render_detail(request, scope, pk, reason_form=None, reason_action=None, sta
     actions = workflow.allowed_actions(plan, scope)
     changes = workflow.changes_since_return(plan, steps)
     reviewing = scope.can_review(plan.unit)
+    queue = kept_list_query(request, "campaign:review_queue")
     return render(
         request,
         "campaign/plan_detail.html",
         {
             "plan": plan,
             # For a reviewer of the unit, the plan their queue lists first now, other than
-            # this one (one query): once this one is accepted or returned, the page leads on.
+            # this one (one query): once this one is accepted or returned, the page leads on,
+            # in this campaign, through the queue as they filtered and sorted it.
             "reviewing": reviewing,
-            "next_waiting": queues.next_waiting(plan, scope) if reviewing else None,
+            "next_waiting": queues.next_waiting(plan, scope, queue) if reviewing else None,
+            "queue_narrowed": queues.narrowed(queue),
             "steps": steps,
             "changes": _labelled(changes, plan),
             "reopened": changes is not None and changes["since"] == Step.Action.REOPEN,

@@ -69,12 +69,14 @@ def waiting(more_units, campaign):
 
 def first_waiting_recounted(reviewer_unit, model, leaving_out):
     """What waits longest for a reviewer of `reviewer_unit`, recounted from every row: a
-    submitted one, of an open unit strictly below `reviewer_unit`, not `leaving_out`."""
+    submitted one of `leaving_out`'s campaign, of an open unit strictly below
+    `reviewer_unit`, not `leaving_out`."""
     today = timezone.localdate()
     candidates = [
         item
         for item in model.objects.select_related("unit")
         if item.status == S.SUBMITTED
+        and item.campaign_id == leaving_out.campaign_id
         and item.unit.path.startswith(reviewer_unit.path)
         and item.unit != reviewer_unit
         and (item.unit.closed_on is None or item.unit.closed_on > today)
@@ -133,8 +135,83 @@ def test_the_reviewer_is_told_when_nothing_else_waits(client, cast, tree, campai
     response = client.get(reverse("campaign:report_detail", args=[only.pk]))
     assert response.context["next_waiting"] is None
     content = html(response)
-    assert "Không còn báo cáo năm nào chờ bạn xem xét." in content
+    assert "Không còn báo cáo năm nào khác của kế hoạch phát động này chờ bạn xem xét." in content
     assert f'href="{reverse("campaign:report_queue")}"' in content
+
+
+def test_the_next_report_is_of_the_campaign_reviewed(client, cast, tree, waiting, other_campaign):
+    # With a second campaign, the report waiting longest could be of the other one: the
+    # link led a reviewer working through one campaign's reports into the other's.
+    page = waiting["page"]
+    elsewhere = make_report(
+        tree["A2"], other_campaign, YEAR, S.SUBMITTED, submitted_at=local(2024, 11, 1, 10)
+    )
+    login(client, cast["reviewer_a"])
+    queue = client.get(reverse("campaign:report_queue")).context["page"].object_list
+    assert [item.pk for item in queue][:2] == [page.pk, elsewhere.pk]
+    expected = first_waiting_recounted(tree["DA"], AnnualReport, leaving_out=page)
+    assert expected == waiting["next"]
+
+    response = client.get(page.get_absolute_url())
+    assert response.context["next_waiting"] == expected
+    # And from the other campaign's report, nothing else of its campaign waits.
+    response = client.get(elsewhere.get_absolute_url())
+    assert response.context["next_waiting"] is None
+    content = html(response)
+    assert "Không còn báo cáo năm nào khác của kế hoạch phát động này chờ bạn xem xét." in content
+
+
+def test_the_next_report_is_the_first_of_the_queue_as_the_reviewer_filtered_and_sorted_it(
+    client, cast, tree, waiting
+):
+    page = waiting["page"]
+    login(client, cast["cspl"])
+    # Unfiltered, the board is led to B1's, in another district.
+    assert client.get(page.get_absolute_url()).context["next_waiting"] == waiting["other district"]
+    # Working through district A's reports by unit name, it is led to the next of those.
+    left = {"parent": str(tree["DA"].pk), "sort": "unit", "page": "1"}
+    queue = client.get(reverse("campaign:report_queue"), left).context["page"].object_list
+    listed = [item for item in queue if item.pk != page.pk]
+    recounted = sorted(
+        (
+            item
+            for item in AnnualReport.objects.select_related("unit")
+            if item.status == S.SUBMITTED
+            and item.campaign_id == page.campaign_id
+            and item.unit.path.startswith(tree["DA"].path)
+            and item.unit != tree["DA"]
+            and item.unit.closed_on is None
+            and item != page
+        ),
+        key=lambda item: (item.unit.name, item.pk),
+    )
+    assert recounted[0] == listed[0] == waiting["A2 earlier year"]
+    response = client.get(page.get_absolute_url())
+    assert response.context["next_waiting"] == listed[0]
+    assert f'href="{listed[0].get_absolute_url()}"' in html(response)
+    # The queue of one year: that year's.
+    client.get(reverse("campaign:report_queue"), {"year": YEAR, "sort": "recent"})
+    response = client.get(page.get_absolute_url())
+    assert response.context["next_waiting"] == waiting["A4"]
+    # Filtered to what nothing else matches: it says so, naming the filters.
+    client.get(reverse("campaign:report_queue"), {"kind": Unit.Kind.SECTOR})
+    response = client.get(page.get_absolute_url())
+    assert response.context["next_waiting"] is None
+    assert (
+        "Không còn báo cáo năm nào khác của kế hoạch phát động này chờ bạn xem xét "
+        "khớp với bộ lọc của danh sách."
+    ) in html(response)
+
+
+@pytest.mark.parametrize(
+    "left",
+    [{"parent": "x"}, {"parent": "9" * 30}, {"year": "²"}, {"year": "9" * 30}, {"kind": "?"}],
+)
+def test_a_damaged_kept_queue_leads_nowhere_rather_than_failing(client, cast, waiting, left):
+    login(client, cast["cspl"])
+    client.get(reverse("campaign:report_queue"), left)
+    response = client.get(waiting["page"].get_absolute_url())
+    assert response.status_code == 200 and response.context["next_waiting"] is None
 
 
 @pytest.mark.parametrize("who", ["officer_a1", "officer_a", "standing"])
@@ -166,23 +243,26 @@ def test_the_plan_page_leads_the_reviewer_to_the_plan_their_queue_lists_first(
             Plan.objects.filter(pk=made.pk).update(submitted_at=local(2024, 11, day))
         return made
 
-    page = plan("A1", S.SUBMITTED, 1)
-    plan("B1", S.SUBMITTED, 2)  # another district
-    plan("DA", S.SUBMITTED, 2)  # the district's own: the province reviews it
-    plan("A5", S.SUBMITTED, 3)  # closed below
+    # A unit has one plan a campaign: the page and those around it are of the second
+    # campaign, and the plan waiting longest of all, A3's, of the first.
+    page = plan("A1", S.SUBMITTED, 1, of=other_campaign)
+    plan("B1", S.SUBMITTED, 2, of=other_campaign)  # another district
+    plan("DA", S.SUBMITTED, 2, of=other_campaign)  # the district's own: the province reviews it
+    plan("A5", S.SUBMITTED, 3, of=other_campaign)  # closed below
     plan("A4", S.RETURNED, 3)
-    plan("A3", S.ACCEPTED, 3)
+    plan("A3", S.SUBMITTED, 4)  # another campaign
     plan("A2", S.DRAFT, 3)
     plan("A2", S.SUBMITTED, 6, of=other_campaign)
     plan("A3", S.SUBMITTED, 5, of=other_campaign)
     plan("A4", S.SUBMITTED, 8, of=other_campaign)
     units["A5"].close(timezone.localdate())
     expected = first_waiting_recounted(units["DA"], Plan, leaving_out=page)
-    assert expected.unit.code == "A3"
+    assert expected.unit.code == "A3" and expected.campaign == other_campaign
 
     login(client, cast["reviewer_a"])
-    queue = client.get(reverse("campaign:review_queue")).context["page"].object_list
-    assert next(item.pk for item in queue if item.pk != page.pk) == expected.pk
+    queue = client.get(reverse("campaign:review_queue"), {"campaign": other_campaign.pk})
+    listed = queue.context["page"].object_list
+    assert next(item.pk for item in listed if item.pk != page.pk) == expected.pk
     response = client.get(reverse("campaign:plan_detail", args=[page.pk]))
     assert response.context["next_waiting"] == expected
     content = html(response)
@@ -202,7 +282,7 @@ def test_after_returning_the_last_plan_the_reviewer_is_told_nothing_else_waits(
     )
     assert response.context["plan"].status == S.RETURNED
     content = html(response)
-    assert "Không còn kế hoạch nào chờ bạn xem xét." in content
+    assert "Không còn kế hoạch nào khác của kế hoạch phát động này chờ bạn xem xét." in content
     assert f'href="{reverse("campaign:review_queue")}"' in content
 
 
