@@ -61,3 +61,45 @@ def test_the_dashboard_s_heading_does_not_call_another_campaign_cchc(
 
     assert _heading(page) == f"Tình hình thực hiện tại {tree['PV'].name}, năm {today.year - 1}"
     assert other_campaign.title in page
+
+
+def test_the_accept_confirmation_names_the_report_s_campaign(
+    client, tree, cast, campaign, other_campaign, report_factory, today, vi
+):
+    # With two campaigns the unit has two reports of a year, both "Báo cáo năm … của …": the
+    # page asking to accept one did not say which.
+    report_factory(tree["A1"], campaign, today.year - 1, status=Status.SUBMITTED)
+    report = report_factory(tree["A1"], other_campaign, today.year - 1, status=Status.SUBMITTED)
+    client.force_login(cast["reviewer_a"])
+
+    page = client.post(
+        reverse("campaign:report_accept", args=[report.pk]), {"version": report.version}
+    ).content.decode()
+
+    assert _heading(page) == "Chấp nhận?"
+    assert f"{other_campaign.reference} – {other_campaign.title}" in page
+    assert campaign.title not in page and campaign.reference not in page
+    report.refresh_from_db()
+    assert report.status == Status.SUBMITTED  # asked, not done
+
+
+@pytest.mark.parametrize("action", ["accept", "return"])
+def test_the_bulk_confirmation_names_each_report_s_campaign(
+    client, tree, cast, campaign, other_campaign, report_factory, today, vi, action
+):
+    reports = [
+        report_factory(tree["A1"], each, today.year - 1, status=Status.SUBMITTED)
+        for each in (campaign, other_campaign)
+    ]
+    client.force_login(cast["reviewer_a"])
+
+    page = client.get(
+        reverse("campaign:bulk_review", args=["reports", action]),
+        {"item": [report.pk for report in reports]},
+    ).content.decode()
+
+    rows = re.findall(r"<tbody>(.*?)</tbody>", page, re.S)[0].split("</tr>")[:-1]
+    assert len(rows) == 2
+    for row, report in zip(rows, reports, strict=True):
+        assert report.get_absolute_url() in row
+        assert report.campaign.reference in row
