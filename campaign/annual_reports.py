@@ -622,6 +622,8 @@ def _render_detail(request, scope, pk, reason_form=None, status=200):
             "locked_out": locked_out,
             "on_behalf": on_behalf,
             "unit_name": report.unit_name_then(),
+            # No year before the campaign's first to compare with (campaign.plausibility).
+            "previous_year": report.year - 1 if report.year > report.campaign.first_year else None,
             "figures": [
                 (indicator, by_indicator.get(indicator.pk), last_year.get(indicator.code))
                 for indicator in indicators

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from campaign.models import Status
+from campaign.models import Indicator, IndicatorValue, Status
 
 
 def _heading(page: str) -> str:
@@ -103,3 +103,37 @@ def test_the_bulk_confirmation_names_each_report_s_campaign(
     for row, report in zip(rows, reports, strict=True):
         assert report.get_absolute_url() in row
         assert report.campaign.reference in row
+
+
+def _table_head(page: str) -> list[str]:
+    head = re.search(r"<thead>(.*?)</thead>", page, re.S).group(1)
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<th[^>]*>.*?</th>", head)]
+
+
+def test_a_campaign_s_first_year_report_has_no_column_of_the_year_before(
+    client, tree, cast, campaign, other_campaign, report_factory, vi
+):
+    # The second campaign began in 2016: its 2016 report showed a "2015" column of dashes,
+    # a year the campaign did not run, as if the unit had not reported then.
+    first = other_campaign.first_year
+    for each in (campaign, other_campaign):
+        Indicator.objects.get_or_create(
+            campaign=each, code="sessions", defaults={"name": "Số buổi", "unit_of_measure": "buổi"}
+        )
+    report = report_factory(tree["A1"], other_campaign, first, status=Status.SUBMITTED)
+    IndicatorValue.objects.create(
+        report=report, indicator=other_campaign.indicators.get(), int_value=12
+    )
+    client.force_login(cast["reviewer_a"])
+
+    page = client.get(report.get_absolute_url()).content.decode()
+
+    assert _table_head(page) == ["Chỉ tiêu", str(first)]
+    assert str(first - 1) not in _table_head(page)
+    assert f"Năm {first} là năm đầu tiên của kế hoạch phát động" in page
+    # The first campaign ran the year before: its report of the same year compares with it.
+    earlier = report_factory(tree["A1"], campaign, first, status=Status.SUBMITTED)
+    assert campaign.first_year < first
+    page = client.get(earlier.get_absolute_url()).content.decode()
+    assert _table_head(page) == ["Chỉ tiêu", str(first), str(first - 1)]
+    assert "năm đầu tiên" not in page
