@@ -1,8 +1,8 @@
 """Tables written to Excel: the rules every workbook the portal writes shares.
 
-A text a user typed is always written as a text, never as a formula, whatever it starts with
-(`keep_as_text`); a character XML cannot hold is left out (`NOT_IN_XML`). A table
-(`write_table`) has a bold, frozen, filtered header row repeated on every printed page, may
+A text a user typed is always written as a text, never as a formula or an error value,
+whatever it holds (`keep_as_text`); a character XML cannot hold is left out (`NOT_IN_XML`).
+A table (`write_table`) has a bold, frozen, filtered header row repeated on every printed page, may
 have lines above it (what the table is, its filters, when it was written), sizes its columns
 to fit and wraps what is wider, and prints landscape on A4, fitted to the page's width.
 Numbers are numeric cells, dates real dates shown dd/mm/yyyy.
@@ -49,9 +49,6 @@ MARK = "✓"
 # What an XML 1.0 document cannot hold: C0 controls but tab and line breaks, lone
 # surrogates, U+FFFE and U+FFFF. The forms refuse controls but not the others.
 NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# What a cell starting with makes Excel or LibreOffice read it as a formula when it is typed,
-# and what openpyxl writes as one when it starts with "=".
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 class V(NamedTuple):
@@ -63,9 +60,10 @@ class V(NamedTuple):
 
 
 def keep_as_text(cell: Cell) -> Cell:
-    """Make `cell`, when it holds a text that looks like a formula, a plain text: openpyxl
-    would otherwise write "=…" as a formula, which the reader's Excel would run."""
-    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+    """Make `cell`, when it holds a text, a plain text: openpyxl would otherwise write "=…"
+    as a formula, which the reader's Excel would run, and "#N/A" (not applicable, as a unit
+    may type it) or "#REF!" as Excel's error values."""
+    if isinstance(cell.value, str):
         cell.data_type = "s"
     return cell
 

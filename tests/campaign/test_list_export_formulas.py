@@ -36,3 +36,12 @@ def test_a_unit_name_that_looks_like_a_formula_stays_text(client, tree, cast, ca
     raise_obstacle(tree["A1"], campaign, cast["officer_a1"])
     rows = rows_of(sheet_of(download(client, cast["cspl"], "campaign:obstacle_list_excel")))
     assert [row["Đơn vị"] for row in rows] == ["=1+1"]
+
+
+@pytest.mark.parametrize("subject", ["#N/A", "#REF!", "#DIV/0!"])
+def test_a_subject_that_reads_as_an_excel_error_stays_text(client, tree, cast, campaign, subject):
+    # openpyxl writes these texts as Excel's error values: the list showed an error where
+    # the unit had typed "#N/A" (not applicable), and a filter counted it as one.
+    raise_obstacle(tree["A1"], campaign, cast["officer_a1"], subject=subject)
+    sheet = sheet_of(download(client, cast["cspl"], "campaign:obstacle_list_excel"))
+    assert (sheet.cell(5, 1).value, sheet.cell(5, 1).data_type) == (subject, "s")

@@ -1,13 +1,17 @@
 """How single cells of a filled-in template are read: what a spreadsheet stores for what a
 user typed or computed, never read as something else."""
 
+from io import BytesIO
+
 from django.urls import reverse
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from campaign.models import AnnualReport
+from campaign.models import AnnualReport, IndicatorValue
 from tests.campaign.workbooks.helpers import (
     columns,
     download_reports,
+    draft_report,
     fill,
     pending,
     reports_url,
@@ -114,3 +118,23 @@ def test_a_figure_typed_in_another_scripts_digits_is_refused_full_width_ones_are
     client.post(reverse("campaign:workbook_confirm", args=[preview.pk]))
     report = AnnualReport.objects.get(unit=tree["A1"])
     assert report.values.get(indicator__code="participants").int_value == 1234
+
+
+def test_a_text_that_reads_as_an_excel_error_goes_back_and_forth_as_that_text(
+    client, tree, cast, campaign, year
+):
+    # "#N/A" (not applicable), typed in the web form, was written to the unit's template as
+    # Excel's error value, and the template sent back unchanged was refused: "This cell
+    # shows an error (#N/A)".
+    draft = draft_report(tree["A1"], campaign, year)
+    IndicatorValue.objects.create(
+        report=draft, indicator=campaign.indicators.get(code="other_forms"), text_value="#N/A"
+    )
+    client.force_login(cast["officer_a1"])
+    by_key = columns(campaign, year)
+    content = download_reports(client, campaign, tree["A1"], year)
+    cell = load_workbook(BytesIO(content)).worksheets[0].cell(4, by_key["value_other_forms"])
+    assert (cell.value, cell.data_type) == ("#N/A", "s")
+
+    preview = preview_of(client, tree, campaign, year, content)
+    assert preview.preview["errors"] == []
