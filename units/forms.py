@@ -28,6 +28,8 @@
   input method left in full-width mode types, are read as 0–9; another script's digits
   ("١٢٣", "۱۲۳", "१२३") are refused with a message naming the digits to use: int() read
   them as the figure, which no one here means to type and nothing else in the portal reads.
+  Characters that take no room (a zero-width space, a direction mark) are left out, and an
+  underscore ("1_5", which int() reads as 15) is refused.
 
 Forms mix in `PortalInputMixin`; formsets take `FORMSET_ERRORS` as their error messages.
 """
@@ -95,10 +97,16 @@ OTHER_DIGITS = _("Type the number with the digits 0 to 9.")
 
 
 def ascii_digits(value: str) -> str:
-    """`value` with its full-width digits (and the marks between them) as 0–9; raises
-    ValidationError (code "digits") when it holds the digits of another script, which int()
-    reads as well."""
-    value = value.translate(_FULL_WIDTH)
+    """`value` with its full-width digits (and the marks between them) as 0–9 and without
+    Unicode's format characters; raises ValidationError (code "digits") when it holds the
+    digits of another script, which int() reads as well.
+
+    Format characters take no room (zero-width spaces and joiners, direction marks, a byte
+    order mark, a soft hyphen): a figure pasted from a web page, a chat or a right-to-left
+    text brings them unseen, and was refused as no whole number while it showed as one."""
+    value = "".join(
+        char for char in value.translate(_FULL_WIDTH) if unicodedata.category(char) != "Cf"
+    )
     if not value.isascii() and any(char.isdecimal() and not char.isascii() for char in value):
         raise ValidationError(OTHER_DIGITS, code="digits")
     return value
@@ -467,7 +475,7 @@ def _harden(field, model_validators=(), year=False, dates=True):
     elif isinstance(field, forms.IntegerField) and field.widget.is_hidden:
         # Only a page altered outside the browser sends a bad hidden number.
         field.error_messages["invalid"] = HIDDEN_DAMAGED
-        field.to_python = _digits_first(field.to_python, HIDDEN_DAMAGED)
+        field.to_python = _digits_first(field, HIDDEN_DAMAGED)
         field.validators = [
             type(v)(v.limit_value, message=HIDDEN_DAMAGED)
             if isinstance(v, MinValueValidator | MaxValueValidator)
@@ -475,7 +483,7 @@ def _harden(field, model_validators=(), year=False, dates=True):
             for v in field.validators
         ]
     elif isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
-        field.to_python = _digits_first(field.to_python)
+        field.to_python = _digits_first(field)
         if type(field).re_decimal is forms.IntegerField.re_decimal:
             # Django drops a ".0…" tail: "1.0000" (a thousand typed with a zero too many)
             # was read as 1, "12.0" as 12, without a word. A dot only groups thousands here,
@@ -491,10 +499,13 @@ def _harden(field, model_validators=(), year=False, dates=True):
         )
 
 
-def _digits_first(to_python, message=None):
-    """A number field's `to_python` that reads typed text through ascii_digits first: a
-    figure in another script's digits is refused (with `message` instead of ascii_digits'
-    own, if given) before int() or Decimal() reads it."""
+def _digits_first(field, message=None):
+    """`field`'s `to_python`, reading typed text through ascii_digits first: a figure in
+    another script's digits is refused (with `message` instead of ascii_digits' own, if
+    given) before int() or Decimal() reads it. So is one with an underscore, as the field
+    refuses what is not a number: int() reads "1_5" as 15 (Python's grouping), a slip for
+    "1.5" or "15" made a figure nobody typed."""
+    to_python = field.to_python
 
     def read(value):
         if isinstance(value, str):
@@ -504,6 +515,8 @@ def _digits_first(to_python, message=None):
                 if message is None:
                     raise
                 raise ValidationError(message, code="invalid") from error
+            if "_" in value:
+                raise ValidationError(field.error_messages["invalid"], code="invalid")
         return to_python(value)
 
     return read

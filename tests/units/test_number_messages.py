@@ -145,6 +145,57 @@ def test_a_hidden_number_in_another_scripts_digits_is_a_damaged_page():
     assert Versioned({"version": "٣"}).errors["__all__"] == [str(HIDDEN_DAMAGED)]
 
 
+# Pasted from a web page, a chat or a right-to-left document, a figure brings characters
+# that take no room: it was refused as "not a whole number" while it showed as one, and
+# sent again unchanged it was refused again.
+INVISIBLE_IN_FIGURES = [
+    ("123\u200b", 123),  # zero-width space
+    ("\ufeff1.250", 1250),  # byte order mark
+    ("\u200f1 250\u200e", 1250),  # right-to-left and left-to-right marks
+    ("\u202b45\u202c", 45),  # right-to-left embedding
+    ("1\u200b000", 1000),
+    ("１２\u2060３", 123),  # word joiner, between full-width digits
+    ("12\u00ad3", 123),  # soft hyphen
+]
+
+
+@pytest.mark.parametrize(("typed", "read"), INVISIBLE_IN_FIGURES)
+def test_a_figure_with_invisible_characters_reads_as_it_shows(typed, read):
+    class Figures(PortalInputMixin, forms.Form):
+        sessions = FigureField()
+
+    form = Figures({"sessions": typed})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["sessions"] == read
+
+
+def test_a_year_with_invisible_characters_reads_as_it_shows():
+    class YearForm(PortalInputMixin, forms.Form):
+        year = forms.IntegerField(min_value=2000, max_value=2100)
+
+    form = YearForm({"year": "\u200e2025\u200b"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["year"] == 2025
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["1_5", "1_000", "12_34"])
+def test_a_figure_with_an_underscore_is_refused_not_read_as_digits_run_together(typed):
+    # int() reads "1_5" as 15 (Python's digit grouping): a slip for "1.5" or "15" became
+    # a figure nobody typed.
+    class Participants(PortalInputMixin, forms.ModelForm):
+        class Meta:
+            model = Activity
+            fields = ["planned_quarter", "expected_participants"]
+
+    class Figures(PortalInputMixin, forms.Form):
+        sessions = FigureField()
+
+    form = Participants({"planned_quarter": "3", "expected_participants": typed})
+    assert form.errors == {"expected_participants": [WHOLE_NUMBER]}
+    assert Figures({"sessions": typed}).errors == {"sessions": [WHOLE_NUMBER]}
+
+
 def test_a_year_keeps_its_four_digits():
     class YearForm(PortalInputMixin, forms.Form):
         year = forms.IntegerField(min_value=2000, max_value=2100)
