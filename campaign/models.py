@@ -2,6 +2,7 @@
 reports (with their submission records), obstacles, inspections and reminders."""
 
 import datetime
+import re
 import unicodedata
 import uuid
 from pathlib import PurePath
@@ -258,14 +259,24 @@ class Theme(models.Model):
         self.sort_key = ".".join(part.zfill(4) for part in self.number.split("."))
         super().save(*args, **kwargs)
 
+    # Each part from 1, in 0-9 without a leading zero: "01" beside "1", or "1.01" beside
+    # "1.1", were two items sorted as one, and "1.１" (full-width) or "²", which isdigit()
+    # passed, an item apart from the "1.1" it shows as.
+    NUMBER = re.compile(r"[1-9][0-9]*(\.[1-9][0-9]*)*")
+
     def clean(self):
-        parts = self.number.split(".") if self.number else []
-        if not parts or not all(part.isdigit() for part in parts):
+        if not self.NUMBER.fullmatch(self.number or "") and not self._number_stored():
             raise ValidationError({"number": _("Number items like 1, 2 or 2.1.")})
         if self.parent_id and not self.number.startswith(self.parent.number + "."):
             raise ValidationError(
                 {"number": _("A sub-item's number starts with its parent's number.")}
             )
+
+    def _number_stored(self) -> bool:
+        """Whether the item was saved with this number already: one numbered before the
+        rule (NUMBER) is kept, as plans covering it may forbid renumbering it, and the
+        campaign's other changes must still save. One query."""
+        return bool(self.pk) and Theme.objects.filter(pk=self.pk, number=self.number).exists()
 
     @property
     def short_title(self):

@@ -366,3 +366,55 @@ def test_the_unit_kinds_field_is_labelled_with_a_capital_as_the_others_are(staff
 
     assert "Loại đơn vị phải thực hiện:" in page
     assert "loại đơn vị phải thực hiện:" not in page
+
+
+@pytest.mark.parametrize(
+    "numbers",
+    [("1", "01"), ("1", "1.1", "1.01"), ("1", "1.１"), ("²",), ("1", "1.๑"), ("0",)],
+)
+def test_an_item_number_is_written_with_0_to_9_and_no_leading_zero(staff_client, tree, numbers):
+    # "01" beside "1", or "1.01" beside "1.1", made two items sorted as one; "1.１" (a
+    # full-width one) or "²" passed as digits and listed apart from the "1.1" they show as.
+    data = campaign_form(tree["PV"], **_themes(*numbers))
+
+    with translation.override("vi"):
+        response = staff_client.post(
+            reverse("admin:campaign_campaign_add"), data, HTTP_ACCEPT_LANGUAGE="vi"
+        )
+
+    assert response.status_code == 200
+    (themes,) = [inline.formset for inline in response.context["inline_admin_formsets"]][:1]
+    assert themes.errors[-1] == {"number": ["Đánh số mục dạng 1, 2 hoặc 2.1."]}
+    assert not Campaign.objects.exists()
+
+
+def test_an_item_stored_with_a_leading_zero_does_not_block_the_campaigns_other_changes(
+    staff_client, tree
+):
+    # Saved before the rule, it may be covered by plans and then cannot be renumbered: the
+    # campaign's other fields are still edited.
+    data = campaign_form(tree["PV"])
+    assert staff_client.post(reverse("admin:campaign_campaign_add"), data).status_code == 302
+    campaign = Campaign.objects.get()
+    Theme.objects.filter(campaign=campaign).update(number="01")
+    theme = campaign.themes.get()
+    changed = campaign_form(
+        tree["PV"],
+        title="Tuyên truyền an toàn lao động",
+        **management("themes", 1, initial=1),
+        **{"themes-0-id": str(theme.pk), "themes-0-campaign": str(campaign.pk)},
+        **{"themes-0-number": "01"},
+        **management("indicators", 1, initial=1),
+        **{
+            "indicators-0-id": str(campaign.indicators.get().pk),
+            "indicators-0-campaign": str(campaign.pk),
+        },
+    )
+
+    response = staff_client.post(
+        reverse("admin:campaign_campaign_change", args=[campaign.pk]), changed
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    campaign.refresh_from_db()
+    assert campaign.title == "Tuyên truyền an toàn lao động"
