@@ -18,6 +18,10 @@ written by a worker after the commit: campaign.notifications):
 What a unit sends up (a submission, an obstacle raised) e-mails its reviewers and leaves them
 no notice: it waits in their lists.
 
+A notice names a unit as its e-mail does, by its full name as it stood at the event (a
+report's, as named that year; a summary's issuer, as its letterhead prints it), never by the
+short name lists use: one list of notices, one way of naming.
+
 Unlike the e-mails, notices reach users without an e-mail address. Each event has a key;
 a user gets one notice per key, whatever retries happen (`write`).
 

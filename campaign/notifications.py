@@ -397,7 +397,9 @@ def notify_obstacle_answered(obstacle: Obstacle, answered_at: datetime) -> int:
         kind=notices.Kind.OBSTACLE_ANSWERED,
         unit=obstacle.unit,
         url=obstacle.get_absolute_url(),
-        params={"unit": str(obstacle.unit), "subject": obstacle.subject},
+        # As its e-mail names the unit (and every notice does): by its name, not the short
+        # one lists use.
+        params={"unit": obstacle.unit.name, "subject": obstacle.subject},
         at=answered_at,
     )
     write(
@@ -443,7 +445,7 @@ def notify_obstacle_closed_by_unit(obstacle: Obstacle) -> int:
         kind=notices.Kind.OBSTACLE_CLOSED,
         unit=obstacle.unit,
         url=obstacle.get_absolute_url(),
-        params={"unit": str(obstacle.unit), "subject": obstacle.subject},
+        params={"unit": obstacle.unit.name, "subject": obstacle.subject},
         at=obstacle.closed_at,
     )
 
@@ -494,7 +496,7 @@ def notify_due_recommendations(today: date) -> int:
                 unit=inspection.unit,
                 url=inspection.get_absolute_url(),
                 params={
-                    "unit": str(inspection.unit),
+                    "unit": inspection.unit.name,
                     "visited_on": inspection.visited_on.isoformat(),
                     "due_on": due_on.isoformat(),
                 },

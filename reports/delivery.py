@@ -69,11 +69,10 @@ def deliver_issued_summary(summary: SummaryReport) -> int:
         unit=summary.unit,
         url=summary.get_absolute_url(),
         params={
-            # Who issued it: the board under its federation for the board's report (the
-            # federation itself did not), else the unit.
-            "unit": summary.issuer_in_full
-            if summary.kind == SummaryReport.Kind.BOARD
-            else str(summary.unit),
+            # Who issued it, as its e-mail and its letterhead name them on its date: the
+            # board under its federation for the board's report (the federation itself did
+            # not), else the unit by its name then, not the short one lists use today.
+            "unit": summary.issuer_in_full,
             "number": summary.number,
             "subject": summary.subject,
             "year": summary.year,

@@ -281,6 +281,41 @@ def test_telling_the_same_answer_twice_writes_it_once(cast, obstacle_a1):
     assert Notification.objects.count() == 2
 
 
+FULL_A1 = "Công đoàn cơ sở Ủy ban nhân dân xã Tân Thạch"
+SHORT_A1 = "CĐCS UBND xã Tân Thạch"
+
+
+@pytest.fixture
+def named_a1(tree):
+    """A1 with a full name and the short name lists use, as Bến Tre's unions have them."""
+    Unit.objects.filter(pk=tree["A1"].pk).update(name=FULL_A1, short_name=SHORT_A1)
+    return Unit.objects.get(pk=tree["A1"].pk)
+
+
+def test_an_obstacles_notices_name_its_unit_as_their_e_mails_do(
+    client, cast, named_a1, obstacle_a1, django_capture_on_commit_callbacks
+):
+    # One list read "… của CĐCS UBND xã Tân Thạch đã được trả lời" beside "Kế hoạch triển
+    # khai của Công đoàn cơ sở Ủy ban nhân dân xã Tân Thạch …", and the answer's e-mail
+    # named the unit in full.
+    obstacle_a1.unit = named_a1
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(client, cast["reviewer_a"], obstacle_a1)
+    answered = Notice.objects.get(recipient=cast["officer_a1"])
+    assert text_of(answered) == (
+        f"Vướng mắc “Chưa rõ cách tính lượt người” của {FULL_A1} đã được trả lời"
+    )
+    [e_mail] = [m for m in mail.outbox if m.to == [cast["officer_a1"].email]]
+    assert f"do {FULL_A1} nêu ngày" in e_mail.body
+    # Its unit closing it tells the reviewer who answered, by the same name.
+    client.force_login(cast["officer_a1"])
+    client.post(reverse("campaign:obstacle_close", args=[obstacle_a1.pk]))
+    closed = Notice.objects.get(recipient=cast["reviewer_a"])
+    assert text_of(closed) == (
+        f"{FULL_A1} đã đóng vướng mắc “Chưa rõ cách tính lượt người” mà bạn đã trả lời"
+    )
+
+
 # --- an inspection's recommendations falling due -----------------------------------------------
 VISITED = datetime.date(2026, 3, 2)
 DUE = datetime.date(2026, 4, 30)
@@ -344,6 +379,20 @@ def test_the_recommendations_subject_names_the_unit_by_its_short_name(
         run(DUE)
     [message] = mail.outbox
     assert message.subject.startswith("[CĐCS A1] ")
+
+
+def test_the_recommendations_notice_names_the_unit_as_its_e_mail_does(
+    cast, campaign, named_a1, django_capture_on_commit_callbacks
+):
+    inspection_of(named_a1, campaign, cast["cspl"])
+    with django_capture_on_commit_callbacks(execute=True):
+        run(DUE)
+    [message] = mail.outbox
+    assert message.body.startswith(f"Kính gửi cán bộ {FULL_A1},")
+    assert text_of(Notice.objects.get()) == (
+        f"Kiến nghị sau đợt kiểm tra, giám sát tại {FULL_A1} ngày 02/03/2026 đã đến hạn "
+        "thực hiện (30/04/2026)"
+    )
 
 
 def test_recommendations_due_at_a_unit_filed_on_behalf_reach_who_files_for_it(

@@ -19,7 +19,7 @@ from reports import delivery, issuing, summary_tasks
 from reports.models import SummaryReceipt, SummaryReport
 from tests.factories import CampaignFactory, MembershipFactory, UserFactory
 from tests.reports.summaries import SUBJECT, make_summary
-from units.models import Membership
+from units.models import Membership, Unit
 
 Role = Membership.Role
 S = SummaryReport.Status
@@ -418,7 +418,8 @@ def test_every_reader_gets_a_notice_even_without_an_e_mail_address(
     tree, people, campaign, django_capture_on_commit_callbacks
 ):
     summary = issue(
-        make_summary(tree["DA"], campaign, people["reviewer_a"]),
+        # Issued in district A's name, as its letterhead prints it.
+        make_summary(tree["DA"], campaign, people["reviewer_a"], issuing_body="LĐLĐ huyện A"),
         people["reviewer_a"],
         django_capture_on_commit_callbacks,
     )
@@ -433,6 +434,33 @@ def test_every_reader_gets_a_notice_even_without_an_e_mail_address(
         assert notice.text == (
             f"LĐLĐ huyện A đã ban hành báo cáo tổng hợp số {summary.number}: {SUBJECT}"
         )
+
+
+def test_the_notice_names_the_issuer_as_the_e_mail_and_the_document_do(
+    tree, people, campaign, django_capture_on_commit_callbacks
+):
+    # The e-mail said "Liên đoàn Lao động huyện A đã ban hành …", as the document's
+    # letterhead names its issuer that day; the notice said "LĐLĐ huyện A", the short name
+    # the unit's lists use.
+    Unit.objects.filter(pk=tree["DA"].pk).update(
+        name="Liên đoàn Lao động huyện A", short_name="LĐLĐ huyện A"
+    )
+    summary = issue(
+        make_summary(
+            Unit.objects.get(pk=tree["DA"].pk),
+            campaign,
+            people["reviewer_a"],
+            issuing_body="Liên đoàn Lao động huyện A",
+        ),
+        people["reviewer_a"],
+        django_capture_on_commit_callbacks,
+    )
+    said = f"Liên đoàn Lao động huyện A đã ban hành báo cáo tổng hợp số {summary.number}"
+    notice = Notice.objects.get(key=f"summary-{summary.pk}", recipient=people["standing"])
+    with translation.override("vi"):
+        assert notice.text == f"{said}: {SUBJECT}"
+    message = next(m for m in mail.outbox if m.to == [people["standing"].email])
+    assert said in message.body
 
 
 def test_delivering_twice_leaves_one_notice_each(
