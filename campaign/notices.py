@@ -25,8 +25,9 @@ short name lists use: one list of notices, one way of naming.
 Unlike the e-mails, notices reach users without an e-mail address. Each event has a key;
 a user gets one notice per key, whatever retries happen (`write`).
 
-The reader opens a notice through `open_notice`: only their own (another user's is a 404),
-marked read, then the page it is about if they may still see its unit.
+The reader opens a notice through campaign.notice_pages: only their own (another user's is
+a 404), marked read, then the page it is about if they may still go there; else back to the
+list, which says why not (`refusal`, `still_asked`).
 """
 
 import datetime
@@ -37,7 +38,7 @@ from django.db.models import QuerySet
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from campaign.models import Notice, Reminder, Step, Submission
+from campaign.models import Campaign, Notice, Period, Reminder, Step, Submission
 from units.access import FILE, READ, SEE, Scope
 from units.models import Membership, Unit, User
 
@@ -175,7 +176,7 @@ def notify_reminder(reminder: Reminder, unit: Unit, url: str, users: Iterable[Us
 
 # --- reading ---------------------------------------------------------------------------------
 def of(user: User) -> QuerySet:
-    """`user`'s notices, newest first, with their units (for `may_open`)."""
+    """`user`'s notices, newest first, with their units (for `refusal`)."""
     return (
         Notice.objects.filter(recipient=user).select_related("unit").order_by("-created_at", "-pk")
     )
@@ -225,22 +226,75 @@ def mark_read_by_key(user: User, key: str) -> int:
     )
 
 
+# Why a notice's link no longer opens for its reader (`refusal`, `still_asked`).
+UNSEEN = "unseen"  # not a page of the portal, or its unit is out of the reader's reach
+CLOSED = "closed"  # a link to write for a unit that has closed since
+OWN_OFFICER = "own_officer"  # ... for a unit filed for from above, which has an officer now
+NOT_FILING = "not_filing"  # ... for a unit the reader still sees but no longer files for
+NOT_ASKED = "not_asked"  # ... a plan or report the campaign no longer asks of the unit
+
+
 def may_open(notice: Notice, scope: Scope) -> bool:
-    """Whether the notice's link still leads somewhere its reader may go: the link is a
-    path of the portal and its reader still holds, over the unit of its object, a role the
-    page asks for (`LINK_ROLES`; any role, to see it): a link to write a plan or report is
-    to a unit they still file for (closed since, it is a 403), a summary report is for a
-    reviewer or the Standing Committee (to one who became an officer, it is a 404). No
-    query beyond the scope's own. A plan or report a merger moved takes its notices' unit
-    with it (campaign.reorganisations)."""
+    """Whether the notice's link still leads somewhere its reader may go (`refusal`)."""
+    return not refusal(notice, scope)
+
+
+def refusal(notice: Notice, scope: Scope) -> str:
+    """Why the notice's link no longer leads somewhere its reader may go, "" when it does:
+    the link is a path of the portal and its reader still holds, over the unit of its
+    object, a role the page asks for (`LINK_ROLES`; any role, to see it): a link to write a
+    plan or report is to a unit they still file for (closed since, it is a 403), a summary
+    report is for a reviewer or the Standing Committee (to one who became an officer, it is
+    a 404). A reader who still sees the unit a reminder asked them to write for is told
+    what changed: it closed (CLOSED), it has an officer of its own who files for it now
+    (OWN_OFFICER), or they file for it no more (NOT_FILING); else UNSEEN. No query beyond
+    the scope's own (whether the unit has an officer of its own is the one `allows` asked).
+    A plan or report a merger moved takes its notices' unit with it
+    (campaign.reorganisations). Whether the campaign still asks for what the link starts
+    writing costs queries, and is `still_asked`'s."""
     url = notice.url
     if not url.startswith("/") or url.startswith("//"):
-        return False
+        return UNSEEN
     try:
         view = resolve(urlsplit(url).path).view_name
     except Resolver404:
-        return False
-    return scope.allows(notice.unit, LINK_ROLES.get(view, SEE))
+        return UNSEEN
+    roles = LINK_ROLES.get(view, SEE)
+    unit = notice.unit
+    if scope.allows(unit, roles):
+        return ""
+    if roles != FILE or not scope.can_see(unit):
+        return UNSEEN
+    if not unit.is_open_on(scope.today):
+        return CLOSED
+    # Open, and below a unit the reader files from: `allows` refused it for its officer.
+    if any(unit.path.startswith(path) for path in scope.paths(FILE)):
+        return OWN_OFFICER
+    return NOT_FILING
+
+
+def still_asked(notice: Notice) -> bool:
+    """For a link that starts writing a plan or a report (a reminder's), whether the
+    campaign still asks the notice's unit for it, as that page checks: the unit is of a
+    kind the campaign addresses, in its area today, and, for a report, was open at that
+    year's cut-off. A later reorganisation (a unit moved out of the area, its kind changed)
+    makes that page a 404. True for any other link, without a query; else one query, and
+    those of `Campaign.acting_issuer` for a campaign whose issuer merged away."""
+    match = resolve(urlsplit(notice.url).path)
+    if match.view_name not in WRITE_LINKS:
+        return True
+    kwargs = match.kwargs
+    if "year" in kwargs:
+        period = (
+            Period.objects.filter(campaign_id=kwargs["campaign_pk"], year=kwargs["year"])
+            .select_related("campaign__issuer")
+            .first()
+        )
+        if period is None:
+            return True  # the page writes the period and answers for itself
+        return period.campaign.addresses(notice.unit) and period.expects(notice.unit)
+    campaign = Campaign.objects.select_related("issuer").filter(pk=kwargs["campaign_pk"]).first()
+    return campaign is None or campaign.addresses(notice.unit)
 
 
 # The roles a linked page asks for beyond seeing the unit, as the page itself checks them:
@@ -250,3 +304,4 @@ LINK_ROLES = {
     "campaign:report_start": FILE,
     "reports:summary_detail": READ,
 }
+WRITE_LINKS = {view for view, roles in LINK_ROLES.items() if roles == FILE}

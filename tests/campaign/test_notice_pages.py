@@ -253,16 +253,103 @@ def test_a_notice_of_a_plan_moved_away_by_a_merger_no_longer_opens_it(client, ca
     assert response.redirect_chain[-1][0] == reverse("campaign:notice_list")
 
 
-def test_a_reminder_to_write_the_plan_of_a_unit_closed_since_no_longer_opens_it(
-    client, tree, cast, campaign
-):
-    # The link starts writing A1's plan: once A1 closed, it was a 403.
+# --- a reminder's link that no longer opens says what changed ---------------------------------
+def remind(tree, cast, campaign, code, what="plan"):
+    """A reminder by hand to unit `code`, as district A's reviewer sends it in 2015."""
     send_manual_reminders(
-        [tree["A1"]], campaign, "plan", 2015, cast["reviewer_a"], datetime.date(2015, 8, 5)
+        [tree[code]], campaign, what, 2015, cast["reviewer_a"], datetime.date(2015, 8, 5)
     )
-    [notice] = Notice.objects.filter(recipient=cast["officer_a1"])
-    _apply("close", unit_code="A1")
-    client.force_login(cast["officer_a1"])
+
+
+def opened(client, user, notice):
+    """Open `notice` as `user`: (the page it led to, its text)."""
+    client.force_login(user)
     response = client.get(reverse("campaign:notice_open", args=[notice.pk]), follow=True)
     assert response.status_code == 200
-    assert response.redirect_chain[-1][0] == reverse("campaign:notice_list")
+    return response.redirect_chain[-1][0], response.content.decode()
+
+
+NOT_SEEN = "không còn thuộc các đơn vị bạn được xem"
+
+
+@pytest.mark.parametrize("how", ["close", "merge"])
+def test_a_reminder_of_a_unit_closed_since_says_it_closed(client, tree, cast, campaign, how):
+    # The link starts writing A1's plan: once A1 closed, it was a 403. Its officer still
+    # sees A1's history, yet was told A1 was "no longer in the units you may see", and to
+    # have their roles checked.
+    remind(tree, cast, campaign, "A1")
+    [notice] = Notice.objects.filter(recipient=cast["officer_a1"])
+    if how == "close":
+        _apply("close", unit_code="A1")
+        said = "CĐCS A1 đã ngừng hoạt động từ ngày 01/07/2025: không còn hồ sơ nào phải nộp"
+    else:
+        _apply("merge", unit_code="A1", target_code="A2")
+        said = "CĐCS A1 đã sáp nhập vào CĐCS A2 và ngừng hoạt động từ ngày 01/07/2025"
+    where, page = opened(client, cast["officer_a1"], notice)
+    assert where == LIST
+    assert said in page and "lời đôn đốc này không còn yêu cầu bạn việc gì" in page
+    assert NOT_SEEN not in page and "không còn thuộc đơn vị của bạn" not in page
+    assert "đơn vị đã ngừng hoạt động" in listed_page(client)
+
+
+def listed_page(client):
+    return client.get(LIST).content.decode()
+
+
+def test_a_reminder_filed_on_behalf_says_the_unit_now_has_its_own_officer(
+    client, tree, cast, campaign
+):
+    # A2 had no officer: district A's officer was reminded to write its plan for it. Now A2
+    # has one, who files for it; district A's officer still sees A2.
+    remind(tree, cast, campaign, "A2")
+    [notice] = Notice.objects.filter(recipient=cast["officer_a"])
+    Membership.objects.create(
+        user=UserFactory(username="officer_a2"), unit=tree["A2"], role=Membership.Role.OFFICER
+    )
+    where, page = opened(client, cast["officer_a"], notice)
+    assert where == LIST
+    assert "CĐCS A2 nay đã có cán bộ phụ trách riêng" in page and NOT_SEEN not in page
+    assert "đơn vị đã có cán bộ phụ trách riêng" in listed_page(client)
+
+
+def test_a_reminder_to_a_reader_who_no_longer_files_says_so(client, tree, cast, campaign):
+    # A1's officer became its viewer: they see A1, and file for it no more.
+    remind(tree, cast, campaign, "A1")
+    [notice] = Notice.objects.filter(recipient=cast["officer_a1"])
+    Membership.objects.filter(user=cast["officer_a1"]).update(role=Membership.Role.VIEWER)
+    where, page = opened(client, cast["officer_a1"], notice)
+    assert where == LIST
+    assert "Bạn không còn nhập hồ sơ cho CĐCS A1" in page and NOT_SEEN not in page
+    assert "bạn không còn nhập hồ sơ cho đơn vị này" in listed_page(client)
+
+
+@pytest.mark.parametrize("what", ["plan", "report"])
+def test_a_reminder_the_campaign_no_longer_asks_for_says_so_rather_than_a_404(
+    client, tree, cast, campaign, reorganise, admin_user, what
+):
+    # A1 moved under another provincial federation: the province's campaign asks nothing
+    # of it, and the reminder's link to start its plan or report was a 404.
+    remind(tree, cast, campaign, "A1", what)
+    [notice] = Notice.objects.filter(recipient=cast["officer_a1"])
+    decision = reorganise(
+        datetime.date(2025, 7, 1),
+        {"action": "create", "code": "TG", "name": "LĐLĐ tỉnh Khác", "kind": "province"},
+        {"action": "move", "unit_code": "A1", "target_code": "TG"},
+    )
+    reorganisation_apply(reorganisation=decision, user=admin_user)
+    client.force_login(cast["officer_a1"])
+    assert client.get(notice.url).status_code == 404
+    where, page = opened(client, cast["officer_a1"], notice)
+    assert where == LIST
+    asked = "gửi báo cáo năm 2015" if what == "report" else "xây dựng kế hoạch triển khai"
+    assert f"CĐCS A1 không còn phải {asked}: lời đôn đốc này không còn yêu cầu" in page
+    assert NOT_SEEN not in page
+
+
+def test_a_reminder_still_asked_for_opens_its_page(client, tree, cast, campaign):
+    remind(tree, cast, campaign, "A1")
+    [notice] = Notice.objects.filter(recipient=cast["officer_a1"])
+    client.force_login(cast["officer_a1"])
+    response = client.get(reverse("campaign:notice_open", args=[notice.pk]))
+    assert response["Location"] == notice.url
+    assert client.get(notice.url).status_code == 200
