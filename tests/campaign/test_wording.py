@@ -72,6 +72,32 @@ def test_the_return_reason_help_points_to_the_page_the_officer_will_open(
     assert "trang kế hoạch" not in page
 
 
+TOLD = "sẽ nhận thông báo trên cổng, và qua thư điện tử nếu có địa chỉ thư."
+
+
+@pytest.mark.parametrize("kind", ["plan", "report"])
+def test_the_accept_confirmation_says_the_officers_are_told_in_the_portal_and_by_e_mail(
+    client, cast, submitted, kind
+):
+    # It said "by e-mail" only: an officer without an address is told in the portal, and
+    # every officer finds the notice under the bell.
+    item = submitted[kind]
+    client.force_login(cast["reviewer_a"])
+    response = client.post(reverse(f"campaign:{kind}_accept", args=[item.pk]))
+    page = response.content.decode()
+    assert f"Cán bộ của đơn vị {TOLD}" in page
+    assert "sẽ được báo qua thư điện tử" not in page
+    assert Status(type(item).objects.get(pk=item.pk).status) == Status.SUBMITTED  # not yet
+
+
+def test_the_bulk_accept_confirmation_says_so_too(client, cast, submitted):
+    client.force_login(cast["reviewer_a"])
+    bulk = reverse("campaign:bulk_review", args=["plans", "accept"])
+    page = client.get(bulk, {"item": [submitted["plan"].pk]}).content.decode()
+    assert f"Cán bộ của các đơn vị {TOLD}" in page
+    assert "sẽ được báo qua thư điện tử" not in page
+
+
 def test_date_fields_ask_for_day_month_year_in_vietnamese(client, tree, cast, campaign):
     url = reverse("campaign:plan_start", args=[campaign.pk, tree["A1"].pk])
     page = page_of(client, cast["officer_a1"], url)
