@@ -126,7 +126,7 @@ def plan_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
                 if plan is None:
                     items.append(
                         _item(
-                            _("Write the plan of %(unit)s") % {"unit": unit},
+                            _("Write the implementation plan of %(unit)s") % {"unit": unit},
                             "",
                             reverse("campaign:plan_start", args=[campaign.pk, unit.pk]),
                             unit_due,
@@ -137,7 +137,7 @@ def plan_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
                 elif plan.status == Status.DRAFT:
                     items.append(
                         _item(
-                            _("Submit the draft plan of %(unit)s") % {"unit": unit},
+                            _("Submit the draft implementation plan of %(unit)s") % {"unit": unit},
                             "",
                             plan.get_absolute_url(),
                             unit_due,
@@ -149,9 +149,14 @@ def plan_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
                     items.append(
                         _item(
                             (
-                                _("Complete and resubmit the reopened plan of %(unit)s")
+                                _(
+                                    "Complete and resubmit the reopened implementation plan "
+                                    "of %(unit)s"
+                                )
                                 if plan.was_reopened
-                                else _("Fix and resubmit the returned plan of %(unit)s")
+                                else _(
+                                    "Fix and resubmit the returned implementation plan of %(unit)s"
+                                )
                             )
                             % {"unit": unit},
                             "",

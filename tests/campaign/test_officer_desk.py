@@ -96,11 +96,11 @@ def test_this_years_report_deadline_is_on_the_home_page_with_its_state_in_words(
 def test_a_plan_due_in_a_past_campaign_year_shows_no_stale_deadline(client, cast, campaign):
     running_now(campaign)  # the plan was due on 31/07/2015
     [item] = plan_items(Scope(cast["officer_a1"]))
-    assert item["title"] == "Xây dựng kế hoạch của CĐCS A1"
+    assert item["title"] == "Xây dựng kế hoạch triển khai của CĐCS A1"
     assert item["deadline"] is None
     client.force_login(cast["officer_a1"])
     html = client.get(HOME).content.decode()
-    assert "Xây dựng kế hoạch của CĐCS A1" in html
+    assert "Xây dựng kế hoạch triển khai của CĐCS A1" in html
     assert "31/07/2015" not in html
 
 

@@ -175,6 +175,6 @@ def test_a_plan_due_before_its_campaigns_first_year_is_asked_for(client, tree, c
     client.force_login(cast["reviewer_a"])
     assert len(client.get(item["url"]).context["rows"]) == missing  # the list it opens
     titles = {i["title"]: i for i in plan_items(Scope(cast["officer_a1"]), december)}
-    assert titles["Xây dựng kế hoạch của CĐCS A1"]["deadline"]["state"] == "upcoming"
+    assert titles["Xây dựng kế hoạch triển khai của CĐCS A1"]["deadline"]["state"] == "upcoming"
     # More than a month before, nothing yet.
     assert chase_items(cast["reviewer_a"], datetime.date(2026, 11, 15), plan_items) == []

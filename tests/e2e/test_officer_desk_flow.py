@@ -32,7 +32,7 @@ def test_an_officer_confirms_the_submission_and_finds_the_plan_under_sent(
     mine = sent.get_by_role("link", name="Kế hoạch số 07/KH-CĐCS")
     expect(sent.get_by_role("link", name=re.compile("Báo cáo năm"))).not_to_have_count(0)
     expect(mine).to_have_count(0)
-    page.get_by_role("link", name=re.compile("Xây dựng kế hoạch của")).click()
+    page.get_by_role("link", name=re.compile("Xây dựng kế hoạch triển khai của")).click()
     page.fill("#id_doc_number", "07/KH-CĐCS")
     page.fill("#id_doc_date", "20/07/2015")
     page.fill("#id_signer", "Chủ tịch CĐCS")

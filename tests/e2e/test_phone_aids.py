@@ -123,7 +123,7 @@ def test_the_dashboard_s_late_badge_and_self_assessment_read_without_the_chart(
 def test_each_activity_of_a_plan_is_named_by_its_number(demo, login, live_server, page):
     # Every activity's fields carry the same labels: its fieldset says which one it is.
     page = login("cb.tanthach")
-    page.get_by_role("link", name=re.compile("Xây dựng kế hoạch của")).click()
+    page.get_by_role("link", name=re.compile("Xây dựng kế hoạch triển khai của")).click()
     # The add button works once the page's deferred scripts have run: on a busy machine
     # the click could come before them and add nothing.
     page.wait_for_load_state("load")
@@ -190,7 +190,7 @@ def test_a_long_form_sent_back_with_errors_lists_them_with_links_to_each_field(
     # The plan: the activities' error above the fields is listed with them, and an
     # activity's field is named by its activity.
     page.goto(f"{live_server.url}/")
-    page.get_by_role("link", name=re.compile("Xây dựng kế hoạch của")).click()
+    page.get_by_role("link", name=re.compile("Xây dựng kế hoạch triển khai của")).click()
     page.fill("#id_doc_number", "07/KH")
     page.select_option("#id_activities-0-method", index=1)
     page.locator("main form button[type=submit]").first.click()

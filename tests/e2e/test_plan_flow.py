@@ -21,7 +21,7 @@ def test_a_plan_is_filed_returned_fixed_resubmitted_and_accepted(
     # The officer of a commune's grassroots union files the plan with three activities.
     page = login("cb.tanthach")
     page.on("dialog", lambda dialog: dialog.accept())  # "Send for review?": yes
-    page.get_by_role("link", name=re.compile("Xây dựng kế hoạch của")).click()
+    page.get_by_role("link", name=re.compile("Xây dựng kế hoạch triển khai của")).click()
     page.fill("#id_doc_number", "05/KH-CĐCS")
     page.fill("#id_doc_date", "20/07/2015")
     page.fill("#id_signer", "Chủ tịch CĐCS")
