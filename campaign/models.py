@@ -1079,7 +1079,7 @@ def _param(name, value):
 
 
 # (kind, what it is about): the sentence. "what" is "plan" or "report" for the workflow's
-# steps and reminders, else empty.
+# steps and reminders, "reviewer" for an obstacle a reviewer closed, else empty.
 _K = Notice.Kind
 NOTICE_TEXTS = {
     (_K.RETURNED, "plan"): _("The implementation plan of %(unit)s was returned: %(reason)s"),
@@ -1103,6 +1103,9 @@ NOTICE_TEXTS = {
     ),
     (_K.OBSTACLE_ANSWERED, ""): _("The obstacle “%(subject)s” of %(unit)s was answered"),
     (_K.OBSTACLE_CLOSED, ""): _("%(unit)s closed the obstacle “%(subject)s” that you answered"),
+    (_K.OBSTACLE_CLOSED, "reviewer"): _(
+        "%(closer)s closed the obstacle “%(subject)s” of %(unit)s that you answered"
+    ),
     (_K.RECOMMENDATION_DUE, ""): _(
         "The recommendations of the visit to %(unit)s on %(visited_on)s are due (%(due_on)s)"
     ),

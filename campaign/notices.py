@@ -10,9 +10,9 @@ written by a worker after the commit: campaign.notifications):
   (campaign.notifications.notify_step);
 - a reminder: the unit's officers, or for a unit without any those who file for it from above
   (campaign.notifications.filers);
-- an obstacle answered: the unit's officers and whoever raised it; an obstacle its unit
-  closed: the reviewer who answered it; the recommendations of a visit due: those who file
-  for the unit, as for a review step (campaign.notifications);
+- an obstacle answered: the unit's officers and whoever raised it; an obstacle closed by
+  its unit or by another reviewer: the reviewer who answered it; the recommendations of a
+  visit due: those who file for the unit, as for a review step (campaign.notifications);
 - a summary report issued: its readers (reports.delivery).
 
 What a unit sends up (a submission, an obstacle raised) e-mails its reviewers and leaves them

@@ -23,7 +23,7 @@ owe that person (campaign.reminders.write_reminder_emails).
 Beside its e-mails, each event leaves notices in the portal (campaign.notices), written in
 the event's own transaction (a step's in the request) and reaching also the people without
 an e-mail address. An obstacle's closing is told by e-mail when a reviewer closes it, and
-by a notice to the reviewer who answered it when its unit does.
+by a notice to the reviewer who answered it when its unit or another reviewer does.
 """
 
 import logging
@@ -415,8 +415,10 @@ def notify_obstacle_answered(obstacle: Obstacle, answered_at: datetime) -> int:
 def notify_obstacle_closed(obstacle: Obstacle) -> list[str]:
     """E-mail `obstacle_audience`, but for whoever closed it, that a reviewer closed
     `obstacle` (its `closed_by` and `closed_at` set), in the caller's transaction; sent once
-    it commits. An obstacle closes once, so the key is its own. Returns the outbox rows'
-    keys."""
+    it commits; and leave the reviewer who answered it, when another closed it, a notice
+    (`notify_answerer_of_closing`). An obstacle closes once, so the key is its own. Returns
+    the outbox rows' keys."""
+    notify_answerer_of_closing(obstacle, by_reviewer=True)
     users = [user for user in obstacle_audience(obstacle) if user.pk != obstacle.closed_by_id]
     return write(
         f"obstacle-{obstacle.pk}-closed",
@@ -429,23 +431,34 @@ def notify_obstacle_closed(obstacle: Obstacle) -> list[str]:
 
 def notify_obstacle_closed_by_unit(obstacle: Obstacle) -> int:
     """Leave a notice for the reviewer who answered `obstacle`, which its own unit has just
-    closed (its `closed_by` and `closed_at` set), in the caller's transaction: their answer
-    settled the question, and the obstacle leaves their list of those to follow. No e-mail:
-    nothing is asked of them. Nobody is told when the answerer closed it themselves, is
-    inactive, or may no longer see the unit (moved since, the obstacle's page is a 404 to
-    them). Returns how many users were told (0 or 1). Two queries, none without answerer."""
+    closed (`notify_answerer_of_closing`): their answer settled the question. No e-mail:
+    nothing is asked of them. Returns how many users were told (0 or 1)."""
+    return notify_answerer_of_closing(obstacle, by_reviewer=False)
+
+
+def notify_answerer_of_closing(obstacle: Obstacle, *, by_reviewer: bool) -> int:
+    """Leave a notice for the reviewer who answered `obstacle`, just closed (its `closed_by`
+    and `closed_at` set) by its unit or, `by_reviewer`, by another reviewer (named in it),
+    in the caller's transaction: the obstacle leaves their list of those to follow, and
+    whether their answer settled it or someone else ended it was otherwise unsaid. Nobody
+    is told when the answerer closed it themselves, is inactive, or may no longer see the
+    unit (moved since, the obstacle's page is a 404 to them). Returns how many users were
+    told (0 or 1). Two queries, none without another answerer."""
     if obstacle.answered_by_id is None or obstacle.answered_by_id == obstacle.closed_by_id:
         return 0
     answerer = User.objects.filter(pk=obstacle.answered_by_id, is_active=True).first()
     if answerer is None or not Scope(answerer).can_see(obstacle.unit):
         return 0
+    params = {"unit": obstacle.unit.name, "subject": obstacle.subject}
+    if by_reviewer:
+        params |= {"what": "reviewer", "closer": str(obstacle.closed_by)}
     return notices.write(
         [answerer],
         key=f"obstacle-{obstacle.pk}-closed",
         kind=notices.Kind.OBSTACLE_CLOSED,
         unit=obstacle.unit,
         url=obstacle.get_absolute_url(),
-        params={"unit": obstacle.unit.name, "subject": obstacle.subject},
+        params=params,
         at=obstacle.closed_at,
     )
 

@@ -341,7 +341,8 @@ def obstacle_close(request, pk):
             obstacle.status, obstacle.closed_at, obstacle.closed_by = S.CLOSED, now, request.user
             # A reviewer's closing ends the unit's question without the unit having settled
             # it: its officers learn so by e-mail. The unit closing its own says the answer
-            # settled it: the reviewer who gave it learns so in the portal.
+            # settled it. Either way the reviewer who gave the answer, if another closed
+            # it, learns so in the portal.
             if scope.can_review(obstacle.unit):
                 notifications.notify_obstacle_closed(obstacle)
             else:

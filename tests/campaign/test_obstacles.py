@@ -1004,6 +1004,32 @@ def test_the_unit_closing_its_own_obstacle_tells_the_reviewer_who_answered_in_th
     assert client.get(opened["Location"]).status_code == 200
 
 
+def test_another_reviewer_closing_it_tells_the_reviewer_who_answered_in_the_portal(
+    client, people, obstacle_a1, freeze, django_capture_on_commit_callbacks
+):
+    # The CSPL board answered; district A's reviewer closed it. The unit was e-mailed, the
+    # answerer told nothing, as before a unit closing its own told them.
+    answered(obstacle_a1, people["cspl"])
+    closed_at = freeze(local(2026, 12, 9, 8, 30))
+    with django_capture_on_commit_callbacks(execute=True):
+        close_as(client, people["reviewer_a"], obstacle_a1)
+    notice = Notice.objects.get()
+    assert notice.recipient == people["cspl"]
+    assert notice.kind == Notice.Kind.OBSTACLE_CLOSED
+    assert notice.created_at == closed_at and notice.unit == obstacle_a1.unit
+    with translation.override("vi"):
+        assert notice.text == (
+            f"{people['reviewer_a']} đã đóng vướng mắc “{obstacle_a1.subject}” của CĐCS A1 "
+            "mà bạn đã trả lời"
+        )
+    # A notice, not an e-mail: nothing is asked of them; the unit's e-mails are unchanged.
+    assert people["cspl"].email not in [address for m in mail.outbox for address in m.to]
+    assert mail.outbox
+    client.force_login(people["cspl"])
+    opened = client.get(reverse("campaign:notice_open", args=[notice.pk]))
+    assert opened["Location"] == obstacle_a1.get_absolute_url()
+
+
 @pytest.mark.parametrize("case", ["reviewer_closes", "answerer_moved", "answerer_inactive"])
 def test_no_closing_notice_when_a_reviewer_closes_or_the_answerer_cannot_read_it(
     client, tree, people, obstacle_a1, case
