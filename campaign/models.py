@@ -1106,6 +1106,7 @@ NOTICE_TEXTS = {
     (_K.OBSTACLE_CLOSED, "reviewer"): _(
         "%(closer)s closed the obstacle “%(subject)s” of %(unit)s that you answered"
     ),
+    (_K.OBSTACLE_CLOSED, "unit"): _("%(closer)s closed the obstacle “%(subject)s” of %(unit)s"),
     (_K.RECOMMENDATION_DUE, ""): _(
         "The recommendations of the visit to %(unit)s on %(visited_on)s are due (%(due_on)s)"
     ),

@@ -22,8 +22,9 @@ owe that person (campaign.reminders.write_reminder_emails).
 
 Beside its e-mails, each event leaves notices in the portal (campaign.notices), written in
 the event's own transaction (a step's in the request) and reaching also the people without
-an e-mail address. An obstacle's closing is told by e-mail when a reviewer closes it, and
-by a notice to the reviewer who answered it when its unit or another reviewer does.
+an e-mail address. An obstacle closed by a reviewer is told to its unit by e-mail and
+notice; the reviewer who answered it gets a notice when its unit or another reviewer
+closes it.
 """
 
 import logging
@@ -415,11 +416,26 @@ def notify_obstacle_answered(obstacle: Obstacle, answered_at: datetime) -> int:
 def notify_obstacle_closed(obstacle: Obstacle) -> list[str]:
     """E-mail `obstacle_audience`, but for whoever closed it, that a reviewer closed
     `obstacle` (its `closed_by` and `closed_at` set), in the caller's transaction; sent once
-    it commits; and leave the reviewer who answered it, when another closed it, a notice
-    (`notify_answerer_of_closing`). An obstacle closes once, so the key is its own. Returns
-    the outbox rows' keys."""
+    it commits, with a notice each; and leave the reviewer who answered it, when another
+    closed it, a notice (`notify_answerer_of_closing`). An obstacle closes once, so the key
+    is its own. Returns the outbox rows' keys."""
     notify_answerer_of_closing(obstacle, by_reviewer=True)
     users = [user for user in obstacle_audience(obstacle) if user.pk != obstacle.closed_by_id]
+    # As every e-mailed event: a notice too, which reaches an officer without an address.
+    notices.write(
+        users,
+        key=f"obstacle-{obstacle.pk}-closed",
+        kind=notices.Kind.OBSTACLE_CLOSED,
+        unit=obstacle.unit,
+        url=obstacle.get_absolute_url(),
+        params={
+            "unit": obstacle.unit.name,
+            "subject": obstacle.subject,
+            "what": "unit",
+            "closer": str(obstacle.closed_by),
+        },
+        at=obstacle.closed_at,
+    )
     return write(
         f"obstacle-{obstacle.pk}-closed",
         users,
