@@ -24,7 +24,7 @@ from openpyxl import Workbook
 
 from campaign.listing import days_waiting, filter_results, queue_filter
 from campaign.models import AnnualReport, Inspection, Plan
-from campaign.queues import QUEUE_SORTS, WAITING
+from campaign.queues import QUEUE_SORTS, WAITING, last_step
 from campaign.spreadsheets import (
     DATE,
     DATETIME,
@@ -63,6 +63,12 @@ def _local_day(moment):
     return None if moment is None else timezone.localdate(moment)
 
 
+def _last(item, part):
+    """A part of the queue row's last step (campaign.queues.last_step), or None."""
+    step = last_step(item)
+    return None if step is None else getattr(step, part)
+
+
 def _submission_columns(model, today) -> list[Column]:
     """What a queue shows of a plan or report after its own columns."""
     return [
@@ -72,6 +78,13 @@ def _submission_columns(model, today) -> list[Column]:
             lambda item: V(naive_local(item.submitted_at), DATETIME),
         ),
         Column(gettext_lazy("Days waiting"), lambda item: V(days_waiting(item, today))),
+        # The page's "Last step" in three cells: what, who, and a real date to sort by.
+        Column(gettext_lazy("Last step"), lambda item: V(_last(item, "label"))),
+        Column(gettext_lazy("Last step by"), lambda item: V(_last(item, "actor"))),
+        Column(
+            gettext_lazy("Last step on"),
+            lambda item: V(_local_day(_last(item, "at")), DATE),
+        ),
         Column(
             _field_label(model, "entered_from"),
             lambda item: V(item.entered_from.name if item.entered_from_id else None),

@@ -10,7 +10,14 @@ from django.utils import timezone
 from django_filters import FilterSet
 
 from campaign.models import Status
-from campaign.queues import DEFAULT_SORT, QUEUE_SORTS, WAITING, reviewed
+from campaign.queues import (
+    DEFAULT_SORT,
+    QUEUE_SORTS,
+    WAITING,
+    last_step,
+    reviewed,
+    with_last_step,
+)
 from units.access import Scope
 
 PAGE_SIZE = 25
@@ -29,15 +36,16 @@ def queue_filter(
 ) -> tuple[FilterSet, QueryDict, str]:
     """The reviewer queue of `queryset`'s kind of submission as `request` asks for it: the
     FilterSet of what the user reviews (waiting for review unless asked otherwise), in the
-    order asked for; the query it reads (its status set); and that order's key. The queue's
-    page and its Excel download both list `filter_results` of it. No query.
+    order asked for, each with its last step (campaign.queues.with_last_step); the query it
+    reads (its status set); and that order's key. The queue's page and its Excel download
+    both list `filter_results` of it. No query.
 
     Only reviewers have a queue: anyone else is refused (403).
     """
     scope = Scope.for_request(request)
     if not scope.is_reviewer:
         raise PermissionDenied
-    queryset = reviewed(queryset, scope)
+    queryset = with_last_step(reviewed(queryset, scope))
     data = request.GET.copy()
     data.setdefault("status", WAITING)
     sort = data.get("sort")
@@ -60,6 +68,7 @@ def render_queue(
     today = Scope.for_request(request).today
     for item in page:
         item.days_waiting = days_waiting(item, today)
+        item.last_step = last_step(item)
     unsorted = data.copy()
     unsorted.pop("sort", None)
     unsorted.pop("page", None)
