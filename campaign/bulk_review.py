@@ -43,6 +43,17 @@ CHANGED = gettext_lazy(
 NOT_FOUND = gettext_lazy("#%(pk)s was not found among the items you may see")
 
 
+def named(obj) -> str:
+    """An item as the queue lists it: its unit's name, its year (a report) and its
+    campaign, which tells apart a unit's reports of one year for two campaigns ("Annual
+    report 2025 of CĐCS A1 (99/KH-LĐLĐ)"). No query: the unit and campaign come with it."""
+    if isinstance(obj, AnnualReport):
+        item = _("Annual report %(year)s of %(unit)s") % {"year": obj.year, "unit": obj.unit.name}
+    else:
+        item = _("Plan of %(unit)s") % {"unit": obj.unit.name}
+    return _("%(item)s (%(campaign)s)") % {"item": item, "campaign": obj.campaign.reference}
+
+
 @dataclass
 class Outcome:
     done: list = field(default_factory=list)
@@ -76,20 +87,20 @@ def bulk_step(
                 locked = model.objects.select_for_update(of=("self",)).get(pk=pk)
                 if locked.version != version:
                     if _taken_from(locked, version, action, scope.user, reason):
-                        outcome.already.append(str(obj))
+                        outcome.already.append(named(obj))
                     else:
-                        outcome.refused.append((str(obj), str(CHANGED)))
+                        outcome.refused.append((named(obj), str(CHANGED)))
                     continue
                 if action == Action.ACCEPT:
                     workflow.submission_accept(obj, user=scope.user, scope=scope)
                 else:
                     workflow.submission_return(obj, user=scope.user, reason=reason, scope=scope)
         except PermissionDenied:
-            outcome.refused.append((str(obj), _("you do not review this unit")))
+            outcome.refused.append((named(obj), _("you do not review this unit")))
         except ValidationError as error:
-            outcome.refused.append((str(obj), " ".join(error.messages)))
+            outcome.refused.append((named(obj), " ".join(error.messages)))
         else:
-            outcome.done.append(str(obj))
+            outcome.done.append(named(obj))
     return outcome
 
 
