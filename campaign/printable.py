@@ -113,8 +113,9 @@ def plan_document(plan: Plan) -> str:
 
 def report_document(report: AnnualReport) -> str:
     """The annual report as a document fragment (HTML), in the site's language: its typed
-    figures and its narrative, under the unit's letterhead on the day it was last sent
-    (today for one never sent). Three queries (the letterhead, the indicators)."""
+    figures (a sentence instead of an empty table when its campaign asks the unit for none)
+    and its narrative, under the unit's letterhead on the day it was last sent (today for
+    one never sent). Three queries (the letterhead, the indicators)."""
     with translation.override(settings.LANGUAGE_CODE):
         campaign = report.campaign
         day = timezone.localdate(report.submitted_at) if report.submitted_at else None

@@ -327,3 +327,17 @@ def test_the_printed_plan_says_what_its_content_numbers_stand_for(
     key += " 19.1. Cải cách thủ tục 20. Tuyên truyền kỷ cương"
     assert key in text
     assert "Cải cách thủ tục" in html and "Mục không có hoạt động nào" not in html + text
+
+
+def test_a_report_of_a_campaign_without_figures_says_so_instead_of_an_empty_table(
+    client, cast, tree, other_campaign, report_factory
+):
+    # The second campaign asks for no figures: its printed report had a table of headers
+    # with no row under "I. Số liệu".
+    assert not other_campaign.indicators.exists()
+    report = report_factory(tree["A1"], other_campaign, 2016, Status.SUBMITTED)
+    client.force_login(cast["officer_a1"])
+    html = client.get(reverse("campaign:report_print", args=[report.pk])).content.decode()
+    document = html[html.index("<h2>I. Số liệu</h2>") : html.index("<h2>II.")]
+    assert "Kế hoạch phát động không yêu cầu đơn vị báo cáo số liệu." in document
+    assert "<table" not in document
