@@ -148,6 +148,8 @@ class ImportResult:
     # Of the updated, those whose names were corrected in their history: a note beside the
     # counts, left out of comparing results.
     names_corrected: int = field(default=0, compare=False)
+    # Of the created, those given no opening date that open on the day of the import.
+    opened_today: int = field(default=0, compare=False)
 
 
 def _normalise(text):
@@ -665,6 +667,33 @@ def _depth(code, final_parent):
     return depth
 
 
+def _open_today(cleaned, existing) -> int:
+    """Give each new unit without an opening date that joins the tree already standing the
+    day of the import as its opening day, as the admin does; return how many.
+
+    Left without one, it would stand on every past year's tree (UnitStateManager.start) and
+    be counted as a unit that did not report in years before it existed. It joins the tree
+    when its parent was there before the import, or is a new unit of the file that opens
+    today so. A tree typed in from the start, with no dates, stays without them."""
+    today = timezone.localdate()
+    waiting = [
+        row
+        for row in cleaned
+        if row.code not in existing and row.fields.get("opened_on") is None and row.parent_code
+    ]
+    opening = set()
+    while True:
+        joining = [
+            row for row in waiting if row.parent_code in existing or row.parent_code in opening
+        ]
+        if not joining:
+            return len(opening)
+        for row in joining:
+            row.fields["opened_on"] = today
+            opening.add(row.code)
+        waiting = [row for row in waiting if row.code not in opening]
+
+
 # --- Applying -----------------------------------------------------------------------------------
 
 
@@ -683,6 +712,8 @@ def import_units(rows: list[dict]) -> ImportResult:
         for unit in units:
             parent = by_path.get(unit.path[: -Unit.steplen]) if unit.depth > 1 else None
             existing[unit.code] = (unit, parent.code if parent else None)
+        # Before the tree checks, which then hold the new units to their opening day.
+        opened_today = _open_today(cleaned, existing)
         final_parent = _check_tree(cleaned, all_codes, existing, errors)
         # A new code in other capitals than one in the tree or earlier in the file: typed
         # again later, it would name either.
@@ -700,7 +731,7 @@ def import_units(rows: list[dict]) -> ImportResult:
         if errors:
             raise UnitImportError(errors)
 
-        result = ImportResult()
+        result = ImportResult(opened_today=opened_today)
         # Parents before children: an ancestor in the final tree is always shallower.
         for row in sorted(cleaned, key=lambda row: _depth(row.code, final_parent)):
             try:

@@ -125,6 +125,50 @@ def test_it_understands_vietnamese_headers_and_kind_labels_in_a_semicolon_csv_wi
     assert unit("T").opened_on == datetime.date(1990, 5, 1)
 
 
+def test_new_units_without_an_opening_date_joining_the_tree_open_today_not_in_past_years(
+    tree, tmp_path, today
+):
+    # As the admin adds them: a union left to stand from the beginning would be counted as
+    # one that did not report in every year before it existed. The grassroots union is
+    # listed before the new district it goes under, which joins the tree below the province.
+    # A new federation of its own, typed in from the start, keeps no dates.
+    rows = [
+        ["NG", "CĐCS Mới dưới huyện mới", "grassroots", "ND"],
+        ["ND", "LĐLĐ huyện Mới", "district", "PV"],
+        ["NA", "CĐCS Mới dưới huyện A", "grassroots", "DA"],
+        ["FR", "LĐLĐ tỉnh Khác", "province", ""],
+        ["FD", "LĐLĐ huyện Khác", "district", "FR"],
+    ]
+
+    result = import_file(write_csv(tmp_path, rows))
+
+    assert result == ImportResult(created=5) and result.opened_today == 3
+    assert {code: unit(code).opened_on for code in ("NG", "ND", "NA", "FR", "FD")} == {
+        "NG": today,
+        "ND": today,
+        "NA": today,
+        "FR": None,
+        "FD": None,
+    }
+    last_year = today - datetime.timedelta(days=365)
+    standing = set(UnitState.objects.on(last_year).values_list("unit__code", flat=True))
+    assert standing == {"PV", "DA", "DB", "SE", "A1", "A2", "B1", "S1", "FR", "FD"}
+    assert {"NG", "ND", "NA"} <= set(
+        UnitState.objects.on(today).values_list("unit__code", flat=True)
+    )
+
+
+def test_the_command_says_which_day_new_units_without_an_opening_date_open(tree, tmp_path, today):
+    out = io.StringIO()
+    with translation.override("vi"):
+        call_command("import_units", str(write_csv(tmp_path, [VALID_ROW])), "--dry-run", stdout=out)
+    assert (
+        f"1 đơn vị mới không ghi ngày thành lập hoạt động từ ngày được nhập, {today:%d/%m/%Y}"
+        in out.getvalue()
+    )
+    assert not Unit.objects.filter(code="NEW").exists()
+
+
 # --- Re-importing -------------------------------------------------------------------------------
 
 

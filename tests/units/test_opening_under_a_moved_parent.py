@@ -75,11 +75,8 @@ def write_csv(tmp_path, rows):
     return path
 
 
-@pytest.mark.parametrize("opened_on", ["01/01/2020", ""], ids=["dated", "undated"])
-def test_the_import_refuses_an_opening_day_before_the_parent_took_its_place(
-    tmp_path, sector_moved, opened_on
-):
-    path = write_csv(tmp_path, [["NEW", "CĐCS Mới", "grassroots", "SE", opened_on]])
+def test_the_import_refuses_an_opening_day_before_the_parent_took_its_place(tmp_path, sector_moved):
+    path = write_csv(tmp_path, [["NEW", "CĐCS Mới", "grassroots", "SE", "01/01/2020"]])
 
     with translation.override("en"), pytest.raises(UnitImportError) as refused:
         import_units(read_rows(path))
@@ -90,13 +87,19 @@ def test_the_import_refuses_an_opening_day_before_the_parent_took_its_place(
     assert not Unit.objects.filter(code="NEW").exists()
 
 
-def test_the_import_adds_a_unit_opening_once_the_parent_stands_where_it_is(tmp_path, sector_moved):
-    path = write_csv(tmp_path, [["NEW", "CĐCS Mới", "grassroots", "SE", "01/07/2025"]])
+@pytest.mark.parametrize("opened_on", ["01/07/2025", ""], ids=["dated", "undated"])
+def test_the_import_adds_a_unit_opening_once_the_parent_stands_where_it_is(
+    tmp_path, sector_moved, opened_on, today
+):
+    # Undated, it opens the day it is imported, as in the admin: after the parent moved.
+    path = write_csv(tmp_path, [["NEW", "CĐCS Mới", "grassroots", "SE", opened_on]])
 
     import_units(read_rows(path))
 
     new = Unit.objects.get(code="NEW")
-    assert UnitState.objects.on(MOVED_ON).get(unit=new).path == new.path
+    first_day = MOVED_ON if opened_on else today
+    assert new.opened_on == first_day
+    assert UnitState.objects.on(first_day).get(unit=new).path == new.path
 
 
 @pytest.fixture

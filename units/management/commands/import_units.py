@@ -2,9 +2,10 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from units.importing import UnitImportError, import_units, read_rows
+from units.importing import UnitImportError, column, import_units, read_rows
 
 
 class _DryRun(Exception):
@@ -54,6 +55,20 @@ class Command(BaseCommand):
                 "%(unchanged)s unchanged."
             )
         self.stdout.write(self.style.SUCCESS(summary % counts))
+        if result.opened_today:
+            self.stdout.write(
+                _(
+                    "%(count)s new unit(s) without an opening date open on the day they are "
+                    "imported, %(date)s, and are not counted in earlier years. For a union "
+                    "that existed before, give the day it was founded in the column "
+                    "%(column)s."
+                )
+                % {
+                    "count": result.opened_today,
+                    "date": timezone.localdate().strftime("%d/%m/%Y"),
+                    "column": column("opened_on"),
+                }
+            )
         if result.names_corrected:
             self.stdout.write(
                 _(
