@@ -183,3 +183,22 @@ def test_an_add_page_given_a_unit_that_is_no_id_in_its_address_opens_without_it(
 
     assert response.status_code == 200
     assert response.context["adminform"].form.initial.get("unit") is None
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/admin/units/membership/?role=%00",
+        "/admin/units/unit/?kind__exact=x%00",
+        "/admin/campaign/plan/?status__exact=%00",
+        "/admin/autocomplete/?app_label=units&model_name=membership&field_name=unit&term=%C4%90%00",
+        "/admin/units/user/?q=%00",
+    ],
+)
+def test_a_nul_character_in_an_admin_address_is_the_400_page_not_a_500(staff_client, tree, address):
+    # PostgreSQL cannot hold NUL in a query parameter: a change list's filter or a picker's
+    # search took it to the database, a ValueError (SQLite answered the page).
+    response = staff_client.get(address, HTTP_ACCEPT_LANGUAGE="vi")
+
+    assert response.status_code == 400
+    assert "Hệ thống không đọc được dữ liệu đã gửi" in response.content.decode()
