@@ -13,6 +13,7 @@ from django.contrib.admin.utils import label_for_field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Max, Min
+from django.http import Http404
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -35,6 +36,7 @@ from campaign.models import (
     Theme,
 )
 from config.admin_site import ReadOnlyYesNoIcons, boolean_column
+from units.access import parse_pk
 from units.forms import AdminInlineFormSet, AdminModelForm
 from units.models import Unit
 
@@ -309,6 +311,13 @@ class CampaignAdmin(admin.ModelAdmin):
     inlines = [ThemeInline, IndicatorInline, PlausibilityRuleInline]
 
 
+def _refuse_no_id(*ids):
+    """A 404 for an address whose record or version is no id: simple_history looks the text
+    up as a primary key ("abc"), a ValueError and a 500."""
+    if any(parse_pk(value) is None for value in ids):
+        raise Http404
+
+
 class HistoryForReading(SimpleHistoryAdmin):
     """History is for reading. Reverting to an old version would restore its status and
     dates too, around the workflow and its recorded steps; simple_history's version page
@@ -323,6 +332,7 @@ class HistoryForReading(SimpleHistoryAdmin):
         return True
 
     def history_view(self, request, object_id, extra_context=None):
+        _refuse_no_id(object_id)
         records = getattr(self.model, self.model._meta.simple_history_manager_attribute).model
         headers = [
             capfirst(label_for_field(name, records, self))
@@ -336,6 +346,7 @@ class HistoryForReading(SimpleHistoryAdmin):
         return record.get_status_display()
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _refuse_no_id(object_id, version_id)
         if request.method == "POST":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)

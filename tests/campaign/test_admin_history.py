@@ -88,6 +88,20 @@ def test_an_old_version_of_a_report_cannot_be_saved_back(staff_client, accepted)
     assert accepted.status == Status.ACCEPTED
 
 
+@pytest.mark.parametrize("junk", ["abc", "1e5", "Đỗ", "²"])
+def test_a_history_address_whose_record_or_version_is_no_id_is_a_404(staff_client, accepted, junk):
+    # simple_history looked the text up as a primary key: a ValueError, a 500.
+    version = accepted.history.earliest().pk
+    base = "/admin/campaign/annualreport"
+    for address in (
+        f"{base}/{junk}/history/",
+        f"{base}/{junk}/history/{version}/",
+        f"{base}/{accepted.pk}/history/{junk}/",
+    ):
+        assert staff_client.get(address).status_code == 404, address
+    assert staff_client.get(f"{base}/{accepted.pk}/history/{version}/").status_code == 200
+
+
 def test_an_inspection_is_read_only_and_its_history_too(staff_client, tree, cast, campaign):
     inspection = Inspection.objects.create(
         unit=tree["A1"],
