@@ -30,6 +30,46 @@ from units.models import Membership, Unit, UnitState, User
 from units.reorganisations import placement_refusal, standing_refusal, successor_refusal
 
 
+def closed_unit_warning(membership: Membership) -> str | None:
+    """What a role given at a unit that has closed does, and where the work went; None when
+    the unit is open. Such a role is kept on purpose (it reads the unit's history), so it is
+    saved, but never silently: staff mean the unit that carries on more often than not."""
+    unit = membership.unit
+    if unit.closed_on is None or unit.closed_on > timezone.localdate():
+        return None
+    # The open end of a chain of mergers, as a campaign's issuer follows it.
+    successor, seen = unit.successor, {unit.pk}
+    while successor is not None and successor.closed_on and successor.successor_id:
+        if successor.pk in seen:
+            break
+        seen.add(successor.pk)
+        successor = successor.successor
+    names = {
+        "user": membership.user,
+        "role": membership.get_role_display(),
+        "unit": f"{unit} ({unit.code})",
+        "date": unit.closed_on.strftime("%d/%m/%Y"),
+    }
+    if successor is not None and not successor.closed_on:
+        names["successor"] = f"{successor} ({successor.code})"
+        return (
+            _(
+                "%(unit)s closed on %(date)s and merged into %(successor)s: the role "
+                "%(role)s given there to %(user)s only reads its history; nobody files or "
+                "reviews there any more. For this year's work, give the role at %(successor)s."
+            )
+            % names
+        )
+    return (
+        _(
+            "%(unit)s closed on %(date)s: the role %(role)s given there to %(user)s only reads "
+            "its history; nobody files or reviews there any more. For this year's work, give "
+            "the role at an open unit (the closed unit's page says where its units went)."
+        )
+        % names
+    )
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     form = AdminModelForm
@@ -60,6 +100,16 @@ class UserAdmin(ReadOnlyPermissionLabels, ReadOnlyYesNoIcons, BaseUserAdmin):
     )
     search_fields = ("username", "full_name", "email")
     inlines = [MembershipInline]
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        given = [
+            *formset.new_objects,
+            *(obj for obj, fields in formset.changed_objects if {"unit", "role"} & set(fields)),
+        ]
+        for membership in given:
+            if isinstance(membership, Membership) and (note := closed_unit_warning(membership)):
+                self.message_user(request, note, messages.WARNING)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
@@ -302,6 +352,12 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "user__full_name", "unit__name", "unit__code")
     autocomplete_fields = ["user", "unit"]
     list_select_related = ("user", "unit")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        given = not change or {"unit", "role"} & set(form.changed_data)
+        if given and (note := closed_unit_warning(obj)):
+            self.message_user(request, note, messages.WARNING)
 
     @admin.display(description=_("Unit code"), ordering="unit__code")
     def unit_code(self, membership: Membership) -> str:

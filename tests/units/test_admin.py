@@ -388,3 +388,80 @@ def test_the_children_of_a_unit_that_is_no_id_are_a_404(staff_client, tree, pare
     response = staff_client.get(f"/admin/units/unit/children/{parent}/")
 
     assert response.status_code == 404
+
+
+@pytest.fixture
+def closed_units(tree, reorganise, admin_user):
+    """District B merged into district A and sector S closed, both on 01/07/2025 (their
+    grassroots unions first moved to district A)."""
+    from units.reorganisations import reorganisation_apply
+
+    july = datetime.date(2025, 7, 1)
+    reorganisation_apply(
+        reorganisation=reorganise(
+            july,
+            {"action": "move", "unit_code": "B1", "target_code": "DA"},
+            {"action": "move", "unit_code": "S1", "target_code": "DA"},
+            {"action": "merge", "unit_code": "DB", "target_code": "DA"},
+            {"action": "close", "unit_code": "SE"},
+        ),
+        user=admin_user,
+    )
+    return {code: Unit.objects.get(code=code) for code in ("DA", "DB", "SE")}
+
+
+def warnings_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+
+
+def test_a_role_given_at_a_closed_unit_is_saved_with_what_it_does_and_where_the_work_went(
+    staff_client, cast, closed_units
+):
+    # Kept roles at a closed unit read its history; a new one is allowed for that, but
+    # staff more often meant the unit that carries on.
+    officer = cast["officer_a1"]
+    add = reverse("admin:units_membership_add")
+    merged = staff_client.post(
+        add, {"user": officer.pk, "unit": closed_units["DB"].pk, "role": "reviewer"}, follow=True
+    )
+    assert warnings_of(merged) == [
+        "LĐLĐ huyện B (DB) đã ngừng hoạt động từ ngày 01/07/2025 và sáp nhập vào LĐLĐ huyện A "
+        f"(DA): vai trò Người duyệt vừa giao cho {officer} tại đó chỉ để xem lịch sử của đơn "
+        "vị; ở đó không còn ai lập hay xem xét hồ sơ nữa. Để làm việc của năm nay, hãy phân "
+        "quyền tại LĐLĐ huyện A (DA)."
+    ]
+    dissolved = staff_client.post(
+        add, {"user": officer.pk, "unit": closed_units["SE"].pk, "role": "officer"}, follow=True
+    )
+    [note] = warnings_of(dissolved)
+    assert note.startswith("CĐ ngành S (SE) đã ngừng hoạt động từ ngày 01/07/2025: vai trò Cán bộ")
+    assert "hãy phân quyền tại một đơn vị đang hoạt động" in note
+    assert officer.memberships.filter(unit__code__in=["DB", "SE"]).count() == 2
+    # An open unit: no warning.
+    opened = staff_client.post(
+        add, {"user": officer.pk, "unit": closed_units["DA"].pk, "role": "viewer"}, follow=True
+    )
+    assert warnings_of(opened) == []
+
+
+def test_a_role_given_at_a_closed_unit_on_the_user_s_page_is_explained_too(
+    staff_client, closed_units
+):
+    response = staff_client.post(
+        reverse("admin:units_user_add"),
+        {
+            "username": "cspl.moi",
+            "usable_password": "true",
+            "password1": "Mat-khau-CSPL-2026x",
+            "password2": "Mat-khau-CSPL-2026x",
+            "memberships-TOTAL_FORMS": "2",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-0-unit": closed_units["DB"].pk,
+            "memberships-0-role": "reviewer",
+            "memberships-1-unit": closed_units["DA"].pk,
+            "memberships-1-role": "reviewer",
+        },
+        follow=True,
+    )
+    [note] = warnings_of(response)
+    assert "vai trò Người duyệt vừa giao cho cspl.moi tại đó chỉ để xem lịch sử" in note
