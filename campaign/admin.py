@@ -7,6 +7,8 @@ reports; staff also adjust a year's dates (periods) and read obstacles, inspecti
 reminders.
 """
 
+from collections import defaultdict
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import label_for_field
@@ -177,6 +179,7 @@ class UsedThemesKept(AdminInlineFormSet):
         if refusals:
             raise ValidationError(refusals)
         self._check_parents()
+        self._check_sub_item_numbers()
 
     def _check_parents(self):
         """A sub-item ("2.1") left without a parent goes under the item its number names
@@ -199,6 +202,75 @@ class UsedThemesKept(AdminInlineFormSet):
                         _("Content item %(number)s has no parent item %(parent)s.")
                         % {"number": number, "parent": parent},
                     )
+
+    def _check_sub_item_numbers(self):
+        """Each sub-item's number starts with its parent's, both as this save leaves them:
+        an item renumbered ("1" to "3") without its sub-items ("1.1") is refused, naming
+        them, and renumbered with them ("3", "3.1") it is saved. A sub-item kept under an
+        item deleted in the same save is refused: the deletion would take it along. An item
+        and sub-item stored apart before this check, and left as they are, do not block the
+        campaign's other changes (as an item numbered before Theme.NUMBER does not)."""
+        deleted = {form.instance.pk for form in self.deleted_forms if form.instance.pk}
+        numbers = {}  # a stored item's number as this save leaves it; None if refused
+        renumbered = {}  # a stored item whose number changes: its form
+        for form in self.initial_forms:
+            if form.instance.pk in deleted:
+                continue
+            numbers[form.instance.pk] = form.cleaned_data.get("number")
+            if "number" in form.changed_data:
+                renumbered[form.instance.pk] = form
+        left_behind = defaultdict(list)  # a renumbered item -> its sub-items' numbers
+        taken_along = defaultdict(list)  # a deleted item -> its kept sub-items' numbers
+        for form in self.forms:
+            number = form.cleaned_data.get("number")
+            parent = form.cleaned_data.get("parent")
+            if form in self.deleted_forms or not number or parent is None:
+                continue
+            if parent.pk in deleted:
+                taken_along[parent.pk].append(number)
+                continue
+            parent_number = numbers.get(parent.pk, parent.number)
+            if parent_number is None or number.startswith(parent_number + "."):
+                continue
+            if {"number", "parent"} & set(form.changed_data):
+                form.add_error(
+                    "number",
+                    _(
+                        "Sub-item %(number)s is under item %(parent)s: its number starts "
+                        "with “%(parent)s.”."
+                    )
+                    % {"number": number, "parent": parent_number},
+                )
+            elif parent.pk in renumbered:
+                left_behind[parent.pk].append(number)
+        for pk, sub_items in left_behind.items():
+            form = renumbered[pk]
+            form.add_error(
+                "number",
+                _(
+                    "Content item %(old)s is renumbered %(new)s, but not its sub-items "
+                    "%(numbers)s: renumber them to start with “%(new)s.” in the same save."
+                )
+                % {
+                    "old": form.initial["number"],
+                    "new": numbers[pk],
+                    "numbers": ", ".join(sub_items),
+                },
+            )
+        if taken_along:
+            # Refused above the items, as the other deletions are: a deleted row's own
+            # errors do not stop the save.
+            items = {form.instance.pk: form.instance for form in self.deleted_forms}
+            raise ValidationError(
+                [
+                    _(
+                        "Deleting content item %(number)s deletes its sub-items %(numbers)s "
+                        "with it: tick them for deletion too, or move them under another item."
+                    )
+                    % {"number": items[pk].number, "numbers": ", ".join(sub_items)}
+                    for pk, sub_items in taken_along.items()
+                ]
+            )
 
     def save(self, commit=True):
         saved = super().save(commit)

@@ -265,12 +265,11 @@ class Theme(models.Model):
     NUMBER = re.compile(r"[1-9][0-9]*(\.[1-9][0-9]*)*")
 
     def clean(self):
+        # That a sub-item's number starts with its parent's is checked over the whole set of
+        # items saved together (the admin's formset), not here: the parent may be renumbered
+        # in the same save, and its stored number is then not the one to start with.
         if not self.NUMBER.fullmatch(self.number or "") and not self._number_stored():
             raise ValidationError({"number": _("Number items like 1, 2 or 2.1.")})
-        if self.parent_id and not self.number.startswith(self.parent.number + "."):
-            raise ValidationError(
-                {"number": _("A sub-item's number starts with its parent's number.")}
-            )
 
     def _number_stored(self) -> bool:
         """Whether the item was saved with this number already: one numbered before the

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from campaign.models import Campaign, Notification, Plan, Status, Step, Theme
-from tests.campaign.campaign_admin import campaign_form, management
+from tests.campaign.campaign_admin import campaign_form, errors_of, management, page_data, row_of
 
 
 def test_staff_add_a_second_campaign_with_a_content_item_and_an_indicator(
@@ -418,3 +418,116 @@ def test_an_item_stored_with_a_leading_zero_does_not_block_the_campaigns_other_c
     assert response.status_code == 302, response.content.decode()[:3000]
     campaign.refresh_from_db()
     assert campaign.title == "Tuyên truyền an toàn lao động"
+
+
+def _renumbered(staff_client, campaign, numbers, delete=()):
+    """What the campaign's change page sends back with content items renumbered (`numbers`,
+    old to new) and deleted (`delete`, by number)."""
+    data = page_data(
+        staff_client.get(reverse("admin:campaign_campaign_change", args=[campaign.pk]))
+    )
+    for theme in campaign.themes.all():
+        index = row_of(data, "themes", "id", str(theme.pk))
+        data[f"themes-{index}-number"] = numbers.get(theme.number, theme.number)
+        if theme.number in delete:
+            data[f"themes-{index}-DELETE"] = "on"
+    return data
+
+
+def _post_in_vietnamese(staff_client, campaign, data):
+    with translation.override("vi"):
+        return staff_client.post(
+            reverse("admin:campaign_campaign_change", args=[campaign.pk]),
+            data,
+            HTTP_ACCEPT_LANGUAGE="vi",
+        )
+
+
+def _themes_of(campaign):
+    return dict(campaign.themes.values_list("number", "parent__number"))
+
+
+def test_an_item_renumbered_without_its_sub_items_is_refused_naming_them(staff_client, campaign):
+    # "2" saved as "3" left 2.1, 2.2 and 2.10 under item 3.
+    before = _themes_of(campaign)
+    data = _renumbered(staff_client, campaign, {"2": "3"})
+
+    response = _post_in_vietnamese(staff_client, campaign, data)
+
+    assert response.status_code == 200
+    assert errors_of(response) == [
+        "Nội dung 2 được đổi số thành 3 nhưng nội dung con 2.1, 2.2, 2.10 vẫn giữ số cũ: "
+        "hãy đổi số của chúng cho bắt đầu bằng “3.” trong cùng lần lưu."
+    ]
+    # What was typed is kept.
+    assert 'value="3"' in response.content.decode()
+    assert _themes_of(campaign) == before
+
+
+def test_an_item_and_its_sub_items_renumbered_together_are_saved(staff_client, campaign):
+    # Refused before: each sub-item was checked against its parent's stored number, "2".
+    data = _renumbered(
+        staff_client, campaign, {"2": "3", "2.1": "3.1", "2.2": "3.2", "2.10": "3.10"}
+    )
+
+    response = staff_client.post(
+        reverse("admin:campaign_campaign_change", args=[campaign.pk]), data
+    )
+
+    assert response.status_code == 302, errors_of(response)
+    assert _themes_of(campaign) == {"1": None, "3": None, "3.1": "3", "3.2": "3", "3.10": "3"}
+
+
+def test_a_sub_item_renumbered_away_from_its_renumbered_parent_is_refused(staff_client, campaign):
+    before = _themes_of(campaign)
+    data = _renumbered(
+        staff_client, campaign, {"2": "3", "2.1": "4.1", "2.2": "3.2", "2.10": "3.10"}
+    )
+
+    response = _post_in_vietnamese(staff_client, campaign, data)
+
+    assert response.status_code == 200
+    assert errors_of(response) == [
+        "Nội dung con 4.1 thuộc nội dung 3: số của nội dung con phải bắt đầu bằng “3.”."
+    ]
+    assert _themes_of(campaign) == before
+
+
+def test_a_sub_item_kept_while_its_parent_is_deleted_is_refused(staff_client, campaign):
+    # The deletion took 2.1 and 2.10 with it, while their rows were kept (or edited).
+    before = _themes_of(campaign)
+    data = _renumbered(staff_client, campaign, {}, delete=("2", "2.2"))
+
+    response = _post_in_vietnamese(staff_client, campaign, data)
+
+    assert response.status_code == 200
+    assert errors_of(response) == [
+        "Xóa nội dung 2 sẽ xóa luôn nội dung con 2.1, 2.10: hãy đánh dấu xóa cả các nội "
+        "dung con đó, hoặc chuyển chúng sang nội dung khác."
+    ]
+    assert _themes_of(campaign) == before
+    # Deleted with all its sub-items, it goes.
+    data = _renumbered(staff_client, campaign, {}, delete=("2", "2.1", "2.2", "2.10"))
+    response = staff_client.post(
+        reverse("admin:campaign_campaign_change", args=[campaign.pk]), data
+    )
+    assert response.status_code == 302, errors_of(response)
+    assert _themes_of(campaign) == {"1": None}
+
+
+def test_a_sub_item_stored_apart_from_its_parent_does_not_block_other_changes(
+    staff_client, campaign
+):
+    # Saved so before the check (item 2 renumbered alone): the campaign's title is still
+    # edited, and the pair is set right when either is renumbered.
+    campaign.themes.filter(number="2").update(number="3", sort_key="0003")
+    data = _renumbered(staff_client, campaign, {})
+    data["title"] = "Tiêu đề đã sửa"
+
+    response = staff_client.post(
+        reverse("admin:campaign_campaign_change", args=[campaign.pk]), data
+    )
+
+    assert response.status_code == 302, errors_of(response)
+    campaign.refresh_from_db()
+    assert campaign.title == "Tiêu đề đã sửa"

@@ -18,57 +18,10 @@ from campaign.models import (
     Plan,
     Status,
 )
+from tests.campaign.campaign_admin import errors_of, page_data, row_of
 from tests.campaign.filings import make_report
 
 YEAR = 2024
-
-
-def page_data(response) -> dict:
-    """What the admin change page `response` would send back unchanged: its form and every
-    inline formset, with their management forms."""
-    forms = [response.context["adminform"].form]
-    data = {}
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = str(management[name].value())
-        forms.extend(formset.forms)
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            key = form.add_prefix(name)
-            if value is None or value is False:
-                continue
-            if value is True:
-                data[key] = "on"
-            elif isinstance(value, list | tuple):
-                data[key] = [str(item) for item in value]
-            elif isinstance(value, datetime.date):
-                data[key] = value.strftime("%d/%m/%Y")
-            else:
-                data[key] = str(value)
-    return data
-
-
-def row_of(data, prefix, field, value) -> str:
-    """The index of the inline row of `data` whose `field` holds `value`."""
-    return next(
-        key.split("-")[1]
-        for key, held in data.items()
-        if key.startswith(f"{prefix}-") and key.endswith(f"-{field}") and held == value
-    )
-
-
-def errors_of(response) -> list[str]:
-    """Every error the admin page shows: the form's, its fields' and its inlines'."""
-    form = response.context["adminform"].form
-    found = [str(error) for errors in form.errors.values() for error in errors]
-    for inline in response.context["inline_admin_formsets"]:
-        found += [str(error) for error in inline.formset.non_form_errors()]
-        for inline_form in inline.formset.forms:
-            found += [str(e) for errors in inline_form.errors.values() for e in errors]
-    return found
 
 
 @pytest.fixture
