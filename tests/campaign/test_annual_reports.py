@@ -1403,3 +1403,42 @@ def test_a_returned_report_is_mailed_to_the_units_officers_with_the_reason(
         )
     assert [m.to for m in mail.outbox] == [[cast["officer_a1"].email]]
     assert "Thiếu số liệu" in mail.outbox[0].body
+
+
+@pytest.mark.parametrize("asked", ["none", "all_computed"])
+def test_a_report_of_a_campaign_without_figures_to_type_says_so_on_its_page_and_form(
+    client, tree, cast, campaign, asked
+):
+    # Its page showed a table of headers with no row, and its form a "Số liệu" heading
+    # over nothing; the printed report already said that the campaign asks for none.
+    campaign.indicators.all().delete()
+    if asked == "all_computed":
+        # Grassroots unions file their plans in this campaign: the portal counts them.
+        Indicator.objects.create(
+            campaign=campaign,
+            code="own_plans",
+            name="Số CĐCS có kế hoạch riêng",
+            source=Indicator.Source.PLANS,
+            counted_kind="grassroots",
+        )
+        assert "grassroots" in campaign.addressed_kinds
+    report = make_report(tree["A1"], campaign)
+    login(client, cast["officer_a1"])
+    said = "Kế hoạch phát động không yêu cầu đơn vị báo cáo số liệu."
+
+    page = html(client.get(reverse("campaign:report_detail", args=[report.pk])))
+    form = html(client.get(reverse("campaign:report_edit", args=[report.pk])))
+
+    figures = page[page.index(">Số liệu</h2>") : page.index(">Đánh giá</h2>")]
+    assert said in figures and "<table" not in figures
+    figures = form[form.index(">Số liệu</legend>") : form.index(">Đánh giá</legend>")]
+    assert said in figures and "<input" not in figures
+
+
+def test_a_report_with_figures_to_type_does_not_say_the_campaign_asks_for_none(
+    client, tree, cast, campaign, report_a1
+):
+    login(client, cast["officer_a1"])
+    said = "Kế hoạch phát động không yêu cầu đơn vị báo cáo số liệu."
+    assert said not in html(client.get(reverse("campaign:report_detail", args=[report_a1.pk])))
+    assert said not in html(client.get(reverse("campaign:report_edit", args=[report_a1.pk])))
