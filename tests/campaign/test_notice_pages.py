@@ -125,6 +125,16 @@ def test_an_empty_list_says_what_will_come(client, cast):
     page = client.get(LIST).content.decode()
     assert "Chưa có thông báo nào." in page
     assert "Đánh dấu tất cả là đã đọc" not in page
+    # Every kind of notice the portal leaves (Notification.Kind) is among what will come.
+    for kind in (
+        "trả lại, chấp nhận, mở lại hồ sơ đơn vị đã gửi",  # returned, accepted, reopened
+        "mở bản nháp để đơn vị nộp muộn",  # opened late
+        "khi có văn bản đôn đốc",  # reminded
+        "khi vướng mắc được trả lời hoặc được đóng",  # obstacle answered, obstacle closed
+        "khi đến hạn thực hiện kiến nghị sau kiểm tra",  # recommendations due
+        "khi có báo cáo tổng hợp gửi đến bạn",  # summary issued
+    ):
+        assert kind in page, kind
 
 
 def test_an_empty_list_points_a_reviewer_to_the_review_list(client, cast):
