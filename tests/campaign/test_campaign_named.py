@@ -137,3 +137,17 @@ def test_a_campaign_s_first_year_report_has_no_column_of_the_year_before(
     page = client.get(earlier.get_absolute_url()).content.decode()
     assert _table_head(page) == ["Chỉ tiêu", str(first), str(first - 1)]
     assert "năm đầu tiên" not in page
+
+
+def test_the_annual_reports_list_does_not_call_another_campaign_cchc(
+    client, tree, cast, other_campaign, today, vi
+):
+    client.force_login(cast["officer_a1"])
+
+    page = client.get(
+        reverse("campaign:report_list"), {"campaign": other_campaign.pk, "year": today.year - 1}
+    ).content.decode()
+
+    # Headed as its menu entry, whichever campaign the picker below it shows.
+    assert _heading(page) == "Báo cáo năm"
+    assert "CCHC" not in page.split("<main", 1)[1]
