@@ -139,6 +139,51 @@ class UnitImportError(Exception):
         super().__init__("; ".join(f"{line}: {message}" for line, message in self.errors))
 
 
+def _day(value) -> str:
+    return value.strftime("%d/%m/%Y") if value else _("(none)")
+
+
+@dataclass
+class UnitChange:
+    """A unit already in the tree that a row of the file renames, moves or otherwise changes:
+    a reused code changes that unit, which the counts alone do not show."""
+
+    line: int
+    pk: int
+    code: str
+    name: str  # as the tree had it before the import
+    # Field name -> (before, after), for the fields the row changes.
+    fields: dict = field(default_factory=dict)
+    # (before, after) as "name (code)", or None: not moved.
+    parent: tuple[str, str] | None = None
+    moved_on: datetime.date | None = None  # the day the move takes effect in its history
+
+    def describe(self) -> str:
+        """What changes, in the active language: "name “A” → “B”; parent … → …, from …"."""
+        parts = []
+        for key, (before, after) in self.fields.items():
+            if key in ("name", "short_name"):
+                before, after = f"“{before}”", f"“{after}”"
+            elif key == "kind":
+                before, after = Unit.Kind(before).label, Unit.Kind(after).label
+            else:
+                before, after = _day(before), _day(after)
+            parts.append(
+                _("%(column)s %(before)s → %(after)s")
+                % {"column": COLUMN_LABELS[key], "before": before, "after": after}
+            )
+        if self.parent:
+            parts.append(
+                _("parent %(before)s → %(after)s, from %(date)s")
+                % {
+                    "before": self.parent[0],
+                    "after": self.parent[1],
+                    "date": _day(self.moved_on),
+                }
+            )
+        return "; ".join(parts)
+
+
 @dataclass
 class ImportResult:
     created: int = 0
@@ -150,6 +195,8 @@ class ImportResult:
     names_corrected: int = field(default=0, compare=False)
     # Of the created, those given no opening date that open on the day of the import.
     opened_today: int = field(default=0, compare=False)
+    # The units updated or moved, in the file's order.
+    changes: list[UnitChange] = field(default_factory=list, compare=False)
 
 
 def _normalise(text):
@@ -742,7 +789,12 @@ def import_units(rows: list[dict]) -> ImportResult:
                 errors.extend((row.line, message) for message in error.messages)
         if errors:
             raise UnitImportError(errors)
+        result.changes.sort(key=lambda change: change.line)
         return result
+
+
+def _parent_label(unit: Unit | None) -> str:
+    return f"“{unit.name}” ({unit.code})" if unit else _("the top level")
 
 
 def _apply(row, existing, result):
@@ -768,7 +820,9 @@ def _apply(row, existing, result):
         moved = standing_refusal(parent, values.get("opened_on", unit.opened_on))
         if moved:
             raise ValidationError(moved)
+    change = UnitChange(line=row.line, pk=unit.pk, code=row.code, name=unit.name)
     if changed:
+        change.fields = {key: (getattr(unit, key), values[key]) for key in changed}
         old_names = (unit.name, unit.short_name)
         for key in changed:
             setattr(unit, key, values[key])
@@ -784,14 +838,24 @@ def _apply(row, existing, result):
     # Moves keep the parent of every other unit, so the parent read before applying still holds.
     if new_parent != current_parent:
         unit = Unit.objects.get(code=row.code)
-        if new_parent:
-            Unit.objects.move(unit, Unit.objects.get(code=new_parent), pos="last-child")
+        target = Unit.objects.get(code=new_parent) if new_parent else None
+        if target is not None:
+            Unit.objects.move(unit, target, pos="last-child")
         else:
             Unit.objects.move(unit, Unit.objects.get_last_root_node(), pos="last-sibling")
         result.moved += 1
+        before = existing[current_parent][0] if current_parent else None
+        # Today, as any change the import makes; a unit not open yet has its history
+        # written again from its opening (UnitStateManager.sync).
+        today = timezone.localdate()
+        opens = unit.opened_on
+        change.parent = (_parent_label(before), _parent_label(target))
+        change.moved_on = opens if opens and opens > today else today
 
     if not changed and new_parent == current_parent:
         result.unchanged += 1
+    else:
+        result.changes.append(change)
 
 
 # --- Reorganisations ----------------------------------------------------------------------------

@@ -4,8 +4,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from units.importing import UnitImportError, column, import_units, read_rows
+
+# Units updated or moved listed one a line; a national file changes thousands, and a terminal
+# shows the first screens: the rest are counted.
+LISTED_CHANGES = 50
 
 
 class _DryRun(Exception):
@@ -55,6 +60,7 @@ class Command(BaseCommand):
                 "%(unchanged)s unchanged."
             )
         self.stdout.write(self.style.SUCCESS(summary % counts))
+        self._list_changes(result.changes, dry_run)
         if result.opened_today:
             self.stdout.write(
                 _(
@@ -78,6 +84,38 @@ class Command(BaseCommand):
                 )
                 % {"count": result.names_corrected}
             )
+
+    def _list_changes(self, changes, dry_run):
+        """One line per unit already in the tree that the file updates or moves: a code
+        reused by mistake renames and moves an existing unit, which the counts do not show."""
+        if not changes:
+            return
+        if dry_run:
+            heading = ngettext(
+                "%(count)s unit already in the tree would change. A code already in the tree "
+                "names that unit; a new union needs a new code:",
+                "%(count)s units already in the tree would change. A code already in the tree "
+                "names that unit; a new union needs a new code:",
+                len(changes),
+            )
+        else:
+            heading = ngettext(
+                "%(count)s unit already in the tree changed:",
+                "%(count)s units already in the tree changed:",
+                len(changes),
+            )
+        self.stdout.write(self.style.WARNING(heading % {"count": len(changes)}))
+        for change in changes[:LISTED_CHANGES]:
+            names = {"line": change.line, "code": change.code, "name": change.name}
+            if "name" in change.fields:
+                head = _("Line %(line)s, code %(code)s:") % names
+            else:
+                head = _("Line %(line)s, code %(code)s “%(name)s”:") % names
+            self.stdout.write(f"  {head} {change.describe()}")
+        if len(changes) > LISTED_CHANGES:
+            more = len(changes) - LISTED_CHANGES
+            more_units = ngettext("… and %(count)s more unit.", "… and %(count)s more units.", more)
+            self.stdout.write(f"  {more_units % {'count': more}}")
 
     def _dry_run(self, rows):
         result = None
