@@ -16,6 +16,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -195,8 +197,9 @@ class ImportResult:
     names_corrected: int = field(default=0, compare=False)
     # Of the created, those given no opening date that open on the day of the import.
     opened_today: int = field(default=0, compare=False)
-    # The units updated or moved, in the file's order.
+    # The units updated or moved, in the file's order, and the units created.
     changes: list[UnitChange] = field(default_factory=list, compare=False)
+    created_units: list[Unit] = field(default_factory=list, compare=False, repr=False)
 
 
 def _normalise(text):
@@ -744,9 +747,11 @@ def _open_today(cleaned, existing) -> int:
 # --- Applying -----------------------------------------------------------------------------------
 
 
-def import_units(rows: list[dict]) -> ImportResult:
+def import_units(rows: list[dict], *, user: User | None = None, source: str = "") -> ImportResult:
     """Create, update and move units as the rows say, all or nothing.
 
+    With a `user`, every unit created or changed gets an entry in its admin history naming
+    that user and the import of `source` (the file's name), all written in one query.
     Raises UnitImportError listing every bad row (nothing is changed then).
     """
     with transaction.atomic():
@@ -790,7 +795,40 @@ def import_units(rows: list[dict]) -> ImportResult:
         if errors:
             raise UnitImportError(errors)
         result.changes.sort(key=lambda change: change.line)
+        if user is not None:
+            _log_history(result, user, source)
         return result
+
+
+def _log_history(result: ImportResult, user: User, source: str) -> None:
+    """The admin history of each unit created or changed names the user and the file, as an
+    edit in the admin would: in bulk, since a national file holds thousands of units."""
+    content_type = ContentType.objects.get_for_model(Unit)
+    added = _("Added by the unit import from the file %(file)s.") % {"file": source}
+    entries = [
+        LogEntry(
+            user=user,
+            content_type=content_type,
+            object_id=str(unit.pk),
+            object_repr=str(unit)[:200],
+            action_flag=ADDITION,
+            change_message=added,
+        )
+        for unit in result.created_units
+    ]
+    entries += [
+        LogEntry(
+            user=user,
+            content_type=content_type,
+            object_id=str(change.pk),
+            object_repr=change.fields.get("name", (None, change.name))[1][:200],
+            action_flag=CHANGE,
+            change_message=_("Changed by the unit import from the file %(file)s: %(changes)s.")
+            % {"file": source, "changes": change.describe()},
+        )
+        for change in result.changes
+    ]
+    LogEntry.objects.bulk_create(entries, batch_size=500)
 
 
 def _parent_label(unit: Unit | None) -> str:
@@ -805,7 +843,9 @@ def _apply(row, existing, result):
         moved = standing_refusal(parent, values.get("opened_on"))
         if moved:
             raise ValidationError(moved)
-        Unit.objects.add_child_after_history(parent, code=row.code, **values)
+        result.created_units.append(
+            Unit.objects.add_child_after_history(parent, code=row.code, **values)
+        )
         result.created += 1
         return
 

@@ -1,5 +1,7 @@
 """Import or update the federation tree from a .csv or .xlsx file: all rows or none."""
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -7,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from units.importing import UnitImportError, column, import_units, read_rows
+from units.models import User
 
 # Units updated or moved listed one a line; a national file changes thousands, and a terminal
 # shows the first screens: the rest are counted.
@@ -27,11 +30,21 @@ class Command(BaseCommand):
             action="store_true",
             help="Check the file and report what would change, without saving anything.",
         )
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help="The staff account importing: named in the history of every unit changed.",
+        )
 
-    def handle(self, *args, file, dry_run=False, **options):
+    def handle(self, *args, file, dry_run=False, user=None, **options):
+        importer = self._importer(user) if user is not None else None
         try:
             rows = read_rows(file)
-            result = self._dry_run(rows) if dry_run else import_units(rows)
+            # A dry run writes no history: it is rolled back.
+            if dry_run:
+                result = self._dry_run(rows)
+            else:
+                result = import_units(rows, user=importer, source=Path(file).name)
         except UnitImportError as error:
             for line, message in error.errors:
                 if line:
@@ -84,6 +97,42 @@ class Command(BaseCommand):
                 )
                 % {"count": result.names_corrected}
             )
+        if importer is None and not dry_run and (result.created or result.changes):
+            self.stdout.write(
+                _(
+                    "The units' admin history does not say who imported them: give "
+                    "--user with your username next time."
+                )
+            )
+
+    def _importer(self, username: str) -> User:
+        """The staff account named by --user; a CommandError for any other."""
+        # PostgreSQL refuses a NUL in a query's text; no username holds a control character.
+        if any(ord(character) < 32 for character in username):
+            account = None
+        else:
+            account = User.objects.filter(username=username).first()
+        if account is None:
+            raise CommandError(
+                _("There is no account with the username “%(username)s”.") % {"username": username}
+            )
+        if not account.is_active:
+            raise CommandError(
+                _(
+                    "The account “%(username)s” is inactive: give the username of an active "
+                    "staff account."
+                )
+                % {"username": username}
+            )
+        if not account.is_staff:
+            raise CommandError(
+                _(
+                    "The account “%(username)s” is not staff: the unit tree is kept by staff. "
+                    "Give your own staff username."
+                )
+                % {"username": username}
+            )
+        return account
 
     def _list_changes(self, changes, dry_run):
         """One line per unit already in the tree that the file updates or moves: a code
