@@ -112,7 +112,10 @@ TREEBEARD = (
     gettext_noop("-- root --"),
 )
 
-# django-axes' models, as the admin lists them.
+# django-axes' models, as the admin lists them. Their Vietnamese says what each holds: the
+# counter per username and address that locks a login (cleared by a success or by staff), the
+# log of every failed login (kept only with AXES_ENABLE_ACCESS_FAILURE_LOG, off here), and the
+# log of successful ones.
 AXES = (
     gettext_noop("access attempt"),
     gettext_noop("access attempts"),

@@ -255,7 +255,8 @@ CSRF_FAILURE_VIEW = "config.http.csrf_failure"
 # rather than the username alone means an attacker elsewhere cannot lock an officer out of
 # the office. The attempts are kept in the database (axes' default handler): it is shared by
 # every web node, works on the embedded SQLite default too, and staff see and clear
-# lockouts in the admin under "Access attempts" (or `manage.py axes_reset_username NAME`).
+# lockouts in the admin under "Access attempts" ("Bộ đếm đăng nhập sai (khóa đăng nhập)"),
+# or with `manage.py axes_reset_username NAME`.
 # Password-reset links one address, and one client address, may ask for in an hour
 # (units/password_reset.py).
 PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=3)

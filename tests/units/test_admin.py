@@ -137,9 +137,23 @@ def test_the_admin_pages_speak_vietnamese_where_their_libraries_do_not(staff_cli
     page = refused.content.decode()
     assert "Please correct the error" not in page and "Vui lòng sửa các lỗi bên dưới." in page
     index = staff_client.get(reverse("admin:index")).content.decode()
-    assert "Các lần đăng nhập sai" in index
     # django-axes' section was headed by its English name.
     assert ">Axes<" not in index and ">Đăng nhập<" in index
+
+
+def test_the_login_lists_say_which_is_the_lockout_counter_and_which_a_log(staff_client):
+    # They read "Các lần đăng nhập sai" and "Các lần đăng nhập thất bại": the same words for
+    # the counter that locks a username and address (AccessAttempt) and the log of every
+    # failed login (AccessFailureLog); the successful logins' log was "Nhật ký đăng nhập".
+    index = staff_client.get(reverse("admin:index")).content.decode()
+    labels = {
+        "accessattempt": "Bộ đếm đăng nhập sai (khóa đăng nhập)",
+        "accessfailurelog": "Nhật ký từng lần đăng nhập sai",
+        "accesslog": "Nhật ký đăng nhập thành công",
+    }
+    for model, label in labels.items():
+        assert f'<a href="{reverse(f"admin:axes_{model}_changelist")}">{label}</a>' in index
+    assert "đăng nhập thất bại" not in index
 
 
 def test_a_year_typed_short_is_refused_with_a_message(staff_client, tree):
