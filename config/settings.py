@@ -269,6 +269,9 @@ AXES_RESET_ON_SUCCESS = True
 # try during the lock, the right password included, so "try again in 15 minutes" was
 # never true for someone who tried again.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Every failed login is kept in the admin's log of them (axes keeps the last 1,000 per
+# username): without it that list stayed empty, which reads as "nobody failed to log in".
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CLIENT_IP_CALLABLE = "config.auth.client_ip"
 AXES_LOCKOUT_CALLABLE = "config.auth.lockout_response"

@@ -4,7 +4,7 @@ is locked out after a few failures (django-axes), with a Vietnamese page."""
 import re
 
 import pytest
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
@@ -165,3 +165,13 @@ def test_an_overlong_username_is_refused_by_the_form(client, officer, login):
     # A username of the longest length the accounts can have is still checked and counted.
     attempt(client, "a" * 150, "x")
     assert AccessAttempt.objects.get().username == "a" * 150
+
+
+def test_each_failed_login_is_kept_in_the_admins_log_of_them(client, officer):
+    # The admin lists "every failed login": it stayed empty while logins failed, which
+    # reads as nobody having failed to log in.
+    attempt(client, "cb.thu", "wrong-1", REMOTE_ADDR="198.51.100.7")
+    attempt(client, "nobody.here", "wrong-2", REMOTE_ADDR="198.51.100.8")
+    attempt(client, "cb.thu", PASSWORD, REMOTE_ADDR="198.51.100.7")
+    logged = sorted(AccessFailureLog.objects.values_list("username", "ip_address", "locked_out"))
+    assert logged == [("cb.thu", "198.51.100.7", False), ("nobody.here", "198.51.100.8", False)]
