@@ -1,0 +1,70 @@
+"""The admin's change history (each object's "Lịch sử" page, the index's recent actions)
+reads in Vietnamese.
+
+Django stores a change message untranslated and words it when it is read
+(`django.contrib.admin.utils.construct_change_message`, `LogEntry.get_change_message`): the
+labels of the changed fields and the names of the inlines' models are stored in English, as
+the forms give them with translation off, and looked up in the catalogue at display time. A
+label whose English form is not in the catalogue ("Full name", where Django's holds only
+"full name") was shown in English: "Đã thay đổi Full name"."""
+
+from django.contrib import admin
+from django.test import RequestFactory
+from django.utils import translation
+
+from tests.factories import UserFactory
+
+
+def forms_saved_in_the_admin(request):
+    """(where, form) for each form a superuser saves in the admin: every registered model's
+    add and change forms, and the forms of their inlines. A change form is built for the
+    model's first row, or a new one if it has none (an inline's form needs a saved row)."""
+    for model, model_admin in admin.site._registry.items():
+        obj = model._default_manager.first() or model()
+        assert obj.pk or not model_admin.inlines, f"the test saves no {model._meta.label}"
+        pages = []
+        if model_admin.has_add_permission(request):
+            pages.append(("add", None))
+        if model_admin.has_change_permission(request, obj):
+            pages.append(("change", obj))
+        for page, instance in pages:
+            where = f"{model._meta.label} ({page})"
+            form_class = model_admin.get_form(request, instance, change=instance is not None)
+            yield where, form_class(instance=instance)
+            for formset_class, inline in model_admin.get_formsets_with_inlines(request, instance):
+                formset = formset_class(instance=instance)
+                yield f"{where}, {type(inline).__name__}", formset.empty_form
+
+
+def labels(form) -> list[tuple[str, str]]:
+    """(stored, shown) for each field of the form a change can name: the label the change
+    message stores for it, as Django words it (`_get_changed_field_labels_from_form`, in
+    English), and the label the form shows in Vietnamese. A form's primary key, hidden,
+    never changes."""
+    pk = form._meta.model._meta.pk.name
+    fields = [(name, field) for name, field in form.fields.items() if name != pk]
+    with translation.override(None):
+        stored = [str(field.label or name) for name, field in fields]
+    with translation.override("vi"):
+        shown = [str(field.label or name) for name, field in fields]
+    return list(zip(stored, shown, strict=True))
+
+
+def test_every_field_label_and_inline_the_history_stores_is_in_the_catalogue(db, demo_snapshots):
+    demo_snapshots.load()  # a row of every model the admin keeps, for its change form
+    request = RequestFactory().get("/admin/")
+    request.user = UserFactory(is_staff=True, is_superuser=True)
+    missing = {}
+    for where, form in forms_saved_in_the_admin(request):
+        meta = form._meta.model._meta
+        with translation.override(None):
+            names = [(str(meta.verbose_name), ""), *labels(form)]
+        with translation.override("vi"):
+            for stored, shown in names:
+                if translation.gettext(stored) == stored:
+                    missing.setdefault((stored, shown), []).append(where)
+    listed = "\n".join(
+        f"{stored!r} (the form: {shown!r}): {'; '.join(where)}"
+        for (stored, shown), where in sorted(missing.items())
+    )
+    assert not missing, f"the history would show these in English:\n{listed}"
