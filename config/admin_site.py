@@ -3,17 +3,19 @@
 Two unions of a merged province can share a name ("CĐCS Trường Tiểu học …"), and a closed
 unit keeps its name: the admin's unit pickers (a membership's unit, a successor) show each
 unit's code, and its closing date when it has closed, so staff do not give someone access
-to the wrong one.
+to the wrong one. Its change history names inline rows in the portal's language.
 """
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import BadRequest
 from django.db import models
 from django.templatetags.static import static
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -170,7 +172,52 @@ class PortalAutocompleteJsonView(AutocompleteJsonView):
         return result
 
 
+class InlinesNamedInPortalLanguage:
+    """A ModelAdmin mixin: the change history names the inline rows added, changed or
+    deleted with the page in the portal's language.
+
+    Django stores a change message with translation off and translates it when it is read
+    (`construct_change_message`, `LogEntry.get_change_message`): the field labels and model
+    names are messages, translated then, but an inline row is stored as it names itself,
+    which it does in English with translation off ("Người dùng A – Officer – CĐCS A1", a
+    role's label). The rows are named in settings.LANGUAGE_CODE instead; the rest stays as
+    Django stores it."""
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        # Django names the rows in this order, formset by formset.
+        rows = iter(
+            [
+                row
+                for formset in formsets or ()
+                for row in (
+                    *formset.new_objects,
+                    *(obj for obj, _fields in formset.changed_objects),
+                    *formset.deleted_objects,
+                )
+            ]
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            for part in message:
+                for change in part.values():
+                    if "object" in change:
+                        change["object"] = str(next(rows))
+        return message
+
+
 class PortalAdminSite(admin.AdminSite):
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every ModelAdmin registered here, the libraries' too, names its inline rows in
+        the change history as `InlinesNamedInPortalLanguage` does."""
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, InlinesNamedInPortalLanguage):
+            admin_class = type(
+                admin_class.__name__,
+                (InlinesNamedInPortalLanguage, admin_class),
+                {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
+            )
+        super().register(model_or_iterable, admin_class, **options)
+
     @property
     def login_form(self):
         """Its username limited as the portal's login form's. Imported here: Django's auth

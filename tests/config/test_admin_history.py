@@ -8,10 +8,13 @@ the forms give them with translation off, and looked up in the catalogue at disp
 label whose English form is not in the catalogue ("Full name", where Django's holds only
 "full name") was shown in English: "Đã thay đổi Full name"."""
 
+import lxml.html
 from django.contrib import admin
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import translation
 
+from config.admin_site import InlinesNamedInPortalLanguage
 from tests.factories import UserFactory
 
 
@@ -68,3 +71,54 @@ def test_every_field_label_and_inline_the_history_stores_is_in_the_catalogue(db,
         for (stored, shown), where in sorted(missing.items())
     )
     assert not missing, f"the history would show these in English:\n{listed}"
+
+
+def form_values(response, **changes) -> dict:
+    """What the admin's change form would send as the browser shows it, with `changes`."""
+    form = lxml.html.fromstring(response.content.decode()).get_element_by_id("user_form")
+    return {**dict(form.form_values()), **changes}
+
+
+def test_a_role_given_and_changed_on_a_users_page_reads_in_vietnamese_in_its_history(
+    staff_client, cast, tree
+):
+    # Django stores the added or changed inline row as it names itself with translation
+    # off: "Người dùng outsider – Officer – CĐCS A1" (the role's English label).
+    user = cast["outsider"]
+    page = reverse("admin:units_user_change", args=[user.pk])
+    added = staff_client.post(
+        page,
+        form_values(
+            staff_client.get(page),
+            **{"memberships-0-unit": tree["A1"].pk, "memberships-0-role": "officer"},
+        ),
+    )
+    assert added.status_code == 302
+    [membership] = user.memberships.all()
+    changed = staff_client.post(
+        page, form_values(staff_client.get(page), **{"memberships-0-role": "reviewer"})
+    )
+    assert changed.status_code == 302
+    history = staff_client.get(
+        reverse("admin:units_user_history", args=[user.pk]), HTTP_ACCEPT_LANGUAGE="vi"
+    ).content.decode()
+    assert "Đã thêm phân quyền “Người dùng outsider – Cán bộ – CĐCS A1”." in history
+    assert (
+        "Đã thay đổi Vai trò cho phân quyền “Người dùng outsider – Người duyệt – CĐCS A1”."
+        in history
+    )
+    for english in ("Officer", "Reviewer", "Role"):
+        assert english not in history
+    membership.refresh_from_db()
+    assert membership.role == "reviewer"
+
+
+def test_every_admin_names_its_inline_rows_so():
+    # The site gives it to each ModelAdmin registered, the libraries' too.
+    kept = [type(a).__name__ for a in admin.site._registry.values()]
+    named = [
+        type(a).__name__
+        for a in admin.site._registry.values()
+        if isinstance(a, InlinesNamedInPortalLanguage)
+    ]
+    assert named == kept
