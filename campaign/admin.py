@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import label_for_field
+from django.contrib.admin.utils import display_for_field, label_for_field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Max, Min
@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from campaign.models import (
     Activity,
@@ -37,7 +38,7 @@ from campaign.models import (
     Step,
     Theme,
 )
-from config.admin_site import ReadOnlyYesNoIcons, boolean_column
+from config.admin_site import ReadOnlyYesNoIcons, boolean_column, yes_no_icon
 from units.access import parse_pk
 from units.forms import AdminInlineFormSet, AdminModelForm
 from units.models import Unit
@@ -390,6 +391,32 @@ def _refuse_no_id(*ids):
         raise Http404
 
 
+class ChangesShownAsTheAdminShowsValues(HistoricalRecordContextHelper):
+    """A history row's changes with each value shown as the admin's pages show it: a date
+    or time in Vietnamese form (a time in Viet Nam's), a choice by its name, nothing as
+    the admin's empty mark. simple_history shows the value as Python prints it: "None →
+    2025-07-24 02:00:00+00:00", in UTC."""
+
+    def __init__(self, model, historical_record, *, empty: str, **kwargs):
+        super().__init__(model, historical_record, **kwargs)
+        self.empty = empty
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        field = self.model._meta.get_field(change.field)
+        if field.many_to_many:
+            return value
+        if isinstance(field, models.BooleanField):
+            return yes_no_icon(value)  # Django's own icon says alt="True"
+        if value in field.empty_values:
+            return self.empty
+        if field.flatchoices:
+            # A column the history list shows by an admin method (`status`) is already the
+            # choice's name, which Django's display would take for an unknown value.
+            return dict(field.flatchoices).get(value, value)
+        return display_for_field(value, field, self.empty, avoid_link=True)
+
+
 class HistoryForReading(SimpleHistoryAdmin):
     """History is for reading. Reverting to an old version would restore its status and
     dates too, around the workflow and its recorded steps; simple_history's version page
@@ -412,6 +439,11 @@ class HistoryForReading(SimpleHistoryAdmin):
         ]
         context = {"history_list_headers": headers, **(extra_context or {})}
         return super().history_view(request, object_id, context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ChangesShownAsTheAdminShowsValues(
+            self.model, historical_record, empty=self.get_empty_value_display()
+        )
 
     def status(self, record):
         # Its name ("Bản nháp"), not the value stored ("draft").

@@ -352,3 +352,19 @@ def test_a_covered_content_item_keeps_its_number_and_place(staff_client, campaig
     assert staff_client.post(url, data).status_code == 302
     covered.refresh_from_db()
     assert covered.title == "Nội dung một, sửa câu chữ"
+
+
+def test_a_plan_s_history_shows_what_changed_as_the_admin_shows_values(staff_client, plan_a1):
+    # simple_history showed each value as Python prints it: "None → 2025-07-24
+    # 02:00:00+00:00" (in UTC), and the value stored for a choice.
+    plan_a1.status = Status.SUBMITTED
+    plan_a1.submitted_at = datetime.datetime(2025, 7, 24, 2, 0, tzinfo=datetime.UTC)
+    plan_a1.doc_date = datetime.date(2015, 7, 2)
+    plan_a1.save()
+    [changed, _created] = history_rows(
+        staff_client, reverse("admin:campaign_plan_history", args=[plan_a1.pk])
+    )
+    assert changed["Thay đổi"] == (
+        "Ngày văn bản: 01/07/2015 → 02/07/2015 Trạng thái: Bản nháp → Đã gửi "
+        "Ngày gửi: - → 09:00 24/07/2025"
+    )
