@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django_filters import FilterSet
 from openpyxl import Workbook
 
@@ -177,7 +177,7 @@ def queue_download(request: HttpRequest, queryset, filter_class: type[FilterSet]
     waiting_title, title, stem, columns = QUEUES[queryset.model]
     if data.get("status") == WAITING:
         title, stem = waiting_title, f"{stem}-cho-xem-xet"
-    order = (_("Order"), QUEUE_SORTS[sort][0])
+    order = (pgettext("how a list is sorted", "Order"), QUEUE_SORTS[sort][0])
     today = Scope.for_request(request).today
     return list_download(queue, str(title), stem, columns(today), more=[order])
 

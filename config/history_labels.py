@@ -51,6 +51,9 @@ PORTAL = (
     gettext_noop("Kind of unit counted"),
     gettext_noop("Last year"),
     gettext_noop("Merged into"),
+    # An indicator's place in the list; a reviewer's list is sorted by "Order" (Sắp xếp),
+    # a message of its own, in context.
+    gettext_noop("Order"),
     gettext_noop("Parent body"),
     gettext_noop("Parent item"),
     gettext_noop("Place"),

@@ -13,7 +13,9 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import capfirst
 
+from campaign.models import Indicator
 from config.admin_site import InlinesNamedInPortalLanguage
 from tests.factories import UserFactory
 
@@ -122,3 +124,12 @@ def test_every_admin_names_its_inline_rows_so():
         if isinstance(a, InlinesNamedInPortalLanguage)
     ]
     assert named == kept
+
+
+def test_an_indicator_s_order_reads_in_its_history_as_its_form_names_it():
+    # "Order" also heads a reviewer's list's sorting ("Sắp xếp"): the history read
+    # "Đã thay đổi Sắp xếp cho chỉ tiêu …". The sorting is a message in context.
+    field = Indicator._meta.get_field("order")
+    with translation.override("vi"):
+        assert translation.gettext("Order") == capfirst(field.verbose_name) == "Thứ tự"
+        assert translation.pgettext("how a list is sorted", "Order") == "Sắp xếp"
