@@ -1830,7 +1830,11 @@ class Reminder(models.Model):
         related_name="+",
     )
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
-    recipients = models.PositiveSmallIntegerField(_("recipients"), default=0)
+    # How many people it went to; "recipients" alone names a document's "Nơi nhận", the places
+    # it is sent to (`reports.models.DocumentProfile`).
+    recipients = models.PositiveSmallIntegerField(
+        pgettext_lazy("how many people a reminder went to", "recipients"), default=0
+    )
 
     class Meta:
         db_table = "reports_reminder"

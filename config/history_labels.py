@@ -58,6 +58,9 @@ PORTAL = (
     gettext_noop("Parent item"),
     gettext_noop("Place"),
     gettext_noop("Plan due on"),
+    # A document's (and its unit's document profile's) places it is sent to; a reminder's
+    # count of people, "Người nhận", is a message of its own, in context.
+    gettext_noop("Recipients"),
     gettext_noop("Reports due on"),
     gettext_noop("Reports lock on"),
     gettext_noop("Role"),

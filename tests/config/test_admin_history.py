@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.text import capfirst
 
-from campaign.models import Indicator
+from campaign.models import Indicator, Reminder
 from config.admin_site import InlinesNamedInPortalLanguage
+from reports.models import DocumentProfile, SummaryReport
 from tests.factories import UserFactory
 
 
@@ -133,3 +134,30 @@ def test_an_indicator_s_order_reads_in_its_history_as_its_form_names_it():
     with translation.override("vi"):
         assert translation.gettext("Order") == capfirst(field.verbose_name) == "Thứ tự"
         assert translation.pgettext("how a list is sorted", "Order") == "Sắp xếp"
+
+
+def test_a_document_profile_s_recipients_read_noi_nhan_in_its_form_and_history(staff_client, tree):
+    # The field shared the message "recipients" with a reminder's count of people: the
+    # form labelled the places a document goes to "Số người nhận", and its history read
+    # "Đã thay đổi Người nhận". The reminder's count is a message in context.
+    profile = DocumentProfile.objects.create(unit=tree["PV"], kind=SummaryReport.Kind.BOARD)
+    page = reverse("admin:reports_documentprofile_change", args=[profile.pk])
+    shown = staff_client.get(page, HTTP_ACCEPT_LANGUAGE="vi")
+    form = lxml.html.fromstring(shown.content.decode()).get_element_by_id("documentprofile_form")
+    assert form.xpath(".//label[@for='id_recipients']")[0].text_content() == "Nơi nhận:"
+    values = {**dict(form.form_values()), "recipients": "Như trên;\nLưu: VT."}
+    assert staff_client.post(page, values).status_code == 302
+    history = staff_client.get(
+        reverse("admin:reports_documentprofile_history", args=[profile.pk]),
+        HTTP_ACCEPT_LANGUAGE="vi",
+    ).content.decode()
+    assert "Đã thay đổi Nơi nhận." in history
+    profile.refresh_from_db()
+    assert profile.recipients == "Như trên;\nLưu: VT."
+    # A reminder's count keeps its words, in the admin's list and on the reminders' log.
+    count = Reminder._meta.get_field("recipients")
+    with translation.override("vi"):
+        assert capfirst(count.verbose_name) == "Số người nhận"
+        assert translation.pgettext("how many people a reminder went to", "Recipients") == (
+            "Người nhận"
+        )
