@@ -14,7 +14,8 @@ from django.contrib import admin
 from django.contrib.admin.utils import display_for_field, label_for_field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Value
+from django.db.models.functions import Cast, Concat
 from django.http import Http404
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -274,6 +275,8 @@ class UsedThemesKept(AdminInlineFormSet):
             )
 
     def save(self, commit=True):
+        if commit:
+            self._free_the_numbers_given_up()
         saved = super().save(commit)
         if commit:
             themes = {theme.number: theme for theme in Theme.objects.filter(campaign=self.instance)}
@@ -284,6 +287,24 @@ class UsedThemesKept(AdminInlineFormSet):
                         theme.parent = parent
                         theme.save(update_fields=["parent"])
         return saved
+
+    def _free_the_numbers_given_up(self):
+        """Stored items renumbered or deleted by this save first take a number no item has
+        ("~" and their id), so that two items swapping numbers (1 and 2, with 1.1 and 2.1)
+        or one taking a deleted item's number are saved: the rows are written one by one
+        and each write is checked against the unique number at once (no deferrable
+        constraint on SQLite). The check above already refused two rows left with one
+        number; the admin saves in one transaction, so the stand-ins are never seen."""
+        moving = [
+            form.instance.pk
+            for form in self.initial_forms
+            if form.instance.pk and (form in self.deleted_forms or "number" in form.changed_data)
+        ]
+        if moving:
+            # An update, not save(): the stand-in is no number for sort_key to be made of.
+            Theme.objects.filter(pk__in=moving).update(
+                number=Concat(Value("~"), Cast("pk", models.CharField()))
+            )
 
 
 class IndicatorForm(AdminModelForm):

@@ -531,3 +531,59 @@ def test_a_sub_item_stored_apart_from_its_parent_does_not_block_other_changes(
     assert response.status_code == 302, errors_of(response)
     campaign.refresh_from_db()
     assert campaign.title == "Tiêu đề đã sửa"
+
+
+def test_two_content_items_swap_their_numbers_in_one_save(staff_client, campaign):
+    # Refused before with "already exists": each row was checked against the other's
+    # stored number, and saved one by one they would clash on the unique constraint.
+    titles = dict(campaign.themes.values_list("number", "title"))
+    data = _renumbered(
+        staff_client,
+        campaign,
+        {"1": "2", "2": "1", "2.1": "1.1", "2.2": "1.2", "2.10": "1.10"},
+    )
+
+    response = _post_in_vietnamese(staff_client, campaign, data)
+
+    assert response.status_code == 302, errors_of(response)
+    assert _themes_of(campaign) == {"1": None, "1.1": "1", "1.2": "1", "1.10": "1", "2": None}
+    assert dict(campaign.themes.values_list("number", "title")) == {
+        "1": titles["2"],
+        "1.1": titles["2.1"],
+        "1.2": titles["2.2"],
+        "1.10": titles["2.10"],
+        "2": titles["1"],
+    }
+    # Listed in their new order.
+    assert list(campaign.themes.values_list("number", flat=True)) == [
+        "1",
+        "1.1",
+        "1.2",
+        "1.10",
+        "2",
+    ]
+
+
+def test_an_item_takes_the_number_of_an_item_deleted_in_the_same_save(staff_client, campaign):
+    # Item 1 was written as "2" while item 2, deleted later in the same save, still held it.
+    title = campaign.themes.get(number="1").title
+    data = _renumbered(staff_client, campaign, {"1": "2"}, delete=("2", "2.1", "2.2", "2.10"))
+
+    response = _post_in_vietnamese(staff_client, campaign, data)
+
+    assert response.status_code == 302, errors_of(response)
+    assert dict(campaign.themes.values_list("number", "title")) == {"2": title}
+
+
+def test_an_item_renumbered_to_a_number_kept_by_another_is_refused(staff_client, campaign):
+    before = _themes_of(campaign)
+    data = _renumbered(staff_client, campaign, {"1": "2"})
+
+    response = _post_in_vietnamese(staff_client, campaign, data)
+
+    assert response.status_code == 200
+    assert errors_of(response) == [
+        "Hai dòng trùng nhau ở cột Số thứ tự: hãy sửa lại.",
+        "Hãy sửa các giá trị trùng lặp dưới đây.",
+    ]
+    assert _themes_of(campaign) == before
