@@ -368,3 +368,15 @@ def test_a_plan_s_history_shows_what_changed_as_the_admin_shows_values(staff_cli
         "Ngày văn bản: 01/07/2015 → 02/07/2015 Trạng thái: Bản nháp → Đã gửi "
         "Ngày gửi: - → 09:00 24/07/2025"
     )
+
+
+def test_a_change_saved_without_a_user_reads_as_the_system_s(staff_client, cast, plan_a1):
+    # simple_history wrote "None" for it, translated "Không" ("no"): "Người sửa: Không".
+    plan_a1._history_user = cast["officer_a1"]
+    plan_a1.signer = "Nguyễn Văn An"
+    plan_a1.save()
+    [changed, created] = history_rows(
+        staff_client, reverse("admin:campaign_plan_history", args=[plan_a1.pk])
+    )
+    # The plan was created by a script (make_plan), with no one signed in.
+    assert (changed["Người sửa"], created["Người sửa"]) == ("Người dùng officer_a1", "Hệ thống")
