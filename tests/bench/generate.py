@@ -63,6 +63,8 @@ BULK_TABLES = (
     "reports_indicatorvalue",
     "reports_reminder",
     "reports_obstacle",
+    "campaign_step",
+    "reports_inspection",
 )
 
 PROVINCES = [
@@ -692,7 +694,9 @@ def draw_outcomes(tree, periods, addressed, rng):
     return out
 
 
-def report_rows(tree, out, periods, campaign_id, rng):
+def report_rows(tree, out, periods, campaign_id, rng, sent):
+    """`sent` collects (id, status, first submission, last submission) of the reports sent
+    online, for their workflow steps."""
     for k in range(len(out)):
         rid = out.report[k]
         if not rid:
@@ -709,6 +713,7 @@ def report_rows(tree, out, periods, campaign_id, rng):
             submitted = stamp(last)
             updated = last + int(rng.random() * 15 * DAY)
             version += 1
+            sent.append((rid, STATUS_NAME[status], first, last))
         else:
             updated = created + int(rng.random() * 5 * DAY)
         x = rng.random()
@@ -763,8 +768,9 @@ def value_chunks(tree, out, indicators, rng):
         yield "".join(buffer)
 
 
-def plan_rows(tree, addressed, campaign_id, plan_due, rng, plans):
-    """One plan for ≈90 % of the addressed units; `plans` collects (id, status) for activities."""
+def plan_rows(tree, addressed, campaign_id, plan_due, rng, plans, plans_sent):
+    """One plan for ≈90 % of the addressed units; `plans` collects (id, status) for activities,
+    `plans_sent` (id, status, first submission, last submission) for the steps."""
     due = int(datetime.datetime.combine(plan_due, datetime.time(17), LOCAL).timestamp())
     plan_id = 0
     for node in tree.nodes:
@@ -790,6 +796,8 @@ def plan_rows(tree, addressed, campaign_id, plan_due, rng, plans):
             updated = created + int(rng.random() * 10 * DAY)
         doc_date = datetime.datetime.fromtimestamp(created, LOCAL).date().isoformat()
         plans.append((plan_id, status))
+        if status != "draft":
+            plans_sent.append((plan_id, status, when, when))
         yield (
             f"{plan_id}\t{status}\t{1 + int(rng.random() * 3)}\t{stamp(created)}\t"
             f"{stamp(updated)}\t{submitted}\t{plan_id}/KH-CĐ\t{doc_date}\t"
@@ -883,6 +891,71 @@ def obstacle_rows(tree, out, periods, campaign_id, officer_id, reviewer_id, rng)
         )
 
 
+# A step's snapshot as the workflow stores it is the submission's content; these keep the
+# row's width of the same order without copying every figure into it.
+STEP_SNAPSHOT = '{"version": %d, "status": "%s", "note": "Bản chụp nội dung khi chuyển bước."}'
+
+
+def step_rows(sent, content_type_id, officer_id, reviewer_id, rng, first_id=0):
+    """The workflow steps of the plans or reports sent online (`sent`: id, status, first
+    and last submission): the first submission by the officer; a return and a submission
+    again when it was sent twice; then the reviewer's return or acceptance, days after the
+    last submission. Returns the last step id through the rows' own numbering."""
+    step_id = first_id
+    for object_id, status, first, last in sent:
+        steps = [(first, "submit", "draft", "submitted", officer_id, "")]
+        if last > first:
+            returned = first + (last - first) // 2
+            steps.append((returned, "return", "submitted", "returned", reviewer_id, RETURN_NOTE))
+            steps.append((last, "submit", "returned", "submitted", officer_id, ""))
+        after = last + DAY + int(rng.random() * 14 * DAY)
+        if status == "returned":
+            steps.append((after, "return", "submitted", "returned", reviewer_id, RETURN_NOTE))
+        elif status == "accepted":
+            steps.append((after, "accept", "submitted", "accepted", reviewer_id, ""))
+        for version, (at, action, from_status, to_status, actor, reason) in enumerate(steps, 1):
+            step_id += 1
+            snapshot = STEP_SNAPSHOT % (version, to_status)
+            yield (
+                f"{step_id}\t{content_type_id}\t{object_id}\t{action}\t{from_status}\t"
+                f"{to_status}\t{actor}\t{stamp(at)}\t{reason}\t{snapshot}\tf\n"
+            )
+
+
+RETURN_NOTE = "Đề nghị bổ sung số liệu hoạt động tuyên truyền và ký số lại."
+FOLLOW_UPS = (("met", 0.5), ("in_progress", 0.7), ("pending", 0.9))  # else none
+
+
+def inspection_rows(tree, out, campaign_id, officer_id, reviewer_id, rng):
+    """The CSPL board's visits: ≈2 % of the unit-years, one visit each, in that year."""
+    inspection_id = 0
+    for k in range(len(out)):
+        if rng.random() >= 0.02:
+            continue
+        year = out.year[k]
+        visited = datetime.date(year, 3, 1) + datetime.timedelta(days=int(rng.random() * 270))
+        r = rng.random()
+        follow_up = next((name for name, cut in FOLLOW_UPS if r < cut), "none")
+        recommendations = "" if follow_up == "none" else "Hoàn thiện hồ sơ, niêm yết thủ tục."
+        due = "\\N" if follow_up == "none" else (visited + datetime.timedelta(days=60)).isoformat()
+        done_at, done_by, done_note = "\\N", "\\N", ""
+        if follow_up == "met":
+            moment = datetime.datetime.combine(
+                visited + datetime.timedelta(days=30), datetime.time(9), LOCAL
+            )
+            done_at, done_by = stamp(int(moment.timestamp())), str(officer_id)
+            done_note = "Đơn vị đã thực hiện các kiến nghị."
+        recorded = datetime.datetime.combine(visited, datetime.time(16), LOCAL)
+        inspection_id += 1
+        yield (
+            f"{inspection_id}\t{tree.nodes[out.unit[k]].id}\t{campaign_id}\t{visited}\t"
+            f"{'inspection' if rng.random() < 0.5 else 'supervision'}\t"
+            f"Ban Chính sách – Pháp luật\tĐơn vị triển khai đúng kế hoạch.\t{recommendations}\t"
+            f"{follow_up}\t\t1\t{due}\t\\N\t{done_at}\t{done_by}\t{done_note}\t"
+            f"{reviewer_id}\t{stamp(int(recorded.timestamp()))}\n"
+        )
+
+
 def saved_schema(cursor, tables):
     """Definitions of the keys, unique constraints, foreign keys and indexes of `tables`
     (foreign keys from other tables that point at them included), to drop and recreate."""
@@ -937,7 +1010,17 @@ def restore_schema(cursor, constraints, indexes):
             timed(f"{table}: {name}", f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
 
 
-def load_bulk(conn, tree, campaign, periods, indicators, themes, reviewer_id, officer_id, rng):
+def load_bulk(
+    conn, tree, campaign, periods, indicators, themes, reviewer_id, officer_id, rng, extra
+):
+    """The bulk tables by COPY. `extra` draws the workflow steps and the visits: a generator
+    of their own, so the rows drawn before them stay those of a database generated before
+    they were added (the figures measured then)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from campaign.models import AnnualReport, Plan
+
+    content_types = [ContentType.objects.get_for_model(model).pk for model in (Plan, AnnualReport)]
     addressed = set(campaign.addressed_kinds)
     for period in periods.values():
         due_end = datetime.datetime.combine(
@@ -964,7 +1047,7 @@ def load_bulk(conn, tree, campaign, periods, indicators, themes, reviewer_id, of
         cursor.execute("TRUNCATE " + ", ".join(BULK_TABLES))
         counts = {}
 
-        plans = []
+        plans, plans_sent, reports_sent = [], [], []
         counts["plans"] = copy(
             cursor,
             "campaign_plan",
@@ -984,7 +1067,11 @@ def load_bulk(conn, tree, campaign, periods, indicators, themes, reviewer_id, of
                 "first_submitted_at",
                 "reopened_at",
             ),
-            batched(plan_rows(tree, addressed, campaign.pk, campaign.plan_due_on, rng, plans)),
+            batched(
+                plan_rows(
+                    tree, addressed, campaign.pk, campaign.plan_due_on, rng, plans, plans_sent
+                )
+            ),
         )
         links = []
         counts["activities"] = copy(
@@ -1032,7 +1119,7 @@ def load_bulk(conn, tree, campaign, periods, indicators, themes, reviewer_id, of
                 "flags",
                 "flags_note",
             ),
-            batched(report_rows(tree, out, periods, campaign.pk, rng)),
+            batched(report_rows(tree, out, periods, campaign.pk, rng, reports_sent)),
         )
         counts["values"] = copy(
             cursor,
@@ -1078,6 +1165,67 @@ def load_bulk(conn, tree, campaign, periods, indicators, themes, reviewer_id, of
                 "unit_id",
             ),
             batched(obstacle_rows(tree, out, periods, campaign.pk, officer_id, reviewer_id, rng)),
+        )
+        step_columns = (
+            "id",
+            "content_type_id",
+            "object_id",
+            "action",
+            "from_status",
+            "to_status",
+            "actor_id",
+            "at",
+            "reason",
+            "snapshot",
+            "emails_pending",
+        )
+        plan_type, report_type = content_types
+        counts["plan steps"] = copy(
+            cursor,
+            "campaign_step",
+            step_columns,
+            batched(step_rows(plans_sent, plan_type, officer_id, reviewer_id, extra)),
+        )
+        counts["report steps"] = copy(
+            cursor,
+            "campaign_step",
+            step_columns,
+            batched(
+                step_rows(
+                    reports_sent,
+                    report_type,
+                    officer_id,
+                    reviewer_id,
+                    extra,
+                    first_id=counts["plan steps"],
+                )
+            ),
+        )
+        del plans_sent, reports_sent
+        counts["inspections"] = copy(
+            cursor,
+            "reports_inspection",
+            (
+                "id",
+                "unit_id",
+                "campaign_id",
+                "visited_on",
+                "kind",
+                "members",
+                "findings",
+                "recommendations",
+                "follow_up",
+                "follow_up_note",
+                "follow_up_version",
+                "recommendations_due_on",
+                "due_notified_on",
+                "done_at",
+                "done_by_id",
+                "done_note",
+                "recorded_by_id",
+                "recorded_at",
+            ),
+            batched(inspection_rows(tree, out, campaign.pk, officer_id, reviewer_id, extra)),
         )
         started = time.perf_counter()
         restore_schema(cursor, constraints, indexes)
@@ -1167,7 +1315,16 @@ def main(argv=None):
 
     started = time.perf_counter()
     counts, _out = load_bulk(
-        conn, tree, campaign, periods, indicators, themes, reviewer_id, officer_id, rng
+        conn,
+        tree,
+        campaign,
+        periods,
+        indicators,
+        themes,
+        reviewer_id,
+        officer_id,
+        rng,
+        random.Random(f"steps-{seed}"),
     )
     log("bulk load committed", started=started)
 
