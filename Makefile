@@ -1,5 +1,5 @@
 # The two commands of the README, and the checks CI runs.
-.PHONY: run test lint ci bench-load bench-cost bench-docpdf
+.PHONY: run test lint ci bench-load bench-cost bench-docpdf bench-lists
 
 run:  ## set up, load the demo data and serve http://127.0.0.1:8000
 	bash .ci/setup.sh run
@@ -21,3 +21,7 @@ bench-cost:  ## where a submission's CPU goes, in one process (tests/bench/READM
 
 bench-docpdf:  ## a plan's PDF rendered against kept in the cache (tests/bench/README.md)
 	.venv/bin/python -m tests.bench.document_pdf
+
+LISTS_DB ?= postgres://postgres@127.0.0.1:5432/portal_bench_province
+bench-lists:  ## the review queues and the Excel lists at province scale (tests/bench/README.md)
+	.venv/bin/python -m tests.bench.lists --explain --database-url $(LISTS_DB)
