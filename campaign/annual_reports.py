@@ -95,6 +95,13 @@ def report_list(request):
         r.unit_id: r for r in reports().filter(campaign=campaign, year=year, unit__in=own_units)
     }
     period = Period.objects.for_year(campaign, year)
+    # A unit closed before the year's cut-off was not on that year's tree and filed nothing
+    # for it: it has no row (a district federation ended in 2025 on 2026's list). Its past
+    # years keep theirs, and so does a report it sent for the year it closed in.
+    ended = [
+        unit for unit in own_units if not (unit.is_open or period.expects(unit) or unit.pk in filed)
+    ]
+    own_units = [unit for unit in own_units if unit.pk not in {u.pk for u in ended}]
     starts_locked = period.is_locked_on(scope.today)
     rows = [
         {
@@ -137,6 +144,8 @@ def report_list(request):
                 ]
             ),
             "period": period,
+            # Said below the list, so that its officer knows where its history went.
+            "ended": ended,
             # Past its lock date a unit can no longer start its report: the list says so
             # rather than offering a button that only leads to that refusal.
             "starts_locked": starts_locked,

@@ -131,12 +131,16 @@ def test_the_officers_desk_does_not_ask_for_it(cast, newcomer, period):
     assert any("/reports/2024/" in url for url in asked(cast["officer_a1"]))
 
 
-def test_a_unit_closed_before_the_cut_off_is_listed_as_owing_nothing(client, tree, cast, campaign):
-    # Its officer keeps the closed unit in the list for its history: "Not filed" for a year
-    # it closed before read as a report missing.
+def test_a_unit_closed_before_the_cut_off_owes_nothing_and_has_no_row(client, tree, cast, campaign):
+    # "Not filed" for a year it closed before read as a report missing; then a row "Not due"
+    # stood on every later year's list (tests/campaign/test_report_list_closed_units.py).
     Unit.objects.filter(pk=tree["A1"].pk).update(closed_on=datetime.date(2024, 7, 1))
     client.force_login(cast["officer_a1"])
     with translation.override("vi"):
         page = client.get(reverse("campaign:report_list"), {"campaign": campaign.pk, "year": YEAR})
     html = page.content.decode()
-    assert "Không phải nộp" in html and "Chưa lập" not in html
+    assert page.context["rows"] == []
+    assert "Chưa lập" not in html
+    assert (
+        "CĐCS A1 đã ngừng hoạt động từ ngày 01/07/2024: đơn vị không phải báo cáo năm 2024." in html
+    )
