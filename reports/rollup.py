@@ -21,9 +21,10 @@ The counting rule (README.md, "The dashboard"; its words are defined in
   report included but whose area has reports is marked `from_below`. The scope's own
   report, when the scope files, is a row of its own (`is_scope`).
 - Per **kind**: the included reports of the units of that kind, and their coverage.
-- **Plans** filed are the expected units' plans submitted at least once; each content item
-  counts the activities of the accepted plans of the expected units covering it, and those
-  plans. The **self-assessment** counts the included reports of the expected units.
+- **Plans** filed are the expected units' plans first submitted by the end of the cut-off
+  day; each content item counts the activities of the expected units' plans accepted then
+  (a plan's status at the cut-off is its last workflow step's by then), and those plans.
+  The **self-assessment** counts the included reports of the expected units.
   **Obstacles** are the area's open ones whatever the year (overdue: past their answer-by
   date); **reminders** are those sent in the area about the year.
 - The **trend** gives, for every year of the campaign up to the one shown, the reports
@@ -99,6 +100,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
@@ -123,6 +126,7 @@ from campaign.models import (
     Period,
     Reminder,
     Status,
+    Step,
     Theme,
     reopened_since_submitted,
 )
@@ -667,6 +671,7 @@ def _unit_query(campaign, year, trees, period, included, computed, store):
 
     expected = shown.expected(kinds)
     pk = shown.unit_pk
+    plans_end = end_of_day(shown.cutoff)
     rows = (
         base(shown, year)
         .annotate(
@@ -679,12 +684,13 @@ def _unit_query(campaign, year, trees, period, included, computed, store):
             members=Count(pk),
             expected=Count(pk, filter=expected),
             reports=Count(pk, filter=Q(report__status__in=included)),
+            # Filed by the end of the cut-off day; accepted then (a plan sent or accepted
+            # later, or reopened since, does not move the year's figures).
             plans_filed=Count(
-                pk, filter=expected & _held(shown, campaign, first_submitted_at__isnull=False)
+                pk,
+                filter=expected & _held(shown, campaign, first_submitted_at__lt=plans_end),
             ),
-            plans_accepted=Count(
-                pk, filter=expected & _held(shown, campaign, status=Status.ACCEPTED)
-            ),
+            plans_accepted=Count(pk, filter=expected & _held(shown, campaign, [Status.ACCEPTED])),
             on_time=Count(
                 pk,
                 filter=expected
@@ -753,11 +759,12 @@ def _unit_query(campaign, year, trees, period, included, computed, store):
     return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
-def _held(tree, campaign, **lookups):
-    """Rows whose unit held, at the tree's cut-off, a plan of `campaign` matching `lookups`:
-    its own (`plan`, see _unit_query), or one that the first move after the cut-off took
-    away from it (a `Move` whose previous move, if any, came by then: later moves took it
-    on from other units)."""
+def _held(tree, campaign, statuses=None, **lookups):
+    """Rows whose unit held, at the tree's cut-off, a plan of `campaign` matching `lookups`
+    and, given `statuses`, in one of them at the end of the cut-off day (_status_then): its
+    own (`plan`, see _unit_query), or one that the first move after the cut-off took away
+    from it (a `Move` whose previous move, if any, came by then: later moves took it on from
+    other units)."""
     moved_away = Move.objects.filter(
         Q(previous_on__isnull=True) | Q(previous_on__lte=tree.cutoff),
         from_unit=OuterRef(tree.unit_pk),
@@ -766,14 +773,43 @@ def _held(tree, campaign, **lookups):
         on__gt=tree.cutoff,
         **{f"plan__{name}": value for name, value in lookups.items()},
     )
-    return Q(**{f"plan__{name}": value for name, value in lookups.items()}) | Q(Exists(moved_away))
+    own = Q(**{f"plan__{name}": value for name, value in lookups.items()})
+    if statuses is not None:
+        moved_away = moved_away.filter(_status_then("plan", tree.cutoff, statuses))
+        own &= _status_then("plan", tree.cutoff, statuses)
+    return own | Q(Exists(moved_away))
+
+
+def _status_then(plan: str, cutoff, statuses) -> Q:
+    """Rows whose plan (reached through `plan`) was in one of `statuses` at the end of the
+    `cutoff` day: the status its last workflow step by then left it in (History does not
+    move: a plan accepted in 2015 and reopened in 2026 was accepted at 2024's cut-off, and
+    one accepted only in 2020 was not yet in 2016); the status its first step left, when it
+    came later. Today's status for a year not cut off yet, where it is the same, and for a
+    plan with no workflow step at all (kept from before steps were recorded). Subqueries
+    per row, for past years only."""
+    end = end_of_day(cutoff)
+    if end > timezone.now():
+        return Q(**{f"{plan}__status__in": statuses})
+    steps = Step.objects.filter(
+        content_type__app_label="campaign",
+        content_type__model="plan",
+        object_id=OuterRef(f"{plan}__id"),
+        # The workflow's steps: those a reorganisation records change no status.
+        action__in=Step.Action.values,
+    )
+    last_by_then = steps.filter(at__lt=end).order_by("-at", "-pk").values("to_status")[:1]
+    # With no step by then, the status its first step left (a draft, sent after the cut-off).
+    before_first = steps.order_by("at", "pk").values("from_status")[:1]
+    then = Coalesce(Subquery(last_by_then), Subquery(before_first), F(f"{plan}__status"))
+    return Q(In(then, list(statuses)))
 
 
 def _counted(tree, campaign, kind, included, cutoff):
     """The units a computed indicator counts at `cutoff`: of its kind then, with their own
-    plan included and first submitted by the end of the cut-off day."""
+    plan included at the end of the cut-off day and first submitted by then."""
     return Q(**{tree.kind_then(): kind}) & _held(
-        tree, campaign, status__in=included, first_submitted_at__lt=end_of_day(cutoff)
+        tree, campaign, included, first_submitted_at__lt=end_of_day(cutoff)
     )
 
 
@@ -1123,7 +1159,8 @@ def _themes(campaign, shown, period):
     # the unit that held it then (a merger may have moved it since: see _unit_query).
     def coverage(unit_relation, held, moved=False):
         links = Activity.themes.through.objects.filter(
-            activity__plan__campaign=campaign, activity__plan__status=Status.ACCEPTED
+            _status_then("activity__plan", cutoff, [Status.ACCEPTED]),
+            activity__plan__campaign=campaign,
         )
         if moved:
             # The plan's first move after the cut-off, whose unit held it then; one row at
