@@ -101,7 +101,7 @@ def report_list(request):
     ended = [
         unit for unit in own_units if not (unit.is_open or period.expects(unit) or unit.pk in filed)
     ]
-    own_units = [unit for unit in own_units if unit.pk not in {u.pk for u in ended}]
+    own_units = [unit for unit in own_units if unit not in ended]
     starts_locked = period.is_locked_on(scope.today)
     rows = [
         {

@@ -31,7 +31,11 @@ def campaign(tree):
     campaign = campaign_with_reports(tree)
     # Plans: district A's accepted, grassroots A1's sent, B1's a draft.
     for code, status in [("DA", Status.ACCEPTED), ("A1", Status.SUBMITTED), ("B1", Status.DRAFT)]:
-        sent = None if status == Status.DRAFT else timezone.now()
+        # Sent in the campaign's first year: a year's figures count the plans sent by its
+        # cut-off.
+        sent = (
+            None if status == Status.DRAFT else timezone.make_aware(datetime.datetime(2015, 7, 10))
+        )
         Plan.objects.create(
             unit=tree[code],
             campaign=campaign,
