@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import display_for_field, label_for_field
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import IntegrityError, models
 from django.db.models import Max, Min, Value
 from django.db.models.functions import Cast, Concat
 from django.http import Http404
@@ -120,6 +120,12 @@ class CampaignForm(AdminModelForm):
         return cleaned
 
 
+NUMBER_TAKEN_MEANWHILE = _(
+    "Someone else saved a content item numbered %(number)s after you opened this page. "
+    "Give this item another number, or open the page again to see theirs."
+)
+
+
 class UsedThemesKept(AdminInlineFormSet):
     # Where an item stands: changing it once plans cover it would renumber their coverage.
     FIXED = ("number", "parent")
@@ -182,6 +188,7 @@ class UsedThemesKept(AdminInlineFormSet):
             raise ValidationError(refusals)
         self._check_parents()
         self._check_sub_item_numbers()
+        self._check_numbers_taken_meanwhile()
 
     def _check_parents(self):
         """A sub-item ("2.1") left without a parent goes under the item its number names
@@ -273,6 +280,23 @@ class UsedThemesKept(AdminInlineFormSet):
                     for pk, sub_items in taken_along.items()
                 ]
             )
+
+    def _check_numbers_taken_meanwhile(self):
+        """A number given here that an item this page does not hold has (one someone else
+        saved after the page was opened) is refused on its row: saved, it would break the
+        unique number, a 500. The formset's own check only compares its rows. One query."""
+        if self.instance.pk is None:
+            return
+        held = [form.instance.pk for form in self.initial_forms if form.instance.pk]
+        taken = set(
+            Theme.objects.filter(campaign=self.instance)
+            .exclude(pk__in=held)
+            .values_list("number", flat=True)
+        )
+        for form in self.forms:
+            number = form.cleaned_data.get("number")
+            if form not in self.deleted_forms and number in taken:
+                form.add_error("number", NUMBER_TAKEN_MEANWHILE % {"number": number})
 
     def save(self, commit=True):
         if commit:
@@ -403,6 +427,26 @@ class CampaignAdmin(admin.ModelAdmin):
     search_fields = ("number", "title", "slug")
     autocomplete_fields = ["issuer"]
     inlines = [ThemeInline, IndicatorInline, PlausibilityRuleInline]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Django's, in one transaction. A content item's number taken by someone else
+        between the check and the save (`UsedThemesKept._check_numbers_taken_meanwhile`)
+        breaks the unique number in the save: the transaction is rolled back, nothing of
+        it saved, and the page is drawn again from what was sent, where the check now
+        refuses the number on its row. Once: a second clash is no race to wait out."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError as error:
+            if request.method != "POST" or not _breaks_theme_number(error):
+                raise
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+def _breaks_theme_number(error: IntegrityError) -> bool:
+    """Whether `error` is a content item's number taken twice in a campaign: PostgreSQL names
+    the constraint, SQLite its columns."""
+    text = str(error)
+    return "theme_unique_number" in text or "campaign_theme.number" in text
 
 
 def _refuse_no_id(*ids):

@@ -587,3 +587,79 @@ def test_an_item_renumbered_to_a_number_kept_by_another_is_refused(staff_client,
         "Hãy sửa các giá trị trùng lặp dưới đây.",
     ]
     assert _themes_of(campaign) == before
+
+
+TAKEN_MEANWHILE = (
+    "Người khác vừa lưu một nội dung số 3 sau khi bạn mở trang này. Hãy đặt số khác cho "
+    "nội dung này, hoặc mở lại trang để xem nội dung của họ."
+)
+
+
+def _renumbered_while_someone_adds_3(staff_client, campaign):
+    """The page's data with item 1 renumbered 3 and the campaign's title edited, and the
+    campaign as it stands once another administrator added an item 3 meanwhile."""
+    data = _renumbered(staff_client, campaign, {"1": "3"})
+    data["title"] = "Tiêu đề đã sửa"
+    return data
+
+
+def _stored(campaign):
+    return (
+        sorted(campaign.themes.values_list("pk", "number", "parent_id", "title", "sort_key")),
+        Campaign.objects.get(pk=campaign.pk).title,
+    )
+
+
+def test_an_item_renumbered_to_a_number_saved_by_someone_else_meanwhile_is_refused(
+    staff_client, campaign
+):
+    # Item 1 renumbered 3 on a page opened before another administrator added an item 3:
+    # the unique number broke in the save, a 500.
+    data = _renumbered_while_someone_adds_3(staff_client, campaign)
+    Theme.objects.create(campaign=campaign, number="3", title="Thêm trong lúc đó")
+    before = _stored(campaign)
+
+    response = _post_in_vietnamese(staff_client, campaign, data)
+
+    assert response.status_code == 200
+    assert errors_of(response) == [TAKEN_MEANWHILE]
+    page = response.content.decode()
+    assert 'value="3"' in page and 'value="Tiêu đề đã sửa"' in page  # as typed
+    assert _stored(campaign) == before
+
+
+def test_a_number_taken_between_the_check_and_the_save_is_refused_not_a_500(
+    staff_client, campaign, monkeypatch
+):
+    # The other save lands after this one's checks passed: the unique number breaks in the
+    # save itself, which is rolled back whole and drawn again with the refusal.
+    from campaign.admin import UsedThemesKept
+
+    data = _renumbered_while_someone_adds_3(staff_client, campaign)
+    check = UsedThemesKept._check_numbers_taken_meanwhile
+    checks = []
+
+    def check_then_race(formset):
+        # The other item is written inside this request's transaction, which the clash rolls
+        # back: the page drawn again (the second check) finds it written again, as another
+        # administrator's committed item would still be there.
+        if checks:
+            Theme.objects.create(campaign=campaign, number="3", title="Thêm trong lúc đó")
+        check(formset)
+        checks.append(formset)
+        if len(checks) == 1:
+            Theme.objects.create(campaign=campaign, number="3", title="Thêm trong lúc đó")
+
+    monkeypatch.setattr(UsedThemesKept, "_check_numbers_taken_meanwhile", check_then_race)
+    title = Campaign.objects.get(pk=campaign.pk).title
+    numbers = _themes_of(campaign)
+
+    response = _post_in_vietnamese(staff_client, campaign, data)
+
+    assert response.status_code == 200
+    assert errors_of(response) == [TAKEN_MEANWHILE]
+    assert len(checks) == 2
+    # Nothing of the save is kept: neither the campaign's title nor the stand-in numbers
+    # ("~id") the renumbering wrote first.
+    assert Campaign.objects.get(pk=campaign.pk).title == title
+    assert _themes_of(campaign) == numbers | {"3": None}
