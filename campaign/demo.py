@@ -38,6 +38,7 @@ from units.demo import (
     DEMO_REORGANISATIONS,
     decision_of,
     demo_reorganised,
+    import_actor,
     load_demo_reorganisations,
 )
 from units.models import Membership, Unit, UnitState, User
@@ -192,27 +193,45 @@ def _expected(campaign, day):
     for state in states:
         state.unit.era = state
         units.append(state.unit)
-    return units, _actors(root, units)
+    return units, _actors(root, units, day)
 
 
-def _actors(root, units):
-    """Who acts for each unit: its officer, else the administrator entering it on its behalf;
-    who reviews it: a reviewer of the unit it stood under that year, else one of `root`'s
-    (the CSPL board's)."""
-    officers = {
-        m.unit_id: m.user
-        for m in Membership.objects.filter(role="officer").select_related("user").order_by("pk")
-    }
-    reviewers = {
-        m.unit_id: m.user
-        for m in Membership.objects.filter(role="reviewer").select_related("user").order_by("pk")
-    }
-    admin = User.objects.filter(is_superuser=True).order_by("pk").first()
-    fallback = reviewers.get(root.pk, admin)
-    return {
-        unit.pk: (officers.get(unit.pk, admin), reviewers.get(unit.era.parent_id, fallback))
-        for unit in units
-    }
+def _actors(root, units, day):
+    """Who acts for each unit on `day`, as (officer, reviewer, on_behalf_from).
+
+    The officer is the unit's own; else the nearest officer above it that day, who files for
+    it on its behalf ("nhập hộ", units.access) from `on_behalf_from`; else the demo's import
+    account (`units.demo.import_actor`), which stands for the paper filings typed in before
+    the unit had anyone in the portal. Never the administrator: the queues and histories
+    name who filed. The reviewer is one of the unit it stood under that day, else one of
+    `root`'s (the CSPL board's)."""
+    officers = {}
+    for m in Membership.objects.filter(role="officer").select_related("user").order_by("pk"):
+        officers.setdefault(m.unit_id, m.user)
+    reviewers = {}
+    for m in Membership.objects.filter(role="reviewer").select_related("user").order_by("pk"):
+        reviewers.setdefault(m.unit_id, m.user)
+    # Where the officers' units stood that day: a unit below one of them is filed for from it.
+    above = list(
+        UnitState.objects.on(day)
+        .filter(unit_id__in=officers)
+        .select_related("unit")
+        .order_by("-path")  # the nearest (longest path) first
+    )
+    fallback = reviewers.get(root.pk) or User.objects.get(username="cspl")
+    importer = import_actor()
+    actors = {}
+    for unit in units:
+        reviewer = reviewers.get(unit.era.parent_id, fallback)
+        if unit.pk in officers:
+            actors[unit.pk] = (officers[unit.pk], reviewer, None)
+            continue
+        upper = next((s.unit for s in above if unit.era.path.startswith(s.path)), None)
+        if upper is not None:
+            actors[unit.pk] = (officers[upper.pk], reviewer, upper)
+        else:
+            actors[unit.pk] = (importer, reviewer, None)
+    return actors
 
 
 def _plans(campaign, units, actors):
@@ -221,7 +240,7 @@ def _plans(campaign, units, actors):
     for index, unit in enumerate(units):
         if unit.pk in have or index % 5 == 4:  # every fifth unit never filed its plan
             continue
-        officer, reviewer = actors[unit.pk]
+        officer, reviewer, on_behalf_from = actors[unit.pk]
         # A unit set up after the plan was due files it within a month or so of opening.
         due = campaign.plan_due_on
         if unit.opened_on and unit.opened_on > due:
@@ -236,6 +255,7 @@ def _plans(campaign, units, actors):
             # signing block: the name, never a title, which belongs in signer_title.
             **({"signer": TEST_SIGNER} | _signing(unit, "signer")),
             summary="Triển khai tuyên truyền Kế hoạch 2.579/KH-UBND đến đoàn viên, CNVCLĐ.",
+            **_entry(officer, on_behalf_from),
         )
         for n, method in enumerate(["conference", "union_meeting", "banner"][: 2 + index % 2]):
             activity = Activity.objects.create(
@@ -264,7 +284,8 @@ def _plans(campaign, units, actors):
                 if accepted
                 else []
             ),
-            officer=None if officer.is_superuser else officer,
+            officer=officer if officer.is_active else None,
+            officer_from=on_behalf_from or unit,
         )
 
 
@@ -285,7 +306,7 @@ def _reports(campaign, year, units, pattern, actors, accepted_below=(), surges=F
             outcome = "on_time"
         if unit.pk in have or outcome == "missing":
             continue
-        officer, reviewer = actors[unit.pk]
+        officer, reviewer, on_behalf_from = actors[unit.pk]
         report = AnnualReport.objects.create(
             unit=unit,
             campaign=campaign,
@@ -300,6 +321,7 @@ def _reports(campaign, year, units, pattern, actors, accepted_below=(), surges=F
             proposals="Đề nghị LĐLĐ tỉnh cấp thêm tài liệu." if index % 4 == 0 else "",
             self_assessment=["good", "good", "fair", "average", "fair", "weak"][index % 6],
             **_signing(unit, "signer_name"),
+            **_entry(officer, on_behalf_from),
         )
         figures = _figures(unit, year, typed, surge=surges and index % 9 == 4)
         IndicatorValue.objects.bulk_create(
@@ -347,7 +369,12 @@ def _reports(campaign, year, units, pattern, actors, accepted_below=(), surges=F
                 ),
             ],
         }[outcome]
-        _history(report, steps, officer=None if officer.is_superuser else officer)
+        _history(
+            report,
+            steps,
+            officer=officer if officer.is_active else None,
+            officer_from=on_behalf_from or unit,
+        )
 
 
 def _signing(unit, name_field):
@@ -386,10 +413,19 @@ def _figures(unit, year, indicators, surge=False):
     return figures
 
 
-def _history(submission, steps, officer=None):
+def _entry(officer, on_behalf_from):
+    """Who typed the submission in (`Submission.record_entry`): an officer, from the upper
+    unit when on the unit's behalf; nobody recorded for the import account's paper filings."""
+    if not officer.is_active:
+        return {}
+    return {"entered_by": officer, "entered_from": on_behalf_from}
+
+
+def _history(submission, steps, officer=None, officer_from=None):
     """Record `steps` as (action, actor, when, reason) and set the matching status. The
-    unit's `officer` (None when the administrator stood in for one) gets the notices of the
-    review steps, as the portal would have written them; those older than a month read."""
+    steps of `officer` name `officer_from`, the unit they filed from, as the portal's do.
+    The `officer` (None for the import account, which nobody logs into) gets the notices of
+    the review steps, as the portal would have written them; those older than a month read."""
     status = Status.DRAFT
     targets = {A.SUBMIT: Status.SUBMITTED, A.ACCEPT: Status.ACCEPTED, A.RETURN: Status.RETURNED}
     first_submitted = submitted = None
@@ -400,6 +436,7 @@ def _history(submission, steps, officer=None):
             from_status=status,
             to_status=targets[action],
             actor=actor,
+            actor_unit=officer_from if officer is not None and actor == officer else None,
             at=when,
             reason=reason,
             snapshot=submission.snapshot(),
@@ -429,10 +466,11 @@ def _obstacles_and_inspections(campaign, units, actors):
     today = datetime.date.today()
     grassroots = [u for u in units if u.kind == Unit.Kind.GRASSROOTS]
     # Raised by the units' own officers (the demo accounts find them on their pages), not by
-    # the administrator, who stands in for units without an officer.
-    staffed = [u for u in units if getattr(actors[u.pk][0], "is_superuser", True) is False]
+    # an officer above filing on a unit's behalf, nor by the import account.
+    own = _staffed()
+    staffed = [u for u in units if u.pk in own]
     for index, unit in enumerate(staffed[:4]):
-        officer, reviewer = actors[unit.pk]
+        officer, reviewer, _on_behalf_from = actors[unit.pk]
         raised = at(today - datetime.timedelta(days=5 + 9 * index))
         obstacle = Obstacle(
             unit=unit,
@@ -454,7 +492,7 @@ def _obstacles_and_inspections(campaign, units, actors):
             obstacle.answered_at = raised + datetime.timedelta(days=3)
         obstacle.save()
     for index, unit in enumerate(grassroots[4:6]):
-        _officer, reviewer = actors[unit.pk]
+        _officer, reviewer, _on_behalf_from = actors[unit.pk]
         Inspection.objects.create(
             unit=unit,
             campaign=campaign,

@@ -94,6 +94,11 @@ DEMO_USERS = [
     ),
 ]
 
+# The account the demo files under for a unit that had no officer in the portal, nor one above
+# it to file on its behalf: it stands for the paper filings typed in when the portal started.
+# It holds no role and cannot log in.
+IMPORT_ACCOUNT = ("nhaplieu", "Nhập liệu ban đầu (dữ liệu trình diễn)")
+
 # Roles given by hand once the district federation of Châu Thành had ended: its people went
 # to the commune union that took its grassroots unions (a split hands on no roles).
 ROLES_FROM_JULY_2025 = [
@@ -141,6 +146,19 @@ def load_demo() -> list[tuple[str, str]]:
         for role, code in roles:
             Membership.objects.get_or_create(user=user, unit=units[code], role=role)
     return demo_accounts()
+
+
+def import_actor() -> User:
+    """The demo's import account (IMPORT_ACCOUNT): inactive, without a usable password and
+    without roles, so it names the steps it took and can do nothing else."""
+    username, full_name = IMPORT_ACCOUNT
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"full_name": full_name, "is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
 
 
 def decision_of(path: Path) -> tuple[str, datetime.date]:

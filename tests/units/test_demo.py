@@ -124,7 +124,37 @@ def test_loading_the_demo_twice_changes_nothing(db, demo_snapshots):
     first = snapshot()
     call_command("load_demo", force=True)
     assert snapshot() == first
-    assert User.objects.count() == len(DEMO_USERS)
+    assert User.objects.count() == len(DEMO_USERS) + 1  # and the import account
+
+
+def test_the_demo_files_as_the_units_officers_and_reviews_as_their_reviewers(db, demo_snapshots):
+    from campaign.models import Step
+
+    demo_snapshots.load()
+    steps = list(
+        Step.objects.filter(action__in=["submit", "accept", "return"]).select_related(
+            "actor", "actor_unit"
+        )
+    )
+    officer_units = {(m.user_id, m.unit_id) for m in Membership.objects.filter(role="officer")}
+    reviewers = set(Membership.objects.filter(role="reviewer").values_list("user_id", flat=True))
+    filed = [step for step in steps if step.action == "submit"]
+    reviewed = [step for step in steps if step.action != "submit"]
+    # Nobody's work is the administrator's: the queues' "last step" names who did it.
+    assert filed and reviewed
+    assert not [step for step in steps if step.actor.is_staff or step.actor.is_superuser]
+    # A unit's filing is its officer's, from the unit they hold the role at (their own, or
+    # one above it filing on its behalf), else the import account's, which cannot log in.
+    by_officers = [step for step in filed if step.actor.username != "nhaplieu"]
+    assert {step.actor.username for step in by_officers} >= {"cb.tanthach", "cb.chauthanh"}
+    assert all((s.actor_id, s.actor_unit_id) in officer_units for s in by_officers)
+    assert any(s.actor_unit_id != s.submission.unit_id for s in by_officers)  # nhập hộ
+    importer = User.objects.get(username="nhaplieu")
+    assert not importer.is_active and not importer.has_usable_password()
+    assert not importer.memberships.exists()
+    # Reviews are the reviewers': the CSPL board's, and the district's for its unions.
+    assert {step.actor.username for step in reviewed} == {"cspl", "ldld.chauthanh"}
+    assert all(step.actor_id in reviewers for step in reviewed)
 
 
 def test_the_demo_refuses_to_load_with_debug_off_unless_forced(db, settings):
