@@ -534,9 +534,10 @@ def _upload_form(request):
 def _render_form(request, report, form, values, area, upload, theirs=None):
     """`theirs`: the report someone else started while this one was typed, linked."""
     upload.list_attached(report.attachments.all() if report.pk else ())
-    # The unit's own figures of last year under each input: the column a spreadsheet kept to
-    # the left, and what the plausibility rules compare with. One query, none in the
-    # campaign's first year; the deadline's successful POST never draws the form.
+    # The unit's own figures of last year under each input (with those of the units merged
+    # into it since): the column a spreadsheet kept to the left, and what the plausibility
+    # rules compare with. Fixed queries, none in the campaign's first year; the deadline's
+    # successful POST never draws the form.
     last_year = plausibility.last_year_values(report)
     return render(
         request,
@@ -547,6 +548,9 @@ def _render_form(request, report, form, values, area, upload, theirs=None):
                 (indicator, field, shown, _with_unit(last_year.get(indicator.code), indicator))
                 for indicator, field, shown in values.rows()
             ],
+            # What last year's figures are made of, after a merger (campaign.plausibility).
+            "last_year_combined": last_year.combined,
+            "last_year_notes": last_year.notes(report.year - 1),
             "theirs": theirs,
             "upload": upload,
             "on_behalf_from": Scope.for_request(request).filing_on_behalf_from(report.unit),
@@ -633,6 +637,8 @@ def _render_detail(request, scope, pk, reason_form=None, status=200):
             "unit_name": report.unit_name_then(),
             # No year before the campaign's first to compare with (campaign.plausibility).
             "previous_year": report.year - 1 if report.year > report.campaign.first_year else None,
+            # What that year's figures are made of, after a merger (campaign.plausibility).
+            "last_year_notes": last_year.notes(report.year - 1),
             "figures": [
                 (indicator, by_indicator.get(indicator.pk), last_year.get(indicator.code))
                 for indicator in indicators

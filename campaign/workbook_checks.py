@@ -287,8 +287,9 @@ def build_reports(campaign: Campaign, year: int, area: Unit, rows: list[ReportRo
 def _last_year(campaign, year, layout, indicators, rows) -> Reference | None:
     """The sheet of each row's unit's own whole-number figures of the year before, as the
     report's form shows them under its inputs (`plausibility.last_year_values`), in the
-    table's columns. One query; no sheet (and no query) in the campaign's first year or
-    without whole-number indicators."""
+    table's columns (after a merger, with those of the units merged into it, said beside its
+    name). Fixed queries; no sheet (and no query) in the campaign's first year or without
+    whole-number indicators."""
     figures = [
         (ValuesForm.field_name(indicator), indicator.code)
         for indicator in indicators
@@ -300,11 +301,13 @@ def _last_year(campaign, year, layout, indicators, rows) -> Reference | None:
     by_key = {column.key: column for column in layout.columns}
     written = []
     for row in rows:
-        last = by_unit.get(row.unit.pk, {})
+        last = by_unit.get(row.unit.pk, plausibility.LastYear())
+        # After a merger, what the row's figures are made of, beside the unit's name.
+        notes = last.notes(year - 1)
         written.append(
             {
                 "code": row.unit.code,
-                "name": row.unit.name,
+                "name": " – ".join([row.unit.name, *notes]),
                 **{key: last.get(code) for key, code in figures},
             }
         )

@@ -33,6 +33,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Substr
 
+from units.lineage import heir
 from units.models import BEGINNING, Reorganisation, Unit, UnitState
 
 THEN = "then"
@@ -276,13 +277,6 @@ def year_trees(
     ]
     heirs = {era["unit_id"]: era["unit__successor_id"] for era in eras if era["unit_id"] != unit.pk}
 
-    def merged_into_scope(pk):
-        seen = set()
-        while pk in heirs and pk not in seen:
-            seen.add(pk)
-            pk = heirs[pk]
-        return pk == unit.pk
-
     def standing_on(cutoff, rows):
         return [
             era
@@ -291,7 +285,7 @@ def year_trees(
             and (era["valid_until"] is None or era["valid_until"] > cutoff)
         ]
 
-    predecessors = {pk for pk in heirs if merged_into_scope(pk)}
+    predecessors = {pk for pk in heirs if heir(heirs, pk) == unit.pk}
     trees = {}
     for year, cutoff in cutoffs.items():
         placed = standing_on(cutoff, eras)

@@ -1049,9 +1049,9 @@ def busy_report(tree, cast, campaign, indicators):
 
 # (The session comes from the cache.) User, the user's memberships (scope), the report with unit,
 # campaign and period, its figures, its attached scans, its steps with their actors, the
-# campaign's indicators, the unit's own figures of last year (beside this year's for the
-# reviewer); the bell's unread notices.
-DETAIL_QUERIES = 9
+# campaign's indicators, the units merged into the report's unit in its year and the figures of
+# last year (beside this year's for the reviewer); the bell's unread notices.
+DETAIL_QUERIES = 10
 # For a reviewer of the report's unit, one more: the next report waiting for them
 # (campaign.queues.next_waiting).
 REVIEWER_DETAIL_QUERIES = DETAIL_QUERIES + 1
@@ -1086,9 +1086,9 @@ def test_the_report_page_looks_for_no_next_report_for_officers_and_viewers(
 
 # (The session comes from the cache; the campaign's indicators from the process, once read:
 # campaign.measures.) User, memberships (scope), the report with unit, campaign and period, the
-# report's figures, its attached scans, the unit's own figures of last year (under each input);
-# the bell's unread notices.
-EDIT_QUERIES = 7
+# report's figures, its attached scans, the units merged into the unit in the report's year and
+# the figures of last year (under each input); the bell's unread notices.
+EDIT_QUERIES = 8
 
 
 @pytest.mark.parametrize("indicators", [2, 20])
@@ -1312,13 +1312,13 @@ def _conflict_message():
 
 # (The session comes from the cache, the campaign's indicators and rules from the process:
 # campaign.measures.) User, memberships (scope, with the unit), the period with its campaign, the
-# unit's figures of last year (the flags); then the step's transaction (a savepoint here): the
-# report written once, already submitted, and its history row, the figures and their history
-# rows (one insert each), the step, owing its e-mails (the worker finds the reviewers and writes
-# them: campaign.notifications). (On PostgreSQL one more: the data version, units.dataversion.)
-# 25 before the report was written once and its e-mails by the worker; before the one-request
-# submit, saving then submitting took 28 + 15 queries with 8 figures.
-SAVE_AND_SUBMIT_QUERIES = 11
+# units merged into the unit in the year and the figures of last year (the flags); then the step's
+# transaction (a savepoint here): the report written once, already submitted, and its history row,
+# the figures and their history rows (one insert each), the step, owing its e-mails (the worker
+# finds the reviewers and writes them: campaign.notifications). (On PostgreSQL one more: the data
+# version, units.dataversion.) 25 before the report was written once and its e-mails by the worker;
+# before the one-request submit, saving then submitting took 28 + 15 queries with 8 figures.
+SAVE_AND_SUBMIT_QUERIES = 12
 
 
 @pytest.mark.parametrize("indicators", [2, 20])
@@ -1344,14 +1344,14 @@ def test_save_and_submit_costs_the_same_queries_whatever_the_number_of_indicator
 
 # (Session from the cache, indicators and rules from the process.) User, memberships, the report
 # with its unit, campaign, period and name then, its figures (for the form, and compared with on
-# save), the unit's figures of last year; then the transaction (savepoints here, where the test
-# runs in a transaction): the report locked with its period and its version checked, its update
-# and history row, the changed figures and their history rows, and the submit step: checked from
-# what the save holds (the row is locked, the figures in memory), the names of its files for
-# the step's snapshot, the status update and its history row, the step. (On PostgreSQL one
-# more: the data version.) 23 before the step took the locked report and its figures from
-# the save.
-RESUBMIT_QUERIES = 20
+# save), the units merged into the unit in the year and the figures of last year; then the
+# transaction (savepoints here, where the test runs in a transaction): the report locked with its
+# period and its version checked, its update and history row, the changed figures and their history
+# rows, and the submit step: checked from what the save holds (the row is locked, the figures in
+# memory), the names of its files for the step's snapshot, the status update and its history row,
+# the step. (On PostgreSQL one more: the data version.) 23 before the step took the locked report
+# and its figures from the save.
+RESUBMIT_QUERIES = 21
 
 
 @pytest.mark.parametrize("indicators", [2, 20])

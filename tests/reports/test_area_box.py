@@ -424,9 +424,10 @@ def test_a_text_figure_is_never_summed(client, cast, campaign, area, own_report)
 #  7. the sums of the accepted ones, by indicator (none is run when none is accepted);
 #  8. the units below to list, with their names;
 #  9. the report's attached scans (of a paper report filed on behalf);
-# 10. the unit's own figures of last year (under each input);
-# 11. the bell's unread notices.
-DISTRICT_FORM_QUERIES = 11
+# 10. the units merged into the unit in the report's year (campaign.plausibility);
+# 11. the figures of last year (under each input);
+# 12. the bell's unread notices.
+DISTRICT_FORM_QUERIES = 12
 
 
 @pytest.mark.parametrize("children", [2, 30])

@@ -1,0 +1,120 @@
+"""Which closed units a unit carries on (DESIGN.md, "The tree over time").
+
+A unit merged into a successor (`Unit.successor`) hands it its work, and on today's tree its
+reports count under that successor; a successor may itself merge on (A → B → C), and then
+C carries on both. A unit split among several successors (a SPLIT operation of an applied
+reorganisation, one row per successor) hands each a part of the units below it, but its own
+work is not divided: it closes without a successor.
+
+`heir` is the one rule that follows the chain of successors; reports.trees regroups a year
+on today's tree with it, and campaign.plausibility finds the year-before figures a merged
+unit's report is compared with (`forebears`).
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, OuterRef, Subquery, Value
+
+from units.models import Operation, Reorganisation, Unit
+
+
+def heir(heirs: dict[int, int], pk: int) -> int:
+    """The unit that carries on `pk`'s work: its successor's successor…, following `heirs`
+    (closed unit pk → successor pk) to the first unit that is not in it. A loop (bad data)
+    stops where it closes."""
+    seen = set()
+    while pk in heirs and pk not in seen:
+        seen.add(pk)
+        pk = heirs[pk]
+    return pk
+
+
+@dataclass(frozen=True)
+class Forebear:
+    """A closed unit whose work a unit carries on."""
+
+    pk: int
+    code: str
+    label: str  # its short name, else its name: closed units keep theirs
+    kind: str
+    closed_on: datetime.date
+
+
+@dataclass
+class Forebears:
+    """The closed units some units carry on, by the id of the unit carrying them on, each
+    list in the order of their codes; a unit with none is left out of each."""
+
+    merged: dict[int, list[Forebear]]  # merged into it, directly or along a chain
+    split: dict[int, list[Forebear]]  # split among several successors, this one among them
+
+
+def forebears(unit_ids: Iterable[int], since: datetime.date, until: datetime.date) -> Forebears:
+    """The units merged into each of `unit_ids`, directly or along a chain of mergers, that
+    closed from `since` to `until` (both included: every link of the chain closed in that
+    time, since a unit that carries on until after `until` holds the work it took over
+    itself); and the units split among several successors, one of `unit_ids` among them, by
+    a reorganisation applied with effect in that time. One query, whatever the number of
+    units."""
+    unit_ids = list(unit_ids)
+    if not unit_ids:
+        return Forebears({}, {})
+    merges = Unit.objects.filter(
+        successor__isnull=False, closed_on__gte=since, closed_on__lte=until
+    ).values_list(
+        "successor_id",
+        "pk",
+        "code",
+        "short_name",
+        "name",
+        "kind",
+        "closed_on",
+        Value(False, output_field=BooleanField()),
+    )
+    split = Unit.objects.filter(code=OuterRef("unit_code"))
+    splits = (
+        Operation.objects.filter(
+            action=Operation.Action.SPLIT,
+            reorganisation__status=Reorganisation.Status.APPLIED,
+            reorganisation__effective_on__gte=since,
+            reorganisation__effective_on__lte=until,
+            target_code__in=Unit.objects.filter(pk__in=unit_ids).values("code"),
+        )
+        .annotate(
+            target_pk=Subquery(Unit.objects.filter(code=OuterRef("target_code")).values("pk")[:1]),
+            **{
+                f"split_{name}": Subquery(split.values(name)[:1])
+                for name in ("pk", "code", "short_name", "name", "kind", "closed_on")
+            },
+        )
+        .values_list(
+            "target_pk",
+            "split_pk",
+            "split_code",
+            "split_short_name",
+            "split_name",
+            "split_kind",
+            "split_closed_on",
+            Value(True, output_field=BooleanField()),
+        )
+    )
+    rows = sorted(
+        merges.order_by().union(splits.order_by(), all=True), key=lambda row: row[2] or ""
+    )
+    heirs = {pk: successor for successor, pk, *_rest, is_split in rows if not is_split}
+    wanted = set(unit_ids)
+    found = Forebears({}, {})
+    for to, pk, code, short_name, name, kind, closed_on, is_split in rows:
+        forebear = Forebear(pk, code, short_name or name, kind, closed_on)
+        if is_split:
+            listed = found.split.setdefault(to, [])
+            if pk is not None and forebear not in listed:
+                listed.append(forebear)
+            continue
+        carrier = heir(heirs, pk)
+        if carrier in wanted and carrier != pk:
+            found.merged.setdefault(carrier, []).append(forebear)
+    found.split = {pk: listed for pk, listed in found.split.items() if listed}
+    return found
