@@ -297,7 +297,11 @@ def _last_year(campaign, year, layout, indicators, rows) -> Reference | None:
     ]
     if year - 1 < campaign.first_year or not figures:
         return None
-    by_unit = plausibility.last_year_values_by_unit(campaign, year, [row.unit.pk for row in rows])
+    # The year's period, from a report when a row has one (its dates bound the mergers counted).
+    period = next((row.report.period for row in rows if row.report), None)
+    by_unit = plausibility.last_year_values_by_unit(
+        campaign, year, [row.unit.pk for row in rows], period
+    )
     by_key = {column.key: column for column in layout.columns}
     written = []
     for row in rows:

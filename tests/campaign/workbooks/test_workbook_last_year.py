@@ -2,6 +2,7 @@
 own figures of the year before, as the report's form shows them under its inputs; an upload
 never reads that sheet."""
 
+import datetime
 from io import BytesIO
 
 import pytest
@@ -19,6 +20,7 @@ from tests.campaign.workbooks.helpers import (
     upload_reports,
 )
 from tests.factories import CampaignFactory, UnitFactory
+from units.reorganisations import reorganisation_apply
 
 ROWS = ["DA", "A1", "A2", "A3", "A4"]  # the district's template, in the tree's order
 
@@ -221,3 +223,24 @@ def test_a_filled_template_uploads_as_before_whatever_its_reference_sheet_holds(
     # Last year's reports are as they were.
     last = IndicatorValue.objects.filter(report__year=year - 1, report__unit=tree["DA"])
     assert last.get(indicator__code="sessions").int_value == 7
+
+
+def test_a_merged_units_row_adds_up_its_predecessors_and_says_so(
+    client, cast, campaign, year, units, reorganise, admin_user
+):
+    filed_report(units["A1"], campaign, year - 1, Status.ACCEPTED, sessions=12, participants=100)
+    filed_report(units["A3"], campaign, year - 1, Status.SUBMITTED, sessions=5, participants=None)
+    act = reorganise(
+        datetime.date(year, 6, 1), {"action": "merge", "unit_code": "A3", "target_code": "A1"}
+    )
+    reorganisation_apply(reorganisation=act, user=admin_user)
+    client.force_login(cast["officer_a"])
+    book = open_book(download_reports(client, campaign, units["DA"], year))
+    rows = {row[0]: row for row in sheet_rows(book[reference_name(year)])}
+    counted = recount(campaign, year, ["A1", "A3"])
+    assert "A3" not in rows  # closed: it files nothing this year
+    assert rows["A1"][2:] == (counted["A1"]["sessions"] + counted["A3"]["sessions"], 100)
+    assert rows["A1"][1] == (
+        f"CĐCS A1 – Năm {year - 1}: số liệu cộng gộp, gồm số liệu của đơn vị và của: CĐCS A3 "
+        "(đã sáp nhập vào đơn vị)."
+    )
