@@ -7,6 +7,10 @@ most a unit of a kind can report. `flags_for` checks a report's figures against 
 flags are stored on the report, so that the officer sees them on save, must explain them
 before submitting, and the reviewer and the dashboard see them.
 
+Last year's figure of a unit that took others over by merger in the year is the sum of theirs
+and its own (`LastYear`): the year after a merger a successor is compared with the work it
+carries on, not with its own part of it, and not with nothing.
+
 A flag is plain data ({"rule", "indicator", "value", ...}) and `describe` words it in the
 reader's language when it is shown.
 """
@@ -111,8 +115,8 @@ class LastYear:
 def last_year_values(report: AnnualReport) -> LastYear:
     """The figures of the year before that `report` is compared with (`LastYear`): the
     unit's own sent report of that year (a draft is not a figure yet), with those of the
-    units merged into it since. Three queries (four after a merger), none for the
-    campaign's first year."""
+    units merged into it since. Two queries (three after a merger), none for the campaign's
+    first year."""
     period = report.period if report.period_id else None
     by_unit = last_year_values_by_unit(report.campaign, report.year, [report.unit_id], period)
     return by_unit.get(report.unit_id, LastYear())
@@ -159,7 +163,7 @@ def last_year_values_by_unit(
     by_unit = {}
     for pk in unit_ids:
         forebears = merged.get(pk, [])
-        found = LastYear(
+        last = LastYear(
             own=pk in sent,
             merged=[f.label for f in forebears if f.pk in sent],
             missing=[missing[f] for f in [pk, *(f.pk for f in forebears)] if f in missing],
@@ -169,11 +173,11 @@ def last_year_values_by_unit(
         for codes in parts:
             for code, value in codes.items():
                 if value is not None:
-                    found.values[code] = (found.values.get(code) or 0) + value
+                    last.values[code] = (last.values.get(code) or 0) + value
                 else:
-                    found.values.setdefault(code, None)
-        if parts or found.split or found.missing:
-            by_unit[pk] = found
+                    last.values.setdefault(code, None)
+        if parts or last.split or last.missing:
+            by_unit[pk] = last
     return by_unit
 
 
