@@ -1,5 +1,5 @@
 # The two commands of the README, and the checks CI runs.
-.PHONY: run test lint ci bench-load bench-cost bench-docpdf bench-lists
+.PHONY: run test lint ci bench-load bench-cost bench-docpdf bench-lists bench-import
 
 run:  ## set up, load the demo data and serve http://127.0.0.1:8000
 	bash .ci/setup.sh run
@@ -25,3 +25,7 @@ bench-docpdf:  ## a plan's PDF rendered against kept in the cache (tests/bench/R
 LISTS_DB ?= postgres://postgres@127.0.0.1:5432/portal_bench_province
 bench-lists:  ## the review queues and the Excel lists at province scale (tests/bench/README.md)
 	.venv/bin/python -m tests.bench.lists --explain --database-url $(LISTS_DB)
+
+IMPORT_DB ?= postgres://postgres@127.0.0.1:5432/portal_bench_import
+bench-import:  ## the unit import row by row against in bulk, 1,000-10,000 rows (tests/bench/README.md)
+	.venv/bin/python -m tests.bench.unit_import --drop --database-url $(IMPORT_DB) $(IMPORT_ARGS)
