@@ -8,7 +8,8 @@ to fit and wraps what is wider, and prints landscape on A4, fitted to the page's
 Numbers are numeric cells, dates real dates shown dd/mm/yyyy.
 
 The dashboard's workbook (reports.excel) and the lists' downloads (campaign.list_exports)
-both write their tables here.
+both write their tables here, to openpyxl's write-only sheets (each row streamed out as it is
+written, no cell kept); `write_table` writes the same table to a normal sheet.
 """
 
 import datetime
@@ -28,6 +29,7 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from campaign.downloads import protect_download
 
@@ -73,76 +75,140 @@ def write_table(sheet, headers, rows, *, freeze_column="A", above=()):
     """Write `above` (lines of V cells, the first one in the title's font), then a bold,
     frozen, filtered header row and `rows` of V cells; size the columns to fit; print it
     landscape, fitted to the page's width, its header on every page. The panes are frozen
-    left of `freeze_column` and below the header."""
-    for number, line in enumerate(above, start=1):
-        for column, item in enumerate(line, start=1):
-            cell = _write(sheet, number, column, item)
-            if number == 1:
-                cell.font = TITLE_FONT
+    left of `freeze_column` and below the header.
+
+    `sheet` is a new, empty sheet of a normal workbook or of a write-only one
+    (`Workbook(write_only=True)`, which streams each row out as it is written and keeps no
+    cell): the rows are read first, since a write-only sheet takes its columns' widths, its
+    frozen panes and each row's height before any row."""
     header_row = len(above) + 1
     widths = {}
     for column, header in enumerate(headers, start=1):
-        cell = keep_as_text(sheet.cell(header_row, column, NOT_IN_XML.sub("", str(header))))
-        cell.font = BOLD
-        cell.alignment = HEADER_ALIGNMENT
         # A short header fits on one line; a long one wraps rather than widen its column.
-        words = str(cell.value).split() or [""]
-        widths[column] = max(min(len(str(cell.value)), HEADER_WIDTH), *map(len, words))
-    # The texts of each row, kept as they are written so that wrapping them need not read
-    # every cell back through openpyxl: that second pass took a third of the table's time.
-    texts = []
-    for row_number, row in enumerate(rows, start=header_row + 1):
-        row_texts = []
+        text = NOT_IN_XML.sub("", str(header))
+        words = text.split() or [""]
+        widths[column] = max(min(len(text), HEADER_WIDTH), *map(len, words))
+    body = []
+    for row in rows:
+        cells = []
         for column, item in enumerate(row, start=1):
-            cell, number_format = _write_cell(sheet, row_number, column, item)
+            value, number_format = _prepared(item)
             widths[column] = max(
                 widths.get(column, 0),
-                _display_width(cell.value, number_format) + 2 * item.indent,
+                _display_width(value, number_format) + 2 * item.indent,
             )
-            if isinstance(cell.value, str):
-                row_texts.append((cell, item.indent))
-        if row_texts:
-            texts.append((row_number, row_texts))
-    for column, width in widths.items():
-        sheet.column_dimensions[get_column_letter(column)].width = min(
-            max(width + 2, MIN_WIDTH), MAX_WIDTH
-        )
-    _wrap_long_texts(sheet, widths, texts)
+            cells.append((value, number_format, item.indent))
+        body.append(cells)
+    width_of = {
+        column: min(max(width + 2, MIN_WIDTH), MAX_WIDTH) for column, width in widths.items()
+    }
+    for column, width in width_of.items():
+        sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = f"{freeze_column}{header_row + 1}"
-    last = max(sheet.max_row, header_row)
-    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(sheet.max_column)}{last}"
     sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    last_column = max([len(headers), *map(len, above), *widths])
+    last_cell = f"{get_column_letter(last_column)}{header_row + len(body)}"
+    if not hasattr(sheet, "calculate_dimension"):
+        # A write-only sheet states its size (the file's <dimension>, which a normal sheet
+        # counts from its cells) only when told before its first row: without it a reader
+        # that goes by it, as openpyxl's read-only mode, gives rows of uneven lengths.
+        sheet.calculate_dimension = lambda: f"A1:{last_cell}"
+    styles = _Styles(sheet)
+    for number, line in enumerate(above, start=1):
+        font = TITLE_FONT if number == 1 else None
+        sheet.append([styles.cell(*_prepared(item), item.indent, font=font) for item in line])
+    sheet.append(
+        [
+            styles.cell(NOT_IN_XML.sub("", str(header)), None, font=BOLD, header=True)
+            for header in headers
+        ]
+    )
+    for row_number, cells in enumerate(body, start=header_row + 1):
+        written, lines = [], 1
+        for column, (value, number_format, indent) in enumerate(cells, start=1):
+            wrapped = 0
+            if isinstance(value, str):
+                wrapped = _wrapped_lines(value, width_of[column] - 2 - 2 * int(indent or 0))
+                lines = max(lines, wrapped)
+            written.append(styles.cell(value, number_format, indent, wrap=wrapped > 0))
+        # Before the row: a write-only sheet writes the row's height with it.
+        if lines > 1:
+            sheet.row_dimensions[row_number].height = LINE_HEIGHT * lines
+        sheet.append(written)
+        cells.clear()  # the row is written: its values need not wait for the rest
+    sheet.auto_filter.ref = f"A{header_row}:{last_cell}"
 
 
-def _write(sheet, row, column, item: V) -> Cell:
-    return _write_cell(sheet, row, column, item)[0]
-
-
-def _write_cell(sheet, row, column, item: V) -> tuple[Cell, str | None]:
-    """Write `item` and return its cell with the number format it was given (None for
-    openpyxl's General): reading it back from the cell costs as much as setting it."""
+def _prepared(item: V) -> tuple[object, str | None]:
+    """`item`'s value as a cell holds it (a lazy text translated, what XML cannot hold left
+    out), and its number format (None for openpyxl's General, and for an empty cell)."""
     value = str(item.value) if isinstance(item.value, Promise) else item.value
     if isinstance(value, str):
         value = NOT_IN_XML.sub("", value)
-    cell = keep_as_text(sheet.cell(row=row, column=column, value=value))
     number_format = item.number_format or _default_format(value)
-    if number_format and value is not None:
-        cell.number_format = number_format
-    else:
-        number_format = None
-    if item.indent:
-        cell.alignment = _indented(item.indent)
-    return cell, number_format
+    return value, (number_format if number_format and value is not None else None)
 
 
-# One alignment object per indentation level, shared by every cell that has it: openpyxl
-# stores each distinct style once anyway, and building and hashing a new Alignment for each
-# cell took a sixth of the time a large table took to write.
+def _wrapped_lines(text, room) -> int:
+    """The lines `text` takes wrapped in `room` characters, or 0 when its longest line fits
+    unwrapped: unwrapped, a content item or a long unit name was cut off at the next cell,
+    or ran out of the printed page."""
+    if len(max(text.splitlines() or [""], key=len)) <= room:
+        return 0
+    return sum(math.ceil(max(len(line), 1) / room) for line in text.splitlines())
+
+
+PLAIN = (None, 0, None, False, False)
+
+
+def _plain_text(value) -> bool:
+    """Whether openpyxl, given `value`, makes it a text: a text that starts with "=" would
+    be a formula, one that starts with "#" may be an error value (as "#N/A")."""
+    return isinstance(value, str) and not value.startswith(("=", "#"))
+
+
+class _Styles:
+    """The cells of one sheet, each given its style as a copy of one made once for its font,
+    number format, indentation and wrapping, rather than its font, number format and
+    alignment set one by one, each looked up in the workbook's lists for every cell. A text
+    is always a plain text (`keep_as_text`)."""
+
+    def __init__(self, sheet):
+        self.sheet = sheet
+        self.made = {}
+
+    def cell(self, value, number_format, indent=0, *, font=None, header=False, wrap=False):
+        key = (number_format, indent, font, header, wrap)
+        if key == PLAIN and (value is None or _plain_text(value)):
+            # Most cells of a long list: openpyxl writes an empty cell as nothing, and makes a
+            # text that starts with neither "=" nor "#" a plain text without being told. A
+            # write-only sheet takes such a value as it is, but tries (and fails) to take a
+            # cell as a value before it takes it as a cell.
+            return value
+        style = self.made.get(key)
+        if style is None:
+            model = Cell(self.sheet, 1, 1)
+            if font is not None:
+                model.font = font
+            if number_format:
+                model.number_format = number_format
+            if header:
+                model.alignment = HEADER_ALIGNMENT
+            elif wrap:
+                model.alignment = _wrapped(float(indent or 0))
+            elif indent:
+                model.alignment = _indented(indent)
+            style = self.made[key] = model._style
+        # Placed where `append` puts it; row and column are set so that openpyxl can name it.
+        return keep_as_text(Cell(self.sheet, 1, 1, value, style))
+
+
+# One alignment object per indentation level: openpyxl stores each distinct style once.
 @functools.cache
 def _indented(indent):
     return Alignment(indent=indent)
@@ -151,27 +217,6 @@ def _indented(indent):
 @functools.cache
 def _wrapped(indent):
     return Alignment(indent=indent, wrap_text=True, vertical="top")
-
-
-def _wrap_long_texts(sheet, widths, texts):
-    """Wrap a text wider than its column (capped at MAX_WIDTH) and make its row tall enough:
-    unwrapped, a content item or a long unit name was cut off at the next cell, or ran out
-    of the printed page. `texts` holds, row by row, the text cells and their indentation."""
-    for row_number, row_texts in texts:
-        lines = 1
-        for cell, indent in row_texts:
-            if cell.data_type != "s":
-                continue
-            room = min(max(widths[cell.column] + 2, MIN_WIDTH), MAX_WIDTH) - 2
-            room -= 2 * int(indent or 0)
-            text = max(cell.value.splitlines() or [""], key=len)
-            if len(text) <= room:
-                continue
-            cell.alignment = _wrapped(float(indent or 0))
-            wrapped = sum(math.ceil(max(len(line), 1) / room) for line in cell.value.splitlines())
-            lines = max(lines, wrapped)
-        if lines > 1:
-            sheet.row_dimensions[row_number].height = LINE_HEIGHT * lines
 
 
 def _default_format(value):

@@ -60,10 +60,13 @@ from units.models import Unit
 
 
 # --- the workbook ---------------------------------------------------------------------------------
-def build_workbook(result, units, campaign=None, obstacles=None):
+def build_workbook(result, units, campaign=None, obstacles=None, *, write_only=False):
     """The workbook of a rollup `result` and the `units` of `unit_rows(..., with_values=True)`
     for the same campaign, year, unit and inclusion, with a sheet of the `obstacles` of
-    `open_obstacles` for that campaign and unit when given. No query."""
+    `open_obstacles` for that campaign and unit when given. No query.
+
+    `write_only` makes it a workbook to save once (openpyxl's write-only mode: each row
+    streamed out as it is written, nothing kept to read back), as the download does."""
     kind_labels = {value: str(label) for value, label in Unit.Kind.choices}
     category_labels = {
         "on_time": _("On time"),
@@ -72,11 +75,12 @@ def build_workbook(result, units, campaign=None, obstacles=None):
         "missing": _("Missing"),
     }
     integers = result.integer_indicators
-    workbook = Workbook()
+    workbook = Workbook(write_only=write_only)
+    if not write_only:
+        workbook.remove(workbook.active)  # each sheet below is made with its title
     taken = set()
 
-    summary = workbook.active
-    summary.title = sheet_title(pgettext("spreadsheet", "Summary"), taken)
+    summary = workbook.create_sheet(sheet_title(pgettext("spreadsheet", "Summary"), taken))
     write_table(
         summary,
         [_("Item"), capfirst(_("value")), capfirst(_("unit of measure")), _("Coverage")],
@@ -433,7 +437,7 @@ def dashboard_excel(request):
         raise Explained404(error.messages[0]) from None
     units = unit_rows(campaign, unit, result, with_values=True, with_filers=True)
     obstacles = open_obstacles(campaign, unit, scope)
-    workbook = build_workbook(result, units, campaign, obstacles)
+    workbook = build_workbook(result, units, campaign, obstacles, write_only=True)
     code = re.sub(r"[^A-Za-z0-9_-]+", "-", unit.code).strip("-") or str(unit.pk)
     return workbook_response(workbook, f"{campaign.slug}-{year}-{code}.xlsx")
 

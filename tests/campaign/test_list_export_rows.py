@@ -85,3 +85,25 @@ def test_the_supervision_visits_of_district_a_match_a_recount(client, tree, cast
         kind="supervision", unit__path__startswith=tree["DA"].path
     ).values_list("unit__code", flat=True)
     assert sorted(row["Mã đơn vị"] for row in rows) == sorted(recount) == ["A1", "A2"]
+
+
+def test_each_reports_status_is_named_as_its_badge_names_it(client, tree, cast, campaign):
+    # Each label is looked up once per status in a download: a reopened report still reads
+    # "reopened", not the "returned" of the returned one before it.
+    returned = make_report(tree["A1"], campaign, 2025, status=Status.RETURNED)
+    reopened = make_report(tree["A2"], campaign, 2025, status=Status.RETURNED)
+    sent = timezone.now() - datetime.timedelta(days=3)
+    AnnualReport.objects.filter(pk=returned.pk).update(submitted_at=sent)
+    AnnualReport.objects.filter(pk=reopened.pk).update(
+        submitted_at=sent, reopened_at=sent + datetime.timedelta(days=1)
+    )
+    make_report(tree["B1"], campaign, 2025, status=Status.SUBMITTED)
+
+    rows = exported(client, cast["cspl"], "campaign:report_queue_excel", status="")
+
+    recount = {
+        report.unit.code: report.status_label
+        for report in AnnualReport.objects.filter(year=2025).select_related("unit")
+    }
+    assert {row["Mã đơn vị"]: row["Trạng thái"] for row in rows} == recount
+    assert (recount["A1"], recount["A2"], recount["B1"]) == ("Bị trả lại", "Mở lại", "Đã gửi")
