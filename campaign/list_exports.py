@@ -7,15 +7,24 @@ page's order. Above the table, what the list is, the filters applied and when it
 exported. Dates are real dates, figures numbers (campaign.spreadsheets).
 
 Each costs the queries of its page's filter form and one for the rows, whatever their
-number. The file is written in openpyxl's write-only mode (campaign.spreadsheets).
+number. The file is written in openpyxl's write-only mode (campaign.spreadsheets), yet a
+row still costs about half a millisecond of CPU (README, "Review queues and Excel lists"):
+a list longer than `settings.LIST_DOWNLOAD_MAX_ROWS` is not written, so that no download
+comes near gunicorn's 30 s. Its reader is sent back to the list, filters kept, and asked to
+narrow it.
 """
 
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
+from django.conf import settings
+from django.contrib import messages
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -184,19 +193,21 @@ def inspection_columns(today) -> list[Column]:
 
 
 # --- the downloads --------------------------------------------------------------------------------
-# Each queue's title (waiting for review, or any other status), file name and columns.
+# Each queue's title (waiting for review, or any other status), file name, columns and page.
 QUEUES = {
     Plan: (
         gettext_lazy("Plans waiting for review"),
         gettext_lazy("Plans"),
         "ke-hoach",
         plan_queue_columns,
+        "campaign:review_queue",
     ),
     AnnualReport: (
         gettext_lazy("Annual reports waiting for review"),
         gettext_lazy("Annual reports"),
         "bao-cao-nam",
         report_queue_columns,
+        "campaign:report_queue",
     ),
 }
 
@@ -205,37 +216,57 @@ def queue_download(request: HttpRequest, queryset, filter_class: type[FilterSet]
     """The reviewer queue of `queryset`'s plans or annual reports as `request` asks for its
     page (campaign.listing.queue_filter: reviewers only), every row of it."""
     queue, data, sort = queue_filter(request, queryset, filter_class)
-    waiting_title, title, stem, columns = QUEUES[queryset.model]
+    waiting_title, title, stem, columns, page = QUEUES[queryset.model]
     if data.get("status") == WAITING:
         title, stem = waiting_title, f"{stem}-cho-xem-xet"
     order = (pgettext("how a list is sorted", "Order"), QUEUE_SORTS[sort][0])
     today = Scope.for_request(request).today
-    return list_download(queue, str(title), stem, columns(today), more=[order])
+    return list_download(request, queue, str(title), stem, columns(today), page, more=[order])
 
 
 def obstacle_download(request: HttpRequest, found: FilterSet) -> HttpResponse:
     """The obstacle list of `found` (the page's FilterSet), every row of it."""
     columns = obstacle_columns(Scope.for_request(request).today)
-    return list_download(found, _("Obstacles raised by units"), "vuong-mac", columns)
+    title = _("Obstacles raised by units")
+    return list_download(request, found, title, "vuong-mac", columns, "campaign:obstacle_list")
 
 
 def inspection_download(request: HttpRequest, found: FilterSet) -> HttpResponse:
     """The list of visits of `found` (the page's FilterSet), every row of it."""
     columns = inspection_columns(Scope.for_request(request).today)
     title = _("Inspection and supervision visits")
-    return list_download(found, title, "kiem-tra-giam-sat", columns)
+    page = "campaign:inspection_list"
+    return list_download(request, found, title, "kiem-tra-giam-sat", columns, page)
 
 
 def list_download(
+    request: HttpRequest,
     found: FilterSet,
     title: str,
     stem: str,
     columns: list[Column],
+    page: str,
     more: Iterable[tuple[str, str]] = (),
 ) -> HttpResponse:
     """An .xlsx of what `found` lists, titled `title`, under its filters (and the `more`
-    settings, as the list's order), named `stem` and today's date. One query for the rows."""
-    rows = [[column.cell(item) for column in columns] for item in filter_results(found)]
+    settings, as the list's order), named `stem` and today's date; or, when it lists more than
+    `settings.LIST_DOWNLOAD_MAX_ROWS`, a redirect to the list's `page` (a view name) with the
+    same query string and a message asking to narrow it: never a file cut short. One query for
+    the rows (at most the bound and one more are read)."""
+    limit = settings.LIST_DOWNLOAD_MAX_ROWS
+    items = list(filter_results(found)[: limit + 1])
+    if len(items) > limit:
+        messages.warning(
+            request,
+            _(
+                "This list has more than %(limit)s rows, too many for one Excel file. Narrow "
+                "it with the filters (campaign, year, status…) and download it again."
+            )
+            % {"limit": number_format(limit, force_grouping=True)},
+        )
+        query = request.GET.urlencode()
+        return redirect(reverse(page) + (f"?{query}" if query else ""))
+    rows = ([column.cell(item) for column in columns] for item in items)
     now = local_now()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title(title, set()))
