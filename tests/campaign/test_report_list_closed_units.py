@@ -9,13 +9,18 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from campaign.models import Status
 from units.reorganisations import reorganisation_apply
 
 JULY = datetime.date(2025, 7, 1)
-LATER = timezone.localdate().year  # a year after the closing (2026 or later)
+
+
+@pytest.fixture
+def later(today):
+    """A year after the closing (2026 or later)."""
+    return today.year
 
 
 @pytest.fixture
@@ -34,10 +39,10 @@ def rows(client, campaign, year):
 
 
 def test_a_unit_closed_before_the_cut_off_has_no_row_that_year_nor_later(
-    client, tree, cast, campaign, b1_closed
+    client, tree, cast, campaign, b1_closed, later
 ):
     client.force_login(cast["officer_b1"])
-    for year in (2025, LATER):
+    for year in (2025, later):
         codes, page = rows(client, campaign, year)
         assert codes == []
         assert "Đơn vị đã ngừng hoạt động" not in page
@@ -74,22 +79,22 @@ def test_a_report_it_sent_for_the_year_it_closed_in_keeps_its_row(
 
 
 def test_a_unit_open_today_keeps_its_row_beside_a_closed_one(
-    client, tree, cast, campaign, b1_closed
+    client, tree, cast, campaign, b1_closed, later
 ):
     # officer_a files for district A, and on behalf for A2; B1's officer nothing open.
     client.force_login(cast["officer_a"])
-    codes, _page = rows(client, campaign, LATER)
+    codes, _page = rows(client, campaign, later)
     assert codes == ["DA", "A2"]
 
 
 def test_the_later_years_list_costs_no_more_queries_than_a_past_one(
-    client, tree, cast, campaign, report_factory, b1_closed
+    client, tree, cast, campaign, report_factory, b1_closed, later
 ):
     report_factory(tree["B1"], campaign, 2024, Status.ACCEPTED)
     client.force_login(cast["officer_b1"])
     counts = {}
-    for year in (2024, LATER, 2024, LATER):  # the first of each writes its period: warm
+    for year in (2024, later, 2024, later):  # the first of each writes its period: warm
         with CaptureQueriesContext(connection) as captured:
             rows(client, campaign, year)
         counts[year] = len(captured)
-    assert counts[LATER] <= counts[2024]
+    assert counts[later] <= counts[2024]
