@@ -10,9 +10,11 @@ written by a worker after the commit: campaign.notifications):
   (campaign.notifications.notify_step);
 - a reminder: the unit's officers, or for a unit without any those who file for it from above
   (campaign.notifications.filers);
-- an obstacle answered: the unit's officers and whoever raised it; an obstacle closed by
-  its unit or by another reviewer: the reviewer who answered it; the recommendations of a
-  visit due: those who file for the unit, as for a review step (campaign.notifications);
+- an obstacle answered: those who file for the unit, as for a review step, and whoever
+  raised it while they may see the unit (campaign.notifications.obstacle_audience); an
+  obstacle closed by its unit or by another reviewer: the reviewer who answered it; the
+  recommendations of a visit due: those who file for the unit, as for a review step
+  (campaign.notifications);
 - a summary report issued: its readers (reports.delivery).
 
 What a unit sends up (a submission, an obstacle raised) e-mails its reviewers and leaves them
@@ -40,7 +42,7 @@ from django.utils import timezone
 
 from campaign.models import Campaign, Notice, Period, Reminder, Step, Submission
 from units.access import FILE, READ, SEE, Scope
-from units.models import Membership, Unit, User
+from units.models import Unit, User
 
 Kind = Notice.Kind
 Action = Step.Action
@@ -106,19 +108,6 @@ def _shortened(text: str) -> str:
     if " " in cut and not text[PARAM_LENGTH - 1].isspace():
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:–-\n") + "…"
-
-
-def officers_of(unit: Unit) -> list[User]:
-    """The active officers of `unit`, by username: one query."""
-    return list(
-        User.objects.filter(
-            memberships__role=Membership.Role.OFFICER,
-            memberships__unit=unit,
-            is_active=True,
-        )
-        .distinct()
-        .order_by("username")
-    )
 
 
 def submission_params(submission) -> dict:

@@ -373,12 +373,14 @@ def notify_obstacle_raised(obstacle: Obstacle) -> list[str]:
 
 
 def obstacle_audience(obstacle: Obstacle) -> list[User]:
-    """Who hears what the reviewers did with `obstacle` (its answer, its closing): the
-    unit's active officers, and whoever raised it while they may still see its unit (moved
-    to another unit, the obstacle's page is a 404 to them, and what became of it is not
-    theirs to read). Two queries, one when the raiser is an officer of the unit or
-    inactive."""
-    users = notices.officers_of(obstacle.unit)
+    """Who hears what the reviewers did with `obstacle` (its answer, its closing): who files
+    for its unit (`filers_of`: its active officers, or, for a unit with none, the officers
+    above who file for it on its behalf, as for a review step), and whoever raised it while
+    they may still see its unit (moved to another unit, or their unit ended and the obstacle's
+    unit went elsewhere, the obstacle's page is a 404 to them, and what became of it is not
+    theirs to read). Two queries, three for a unit without an officer of its own; one less
+    when the raiser is among them or inactive."""
+    users = filers_of(obstacle.unit)
     raiser = obstacle.raised_by
     if raiser.is_active and raiser not in users and Scope(raiser).can_see(obstacle.unit):
         users.append(raiser)
