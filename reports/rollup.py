@@ -237,11 +237,14 @@ class AreaRow(Figures):
     closed: bool = False
     dissolved: bool = False
     not_yet: bool = False  # on today's tree, a unit set up after the cut-off
+    # On today's tree, a report of a unit merged into it is included: its own there.
+    merged_included: bool = False
 
     @property
     def from_below(self) -> bool:
-        """Its figures come only from the units below: its own report is not included."""
-        return self.reports > 0 and not self.own_included
+        """Its figures come only from the units below: neither its own report nor, on
+        today's tree, one of a unit merged into it (which counts as its own) is included."""
+        return self.reports > 0 and not (self.own_included or self.merged_included)
 
     @property
     def tree_label(self) -> str:
@@ -571,7 +574,7 @@ def rollup(
 
     # 7: the scope's ancestors (the breadcrumb) and the units directly below (the rows of
     # the breakdown), each with its own report for the year, named as they were then.
-    named = _named(campaign, year, unit, shown)
+    named = _named(campaign, year, unit, shown, included)
 
     # 8: the first text figures of the year's included reports, in tree order.
     texts = []
@@ -888,12 +891,14 @@ def _sums(campaign, included, year, trees, trend_years, summed):
     return list(parts[0].union(*parts[1:], all=True))
 
 
-def _named(campaign, year, unit, shown):
+def _named(campaign, year, unit, shown, included=INCLUDE[ACCEPTED_ONLY]):
     """Query 7: the units the breakdown and the breadcrumb name, as they stood on `shown`'s
     tree, each with its own report for the year: the ancestors of the scope (or of the
     unit standing for it) and the units directly below it (or the units standing for it).
     Dicts with pk, path (the row key), unit_path (today's, for links), name, short_name,
-    kind, numchild, depth, is_open and the report's pk, status and first submission."""
+    kind, numchild, depth, is_open and the report's pk, status and first submission; on
+    today's tree also `merged_included`: whether a report of a unit merged into it (or into
+    one merged into it), which counts as its own there, is among `included`."""
     steplen = Unit.steplen
     if shown.scope_path is not None:
         root = shown.scope_path
@@ -934,6 +939,15 @@ def _named(campaign, year, unit, shown):
         # Its kind then, and whether it stood in the campaign's area then (its era).
         fields = {
             "kind_then": F(shown.kind_then()),
+            "merged_included": Exists(
+                AnnualReport.objects.filter(
+                    Q(unit__successor=OuterRef("pk"))
+                    | Q(unit__successor__successor=OuterRef("pk")),
+                    campaign=campaign,
+                    year=year,
+                    status__in=included,
+                )
+            ),
             "in_area": Case(
                 When(shown.in_area(), then=Value(True)),
                 default=Value(False),
@@ -1321,6 +1335,7 @@ def _assemble(
             closed=bool(info) and info.get("is_closed", False),
             dissolved=bool(gone),
             not_yet=bool(info) and info.get("opened_later", False),
+            merged_included=bool(info) and info.get("merged_included", False),
         )
         row.totals = totals(group)
         children.append(row)

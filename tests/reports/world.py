@@ -595,6 +595,8 @@ class Recount:
                 "closed": bool(world.closed[code] and world.closed[code] <= cutoff(year)),
                 "dissolved": False,
                 "not_yet": False,
+                # Today's tree only: on the year's, a merged unit's reports are its own.
+                "merged_included": False,
             }
 
         by_child = []

@@ -1,0 +1,106 @@
+"""A past year regrouped on today's tree counts a merged unit's reports as its successor's
+own. A successor set up after the cut-off (a commune union that a district federation
+merged into) has no report of its own that year, so its row on the dashboard, the Excel
+export and the PDF said "figures of the units below only", though the figures held its
+predecessor's report, counted as its own there. The mark is kept for a row whose
+predecessors' reports are not included."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from campaign.counting import INCLUDE
+from campaign.models import AnnualReport, IndicatorValue, Status
+from reports.rollup import rollup
+from tests.reports.summaries import YEAR, campaign_with_reports
+from units.models import Unit
+from units.reorganisations import reorganisation_apply
+
+# After 2024's cut-off (14/12/2024), before today (world_clock: 10/01/2025).
+EFFECTIVE = datetime.date(2025, 1, 5)
+BELOW_ONLY = "chỉ gồm số liệu của các đơn vị cấp dưới"
+
+
+@pytest.fixture(autouse=True)
+def _clock(world_clock, fresh_version, fresh_cache):
+    return world_clock
+
+
+@pytest.fixture
+def commune(tree, reorganise, admin_user):
+    """District A merged into a commune union set up on EFFECTIVE, with its grassroots."""
+    campaign = campaign_with_reports(tree)
+    act = reorganise(
+        EFFECTIVE,
+        {
+            "action": "create",
+            "code": "XA",
+            "name": "Công đoàn xã An",
+            "kind": "commune",
+            "target_code": "PV",
+        },
+        {"action": "move", "unit_code": "A1", "target_code": "XA"},
+        {"action": "move", "unit_code": "A2", "target_code": "XA"},
+        {"action": "merge", "unit_code": "DA", "target_code": "XA"},
+    )
+    reorganisation_apply(reorganisation=act, user=admin_user)
+    return campaign, Unit.objects.get(code="XA")
+
+
+def xa_row(campaign, tree, xa, include="accepted"):
+    result = rollup(campaign, YEAR, tree["PV"], include, tree="today")
+    return next(r for r in result.by_child if r.unit_id == xa.pk)
+
+
+def recount(campaign, tree, include):
+    """The included reports of the commune's units, its predecessor's among them, and their
+    sessions: counted here from the reports themselves."""
+    units = [tree["DA"], tree["A1"], tree["A2"]]
+    reports = AnnualReport.objects.filter(
+        campaign=campaign, year=YEAR, unit__in=units, status__in=INCLUDE[include]
+    )
+    sessions = sum(
+        IndicatorValue.objects.filter(report__in=reports, indicator__code="sessions").values_list(
+            "int_value", flat=True
+        )
+    )
+    return reports.count(), sessions
+
+
+def test_a_successor_s_row_holding_its_predecessor_s_report_is_not_marked_below_only(
+    client, cast, tree, commune
+):
+    campaign, xa = commune
+    row = xa_row(campaign, tree, xa)
+    reports, sessions = recount(campaign, tree, "accepted")
+    assert (row.reports, row.totals["sessions"]) == (reports, sessions) == (2, 15)
+    assert row.not_yet and not row.own_included
+    assert not row.from_below
+
+    client.force_login(cast["cspl"])
+    params = {"unit": tree["PV"].pk, "year": YEAR, "tree": "today"}
+    with translation.override("vi"):
+        page = client.get(reverse("reports:dashboard"), params).content.decode()
+    line = page[page.index(f"unit={xa.pk}") :]
+    line = line[: line.index("</tr>")]
+    assert "chưa thành lập" in line
+    assert BELOW_ONLY not in line
+
+
+def test_a_successor_s_row_without_its_predecessor_s_report_is_marked_below_only(tree, commune):
+    campaign, xa = commune
+    AnnualReport.objects.filter(campaign=campaign, unit=tree["DA"]).update(status=Status.DRAFT)
+    row = xa_row(campaign, tree, xa)
+    assert (row.reports, row.totals["sessions"]) == recount(campaign, tree, "accepted") == (1, 3)
+    assert row.from_below
+
+
+def test_the_predecessor_s_report_counts_as_the_successor_s_own_only_when_included(tree, commune):
+    campaign, xa = commune
+    AnnualReport.objects.filter(campaign=campaign, unit=tree["DA"]).update(status=Status.SUBMITTED)
+    assert xa_row(campaign, tree, xa, "accepted").from_below
+    row = xa_row(campaign, tree, xa, "submitted")
+    assert (row.reports, row.totals["sessions"]) == recount(campaign, tree, "submitted")
+    assert not row.from_below
