@@ -491,9 +491,11 @@ def cached_rollup(
     key = ":".join(
         str(part)
         for part in (
-            # 5: the campaign's area and the trend's coverage (a result cached before has
-            # neither, and its grid would list nobody); 4: the data version in the database
-            "rollup5",
+            # 6: a row's `merged_included` (one cached before would mark a successor's
+            # figures "units below only"); 5: the campaign's area and the trend's coverage
+            # (a result cached before has neither, and its grid would list nobody); 4: the
+            # data version in the database
+            "rollup6",
             data_version() if version is None else version,
             timezone.localdate().isoformat(),
             campaign.pk,

@@ -8,13 +8,15 @@ predecessors' reports are not included."""
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from campaign.counting import INCLUDE
 from campaign.models import AnnualReport, IndicatorValue, Status
-from reports.rollup import rollup
+from reports.rollup import cached_rollup, rollup
 from tests.reports.summaries import YEAR, campaign_with_reports
+from units.dataversion import data_version
 from units.models import Unit
 from units.reorganisations import reorganisation_apply
 
@@ -103,4 +105,30 @@ def test_the_predecessor_s_report_counts_as_the_successor_s_own_only_when_includ
     assert xa_row(campaign, tree, xa, "accepted").from_below
     row = xa_row(campaign, tree, xa, "submitted")
     assert (row.reports, row.totals["sessions"]) == recount(campaign, tree, "submitted")
+    assert not row.from_below
+
+
+def test_a_rollup_cached_before_the_mark_was_fixed_is_not_read(tree, commune):
+    """A rollup cached by the code before (its key began "rollup5") holds rows without
+    `merged_included`: read back, they would still say "units below only" until midnight."""
+    campaign, xa = commune
+    stale = rollup(campaign, YEAR, tree["PV"], "accepted", tree="today")
+    for row in stale.by_child:
+        row.merged_included = False
+    old_key = ":".join(
+        str(part)
+        for part in (
+            "rollup5",
+            data_version(),
+            timezone.localdate().isoformat(),
+            campaign.pk,
+            YEAR,
+            tree["PV"].pk,
+            "accepted",
+            "today",
+        )
+    )
+    cache.set(old_key, stale)
+    result = cached_rollup(campaign, YEAR, tree["PV"], "accepted", "today")
+    row = next(r for r in result.by_child if r.unit_id == xa.pk)
     assert not row.from_below
