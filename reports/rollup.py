@@ -993,7 +993,9 @@ def _named(campaign, year, unit, shown, included=INCLUDE[ACCEPTED_ONLY]):
 STAMPED_VENDORS = ("postgresql", "sqlite")
 STAMP_TABLE = "campaign_figurestamp"
 STORE_SECONDS = 30 * 24 * 60 * 60
-STORE_VERSION = 3  # 3: the units part holds the units included
+# 4: the computed counts take each plan as it stood at the cut-off (a store kept before
+# counted today's status); 3: the units part holds the units included
+STORE_VERSION = 4
 
 
 def _stamp(campaign_sql, year_sql):

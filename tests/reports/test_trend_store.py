@@ -235,3 +235,35 @@ def test_a_past_year_whose_cut_off_is_moved_is_counted_on_its_new_tree(tree, cas
     world.parent[code] = "DB"
     assert after[PAST] != before[PAST]
     assert after[PAST] == recounted_trend(world, "DA")[PAST]
+
+
+def test_a_store_kept_by_an_older_counting_rule_is_not_read(tree, cast, monkeypatch):
+    """STORE_VERSION is in every key: the years kept under an older rule (version 3 counted
+    a past year's plans by today's status) are counted again, not served."""
+    from django.core.cache import cache
+
+    from reports import rollup as rollup_module
+
+    world = build_world(tree, cast, 7)
+    kept = {}
+    set_many = cache.set_many
+
+    def keeping(values, *args, **kwargs):
+        kept.update(values)
+        return set_many(values, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set_many", keeping)
+    monkeypatch.setattr(rollup_module, "STORE_VERSION", rollup_module.STORE_VERSION - 1)
+    trend_of(world, "PV")
+    assert kept
+    # What an older rule kept, made plainly wrong: every count and total of every year.
+    cache.set_many(
+        {
+            key: (value[0] + 1000, dict.fromkeys(value[1], 1000), *value[2:])
+            for key, value in kept.items()
+        }
+    )
+    recounted = recounted_trend(world, "PV")
+    assert as_tuples(trend_of(world, "PV")) != recounted  # the older code would read them
+    monkeypatch.undo()
+    assert as_tuples(trend_of(world, "PV")) == recounted
