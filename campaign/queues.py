@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -18,7 +18,7 @@ from django.utils.translation import pgettext_lazy
 from campaign.models import Status, Step, Submission
 from units.access import Scope, open_on
 from units.collation import vietnamese
-from units.models import Unit
+from units.models import Unit, UnitState
 
 # What a queue lists unless asked for another status.
 WAITING = Status.SUBMITTED
@@ -51,12 +51,16 @@ class LastStep:
     actor: str | None  # None for a step nobody's account took (an older import)
     # None for a first submission: the queue's own "Submitted" column has its time.
     at: datetime.datetime | None
+    # The unit the actor acted from, by its name on the step's day (history does not
+    # move); None when the step recorded none, or it is the submission's own unit.
+    actor_unit: str | None = None
 
 
 def with_last_step(queryset: QuerySet) -> QuerySet:
     """`queryset`'s plans or reports annotated with the last step a reviewer took on each
     (returned, accepted, reopened), else, for one no reviewer acted on yet, its submission:
-    `last_action`, `last_at`, `last_actor` (the person's name), read by `last_step`. A
+    `last_action`, `last_at`, `last_actor` (the person's name), `last_actor_unit` (the
+    unit they acted from, named as on the step's day), read by `last_step`. A
     reviewer then sees whether an item waiting was looked at or returned before. Subqueries
     of the list's own query: no query more, whatever the number of rows."""
     model = queryset.model
@@ -73,10 +77,28 @@ def with_last_step(queryset: QuerySet) -> QuerySet:
         "-pk",
     )
     name = Coalesce(NullIf("actor__full_name", Value("")), "actor__username")
+    # The unit the actor acted from (Step.actor_unit) as it stood on the step's day in Viet
+    # Nam, named as the filed-on-behalf badge names a unit: a district federation ended
+    # since keeps the name it filed under, whatever the actor's roles are today.
+    day = OuterRef("day")
+    unit_then = (
+        UnitState.objects.filter(unit_id=OuterRef("actor_unit_id"), valid_from__lte=day)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=day))
+        .annotate(shown=Coalesce(NullIf("short_name", Value("")), "name"))
+        .values("shown")[:1]
+    )
+    acting = Case(
+        # The submission's own unit goes without saying (the row names it).
+        When(actor_unit_id=OuterRef("unit_id"), then=Value(None)),
+        default=Subquery(unit_then),
+    )
     return queryset.annotate(
         last_action=Subquery(steps.values("action")[:1]),
         last_at=Subquery(steps.values("at")[:1]),
         last_actor=Subquery(steps.annotate(name=name).values("name")[:1]),
+        last_actor_unit=Subquery(
+            steps.annotate(day=TruncDate("at"), unit=acting).values("unit")[:1]
+        ),
     )
 
 
@@ -87,7 +109,12 @@ def last_step(submission: Submission) -> LastStep | None:
     if action not in LAST_STEP_LABELS:
         return None
     at = None if action == Action.SUBMIT else submission.last_at
-    return LastStep(str(LAST_STEP_LABELS[action]), submission.last_actor, at)
+    return LastStep(
+        str(LAST_STEP_LABELS[action]),
+        submission.last_actor,
+        at,
+        getattr(submission, "last_actor_unit", None),
+    )
 
 
 def reviewed(queryset: QuerySet, scope: Scope) -> QuerySet:

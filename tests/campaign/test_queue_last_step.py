@@ -1,5 +1,6 @@
 """Each queue row says who acted on it last: the last step a reviewer took (returned,
-accepted, reopened), by whom and on which day, or for a first submission who sent it. A
+accepted, reopened), by whom (and for which unit, named as on that day, when not the
+row's own) and on which day, or for a first submission who sent it. A
 reviewer could not tell an item sent for the first time from one returned before. The
 Excel download lists the same, and the pages cost no query more for it."""
 
@@ -17,6 +18,8 @@ from tests.campaign.annual import make_report as report_with_figures
 from tests.campaign.filings import file_plan
 from tests.campaign.list_export_files import exported
 from tests.campaign.test_queue import QUEUE_QUERIES
+from units.models import UnitState
+from units.reorganisations import reorganisation_apply
 
 PLANS = reverse("campaign:review_queue")
 REPORTS = reverse("campaign:report_queue")
@@ -73,8 +76,8 @@ def test_the_plan_queue_says_who_acted_last_on_each_plan(client, tree, named, pl
     assert cells(page, "Đơn vị") == ["CĐCS A1", "CĐCS A2", "CĐCS B1"]
     assert cells(page, "Xử lý gần nhất") == [
         "Gửi lần đầu Trần Văn Bình",
-        "Mở lại Nguyễn Thị Mai · 03/12/2024",
-        "Trả lại Nguyễn Thị Mai · 02/12/2024",
+        "Mở lại Nguyễn Thị Mai (LĐLĐ tỉnh Thử nghiệm) · 03/12/2024",
+        "Trả lại Nguyễn Thị Mai (LĐLĐ tỉnh Thử nghiệm) · 02/12/2024",
     ]
 
 
@@ -90,7 +93,10 @@ def test_a_queue_of_another_status_names_the_step_that_led_there(
     file_plan(plan_factory, tree["B1"], campaign, named["officer_b1"], Status.ACCEPTED)
     client.force_login(cspl)
     page = client.get(PLANS, {"status": Status.ACCEPTED, "sort": "unit"}).content.decode()
-    assert cells(page, "Xử lý gần nhất") == ["Chấp nhận Nguyễn Thị Mai · 02/12/2024", "—"]
+    assert cells(page, "Xử lý gần nhất") == [
+        "Chấp nhận Nguyễn Thị Mai (LĐLĐ tỉnh Thử nghiệm) · 02/12/2024",
+        "—",
+    ]
 
 
 def test_the_report_queue_says_who_returned_a_report_before(client, tree, named, clock):
@@ -106,7 +112,7 @@ def test_the_report_queue_says_who_returned_a_report_before(client, tree, named,
     page = client.get(REPORTS, {"sort": "unit"}).content.decode()
     assert cells(page, "Xử lý gần nhất") == [
         "Gửi lần đầu Trần Văn Bình",
-        "Trả lại Nguyễn Thị Mai · 02/12/2024",
+        "Trả lại Nguyễn Thị Mai (LĐLĐ tỉnh Thử nghiệm) · 02/12/2024",
     ]
 
 
@@ -184,3 +190,40 @@ def test_the_plan_queue_reads_the_last_steps_in_its_own_query(
         "Trả lại" if plan.pk in returned else "Gửi lần đầu" for plan in response.context["page"]
     ]
     assert Plan.objects.count() == count
+
+
+def test_the_last_step_names_the_unit_the_actor_acted_for_as_it_was_named_that_day(
+    client, tree, named, campaign, plan_factory, clock, reorganise, admin_user
+):
+    # District A's officer filed A2's plan on its behalf in 2015; district A was renamed in
+    # 2020. History does not move: the step names the unit the officer acted for as it was
+    # named on the step's day, as the "filed on behalf" badge does, not as it is today.
+    clock.moment = datetime.datetime(2015, 7, 20, 9, tzinfo=LOCAL)
+    plan = plan_factory(tree["A2"], campaign, named["officer_a"])
+    step = workflow.submission_submit(plan, user=named["officer_a"])
+    assert step.actor_unit == tree["DA"]
+    clock.moment = datetime.datetime(2024, 12, 1, 9, tzinfo=LOCAL)
+    act = reorganise(
+        datetime.date(2020, 1, 1),
+        {"action": "rename", "unit_code": "DA", "name": "LĐLĐ huyện A mới", "short_name": ""},
+    )
+    reorganisation_apply(reorganisation=act, user=admin_user)
+    tree["DA"].refresh_from_db()
+    assert tree["DA"].name == "LĐLĐ huyện A mới"
+    # The name then, recounted from the unit's eras.
+    then = UnitState.objects.placed_on(datetime.date(2015, 7, 20)).get(unit=tree["DA"])
+    client.force_login(named["cspl"])
+    page = client.get(PLANS, {"sort": "unit"}).content.decode()
+    assert cells(page, "Xử lý gần nhất") == [f"Gửi lần đầu {named['officer_a']} ({then.name})"]
+    assert then.name == "LĐLĐ huyện A"
+
+
+def test_the_last_step_leaves_out_the_unit_when_the_unit_acted_for_itself(
+    client, tree, named, campaign, plan_factory
+):
+    plan = plan_factory(tree["A1"], campaign, named["officer_a1"])
+    step = workflow.submission_submit(plan, user=named["officer_a1"])
+    assert step.actor_unit == tree["A1"]
+    client.force_login(named["cspl"])
+    page = client.get(PLANS).content.decode()
+    assert cells(page, "Xử lý gần nhất") == ["Gửi lần đầu Trần Văn Bình"]
