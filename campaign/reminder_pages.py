@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Least
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -28,9 +28,11 @@ from campaign.periods import report_year
 from campaign.reminders import (
     LOG_PAGE_SIZE,
     What,
+    cutoff,
     document_year,
     due_date,
     outstanding_units,
+    parent_name_on,
     reminded_on,
     send_manual_reminders,
     step_label,
@@ -134,9 +136,15 @@ def _outstanding_rows(selection, scope):
         .values("unit")
         .annotate(count=Count("pk"), without_email=Count("pk", filter=Q(user__email="")))
     )
+    # Where each unit stands in the year's tree, today's for the current year (after a
+    # reorganisation a reviewer needs to know which commune union a grassroots union is
+    # under now); a past year's, at its cut-off.
+    on = cutoff(campaign, what, year)
+    on = min(on, selection.today) if what == What.PLAN else Least(on, Value(selection.today))
     rows = (
         _listed_units(selection, scope)
         .annotate(
+            parent_name=parent_name_on(on),
             reminder_count=Count("reminders", filter=mine),
             last_reminded_at=Max("reminders__sent_at", filter=mine),
             officer_count=Coalesce(Subquery(officers.values("count")), Value(0)),
@@ -161,6 +169,9 @@ def _render_list(request, scope, selection, selected=(), status=200):
     rows = list(_outstanding_rows(selection, scope))
     _count_receivers_above(rows, selection.today)
     period = _locked_period(selection)
+    # What "remind every unit" does: a unit with nobody to receive a reminder (by the
+    # recipients' rule, campaign.notifications.filers, counted above) is skipped.
+    unreachable = [row for row in rows if not row.officer_count]
     return render(
         request,
         "campaign/reminders/late_units.html",
@@ -170,6 +181,9 @@ def _render_list(request, scope, selection, selected=(), status=200):
             "can_open_late": period is not None,
             "locks_on": period.locks_on if period else None,
             "selected": set(selected),
+            "reachable_count": len(rows) - len(unreachable),
+            "unreachable": unreachable,
+            "unreachable_names": ", ".join(row.name for row in unreachable),
             "days_late": (selection.today - selection.due_on).days,
         },
         status=status,

@@ -41,7 +41,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, DateField, Exists, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, DateField, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -60,7 +60,7 @@ from campaign.models import (
     Plan,
     Reminder,
 )
-from units.models import Membership, Unit, User
+from units.models import Membership, Unit, UnitState, User
 
 What = Reminder.What
 logger = logging.getLogger(__name__)
@@ -176,24 +176,44 @@ def expected_units(campaign, what, year, today=None):
     Campaign.acting_issuer), of an addressed kind, open at the year's cut-off (a plan: at
     its due date), and still open `today` when given (a closed unit is not reminded).
     Lazy: no query of its own once the acting issuer is known."""
-    if what == What.PLAN:
-        on = campaign.plan_due_on
-    else:
-        # The year's cut-off; until its period is written (the first page that needs it does
-        # so), the one it will be written with: NULL would leave out every unit with an
-        # opening day.
-        on = Coalesce(
-            Subquery(Period.objects.filter(campaign=campaign, year=year).values("ends_on")[:1]),
-            Value(Period.defaults(campaign, year)["ends_on"]),
-            output_field=DateField(),
-        )
     area = campaign.acting_issuer(today)
-    units = counting.expected_units(campaign, area, on).exclude(
+    units = counting.expected_units(campaign, area, cutoff(campaign, what, year)).exclude(
         pk__in=[campaign.issuer_id, area.pk]
     )
     if today is not None:
         units = units.open_on(today)
     return units
+
+
+def cutoff(campaign: Campaign, what: str, year: int):
+    """The day whose tree decides who must file `what` of `year`: the plan's due date, or
+    the year's cut-off. A value or an expression, of no query of its own."""
+    if what == What.PLAN:
+        return campaign.plan_due_on
+    # The year's cut-off; until its period is written (the first page that needs it does
+    # so), the one it will be written with: NULL would leave out every unit with an
+    # opening day.
+    return Coalesce(
+        Subquery(Period.objects.filter(campaign=campaign, year=year).values("ends_on")[:1]),
+        Value(Period.defaults(campaign, year)["ends_on"]),
+        output_field=DateField(),
+    )
+
+
+def parent_name_on(day) -> Subquery:
+    """The name of the parent of the unit of the outer query
+    (`OuterRef("pk")`) as the tree stood on `day` (a date or a date expression), from the
+    units' eras: a subquery of that query, NULL for a unit with no parent that day."""
+
+    def eras():
+        return UnitState.objects.filter(valid_from__lte=day).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=day)
+        )
+
+    parent = eras().filter(unit_id=OuterRef("parent_id")).values("name")[:1]
+    return Subquery(
+        eras().filter(unit_id=OuterRef("pk")).annotate(shown=Subquery(parent)).values("shown")[:1]
+    )
 
 
 def submitted_unit_ids(campaign, what, year):
