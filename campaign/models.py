@@ -13,7 +13,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -468,6 +469,19 @@ def reopened_since_submitted(
     )
 
 
+class StepQuerySet(models.QuerySet):
+    def with_unit_then(self):
+        """Each step with `actor_unit_then`: the unit the actor acted for (`actor_unit`)
+        named as it was on the step's day in Viet Nam, from its era (units.UnitState), not
+        as today: history does not move. None when the step recorded no unit. A subquery
+        of this query: no query more, whatever the number of steps."""
+        return self.annotate(local_day=TruncDate("at")).annotate(
+            actor_unit_then=Subquery(
+                UnitState.objects.shown_on(OuterRef("actor_unit_id"), OuterRef("local_day"))
+            )
+        )
+
+
 class Step(models.Model):
     """One step of a submission's life: who did what, when, why, and what it looked like.
 
@@ -532,6 +546,8 @@ class Step(models.Model):
     # a workflow step is recorded with it set, in the request, and a worker writes the
     # outbox rows and clears it. The row is thus the durable record that they are owed.
     emails_pending = models.BooleanField(default=False, editable=False)
+
+    objects = StepQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("workflow step")

@@ -9,8 +9,8 @@ does, as the reviewer last filtered and sorted it, in the page's campaign.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce, NullIf, TruncDate
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, NullIf
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -18,7 +18,7 @@ from django.utils.translation import pgettext_lazy
 from campaign.models import Status, Step, Submission
 from units.access import Scope, open_on
 from units.collation import vietnamese
-from units.models import Unit, UnitState
+from units.models import Unit
 
 # What a queue lists unless asked for another status.
 WAITING = Status.SUBMITTED
@@ -80,25 +80,16 @@ def with_last_step(queryset: QuerySet) -> QuerySet:
     # The unit the actor acted from (Step.actor_unit) as it stood on the step's day in Viet
     # Nam, named as the filed-on-behalf badge names a unit: a district federation ended
     # since keeps the name it filed under, whatever the actor's roles are today.
-    day = OuterRef("day")
-    unit_then = (
-        UnitState.objects.filter(unit_id=OuterRef("actor_unit_id"), valid_from__lte=day)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=day))
-        .annotate(shown=Coalesce(NullIf("short_name", Value("")), "name"))
-        .values("shown")[:1]
-    )
     acting = Case(
         # The submission's own unit goes without saying (the row names it).
         When(actor_unit_id=OuterRef("unit_id"), then=Value(None)),
-        default=Subquery(unit_then),
+        default=F("actor_unit_then"),
     )
     return queryset.annotate(
         last_action=Subquery(steps.values("action")[:1]),
         last_at=Subquery(steps.values("at")[:1]),
         last_actor=Subquery(steps.annotate(name=name).values("name")[:1]),
-        last_actor_unit=Subquery(
-            steps.annotate(day=TruncDate("at"), unit=acting).values("unit")[:1]
-        ),
+        last_actor_unit=Subquery(steps.with_unit_then().annotate(unit=acting).values("unit")[:1]),
     )
 
 

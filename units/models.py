@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models.functions import Coalesce, Concat, NullIf, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -348,6 +348,18 @@ class UnitStateQuerySet(models.QuerySet):
         the area it belongs to at that year's cut-off. Paths are unique among them."""
         return self.filter(valid_from__lte=day).filter(
             Q(valid_until__isnull=True) | Q(valid_until__gt=day)
+        )
+
+    def shown_on(self, unit, day):
+        """The name `unit` was shown under on `day` (its short name, else its name, as a
+        unit shows today's), from its era of that day: one value, to read in a Subquery.
+        `unit` (an id) and `day` may be expressions, such as OuterRef; a unit without an era
+        that day gives None."""
+        return (
+            self.placed_on(day)
+            .filter(unit_id=unit)
+            .annotate(shown=Coalesce(NullIf("short_name", Value("")), "name"))
+            .values("shown")[:1]
         )
 
     def in_area(self, path):
