@@ -601,7 +601,9 @@ def _render_detail(request, scope, pk, reason_form=None, status=200):
     and changes since a return, and for a reviewer of its unit the next report waiting for
     them: fixed queries."""
     report = scope.get(reports().prefetch_related("values", "attachments"), SEE, pk=pk)
-    steps = list(report.steps.select_related("actor", "actor_unit").order_by("at", "pk"))
+    steps = list(
+        report.steps.with_unit_then().select_related("actor", "actor_unit").order_by("at", "pk")
+    )
     indicators = list(report.campaign.indicators.all())
     by_indicator = {value.indicator_id: value for value in report.values.all()}
     last_year = plausibility.last_year_values(report)

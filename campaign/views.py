@@ -422,7 +422,9 @@ def _render_detail(request, scope, pk, reason_form=None, reason_action=None, sta
         SEE,
         pk=pk,
     )
-    steps = list(plan.steps.select_related("actor", "actor_unit").order_by("at", "pk"))
+    steps = list(
+        plan.steps.with_unit_then().select_related("actor", "actor_unit").order_by("at", "pk")
+    )
     can_edit = plan.is_editable and scope.can_file_for(plan.unit)
     actions = workflow.allowed_actions(plan, scope)
     changes = workflow.changes_since_return(plan, steps)
