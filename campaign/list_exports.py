@@ -100,6 +100,15 @@ def _last(item, part):
     return None if step is None else getattr(step, part)
 
 
+def _last_by(item):
+    """Who took the queue row's last step, with the unit they acted for as the page shows
+    it (named as on the step's day, left out when it is the row's own), or None."""
+    step = last_step(item)
+    if step is None or not step.actor:
+        return None
+    return f"{step.actor} ({step.actor_unit})" if step.actor_unit else step.actor
+
+
 def _submission_columns(model, today) -> list[Column]:
     """What a queue shows of a plan or report after its own columns."""
     status = _label("status")
@@ -116,7 +125,7 @@ def _submission_columns(model, today) -> list[Column]:
         Column(gettext_lazy("Days waiting"), lambda item: V(days_waiting(item, today))),
         # The page's "Last step" in three cells: what, who, and a real date to sort by.
         Column(gettext_lazy("Last step"), lambda item: V(_last(item, "label"))),
-        Column(gettext_lazy("Last step by"), lambda item: V(_last(item, "actor"))),
+        Column(gettext_lazy("Last step by"), lambda item: V(_last_by(item))),
         Column(
             gettext_lazy("Last step on"),
             lambda item: V(_local_day(_last(item, "at")), DATE),

@@ -121,8 +121,8 @@ def test_the_excel_download_lists_the_last_step_as_the_page_does(client, named, 
     last = [(row["Đơn vị"], row["Xử lý gần nhất"], row["Người xử lý gần nhất"]) for row in rows]
     assert last == [
         ("CĐCS A1", "Gửi lần đầu", "Trần Văn Bình"),
-        ("CĐCS A2", "Mở lại", "Nguyễn Thị Mai"),
-        ("CĐCS B1", "Trả lại", "Nguyễn Thị Mai"),
+        ("CĐCS A2", "Mở lại", "Nguyễn Thị Mai (LĐLĐ tỉnh Thử nghiệm)"),
+        ("CĐCS B1", "Trả lại", "Nguyễn Thị Mai (LĐLĐ tỉnh Thử nghiệm)"),
     ]
     # A real date, in Viet Nam's day; none for a first submission (its time is "Submitted").
     days = [row["Ngày xử lý gần nhất"] for row in rows]
@@ -216,6 +216,9 @@ def test_the_last_step_names_the_unit_the_actor_acted_for_as_it_was_named_that_d
     page = client.get(PLANS, {"sort": "unit"}).content.decode()
     assert cells(page, "Xử lý gần nhất") == [f"Gửi lần đầu {named['officer_a']} ({then.name})"]
     assert then.name == "LĐLĐ huyện A"
+    # The Excel download names it the same.
+    [row] = exported(client, named["cspl"], "campaign:review_queue_excel")
+    assert row["Người xử lý gần nhất"] == f"{named['officer_a']} ({then.name})"
 
 
 def test_the_last_step_leaves_out_the_unit_when_the_unit_acted_for_itself(
