@@ -60,27 +60,64 @@ TARGET_QUERIES = 12
 #   closed) and the sums of their typed whole-number figures (`summed`: the integer
 #   indicators the portal does not compute), per year, per child;
 # - the computed indicator (Indicator.source "plans"): the expected units of its kind whose
-#   plan is included and was first submitted before the end of the cut-off day;
+#   plan was first submitted before the end of the cut-off day and was included then: for a
+#   year whose cut-off day has ended, the status the plan's last workflow step by then
+#   (submit, return, accept, reopen: a reorganisation's steps change no status) left it in,
+#   or the status before its first step when that came later, or today's with no step at
+#   all; today's status for a year not cut off yet;
 # - the trend: for every year of the campaign up to the one shown, the units expected at
 #   that year's cut-off, the computed count at that cut-off, and the reports and totals of
 #   that year, all from the raw rows.
 # Rows come out by `part`: "units" (this year, per child, NULL child = the area), "trend"
 # (per year, the area) and "sums" (per year and child: reports, then one row per indicator).
 HAND_SQL = """
-WITH area AS MATERIALIZED (
-    SELECT u.id, u.kind, u.opened_on, u.closed_on, substr(u.path, 1, %(child_len)s) AS child
-    FROM units_unit u
-    WHERE u.path LIKE %(prefix)s
-),
-years (year, cutoff, cutoff_end) AS (
+WITH years (year, cutoff, cutoff_end) AS (
     SELECT * FROM unnest(%(years)s::int[], %(cutoffs)s::date[], %(cutoff_ends)s::timestamptz[])
 ),
+plan_steps AS MATERIALIZED (
+    -- the plans' workflow steps, numbered in the order they were taken, each with the
+    -- moment of the plan's next step (NULL for its last)
+    SELECT s.object_id AS plan_id, s.at, s.from_status, s.to_status,
+           row_number() OVER taken AS n, lead(s.at) OVER taken AS next_at
+    FROM campaign_step s
+    JOIN django_content_type ct ON ct.id = s.content_type_id
+    WHERE ct.app_label = 'campaign' AND ct.model = 'plan'
+      AND s.action IN ('submit', 'return', 'accept', 'reopen')
+    WINDOW taken AS (PARTITION BY s.object_id ORDER BY s.at, s.id)
+),
+status_then AS (
+    -- per year, the status the last step by the end of the cut-off day left each plan in:
+    -- the step taken by then whose next step, if any, came later
+    SELECT y.year, s.plan_id, s.to_status
+    FROM years y
+    JOIN plan_steps s
+      ON s.at < y.cutoff_end AND (s.next_at IS NULL OR s.next_at >= y.cutoff_end)
+),
+status_before AS (
+    -- the status before each plan's first step
+    SELECT s.plan_id, s.from_status FROM plan_steps s WHERE s.n = 1
+),
 plans AS MATERIALIZED (
-    -- the included plans of the counted kind's units, first submitted (computed indicator)
-    SELECT p.unit_id, p.first_submitted_at
-    FROM campaign_plan p
-    WHERE p.campaign_id = %(campaign)s AND p.status = ANY(%(included)s)
-      AND p.first_submitted_at IS NOT NULL
+    -- per year, the plans first submitted by the end of the cut-off day, with their status
+    -- then (computed indicator)
+    SELECT y.year, p.unit_id,
+           CASE WHEN y.cutoff_end > now() THEN p.status
+                ELSE coalesce(t.to_status, b.from_status, p.status)
+           END AS status
+    FROM years y
+    JOIN campaign_plan p
+      ON p.campaign_id = %(campaign)s AND p.first_submitted_at < y.cutoff_end
+    LEFT JOIN status_then t ON t.year = y.year AND t.plan_id = p.id
+    LEFT JOIN status_before b ON b.plan_id = p.id
+),
+area AS MATERIALIZED (
+    -- with the status of the unit's plan at the end of the year shown's cut-off day, if
+    -- first submitted by then (joined here, where the planner knows how many units there are)
+    SELECT u.id, u.kind, u.opened_on, u.closed_on, substr(u.path, 1, %(child_len)s) AS child,
+           p.status AS plan_status
+    FROM units_unit u
+    LEFT JOIN plans p ON p.unit_id = u.id AND p.year = %(year)s
+    WHERE u.path LIKE %(prefix)s
 ),
 units_now AS (
     SELECT a.child,
@@ -94,11 +131,10 @@ units_now AS (
            count(*) FILTER (WHERE r.status IN ('submitted', 'accepted')
                               AND r.flags <> '[]'::jsonb) AS flagged,
            count(*) FILTER (WHERE a.kind = %(counted_kind)s
-                              AND p.first_submitted_at < %(cutoff_end)s) AS counted
+                              AND a.plan_status = ANY(%(included)s)) AS counted
     FROM area a
     LEFT JOIN reports_annualreport r
            ON r.unit_id = a.id AND r.campaign_id = %(campaign)s AND r.year = %(year)s
-    LEFT JOIN plans p ON p.unit_id = a.id
     WHERE a.kind = ANY(%(kinds)s)
       AND (a.opened_on IS NULL OR a.opened_on <= %(cutoff)s)
       AND (a.closed_on IS NULL OR a.closed_on > %(cutoff)s)
@@ -108,13 +144,13 @@ units_then AS (
     SELECT y.year,
            count(*) AS expected,
            count(*) FILTER (WHERE a.kind = %(counted_kind)s
-                              AND p.first_submitted_at < y.cutoff_end) AS counted
+                              AND p.status = ANY(%(included)s)) AS counted
     FROM years y
     JOIN area a
       ON a.kind = ANY(%(kinds)s)
      AND (a.opened_on IS NULL OR a.opened_on <= y.cutoff)
      AND (a.closed_on IS NULL OR a.closed_on > y.cutoff)
-    LEFT JOIN plans p ON p.unit_id = a.id
+    LEFT JOIN plans p ON p.unit_id = a.id AND p.year = y.year
     GROUP BY y.year
 ),
 included AS MATERIALIZED (
