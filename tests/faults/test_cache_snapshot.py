@@ -3,6 +3,8 @@ shown are the new ones. The data version keying the cached figures lives in Post
 moved with the write (units/dataversion.py); the snapshot's cached figures sit under the
 old version, out of reach."""
 
+import datetime
+
 import pytest
 import redis
 from django.utils import timezone
@@ -21,8 +23,11 @@ def plans_filed(campaign, unit):
 
 
 def submitted(plan):
+    # Sent in the year counted: a year's figures count the plans sent by its cut-off.
     plan.status = Status.SUBMITTED
-    plan.submitted_at = plan.first_submitted_at = timezone.now()
+    plan.submitted_at = plan.first_submitted_at = timezone.make_aware(
+        datetime.datetime(YEAR, 7, 10)
+    )
     plan.save()  # a save, as the workflow's: the signal moves the version on
 
 
