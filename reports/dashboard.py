@@ -4,9 +4,12 @@ Every figure comes from the rollup (cached under the data version); the page onl
 it, plus one page of the status grid. A fixed number of queries whatever the number of units.
 """
 
+import copy
+import datetime
 import functools
 import hashlib
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,8 +18,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import path
-from django.utils import translation
+from django.urls import path, reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from campaign.counting import CATEGORIES, inclusion
@@ -36,8 +39,9 @@ from reports.selection import (
     year_refusal,
 )
 from reports.templatetags.chart_tags import with_nonce
-from reports.trees import THEN, tree_mode
+from reports.trees import THEN, TODAY, tree_mode
 from units.access import Scope
+from units.lineage import forebears, heir
 from units.models import Membership, Unit
 
 Role = Membership.Role
@@ -106,8 +110,37 @@ def dashboard(request):
             and not data.headline.expected,
             "kind_labels": dict(Unit.Kind.choices),
             "stood_then": _stood_then(scope, unit, data) if tree == THEN else [],
+            "carried_on": _carried_on(unit, tree, may_open, campaign, year, include),
         },
     )
+
+
+def _carried_on(unit, tree, may_open, campaign, year, include):
+    """On today's tree, for a unit closed by today: where its work went, for the page to
+    say that its figures count elsewhere there (DESIGN.md, "The tree over time"). A dict
+    with `successor` (the unit it merged into, or None), `heir` (the unit carrying its work
+    on today: the end of the chain of mergers, `units.lineage.heir`) and `url` (that unit's
+    dashboard, same campaign, year and tree, when the user may open it); else None. One
+    query, only for such a unit."""
+    if tree != TODAY or unit.closed_on is None or unit.closed_on > timezone.localdate():
+        return None
+    if unit.successor_id is None:
+        return {"successor": None, "heir": None, "url": ""}
+    merged = {
+        pk: (successor_pk, {"pk": successor_pk, "name": name, "path": path})
+        for pk, successor_pk, name, path in Unit.objects.filter(
+            successor__isnull=False
+        ).values_list("pk", "successor_id", "successor__name", "successor__path")
+    }
+    last = heir({pk: successor for pk, (successor, _info) in merged.items()}, unit.pk)
+    successor = merged[unit.pk][1]
+    carrier = next((info for to, info in merged.values() if to == last), successor)
+    url = ""
+    if may_open(carrier["pk"], carrier["path"]):
+        query = {"campaign": campaign.pk, "year": f"{year:d}", "include": include}
+        query.update(tree=TODAY, unit=carrier["pk"])
+        url = f"{reverse('reports:dashboard')}?{urlencode(query)}"
+    return {"successor": successor, "heir": carrier, "url": url}
 
 
 def _stood_then(scope, unit, data):
@@ -173,6 +206,7 @@ def _figures(request, data, campaign, year, unit, include, drill, query):
             "reports/partials/dashboard_figures.html",
             {
                 "data": data,
+                "by_child": _with_forebears(data),
                 "charts": _charts(data, campaign, year, unit, include),
                 "drill": drill,
                 "query": query,
@@ -189,6 +223,25 @@ def _figures(request, data, campaign, year, unit, include, drill, query):
         cache.set(key, html, CACHE_SECONDS)
     # The charts' <style> elements get this response's CSP nonce, which no cache may keep.
     return with_nonce(html, request)
+
+
+def _with_forebears(data):
+    """The rows below the scope, each set up after the cut-off (today's tree) given
+    `merged_from`: the names of the units merged into it since, whose reports its figures
+    hold (else no attribute). Copies: the rollup's rows stay as cached. One query, only
+    when such a row is listed, and only when the figures' HTML is rendered."""
+    rows = list(data.by_child)
+    later = [row.unit_id for row in rows if row.not_yet and row.unit_id]
+    if data.tree != TODAY or not later:
+        return rows
+    merged = forebears(
+        later, data.period.ends_on + datetime.timedelta(days=1), timezone.localdate()
+    ).merged
+    for n, row in enumerate(rows):
+        if merged.get(row.unit_id):
+            rows[n] = copy.copy(row)
+            rows[n].merged_from = ", ".join(forebear.label for forebear in merged[row.unit_id])
+    return rows
 
 
 def _may_open(scope):

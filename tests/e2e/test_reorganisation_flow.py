@@ -247,6 +247,8 @@ def test_an_administrator_applies_the_merger_and_the_years_keep_their_trees(
         re.compile(r"Liên đoàn Lao động tỉnh Bến Tre, năm 2024\s*$")
     )
     expect(page.locator("main .alert-info")).to_have_text(
+        "Các báo cáo năm 2024 được tính theo cây tổ chức tại thời điểm chốt số liệu của năm đó "
+        "(14/12/2024): việc sắp xếp lại tổ chức về sau không làm thay đổi số liệu này. "
         "LĐLĐ tỉnh Vĩnh Long chưa được thành lập vào thời điểm chốt số liệu năm 2024: "
         "đây là số liệu của LĐLĐ tỉnh Bến Tre, theo cây tổ chức của năm đó."
     )
