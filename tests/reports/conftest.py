@@ -2,12 +2,19 @@
 campaign with reports the summary tests start from (tests/reports/summaries.py), and the
 signing tests' PKI and settings (tests/reports/signed_pdfs.py)."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 
 from tests.reports.signed_pdfs import PASSPHRASE, make_pki
 from tests.reports.summaries import campaign_with_reports
 from tests.reports.world import freeze_clock, fresh_data_version
+from units.models import Unit
+from units.reorganisations import reorganisation_apply
+
+# After 2024's cut-off (14/12/2024), before the world clock's today (10/01/2025).
+MERGED_ON = datetime.date(2025, 1, 5)
 
 
 @pytest.fixture
@@ -64,3 +71,24 @@ def unconfigured(settings):
     cache.clear()
     yield settings
     cache.clear()
+
+
+@pytest.fixture
+def merged_commune(tree, campaign, reorganise, admin_user):
+    """District A merged into a commune union set up on MERGED_ON, its grassroots moved
+    there, after `campaign` (the module's) filed its reports. The commune union."""
+    act = reorganise(
+        MERGED_ON,
+        {
+            "action": "create",
+            "code": "XA",
+            "name": "Công đoàn xã An",
+            "kind": "commune",
+            "target_code": "PV",
+        },
+        {"action": "move", "unit_code": "A1", "target_code": "XA"},
+        {"action": "move", "unit_code": "A2", "target_code": "XA"},
+        {"action": "merge", "unit_code": "DA", "target_code": "XA"},
+    )
+    reorganisation_apply(reorganisation=act, user=admin_user)
+    return Unit.objects.get(code="XA")

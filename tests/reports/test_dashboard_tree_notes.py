@@ -46,24 +46,9 @@ def campaign(tree):
 
 
 @pytest.fixture
-def commune(tree, campaign, reorganise, admin_user):
-    """District A merged into a commune union set up on MERGED_ON, its grassroots moved
-    there."""
-    act = reorganise(
-        MERGED_ON,
-        {
-            "action": "create",
-            "code": "XA",
-            "name": "Công đoàn xã An",
-            "kind": "commune",
-            "target_code": "PV",
-        },
-        {"action": "move", "unit_code": "A1", "target_code": "XA"},
-        {"action": "move", "unit_code": "A2", "target_code": "XA"},
-        {"action": "merge", "unit_code": "DA", "target_code": "XA"},
-    )
-    reorganisation_apply(reorganisation=act, user=admin_user)
-    return Unit.objects.get(code="XA")
+def commune(merged_commune):
+    """District A merged into a commune union on MERGED_ON (conftest)."""
+    return merged_commune
 
 
 @pytest.fixture

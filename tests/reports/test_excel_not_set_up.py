@@ -3,7 +3,6 @@ commune union that took a district's grassroots unions): the dashboard says "not
 yet" of such a unit's own report; the Excel export said "does not file", which a reader
 takes for a unit the campaign never asks, though it files from the year it opened."""
 
-import datetime
 from io import BytesIO
 
 import openpyxl
@@ -12,12 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from reports.rollup import rollup
-from tests.reports.summaries import YEAR, campaign_with_reports
-from units.models import Unit
-from units.reorganisations import reorganisation_apply
-
-# After 2024's cut-off (14/12/2024), before today (world_clock: 10/01/2025).
-EFFECTIVE = datetime.date(2025, 1, 5)
+from tests.reports.summaries import YEAR
 
 
 @pytest.fixture(autouse=True)
@@ -26,24 +20,9 @@ def _clock(world_clock, fresh_version, fresh_cache):
 
 
 @pytest.fixture
-def commune(tree, reorganise, admin_user):
-    """District A's grassroots unions taken by a commune union set up on EFFECTIVE."""
-    campaign = campaign_with_reports(tree)
-    act = reorganise(
-        EFFECTIVE,
-        {
-            "action": "create",
-            "code": "XA",
-            "name": "Công đoàn xã An",
-            "kind": "commune",
-            "target_code": "PV",
-        },
-        {"action": "move", "unit_code": "A1", "target_code": "XA"},
-        {"action": "move", "unit_code": "A2", "target_code": "XA"},
-        {"action": "merge", "unit_code": "DA", "target_code": "XA"},
-    )
-    reorganisation_apply(reorganisation=act, user=admin_user)
-    return campaign, Unit.objects.get(code="XA")
+def commune(campaign, merged_commune):
+    """District A merged into a commune union (conftest: merged_commune)."""
+    return campaign, merged_commune
 
 
 def test_a_unit_set_up_after_the_cut_off_reads_not_set_up_yet_in_the_export(

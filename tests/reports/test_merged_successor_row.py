@@ -5,8 +5,6 @@ export and the PDF said "figures of the units below only", though the figures he
 predecessor's report, counted as its own there. The mark is kept for a row whose
 predecessors' reports are not included."""
 
-import datetime
-
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -15,13 +13,9 @@ from django.utils import timezone, translation
 from campaign.counting import INCLUDE
 from campaign.models import AnnualReport, IndicatorValue, Status
 from reports.rollup import cached_rollup, rollup
-from tests.reports.summaries import YEAR, campaign_with_reports
+from tests.reports.summaries import YEAR
 from units.dataversion import data_version
-from units.models import Unit
-from units.reorganisations import reorganisation_apply
 
-# After 2024's cut-off (14/12/2024), before today (world_clock: 10/01/2025).
-EFFECTIVE = datetime.date(2025, 1, 5)
 BELOW_ONLY = "chỉ gồm số liệu của các đơn vị cấp dưới"
 
 
@@ -31,24 +25,9 @@ def _clock(world_clock, fresh_version, fresh_cache):
 
 
 @pytest.fixture
-def commune(tree, reorganise, admin_user):
-    """District A merged into a commune union set up on EFFECTIVE, with its grassroots."""
-    campaign = campaign_with_reports(tree)
-    act = reorganise(
-        EFFECTIVE,
-        {
-            "action": "create",
-            "code": "XA",
-            "name": "Công đoàn xã An",
-            "kind": "commune",
-            "target_code": "PV",
-        },
-        {"action": "move", "unit_code": "A1", "target_code": "XA"},
-        {"action": "move", "unit_code": "A2", "target_code": "XA"},
-        {"action": "merge", "unit_code": "DA", "target_code": "XA"},
-    )
-    reorganisation_apply(reorganisation=act, user=admin_user)
-    return campaign, Unit.objects.get(code="XA")
+def commune(campaign, merged_commune):
+    """District A merged into a commune union (conftest: merged_commune)."""
+    return campaign, merged_commune
 
 
 def xa_row(campaign, tree, xa, include="accepted"):
