@@ -74,3 +74,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     # goes to the tests, not to WAL flushes). Durability is production's setting, untouched.
     options = DATABASES["default"]["OPTIONS"]  # noqa: F405
     options["options"] = options.get("options", "") + " -c synchronous_commit=off"
+    # Django's backend with a flush by DELETE: what cleans up after every test that commits
+    # (tests/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "tests.postgresql"  # noqa: F405
