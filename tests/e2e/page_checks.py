@@ -12,7 +12,9 @@ Each check returns a list of readable findings, empty when the page passes, so a
 many pages can report them all at once.
 """
 
+import os
 import re
+from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
 
@@ -21,6 +23,11 @@ DESKTOP = {"width": 1366, "height": 768}
 TOUCH_TARGET = 44
 
 _axe = Axe()
+
+# Where the browser tests keep screenshots for a person to look at (E2E_SHOTS=/tmp/shots):
+# none by default, since no assertion reads them and a long page's full screenshot costs
+# about as much as loading it.
+SHOTS = os.environ.get("E2E_SHOTS", "")
 
 # Common interface English. Whole words and case-sensitive, so that Vietnamese words spelled
 # with the same letters ("to", "no", "an") do not count; words that Vietnamese offices use as
@@ -143,3 +150,11 @@ def english_words(page) -> list[str]:
         context = text[max(0, match.start() - 30) : match.end() + 30].replace("\n", " ⏎ ")
         found.append(f"{match.group()!r} in …{context}…")
     return found
+
+
+def keep_screenshot(page, name: str) -> None:
+    """The whole page as it is laid out now, as <E2E_SHOTS>/<name>.png; nothing when E2E_SHOTS
+    is not set."""
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=Path(SHOTS) / f"{name}.png", full_page=True)

@@ -3,8 +3,8 @@ screen (1366 px): the page never scrolls sideways, axe-core finds no serious or 
 violation, and on the phone what a finger presses is at least 44 px high. No English is
 left in the Vietnamese interface. The pages are those of tests/e2e/walk.py.
 
-A screenshot of each page at phone width is kept in the test's artefact directory
-(pytest's tmp_path) for a person to look at; the assertions do not depend on them.
+With E2E_SHOTS set to a directory, a screenshot of each page at phone width is kept there
+for a person to look at (tests/e2e/page_checks.py); the assertions do not depend on them.
 """
 
 import re
@@ -17,6 +17,7 @@ from tests.e2e.page_checks import (
     axe_violations,
     english_words,
     horizontal_overflow,
+    keep_screenshot,
     small_touch_targets,
 )
 from tests.e2e.walk import STATUS, WALK, name, resolved, visit
@@ -26,11 +27,12 @@ pytestmark = pytest.mark.e2e
 
 def screenshot_name(user, entry):
     cleaned = re.sub(r"[^\w.-]+", "_", name(entry)).strip("_") or "home"
-    return f"{user or 'anonymous'}_{cleaned}.png"
+    return f"phone_{user or 'anonymous'}_{cleaned}"
 
 
-def check_page(page, base_url, entry, expected_status, shots, shot_name):
-    """The findings on one page at both widths, each line naming the page and the width."""
+def check_page(page, base_url, entry, expected_status, looked, shot_name):
+    """The findings on one page at both widths, each line naming the page and the width;
+    `looked` gets the widths at which the page was checked."""
     findings = []
     for viewport in (PHONE, DESKTOP):
         page.set_viewport_size(viewport)
@@ -41,9 +43,10 @@ def check_page(page, base_url, entry, expected_status, shots, shot_name):
             findings.append(f"{where}: answered {response.status}, not {expected_status}")
             continue
         problems = horizontal_overflow(page) + axe_violations(page)
+        looked.append(viewport["width"])
         if viewport is PHONE:
             problems += small_touch_targets(page)
-            page.screenshot(path=shots / shot_name, full_page=True)
+            keep_screenshot(page, shot_name)
         else:
             # The office screen shows the whole menu, so the text is read there.
             problems += english_words(page)
@@ -66,28 +69,26 @@ def walk_parts():
 
 @pytest.mark.parametrize(("user", "start"), list(walk_parts()))
 def test_every_main_page_fits_a_phone_passes_axe_and_speaks_vietnamese(
-    demo, login, live_server, page, tmp_path, user, start
+    demo, login, live_server, page, user, start
 ):
-    shots = tmp_path / "phone"
-    shots.mkdir()
     if user:
         login(user)
     else:
         page.context.clear_cookies()
     paths = resolved({user: WALK[user][start : start + PART]})[user]
-    findings = []
+    findings, looked = [], []
     for entry in paths:
         findings += check_page(
             page,
             live_server.url,
             entry,
             STATUS.get(entry, 200),
-            shots,
+            looked,
             screenshot_name(user, entry),
         )
     assert not findings, "\n".join(findings)
-    # Every page was really looked at on the phone.
-    assert paths and len(list(shots.iterdir())) == len(paths)
+    # Every page was really looked at, on the phone and on the office screen.
+    assert paths and looked == [PHONE["width"], DESKTOP["width"]] * len(paths)
 
 
 def test_the_checks_catch_what_they_look_for(demo, login, live_server, page):

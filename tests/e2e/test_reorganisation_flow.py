@@ -15,7 +15,6 @@ campaign's file, not by the rollup: the figure must not move when the tree does.
 import csv
 import json
 import re
-from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -25,6 +24,7 @@ from campaign import demo as campaign_demo
 from campaign.demo import load_demo_history
 from campaign.models import Period
 from campaign.seed import DEFAULT_CAMPAIGN, load_campaign_file
+from tests.e2e.page_checks import SHOTS, keep_screenshot
 from units.demo import DEMO_REORGANISATIONS, DEMO_UNITS, decision_of, load_demo
 from units.importing import import_reorganisation, read_reorganisation_rows
 from units.models import Reorganisation, Unit, UnitState, User
@@ -33,7 +33,6 @@ from units.reorganisations import reorganisation_apply
 pytestmark = pytest.mark.e2e
 
 FEBRUARY, JULY = DEMO_REORGANISATIONS
-SHOTS = Path("/tmp/shots")
 EXPECTED = "Đơn vị phải báo cáo"  # the headline card "Units expected"
 
 
@@ -123,11 +122,13 @@ def show(page, year, tree=None):
 
 
 def screenshots(page, name, widths=(1366, 390)):
-    """The whole page as laid out on the office screen and on a phone, in /tmp/shots."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    """The whole page as laid out on the office screen and on a phone, kept for a person to
+    look at when E2E_SHOTS names a directory (tests/e2e/page_checks.py)."""
+    if not SHOTS:
+        return
     for width in widths:
         page.set_viewport_size({"width": width, "height": 768 if width > 800 else 844})
-        page.screenshot(path=SHOTS / f"reorganisation-{name}-{width}.png", full_page=True)
+        keep_screenshot(page, f"reorganisation-{name}-{width}")
     page.set_viewport_size({"width": 1366, "height": 768})
 
 
