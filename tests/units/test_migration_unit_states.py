@@ -20,8 +20,12 @@ AFTER = [
 ]
 
 
-def test_existing_units_get_one_era_each(migrate, tree, cast):
-    # Undoing 0003 takes the eras the fixtures made; doing it again gives them back.
+REORGANISATION = [("units", "0004_reorganisation")]
+
+
+def test_existing_units_get_one_era_each_and_closed_units_one_closed_era(migrate, tree, cast):
+    # One test for 0003 and 0005: going back to before them is most of its cost. Undoing
+    # 0003 takes the eras the fixtures made; doing it again gives them back.
     migrate(BEFORE)
     apps = migrate.apps(BEFORE)
     Unit = apps.get_model("units", "Unit")
@@ -30,6 +34,15 @@ def test_existing_units_get_one_era_each(migrate, tree, cast):
         opened_on=datetime.date(2016, 5, 1), closed_on=datetime.date(2024, 7, 1)
     )
     Unit.objects.filter(code="B1").update(short_name="B1 ngắn")
+    # Before 0005, a unit closed after 0003 had its one era cut at its closing.
+    migrate(REORGANISATION)
+    apps = migrate.apps(REORGANISATION)
+    apps.get_model("units", "Unit").objects.filter(code="B1").update(
+        closed_on=datetime.date(2025, 7, 1)
+    )
+    apps.get_model("units", "UnitState").objects.filter(unit__code="B1").update(
+        valid_until=datetime.date(2025, 7, 1)
+    )
     migrate(AFTER)
 
     open_eras = UnitState.objects.filter(is_open=True).select_related("unit", "parent")
@@ -53,25 +66,19 @@ def test_existing_units_get_one_era_each(migrate, tree, cast):
         .in_area(tree["DA"].path)
         .values_list("unit__code", flat=True)
     ) == {"DA", "A1"}
-
-
-def test_closed_units_get_one_closed_era_each(migrate, tree):
-    migrate([("units", "0004_reorganisation")])
-    apps = migrate.apps([("units", "0004_reorganisation")])
-    Unit = apps.get_model("units", "Unit")
-    State = apps.get_model("units", "UnitState")
-    Unit.objects.filter(code="B1").update(closed_on=datetime.date(2025, 7, 1))
-    State.objects.filter(unit__code="B1").update(valid_until=datetime.date(2025, 7, 1))
-    migrate(AFTER)
+    # And B1, closed after 0003, one closed era from its closing.
     eras = list(
         UnitState.objects.filter(unit__code="B1")
         .order_by("valid_from")
         .values_list("valid_until", "is_open", "parent__code")
     )
     assert eras == [(datetime.date(2025, 7, 1), True, "DB"), (None, False, "DB")]
-    assert UnitState.objects.filter(is_open=False).count() == 1
+    assert UnitState.objects.filter(is_open=False).count() == 2
     assert UnitState.objects.overlapping() == []
-    # Backwards and forwards again: still one closed era.
-    migrate([("units", "0004_reorganisation")])
+    # Backwards and forwards again: still one closed era each.
+    migrate(REORGANISATION)
     migrate(AFTER)
-    assert UnitState.objects.filter(is_open=False).count() == 1
+    assert sorted(UnitState.objects.filter(is_open=False).values_list("unit__code", flat=True)) == [
+        "A2",
+        "B1",
+    ]
