@@ -16,7 +16,6 @@ import pytest
 from django.db import connection
 
 from tests.services import ROOT
-from units.demo import DEMO_PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # A worker that consumes only its own queue: a concurrent run of the suite on the same Redis
@@ -75,13 +74,34 @@ def demo(transactional_db, demo_snapshots):
 
 @pytest.fixture
 def login(page, live_server):
+    """login(username): the browser signed in as that user, on the home page.
+
+    The session is opened on the server (Django's test client, which sends the login
+    signals as the form does) and handed to the browser as its cookie: the login form,
+    typed and sent, is the journeys' own subject only where a test does so itself
+    (tests/e2e/test_kept_input_flow.py, test_password_reset_flow.py), and cost every other
+    test a page and a post."""
+    from django.conf import settings
+    from django.test import Client
+
+    from units.models import User
+
     def login_as(username):
+        client = Client()
+        client.force_login(User.objects.get(username=username))
         page.context.clear_cookies()
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", DEMO_PASSWORD)
-        page.click("main button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                    "httpOnly": True,
+                    "sameSite": "Lax",
+                }
+            ]
+        )
+        page.goto(f"{live_server.url}/")
         return page
 
     return login_as
