@@ -34,8 +34,10 @@ from campaign.models import (
     Status,
     Step,
 )
+from units.access import FILE, REVIEW
 from units.demo import (
     DEMO_REORGANISATIONS,
+    IMPORT_ACCOUNT,
     decision_of,
     demo_reorganised,
     import_actor,
@@ -285,7 +287,6 @@ def _plans(campaign, units, actors):
                 else []
             ),
             officer=officer if officer.is_active else None,
-            officer_from=on_behalf_from or unit,
         )
 
 
@@ -373,7 +374,6 @@ def _reports(campaign, year, units, pattern, actors, accepted_below=(), surges=F
             report,
             steps,
             officer=officer if officer.is_active else None,
-            officer_from=on_behalf_from or unit,
         )
 
 
@@ -421,9 +421,9 @@ def _entry(officer, on_behalf_from):
     return {"entered_by": officer, "entered_from": on_behalf_from}
 
 
-def _history(submission, steps, officer=None, officer_from=None):
-    """Record `steps` as (action, actor, when, reason) and set the matching status. The
-    steps of `officer` name `officer_from`, the unit they filed from, as the portal's do.
+def _history(submission, steps, officer=None):
+    """Record `steps` as (action, actor, when, reason) and set the matching status. Each step
+    names the unit its actor acted for that day (`_acting_unit`), as the portal's do.
     The `officer` (None for the import account, which nobody logs into) gets the notices of
     the review steps, as the portal would have written them; those older than a month read."""
     status = Status.DRAFT
@@ -436,7 +436,7 @@ def _history(submission, steps, officer=None, officer_from=None):
             from_status=status,
             to_status=targets[action],
             actor=actor,
-            actor_unit=officer_from if officer is not None and actor == officer else None,
+            actor_unit_id=_acting_unit(actor, submission.unit, when, action),
             at=when,
             reason=reason,
             snapshot=submission.snapshot(),
@@ -458,6 +458,37 @@ def _history(submission, steps, officer=None, officer_from=None):
         changes.update(created_at=created, updated_at=steps[-1][2])
         submission.history.update(history_date=created)
     type(submission).objects.filter(pk=submission.pk).update(**changes)
+
+
+def _acting_unit(actor, unit, when, action):
+    """The id of the unit `actor` acted for when taking `action` on `unit`'s submission at
+    `when`, as the portal records it (units.access.Scope.acting_from), but on that day's tree:
+    the roles of a unit closed by then act no more, and a unit stood where it stood then.
+    That is the nearest unit open that day at or above `unit` (strictly above for a review)
+    where the actor holds the step's role: the unit itself, or the upper unit of an officer
+    filing on its behalf, or the reviewer's. The import account holds no role: it typed in
+    the unit's own paper filing, so its steps name the unit. Two queries."""
+    if actor.username == IMPORT_ACCOUNT[0]:
+        return unit.pk
+    roles = FILE if action == A.SUBMIT else REVIEW
+    held = set(
+        Membership.objects.filter(user=actor, role__in=roles).values_list("unit_id", flat=True)
+    )
+    paths = dict(
+        UnitState.objects.on(when.astimezone(TZ).date())
+        .filter(unit_id__in=held | {unit.pk})
+        .values_list("unit_id", "path")
+    )
+    here = paths.get(unit.pk, "")
+    above = [
+        pk
+        for pk in held
+        if pk in paths and here.startswith(paths[pk]) and not (roles == REVIEW and pk == unit.pk)
+    ]
+    if not here or not above:
+        # The demo's story would have someone act where they could not: a bug in the demo.
+        raise ValueError(f"{actor.username} could not {action} for {unit.code} on {when:%d/%m/%Y}.")
+    return max(above, key=lambda pk: len(paths[pk]))
 
 
 def _obstacles_and_inspections(campaign, units, actors):

@@ -130,3 +130,62 @@ def test_the_demos_plans_are_signed_by_a_name_as_its_reports_are(campaign):
         report = reports[plan.unit_id]
         assert (plan.signer_block, plan.signer_title) == (report.signer_block, report.signer_title)
         assert report.signer_name == (TEST_SIGNER if report.signer_block else "")
+
+
+def test_every_demo_step_names_the_unit_its_actor_acted_for_that_day(campaign):
+    """Recounted from the memberships and the eras of each step's day: the nearest unit open
+    that day at or above the filing's unit (strictly above for a review) where the actor
+    held the step's role; the import account, which holds none, names the unit whose paper
+    filing it typed in. The history then names that unit as it was called that day."""
+    from campaign.models import Step
+    from units.models import Membership
+
+    held = {}
+    for user_id, unit_id, role in Membership.objects.values_list("user_id", "unit_id", "role"):
+        held.setdefault((user_id, role), set()).add(unit_id)
+    eras = {}
+
+    def paths_on(day):
+        if day not in eras:
+            eras[day] = dict(UnitState.objects.on(day).values_list("unit_id", "path"))
+        return eras[day]
+
+    steps = list(
+        Step.objects.with_unit_then().exclude(actor=None).select_related("actor", "content_type")
+    )
+    assert steps
+    seen = set()
+    for step in steps:
+        unit_id = step.submission.unit_id
+        if step.actor.username == "nhaplieu":
+            assert step.actor_unit_id == unit_id, step.pk
+            continue
+        day = timezone.localdate(step.at)
+        paths = paths_on(day)
+        role = "officer" if step.action == Step.Action.SUBMIT else "reviewer"
+        here = paths[unit_id]  # the filing's unit was open when the step was taken
+        above = [
+            pk
+            for pk in held.get((step.actor_id, role), ())
+            if pk in paths and here.startswith(paths[pk]) and (role == "officer" or pk != unit_id)
+        ]
+        assert above, (step.pk, step.actor.username, step.action, day)
+        expected = max(above, key=lambda pk: len(paths[pk]))
+        assert step.actor_unit_id == expected, (step.pk, step.actor.username, step.action, day)
+        assert step.actor_unit_then, step.pk
+        seen.add((step.actor.username, step.actor_unit_then))
+    # The story's people acted for the units of their day: the CSPL board for Bến Tre, then
+    # for Vĩnh Long; Châu Thành's reviewer for the district, then for the commune union; an
+    # officer on behalf of the units below theirs.
+    assert {
+        ("cspl", "LĐLĐ tỉnh Bến Tre"),
+        ("cspl", "LĐLĐ tỉnh Vĩnh Long"),
+        ("ldld.chauthanh", "LĐLĐ Châu Thành"),
+        ("ldld.chauthanh", "CĐ xã Châu Thành"),
+    } <= seen
+    assert any(
+        s.actor.username != "nhaplieu"
+        and s.action == Step.Action.SUBMIT
+        and s.actor_unit_id != s.submission.unit_id
+        for s in steps
+    )
