@@ -36,58 +36,61 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 Role = Membership.Role
 
-# username, display name, e-mail, [(role, unit code)] as in 2015, staff.
+# username, full name, e-mail, [(role, unit code)] as in 2015, staff.
+# The full names are invented, common surnames with common given names (units/data/README.md,
+# "Which names are real"), and name no unit: a person's unit changes over the years, and the
+# pages show beside the name the unit they acted for, as it was named on the day.
 # The reorganisations carry some roles on: merging LĐLĐ tỉnh Bến Tre into LĐLĐ tỉnh Vĩnh Long
 # gives `cspl` and `thuongvu` the same roles there, merging CĐ ngành Giáo dục into CĐ Cơ quan
 # UBND tỉnh makes `cb.giaoduc` an officer there. Every role at a unit that closed is kept: it
 # reads that unit's history.
 DEMO_USERS = [
-    ("admin", "Quản trị hệ thống", "quantri@ldldbentre.local", [], True),
+    ("admin", "Nguyễn Văn An", "quantri@ldldbentre.local", [], True),
     (
         "cspl",
-        "Cán bộ Ban Chính sách – Pháp luật",
+        "Trần Thị Bình",
         "cspl@ldldbentre.local",
         [(Role.REVIEWER, "BT")],
         False,
     ),
     (
         "thuongvu",
-        "Ủy viên Ban Thường vụ LĐLĐ tỉnh",
+        "Lê Văn Cường",
         "thuongvu@ldldbentre.local",
         [(Role.VIEWER, "BT")],
         False,
     ),
     (
         "ldld.chauthanh",
-        "Cán bộ kiểm tra Công đoàn xã Châu Thành",
+        "Phạm Thị Dung",
         "kiemtra.chauthanh@ldldbentre.local",
         [(Role.REVIEWER, "BT-CT")],
         False,
     ),
     (
         "cb.chauthanh",
-        "Cán bộ Công đoàn xã Châu Thành",
+        "Hoàng Văn Hải",
         "chauthanh@ldldbentre.local",
         [(Role.OFFICER, "BT-CT")],
         False,
     ),
     (
         "cb.tanthach",
-        "Cán bộ CĐCS UBND xã Tân Thạch",
+        "Huỳnh Thị Lan",
         "tanthach@ldldbentre.local",
         [(Role.OFFICER, "BT-CT-03")],
         False,
     ),
     (
         "cb.giaoduc",
-        "Cán bộ CĐ Cơ quan UBND tỉnh (trước đây CĐ ngành Giáo dục)",
+        "Võ Văn Minh",
         "giaoduc@ldldbentre.local",
         [(Role.OFFICER, "BT-GD")],
         False,
     ),
     (
         "cb.dienluc",
-        "Cán bộ CĐCS Điện lực Bến Tre",
+        "Đặng Thị Ngọc",
         "dienluc@ldldbentre.local",
         [(Role.OFFICER, "BT-CS-DL")],
         False,

@@ -213,7 +213,8 @@ def test_an_administrator_applies_the_merger_and_the_years_keep_their_trees(
         ["BT – LĐLĐ tỉnh Bến Tre, sáp nhập vào VL"]
         + [f"{code} – {name}" for code, name in districts.items()]
     )
-    assert "Cán bộ Ban Chính sách – Pháp luật (Người duyệt): BT → VL" in section(
+    cspl = User.objects.get(username="cspl")
+    assert f"{cspl.full_name} (Người duyệt): BT → VL" in section(
         page, "Vai trò được giao tại đơn vị kế thừa"
     )
     # A district federation's plan still waiting for review ends with its unit.

@@ -162,3 +162,29 @@ def test_the_demo_refuses_to_load_with_debug_off_unless_forced(db, settings):
     with pytest.raises(CommandError):
         call_command("load_demo")
     assert not User.objects.exists()
+
+
+def test_the_demo_users_are_named_as_people_not_after_a_unit(db, demo_snapshots):
+    """A person's unit changes over the years; the pages show it beside the name, as it was
+    on the day. So no name holds a unit's name, nor two words of one in a row (a place such
+    as "Châu Thành", or "LĐLĐ tỉnh")."""
+    demo_snapshots.load()
+    unit_names = set()
+    for name, short_name in UnitState.objects.values_list("name", "short_name"):
+        unit_names |= {name.casefold(), short_name.casefold()} - {""}
+    words_in_a_row = set()
+    for name in unit_names:
+        words = name.split()
+        words_in_a_row |= {" ".join(words[i : i + 2]) for i in range(len(words) - 1)}
+    users = User.objects.filter(username__in=[username for username, *_ in DEMO_USERS])
+    assert users.count() == len(DEMO_USERS)
+    for user in users:
+        name = user.full_name.casefold()
+        words = name.split()
+        assert not [unit for unit in unit_names if unit in name], user.username
+        pairs = {" ".join(words[i : i + 2]) for i in range(len(words) - 1)}
+        assert not pairs & words_in_a_row, user.username
+        assert 2 <= len(words) <= 4, user.username  # a surname, a middle and a given name
+    # Each is a different person, and each still logs in under the published password.
+    assert len({user.full_name for user in users}) == len(DEMO_USERS)
+    assert all(user.check_password(DEMO_PASSWORD) for user in users)
