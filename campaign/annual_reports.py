@@ -52,11 +52,12 @@ class ReportQueueFilter(QueueFilter):
 
 
 def reports() -> QuerySet:
-    """Reports with their unit, campaign and period, and the unit's name in the report's
-    year (`AnnualReport.unit_name_then`), in one query."""
+    """Reports with their unit, campaign (with its issuer: who the campaign expects, in the
+    area beside the form, reads it) and period, and the unit's name in the report's year
+    (`AnnualReport.unit_name_then`), in one query."""
     cutoff = OuterRef("period__ends_on")
     return AnnualReport.objects.select_related(
-        "unit", "campaign", "period", "entered_by", "entered_from"
+        "unit", "campaign__issuer", "period", "entered_by", "entered_from"
     ).annotate(
         name_then=Subquery(
             UnitState.objects.filter(unit_id=OuterRef("unit_id"), valid_from__lte=cutoff)

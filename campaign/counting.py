@@ -6,7 +6,8 @@ use them to find who is late:
 
 - **Expected** units: the units of an area (a unit and its subtree) of a kind the campaign
   addresses, open at the period's cut-off, and in the campaign's own area: strictly below
-  the unit carrying it then (`Campaign.acting_issuer`).
+  the unit carrying it then (`Campaign.acting_issuer`), all read on the tree as it stood
+  that day, from the units' eras (`expected_places`).
 - **Included** filings: accepted ones; or every submitted one (submitted or accepted) when
   the reader asks for it.
 - A report is **on time** when it was first submitted by the end of its due day (local
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q, QuerySet, Subquery, Sum
+from django.db.models import Case, IntegerField, Q, QuerySet, Subquery, Sum, Value, When
 
 from campaign.models import AnnualReport, Campaign, Indicator, IndicatorValue, Period, Status
 from units.models import Unit, UnitState
@@ -58,11 +59,65 @@ def open_at(day, prefix: str = "") -> Q:
     return opened & not_closed
 
 
-def expected_units(campaign: Campaign, unit: Unit, cutoff: datetime.date) -> QuerySet:
-    """The units of `unit`'s area that must file for the period ending at `cutoff`."""
-    return Unit.objects.filter(
-        path__startswith=unit.path, kind__in=campaign.addressed_kinds
-    ).open_on(cutoff)
+def expected_place(kinds: Iterable[str], area, prefix: str = "") -> Q:
+    """Eras (`UnitState` rows, their fields under `prefix`) expected to file: of one of
+    `kinds`, open, and strictly below the place `area` (a path, or a path expression) of
+    the unit carrying the campaign on that day. The rule in one place: the lists, the
+    reminders, last year's figures and the rollup (reports.trees.YearTree) all filter by it."""
+    return Q(
+        **{
+            f"{prefix}kind__in": list(kinds),
+            f"{prefix}is_open": True,
+            f"{prefix}path__startswith": area,
+        }
+    ) & ~Q(**{f"{prefix}path": area})
+
+
+def campaign_area(campaign: Campaign, day) -> Subquery:
+    """The path, on the tree of `day`, of the unit carrying `campaign` then
+    (`Campaign.acting_issuer`): the campaign's area that day lies strictly below it.
+
+    `day` is a date, or a date expression read in the same query (a period's cut-off before
+    it is read): the carrier is then the first of the issuer's chain of successors, followed
+    as far as today's carrier, open that day (the last of them when none is), as
+    `acting_issuer` would find it. No query of its own but the acting issuer's (one per
+    successor first followed)."""
+    places = UnitState.objects.placed_on(day)
+    if isinstance(day, datetime.date):
+        carrier = places.filter(unit=campaign.acting_issuer(day))
+    else:
+        chain = campaign.issuer_chain()
+        first_open = Case(
+            *[When(unit_id=unit.pk, is_open=True, then=Value(n)) for n, unit in enumerate(chain)],
+            When(unit_id=chain[-1].pk, then=Value(len(chain))),
+            default=Value(len(chain) + 1),
+            output_field=IntegerField(),
+        )
+        carrier = places.filter(unit__in=chain).order_by(first_open)
+    return Subquery(carrier.values("path")[:1])
+
+
+def expected_places(campaign: Campaign, cutoff, within: Unit | None = None) -> QuerySet[UnitState]:
+    """The eras at `cutoff` of the units that must file for the period ending then, on the
+    tree as it stood that day (DESIGN.md, "The tree over time": a later reorganisation never
+    changes who was expected): of a kind the campaign addressed, open, and strictly below
+    the unit carrying the campaign then (`campaign_area`); of those, the ones strictly below
+    `within`'s place that day when given. `cutoff`: a date, or a date expression. Lazy: one
+    query when read (with the acting issuer's, see `campaign_area`)."""
+    places = UnitState.objects.placed_on(cutoff)
+    expected = places.filter(
+        expected_place(campaign.addressed_kinds, campaign_area(campaign, cutoff))
+    )
+    if within is not None:
+        here = places.filter(unit=within).order_by().values("path")[:1]
+        expected = expected.filter(path__startswith=Subquery(here)).exclude(path=Subquery(here))
+    return expected
+
+
+def expected_units(campaign: Campaign, cutoff, within: Unit | None = None) -> QuerySet[Unit]:
+    """The units of `expected_places` (as they stand today, to filter and annotate on
+    today's tree: who is still open, who reviews them now). Lazy: one query when read."""
+    return Unit.objects.filter(pk__in=expected_places(campaign, cutoff, within).values("unit_id"))
 
 
 def category(
@@ -100,9 +155,11 @@ def area_below(
     """The area below `unit` for the report form, with the totals of the typed whole-number
     `indicators`, on the tree of the year's cut-off (a later reorganisation never changes
     it; README.md, "The tree over time"): the units that stood below it then, named as they
-    were. A unit's report is linked when `may_open` (given the report's unit as it stands
-    today, with its path only) answers True, or always without it: one moved out since may
-    no longer be the reader's to open. Four queries whatever its size."""
+    were, those expected by the counting rule (`expected_places`) with their category. A
+    unit's report is linked when `may_open` (given the report's unit as it stands today,
+    with its path only) answers True, or always without it: one moved out since may no
+    longer be the reader's to open. Four queries whatever its size (and the campaign's
+    acting issuer, unless its issuer was read with it)."""
     cutoff = period.ends_on
     # Where every unit stood at the cut-off: the unit's own place, then the places below.
     places = UnitState.objects.placed_on(cutoff)
@@ -111,11 +168,7 @@ def area_below(
         path__startswith=Subquery(here.values("path")[:1]),
         depth__gt=Subquery(here.values("depth")[:1]),
     )
-    expected = set(
-        below.filter(is_open=True, kind__in=campaign.addressed_kinds).values_list(
-            "unit_id", flat=True
-        )
-    )
+    expected = set(expected_places(campaign, cutoff, within=unit).values_list("unit_id", flat=True))
     reports = {
         r["unit_id"]: r
         for r in AnnualReport.objects.filter(

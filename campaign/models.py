@@ -217,6 +217,13 @@ class Campaign(models.Model):
                 break
         return chain[-1]
 
+    def issuer_chain(self, day=None) -> list[Unit]:
+        """The issuer and the successors it merged into, as far as the unit carrying the
+        campaign on `day` (today by default; see acting_issuer, whose queries it costs)."""
+        carrier = self.acting_issuer(day)
+        chain = self.__dict__["_issuer_chain"]
+        return chain[: chain.index(carrier) + 1]
+
     def addresses(self, unit, day=None):
         """Whether the campaign asks `unit` to file: a unit of an addressed kind in its area
         on `day` (strictly below its acting issuer, see acting_issuer)."""

@@ -19,11 +19,10 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Subquery
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from campaign import measures
+from campaign import counting, measures
 from campaign.models import (
     AnnualReport,
     Campaign,
@@ -34,7 +33,7 @@ from campaign.models import (
     Status,
 )
 from units import lineage
-from units.models import Unit, UnitState
+from units.models import Unit
 
 Kind = PlausibilityRule.Kind
 
@@ -182,21 +181,14 @@ def last_year_values_by_unit(
 
 
 def _not_sent(campaign, since, unit_ids, sent) -> dict[int, str]:
-    """Of `unit_ids`, those expected to file the year before (campaign.counting: of a kind
-    the campaign addresses, open at its cut-off, the day before `since`, strictly below the
-    unit carrying the campaign then) that sent no report for it, with their names then.
-    One query (and the campaign's acting issuer, read once per campaign)."""
+    """Of `unit_ids`, those expected to file the year before (campaign.counting, on that
+    year's tree: its cut-off is the day before `since`) that sent no report for it, with
+    their names then. One query (and the campaign's acting issuer, read once per
+    campaign)."""
     cutoff = since - datetime.timedelta(days=1)
-    places = UnitState.objects.placed_on(cutoff)
-    area = places.filter(unit=campaign.acting_issuer(cutoff)).values("path")[:1]
     rows = (
-        places.filter(
-            unit_id__in=[pk for pk in unit_ids if pk not in sent],
-            is_open=True,
-            kind__in=campaign.addressed_kinds,
-            path__startswith=Subquery(area),
-        )
-        .exclude(path=Subquery(area))
+        counting.expected_places(campaign, cutoff)
+        .filter(unit_id__in=[pk for pk in unit_ids if pk not in sent])
         .values_list("unit_id", "short_name", "name")
     )
     return {pk: short_name or name for pk, short_name, name in rows}

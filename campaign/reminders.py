@@ -171,13 +171,16 @@ def report_periods(campaigns, today):
 
 # --- who must file and who has ----------------------------------------------------------------
 def expected_units(campaign, what, year, today=None):
-    """Units that must file, by the counting rule (campaign.counting): below the unit that
-    carries the campaign today (its issuer, or the successor the issuer merged into:
-    Campaign.acting_issuer), of an addressed kind, open at the year's cut-off (a plan: at
-    its due date), and still open `today` when given (a closed unit is not reminded).
+    """Units that must file, by the counting rule (campaign.counting.expected_units), on
+    the tree of the day that decides it (`cutoff`: the year's cut-off; a plan, its due
+    date): of a kind the campaign addressed, open then, below the unit that carried the
+    campaign then (its issuer, or the successor the issuer merged into:
+    Campaign.acting_issuer); and still open `today` when given (a closed unit is not
+    reminded). A past year's list agrees with its dashboard: a unit that came into the
+    campaign's area since (a federation merged into the campaign's) owes nothing for it.
     Lazy: no query of its own once the acting issuer is known."""
     area = campaign.acting_issuer(today)
-    units = counting.expected_units(campaign, area, cutoff(campaign, what, year)).exclude(
+    units = counting.expected_units(campaign, cutoff(campaign, what, year)).exclude(
         pk__in=[campaign.issuer_id, area.pk]
     )
     if today is not None:

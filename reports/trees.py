@@ -33,6 +33,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Substr
 
+from campaign.counting import expected_place
 from units.lineage import heir
 from units.models import BEGINNING, Reorganisation, Unit, UnitState
 
@@ -161,7 +162,12 @@ class YearTree:
     def expected(self, kinds: list[str], prefix: str = "") -> Q:
         """Rows whose place (its fields under `prefix`) is expected to file: of a kind the
         campaign addresses at the cut-off, open then, strictly below the unit carrying the
-        campaign then (campaign.counting: the same area the campaign asks to file)."""
+        campaign then (campaign.counting: the same area the campaign asks to file). On the
+        year's tree, the counting rule's own condition on the eras."""
+        if self.mode == THEN:
+            if self.campaign_area is None:
+                return Q(pk__in=[])
+            return expected_place(kinds, self.campaign_area, prefix)
         return (
             Q(**{f"{self.kind_then(prefix)}__in": kinds})
             & self.open_place(prefix)
