@@ -21,12 +21,15 @@ The visible signature (Decree 30/2020/NĐ-CP, Appendix I, electronic documents)
     Appendix I it carries no signature of its own.
 
 Checking (`verify_pdf`)
-    Validates the (last) signature offline against the trust roots (SIGNING_TRUST_ROOTS, a
+    Validates every signature offline against the trust roots (SIGNING_TRUST_ROOTS, a
     PEM file; by default the configured PKCS#12's chain): intact (the signed bytes hash to
     what was signed), valid (the signature over that hash), trusted (a path to a root),
     whether the signing certificate is the configured one, the time (the time-stamp's when
-    there is one, else the time the signer claims), the level and whether anything was
-    added after signing. Results are cached by the file's SHA-256.
+    there is one, else the time the signer claims), and whether anything but later
+    signatures and validation data was added after it (a committee member countersigns an
+    issued summary in an incremental update); with each, the SHA-256 of the revision it
+    signed. The last signature's state, and the level, are the file's. Results are cached
+    by the file's SHA-256.
 """
 
 from __future__ import annotations
@@ -83,6 +86,9 @@ INVALID = "invalid"  # modified, or the signature does not match
 # document invalid for a day, while a file that always overruns is not re-read on every view.
 UNCHECKED = "unchecked"
 UNCHECKED_SECONDS = 5 * 60
+# The shape of a cached Verification: raised when it changes, so that an entry cached in the
+# old shape is never read as the new one (it is part of `config_fingerprint`).
+VERIFICATION_VERSION = 2
 
 
 class SigningError(Exception):
@@ -98,9 +104,35 @@ class SignedResult:
 
 
 @dataclass(frozen=True)
+class SignatureState:
+    """One embedded signature, in signing order. `state` is VALID, UNTRUSTED or INVALID."""
+
+    state: str
+    field: str = ""
+    signer: str = ""
+    signed_at: datetime.datetime | None = None
+    timestamped: bool = False
+    intact: bool = False
+    valid: bool = False
+    trusted: bool = False
+    ours: bool = False
+    # pyHanko's names: ENTIRE_FILE, or ENTIRE_REVISION when something was appended after it
+    # (what, `modification_level` says: LTA_UPDATES, FORM_FILLING, ANNOTATIONS, OTHER).
+    coverage: str = ""
+    modification_level: str = ""
+    # Something other than later signatures or validation data was added after it.
+    modified_after: bool = False
+    # The SHA-256 of the file up to the end of its byte range: the revision it signed, as it
+    # stood before anything was appended (empty when the range is not a whole revision).
+    revision_sha256: str = ""
+    problem: str = ""
+
+
+@dataclass(frozen=True)
 class Verification:
-    """What a PDF's signature says. `state` is UNSIGNED, VALID, UNTRUSTED, INVALID or
-    UNCHECKED."""
+    """What a PDF's signatures say. `state` is UNSIGNED, VALID, UNTRUSTED, INVALID or
+    UNCHECKED, and with the other fields describes the last signature (the one a reader
+    sees first); `signatures` holds every signature, in signing order."""
 
     state: str
     sha256: str
@@ -118,6 +150,13 @@ class Verification:
     # False when the file could not be read as a PDF at all (damaged, or a download cut
     # short): INVALID then says nothing of a signature, and none is shown.
     readable: bool = True
+    signatures: tuple[SignatureState, ...] = ()
+
+    @classmethod
+    def from_cached(cls, data: dict) -> Verification:
+        """The Verification `dataclasses.asdict` made `data` of (as the cache keeps it)."""
+        signatures = tuple(SignatureState(**each) for each in data.get("signatures", ()))
+        return cls(**{**data, "signatures": signatures})
 
     @property
     def signed(self) -> bool:
@@ -455,7 +494,7 @@ def _has_revocation_data(content: bytes) -> bool:
 # --- checking ---------------------------------------------------------------------------------
 def config_fingerprint() -> str:
     """What a cached verification depends on besides the file: the certificate and roots."""
-    parts = []
+    parts = [f"v{VERIFICATION_VERSION}"]
     for name in ("SIGNING_PKCS12_PATH", "SIGNING_TRUST_ROOTS"):
         path = getattr(settings, name, "")
         try:
@@ -467,13 +506,13 @@ def config_fingerprint() -> str:
 
 
 def verify_pdf(pdf_bytes: bytes) -> Verification:
-    """The state of the last signature of `pdf_bytes`, validated offline (cached by the
-    file's SHA-256 and the configuration)."""
+    """The state of every signature of `pdf_bytes`, the last one's in the top fields,
+    validated offline (cached by the file's SHA-256 and the configuration)."""
     sha256 = hashlib.sha256(pdf_bytes).hexdigest()
     key = f"signing:verify:{sha256}:{config_fingerprint()}"
     cached = cache.get(key)
     if cached is not None:
-        return Verification(**cached)
+        return Verification.from_cached(cached)
     try:
         # A crafted file can make pyHanko's reader loop or grow for minutes (a damaged
         # cross-reference index): it reads in a child process with a time and memory cap.
@@ -490,8 +529,6 @@ def verify_pdf(pdf_bytes: bytes) -> Verification:
 def _verify(pdf_bytes, sha256):
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import KeyUsageConstraints, validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
 
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
@@ -517,7 +554,45 @@ def _verify(pdf_bytes, sha256):
             roots = _trust_roots()
     except (SigningError, OSError, ValueError) as error:
         log.warning("Signature check without trust roots: %s", error)
-    embedded = signatures[-1]
+    later_fields = set()
+    states = []
+    # The last signature first: an earlier one may have later signatures appended after it.
+    for embedded in reversed(signatures):
+        states.append(_signature_state(embedded, pdf_bytes, roots, ours_cert, later_fields))
+        later_fields.add(embedded.field_name)
+    states.reverse()
+    last = states[-1]
+    if last.problem:  # a malformed signature is an invalid one, never a 500
+        return Verification(
+            state=INVALID, sha256=sha256, problem=last.problem, signatures=tuple(states)
+        )
+    level = "B-B"
+    if last.timestamped:
+        level = "B-LT" if _has_revocation_data(pdf_bytes) else "B-T"
+    return Verification(
+        state=last.state,
+        sha256=sha256,
+        intact=last.intact,
+        valid=last.valid,
+        trusted=last.trusted,
+        ours=last.ours,
+        signer=last.signer,
+        signed_at=last.signed_at,
+        timestamped=last.timestamped,
+        level=level,
+        coverage=last.coverage,
+        modified_after=last.modified_after,
+        signatures=tuple(states),
+    )
+
+
+def _signature_state(embedded, pdf_bytes, roots, ours_cert, later_fields) -> SignatureState:
+    """The state of one embedded signature. What was appended after it is allowed when it
+    is validation data (LTA_UPDATES) or the signing of the fields in `later_fields` (the
+    signatures made after it: FORM_FILLING, and no other field changed)."""
+    from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
+    from pyhanko.sign.validation import KeyUsageConstraints, validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
 
     def validated(moment=None):
         return _off_the_loop(
@@ -529,6 +604,7 @@ def _verify(pdf_bytes, sha256):
             ),
         )
 
+    field = str(embedded.field_name or "")
     try:
         status = validated()
         timestamp = status.timestamp_validity
@@ -541,34 +617,45 @@ def _verify(pdf_bytes, sha256):
             if then.trusted and then.timestamp_validity and then.timestamp_validity.trusted:
                 status, timestamp = then, then.timestamp_validity
     except Exception as error:  # a malformed signature is an invalid one, never a 500
-        return Verification(state=INVALID, sha256=sha256, problem=f"{type(error).__name__}")
+        return SignatureState(state=INVALID, field=field, problem=f"{type(error).__name__}")
     cert = status.signing_cert
     signed_at = timestamp.timestamp if timestamped else status.signer_reported_dt
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    mod_level = status.modification_level
+    diff = status.diff_result
     allowed_after = status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and (
-        status.modification_level is not None and status.modification_level.name == "LTA_UPDATES"
+        mod_level == ModificationLevel.LTA_UPDATES
+        or (
+            mod_level == ModificationLevel.FORM_FILLING
+            and bool(status.docmdp_ok)
+            and isinstance(diff, DiffResult)
+            and bool(later_fields)
+            and diff.changed_form_fields <= later_fields
+        )
     )
     modified_after = not (whole or allowed_after)
-    level = "B-B"
-    if timestamped:
-        level = "B-LT" if _has_revocation_data(pdf_bytes) else "B-T"
     intact, valid = bool(status.intact), bool(status.valid)
     state = INVALID
     if intact and valid and not modified_after:
         state = VALID if status.trusted else UNTRUSTED
-    return Verification(
+    revision_sha256 = ""
+    if whole or status.coverage == SignatureCoverageLevel.ENTIRE_REVISION:
+        _, _, start, length = embedded.byte_range
+        revision_sha256 = hashlib.sha256(pdf_bytes[: start + length]).hexdigest()
+    return SignatureState(
         state=state,
-        sha256=sha256,
+        field=field,
+        signer=_common_name(cert),
+        signed_at=timezone.localtime(signed_at) if signed_at else None,
+        timestamped=timestamped,
         intact=intact,
         valid=valid,
         trusted=bool(status.trusted),
         ours=bool(ours_cert is not None and cert.sha256 == ours_cert.sha256),
-        signer=_common_name(cert),
-        signed_at=timezone.localtime(signed_at) if signed_at else None,
-        timestamped=timestamped,
-        level=level,
         coverage=status.coverage.name if status.coverage else "",
+        modification_level=mod_level.name if mod_level is not None else "",
         modified_after=modified_after,
+        revision_sha256=revision_sha256,
     )
 
 
@@ -586,7 +673,7 @@ def verify_stored(field_file: FieldFile) -> Verification | None:
     key = _stored_key(field_file.name)
     cached = cache.get(key)
     if cached is not None:
-        return Verification(**cached)
+        return Verification.from_cached(cached)
     try:
         with field_file.open("rb") as handle:
             content = handle.read()

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.core.cache import cache
 
-from tests.reports.signed_pdfs import PASSPHRASE, make_pki
+from tests.reports.signed_pdfs import PASSPHRASE, make_countersigner, make_pki
 from tests.reports.summaries import campaign_with_reports
 from tests.reports.world import freeze_clock, fresh_data_version
 from units.models import Unit
@@ -50,6 +50,16 @@ def campaign(tree):
 def pki(tmp_path_factory):
     """The test PKI, made once a session: its keys are slow to generate."""
     return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="session")
+def countersigners(pki):
+    """Two Standing Committee members' own certificates, for countersigning an issued
+    summary: one issued by the test root (the portal trusts it), one self-signed."""
+    return {
+        "trusted": make_countersigner("Nguyễn Văn An", pki.root, pki.root_key),
+        "self_signed": make_countersigner("Trần Thị Bình"),
+    }
 
 
 @pytest.fixture

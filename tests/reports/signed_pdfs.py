@@ -1,10 +1,12 @@
 """The signing tests' shared pieces: a local test PKI (root CA → the organisation's signing
 certificate, and a time-stamping authority), a small PDF from WeasyPrint, signing it,
-changing a byte of it, and its text as pdftotext reads it. Used by test_signing.py, the
-signature and document check tests, tests/e2e and tests/bench/signing.py; the fixtures that
-configure the PKI (`pki`, `configured`, `unconfigured`) are in conftest.py."""
+countersigning it with a person's own certificate, changing a byte of it, and its text as
+pdftotext reads it. Used by test_signing.py, the signature and document check tests,
+tests/e2e and tests/bench/signing.py; the fixtures that configure the PKI (`pki`,
+`configured`, `unconfigured`) are in conftest.py."""
 
 import datetime
+import io
 import re
 import subprocess
 import tempfile
@@ -18,7 +20,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
 from pyhanko.sign.timestamps import DummyTimeStamper
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from config import pdf_sandbox
 from reports import signing
@@ -153,3 +159,57 @@ def pdf_text(content):
         return subprocess.run(
             ["pdftotext", "-raw", handle.name, "-"], capture_output=True, text=True, check=True
         ).stdout
+
+
+@dataclass
+class Countersigner:
+    """A person's own signing certificate (a Standing Committee member's token), made for a
+    test: issued by `issuer` (the test root, so the portal trusts it) or self-signed."""
+
+    key: rsa.RSAPrivateKey
+    cert: x509.Certificate
+    chain: list
+
+
+def make_countersigner(name, issuer=None, issuer_key=None) -> Countersigner:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    cert = make_certificate(name, key, issuer, issuer_key)
+    return Countersigner(key, cert, [issuer] if issuer else [])
+
+
+def countersign(content, person, field):
+    """`content` signed again by `person` in a new signature field `field`, appended as an
+    incremental update, as a member's signing tool does: the earlier revisions untouched."""
+    der = serialization.Encoding.DER
+    signer = signers.SimpleSigner(
+        signing_cert=asn1_x509.Certificate.load(person.cert.public_bytes(der)),
+        signing_key=asn1_keys.PrivateKeyInfo.load(
+            person.key.private_bytes(
+                der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        ),
+        cert_registry=SimpleCertificateStore.from_certs(
+            [asn1_x509.Certificate.load(c.public_bytes(der)) for c in person.chain]
+        ),
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(content), strict=False)
+    # Off Playwright's event loop in a browser test, as the portal's own signing is.
+    out = signing._off_the_loop(
+        signers.sign_pdf,
+        writer,
+        signers.PdfSignatureMetadata(field_name=field),
+        signer=signer,
+        new_field_spec=fields.SigFieldSpec(sig_field_name=field, on_page=0, box=(40, 40, 200, 90)),
+    )
+    return out.getvalue()
+
+
+def drawn_over(content):
+    """`content` with a box drawn over its first page in an appended incremental update: a
+    change after its last signature that is neither a signature nor validation data."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(content), strict=False)
+    box = writer.add_object(generic.StreamObject(stream_data=b"0 0 1 rg 100 100 200 50 re f"))
+    writer.add_stream_to_page(0, box)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

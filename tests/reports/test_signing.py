@@ -10,6 +10,7 @@ import re
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -20,6 +21,8 @@ from reports.models import SummaryReport
 from tests.reports.signed_pdfs import (
     ORGANISATION,
     PASSPHRASE,
+    countersign,
+    drawn_over,
     flipped,
     pdf_text,
     sign,
@@ -315,3 +318,47 @@ def test_with_revocation_data_at_hand_the_signature_is_b_lt(with_tsa, pki, monke
     monkeypatch.setattr(signing, "_validation_context", original)
     check = signing.verify_pdf(result.content)
     assert check.state == signing.VALID and check.timestamped
+
+
+def test_every_signature_is_read_with_the_revision_it_signed(configured, countersigners):
+    # A committee member countersigns the issued PDF: the organisation's signature covers its
+    # revision, with only the member's signature added after it; the member's the whole file.
+    issued = sign().content
+    countersigned = countersign(issued, countersigners["trusted"], "KyTiep")
+    check = signing.verify_pdf(countersigned)
+    portal, member = check.signatures
+    assert (portal.state, portal.ours, portal.signer) == (signing.VALID, True, ORGANISATION)
+    assert (portal.coverage, portal.modification_level) == ("ENTIRE_REVISION", "FORM_FILLING")
+    assert portal.modified_after is False
+    assert portal.revision_sha256 == hashlib.sha256(issued).hexdigest()
+    assert (member.state, member.ours, member.signer) == (signing.VALID, False, "Nguyễn Văn An")
+    assert member.coverage == "ENTIRE_FILE"
+    assert member.revision_sha256 == hashlib.sha256(countersigned).hexdigest()
+    # The file's own fields are the last signature's, as for a single signature.
+    assert (check.state, check.signer, check.ours) == (signing.VALID, "Nguyễn Văn An", False)
+    # Read again from the cache, in the same shape.
+    assert signing.verify_pdf(countersigned) == check
+
+
+def test_a_drawing_added_between_signatures_is_a_change_after_the_first(configured, countersigners):
+    # Adding a signature is allowed after the organisation's; anything else is a change
+    # after signing, even when a later signature then covers it.
+    issued = sign().content
+    assert signing.verify_pdf(drawn_over(issued)).state == signing.INVALID
+    drawn_then_signed = countersign(drawn_over(issued), countersigners["trusted"], "KyTiep")
+    portal, member = signing.verify_pdf(drawn_then_signed).signatures
+    assert portal.state == signing.INVALID and portal.modified_after is True
+    assert member.state == signing.VALID
+
+
+def test_an_entry_cached_in_an_older_shape_is_not_read(configured, monkeypatch):
+    # A verification cached before every signature was kept (no `signatures`) is left to
+    # expire: its key names the shape it was written in.
+    content = sign().content
+    sha256 = hashlib.sha256(content).hexdigest()
+    monkeypatch.setattr(signing, "VERIFICATION_VERSION", signing.VERIFICATION_VERSION - 1)
+    old_key = f"signing:verify:{sha256}:{signing.config_fingerprint()}"
+    cache.set(old_key, {"state": signing.VALID, "sha256": sha256, "signer": "old shape"})
+    monkeypatch.undo()
+    check = signing.verify_pdf(content)
+    assert check.signer == ORGANISATION and len(check.signatures) == 1
