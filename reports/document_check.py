@@ -9,6 +9,10 @@ The answer, in this order:
 - its SHA-256 is that of a stored issued summary's PDF: issued by the portal and unchanged
   (which report, number and date), with the state of its signature; a superseded one also
   names its correction, the document to use instead;
+- the revision an earlier signature signed is a stored issued summary, and nothing but
+  later signatures (a committee member countersigns before sending it upward) and their
+  validation data was added: issued by the portal, unchanged, then signed by whom and
+  when, each with the state of its signature;
 - signed with the organisation's certificate, intact, but not a file the portal keeps;
 - signed by someone else;
 - signed, but changed after signing (or the signature does not verify);
@@ -37,6 +41,7 @@ from reports.models import SummaryReport
 
 MAX_BYTES = 20 * 1024 * 1024
 ISSUED = "issued"
+COUNTERSIGNED = "countersigned"
 OURS_NOT_KEPT = "ours_not_kept"
 FOREIGN = "foreign"
 MODIFIED = "modified"
@@ -76,9 +81,13 @@ class CheckForm(forms.Form):
         return content
 
 
-def find_issued(sha256: str) -> SummaryReport | None:
-    """The issued (or superseded) summary whose stored PDF has this SHA-256: one query, and
-    a read of each stored file whose hash is not cached yet (a stored file never changes)."""
+def find_issued_among(digests: list[str]) -> dict[str, SummaryReport]:
+    """The issued (or superseded) summaries whose stored PDF has one of these SHA-256s, by
+    digest: one query, and a read of each stored file whose hash is not cached yet."""
+    wanted = {digest for digest in digests if digest}
+    found = {}
+    if not wanted:
+        return found
     candidates = (
         SummaryReport.objects.filter(
             status__in=[SummaryReport.Status.ISSUED, SummaryReport.Status.SUPERSEDED],
@@ -89,27 +98,51 @@ def find_issued(sha256: str) -> SummaryReport | None:
         .order_by("-issued_at")
     )
     for summary in candidates:
-        if signing.stored_sha256(summary.pdf) == sha256:
-            return summary
-    return None
+        digest = signing.stored_sha256(summary.pdf)
+        if digest in wanted and digest not in found:
+            found[digest] = summary
+            if len(found) == len(wanted):
+                break
+    return found
+
+
+def _issued_revision(verification: signing.Verification, found: dict):
+    """(index of the signature, summary) when the revision an earlier signature signed is
+    an issued summary (in `found`, by digest), the latest such signature; else (None,
+    None). The last signature is left out: a file that is all of an issued summary
+    matches as a whole."""
+    earlier = verification.signatures[:-1]
+    for index in reversed(range(len(earlier))):
+        summary = found.get(earlier[index].revision_sha256)
+        if summary is not None:
+            return index, summary
+    return None, None
 
 
 def answer(content: bytes) -> dict:
-    """What the page says about `content`: an outcome, the signature and the summary."""
+    """What the page says about `content`: an outcome, the signature (the last one), every
+    signature when there are several, the summary, and for a countersigned summary the
+    portal's signature and those made after it."""
     verification = signing.verify_pdf(content)
-    summary = find_issued(verification.sha256)
-    correction = None
-    if summary is not None and summary.status == SummaryReport.Status.SUPERSEDED:
-        # Whoever holds a superseded copy needs the number and date of the one to use.
-        correction = (
-            summary.corrections.filter(
-                status__in=[SummaryReport.Status.ISSUED, SummaryReport.Status.SUPERSEDED]
-            )
-            .order_by("-issued_at")
-            .first()
-        )
-    if summary is not None:
+    earlier = [signature.revision_sha256 for signature in verification.signatures[:-1]]
+    found = find_issued_among([verification.sha256, *earlier])
+    summary = found.get(verification.sha256)
+    issued_signature, later = None, []
+    if summary is None and verification.readable and earlier:
+        index, summary = _issued_revision(verification, found)
+        if summary is not None:
+            issued_signature = verification.signatures[index]
+            later = list(verification.signatures[index + 1 :])
+    if summary is not None and issued_signature is None:
         outcome = ISSUED
+    elif summary is not None and all(
+        signature.state != signing.INVALID for signature in [issued_signature, *later]
+    ):
+        outcome = COUNTERSIGNED
+    elif summary is not None:
+        # The issued summary is in there, but something other than signatures was added
+        # after it, or a later signature does not verify: not the document as issued.
+        outcome, summary = MODIFIED, None
     elif verification.state == signing.UNCHECKED:
         outcome = UNCHECKED
     elif not verification.readable:
@@ -122,11 +155,25 @@ def answer(content: bytes) -> dict:
         outcome = OURS_NOT_KEPT
     else:
         outcome = FOREIGN
+    correction = None
+    if summary is not None and summary.status == SummaryReport.Status.SUPERSEDED:
+        # Whoever holds a superseded copy needs the number and date of the one to use.
+        correction = (
+            summary.corrections.filter(
+                status__in=[SummaryReport.Status.ISSUED, SummaryReport.Status.SUPERSEDED]
+            )
+            .order_by("-issued_at")
+            .first()
+        )
     return {
         "outcome": outcome,
         "signature": verification,
+        # Several signatures are listed one by one; a single one keeps its line.
+        "signatures": verification.signatures if len(verification.signatures) > 1 else (),
         "summary": summary,
         "correction": correction,
+        "issued_signature": issued_signature,
+        "later": later,
     }
 
 

@@ -12,7 +12,16 @@ from django.core.files.uploadedfile import TemporaryUploadedFile
 from reports import signing
 from reports.models import SummaryReport
 from tests.reports.document_check import CHECK, check, stored
-from tests.reports.signed_pdfs import PASSPHRASE, flipped, sign, signed_offset, small_pdf
+from tests.reports.signed_pdfs import (
+    ORGANISATION,
+    PASSPHRASE,
+    countersign,
+    drawn_over,
+    flipped,
+    sign,
+    signed_offset,
+    small_pdf,
+)
 from tests.reports.summaries import issue, make_summary
 
 RS = SummaryReport.RenderState
@@ -186,3 +195,104 @@ def test_sent_without_a_file_it_asks_for_the_pdf_to_check(client, cast):
     client.force_login(cast["standing"])
     page = client.post(CHECK, {}).content.decode()
     assert "Hãy chọn tệp PDF cần kiểm tra." in page and "data-outcome" not in page
+
+
+# --- countersigned: a committee member signs the issued summary before sending it upward ---------
+def shown_time(signature):
+    return signature.signed_at.strftime("%H:%M:%S %d/%m/%Y")
+
+
+def test_an_issued_summary_countersigned_is_issued_then_signed_by_the_member(
+    client, tree, cast, configured, countersigners
+):
+    content = sign().content
+    stored(tree, cast, content)
+    countersigned = countersign(content, countersigners["trusted"], "KyTiep")
+    page = check(client, cast["standing"], countersigned)
+    assert 'data-outcome="countersigned"' in page and "alert-success" in page
+    assert "Đây là văn bản do cổng phát hành, không bị thay đổi, sau đó được ký số thêm." in page
+    assert "15/BC-LĐLĐ" in page and "05/01/2025" in page
+    portal, member = signing.verify_pdf(countersigned).signatures
+    # The portal's signature, intact with only a signature added after it, then the member's.
+    assert re.search(
+        rf'Chữ ký số khi cổng phát hành.*data-signature="valid".*{ORGANISATION}'
+        rf".*{shown_time(portal)}.*Chữ ký số hợp lệ"
+        r".*sau chữ ký này chỉ thêm chữ ký số khác hoặc dữ liệu xác thực của chúng"
+        rf'.*Sau đó được ký bởi.*data-signature="valid".*Nguyễn Văn An.*{shown_time(member)}'
+        r".*Chữ ký số hợp lệ.*ký toàn bộ tệp",
+        page,
+        re.S,
+    )
+    assert "đã bị thay đổi sau khi ký" not in page
+
+
+def test_a_countersigned_summary_changed_after_the_last_signature_is_changed(
+    client, tree, cast, configured, countersigners
+):
+    content = sign().content
+    stored(tree, cast, content)
+    countersigned = countersign(content, countersigners["trusted"], "KyTiep")
+    page = check(client, cast["standing"], drawn_over(countersigned))
+    assert 'data-outcome="modified"' in page and "đã bị thay đổi sau khi ký" in page
+    assert "Đây là văn bản do cổng phát hành" not in page and "15/BC-LĐLĐ" not in page
+    # Both signatures are listed; the last one says what happened after it.
+    assert re.search(
+        rf"theo thứ tự ký.*{ORGANISATION}.*Nguyễn Văn An"
+        r".*không hợp lệ: tệp đã bị thay đổi sau chữ ký này",
+        page,
+        re.S,
+    )
+
+
+def test_a_summary_countersigned_twice_lists_both_later_signatures_in_order(
+    client, tree, cast, configured, countersigners
+):
+    content = sign().content
+    stored(tree, cast, content)
+    once = countersign(content, countersigners["trusted"], "KyTiep")
+    twice = countersign(once, countersigners["self_signed"], "KyTiep2")
+    page = check(client, cast["standing"], twice)
+    assert 'data-outcome="countersigned"' in page
+    later = page[page.index("Sau đó được ký bởi") :]
+    assert re.search(
+        r'<ol.*data-signature="valid".*Nguyễn Văn An.*Chữ ký số hợp lệ'
+        r'.*data-signature="untrusted".*Trần Thị Bình'
+        r".*nguyên vẹn và hợp lệ, nhưng chứng thư số không do tổ chức mà cổng tin cậy cấp"
+        r".*</ol>",
+        later,
+        re.S,
+    )
+
+
+def test_a_superseded_summary_countersigned_names_its_correction(
+    client, tree, cast, configured, countersigners
+):
+    content = sign().content
+    first = stored(tree, cast, content)
+    correction = issue(
+        make_summary(
+            tree["PV"],
+            first.campaign,
+            cast["cspl"],
+            number="16/BC-LĐLĐ",
+            dated_on=datetime.date(2025, 1, 9),
+            supersedes=first,
+        ),
+        cast["cspl"],
+    )
+    SummaryReport.objects.filter(pk=first.pk).update(status=SummaryReport.Status.SUPERSEDED)
+    page = check(client, cast["standing"], countersign(content, countersigners["trusted"], "K2"))
+    assert 'data-outcome="countersigned"' in page and "alert-warning" in page
+    assert f"Báo cáo tổng hợp số {correction.number} ngày 09/01/2025" in page
+
+
+def test_a_countersigned_pdf_the_portal_did_not_issue_lists_its_signatures(
+    client, cast, configured, countersigners
+):
+    # Signed by the organisation but not a stored summary: today's answer about the last
+    # signature, with every signature listed.
+    page = check(
+        client, cast["standing"], countersign(sign().content, countersigners["trusted"], "K2")
+    )
+    assert 'data-outcome="foreign"' in page and "Đây là văn bản do cổng phát hành" not in page
+    assert re.search(rf"theo thứ tự ký.*{ORGANISATION}.*Nguyễn Văn An", page, re.S)
