@@ -28,7 +28,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from treebeard.exceptions import PathOverflow
+from treebeard.exceptions import InvalidMoveToDescendant, PathOverflow
 
 from units.dataversion import bump_data_version
 from units.forms import (
@@ -905,12 +905,15 @@ def _apply(row, existing, result):
 
     # Moves keep the parent of every other unit, so the parent read before applying still holds.
     if new_parent != current_parent:
-        unit = Unit.objects.get(code=row.code)
         target = Unit.objects.get(code=new_parent) if new_parent else None
-        if target is not None:
-            Unit.objects.move(unit, target, pos="last-child")
-        else:
-            Unit.objects.move(unit, Unit.objects.get_last_root_node(), pos="last-sibling")
+        # At the end of its new parent's children, on a path no unit held on any day, as
+        # a new unit is placed (and as _apply_level places both, in the file's order).
+        depth = target.depth + 1 if target else 1
+        step = Unit.objects.last_child_step(target) + 1
+        path = Unit._get_path(target.path if target else None, depth, step)
+        if len(path) != depth * Unit.steplen:
+            raise PathOverflow(f"Path Overflow from: '{target.path if target else ''}'")
+        Unit.objects.move_to({unit.pk: path})
         result.moved += 1
         before = existing[current_parent][0] if current_parent else None
         # Today, as any change the import makes; a unit not open yet has its history
@@ -934,12 +937,13 @@ class _Refused(Exception):
 def _apply_level(depth, rows, existing, result):
     """Apply the rows of one level of the final tree (`depth` 0: the roots) in bulk, as
     `_apply` does row by row: the fields of the units in the tree written in one statement
-    per 1,000 units and their history synced at once, the moves grouped by new parent
-    (`UnitManager.move_under`, as a reorganisation moves them), the new units created in one
-    INSERT with their paths numbered as `add_child_after_history` numbers them (two queries
-    for the level's parents), their first eras in another. A dozen queries a level, plus
-    one a unit moved. Raises _Refused where `_apply` would refuse a row, and a
-    ValidationError of the history as _Refused too."""
+    per 1,000 units and their history synced at once; the units moved and the new ones
+    placed at the end of their parents' children in the file's order, as the rows one at a
+    time place them (two queries for the level's parents); the moved subtrees rewritten in
+    one UPDATE (`UnitManager.move_to`) and their history synced at once; the new units
+    created in one INSERT, their first eras in another. Some twenty queries a level,
+    whatever the number of its rows. Raises _Refused where `_apply` would refuse a row, and
+    a ValidationError of the history, or a move the tree refuses, as _Refused too."""
     today = timezone.localdate()
     new_rows = [row for row in rows if row.code not in existing]
     old_rows = [row for row in rows if row.code in existing]
@@ -959,10 +963,16 @@ def _apply_level(depth, rows, existing, result):
     if standing and _standing_refused(standing):
         raise _Refused
 
+    moving = [row for row in old_rows if (row.parent_code or None) != existing[row.code][1]]
     try:
         changes = _update_level(old_rows, existing, result, today)
-        _move_level(old_rows, existing, parents, changes, result, today)
-    except (ValidationError, ValueError) as error:
+        # One numbering for both, in the file's order: under a parent that gets both, the
+        # children stand in the order the rows one at a time give them.
+        moving_codes = {row.code for row in moving}
+        placed = [row for row in rows if row.code in moving_codes or row.code not in existing]
+        paths = _new_paths(depth, placed, parents)
+        _move_level(moving, paths, existing, parents, changes, result, today)
+    except (ValidationError, ValueError, InvalidMoveToDescendant, PathOverflow) as error:
         raise _Refused from error
     for row in old_rows:
         change = changes[row.code]
@@ -971,7 +981,7 @@ def _apply_level(depth, rows, existing, result):
         else:
             result.unchanged += 1
     if new_rows:
-        _create_level(depth, new_rows, result)
+        _create_level(depth, new_rows, paths, result)
 
 
 def _standing_refused(standing) -> bool:
@@ -1047,48 +1057,11 @@ def _correct_names(units, old_names) -> int:
     return sum(1 for run in corrected if run)
 
 
-def _move_level(rows, existing, parents, changes, result, today):
-    """The units of `rows` that change parent, moved to the end of their new parent's
-    children, grouped by it (UnitManager.move_under, as a reorganisation moves them)."""
-    by_target = {}
-    for row in rows:
-        if (row.parent_code or None) != existing[row.code][1]:
-            by_target.setdefault(row.parent_code or None, []).append(row)
-    if not by_target:
-        return
-    units = {
-        unit.code: unit
-        for unit in Unit.objects.filter(
-            code__in=[row.code for group in by_target.values() for row in group]
-        )
-    }
-    for target_code, group in by_target.items():
-        target = parents[target_code] if target_code else None
-        if target is not None:
-            Unit.objects.move_under([units[row.code] for row in group], target)
-        else:
-            for row in group:
-                unit = units[row.code]
-                Unit.objects.move(unit, Unit.objects.get_last_root_node(), pos="last-sibling")
-        for row in group:
-            current_parent = existing[row.code][1]
-            before = existing[current_parent][0] if current_parent else None
-            opens = units[row.code].opened_on
-            change = changes[row.code]
-            change.parent = (_parent_label(before), _parent_label(target))
-            change.moved_on = opens if opens and opens > today else today
-            result.moved += 1
-
-
-def _create_level(depth, rows, result):
-    """New units at `depth` (0: the roots), at the end of their parents' children, on paths
-    no unit held on any day (UnitManager.last_child_step, for all the parents at once), with
-    their first eras (UnitStateManager.start): five queries."""
+def _new_paths(depth, rows, parents):
+    """{code: path} for the units of `rows` (new, or moved to another parent) at `depth`:
+    at the end of their parents' children in the rows' order, on paths no unit held on any
+    day (UnitManager.last_child_step, for all the parents at once): two queries."""
     steplen = Unit.steplen
-    parents = {
-        unit.code: unit
-        for unit in Unit.objects.filter(code__in={row.parent_code for row in rows} - {""})
-    }
     parent_paths = {parents[row.parent_code].path if row.parent_code else "" for row in rows}
     last = dict.fromkeys(parent_paths, "")
     for model in (Unit, UnitState):
@@ -1104,15 +1077,48 @@ def _create_level(depth, rows, result):
         for parent_path, path in highest:
             last[parent_path] = max(last[parent_path], path)
     steps = {path: Unit._str2int(found[-steplen:]) if found else 0 for path, found in last.items()}
-    units = []
+    paths = {}
     for row in rows:
-        parent = parents.get(row.parent_code)
-        parent_path = parent.path if parent else ""
+        parent_path = parents[row.parent_code].path if row.parent_code else ""
         steps[parent_path] += 1
         path = Unit._get_path(parent_path or None, depth + 1, steps[parent_path])
         if len(path) != (depth + 1) * steplen:
             raise PathOverflow(f"Path Overflow from: '{parent_path}'")
+        paths[row.code] = path
+    return paths
+
+
+def _move_level(rows, paths, existing, parents, changes, result, today):
+    """Move the units of `rows` to their `paths` under their new parents, all at once
+    (UnitManager.move_to: a bounded number of queries)."""
+    if not rows:
+        return
+    Unit.objects.move_to(
+        {existing[row.code][0].pk: paths[row.code] for row in rows}, effective_on=today
+    )
+    for row in rows:
+        target = parents[row.parent_code] if row.parent_code else None
+        current_parent = existing[row.code][1]
+        before = existing[current_parent][0] if current_parent else None
+        opens = row.fields.get("opened_on", existing[row.code][0].opened_on)
+        change = changes[row.code]
+        change.parent = (_parent_label(before), _parent_label(target))
+        change.moved_on = opens if opens and opens > today else today
+        result.moved += 1
+
+
+def _create_level(depth, rows, paths, result):
+    """New units at `depth` (0: the roots) on their `paths` (_new_paths), with their first
+    eras (UnitStateManager.start): five queries."""
+    # Read again: the level's moves have changed their child counts.
+    parents = {
+        unit.code: unit
+        for unit in Unit.objects.filter(code__in={row.parent_code for row in rows} - {""})
+    }
+    units = []
+    for row in rows:
         values = {"name": row.name, "kind": row.kind, **row.fields}
+        path = paths[row.code]
         units.append(Unit(code=row.code, path=path, depth=depth + 1, numchild=0, **values))
     Unit.objects.bulk_create(units)
     added = collections.Counter(row.parent_code for row in rows if row.parent_code)

@@ -15,6 +15,8 @@ from django.utils.translation import pgettext_lazy
 from treebeard.exceptions import InvalidMoveToDescendant, PathOverflow
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from units import bulk
+
 
 class User(AbstractUser):
     """A person who signs in. Vietnamese names do not split into first and last name."""
@@ -193,6 +195,68 @@ class UnitManager(MP_NodeManager):
         }
         for node in nodes:
             node.path, node.depth = fresh[node.pk]
+
+    def move_to(self, paths: dict[int, str], *, effective_on=None) -> list[int]:
+        """Move each unit of `paths` (pk: its new path) with its subtree, and record it in
+        the history from `effective_on` (today when not given); return the pks of every
+        unit moved, the subtrees' included.
+
+        Each unit below a moved one follows its nearest moved ancestor (a unit moved with
+        its parent keeps its own new place); depths and the parents' child counts follow.
+        The new paths must be free (no unit holds one now, see `last_child_step`) and
+        directly below a unit that does not move here (or at the top level). A bounded
+        number of queries whatever the number of units: the tree's paths read once, one
+        UPDATE of every unit that changes (units/bulk.py), the data version's, and the
+        history's sync (`UnitStateManager.sync`). Raises InvalidMoveToDescendant for a unit
+        moved under its own subtree, ValueError for a path taken or without a parent,
+        before writing anything.
+        """
+        from units.dataversion import bump_data_version
+
+        if not paths:
+            return []
+        steplen = self.model.steplen
+        tree = list(self.order_by().values_list("pk", "path", "numchild"))
+        path_of = {pk: path for pk, path, _count in tree}
+        at = {path: pk for pk, path, _count in tree}
+        moves = {path_of[pk]: new for pk, new in paths.items()}  # old path: new path
+        if len(set(moves.values())) != len(moves) or any(new in at for new in moves.values()):
+            raise ValueError("A unit is moved to a path another unit holds.")
+        counts = Counter()
+        for old, new in moves.items():
+            parent = new[:-steplen]
+            if parent and parent not in at:
+                raise ValueError(f"No unit at {parent!r} to move a unit under.")
+            # The new parent stays where it is: no prefix of its path moves.
+            if any(parent[:end] in moves for end in range(steplen, len(parent) + 1, steplen)):
+                raise InvalidMoveToDescendant("Can't move node to a descendant.")
+            if old[:-steplen]:
+                counts[at[old[:-steplen]]] -= 1
+            if parent:
+                counts[at[parent]] += 1
+        changed = {}
+        for pk, path, _count in tree:
+            # The nearest moved ancestor-or-self: the longest of its path's prefixes moved.
+            for end in range(len(path), 0, -steplen):
+                new = moves.get(path[:end])
+                if new is not None:
+                    changed[pk] = new + path[end:]
+                    break
+        rows = [
+            self.model(
+                pk=pk,
+                path=changed.get(pk, path),
+                depth=len(changed.get(pk, path)) // steplen,
+                numchild=count + counts[pk],
+            )
+            for pk, path, count in tree
+            if pk in changed or counts[pk]
+        ]
+        bulk.update(self.model, rows, ["path", "depth", "numchild"], using=self.db)
+        # Raw SQL sends no signal: the data version moves as Unit.save's would move it.
+        bump_data_version()
+        UnitState.objects.sync(list(changed), effective_on or timezone.localdate())
+        return list(changed)
 
 
 class Unit(MP_Node):
@@ -583,12 +647,10 @@ class _Splits:
         )
 
     def write(self):
-        UnitState.objects.bulk_update(self.ended, ["valid_until"], batch_size=1000)
-        if self.corrected:
-            UnitState.objects.bulk_update(
-                self.corrected, sorted(self.corrected_fields), batch_size=1000
-            )
-        UnitState.objects.bulk_create(self.new, batch_size=1000)
+        # One statement each, however many units moved (units/bulk.py).
+        bulk.update(UnitState, self.ended, ["valid_until"])
+        bulk.update(UnitState, self.corrected, sorted(self.corrected_fields))
+        bulk.insert(UnitState, self.new, _ERA_FIELDS)
 
 
 def _parents(units):
@@ -682,6 +744,10 @@ class UnitState(models.Model):
     @property
     def display_name(self):
         return self.short_name or self.name
+
+
+# What an era is made of (all but its key), as `_Splits` inserts it.
+_ERA_FIELDS = [field.name for field in UnitState._meta.concrete_fields if not field.primary_key]
 
 
 class Reorganisation(models.Model):
