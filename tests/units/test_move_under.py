@@ -127,3 +127,53 @@ def test_nodes_below_one_another_or_above_the_target_are_refused(bigger_tree):
     with pytest.raises(InvalidMoveToDescendant):
         Unit.objects.move_under([bigger_tree["DA"]], bigger_tree["A1"])
     assert Unit.objects.get(code="A1").path.startswith(bigger_tree["DA"].path)
+
+
+def next_path(target):
+    """The path a unit moved to the end of `target`'s children takes."""
+    step = Unit.objects.last_child_step(target) + 1
+    return Unit._get_path(target.path, target.depth + 1, step)
+
+
+def test_move_to_moves_a_unit_and_one_below_it_as_treebeard_one_after_the_other(bigger_tree):
+    def with_treebeard():
+        unit_move = Unit.objects.move
+        unit_move(
+            Unit.objects.get(code="A1"), Unit.objects.get(code="DB"), "last-child", effective_on=DAY
+        )
+        unit_move(
+            Unit.objects.get(code="A1a"),
+            Unit.objects.get(code="CX"),
+            "last-child",
+            effective_on=DAY,
+        )
+
+    def at_once():
+        paths = {
+            bigger_tree["A1"].pk: next_path(bigger_tree["DB"]),
+            bigger_tree["A1a"].pk: next_path(bigger_tree["CX"]),
+        }
+        with CaptureQueriesContext(connection) as queries:
+            moved = Unit.objects.move_to(paths, effective_on=DAY)
+        # A1 with A1b, and A1a: the tree read, one UPDATE, the data version, the history.
+        assert sorted(Unit.objects.filter(pk__in=moved).values_list("code", flat=True)) == [
+            "A1",
+            "A1a",
+            "A1b",
+        ]
+        assert len(queries) <= 12
+
+    expected = outcome(with_treebeard)
+    assert outcome(at_once) == expected
+    assert all(problems == [] for problems in Unit.objects.find_problems())
+
+
+def test_move_to_refuses_a_unit_moved_below_itself_or_onto_a_taken_path(bigger_tree):
+    before = snapshot()
+    below_itself = {bigger_tree["DA"].pk: next_path(bigger_tree["A1"])}
+    taken = {bigger_tree["B1"].pk: bigger_tree["A1"].path}
+    with pytest.raises(InvalidMoveToDescendant), transaction.atomic():
+        Unit.objects.move_to(below_itself)
+    with pytest.raises(ValueError), transaction.atomic():
+        Unit.objects.move_to(taken)
+    assert snapshot() == before
