@@ -14,13 +14,18 @@ bulk, in one run on the same data.
    - `create`: the file into the empty tree;
    - `unchanged`: the file again over the tree it made (the commonest re-import);
    - `changed`: the file with 10 % of the units renamed, 1 % of the grassroots unions moved
-     to another commune union and 5 % new grassroots unions, over that tree.
+     to another commune union and 5 % new grassroots unions, over that tree;
+   - `moved`: the file with 10 % of the grassroots unions moved to another commune union
+     and one commune union in five (with its grassroots unions) to the next district
+     federation, over that tree.
    Each import runs two ways, in rotating order (`--reps` rounds): `row_by_row`, the way
    every import ran before (units.importing._apply, one unit after another: treebeard's
    add and move and a history sync per unit; it is still the way a file with a refused
    row takes, to name the row), and `bulk`, the way it runs now (_apply_level: level by
-   level). Seconds and queries (django.test.utils.CaptureQueriesContext over an unbounded
-   log) of `import_units`; reading the file is timed apart (the same both ways).
+   level). The `moved` file also runs `bulk_before`: in bulk, with the moves made as they
+   were before they were made in bulk too (UnitManager.move_under for each new parent, one
+   UPDATE a unit moved). Seconds and queries (django.test.utils.CaptureQueriesContext over an
+   unbounded log) of `import_units`; reading the file is timed apart (the same both ways).
 3. Checked every time: the same counts both ways, the same tree and history (every unit's
    parent, path, depth, child count, fields, every era), treebeard's `find_problems()`
    empty and no era overlapping. A difference is printed and the run exits with status 1.
@@ -93,6 +98,22 @@ def changed_rows(rows):
     return changed
 
 
+def moved_rows(rows):
+    """A reorganising file: 10 % of the grassroots unions moved to another commune union,
+    and one commune union in five, with the grassroots unions under it, moved to the next
+    district federation (none when the province has one)."""
+    districts = [row[0] for row in rows if row[2] == "district"]
+    communes = [row[0] for row in rows if row[2] == "commune"]
+    moved = []
+    for index, (code, name, kind, parent) in enumerate(rows):
+        if kind == "grassroots" and index % 10 == 7:
+            parent = communes[(communes.index(parent) + 1) % len(communes)]
+        if kind == "commune" and communes.index(code) % 5 == 2 and len(districts) > 1:
+            parent = districts[(districts.index(parent) + 1) % len(districts)]
+        moved.append([code, name, kind, parent])
+    return moved
+
+
 def write_csv(folder, name, rows):
     path = Path(folder) / name
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -121,13 +142,66 @@ def counted(facts):
         connection.queries_log = kept
 
 
+def _move_level_before(rows, paths, existing, parents, changes, result, today):
+    """units.importing._move_level before moves were made in bulk (7 December 2026, commit
+    101ca9d): `UnitManager.move_under` for each new parent, one UPDATE a unit moved."""
+    from units.importing import _parent_label
+    from units.models import Unit
+
+    by_target = {}
+    for row in rows:
+        by_target.setdefault(row.parent_code or None, []).append(row)
+    if not by_target:
+        return
+    codes = [row.code for group in by_target.values() for row in group]
+    units = {unit.code: unit for unit in Unit.objects.filter(code__in=codes)}
+    for target_code, group in by_target.items():
+        target = parents[target_code] if target_code else None
+        if target is not None:
+            Unit.objects.move_under([units[row.code] for row in group], target)
+        else:
+            for row in group:
+                last = Unit.objects.get_last_root_node()
+                Unit.objects.move(units[row.code], last, pos="last-sibling")
+        for row in group:
+            current_parent = existing[row.code][1]
+            before = existing[current_parent][0] if current_parent else None
+            opens = units[row.code].opened_on
+            change = changes[row.code]
+            change.parent = (_parent_label(before), _parent_label(target))
+            change.moved_on = opens if opens and opens > today else today
+            result.moved += 1
+
+
+def _write_eras_before(self):
+    """units.models._Splits.write before it wrote in one statement (commit 101ca9d)."""
+    from units.models import UnitState
+
+    UnitState.objects.bulk_update(self.ended, ["valid_until"], batch_size=1000)
+    if self.corrected:
+        UnitState.objects.bulk_update(
+            self.corrected, sorted(self.corrected_fields), batch_size=1000
+        )
+    UnitState.objects.bulk_create(self.new, batch_size=1000)
+
+
 @contextlib.contextmanager
 def one_by_one(way):
-    """The import as it ran before (`row_by_row`), or as it runs now (`bulk`)."""
-    from units import importing
+    """The import as it ran before 2026-12-07 (`row_by_row`), in bulk with the moves as
+    they were made before they were made in bulk (`bulk_before`: only for files that move
+    and create nothing, where both number the same paths), or as it runs now (`bulk`)."""
+    from units import importing, models
 
     if way == "bulk":
         yield
+        return
+    if way == "bulk_before":
+        kept = importing._move_level, models._Splits.write
+        importing._move_level, models._Splits.write = _move_level_before, _write_eras_before
+        try:
+            yield
+        finally:
+            importing._move_level, models._Splits.write = kept
         return
 
     def refused(*args, **kwargs):
@@ -282,6 +356,7 @@ def run(args, sizes):
                 "create": (write_csv(folder, f"units-{size}.csv", rows), False),
                 "unchanged": (write_csv(folder, f"units-{size}.csv", rows), True),
                 "changed": (write_csv(folder, f"changed-{size}.csv", changed_rows(rows)), True),
+                "moved": (write_csv(folder, f"moved-{size}.csv", moved_rows(rows)), True),
             }
             base = read_rows(files["create"][0])
             by_scenario = results["sizes"][size] = {}
@@ -290,6 +365,8 @@ def run(args, sizes):
                 read = read_rows(path)
                 read_s = time.perf_counter() - started
                 runs = {"row_by_row": [], "bulk": []}
+                if scenario == "moved":
+                    runs = {"row_by_row": [], "bulk_before": [], "bulk": []}
                 if size > args.row_by_row_max:
                     del runs["row_by_row"]
                 ways = list(runs)
@@ -301,8 +378,9 @@ def run(args, sizes):
                 first = {way: found[0] for way, found in runs.items()}
                 checks = []
                 for key in ("result", "tree"):
-                    if "row_by_row" in first and first["row_by_row"][key] != first["bulk"][key]:
-                        checks.append(f"{key} differs")
+                    for way in first:
+                        if first[way][key] != first["bulk"][key]:
+                            checks.append(f"{key} differs ({way})")
                 for way, found in runs.items():
                     for facts in found:
                         if facts["sound"] != {"find_problems": [0] * 5, "overlapping_eras": 0}:
@@ -332,6 +410,12 @@ def run(args, sizes):
                     if old
                     else f"{'row by row not run':<40}| "
                 )
+                earlier = summary.get("bulk_before")
+                if earlier:
+                    before += (
+                        f"bulk before {earlier['seconds']:>6,.2f} s "
+                        f"{earlier['queries']:>5,} queries | "
+                    )
                 log(
                     f"{size:>6,} rows, {scenario:<9}: {before}bulk {new['seconds']:>6,.2f} s "
                     f"{new['queries']:>4,} queries"
