@@ -298,6 +298,11 @@ def main(argv=None):
         help="dropped and created again: its name must start with portal_bench",
     )
     parser.add_argument("--sizes", default="1000,5000,10000", help="rows of the files")
+    parser.add_argument(
+        "--scenarios",
+        default="create,unchanged,changed,moved",
+        help="which files to import (create, unchanged, changed, moved)",
+    )
     parser.add_argument("--reps", type=int, default=1, help="rounds of each import, each way")
     parser.add_argument(
         "--row-by-row-max",
@@ -359,6 +364,7 @@ def run(args, sizes):
                 "moved": (write_csv(folder, f"moved-{size}.csv", moved_rows(rows)), True),
             }
             base = read_rows(files["create"][0])
+            files = {key: value for key, value in files.items() if key in args.scenarios.split(",")}
             by_scenario = results["sizes"][size] = {}
             for scenario, (path, over_tree) in files.items():
                 started = time.perf_counter()
