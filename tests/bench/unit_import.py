@@ -9,7 +9,7 @@ bulk, in one run on the same data.
 2. For each size (`--sizes`, 1,000 / 5,000 / 10,000 rows), a .csv file of a province: one
    provincial federation, its district federations (one for 200 rows), five commune unions
    under each and the grassroots unions under those (four levels, the deepest a file of
-   the federation holds). Three imports of it, each inside a transaction rolled back
+   the federation holds). Four imports of it, each inside a transaction rolled back
    afterwards, so that both ways start from the same tree:
    - `create`: the file into the empty tree;
    - `unchanged`: the file again over the tree it made (the commonest re-import);
@@ -19,8 +19,8 @@ bulk, in one run on the same data.
      and one commune union in five (with its grassroots unions) to the next district
      federation, over that tree.
    Each import runs two ways, in rotating order (`--reps` rounds): `row_by_row`, the way
-   every import ran before (units.importing._apply, one unit after another: treebeard's
-   add and move and a history sync per unit; it is still the way a file with a refused
+   every import ran before (units.importing._apply, one unit after another: a unit added
+   or moved and its history synced per unit; it is still the way a file with a refused
    row takes, to name the row), and `bulk`, the way it runs now (_apply_level: level by
    level). The `moved` file also runs `bulk_before`: in bulk, with the moves made as they
    were before they were made in bulk too (UnitManager.move_under for each new parent, one
