@@ -448,3 +448,35 @@ def test_a_unit_moved_under_its_own_subtree_is_refused_and_nothing_is_saved():
 
     assert raised.value.errors == [(3, "Đơn vị “P-D2” sẽ nằm dưới chính nó: P-D2 → P-D2-C → P-D2.")]
     assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_row_refused_among_moves_is_named_and_nothing_is_saved():
+    import_units(tree_rows("P", 3, 3, opened_on="01/01/2015"))
+    before = snapshot()
+    rows = numbered(
+        [
+            {"code": "P-D0", "name": "LĐLĐ huyện 0", "kind": "district", "parent_code": "P-D1"},
+            *(
+                {"code": f"P-D2-G{g}", "name": f"CĐCS 2.{g}", "kind": "grassroots"}
+                | {"parent_code": "P-D1"}
+                for g in range(3)
+            ),
+            # Under a district moved today, opening years before: refused on its line.
+            {
+                "code": "NEW",
+                "name": "CĐCS mới",
+                "kind": "grassroots",
+                "parent_code": "P-D0",
+                "opened_on": "01/01/2016",
+            },
+        ]
+    )
+
+    with translation.override("en"), pytest.raises(importing.UnitImportError) as raised:
+        import_units(rows)
+
+    [(line, message)] = raised.value.errors
+    assert line == 6
+    assert "moved to its present place in the tree on" in message
+    assert snapshot() == before
