@@ -133,6 +133,7 @@ from campaign.models import (
 from reports.trees import THEN, TODAY, YearTree, tree_changes, tree_mode, year_trees
 from units.collation import vietnamese
 from units.dataversion import data_version
+from units.lineage import carrying_on
 from units.models import Unit, UnitState
 
 __all__ = [
@@ -491,11 +492,13 @@ def cached_rollup(
     key = ":".join(
         str(part)
         for part in (
-            # 6: a row's `merged_included` (one cached before would mark a successor's
-            # figures "units below only"); 5: the campaign's area and the trend's coverage
-            # (a result cached before has neither, and its grid would list nobody); 4: the
-            # data version in the database
-            "rollup6",
+            # 7: a row's `merged_included` follows a chain of mergers of any length (one
+            # cached before stopped at two, and marked "units below only" the successor at
+            # the end of a longer one); 6: a row's `merged_included` (one cached before
+            # would mark a successor's figures "units below only"); 5: the campaign's area
+            # and the trend's coverage (a result cached before has neither, and its grid
+            # would list nobody); 4: the data version in the database
+            "rollup7",
             data_version() if version is None else version,
             timezone.localdate().isoformat(),
             campaign.pk,
@@ -917,8 +920,9 @@ def _named(campaign, year, unit, shown, included=INCLUDE[ACCEPTED_ONLY]):
     unit standing for it) and the units directly below it (or the units standing for it).
     Dicts with pk, path (the row key), unit_path (today's, for links), name, short_name,
     kind, numchild, depth, is_open and the report's pk, status and first submission; on
-    today's tree also `merged_included`: whether a report of a unit merged into it (or into
-    one merged into it), which counts as its own there, is among `included`."""
+    today's tree also `merged_included`: whether a report of a unit merged into it, directly
+    or along a chain of mergers of any length, which counts as its own there, is among
+    `included`."""
     steplen = Unit.steplen
     if shown.scope_path is not None:
         root = shown.scope_path
@@ -959,14 +963,22 @@ def _named(campaign, year, unit, shown, included=INCLUDE[ACCEPTED_ONLY]):
         # Its kind then, and whether it stood in the campaign's area then (its era).
         fields = {
             "kind_then": F(shown.kind_then()),
-            "merged_included": Exists(
-                AnnualReport.objects.filter(
-                    Q(unit__successor=OuterRef("pk"))
-                    | Q(unit__successor__successor=OuterRef("pk")),
-                    campaign=campaign,
-                    year=year,
-                    status__in=included,
-                )
+            # One subquery, run once: the units that the included reports' units merged
+            # into, along their chains of mergers (units.lineage, the rule of `heir`).
+            "merged_included": Case(
+                When(
+                    pk__in=carrying_on(
+                        AnnualReport.objects.filter(
+                            campaign=campaign,
+                            year=year,
+                            status__in=included,
+                            unit__successor__isnull=False,
+                        ).values("unit_id")
+                    ),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
             ),
             "in_area": Case(
                 When(shown.in_area(), then=Value(True)),

@@ -8,7 +8,8 @@ work is not divided: it closes without a successor.
 
 `heir` is the one rule that follows the chain of successors; reports.trees regroups a year
 on today's tree with it, and campaign.plausibility finds the year-before figures a merged
-unit's report is compared with (`forebears`).
+unit's report is compared with (`forebears`). `carrying_on` follows the same chain in the
+database, for a query that must not read every merger first (the rollup's rows).
 """
 
 import datetime
@@ -16,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from units.models import Operation, Reorganisation, Unit
 
@@ -29,6 +32,29 @@ def heir(heirs: dict[int, int], pk: int) -> int:
         seen.add(pk)
         pk = heirs[pk]
     return pk
+
+
+def carrying_on(unit_ids: QuerySet) -> RawSQL:
+    """A subquery for a `pk__in` filter: every unit on the chain of successors of the units
+    whose ids `unit_ids` (a queryset of one column) selects, as `heir` follows it: their
+    successor, its successor, … to the last one, at any length. A loop (bad data) stops where
+    it closes, as in `heir`: UNION keeps each unit once, so the recursion ends. Run once by
+    the database, whatever the number of rows it filters (a recursive common table
+    expression, which PostgreSQL and SQLite both run)."""
+    inner, params = unit_ids.query.sql_with_params()
+    unit = Unit._meta.db_table
+    # The table is the model's own name, the values all parameters (those of `unit_ids`).
+    sql = f"""
+        WITH RECURSIVE chain(id) AS (
+            SELECT u.successor_id FROM {unit} u
+            WHERE u.successor_id IS NOT NULL AND u.id IN ({inner})
+            UNION
+            SELECT u.successor_id FROM {unit} u JOIN chain c ON u.id = c.id
+            WHERE u.successor_id IS NOT NULL
+        )
+        SELECT id FROM chain
+    """  # noqa: S608
+    return RawSQL(sql, params)  # noqa: S611
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from units.reorganisations import reorganisation_apply
 
 # After 2024's cut-off (14/12/2024), before the world clock's today (10/01/2025).
 MERGED_ON = datetime.date(2025, 1, 5)
+# The days the commune union merged on, and the one it merged into (`merged_thrice`).
+MERGED_AGAIN_ON = (datetime.date(2025, 1, 7), datetime.date(2025, 1, 9))
 
 
 @pytest.fixture
@@ -102,3 +104,31 @@ def merged_commune(tree, campaign, reorganise, admin_user):
     )
     reorganisation_apply(reorganisation=act, user=admin_user)
     return Unit.objects.get(code="XA")
+
+
+@pytest.fixture
+def merged_thrice(merged_commune, reorganise, admin_user):
+    """District A merged into a commune union (`merged_commune`), which merged into another
+    set up on the day, which merged in turn into a third: DA → XA → XB → XC, a chain of
+    three mergers, the grassroots moved along. The last commune union, XC."""
+    for day, (code, name, target) in zip(
+        MERGED_AGAIN_ON,
+        [("XB", "Công đoàn xã Bình", "XA"), ("XC", "Công đoàn xã Châu", "XB")],
+        strict=True,
+    ):
+        act = reorganise(
+            day,
+            {
+                "action": "create",
+                "code": code,
+                "name": name,
+                "kind": "commune",
+                "target_code": "PV",
+            },
+            {"action": "move", "unit_code": "A1", "target_code": code},
+            {"action": "move", "unit_code": "A2", "target_code": code},
+            {"action": "merge", "unit_code": target, "target_code": code},
+            number=f"{day:%d%m%Y}/QĐ-LĐLĐ",
+        )
+        reorganisation_apply(reorganisation=act, user=admin_user)
+    return Unit.objects.get(code="XC")

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from units.lineage import forebears, heir
+from units.lineage import carrying_on, forebears, heir
 from units.models import Unit
 from units.reorganisations import reorganisation_apply
 
@@ -43,6 +43,31 @@ def test_the_heir_follows_the_chain_and_stops_at_a_loop():
     assert heir({1: 2, 2: 3}, 1) == 3
     assert heir({1: 2, 2: 3}, 3) == 3
     assert heir({1: 2, 2: 1}, 1) in (1, 2)  # bad data: no endless loop
+
+
+def carried_on_by(*units):
+    """The codes of the units `carrying_on` finds for `units`, read back."""
+    chain = carrying_on(Unit.objects.filter(pk__in=[u.pk for u in units]).values("pk"))
+    return set(Unit.objects.filter(pk__in=chain).values_list("code", flat=True))
+
+
+def test_carrying_on_follows_the_chain_as_the_heir_does(tree, apply):
+    apply(datetime.date(2024, 3, 1), merge("A2", "B1"))
+    apply(datetime.date(2024, 6, 1), merge("B1", "A1"))
+    apply(datetime.date(2024, 9, 1), merge("A1", "S1"))
+    assert carried_on_by(tree["A2"]) == {"B1", "A1", "S1"}  # three mergers
+    assert carried_on_by(tree["A1"], tree["DB"]) == {"S1"}
+    assert carried_on_by(tree["S1"]) == set()
+    heirs = dict(Unit.objects.filter(successor__isnull=False).values_list("pk", "successor_id"))
+    assert Unit.objects.get(pk=heir(heirs, tree["A2"].pk)).code == "S1"
+
+
+def test_carrying_on_stops_at_a_loop(tree):
+    """Bad data, two units handed to each other: the query ends, each unit found once."""
+    closed = {"closed_on": datetime.date(2024, 3, 1)}
+    Unit.objects.filter(pk=tree["A1"].pk).update(successor=tree["A2"], **closed)
+    Unit.objects.filter(pk=tree["A2"].pk).update(successor=tree["A1"], **closed)
+    assert carried_on_by(tree["A1"]) == {"A1", "A2"}
 
 
 def test_a_chain_of_mergers_within_the_time_reaches_its_last_unit(tree, apply):
