@@ -4,8 +4,6 @@ Every figure comes from the rollup (cached under the data version); the page onl
 it, plus one page of the status grid. A fixed number of queries whatever the number of units.
 """
 
-import copy
-import datetime
 import functools
 import hashlib
 from pathlib import Path
@@ -27,7 +25,14 @@ from campaign.models import AnnualReport, Campaign
 from campaign.periods import pick_campaign
 from config.http import Explained404, require_safe
 from reports import charts
-from reports.rollup import CACHE_SECONDS, FLAGGED, GRID_SORTS, cached_rollup, unit_rows
+from reports.rollup import (
+    CACHE_SECONDS,
+    FLAGGED,
+    GRID_SORTS,
+    cached_rollup,
+    unit_rows,
+    with_forebears,
+)
 from reports.selection import (
     asked_year,
     default_year,
@@ -41,7 +46,7 @@ from reports.selection import (
 from reports.templatetags.chart_tags import with_nonce
 from reports.trees import THEN, TODAY, tree_mode
 from units.access import Scope
-from units.lineage import forebears, heir
+from units.lineage import heir
 from units.models import Membership, Unit
 
 Role = Membership.Role
@@ -206,7 +211,7 @@ def _figures(request, data, campaign, year, unit, include, drill, query):
             "reports/partials/dashboard_figures.html",
             {
                 "data": data,
-                "by_child": _with_forebears(data),
+                "by_child": with_forebears(data).by_child,
                 "charts": _charts(data, campaign, year, unit, include),
                 "drill": drill,
                 "query": query,
@@ -223,25 +228,6 @@ def _figures(request, data, campaign, year, unit, include, drill, query):
         cache.set(key, html, CACHE_SECONDS)
     # The charts' <style> elements get this response's CSP nonce, which no cache may keep.
     return with_nonce(html, request)
-
-
-def _with_forebears(data):
-    """The rows below the scope, each set up after the cut-off (today's tree) given
-    `merged_from`: the names of the units merged into it since, whose reports its figures
-    hold (else no attribute). Copies: the rollup's rows stay as cached. One query, only
-    when such a row is listed, and only when the figures' HTML is rendered."""
-    rows = list(data.by_child)
-    later = [row.unit_id for row in rows if row.not_yet and row.unit_id]
-    if data.tree != TODAY or not later:
-        return rows
-    merged = forebears(
-        later, data.period.ends_on + datetime.timedelta(days=1), timezone.localdate()
-    ).merged
-    for n, row in enumerate(rows):
-        if merged.get(row.unit_id):
-            rows[n] = copy.copy(row)
-            rows[n].merged_from = ", ".join(forebear.label for forebear in merged[row.unit_id])
-    return rows
 
 
 def _may_open(scope):

@@ -49,7 +49,7 @@ from campaign.spreadsheets import (
     write_table,
 )
 from config.http import Explained404, require_safe
-from reports.rollup import ASSESSMENTS, cached_rollup, unit_rows
+from reports.rollup import ASSESSMENTS, cached_rollup, unit_rows, with_forebears
 from reports.selection import (
     selected_unit,
     selected_year,
@@ -344,9 +344,12 @@ def _summary_rows(result, campaign):
     rows += [
         [V(_("Year")), V(result.year, YEAR)],
         [V(_("Figures from")), V(include_labels.get(result.include, result.include))],
+        # Beside it, what that means, in the dashboard's words.
         [
             V(_("Counted on")),
             V(capfirst(_("today's tree") if result.tree == TODAY else _("the tree of that year"))),
+            V(None),
+            V(result.counted_on),
         ],
         *(
             [V(capfirst(period_field(name).verbose_name)), V(getattr(result.period, name), DATE)]
@@ -435,6 +438,8 @@ def dashboard_excel(request):
         result = cached_rollup(campaign, year, unit, include, tree_mode(request.GET.get("tree")))
     except ValidationError as error:
         raise Explained404(error.messages[0]) from None
+    # The rows set up after the cut-off name the units merged into them, as on the page.
+    result = with_forebears(result)
     units = unit_rows(campaign, unit, result, with_values=True, with_filers=True)
     obstacles = open_obstacles(campaign, unit, scope)
     workbook = build_workbook(result, units, campaign, obstacles, write_only=True)

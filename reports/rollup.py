@@ -103,6 +103,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import FirstValue
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
 
@@ -133,7 +134,7 @@ from campaign.models import (
 from reports.trees import THEN, TODAY, YearTree, tree_changes, tree_mode, year_trees
 from units.collation import vietnamese
 from units.dataversion import data_version
-from units.lineage import carrying_on
+from units.lineage import carrying_on, forebears
 from units.models import Unit, UnitState
 
 __all__ = [
@@ -146,6 +147,7 @@ __all__ = [
     "cached_rollup",
     "rollup",
     "unit_rows",
+    "with_forebears",
 ]
 
 ASSESSMENTS = [choice for choice, _label in AnnualReport.Assessment.choices]
@@ -240,6 +242,10 @@ class AreaRow(Figures):
     not_yet: bool = False  # on today's tree, a unit set up after the cut-off
     # On today's tree, a report of a unit merged into it is included: its own there.
     merged_included: bool = False
+    # On today's tree, for a unit set up after the cut-off: the names of the units merged
+    # into it since, whose reports it holds, else "". Not the rollup's (it is not cached
+    # with it): `with_forebears` fills it in a copy.
+    merged_from: str = ""
 
     @property
     def from_below(self) -> bool:
@@ -261,19 +267,31 @@ class AreaRow(Figures):
             return gettext("closed by then")
         return ""
 
+    @property
+    def merged_note(self) -> str:
+        """What the dashboard's table says under the name of a unit set up after the
+        cut-off that holds the reports of units merged into it (`merged_from`), and the
+        Excel export and the PDF in its own report's cell (`own_label`); else ""."""
+        if not self.merged_from:
+            return ""
+        return gettext(
+            "not set up yet; includes the reports of the units merged into it: %(units)s"
+        ) % {"units": self.merged_from}
+
     def own_label(self, category_labels: dict) -> str:
         """What the Excel export and the PDF say of the unit's own report: its category
         (from `category_labels`), "Reopened" for one a reviewer reopened; for a unit not
         expected to file, whether a report it filed all the same is included; for a unit
-        set up after the cut-off (today's tree), that it was not set up yet, as the page
-        says. It fills a table's cell on its own, so it starts with a capital: the page's
-        words are written to go mid-sentence ("không thuộc diện báo cáo")."""
+        set up after the cut-off (today's tree), that it was not set up yet and, as the page
+        says, the units merged into it whose reports it holds (`merged_note`). It fills a
+        table's cell on its own, so it starts with a capital: the page's words are written
+        to go mid-sentence ("không thuộc diện báo cáo")."""
         if self.own_reopened:
             return capfirst(pgettext("state of a plan or report", "Reopened"))
         if self.own:
             return capfirst(str(category_labels[self.own]))
         if self.not_yet:
-            return capfirst(gettext("not set up yet"))
+            return capfirst(self.merged_note or gettext("not set up yet"))
         return capfirst(gettext("included") if self.own_included else gettext("does not file"))
 
 
@@ -398,6 +416,23 @@ class Rollup:
         )
 
     @property
+    def counted_on(self) -> str:
+        """The sentence the dashboard, and the Excel export's summary sheet, say above a
+        year's figures: which tree they are counted on (the year's cut-off, with its date,
+        or today's)."""
+        year = f"{self.year:d}"
+        if self.tree == TODAY:
+            return gettext(
+                "The reports of %(year)s regrouped on today's tree: a merged unit's reports "
+                "count under its successor, those of a unit closed without a successor have a "
+                "line of their own, under its old name."
+            ) % {"year": year}
+        return gettext(
+            "The reports of %(year)s counted on the tree as it stood at that year's cut-off "
+            "(%(date)s): a later reorganisation does not change them."
+        ) % {"year": year, "date": date_format(self.period.ends_on, "SHORT_DATE_FORMAT")}
+
+    @property
     def tree_note(self) -> str:
         """What the dashboard and the Excel export say above a year's figures when the unit
         asked for did not exist at its cut-off (the units that stood for it then, or none),
@@ -514,6 +549,30 @@ def cached_rollup(
         result.cache_key = key
         cache.set(key, result, CACHE_SECONDS)
     return result
+
+
+def with_forebears(result: Rollup) -> Rollup:
+    """`result` with, on today's tree, each row below the scope set up after the cut-off
+    given `merged_from`: the names of the units merged into it since (directly or along a
+    chain, `units.lineage.forebears`), whose reports its figures hold. The dashboard, its
+    Excel export and the PDF say them from there (`AreaRow.merged_note`). A copy, its rows
+    copied where changed: the rollup stays as cached. `result` itself, without a query,
+    when no such row is listed; else one query."""
+    later = [row.unit_id for row in result.by_child if row.not_yet and row.unit_id]
+    if result.tree != TODAY or not later:
+        return result
+    merged = forebears(
+        later, result.period.ends_on + datetime.timedelta(days=1), timezone.localdate()
+    ).merged
+    rows = [
+        dataclasses.replace(
+            row, merged_from=", ".join(forebear.label for forebear in merged[row.unit_id])
+        )
+        if merged.get(row.unit_id)
+        else row
+        for row in result.by_child
+    ]
+    return dataclasses.replace(result, by_child=rows)
 
 
 def rollup(

@@ -597,6 +597,8 @@ class Recount:
                 "not_yet": False,
                 # Today's tree only: on the year's, a merged unit's reports are its own.
                 "merged_included": False,
+                # Filled by reports.rollup.with_forebears, never by the rollup.
+                "merged_from": "",
             }
 
         by_child = []
