@@ -386,9 +386,10 @@ LOGGING = {
 # changed: the same bytes are kept this long in the cache (campaign.printable). 0: never kept.
 PDF_CACHE_SECONDS = env.int("PDF_CACHE_SECONDS", default=24 * 3600)
 
-# The most rows a list's Excel download holds (campaign.list_exports): a longer list is
-# refused with a message asking to narrow it, so that its file is written well within
-# gunicorn's 30 s (README, "Review queues and Excel lists").
+# The most rows a list's Excel download holds (campaign.list_exports), or a sheet of the
+# dashboard's workbook (reports.excel): a longer one is refused with a message asking to
+# narrow it, so that its file is written well within gunicorn's 30 s (README, "Review
+# queues and Excel lists").
 LIST_DOWNLOAD_MAX_ROWS = env.int("LIST_DOWNLOAD_MAX_ROWS", default=20_000)
 
 # --- Digital signature of issued documents (reports.signing) ---------------------------------

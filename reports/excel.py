@@ -16,15 +16,19 @@ default).
 Every sheet is a table to work on and to print: its header row is bold, frozen, filtered
 (an autofilter over the table) and repeated on every printed page, and it prints landscape
 on A4, fitted to the page's width. A text a user typed is always written as text, never as
-a formula, whatever it starts with.
+a formula, whatever it starts with. No sheet is longer than a list's download
+(`settings.LIST_DOWNLOAD_MAX_ROWS`): a longer workbook is refused, never cut short.
 """
 
 import re
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.urls import path
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import capfirst
@@ -199,8 +203,7 @@ def build_workbook(result, units, campaign=None, obstacles=None, *, write_only=F
         freeze_column="B",
     )
 
-    texts = result.text_indicators
-    if texts:
+    if result.text_indicators:
         listed = workbook.create_sheet(sheet_title(_("Texts reported"), taken))
         write_table(
             listed,
@@ -212,10 +215,7 @@ def build_workbook(result, units, campaign=None, obstacles=None, *, write_only=F
                     V(indicator.name),
                     V(row.values[indicator.code]),
                 ]
-                for row in units
-                if row.included
-                for indicator in texts
-                if row.values.get(indicator.code)
+                for row, indicator in _texts(result, units)
             ),
             freeze_column="B",
         )
@@ -300,26 +300,38 @@ def build_workbook(result, units, campaign=None, obstacles=None, *, write_only=F
     return workbook
 
 
+def _texts(result, units):
+    """The (unit row, text indicator) pairs the sheet of texts lists: each text an included
+    report holds."""
+    return (
+        (row, indicator)
+        for row in units
+        if row.included
+        for indicator in result.text_indicators
+        if row.values.get(indicator.code)
+    )
+
+
 def _listed_name(row) -> str:
     """A unit's name as the sheets of every unit list it: marked, as the sheet of units
     below marks it, when it had closed by the cut-off."""
     return f"{row.name} ({row.tree_label})" if row.tree_label else row.name
 
 
-def open_obstacles(campaign, unit, scope=None):
+def open_obstacles(campaign, unit, scope=None, at_most=None):
     """The open obstacles of `campaign` raised in `unit`'s area (the unit and its subtree
     today), those to answer first first: the ones the rollup counts as open (and overdue,
-    past their answer-by date). Within the access `scope` when given. One query."""
+    past their answer-by date). Within the access `scope` when given; the first `at_most`
+    when given. One query."""
     obstacles = Obstacle.objects.filter(
         campaign=campaign, unit__path__startswith=unit.path, status=Obstacle.Status.OPEN
     )
     if scope is not None:
         obstacles = scope.filter(obstacles)
-    return list(
-        obstacles.select_related("unit", "campaign").order_by(
-            "answer_by", "raised_at", "unit__path", "pk"
-        )
+    obstacles = obstacles.select_related("unit", "campaign").order_by(
+        "answer_by", "raised_at", "unit__path", "pk"
     )
+    return list(obstacles if at_most is None else obstacles[:at_most])
 
 
 def _summary_rows(result, campaign):
@@ -423,7 +435,9 @@ def _cell_value(value):
 @require_safe
 @login_required
 def dashboard_excel(request):
-    """The dashboard's rollup as an .xlsx: the same parameters and access rules."""
+    """The dashboard's rollup as an .xlsx: the same parameters and access rules. A workbook
+    with a sheet longer than `settings.LIST_DOWNLOAD_MAX_ROWS` is refused: the dashboard
+    says so, its query kept."""
     scope = Scope.for_request(request)
     if not scope.memberships:
         raise PermissionDenied
@@ -438,13 +452,42 @@ def dashboard_excel(request):
         result = cached_rollup(campaign, year, unit, include, tree_mode(request.GET.get("tree")))
     except ValidationError as error:
         raise Explained404(error.messages[0]) from None
+    # No sheet holds more rows than a list's download (settings.LIST_DOWNLOAD_MAX_ROWS),
+    # and a longer workbook is not written: written, a national root's (every unit of the
+    # country, one row each) would pass gunicorn's 30 s. Every expected unit is a row of
+    # the sheet of every unit: the rollup's count refuses most of them before any row is
+    # read; then each sheet's rows, at most the limit and one more read.
+    limit = settings.LIST_DOWNLOAD_MAX_ROWS
+    if result.headline.expected > limit:
+        return _too_long(request, limit)
+    window = (0, limit + 1)
+    units = unit_rows(campaign, unit, result, with_values=True, with_filers=True, window=window)
+    obstacles = open_obstacles(campaign, unit, scope, at_most=limit + 1)
+    texts = sum(1 for _pair in _texts(result, units))
+    if max(len(units), len(obstacles), texts) > limit:
+        return _too_long(request, limit)
     # The rows set up after the cut-off name the units merged into them, as on the page.
     result = with_forebears(result)
-    units = unit_rows(campaign, unit, result, with_values=True, with_filers=True)
-    obstacles = open_obstacles(campaign, unit, scope)
     workbook = build_workbook(result, units, campaign, obstacles, write_only=True)
     code = re.sub(r"[^A-Za-z0-9_-]+", "-", unit.code).strip("-") or str(unit.pk)
     return workbook_response(workbook, f"{campaign.slug}-{year}-{code}.xlsx")
+
+
+def _too_long(request, limit):
+    """The dashboard, with the same query (its campaign, year, inclusion, tree and unit)
+    and a message asking for a smaller area, instead of a workbook with a sheet longer than
+    `limit` rows: never a file cut short, as the lists' downloads do
+    (campaign.list_exports.list_download)."""
+    messages.warning(
+        request,
+        _(
+            "This workbook would have more than %(limit)s rows in a sheet, too many for one "
+            "Excel file. Choose a unit lower in the tree and download it again."
+        )
+        % {"limit": number_format(limit, force_grouping=True)},
+    )
+    query = request.GET.urlencode()
+    return redirect(reverse("reports:dashboard") + (f"?{query}" if query else ""))
 
 
 urlpatterns = [path("dashboard/excel/", dashboard_excel, name="dashboard_excel")]
