@@ -9,9 +9,16 @@ import pytest
 from django.utils import timezone
 
 from campaign.models import Notification
-from tests.campaign.filings import file_plan, make_plan, make_report, province_campaign
+from tests.campaign.filings import (
+    MERGED_YEARS_TODAY,
+    file_plan,
+    make_plan,
+    make_report,
+    province_campaign,
+)
 from tests.factories import CampaignFactory, MembershipFactory, UserFactory
-from units.models import Membership
+from units.models import Membership, Unit
+from units.reorganisations import reorganisation_apply
 
 
 @pytest.fixture
@@ -121,3 +128,45 @@ def slow_outbox_writes(monkeypatch):
         return write(*args, **kwargs)
 
     monkeypatch.setattr(Notification.objects, "bulk_create", slow_write)
+
+
+@pytest.fixture
+def in_december_2026(monkeypatch):
+    """Today is 05/12/2026 (`MERGED_YEARS_TODAY`) for the portal's every read of it."""
+    real = timezone.localdate
+
+    def localdate(value=None, timezone=None):
+        return MERGED_YEARS_TODAY if value is None else real(value, timezone)
+
+    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+    return MERGED_YEARS_TODAY
+
+
+@pytest.fixture
+def moved(tree, campaign, reorganise, admin_user, in_december_2026):
+    """The units by code, once the two decisions of 2025 are applied: on 01/03/2025 the
+    province's grassroots union S1 moved to another province (KG) and A2 merged into A1; on
+    01/07/2025 the province PV, the campaign's issuer, merged into the neighbouring VL, which
+    already had a grassroots union of its own (V1)."""
+    grassroots = Unit.Kind.GRASSROOTS
+    vinh_long = Unit.objects.add_root(
+        create_kwargs={"code": "VL", "name": "LĐLĐ tỉnh Vĩnh Long", "kind": Unit.Kind.PROVINCE}
+    )
+    Unit.objects.add_child(vinh_long, {"code": "V1", "name": "CĐCS V1", "kind": grassroots})
+    Unit.objects.add_root(
+        create_kwargs={"code": "KG", "name": "LĐLĐ tỉnh Kiên Giang", "kind": Unit.Kind.PROVINCE}
+    )
+    march = reorganise(
+        datetime.date(2025, 3, 1),
+        {"action": "move", "unit_code": "S1", "target_code": "KG"},
+        {"action": "merge", "unit_code": "A2", "target_code": "A1"},
+        number="12/QĐ-LĐLĐ",
+    )
+    reorganisation_apply(reorganisation=march, user=admin_user)
+    july = reorganise(
+        datetime.date(2025, 7, 1),
+        {"action": "merge", "unit_code": "PV", "target_code": "VL", "move_children": True},
+        number="34/QĐ-TLĐ",
+    )
+    reorganisation_apply(reorganisation=july, user=admin_user)
+    return {unit.code: unit for unit in Unit.objects.all()}

@@ -23,7 +23,7 @@ from campaign.models import (
 )
 from tests.campaign.upload_files import PDF_BYTES
 from tests.factories import CampaignFactory
-from units.models import Unit
+from units.models import Unit, UnitState
 
 
 def province_campaign(tree: dict[str, Unit]) -> Campaign:
@@ -93,3 +93,33 @@ def make_report(unit, campaign, year, status=Status.DRAFT):
         results="Tổ chức 5 buổi tuyên truyền.",
         self_assessment=AnnualReport.Assessment.GOOD,
     )
+
+
+# --- the reorganisations of 2025 (the `moved` fixture of tests/campaign/conftest.py) ---------
+# The day those tests run on: every 2025 decision applied, 2024 and 2025 locked.
+MERGED_YEARS_TODAY = datetime.date(2026, 12, 5)
+
+
+def cutoff(campaign, year):
+    return Period.objects.for_year(campaign, year).ends_on
+
+
+def recount(campaign, year, carrier):
+    """The codes of the units expected for `year`, recounted here from every era: those
+    standing open at the cut-off, of a kind the campaign addresses, strictly below the place
+    `carrier` (the unit that carried the campaign then) had that day."""
+    day = cutoff(campaign, year)
+    then = [
+        state
+        for state in UnitState.objects.select_related("unit")
+        if state.valid_from <= day and (state.valid_until is None or state.valid_until > day)
+    ]
+    area = next(state.path for state in then if state.unit.code == carrier)
+    return {
+        state.unit.code
+        for state in then
+        if state.is_open
+        and state.kind in campaign.addressed_kinds
+        and state.path.startswith(area)
+        and state.path != area
+    }

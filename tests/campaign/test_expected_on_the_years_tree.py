@@ -9,88 +9,26 @@ VL, which already had a grassroots union of its own (V1). The 2024 reports (cut-
 14/12/2024) were expected from PV's units as they stood then; the 2025 ones from the units
 of VL, which carries the campaign on."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from campaign import counting, plausibility, reminders
 from campaign.models import AnnualReport, Campaign, IndicatorValue, Period, Status
+from tests.campaign.filings import MERGED_YEARS_TODAY, cutoff, recount
 from tests.factories import MembershipFactory, UserFactory
-from units.models import Membership, Unit, UnitState
-from units.reorganisations import reorganisation_apply
+from units.models import Membership, Unit
 
-TODAY = datetime.date(2026, 12, 5)
-MARCH = datetime.date(2025, 3, 1)
-JULY = datetime.date(2025, 7, 1)
+TODAY = MERGED_YEARS_TODAY
 
 
 @pytest.fixture
-def today(monkeypatch):
-    real = timezone.localdate
-
-    def localdate(value=None, timezone=None):
-        return TODAY if value is None else real(value, timezone)
-
-    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
-    return TODAY
-
-
-@pytest.fixture
-def moved(tree, campaign, reorganise, admin_user, today):
-    """The units by code, once the two decisions of 2025 are applied."""
-    grassroots = Unit.Kind.GRASSROOTS
-    vinh_long = Unit.objects.add_root(
-        create_kwargs={"code": "VL", "name": "LĐLĐ tỉnh Vĩnh Long", "kind": Unit.Kind.PROVINCE}
-    )
-    Unit.objects.add_child(vinh_long, {"code": "V1", "name": "CĐCS V1", "kind": grassroots})
-    Unit.objects.add_root(
-        create_kwargs={"code": "KG", "name": "LĐLĐ tỉnh Kiên Giang", "kind": Unit.Kind.PROVINCE}
-    )
-    march = reorganise(
-        MARCH,
-        {"action": "move", "unit_code": "S1", "target_code": "KG"},
-        {"action": "merge", "unit_code": "A2", "target_code": "A1"},
-        number="12/QĐ-LĐLĐ",
-    )
-    reorganisation_apply(reorganisation=march, user=admin_user)
-    july = reorganise(
-        JULY,
-        {"action": "merge", "unit_code": "PV", "target_code": "VL", "move_children": True},
-        number="34/QĐ-TLĐ",
-    )
-    reorganisation_apply(reorganisation=july, user=admin_user)
-    return {unit.code: unit for unit in Unit.objects.all()}
+def today(in_december_2026):
+    return in_december_2026
 
 
 def fresh(campaign):
     return Campaign.objects.select_related("issuer").get(pk=campaign.pk)
-
-
-def cutoff(campaign, year):
-    return Period.objects.for_year(campaign, year).ends_on
-
-
-def recount(campaign, year, carrier):
-    """The codes of the units expected for `year`, recounted here from every era: those
-    standing open at the cut-off, of a kind the campaign addresses, strictly below the place
-    `carrier` (the unit that carried the campaign then) had that day."""
-    day = cutoff(campaign, year)
-    then = [
-        state
-        for state in UnitState.objects.select_related("unit")
-        if state.valid_from <= day and (state.valid_until is None or state.valid_until > day)
-    ]
-    area = next(state.path for state in then if state.unit.code == carrier)
-    return {
-        state.unit.code
-        for state in then
-        if state.is_open
-        and state.kind in campaign.addressed_kinds
-        and state.path.startswith(area)
-        and state.path != area
-    }
 
 
 def sent(campaign, year, *codes):
