@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaign import measures, plausibility, queues, workbook_checks, workflow
+from campaign import counting, measures, plausibility, queues, workbook_checks, workflow
 from campaign.counting import area_below
 from campaign.filters import QueueFilter, YearFilter
 from campaign.forms import ReasonForm, ReportForm, ValuesForm
@@ -90,17 +90,24 @@ def report_list(request):
         year = report_year(campaign)
     if year not in years:
         year = report_year(campaign)
-    # Its own units, and those below with no officer of their own (filing on behalf).
-    own_units = [unit for unit in scope.officer_units() if campaign.addresses(unit)]
+    period = Period.objects.for_year(campaign, year)
+    # Its own units, and those below with no officer of their own (filing on behalf): the
+    # ones the year owes a report, by the counting rule on that year's tree (one moved out
+    # of the campaign's area since still owes it), and those the campaign addresses today
+    # (one that came into its area since is listed, owing nothing for that year).
+    officer_units = scope.officer_units()
+    expected = counting.expected_among(campaign, period.ends_on, officer_units)
+    own_units = [unit for unit in officer_units if unit.pk in expected or campaign.addresses(unit)]
     filed = {
         r.unit_id: r for r in reports().filter(campaign=campaign, year=year, unit__in=own_units)
     }
-    period = Period.objects.for_year(campaign, year)
     # A unit closed before the year's cut-off was not on that year's tree and filed nothing
     # for it: it has no row (a district federation ended in 2025 on 2026's list). Its past
     # years keep theirs, and so does a report it sent for the year it closed in.
     ended = [
-        unit for unit in own_units if not (unit.is_open or period.expects(unit) or unit.pk in filed)
+        unit
+        for unit in own_units
+        if not (unit.is_open or unit.is_open_on(period.ends_on) or unit.pk in filed)
     ]
     own_units = [unit for unit in own_units if unit not in ended]
     starts_locked = period.is_locked_on(scope.today)
@@ -108,7 +115,10 @@ def report_list(request):
         {
             "unit": unit,
             "report": filed.get(unit.pk),
-            "due": period.expects(unit),
+            "due": unit.pk in expected,
+            # Open at the cut-off yet not asked then: it stood outside the campaign's area
+            # (came under its issuer since, by a merger), or was of a kind it does not ask.
+            "elsewhere_then": unit.pk not in expected and unit.is_open_on(period.ends_on),
             # A unit below with no officer of its own, filed for from the user's unit (not
             # the user's own unit once closed, which is listed for its history). Said only
             # of a report still to write or fix: one sent says who entered it, or nothing
@@ -145,6 +155,8 @@ def report_list(request):
                 ]
             ),
             "period": period,
+            # Named where a unit open at the cut-off was not in the campaign's area then.
+            "issuer": campaign.issuer.short_name or campaign.issuer.name,
             # Said below the list, so that its officer knows where its history went.
             "ended": ended,
             # Past its lock date a unit can no longer start its report: the list says so
@@ -172,13 +184,13 @@ def report_start(request, campaign_pk, unit_pk, year):
         return render(
             request, "campaign/year_refused.html", {"message": error.messages[0]}, status=404
         )
-    if not campaign.addresses(unit):
-        raise Http404
-    if not period.expects(unit):
+    if not counting.expects(campaign, period, unit):
+        if not campaign.addresses(unit):
+            raise Http404  # the campaign asks nothing of it, that year or now
         return render(
             request,
             "campaign/year_refused.html",
-            {"message": period.not_expected_message(unit)},
+            {"message": counting.not_expected_message(campaign, period, unit)},
             status=404,
         )
     if request.method != "POST":

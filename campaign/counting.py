@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Case, IntegerField, Q, QuerySet, Subquery, Sum, Value, When
+from django.utils.translation import gettext as _
 
 from campaign.models import AnnualReport, Campaign, Indicator, IndicatorValue, Period, Status
 from units.models import Unit, UnitState
@@ -118,6 +119,64 @@ def expected_units(campaign: Campaign, cutoff, within: Unit | None = None) -> Qu
     """The units of `expected_places` (as they stand today, to filter and annotate on
     today's tree: who is still open, who reviews them now). Lazy: one query when read."""
     return Unit.objects.filter(pk__in=expected_places(campaign, cutoff, within).values("unit_id"))
+
+
+def expected_among(campaign: Campaign, cutoff: datetime.date, units: Iterable[Unit]) -> set[int]:
+    """Of `units`, the pks of those that owe `campaign` its report for the period ending on
+    `cutoff`: the per-unit form of `expected_places`, so that a unit is offered, allowed or
+    reminded to write a year's report exactly when that year's totals expect it (a unit
+    that came under the campaign's issuer since owes nothing for it; one moved out since
+    still owes it). For the year still running, its cut-off lies ahead and the tree read is
+    the one that day, as the rollup reads it. One query for a whole page's units, none
+    without units (and the acting issuer's, see `campaign_area`)."""
+    pks = [unit.pk for unit in units]
+    if not pks:
+        return set()
+    return set(
+        expected_places(campaign, cutoff).filter(unit_id__in=pks).values_list("unit_id", flat=True)
+    )
+
+
+def expects(campaign: Campaign, period: Period, unit: Unit) -> bool:
+    """Whether `period`, of `campaign`, expects a report from `unit` (`expected_among`).
+    One query (and the acting issuer's)."""
+    return unit.pk in expected_among(campaign, period.ends_on, [unit])
+
+
+def expected_pairs(
+    periods: Iterable[tuple[Campaign, datetime.date]], units: Iterable[Unit]
+) -> set[tuple[int, int]]:
+    """(unit pk, campaign pk) for each of `units` that each (campaign, cut-off) of
+    `periods` expects (`expected_among`), read for every campaign in one query (and the
+    acting issuers', see `campaign_area`): a list of several campaigns' reports asks once."""
+    pks = [unit.pk for unit in units]
+    parts = [
+        expected_places(campaign, cutoff)
+        .filter(unit_id__in=pks)
+        .order_by()
+        .values_list("unit_id", Value(campaign.pk, output_field=IntegerField()))
+        for campaign, cutoff in periods
+    ]
+    if not pks or not parts:
+        return set()
+    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return set(query)
+
+
+def not_expected_message(campaign: Campaign, period: Period, unit: Unit) -> str:
+    """Why `period`'s year expects no report from `unit`: not open at its cut-off, or not
+    among the units the campaign's issuer asked then (it stood elsewhere in the tree, or
+    was of a kind the campaign does not address). No query."""
+    if not unit.is_open_on(period.ends_on):
+        return period.not_expected_message(unit)
+    return _(
+        "%(unit)s was not under %(issuer)s at the end of %(year)s (or not as a unit it asks "
+        "to report): no report is due from it for that year."
+    ) % {
+        "unit": unit,
+        "issuer": campaign.issuer.short_name or campaign.issuer.name,
+        "year": period.year,
+    }
 
 
 def category(

@@ -1211,13 +1211,9 @@ class Period(models.Model):
     def __str__(self):
         return f"{self.campaign.reference} – {self.year}"
 
-    def expects(self, unit: Unit) -> bool:
-        """Whether `unit` is on this year's tree: open at the cut-off, as the counting rule
-        expects units (campaign.counting.expected_units). A report of a unit opened after
-        it would hold figures that no total counts."""
-        return unit.is_open_on(self.ends_on)
-
     def not_expected_message(self, unit: Unit) -> str:
+        """Why a unit not open at the cut-off owes no report for the year (whether a unit
+        owes one is campaign.counting's: `expects`, `expected_among`)."""
         return _(
             "%(unit)s was not open at the end of %(year)s: no report is due from it for it."
         ) % {

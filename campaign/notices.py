@@ -40,6 +40,7 @@ from django.db.models import QuerySet
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from campaign import counting
 from campaign.models import Campaign, Notice, Period, Reminder, Step, Submission
 from units.access import FILE, READ, SEE, Scope
 from units.models import Unit, User
@@ -264,11 +265,12 @@ def refusal(notice: Notice, scope: Scope) -> str:
 
 def still_asked(notice: Notice) -> bool:
     """For a link that starts writing a plan or a report (a reminder's), whether the
-    campaign still asks the notice's unit for it, as that page checks: the unit is of a
-    kind the campaign addresses, in its area today, and, for a report, was open at that
-    year's cut-off. A later reorganisation (a unit moved out of the area, its kind changed)
-    makes that page a 404. True for any other link, without a query; else one query, and
-    those of `Campaign.acting_issuer` for a campaign whose issuer merged away."""
+    campaign still asks the notice's unit for it, as that page checks: for a plan, the unit
+    is of a kind the campaign addresses, in its area today (a later reorganisation, a unit
+    moved out of the area or its kind changed, makes that page a 404); for a report, the
+    year owes it by the counting rule on that year's tree (campaign.counting.expects). True
+    for any other link, without a query; else one query (two for a report), and those of
+    `Campaign.acting_issuer` for a campaign whose issuer merged away."""
     match = resolve(urlsplit(notice.url).path)
     if match.view_name not in WRITE_LINKS:
         return True
@@ -281,7 +283,7 @@ def still_asked(notice: Notice) -> bool:
         )
         if period is None:
             return True  # the page writes the period and answers for itself
-        return period.campaign.addresses(notice.unit) and period.expects(notice.unit)
+        return counting.expects(period.campaign, period, notice.unit)
     campaign = Campaign.objects.select_related("issuer").filter(pk=kwargs["campaign_pk"]).first()
     return campaign is None or campaign.addresses(notice.unit)
 

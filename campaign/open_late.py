@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign import notifications
-from campaign.models import AnnualReport, Campaign, Status, Step
+from campaign import counting, notifications
+from campaign.models import AnnualReport, Campaign, Period, Status, Step
 from campaign.periods import begun_period
 from config.http import require_POST
 from units.access import REVIEW, SEE, Scope
@@ -49,9 +49,10 @@ def report_open_late(
             )
             % {"year": year, "date": period.locks_on.strftime("%d/%m/%Y")}
         )
-    if not period.expects(unit):
-        # Opened later, or closed before: nothing was due from it.
-        raise ValidationError(period.not_expected_message(unit))
+    if not counting.expects(campaign, period, unit):
+        # Opened later, closed before, or not in the campaign's area then (on the year's
+        # tree, as its totals count it): nothing was due from it.
+        raise ValidationError(counting.not_expected_message(campaign, period, unit))
     if not unit.is_open_on(scope.today):
         raise ValidationError(
             _("%(unit)s has closed: nothing more is filed for it.") % {"unit": unit}
@@ -101,7 +102,7 @@ def report_open_late_view(request, campaign_pk, unit_pk, year):
     if not scope.can_review(unit):
         raise PermissionDenied
     campaign = get_object_or_404(Campaign.objects.select_related("issuer"), pk=campaign_pk)
-    if not campaign.addresses(unit):
+    if not (campaign.addresses(unit) or _owed_then(campaign, unit, year)):
         raise Http404
     back = (
         reverse("campaign:late_units")
@@ -130,3 +131,13 @@ def report_open_late_view(request, campaign_pk, unit_pk, year):
             _("%(unit)s already has a %(year)s report: here it is.") % {"unit": unit, "year": year},
         )
     return redirect(report)
+
+
+def _owed_then(campaign: Campaign, unit: Unit, year: int) -> bool:
+    """Whether `unit`, which `campaign` no longer addresses, owed it the report of `year`
+    (moved out of its area since: campaign.counting, on that year's tree; a period not
+    written yet has the dates it will be written with). Two queries."""
+    if not campaign.runs_in(year):
+        return False
+    period = Period.objects.filter(campaign=campaign, year=year).first()
+    return counting.expects(campaign, period or Period(**Period.defaults(campaign, year)), unit)

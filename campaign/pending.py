@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from campaign import counting
 from campaign.models import (
     EDITABLE,
     AnnualReport,
@@ -198,9 +199,10 @@ def _plan_current(campaign: Campaign, today: datetime.date) -> bool:
 def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
     """Reports to write, fix or review, and obstacles to answer, once the scope's units
     filed for are loaded (`Scope.filing_units`, filing on behalf included): two queries for
-    the campaigns and their periods, one for the officer's reports, two for the reviewer's
-    queue and obstacles, and near a deadline one per campaign for the units not submitted
-    (with one per successor followed when a campaign's issuer has merged away).
+    the campaigns and their periods, two for the officer's reports (those written, and which
+    units owe them: campaign.counting), two for the reviewer's queue and obstacles, and
+    near a deadline one per campaign for the units not submitted (with one per successor
+    followed when a campaign's issuer has merged away).
 
     For officers, each campaign's report of the year being written now (last year's until
     its lock date, then this year's: `report_year`), with that year's deadline while it is
@@ -242,10 +244,16 @@ def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]
                     campaign=report.campaign,
                 )
             )
-        for campaign, year, due, locks_on, ends_on in wanted.values():
+        # Which units owe each year its report, by the counting rule on that year's tree
+        # (campaign.counting: not one opened after the cut-off, nor one that came under the
+        # campaign's issuer since; one moved out since still owes it): one query for all.
+        owed = counting.expected_pairs(
+            [(campaign, ends_on) for campaign, _year, _due, _locks, ends_on in wanted.values()],
+            own_units,
+        )
+        for campaign, year, due, locks_on, _ends_on in wanted.values():
             for unit in own_units:
-                # Opened after the year's cut-off, it owes no report for it (Period.expects).
-                if not (unit.is_open_on(ends_on) and campaign.addresses(unit)):
+                if (unit.pk, campaign.pk) not in owed:
                     continue
                 report = filed.get((unit.pk, campaign.pk, year))
                 if report is None:

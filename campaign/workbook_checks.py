@@ -2,9 +2,10 @@
 uploaded one would change, and saving it.
 
 A template of annual reports has one row per unit: the unit it was made for and every unit
-below it that the campaign addresses and that the user may file for (the access scope's
-`can_file_for`), so an upper unit's officer fills in one workbook for the units it files
-for. A plan's template has one row per activity, and empty rows to add more.
+below it that owes the year's report (campaign.counting, on that year's tree) and that the
+user may file for (the access scope's `can_file_for`), so an upper unit's officer fills in
+one workbook for the units it files for. A plan's template has one row per activity, and
+empty rows to add more.
 
 Each row of an upload is bound to the web form's own classes (`ReportForm` and `ValuesForm`;
 the `ActivityFormSet`), so a cell is checked exactly as the form checks what a browser
@@ -29,7 +30,7 @@ from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from campaign import plausibility, workbooks, workflow
+from campaign import counting, plausibility, workbooks, workflow
 from campaign.forms import ActivityFormSet, ReportForm, ValuesForm
 from campaign.models import (
     EDITABLE,
@@ -188,9 +189,23 @@ class ReportRow:
     editable: bool
 
 
-def filing_units(scope: Scope, campaign: Campaign, area: Unit) -> list[Unit]:
-    """`area` and the units below it that `campaign` addresses and the user files for, in
-    the tree's order. One query (plus the campaign's acting issuer, once)."""
+def filing_units(scope: Scope, campaign: Campaign, area: Unit, period: Period) -> list[Unit]:
+    """`area` and the units below it that owe `period`'s year its report, by the counting
+    rule on that year's tree (campaign.counting: one that came into the campaign's area
+    since owes nothing for it, one moved out since still does), open today and filed for
+    by the user, in the tree's order. One query (plus the campaign's acting issuer, once)."""
+    units = (
+        Unit.objects.filter(path__startswith=area.path)
+        .filter(open_on(scope.today))
+        .filter(pk__in=counting.expected_places(campaign, period.ends_on).values("unit_id"))
+    )
+    return [unit for unit in units.order_by("path") if scope.can_file_for(unit)]
+
+
+def addressed_units(scope: Scope, campaign: Campaign, area: Unit) -> list[Unit]:
+    """`area` and the units below it that `campaign` addresses today and the user files
+    for: none when the campaign asks nothing of that area, whatever the year. One query
+    (plus the campaign's acting issuer, once)."""
     units = Unit.objects.filter(path__startswith=area.path).filter(open_on(scope.today))
     return [
         unit
@@ -223,7 +238,7 @@ def report_rows(
     scope: Scope, campaign: Campaign, year: int, area: Unit, period: Period
 ) -> list[ReportRow]:
     """The rows of `area`'s template for `year`: three queries."""
-    units = [unit for unit in filing_units(scope, campaign, area) if period.expects(unit)]
+    units = filing_units(scope, campaign, area, period)
     reports = {
         report.unit_id: report
         for report in AnnualReport.objects.filter(campaign=campaign, year=year, unit__in=units)
@@ -357,7 +372,8 @@ def check_reports(
         raise WorkbookError(_made_before())
     downloaded = dict(zip(ids, versions, strict=True))
     units = {unit.pk: unit for unit in Unit.objects.filter(pk__in=ids)}
-    allowed = {unit.pk for unit in filing_units(scope, campaign, area)}
+    period = Period.objects.for_year(campaign, year)
+    allowed = {unit.pk for unit in filing_units(scope, campaign, area, period)}
     if set(ids) - allowed:
         raise WorkbookError(
             _(
@@ -366,7 +382,6 @@ def check_reports(
             )
         )
     by_code = {unit.code: unit for unit in units.values()}
-    period = Period.objects.for_year(campaign, year)
     reports = {
         report.unit_id: report
         for report in AnnualReport.objects.filter(
@@ -522,9 +537,11 @@ def save_reports(upload: WorkbookUpload, *, scope: Scope) -> int:
                 .select_related("unit", "campaign", "period")
                 .prefetch_related("values")
             }
+            # Still owed for the year (campaign.counting): one query for every row.
+            owed = counting.expected_among(campaign, period.ends_on, units.values())
             for row in rows:
                 unit = units.get(row["unit"])
-                if unit is None or not scope.can_file_for(unit) or not campaign.addresses(unit):
+                if unit is None or not scope.can_file_for(unit) or unit.pk not in owed:
                     raise StaleUpload
                 report = reports.get(unit.pk)
                 if (report.pk if report else None) != row["report"]:

@@ -18,7 +18,7 @@ from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaign import workbook_checks, workbooks
+from campaign import counting, workbook_checks, workbooks
 from campaign.downloads import protect_download
 from campaign.models import Campaign, Plan, WorkbookUpload
 from campaign.periods import begun_period
@@ -42,15 +42,18 @@ def _report_target(request, campaign_pk, unit_pk, year):
     scope = Scope.for_request(request)
     area = scope.get_unit(FILE, pk=unit_pk)
     campaign = get_object_or_404(Campaign.objects.select_related("issuer"), pk=campaign_pk)
-    units = workbook_checks.filing_units(scope, campaign, area)
-    if not units:
-        raise Http404  # the campaign asks nothing of this unit or of any unit below it
     try:
         period = begun_period(campaign, year)
     except ValidationError as error:
+        if not workbook_checks.addressed_units(scope, campaign, area):
+            raise Http404 from None  # the campaign asks nothing of this unit or below it
         raise Explained404(error.messages[0]) from None
-    if not any(period.expects(unit) for unit in units):
-        raise Explained404(period.not_expected_message(area))
+    if not workbook_checks.filing_units(scope, campaign, area, period):
+        # Nothing owed for that year (campaign.counting, on its tree): said when the
+        # campaign asks this area now; a 404 when it asks nothing of it at all.
+        if not workbook_checks.addressed_units(scope, campaign, area):
+            raise Http404
+        raise Explained404(counting.not_expected_message(campaign, period, area))
     return scope, area, campaign, period
 
 

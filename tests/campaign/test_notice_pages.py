@@ -333,27 +333,46 @@ def test_a_reminder_to_a_reader_who_no_longer_files_says_so(client, tree, cast, 
     assert "bạn không còn nhập hồ sơ cho đơn vị này" in listed_page(client)
 
 
-@pytest.mark.parametrize("what", ["plan", "report"])
-def test_a_reminder_the_campaign_no_longer_asks_for_says_so_rather_than_a_404(
-    client, tree, cast, campaign, reorganise, admin_user, what
-):
-    # A1 moved under another provincial federation: the province's campaign asks nothing
-    # of it, and the reminder's link to start its plan or report was a 404.
-    remind(tree, cast, campaign, "A1", what)
-    [notice] = Notice.objects.filter(recipient=cast["officer_a1"])
+def move_a1_away(reorganise, admin_user):
     decision = reorganise(
         datetime.date(2025, 7, 1),
         {"action": "create", "code": "TG", "name": "LĐLĐ tỉnh Khác", "kind": "province"},
         {"action": "move", "unit_code": "A1", "target_code": "TG"},
     )
     reorganisation_apply(reorganisation=decision, user=admin_user)
+
+
+def test_a_reminder_the_campaign_no_longer_asks_for_says_so_rather_than_a_404(
+    client, tree, cast, campaign, reorganise, admin_user
+):
+    # A1 moved under another provincial federation: the province's campaign asks nothing
+    # of it, and the reminder's link to start its plan was a 404.
+    remind(tree, cast, campaign, "A1", "plan")
+    [notice] = Notice.objects.filter(recipient=cast["officer_a1"])
+    move_a1_away(reorganise, admin_user)
     client.force_login(cast["officer_a1"])
     assert client.get(notice.url).status_code == 404
     where, page = opened(client, cast["officer_a1"], notice)
     assert where == LIST
-    asked = "gửi báo cáo năm 2015" if what == "report" else "xây dựng kế hoạch triển khai"
-    assert f"CĐCS A1 không còn phải {asked}: lời đôn đốc này không còn yêu cầu" in page
+    assert (
+        "CĐCS A1 không còn phải xây dựng kế hoạch triển khai: lời đôn đốc này không còn yêu cầu"
+        in page
+    )
     assert NOT_SEEN not in page
+
+
+def test_a_reminder_of_a_report_owed_before_a_move_still_leads_to_it(
+    client, tree, cast, campaign, reorganise, admin_user
+):
+    # A1 stood under the province at 2015's cut-off: moved away since, it still owes 2015's
+    # report (campaign.counting, on that year's tree), and the reminder still leads there.
+    remind(tree, cast, campaign, "A1", "report")
+    [notice] = Notice.objects.filter(recipient=cast["officer_a1"])
+    move_a1_away(reorganise, admin_user)
+    where, page = opened(client, cast["officer_a1"], notice)
+    # 2015 is locked: the report's page sends its officer to the list of 2015, which says so.
+    assert where.startswith(reverse("campaign:report_list"))
+    assert "không còn phải gửi báo cáo năm 2015" not in page
 
 
 def test_a_reminder_still_asked_for_opens_its_page(client, tree, cast, campaign):

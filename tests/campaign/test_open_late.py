@@ -105,10 +105,17 @@ def test_a_unit_not_yet_open_at_the_years_cut_off_gets_no_report_for_it(
     client, cast, tree, campaign
 ):
     # A union founded in January 2025, after 2024's cut-off (14/12): nothing was due from it
-    # for 2024, whatever the address says.
-    Unit.objects.filter(pk=tree["A2"].pk).update(opened_on=datetime.date(2025, 1, 10))
+    # for 2024, whatever the address says. Founded as the portal founds one (its history
+    # starts that day): the counting rule reads the units' eras.
+    founded = Unit.objects.add_child_after_history(
+        tree["DA"],
+        code="A3",
+        name="CĐCS A3",
+        kind=Unit.Kind.GRASSROOTS,
+        opened_on=datetime.date(2025, 1, 10),
+    )
     client.force_login(cast["reviewer_a"])
-    response = client.post(open_url(campaign, tree["A2"]), follow=True)
+    response = client.post(open_url(campaign, founded), follow=True)
     assert response.status_code == 200
     assert any(
         "chưa hoạt động vào thời điểm chốt số liệu năm 2024" in m for m in messages_of(response)
