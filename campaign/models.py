@@ -25,6 +25,8 @@ from simple_history.models import HistoricalRecords
 from units.letterhead import names_on
 from units.models import Unit, UnitState
 
+# The content type a Word document (DOCX) is stored with (campaign.uploads detects it).
+WORD_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LATEST_YEAR = 2100  # the last year a campaign may run in (first_year's and last_year's limit)
 MAX_PARTICIPANTS = 1_000_000  # more than the province's whole membership
 
@@ -969,6 +971,16 @@ class Attachment(models.Model):
         """Whether the file is a PDF (its type as detected on upload): a PDF's digital
         signature can be checked on the portal."""
         return self.content_type == "application/pdf"
+
+    @property
+    def is_word(self) -> bool:
+        """Whether the file is a Word document (DOCX): its package signature, as Word
+        signs it, can be checked on the portal too."""
+        return self.content_type == WORD_CONTENT_TYPE
+
+    @property
+    def signature_checkable(self) -> bool:
+        return self.is_pdf or self.is_word
 
 
 class Notification(models.Model):

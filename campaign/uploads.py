@@ -22,11 +22,11 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from campaign import file_checks
-from campaign.models import AnnualReport, Attachment
+from campaign.models import WORD_CONTENT_TYPE, AnnualReport, Attachment
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCX = WORD_CONTENT_TYPE
 
 # The accepted content types and the extension a file of that type is given.
 ACCEPTED = {

@@ -16,7 +16,10 @@ The answer, one of:
 - signed, but the signature could not be validated, and why (the check was stopped, the
   signature is damaged, it does not match its certificate, the file is not a readable PDF);
 - not digitally signed;
-- or, for an image or a Word file, that only a PDF's signature is checked here.
+- or, for an image, that only the signature of a PDF or a Word file is checked here.
+
+A Word file's signature is the one Word itself writes into the document package (signing
+with a USB token in Word: reports.word_signatures), checked the same way.
 """
 
 from django.conf import settings
@@ -70,8 +73,8 @@ def _check(request, kind, owner_pk, pk):
     attachment = scoped_attachment(request, kind, owner_pk, pk, SEE)
     owner = attachment.plan if kind == "plan" else attachment.report
     result = {"outcome": NOT_PDF, "reason": "", "signature": None}
-    if attachment.is_pdf:
-        verification = signing.verify_stored(attachment.file)
+    if attachment.signature_checkable:
+        verification = signing.verify_stored(attachment.file, word=attachment.is_word)
         if verification is None:  # missing from the storage: its download is a 404 too
             raise Http404
         result["outcome"], result["reason"] = outcome(verification)

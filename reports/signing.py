@@ -29,7 +29,8 @@ Checking (`verify_pdf`)
     signatures and validation data was added after it (a committee member countersigns an
     issued summary in an incremental update); with each, the SHA-256 of the revision it
     signed. The last signature's state, and the level, are the file's. Results are cached
-    by the file's SHA-256.
+    by the file's SHA-256. `verify_word` answers the same for a Word file's own package
+    signatures (reports.word_signatures), as Word writes them with a signing token.
 """
 
 from __future__ import annotations
@@ -508,16 +509,28 @@ def config_fingerprint() -> str:
 def verify_pdf(pdf_bytes: bytes) -> Verification:
     """The state of every signature of `pdf_bytes`, the last one's in the top fields,
     validated offline (cached by the file's SHA-256 and the configuration)."""
-    sha256 = hashlib.sha256(pdf_bytes).hexdigest()
-    key = f"signing:verify:{sha256}:{config_fingerprint()}"
+    return _verify_isolated(_verify, pdf_bytes, "pdf")
+
+
+def verify_word(docx_bytes: bytes) -> Verification:
+    """The same for a Word file's package signatures (reports.word_signatures)."""
+    from reports import word_signatures
+
+    return _verify_isolated(word_signatures.verify_docx, docx_bytes, "docx")
+
+
+def _verify_isolated(check, content: bytes, kind: str) -> Verification:
+    sha256 = hashlib.sha256(content).hexdigest()
+    key = f"signing:verify:{kind}:{sha256}:{config_fingerprint()}"
     cached = cache.get(key)
     if cached is not None:
         return Verification.from_cached(cached)
     try:
         # A crafted file can make pyHanko's reader loop or grow for minutes (a damaged
-        # cross-reference index): it reads in a child process with a time and memory cap.
+        # cross-reference index), an XML parser too: it reads in a child process with a
+        # time and memory cap.
         result = pdf_sandbox.run_isolated(
-            _verify, pdf_bytes, sha256, timeout=VERIFY_TIMEOUT, memory_limit=VERIFY_MEMORY
+            check, content, sha256, timeout=VERIFY_TIMEOUT, memory_limit=VERIFY_MEMORY
         )
     except pdf_sandbox.RenderError as error:
         log.warning("Signature check of %s stopped: %s", sha256, error)
@@ -543,17 +556,7 @@ def _verify(pdf_bytes, sha256):
         )
     if not signatures:
         return Verification(state=UNSIGNED, sha256=sha256)
-    ours_cert = None
-    roots = []
-    try:
-        if is_configured():
-            signer = _signer()
-            ours_cert = signer.signing_cert
-            roots = _trust_roots(signer)
-        else:
-            roots = _trust_roots()
-    except (SigningError, OSError, ValueError) as error:
-        log.warning("Signature check without trust roots: %s", error)
+    roots, ours_cert = trust_roots_and_ours()
     later_fields = set()
     states = []
     # The last signature first: an earlier one may have later signatures appended after it.
@@ -584,6 +587,53 @@ def _verify(pdf_bytes, sha256):
         modified_after=last.modified_after,
         signatures=tuple(states),
     )
+
+
+def trust_roots_and_ours() -> tuple[list, object | None]:
+    """(the trust roots, the organisation's own signing certificate or None) a signature
+    check validates against (asn1crypto certificates). Without a usable configuration: no
+    roots, and every signature is at best untrusted."""
+    try:
+        if is_configured():
+            signer = _signer()
+            return _trust_roots(signer), signer.signing_cert
+        return _trust_roots(), None
+    except (SigningError, OSError, ValueError) as error:
+        log.warning("Signature check without trust roots: %s", error)
+        return [], None
+
+
+def certificate_trusted(der: bytes, intermediates: list[bytes], roots: list) -> tuple[bool, str]:
+    """(whether the certificate `der` leads to one of `roots` through `intermediates`, for
+    signing, now; its holder's name), offline. For signatures pyHanko does not read itself
+    (a Word file's). Now, not at the time the signer states: as for a PDF signature without
+    a time-stamp, a claimed time proves nothing."""
+    from asn1crypto import x509
+    from pyhanko_certvalidator import CertificateValidator
+    from pyhanko_certvalidator.errors import (
+        InvalidCertificateError,
+        PathBuildingError,
+        PathValidationError,
+    )
+
+    cert = x509.Certificate.load(der)
+    name = _common_name(cert)
+    if not roots:
+        return False, name
+    validator = CertificateValidator(
+        cert,
+        intermediate_certs=[x509.Certificate.load(each) for each in intermediates],
+        validation_context=_validation_context(roots),
+    )
+    try:
+        _off_the_loop(asyncio.run, validator.async_validate_path())
+    except (PathBuildingError, PathValidationError, InvalidCertificateError, ValueError) as error:
+        log.info("Certificate %s not trusted: %s", name, error)
+        return False, name
+    # For signing, as a PDF signature's check asks: either usage will do (a signing token's
+    # certificate often has only non-repudiation).
+    usage = cert.key_usage_value
+    return usage is None or bool({"digital_signature", "non_repudiation"} & set(usage.native)), name
 
 
 def _signature_state(embedded, pdf_bytes, roots, ours_cert, later_fields) -> SignatureState:
@@ -664,10 +714,11 @@ def _common_name(cert) -> str:
     return subject.get("common_name") or subject.get("organization_name") or ""
 
 
-def verify_stored(field_file: FieldFile) -> Verification | None:
-    """The signature state of a stored file (a FileField's file: an issued PDF), or None
-    when there is none or it cannot be read. Stored names are random and a stored file is
-    never rewritten, so the result is cached by name, without reading the file again."""
+def verify_stored(field_file: FieldFile, *, word: bool = False) -> Verification | None:
+    """The signature state of a stored file (a FileField's file: an issued PDF, or a Word
+    file when `word`), or None when there is none or it cannot be read. Stored names are
+    random and a stored file is never rewritten, so the result is cached by name, without
+    reading the file again."""
     if not field_file:
         return None
     key = _stored_key(field_file.name)
@@ -678,9 +729,9 @@ def verify_stored(field_file: FieldFile) -> Verification | None:
         with field_file.open("rb") as handle:
             content = handle.read()
     except OSError:
-        log.warning("Stored PDF %s cannot be read", field_file.name)
+        log.warning("Stored file %s cannot be read", field_file.name)
         return None
-    result = verify_pdf(content)
+    result = verify_word(content) if word else verify_pdf(content)
     cache.set(key, dataclasses.asdict(result), result.seconds_kept)
     return result
 

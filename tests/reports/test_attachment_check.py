@@ -4,17 +4,17 @@ signed but not checkable, or not signed; fetched through the access scope as its
 is, read only."""
 
 import pytest
-from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from campaign.models import AnnualReport, Attachment
+from campaign.models import AnnualReport
 from config import pdf_sandbox
 from reports import signing
 from reports.attachment_check import outcome
 from tests.campaign.filings import make_plan
 from tests.campaign.upload_files import image_bytes
+from tests.reports.attached import attach, check_url, page_of, plan_with
 from tests.reports.signed_pdfs import ORGANISATION, PASSPHRASE, sign, small_pdf
 from tests.reports.summaries import campaign_with_reports
 
@@ -23,35 +23,6 @@ from tests.reports.summaries import campaign_with_reports
 def campaign(tree):
     """The campaign of tests/reports/summaries.py: A1's annual report is accepted."""
     return campaign_with_reports(tree)
-
-
-def attach(owner, content, *, user, name="ke-hoach-da-ky.pdf", content_type="application/pdf"):
-    """`content` attached to `owner` (a plan or an annual report) as an upload stores it."""
-    key = "plan" if owner.__class__.__name__ == "Plan" else "report"
-    return Attachment.objects.create(
-        **{key: owner},
-        file=ContentFile(content, name=name),
-        original_name=name,
-        content_type=content_type,
-        size=len(content),
-        uploaded_by=user,
-    )
-
-
-def plan_with(tree, campaign, cast, content, **kwargs):
-    plan = make_plan(tree["A1"], campaign, cast["officer_a1"], attach=False)
-    return plan, attach(plan, content, user=cast["officer_a1"], **kwargs)
-
-
-def check_url(plan, attachment):
-    return reverse("reports:plan_attachment_check", args=[plan.pk, attachment.pk])
-
-
-def page_of(client, user, url):
-    client.force_login(user)
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def test_a_signed_unchanged_pdf_names_its_signer_time_and_trusted_root(
@@ -210,7 +181,7 @@ def test_an_image_is_not_checked_and_its_page_says_only_pdfs_are(
     )
     page = page_of(client, cast["cspl"], check_url(plan, attachment))
     assert 'data-outcome="not_pdf"' in page
-    assert "Ở đây chỉ kiểm tra chữ ký số của tệp PDF." in page
+    assert "Ở đây chỉ kiểm tra chữ ký số của tệp PDF hoặc tệp Word." in page
 
 
 def test_the_detail_pages_link_each_pdf_to_its_check_and_nothing_else(
