@@ -13,9 +13,16 @@ The answer, in this order:
   later signatures (a committee member countersigns before sending it upward) and their
   validation data was added: issued by the portal, unchanged, then signed by whom and
   when, each with the state of its signature;
+- an earlier revision of a signed file is a stored summary the portal issued unsigned (no
+  certificate configured), found by the SHA-256 of the file up to one of its %%EOF markers
+  (`signing.revision_prefixes`), and nothing but signatures and their validation data was
+  appended after it, by the same rule (`signing.appended_after`, pyHanko's difference
+  analysis): issued by the portal unsigned, unchanged, then signed by whom and when, each
+  with the state of its signature;
 - signed with the organisation's certificate, intact, but not a file the portal keeps;
 - signed by someone else;
-- signed, but changed after signing (or the signature does not verify);
+- signed, but changed after signing (or the signature does not verify), or an issued
+  summary with anything else added after it (a page drawn over before a member signed);
 - not readable as a PDF (damaged, or a download cut short): nothing can be said of a
   signature, and it is not the document as issued;
 - not signed, and not a document the portal issued;
@@ -119,24 +126,65 @@ def _issued_revision(verification: signing.Verification, found: dict):
     return None, None
 
 
+def _issued_prefix(prefixes: dict[str, int], found: dict):
+    """(summary, length) when an earlier revision of the file (by digest, `prefixes`, the
+    lengths `signing.revision_prefixes` gives) is an issued summary (in `found`), the
+    longest such; else (None, None)."""
+    for digest, length in sorted(prefixes.items(), key=lambda item: -item[1]):
+        if digest in found:
+            return found[digest], length
+    return None, None
+
+
+def _around(verification: signing.Verification, appended: signing.Appended):
+    """(the last signature in the issued revision or None, the signatures appended after
+    it, in order), by their fields (`signing.appended_after`)."""
+    by_field = {signature.field: signature for signature in verification.signatures}
+    before = [by_field[field] for field in appended.signed_before if field in by_field]
+    later = [by_field[field] for field in appended.signed_after if field in by_field]
+    return (before[-1] if before else None), later
+
+
 def answer(content: bytes) -> dict:
     """What the page says about `content`: an outcome, the signature (the last one), every
     signature when there are several, the summary, and for a countersigned summary the
-    portal's signature and those made after it."""
+    portal's signature (None when the portal issued it unsigned) and those made after
+    it."""
     verification = signing.verify_pdf(content)
     earlier = [signature.revision_sha256 for signature in verification.signatures[:-1]]
-    found = find_issued_among([verification.sha256, *earlier])
+    # A signed file's earlier revisions: one may be a summary the portal issued unsigned,
+    # which a committee member then signed with their own tool (no signature of the
+    # portal's names that revision).
+    prefixes = {}
+    if verification.readable and verification.signatures:
+        prefixes = signing.revision_prefixes(content)
+    found = find_issued_among([verification.sha256, *earlier, *prefixes])
     summary = found.get(verification.sha256)
-    issued_signature, later = None, []
+    whole = summary is not None
+    issued_signature, later, appended = None, [], None
     if summary is None and verification.readable and earlier:
         index, summary = _issued_revision(verification, found)
         if summary is not None:
             issued_signature = verification.signatures[index]
             later = list(verification.signatures[index + 1 :])
-    if summary is not None and issued_signature is None:
+    if summary is None and prefixes:
+        summary, length = _issued_prefix(prefixes, found)
+        if summary is not None:
+            appended = signing.appended_after(content, length)
+            issued_signature, later = _around(verification, appended)
+    if appended is not None and appended.unchecked:
+        outcome, summary = UNCHECKED, None
+    elif whole:
         outcome = ISSUED
-    elif summary is not None and all(
-        signature.state != signing.INVALID for signature in [issued_signature, *later]
+    elif (
+        summary is not None
+        and later
+        and (appended is None or appended.only_signatures)
+        and all(
+            signature.state != signing.INVALID
+            for signature in [issued_signature, *later]
+            if signature is not None
+        )
     ):
         outcome = COUNTERSIGNED
     elif summary is not None:

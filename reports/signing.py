@@ -29,8 +29,12 @@ Checking (`verify_pdf`)
     signatures and validation data was added after it (a committee member countersigns an
     issued summary in an incremental update); with each, the SHA-256 of the revision it
     signed. The last signature's state, and the level, are the file's. Results are cached
-    by the file's SHA-256. `verify_word` answers the same for a Word file's own package
-    signatures (reports.word_signatures), as Word writes them with a signing token.
+    by the file's SHA-256. For a revision no signature names (a summary issued unsigned,
+    then signed by a committee member), `revision_prefixes` hashes the file up to each
+    %%EOF marker, and `appended_after` tells, by the same rule, whether only signatures and
+    their validation data were appended after one.
+    `verify_word` answers the same for a Word file's own package signatures
+    (reports.word_signatures), as Word writes them with a signing token.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ import hashlib
 import io
 import logging
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -640,7 +645,6 @@ def _signature_state(embedded, pdf_bytes, roots, ours_cert, later_fields) -> Sig
     """The state of one embedded signature. What was appended after it is allowed when it
     is validation data (LTA_UPDATES) or the signing of the fields in `later_fields` (the
     signatures made after it: FORM_FILLING, and no other field changed)."""
-    from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
     from pyhanko.sign.validation import KeyUsageConstraints, validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
@@ -673,15 +677,9 @@ def _signature_state(embedded, pdf_bytes, roots, ours_cert, later_fields) -> Sig
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     mod_level = status.modification_level
     diff = status.diff_result
-    allowed_after = status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and (
-        mod_level == ModificationLevel.LTA_UPDATES
-        or (
-            mod_level == ModificationLevel.FORM_FILLING
-            and bool(status.docmdp_ok)
-            and isinstance(diff, DiffResult)
-            and bool(later_fields)
-            and diff.changed_form_fields <= later_fields
-        )
+    allowed_after = (
+        status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+        and _only_signatures_added(mod_level, diff, later_fields, bool(status.docmdp_ok))
     )
     modified_after = not (whole or allowed_after)
     intact, valid = bool(status.intact), bool(status.valid)
@@ -709,9 +707,172 @@ def _signature_state(embedded, pdf_bytes, roots, ours_cert, later_fields) -> Sig
     )
 
 
+def _only_signatures_added(level, diff, later_fields, docmdp_ok=True) -> bool:
+    """Whether what was appended after a revision, as pyHanko's difference analysis found it
+    (`level`, a ModificationLevel, and `diff`, its DiffResult), is nothing but validation
+    data (LTA_UPDATES), or the signing of the fields in `later_fields` (the signatures made
+    after it: FORM_FILLING, no other field changed, and no certification forbidding it)."""
+    from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
+
+    return level == ModificationLevel.LTA_UPDATES or (
+        level == ModificationLevel.FORM_FILLING
+        and docmdp_ok
+        and isinstance(diff, DiffResult)
+        and bool(later_fields)
+        and diff.changed_form_fields <= set(later_fields)
+    )
+
+
 def _common_name(cert) -> str:
     subject = cert.subject.native
     return subject.get("common_name") or subject.get("organization_name") or ""
+
+
+# The %%EOF markers looked at for an earlier revision: a summary a few committee members
+# signed in turn has a handful; a file with more is not one of those.
+MAX_REVISIONS = 32
+_EOF_MARKER = re.compile(rb"%%EOF(?:\r\n|\r|\n)?")
+APPENDED_VERSION = 1
+
+
+def revision_prefixes(pdf_bytes: bytes) -> dict[str, int]:
+    """The SHA-256 of each prefix of `pdf_bytes` that may be an earlier revision of it, with
+    its length: up to each of its first MAX_REVISIONS %%EOF markers, with and without the end
+    of line after it (a file may end either way, and a signing tool appends its incremental
+    update right after the last byte). The whole file is left out: its own SHA-256 is
+    `Verification.sha256`. One pass over the file."""
+    lengths = set()
+    for count, marker in enumerate(_EOF_MARKER.finditer(pdf_bytes)):
+        if count == MAX_REVISIONS:
+            break
+        lengths.update({marker.start() + len(b"%%EOF"), marker.end()})
+    lengths.discard(len(pdf_bytes))
+    digests, running, done = {}, hashlib.sha256(), 0
+    view = memoryview(pdf_bytes)
+    for length in sorted(lengths):
+        running.update(view[done:length])
+        done = length
+        digests[running.copy().hexdigest()] = length
+    return digests
+
+
+@dataclass(frozen=True)
+class Appended:
+    """What a file holds after its first `length` bytes (`appended_after`)."""
+
+    # Those bytes are a whole revision of the file, and others follow it.
+    revision: bool = False
+    # Nothing but the signatures of `signed_after` and their validation data was appended.
+    only_signatures: bool = False
+    signed_before: tuple[str, ...] = ()  # the fields of the signatures in that revision
+    signed_after: tuple[str, ...] = ()  # those of the signatures appended after it, in order
+    unchecked: bool = False  # the check was stopped (over VERIFY_TIMEOUT or VERIFY_MEMORY)
+    problem: str = ""
+
+
+def appended_after(pdf_bytes: bytes, length: int) -> Appended:
+    """What was appended to `pdf_bytes` after its first `length` bytes, an earlier revision
+    (one a `revision_prefixes` digest names): whether it is nothing but signatures and their
+    validation data, by the rule a signature's own check applies to what follows it
+    (`_only_signatures_added`, on pyHanko's difference analysis). Read in a child process
+    capped as `verify_pdf` is, and cached by the file's SHA-256 and `length`."""
+    sha256 = hashlib.sha256(pdf_bytes).hexdigest()
+    key = f"signing:appended:v{APPENDED_VERSION}:{sha256}:{length}"
+    cached = cache.get(key)
+    if cached is not None:
+        return Appended(**cached)
+    try:
+        result = pdf_sandbox.run_isolated(
+            _appended_after, pdf_bytes, length, timeout=VERIFY_TIMEOUT, memory_limit=VERIFY_MEMORY
+        )
+        seconds = CACHE_SECONDS
+    except pdf_sandbox.RenderError as error:
+        log.warning("Revision check of %s stopped: %s", sha256, error)
+        result, seconds = Appended(unchecked=True, problem=str(error)), UNCHECKED_SECONDS
+    cache.set(key, dataclasses.asdict(result), seconds)
+    return result
+
+
+def _appended_after(pdf_bytes, length):
+    from pyhanko.pdf_utils.reader import HistoricalResolver, PdfFileReader
+    from pyhanko.sign.diff_analysis import DiffResult
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
+        base = _revision_ending_at(reader, pdf_bytes, length)
+        if base is None:
+            return Appended(problem="not a revision of the file")
+        signatures = reader.embedded_regular_signatures
+        before = tuple(str(s.field_name) for s in signatures if s.signed_revision <= base)
+        after = tuple(str(s.field_name) for s in signatures if s.signed_revision > base)
+        # A fresh view of the revision: the form rule may give it an empty form.
+        diff = _appended_policy().review_file(reader, HistoricalResolver(reader, base))
+    except Exception as error:  # any damage pyHanko trips over is a file changed, not a 500
+        return Appended(problem=f"{type(error).__name__}")
+    if not isinstance(diff, DiffResult):  # a SuspiciousModification
+        return Appended(revision=True, signed_before=before, signed_after=after, problem="other")
+    return Appended(
+        revision=True,
+        only_signatures=_only_signatures_added(diff.modification_level, diff, after),
+        signed_before=before,
+        signed_after=after,
+    )
+
+
+def _revision_ending_at(reader, pdf_bytes, length):
+    """The number of the revision of `reader` that `pdf_bytes[:length]` is, all of it and
+    nothing else, with a later one after it; None when it is not one. As pyHanko tells a
+    signature that covers its whole revision: the %%EOF there names that revision's
+    cross-reference data, and the cross-reference data up to it lies before it."""
+    from pyhanko.pdf_utils.reader import process_data_at_eof
+
+    stream = io.BytesIO(pdf_bytes)
+    stream.seek(length)
+    startxref = process_data_at_eof(stream)
+    xrefs = reader.xrefs
+    for revision in range(xrefs.total_revisions - 1):
+        if xrefs.get_startxref_for_revision(revision) == startxref:
+            ends = (xrefs.get_xref_container_info(r).end_location for r in range(revision + 1))
+            return revision if all(end <= length for end in ends) else None
+    return None
+
+
+def _appended_policy():
+    """pyHanko's default difference policy, which reads a revision as the base of a
+    signature: one with a form (the signature's field is in it). A summary the portal issued
+    unsigned has none: it is read as having an empty one, with the /SigFlags of the form a
+    later revision adds (the flags a signing tool sets), so that the signing of a new field
+    is judged by the same rules as a countersignature; a revision that adds no form changes
+    none."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.sign.diff_analysis import (
+        DEFAULT_DIFF_POLICY,
+        FormUpdatingRule,
+        StandardDiffPolicy,
+    )
+
+    class EmptyFormRule(FormUpdatingRule):
+        def apply(self, old, new):
+            if "/AcroForm" not in old.root:
+                if "/AcroForm" not in new.root:
+                    return
+                form = new.root["/AcroForm"]
+                empty = generic.DictionaryObject(
+                    {generic.pdf_name("/Fields"): generic.ArrayObject()}
+                )
+                if isinstance(form, generic.DictionaryObject) and "/SigFlags" in form:
+                    empty[generic.pdf_name("/SigFlags")] = form["/SigFlags"]
+                old.root[generic.pdf_name("/AcroForm")] = empty
+            yield from super().apply(old, new)
+
+    default = DEFAULT_DIFF_POLICY.form_rule
+    return StandardDiffPolicy(
+        global_rules=DEFAULT_DIFF_POLICY.global_rules,
+        form_rule=EmptyFormRule(default.field_rules, default.ignored_acroform_keys),
+        reject_object_freeing=DEFAULT_DIFF_POLICY.reject_object_freeing,
+        ignore_orphaned_objects=DEFAULT_DIFF_POLICY.ignore_orphaned_objects,
+        ignore_identical_objects=DEFAULT_DIFF_POLICY.ignore_identical_objects,
+    )
 
 
 def verify_stored(field_file: FieldFile, *, word: bool = False) -> Verification | None:
