@@ -13,8 +13,9 @@ outside, as every Office signature does: changing the author changes no signed c
 A signature is valid when every digest matches and its value verifies with the public key
 of the certificate it carries; trusted when that certificate leads to a trust root the
 portal knows (SIGNING_TRUST_ROOTS, or the organisation's own chain), validated now (a
-time the signer states proves nothing without a time-stamp, as for a PDF). The main document part must be among what it signed, else a file
-whose signature covers some other part only would pass as signed.
+time the signer states proves nothing without a time-stamp, as for a PDF). The main
+document part must be among what it signed, else a file whose signature covers some other
+part only would pass as signed.
 
 There is no well-kept Python library for this (signxml does not know the package's
 relationship transform): lxml canonicalises, `cryptography` checks the value and
