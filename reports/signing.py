@@ -514,19 +514,19 @@ def config_fingerprint() -> str:
 def verify_pdf(pdf_bytes: bytes) -> Verification:
     """The state of every signature of `pdf_bytes`, the last one's in the top fields,
     validated offline (cached by the file's SHA-256 and the configuration)."""
-    return _verify_isolated(_verify, pdf_bytes, "pdf")
+    return _verify_isolated(_verify, pdf_bytes, "signing:verify")
 
 
 def verify_word(docx_bytes: bytes) -> Verification:
     """The same for a Word file's package signatures (reports.word_signatures)."""
     from reports import word_signatures
 
-    return _verify_isolated(word_signatures.verify_docx, docx_bytes, "docx")
+    return _verify_isolated(word_signatures.verify_docx, docx_bytes, "signing:verify-word")
 
 
-def _verify_isolated(check, content: bytes, kind: str) -> Verification:
+def _verify_isolated(check, content: bytes, prefix: str) -> Verification:
     sha256 = hashlib.sha256(content).hexdigest()
-    key = f"signing:verify:{kind}:{sha256}:{config_fingerprint()}"
+    key = f"{prefix}:{sha256}:{config_fingerprint()}"
     cached = cache.get(key)
     if cached is not None:
         return Verification.from_cached(cached)
