@@ -528,6 +528,12 @@ def _document_context(summary, figures, legacy=False):
             "end": period.ends_on.strftime("%d/%m/%Y"),
             "due": period.due_on.strftime("%d/%m/%Y"),
         },
+        # Which tree the figures are counted on, in the dashboard's and the Excel export's
+        # words (`Rollup.counted_on`): a year before a reorganisation reads as it stood. Not
+        # of figures frozen before the rollup kept its tree (an old snapshot): those were
+        # counted on the tree of their day of issue, and a re-render (of a failed one) must
+        # not say otherwise.
+        "counted_on": result.counted_on if "tree" in figures["rollup"] else "",
         # A unit that did not exist at the year's cut-off shows the figures of the units
         # merged into it that stood then: the document says whose they are, as the
         # dashboard and the Excel export do.

@@ -417,9 +417,9 @@ class Rollup:
 
     @property
     def counted_on(self) -> str:
-        """The sentence the dashboard, and the Excel export's summary sheet, say above a
-        year's figures: which tree they are counted on (the year's cut-off, with its date,
-        or today's)."""
+        """The sentence the dashboard, the Excel export's summary sheet and the opening
+        paragraph of a summary's PDF say of a year's figures: which tree they are counted on
+        (the year's cut-off, with its date, or today's)."""
         year = f"{self.year:d}"
         if self.tree == TODAY:
             return gettext(
