@@ -164,6 +164,26 @@ class Verification:
         signatures = tuple(SignatureState(**each) for each in data.get("signatures", ()))
         return cls(**{**data, "signatures": signatures})
 
+    @classmethod
+    def of_signatures(cls, sha256: str, states: list[SignatureState], **extra) -> Verification:
+        """The file's answer from its signatures' (in signing order): the last one's."""
+        last = states[-1]
+        return cls(
+            state=last.state,
+            sha256=sha256,
+            intact=last.intact,
+            valid=last.valid,
+            trusted=last.trusted,
+            ours=last.ours,
+            signer=last.signer,
+            signed_at=last.signed_at,
+            timestamped=last.timestamped,
+            coverage=last.coverage,
+            modified_after=last.modified_after,
+            signatures=tuple(states),
+            **extra,
+        )
+
     @property
     def signed(self) -> bool:
         return self.readable and self.state not in (UNSIGNED, UNCHECKED)
@@ -577,21 +597,7 @@ def _verify(pdf_bytes, sha256):
     level = "B-B"
     if last.timestamped:
         level = "B-LT" if _has_revocation_data(pdf_bytes) else "B-T"
-    return Verification(
-        state=last.state,
-        sha256=sha256,
-        intact=last.intact,
-        valid=last.valid,
-        trusted=last.trusted,
-        ours=last.ours,
-        signer=last.signer,
-        signed_at=last.signed_at,
-        timestamped=last.timestamped,
-        level=level,
-        coverage=last.coverage,
-        modified_after=last.modified_after,
-        signatures=tuple(states),
-    )
+    return Verification.of_signatures(sha256, states, level=level)
 
 
 def trust_roots_and_ours() -> tuple[list, object | None]:

@@ -452,17 +452,4 @@ def verify_docx(content: bytes, sha256: str = "") -> signing.Verification:
     states.sort(
         key=lambda each: each.signed_at or datetime.datetime.min.replace(tzinfo=datetime.UTC)
     )
-    last = states[-1]
-    return signing.Verification(
-        state=last.state,
-        sha256=sha256,
-        intact=last.intact,
-        valid=last.valid,
-        trusted=last.trusted,
-        ours=last.ours,
-        signer=last.signer,
-        signed_at=last.signed_at,
-        modified_after=last.modified_after,
-        problem=last.problem,
-        signatures=tuple(states),
-    )
+    return signing.Verification.of_signatures(sha256, states, problem=states[-1].problem)
