@@ -1,13 +1,14 @@
 """Moving many units at once (`UnitManager.move_under`, what reorganisations use) leaves the
-tree and its history exactly as moving them one at a time with treebeard would, for one
-UPDATE per unit moved instead of some twenty queries."""
+tree and its history exactly as moving them one at a time with treebeard would, in a
+bounded number of queries (tests/units/test_move_under_queries.py) instead of some twenty
+a unit."""
 
 import datetime
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from treebeard.exceptions import InvalidMoveToDescendant
+from treebeard.exceptions import InvalidMoveToDescendant, PathOverflow
 
 from units.models import Unit, UnitState
 
@@ -103,22 +104,39 @@ def test_the_tree_is_sound_and_history_unbroken_after_a_move(bigger_tree):
     assert area == {"DB", "B1", "A1", "A1a", "A1b", "S1"}
 
 
-def test_a_move_costs_one_update_per_unit_and_a_fixed_rest(bigger_tree):
-    def cost(codes, target, day):
-        nodes = [Unit.objects.get(code=code) for code in codes]
-        target = Unit.objects.get(code=target)
-        with CaptureQueriesContext(connection) as queries:
-            Unit.objects.move_under(nodes, target, effective_on=day)
-        return len(queries)
+def test_moved_units_take_the_next_paths_under_the_target_in_the_order_given(bigger_tree):
+    Unit.objects.move_under(
+        [bigger_tree[code] for code in ("A2", "A1", "B1")], bigger_tree["CX"], effective_on=DAY
+    )
+    # CX (0001 0004) holds X1 at step 1: the three follow it at steps 2, 3 and 4, their
+    # subtrees below them; DA and DB are left empty.
+    expected = {
+        "PV": ("0001", 1, 4),
+        "DA": ("00010001", 2, 0),
+        "DB": ("00010002", 2, 0),
+        "SE": ("00010003", 2, 1),
+        "S1": ("000100030001", 3, 0),
+        "CX": ("00010004", 2, 4),
+        "X1": ("000100040001", 3, 0),
+        "A2": ("000100040002", 3, 1),
+        "A2a": ("0001000400020001", 4, 0),
+        "A1": ("000100040003", 3, 2),
+        "A1a": ("0001000400030001", 4, 0),
+        "A1b": ("0001000400030002", 4, 0),
+        "B1": ("000100040004", 3, 0),
+    }
+    assert {u.code: (u.path, u.depth, u.numchild) for u in Unit.objects.all()} == expected
+    assert (bigger_tree["A1"].path, bigger_tree["A1"].depth) == ("000100040003", 3)
+    assert bigger_tree["CX"].numchild == 4
 
-    two = cost(["A1", "A2"], "CX", DAY)  # 5 units with their subtrees, from 1 parent
-    # 7 units, from 3 parents (CX, DB, SE); a day later, so that no era written by the first
-    # move is corrected (a second move on the same day rewrites those, one statement more).
-    four = cost(["A1", "A2", "B1", "S1"], "DB", DAY + datetime.timedelta(days=1))
-    # One UPDATE of paths per unit moved, one of the count per parent left; the history of
-    # the whole subtrees is written in a fixed number of statements.
-    assert four - two == (4 - 2) + (3 - 1)
-    assert two <= 18
+
+def test_a_target_without_a_free_path_is_refused_before_anything_moves(bigger_tree):
+    # B1 on the last path a step can write below DA: no unit can follow it.
+    Unit.objects.move_to({bigger_tree["B1"].pk: bigger_tree["DA"].path + "ZZZZ"})
+    before = snapshot()
+    with pytest.raises(PathOverflow), transaction.atomic():
+        Unit.objects.move_under([bigger_tree["S1"]], bigger_tree["DA"], effective_on=DAY)
+    assert snapshot() == before
 
 
 def test_nodes_below_one_another_or_above_the_target_are_refused(bigger_tree):
