@@ -23,9 +23,10 @@ bulk, in one run on the same data.
    or moved and its history synced per unit; it is still the way a file with a refused
    row takes, to name the row), and `bulk`, the way it runs now (_apply_level: level by
    level). The `moved` file also runs `bulk_before`: in bulk, with the moves made as they
-   were before they were made in bulk too (UnitManager.move_under for each new parent, one
-   UPDATE a unit moved). Seconds and queries (django.test.utils.CaptureQueriesContext over an
-   unbounded log) of `import_units`; reading the file is timed apart (the same both ways).
+   were before they were made in bulk too (UnitManager.move_under as it was then, for each
+   new parent, one UPDATE a unit moved: `_move_under_before`). Seconds and queries
+   (django.test.utils.CaptureQueriesContext over an unbounded log) of `import_units`;
+   reading the file is timed apart (the same both ways).
 3. Checked every time: the same counts both ways, the same tree and history (every unit's
    parent, path, depth, child count, fields, every era), treebeard's `find_problems()`
    empty and no era overlapping. A difference is printed and the run exits with status 1.
@@ -158,7 +159,7 @@ def _move_level_before(rows, paths, existing, parents, changes, result, today):
     for target_code, group in by_target.items():
         target = parents[target_code] if target_code else None
         if target is not None:
-            Unit.objects.move_under([units[row.code] for row in group], target)
+            _move_under_before([units[row.code] for row in group], target)
         else:
             for row in group:
                 last = Unit.objects.get_last_root_node()
@@ -171,6 +172,42 @@ def _move_level_before(rows, paths, existing, parents, changes, result, today):
             change.parent = (_parent_label(before), _parent_label(target))
             change.moved_on = opens if opens and opens > today else today
             result.moved += 1
+
+
+def _move_under_before(nodes, target):
+    """UnitManager.move_under before it moved its nodes with move_to (8 December 2026): one
+    UPDATE of a node's subtree for each node, one of the count for each parent left."""
+    from django.db.models import F, Value
+    from django.db.models.functions import Concat, Substr
+    from django.utils import timezone
+
+    from units.dataversion import bump_data_version
+    from units.models import Unit, UnitState
+
+    steplen = Unit.steplen
+    current = {unit.pk: unit for unit in Unit.objects.filter(pk__in=[n.pk for n in nodes])}
+    target.refresh_from_db()
+    step = Unit.objects.last_child_step(target)
+    first_new_path = None
+    left = collections.Counter()
+    for node in nodes:
+        unit = current[node.pk]
+        step += 1
+        new_path = Unit._get_path(target.path, target.depth + 1, step)
+        first_new_path = first_new_path or new_path
+        Unit.objects.filter(path__startswith=unit.path).update(
+            depth=F("depth") + (target.depth + 1 - unit.depth),
+            path=Concat(Value(new_path), Substr("path", len(unit.path) + 1)),
+        )
+        left[unit.path[:-steplen]] += 1
+    for parent_path, count in left.items():
+        if parent_path:
+            Unit.objects.filter(path=parent_path).update(numchild=F("numchild") - count)
+    Unit.objects.filter(pk=target.pk).update(numchild=F("numchild") + len(nodes))
+    bump_data_version()
+    target.refresh_from_db()
+    moved = Unit.objects.filter(path__startswith=target.path, path__gte=first_new_path)
+    UnitState.objects.sync(list(moved.values_list("pk", flat=True)), timezone.localdate())
 
 
 def _write_eras_before(self):
