@@ -52,6 +52,10 @@ class UnitQuerySet(MP_NodeQuerySet):
         return self.filter(condition)
 
 
+# The subtrees one query of a bulk move reads at most (UnitManager._touched_by).
+PREFIXES_PER_QUERY = 500
+
+
 class UnitManager(MP_NodeManager):
     def get_queryset(self):
         return UnitQuerySet(self.model, using=self._db).order_by("path")
@@ -244,8 +248,11 @@ class UnitManager(MP_NodeManager):
     def _touched_by(self, paths: dict[int, str]) -> list[tuple[int, str, int]]:
         """(pk, path, numchild) of the units a move to `paths` touches: the moved units and
         every unit below them, their parents old and new, and any unit on a new path (to
-        refuse it). Two queries; a moved leaf (most units a split hands over) adds no
-        condition to the second, each moved unit with children adds a prefix of the index."""
+        refuse it). Two queries, and one more per PREFIXES_PER_QUERY moved units with
+        children: a moved leaf (most units a split hands over) adds no condition, each moved
+        unit with children a prefix of the index (none below another moved one), and a
+        query holds a bounded number of them (SQLite refuses an expression deeper than
+        1,000 conditions; an import may move thousands of units)."""
         steplen = self.model.steplen
         moved = list(
             self.filter(pk__in=list(paths)).order_by().values_list("pk", "path", "numchild")
@@ -254,13 +261,25 @@ class UnitManager(MP_NodeManager):
         for new in paths.values():
             spots |= {new, new[:-steplen]}
         spots.discard("")
-        below = Q(path__in=spots)
-        for _pk, path, count in moved:
-            if count:
+        prefixes = []
+        for path in sorted(path for _pk, path, count in moved if count):
+            if not prefixes or not path.startswith(prefixes[-1]):
+                prefixes.append(path)  # sorted: a subtree's paths follow its root's
+        conditions = [Q(path__in=spots)]
+        for start in range(0, len(prefixes), PREFIXES_PER_QUERY):
+            below = Q()
+            for path in prefixes[start : start + PREFIXES_PER_QUERY]:
                 below |= Q(path__startswith=path)
+            if start:
+                conditions.append(below)
+            else:
+                conditions[0] |= below
         rows = {pk: (pk, path, count) for pk, path, count in moved}
-        for pk, path, count in self.filter(below).order_by().values_list("pk", "path", "numchild"):
-            rows[pk] = (pk, path, count)
+        for condition in conditions:
+            for pk, path, count in (
+                self.filter(condition).order_by().values_list("pk", "path", "numchild")
+            ):
+                rows[pk] = (pk, path, count)
         return list(rows.values())
 
 

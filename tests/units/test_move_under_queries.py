@@ -55,3 +55,28 @@ def test_moving_30_units_costs_the_queries_of_moving_3(crowd):
     assert [Unit.objects.get(code=f"M{d}").numchild for d in range(4)] == [0, 0, 0, 0]
     assert all(problems == [] for problems in Unit.objects.find_problems())
     assert UnitState.objects.overlapping() == []
+
+
+def test_many_subtrees_are_read_a_bounded_number_at_a_time(crowd, monkeypatch):
+    """An import moving thousands of units with units below them reads their subtrees in
+    chunks (one query holding them all would pass SQLite's expression depth): here 4 at a
+    time, 10 subtrees in 3 reads, and every unit below arrives with its own."""
+    monkeypatch.setattr("units.models.PREFIXES_PER_QUERY", 4)
+    unions = [f"M1-{n}" for n in range(10)]  # each with its team below it
+    nodes = list(Unit.objects.filter(code__in=unions))
+    target = Unit.objects.get(code="C30")
+    with CaptureQueriesContext(connection) as queries:
+        Unit.objects.move_under(nodes, target, effective_on=DAY)
+    subtree_reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "units_unit"."id" AS "pk", "units_unit"."path" AS')
+        and " LIKE " in q["sql"]
+    ]
+    assert len(subtree_reads) == 3  # ceil(10 / 4)
+    assert all(sql.count(" LIKE ") <= 4 for sql in subtree_reads)
+    c30 = Unit.objects.get(code="C30").path
+    below = Unit.objects.filter(path__startswith=c30).exclude(path=c30)
+    expected = unions + [f"{code}-T" for code in unions]
+    assert sorted(below.values_list("code", flat=True)) == sorted(expected)
+    assert all(problems == [] for problems in Unit.objects.find_problems())
