@@ -273,10 +273,13 @@ def _by_id(signature, wanted: str):
     return None
 
 
-def _signed_time(signature) -> datetime.datetime | None:
-    """The time the signer states: the package's SignatureTime, else XAdES SigningTime."""
-    text = signature.findtext(f".//{{{MDSSI}}}SignatureTime/{{{MDSSI}}}Value") or ""
-    text = text or signature.findtext(f".//{{{XADES}}}SigningTime") or ""
+def _signed_time(signed: list) -> datetime.datetime | None:
+    """The time the signer states: the package's SignatureTime, else XAdES SigningTime,
+    read only in the elements the signature signed (`signed`): an Object added beside them
+    could state any time."""
+    text = ""
+    for path in (f".//{{{MDSSI}}}SignatureTime/{{{MDSSI}}}Value", f".//{{{XADES}}}SigningTime"):
+        text = text or next((t for e in signed if (t := e.findtext(path))), "")
     try:
         moment = datetime.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
@@ -372,7 +375,7 @@ def _one(package, part, content_types, roots, ours_cert) -> signing.SignatureSta
     canonical_info = _canonical(
         signed_info, method.get("Algorithm", "") if method is not None else ""
     )
-    intact, covered = True, set()
+    intact, covered, signed = True, set(), []
     for reference in signed_info.findall(f"{{{DS}}}Reference"):
         uri = reference.get("URI", "")
         if not uri.startswith("#"):
@@ -380,6 +383,7 @@ def _one(package, part, content_types, roots, ours_cert) -> signing.SignatureSta
         element = _by_id(signature, uri[1:])
         if element is None:
             raise Unreadable(f"no element {uri}")
+        signed.append(element)
         transforms = [t.get("Algorithm", "") for t in _transforms(reference)]
         if any(kind not in C14N for kind in transforms):
             raise Unreadable("unknown transform")
@@ -407,7 +411,7 @@ def _one(package, part, content_types, roots, ours_cert) -> signing.SignatureSta
         value,
         signature_method.get("Algorithm", "") if signature_method is not None else "",
     )
-    signed_at = _signed_time(signature)
+    signed_at = _signed_time(signed)
     trusted, signer = signing.certificate_trusted(der[0], der[1:], roots)
     state = signing.INVALID
     if intact and valid:

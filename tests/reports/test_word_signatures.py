@@ -137,3 +137,18 @@ def test_the_plans_page_links_a_word_file_to_its_check(
     page = page_of(client, cast["cspl"], reverse("campaign:plan_detail", args=[plan.pk]))
     assert check_url(plan, attachment) in page
     assert check_url(plan, other) not in page
+
+
+def test_a_time_stated_outside_what_was_signed_is_not_the_signers(configured, member):
+    """An Object added beside the signed ones, stating another time first, is not read."""
+    signed = signed_word.sign(signed_word.parts(), member, WHEN)
+    xml = signed_word.part(signed, "_xmlsignatures/sig1.xml")
+    forged = (
+        f'<Object><mdssi:SignatureTime xmlns:mdssi="{signed_word.MDSSI}"><mdssi:Value>'
+        "2020-01-01T00:00:00Z</mdssi:Value></mdssi:SignatureTime></Object>"
+    ).encode()
+    at = xml.index(b"<Object")
+    content = signed_word.replaced(signed, "_xmlsignatures/sig1.xml", xml[:at] + forged + xml[at:])
+    verification = signing.verify_word(content)
+    assert verification.state == signing.VALID  # nothing signed was changed
+    assert verification.signed_at == WHEN
