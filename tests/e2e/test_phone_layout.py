@@ -8,7 +8,7 @@ import itertools
 import pytest
 from django.urls import reverse
 
-from campaign.models import Campaign, Plan
+from campaign.models import AnnualReport, Campaign, Plan
 from reports.models import SummaryReport
 from tests.e2e.page_checks import PHONE, horizontal_overflow
 from units.models import Membership, Unit
@@ -256,3 +256,20 @@ def test_on_a_phone_a_summary_s_pdf_comes_before_its_text(demo, login, live_serv
     page.set_viewport_size({"width": 1366, "height": 900})
     # An office screen keeps the text on the left and the side column on its right.
     assert download.bounding_box()["x"] > text.bounding_box()["x"]
+
+
+def test_a_records_admin_history_scrolls_in_its_box_on_a_phone(demo, login, live_server):
+    """The admin's history of a report, a dozen columns: the table scrolls sideways in its
+    own box, the page does not, and no column is squeezed to a letter a line."""
+    report = AnnualReport.objects.order_by("pk").first()
+    path = reverse("admin:campaign_annualreport_history", args=[report.pk])
+    page = reviewer_page(login, live_server, path, 390, 844, user="admin")
+    table = page.locator("#change-history")
+    assert table.count() == 1
+    assert horizontal_overflow(page) == []
+    assert table.evaluate("(box) => box.scrollWidth > box.clientWidth")
+    narrowest = page.evaluate(
+        "Math.min(...Array.from(document.querySelectorAll('#change-history th'), "
+        "(cell) => cell.getBoundingClientRect().width))"
+    )
+    assert narrowest >= 90  # 6rem: a Vietnamese word or a date fits a line
