@@ -98,6 +98,11 @@ def check_office_zip(fileobj, *, parts: re.Pattern, main: str, what: str) -> Non
                     what=what,
                     count=number_format(len(infos), force_grouping=True),
                 )
+            names = [info.filename.lower() for info in infos]
+            if len(set(names)) != len(names):
+                # Two parts of one name (part names ignore case): one reader opens the
+                # first, another the last, so what was checked need not be what is read.
+                raise _damaged(what)
             strangers = [info.filename for info in infos if not parts.fullmatch(info.filename)]
             if strangers:
                 raise _refused(

@@ -7,15 +7,26 @@ What a signature covers, and so what "unchanged since signing" means here: the p
 manifest lists, each by its digest (a relationships part through the relationship
 transform: only the relationships it names, so that adding a signature later does not
 break an earlier one), the signature's own properties (its time, the XAdES properties),
-and the content type each part had. Word leaves the document properties (`docProps/`)
-outside, as every Office signature does: changing the author changes no signed content.
+and the content type each part had. Word leaves the document properties (`docProps/`),
+the custom XML data (`customXml/`) and the relationships to them outside, as every Office
+signature does: changing the author changes no signed content.
+
+Digests alone do not see what is added beside the signed parts, so a signature is intact
+only when, besides every digest matching: every other part of the package is one Word
+leaves outside (a part added after signing, a header or a template's settings, is a
+change); every relationship a signed relationships part holds is one the transform kept or
+one Word leaves outside (a template fetched from elsewhere is a change), with unique Ids;
+the relationship transform stands only on relationships parts (on the document it would
+sign an empty shell of it); the package names exactly one main document, and the signature
+covers it. A package with two zip entries of one name is unreadable: readers differ on
+which one they open. Word's signatures stand side by side over the whole package, so the
+file's answer is its worst signature's.
 
 A signature is valid when every digest matches and its value verifies with the public key
 of the certificate it carries; trusted when that certificate leads to a trust root the
 portal knows (SIGNING_TRUST_ROOTS, or the organisation's own chain), validated now (a
-time the signer states proves nothing without a time-stamp, as for a PDF). The main
-document part must be among what it signed, else a file whose signature covers some other
-part only would pass as signed.
+time the signer states proves nothing without a time-stamp, as for a PDF). SHA-1 digests
+are accepted, as Office 2007–2013 wrote them.
 
 There is no well-kept Python library for this (signxml does not know the package's
 relationship transform): lxml canonicalises, `cryptography` checks the value and
@@ -78,6 +89,21 @@ SIGNATURE_METHODS = {
     "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384": ("ecdsa", "sha384"),
     "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512": ("ecdsa", "sha512"),
 }
+# What Word leaves out of every signature, and so may change after signing without
+# changing the document: its properties (author, dates, thumbnail), the custom XML data
+# parts, and the signatures themselves. The relationships to them, by their type's last
+# segment; the parts, by their folder.
+UNSIGNED_RELATIONSHIPS = {
+    "core-properties",
+    "extended-properties",
+    "custom-properties",
+    "thumbnail",
+    "origin",
+    "customXml",
+}
+UNSIGNED_FOLDERS = ("docProps/", "customXml/", "_xmlsignatures/")
+# At most this many signatures are read: an office signs a document once or twice.
+MAX_SIGNATURES = 10
 # The parts an Office package signature is read from, at most: a file whose signatures or
 # relationships are larger is not one Word wrote.
 MAX_XML_BYTES = 2 * 1024 * 1024
@@ -148,17 +174,18 @@ def _canonical(element, algorithm: str) -> bytes:
         raise Unreadable(f"canonicalisation {algorithm}")
     exclusive, comments = C14N[algorithm]
     if element.getparent() is not None:
-        element = _apex(element)
+        element = _apex(element, inherit_xml_attributes=not exclusive)
     return etree.tostring(element, method="c14n", exclusive=exclusive, with_comments=comments)
 
 
-def _apex(element):
+def _apex(element, *, inherit_xml_attributes: bool):
     """`element` as a tree of its own, as inclusive canonicalisation sees a document subset:
     every namespace in scope declared on it, and the xml: attributes it inherits. (lxml
     canonicalises an element inside its tree with a wrong `xmlns=""` on its children, and a
     plain copy drops the namespaces in scope it does not use.)"""
     apex = etree.Element(element.tag, nsmap=element.nsmap)
-    for ancestor in element.iterancestors():
+    # Inclusive canonicalisation carries xml:lang and xml:space down; exclusive does not.
+    for ancestor in element.iterancestors() if inherit_xml_attributes else ():
         for name, value in ancestor.attrib.items():
             if name.startswith(f"{{{XML}}}") and name not in apex.attrib:
                 apex.set(name, value)
@@ -186,29 +213,38 @@ def _transforms(reference) -> list:
     return reference.findall(f"{{{DS}}}Transforms/{{{DS}}}Transform")
 
 
-def _relationship_transform(rels_xml: bytes, transform) -> object:
-    """The relationships part as the transform keeps it: only the relationships it names
-    (by SourceId or SourceType), ordered by Id, each with its TargetMode."""
+def _relationship_transform(rels_xml: bytes, transform) -> tuple[object, bool]:
+    """(the relationships part as the transform keeps it: only the relationships it names
+    by SourceId or SourceType, ordered by Id, each with its TargetMode; whether the part
+    holds nothing else that counts). A relationship the transform leaves out must be one
+    Word leaves out of every signature (UNSIGNED_RELATIONSHIPS): another one (a template
+    fetched from elsewhere, a second main document) was added after signing. Ids must be
+    unique: with two alike, a reader and this check could follow different ones."""
     ids = {each.get("SourceId") for each in transform.findall(f"{{{MDSSI}}}RelationshipReference")}
     types = {
         each.get("SourceType")
         for each in transform.findall(f"{{{MDSSI}}}RelationshipsGroupReference")
     }
     root = _parse(rels_xml, "relationships")
-    kept = {}
+    kept, seen, sound = {}, set(), True
     for child in list(root):
         root.remove(child)
-        if child.tag == f"{{{RELATIONSHIPS}}}Relationship" and (
-            child.get("Id") in ids or child.get("Type") in types
-        ):
+        if child.tag != f"{{{RELATIONSHIPS}}}Relationship":
+            continue
+        identifier, kind = child.get("Id") or "", child.get("Type") or ""
+        sound &= bool(identifier) and identifier not in seen
+        seen.add(identifier)
+        if identifier in ids or kind in types:
             child.tail = None
             if not child.get("TargetMode"):
                 child.set("TargetMode", "Internal")
-            kept[child.get("Id")] = child
+            kept[identifier] = child
+        else:
+            sound &= kind.rsplit("/", 1)[-1] in UNSIGNED_RELATIONSHIPS
     root.text = None
     for key in sorted(kept):
         root.append(kept[key])
-    return root
+    return root, sound
 
 
 def _part_digest_matches(package, reference, content_types) -> tuple[bool, str]:
@@ -234,7 +270,13 @@ def _part_digest_matches(package, reference, content_types) -> tuple[bool, str]:
         for transform in transforms:
             kind = transform.get("Algorithm", "")
             if kind == RELATIONSHIP_TRANSFORM:
-                node = _relationship_transform(data, transform)
+                if not name.endswith(".rels"):
+                    # On any other part it would sign an empty shell of it: its text could
+                    # then change at will.
+                    return False, name
+                node, sound = _relationship_transform(data, transform)
+                if not sound:
+                    return False, name
             elif kind in C14N:
                 node = node if node is not None else _parse(data, name)
                 octets = _canonical(node, kind)
@@ -356,10 +398,23 @@ def _certificates(signature) -> list[bytes]:
 
 
 def _main_part(package) -> str:
-    for relationship in _relationships(package, ""):
-        if relationship.get("Type") == OFFICE_DOCUMENT:
-            return _target("", relationship)
-    return ""
+    """The main document part, "" unless the package names exactly one."""
+    mains = [r for r in _relationships(package, "") if r.get("Type") == OFFICE_DOCUMENT]
+    return _target("", mains[0]) if len(mains) == 1 else ""
+
+
+def _unsigned_parts(package, covered: set[str]) -> list[str]:
+    """The parts of `package` its signature does not cover, other than those Word never
+    signs ([Content_Types].xml, whose content types the manifest carries, and
+    UNSIGNED_FOLDERS): each is something added after signing."""
+    return [
+        name
+        for name in package.namelist()
+        if not name.endswith("/")
+        and name not in covered
+        and name != "[Content_Types].xml"
+        and not name.startswith(UNSIGNED_FOLDERS)
+    ]
 
 
 def _one(package, part, content_types, roots, ours_cert) -> signing.SignatureState:
@@ -398,6 +453,8 @@ def _one(package, part, content_types, roots, ours_cert) -> signing.SignatureSta
     main = _main_part(package)
     if not main or main not in covered or "_rels/.rels" not in covered:
         intact = False  # the document itself is not what was signed
+    if _unsigned_parts(package, covered):
+        intact = False
     der = _certificates(signature)
     value = base64.b64decode("".join((signature.findtext(f"{{{DS}}}SignatureValue") or "").split()))
     signature_method = signed_info.find(f"{{{DS}}}SignatureMethod")
@@ -431,13 +488,21 @@ def _one(package, part, content_types, roots, ours_cert) -> signing.SignatureSta
 
 
 def verify_docx(content: bytes, sha256: str = "") -> signing.Verification:
-    """What the package signatures of a Word file say, the last one's in the top fields,
-    in signing order (the same shape as `signing.verify_pdf`'s answer). Not cached, not
-    isolated: `signing.verify_word` is both."""
+    """What the package signatures of a Word file say (the same shape as
+    `signing.verify_pdf`'s answer). Word's signatures stand side by side, each over the
+    whole package, not one after another as in a PDF: the file's answer is its worst
+    signature's (one broken signature means the file changed after it was made), else the
+    one with the latest time its signer states. Not cached, not isolated:
+    `signing.verify_word` is both."""
     sha256 = sha256 or hashlib.sha256(content).hexdigest()
     try:
         package = zipfile.ZipFile(io.BytesIO(content))
-        parts = signature_parts(package)
+        names = [name.lower() for name in package.namelist()]
+        if len(set(names)) != len(names):
+            # Python reads the last of two entries of one name, other readers the first:
+            # what is checked would not be what is read.
+            raise Unreadable("two entries of one name")
+        parts = list(dict.fromkeys(signature_parts(package)))[:MAX_SIGNATURES]
     except (zipfile.BadZipFile, Unreadable, ValueError) as error:
         return signing.Verification(
             state=signing.INVALID, sha256=sha256, problem=str(error), readable=False
@@ -448,12 +513,17 @@ def verify_docx(content: bytes, sha256: str = "") -> signing.Verification:
     states = []
     for part in parts:
         try:
-            content_types = _content_types(package)
-            states.append(_one(package, part, content_types, roots, ours_cert))
-        except (Unreadable, ValueError, zipfile.BadZipFile) as error:
-            log.info("Word signature %s unreadable: %s", part, error)
-            states.append(signing.SignatureState(state=signing.INVALID, problem=str(error)))
-    states.sort(
-        key=lambda each: each.signed_at or datetime.datetime.min.replace(tzinfo=datetime.UTC)
-    )
+            states.append(_one(package, part, _content_types(package), roots, ours_cert))
+        except Exception as error:  # any crafted structure is a damaged signature, never a 500
+            log.info("Word signature %s unreadable: %s: %s", part, type(error).__name__, error)
+            states.append(
+                signing.SignatureState(state=signing.INVALID, problem=type(error).__name__)
+            )
+    earliest = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+    states.sort(key=lambda each: each.signed_at or earliest)
+    rank = {signing.INVALID: 0, signing.UNTRUSTED: 1, signing.VALID: 2}
+    worst = min(states, key=lambda each: rank.get(each.state, 0))
+    if worst.state != states[-1].state:
+        states.remove(worst)
+        states.append(worst)  # the answer's fields are the last signature's
     return signing.Verification.of_signatures(sha256, states, problem=states[-1].problem)

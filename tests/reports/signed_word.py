@@ -68,10 +68,6 @@ DOCUMENT_RELS_SIGNED = (
     f'<Relationships xmlns="{RELS}"><Relationship Id="rId1" Target="styles.xml" '
     f'TargetMode="Internal" Type="{STYLES}"></Relationship></Relationships>'
 )
-ORIGIN_RELS = (
-    f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{RELS}">'
-    f'<Relationship Id="rId1" Type="{SIGNATURE}" Target="sig1.xml"/></Relationships>'
-)
 STYLES_XML = f'<?xml version="1.0" encoding="UTF-8"?><w:styles xmlns:w="{W}"/>'
 CORE_XML = (
     '<?xml version="1.0" encoding="UTF-8"?><cp:coreProperties xmlns:cp="http://schemas.'
@@ -140,17 +136,31 @@ def sign(
     when: datetime.datetime,
     *,
     cover_document: bool = True,
+    document_transformed: bool = False,
+    name: str = "sig1.xml",
 ) -> bytes:
     """`contents` signed by `person` (tests.reports.signed_pdfs.Countersigner) at `when`,
     as Word signs: the manifest covers the document, its styles and both relationship
     parts through the relationship transform (leaving out the document properties), then
     the signature's own properties. `cover_document=False` leaves the main document out of
-    the manifest (a signature over the styles alone)."""
+    the manifest (a signature over the styles alone); `document_transformed` signs it
+    through the relationship transform (which keeps nothing of a document: an empty shell).
+    `name` is the signature part: a second signature is added beside those in `contents`
+    (a package signed already, as `unpack` gives it)."""
     stamp = when.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     manifest = "".join(
         [
-            _reference(
-                f"/word/document.xml?ContentType={MAIN}", _sha256(contents["word/document.xml"])
+            (
+                _rels_reference(
+                    f"/word/document.xml?ContentType={MAIN}",
+                    "rId1",
+                    _sha256(f'<w:document xmlns:w="{W}"></w:document>'),
+                )
+                if document_transformed
+                else _reference(
+                    f"/word/document.xml?ContentType={MAIN}",
+                    _sha256(contents["word/document.xml"]),
+                )
             )
             if cover_document
             else "",
@@ -220,21 +230,36 @@ def sign(
         f'Target="#idPackageSignature">{signed_properties}</xd:QualifyingProperties>'
         "</Object></Signature>"
     )
+    signatures = sorted(
+        {part.rsplit("/", 1)[1] for part in contents if part.startswith("_xmlsignatures/sig")}
+        | {name}
+    )
+    origin_rels = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{RELS}">'
+        + "".join(
+            f'<Relationship Id="rId{n}" Type="{SIGNATURE}" Target="{each}"/>'
+            for n, each in enumerate(signatures, 1)
+        )
+        + "</Relationships>"
+    )
     return package(
         {
             **contents,
             "_xmlsignatures/origin.sigs": b"",
-            "_xmlsignatures/_rels/origin.sigs.rels": ORIGIN_RELS.encode(),
-            "_xmlsignatures/sig1.xml": signature.encode(),
+            "_xmlsignatures/_rels/origin.sigs.rels": origin_rels.encode(),
+            f"_xmlsignatures/{name}": signature.encode(),
         }
     )
 
 
+def unpack(content: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
 def replaced(content: bytes, name: str, data: bytes) -> bytes:
     """The package `content` with its part `name` replaced by `data`, the rest as it was."""
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        contents = {info.filename: archive.read(info) for info in archive.infolist()}
-    return package({**contents, name: data})
+    return package({**unpack(content), name: data})
 
 
 def part(content: bytes, name: str) -> bytes:
