@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, Left, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -248,11 +248,12 @@ class UnitManager(MP_NodeManager):
     def _touched_by(self, paths: dict[int, str]) -> list[tuple[int, str, int]]:
         """(pk, path, numchild) of the units a move to `paths` touches: the moved units and
         every unit below them, their parents old and new, and any unit on a new path (to
-        refuse it). Two queries, and one more per PREFIXES_PER_QUERY moved units with
-        children: a moved leaf (most units a split hands over) adds no condition, each moved
-        unit with children a prefix of the index (none below another moved one), and a
-        query holds a bounded number of them (SQLite refuses an expression deeper than
-        1,000 conditions; an import may move thousands of units)."""
+        refuse it). Two queries, one per depth of the moved units counted childless, and
+        one more per PREFIXES_PER_QUERY moved units with children: a moved leaf (most units
+        a split hands over) adds no condition, each moved unit with children a prefix of
+        the index (none below another moved one), and a query holds a bounded number of
+        them (SQLite refuses an expression deeper than 1,000 conditions; an import may move
+        thousands of units)."""
         steplen = self.model.steplen
         moved = list(
             self.filter(pk__in=list(paths)).order_by().values_list("pk", "path", "numchild")
@@ -261,8 +262,23 @@ class UnitManager(MP_NodeManager):
         for new in paths.values():
             spots |= {new, new[:-steplen]}
         spots.discard("")
+        # A unit counted childless is checked for children all the same (one query per
+        # depth among them, an index lookup each): moved on a stale count, its children
+        # would stay behind on a path no unit holds.
+        leaves = {}
+        for _pk, path, count in moved:
+            if not count:
+                leaves.setdefault(len(path), []).append(path)
+        with_children = set()
+        for length, paths_of_leaves in leaves.items():
+            with_children.update(
+                self.filter(depth=length // steplen + 1)
+                .annotate(parent_path=Left("path", length))
+                .filter(parent_path__in=paths_of_leaves)
+                .values_list("parent_path", flat=True)
+            )
         prefixes = []
-        for path in sorted(path for _pk, path, count in moved if count):
+        for path in sorted(path for _pk, path, count in moved if count or path in with_children):
             if not prefixes or not path.startswith(prefixes[-1]):
                 prefixes.append(path)  # sorted: a subtree's paths follow its root's
         conditions = [Q(path__in=spots)]

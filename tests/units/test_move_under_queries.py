@@ -80,3 +80,14 @@ def test_many_subtrees_are_read_a_bounded_number_at_a_time(crowd, monkeypatch):
     expected = unions + [f"{code}-T" for code in unions]
     assert sorted(below.values_list("code", flat=True)) == sorted(expected)
     assert all(problems == [] for problems in Unit.objects.find_problems())
+
+
+def test_a_unit_counted_childless_still_takes_its_children_along(crowd):
+    """A stale count (numchild 0 while a team is below it) does not leave the team behind
+    on a path no unit holds: the move checks childless units for children all the same."""
+    Unit.objects.filter(code="M1-0").update(numchild=0)
+    moved(["M1-0"], "C3")
+    union = Unit.objects.get(code="M1-0")
+    team = Unit.objects.get(code="M1-0-T")
+    assert team.path.startswith(union.path) and team.depth == union.depth + 1
+    assert union.path.startswith(Unit.objects.get(code="C3").path)
