@@ -738,7 +738,10 @@ def _common_name(cert) -> str:
 # signed in turn has a handful; a file with more is not one of those.
 MAX_REVISIONS = 32
 _EOF_MARKER = re.compile(rb"%%EOF(?:\r\n|\r|\n)?")
-APPENDED_VERSION = 1
+# Part of `appended_after`'s cache key: raised when the rule changes, so that an answer
+# cached under the old one is not given for a day (2: a signature field prepared empty and
+# signed in a later update is a signature).
+APPENDED_VERSION = 2
 
 
 def revision_prefixes(pdf_bytes: bytes) -> dict[str, int]:
@@ -846,8 +849,8 @@ def _revision_ending_at(reader, pdf_bytes, length):
 def _appended_policy():
     """pyHanko's default difference policy, which reads a revision as the base of a
     signature: one with a form (the signature's field is in it). A summary the portal issued
-    unsigned has none: it is read as having an empty one, with the /SigFlags of the form a
-    later revision adds (the flags a signing tool sets), so that the signing of a new field
+    unsigned has none: it is read as having an empty one, with the /SigFlags of the form each
+    later revision has (the flags a signing tool sets), so that the signing of a new field
     is judged by the same rules as a countersignature; a revision that adds no form changes
     none."""
     from pyhanko.pdf_utils import generic
@@ -858,8 +861,16 @@ def _appended_policy():
     )
 
     class EmptyFormRule(FormUpdatingRule):
+        # The empty form given to the base revision. The base is one resolver for every
+        # later revision, so the form given to it stays in its catalog: it is given anew for
+        # each revision, with that revision's /SigFlags. A tool that adds an empty signature
+        # field (/SigFlags 1) and signs it in a later update (3) otherwise had its signing
+        # read as a change of the form's flags, and the summary as changed.
+        given = None
+
         def apply(self, old, new):
-            if "/AcroForm" not in old.root:
+            if "/AcroForm" not in old.root or old.root.raw_get("/AcroForm") is self.given:
+                old.root.pop("/AcroForm", None)
                 if "/AcroForm" not in new.root:
                     return
                 form = new.root["/AcroForm"]
@@ -868,7 +879,7 @@ def _appended_policy():
                 )
                 if isinstance(form, generic.DictionaryObject) and "/SigFlags" in form:
                     empty[generic.pdf_name("/SigFlags")] = form["/SigFlags"]
-                old.root[generic.pdf_name("/AcroForm")] = empty
+                old.root[generic.pdf_name("/AcroForm")] = self.given = empty
             yield from super().apply(old, new)
 
     default = DEFAULT_DIFF_POLICY.form_rule

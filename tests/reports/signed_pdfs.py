@@ -177,9 +177,11 @@ def make_countersigner(name, issuer=None, issuer_key=None) -> Countersigner:
     return Countersigner(key, cert, [issuer] if issuer else [])
 
 
-def countersign(content, person, field):
-    """`content` signed again by `person` in a new signature field `field`, appended as an
-    incremental update, as a member's signing tool does: the earlier revisions untouched."""
+def countersign(content, person, field, change=None):
+    """`content` signed again by `person` in a new signature field `field` (or the empty one
+    of that name), appended as an incremental update, as a member's signing tool does: the
+    earlier revisions untouched. `change`, a function of the writer, makes a change in that
+    same update before it is signed."""
     der = serialization.Encoding.DER
     signer = signers.SimpleSigner(
         signing_cert=asn1_x509.Certificate.load(person.cert.public_bytes(der)),
@@ -193,6 +195,8 @@ def countersign(content, person, field):
         ),
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(content), strict=False)
+    if change is not None:
+        change(writer)
     # Off Playwright's event loop in a browser test, as the portal's own signing is.
     out = signing._off_the_loop(
         signers.sign_pdf,
