@@ -271,15 +271,20 @@ def remind_units(request):
         return _render_list(request, scope, selection, selected=ids, status=400)
     today_counts = reminded_on(late, campaign, what, year, selection.today)
     if today_counts and request.POST.get("again") != "yes":
+        # The page counts only the units someone can receive a reminder at, as the list's
+        # button did: the others are skipped whatever the reviewer chooses, and are named.
+        filers = notifications.filers(late, selection.today)
+        reachable = [unit for unit in late if unit.pk in filers]
         return render(
             request,
             "campaign/reminders/confirm_again.html",
             {
                 "selection": selection,
-                "units": late,
-                "again": [unit for unit in late if unit.pk in today_counts],
+                "units": reachable,
+                "unreachable": [unit for unit in late if unit.pk not in filers],
+                "again": [unit for unit in reachable if unit.pk in today_counts],
                 # Those not reminded yet today: sending to them alone needs no second thought.
-                "fresh": [unit for unit in late if unit.pk not in today_counts],
+                "fresh": [unit for unit in reachable if unit.pk not in today_counts],
                 # When the page asked: its confirmation sent twice reminds once.
                 "asked": ShownAtField.of(timezone.now()),
             },

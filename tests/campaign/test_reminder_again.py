@@ -163,3 +163,22 @@ def test_a_unit_reminded_by_hand_today_gets_the_day_s_automatic_reminder_tomorro
 
     assert reminders.send_due_reminders(PLAN_DUE + datetime.timedelta(days=1)) == 1
     assert automatic.get(unit=tree["A1"]).step == reminders.DUE
+
+
+def test_the_confirmation_counts_only_units_someone_can_receive_it_at(client, tree, cast, campaign):
+    # A1 was reminded this morning; B1 has an officer; SE and S1 have nobody to receive it.
+    client.force_login(cast["cspl"])
+    remind(client, campaign, [tree["A1"]])
+    asked = remind(client, campaign, [tree["A1"], tree["B1"], tree["SE"], tree["S1"]])
+    page = asked.content.decode()
+    assert "Gửi đến 2 đơn vị" in page
+    assert "Chỉ gửi đến 1 đơn vị chưa được đôn đốc hôm nay" in page
+    assert "2 đơn vị không có người nhận đôn đốc" in page
+    assert "CĐ ngành S, CĐCS S1." in page
+
+    # The confirming form sends to the two units it counted, and both are reminded.
+    form = page[page.index('name="again"') :]
+    units = sorted(int(pk) for pk in re.findall(r'name="units" value="(\d+)"', form))
+    assert units == sorted([tree["A1"].pk, tree["B1"].pk])
+    assert remind(client, campaign, [tree["A1"], tree["B1"]], again="yes").status_code == 302
+    assert sorted(Reminder.objects.values_list("unit__code", flat=True)) == ["A1", "A1", "B1"]
