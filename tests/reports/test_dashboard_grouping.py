@@ -1,6 +1,6 @@
 """Every count on the dashboard and the committee's desk is grouped as Vietnamese write it
 (2.015), like the figures beside it: at province scale the page read "Số liệu tổng hợp từ
-1402 báo cáo" above "Đã tính 1.398 trên 2.015 đơn vị", "Đã gửi 4243 lượt đôn đốc", and the
+1402 báo cáo" above "Đã tính 1.398 trên 2.015 đơn vị", "Đã gửi 4243 lượt đôn đốc" (now "Thư đôn đốc về năm …: đã gửi 4.243 lượt"), and the
 desk "1234 đơn vị chưa gửi báo cáo". The counts are the rollup's, made large here."""
 
 import dataclasses
@@ -65,7 +65,9 @@ def test_the_dashboard_groups_every_count(client, cast, tree, large):
     assert "Số liệu tổng hợp từ 1.402 báo cáo" in text
     assert "1.234 báo cáo đã gửi có số liệu bất thường." in text
     # Obstacles are today's, of every year (the rollup counts them so): the label says so.
-    assert "đến hôm nay, mọi năm (quá hạn) 1.500 (1.200) Đã gửi 4.243 lượt đôn đốc" in text
+    assert "đến hôm nay, mọi năm (quá hạn) 1.500 (1.200)" in text
+    # The reminders are the year's, not the obstacles': the line says which year.
+    assert f"Thư đôn đốc về năm {YEAR}: đã gửi 4.243 lượt" in text
     assert "3.015 đơn vị Đơn vị Loại" in text  # the grid's count of units
 
 
