@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from campaign.demo import load_demo_history
 from campaign.seed import DEFAULT_CAMPAIGN, load_campaign_file
 from reports.demo import load_demo_summaries
+from reports.demo_word import load_demo_word_file
 from reports.models import SummaryReport
 from units.demo import DEMO_PASSWORD, demo_accounts, load_demo
 
@@ -15,8 +16,8 @@ from units.demo import DEMO_PASSWORD, demo_accounts, load_demo
 class Command(BaseCommand):
     help = (
         "Load the demo federation with its 2025 reorganisations, the seed campaign, one "
-        "account per role and issued summaries (one of them corrected) signed with a test "
-        "certificate. Safe twice."
+        "account per role, issued summaries (one of them corrected) signed with a test "
+        "certificate and a Word file signed with it. Safe twice."
     )
 
     def add_arguments(self, parser):
@@ -35,6 +36,9 @@ class Command(BaseCommand):
         campaign, _created = load_campaign_file(DEFAULT_CAMPAIGN)
         # Writes the years before 2025, applies the reorganisations of 2025, writes the rest.
         load_demo_history(campaign.slug)
+        # A grassroots union's 2025 report carries the Word file it signed (Word's own
+        # signature, with the test certificate), for the Word signature check.
+        load_demo_word_file(campaign.slug)
         # The 2024 summaries of a district and of the province, issued in January 2025, and
         # the 2025 summary of the province of today with its correction, of January 2026.
         unrendered = [
