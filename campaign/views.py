@@ -343,6 +343,10 @@ def _deleted_rows_as_new(data, plan, prefix):
         initial = int(data.get(f"{prefix}-INITIAL_FORMS", 0))
     except ValueError:
         return data
+    if not 0 <= total <= ActivityFormSet.absolute_max:
+        # A tampered row count: rebuilding that many rows would hold a worker for minutes
+        # and gigabytes; the formset refuses it as it stands, with its own message.
+        return data
     kept = {str(pk) for pk in plan.activities.values_list("pk", flat=True)}
     rows = []
     for index in range(total):

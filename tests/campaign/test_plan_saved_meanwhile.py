@@ -1,6 +1,7 @@
 """A plan saved by someone else while an officer typed: the officer's save is refused with
 what they typed kept, whatever the other person changed, and saving again goes through."""
 
+import pytest
 from django.db.models import F
 from django.urls import reverse
 
@@ -43,3 +44,21 @@ def test_a_row_whose_activity_was_deleted_meanwhile_comes_back_as_a_new_row(
         first.audience,
         "Đoàn viên tổ 2, sửa",
     ]
+
+
+@pytest.mark.timeout(60)  # before the fix it never returned
+def test_a_tampered_row_count_is_refused_at_once_and_saves_nothing(client, tree, cast, campaign):
+    # The stale-page path rebuilt one row per counted row: 10**12 of them held the worker.
+    plan = make_plan(tree["A1"], campaign, cast["officer_a1"], activities=1)
+    data = edit_data(plan, summary="Tóm tắt mới của tôi.")
+    data["version"] = "0"
+    data["activities-TOTAL_FORMS"] = str(10**12)
+    Plan.objects.filter(pk=plan.pk).update(version=F("version") + 1)
+
+    response = login(client, cast["officer_a1"]).post(
+        reverse("campaign:plan_edit", args=[plan.pk]), data
+    )
+    assert response.status_code == 200
+    assert "Tóm tắt mới của tôi." in response.content.decode()  # what was typed is kept
+    plan.refresh_from_db()
+    assert plan.summary != "Tóm tắt mới của tôi."
