@@ -34,6 +34,7 @@
 Forms mix in `PortalInputMixin`; formsets take `FORMSET_ERRORS` as their error messages.
 """
 
+import calendar
 import datetime
 import hashlib
 import re
@@ -462,6 +463,7 @@ def _harden(field, model_validators=(), year=False, dates=True):
         field.error_messages["invalid"] = _(
             "Enter the date as day/month/year, for example 01/08/2015."
         )
+        field.to_python = _calendar_checked(field.to_python)
         if not dates:
             return
         field.validators += [
@@ -520,6 +522,42 @@ def _digits_first(field, message=None):
         return to_python(value)
 
     return read
+
+
+# A date typed in the form asked for ("31/02/2026", or "2026-02-31" as a browser's date picker
+# sends it): refused, it is one the calendar lacks, not one typed the wrong way.
+_DAY_MONTH_YEAR = re.compile(r"(?P<day>[0-9]{1,2})/(?P<month>[0-9]{1,2})/(?P<year>[0-9]{4})")
+_YEAR_MONTH_DAY = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})")
+
+
+def _calendar_checked(to_python):
+    """A date field's `to_python` that tells a date the calendar does not have ("31/02/2026")
+    from one typed in another form ("01.08.2026"): "enter the date as day/month/year" is no
+    help to whoever typed exactly that."""
+
+    def read(value):
+        try:
+            return to_python(value)
+        except ValidationError as error:
+            if error.code != "invalid" or not isinstance(value, str):
+                raise
+            typed = value.strip()
+            found = _DAY_MONTH_YEAR.fullmatch(typed) or _YEAR_MONTH_DAY.fullmatch(typed)
+            if not found:
+                raise
+            raise ValidationError(_no_such_day(found, typed), code="no_such_day") from error
+
+    return read
+
+
+def _no_such_day(found, typed):
+    day, month, year = (int(found[name]) for name in ("day", "month", "year"))
+    if 1 <= month <= 12 and day > 28 and year >= 1:
+        days = calendar.monthrange(year, month)[1]
+        return _(
+            "There is no day %(date)s: month %(month)s of %(year)s has only %(days)s days."
+        ) % {"date": typed, "month": month, "year": year, "days": days}
+    return _("There is no day %(date)s: check the day and the month.") % {"date": typed}
 
 
 def _ids_first(clean, message):

@@ -112,7 +112,7 @@ def test_an_activity_named_twice_is_refused_and_none_is_lost(client, cast, plan_
 @pytest.mark.parametrize(
     ("planned_on", "planned_quarter", "message"),
     [
-        ("31/02/2016", "", "Hãy nhập ngày theo dạng ngày/tháng/năm"),  # a date that does not exist
+        ("31/02/2016", "", "Không có ngày 31/02/2016"),  # a date that does not exist
         ("", "9", "9"),  # no such quarter
         ("", "", "Hãy nhập ngày dự kiến hoặc chọn quý."),  # neither: that one message
     ],
