@@ -139,6 +139,11 @@ class ActivityForm(PortalInputMixin, forms.ModelForm):
             "themes": forms.CheckboxSelectMultiple,
             "planned_on": DATE_INPUT,
         }
+        # Django's "This field is required." says nothing of what to do.
+        error_messages = {
+            "method": {"required": _("Choose how the activity is carried out.")},
+            "audience": {"required": _("Say who the activity is for.")},
+        }
 
     def __init__(self, *args, campaign, theme_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -320,6 +325,11 @@ class ReportForm(once.OnceMixin, PortalInputMixin, forms.ModelForm):
                 for name in ("results", "shortcomings", "obstacles", "proposals")
             },
             "flags_note": forms.Textarea(attrs={"rows": 2}),
+        }
+        # Django's "This field is required." says nothing of what to do.
+        error_messages = {
+            "results": {"required": _("Write what the unit did this year.")},
+            "self_assessment": {"required": _("Choose a self-assessment level.")},
         }
 
     def __init__(self, *args, **kwargs):

@@ -94,6 +94,17 @@ class InspectionForm(once.OnceMixin, PortalInputMixin, forms.ModelForm):
             "findings": forms.Textarea(attrs={"rows": 6}),
             "recommendations": forms.Textarea(attrs={"rows": 4}),
         }
+        # Django's "This field is required." says nothing of what to do.
+        error_messages = {
+            "unit": {"required": gettext_lazy("Choose the unit that was visited.")},
+            "campaign": {"required": gettext_lazy("Choose the campaign the visit was about.")},
+            "visited_on": {
+                "required": gettext_lazy("Enter the day of the visit, for example 31/12/2025.")
+            },
+            "kind": {"required": gettext_lazy("Choose inspection or supervision.")},
+            "members": {"required": gettext_lazy("Name the members of the team, one per line.")},
+            "findings": {"required": gettext_lazy("Write what the visit found.")},
+        }
         help_texts = {
             "visited_on": gettext_lazy("Day/month/year, for example 31/12/2025."),
             "recommendations_due_on": gettext_lazy(
@@ -164,6 +175,11 @@ class FollowUpForm(PortalInputMixin, forms.ModelForm):
             "recommendations_due_on": DATE_INPUT,
         }
         help_texts = {"recommendations_due_on": gettext_lazy("dd/mm/yyyy")}
+        error_messages = {
+            "follow_up": {
+                "required": gettext_lazy("Choose how far the recommendations are carried out.")
+            }
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

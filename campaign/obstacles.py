@@ -111,6 +111,17 @@ class ObstacleForm(once.OnceMixin, PortalInputMixin, forms.ModelForm):
         model = Obstacle
         fields = ["unit", "campaign", "report", "subject", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 6})}
+        # Django's "This field is required." says nothing of what to do.
+        error_messages = {
+            "unit": {"required": gettext_lazy("Choose the unit the obstacle is raised for.")},
+            "campaign": {"required": gettext_lazy("Choose the campaign the obstacle is about.")},
+            "subject": {"required": gettext_lazy("Give the obstacle a short subject.")},
+            "text": {
+                "required": gettext_lazy(
+                    "Describe the obstacle: what stands in the way, and what the unit needs."
+                )
+            },
+        }
         help_texts = {
             "report": gettext_lazy(
                 "Optional: the annual report of this unit and campaign the question is about."
@@ -153,6 +164,7 @@ class AnswerForm(PortalInputMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=MAX_NARRATIVE,
         help_text=gettext_lazy("The unit sees it on the obstacle."),
+        error_messages={"required": gettext_lazy("Write the answer the unit will read.")},
     )
     # When the answer the page showed was given (none: the page showed no answer). Two
     # reviewers of the unit may answer it: one answering from a page drawn before the

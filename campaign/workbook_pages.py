@@ -31,6 +31,7 @@ class WorkbookForm(forms.Form):
         label=gettext_lazy("Filled-in template (.xlsx, at most 5 MB)"),
         # An empty file gets the workbook reader's message, like every other refusal.
         allow_empty_file=True,
+        error_messages={"required": gettext_lazy("Choose the filled-in Excel file.")},
     )
 
 

@@ -62,6 +62,12 @@ class LoginForm(_UsernameLimit, AuthenticationForm):
         ),
     }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django's "This field is required." says nothing of what to do.
+        self.fields["username"].error_messages["required"] = _("Enter your username.")
+        self.fields["password"].error_messages["required"] = _("Enter your password.")
+
 
 class AdminLoginForm(_UsernameLimit, AdminAuthenticationForm):
     """The admin's login form."""

@@ -543,7 +543,7 @@ def test_bad_input_is_refused_with_the_typed_text_kept(
 def test_an_empty_subject_is_explained_in_vietnamese(client, tree, people, campaign):
     client.force_login(people["officer_a1"])
     response = client.post(CREATE, form_data(tree["A1"], campaign, subject=""))
-    assert "Trường này là bắt buộc." in response.content.decode()
+    assert "Hãy nhập tiêu đề ngắn cho vướng mắc." in response.content.decode()
 
 
 # --- answering and closing -----------------------------------------------------------------------

@@ -201,7 +201,7 @@ def test_errors_name_their_sheet_and_cell_in_vietnamese(client, tree, cast, camp
     # The template's rows: DA on row 4, A1 on row 5, A2 on row 6; figures from column D.
     assert errors == [
         "Báo cáo!D5 “Số buổi tuyên truyền (buổi)”: Giá trị phải lớn hơn hoặc bằng 0.",
-        "Báo cáo!G6 “Kết quả”: Trường này là bắt buộc.",
+        "Báo cáo!G6 “Kết quả”: Hãy ghi kết quả đơn vị đã thực hiện trong năm.",
         "Báo cáo!K6 “Tự đánh giá”: Giá trị “Xuất sắc” không hợp lệ: "
         "hãy chọn một trong các giá trị cho phép.",
     ]
