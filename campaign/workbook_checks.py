@@ -9,8 +9,8 @@ empty rows to add more.
 
 Each row of an upload is bound to the web form's own classes (`ReportForm` and `ValuesForm`;
 the `ActivityFormSet`), so a cell is checked exactly as the form checks what a browser
-sends, and an error is reported at its cell with its column's header ("Báo cáo!C7 “Kết quả”:
-…"). Nothing is saved while the preview is shown: the rows that would change are kept
+sends, and an error is reported at its cell with its column's header ("Trang Báo cáo, ô C7
+“Kết quả”: …"). Nothing is saved while the preview is shown: the rows that would change are kept
 server-side (`WorkbookUpload`), and confirming saves them as drafts in one transaction,
 through the same optimistic locking as the forms (`workflow.save_if_unchanged`). A
 submission that cannot be edited, or that changed since the preview, refuses the whole
@@ -22,6 +22,7 @@ import datetime
 import unicodedata
 from dataclasses import dataclass, field
 
+from django import forms
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -80,13 +81,39 @@ class Review:
     errors: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     data: dict = field(default_factory=dict)
+    # What each choice column's list offers, by key (`offered`).
+    offered: dict = field(default_factory=dict)
     _cell_errors: list = field(default_factory=list)
 
     def cell_error(self, parsed, row_number, key, message):
         position = parsed.columns.index(key) if key in parsed.columns else 0
         self._cell_errors.append(
-            (row_number, position, f"{parsed.cell(row_number, key)}: {message}")
+            (row_number, position, capfirst(f"{parsed.cell(row_number, key)}: {message}"))
         )
+
+    def field_errors(self, parsed, row_number, key, form, name):
+        """The errors of `form`'s field `name` at its cell. A value the field's choices
+        lack names the values allowed, as the column's list offers them (a column of
+        numbers: the field's values): Django's "choose one of the allowed values" left the
+        officer to guess them, away from the sheet's list."""
+        field = form.fields.get(name)
+        for error in form.errors.as_data()[name]:
+            if error.code == "invalid_choice" and isinstance(field, forms.TypedChoiceField):
+                allowed = self.offered.get(key) or [
+                    str(value) for value, _label in field.choices if value not in ("", None)
+                ]
+                messages = [
+                    _("“%(value)s” is not one of the allowed values: choose one of %(allowed)s.")
+                    # Quoted: a label may hold a comma ("Tọa đàm, nói chuyện chuyên đề").
+                    % {
+                        "value": error.params["value"],
+                        "allowed": ", ".join(f"“{a}”" for a in allowed),
+                    }
+                ]
+            else:
+                messages = error.messages
+            for message in messages:
+                self.cell_error(parsed, row_number, key, message)
 
     def finish(self, parsed):
         """Add the cells refused while reading, sort the errors by row and column, note
@@ -95,8 +122,10 @@ class Review:
             self.cell_error(parsed, row_number, key, message)
         self.errors += [text for _row, _column, text in sorted(self._cell_errors)]
         self.notes += [
-            _("%(cell)s: the last computed value of its formula is used.")
-            % {"cell": parsed.cell(row_number, key)}
+            capfirst(
+                _("%(cell)s: the last computed value of its formula is used.")
+                % {"cell": parsed.cell(row_number, key)}
+            )
             for row_number, key in parsed.computed
         ]
         if self.errors or not self.changes:
@@ -109,6 +138,11 @@ class Review:
 
 
 # --- annual reports ---------------------------------------------------------------------------
+def offered(layout: Layout) -> dict:
+    """What the list of each choice column of `layout` offers, by its key."""
+    return {column.key: column.choices for column in layout.columns if column.kind == "choice"}
+
+
 def typed_indicators(campaign: Campaign) -> list[Indicator]:
     """The indicators a unit types for `campaign` (not those the portal counts). One query."""
     return [
@@ -391,7 +425,7 @@ def check_reports(
         .prefetch_related("values")
     }
     assessments = _choice_lookup(AnnualReport.Assessment.choices)
-    review = Review(data={"rows": []})
+    review = Review(data={"rows": []}, offered=offered(layout))
     seen = {}
     for row in parsed.rows:
         unit = by_code.get(row.values["code"].strip())
@@ -446,13 +480,12 @@ def _check_report_row(
     form, values = bind_report(instance, data, indicators, report)
     valid = form.is_valid() & values.is_valid()
     if not valid:
-        for errors in (form.errors, values.errors):
-            for name, messages in errors.items():
+        for bound in (form, values):
+            for name in bound.errors:
                 key = name if name in parsed.columns else "code"
                 if (row.number, key) in parsed.problems:
                     continue  # already refused as read
-                for message in messages:
-                    review.cell_error(parsed, row.number, key, message)
+                review.field_errors(parsed, row.number, key, bound, name)
         return
     after = _cleaned_values(form, values, indicators)
     labels = _report_labels(indicators)
@@ -741,7 +774,7 @@ def check_plan(parsed: Parsed, *, plan: Plan) -> Review:
     activities = {activity.pk: activity for activity in plan.activities.prefetch_related("themes")}
     methods = _choice_lookup(Activity.Method.choices)
     quarters = _choice_lookup(Activity._meta.get_field("planned_quarter").choices)
-    review = Review()
+    review = Review(offered=offered(layout))
     existing, new, seen = [], [], {}
     for row in parsed.rows:
         values = row.values
@@ -796,14 +829,13 @@ def check_plan(parsed: Parsed, *, plan: Plan) -> Review:
     else:
         columns = {"themes": f"theme_{themes[0].pk}" if themes else "method"}
         for form, (row, _fields) in zip(formset.forms, ordered, strict=False):
-            for name, messages in form.errors.items():
+            for name in form.errors:
                 key = columns.get(name, name)
                 if key not in parsed.columns:
                     key = "id" if row.values["id"].strip() else "method"
                 if (row.number, key) in parsed.problems:
                     continue
-                for message in messages:
-                    review.cell_error(parsed, row.number, key, message)
+                review.field_errors(parsed, row.number, key, form, name)
         review.errors += [f"{parsed.sheet}: {message}" for message in formset.non_form_errors()]
     if review.changes and meta["plan_version"] != plan.version:
         # Saved on the portal since the download: what differs may be that save, not the

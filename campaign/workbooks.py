@@ -409,10 +409,16 @@ class Parsed:
     computed: list[tuple[int, str]] = field(default_factory=list)
 
     def cell(self, row_number: int, key: str) -> str:
-        """The cell's reference as the preview shows it, with its column's header: read on
-        a phone, away from the sheet, "C7" alone says nothing. Báo cáo!C7 “Số buổi (buổi)”."""
+        """The cell's reference as the preview shows it, in words and with its column's
+        header: read on a phone, away from the sheet, "C7" alone says nothing, and a
+        spreadsheet's "Báo cáo!C7" is a formula's notation, not a user's. "trang Báo cáo, ô
+        C7 “Số buổi (buổi)”", in lower case, to stand in a sentence (`Review` capitalises
+        it where it begins one)."""
         position = self.columns.index(key)
-        reference = f"{self.sheet}!{get_column_letter(position + 1)}{row_number}"
+        reference = _("sheet %(sheet)s, cell %(cell)s") % {
+            "sheet": self.sheet,
+            "cell": f"{get_column_letter(position + 1)}{row_number}",
+        }
         headers = self.meta.get("headers") or []
         if position < len(headers) and str(headers[position]).strip():
             return f"{reference} “{' '.join(str(headers[position]).split())}”"

@@ -101,7 +101,7 @@ def test_an_officer_files_two_grassroots_reports_from_one_workbook(
     column = chr(ord("A") + keys.index(participants))
     expect(errors.locator("li")).to_have_count(1)
     expect(errors.locator("li")).to_contain_text(
-        f"Báo cáo!{column}{second_row} “Số lượt CNVCLĐ tham gia"
+        f"Trang Báo cáo, ô {column}{second_row} “Số lượt CNVCLĐ tham gia"
     )
     expect(page.get_by_role("button", name="Lưu dưới dạng bản nháp")).to_have_count(0)
     assert not AnnualReport.objects.filter(

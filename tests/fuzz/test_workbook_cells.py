@@ -1,7 +1,7 @@
 """Fuzzing the cells of an uploaded annual-report template, as the unit's officer.
 
 Whatever the cells hold (text of any kind, numbers of any size, dates, formulas), the upload
-is never a server error; a refused cell is named ("Báo cáo!D4 “Số buổi (buổi)”: …") in
+is never a server error; a refused cell is named ("Trang Báo cáo, ô D4 “Số buổi (buổi)”: …") in
 Vietnamese and nothing is saved; an accepted row saves what the web form saves for the same
 input, once confirmed. The oracle is the report page's own forms, bound to the cells' text.
 """
@@ -175,7 +175,7 @@ def upload_and_check(vi_client, tree, campaign, year, template, typed, report):
         if errors:
             assert formulas or not valid, errors
             for error in errors:
-                assert error.startswith("Báo cáo!"), error
+                assert error.startswith("Trang Báo cáo, ô "), error
                 assert VIETNAMESE_LETTERS.search(error), error
             assert not upload.can_confirm
             vi_client.post(reverse("campaign:workbook_confirm", args=[upload.pk]))

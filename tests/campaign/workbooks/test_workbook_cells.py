@@ -45,8 +45,8 @@ def test_a_fraction_in_a_whole_number_cell_is_refused_not_read_as_thousands(
     sessions = get_column_letter(by_key["value_sessions"])
     participants = get_column_letter(by_key["value_participants"])
     assert preview.preview["errors"] == [
-        f"Báo cáo!{sessions}4 “Số buổi tuyên truyền (buổi)”: {WHOLE_NUMBER}",
-        f"Báo cáo!{participants}4 “Số lượt người tham dự (lượt)”: {WHOLE_NUMBER}",
+        f"Trang Báo cáo, ô {sessions}4 “Số buổi tuyên truyền (buổi)”: {WHOLE_NUMBER}",
+        f"Trang Báo cáo, ô {participants}4 “Số lượt người tham dự (lượt)”: {WHOLE_NUMBER}",
     ]
     assert not preview.can_confirm
 
@@ -85,7 +85,7 @@ def test_a_whole_number_too_large_for_excel_to_keep_exact_is_told_the_limit(
     preview = preview_of(client, tree, campaign, year, filled)
     sessions = get_column_letter(by_key["value_sessions"])
     assert preview.preview["errors"] == [
-        f"Báo cáo!{sessions}4 “Số buổi tuyên truyền (buổi)”: "
+        f"Trang Báo cáo, ô {sessions}4 “Số buổi tuyên truyền (buổi)”: "
         "Giá trị phải nhỏ hơn hoặc bằng 10.000.000."
     ]
     assert not preview.can_confirm
@@ -107,7 +107,7 @@ def test_a_figure_typed_in_another_scripts_digits_is_refused_full_width_ones_are
     preview = preview_of(client, tree, campaign, year, filled)
     sessions = get_column_letter(by_key["value_sessions"])
     assert preview.preview["errors"] == [
-        f"Báo cáo!{sessions}4 “Số buổi tuyên truyền (buổi)”: "
+        f"Trang Báo cáo, ô {sessions}4 “Số buổi tuyên truyền (buổi)”: "
         "Hãy nhập số bằng các chữ số từ 0 đến 9."
     ]
     assert not preview.can_confirm

@@ -115,7 +115,7 @@ def test_a_reports_template_saved_by_libreoffice_uploads_as_it_was_filled(
     preview = pending(upload(client, reports_url("upload", campaign, tree["DA"], year), converted))
     assert preview.preview["errors"] == []
     assert preview.preview["notes"] == [
-        f"Báo cáo!{letter['value_sessions']}6 “Số buổi tuyên truyền (buổi)”: "
+        f"Trang Báo cáo, ô {letter['value_sessions']}6 “Số buổi tuyên truyền (buổi)”: "
         "dùng kết quả tính gần nhất của công thức trong ô."
     ]
     client.post(reverse("campaign:workbook_confirm", args=[preview.pk]))

@@ -110,7 +110,7 @@ def test_participants_in_another_scripts_digits_are_refused_full_width_ones_are_
     content = edit(template(officer, plan), plan, {FIRST_ROW: {"expected_participants": "٤٠"}})
     preview = pending(upload_plan(officer, plan, content))
     [error] = preview.preview["errors"]
-    assert error.startswith("Hoạt động!") and "Số người dự kiến" in error
+    assert error.startswith("Trang Hoạt động, ô ") and "Số người dự kiến" in error
     assert error.endswith(": Hãy nhập số bằng các chữ số từ 0 đến 9.")
     assert not preview.can_confirm
 
@@ -148,16 +148,18 @@ def test_rows_are_checked_by_the_plan_forms_rules(officer, plan, campaign):
     preview = pending(upload_plan(officer, plan, content))
     errors = preview.preview["errors"]
     assert errors[0] == (
-        "Hoạt động!B4 “Hình thức”: Giá trị “Họp bàn” không hợp lệ: "
-        "hãy chọn một trong các giá trị cho phép."
+        "Trang Hoạt động, ô B4 “Hình thức”: Giá trị “Họp bàn” không hợp lệ: "
+        "hãy chọn một trong các giá trị “Hội nghị”, “Tọa đàm, nói chuyện chuyên đề”, "
+        "“Bản tin”, “Băng rôn, áp phích”, “Loa truyền thanh”, “Mạng xã hội”, “Hội thi”, "
+        "“Lồng ghép trong sinh hoạt công đoàn”, “Hình thức khác”."
     )
     assert errors[1] == (
-        "Hoạt động!H4 “Quý dự kiến”: Giá trị “5” không hợp lệ: "
-        "hãy chọn một trong các giá trị cho phép."
+        "Trang Hoạt động, ô H4 “Quý dự kiến”: Giá trị “5” không hợp lệ: "
+        "hãy chọn một trong các giá trị “1”, “2”, “3”, “4”."
     )
-    assert "Hoạt động!G6 “Ngày dự kiến”: Hãy nhập ngày dự kiến hoặc chọn quý." in errors
+    assert "Trang Hoạt động, ô G6 “Ngày dự kiến”: Hãy nhập ngày dự kiến hoặc chọn quý." in errors
     # A row marked for removal other than with "x" is refused for that mark alone.
-    assert "Hoạt động!J7 “Xóa”: Đánh “x” hoặc để trống ô này." in errors
+    assert "Trang Hoạt động, ô J7 “Xóa”: Đánh “x” hoặc để trống ô này." in errors
     assert len(errors) == 4
     assert not preview.can_confirm
     assert plan.activities.count() == 2

@@ -266,7 +266,7 @@ def test_a_row_whose_unit_code_was_changed(officer, tree, campaign, year, templa
     upload_row = WorkbookUpload.objects.get()
     assert response.status_code == 302
     assert upload_row.preview["errors"] == [
-        "Báo cáo!A6 “Mã đơn vị”: Đây không phải là đơn vị của mẫu này. Đừng sửa cột này."
+        "Trang Báo cáo, ô A6 “Mã đơn vị”: Đây không phải là đơn vị của mẫu này. Đừng sửa cột này."
     ]
     assert not upload_row.can_confirm
     assert not AnnualReport.objects.exists()

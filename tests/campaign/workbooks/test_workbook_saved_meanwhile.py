@@ -87,7 +87,7 @@ def test_a_report_started_on_the_portal_since_the_download_is_not_overwritten(
     )
     preview = pending(upload_reports(client, campaign, tree["DA"], year, filled))
     (error,) = preview.preview["errors"]  # A1's row only: A2's is fine
-    assert error.startswith("Báo cáo!A") and SAVED_MEANWHILE in error
+    assert error.startswith("Trang Báo cáo, ô A") and SAVED_MEANWHILE in error
     assert AnnualReport.objects.get(unit=tree["A1"]).results == "Bắt đầu trên cổng."
 
 

@@ -200,10 +200,10 @@ def test_errors_name_their_sheet_and_cell_in_vietnamese(client, tree, cast, camp
     errors = preview.preview["errors"]
     # The template's rows: DA on row 4, A1 on row 5, A2 on row 6; figures from column D.
     assert errors == [
-        "Báo cáo!D5 “Số buổi tuyên truyền (buổi)”: Giá trị phải lớn hơn hoặc bằng 0.",
-        "Báo cáo!G6 “Kết quả”: Hãy ghi kết quả đơn vị đã thực hiện trong năm.",
-        "Báo cáo!K6 “Tự đánh giá”: Giá trị “Xuất sắc” không hợp lệ: "
-        "hãy chọn một trong các giá trị cho phép.",
+        "Trang Báo cáo, ô D5 “Số buổi tuyên truyền (buổi)”: Giá trị phải lớn hơn hoặc bằng 0.",
+        "Trang Báo cáo, ô G6 “Kết quả”: Hãy ghi kết quả đơn vị đã thực hiện trong năm.",
+        "Trang Báo cáo, ô K6 “Tự đánh giá”: Giá trị “Xuất sắc” không hợp lệ: "
+        "hãy chọn một trong các giá trị “Tốt”, “Khá”, “Trung bình”, “Yếu”.",
     ]
     assert not preview.can_confirm
     page = page_text(client.get(reverse("campaign:workbook_preview", args=[preview.pk])))
@@ -237,7 +237,7 @@ def test_a_submitted_report_is_refused_only_where_the_file_changes_it(
     changed = fill(untouched, {"A1": {"results": "Sửa sau khi gửi."}}, by_key)
     preview = pending(upload_reports(client, campaign, tree["DA"], year, changed))
     assert preview.preview["errors"] == [
-        "Báo cáo!G5 “Kết quả”: Báo cáo đang ở trạng thái “Đã gửi” nên không sửa được."
+        "Trang Báo cáo, ô G5 “Kết quả”: Báo cáo đang ở trạng thái “Đã gửi” nên không sửa được."
     ]
     confirm(client, preview)
     submitted.refresh_from_db()
@@ -258,7 +258,7 @@ def test_a_past_year_locked_refuses_a_new_report(client, tree, cast, campaign, y
     filled = fill(content, {"A1": {**FIGURES, **NARRATIVE}}, columns(campaign, 2016))
     preview = pending(upload_reports(client, campaign, tree["A1"], 2016, filled))
     assert preview.preview["errors"] == [
-        "Báo cáo!D4 “Số buổi tuyên truyền (buổi)”: Báo cáo năm 2016 đã khóa sau ngày "
+        "Trang Báo cáo, ô D4 “Số buổi tuyên truyền (buổi)”: Báo cáo năm 2016 đã khóa sau ngày "
         "19/01/2017. Hãy liên hệ người duyệt "
         "của đơn vị cấp trên."
     ]
@@ -308,13 +308,13 @@ def test_a_formula_is_used_only_with_its_computed_value_and_the_preview_says_so(
     refused = pending(upload_reports(client, campaign, tree["A1"], year, filled))
     assert len(refused.preview["errors"]) == 1
     assert refused.preview["errors"][0].startswith(
-        "Báo cáo!D4 “Số buổi tuyên truyền (buổi)”: Ô này chứa công thức"
+        "Trang Báo cáo, ô D4 “Số buổi tuyên truyền (buổi)”: Ô này chứa công thức"
     )
     computed = with_computed_value(filled, "D4", "12")
     preview = pending(upload_reports(client, campaign, tree["A1"], year, computed))
     assert preview.preview["errors"] == []
     assert preview.preview["notes"] == [
-        "Báo cáo!D4 “Số buổi tuyên truyền (buổi)”: "
+        "Trang Báo cáo, ô D4 “Số buổi tuyên truyền (buổi)”: "
         "dùng kết quả tính gần nhất của công thức trong ô."
     ]
     page = page_text(client.get(reverse("campaign:workbook_preview", args=[preview.pk])))
