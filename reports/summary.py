@@ -214,6 +214,24 @@ class SummaryEditForm(PortalInputMixin, forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
+    # The page's order (templates/reports/summary/edit.html), which the list of refused
+    # fields at its top follows (campaign/templatetags/error_summary.py).
+    field_order = [
+        "number_code",
+        "place",
+        "dated_on",
+        "parent_body",
+        "issuing_body",
+        "subject",
+        "addressee",
+        "include",
+        *NARRATIVE_FIELDS,
+        "signer_block",
+        "signer_title",
+        "signer_name",
+        "recipients",
+    ]
+
     class Meta:
         model = SummaryReport
         fields = ["include", *EDITED_FIELDS, *NARRATIVE_FIELDS]
@@ -254,18 +272,33 @@ class SummaryEditForm(PortalInputMixin, forms.ModelForm):
                 field.widget.attrs["disabled" if choice else "readonly"] = True
         if not self.is_bound:
             self.fields["version"].initial = self.instance.version
-        # What keeps the draft from being issued, under each field: saving is allowed,
-        # issuing is not.
         self.problems = {}
-        for name, message in (problems or {}).items():
-            if name in self.fields:
-                self.problems[name] = message
-                field = self.fields[name]
+        self._help_texts = {name: field.help_text for name, field in self.fields.items()}
+        self.show_problems(problems or {})
+
+    def show_problems(self, problems):
+        """Say under each field what keeps the draft from being issued (saving is allowed,
+        issuing is not), in place of what was said before."""
+        self.problems = {}
+        for name, field in self.fields.items():
+            field.help_text = self._help_texts[name]
+            if name in problems:
+                self.problems[name] = problems[name]
                 field.help_text = format_html(
                     '<span class="text-danger fw-semibold">{}</span> {}',
-                    _("Before issuing: %(problem)s") % {"problem": message},
+                    _("Before issuing: %(problem)s") % {"problem": problems[name]},
                     field.help_text,
                 )
+
+    def problems_as_sent(self):
+        """What would keep the draft, as sent, from being issued. The stored draft's
+        problems called a field just typed missing; a field the form refused is left out,
+        its own error says what to fix. Validated first: the instance holds what passed."""
+        return {
+            name: message
+            for name, message in self.instance.issue_problems().items()
+            if name not in self.errors
+        }
 
     def clean(self):
         return _nfc_strings(super().clean())
@@ -478,9 +511,8 @@ def summary_edit(request, pk):
     refusal = summary.is_draft and issuing.change_refusal(summary, timezone.localdate())
     if refusal:
         return _closed_draft(request, summary, refusal)
-    problems = summary.issue_problems()
     if request.method == "POST":
-        form = SummaryEditForm(request.POST, instance=summary, problems=problems)
+        form = SummaryEditForm(request.POST, instance=summary)
         if not summary.is_draft:
             # Issued by someone since the form was opened: nothing is saved, and what was
             # typed stays on the page, to copy into a correction.
@@ -502,8 +534,9 @@ def summary_edit(request, pk):
             )
             form.data = form.data.copy()
             form.data["version"] = SummaryReport.objects.get(pk=summary.pk).version
+        form.show_problems(form.problems_as_sent())
     else:
-        form = SummaryEditForm(instance=summary, problems=problems)
+        form = SummaryEditForm(instance=summary, problems=summary.issue_problems())
     return render(
         request,
         "reports/summary/edit.html",
