@@ -10,7 +10,9 @@ open the file as what it claims to be, without ever running or rendering it:
   compressed more than MAX_RATIO times, and only the parts such a document has (no script,
   page, program, macro or embedded object; a Word document's digital signature is one of
   its parts); its content-types part must name the main document, and its XML parts must
-  parse;
+  parse; no relationship (in any `*.rels` part) may point outside the file, but for a
+  hyperlink to a web page or an e-mail address, nor name a template, a macro project, an
+  object, a frame, a sub-document or another workbook, even one inside it;
 - a PDF must parse as a PDF (pikepdf, the qpdf library) with at least one page, and is
   refused when it carries JavaScript, launches a program, holds embedded files (in its
   name tree or behind an annotation) or an XFA form;
@@ -81,6 +83,35 @@ EXCEL_PARTS = re.compile(
     re.IGNORECASE,
 )
 
+# Relationships (the `*.rels` parts) that make a Word document or a workbook load a template,
+# a macro project, an object or another document, by the last segment of their type: refused
+# even when they point inside the file, as the parts above promise none of these.
+_REFUSED_RELATIONSHIPS = {
+    "attachedtemplate",  # a template, whose macros run
+    "oleobject",
+    "package",  # an embedded document
+    "control",  # an ActiveX control
+    "activexcontrolbinary",
+    "frame",
+    "subdocument",
+    "afchunk",  # another document imported whole (HTML, RTF)
+    "vbaproject",
+    "vbaprojectsignature",
+    "wordvbadata",
+    "keymapcustomizations",
+    "externallink",  # Excel's link to another workbook
+    "externallinkpath",
+    "xlmacrosheet",  # Excel 4 macros
+    "xlintlmacrosheet",
+}
+# A link a reader may follow with a click: a web page or an e-mail address, never a file on
+# the computer or a network share (`file:`, `\\host\share`, `//host/share`, a path).
+_WEB_LINK = re.compile(r"https?://[^/\\]|mailto:", re.IGNORECASE)
+# A target that names something outside the package whatever its mode says: a scheme
+# (a drive letter too) or a network share.
+_OUTSIDE = re.compile(r"[a-z][a-z0-9+.-]*:|[/\\]{2}", re.IGNORECASE)
+_SHOWN_TARGET = 80
+
 # PDF features that run or open something: refused.
 _PDF_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/Rendition", "/GoToE"}
 
@@ -149,8 +180,57 @@ def _read_bounded(archive, info, room, what):
             if size > room or size > MAX_RATIO * max(info.compress_size, 1024):
                 raise _bomb(what)
     if info.filename.lower().endswith((".xml", ".rels")) and info.filename != "[Content_Types].xml":
-        _xml(archive, info.filename, what)
+        root = _xml(archive, info.filename, what)
+        if info.filename.lower().endswith(".rels"):
+            _check_relationships(root, what)
     return size
+
+
+def is_web_link(target: str) -> bool:
+    """Whether `target` is a web page's or an e-mail address's link. Spaces and control
+    characters, which readers drop, are dropped first."""
+    return bool(_WEB_LINK.match(re.sub(r"[\x00-\x20\x7f]", "", target)))
+
+
+def _check_relationships(root, what):
+    r"""Refuse a relationship part that points outside the file (other than a web or e-mail
+    hyperlink) or names a template, a macro project or an object.
+
+    Word fetches an external template or object on opening, without a click: a server's
+    template brings its macros, and a network-share path (`\\host\share`) makes Windows
+    send the reader's login hash to that host."""
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.tag.rpartition("}")[2] != "Relationship":
+            continue
+        kind = (element.get("Type") or "").rstrip("/").rpartition("/")[2]
+        target = element.get("Target") or ""
+        mode = (element.get("TargetMode") or "Internal").strip().lower()
+        cleaned = re.sub(r"[\x00-\x20\x7f]", "", target)
+        outside = mode != "internal" or _OUTSIDE.match(cleaned)
+        if outside and not (kind.lower() == "hyperlink" and is_web_link(target)):
+            shown = target.strip()
+            if len(shown) > _SHOWN_TARGET:
+                shown = shown[:_SHOWN_TARGET] + "…"
+            raise _refused(
+                _(
+                    "The %(what)s links to content outside itself (%(target)s): it is "
+                    "refused. Save it again as a plain .docx or .xlsx file, without linked "
+                    "templates, linked or embedded objects, or links to files on a computer "
+                    "or a network share; links to web pages may stay."
+                ),
+                what=what,
+                target=shown,
+            )
+        if kind.lower() in _REFUSED_RELATIONSHIPS:
+            raise _refused(
+                _(
+                    "The %(what)s holds a linked template, a macro or an embedded object "
+                    "(%(kind)s): it is refused. Save it again from Word, Excel or LibreOffice "
+                    "as a plain file, without macros, templates or embedded objects."
+                ),
+                what=what,
+                kind=kind,
+            )
 
 
 def _xml(archive, name, what):

@@ -1,0 +1,156 @@
+"""A Word document or an Excel workbook that points outside itself is refused: a template
+fetched from a server (its macros run, and a network-share path hands the reader's Windows
+login hash to whoever runs the share), a linked or embedded object, a hyperlink to a file or
+a share, Excel's links to other workbooks. What the relationship parts (`*.rels`) say is
+read, in every one of them; ordinary web and e-mail links still pass."""
+
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+from openpyxl import Workbook
+
+from campaign import uploads, workbooks
+from tests.campaign.upload_files import refusal, word
+from tests.campaign.workbooks.helpers import rewrite
+
+OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def rels(*relationships):
+    """A relationship part holding `relationships`, each (type, target, external)."""
+    items = "".join(
+        f'<Relationship Id="rId{n}" Type="{OFFICE}/{kind}" Target="{target}"'
+        + (' TargetMode="External"' if external else "")
+        + "/>"
+        for n, (kind, target, external) in enumerate(relationships, start=1)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://'
+        f'schemas.openxmlformats.org/package/2006/relationships">{items}</Relationships>'
+    )
+
+
+def settings_linking(*relationships):
+    return word(
+        ("word/settings.xml", "<w:settings xmlns:w='x'/>"),
+        ("word/_rels/settings.xml.rels", rels(*relationships)),
+    )
+
+
+def document_linking(*relationships):
+    return word(("word/_rels/document.xml.rels", rels(*relationships)))
+
+
+@pytest.mark.parametrize(
+    "target", ["http://attacker.example/template.dotm", r"\\attacker.example\share\t.dotm"]
+)
+def test_a_remote_template_is_refused(target):
+    text = refusal("kh.docx", settings_linking(("attachedTemplate", target, True)))
+    assert "liên kết tới nội dung bên ngoài" in text and "attacker.example" in text
+
+
+def test_a_linked_ole_object_is_refused():
+    probe = document_linking(("oleObject", "file://attacker.example/share/sheet.xlsx", True))
+    assert "liên kết tới nội dung bên ngoài" in refusal("kh.docx", probe)
+
+
+@pytest.mark.parametrize(
+    "kind", ["attachedTemplate", "oleObject", "frame", "subDocument", "package", "control"]
+)
+def test_templates_objects_and_subdocuments_are_refused_even_inside_the_file(kind):
+    # The part it names is one a Word document may hold: what the relationship makes of it
+    # (a macro template, an object that runs a program) is what is refused.
+    probe = word(
+        ("word/media/image1.png", b"\x89PNG"),
+        ("word/_rels/document.xml.rels", rels((kind, "media/image1.png", False))),
+    )
+    text = refusal("kh.docx", probe)
+    assert "macro" in text and kind in text
+
+
+@pytest.mark.parametrize("kind", ["image", "header", "mailMergeSource"])
+def test_any_other_relationship_outside_the_file_is_refused(kind):
+    probe = document_linking((kind, "https://tracker.example/pixel.png", True))
+    assert "liên kết tới nội dung bên ngoài" in refusal("kh.docx", probe)
+
+
+def test_the_package_relationships_are_read_too():
+    probe = word(("_rels/.rels", rels(("attachedTemplate", "http://a.example/t.dotm", True))))
+    assert "liên kết tới nội dung bên ngoài" in refusal("kh.docx", probe)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "file:///C:/Windows/System32/calc.exe",
+        "FILE://host/share/x.docx",
+        r"\\host\share\x.docx",
+        "//host/share/x.docx",
+        " \tfile://host/share/x.docx",
+        "ms-word:ofe|u|https://a.example/x.docx",
+        "..\\..\\x.exe",
+    ],
+)
+def test_a_hyperlink_to_a_file_or_a_share_is_refused(target):
+    probe = document_linking(("hyperlink", target, True))
+    assert "liên kết tới nội dung bên ngoài" in refusal("kh.docx", probe)
+
+
+def test_web_and_mail_hyperlinks_are_accepted():
+    content = word(
+        ("word/styles.xml", "<w:styles xmlns:w='x'/>"),
+        (
+            "word/_rels/document.xml.rels",
+            rels(
+                ("hyperlink", "https://thuvienphapluat.vn/van-ban/", True),
+                ("hyperlink", "http://ldld.example.gov.vn/", True),
+                ("hyperlink", "mailto:cspl@ldld.example.gov.vn", True),
+                ("styles", "styles.xml", False),
+            ),
+        ),
+    )
+    assert uploads.validate_upload(SimpleUploadedFile("kh.docx", content)) == uploads.DOCX
+
+
+# --- Excel ---------------------------------------------------------------------------------------
+def workbook(link=None):
+    book = Workbook()
+    book.active["A1"] = "Kết quả"
+    if link:
+        book.active["A2"].hyperlink = link
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def workbook_refusal(content):
+    with translation.override("vi"), pytest.raises(workbooks.WorkbookError) as excinfo:
+        workbooks.check_container(content)
+    return str(excinfo.value)
+
+
+def test_a_workbook_with_a_web_link_is_accepted():
+    workbooks.check_container(workbook("https://thuvienphapluat.vn/"))
+
+
+def test_a_workbook_linking_to_a_share_is_refused():
+    assert "liên kết tới nội dung bên ngoài" in workbook_refusal(
+        workbook(r"file://attacker.example/share/x.xlsx")
+    )
+
+
+def test_a_workbook_linking_to_another_workbook_is_refused():
+    # Excel's own link to another workbook: a relationship to an externalLink part (the part
+    # itself would be refused as a stranger; the relationship alone is refused too).
+    content = rewrite(
+        workbook(),
+        "xl/_rels/workbook.xml.rels",
+        lambda text: text.replace(
+            "</Relationships>",
+            f'<Relationship Id="rId99" Type="{OFFICE}/externalLink" '
+            'Target="worksheets/sheet1.xml"/></Relationships>',
+        ),
+    )
+    assert "externalLink" in workbook_refusal(content)
