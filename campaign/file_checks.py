@@ -15,7 +15,10 @@ open the file as what it claims to be, without ever running or rendering it:
   object, a frame, a sub-document or another workbook, even one inside it;
 - a PDF must parse as a PDF (pikepdf, the qpdf library) with at least one page, and is
   refused when it carries JavaScript, launches a program, holds embedded files (in its
-  name tree or behind an annotation) or an XFA form;
+  name tree or behind an annotation) or an XFA form, or has an action that reaches outside
+  it (another document, a form sent or data imported, a link that is not a web page's or
+  an e-mail address's) or media (sound, video, 3D, rich media), wherever they are written:
+  in a stream's dictionary as in any other;
 - a JPEG or PNG must decode as one (Pillow, its pixels read to the end, at most
   MAX_PIXELS): a header followed by anything else is not an image.
 
@@ -112,8 +115,21 @@ _WEB_LINK = re.compile(r"https?://[^/\\]|mailto:", re.IGNORECASE)
 _OUTSIDE = re.compile(r"[a-z][a-z0-9+.-]*:|[/\\]{2}", re.IGNORECASE)
 _SHOWN_TARGET = 80
 
-# PDF features that run or open something: refused.
-_PDF_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/Rendition", "/GoToE"}
+# PDF actions that run something: refused.
+_PDF_RUNS = {"/JavaScript", "/Launch", "/RichMediaExecute"}
+# PDF actions that reach outside the file (another document, a form sent or data fetched
+# elsewhere) or play media, and the annotations that play media: refused.
+_PDF_OUTSIDE = {
+    "/GoToR",  # always another document, perhaps on a network share
+    "/GoToE",
+    "/SubmitForm",
+    "/ImportData",
+    "/Rendition",
+    "/Movie",
+    "/Sound",
+    "/GoTo3DView",
+}
+_PDF_MEDIA = {"/RichMedia", "/3D", "/Movie", "/Sound", "/Screen"}
 
 
 def check_office_zip(fileobj, *, parts: re.Pattern, main: str, what: str) -> None:
@@ -299,6 +315,15 @@ def check_pdf(fileobj: IO[bytes]) -> None:
                             "refused. Print it to PDF again, or scan the paper copy."
                         )
                     )
+                if _reaches_outside(obj):
+                    raise _refused(
+                        _(
+                            "The PDF holds a link or an action that reaches outside it "
+                            "(another file, a network share, a form sent elsewhere, sound or "
+                            "video): it is refused. Print it to PDF again, or scan the paper "
+                            "copy; links to web pages may stay."
+                        )
+                    )
     except (pikepdf.PdfError, TypeError, ValueError) as error:
         # TypeError, ValueError: a structure of the wrong type where the reader expects
         # another (a number for the catalogue's names).
@@ -338,18 +363,41 @@ def _runs_something(obj) -> bool:
     def runs(dictionary) -> bool:
         if "/JS" in dictionary or "/JavaScript" in dictionary:
             return True
-        action = dictionary.get("/S")
-        return isinstance(action, pikepdf.Name) and str(action) in _PDF_ACTIONS
+        return _name(dictionary.get("/S")) in _PDF_RUNS
 
     return _inside(obj, runs)
 
 
+def _reaches_outside(obj) -> bool:
+    """Whether `obj`, or a dictionary or array written inside it, is an action that reaches
+    outside the file or plays media, a link that is not a web page's or an e-mail address's,
+    or an annotation that plays media."""
+
+    def reaches(dictionary) -> bool:
+        action = _name(dictionary.get("/S"))
+        if action in _PDF_OUTSIDE or (action == "/Thread" and "/F" in dictionary):
+            return True
+        if action == "/URI" and "/URI" in dictionary:
+            uri = dictionary.get("/URI")
+            return not (isinstance(uri, pikepdf.String) and is_web_link(str(uri)))
+        return _name(dictionary.get("/Subtype")) in _PDF_MEDIA
+
+    return _inside(obj, reaches)
+
+
+def _name(value) -> str | None:
+    return str(value) if isinstance(value, pikepdf.Name) else None
+
+
 def _inside(obj, test, depth=0) -> bool:
-    """Whether `test` holds for `obj` (a dictionary), or for a dictionary written inside it
-    or inside an array of it (not a reference: those are objects of their own, walked by
-    the caller)."""
+    """Whether `test` holds for `obj` (a dictionary, or a stream's dictionary), or for a
+    dictionary written inside it or inside an array of it (not a reference: those are
+    objects of their own, walked by the caller). A stream's data is not read: what a reader
+    acts on is in its dictionary, which a reader takes for an action as it would any other."""
     if depth > 32:  # nesting this deep is no document's
         return True
+    if isinstance(obj, pikepdf.Stream):
+        obj = obj.stream_dict
     if isinstance(obj, pikepdf.Dictionary):
         if test(obj):
             return True

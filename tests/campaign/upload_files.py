@@ -1,12 +1,14 @@
 """The smallest real files of the upload tests, as their real bytes: a one-page PDF
-(PDF_BYTES, also the scan of every plan tests/campaign/filings.py stores), an image, a zip, a
-Word document (its two parts, and `word` with more), and the Vietnamese refusal of an upload.
+(PDF_BYTES, also the scan of every plan tests/campaign/filings.py stores; `pdf_with` adds to
+its catalogue), an image, a zip, a Word document (its two parts, and `word` with more), and
+the Vietnamese refusal of an upload.
 Used by tests/campaign/test_uploads.py, tests/security/test_upload_contents.py and
 test_signed_word_upload.py; PDF_BYTES by many upload and plan tests."""
 
 import io
 import zipfile
 
+import pikepdf
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,6 +20,16 @@ from campaign.demo import SCAN
 
 # A valid one-page PDF, as an uploaded scan must be (campaign.file_checks parses it).
 PDF_BYTES = SCAN
+
+
+def pdf_with(**root):
+    """A one-page PDF whose catalogue gets `root`'s entries."""
+    pdf = pikepdf.open(io.BytesIO(PDF_BYTES))
+    for key, value in root.items():
+        pdf.Root[f"/{key}"] = value
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
 
 
 def image_bytes(fmt):

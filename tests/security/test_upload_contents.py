@@ -16,22 +16,13 @@ from tests.campaign.upload_files import (
     PDF_BYTES,
     docx_bytes,
     image_bytes,
+    pdf_with,
     refusal,
     word,
     zip_bytes,
 )
 
 DOCX = uploads.DOCX
-
-
-def pdf_with(**root):
-    """A one-page PDF whose catalogue gets `root`'s entries."""
-    pdf = pikepdf.open(io.BytesIO(PDF_BYTES))
-    for key, value in root.items():
-        pdf.Root[f"/{key}"] = value
-    out = io.BytesIO()
-    pdf.save(out)
-    return out.getvalue()
 
 
 # --- Word ----------------------------------------------------------------------------------------
