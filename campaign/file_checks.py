@@ -117,6 +117,11 @@ _WEB_LINK = re.compile(r"https?://[^/\\]|mailto:", re.IGNORECASE)
 # (a drive letter too) or a network share.
 _OUTSIDE = re.compile(r"[a-z][a-z0-9+.-]*:|[/\\]{2}", re.IGNORECASE)
 _SHOWN_TARGET = 80
+# A template on the author's own drive (`file:///C:/Users/…/Mẫu công văn.dotx`), as Word
+# records for a document made from an office's template: Word looks for it on the reader's
+# own computer, reaches no network and finds nothing there, so it is no way in, and such
+# documents are common in union offices. A server's or a share's template stays refused.
+_LOCAL_DRIVE = re.compile(r"(?:file:/{3})?[a-z]:[/\\]", re.IGNORECASE)
 
 # PDF actions that run something: refused.
 _PDF_RUNS = {"/JavaScript", "/Launch", "/RichMediaExecute"}
@@ -225,6 +230,8 @@ def _check_relationships(root, what):
         target = element.get("Target") or ""
         mode = (element.get("TargetMode") or "Internal").strip().lower()
         cleaned = re.sub(r"[\x00-\x20\x7f]", "", target)
+        if kind.lower() == "attachedtemplate" and _LOCAL_DRIVE.match(cleaned):
+            continue
         outside = mode != "internal" or _OUTSIDE.match(cleaned)
         if outside and not (kind.lower() == "hyperlink" and is_web_link(target)):
             shown = target.strip()

@@ -1,6 +1,7 @@
 """Every count on the dashboard and the committee's desk is grouped as Vietnamese write it
 (2.015), like the figures beside it: at province scale the page read "Số liệu tổng hợp từ
-1402 báo cáo" above "Đã tính 1.398 trên 2.015 đơn vị", "Đã gửi 4243 lượt đôn đốc" (now "Thư đôn đốc về năm …: đã gửi 4.243 lượt"), and the
+1402 báo cáo" above "Đã tính 1.398 trên 2.015 đơn vị", "Đã gửi 4243 lượt đôn đốc" (a line now of
+its own: "Thư đôn đốc về năm …"), and the
 desk "1234 đơn vị chưa gửi báo cáo". The counts are the rollup's, made large here."""
 
 import dataclasses

@@ -51,6 +51,29 @@ def test_a_remote_template_is_refused(target):
     assert "liên kết tới nội dung bên ngoài" in text and "attacker.example" in text
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "file:///C:/Users/vanthu/AppData/Roaming/Microsoft/Templates/Mẫu công văn.dotx",
+        r"file:///D:\\Mau\\bao-cao.dotx",
+        r"C:\\Mau\\ke-hoach.dotm",
+    ],
+)
+def test_a_template_on_the_authors_own_drive_is_accepted(target):
+    # Word records the template a document was made from; on the reader's computer it
+    # reaches no network. Refusing it would refuse many an office's documents.
+    content = settings_linking(("attachedTemplate", target, True))
+    assert uploads.validate_upload(SimpleUploadedFile("kh.docx", content)) == uploads.DOCX
+
+
+@pytest.mark.parametrize(
+    "target", ["file:///\\\\host\\share\\t.dotx", "file://host/share/t.dotx", "C:x.dotm"]
+)
+def test_a_template_on_a_share_is_refused_however_written(target):
+    text = refusal("kh.docx", settings_linking(("attachedTemplate", target, True)))
+    assert "liên kết tới nội dung bên ngoài" in text
+
+
 def test_a_linked_ole_object_is_refused():
     probe = document_linking(("oleObject", "file://attacker.example/share/sheet.xlsx", True))
     assert "liên kết tới nội dung bên ngoài" in refusal("kh.docx", probe)
