@@ -25,7 +25,9 @@ The answer, in this order:
   summary with anything else added after it (a page drawn over before a member signed);
 - not readable as a PDF (damaged, or a download cut short): nothing can be said of a
   signature, and it is not the document as issued;
-- not signed, and not a document the portal issued;
+- not signed, and not a document the portal issued: only issued summaries are recognised, so
+  this says nothing of whether an unsigned file printed by the portal (a plan, an annual
+  report, a reminder letter) was changed;
 - or, when the check itself was stopped (too long, too much memory), that it could not be
   checked just now.
 """

@@ -68,7 +68,7 @@ def test_a_document_check_s_answer_takes_the_focus(demo, login, live_server, pag
     focused = page.locator(":focus")
     expect(focused).to_have_attribute("role", "status")
     expect(focused).to_have_attribute("data-outcome", "unknown")
-    expect(focused).to_contain_text("chưa được ký số")
+    expect(focused).to_contain_text("không có chữ ký số")
     expect(focused).to_be_in_viewport()
 
 

@@ -8,9 +8,11 @@ import time
 from pathlib import Path
 
 from django.core.files.uploadedfile import TemporaryUploadedFile
+from django.urls import reverse
 
 from reports import signing
 from reports.models import SummaryReport
+from tests.campaign.filings import make_plan
 from tests.reports.document_check import CHECK, check, stored
 from tests.reports.signed_pdfs import (
     ORGANISATION,
@@ -82,7 +84,31 @@ def test_a_pdf_signed_by_us_but_not_kept_says_so(client, cast, configured):
 
 def test_an_unsigned_unknown_pdf_is_neither_signed_nor_issued(client, cast, configured):
     page = check(client, cast["standing"], small_pdf())
-    assert 'data-outcome="unknown"' in page and "chưa được ký số" in page
+    assert 'data-outcome="unknown"' in page
+    assert "Tệp này không có chữ ký số và không trùng với báo cáo tổng hợp nào" in page
+
+
+def test_a_printed_plan_from_the_portal_is_not_called_tampered_with(
+    client, tree, cast, campaign, configured
+):
+    """A committee member checks a unit's plan as the portal printed it: unsigned, and no
+    summary. The answer says only summaries are recognised and that this says nothing of
+    whether the file was changed; it does not suggest the file was altered."""
+    plan = make_plan(tree["A1"], campaign, cast["officer_a1"])
+    client.force_login(cast["standing"])
+    printed = client.get(reverse("campaign:plan_pdf", args=[plan.pk]))
+    assert printed["Content-Type"] == "application/pdf"
+    page = check(client, cast["standing"], printed.content, name="ke-hoach-A1.pdf")
+    answer = re.search(
+        r'<div class="alert ([^"]*)"[^>]*data-outcome="unknown".*?</div>', page, re.S
+    )
+    assert answer, page
+    assert "alert-info" in answer.group(1)
+    text = " ".join(re.sub(r"<[^>]+>", " ", answer.group(0)).split())
+    assert "chỉ nhận biết các báo cáo tổng hợp do cổng phát hành" in text
+    assert "Bản in kế hoạch, báo cáo năm và công văn đôn đốc tải từ cổng không được ký số" in text
+    assert "không cho biết chúng có bị thay đổi hay không" in text
+    assert "đã bị thay đổi" not in text and "(hoặc" not in text
 
 
 def test_a_file_that_is_not_a_pdf_is_refused_with_a_clear_message(client, cast):
