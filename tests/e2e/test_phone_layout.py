@@ -79,6 +79,30 @@ def test_on_a_narrower_screen_the_menu_folds_behind_its_button(demo, login, live
     assert page.evaluate("document.documentElement.scrollWidth") <= 1024
 
 
+# What a phone's browser zooms into when it takes the focus: a field whose text is under
+# 16 px (Safari on an iPhone does, and leaves the page zoomed).
+FIELD_TEXT = """() => Array.from(document.querySelectorAll('input, select, textarea'))
+  .filter((field) => field.getClientRects().length > 0
+          && getComputedStyle(field).visibility !== 'hidden')
+  .map((field) => [field.id || field.name, parseFloat(getComputedStyle(field).fontSize)])"""
+
+
+def test_on_a_phone_no_field_has_text_under_16_px(demo, login, live_server):
+    """The dashboard's filters and the footer's language were Bootstrap's small fields
+    (14 px); the plan form, a form page, is checked too."""
+    page = reviewer_page(login, live_server, "/dashboard/", 390, 844)
+    sizes = dict(page.evaluate(FIELD_TEXT))
+    assert {"d-year", "d-include", "g-status", "language"} <= set(sizes), sizes
+    assert min(sizes.values()) >= 16, sizes
+    unit = Membership.objects.get(user__username="cb.tanthach").unit
+    campaign = Campaign.objects.get(slug="cchc-2015")
+    path = reverse("campaign:plan_start", args=[campaign.pk, unit.pk])
+    page = reviewer_page(login, live_server, path, 390, 844, user="cb.tanthach")
+    sizes = dict(page.evaluate(FIELD_TEXT))
+    assert {"id_doc_number", "id_summary", "id_activities-0-method", "language"} <= set(sizes)
+    assert min(sizes.values()) >= 16, sizes
+
+
 # Lists whose rows become cards on a phone (table-stack), by a reviewer who has rows in
 # them; and pages whose wide tables scroll in their box.
 STACKED = {
