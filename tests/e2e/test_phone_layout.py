@@ -79,6 +79,22 @@ def test_on_a_narrower_screen_the_menu_folds_behind_its_button(demo, login, live
     assert page.evaluate("document.documentElement.scrollWidth") <= 1024
 
 
+def test_the_account_menu_names_a_long_user_name_in_full_at_1366_px(demo, login, live_server):
+    """A district reviewer's menu, the longest, leaves the account button room for
+    "ldld.chau…" only: the button's title and the menu it opens give the name in full."""
+    page = reviewer_page(login, live_server, "/", 1366, 768, user="ldld.chauthanh")
+    button = page.locator(".navbar .account-button")
+    assert button.get_attribute("title") == "ldld.chauthanh"
+    button.click()
+    name = page.locator(".navbar .dropdown-menu.show").get_by_text("ldld.chauthanh")
+    name.wait_for(state="visible")
+    box = name.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 1366, box
+    # Not cut: the whole name is shown, its box as wide as its text.
+    assert name.evaluate("(element) => element.scrollWidth <= element.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+
+
 # What a phone's browser zooms into when it takes the focus: a field whose text is under
 # 16 px (Safari on an iPhone does, and leaves the page zoomed).
 FIELD_TEXT = """() => Array.from(document.querySelectorAll('input, select, textarea'))
