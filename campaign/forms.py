@@ -152,6 +152,10 @@ class ActivityForm(PortalInputMixin, forms.ModelForm):
         themes = self.fields["themes"]
         themes.queryset = campaign.themes.all()
         themes.label_from_instance = theme_label
+        themes.help_text = _(
+            "Each item is named by its number and first words; its full text is under "
+            "“The campaign's propagation content in full” above."
+        )
         if theme_choices is not None:
             # Choices listed once for the whole formset, so that showing N activities does
             # not list the campaign's content N times. Validation still uses the queryset.
@@ -209,20 +213,33 @@ class ActivityForm(PortalInputMixin, forms.ModelForm):
         return planned_on
 
 
+# A content item's words in its tick box's label, in characters: about two lines of a phone.
+THEME_LABEL_LENGTH = 60
+
+
 def theme_label(theme):
-    # The whole title: a label cut with "…" hides what the officer is ticking (the form's
-    # stylesheet lets it wrap).
-    return f"{theme.number}. {theme.title}"
+    """The item's number and first words. Every activity lists every item, and whole titles
+    of a hundred words and more made one activity two phone screens long; the plan form shows
+    each item's whole text once, above the activities, under the same number."""
+    title = " ".join(theme.title.split())
+    if len(title) > THEME_LABEL_LENGTH + 10:
+        cut = title[: THEME_LABEL_LENGTH + 1].rsplit(" ", 1)[0]
+        title = cut.rstrip(" ,;:.–-") + "…"
+    return f"{theme.number}. {title}"
 
 
 class BaseActivityFormSet(forms.BaseInlineFormSet):
     default_error_messages = FORMSET_ERRORS
 
     @cached_property
+    def themes(self):
+        """The campaign's content items, read once: the boxes of every activity name them
+        and the form shows their whole text above the activities."""
+        return list(self.form_kwargs["campaign"].themes.all())
+
+    @cached_property
     def theme_choices(self):
-        return [
-            (theme.pk, theme_label(theme)) for theme in self.form_kwargs["campaign"].themes.all()
-        ]
+        return [(theme.pk, theme_label(theme)) for theme in self.themes]
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "theme_choices": self.theme_choices}
