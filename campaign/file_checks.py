@@ -20,9 +20,7 @@ open the file as what it claims to be, without ever running or rendering it:
   an e-mail address's) or media (sound, video, 3D, rich media), wherever they are written:
   in a stream's dictionary as in any other;
 - a JPEG or PNG must decode as one (Pillow, its pixels read to the end, at most
-  MAX_PIXELS): a header followed by anything else is not an image; and nothing but NUL
-  padding may follow its end (a PNG's IEND chunk; a JPEG's end marker, found by reading its
-  segments, and the whole images its multi-picture index announces after it).
+  MAX_PIXELS): a header followed by anything else is not an image.
 
 Each refusal is a ValidationError with a Vietnamese message that says what to do.
 """
@@ -37,7 +35,6 @@ import pikepdf
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
@@ -358,104 +355,12 @@ def check_image(fileobj: IO[bytes], kind: str) -> None:
             if width * height > MAX_PIXELS:
                 raise _refused(_("The image is far larger than a scanned page: it is refused."))
             image.load()  # decodes every pixel: a truncated or foreign payload fails here
-        fileobj.seek(0)
-        data = fileobj.read()
-        end = _png_end(data) if kind == "PNG" else _jpeg_images_end(data)
-        if end is None:
-            raise ValueError("no end of image")
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         raise _refused(
             _("The image is damaged: it cannot be read. Scan or save it again.")
         ) from error
     finally:
         fileobj.seek(0)
-    # Bytes after the image's end make it something else as well to another program (a page,
-    # a zip read from its end): refused. Cameras pad with NUL bytes, which stay.
-    extra = len(data) - end
-    if data[end:].strip(b"\x00"):
-        raise _refused(
-            _(
-                "The image has other data after its end (%(size)s): it is refused. Open it "
-                "and save it again as a JPEG or PNG (in Paint, or the phone's photo editor), "
-                "or scan it again."
-            ),
-            size=filesizeformat(extra),
-        )
-
-
-def _png_end(data: bytes) -> int | None:
-    """Where a PNG ends: after its IEND chunk and that chunk's CRC; None when it has none."""
-    position = 8  # the signature
-    while position + 12 <= len(data):
-        length = int.from_bytes(data[position : position + 4], "big")
-        kind = data[position + 4 : position + 8]
-        position += 12 + length  # length, type, data, CRC
-        if kind == b"IEND":
-            return position if position <= len(data) else None
-    return None
-
-
-_RESTART = range(0xD0, 0xD8)
-
-
-def _jpeg_end(data: bytes, position: int) -> tuple[int | None, bool]:
-    """Where the JPEG starting at `position` ends (after its EOI marker; None when it has
-    none), read segment by segment so that a preview kept inside a segment (an EXIF
-    thumbnail) does not end it; and whether it has a multi-picture index (MPF)."""
-    size = len(data)
-    indexed = False
-    if data[position : position + 2] != b"\xff\xd8":
-        return None, indexed
-    position += 2
-    while True:
-        # The next marker, past fill bytes (and stray bytes, as libjpeg skips them).
-        position = data.find(b"\xff", position)
-        while 0 <= position < size and data[position] == 0xFF:
-            position += 1
-        if position < 0 or position >= size:
-            return None, indexed
-        marker = data[position]
-        position += 1
-        if marker == 0xD9:  # EOI
-            return position, indexed
-        if marker in _RESTART or marker in (0x00, 0x01):
-            continue
-        if position + 2 > size:
-            return None, indexed
-        length = int.from_bytes(data[position : position + 2], "big")
-        if length < 2:
-            return None, indexed
-        if marker == 0xE2 and data[position + 2 : position + 6] == b"MPF\x00":
-            indexed = True
-        position += length
-        if marker == 0xDA:  # SOS: entropy-coded data follows, up to the next real marker
-            while True:
-                position = data.find(b"\xff", position)
-                if position < 0 or position + 1 >= size:
-                    return None, indexed
-                following = data[position + 1]
-                if following == 0x00 or following in _RESTART:
-                    position += 2
-                elif following == 0xFF:
-                    position += 1
-                else:
-                    break
-
-
-def _jpeg_images_end(data: bytes) -> int | None:
-    """Where a JPEG ends, with the whole JPEG images appended after it when it has a
-    multi-picture index (MPF: the previews cameras write, the gain map of a phone's HDR
-    photo); None when the first image has no end."""
-    end, indexed = _jpeg_end(data, 0)
-    while end is not None and indexed:
-        start = end
-        while start < len(data) and data[start] == 0:
-            start += 1
-        following, _indexed = _jpeg_end(data, start)
-        if following is None:
-            break
-        end = following
-    return end
 
 
 def _runs_something(obj) -> bool:

@@ -199,3 +199,17 @@ def test_a_real_image_is_accepted_and_a_cut_one_is_not():
     whole = image_bytes("PNG")
     assert uploads.validate_upload(SimpleUploadedFile("scan.png", whole)) == "image/png"
     assert "ảnh" in refusal("scan.png", whole[: len(whole) // 2]).lower()
+
+
+@pytest.mark.parametrize(
+    "trailer",
+    [
+        # Samsung phones' own data after the image, ending in SEFT; a motion photo's video.
+        b"\x00\x00SEFH" + b"\x01" * 40 + b"Image_UTC_Data1700000000000SEFT",
+        b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00isommp42" + b"\x00" * 64,
+    ],
+)
+def test_a_phone_photo_with_the_phones_own_data_after_the_image_is_accepted(trailer):
+    # Refusing what follows an image's end refused officers' phone photos of their papers.
+    photo = image_bytes("JPEG") + trailer
+    assert uploads.validate_upload(SimpleUploadedFile("anh.jpg", photo)) == "image/jpeg"
