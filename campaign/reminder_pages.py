@@ -273,22 +273,27 @@ def remind_units(request):
     if today_counts and request.POST.get("again") != "yes":
         # The page counts only the units someone can receive a reminder at, as the list's
         # button did: the others are skipped whatever the reviewer chooses, and are named.
+        # When none of those was reminded today (the ones that were have lost their
+        # officers since), there is nothing to ask: sending names who was left out.
         filers = notifications.filers(late, selection.today)
         reachable = [unit for unit in late if unit.pk in filers]
-        return render(
-            request,
-            "campaign/reminders/confirm_again.html",
-            {
-                "selection": selection,
-                "units": reachable,
-                "unreachable": [unit for unit in late if unit.pk not in filers],
-                "again": [unit for unit in reachable if unit.pk in today_counts],
-                # Those not reminded yet today: sending to them alone needs no second thought.
-                "fresh": [unit for unit in reachable if unit.pk not in today_counts],
-                # When the page asked: its confirmation sent twice reminds once.
-                "asked": ShownAtField.of(timezone.now()),
-            },
-        )
+        again = [unit for unit in reachable if unit.pk in today_counts]
+        if again:
+            return render(
+                request,
+                "campaign/reminders/confirm_again.html",
+                {
+                    "selection": selection,
+                    "units": reachable,
+                    "unreachable": [unit for unit in late if unit.pk not in filers],
+                    "again": again,
+                    # Those not reminded yet today: sending to them alone needs no second
+                    # thought.
+                    "fresh": [unit for unit in reachable if unit.pk not in today_counts],
+                    # When the page asked: its confirmation sent twice reminds once.
+                    "asked": ShownAtField.of(timezone.now()),
+                },
+            )
     if request.POST.get("again") == "yes":
         # The units this reviewer reminded since the confirmation page asked were reminded
         # by this very confirmation, sent before (a retry after a lost answer, a second

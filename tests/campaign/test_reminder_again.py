@@ -182,3 +182,25 @@ def test_the_confirmation_counts_only_units_someone_can_receive_it_at(client, tr
     assert units == sorted([tree["A1"].pk, tree["B1"].pk])
     assert remind(client, campaign, [tree["A1"], tree["B1"]], again="yes").status_code == 302
     assert sorted(Reminder.objects.values_list("unit__code", flat=True)) == ["A1", "A1", "B1"]
+
+
+def test_nothing_is_asked_when_the_unit_reminded_today_has_nobody_left(
+    client, tree, cast, campaign
+):
+    # S1 was reminded this morning, and has nobody to receive a reminder now.
+    Reminder.objects.create(
+        unit=tree["S1"],
+        campaign=campaign,
+        what="plan",
+        year=2015,
+        step="manual",
+        manual=True,
+        due_on=PLAN_DUE,
+        recipients=1,
+    )
+    client.force_login(cast["cspl"])
+    response = remind(client, campaign, [tree["S1"], tree["B1"]])
+    assert response.status_code == 302  # sent, not asked about an empty list
+    assert sorted(Reminder.objects.values_list("unit__code", flat=True)) == ["B1", "S1"]
+    shown = client.get(response.url).content.decode()
+    assert "Không có người nhận đôn đốc" in shown and "CĐCS S1" in shown
