@@ -80,7 +80,7 @@ def test_a_report_with_its_scan_says_what_is_attached(
     assert f'gỡ bỏ tệp đó tại <a href="{report.get_absolute_url()}">trang báo cáo</a>' in page
 
 
-SECTION = "Bản chụp báo cáo giấy</h2>"
+SECTION = "Văn bản báo cáo của đơn vị (bản chụp hoặc tệp ký số)</h2>"
 ON_BEHALF_HINT = "Chưa có tệp đính kèm. Khi nhập hộ đơn vị từ báo cáo giấy"
 
 
