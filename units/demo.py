@@ -37,60 +37,60 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 Role = Membership.Role
 
 # username, full name, e-mail, [(role, unit code)] as in 2015, staff.
-# The full names are invented, common surnames with common given names (units/data/README.md,
-# "Which names are real"), and name no unit: a person's unit changes over the years, and the
-# pages show beside the name the unit they acted for, as it was named on the day.
+# The full names say they are test accounts, as the demo's signer is "Người ký thử nghiệm":
+# the demo names no person. They name no unit nor place: a person's unit changes over the
+# years, and the pages show beside the name the unit they acted for, as it was named that day.
 # The reorganisations carry some roles on: merging LĐLĐ tỉnh Bến Tre into LĐLĐ tỉnh Vĩnh Long
 # gives `cspl` and `thuongvu` the same roles there, merging CĐ ngành Giáo dục into CĐ Cơ quan
 # UBND tỉnh makes `cb.giaoduc` an officer there. Every role at a unit that closed is kept: it
 # reads that unit's history.
 DEMO_USERS = [
-    ("admin", "Nguyễn Văn An", "quantri@ldldbentre.local", [], True),
+    ("admin", "Quản trị viên thử nghiệm", "quantri@ldldbentre.local", [], True),
     (
         "cspl",
-        "Trần Thị Bình",
+        "Người xem xét thử nghiệm 1",
         "cspl@ldldbentre.local",
         [(Role.REVIEWER, "BT")],
         False,
     ),
     (
         "thuongvu",
-        "Lê Văn Cường",
+        "Ủy viên thử nghiệm",
         "thuongvu@ldldbentre.local",
         [(Role.VIEWER, "BT")],
         False,
     ),
     (
         "ldld.chauthanh",
-        "Phạm Thị Dung",
+        "Người xem xét thử nghiệm 2",
         "kiemtra.chauthanh@ldldbentre.local",
         [(Role.REVIEWER, "BT-CT")],
         False,
     ),
     (
         "cb.chauthanh",
-        "Hoàng Văn Hải",
+        "Cán bộ thử nghiệm 1",
         "chauthanh@ldldbentre.local",
         [(Role.OFFICER, "BT-CT")],
         False,
     ),
     (
         "cb.tanthach",
-        "Huỳnh Thị Lan",
+        "Cán bộ thử nghiệm 2",
         "tanthach@ldldbentre.local",
         [(Role.OFFICER, "BT-CT-03")],
         False,
     ),
     (
         "cb.giaoduc",
-        "Võ Văn Minh",
+        "Cán bộ thử nghiệm 3",
         "giaoduc@ldldbentre.local",
         [(Role.OFFICER, "BT-GD")],
         False,
     ),
     (
         "cb.dienluc",
-        "Đặng Thị Ngọc",
+        "Cán bộ thử nghiệm 4",
         "dienluc@ldldbentre.local",
         [(Role.OFFICER, "BT-CS-DL")],
         False,

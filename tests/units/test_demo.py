@@ -164,10 +164,11 @@ def test_the_demo_refuses_to_load_with_debug_off_unless_forced(db, settings):
     assert not User.objects.exists()
 
 
-def test_the_demo_users_are_named_as_people_not_after_a_unit(db, demo_snapshots):
-    """A person's unit changes over the years; the pages show it beside the name, as it was
-    on the day. So no name holds a unit's name, nor two words of one in a row (a place such
-    as "Châu Thành", or "LĐLĐ tỉnh")."""
+def test_the_demo_users_are_named_as_test_accounts_not_after_a_unit(db, demo_snapshots):
+    """The demo names no person: each account's name says it is a test account. A person's
+    unit changes over the years; the pages show it beside the name, as it was on the day. So
+    no name holds a unit's name, nor two words of one in a row (a place such as "Châu
+    Thành", or "LĐLĐ tỉnh")."""
     demo_snapshots.load()
     unit_names = set()
     for name, short_name in UnitState.objects.values_list("name", "short_name"):
@@ -184,7 +185,7 @@ def test_the_demo_users_are_named_as_people_not_after_a_unit(db, demo_snapshots)
         assert not [unit for unit in unit_names if unit in name], user.username
         pairs = {" ".join(words[i : i + 2]) for i in range(len(words) - 1)}
         assert not pairs & words_in_a_row, user.username
-        assert 2 <= len(words) <= 4, user.username  # a surname, a middle and a given name
-    # Each is a different person, and each still logs in under the published password.
+        assert "thử nghiệm" in name, user.username
+    # Each is a different account, and each still logs in under the published password.
     assert len({user.full_name for user in users}) == len(DEMO_USERS)
     assert all(user.check_password(DEMO_PASSWORD) for user in users)
