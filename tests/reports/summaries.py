@@ -129,6 +129,36 @@ def make_summary(unit: Unit, campaign: Campaign, author: User, **fields) -> Summ
     return SummaryReport.objects.create(campaign=campaign, unit=unit, created_by=author, **values)
 
 
+# The fields the edit form posts (reports.summary.SummaryEditForm), written out here.
+EDITABLE = [
+    "include",
+    "number_code",
+    "place",
+    "parent_body",
+    "issuing_body",
+    "subject",
+    "addressee",
+    "signer_block",
+    "signer_title",
+    "signer_name",
+    "recipients",
+    "general_assessment",
+    "results",
+    "shortcomings",
+    "obstacles_proposals",
+    "direction",
+]
+
+
+def form_data(summary: SummaryReport, **changes) -> dict:
+    """The edit form's fields as `summary` holds them, with `changes`."""
+    data = {name: getattr(summary, name) for name in EDITABLE}
+    data["dated_on"] = summary.dated_on.strftime("%d/%m/%Y")
+    data["version"] = summary.version
+    data.update(changes)
+    return data
+
+
 def issue(summary: SummaryReport, user: User) -> SummaryReport:
     """Issue `summary` as `reports.issuing.summary_issue` does, without queuing the render."""
     summary.status = SummaryReport.Status.ISSUED

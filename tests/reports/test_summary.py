@@ -29,6 +29,7 @@ from tests.reports.summaries import (
     SIGNER,
     YEAR,
     file_report,
+    form_data,
     issue,
     make_campaign,
     make_summary,
@@ -45,24 +46,6 @@ RS = SummaryReport.RenderState
 Role = Membership.Role
 LIST = reverse("reports:summary_list")
 CREATE = reverse("reports:summary_create")
-EDITABLE = [
-    "include",
-    "number_code",
-    "place",
-    "parent_body",
-    "issuing_body",
-    "subject",
-    "addressee",
-    "signer_block",
-    "signer_title",
-    "signer_name",
-    "recipients",
-    "general_assessment",
-    "results",
-    "shortcomings",
-    "obstacles_proposals",
-    "direction",
-]
 
 
 def queued_render(callbacks):
@@ -72,14 +55,6 @@ def queued_render(callbacks):
 
 def url(name, summary):
     return reverse(name, args=[summary.pk])
-
-
-def form_data(summary, **changes):
-    data = {name: getattr(summary, name) for name in EDITABLE}
-    data["dated_on"] = summary.dated_on.strftime("%d/%m/%Y")
-    data["version"] = summary.version
-    data.update(changes)
-    return data
 
 
 def create(client, campaign, unit, kind="board", include="accepted"):

@@ -10,28 +10,9 @@ from django.urls import reverse
 
 from campaign.models import MAX_NARRATIVE
 from reports.models import SummaryReport
-from tests.reports.summaries import make_summary
+from tests.reports.summaries import form_data, make_summary
 
 pytestmark = pytest.mark.usefixtures("fresh_cache")
-
-EDITED = [
-    "include",
-    "number_code",
-    "place",
-    "parent_body",
-    "issuing_body",
-    "subject",
-    "addressee",
-    "signer_block",
-    "signer_title",
-    "signer_name",
-    "recipients",
-    "general_assessment",
-    "results",
-    "shortcomings",
-    "obstacles_proposals",
-    "direction",
-]
 
 
 @pytest.fixture
@@ -41,12 +22,10 @@ def unsigned(tree, cast, campaign):
 
 
 def post(client, cast, summary, **changes):
-    data = {name: getattr(summary, name) for name in EDITED}
-    data["dated_on"] = summary.dated_on.strftime("%d/%m/%Y")
-    data["version"] = summary.version
-    data.update(changes)
     client.force_login(cast["cspl"])
-    return client.post(reverse("reports:summary_edit", args=[summary.pk]), data)
+    return client.post(
+        reverse("reports:summary_edit", args=[summary.pk]), form_data(summary, **changes)
+    )
 
 
 def top(response):
