@@ -208,6 +208,8 @@ def _read_bounded(archive, info, room, what):
         root = _xml(archive, info.filename, what)
         if info.filename.lower().endswith(".rels"):
             _check_relationships(root, what)
+        elif info.filename.lower().startswith("word/"):
+            _check_fields(root, what)
     return size
 
 
@@ -235,29 +237,109 @@ def _check_relationships(root, what):
             continue
         outside = mode != "internal" or _OUTSIDE.match(cleaned)
         if outside and not (kind.lower() == "hyperlink" and is_web_link(target)):
-            shown = target.strip()
-            if len(shown) > _SHOWN_TARGET:
-                shown = shown[:_SHOWN_TARGET] + "…"
-            raise _refused(
-                _(
-                    "The %(what)s links to content outside itself (%(target)s): it is "
-                    "refused. Save it again as a plain .docx or .xlsx file, without linked "
-                    "templates, linked or embedded objects, or links to files on a computer "
-                    "or a network share; links to web pages may stay."
-                ),
-                what=what,
-                target=shown,
-            )
+            raise _links_outside(what, target)
         if kind.lower() in _REFUSED_RELATIONSHIPS:
-            raise _refused(
-                _(
-                    "The %(what)s holds a linked template, a macro or an embedded object "
-                    "(%(kind)s): it is refused. Save it again from Word, Excel or LibreOffice "
-                    "as a plain file, without macros, templates or embedded objects."
-                ),
-                what=what,
-                kind=kind,
+            raise _runs_or_embeds(what, kind)
+
+
+def _links_outside(what, target):
+    shown = target.strip()
+    if len(shown) > _SHOWN_TARGET:
+        shown = shown[:_SHOWN_TARGET] + "…"
+    return _refused(
+        _(
+            "The %(what)s links to content outside itself (%(target)s): it is "
+            "refused. Save it again as a plain .docx or .xlsx file, without linked "
+            "templates, linked or embedded objects, or links to files on a computer "
+            "or a network share; links to web pages may stay."
+        ),
+        what=what,
+        target=shown,
+    )
+
+
+def _runs_or_embeds(what, kind):
+    return _refused(
+        _(
+            "The %(what)s holds a linked template, a macro or an embedded object "
+            "(%(kind)s): it is refused. Save it again from Word, Excel or LibreOffice "
+            "as a plain file, without macros, templates or embedded objects."
+        ),
+        what=what,
+        kind=kind,
+    )
+
+
+def _check_fields(root, what):
+    r"""Refuse a Word part whose field codes run a program or fetch from a share.
+
+    A field is written in the text, not in the relationships: `DDEAUTO` starts a program
+    when the document opens (after a prompt many click through), and `INCLUDEPICTURE`,
+    `INCLUDETEXT`, `LINK` or `IMPORT` with a share's path (`\\host\share`) makes Windows
+    send the reader's login hash there. A web address (a picture pasted from a web page
+    keeps one) or a path on the reader's own computer may stay. An instruction may be split
+    over several runs: those of one field are read together."""
+    open_fields = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        tag = element.tag.rpartition("}")[2]
+        if tag == "fldSimple":
+            instruction = next(
+                (value for key, value in element.attrib.items() if key.endswith("instr")), ""
             )
+            _check_instruction(instruction, what)
+        elif tag == "fldChar":
+            kind = next(
+                (value for key, value in element.attrib.items() if key.endswith("fldCharType")),
+                "",
+            )
+            if kind == "begin":
+                open_fields.append([])
+            elif kind in ("separate", "end") and open_fields:
+                _check_instruction("".join(open_fields[-1]), what)
+                open_fields[-1] = []
+                if kind == "end":
+                    open_fields.pop()
+        elif tag == "instrText" and open_fields:
+            open_fields[-1].append(element.text or "")
+    for pieces in open_fields:  # a field left open still says what it would do
+        _check_instruction("".join(pieces), what)
+
+
+# A field's words: a quoted argument, a switch (`\d`, `\*`: not an argument), a bare word.
+_FIELD_ARGUMENT = re.compile(r'"([^"]*)"|(\\[*@#!a-zA-Z])(?=\s|$)|(\S+)')
+_FIELD_RUNS = {"DDE", "DDEAUTO"}
+# The field fetching the argument at this position (LINK names a program first).
+_FIELD_FETCHES = {"INCLUDEPICTURE": 0, "INCLUDETEXT": 0, "INCLUDE": 0, "IMPORT": 0, "LINK": 1}
+
+
+def _check_instruction(instruction, what):
+    words = _FIELD_ARGUMENT.findall(instruction)
+    if not words:
+        return
+    quoted, _switch, bare = words[0]
+    name = (quoted or bare).upper()
+    if name in _FIELD_RUNS:
+        raise _runs_or_embeds(what, name)
+    if name in _FIELD_FETCHES:
+        arguments = [quoted or bare for quoted, switch, bare in words[1:] if not switch]
+        position = _FIELD_FETCHES[name]
+        if len(arguments) > position:
+            # A field doubles its backslashes: `\\\\host\\share` is `\\host\share`.
+            target = arguments[position].replace("\\\\", "\\")
+            if _fetches_from_elsewhere(target):
+                raise _links_outside(what, target)
+
+
+def _fetches_from_elsewhere(target):
+    """Whether a field's target is on a share or behind a scheme other than the web's. A
+    path on this computer (`C:\\…`, `file:///…`), a relative one, or a picture copied from an
+    e-mail (`cid:`, fetched from nowhere) reaches no network."""
+    cleaned = unquote(re.sub(r"[\x00-\x20\x7f]", "", target))
+    if is_web_link(cleaned) or cleaned.lower().startswith("cid:") or _LOCAL_DRIVE.match(cleaned):
+        return False
+    return bool(_OUTSIDE.match(cleaned))
 
 
 def _xml(archive, name, what):
