@@ -108,9 +108,10 @@ _REFUSED_RELATIONSHIPS = {
     "xlmacrosheet",  # Excel 4 macros
     "xlintlmacrosheet",
 }
-# A link a reader may follow with a click: a web page or an e-mail address, never a file on
-# the computer or a network share (`file:`, `\\host\share`, `//host/share`, a path).
-_WEB_LINK = re.compile(r"https?://[^/\\]|mailto:", re.IGNORECASE)
+# A link a reader may follow with a click: a web page, an e-mail address or a telephone
+# number (a letter's footer; a click offers to call it), never a file on the computer or a
+# network share (`file:`, `\\host\share`, `//host/share`, a path).
+_WEB_LINK = re.compile(r"https?://[^/\\]|mailto:|tel:\+?[0-9]", re.IGNORECASE)
 # A target that names something outside the package whatever its mode says: a scheme
 # (a drive letter too) or a network share.
 _OUTSIDE = re.compile(r"[a-z][a-z0-9+.-]*:|[/\\]{2}", re.IGNORECASE)
@@ -214,8 +215,8 @@ def _read_bounded(archive, info, room, what):
 
 
 def is_web_link(target: str) -> bool:
-    """Whether `target` is a web page's or an e-mail address's link. Spaces and control
-    characters, which readers drop, are dropped first."""
+    """Whether `target` is a web page's, an e-mail address's or a telephone number's link.
+    Spaces and control characters, which readers drop, are dropped first."""
     return bool(_WEB_LINK.match(re.sub(r"[\x00-\x20\x7f]", "", target)))
 
 
@@ -463,8 +464,8 @@ def _runs_something(obj) -> bool:
 
 def _reaches_outside(obj) -> bool:
     """Whether `obj`, or a dictionary or array written inside it, is an action that reaches
-    outside the file or plays media, a link that is not a web page's or an e-mail address's,
-    or an annotation that plays media."""
+    outside the file or plays media, a link that is not a web page's, an e-mail address's or
+    a telephone number's, or an annotation that plays media."""
 
     def reaches(dictionary) -> bool:
         action = _name(dictionary.get("/S"))

@@ -133,7 +133,7 @@ def test_a_hyperlink_to_a_file_or_a_share_is_refused(target):
     assert "liên kết tới nội dung bên ngoài" in refusal("kh.docx", probe)
 
 
-def test_web_and_mail_hyperlinks_are_accepted():
+def test_web_mail_and_telephone_hyperlinks_are_accepted():
     content = word(
         ("word/styles.xml", "<w:styles xmlns:w='x'/>"),
         (
@@ -142,6 +142,7 @@ def test_web_and_mail_hyperlinks_are_accepted():
                 ("hyperlink", "https://thuvienphapluat.vn/van-ban/", True),
                 ("hyperlink", "http://ldld.example.gov.vn/", True),
                 ("hyperlink", "mailto:cspl@ldld.example.gov.vn", True),
+                ("hyperlink", "tel:02753822123", True),
                 ("styles", "styles.xml", False),
             ),
         ),

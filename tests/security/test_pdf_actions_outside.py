@@ -107,6 +107,7 @@ def test_an_action_reaching_outside_in_a_stream_is_refused():
         "javascript:alert(1)",
         "smb://host/share",
         "x.exe",
+        "tel:calc.exe",
     ],
 )
 def test_a_link_that_is_no_web_page_nor_mail_address_is_refused(uri):
@@ -119,9 +120,15 @@ def test_media_annotations_are_refused(subtype):
 
 
 @pytest.mark.parametrize(
-    "uri", ["https://thuvienphapluat.vn/van-ban/", "http://ldld.example.gov.vn", "mailto:a@b.vn"]
+    "uri",
+    [
+        "https://thuvienphapluat.vn/van-ban/",
+        "http://ldld.example.gov.vn",
+        "mailto:a@b.vn",
+        "tel:+84 275 3822 123",  # a letter's footer, as Word exports it
+    ],
 )
-def test_web_and_mail_links_are_accepted(uri):
+def test_web_mail_and_telephone_links_are_accepted(uri):
     upload = SimpleUploadedFile("kh.pdf", link(uri))
     assert uploads.validate_upload(upload) == "application/pdf"
 
