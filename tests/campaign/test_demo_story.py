@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from campaign.demo import TEST_SIGNER
-from campaign.models import AnnualReport, Campaign, Period, Plan
+from campaign.models import AnnualReport, Campaign, Period, Plan, Status
 from units.access import Scope
 from units.models import Unit, UnitState, User
 
@@ -60,6 +60,14 @@ def test_the_demo_accounts_units_of_today_have_their_work_still_to_do(campaign):
     # Units set up in 2025 filed their plan after they opened, not in 2015.
     for plan in Plan.objects.filter(unit__opened_on__isnull=False).select_related("unit"):
         assert plan.submitted_at.date() > plan.unit.opened_on, plan.unit.code
+
+
+def test_no_plan_of_an_earlier_year_still_waits_for_review(campaign):
+    this_year = timezone.localdate().year
+    plans = Plan.objects.filter(campaign=campaign)
+    assert plans.filter(status=Status.ACCEPTED).count() > 10
+    waiting = plans.filter(status=Status.SUBMITTED, submitted_at__year__lt=this_year)
+    assert not waiting.exists(), [plan.unit.code for plan in waiting]
 
 
 def test_the_demo_officers_find_the_notices_of_their_reviewed_filings(campaign):
