@@ -58,13 +58,15 @@ def test_two_reminders_sent_at_the_same_moment_remind_once(
 ):
     first_inside = threading.Event()
     notify = reminders._notify
+    second_waited = []
 
     def slow_notify(*args, **kwargs):
-        # The first reviewer's transaction stays open while the second one's arrives.
+        # The first reviewer's transaction stays open until the second one's waits for
+        # the rows it locked: the two really overlap, however busy the machine.
         notify(*args, **kwargs)
         if threading.current_thread().name == "first":
             first_inside.set()
-            time.sleep(0.5)
+            second_waited.append(another_waits_for_a_lock())
 
     monkeypatch.setattr(reminders, "_notify", slow_notify)
     results = {}
@@ -85,5 +87,23 @@ def test_two_reminders_sent_at_the_same_moment_remind_once(
     second.start()
     first.join(10)
     second.join(10)
+    assert second_waited == [True], "the second reminder never waited for the first's lock"
     assert results == {"first": (1, 0), "second": (0, 1)}
     assert Reminder.objects.filter(unit=tree["A1"]).count() == 1
+
+
+def another_waits_for_a_lock(timeout=10):
+    """Whether, within `timeout` seconds, another session of this database waits for a lock.
+    The statistics are read afresh each time: a transaction otherwise sees one snapshot."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.02)
+    return False
