@@ -18,13 +18,16 @@ queryset costs no extra query.
 """
 
 import datetime
+from collections.abc import Collection
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
-from django.http import Http404
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from units.models import Membership, Unit
+from units.models import Membership, Unit, User
 
 Role = Membership.Role
 
@@ -40,7 +43,7 @@ READ = frozenset({Role.REVIEWER, Role.VIEWER})
 class Scope:
     """What one user may reach, loaded once (one query) and then answered from memory."""
 
-    def __init__(self, user):
+    def __init__(self, user: User | AnonymousUser) -> None:
         self.user = user
         self._paths = {role: [] for role in Role.values}
         self._filing_paths = []
@@ -61,7 +64,7 @@ class Scope:
                     self._filing_paths.append(membership.unit.path)
 
     @classmethod
-    def for_request(cls, request):
+    def for_request(cls, request: HttpRequest) -> "Scope":
         """The request's scope, built on first use and kept for the rest of the request."""
         scope = getattr(request, "_access_scope", None)
         if scope is None or scope.user != request.user:
@@ -70,20 +73,20 @@ class Scope:
         return scope
 
     # --- questions about roles -----------------------------------------------------------
-    def paths(self, roles=SEE):
+    def paths(self, roles: Collection[str] = SEE) -> list[str]:
         if roles == FILE:
             return list(self._filing_paths)
         return [path for role in roles for path in self._paths[role]]
 
     @property
-    def own_filing_units(self):
+    def own_filing_units(self) -> list[Unit]:
         """The open units where the user holds an officer role (no query)."""
         return [
             m.unit for m in self.memberships if m.role in FILE and m.unit.is_open_on(self.today)
         ]
 
     @property
-    def filing_units(self):
+    def filing_units(self) -> list[Unit]:
         """The open units the user files for, by path: their own officer units, then (among
         them, in tree order) the units below those that have no active officer of their own.
         One query on first use (none without an officer role), then kept."""
@@ -96,18 +99,18 @@ class Scope:
                     self._officered[unit.pk] = False
         return self._filing_units
 
-    def officer_units(self):
+    def officer_units(self) -> list[Unit]:
         """The units of the user's officer roles (closed ones too: their history stays
         theirs), then the units they file for on behalf, by path. Like `filing_units`."""
         own = [m.unit for m in self.memberships if m.role in FILE]
         held = {unit.pk for unit in own}
         return own + [unit for unit in self.filing_units if unit.pk not in held]
 
-    def files_on_behalf(self, unit) -> bool:
+    def files_on_behalf(self, unit: Unit) -> bool:
         """True when the user files for `unit` from above it, not as its own officer."""
         return unit.path not in self._filing_paths and self.can_file_for(unit)
 
-    def filing_on_behalf_from(self, unit):
+    def filing_on_behalf_from(self, unit: Unit) -> Unit | None:
         """The user's nearest officer unit above `unit`, from which they file for it; None
         when they hold the officer role at `unit` itself (or file nowhere above it). No
         query."""
@@ -115,7 +118,7 @@ class Scope:
             return None
         return self.acting_from(unit, FILE)
 
-    def acting_from(self, unit, roles):
+    def acting_from(self, unit: Unit, roles: Collection[str]) -> Unit | None:
         """The nearest unit at or above `unit` where the user holds one of `roles` (the unit
         they act from, as a step's history records it), or None; for REVIEW strictly above
         it, as nobody reviews their own unit. No query."""
@@ -128,7 +131,7 @@ class Scope:
         ]
         return max(held, key=lambda u: len(u.path)) if held else None
 
-    def has_own_officer(self, unit) -> bool:
+    def has_own_officer(self, unit: Unit) -> bool:
         """Whether `unit` has an active officer of its own. One query per unit, then kept."""
         if unit.pk not in self._officered:
             self._officered[unit.pk] = Membership.objects.filter(
@@ -136,23 +139,23 @@ class Scope:
             ).exists()
         return self._officered[unit.pk]
 
-    def has_role(self, roles):
+    def has_role(self, roles: Collection[str]) -> bool:
         """True when the user holds any of `roles` anywhere."""
         return bool(self.paths(roles))
 
     @property
-    def is_officer(self):
+    def is_officer(self) -> bool:
         return self.has_role(FILE)
 
     @property
-    def is_reviewer(self):
+    def is_reviewer(self) -> bool:
         return self.has_role(REVIEW)
 
     @property
-    def is_viewer(self):
+    def is_viewer(self) -> bool:
         return self.has_role({Role.VIEWER})
 
-    def allows(self, unit, roles):
+    def allows(self, unit: Unit, roles: Collection[str]) -> bool:
         """True when `unit` lies in the subtree of a unit where the user holds one of `roles`.
 
         For FILE: `unit` is open today, and it is either a unit where the user holds the
@@ -168,7 +171,7 @@ class Scope:
             return False
         return not self.has_own_officer(unit)
 
-    def acting_paths(self, roles) -> list[str]:
+    def acting_paths(self, roles: Collection[str]) -> list[str]:
         """The paths of the user's `roles` held at units open today: where they still act.
         A role kept at a closed unit reads its history and no more (no query)."""
         return [
@@ -177,25 +180,25 @@ class Scope:
             if m.role in roles and m.unit.is_open_on(self.today)
         ]
 
-    def acts_in(self, unit, roles) -> bool:
+    def acts_in(self, unit: Unit, roles: Collection[str]) -> bool:
         """True when `unit` lies in the subtree of an open unit where the user holds one of
         `roles` (see `acting_paths`)."""
         return any(unit.path.startswith(path) for path in self.acting_paths(roles))
 
-    def acting_units(self, roles):
+    def acting_units(self, roles: Collection[str]) -> QuerySet[Unit]:
         """The units `acts_in` answers True for: no query until evaluated."""
         condition = Q(pk__in=[])
         for path in _outermost(self.acting_paths(roles)):
             condition |= Q(path__startswith=path)
         return Unit.objects.filter(condition)
 
-    def can_see(self, unit):
+    def can_see(self, unit: Unit) -> bool:
         return self.allows(unit, SEE)
 
-    def can_file_for(self, unit):
+    def can_file_for(self, unit: Unit) -> bool:
         return self.allows(unit, FILE)
 
-    def can_review(self, unit):
+    def can_review(self, unit: Unit) -> bool:
         """True when the user reviews `unit`: a reviewer role strictly above it, held at a
         unit open today (a role kept at a closed unit reads its history and no more).
 
@@ -206,11 +209,11 @@ class Scope:
             unit.path.startswith(path) and unit.path != path for path in self.acting_paths(REVIEW)
         )
 
-    def reviewed_units(self):
+    def reviewed_units(self) -> QuerySet[Unit]:
         """Units whose submissions the user reviews (see can_review): no query until used."""
         return Unit.objects.filter(self.review_condition())
 
-    def review_condition(self, path_field="path"):
+    def review_condition(self, path_field: str = "path") -> Q:
         """A Q object matching rows whose unit the user reviews (see can_review)."""
         condition = Q(pk__in=[])
         # A reviewer role inside another one's subtree adds nothing: the outer one covers
@@ -220,7 +223,7 @@ class Scope:
         return condition
 
     # --- scoped querysets ----------------------------------------------------------------
-    def condition(self, roles=SEE, path_field="path"):
+    def condition(self, roles: Collection[str] = SEE, path_field: str = "path") -> Q:
         """A Q object matching rows whose unit path lies in the scope for `roles` (for FILE:
         the rule of `allows`, with a subquery on the officers of the units below)."""
         paths = self.paths(roles)
@@ -248,11 +251,13 @@ class Scope:
         own = Q(**{f"{path_field}__in": paths})
         return (own | below) & open_on(self.today, prefix=prefix)
 
-    def units(self, roles=SEE):
+    def units(self, roles: Collection[str] = SEE) -> QuerySet[Unit]:
         """Units the user reaches with any of `roles`: no query until evaluated."""
         return Unit.objects.filter(self.condition(roles))
 
-    def filter(self, queryset, roles=SEE, unit_field="unit"):
+    def filter(
+        self, queryset: QuerySet, roles: Collection[str] = SEE, unit_field: str = "unit"
+    ) -> QuerySet:
         """Restrict `queryset` of objects that belong to a unit to the scope for `roles`.
 
         `unit_field` is the lookup from the object to its unit ("" for units themselves).
@@ -261,7 +266,13 @@ class Scope:
         return queryset.filter(self.condition(roles, path_field=path_field))
 
     # --- fetching one object ---------------------------------------------------------------
-    def get(self, queryset, roles=SEE, unit_field="unit", **lookup):
+    def get(
+        self,
+        queryset: QuerySet,
+        roles: Collection[str] = SEE,
+        unit_field: str = "unit",
+        **lookup: Any,
+    ) -> Model:
         """Fetch one object of `queryset` or raise.
 
         Raises Http404 when the object does not exist or lies outside what the user may
@@ -280,7 +291,7 @@ class Scope:
             raise PermissionDenied
         return obj
 
-    def get_unit(self, roles=SEE, **lookup):
+    def get_unit(self, roles: Collection[str] = SEE, **lookup: Any) -> Unit:
         """Fetch a unit by `lookup` with the same 404/403 rule as `get`. A unit where the
         user holds a role, asked for by its pk, is already loaded: no query."""
         if lookup.keys() == {"pk"}:
