@@ -166,7 +166,7 @@ class Campaign(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def runs_in(self, year):
+    def runs_in(self, year: int) -> bool:
         # A campaign without an end still runs no later than the last year a campaign may
         # name: a year from an address such as /reports/99999/ has no period to compute.
         return self.first_year <= year <= (self.last_year or LATEST_YEAR)
@@ -226,7 +226,7 @@ class Campaign(models.Model):
         chain = self.__dict__["_issuer_chain"]
         return chain[: chain.index(carrier) + 1]
 
-    def addresses(self, unit, day=None):
+    def addresses(self, unit: Unit, day: datetime.date | None = None) -> bool:
         """Whether the campaign asks `unit` to file: a unit of an addressed kind in its area
         on `day` (strictly below its acting issuer, see acting_issuer)."""
         if unit.kind not in self.addressed_kinds:
@@ -1167,7 +1167,7 @@ def _rule_date(year, month, day):
 
 
 class PeriodQuerySet(models.QuerySet):
-    def for_year(self, campaign, year):
+    def for_year(self, campaign: Campaign, year: int) -> "Period":
         """The campaign's period for `year`, created from the campaign's rules on first use.
 
         Raises ValidationError for a year outside the years the campaign runs, and for a
@@ -1272,7 +1272,7 @@ class Period(models.Model):
             raise ValidationError(errors)
 
     @staticmethod
-    def defaults(campaign, year):
+    def defaults(campaign: Campaign, year: int) -> dict[str, datetime.date]:
         """Dates from the campaign's rules: by default 15/12 of the previous year to 14/12."""
         ends_on = _rule_date(year, campaign.cutoff_month, campaign.cutoff_day)
         starts_on = _rule_date(year - 1, campaign.cutoff_month, campaign.cutoff_day)
@@ -1284,7 +1284,7 @@ class Period(models.Model):
             "locks_on": due_on + LOCK_AFTER_DUE,
         }
 
-    def is_locked_on(self, day):
+    def is_locked_on(self, day: datetime.date) -> bool:
         return day > self.locks_on
 
 
@@ -1599,7 +1599,7 @@ class Move(models.Model):
 
 
 class ObstacleQuerySet(models.QuerySet):
-    def overdue(self, today=None):
+    def overdue(self, today: datetime.date | None = None) -> "ObstacleQuerySet":
         today = today or timezone.localdate()
         return self.filter(status=Obstacle.Status.OPEN, answer_by__lt=today)
 

@@ -41,7 +41,17 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, DateField, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    Expression,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -188,7 +198,7 @@ def expected_units(campaign, what, year, today=None):
     return units
 
 
-def cutoff(campaign: Campaign, what: str, year: int):
+def cutoff(campaign: Campaign, what: str, year: int) -> datetime.date | Coalesce:
     """The day whose tree decides who must file `what` of `year`: the plan's due date, or
     the year's cut-off. A value or an expression, of no query of its own."""
     if what == What.PLAN:
@@ -203,7 +213,7 @@ def cutoff(campaign: Campaign, what: str, year: int):
     )
 
 
-def parent_name_on(day) -> Subquery:
+def parent_name_on(day: datetime.date | Expression) -> Subquery:
     """The name of the parent of the unit of the outer query
     (`OuterRef("pk")`) as the tree stood on `day` (a date or a date expression), from the
     units' eras: a subquery of that query, NULL for a unit with no parent that day."""
@@ -246,7 +256,7 @@ def due_date(campaign: Campaign, what: str, year: int) -> datetime.date:
     return period.due_on if period else Period.defaults(campaign, year)["due_on"]
 
 
-def document_year(campaign, what, year):
+def document_year(campaign: Campaign, what: str, year: int) -> int:
     """Plans are filed once per campaign: their reminders count in the plan's due year."""
     return campaign.plan_due_on.year if what == What.PLAN else year
 

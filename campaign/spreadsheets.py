@@ -16,6 +16,7 @@ import datetime
 import functools
 import math
 import re
+from collections.abc import Collection, Iterable, Sequence
 from io import BytesIO
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -29,6 +30,7 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from campaign.downloads import protect_download
@@ -71,7 +73,14 @@ def keep_as_text(cell: Cell) -> Cell:
     return cell
 
 
-def write_table(sheet, headers, rows, *, freeze_column="A", above=()):
+def write_table(
+    sheet: Worksheet | WriteOnlyWorksheet,
+    headers: Sequence,
+    rows: Iterable[Sequence],
+    *,
+    freeze_column: str = "A",
+    above: Sequence[Sequence] = (),
+) -> None:
     """Write `above` (lines of V cells, the first one in the title's font), then a bold,
     frozen, filtered header row and `rows` of V cells; size the columns to fit; print it
     landscape, fitted to the page's width, its header on every page. The panes are frozen
@@ -243,18 +252,18 @@ def _display_width(value, number_format):
     return max(len(line) for line in str(value).splitlines() or [""])
 
 
-def naive_local(moment):
+def naive_local(moment: datetime.datetime | None) -> datetime.datetime | None:
     """An aware datetime as the naive local time Excel wants, or None."""
     if moment is None:
         return None
     return timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE)).replace(tzinfo=None)
 
 
-def local_now():
+def local_now() -> datetime.datetime:
     return naive_local(timezone.now())
 
 
-def sheet_title(text, taken):
+def sheet_title(text: object, taken: Collection[str]) -> str:
     """`text` made a valid Excel sheet name: at most 31 characters, none of []:*?/\\, no
     leading or trailing apostrophe, and unique (case-insensitively) among `taken`."""
     title = NOT_IN_SHEET_TITLES.sub(" ", str(text))

@@ -36,7 +36,7 @@ class UnitQuerySet(MP_NodeQuerySet):
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Units are never deleted; close or merge the unit instead."))
 
-    def open_on(self, day):
+    def open_on(self, day: datetime.date) -> "UnitQuerySet":
         """Units that exist on `day`: opened by then and not yet closed."""
         return self.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=day)).filter(
             Q(closed_on__isnull=True) | Q(closed_on__gt=day)
@@ -391,7 +391,7 @@ class Unit(MP_Node):
         else:
             UnitState.objects.sync([self.pk], effective_on or timezone.localdate())
 
-    def is_open_on(self, day):
+    def is_open_on(self, day: datetime.date) -> bool:
         return (self.opened_on is None or self.opened_on <= day) and (
             self.closed_on is None or self.closed_on > day
         )
@@ -400,7 +400,7 @@ class Unit(MP_Node):
     def is_open(self):
         return self.is_open_on(timezone.localdate())
 
-    def close(self, day, successor=None):
+    def close(self, day: datetime.date, successor: "Unit | None" = None) -> None:
         """Close the unit on `day`, optionally merging it into `successor`."""
         self.closed_on = day
         self.successor = successor
@@ -441,11 +441,11 @@ BEGINNING = datetime.date(1900, 1, 1)  # the first era of a unit without an open
 
 
 class UnitStateQuerySet(models.QuerySet):
-    def on(self, day):
+    def on(self, day: datetime.date) -> "UnitStateQuerySet":
         """The open eras valid on `day`: one per unit open that day, none for a closed unit."""
         return self.placed_on(day).filter(is_open=True)
 
-    def placed_on(self, day):
+    def placed_on(self, day: datetime.date) -> "UnitStateQuerySet":
         """Every era valid on `day`, open or closed: where each unit that had opened by then
         stood that day. A closed unit stands where its history went (under its successor
         when it merged), so a report it filed before closing still counts in its year, in
@@ -473,7 +473,7 @@ class UnitStateQuerySet(models.QuerySet):
 
 
 class UnitStateManager(models.Manager.from_queryset(UnitStateQuerySet)):
-    def area(self, unit, day):
+    def area(self, unit: Unit, day: datetime.date) -> UnitStateQuerySet:
         """The states of `unit`'s area on `day`: the unit and the units below it, as they
         stood that day; none if the unit was not open then. One query now (where the unit
         stood), one when the result is read."""
@@ -482,7 +482,7 @@ class UnitStateManager(models.Manager.from_queryset(UnitStateQuerySet)):
             return self.none()
         return self.on(day).in_area(path)
 
-    def start(self, unit):
+    def start(self, unit: Unit) -> "UnitState":
         """The first eras of a new unit: open from its opening (or 1900) until its closing,
         then closed."""
         eras = [self.create(unit=unit, **era) for era in _first_eras(unit, _era_values(unit))]
