@@ -9,8 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -18,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaign import notifications
+from campaign import workflow
 from campaign.forms import ShownAtField
 from campaign.list_exports import obstacle_download
 from campaign.listing import filtered_page
@@ -26,7 +24,6 @@ from campaign.models import MAX_NARRATIVE, AnnualReport, Campaign, Obstacle
 from config.http import require_form, require_POST, require_safe
 from units import once
 from units.access import FILE, SEE, Scope, parse_pk
-from units.dataversion import bump_data_version
 from units.forms import PortalInputMixin
 from units.models import Unit
 
@@ -236,11 +233,7 @@ def obstacle_create(request):
         if form.is_valid():
 
             def save():
-                obstacle = form.save(commit=False)
-                obstacle.raised_by = request.user
-                obstacle.raised_at = timezone.now()
-                obstacle.save()
-                notifications.notify_obstacle_raised(obstacle)
+                obstacle = workflow.raise_obstacle(form.save(commit=False), user=request.user)
                 return obstacle.get_absolute_url()
 
             url, made = once.save_once(request, save)
@@ -283,27 +276,10 @@ def obstacle_answer(request, pk):
     form = AnswerForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, scope, obstacle, answer_form=form, status=400)
-    now = timezone.now()
     answer = form.cleaned_data["answer"]
-    shown = form.cleaned_data["shown"]
-    # The answer the page showed, as when it was given; none when it showed no answer.
-    same_answer_shown = Q(answered_at=shown) if shown else Q(answered_at__isnull=True)
-    with transaction.atomic():
-        # Conditional, so that an obstacle closed a moment ago is not reopened by a late
-        # answer, the same answer sent twice (a second tap, a reload) tells nobody again,
-        # and an answer a colleague gave after this page was drawn is not replaced unread.
-        updated = (
-            Obstacle.objects.filter(
-                same_answer_shown, pk=obstacle.pk, status__in=[S.OPEN, S.ANSWERED]
-            )
-            .exclude(status=S.ANSWERED, answer=answer)
-            .update(answer=answer, answered_by=request.user, answered_at=now, status=S.ANSWERED)
-        )
-        if updated:
-            obstacle.answer, obstacle.answered_by, obstacle.answered_at = answer, request.user, now
-            notifications.notify_obstacle_answered(obstacle, now)
-    if updated:
-        bump_data_version()  # the conditional update sends no signal; the rollup counts it
+    if workflow.answer_obstacle(
+        obstacle, user=request.user, scope=scope, answer=answer, shown=form.cleaned_data["shown"]
+    ):
         messages.success(request, _("Your answer was saved; the unit can read it now."))
         return redirect(obstacle)
     current = _with_people().get(pk=obstacle.pk)
@@ -341,26 +317,9 @@ def obstacle_close(request, pk):
         return redirect(obstacle)
     # Closed as the answer the page showed: one given or changed since is read first. (A
     # request without the field, from no page of the portal, is not checked.)
-    same_answer = (
-        {"answered_at": shown.cleaned_data["shown"]} if shown.cleaned_data["shown"] else {}
-    )
-    now = timezone.now()
-    with transaction.atomic():
-        updated = Obstacle.objects.filter(pk=obstacle.pk, status=S.ANSWERED, **same_answer).update(
-            status=S.CLOSED, closed_at=now, closed_by=request.user
-        )
-        if updated:
-            obstacle.status, obstacle.closed_at, obstacle.closed_by = S.CLOSED, now, request.user
-            # A reviewer's closing ends the unit's question without the unit having settled
-            # it: its officers learn so by e-mail. The unit closing its own says the answer
-            # settled it. Either way the reviewer who gave the answer, if another closed
-            # it, learns so in the portal.
-            if scope.can_review(obstacle.unit):
-                notifications.notify_obstacle_closed(obstacle)
-            else:
-                notifications.notify_obstacle_closed_by_unit(obstacle)
-    if updated:
-        bump_data_version()
+    if workflow.close_obstacle(
+        obstacle, user=request.user, scope=scope, shown=shown.cleaned_data["shown"]
+    ):
         messages.success(request, _("The obstacle was closed."))
         return redirect(obstacle)
     status = Obstacle.objects.filter(pk=obstacle.pk).values_list("status", flat=True).get()

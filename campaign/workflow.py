@@ -1,4 +1,4 @@
-"""The one submission workflow, shared by plans and annual reports.
+"""The one workflow: the steps of a submission (a plan or an annual report), and of an obstacle.
 
     draft ──submit──► submitted ──accept──► accepted ──reopen──► returned
                           │                                         │
@@ -17,6 +17,17 @@ successor, a `close` step when it was closed with its unit. Those steps change n
 (what was submitted stays submitted, and still counts in its year), have no actor, and
 notify nobody. A closed one leaves the review queues and to-do lists because its unit is
 closed (campaign.queues, campaign.pending), and its page shows the reason (`closing`).
+
+Obstacles have their own, shorter life, kept here too so that no page changes a status
+itself:
+
+    open ──answer──► answered ──close──► closed
+                      │    ▲
+                      └────┘ answer again
+
+A unit raises one (`raise_obstacle`), a reviewer of the unit answers it (`answer_obstacle`), the
+unit or a reviewer closes it once answered (`close_obstacle`). An answer and a closing write
+with a conditional UPDATE, and are told in the same transaction.
 """
 
 import datetime
@@ -25,13 +36,15 @@ from collections.abc import Callable, Sequence
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from campaign import notifications
-from campaign.models import IndicatorValue, Status, Step, Submission
+from campaign.models import IndicatorValue, Obstacle, Status, Step, Submission
 from units.access import FILE, REVIEW, Scope
+from units.dataversion import bump_data_version
 from units.models import User
 
 Action = Step.Action
@@ -203,6 +216,97 @@ def record_unit_change(submission: Submission, change: str, reason: str) -> Step
         reason=reason,
         snapshot=_snapshot(submission),
     )
+
+
+def raise_obstacle(obstacle: Obstacle, *, user: User) -> Obstacle:
+    """Save `obstacle`, new, as raised now by `user`, and e-mail the reviewers who answer
+    it, in the caller's transaction. The caller checked that `user` files for its unit (the
+    form offers no other)."""
+    obstacle.raised_by = user
+    obstacle.raised_at = timezone.now()
+    obstacle.save()
+    notifications.notify_obstacle_raised(obstacle)
+    return obstacle
+
+
+def answer_obstacle(
+    obstacle: Obstacle,
+    *,
+    user: User,
+    scope: Scope,
+    answer: str,
+    shown: datetime.datetime | None,
+) -> bool:
+    """Answer `obstacle` (or replace its answer) as `user`, a reviewer of its unit, and
+    tell those who hear of it (`notifications.notify_obstacle_answered`) in the same
+    transaction. Returns whether it was saved; `obstacle` is then current.
+
+    `shown`: when the answer the user's page showed was given (None: it showed none). The
+    UPDATE is conditional, so nothing is written, and False returned, when the obstacle was
+    closed meanwhile (a late answer does not reopen it), when this very answer is saved
+    already (a second tap, a reload: nobody is told twice), or when a colleague answered
+    after the page was drawn (theirs is not replaced unread). The caller reads which.
+    Raises PermissionDenied when `user` does not review the obstacle's unit.
+    """
+    if scope.user != user or not scope.can_review(obstacle.unit):
+        raise PermissionDenied
+    S = Obstacle.Status
+    same_answer_shown = Q(answered_at=shown) if shown else Q(answered_at__isnull=True)
+    now = timezone.now()
+    with transaction.atomic():
+        updated = (
+            Obstacle.objects.filter(
+                same_answer_shown, pk=obstacle.pk, status__in=[S.OPEN, S.ANSWERED]
+            )
+            .exclude(status=S.ANSWERED, answer=answer)
+            .update(answer=answer, answered_by=user, answered_at=now, status=S.ANSWERED)
+        )
+        if not updated:
+            return False
+        obstacle.status, obstacle.answer = S.ANSWERED, answer
+        obstacle.answered_by, obstacle.answered_at = user, now
+        notifications.notify_obstacle_answered(obstacle, now)
+        # A conditional UPDATE sends no signal, and the rollup counts obstacles by status.
+        bump_data_version()
+    return True
+
+
+def close_obstacle(
+    obstacle: Obstacle, *, user: User, scope: Scope, shown: datetime.datetime | None
+) -> bool:
+    """Close `obstacle`, answered, as `user`, who files for its unit or reviews it, and tell
+    those who hear of it in the same transaction. Returns whether it was closed; `obstacle`
+    is then current.
+
+    `shown`: when the answer the user's page showed was given; the obstacle is closed only
+    if its answer is still that one (None: not checked, for a request from no page of the
+    portal). The UPDATE is conditional, so nothing is written, and False returned, when the
+    obstacle is not answered (open, or closed already) or was answered again since: the
+    caller reads which. Raises PermissionDenied when `user` may not close it.
+    """
+    by_reviewer = scope.can_review(obstacle.unit)
+    if scope.user != user or not (by_reviewer or scope.can_file_for(obstacle.unit)):
+        raise PermissionDenied
+    S = Obstacle.Status
+    same_answer = {"answered_at": shown} if shown else {}
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Obstacle.objects.filter(pk=obstacle.pk, status=S.ANSWERED, **same_answer).update(
+            status=S.CLOSED, closed_at=now, closed_by=user
+        )
+        if not updated:
+            return False
+        obstacle.status, obstacle.closed_at, obstacle.closed_by = S.CLOSED, now, user
+        # A reviewer's closing ends the unit's question without the unit having settled it:
+        # its officers learn so by e-mail. The unit closing its own says the answer settled
+        # it. Either way the reviewer who gave the answer, if another closed it, learns so in
+        # the portal.
+        if by_reviewer:
+            notifications.notify_obstacle_closed(obstacle)
+        else:
+            notifications.notify_obstacle_closed_by_unit(obstacle)
+        bump_data_version()  # no signal from a conditional UPDATE either
+    return True
 
 
 def closing(
