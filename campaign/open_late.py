@@ -13,18 +13,17 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign import counting, notifications
-from campaign.models import AnnualReport, Campaign, Period, Status, Step
+from campaign import counting, workflow
+from campaign.models import AnnualReport, Campaign, Period
 from campaign.periods import begun_period
 from config.http import require_POST
-from units.access import REVIEW, SEE, Scope
+from units.access import SEE, Scope
 from units.models import Unit
 
 
@@ -60,29 +59,9 @@ def report_open_late(
     existing = AnnualReport.objects.filter(unit=unit, campaign=campaign, year=year).first()
     if existing:
         return existing, False
-    now = timezone.now()
     try:
-        with transaction.atomic():
-            report = AnnualReport.objects.create(
-                unit=unit,
-                campaign=campaign,
-                year=year,
-                period=period,
-                status=Status.DRAFT,
-                reopened_at=now,
-            )
-            step = Step.objects.create(
-                submission=report,
-                action=Step.Opening.OPEN_LATE,
-                from_status=Status.DRAFT,
-                to_status=Status.DRAFT,
-                actor=user,
-                actor_unit=scope.acting_from(unit, REVIEW),
-                at=now,
-                emails_pending=True,
-            )
-            # Those who file it learn that they can: a notice now, an e-mail from a worker.
-            notifications.notify_step(report, step)
+        report = AnnualReport(unit=unit, campaign=campaign, year=year, period=period)
+        workflow.open_late(report, user=user, scope=scope)
     except IntegrityError:
         # Opened by someone else a moment ago (or a second click of the same button).
         existing = AnnualReport.objects.filter(unit=unit, campaign=campaign, year=year).first()

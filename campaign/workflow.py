@@ -8,7 +8,9 @@ Every step runs in one transaction: lock the row, check the transition and the a
 right, change the status, record the step with a snapshot of the content and its e-mails
 still owed, and leave the notices of a review step; after the commit a worker writes the
 e-mails to the outbox and sends them (campaign.notifications). Officers of the unit submit;
-reviewers of an upper unit return, accept and reopen.
+reviewers of an upper unit return, accept and reopen. After the lock date a reviewer may
+also open a draft report for a unit that never started one (`open_late`), a step recorded
+and told as the others, which changes no status.
 
 A submission of a closed unit is history (units.access): no step can be taken on it any
 more, whatever its status. A reorganisation that closes the unit records why, with
@@ -42,7 +44,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from campaign import notifications
-from campaign.models import IndicatorValue, Obstacle, Status, Step, Submission
+from campaign.models import AnnualReport, IndicatorValue, Obstacle, Status, Step, Submission
 from units.access import FILE, REVIEW, Scope
 from units.dataversion import bump_data_version
 from units.models import User
@@ -195,6 +197,39 @@ def allowed_actions(submission: Submission, scope: Scope) -> list[str]:
         if _may_act(scope, actor, submission.unit):
             actions.append(action)
     return actions
+
+
+@transaction.atomic
+def open_late(report: AnnualReport, *, user: User, scope: Scope) -> Step:
+    """Open `report`, new, as a draft after its period's lock date, for a unit that never
+    started it, and record the step (Step.Opening.OPEN_LATE) as any other: with its
+    snapshot, the notices and the e-mails owed to those who file it, who can file it now.
+
+    The report is marked reopened now, which is what keeps its filing open past the lock
+    date (AnnualReport.filing_open); from then on it goes through the steps above. The
+    caller checked that the year is locked and that the unit owes the report. Raises
+    PermissionDenied when `user` does not review its unit, and IntegrityError when the unit
+    has a report of that year already (opened a moment ago by someone else): nothing is
+    written then.
+    """
+    if scope.user != user or not scope.can_review(report.unit):
+        raise PermissionDenied
+    now = timezone.now()
+    report.status = Status.DRAFT
+    report.reopened_at = now
+    report.save(force_insert=True)
+    acting_from = scope.acting_from(report.unit, REVIEW)
+    # Just made, it holds no figure and no file: its snapshot needs no query.
+    return _record(
+        report,
+        Step.Opening.OPEN_LATE,
+        Status.DRAFT,
+        user,
+        acting_from,
+        now,
+        items=[],
+        attachments=[],
+    )
 
 
 def record_unit_change(submission: Submission, change: str, reason: str) -> Step:
@@ -467,24 +502,44 @@ def _step(
         save()
     else:
         locked.save(update_fields=update_fields)
-    step = Step.objects.create(
-        submission=locked,
-        action=action,
-        from_status=source,
-        to_status=target,
-        actor=user,
-        actor_unit=scope.acting_from(locked.unit, FILE if actor_kind == "officer" else REVIEW),
-        at=now,
-        reason=reason,
-        snapshot=_snapshot(locked, items, attachments),
-        emails_pending=True,
+    step = _record(
+        locked,
+        action,
+        source,
+        user,
+        scope.acting_from(locked.unit, FILE if actor_kind == "officer" else REVIEW),
+        now,
+        reason,
+        items,
+        attachments,
     )
-    notifications.notify_step(locked, step)
     # Keep the caller's instance current.
     submission.status, submission.version = locked.status, locked.version
     submission.submitted_at = locked.submitted_at
     submission.first_submitted_at = locked.first_submitted_at
     submission.reopened_at = locked.reopened_at
+    return step
+
+
+def _record(
+    submission, action, source, user, actor_unit, now, reason="", items=None, attachments=None
+):
+    """Record `action`, taken by `user` from `source` to the status `submission` has now,
+    with its snapshot and its e-mails owed, and leave its notices (notifications.notify_step),
+    in the caller's transaction."""
+    step = Step.objects.create(
+        submission=submission,
+        action=action,
+        from_status=source,
+        to_status=submission.status,
+        actor=user,
+        actor_unit=actor_unit,
+        at=now,
+        reason=reason,
+        snapshot=_snapshot(submission, items, attachments),
+        emails_pending=True,
+    )
+    notifications.notify_step(submission, step)
     return step
 
 

@@ -52,6 +52,8 @@ def test_the_reviewer_opens_a_draft_and_the_unit_files_it_through_review(
         cast["reviewer_a"],
         tree["DA"],
     )
+    # Recorded as every step is (campaign.workflow): with what the report held then.
+    assert step.snapshot == report.snapshot() and step.snapshot["fields"]
     assert "Người duyệt mở báo cáo sau ngày khóa sổ" in response.content.decode()
 
     # The unit's own officer files it now; the district's officer does not (A1 has one).
