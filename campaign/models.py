@@ -683,10 +683,6 @@ class Submission(models.Model):
         self.entered_by = user
         self.entered_from = on_behalf_from
 
-    @property
-    def entered_on_behalf(self) -> bool:
-        return self.entered_from_id is not None
-
     def unit_on(self, day: datetime.date) -> Unit:
         """The unit it stood with on `day`: before the day a merger moved it, the unit it
         came from, through every move (no query on or after its last move)."""
@@ -709,9 +705,6 @@ class Submission(models.Model):
     def extra_reopen_sources(self):
         """States, besides accepted, from which a reviewer may reopen it now."""
         return set()
-
-    def get_kind_label(self):
-        return self._meta.verbose_name
 
     # The first word of its files' names (`file_stem`).
     FILE_PREFIX = ""

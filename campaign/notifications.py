@@ -68,12 +68,6 @@ WAKE_TTL_S = 1
 WAKE_DELAY_S = 2
 
 
-def recipients_for(submission, action):
-    """Who is e-mailed about `action` on `submission`: those of `audience` with an e-mail
-    address. One query."""
-    return [user for user in audience(submission, action) if user.email]
-
-
 def audience(submission, action):
     """Who hears about `action` on `submission`, each active user once: one query.
 

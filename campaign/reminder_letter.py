@@ -151,9 +151,3 @@ def render_html(**kwargs) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(TEMPLATE, context(**kwargs))
     return unicodedata.normalize("NFC", html)
-
-
-def render_pdf(**kwargs) -> bytes:
-    """The letter as PDF bytes, through the PDF sandbox (only the portal's own stylesheets
-    are fetched). The HTML is built first, with the database."""
-    return pdf_sandbox.html_to_pdf(render_html(**kwargs))

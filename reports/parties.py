@@ -19,8 +19,6 @@ language, as the national name in `reports.pdf` is.
 import datetime
 import re
 
-from django.db.models import Q
-
 from reports.models import DocumentProfile, SummaryReport
 from units.letterhead import CONFEDERATION, names_on, place_of
 from units.models import Unit
@@ -178,11 +176,3 @@ def refresh(summary: SummaryReport, old_day: datetime.date) -> list[str]:
             setattr(summary, name, after[name])
             changed.append(name)
     return changed
-
-
-def units_with_board() -> Q:
-    """The units whose board issues a report of its own: those with a board in their
-    letterhead, and the provincial federations (their CSPL board, seed III.3)."""
-    return Q(kind=Unit.Kind.PROVINCE) | Q(
-        document_profiles__kind=Kind.BOARD, document_profiles__body_name__gt=""
-    )

@@ -781,10 +781,6 @@ class UnitState(models.Model):
         until = f"{self.valid_until:%d/%m/%Y}" if self.valid_until else "…"
         return f"{self.short_name or self.name} ({self.valid_from:%d/%m/%Y} – {until})"
 
-    @property
-    def display_name(self):
-        return self.short_name or self.name
-
 
 # What an era is made of (all but its key), as `_Splits` inserts it.
 _ERA_FIELDS = [field.name for field in UnitState._meta.concrete_fields if not field.primary_key]
