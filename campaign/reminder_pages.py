@@ -40,7 +40,7 @@ from campaign.reminders import (
 from config import pdf_sandbox
 from config.http import require_form, require_POST, require_safe
 from units.access import SEE, Scope, parse_pk
-from units.models import Membership, Unit
+from units.models import Membership
 
 
 class Selection:
@@ -260,7 +260,11 @@ def remind_units(request):
     campaign, what, year = selection.campaign, selection.what, selection.year
     late = list(outstanding_units(campaign, what, year, selection.today).filter(pk__in=ids))
     if len(late) != len(ids):
-        refused = Unit.objects.filter(pk__in=ids - {unit.pk for unit in late}).order_by("path")
+        # Read through the scope, so that no unit outside it is ever named here, whatever
+        # was checked above.
+        refused = (
+            scope.reviewed_units().filter(pk__in=ids - {unit.pk for unit in late}).order_by("path")
+        )
         selection.errors.append(
             _(
                 "These units have already submitted or are not asked to file, so they "
