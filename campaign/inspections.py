@@ -11,13 +11,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from campaign import workflow
 from campaign.forms import ShownAtField
 from campaign.list_exports import inspection_download
 from campaign.listing import filtered_page
@@ -169,7 +169,7 @@ class FollowUpForm(PortalInputMixin, forms.ModelForm):
 
     class Meta:
         model = Inspection
-        fields = ["follow_up", "follow_up_note", "recommendations_due_on"]
+        fields = workflow.FOLLOW_UP_FIELDS
         widgets = {
             "follow_up_note": forms.Textarea(attrs={"rows": 3}),
             "recommendations_due_on": DATE_INPUT,
@@ -307,40 +307,25 @@ def inspection_follow_up(request, pk):
     inspection = scope.get(inspections(), SEE, pk=pk)
     if not scope.can_review(inspection.unit):
         raise PermissionDenied
-    if not inspection.has_recommendations:
-        messages.error(
-            request, _("This visit made no recommendation: there is nothing to follow up.")
-        )
+    refusal = workflow.follow_up_refusal(inspection)
+    if refusal:
+        messages.error(request, refusal)
         return redirect(inspection)
     form = FollowUpForm(request.POST, instance=inspection)
     if not form.is_valid():
         return _render_detail(request, scope, inspection, form=form, status=400)
-    # A page without a version (opened before the follow-up had one) counts as outdated, as
-    # on the plan and report forms: refused once, with what was typed kept.
-    expected = form.cleaned_data.get("version") or 0
-    with transaction.atomic():
-        # Compared under the row lock, so of two reviewers saving from the same page one is
-        # refused instead of silently overwriting the other.
-        saved = (
-            Inspection.objects.select_for_update()
-            .values("follow_up_version", *FollowUpForm.Meta.fields)
-            .get(pk=inspection.pk)
+    try:
+        saved = workflow.follow_up_inspection(
+            inspection,
+            user=request.user,
+            scope=scope,
+            values=form.cleaned_data,
+            # A page without a version (opened before the follow-up had one) counts as
+            # outdated, as on the plan and report forms: refused once, with what was typed
+            # kept.
+            expected_version=form.cleaned_data.get("version") or 0,
         )
-        current = saved.pop("follow_up_version")
-        # The same follow-up sent twice (a second tap, a retry after a lost answer) finds
-        # itself saved: nothing to save again, and no colleague's save to warn about.
-        again = current != expected and saved == {
-            name: form.cleaned_data[name] for name in FollowUpForm.Meta.fields
-        }
-        if current == expected:
-            followed = form.save(commit=False)
-            followed.follow_up_version = expected + 1
-            # Only the reviewers' fields: the unit's officer may be marking it done meanwhile.
-            followed.save(update_fields=[*FollowUpForm.Meta.fields, "follow_up_version"])
-    if again:
-        messages.info(request, _("This follow-up was already saved."))
-        return redirect(inspection)
-    if current != expected:
+    except workflow.ConflictError as conflict:
         form.add_error(
             None,
             _(
@@ -351,8 +336,11 @@ def inspection_follow_up(request, pk):
         )
         # Saving again from here, having seen theirs, is a deliberate overwrite.
         form.data = form.data.copy()
-        form.data["version"] = str(current)
+        form.data["version"] = str(conflict.current)
         return _render_detail(request, scope, inspection, form=form, status=409)
+    if not saved:
+        messages.info(request, _("This follow-up was already saved."))
+        return redirect(inspection)
     messages.success(request, _("The follow-up was updated."))
     return redirect(inspection)
 
@@ -364,31 +352,24 @@ def inspection_done(request, pk):
     earlier marks stay in the inspection's history."""
     scope = Scope.for_request(request)
     inspection = scope.get(inspections(), FILE, pk=pk)
-    refusal = _done_refusal(inspection)
+    refusal = workflow.done_refusal(inspection)
     if refusal:
         return _done_refused(request, scope, inspection, refusal)
     form = DoneForm(request.POST, instance=inspection)
     if not form.is_valid():
         return _render_detail(request, scope, inspection, done_form=form, status=400)
-    note = form.cleaned_data["done_note"]
-    with transaction.atomic():
-        # Checked again under the row lock: a reviewer may have recorded the recommendations
-        # as met since, and a save of the follow-up waits for this one.
-        current = Inspection.objects.select_for_update().get(pk=pk)
-        refusal = _done_refusal(current)
-        # The same note sent twice (a second tap, a reload) is saved once; another note on a
-        # page drawn before a colleague's mark is not saved over it.
-        again = current.done_at is not None and current.done_note == note
-        stale = not again and current.done_at != form.cleaned_data["shown"]
-        if not (refusal or again or stale):
-            inspection.done_by = request.user
-            inspection.done_at = timezone.now()
-            # Only the unit's fields: a reviewer may be updating the follow-up meanwhile.
-            inspection.save(update_fields=["done_note", "done_by", "done_at"])
-    if refusal:
-        return _done_refused(request, scope, inspection, refusal)
-    if stale:
-        form.shown_now(current)
+    try:
+        workflow.mark_inspection_done(
+            inspection,
+            user=request.user,
+            scope=scope,
+            note=form.cleaned_data["done_note"],
+            shown=form.cleaned_data["shown"],
+        )
+    except workflow.TransitionError as refused:
+        return _done_refused(request, scope, inspection, refused.messages[0])
+    except workflow.ConflictError as conflict:
+        form.shown_now(conflict.current)
         form.add_error(
             None,
             _(
@@ -418,26 +399,18 @@ def _done_refused(request, scope, inspection, refusal):
     return _render_detail(request, scope, inspection, kept_note=typed, status=409)
 
 
-def _done_refusal(inspection):
-    if not inspection.has_recommendations:
-        return _("This visit made no recommendation to carry out.")
-    if inspection.follow_up == Inspection.FollowUp.MET:
-        return _("The reviewers have already recorded the recommendations as met.")
-    return ""
-
-
 def _render_detail(request, scope, inspection, form=None, status=200, done_form=None, kept_note=""):
     can_follow_up = scope.can_review(inspection.unit) and inspection.has_recommendations
     if form is None and can_follow_up:
         form = FollowUpForm(instance=inspection)
     if form is not None and form.is_bound:
         # The page shows what is saved; the form keeps what was typed.
-        inspection.refresh_from_db(fields=["follow_up", "follow_up_note", "recommendations_due_on"])
-    can_mark_done = scope.can_file_for(inspection.unit) and not _done_refusal(inspection)
+        inspection.refresh_from_db(fields=workflow.FOLLOW_UP_FIELDS)
+    can_mark_done = scope.can_file_for(inspection.unit) and not workflow.done_refusal(inspection)
     if done_form is None and can_mark_done:
         done_form = DoneForm(instance=inspection)
     if done_form is not None and done_form.is_bound:
-        inspection.refresh_from_db(fields=["done_note", "done_by", "done_at"])
+        inspection.refresh_from_db(fields=workflow.DONE_FIELDS)
     return render(
         request,
         "campaign/inspections/detail.html",

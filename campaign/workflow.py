@@ -30,6 +30,10 @@ itself:
 A unit raises one (`raise_obstacle`), a reviewer of the unit answers it (`answer_obstacle`), the
 unit or a reviewer closes it once answered (`close_obstacle`). An answer and a closing write
 with a conditional UPDATE, and are told in the same transaction.
+
+An inspection's recommendations are followed up by the reviewers of its unit
+(`follow_up_inspection`: pending, in progress, met) and marked done by the unit
+(`mark_inspection_done`); each writes only its own fields, under the row's lock.
 """
 
 import datetime
@@ -44,7 +48,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from campaign import notifications
-from campaign.models import AnnualReport, IndicatorValue, Obstacle, Status, Step, Submission
+from campaign.models import (
+    AnnualReport,
+    IndicatorValue,
+    Inspection,
+    Obstacle,
+    Status,
+    Step,
+    Submission,
+)
 from units.access import FILE, REVIEW, Scope
 from units.dataversion import bump_data_version
 from units.models import User
@@ -79,7 +91,14 @@ class TransitionError(ValidationError):
 
 
 class ConflictError(Exception):
-    """Someone else saved the submission since this user loaded it."""
+    """Someone else saved the submission since this user loaded it.
+
+    `current`, when given: what the caller shows of what they saved (an inspection's
+    follow-up version, the inspection with its done mark as saved)."""
+
+    def __init__(self, current=None):
+        super().__init__(current)
+        self.current = current
 
 
 def submission_submit(
@@ -342,6 +361,100 @@ def close_obstacle(
             notifications.notify_obstacle_closed_by_unit(obstacle)
         bump_data_version()  # no signal from a conditional UPDATE either
     return True
+
+
+# The fields of an inspection its reviewers follow up, and those its unit marks done with:
+# each side saves only its own, the other may be saving meanwhile.
+FOLLOW_UP_FIELDS = ["follow_up", "follow_up_note", "recommendations_due_on"]
+DONE_FIELDS = ["done_note", "done_by", "done_at"]
+
+
+@transaction.atomic
+def follow_up_inspection(
+    inspection: Inspection, *, user: User, scope: Scope, values: dict, expected_version: int
+) -> bool:
+    """Save the reviewers' follow-up of `inspection` (`values` of FOLLOW_UP_FIELDS) as
+    `user`, a reviewer of its unit, if nobody saved one since the follow-up's version
+    `expected_version` that the user's page showed. Returns True when saved, False when
+    this very follow-up was saved already (a second tap, a retry after a lost answer):
+    nothing to save again and no colleague's save to warn about.
+
+    The version is compared under the row's lock, so of two reviewers saving from the same
+    page one is refused (ConflictError, with the version found as its `current`) instead
+    of silently overwriting the other. Raises PermissionDenied when `user` does not review
+    the unit, TransitionError when the visit made no recommendation to follow up.
+    """
+    if scope.user != user or not scope.can_review(inspection.unit):
+        raise PermissionDenied
+    refusal = follow_up_refusal(inspection)
+    if refusal:
+        raise TransitionError(refusal)
+    saved = (
+        Inspection.objects.select_for_update()
+        .values("follow_up_version", *FOLLOW_UP_FIELDS)
+        .get(pk=inspection.pk)
+    )
+    current = saved.pop("follow_up_version")
+    if current != expected_version:
+        if saved == {name: values[name] for name in FOLLOW_UP_FIELDS}:
+            return False
+        raise ConflictError(current)
+    for name in FOLLOW_UP_FIELDS:
+        setattr(inspection, name, values[name])
+    inspection.follow_up_version = expected_version + 1
+    inspection.save(update_fields=[*FOLLOW_UP_FIELDS, "follow_up_version"])
+    return True
+
+
+@transaction.atomic
+def mark_inspection_done(
+    inspection: Inspection,
+    *,
+    user: User,
+    scope: Scope,
+    note: str,
+    shown: datetime.datetime | None,
+) -> bool:
+    """Mark the recommendations of `inspection` done, with `note`, as `user`, who files for
+    its unit. Returns True when marked, False when this very note is saved already (a
+    second tap, a reload): it is saved once.
+
+    Checked under the row's lock, as a reviewer's follow-up saved meanwhile waits for it:
+    raises TransitionError (its message says why) when the visit made no recommendation or
+    the reviewers have recorded them met, and ConflictError (with the inspection as saved
+    as its `current`) when a colleague marked them done after `shown`, the time of
+    the mark the user's page showed (None: it showed none), so theirs is not replaced
+    unread. Raises PermissionDenied when `user` does not file for the unit.
+    """
+    if scope.user != user or not scope.can_file_for(inspection.unit):
+        raise PermissionDenied
+    current = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    refusal = done_refusal(current)
+    if refusal:
+        raise TransitionError(refusal)
+    if current.done_at is not None and current.done_note == note:
+        return False
+    if current.done_at != shown:
+        raise ConflictError(current)
+    inspection.done_note, inspection.done_by, inspection.done_at = note, user, timezone.now()
+    inspection.save(update_fields=DONE_FIELDS)
+    return True
+
+
+def follow_up_refusal(inspection: Inspection) -> str:
+    """Why `inspection` has no follow-up to save ("": it has)."""
+    if not inspection.has_recommendations:
+        return _("This visit made no recommendation: there is nothing to follow up.")
+    return ""
+
+
+def done_refusal(inspection: Inspection) -> str:
+    """Why the recommendations of `inspection` cannot be marked done now ("": they can)."""
+    if not inspection.has_recommendations:
+        return _("This visit made no recommendation to carry out.")
+    if inspection.follow_up == Inspection.FollowUp.MET:
+        return _("The reviewers have already recorded the recommendations as met.")
+    return ""
 
 
 def closing(
