@@ -190,6 +190,36 @@ def category(
     return "missing"
 
 
+def category_conditions(due_on: datetime.date, prefix: str = "") -> dict[str, Q]:
+    """`category()` in SQL, one condition per category but "missing": the reports (their
+    fields under `prefix`) on time, late and returned, for counts (`Count(filter=...)`).
+    The same rule as `category()`, the same end of the due day: a report sent without a
+    first submission time is in none of them, as `category()` calls it missing, and so is a
+    draft, or no report (a left join's empty row)."""
+    due_end = end_of_day(due_on)
+    status, first = f"{prefix}status", f"{prefix}first_submitted_at"
+    return {
+        "on_time": Q(**{f"{status}__in": SUBMITTED, f"{first}__lt": due_end}),
+        "late": Q(**{f"{status}__in": SUBMITTED, f"{first}__gte": due_end}),
+        "returned": Q(**{status: Status.RETURNED}),
+    }
+
+
+def category_case(due_on: datetime.date, prefix: str = "") -> Case:
+    """`category()` in SQL, as the index of the report's category (its fields under
+    `prefix`) in CATEGORIES, to filter and sort on: the conditions of
+    `category_conditions`, "missing" for a row in none of them. The same rule as
+    `category()`."""
+    return Case(
+        *[
+            When(condition, then=Value(CATEGORIES.index(name)))
+            for name, condition in category_conditions(due_on, prefix).items()
+        ],
+        default=Value(CATEGORIES.index("missing")),
+        output_field=IntegerField(),
+    )
+
+
 @dataclass
 class AreaBelow:
     """What the area below a unit adds up to, beside that unit's own report form: the totals

@@ -114,6 +114,8 @@ from campaign.counting import (
     INCLUDE,
     SUBMITTED,
     category,
+    category_case,
+    category_conditions,
     end_of_day,
 )
 from campaign.models import (
@@ -705,7 +707,6 @@ def _unit_query(campaign, year, trees, period, included, computed, store):
     """Query 4: rows of (year, child, kind, counts…): the year shown per child and kind;
     each trend year the store lacks in one row of its units expected and counted."""
     shown = trees[year]
-    due_end = end_of_day(period.due_on)
     kinds = campaign.addressed_kinds
     zero = Value(0, output_field=IntegerField())
     assessed = [f"assessed_{grade}" for grade in ASSESSMENTS]
@@ -758,17 +759,11 @@ def _unit_query(campaign, year, trees, period, included, computed, store):
                 filter=expected & _held(shown, campaign, first_submitted_at__lt=plans_end),
             ),
             plans_accepted=Count(pk, filter=expected & _held(shown, campaign, [Status.ACCEPTED])),
-            on_time=Count(
-                pk,
-                filter=expected
-                & Q(report__status__in=SUBMITTED, report__first_submitted_at__lt=due_end),
-            ),
-            late=Count(
-                pk,
-                filter=expected
-                & Q(report__status__in=SUBMITTED, report__first_submitted_at__gte=due_end),
-            ),
-            returned=Count(pk, filter=expected & Q(report__status=Status.RETURNED)),
+            # The unit's own report's category (campaign.counting.category, in SQL).
+            **{
+                name: Count(pk, filter=expected & condition)
+                for name, condition in category_conditions(period.due_on, "report__").items()
+            },
             included=Count(pk, filter=expected & Q(report__status__in=included)),
             flagged=Count(
                 pk, filter=expected & Q(report__status__in=SUBMITTED) & ~Q(report__flags=[])
@@ -1655,22 +1650,7 @@ def unit_rows(
     to their report for the year and, `with_values`, that report's typed figures (each
     aggregated per indicator by the database; a computed figure is the rollup's)."""
     period = result.period
-    due_end = end_of_day(period.due_on)
     included = INCLUDE[result.include]
-    # The categories of campaign.counting.category, in SQL.
-    code_of = Case(
-        When(
-            Q(report__status__in=SUBMITTED, report__first_submitted_at__lt=due_end),
-            then=Value(0),
-        ),
-        When(
-            Q(report__status__in=SUBMITTED, report__first_submitted_at__isnull=False),
-            then=Value(1),
-        ),
-        When(report__status=Status.RETURNED, then=Value(2)),
-        default=Value(3),
-        output_field=IntegerField(),
-    )
     # The units as they stood on the rollup's tree (reports.trees).
     shown = YearTree(
         tree_mode(result.tree),
@@ -1696,7 +1676,8 @@ def unit_rows(
                     }
                 ),
             ),
-            category=code_of,
+            # Its index in CATEGORIES (campaign.counting.category, in SQL).
+            category=category_case(period.due_on, "report__"),
             is_expected=Case(
                 When(expected, then=Value(True)), default=Value(False), output_field=BooleanField()
             ),
