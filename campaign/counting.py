@@ -60,18 +60,24 @@ def open_at(day, prefix: str = "") -> Q:
     return opened & not_closed
 
 
-def expected_place(kinds: Iterable[str], area, prefix: str = "") -> Q:
+def expected_place(kinds: Iterable[str], area, prefix: str = "", open_then: Q | None = None) -> Q:
     """Eras (`UnitState` rows, their fields under `prefix`) expected to file: of one of
     `kinds`, open, and strictly below the place `area` (a path, or a path expression) of
     the unit carrying the campaign on that day. The rule in one place: the lists, the
-    reminders, last year's figures and the rollup (reports.trees.YearTree) all filter by it."""
-    return Q(
-        **{
-            f"{prefix}kind__in": list(kinds),
-            f"{prefix}is_open": True,
-            f"{prefix}path__startswith": area,
-        }
-    ) & ~Q(**{f"{prefix}path": area})
+    reminders, last year's figures and the rollup (reports.trees.YearTree, on the year's
+    tree and on today's) all filter by it.
+
+    `open_then`: whether the unit was open that day, when not read from the era's own
+    `is_open` (today's tree reads it from the unit's dates, `open_at`, its era being joined
+    under `prefix`)."""
+    if open_then is None:
+        open_then = Q(**{f"{prefix}is_open": True})
+    return (
+        Q(**{f"{prefix}kind__in": list(kinds)})
+        & open_then
+        & Q(**{f"{prefix}path__startswith": area})
+        & ~Q(**{f"{prefix}path": area})
+    )
 
 
 def campaign_area(campaign: Campaign, day) -> Subquery:

@@ -33,7 +33,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Substr
 
-from campaign.counting import expected_place
+from campaign.counting import expected_place, open_at
 from units.lineage import heir
 from units.models import BEGINNING, Reorganisation, Unit, UnitState
 
@@ -120,12 +120,7 @@ class YearTree:
         """Rows whose place (its fields under `prefix`) is open at the cut-off."""
         if self.mode == THEN:
             return Q(**{f"{prefix}is_open": True})
-        return (
-            Q(**{f"{prefix}opened_on__isnull": True})
-            | Q(**{f"{prefix}opened_on__lte": self.cutoff})
-        ) & (
-            Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": self.cutoff})
-        )
+        return open_at(self.cutoff, prefix)
 
     def in_campaign_area(self, path: str) -> bool:
         """Whether a place of this `path` on the year's tree lies strictly below the unit
@@ -145,14 +140,19 @@ class YearTree:
             )
         if self.campaign_unit is None:
             return Q(pk__in=[])
-        area = Subquery(
+        area = self._campaign_area_then()
+        era = _era_alias(prefix)
+        return Q(**{f"{era}__path__startswith": area}) & ~Q(**{f"{era}__path": area})
+
+    def _campaign_area_then(self) -> Subquery:
+        """On today's tree, the path the unit carrying the campaign had at the cut-off (its
+        era then), in a subquery run once."""
+        return Subquery(
             UnitState.objects.filter(unit_id=self.campaign_unit)
             .filter(valid_from__lte=self.cutoff)
             .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=self.cutoff))
             .values("path")[:1]
         )
-        era = _era_alias(prefix)
-        return Q(**{f"{era}__path__startswith": area}) & ~Q(**{f"{era}__path": area})
 
     def kind_then(self, prefix: str = "") -> str:
         """The field of the kind a place (its fields under `prefix`) had at the cut-off: its
@@ -163,15 +163,19 @@ class YearTree:
         """Rows whose place (its fields under `prefix`) is expected to file: of a kind the
         campaign addresses at the cut-off, open then, strictly below the unit carrying the
         campaign then (campaign.counting: the same area the campaign asks to file). On the
-        year's tree, the counting rule's own condition on the eras."""
+        year's tree, the counting rule's own condition on the eras; on today's, the same
+        condition on each unit's era then (`with_era`), open by the unit's dates."""
         if self.mode == THEN:
             if self.campaign_area is None:
                 return Q(pk__in=[])
             return expected_place(kinds, self.campaign_area, prefix)
-        return (
-            Q(**{f"{self.kind_then(prefix)}__in": kinds})
-            & self.open_place(prefix)
-            & self.in_area(prefix)
+        if self.campaign_unit is None:
+            return Q(pk__in=[])
+        return expected_place(
+            kinds,
+            self._campaign_area_then(),
+            f"{_era_alias(prefix)}__",
+            open_then=self.open_place(prefix),
         )
 
     # --- any row that belongs to a unit ---------------------------------------------------
