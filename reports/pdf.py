@@ -796,7 +796,7 @@ def _child_groups(by_child, integers):
     """The rows of the tables by unit below and of the rate chart: the scope's own report
     and every child with units below it, each as the rollup has it; the children without
     units below too, one by one up to DIRECT_ROWS of them, else added up in one row (see
-    `_added_up`). Each: {"label", "row" (an AreaRow), "combined"}."""
+    `AreaRow.added_up`). Each: {"label", "row" (an AreaRow), "combined"}."""
     direct = [row for row in by_child if not row.is_scope and not row.has_children]
     combine = len(direct) > DIRECT_ROWS
     groups = []
@@ -808,7 +808,7 @@ def _child_groups(by_child, integers):
         groups.append(
             {
                 "label": f"{_direct_label(by_child)} ({number(len(direct))})",
-                "row": _added_up(direct, integers),
+                "row": AreaRow.added_up(direct, integers),
                 "combined": True,
             }
         )
@@ -832,33 +832,6 @@ def _direct_label(by_child):
     if any(row.has_children and not row.is_scope for row in by_child):
         return _("Other units directly below")
     return _("Units directly below")
-
-
-ADDED = (
-    "expected",
-    "on_time",
-    "late",
-    "returned",
-    "included",
-    "reports",
-    "plans_filed",
-    "plans_accepted",
-)
-
-
-def _added_up(rows, integers):
-    """The figures of the disjoint areas `rows` as one: the rollup's counts and totals
-    added up (a total None while none of them has one), its rates by the rollup's rule
-    (`Figures`' properties)."""
-    group = AreaRow()
-    for name in ADDED:
-        values = [getattr(row, name) for row in rows]
-        setattr(group, name, None if None in values else sum(values))
-    for indicator in integers:
-        values = [row.totals.get(indicator.code) for row in rows]
-        values = [value for value in values if value is not None]
-        group.totals[indicator.code] = sum(values) if values else None
-    return group
 
 
 # The categories whose units have a line of figures in the appendix: those that reported,
@@ -986,7 +959,7 @@ def _appendix_groups(by_child, integers):
             group_of[row.path] = _new_group(row, _child_label(row))
             groups.append(group_of[row.path])
     direct = [row for row in by_child if not row.is_scope and not row.has_children]
-    added = _added_up(direct, integers) if direct else None
+    added = AreaRow.added_up(direct, integers) if direct else None
     group_of["direct"] = _new_group(added, _direct_label(by_child))
     group_of.setdefault("scope", group_of["direct"])
     groups.append(group_of["direct"])

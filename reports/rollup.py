@@ -296,6 +296,34 @@ class AreaRow(Figures):
             return capfirst(self.merged_note or gettext("not set up yet"))
         return capfirst(gettext("included") if self.own_included else gettext("does not file"))
 
+    # The counts `added_up` adds up; `flagged` and `assessed` stay empty in its row.
+    ADDED = (
+        "expected",
+        "on_time",
+        "late",
+        "returned",
+        "included",
+        "reports",
+        "plans_filed",
+        "plans_accepted",
+    )
+
+    @classmethod
+    def added_up(cls, rows: list["AreaRow"], indicators: list[IndicatorInfo]) -> "AreaRow":
+        """The figures of the disjoint areas `rows` as one row (the PDF summary's units
+        directly below the scope, together): their counts added up (None while one of them
+        has none), each total of the whole-number `indicators` the sum of the rows that
+        have one (None while none has), its rates by the rule of `Figures`' properties."""
+        group = cls()
+        for name in cls.ADDED:
+            values = [getattr(row, name) for row in rows]
+            setattr(group, name, None if None in values else sum(values))
+        for indicator in indicators:
+            values = [row.totals.get(indicator.code) for row in rows]
+            values = [value for value in values if value is not None]
+            group.totals[indicator.code] = sum(values) if values else None
+        return group
+
 
 @dataclass
 class KindRow(Figures):
