@@ -20,8 +20,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from campaign.counting import INCLUDE
-from campaign.models import AnnualReport
+from campaign.models import AnnualReport, Status
 from reports.rollup import rollup
 from tests.reports.summaries import YEAR, campaign_with_reports
 from tests.reports.test_dashboard_cache import PAGE_QUERIES, count_queries
@@ -180,7 +179,7 @@ def test_a_successor_s_own_row_before_it_existed_names_the_units_merged_into_it(
         == (
             merged.count(),
             on_time.count(),
-            reports.filter(status__in=INCLUDE["accepted"]).count(),
+            reports.filter(status=Status.ACCEPTED).count(),
         )
         == (1, 1, 1)
     )

@@ -9,7 +9,6 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from campaign.counting import INCLUDE
 from campaign.models import AnnualReport, IndicatorValue, Status
 from reports.rollup import cached_rollup, rollup
 from tests.reports.summaries import YEAR
@@ -18,6 +17,9 @@ from units.lineage import heir
 from units.models import Unit
 
 BELOW_ONLY = "chỉ gồm số liệu của các đơn vị cấp dưới"
+# The statuses each inclusion counts, spelled out here rather than taken from the production
+# code that counts them (campaign.counting).
+INCLUDED = {"accepted": (Status.ACCEPTED,), "submitted": (Status.SUBMITTED, Status.ACCEPTED)}
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +44,7 @@ def recount(campaign, tree, include):
     counted here from the reports themselves."""
     units = [tree["DA"], tree["A1"], tree["A2"], *Unit.objects.filter(code__in=["XA", "XB"])]
     reports = AnnualReport.objects.filter(
-        campaign=campaign, year=YEAR, unit__in=units, status__in=INCLUDE[include]
+        campaign=campaign, year=YEAR, unit__in=units, status__in=INCLUDED[include]
     )
     sessions = sum(
         IndicatorValue.objects.filter(report__in=reports, indicator__code="sessions").values_list(

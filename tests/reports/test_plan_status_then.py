@@ -6,11 +6,11 @@ accepted only in 2025 counted as accepted in 2024. The expected figures are reco
 from the plans' workflow steps."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from campaign import workflow
-from campaign.counting import end_of_day
 from campaign.models import Indicator, Period, Plan, Status, Step, Theme
 from reports.rollup import rollup
 from tests.campaign.filings import make_plan
@@ -21,6 +21,7 @@ pytestmark = pytest.mark.usefixtures("fresh_version", "fresh_cache")
 
 D = datetime.date
 Action = Step.Action
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def at(day):
@@ -108,7 +109,9 @@ def plans(tree, cast, campaign):
 def recount(campaign, year, statuses):
     """(filed, in `statuses`) at the end of `year`'s cut-off day, from the steps: a plan is
     filed once a step sent it by then, and stands in the status its last step then left."""
-    end = end_of_day(Period.objects.for_year(campaign, year).ends_on)
+    # The end of the cut-off day: midnight at the start of the next day, in Viet Nam's time.
+    cut_off = Period.objects.for_year(campaign, year).ends_on
+    end = datetime.datetime.combine(cut_off + datetime.timedelta(days=1), datetime.time(), LOCAL)
     filed = held = 0
     for plan in Plan.objects.filter(campaign=campaign):
         then = [s for s in plan.steps.order_by("at", "pk") if s.at < end]
