@@ -196,6 +196,20 @@ def test_the_area_box_of_a_past_report_keeps_the_tree_of_its_year(
     district = Unit.objects.get(code="DA")
     before = area_below(district, world.campaign, YEAR, period, indicators)
     assert before.units and before.expected
+    # Before the reorganisation, the box is the area below district A recounted: its units
+    # (never the district itself), the expected ones and the accepted reports summed.
+    recount = Recount(world)
+    below = [c for c in recount.subtree("DA") if c != "DA"]
+    expected = [c for c in recount.expected("DA", YEAR) if c != "DA"]
+    filed = recount.filed(below, YEAR, "accepted")
+    totals = recount.totals(filed, expected, YEAR, "accepted")
+    typed = {i.pk: i.code for i in indicators if i.kind == "integer" and i.source == "typed"}
+    assert (before.expected, before.reports, before.included) == (
+        len(expected),
+        len(filed),
+        sum(1 for c in expected if recount.included(c, YEAR, "accepted")),
+    )
+    assert before.totals == {pk: totals[code] for pk, code in typed.items()}
     reorganise_world(world, reorganise, admin_user)  # district A ends, its units move away
     after = area_below(Unit.objects.get(code="DA"), world.campaign, YEAR, period, indicators)
     assert after == before
@@ -290,6 +304,10 @@ def test_a_move_dated_mid_year_counts_the_unit_where_it_stood_at_each_cut_off(
     )
     a_before, b_before = subtree_pks(district_a), subtree_pks(district_b)
     earlier = {code: rollup(world.campaign, YEAR - 1, world.units[code]) for code in ("DA", "DB")}
+    # Before the move, 2023's figures are those recounted from the generated records.
+    recount = Recount(world)
+    for code, before in earlier.items():
+        assert_same_figures(before, recount.rollup(code, YEAR - 1, "accepted"))
 
     act = reorganise(MID_YEAR, {"action": "move", "unit_code": moving.code, "target_code": "DB"})
     reorganisation_apply(reorganisation=act, user=admin_user)
