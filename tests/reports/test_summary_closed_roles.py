@@ -60,7 +60,9 @@ def test_a_role_kept_at_an_ended_district_reads_its_summaries_and_writes_none(
 ):
     client.force_login(cast["reviewer_a"])
     for summary in summaries.values():
-        assert client.get(page("summary_detail", summary)).status_code == 200
+        detail = client.get(page("summary_detail", summary))
+        assert detail.status_code == 200 and detail.context["summary"] == summary
+        assert summary.subject in detail.content.decode()
     draft, issued = summaries["draft"], summaries["issued"]
     assert client.get(page("summary_edit", draft)).status_code == 403
     assert client.post(page("summary_issue", draft)).status_code == 403
@@ -101,7 +103,9 @@ def test_a_reviewer_whose_only_role_is_at_an_ended_district_is_not_offered_a_new
     assert listing.status_code == 200 and listing.context["can_create"] is False
     assert reverse("reports:summary_create") not in listing.content.decode()
     assert client.get(reverse("reports:summary_create")).status_code == 403
-    assert client.get(page("summary_detail", summaries["draft"])).status_code == 200
+    detail = client.get(page("summary_detail", summaries["draft"]))
+    assert detail.status_code == 200 and detail.context["summary"] == summaries["draft"]
+    assert summaries["draft"].subject in detail.content.decode()
 
 
 @pytest.mark.usefixtures("district_ended")
@@ -109,7 +113,8 @@ def test_the_provinces_board_opens_the_ended_districts_draft_and_is_not_offered_
     client, tree, cast, summaries
 ):
     client.force_login(cast["cspl"])
-    assert client.get(page("summary_edit", summaries["draft"])).status_code == 200
+    form = client.get(page("summary_edit", summaries["draft"]))
+    assert form.status_code == 200 and form.context["form"].instance == summaries["draft"]
     response = client.get(reverse("reports:summary_create"))
     offered = response.context["form"].fields["unit"].queryset
     assert tree["DA"] not in offered and tree["DB"] in offered
@@ -119,4 +124,7 @@ def test_the_provinces_board_opens_the_ended_districts_draft_and_is_not_offered_
 
 def test_before_it_ended_the_districts_reviewer_wrote_its_summaries(client, cast, summaries):
     client.force_login(cast["reviewer_a"])
-    assert client.get(page("summary_edit", summaries["draft"])).status_code == 200
+    form = client.get(page("summary_edit", summaries["draft"]))
+    assert form.status_code == 200 and form.context["form"].instance == summaries["draft"]
+    # The form holds the draft's words, to be written on.
+    assert summaries["draft"].subject in form.content.decode()
