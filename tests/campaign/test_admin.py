@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from campaign.models import Campaign, Notification, Plan, Status, Step, Theme
+from campaign.models import Campaign, Notification, Period, Plan, Status, Step, Theme
 from tests.campaign.campaign_admin import campaign_form, errors_of, management, page_data, row_of
 
 
@@ -341,6 +341,17 @@ def test_reports_due_on_the_cut_off_day_are_accepted(staff_client, tree):
     response = staff_client.post(reverse("admin:campaign_campaign_add"), data)
 
     assert response.status_code == 302, response.content.decode()[:3000]
+    campaign = Campaign.objects.get(slug="an-toan-lao-dong-2016")
+    assert (
+        campaign.report_due_day,
+        campaign.report_due_month,
+        campaign.cutoff_day,
+        campaign.cutoff_month,
+    ) == (31, 10, 31, 10)
+    assert campaign.issuer == tree["PV"]
+    # Each year's period takes them: its reports are due on its cut-off day, 31/10.
+    period = Period(**Period.defaults(campaign, 2016))
+    assert period.ends_on == period.due_on == datetime.date(2016, 10, 31)
 
 
 def test_plans_due_before_the_campaign_is_issued_are_refused_in_vietnamese(staff_client, tree):
