@@ -50,9 +50,13 @@ def test_a_plan_dated_before_its_campaign_was_issued_is_refused(client, cast, ca
 def test_a_plan_dated_today_or_on_the_campaigns_day_is_accepted(client, cast, campaign, tree):
     response = start(client, cast, campaign, tree, "10/06/2015")
     assert response.status_code == 302
-    Plan.objects.all().delete()
-    today = timezone.localdate().strftime("%d/%m/%Y")
-    assert start(client, cast, campaign, tree, today).status_code == 302
+    [plan] = Plan.objects.all()
+    assert (plan.unit, plan.doc_date) == (tree["A1"], datetime.date(2015, 6, 10))
+    plan.delete()
+    today = timezone.localdate()
+    assert start(client, cast, campaign, tree, today.strftime("%d/%m/%Y")).status_code == 302
+    [plan] = Plan.objects.all()
+    assert (plan.unit, plan.doc_date) == (tree["A1"], today)
 
 
 def test_editing_a_plan_into_the_future_is_refused_and_nothing_changes(client, cast, plan_a1):
