@@ -362,8 +362,23 @@ def test_saving_twice_saves_once_and_the_second_tap_says_why(client, tree, cast,
     assert AnnualReport.objects.count() == 1
 
 
-@pytest.mark.parametrize("user", ["officer_b1", "reviewer_a", "outsider"])
-def test_only_officers_who_file_for_the_unit_may_upload(client, tree, cast, campaign, year, user):
+@pytest.mark.parametrize(
+    "user, code",
+    [
+        ("officer_b1", 404),  # A1 is outside their unit: not theirs to know of
+        ("reviewer_a", 403),  # A1 is in their area, but a reviewer does not file
+        ("outsider", 404),
+    ],
+)
+def test_only_officers_who_file_for_the_unit_may_upload(
+    client, tree, cast, campaign, year, user, code
+):
+    # A workbook filled in by A1's own officer, then sent by someone else.
+    client.force_login(cast["officer_a1"])
+    content = download_reports(client, campaign, tree["A1"], year)
+    filled = fill(content, {"A1": {**FIGURES, **NARRATIVE}}, columns(campaign, year))
     client.force_login(cast[user])
-    response = client.get(reports_url("upload", campaign, tree["A1"], year))
-    assert response.status_code in (403, 404)
+    assert client.get(reports_url("upload", campaign, tree["A1"], year)).status_code == code
+    assert upload_reports(client, campaign, tree["A1"], year, filled).status_code == code
+    assert not WorkbookUpload.objects.exists()
+    assert not AnnualReport.objects.exists()
