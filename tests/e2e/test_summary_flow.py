@@ -21,7 +21,7 @@ from campaign.models import Campaign
 from campaign.periods import report_year
 from reports import pdf
 from reports.models import SummaryReport
-from reports.rollup import rollup
+from tests.reports.raw import INCLUDE, Raw, cut_off_and_due
 from units.folding import fold
 from units.models import Unit
 
@@ -88,22 +88,23 @@ def test_the_cspl_board_issues_a_summary_and_the_standing_committee_reads_its_pd
     # the district federations were.
     province = Unit.objects.get(code="VL")
     district = Unit.objects.get(code="VL-CT")
-    figures = rollup(campaign, year, province)
-    below = rollup(campaign, year, district)
-    participants = figures.headline.totals["participants"]
+    # The figures expected on every page, recounted from the demo's rows (tests/reports/raw.py),
+    # never by the rollup that the pages show: the accepted reports, on the year's tree.
+    raw, dates = Raw(campaign), cut_off_and_due(campaign, year)
+    figures = raw.count(year, province.pk, INCLUDE["accepted"], *dates)
+    below = raw.count(year, district.pk, INCLUDE["accepted"], *dates)
+    participants = figures["totals"]["participants"]
     assert participants is not None, "the demo federation has accepted reports"
     indicator = campaign.indicators.get(code="participants")
     # How the pre-filled results state it, in the edit form and in the PDF.
     result_line = f"{indicator.name}: {pdf.number(participants)} {indicator.unit_of_measure}"
 
-    # 1. The CSPL reviewer opens the dashboard: the headline is the rollup's.
+    # 1. The CSPL reviewer opens the dashboard: the headline is the recount's.
     page = login("cspl")
     page.set_default_timeout(15_000)
     page.get_by_role("link", name="Bảng theo dõi", exact=True).click()
     expect(page.locator("main h1")).to_contain_text(province.name)
-    expect(headline(page, "Đơn vị phải báo cáo")).to_have_text(
-        pdf.number(figures.headline.expected)
-    )
+    expect(headline(page, "Đơn vị phải báo cáo")).to_have_text(pdf.number(figures["expected"]))
     expect(
         page.locator("main table tr").filter(has_text=indicator.name).first.locator("td").last
     ).to_have_text(f"{pdf.number(participants)} {indicator.unit_of_measure}")
@@ -118,7 +119,7 @@ def test_the_cspl_board_issues_a_summary_and_the_standing_committee_reads_its_pd
         "link", name=district.short_name, exact=True
     ).click()
     expect(page.locator("main h1")).to_contain_text(district.name)
-    expect(headline(page, "Đơn vị phải báo cáo")).to_have_text(pdf.number(below.headline.expected))
+    expect(headline(page, "Đơn vị phải báo cáo")).to_have_text(pdf.number(below["expected"]))
     page.locator(".breadcrumb").get_by_role("link", name=province.short_name, exact=True).click()
     expect(page.locator("main h1")).to_contain_text(province.name)
     expect(page.locator(".breadcrumb-item.active")).to_have_text(province.short_name)
@@ -134,11 +135,11 @@ def test_the_cspl_board_issues_a_summary_and_the_standing_committee_reads_its_pd
     page.select_option("#id_include", "accepted")
     page.get_by_role("button", name="Tạo dự thảo").click()
     expect(page.locator(".alert-success")).to_be_visible()
-    # The draft is pre-filled from the same rollup, each total with what it adds up.
+    # The draft is pre-filled with the same figures, each total with what it adds up.
     expect(page.locator("#id_results")).to_have_value(re.compile(re.escape(result_line)))
     coverage = (
-        f"Tổng hợp từ {pdf.number(figures.headline.reports)} báo cáo, "
-        f"{pdf.number(figures.headline.included)}/{pdf.number(figures.headline.expected)} "
+        f"Tổng hợp từ {pdf.number(figures['reports'])} báo cáo, "
+        f"{pdf.number(figures['included'])}/{pdf.number(figures['expected'])} "
         "đơn vị được tính"
     )
     expect(page.locator("#id_results")).to_have_value(re.compile(re.escape(coverage)))
@@ -237,7 +238,7 @@ def test_the_cspl_board_issues_a_summary_and_the_standing_committee_reads_its_pd
     assert squeezed(result_line) in flat
     assert squeezed(coverage) in flat
     # The table by kind of unit, from the figures frozen at issue, ends its row of the
-    # indicator with the rollup's total for the whole area ("Toàn phạm vi").
+    # indicator with the recounted total for the whole area ("Toàn phạm vi").
     table_row = re.compile(rf"\s{re.escape(pdf.number(participants))}\s*$", re.MULTILINE)
     layout = pdftotext(saved, "-layout")
     after_name = layout[layout.index(indicator.name, layout.index("Bảng")) :]
