@@ -213,11 +213,6 @@ class Figures:
         """Units included, as a percentage of the units expected."""
         return round(100 * self.included / self.expected, 1) if self.expected else None
 
-    @property
-    def total_list(self) -> list[int | None]:
-        """The totals in the indicators' order (for templates, which cannot index)."""
-        return list(self.totals.values())
-
 
 @dataclass
 class AreaRow(Figures):
@@ -359,10 +354,6 @@ class TrendRow:
         if self.included is None or not self.expected:
             return None
         return round(100 * self.included / self.expected, 1)
-
-    @property
-    def total_list(self) -> list[int | None]:
-        return list(self.totals.values())
 
 
 @dataclass
