@@ -365,6 +365,14 @@ PENDING_PROVIDERS = [
     "campaign.pending.report_items",
     "campaign.pending.inspection_items",
 ]
+# The boxes the home page shows below the pending work, in this order, each a template that
+# decides for itself whether the user sees it: the Standing Committee's desk, a reviewer's
+# summaries received, what an officer's units have sent.
+HOME_PANELS = [
+    "reports/home/committee_desk.html",
+    "reports/home/summary_inbox.html",
+    "campaign/home/sent_box.html",
+]
 # What the campaigns make of a reorganisation (who files from when, open submissions): called
 # by units.reorganisations while it previews or applies one, so units knows nothing of them.
 REORGANISATION_HANDLERS = ["campaign.reorganisations.effects"]

@@ -45,6 +45,8 @@ def home(request):
             "my_units": my_units,
             "pending": pending,
             "one_campaign": campaigns.pop() if len(campaigns) == 1 else "",
+            # The other apps' boxes, named by config like the pending work.
+            "home_panels": settings.HOME_PANELS,
         },
     )
 

@@ -6,6 +6,7 @@ into a function to dodge a cycle still counts."""
 
 import ast
 import importlib.util
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,4 +87,40 @@ def test_no_module_uses_a_view_module_as_a_library():
             if name.endswith(".urls"):
                 continue
             wrong += [f"{name} imports {target}" for target in imported(path) & views]
+    assert not wrong, "\n".join(wrong)
+
+
+# --- templates ----------------------------------------------------------------------------------
+LOAD = re.compile(r"{%\s*load\s+([^%]+?)\s*%}")
+NAMED = re.compile(r"""{%\s*(?:include|extends)\s+["']([^"']+)["']""")
+
+
+def tag_libraries():
+    """Each template tag library's name, with the app that defines it."""
+    return {
+        path.stem: app
+        for app in APPS
+        for path in (ROOT / app / "templatetags").glob("*.py")
+        if path.stem != "__init__"
+    }
+
+
+def test_templates_follow_the_same_layers():
+    """A page of an app loads the tag libraries and includes the templates of that app and
+    of the apps below it only (the home page gets the boxes of the apps above it from
+    settings.HOME_PANELS, as it gets their pending work)."""
+    libraries = tag_libraries()
+    wrong = []
+    for app in APPS:
+        for path in sorted((ROOT / "templates" / app).rglob("*.html")):
+            text = path.read_text()
+            name = path.relative_to(ROOT / "templates")
+            used = {libraries[lib] for load in LOAD.findall(text) for lib in load.split()
+                    if lib in libraries}  # fmt: skip
+            used |= {named.split("/")[0] for named in NAMED.findall(text)}
+            wrong += [
+                f"{name} uses {other}"
+                for other in sorted(used & set(APPS))
+                if other != app and other not in ALLOWED[app]
+            ]
     assert not wrong, "\n".join(wrong)
