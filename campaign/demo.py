@@ -15,6 +15,7 @@ issuer or, once the issuer has merged, under the unit that carries on its work.
 
 import datetime
 import hashlib
+from collections import Counter
 from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
@@ -137,6 +138,7 @@ def load_demo_history(campaign_slug: str = "cchc-2015", current_year: int | None
         {pk: actors for pk, (_u, actors) in later.items()},
         current_year,
     )
+    _plans_brought_up_to_date(campaign, datetime.date.today())
     for year in years:
         if year not in before:
             units, actors = _expected(campaign, _cutoff(campaign, year))
@@ -297,6 +299,49 @@ def _plans(campaign, units, actors, current_year):
         )
 
 
+UP_TO_DATE_REASON = (
+    "Đề nghị cập nhật kế hoạch theo tổ chức bộ máy sau sắp xếp năm 2025 "
+    "(tên đơn vị, công đoàn cấp trên trực tiếp)."
+)
+
+
+def _plans_brought_up_to_date(campaign, today):
+    """After the reorganisations of 2025, a few units were asked to bring their plan up to
+    date: reopened by their reviewer three weeks ago, sent again in the last few days, they
+    wait for review now, as a reviewer's queue holds on an ordinary day. (Plans sent in
+    2015 were reviewed long ago: none of those waits for thousands of days.) Once: a demo
+    loaded again finds them done."""
+    if Step.objects.filter(action=A.REOPEN, reason=UP_TO_DATE_REASON).exists():
+        return
+    units, actors = _expected(campaign, today)
+    accepted = set(
+        Plan.objects.filter(campaign=campaign, status=Status.ACCEPTED).values_list(
+            "unit_id", flat=True
+        )
+    )
+    # Counted by reviewer, so that each reviewer's queue holds a few (a district-sized
+    # union's reviewer too, not only the province's).
+    counted = Counter()
+    for unit in _open_work(units):
+        officer, reviewer, _on_behalf_from = actors[unit.pk]
+        if unit.pk not in accepted:
+            continue
+        index = counted[reviewer.pk]
+        counted[reviewer.pk] += 1
+        if index % 7:
+            continue
+        plan = Plan.objects.get(campaign=campaign, unit=unit)
+        _history(
+            plan,
+            [
+                (A.REOPEN, reviewer, at(today - datetime.timedelta(days=21)), UP_TO_DATE_REASON),
+                (A.SUBMIT, officer, at(today - datetime.timedelta(days=2 + index % 5)), ""),
+            ],
+            officer=officer if officer.is_active else None,
+            status=Status.ACCEPTED,
+        )
+
+
 def _reports(campaign, year, units, pattern, actors, accepted_below=(), surges=False):
     period = Period.objects.for_year(campaign, year)
     have = set(
@@ -428,14 +473,24 @@ def _entry(officer, on_behalf_from):
     return {"entered_by": officer, "entered_from": on_behalf_from}
 
 
-def _history(submission, steps, officer=None):
+def _history(submission, steps, officer=None, status=None):
     """Record `steps` as (action, actor, when, reason) and set the matching status. Each step
     names the unit its actor acted for that day (`_acting_unit`), as the portal's do.
     The `officer` (None for the import account, which nobody logs into) gets the notices of
-    the review steps, as the portal would have written them; those older than a month read."""
-    status = Status.DRAFT
-    targets = {A.SUBMIT: Status.SUBMITTED, A.ACCEPT: Status.ACCEPTED, A.RETURN: Status.RETURNED}
-    first_submitted = submitted = None
+    the review steps, as the portal would have written them; those older than a month read.
+
+    With `status`, the steps follow the submission's history so far, which was in `status`;
+    else they are its whole history, from a draft."""
+    more = status is not None
+    status = status or Status.DRAFT
+    targets = {
+        A.SUBMIT: Status.SUBMITTED,
+        A.ACCEPT: Status.ACCEPTED,
+        A.RETURN: Status.RETURNED,
+        A.REOPEN: Status.RETURNED,
+    }
+    first_submitted = submission.first_submitted_at if more else None
+    submitted = submission.submitted_at if more else None
     for action, actor, when, reason in steps:
         step = Step.objects.create(
             submission=submission,
@@ -458,7 +513,9 @@ def _history(submission, steps, officer=None):
             submitted = when
             first_submitted = first_submitted or when
     changes = {"status": status, "submitted_at": submitted, "first_submitted_at": first_submitted}
-    if steps:
+    if more:
+        changes.update(updated_at=steps[-1][2])
+    elif steps:
         # The draft was typed a few days before it was sent, not when the demo was loaded:
         # the page's history starts with "Created", and its history row says the same.
         created = steps[0][2] - DRAFTED_BEFORE_SENT

@@ -84,6 +84,16 @@ class Raw:
             "WHERE campaign_id = %s AND plan_id IS NOT NULL",
             c,
         )
+        # The plans' workflow steps (a reorganisation's steps change no status), oldest
+        # first: what a plan's status was at a cut-off.
+        self.steps = {}
+        for step in rows(
+            "SELECT s.object_id, s.from_status, s.to_status, s.at FROM campaign_step s "
+            "JOIN django_content_type t ON t.id = s.content_type_id "
+            "WHERE t.app_label = 'campaign' AND t.model = 'plan' "
+            "AND s.action IN ('submit', 'return', 'accept', 'reopen') ORDER BY s.at, s.id"
+        ):
+            self.steps.setdefault(step["object_id"], []).append(step)
 
     def placed(self, cutoff):
         return {
@@ -126,6 +136,17 @@ class Raw:
                 return next(p for p in self.plans if p["id"] == move["plan_id"])
         return None
 
+    def status_then(self, plan, cutoff):
+        """The plan's status at the end of the `cutoff` day: the one its last step by then
+        left it in; the one its first step found, when every step came later; today's,
+        with no step at all or for a day not over yet."""
+        steps = self.steps.get(plan["id"], [])
+        end = end_of(cutoff)
+        if not steps or end > datetime.datetime.now(datetime.UTC):
+            return plan["status"]
+        before = [step for step in steps if moment(step["at"]) < end]
+        return before[-1]["to_status"] if before else steps[0]["from_status"]
+
     def count(self, year, scope, include, cutoff, due):
         """The figures of `scope`'s area in `year` on the tree of its cut-off."""
         placed = self.placed(cutoff)
@@ -163,7 +184,7 @@ class Raw:
         plans = 0
         for pk in expected:
             plan = self.plan_held(pk, cutoff) if area[pk]["kind"] == "grassroots" else None
-            if plan and plan["status"] in include and plan["first_submitted_at"]:
+            if plan and self.status_then(plan, cutoff) in include and plan["first_submitted_at"]:
                 plans += moment(plan["first_submitted_at"]) < end_of(cutoff)
         return {
             "expected": len(expected),
