@@ -9,6 +9,7 @@ The tree, from the top:
 """
 
 import contextlib
+import datetime
 import os
 import shutil
 import signal
@@ -113,6 +114,47 @@ def today():
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """Uploads and the fixtures' attachments go to this test's own folder, returned: a test
+    that lists or sweeps the stored files sees only its own. A module whose fixtures store
+    files applies it to every test (`pytestmark = pytest.mark.usefixtures("media")`), which
+    sets it up before the fixtures the tests name."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path
+
+
+class FrozenClock:
+    """The time the portal reads in a test that froze it (the `freeze` fixture)."""
+
+    def __init__(self):
+        self.moment = None  # the real time, until the test freezes it
+
+    def __call__(self, moment):
+        """Freeze the time at `moment`, an aware datetime, until moved; returns `moment`."""
+        self.moment = moment
+        return moment
+
+    def now(self):
+        if self.moment is None:
+            return self.real_now()
+        # In UTC, as Django's own timezone.now() gives it.
+        return self.moment.astimezone(datetime.UTC)
+
+    real_now = staticmethod(timezone.now)
+
+
+@pytest.fixture
+def freeze(monkeypatch):
+    """freeze(moment) stops the portal's clock at `moment`, an aware datetime, and returns it;
+    freeze(later), or `freeze.moment = later`, moves it. The portal reads the time through
+    `timezone.now()` (timezone.localdate() and localtime() call it), so all three read the
+    frozen moment; a model field's `default=timezone.now`, bound at import, does not."""
+    clock = FrozenClock()
+    monkeypatch.setattr(timezone, "now", clock.now)
+    return clock
+
+
+@pytest.fixture
 def tree(db):
     """The units of the tree above, by code."""
     add = Unit.objects.add_child
@@ -149,6 +191,13 @@ def cast(tree):
     MembershipFactory(user=people["officer_a1"], unit=tree["A1"], role=Role.OFFICER)
     MembershipFactory(user=people["officer_b1"], unit=tree["B1"], role=Role.OFFICER)
     return people
+
+
+@pytest.fixture
+def known_user(db):
+    """A user with a password and an e-mail address and no role anywhere: the one who logs in,
+    changes a password or asks for a link to reset it."""
+    return UserFactory(username="cb.thu", email="cb.thu@example.org", full_name="Cán bộ thử")
 
 
 @pytest.fixture

@@ -13,17 +13,13 @@ from django.utils import timezone
 from campaign.models import Attachment
 from tests.campaign.upload_files import PDF_BYTES
 
+pytestmark = pytest.mark.usefixtures("media")
+
 PLAN_HINT = "Cần có trước khi gửi kế hoạch xem xét."
 PLAN_LABEL = "Bản quét đã ký (PDF, JPEG, PNG hoặc DOCX, tối đa 10 MB)"
 REPORT_LABEL = "Bản chụp báo cáo giấy (nếu nhập hộ; PDF, JPEG, PNG hoặc DOCX, tối đa 10 MB)"
 ANOTHER = "Thêm tệp khác (PDF, JPEG, PNG hoặc DOCX, tối đa 10 MB)"
 BESIDE = "Tệp chọn dưới đây được thêm vào cùng các tệp đã đính kèm."
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    # Autouse, so it runs before plan_a1 writes its attachment.
-    settings.MEDIA_ROOT = str(tmp_path)
 
 
 def attach(report, user):

@@ -14,12 +14,9 @@ from django.urls import reverse
 from campaign.models import Attachment, Period
 from tests.campaign.upload_files import PDF_BYTES
 
+pytestmark = pytest.mark.usefixtures("media")
+
 SCRIPT = "js/data_confirm.js"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
 
 
 def buttons(html):

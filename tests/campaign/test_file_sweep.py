@@ -27,12 +27,6 @@ def clock(monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: NOW.astimezone(datetime.UTC))
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
-
-
 def stored_files(root):
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 

@@ -27,11 +27,6 @@ def clock(monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: moment.astimezone(datetime.UTC))
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-
-
 def filing(**overrides):
     data = {
         "results": "Tổ chức 6 buổi tuyên truyền theo báo cáo giấy.",

@@ -17,10 +17,7 @@ from tests.factories import MembershipFactory, UserFactory
 from units.models import Membership, Operation, Reorganisation, Unit
 from units.reorganisations import reorganisation_apply
 
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
+pytestmark = pytest.mark.usefixtures("media")
 
 
 def apply(action, **fields):

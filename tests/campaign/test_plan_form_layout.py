@@ -13,15 +13,12 @@ from django.urls import reverse
 from campaign.models import Activity, Theme
 from tests.campaign.plans import plan_data
 
+pytestmark = pytest.mark.usefixtures("media")
+
 LONG = (
     "Tuyên truyền các quy định của pháp luật về cải cách hành chính, trọng tâm là cải cách "
     "thủ tục hành chính, hiện đại hóa hành chính và chuyển đổi số trong cơ quan, đơn vị"
 )
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
 
 
 def _boxes(html, index=0):

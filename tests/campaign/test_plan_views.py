@@ -17,15 +17,10 @@ from tests.factories import MembershipFactory, UserFactory
 from tests.pages import html, login
 from units.models import Membership
 
+pytestmark = pytest.mark.usefixtures("media")
+
 S = Status
 A = Step.Action
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    # Autouse, so it runs before plan_a1 writes its attachment.
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
 
 
 # --- helpers -------------------------------------------------------------------------------------

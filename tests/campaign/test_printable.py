@@ -14,10 +14,7 @@ from units.letterhead import letterhead
 from units.models import Unit, UnitState
 from units.reorganisations import reorganisation_apply
 
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
+pytestmark = pytest.mark.usefixtures("media")
 
 
 @pytest.fixture

@@ -9,12 +9,9 @@ from django.urls import reverse
 from campaign import workflow
 from campaign.models import IndicatorValue, Period
 
+pytestmark = pytest.mark.usefixtures("media")
+
 REASON = "Bổ sung số người dự kiến của hoạt động 1."
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
 
 
 def banner(html):

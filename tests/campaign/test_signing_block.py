@@ -13,13 +13,10 @@ from django.utils import timezone
 from campaign.models import AnnualReport, Campaign, Plan, Status
 from tests.campaign.plans import plan_data
 
+pytestmark = pytest.mark.usefixtures("media")
+
 SIGNING = {"signer_block": "TM. Ban Thường vụ", "signer_title": "Phó Chủ tịch"}
 NAME = "Nguyễn Văn An"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
 
 
 @pytest.fixture

@@ -24,16 +24,13 @@ from tests.campaign.upload_files import (
     zip_bytes,
 )
 
-pytestmark = pytest.mark.urls("tests.campaign.uploads_urls")
+pytestmark = [
+    pytest.mark.urls("tests.campaign.uploads_urls"),
+    # Before plan_a1 stores its attachment.
+    pytest.mark.usefixtures("media"),
+]
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    # Autouse, so it runs before plan_a1 writes its attachment.
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
 
 
 # --- minimal real files --------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from django.urls import reverse
 from campaign.models import Obstacle, Status
 from tests.campaign.filings import make_report
 
+pytestmark = pytest.mark.usefixtures("media")
+
 YEAR = 2025
 
 
@@ -43,12 +45,6 @@ def test_the_menu_names_the_reminders_page_and_its_table_counts_the_reminders(
     assert 'aria-expanded="false">Xem xét, đôn đốc</button>' in navbar(page)
     assert "Số lần đôn đốc" not in navbar(page)
     assert re.search(r"<th[^>]*>Số lần đôn đốc</th>", main(page))
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    # Autouse, so it runs before plan_a1 writes its attachment.
-    settings.MEDIA_ROOT = str(tmp_path)
 
 
 @pytest.fixture

@@ -38,10 +38,10 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    # Uploads and fixtures' attachments go to a throw-away folder.
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
+def media(media):
+    """tests/conftest.py's `media` for every test here: uploads and the fixtures'
+    attachments go to a throw-away folder."""
+    return media
 
 
 @pytest.fixture

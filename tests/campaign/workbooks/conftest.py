@@ -48,9 +48,10 @@ def year():
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
+def media(media):
+    """tests/conftest.py's `media` for every test here: uploads and the fixtures'
+    attachments go to a throw-away folder."""
+    return media
 
 
 @pytest.fixture
