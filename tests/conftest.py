@@ -134,6 +134,10 @@ class FrozenClock:
         self.moment = moment
         return moment
 
+    def on(self, day, hour=9):
+        """Freeze the time at `hour` o'clock on `day`, in the portal's time zone."""
+        return self(timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour))))
+
     def now(self):
         if self.moment is None:
             return self.real_now()

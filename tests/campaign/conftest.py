@@ -93,20 +93,12 @@ def people(cast, tree, second_officer_a1):
 
 
 @pytest.fixture
-def clock(monkeypatch):
+def clock(freeze):
     """Freeze the time the workflow, the models and the sessions read at 01/12/2024, 09:00 in
     Viet Nam, before 2024's reports are due; `clock.moment = …` moves it (log in again after
-    a move of more than a working day)."""
-
-    class Clock:
-        moment = datetime.datetime(2024, 12, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-
-        def __call__(self):
-            return self.moment.astimezone(datetime.UTC)
-
-    frozen = Clock()
-    monkeypatch.setattr(timezone, "now", frozen)
-    return frozen
+    a move of more than a working day). The `freeze` of tests/conftest.py."""
+    freeze(datetime.datetime(2024, 12, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+    return freeze
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from campaign.file_sweep import sweep_orphan_files
 from campaign.models import Attachment, Status
@@ -22,9 +21,8 @@ YEAR = 2024
 NOW = datetime.datetime(YEAR, 12, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    monkeypatch.setattr(timezone, "now", lambda: NOW.astimezone(datetime.UTC))
+# Today is 01/12/2024, 09:00 in Viet Nam (tests/campaign/conftest.py).
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 def stored_files(root):

@@ -11,7 +11,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import escape
 
 from campaign.models import MAX_NARRATIVE, Inspection
@@ -44,15 +44,6 @@ def people(cast, tree):
 @pytest.fixture
 def inspection_a1(tree, people, campaign):
     return record(tree["A1"], campaign, people["cspl"], recommendations="Lưu hồ sơ đầy đủ.")
-
-
-@pytest.fixture
-def freeze(monkeypatch):
-    def at(moment):
-        monkeypatch.setattr(timezone, "now", lambda: moment)
-        return moment
-
-    return at
 
 
 def listed(response):

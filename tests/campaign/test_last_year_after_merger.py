@@ -33,10 +33,8 @@ YEAR = 2024
 CODES = ("sessions", "participants")
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    moment = datetime.datetime(YEAR, 12, 1, 9, tzinfo=LOCAL).astimezone(datetime.UTC)
-    monkeypatch.setattr(timezone, "now", lambda: moment)
+# Today is 01/12/2024, 09:00 in Viet Nam (tests/campaign/conftest.py).
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture
@@ -183,12 +181,11 @@ def test_a_chain_of_mergers_counts_every_unit_along_it(tree, campaign, apply):
     assert last.merged == ["CĐCS A2", "CĐCS B1"]
 
 
-def test_a_merger_of_an_earlier_year_adds_nothing(tree, campaign, apply, monkeypatch):
+def test_a_merger_of_an_earlier_year_adds_nothing(tree, campaign, apply, clock):
     report(tree["A1"], campaign, YEAR - 2, sessions=40)
     report(tree["A2"], campaign, YEAR - 2, sessions=30)
     report(tree["A1"], campaign, YEAR - 1, sessions=70)
-    moment = datetime.datetime(YEAR - 1, 6, 1, 9, tzinfo=LOCAL).astimezone(datetime.UTC)
-    monkeypatch.setattr(timezone, "now", lambda: moment)
+    clock.moment = datetime.datetime(YEAR - 1, 6, 1, 9, tzinfo=LOCAL)
     apply(datetime.date(YEAR - 1, 3, 1), merge("A2", "A1"))
     # 2023's report was compared with A1 and A2's 2022; 2024's with A1's own 2023.
     last_2023 = plausibility.last_year_values(

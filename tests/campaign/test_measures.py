@@ -8,7 +8,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from campaign import measures
 from campaign.models import AnnualReport, Campaign, Indicator, PlausibilityRule
@@ -18,11 +17,9 @@ from tests.factories import CampaignFactory
 YEAR = 2024
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    """Before the year's reports lock, so that its form opens."""
-    moment = datetime.datetime(YEAR, 12, 1, 2, tzinfo=datetime.UTC)
-    monkeypatch.setattr(timezone, "now", lambda: moment)
+# Today is 01/12/2024, 09:00 in Viet Nam (tests/campaign/conftest.py): before the year's
+# reports lock, so that its form opens.
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture

@@ -54,17 +54,6 @@ def make_report(unit, campaign, year=2026):
     )
 
 
-@pytest.fixture
-def freeze(monkeypatch):
-    """Freeze `timezone.now` (and so `timezone.localdate`) at an aware datetime."""
-
-    def at(moment):
-        monkeypatch.setattr(timezone, "now", lambda: moment)
-        return moment
-
-    return at
-
-
 def listed(response):
     assert response.status_code == 200
     return sorted(obstacle.unit.code for obstacle in response.context["page"].object_list)

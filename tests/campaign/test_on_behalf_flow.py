@@ -5,12 +5,11 @@ from which unit, and an officer the union gets later sees it and files from then
 
 import datetime
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from campaign.models import AnnualReport, Attachment, Status, Step
 from tests.campaign.upload_files import PDF_BYTES
@@ -21,10 +20,8 @@ from units.models import Membership
 YEAR = 2024  # due 20/12/2024, locked after 19/01/2025
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    moment = datetime.datetime(YEAR, 12, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-    monkeypatch.setattr(timezone, "now", lambda: moment.astimezone(datetime.UTC))
+# Today is 01/12/2024, 09:00 in Viet Nam (tests/campaign/conftest.py).
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 def filing(**overrides):

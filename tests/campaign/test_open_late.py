@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from campaign.models import AnnualReport, Period, Status, Step
 from units.models import Unit
@@ -15,10 +14,9 @@ YEAR = 2024  # due 20/12/2024, locked after 19/01/2025
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
+def clock(freeze):
     """A day after the 2024 reports locked (and before 2025's did)."""
-    moment = datetime.datetime(YEAR + 1, 2, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-    monkeypatch.setattr(timezone, "now", lambda: moment.astimezone(datetime.UTC))
+    return freeze(datetime.datetime(YEAR + 1, 2, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
 
 
 def open_url(campaign, unit, year=YEAR):

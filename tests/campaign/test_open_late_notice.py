@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 
 from campaign.models import Notice, Step
 
@@ -15,9 +14,9 @@ YEAR = 2024  # locked after 19/01/2025
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    moment = datetime.datetime(YEAR + 1, 2, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-    monkeypatch.setattr(timezone, "now", lambda: moment.astimezone(datetime.UTC))
+def clock(freeze):
+    """A day after the 2024 reports locked (and before 2025's did)."""
+    return freeze(datetime.datetime(YEAR + 1, 2, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
 
 
 def open_late(client, reviewer, campaign, unit, callbacks):

@@ -29,10 +29,8 @@ LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 YEAR = 2024
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    moment = datetime.datetime(YEAR, 12, 1, 9, tzinfo=LOCAL).astimezone(datetime.UTC)
-    monkeypatch.setattr(timezone, "now", lambda: moment)
+# Today is 01/12/2024, 09:00 in Viet Nam (tests/campaign/conftest.py).
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture

@@ -86,21 +86,6 @@ def everyone(tree, cast):
         MembershipFactory(user=user, unit=tree[code], role=Membership.Role.OFFICER)
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    """Freeze `timezone.localdate()` (what the task uses for today) at `clock.today`."""
-    real = timezone.localdate
-
-    class Clock:
-        today = real()  # until a test sets its day
-
-    def localdate(value=None, timezone=None):
-        return Clock.today if value is None else real(value, timezone)
-
-    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
-    return Clock
-
-
 def plan_of(unit, campaign, status=Status.DRAFT):
     return Plan.objects.create(
         unit=unit,
@@ -140,12 +125,12 @@ def notifications_by_user():
     return counts
 
 
-def walk(clock, first, last):
+def walk(freeze, first, last):
     """Run the daily task on every day from `first` to `last`: {day: steps created}."""
     sent = {}
     day = first
     while day <= last:
-        clock.today = day
+        freeze.on(day)
         before = set(Reminder.objects.values_list("pk", flat=True))
         tasks.send_reminders.delay()
         new = Reminder.objects.exclude(pk__in=before)
@@ -212,15 +197,15 @@ def test_plan_reminders_stop_after_eight_late_weeks(db, campaign):
 
 # --- the daily task ----------------------------------------------------------------------------
 def test_day_by_day_each_step_goes_out_on_its_day_until_the_unit_submits(
-    tree, cast, campaign, officers, clock
+    tree, cast, campaign, officers, freeze
 ):
     # A1 submits its plan the day after the due date; B1 has only a draft.
     plan_of(tree["B1"], campaign, Status.DRAFT)
     a1_plan = plan_of(tree["A1"], campaign, Status.DRAFT)
 
-    sent = walk(clock, PLAN_DUE - 10 * DAY, PLAN_DUE)
+    sent = walk(freeze, PLAN_DUE - 10 * DAY, PLAN_DUE)
     Plan.objects.filter(pk=a1_plan.pk).update(status=Status.SUBMITTED)
-    sent.update(walk(clock, PLAN_DUE + DAY, PLAN_DUE + 22 * DAY))
+    sent.update(walk(freeze, PLAN_DUE + DAY, PLAN_DUE + 22 * DAY))
 
     assert sent == {
         PLAN_DUE - 7 * DAY: ["before-7"],
@@ -354,14 +339,14 @@ def test_a_unit_that_closes_after_the_due_date_is_no_longer_reminded(tree, every
 
 
 def test_report_reminders_run_from_a_week_before_the_due_date_until_the_lock(
-    tree, campaign, officers, clock
+    tree, campaign, officers, freeze
 ):
     period = Period.objects.for_year(campaign, 2015)
     assert (period.due_on, period.locks_on) == (REPORT_DUE, datetime.date(2016, 1, 19))
     for code in ALL_UNITS - {"B1"}:
         report_of(tree[code], campaign, 2015, Status.SUBMITTED)
 
-    sent = walk(clock, REPORT_DUE - 10 * DAY, period.locks_on + 20 * DAY)
+    sent = walk(freeze, REPORT_DUE - 10 * DAY, period.locks_on + 20 * DAY)
 
     assert sent == {
         datetime.date(2015, 12, 13): ["before-7"],
@@ -551,8 +536,8 @@ def test_the_list_shows_the_reviewed_units_that_have_not_submitted(client, tree,
     assert "CĐCS B1" in response.content.decode()
 
 
-def test_the_list_shows_each_units_last_reminder_and_count(client, tree, cast, campaign, clock):
-    clock.today = PLAN_DUE + 10 * DAY
+def test_the_list_shows_each_units_last_reminder_and_count(client, tree, cast, campaign, freeze):
+    freeze.on(PLAN_DUE + 10 * DAY)
     reminders.send_due_reminders(PLAN_DUE)
     reminders.send_due_reminders(PLAN_DUE + 7 * DAY)
     for step, day in (("due", PLAN_DUE), ("late-1", PLAN_DUE + 7 * DAY)):
@@ -574,8 +559,8 @@ def test_the_list_shows_each_units_last_reminder_and_count(client, tree, cast, c
     assert page.count(">nhập hộ</span>") == 1 and ">không có người nhận</span>" not in page
 
 
-def test_the_list_groups_the_days_past_the_due_date(client, tree, cast, campaign, clock):
-    clock.today = PLAN_DUE + 1402 * DAY
+def test_the_list_groups_the_days_past_the_due_date(client, tree, cast, campaign, freeze):
+    freeze.on(PLAN_DUE + 1402 * DAY)
     client.force_login(cast["reviewer_a"])
     page = client.get(list_url(campaign)).content.decode()
     assert "Đã quá hạn 1.402 ngày." in page and "1402" not in page
@@ -612,12 +597,12 @@ def test_the_list_leaves_out_old_reminders_that_reached_nobody(client, tree, cas
 
 
 def test_an_officer_without_e_mail_is_someone_to_receive_the_reminder(
-    client, tree, cast, campaign, officer_without_e_mail, clock
+    client, tree, cast, campaign, officer_without_e_mail, freeze
 ):
     # A2's only officer has no e-mail address: the reminder reaches them in the portal, so
     # the list does not say there is nobody to receive it.
     Membership.objects.filter(user=officer_without_e_mail).update(unit=tree["A2"])
-    clock.today = PLAN_DUE + 4 * DAY
+    freeze.on(PLAN_DUE + 4 * DAY)
     client.force_login(cast["reviewer_a"])
     response = client.get(list_url(campaign))
     rows = {unit.code: unit for unit in response.context["rows"]}
@@ -629,9 +614,9 @@ def test_an_officer_without_e_mail_is_someone_to_receive_the_reminder(
 
 
 def test_a_reviewer_reminds_selected_units_and_the_officers_get_an_e_mail(
-    client, tree, cast, campaign, officers, clock, django_capture_on_commit_callbacks
+    client, tree, cast, campaign, officers, freeze, django_capture_on_commit_callbacks
 ):
-    clock.today = PLAN_DUE + 4 * DAY
+    freeze.on(PLAN_DUE + 4 * DAY)
     client.force_login(cast["reviewer_a"])
     with django_capture_on_commit_callbacks(execute=True):
         response = remind(client, campaign, [tree["A1"], tree["A2"]])
@@ -657,10 +642,10 @@ def test_a_reviewer_reminds_selected_units_and_the_officers_get_an_e_mail(
 
 
 def test_one_tap_reminds_every_unit_the_list_shows(
-    client, tree, cast, everyone, campaign, clock, django_capture_on_commit_callbacks
+    client, tree, cast, everyone, campaign, freeze, django_capture_on_commit_callbacks
 ):
     # The province's list: every unit below it but those that submitted (DB's plan).
-    clock.today = PLAN_DUE + 4 * DAY
+    freeze.on(PLAN_DUE + 4 * DAY)
     plan_of(tree["DB"], campaign, Status.SUBMITTED)
     client.force_login(cast["cspl"])
     page = client.get(list_url(campaign)).content.decode()
@@ -677,9 +662,9 @@ def test_one_tap_reminds_every_unit_the_list_shows(
 
 
 def test_every_unit_means_every_unit_the_reviewer_reviews_and_no_other(
-    client, tree, cast, everyone, campaign, clock
+    client, tree, cast, everyone, campaign, freeze
 ):
-    clock.today = PLAN_DUE + 4 * DAY
+    freeze.on(PLAN_DUE + 4 * DAY)
     client.force_login(cast["reviewer_a"])
     data = {"campaign": campaign.pk, "what": "plan", "year": 2015, "every": "yes"}
     data["units"] = [tree["B1"].pk]  # a unit typed in as well is not taken
@@ -724,9 +709,9 @@ def test_remind_needs_a_real_campaign_and_year(client, tree, cast, campaign):
 
 
 def test_a_manual_report_reminder_is_logged_for_that_year(
-    client, tree, cast, everyone, campaign, clock
+    client, tree, cast, everyone, campaign, freeze
 ):
-    clock.today = datetime.date(2016, 12, 28)
+    freeze.on(datetime.date(2016, 12, 28))
     client.force_login(cast["cspl"])
     response = remind(client, campaign, [tree["DB"]], what="report", year=2016)
     assert response.status_code == 302

@@ -4,7 +4,6 @@ chain of mergers, within a time; the units split among several successors, it am
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from units.lineage import carrying_on, forebears, heir
 from units.models import Unit
@@ -15,8 +14,8 @@ SINCE, UNTIL = datetime.date(2023, 12, 15), datetime.date(2024, 12, 14)
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    monkeypatch.setattr(timezone, "localdate", lambda *args: TODAY)
+def clock(freeze):
+    return freeze.on(TODAY)
 
 
 @pytest.fixture
