@@ -42,6 +42,13 @@ def fresh_cache():
 
 
 @pytest.fixture
+def world_day(world_clock, fresh_version, fresh_cache):
+    """A day of the world clock, with a data version of its own and an empty cache: what a
+    test of the pages that count reports starts from. The frozen moment."""
+    return world_clock
+
+
+@pytest.fixture
 def campaign(tree):
     """The campaign with the reports of summaries.FILED; a module whose tests need another
     campaign defines its own."""

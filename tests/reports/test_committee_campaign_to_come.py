@@ -17,10 +17,8 @@ from tests.reports.summaries import YEAR, campaign_with_reports
 HOME = reverse("units:home")
 
 
-@pytest.fixture(autouse=True)
-def today(world_clock, fresh_version, fresh_cache):
-    """10/01/2025: the 2024 reports are the ones being collected (test_pdf's YEAR)."""
-    return world_clock
+# 10/01/2025: the 2024 reports are the ones being collected (test_pdf's YEAR).
+pytestmark = pytest.mark.usefixtures("world_day")
 
 
 def test_a_campaign_of_next_year_takes_no_line_and_writes_no_period(client, cast, tree):

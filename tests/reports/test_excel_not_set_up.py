@@ -24,9 +24,8 @@ from tests.reports.summaries import YEAR, make_summary
 NAMED = "Chưa thành lập; gồm báo cáo của các đơn vị đã sáp nhập vào: LĐLĐ huyện A"
 
 
-@pytest.fixture(autouse=True)
-def _clock(world_clock, fresh_version, fresh_cache):
-    return world_clock
+# Today is 10/01/2025, with a data version of its own and an empty cache.
+pytestmark = pytest.mark.usefixtures("world_day")
 
 
 @pytest.fixture
