@@ -17,16 +17,11 @@ pytestmark = pytest.mark.django_db
 LOGIN = reverse("login")
 
 
-@pytest.fixture
-def officer():
-    return UserFactory(username="cb.thu")
-
-
 def attempt(client, username, password, **extra):
     return client.post(LOGIN, {"username": username, "password": password}, **extra)
 
 
-def test_the_session_key_changes_at_login(client, officer):
+def test_the_session_key_changes_at_login(client, known_user):
     # An anonymous session first, as a visitor who looked around before logging in has.
     client.get(reverse("set_language"))  # any request that may start a session
     session = client.session
@@ -39,14 +34,14 @@ def test_the_session_key_changes_at_login(client, officer):
     assert response.status_code == 302 and response["Location"] == reverse("units:home")
     after = client.cookies[settings.SESSION_COOKIE_NAME].value
     assert after != before
-    assert client.session[SESSION_KEY] == str(officer.pk)
+    assert client.session[SESSION_KEY] == str(known_user.pk)
     # The old key no longer opens anything: a fixated session cannot ride along.
     stale = Client()
     stale.cookies[settings.SESSION_COOKIE_NAME] = before
     assert stale.get(reverse("units:home"))["Location"].startswith(LOGIN)
 
 
-def test_the_session_key_changes_again_when_another_user_logs_in(client, officer):
+def test_the_session_key_changes_again_when_another_user_logs_in(client, known_user):
     UserFactory(username="cb.khac")
     attempt(client, "cb.thu", PASSWORD)
     first = client.cookies[settings.SESSION_COOKIE_NAME].value
@@ -55,7 +50,7 @@ def test_the_session_key_changes_again_when_another_user_logs_in(client, officer
     assert client.cookies[settings.SESSION_COOKIE_NAME].value != first
 
 
-def test_a_wrong_password_shows_the_form_again_in_vietnamese(client, officer):
+def test_a_wrong_password_shows_the_form_again_in_vietnamese(client, known_user):
     response = attempt(client, "cb.thu", "wrong")
     assert response.status_code == 200
     page = response.content.decode()
@@ -64,7 +59,7 @@ def test_a_wrong_password_shows_the_form_again_in_vietnamese(client, officer):
     assert "Vui lòng điền vào Tên đăng nhập" not in page
 
 
-def test_five_wrong_passwords_lock_the_username_out_from_that_address(client, officer):
+def test_five_wrong_passwords_lock_the_username_out_from_that_address(client, known_user):
     limit = settings.AXES_FAILURE_LIMIT
     assert limit == 5
     for _ in range(limit - 1):
@@ -83,7 +78,7 @@ def test_five_wrong_passwords_lock_the_username_out_from_that_address(client, of
     assert attempt_row.failures_since_start >= limit
 
 
-def test_the_lock_ends_when_the_page_says_however_often_one_tries_meanwhile(client, officer):
+def test_the_lock_ends_when_the_page_says_however_often_one_tries_meanwhile(client, known_user):
     import datetime
 
     for _ in range(settings.AXES_FAILURE_LIMIT):
@@ -108,7 +103,7 @@ def test_the_lock_ends_when_the_page_says_however_often_one_tries_meanwhile(clie
     assert SESSION_KEY in client.session
 
 
-def test_the_lockout_is_per_username_and_address(client, officer):
+def test_the_lockout_is_per_username_and_address(client, known_user):
     UserFactory(username="cb.khac")
     for _ in range(settings.AXES_FAILURE_LIMIT):
         attempt(client, "cb.thu", "wrong")
@@ -118,7 +113,7 @@ def test_the_lockout_is_per_username_and_address(client, officer):
     assert attempt(elsewhere, "cb.thu", PASSWORD).status_code == 302
 
 
-def test_behind_the_proxy_the_client_is_the_last_forwarded_address(settings, client, officer):
+def test_behind_the_proxy_the_client_is_the_last_forwarded_address(settings, client, known_user):
     settings.BEHIND_TLS_PROXY = True
     # Each attempt claims a new address first; the proxy appends the one it saw.
     for n in range(settings.AXES_FAILURE_LIMIT):
@@ -129,7 +124,7 @@ def test_behind_the_proxy_the_client_is_the_last_forwarded_address(settings, cli
     assert AccessAttempt.objects.get(username="cb.thu").ip_address == "198.51.100.9"
 
 
-def test_a_successful_login_clears_the_earlier_failures(client, officer):
+def test_a_successful_login_clears_the_earlier_failures(client, known_user):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         attempt(client, "cb.thu", "wrong")
     assert attempt(client, "cb.thu", PASSWORD).status_code == 302
@@ -140,14 +135,14 @@ def test_a_successful_login_clears_the_earlier_failures(client, officer):
     assert attempt(client, "cb.thu", PASSWORD).status_code == 302
 
 
-def test_the_admin_login_is_counted_too(client, officer):
+def test_the_admin_login_is_counted_too(client, known_user):
     admin_login = reverse("admin:login")
     for _ in range(settings.AXES_FAILURE_LIMIT):
         response = client.post(admin_login, {"username": "cb.thu", "password": "wrong"})
     assert response.status_code == 429
 
 
-def test_logins_from_code_without_a_request_still_work(client, officer):
+def test_logins_from_code_without_a_request_still_work(client, known_user):
     # The test client's login() (and a shell) authenticate without a request; axes only
     # counts web logins, which always carry one.
     assert client.login(username="cb.thu", password=PASSWORD)
@@ -155,7 +150,7 @@ def test_logins_from_code_without_a_request_still_work(client, officer):
 
 
 @pytest.mark.parametrize("login", [LOGIN, reverse("admin:login")])
-def test_an_overlong_username_is_refused_by_the_form(client, officer, login):
+def test_an_overlong_username_is_refused_by_the_form(client, known_user, login):
     # Django's form let it through to authenticate(), where axes recorded the failure in a
     # column of 255 characters: a 500 on PostgreSQL. Refused before, it is not counted.
     response = client.post(login, {"username": "a" * 5000, "password": "x"})
@@ -167,7 +162,7 @@ def test_an_overlong_username_is_refused_by_the_form(client, officer, login):
     assert AccessAttempt.objects.get().username == "a" * 150
 
 
-def test_each_failed_login_is_kept_in_the_admins_log_of_them(client, officer):
+def test_each_failed_login_is_kept_in_the_admins_log_of_them(client, known_user):
     # The admin lists "every failed login": it stayed empty while logins failed, which
     # reads as nobody having failed to log in.
     attempt(client, "cb.thu", "wrong-1", REMOTE_ADDR="198.51.100.7")

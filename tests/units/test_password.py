@@ -14,7 +14,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +22,6 @@ NEW_PASSWORD = "Mua-xuan-2026-cchc"
 LOGIN = reverse("login")
 RESET = reverse("password_reset")
 CHANGE = reverse("password_change")
-
-
-@pytest.fixture
-def officer():
-    return UserFactory(username="cb.thu", email="cb.thu@example.org", full_name="Cán bộ thử")
 
 
 def login(client, username, password):
@@ -64,7 +59,7 @@ def test_an_address_typed_in_part_is_refused_in_plain_vietnamese(client):
     assert not mail.outbox
 
 
-def test_a_reset_goes_from_the_e_mail_link_to_a_new_password_that_logs_in(client, officer):
+def test_a_reset_goes_from_the_e_mail_link_to_a_new_password_that_logs_in(client, known_user):
     def until():
         ends = timezone.localtime() + datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
         return ends.strftime("%H:%M %d/%m/%Y")
@@ -104,7 +99,7 @@ def test_a_reset_goes_from_the_e_mail_link_to_a_new_password_that_logs_in(client
     assert "Liên kết này không còn dùng được" in again
 
 
-def test_a_known_and_an_unknown_address_get_the_same_answer(client, officer):
+def test_a_known_and_an_unknown_address_get_the_same_answer(client, known_user):
     known = ask_for_reset(client, "cb.thu@example.org")
     unknown = ask_for_reset(client, "nobody@example.org")
     assert known.status_code == unknown.status_code == 200
@@ -114,14 +109,14 @@ def test_a_known_and_an_unknown_address_get_the_same_answer(client, officer):
     assert len(mail.outbox) == 1  # only the known address got mail
 
 
-def test_an_inactive_account_gets_no_reset_e_mail(client, officer):
-    officer.is_active = False
-    officer.save()
+def test_an_inactive_account_gets_no_reset_e_mail(client, known_user):
+    known_user.is_active = False
+    known_user.save()
     ask_for_reset(client, "cb.thu@example.org")
     assert mail.outbox == []
 
 
-def test_the_new_password_must_pass_the_validators_in_vietnamese(client, officer):
+def test_the_new_password_must_pass_the_validators_in_vietnamese(client, known_user):
     ask_for_reset(client, "cb.thu@example.org")
     path = reset_link(mail.outbox[0]).removeprefix(settings.SITE_URL.rstrip("/"))
     form_url = client.get(path, follow=True).redirect_chain[-1][0]
@@ -134,11 +129,11 @@ def test_the_new_password_must_pass_the_validators_in_vietnamese(client, officer
         page = client.post(form_url, {"new_password1": weak, "new_password2": weak})
         assert page.status_code == 200
         assert message in page.content.decode(), weak
-    officer.refresh_from_db()
-    assert officer.check_password(PASSWORD)
+    known_user.refresh_from_db()
+    assert known_user.check_password(PASSWORD)
 
 
-def test_a_reset_does_not_lift_a_lockout(client, officer):
+def test_a_reset_does_not_lift_a_lockout(client, known_user):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         login(client, "cb.thu", "wrong")
     assert login(client, "cb.thu", PASSWORD).status_code == 429
@@ -147,8 +142,8 @@ def test_a_reset_does_not_lift_a_lockout(client, officer):
     path = reset_link(mail.outbox[0]).removeprefix(settings.SITE_URL.rstrip("/"))
     form_url = client.get(path, follow=True).redirect_chain[-1][0]
     client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
-    officer.refresh_from_db()
-    assert officer.check_password(NEW_PASSWORD)
+    known_user.refresh_from_db()
+    assert known_user.check_password(NEW_PASSWORD)
 
     # Still locked out from this address, with the new password too.
     refused = login(client, "cb.thu", NEW_PASSWORD)
@@ -158,8 +153,8 @@ def test_a_reset_does_not_lift_a_lockout(client, officer):
 
 
 # --- change ---------------------------------------------------------------------------------
-def test_the_menu_offers_the_password_change(client, officer):
-    client.force_login(officer)
+def test_the_menu_offers_the_password_change(client, known_user):
+    client.force_login(known_user)
     page = client.get(reverse("units:home")).content.decode()
     assert f'href="{CHANGE}"' in page and "Đổi mật khẩu" in page
 
@@ -169,8 +164,8 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client):
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
 
 
-def test_a_user_changes_the_password_and_stays_logged_in(client, officer):
-    client.force_login(officer)
+def test_a_user_changes_the_password_and_stays_logged_in(client, known_user):
+    client.force_login(known_user)
     response = client.post(
         CHANGE,
         {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
@@ -178,26 +173,26 @@ def test_a_user_changes_the_password_and_stays_logged_in(client, officer):
     )
     assert response.redirect_chain[-1][0] == reverse("password_change_done")
     assert "Đã đổi mật khẩu" in response.content.decode()
-    officer.refresh_from_db()
-    assert officer.check_password(NEW_PASSWORD)
+    known_user.refresh_from_db()
+    assert known_user.check_password(NEW_PASSWORD)
     # The session was kept across the change (Django updates its hash).
     assert client.get(reverse("units:home")).status_code == 200
 
 
-def test_a_wrong_old_password_is_refused_in_vietnamese(client, officer):
-    client.force_login(officer)
+def test_a_wrong_old_password_is_refused_in_vietnamese(client, known_user):
+    client.force_login(known_user)
     response = client.post(
         CHANGE,
         {"old_password": "wrong", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
     assert response.status_code == 200
     assert "Mật khẩu hiện tại không đúng" in response.content.decode()
-    officer.refresh_from_db()
-    assert officer.check_password(PASSWORD)
+    known_user.refresh_from_db()
+    assert known_user.check_password(PASSWORD)
 
 
-def test_the_two_new_passwords_must_match(client, officer):
-    client.force_login(officer)
+def test_the_two_new_passwords_must_match(client, known_user):
+    client.force_login(known_user)
     response = client.post(
         CHANGE,
         {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": "other-2026-x"},
@@ -211,9 +206,9 @@ def _main(response):
 
 
 def test_a_weak_new_password_is_refused_under_the_new_password_not_its_confirmation(
-    client, officer
+    client, known_user
 ):
-    client.force_login(officer)
+    client.force_login(known_user)
     response = client.post(
         CHANGE, {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"}
     )

@@ -7,7 +7,6 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import UserFactory
 from units.models import PasswordResetRequest
 
 pytestmark = pytest.mark.django_db
@@ -15,16 +14,11 @@ pytestmark = pytest.mark.django_db
 RESET = reverse("password_reset")
 
 
-@pytest.fixture
-def officer():
-    return UserFactory(username="cb.thu", email="cb.thu@example.org")
-
-
 def ask(client, email, address="127.0.0.1"):
     return client.post(RESET, {"email": email}, REMOTE_ADDR=address)
 
 
-def test_an_address_gets_three_links_an_hour_then_the_form_says_why(client, officer, settings):
+def test_an_address_gets_three_links_an_hour_then_the_form_says_why(client, known_user, settings):
     settings.PASSWORD_RESET_PER_ADDRESS = 3
     for _ in range(3):
         assert ask(client, "cb.thu@example.org").status_code == 302
@@ -44,7 +38,7 @@ def test_an_address_gets_three_links_an_hour_then_the_form_says_why(client, offi
 
 
 def test_an_unknown_address_is_counted_the_same_so_the_limit_reveals_nothing(
-    client, officer, settings
+    client, known_user, settings
 ):
     settings.PASSWORD_RESET_PER_ADDRESS = 1
     assert ask(client, "nobody@example.org").status_code == 302
@@ -63,7 +57,7 @@ def test_one_client_gets_ten_links_an_hour_whatever_the_addresses(client, settin
     assert ask(client, "person10@example.org", "198.51.100.2").status_code == 302
 
 
-def test_requests_older_than_the_hour_are_forgotten(client, officer):
+def test_requests_older_than_the_hour_are_forgotten(client, known_user):
     PasswordResetRequest.objects.create(
         email="old@example.org", requested_at=timezone.now() - timedelta(hours=2)
     )

@@ -8,7 +8,6 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.urls import reverse
 
-from tests.factories import UserFactory
 from units import tasks
 
 pytestmark = pytest.mark.django_db
@@ -28,12 +27,7 @@ class FlakyBackend(EmailBackend):
         return super().send_messages(messages)
 
 
-@pytest.fixture
-def officer():
-    return UserFactory(username="cb.thu", email="cb.thu@example.org")
-
-
-def test_the_request_hands_the_worker_the_address_known_or_not(client, officer, monkeypatch):
+def test_the_request_hands_the_worker_the_address_known_or_not(client, known_user, monkeypatch):
     # Only a known address queued a task, and its publishing (retried while the broker was
     # slow) told by its time which addresses have an account.
     queued = []
@@ -45,15 +39,15 @@ def test_the_request_hands_the_worker_the_address_known_or_not(client, officer, 
     assert mail.outbox == []
 
 
-def test_the_worker_queues_a_link_for_each_account_of_the_address(officer, monkeypatch):
+def test_the_worker_queues_a_link_for_each_account_of_the_address(known_user, monkeypatch):
     links = []
     monkeypatch.setattr(tasks.send_password_reset, "delay", links.append)
     assert tasks.queue_password_resets("cb.thu@example.org") == 1
     assert tasks.queue_password_resets("nobody@example.org") == 0
-    assert links == [officer.pk]  # the link and its token are made by the worker
+    assert links == [known_user.pk]  # the link and its token are made by the worker
 
 
-def test_a_send_the_mail_server_drops_is_tried_again(officer, settings):
+def test_a_send_the_mail_server_drops_is_tried_again(known_user, settings):
     from config.celery import app
 
     settings.EMAIL_BACKEND = f"{__name__}.FlakyBackend"
@@ -62,7 +56,7 @@ def test_a_send_the_mail_server_drops_is_tried_again(officer, settings):
     # each one applied anew, so no attempt's error may propagate.
     propagates, app.conf.task_eager_propagates = app.conf.task_eager_propagates, False
     try:
-        tasks.send_password_reset.apply(args=[officer.pk])
+        tasks.send_password_reset.apply(args=[known_user.pk])
     finally:
         app.conf.task_eager_propagates = propagates
     assert FlakyBackend.failures == 2
@@ -88,7 +82,7 @@ def test_a_link_is_tried_again_for_about_an_hour_while_the_mail_server_is_down()
     assert 55 * 60 <= sum(waits) <= 70 * 60, sum(waits)
 
 
-def test_with_the_broker_down_the_page_still_answers(client, officer, monkeypatch, caplog):
+def test_with_the_broker_down_the_page_still_answers(client, known_user, monkeypatch, caplog):
     def broker_down(*args):
         raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
@@ -98,8 +92,8 @@ def test_with_the_broker_down_the_page_still_answers(client, officer, monkeypatc
     assert "could not be sent or queued" in caplog.text
 
 
-def test_an_account_deactivated_before_the_worker_runs_gets_nothing(officer):
-    officer.is_active = False
-    officer.save()
-    assert tasks.send_password_reset(officer.pk) is False
+def test_an_account_deactivated_before_the_worker_runs_gets_nothing(known_user):
+    known_user.is_active = False
+    known_user.save()
+    assert tasks.send_password_reset(known_user.pk) is False
     assert mail.outbox == []
