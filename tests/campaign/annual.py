@@ -1,11 +1,23 @@
 """The annual report tests' shared builders: the campaign of three indicators, a report stored
-directly, and what the report pages post. Used by test_annual_reports.py and
-test_late_steps.py."""
+directly, what the report pages post, what a refused request must leave as it was, and a
+message as a Vietnamese user reads it. Used by test_annual_reports.py, test_periods.py,
+test_late_steps.py and other report page tests."""
 
 import datetime
 from zoneinfo import ZoneInfo
 
-from campaign.models import AnnualReport, Campaign, Indicator, IndicatorValue, Period, Status
+from django.utils import translation
+from django.utils.html import escape
+
+from campaign.models import (
+    AnnualReport,
+    Campaign,
+    Indicator,
+    IndicatorValue,
+    Period,
+    Status,
+    Step,
+)
 from tests.factories import CampaignFactory
 from units.models import Unit
 
@@ -97,3 +109,31 @@ def annual_campaign(tree: dict[str, Unit]) -> Campaign:
         order=3,
     )
     return campaign
+
+
+def stored_figures(report):
+    return {
+        value.indicator.code: value.int_value
+        if value.indicator.kind == "integer"
+        else value.text_value
+        for value in IndicatorValue.objects.filter(report=report).select_related("indicator")
+    }
+
+
+def state(report):
+    """What a refused request must leave as it was."""
+    stored = AnnualReport.objects.get(pk=report.pk)
+    return (
+        stored.status,
+        stored.version,
+        stored.results,
+        stored_figures(report),
+        Step.objects.filter(object_id=report.pk).count(),
+    )
+
+
+def vi(message, **params):
+    """`message` as a Vietnamese user reads it, escaped as the page shows it."""
+    with translation.override("vi"):
+        text = translation.gettext(message)
+        return escape(text % params if params else text)

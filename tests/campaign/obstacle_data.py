@@ -1,5 +1,5 @@
 """The obstacle tests' shared builders: an obstacle raised or answered directly, what the
-new-obstacle form posts, and the messages a page shows. Used by test_obstacles.py and the
+new-obstacle form posts. Used by test_obstacles.py and the
 tests of forms sent twice and of closed obstacles."""
 
 from django.utils import timezone
@@ -36,7 +36,3 @@ def form_data(unit, campaign, **overrides):
     }
     data.update(overrides)
     return data
-
-
-def messages_of(response, level):
-    return [str(m) for m in response.context["messages"] if m.level_tag == level]

@@ -35,9 +35,12 @@ from tests.campaign.annual import (
     local,
     make_report,
     narrative,
+    state,
+    stored_figures,
+    vi,
 )
 from tests.factories import MembershipFactory, UserFactory
-from tests.pages import html, login
+from tests.pages import html, login, messages_of
 from units.models import Membership
 
 S = Status
@@ -59,13 +62,6 @@ def report_a1(tree, cast, campaign):
 
 
 # --- helpers -------------------------------------------------------------------------------------
-def vi(message, **params):
-    """`message` as a Vietnamese user reads it, escaped as the page shows it."""
-    with translation.override("vi"):
-        text = translation.gettext(message)
-        return escape(text % params if params else text)
-
-
 def filing(**overrides):
     """What the new-report form posts: the narrative and every figure."""
     data = narrative()
@@ -76,34 +72,9 @@ def filing(**overrides):
     return data
 
 
-def stored_figures(report):
-    return {
-        value.indicator.code: value.int_value
-        if value.indicator.kind == "integer"
-        else value.text_value
-        for value in IndicatorValue.objects.filter(report=report).select_related("indicator")
-    }
-
-
 def set_status(report, status):
     AnnualReport.objects.filter(pk=report.pk).update(status=status)
     report.refresh_from_db()
-
-
-def state(report):
-    """What a refused request must leave as it was."""
-    stored = AnnualReport.objects.get(pk=report.pk)
-    return (
-        stored.status,
-        stored.version,
-        stored.results,
-        stored_figures(report),
-        Step.objects.filter(object_id=report.pk).count(),
-    )
-
-
-def messages_of(response, level="error"):
-    return [str(m) for m in response.context["messages"] if m.level_tag == level]
 
 
 def start_url(campaign, unit, year=YEAR):
@@ -609,7 +580,7 @@ def test_a_step_the_reports_state_does_not_allow_is_refused_with_a_message(clien
         reverse("campaign:report_accept", args=[report_a1.pk]), follow=True
     )
     assert response.status_code == 200
-    assert len(messages_of(response)) == 1
+    assert len(messages_of(response, "error")) == 1
     assert AnnualReport.objects.get(pk=report_a1.pk).status == S.DRAFT
 
 
@@ -621,7 +592,8 @@ def test_submitting_without_every_whole_number_names_the_missing_indicators(
         reverse("campaign:report_submit", args=[report.pk]), follow=True
     )
     assert AnnualReport.objects.get(pk=report.pk).status == S.DRAFT
-    assert messages_of(response) == [vi("Fill in: %(names)s.", names="Số buổi tuyên truyền")]
+    missing = vi("Fill in: %(names)s.", names="Số buổi tuyên truyền")
+    assert messages_of(response, "error") == [missing]
     # The text indicator is optional; a stored but empty figure counts as missing too.
     IndicatorValue.objects.filter(report=report).update(int_value=None)
     with translation.override("en"):
@@ -830,7 +802,8 @@ def test_an_empty_whole_number_can_be_saved_in_a_draft_but_not_submitted(
     report = AnnualReport.objects.get()
     assert stored_figures(report)["sessions"] is None
     response = client.post(reverse("campaign:report_submit", args=[report.pk]), follow=True)
-    assert messages_of(response) == [vi("Fill in: %(names)s.", names="Số buổi tuyên truyền")]
+    missing = vi("Fill in: %(names)s.", names="Số buổi tuyên truyền")
+    assert messages_of(response, "error") == [missing]
     assert AnnualReport.objects.get(pk=report.pk).status == S.DRAFT
 
 

@@ -4,7 +4,8 @@ to copy rather than lost behind a redirect."""
 from django.urls import reverse
 
 from campaign.models import Obstacle
-from tests.campaign.obstacle_data import answered, messages_of, raise_obstacle
+from tests.campaign.obstacle_data import answered, raise_obstacle
+from tests.pages import messages_of
 
 S = Obstacle.Status
 TYPED = "Bổ sung: tính cả các buổi lồng ghép sinh hoạt công đoàn."

@@ -17,8 +17,9 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from campaign.models import MAX_NARRATIVE, AnnualReport, Notice, Obstacle, Period
-from tests.campaign.obstacle_data import answered, form_data, messages_of, raise_obstacle
+from tests.campaign.obstacle_data import answered, form_data, raise_obstacle
 from tests.factories import CampaignFactory, MembershipFactory, UserFactory
+from tests.pages import messages_of
 from units.models import Membership, Unit
 
 S = Obstacle.Status

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from campaign.models import AnnualReport, Period, Status, Step
+from tests.pages import messages_of
 from units.models import Unit
 
 YEAR = 2024  # due 20/12/2024, locked after 19/01/2025
@@ -21,10 +22,6 @@ def clock(freeze):
 
 def open_url(campaign, unit, year=YEAR):
     return reverse("campaign:report_open_late", args=[campaign.pk, unit.pk, year])
-
-
-def messages_of(response):
-    return [str(m) for m in response.context["messages"]]
 
 
 def test_a_unit_cannot_start_its_report_after_the_lock_date(client, cast, tree, campaign):

@@ -9,13 +9,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import escape
 
 from campaign import workflow
-from campaign.models import AnnualReport, Campaign, Indicator, IndicatorValue, Period, Status, Step
+from campaign.models import AnnualReport, Campaign, Indicator, Period, Status, Step
 from campaign.periods import report_year
+from tests.campaign.annual import edit_data, local, make_report, state, vi
 from tests.factories import CampaignFactory, UserFactory
-from tests.pages import html, login
+from tests.pages import html, login, messages_of
 
 S = Status
 A = Step.Action
@@ -25,10 +25,7 @@ YEAR = 2024  # figures 15/12/2023–14/12/2024, due 20/12/2024, locked after 19/
 # Today is 01/12/2024 (tests/campaign/conftest.py), until a test moves the clock.
 pytestmark = pytest.mark.usefixtures("clock")
 D = datetime.date
-
-
-def local(year, month, day, hour=9, minute=0):
-    return datetime.datetime(year, month, day, hour, minute, tzinfo=LOCAL)
+FIGURES = {"sessions": 12}  # the report's one whole number; the text indicator left empty
 
 
 # --- fixtures ------------------------------------------------------------------------------------
@@ -44,58 +41,9 @@ def campaign(tree):
     return campaign
 
 
-def make_report(unit, campaign, year=YEAR, status=S.DRAFT, sessions=12):
-    report = AnnualReport.objects.create(
-        unit=unit,
-        campaign=campaign,
-        year=year,
-        period=Period.objects.for_year(campaign, year),
-        results="Tổ chức các buổi tuyên truyền CCHC.",
-        self_assessment=AnnualReport.Assessment.GOOD,
-        status=status,
-    )
-    IndicatorValue.objects.create(
-        report=report, indicator=campaign.indicators.get(code="sessions"), int_value=sessions
-    )
-    return report
-
-
 @pytest.fixture
 def report_a1(tree, campaign):
-    return make_report(tree["A1"], campaign)
-
-
-def vi(message, **params):
-    """`message` as a Vietnamese user reads it, escaped as the page shows it."""
-    with translation.override("vi"):
-        text = translation.gettext(message)
-        return escape(text % params if params else text)
-
-
-def messages_of(response, level="error"):
-    return [str(m) for m in response.context["messages"] if m.level_tag == level]
-
-
-def edit_data(report, **overrides):
-    report.refresh_from_db()
-    data = {
-        "results": report.results,
-        "shortcomings": report.shortcomings,
-        "obstacles": report.obstacles,
-        "proposals": report.proposals,
-        "self_assessment": report.self_assessment,
-        "version": str(report.version),
-        "value_sessions": "12",
-        "value_other_forms": "",
-    }
-    data.update(overrides)
-    return data
-
-
-def state(report):
-    stored = AnnualReport.objects.get(pk=report.pk)
-    values = list(IndicatorValue.objects.filter(report=report).values_list("int_value", flat=True))
-    return stored.status, stored.version, stored.results, values, stored.steps.count()
+    return make_report(tree["A1"], campaign, figures=FIGURES)
 
 
 # --- default dates -------------------------------------------------------------------------------
@@ -350,7 +298,7 @@ def test_the_day_after_the_lock_date_the_edit_page_sends_the_officer_back_with_a
         year=2024,
         date="19/01/2025",
     )
-    assert messages_of(page) == [expected]
+    assert messages_of(page, "error") == [expected]
     assert page.context["can_edit"] is False
     assert "submit" not in page.context["actions"]
     assert reverse("campaign:report_edit", args=[report_a1.pk]) not in html(page)
@@ -401,7 +349,7 @@ def test_the_day_after_the_lock_date_a_submission_is_refused_with_a_clear_messag
     response = login(client, cast["officer_a1"]).post(
         reverse("campaign:report_submit", args=[report_a1.pk]), follow=True
     )
-    assert messages_of(response) == [
+    assert messages_of(response, "error") == [
         vi("The filing period is closed. Ask a reviewer of an upper unit to reopen it.")
     ]
     assert state(report_a1) == before
@@ -420,9 +368,9 @@ def test_after_the_lock_date_no_new_report_can_be_started(client, clock, tree, c
     # Opening the page goes back to the list, with why.
     response = client.get(url, follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("campaign:report_list"))
-    assert messages_of(response) == [expected]
+    assert messages_of(response, "error") == [expected]
     # A form opened before the lock and sent after it comes back with what was typed.
-    response = client.post(url, edit_data(make_report(tree["A2"], campaign)))
+    response = client.post(url, edit_data(make_report(tree["A2"], campaign, figures=FIGURES)))
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [expected]
     assert not AnnualReport.objects.filter(unit=tree["A1"]).exists()
@@ -482,7 +430,7 @@ def test_before_the_lock_a_draft_is_not_reopened(client, cast, report_a1):
     response = login(client, cast["reviewer_a"]).post(
         reverse("campaign:report_reopen", args=[report_a1.pk]), {"reason": "Mở lại"}, follow=True
     )
-    assert len(messages_of(response)) == 1
+    assert len(messages_of(response, "error")) == 1
     report_a1.refresh_from_db()
     assert (report_a1.status, report_a1.reopened_at) == (S.DRAFT, None)
 
@@ -602,7 +550,7 @@ def test_a_period_kept_with_a_far_date_before_the_rule_still_opens_every_page(
     Period.objects.filter(pk=period.pk).update(
         ends_on=D(9999, 12, 31), due_on=D(9999, 12, 31), locks_on=D(9999, 12, 31)
     )
-    report = make_report(tree["A1"], campaign, status=S.SUBMITTED)
+    report = make_report(tree["A1"], campaign, status=S.SUBMITTED, figures=FIGURES)
     reviewer = login(client, cast["cspl"])
     year = {"campaign": campaign.pk, "year": YEAR}
     for url, query in [

@@ -9,6 +9,7 @@ from django.urls import reverse
 from campaign import workflow
 from campaign.models import AnnualReport, Plan, Status
 from tests.campaign.filings import make_report
+from tests.pages import messages_of
 
 YEAR = 2024
 
@@ -24,10 +25,6 @@ def changed_meanwhile(model, submission, cast):
     model.objects.filter(pk=submission.pk).update(
         status=Status.SUBMITTED, version=F("version") + 1, results="Đã sửa sau khi trả lại"
     )
-
-
-def messages_of(response):
-    return [str(m) for m in response.context["messages"]]
 
 
 def test_an_accept_confirmed_on_an_earlier_version_is_refused(client, cast, report):

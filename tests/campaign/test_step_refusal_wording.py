@@ -4,11 +4,7 @@ the step the user tried, not the state the step leads to."""
 from django.urls import reverse
 
 from campaign import workflow
-from tests.pages import login
-
-
-def messages_of(response):
-    return [str(m) for m in response.context["messages"]]
+from tests.pages import login, messages_of
 
 
 def test_a_plan_submitted_by_a_colleague_meanwhile_names_the_step(

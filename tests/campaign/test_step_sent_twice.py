@@ -8,6 +8,7 @@ from django.urls import reverse
 from campaign import workflow
 from campaign.models import AnnualReport, Plan, Status
 from tests.campaign.filings import make_report
+from tests.pages import messages_of
 
 ALREADY = "Việc này đã được thực hiện từ lần bạn gửi trang này trước đó"
 REASON = "Số lượt người chưa khớp với biên bản."
@@ -16,10 +17,6 @@ REASON = "Số lượt người chưa khớp với biên bản."
 @pytest.fixture
 def report(tree, campaign):
     return make_report(tree["A1"], campaign, 2024, Status.SUBMITTED)
-
-
-def messages_of(response):
-    return [str(m) for m in response.context["messages"]]
 
 
 def twice(client, url, data):
