@@ -25,6 +25,20 @@ from tests.campaign.upload_files import PDF_BYTES
 from tests.factories import CampaignFactory
 from units.models import Unit, UnitState
 
+# What each of `people` (tests/campaign/conftest.py) gets when starting a filing of grassroots A1,
+# a plan or a report: the page, or why not.
+START_LADDER = {
+    "outsider": 404,
+    "officer_b1": 404,
+    "reviewer_b": 404,
+    "standing": 403,
+    "reviewer_a": 403,
+    "cspl": 403,
+    "officer_a1": 200,
+    "second_officer_a1": 200,
+    "officer_a": 403,  # A1 has an officer of its own
+}
+
 
 def province_campaign(tree: dict[str, Unit]) -> Campaign:
     """The province's campaign with two content items (the second with sub-items numbered

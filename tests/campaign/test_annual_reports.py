@@ -39,6 +39,7 @@ from tests.campaign.annual import (
     stored_figures,
     vi,
 )
+from tests.campaign.filings import START_LADDER
 from tests.factories import MembershipFactory, UserFactory
 from tests.pages import html, login, messages_of
 from units.models import Membership
@@ -233,19 +234,6 @@ def test_an_officer_without_the_reviewer_role_cannot_return_even_without_a_reaso
     )
     assert response.status_code == 403
     assert AnnualReport.objects.get(pk=report_a1.pk).status == S.SUBMITTED
-
-
-START_LADDER = {
-    "outsider": 404,
-    "officer_b1": 404,
-    "reviewer_b": 404,
-    "standing": 403,
-    "reviewer_a": 403,
-    "cspl": 403,
-    "officer_a1": 200,
-    "second_officer_a1": 200,
-    "officer_a": 403,  # A1 has an officer of its own
-}
 
 
 def test_an_anonymous_visitor_cannot_start_a_report(client, tree, campaign):

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from campaign import workflow
 from campaign.models import Activity, Attachment, Campaign, Plan, Status, Step, Theme
+from tests.campaign.filings import START_LADDER
 from tests.campaign.plans import activity, edit_data, formset, header
 from tests.campaign.upload_files import PDF_BYTES
 from tests.factories import MembershipFactory, UserFactory
@@ -153,19 +154,6 @@ def test_an_officer_without_the_reviewer_role_cannot_return_even_without_a_reaso
     )
     assert response.status_code == 403
     assert Plan.objects.get(pk=plan_a1.pk).status == S.SUBMITTED
-
-
-START_LADDER = {
-    "outsider": 404,
-    "officer_b1": 404,
-    "reviewer_b": 404,
-    "standing": 403,
-    "reviewer_a": 403,
-    "cspl": 403,
-    "officer_a1": 200,
-    "second_officer_a1": 200,
-    "officer_a": 403,  # A1 has an officer of its own
-}
 
 
 def start_url(campaign, unit):
