@@ -22,7 +22,7 @@ from django.utils import translation
 
 from campaign.models import AnnualReport, Status
 from reports.rollup import rollup
-from tests.reports.summaries import YEAR, campaign_with_reports
+from tests.reports.summaries import YEAR
 from tests.reports.test_dashboard_cache import PAGE_QUERIES, count_queries
 from units import dataversion
 from units.models import Unit
@@ -34,14 +34,7 @@ MERGED_ON_AGAIN = datetime.date(2025, 1, 8)
 URL = reverse("reports:dashboard")
 
 
-@pytest.fixture(autouse=True)
-def _clock(world_clock, fresh_version, fresh_cache):
-    return world_clock
-
-
-@pytest.fixture
-def campaign(tree):
-    return campaign_with_reports(tree)
+pytestmark = pytest.mark.usefixtures("world_day")
 
 
 @pytest.fixture

@@ -21,9 +21,7 @@ BELOW_ONLY = "chỉ gồm số liệu của các đơn vị cấp dưới"
 INCLUDED = {"accepted": (Status.ACCEPTED,), "submitted": (Status.SUBMITTED, Status.ACCEPTED)}
 
 
-@pytest.fixture(autouse=True)
-def _clock(world_clock, fresh_version, fresh_cache):
-    return world_clock
+pytestmark = pytest.mark.usefixtures("world_day")
 
 
 @pytest.fixture
