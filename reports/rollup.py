@@ -117,6 +117,8 @@ from campaign.counting import (
     category_case,
     category_conditions,
     end_of_day,
+    is_expected,
+    is_open_on,
 )
 from campaign.models import (
     Activity,
@@ -1079,7 +1081,7 @@ def _named(campaign, year, unit, shown, included=INCLUDE[ACCEPTED_ONLY]):
                 unit_pk=row["pk"],
                 unit_path=row["path"],
                 children=row["numchild"],
-                state_open=_open(row, shown.cutoff),
+                state_open=is_open_on(row["opened_on"], row["closed_on"], shown.cutoff),
                 # On today's tree, a unit closed today (not one opened after the cut-off).
                 is_closed=row["closed_on"] is not None and row["closed_on"] <= timezone.localdate(),
                 opened_later=row["opened_on"] is not None and row["opened_on"] > shown.cutoff,
@@ -1416,11 +1418,11 @@ def _assemble(
         if not (group.has_units or group.figures.reports):
             continue  # nothing is expected, and nothing was filed, in that unit's area
         own_status = info.get("report__status")
-        files_itself = bool(
-            info
-            and info.get("kind_then", info["kind"]) in campaign.addressed_kinds
-            and info.get("state_open")
-            and info.get("in_area")
+        files_itself = bool(info) and is_expected(
+            campaign.addressed_kinds,
+            info.get("kind_then", info["kind"]),
+            info.get("state_open"),
+            info.get("in_area"),
         )
         row = AreaRow(
             **_fields(group.figures),
@@ -1583,12 +1585,6 @@ def _get(groups, key):
 
 def _fields(group):
     return {f.name: getattr(group, f.name) for f in dataclasses.fields(Figures)}
-
-
-def _open(info, day):
-    return (info["opened_on"] is None or info["opened_on"] <= day) and (
-        info["closed_on"] is None or info["closed_on"] > day
-    )
 
 
 def _kind_order(kind):
