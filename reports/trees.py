@@ -33,7 +33,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Substr
 
-from campaign.counting import expected_place, open_at
+from campaign.counting import expected_place, is_strictly_below, open_at, strictly_below
 from units.lineage import heir
 from units.models import BEGINNING, Reorganisation, Unit, UnitState
 
@@ -125,8 +125,7 @@ class YearTree:
     def in_campaign_area(self, path: str) -> bool:
         """Whether a place of this `path` on the year's tree lies strictly below the unit
         carrying the campaign (today's tree: see `in_area`)."""
-        area = self.campaign_area
-        return area is not None and path.startswith(area) and path != area
+        return is_strictly_below(path, self.campaign_area)
 
     def in_area(self, prefix: str = "") -> Q:
         """Rows whose place (its fields under `prefix`) stood strictly below the unit
@@ -135,14 +134,12 @@ class YearTree:
         if self.mode == THEN:
             if self.campaign_area is None:
                 return Q(pk__in=[])
-            return Q(**{f"{prefix}path__startswith": self.campaign_area}) & ~Q(
-                **{f"{prefix}path": self.campaign_area}
-            )
+            return strictly_below(self.campaign_area, prefix)
         if self.campaign_unit is None:
             return Q(pk__in=[])
         area = self._campaign_area_then()
         era = _era_alias(prefix)
-        return Q(**{f"{era}__path__startswith": area}) & ~Q(**{f"{era}__path": area})
+        return strictly_below(area, f"{era}__")
 
     def _campaign_area_then(self) -> Subquery:
         """On today's tree, the path the unit carrying the campaign had at the cut-off (its
