@@ -53,23 +53,6 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), zone)
 
 
-def is_open_on(
-    opened_on: datetime.date | None, closed_on: datetime.date | None, day: datetime.date
-) -> bool:
-    """Whether a unit with these dates is open on `day`: opened on or before it (or no
-    opening date), and not closed on or before it (a unit closed on `day` is no longer open
-    that day). `open_at` is the same rule in SQL."""
-    return (opened_on is None or opened_on <= day) and (closed_on is None or closed_on > day)
-
-
-def open_at(day, prefix: str = "") -> Q:
-    """Units (reached through `prefix`) open at `day`: a date, or an expression. The SQL
-    form of `is_open_on`, boundaries included (tests/reports/test_counting_open.py)."""
-    opened = Q(**{f"{prefix}opened_on__isnull": True}) | Q(**{f"{prefix}opened_on__lte": day})
-    not_closed = Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": day})
-    return opened & not_closed
-
-
 def is_strictly_below(path: str, area: str | None) -> bool:
     """Whether a place of `path` lies strictly below the place `area` (None: no place, so
     nothing is below it). `strictly_below` is the same rule in SQL."""
@@ -84,7 +67,7 @@ def strictly_below(area, prefix: str = "") -> Q:
 
 def is_expected(kinds: Iterable[str], kind: str, open_then: bool, in_area: bool) -> bool:
     """Whether a unit is expected to file, from what is known of it at the cut-off: of one
-    of the campaign's `kinds`, open (`is_open_on`), and in the campaign's area
+    of the campaign's `kinds`, open (`units.models.is_open_on`), and in the campaign's area
     (`is_strictly_below` the unit carrying it). `expected_place` is the same rule in SQL."""
     return kind in kinds and bool(open_then) and bool(in_area)
 
@@ -97,8 +80,8 @@ def expected_place(kinds: Iterable[str], area, prefix: str = "", open_then: Q | 
     tree and on today's) all filter by it.
 
     `open_then`: whether the unit was open that day, when not read from the era's own
-    `is_open` (today's tree reads it from the unit's dates, `open_at`, its era being joined
-    under `prefix`)."""
+    `is_open` (today's tree reads it from the unit's dates, `units.models.open_on`, its era
+    being joined under `prefix`)."""
     if open_then is None:
         open_then = Q(**{f"{prefix}is_open": True})
     return Q(**{f"{prefix}kind__in": list(kinds)}) & open_then & strictly_below(area, prefix)

@@ -118,7 +118,6 @@ from campaign.counting import (
     category_conditions,
     end_of_day,
     is_expected,
-    is_open_on,
 )
 from campaign.models import (
     Activity,
@@ -139,7 +138,7 @@ from reports.trees import THEN, TODAY, YearTree, tree_changes, tree_mode, year_t
 from units.collation import vietnamese
 from units.dataversion import data_version
 from units.lineage import carrying_on, forebears
-from units.models import Unit, UnitState
+from units.models import Unit, UnitState, is_open_on
 
 __all__ = [
     "ACCEPTED_ONLY",

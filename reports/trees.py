@@ -33,9 +33,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Substr
 
-from campaign.counting import expected_place, is_strictly_below, open_at, strictly_below
+from campaign.counting import expected_place, is_strictly_below, strictly_below
 from units.lineage import heir
-from units.models import BEGINNING, Reorganisation, Unit, UnitState
+from units.models import BEGINNING, Reorganisation, Unit, UnitState, open_on
 
 THEN = "then"
 TODAY = "today"
@@ -120,7 +120,7 @@ class YearTree:
         """Rows whose place (its fields under `prefix`) is open at the cut-off."""
         if self.mode == THEN:
             return Q(**{f"{prefix}is_open": True})
-        return open_at(self.cutoff, prefix)
+        return open_on(self.cutoff, prefix)
 
     def in_campaign_area(self, path: str) -> bool:
         """Whether a place of this `path` on the year's tree lies strictly below the unit

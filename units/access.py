@@ -17,7 +17,6 @@ Because units are stored as materialised paths, "the subtree of U" is
 queryset costs no extra query.
 """
 
-import datetime
 from collections.abc import Collection
 from typing import Any
 
@@ -27,7 +26,8 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from units.models import Membership, Unit, User
+# open_on: the units' rule of a unit's life, which the pages reading the scope import from here.
+from units.models import Membership, Unit, User, open_on
 
 Role = Membership.Role
 
@@ -316,14 +316,6 @@ def parse_pk(value: object) -> int | None:
         return None
     number = int(value)
     return number if number <= MAX_PK else None
-
-
-def open_on(day: datetime.date, prefix: str = "") -> Q:
-    """A Q object matching rows whose unit (reached through `prefix`, e.g. "unit__") is
-    open on `day`."""
-    opened = Q(**{f"{prefix}opened_on__isnull": True}) | Q(**{f"{prefix}opened_on__lte": day})
-    not_closed = Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": day})
-    return opened & not_closed
 
 
 def _outermost(paths):

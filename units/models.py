@@ -18,6 +18,24 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 from units import bulk
 
 
+def is_open_on(
+    opened_on: datetime.date | None, closed_on: datetime.date | None, day: datetime.date
+) -> bool:
+    """Whether a unit with these dates is open on `day`: opened on or before it (or with no
+    opening date) and not closed on or before it (a unit closed on `day` is no longer open
+    that day). `open_on` is the same rule in SQL; the access scope and the counting rule read
+    a unit's life through these two."""
+    return (opened_on is None or opened_on <= day) and (closed_on is None or closed_on > day)
+
+
+def open_on(day, prefix: str = "") -> Q:
+    """Rows whose unit (reached through `prefix`, e.g. "unit__") is open on `day`, a date
+    or a date expression: the SQL form of `is_open_on`."""
+    opened = Q(**{f"{prefix}opened_on__isnull": True}) | Q(**{f"{prefix}opened_on__lte": day})
+    not_closed = Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": day})
+    return opened & not_closed
+
+
 class User(AbstractUser):
     """A person who signs in. Vietnamese names do not split into first and last name."""
 
@@ -38,9 +56,7 @@ class UnitQuerySet(MP_NodeQuerySet):
 
     def open_on(self, day: datetime.date) -> "UnitQuerySet":
         """Units that exist on `day`: opened by then and not yet closed."""
-        return self.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=day)).filter(
-            Q(closed_on__isnull=True) | Q(closed_on__gt=day)
-        )
+        return self.filter(open_on(day))
 
     def in_subtree(self, *paths):
         """Units at or below any of the given tree paths, in one indexed prefix scan."""
@@ -392,9 +408,7 @@ class Unit(MP_Node):
             UnitState.objects.sync([self.pk], effective_on or timezone.localdate())
 
     def is_open_on(self, day: datetime.date) -> bool:
-        return (self.opened_on is None or self.opened_on <= day) and (
-            self.closed_on is None or self.closed_on > day
-        )
+        return is_open_on(self.opened_on, self.closed_on, day)
 
     @property
     def is_open(self):

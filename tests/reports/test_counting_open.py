@@ -1,16 +1,18 @@
-"""Whether a unit was open on a day, and whether a place lies in an area, are each one rule
-in `campaign.counting`: `is_open_on` and `is_strictly_below` in Python (the rollup's rows
-on today's tree, a unit's own category), `open_at` and `strictly_below` in SQL (who is
-expected). Both forms must answer the same, at the boundaries too: a unit closed on the
-day is no longer open that day; one opened on the day already is."""
+"""Whether a unit was open on a day, and whether a place lies in an area, are each one rule:
+`units.models.is_open_on` and `campaign.counting.is_strictly_below` in Python (the rollup's
+rows on today's tree, a unit's own category), `units.models.open_on` and
+`campaign.counting.strictly_below` in SQL (who is expected). Both forms must answer the
+same, at the boundaries too: a unit closed on the day is no longer open that day; one
+opened on the day already is."""
 
 import datetime
 
 import pytest
 
-from campaign.counting import is_open_on, is_strictly_below, open_at, strictly_below
+from campaign.counting import is_strictly_below, strictly_below
 from tests.factories import UnitFactory
-from units.models import Unit
+from units.models import Unit, is_open_on
+from units.models import open_on as open_at
 
 DAY = datetime.date(2024, 12, 31)
 BEFORE = DAY - datetime.timedelta(days=1)
