@@ -7,8 +7,6 @@ import re
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -41,7 +39,7 @@ from tests.campaign.annual import (
 )
 from tests.campaign.filings import START_LADDER
 from tests.factories import MembershipFactory, UserFactory
-from tests.pages import html, login, messages_of
+from tests.pages import count_queries, html, login, messages_of
 from units.models import Membership
 
 S = Status
@@ -1068,13 +1066,6 @@ def test_the_edit_page_costs_the_same_queries_whatever_the_number_of_indicators(
     rows = response.context["values"].rows()
     assert len(rows) == indicators
     assert all(field.value() in (3, "Chữ") for _indicator, field, _shown in rows)
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries), response
 
 
 def test_the_report_pages_cost_the_same_queries_for_more_steps_and_scans(

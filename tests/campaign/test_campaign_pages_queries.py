@@ -4,21 +4,13 @@ however many campaigns there are: nothing is read row by row."""
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaign.models import Plan
 from tests.factories import CampaignFactory
+from tests.pages import count_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def cost(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries), response
 
 
 def test_a_campaigns_page_costs_the_same_for_3_and_for_30_units_filed_for(
@@ -34,7 +26,7 @@ def test_a_campaigns_page_costs_the_same_for_3_and_for_30_units_filed_for(
             added.append(unit_factory.create(parent=tree["DA"]))
             if len(added) % 2:
                 plan_factory(added[-1], campaign, cast["officer_a"])
-        queries[count], response = cost(client, url)
+        queries[count], response = count_queries(client, url)
         rows = {row["unit"].pk: row["plan"] for row in response.context["rows"]}
         assert {unit.pk for unit in added} <= set(rows), "a unit filed for on behalf is missing"
         with_plan = {pk for pk, plan in rows.items() if plan}
@@ -55,6 +47,6 @@ def test_the_campaign_list_costs_the_same_for_3_and_for_30_campaigns(client, tre
                 issued_on=datetime.date(2015, 6, 10) + datetime.timedelta(days=made),
             )
             made += 1
-        queries[count], response = cost(client, url)
+        queries[count], response = count_queries(client, url)
         assert len(response.context["campaigns"]) == count
     assert queries[30] == queries[3]
