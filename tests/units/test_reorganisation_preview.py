@@ -1,7 +1,12 @@
-"""The preview lists exactly what applying then does, and changes nothing itself."""
+"""The preview lists exactly what applying then does, and changes nothing itself; its page
+costs the same queries however many units the tree holds and the reorganisation moves."""
 
 import datetime
 
+from django.urls import reverse
+
+from tests.factories import MembershipFactory, UnitFactory
+from tests.pages import count_queries
 from units.models import Membership, Unit, UnitState
 from units.reorganisations import reorganisation_apply, reorganisation_preview
 
@@ -65,3 +70,45 @@ def test_the_preview_is_what_applying_does(tree, cast, reorganise, admin_user):
     assert parent_code("SE") == "PV"
     assert UnitState.objects.placed_on(JULY).get(unit__code="SE").is_open is False
     assert UnitState.objects.overlapping() == []
+
+
+def test_the_preview_page_costs_the_same_queries_for_3_and_for_30_units_below(
+    client, tree, cast, reorganise, admin_user
+):
+    # District A merges into a new commune union and takes its units below with it; district
+    # B, untouched, grows as much. Each unit below has its officer.
+    act = reorganise(
+        JULY,
+        {
+            "action": "create",
+            "code": "XA",
+            "name": "Công đoàn xã An",
+            "kind": "commune",
+            "target_code": "PV",
+        },
+        {
+            "action": "merge",
+            "unit_code": "DA",
+            "target_code": "XA",
+            "move_children": True,
+            "move_members": True,
+        },
+    )
+    client.force_login(admin_user)
+    url = reverse("units:reorganisation_detail", args=[act.pk])
+    queries = {}
+    for count in (3, 30):
+        for code in ("DA", "DB"):
+            parent = Unit.objects.get(code=code)
+            while parent.numchild < count:
+                unit = UnitFactory.create(parent=parent)
+                MembershipFactory(unit=unit, role=Membership.Role.OFFICER)
+                parent = Unit.objects.get(code=code)
+        queries[count], response = count_queries(client, url)
+        district_a = Unit.objects.get(code="DA")
+        below_a = set(Unit.objects.get_children(district_a).values_list("code", flat=True))
+        sections = {section["title"]: section["rows"] for section in response.context["sections"]}
+        moving = sections["Đơn vị chuyển trực thuộc"]
+        assert len(moving) == len(below_a) == count
+        assert {row.split(" – ")[0] for row in moving} == below_a
+    assert queries[30] == queries[3]
