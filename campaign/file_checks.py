@@ -12,7 +12,10 @@ open the file as what it claims to be, without ever running or rendering it:
   its parts); its content-types part must name the main document, and its XML parts must
   parse; no relationship (in any `*.rels` part) may point outside the file, but for a
   hyperlink to a web page or an e-mail address, nor name a template, a macro project, an
-  object, a frame, a sub-document or another workbook, even one inside it;
+  object, a frame, a sub-document or another workbook, even one inside it; a workbook's
+  formulas (in its cells, defined names, validations, conditional formats and tables) may
+  not start a program (DDE, XLM's CALL or EXEC, RTD) nor fetch from outside it (WEBSERVICE,
+  IMAGE, another workbook, a HYPERLINK that is not a web page's or an e-mail address's);
 - a PDF must parse as a PDF (pikepdf, the qpdf library) with at least one page, and is
   refused when it carries JavaScript, launches a program, holds embedded files (in its
   name tree or behind an annotation) or an XFA form, or has an action that reaches outside
@@ -38,6 +41,7 @@ from defusedxml.common import DefusedXmlException
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
 from PIL import Image
 
 MAX_ENTRIES = 1_000
@@ -172,8 +176,11 @@ def check_office_zip(fileobj, *, parts: re.Pattern, main: str, what: str) -> Non
                     parts=", ".join(strangers[:3]) + ("…" if len(strangers) > 3 else ""),
                 )
             total = 0
-            for info in infos:
-                total += _read_bounded(archive, info, MAX_UNZIPPED - total, what)
+            try:
+                for info in infos:
+                    total += _read_bounded(archive, info, MAX_UNZIPPED - total, what)
+            except _OutsideFormula as found:
+                raise _formula_refused(archive, found, what) from None
             types = _xml(archive, "[Content_Types].xml", what)
     except zipfile.BadZipFile as error:
         raise _damaged(what) from error
@@ -211,6 +218,8 @@ def _read_bounded(archive, info, room, what):
             _check_relationships(root, what)
         elif info.filename.lower().startswith("word/"):
             _check_fields(root, what)
+        elif info.filename.lower().startswith("xl/"):
+            _check_formulas(root, info.filename)
     return size
 
 
@@ -341,6 +350,153 @@ def _fetches_from_elsewhere(target):
     if is_web_link(cleaned) or cleaned.lower().startswith("cid:") or _LOCAL_DRIVE.match(cleaned):
         return False
     return bool(_OUTSIDE.match(cleaned))
+
+
+class _OutsideFormula(Exception):
+    """A workbook's formula that starts a program or fetches from outside: in `part`, at
+    `cell` (a cell or a range; None when the part says none) or of the defined `name`."""
+
+    def __init__(self, part, formula, *, cell=None, name=None):
+        super().__init__(formula)
+        self.part, self.formula, self.cell, self.name = part, formula, cell, name
+
+
+# The elements of a workbook's parts that hold a formula: a cell's (a shared formula's text
+# is on its first cell only, the others point to it), a conditional format's, a validation's
+# (also in the x14 extension, as `xm:f`), a table column's, a defined name's.
+_FORMULA_TAGS = {
+    "f",
+    "formula",
+    "formula1",
+    "formula2",
+    "calculatedColumnFormula",
+    "totalsRowFormula",
+}
+_CELL_REFERENCE = re.compile(r"([A-Za-z]{1,3})([0-9]+)")
+# A text ("…", a quote doubled inside) or a quoted sheet or workbook name ('…').
+_FORMULA_QUOTED = re.compile(r""""(?:[^"]|"")*"|'(?:[^']|'')*'""")
+# Functions that run a program or a library's code (DDE, XLM's CALL, REGISTER and EXEC,
+# RTD's automation server), or fetch from elsewhere on recalculation, without a click
+# (WEBSERVICE, IMAGE; FILTERXML only parses what WEBSERVICE fetched). Newer functions are
+# written with a prefix (`_xlfn.WEBSERVICE`). A HYPERLINK is read apart: a click follows it.
+_FORMULA_FUNCTION = re.compile(
+    r"(?<![\w.])(?:_xl(?:fn|ws)\.)?"
+    r"(DDE|DDEAUTO|CALL|REGISTER\.ID|REGISTER|EXEC|EXECUTE|RUN|EVALUATE|FOPEN|FWRITE"
+    r"|FWRITELN|RTD|WEBSERVICE|IMAGE|SQL\.REQUEST|HYPERLINK)\s*\(",
+    re.IGNORECASE,
+)
+# A HYPERLINK's first argument when it is a text, as the reader would follow it.
+_HYPERLINK_TEXT = re.compile(r'\s*"((?:[^"]|"")*)"\s*[,;)]')
+# Another workbook: `[1]Sheet1!A1` (Excel's external links, numbered), `[book.xlsx]S!A1`,
+# or a path, quoted: `'\\host\share\[book.xlsx]S'!A1`. A sheet's name holds none of
+# `[ ] \ /` (a colon is a 3D reference's, `'Tháng 1:Tháng 3'!B2`); a table's column
+# (`Table1[Amount]`) is followed by no sheet's name and `!`.
+_OTHER_WORKBOOK = re.compile(r"\[[^\]]*\][\w.]*!")
+_PATH_IN_NAME = re.compile(r"[\[\]\\/]")
+
+
+def _check_formulas(root, part):
+    """Raise _OutsideFormula for the first formula of a workbook's XML part `root` that
+    starts a program or fetches from outside the file (`_outside_formula`)."""
+    row = column = 0
+    cell = None
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        tag = element.tag.rpartition("}")[2]
+        if tag == "row":
+            number = element.get("r") or ""
+            row = int(number) if number.isdigit() else row + 1
+            column = 0
+        elif tag == "c":
+            # A cell's reference may be left out: it then follows the one before.
+            match = _CELL_REFERENCE.fullmatch(element.get("r") or "")
+            try:
+                column = column_index_from_string(match[1]) if match else column + 1
+                cell = match[0].upper() if match else f"{get_column_letter(column)}{row}"
+            except ValueError:  # a column past Excel's last
+                cell = element.get("r")
+        elif tag in ("conditionalFormatting", "dataValidation"):
+            cell = element.get("sqref")
+        elif tag == "definedName":
+            if _outside_formula(element.text or ""):
+                raise _OutsideFormula(part, element.text, name=element.get("name") or "")
+        elif tag in _FORMULA_TAGS and _outside_formula(element.text or ""):
+            raise _OutsideFormula(part, element.text, cell=cell)
+
+
+def _outside_formula(formula: str) -> bool:
+    """Whether `formula` starts a program or fetches from outside the file: a DDE reference
+    (`cmd|' /C calc'!A0`: a program, its topic, an item), a function of
+    `_FORMULA_FUNCTION`, a HYPERLINK whose target is not a web page's or an e-mail
+    address's text, or a reference to another workbook. What is inside a text is not read:
+    `IF(A1="a|b";…)` is an ordinary formula."""
+    # The texts and quoted names blanked out, each of its own length, so that a position in
+    # `bare` is one in `formula`.
+    bare = _FORMULA_QUOTED.sub(lambda m: m[0][0] + " " * (len(m[0]) - 2) + m[0][-1], formula)
+    for quoted in _FORMULA_QUOTED.finditer(formula):
+        rest = formula[quoted.end() :]
+        if quoted[0].startswith("'") and rest.startswith("!") and _PATH_IN_NAME.search(quoted[0]):
+            return True
+    if "|" in bare or _OTHER_WORKBOOK.search(bare):
+        return True
+    for match in _FORMULA_FUNCTION.finditer(bare):
+        if match[1].upper() != "HYPERLINK":
+            return True
+        # A web page, an e-mail address, or a place in this workbook ("#'Sheet 2'!A1").
+        target = _HYPERLINK_TEXT.match(formula, match.end())
+        text = target[1].replace('""', '"').strip() if target else ""
+        if not (is_web_link(text) or text.startswith("#")):
+            return True
+    return False
+
+
+def _formula_refused(archive, found, what):
+    """The refusal of `found` (an _OutsideFormula), naming its sheet as the reader sees it."""
+    if found.name is not None:
+        where = _("the defined name “%(name)s”") % {"name": found.name}
+    else:
+        sheet = _sheet_names(archive, what).get(found.part.lower(), found.part)
+        if found.cell:
+            where = _("sheet %(sheet)s, cell %(cell)s") % {"sheet": sheet, "cell": found.cell}
+        else:
+            where = _("sheet %(sheet)s") % {"sheet": sheet}
+    shown = "=" + (found.formula or "").strip().removeprefix("=")
+    if len(shown) > _SHOWN_TARGET:
+        shown = shown[:_SHOWN_TARGET] + "…"
+    return _refused(
+        _(
+            "The %(what)s holds a formula that starts a program or fetches content from "
+            "outside the file (%(where)s: %(formula)s): it is refused. Replace the formula "
+            "with the value it gives and upload the file again."
+        ),
+        what=what,
+        where=where,
+        formula=shown,
+    )
+
+
+def _sheet_names(archive, what):
+    """A workbook's sheet names by their part's name, in lower case (`xl/worksheets/
+    sheet1.xml`), as its workbook part and that part's relationships link them."""
+    names = set(archive.namelist())
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return {}
+    targets = {}
+    for element in _xml(archive, "xl/_rels/workbook.xml.rels", what).iter():
+        target = element.get("Target")
+        if element.get("Id") and target:
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            targets[element.get("Id")] = part.lower()
+    sheets = {}
+    for element in _xml(archive, "xl/workbook.xml", what).iter():
+        if isinstance(element.tag, str) and element.tag.rpartition("}")[2] == "sheet":
+            relationship = next(
+                (value for key, value in element.attrib.items() if key.endswith("}id")), None
+            )
+            if relationship in targets:
+                sheets[targets[relationship]] = element.get("name") or ""
+    return sheets
 
 
 def _xml(archive, name, what):
