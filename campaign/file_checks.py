@@ -21,7 +21,8 @@ open the file as what it claims to be, without ever running or rendering it:
   name tree or behind an annotation) or an XFA form, or has an action that reaches outside
   it (another document, a form sent or data imported, a link that is not a web page's or
   an e-mail address's) or media (sound, video, 3D, rich media), wherever they are written:
-  in a stream's dictionary as in any other;
+  in a stream's dictionary as in any other (but a structure element, whose /S is its role,
+  named by its producer, is no action unless it stands where a reader looks for one);
 - a JPEG or PNG must decode as one (Pillow, its pixels read to the end, at most
   MAX_PIXELS): a header followed by anything else is not an image.
 
@@ -144,6 +145,16 @@ _PDF_OUTSIDE = {
     "/GoTo3DView",
 }
 _PDF_MEDIA = {"/RichMedia", "/3D", "/Movie", "/Sound", "/Screen"}
+# Where a reader looks for an action: an annotation's or an outline item's /A, the
+# catalogue's /OpenAction, an action's /Next (one or an array), a link's /PA, a navigation
+# node's /NA and /PA, and each trigger of an /AA.
+_PDF_ACTION_KEYS = ("/A", "/OpenAction", "/Next", "/PA", "/NA")
+# Dictionaries whose /S is no action's: a structure element's /S is its role, a name its
+# producer chose (a paragraph style exported by its name, mapped to a standard role by the
+# /RoleMap), which may be "Sound" or "Launch". Other dictionaries with an /S of their own (a
+# transition, a border style, page labels, a soft mask, an output intent) use names no
+# action has, and stay judged by their /S.
+_PDF_NOT_ACTIONS = {"/StructElem"}
 
 
 def check_office_zip(fileobj, *, parts: re.Pattern, main: str, what: str) -> None:
@@ -613,7 +624,7 @@ def _runs_something(obj) -> bool:
     def runs(dictionary) -> bool:
         if "/JS" in dictionary or "/JavaScript" in dictionary:
             return True
-        return _name(dictionary.get("/S")) in _PDF_RUNS
+        return any(_name(action.get("/S")) in _PDF_RUNS for action in _actions(dictionary))
 
     return _inside(obj, runs)
 
@@ -624,15 +635,41 @@ def _reaches_outside(obj) -> bool:
     a telephone number's, or an annotation that plays media."""
 
     def reaches(dictionary) -> bool:
-        action = _name(dictionary.get("/S"))
-        if action in _PDF_OUTSIDE or (action == "/Thread" and "/F" in dictionary):
+        if _name(dictionary.get("/Subtype")) in _PDF_MEDIA:
             return True
-        if action == "/URI" and "/URI" in dictionary:
-            uri = dictionary.get("/URI")
-            return not (isinstance(uri, pikepdf.String) and is_web_link(str(uri)))
-        return _name(dictionary.get("/Subtype")) in _PDF_MEDIA
+        return any(_action_reaches_outside(action) for action in _actions(dictionary))
 
     return _inside(obj, reaches)
+
+
+def _action_reaches_outside(action) -> bool:
+    kind = _name(action.get("/S"))
+    if kind in _PDF_OUTSIDE or (kind == "/Thread" and "/F" in action):
+        return True
+    if kind == "/URI" and "/URI" in action:
+        uri = action.get("/URI")
+        return not (isinstance(uri, pikepdf.String) and is_web_link(str(uri)))
+    return False
+
+
+def _actions(dictionary) -> list:
+    """The dictionaries to judge as actions from `dictionary`: itself, unless it says it is
+    a dictionary whose /S is no action's (`_PDF_NOT_ACTIONS`), and whatever stands where a
+    reader looks for an action in it (`_PDF_ACTION_KEYS`, /AA's triggers), whatever its
+    /Type says: a reader that runs an /OpenAction does not ask what the dictionary calls
+    itself. Each is also judged on its own where it is written (`_inside`)."""
+    found = [] if _name(dictionary.get("/Type")) in _PDF_NOT_ACTIONS else [dictionary]
+    placed = [dictionary.get(key) for key in _PDF_ACTION_KEYS]
+    triggers = dictionary.get("/AA")
+    if isinstance(triggers, pikepdf.Dictionary | pikepdf.Stream):
+        placed += [value for _key, value in triggers.items()]
+    for value in placed:
+        for item in value if isinstance(value, pikepdf.Array) else [value]:
+            if isinstance(item, pikepdf.Stream):
+                item = item.stream_dict
+            if isinstance(item, pikepdf.Dictionary):
+                found.append(item)
+    return found
 
 
 def _name(value) -> str | None:
