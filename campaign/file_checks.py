@@ -596,7 +596,20 @@ def check_pdf(fileobj: IO[bytes]) -> None:
 def _holds_file(obj) -> bool:
     """Whether `obj`, or a dictionary or array written inside it, is a file specification
     carrying a file (/EF) or a file-attachment annotation."""
-    return _inside(obj, lambda d: "/EF" in d or d.get("/Subtype") == pikepdf.Name.FileAttachment)
+
+    def holds(dictionary) -> bool:
+        if dictionary.get("/Subtype") == pikepdf.Name.FileAttachment:
+            return True
+        carried = dictionary.get("/EF")
+        # A form that Adobe's Reader Extensions enabled (a usage-rights signature, /Perms
+        # /UR3) lists in its /EF the rights a reader gets over attachments (/Create,
+        # /Import…): names, not a file. A file specification's /EF is a dictionary of files.
+        rights = isinstance(carried, pikepdf.Array) and all(
+            isinstance(item, pikepdf.Name) for item in carried
+        )
+        return carried is not None and not rights
+
+    return _inside(obj, holds)
 
 
 def check_image(fileobj: IO[bytes], kind: str) -> None:
