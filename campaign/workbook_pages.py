@@ -32,6 +32,12 @@ class WorkbookForm(forms.Form):
         # An empty file gets the workbook reader's message, like every other refusal.
         allow_empty_file=True,
         error_messages={"required": gettext_lazy("Choose the filled-in Excel file.")},
+        # The phone's picker offers workbooks first; the file's content is still what is checked.
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
     )
 
 

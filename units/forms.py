@@ -461,7 +461,7 @@ def _harden(field, model_validators=(), year=False, dates=True):
     elif isinstance(field, forms.DateField):
         # Django's "Enter a valid date." leaves "01.08.2015" or "1-8-2015" a riddle.
         field.error_messages["invalid"] = _(
-            "Enter the date as day/month/year, for example 01/08/2015."
+            "Enter the date as day/month/year, for example 31/12/2025."
         )
         field.to_python = _calendar_checked(field.to_python)
         if not dates:

@@ -387,8 +387,8 @@ def test_bad_input_is_refused_with_the_typed_text_kept(
     ("typed", "message"),
     [
         ("31/02/2026", "Không có ngày 31/02/2026: tháng 2 năm 2026 chỉ có 28 ngày."),
-        ("01.08.2026", "Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 01/08/2015."),
-        ("1-8-2026", "Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 01/08/2015."),
+        ("01.08.2026", "Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 31/12/2025."),
+        ("1-8-2026", "Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 31/12/2025."),
     ],
 )
 def test_a_bad_date_is_explained_in_vietnamese_with_the_form_it_takes(

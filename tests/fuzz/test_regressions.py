@@ -48,7 +48,7 @@ def test_decomposed_vietnamese_is_stored_composed(officer, start_url, tree):
         ("doc_date", "01/07/0015", "01/01/2000"),  # a year typed with two digits
         ("doc_date", "31/12/9999", "31/12/2100"),
         ("doc_date", "31/02/2025", "Không có ngày 31/02/2025: tháng 2 năm 2025 chỉ có 28 ngày."),
-        ("doc_date", "31.01.2025", "Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 01/08/2015."),
+        ("doc_date", "31.01.2025", "Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 31/12/2025."),
         ("activities-0-themes", "abc", "không phải là một giá trị hợp lệ"),
         ("activities-0-expected_participants", "1,5", "ví dụ 1234 hoặc 1.234"),
         ("activities-TOTAL_FORMS", None, "tải lại trang"),  # management form tampered with

@@ -3,6 +3,7 @@ is saved (the same as the web form saves), once."""
 
 import datetime
 import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -382,3 +383,16 @@ def test_only_officers_who_file_for_the_unit_may_upload(
     assert upload_reports(client, campaign, tree["A1"], year, filled).status_code == code
     assert not WorkbookUpload.objects.exists()
     assert not AnnualReport.objects.exists()
+
+
+def test_the_upload_pages_file_picker_offers_workbooks(client, tree, cast, campaign, year):
+    # On a phone the picker then lists .xlsx files first; the content is checked all the same.
+    client.force_login(cast["officer_a"])
+    response = client.get(reports_url("upload", campaign, tree["DA"], year))
+    assert response.status_code == 200
+    picker = re.search(r'<input type="file"[^>]*>', response.content.decode())
+    assert picker is not None
+    assert (
+        'accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"'
+        in picker.group(0)
+    )
