@@ -1,11 +1,12 @@
 """The annual report tests' shared builders: the campaign of three indicators, a report stored
 directly, what the report pages post, what a refused request must leave as it was, and a
-message as a Vietnamese user reads it. Used by test_annual_reports.py, test_periods.py,
-test_late_steps.py and other report page tests."""
+message as a Vietnamese user reads it. Used by the test_annual_report_*.py files,
+test_periods.py, test_late_steps.py and other report page tests."""
 
 import datetime
 from zoneinfo import ZoneInfo
 
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
@@ -66,6 +67,26 @@ def narrative(**overrides):
     return data
 
 
+def filing(**overrides):
+    """What the new-report form posts: the narrative and every figure."""
+    data = narrative()
+    data.update(
+        {"value_sessions": "12", "value_participants": "1.234", "value_other_forms": "Pa nô"}
+    )
+    data.update(overrides)
+    return data
+
+
+def start_url(campaign, unit, year=YEAR):
+    return reverse("campaign:report_start", args=[campaign.pk, unit.pk, year])
+
+
+def set_status(report, status):
+    """Put `report` in `status` directly, as a test's starting point."""
+    AnnualReport.objects.filter(pk=report.pk).update(status=status)
+    report.refresh_from_db()
+
+
 def edit_data(report, **overrides):
     """What the edit page posts back for `report` as stored, with the given changes."""
     report.refresh_from_db()
@@ -109,6 +130,15 @@ def annual_campaign(tree: dict[str, Unit]) -> Campaign:
         order=3,
     )
     return campaign
+
+
+def add_indicators(campaign, count):
+    """`count` more indicators, every fifth a text one, for the query-count tests."""
+    for n in range(count):
+        kind = Indicator.Kind.TEXT if n % 5 == 4 else Indicator.Kind.INTEGER
+        Indicator.objects.create(
+            campaign=campaign, code=f"extra_{n}", name=f"Chỉ tiêu {n}", kind=kind, order=10 + n
+        )
 
 
 def stored_figures(report):

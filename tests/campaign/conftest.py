@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from campaign.models import Notification
+from tests.campaign import annual
 from tests.campaign.filings import (
     MERGED_YEARS_TODAY,
     file_plan,
@@ -72,6 +73,14 @@ def submitted(tree, cast, campaign, plan_factory):
 @pytest.fixture
 def report_factory():
     return make_report
+
+
+@pytest.fixture
+def report_a1(tree, cast, campaign):
+    """A complete draft report of grassroots A1 (officer_a1's unit, under district A), of a
+    campaign with the three indicators of `annual.annual_campaign`: the annual report tests'
+    (test_annual_report_*.py), whose module's `campaign` is that one."""
+    return annual.make_report(tree["A1"], campaign, figures=annual.COMPLETE)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.urls import reverse
 from campaign import workflow
 from campaign.models import AnnualReport, Plan, Step
 from tests.campaign.annual import COMPLETE, annual_campaign, make_report
-from tests.campaign.test_annual_reports import REVIEWER_DETAIL_QUERIES
+from tests.campaign.test_annual_report_queries import REVIEWER_DETAIL_QUERIES
 from tests.campaign.test_plan_views import REVIEWER_PLAN_PAGE_QUERIES
 from tests.pages import login
 from units.models import UnitState
