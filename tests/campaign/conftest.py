@@ -17,6 +17,7 @@ from tests.campaign.filings import (
     make_report,
     province_campaign,
 )
+from tests.campaign.obstacle_data import answered, raise_obstacle
 from tests.factories import CampaignFactory, MembershipFactory, UserFactory
 from units.models import Membership, Unit
 from units.reorganisations import reorganisation_apply
@@ -81,6 +82,37 @@ def report_a1(tree, cast, campaign):
     campaign with the three indicators of `annual.annual_campaign`: the annual report tests'
     (test_annual_report_*.py), whose module's `campaign` is that one."""
     return annual.make_report(tree["A1"], campaign, figures=annual.COMPLETE)
+
+
+@pytest.fixture
+def obstacle_a1(tree, people, campaign):
+    """An open obstacle of grassroots A1, raised by officer_a1."""
+    return raise_obstacle(tree["A1"], campaign, people["officer_a1"])
+
+
+@pytest.fixture
+def due_on_4_december(tree, people, campaign):
+    """Obstacles raised Friday 20/11/2026, whose open ones are due 04/12/2026: one open (A1),
+    one answered (A2); and one open raised a week later (B1)."""
+    raised = annual.local(2026, 11, 20, 10)
+    return {
+        "open": raise_obstacle(
+            tree["A1"], campaign, people["officer_a1"], subject="Còn mở", raised_at=raised
+        ),
+        "answered": answered(
+            raise_obstacle(
+                tree["A2"], campaign, people["officer_a"], subject="Đã trả lời", raised_at=raised
+            ),
+            people["cspl"],
+        ),
+        "later": raise_obstacle(
+            tree["B1"],
+            campaign,
+            people["officer_b1"],
+            subject="Còn hạn",
+            raised_at=annual.local(2026, 11, 27, 10),
+        ),
+    }
 
 
 @pytest.fixture

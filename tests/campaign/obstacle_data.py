@@ -1,5 +1,5 @@
 """The obstacle tests' shared builders: an obstacle raised or answered directly, what the
-new-obstacle form posts. Used by test_obstacles.py and the
+new-obstacle form posts, what a list page lists. Used by the test_obstacle_*.py files and the
 tests of forms sent twice and of closed obstacles."""
 
 from django.utils import timezone
@@ -24,6 +24,18 @@ def answered(obstacle, user):
     )
     obstacle.refresh_from_db()
     return obstacle
+
+
+def listed(response):
+    """The codes of the units whose obstacles the list page shows."""
+    assert response.status_code == 200
+    return sorted(obstacle.unit.code for obstacle in response.context["page"].object_list)
+
+
+def subjects(response):
+    """The subjects of the obstacles the list page shows."""
+    assert response.status_code == 200
+    return sorted(obstacle.subject for obstacle in response.context["page"].object_list)
 
 
 def form_data(unit, campaign, **overrides):
