@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from campaign.models import Notification
-from tests.campaign import annual
+from tests.campaign import annual, reminder_data
 from tests.campaign.filings import (
     MERGED_YEARS_TODAY,
     file_plan,
@@ -113,6 +113,27 @@ def due_on_4_december(tree, people, campaign):
             raised_at=annual.local(2026, 11, 27, 10),
         ),
     }
+
+
+@pytest.fixture
+def officers(tree, cast):
+    """The officers who get reminders, by name: a second one at A1 (reminder_data.py)."""
+    bis = UserFactory(username="officer_a1_bis")
+    MembershipFactory(user=bis, unit=tree["A1"], role=Membership.Role.OFFICER)
+    return {
+        "officer_a": cast["officer_a"],
+        "officer_a1": cast["officer_a1"],
+        "officer_a1_bis": bis,
+        "officer_b1": cast["officer_b1"],
+    }
+
+
+@pytest.fixture
+def everyone(tree, cast):
+    """An officer with an e-mail address at each unit the cast has none at."""
+    for code in reminder_data.ALL_UNITS - reminder_data.OWN_OFFICERS:
+        user = UserFactory(username=f"officer_{code.lower()}")
+        MembershipFactory(user=user, unit=tree[code], role=Membership.Role.OFFICER)
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """Who was e-mailed reminders about which units, read from the outbox. Used by
-test_reminders.py and test_reminder_digest.py."""
+the test_reminder_*.py files and test_reminder_digest.py."""
 
 from django.urls import reverse
 

@@ -19,7 +19,8 @@ from tests.services import ROOT
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # A worker that consumes only its own queue: a concurrent run of the suite on the same Redis
-# can neither take this test's tasks nor hand it theirs (as in tests/campaign/test_reminders.py).
+# can neither take this test's tasks nor hand it theirs (as in
+# tests/campaign/test_reminder_concurrent_runs.py).
 WORKER = """
 import sys
 from config.celery import app
