@@ -1,6 +1,6 @@
 """Probes of what a rendered PDF fetched and holds: an HTTP server on 127.0.0.1 that records
 every request (`spy_server`), and the fonts or images poppler lists in a PDF
-(`pdf_listing`). Used by test_pdf_sandbox.py and tests/reports/test_pdf.py."""
+(`pdf_listing`). Used by test_pdf_sandbox.py and tests/reports/test_pdf_*.py."""
 
 import base64
 import contextlib

@@ -5,7 +5,8 @@ HTML; the WeasyPrint version check; and the child process that renders under a t
 memory cap.
 
 The HTTP server that counts hits (`spy_server`) and `pdf_listing` are in sandbox_probes.py,
-shared with tests/reports/test_pdf.py, which renders the summary report through this sandbox.
+shared with the tests/reports/test_pdf_*.py files, which render the summary report through
+this sandbox.
 """
 
 import base64

@@ -3,7 +3,7 @@ nothing of reports.rollup but the names of its two inclusion rules: `recount` ov
 records of units and their reports, `recounted` over summaries.FILED, and
 `recount_accepted`, the sums of the accepted reports of a demo area. The figures the
 dashboard, the Excel export and the PDF show are checked against these. Used by
-test_excel.py, test_pdf.py, test_demo_figures.py and the other summary, chart and committee
+test_excel.py, test_pdf_figures.py, test_demo_figures.py and the other summary, chart and committee
 desk tests."""
 
 import datetime

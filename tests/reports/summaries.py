@@ -2,12 +2,13 @@
 summary document of it, issuing it, and reading the PDF it renders with pdftotext and the
 units its appendix lists.
 
-Used by test_pdf.py, test_summary.py and the other summary, signing and delivery tests, and by
-tests/security, tests/faults and tests/e2e. The counting rule recounted over FILED
-(`recounted`) is in recount.py.
+Used by the test_pdf_*.py files, test_summary.py and the other summary, signing and delivery
+tests, and by tests/security, tests/faults and tests/e2e. The counting rule recounted over
+FILED (`recounted`) is in recount.py.
 """
 
 import datetime
+import re
 import shutil
 import subprocess
 import time
@@ -184,6 +185,11 @@ def pdftotext(content: bytes, tmp_path: Path, *options: str) -> str:
 
 def flat(text: str) -> str:
     return " ".join(text.split())
+
+
+def squeezed(text: str) -> str:
+    """`text` without any whitespace: a line wrapped by the layout compares equal."""
+    return re.sub(r"\s+", "", text)
 
 
 def vi(message: str) -> str:

@@ -17,7 +17,7 @@ from tests.reports.summaries import YEAR, campaign_with_reports
 HOME = reverse("units:home")
 
 
-# 10/01/2025: the 2024 reports are the ones being collected (test_pdf's YEAR).
+# 10/01/2025: the 2024 reports are the ones being collected (summaries.py's YEAR).
 pytestmark = pytest.mark.usefixtures("world_day")
 
 

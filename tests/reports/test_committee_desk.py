@@ -22,7 +22,7 @@ HOME = reverse("units:home")
 
 @pytest.fixture(autouse=True)
 def today(world_clock, fresh_version):
-    """10/01/2025: the 2024 reports are the ones being collected (test_pdf's YEAR)."""
+    """10/01/2025: the 2024 reports are the ones being collected (summaries.py's YEAR)."""
     return world_clock
 
 
