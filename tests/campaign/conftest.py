@@ -6,7 +6,6 @@ import time
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
 from campaign.models import Notification
 from tests.campaign import annual, reminder_data
@@ -185,14 +184,10 @@ def slow_outbox_writes(monkeypatch):
 
 
 @pytest.fixture
-def in_december_2026(monkeypatch):
-    """Today is 05/12/2026 (`MERGED_YEARS_TODAY`) for the portal's every read of it."""
-    real = timezone.localdate
-
-    def localdate(value=None, timezone=None):
-        return MERGED_YEARS_TODAY if value is None else real(value, timezone)
-
-    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+def in_december_2026(freeze):
+    """Today is 05/12/2026 (`MERGED_YEARS_TODAY`), 09:00 in Viet Nam, for the portal's every
+    read of the time."""
+    freeze.on(MERGED_YEARS_TODAY)
     return MERGED_YEARS_TODAY
 
 

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from django.utils import timezone
 
 from campaign.models import Attachment
 from tests.campaign.upload_files import PDF_BYTES
@@ -58,11 +57,10 @@ def test_a_plan_without_a_scan_asks_for_it(client, cast, plan_a1):
 
 
 def test_a_report_with_its_scan_says_what_is_attached(
-    client, tree, cast, campaign, report_factory, monkeypatch
+    client, tree, cast, campaign, report_factory, freeze
 ):
     # While the 2024 reports can still be written (due 20/12/2024).
-    moment = datetime.datetime(2024, 12, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-    monkeypatch.setattr(timezone, "now", lambda: moment.astimezone(datetime.UTC))
+    freeze(datetime.datetime(2024, 12, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
     report = report_factory(tree["A1"], campaign, 2024)
     url = reverse("campaign:report_edit", args=[report.pk])
     page = form_page(client, cast["officer_a1"], url)
@@ -81,10 +79,9 @@ ON_BEHALF_HINT = "Chưa có tệp đính kèm. Khi nhập hộ đơn vị từ b
 
 
 def test_the_report_page_asks_for_the_scan_only_of_who_types_it_in_on_behalf(
-    client, tree, cast, campaign, report_factory, monkeypatch
+    client, tree, cast, campaign, report_factory, freeze
 ):
-    moment = datetime.datetime(2024, 12, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-    monkeypatch.setattr(timezone, "now", lambda: moment.astimezone(datetime.UTC))
+    freeze(datetime.datetime(2024, 12, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
     # A2 has no officer of its own: district A's officer files for it from above.
     on_behalf = report_factory(tree["A2"], campaign, 2024)
     page = form_page(client, cast["officer_a"], on_behalf.get_absolute_url())

@@ -9,7 +9,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from campaign.models import Reminder
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
@@ -23,13 +22,9 @@ LATE_UNITS = reverse("campaign:late_units")
 
 
 @pytest.fixture
-def today(monkeypatch):
-    real = timezone.localdate
-
-    def localdate(value=None, timezone=None):
-        return TODAY if value is None else real(value, timezone)
-
-    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+def today(freeze):
+    """Today is TODAY, 09:00 in Viet Nam, for the portal's every read of the time."""
+    freeze.on(TODAY)
     return TODAY
 
 

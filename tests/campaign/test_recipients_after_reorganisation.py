@@ -11,7 +11,6 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from campaign import notifications
 from campaign.models import AnnualReport, Notice, Obstacle, Status
@@ -30,13 +29,9 @@ Role = Membership.Role
 
 
 @pytest.fixture
-def today(monkeypatch):
-    real = timezone.localdate
-
-    def localdate(value=None, timezone=None):
-        return TODAY if value is None else real(value, timezone)
-
-    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+def today(freeze):
+    """Today is TODAY, 09:00 in Viet Nam, for the portal's every read of the time."""
+    freeze.on(TODAY)
     return TODAY
 
 

@@ -27,10 +27,8 @@ def campaign(tree):
         (datetime.date(2027, 3, 1), "report", 2027),
     ],
 )
-def test_the_list_opens_on_the_document_due_next(
-    client, cast, campaign, monkeypatch, today, what, year
-):
-    monkeypatch.setattr(timezone, "localdate", lambda value=None, timezone=None: today)
+def test_the_list_opens_on_the_document_due_next(client, cast, campaign, freeze, today, what, year):
+    freeze.on(today)
     client.force_login(cast["cspl"])
     response = client.get(reverse("campaign:late_units"))
     selection = response.context["selection"]

@@ -187,27 +187,27 @@ def test_a_long_list_of_late_units_renders_at_the_short_lists_cost(
 
 
 def test_before_the_due_date_the_letter_holds_units_to_that_date(
-    client, tree, cast, campaign, tmp_path, monkeypatch
+    client, tree, cast, campaign, tmp_path, freeze
 ):
     # "Within 7 working days of receiving this letter" could fall before the due date it
     # names two lines above: before the date, the letter asks for it on time.
-    moment = datetime.datetime(2015, 12, 10, 2, 0, tzinfo=datetime.UTC)  # 09:00 in Viet Nam
-    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+    # 09:00 in Viet Nam.
+    moment = freeze(datetime.datetime(2015, 12, 10, 2, 0, tzinfo=datetime.UTC))
     client.force_login(cast["cspl"])
     text = text_of(letter(client, campaign, [tree["B1"]], what="report"), tmp_path)
     assert "đúng hạn, chậm nhất ngày 20/12/2015" in text and "ngày làm việc" not in text
-    monkeypatch.setattr("django.utils.timezone.now", lambda: moment + datetime.timedelta(days=20))
+    freeze(moment + datetime.timedelta(days=20))
     client.force_login(cast["cspl"])
     late = text_of(letter(client, campaign, [tree["B1"]], what="report"), tmp_path)
     assert "chậm nhất trong 07 ngày làm việc kể từ ngày nhận được công văn này" in late
 
 
 def test_the_days_past_the_due_date_are_grouped_whatever_the_readers_language(
-    client, tree, cast, campaign, tmp_path, monkeypatch
+    client, tree, cast, campaign, tmp_path, freeze
 ):
-    moment = datetime.datetime(2019, 6, 2, 2, 0, tzinfo=datetime.UTC)  # 09:00 in Viet Nam
+    # 09:00 in Viet Nam.
+    moment = freeze(datetime.datetime(2019, 6, 2, 2, 0, tzinfo=datetime.UTC))
     assert (moment.date() - PLAN_DUE).days == 1402
-    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
     client.force_login(cast["cspl"])
     text = text_of(letter(client, campaign, [tree["B1"]]), tmp_path)
     assert "31/07/2015 1.402" in text and "1402" not in text

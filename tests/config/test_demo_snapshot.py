@@ -2,14 +2,12 @@
 
 import datetime
 
-from django.utils import timezone
-
 from tests import snapshot
 from units.models import Unit
 
 
 def test_the_demo_is_restored_the_same_day_and_loaded_again_after_midnight(
-    transactional_db, tmp_path, monkeypatch
+    transactional_db, tmp_path, monkeypatch, freeze
 ):
     loads = []
 
@@ -20,9 +18,8 @@ def test_the_demo_is_restored_the_same_day_and_loaded_again_after_midnight(
                 create_kwargs={"code": "PV", "name": "Demo 1", "kind": Unit.Kind.PROVINCE}
             )
 
-    day = datetime.date(2026, 12, 5)
+    freeze.on(datetime.date(2026, 12, 5))
     monkeypatch.setattr(snapshot, "call_command", load_demo)
-    monkeypatch.setattr(timezone, "localdate", lambda: day)
     snapshots = snapshot.DemoSnapshots(root=tmp_path)
 
     snapshots.load()
@@ -30,7 +27,7 @@ def test_the_demo_is_restored_the_same_day_and_loaded_again_after_midnight(
     snapshots.load()
     assert (loads, Unit.objects.get().name) == (["load_demo"], "Demo 1")
 
-    day = datetime.date(2026, 12, 6)
+    freeze.on(datetime.date(2026, 12, 6))
     Unit.objects.update(name="changed by a test")
     snapshots.load()
     assert (len(loads), Unit.objects.get().name) == (2, "Demo 2")

@@ -7,9 +7,10 @@ import datetime
 import pytest
 from django.core.cache import cache
 
+from tests.reports import world
 from tests.reports.signed_pdfs import PASSPHRASE, make_countersigner, make_pki
 from tests.reports.summaries import campaign_with_reports
-from tests.reports.world import freeze_clock, fresh_data_version
+from tests.reports.world import fresh_data_version
 from units.models import Unit
 from units.reorganisations import reorganisation_apply
 
@@ -20,9 +21,10 @@ MERGED_AGAIN_ON = (datetime.date(2025, 1, 7), datetime.date(2025, 1, 9))
 
 
 @pytest.fixture
-def world_clock(monkeypatch):
-    """Today is 10/01/2025, 09:00 in Viet Nam: 2024's reports are due, not locked yet."""
-    return freeze_clock(monkeypatch)
+def world_clock(freeze):
+    """Today is 10/01/2025 (world.TODAY), 09:00 in Viet Nam: 2024's reports are due, not
+    locked yet. The frozen moment, in UTC; the `freeze` of tests/conftest.py."""
+    return freeze(world.local(world.TODAY, 9).astimezone(datetime.UTC))
 
 
 @pytest.fixture

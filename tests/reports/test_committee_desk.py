@@ -111,10 +111,9 @@ def test_the_desk_says_when_reports_are_due_and_links_to_the_units_behind(
 
 
 def test_before_the_due_day_the_desk_gives_it_without_calling_anyone_late(
-    client, cast, tree, campaign, monkeypatch
+    client, cast, tree, campaign, freeze
 ):
-    moment = datetime.datetime(YEAR, 12, 1, 2, tzinfo=datetime.UTC)  # 09:00 in Viet Nam
-    monkeypatch.setattr(timezone, "now", lambda: moment)
+    freeze(datetime.datetime(YEAR, 12, 1, 2, tzinfo=datetime.UTC))  # 09:00 in Viet Nam
     text = words(desk_of(client, cast["standing"]))
     assert "Hạn nộp báo cáo năm 20/12/2024: 2 đơn vị chưa gửi báo cáo" in text
     assert "quá hạn" not in text

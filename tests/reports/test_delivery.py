@@ -369,7 +369,7 @@ def test_the_section_lists_the_latest_and_says_there_are_more(people, three_issu
 
 
 # --- mark_read ----------------------------------------------------------------------------------
-def test_mark_read_marks_the_first_reading_only(people, three_issued, monkeypatch):
+def test_mark_read_marks_the_first_reading_only(people, three_issued, freeze):
     summary = three_issued[0]
     receipt = SummaryReceipt.objects.get(user=people["standing"], summary=summary)
     assert receipt.read_at is None
@@ -377,8 +377,7 @@ def test_mark_read_marks_the_first_reading_only(people, three_issued, monkeypatc
     receipt.refresh_from_db()
     first_reading = receipt.read_at
     assert first_reading is not None
-    later = first_reading + datetime.timedelta(days=1)
-    monkeypatch.setattr(timezone, "now", lambda: later)
+    freeze(first_reading + datetime.timedelta(days=1))
     assert delivery.mark_read(people["standing"], summary) is False
     receipt.refresh_from_db()
     assert receipt.read_at == first_reading

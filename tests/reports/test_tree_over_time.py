@@ -15,7 +15,7 @@ import zipfile
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from campaign.counting import area_below
 from campaign.models import Campaign, Period
@@ -465,14 +465,13 @@ def test_the_trend_of_a_union_set_up_later_starts_with_its_first_year(
 
 
 def test_a_unit_ended_before_this_year_s_cut_off_opens_on_its_last_year(
-    client, tree, cast, reorganise, admin_user, monkeypatch
+    client, tree, cast, reorganise, admin_user, freeze
 ):
     # The district's reviewer keeps only the district (split on 05/01/2025): in June 2026
     # the dashboard opened on 2026, a year of zeros for a unit that had ended.
     world = build_world(tree, cast, 11)
     reorganise_world(world, reorganise, admin_user)
-    june = datetime.datetime(2026, 6, 1, 2, 0, tzinfo=datetime.UTC)  # 09:00 in Viet Nam
-    monkeypatch.setattr(timezone, "now", lambda: june)
+    freeze(datetime.datetime(2026, 6, 1, 2, 0, tzinfo=datetime.UTC))  # 09:00 in Viet Nam
     district = Unit.objects.get(code="DA")
     client.force_login(cast["reviewer_a"])
     opened = client.get(reverse("reports:dashboard"))

@@ -15,8 +15,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
-
 from campaign.models import (
     Activity,
     AnnualReport,
@@ -65,13 +63,6 @@ def local(day, hour=0, minute=0, second=0):
 
 
 # --- fixtures ------------------------------------------------------------------------------------
-def freeze_clock(monkeypatch):
-    """Today is 10/01/2025, 09:00 in Viet Nam: 2024's reports are due, not locked yet."""
-    moment = local(TODAY, 9).astimezone(datetime.UTC)
-    monkeypatch.setattr(timezone, "now", lambda: moment)
-    return moment
-
-
 def fresh_data_version():
     """Start from a data version no other test used: tests reuse primary keys on SQLite, and
     the writes of a test never commit, so no signal moves the version on by itself."""
