@@ -6,8 +6,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.messages import constants as message_levels
-from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile, SimpleUploadedFile
 from django.urls import reverse
@@ -23,6 +21,7 @@ from tests.campaign.upload_files import (
     image_bytes,
     zip_bytes,
 )
+from tests.pages import messages_of
 
 pytestmark = [
     pytest.mark.urls("tests.campaign.uploads_urls"),
@@ -328,10 +327,6 @@ def delete_url(plan, attachment):
     return reverse("campaign:attachment_delete", args=[plan.pk, attachment.pk])
 
 
-def messages_of(response):
-    return [(m.level, m.message) for m in get_messages(response.wsgi_request)]
-
-
 def test_delete_does_not_answer_get(client, cast, plan_a1):
     attachment = plan_a1.attachments.get()
     response = login(client, cast["officer_a1"]).get(delete_url(plan_a1, attachment))
@@ -351,9 +346,12 @@ def test_an_officer_removes_a_file_of_a_draft_plan(
     assert response["Location"] == reverse("campaign:plan_detail", args=[plan_a1.pk])
     assert not Attachment.objects.filter(pk=attachment.pk).exists()
     assert not stored.exists()
-    assert messages_of(response) == [
-        (message_levels.SUCCESS, "The file “ke-hoach.pdf” was removed.")
-    ]
+    page = client.get(response["Location"])
+    assert (
+        messages_of(page)
+        == messages_of(page, "success")
+        == ["The file “ke-hoach.pdf” was removed."]
+    )
 
 
 def test_a_reviewer_cannot_remove_a_file(client, cast, plan_a1):
@@ -381,9 +379,9 @@ def test_a_file_of_a_submitted_plan_is_kept(
     assert response["Location"] == reverse("campaign:plan_detail", args=[plan_a1.pk])
     assert Attachment.objects.filter(pk=attachment.pk).exists()
     assert Path(attachment.file.path).read_bytes() == PDF_BYTES
-    assert messages_of(response) == [
-        (
-            message_levels.ERROR,
-            "This plan can no longer be changed, so its files cannot be removed.",
-        )
-    ]
+    page = client.get(response["Location"])
+    assert (
+        messages_of(page)
+        == messages_of(page, "error")
+        == ["This plan can no longer be changed, so its files cannot be removed."]
+    )

@@ -1,17 +1,22 @@
 """A URLconf for tests/campaign/test_uploads.py alone, so those tests do not depend on how
 far the rest of the site's URLs and templates have got: the attachment views by their real
-names and paths, the login page, a stand-in for the plan page, and bare error pages (the
-site's 403/404 templates link to pages this URLconf does not have)."""
+names and paths, the login page, a stand-in for the plan page (which shows the messages, as
+tests.pages.messages_of reads them), and bare error pages (the site's 403/404 templates link
+to pages this URLconf does not have)."""
 
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse, HttpResponseForbidden, HttpResponseNotFound
+from django.template import engines
 from django.urls import include, path
 
 from campaign import upload_pages
 
+PLAN_PAGE = "plan {{ pk }}{% for message in messages %}\n{{ message }}{% endfor %}"
+
 
 def plan_detail(request, pk):
-    return HttpResponse(f"plan {pk}")
+    page = engines["django"].from_string(PLAN_PAGE)
+    return HttpResponse(page.render({"pk": pk}, request))
 
 
 def not_found(request, exception):
