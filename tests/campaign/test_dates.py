@@ -12,10 +12,8 @@ from campaign.forms import PLAN_AHEAD_YEARS
 from campaign.models import Inspection, Plan
 from tests.campaign.plans import activity, edit_data, formset, header
 
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
+# Uploads go to each test's own folder (the `media` of tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("media")
 
 
 def start(client, cast, campaign, tree, doc_date, **row):
