@@ -22,7 +22,7 @@ from campaign.models import (
     Plan,
 )
 from units import once
-from units.forms import FORMSET_ERRORS, HIDDEN_DAMAGED, PortalInputMixin
+from units.forms import FORMSET_ERRORS, HIDDEN_DAMAGED, PortalInputMixin, WholeNumberInput
 
 # How far ahead an activity of a campaign without an end may be planned.
 PLAN_AHEAD_YEARS = 5
@@ -317,6 +317,8 @@ class FigureField(forms.IntegerField):
     """A whole number ≥ 0, optional. Typed with thousands grouped ("1.234"), the portal's
     forms read it whole (units.forms.PortalInputMixin)."""
 
+    widget = WholeNumberInput
+
     def __init__(self, **kwargs):
         super().__init__(min_value=0, max_value=MAX_FIGURE, required=False, **kwargs)
 
@@ -371,7 +373,6 @@ class ValuesForm(PortalInputMixin, forms.Form):
             name = self.field_name(indicator)
             if indicator.kind == Indicator.Kind.INTEGER:
                 field = FigureField(label=indicator.name)
-                field.widget.attrs.update({"inputmode": "numeric", "min": 0})
             else:
                 field = forms.CharField(
                     label=indicator.name,

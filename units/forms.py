@@ -30,6 +30,11 @@
   them as the figure, which no one here means to type and nothing else in the portal reads.
   Characters that take no room (a zero-width space, a direction mark) are left out, and an
   underscore ("1_5", which int() reads as 15) is refused.
+- A whole number is typed in a text box that opens the digits keyboard (`WholeNumberInput`),
+  never in an `<input type="number">`: the portal's forms are sent unchecked by the browser
+  (novalidate), and a browser sends such a box holding "100-150" or "1,5" as empty, so an
+  optional figure was saved as not given, without a word. Typed in text, it reaches the
+  form, which says what is wrong and shows it back.
 
 Forms mix in `PortalInputMixin`; formsets take `FORMSET_ERRORS` as their error messages.
 """
@@ -440,6 +445,27 @@ def _blank_choice_named(field):
         field.choices = [("", BLANK_CHOICE_LABEL), *choices[1:]]
 
 
+class WholeNumberInput(forms.TextInput):
+    """The box a whole number is typed in: text, with the digits keyboard on a phone."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "numeric", **(attrs or {})})
+
+
+def _as_text_box(field):
+    """Type `field`'s number into a WholeNumberInput instead of a NumberInput, keeping the
+    widget's own attributes (the admin's class) but the limits a text box has no use for."""
+    attrs = {
+        name: value
+        for name, value in field.widget.attrs.items()
+        if name not in ("min", "max", "step")
+    }
+    widget = WholeNumberInput(attrs)
+    # What Field.__init__ told the widget it replaces: whether to draw it `required`.
+    widget.is_required, widget.is_localized = field.widget.is_required, field.widget.is_localized
+    field.widget = widget
+
+
 def _harden(field, model_validators=(), year=False, dates=True):
     if isinstance(field, forms.ModelMultipleChoiceField) and field.to_field_name is None:
         field.clean = _ids_first(field.clean, field.error_messages["invalid_pk_value"])
@@ -485,6 +511,8 @@ def _harden(field, model_validators=(), year=False, dates=True):
             for v in field.validators
         ]
     elif isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
+        if isinstance(field, forms.IntegerField) and isinstance(field.widget, forms.NumberInput):
+            _as_text_box(field)
         field.to_python = _digits_first(field)
         if type(field).re_decimal is forms.IntegerField.re_decimal:
             # Django drops a ".0…" tail: "1.0000" (a thousand typed with a zero too many)

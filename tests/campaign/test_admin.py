@@ -674,3 +674,14 @@ def test_a_number_taken_between_the_check_and_the_save_is_refused_not_a_500(
     # ("~id") the renumbering wrote first.
     assert Campaign.objects.get(pk=campaign.pk).title == title
     assert _themes_of(campaign) == numbers | {"3": None}
+
+
+def test_the_campaigns_last_year_mistyped_in_the_admin_is_refused_not_dropped(staff_client, tree):
+    # As a number box, "2O18" (a letter O) was sent empty: a campaign without an end.
+    url = reverse("admin:campaign_campaign_add")
+    assert 'type="number"' not in staff_client.get(url).content.decode()
+    response = staff_client.post(url, campaign_form(tree["PV"], last_year="2O18"))
+    assert response.status_code == 200
+    assert "last_year" in response.context["adminform"].form.errors
+    assert 'name="last_year" value="2O18"' in response.content.decode()
+    assert not Campaign.objects.exists()

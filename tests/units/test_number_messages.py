@@ -237,3 +237,21 @@ def test_djangos_own_length_message_reads_as_an_instruction():
     assert message_of(MaxLengthValidator(150), "x" * 300) == [
         "Nhập tối đa 150 ký tự; bạn đã nhập 300."
     ]
+
+
+def test_a_whole_number_is_typed_in_a_text_box_that_keeps_what_was_typed():
+    # The portal's forms are sent unchecked (novalidate): a number box holding "100-150"
+    # is sent empty, and an optional figure was saved as not given.
+    class Counts(PortalInputMixin, forms.Form):
+        people = forms.IntegerField(required=False, min_value=1)
+        order = forms.IntegerField(min_value=0)
+        version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    html = str(Counts())
+    assert 'type="number"' not in html
+    assert '<input type="text" name="people" inputmode="numeric" id="id_people">' in html
+    assert '<input type="text" name="order" inputmode="numeric" required id="id_order">' in html
+    assert '<input type="hidden" name="version"' in html
+    sent = Counts({"people": "100-150", "order": "-"})
+    assert sent.errors == {"people": [WHOLE_NUMBER], "order": [WHOLE_NUMBER]}
+    assert 'value="100-150"' in str(sent["people"]) and 'value="-"' in str(sent["order"])
