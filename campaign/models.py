@@ -738,20 +738,26 @@ class Submission(models.Model):
     SIGNING_FIELDS: tuple[str, ...] = ()
 
     def sign_as_before(self) -> None:
-        """Start a new plan or report with the signing block of its unit's latest one (of
-        the same kind) that has an authority line or a title: the same office signs again.
-        Not one a merger moved to the unit, which another office signed. Nothing changes
-        when there is none. One query."""
-        before = (
-            type(self)
-            .objects.filter(unit_id=self.unit_id, moved_from__isnull=True)
-            .filter(~Q(signer_block="") | ~Q(signer_title=""))
-            .order_by("-created_at", "-pk")
-            .values(*self.SIGNING_FIELDS)
-            .first()
-        )
-        for name, value in (before or {}).items():
-            setattr(self, name, value)
+        """Start a new plan or report with the signing block of its unit's latest plan or
+        report that has an authority line or a title: the same office signs again. Either
+        kind, as the README promises: a unit files one plan per campaign, so a new plan
+        had only another campaign's plan to take it from, and started empty beside the
+        unit's reports. Not one a merger moved to the unit, which another office signed.
+        Nothing changes when there is none. One query."""
+        latest = None
+        for kind in (Plan, AnnualReport):
+            rows = (
+                kind.objects.filter(unit_id=self.unit_id, moved_from__isnull=True)
+                .filter(~Q(signer_block="") | ~Q(signer_title=""))
+                .order_by()
+                .values_list("created_at", "id", *kind.SIGNING_FIELDS)
+            )
+            latest = rows if latest is None else latest.union(rows, all=True)
+        before = latest.order_by("-created_at", "-id").first()
+        if before is not None:
+            # The kinds name the signer's field differently; their blocks list it last.
+            for name, value in zip(self.SIGNING_FIELDS, before[2:], strict=True):
+                setattr(self, name, value)
 
     def signed_by(self) -> list[str]:
         """The lines of its signing block that are filled in, in their order. No query."""

@@ -1,17 +1,24 @@
 """The new plan form as an officer meets it: the expected participants are typed in a text
-box, so what was typed reaches the form and is refused with what was typed kept."""
+box, so what was typed reaches the form and is refused with what was typed kept; the
+signing block is the unit's last one, a plan's or a report's."""
+
+import datetime
 
 import lxml.html
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from campaign.models import Plan
+from campaign.models import AnnualReport, Plan, Status
+from tests.campaign.filings import make_plan
 from tests.campaign.plans import plan_data
 from tests.pages import login
 
 pytestmark = pytest.mark.usefixtures("media")
 
 WHOLE_NUMBER = "Hãy nhập một số nguyên, ví dụ 1234 hoặc 1.234."
+SIGNING = {"signer_block": "TM. Ban Chấp hành", "signer_title": "Phó Chủ tịch"}
+NAME = "Trần Thị Bình"
 
 
 def start_url(campaign, unit):
@@ -54,3 +61,34 @@ def test_expected_participants_typed_with_grouped_thousands_are_saved(client, ca
     response = login(client, cast["officer_a1"]).post(start_url(campaign, tree["A1"]), data)
     assert response.status_code == 302
     assert Plan.objects.get().activities.get().expected_participants == 1200
+
+
+# --- the signing block --------------------------------------------------------------------------
+def test_a_new_plan_starts_with_the_signing_block_of_the_units_last_report(
+    client, cast, campaign, tree, report_factory
+):
+    # The unit's first plan for this campaign: its reports are where its office signed.
+    last = report_factory(tree["A1"], campaign, timezone.localdate().year - 1, Status.ACCEPTED)
+    AnnualReport.objects.filter(pk=last.pk).update(signer_name=NAME, **SIGNING)
+    html = login(client, cast["officer_a1"]).get(start_url(campaign, tree["A1"])).content.decode()
+    shown = {name: inputs(html, name)[0].get("value") for name in Plan.SIGNING_FIELDS}
+    assert shown == {**SIGNING, "signer": NAME}
+
+
+def test_a_new_report_takes_the_signing_block_of_a_plan_signed_after_the_last_report(
+    client, cast, campaign, tree, report_factory
+):
+    year = timezone.localdate().year
+    last = report_factory(tree["A1"], campaign, year - 1, Status.ACCEPTED)
+    a_month_ago = timezone.now() - datetime.timedelta(days=30)
+    AnnualReport.objects.filter(pk=last.pk).update(
+        signer_name="Người ký cũ", created_at=a_month_ago, **SIGNING
+    )
+    plan = make_plan(tree["A1"], campaign, cast["officer_a1"])
+    Plan.objects.filter(pk=plan.pk).update(
+        signer_block="TM. Ban Thường vụ", signer_title="Chủ tịch", signer=NAME
+    )
+    url = reverse("campaign:report_start", args=[campaign.pk, tree["A1"].pk, year])
+    html = login(client, cast["officer_a1"]).get(url).content.decode()
+    shown = [inputs(html, name)[0].get("value") for name in AnnualReport.SIGNING_FIELDS]
+    assert shown == ["TM. Ban Thường vụ", "Chủ tịch", NAME]
