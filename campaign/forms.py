@@ -284,6 +284,9 @@ ActivityFormSet = forms.inlineformset_factory(
     formset=BaseActivityFormSet,
     extra=1,
     can_delete=True,
+    # A row not saved yet has nothing to delete: a new plan's first row offered "Delete".
+    # Left unchanged, such a row is not saved anyway.
+    can_delete_extra=False,
     max_num=100,
     validate_max=True,
     # A tampered row count builds no more forms than a plan may have (Django's default

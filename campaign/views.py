@@ -2,6 +2,7 @@
 
 from operator import attrgetter
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
@@ -337,7 +338,9 @@ def _saved_since(data, plan) -> bool:
 
 def _deleted_rows_as_new(data, plan, prefix):
     """`data` with the rows of activities no longer in `plan` moved after the others as
-    new rows (no id), so that saving again makes them anew instead of refusing them."""
+    new rows (no id), so that saving again makes them anew instead of refusing them; those
+    the user was deleting are left out, being gone already (a new row offers no "Delete",
+    so one kept would be made anew at the next save)."""
     try:
         total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
         initial = int(data.get(f"{prefix}-INITIAL_FORMS", 0))
@@ -354,7 +357,7 @@ def _deleted_rows_as_new(data, plan, prefix):
         row = {key[len(head) :]: data.getlist(key) for key in data if key.startswith(head)}
         rows.append((index < initial and (row.get("id") or [""])[0] in kept, row))
     ordered = [row for existing, row in rows if existing] + [
-        {**row, "id": [""]} for existing, row in rows if not existing
+        {**row, "id": [""]} for existing, row in rows if not existing and not _ticked(row)
     ]
     rebuilt = data.copy()
     for key in [key for key in rebuilt if key.startswith(f"{prefix}-")]:
@@ -368,6 +371,12 @@ def _deleted_rows_as_new(data, plan, prefix):
         for name, values in row.items():
             rebuilt.setlist(f"{prefix}-{index}-{name}", values)
     return rebuilt
+
+
+def _ticked(row) -> bool:
+    """Whether a row's "Delete" box was sent ticked (as a checkbox reads it)."""
+    sent = {"DELETE": values[-1]} if (values := row.get("DELETE")) else {}
+    return forms.CheckboxInput().value_from_datadict(sent, {}, "DELETE")
 
 
 def _plan_forms(request, plan, data=None):
