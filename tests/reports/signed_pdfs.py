@@ -65,7 +65,30 @@ def _name(common_name):
     )
 
 
-def make_certificate(subject, key, issuer=None, issuer_key=None, *, ca=False, eku=None):
+# The key usages of an end entity's certificate unless a test asks for others: a signing
+# token's (digitalSignature and nonRepudiation, which `cryptography` calls content commitment).
+SIGNING_USAGES = ("digital_signature", "content_commitment")
+KEY_USAGE_FLAGS = (
+    "digital_signature",
+    "content_commitment",
+    "key_encipherment",
+    "data_encipherment",
+    "key_agreement",
+    "key_cert_sign",
+    "crl_sign",
+    "encipher_only",
+    "decipher_only",
+)
+
+
+def make_certificate(
+    subject, key, issuer=None, issuer_key=None, *, ca=False, eku=None, usages=None
+):
+    """A certificate for `subject`, issued by `issuer` or self-signed. `usages`: the key
+    usage flags set (`cryptography`'s names; SIGNING_USAGES, or a CA's, by default; an empty
+    tuple leaves the extension out); `eku`: the extended key usage's purposes, if any."""
+    if usages is None:
+        usages = ("digital_signature", "key_cert_sign", "crl_sign") if ca else SIGNING_USAGES
     now = datetime.datetime.now(datetime.UTC)
     builder = (
         x509.CertificateBuilder()
@@ -76,22 +99,11 @@ def make_certificate(subject, key, issuer=None, issuer_key=None, *, ca=False, ek
         .not_valid_before(now - datetime.timedelta(days=1))
         .not_valid_after(now + datetime.timedelta(days=365))
         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=not ca,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=ca,
-                crl_sign=ca,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
     )
+    if usages:
+        flags = {flag: flag in usages for flag in KEY_USAGE_FLAGS}
+        builder = builder.add_extension(x509.KeyUsage(**flags), critical=True)
     if eku:
         builder = builder.add_extension(x509.ExtendedKeyUsage(eku), critical=True)
     return builder.sign(issuer_key or key, hashes.SHA256())
@@ -171,9 +183,10 @@ class Countersigner:
     chain: list
 
 
-def make_countersigner(name, issuer=None, issuer_key=None) -> Countersigner:
+def make_countersigner(name, issuer=None, issuer_key=None, **usage) -> Countersigner:
+    """`usage`: `usages` and `eku`, as `make_certificate` takes them."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    cert = make_certificate(name, key, issuer, issuer_key)
+    cert = make_certificate(name, key, issuer, issuer_key, **usage)
     return Countersigner(key, cert, [issuer] if issuer else [])
 
 
