@@ -13,6 +13,8 @@ The answer, one of:
 - signed and unchanged since signing: who signed (the certificate's name), when, and
   whether the certificate leads to a trust root the portal knows;
 - changed after signing;
+- signed and unchanged, but with a certificate that is not one for signing documents (a web
+  server's, or one for encryption only: signing.for_signing), so the signature is refused;
 - signed, but the signature could not be validated, and why (the check was stopped, the
   signature is damaged, it does not match its certificate, the file is not a readable PDF);
 - not digitally signed;
@@ -35,6 +37,7 @@ from units.access import SEE
 
 SIGNED = "signed"  # signed and unchanged since signing (trusted or not: said beside it)
 MODIFIED = "modified"
+NOT_FOR_SIGNING = "not_for_signing"
 UNVERIFIABLE = "unverifiable"
 UNSIGNED = "unsigned"
 NOT_PDF = "not_pdf"
@@ -54,6 +57,8 @@ def outcome(verification: signing.Verification) -> tuple[str, str]:
         return UNVERIFIABLE, UNREADABLE
     if verification.state == signing.UNSIGNED:
         return UNSIGNED, ""
+    if verification.not_for_signing:
+        return NOT_FOR_SIGNING, ""
     if verification.state in (signing.VALID, signing.UNTRUSTED):
         return SIGNED, ""
     if verification.problem:  # pyHanko could not read the signature's structure

@@ -21,6 +21,7 @@ The answer, in this order:
   with the state of its signature;
 - signed with the organisation's certificate, intact, but not a file the portal keeps;
 - signed by someone else;
+- signed with a certificate that is not one for signing documents (signing.for_signing);
 - signed, but changed after signing (or the signature does not verify), or an issued
   summary with anything else added after it (a page drawn over before a member signed);
 - not readable as a PDF (damaged, or a download cut short): nothing can be said of a
@@ -54,6 +55,7 @@ COUNTERSIGNED = "countersigned"
 OURS_NOT_KEPT = "ours_not_kept"
 FOREIGN = "foreign"
 MODIFIED = "modified"
+NOT_FOR_SIGNING = "not_for_signing"
 UNREADABLE = "unreadable"
 UNKNOWN = "unknown"
 UNCHECKED = "unchecked"
@@ -199,6 +201,8 @@ def answer(content: bytes) -> dict:
         outcome = UNREADABLE
     elif verification.state == signing.UNSIGNED:
         outcome = UNKNOWN
+    elif verification.not_for_signing:
+        outcome = NOT_FOR_SIGNING
     elif verification.state == signing.INVALID:
         outcome = MODIFIED
     elif verification.ours:

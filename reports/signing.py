@@ -24,12 +24,13 @@ Checking (`verify_pdf`)
     Validates every signature offline against the trust roots (SIGNING_TRUST_ROOTS, a
     PEM file; by default the configured PKCS#12's chain): intact (the signed bytes hash to
     what was signed), valid (the signature over that hash), trusted (a path to a root),
-    whether the signing certificate is the configured one, the time (the time-stamp's when
-    there is one, else the time the signer claims), and whether anything but later
-    signatures and validation data was added after it (a committee member countersigns an
-    issued summary in an incremental update); with each, the SHA-256 of the revision it
-    signed. The last signature's state, and the level, are the file's. Results are cached
-    by the file's SHA-256. For a revision no signature names (a summary issued unsigned,
+    whether the signing certificate is one for signing documents (`for_signing`, the rule a
+    Word file's signature has too) and whether it is the configured one, the time (the
+    time-stamp's when there is one, else the time the signer claims), and whether anything
+    but later signatures and validation data was added after it (a committee member
+    countersigns an issued summary in an incremental update); with each, the SHA-256 of the
+    revision it signed. The last signature's state, and the level, are the file's. Results
+    are cached by the file's SHA-256. For a revision no signature names (a summary issued unsigned,
     then signed by a committee member), `revision_prefixes` hashes the file up to each
     %%EOF marker, and `appended_after` tells, by the same rule, whether only signatures and
     their validation data were appended after one.
@@ -93,8 +94,24 @@ INVALID = "invalid"  # modified, or the signature does not match
 UNCHECKED = "unchecked"
 UNCHECKED_SECONDS = 5 * 60
 # The shape of a cached Verification: raised when it changes, so that an entry cached in the
-# old shape is never read as the new one (it is part of `config_fingerprint`).
-VERIFICATION_VERSION = 2
+# old shape is never read as the new one (it is part of `config_fingerprint`). 3: a
+# certificate not for signing documents is refused (`not_for_signing`).
+VERIFICATION_VERSION = 3
+
+# What a certificate must allow to sign a document, a PDF's signature or a Word file's
+# (`for_signing`). Its key usage, when it has that extension, one of these: a signing
+# token's certificate often has only non-repudiation.
+SIGNING_KEY_USAGES = frozenset({"digital_signature", "non_repudiation"})
+# Its extended key usage, when it has that extension, anyExtendedKeyUsage or one of these
+# key purposes. The signing certificates of the Vietnamese public CAs (VNPT-CA, Viettel-CA)
+# and of the government CA commonly carry clientAuth with emailProtection, or no EKU at all;
+# clientAuth alone is a TLS client's, as serverAuth alone is a web server's.
+DOCUMENT_SIGNING_PURPOSES = (
+    "1.3.6.1.5.5.7.3.4",  # emailProtection (S/MIME), beside clientAuth on those certificates
+    "1.3.6.1.5.5.7.3.36",  # id-kp-documentSigning (RFC 9336)
+    "1.2.840.113583.1.1.5",  # Adobe Authentic Documents Trust
+    "1.3.6.1.4.1.311.10.3.12",  # Microsoft Document Signing
+)
 
 
 class SigningError(Exception):
@@ -128,6 +145,9 @@ class SignatureState:
     modification_level: str = ""
     # Something other than later signatures or validation data was added after it.
     modified_after: bool = False
+    # Intact and valid, but its certificate is not one for signing documents (`for_signing`):
+    # why its state is INVALID.
+    not_for_signing: bool = False
     # The SHA-256 of the file up to the end of its byte range: the revision it signed, as it
     # stood before anything was appended (empty when the range is not a whole revision).
     revision_sha256: str = ""
@@ -152,6 +172,7 @@ class Verification:
     level: str = ""
     coverage: str = ""
     modified_after: bool = False
+    not_for_signing: bool = False
     problem: str = ""
     # False when the file could not be read as a PDF at all (damaged, or a download cut
     # short): INVALID then says nothing of a signature, and none is shown.
@@ -180,6 +201,7 @@ class Verification:
             timestamped=last.timestamped,
             coverage=last.coverage,
             modified_after=last.modified_after,
+            not_for_signing=last.not_for_signing,
             signatures=tuple(states),
             **extra,
         )
@@ -615,10 +637,10 @@ def trust_roots_and_ours() -> tuple[list, object | None]:
 
 
 def certificate_trusted(der: bytes, intermediates: list[bytes], roots: list) -> tuple[bool, str]:
-    """(whether the certificate `der` leads to one of `roots` through `intermediates`, for
-    signing, now; its holder's name), offline. For signatures pyHanko does not read itself
-    (a Word file's). Now, not at the time the signer states: as for a PDF signature without
-    a time-stamp, a claimed time proves nothing."""
+    """(whether the certificate `der` leads to one of `roots` through `intermediates`, now;
+    its holder's name), offline; whether it is one for signing, `for_signing` says. For
+    signatures pyHanko does not read itself (a Word file's). Now, not at the time the signer
+    states: as for a PDF signature without a time-stamp, a claimed time proves nothing."""
     from asn1crypto import x509
     from pyhanko_certvalidator import CertificateValidator
     from pyhanko_certvalidator.errors import (
@@ -641,10 +663,37 @@ def certificate_trusted(der: bytes, intermediates: list[bytes], roots: list) -> 
     except (PathBuildingError, PathValidationError, InvalidCertificateError, ValueError) as error:
         log.info("Certificate %s not trusted: %s", name, error)
         return False, name
-    # For signing, as a PDF signature's check asks: either usage will do (a signing token's
-    # certificate often has only non-repudiation).
-    usage = cert.key_usage_value
-    return usage is None or bool({"digital_signature", "non_repudiation"} & set(usage.native)), name
+    return True, name
+
+
+def for_signing(cert) -> bool:
+    """Whether the certificate `cert` (asn1crypto) is one for signing documents: its key
+    usage, when it has that extension, includes one of SIGNING_KEY_USAGES; its extended key
+    usage, when it has one, anyExtendedKeyUsage or a purpose of DOCUMENT_SIGNING_PURPOSES.
+    The one rule for a PDF's signatures and a Word file's, trusted or not, decided by
+    pyHanko's KeyUsageConstraints."""
+    from asn1crypto import x509
+    from pyhanko.sign.validation import KeyUsageConstraints
+    from pyhanko_certvalidator.errors import InvalidCertificateError
+
+    rule = KeyUsageConstraints(
+        key_usage=SIGNING_KEY_USAGES,
+        match_all_key_usages=False,
+        extd_key_usage={x509.KeyPurposeId.map(oid) for oid in DOCUMENT_SIGNING_PURPOSES},
+        # No EKU extension restricts nothing (RFC 5280, 4.2.1.12), and anyExtendedKeyUsage
+        # allows every purpose.
+        explicit_extd_key_usage_required=False,
+    )
+    usage, purposes = cert.key_usage_value, cert.extended_key_usage_value
+    try:
+        # Nor does no key usage extension (4.2.1.3); `rule.validate` would read it as none.
+        if usage is not None:
+            rule.validate_asserted_key_usage(set(usage.native))
+        rule.validate_asserted_extended_key_usage(set(purposes.native) if purposes else set())
+    except (InvalidCertificateError, ValueError) as error:  # ValueError: a damaged extension
+        log.info("Certificate %s not for signing documents: %s", _common_name(cert), error)
+        return False
+    return True
 
 
 def _signature_state(embedded, pdf_bytes, roots, ours_cert, later_fields) -> SignatureState:
@@ -659,9 +708,11 @@ def _signature_state(embedded, pdf_bytes, roots, ours_cert, later_fields) -> Sig
             validate_pdf_signature,
             embedded,
             _validation_context(roots, moment=moment),
-            key_usage_settings=KeyUsageConstraints(
-                key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
-            ),
+            # No usage asked here: `for_signing` decides it, for every signer. pyHanko checks
+            # usage only on a path to a root, and rebuilds the constraints it is given
+            # without `explicit_extd_key_usage_required` (so that a list of key purposes
+            # would refuse every certificate without an EKU extension).
+            key_usage_settings=KeyUsageConstraints(key_usage=frozenset()),
         )
 
     field = str(embedded.field_name or "")
@@ -689,8 +740,9 @@ def _signature_state(embedded, pdf_bytes, roots, ours_cert, later_fields) -> Sig
     )
     modified_after = not (whole or allowed_after)
     intact, valid = bool(status.intact), bool(status.valid)
+    not_for_signing = intact and valid and not modified_after and not for_signing(cert)
     state = INVALID
-    if intact and valid and not modified_after:
+    if intact and valid and not modified_after and not not_for_signing:
         state = VALID if status.trusted else UNTRUSTED
     revision_sha256 = ""
     if whole or status.coverage == SignatureCoverageLevel.ENTIRE_REVISION:
@@ -709,6 +761,7 @@ def _signature_state(embedded, pdf_bytes, roots, ours_cert, later_fields) -> Sig
         coverage=status.coverage.name if status.coverage else "",
         modification_level=mod_level.name if mod_level is not None else "",
         modified_after=modified_after,
+        not_for_signing=not_for_signing,
         revision_sha256=revision_sha256,
     )
 

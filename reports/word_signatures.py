@@ -25,8 +25,10 @@ file's answer is its worst signature's.
 A signature is valid when every digest matches and its value verifies with the public key
 of the certificate it carries; trusted when that certificate leads to a trust root the
 portal knows (SIGNING_TRUST_ROOTS, or the organisation's own chain), validated now (a
-time the signer states proves nothing without a time-stamp, as for a PDF). SHA-1 digests
-are accepted, as Office 2007–2013 wrote them.
+time the signer states proves nothing without a time-stamp, as for a PDF). A certificate
+whose key usage or extended key usage is not for signing documents (one of a web server,
+or for encryption only) makes it invalid, by the rule a PDF's signature has
+(`signing.for_signing`). SHA-1 digests are accepted, as Office 2007–2013 wrote them.
 
 There is no well-kept Python library for this (signxml does not know the package's
 relationship transform): lxml canonicalises, `cryptography` checks the value and
@@ -418,6 +420,7 @@ def _unsigned_parts(package, covered: set[str]) -> list[str]:
 
 
 def _one(package, part, content_types, roots, ours_cert) -> signing.SignatureState:
+    from asn1crypto import x509 as asn1_x509
     from cryptography import x509 as crypto_x509
 
     signature = _xml(package, part)
@@ -470,8 +473,11 @@ def _one(package, part, content_types, roots, ours_cert) -> signing.SignatureSta
     )
     signed_at = _signed_time(signed)
     trusted, signer = signing.certificate_trusted(der[0], der[1:], roots)
+    not_for_signing = (
+        intact and valid and not signing.for_signing(asn1_x509.Certificate.load(der[0]))
+    )
     state = signing.INVALID
-    if intact and valid:
+    if intact and valid and not not_for_signing:
         state = signing.VALID if trusted else signing.UNTRUSTED
     ours = ours_cert is not None and hashlib.sha256(der[0]).digest() == ours_cert.sha256
     return signing.SignatureState(
@@ -484,6 +490,7 @@ def _one(package, part, content_types, roots, ours_cert) -> signing.SignatureSta
         trusted=trusted,
         ours=ours,
         modified_after=not intact,
+        not_for_signing=not_for_signing,
     )
 
 
