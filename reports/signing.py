@@ -103,11 +103,13 @@ VERIFICATION_VERSION = 3
 # token's certificate often has only non-repudiation.
 SIGNING_KEY_USAGES = frozenset({"digital_signature", "non_repudiation"})
 # Its extended key usage, when it has that extension, anyExtendedKeyUsage or one of these
-# key purposes. The signing certificates of the Vietnamese public CAs (VNPT-CA, Viettel-CA)
-# and of the government CA commonly carry clientAuth with emailProtection, or no EKU at all;
-# clientAuth alone is a TLS client's, as serverAuth alone is a web server's.
+# key purposes. A person's token certificate often carries clientAuth (some CAs issue it
+# alone for signing too, as pyHanko's documentation notes) with emailProtection, or no EKU at
+# all: refusing it would refuse an office's real signature. What is refused is a
+# certificate meant for something else only: a web server's, code signing, time stamping.
 DOCUMENT_SIGNING_PURPOSES = (
-    "1.3.6.1.5.5.7.3.4",  # emailProtection (S/MIME), beside clientAuth on those certificates
+    "1.3.6.1.5.5.7.3.2",  # clientAuth: a person's token certificate
+    "1.3.6.1.5.5.7.3.4",  # emailProtection (S/MIME)
     "1.3.6.1.5.5.7.3.36",  # id-kp-documentSigning (RFC 9336)
     "1.2.840.113583.1.1.5",  # Adobe Authentic Documents Trust
     "1.3.6.1.4.1.311.10.3.12",  # Microsoft Document Signing

@@ -36,13 +36,16 @@ DOCUMENT_SIGNING = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.36")  # RFC 9336
 REFUSED = {
     "key encipherment only": {"usages": ("key_encipherment",)},
     "a web server's": {"eku": [ExtendedKeyUsageOID.SERVER_AUTH]},
-    "a TLS client's alone": {"eku": [ExtendedKeyUsageOID.CLIENT_AUTH]},
+    "code signing": {"eku": [ExtendedKeyUsageOID.CODE_SIGNING]},
+    "time stamping": {"eku": [ExtendedKeyUsageOID.TIME_STAMPING]},
 }
 ACCEPTED = {
     "a signing token's, no EKU": {},
     "non-repudiation alone": {"usages": ("content_commitment",)},
     "no key usage extension": {"usages": ()},
     "secure e-mail": {"eku": [ExtendedKeyUsageOID.EMAIL_PROTECTION]},
+    # Some CAs issue a person's signing certificate with this purpose alone.
+    "a token's TLS client purpose alone": {"eku": [ExtendedKeyUsageOID.CLIENT_AUTH]},
     # As the Vietnamese public CAs issue them.
     "TLS client and secure e-mail": {
         "eku": [ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.EMAIL_PROTECTION]
