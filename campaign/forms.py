@@ -348,11 +348,9 @@ class ReportForm(once.OnceMixin, PortalInputMixin, forms.ModelForm):
             },
             "flags_note": forms.Textarea(attrs={"rows": 2}),
         }
-        # Django's "This field is required." says nothing of what to do.
-        error_messages = {
-            "results": {"required": _("Write what the unit did this year.")},
-            "self_assessment": {"required": _("Choose a self-assessment level.")},
-        }
+        # None of its fields is required to save a draft: the results and the
+        # self-assessment are asked for on submit, with the figures
+        # (AnnualReport.completeness_problems), so that every gap is named at once.
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

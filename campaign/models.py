@@ -1313,12 +1313,14 @@ class AnnualReport(Submission):
             "the printed copy leaves a space to write it by hand."
         ),
     )
-    results = models.TextField(_("results"), max_length=MAX_NARRATIVE)
+    # The results and the self-assessment may be left empty in a draft, as its figures may:
+    # they are asked for when it is submitted (`TO_SUBMIT`, `completeness_problems`).
+    results = models.TextField(_("results"), max_length=MAX_NARRATIVE, blank=True)
     shortcomings = models.TextField(_("shortcomings"), max_length=MAX_NARRATIVE, blank=True)
     obstacles = models.TextField(_("obstacles"), max_length=MAX_NARRATIVE, blank=True)
     proposals = models.TextField(_("proposals"), max_length=MAX_NARRATIVE, blank=True)
     self_assessment = models.CharField(
-        _("self-assessment"), max_length=10, choices=Assessment.choices
+        _("self-assessment"), max_length=10, choices=Assessment.choices, blank=True
     )
     # What the campaign's plausibility rules flag in the figures, as of the last save
     # (campaign.plausibility), and the officer's explanation, needed to submit with flags.
@@ -1450,6 +1452,17 @@ class AnnualReport(Submission):
             return set()
         return {Status.DRAFT, Status.RETURNED}
 
+    # The report's own fields a draft may leave empty and a submitted report may not, with
+    # what the officer is told of each: every one missing is named at once, with the figures.
+    TO_SUBMIT = {
+        "results": _("Write what the unit did this year."),
+        "self_assessment": _("Choose a self-assessment level."),
+    }
+
+    def unwritten(self) -> list[str]:
+        """The names of the fields of `TO_SUBMIT` left empty (blank or only spaces)."""
+        return [name for name in self.TO_SUBMIT if not (getattr(self, name) or "").strip()]
+
     def completeness_problems(self, values=None):
         """`values`: its figures, one per indicator it asks for, with their indicators, when
         the caller holds them (a report not saved yet, no query); otherwise read."""
@@ -1470,7 +1483,7 @@ class AnnualReport(Submission):
             # What the portal counts itself is not typed.
             if not indicator.is_computed(self.campaign.addressed_kinds)
         ]
-        problems = []
+        problems = [self.TO_SUBMIT[name] for name in self.unwritten()]
         if missing:
             problems.append(_("Fill in: %(names)s.") % {"names": ", ".join(missing)})
         if self.flags and not self.flags_note.strip():

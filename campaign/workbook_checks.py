@@ -190,7 +190,7 @@ def report_layout(campaign: Campaign, year: int, indicators: list[Indicator]) ->
         label = capfirst(str(model_field.verbose_name))
         help_text = str(model_field.help_text or "")
         if name == "results":
-            help_text = _("Required to save the report.")
+            help_text = _("Required to submit the report.")
         if name == "self_assessment":
             column = Column(name, label, "choice", choices=assessments, width=16)
         else:

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from campaign.forms import ActivityForm, ReportForm
+from campaign.models import AnnualReport
 from campaign.obstacles import AnswerForm
 from campaign.workbook_pages import WorkbookForm
 
@@ -18,10 +19,16 @@ def errors_of(form):
         return {name: list(messages) for name, messages in form.errors.items()}
 
 
-def test_the_annual_report_asks_for_its_results_and_self_assessment(db):
-    errors = errors_of(ReportForm({}))
-    assert errors["self_assessment"] == ["Hãy chọn mức tự đánh giá."]
-    assert errors["results"] == ["Hãy ghi kết quả đơn vị đã thực hiện trong năm."]
+def test_the_annual_report_asks_for_its_results_and_self_assessment(tree, campaign):
+    # Asked for on submit, not in a draft (tests/campaign/test_report_draft_partial.py).
+    assert errors_of(ReportForm({})) == {}
+    report = AnnualReport(unit=tree["A1"], campaign=campaign, results="", self_assessment="")
+    with translation.override("vi"):
+        problems = [str(problem) for problem in report.completeness_problems(values=[])]
+    assert problems == [
+        "Hãy ghi kết quả đơn vị đã thực hiện trong năm.",
+        "Hãy chọn mức tự đánh giá.",
+    ]
 
 
 def test_an_activity_asks_for_its_method_and_audience(campaign):

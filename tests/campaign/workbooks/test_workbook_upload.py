@@ -202,13 +202,12 @@ def test_errors_name_their_sheet_and_cell_in_vietnamese(client, tree, cast, camp
     # The template's rows: DA on row 4, A1 on row 5, A2 on row 6; figures from column D.
     assert errors == [
         "Trang Báo cáo, ô D5 “Số buổi tuyên truyền (buổi)”: Giá trị phải lớn hơn hoặc bằng 0.",
-        "Trang Báo cáo, ô G6 “Kết quả”: Hãy ghi kết quả đơn vị đã thực hiện trong năm.",
         "Trang Báo cáo, ô K6 “Tự đánh giá”: Giá trị “Xuất sắc” không hợp lệ: "
         "hãy chọn một trong các giá trị “Tốt”, “Khá”, “Trung bình”, “Yếu”.",
     ]
     assert not preview.can_confirm
     page = page_text(client.get(reverse("campaign:workbook_preview", args=[preview.pk])))
-    assert "Tệp có 3 lỗi" in page
+    assert "Tệp có 2 lỗi" in page
     assert errors[0] in page
     assert confirm(client, preview).status_code == 302
     assert not AnnualReport.objects.exists()
