@@ -283,6 +283,8 @@ def report_start(request, campaign_pk, unit_pk, year):
             messages.success(request, DONE[Action.SUBMIT] if submit else _SAVED_AS_DRAFT)
             _warn_flags(request, report, submitted=submit)
             return redirect(report)
+    elif request.method == "POST" and SAVE_AND_SUBMIT in request.POST:
+        _mark_unfilled(form, values)
     return _render_form(request, report, form, values, area, upload)
 
 
@@ -406,6 +408,8 @@ def report_edit(request, pk):
                 else:
                     messages.info(request, once.ALREADY_SENT)
                 return redirect(report)
+        elif SAVE_AND_SUBMIT in request.POST:
+            _mark_unfilled(form, values)
     return _render_form(request, report, form, values, area, upload)
 
 
@@ -475,14 +479,29 @@ def _refuse_stale_save(form, report):
 def _refuse_submit(form, values, error):
     """Explain why "Save and submit" was refused; nothing was written, the input is kept.
 
-    The figures left blank are marked at their inputs too: the message at the top names
-    them, but on a phone they are screens below it, and the focus goes to the first one."""
+    What is left blank is marked at its input too: the message at the top names it, but on
+    a phone the inputs are screens below it, and the focus goes to the first one."""
     for message in error.messages:
         form.add_error(None, message)
     form.add_error(None, _NOT_SUBMITTED)
+    _mark_unfilled(form, values)
+
+
+def _mark_unfilled(form, values):
+    """Mark at its input everything left blank that a submission needs (the results, the
+    self-assessment, each whole-number figure), but an input already refused for what was
+    typed in it. Called after the forms were validated, whether or not they were valid: a
+    submit refused for a figure typed wrong names the gaps too, not in a second round."""
+    for name in AnnualReport.TO_SUBMIT:
+        if not form.has_error(name) and not str(form.cleaned_data.get(name) or "").strip():
+            form.add_error(name, AnnualReport.TO_SUBMIT[name])
     for indicator in values.indicators:
         name = values.field_name(indicator)
-        if indicator.kind == Indicator.Kind.INTEGER and values.cleaned_data.get(name) is None:
+        if (
+            indicator.kind == Indicator.Kind.INTEGER
+            and not values.has_error(name)
+            and values.cleaned_data.get(name) is None
+        ):
             values.add_error(name, _FILL_IN_TO_SUBMIT)
 
 
