@@ -26,6 +26,8 @@ from tests.campaign.annual import (
 )
 from tests.pages import html, login, messages_of
 
+SAVE_AND_SUBMIT = {"save_and_submit": "1"}
+
 S = Status
 # Today is 01/12/2024 (tests/campaign/conftest.py), until a test moves the clock.
 pytestmark = pytest.mark.usefixtures("clock")
@@ -121,7 +123,10 @@ def test_a_refused_form_s_message_links_each_field_to_fix_in_the_page_s_order(
     edit = reverse("campaign:report_edit", args=[report_a1.pk])
     refused = client.post(
         edit,
-        edit_data(report_a1, doc_number="x" * 500, value_sessions="mười", results=""),
+        {
+            **edit_data(report_a1, doc_number="x" * 500, value_sessions="mười", results=""),
+            **SAVE_AND_SUBMIT,  # the results are asked for on submit only
+        },
     )
     summary = html(refused).split('id="form-errors"', 1)[1].split("</div>", 1)[0]
     hrefs = re.findall(r'href="#([^"]+)"', summary)
@@ -136,7 +141,9 @@ def test_the_note_on_unusual_figures_is_listed_where_it_stands_under_the_figures
 ):
     login(client, cast["officer_a1"])
     edit = reverse("campaign:report_edit", args=[report_a1.pk])
-    refused = client.post(edit, edit_data(report_a1, flags_note="x" * 2001, results=""))
+    refused = client.post(
+        edit, {**edit_data(report_a1, flags_note="x" * 2001, results=""), **SAVE_AND_SUBMIT}
+    )
     summary = html(refused).split('id="form-errors"', 1)[1].split("</div>", 1)[0]
     assert re.findall(r'href="#([^"]+)"', summary) == ["id_flags_note", "id_results"]
 
