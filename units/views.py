@@ -61,7 +61,8 @@ def unit_detail(request, pk):
     children = list(Unit.objects.get_children(unit))  # tree order: as the federation lists them
     # Its eras, newest first: where it stood, under which name and kind, from when to when
     # (reorganisations change today's tree; this is how it stood before). A parent outside
-    # the user's scope is not named, as in the breadcrumb.
+    # the user's scope is not named, as in the breadcrumb; the row says it had one ("—"
+    # read as under nothing).
     eras = []
     for era in unit.states.select_related("parent").order_by("-valid_from", "-pk"):
         era.shown_parent = era.parent if era.parent and scope.can_see(era.parent) else None

@@ -461,3 +461,24 @@ def test_a_parent_s_move_adds_no_row_that_reads_like_the_one_before(
         "01/08/2025 nay CĐCS A1 mới CĐCS LĐLĐ huyện A",
         "— 31/07/2025 CĐCS A1 CĐCS LĐLĐ huyện A",
     ]
+
+
+def test_a_parent_outside_the_readers_scope_is_said_to_be_one_not_left_blank(
+    client, cast, tree, reorganise, admin_user
+):
+    act = reorganise(
+        datetime.date(2025, 7, 1), {"action": "move", "unit_code": "A1", "target_code": "DB"}
+    )
+    reorganisation_apply(reorganisation=act, user=admin_user)
+    with translation.override("vi"):
+        login(client, cast["officer_a1"])
+        html = client.get(reverse("units:unit_detail", args=[tree["A1"].pk])).content.decode()
+    history = html[html.index('id="history"') :]
+    body = history[history.index("<tbody>") : history.index("</tbody>")]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", re.sub(r"\s+", " ", body))
+    under = [re.findall(r"<td[^>]*>(.*?)</td>", row)[-1] for row in rows]
+    # Under district B, then under district A: neither in an officer's scope, neither named,
+    # and neither read as "under nothing".
+    assert len(under) == 2
+    assert all("một đơn vị ngoài phạm vi của bạn" in cell for cell in under)
+    assert tree["DA"].name not in history and tree["DB"].name not in history
