@@ -3,7 +3,10 @@ unit, and the follow-up of their recommendations.
 
 A unit sees the visits to itself, a reviewer those in its subtree; only a reviewer of the
 unit (strictly above it) records a visit or updates its follow-up. The inspected unit's
-officer marks the recommendations done, with a note the reviewers read.
+officer marks the recommendations done, with a note the reviewers read. Once the unit has
+merged away, the visit stays its own (history does not move) and the unit carrying its work
+on follows the recommendations up: whoever files for it marks them done
+(`Scope.can_carry_on`), and the page names it.
 """
 
 import django_filters
@@ -23,8 +26,8 @@ from campaign.list_exports import inspection_download
 from campaign.listing import filtered_page
 from campaign.models import Campaign, Inspection
 from config.http import require_form, require_POST, require_safe
-from units import once
-from units.access import FILE, SEE, Scope
+from units import lineage, once
+from units.access import SEE, Scope
 from units.forms import PortalInputMixin
 from units.models import Unit
 
@@ -351,7 +354,9 @@ def inspection_done(request, pk):
     """The inspected unit's officer marks the recommendations done, with a note. The
     earlier marks stay in the inspection's history."""
     scope = Scope.for_request(request)
-    inspection = scope.get(inspections(), FILE, pk=pk)
+    inspection = scope.get(inspections(), SEE, pk=pk)
+    if not scope.can_carry_on(inspection.unit):
+        raise PermissionDenied
     refusal = workflow.done_refusal(inspection)
     if refusal:
         return _done_refused(request, scope, inspection, refusal)
@@ -406,7 +411,7 @@ def _render_detail(request, scope, inspection, form=None, status=200, done_form=
     if form is not None and form.is_bound:
         # The page shows what is saved; the form keeps what was typed.
         inspection.refresh_from_db(fields=workflow.FOLLOW_UP_FIELDS)
-    can_mark_done = scope.can_file_for(inspection.unit) and not workflow.done_refusal(inspection)
+    can_mark_done = scope.can_carry_on(inspection.unit) and not workflow.done_refusal(inspection)
     if done_form is None and can_mark_done:
         done_form = DoneForm(instance=inspection)
     if done_form is not None and done_form.is_bound:
@@ -421,6 +426,10 @@ def _render_detail(request, scope, inspection, form=None, status=200, done_form=
             "can_mark_done": can_mark_done,
             "done_form": done_form,
             "kept_note": kept_note,
+            # Who follows the recommendations up now that the unit visited merged away.
+            "carried_on_by": (
+                lineage.carrier(inspection.unit) if not workflow.done_refusal(inspection) else None
+            ),
         },
         status=status,
     )

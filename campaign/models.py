@@ -1704,6 +1704,15 @@ class Obstacle(models.Model):
 
 
 class InspectionQuerySet(models.QuerySet):
+    def to_carry_out(self):
+        """The visits whose recommendations are still to carry out: some recommended, not
+        marked done by the unit, not recorded as met by the reviewers."""
+        return (
+            self.filter(done_at__isnull=True)
+            .exclude(recommendations="")
+            .exclude(follow_up__in=[Inspection.FollowUp.MET, Inspection.FollowUp.NONE])
+        )
+
     def marked_done_unchecked(self):
         """The visits whose unit marked the recommendations done while the follow-up does not
         say they were met yet: the unit waits for the reviewers to check it."""

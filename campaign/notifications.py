@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 from campaign import notices
 from campaign.models import Inspection, Notification, Obstacle, Status, Step, Submission
 from config.db import on_a_live_connection
+from units import lineage
 from units.access import Scope, open_on
 from units.models import Membership, Unit, User
 
@@ -477,14 +478,14 @@ def notify_answerer_of_closing(obstacle: Obstacle, *, by_reviewer: bool) -> int:
 
 def due_recommendations(today) -> QuerySet:
     """Inspections whose recommendations fell due by `today`, not met, not marked done by
-    the unit (the reviewers judge that mark), of a unit open today, and whose officers have
-    not been told of that due date yet."""
+    the unit (the reviewers judge that mark), of a unit open today or merged away (the unit
+    carrying its work on follows them up), and whose officers have not been told of that
+    due date yet."""
     return (
-        Inspection.objects.filter(recommendations_due_on__lte=today, done_at__isnull=True)
-        .exclude(recommendations="")
-        .exclude(follow_up__in=[Inspection.FollowUp.MET, Inspection.FollowUp.NONE])
+        Inspection.objects.to_carry_out()
+        .filter(recommendations_due_on__lte=today)
         .filter(Q(due_notified_on__isnull=True) | ~Q(due_notified_on=F("recommendations_due_on")))
-        .filter(open_on(today, "unit__"))
+        .filter(open_on(today, "unit__") | Q(unit__successor__isnull=False))
     )
 
 
@@ -512,8 +513,13 @@ def notify_due_recommendations(today: date) -> int:
             due_on = inspection.recommendations_due_on
             key = f"inspection-{pk}-due-{due_on.isoformat()}"
             # Who marks the recommendations done (campaign.inspections): the unit's officers,
-            # or the officers above who file for a unit that has none of its own.
-            users = filers_of(inspection.unit, today)
+            # or the officers above who file for a unit that has none of its own; once it
+            # merged away, those of the unit carrying its work on (none when the chain ends
+            # in a unit dissolved: the reviewers follow it up).
+            unit = inspection.unit
+            if not unit.is_open_on(today):
+                unit = lineage.carrier(unit)
+            users = filers_of(unit, today) if unit is not None else []
             notices.write(
                 users,
                 key=key,

@@ -320,19 +320,21 @@ def report_items(scope: Scope, today: datetime.date | None = None) -> list[dict]
 def inspection_items(scope: Scope, today: datetime.date | None = None) -> list[dict]:
     """The recommendations of inspection visits to the units the user files for that are
     still to carry out: not marked done by the unit, not recorded as met by the reviewers,
-    with their due date when the visit set one; for a reviewer first, the visits whose unit
-    marked them done (`_marked_done_items`). One query, none for a user who files for no
-    unit, and one more for a reviewer. The notice sent on the due date
-    (campaign.notifications) is read once; this stays until the officer marks them done."""
+    with their due date when the visit set one; and those of the closed units whose work
+    those units carry on (`Scope.carried_on`: the visit stays the closed unit's, its
+    follow-up passes on). For a reviewer first, the visits whose unit marked them done
+    (`_marked_done_items`). Two queries, none for a user who files for no unit, and one
+    more for a reviewer. The notice sent on the due date (campaign.notifications) is read
+    once; this stays until the officer marks them done."""
     items = _marked_done_items(scope) if scope.is_reviewer else []
     own_units = scope.filing_units
     if not own_units:
         return items
     today = today or timezone.localdate()
+    carried_on = scope.carried_on
     visits = (
-        Inspection.objects.filter(unit__in=own_units, done_at__isnull=True)
-        .exclude(recommendations="")
-        .exclude(follow_up__in=[Inspection.FollowUp.MET, Inspection.FollowUp.NONE])
+        Inspection.objects.to_carry_out()
+        .filter(Q(unit__in=own_units) | Q(unit__in=list(carried_on)))
         .select_related("unit", "campaign")
         .order_by(F("recommendations_due_on").asc(nulls_last=True), "visited_on", "pk")
     )
@@ -343,7 +345,12 @@ def inspection_items(scope: Scope, today: datetime.date | None = None) -> list[d
                 "mark them done"
             )
             % {"date": visit.visited_on.strftime("%d/%m/%Y"), "unit": visit.unit},
-            "",
+            (
+                _("%(unit)s has merged into %(carrier)s, which follows them up")
+                % {"unit": visit.unit, "carrier": carried_on[visit.unit_id]}
+                if visit.unit_id in carried_on
+                else ""
+            ),
             visit.get_absolute_url(),
             visit.recommendations_due_on,
             today,

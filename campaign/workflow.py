@@ -32,8 +32,9 @@ unit or a reviewer closes it once answered (`close_obstacle`). An answer and a c
 with a conditional UPDATE, and are told in the same transaction.
 
 An inspection's recommendations are followed up by the reviewers of its unit
-(`follow_up_inspection`: pending, in progress, met) and marked done by the unit
-(`mark_inspection_done`); each writes only its own fields, under the row's lock.
+(`follow_up_inspection`: pending, in progress, met) and marked done by the unit, or by the
+unit carrying its work on once it merged away (`mark_inspection_done`); each writes only
+its own fields, under the row's lock.
 """
 
 import datetime
@@ -416,7 +417,8 @@ def mark_inspection_done(
     shown: datetime.datetime | None,
 ) -> bool:
     """Mark the recommendations of `inspection` done, with `note`, as `user`, who files for
-    its unit. Returns True when marked, False when this very note is saved already (a
+    its unit or, once it merged away, for the unit carrying its work on
+    (`Scope.can_carry_on`). Returns True when marked, False when this very note is saved already (a
     second tap, a reload): it is saved once.
 
     Checked under the row's lock, as a reviewer's follow-up saved meanwhile waits for it:
@@ -424,9 +426,9 @@ def mark_inspection_done(
     the reviewers have recorded them met, and ConflictError (with the inspection as saved
     as its `current`) when a colleague marked them done after `shown`, the time of
     the mark the user's page showed (None: it showed none), so theirs is not replaced
-    unread. Raises PermissionDenied when `user` does not file for the unit.
+    unread. Raises PermissionDenied when `user` does not carry on the unit's work.
     """
-    if scope.user != user or not scope.can_file_for(inspection.unit):
+    if scope.user != user or not scope.can_carry_on(inspection.unit):
         raise PermissionDenied
     current = Inspection.objects.select_for_update().get(pk=inspection.pk)
     refusal = done_refusal(current)

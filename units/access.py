@@ -10,7 +10,10 @@ that officer files for it; the officers above still see its documents.
 
 A closed unit is history: from its closing day nobody files for it (plans, reports,
 obstacles), and an officer whose unit closed keeps the right to see its history. Filing
-(FILE) therefore reaches only open units, from officer roles held at open units.
+(FILE) therefore reaches only open units, from officer roles held at open units. What a
+unit merged away still owes (the recommendations of a visit made there) passes to the unit
+carrying its work on (units.lineage.heir): whoever files for that unit acts on it
+(`can_carry_on`, `carried_on`).
 
 Because units are stored as materialised paths, "the subtree of U" is
 `path LIKE 'U.path%'`, which an index answers (see the units migrations), so a scoped
@@ -26,8 +29,10 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from units import lineage
+
 # open_on: the units' rule of a unit's life, which the pages reading the scope import from here.
-from units.models import Membership, Unit, User, open_on
+from units.models import BEGINNING, Membership, Unit, User, open_on
 
 Role = Membership.Role
 
@@ -50,6 +55,7 @@ class Scope:
         # unit pk -> whether the unit has an active officer of its own (filing on behalf)
         self._officered = {}
         self._filing_units = None
+        self._carried_on = None
         self.today = timezone.localdate()
         self.memberships = []
         if user.is_authenticated and user.is_active:
@@ -98,6 +104,32 @@ class Scope:
                 if unit.path not in self._filing_paths:
                     self._officered[unit.pk] = False
         return self._filing_units
+
+    @property
+    def carried_on(self) -> dict[int, Unit]:
+        """The closed units whose work a unit the user files for carries on (merged into it,
+        directly or along a chain of mergers: `units.lineage.heir`), by id, each with the
+        unit of `filing_units` carrying it on. A unit dissolved, or split among several,
+        has none. One query on first use besides `filing_units` (none without an officer
+        role), then kept."""
+        if self._carried_on is None:
+            carriers = {unit.pk: unit for unit in self.filing_units}
+            merged = lineage.forebears(carriers, BEGINNING, self.today).merged if carriers else {}
+            self._carried_on = {
+                forebear.pk: carriers[carrier]
+                for carrier, forebears in merged.items()
+                for forebear in forebears
+            }
+        return self._carried_on
+
+    def can_carry_on(self, unit: Unit) -> bool:
+        """True when the user may act on what `unit` still owes after the fact (an
+        inspection's recommendations): they file for it (`can_file_for`) or, once it has
+        merged away, for the unit carrying its work on (`carried_on`). Its former officers
+        keep reading its history and act no more, unless they file for that unit too."""
+        if self.can_file_for(unit):
+            return True
+        return unit.successor_id is not None and unit.pk in self.carried_on
 
     def officer_units(self) -> list[Unit]:
         """The units of the user's officer roles (closed ones too: their history stays

@@ -7,9 +7,11 @@ reorganisation, one row per successor) hands each a part of the units below it, 
 work is not divided: it closes without a successor.
 
 `heir` is the one rule that follows the chain of successors; reports.trees regroups a year
-on today's tree with it, and campaign.plausibility finds the year-before figures a merged
-unit's report is compared with (`forebears`). `carrying_on` follows the same chain in the
-database, for a query that must not read every merger first (the rollup's rows).
+on today's tree with it, campaign.plausibility finds the year-before figures a merged
+unit's report is compared with (`forebears`); units.access lets whoever files for the unit
+at the end of the chain act on what a merged unit still owes (`forebears`), and
+campaign.inspections names that unit (`carrier`). `carrying_on` follows the same chain in
+the database, for a query that must not read every merger first (the rollup's rows).
 """
 
 import datetime
@@ -55,6 +57,24 @@ def carrying_on(unit_ids: QuerySet) -> RawSQL:
         SELECT id FROM chain
     """  # noqa: S608
     return RawSQL(sql, params)  # noqa: S611
+
+
+def carrier(unit: Unit) -> Unit | None:
+    """The unit that carries on the work of `unit`, a unit merged away (`heir` over its chain
+    of successors), or None when `unit` has no successor or its chain ends in a unit
+    dissolved. One query for a merged unit, none otherwise."""
+    if unit.successor_id is None:
+        return None
+    chain = {
+        link.pk: link
+        for link in Unit.objects.filter(
+            pk__in=carrying_on(Unit.objects.filter(pk=unit.pk).values("pk"))
+        )
+    }
+    heirs = {pk: link.successor_id for pk, link in chain.items() if link.successor_id}
+    heirs[unit.pk] = unit.successor_id
+    last = chain.get(heir(heirs, unit.pk))
+    return last if last is not None and last.closed_on is None else None
 
 
 @dataclass(frozen=True)
