@@ -23,6 +23,13 @@ The rule for the open submissions (draft, submitted or returned) of a unit that 
 Each entry of `preview.submissions` says what becomes of one submission: `outcome`
 "moved" (with `to` and `to_name`, the successor) or "stays" (closed, with `reason`: one of
 REASONS).
+
+A visit to a closing unit whose recommendations are still to carry out stays the unit's
+(history does not move: it was made there), and nothing of it is written; its follow-up
+passes to the unit carrying the closed unit's work on, whose officers mark them done
+(units.access, `Scope.can_carry_on`). Each entry of `preview.inspections` names that unit
+(`to`, `to_name`), or none when the unit is dissolved, split, or merges into a unit the
+same act dissolves: then only the reviewers follow the visit up.
 """
 
 import datetime
@@ -32,7 +39,17 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from campaign import workflow
-from campaign.models import AnnualReport, Campaign, Move, Notice, Period, Plan, Status, Step
+from campaign.models import (
+    AnnualReport,
+    Campaign,
+    Inspection,
+    Move,
+    Notice,
+    Period,
+    Plan,
+    Status,
+    Step,
+)
 from units.models import Unit
 
 OPEN = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED)
@@ -178,6 +195,24 @@ def _submissions(preview, day, reorganisation):
             reason = SUCCESSOR_HAS_ONE
         preview.submissions.append(
             _resolve(report, "report", report.year, successor, reason, decision, day)
+        )
+    visits = Inspection.objects.to_carry_out().filter(unit__in=closing).select_related("unit")
+    for visit in visits.order_by("unit__path", "visited_on", "pk"):
+        successor, reason = carried_on(visit.unit.code)
+        carrier = None if reason else successor
+        preview.inspections.append(
+            {
+                "pk": visit.pk,
+                "code": visit.unit.code,
+                "visited_on": f"{visit.visited_on:%d/%m/%Y}",
+                "due_on": (
+                    f"{visit.recommendations_due_on:%d/%m/%Y}"
+                    if visit.recommendations_due_on
+                    else ""
+                ),
+                "to": carrier.code if carrier else "",
+                "to_name": _name(carrier) if carrier else "",
+            }
         )
 
 

@@ -266,6 +266,11 @@ def _sections(preview):
             _("Open submissions of closing units"),
             [_submission_row(e, what, statuses) for e in preview["submissions"]],
         ),
+        (
+            _("Inspection recommendations still to carry out at closing units"),
+            # A summary applied before these were listed has none.
+            [_inspection_row(e) for e in preview.get("inspections", [])],
+        ),
     ]
     return [{"title": title, "rows": rows} for title, rows in sections]
 
@@ -319,6 +324,26 @@ def _submission_row(entry, what, statuses):
         **values,
         "reason": reason,
     }
+
+
+def _inspection_row(entry):
+    """One visit to a closing unit whose recommendations are still to carry out: the unit
+    that follows them up from the effective date, or that only the reviewers do. No
+    query."""
+    values = {**entry, "to": " – ".join(p for p in (entry["to"], entry["to_name"]) if p)}
+    if entry["due_on"]:
+        visit = _("Visit of %(visited_on)s to %(code)s, due %(due_on)s") % values
+    else:
+        visit = _("Visit of %(visited_on)s to %(code)s") % values
+    if entry["to"]:
+        return _("%(visit)s: stays the closed unit's, followed up by %(to)s") % {
+            "visit": visit,
+            "to": values["to"],
+        }
+    return _(
+        "%(visit)s: stays the closed unit's; no unit carries its work on, only the reviewers "
+        "follow it up"
+    ) % {"visit": visit}
 
 
 def _next_position(reorganisation):

@@ -184,7 +184,8 @@ class Preview:
     """What applying a reorganisation does, in plain values (kept as JSON when applied).
 
     Units are {"code", "name"}; a list entry says what changes for one unit, membership
-    or submission. `expected` and `submissions` come from the campaign handlers, each
+    or submission. `expected`, `submissions` and `inspections` come from the campaign
+    handlers, each
     called with preview, before, after (snapshots of the units), day and reorganisation.
     """
 
@@ -198,6 +199,9 @@ class Preview:
     memberships_ending: list[dict] = field(default_factory=list)  # user, role, unit
     expected: list[dict] = field(default_factory=list)  # campaign, code, name, change, year
     submissions: list[dict] = field(default_factory=list)  # what, pk, code, outcome, ...
+    # Visits to closing units whose recommendations are still to carry out, and who follows
+    # them up: pk, code, visited_on, due_on, to, to_name ("" when nobody carries on).
+    inspections: list[dict] = field(default_factory=list)
 
     def as_json(self):
         return asdict(self)
