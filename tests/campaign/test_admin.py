@@ -1,12 +1,23 @@
 """Staff add campaigns in the admin and browse plans with their history; status stays read-only."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import strip_tags
 
-from campaign.models import Campaign, Notification, Period, Plan, Status, Step, Theme
+from campaign.models import (
+    AnnualReport,
+    Campaign,
+    Notification,
+    Period,
+    Plan,
+    Status,
+    Step,
+    Theme,
+)
 from tests.campaign.campaign_admin import campaign_form, errors_of, management, page_data, row_of
 
 
@@ -235,6 +246,32 @@ def test_the_old_admin_addresses_of_the_models_moved_to_campaign_lead_to_the_new
 ):
     response = staff_client.get(old)
     assert response.status_code == 301 and response["Location"] == new
+
+
+LONG_TITLE = (
+    "Kế hoạch tuyên truyền, phổ biến các văn bản pháp luật, chủ trương, chính sách về cải "
+    "cách hành chính trong công nhân, viên chức, lao động giai đoạn 2015 – 2020"
+)
+
+
+@pytest.mark.parametrize("name", ["annualreport", "plan", "period"])
+def test_the_admin_lists_name_a_row_s_campaign_by_its_number_with_the_title_on_hover(
+    staff_client, tree, campaign, plan_a1, name
+):
+    # The whole title, on one line, pushed the year, status and dates off the screen.
+    Campaign.objects.filter(pk=campaign.pk).update(title=LONG_TITLE)
+    AnnualReport.objects.create(
+        unit=tree["A1"],
+        campaign=campaign,
+        year=2015,
+        period=Period.objects.for_year(campaign, 2015),
+    )
+
+    page = staff_client.get(reverse(f"admin:campaign_{name}_changelist")).content.decode()
+
+    cells = re.findall(r'<t[dh] class="field-campaign">(.*?)</t[dh]>', page, re.S)
+    assert [strip_tags(cell) for cell in cells] == ["99/KH-LĐLĐ"]
+    assert f'<span title="{LONG_TITLE}">99/KH-LĐLĐ</span>' in cells[0]
 
 
 def test_the_admin_pages_of_annual_reports_and_periods_open_under_campaign(staff_client):
