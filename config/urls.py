@@ -15,7 +15,9 @@ admin.site.site_title = _("Campaign portal")
 handler404 = "config.http.page_not_found"
 
 # Annual reports, periods, obstacles, inspections and reminders moved from the reports app to
-# campaign, and with them their admin pages: the old addresses lead to the new ones.
+# campaign, and with them their admin pages: the old addresses lead to the new ones. The
+# reports app's own index (/admin/reports/, its breadcrumb) stays: its letterheads and
+# registers are kept there.
 MOVED_TO_CAMPAIGN = "period|annualreport|obstacle|inspection|reminder"
 
 urlpatterns = [
@@ -61,7 +63,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     re_path(
-        rf"^admin/reports/(?P<rest>(?:(?:{MOVED_TO_CAMPAIGN})/.*)?)$",
+        rf"^admin/reports/(?P<rest>(?:{MOVED_TO_CAMPAIGN})/.*)$",
         RedirectView.as_view(url="/admin/campaign/%(rest)s", permanent=True, query_string=True),
         name="moved_admin_page",
     ),

@@ -233,7 +233,6 @@ def test_a_step_is_titled_with_its_time_in_viet_nam(staff_client, plan_a1):
 @pytest.mark.parametrize(
     ("old", "new"),
     [
-        ("/admin/reports/", "/admin/campaign/"),
         ("/admin/reports/period/", "/admin/campaign/period/"),
         ("/admin/reports/annualreport/7/change/", "/admin/campaign/annualreport/7/change/"),
         ("/admin/reports/obstacle/?status=open", "/admin/campaign/obstacle/?status=open"),
@@ -246,6 +245,20 @@ def test_the_old_admin_addresses_of_the_models_moved_to_campaign_lead_to_the_new
 ):
     response = staff_client.get(old)
     assert response.status_code == 301 and response["Location"] == new
+
+
+def test_the_reports_section_s_own_admin_index_opens_where_its_breadcrumb_leads(staff_client):
+    # /admin/reports/ was sent on to /admin/campaign/ with the moved models' addresses: the
+    # breadcrumb "Báo cáo" of the letterheads' and registers' pages led out of the section.
+    page = staff_client.get(reverse("admin:reports_documentprofile_changelist"))
+    assert '<a href="/admin/reports/">' in page.content.decode()
+
+    response = staff_client.get("/admin/reports/")
+
+    assert response.status_code == 200
+    assert [app["app_label"] for app in response.context["app_list"]] == ["reports"]
+    models = [model["object_name"] for model in response.context["app_list"][0]["models"]]
+    assert sorted(models) == ["DocumentProfile", "DocumentRegister"]
 
 
 LONG_TITLE = (
