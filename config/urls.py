@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
@@ -8,8 +9,11 @@ from config import health
 from config.auth import ChangePasswordForm, LoginForm, NewPasswordForm
 from units.views import LimitedPasswordResetView
 
-admin.site.site_header = _("Campaign portal administration")
-admin.site.site_title = _("Campaign portal")
+# Named as the portal's pages name it: "<page> · LĐLĐ tỉnh Vĩnh Long" in the tab (templates/
+# base.html), "Quản trị" for the admin in its menu (templates/partials/navbar.html).
+admin.site.site_title = _("Vinh Long Labour Federation")
+admin.site.site_header = format_lazy("{} · {}", _("Administration"), admin.site.site_title)
+admin.site.index_title = _("Administration")
 
 # The portal's 404 page, with the reason a view gives (config.http.Explained404).
 handler404 = "config.http.page_not_found"
