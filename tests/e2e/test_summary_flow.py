@@ -22,6 +22,7 @@ from campaign.periods import report_year
 from reports import pdf
 from reports.models import SummaryReport
 from tests.reports.raw import INCLUDE, Raw, cut_off_and_due
+from tests.reports.summaries import squeezed
 from units.folding import fold
 from units.models import Unit
 
@@ -32,11 +33,6 @@ SIGNER = "Phó Chủ tịch Thường trực Liên đoàn"
 # The worker starts, claims the task and renders a few pages: seconds, but the machine is
 # shared. The page's script polls with a back-off capped at 10 s.
 RENDER_TIMEOUT_MS = 90_000
-
-
-def squeezed(text):
-    """`text` without whitespace, so that a line wrapped by the PDF's layout compares equal."""
-    return re.sub(r"\s+", "", text)
 
 
 def pdftotext(path, *options):
