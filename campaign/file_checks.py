@@ -388,12 +388,14 @@ _CELL_REFERENCE = re.compile(r"([A-Za-z]{1,3})([0-9]+)")
 _FORMULA_QUOTED = re.compile(r""""(?:[^"]|"")*"|'(?:[^']|'')*'""")
 # Functions that run a program or a library's code (DDE, XLM's CALL, REGISTER and EXEC,
 # RTD's automation server), or fetch from elsewhere on recalculation, without a click
-# (WEBSERVICE, IMAGE; FILTERXML only parses what WEBSERVICE fetched). Newer functions are
+# (WEBSERVICE, IMAGE; FILTERXML only parses what WEBSERVICE fetched), or send the cells'
+# data to an online service (STOCKHISTORY, TRANSLATE, COPILOT). Newer functions are
 # written with a prefix (`_xlfn.WEBSERVICE`). A HYPERLINK is read apart: a click follows it.
 _FORMULA_FUNCTION = re.compile(
     r"(?<![\w.])(?:_xl(?:fn|ws)\.)?"
     r"(DDE|DDEAUTO|CALL|REGISTER\.ID|REGISTER|EXEC|EXECUTE|RUN|EVALUATE|FOPEN|FWRITE"
-    r"|FWRITELN|RTD|WEBSERVICE|IMAGE|SQL\.REQUEST|HYPERLINK)\s*\(",
+    r"|FWRITELN|RTD|WEBSERVICE|IMAGE|SQL\.REQUEST|STOCKHISTORY|TRANSLATE|COPILOT"
+    r"|HYPERLINK)\s*\(",
     re.IGNORECASE,
 )
 # A HYPERLINK's first argument when it is a text, as the reader would follow it.

@@ -479,13 +479,22 @@ def notify_answerer_of_closing(obstacle: Obstacle, *, by_reviewer: bool) -> int:
 def due_recommendations(today) -> QuerySet:
     """Inspections whose recommendations fell due by `today`, not met, not marked done by
     the unit (the reviewers judge that mark), of a unit open today or merged away (the unit
-    carrying its work on follows them up), and whose officers have not been told of that
-    due date yet."""
+    carrying its work on follows them up, from the merger's day), and whose officers have
+    not been told of that due date yet."""
     return (
         Inspection.objects.to_carry_out()
         .filter(recommendations_due_on__lte=today)
         .filter(Q(due_notified_on__isnull=True) | ~Q(due_notified_on=F("recommendations_due_on")))
-        .filter(open_on(today, "unit__") | Q(unit__successor__isnull=False))
+        # A merged unit's due dates from its closing day on: one that fell due while it was
+        # open was its own officers' to hear of, and a first run would otherwise tell the
+        # carrying units of every recommendation ever left at a unit merged since.
+        .filter(
+            open_on(today, "unit__")
+            | Q(
+                unit__successor__isnull=False,
+                recommendations_due_on__gte=F("unit__closed_on"),
+            )
+        )
     )
 
 
@@ -518,7 +527,7 @@ def notify_due_recommendations(today: date) -> int:
             # in a unit dissolved: the reviewers follow it up).
             unit = inspection.unit
             if not unit.is_open_on(today):
-                unit = lineage.carrier(unit)
+                unit = lineage.carrier(unit, today)
             users = filers_of(unit, today) if unit is not None else []
             notices.write(
                 users,

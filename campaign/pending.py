@@ -34,7 +34,7 @@ from campaign.models import (
 )
 from campaign.periods import report_year
 from campaign.reminders import PLAN_LATE_WEEKS, What, outstanding_units, plan_step
-from units.access import Scope, open_on
+from units.access import SEE, Scope, open_on
 
 # A deadline this close (in days) is "due soon".
 DUE_SOON_DAYS = 14
@@ -332,9 +332,13 @@ def inspection_items(scope: Scope, today: datetime.date | None = None) -> list[d
         return items
     today = today or timezone.localdate()
     carried_on = scope.carried_on
+    # The carried-on visits through the scope like every fetch: a merger places the closed
+    # unit under the one carrying it on, but a unit added already merged may stand elsewhere,
+    # where its page would be a 404.
+    carried = scope.filter(Inspection.objects.filter(unit__in=list(carried_on)), SEE)
     visits = (
         Inspection.objects.to_carry_out()
-        .filter(Q(unit__in=own_units) | Q(unit__in=list(carried_on)))
+        .filter(Q(unit__in=own_units) | Q(pk__in=carried.values("pk")))
         .select_related("unit", "campaign")
         .order_by(F("recommendations_due_on").asc(nulls_last=True), "visited_on", "pk")
     )

@@ -686,8 +686,9 @@ def for_signing(cert) -> bool:
         # allows every purpose.
         explicit_extd_key_usage_required=False,
     )
-    usage, purposes = cert.key_usage_value, cert.extended_key_usage_value
     try:
+        # Read inside: a damaged extension raises here, and is one not for signing.
+        usage, purposes = cert.key_usage_value, cert.extended_key_usage_value
         # Nor does no key usage extension (4.2.1.3); `rule.validate` would read it as none.
         if usage is not None:
             rule.validate_asserted_key_usage(set(usage.native))

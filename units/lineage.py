@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from units.models import Operation, Reorganisation, Unit
 
@@ -59,11 +60,14 @@ def carrying_on(unit_ids: QuerySet) -> RawSQL:
     return RawSQL(sql, params)  # noqa: S611
 
 
-def carrier(unit: Unit) -> Unit | None:
-    """The unit that carries on the work of `unit`, a unit merged away (`heir` over its chain
-    of successors), or None when `unit` has no successor or its chain ends in a unit
-    dissolved. One query for a merged unit, none otherwise."""
-    if unit.successor_id is None:
+def carrier(unit: Unit, today: datetime.date | None = None) -> Unit | None:
+    """The unit that carries on the work of `unit`, a unit merged away by `today` (`heir`
+    over its chain of successors, each link merged by then: the rule of `forebears`, which
+    the access scope's `carried_on` reads, so that the unit named is the one whose officers
+    may act), or None when `unit` has not merged away by then or its chain ends in a unit
+    closed without a successor. One query for a merged unit, none otherwise."""
+    today = today or timezone.localdate()
+    if unit.successor_id is None or unit.closed_on is None or unit.closed_on > today:
         return None
     chain = {
         link.pk: link
@@ -71,10 +75,14 @@ def carrier(unit: Unit) -> Unit | None:
             pk__in=carrying_on(Unit.objects.filter(pk=unit.pk).values("pk"))
         )
     }
-    heirs = {pk: link.successor_id for pk, link in chain.items() if link.successor_id}
+    heirs = {
+        pk: link.successor_id
+        for pk, link in chain.items()
+        if link.successor_id and link.closed_on is not None and link.closed_on <= today
+    }
     heirs[unit.pk] = unit.successor_id
     last = chain.get(heir(heirs, unit.pk))
-    return last if last is not None and last.closed_on is None else None
+    return last if last is not None and last.is_open_on(today) else None
 
 
 @dataclass(frozen=True)

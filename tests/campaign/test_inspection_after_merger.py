@@ -15,6 +15,7 @@ from campaign.models import Inspection, Notice
 from campaign.pending import inspection_items
 from tests.campaign.inspection_data import record
 from tests.factories import MembershipFactory, UserFactory
+from units import lineage
 from units.access import Scope
 from units.models import Membership, Unit
 from units.reorganisations import reorganisation_apply
@@ -197,3 +198,45 @@ def test_a_dissolved_units_due_date_is_told_to_nobody(tree, cast, campaign, reor
     reorganisation_apply(reorganisation=dissolved, user=UserFactory(is_staff=True))
     assert notifications.notify_due_recommendations(DUE) == 0
     assert not Notice.objects.exists()
+
+
+def test_a_due_date_that_came_before_the_merger_is_not_told_to_the_successor(
+    tree, cast, campaign, reorganise, admin_user
+):
+    # Due while A2 was open: its own officers' to hear of then; a first run after the
+    # merger tells the carrying unit nothing of such old due dates.
+    record(
+        tree["A2"],
+        campaign,
+        cast["reviewer_a"],
+        visited_on=datetime.date(2026, 3, 2),
+        recommendations_due_on=datetime.date(2026, 5, 4),
+    )
+    merger = reorganise(MERGED_ON, {"action": "merge", "unit_code": "A2", "target_code": "A1"})
+    reorganisation_apply(reorganisation=merger, user=admin_user)
+    assert notifications.notify_due_recommendations(MERGED_ON + datetime.timedelta(days=1)) == 0
+    assert not Notice.objects.exists()
+
+
+def test_a_unit_merging_only_later_is_carried_on_by_nobody_yet(tree):
+    # The unit named on the page is the one whose officers may act (Scope.carried_on reads
+    # mergers closed by today): a merger to come names nobody before its day.
+    today = datetime.date(2026, 9, 1)
+    Unit.objects.filter(pk=tree["A2"].pk).update(
+        successor=tree["A1"], closed_on=datetime.date(2026, 10, 1)
+    )
+    a2 = Unit.objects.get(pk=tree["A2"].pk)
+    assert lineage.carrier(a2, today) is None
+    assert lineage.carrier(a2, datetime.date(2026, 10, 1)) == tree["A1"]
+
+
+def test_a_visit_carried_on_from_outside_the_scope_is_not_on_the_to_do_list(tree, cast, campaign):
+    # A unit added already merged into A1 but standing under district B (the admin and the
+    # import allow it): its page is outside officer_a1's scope, so its visit is not listed.
+    record(tree["B1"], campaign, cast["cspl"], recommendations_due_on=DUE)
+    Unit.objects.filter(pk=tree["B1"].pk).update(
+        successor=tree["A1"], closed_on=datetime.date(2026, 1, 1)
+    )
+    scope = Scope(cast["officer_a1"])
+    assert tree["B1"].pk in scope.carried_on
+    assert inspection_items(scope) == []

