@@ -151,9 +151,10 @@ _PDF_MEDIA = {"/RichMedia", "/3D", "/Movie", "/Sound", "/Screen"}
 _PDF_ACTION_KEYS = ("/A", "/OpenAction", "/Next", "/PA", "/NA")
 # Dictionaries whose /S is no action's: a structure element's /S is its role, a name its
 # producer chose (a paragraph style exported by its name, mapped to a standard role by the
-# /RoleMap), which may be "Sound" or "Launch". Other dictionaries with an /S of their own (a
-# transition, a border style, page labels, a soft mask, an output intent) use names no
-# action has, and stay judged by their /S.
+# /RoleMap), which may be "Sound" or "Launch". Its /Type is optional: one without it is
+# known by where it stands, in the structure tree (`_StructureElements`). Other dictionaries
+# with an /S of their own (a transition, a border style, page labels, a soft mask, an output
+# intent) use names no action has, and stay judged by their /S.
 _PDF_NOT_ACTIONS = {"/StructElem"}
 
 
@@ -568,17 +569,18 @@ def check_pdf(fileobj: IO[bytes]) -> None:
                         "refused. Print it to PDF again, or scan the paper copy."
                     )
                 )
+            elements = _StructureElements(pdf)
             for obj in pdf.objects:
                 if _holds_file(obj):
                     raise _refused(_("The PDF holds embedded files: it is refused."))
-                if _runs_something(obj):
+                if _runs_something(obj, elements):
                     raise _refused(
                         _(
                             "The PDF holds a script or an action that opens a program: it is "
                             "refused. Print it to PDF again, or scan the paper copy."
                         )
                     )
-                if _reaches_outside(obj):
+                if _reaches_outside(obj, elements):
                     raise _refused(
                         _(
                             "The PDF holds a link or an action that reaches outside it "
@@ -632,27 +634,30 @@ def check_image(fileobj: IO[bytes], kind: str) -> None:
         fileobj.seek(0)
 
 
-def _runs_something(obj) -> bool:
+def _runs_something(obj, elements) -> bool:
     """Whether `obj`, or a dictionary or array written inside it, is an action that runs
-    something."""
+    something; `elements` are the structure elements (`_actions`)."""
 
     def runs(dictionary) -> bool:
         if "/JS" in dictionary or "/JavaScript" in dictionary:
             return True
-        return any(_name(action.get("/S")) in _PDF_RUNS for action in _actions(dictionary))
+        return any(
+            _name(action.get("/S")) in _PDF_RUNS for action in _actions(dictionary, elements)
+        )
 
     return _inside(obj, runs)
 
 
-def _reaches_outside(obj) -> bool:
+def _reaches_outside(obj, elements) -> bool:
     """Whether `obj`, or a dictionary or array written inside it, is an action that reaches
     outside the file or plays media, a link that is not a web page's, an e-mail address's or
-    a telephone number's, or an annotation that plays media."""
+    a telephone number's, or an annotation that plays media; `elements` are the structure
+    elements (`_actions`)."""
 
     def reaches(dictionary) -> bool:
         if _name(dictionary.get("/Subtype")) in _PDF_MEDIA:
             return True
-        return any(_action_reaches_outside(action) for action in _actions(dictionary))
+        return any(_action_reaches_outside(action) for action in _actions(dictionary, elements))
 
     return _inside(obj, reaches)
 
@@ -667,13 +672,15 @@ def _action_reaches_outside(action) -> bool:
     return False
 
 
-def _actions(dictionary) -> list:
+def _actions(dictionary, elements) -> list:
     """The dictionaries to judge as actions from `dictionary`: itself, unless it says it is
-    a dictionary whose /S is no action's (`_PDF_NOT_ACTIONS`), and whatever stands where a
-    reader looks for an action in it (`_PDF_ACTION_KEYS`, /AA's triggers), whatever its
-    /Type says: a reader that runs an /OpenAction does not ask what the dictionary calls
-    itself. Each is also judged on its own where it is written (`_inside`)."""
-    found = [] if _name(dictionary.get("/Type")) in _PDF_NOT_ACTIONS else [dictionary]
+    a dictionary whose /S is no action's (`_PDF_NOT_ACTIONS`) or is one of the structure
+    tree's `elements`, and whatever stands where a reader looks for an action in it
+    (`_PDF_ACTION_KEYS`, /AA's triggers), whatever its /Type says or wherever else it stands:
+    a reader that runs an /OpenAction does not ask what the dictionary calls itself. Each is
+    also judged on its own where it is written (`_inside`)."""
+    exempt = _name(dictionary.get("/Type")) in _PDF_NOT_ACTIONS or dictionary in elements
+    found = [] if exempt else [dictionary]
     placed = [dictionary.get(key) for key in _PDF_ACTION_KEYS]
     triggers = dictionary.get("/AA")
     if isinstance(triggers, pikepdf.Dictionary | pikepdf.Stream):
@@ -685,6 +692,48 @@ def _actions(dictionary) -> list:
             if isinstance(item, pikepdf.Dictionary):
                 found.append(item)
     return found
+
+
+class _StructureElements:
+    """The dictionaries of a PDF's structure tree: those reached from the catalogue's
+    /StructTreeRoot down its /K (a dictionary or an array of them, referenced or written in
+    place), whether they say /Type /StructElem or not. Marked-content and object references
+    (/MCR, /OBJR) are among them: they carry no /S. `dictionary in elements` says whether
+    one is.
+
+    A referenced one is known by its number. One written in place has none, and a pikepdf
+    object has no identity to hash: comparing each dictionary with each such element
+    (`is_same_object_as`) takes time that grows with their product, which a small file can
+    make hours, so it is known by its text. A copy of it elsewhere is then taken for it,
+    which gains nothing: wherever a reader looks for an action, it is judged as one all the
+    same (`_actions`)."""
+
+    def __init__(self, pdf):
+        self.referenced = set()  # (object number, generation) of each referenced one
+        self.in_place = set()  # the text of each written in place
+        waiting = [pdf.Root.get("/StructTreeRoot")]
+        while waiting:
+            kid = waiting.pop()
+            if not isinstance(kid, pikepdf.Dictionary | pikepdf.Array):
+                continue  # a marked-content number, or nothing
+            if kid.is_indirect:
+                # A kid may point back up the tree (a producer's slip, or on purpose).
+                if kid.objgen in self.referenced:
+                    continue
+                self.referenced.add(kid.objgen)
+            if isinstance(kid, pikepdf.Array):
+                waiting += list(kid)
+            elif isinstance(kid, pikepdf.Dictionary):
+                if not kid.is_indirect:
+                    self.in_place.add(kid.unparse())
+                waiting.append(kid.get("/K"))
+
+    def __contains__(self, dictionary) -> bool:
+        if dictionary.is_indirect:
+            return dictionary.objgen in self.referenced
+        # Only a dictionary with an /S can be taken for an action: the others are not written
+        # out.
+        return "/S" in dictionary and dictionary.unparse() in self.in_place
 
 
 def _name(value) -> str | None:

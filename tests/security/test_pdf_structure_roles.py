@@ -1,6 +1,7 @@
 """A PDF's dictionaries that carry an /S of their own are not taken for actions: a tagged
 PDF's structure elements (the portal prints its documents tagged; a unit's Word or InDesign
-export may name a role after its paragraph style, "Sound" or "Launch"), a page's transition,
+export may name a role after its paragraph style, "Sound" or "Launch"), whether they say
+/Type /StructElem or, as the specification allows, leave it out, a page's transition,
 a link's border style, page labels, an output intent. A real action stays refused wherever a
 reader looks for one (an /OpenAction, an annotation's /A, a page's /AA, an action's /Next),
 whatever it calls itself."""
@@ -31,16 +32,16 @@ def saved(pdf):
     return out.getvalue()
 
 
-def tagged(*roles):
+def tagged(*roles, typed=True):
     """The one-page PDF tagged with a structure element of each role of `roles`, mapped to a
-    paragraph (/P) by the role map, as an export names roles after paragraph styles."""
+    paragraph (/P) by the role map, as an export names roles after paragraph styles; with
+    `typed` false, the elements leave out their optional /Type."""
     pdf = pikepdf.open(io.BytesIO(PDF_BYTES))
     root = pdf.make_indirect(pikepdf.Dictionary(Type=Name.StructTreeRoot))
     page = pdf.pages[0].obj
+    kind = {"Type": Name.StructElem} if typed else {}
     elements = [
-        pdf.make_indirect(
-            pikepdf.Dictionary(Type=Name.StructElem, S=Name(f"/{role}"), P=root, Pg=page, K=n)
-        )
+        pdf.make_indirect(pikepdf.Dictionary(**kind, S=Name(f"/{role}"), P=root, Pg=page, K=n))
         for n, role in enumerate(roles)
     ]
     root.K = pikepdf.Array(elements)
@@ -70,6 +71,24 @@ def test_a_tagged_pdf_printed_by_the_portal_is_accepted():
 @pytest.mark.parametrize("role", ["Sound", "Movie", "Launch", "Rendition", "GoToR", "SubmitForm"])
 def test_a_structure_element_whose_role_is_named_like_an_action_is_accepted(role):
     assert accepted(tagged(role))
+
+
+def test_structure_elements_without_a_type_whose_roles_are_named_like_actions_are_accepted():
+    assert accepted(tagged("Sound", "Launch", typed=False))
+
+
+def test_untyped_structure_elements_are_found_down_the_whole_tree():
+    # A /Document element whose kids are an array of an indirect element and one written in
+    # place, the latter with a single kid of its own; a kid pointing back up its tree.
+    pdf = pikepdf.open(io.BytesIO(tagged("P")))
+    root = pdf.Root.StructTreeRoot
+    page = pdf.pages[0].obj
+    document = pdf.make_indirect(pikepdf.Dictionary(S=Name.Document, P=root))
+    sound = pdf.make_indirect(pikepdf.Dictionary(S=Name.Sound, P=document, Pg=page, K=1))
+    launch = pikepdf.Dictionary(S=Name.Launch, P=document, Pg=page, K=root)
+    document.K = pikepdf.Array([sound, pikepdf.Dictionary(S=Name.Movie, P=document, K=launch)])
+    root.K = document
+    assert accepted(saved(pdf))
 
 
 def test_transitions_border_styles_and_page_labels_are_accepted():
@@ -139,4 +158,16 @@ def test_an_action_chained_by_next_is_refused_whatever_it_calls_itself(as_array)
     pdf.Root.OpenAction = pikepdf.Dictionary(
         S=Name.GoTo, D=pikepdf.Array([pdf.pages[0].obj, Name.Fit]), Next=middle
     )
+    assert SCRIPT in refusal("kh.pdf", saved(pdf))
+
+
+def test_an_action_in_the_structure_tree_is_still_refused_where_a_reader_looks_for_one():
+    pdf = pikepdf.open(io.BytesIO(tagged("P", typed=False)))
+    launch = pdf.make_indirect(pikepdf.Dictionary(**LAUNCH))
+    pdf.Root.StructTreeRoot.K.append(launch)
+    pdf.Root.OpenAction = launch
+    assert SCRIPT in refusal("kh.pdf", saved(pdf))
+    del pdf.Root.OpenAction
+    page = pdf.pages[0].obj
+    page.AA = pikepdf.Dictionary(O=launch)
     assert SCRIPT in refusal("kh.pdf", saved(pdf))
