@@ -29,7 +29,10 @@ A visit to a closing unit whose recommendations are still to carry out stays the
 passes to the unit carrying the closed unit's work on, whose officers mark them done
 (units.access, `Scope.can_carry_on`). Each entry of `preview.inspections` names that unit
 (`to`, `to_name`), or none when the unit is dissolved, split, or merges into a unit the
-same act dissolves: then only the reviewers follow the visit up.
+same act dissolves: then only the reviewers follow the visit up. The visits to the units
+merged earlier into a closing unit (directly or along a chain: units.lineage.forebears),
+which that unit follows up, are listed too, with the closing unit (`via`): their follow-up
+goes where the closing unit's work goes.
 """
 
 import datetime
@@ -50,7 +53,8 @@ from campaign.models import (
     Status,
     Step,
 )
-from units.models import Unit
+from units import lineage
+from units.models import BEGINNING, Unit
 
 OPEN = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED)
 
@@ -196,9 +200,21 @@ def _submissions(preview, day, reorganisation):
         preview.submissions.append(
             _resolve(report, "report", report.year, successor, reason, decision, day)
         )
-    visits = Inspection.objects.to_carry_out().filter(unit__in=closing).select_related("unit")
+    # A unit merged into a closing unit by an earlier act (directly or along a chain of
+    # mergers) has its visits followed up by that unit: the follow-up changes hands with
+    # it. The chains as they stood the day before: this act's own closings are links too.
+    earlier = lineage.forebears(
+        [unit.pk for unit in closing], BEGINNING, day - datetime.timedelta(days=1)
+    ).merged
+    via = {forebear.pk: unit for unit in closing for forebear in earlier.get(unit.pk, [])}
+    visits = (
+        Inspection.objects.to_carry_out()
+        .filter(unit_id__in=[unit.pk for unit in closing] + list(via))
+        .select_related("unit")
+    )
     for visit in visits.order_by("unit__path", "visited_on", "pk"):
-        successor, reason = carried_on(visit.unit.code)
+        into = via.get(visit.unit_id)
+        successor, reason = carried_on((into or visit.unit).code)
         carrier = None if reason else successor
         preview.inspections.append(
             {
@@ -212,6 +228,8 @@ def _submissions(preview, day, reorganisation):
                 ),
                 "to": carrier.code if carrier else "",
                 "to_name": _name(carrier) if carrier else "",
+                # The closing unit it merged into earlier; "" for a visit to a closing unit.
+                "via": into.code if into else "",
             }
         )
 

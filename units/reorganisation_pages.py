@@ -327,11 +327,19 @@ def _submission_row(entry, what, statuses):
 
 
 def _inspection_row(entry):
-    """One visit to a closing unit whose recommendations are still to carry out: the unit
-    that follows them up from the effective date, or that only the reviewers do. No
-    query."""
+    """One visit to a closing unit, or to a unit merged earlier into one (`via`), whose
+    recommendations are still to carry out: the unit that follows them up from the
+    effective date, or that only the reviewers do. A summary applied before such visits
+    were listed has no `via`. No query."""
     values = {**entry, "to": " – ".join(p for p in (entry["to"], entry["to_name"]) if p)}
-    if entry["due_on"]:
+    if entry.get("via") and entry["due_on"]:
+        visit = (
+            _("Visit of %(visited_on)s to %(code)s, merged earlier into %(via)s, due %(due_on)s")
+            % values
+        )
+    elif entry.get("via"):
+        visit = _("Visit of %(visited_on)s to %(code)s, merged earlier into %(via)s") % values
+    elif entry["due_on"]:
         visit = _("Visit of %(visited_on)s to %(code)s, due %(due_on)s") % values
     else:
         visit = _("Visit of %(visited_on)s to %(code)s") % values

@@ -200,7 +200,8 @@ class Preview:
     expected: list[dict] = field(default_factory=list)  # campaign, code, name, change, year
     submissions: list[dict] = field(default_factory=list)  # what, pk, code, outcome, ...
     # Visits to closing units whose recommendations are still to carry out, and who follows
-    # them up: pk, code, visited_on, due_on, to, to_name ("" when nobody carries on).
+    # them up: pk, code, visited_on, due_on, to, to_name ("" when nobody carries on), via
+    # (the closing unit a unit merged into earlier, for that unit's visits; else "").
     inspections: list[dict] = field(default_factory=list)
 
     def as_json(self):
