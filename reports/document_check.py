@@ -193,8 +193,21 @@ def answer(content: bytes) -> dict:
         outcome = COUNTERSIGNED
     elif summary is not None:
         # The issued summary is in there, but something other than signatures was added
-        # after it, or a later signature does not verify: not the document as issued.
-        outcome, summary = MODIFIED, None
+        # after it, or a later signature does not verify: not the document as issued. When
+        # only signatures were added and each one refused was refused for its certificate
+        # (not one for signing documents), the headline says that, as for a lone signature.
+        refused = [
+            signature
+            for signature in [issued_signature, *later]
+            if signature is not None and signature.state == signing.INVALID
+        ]
+        only_unfit = (
+            later
+            and (appended is None or appended.only_signatures)
+            and refused
+            and all(signature.not_for_signing for signature in refused)
+        )
+        outcome, summary = (NOT_FOR_SIGNING if only_unfit else MODIFIED), None
     elif verification.state == signing.UNCHECKED:
         outcome = UNCHECKED
     elif not verification.readable:

@@ -19,7 +19,7 @@ from reports import signing, summary_tasks
 from reports.models import SummaryReport
 from tests.reports import signed_word
 from tests.reports.attached import check_url, page_of, plan_with
-from tests.reports.document_check import check
+from tests.reports.document_check import check, stored
 from tests.reports.signed_pdfs import (
     ORGANISATION,
     countersign,
@@ -169,3 +169,18 @@ def test_a_summary_signed_with_a_certificate_not_for_signing_says_so(
     page = client.get(reverse("reports:summary_detail", args=[summary.pk])).content.decode()
     assert "Chữ ký số không hợp lệ: chứng thư số không được cấp để ký văn bản" in page
     assert "tệp đã bị thay đổi" not in page
+
+
+def test_an_issued_summary_countersigned_with_a_certificate_not_for_signing_says_so(
+    client, tree, cast, configured, people
+):
+    # The portal's copy is in there, only a signature was added, and that signature is
+    # refused for its certificate: the headline names the reason, not "changed".
+    content = sign().content
+    stored(tree, cast, content)
+    page = check(client, cast["standing"], countersign(content, people["a web server's"], "KyTiep"))
+    assert 'data-outcome="not_for_signing"' in page and REFUSAL in page
+    assert "đã bị thay đổi sau khi ký" not in page
+    # A member's fit certificate still reads as countersigned.
+    page = check(client, cast["standing"], countersign(content, people["secure e-mail"], "KyTiep"))
+    assert 'data-outcome="countersigned"' in page
