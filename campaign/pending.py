@@ -335,10 +335,10 @@ def inspection_items(scope: Scope, today: datetime.date | None = None) -> list[d
     # The carried-on visits through the scope like every fetch: a merger places the closed
     # unit under the one carrying it on, but a unit added already merged may stand elsewhere,
     # where its page would be a 404.
-    carried = scope.filter(Inspection.objects.filter(unit__in=list(carried_on)), SEE)
+    carried = Q(unit__in=list(carried_on)) & scope.condition(SEE, "unit__path")
     visits = (
         Inspection.objects.to_carry_out()
-        .filter(Q(unit__in=own_units) | Q(pk__in=carried.values("pk")))
+        .filter(Q(unit__in=own_units) | carried)
         .select_related("unit", "campaign")
         .order_by(F("recommendations_due_on").asc(nulls_last=True), "visited_on", "pk")
     )
